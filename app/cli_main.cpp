@@ -1,0 +1,25 @@
+// syncscope-cli: the headless front end (SPEC §6).
+#include "cliarguments.h"
+#include "scriptrun.h"
+
+#include <QCoreApplication>
+
+#include <cstdio>
+
+int main(int argc, char** argv) {
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("syncscope-cli"));
+    const syncscope::CliArguments args = syncscope::CliArguments::parse(app.arguments().mid(1));
+    switch (args.action) {
+    case syncscope::CliArguments::Action::Help:
+        std::fputs(syncscope::CliArguments::usage().toUtf8().constData(), stdout);
+        return syncscope::ExitOk;
+    case syncscope::CliArguments::Action::Invalid:
+        std::fprintf(stderr, "syncscope-cli: %s\n\n%s", args.error.toUtf8().constData(),
+                     syncscope::CliArguments::usage().toUtf8().constData());
+        return syncscope::ExitUsage;
+    case syncscope::CliArguments::Action::Run:
+        break;
+    }
+    return syncscope::runScript(args.run, stdout, stderr);
+}

@@ -1,0 +1,85 @@
+#include "cliarguments.h"
+
+namespace syncscope {
+
+QString CliArguments::usage() {
+    return QStringLiteral(
+        "usage: syncscope-cli run SCRIPT [--workspace FILE] [--seed-csv FILE] [--oplog-dir DIR] [--dump]\n"
+        "\n"
+        "  run SCRIPT          parse the whole testcase file, then run it against the stores\n"
+        "  --workspace FILE    stores from a workspace JSON file (default: one in-memory SQLite\n"
+        "                      store per store the script names)\n"
+        "  --seed-csv FILE     initial data (student-ID,course-id,...,grade) for every store\n"
+        "  --oplog-dir DIR     write oplog.<store>.txt for every store after the run\n"
+        "  --dump              print every store's live keys as CSV after the run\n"
+        "\n"
+        "exit status: 0 ok, 1 script errors (nothing ran), 2 usage, 3 a store failed\n");
+}
+
+CliArguments CliArguments::parse(const QStringList& args) {
+    CliArguments a;
+    auto invalid = [&a](const QString& message) {
+        a.action = Action::Invalid;
+        a.error = message;
+        return a;
+    };
+    if (args.isEmpty())
+        return invalid(QStringLiteral("missing command"));
+    if (args.first() == QLatin1String("--help") || args.first() == QLatin1String("-h") ||
+        args.first() == QLatin1String("help")) {
+        a.action = Action::Help;
+        return a;
+    }
+    if (args.first() != QLatin1String("run"))
+        return invalid(QStringLiteral("unknown command '%1'").arg(args.first()));
+
+    a.action = Action::Run;
+    for (qsizetype i = 1; i < args.size(); ++i) {
+        QString arg = args[i];
+        QString value;
+        bool hasInlineValue = false;
+        if (arg.startsWith(QLatin1String("--")) && arg.contains(QLatin1Char('='))) {
+            value = arg.mid(arg.indexOf(QLatin1Char('=')) + 1);
+            arg = arg.left(arg.indexOf(QLatin1Char('=')));
+            hasInlineValue = true;
+        }
+        auto takeValue = [&](QString& into) -> bool {
+            if (hasInlineValue) {
+                into = value;
+            } else if (i + 1 < args.size()) {
+                into = args[++i];
+            } else {
+                return false;
+            }
+            return !into.isEmpty();
+        };
+        if (arg == QLatin1String("--workspace")) {
+            if (!takeValue(a.run.workspace))
+                return invalid(QStringLiteral("--workspace needs a file"));
+        } else if (arg == QLatin1String("--seed-csv")) {
+            if (!takeValue(a.run.seedCsv))
+                return invalid(QStringLiteral("--seed-csv needs a file"));
+        } else if (arg == QLatin1String("--oplog-dir")) {
+            if (!takeValue(a.run.oplogDir))
+                return invalid(QStringLiteral("--oplog-dir needs a directory"));
+        } else if (arg == QLatin1String("--dump")) {
+            if (hasInlineValue)
+                return invalid(QStringLiteral("--dump takes no value"));
+            a.run.dump = true;
+        } else if (arg == QLatin1String("--help") || arg == QLatin1String("-h")) {
+            a.action = Action::Help;
+            return a;
+        } else if (arg.startsWith(QLatin1Char('-')) && arg != QLatin1String("-")) {
+            return invalid(QStringLiteral("unknown option '%1'").arg(arg));
+        } else if (a.run.script.isEmpty()) {
+            a.run.script = arg;
+        } else {
+            return invalid(QStringLiteral("more than one script: '%1' and '%2'").arg(a.run.script, arg));
+        }
+    }
+    if (a.run.script.isEmpty())
+        return invalid(QStringLiteral("run needs a SCRIPT"));
+    return a;
+}
+
+} // namespace syncscope

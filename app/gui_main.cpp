@@ -1,0 +1,58 @@
+// syncscope: the desktop program. With no arguments it opens the default workspace (one SQLite
+// file per store in the data folder); `syncscope --workspace FILE` opens a configured one.
+#include "mainwindow.h"
+#include "workspacefile.h"
+#include "workspacesession.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QMessageBox>
+#include <QStandardPaths>
+#include <QTimer>
+
+int main(int argc, char** argv) {
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("Syncscope"));
+    QApplication::setOrganizationName(QStringLiteral("Syncscope"));
+    QApplication::setApplicationVersion(QStringLiteral(SYNCSCOPE_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("See and repair where copies of a grade table disagree."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    QCommandLineOption workspace(QStringList{QStringLiteral("workspace")},
+                                 QStringLiteral("Open the workspace JSON FILE."), QStringLiteral("FILE"));
+    QCommandLineOption quitAfter(QStringList{QStringLiteral("quit-after")},
+                                 QStringLiteral("Quit after MS milliseconds (smoke tests)."), QStringLiteral("MS"));
+    parser.addOption(workspace);
+    parser.addOption(quitAfter);
+    parser.process(app);
+
+    std::vector<syncscope::StoreSpec> stores;
+    QString label;
+    if (parser.isSet(workspace)) {
+        syncscope::WorkspaceFile file = syncscope::WorkspaceFile::load(parser.value(workspace));
+        if (!file.error.isEmpty()) {
+            QMessageBox::critical(nullptr, QStringLiteral("Syncscope"), file.error);
+            return 2;
+        }
+        stores = std::move(file.stores);
+        label = parser.value(workspace);
+    } else {
+        QString dataDir = qEnvironmentVariable("SYNCSCOPE_DATA_DIR");
+        if (dataDir.isEmpty())
+            dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/stores");
+        stores = syncscope::WorkspaceSession::defaultStores(dataDir);
+        label = QStringLiteral("default workspace (embedded SQLite in %1)").arg(dataDir);
+    }
+
+    syncscope::WorkspaceSession session(std::move(stores));
+    syncscope::MainWindow window(session.summary(), label);
+    QObject::connect(&window, &syncscope::MainWindow::refreshRequested, &session,
+                     &syncscope::WorkspaceSession::refreshCounts);
+    window.show();
+    session.openAll();
+    if (parser.isSet(quitAfter))
+        QTimer::singleShot(parser.value(quitAfter).toInt(), &app, &QApplication::quit);
+    return app.exec();
+}

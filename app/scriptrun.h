@@ -1,0 +1,26 @@
+#pragma once
+
+#include <QString>
+
+#include <cstdio>
+
+namespace syncscope {
+
+struct RunOptions {
+    QString script;
+    QString workspace; // empty: the default workspace (in-memory SQLite stores)
+    QString seedCsv;
+    QString oplogDir;
+    bool dump = false;
+};
+
+// Exit statuses of SPEC §6.
+enum ExitCode : int { ExitOk = 0, ExitScriptError = 1, ExitUsage = 2, ExitBackend = 3 };
+
+// `syncscope-cli run`: parses the whole script, binds its store names, opens the stores, runs
+// the commands in the engine and writes every store's new oplog entries and grade changes
+// back through the stores' workers in batches, while the engine goes on. GET results and the
+// dump go to `out`; diagnostics go to `err`.
+int runScript(const RunOptions& options, std::FILE* out, std::FILE* err);
+
+} // namespace syncscope

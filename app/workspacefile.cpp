@@ -1,0 +1,81 @@
+#include "workspacefile.h"
+
+#include "identifiers.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSet>
+#include <QUrl>
+
+namespace syncscope {
+
+namespace {
+WorkspaceFile failed(const QString& origin, const QString& message) {
+    WorkspaceFile w;
+    w.error = origin + QStringLiteral(": ") + message;
+    return w;
+}
+
+bool uriHasPassword(const QString& uri) {
+    const QUrl url(uri);
+    return url.isValid() && !url.password().isEmpty();
+}
+} // namespace
+
+WorkspaceFile WorkspaceFile::load(const QString& path) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return failed(path, QStringLiteral("cannot read the workspace: ") + file.errorString());
+    return fromJson(file.readAll(), path);
+}
+
+WorkspaceFile WorkspaceFile::fromJson(const QByteArray& json, const QString& origin) {
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
+    if (doc.isNull())
+        return failed(origin, QStringLiteral("invalid JSON at offset %1: %2")
+                                  .arg(parseError.offset)
+                                  .arg(parseError.errorString()));
+    const QJsonValue storesValue = doc.object().value(QStringLiteral("stores"));
+    if (!doc.isObject() || !storesValue.isArray() || storesValue.toArray().isEmpty())
+        return failed(origin, QStringLiteral("expected {\"stores\": [ {\"name\": ..., \"uri\": ...}, ... ]} "
+                                             "with at least one store"));
+    WorkspaceFile w;
+    QSet<QString> taken;
+    const QJsonArray stores = storesValue.toArray();
+    for (qsizetype i = 0; i < stores.size(); ++i) {
+        const QJsonObject o = stores.at(i).toObject();
+        const QString where = QStringLiteral("store %1").arg(i + 1);
+        const QString name = o.value(QStringLiteral("name")).toString();
+        if (!isCanonicalStoreName(name.toStdString()))
+            return failed(origin, where + QStringLiteral(": name '%1' is not [A-Z][A-Z0-9_]*").arg(name));
+        if (name == QLatin1String(kSeedOrigin.data(), static_cast<qsizetype>(kSeedOrigin.size())))
+            return failed(origin, where + QStringLiteral(": CSV is reserved for seed data"));
+        StoreSpec spec;
+        spec.name = name.toStdString();
+        QStringList names{name};
+        for (const QJsonValue& a : o.value(QStringLiteral("aliases")).toArray()) {
+            const QString alias = a.toString().toUpper();
+            if (!isCanonicalStoreName(alias.toStdString()))
+                return failed(origin, where + QStringLiteral(": alias '%1' is not a store name").arg(a.toString()));
+            names << alias;
+            spec.aliases.push_back(alias.toStdString());
+        }
+        for (const QString& n : names) {
+            if (taken.contains(n))
+                return failed(origin, where + QStringLiteral(": the name %1 is used twice").arg(n));
+            taken.insert(n);
+        }
+        const QString uri = o.value(QStringLiteral("uri")).toString();
+        if (uriHasPassword(uri))
+            return failed(origin, where + QStringLiteral(": passwords never live in the workspace "
+                                                         "file; remove it from the URI"));
+        spec.uri = uri.toStdString();
+        w.stores.push_back(std::move(spec));
+    }
+    return w;
+}
+
+} // namespace syncscope

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <QString>
+
+#include <utility>
+#include <variant>
+
+namespace syncscope {
+
+// A store failure as a value: which store, what went wrong, and whether it was a cancellation
+// asked for by the user. Errors never cross threads as exceptions (DESIGN.md).
+struct StoreError {
+    QString store;
+    QString message;
+    bool canceled = false;
+
+    QString toString() const { return store.isEmpty() ? message : store + QStringLiteral(": ") + message; }
+};
+
+// Either a T or a StoreError.
+template <class T>
+class Result {
+public:
+    Result(T value) : v_(std::move(value)) {}
+    Result(StoreError error) : v_(std::move(error)) {}
+
+    bool ok() const { return v_.index() == 0; }
+    explicit operator bool() const { return ok(); }
+    T& value() { return std::get<0>(v_); }
+    const T& value() const { return std::get<0>(v_); }
+    const StoreError& error() const { return std::get<1>(v_); }
+
+private:
+    std::variant<T, StoreError> v_;
+};
+
+struct Done {};
+using Status = Result<Done>;
+inline Status success() { return Status(Done{}); }
+
+} // namespace syncscope

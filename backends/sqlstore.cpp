@@ -1,0 +1,286 @@
+#include "sqlstore.h"
+
+#include <QDateTime>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+#include <atomic>
+
+namespace syncscope {
+
+namespace {
+std::atomic<int> connectionCounter{0};
+
+QString qs(const std::string& s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
+std::string ss(const QVariant& v) { return v.toString().toStdString(); }
+
+// Bound values are reused across rows: QVariants of QStrings built once per distinct text
+// would save little, since identifiers differ row to row; what matters is one statement per
+// 64 rows instead of one per row.
+const QVariant& opName(EntryKind kind) {
+    static const QVariant names[] = {QVariant(QStringLiteral("SET")),
+                                     QVariant(QStringLiteral("DELETE")),
+                                     QVariant(QStringLiteral("GET")),
+                                     QVariant(QStringLiteral("SEED"))};
+    return names[static_cast<int>(kind)];
+}
+} // namespace
+
+SqlStore::SqlStore(Options options)
+    : options_(std::move(options))
+    , dialect_(sqliteDialect(options_.inMemory))
+    , connection_(QStringLiteral("syncscope-%1-%2").arg(options_.name).arg(++connectionCounter)) {}
+
+SqlStore::~SqlStore() { close(); }
+
+StoreDescription SqlStore::description() const {
+    return {options_.name, QStringLiteral("SQLite"), options_.location, true};
+}
+
+StoreError SqlStore::error(const QString& what, const QString& detail) const {
+    return {options_.name, what + QStringLiteral(": ") + detail, false};
+}
+
+Status SqlStore::exec(const QString& sql) {
+    QSqlQuery q(QSqlDatabase::database(connection_, false));
+    if (!q.exec(sql))
+        return error(QStringLiteral("SQL statement failed"), q.lastError().text());
+    return success();
+}
+
+Status SqlStore::open() {
+    if (open_)
+        return success();
+    QSqlDatabase db = QSqlDatabase::addDatabase(dialect_.driver, connection_);
+    db.setDatabaseName(options_.databaseName);
+    if (!db.open()) {
+        const QString why = db.lastError().text();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(connection_);
+        return error(QStringLiteral("cannot open ") + options_.location, why);
+    }
+    open_ = true;
+    for (const QString& sql : dialect_.openPragmas)
+        if (Status s = exec(sql); !s)
+            return s;
+    for (const QString& sql : dialect_.schema)
+        if (Status s = exec(sql); !s)
+            return s;
+    return checkOwner();
+}
+
+// One database holds one store: refuse to open another store's tables under this name, which
+// would mix two stores' histories.
+Status SqlStore::checkOwner() {
+    QSqlDatabase db = QSqlDatabase::database(connection_, false);
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("INSERT OR IGNORE INTO syncscope_meta(key, value) VALUES ('store', ?)"));
+    q.addBindValue(options_.name);
+    if (!q.exec())
+        return error(QStringLiteral("cannot record the store name"), q.lastError().text());
+    QSqlQuery owner(db);
+    if (!owner.exec(QStringLiteral("SELECT value FROM syncscope_meta WHERE key = 'store'")) ||
+        !owner.next())
+        return error(QStringLiteral("cannot read the store name"), owner.lastError().text());
+    const QString holder = owner.value(0).toString();
+    if (holder != options_.name)
+        return error(QStringLiteral("wrong database"),
+                     QStringLiteral("%1 holds store %2, not %3")
+                         .arg(options_.location, holder, options_.name));
+    return success();
+}
+
+void SqlStore::close() {
+    if (!open_)
+        return;
+    oplogInserts_.clear();
+    gradeUpserts_.clear();
+    {
+        QSqlDatabase db = QSqlDatabase::database(connection_, false);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(connection_);
+    open_ = false;
+}
+
+QSqlQuery& SqlStore::prepared(std::map<int, QSqlQuery>& cache, int rows, bool oplog) {
+    auto it = cache.find(rows);
+    if (it == cache.end()) {
+        QSqlQuery q(QSqlDatabase::database(connection_, false));
+        q.prepare(oplog ? dialect_.insertOplog(rows) : dialect_.upsertGrades(rows));
+        it = cache.emplace(rows, std::move(q)).first;
+    }
+    return it->second;
+}
+
+Status SqlStore::appendBatch(std::span<const LogRecord> batch) {
+    const qint64 wallMs = QDateTime::currentMSecsSinceEpoch();
+    const int perStatement = dialect_.rowsPerStatement;
+    const QVariant null;
+
+    for (size_t at = 0; at < batch.size();) {
+        const int rows = static_cast<int>(std::min<size_t>(perStatement, batch.size() - at));
+        QSqlQuery& q = prepared(oplogInserts_, rows, true);
+        int p = 0;
+        for (int r = 0; r < rows; ++r) {
+            const LogRecord& rec = batch[at + r];
+            q.bindValue(p++, opName(rec.kind));
+            q.bindValue(p++, qs(rec.studentId));
+            q.bindValue(p++, qs(rec.courseId));
+            q.bindValue(p++, rec.hasValue ? QVariant(qs(rec.value)) : null);
+            q.bindValue(p++, static_cast<qint64>(rec.ts));
+            q.bindValue(p++, qs(rec.origin));
+            q.bindValue(p++, static_cast<qint64>(rec.seq));
+            q.bindValue(p++, wallMs);
+        }
+        if (!q.exec())
+            return error(QStringLiteral("cannot append to the oplog"), q.lastError().text());
+        at += static_cast<size_t>(rows);
+    }
+
+    // Grade rows for the writes only; GETs are logged but change nothing.
+    std::vector<const LogRecord*> writes;
+    writes.reserve(batch.size());
+    for (const LogRecord& rec : batch)
+        if (rec.isWrite())
+            writes.push_back(&rec);
+    for (size_t at = 0; at < writes.size();) {
+        const int rows = static_cast<int>(std::min<size_t>(perStatement, writes.size() - at));
+        QSqlQuery& q = prepared(gradeUpserts_, rows, false);
+        int p = 0;
+        for (int r = 0; r < rows; ++r) {
+            const LogRecord& rec = *writes[at + r];
+            q.bindValue(p++, qs(rec.studentId));
+            q.bindValue(p++, qs(rec.courseId));
+            q.bindValue(p++, rec.hasValue ? QVariant(qs(rec.value)) : null);
+            q.bindValue(p++, static_cast<qint64>(rec.ts));
+            q.bindValue(p++, qs(rec.origin));
+            q.bindValue(p++, static_cast<qint64>(rec.seq));
+            q.bindValue(p++, rec.attributes.empty() ? null : QVariant(qs(rec.attributes)));
+        }
+        if (!q.exec())
+            return error(QStringLiteral("cannot write grades"), q.lastError().text());
+        at += static_cast<size_t>(rows);
+    }
+    return success();
+}
+
+Status SqlStore::append(std::span<const LogRecord> records, const BatchControl& control) {
+    if (!open_)
+        return error(QStringLiteral("append"), QStringLiteral("the store is not open"));
+    QSqlDatabase db = QSqlDatabase::database(connection_, false);
+    const size_t total = records.size();
+    for (size_t done = 0; done < total;) {
+        if (control.isCanceled())
+            return StoreError{options_.name,
+                              QStringLiteral("canceled after %1 of %2 entries").arg(done).arg(total),
+                              true};
+        const size_t n = std::min(batchSize(), total - done);
+        if (!db.transaction())
+            return error(QStringLiteral("cannot begin a transaction"), db.lastError().text());
+        Status s = appendBatch(records.subspan(done, n));
+        if (!s) {
+            db.rollback();
+            return s;
+        }
+        if (!db.commit()) {
+            const QString why = db.lastError().text();
+            db.rollback();
+            return error(QStringLiteral("cannot commit"), why);
+        }
+        done += n;
+        control.progress(static_cast<qint64>(done), static_cast<qint64>(total));
+    }
+    return success();
+}
+
+Result<std::vector<LogRecord>> SqlStore::readOplog(const BatchControl& control) {
+    QSqlQuery q(QSqlDatabase::database(connection_, false));
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SELECT op, student_id, course_id, grade, ts, origin, seq, wall_ms "
+                               "FROM oplog ORDER BY id")))
+        return error(QStringLiteral("cannot read the oplog"), q.lastError().text());
+    std::vector<LogRecord> out;
+    while (q.next()) {
+        LogRecord r;
+        const std::string op = ss(q.value(0));
+        if (!entryKindFromName(op, r.kind))
+            return error(QStringLiteral("corrupt oplog"), QStringLiteral("unknown op ") + q.value(0).toString());
+        r.studentId = ss(q.value(1));
+        r.courseId = ss(q.value(2));
+        r.hasValue = !q.value(3).isNull();
+        if (r.hasValue)
+            r.value = ss(q.value(3));
+        r.ts = q.value(4).toLongLong();
+        r.origin = ss(q.value(5));
+        r.seq = static_cast<uint64_t>(q.value(6).toLongLong());
+        r.wallMs = q.value(7).toLongLong();
+        out.push_back(std::move(r));
+        if ((out.size() & 0xFFFF) == 0) {
+            if (control.isCanceled())
+                return StoreError{options_.name, QStringLiteral("canceled"), true};
+            control.progress(static_cast<qint64>(out.size()), -1);
+        }
+    }
+    return out;
+}
+
+namespace {
+GradeRecord gradeFrom(const QSqlQuery& q) {
+    GradeRecord g;
+    g.studentId = ss(q.value(0));
+    g.courseId = ss(q.value(1));
+    g.deleted = q.value(2).isNull();
+    if (!g.deleted)
+        g.value = ss(q.value(2));
+    g.ts = q.value(3).toLongLong();
+    g.origin = ss(q.value(4));
+    g.seq = static_cast<uint64_t>(q.value(5).toLongLong());
+    if (!q.value(6).isNull())
+        g.attributes = ss(q.value(6));
+    return g;
+}
+const char* const kGradeColumns = "student_id, course_id, grade, ts, origin, seq, attributes";
+} // namespace
+
+Result<std::vector<GradeRecord>> SqlStore::readGrades(const BatchControl& control) {
+    QSqlQuery q(QSqlDatabase::database(connection_, false));
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SELECT %1 FROM grades ORDER BY student_id, course_id")
+                    .arg(QLatin1String(kGradeColumns))))
+        return error(QStringLiteral("cannot read grades"), q.lastError().text());
+    std::vector<GradeRecord> out;
+    while (q.next()) {
+        out.push_back(gradeFrom(q));
+        if ((out.size() & 0xFFFF) == 0 && control.isCanceled())
+            return StoreError{options_.name, QStringLiteral("canceled"), true};
+    }
+    return out;
+}
+
+Result<std::optional<GradeRecord>> SqlStore::readKey(const std::string& studentId,
+                                                     const std::string& courseId) {
+    QSqlQuery q(QSqlDatabase::database(connection_, false));
+    q.prepare(QStringLiteral("SELECT %1 FROM grades WHERE student_id = ? AND course_id = ?")
+                  .arg(QLatin1String(kGradeColumns)));
+    q.addBindValue(qs(studentId));
+    q.addBindValue(qs(courseId));
+    if (!q.exec())
+        return error(QStringLiteral("cannot read a key"), q.lastError().text());
+    if (!q.next())
+        return std::optional<GradeRecord>();
+    return std::optional<GradeRecord>(gradeFrom(q));
+}
+
+Result<StoreCounts> SqlStore::counts() {
+    QSqlQuery q(QSqlDatabase::database(connection_, false));
+    if (!q.exec(QStringLiteral("SELECT (SELECT COUNT(*) FROM grades WHERE grade IS NOT NULL), "
+                               "(SELECT COUNT(*) FROM oplog)")) ||
+        !q.next())
+        return error(QStringLiteral("cannot count rows"), q.lastError().text());
+    return StoreCounts{q.value(0).toLongLong(), q.value(1).toLongLong()};
+}
+
+} // namespace syncscope

@@ -1,0 +1,56 @@
+#pragma once
+
+#include "sqldialect.h"
+#include "store.h"
+
+#include <QSqlQuery>
+
+#include <map>
+#include <memory>
+
+class QSqlDatabase;
+
+namespace syncscope {
+
+// A store in an SQL database through Qt Sql: the grades table keyed by (student_id,
+// course_id) plus the oplog table (schema in sqldialect.cpp). Every batch of appends is one
+// transaction holding both the oplog rows and the grade upserts, with bound parameters only.
+class SqlStore : public Store {
+public:
+    struct Options {
+        QString name;         // canonical store name
+        QString databaseName; // file path, or ":memory:"
+        QString location;     // for display, without credentials
+        bool inMemory = false;
+    };
+
+    explicit SqlStore(Options options);
+    ~SqlStore() override;
+
+    StoreDescription description() const override;
+    Status open() override;
+    void close() override;
+    Status append(std::span<const LogRecord> records, const BatchControl& control) override;
+    Result<std::vector<LogRecord>> readOplog(const BatchControl& control) override;
+    Result<std::vector<GradeRecord>> readGrades(const BatchControl& control) override;
+    Result<std::optional<GradeRecord>> readKey(const std::string& studentId,
+                                               const std::string& courseId) override;
+    Result<StoreCounts> counts() override;
+    size_t batchSize() const override { return 20000; }
+
+private:
+    StoreError error(const QString& what, const QString& detail) const;
+    Status exec(const QString& sql);
+    Status checkOwner();
+    Status appendBatch(std::span<const LogRecord> batch);
+    QSqlQuery& prepared(std::map<int, QSqlQuery>& cache, int rows, bool oplog);
+
+    Options options_;
+    SqlDialect dialect_;
+    QString connection_;
+    bool open_ = false;
+    std::map<int, QSqlQuery> oplogInserts_;
+    std::map<int, QSqlQuery> gradeUpserts_;
+};
+
+} // namespace syncscope

@@ -1,0 +1,65 @@
+#pragma once
+
+#include "logrecord.h"
+#include "result.h"
+
+#include <QString>
+
+#include <functional>
+#include <optional>
+#include <span>
+#include <vector>
+
+namespace syncscope {
+
+// What a long store call is told by its caller: whether to stop (checked between batches) and
+// where to report how far it got.
+struct BatchControl {
+    std::function<bool()> isCanceled = [] { return false; };
+    std::function<void(qint64 done, qint64 total)> progress = [](qint64, qint64) {};
+};
+
+struct StoreDescription {
+    QString name;     // canonical store name (origin of its local writes)
+    QString kind;     // "SQLite", "MariaDB", "PostgreSQL", "MongoDB", "Hive", "Redis"
+    QString location; // URI without credentials, or "in memory"
+    bool embedded = false;
+};
+
+struct StoreCounts {
+    qint64 liveKeys = 0;
+    qint64 oplogEntries = 0;
+};
+
+// One store of a workspace, whatever engine holds it. A Store is used from one thread only
+// (its StoreWorker's), holds one connection, and reports failures as values.
+//
+// The contract every backend keeps (tests/store/storecontract):
+//  - append() logs each record in the store's oplog and, for writes, applies it to the grade
+//    table when it beats the row there (ts, origin, seq): applying is idempotent, so replaying
+//    a batch after a crash is harmless. Tombstones stay in the grade table, marked deleted.
+//  - A batch's data and oplog rows commit together where the engine allows it; where it does
+//    not, the oplog row is written first.
+//  - readOplog() returns the entries in the order they were appended.
+class Store {
+public:
+    virtual ~Store() = default;
+
+    virtual StoreDescription description() const = 0;
+    // Connects and creates the schema on first use.
+    virtual Status open() = 0;
+    virtual void close() = 0;
+
+    virtual Status append(std::span<const LogRecord> records, const BatchControl& control) = 0;
+    virtual Result<std::vector<LogRecord>> readOplog(const BatchControl& control) = 0;
+    virtual Result<std::vector<GradeRecord>> readGrades(const BatchControl& control) = 0;
+    // The row for one key, deleted or not; nullopt when the key was never written.
+    virtual Result<std::optional<GradeRecord>> readKey(const std::string& studentId,
+                                                       const std::string& courseId) = 0;
+    virtual Result<StoreCounts> counts() = 0;
+
+    // Records per atomic batch in append(): chosen by measurement for each backend.
+    virtual size_t batchSize() const = 0;
+};
+
+} // namespace syncscope

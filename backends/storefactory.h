@@ -1,0 +1,34 @@
+#pragma once
+
+#include "store.h"
+
+#include <QList>
+#include <QString>
+
+#include <memory>
+
+namespace syncscope {
+
+// One backend kind as the UI and the CLI see it: URI scheme, what it is, how a URI looks, and
+// whether this build can use it yet (a connection dialog is generated from this list).
+struct BackendDescription {
+    QString scheme;
+    QString kind;
+    QString uriExample;
+    bool available = false;
+    QString unavailableReason;
+};
+
+// Builds stores from workspace URIs (SPEC §2).
+class StoreFactory {
+public:
+    static const QList<BackendDescription>& backends();
+
+    // Checks a URI without connecting: empty when this build can open it, else why not.
+    static QString checkUri(const QString& uri);
+
+    // A store named `name` at `uri`; an empty URI means the embedded default (SQLite in memory).
+    static Result<std::unique_ptr<Store>> create(const QString& name, const QString& uri);
+};
+
+} // namespace syncscope

@@ -1,0 +1,87 @@
+#include "storeworker.h"
+
+#include <QMetaObject>
+
+#include <climits>
+
+#include <exception>
+
+namespace syncscope {
+
+StoreWorker::StoreWorker(std::unique_ptr<Store> store, QObject* parent)
+    : QObject(parent), description_(store->description()), store_(std::move(store)) {
+    thread_.setObjectName(QStringLiteral("store-") + description_.name);
+    context_ = new QObject;
+    context_->moveToThread(&thread_);
+    connect(&thread_, &QThread::finished, context_, &QObject::deleteLater);
+    thread_.start();
+}
+
+StoreWorker::~StoreWorker() {
+    Store* store = store_.get();
+    QMetaObject::invokeMethod(context_, [store] { store->close(); }, Qt::BlockingQueuedConnection);
+    thread_.quit();
+    thread_.wait();
+}
+
+template <class T, class Fn>
+QFuture<T> StoreWorker::post(Fn fn) {
+    auto promise = std::make_shared<QPromise<T>>();
+    QFuture<T> future = promise->future();
+    promise->start();
+    QMetaObject::invokeMethod(
+        context_,
+        [this, promise, fn = std::move(fn)]() mutable {
+            BatchControl control;
+            control.isCanceled = [p = promise.get()] { return p->isCanceled(); };
+            control.progress = [p = promise.get()](qint64 done, qint64 total) {
+                if (total > 0)
+                    p->setProgressRange(0, static_cast<int>(std::min<qint64>(total, INT_MAX)));
+                p->setProgressValue(static_cast<int>(std::min<qint64>(done, INT_MAX)));
+            };
+            try {
+                promise->addResult(fn(*store_, control));
+            } catch (const std::exception& e) {
+                promise->addResult(T(StoreError{description_.name, QString::fromUtf8(e.what())}));
+            } catch (...) {
+                promise->addResult(T(StoreError{description_.name, QStringLiteral("unknown failure")}));
+            }
+            promise->finish();
+        },
+        Qt::QueuedConnection);
+    return future;
+}
+
+QFuture<Status> StoreWorker::open() {
+    return post<Status>([](Store& s, const BatchControl&) { return s.open(); });
+}
+
+QFuture<Status> StoreWorker::append(std::vector<LogRecord> records) {
+    return post<Status>([records = std::move(records)](Store& s, const BatchControl& c) {
+        return s.append(records, c);
+    });
+}
+
+QFuture<Result<std::vector<LogRecord>>> StoreWorker::readOplog() {
+    return post<Result<std::vector<LogRecord>>>(
+        [](Store& s, const BatchControl& c) { return s.readOplog(c); });
+}
+
+QFuture<Result<std::vector<GradeRecord>>> StoreWorker::readGrades() {
+    return post<Result<std::vector<GradeRecord>>>(
+        [](Store& s, const BatchControl& c) { return s.readGrades(c); });
+}
+
+QFuture<Result<std::optional<GradeRecord>>> StoreWorker::readKey(std::string studentId,
+                                                                 std::string courseId) {
+    return post<Result<std::optional<GradeRecord>>>(
+        [sid = std::move(studentId), cid = std::move(courseId)](Store& s, const BatchControl&) {
+            return s.readKey(sid, cid);
+        });
+}
+
+QFuture<Result<StoreCounts>> StoreWorker::counts() {
+    return post<Result<StoreCounts>>([](Store& s, const BatchControl&) { return s.counts(); });
+}
+
+} // namespace syncscope

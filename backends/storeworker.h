@@ -1,0 +1,44 @@
+#pragma once
+
+#include "store.h"
+
+#include <QFuture>
+#include <QObject>
+#include <QPromise>
+#include <QThread>
+
+#include <memory>
+
+namespace syncscope {
+
+// Owns one Store, one thread and so one connection (Qt Sql connections belong to the thread
+// that made them). Every call is queued to that thread and answered through a QFuture whose
+// result is a Result: failures come back as values, never as exceptions across threads.
+// Long calls report progress on the future and stop between batches when it is canceled.
+class StoreWorker : public QObject {
+    Q_OBJECT
+public:
+    explicit StoreWorker(std::unique_ptr<Store> store, QObject* parent = nullptr);
+    ~StoreWorker() override; // closes the store on its thread, then ends the thread
+
+    StoreDescription description() const { return description_; }
+
+    QFuture<Status> open();
+    QFuture<Status> append(std::vector<LogRecord> records);
+    QFuture<Result<std::vector<LogRecord>>> readOplog();
+    QFuture<Result<std::vector<GradeRecord>>> readGrades();
+    QFuture<Result<std::optional<GradeRecord>>> readKey(std::string studentId,
+                                                        std::string courseId);
+    QFuture<Result<StoreCounts>> counts();
+
+private:
+    template <class T, class Fn>
+    QFuture<T> post(Fn fn);
+
+    StoreDescription description_;
+    std::unique_ptr<Store> store_;
+    QThread thread_;
+    QObject* context_ = nullptr; // lives in thread_: queued calls run there
+};
+
+} // namespace syncscope

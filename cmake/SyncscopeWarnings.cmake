@@ -1,0 +1,13 @@
+# Warnings for Syncscope's own targets only: third-party code (QCustomPlot) keeps its own flags.
+function(syncscope_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
+                                           -Wold-style-cast -Wcast-align -Woverloaded-virtual
+                                           -Wconversion -Wno-sign-conversion)
+  if(SYNCSCOPE_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+  # Typed connect() only: string-based SIGNAL()/SLOT() and implicit QString casts are refused.
+  target_compile_definitions(${target} PRIVATE QT_NO_CAST_FROM_ASCII QT_NO_CAST_TO_ASCII
+                                               QT_NO_KEYWORDS QT_NO_FOREACH
+                                               QT_NO_CAST_FROM_BYTEARRAY)
+endfunction()

@@ -1,0 +1,143 @@
+#include "engine.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace syncscope {
+
+size_t Engine::addReplica(std::string_view canonicalName) {
+    Replica r;
+    r.name = std::string(canonicalName);
+    r.nameId = catalog_.names().intern(canonicalName);
+    replicas_.push_back(std::move(r));
+    // Watermarks are an N x N matrix; adding a store resets them, which is always safe
+    // (a merge then reads the source's whole log).
+    watermarks_.assign(replicas_.size() * replicas_.size(), 0);
+    return replicas_.size() - 1;
+}
+
+const OplogEntry& Engine::append(size_t r, const Write& w, EntryKind kind, bool changed) {
+    Oplog& log = replicas_[r].log;
+    log.push_back(OplogEntry{w, kind, changed});
+    return log.back();
+}
+
+void Engine::restore(size_t r, const OplogEntry& entry) {
+    Replica& rep = replicas_[r];
+    bool changed = false;
+    if (entry.isWrite()) {
+        changed = rep.state.apply(entry.write, catalog_.order());
+        if (entry.write.origin == rep.nameId)
+            rep.seq = std::max(rep.seq, entry.write.seq);
+    }
+    OplogEntry copy = entry;
+    copy.changedState = entry.isWrite() && changed;
+    rep.log.push_back(copy);
+}
+
+const OplogEntry& Engine::seed(size_t r, KeyId key, ValueId value, uint64_t row) {
+    const Write w{0, row, key, value, catalog_.seedOrigin(), 0};
+    const bool changed = replicas_[r].state.apply(w, catalog_.order());
+    return append(r, w, EntryKind::Seed, changed);
+}
+
+const OplogEntry& Engine::localWrite(size_t r, KeyId key, ValueId value, int64_t ts) {
+    Replica& rep = replicas_[r];
+    const Write w{ts, ++rep.seq, key, value, rep.nameId, 0};
+    const bool changed = rep.state.apply(w, catalog_.order());
+    return append(r, w, value == kTombstone ? EntryKind::Delete : EntryKind::Set, changed);
+}
+
+const OplogEntry& Engine::set(size_t r, KeyId key, ValueId value, int64_t ts) {
+    if (value == kTombstone)
+        throw std::invalid_argument("Engine::set needs a value; use remove for tombstones");
+    return localWrite(r, key, value, ts);
+}
+
+const OplogEntry& Engine::remove(size_t r, KeyId key, int64_t ts) {
+    return localWrite(r, key, kTombstone, ts);
+}
+
+const OplogEntry& Engine::get(size_t r, KeyId key, int64_t ts) {
+    Replica& rep = replicas_[r];
+    const Write& cur = rep.state.at(key);
+    const Write entry{ts, 0, key, cur.isNone() ? kTombstone : cur.value, rep.nameId, 0};
+    return append(r, entry, EntryKind::Get, false);
+}
+
+size_t Engine::merge(size_t target, size_t source) {
+    if (target == source)
+        return 0;
+    const WriteOrder order = catalog_.order();
+    Replica& t = replicas_[target];
+    const Replica& s = replicas_[source];
+    const std::vector<Write> plan =
+        planMergeFromOplog(s.log, watermark(target, source), t.state, order, scratch_);
+    for (const Write& w : plan) {
+        t.state.apply(w, order);
+        append(target, w, entryKindOf(w, catalog_.seedOrigin()), true);
+    }
+    watermark(target, source) = s.log.size();
+    return plan.size();
+}
+
+size_t Engine::fullSync(std::span<const size_t> stores) {
+    const WriteOrder order = catalog_.order();
+    if (marks_.size() < catalog_.keyCount())
+        marks_.resize(catalog_.keyCount(), 0);
+    if (++markGeneration_ == 0) {
+        std::fill(marks_.begin(), marks_.end(), 0);
+        markGeneration_ = 1;
+    }
+
+    // Candidate keys: those written in some store's log after the point every other store of
+    // the set is known to hold. Every other key is already equal everywhere in the set.
+    std::vector<KeyId> candidates;
+    for (size_t b : stores) {
+        size_t from = replicas_[b].log.size();
+        for (size_t a : stores)
+            if (a != b)
+                from = std::min(from, watermark(a, b));
+        const Oplog& log = replicas_[b].log;
+        for (size_t i = from; i < log.size(); ++i) {
+            const KeyId k = log[i].write.key;
+            if (log[i].isWrite() && marks_[k] != markGeneration_) {
+                marks_[k] = markGeneration_;
+                candidates.push_back(k);
+            }
+        }
+    }
+
+    std::vector<std::vector<Write>> perStore(stores.size());
+    for (KeyId k : candidates) {
+        const Write* best = nullptr;
+        for (size_t r : stores) {
+            const Write& w = replicas_[r].state.at(k);
+            if (!w.isNone() && (best == nullptr || order.less(*best, w)))
+                best = &w;
+        }
+        if (best == nullptr)
+            continue;
+        const Write winner = *best;
+        for (size_t i = 0; i < stores.size(); ++i)
+            if (order.beats(winner, replicas_[stores[i]].state.at(k)))
+                perStore[i].push_back(winner);
+    }
+
+    size_t appended = 0;
+    for (size_t i = 0; i < stores.size(); ++i) {
+        sortWrites(perStore[i], order);
+        for (const Write& w : perStore[i]) {
+            replicas_[stores[i]].state.apply(w, order);
+            append(stores[i], w, entryKindOf(w, catalog_.seedOrigin()), true);
+        }
+        appended += perStore[i].size();
+    }
+    for (size_t a : stores)
+        for (size_t b : stores)
+            if (a != b)
+                watermark(a, b) = replicas_[b].log.size();
+    return appended;
+}
+
+} // namespace syncscope

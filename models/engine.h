@@ -1,0 +1,71 @@
+#pragma once
+
+#include "catalog.h"
+#include "mergeplan.h"
+#include "oplog.h"
+#include "storestate.h"
+
+#include <span>
+#include <string>
+#include <vector>
+
+namespace syncscope {
+
+// One store as the engine sees it: its state, its oplog and its local write counter.
+struct Replica {
+    std::string name;
+    NameId nameId = kNoOrigin;
+    StoreState state;
+    Oplog log;
+    uint64_t seq = 0; // the store's own counter, incremented on every local write
+};
+
+// Executes SPEC §4 in memory: SET, GET, DELETE, MERGE and FULL_SYNC over a fixed set of
+// replicas. Every operation appends to the affected replicas' oplogs; callers that mirror the
+// replicas into real stores ship log[i..] after each step.
+//
+// Merges read the source's oplog, never its state. To keep a long script linear, the engine
+// remembers for each (target, source) pair how far into the source's log the target is known
+// to hold at least the source's state (after T.MERGE(S) or a FULL_SYNC over both): a later
+// merge only folds the source's log from there. Local writes and other merges can only make
+// the target's state greater, so the remembered position stays valid.
+class Engine {
+public:
+    explicit Engine(Catalog& catalog) : catalog_(catalog) {}
+
+    size_t addReplica(std::string_view canonicalName);
+    size_t replicaCount() const { return replicas_.size(); }
+    Replica& replica(size_t r) { return replicas_[r]; }
+    const Replica& replica(size_t r) const { return replicas_[r]; }
+    Catalog& catalog() { return catalog_; }
+    const Catalog& catalog() const { return catalog_; }
+
+    // Re-enacts an entry already in a store's log (loading a persistent store).
+    void restore(size_t r, const OplogEntry& entry);
+    // A seed (CSV) write: ts 0, origin CSV, seq = the CSV row.
+    const OplogEntry& seed(size_t r, KeyId key, ValueId value, uint64_t row);
+
+    const OplogEntry& set(size_t r, KeyId key, ValueId value, int64_t ts);
+    const OplogEntry& remove(size_t r, KeyId key, int64_t ts);
+    const OplogEntry& get(size_t r, KeyId key, int64_t ts);
+    // T.MERGE(S); returns how many entries T appended.
+    size_t merge(size_t target, size_t source);
+    // FULL_SYNC over the given replicas; returns how many entries were appended in all.
+    size_t fullSync(std::span<const size_t> stores);
+
+private:
+    const OplogEntry& localWrite(size_t r, KeyId key, ValueId value, int64_t ts);
+    const OplogEntry& append(size_t r, const Write& w, EntryKind kind, bool changed);
+    size_t& watermark(size_t target, size_t source) {
+        return watermarks_[target * replicas_.size() + source];
+    }
+
+    Catalog& catalog_;
+    std::vector<Replica> replicas_;
+    std::vector<size_t> watermarks_;
+    FoldScratch scratch_;
+    std::vector<uint32_t> marks_; // FULL_SYNC candidate-key dedup, by generation
+    uint32_t markGeneration_ = 0;
+};
+
+} // namespace syncscope

@@ -1,0 +1,39 @@
+#include "recordconversion.h"
+
+namespace syncscope {
+
+void toRecord(const OplogEntry& entry, const Catalog& catalog, LogRecord& out) {
+    const Write& w = entry.write;
+    out.kind = entry.kind;
+    out.studentId.assign(catalog.studentId(w.key));
+    out.courseId.assign(catalog.courseId(w.key));
+    out.hasValue = !w.isTombstone();
+    if (out.hasValue)
+        out.value.assign(catalog.value(w.value));
+    else
+        out.value.clear();
+    out.ts = w.ts;
+    out.origin.assign(catalog.names().view(w.origin));
+    out.seq = w.seq;
+    out.wallMs = 0;
+    out.attributes.clear();
+}
+
+LogRecord toRecord(const OplogEntry& entry, const Catalog& catalog) {
+    LogRecord r;
+    toRecord(entry, catalog, r);
+    return r;
+}
+
+OplogEntry fromRecord(const LogRecord& record, Catalog& catalog) {
+    OplogEntry e;
+    e.kind = record.kind;
+    e.write.key = catalog.internKey(record.studentId, record.courseId);
+    e.write.value = record.hasValue ? catalog.internValue(record.value) : kTombstone;
+    e.write.ts = record.ts;
+    e.write.origin = catalog.names().intern(record.origin);
+    e.write.seq = record.seq;
+    return e;
+}
+
+} // namespace syncscope

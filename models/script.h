@@ -1,0 +1,74 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace syncscope {
+
+enum class Op : uint8_t { Set, Get, Delete, Merge, FullSync };
+
+// A slice of the script's text, or (high bit set) of its side buffer of unescaped strings.
+struct Span {
+    uint32_t offset = 0;
+    uint32_t length = 0;
+};
+
+// One parsed script line. Store names are indexes into Script::names (canonical spelling of
+// what the script wrote, upper case; aliases are resolved later against a workspace).
+struct Command {
+    int64_t ts = 0;          // explicit, or assigned by SPEC §3's rule for SET/GET/DELETE
+    uint32_t line = 0;       // 1-based
+    uint32_t lineOffset = 0; // byte offset of the line in the text, for later diagnostics
+    uint32_t storeOffset = 0;
+    uint32_t sourceOffset = 0; // MERGE: the source name; FULL_SYNC: first index in syncList
+    Op op = Op::Set;
+    bool explicitTs = false;
+    uint16_t store = 0;     // SET/GET/DELETE/MERGE target
+    uint16_t source = 0;    // MERGE source
+    uint16_t syncCount = 0; // FULL_SYNC(S1,...): how many; 0 means every store
+    Span studentId, courseId, value;
+};
+
+// A FULL_SYNC list entry: the name index and where it was written.
+struct SyncListEntry {
+    uint16_t name = 0;
+    uint32_t offset = 0;
+};
+
+struct ScriptError {
+    uint32_t line = 0;
+    uint32_t column = 0; // 1-based, in characters
+    std::string message;
+};
+
+class Script {
+public:
+    std::string fileName;
+    std::string text;
+    std::vector<Command> commands;
+    std::vector<SyncListEntry> syncList;
+    std::vector<std::string> names; // upper-cased store names as written
+    std::vector<ScriptError> errors;
+
+    bool ok() const { return errors.empty(); }
+    std::string_view view(Span s) const {
+        if (s.offset & kUnescapedBit)
+            return std::string_view(unescaped).substr(s.offset & ~kUnescapedBit, s.length);
+        return std::string_view(text).substr(s.offset, s.length);
+    }
+    // "FILE:LINE:COL: message"
+    std::string formatError(const ScriptError& e) const;
+    // The 1-based character column of a byte offset inside a command's line.
+    uint32_t columnAt(const Command& c, uint32_t offset) const;
+
+    static constexpr uint32_t kUnescapedBit = 0x80000000u;
+    std::string unescaped; // quoted values that contained escapes, unescaped
+};
+
+// Parses a whole script (SPEC §3). Never throws: problems land in Script::errors, at most one
+// per line, and the commands of a script with errors must not run.
+Script parseScript(std::string fileName, std::string text);
+
+} // namespace syncscope

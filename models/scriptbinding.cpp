@@ -1,0 +1,87 @@
+#include "scriptbinding.h"
+
+#include "identifiers.h"
+
+#include <algorithm>
+#include <optional>
+
+namespace syncscope {
+
+namespace {
+
+std::string storeList(const std::vector<StoreSpec>& stores) {
+    std::string out;
+    for (const StoreSpec& s : stores) {
+        if (!out.empty())
+            out += ", ";
+        out += s.name;
+    }
+    return out;
+}
+
+} // namespace
+
+std::vector<ScriptError> bindStores(const Script& script, const StoreDirectory* configured,
+                                    StoreBinding& binding) {
+    binding = {};
+    const size_t unbound = SIZE_MAX;
+    binding.storeOfName.assign(script.names.size(), unbound);
+    std::vector<std::string> problem(script.names.size());
+
+    if (configured) {
+        binding.stores = configured->stores();
+        for (size_t i = 0; i < script.names.size(); ++i) {
+            if (const std::optional<size_t> at = configured->resolve(script.names[i]))
+                binding.storeOfName[i] = *at;
+            else
+                problem[i] = "unknown store '" + script.names[i] + "': the workspace has " +
+                             storeList(binding.stores);
+        }
+    } else {
+        for (size_t i = 0; i < script.names.size(); ++i) {
+            const std::string canonical = StoreDirectory::defaultCanonical(script.names[i]);
+            if (canonical == kSeedOrigin) {
+                problem[i] = "store name CSV is reserved for seed data";
+                continue;
+            }
+            auto it = std::find_if(binding.stores.begin(), binding.stores.end(),
+                                   [&](const StoreSpec& s) { return s.name == canonical; });
+            if (it == binding.stores.end()) {
+                binding.stores.push_back({canonical, {}, {}});
+                it = binding.stores.end() - 1;
+            }
+            binding.storeOfName[i] = static_cast<size_t>(it - binding.stores.begin());
+        }
+    }
+
+    std::vector<ScriptError> errors;
+    auto check = [&](const Command& c, uint16_t name, uint32_t offset) {
+        if (problem[name].empty())
+            return true;
+        errors.push_back({c.line, script.columnAt(c, offset), problem[name]});
+        return false;
+    };
+    for (const Command& c : script.commands) {
+        switch (c.op) {
+        case Op::Set:
+        case Op::Get:
+        case Op::Delete:
+            check(c, c.store, c.storeOffset);
+            break;
+        case Op::Merge:
+            if (check(c, c.store, c.storeOffset))
+                check(c, c.source, c.sourceOffset);
+            break;
+        case Op::FullSync:
+            for (uint16_t i = 0; i < c.syncCount; ++i) {
+                const SyncListEntry& e = script.syncList[c.sourceOffset + i];
+                if (!check(c, e.name, e.offset))
+                    break;
+            }
+            break;
+        }
+    }
+    return errors;
+}
+
+} // namespace syncscope

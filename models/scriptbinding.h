@@ -1,0 +1,23 @@
+#pragma once
+
+#include "script.h"
+#include "storedirectory.h"
+
+#include <vector>
+
+namespace syncscope {
+
+// Which store of the run each of a script's names means (SPEC §2).
+struct StoreBinding {
+    std::vector<StoreSpec> stores;     // the run's stores, fixed before the first command
+    std::vector<size_t> storeOfName;   // Script::names index -> stores index
+};
+
+// With a configured workspace, every name must resolve to one of its stores; each line that
+// names another is an error at that name. Without one, the run's stores are exactly the
+// stores the script names, under the default alias groups, in order of first mention.
+// Either way the seed origin "CSV" cannot name a store. Errors come sorted by line.
+std::vector<ScriptError> bindStores(const Script& script, const StoreDirectory* configured,
+                                    StoreBinding& binding);
+
+} // namespace syncscope

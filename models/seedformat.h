@@ -1,0 +1,25 @@
+#pragma once
+
+#include "catalog.h"
+#include "oplog.h"
+
+#include <string>
+
+namespace syncscope {
+
+// The seed-format text of SPEC §5 and §6: oplog export lines, GET result lines, dump CSV.
+
+// Appends one export line ("4, SET((SID1033,CSE016),B)\n"); seed entries are skipped.
+void appendExportLine(std::string& out, const OplogEntry& e, const Catalog& catalog);
+std::string exportOplog(const Oplog& log, const Catalog& catalog);
+// The file name of a store's export: oplog.<name in lower case>.txt
+std::string exportFileName(std::string_view canonicalName);
+
+// "<ts>, <STORE>.GET(<sid>,<cid>) = <value or NULL>\n"
+void appendGetLine(std::string& out, std::string_view store, const OplogEntry& get,
+                   const Catalog& catalog);
+
+// One CSV field, quoted as RFC 4180 asks when it holds a comma, quote, CR or LF.
+void appendCsvField(std::string& out, std::string_view field);
+
+} // namespace syncscope

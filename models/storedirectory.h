@@ -1,0 +1,37 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace syncscope {
+
+// One store of a workspace: canonical name, aliases, backend URI (empty = embedded default).
+struct StoreSpec {
+    std::string name;
+    std::vector<std::string> aliases;
+    std::string uri;
+};
+
+// Resolves the names a script uses to a workspace's stores (SPEC §2): case-insensitive, through
+// canonical names and aliases.
+class StoreDirectory {
+public:
+    StoreDirectory() = default;
+    explicit StoreDirectory(std::vector<StoreSpec> stores);
+
+    // The alias groups of the default workspace: SQL, MONGO, HIVE, REDIS, SQLITE.
+    static const std::vector<StoreSpec>& defaultGroups();
+    // The canonical name a default workspace gives to a spelled name: its alias group's, or the
+    // name itself in upper case.
+    static std::string defaultCanonical(std::string_view spelled);
+
+    std::optional<size_t> resolve(std::string_view spelled) const;
+    const std::vector<StoreSpec>& stores() const { return stores_; }
+
+private:
+    std::vector<StoreSpec> stores_;
+};
+
+} // namespace syncscope

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+namespace syncscope {
+
+enum class Utf8Status { Ok, Invalid, Control };
+struct Utf8Check {
+    Utf8Status status = Utf8Status::Ok;
+    size_t offset = 0; // byte offset of the first offending sequence
+};
+
+// Strict UTF-8 (no overlongs, no surrogates, at most U+10FFFF) that also refuses C0 and C1
+// control characters and DEL, which SPEC §1 excludes from values.
+Utf8Check checkUtf8(std::string_view s);
+
+// 1-based column of byteOffset within line, counting code points, for error messages.
+size_t columnOf(std::string_view line, size_t byteOffset);
+
+} // namespace syncscope
