@@ -170,6 +170,9 @@ Status SqlStore::appendBatch(std::span<const LogRecord> batch) {
 Status SqlStore::append(std::span<const LogRecord> records, const BatchControl& control) {
     if (!open_)
         return error(QStringLiteral("append"), QStringLiteral("the store is not open"));
+    for (const LogRecord& rec : records)
+        if (const std::string problem = recordProblem(rec); !problem.empty())
+            return error(QStringLiteral("refused a batch, nothing written"), QString::fromStdString(problem));
     QSqlDatabase db = QSqlDatabase::database(connection_, false);
     const size_t total = records.size();
     for (size_t done = 0; done < total;) {

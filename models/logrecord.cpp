@@ -1,5 +1,7 @@
 #include "logrecord.h"
 
+#include "identifiers.h"
+
 namespace syncscope {
 
 const char* entryKindName(EntryKind kind) {
@@ -24,6 +26,24 @@ bool entryKindFromName(std::string_view name, EntryKind& kind) {
         }
     }
     return false;
+}
+
+std::string recordProblem(const LogRecord& r) {
+    if (!isValidIdentifier(r.studentId))
+        return "invalid student id '" + r.studentId + "'";
+    if (!isValidIdentifier(r.courseId))
+        return "invalid course id '" + r.courseId + "' for student " + r.studentId;
+    const std::string key = "(" + r.studentId + "," + r.courseId + ")";
+    if (r.kind == EntryKind::Delete && r.hasValue)
+        return "a DELETE of " + key + " carries a value";
+    if ((r.kind == EntryKind::Set || r.kind == EntryKind::Seed) && !r.hasValue)
+        return "a SET of " + key + " has no value";
+    if (r.hasValue)
+        if (const char* problem = valueProblem(r.value))
+            return std::string(problem) + " at key " + key;
+    if (r.origin != kSeedOrigin && !isCanonicalStoreName(r.origin))
+        return "invalid origin '" + r.origin + "' at key " + key;
+    return {};
 }
 
 } // namespace syncscope

@@ -41,3 +41,9 @@ const char* entryKindName(EntryKind kind); // "SET", "DELETE", "GET", "SEED"
 bool entryKindFromName(std::string_view name, EntryKind& kind);
 
 } // namespace syncscope
+
+namespace syncscope {
+// Why a record breaks SPEC §1 (naming the key), or an empty string when it is valid. Stores
+// check every record of a batch before writing any, so bad input changes nothing.
+std::string recordProblem(const LogRecord& record);
+} // namespace syncscope

@@ -1,0 +1,164 @@
+// syncscope-cli against golden files: each folder under cases/ holds script.in, the extra
+// arguments (args), and what must come out: expected.stdout, expected.stderr (exact) or
+// expected.stderr-contains, expected.exit, and oplog/ with every export file. A failing run
+// must leave stdout empty and write no oplog file.
+//
+// SYNCSCOPE_UPDATE_GOLDEN=1 rewrites the expected files from the current output; review the
+// diff before committing it.
+#include <QDir>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+QByteArray readAll(const QString& path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+void writeAll(const QString& path, const QByteArray& bytes) {
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write(bytes);
+}
+
+QStringList fileNames(const QString& dir) {
+    return QDir(dir).entryList(QDir::Files, QDir::Name);
+}
+
+} // namespace
+
+class TestCliGolden : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void golden_data();
+    void golden();
+    void persistentStoreContinuesAcrossRuns();
+    void helpGoesToStdout();
+};
+
+void TestCliGolden::golden_data() {
+    QTest::addColumn<QString>("caseDir");
+    const QDir cases(QStringLiteral(SYNCSCOPE_CLI_CASES));
+    const QStringList names = cases.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
+    QVERIFY(names.size() >= 15);
+    for (const QString& name : names)
+        QTest::newRow(qPrintable(name)) << cases.filePath(name);
+}
+
+void TestCliGolden::golden() {
+    QFETCH(QString, caseDir);
+    const bool update = qEnvironmentVariableIntValue("SYNCSCOPE_UPDATE_GOLDEN") == 1;
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString out = tmp.filePath(QStringLiteral("oplog"));
+
+    QString argsText = QString::fromUtf8(readAll(caseDir + QStringLiteral("/args"))).trimmed();
+    if (QFile::exists(caseDir + QStringLiteral("/workspace.json"))) {
+        QByteArray ws = readAll(caseDir + QStringLiteral("/workspace.json"));
+        ws.replace("@TMP@", tmp.path().toUtf8());
+        writeAll(tmp.filePath(QStringLiteral("workspace.json")), ws);
+    }
+    argsText.replace(QStringLiteral("@CASE@"), caseDir)
+        .replace(QStringLiteral("@OUT@"), out)
+        .replace(QStringLiteral("@TMP@"), tmp.path())
+        .replace(QStringLiteral("@WORKSPACE@"), tmp.filePath(QStringLiteral("workspace.json")));
+    QStringList args{QStringLiteral("run"), QStringLiteral("script.in")};
+    if (!argsText.isEmpty())
+        args += argsText.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+
+    QProcess p;
+    p.setWorkingDirectory(caseDir);
+    p.start(QStringLiteral(SYNCSCOPE_CLI), args);
+    QVERIFY(p.waitForFinished(60000));
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    const QByteArray stdoutBytes = p.readAllStandardOutput();
+    const QByteArray stderrBytes = p.readAllStandardError();
+    const int exitCode = p.exitCode();
+
+    const QString exitFile = caseDir + QStringLiteral("/expected.exit");
+    const QString stdoutFile = caseDir + QStringLiteral("/expected.stdout");
+    const QString stderrFile = caseDir + QStringLiteral("/expected.stderr");
+    const QString oplogDir = caseDir + QStringLiteral("/oplog");
+    if (update) {
+        writeAll(exitFile, QByteArray::number(exitCode) + "\n");
+        writeAll(stdoutFile, stdoutBytes);
+        if (!QFile::exists(caseDir + QStringLiteral("/expected.stderr-contains")))
+            writeAll(stderrFile, stderrBytes);
+        QDir(oplogDir).removeRecursively();
+        if (QDir(out).exists()) {
+            QDir().mkpath(oplogDir);
+            for (const QString& f : fileNames(out))
+                writeAll(oplogDir + QLatin1Char('/') + f, readAll(out + QLatin1Char('/') + f));
+        }
+        QSKIP("golden files rewritten");
+    }
+
+    QCOMPARE(exitCode, readAll(exitFile).trimmed().toInt());
+    QCOMPARE(QString::fromUtf8(stdoutBytes), QString::fromUtf8(readAll(stdoutFile)));
+    if (QFile::exists(stderrFile)) {
+        QCOMPARE(QString::fromUtf8(stderrBytes), QString::fromUtf8(readAll(stderrFile)));
+    } else {
+        const QList<QByteArray> needles = readAll(caseDir + QStringLiteral("/expected.stderr-contains")).split('\n');
+        for (const QByteArray& needle : needles)
+            if (!needle.isEmpty())
+                QVERIFY2(stderrBytes.contains(needle), stderrBytes.constData());
+    }
+    if (exitCode != 0) {
+        QVERIFY(stdoutBytes.isEmpty());
+        QVERIFY2(fileNames(out).isEmpty(), "a failed run must write no oplog file");
+        return;
+    }
+    QCOMPARE(fileNames(out), fileNames(oplogDir));
+    for (const QString& f : fileNames(oplogDir))
+        QCOMPARE(QString::fromUtf8(readAll(out + QLatin1Char('/') + f)),
+                 QString::fromUtf8(readAll(oplogDir + QLatin1Char('/') + f)));
+}
+
+// A configured SQLite file store keeps its oplog and counter: a second run continues it.
+void TestCliGolden::persistentStoreContinuesAcrossRuns() {
+    QTemporaryDir tmp;
+    const QString ws = tmp.filePath(QStringLiteral("ws.json"));
+    writeAll(ws, QStringLiteral("{\"stores\":[{\"name\":\"SQL\",\"uri\":\"sqlite://%1/sql.db\"},"
+                                "{\"name\":\"HIVE\",\"uri\":\"sqlite://%1/hive.db\"}]}")
+                     .arg(tmp.path())
+                     .toUtf8());
+    writeAll(tmp.filePath(QStringLiteral("one.in")), "1, SQL.SET((S,C),A)\n2, HIVE.SET((S,D),B)\n");
+    writeAll(tmp.filePath(QStringLiteral("two.in")), "SQL.MERGE(HIVE)\n3, SQL.SET((S,C),Z)\n4, SQL.GET(S,D)\n");
+    auto run = [&](const QString& script, const QString& outDir) {
+        QProcess p;
+        p.start(QStringLiteral(SYNCSCOPE_CLI),
+                {QStringLiteral("run"), tmp.filePath(script), QStringLiteral("--workspace"), ws,
+                 QStringLiteral("--oplog-dir"), tmp.filePath(outDir), QStringLiteral("--dump")});
+        p.waitForFinished(60000);
+        if (p.exitCode() != 0)
+            qWarning("%s", p.readAllStandardError().constData());
+        return p.readAllStandardOutput();
+    };
+    run(QStringLiteral("one.in"), QStringLiteral("o1"));
+    const QByteArray second = run(QStringLiteral("two.in"), QStringLiteral("o2"));
+    QCOMPARE(QString::fromUtf8(second),
+             QStringLiteral("4, SQL.GET(S,D) = B\n"
+                            "store,student_id,course_id,grade,ts\n"
+                            "HIVE,S,D,B,2\n"
+                            "SQL,S,C,Z,3\nSQL,S,D,B,2\n"));
+    QCOMPARE(QString::fromUtf8(readAll(tmp.filePath(QStringLiteral("o2/oplog.sql.txt")))),
+             QStringLiteral("1, SET((S,C),A)\n2, SET((S,D),B)\n3, SET((S,C),Z)\n4, GET(S,D)\n"));
+}
+
+void TestCliGolden::helpGoesToStdout() {
+    QProcess p;
+    p.start(QStringLiteral(SYNCSCOPE_CLI), {QStringLiteral("--help")});
+    QVERIFY(p.waitForFinished(10000));
+    QCOMPARE(p.exitCode(), 0);
+    QVERIFY(p.readAllStandardOutput().startsWith("usage: syncscope-cli run SCRIPT"));
+    QProcess none;
+    none.start(QStringLiteral(SYNCSCOPE_CLI), {});
+    QVERIFY(none.waitForFinished(10000));
+    QCOMPARE(none.exitCode(), 2);
+    QVERIFY(none.readAllStandardOutput().isEmpty());
+}
+
+QTEST_GUILESS_MAIN(TestCliGolden)
+#include "tst_cligolden.moc"

@@ -1,0 +1,318 @@
+// The contract every backend keeps (backends/store.h), one test body run against every
+// backend this build has. Later backends add rows to contract_data().
+#include "engine.h"
+#include "recordconversion.h"
+#include "storefactory.h"
+#include "storeworker.h"
+
+#include <QFutureWatcher>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <random>
+
+using namespace syncscope;
+
+namespace {
+
+LogRecord setRecord(std::string sid, std::string cid, std::string value, int64_t ts,
+                    std::string origin, uint64_t seq) {
+    LogRecord r;
+    r.kind = EntryKind::Set;
+    r.studentId = std::move(sid);
+    r.courseId = std::move(cid);
+    r.value = std::move(value);
+    r.hasValue = true;
+    r.ts = ts;
+    r.origin = std::move(origin);
+    r.seq = seq;
+    return r;
+}
+
+LogRecord deleteRecord(std::string sid, std::string cid, int64_t ts, std::string origin, uint64_t seq) {
+    LogRecord r = setRecord(std::move(sid), std::move(cid), {}, ts, std::move(origin), seq);
+    r.kind = EntryKind::Delete;
+    r.hasValue = false;
+    return r;
+}
+
+// A backend under test: how to reach it, whether it survives a reopen, and (where the test can
+// reach into the engine) how to make the next transaction fail half way.
+struct Backend {
+    QString uri;
+    bool persistent = false;
+    std::function<void()> poisonNextWrite; // makes a write of student "POISON" fail
+};
+
+template <class T>
+T await(QFuture<T> f) {
+    f.waitForFinished();
+    return f.result();
+}
+
+} // namespace
+
+class TestStoreContract : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void setGetDelete_data() { backends(); }
+    void setGetDelete();
+    void olderWriteIsLoggedButDoesNotWin_data() { backends(); }
+    void olderWriteIsLoggedButDoesNotWin();
+    void replayIsIdempotent_data() { backends(); }
+    void replayIsIdempotent();
+    void batchedApplyReportsProgressAndCancels_data() { backends(); }
+    void batchedApplyReportsProgressAndCancels();
+    void oplogParityWithEngine_data() { backends(); }
+    void oplogParityWithEngine();
+    void reopenKeepsEverything_data() { backends(); }
+    void reopenKeepsEverything();
+    void invalidRecordChangesNothing_data() { backends(); }
+    void invalidRecordChangesNothing();
+    void failedTransactionLeavesNothing_data() { backends(); }
+    void failedTransactionLeavesNothing();
+    void otherStoresDatabaseIsRefused();
+
+private:
+    void backends();
+    std::unique_ptr<StoreWorker> openWorker(const QString& name = QStringLiteral("SQL"));
+    QTemporaryDir dir_;
+    int counter_ = 0;
+    Backend current_;
+};
+
+void TestStoreContract::initTestCase() { QVERIFY(dir_.isValid()); }
+
+void TestStoreContract::backends() {
+    QTest::addColumn<QString>("kind");
+    QTest::newRow("sqlite memory") << QStringLiteral("sqlite-memory");
+    QTest::newRow("sqlite file") << QStringLiteral("sqlite-file");
+}
+
+std::unique_ptr<StoreWorker> TestStoreContract::openWorker(const QString& name) {
+    QFETCH(QString, kind);
+    if (current_.uri.isEmpty()) {
+        if (kind == QLatin1String("sqlite-memory")) {
+            current_ = {QStringLiteral("sqlite::memory:"), false, {}};
+        } else {
+            const QString path = dir_.filePath(QStringLiteral("store%1.db").arg(++counter_));
+            current_ = {QStringLiteral("sqlite://") + path, true, [path] {
+                            // A second connection installs a trigger that aborts the statement.
+                            const QString conn = QStringLiteral("poison%1").arg(path);
+                            {
+                                QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), conn);
+                                db.setDatabaseName(path);
+                                QVERIFY(db.open());
+                                QSqlQuery q(db);
+                                QVERIFY(q.exec(QStringLiteral(
+                                    "CREATE TRIGGER poison BEFORE INSERT ON grades WHEN "
+                                    "NEW.student_id = 'POISON' BEGIN SELECT RAISE(ABORT, 'poisoned'); END")));
+                                db.close();
+                            }
+                            QSqlDatabase::removeDatabase(conn);
+                        }};
+        }
+    }
+    auto store = StoreFactory::create(name, current_.uri);
+    if (!store)
+        qFatal("%s", qPrintable(store.error().toString()));
+    auto worker = std::make_unique<StoreWorker>(std::move(store.value()));
+    const Status s = await(worker->open());
+    if (!s)
+        qFatal("%s", qPrintable(s.error().toString()));
+    return worker;
+}
+
+void TestStoreContract::setGetDelete() {
+    current_ = {};
+    auto w = openWorker();
+    QCOMPARE(await(w->counts()).value().liveKeys, 0);
+    QVERIFY(await(w->append({setRecord("SID1", "CSE1", "A", 1, "SQL", 1),
+                             setRecord("SID2", "CSE1", "B+", 2, "SQL", 2)})).ok());
+    auto row = await(w->readKey("SID1", "CSE1"));
+    QVERIFY(row.ok() && row.value().has_value());
+    QCOMPARE(row.value()->value, std::string("A"));
+    QCOMPARE(row.value()->ts, int64_t(1));
+    QCOMPARE(row.value()->origin, std::string("SQL"));
+    QVERIFY(!await(w->readKey("SID9", "CSE1")).value().has_value());
+
+    QVERIFY(await(w->append({deleteRecord("SID1", "CSE1", 3, "SQL", 3)})).ok());
+    row = await(w->readKey("SID1", "CSE1"));
+    QVERIFY(row.value().has_value());
+    QVERIFY(row.value()->deleted); // the tombstone stays for last-writer-wins
+    const StoreCounts counts = await(w->counts()).value();
+    QCOMPARE(counts.liveKeys, 1);
+    QCOMPARE(counts.oplogEntries, 3);
+}
+
+void TestStoreContract::olderWriteIsLoggedButDoesNotWin() {
+    current_ = {};
+    auto w = openWorker();
+    QVERIFY(await(w->append({setRecord("S", "C", "new", 10, "SQL", 1)})).ok());
+    QVERIFY(await(w->append({setRecord("S", "C", "old", 5, "HIVE", 7)})).ok());
+    // Same ts: origin decides byte-wise ("HIVE" < "SQL"), so this one loses too.
+    QVERIFY(await(w->append({setRecord("S", "C", "tie", 10, "HIVE", 9)})).ok());
+    QCOMPARE(await(w->readKey("S", "C")).value()->value, std::string("new"));
+    QVERIFY(await(w->append({setRecord("S", "C", "tie-wins", 10, "ZED", 1)})).ok());
+    QCOMPARE(await(w->readKey("S", "C")).value()->value, std::string("tie-wins"));
+    QCOMPARE(await(w->readOplog()).value().size(), size_t(4));
+}
+
+void TestStoreContract::replayIsIdempotent() {
+    current_ = {};
+    auto w = openWorker();
+    const std::vector<LogRecord> batch{setRecord("S", "C", "A", 1, "SQL", 1),
+                                       deleteRecord("S", "D", 2, "SQL", 2),
+                                       setRecord("S", "C", "B", 3, "HIVE", 1)};
+    QVERIFY(await(w->append(batch)).ok());
+    const auto before = await(w->readGrades()).value();
+    QVERIFY(await(w->append(batch)).ok());
+    const auto after = await(w->readGrades()).value();
+    QCOMPARE(after.size(), before.size());
+    for (size_t i = 0; i < after.size(); ++i) {
+        QCOMPARE(after[i].value, before[i].value);
+        QCOMPARE(after[i].ts, before[i].ts);
+        QCOMPARE(after[i].deleted, before[i].deleted);
+    }
+}
+
+void TestStoreContract::batchedApplyReportsProgressAndCancels() {
+    current_ = {};
+    auto w = openWorker();
+    std::vector<LogRecord> many;
+    for (int i = 0; i < 50000; ++i)
+        many.push_back(setRecord("SID" + std::to_string(i), "CSE1", "A", i, "SQL", static_cast<uint64_t>(i + 1)));
+    QFuture<Status> f = w->append(many);
+    QList<int> seen;
+    QFutureWatcher<Status> watcher;
+    connect(&watcher, &QFutureWatcher<Status>::progressValueChanged, this, [&](int v) { seen << v; });
+    watcher.setFuture(f);
+    QTRY_VERIFY_WITH_TIMEOUT(f.isFinished(), 60000);
+    QVERIFY(f.result().ok());
+    QTRY_VERIFY(!seen.isEmpty() && seen.last() == 50000);
+    QVERIFY2(seen.size() >= 2, "progress comes batch by batch");
+    QCOMPARE(await(w->counts()).value().liveKeys, 50000);
+
+    // Cancel: stops between batches; what committed is whole batches, data with its log.
+    std::vector<LogRecord> more;
+    for (int i = 0; i < 200000; ++i)
+        more.push_back(setRecord("T" + std::to_string(i), "CSE2", "B", i, "SQL", static_cast<uint64_t>(60000 + i)));
+    QFuture<Status> g = w->append(more);
+    g.cancel();
+    g.waitForFinished();
+    QVERIFY(g.isCanceled());
+    const StoreCounts c = await(w->counts()).value();
+    QVERIFY2(c.liveKeys < 250000, "a canceled apply must stop before the end");
+    QCOMPARE(c.oplogEntries, c.liveKeys); // every committed grade has its oplog entry
+}
+
+void TestStoreContract::oplogParityWithEngine() {
+    current_ = {};
+    auto w = openWorker(QStringLiteral("A"));
+    Catalog catalog;
+    Engine engine(catalog);
+    const size_t a = engine.addReplica("A"), b = engine.addReplica("B");
+    std::mt19937 rng(7);
+    auto pick = [&rng](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+    for (int i = 0; i < 3000; ++i) {
+        const size_t r = pick(2) ? a : b;
+        const KeyId k = catalog.internKey("S" + std::to_string(pick(50)), "C" + std::to_string(pick(3)));
+        switch (pick(5)) {
+        case 0:
+            engine.remove(r, k, pick(2000));
+            break;
+        case 1:
+            engine.get(r, k, pick(2000));
+            break;
+        case 2:
+            engine.merge(a, b);
+            break;
+        default:
+            engine.set(r, k, catalog.internValue(pick(2) ? "A" : "Très bien \"quoted\""), pick(2000));
+        }
+    }
+    std::vector<LogRecord> records;
+    for (const OplogEntry& e : engine.replica(a).log)
+        records.push_back(toRecord(e, catalog));
+    QVERIFY(await(w->append(records)).ok());
+
+    const auto log = await(w->readOplog()).value();
+    QCOMPARE(log.size(), engine.replica(a).log.size());
+    for (size_t i = 0; i < log.size(); ++i) {
+        const OplogEntry back = fromRecord(log[i], catalog);
+        QCOMPARE(back.kind, engine.replica(a).log[i].kind);
+        QVERIFY(back.write.sameWrite(engine.replica(a).log[i].write));
+        QVERIFY(log[i].wallMs > 0);
+    }
+    const auto grades = await(w->readGrades()).value();
+    QCOMPARE(grades.size(), engine.replica(a).state.keys().size());
+    for (const GradeRecord& g : grades) {
+        const Write& s = engine.replica(a).state.at(catalog.findKey(g.studentId, g.courseId));
+        QCOMPARE(g.deleted, s.isTombstone());
+        QCOMPARE(g.ts, s.ts);
+        QCOMPARE(g.seq, s.seq);
+        if (!g.deleted)
+            QCOMPARE(g.value, std::string(catalog.value(s.value)));
+    }
+}
+
+void TestStoreContract::reopenKeepsEverything() {
+    current_ = {};
+    {
+        auto w = openWorker();
+        QVERIFY(await(w->append({setRecord("S", "C", "A", 1, "SQL", 1), deleteRecord("S", "D", 2, "SQL", 2)})).ok());
+    }
+    if (!current_.persistent)
+        QSKIP("an in-memory store ends with its connection");
+    auto w = openWorker();
+    QCOMPARE(await(w->readOplog()).value().size(), size_t(2));
+    QCOMPARE(await(w->readKey("S", "C")).value()->value, std::string("A"));
+    QVERIFY(await(w->readKey("S", "D")).value()->deleted);
+}
+
+void TestStoreContract::invalidRecordChangesNothing() {
+    current_ = {};
+    auto w = openWorker();
+    const Status s = await(w->append({setRecord("S", "C", "A", 1, "SQL", 1),
+                                      setRecord("S", "bad id", "A", 2, "SQL", 2)}));
+    QVERIFY(!s.ok());
+    QVERIFY2(s.error().message.contains(QStringLiteral("bad id")), qPrintable(s.error().message));
+    QCOMPARE(s.error().store, QStringLiteral("SQL"));
+    const StoreCounts c = await(w->counts()).value();
+    QCOMPARE(c.liveKeys, 0);
+    QCOMPARE(c.oplogEntries, 0);
+}
+
+void TestStoreContract::failedTransactionLeavesNothing() {
+    current_ = {};
+    auto w = openWorker();
+    if (!current_.poisonNextWrite)
+        QSKIP("no way to inject a failure into this backend from the test");
+    current_.poisonNextWrite();
+    const Status s = await(w->append({setRecord("GOOD", "C", "A", 1, "SQL", 1),
+                                      setRecord("POISON", "C", "A", 2, "SQL", 2)}));
+    QVERIFY(!s.ok());
+    QVERIFY2(s.error().message.contains(QStringLiteral("poisoned")), qPrintable(s.error().message));
+    const StoreCounts c = await(w->counts()).value();
+    QCOMPARE(c.liveKeys, 0);
+    QCOMPARE(c.oplogEntries, 0);
+    QVERIFY(await(w->append({setRecord("GOOD", "C", "A", 1, "SQL", 1)})).ok()); // still usable
+}
+
+void TestStoreContract::otherStoresDatabaseIsRefused() {
+    const QString uri = QStringLiteral("sqlite://") + dir_.filePath(QStringLiteral("owned.db"));
+    {
+        auto first = std::make_unique<StoreWorker>(std::move(StoreFactory::create(QStringLiteral("SQL"), uri).value()));
+        QVERIFY(await(first->open()).ok());
+    }
+    auto second = std::make_unique<StoreWorker>(std::move(StoreFactory::create(QStringLiteral("HIVE"), uri).value()));
+    const Status s = await(second->open());
+    QVERIFY(!s.ok());
+    QVERIFY2(s.error().message.contains(QStringLiteral("holds store SQL")), qPrintable(s.error().message));
+}
+
+QTEST_GUILESS_MAIN(TestStoreContract)
+#include "tst_storecontract.moc"
