@@ -1,0 +1,181 @@
+// The small pieces of the domain: interning, UTF-8 and value rules, script literals, the
+// seed CSV reader, store directories and the workspace file.
+#include "catalog.h"
+#include "identifiers.h"
+#include "interner.h"
+#include "script.h"
+#include "seedcsv.h"
+#include "storedirectory.h"
+#include "utf8.h"
+#include "workspacefile.h"
+#include "cliarguments.h"
+
+#include <QTest>
+
+#include <random>
+
+using namespace syncscope;
+
+class TestDomain : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void internerRoundTripsManyStrings();
+    void originRanksFollowByteOrder();
+    void packedKeysSortLikePairs();
+    void utf8Rules();
+    void scriptLiteralRoundTripsThroughParser();
+    void seedCsvReadsCourseDataShape();
+    void seedCsvErrorsNamePlace();
+    void defaultAliases();
+    void workspaceFileValidation();
+    void cliArguments();
+};
+
+void TestDomain::internerRoundTripsManyStrings() {
+    StringInterner in;
+    std::vector<std::string> strings;
+    for (int i = 0; i < 100000; ++i)
+        strings.push_back("SID" + std::to_string(i * 7919 % 100003) + (i % 3 ? "x" : ""));
+    std::vector<uint32_t> ids;
+    for (const std::string& s : strings)
+        ids.push_back(in.intern(s));
+    for (size_t i = 0; i < strings.size(); ++i) {
+        QCOMPARE(in.view(ids[i]), std::string_view(strings[i]));
+        QCOMPARE(in.find(strings[i]), ids[i]);
+        QCOMPARE(in.intern(strings[i]), ids[i]);
+    }
+    QCOMPARE(in.find("absent"), StringInterner::npos);
+    QCOMPARE(in.intern(""), in.intern(""));
+}
+
+void TestDomain::originRanksFollowByteOrder() {
+    NameTable names;
+    const NameId b = names.intern("B"), a = names.intern("A"), ab = names.intern("AB"), low = names.intern("a");
+    const WriteOrder order = names.order();
+    auto w = [](NameId origin) { return Write{5, 1, 0, 0, origin, 0}; };
+    QVERIFY(order.less(w(a), w(ab)));
+    QVERIFY(order.less(w(ab), w(b)));
+    QVERIFY(order.less(w(b), w(low))); // byte-wise: 'B' (0x42) < 'a' (0x61)
+    QVERIFY(!order.less(w(a), w(a)));
+    QVERIFY(order.less(Write{4, 9, 0, 0, low, 0}, w(a))); // ts first
+}
+
+void TestDomain::packedKeysSortLikePairs() {
+    Catalog c;
+    const KeyId k1 = c.internKey("S1", "C2"), k2 = c.internKey("S1.", "A"), k3 = c.internKey("S1", "C10");
+    QVERIFY(c.packedKey(k1) < c.packedKey(k2)); // ("S1","C2") < ("S1.","A")
+    QVERIFY(c.packedKey(k3) < c.packedKey(k1));
+    QCOMPARE(c.studentId(k2), std::string_view("S1."));
+    QCOMPARE(c.courseId(k2), std::string_view("A"));
+    QCOMPARE(c.findKey("S1", "C2"), k1);
+}
+
+void TestDomain::utf8Rules() {
+    QVERIFY(isValidValue("A"));
+    QVERIFY(isValidValue("B+"));
+    QVERIFY(isValidValue("\xe2\x9c\x93 ok")); // ✓
+    QVERIFY(isValidValue(std::string(64, 'x')));
+    QVERIFY(!isValidValue(std::string(65, 'x')));
+    QVERIFY(!isValidValue(""));
+    QVERIFY(!isValidValue("a\tb"));
+    QVERIFY(!isValidValue(std::string("a\0b", 3)));
+    QVERIFY(!isValidValue("a\x7f"));
+    QVERIFY(!isValidValue("\xc0\x80"));         // overlong NUL
+    QVERIFY(!isValidValue("\xed\xa0\x80"));     // surrogate
+    QVERIFY(!isValidValue("\xf4\x90\x80\x80")); // above U+10FFFF
+    QVERIFY(!isValidValue("\xe2\x9c"));         // truncated
+    QCOMPARE(columnOf("\xc3\xa9x", 2), size_t(2));
+    QVERIFY(isValidIdentifier("SID1033"));
+    QVERIFY(isValidIdentifier("a.b-c_D"));
+    QVERIFY(!isValidIdentifier("a b"));
+    QVERIFY(!isValidIdentifier(std::string(65, 'a')));
+}
+
+// Whatever a value is, its script literal parses back to exactly it.
+void TestDomain::scriptLiteralRoundTripsThroughParser() {
+    const std::vector<std::string> values{"A", "B+", "with space", "a,b", "(x)", "\"lead", "mid\"q",
+                                          "back\\slash", "\\\"", "#hash", "Très", "  padded  "};
+    for (const std::string& v : values) {
+        const std::string line = "S.SET((a,b)," + scriptLiteral(v) + ")";
+        const Script s = parseScript("t", line);
+        QVERIFY2(s.ok(), line.c_str());
+        QCOMPARE(std::string(s.view(s.commands[0].value)), v);
+    }
+}
+
+void TestDomain::seedCsvReadsCourseDataShape() {
+    const SeedData d = parseSeedCsv("seed.csv",
+                                    "\xEF\xBB\xBFstudent-ID,course-id,roll no,email ID,grade\r\n"
+                                    "SID1000,CSE001,1,\"a,b@example.edu\",A\r\n"
+                                    "\r\n"
+                                    "SID1001,CSE002,2,\"say \"\"x\"\"\",B+\r\n");
+    QVERIFY(d.errors.empty());
+    QCOMPARE(d.rows.size(), size_t(2));
+    QCOMPARE(d.rows[0].studentId, std::string("SID1000"));
+    QCOMPARE(d.rows[0].grade, std::string("A"));
+    QCOMPARE(d.rows[0].attributes, std::string("{\"email ID\":\"a,b@example.edu\",\"roll no\":\"1\"}"));
+    QCOMPARE(d.rows[1].line, 4u);
+    QCOMPARE(d.rows[1].grade, std::string("B+"));
+}
+
+void TestDomain::seedCsvErrorsNamePlace() {
+    auto firstError = [](std::string_view text) {
+        const SeedData d = parseSeedCsv("s.csv", text);
+        return d.errors.empty() ? std::string("none") : d.formatError(d.errors[0]);
+    };
+    QCOMPARE(firstError(""), std::string("s.csv:1:1: empty file: expected a header line"));
+    QCOMPARE(firstError("a,b\n"), std::string("s.csv:1:1: header must name the student id, course id and grade columns (student-ID,course-id,...,grade)"));
+    QCOMPARE(firstError("student_id,course_id,grade\nS1,C1\n"), std::string("s.csv:2:1: row has 2 fields, the header has 3"));
+    QCOMPARE(firstError("student_id,course_id,grade\nS1,C 1,A\n"), std::string("s.csv:2:4: invalid course id 'C 1'"));
+    QCOMPARE(firstError("student_id,course_id,grade\nS1,C1,\n"), std::string("s.csv:2:7: value is empty"));
+    QCOMPARE(firstError("student_id,course_id,grade\nS1,C1,\"A\n"), std::string("s.csv:2:7: unterminated quoted field"));
+    QCOMPARE(firstError("student_id,course_id,grade\nS1,C1,\"A\"x\n"), std::string("s.csv:2:10: expected ',' or the end of the line after a quoted field"));
+}
+
+void TestDomain::defaultAliases() {
+    for (const char* n : {"sql", "MySQL", "postgresql", "POSTGRES", "psql", "pg"})
+        QCOMPARE(StoreDirectory::defaultCanonical(n), std::string("SQL"));
+    QCOMPARE(StoreDirectory::defaultCanonical("mongodb"), std::string("MONGO"));
+    QCOMPARE(StoreDirectory::defaultCanonical("Hive"), std::string("HIVE"));
+    QCOMPARE(StoreDirectory::defaultCanonical("sqlite"), std::string("SQLITE"));
+    QCOMPARE(StoreDirectory::defaultCanonical("cassandra"), std::string("CASSANDRA"));
+}
+
+void TestDomain::workspaceFileValidation() {
+    auto errorOf = [](const char* json) {
+        return WorkspaceFile::fromJson(QByteArray(json), QStringLiteral("ws.json")).error;
+    };
+    QVERIFY(errorOf(R"({"stores":[{"name":"SQL","aliases":["mysql"],"uri":"sqlite::memory:"}]})").isEmpty());
+    QVERIFY(errorOf("{").startsWith(QStringLiteral("ws.json: invalid JSON")));
+    QVERIFY(errorOf(R"({"stores":[]})").contains(QStringLiteral("at least one store")));
+    QVERIFY(errorOf(R"({"stores":[{"name":"sql"}]})").contains(QStringLiteral("not [A-Z][A-Z0-9_]*")));
+    QVERIFY(errorOf(R"({"stores":[{"name":"CSV"}]})").contains(QStringLiteral("reserved")));
+    QVERIFY(errorOf(R"({"stores":[{"name":"A"},{"name":"B","aliases":["A"]}]})").contains(QStringLiteral("used twice")));
+    const char* withPassword = "{\"stores\":[{\"name\":\"A\",\"uri\":\"mysql://root:secret@127.0.0.1/db\"}]}";
+    QVERIFY(errorOf(withPassword).contains(QStringLiteral("passwords never live")));
+    const WorkspaceFile ok = WorkspaceFile::fromJson(R"({"stores":[{"name":"SQL","aliases":["pg"]}]})", QStringLiteral("w"));
+    StoreDirectory dir(ok.stores);
+    QCOMPARE(dir.resolve("Pg").value(), size_t(0));
+    QVERIFY(!dir.resolve("HIVE").has_value());
+}
+
+void TestDomain::cliArguments() {
+    auto parse = [](QStringList a) { return CliArguments::parse(a); };
+    CliArguments a = parse({QStringLiteral("run"), QStringLiteral("t.in"), QStringLiteral("--dump"),
+                            QStringLiteral("--oplog-dir=out"), QStringLiteral("--seed-csv"), QStringLiteral("s.csv")});
+    QCOMPARE(a.action, CliArguments::Action::Run);
+    QCOMPARE(a.run.script, QStringLiteral("t.in"));
+    QVERIFY(a.run.dump);
+    QCOMPARE(a.run.oplogDir, QStringLiteral("out"));
+    QCOMPARE(a.run.seedCsv, QStringLiteral("s.csv"));
+    QCOMPARE(parse({}).action, CliArguments::Action::Invalid);
+    QCOMPARE(parse({QStringLiteral("walk")}).action, CliArguments::Action::Invalid);
+    QCOMPARE(parse({QStringLiteral("run")}).error, QStringLiteral("run needs a SCRIPT"));
+    QCOMPARE(parse({QStringLiteral("run"), QStringLiteral("a"), QStringLiteral("b")}).action, CliArguments::Action::Invalid);
+    QCOMPARE(parse({QStringLiteral("run"), QStringLiteral("a"), QStringLiteral("--workspace")}).error, QStringLiteral("--workspace needs a file"));
+    QCOMPARE(parse({QStringLiteral("run"), QStringLiteral("a"), QStringLiteral("--dump=1")}).action, CliArguments::Action::Invalid);
+    QCOMPARE(parse({QStringLiteral("--help")}).action, CliArguments::Action::Help);
+}
+
+QTEST_APPLESS_MAIN(TestDomain)
+#include "tst_domain.moc"
