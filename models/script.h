@@ -1,5 +1,7 @@
 #pragma once
 
+#include "largeblockallocator.h"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -47,7 +49,7 @@ class Script {
 public:
     std::string fileName;
     std::string text;
-    std::vector<Command> commands;
+    std::vector<Command, LargeBlockAllocator<Command>> commands;
     std::vector<SyncListEntry> syncList;
     std::vector<std::string> names; // upper-cased store names as written
     std::vector<ScriptError> errors;

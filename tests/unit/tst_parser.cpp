@@ -22,6 +22,7 @@ private Q_SLOTS:
     void malformedLine_data();
     void malformedLine();
     void everyBadLineIsReported();
+    void textEndingMidCommand();
     void errorFormat();
 };
 
@@ -223,6 +224,24 @@ void TestParser::everyBadLineIsReported() {
     QCOMPARE(s.errors[1].line, 4u);
     QCOMPARE(s.errors[2].line, 6u);
     QCOMPARE(s.errors[2].message, std::string("the implicit timestamp would exceed the 64-bit range"));
+}
+
+// The scanner relies on the '\0' std::string keeps after the text: a script cut anywhere must
+// give one error on its last line, never a read past the end.
+void TestParser::textEndingMidCommand() {
+    const std::string full = "1, A.SET((s,c),\"v\") # c\n2, FULL_SYNC(A, B)\n3, A.GET((s,c))";
+    for (size_t cut = 1; cut < full.size(); ++cut) {
+        const Script s = parseScript("t.in", full.substr(0, cut));
+        for (const ScriptError& e : s.errors)
+            QVERIFY(e.line >= 1 && e.line <= 3);
+        QVERIFY(s.errors.size() <= 1);
+    }
+    const Script nul = parseScript("t.in", std::string("A.SET((s,c),x\0y)", 17));
+    QCOMPARE(nul.errors.size(), size_t(1));
+    QCOMPARE(nul.errors[0].message, std::string("value contains a control character"));
+    const Script nulOutside = parseScript("t.in", std::string("A.GET(s,c)\0", 11));
+    QCOMPARE(nulOutside.errors.size(), size_t(1));
+    QCOMPARE(nulOutside.errors[0].message, std::string("unexpected text after the command"));
 }
 
 void TestParser::errorFormat() {
