@@ -2,6 +2,7 @@
 
 #include <QDateTime>
 #include <QSqlDatabase>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
@@ -53,6 +54,8 @@ Status SqlStore::exec(const QString& sql) {
 Status SqlStore::open() {
     if (open_)
         return success();
+    if (dialect_.driver == QLatin1String("QSQLITE"))
+        SqliteBatchWriter::configureProcess();
     QSqlDatabase db = QSqlDatabase::addDatabase(dialect_.driver, connection_);
     db.setDatabaseName(options_.databaseName);
     if (!db.open()) {
@@ -62,13 +65,23 @@ Status SqlStore::open() {
         return error(QStringLiteral("cannot open ") + options_.location, why);
     }
     open_ = true;
+    if (dialect_.driver == QLatin1String("QSQLITE"))
+        SqliteBatchWriter::configureConnection(db.driver()->handle());
     for (const QString& sql : dialect_.openPragmas)
         if (Status s = exec(sql); !s)
             return s;
     for (const QString& sql : dialect_.schema)
         if (Status s = exec(sql); !s)
             return s;
-    return checkOwner();
+    if (Status s = checkOwner(); !s)
+        return s;
+    if (sqlite3* native = SqliteBatchWriter::nativeHandle(db.driver()->handle())) {
+        sqliteWriter_ = std::make_unique<SqliteBatchWriter>(native);
+        QString why;
+        if (!sqliteWriter_->prepare(dialect_.insertOplog(1), dialect_.upsertGrades(1), why))
+            return error(QStringLiteral("cannot prepare the write statements"), why);
+    }
+    return success();
 }
 
 // One database holds one store: refuse to open another store's tables under this name, which
@@ -95,6 +108,7 @@ Status SqlStore::checkOwner() {
 void SqlStore::close() {
     if (!open_)
         return;
+    sqliteWriter_.reset();
     oplogInserts_.clear();
     gradeUpserts_.clear();
     {
@@ -181,20 +195,34 @@ Status SqlStore::append(std::span<const LogRecord> records, const BatchControl& 
                               QStringLiteral("canceled after %1 of %2 entries").arg(done).arg(total),
                               true};
         const size_t n = std::min(batchSize(), total - done);
-        if (!db.transaction())
-            return error(QStringLiteral("cannot begin a transaction"), db.lastError().text());
-        Status s = appendBatch(records.subspan(done, n));
-        if (!s) {
-            db.rollback();
+        if (Status s = appendInTransaction(records.subspan(done, n)); !s)
             return s;
-        }
-        if (!db.commit()) {
-            const QString why = db.lastError().text();
-            db.rollback();
-            return error(QStringLiteral("cannot commit"), why);
-        }
         done += n;
         control.progress(static_cast<qint64>(done), static_cast<qint64>(total));
+    }
+    return success();
+}
+
+// One batch, data and oplog rows together, in one transaction.
+Status SqlStore::appendInTransaction(std::span<const LogRecord> batch) {
+    if (sqliteWriter_) {
+        QString why;
+        if (!sqliteWriter_->writeBatch(batch, QDateTime::currentMSecsSinceEpoch(), why))
+            return error(QStringLiteral("cannot write a batch"), why);
+        return success();
+    }
+    QSqlDatabase db = QSqlDatabase::database(connection_, false);
+    if (!db.transaction())
+        return error(QStringLiteral("cannot begin a transaction"), db.lastError().text());
+    Status s = appendBatch(batch);
+    if (!s) {
+        db.rollback();
+        return s;
+    }
+    if (!db.commit()) {
+        const QString why = db.lastError().text();
+        db.rollback();
+        return error(QStringLiteral("cannot commit"), why);
     }
     return success();
 }

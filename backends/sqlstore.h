@@ -1,6 +1,7 @@
 #pragma once
 
 #include "sqldialect.h"
+#include "sqlitebatchwriter.h"
 #include "store.h"
 
 #include <QSqlQuery>
@@ -43,6 +44,7 @@ private:
     Status exec(const QString& sql);
     Status checkOwner();
     Status appendBatch(std::span<const LogRecord> batch);
+    Status appendInTransaction(std::span<const LogRecord> batch);
     QSqlQuery& prepared(std::map<int, QSqlQuery>& cache, int rows, bool oplog);
 
     Options options_;
@@ -51,6 +53,7 @@ private:
     bool open_ = false;
     std::map<int, QSqlQuery> oplogInserts_;
     std::map<int, QSqlQuery> gradeUpserts_;
+    std::unique_ptr<SqliteBatchWriter> sqliteWriter_; // the native write path of QSQLITE
 };
 
 } // namespace syncscope
