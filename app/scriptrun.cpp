@@ -68,27 +68,100 @@ private:
     std::string text_;
 };
 
+// The seed-format export of every store (SPEC §5), written while the run ships entries, so the
+// engine need not keep whole oplogs. Files are written under temporary names and renamed only
+// when the run succeeds: a failed run leaves no oplog file.
+class ExportFiles {
+public:
+    bool open(const QString& dir, const Engine& engine) {
+        for (size_t r = 0; r < engine.replicaCount(); ++r) {
+            const QString name = QString::fromStdString(exportFileName(engine.replica(r).name));
+            finalPaths_.push_back(QDir(dir).filePath(name));
+            files_.push_back(std::make_unique<QFile>(QDir(dir).filePath(QStringLiteral(".") + name + QStringLiteral(".partial"))));
+            if (!files_.back()->open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+                error_ = files_.back()->fileName() + QStringLiteral(": ") + files_.back()->errorString();
+                return false;
+            }
+        }
+        buffers_.resize(files_.size());
+        return true;
+    }
+    bool enabled() const { return !files_.empty(); }
+    std::string& buffer(size_t r) { return buffers_[r]; }
+    void maybeFlush(size_t r) {
+        if (buffers_[r].size() >= (1u << 20))
+            flush(r);
+    }
+    bool commit() {
+        for (size_t r = 0; r < files_.size(); ++r) {
+            flush(r);
+            files_[r]->close();
+            if (files_[r]->error() != QFileDevice::NoError && error_.isEmpty())
+                error_ = files_[r]->fileName() + QStringLiteral(": ") + files_[r]->errorString();
+        }
+        if (!error_.isEmpty())
+            return false;
+        for (size_t r = 0; r < files_.size(); ++r) {
+            QFile::remove(finalPaths_[r]);
+            if (!files_[r]->rename(finalPaths_[r])) {
+                error_ = finalPaths_[r] + QStringLiteral(": ") + files_[r]->errorString();
+                return false;
+            }
+        }
+        files_.clear();
+        return true;
+    }
+    void discard() {
+        for (auto& f : files_)
+            f->remove();
+        files_.clear();
+    }
+    ~ExportFiles() { discard(); }
+    const QString& error() const { return error_; }
+
+private:
+    void flush(size_t r) {
+        if (files_[r]->write(buffers_[r].data(), static_cast<qint64>(buffers_[r].size())) !=
+                static_cast<qint64>(buffers_[r].size()) &&
+            error_.isEmpty())
+            error_ = files_[r]->fileName() + QStringLiteral(": ") + files_[r]->errorString();
+        buffers_[r].clear();
+    }
+
+    std::vector<std::unique_ptr<QFile>> files_;
+    std::vector<QString> finalPaths_;
+    std::vector<std::string> buffers_;
+    QString error_;
+};
+
 // Ships each replica's new oplog entries to its store's worker in batches, keeping a bounded
 // number of batches in flight so a long script neither waits on every write nor piles up
-// memory. The first failure is kept and stops the run.
+// memory; exports each entry as it goes; and lets the engine drop what is shipped and no
+// longer needed by any merge. The first store failure is kept and stops the run.
 class WriteBehind {
 public:
-    WriteBehind(Engine& engine, std::vector<std::unique_ptr<StoreWorker>>& workers)
-        : engine_(engine), workers_(workers), shipped_(workers.size(), 0),
+    WriteBehind(Engine& engine, std::vector<std::unique_ptr<StoreWorker>>& workers, ExportFiles& exports)
+        : engine_(engine), workers_(workers), exports_(exports), shipped_(workers.size(), 0),
           pending_(workers.size()), inFlight_(workers.size()) {}
 
-    void markShipped(size_t r) { shipped_[r] = engine_.replica(r).log.size(); }
+    // Entries the store already holds (loaded at start): exported, not shipped again.
+    void adoptLoaded(size_t r) {
+        exportUpTo(r, engine_.replica(r).logEnd());
+        shipped_[r] = engine_.replica(r).logEnd();
+    }
 
     // Converts entries appended since the last call; seed entries can carry attributes.
     void collect(size_t r, const std::string* attributes = nullptr) {
-        const Oplog& log = engine_.replica(r).log;
-        for (; shipped_[r] < log.size(); ++shipped_[r]) {
+        const Replica& rep = engine_.replica(r);
+        const size_t end = rep.logEnd();
+        exportUpTo(r, end);
+        for (; shipped_[r] < end; ++shipped_[r]) {
             pending_[r].emplace_back();
-            toRecord(log[shipped_[r]], engine_.catalog(), pending_[r].back());
+            toRecord(rep.entryAt(shipped_[r]), engine_.catalog(), pending_[r].back());
             if (attributes)
                 pending_[r].back().attributes = *attributes;
         }
-        if (pending_[r].size() >= batch_)
+        if (pending_[r].size() >= kBatch)
             ship(r);
     }
 
@@ -96,6 +169,8 @@ public:
         for (size_t r = 0; r < workers_.size(); ++r)
             collect(r);
     }
+
+    void trimEngine() { engine_.trim(shipped_); }
 
     bool finish() {
         for (size_t r = 0; r < workers_.size(); ++r)
@@ -111,12 +186,22 @@ public:
     const StoreError& failure() const { return *failure_; }
 
 private:
+    void exportUpTo(size_t r, size_t end) {
+        if (!exports_.enabled())
+            return;
+        const Replica& rep = engine_.replica(r);
+        std::string& out = exports_.buffer(r);
+        for (size_t i = std::max(shipped_[r], rep.logBase); i < end; ++i)
+            appendExportLine(out, rep.entryAt(i), engine_.catalog());
+        exports_.maybeFlush(r);
+    }
+
     void ship(size_t r) {
         while (inFlight_[r].size() >= kMaxInFlight)
             settleOldest(r);
         inFlight_[r].push_back(workers_[r]->append(std::move(pending_[r])));
         pending_[r] = {};
-        pending_[r].reserve(batch_);
+        pending_[r].reserve(kBatch);
     }
 
     void settleOldest(size_t r) {
@@ -128,10 +213,13 @@ private:
             failure_ = s.error();
     }
 
-    static constexpr size_t kMaxInFlight = 3;
-    const size_t batch_ = 20000;
+    // Two batches in flight keep a worker busy while the engine fills the next; more only
+    // holds memory (a LogRecord is about 230 bytes).
+    static constexpr size_t kMaxInFlight = 2;
+    static constexpr size_t kBatch = 10000;
     Engine& engine_;
     std::vector<std::unique_ptr<StoreWorker>>& workers_;
+    ExportFiles& exports_;
     std::vector<size_t> shipped_;
     std::vector<std::vector<LogRecord>> pending_;
     std::vector<std::deque<QFuture<Status>>> inFlight_;
@@ -224,14 +312,19 @@ int runScript(const RunOptions& options, std::FILE* out, std::FILE* err) {
     std::vector<QFuture<Result<std::vector<LogRecord>>>> loaded;
     for (auto& w : workers)
         loaded.push_back(w->readOplog());
-    WriteBehind writer(engine, workers);
+    ExportFiles exports;
+    if (!options.oplogDir.isEmpty() && !exports.open(options.oplogDir, engine)) {
+        say(err, QStringLiteral("syncscope-cli: cannot write the oplog export: ") + exports.error());
+        return ExitUsage;
+    }
+    WriteBehind writer(engine, workers, exports);
     for (size_t r = 0; r < workers.size(); ++r) {
         Result<std::vector<LogRecord>> log = loaded[r].result();
         if (!log)
             return backendFailure(err, log.error());
         for (const LogRecord& rec : log.value())
             engine.restore(r, fromRecord(rec, catalog));
-        writer.markShipped(r);
+        writer.adoptLoaded(r);
     }
 
     // 3. Seed data enters every store of the run as ts 0 writes from origin CSV.
@@ -251,7 +344,12 @@ int runScript(const RunOptions& options, std::FILE* out, std::FILE* err) {
     std::vector<size_t> everyStore(workers.size());
     for (size_t r = 0; r < everyStore.size(); ++r)
         everyStore[r] = r;
+    size_t sinceTrim = 0;
     for (const Command& c : script.commands) {
+        if (++sinceTrim == 65536) {
+            writer.trimEngine();
+            sinceTrim = 0;
+        }
         const size_t store = binding.storeOfName[c.store];
         switch (c.op) {
         case Op::Set: {
@@ -297,19 +395,10 @@ int runScript(const RunOptions& options, std::FILE* out, std::FILE* err) {
     if (!writer.finish())
         return backendFailure(err, writer.failure());
 
-    // 5. Exports.
-    if (!options.oplogDir.isEmpty()) {
-        for (size_t r = 0; r < workers.size(); ++r) {
-            const Replica& rep = engine.replica(r);
-            const QString path = QDir(options.oplogDir).filePath(QString::fromStdString(exportFileName(rep.name)));
-            QFile f(path);
-            const std::string body = exportOplog(rep.log, catalog);
-            if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
-                f.write(body.data(), static_cast<qint64>(body.size())) != static_cast<qint64>(body.size())) {
-                say(err, QStringLiteral("syncscope-cli: cannot write %1: %2").arg(path, f.errorString()));
-                return ExitUsage;
-            }
-        }
+    // 5. Exports and the dump.
+    if (exports.enabled() && !exports.commit()) {
+        say(err, QStringLiteral("syncscope-cli: cannot write the oplog export: ") + exports.error());
+        return ExitUsage;
     }
     if (options.dump) {
         std::vector<size_t> order(workers.size());

@@ -6,6 +6,9 @@
 namespace syncscope {
 
 size_t Engine::addReplica(std::string_view canonicalName) {
+    for (const Replica& existing : replicas_)
+        if (existing.logBase != 0)
+            throw std::logic_error("Engine::addReplica after trim: watermarks would be lost");
     Replica r;
     r.name = std::string(canonicalName);
     r.nameId = catalog_.names().intern(canonicalName);
@@ -72,12 +75,12 @@ size_t Engine::merge(size_t target, size_t source) {
     Replica& t = replicas_[target];
     const Replica& s = replicas_[source];
     const std::vector<Write> plan =
-        planMergeFromOplog(s.log, watermark(target, source), t.state, order, scratch_);
+        planMergeFromOplog(s.log, watermark(target, source) - s.logBase, t.state, order, scratch_);
     for (const Write& w : plan) {
         t.state.apply(w, order);
         append(target, w, entryKindOf(w, catalog_.seedOrigin()), true);
     }
-    watermark(target, source) = s.log.size();
+    watermark(target, source) = s.logEnd();
     return plan.size();
 }
 
@@ -94,12 +97,12 @@ size_t Engine::fullSync(std::span<const size_t> stores) {
     // the set is known to hold. Every other key is already equal everywhere in the set.
     std::vector<KeyId> candidates;
     for (size_t b : stores) {
-        size_t from = replicas_[b].log.size();
+        size_t from = replicas_[b].logEnd();
         for (size_t a : stores)
             if (a != b)
                 from = std::min(from, watermark(a, b));
         const Oplog& log = replicas_[b].log;
-        for (size_t i = from; i < log.size(); ++i) {
+        for (size_t i = from - replicas_[b].logBase; i < log.size(); ++i) {
             const KeyId k = log[i].write.key;
             if (log[i].isWrite() && marks_[k] != markGeneration_) {
                 marks_[k] = markGeneration_;
@@ -136,8 +139,24 @@ size_t Engine::fullSync(std::span<const size_t> stores) {
     for (size_t a : stores)
         for (size_t b : stores)
             if (a != b)
-                watermark(a, b) = replicas_[b].log.size();
+                watermark(a, b) = replicas_[b].logEnd();
     return appended;
+}
+
+void Engine::trim(std::span<const size_t> keepFrom, size_t minDead) {
+    for (size_t s = 0; s < replicas_.size(); ++s) {
+        Replica& rep = replicas_[s];
+        size_t cut = std::min(keepFrom[s], rep.logEnd());
+        for (size_t t = 0; t < replicas_.size(); ++t)
+            if (t != s)
+                cut = std::min(cut, watermark(t, s));
+        // Erase only when the dead prefix is at least half the vector: amortised O(1) per entry.
+        const size_t dead = cut - rep.logBase;
+        if (dead == 0 || dead < minDead || dead * 2 < rep.log.size())
+            continue;
+        rep.log.erase(rep.log.begin(), rep.log.begin() + static_cast<std::ptrdiff_t>(dead));
+        rep.logBase = cut;
+    }
 }
 
 } // namespace syncscope

@@ -16,8 +16,14 @@ struct Replica {
     std::string name;
     NameId nameId = kNoOrigin;
     StoreState state;
+    // The oplog from position logBase on: entries before it were trimmed (see Engine::trim).
+    // Positions (watermarks, what a caller has shipped) count from the first entry ever.
     Oplog log;
+    size_t logBase = 0;
     uint64_t seq = 0; // the store's own counter, incremented on every local write
+
+    size_t logEnd() const { return logBase + log.size(); }
+    const OplogEntry& entryAt(size_t position) const { return log[position - logBase]; }
 };
 
 // Executes SPEC §4 in memory: SET, GET, DELETE, MERGE and FULL_SYNC over a fixed set of
@@ -52,6 +58,12 @@ public:
     size_t merge(size_t target, size_t source);
     // FULL_SYNC over the given replicas; returns how many entries were appended in all.
     size_t fullSync(std::span<const size_t> stores);
+
+    // Drops oplog entries no future merge can need: those of S before the position every other
+    // replica is known to hold, and before keepFrom[S] (what the caller still has to read).
+    // Keeps memory flat over a long run; a replica nobody merges from keeps its whole log.
+    // Erasing waits until at least minDead entries are dead and they are half the vector.
+    void trim(std::span<const size_t> keepFrom, size_t minDead = 4096);
 
 private:
     const OplogEntry& localWrite(size_t r, KeyId key, ValueId value, int64_t ts);
