@@ -4,7 +4,8 @@ namespace syncscope {
 
 QString CliArguments::usage() {
     return QStringLiteral(
-        "usage: syncscope-cli run SCRIPT [--workspace FILE] [--seed-csv FILE] [--oplog-dir DIR] [--dump]\n"
+        "usage: syncscope-cli run SCRIPT [--workspace FILE] [--seed-csv FILE] [--oplog-dir DIR] "
+        "[--dump]\n"
         "\n"
         "  run SCRIPT          parse the whole testcase file, then run it against the stores\n"
         "  --workspace FILE    stores from a workspace JSON file (default: one in-memory SQLite\n"
@@ -74,7 +75,8 @@ CliArguments CliArguments::parse(const QStringList& args) {
         } else if (a.run.script.isEmpty()) {
             a.run.script = arg;
         } else {
-            return invalid(QStringLiteral("more than one script: '%1' and '%2'").arg(a.run.script, arg));
+            return invalid(
+                QStringLiteral("more than one script: '%1' and '%2'").arg(a.run.script, arg));
         }
     }
     if (a.run.script.isEmpty())

@@ -17,13 +17,16 @@ int main(int argc, char** argv) {
     QApplication::setApplicationVersion(QStringLiteral(SYNCSCOPE_VERSION));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("See and repair where copies of a grade table disagree."));
+    parser.setApplicationDescription(
+        QStringLiteral("See and repair where copies of a grade table disagree."));
     parser.addHelpOption();
     parser.addVersionOption();
     QCommandLineOption workspace(QStringList{QStringLiteral("workspace")},
-                                 QStringLiteral("Open the workspace JSON FILE."), QStringLiteral("FILE"));
+                                 QStringLiteral("Open the workspace JSON FILE."),
+                                 QStringLiteral("FILE"));
     QCommandLineOption quitAfter(QStringList{QStringLiteral("quit-after")},
-                                 QStringLiteral("Quit after MS milliseconds (smoke tests)."), QStringLiteral("MS"));
+                                 QStringLiteral("Quit after MS milliseconds (smoke tests)."),
+                                 QStringLiteral("MS"));
     parser.addOption(workspace);
     parser.addOption(quitAfter);
     parser.process(app);
@@ -41,7 +44,8 @@ int main(int argc, char** argv) {
     } else {
         QString dataDir = qEnvironmentVariable("SYNCSCOPE_DATA_DIR");
         if (dataDir.isEmpty())
-            dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/stores");
+            dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
+                      QStringLiteral("/stores");
         stores = syncscope::WorkspaceSession::defaultStores(dataDir);
         label = QStringLiteral("default workspace (embedded SQLite in %1)").arg(dataDir);
     }

@@ -50,7 +50,8 @@ std::optional<std::string> readFile(const QString& path, QString& why) {
 // Buffers stdout: a million GET lines must not cost a million writes.
 class OutputBuffer {
 public:
-    explicit OutputBuffer(std::FILE* out) : out_(out) {}
+    explicit OutputBuffer(std::FILE* out)
+        : out_(out) {}
     ~OutputBuffer() { flush(); }
     std::string& text() { return text_; }
     void maybeFlush() {
@@ -77,9 +78,11 @@ public:
         for (size_t r = 0; r < engine.replicaCount(); ++r) {
             const QString name = QString::fromStdString(exportFileName(engine.replica(r).name));
             finalPaths_.push_back(QDir(dir).filePath(name));
-            files_.push_back(std::make_unique<QFile>(QDir(dir).filePath(QStringLiteral(".") + name + QStringLiteral(".partial"))));
+            files_.push_back(std::make_unique<QFile>(
+                QDir(dir).filePath(QStringLiteral(".") + name + QStringLiteral(".partial"))));
             if (!files_.back()->open(QIODevice::WriteOnly | QIODevice::Truncate)) {
-                error_ = files_.back()->fileName() + QStringLiteral(": ") + files_.back()->errorString();
+                error_ =
+                    files_.back()->fileName() + QStringLiteral(": ") + files_.back()->errorString();
                 return false;
             }
         }
@@ -140,9 +143,14 @@ private:
 // longer needed by any merge. The first store failure is kept and stops the run.
 class WriteBehind {
 public:
-    WriteBehind(Engine& engine, std::vector<std::unique_ptr<StoreWorker>>& workers, ExportFiles& exports)
-        : engine_(engine), workers_(workers), exports_(exports), shipped_(workers.size(), 0),
-          pending_(workers.size()), inFlight_(workers.size()) {}
+    WriteBehind(Engine& engine, std::vector<std::unique_ptr<StoreWorker>>& workers,
+                ExportFiles& exports)
+        : engine_(engine)
+        , workers_(workers)
+        , exports_(exports)
+        , shipped_(workers.size(), 0)
+        , pending_(workers.size())
+        , inFlight_(workers.size()) {}
 
     // Entries the store already holds (loaded at start): exported, not shipped again.
     void adoptLoaded(size_t r) {
@@ -238,7 +246,8 @@ int runScript(const RunOptions& options, std::FILE* out, std::FILE* err) {
     QString why;
     std::optional<std::string> text = readFile(options.script, why);
     if (!text) {
-        say(err, QStringLiteral("syncscope-cli: cannot read script %1: %2").arg(options.script, why));
+        say(err,
+            QStringLiteral("syncscope-cli: cannot read script %1: %2").arg(options.script, why));
         return ExitUsage;
     }
     std::optional<StoreDirectory> configured;
@@ -253,12 +262,14 @@ int runScript(const RunOptions& options, std::FILE* out, std::FILE* err) {
 
     Script script = parseScript(options.script.toStdString(), std::move(*text));
     StoreBinding binding;
-    std::vector<ScriptError> errors = bindStores(script, configured ? &*configured : nullptr, binding);
+    std::vector<ScriptError> errors =
+        bindStores(script, configured ? &*configured : nullptr, binding);
     errors.insert(errors.end(), script.errors.begin(), script.errors.end());
     if (!errors.empty()) {
-        std::stable_sort(errors.begin(), errors.end(), [](const ScriptError& a, const ScriptError& b) {
-            return a.line != b.line ? a.line < b.line : a.column < b.column;
-        });
+        std::stable_sort(errors.begin(), errors.end(),
+                         [](const ScriptError& a, const ScriptError& b) {
+                             return a.line != b.line ? a.line < b.line : a.column < b.column;
+                         });
         for (const ScriptError& e : errors)
             say(err, script.formatError(e));
         return ExitScriptError;
@@ -268,7 +279,8 @@ int runScript(const RunOptions& options, std::FILE* out, std::FILE* err) {
     if (!options.seedCsv.isEmpty()) {
         std::optional<std::string> csv = readFile(options.seedCsv, why);
         if (!csv) {
-            say(err, QStringLiteral("syncscope-cli: cannot read seed CSV %1: %2").arg(options.seedCsv, why));
+            say(err, QStringLiteral("syncscope-cli: cannot read seed CSV %1: %2")
+                         .arg(options.seedCsv, why));
             return ExitUsage;
         }
         seed = parseSeedCsv(options.seedCsv.toStdString(), *csv);
@@ -280,20 +292,24 @@ int runScript(const RunOptions& options, std::FILE* out, std::FILE* err) {
     }
 
     for (const StoreSpec& s : binding.stores) {
-        if (const QString problem = StoreFactory::checkUri(QString::fromStdString(s.uri)); !problem.isEmpty()) {
-            say(err, QStringLiteral("syncscope-cli: store %1: %2").arg(QString::fromStdString(s.name), problem));
+        if (const QString problem = StoreFactory::checkUri(QString::fromStdString(s.uri));
+            !problem.isEmpty()) {
+            say(err, QStringLiteral("syncscope-cli: store %1: %2")
+                         .arg(QString::fromStdString(s.name), problem));
             return ExitUsage;
         }
     }
     if (!options.oplogDir.isEmpty() && !QDir().mkpath(options.oplogDir)) {
-        say(err, QStringLiteral("syncscope-cli: cannot create the oplog directory %1").arg(options.oplogDir));
+        say(err, QStringLiteral("syncscope-cli: cannot create the oplog directory %1")
+                     .arg(options.oplogDir));
         return ExitUsage;
     }
 
     // 2. Open the stores (in parallel: each has its own worker) and load what they hold.
     std::vector<std::unique_ptr<StoreWorker>> workers;
     for (const StoreSpec& s : binding.stores) {
-        auto store = StoreFactory::create(QString::fromStdString(s.name), QString::fromStdString(s.uri));
+        auto store =
+            StoreFactory::create(QString::fromStdString(s.name), QString::fromStdString(s.uri));
         if (!store)
             return backendFailure(err, store.error());
         workers.push_back(std::make_unique<StoreWorker>(std::move(store.value())));
@@ -314,7 +330,8 @@ int runScript(const RunOptions& options, std::FILE* out, std::FILE* err) {
         loaded.push_back(w->readOplog());
     ExportFiles exports;
     if (!options.oplogDir.isEmpty() && !exports.open(options.oplogDir, engine)) {
-        say(err, QStringLiteral("syncscope-cli: cannot write the oplog export: ") + exports.error());
+        say(err,
+            QStringLiteral("syncscope-cli: cannot write the oplog export: ") + exports.error());
         return ExitUsage;
     }
     WriteBehind writer(engine, workers, exports);
@@ -332,7 +349,8 @@ int runScript(const RunOptions& options, std::FILE* out, std::FILE* err) {
         for (size_t r = 0; r < workers.size(); ++r) {
             uint64_t row = 0;
             for (const SeedRow& s : seed->rows) {
-                engine.seed(r, catalog.internKey(s.studentId, s.courseId), catalog.internValue(s.grade), ++row);
+                engine.seed(r, catalog.internKey(s.studentId, s.courseId),
+                            catalog.internValue(s.grade), ++row);
                 writer.collect(r, &s.attributes);
             }
         }
@@ -359,7 +377,8 @@ int runScript(const RunOptions& options, std::FILE* out, std::FILE* err) {
             break;
         }
         case Op::Delete:
-            engine.remove(store, catalog.internKey(script.view(c.studentId), script.view(c.courseId)), c.ts);
+            engine.remove(
+                store, catalog.internKey(script.view(c.studentId), script.view(c.courseId)), c.ts);
             writer.collect(store);
             break;
         case Op::Get: {
@@ -380,7 +399,8 @@ int runScript(const RunOptions& options, std::FILE* out, std::FILE* err) {
             } else {
                 syncSet.clear();
                 for (uint16_t i = 0; i < c.syncCount; ++i)
-                    syncSet.push_back(binding.storeOfName[script.syncList[c.sourceOffset + i].name]);
+                    syncSet.push_back(
+                        binding.storeOfName[script.syncList[c.sourceOffset + i].name]);
                 std::sort(syncSet.begin(), syncSet.end());
                 syncSet.erase(std::unique(syncSet.begin(), syncSet.end()), syncSet.end());
                 engine.fullSync(syncSet);
@@ -397,15 +417,17 @@ int runScript(const RunOptions& options, std::FILE* out, std::FILE* err) {
 
     // 5. Exports and the dump.
     if (exports.enabled() && !exports.commit()) {
-        say(err, QStringLiteral("syncscope-cli: cannot write the oplog export: ") + exports.error());
+        say(err,
+            QStringLiteral("syncscope-cli: cannot write the oplog export: ") + exports.error());
         return ExitUsage;
     }
     if (options.dump) {
         std::vector<size_t> order(workers.size());
         for (size_t r = 0; r < order.size(); ++r)
             order[r] = r;
-        std::sort(order.begin(), order.end(),
-                  [&](size_t a, size_t b) { return engine.replica(a).name < engine.replica(b).name; });
+        std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+            return engine.replica(a).name < engine.replica(b).name;
+        });
         std::string& o = stdoutBuffer.text();
         o += "store,student_id,course_id,grade,ts\n";
         std::vector<KeyId> keys;
@@ -415,8 +437,9 @@ int runScript(const RunOptions& options, std::FILE* out, std::FILE* err) {
             for (KeyId k : rep.state.keys())
                 if (rep.state.isLive(k))
                     keys.push_back(k);
-            std::sort(keys.begin(), keys.end(),
-                      [&](KeyId a, KeyId b) { return catalog.packedKey(a) < catalog.packedKey(b); });
+            std::sort(keys.begin(), keys.end(), [&](KeyId a, KeyId b) {
+                return catalog.packedKey(a) < catalog.packedKey(b);
+            });
             for (KeyId k : keys) {
                 const Write& w = rep.state.at(k);
                 appendCsvField(o, rep.name);

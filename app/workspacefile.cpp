@@ -40,8 +40,9 @@ WorkspaceFile WorkspaceFile::fromJson(const QByteArray& json, const QString& ori
                                   .arg(parseError.errorString()));
     const QJsonValue storesValue = doc.object().value(QStringLiteral("stores"));
     if (!doc.isObject() || !storesValue.isArray() || storesValue.toArray().isEmpty())
-        return failed(origin, QStringLiteral("expected {\"stores\": [ {\"name\": ..., \"uri\": ...}, ... ]} "
-                                             "with at least one store"));
+        return failed(
+            origin, QStringLiteral("expected {\"stores\": [ {\"name\": ..., \"uri\": ...}, ... ]} "
+                                   "with at least one store"));
     WorkspaceFile w;
     QSet<QString> taken;
     const QJsonArray stores = storesValue.toArray();
@@ -50,7 +51,8 @@ WorkspaceFile WorkspaceFile::fromJson(const QByteArray& json, const QString& ori
         const QString where = QStringLiteral("store %1").arg(i + 1);
         const QString name = o.value(QStringLiteral("name")).toString();
         if (!isCanonicalStoreName(name.toStdString()))
-            return failed(origin, where + QStringLiteral(": name '%1' is not [A-Z][A-Z0-9_]*").arg(name));
+            return failed(origin,
+                          where + QStringLiteral(": name '%1' is not [A-Z][A-Z0-9_]*").arg(name));
         if (name == QLatin1String(kSeedOrigin.data(), static_cast<qsizetype>(kSeedOrigin.size())))
             return failed(origin, where + QStringLiteral(": CSV is reserved for seed data"));
         StoreSpec spec;
@@ -59,7 +61,9 @@ WorkspaceFile WorkspaceFile::fromJson(const QByteArray& json, const QString& ori
         for (const QJsonValue& a : o.value(QStringLiteral("aliases")).toArray()) {
             const QString alias = a.toString().toUpper();
             if (!isCanonicalStoreName(alias.toStdString()))
-                return failed(origin, where + QStringLiteral(": alias '%1' is not a store name").arg(a.toString()));
+                return failed(
+                    origin,
+                    where + QStringLiteral(": alias '%1' is not a store name").arg(a.toString()));
             names << alias;
             spec.aliases.push_back(alias.toStdString());
         }

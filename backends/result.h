@@ -14,15 +14,19 @@ struct StoreError {
     QString message;
     bool canceled = false;
 
-    QString toString() const { return store.isEmpty() ? message : store + QStringLiteral(": ") + message; }
+    QString toString() const {
+        return store.isEmpty() ? message : store + QStringLiteral(": ") + message;
+    }
 };
 
 // Either a T or a StoreError.
 template <class T>
 class Result {
 public:
-    Result(T value) : v_(std::move(value)) {}
-    Result(StoreError error) : v_(std::move(error)) {}
+    Result(T value)
+        : v_(std::move(value)) {}
+    Result(StoreError error)
+        : v_(std::move(error)) {}
 
     bool ok() const { return v_.index() == 0; }
     explicit operator bool() const { return ok(); }
@@ -36,6 +40,8 @@ private:
 
 struct Done {};
 using Status = Result<Done>;
-inline Status success() { return Status(Done{}); }
+inline Status success() {
+    return Status(Done{});
+}
 
 } // namespace syncscope

@@ -10,9 +10,9 @@ namespace syncscope {
 // and how many bound parameters one statement may carry. SQLite now; MariaDB and PostgreSQL
 // join with their issue.
 struct SqlDialect {
-    QString driver;           // Qt Sql driver name
-    QStringList openPragmas;  // run after connecting (file stores)
-    QStringList schema;       // idempotent CREATE statements
+    QString driver;          // Qt Sql driver name
+    QStringList openPragmas; // run after connecting (file stores)
+    QStringList schema;      // idempotent CREATE statements
     int rowsPerStatement = 64;
 
     QString insertOplog(int rows) const;

@@ -39,7 +39,9 @@ SqliteBatchWriter::~SqliteBatchWriter() {
     sqlite3_finalize(upsertGrade_);
 }
 
-QString SqliteBatchWriter::lastError() const { return QString::fromUtf8(sqlite3_errmsg(db_)); }
+QString SqliteBatchWriter::lastError() const {
+    return QString::fromUtf8(sqlite3_errmsg(db_));
+}
 
 bool SqliteBatchWriter::exec(const char* sql, QString& error) {
     if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) == SQLITE_OK)
@@ -48,17 +50,21 @@ bool SqliteBatchWriter::exec(const char* sql, QString& error) {
     return false;
 }
 
-bool SqliteBatchWriter::prepare(const QString& insertOplogSql, const QString& upsertGradeSql, QString& error) {
+bool SqliteBatchWriter::prepare(const QString& insertOplogSql, const QString& upsertGradeSql,
+                                QString& error) {
     const QByteArray a = insertOplogSql.toUtf8(), b = upsertGradeSql.toUtf8();
-    if (sqlite3_prepare_v3(db_, a.constData(), -1, SQLITE_PREPARE_PERSISTENT, &insertOplog_, nullptr) != SQLITE_OK ||
-        sqlite3_prepare_v3(db_, b.constData(), -1, SQLITE_PREPARE_PERSISTENT, &upsertGrade_, nullptr) != SQLITE_OK) {
+    if (sqlite3_prepare_v3(db_, a.constData(), -1, SQLITE_PREPARE_PERSISTENT, &insertOplog_,
+                           nullptr) != SQLITE_OK ||
+        sqlite3_prepare_v3(db_, b.constData(), -1, SQLITE_PREPARE_PERSISTENT, &upsertGrade_,
+                           nullptr) != SQLITE_OK) {
         error = lastError();
         return false;
     }
     return true;
 }
 
-bool SqliteBatchWriter::writeBatch(std::span<const LogRecord> batch, qint64 wallMs, QString& error) {
+bool SqliteBatchWriter::writeBatch(std::span<const LogRecord> batch, qint64 wallMs,
+                                   QString& error) {
     if (!exec("BEGIN IMMEDIATE", error))
         return false;
     auto fail = [&] {
@@ -94,7 +100,8 @@ bool SqliteBatchWriter::writeBatch(std::span<const LogRecord> batch, qint64 wall
         if (r.isWrite())
             writes_.push_back(&r);
     std::sort(writes_.begin(), writes_.end(), [](const LogRecord* a, const LogRecord* b) {
-        return a->studentId != b->studentId ? a->studentId < b->studentId : a->courseId < b->courseId;
+        return a->studentId != b->studentId ? a->studentId < b->studentId
+                                            : a->courseId < b->courseId;
     });
     for (const LogRecord* r : writes_) {
         sqlite3_stmt* s = upsertGrade_;

@@ -29,7 +29,8 @@ public:
     static void configureConnection(const QVariant& handle);
     static sqlite3* nativeHandle(const QVariant& handle);
 
-    explicit SqliteBatchWriter(sqlite3* db) : db_(db) {}
+    explicit SqliteBatchWriter(sqlite3* db)
+        : db_(db) {}
     ~SqliteBatchWriter();
     SqliteBatchWriter(const SqliteBatchWriter&) = delete;
     SqliteBatchWriter& operator=(const SqliteBatchWriter&) = delete;

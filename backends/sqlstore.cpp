@@ -14,17 +14,20 @@ namespace syncscope {
 namespace {
 std::atomic<int> connectionCounter{0};
 
-QString qs(const std::string& s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
-std::string ss(const QVariant& v) { return v.toString().toStdString(); }
+QString qs(const std::string& s) {
+    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
+}
+std::string ss(const QVariant& v) {
+    return v.toString().toStdString();
+}
 
 // Bound values are reused across rows: QVariants of QStrings built once per distinct text
 // would save little, since identifiers differ row to row; what matters is one statement per
 // 64 rows instead of one per row.
 const QVariant& opName(EntryKind kind) {
-    static const QVariant names[] = {QVariant(QStringLiteral("SET")),
-                                     QVariant(QStringLiteral("DELETE")),
-                                     QVariant(QStringLiteral("GET")),
-                                     QVariant(QStringLiteral("SEED"))};
+    static const QVariant names[] = {
+        QVariant(QStringLiteral("SET")), QVariant(QStringLiteral("DELETE")),
+        QVariant(QStringLiteral("GET")), QVariant(QStringLiteral("SEED"))};
     return names[static_cast<int>(kind)];
 }
 } // namespace
@@ -34,7 +37,9 @@ SqlStore::SqlStore(Options options)
     , dialect_(sqliteDialect(options_.inMemory))
     , connection_(QStringLiteral("syncscope-%1-%2").arg(options_.name).arg(++connectionCounter)) {}
 
-SqlStore::~SqlStore() { close(); }
+SqlStore::~SqlStore() {
+    close();
+}
 
 StoreDescription SqlStore::description() const {
     return {options_.name, QStringLiteral("SQLite"), options_.location, true};
@@ -89,7 +94,8 @@ Status SqlStore::open() {
 Status SqlStore::checkOwner() {
     QSqlDatabase db = QSqlDatabase::database(connection_, false);
     QSqlQuery q(db);
-    q.prepare(QStringLiteral("INSERT OR IGNORE INTO syncscope_meta(key, value) VALUES ('store', ?)"));
+    q.prepare(
+        QStringLiteral("INSERT OR IGNORE INTO syncscope_meta(key, value) VALUES ('store', ?)"));
     q.addBindValue(options_.name);
     if (!q.exec())
         return error(QStringLiteral("cannot record the store name"), q.lastError().text());
@@ -186,14 +192,15 @@ Status SqlStore::append(std::span<const LogRecord> records, const BatchControl& 
         return error(QStringLiteral("append"), QStringLiteral("the store is not open"));
     for (const LogRecord& rec : records)
         if (const std::string problem = recordProblem(rec); !problem.empty())
-            return error(QStringLiteral("refused a batch, nothing written"), QString::fromStdString(problem));
+            return error(QStringLiteral("refused a batch, nothing written"),
+                         QString::fromStdString(problem));
     QSqlDatabase db = QSqlDatabase::database(connection_, false);
     const size_t total = records.size();
     for (size_t done = 0; done < total;) {
         if (control.isCanceled())
-            return StoreError{options_.name,
-                              QStringLiteral("canceled after %1 of %2 entries").arg(done).arg(total),
-                              true};
+            return StoreError{
+                options_.name,
+                QStringLiteral("canceled after %1 of %2 entries").arg(done).arg(total), true};
         const size_t n = std::min(batchSize(), total - done);
         if (Status s = appendInTransaction(records.subspan(done, n)); !s)
             return s;
@@ -238,7 +245,8 @@ Result<std::vector<LogRecord>> SqlStore::readOplog(const BatchControl& control) 
         LogRecord r;
         const std::string op = ss(q.value(0));
         if (!entryKindFromName(op, r.kind))
-            return error(QStringLiteral("corrupt oplog"), QStringLiteral("unknown op ") + q.value(0).toString());
+            return error(QStringLiteral("corrupt oplog"),
+                         QStringLiteral("unknown op ") + q.value(0).toString());
         r.studentId = ss(q.value(1));
         r.courseId = ss(q.value(2));
         r.hasValue = !q.value(3).isNull();

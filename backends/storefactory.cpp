@@ -18,8 +18,11 @@ QString schemeOf(const QString& uri) {
 
 const QList<BackendDescription>& StoreFactory::backends() {
     static const QList<BackendDescription> list = {
-        {QStringLiteral("sqlite"), QStringLiteral("SQLite"),
-         QStringLiteral("sqlite:///abs/path.db or sqlite::memory:"), true, {}},
+        {QStringLiteral("sqlite"),
+         QStringLiteral("SQLite"),
+         QStringLiteral("sqlite:///abs/path.db or sqlite::memory:"),
+         true,
+         {}},
         {QStringLiteral("mysql"), QStringLiteral("MySQL/MariaDB"),
          QStringLiteral("mysql://user@host:port/db"), false,
          QStringLiteral("the MySQL/MariaDB backend is not built yet (issue 5)")},

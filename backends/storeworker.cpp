@@ -9,7 +9,9 @@
 namespace syncscope {
 
 StoreWorker::StoreWorker(std::unique_ptr<Store> store, QObject* parent)
-    : QObject(parent), description_(store->description()), store_(std::move(store)) {
+    : QObject(parent)
+    , description_(store->description())
+    , store_(std::move(store)) {
     thread_.setObjectName(QStringLiteral("store-") + description_.name);
     context_ = new QObject;
     context_->moveToThread(&thread_);
@@ -19,7 +21,8 @@ StoreWorker::StoreWorker(std::unique_ptr<Store> store, QObject* parent)
 
 StoreWorker::~StoreWorker() {
     Store* store = store_.get();
-    QMetaObject::invokeMethod(context_, [store] { store->close(); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        context_, [store] { store->close(); }, Qt::BlockingQueuedConnection);
     thread_.quit();
     thread_.wait();
 }
@@ -44,7 +47,8 @@ QFuture<T> StoreWorker::post(Fn fn) {
             } catch (const std::exception& e) {
                 promise->addResult(T(StoreError{description_.name, QString::fromUtf8(e.what())}));
             } catch (...) {
-                promise->addResult(T(StoreError{description_.name, QStringLiteral("unknown failure")}));
+                promise->addResult(
+                    T(StoreError{description_.name, QStringLiteral("unknown failure")}));
             }
             promise->finish();
         },

@@ -23,7 +23,8 @@ NameId NameTable::intern(std::string_view name) {
     return id;
 }
 
-Catalog::Catalog() : seedOrigin_(names_.intern(kSeedOrigin)) {}
+Catalog::Catalog()
+    : seedOrigin_(names_.intern(kSeedOrigin)) {}
 
 namespace {
 // Packs into a stack buffer: identifiers are at most 64 bytes, so no heap allocation.

@@ -37,7 +37,8 @@ struct Replica {
 // the target's state greater, so the remembered position stays valid.
 class Engine {
 public:
-    explicit Engine(Catalog& catalog) : catalog_(catalog) {}
+    explicit Engine(Catalog& catalog)
+        : catalog_(catalog) {}
 
     size_t addReplica(std::string_view canonicalName);
     size_t replicaCount() const { return replicas_.size(); }

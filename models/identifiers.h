@@ -13,8 +13,8 @@ inline constexpr size_t kMaxIdentifierBytes = 64;
 inline constexpr size_t kMaxValueBytes = 64;
 
 inline bool isIdentifierChar(unsigned char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '.' || c == '-';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '.' || c == '-';
 }
 
 // Student and course ids: non-empty, [A-Za-z0-9_.-], at most 64 bytes.
@@ -22,7 +22,9 @@ bool isValidIdentifier(std::string_view s);
 
 // Why a value breaks SPEC §1, or nullptr when it is a valid grade.
 const char* valueProblem(std::string_view v);
-inline bool isValidValue(std::string_view v) { return valueProblem(v) == nullptr; }
+inline bool isValidValue(std::string_view v) {
+    return valueProblem(v) == nullptr;
+}
 
 // Canonical store names: [A-Z][A-Z0-9_]*. Script spellings may be lower case.
 bool isCanonicalStoreName(std::string_view s);

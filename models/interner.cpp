@@ -38,7 +38,10 @@ uint64_t hashBytes(const char* data, size_t size) {
     return mix(h);
 }
 
-StringInterner::StringInterner() : ends_{0}, slots_(16, 0), mask_(15) {}
+StringInterner::StringInterner()
+    : ends_{0}
+    , slots_(16, 0)
+    , mask_(15) {}
 
 void StringInterner::reserve(size_t count, size_t totalBytes) {
     bytes_.reserve(totalBytes);

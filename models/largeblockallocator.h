@@ -46,7 +46,9 @@ struct LargeBlockAllocator {
     }
 
     template <class U>
-    bool operator==(const LargeBlockAllocator<U>&) const { return true; }
+    bool operator==(const LargeBlockAllocator<U>&) const {
+        return true;
+    }
 };
 
 } // namespace syncscope

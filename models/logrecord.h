@@ -14,8 +14,8 @@ struct LogRecord {
     EntryKind kind = EntryKind::Set;
     std::string studentId;
     std::string courseId;
-    std::string value;      // the grade; empty for DELETE and for a GET that returned NULL
-    bool hasValue = false;  // SET/SEED: true; DELETE: false; GET: whether it returned a value
+    std::string value;     // the grade; empty for DELETE and for a GET that returned NULL
+    bool hasValue = false; // SET/SEED: true; DELETE: false; GET: whether it returned a value
     int64_t ts = 0;
     std::string origin;
     uint64_t seq = 0;

@@ -9,8 +9,8 @@ namespace syncscope {
 
 // Which store of the run each of a script's names means (SPEC §2).
 struct StoreBinding {
-    std::vector<StoreSpec> stores;     // the run's stores, fixed before the first command
-    std::vector<size_t> storeOfName;   // Script::names index -> stores index
+    std::vector<StoreSpec> stores;   // the run's stores, fixed before the first command
+    std::vector<size_t> storeOfName; // Script::names index -> stores index
 };
 
 // With a configured workspace, every name must resolve to one of its stores; each line that

@@ -21,12 +21,12 @@ namespace {
 
 // Character classes by table lookup: one load per byte instead of a chain of comparisons.
 enum CharClass : uint8_t {
-    kBlank = 1,      // space, tab, CR, FF, VT
-    kAlpha = 2,      // A-Z a-z
-    kDigit = 4,      // 0-9
-    kName = 8,       // store and operation names: A-Z a-z 0-9 _
-    kIdent = 16,     // student and course ids: A-Z a-z 0-9 _ . -
-    kBareEnd = 32,   // ends a bare value: blanks , ( )
+    kBlank = 1,    // space, tab, CR, FF, VT
+    kAlpha = 2,    // A-Z a-z
+    kDigit = 4,    // 0-9
+    kName = 8,     // store and operation names: A-Z a-z 0-9 _
+    kIdent = 16,   // student and course ids: A-Z a-z 0-9 _ . -
+    kBareEnd = 32, // ends a bare value: blanks , ( )
 };
 
 constexpr std::array<uint8_t, 256> makeClasses() {
@@ -51,12 +51,24 @@ constexpr std::array<uint8_t, 256> makeClasses() {
 }
 constexpr std::array<uint8_t, 256> kClasses = makeClasses();
 
-SYNCSCOPE_HOT bool is(char c, uint8_t cls) { return kClasses[static_cast<unsigned char>(c)] & cls; }
-SYNCSCOPE_HOT bool isBlank(char c) { return is(c, kBlank); }
-SYNCSCOPE_HOT bool isAlpha(char c) { return is(c, kAlpha); }
-SYNCSCOPE_HOT bool isDigit(char c) { return is(c, kDigit); }
-SYNCSCOPE_HOT bool isNameChar(char c) { return is(c, kName); }
-SYNCSCOPE_HOT bool endsBareToken(char c) { return is(c, kBareEnd); }
+SYNCSCOPE_HOT bool is(char c, uint8_t cls) {
+    return kClasses[static_cast<unsigned char>(c)] & cls;
+}
+SYNCSCOPE_HOT bool isBlank(char c) {
+    return is(c, kBlank);
+}
+SYNCSCOPE_HOT bool isAlpha(char c) {
+    return is(c, kAlpha);
+}
+SYNCSCOPE_HOT bool isDigit(char c) {
+    return is(c, kDigit);
+}
+SYNCSCOPE_HOT bool isNameChar(char c) {
+    return is(c, kName);
+}
+SYNCSCOPE_HOT bool endsBareToken(char c) {
+    return is(c, kBareEnd);
+}
 
 SYNCSCOPE_HOT bool equalsNoCase(const char* p, size_t n, std::string_view upper) {
     if (n != upper.size())
@@ -73,7 +85,8 @@ SYNCSCOPE_HOT bool equalsNoCase(const char* p, size_t n, std::string_view upper)
 
 class Parser {
 public:
-    explicit Parser(Script& script) : s_(script) {}
+    explicit Parser(Script& script)
+        : s_(script) {}
 
     void run() {
         const char* const base = s_.text.data();
@@ -117,7 +130,8 @@ private:
             ++p_;
     }
     const char* lineEndFrom(const char* from) const {
-        const auto* nl = static_cast<const char*>(std::memchr(from, '\n', static_cast<size_t>(end_ - from)));
+        const auto* nl =
+            static_cast<const char*>(std::memchr(from, '\n', static_cast<size_t>(end_ - from)));
         return nl ? nl : end_;
     }
 
@@ -343,11 +357,12 @@ private:
         case Op::Set:
             return expect('(', "expected '(' after SET") &&
                    expect('(', "expected '(' before the key: SET((student,course),value)") &&
-                   parseKeyBody(c) && expect(',', "expected ',' after the key") &&
-                   parseValue(c) && expect(')', "expected ')' after the value");
+                   parseKeyBody(c) && expect(',', "expected ',' after the key") && parseValue(c) &&
+                   expect(')', "expected ')' after the value");
         case Op::Get:
         case Op::Delete: {
-            if (!expect('(', c.op == Op::Get ? "expected '(' after GET" : "expected '(' after DELETE"))
+            if (!expect('(',
+                        c.op == Op::Get ? "expected '(' after GET" : "expected '(' after DELETE"))
                 return false;
             const bool nested = peek() == '(';
             if (nested)
@@ -459,7 +474,7 @@ Script parseScript(std::string fileName, std::string text) {
     // One allocation for the commands: counting lines first costs a memchr pass (about 1% of
     // the parse) and saves the vector's doublings and their page faults.
     size_t lines = 1;
-    for (const char* p = script.text.data(), *end = p + script.text.size();
+    for (const char *p = script.text.data(), *end = p + script.text.size();
          (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)))); ++p)
         ++lines;
     script.commands.reserve(std::min<size_t>(lines, script.text.size() / 8 + 1));

@@ -23,7 +23,8 @@ struct Field {
 class CsvReader {
 public:
     CsvReader(std::string_view text, std::vector<ScriptError>& errors)
-        : text_(text), errors_(errors) {}
+        : text_(text)
+        , errors_(errors) {}
 
     bool next(std::vector<Field>& record) {
         record.clear();
@@ -75,8 +76,8 @@ private:
                 }
                 if (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '\n' &&
                     text_[pos_] != '\r') {
-                    errors_.push_back(
-                        {line_, column(), "expected ',' or the end of the line after a quoted field"});
+                    errors_.push_back({line_, column(),
+                                       "expected ',' or the end of the line after a quoted field"});
                     return false;
                 }
                 return true;
@@ -92,8 +93,7 @@ private:
         lineStart_ = pos_;
     }
     uint32_t column() const {
-        return static_cast<uint32_t>(
-            columnOf(text_.substr(lineStart_), pos_ - lineStart_));
+        return static_cast<uint32_t>(columnOf(text_.substr(lineStart_), pos_ - lineStart_));
     }
 
     std::string_view text_;
@@ -143,9 +143,9 @@ SeedData parseSeedCsv(std::string fileName, std::string_view text) {
             gradeAt = static_cast<int>(i);
     }
     if (sidAt < 0 || cidAt < 0 || gradeAt < 0) {
-        data.errors.push_back(
-            {1, 1, "header must name the student id, course id and grade columns "
-                   "(student-ID,course-id,...,grade)"});
+        data.errors.push_back({1, 1,
+                               "header must name the student id, course id and grade columns "
+                               "(student-ID,course-id,...,grade)"});
         return data;
     }
 
@@ -156,9 +156,9 @@ SeedData parseSeedCsv(std::string fileName, std::string_view text) {
             continue; // blank line
         const uint32_t line = record[0].line;
         if (record.size() != header.size()) {
-            data.errors.push_back({line, 1, "row has " + std::to_string(record.size()) +
-                                                " fields, the header has " +
-                                                std::to_string(header.size())});
+            data.errors.push_back({line, 1,
+                                   "row has " + std::to_string(record.size()) +
+                                       " fields, the header has " + std::to_string(header.size())});
             continue;
         }
         const Field& sid = record[static_cast<size_t>(sidAt)];
@@ -179,9 +179,9 @@ SeedData parseSeedCsv(std::string fileName, std::string_view text) {
         const std::string packed = sid.text + '\0' + cid.text;
         auto [it, inserted] = firstLine.emplace(packed, line);
         if (!inserted) {
-            data.errors.push_back({line, sid.column, "duplicate key (" + sid.text + "," + cid.text +
-                                                         "), first on line " +
-                                                         std::to_string(it->second)});
+            data.errors.push_back({line, sid.column,
+                                   "duplicate key (" + sid.text + "," + cid.text +
+                                       "), first on line " + std::to_string(it->second)});
             continue;
         }
         QJsonObject attributes;

@@ -4,7 +4,8 @@
 
 namespace syncscope {
 
-StoreDirectory::StoreDirectory(std::vector<StoreSpec> stores) : stores_(std::move(stores)) {}
+StoreDirectory::StoreDirectory(std::vector<StoreSpec> stores)
+    : stores_(std::move(stores)) {}
 
 const std::vector<StoreSpec>& StoreDirectory::defaultGroups() {
     static const std::vector<StoreSpec> groups = {

@@ -2,7 +2,8 @@
 
 namespace syncscope {
 
-StoreSummaryModel::StoreSummaryModel(QObject* parent) : QAbstractTableModel(parent) {}
+StoreSummaryModel::StoreSummaryModel(QObject* parent)
+    : QAbstractTableModel(parent) {}
 
 void StoreSummaryModel::setStores(QVector<Row> rows) {
     beginResetModel();

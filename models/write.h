@@ -25,8 +25,7 @@ struct Write {
     bool isNone() const { return origin == kNoOrigin; }
     bool isTombstone() const { return value == kTombstone; }
     bool sameWrite(const Write& o) const {
-        return ts == o.ts && origin == o.origin && seq == o.seq && key == o.key &&
-               value == o.value;
+        return ts == o.ts && origin == o.origin && seq == o.seq && key == o.key && value == o.value;
     }
 };
 static_assert(sizeof(Write) == 32);

@@ -60,12 +60,17 @@ int main() {
                            d(usage.ru_stime.tv_sec) + d(usage.ru_stime.tv_usec) / 1e6;
         const bool exports = variant.size() > 3;
         bench::Json("cli_end_to_end")
-            .str("input", "1M random lines (60% SET, 15% GET, 10% DELETE, 14% MERGE, 1% FULL_SYNC), "
-                          "100k keys, 4 in-memory SQLite stores")
+            .str("input",
+                 "1M random lines (60% SET, 15% GET, 10% DELETE, 14% MERGE, 1% FULL_SYNC), "
+                 "100k keys, 4 in-memory SQLite stores")
             .str("flags", exports ? "--oplog-dir --dump" : "none")
-            .num("seconds", wall).num("cpu_seconds", cpu).num("peak_rss_mb", rssMb)
-            .num("target_seconds", 5).num("target_rss_mb", 400)
-            .flag("meets_target", wall < 5 && rssMb < 400).print();
+            .num("seconds", wall)
+            .num("cpu_seconds", cpu)
+            .num("peak_rss_mb", rssMb)
+            .num("target_seconds", 5)
+            .num("target_rss_mb", 400)
+            .flag("meets_target", wall < 5 && rssMb < 400)
+            .print();
     }
     return 0;
 }

@@ -19,7 +19,10 @@ struct StringWrite {
 // Keys packed into 64-bit integers, linear probing, power-of-two capacity.
 class PackedTable {
 public:
-    explicit PackedTable(size_t capacity) : keys_(capacity, ~uint64_t{0}), writes_(capacity), mask_(capacity - 1) {}
+    explicit PackedTable(size_t capacity)
+        : keys_(capacity, ~uint64_t{0})
+        , writes_(capacity)
+        , mask_(capacity - 1) {}
     Write& slot(uint64_t key) {
         size_t i = (key * 0x9E3779B97F4A7C15ull) >> 40 & mask_;
         while (keys_[i] != key) {
@@ -49,13 +52,15 @@ int main() {
     std::vector<std::string> keyStrings;
     std::vector<uint64_t> packed;
     for (size_t k = 0; k < keyCount; ++k) {
-        const std::string sid = "SID" + std::to_string(1000 + k / 20), cid = "CSE" + std::to_string(1 + k % 20);
+        const std::string sid = "SID" + std::to_string(1000 + k / 20),
+                          cid = "CSE" + std::to_string(1 + k % 20);
         keys.push_back(catalog.internKey(sid, cid));
         keyStrings.push_back(sid + '\0' + cid);
         packed.push_back((uint64_t{1000 + k / 20} << 32) | (1 + k % 20));
     }
-    const ValueId grades[] = {catalog.internValue("A"), catalog.internValue("B"), catalog.internValue("C"),
-                              catalog.internValue("D"), catalog.internValue("E"), catalog.internValue("F")};
+    const ValueId grades[] = {catalog.internValue("A"), catalog.internValue("B"),
+                              catalog.internValue("C"), catalog.internValue("D"),
+                              catalog.internValue("E"), catalog.internValue("F")};
     std::mt19937_64 rng(42);
     std::vector<size_t> picks[2];
     for (size_t r : {a, b}) {
@@ -83,7 +88,10 @@ int main() {
         appended = copy.merge(a, b);
     });
     // Copying the engine is part of that timing; measure it alone and take it out.
-    const double copyOnly = bench::bestOf(5, [&] { Engine copy = engine; (void)copy; });
+    const double copyOnly = bench::bestOf(5, [&] {
+        Engine copy = engine;
+        (void)copy;
+    });
 
     // Reference 1: string keys in std::unordered_map.
     std::vector<StringWrite> stringLog;
@@ -116,7 +124,8 @@ int main() {
         }
     });
 
-    // The results must agree: the fold holds every key, and equals the state A reaches by merging B.
+    // The results must agree: the fold holds every key, and equals the state A reaches by merging
+    // B.
     Engine check = engine;
     check.merge(a, b);
     if (merged.keys().size() != mapSize || !(check.replica(a).state == merged)) {
@@ -124,13 +133,26 @@ int main() {
         return 1;
     }
     const double writes = 2.0 * perLog;
-    bench::Json("merge_fold").str("input", "2 oplogs x 1M SETs, 100k keys").num("seconds", fold)
-        .num("writes_per_s", writes / fold).num("target_writes_per_s", 3e7).flag("meets_target", writes / fold >= 3e7).print();
-    bench::Json("merge_engine").str("input", "A.MERGE(B), 1M-entry oplogs").num("seconds", mergeOp - copyOnly)
-        .num("source_writes_per_s", perLog / (mergeOp - copyOnly)).num("appended", static_cast<double>(appended)).print();
-    bench::Json("merge_reference_string_map").num("writes_per_s", writes / stringMap)
-        .num("ours_over_reference", stringMap / fold).print();
-    bench::Json("merge_reference_packed_open_addressing").num("writes_per_s", writes / packedTable)
-        .num("ours_over_reference", packedTable / fold).print();
+    bench::Json("merge_fold")
+        .str("input", "2 oplogs x 1M SETs, 100k keys")
+        .num("seconds", fold)
+        .num("writes_per_s", writes / fold)
+        .num("target_writes_per_s", 3e7)
+        .flag("meets_target", writes / fold >= 3e7)
+        .print();
+    bench::Json("merge_engine")
+        .str("input", "A.MERGE(B), 1M-entry oplogs")
+        .num("seconds", mergeOp - copyOnly)
+        .num("source_writes_per_s", perLog / (mergeOp - copyOnly))
+        .num("appended", static_cast<double>(appended))
+        .print();
+    bench::Json("merge_reference_string_map")
+        .num("writes_per_s", writes / stringMap)
+        .num("ours_over_reference", stringMap / fold)
+        .print();
+    bench::Json("merge_reference_packed_open_addressing")
+        .num("writes_per_s", writes / packedTable)
+        .num("ours_over_reference", packedTable / fold)
+        .print();
     return 0;
 }

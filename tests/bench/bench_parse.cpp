@@ -2,8 +2,8 @@
 // foundation issue names, measured in the same run: a bare hand-written parser of one line
 // shape (the ceiling) and std::regex (the easy way).
 #include "benchutil.h"
-#include "scriptgen.h"
 #include "script.h"
+#include "scriptgen.h"
 
 #include <regex>
 
@@ -16,20 +16,22 @@ size_t bareParse(const std::string& text, std::vector<std::array<uint32_t, 4>>& 
     const char* end = p + text.size();
     while (p < end) {
         while (p < end && *p != ',')
-            ++p;                                     // ts
+            ++p; // ts
         const char* store = p + 2;
         const char* dot = store;
         while (dot < end && *dot != '.')
             ++dot;
-        const char* sid = dot + 6;                   // ".SET(("
+        const char* sid = dot + 6; // ".SET(("
         const char* comma = sid;
         while (comma < end && *comma != ',')
             ++comma;
         const char* close = comma;
         while (close < end && *close != ')')
             ++close;
-        out.push_back({static_cast<uint32_t>(store - text.data()), static_cast<uint32_t>(sid - text.data()),
-                       static_cast<uint32_t>(comma - text.data()), static_cast<uint32_t>(close - text.data())});
+        out.push_back({static_cast<uint32_t>(store - text.data()),
+                       static_cast<uint32_t>(sid - text.data()),
+                       static_cast<uint32_t>(comma - text.data()),
+                       static_cast<uint32_t>(close - text.data())});
         while (p < end && *p != '\n')
             ++p;
         ++p;
@@ -38,7 +40,8 @@ size_t bareParse(const std::string& text, std::vector<std::array<uint32_t, 4>>& 
 }
 
 size_t regexParse(const std::string& text) {
-    static const std::regex line(R"(^\s*(-?\d+)\s*,\s*([A-Za-z]\w*)\.SET\(\(([\w.-]+),([\w.-]+)\),([^\s,()]+)\)\s*$)");
+    static const std::regex line(
+        R"(^\s*(-?\d+)\s*,\s*([A-Za-z]\w*)\.SET\(\(([\w.-]+),([\w.-]+)\),([^\s,()]+)\)\s*$)");
     size_t count = 0;
     size_t at = 0;
     std::smatch m;
@@ -69,7 +72,9 @@ int main() {
         for (int run = 0; run < 3; ++run) {
             std::string copy = input;
             syncscope::Script s;
-            best = std::min(best, bench::seconds([&] { s = syncscope::parseScript("bench.in", std::move(copy)); }));
+            best = std::min(best, bench::seconds([&] {
+                                s = syncscope::parseScript("bench.in", std::move(copy));
+                            }));
             parsed = s.ok() ? s.commands.size() : 0;
         }
         return best;
@@ -99,13 +104,29 @@ int main() {
         return 1;
 
     const double rate = lines / ours;
-    bench::Json("parse").str("input", "1M SET lines").num("lines", lines).num("seconds", ours)
-        .num("lines_per_s", rate).num("target_lines_per_s", 1e7).flag("meets_target", rate >= 1e7).print();
-    bench::Json("parse").str("input", "1M mixed lines").num("lines", lines).num("seconds", oursMixed)
-        .num("lines_per_s", lines / oursMixed).print();
-    bench::Json("parse_reference_bare").str("input", "1M SET lines").num("lines_per_s", lines / bare)
-        .num("ours_over_bare", (lines / ours) / (lines / bare)).print();
-    bench::Json("parse_reference_regex").str("input", "100k SET lines").num("lines_per_s", regexLines / regex)
-        .num("ours_over_regex", (lines / ours) / (regexLines / regex)).print();
+    bench::Json("parse")
+        .str("input", "1M SET lines")
+        .num("lines", lines)
+        .num("seconds", ours)
+        .num("lines_per_s", rate)
+        .num("target_lines_per_s", 1e7)
+        .flag("meets_target", rate >= 1e7)
+        .print();
+    bench::Json("parse")
+        .str("input", "1M mixed lines")
+        .num("lines", lines)
+        .num("seconds", oursMixed)
+        .num("lines_per_s", lines / oursMixed)
+        .print();
+    bench::Json("parse_reference_bare")
+        .str("input", "1M SET lines")
+        .num("lines_per_s", lines / bare)
+        .num("ours_over_bare", (lines / ours) / (lines / bare))
+        .print();
+    bench::Json("parse_reference_regex")
+        .str("input", "100k SET lines")
+        .num("lines_per_s", regexLines / regex)
+        .num("ours_over_regex", (lines / ours) / (regexLines / regex))
+        .print();
     return 0;
 }

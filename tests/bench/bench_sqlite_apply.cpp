@@ -35,27 +35,36 @@ std::vector<LogRecord> makeWrites(size_t n) {
 double rawInsert(const std::string& path, const std::vector<LogRecord>& rows) {
     sqlite3* db = nullptr;
     sqlite3_open(path.c_str(), &db);
-    sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                     "CREATE TABLE grades (student_id TEXT NOT NULL, course_id TEXT NOT NULL, grade TEXT,"
-                     " ts INTEGER NOT NULL, origin TEXT NOT NULL, seq INTEGER NOT NULL, attributes TEXT,"
-                     " PRIMARY KEY (student_id, course_id)) WITHOUT ROWID;"
-                     "CREATE TABLE oplog (id INTEGER PRIMARY KEY, op TEXT NOT NULL, student_id TEXT NOT NULL,"
-                     " course_id TEXT NOT NULL, grade TEXT, ts INTEGER NOT NULL, origin TEXT NOT NULL,"
-                     " seq INTEGER NOT NULL, wall_ms INTEGER NOT NULL);",
-                 nullptr, nullptr, nullptr);
+    sqlite3_exec(
+        db,
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+        "CREATE TABLE grades (student_id TEXT NOT NULL, course_id TEXT NOT NULL, grade TEXT,"
+        " ts INTEGER NOT NULL, origin TEXT NOT NULL, seq INTEGER NOT NULL, attributes TEXT,"
+        " PRIMARY KEY (student_id, course_id)) WITHOUT ROWID;"
+        "CREATE TABLE oplog (id INTEGER PRIMARY KEY, op TEXT NOT NULL, student_id TEXT NOT NULL,"
+        " course_id TEXT NOT NULL, grade TEXT, ts INTEGER NOT NULL, origin TEXT NOT NULL,"
+        " seq INTEGER NOT NULL, wall_ms INTEGER NOT NULL);",
+        nullptr, nullptr, nullptr);
     sqlite3_stmt* g = nullptr;
     sqlite3_stmt* o = nullptr;
     sqlite3_prepare_v2(db, "INSERT INTO grades VALUES (?,?,?,?,?,?,NULL)", -1, &g, nullptr);
-    sqlite3_prepare_v2(db, "INSERT INTO oplog(op,student_id,course_id,grade,ts,origin,seq,wall_ms) VALUES ('SET',?,?,?,?,?,?,0)", -1, &o, nullptr);
+    sqlite3_prepare_v2(db,
+                       "INSERT INTO oplog(op,student_id,course_id,grade,ts,origin,seq,wall_ms) "
+                       "VALUES ('SET',?,?,?,?,?,?,0)",
+                       -1, &o, nullptr);
     const double t = bench::seconds([&] {
         sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
         for (const LogRecord& r : rows) {
             for (sqlite3_stmt* s : {g, o}) {
-                sqlite3_bind_text(s, 1, r.studentId.data(), static_cast<int>(r.studentId.size()), SQLITE_STATIC);
-                sqlite3_bind_text(s, 2, r.courseId.data(), static_cast<int>(r.courseId.size()), SQLITE_STATIC);
-                sqlite3_bind_text(s, 3, r.value.data(), static_cast<int>(r.value.size()), SQLITE_STATIC);
+                sqlite3_bind_text(s, 1, r.studentId.data(), static_cast<int>(r.studentId.size()),
+                                  SQLITE_STATIC);
+                sqlite3_bind_text(s, 2, r.courseId.data(), static_cast<int>(r.courseId.size()),
+                                  SQLITE_STATIC);
+                sqlite3_bind_text(s, 3, r.value.data(), static_cast<int>(r.value.size()),
+                                  SQLITE_STATIC);
                 sqlite3_bind_int64(s, 4, r.ts);
-                sqlite3_bind_text(s, 5, r.origin.data(), static_cast<int>(r.origin.size()), SQLITE_STATIC);
+                sqlite3_bind_text(s, 5, r.origin.data(), static_cast<int>(r.origin.size()),
+                                  SQLITE_STATIC);
                 sqlite3_bind_int64(s, 6, static_cast<sqlite3_int64>(r.seq));
                 sqlite3_step(s);
                 sqlite3_reset(s);
@@ -76,7 +85,9 @@ int main() {
     const std::vector<LogRecord> rows = makeWrites(n);
     QTemporaryDir dir;
 
-    auto made = StoreFactory::create(QStringLiteral("SQL"), QStringLiteral("sqlite://") + dir.filePath(QStringLiteral("store.db")));
+    auto made =
+        StoreFactory::create(QStringLiteral("SQL"), QStringLiteral("sqlite://") +
+                                                        dir.filePath(QStringLiteral("store.db")));
     std::unique_ptr<Store> store = std::move(made.value());
     if (Status s = store->open(); !s) {
         std::fprintf(stderr, "bench_sqlite_apply: %s\n", qPrintable(s.error().toString()));
@@ -87,7 +98,8 @@ int main() {
             std::fprintf(stderr, "bench_sqlite_apply: %s\n", qPrintable(s.error().toString()));
     });
     const Result<StoreCounts> counts = store->counts();
-    if (!counts || counts.value().liveKeys != static_cast<qint64>(n) || counts.value().oplogEntries != static_cast<qint64>(n)) {
+    if (!counts || counts.value().liveKeys != static_cast<qint64>(n) ||
+        counts.value().oplogEntries != static_cast<qint64>(n)) {
         std::fprintf(stderr, "bench_sqlite_apply: the store does not hold the rows\n");
         return 1;
     }
@@ -95,9 +107,20 @@ int main() {
     const double raw = rawInsert(dir.filePath(QStringLiteral("raw.db")).toStdString(), rows);
 
     const double ratio = raw / ours; // throughput ours / throughput raw
-    bench::Json("sqlite_apply").str("input", "1M writes into a SQLite file store").num("seconds", ours)
-        .num("writes_per_s", n / ours).num("batch", static_cast<double>(store->batchSize())).print();
-    bench::Json("sqlite_apply_reference_raw").num("seconds", raw).num("writes_per_s", n / raw).print();
-    bench::Json("sqlite_apply_ratio").num("ours_over_raw", ratio).num("target", 0.5).flag("meets_target", ratio >= 0.5).print();
+    bench::Json("sqlite_apply")
+        .str("input", "1M writes into a SQLite file store")
+        .num("seconds", ours)
+        .num("writes_per_s", n / ours)
+        .num("batch", static_cast<double>(store->batchSize()))
+        .print();
+    bench::Json("sqlite_apply_reference_raw")
+        .num("seconds", raw)
+        .num("writes_per_s", n / raw)
+        .print();
+    bench::Json("sqlite_apply_ratio")
+        .num("ours_over_raw", ratio)
+        .num("target", 0.5)
+        .flag("meets_target", ratio >= 0.5)
+        .print();
     return 0;
 }

@@ -32,12 +32,14 @@ inline std::string randomScript(size_t lines, const ScriptMix& mix, uint64_t see
         const long long ts = static_cast<long long>(i + 1 - rng() % 8);
         int n;
         if (what < mix.sets)
-            n = std::snprintf(buf, sizeof buf, "%lld, %s.SET((SID%d,CSE%03d),%c)\n", ts, store, sid, cid,
-                              static_cast<char>('A' + rng() % 6));
+            n = std::snprintf(buf, sizeof buf, "%lld, %s.SET((SID%d,CSE%03d),%c)\n", ts, store, sid,
+                              cid, static_cast<char>('A' + rng() % 6));
         else if (what < mix.sets + mix.gets)
-            n = std::snprintf(buf, sizeof buf, "%lld, %s.GET(SID%d,CSE%03d)\n", ts, store, sid, cid);
+            n = std::snprintf(buf, sizeof buf, "%lld, %s.GET(SID%d,CSE%03d)\n", ts, store, sid,
+                              cid);
         else if (what < mix.sets + mix.gets + mix.deletes)
-            n = std::snprintf(buf, sizeof buf, "%lld, %s.DELETE(SID%d,CSE%03d)\n", ts, store, sid, cid);
+            n = std::snprintf(buf, sizeof buf, "%lld, %s.DELETE(SID%d,CSE%03d)\n", ts, store, sid,
+                              cid);
         else if (what < mix.sets + mix.gets + mix.deletes + mix.merges)
             n = std::snprintf(buf, sizeof buf, "%s.MERGE(%s)\n", store, stores[rng() % storeCount]);
         else

@@ -100,7 +100,8 @@ void TestCliGolden::golden() {
     if (QFile::exists(stderrFile)) {
         QCOMPARE(QString::fromUtf8(stderrBytes), QString::fromUtf8(readAll(stderrFile)));
     } else {
-        const QList<QByteArray> needles = readAll(caseDir + QStringLiteral("/expected.stderr-contains")).split('\n');
+        const QList<QByteArray> needles =
+            readAll(caseDir + QStringLiteral("/expected.stderr-contains")).split('\n');
         for (const QByteArray& needle : needles)
             if (!needle.isEmpty())
                 QVERIFY2(stderrBytes.contains(needle), stderrBytes.constData());
@@ -125,7 +126,8 @@ void TestCliGolden::persistentStoreContinuesAcrossRuns() {
                      .arg(tmp.path())
                      .toUtf8());
     writeAll(tmp.filePath(QStringLiteral("one.in")), "1, SQL.SET((S,C),A)\n2, HIVE.SET((S,D),B)\n");
-    writeAll(tmp.filePath(QStringLiteral("two.in")), "SQL.MERGE(HIVE)\n3, SQL.SET((S,C),Z)\n4, SQL.GET(S,D)\n");
+    writeAll(tmp.filePath(QStringLiteral("two.in")),
+             "SQL.MERGE(HIVE)\n3, SQL.SET((S,C),Z)\n4, SQL.GET(S,D)\n");
     auto run = [&](const QString& script, const QString& outDir) {
         QProcess p;
         p.start(QStringLiteral(SYNCSCOPE_CLI),
@@ -138,11 +140,10 @@ void TestCliGolden::persistentStoreContinuesAcrossRuns() {
     };
     run(QStringLiteral("one.in"), QStringLiteral("o1"));
     const QByteArray second = run(QStringLiteral("two.in"), QStringLiteral("o2"));
-    QCOMPARE(QString::fromUtf8(second),
-             QStringLiteral("4, SQL.GET(S,D) = B\n"
-                            "store,student_id,course_id,grade,ts\n"
-                            "HIVE,S,D,B,2\n"
-                            "SQL,S,C,Z,3\nSQL,S,D,B,2\n"));
+    QCOMPARE(QString::fromUtf8(second), QStringLiteral("4, SQL.GET(S,D) = B\n"
+                                                       "store,student_id,course_id,grade,ts\n"
+                                                       "HIVE,S,D,B,2\n"
+                                                       "SQL,S,C,Z,3\nSQL,S,D,B,2\n"));
     QCOMPARE(QString::fromUtf8(readAll(tmp.filePath(QStringLiteral("o2/oplog.sql.txt")))),
              QStringLiteral("1, SET((S,C),A)\n2, SET((S,D),B)\n3, SET((S,C),Z)\n4, GET(S,D)\n"));
 }

@@ -18,8 +18,9 @@ private Q_SLOTS:
 
 void TestMainWindow::showsStoresAndRefreshes() {
     StoreSummaryModel model;
-    model.setStores({{QStringLiteral("SQL"), QStringLiteral("SQLite"), QStringLiteral("/d/sql.db"), true},
-                     {QStringLiteral("HIVE"), QStringLiteral("SQLite"), QStringLiteral("/d/hive.db"), true}});
+    model.setStores(
+        {{QStringLiteral("SQL"), QStringLiteral("SQLite"), QStringLiteral("/d/sql.db"), true},
+         {QStringLiteral("HIVE"), QStringLiteral("SQLite"), QStringLiteral("/d/hive.db"), true}});
     MainWindow window(&model, QStringLiteral("test workspace"));
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));

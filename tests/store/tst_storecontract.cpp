@@ -31,7 +31,8 @@ LogRecord setRecord(std::string sid, std::string cid, std::string value, int64_t
     return r;
 }
 
-LogRecord deleteRecord(std::string sid, std::string cid, int64_t ts, std::string origin, uint64_t seq) {
+LogRecord deleteRecord(std::string sid, std::string cid, int64_t ts, std::string origin,
+                       uint64_t seq) {
     LogRecord r = setRecord(std::move(sid), std::move(cid), {}, ts, std::move(origin), seq);
     r.kind = EntryKind::Delete;
     r.hasValue = false;
@@ -84,7 +85,9 @@ private:
     Backend current_;
 };
 
-void TestStoreContract::initTestCase() { QVERIFY(dir_.isValid()); }
+void TestStoreContract::initTestCase() {
+    QVERIFY(dir_.isValid());
+}
 
 void TestStoreContract::backends() {
     QTest::addColumn<QString>("kind");
@@ -103,13 +106,15 @@ std::unique_ptr<StoreWorker> TestStoreContract::openWorker(const QString& name) 
                             // A second connection installs a trigger that aborts the statement.
                             const QString conn = QStringLiteral("poison%1").arg(path);
                             {
-                                QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), conn);
+                                QSqlDatabase db =
+                                    QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), conn);
                                 db.setDatabaseName(path);
                                 QVERIFY(db.open());
                                 QSqlQuery q(db);
                                 QVERIFY(q.exec(QStringLiteral(
                                     "CREATE TRIGGER poison BEFORE INSERT ON grades WHEN "
-                                    "NEW.student_id = 'POISON' BEGIN SELECT RAISE(ABORT, 'poisoned'); END")));
+                                    "NEW.student_id = 'POISON' BEGIN SELECT RAISE(ABORT, "
+                                    "'poisoned'); END")));
                                 db.close();
                             }
                             QSqlDatabase::removeDatabase(conn);
@@ -131,7 +136,8 @@ void TestStoreContract::setGetDelete() {
     auto w = openWorker();
     QCOMPARE(await(w->counts()).value().liveKeys, 0);
     QVERIFY(await(w->append({setRecord("SID1", "CSE1", "A", 1, "SQL", 1),
-                             setRecord("SID2", "CSE1", "B+", 2, "SQL", 2)})).ok());
+                             setRecord("SID2", "CSE1", "B+", 2, "SQL", 2)}))
+                .ok());
     auto row = await(w->readKey("SID1", "CSE1"));
     QVERIFY(row.ok() && row.value().has_value());
     QCOMPARE(row.value()->value, std::string("A"));
@@ -184,11 +190,13 @@ void TestStoreContract::batchedApplyReportsProgressAndCancels() {
     auto w = openWorker();
     std::vector<LogRecord> many;
     for (int i = 0; i < 50000; ++i)
-        many.push_back(setRecord("SID" + std::to_string(i), "CSE1", "A", i, "SQL", static_cast<uint64_t>(i + 1)));
+        many.push_back(setRecord("SID" + std::to_string(i), "CSE1", "A", i, "SQL",
+                                 static_cast<uint64_t>(i + 1)));
     QFuture<Status> f = w->append(many);
     QList<int> seen;
     QFutureWatcher<Status> watcher;
-    connect(&watcher, &QFutureWatcher<Status>::progressValueChanged, this, [&](int v) { seen << v; });
+    connect(&watcher, &QFutureWatcher<Status>::progressValueChanged, this,
+            [&](int v) { seen << v; });
     watcher.setFuture(f);
     QTRY_VERIFY_WITH_TIMEOUT(f.isFinished(), 60000);
     QVERIFY(f.result().ok());
@@ -199,7 +207,8 @@ void TestStoreContract::batchedApplyReportsProgressAndCancels() {
     // Cancel: stops between batches; what committed is whole batches, data with its log.
     std::vector<LogRecord> more;
     for (int i = 0; i < 200000; ++i)
-        more.push_back(setRecord("T" + std::to_string(i), "CSE2", "B", i, "SQL", static_cast<uint64_t>(60000 + i)));
+        more.push_back(setRecord("T" + std::to_string(i), "CSE2", "B", i, "SQL",
+                                 static_cast<uint64_t>(60000 + i)));
     QFuture<Status> g = w->append(more);
     g.cancel();
     g.waitForFinished();
@@ -219,7 +228,8 @@ void TestStoreContract::oplogParityWithEngine() {
     auto pick = [&rng](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
     for (int i = 0; i < 3000; ++i) {
         const size_t r = pick(2) ? a : b;
-        const KeyId k = catalog.internKey("S" + std::to_string(pick(50)), "C" + std::to_string(pick(3)));
+        const KeyId k =
+            catalog.internKey("S" + std::to_string(pick(50)), "C" + std::to_string(pick(3)));
         switch (pick(5)) {
         case 0:
             engine.remove(r, k, pick(2000));
@@ -231,7 +241,8 @@ void TestStoreContract::oplogParityWithEngine() {
             engine.merge(a, b);
             break;
         default:
-            engine.set(r, k, catalog.internValue(pick(2) ? "A" : "Très bien \"quoted\""), pick(2000));
+            engine.set(r, k, catalog.internValue(pick(2) ? "A" : "Très bien \"quoted\""),
+                       pick(2000));
         }
     }
     std::vector<LogRecord> records;
@@ -263,7 +274,9 @@ void TestStoreContract::reopenKeepsEverything() {
     current_ = {};
     {
         auto w = openWorker();
-        QVERIFY(await(w->append({setRecord("S", "C", "A", 1, "SQL", 1), deleteRecord("S", "D", 2, "SQL", 2)})).ok());
+        QVERIFY(await(w->append({setRecord("S", "C", "A", 1, "SQL", 1),
+                                 deleteRecord("S", "D", 2, "SQL", 2)}))
+                    .ok());
     }
     if (!current_.persistent)
         QSKIP("an in-memory store ends with its connection");
@@ -276,8 +289,8 @@ void TestStoreContract::reopenKeepsEverything() {
 void TestStoreContract::invalidRecordChangesNothing() {
     current_ = {};
     auto w = openWorker();
-    const Status s = await(w->append({setRecord("S", "C", "A", 1, "SQL", 1),
-                                      setRecord("S", "bad id", "A", 2, "SQL", 2)}));
+    const Status s = await(w->append(
+        {setRecord("S", "C", "A", 1, "SQL", 1), setRecord("S", "bad id", "A", 2, "SQL", 2)}));
     QVERIFY(!s.ok());
     QVERIFY2(s.error().message.contains(QStringLiteral("bad id")), qPrintable(s.error().message));
     QCOMPARE(s.error().store, QStringLiteral("SQL"));
@@ -292,8 +305,8 @@ void TestStoreContract::failedTransactionLeavesNothing() {
     if (!current_.poisonNextWrite)
         QSKIP("no way to inject a failure into this backend from the test");
     current_.poisonNextWrite();
-    const Status s = await(w->append({setRecord("GOOD", "C", "A", 1, "SQL", 1),
-                                      setRecord("POISON", "C", "A", 2, "SQL", 2)}));
+    const Status s = await(w->append(
+        {setRecord("GOOD", "C", "A", 1, "SQL", 1), setRecord("POISON", "C", "A", 2, "SQL", 2)}));
     QVERIFY(!s.ok());
     QVERIFY2(s.error().message.contains(QStringLiteral("poisoned")), qPrintable(s.error().message));
     const StoreCounts c = await(w->counts()).value();
@@ -305,13 +318,16 @@ void TestStoreContract::failedTransactionLeavesNothing() {
 void TestStoreContract::otherStoresDatabaseIsRefused() {
     const QString uri = QStringLiteral("sqlite://") + dir_.filePath(QStringLiteral("owned.db"));
     {
-        auto first = std::make_unique<StoreWorker>(std::move(StoreFactory::create(QStringLiteral("SQL"), uri).value()));
+        auto first = std::make_unique<StoreWorker>(
+            std::move(StoreFactory::create(QStringLiteral("SQL"), uri).value()));
         QVERIFY(await(first->open()).ok());
     }
-    auto second = std::make_unique<StoreWorker>(std::move(StoreFactory::create(QStringLiteral("HIVE"), uri).value()));
+    auto second = std::make_unique<StoreWorker>(
+        std::move(StoreFactory::create(QStringLiteral("HIVE"), uri).value()));
     const Status s = await(second->open());
     QVERIFY(!s.ok());
-    QVERIFY2(s.error().message.contains(QStringLiteral("holds store SQL")), qPrintable(s.error().message));
+    QVERIFY2(s.error().message.contains(QStringLiteral("holds store SQL")),
+             qPrintable(s.error().message));
 }
 
 QTEST_GUILESS_MAIN(TestStoreContract)

@@ -1,6 +1,7 @@
 // The small pieces of the domain: interning, UTF-8 and value rules, script literals, the
 // seed CSV reader, store directories and the workspace file.
 #include "catalog.h"
+#include "cliarguments.h"
 #include "identifiers.h"
 #include "interner.h"
 #include "script.h"
@@ -8,7 +9,6 @@
 #include "storedirectory.h"
 #include "utf8.h"
 #include "workspacefile.h"
-#include "cliarguments.h"
 
 #include <QTest>
 
@@ -50,7 +50,8 @@ void TestDomain::internerRoundTripsManyStrings() {
 
 void TestDomain::originRanksFollowByteOrder() {
     NameTable names;
-    const NameId b = names.intern("B"), a = names.intern("A"), ab = names.intern("AB"), low = names.intern("a");
+    const NameId b = names.intern("B"), a = names.intern("A"), ab = names.intern("AB"),
+                 low = names.intern("a");
     const WriteOrder order = names.order();
     auto w = [](NameId origin) { return Write{5, 1, 0, 0, origin, 0}; };
     QVERIFY(order.less(w(a), w(ab)));
@@ -62,7 +63,8 @@ void TestDomain::originRanksFollowByteOrder() {
 
 void TestDomain::packedKeysSortLikePairs() {
     Catalog c;
-    const KeyId k1 = c.internKey("S1", "C2"), k2 = c.internKey("S1.", "A"), k3 = c.internKey("S1", "C10");
+    const KeyId k1 = c.internKey("S1", "C2"), k2 = c.internKey("S1.", "A"),
+                k3 = c.internKey("S1", "C10");
     QVERIFY(c.packedKey(k1) < c.packedKey(k2)); // ("S1","C2") < ("S1.","A")
     QVERIFY(c.packedKey(k3) < c.packedKey(k1));
     QCOMPARE(c.studentId(k2), std::string_view("S1."));
@@ -93,8 +95,9 @@ void TestDomain::utf8Rules() {
 
 // Whatever a value is, its script literal parses back to exactly it.
 void TestDomain::scriptLiteralRoundTripsThroughParser() {
-    const std::vector<std::string> values{"A", "B+", "with space", "a,b", "(x)", "\"lead", "mid\"q",
-                                          "back\\slash", "\\\"", "#hash", "Très", "  padded  "};
+    const std::vector<std::string> values{"A",    "B+",     "with space", "a,b",
+                                          "(x)",  "\"lead", "mid\"q",     "back\\slash",
+                                          "\\\"", "#hash",  "Très",       "  padded  "};
     for (const std::string& v : values) {
         const std::string line = "S.SET((a,b)," + scriptLiteral(v) + ")";
         const Script s = parseScript("t", line);
@@ -104,16 +107,17 @@ void TestDomain::scriptLiteralRoundTripsThroughParser() {
 }
 
 void TestDomain::seedCsvReadsCourseDataShape() {
-    const SeedData d = parseSeedCsv("seed.csv",
-                                    "\xEF\xBB\xBFstudent-ID,course-id,roll no,email ID,grade\r\n"
-                                    "SID1000,CSE001,1,\"a,b@example.edu\",A\r\n"
-                                    "\r\n"
-                                    "SID1001,CSE002,2,\"say \"\"x\"\"\",B+\r\n");
+    const SeedData d =
+        parseSeedCsv("seed.csv", "\xEF\xBB\xBFstudent-ID,course-id,roll no,email ID,grade\r\n"
+                                 "SID1000,CSE001,1,\"a,b@example.edu\",A\r\n"
+                                 "\r\n"
+                                 "SID1001,CSE002,2,\"say \"\"x\"\"\",B+\r\n");
     QVERIFY(d.errors.empty());
     QCOMPARE(d.rows.size(), size_t(2));
     QCOMPARE(d.rows[0].studentId, std::string("SID1000"));
     QCOMPARE(d.rows[0].grade, std::string("A"));
-    QCOMPARE(d.rows[0].attributes, std::string("{\"email ID\":\"a,b@example.edu\",\"roll no\":\"1\"}"));
+    QCOMPARE(d.rows[0].attributes,
+             std::string("{\"email ID\":\"a,b@example.edu\",\"roll no\":\"1\"}"));
     QCOMPARE(d.rows[1].line, 4u);
     QCOMPARE(d.rows[1].grade, std::string("B+"));
 }
@@ -124,12 +128,19 @@ void TestDomain::seedCsvErrorsNamePlace() {
         return d.errors.empty() ? std::string("none") : d.formatError(d.errors[0]);
     };
     QCOMPARE(firstError(""), std::string("s.csv:1:1: empty file: expected a header line"));
-    QCOMPARE(firstError("a,b\n"), std::string("s.csv:1:1: header must name the student id, course id and grade columns (student-ID,course-id,...,grade)"));
-    QCOMPARE(firstError("student_id,course_id,grade\nS1,C1\n"), std::string("s.csv:2:1: row has 2 fields, the header has 3"));
-    QCOMPARE(firstError("student_id,course_id,grade\nS1,C 1,A\n"), std::string("s.csv:2:4: invalid course id 'C 1'"));
-    QCOMPARE(firstError("student_id,course_id,grade\nS1,C1,\n"), std::string("s.csv:2:7: value is empty"));
-    QCOMPARE(firstError("student_id,course_id,grade\nS1,C1,\"A\n"), std::string("s.csv:2:7: unterminated quoted field"));
-    QCOMPARE(firstError("student_id,course_id,grade\nS1,C1,\"A\"x\n"), std::string("s.csv:2:10: expected ',' or the end of the line after a quoted field"));
+    QCOMPARE(firstError("a,b\n"),
+             std::string("s.csv:1:1: header must name the student id, course id and grade columns "
+                         "(student-ID,course-id,...,grade)"));
+    QCOMPARE(firstError("student_id,course_id,grade\nS1,C1\n"),
+             std::string("s.csv:2:1: row has 2 fields, the header has 3"));
+    QCOMPARE(firstError("student_id,course_id,grade\nS1,C 1,A\n"),
+             std::string("s.csv:2:4: invalid course id 'C 1'"));
+    QCOMPARE(firstError("student_id,course_id,grade\nS1,C1,\n"),
+             std::string("s.csv:2:7: value is empty"));
+    QCOMPARE(firstError("student_id,course_id,grade\nS1,C1,\"A\n"),
+             std::string("s.csv:2:7: unterminated quoted field"));
+    QCOMPARE(firstError("student_id,course_id,grade\nS1,C1,\"A\"x\n"),
+             std::string("s.csv:2:10: expected ',' or the end of the line after a quoted field"));
 }
 
 void TestDomain::defaultAliases() {
@@ -145,15 +156,20 @@ void TestDomain::workspaceFileValidation() {
     auto errorOf = [](const char* json) {
         return WorkspaceFile::fromJson(QByteArray(json), QStringLiteral("ws.json")).error;
     };
-    QVERIFY(errorOf(R"({"stores":[{"name":"SQL","aliases":["mysql"],"uri":"sqlite::memory:"}]})").isEmpty());
+    QVERIFY(errorOf(R"({"stores":[{"name":"SQL","aliases":["mysql"],"uri":"sqlite::memory:"}]})")
+                .isEmpty());
     QVERIFY(errorOf("{").startsWith(QStringLiteral("ws.json: invalid JSON")));
     QVERIFY(errorOf(R"({"stores":[]})").contains(QStringLiteral("at least one store")));
-    QVERIFY(errorOf(R"({"stores":[{"name":"sql"}]})").contains(QStringLiteral("not [A-Z][A-Z0-9_]*")));
+    QVERIFY(
+        errorOf(R"({"stores":[{"name":"sql"}]})").contains(QStringLiteral("not [A-Z][A-Z0-9_]*")));
     QVERIFY(errorOf(R"({"stores":[{"name":"CSV"}]})").contains(QStringLiteral("reserved")));
-    QVERIFY(errorOf(R"({"stores":[{"name":"A"},{"name":"B","aliases":["A"]}]})").contains(QStringLiteral("used twice")));
-    const char* withPassword = "{\"stores\":[{\"name\":\"A\",\"uri\":\"mysql://root:secret@127.0.0.1/db\"}]}";
+    QVERIFY(errorOf(R"({"stores":[{"name":"A"},{"name":"B","aliases":["A"]}]})")
+                .contains(QStringLiteral("used twice")));
+    const char* withPassword =
+        "{\"stores\":[{\"name\":\"A\",\"uri\":\"mysql://root:secret@127.0.0.1/db\"}]}";
     QVERIFY(errorOf(withPassword).contains(QStringLiteral("passwords never live")));
-    const WorkspaceFile ok = WorkspaceFile::fromJson(R"({"stores":[{"name":"SQL","aliases":["pg"]}]})", QStringLiteral("w"));
+    const WorkspaceFile ok = WorkspaceFile::fromJson(
+        R"({"stores":[{"name":"SQL","aliases":["pg"]}]})", QStringLiteral("w"));
     StoreDirectory dir(ok.stores);
     QCOMPARE(dir.resolve("Pg").value(), size_t(0));
     QVERIFY(!dir.resolve("HIVE").has_value());
@@ -162,7 +178,8 @@ void TestDomain::workspaceFileValidation() {
 void TestDomain::cliArguments() {
     auto parse = [](QStringList a) { return CliArguments::parse(a); };
     CliArguments a = parse({QStringLiteral("run"), QStringLiteral("t.in"), QStringLiteral("--dump"),
-                            QStringLiteral("--oplog-dir=out"), QStringLiteral("--seed-csv"), QStringLiteral("s.csv")});
+                            QStringLiteral("--oplog-dir=out"), QStringLiteral("--seed-csv"),
+                            QStringLiteral("s.csv")});
     QCOMPARE(a.action, CliArguments::Action::Run);
     QCOMPARE(a.run.script, QStringLiteral("t.in"));
     QVERIFY(a.run.dump);
@@ -171,9 +188,13 @@ void TestDomain::cliArguments() {
     QCOMPARE(parse({}).action, CliArguments::Action::Invalid);
     QCOMPARE(parse({QStringLiteral("walk")}).action, CliArguments::Action::Invalid);
     QCOMPARE(parse({QStringLiteral("run")}).error, QStringLiteral("run needs a SCRIPT"));
-    QCOMPARE(parse({QStringLiteral("run"), QStringLiteral("a"), QStringLiteral("b")}).action, CliArguments::Action::Invalid);
-    QCOMPARE(parse({QStringLiteral("run"), QStringLiteral("a"), QStringLiteral("--workspace")}).error, QStringLiteral("--workspace needs a file"));
-    QCOMPARE(parse({QStringLiteral("run"), QStringLiteral("a"), QStringLiteral("--dump=1")}).action, CliArguments::Action::Invalid);
+    QCOMPARE(parse({QStringLiteral("run"), QStringLiteral("a"), QStringLiteral("b")}).action,
+             CliArguments::Action::Invalid);
+    QCOMPARE(
+        parse({QStringLiteral("run"), QStringLiteral("a"), QStringLiteral("--workspace")}).error,
+        QStringLiteral("--workspace needs a file"));
+    QCOMPARE(parse({QStringLiteral("run"), QStringLiteral("a"), QStringLiteral("--dump=1")}).action,
+             CliArguments::Action::Invalid);
     QCOMPARE(parse({QStringLiteral("--help")}).action, CliArguments::Action::Help);
 }
 

@@ -99,7 +99,9 @@ bool sameEntry(const OplogEntry& a, const OplogEntry& b) {
     return a.kind == b.kind && a.changedState == b.changedState && a.write.sameWrite(b.write);
 }
 
-bool sameStates(const StoreState& a, const StoreState& b) { return a == b; }
+bool sameStates(const StoreState& a, const StoreState& b) {
+    return a == b;
+}
 
 bool matchesNaive(const Engine& e, const Naive& n) {
     for (size_t r = 0; r < e.replicaCount(); ++r) {
@@ -279,8 +281,8 @@ void TestEngine::randomHistories() {
                 // The engine's merge reads an oplog suffix; it must equal the full-log plan.
                 const std::vector<Write> fullPlan = [&] {
                     FoldScratch scratch;
-                    return planMergeFromOplog(e.replica(src).log, 0, e.replica(r).state,
-                                              c.order(), scratch);
+                    return planMergeFromOplog(e.replica(src).log, 0, e.replica(r).state, c.order(),
+                                              scratch);
                 }();
                 const size_t before = e.replica(r).log.size();
                 e.merge(r, src);
@@ -303,7 +305,9 @@ void TestEngine::randomHistories() {
                 ++syncs;
             }
             if (!matchesNaive(e, n))
-                QFAIL(qPrintable(QStringLiteral("history %1 step %2 diverged from the reference").arg(h).arg(step)));
+                QFAIL(qPrintable(QStringLiteral("history %1 step %2 diverged from the reference")
+                                     .arg(h)
+                                     .arg(step)));
             // Trimming what no merge needs changes nothing: same states, same entries kept.
             std::vector<size_t> everything;
             for (size_t s = 0; s < trimmed.replicaCount(); ++s)
@@ -337,8 +341,10 @@ void TestEngine::randomHistories() {
         // A merge computed from the oplog equals one computed from state.
         {
             FoldScratch scratch;
-            const auto fromLog = planMergeFromOplog(e.replica(b).log, 0, e.replica(a).state, order, scratch);
-            const auto fromState = planMergeFromState(e.replica(b).state, e.replica(a).state, order);
+            const auto fromLog =
+                planMergeFromOplog(e.replica(b).log, 0, e.replica(a).state, order, scratch);
+            const auto fromState =
+                planMergeFromState(e.replica(b).state, e.replica(a).state, order);
             QCOMPARE(fromLog.size(), fromState.size());
             for (size_t i = 0; i < fromLog.size(); ++i)
                 QVERIFY(fromLog[i].sameWrite(fromState[i]));
@@ -392,9 +398,9 @@ void TestEngine::randomHistories() {
                         e.replica(o).state.at(k).origin != e.replica(s).state.at(k).origin)
                         ++ties;
     }
-    qInfo("%d histories, %d merges, %d full syncs, %d cross-store timestamp ties", histories, merges,
-          syncs, ties);
-    QVERIFY(ties > 1000); // the generator really exercises the origin tie-break
+    qInfo("%d histories, %d merges, %d full syncs, %d cross-store timestamp ties", histories,
+          merges, syncs, ties);
+    QVERIFY(ties > 1000);         // the generator really exercises the origin tie-break
     QVERIFY(trimmedAway > 10000); // and trimming really happened
 }
 

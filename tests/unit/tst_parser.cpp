@@ -36,30 +36,103 @@ void TestParser::validLine_data() {
     QTest::addColumn<qlonglong>("ts");
     QTest::addColumn<bool>("explicitTs");
 
-    QTest::newRow("set") << "1, HIVE.SET((SID1033,CSE016),A)" << Op::Set << "HIVE" << "SID1033" << "CSE016" << "A" << 1LL << true;
-    QTest::newRow("set no ts") << "HIVE.SET((SID1033,CSE016),B+)" << Op::Set << "HIVE" << "SID1033" << "CSE016" << "B+" << 1LL << false;
-    QTest::newRow("spaces everywhere") << "  7 ,  hive . set ( ( SID1 , C.1-x_ ) , A )  " << Op::Set << "HIVE" << "SID1" << "C.1-x_" << "A" << 7LL << true;
-    QTest::newRow("tabs") << "\t3,\tSQL.SET((a,b),\tF)" << Op::Set << "SQL" << "a" << "b" << "F" << 3LL << true;
-    QTest::newRow("negative ts") << "-42, SQL.SET((a,b),F)" << Op::Set << "SQL" << "a" << "b" << "F" << -42LL << true;
-    QTest::newRow("plus ts") << "+42, SQL.SET((a,b),F)" << Op::Set << "SQL" << "a" << "b" << "F" << 42LL << true;
-    QTest::newRow("max ts") << "9223372036854775807, SQL.GET(a,b)" << Op::Get << "SQL" << "a" << "b" << "" << 9223372036854775807LL << true;
-    QTest::newRow("min ts") << "-9223372036854775808, SQL.GET(a,b)" << Op::Get << "SQL" << "a" << "b" << "" << (-9223372036854775807LL - 1) << true;
-    QTest::newRow("quoted") << "SQL.SET((a,b),\"with space, comma (parens)\")" << Op::Set << "SQL" << "a" << "b" << "with space, comma (parens)" << 1LL << false;
-    QTest::newRow("bare with quote inside") << "SQL.SET((a,b),A\"B)" << Op::Set << "SQL" << "a" << "b" << "A\"B" << 1LL << false;
-    QTest::newRow("bare with hash") << "SQL.SET((a,b),C#)" << Op::Set << "SQL" << "a" << "b" << "C#" << 1LL << false;
-    QTest::newRow("unicode value") << "SQL.SET((a,b),Très-bien✓)" << Op::Set << "SQL" << "a" << "b" << "Très-bien✓" << 1LL << false;
-    QTest::newRow("trailing comment") << "2, SQL.SET((a,b),A) # the first write" << Op::Set << "SQL" << "a" << "b" << "A" << 2LL << true;
-    QTest::newRow("comment no space") << "2, SQL.SET((a,b),A)#x" << Op::Set << "SQL" << "a" << "b" << "A" << 2LL << true;
-    QTest::newRow("get flat") << "2, MONGO.GET(SID1,CSE1)" << Op::Get << "MONGO" << "SID1" << "CSE1" << "" << 2LL << true;
-    QTest::newRow("get nested") << "MONGO.GET((SID1,CSE1))" << Op::Get << "MONGO" << "SID1" << "CSE1" << "" << 1LL << false;
-    QTest::newRow("get nested spaced") << "MONGO.get ( ( SID1 , CSE1 ) )" << Op::Get << "MONGO" << "SID1" << "CSE1" << "" << 1LL << false;
-    QTest::newRow("delete flat") << "5, REDIS.DELETE(SID1,CSE1)" << Op::Delete << "REDIS" << "SID1" << "CSE1" << "" << 5LL << true;
-    QTest::newRow("delete nested") << "REDIS.Delete((SID1,CSE1))" << Op::Delete << "REDIS" << "SID1" << "CSE1" << "" << 1LL << false;
-    QTest::newRow("merge") << "HIVE.MERGE(SQL)" << Op::Merge << "HIVE" << "SQL" << "" << "" << 0LL << false;
-    QTest::newRow("merge with ts") << "9, hive.merge( mysql )" << Op::Merge << "HIVE" << "MYSQL" << "" << "" << 9LL << true;
-    QTest::newRow("full sync") << "FULL_SYNC" << Op::FullSync << "" << "" << "" << "" << 0LL << false;
-    QTest::newRow("full sync empty") << "4, full_sync ( )" << Op::FullSync << "" << "" << "" << "" << 4LL << true;
-    QTest::newRow("identifier chars") << "S_1.SET((a.b-c_D9,X-1.2),A)" << Op::Set << "S_1" << "a.b-c_D9" << "X-1.2" << "A" << 1LL << false;
+    QTest::newRow("set") << "1, HIVE.SET((SID1033,CSE016),A)" << Op::Set << "HIVE"
+                         << "SID1033"
+                         << "CSE016"
+                         << "A" << 1LL << true;
+    QTest::newRow("set no ts") << "HIVE.SET((SID1033,CSE016),B+)" << Op::Set << "HIVE"
+                               << "SID1033"
+                               << "CSE016"
+                               << "B+" << 1LL << false;
+    QTest::newRow("spaces everywhere")
+        << "  7 ,  hive . set ( ( SID1 , C.1-x_ ) , A )  " << Op::Set << "HIVE"
+        << "SID1"
+        << "C.1-x_"
+        << "A" << 7LL << true;
+    QTest::newRow("tabs") << "\t3,\tSQL.SET((a,b),\tF)" << Op::Set << "SQL"
+                          << "a"
+                          << "b"
+                          << "F" << 3LL << true;
+    QTest::newRow("negative ts") << "-42, SQL.SET((a,b),F)" << Op::Set << "SQL"
+                                 << "a"
+                                 << "b"
+                                 << "F" << -42LL << true;
+    QTest::newRow("plus ts") << "+42, SQL.SET((a,b),F)" << Op::Set << "SQL"
+                             << "a"
+                             << "b"
+                             << "F" << 42LL << true;
+    QTest::newRow("max ts") << "9223372036854775807, SQL.GET(a,b)" << Op::Get << "SQL"
+                            << "a"
+                            << "b"
+                            << "" << 9223372036854775807LL << true;
+    QTest::newRow("min ts") << "-9223372036854775808, SQL.GET(a,b)" << Op::Get << "SQL"
+                            << "a"
+                            << "b"
+                            << "" << (-9223372036854775807LL - 1) << true;
+    QTest::newRow("quoted") << "SQL.SET((a,b),\"with space, comma (parens)\")" << Op::Set << "SQL"
+                            << "a"
+                            << "b"
+                            << "with space, comma (parens)" << 1LL << false;
+    QTest::newRow("bare with quote inside") << "SQL.SET((a,b),A\"B)" << Op::Set << "SQL"
+                                            << "a"
+                                            << "b"
+                                            << "A\"B" << 1LL << false;
+    QTest::newRow("bare with hash") << "SQL.SET((a,b),C#)" << Op::Set << "SQL"
+                                    << "a"
+                                    << "b"
+                                    << "C#" << 1LL << false;
+    QTest::newRow("unicode value") << "SQL.SET((a,b),Très-bien✓)" << Op::Set << "SQL"
+                                   << "a"
+                                   << "b"
+                                   << "Très-bien✓" << 1LL << false;
+    QTest::newRow("trailing comment") << "2, SQL.SET((a,b),A) # the first write" << Op::Set << "SQL"
+                                      << "a"
+                                      << "b"
+                                      << "A" << 2LL << true;
+    QTest::newRow("comment no space") << "2, SQL.SET((a,b),A)#x" << Op::Set << "SQL"
+                                      << "a"
+                                      << "b"
+                                      << "A" << 2LL << true;
+    QTest::newRow("get flat") << "2, MONGO.GET(SID1,CSE1)" << Op::Get << "MONGO"
+                              << "SID1"
+                              << "CSE1"
+                              << "" << 2LL << true;
+    QTest::newRow("get nested") << "MONGO.GET((SID1,CSE1))" << Op::Get << "MONGO"
+                                << "SID1"
+                                << "CSE1"
+                                << "" << 1LL << false;
+    QTest::newRow("get nested spaced") << "MONGO.get ( ( SID1 , CSE1 ) )" << Op::Get << "MONGO"
+                                       << "SID1"
+                                       << "CSE1"
+                                       << "" << 1LL << false;
+    QTest::newRow("delete flat") << "5, REDIS.DELETE(SID1,CSE1)" << Op::Delete << "REDIS"
+                                 << "SID1"
+                                 << "CSE1"
+                                 << "" << 5LL << true;
+    QTest::newRow("delete nested") << "REDIS.Delete((SID1,CSE1))" << Op::Delete << "REDIS"
+                                   << "SID1"
+                                   << "CSE1"
+                                   << "" << 1LL << false;
+    QTest::newRow("merge") << "HIVE.MERGE(SQL)" << Op::Merge << "HIVE"
+                           << "SQL"
+                           << ""
+                           << "" << 0LL << false;
+    QTest::newRow("merge with ts") << "9, hive.merge( mysql )" << Op::Merge << "HIVE"
+                                   << "MYSQL"
+                                   << ""
+                                   << "" << 9LL << true;
+    QTest::newRow("full sync") << "FULL_SYNC" << Op::FullSync << ""
+                               << ""
+                               << ""
+                               << "" << 0LL << false;
+    QTest::newRow("full sync empty") << "4, full_sync ( )" << Op::FullSync << ""
+                                     << ""
+                                     << ""
+                                     << "" << 4LL << true;
+    QTest::newRow("identifier chars") << "S_1.SET((a.b-c_D9,X-1.2),A)" << Op::Set << "S_1"
+                                      << "a.b-c_D9"
+                                      << "X-1.2"
+                                      << "A" << 1LL << false;
 }
 
 void TestParser::validLine() {
@@ -102,14 +175,14 @@ void TestParser::blankAndCommentLines() {
 
 void TestParser::implicitTimestamps() {
     const Script s = parseScript("t.in",
-                                 "SQL.SET((a,b),A)\n"    // 1 (none so far)
-                                 "SQL.GET(a,b)\n"        // 2
+                                 "SQL.SET((a,b),A)\n"     // 1 (none so far)
+                                 "SQL.GET(a,b)\n"         // 2
                                  "10, SQL.SET((a,b),B)\n" // 10
-                                 "3, SQL.DELETE(a,b)\n"  // 3 (explicit, smaller)
-                                 "SQL.DELETE(a,b)\n"     // 11
-                                 "99, SQL.MERGE(X)\n"    // no effect on the counter
+                                 "3, SQL.DELETE(a,b)\n"   // 3 (explicit, smaller)
+                                 "SQL.DELETE(a,b)\n"      // 11
+                                 "99, SQL.MERGE(X)\n"     // no effect on the counter
                                  "FULL_SYNC\n"
-                                 "SQL.GET(a,b)\n");      // 12
+                                 "SQL.GET(a,b)\n"); // 12
     QVERIFY(s.ok());
     const std::vector<int64_t> expected{1, 2, 10, 3, 11, 99, 0, 12};
     QCOMPARE(s.commands.size(), expected.size());
@@ -123,7 +196,8 @@ void TestParser::implicitTimestamps() {
 }
 
 void TestParser::quotedValueEscapes() {
-    const Script s = parseScript("t.in", "A.SET((a,b),\"say \\\"hi\\\" \\\\ bye\")\nA.SET((a,b),\"plain\")");
+    const Script s =
+        parseScript("t.in", "A.SET((a,b),\"say \\\"hi\\\" \\\\ bye\")\nA.SET((a,b),\"plain\")");
     QVERIFY(s.ok());
     QCOMPARE(std::string(s.view(s.commands[0].value)), std::string("say \"hi\" \\ bye"));
     QCOMPARE(std::string(s.view(s.commands[1].value)), std::string("plain"));
@@ -162,47 +236,83 @@ void TestParser::malformedLine_data() {
     const QByteArray longId(65, 'x');
     const QByteArray longValue(65, 'v');
 
-    QTest::newRow("ts without comma") << QByteArray("1 HIVE.SET((A,B),C)") << 3 << "expected ',' after the timestamp";
-    QTest::newRow("missing dot") << QByteArray("1, HIVE SET((A,B),C)") << 9 << "expected '.' after the store name";
-    QTest::newRow("unknown op") << QByteArray("HIVE.PUT((A,B),C)") << 6 << "unknown operation 'PUT': expected SET, GET, DELETE or MERGE";
-    QTest::newRow("no op") << QByteArray("HIVE.(A,B)") << 6 << "expected an operation after '.': SET, GET, DELETE or MERGE";
-    QTest::newRow("set single paren") << QByteArray("HIVE.SET(A,B),C)") << 10 << "expected '(' before the key: SET((student,course),value)";
+    QTest::newRow("ts without comma")
+        << QByteArray("1 HIVE.SET((A,B),C)") << 3 << "expected ',' after the timestamp";
+    QTest::newRow("missing dot") << QByteArray("1, HIVE SET((A,B),C)") << 9
+                                 << "expected '.' after the store name";
+    QTest::newRow("unknown op") << QByteArray("HIVE.PUT((A,B),C)") << 6
+                                << "unknown operation 'PUT': expected SET, GET, DELETE or MERGE";
+    QTest::newRow("no op") << QByteArray("HIVE.(A,B)") << 6
+                           << "expected an operation after '.': SET, GET, DELETE or MERGE";
+    QTest::newRow("set single paren") << QByteArray("HIVE.SET(A,B),C)") << 10
+                                      << "expected '(' before the key: SET((student,course),value)";
     QTest::newRow("set no paren") << QByteArray("HIVE.SET") << 9 << "expected '(' after SET";
-    QTest::newRow("space in sid") << QByteArray("HIVE.SET((A B),C)") << 13 << "expected ',' after student id";
+    QTest::newRow("space in sid") << QByteArray("HIVE.SET((A B),C)") << 13
+                                  << "expected ',' after student id";
     QTest::newRow("empty sid") << QByteArray("HIVE.SET((,B),C)") << 11 << "expected a student id";
     QTest::newRow("empty cid") << QByteArray("HIVE.SET((A,),C)") << 13 << "expected a course id";
-    QTest::newRow("three ids") << QByteArray("HIVE.SET((A,B,C),D)") << 14 << "expected ')' after course id";
-    QTest::newRow("no comma after key") << QByteArray("HIVE.SET((A,B)C)") << 15 << "expected ',' after the key";
+    QTest::newRow("three ids") << QByteArray("HIVE.SET((A,B,C),D)") << 14
+                               << "expected ')' after course id";
+    QTest::newRow("no comma after key")
+        << QByteArray("HIVE.SET((A,B)C)") << 15 << "expected ',' after the key";
     QTest::newRow("no value") << QByteArray("HIVE.SET((A,B),)") << 16 << "expected a value";
-    QTest::newRow("unclosed set") << QByteArray("HIVE.SET((A,B),C") << 17 << "expected ')' after the value";
-    QTest::newRow("unterminated string") << QByteArray("HIVE.SET((A,B),\"C)") << 16 << "unterminated string: expected a closing '\"'";
-    QTest::newRow("bad escape") << QByteArray("HIVE.SET((A,B),\"a\\nb\")") << 18 << "invalid escape in value: only \\\" and \\\\ are allowed";
+    QTest::newRow("unclosed set") << QByteArray("HIVE.SET((A,B),C") << 17
+                                  << "expected ')' after the value";
+    QTest::newRow("unterminated string") << QByteArray("HIVE.SET((A,B),\"C)") << 16
+                                         << "unterminated string: expected a closing '\"'";
+    QTest::newRow("bad escape") << QByteArray("HIVE.SET((A,B),\"a\\nb\")") << 18
+                                << "invalid escape in value: only \\\" and \\\\ are allowed";
     QTest::newRow("empty quoted") << QByteArray("HIVE.SET((A,B),\"\")") << 16 << "value is empty";
-    QTest::newRow("long value") << QByteArray("HIVE.SET((A,B),") + longValue + ")" << 16 << "value is longer than 64 bytes";
-    QTest::newRow("long sid") << QByteArray("HIVE.SET((") + longId + ",B),C)" << 11 << "student id is longer than 64 bytes";
-    QTest::newRow("long cid") << QByteArray("HIVE.GET(A,") + longId + ")" << 12 << "course id is longer than 64 bytes";
-    QTest::newRow("trailing text") << QByteArray("HIVE.SET((A,B),C) extra") << 19 << "unexpected text after the command";
-    QTest::newRow("slash comment after command") << QByteArray("HIVE.SET((A,B),C) // x") << 19 << "unexpected text after the command";
-    QTest::newRow("get one id") << QByteArray("HIVE.GET(A)") << 11 << "expected ',' after student id";
-    QTest::newRow("get nested unclosed") << QByteArray("HIVE.GET((A,B)") << 15 << "expected ')' to close GET";
-    QTest::newRow("delete nested unclosed") << QByteArray("HIVE.DELETE((A,B) x") << 19 << "expected ')' to close DELETE";
-    QTest::newRow("delete no paren") << QByteArray("HIVE.DELETE A,B") << 13 << "expected '(' after DELETE";
-    QTest::newRow("merge empty") << QByteArray("HIVE.MERGE()") << 12 << "expected a source store name";
-    QTest::newRow("merge unclosed") << QByteArray("HIVE.MERGE(SQL") << 15 << "expected ')' after the source store name";
-    QTest::newRow("merge two") << QByteArray("HIVE.MERGE(SQL,MONGO)") << 15 << "expected ')' after the source store name";
-    QTest::newRow("sync trailing comma") << QByteArray("FULL_SYNC(A,)") << 13 << "expected a store name in FULL_SYNC's list";
-    QTest::newRow("sync missing comma") << QByteArray("FULL_SYNC(A B)") << 13 << "expected ',' or ')' in FULL_SYNC's store list";
-    QTest::newRow("ts overflow") << QByteArray("99999999999999999999, HIVE.GET(A,B)") << 1 << "timestamp is out of the 64-bit range";
-    QTest::newRow("ts just over max") << QByteArray("9223372036854775808, HIVE.GET(A,B)") << 1 << "timestamp is out of the 64-bit range";
-    QTest::newRow("sign only") << QByteArray("-, HIVE.GET(A,B)") << 2 << "expected digits of the timestamp";
-    QTest::newRow("two timestamps") << QByteArray("1, 2, HIVE.GET(A,B)") << 4 << "expected a store name or FULL_SYNC after the timestamp";
-    QTest::newRow("leading paren") << QByteArray("(HIVE.GET(A,B))") << 1 << "expected a timestamp, a store name or FULL_SYNC";
-    QTest::newRow("control char") << QByteArray("HIVE.SET((A,B),a\x01z)") << 16 << "value contains a control character";
-    QTest::newRow("invalid utf8") << QByteArray("HIVE.SET((A,B),a\xffz)") << 16 << "value is not valid UTF-8";
-    QTest::newRow("C1 control") << QByteArray("HIVE.SET((A,B),a\xc2\x85z)") << 16 << "value contains a control character";
-    QTest::newRow("column counts characters") << QByteArray("HIVE.SET((A,B),\xc3\xa9) x") << 19 << "unexpected text after the command";
-    QTest::newRow("bad char in id") << QByteArray("HIVE.SET((SID#1,B),C)") << 14 << "expected ',' after student id";
-    QTest::newRow("long store name") << QByteArray("S") + longId + ".GET(a,b)" << 1 << "store name is longer than 64 bytes";
+    QTest::newRow("long value") << QByteArray("HIVE.SET((A,B),") + longValue + ")" << 16
+                                << "value is longer than 64 bytes";
+    QTest::newRow("long sid") << QByteArray("HIVE.SET((") + longId + ",B),C)" << 11
+                              << "student id is longer than 64 bytes";
+    QTest::newRow("long cid") << QByteArray("HIVE.GET(A,") + longId + ")" << 12
+                              << "course id is longer than 64 bytes";
+    QTest::newRow("trailing text")
+        << QByteArray("HIVE.SET((A,B),C) extra") << 19 << "unexpected text after the command";
+    QTest::newRow("slash comment after command")
+        << QByteArray("HIVE.SET((A,B),C) // x") << 19 << "unexpected text after the command";
+    QTest::newRow("get one id") << QByteArray("HIVE.GET(A)") << 11
+                                << "expected ',' after student id";
+    QTest::newRow("get nested unclosed")
+        << QByteArray("HIVE.GET((A,B)") << 15 << "expected ')' to close GET";
+    QTest::newRow("delete nested unclosed")
+        << QByteArray("HIVE.DELETE((A,B) x") << 19 << "expected ')' to close DELETE";
+    QTest::newRow("delete no paren")
+        << QByteArray("HIVE.DELETE A,B") << 13 << "expected '(' after DELETE";
+    QTest::newRow("merge empty") << QByteArray("HIVE.MERGE()") << 12
+                                 << "expected a source store name";
+    QTest::newRow("merge unclosed")
+        << QByteArray("HIVE.MERGE(SQL") << 15 << "expected ')' after the source store name";
+    QTest::newRow("merge two") << QByteArray("HIVE.MERGE(SQL,MONGO)") << 15
+                               << "expected ')' after the source store name";
+    QTest::newRow("sync trailing comma")
+        << QByteArray("FULL_SYNC(A,)") << 13 << "expected a store name in FULL_SYNC's list";
+    QTest::newRow("sync missing comma")
+        << QByteArray("FULL_SYNC(A B)") << 13 << "expected ',' or ')' in FULL_SYNC's store list";
+    QTest::newRow("ts overflow") << QByteArray("99999999999999999999, HIVE.GET(A,B)") << 1
+                                 << "timestamp is out of the 64-bit range";
+    QTest::newRow("ts just over max") << QByteArray("9223372036854775808, HIVE.GET(A,B)") << 1
+                                      << "timestamp is out of the 64-bit range";
+    QTest::newRow("sign only") << QByteArray("-, HIVE.GET(A,B)") << 2
+                               << "expected digits of the timestamp";
+    QTest::newRow("two timestamps") << QByteArray("1, 2, HIVE.GET(A,B)") << 4
+                                    << "expected a store name or FULL_SYNC after the timestamp";
+    QTest::newRow("leading paren")
+        << QByteArray("(HIVE.GET(A,B))") << 1 << "expected a timestamp, a store name or FULL_SYNC";
+    QTest::newRow("control char") << QByteArray("HIVE.SET((A,B),a\x01z)") << 16
+                                  << "value contains a control character";
+    QTest::newRow("invalid utf8") << QByteArray("HIVE.SET((A,B),a\xffz)") << 16
+                                  << "value is not valid UTF-8";
+    QTest::newRow("C1 control") << QByteArray("HIVE.SET((A,B),a\xc2\x85z)") << 16
+                                << "value contains a control character";
+    QTest::newRow("column counts characters")
+        << QByteArray("HIVE.SET((A,B),\xc3\xa9) x") << 19 << "unexpected text after the command";
+    QTest::newRow("bad char in id")
+        << QByteArray("HIVE.SET((SID#1,B),C)") << 14 << "expected ',' after student id";
+    QTest::newRow("long store name")
+        << QByteArray("S") + longId + ".GET(a,b)" << 1 << "store name is longer than 64 bytes";
 }
 
 void TestParser::malformedLine() {
@@ -218,12 +328,15 @@ void TestParser::malformedLine() {
 }
 
 void TestParser::everyBadLineIsReported() {
-    const Script s = parseScript("t.in", "A.SET((a,b),1)\nA.SET((a b),1)\nA.GET(a,b)\nA.FOO(a)\n9223372036854775807, A.GET(a,b)\nA.GET(a,b)\n");
+    const Script s = parseScript(
+        "t.in", "A.SET((a,b),1)\nA.SET((a b),1)\nA.GET(a,b)\nA.FOO(a)\n9223372036854775807, "
+                "A.GET(a,b)\nA.GET(a,b)\n");
     QCOMPARE(s.errors.size(), size_t(3));
     QCOMPARE(s.errors[0].line, 2u);
     QCOMPARE(s.errors[1].line, 4u);
     QCOMPARE(s.errors[2].line, 6u);
-    QCOMPARE(s.errors[2].message, std::string("the implicit timestamp would exceed the 64-bit range"));
+    QCOMPARE(s.errors[2].message,
+             std::string("the implicit timestamp would exceed the 64-bit range"));
 }
 
 // The scanner relies on the '\0' std::string keeps after the text: a script cut anywhere must
