@@ -234,11 +234,14 @@ Status SqlStore::appendInTransaction(std::span<const LogRecord> batch) {
     return success();
 }
 
-Result<std::vector<LogRecord>> SqlStore::readOplog(const BatchControl& control) {
+Result<std::vector<LogRecord>> SqlStore::readOplog(int64_t after, const BatchControl& control) {
     QSqlQuery q(QSqlDatabase::database(connection_, false));
     q.setForwardOnly(true);
-    if (!q.exec(QStringLiteral("SELECT op, student_id, course_id, grade, ts, origin, seq, wall_ms "
-                               "FROM oplog ORDER BY id")))
+    q.prepare(
+        QStringLiteral("SELECT op, student_id, course_id, grade, ts, origin, seq, wall_ms, id "
+                       "FROM oplog WHERE id > ? ORDER BY id"));
+    q.addBindValue(static_cast<qint64>(after));
+    if (!q.exec())
         return error(QStringLiteral("cannot read the oplog"), q.lastError().text());
     std::vector<LogRecord> out;
     while (q.next()) {
@@ -256,6 +259,7 @@ Result<std::vector<LogRecord>> SqlStore::readOplog(const BatchControl& control) 
         r.origin = ss(q.value(5));
         r.seq = static_cast<uint64_t>(q.value(6).toLongLong());
         r.wallMs = q.value(7).toLongLong();
+        r.position = q.value(8).toLongLong();
         out.push_back(std::move(r));
         if ((out.size() & 0xFFFF) == 0) {
             if (control.isCanceled())

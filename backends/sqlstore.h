@@ -29,10 +29,13 @@ public:
     ~SqlStore() override;
 
     StoreDescription description() const override;
+    // Outside writes: captured by triggers once the server stores land (issue 5); an
+    // embedded SQLite file has no other writers in Syncscope's model.
+    StoreCapabilities capabilities() const override { return {true, false}; }
     Status open() override;
     void close() override;
     Status append(std::span<const LogRecord> records, const BatchControl& control) override;
-    Result<std::vector<LogRecord>> readOplog(const BatchControl& control) override;
+    Result<std::vector<LogRecord>> readOplog(int64_t after, const BatchControl& control) override;
     Result<std::vector<GradeRecord>> readGrades(const BatchControl& control) override;
     Result<std::optional<GradeRecord>> readKey(const std::string& studentId,
                                                const std::string& courseId) override;

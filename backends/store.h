@@ -26,6 +26,17 @@ struct StoreDescription {
     bool embedded = false;
 };
 
+// What a backend can promise; the UI and the merge workers adapt to it.
+struct StoreCapabilities {
+    // A batch's grade rows and oplog entries commit together (SQL transaction, MULTI/EXEC, a
+    // Mongo transaction on a replica set). Without it the oplog entry is written first and
+    // replay is idempotent.
+    bool atomicBatches = true;
+    // Writes made by other clients reach the store's oplog (triggers, keyspace notifications,
+    // change streams, snapshot comparison), so following the oplog tail sees them.
+    bool capturesOutsideWrites = false;
+};
+
 struct StoreCounts {
     qint64 liveKeys = 0;
     qint64 oplogEntries = 0;
@@ -40,18 +51,23 @@ struct StoreCounts {
 //    a batch after a crash is harmless. Tombstones stay in the grade table, marked deleted.
 //  - A batch's data and oplog rows commit together where the engine allows it; where it does
 //    not, the oplog row is written first.
-//  - readOplog() returns the entries in the order they were appended.
+//  - readOplog(after) returns the entries appended after position `after` (0: all), in the
+//    order they were appended, each with its position. Following a store means calling it
+//    again with the last position seen: whatever captures outside writes (see
+//    StoreCapabilities) lands in the oplog, so one mechanism serves every backend.
 class Store {
 public:
     virtual ~Store() = default;
 
     virtual StoreDescription description() const = 0;
+    virtual StoreCapabilities capabilities() const = 0;
     // Connects and creates the schema on first use.
     virtual Status open() = 0;
     virtual void close() = 0;
 
     virtual Status append(std::span<const LogRecord> records, const BatchControl& control) = 0;
-    virtual Result<std::vector<LogRecord>> readOplog(const BatchControl& control) = 0;
+    virtual Result<std::vector<LogRecord>> readOplog(int64_t after,
+                                                     const BatchControl& control) = 0;
     virtual Result<std::vector<GradeRecord>> readGrades(const BatchControl& control) = 0;
     // The row for one key, deleted or not; nullopt when the key was never written.
     virtual Result<std::optional<GradeRecord>> readKey(const std::string& studentId,

@@ -66,9 +66,9 @@ QFuture<Status> StoreWorker::append(std::vector<LogRecord> records) {
     });
 }
 
-QFuture<Result<std::vector<LogRecord>>> StoreWorker::readOplog() {
+QFuture<Result<std::vector<LogRecord>>> StoreWorker::readOplog(int64_t after) {
     return post<Result<std::vector<LogRecord>>>(
-        [](Store& s, const BatchControl& c) { return s.readOplog(c); });
+        [after](Store& s, const BatchControl& c) { return s.readOplog(after, c); });
 }
 
 QFuture<Result<std::vector<GradeRecord>>> StoreWorker::readGrades() {

@@ -22,10 +22,11 @@ public:
     ~StoreWorker() override; // closes the store on its thread, then ends the thread
 
     StoreDescription description() const { return description_; }
+    StoreCapabilities capabilities() const { return capabilities_; }
 
     QFuture<Status> open();
     QFuture<Status> append(std::vector<LogRecord> records);
-    QFuture<Result<std::vector<LogRecord>>> readOplog();
+    QFuture<Result<std::vector<LogRecord>>> readOplog(int64_t after = 0);
     QFuture<Result<std::vector<GradeRecord>>> readGrades();
     QFuture<Result<std::optional<GradeRecord>>> readKey(std::string studentId,
                                                         std::string courseId);
@@ -36,6 +37,7 @@ private:
     QFuture<T> post(Fn fn);
 
     StoreDescription description_;
+    StoreCapabilities capabilities_;
     std::unique_ptr<Store> store_;
     QThread thread_;
     QObject* context_ = nullptr; // lives in thread_: queued calls run there

@@ -69,6 +69,8 @@ private Q_SLOTS:
     void batchedApplyReportsProgressAndCancels();
     void oplogParityWithEngine_data() { backends(); }
     void oplogParityWithEngine();
+    void followingTheOplogTail_data() { backends(); }
+    void followingTheOplogTail();
     void reopenKeepsEverything_data() { backends(); }
     void reopenKeepsEverything();
     void invalidRecordChangesNothing_data() { backends(); }
@@ -268,6 +270,23 @@ void TestStoreContract::oplogParityWithEngine() {
         if (!g.deleted)
             QCOMPARE(g.value, std::string(catalog.value(s.value)));
     }
+}
+
+void TestStoreContract::followingTheOplogTail() {
+    current_ = {};
+    auto w = openWorker();
+    QVERIFY(await(w->append({setRecord("S", "C", "A", 1, "SQL", 1),
+                             setRecord("S", "D", "B", 2, "SQL", 2)}))
+                .ok());
+    const auto first = await(w->readOplog()).value();
+    QCOMPARE(first.size(), size_t(2));
+    QVERIFY(first[0].position < first[1].position);
+    QVERIFY(await(w->readOplog(first[1].position)).value().empty());
+    QVERIFY(await(w->append({deleteRecord("S", "C", 3, "SQL", 3)})).ok());
+    const auto tail = await(w->readOplog(first[1].position)).value();
+    QCOMPARE(tail.size(), size_t(1));
+    QCOMPARE(tail[0].kind, EntryKind::Delete);
+    QVERIFY(tail[0].position > first[1].position);
 }
 
 void TestStoreContract::reopenKeepsEverything() {
