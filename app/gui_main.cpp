@@ -6,6 +6,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QIcon>
 #include <QMessageBox>
 #include <QStandardPaths>
 #include <QTimer>
@@ -15,6 +16,7 @@ int main(int argc, char** argv) {
     QApplication::setApplicationName(QStringLiteral("Syncscope"));
     QApplication::setOrganizationName(QStringLiteral("Syncscope"));
     QApplication::setApplicationVersion(QStringLiteral(SYNCSCOPE_VERSION));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/syncscope/icons/syncscope.svg")));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(

@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include "storesummarymodel.h"
+
 #include <QAction>
 #include <QApplication>
 #include <QHeaderView>
@@ -13,7 +15,7 @@
 
 namespace syncscope {
 
-MainWindow::MainWindow(QAbstractItemModel* stores, const QString& workspaceLabel, QWidget* parent)
+MainWindow::MainWindow(StoreSummaryModel* stores, const QString& workspaceLabel, QWidget* parent)
     : QMainWindow(parent) {
     setWindowTitle(QStringLiteral("Syncscope — ") + workspaceLabel);
     table_ = new QTableView(this);
@@ -21,8 +23,9 @@ MainWindow::MainWindow(QAbstractItemModel* stores, const QString& workspaceLabel
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     table_->setAlternatingRowColors(true);
     table_->verticalHeader()->hide();
-    table_->horizontalHeader()->setStretchLastSection(true);
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    table_->horizontalHeader()->setSectionResizeMode(StoreSummaryModel::Location,
+                                                     QHeaderView::Stretch);
     setCentralWidget(table_);
 
     status_ = new QLabel(workspaceLabel, this);

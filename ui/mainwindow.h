@@ -2,18 +2,19 @@
 
 #include <QMainWindow>
 
-class QAbstractItemModel;
 class QLabel;
 class QTableView;
 
 namespace syncscope {
+
+class StoreSummaryModel;
 
 // The main window at this stage: the workspace's stores with their kind, location, state and
 // row counts. Thin by design: it arranges widgets and actions, the data comes from a model.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    explicit MainWindow(QAbstractItemModel* stores, const QString& workspaceLabel,
+    explicit MainWindow(StoreSummaryModel* stores, const QString& workspaceLabel,
                         QWidget* parent = nullptr);
 
     QTableView* storeTable() const { return table_; }

@@ -36,6 +36,7 @@ private Q_SLOTS:
     void golden();
     void persistentStoreContinuesAcrossRuns();
     void helpGoesToStdout();
+    void shippedSampleRuns();
 };
 
 void TestCliGolden::golden_data() {
@@ -159,6 +160,24 @@ void TestCliGolden::helpGoesToStdout() {
     QVERIFY(none.waitForFinished(10000));
     QCOMPARE(none.exitCode(), 2);
     QVERIFY(none.readAllStandardOutput().isEmpty());
+}
+
+// The sample script and data set in resources/ run as the README says.
+void TestCliGolden::shippedSampleRuns() {
+    const QString samples = QStringLiteral(SYNCSCOPE_CLI_CASES "/../../../resources/samples/");
+    QProcess p;
+    p.start(QStringLiteral(SYNCSCOPE_CLI),
+            {QStringLiteral("run"), samples + QStringLiteral("lecture.in"),
+             QStringLiteral("--seed-csv"), samples + QStringLiteral("grades.csv"),
+             QStringLiteral("--dump")});
+    QVERIFY(p.waitForFinished(60000));
+    QCOMPARE(p.exitCode(), 0);
+    const QList<QByteArray> lines = p.readAllStandardOutput().split('\n');
+    QCOMPARE(lines[0], QByteArray("3, HIVE.GET(SID1033,CSE012) = A"));
+    QCOMPARE(lines[4], QByteArray("10, HIVE.GET(SID1040,CSE001) = NULL"));
+    QCOMPARE(lines[5], QByteArray("store,student_id,course_id,grade,ts"));
+    // 3 stores x 1,000 seeded keys, one deleted everywhere after FULL_SYNC.
+    QCOMPARE(lines.size(), 6 + 3 * 999 + 1);
 }
 
 QTEST_GUILESS_MAIN(TestCliGolden)
