@@ -38,10 +38,14 @@ void Engine::restore(size_t r, const OplogEntry& entry) {
     rep.log.push_back(copy);
 }
 
-const OplogEntry& Engine::seed(size_t r, KeyId key, ValueId value, uint64_t row) {
+bool Engine::seed(size_t r, KeyId key, ValueId value, uint64_t row) {
     const Write w{0, row, key, value, catalog_.seedOrigin(), 0};
-    const bool changed = replicas_[r].state.apply(w, catalog_.order());
-    return append(r, w, EntryKind::Seed, changed);
+    // Seeding a store that already holds this baseline (a persistent store seeded on every run)
+    // or something newer logs nothing: the seed is not an operation anyone made.
+    if (!replicas_[r].state.apply(w, catalog_.order()))
+        return false;
+    append(r, w, EntryKind::Seed, true);
+    return true;
 }
 
 const OplogEntry& Engine::localWrite(size_t r, KeyId key, ValueId value, int64_t ts) {

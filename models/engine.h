@@ -49,8 +49,9 @@ public:
 
     // Re-enacts an entry already in a store's log (loading a persistent store).
     void restore(size_t r, const OplogEntry& entry);
-    // A seed (CSV) write: ts 0, origin CSV, seq = the CSV row.
-    const OplogEntry& seed(size_t r, KeyId key, ValueId value, uint64_t row);
+    // A seed (CSV) write: ts 0, origin CSV, seq = the CSV row. Logged only when it changes the
+    // store's state; returns whether it did.
+    bool seed(size_t r, KeyId key, ValueId value, uint64_t row);
 
     const OplogEntry& set(size_t r, KeyId key, ValueId value, int64_t ts);
     const OplogEntry& remove(size_t r, KeyId key, int64_t ts);

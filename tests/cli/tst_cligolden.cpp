@@ -7,6 +7,8 @@
 // diff before committing it.
 #include <QDir>
 #include <QProcess>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -118,6 +120,24 @@ void TestCliGolden::golden() {
                  QString::fromUtf8(readAll(oplogDir + QLatin1Char('/') + f)));
 }
 
+namespace {
+int seedEntries(const QString& dbPath) {
+    int n = -1;
+    {
+        QSqlDatabase db =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("count"));
+        db.setDatabaseName(dbPath);
+        if (db.open()) {
+            QSqlQuery q(db);
+            if (q.exec(QStringLiteral("SELECT COUNT(*) FROM oplog WHERE op = 'SEED'")) && q.next())
+                n = q.value(0).toInt();
+        }
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("count"));
+    return n;
+}
+} // namespace
+
 // A configured SQLite file store keeps its oplog and counter: a second run continues it.
 void TestCliGolden::persistentStoreContinuesAcrossRuns() {
     QTemporaryDir tmp;
@@ -127,13 +147,15 @@ void TestCliGolden::persistentStoreContinuesAcrossRuns() {
                      .arg(tmp.path())
                      .toUtf8());
     writeAll(tmp.filePath(QStringLiteral("one.in")), "1, SQL.SET((S,C),A)\n2, HIVE.SET((S,D),B)\n");
+    writeAll(tmp.filePath(QStringLiteral("seed.csv")), "student_id,course_id,grade\nS,E,F\n");
     writeAll(tmp.filePath(QStringLiteral("two.in")),
              "SQL.MERGE(HIVE)\n3, SQL.SET((S,C),Z)\n4, SQL.GET(S,D)\n");
     auto run = [&](const QString& script, const QString& outDir) {
         QProcess p;
         p.start(QStringLiteral(SYNCSCOPE_CLI),
                 {QStringLiteral("run"), tmp.filePath(script), QStringLiteral("--workspace"), ws,
-                 QStringLiteral("--oplog-dir"), tmp.filePath(outDir), QStringLiteral("--dump")});
+                 QStringLiteral("--oplog-dir"), tmp.filePath(outDir), QStringLiteral("--dump"),
+                 QStringLiteral("--seed-csv"), tmp.filePath(QStringLiteral("seed.csv"))});
         p.waitForFinished(60000);
         if (p.exitCode() != 0)
             qWarning("%s", p.readAllStandardError().constData());
@@ -143,8 +165,10 @@ void TestCliGolden::persistentStoreContinuesAcrossRuns() {
     const QByteArray second = run(QStringLiteral("two.in"), QStringLiteral("o2"));
     QCOMPARE(QString::fromUtf8(second), QStringLiteral("4, SQL.GET(S,D) = B\n"
                                                        "store,student_id,course_id,grade,ts\n"
-                                                       "HIVE,S,D,B,2\n"
-                                                       "SQL,S,C,Z,3\nSQL,S,D,B,2\n"));
+                                                       "HIVE,S,D,B,2\nHIVE,S,E,F,0\n"
+                                                       "SQL,S,C,Z,3\nSQL,S,D,B,2\nSQL,S,E,F,0\n"));
+    // Seeding the same baseline again logged nothing: one SEED entry per store in all.
+    QCOMPARE(seedEntries(tmp.filePath(QStringLiteral("sql.db"))), 1);
     QCOMPARE(QString::fromUtf8(readAll(tmp.filePath(QStringLiteral("o2/oplog.sql.txt")))),
              QStringLiteral("1, SET((S,C),A)\n2, SET((S,D),B)\n3, SET((S,C),Z)\n4, GET(S,D)\n"));
 }
