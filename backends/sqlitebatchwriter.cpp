@@ -99,11 +99,26 @@ bool SqliteBatchWriter::writeBatch(std::span<const LogRecord> batch, qint64 wall
     for (const LogRecord& r : batch)
         if (r.isWrite())
             writes_.push_back(&r);
+    auto sameKey = [](const LogRecord* a, const LogRecord* b) {
+        return a->studentId == b->studentId && a->courseId == b->courseId;
+    };
     std::sort(writes_.begin(), writes_.end(), [](const LogRecord* a, const LogRecord* b) {
-        return a->studentId != b->studentId ? a->studentId < b->studentId
-                                            : a->courseId < b->courseId;
+        if (a->studentId != b->studentId)
+            return a->studentId < b->studentId;
+        if (a->courseId != b->courseId)
+            return a->courseId < b->courseId;
+        return writeLess(*b, *a); // the greatest write of a key first
     });
-    for (const LogRecord* r : writes_) {
+    for (size_t i = 0; i < writes_.size(); ++i) {
+        // Of several writes to one key in a batch only the greatest can end in the table; the
+        // attributes a seed row brought are carried over, as applying each in turn would.
+        if (i > 0 && sameKey(writes_[i - 1], writes_[i]))
+            continue;
+        const LogRecord* r = writes_[i];
+        const std::string* attributes = &r->attributes;
+        for (size_t j = i + 1; attributes->empty() && j < writes_.size() && sameKey(r, writes_[j]);
+             ++j)
+            attributes = &writes_[j]->attributes;
         sqlite3_stmt* s = upsertGrade_;
         bindText(s, 1, r->studentId);
         bindText(s, 2, r->courseId);
@@ -114,10 +129,10 @@ bool SqliteBatchWriter::writeBatch(std::span<const LogRecord> batch, qint64 wall
         sqlite3_bind_int64(s, 4, r->ts);
         bindText(s, 5, r->origin);
         sqlite3_bind_int64(s, 6, static_cast<sqlite3_int64>(r->seq));
-        if (r->attributes.empty())
+        if (attributes->empty())
             sqlite3_bind_null(s, 7);
         else
-            bindText(s, 7, r->attributes);
+            bindText(s, 7, *attributes);
         const int rc = sqlite3_step(s);
         sqlite3_reset(s);
         if (rc != SQLITE_DONE)

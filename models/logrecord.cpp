@@ -28,6 +28,14 @@ bool entryKindFromName(std::string_view name, EntryKind& kind) {
     return false;
 }
 
+bool writeLess(const LogRecord& a, const LogRecord& b) {
+    if (a.ts != b.ts)
+        return a.ts < b.ts;
+    if (const int c = a.origin.compare(b.origin); c != 0)
+        return c < 0;
+    return a.seq < b.seq;
+}
+
 std::string recordProblem(const LogRecord& r) {
     if (!isValidIdentifier(r.studentId))
         return "invalid student id '" + r.studentId + "'";

@@ -44,6 +44,9 @@ bool entryKindFromName(std::string_view name, EntryKind& kind);
 } // namespace syncscope
 
 namespace syncscope {
+// SPEC §1's write order on records: (ts, origin byte-wise, seq).
+bool writeLess(const LogRecord& a, const LogRecord& b);
+
 // Why a record breaks SPEC §1 (naming the key), or an empty string when it is valid. Stores
 // check every record of a batch before writing any, so bad input changes nothing.
 std::string recordProblem(const LogRecord& record);

@@ -69,6 +69,8 @@ private Q_SLOTS:
     void batchedApplyReportsProgressAndCancels();
     void oplogParityWithEngine_data() { backends(); }
     void oplogParityWithEngine();
+    void sameKeyManyTimesInOneBatch_data() { backends(); }
+    void sameKeyManyTimesInOneBatch();
     void followingTheOplogTail_data() { backends(); }
     void followingTheOplogTail();
     void reopenKeepsEverything_data() { backends(); }
@@ -270,6 +272,24 @@ void TestStoreContract::oplogParityWithEngine() {
         if (!g.deleted)
             QCOMPARE(g.value, std::string(catalog.value(s.value)));
     }
+}
+
+// Within one batch the greatest write of a key wins wherever it stands, and the attributes a
+// seed row brought stay on the row as they would if the records were applied one by one.
+void TestStoreContract::sameKeyManyTimesInOneBatch() {
+    current_ = {};
+    auto w = openWorker();
+    LogRecord seed = setRecord("S", "C", "A", 0, "CSV", 1);
+    seed.kind = EntryKind::Seed;
+    seed.attributes = "{\"roll no\":\"7\"}";
+    QVERIFY(await(w->append({seed, setRecord("S", "C", "middle", 5, "SQL", 1),
+                             setRecord("S", "C", "greatest", 9, "HIVE", 4),
+                             setRecord("S", "C", "late-but-small", 2, "SQL", 2)}))
+                .ok());
+    const auto row = await(w->readKey("S", "C")).value();
+    QCOMPARE(row->value, std::string("greatest"));
+    QCOMPARE(row->attributes, std::string("{\"roll no\":\"7\"}"));
+    QCOMPARE(await(w->readOplog()).value().size(), size_t(4));
 }
 
 void TestStoreContract::followingTheOplogTail() {
