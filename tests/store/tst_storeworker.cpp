@@ -1,0 +1,131 @@
+// StoreWorker: calls run on the store's own thread, results come back as values through
+// QFuture, a throwing store becomes an error value, and cancellation reaches the store.
+#include "storeworker.h"
+
+#include <QTest>
+#include <QThread>
+
+#include <atomic>
+
+using namespace syncscope;
+
+namespace {
+
+// A store that records which thread served it and misbehaves on request.
+class ProbeStore : public Store {
+public:
+    std::atomic<QThread*> servedBy{nullptr};
+    // Shared so a test can look after the worker (and this store) are gone.
+    std::shared_ptr<std::atomic<QThread*>> closedOn = std::make_shared<std::atomic<QThread*>>(nullptr);
+    std::atomic<int> batchesWritten{0};
+
+    StoreDescription description() const override {
+        return {QStringLiteral("PROBE"), QStringLiteral("Probe"), QStringLiteral("nowhere"), true};
+    }
+    StoreCapabilities capabilities() const override { return {}; }
+    Status open() override {
+        servedBy = QThread::currentThread();
+        return success();
+    }
+    void close() override { *closedOn = QThread::currentThread(); }
+    Status append(std::span<const LogRecord> records, const BatchControl& control) override {
+        if (!records.empty() && records.front().studentId == "THROW")
+            throw std::runtime_error("driver exploded");
+        for (size_t done = 0; done < records.size(); done += 10) {
+            if (control.isCanceled())
+                return StoreError{QStringLiteral("PROBE"), QStringLiteral("canceled"), true};
+            QThread::msleep(2);
+            ++batchesWritten;
+            control.progress(static_cast<qint64>(done + 10), static_cast<qint64>(records.size()));
+        }
+        return success();
+    }
+    Result<std::vector<LogRecord>> readOplog(int64_t, const BatchControl&) override {
+        return std::vector<LogRecord>{};
+    }
+    Result<std::vector<GradeRecord>> readGrades(const BatchControl&) override {
+        return StoreError{QStringLiteral("PROBE"), QStringLiteral("no grades here")};
+    }
+    Result<std::optional<GradeRecord>> readKey(const std::string&, const std::string&) override {
+        return std::optional<GradeRecord>();
+    }
+    Result<StoreCounts> counts() override { return StoreCounts{}; }
+    size_t batchSize() const override { return 10; }
+};
+
+std::vector<LogRecord> records(size_t n, const char* sid = "S") {
+    std::vector<LogRecord> out(n);
+    for (LogRecord& r : out)
+        r.studentId = sid;
+    return out;
+}
+
+} // namespace
+
+class TestStoreWorker : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void runsOnItsOwnThread();
+    void errorsComeBackAsValues();
+    void cancellationReachesTheStore();
+    void closesTheStoreOnDestruction();
+};
+
+void TestStoreWorker::runsOnItsOwnThread() {
+    auto store = std::make_unique<ProbeStore>();
+    ProbeStore* probe = store.get();
+    StoreWorker worker(std::move(store));
+    QFuture<Status> f = worker.open();
+    f.waitForFinished();
+    QVERIFY(f.result().ok());
+    QVERIFY(probe->servedBy.load() != nullptr);
+    QVERIFY(probe->servedBy.load() != QThread::currentThread());
+    QCOMPARE(worker.description().name, QStringLiteral("PROBE"));
+}
+
+void TestStoreWorker::errorsComeBackAsValues() {
+    StoreWorker worker(std::make_unique<ProbeStore>());
+    QFuture<Status> thrown = worker.append(records(1, "THROW"));
+    thrown.waitForFinished();
+    QVERIFY(!thrown.result().ok());
+    QCOMPARE(thrown.result().error().store, QStringLiteral("PROBE"));
+    QCOMPARE(thrown.result().error().message, QStringLiteral("driver exploded"));
+    auto grades = worker.readGrades();
+    grades.waitForFinished();
+    QCOMPARE(grades.result().error().toString(), QStringLiteral("PROBE: no grades here"));
+    // The worker is still usable afterwards.
+    QFuture<Status> ok = worker.append(records(20));
+    ok.waitForFinished();
+    QVERIFY(ok.result().ok());
+}
+
+void TestStoreWorker::cancellationReachesTheStore() {
+    auto store = std::make_unique<ProbeStore>();
+    ProbeStore* probe = store.get();
+    StoreWorker worker(std::move(store));
+    QFuture<Status> f = worker.append(records(5000)); // 500 batches of 2 ms
+    QTRY_VERIFY(probe->batchesWritten.load() > 0);
+    f.cancel();
+    f.waitForFinished();
+    QVERIFY(f.isCanceled());
+    QVERIFY(probe->batchesWritten.load() < 500);
+}
+
+void TestStoreWorker::closesTheStoreOnDestruction() {
+    auto store = std::make_unique<ProbeStore>();
+    const auto closedOn = store->closedOn;
+    QThread* servedBy = nullptr;
+    {
+        ProbeStore* probe = store.get();
+        StoreWorker worker(std::move(store));
+        worker.open().waitForFinished();
+        servedBy = probe->servedBy.load();
+        QVERIFY(closedOn->load() == nullptr);
+    }
+    // Closed by the destructor, on the store's own thread, before that thread ended.
+    QVERIFY(closedOn->load() != nullptr);
+    QCOMPARE(closedOn->load(), servedBy);
+}
+
+QTEST_GUILESS_MAIN(TestStoreWorker)
+#include "tst_storeworker.moc"
