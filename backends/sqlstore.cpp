@@ -60,7 +60,7 @@ Status SqlStore::open() {
     if (open_)
         return success();
     if (dialect_.driver == QLatin1String("QSQLITE"))
-        SqliteBatchWriter::configureProcess();
+        SqliteFastPath::configureProcess();
     QSqlDatabase db = QSqlDatabase::addDatabase(dialect_.driver, connection_);
     db.setDatabaseName(options_.databaseName);
     if (!db.open()) {
@@ -71,7 +71,7 @@ Status SqlStore::open() {
     }
     open_ = true;
     if (dialect_.driver == QLatin1String("QSQLITE"))
-        SqliteBatchWriter::configureConnection(db.driver()->handle());
+        SqliteFastPath::configureConnection(db.driver()->handle());
     for (const QString& sql : dialect_.openPragmas)
         if (Status s = exec(sql); !s)
             return s;
@@ -80,10 +80,10 @@ Status SqlStore::open() {
             return s;
     if (Status s = checkOwner(); !s)
         return s;
-    if (sqlite3* native = SqliteBatchWriter::nativeHandle(db.driver()->handle())) {
-        sqliteWriter_ = std::make_unique<SqliteBatchWriter>(native);
+    if (sqlite3* native = SqliteFastPath::nativeHandle(db.driver()->handle())) {
+        sqliteFast_ = std::make_unique<SqliteFastPath>(native);
         QString why;
-        if (!sqliteWriter_->prepare(dialect_.insertOplog(1), dialect_.upsertGrades(1), why))
+        if (!sqliteFast_->prepare(dialect_.insertOplog(1), dialect_.upsertGrades(1), why))
             return error(QStringLiteral("cannot prepare the write statements"), why);
     }
     return success();
@@ -114,7 +114,7 @@ Status SqlStore::checkOwner() {
 void SqlStore::close() {
     if (!open_)
         return;
-    sqliteWriter_.reset();
+    sqliteFast_.reset();
     oplogInserts_.clear();
     gradeUpserts_.clear();
     {
@@ -212,9 +212,9 @@ Status SqlStore::append(std::span<const LogRecord> records, const BatchControl& 
 
 // One batch, data and oplog rows together, in one transaction.
 Status SqlStore::appendInTransaction(std::span<const LogRecord> batch) {
-    if (sqliteWriter_) {
+    if (sqliteFast_) {
         QString why;
-        if (!sqliteWriter_->writeBatch(batch, QDateTime::currentMSecsSinceEpoch(), why))
+        if (!sqliteFast_->writeBatch(batch, QDateTime::currentMSecsSinceEpoch(), why))
             return error(QStringLiteral("cannot write a batch"), why);
         return success();
     }
@@ -235,6 +235,15 @@ Status SqlStore::appendInTransaction(std::span<const LogRecord> batch) {
 }
 
 Result<std::vector<LogRecord>> SqlStore::readOplog(int64_t after, const BatchControl& control) {
+    if (sqliteFast_) {
+        std::vector<LogRecord> out;
+        bool canceled = false;
+        QString why;
+        if (!sqliteFast_->readOplog(after, out, control.isCanceled, canceled, why))
+            return canceled ? StoreError{options_.name, QStringLiteral("canceled"), true}
+                            : error(QStringLiteral("cannot read the oplog"), why);
+        return out;
+    }
     QSqlQuery q(QSqlDatabase::database(connection_, false));
     q.setForwardOnly(true);
     q.prepare(

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "sqldialect.h"
-#include "sqlitebatchwriter.h"
+#include "sqlitefastpath.h"
 #include "store.h"
 
 #include <QSqlQuery>
@@ -56,7 +56,7 @@ private:
     bool open_ = false;
     std::map<int, QSqlQuery> oplogInserts_;
     std::map<int, QSqlQuery> gradeUpserts_;
-    std::unique_ptr<SqliteBatchWriter> sqliteWriter_; // the native write path of QSQLITE
+    std::unique_ptr<SqliteFastPath> sqliteFast_; // QSQLITE: native writes and oplog reads
 };
 
 } // namespace syncscope

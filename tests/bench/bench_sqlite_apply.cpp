@@ -103,6 +103,16 @@ int main() {
         std::fprintf(stderr, "bench_sqlite_apply: the store does not hold the rows\n");
         return 1;
     }
+    // Loading a store (a persistent workspace's start, the GUI's oplog view) reads it back.
+    size_t readBack = 0;
+    const double read = bench::seconds([&] {
+        auto log = store->readOplog(0, BatchControl{});
+        readBack = log ? log.value().size() : 0;
+    });
+    if (readBack != n) {
+        std::fprintf(stderr, "bench_sqlite_apply: read back %zu of %zu entries\n", readBack, n);
+        return 1;
+    }
     store->close();
     const double raw = rawInsert(dir.filePath(QStringLiteral("raw.db")).toStdString(), rows);
 
@@ -112,6 +122,11 @@ int main() {
         .num("seconds", ours)
         .num("writes_per_s", n / ours)
         .num("batch", static_cast<double>(store->batchSize()))
+        .print();
+    bench::Json("sqlite_read_oplog")
+        .num("entries", static_cast<double>(n))
+        .num("seconds", read)
+        .num("entries_per_s", static_cast<double>(n) / read)
         .print();
     bench::Json("sqlite_apply_reference_raw")
         .num("seconds", raw)

@@ -16,7 +16,8 @@ class ProbeStore : public Store {
 public:
     std::atomic<QThread*> servedBy{nullptr};
     // Shared so a test can look after the worker (and this store) are gone.
-    std::shared_ptr<std::atomic<QThread*>> closedOn = std::make_shared<std::atomic<QThread*>>(nullptr);
+    std::shared_ptr<std::atomic<QThread*>> closedOn =
+        std::make_shared<std::atomic<QThread*>>(nullptr);
     std::atomic<int> batchesWritten{0};
 
     StoreDescription description() const override {
