@@ -80,7 +80,9 @@ Status SqlStore::open() {
             return s;
     if (Status s = checkOwner(); !s)
         return s;
-    if (sqlite3* native = SqliteFastPath::nativeHandle(db.driver()->handle())) {
+    sqlite3* native =
+        options_.sqliteFastPath ? SqliteFastPath::nativeHandle(db.driver()->handle()) : nullptr;
+    if (native) {
         sqliteFast_ = std::make_unique<SqliteFastPath>(native);
         QString why;
         if (!sqliteFast_->prepare(dialect_.insertOplog(1), dialect_.upsertGrades(1), why))

@@ -23,6 +23,9 @@ public:
         QString databaseName; // file path, or ":memory:"
         QString location;     // for display, without credentials
         bool inMemory = false;
+        // QSQLITE: batch writes and oplog reads on the native handle. Off, SQLite takes the
+        // Qt Sql path the server backends use, which is how the tests keep that path honest.
+        bool sqliteFastPath = true;
     };
 
     explicit SqlStore(Options options);

@@ -2,6 +2,7 @@
 // backend this build has. Later backends add rows to contract_data().
 #include "engine.h"
 #include "recordconversion.h"
+#include "sqlstore.h"
 #include "storefactory.h"
 #include "storeworker.h"
 
@@ -45,6 +46,7 @@ struct Backend {
     QString uri;
     bool persistent = false;
     std::function<void()> poisonNextWrite; // makes a write of student "POISON" fail
+    QString qtSqlPath; // set: build SqlStore directly with its native fast path off
 };
 
 template <class T>
@@ -97,38 +99,51 @@ void TestStoreContract::backends() {
     QTest::addColumn<QString>("kind");
     QTest::newRow("sqlite memory") << QStringLiteral("sqlite-memory");
     QTest::newRow("sqlite file") << QStringLiteral("sqlite-file");
+    // The Qt Sql statements the server backends share, run on SQLite.
+    QTest::newRow("sqlite file, Qt Sql path") << QStringLiteral("sqlite-qtsql");
+}
+
+// For a SQLite file: a second connection installs a trigger that aborts the statement writing
+// student "POISON", half way through a batch.
+std::function<void()> poisonTrigger(const QString& path) {
+    return [path] {
+        const QString conn = QStringLiteral("poison%1").arg(path);
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), conn);
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("CREATE TRIGGER poison BEFORE INSERT ON grades WHEN "
+                                          "NEW.student_id = 'POISON' BEGIN SELECT RAISE(ABORT, "
+                                          "'poisoned'); END")));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(conn);
+    };
 }
 
 std::unique_ptr<StoreWorker> TestStoreContract::openWorker(const QString& name) {
     QFETCH(QString, kind);
     if (current_.uri.isEmpty()) {
         if (kind == QLatin1String("sqlite-memory")) {
-            current_ = {QStringLiteral("sqlite::memory:"), false, {}};
+            current_ = {QStringLiteral("sqlite::memory:"), false, {}, {}};
         } else {
             const QString path = dir_.filePath(QStringLiteral("store%1.db").arg(++counter_));
-            current_ = {QStringLiteral("sqlite://") + path, true, [path] {
-                            // A second connection installs a trigger that aborts the statement.
-                            const QString conn = QStringLiteral("poison%1").arg(path);
-                            {
-                                QSqlDatabase db =
-                                    QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), conn);
-                                db.setDatabaseName(path);
-                                QVERIFY(db.open());
-                                QSqlQuery q(db);
-                                QVERIFY(q.exec(QStringLiteral(
-                                    "CREATE TRIGGER poison BEFORE INSERT ON grades WHEN "
-                                    "NEW.student_id = 'POISON' BEGIN SELECT RAISE(ABORT, "
-                                    "'poisoned'); END")));
-                                db.close();
-                            }
-                            QSqlDatabase::removeDatabase(conn);
-                        }};
+            current_ = {QStringLiteral("sqlite://") + path, true, poisonTrigger(path),
+                        kind == QLatin1String("sqlite-qtsql") ? path : QString()};
         }
     }
-    auto store = StoreFactory::create(name, current_.uri);
-    if (!store)
-        qFatal("%s", qPrintable(store.error().toString()));
-    auto worker = std::make_unique<StoreWorker>(std::move(store.value()));
+    std::unique_ptr<Store> store;
+    if (!current_.qtSqlPath.isEmpty()) {
+        store = std::make_unique<SqlStore>(
+            SqlStore::Options{name, current_.qtSqlPath, current_.qtSqlPath, false, false});
+    } else {
+        auto made = StoreFactory::create(name, current_.uri);
+        if (!made)
+            qFatal("%s", qPrintable(made.error().toString()));
+        store = std::move(made.value());
+    }
+    auto worker = std::make_unique<StoreWorker>(std::move(store));
     const Status s = await(worker->open());
     if (!s)
         qFatal("%s", qPrintable(s.error().toString()));
