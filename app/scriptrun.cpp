@@ -1,6 +1,7 @@
 #include "scriptrun.h"
 
 #include "engine.h"
+#include "exportfiles.h"
 #include "recordconversion.h"
 #include "scriptbinding.h"
 #include "seedcsv.h"
@@ -8,6 +9,7 @@
 #include "storefactory.h"
 #include "storeworker.h"
 #include "workspacefile.h"
+#include "writebehind.h"
 
 #include <QDir>
 #include <QFile>
@@ -69,170 +71,65 @@ private:
     std::string text_;
 };
 
-// The seed-format export of every store (SPEC §5), written while the run ships entries, so the
-// engine need not keep whole oplogs. Files are written under temporary names and renamed only
-// when the run succeeds: a failed run leaves no oplog file.
-class ExportFiles {
-public:
-    bool open(const QString& dir, const Engine& engine) {
-        for (size_t r = 0; r < engine.replicaCount(); ++r) {
-            const QString name = QString::fromStdString(exportFileName(engine.replica(r).name));
-            finalPaths_.push_back(QDir(dir).filePath(name));
-            files_.push_back(std::make_unique<QFile>(
-                QDir(dir).filePath(QStringLiteral(".") + name + QStringLiteral(".partial"))));
-            if (!files_.back()->open(QIODevice::WriteOnly | QIODevice::Truncate)) {
-                error_ =
-                    files_.back()->fileName() + QStringLiteral(": ") + files_.back()->errorString();
-                return false;
+// Runs the parsed commands in the engine, printing GET results and shipping every appended
+// entry; stops early when a store has failed.
+void executeCommands(const Script& script, const StoreBinding& binding, Engine& engine,
+                     WriteBehind& writer, OutputBuffer& stdoutBuffer) {
+    Catalog& catalog = engine.catalog();
+    std::vector<size_t> syncSet;
+    std::vector<size_t> everyStore(engine.replicaCount());
+    for (size_t r = 0; r < everyStore.size(); ++r)
+        everyStore[r] = r;
+    size_t sinceTrim = 0;
+    for (const Command& c : script.commands) {
+        if (++sinceTrim == 65536) {
+            writer.trimEngine();
+            sinceTrim = 0;
+        }
+        const size_t store = binding.storeOfName[c.store];
+        switch (c.op) {
+        case Op::Set: {
+            const KeyId k = catalog.internKey(script.view(c.studentId), script.view(c.courseId));
+            engine.set(store, k, catalog.internValue(script.view(c.value)), c.ts);
+            writer.collect(store);
+            break;
+        }
+        case Op::Delete:
+            engine.remove(
+                store, catalog.internKey(script.view(c.studentId), script.view(c.courseId)), c.ts);
+            writer.collect(store);
+            break;
+        case Op::Get: {
+            const KeyId k = catalog.internKey(script.view(c.studentId), script.view(c.courseId));
+            const OplogEntry entry = engine.get(store, k, c.ts);
+            appendGetLine(stdoutBuffer.text(), engine.replica(store).name, entry, catalog);
+            stdoutBuffer.maybeFlush();
+            writer.collect(store);
+            break;
+        }
+        case Op::Merge:
+            engine.merge(store, binding.storeOfName[c.source]);
+            writer.collect(store);
+            break;
+        case Op::FullSync:
+            if (c.syncCount == 0) {
+                engine.fullSync(everyStore);
+            } else {
+                syncSet.clear();
+                for (uint16_t i = 0; i < c.syncCount; ++i)
+                    syncSet.push_back(
+                        binding.storeOfName[script.syncList[c.sourceOffset + i].name]);
+                std::sort(syncSet.begin(), syncSet.end());
+                syncSet.erase(std::unique(syncSet.begin(), syncSet.end()), syncSet.end());
+                engine.fullSync(syncSet);
             }
+            writer.collectAll();
+            break;
         }
-        buffers_.resize(files_.size());
-        return true;
-    }
-    bool enabled() const { return !files_.empty(); }
-    std::string& buffer(size_t r) { return buffers_[r]; }
-    void maybeFlush(size_t r) {
-        if (buffers_[r].size() >= (1u << 20))
-            flush(r);
-    }
-    bool commit() {
-        for (size_t r = 0; r < files_.size(); ++r) {
-            flush(r);
-            files_[r]->close();
-            if (files_[r]->error() != QFileDevice::NoError && error_.isEmpty())
-                error_ = files_[r]->fileName() + QStringLiteral(": ") + files_[r]->errorString();
-        }
-        if (!error_.isEmpty())
-            return false;
-        for (size_t r = 0; r < files_.size(); ++r) {
-            QFile::remove(finalPaths_[r]);
-            if (!files_[r]->rename(finalPaths_[r])) {
-                error_ = finalPaths_[r] + QStringLiteral(": ") + files_[r]->errorString();
-                return false;
-            }
-        }
-        files_.clear();
-        return true;
-    }
-    void discard() {
-        for (auto& f : files_)
-            f->remove();
-        files_.clear();
-    }
-    ~ExportFiles() { discard(); }
-    const QString& error() const { return error_; }
-
-private:
-    void flush(size_t r) {
-        if (files_[r]->write(buffers_[r].data(), static_cast<qint64>(buffers_[r].size())) !=
-                static_cast<qint64>(buffers_[r].size()) &&
-            error_.isEmpty())
-            error_ = files_[r]->fileName() + QStringLiteral(": ") + files_[r]->errorString();
-        buffers_[r].clear();
-    }
-
-    std::vector<std::unique_ptr<QFile>> files_;
-    std::vector<QString> finalPaths_;
-    std::vector<std::string> buffers_;
-    QString error_;
-};
-
-// Ships each replica's new oplog entries to its store's worker in batches, keeping a bounded
-// number of batches in flight so a long script neither waits on every write nor piles up
-// memory; exports each entry as it goes; and lets the engine drop what is shipped and no
-// longer needed by any merge. The first store failure is kept and stops the run.
-class WriteBehind {
-public:
-    WriteBehind(Engine& engine, std::vector<std::unique_ptr<StoreWorker>>& workers,
-                ExportFiles& exports)
-        : engine_(engine)
-        , workers_(workers)
-        , exports_(exports)
-        , shipped_(workers.size(), 0)
-        , pending_(workers.size())
-        , inFlight_(workers.size()) {}
-
-    // Entries the store already holds (loaded at start): exported, not shipped again.
-    void adoptLoaded(size_t r) {
-        exportUpTo(r, engine_.replica(r).logEnd());
-        shipped_[r] = engine_.replica(r).logEnd();
-    }
-
-    // Converts entries appended since the last call; seed entries can carry attributes.
-    void collect(size_t r, const std::string* attributes = nullptr) {
-        const Replica& rep = engine_.replica(r);
-        const size_t end = rep.logEnd();
-        exportUpTo(r, end);
-        for (; shipped_[r] < end; ++shipped_[r]) {
-            pending_[r].emplace_back();
-            toRecord(rep.entryAt(shipped_[r]), engine_.catalog(), pending_[r].back());
-            if (attributes)
-                pending_[r].back().attributes = *attributes;
-        }
-        if (pending_[r].size() >= kBatch)
-            ship(r);
-    }
-
-    void collectAll() {
-        for (size_t r = 0; r < workers_.size(); ++r)
-            collect(r);
-    }
-
-    void trimEngine() { engine_.trim(shipped_); }
-
-    bool finish() {
-        for (size_t r = 0; r < workers_.size(); ++r)
-            if (!pending_[r].empty())
-                ship(r);
-        for (size_t r = 0; r < workers_.size(); ++r)
-            while (!inFlight_[r].empty())
-                settleOldest(r);
-        return !failure_;
-    }
-
-    bool failed() const { return failure_.has_value(); }
-    const StoreError& failure() const { return *failure_; }
-
-private:
-    void exportUpTo(size_t r, size_t end) {
-        if (!exports_.enabled())
+        if (writer.failed())
             return;
-        const Replica& rep = engine_.replica(r);
-        std::string& out = exports_.buffer(r);
-        for (size_t i = std::max(shipped_[r], rep.logBase); i < end; ++i)
-            appendExportLine(out, rep.entryAt(i), engine_.catalog());
-        exports_.maybeFlush(r);
     }
-
-    void ship(size_t r) {
-        while (inFlight_[r].size() >= kMaxInFlight)
-            settleOldest(r);
-        inFlight_[r].push_back(workers_[r]->append(std::move(pending_[r])));
-        pending_[r] = {};
-        pending_[r].reserve(kBatch);
-    }
-
-    void settleOldest(size_t r) {
-        QFuture<Status> f = inFlight_[r].front();
-        inFlight_[r].pop_front();
-        f.waitForFinished();
-        const Status s = f.result();
-        if (!s && !failure_)
-            failure_ = s.error();
-    }
-
-    // Two batches in flight keep a worker busy while the engine fills the next; more only
-    // holds memory (a LogRecord is about 230 bytes).
-    static constexpr size_t kMaxInFlight = 2;
-    static constexpr size_t kBatch = 10000;
-    Engine& engine_;
-    std::vector<std::unique_ptr<StoreWorker>>& workers_;
-    ExportFiles& exports_;
-    std::vector<size_t> shipped_;
-    std::vector<std::vector<LogRecord>> pending_;
-    std::vector<std::deque<QFuture<Status>>> inFlight_;
-    std::optional<StoreError> failure_;
-};
+}
 
 int backendFailure(std::FILE* err, const StoreError& e) {
     say(err, e.toString());
@@ -358,59 +255,7 @@ int runScript(const RunOptions& options, std::FILE* out, std::FILE* err) {
 
     // 4. Run the commands.
     OutputBuffer stdoutBuffer(out);
-    std::vector<size_t> syncSet;
-    std::vector<size_t> everyStore(workers.size());
-    for (size_t r = 0; r < everyStore.size(); ++r)
-        everyStore[r] = r;
-    size_t sinceTrim = 0;
-    for (const Command& c : script.commands) {
-        if (++sinceTrim == 65536) {
-            writer.trimEngine();
-            sinceTrim = 0;
-        }
-        const size_t store = binding.storeOfName[c.store];
-        switch (c.op) {
-        case Op::Set: {
-            const KeyId k = catalog.internKey(script.view(c.studentId), script.view(c.courseId));
-            engine.set(store, k, catalog.internValue(script.view(c.value)), c.ts);
-            writer.collect(store);
-            break;
-        }
-        case Op::Delete:
-            engine.remove(
-                store, catalog.internKey(script.view(c.studentId), script.view(c.courseId)), c.ts);
-            writer.collect(store);
-            break;
-        case Op::Get: {
-            const KeyId k = catalog.internKey(script.view(c.studentId), script.view(c.courseId));
-            const OplogEntry entry = engine.get(store, k, c.ts);
-            appendGetLine(stdoutBuffer.text(), engine.replica(store).name, entry, catalog);
-            stdoutBuffer.maybeFlush();
-            writer.collect(store);
-            break;
-        }
-        case Op::Merge:
-            engine.merge(store, binding.storeOfName[c.source]);
-            writer.collect(store);
-            break;
-        case Op::FullSync:
-            if (c.syncCount == 0) {
-                engine.fullSync(everyStore);
-            } else {
-                syncSet.clear();
-                for (uint16_t i = 0; i < c.syncCount; ++i)
-                    syncSet.push_back(
-                        binding.storeOfName[script.syncList[c.sourceOffset + i].name]);
-                std::sort(syncSet.begin(), syncSet.end());
-                syncSet.erase(std::unique(syncSet.begin(), syncSet.end()), syncSet.end());
-                engine.fullSync(syncSet);
-            }
-            writer.collectAll();
-            break;
-        }
-        if (writer.failed())
-            break;
-    }
+    executeCommands(script, binding, engine, writer, stdoutBuffer);
     stdoutBuffer.flush();
     if (!writer.finish())
         return backendFailure(err, writer.failure());
@@ -422,39 +267,7 @@ int runScript(const RunOptions& options, std::FILE* out, std::FILE* err) {
         return ExitUsage;
     }
     if (options.dump) {
-        std::vector<size_t> order(workers.size());
-        for (size_t r = 0; r < order.size(); ++r)
-            order[r] = r;
-        std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-            return engine.replica(a).name < engine.replica(b).name;
-        });
-        std::string& o = stdoutBuffer.text();
-        o += "store,student_id,course_id,grade,ts\n";
-        std::vector<KeyId> keys;
-        for (size_t r : order) {
-            const Replica& rep = engine.replica(r);
-            keys.clear();
-            for (KeyId k : rep.state.keys())
-                if (rep.state.isLive(k))
-                    keys.push_back(k);
-            std::sort(keys.begin(), keys.end(), [&](KeyId a, KeyId b) {
-                return catalog.packedKey(a) < catalog.packedKey(b);
-            });
-            for (KeyId k : keys) {
-                const Write& w = rep.state.at(k);
-                appendCsvField(o, rep.name);
-                o += ',';
-                appendCsvField(o, catalog.studentId(k));
-                o += ',';
-                appendCsvField(o, catalog.courseId(k));
-                o += ',';
-                appendCsvField(o, catalog.value(w.value));
-                o += ',';
-                o += std::to_string(w.ts);
-                o += '\n';
-                stdoutBuffer.maybeFlush();
-            }
-        }
+        appendDump(stdoutBuffer.text(), engine);
         stdoutBuffer.flush();
     }
     return ExitOk;

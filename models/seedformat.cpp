@@ -2,7 +2,9 @@
 
 #include "identifiers.h"
 
+#include <algorithm>
 #include <charconv>
+#include <vector>
 
 namespace syncscope {
 
@@ -84,6 +86,38 @@ void appendGetLine(std::string& out, std::string_view store, const OplogEntry& g
     else
         out += catalog.value(get.write.value);
     out += '\n';
+}
+
+void appendDump(std::string& out, const Engine& engine) {
+    const Catalog& catalog = engine.catalog();
+    std::vector<size_t> order(engine.replicaCount());
+    for (size_t r = 0; r < order.size(); ++r)
+        order[r] = r;
+    std::sort(order.begin(), order.end(),
+              [&](size_t a, size_t b) { return engine.replica(a).name < engine.replica(b).name; });
+    out += "store,student_id,course_id,grade,ts\n";
+    std::vector<KeyId> keys;
+    for (size_t r : order) {
+        const Replica& rep = engine.replica(r);
+        keys.clear();
+        for (KeyId k : rep.state.keys())
+            if (rep.state.isLive(k))
+                keys.push_back(k);
+        std::sort(keys.begin(), keys.end(),
+                  [&](KeyId a, KeyId b) { return catalog.packedKey(a) < catalog.packedKey(b); });
+        for (KeyId k : keys) {
+            appendCsvField(out, rep.name);
+            out += ',';
+            appendCsvField(out, catalog.studentId(k));
+            out += ',';
+            appendCsvField(out, catalog.courseId(k));
+            out += ',';
+            appendCsvField(out, catalog.value(rep.state.at(k).value));
+            out += ',';
+            appendInt(out, rep.state.at(k).ts);
+            out += '\n';
+        }
+    }
 }
 
 void appendCsvField(std::string& out, std::string_view field) {

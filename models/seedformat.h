@@ -1,6 +1,7 @@
 #pragma once
 
 #include "catalog.h"
+#include "engine.h"
 #include "oplog.h"
 
 #include <string>
@@ -18,6 +19,10 @@ std::string exportFileName(std::string_view canonicalName);
 // "<ts>, <STORE>.GET(<sid>,<cid>) = <value or NULL>\n"
 void appendGetLine(std::string& out, std::string_view store, const OplogEntry& get,
                    const Catalog& catalog);
+
+// SPEC §6's --dump: "store,student_id,course_id,grade,ts" and one row per live key of every
+// replica, sorted by store, student_id, course_id (byte-wise).
+void appendDump(std::string& out, const Engine& engine);
 
 // One CSV field, quoted as RFC 4180 asks when it holds a comma, quote, CR or LF.
 void appendCsvField(std::string& out, std::string_view field);

@@ -1,0 +1,54 @@
+#pragma once
+
+#include "engine.h"
+#include "exportfiles.h"
+#include "logrecord.h"
+#include "storeworker.h"
+
+#include <deque>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace syncscope {
+
+// Ships each replica's new oplog entries to its store's worker in batches, keeping a bounded
+// number of batches in flight so a long script neither waits on every write nor piles up
+// memory; exports each entry as it goes; and lets the engine drop what is shipped and no
+// longer needed by any merge. The first store failure is kept and stops the run.
+class WriteBehind {
+public:
+    WriteBehind(Engine& engine, std::vector<std::unique_ptr<StoreWorker>>& workers,
+                ExportFiles& exports);
+
+    // Entries the store already holds (loaded at start): exported, not shipped again.
+    void adoptLoaded(size_t r);
+    // Converts entries appended since the last call; seed entries can carry attributes.
+    void collect(size_t r, const std::string* attributes = nullptr);
+    void collectAll();
+    void trimEngine() { engine_.trim(shipped_); }
+    // Ships what is pending and waits for every store; false when one failed.
+    bool finish();
+
+    bool failed() const { return failure_.has_value(); }
+    const StoreError& failure() const { return *failure_; }
+
+private:
+    void exportUpTo(size_t r, size_t end);
+    void ship(size_t r);
+    void settleOldest(size_t r);
+
+    // Two batches in flight keep a worker busy while the engine fills the next; more only
+    // holds memory (a LogRecord is about 230 bytes).
+    static constexpr size_t kMaxInFlight = 2;
+    static constexpr size_t kBatch = 10000;
+    Engine& engine_;
+    std::vector<std::unique_ptr<StoreWorker>>& workers_;
+    ExportFiles& exports_;
+    std::vector<size_t> shipped_;
+    std::vector<std::vector<LogRecord>> pending_;
+    std::vector<std::deque<QFuture<Status>>> inFlight_;
+    std::optional<StoreError> failure_;
+};
+
+} // namespace syncscope
