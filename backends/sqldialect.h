@@ -14,6 +14,7 @@ struct SqlDialect {
     QStringList openPragmas; // run after connecting (file stores)
     QStringList schema;      // idempotent CREATE statements
     int rowsPerStatement = 64;
+    qint64 unlimited = -1; // the LIMIT value meaning "no limit"
 
     QString insertOplog(int rows) const;
     QString upsertGrades(int rows) const;

@@ -55,7 +55,7 @@ bool SqliteFastPath::prepare(const QString& insertOplogSql, const QString& upser
                              QString& error) {
     const QByteArray a = insertOplogSql.toUtf8(), b = upsertGradeSql.toUtf8();
     const char* read = "SELECT op, student_id, course_id, grade, ts, origin, seq, wall_ms, id "
-                       "FROM oplog WHERE id > ? ORDER BY id";
+                       "FROM oplog WHERE id > ? ORDER BY id LIMIT ?";
     if (sqlite3_prepare_v3(db_, read, -1, SQLITE_PREPARE_PERSISTENT, &readOplog_, nullptr) !=
             SQLITE_OK ||
         sqlite3_prepare_v3(db_, a.constData(), -1, SQLITE_PREPARE_PERSISTENT, &insertOplog_,
@@ -157,12 +157,13 @@ void columnText(sqlite3_stmt* s, int i, std::string& out) {
 }
 } // namespace
 
-bool SqliteFastPath::readOplog(int64_t after, std::vector<LogRecord>& out,
+bool SqliteFastPath::readOplog(int64_t after, size_t limit, std::vector<LogRecord>& out,
                                const std::function<bool()>& isCanceled, bool& canceled,
                                QString& error) {
     canceled = false;
     sqlite3_stmt* s = readOplog_;
     sqlite3_bind_int64(s, 1, after);
+    sqlite3_bind_int64(s, 2, limit == 0 ? -1 : static_cast<sqlite3_int64>(limit));
     std::string op;
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {

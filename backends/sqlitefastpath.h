@@ -43,7 +43,7 @@ public:
     bool writeBatch(std::span<const LogRecord> batch, qint64 wallMs, QString& error);
     // Appends the oplog entries after position `after` to `out`, in order; checks for
     // cancellation every 64k rows (then returns false with `canceled` set).
-    bool readOplog(int64_t after, std::vector<LogRecord>& out,
+    bool readOplog(int64_t after, size_t limit, std::vector<LogRecord>& out,
                    const std::function<bool()>& isCanceled, bool& canceled, QString& error);
 
 private:

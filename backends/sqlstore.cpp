@@ -236,12 +236,13 @@ Status SqlStore::appendInTransaction(std::span<const LogRecord> batch) {
     return success();
 }
 
-Result<std::vector<LogRecord>> SqlStore::readOplog(int64_t after, const BatchControl& control) {
+Result<std::vector<LogRecord>> SqlStore::readOplog(int64_t after, size_t limit,
+                                                   const BatchControl& control) {
     if (sqliteFast_) {
         std::vector<LogRecord> out;
         bool canceled = false;
         QString why;
-        if (!sqliteFast_->readOplog(after, out, control.isCanceled, canceled, why))
+        if (!sqliteFast_->readOplog(after, limit, out, control.isCanceled, canceled, why))
             return canceled ? StoreError{options_.name, QStringLiteral("canceled"), true}
                             : error(QStringLiteral("cannot read the oplog"), why);
         return out;
@@ -250,8 +251,9 @@ Result<std::vector<LogRecord>> SqlStore::readOplog(int64_t after, const BatchCon
     q.setForwardOnly(true);
     q.prepare(
         QStringLiteral("SELECT op, student_id, course_id, grade, ts, origin, seq, wall_ms, id "
-                       "FROM oplog WHERE id > ? ORDER BY id"));
+                       "FROM oplog WHERE id > ? ORDER BY id LIMIT ?"));
     q.addBindValue(static_cast<qint64>(after));
+    q.addBindValue(limit == 0 ? dialect_.unlimited : static_cast<qint64>(limit));
     if (!q.exec())
         return error(QStringLiteral("cannot read the oplog"), q.lastError().text());
     std::vector<LogRecord> out;
@@ -299,11 +301,21 @@ GradeRecord gradeFrom(const QSqlQuery& q) {
 const char* const kGradeColumns = "student_id, course_id, grade, ts, origin, seq, attributes";
 } // namespace
 
-Result<std::vector<GradeRecord>> SqlStore::readGrades(const BatchControl& control) {
+Result<std::vector<GradeRecord>> SqlStore::readGrades(const GradeCursor& after, size_t limit,
+                                                      const BatchControl& control) {
     QSqlQuery q(QSqlDatabase::database(connection_, false));
     q.setForwardOnly(true);
-    if (!q.exec(QStringLiteral("SELECT %1 FROM grades ORDER BY student_id, course_id")
-                    .arg(QLatin1String(kGradeColumns))))
+    // Keyset paging on the primary key: each page is an index range scan, however deep.
+    q.prepare(QStringLiteral("SELECT %1 FROM grades %2 ORDER BY student_id, course_id LIMIT ?")
+                  .arg(QLatin1String(kGradeColumns),
+                       after.atStart() ? QString()
+                                       : QStringLiteral("WHERE (student_id, course_id) > (?, ?)")));
+    if (!after.atStart()) {
+        q.addBindValue(qs(after.studentId));
+        q.addBindValue(qs(after.courseId));
+    }
+    q.addBindValue(limit == 0 ? dialect_.unlimited : static_cast<qint64>(limit));
+    if (!q.exec())
         return error(QStringLiteral("cannot read grades"), q.lastError().text());
     std::vector<GradeRecord> out;
     while (q.next()) {

@@ -38,8 +38,10 @@ public:
     Status open() override;
     void close() override;
     Status append(std::span<const LogRecord> records, const BatchControl& control) override;
-    Result<std::vector<LogRecord>> readOplog(int64_t after, const BatchControl& control) override;
-    Result<std::vector<GradeRecord>> readGrades(const BatchControl& control) override;
+    Result<std::vector<LogRecord>> readOplog(int64_t after, size_t limit,
+                                             const BatchControl& control) override;
+    Result<std::vector<GradeRecord>> readGrades(const GradeCursor& after, size_t limit,
+                                                const BatchControl& control) override;
     Result<std::optional<GradeRecord>> readKey(const std::string& studentId,
                                                const std::string& courseId) override;
     Result<StoreCounts> counts() override;

@@ -37,6 +37,13 @@ struct StoreCapabilities {
     bool capturesOutsideWrites = false;
 };
 
+// Where a page of grade rows starts: after this key (both empty: at the beginning).
+struct GradeCursor {
+    std::string studentId;
+    std::string courseId;
+    bool atStart() const { return studentId.empty() && courseId.empty(); }
+};
+
 struct StoreCounts {
     qint64 liveKeys = 0;
     qint64 oplogEntries = 0;
@@ -51,7 +58,8 @@ struct StoreCounts {
 //    a batch after a crash is harmless. Tombstones stay in the grade table, marked deleted.
 //  - A batch's data and oplog rows commit together where the engine allows it; where it does
 //    not, the oplog row is written first.
-//  - readOplog(after) returns the entries appended after position `after` (0: all), in the
+//  - readOplog(after, limit) returns the entries appended after position `after` (0: from the
+//    start), at most `limit` of them (0: no limit), in the
 //    order they were appended, each with its position. Following a store means calling it
 //    again with the last position seen: whatever captures outside writes (see
 //    StoreCapabilities) lands in the oplog, so one mechanism serves every backend.
@@ -66,9 +74,12 @@ public:
     virtual void close() = 0;
 
     virtual Status append(std::span<const LogRecord> records, const BatchControl& control) = 0;
-    virtual Result<std::vector<LogRecord>> readOplog(int64_t after,
+    virtual Result<std::vector<LogRecord>> readOplog(int64_t after, size_t limit,
                                                      const BatchControl& control) = 0;
-    virtual Result<std::vector<GradeRecord>> readGrades(const BatchControl& control) = 0;
+    // Grade rows (tombstones included) in (student_id, course_id) byte order, after `after`
+    // (an empty cursor: from the first), at most `limit` (0: all). Pages for chunked loading.
+    virtual Result<std::vector<GradeRecord>> readGrades(const GradeCursor& after, size_t limit,
+                                                        const BatchControl& control) = 0;
     // The row for one key, deleted or not; nullopt when the key was never written.
     virtual Result<std::optional<GradeRecord>> readKey(const std::string& studentId,
                                                        const std::string& courseId) = 0;

@@ -66,14 +66,16 @@ QFuture<Status> StoreWorker::append(std::vector<LogRecord> records) {
     });
 }
 
-QFuture<Result<std::vector<LogRecord>>> StoreWorker::readOplog(int64_t after) {
+QFuture<Result<std::vector<LogRecord>>> StoreWorker::readOplog(int64_t after, size_t limit) {
     return post<Result<std::vector<LogRecord>>>(
-        [after](Store& s, const BatchControl& c) { return s.readOplog(after, c); });
+        [after, limit](Store& s, const BatchControl& c) { return s.readOplog(after, limit, c); });
 }
 
-QFuture<Result<std::vector<GradeRecord>>> StoreWorker::readGrades() {
+QFuture<Result<std::vector<GradeRecord>>> StoreWorker::readGrades(GradeCursor after, size_t limit) {
     return post<Result<std::vector<GradeRecord>>>(
-        [](Store& s, const BatchControl& c) { return s.readGrades(c); });
+        [after = std::move(after), limit](Store& s, const BatchControl& c) {
+            return s.readGrades(after, limit, c);
+        });
 }
 
 QFuture<Result<std::optional<GradeRecord>>> StoreWorker::readKey(std::string studentId,

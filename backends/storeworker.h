@@ -26,8 +26,8 @@ public:
 
     QFuture<Status> open();
     QFuture<Status> append(std::vector<LogRecord> records);
-    QFuture<Result<std::vector<LogRecord>>> readOplog(int64_t after = 0);
-    QFuture<Result<std::vector<GradeRecord>>> readGrades();
+    QFuture<Result<std::vector<LogRecord>>> readOplog(int64_t after = 0, size_t limit = 0);
+    QFuture<Result<std::vector<GradeRecord>>> readGrades(GradeCursor after = {}, size_t limit = 0);
     QFuture<Result<std::optional<GradeRecord>>> readKey(std::string studentId,
                                                         std::string courseId);
     QFuture<Result<StoreCounts>> counts();

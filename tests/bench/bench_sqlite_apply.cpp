@@ -106,7 +106,7 @@ int main() {
     // Loading a store (a persistent workspace's start, the GUI's oplog view) reads it back.
     size_t readBack = 0;
     const double read = bench::seconds([&] {
-        auto log = store->readOplog(0, BatchControl{});
+        auto log = store->readOplog(0, 0, BatchControl{});
         readBack = log ? log.value().size() : 0;
     });
     if (readBack != n) {

@@ -73,6 +73,8 @@ private Q_SLOTS:
     void oplogParityWithEngine();
     void sameKeyManyTimesInOneBatch_data() { backends(); }
     void sameKeyManyTimesInOneBatch();
+    void pagedReads_data() { backends(); }
+    void pagedReads();
     void followingTheOplogTail_data() { backends(); }
     void followingTheOplogTail();
     void reopenKeepsEverything_data() { backends(); }
@@ -305,6 +307,46 @@ void TestStoreContract::sameKeyManyTimesInOneBatch() {
     QCOMPARE(row->value, std::string("greatest"));
     QCOMPARE(row->attributes, std::string("{\"roll no\":\"7\"}"));
     QCOMPARE(await(w->readOplog()).value().size(), size_t(4));
+}
+
+// Grades come in key order page by page from a cursor; the oplog in order with a limit.
+void TestStoreContract::pagedReads() {
+    current_ = {};
+    auto w = openWorker();
+    std::vector<LogRecord> batch;
+    for (int i = 0; i < 250; ++i)
+        batch.push_back(setRecord("S" + std::to_string(i % 50), "C" + std::to_string(i / 50), "A",
+                                  i, "SQL", static_cast<uint64_t>(i + 1)));
+    batch.push_back(deleteRecord("S7", "C3", 999, "SQL", 251));
+    QVERIFY(await(w->append(batch)).ok());
+
+    std::vector<GradeRecord> all;
+    GradeCursor cursor;
+    int pages = 0;
+    for (;;) {
+        auto page = await(w->readGrades(cursor, 40));
+        QVERIFY(page.ok());
+        if (page.value().empty())
+            break;
+        QVERIFY(page.value().size() <= 40);
+        ++pages;
+        all.insert(all.end(), page.value().begin(), page.value().end());
+        cursor = {all.back().studentId, all.back().courseId};
+    }
+    QCOMPARE(pages, 7);
+    QCOMPARE(all.size(), size_t(250));
+    for (size_t i = 1; i < all.size(); ++i)
+        QVERIFY(std::tie(all[i - 1].studentId, all[i - 1].courseId) <
+                std::tie(all[i].studentId, all[i].courseId));
+    QCOMPARE(std::count_if(all.begin(), all.end(), [](const GradeRecord& g) { return g.deleted; }),
+             1);
+    QCOMPARE(await(w->readGrades()).value().size(), size_t(250));
+
+    const auto first = await(w->readOplog(0, 100)).value();
+    QCOMPARE(first.size(), size_t(100));
+    const auto rest = await(w->readOplog(first.back().position, 0)).value();
+    QCOMPARE(rest.size(), size_t(151));
+    QCOMPARE(rest.back().kind, EntryKind::Delete);
 }
 
 void TestStoreContract::followingTheOplogTail() {

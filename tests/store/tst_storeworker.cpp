@@ -41,10 +41,11 @@ public:
         }
         return success();
     }
-    Result<std::vector<LogRecord>> readOplog(int64_t, const BatchControl&) override {
+    Result<std::vector<LogRecord>> readOplog(int64_t, size_t, const BatchControl&) override {
         return std::vector<LogRecord>{};
     }
-    Result<std::vector<GradeRecord>> readGrades(const BatchControl&) override {
+    Result<std::vector<GradeRecord>> readGrades(const GradeCursor&, size_t,
+                                                const BatchControl&) override {
         return StoreError{QStringLiteral("PROBE"), QStringLiteral("no grades here")};
     }
     Result<std::optional<GradeRecord>> readKey(const std::string&, const std::string&) override {
