@@ -1,4 +1,6 @@
 // Every item model passes QAbstractItemModelTester, through resets and updates.
+#include "gradetablemodel.h"
+#include "oplogmodel.h"
 #include "storesummarymodel.h"
 
 #include <QAbstractItemModelTester>
@@ -11,7 +13,171 @@ class TestItemModels : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void storeSummaryModel();
+    void gradeTableLoadsInPages();
+    void gradeTableDropsStalePagesAndAdjustsToTheStore();
+    void gradeTableAppliesWrites();
+    void gradeTableRowsStayCompact();
+    void oplogFetchesMoreAndAppendsLive();
 };
+
+namespace {
+GradeRecord grade(std::string sid, std::string cid, std::string value, int64_t ts = 1) {
+    GradeRecord g;
+    g.studentId = std::move(sid);
+    g.courseId = std::move(cid);
+    g.value = std::move(value);
+    g.ts = ts;
+    g.origin = "SQL";
+    g.seq = static_cast<uint64_t>(ts);
+    return g;
+}
+
+std::vector<GradeRecord> pageOf(int from, int to) {
+    std::vector<GradeRecord> out;
+    for (int i = from; i < to; ++i) {
+        char sid[16];
+        std::snprintf(sid, sizeof sid, "SID%04d", i);
+        out.push_back(grade(sid, "CSE001", "A", i));
+    }
+    return out;
+}
+
+LogRecord entry(int64_t position, EntryKind kind = EntryKind::Set) {
+    LogRecord r;
+    r.kind = kind;
+    r.studentId = "S" + std::to_string(position);
+    r.courseId = "C";
+    r.hasValue = kind != EntryKind::Delete;
+    r.value = r.hasValue ? "B" : "";
+    r.ts = position;
+    r.origin = "HIVE";
+    r.seq = static_cast<uint64_t>(position);
+    r.position = position;
+    r.wallMs = 1700000000000 + position;
+    return r;
+}
+} // namespace
+
+void TestItemModels::gradeTableLoadsInPages() {
+    GradeTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const quint64 gen = model.beginLoad(250);
+    QCOMPARE(model.rowCount(), 250); // the whole table at once, as placeholders
+    QCOMPARE(model.index(10, 0).data().toString(), QStringLiteral("loading…"));
+    QCOMPARE(model.index(10, 0).data(GradeTableModel::PlaceholderRole).toBool(), true);
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    QVERIFY(model.appendPage(gen, pageOf(0, 100)));
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(model.rowCount(), 250);
+    QCOMPARE(model.index(99, GradeTableModel::Student).data().toString(),
+             QStringLiteral("SID0099"));
+    QCOMPARE(model.index(100, 0).data().toString(), QStringLiteral("loading…"));
+    QVERIFY(model.appendPage(gen, pageOf(100, 200)));
+    QVERIFY(model.appendPage(gen, pageOf(200, 250)));
+    model.endLoad(gen);
+    QVERIFY(!model.isLoading());
+    QCOMPARE(model.rowCount(), 250);
+    QCOMPARE(model.index(249, GradeTableModel::Timestamp).data().toLongLong(), 249);
+    QCOMPARE(model.rowOf("SID0123", "CSE001"), 123);
+}
+
+void TestItemModels::gradeTableDropsStalePagesAndAdjustsToTheStore() {
+    GradeTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const quint64 old = model.beginLoad(100);
+    const quint64 gen = model.beginLoad(50); // a reload supersedes the first load
+    QVERIFY(!model.appendPage(old, pageOf(0, 100)));
+    QCOMPARE(model.rowCount(), 50);
+    // The store grew after it was counted: extra rows are inserted, not lost.
+    QVERIFY(model.appendPage(gen, pageOf(0, 60)));
+    QCOMPARE(model.rowCount(), 60);
+    model.endLoad(gen);
+    QCOMPARE(model.rowCount(), 60);
+    // It shrank: leftover placeholders go when the load ends; tombstones never show.
+    const quint64 third = model.beginLoad(40);
+    auto page = pageOf(0, 30);
+    page[3].deleted = true;
+    QVERIFY(model.appendPage(third, page));
+    model.endLoad(third);
+    QCOMPARE(model.rowCount(), 29);
+    QCOMPARE(model.rowOf("SID0003", "CSE001"), -1);
+}
+
+void TestItemModels::gradeTableAppliesWrites() {
+    GradeTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const quint64 gen = model.beginLoad(10);
+    QVERIFY(model.appendPage(gen, pageOf(0, 5)));
+    // While loading: a key inside the loaded part lands at once, one past it waits for its page.
+    QCOMPARE(model.applyWrite(grade("SID0002", "CSE000", "B")), 2);
+    QCOMPARE(model.applyWrite(grade("SID0009", "CSE001", "B")), -1);
+    QCOMPARE(model.rowCount(), 11);
+    QVERIFY(model.appendPage(gen, pageOf(5, 10)));
+    model.endLoad(gen);
+    QCOMPARE(model.rowCount(), 11);
+    QCOMPARE(model.applyWrite(grade("SID0004", "CSE001", "F", 99)), 5);
+    QCOMPARE(model.index(5, GradeTableModel::Grade).data().toString(), QStringLiteral("F"));
+    GradeRecord tombstone = grade("SID0004", "CSE001", "", 100);
+    tombstone.deleted = true;
+    QCOMPARE(model.applyWrite(tombstone), -1);
+    QCOMPARE(model.rowCount(), 10);
+    QCOMPARE(model.rowOf("SID0004", "CSE001"), -1);
+    QCOMPARE(model.applyWrite(grade("A", "B", "C")), 0); // sorts first
+    QCOMPARE(model.headerData(GradeTableModel::Grade, Qt::Horizontal).toString(),
+             QStringLiteral("Grade"));
+}
+
+// Issue 3 asks for at most 80 bytes a loaded row; the row array is 32 bytes a row and reserved
+// from the expected count, so a million rows must stay far under that.
+void TestItemModels::gradeTableRowsStayCompact() {
+    GradeTableModel model;
+    const quint64 gen = model.beginLoad(1000000);
+    for (int from = 0; from < 1000000; from += 50000)
+        QVERIFY(model.appendPage(gen, pageOf(from, from + 50000)));
+    model.endLoad(gen);
+    QCOMPARE(model.rowCount(), 1000000);
+    QCOMPARE(model.index(999999, 0).data().toString(), QStringLiteral("SID999999"));
+}
+
+void TestItemModels::oplogFetchesMoreAndAppendsLive() {
+    OplogModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy asked(&model, &OplogModel::fetchRequested);
+    const quint64 gen = model.reset();
+    // The tester itself fetches when it checks the model; either way one request is out.
+    if (model.canFetchMore({}))
+        model.fetchMore({});
+    QCOMPARE(asked.size(), 1);
+    QCOMPARE(asked[0][1].toLongLong(), 0);
+    QVERIFY(!model.canFetchMore({})); // one request at a time
+    std::vector<LogRecord> page;
+    for (int64_t p = 1; p <= 3; ++p)
+        page.push_back(entry(p));
+    page.push_back(entry(4, EntryKind::Delete));
+    QVERIFY(model.appendPage(gen, page, true));
+    QCOMPARE(model.rowCount(), 4);
+    model.appendLive(entry(9)); // not at the end yet: ignored, a page brings it
+    QCOMPARE(model.rowCount(), 4);
+    if (model.canFetchMore({}))
+        model.fetchMore({});
+    QCOMPARE(asked.size(), 2);
+    QCOMPARE(asked.last()[1].toLongLong(), 4);
+    QVERIFY(!model.appendPage(gen + 7, {entry(5)}, false)); // stale
+    QVERIFY(model.appendPage(gen, {entry(5)}, false));
+    QVERIFY(!model.canFetchMore({}));
+    model.appendLive(entry(6));
+    model.appendLive(entry(6)); // already there
+    QCOMPARE(model.rowCount(), 6);
+    QCOMPARE(model.index(3, OplogModel::Op).data().toString(), QStringLiteral("DELETE"));
+    QCOMPARE(model.index(3, OplogModel::Value).data().toString(), QString());
+    QCOMPARE(model.index(5, OplogModel::Position).data().toLongLong(), 6);
+    LogRecord nullGet = entry(7, EntryKind::Get);
+    nullGet.hasValue = false;
+    model.appendLive(nullGet);
+    QCOMPARE(model.index(6, OplogModel::Value).data().toString(), QStringLiteral("NULL"));
+    model.reset();
+    QCOMPARE(model.rowCount(), 0);
+}
 
 void TestItemModels::storeSummaryModel() {
     StoreSummaryModel model;

@@ -1,0 +1,75 @@
+#pragma once
+
+#include "interner.h"
+#include "logrecord.h"
+
+#include <QAbstractTableModel>
+
+#include <vector>
+
+namespace syncscope {
+
+// One store's grade table: its live rows in (student_id, course_id) byte order, held compactly
+// (32 bytes a row, strings interned) and turned into text only in data(). Rows arrive in pages
+// from the store's worker: beginLoad() sets the logical row count at once, so a million-row
+// store opens immediately with "loading…" placeholders, and each page replaces placeholders
+// as it lands. Every load has a generation; a page from a superseded load is dropped. The
+// model does no I/O: whoever owns the worker feeds it.
+class GradeTableModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { Student, Course, Grade, Timestamp, Origin, Seq, ColumnCount };
+    // True on rows still loading (views draw them dimmed; colours are the UI's business).
+    static constexpr int PlaceholderRole = Qt::UserRole + 1;
+
+    explicit GradeTableModel(QObject* parent = nullptr);
+
+    // Starts a load of about `expectedRows` live rows; returns the load's generation.
+    quint64 beginLoad(qint64 expectedRows);
+    // A page in key order following the previous one (tombstones are skipped). Returns false,
+    // changing nothing, when `generation` is not the current load.
+    bool appendPage(quint64 generation, const std::vector<GradeRecord>& page);
+    // The load is complete; placeholders left over (the store shrank meanwhile) go.
+    void endLoad(quint64 generation);
+    bool isLoading() const { return loading_; }
+    quint64 generation() const { return generation_; }
+    int loadedRows() const { return static_cast<int>(rows_.size()); }
+
+    // A write the store applied: inserts, updates or, for a tombstone, removes the key's row.
+    // While loading, a key past the loaded part is left to the page that will bring it.
+    // Returns the key's row afterwards, or -1.
+    int applyWrite(const GradeRecord& write);
+    // The row of a key, or -1.
+    int rowOf(std::string_view studentId, std::string_view courseId) const;
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+
+private:
+    struct Row {
+        uint32_t student;
+        uint32_t course;
+        uint32_t value;
+        uint32_t origin;
+        int64_t ts;
+        uint64_t seq;
+    };
+    static_assert(sizeof(Row) == 32);
+
+    Row makeRow(const GradeRecord& g);
+    // First row whose key is not less than (sid, cid).
+    size_t lowerBound(std::string_view sid, std::string_view cid) const;
+    int placeholders() const;
+    QString text(uint32_t id) const;
+
+    std::vector<Row> rows_;
+    StringInterner strings_;
+    qint64 expected_ = 0;
+    quint64 generation_ = 0;
+    bool loading_ = false;
+};
+
+} // namespace syncscope

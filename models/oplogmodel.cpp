@@ -1,0 +1,131 @@
+#include "oplogmodel.h"
+
+#include <QDateTime>
+
+namespace syncscope {
+
+OplogModel::OplogModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+OplogModel::Row OplogModel::makeRow(const LogRecord& r) {
+    return Row{r.position,
+               r.ts,
+               r.seq,
+               r.wallMs,
+               strings_.intern(r.studentId),
+               strings_.intern(r.courseId),
+               r.hasValue ? strings_.intern(r.value) : StringInterner::npos,
+               strings_.intern(r.origin),
+               r.kind};
+}
+
+QString OplogModel::text(uint32_t id) const {
+    if (id == StringInterner::npos)
+        return {};
+    const std::string_view v = strings_.view(id);
+    return QString::fromUtf8(v.data(), static_cast<qsizetype>(v.size()));
+}
+
+quint64 OplogModel::reset() {
+    beginResetModel();
+    rows_.clear();
+    strings_ = StringInterner();
+    more_ = true;
+    fetching_ = false;
+    ++generation_;
+    endResetModel();
+    return generation_;
+}
+
+bool OplogModel::appendPage(quint64 generation, const std::vector<LogRecord>& page, bool more) {
+    if (generation != generation_)
+        return false;
+    // Entries already shown (appended live while the page was on its way) are skipped.
+    const int64_t last = lastPosition();
+    std::vector<Row> fresh;
+    for (const LogRecord& r : page)
+        if (r.position > last)
+            fresh.push_back(makeRow(r));
+    if (!fresh.empty()) {
+        const int first = rowCount();
+        beginInsertRows({}, first, first + static_cast<int>(fresh.size()) - 1);
+        rows_.insert(rows_.end(), fresh.begin(), fresh.end());
+        endInsertRows();
+    }
+    // Only now: a view reacting to the inserted rows may fetch again, and must ask for what
+    // follows them, not for this page a second time.
+    more_ = more;
+    fetching_ = false;
+    return true;
+}
+
+void OplogModel::appendLive(const LogRecord& entry) {
+    if (more_ || entry.position <= lastPosition())
+        return; // not at the end yet: the entry comes with a later page
+    const int at = rowCount();
+    beginInsertRows({}, at, at);
+    rows_.push_back(makeRow(entry));
+    endInsertRows();
+}
+
+bool OplogModel::canFetchMore(const QModelIndex& parent) const {
+    return !parent.isValid() && more_ && !fetching_;
+}
+
+void OplogModel::fetchMore(const QModelIndex& parent) {
+    if (!canFetchMore(parent))
+        return;
+    fetching_ = true;
+    Q_EMIT fetchRequested(generation_, lastPosition());
+}
+
+int OplogModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : static_cast<int>(rows_.size());
+}
+
+int OplogModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant OplogModel::data(const QModelIndex& index, int role) const {
+    if (!index.isValid() || index.row() >= rowCount())
+        return {};
+    const Row& r = rows_[static_cast<size_t>(index.row())];
+    if (role == Qt::DisplayRole) {
+        switch (index.column()) {
+        case Position:
+            return QVariant::fromValue<qlonglong>(r.position);
+        case Op:
+            return QString::fromLatin1(entryKindName(r.kind));
+        case Student:
+            return text(r.student);
+        case Course:
+            return text(r.course);
+        case Value:
+            if (r.kind == EntryKind::Get && r.value == StringInterner::npos)
+                return QStringLiteral("NULL");
+            return text(r.value);
+        case Timestamp:
+            return QVariant::fromValue<qlonglong>(r.ts);
+        case Origin:
+            return text(r.origin);
+        case Seq:
+            return r.kind == EntryKind::Get ? QVariant() : QVariant::fromValue<qulonglong>(r.seq);
+        case WallTime:
+            return QDateTime::fromMSecsSinceEpoch(r.wallMs).toString(Qt::ISODateWithMs);
+        }
+    }
+    if (role == Qt::TextAlignmentRole &&
+        (index.column() == Position || index.column() == Timestamp || index.column() == Seq))
+        return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+    return {};
+}
+
+QVariant OplogModel::headerData(int section, Qt::Orientation orientation, int role) const {
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    static const char* const names[] = {"#",  "Op",     "Student", "Course",    "Value",
+                                        "ts", "Origin", "Seq",     "Logged at"};
+    return section >= 0 && section < ColumnCount ? QString::fromLatin1(names[section]) : QVariant();
+}
+
+} // namespace syncscope

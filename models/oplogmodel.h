@@ -1,0 +1,71 @@
+#pragma once
+
+#include "interner.h"
+#include "logrecord.h"
+
+#include <QAbstractTableModel>
+
+#include <vector>
+
+namespace syncscope {
+
+// One store's oplog, oldest first, fetched as the user scrolls: canFetchMore()/fetchMore() ask
+// for the next page through fetchRequested(), and whoever owns the store's worker answers with
+// appendPage(). Rows are compact (strings interned, text built in data()). Entries the
+// program itself just appended arrive through appendLive() and show at once when everything
+// before them is already loaded. The model does no I/O.
+class OplogModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { Position, Op, Student, Course, Value, Timestamp, Origin, Seq, WallTime, ColumnCount };
+    static constexpr size_t kPageSize = 1000;
+
+    explicit OplogModel(QObject* parent = nullptr);
+
+    // Forgets everything; the next fetch starts at the beginning. Returns the new generation.
+    quint64 reset();
+    // A page following the last entry; `more` says whether the store has entries after it.
+    // Dropped when `generation` is not current.
+    bool appendPage(quint64 generation, const std::vector<LogRecord>& page, bool more);
+    // An entry just appended by this program; shown if the model has reached the log's end.
+    void appendLive(const LogRecord& entry);
+    quint64 generation() const { return generation_; }
+    int64_t lastPosition() const { return rows_.empty() ? 0 : rows_.back().position; }
+    bool reachedEnd() const { return !more_; }
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+    bool canFetchMore(const QModelIndex& parent) const override;
+    void fetchMore(const QModelIndex& parent) override;
+
+Q_SIGNALS:
+    // Asks for up to kPageSize entries after `after`.
+    void fetchRequested(quint64 generation, qint64 after);
+
+private:
+    struct Row {
+        int64_t position;
+        int64_t ts;
+        uint64_t seq;
+        int64_t wallMs;
+        uint32_t student;
+        uint32_t course;
+        uint32_t value; // npos: none (DELETE, or a GET that returned NULL)
+        uint32_t origin;
+        EntryKind kind;
+    };
+
+    Row makeRow(const LogRecord& r);
+    QString text(uint32_t id) const;
+
+    std::vector<Row> rows_;
+    StringInterner strings_;
+    quint64 generation_ = 0;
+    bool more_ = true;
+    bool fetching_ = false;
+};
+
+} // namespace syncscope
