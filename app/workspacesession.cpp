@@ -1,39 +1,80 @@
 #include "workspacesession.h"
 
+#include "gradetablemodel.h"
+#include "oplogmodel.h"
 #include "storefactory.h"
+#include "storeloader.h"
 #include "storeworker.h"
 
 #include <QDir>
 
 namespace syncscope {
 
+struct WorkspaceSession::Slot {
+    StoreDescription description;
+    std::unique_ptr<StoreWorker> worker; // null when the store could not even be created
+    std::unique_ptr<GradeTableModel> grades = std::make_unique<GradeTableModel>();
+    std::unique_ptr<OplogModel> oplog = std::make_unique<OplogModel>();
+    std::unique_ptr<StoreLoader> loader;
+    bool open = false;
+};
+
 WorkspaceSession::WorkspaceSession(std::vector<StoreSpec> stores, QObject* parent)
     : QObject(parent) {
     QVector<StoreSummaryModel::Row> rows;
     for (const StoreSpec& spec : stores) {
+        auto slot = std::make_unique<Slot>();
         const QString name = QString::fromStdString(spec.name);
         auto store = StoreFactory::create(name, QString::fromStdString(spec.uri));
         StoreSummaryModel::Row row;
         row.name = name;
         if (!store) {
-            row.kind = QStringLiteral("?");
-            row.location = QString::fromStdString(spec.uri);
+            slot->description = {name, QStringLiteral("?"), QString::fromStdString(spec.uri),
+                                 false};
             row.state = store.error().message;
-            workers_.push_back(nullptr);
         } else {
-            const StoreDescription d = store.value()->description();
-            row.kind = d.kind;
-            row.location = d.location;
-            row.embedded = d.embedded;
-            workers_.push_back(std::make_unique<StoreWorker>(std::move(store.value())));
+            slot->description = store.value()->description();
+            slot->worker = std::make_unique<StoreWorker>(std::move(store.value()));
+            slot->loader = std::make_unique<StoreLoader>(slot->worker.get(), slot->grades.get(),
+                                                         slot->oplog.get());
         }
+        row.kind = slot->description.kind;
+        row.location = slot->description.location;
+        row.embedded = slot->description.embedded;
         rows.push_back(row);
+        const int index = static_cast<int>(stores_.size());
+        if (slot->loader) {
+            connect(slot->loader.get(), &StoreLoader::countsKnown, this,
+                    [this, index](const StoreCounts& c) {
+                        summary_.setCounts(index, c.liveKeys, c.oplogEntries);
+                        Q_EMIT countsChanged(index, c);
+                    });
+            connect(slot->loader.get(), &StoreLoader::gradesLoaded, this,
+                    [this, index](int) { setState(index, QStringLiteral("connected")); });
+            connect(slot->loader.get(), &StoreLoader::failed, this,
+                    [this, index](const QString& m) {
+                        setState(index, QStringLiteral("failed"));
+                        Q_EMIT storeFailed(m);
+                    });
+        }
+        stores_.push_back(std::move(slot));
     }
-    opened_.assign(workers_.size(), false);
     summary_.setStores(std::move(rows));
 }
 
 WorkspaceSession::~WorkspaceSession() = default;
+
+StoreDescription WorkspaceSession::description(int store) const {
+    return stores_[static_cast<size_t>(store)]->description;
+}
+
+GradeTableModel* WorkspaceSession::grades(int store) const {
+    return stores_[static_cast<size_t>(store)]->grades.get();
+}
+
+OplogModel* WorkspaceSession::oplog(int store) const {
+    return stores_[static_cast<size_t>(store)]->oplog.get();
+}
 
 std::vector<StoreSpec> WorkspaceSession::defaultStores(const QString& dataDir) {
     std::vector<StoreSpec> stores;
@@ -47,38 +88,41 @@ std::vector<StoreSpec> WorkspaceSession::defaultStores(const QString& dataDir) {
     return stores;
 }
 
+void WorkspaceSession::setState(int store, const QString& state) {
+    summary_.setState(store, state);
+    Q_EMIT stateChanged(store, state);
+}
+
 void WorkspaceSession::openAll() {
-    for (size_t i = 0; i < workers_.size(); ++i) {
-        if (!workers_[i])
+    for (size_t i = 0; i < stores_.size(); ++i) {
+        Slot& slot = *stores_[i];
+        const int index = static_cast<int>(i);
+        if (!slot.worker) {
+            setState(index, QStringLiteral("unavailable"));
             continue;
-        const int row = static_cast<int>(i);
-        workers_[i]->open().then(this, [this, row, i](const Status& s) {
+        }
+        setState(index, QStringLiteral("connecting"));
+        slot.worker->open().then(this, [this, index](const Status& s) {
             if (!s) {
-                summary_.setState(row, QStringLiteral("failed: ") + s.error().message);
+                setState(index, QStringLiteral("failed: ") + s.error().message);
                 Q_EMIT storeFailed(s.error().toString());
                 return;
             }
-            opened_[i] = true;
-            summary_.setState(row, QStringLiteral("connected"));
-            refreshCounts();
+            stores_[static_cast<size_t>(index)]->open = true;
+            load(index);
         });
     }
 }
 
-void WorkspaceSession::refreshCounts() {
-    for (size_t i = 0; i < workers_.size(); ++i) {
-        if (!workers_[i] || !opened_[i])
-            continue;
-        const int row = static_cast<int>(i);
-        workers_[i]->counts().then(this, [this, row](const Result<StoreCounts>& c) {
-            if (!c) {
-                summary_.setState(row, QStringLiteral("failed: ") + c.error().message);
-                Q_EMIT storeFailed(c.error().toString());
-                return;
-            }
-            summary_.setCounts(row, c.value().liveKeys, c.value().oplogEntries);
-        });
-    }
+void WorkspaceSession::load(int store) {
+    setState(store, QStringLiteral("loading"));
+    stores_[static_cast<size_t>(store)]->loader->reload();
+}
+
+void WorkspaceSession::refresh() {
+    for (size_t i = 0; i < stores_.size(); ++i)
+        if (stores_[i]->open)
+            load(static_cast<int>(i));
 }
 
 } // namespace syncscope

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "store.h"
 #include "storedirectory.h"
 #include "storesummarymodel.h"
 
@@ -10,10 +11,14 @@
 
 namespace syncscope {
 
+class GradeTableModel;
+class OplogModel;
+class StoreLoader;
 class StoreWorker;
 
-// The GUI's live workspace: one StoreWorker per store and the summary model they feed. All
-// store calls are asynchronous; results land on the UI thread through QFuture continuations.
+// The GUI's live workspace: per store a StoreWorker (its thread and connection), its grade
+// table and oplog models and the loader feeding them, plus the summary model. All store calls
+// are asynchronous; results land on the UI thread through QFuture continuations.
 class WorkspaceSession : public QObject {
     Q_OBJECT
 public:
@@ -23,16 +28,27 @@ public:
     // The default workspace of SPEC §2: one SQLite file per default store in dataDir.
     static std::vector<StoreSpec> defaultStores(const QString& dataDir);
 
+    int storeCount() const { return static_cast<int>(stores_.size()); }
+    StoreDescription description(int store) const;
+    GradeTableModel* grades(int store) const;
+    OplogModel* oplog(int store) const;
     StoreSummaryModel* summary() { return &summary_; }
+
+    // Opens every store, then loads its views.
     void openAll();
-    void refreshCounts();
+    void refresh();
 
 Q_SIGNALS:
+    void stateChanged(int store, const QString& state);
+    void countsChanged(int store, const syncscope::StoreCounts& counts);
     void storeFailed(const QString& message);
 
 private:
-    std::vector<std::unique_ptr<StoreWorker>> workers_;
-    std::vector<bool> opened_;
+    struct Slot;
+    void setState(int store, const QString& state);
+    void load(int store);
+
+    std::vector<std::unique_ptr<Slot>> stores_;
     StoreSummaryModel summary_;
 };
 

@@ -4,11 +4,16 @@
 
 namespace syncscope {
 
-GradeTableModel::GradeTableModel(QObject* parent) : QAbstractTableModel(parent) {}
+GradeTableModel::GradeTableModel(QObject* parent)
+    : QAbstractTableModel(parent) {}
 
 GradeTableModel::Row GradeTableModel::makeRow(const GradeRecord& g) {
-    return Row{strings_.intern(g.studentId), strings_.intern(g.courseId), strings_.intern(g.value),
-               strings_.intern(g.origin),    g.ts,                        g.seq};
+    return Row{strings_.intern(g.studentId),
+               strings_.intern(g.courseId),
+               strings_.intern(g.value),
+               strings_.intern(g.origin),
+               g.ts,
+               g.seq};
 }
 
 QString GradeTableModel::text(uint32_t id) const {

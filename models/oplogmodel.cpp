@@ -4,7 +4,8 @@
 
 namespace syncscope {
 
-OplogModel::OplogModel(QObject* parent) : QAbstractTableModel(parent) {}
+OplogModel::OplogModel(QObject* parent)
+    : QAbstractTableModel(parent) {}
 
 OplogModel::Row OplogModel::makeRow(const LogRecord& r) {
     return Row{r.position,
@@ -123,7 +124,7 @@ QVariant OplogModel::data(const QModelIndex& index, int role) const {
 QVariant OplogModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
-    static const char* const names[] = {"#",  "Op",     "Student", "Course",    "Value",
+    static const char* const names[] = {"#",  "Op",     "Student", "Course",   "Value",
                                         "ts", "Origin", "Seq",     "Logged at"};
     return section >= 0 && section < ColumnCount ? QString::fromLatin1(names[section]) : QVariant();
 }

@@ -17,7 +17,18 @@ namespace syncscope {
 class OplogModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Position, Op, Student, Course, Value, Timestamp, Origin, Seq, WallTime, ColumnCount };
+    enum Column {
+        Position,
+        Op,
+        Student,
+        Course,
+        Value,
+        Timestamp,
+        Origin,
+        Seq,
+        WallTime,
+        ColumnCount
+    };
     static constexpr size_t kPageSize = 1000;
 
     explicit OplogModel(QObject* parent = nullptr);

@@ -1,24 +1,36 @@
 #include "mainwindow.h"
 
+#include "storepanel.h"
 #include "storesummarymodel.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
 #include <QHeaderView>
 #include <QKeySequence>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QSettings>
 #include <QStatusBar>
 #include <QTableView>
-#include <QVBoxLayout>
 
 namespace syncscope {
 
+namespace {
+// Bumped when the dock layout changes shape, so an old saved layout is not forced on it.
+constexpr int kLayoutVersion = 1;
+} // namespace
+
 MainWindow::MainWindow(StoreSummaryModel* stores, const QString& workspaceLabel, QWidget* parent)
     : QMainWindow(parent) {
+    setObjectName(QStringLiteral("main-window"));
     setWindowTitle(QStringLiteral("Syncscope — ") + workspaceLabel);
+    setDockOptions(AnimatedDocks | AllowNestedDocks | AllowTabbedDocks);
+
     table_ = new QTableView(this);
+    table_->setObjectName(QStringLiteral("workspace-table"));
     table_->setModel(stores);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     table_->setAlternatingRowColors(true);
@@ -26,17 +38,71 @@ MainWindow::MainWindow(StoreSummaryModel* stores, const QString& workspaceLabel,
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     table_->horizontalHeader()->setSectionResizeMode(StoreSummaryModel::Location,
                                                      QHeaderView::Stretch);
-    setCentralWidget(table_);
+    auto* workspace = new QDockWidget(QStringLiteral("Workspace"), this);
+    workspace->setObjectName(QStringLiteral("dock-workspace"));
+    workspace->setWidget(table_);
+    addDockWidget(Qt::BottomDockWidgetArea, workspace);
+    // Every panel's header already says what this table says; it stays one click away.
+    workspace->hide();
+    workspace_ = workspace;
 
     status_ = new QLabel(workspaceLabel, this);
-    statusBar()->addWidget(status_);
+    statusBar()->addWidget(status_, 1);
     createActions();
-    resize(900, 360);
+    viewMenu_->addAction(workspace->toggleViewAction());
+    resize(1280, 800);
+}
+
+void MainWindow::addStorePanel(StorePanel* panel) {
+    auto* dock = new QDockWidget(panel->storeName(), this);
+    dock->setObjectName(QStringLiteral("dock-store-") + panel->storeName());
+    dock->setWidget(panel);
+    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable |
+                      QDockWidget::DockWidgetClosable);
+    panels_ << panel;
+    docks_ << dock;
+    viewMenu_->addAction(dock->toggleViewAction());
+    arrangeDocks();
+}
+
+// Up to three stores side by side in one row; four to six in two rows (top and bottom dock
+// areas), each row's panels side by side.
+void MainWindow::arrangeDocks() {
+    const int perRow = docks_.size() <= 3 ? static_cast<int>(docks_.size())
+                                          : static_cast<int>((docks_.size() + 1) / 2);
+    for (QDockWidget* dock : docks_)
+        removeDockWidget(dock);
+    for (int i = 0; i < docks_.size(); ++i) {
+        const Qt::DockWidgetArea area =
+            i < perRow ? Qt::TopDockWidgetArea : Qt::BottomDockWidgetArea;
+        addDockWidget(area, docks_[i], Qt::Horizontal);
+        docks_[i]->show();
+    }
+}
+
+void MainWindow::restoreLayout() {
+    QSettings settings;
+    if (settings.value(QStringLiteral("window/layoutVersion")).toInt() != kLayoutVersion)
+        return;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray(), kLayoutVersion);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/layoutVersion"), kLayoutVersion);
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState(kLayoutVersion));
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::showStatus(const QString& message) {
+    statusBar()->showMessage(message, 10000);
 }
 
 void MainWindow::createActions() {
     QMenu* file = menuBar()->addMenu(QStringLiteral("&File"));
-    QAction* refresh = file->addAction(QStringLiteral("&Refresh counts"));
+    QAction* refresh = file->addAction(QStringLiteral("&Reload stores"));
     refresh->setShortcut(QKeySequence::Refresh);
     connect(refresh, &QAction::triggered, this, &MainWindow::refreshRequested);
     file->addSeparator();
@@ -44,13 +110,16 @@ void MainWindow::createActions() {
     quit->setShortcut(QKeySequence::Quit);
     connect(quit, &QAction::triggered, this, &QWidget::close);
 
+    viewMenu_ = menuBar()->addMenu(QStringLiteral("&View"));
+
     QMenu* help = menuBar()->addMenu(QStringLiteral("&Help"));
     QAction* about = help->addAction(QStringLiteral("&About Syncscope"));
     connect(about, &QAction::triggered, this, [this] {
         QMessageBox::about(this, QStringLiteral("About Syncscope"),
-                           QStringLiteral("<b>Syncscope</b><p>See, understand and repair where "
+                           QStringLiteral("<b>Syncscope</b> %1<p>See, understand and repair where "
                                           "copies of the same data in several databases "
-                                          "disagree.</p>"));
+                                          "disagree.</p>")
+                               .arg(QApplication::applicationVersion()));
     });
 }
 

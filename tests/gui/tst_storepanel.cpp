@@ -1,0 +1,107 @@
+// A store panel over a real SQLite store: the loader fills the grade table in pages and the
+// oplog view fetches as it needs, through the store's worker, with the UI thread never waiting.
+#include "gradetablemodel.h"
+#include "mainwindow.h"
+#include "oplogmodel.h"
+#include "storefactory.h"
+#include "storeloader.h"
+#include "storepanel.h"
+#include "storesummarymodel.h"
+#include "storeworker.h"
+
+#include <QDockWidget>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace syncscope;
+
+namespace {
+std::vector<LogRecord> writes(int n) {
+    std::vector<LogRecord> out;
+    for (int i = 0; i < n; ++i) {
+        LogRecord r;
+        r.kind = EntryKind::Set;
+        r.studentId = "SID" + std::to_string(100000 + i);
+        r.courseId = "CSE001";
+        r.value = "B";
+        r.hasValue = true;
+        r.ts = i + 1;
+        r.origin = "SQL";
+        r.seq = static_cast<uint64_t>(i + 1);
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+} // namespace
+
+class TestStorePanel : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void loadsARealStoreInPages();
+    void windowArrangesOneDockPerStore();
+};
+
+void TestStorePanel::loadsARealStoreInPages() {
+    QTemporaryDir dir;
+    auto store = StoreFactory::create(QStringLiteral("SQL"),
+                                      QStringLiteral("sqlite://") + dir.filePath(QStringLiteral("s.db")));
+    StoreWorker worker(std::move(store.value()));
+    QVERIFY(worker.open().result().ok());
+    const int rows = 2 * int(StoreLoader::kGradePage) + 123; // three pages
+    QVERIFY(worker.append(writes(rows)).result().ok());
+
+    GradeTableModel grades;
+    OplogModel oplog;
+    StoreLoader loader(&worker, &grades, &oplog);
+    StorePanel panel(worker.description(), &grades, &oplog);
+    panel.resize(900, 500);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QSignalSpy counted(&loader, &StoreLoader::countsKnown);
+    QSignalSpy loaded(&loader, &StoreLoader::gradesLoaded);
+    loader.reload();
+    QTRY_COMPARE(counted.size(), 1);
+    QCOMPARE(grades.rowCount(), rows); // the whole table at once, rows still coming
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.size(), 1, 30000);
+    QCOMPARE(grades.loadedRows(), rows);
+    QCOMPARE(panel.gradeView()->model()->index(rows - 1, GradeTableModel::Student).data().toString(),
+             QStringLiteral("SID%1").arg(100000 + rows - 1));
+    // The oplog view asked for its first page by itself, and more when scrolled to the end.
+    QTRY_COMPARE(oplog.rowCount(), int(OplogModel::kPageSize));
+    panel.oplogView()->scrollToBottom();
+    QTRY_VERIFY(oplog.rowCount() > int(OplogModel::kPageSize));
+    QVERIFY(!panel.gradeView()->model()->index(5, 0).data(GradeTableModel::PlaceholderRole).toBool());
+}
+
+void TestStorePanel::windowArrangesOneDockPerStore() {
+    StoreSummaryModel summary;
+    MainWindow window(&summary, QStringLiteral("test"));
+    std::vector<std::unique_ptr<GradeTableModel>> grades;
+    std::vector<std::unique_ptr<OplogModel>> oplogs;
+    for (const char* name : {"SQL", "MONGO", "HIVE", "REDIS", "SQLITE"}) {
+        grades.push_back(std::make_unique<GradeTableModel>());
+        oplogs.push_back(std::make_unique<OplogModel>());
+        const StoreDescription d{QString::fromLatin1(name), QStringLiteral("SQLite"), {}, true};
+        window.addStorePanel(new StorePanel(d, grades.back().get(), oplogs.back().get()));
+    }
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    const QList<QDockWidget*> docks = window.findChildren<QDockWidget*>();
+    int storeDocks = 0, top = 0, bottom = 0;
+    for (QDockWidget* d : docks) {
+        if (!d->objectName().startsWith(QStringLiteral("dock-store-")))
+            continue;
+        ++storeDocks;
+        QVERIFY(d->isVisible());
+        (window.dockWidgetArea(d) == Qt::TopDockWidgetArea ? top : bottom) += 1;
+    }
+    QCOMPARE(storeDocks, 5);
+    QCOMPARE(top, 3); // five stores: three on top, two below
+    QCOMPARE(bottom, 2);
+    QVERIFY(window.storePanels()[0]->findChild<QTableView*>(QStringLiteral("grades")));
+}
+
+QTEST_MAIN(TestStorePanel)
+#include "tst_storepanel.moc"

@@ -1,0 +1,61 @@
+#include "storeloader.h"
+
+#include "gradetablemodel.h"
+#include "oplogmodel.h"
+#include "storeworker.h"
+
+namespace syncscope {
+
+StoreLoader::StoreLoader(StoreWorker* worker, GradeTableModel* grades, OplogModel* oplog,
+                         QObject* parent)
+    : QObject(parent), worker_(worker), grades_(grades), oplog_(oplog) {
+    connect(oplog_, &OplogModel::fetchRequested, this, &StoreLoader::fetchOplog);
+}
+
+void StoreLoader::reload() {
+    oplog_->reset(); // the view asks for the first page itself (fetch-more)
+    worker_->counts().then(this, [this](const Result<StoreCounts>& counts) {
+        if (!counts) {
+            Q_EMIT failed(counts.error().toString());
+            return;
+        }
+        Q_EMIT countsKnown(counts.value());
+        requestGradePage(grades_->beginLoad(counts.value().liveKeys), {});
+    });
+}
+
+void StoreLoader::requestGradePage(quint64 generation, GradeCursor after) {
+    worker_->readGrades(std::move(after), kGradePage)
+        .then(this, [this, generation](const Result<std::vector<GradeRecord>>& page) {
+            if (generation != grades_->generation())
+                return; // a newer load took over
+            if (!page) {
+                grades_->endLoad(generation);
+                Q_EMIT failed(page.error().toString());
+                return;
+            }
+            grades_->appendPage(generation, page.value());
+            if (page.value().size() < kGradePage) {
+                grades_->endLoad(generation);
+                Q_EMIT gradesLoaded(grades_->rowCount());
+                return;
+            }
+            const GradeRecord& last = page.value().back();
+            requestGradePage(generation, {last.studentId, last.courseId});
+        });
+}
+
+void StoreLoader::fetchOplog(quint64 generation, qint64 after) {
+    worker_->readOplog(after, OplogModel::kPageSize)
+        .then(this, [this, generation](const Result<std::vector<LogRecord>>& page) {
+            if (!page) {
+                oplog_->appendPage(generation, {}, false);
+                Q_EMIT failed(page.error().toString());
+                return;
+            }
+            oplog_->appendPage(generation, page.value(),
+                               page.value().size() == OplogModel::kPageSize);
+        });
+}
+
+} // namespace syncscope

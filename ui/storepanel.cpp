@@ -1,0 +1,95 @@
+#include "storepanel.h"
+
+#include "gradetablemodel.h"
+#include "oplogmodel.h"
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QSplitter>
+#include <QStyledItemDelegate>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace syncscope {
+
+namespace {
+
+// Rows still loading are drawn dimmed; the model only says which they are.
+class PlaceholderDelegate : public QStyledItemDelegate {
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+protected:
+    void initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const override {
+        QStyledItemDelegate::initStyleOption(option, index);
+        if (index.data(GradeTableModel::PlaceholderRole).toBool())
+            option->palette.setColor(QPalette::Text, option->palette.color(QPalette::PlaceholderText));
+    }
+};
+
+QTableView* makeView(QAbstractItemModel* model, QWidget* parent) {
+    auto* view = new QTableView(parent);
+    view->setModel(model);
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setAlternatingRowColors(true);
+    view->setWordWrap(false);
+    view->verticalHeader()->hide();
+    // Fixed row heights: a million rows must not be measured one by one.
+    view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 6);
+    // Interactive widths: ResizeToContents would measure every row of a million-row table.
+    view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    view->horizontalHeader()->setDefaultSectionSize(72);
+    view->horizontalHeader()->setStretchLastSection(true);
+    return view;
+}
+
+} // namespace
+
+StorePanel::StorePanel(const StoreDescription& store, GradeTableModel* grades, OplogModel* oplog,
+                       QWidget* parent)
+    : QWidget(parent)
+    , name_(store.name)
+    , kind_(store.embedded ? QStringLiteral("embedded (%1)").arg(store.kind) : store.kind)
+    , state_(QStringLiteral("connecting")) {
+    setObjectName(QStringLiteral("store-panel-") + store.name);
+    header_ = new QLabel(this);
+    header_->setTextFormat(Qt::RichText);
+    header_->setToolTip(store.location);
+    grades_ = makeView(grades, this);
+    grades_->setItemDelegate(new PlaceholderDelegate(grades_));
+    grades_->setObjectName(QStringLiteral("grades"));
+    oplog_ = makeView(oplog, this);
+    oplog_->setObjectName(QStringLiteral("oplog"));
+    splitter_ = new QSplitter(Qt::Horizontal, this);
+    splitter_->addWidget(grades_);
+    splitter_->addWidget(oplog_);
+    splitter_->setStretchFactor(0, 2);
+    splitter_->setStretchFactor(1, 3);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(header_);
+    layout->addWidget(splitter_, 1);
+    updateHeader();
+}
+
+void StorePanel::setState(const QString& state) {
+    state_ = state;
+    updateHeader();
+}
+
+void StorePanel::setCounts(const StoreCounts& counts) {
+    keys_ = counts.liveKeys;
+    updateHeader();
+}
+
+void StorePanel::updateHeader() {
+    const QString keys = keys_ < 0 ? QStringLiteral("…") : QLocale().toString(keys_);
+    header_->setText(QStringLiteral("<b>%1</b> &nbsp; %2 &nbsp;·&nbsp; %3 &nbsp;·&nbsp; %4 keys")
+                         .arg(name_.toHtmlEscaped(), kind_.toHtmlEscaped(),
+                              state_.toHtmlEscaped(), keys));
+}
+
+} // namespace syncscope

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "store.h"
+
+#include <QWidget>
+
+class QLabel;
+class QSplitter;
+class QTableView;
+
+namespace syncscope {
+
+class GradeTableModel;
+class OplogModel;
+
+// One store on screen: a header (name, kind, "embedded", connection state, key count) over its
+// grade table and its oplog side by side in a splitter.
+class StorePanel : public QWidget {
+    Q_OBJECT
+public:
+    StorePanel(const StoreDescription& store, GradeTableModel* grades, OplogModel* oplog,
+               QWidget* parent = nullptr);
+
+    void setState(const QString& state);
+    void setCounts(const StoreCounts& counts);
+    QTableView* gradeView() const { return grades_; }
+    QTableView* oplogView() const { return oplog_; }
+    QSplitter* splitter() const { return splitter_; }
+    const QString& storeName() const { return name_; }
+
+private:
+    void updateHeader();
+
+    QString name_;
+    QString kind_;
+    QString state_;
+    qint64 keys_ = -1;
+    QLabel* header_ = nullptr;
+    QSplitter* splitter_ = nullptr;
+    QTableView* grades_ = nullptr;
+    QTableView* oplog_ = nullptr;
+};
+
+} // namespace syncscope
