@@ -69,8 +69,16 @@ public:
     std::string unescaped; // quoted values that contained escapes, unescaped
 };
 
+// The greatest timestamp a run has used so far, for SPEC §3's implicit timestamps when a run
+// is fed piece by piece (the GUI's command bar): a parse continues from it and updates it.
+struct TimestampClock {
+    bool used = false;
+    int64_t greatest = 0;
+};
+
 // Parses a whole script (SPEC §3). Never throws: problems land in Script::errors, at most one
-// per line, and the commands of a script with errors must not run.
-Script parseScript(std::string fileName, std::string text);
+// per line, and the commands of a script with errors must not run. With a clock, implicit
+// timestamps continue from it, and it advances only when the script parses without error.
+Script parseScript(std::string fileName, std::string text, TimestampClock* clock = nullptr);
 
 } // namespace syncscope

@@ -88,6 +88,12 @@ public:
     explicit Parser(Script& script)
         : s_(script) {}
 
+    void startClock(const TimestampClock& clock) {
+        haveMaxTs_ = clock.used;
+        maxTs_ = clock.greatest;
+    }
+    TimestampClock clock() const { return {haveMaxTs_, maxTs_}; }
+
     void run() {
         const char* const base = s_.text.data();
         const char* cur = base;
@@ -467,7 +473,7 @@ private:
 
 } // namespace
 
-Script parseScript(std::string fileName, std::string text) {
+Script parseScript(std::string fileName, std::string text, TimestampClock* clock) {
     Script script;
     script.fileName = std::move(fileName);
     script.text = std::move(text);
@@ -478,7 +484,12 @@ Script parseScript(std::string fileName, std::string text) {
          (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)))); ++p)
         ++lines;
     script.commands.reserve(std::min<size_t>(lines, script.text.size() / 8 + 1));
-    Parser(script).run();
+    Parser parser(script);
+    if (clock)
+        parser.startClock(*clock);
+    parser.run();
+    if (clock && script.ok())
+        *clock = parser.clock();
     return script;
 }
 

@@ -8,7 +8,10 @@ namespace syncscope {
 
 StoreLoader::StoreLoader(StoreWorker* worker, GradeTableModel* grades, OplogModel* oplog,
                          QObject* parent)
-    : QObject(parent), worker_(worker), grades_(grades), oplog_(oplog) {
+    : QObject(parent)
+    , worker_(worker)
+    , grades_(grades)
+    , oplog_(oplog) {
     connect(oplog_, &OplogModel::fetchRequested, this, &StoreLoader::fetchOplog);
 }
 

@@ -24,7 +24,8 @@ protected:
     void initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const override {
         QStyledItemDelegate::initStyleOption(option, index);
         if (index.data(GradeTableModel::PlaceholderRole).toBool())
-            option->palette.setColor(QPalette::Text, option->palette.color(QPalette::PlaceholderText));
+            option->palette.setColor(QPalette::Text,
+                                     option->palette.color(QPalette::PlaceholderText));
     }
 };
 
@@ -87,9 +88,9 @@ void StorePanel::setCounts(const StoreCounts& counts) {
 
 void StorePanel::updateHeader() {
     const QString keys = keys_ < 0 ? QStringLiteral("…") : QLocale().toString(keys_);
-    header_->setText(QStringLiteral("<b>%1</b> &nbsp; %2 &nbsp;·&nbsp; %3 &nbsp;·&nbsp; %4 keys")
-                         .arg(name_.toHtmlEscaped(), kind_.toHtmlEscaped(),
-                              state_.toHtmlEscaped(), keys));
+    header_->setText(
+        QStringLiteral("<b>%1</b> &nbsp; %2 &nbsp;·&nbsp; %3 &nbsp;·&nbsp; %4 keys")
+            .arg(name_.toHtmlEscaped(), kind_.toHtmlEscaped(), state_.toHtmlEscaped(), keys));
 }
 
 } // namespace syncscope

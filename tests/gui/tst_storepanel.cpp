@@ -45,8 +45,8 @@ private Q_SLOTS:
 
 void TestStorePanel::loadsARealStoreInPages() {
     QTemporaryDir dir;
-    auto store = StoreFactory::create(QStringLiteral("SQL"),
-                                      QStringLiteral("sqlite://") + dir.filePath(QStringLiteral("s.db")));
+    auto store = StoreFactory::create(
+        QStringLiteral("SQL"), QStringLiteral("sqlite://") + dir.filePath(QStringLiteral("s.db")));
     StoreWorker worker(std::move(store.value()));
     QVERIFY(worker.open().result().ok());
     const int rows = 2 * int(StoreLoader::kGradePage) + 123; // three pages
@@ -66,13 +66,15 @@ void TestStorePanel::loadsARealStoreInPages() {
     QCOMPARE(grades.rowCount(), rows); // the whole table at once, rows still coming
     QTRY_COMPARE_WITH_TIMEOUT(loaded.size(), 1, 30000);
     QCOMPARE(grades.loadedRows(), rows);
-    QCOMPARE(panel.gradeView()->model()->index(rows - 1, GradeTableModel::Student).data().toString(),
-             QStringLiteral("SID%1").arg(100000 + rows - 1));
+    QCOMPARE(
+        panel.gradeView()->model()->index(rows - 1, GradeTableModel::Student).data().toString(),
+        QStringLiteral("SID%1").arg(100000 + rows - 1));
     // The oplog view asked for its first page by itself, and more when scrolled to the end.
     QTRY_COMPARE(oplog.rowCount(), int(OplogModel::kPageSize));
     panel.oplogView()->scrollToBottom();
     QTRY_VERIFY(oplog.rowCount() > int(OplogModel::kPageSize));
-    QVERIFY(!panel.gradeView()->model()->index(5, 0).data(GradeTableModel::PlaceholderRole).toBool());
+    QVERIFY(
+        !panel.gradeView()->model()->index(5, 0).data(GradeTableModel::PlaceholderRole).toBool());
 }
 
 void TestStorePanel::windowArrangesOneDockPerStore() {

@@ -15,6 +15,7 @@ private Q_SLOTS:
     void validLine();
     void blankAndCommentLines();
     void implicitTimestamps();
+    void implicitTimestampsContinueAcrossParses();
     void quotedValueEscapes();
     void fullSyncList();
     void crlfAndFinalLineWithoutNewline();
@@ -193,6 +194,18 @@ void TestParser::implicitTimestamps() {
     const Script negative = parseScript("t.in", "-7, A.SET((a,b),A)\nA.GET(a,b)\n");
     QVERIFY(negative.ok());
     QCOMPARE(negative.commands[1].ts, int64_t(-6));
+}
+
+// The command bar parses one line at a time; the run's clock carries the greatest timestamp.
+void TestParser::implicitTimestampsContinueAcrossParses() {
+    TimestampClock clock;
+    QCOMPARE(parseScript("bar", "SQL.SET((a,b),A)", &clock).commands[0].ts, int64_t(1));
+    QCOMPARE(parseScript("bar", "40, SQL.GET(a,b)", &clock).commands[0].ts, int64_t(40));
+    QCOMPARE(parseScript("bar", "SQL.DELETE(a,b)", &clock).commands[0].ts, int64_t(41));
+    QVERIFY(!parseScript("bar", "SQL.SET((a b),A)", &clock).ok()); // errors leave it alone
+    QCOMPARE(parseScript("bar", "SQL.MERGE(HIVE)", &clock).commands.size(), size_t(1));
+    QCOMPARE(clock.greatest, int64_t(41));
+    QCOMPARE(parseScript("bar", "SQL.GET(a,b)", &clock).commands[0].ts, int64_t(42));
 }
 
 void TestParser::quotedValueEscapes() {
