@@ -1,5 +1,6 @@
 #include "scriptrun.h"
 
+#include "commandexecutor.h"
 #include "engine.h"
 #include "exportfiles.h"
 #include "recordconversion.h"
@@ -75,57 +76,23 @@ private:
 // entry; stops early when a store has failed.
 void executeCommands(const Script& script, const StoreBinding& binding, Engine& engine,
                      WriteBehind& writer, OutputBuffer& stdoutBuffer) {
-    Catalog& catalog = engine.catalog();
-    std::vector<size_t> syncSet;
-    std::vector<size_t> everyStore(engine.replicaCount());
-    for (size_t r = 0; r < everyStore.size(); ++r)
-        everyStore[r] = r;
+    CommandExecutor executor(engine, binding.storeOfName);
     size_t sinceTrim = 0;
     for (const Command& c : script.commands) {
         if (++sinceTrim == 65536) {
             writer.trimEngine();
             sinceTrim = 0;
         }
-        const size_t store = binding.storeOfName[c.store];
-        switch (c.op) {
-        case Op::Set: {
-            const KeyId k = catalog.internKey(script.view(c.studentId), script.view(c.courseId));
-            engine.set(store, k, catalog.internValue(script.view(c.value)), c.ts);
-            writer.collect(store);
-            break;
-        }
-        case Op::Delete:
-            engine.remove(
-                store, catalog.internKey(script.view(c.studentId), script.view(c.courseId)), c.ts);
-            writer.collect(store);
-            break;
-        case Op::Get: {
-            const KeyId k = catalog.internKey(script.view(c.studentId), script.view(c.courseId));
-            const OplogEntry entry = engine.get(store, k, c.ts);
-            appendGetLine(stdoutBuffer.text(), engine.replica(store).name, entry, catalog);
+        const CommandExecutor::Outcome done = executor.run(script, c);
+        if (done.get) {
+            appendGetLine(stdoutBuffer.text(), engine.replica(done.store).name, *done.get,
+                          engine.catalog());
             stdoutBuffer.maybeFlush();
-            writer.collect(store);
-            break;
         }
-        case Op::Merge:
-            engine.merge(store, binding.storeOfName[c.source]);
-            writer.collect(store);
-            break;
-        case Op::FullSync:
-            if (c.syncCount == 0) {
-                engine.fullSync(everyStore);
-            } else {
-                syncSet.clear();
-                for (uint16_t i = 0; i < c.syncCount; ++i)
-                    syncSet.push_back(
-                        binding.storeOfName[script.syncList[c.sourceOffset + i].name]);
-                std::sort(syncSet.begin(), syncSet.end());
-                syncSet.erase(std::unique(syncSet.begin(), syncSet.end()), syncSet.end());
-                engine.fullSync(syncSet);
-            }
+        if (done.touchesAll)
             writer.collectAll();
-            break;
-        }
+        else
+            writer.collect(done.store);
         if (writer.failed())
             return;
     }

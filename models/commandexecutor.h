@@ -1,0 +1,34 @@
+#pragma once
+
+#include "engine.h"
+#include "script.h"
+
+#include <optional>
+#include <vector>
+
+namespace syncscope {
+
+// Runs parsed, bound commands in the engine: the one place where a script line becomes engine
+// calls, shared by syncscope-cli and the GUI. Pure (no I/O): callers ship what the engine
+// appended to the stores.
+class CommandExecutor {
+public:
+    // storeOfName: Script::names index -> replica index (StoreBinding::storeOfName).
+    CommandExecutor(Engine& engine, std::vector<size_t> storeOfName);
+
+    struct Outcome {
+        std::optional<OplogEntry> get; // a GET's entry: what it returned, at which ts
+        size_t store = 0;              // the replica a SET/GET/DELETE/MERGE touched
+        bool touchesAll = false;       // FULL_SYNC: any replica of its set may have new entries
+    };
+
+    Outcome run(const Script& script, const Command& command);
+
+private:
+    Engine& engine_;
+    std::vector<size_t> storeOfName_;
+    std::vector<size_t> everyStore_;
+    std::vector<size_t> syncSet_;
+};
+
+} // namespace syncscope
