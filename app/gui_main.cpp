@@ -1,7 +1,6 @@
 // syncscope: the desktop program. With no arguments it opens the default workspace (one SQLite
 // file per store in the data folder); `syncscope --workspace FILE` opens a configured one.
-#include "mainwindow.h"
-#include "storepanel.h"
+#include "guiapp.h"
 #include "workspacefile.h"
 #include "workspacesession.h"
 
@@ -53,28 +52,8 @@ int main(int argc, char** argv) {
         label = QStringLiteral("default workspace (embedded SQLite in %1)").arg(dataDir);
     }
 
-    syncscope::WorkspaceSession session(std::move(stores));
-    syncscope::MainWindow window(session.summary(), label);
-    for (int i = 0; i < session.storeCount(); ++i) {
-        auto* panel =
-            new syncscope::StorePanel(session.description(i), session.grades(i), session.oplog(i));
-        window.addStorePanel(panel);
-    }
-    window.restoreLayout();
-    QObject::connect(&session, &syncscope::WorkspaceSession::stateChanged, &window,
-                     [&window](int store, const QString& state) {
-                         window.storePanels()[store]->setState(state);
-                     });
-    QObject::connect(&session, &syncscope::WorkspaceSession::countsChanged, &window,
-                     [&window](int store, const syncscope::StoreCounts& counts) {
-                         window.storePanels()[store]->setCounts(counts);
-                     });
-    QObject::connect(&session, &syncscope::WorkspaceSession::storeFailed, &window,
-                     &syncscope::MainWindow::showStatus);
-    QObject::connect(&window, &syncscope::MainWindow::refreshRequested, &session,
-                     &syncscope::WorkspaceSession::refresh);
-    window.show();
-    session.openAll();
+    syncscope::GuiApp gui(std::move(stores), label);
+    gui.start();
     if (parser.isSet(quitAfter))
         QTimer::singleShot(parser.value(quitAfter).toInt(), &app, &QApplication::quit);
     return app.exec();

@@ -76,6 +76,17 @@ OplogModel* WorkspaceSession::oplog(int store) const {
     return stores_[static_cast<size_t>(store)]->oplog.get();
 }
 
+StoreLoader* WorkspaceSession::loader(int store) const {
+    return stores_[static_cast<size_t>(store)]->loader.get();
+}
+
+std::vector<StoreWorker*> WorkspaceSession::workers() const {
+    std::vector<StoreWorker*> out;
+    for (const auto& s : stores_)
+        out.push_back(s->worker.get());
+    return out;
+}
+
 std::vector<StoreSpec> WorkspaceSession::defaultStores(const QString& dataDir) {
     std::vector<StoreSpec> stores;
     QDir().mkpath(dataDir);
@@ -94,15 +105,22 @@ void WorkspaceSession::setState(int store, const QString& state) {
 }
 
 void WorkspaceSession::openAll() {
+    openAnswers_ = 0;
+    auto answered = [this] {
+        if (++openAnswers_ == storeCount())
+            Q_EMIT allOpened();
+    };
     for (size_t i = 0; i < stores_.size(); ++i) {
         Slot& slot = *stores_[i];
         const int index = static_cast<int>(i);
         if (!slot.worker) {
             setState(index, QStringLiteral("unavailable"));
+            answered();
             continue;
         }
         setState(index, QStringLiteral("connecting"));
-        slot.worker->open().then(this, [this, index](const Status& s) {
+        slot.worker->open().then(this, [this, index, answered](const Status& s) {
+            answered();
             if (!s) {
                 setState(index, QStringLiteral("failed: ") + s.error().message);
                 Q_EMIT storeFailed(s.error().toString());

@@ -33,6 +33,9 @@ public:
     GradeTableModel* grades(int store) const;
     OplogModel* oplog(int store) const;
     StoreSummaryModel* summary() { return &summary_; }
+    StoreLoader* loader(int store) const;
+    // The stores' workers, in workspace order (null where a store could not be created).
+    std::vector<StoreWorker*> workers() const;
 
     // Opens every store, then loads its views.
     void openAll();
@@ -40,6 +43,8 @@ public:
 
 Q_SIGNALS:
     void stateChanged(int store, const QString& state);
+    // Every store answered the open (some may have failed): commands can load.
+    void allOpened();
     void countsChanged(int store, const syncscope::StoreCounts& counts);
     void storeFailed(const QString& message);
 
@@ -49,6 +54,7 @@ private:
     void load(int store);
 
     std::vector<std::unique_ptr<Slot>> stores_;
+    int openAnswers_ = 0;
     StoreSummaryModel summary_;
 };
 

@@ -5,7 +5,9 @@
 namespace syncscope {
 
 CommandExecutor::CommandExecutor(Engine& engine, std::vector<size_t> storeOfName)
-    : engine_(engine), storeOfName_(std::move(storeOfName)), everyStore_(engine.replicaCount()) {
+    : engine_(engine)
+    , storeOfName_(std::move(storeOfName))
+    , everyStore_(engine.replicaCount()) {
     for (size_t r = 0; r < everyStore_.size(); ++r)
         everyStore_[r] = r;
 }

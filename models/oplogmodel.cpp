@@ -68,6 +68,13 @@ void OplogModel::appendLive(const LogRecord& entry) {
     endInsertRows();
 }
 
+void OplogModel::requestTail() {
+    if (more_ || fetching_)
+        return;
+    fetching_ = true;
+    Q_EMIT fetchRequested(generation_, lastPosition());
+}
+
 bool OplogModel::canFetchMore(const QModelIndex& parent) const {
     return !parent.isValid() && more_ && !fetching_;
 }

@@ -40,6 +40,9 @@ public:
     bool appendPage(quint64 generation, const std::vector<LogRecord>& page, bool more);
     // An entry just appended by this program; shown if the model has reached the log's end.
     void appendLive(const LogRecord& entry);
+    // The store appended entries: when the model has reached the log's end, asks for what
+    // follows (a fetch that is already out will bring them anyway).
+    void requestTail();
     quint64 generation() const { return generation_; }
     int64_t lastPosition() const { return rows_.empty() ? 0 : rows_.back().position; }
     bool reachedEnd() const { return !more_; }

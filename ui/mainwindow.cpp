@@ -15,6 +15,7 @@
 #include <QSettings>
 #include <QStatusBar>
 #include <QTableView>
+#include <QToolBar>
 
 namespace syncscope {
 
@@ -78,6 +79,25 @@ void MainWindow::arrangeDocks() {
         addDockWidget(area, docks_[i], Qt::Horizontal);
         docks_[i]->show();
     }
+}
+
+void MainWindow::setCommandBar(QWidget* bar) {
+    auto* toolbar = addToolBar(QStringLiteral("Command"));
+    toolbar->setObjectName(QStringLiteral("toolbar-command"));
+    toolbar->setMovable(false);
+    toolbar->addWidget(bar);
+    viewMenu_->addAction(toolbar->toggleViewAction());
+}
+
+void MainWindow::setConsole(QWidget* console) {
+    auto* dock = new QDockWidget(QStringLiteral("Console"), this);
+    dock->setObjectName(QStringLiteral("dock-console"));
+    dock->setWidget(console);
+    addDockWidget(Qt::BottomDockWidgetArea, dock);
+    tabifyDockWidget(workspace_, dock);
+    dock->show();
+    dock->raise();
+    viewMenu_->addAction(dock->toggleViewAction());
 }
 
 void MainWindow::restoreLayout() {

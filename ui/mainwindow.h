@@ -22,6 +22,9 @@ public:
 
     // Adds a store's panel in a dock, arranged with the others (two rows beyond three stores).
     void addStorePanel(StorePanel* panel);
+    // The command line across the top, and the console dock below the panels.
+    void setCommandBar(QWidget* bar);
+    void setConsole(QWidget* console);
     // Restores the saved layout once every panel is added.
     void restoreLayout();
 

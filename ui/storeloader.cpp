@@ -27,6 +27,10 @@ void StoreLoader::reload() {
     });
 }
 
+void StoreLoader::refreshTail() {
+    oplog_->requestTail();
+}
+
 void StoreLoader::requestGradePage(quint64 generation, GradeCursor after) {
     worker_->readGrades(std::move(after), kGradePage)
         .then(this, [this, generation](const Result<std::vector<GradeRecord>>& page) {

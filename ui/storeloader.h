@@ -24,6 +24,8 @@ public:
 
     // (Re)loads both views from the store.
     void reload();
+    // The store committed new entries: the oplog view fetches them if it shows the log's end.
+    void refreshTail();
 
 Q_SIGNALS:
     void countsKnown(const syncscope::StoreCounts& counts);

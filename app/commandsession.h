@@ -1,0 +1,73 @@
+#pragma once
+
+#include "catalog.h"
+#include "engine.h"
+#include "logrecord.h"
+#include "script.h"
+#include "storedirectory.h"
+
+#include <QObject>
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace syncscope {
+
+class StoreWorker;
+
+// Commands typed or stepped in the GUI, run the way syncscope-cli runs them: the engine mirrors
+// every store (built from their oplogs off the UI thread), executes each command in memory,
+// and the entries it appends go to the stores' workers, one batch in flight per store, never
+// waited on. When a store has committed a batch, storeCommitted() tells the views which keys
+// changed and what they hold now.
+class CommandSession : public QObject {
+    Q_OBJECT
+public:
+    CommandSession(std::vector<StoreSpec> stores, std::vector<StoreWorker*> workers,
+                   QObject* parent = nullptr);
+    ~CommandSession() override;
+
+    // Reads every store's oplog and builds the engine in the background; ready() follows.
+    void load();
+    bool isReady() const { return mirror_ != nullptr; }
+
+    struct LineError {
+        int column = 0; // 1-based
+        QString message;
+    };
+    // Parses and runs one script line. Returns the error (nothing ran) or nothing.
+    std::optional<LineError> execute(const QString& line);
+
+    QStringList storeNames() const;
+
+Q_SIGNALS:
+    void ready();
+    // A GET's result line, as syncscope-cli prints it, and where it points.
+    void getAnswered(const QString& line, int store, const QString& studentId,
+                     const QString& courseId);
+    // A store committed a batch: the current state of every key it touched.
+    void storeCommitted(int store, const std::vector<syncscope::GradeRecord>& keys);
+    void failed(const QString& message);
+
+private:
+    struct Mirror;
+    void collect(size_t store);
+    void ship(size_t store);
+
+    std::vector<StoreSpec> stores_;
+    StoreDirectory directory_;
+    std::vector<StoreWorker*> workers_;
+    std::shared_ptr<Mirror> mirror_;
+    TimestampClock clock_;
+    struct Outbox {
+        size_t shipped = 0;                 // engine log position already queued
+        std::vector<LogRecord> queued;      // waiting for the batch in flight
+        std::vector<KeyId> queuedKeys;
+        bool inFlight = false;
+    };
+    std::vector<Outbox> outboxes_;
+    int lines_ = 0;
+};
+
+} // namespace syncscope

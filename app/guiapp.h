@@ -1,0 +1,47 @@
+#pragma once
+
+#include "storedirectory.h"
+
+#include <QObject>
+#include <QString>
+
+#include <memory>
+#include <vector>
+
+namespace syncscope {
+
+class CommandBar;
+class CommandSession;
+class ConsoleView;
+class MainWindow;
+class WorkspaceSession;
+
+// The desktop program put together: the workspace's stores and their views, the main window
+// with a panel per store, the command bar and the console. syncscope's main() and the GUI
+// tests build the same object.
+class GuiApp : public QObject {
+    Q_OBJECT
+public:
+    GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QObject* parent = nullptr);
+    ~GuiApp() override;
+
+    // Shows the window and opens the stores.
+    void start();
+
+    MainWindow* window() const { return window_.get(); }
+    WorkspaceSession* session() const { return session_.get(); }
+    CommandSession* commands() const { return commands_.get(); }
+    CommandBar* commandBar() const { return bar_; }
+    ConsoleView* console() const { return console_; }
+
+private:
+    void run(const QString& line);
+
+    std::unique_ptr<WorkspaceSession> session_;
+    std::unique_ptr<CommandSession> commands_;
+    std::unique_ptr<MainWindow> window_;
+    CommandBar* bar_ = nullptr;
+    ConsoleView* console_ = nullptr;
+};
+
+} // namespace syncscope

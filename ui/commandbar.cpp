@@ -1,0 +1,93 @@
+#include "commandbar.h"
+
+#include <QCompleter>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QLineEdit>
+#include <QStringListModel>
+#include <QVBoxLayout>
+
+namespace syncscope {
+
+CommandBar::CommandBar(QWidget* parent) : QWidget(parent) {
+    setObjectName(QStringLiteral("command-bar"));
+    edit_ = new QLineEdit(this);
+    edit_->setObjectName(QStringLiteral("command-line"));
+    edit_->setPlaceholderText(
+        QStringLiteral("Type a command and press Enter, e.g. SQL.SET((SID1033,CSE016),A) · "
+                       "HIVE.GET(SID1033,CSE016) · HIVE.MERGE(SQL) · FULL_SYNC"));
+    edit_->setClearButtonEnabled(true);
+    edit_->installEventFilter(this);
+    error_ = new QLabel(this);
+    error_->setObjectName(QStringLiteral("command-error"));
+    error_->setTextFormat(Qt::PlainText);
+    error_->setStyleSheet(QStringLiteral("color: #c53030;"));
+    error_->hide();
+    words_ = new QStringListModel(this);
+    completer_ = new QCompleter(words_, this);
+    completer_->setCaseSensitivity(Qt::CaseInsensitive);
+    completer_->setCompletionMode(QCompleter::InlineCompletion);
+    edit_->setCompleter(completer_);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 2, 4, 2);
+    layout->setSpacing(2);
+    layout->addWidget(edit_);
+    layout->addWidget(error_);
+
+    connect(edit_, &QLineEdit::returnPressed, this, [this] {
+        const QString line = edit_->text().trimmed();
+        if (!line.isEmpty())
+            Q_EMIT submitted(line);
+    });
+    connect(edit_, &QLineEdit::textEdited, error_, &QWidget::hide);
+}
+
+void CommandBar::setStoreNames(const QStringList& names) {
+    QStringList words;
+    for (const QString& n : names)
+        for (const char* op : {".SET((", ".GET(", ".DELETE(", ".MERGE("})
+            words << n + QLatin1String(op);
+    words << QStringLiteral("FULL_SYNC");
+    words_->setStringList(words);
+}
+
+void CommandBar::setReady(bool ready, const QString& why) {
+    edit_->setEnabled(ready);
+    if (!ready && !why.isEmpty())
+        edit_->setPlaceholderText(why);
+}
+
+QString CommandBar::errorText() const { return error_->isVisible() ? error_->text() : QString(); }
+
+void CommandBar::showError(int column, const QString& message) {
+    error_->setText(QStringLiteral("column %1: %2").arg(column).arg(message));
+    error_->show();
+    // Put the caret where the parser stopped, so the fix starts there.
+    edit_->setCursorPosition(std::max(0, column - 1 + static_cast<int>(edit_->text().indexOf(
+                                                         edit_->text().trimmed()))));
+    edit_->setFocus();
+}
+
+void CommandBar::accept() {
+    history_.removeAll(edit_->text());
+    history_ << edit_->text();
+    historyAt_ = static_cast<int>(history_.size());
+    edit_->clear();
+    error_->hide();
+}
+
+bool CommandBar::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == edit_ && event->type() == QEvent::KeyPress && !history_.isEmpty()) {
+        const int key = static_cast<QKeyEvent*>(event)->key();
+        if (key == Qt::Key_Up || key == Qt::Key_Down) {
+            historyAt_ = std::clamp(historyAt_ + (key == Qt::Key_Up ? -1 : 1), 0,
+                                    static_cast<int>(history_.size()));
+            edit_->setText(historyAt_ < history_.size() ? history_[historyAt_] : QString());
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+} // namespace syncscope

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <QWidget>
+
+class QCompleter;
+class QLabel;
+class QLineEdit;
+class QStringListModel;
+
+namespace syncscope {
+
+// The line where a user types any script line (SET, GET, DELETE, MERGE, FULL_SYNC, with or
+// without a timestamp) and presses Enter. Completion offers store names and operations;
+// Up/Down walk the history; a parse error is shown under the line at its column and the line
+// stays for fixing.
+class CommandBar : public QWidget {
+    Q_OBJECT
+public:
+    explicit CommandBar(QWidget* parent = nullptr);
+
+    void setStoreNames(const QStringList& names);
+    void setReady(bool ready, const QString& why = {});
+    QLineEdit* lineEdit() const { return edit_; }
+    QString errorText() const;
+
+public Q_SLOTS:
+    // The submitted line failed: show why, point at the column, keep the text.
+    void showError(int column, const QString& message);
+    // The submitted line ran: into the history, and clear.
+    void accept();
+
+Q_SIGNALS:
+    void submitted(const QString& line);
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
+private:
+    QLineEdit* edit_ = nullptr;
+    QLabel* error_ = nullptr;
+    QStringListModel* words_ = nullptr;
+    QCompleter* completer_ = nullptr;
+    QStringList history_;
+    int historyAt_ = 0;
+};
+
+} // namespace syncscope

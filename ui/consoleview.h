@@ -1,0 +1,20 @@
+#pragma once
+
+#include <QPlainTextEdit>
+
+namespace syncscope {
+
+// The session's console: every command run, every GET's result and every error, in order,
+// kept for the whole session (selectable, copyable).
+class ConsoleView : public QPlainTextEdit {
+    Q_OBJECT
+public:
+    explicit ConsoleView(QWidget* parent = nullptr);
+
+public Q_SLOTS:
+    void appendCommand(const QString& line);
+    void appendResult(const QString& line);
+    void appendError(const QString& line);
+};
+
+} // namespace syncscope
