@@ -47,33 +47,33 @@ void CommandSession::load() {
                           QStringLiteral(": unavailable, commands are disabled"));
             return;
         }
-        workers_[r]->readOplog().then(this, [this, r, logs, pending](
-                                                const Result<std::vector<LogRecord>>& log) {
-            if (!log) {
-                Q_EMIT failed(log.error().toString());
-                return;
-            }
-            (*logs)[r] = log.value();
-            if (--*pending != 0)
-                return;
-            std::vector<std::string> names;
-            for (const StoreSpec& s : stores_)
-                names.push_back(s.name);
-            QtConcurrent::run([logs, names]() {
-                auto mirror = std::make_shared<Mirror>();
-                for (const std::string& n : names)
-                    mirror->engine.addReplica(n);
-                for (size_t s = 0; s < logs->size(); ++s)
-                    for (const LogRecord& rec : (*logs)[s])
-                        mirror->engine.restore(s, fromRecord(rec, mirror->catalog));
-                return mirror;
-            }).then(this, [this](std::shared_ptr<Mirror> built) {
-                mirror_ = std::move(built); // adopted whole: the engine refers to its catalog
-                for (size_t s = 0; s < outboxes_.size(); ++s)
-                    outboxes_[s].shipped = mirror_->engine.replica(s).logEnd();
-                Q_EMIT ready();
+        workers_[r]->readOplog().then(
+            this, [this, r, logs, pending](const Result<std::vector<LogRecord>>& log) {
+                if (!log) {
+                    Q_EMIT failed(log.error().toString());
+                    return;
+                }
+                (*logs)[r] = log.value();
+                if (--*pending != 0)
+                    return;
+                std::vector<std::string> names;
+                for (const StoreSpec& s : stores_)
+                    names.push_back(s.name);
+                QtConcurrent::run([logs, names]() {
+                    auto mirror = std::make_shared<Mirror>();
+                    for (const std::string& n : names)
+                        mirror->engine.addReplica(n);
+                    for (size_t s = 0; s < logs->size(); ++s)
+                        for (const LogRecord& rec : (*logs)[s])
+                            mirror->engine.restore(s, fromRecord(rec, mirror->catalog));
+                    return mirror;
+                }).then(this, [this](std::shared_ptr<Mirror> built) {
+                    mirror_ = std::move(built); // adopted whole: the engine refers to its catalog
+                    for (size_t s = 0; s < outboxes_.size(); ++s)
+                        outboxes_[s].shipped = mirror_->engine.replica(s).logEnd();
+                    Q_EMIT ready();
+                });
             });
-        });
     }
 }
 

@@ -61,8 +61,8 @@ private:
     std::shared_ptr<Mirror> mirror_;
     TimestampClock clock_;
     struct Outbox {
-        size_t shipped = 0;                 // engine log position already queued
-        std::vector<LogRecord> queued;      // waiting for the batch in flight
+        size_t shipped = 0;            // engine log position already queued
+        std::vector<LogRecord> queued; // waiting for the batch in flight
         std::vector<KeyId> queuedKeys;
         bool inFlight = false;
     };

@@ -1,5 +1,6 @@
 // syncscope: the desktop program. With no arguments it opens the default workspace (one SQLite
 // file per store in the data folder); `syncscope --workspace FILE` opens a configured one.
+#include "commandsession.h"
 #include "guiapp.h"
 #include "workspacefile.h"
 #include "workspacesession.h"
@@ -29,7 +30,12 @@ int main(int argc, char** argv) {
     QCommandLineOption quitAfter(QStringList{QStringLiteral("quit-after")},
                                  QStringLiteral("Quit after MS milliseconds (smoke tests)."),
                                  QStringLiteral("MS"));
+    QCommandLineOption execute(QStringList{QStringLiteral("execute"), QStringLiteral("e")},
+                               QStringLiteral("Run LINE in the command bar once the stores are "
+                                              "loaded (repeatable; demos and screenshots)."),
+                               QStringLiteral("LINE"));
     parser.addOption(workspace);
+    parser.addOption(execute);
     parser.addOption(quitAfter);
     parser.process(app);
 
@@ -53,6 +59,9 @@ int main(int argc, char** argv) {
     }
 
     syncscope::GuiApp gui(std::move(stores), label);
+    const QStringList lines = parser.values(execute);
+    QObject::connect(gui.commands(), &syncscope::CommandSession::ready, &gui,
+                     [&gui, lines] { gui.runLines(lines); });
     gui.start();
     if (parser.isSet(quitAfter))
         QTimer::singleShot(parser.value(quitAfter).toInt(), &app, &QApplication::quit);

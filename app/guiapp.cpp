@@ -51,7 +51,8 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
                 console_->appendResult(line);
                 // Show the row the GET read, in its store's panel.
                 StorePanel* panel = window_->storePanels()[store];
-                const int row = session_->grades(store)->rowOf(sid.toStdString(), cid.toStdString());
+                const int row =
+                    session_->grades(store)->rowOf(sid.toStdString(), cid.toStdString());
                 if (row >= 0) {
                     panel->gradeView()->selectRow(row);
                     panel->gradeView()->scrollTo(panel->gradeView()->model()->index(row, 0));
@@ -70,7 +71,7 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
                 if (!grades->isLoading())
                     panel->setCounts(StoreCounts{grades->rowCount(), -1});
             });
-    connect(bar_, &CommandBar::submitted, this, &GuiApp::run);
+    connect(bar_, &CommandBar::submitted, this, [this](const QString& line) { run(line); });
 }
 
 GuiApp::~GuiApp() = default;
@@ -80,14 +81,24 @@ void GuiApp::start() {
     session_->openAll();
 }
 
-void GuiApp::run(const QString& line) {
+void GuiApp::runLines(const QStringList& lines) {
+    for (const QString& line : lines) {
+        bar_->lineEdit()->setText(line);
+        if (!run(line))
+            return;
+    }
+}
+
+bool GuiApp::run(const QString& line) {
     console_->appendCommand(line);
     if (const auto error = commands_->execute(line)) {
-        console_->appendError(QStringLiteral("column %1: %2").arg(error->column).arg(error->message));
+        console_->appendError(
+            QStringLiteral("column %1: %2").arg(error->column).arg(error->message));
         bar_->showError(error->column, error->message);
-        return;
+        return false;
     }
     bar_->accept();
+    return true;
 }
 
 } // namespace syncscope

@@ -27,6 +27,8 @@ public:
 
     // Shows the window and opens the stores.
     void start();
+    // Runs lines as if typed in the command bar, in order, stopping at the first error.
+    void runLines(const QStringList& lines);
 
     MainWindow* window() const { return window_.get(); }
     WorkspaceSession* session() const { return session_.get(); }
@@ -35,7 +37,7 @@ public:
     ConsoleView* console() const { return console_; }
 
 private:
-    void run(const QString& line);
+    bool run(const QString& line);
 
     std::unique_ptr<WorkspaceSession> session_;
     std::unique_ptr<CommandSession> commands_;

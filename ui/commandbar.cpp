@@ -9,13 +9,14 @@
 
 namespace syncscope {
 
-CommandBar::CommandBar(QWidget* parent) : QWidget(parent) {
+CommandBar::CommandBar(QWidget* parent)
+    : QWidget(parent) {
     setObjectName(QStringLiteral("command-bar"));
     edit_ = new QLineEdit(this);
     edit_->setObjectName(QStringLiteral("command-line"));
-    edit_->setPlaceholderText(
-        QStringLiteral("Type a command and press Enter, e.g. SQL.SET((SID1033,CSE016),A) · "
-                       "HIVE.GET(SID1033,CSE016) · HIVE.MERGE(SQL) · FULL_SYNC"));
+    hint_ = QStringLiteral("Type a command and press Enter, e.g. SQL.SET((SID1033,CSE016),A) · "
+                           "HIVE.GET(SID1033,CSE016) · HIVE.MERGE(SQL) · FULL_SYNC");
+    edit_->setPlaceholderText(hint_);
     edit_->setClearButtonEnabled(true);
     edit_->installEventFilter(this);
     error_ = new QLabel(this);
@@ -54,18 +55,19 @@ void CommandBar::setStoreNames(const QStringList& names) {
 
 void CommandBar::setReady(bool ready, const QString& why) {
     edit_->setEnabled(ready);
-    if (!ready && !why.isEmpty())
-        edit_->setPlaceholderText(why);
+    edit_->setPlaceholderText(ready || why.isEmpty() ? hint_ : why);
 }
 
-QString CommandBar::errorText() const { return error_->isVisible() ? error_->text() : QString(); }
+QString CommandBar::errorText() const {
+    return error_->isVisible() ? error_->text() : QString();
+}
 
 void CommandBar::showError(int column, const QString& message) {
     error_->setText(QStringLiteral("column %1: %2").arg(column).arg(message));
     error_->show();
     // Put the caret where the parser stopped, so the fix starts there.
-    edit_->setCursorPosition(std::max(0, column - 1 + static_cast<int>(edit_->text().indexOf(
-                                                         edit_->text().trimmed()))));
+    edit_->setCursorPosition(
+        std::max(0, column - 1 + static_cast<int>(edit_->text().indexOf(edit_->text().trimmed()))));
     edit_->setFocus();
 }
 

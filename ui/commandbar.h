@@ -40,6 +40,7 @@ private:
     QLabel* error_ = nullptr;
     QStringListModel* words_ = nullptr;
     QCompleter* completer_ = nullptr;
+    QString hint_;
     QStringList history_;
     int historyAt_ = 0;
 };

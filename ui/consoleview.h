@@ -10,6 +10,8 @@ class ConsoleView : public QPlainTextEdit {
     Q_OBJECT
 public:
     explicit ConsoleView(QWidget* parent = nullptr);
+    // A few lines: the store panels get the room (the dock can be dragged taller).
+    QSize sizeHint() const override { return {480, 110}; }
 
 public Q_SLOTS:
     void appendCommand(const QString& line);

@@ -61,13 +61,29 @@ StorePanel::StorePanel(const StoreDescription& store, GradeTableModel* grades, O
     grades_ = makeView(grades, this);
     grades_->setItemDelegate(new PlaceholderDelegate(grades_));
     grades_->setObjectName(QStringLiteral("grades"));
+    for (auto [column, width] : {std::pair{GradeTableModel::Student, 80},
+                                 {GradeTableModel::Course, 64},
+                                 {GradeTableModel::Grade, 46},
+                                 {GradeTableModel::Timestamp, 44},
+                                 {GradeTableModel::Origin, 56}})
+        grades_->setColumnWidth(column, width);
     oplog_ = makeView(oplog, this);
     oplog_->setObjectName(QStringLiteral("oplog"));
+    for (auto [column, width] : {std::pair{OplogModel::Position, 44},
+                                 {OplogModel::Op, 58},
+                                 {OplogModel::Student, 80},
+                                 {OplogModel::Course, 64},
+                                 {OplogModel::Value, 46},
+                                 {OplogModel::Timestamp, 44},
+                                 {OplogModel::Origin, 56},
+                                 {OplogModel::Seq, 40}})
+        oplog_->setColumnWidth(column, width);
     splitter_ = new QSplitter(Qt::Horizontal, this);
     splitter_->addWidget(grades_);
     splitter_->addWidget(oplog_);
-    splitter_->setStretchFactor(0, 2);
-    splitter_->setStretchFactor(1, 3);
+    splitter_->setStretchFactor(0, 1);
+    splitter_->setStretchFactor(1, 1);
+    splitter_->setSizes({300, 300});
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);

@@ -27,6 +27,7 @@ public:
     QTableView* oplogView() const { return oplog_; }
     QSplitter* splitter() const { return splitter_; }
     const QString& storeName() const { return name_; }
+    QSize sizeHint() const override { return {520, 520}; }
 
 private:
     void updateHeader();

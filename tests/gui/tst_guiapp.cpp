@@ -35,7 +35,11 @@ void TestGuiApp::initTestCase() {
     QCoreApplication::setOrganizationName(QStringLiteral("SyncscopeTest"));
     std::vector<StoreSpec> stores;
     for (const char* name : {"SQL", "HIVE", "MONGO"})
-        stores.push_back({name, {}, "sqlite://" + dir_.filePath(QString::fromLatin1(name) + QStringLiteral(".db")).toStdString()});
+        stores.push_back(
+            {name,
+             {},
+             "sqlite://" +
+                 dir_.filePath(QString::fromLatin1(name) + QStringLiteral(".db")).toStdString()});
     stores[0].aliases = {"MYSQL"};
     app_ = std::make_unique<GuiApp>(stores, QStringLiteral("test"));
     app_->start();
@@ -62,11 +66,13 @@ void TestGuiApp::commandsTypedInTheBarReachTheStores() {
     QTRY_COMPARE(cell(0, "SID1033", "CSE016", GradeTableModel::Grade), QStringLiteral("A"));
     QCOMPARE(cell(0, "SID1033", "CSE016", GradeTableModel::Timestamp), QStringLiteral("1"));
     QTRY_COMPARE(app_->session()->oplog(0)->rowCount(), 1);
-    QCOMPARE(app_->session()->oplog(0)->index(0, OplogModel::Op).data().toString(), QStringLiteral("SET"));
+    QCOMPARE(app_->session()->oplog(0)->index(0, OplogModel::Op).data().toString(),
+             QStringLiteral("SET"));
     QVERIFY(app_->commandBar()->lineEdit()->text().isEmpty()); // accepted: cleared
 
     type(QStringLiteral("5, mysql.GET(SID1033,CSE016)"));
-    QTRY_VERIFY(app_->console()->toPlainText().contains(QStringLiteral("5, SQL.GET(SID1033,CSE016) = A")));
+    QTRY_VERIFY(
+        app_->console()->toPlainText().contains(QStringLiteral("5, SQL.GET(SID1033,CSE016) = A")));
     QTableView* view = app_->window()->storePanels()[0]->gradeView();
     QCOMPARE(view->selectionModel()->selectedRows().value(0).row(),
              app_->session()->grades(0)->rowOf("SID1033", "CSE016"));
@@ -74,7 +80,8 @@ void TestGuiApp::commandsTypedInTheBarReachTheStores() {
     // A bad line: the error at its column, nothing runs, the text stays for fixing.
     const int oplogRows = app_->session()->oplog(0)->rowCount();
     type(QStringLiteral("SQL.SET((SID1033 CSE016),B)"));
-    QCOMPARE(app_->commandBar()->errorText(), QStringLiteral("column 18: expected ',' after student id"));
+    QCOMPARE(app_->commandBar()->errorText(),
+             QStringLiteral("column 18: expected ',' after student id"));
     QCOMPARE(app_->commandBar()->lineEdit()->text(), QStringLiteral("SQL.SET((SID1033 CSE016),B)"));
     type(QStringLiteral("REDIS.GET(a,b)"));
     QVERIFY(app_->commandBar()->errorText().contains(QStringLiteral("unknown store 'REDIS'")));
