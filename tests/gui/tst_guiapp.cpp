@@ -77,6 +77,10 @@ void TestGuiApp::commandsTypedInTheBarReachTheStores() {
     QCOMPARE(view->selectionModel()->selectedRows().value(0).row(),
              app_->session()->grades(0)->rowOf("SID1033", "CSE016"));
 
+    // The GET is logged too, once its batch is committed.
+    QTRY_COMPARE(app_->session()->oplog(0)->rowCount(), 2);
+    QCOMPARE(app_->session()->oplog(0)->index(1, OplogModel::Op).data().toString(), QStringLiteral("GET"));
+
     // A bad line: the error at its column, nothing runs, the text stays for fixing.
     const int oplogRows = app_->session()->oplog(0)->rowCount();
     type(QStringLiteral("SQL.SET((SID1033 CSE016),B)"));
