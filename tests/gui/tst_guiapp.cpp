@@ -79,7 +79,8 @@ void TestGuiApp::commandsTypedInTheBarReachTheStores() {
 
     // The GET is logged too, once its batch is committed.
     QTRY_COMPARE(app_->session()->oplog(0)->rowCount(), 2);
-    QCOMPARE(app_->session()->oplog(0)->index(1, OplogModel::Op).data().toString(), QStringLiteral("GET"));
+    QCOMPARE(app_->session()->oplog(0)->index(1, OplogModel::Op).data().toString(),
+             QStringLiteral("GET"));
 
     // A bad line: the error at its column, nothing runs, the text stays for fixing.
     const int oplogRows = app_->session()->oplog(0)->rowCount();

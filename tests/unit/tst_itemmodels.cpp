@@ -175,6 +175,14 @@ void TestItemModels::oplogFetchesMoreAndAppendsLive() {
     nullGet.hasValue = false;
     model.appendLive(nullGet);
     QCOMPARE(model.index(6, OplogModel::Value).data().toString(), QStringLiteral("NULL"));
+    // The store appended entries: a model at the log's end asks for what follows, once.
+    const int before = static_cast<int>(asked.size());
+    model.requestTail();
+    model.requestTail();
+    QCOMPARE(static_cast<int>(asked.size()), before + 1);
+    QCOMPARE(asked.last()[1].toLongLong(), 7);
+    QVERIFY(model.appendPage(gen, {entry(8), entry(9)}, false));
+    QCOMPARE(model.rowCount(), 9);
     model.reset();
     QCOMPARE(model.rowCount(), 0);
 }
