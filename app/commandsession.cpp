@@ -48,12 +48,14 @@ void CommandSession::load() {
             return;
         }
         workers_[r]->readOplog().then(
-            this, [this, r, logs, pending](const Result<std::vector<LogRecord>>& log) {
+            this, [this, r, logs, pending](QFuture<Result<std::vector<LogRecord>>> future) {
+                // Taken, not copied: a million records are not copied on the UI thread.
+                Result<std::vector<LogRecord>> log = future.takeResult();
                 if (!log) {
                     Q_EMIT failed(log.error().toString());
                     return;
                 }
-                (*logs)[r] = log.value();
+                (*logs)[r] = std::move(log.value());
                 if (--*pending != 0)
                     return;
                 std::vector<std::string> names;
