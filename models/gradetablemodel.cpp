@@ -169,21 +169,8 @@ QVariant GradeTableModel::data(const QModelIndex& index, int role) const {
 QVariant GradeTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
-    switch (section) {
-    case Student:
-        return QStringLiteral("Student");
-    case Course:
-        return QStringLiteral("Course");
-    case Grade:
-        return QStringLiteral("Grade");
-    case Timestamp:
-        return QStringLiteral("ts");
-    case Origin:
-        return QStringLiteral("Origin");
-    case Seq:
-        return QStringLiteral("Seq");
-    }
-    return {};
+    static const char* const names[] = {"Student", "Course", "Grade", "ts", "Origin", "Seq"};
+    return section >= 0 && section < ColumnCount ? QString::fromLatin1(names[section]) : QVariant();
 }
 
 } // namespace syncscope
