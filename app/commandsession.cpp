@@ -89,27 +89,72 @@ std::optional<CommandSession::LineError> CommandSession::execute(const QString& 
     if (!errors.empty())
         return LineError{static_cast<int>(errors.front().column),
                          QString::fromStdString(errors.front().message)};
-    Engine& engine = mirror_->engine;
-    CommandExecutor executor(engine, binding.storeOfName);
-    for (const Command& c : script.commands) {
-        const CommandExecutor::Outcome done = executor.run(script, c);
-        if (done.get) {
-            std::string text;
-            appendGetLine(text, engine.replica(done.store).name, *done.get, mirror_->catalog);
-            const KeyId k = done.get->write.key;
-            Q_EMIT getAnswered(QString::fromStdString(text).trimmed(), static_cast<int>(done.store),
-                               QString::fromUtf8(mirror_->catalog.studentId(k)),
-                               QString::fromUtf8(mirror_->catalog.courseId(k)));
-        }
-        if (done.touchesAll) {
-            for (size_t r = 0; r < outboxes_.size(); ++r)
-                collect(r);
-        } else {
-            collect(done.store);
-        }
-    }
+    CommandExecutor executor(mirror_->engine, binding.storeOfName);
+    for (const Command& c : script.commands)
+        runCommand(script, executor, c);
     ++lines_;
     return std::nullopt;
+}
+
+void CommandSession::runCommand(const Script& script, CommandExecutor& executor, const Command& c) {
+    Engine& engine = mirror_->engine;
+    const CommandExecutor::Outcome done = executor.run(script, c);
+    if (done.get) {
+        std::string text;
+        appendGetLine(text, engine.replica(done.store).name, *done.get, mirror_->catalog);
+        const KeyId k = done.get->write.key;
+        Q_EMIT getAnswered(QString::fromStdString(text).trimmed(), static_cast<int>(done.store),
+                           QString::fromUtf8(mirror_->catalog.studentId(k)),
+                           QString::fromUtf8(mirror_->catalog.courseId(k)));
+    }
+    if (done.touchesAll) {
+        for (size_t r = 0; r < outboxes_.size(); ++r)
+            collect(r);
+    } else {
+        collect(done.store);
+    }
+}
+
+std::vector<ScriptError> CommandSession::openScript(const QString& fileName, std::string text) {
+    auto open = std::make_unique<OpenScript>();
+    open->script = parseScript(fileName.toStdString(), std::move(text));
+    StoreBinding binding;
+    std::vector<ScriptError> errors = bindStores(open->script, &directory_, binding);
+    errors.insert(errors.end(), open->script.errors.begin(), open->script.errors.end());
+    std::stable_sort(errors.begin(), errors.end(), [](const ScriptError& a, const ScriptError& b) {
+        return a.line != b.line ? a.line < b.line : a.column < b.column;
+    });
+    open->script.errors = errors;
+    open->storeOfName = std::move(binding.storeOfName);
+    script_ = std::move(open);
+    return errors;
+}
+
+bool CommandSession::stepScript() {
+    if (!mirror_ || !hasRunnableScript() || script_->next >= script_->script.commands.size())
+        return false;
+    if (!script_->executor)
+        script_->executor =
+            std::make_unique<CommandExecutor>(mirror_->engine, script_->storeOfName);
+    const Command& c = script_->script.commands[script_->next++];
+    runCommand(script_->script, *script_->executor, c);
+    return true;
+}
+
+int CommandSession::scriptNextLine() const {
+    if (!script_ || script_->next >= script_->script.commands.size())
+        return 0;
+    return static_cast<int>(script_->script.commands[script_->next].line);
+}
+
+int CommandSession::commandsBeforeLine(int line) const {
+    if (!script_)
+        return 0;
+    const auto& commands = script_->script.commands;
+    auto it = std::lower_bound(commands.begin(), commands.end(), line, [](const Command& c, int l) {
+        return static_cast<int>(c.line) < l;
+    });
+    return static_cast<int>(it - commands.begin());
 }
 
 void CommandSession::collect(size_t store) {

@@ -14,6 +14,7 @@
 
 namespace syncscope {
 
+class CommandExecutor;
 class StoreWorker;
 
 // Commands typed or stepped in the GUI, run the way syncscope-cli runs them: the engine mirrors
@@ -41,6 +42,21 @@ public:
 
     QStringList storeNames() const;
 
+    // A testcase file, parsed whole (SPEC §3) with its own timestamp clock, then run command by
+    // command. Returns its errors (file:line:col); a script with errors cannot run.
+    std::vector<ScriptError> openScript(const QString& fileName, std::string text);
+    bool hasRunnableScript() const { return script_ && script_->script.ok(); }
+    // Runs the script's next command; false when there is none.
+    bool stepScript();
+    int scriptDone() const { return script_ ? static_cast<int>(script_->next) : 0; }
+    int scriptTotal() const {
+        return script_ ? static_cast<int>(script_->script.commands.size()) : 0;
+    }
+    // The line of the command that runs next, or 0 at the end.
+    int scriptNextLine() const;
+    // How many commands come before the first one on or after `line`.
+    int commandsBeforeLine(int line) const;
+
 Q_SIGNALS:
     void ready();
     // A GET's result line, as syncscope-cli prints it, and where it points.
@@ -52,6 +68,13 @@ Q_SIGNALS:
 
 private:
     struct Mirror;
+    struct OpenScript {
+        Script script;
+        std::vector<size_t> storeOfName;
+        std::unique_ptr<CommandExecutor> executor; // made on the first step: the engine exists
+        size_t next = 0;
+    };
+    void runCommand(const Script& script, CommandExecutor& executor, const Command& c);
     void collect(size_t store);
     void ship(size_t store);
 
@@ -60,6 +83,7 @@ private:
     std::vector<StoreWorker*> workers_;
     std::shared_ptr<Mirror> mirror_;
     TimestampClock clock_;
+    std::unique_ptr<OpenScript> script_;
     struct Outbox {
         size_t shipped = 0;            // engine log position already queued
         std::vector<LogRecord> queued; // waiting for the batch in flight

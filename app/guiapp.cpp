@@ -9,8 +9,17 @@
 #include "storepanel.h"
 #include "workspacesession.h"
 
+#include "scriptpanel.h"
+
+#include <QAction>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QItemSelectionModel>
 #include <QLineEdit>
+#include <QMenu>
+#include <QSettings>
 #include <QTableView>
 
 namespace syncscope {
@@ -72,6 +81,144 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
                     panel->setCounts(StoreCounts{grades->rowCount(), -1});
             });
     connect(bar_, &CommandBar::submitted, this, [this](const QString& line) { run(line); });
+
+    // Testcase files.
+    scriptPanel_ = new ScriptPanel;
+    window_->setScriptPanel(scriptPanel_);
+    runTimer_ = new QTimer(this);
+    runTimer_->setInterval(0);
+    connect(runTimer_, &QTimer::timeout, this, &GuiApp::runSlice);
+    QMenu* file = window_->fileMenu();
+    QAction* first = file->actions().value(0);
+    auto* open = new QAction(QStringLiteral("&Open Script…"), window_.get());
+    open->setShortcut(QKeySequence::Open);
+    connect(open, &QAction::triggered, this, [this] {
+        QFileDialog dialog(window_.get(), QStringLiteral("Open a testcase script"));
+        dialog.setNameFilters({QStringLiteral("Testcase scripts (*.in *.txt *.script)"),
+                               QStringLiteral("All files (*)")});
+        dialog.setFileMode(QFileDialog::ExistingFile);
+        if (qEnvironmentVariableIsSet("SYNCSCOPE_NON_NATIVE_DIALOGS"))
+            dialog.setOption(QFileDialog::DontUseNativeDialog);
+        if (dialog.exec() == QDialog::Accepted)
+            openScript(dialog.selectedFiles().value(0));
+    });
+    file->insertAction(first, open);
+    recentMenu_ = new QMenu(QStringLiteral("Recent Scripts"), window_.get());
+    file->insertMenu(first, recentMenu_);
+    file->insertSeparator(first);
+    rebuildRecentMenu();
+    connect(w, &MainWindow::fileDropped, this, [this](const QString& path) { openScript(path); });
+
+    QMenu* scriptMenu = window_->addMenuBeforeHelp(QStringLiteral("&Script"));
+    stepAction_ = scriptMenu->addAction(QStringLiteral("&Step"), this, &GuiApp::stepScript);
+    stepAction_->setShortcut(Qt::Key_F10);
+    runAction_ = scriptMenu->addAction(QStringLiteral("&Run"), this, [this] { runScript(); });
+    runAction_->setShortcut(Qt::Key_F5);
+    runToCursorAction_ =
+        scriptMenu->addAction(QStringLiteral("Run to &Cursor"), this, &GuiApp::runToCursor);
+    runToCursorAction_->setShortcut(Qt::CTRL | Qt::Key_F10);
+    pauseAction_ = scriptMenu->addAction(QStringLiteral("&Pause"), this, &GuiApp::pauseScript);
+    pauseAction_->setShortcut(Qt::SHIFT | Qt::Key_F5);
+    connect(commands_.get(), &CommandSession::ready, this, &GuiApp::updateScriptActions);
+    updateScriptActions();
+}
+
+bool GuiApp::openScript(const QString& path) {
+    pauseScript();
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        window_->showStatus(QStringLiteral("Cannot open %1: %2").arg(path, file.errorString()));
+        return false;
+    }
+    const QByteArray bytes = file.readAll();
+    const std::vector<ScriptError> errors =
+        commands_->openScript(QFileInfo(path).fileName(),
+                              std::string(bytes.constData(), static_cast<size_t>(bytes.size())));
+    QList<ScriptView::Mark> marks;
+    for (const ScriptError& e : errors) {
+        marks.push_back({static_cast<int>(e.line), static_cast<int>(e.column),
+                         QString::fromStdString(e.message)});
+        console_->appendError(QStringLiteral("%1:%2:%3: %4")
+                                  .arg(QFileInfo(path).fileName())
+                                  .arg(e.line)
+                                  .arg(e.column)
+                                  .arg(QString::fromStdString(e.message)));
+    }
+    scriptPanel_->showScript(QFileInfo(path).fileName(), QString::fromUtf8(bytes), marks);
+    if (errors.empty())
+        scriptPanel_->showPosition(commands_->scriptNextLine(), 0, commands_->scriptTotal());
+    rememberRecent(QFileInfo(path).absoluteFilePath());
+    updateScriptActions();
+    return errors.empty();
+}
+
+void GuiApp::stepScript() {
+    if (isRunning() || !commands_->stepScript())
+        return;
+    scriptPanel_->showPosition(commands_->scriptNextLine(), commands_->scriptDone(),
+                               commands_->scriptTotal());
+    updateScriptActions();
+}
+
+void GuiApp::runScript(int untilDone) {
+    if (!commands_->isReady() || !commands_->hasRunnableScript())
+        return;
+    runUntil_ = untilDone < 0 ? commands_->scriptTotal() : untilDone;
+    runTimer_->start();
+    updateScriptActions();
+}
+
+void GuiApp::runToCursor() {
+    runScript(commands_->commandsBeforeLine(scriptPanel_->view()->cursorLine()));
+}
+
+void GuiApp::pauseScript() {
+    runTimer_->stop();
+    updateScriptActions();
+}
+
+bool GuiApp::isRunning() const {
+    return runTimer_->isActive();
+}
+
+// One time slice of Run: commands until 8 ms have passed, then back to the event loop, so the
+// window repaints and stays usable however long the script.
+void GuiApp::runSlice() {
+    QElapsedTimer slice;
+    slice.start();
+    while (commands_->scriptDone() < runUntil_ && slice.elapsed() < 8)
+        if (!commands_->stepScript())
+            break;
+    scriptPanel_->showPosition(commands_->scriptNextLine(), commands_->scriptDone(),
+                               commands_->scriptTotal());
+    if (commands_->scriptDone() >= runUntil_)
+        pauseScript();
+}
+
+void GuiApp::updateScriptActions() {
+    const bool runnable = commands_->isReady() && commands_->hasRunnableScript() &&
+                          commands_->scriptDone() < commands_->scriptTotal();
+    stepAction_->setEnabled(runnable && !isRunning());
+    runAction_->setEnabled(runnable && !isRunning());
+    runToCursorAction_->setEnabled(runnable && !isRunning());
+    pauseAction_->setEnabled(isRunning());
+}
+
+void GuiApp::rememberRecent(const QString& path) {
+    QSettings settings;
+    QStringList recent = settings.value(QStringLiteral("recentScripts")).toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    settings.setValue(QStringLiteral("recentScripts"), recent.mid(0, 10));
+    rebuildRecentMenu();
+}
+
+void GuiApp::rebuildRecentMenu() {
+    recentMenu_->clear();
+    const QStringList recent = QSettings().value(QStringLiteral("recentScripts")).toStringList();
+    for (const QString& path : recent)
+        recentMenu_->addAction(path, this, [this, path] { openScript(path); });
+    recentMenu_->setEnabled(!recent.isEmpty());
 }
 
 GuiApp::~GuiApp() = default;

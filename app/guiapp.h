@@ -3,6 +3,10 @@
 #include "storedirectory.h"
 
 #include <QObject>
+#include <QTimer>
+
+class QAction;
+class QMenu;
 #include <QString>
 
 #include <memory>
@@ -14,6 +18,7 @@ class CommandBar;
 class CommandSession;
 class ConsoleView;
 class MainWindow;
+class ScriptPanel;
 class WorkspaceSession;
 
 // The desktop program put together: the workspace's stores and their views, the main window
@@ -30,6 +35,16 @@ public:
     // Runs lines as if typed in the command bar, in order, stopping at the first error.
     void runLines(const QStringList& lines);
 
+    // Testcase files: open (parsed whole; errors marked), step, run (in time slices that keep
+    // the window responsive), run to the cursor's line, pause.
+    bool openScript(const QString& path);
+    void stepScript();
+    void runScript(int untilDone = -1);
+    void runToCursor();
+    void pauseScript();
+    bool isRunning() const;
+    ScriptPanel* scriptPanel() const { return scriptPanel_; }
+
     MainWindow* window() const { return window_.get(); }
     WorkspaceSession* session() const { return session_.get(); }
     CommandSession* commands() const { return commands_.get(); }
@@ -38,12 +53,24 @@ public:
 
 private:
     bool run(const QString& line);
+    void runSlice();
+    void updateScriptActions();
+    void rememberRecent(const QString& path);
+    void rebuildRecentMenu();
 
     std::unique_ptr<WorkspaceSession> session_;
     std::unique_ptr<CommandSession> commands_;
     std::unique_ptr<MainWindow> window_;
     CommandBar* bar_ = nullptr;
     ConsoleView* console_ = nullptr;
+    ScriptPanel* scriptPanel_ = nullptr;
+    QTimer* runTimer_ = nullptr;
+    int runUntil_ = -1; // commands done at which Run stops (-1: the end)
+    QAction* stepAction_ = nullptr;
+    QAction* runAction_ = nullptr;
+    QAction* runToCursorAction_ = nullptr;
+    QAction* pauseAction_ = nullptr;
+    QMenu* recentMenu_ = nullptr;
 };
 
 } // namespace syncscope

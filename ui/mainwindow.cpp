@@ -7,11 +7,14 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QHeaderView>
 #include <QKeySequence>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTableView>
@@ -29,6 +32,7 @@ MainWindow::MainWindow(StoreSummaryModel* stores, const QString& workspaceLabel,
     setObjectName(QStringLiteral("main-window"));
     setWindowTitle(QStringLiteral("Syncscope — ") + workspaceLabel);
     setDockOptions(AnimatedDocks | AllowNestedDocks | AllowTabbedDocks);
+    setAcceptDrops(true);
 
     table_ = new QTableView(this);
     table_->setObjectName(QStringLiteral("workspace-table"));
@@ -97,7 +101,37 @@ void MainWindow::setConsole(QWidget* console) {
     tabifyDockWidget(workspace_, dock);
     dock->show();
     dock->raise();
+    console_ = dock;
     viewMenu_->addAction(dock->toggleViewAction());
+}
+
+void MainWindow::setScriptPanel(QWidget* panel) {
+    auto* dock = new QDockWidget(QStringLiteral("Script"), this);
+    dock->setObjectName(QStringLiteral("dock-script"));
+    dock->setWidget(panel);
+    addDockWidget(Qt::BottomDockWidgetArea, dock);
+    if (console_)
+        splitDockWidget(console_, dock, Qt::Horizontal);
+    viewMenu_->addAction(dock->toggleViewAction());
+}
+
+QMenu* MainWindow::addMenuBeforeHelp(const QString& title) {
+    auto* menu = new QMenu(title, this);
+    menuBar()->insertMenu(helpMenu_->menuAction(), menu);
+    return menu;
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (event->mimeData()->hasUrls() && event->mimeData()->urls().value(0).isLocalFile())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    const QString path = event->mimeData()->urls().value(0).toLocalFile();
+    if (!path.isEmpty()) {
+        event->acceptProposedAction();
+        Q_EMIT fileDropped(path);
+    }
 }
 
 void MainWindow::restoreLayout() {
@@ -121,7 +155,7 @@ void MainWindow::showStatus(const QString& message) {
 }
 
 void MainWindow::createActions() {
-    QMenu* file = menuBar()->addMenu(QStringLiteral("&File"));
+    QMenu* file = fileMenu_ = menuBar()->addMenu(QStringLiteral("&File"));
     QAction* refresh = file->addAction(QStringLiteral("&Reload stores"));
     refresh->setShortcut(QKeySequence::Refresh);
     connect(refresh, &QAction::triggered, this, &MainWindow::refreshRequested);
@@ -132,7 +166,7 @@ void MainWindow::createActions() {
 
     viewMenu_ = menuBar()->addMenu(QStringLiteral("&View"));
 
-    QMenu* help = menuBar()->addMenu(QStringLiteral("&Help"));
+    QMenu* help = helpMenu_ = menuBar()->addMenu(QStringLiteral("&Help"));
     QAction* about = help->addAction(QStringLiteral("&About Syncscope"));
     connect(about, &QAction::triggered, this, [this] {
         QMessageBox::about(this, QStringLiteral("About Syncscope"),

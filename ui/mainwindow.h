@@ -25,6 +25,11 @@ public:
     // The command line across the top, and the console dock below the panels.
     void setCommandBar(QWidget* bar);
     void setConsole(QWidget* console);
+    // The script dock, beside the console.
+    void setScriptPanel(QWidget* panel);
+    QMenu* fileMenu() const { return fileMenu_; }
+    // A top-level menu placed before Help.
+    QMenu* addMenuBeforeHelp(const QString& title);
     // Restores the saved layout once every panel is added.
     void restoreLayout();
 
@@ -36,9 +41,13 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void refreshRequested();
+    // A file was dropped on the window (a testcase file to open).
+    void fileDropped(const QString& path);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
 
 private:
     void createActions();
@@ -47,6 +56,9 @@ private:
     QTableView* table_ = nullptr;
     QLabel* status_ = nullptr;
     QMenu* viewMenu_ = nullptr;
+    QMenu* fileMenu_ = nullptr;
+    QMenu* helpMenu_ = nullptr;
+    QDockWidget* console_ = nullptr;
     QList<StorePanel*> panels_;
     QList<QDockWidget*> docks_;
     QDockWidget* workspace_ = nullptr;

@@ -10,10 +10,17 @@
 #include "storepanel.h"
 #include "workspacesession.h"
 
+#include "scriptpanel.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QFileDialog>
 #include <QLineEdit>
+#include <QProcess>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 using namespace syncscope;
 
@@ -22,6 +29,8 @@ class TestGuiApp : public QObject {
 private Q_SLOTS:
     void initTestCase();
     void commandsTypedInTheBarReachTheStores();
+    void scriptOpenedThroughTheDialogRunsLikeTheCli();
+    void scriptWithErrorsCannotRun();
 
 private:
     void type(const QString& line);
@@ -107,6 +116,153 @@ void TestGuiApp::commandsTypedInTheBarReachTheStores() {
     // Up walks back through the history.
     QTest::keyClick(app_->commandBar()->lineEdit(), Qt::Key_Up);
     QCOMPARE(app_->commandBar()->lineEdit()->text(), QStringLiteral("FULL_SYNC"));
+}
+
+namespace {
+
+const char* const kScript = "# stepped in the GUI, run by syncscope-cli: same result\n"
+                            "1, HIVE.SET((SID1033,CSE016),A)\n"
+                            "2, MYSQL.SET((SID1033,CSE016),B)\n"
+                            "MONGO.SET((SID1034,CSE016),C)\n"
+                            "HIVE.GET(SID1033,CSE016)\n"
+                            "HIVE.MERGE(SQL)\n"
+                            "SQL.MERGE(MONGO)\n"
+                            "5, MONGO.DELETE(SID1034,CSE016)\n"
+                            "SQL.SET((SID1035,CSE001),\"B+ (late)\")\n"
+                            "FULL_SYNC(SQL, HIVE)\n"
+                            "HIVE.GET(SID1034,CSE016)\n";
+
+QString writeFile(const QTemporaryDir& dir, const QString& name, const QByteArray& text) {
+    const QString path = dir.filePath(name);
+    QFile f(path);
+    f.open(QIODevice::WriteOnly);
+    f.write(text);
+    return path;
+}
+
+// The --dump rows of a GUI's stores, read from its grade table models.
+QString dumpOf(GuiApp& app) {
+    QStringList rows;
+    for (int s = 0; s < app.session()->storeCount(); ++s) {
+        GradeTableModel* g = app.session()->grades(s);
+        for (int r = 0; r < g->rowCount(); ++r) {
+            QStringList fields{app.session()->description(s).name};
+            for (int c : {GradeTableModel::Student, GradeTableModel::Course, GradeTableModel::Grade,
+                          GradeTableModel::Timestamp}) {
+                QString v = g->index(r, c).data().toString();
+                if (v.contains(QLatin1Char(',')) || v.contains(QLatin1Char('"')))
+                    v = QLatin1Char('"') + v.replace(QStringLiteral("\""), QStringLiteral("\"\"")) +
+                        QLatin1Char('"');
+                fields << v;
+            }
+            rows << fields.join(QLatin1Char(','));
+        }
+    }
+    rows.sort();
+    return QStringLiteral("store,student_id,course_id,grade,ts\n") + rows.join(QLatin1Char('\n')) +
+           QLatin1Char('\n');
+}
+
+std::vector<StoreSpec> threeStores(const QTemporaryDir& dir, bool inMemory) {
+    std::vector<StoreSpec> stores;
+    for (const char* name : {"SQL", "HIVE", "MONGO"})
+        stores.push_back({name,
+                          {},
+                          inMemory ? std::string("sqlite::memory:")
+                                   : "sqlite://" + dir.filePath(QString::fromLatin1(name) +
+                                                                QStringLiteral(".db"))
+                                                       .toStdString()});
+    stores[0].aliases = {"MYSQL"};
+    return stores;
+}
+
+QAction* actionNamed(QWidget* window, const QString& text) {
+    for (QAction* a : window->findChildren<QAction*>())
+        if (a->text() == text)
+            return a;
+    qFatal("no action '%s' in the window", qPrintable(text));
+}
+
+} // namespace
+
+void TestGuiApp::scriptOpenedThroughTheDialogRunsLikeTheCli() {
+    QTemporaryDir dir;
+    const QString script = writeFile(dir, QStringLiteral("t.in"), kScript);
+    GuiApp app(threeStores(dir, false), QStringLiteral("script test"));
+    app.start();
+    QTRY_VERIFY_WITH_TIMEOUT(app.commands()->isReady(), 20000);
+
+    // File ▸ Open Script… through the (non-native) dialog, driven like a user would.
+    qputenv("SYNCSCOPE_NON_NATIVE_DIALOGS", "1");
+    // The dialog runs its own event loop: a timer finds it among the top-level widgets.
+    auto* driver = new QTimer(this);
+    connect(driver, &QTimer::timeout, this, [script, driver] {
+        for (QWidget* w : QApplication::topLevelWidgets()) {
+            auto* dialog = qobject_cast<QFileDialog*>(w);
+            if (dialog && dialog->isVisible()) {
+                driver->stop();
+                // Typed into the file name field, as a user would (selectFile() waits for the
+                // dialog's directory model, which loads asynchronously).
+                auto* name = dialog->findChild<QLineEdit*>(QStringLiteral("fileNameEdit"));
+                QVERIFY(name);
+                name->setText(script);
+                QMetaObject::invokeMethod(dialog, "accept"); // protected: as the OK button does
+                return;
+            }
+        }
+    });
+    driver->start(50);
+    actionNamed(app.window(), QStringLiteral("&Open Script…"))->trigger();
+    QCOMPARE(app.commands()->scriptTotal(), 10);
+    QCOMPARE(app.scriptPanel()->view()->currentLine(), 2);
+
+    // Step twice (F10), then Run (F5) to the end.
+    QAction* step = actionNamed(app.window(), QStringLiteral("&Step"));
+    step->trigger();
+    step->trigger();
+    QCOMPARE(app.commands()->scriptDone(), 2);
+    QCOMPARE(app.scriptPanel()->view()->currentLine(), 4);
+    actionNamed(app.window(), QStringLiteral("&Run"))->trigger();
+    QTRY_COMPARE(app.commands()->scriptDone(), 10);
+    QVERIFY(!step->isEnabled());
+    QTRY_VERIFY(
+        app.console()->toPlainText().contains(QStringLiteral("7, HIVE.GET(SID1034,CSE016) = C")));
+
+    // Every panel ends as syncscope-cli run --dump reports for the same file.
+    QProcess cli;
+    const QString ws =
+        writeFile(dir, QStringLiteral("ws.json"),
+                  R"({"stores":[{"name":"SQL","aliases":["MYSQL"],"uri":"sqlite::memory:"},
+                                    {"name":"HIVE","uri":"sqlite::memory:"},{"name":"MONGO","uri":"sqlite::memory:"}]})");
+    cli.start(QStringLiteral(SYNCSCOPE_CLI),
+              {QStringLiteral("run"), script, QStringLiteral("--workspace"), ws,
+               QStringLiteral("--dump")});
+    QVERIFY(cli.waitForFinished(30000));
+    const QString out = QString::fromUtf8(cli.readAllStandardOutput());
+    const QString expected = out.mid(out.indexOf(QStringLiteral("store,student_id")));
+    QTRY_COMPARE(dumpOf(app), expected);
+}
+
+void TestGuiApp::scriptWithErrorsCannotRun() {
+    QTemporaryDir dir;
+    const QString script = writeFile(dir, QStringLiteral("bad.in"),
+                                     "1, SQL.SET((a,b),A)\nSQL.SET((a b),A)\nREDIS.GET(a,b)\n");
+    QVERIFY(!app_->openScript(script));
+    const QList<ScriptView::Mark> marks = app_->scriptPanel()->view()->errors();
+    QCOMPARE(marks.size(), 2);
+    QCOMPARE(marks[0].line, 2);
+    QCOMPARE(marks[0].message, QStringLiteral("expected ',' after student id"));
+    QCOMPARE(marks[1].line, 3);
+    QVERIFY(marks[1].message.startsWith(QStringLiteral("unknown store 'REDIS'")));
+    QVERIFY(app_->scriptPanel()->statusText().contains(QStringLiteral("2 error(s)")));
+    QVERIFY(!actionNamed(app_->window(), QStringLiteral("&Run"))->isEnabled());
+    const int before = app_->session()->oplog(0)->rowCount();
+    app_->stepScript();
+    app_->runScript();
+    QTest::qWait(100);
+    QCOMPARE(app_->session()->oplog(0)->rowCount(), before);
+    QVERIFY(app_->console()->toPlainText().contains(
+        QStringLiteral("bad.in:2:12: expected ',' after student id")));
 }
 
 QTEST_MAIN(TestGuiApp)

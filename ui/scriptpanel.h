@@ -1,0 +1,63 @@
+#pragma once
+
+#include <QPlainTextEdit>
+#include <QWidget>
+
+class QLabel;
+class QProgressBar;
+
+namespace syncscope {
+
+// A read-only view of a testcase file with line numbers, the line that runs next highlighted,
+// and every parse error marked on its line (tooltip: the message).
+class ScriptView : public QPlainTextEdit {
+    Q_OBJECT
+public:
+    explicit ScriptView(QWidget* parent = nullptr);
+
+    struct Mark {
+        int line = 0; // 1-based
+        int column = 0;
+        QString message;
+    };
+    void setErrors(const QList<Mark>& errors);
+    // The line that runs next (1-based), or 0 for none.
+    void setCurrentLine(int line);
+    int currentLine() const { return current_; }
+    int cursorLine() const { return textCursor().blockNumber() + 1; }
+    const QList<Mark>& errors() const { return errors_; }
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+    bool event(QEvent* event) override;
+
+private:
+    friend class LineNumberArea;
+    int gutterWidth() const;
+    void paintGutter(QPaintEvent* event);
+    void updateSelections();
+
+    QWidget* gutter_ = nullptr;
+    QList<Mark> errors_;
+    int current_ = 0;
+};
+
+// The script dock: the file's view, where the run stands, and a progress bar for Run.
+class ScriptPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit ScriptPanel(QWidget* parent = nullptr);
+
+    ScriptView* view() const { return view_; }
+    void showScript(const QString& fileName, const QString& text, const QList<ScriptView::Mark>& errors);
+    void showPosition(int nextLine, int done, int total);
+    QString statusText() const;
+
+private:
+    ScriptView* view_ = nullptr;
+    QLabel* status_ = nullptr;
+    QProgressBar* progress_ = nullptr;
+    QString fileName_;
+};
+
+} // namespace syncscope
