@@ -34,8 +34,16 @@ int main(int argc, char** argv) {
                                QStringLiteral("Run LINE in the command bar once the stores are "
                                               "loaded (repeatable; demos and screenshots)."),
                                QStringLiteral("LINE"));
+    QCommandLineOption script(QStringList{QStringLiteral("script")},
+                              QStringLiteral("Open the testcase FILE once the stores are loaded."),
+                              QStringLiteral("FILE"));
+    QCommandLineOption steps(QStringList{QStringLiteral("steps")},
+                             QStringLiteral("Then run its first N commands (demos, screenshots)."),
+                             QStringLiteral("N"));
     parser.addOption(workspace);
     parser.addOption(execute);
+    parser.addOption(script);
+    parser.addOption(steps);
     parser.addOption(quitAfter);
     parser.process(app);
 
@@ -60,8 +68,14 @@ int main(int argc, char** argv) {
 
     syncscope::GuiApp gui(std::move(stores), label);
     const QStringList lines = parser.values(execute);
+    const QString scriptFile = parser.value(script);
+    const int stepCount = parser.value(steps).toInt();
     QObject::connect(gui.commands(), &syncscope::CommandSession::ready, &gui,
-                     [&gui, lines] { gui.runLines(lines); });
+                     [&gui, lines, scriptFile, stepCount] {
+                         gui.runLines(lines);
+                         if (!scriptFile.isEmpty() && gui.openScript(scriptFile) && stepCount > 0)
+                             gui.runScript(stepCount);
+                     });
     gui.start();
     if (parser.isSet(quitAfter))
         QTimer::singleShot(parser.value(quitAfter).toInt(), &app, &QApplication::quit);

@@ -76,6 +76,7 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
                     lastRow = grades->applyWrite(g);
                 if (lastRow >= 0)
                     panel->gradeView()->scrollTo(grades->index(lastRow, 0));
+                panel->revealNextOplogRows();
                 session_->loader(store)->refreshTail();
                 if (!grades->isLoading())
                     panel->setCounts(StoreCounts{grades->rowCount(), -1});

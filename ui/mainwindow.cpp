@@ -98,7 +98,6 @@ void MainWindow::setConsole(QWidget* console) {
     dock->setObjectName(QStringLiteral("dock-console"));
     dock->setWidget(console);
     addDockWidget(Qt::BottomDockWidgetArea, dock);
-    tabifyDockWidget(workspace_, dock);
     dock->show();
     dock->raise();
     console_ = dock;

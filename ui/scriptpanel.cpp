@@ -13,7 +13,9 @@ namespace syncscope {
 // The gutter beside the text: line numbers, painted by the view.
 class LineNumberArea : public QWidget {
 public:
-    explicit LineNumberArea(ScriptView* view) : QWidget(view), view_(view) {}
+    explicit LineNumberArea(ScriptView* view)
+        : QWidget(view)
+        , view_(view) {}
     QSize sizeHint() const override { return {view_->gutterWidth(), 0}; }
 
 protected:
@@ -23,7 +25,8 @@ private:
     ScriptView* view_;
 };
 
-ScriptView::ScriptView(QWidget* parent) : QPlainTextEdit(parent) {
+ScriptView::ScriptView(QWidget* parent)
+    : QPlainTextEdit(parent) {
     setObjectName(QStringLiteral("script-view"));
     setReadOnly(true);
     setLineWrapMode(NoWrap);
@@ -65,7 +68,8 @@ void ScriptView::paintGutter(QPaintEvent* event) {
                                      [line](const Mark& m) { return m.line == line; });
         painter.setPen(bad ? QColor(197, 48, 48) : palette().color(QPalette::PlaceholderText));
         if (line == current_)
-            painter.drawText(2, top, 10, height, Qt::AlignLeft | Qt::AlignVCenter, QStringLiteral("▶"));
+            painter.drawText(2, top, 10, height, Qt::AlignLeft | Qt::AlignVCenter,
+                             QStringLiteral("▶"));
         painter.drawText(0, top, gutter_->width() - 4, height, Qt::AlignRight | Qt::AlignVCenter,
                          QString::number(line));
         block = block.next();
@@ -110,11 +114,13 @@ void ScriptView::updateSelections() {
 bool ScriptView::event(QEvent* event) {
     if (event->type() == QEvent::ToolTip) {
         auto* help = static_cast<QHelpEvent*>(event);
-        const int line = cursorForPosition(viewport()->mapFromParent(help->pos())).blockNumber() + 1;
+        const int line =
+            cursorForPosition(viewport()->mapFromParent(help->pos())).blockNumber() + 1;
         for (const Mark& m : errors_) {
             if (m.line == line) {
-                QToolTip::showText(help->globalPos(),
-                                   QStringLiteral("%1:%2: %3").arg(m.line).arg(m.column).arg(m.message));
+                QToolTip::showText(
+                    help->globalPos(),
+                    QStringLiteral("%1:%2: %3").arg(m.line).arg(m.column).arg(m.message));
                 return true;
             }
         }
@@ -124,10 +130,12 @@ bool ScriptView::event(QEvent* event) {
     return QPlainTextEdit::event(event);
 }
 
-ScriptPanel::ScriptPanel(QWidget* parent) : QWidget(parent) {
+ScriptPanel::ScriptPanel(QWidget* parent)
+    : QWidget(parent) {
     setObjectName(QStringLiteral("script-panel"));
     view_ = new ScriptView(this);
-    status_ = new QLabel(QStringLiteral("No script: File ▸ Open Script… (Ctrl+O) or drop a file"), this);
+    status_ =
+        new QLabel(QStringLiteral("No script: File ▸ Open Script… (Ctrl+O) or drop a file"), this);
     status_->setObjectName(QStringLiteral("script-status"));
     progress_ = new QProgressBar(this);
     progress_->setTextVisible(true);
@@ -160,10 +168,14 @@ void ScriptPanel::showPosition(int nextLine, int done, int total) {
     progress_->setValue(done);
     progress_->setFormat(QStringLiteral("%v / %m commands"));
     progress_->setVisible(total > 0);
-    status_->setText(done >= total ? QStringLiteral("%1 — finished (%2 commands)").arg(fileName_).arg(total)
-                                   : QStringLiteral("%1 — %2 of %3 commands run").arg(fileName_).arg(done).arg(total));
+    status_->setText(
+        done >= total
+            ? QStringLiteral("%1 — finished (%2 commands)").arg(fileName_).arg(total)
+            : QStringLiteral("%1 — %2 of %3 commands run").arg(fileName_).arg(done).arg(total));
 }
 
-QString ScriptPanel::statusText() const { return status_->text(); }
+QString ScriptPanel::statusText() const {
+    return status_->text();
+}
 
 } // namespace syncscope

@@ -49,7 +49,8 @@ public:
     explicit ScriptPanel(QWidget* parent = nullptr);
 
     ScriptView* view() const { return view_; }
-    void showScript(const QString& fileName, const QString& text, const QList<ScriptView::Mark>& errors);
+    void showScript(const QString& fileName, const QString& text,
+                    const QList<ScriptView::Mark>& errors);
     void showPosition(int nextLine, int done, int total);
     QString statusText() const;
 

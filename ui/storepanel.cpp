@@ -4,6 +4,7 @@
 #include "oplogmodel.h"
 
 #include <QHeaderView>
+#include <QItemSelectionModel>
 #include <QLabel>
 #include <QLocale>
 #include <QSplitter>
@@ -85,6 +86,18 @@ StorePanel::StorePanel(const StoreDescription& store, GradeTableModel* grades, O
     splitter_->setStretchFactor(1, 1);
     splitter_->setSizes({300, 300});
 
+    connect(
+        oplog, &QAbstractItemModel::rowsInserted, this,
+        [this](const QModelIndex&, int first, int last) {
+            if (!revealOplog_)
+                return;
+            revealOplog_ = false;
+            oplog_->scrollTo(oplog_->model()->index(last, 0));
+            oplog_->selectionModel()->select(
+                QItemSelection(oplog_->model()->index(first, 0),
+                               oplog_->model()->index(last, oplog_->model()->columnCount() - 1)),
+                QItemSelectionModel::ClearAndSelect);
+        });
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(header_);

@@ -23,6 +23,9 @@ public:
 
     void setState(const QString& state);
     void setCounts(const StoreCounts& counts);
+    // The next oplog rows to arrive were just written by the user: scroll to them and select
+    // them, so each step's effect is in view.
+    void revealNextOplogRows() { revealOplog_ = true; }
     QTableView* gradeView() const { return grades_; }
     QTableView* oplogView() const { return oplog_; }
     QSplitter* splitter() const { return splitter_; }
@@ -36,6 +39,7 @@ private:
     QString kind_;
     QString state_;
     qint64 keys_ = -1;
+    bool revealOplog_ = false;
     QLabel* header_ = nullptr;
     QSplitter* splitter_ = nullptr;
     QTableView* grades_ = nullptr;
