@@ -45,6 +45,7 @@ public:
     Result<std::optional<GradeRecord>> readKey(const std::string& studentId,
                                                const std::string& courseId) override;
     Result<StoreCounts> counts() override;
+    Status rollbackTo(int64_t position) override;
     size_t batchSize() const override { return 20000; }
 
 private:

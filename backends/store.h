@@ -47,6 +47,7 @@ struct GradeCursor {
 struct StoreCounts {
     qint64 liveKeys = 0;
     qint64 oplogEntries = 0;
+    int64_t lastPosition = 0; // position of the newest oplog entry (0: none)
 };
 
 // One store of a workspace, whatever engine holds it. A Store is used from one thread only
@@ -84,6 +85,10 @@ public:
     virtual Result<std::optional<GradeRecord>> readKey(const std::string& studentId,
                                                        const std::string& courseId) = 0;
     virtual Result<StoreCounts> counts() = 0;
+    // Takes the store back to how it was when its newest oplog entry was at `position`: the
+    // entries after it go, and every key they touched gets back the greatest write left in
+    // the log (or loses its row). One transaction where the engine allows it. Used by Reset.
+    virtual Status rollbackTo(int64_t position) = 0;
 
     // Records per atomic batch in append(): chosen by measurement for each backend.
     virtual size_t batchSize() const = 0;

@@ -86,6 +86,11 @@ QFuture<Result<std::optional<GradeRecord>>> StoreWorker::readKey(std::string stu
         });
 }
 
+QFuture<Status> StoreWorker::rollbackTo(int64_t position) {
+    return post<Status>(
+        [position](Store& s, const BatchControl&) { return s.rollbackTo(position); });
+}
+
 QFuture<Result<StoreCounts>> StoreWorker::counts() {
     return post<Result<StoreCounts>>([](Store& s, const BatchControl&) { return s.counts(); });
 }

@@ -31,6 +31,7 @@ public:
     QFuture<Result<std::optional<GradeRecord>>> readKey(std::string studentId,
                                                         std::string courseId);
     QFuture<Result<StoreCounts>> counts();
+    QFuture<Status> rollbackTo(int64_t position);
 
 private:
     template <class T, class Fn>

@@ -75,6 +75,8 @@ private Q_SLOTS:
     void sameKeyManyTimesInOneBatch();
     void pagedReads_data() { backends(); }
     void pagedReads();
+    void rollbackRestoresAnEarlierState_data() { backends(); }
+    void rollbackRestoresAnEarlierState();
     void followingTheOplogTail_data() { backends(); }
     void followingTheOplogTail();
     void reopenKeepsEverything_data() { backends(); }
@@ -347,6 +349,49 @@ void TestStoreContract::pagedReads() {
     const auto rest = await(w->readOplog(first.back().position, 0)).value();
     QCOMPARE(rest.size(), size_t(151));
     QCOMPARE(rest.back().kind, EntryKind::Delete);
+}
+
+// Reset in the GUI: the store goes back to its state at an oplog position, data and log alike.
+void TestStoreContract::rollbackRestoresAnEarlierState() {
+    current_ = {};
+    auto w = openWorker();
+    LogRecord seed = setRecord("S1", "C", "A", 0, "CSV", 1);
+    seed.kind = EntryKind::Seed;
+    seed.attributes = "{\"roll no\":\"1\"}";
+    QVERIFY(await(w->append({seed, setRecord("S2", "C", "B", 1, "SQL", 1),
+                             deleteRecord("S3", "C", 2, "SQL", 2)}))
+                .ok());
+    const StoreCounts before = await(w->counts()).value();
+    QCOMPARE(before.lastPosition, before.oplogEntries);
+    const auto gradesBefore = await(w->readGrades()).value();
+    // What a script then did: overwrite, delete, resurrect, add, read.
+    QVERIFY(await(w->append({setRecord("S1", "C", "Z", 5, "SQL", 3),
+                             deleteRecord("S2", "C", 6, "HIVE", 1),
+                             setRecord("S3", "C", "back", 7, "SQL", 4),
+                             setRecord("S4", "C", "new", 8, "SQL", 5)}))
+                .ok());
+    LogRecord get = setRecord("S1", "C", "Z", 9, "SQL", 0);
+    get.kind = EntryKind::Get;
+    QVERIFY(await(w->append({get})).ok());
+
+    QVERIFY(await(w->rollbackTo(before.lastPosition)).ok());
+    const StoreCounts after = await(w->counts()).value();
+    QCOMPARE(after.oplogEntries, before.oplogEntries);
+    QCOMPARE(after.liveKeys, before.liveKeys);
+    const auto gradesAfter = await(w->readGrades()).value();
+    QCOMPARE(gradesAfter.size(), gradesBefore.size());
+    for (size_t i = 0; i < gradesAfter.size(); ++i) {
+        QCOMPARE(gradesAfter[i].studentId, gradesBefore[i].studentId);
+        QCOMPARE(gradesAfter[i].value, gradesBefore[i].value);
+        QCOMPARE(gradesAfter[i].deleted, gradesBefore[i].deleted);
+        QCOMPARE(gradesAfter[i].ts, gradesBefore[i].ts);
+        QCOMPARE(gradesAfter[i].origin, gradesBefore[i].origin);
+        QCOMPARE(gradesAfter[i].attributes, gradesBefore[i].attributes);
+    }
+    QVERIFY(!await(w->readKey("S4", "C")).value().has_value());
+    // New writes continue after the rollback point.
+    QVERIFY(await(w->append({setRecord("S5", "C", "x", 10, "SQL", 3)})).ok());
+    QCOMPARE(await(w->readOplog(before.lastPosition)).value().size(), size_t(1));
 }
 
 void TestStoreContract::followingTheOplogTail() {

@@ -52,6 +52,7 @@ public:
         return std::optional<GradeRecord>();
     }
     Result<StoreCounts> counts() override { return StoreCounts{}; }
+    Status rollbackTo(int64_t) override { return success(); }
     size_t batchSize() const override { return 10; }
 };
 
