@@ -157,6 +157,64 @@ int CommandSession::commandsBeforeLine(int line) const {
     return static_cast<int>(it - commands.begin());
 }
 
+void CommandSession::flushOutboxes() {
+    for (size_t s = 0; s < outboxes_.size(); ++s)
+        if (!outboxes_[s].queued.empty())
+            ship(s);
+}
+
+void CommandSession::markResetPoint() {
+    resetPoints_.clear();
+    flushOutboxes();
+    auto points = std::make_shared<std::vector<int64_t>>(workers_.size(), 0);
+    auto pending = std::make_shared<size_t>(workers_.size());
+    for (size_t s = 0; s < workers_.size(); ++s) {
+        workers_[s]->counts().then(this, [this, s, points, pending](const Result<StoreCounts>& c) {
+            if (!c) {
+                Q_EMIT failed(c.error().toString());
+                return;
+            }
+            (*points)[s] = c.value().lastPosition;
+            if (--*pending == 0) {
+                resetPoints_ = *points;
+                Q_EMIT resetPointReady();
+            }
+        });
+    }
+}
+
+bool CommandSession::canReset() const {
+    return mirror_ && script_ && resetPoints_.size() == workers_.size();
+}
+
+void CommandSession::reset() {
+    if (!canReset())
+        return;
+    flushOutboxes();
+    const std::vector<int64_t> points = resetPoints_;
+    mirror_.reset(); // commands wait until the engine is rebuilt from the rolled-back stores
+    auto pending = std::make_shared<size_t>(workers_.size());
+    auto ok = std::make_shared<bool>(true);
+    for (size_t s = 0; s < workers_.size(); ++s) {
+        workers_[s]->rollbackTo(points[s]).then(this, [this, pending, ok](const Status& st) {
+            if (!st) {
+                *ok = false;
+                Q_EMIT failed(st.error().toString());
+            }
+            if (--*pending != 0)
+                return;
+            script_->next = 0;
+            script_->executor.reset();
+            for (Outbox& box : outboxes_)
+                box = Outbox{};
+            resetPoints_ = {};
+            Q_EMIT resetDone();
+            load();
+            markResetPoint();
+        });
+    }
+}
+
 void CommandSession::collect(size_t store) {
     Outbox& box = outboxes_[store];
     const Replica& rep = mirror_->engine.replica(store);
@@ -182,6 +240,8 @@ void CommandSession::ship(size_t store) {
             Q_EMIT failed(s.error().toString());
             return;
         }
+        if (!mirror_)
+            return; // a reset is rebuilding the engine; the views reload after it
         const Catalog& catalog = mirror_->catalog;
         const StoreState& state = mirror_->engine.replica(store).state;
         std::vector<GradeRecord> changed;

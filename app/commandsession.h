@@ -57,8 +57,19 @@ public:
     // How many commands come before the first one on or after `line`.
     int commandsBeforeLine(int line) const;
 
+    // Remembers where every store's oplog ends now (after everything already typed is
+    // written): the point Reset returns to. resetPointReady() follows.
+    void markResetPoint();
+    bool canReset() const;
+    // Rolls every store back to the reset point, rebuilds the engine from the stores and
+    // rewinds the script to its start; ready() follows (the views should reload).
+    void reset();
+
 Q_SIGNALS:
     void ready();
+    void resetPointReady();
+    // The stores were rolled back; ready() follows once the engine is rebuilt.
+    void resetDone();
     // A GET's result line, as syncscope-cli prints it, and where it points.
     void getAnswered(const QString& line, int store, const QString& studentId,
                      const QString& courseId);
@@ -77,6 +88,9 @@ private:
     void runCommand(const Script& script, CommandExecutor& executor, const Command& c);
     void collect(size_t store);
     void ship(size_t store);
+    // Ships whatever waits in the outboxes now, even beside a batch in flight: calls queued on
+    // a worker after this see every command run so far (a worker serves calls in order).
+    void flushOutboxes();
 
     std::vector<StoreSpec> stores_;
     StoreDirectory directory_;
@@ -84,6 +98,7 @@ private:
     std::shared_ptr<Mirror> mirror_;
     TimestampClock clock_;
     std::unique_ptr<OpenScript> script_;
+    std::vector<int64_t> resetPoints_; // per store; empty until markResetPoint() completes
     struct Outbox {
         size_t shipped = 0;            // engine log position already queued
         std::vector<LogRecord> queued; // waiting for the batch in flight

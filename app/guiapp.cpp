@@ -120,7 +120,18 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
     runToCursorAction_->setShortcut(Qt::CTRL | Qt::Key_F10);
     pauseAction_ = scriptMenu->addAction(QStringLiteral("&Pause"), this, &GuiApp::pauseScript);
     pauseAction_->setShortcut(Qt::SHIFT | Qt::Key_F5);
+    scriptMenu->addSeparator();
+    resetAction_ = scriptMenu->addAction(QStringLiteral("R&eset"), this, &GuiApp::resetScript);
+    resetAction_->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_F5);
     connect(commands_.get(), &CommandSession::ready, this, &GuiApp::updateScriptActions);
+    connect(commands_.get(), &CommandSession::resetPointReady, this, &GuiApp::updateScriptActions);
+    connect(commands_.get(), &CommandSession::resetDone, this, [this] {
+        session_->refresh();
+        console_->appendResult(
+            QStringLiteral("-- reset: the stores are back where the script began"));
+        scriptPanel_->showPosition(commands_->scriptNextLine(), 0, commands_->scriptTotal());
+        updateScriptActions();
+    });
     updateScriptActions();
 }
 
@@ -146,8 +157,10 @@ bool GuiApp::openScript(const QString& path) {
                                   .arg(QString::fromStdString(e.message)));
     }
     scriptPanel_->showScript(QFileInfo(path).fileName(), QString::fromUtf8(bytes), marks);
-    if (errors.empty())
+    if (errors.empty()) {
         scriptPanel_->showPosition(commands_->scriptNextLine(), 0, commands_->scriptTotal());
+        commands_->markResetPoint();
+    }
     rememberRecent(QFileInfo(path).absoluteFilePath());
     updateScriptActions();
     return errors.empty();
@@ -182,6 +195,15 @@ bool GuiApp::isRunning() const {
     return runTimer_->isActive();
 }
 
+void GuiApp::resetScript() {
+    pauseScript();
+    if (!commands_->canReset())
+        return;
+    bar_->setReady(false, QStringLiteral("Resetting the stores…"));
+    commands_->reset();
+    updateScriptActions();
+}
+
 // One time slice of Run: commands until 8 ms have passed, then back to the event loop, so the
 // window repaints and stays usable however long the script.
 void GuiApp::runSlice() {
@@ -203,6 +225,7 @@ void GuiApp::updateScriptActions() {
     runAction_->setEnabled(runnable && !isRunning());
     runToCursorAction_->setEnabled(runnable && !isRunning());
     pauseAction_->setEnabled(isRunning());
+    resetAction_->setEnabled(commands_->canReset() && !isRunning() && commands_->scriptDone() > 0);
 }
 
 void GuiApp::rememberRecent(const QString& path) {

@@ -42,6 +42,8 @@ public:
     void runScript(int untilDone = -1);
     void runToCursor();
     void pauseScript();
+    // Returns every store to its state before the script began, and the script to its start.
+    void resetScript();
     bool isRunning() const;
     ScriptPanel* scriptPanel() const { return scriptPanel_; }
 
@@ -70,6 +72,7 @@ private:
     QAction* runAction_ = nullptr;
     QAction* runToCursorAction_ = nullptr;
     QAction* pauseAction_ = nullptr;
+    QAction* resetAction_ = nullptr;
     QMenu* recentMenu_ = nullptr;
 };
 

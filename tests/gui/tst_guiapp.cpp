@@ -241,6 +241,20 @@ void TestGuiApp::scriptOpenedThroughTheDialogRunsLikeTheCli() {
     const QString out = QString::fromUtf8(cli.readAllStandardOutput());
     const QString expected = out.mid(out.indexOf(QStringLiteral("store,student_id")));
     QTRY_COMPARE(dumpOf(app), expected);
+
+    // Reset: every store back to where the script began (empty here), the script to its start.
+    QAction* reset = actionNamed(app.window(), QStringLiteral("R&eset"));
+    QTRY_VERIFY(reset->isEnabled());
+    reset->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(app.commands()->isReady() && app.commands()->canReset(), 20000);
+    QCOMPARE(app.commands()->scriptDone(), 0);
+    QTRY_COMPARE(dumpOf(app), QStringLiteral("store,student_id,course_id,grade,ts\n\n"));
+    QTRY_COMPARE(app.session()->oplog(0)->rowCount(), 0);
+    QVERIFY(app.commandBar()->lineEdit()->isEnabled());
+    // And it runs again to the same end.
+    actionNamed(app.window(), QStringLiteral("&Run"))->trigger();
+    QTRY_COMPARE(app.commands()->scriptDone(), 10);
+    QTRY_COMPARE(dumpOf(app), expected);
 }
 
 void TestGuiApp::scriptWithErrorsCannotRun() {
