@@ -71,9 +71,13 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
             [this](int store, const std::vector<GradeRecord>& keys) {
                 GradeTableModel* grades = session_->grades(store);
                 StorePanel* panel = window_->storePanels()[store];
-                int lastRow = -1;
-                for (const GradeRecord& g : keys)
-                    lastRow = grades->applyWrite(g);
+                // A commit touching a large part of the table (a FULL_SYNC into an empty store)
+                // is cheaper to page in again, off the UI thread, than to merge here.
+                if (keys.size() > 20000) {
+                    session_->loader(store)->reload();
+                    return;
+                }
+                const int lastRow = grades->applyWrites(keys);
                 if (lastRow >= 0)
                     panel->gradeView()->scrollTo(grades->index(lastRow, 0));
                 panel->revealNextOplogRows();

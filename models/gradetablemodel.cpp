@@ -1,6 +1,8 @@
 #include "gradetablemodel.h"
 
 #include <algorithm>
+#include <climits>
+#include <tuple>
 
 namespace syncscope {
 
@@ -124,6 +126,114 @@ int GradeTableModel::applyWrite(const GradeRecord& write) {
         ++expected_;
     endInsertRows();
     return row;
+}
+
+int GradeTableModel::applyWrites(std::vector<GradeRecord> writes) {
+    if (writes.empty())
+        return -1;
+    const GradeRecord lastWrite = writes.back();
+    if (writes.size() <= 8) {
+        for (const GradeRecord& w : writes)
+            applyWrite(w);
+        return rowOf(lastWrite.studentId, lastWrite.courseId);
+    }
+    // Sorted by key; of several states for one key the last given wins.
+    std::stable_sort(writes.begin(), writes.end(), [](const GradeRecord& a, const GradeRecord& b) {
+        return std::tie(a.studentId, a.courseId) < std::tie(b.studentId, b.courseId);
+    });
+    std::vector<GradeRecord> last;
+    last.reserve(writes.size());
+    for (GradeRecord& w : writes) {
+        if (!last.empty() && last.back().studentId == w.studentId &&
+            last.back().courseId == w.courseId)
+            last.back() = std::move(w);
+        else
+            last.push_back(std::move(w));
+    }
+    // Where each write lands, by binary search: no pass over a million rows comparing keys.
+    struct Op {
+        size_t pos;  // lower bound of the key among the current rows
+        bool exists; // the key has that row
+        const GradeRecord* write;
+    };
+    std::vector<Op> ops;
+    ops.reserve(last.size());
+    for (const GradeRecord& w : last) {
+        const size_t pos = lowerBound(w.studentId, w.courseId);
+        const bool exists = pos < rows_.size() &&
+                            strings_.view(rows_[pos].student) == w.studentId &&
+                            strings_.view(rows_[pos].course) == w.courseId;
+        if (!exists && (w.deleted || (loading_ && pos == rows_.size())))
+            continue; // nothing to remove; or past the loaded part, where a page brings it
+        ops.push_back({pos, exists, &w});
+    }
+    const bool structural = std::any_of(
+        ops.begin(), ops.end(), [](const Op& op) { return !op.exists || op.write->deleted; });
+    if (!structural) {
+        int first = INT_MAX, lastRow = -1;
+        for (const Op& op : ops) {
+            rows_[op.pos] = makeRow(*op.write);
+            first = std::min(first, static_cast<int>(op.pos));
+            lastRow = std::max(lastRow, static_cast<int>(op.pos));
+        }
+        if (lastRow >= 0)
+            Q_EMIT dataChanged(index(first, 0), index(lastRow, ColumnCount - 1));
+        return rowOf(lastWrite.studentId, lastWrite.courseId);
+    }
+
+    // Rebuild by block copies between the touched positions.
+    std::vector<Row> merged;
+    merged.reserve(rows_.size() + ops.size());
+    std::vector<size_t> insertedAt, removedAt; // old positions, ascending
+    size_t cursor = 0;
+    for (const Op& op : ops) {
+        merged.insert(merged.end(), rows_.begin() + static_cast<std::ptrdiff_t>(cursor),
+                      rows_.begin() + static_cast<std::ptrdiff_t>(op.pos));
+        cursor = op.pos;
+        if (op.exists && op.write->deleted) {
+            removedAt.push_back(op.pos);
+            ++cursor;
+        } else if (op.exists) {
+            merged.push_back(makeRow(*op.write));
+            ++cursor;
+        } else {
+            insertedAt.push_back(op.pos);
+            merged.push_back(makeRow(*op.write));
+        }
+    }
+    merged.insert(merged.end(), rows_.begin() + static_cast<std::ptrdiff_t>(cursor), rows_.end());
+    const qint64 expectedDelta =
+        loading_ ? static_cast<qint64>(insertedAt.size()) - static_cast<qint64>(removedAt.size())
+                 : 0;
+
+    Q_EMIT layoutAboutToBeChanged();
+    const QModelIndexList before = persistentIndexList();
+    QModelIndexList after;
+    after.reserve(before.size());
+    const size_t oldLoaded = rows_.size();
+    for (const QModelIndex& idx : before) {
+        const size_t old = static_cast<size_t>(idx.row());
+        if (old >= oldLoaded) { // a placeholder keeps its distance from the loaded rows' end
+            after << createIndex(static_cast<int>(merged.size() + (old - oldLoaded)), idx.column());
+            continue;
+        }
+        if (std::binary_search(removedAt.begin(), removedAt.end(), old)) {
+            after << QModelIndex();
+            continue;
+        }
+        const auto ins =
+            std::upper_bound(insertedAt.begin(), insertedAt.end(), old) - insertedAt.begin();
+        const auto rem =
+            std::lower_bound(removedAt.begin(), removedAt.end(), old) - removedAt.begin();
+        after << createIndex(
+            static_cast<int>(old + static_cast<size_t>(ins) - static_cast<size_t>(rem)),
+            idx.column());
+    }
+    rows_ = std::move(merged);
+    expected_ += expectedDelta;
+    changePersistentIndexList(before, after);
+    Q_EMIT layoutChanged();
+    return rowOf(lastWrite.studentId, lastWrite.courseId);
 }
 
 int GradeTableModel::rowCount(const QModelIndex& parent) const {

@@ -7,6 +7,8 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <random>
+
 using namespace syncscope;
 
 class TestItemModels : public QObject {
@@ -17,6 +19,7 @@ private Q_SLOTS:
     void gradeTableDropsStalePagesAndAdjustsToTheStore();
     void gradeTableAppliesWrites();
     void gradeTableRowsStayCompact();
+    void gradeTableAppliesBatchesLikeSingleWrites();
     void oplogFetchesMoreAndAppendsLive();
 };
 
@@ -137,6 +140,46 @@ void TestItemModels::gradeTableRowsStayCompact() {
     model.endLoad(gen);
     QCOMPARE(model.rowCount(), 1000000);
     QCOMPARE(model.index(999999, 0).data().toString(), QStringLiteral("SID999999"));
+}
+
+// A batch gives exactly what the same writes one by one give, keeps persistent indexes on
+// their keys, and leaves keys past a loading table to their pages.
+void TestItemModels::gradeTableAppliesBatchesLikeSingleWrites() {
+    std::mt19937 rng(3);
+    for (int round = 0; round < 200; ++round) {
+        GradeTableModel batched, single;
+        QAbstractItemModelTester tester(&batched,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const bool loading = round % 3 == 0;
+        for (GradeTableModel* m : {&batched, &single}) {
+            const quint64 gen = m->beginLoad(loading ? 80 : 40);
+            m->appendPage(gen, pageOf(0, 40));
+            if (!loading)
+                m->endLoad(gen);
+        }
+        const QPersistentModelIndex tracked = batched.index(static_cast<int>(rng() % 40), 1);
+        const QString trackedKey = tracked.sibling(tracked.row(), 0).data().toString();
+        std::vector<GradeRecord> writes;
+        for (int i = 0; i < 30; ++i) {
+            char sid[16];
+            std::snprintf(sid, sizeof sid, "SID%04d", static_cast<int>(rng() % 60));
+            GradeRecord g = grade(sid, rng() % 4 ? "CSE001" : "CSE000",
+                                  std::string(1, char('A' + rng() % 5)), 100 + i);
+            g.deleted = rng() % 4 == 0;
+            writes.push_back(g);
+        }
+        batched.applyWrites(writes);
+        for (const GradeRecord& w : writes)
+            single.applyWrite(w);
+        QCOMPARE(batched.rowCount(), single.rowCount());
+        for (int r = 0; r < batched.rowCount(); ++r)
+            for (int c = 0; c < GradeTableModel::ColumnCount; ++c)
+                QCOMPARE(batched.index(r, c).data(), single.index(r, c).data());
+        if (tracked.isValid())
+            QCOMPARE(tracked.sibling(tracked.row(), 0).data().toString(), trackedKey);
+        else
+            QCOMPARE(batched.rowOf(trackedKey.toStdString(), "CSE001"), -1);
+    }
 }
 
 void TestItemModels::oplogFetchesMoreAndAppendsLive() {
