@@ -120,13 +120,26 @@ void WorkspaceSession::openAll() {
         }
         setState(index, QStringLiteral("connecting"));
         slot.worker->open().then(this, [this, index, answered](const Status& s) {
-            answered();
             if (!s) {
                 setState(index, QStringLiteral("failed: ") + s.error().message);
                 Q_EMIT storeFailed(s.error().toString());
+                answered();
                 return;
             }
             stores_[static_cast<size_t>(index)]->open = true;
+            // allOpened() waits for the store's first page on screen: what it sets off (the
+            // command engine reads whole oplogs) would otherwise queue ahead of the views'
+            // reads on the worker, which serves its calls in order.
+            auto done = std::make_shared<bool>(false);
+            auto answerOnce = [done, answered] {
+                if (!*done) {
+                    *done = true;
+                    answered();
+                }
+            };
+            StoreLoader* loader = stores_[static_cast<size_t>(index)]->loader.get();
+            connect(loader, &StoreLoader::firstPageShown, this, answerOnce);
+            connect(loader, &StoreLoader::failed, this, answerOnce);
             load(index);
         });
     }

@@ -41,7 +41,10 @@ void StoreLoader::requestGradePage(quint64 generation, GradeCursor after) {
                 Q_EMIT failed(page.error().toString());
                 return;
             }
+            const bool first = grades_->loadedRows() == 0;
             grades_->appendPage(generation, page.value());
+            if (first)
+                Q_EMIT firstPageShown();
             if (page.value().size() < kGradePage) {
                 grades_->endLoad(generation);
                 Q_EMIT gradesLoaded(grades_->rowCount());

@@ -30,6 +30,8 @@ public:
 Q_SIGNALS:
     void countsKnown(const syncscope::StoreCounts& counts);
     void gradesLoaded(int rows);
+    // The first page of a load is in the table: the store is on screen.
+    void firstPageShown();
     void failed(const QString& message); // names the store and the cause
 
 private:
