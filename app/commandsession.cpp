@@ -1,24 +1,97 @@
 #include "commandsession.h"
 
+#include "catalog.h"
 #include "commandexecutor.h"
+#include "engine.h"
 #include "recordconversion.h"
 #include "scriptbinding.h"
 #include "seedformat.h"
 #include "storeworker.h"
 
+#include <QElapsedTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace syncscope {
 
-// The engine and its catalog live together on the heap and never move: the engine holds a
-// reference to the catalog.
+// The engine with its catalog (the engine holds a reference, so they never move), and what
+// the engine thread tracks: how far each replica's log has been handed out, the script's
+// executor and position.
 struct CommandSession::Mirror {
     Mirror() = default;
     Mirror(const Mirror&) = delete;
     Mirror& operator=(const Mirror&) = delete;
     Catalog catalog;
     Engine engine{catalog};
+    std::vector<size_t> shipped;
+    std::unique_ptr<CommandExecutor> scriptExecutor;
+    size_t scriptNext = 0;
 };
+
+// What a stretch of commands produced, carried from the engine thread to the UI thread.
+struct CommandSession::Produced {
+    std::vector<std::vector<LogRecord>> records; // per store, in log order
+    std::vector<std::vector<GradeRecord>> states;
+    std::vector<char> tooMany; // per store: more written keys than are worth listing
+    struct Get {
+        QString line;
+        int store;
+        QString studentId, courseId;
+    };
+    std::vector<Get> gets;
+    int scriptDone = -1; // for script stretches
+};
+
+// Beyond this many written keys in one batch, listing them costs the UI more than loading the
+// table again (a million-key FULL_SYNC): the states are dropped and the views reload.
+constexpr size_t kMaxListedKeys = 20000;
+
+void CommandSession::handOut(Produced& out, Mirror& mirror, size_t store) {
+    const Replica& rep = mirror.engine.replica(store);
+    const Catalog& catalog = mirror.catalog;
+    size_t& shipped = mirror.shipped[store];
+    for (; shipped < rep.logEnd(); ++shipped) {
+        const OplogEntry& e = rep.entryAt(shipped);
+        out.records[store].push_back(toRecord(e, catalog));
+        if (!e.isWrite())
+            continue;
+        if (out.tooMany[store])
+            continue;
+        const Write& w = rep.state.at(e.write.key);
+        GradeRecord g;
+        g.studentId = std::string(catalog.studentId(e.write.key));
+        g.courseId = std::string(catalog.courseId(e.write.key));
+        g.deleted = w.isNone() || w.isTombstone();
+        if (!g.deleted)
+            g.value = std::string(catalog.value(w.value));
+        g.ts = w.ts;
+        g.origin = w.isNone() ? std::string() : std::string(catalog.names().view(w.origin));
+        g.seq = w.seq;
+        out.states[store].push_back(std::move(g));
+        if (out.states[store].size() > kMaxListedKeys) {
+            out.states[store].clear();
+            out.tooMany[store] = true;
+        }
+    }
+}
+
+void CommandSession::runOne(Produced& out, Mirror& mirror, CommandExecutor& executor,
+                            const Script& script, const Command& c) {
+    const CommandExecutor::Outcome done = executor.run(script, c);
+    if (done.get) {
+        std::string text;
+        appendGetLine(text, mirror.engine.replica(done.store).name, *done.get, mirror.catalog);
+        const KeyId k = done.get->write.key;
+        out.gets.push_back({QString::fromStdString(text).trimmed(), static_cast<int>(done.store),
+                            QString::fromUtf8(mirror.catalog.studentId(k)),
+                            QString::fromUtf8(mirror.catalog.courseId(k))});
+    }
+    if (done.touchesAll) {
+        for (size_t r = 0; r < mirror.engine.replicaCount(); ++r)
+            handOut(out, mirror, r);
+    } else {
+        handOut(out, mirror, done.store);
+    }
+}
 
 CommandSession::CommandSession(std::vector<StoreSpec> stores, std::vector<StoreWorker*> workers,
                                QObject* parent)
@@ -26,9 +99,34 @@ CommandSession::CommandSession(std::vector<StoreSpec> stores, std::vector<StoreW
     , stores_(std::move(stores))
     , directory_(stores_)
     , workers_(std::move(workers))
-    , outboxes_(workers_.size()) {}
+    , outboxes_(workers_.size()) {
+    engineThread_.setObjectName(QStringLiteral("command-engine"));
+    engineContext_ = new QObject;
+    engineContext_->moveToThread(&engineThread_);
+    connect(&engineThread_, &QThread::finished, engineContext_, &QObject::deleteLater);
+    engineThread_.start();
+}
 
-CommandSession::~CommandSession() = default;
+CommandSession::~CommandSession() {
+    // The mirror is released on its own thread, then the thread ends.
+    QMetaObject::invokeMethod(
+        engineContext_, [this] { mirror_.reset(); }, Qt::BlockingQueuedConnection);
+    engineThread_.quit();
+    engineThread_.wait();
+}
+
+template <class Fn>
+void CommandSession::onEngine(Fn fn) {
+    QMetaObject::invokeMethod(engineContext_, [this, fn = std::move(fn)]() mutable {
+        auto produced = std::make_shared<Produced>();
+        produced->records.resize(workers_.size());
+        produced->states.resize(workers_.size());
+        produced->tooMany.assign(workers_.size(), false);
+        if (mirror_)
+            fn(*mirror_, *produced);
+        QMetaObject::invokeMethod(this, [this, produced] { accept(std::move(*produced)); });
+    });
+}
 
 QStringList CommandSession::storeNames() const {
     QStringList names;
@@ -38,6 +136,7 @@ QStringList CommandSession::storeNames() const {
 }
 
 void CommandSession::load() {
+    ready_ = false;
     // All oplogs first (each on its store's worker), then one background task folds them.
     auto logs = std::make_shared<std::vector<std::vector<LogRecord>>>(workers_.size());
     auto pending = std::make_shared<size_t>(workers_.size());
@@ -68,89 +167,139 @@ void CommandSession::load() {
                     for (size_t s = 0; s < logs->size(); ++s)
                         for (const LogRecord& rec : (*logs)[s])
                             mirror->engine.restore(s, fromRecord(rec, mirror->catalog));
+                    for (size_t s = 0; s < names.size(); ++s)
+                        mirror->shipped.push_back(mirror->engine.replica(s).logEnd());
                     return mirror;
                 }).then(this, [this](std::shared_ptr<Mirror> built) {
-                    mirror_ = std::move(built); // adopted whole: the engine refers to its catalog
-                    for (size_t s = 0; s < outboxes_.size(); ++s)
-                        outboxes_[s].shipped = mirror_->engine.replica(s).logEnd();
-                    Q_EMIT ready();
+                    // Adopted whole (the engine refers to its catalog), on the engine thread.
+                    QMetaObject::invokeMethod(engineContext_, [this, built] {
+                        mirror_ = built;
+                        QMetaObject::invokeMethod(this, [this] {
+                            ready_ = true;
+                            Q_EMIT ready();
+                        });
+                    });
                 });
             });
     }
 }
 
 std::optional<CommandSession::LineError> CommandSession::execute(const QString& line) {
-    if (!mirror_)
+    if (!ready_)
         return LineError{1, QStringLiteral("the stores are still loading")};
-    Script script = parseScript("command", line.toStdString(), &clock_);
+    auto script = std::make_shared<Script>(parseScript("command", line.toStdString(), &clock_));
     StoreBinding binding;
-    std::vector<ScriptError> errors = bindStores(script, &directory_, binding);
-    errors.insert(errors.begin(), script.errors.begin(), script.errors.end());
+    std::vector<ScriptError> errors = bindStores(*script, &directory_, binding);
+    errors.insert(errors.begin(), script->errors.begin(), script->errors.end());
     if (!errors.empty())
         return LineError{static_cast<int>(errors.front().column),
                          QString::fromStdString(errors.front().message)};
-    CommandExecutor executor(mirror_->engine, binding.storeOfName);
-    for (const Command& c : script.commands)
-        runCommand(script, executor, c);
-    ++lines_;
+    onEngine([script, stores = std::move(binding.storeOfName)](Mirror& m, Produced& out) {
+        CommandExecutor executor(m.engine, stores);
+        for (const Command& c : script->commands)
+            runOne(out, m, executor, *script, c);
+    });
     return std::nullopt;
 }
 
-void CommandSession::runCommand(const Script& script, CommandExecutor& executor, const Command& c) {
-    Engine& engine = mirror_->engine;
-    const CommandExecutor::Outcome done = executor.run(script, c);
-    if (done.get) {
-        std::string text;
-        appendGetLine(text, engine.replica(done.store).name, *done.get, mirror_->catalog);
-        const KeyId k = done.get->write.key;
-        Q_EMIT getAnswered(QString::fromStdString(text).trimmed(), static_cast<int>(done.store),
-                           QString::fromUtf8(mirror_->catalog.studentId(k)),
-                           QString::fromUtf8(mirror_->catalog.courseId(k)));
+void CommandSession::accept(Produced produced) {
+    if (!produced.gets.empty()) {
+        QStringList lines;
+        lines.reserve(static_cast<qsizetype>(produced.gets.size()));
+        for (const Produced::Get& g : produced.gets)
+            lines << g.line;
+        const Produced::Get& last = produced.gets.back();
+        Q_EMIT getsAnswered(lines, last.store, last.studentId, last.courseId);
     }
-    if (done.touchesAll) {
-        for (size_t r = 0; r < outboxes_.size(); ++r)
-            collect(r);
-    } else {
-        collect(done.store);
+    for (size_t s = 0; s < outboxes_.size(); ++s) {
+        Outbox& box = outboxes_[s];
+        // Usually the outbox is empty and the vectors change hands whole: a FULL_SYNC's million
+        // records must not be moved one by one on the UI thread.
+        if (box.queued.empty())
+            box.queued = std::move(produced.records[s]);
+        else
+            std::move(produced.records[s].begin(), produced.records[s].end(),
+                      std::back_inserter(box.queued));
+        if (box.queuedStates.empty())
+            box.queuedStates = std::move(produced.states[s]);
+        else
+            std::move(produced.states[s].begin(), produced.states[s].end(),
+                      std::back_inserter(box.queuedStates));
+        if (produced.tooMany[s]) {
+            box.queuedTooMany = true;
+            box.queuedStates = {};
+        }
+        if (!box.inFlight && !box.queued.empty())
+            ship(s);
+    }
+    if (produced.scriptDone >= 0) {
+        stretchOut_ = false;
+        scriptDone_ = produced.scriptDone;
+        Q_EMIT scriptProgress(scriptDone_);
+        if (scriptTarget_ > scriptDone_ && scriptDone_ < scriptTotal())
+            requestScriptStretch();
+        else
+            scriptTarget_ = scriptDone_;
     }
 }
 
 std::vector<ScriptError> CommandSession::openScript(const QString& fileName, std::string text) {
-    auto open = std::make_unique<OpenScript>();
-    open->script = parseScript(fileName.toStdString(), std::move(text));
+    auto script = std::make_shared<Script>(parseScript(fileName.toStdString(), std::move(text)));
     StoreBinding binding;
-    std::vector<ScriptError> errors = bindStores(open->script, &directory_, binding);
-    errors.insert(errors.end(), open->script.errors.begin(), open->script.errors.end());
+    std::vector<ScriptError> errors = bindStores(*script, &directory_, binding);
+    errors.insert(errors.end(), script->errors.begin(), script->errors.end());
     std::stable_sort(errors.begin(), errors.end(), [](const ScriptError& a, const ScriptError& b) {
         return a.line != b.line ? a.line < b.line : a.column < b.column;
     });
-    open->script.errors = errors;
-    open->storeOfName = std::move(binding.storeOfName);
-    script_ = std::move(open);
+    script->errors = errors;
+    script_ = script;
+    scriptStores_ = std::move(binding.storeOfName);
+    scriptDone_ = scriptTarget_ = 0;
+    // The engine starts the new script from its first command.
+    QMetaObject::invokeMethod(engineContext_, [this] {
+        if (mirror_) {
+            mirror_->scriptExecutor.reset();
+            mirror_->scriptNext = 0;
+        }
+    });
     return errors;
 }
 
-bool CommandSession::stepScript() {
-    if (!mirror_ || !hasRunnableScript() || script_->next >= script_->script.commands.size())
-        return false;
-    if (!script_->executor)
-        script_->executor =
-            std::make_unique<CommandExecutor>(mirror_->engine, script_->storeOfName);
-    const Command& c = script_->script.commands[script_->next++];
-    runCommand(script_->script, *script_->executor, c);
-    return true;
+void CommandSession::runScriptTo(int done) {
+    if (!ready_ || !hasRunnableScript())
+        return;
+    scriptTarget_ = std::min(done, scriptTotal());
+    if (!stretchOut_ && scriptTarget_ > scriptDone_)
+        requestScriptStretch();
+}
+
+// One stretch of the script on the engine thread: up to 20 ms of commands, then the results
+// come back; the next stretch is asked for only then, so Pause takes effect promptly and the
+// UI thread gets the results in digestible pieces.
+void CommandSession::requestScriptStretch() {
+    stretchOut_ = true;
+    const int target = scriptTarget_;
+    onEngine([script = script_, stores = scriptStores_, target](Mirror& m, Produced& out) {
+        if (!m.scriptExecutor)
+            m.scriptExecutor = std::make_unique<CommandExecutor>(m.engine, stores);
+        QElapsedTimer stretch;
+        stretch.start();
+        while (m.scriptNext < static_cast<size_t>(target) && stretch.elapsed() < 20)
+            runOne(out, m, *m.scriptExecutor, *script, script->commands[m.scriptNext++]);
+        out.scriptDone = static_cast<int>(m.scriptNext);
+    });
 }
 
 int CommandSession::scriptNextLine() const {
-    if (!script_ || script_->next >= script_->script.commands.size())
+    if (!script_ || scriptDone_ >= scriptTotal())
         return 0;
-    return static_cast<int>(script_->script.commands[script_->next].line);
+    return static_cast<int>(script_->commands[static_cast<size_t>(scriptDone_)].line);
 }
 
 int CommandSession::commandsBeforeLine(int line) const {
     if (!script_)
         return 0;
-    const auto& commands = script_->script.commands;
+    const auto& commands = script_->commands;
     auto it = std::lower_bound(commands.begin(), commands.end(), line, [](const Command& c, int l) {
         return static_cast<int>(c.line) < l;
     });
@@ -165,103 +314,91 @@ void CommandSession::flushOutboxes() {
 
 void CommandSession::markResetPoint() {
     resetPoints_.clear();
-    flushOutboxes();
-    auto points = std::make_shared<std::vector<int64_t>>(workers_.size(), 0);
-    auto pending = std::make_shared<size_t>(workers_.size());
-    for (size_t s = 0; s < workers_.size(); ++s) {
-        workers_[s]->counts().then(this, [this, s, points, pending](const Result<StoreCounts>& c) {
-            if (!c) {
-                Q_EMIT failed(c.error().toString());
-                return;
-            }
-            (*points)[s] = c.value().lastPosition;
-            if (--*pending == 0) {
-                resetPoints_ = *points;
-                Q_EMIT resetPointReady();
+    // What the engine is still producing must reach the workers before they count: wait for
+    // the engine thread (a round trip through it), then flush, then count.
+    onEngine([](Mirror&, Produced&) {});
+    QMetaObject::invokeMethod(engineContext_, [this] {
+        QMetaObject::invokeMethod(this, [this] {
+            flushOutboxes();
+            auto points = std::make_shared<std::vector<int64_t>>(workers_.size(), 0);
+            auto pending = std::make_shared<size_t>(workers_.size());
+            for (size_t s = 0; s < workers_.size(); ++s) {
+                workers_[s]->counts().then(
+                    this, [this, s, points, pending](const Result<StoreCounts>& c) {
+                        if (!c) {
+                            Q_EMIT failed(c.error().toString());
+                            return;
+                        }
+                        (*points)[s] = c.value().lastPosition;
+                        if (--*pending == 0) {
+                            resetPoints_ = *points;
+                            Q_EMIT resetPointReady();
+                        }
+                    });
             }
         });
-    }
+    });
 }
 
 bool CommandSession::canReset() const {
-    return mirror_ && script_ && resetPoints_.size() == workers_.size();
+    return ready_ && script_ && resetPoints_.size() == workers_.size();
 }
 
 void CommandSession::reset() {
     if (!canReset())
         return;
-    flushOutboxes();
+    ready_ = false;
+    stopScript();
     const std::vector<int64_t> points = resetPoints_;
-    mirror_.reset(); // commands wait until the engine is rebuilt from the rolled-back stores
-    auto pending = std::make_shared<size_t>(workers_.size());
-    auto ok = std::make_shared<bool>(true);
-    for (size_t s = 0; s < workers_.size(); ++s) {
-        workers_[s]->rollbackTo(points[s]).then(this, [this, pending, ok](const Status& st) {
-            if (!st) {
-                *ok = false;
-                Q_EMIT failed(st.error().toString());
+    resetPoints_ = {};
+    // Drop the engine on its thread, after whatever it was doing; what it produced until then
+    // is flushed to the workers, whose rollbacks then run after those writes.
+    QMetaObject::invokeMethod(engineContext_, [this, points] {
+        mirror_.reset();
+        QMetaObject::invokeMethod(this, [this, points] {
+            flushOutboxes();
+            auto pending = std::make_shared<size_t>(workers_.size());
+            for (size_t s = 0; s < workers_.size(); ++s) {
+                workers_[s]->rollbackTo(points[s]).then(this, [this, pending](const Status& st) {
+                    if (!st)
+                        Q_EMIT failed(st.error().toString());
+                    if (--*pending != 0)
+                        return;
+                    scriptDone_ = scriptTarget_ = 0;
+                    stretchOut_ = false;
+                    Q_EMIT resetDone();
+                    load();
+                    connect(this, &CommandSession::ready, this, &CommandSession::markResetPoint,
+                            Qt::SingleShotConnection);
+                });
             }
-            if (--*pending != 0)
-                return;
-            script_->next = 0;
-            script_->executor.reset();
-            for (Outbox& box : outboxes_)
-                box = Outbox{};
-            resetPoints_ = {};
-            Q_EMIT resetDone();
-            load();
-            markResetPoint();
         });
-    }
-}
-
-void CommandSession::collect(size_t store) {
-    Outbox& box = outboxes_[store];
-    const Replica& rep = mirror_->engine.replica(store);
-    for (; box.shipped < rep.logEnd(); ++box.shipped) {
-        const OplogEntry& e = rep.entryAt(box.shipped);
-        box.queued.push_back(toRecord(e, mirror_->catalog));
-        if (e.isWrite())
-            box.queuedKeys.push_back(e.write.key);
-    }
-    if (!box.inFlight && !box.queued.empty())
-        ship(store);
+    });
 }
 
 void CommandSession::ship(size_t store) {
     Outbox& box = outboxes_[store];
     box.inFlight = true;
-    std::vector<KeyId> keys = std::move(box.queuedKeys);
-    box.queuedKeys = {};
-    workers_[store]->append(std::move(box.queued)).then(this, [this, store, keys](const Status& s) {
-        Outbox& b = outboxes_[store];
-        b.inFlight = false;
-        if (!s) {
-            Q_EMIT failed(s.error().toString());
-            return;
-        }
-        if (!mirror_)
-            return; // a reset is rebuilding the engine; the views reload after it
-        const Catalog& catalog = mirror_->catalog;
-        const StoreState& state = mirror_->engine.replica(store).state;
-        std::vector<GradeRecord> changed;
-        for (KeyId k : keys) {
-            const Write& w = state.at(k);
-            GradeRecord g;
-            g.studentId = std::string(catalog.studentId(k));
-            g.courseId = std::string(catalog.courseId(k));
-            g.deleted = w.isNone() || w.isTombstone();
-            if (!g.deleted)
-                g.value = std::string(catalog.value(w.value));
-            g.ts = w.ts;
-            g.origin = w.isNone() ? std::string() : std::string(catalog.names().view(w.origin));
-            g.seq = w.seq;
-            changed.push_back(std::move(g));
-        }
-        Q_EMIT storeCommitted(static_cast<int>(store), changed);
-        if (!b.queued.empty())
-            ship(store);
-    });
+    std::vector<GradeRecord> states = std::move(box.queuedStates);
+    const bool tooMany = box.queuedTooMany;
+    box.queuedStates = {};
+    box.queuedTooMany = false;
+    workers_[store]
+        ->append(std::move(box.queued))
+        .then(this, [this, store, tooMany, states = std::move(states)](const Status& s) {
+            Outbox& b = outboxes_[store];
+            b.inFlight = false;
+            if (!s) {
+                Q_EMIT failed(s.error().toString());
+                return;
+            }
+            if (tooMany)
+                Q_EMIT storeRewritten(static_cast<int>(store));
+            else
+                Q_EMIT storeCommitted(static_cast<int>(store), states);
+            if (!b.queued.empty())
+                ship(store);
+        });
     box.queued = {};
 }
 

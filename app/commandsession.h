@@ -1,12 +1,11 @@
 #pragma once
 
-#include "catalog.h"
-#include "engine.h"
 #include "logrecord.h"
 #include "script.h"
 #include "storedirectory.h"
 
 #include <QObject>
+#include <QThread>
 
 #include <memory>
 #include <optional>
@@ -17,11 +16,15 @@ namespace syncscope {
 class CommandExecutor;
 class StoreWorker;
 
-// Commands typed or stepped in the GUI, run the way syncscope-cli runs them: the engine mirrors
-// every store (built from their oplogs off the UI thread), executes each command in memory,
-// and the entries it appends go to the stores' workers, one batch in flight per store, never
-// waited on. When a store has committed a batch, storeCommitted() tells the views which keys
-// changed and what they hold now.
+// Commands typed or stepped in the GUI, run the way syncscope-cli runs them: an engine mirrors
+// every store (built from their oplogs in the background) and executes the commands; the
+// entries it appends go to the stores' workers, one batch in flight per store, never waited on.
+//
+// The engine lives on a thread of its own: the UI thread parses and binds a line (cheap, and
+// errors must show at once), then hands the commands over and gets back, in order, what they
+// produced — the records to ship, the states of the keys they wrote, GET answers. A FULL_SYNC
+// over a million keys therefore never stalls the window. When a store has committed a batch,
+// storeCommitted() tells the views which keys changed and what they held after it.
 class CommandSession : public QObject {
     Q_OBJECT
 public:
@@ -31,13 +34,14 @@ public:
 
     // Reads every store's oplog and builds the engine in the background; ready() follows.
     void load();
-    bool isReady() const { return mirror_ != nullptr; }
+    bool isReady() const { return ready_; }
 
     struct LineError {
         int column = 0; // 1-based
         QString message;
     };
-    // Parses and runs one script line. Returns the error (nothing ran) or nothing.
+    // Parses one script line and hands it to the engine. Returns the error (nothing ran) or
+    // nothing; the effects arrive asynchronously.
     std::optional<LineError> execute(const QString& line);
 
     QStringList storeNames() const;
@@ -45,68 +49,86 @@ public:
     // A testcase file, parsed whole (SPEC §3) with its own timestamp clock, then run command by
     // command. Returns its errors (file:line:col); a script with errors cannot run.
     std::vector<ScriptError> openScript(const QString& fileName, std::string text);
-    bool hasRunnableScript() const { return script_ && script_->script.ok(); }
-    // Runs the script's next command; false when there is none.
-    bool stepScript();
-    int scriptDone() const { return script_ ? static_cast<int>(script_->next) : 0; }
-    int scriptTotal() const {
-        return script_ ? static_cast<int>(script_->script.commands.size()) : 0;
-    }
+    bool hasRunnableScript() const { return script_ && script_->ok(); }
+    // Runs commands until `done` of them have run (or the script ends). scriptProgress()
+    // reports each stretch as the engine finishes it.
+    void runScriptTo(int done);
+    bool scriptBusy() const { return scriptTarget_ > scriptDone_; }
+    int scriptDone() const { return scriptDone_; }
+    int scriptTotal() const { return script_ ? static_cast<int>(script_->commands.size()) : 0; }
     // The line of the command that runs next, or 0 at the end.
     int scriptNextLine() const;
     // How many commands come before the first one on or after `line`.
     int commandsBeforeLine(int line) const;
+    // Stops a run after the stretch the engine is on.
+    void stopScript() { scriptTarget_ = scriptDone_; }
+    // One more command (steps queue up while the engine works).
+    void stepScript() { runScriptTo(std::max(scriptTarget_, scriptDone_) + 1); }
 
     // Remembers where every store's oplog ends now (after everything already typed is
     // written): the point Reset returns to. resetPointReady() follows.
     void markResetPoint();
     bool canReset() const;
     // Rolls every store back to the reset point, rebuilds the engine from the stores and
-    // rewinds the script to its start; ready() follows (the views should reload).
+    // rewinds the script to its start; resetDone() then ready() follow.
     void reset();
 
 Q_SIGNALS:
     void ready();
     void resetPointReady();
-    // The stores were rolled back; ready() follows once the engine is rebuilt.
     void resetDone();
-    // A GET's result line, as syncscope-cli prints it, and where it points.
-    void getAnswered(const QString& line, int store, const QString& studentId,
-                     const QString& courseId);
-    // A store committed a batch: the current state of every key it touched.
+    void scriptProgress(int done);
+    // The GET results of a stretch of commands, as syncscope-cli prints them, and where the last
+    // one points (a Run answers thousands of GETs: the views follow only the last).
+    void getsAnswered(const QStringList& lines, int store, const QString& studentId,
+                      const QString& courseId);
+    // A store committed a batch: the state of every key it wrote, as of those writes.
     void storeCommitted(int store, const std::vector<syncscope::GradeRecord>& keys);
+    // A store committed a batch touching too many keys to list (a FULL_SYNC into an empty
+    // store): its views should load again.
+    void storeRewritten(int store);
     void failed(const QString& message);
 
 private:
     struct Mirror;
-    struct OpenScript {
-        Script script;
-        std::vector<size_t> storeOfName;
-        std::unique_ptr<CommandExecutor> executor; // made on the first step: the engine exists
-        size_t next = 0;
-    };
-    void runCommand(const Script& script, CommandExecutor& executor, const Command& c);
-    void collect(size_t store);
+    struct Produced;
+    // Runs fn(mirror) on the engine thread; its result comes back to `done` on this thread.
+    template <class Fn>
+    void onEngine(Fn fn);
+    void accept(Produced produced);
+    // Engine thread: the entries appended since the last hand-out, as records, and the states
+    // of the keys they wrote; and one command run with its results collected.
+    static void handOut(Produced& out, Mirror& mirror, size_t store);
+    static void runOne(Produced& out, Mirror& mirror, CommandExecutor& executor,
+                       const Script& script, const Command& command);
     void ship(size_t store);
-    // Ships whatever waits in the outboxes now, even beside a batch in flight: calls queued on
-    // a worker after this see every command run so far (a worker serves calls in order).
     void flushOutboxes();
+    void requestScriptStretch();
 
     std::vector<StoreSpec> stores_;
     StoreDirectory directory_;
     std::vector<StoreWorker*> workers_;
-    std::shared_ptr<Mirror> mirror_;
     TimestampClock clock_;
-    std::unique_ptr<OpenScript> script_;
-    std::vector<int64_t> resetPoints_; // per store; empty until markResetPoint() completes
+    bool ready_ = false;
+
+    QThread engineThread_;
+    QObject* engineContext_ = nullptr; // lives on engineThread_
+    std::shared_ptr<Mirror> mirror_;   // touched only on engineThread_
+
+    std::shared_ptr<const Script> script_; // read-only once parsed: shared with the engine
+    std::vector<size_t> scriptStores_;
+    int scriptDone_ = 0;
+    int scriptTarget_ = 0;
+    bool stretchOut_ = false;
+
     struct Outbox {
-        size_t shipped = 0;            // engine log position already queued
-        std::vector<LogRecord> queued; // waiting for the batch in flight
-        std::vector<KeyId> queuedKeys;
+        std::vector<LogRecord> queued;
+        std::vector<GradeRecord> queuedStates;
+        bool queuedTooMany = false; // states dropped: the views reload instead
         bool inFlight = false;
     };
     std::vector<Outbox> outboxes_;
-    int lines_ = 0;
+    std::vector<int64_t> resetPoints_; // per store; empty until markResetPoint() completes
 };
 
 } // namespace syncscope

@@ -12,7 +12,6 @@
 #include "scriptpanel.h"
 
 #include <QAction>
-#include <QElapsedTimer>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -55,10 +54,10 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
     });
     connect(commands_.get(), &CommandSession::failed, console_, &ConsoleView::appendError);
     connect(commands_.get(), &CommandSession::failed, w, &MainWindow::showStatus);
-    connect(commands_.get(), &CommandSession::getAnswered, this,
-            [this](const QString& line, int store, const QString& sid, const QString& cid) {
-                console_->appendResult(line);
-                // Show the row the GET read, in its store's panel.
+    connect(commands_.get(), &CommandSession::getsAnswered, this,
+            [this](const QStringList& lines, int store, const QString& sid, const QString& cid) {
+                console_->appendResult(lines.join(QLatin1Char('\n')));
+                // Show the row the last GET read, in its store's panel.
                 StorePanel* panel = window_->storePanels()[store];
                 const int row =
                     session_->grades(store)->rowOf(sid.toStdString(), cid.toStdString());
@@ -71,12 +70,6 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
             [this](int store, const std::vector<GradeRecord>& keys) {
                 GradeTableModel* grades = session_->grades(store);
                 StorePanel* panel = window_->storePanels()[store];
-                // A commit touching a large part of the table (a FULL_SYNC into an empty store)
-                // is cheaper to page in again, off the UI thread, than to merge here.
-                if (keys.size() > 20000) {
-                    session_->loader(store)->reload();
-                    return;
-                }
                 const int lastRow = grades->applyWrites(keys);
                 if (lastRow >= 0)
                     panel->gradeView()->scrollTo(grades->index(lastRow, 0));
@@ -85,14 +78,17 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
                 if (!grades->isLoading())
                     panel->setCounts(StoreCounts{grades->rowCount(), -1});
             });
+    connect(commands_.get(), &CommandSession::storeRewritten, this,
+            [this](int store) { session_->loader(store)->reload(); });
     connect(bar_, &CommandBar::submitted, this, [this](const QString& line) { run(line); });
 
     // Testcase files.
     scriptPanel_ = new ScriptPanel;
     window_->setScriptPanel(scriptPanel_);
-    runTimer_ = new QTimer(this);
-    runTimer_->setInterval(0);
-    connect(runTimer_, &QTimer::timeout, this, &GuiApp::runSlice);
+    connect(commands_.get(), &CommandSession::scriptProgress, this, [this](int done) {
+        scriptPanel_->showPosition(commands_->scriptNextLine(), done, commands_->scriptTotal());
+        updateScriptActions();
+    });
     QMenu* file = window_->fileMenu();
     QAction* first = file->actions().value(0);
     auto* open = new QAction(QStringLiteral("&Open Script…"), window_.get());
@@ -171,18 +167,11 @@ bool GuiApp::openScript(const QString& path) {
 }
 
 void GuiApp::stepScript() {
-    if (isRunning() || !commands_->stepScript())
-        return;
-    scriptPanel_->showPosition(commands_->scriptNextLine(), commands_->scriptDone(),
-                               commands_->scriptTotal());
-    updateScriptActions();
+    commands_->stepScript();
 }
 
 void GuiApp::runScript(int untilDone) {
-    if (!commands_->isReady() || !commands_->hasRunnableScript())
-        return;
-    runUntil_ = untilDone < 0 ? commands_->scriptTotal() : untilDone;
-    runTimer_->start();
+    commands_->runScriptTo(untilDone < 0 ? commands_->scriptTotal() : untilDone);
     updateScriptActions();
 }
 
@@ -191,12 +180,12 @@ void GuiApp::runToCursor() {
 }
 
 void GuiApp::pauseScript() {
-    runTimer_->stop();
+    commands_->stopScript();
     updateScriptActions();
 }
 
 bool GuiApp::isRunning() const {
-    return runTimer_->isActive();
+    return commands_->scriptBusy();
 }
 
 void GuiApp::resetScript() {
@@ -208,24 +197,10 @@ void GuiApp::resetScript() {
     updateScriptActions();
 }
 
-// One time slice of Run: commands until 8 ms have passed, then back to the event loop, so the
-// window repaints and stays usable however long the script.
-void GuiApp::runSlice() {
-    QElapsedTimer slice;
-    slice.start();
-    while (commands_->scriptDone() < runUntil_ && slice.elapsed() < 8)
-        if (!commands_->stepScript())
-            break;
-    scriptPanel_->showPosition(commands_->scriptNextLine(), commands_->scriptDone(),
-                               commands_->scriptTotal());
-    if (commands_->scriptDone() >= runUntil_)
-        pauseScript();
-}
-
 void GuiApp::updateScriptActions() {
     const bool runnable = commands_->isReady() && commands_->hasRunnableScript() &&
                           commands_->scriptDone() < commands_->scriptTotal();
-    stepAction_->setEnabled(runnable && !isRunning());
+    stepAction_->setEnabled(runnable);
     runAction_->setEnabled(runnable && !isRunning());
     runToCursorAction_->setEnabled(runnable && !isRunning());
     pauseAction_->setEnabled(isRunning());

@@ -35,8 +35,8 @@ public:
     // Runs lines as if typed in the command bar, in order, stopping at the first error.
     void runLines(const QStringList& lines);
 
-    // Testcase files: open (parsed whole; errors marked), step, run (in time slices that keep
-    // the window responsive), run to the cursor's line, pause.
+    // Testcase files: open (parsed whole; errors marked), step, run (on the engine's thread,
+    // in stretches: the window stays responsive), run to the cursor's line, pause.
     bool openScript(const QString& path);
     void stepScript();
     void runScript(int untilDone = -1);
@@ -55,7 +55,6 @@ public:
 
 private:
     bool run(const QString& line);
-    void runSlice();
     void updateScriptActions();
     void rememberRecent(const QString& path);
     void rebuildRecentMenu();
@@ -66,8 +65,6 @@ private:
     CommandBar* bar_ = nullptr;
     ConsoleView* console_ = nullptr;
     ScriptPanel* scriptPanel_ = nullptr;
-    QTimer* runTimer_ = nullptr;
-    int runUntil_ = -1; // commands done at which Run stops (-1: the end)
     QAction* stepAction_ = nullptr;
     QAction* runAction_ = nullptr;
     QAction* runToCursorAction_ = nullptr;
