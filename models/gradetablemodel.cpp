@@ -181,6 +181,52 @@ int GradeTableModel::applyWrites(std::vector<GradeRecord> writes) {
         return rowOf(lastWrite.studentId, lastWrite.courseId);
     }
 
+    const bool insertsOnly = std::none_of(
+        ops.begin(), ops.end(), [](const Op& op) { return op.exists && op.write->deleted; });
+    if (insertsOnly) {
+        // In place, from the back: rows move once, by block, into room the vector already
+        // has (a fresh copy of a million rows cost more in page faults than in copying).
+        std::vector<size_t> insertedAt;
+        for (const Op& op : ops)
+            if (!op.exists)
+                insertedAt.push_back(op.pos);
+        Q_EMIT layoutAboutToBeChanged();
+        const QModelIndexList before = persistentIndexList();
+        QModelIndexList after;
+        after.reserve(before.size());
+        const size_t oldSize = rows_.size();
+        for (const QModelIndex& idx : before) {
+            const size_t old = static_cast<size_t>(idx.row());
+            const auto shift = old >= oldSize
+                                   ? insertedAt.size()
+                                   : static_cast<size_t>(std::upper_bound(insertedAt.begin(),
+                                                                          insertedAt.end(), old) -
+                                                         insertedAt.begin());
+            after << createIndex(static_cast<int>(old + shift), idx.column());
+        }
+        for (const Op& op : ops)
+            if (op.exists)
+                rows_[op.pos] = makeRow(*op.write);
+        rows_.resize(oldSize + insertedAt.size());
+        size_t src = oldSize, dst = rows_.size();
+        for (auto it = ops.rbegin(); it != ops.rend(); ++it) {
+            if (it->exists)
+                continue;
+            const auto at = [this](size_t i) {
+                return rows_.begin() + static_cast<std::ptrdiff_t>(i);
+            };
+            std::move_backward(at(it->pos), at(src), at(dst));
+            dst -= src - it->pos;
+            src = it->pos;
+            rows_[--dst] = makeRow(*it->write);
+        }
+        if (loading_)
+            expected_ += static_cast<qint64>(insertedAt.size());
+        changePersistentIndexList(before, after);
+        Q_EMIT layoutChanged();
+        return rowOf(lastWrite.studentId, lastWrite.courseId);
+    }
+
     // Rebuild by block copies between the touched positions.
     std::vector<Row> merged;
     merged.reserve(rows_.size() + ops.size());
