@@ -192,18 +192,8 @@ int GradeTableModel::applyWrites(std::vector<GradeRecord> writes) {
                 insertedAt.push_back(op.pos);
         Q_EMIT layoutAboutToBeChanged();
         const QModelIndexList before = persistentIndexList();
-        QModelIndexList after;
-        after.reserve(before.size());
+        const QModelIndexList after = movedIndexes(before, insertedAt, {});
         const size_t oldSize = rows_.size();
-        for (const QModelIndex& idx : before) {
-            const size_t old = static_cast<size_t>(idx.row());
-            const auto shift = old >= oldSize
-                                   ? insertedAt.size()
-                                   : static_cast<size_t>(std::upper_bound(insertedAt.begin(),
-                                                                          insertedAt.end(), old) -
-                                                         insertedAt.begin());
-            after << createIndex(static_cast<int>(old + shift), idx.column());
-        }
         for (const Op& op : ops)
             if (op.exists)
                 rows_[op.pos] = makeRow(*op.write);
@@ -254,13 +244,28 @@ int GradeTableModel::applyWrites(std::vector<GradeRecord> writes) {
 
     Q_EMIT layoutAboutToBeChanged();
     const QModelIndexList before = persistentIndexList();
+    const QModelIndexList after = movedIndexes(before, insertedAt, removedAt);
+    rows_ = std::move(merged);
+    expected_ += expectedDelta;
+    changePersistentIndexList(before, after);
+    Q_EMIT layoutChanged();
+    return rowOf(lastWrite.studentId, lastWrite.courseId);
+}
+
+// Where persistent indexes go when rows are inserted before the given old positions and the
+// rows at removedAt go (both ascending): a loaded row shifts by the insertions at or before it
+// less the removals before it; a placeholder keeps its distance from the loaded rows' end.
+QModelIndexList GradeTableModel::movedIndexes(const QModelIndexList& before,
+                                              const std::vector<size_t>& insertedAt,
+                                              const std::vector<size_t>& removedAt) const {
+    const size_t loaded = rows_.size();
     QModelIndexList after;
     after.reserve(before.size());
-    const size_t oldLoaded = rows_.size();
     for (const QModelIndex& idx : before) {
         const size_t old = static_cast<size_t>(idx.row());
-        if (old >= oldLoaded) { // a placeholder keeps its distance from the loaded rows' end
-            after << createIndex(static_cast<int>(merged.size() + (old - oldLoaded)), idx.column());
+        if (old >= loaded) {
+            after << createIndex(static_cast<int>(old + insertedAt.size() - removedAt.size()),
+                                 idx.column());
             continue;
         }
         if (std::binary_search(removedAt.begin(), removedAt.end(), old)) {
@@ -275,11 +280,7 @@ int GradeTableModel::applyWrites(std::vector<GradeRecord> writes) {
             static_cast<int>(old + static_cast<size_t>(ins) - static_cast<size_t>(rem)),
             idx.column());
     }
-    rows_ = std::move(merged);
-    expected_ += expectedDelta;
-    changePersistentIndexList(before, after);
-    Q_EMIT layoutChanged();
-    return rowOf(lastWrite.studentId, lastWrite.courseId);
+    return after;
 }
 
 int GradeTableModel::rowCount(const QModelIndex& parent) const {

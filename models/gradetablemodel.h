@@ -67,6 +67,9 @@ private:
     // First row whose key is not less than (sid, cid).
     size_t lowerBound(std::string_view sid, std::string_view cid) const;
     int placeholders() const;
+    QModelIndexList movedIndexes(const QModelIndexList& before,
+                                 const std::vector<size_t>& insertedAt,
+                                 const std::vector<size_t>& removedAt) const;
     QString text(uint32_t id) const;
 
     std::vector<Row> rows_;
