@@ -2,6 +2,7 @@
 
 #include "gradetablemodel.h"
 #include "oplogmodel.h"
+#include "tablecopy.h"
 
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -79,6 +80,8 @@ StorePanel::StorePanel(const StoreDescription& store, GradeTableModel* grades, O
                                  {OplogModel::Origin, 56},
                                  {OplogModel::Seq, 40}})
         oplog_->setColumnWidth(column, width);
+    enableCopyAsCsv(grades_);
+    enableCopyAsCsv(oplog_);
     splitter_ = new QSplitter(Qt::Horizontal, this);
     splitter_->addWidget(grades_);
     splitter_->addWidget(oplog_);

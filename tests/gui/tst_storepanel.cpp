@@ -9,6 +9,8 @@
 #include "storesummarymodel.h"
 #include "storeworker.h"
 
+#include <QApplication>
+#include <QClipboard>
 #include <QDockWidget>
 #include <QSignalSpy>
 #include <QTableView>
@@ -41,6 +43,7 @@ class TestStorePanel : public QObject {
 private Q_SLOTS:
     void loadsARealStoreInPages();
     void windowArrangesOneDockPerStore();
+    void copiesTheSelectionAsCsv();
 };
 
 void TestStorePanel::loadsARealStoreInPages() {
@@ -103,6 +106,34 @@ void TestStorePanel::windowArrangesOneDockPerStore() {
     QCOMPARE(top, 3); // five stores: three on top, two below
     QCOMPARE(bottom, 2);
     QVERIFY(window.storePanels()[0]->findChild<QTableView*>(QStringLiteral("grades")));
+}
+
+void TestStorePanel::copiesTheSelectionAsCsv() {
+    GradeTableModel grades;
+    OplogModel oplog;
+    const quint64 gen = grades.beginLoad(4);
+    std::vector<GradeRecord> rows(3);
+    const char* values[] = {"A", "B, with comma", "say \"hi\""};
+    for (int i = 0; i < 3; ++i) {
+        rows[size_t(i)].studentId = "S" + std::to_string(i);
+        rows[size_t(i)].courseId = "C";
+        rows[size_t(i)].value = values[i];
+        rows[size_t(i)].ts = i;
+        rows[size_t(i)].origin = "SQL";
+    }
+    grades.appendPage(gen, rows); // the fourth row is still a placeholder
+    StorePanel panel({QStringLiteral("SQL"), QStringLiteral("SQLite"), {}, true}, &grades, &oplog);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QTableView* view = panel.gradeView();
+    view->setFocus();
+    view->selectAll();
+    QTest::keySequence(view, QKeySequence::Copy);
+    QCOMPARE(QApplication::clipboard()->text(),
+             QStringLiteral("Student,Course,Grade,ts,Origin,Seq\n"
+                            "S0,C,A,0,SQL,0\n"
+                            "S1,C,\"B, with comma\",1,SQL,0\n"
+                            "S2,C,\"say \"\"hi\"\"\",2,SQL,0\n"));
 }
 
 QTEST_MAIN(TestStorePanel)
