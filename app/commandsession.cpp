@@ -312,31 +312,35 @@ void CommandSession::flushOutboxes() {
             ship(s);
 }
 
+void CommandSession::whenWritten(std::function<void()> fn) {
+    // A round trip through the engine thread: what it is still producing comes back first.
+    QMetaObject::invokeMethod(engineContext_, [this, fn = std::move(fn)]() mutable {
+        QMetaObject::invokeMethod(this, [this, fn = std::move(fn)] {
+            flushOutboxes();
+            fn();
+        });
+    });
+}
+
 void CommandSession::markResetPoint() {
     resetPoints_.clear();
-    // What the engine is still producing must reach the workers before they count: wait for
-    // the engine thread (a round trip through it), then flush, then count.
-    onEngine([](Mirror&, Produced&) {});
-    QMetaObject::invokeMethod(engineContext_, [this] {
-        QMetaObject::invokeMethod(this, [this] {
-            flushOutboxes();
-            auto points = std::make_shared<std::vector<int64_t>>(workers_.size(), 0);
-            auto pending = std::make_shared<size_t>(workers_.size());
-            for (size_t s = 0; s < workers_.size(); ++s) {
-                workers_[s]->counts().then(
-                    this, [this, s, points, pending](const Result<StoreCounts>& c) {
-                        if (!c) {
-                            Q_EMIT failed(c.error().toString());
-                            return;
-                        }
-                        (*points)[s] = c.value().lastPosition;
-                        if (--*pending == 0) {
-                            resetPoints_ = *points;
-                            Q_EMIT resetPointReady();
-                        }
-                    });
-            }
-        });
+    whenWritten([this] {
+        auto points = std::make_shared<std::vector<int64_t>>(workers_.size(), 0);
+        auto pending = std::make_shared<size_t>(workers_.size());
+        for (size_t s = 0; s < workers_.size(); ++s) {
+            workers_[s]->counts().then(this,
+                                       [this, s, points, pending](const Result<StoreCounts>& c) {
+                                           if (!c) {
+                                               Q_EMIT failed(c.error().toString());
+                                               return;
+                                           }
+                                           (*points)[s] = c.value().lastPosition;
+                                           if (--*pending == 0) {
+                                               resetPoints_ = *points;
+                                               Q_EMIT resetPointReady();
+                                           }
+                                       });
+        }
     });
 }
 

@@ -7,6 +7,8 @@
 #include <QObject>
 #include <QThread>
 
+#include <functional>
+
 #include <memory>
 #include <optional>
 #include <vector>
@@ -64,6 +66,10 @@ public:
     void stopScript() { scriptTarget_ = scriptDone_; }
     // One more command (steps queue up while the engine works).
     void stepScript() { runScriptTo(std::max(scriptTarget_, scriptDone_) + 1); }
+
+    // Calls fn once everything run so far is on its way to the stores: store calls made in fn
+    // are served after those writes (a worker serves its calls in order).
+    void whenWritten(std::function<void()> fn);
 
     // Remembers where every store's oplog ends now (after everything already typed is
     // written): the point Reset returns to. resetPointReady() follows.

@@ -10,14 +10,18 @@
 #include "workspacesession.h"
 
 #include "scriptpanel.h"
+#include "seedformat.h"
+#include "storeworker.h"
 
 #include <QAction>
+#include <QDir>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QItemSelectionModel>
 #include <QLineEdit>
 #include <QMenu>
+#include <QSaveFile>
 #include <QSettings>
 #include <QTableView>
 
@@ -109,6 +113,24 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
     file->insertSeparator(first);
     rebuildRecentMenu();
     connect(w, &MainWindow::fileDropped, this, [this](const QString& path) { openScript(path); });
+
+    auto* exportAction = new QAction(QStringLiteral("&Export Oplogs…"), window_.get());
+    exportAction->setShortcut(Qt::CTRL | Qt::Key_E);
+    connect(exportAction, &QAction::triggered, this, [this] {
+        QFileDialog::Options options;
+        if (qEnvironmentVariableIsSet("SYNCSCOPE_NON_NATIVE_DIALOGS"))
+            options |= QFileDialog::DontUseNativeDialog;
+        const QString dir = QFileDialog::getExistingDirectory(
+            window_.get(), QStringLiteral("Export every store's oplog into"), QString(),
+            options | QFileDialog::ShowDirsOnly);
+        if (!dir.isEmpty())
+            exportOplogs(dir);
+    });
+    file->insertAction(first, exportAction);
+    connect(this, &GuiApp::oplogsExported, w, [w](const QString& dir, bool ok) {
+        w->showStatus(ok ? QStringLiteral("Oplogs exported to %1").arg(dir)
+                         : QStringLiteral("Exporting the oplogs to %1 failed").arg(dir));
+    });
 
     QMenu* scriptMenu = window_->addMenuBeforeHelp(QStringLiteral("&Script"));
     stepAction_ = scriptMenu->addAction(QStringLiteral("&Step"), this, &GuiApp::stepScript);
@@ -229,6 +251,51 @@ GuiApp::~GuiApp() = default;
 void GuiApp::start() {
     window_->show();
     session_->openAll();
+}
+
+void GuiApp::exportOplogs(const QString& dir) {
+    if (!QDir().mkpath(dir)) {
+        console_->appendError(QStringLiteral("cannot create %1").arg(dir));
+        Q_EMIT oplogsExported(dir, false);
+        return;
+    }
+    commands_->whenWritten([this, dir] {
+        const std::vector<StoreWorker*> workers = session_->workers();
+        auto pending = std::make_shared<size_t>(workers.size());
+        auto ok = std::make_shared<bool>(true);
+        for (size_t s = 0; s < workers.size(); ++s) {
+            const QString name = session_->description(static_cast<int>(s)).name;
+            const QString path =
+                QDir(dir).filePath(QString::fromStdString(exportFileName(name.toStdString())));
+            auto done = [this, dir, pending, ok] {
+                if (--*pending == 0)
+                    Q_EMIT oplogsExported(dir, *ok);
+            };
+            if (!workers[s]) {
+                *ok = false;
+                done();
+                continue;
+            }
+            workers[s]->readOplog().then(
+                this, [this, path, ok, done](QFuture<Result<std::vector<LogRecord>>> f) {
+                    const Result<std::vector<LogRecord>> log = f.takeResult();
+                    std::string text;
+                    if (log)
+                        for (const LogRecord& r : log.value())
+                            appendExportLine(text, r);
+                    QSaveFile file(path);
+                    if (!log || !file.open(QIODevice::WriteOnly) ||
+                        file.write(text.data(), static_cast<qint64>(text.size())) !=
+                            static_cast<qint64>(text.size()) ||
+                        !file.commit()) {
+                        *ok = false;
+                        console_->appendError(log ? path + QStringLiteral(": ") + file.errorString()
+                                                  : log.error().toString());
+                    }
+                    done();
+                });
+        }
+    });
 }
 
 void GuiApp::runLines(const QStringList& lines) {

@@ -44,6 +44,14 @@ public:
     void pauseScript();
     // Returns every store to its state before the script began, and the script to its start.
     void resetScript();
+    // Writes oplog.<store>.txt (SPEC §5) for every store into dir, from the stores' own oplogs
+    // once everything run so far is written; oplogsExported() follows.
+    void exportOplogs(const QString& dir);
+
+Q_SIGNALS:
+    void oplogsExported(const QString& dir, bool ok);
+
+public:
     bool isRunning() const;
     ScriptPanel* scriptPanel() const { return scriptPanel_; }
 

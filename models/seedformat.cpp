@@ -23,38 +23,47 @@ void appendKey(std::string& out, const Catalog& catalog, KeyId k) {
 }
 } // namespace
 
-void appendExportLine(std::string& out, const OplogEntry& e, const Catalog& catalog) {
-    const Write& w = e.write;
-    switch (e.kind) {
+namespace {
+// One export line from its parts; the two overloads below only say where the parts come from.
+void appendExportParts(std::string& out, EntryKind kind, int64_t ts, std::string_view sid,
+                       std::string_view cid, std::string_view value) {
+    switch (kind) {
     case EntryKind::Seed:
         return;
     case EntryKind::Set:
-        appendInt(out, w.ts);
+        appendInt(out, ts);
         out += ", SET((";
-        appendKey(out, catalog, w.key);
+        out += sid;
+        out += ',';
+        out += cid;
         out += "),";
-        {
-            const std::string_view v = catalog.value(w.value);
-            if (isBareToken(v))
-                out += v;
-            else
-                out += scriptLiteral(v);
-        }
+        if (isBareToken(value))
+            out += value;
+        else
+            out += scriptLiteral(value);
         out += ")\n";
         return;
     case EntryKind::Delete:
-        appendInt(out, w.ts);
-        out += ", DELETE(";
-        appendKey(out, catalog, w.key);
-        out += ")\n";
-        return;
     case EntryKind::Get:
-        appendInt(out, w.ts);
-        out += ", GET(";
-        appendKey(out, catalog, w.key);
+        appendInt(out, ts);
+        out += kind == EntryKind::Delete ? ", DELETE(" : ", GET(";
+        out += sid;
+        out += ',';
+        out += cid;
         out += ")\n";
         return;
     }
+}
+} // namespace
+
+void appendExportLine(std::string& out, const OplogEntry& e, const Catalog& catalog) {
+    const Write& w = e.write;
+    appendExportParts(out, e.kind, w.ts, catalog.studentId(w.key), catalog.courseId(w.key),
+                      e.kind == EntryKind::Set ? catalog.value(w.value) : std::string_view());
+}
+
+void appendExportLine(std::string& out, const LogRecord& r) {
+    appendExportParts(out, r.kind, r.ts, r.studentId, r.courseId, r.value);
 }
 
 std::string exportOplog(const Oplog& log, const Catalog& catalog) {

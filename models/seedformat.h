@@ -2,6 +2,7 @@
 
 #include "catalog.h"
 #include "engine.h"
+#include "logrecord.h"
 #include "oplog.h"
 
 #include <string>
@@ -13,6 +14,8 @@ namespace syncscope {
 // Appends one export line ("4, SET((SID1033,CSE016),B)\n"); seed entries are skipped.
 void appendExportLine(std::string& out, const OplogEntry& e, const Catalog& catalog);
 std::string exportOplog(const Oplog& log, const Catalog& catalog);
+// The same line from a record read back from a store.
+void appendExportLine(std::string& out, const LogRecord& record);
 // The file name of a store's export: oplog.<name in lower case>.txt
 std::string exportFileName(std::string_view canonicalName);
 

@@ -17,6 +17,7 @@
 #include <QFileDialog>
 #include <QLineEdit>
 #include <QProcess>
+#include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -242,6 +243,23 @@ void TestGuiApp::scriptOpenedThroughTheDialogRunsLikeTheCli() {
     const QString out = QString::fromUtf8(cli.readAllStandardOutput());
     const QString expected = out.mid(out.indexOf(QStringLiteral("store,student_id")));
     QTRY_COMPARE(dumpOf(app), expected);
+
+    // File > Export Oplogs writes what syncscope-cli --oplog-dir writes for the same file.
+    QSignalSpy exported(&app, &GuiApp::oplogsExported);
+    app.exportOplogs(dir.filePath(QStringLiteral("gui-oplogs")));
+    QTRY_COMPARE(exported.size(), 1);
+    QVERIFY(exported[0][1].toBool());
+    QProcess cliExport;
+    cliExport.start(QStringLiteral(SYNCSCOPE_CLI),
+                    {QStringLiteral("run"), script, QStringLiteral("--workspace"), ws,
+                     QStringLiteral("--oplog-dir"), dir.filePath(QStringLiteral("cli-oplogs"))});
+    QVERIFY(cliExport.waitForFinished(30000));
+    for (const char* name : {"oplog.sql.txt", "oplog.hive.txt", "oplog.mongo.txt"}) {
+        QFile gui(dir.filePath(QStringLiteral("gui-oplogs/") + QLatin1String(name)));
+        QFile cliFile(dir.filePath(QStringLiteral("cli-oplogs/") + QLatin1String(name)));
+        QVERIFY(gui.open(QIODevice::ReadOnly) && cliFile.open(QIODevice::ReadOnly));
+        QCOMPARE(QString::fromUtf8(gui.readAll()), QString::fromUtf8(cliFile.readAll()));
+    }
 
     // Reset: every store back to where the script began (empty here), the script to its start.
     QAction* reset = actionNamed(app.window(), QStringLiteral("R&eset"));
