@@ -1,10 +1,14 @@
 #include "commandbar.h"
 
+#include "commandform.h"
+
 #include <QCompleter>
+#include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QStringListModel>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace syncscope {
@@ -30,10 +34,27 @@ CommandBar::CommandBar(QWidget* parent)
     completer_->setCompletionMode(QCompleter::InlineCompletion);
     edit_->setCompleter(completer_);
 
+    form_ = new CommandForm(this);
+    form_->hide();
+    formToggle_ = new QToolButton(this);
+    formToggle_->setObjectName(QStringLiteral("form-toggle"));
+    formToggle_->setText(QStringLiteral("Form"));
+    formToggle_->setToolTip(QStringLiteral("Fields and buttons instead of a script line"));
+    formToggle_->setCheckable(true);
+    connect(formToggle_, &QToolButton::toggled, form_, &QWidget::setVisible);
+    connect(form_, &CommandForm::submitted, this, [this](const QString& line) {
+        edit_->setText(line); // shown, kept in the history, errors point into it
+        Q_EMIT submitted(line);
+    });
+
+    auto* row = new QHBoxLayout;
+    row->addWidget(edit_, 1);
+    row->addWidget(formToggle_);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 2, 4, 2);
     layout->setSpacing(2);
-    layout->addWidget(edit_);
+    layout->addLayout(row);
+    layout->addWidget(form_);
     layout->addWidget(error_);
 
     connect(edit_, &QLineEdit::returnPressed, this, [this] {
@@ -51,10 +72,12 @@ void CommandBar::setStoreNames(const QStringList& names) {
             words << n + QLatin1String(op);
     words << QStringLiteral("FULL_SYNC");
     words_->setStringList(words);
+    form_->setStoreNames(names);
 }
 
 void CommandBar::setReady(bool ready, const QString& why) {
     edit_->setEnabled(ready);
+    form_->setEnabled(ready);
     edit_->setPlaceholderText(ready || why.isEmpty() ? hint_ : why);
 }
 

@@ -6,8 +6,11 @@ class QCompleter;
 class QLabel;
 class QLineEdit;
 class QStringListModel;
+class QToolButton;
 
 namespace syncscope {
+
+class CommandForm;
 
 // The line where a user types any script line (SET, GET, DELETE, MERGE, FULL_SYNC, with or
 // without a timestamp) and presses Enter. Completion offers store names and operations;
@@ -21,6 +24,7 @@ public:
     void setStoreNames(const QStringList& names);
     void setReady(bool ready, const QString& why = {});
     QLineEdit* lineEdit() const { return edit_; }
+    CommandForm* form() const { return form_; }
     QString errorText() const;
 
 public Q_SLOTS:
@@ -37,6 +41,8 @@ protected:
 
 private:
     QLineEdit* edit_ = nullptr;
+    CommandForm* form_ = nullptr;
+    QToolButton* formToggle_ = nullptr;
     QLabel* error_ = nullptr;
     QStringListModel* words_ = nullptr;
     QCompleter* completer_ = nullptr;

@@ -1,6 +1,7 @@
 // The desktop program driven like a user: commands typed in the command bar reach the stores
 // through their workers, and the panels and console show the result; a bad line runs nothing.
 #include "commandbar.h"
+#include "commandform.h"
 #include "commandsession.h"
 #include "consoleview.h"
 #include "gradetablemodel.h"
@@ -14,14 +15,17 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QComboBox>
 #include <QFileDialog>
 #include <QLineEdit>
 #include <QProcess>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <QToolButton>
 
 using namespace syncscope;
 
@@ -114,9 +118,26 @@ void TestGuiApp::commandsTypedInTheBarReachTheStores() {
     QTRY_COMPARE(cell(1, "SID1033", "CSE016", GradeTableModel::Grade), QStringLiteral("<none>"));
     QTRY_COMPARE(app_->session()->oplog(1)->rowCount(), 2); // HIVE: its SET, then the delete
 
+    // Form mode: fields and buttons make the same lines (the grade quoted when it must be).
+    QTest::mouseClick(app_->commandBar()->findChild<QToolButton*>(QStringLiteral("form-toggle")),
+                      Qt::LeftButton);
+    CommandForm* form = app_->commandBar()->form();
+    QVERIFY(form->isVisible());
+    form->storeBox()->setCurrentText(QStringLiteral("HIVE"));
+    QTest::keyClicks(form->studentEdit(), QStringLiteral("SID 2000")); // the space cannot be typed
+    QTest::keyClicks(form->courseEdit(), QStringLiteral("CSE001"));
+    QTest::keyClicks(form->gradeEdit(), QStringLiteral("A, then B"));
+    QCOMPARE(form->lineFor(QStringLiteral("SET")),
+             QStringLiteral("HIVE.SET((SID2000,CSE001),\"A, then B\")"));
+    QTest::mouseClick(form->findChild<QPushButton*>(QStringLiteral("form-set")), Qt::LeftButton);
+    QTRY_COMPARE(cell(1, "SID2000", "CSE001", GradeTableModel::Grade), QStringLiteral("A, then B"));
+    QTest::mouseClick(form->findChild<QPushButton*>(QStringLiteral("form-get")), Qt::LeftButton);
+    QTRY_VERIFY(app_->console()->toPlainText().contains(
+        QStringLiteral("HIVE.GET(SID2000,CSE001) = A, then B")));
+
     // Up walks back through the history.
     QTest::keyClick(app_->commandBar()->lineEdit(), Qt::Key_Up);
-    QCOMPARE(app_->commandBar()->lineEdit()->text(), QStringLiteral("FULL_SYNC"));
+    QCOMPARE(app_->commandBar()->lineEdit()->text(), QStringLiteral("HIVE.GET(SID2000,CSE001)"));
 }
 
 namespace {
