@@ -11,7 +11,8 @@
 
 namespace syncscope {
 
-CommandForm::CommandForm(QWidget* parent) : QWidget(parent) {
+CommandForm::CommandForm(QWidget* parent)
+    : QWidget(parent) {
     setObjectName(QStringLiteral("command-form"));
     store_ = new QComboBox(this);
     store_->setObjectName(QStringLiteral("form-store"));
@@ -38,7 +39,8 @@ CommandForm::CommandForm(QWidget* parent) : QWidget(parent) {
     layout->addWidget(student_, 2);
     layout->addWidget(course_, 2);
     layout->addWidget(grade_, 1);
-    for (const QString& op : {QStringLiteral("Set"), QStringLiteral("Get"), QStringLiteral("Delete")}) {
+    for (const QString& op :
+         {QStringLiteral("Set"), QStringLiteral("Get"), QStringLiteral("Delete")}) {
         auto* button = new QPushButton(op, this);
         button->setObjectName(QStringLiteral("form-") + op.toLower());
         layout->addWidget(button);
@@ -65,7 +67,8 @@ QString CommandForm::lineFor(const QString& operation) const {
         if (grade_->text().isEmpty())
             return {};
         const std::string literal = scriptLiteral(grade_->text().toStdString());
-        return QStringLiteral("%1.SET((%2,%3),%4)").arg(store, sid, cid, QString::fromStdString(literal));
+        return QStringLiteral("%1.SET((%2,%3),%4)")
+            .arg(store, sid, cid, QString::fromStdString(literal));
     }
     return QStringLiteral("%1.%2(%3,%4)").arg(store, operation, sid, cid);
 }
