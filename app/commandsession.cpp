@@ -39,6 +39,7 @@ struct CommandSession::Produced {
     };
     std::vector<Get> gets;
     int scriptDone = -1; // for script stretches
+    int importDone = -1; // for import stretches
 };
 
 // Beyond this many written keys in one batch, listing them costs the UI more than loading the
@@ -232,6 +233,18 @@ void CommandSession::accept(Produced produced) {
         if (!box.inFlight && !box.queued.empty())
             ship(s);
     }
+    if (produced.importDone >= 0) {
+        importDone_ = static_cast<size_t>(produced.importDone);
+        const int total = static_cast<int>(importRows_->size());
+        Q_EMIT importProgress(produced.importDone, total);
+        if (importCanceled_ || produced.importDone >= total) {
+            Q_EMIT importFinished(produced.importDone,
+                                  importCanceled_ && produced.importDone < total);
+            importRows_.reset();
+        } else {
+            requestImportStretch();
+        }
+    }
     if (produced.scriptDone >= 0) {
         stretchOut_ = false;
         scriptDone_ = produced.scriptDone;
@@ -288,6 +301,43 @@ void CommandSession::requestScriptStretch() {
             runOne(out, m, *m.scriptExecutor, *script, script->commands[m.scriptNext++]);
         out.scriptDone = static_cast<int>(m.scriptNext);
     });
+}
+
+void CommandSession::importRows(std::shared_ptr<const std::vector<SeedRow>> rows,
+                                std::vector<int> stores) {
+    if (!ready_ || importRows_ || !rows)
+        return;
+    importRows_ = std::move(rows);
+    importStores_.assign(stores.begin(), stores.end());
+    importDone_ = 0;
+    importCanceled_ = false;
+    requestImportStretch();
+}
+
+// One stretch of an import on the engine thread: up to 20 ms of rows. Each seed write that
+// changes a store is logged and shipped with the row's extra columns as attributes, as
+// syncscope-cli --seed-csv does.
+void CommandSession::requestImportStretch() {
+    onEngine(
+        [rows = importRows_, stores = importStores_, from = importDone_](Mirror& m, Produced& out) {
+            QElapsedTimer stretch;
+            stretch.start();
+            size_t i = from;
+            for (; i < rows->size() && (i == from || stretch.elapsed() < 20); ++i) {
+                const SeedRow& row = (*rows)[i];
+                const KeyId key = m.catalog.internKey(row.studentId, row.courseId);
+                const ValueId value = m.catalog.internValue(row.grade);
+                for (size_t s : stores) {
+                    if (!m.engine.seed(s, key, value, i + 1))
+                        continue;
+                    const size_t before = out.records[s].size();
+                    handOut(out, m, s);
+                    for (size_t r = before; r < out.records[s].size(); ++r)
+                        out.records[s][r].attributes = row.attributes;
+                }
+            }
+            out.importDone = static_cast<int>(i);
+        });
 }
 
 int CommandSession::scriptNextLine() const {

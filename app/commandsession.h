@@ -2,6 +2,7 @@
 
 #include "logrecord.h"
 #include "script.h"
+#include "seedcsv.h"
 #include "storedirectory.h"
 
 #include <QObject>
@@ -71,6 +72,12 @@ public:
     // are served after those writes (a worker serves its calls in order).
     void whenWritten(std::function<void()> fn);
 
+    // Seed rows (a CSV of SPEC §1's shape) entering the chosen stores as timestamp-0 writes from
+    // origin CSV, in stretches on the engine thread; importProgress() reports each, cancelImport()
+    // stops after the current one (what was imported stays, written with its log).
+    void importRows(std::shared_ptr<const std::vector<SeedRow>> rows, std::vector<int> stores);
+    void cancelImport() { importCanceled_ = true; }
+
     // Remembers where every store's oplog ends now (after everything already typed is
     // written): the point Reset returns to. resetPointReady() follows.
     void markResetPoint();
@@ -84,6 +91,8 @@ Q_SIGNALS:
     void resetPointReady();
     void resetDone();
     void scriptProgress(int done);
+    void importProgress(int done, int total);
+    void importFinished(int imported, bool canceled);
     // The GET results of a stretch of commands, as syncscope-cli prints them, and where the last
     // one points (a Run answers thousands of GETs: the views follow only the last).
     void getsAnswered(const QStringList& lines, int store, const QString& studentId,
@@ -110,6 +119,7 @@ private:
     void ship(size_t store);
     void flushOutboxes();
     void requestScriptStretch();
+    void requestImportStretch();
 
     std::vector<StoreSpec> stores_;
     StoreDirectory directory_;
@@ -135,6 +145,11 @@ private:
     };
     std::vector<Outbox> outboxes_;
     std::vector<int64_t> resetPoints_; // per store; empty until markResetPoint() completes
+
+    std::shared_ptr<const std::vector<SeedRow>> importRows_;
+    std::vector<size_t> importStores_;
+    size_t importDone_ = 0;
+    bool importCanceled_ = false;
 };
 
 } // namespace syncscope

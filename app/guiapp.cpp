@@ -10,20 +10,27 @@
 #include "workspacesession.h"
 
 #include "scriptpanel.h"
+#include "seedcsv.h"
 #include "seedformat.h"
 #include "storeworker.h"
 
 #include <QAction>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDir>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QItemSelectionModel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QMenu>
+#include <QProgressDialog>
 #include <QSaveFile>
 #include <QSettings>
 #include <QTableView>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace syncscope {
 
@@ -131,6 +138,32 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
         w->showStatus(ok ? QStringLiteral("Oplogs exported to %1").arg(dir)
                          : QStringLiteral("Exporting the oplogs to %1 failed").arg(dir));
     });
+
+    QMenu* dataMenu = window_->addMenuBeforeHelp(QStringLiteral("&Data"));
+    QAction* importAction = dataMenu->addAction(QStringLiteral("&Import CSV…"), this, [this] {
+        QFileDialog::Options options;
+        if (qEnvironmentVariableIsSet("SYNCSCOPE_NON_NATIVE_DIALOGS"))
+            options |= QFileDialog::DontUseNativeDialog;
+        const QString path = QFileDialog::getOpenFileName(
+            window_.get(), QStringLiteral("Import grades (student-ID,course-id,…,grade)"),
+            QString(), QStringLiteral("CSV files (*.csv);;All files (*)"), nullptr, options);
+        if (path.isEmpty())
+            return;
+        const QStringList targets = chooseStores(window_.get(), commands_->storeNames());
+        if (!targets.isEmpty())
+            importCsv(path, targets);
+    });
+    importAction->setShortcut(Qt::CTRL | Qt::Key_I);
+    connect(this, &GuiApp::csvImported, w,
+            [this, w](int rows, bool canceled, const QString& error) {
+                const QString message =
+                    !error.isEmpty() ? error
+                    : canceled       ? QStringLiteral("Import canceled after %1 rows").arg(rows)
+                                     : QStringLiteral("Imported %1 rows").arg(rows);
+                w->showStatus(message);
+                (error.isEmpty() ? console_->appendResult(QStringLiteral("-- ") + message)
+                                 : console_->appendError(message));
+            });
 
     QMenu* scriptMenu = window_->addMenuBeforeHelp(QStringLiteral("&Script"));
     stepAction_ = scriptMenu->addAction(QStringLiteral("&Step"), this, &GuiApp::stepScript);
@@ -296,6 +329,76 @@ void GuiApp::exportOplogs(const QString& dir) {
                 });
         }
     });
+}
+
+void GuiApp::importCsv(const QString& path, const QStringList& stores) {
+    std::vector<int> chosen;
+    const QStringList names = commands_->storeNames();
+    for (const QString& s : stores)
+        if (names.contains(s))
+            chosen.push_back(static_cast<int>(names.indexOf(s)));
+    QtConcurrent::run([path] {
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly))
+            return std::make_shared<SeedData>(
+                SeedData{path.toStdString(), {}, {{1, 1, file.errorString().toStdString()}}});
+        const QByteArray bytes = file.readAll();
+        return std::make_shared<SeedData>(
+            parseSeedCsv(QFileInfo(path).fileName().toStdString(),
+                         std::string_view(bytes.constData(), static_cast<size_t>(bytes.size()))));
+    }).then(this, [this, chosen](std::shared_ptr<SeedData> data) {
+        if (!data->errors.empty()) {
+            for (const ScriptError& e : data->errors)
+                console_->appendError(QString::fromStdString(data->formatError(e)));
+            Q_EMIT csvImported(0, false,
+                               QString::fromStdString(data->formatError(data->errors.front())));
+            return;
+        }
+        auto rows = std::make_shared<const std::vector<SeedRow>>(std::move(data->rows));
+        auto* progress =
+            new QProgressDialog(QStringLiteral("Importing grades…"), QStringLiteral("Cancel"), 0,
+                                static_cast<int>(rows->size()), window_.get());
+        progress->setWindowModality(Qt::WindowModal);
+        progress->setMinimumDuration(300);
+        progress->setAttribute(Qt::WA_DeleteOnClose);
+        auto update = connect(commands_.get(), &CommandSession::importProgress, progress,
+                              &QProgressDialog::setValue);
+        connect(progress, &QProgressDialog::canceled, commands_.get(),
+                &CommandSession::cancelImport);
+        auto finished = std::make_shared<QMetaObject::Connection>();
+        *finished = connect(commands_.get(), &CommandSession::importFinished, this,
+                            [this, progress, update, finished](int done, bool canceled) {
+                                disconnect(update);
+                                disconnect(*finished);
+                                progress->close();
+                                Q_EMIT csvImported(done, canceled, QString());
+                            });
+        commands_->importRows(rows, chosen);
+    });
+}
+
+QStringList GuiApp::chooseStores(QWidget* parent, const QStringList& names) {
+    QDialog dialog(parent);
+    dialog.setWindowTitle(QStringLiteral("Import into which stores?"));
+    auto* list = new QListWidget(&dialog);
+    for (const QString& n : names) {
+        auto* item = new QListWidgetItem(n, list);
+        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        item->setCheckState(Qt::Checked);
+    }
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    auto* layout = new QVBoxLayout(&dialog);
+    layout->addWidget(list);
+    layout->addWidget(buttons);
+    if (dialog.exec() != QDialog::Accepted)
+        return {};
+    QStringList chosen;
+    for (int i = 0; i < list->count(); ++i)
+        if (list->item(i)->checkState() == Qt::Checked)
+            chosen << list->item(i)->text();
+    return chosen;
 }
 
 void GuiApp::runLines(const QStringList& lines) {

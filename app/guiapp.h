@@ -48,8 +48,13 @@ public:
     // once everything run so far is written; oplogsExported() follows.
     void exportOplogs(const QString& dir);
 
+    // Reads a CSV of SPEC §1's shape (off the UI thread) and imports it into the named stores;
+    // errors name file:line:col and import nothing. csvImported() follows.
+    void importCsv(const QString& path, const QStringList& stores);
+
 Q_SIGNALS:
     void oplogsExported(const QString& dir, bool ok);
+    void csvImported(int rows, bool canceled, const QString& error);
 
 public:
     bool isRunning() const;
@@ -63,6 +68,7 @@ public:
 
 private:
     bool run(const QString& line);
+    static QStringList chooseStores(QWidget* parent, const QStringList& names);
     void updateScriptActions();
     void rememberRecent(const QString& path);
     void rebuildRecentMenu();

@@ -36,6 +36,7 @@ private Q_SLOTS:
     void commandsTypedInTheBarReachTheStores();
     void scriptOpenedThroughTheDialogRunsLikeTheCli();
     void scriptWithErrorsCannotRun();
+    void csvImportsIntoTheChosenStores();
 
 private:
     void type(const QString& line);
@@ -317,6 +318,31 @@ void TestGuiApp::scriptWithErrorsCannotRun() {
     QCOMPARE(app_->session()->oplog(0)->rowCount(), before);
     QVERIFY(app_->console()->toPlainText().contains(
         QStringLiteral("bad.in:2:12: expected ',' after student id")));
+}
+
+void TestGuiApp::csvImportsIntoTheChosenStores() {
+    QTemporaryDir dir;
+    const QString bad =
+        writeFile(dir, QStringLiteral("bad.csv"), "student-ID,course-id,grade\nSID9,CSE9\n");
+    QSignalSpy imported(app_.get(), &GuiApp::csvImported);
+    app_->importCsv(bad, {QStringLiteral("SQL")});
+    QTRY_COMPARE(imported.size(), 1);
+    QCOMPARE(imported[0][2].toString(),
+             QStringLiteral("bad.csv:2:1: row has 2 fields, the header has 3"));
+
+    const QString csv = writeFile(dir, QStringLiteral("g.csv"),
+                                  "student-ID,course-id,roll no,email ID,grade\n"
+                                  "SID7001,CSE001,1,a@example.edu,A\n"
+                                  "SID7002,CSE002,2,b@example.edu,B\n");
+    const int mongoRows = app_->session()->grades(2)->rowCount();
+    app_->importCsv(csv, {QStringLiteral("SQL"), QStringLiteral("HIVE")});
+    QTRY_COMPARE(imported.size(), 2);
+    QCOMPARE(imported[1][0].toInt(), 2);
+    QVERIFY(!imported[1][1].toBool());
+    QTRY_COMPARE(cell(0, "SID7002", "CSE002", GradeTableModel::Grade), QStringLiteral("B"));
+    QTRY_COMPARE(cell(1, "SID7001", "CSE001", GradeTableModel::Origin), QStringLiteral("CSV"));
+    QCOMPARE(cell(1, "SID7001", "CSE001", GradeTableModel::Timestamp), QStringLiteral("0"));
+    QCOMPARE(app_->session()->grades(2)->rowCount(), mongoRows); // MONGO was not chosen
 }
 
 QTEST_MAIN(TestGuiApp)
