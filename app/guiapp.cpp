@@ -9,6 +9,7 @@
 #include "storepanel.h"
 #include "workspacesession.h"
 
+#include "sampledata.h"
 #include "scriptpanel.h"
 #include "seedcsv.h"
 #include "seedformat.h"
@@ -21,6 +22,7 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QInputDialog>
 #include <QItemSelectionModel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -154,6 +156,22 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
             importCsv(path, targets);
     });
     importAction->setShortcut(Qt::CTRL | Qt::Key_I);
+    dataMenu->addAction(QStringLiteral("&Generate Sample Data…"), this, [this] {
+        bool ok = false;
+        const int students =
+            QInputDialog::getInt(window_.get(), QStringLiteral("Sample data"),
+                                 QStringLiteral("Students (SID1000…)"), 1000, 1, 1000000, 100, &ok);
+        if (!ok)
+            return;
+        const int courses = QInputDialog::getInt(window_.get(), QStringLiteral("Sample data"),
+                                                 QStringLiteral("Courses per student (CSE001…)"),
+                                                 20, 1, 999, 1, &ok);
+        if (!ok)
+            return;
+        const QStringList targets = chooseStores(window_.get(), commands_->storeNames());
+        if (!targets.isEmpty())
+            importSample(students, courses, targets);
+    });
     connect(this, &GuiApp::csvImported, w,
             [this, w](int rows, bool canceled, const QString& error) {
                 const QString message =
@@ -331,12 +349,18 @@ void GuiApp::exportOplogs(const QString& dir) {
     });
 }
 
+void GuiApp::importSample(int students, int courses, const QStringList& stores) {
+    QtConcurrent::run([students, courses] {
+        auto data = std::make_shared<SeedData>();
+        data->fileName = "sample";
+        data->rows = generateSampleData(students, courses);
+        return data;
+    }).then(this, [this, stores](std::shared_ptr<SeedData> data) {
+        importSeedData(std::move(data), stores);
+    });
+}
+
 void GuiApp::importCsv(const QString& path, const QStringList& stores) {
-    std::vector<int> chosen;
-    const QStringList names = commands_->storeNames();
-    for (const QString& s : stores)
-        if (names.contains(s))
-            chosen.push_back(static_cast<int>(names.indexOf(s)));
     QtConcurrent::run([path] {
         QFile file(path);
         if (!file.open(QIODevice::ReadOnly))
@@ -346,35 +370,43 @@ void GuiApp::importCsv(const QString& path, const QStringList& stores) {
         return std::make_shared<SeedData>(
             parseSeedCsv(QFileInfo(path).fileName().toStdString(),
                          std::string_view(bytes.constData(), static_cast<size_t>(bytes.size()))));
-    }).then(this, [this, chosen](std::shared_ptr<SeedData> data) {
-        if (!data->errors.empty()) {
-            for (const ScriptError& e : data->errors)
-                console_->appendError(QString::fromStdString(data->formatError(e)));
-            Q_EMIT csvImported(0, false,
-                               QString::fromStdString(data->formatError(data->errors.front())));
-            return;
-        }
-        auto rows = std::make_shared<const std::vector<SeedRow>>(std::move(data->rows));
-        auto* progress =
-            new QProgressDialog(QStringLiteral("Importing grades…"), QStringLiteral("Cancel"), 0,
-                                static_cast<int>(rows->size()), window_.get());
-        progress->setWindowModality(Qt::WindowModal);
-        progress->setMinimumDuration(300);
-        progress->setAttribute(Qt::WA_DeleteOnClose);
-        auto update = connect(commands_.get(), &CommandSession::importProgress, progress,
-                              &QProgressDialog::setValue);
-        connect(progress, &QProgressDialog::canceled, commands_.get(),
-                &CommandSession::cancelImport);
-        auto finished = std::make_shared<QMetaObject::Connection>();
-        *finished = connect(commands_.get(), &CommandSession::importFinished, this,
-                            [this, progress, update, finished](int done, bool canceled) {
-                                disconnect(update);
-                                disconnect(*finished);
-                                progress->close();
-                                Q_EMIT csvImported(done, canceled, QString());
-                            });
-        commands_->importRows(rows, chosen);
+    }).then(this, [this, stores](std::shared_ptr<SeedData> data) {
+        importSeedData(std::move(data), stores);
     });
+}
+
+void GuiApp::importSeedData(std::shared_ptr<SeedData> data, const QStringList& stores) {
+    std::vector<int> chosen;
+    const QStringList names = commands_->storeNames();
+    for (const QString& s : stores)
+        if (names.contains(s))
+            chosen.push_back(static_cast<int>(names.indexOf(s)));
+    if (!data->errors.empty()) {
+        for (const ScriptError& e : data->errors)
+            console_->appendError(QString::fromStdString(data->formatError(e)));
+        Q_EMIT csvImported(0, false,
+                           QString::fromStdString(data->formatError(data->errors.front())));
+        return;
+    }
+    auto rows = std::make_shared<const std::vector<SeedRow>>(std::move(data->rows));
+    auto* progress =
+        new QProgressDialog(QStringLiteral("Importing grades…"), QStringLiteral("Cancel"), 0,
+                            static_cast<int>(rows->size()), window_.get());
+    progress->setWindowModality(Qt::WindowModal);
+    progress->setMinimumDuration(300);
+    progress->setAttribute(Qt::WA_DeleteOnClose);
+    auto update = connect(commands_.get(), &CommandSession::importProgress, progress,
+                          &QProgressDialog::setValue);
+    connect(progress, &QProgressDialog::canceled, commands_.get(), &CommandSession::cancelImport);
+    auto finished = std::make_shared<QMetaObject::Connection>();
+    *finished = connect(commands_.get(), &CommandSession::importFinished, this,
+                        [this, progress, update, finished](int done, bool canceled) {
+                            disconnect(update);
+                            disconnect(*finished);
+                            progress->close();
+                            Q_EMIT csvImported(done, canceled, QString());
+                        });
+    commands_->importRows(rows, chosen);
 }
 
 QStringList GuiApp::chooseStores(QWidget* parent, const QStringList& names) {

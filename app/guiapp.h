@@ -1,16 +1,17 @@
 #pragma once
 
+#include "seedcsv.h"
 #include "storedirectory.h"
 
 #include <QObject>
-#include <QTimer>
-
-class QAction;
-class QMenu;
 #include <QString>
 
 #include <memory>
 #include <vector>
+
+class QAction;
+class QMenu;
+class QWidget;
 
 namespace syncscope {
 
@@ -51,6 +52,8 @@ public:
     // Reads a CSV of SPEC §1's shape (off the UI thread) and imports it into the named stores;
     // errors name file:line:col and import nothing. csvImported() follows.
     void importCsv(const QString& path, const QStringList& stores);
+    // Generated demo data (students x courses, SPEC §1's shape) into the named stores.
+    void importSample(int students, int courses, const QStringList& stores);
 
 Q_SIGNALS:
     void oplogsExported(const QString& dir, bool ok);
@@ -69,6 +72,7 @@ public:
 private:
     bool run(const QString& line);
     static QStringList chooseStores(QWidget* parent, const QStringList& names);
+    void importSeedData(std::shared_ptr<SeedData> data, const QStringList& stores);
     void updateScriptActions();
     void rememberRecent(const QString& path);
     void rebuildRecentMenu();

@@ -343,6 +343,13 @@ void TestGuiApp::csvImportsIntoTheChosenStores() {
     QTRY_COMPARE(cell(1, "SID7001", "CSE001", GradeTableModel::Origin), QStringLiteral("CSV"));
     QCOMPARE(cell(1, "SID7001", "CSE001", GradeTableModel::Timestamp), QStringLiteral("0"));
     QCOMPARE(app_->session()->grades(2)->rowCount(), mongoRows); // MONGO was not chosen
+
+    // Data > Generate Sample Data: students x courses into the chosen store.
+    app_->importSample(3, 2, {QStringLiteral("MONGO")});
+    QTRY_COMPARE(imported.size(), 3);
+    QCOMPARE(imported[2][0].toInt(), 6);
+    QTRY_COMPARE(app_->session()->grades(2)->rowCount(), mongoRows + 6);
+    QVERIFY(cell(2, "SID1002", "CSE002", GradeTableModel::Grade) != QStringLiteral("<none>"));
 }
 
 QTEST_MAIN(TestGuiApp)

@@ -4,6 +4,7 @@
 #include "cliarguments.h"
 #include "identifiers.h"
 #include "interner.h"
+#include "sampledata.h"
 #include "script.h"
 #include "seedcsv.h"
 #include "storedirectory.h"
@@ -12,6 +13,7 @@
 
 #include <QTest>
 
+#include <map>
 #include <random>
 
 using namespace syncscope;
@@ -26,6 +28,7 @@ private Q_SLOTS:
     void scriptLiteralRoundTripsThroughParser();
     void seedCsvReadsCourseDataShape();
     void seedCsvErrorsNamePlace();
+    void sampleDataHasTheCourseShape();
     void defaultAliases();
     void workspaceFileValidation();
     void cliArguments();
@@ -141,6 +144,24 @@ void TestDomain::seedCsvErrorsNamePlace() {
              std::string("s.csv:2:7: unterminated quoted field"));
     QCOMPARE(firstError("student_id,course_id,grade\nS1,C1,\"A\"x\n"),
              std::string("s.csv:2:10: expected ',' or the end of the line after a quoted field"));
+}
+
+void TestDomain::sampleDataHasTheCourseShape() {
+    const std::vector<SeedRow> rows = generateSampleData(200, 20);
+    QCOMPARE(rows.size(), size_t(4000));
+    QCOMPARE(rows.front().studentId, std::string("SID1000"));
+    QCOMPARE(rows.back().courseId, std::string("CSE020"));
+    std::map<std::string, int> count;
+    for (const SeedRow& r : rows) {
+        QVERIFY(isValidIdentifier(r.studentId) && isValidIdentifier(r.courseId) &&
+                isValidValue(r.grade));
+        ++count[r.grade];
+    }
+    // B is the most common grade, F the rarest; every grade occurs.
+    QCOMPARE(count.size(), size_t(6));
+    QVERIFY(count["B"] > count["A"] && count["A"] > count["E"] && count["E"] > count["F"]);
+    QCOMPARE(generateSampleData(200, 20)[1234].grade, rows[1234].grade); // deterministic
+    QVERIFY(rows[0].attributes.find("sid1000@example.edu") != std::string::npos);
 }
 
 void TestDomain::defaultAliases() {
