@@ -172,7 +172,7 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
         if (!targets.isEmpty())
             importSample(students, courses, targets);
     });
-    connect(this, &GuiApp::csvImported, w,
+    connect(this, &GuiApp::dataImported, w,
             [this, w](int rows, bool canceled, const QString& error) {
                 const QString message =
                     !error.isEmpty() ? error
@@ -384,7 +384,7 @@ void GuiApp::importSeedData(std::shared_ptr<SeedData> data, const QStringList& s
     if (!data->errors.empty()) {
         for (const ScriptError& e : data->errors)
             console_->appendError(QString::fromStdString(data->formatError(e)));
-        Q_EMIT csvImported(0, false,
+        Q_EMIT dataImported(0, false,
                            QString::fromStdString(data->formatError(data->errors.front())));
         return;
     }
@@ -404,7 +404,7 @@ void GuiApp::importSeedData(std::shared_ptr<SeedData> data, const QStringList& s
                             disconnect(update);
                             disconnect(*finished);
                             progress->close();
-                            Q_EMIT csvImported(done, canceled, QString());
+                            Q_EMIT dataImported(done, canceled, QString());
                         });
     commands_->importRows(rows, chosen);
 }

@@ -50,14 +50,14 @@ public:
     void exportOplogs(const QString& dir);
 
     // Reads a CSV of SPEC §1's shape (off the UI thread) and imports it into the named stores;
-    // errors name file:line:col and import nothing. csvImported() follows.
+    // errors name file:line:col and import nothing. dataImported() follows.
     void importCsv(const QString& path, const QStringList& stores);
     // Generated demo data (students x courses, SPEC §1's shape) into the named stores.
     void importSample(int students, int courses, const QStringList& stores);
 
 Q_SIGNALS:
     void oplogsExported(const QString& dir, bool ok);
-    void csvImported(int rows, bool canceled, const QString& error);
+    void dataImported(int rows, bool canceled, const QString& error);
 
 public:
     bool isRunning() const;

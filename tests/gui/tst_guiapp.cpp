@@ -324,7 +324,7 @@ void TestGuiApp::csvImportsIntoTheChosenStores() {
     QTemporaryDir dir;
     const QString bad =
         writeFile(dir, QStringLiteral("bad.csv"), "student-ID,course-id,grade\nSID9,CSE9\n");
-    QSignalSpy imported(app_.get(), &GuiApp::csvImported);
+    QSignalSpy imported(app_.get(), &GuiApp::dataImported);
     app_->importCsv(bad, {QStringLiteral("SQL")});
     QTRY_COMPARE(imported.size(), 1);
     QCOMPARE(imported[0][2].toString(),
