@@ -385,7 +385,7 @@ void GuiApp::importSeedData(std::shared_ptr<SeedData> data, const QStringList& s
         for (const ScriptError& e : data->errors)
             console_->appendError(QString::fromStdString(data->formatError(e)));
         Q_EMIT dataImported(0, false,
-                           QString::fromStdString(data->formatError(data->errors.front())));
+                            QString::fromStdString(data->formatError(data->errors.front())));
         return;
     }
     auto rows = std::make_shared<const std::vector<SeedRow>>(std::move(data->rows));
