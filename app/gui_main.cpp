@@ -2,6 +2,7 @@
 // file per store in the data folder); `syncscope --workspace FILE` opens a configured one.
 #include "commandsession.h"
 #include "guiapp.h"
+#include "guihost.h"
 #include "workspacefile.h"
 #include "workspacesession.h"
 
@@ -58,25 +59,27 @@ int main(int argc, char** argv) {
         stores = std::move(file.stores);
         label = parser.value(workspace);
     } else {
-        QString dataDir = qEnvironmentVariable("SYNCSCOPE_DATA_DIR");
-        if (dataDir.isEmpty())
-            dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
-                      QStringLiteral("/stores");
+        const QString dataDir = syncscope::WorkspaceSession::defaultDataDir();
         stores = syncscope::WorkspaceSession::defaultStores(dataDir);
         label = QStringLiteral("default workspace (embedded SQLite in %1)").arg(dataDir);
     }
 
-    syncscope::GuiApp gui(std::move(stores), label);
+    // The host replaces the program when the workspace changes (File > Open Workspace, Store >
+    // Add/Edit/Remove); the command-line lines and script apply to the first one.
+    syncscope::GuiHost host;
+    host.open(std::move(stores), label);
+    syncscope::GuiApp* gui = host.app();
     const QStringList lines = parser.values(execute);
     const QString scriptFile = parser.value(script);
     const int stepCount = parser.value(steps).toInt();
-    QObject::connect(gui.commands(), &syncscope::CommandSession::ready, &gui,
-                     [&gui, lines, scriptFile, stepCount] {
-                         gui.runLines(lines);
-                         if (!scriptFile.isEmpty() && gui.openScript(scriptFile) && stepCount > 0)
-                             gui.runScript(stepCount);
-                     });
-    gui.start();
+    QObject::connect(
+        gui->commands(), &syncscope::CommandSession::ready, gui,
+        [gui, lines, scriptFile, stepCount] {
+            gui->runLines(lines);
+            if (!scriptFile.isEmpty() && gui->openScript(scriptFile) && stepCount > 0)
+                gui->runScript(stepCount);
+        },
+        Qt::SingleShotConnection);
     if (parser.isSet(quitAfter))
         QTimer::singleShot(parser.value(quitAfter).toInt(), &app, &QApplication::quit);
     return app.exec();

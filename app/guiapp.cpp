@@ -13,7 +13,9 @@
 #include "scriptpanel.h"
 #include "seedcsv.h"
 #include "seedformat.h"
+#include "storedialog.h"
 #include "storeworker.h"
+#include "workspacefile.h"
 
 #include <QAction>
 #include <QDialog>
@@ -27,6 +29,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMenu>
+#include <QMessageBox>
 #include <QProgressDialog>
 #include <QSaveFile>
 #include <QSettings>
@@ -37,7 +40,9 @@
 namespace syncscope {
 
 GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QObject* parent)
-    : QObject(parent) {
+    : QObject(parent)
+    , stores_(stores)
+    , label_(workspaceLabel) {
     session_ = std::make_unique<WorkspaceSession>(stores);
     commands_ = std::make_unique<CommandSession>(stores, session_->workers());
     window_ = std::make_unique<MainWindow>(session_->summary(), workspaceLabel);
@@ -140,6 +145,8 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
         w->showStatus(ok ? QStringLiteral("Oplogs exported to %1").arg(dir)
                          : QStringLiteral("Exporting the oplogs to %1 failed").arg(dir));
     });
+
+    createWorkspaceActions();
 
     QMenu* dataMenu = window_->addMenuBeforeHelp(QStringLiteral("&Data"));
     QAction* importAction = dataMenu->addAction(QStringLiteral("&Import CSV…"), this, [this] {
@@ -302,6 +309,111 @@ GuiApp::~GuiApp() = default;
 void GuiApp::start() {
     window_->show();
     session_->openAll();
+}
+
+void GuiApp::createWorkspaceActions() {
+    QMenu* file = window_->fileMenu();
+    QAction* first = file->actions().value(0);
+    QFileDialog::Options options;
+    if (qEnvironmentVariableIsSet("SYNCSCOPE_NON_NATIVE_DIALOGS"))
+        options |= QFileDialog::DontUseNativeDialog;
+
+    auto* newWs = new QAction(QStringLiteral("&New Workspace"), window_.get());
+    newWs->setShortcut(QKeySequence::New);
+    connect(newWs, &QAction::triggered, this, [this] {
+        const QString dir = WorkspaceSession::defaultDataDir();
+        Q_EMIT workspaceRequested(
+            WorkspaceSession::defaultStores(dir),
+            QStringLiteral("default workspace (embedded SQLite in %1)").arg(dir));
+    });
+    auto* openWs = new QAction(QStringLiteral("Open &Workspace…"), window_.get());
+    openWs->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_O);
+    connect(openWs, &QAction::triggered, this, [this, options] {
+        const QString path = QFileDialog::getOpenFileName(
+            window_.get(), QStringLiteral("Open a workspace"), QString(),
+            QStringLiteral("Workspaces (*.json)"), nullptr, options);
+        if (path.isEmpty())
+            return;
+        WorkspaceFile ws = WorkspaceFile::load(path);
+        if (!ws.error.isEmpty()) {
+            QMessageBox::warning(window_.get(), QStringLiteral("Open workspace"), ws.error);
+            return;
+        }
+        Q_EMIT workspaceRequested(ws.stores, path);
+    });
+    auto* saveWs = new QAction(QStringLiteral("&Save Workspace As…"), window_.get());
+    saveWs->setShortcut(QKeySequence::SaveAs);
+    connect(saveWs, &QAction::triggered, this, [this, options] {
+        const QString path = QFileDialog::getSaveFileName(
+            window_.get(), QStringLiteral("Save the workspace"), QStringLiteral("workspace.json"),
+            QStringLiteral("Workspaces (*.json)"), nullptr, options);
+        if (path.isEmpty())
+            return;
+        const QString error = saveWorkspace(path);
+        window_->showStatus(error.isEmpty() ? QStringLiteral("Workspace saved to %1").arg(path)
+                                            : error);
+    });
+    for (QAction* a : {newWs, openWs, saveWs})
+        file->insertAction(first, a);
+    file->insertSeparator(first);
+
+    QMenu* storeMenu = window_->addMenuBeforeHelp(QStringLiteral("S&tore"));
+    storeMenu->addAction(QStringLiteral("&Add Store…"), this, [this] {
+        StoreDialog dialog({}, namesOfOthers(-1), window_.get());
+        if (dialog.exec() == QDialog::Accepted)
+            addStore(dialog.spec());
+    });
+    QMenu* edit = storeMenu->addMenu(QStringLiteral("&Edit Store"));
+    QMenu* remove = storeMenu->addMenu(QStringLiteral("&Remove Store"));
+    for (int i = 0; i < static_cast<int>(stores_.size()); ++i) {
+        const QString name = QString::fromStdString(stores_[static_cast<size_t>(i)].name);
+        edit->addAction(name + QStringLiteral("…"), this, [this, i] {
+            StoreDialog dialog(stores_[static_cast<size_t>(i)], namesOfOthers(i), window_.get());
+            if (dialog.exec() == QDialog::Accepted)
+                replaceStore(i, dialog.spec());
+        });
+        remove->addAction(name, this, [this, i, name] {
+            if (QMessageBox::question(window_.get(), QStringLiteral("Remove store"),
+                                      QStringLiteral("Remove %1 from the workspace? Its data stays "
+                                                     "where it is.")
+                                          .arg(name)) == QMessageBox::Yes)
+                removeStore(i);
+        });
+    }
+}
+
+QStringList GuiApp::namesOfOthers(int except) const {
+    QStringList names;
+    for (int i = 0; i < static_cast<int>(stores_.size()); ++i) {
+        if (i == except)
+            continue;
+        names << QString::fromStdString(stores_[static_cast<size_t>(i)].name);
+        for (const std::string& a : stores_[static_cast<size_t>(i)].aliases)
+            names << QString::fromStdString(a);
+    }
+    return names;
+}
+
+QString GuiApp::saveWorkspace(const QString& path) const {
+    return WorkspaceFile::save(path, stores_);
+}
+
+void GuiApp::addStore(const StoreSpec& spec) {
+    std::vector<StoreSpec> next = stores_;
+    next.push_back(spec);
+    Q_EMIT workspaceRequested(next, label_);
+}
+
+void GuiApp::replaceStore(int index, const StoreSpec& spec) {
+    std::vector<StoreSpec> next = stores_;
+    next[static_cast<size_t>(index)] = spec;
+    Q_EMIT workspaceRequested(next, label_);
+}
+
+void GuiApp::removeStore(int index) {
+    std::vector<StoreSpec> next = stores_;
+    next.erase(next.begin() + index);
+    Q_EMIT workspaceRequested(next, label_);
 }
 
 void GuiApp::exportOplogs(const QString& dir) {

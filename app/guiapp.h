@@ -55,7 +55,16 @@ public:
     // Generated demo data (students x courses, SPEC §1's shape) into the named stores.
     void importSample(int students, int courses, const QStringList& stores);
 
+    // The workspace: its stores as configured, saved as JSON (SPEC §2); changing it (another
+    // file, a store added, edited or removed) asks the host for a new program on the new list.
+    const std::vector<StoreSpec>& stores() const { return stores_; }
+    QString saveWorkspace(const QString& path) const;
+    void addStore(const StoreSpec& spec);
+    void replaceStore(int index, const StoreSpec& spec);
+    void removeStore(int index);
+
 Q_SIGNALS:
+    void workspaceRequested(const std::vector<syncscope::StoreSpec>& stores, const QString& label);
     void oplogsExported(const QString& dir, bool ok);
     void dataImported(int rows, bool canceled, const QString& error);
 
@@ -77,6 +86,11 @@ private:
     void rememberRecent(const QString& path);
     void rebuildRecentMenu();
 
+    void createWorkspaceActions();
+    QStringList namesOfOthers(int except) const;
+
+    std::vector<StoreSpec> stores_;
+    QString label_;
     std::unique_ptr<WorkspaceSession> session_;
     std::unique_ptr<CommandSession> commands_;
     std::unique_ptr<MainWindow> window_;

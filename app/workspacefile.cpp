@@ -6,6 +6,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSaveFile>
 #include <QSet>
 #include <QUrl>
 
@@ -23,6 +24,33 @@ bool uriHasPassword(const QString& uri) {
     return url.isValid() && !url.password().isEmpty();
 }
 } // namespace
+
+QByteArray WorkspaceFile::toJson(const std::vector<StoreSpec>& stores) {
+    QJsonArray list;
+    for (const StoreSpec& s : stores) {
+        QJsonObject o;
+        o.insert(QStringLiteral("name"), QString::fromStdString(s.name));
+        if (!s.aliases.empty()) {
+            QJsonArray aliases;
+            for (const std::string& a : s.aliases)
+                aliases.append(QString::fromStdString(a));
+            o.insert(QStringLiteral("aliases"), aliases);
+        }
+        o.insert(QStringLiteral("uri"), QString::fromStdString(s.uri));
+        list.append(o);
+    }
+    QJsonObject root;
+    root.insert(QStringLiteral("stores"), list);
+    return QJsonDocument(root).toJson(QJsonDocument::Indented);
+}
+
+QString WorkspaceFile::save(const QString& path, const std::vector<StoreSpec>& stores) {
+    QSaveFile file(path);
+    const QByteArray json = toJson(stores);
+    if (!file.open(QIODevice::WriteOnly) || file.write(json) != json.size() || !file.commit())
+        return path + QStringLiteral(": ") + file.errorString();
+    return {};
+}
 
 WorkspaceFile WorkspaceFile::load(const QString& path) {
     QFile file(path);

@@ -17,6 +17,10 @@ struct WorkspaceFile {
 
     static WorkspaceFile load(const QString& path);
     static WorkspaceFile fromJson(const QByteArray& json, const QString& origin);
+
+    static QByteArray toJson(const std::vector<StoreSpec>& stores);
+    // Writes atomically (QSaveFile); returns an error message or an empty string.
+    static QString save(const QString& path, const std::vector<StoreSpec>& stores);
 };
 
 } // namespace syncscope

@@ -7,6 +7,7 @@
 #include "storeworker.h"
 
 #include <QDir>
+#include <QStandardPaths>
 
 namespace syncscope {
 
@@ -85,6 +86,13 @@ std::vector<StoreWorker*> WorkspaceSession::workers() const {
     for (const auto& s : stores_)
         out.push_back(s->worker.get());
     return out;
+}
+
+QString WorkspaceSession::defaultDataDir() {
+    const QString dir = qEnvironmentVariable("SYNCSCOPE_DATA_DIR");
+    return !dir.isEmpty() ? dir
+                          : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
+                                QStringLiteral("/stores");
 }
 
 std::vector<StoreSpec> WorkspaceSession::defaultStores(const QString& dataDir) {

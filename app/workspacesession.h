@@ -27,6 +27,8 @@ public:
 
     // The default workspace of SPEC §2: one SQLite file per default store in dataDir.
     static std::vector<StoreSpec> defaultStores(const QString& dataDir);
+    // $SYNCSCOPE_DATA_DIR, or the application's data folder + /stores.
+    static QString defaultDataDir();
 
     int storeCount() const { return static_cast<int>(stores_.size()); }
     StoreDescription description(int store) const;

@@ -6,9 +6,12 @@
 #include "consoleview.h"
 #include "gradetablemodel.h"
 #include "guiapp.h"
+#include "guihost.h"
 #include "mainwindow.h"
 #include "oplogmodel.h"
+#include "storedialog.h"
 #include "storepanel.h"
+#include "workspacefile.h"
 #include "workspacesession.h"
 
 #include "scriptpanel.h"
@@ -37,6 +40,7 @@ private Q_SLOTS:
     void scriptOpenedThroughTheDialogRunsLikeTheCli();
     void scriptWithErrorsCannotRun();
     void csvImportsIntoTheChosenStores();
+    void workspaceSavedOpenedAndEdited();
 
 private:
     void type(const QString& line);
@@ -350,6 +354,47 @@ void TestGuiApp::csvImportsIntoTheChosenStores() {
     QCOMPARE(imported[2][0].toInt(), 6);
     QTRY_COMPARE(app_->session()->grades(2)->rowCount(), mongoRows + 6);
     QVERIFY(cell(2, "SID1002", "CSE002", GradeTableModel::Grade) != QStringLiteral("<none>"));
+}
+
+void TestGuiApp::workspaceSavedOpenedAndEdited() {
+    QTemporaryDir dir;
+    GuiHost host;
+    QSignalSpy changed(&host, &GuiHost::appChanged);
+    host.open(threeStores(dir, false), QStringLiteral("three"));
+    QTRY_VERIFY_WITH_TIMEOUT(host.app()->commands()->isReady(), 20000);
+    const QString saved = dir.filePath(QStringLiteral("ws.json"));
+    QVERIFY(host.app()->saveWorkspace(saved).isEmpty());
+    const WorkspaceFile back = WorkspaceFile::load(saved);
+    QVERIFY(back.error.isEmpty());
+    QCOMPARE(back.stores.size(), size_t(3));
+    QCOMPARE(back.stores[0].aliases, std::vector<std::string>{"MYSQL"});
+
+    // Store > Add: a new program on four stores; the data of the others is still there.
+    host.app()->runLines({QStringLiteral("1, SQL.SET((S,C),A)")});
+    QTRY_COMPARE(host.app()->session()->grades(0)->rowCount(), 1);
+    host.app()->addStore(
+        {"REDIS", {}, "sqlite://" + dir.filePath(QStringLiteral("redis.db")).toStdString()});
+    QTRY_COMPARE(changed.size(), 2);
+    QCOMPARE(host.app()->session()->storeCount(), 4);
+    QCOMPARE(host.app()->window()->storePanels().size(), 4);
+    QTRY_VERIFY_WITH_TIMEOUT(host.app()->commands()->isReady(), 20000);
+    QTRY_COMPARE(host.app()->session()->grades(0)->rowCount(), 1);
+    host.app()->runLines({QStringLiteral("REDIS.MERGE(SQL)")});
+    QTRY_COMPARE(host.app()->session()->grades(3)->rowCount(), 1);
+
+    // Store > Remove, then the saved workspace again.
+    host.app()->removeStore(1);
+    QTRY_COMPARE(changed.size(), 3);
+    QCOMPARE(host.app()->session()->storeCount(), 3);
+    QCOMPARE(host.app()->session()->description(1).name, QStringLiteral("MONGO"));
+
+    // The store dialog refuses what would break the workspace, with the reason.
+    StoreDialog dialog({"SQL", {}, "mysql://root@127.0.0.1:3306/db"}, {QStringLiteral("SQL")});
+    QVERIFY(dialog.problem().contains(QStringLiteral("already uses the name SQL")));
+    StoreDialog unsupported({"OTHER", {}, "mysql://root@127.0.0.1:3306/db"}, {});
+    QVERIFY(unsupported.problem().contains(QStringLiteral("not built yet")));
+    StoreDialog good({"OTHER", {"ALT"}, "sqlite::memory:"}, {QStringLiteral("SQL")});
+    QVERIFY(good.problem().isEmpty());
 }
 
 QTEST_MAIN(TestGuiApp)

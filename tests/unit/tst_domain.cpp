@@ -189,6 +189,15 @@ void TestDomain::workspaceFileValidation() {
     const char* withPassword =
         "{\"stores\":[{\"name\":\"A\",\"uri\":\"mysql://root:secret@127.0.0.1/db\"}]}";
     QVERIFY(errorOf(withPassword).contains(QStringLiteral("passwords never live")));
+    // What save writes, load reads back the same.
+    const std::vector<StoreSpec> stores{{"SQL", {"MYSQL", "PG"}, "sqlite:///tmp/sql.db"},
+                                        {"HIVE", {}, "sqlite::memory:"}};
+    const WorkspaceFile back =
+        WorkspaceFile::fromJson(WorkspaceFile::toJson(stores), QStringLiteral("w"));
+    QVERIFY(back.error.isEmpty());
+    QCOMPARE(back.stores.size(), size_t(2));
+    QCOMPARE(back.stores[0].aliases, stores[0].aliases);
+    QCOMPARE(back.stores[1].uri, stores[1].uri);
     const WorkspaceFile ok = WorkspaceFile::fromJson(
         R"({"stores":[{"name":"SQL","aliases":["pg"]}]})", QStringLiteral("w"));
     StoreDirectory dir(ok.stores);

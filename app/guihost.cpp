@@ -1,0 +1,25 @@
+#include "guihost.h"
+
+#include "guiapp.h"
+
+#include <QTimer>
+
+namespace syncscope {
+
+GuiHost::GuiHost(QObject* parent)
+    : QObject(parent) {}
+
+GuiHost::~GuiHost() = default;
+
+void GuiHost::open(std::vector<StoreSpec> stores, const QString& label) {
+    app_.reset(); // closes the stores (each worker closes its connection) and the window
+    app_ = std::make_unique<GuiApp>(std::move(stores), label);
+    connect(app_.get(), &GuiApp::workspaceRequested, this,
+            [this](const std::vector<StoreSpec>& next, const QString& nextLabel) {
+                QTimer::singleShot(0, this, [this, next, nextLabel] { open(next, nextLabel); });
+            });
+    app_->start();
+    Q_EMIT appChanged(app_.get());
+}
+
+} // namespace syncscope

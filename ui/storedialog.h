@@ -1,0 +1,37 @@
+#pragma once
+
+#include "storedirectory.h"
+
+#include <QDialog>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+
+namespace syncscope {
+
+// Add or edit one store of a workspace: name, aliases and backend. The kinds come from
+// StoreFactory's descriptions; those this build cannot use yet are listed, disabled, with the
+// reason. OK stays refused (the reason shown) until the name and URI are valid.
+class StoreDialog : public QDialog {
+    Q_OBJECT
+public:
+    // `taken`: names and aliases of the other stores, which this one may not reuse.
+    StoreDialog(const StoreSpec& initial, QStringList taken, QWidget* parent = nullptr);
+
+    StoreSpec spec() const;
+    // Why the current fields are not a valid store, or an empty string.
+    QString problem() const;
+
+    void accept() override;
+
+private:
+    QLineEdit* name_ = nullptr;
+    QLineEdit* aliases_ = nullptr;
+    QComboBox* kind_ = nullptr;
+    QLineEdit* uri_ = nullptr;
+    QLabel* error_ = nullptr;
+    QStringList taken_;
+};
+
+} // namespace syncscope
