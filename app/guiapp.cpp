@@ -79,10 +79,8 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
                 StorePanel* panel = window_->storePanels()[store];
                 const int row =
                     session_->grades(store)->rowOf(sid.toStdString(), cid.toStdString());
-                if (row >= 0) {
-                    panel->gradeView()->selectRow(row);
-                    panel->gradeView()->scrollTo(panel->gradeView()->model()->index(row, 0));
-                }
+                if (row >= 0)
+                    panel->showGradeRow(row, true);
             });
     connect(commands_.get(), &CommandSession::storeCommitted, this,
             [this](int store, const std::vector<GradeRecord>& keys) {
@@ -90,7 +88,7 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
                 StorePanel* panel = window_->storePanels()[store];
                 const int lastRow = grades->applyWrites(keys);
                 if (lastRow >= 0)
-                    panel->gradeView()->scrollTo(grades->index(lastRow, 0));
+                    panel->showGradeRow(lastRow, false);
                 panel->revealNextOplogRows();
                 session_->loader(store)->refreshTail();
                 if (!grades->isLoading())

@@ -283,6 +283,55 @@ QModelIndexList GradeTableModel::movedIndexes(const QModelIndexList& before,
     return after;
 }
 
+namespace {
+bool containsNoCase(std::string_view hay, std::string_view needle) {
+    if (needle.size() > hay.size())
+        return false;
+    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    for (size_t i = 0; i + needle.size() <= hay.size(); ++i) {
+        size_t k = 0;
+        while (k < needle.size() && lower(hay[i + k]) == lower(needle[k]))
+            ++k;
+        if (k == needle.size())
+            return true;
+    }
+    return false;
+}
+} // namespace
+
+bool GradeTableModel::rowMatches(int row, std::string_view needle) const {
+    if (row < 0 || row >= loadedRows())
+        return false;
+    const Row& r = rows_[static_cast<size_t>(row)];
+    return containsNoCase(strings_.view(r.student), needle) ||
+           containsNoCase(strings_.view(r.course), needle) || strings_.view(r.value) == needle;
+}
+
+std::string_view GradeTableModel::text(int row, int column) const {
+    if (row < 0 || row >= loadedRows())
+        return {};
+    const Row& r = rows_[static_cast<size_t>(row)];
+    switch (column) {
+    case Student:
+        return strings_.view(r.student);
+    case Course:
+        return strings_.view(r.course);
+    case Grade:
+        return strings_.view(r.value);
+    case Origin:
+        return strings_.view(r.origin);
+    default:
+        return {};
+    }
+}
+
+int64_t GradeTableModel::number(int row, int column) const {
+    if (row < 0 || row >= loadedRows())
+        return 0;
+    const Row& r = rows_[static_cast<size_t>(row)];
+    return column == Timestamp ? r.ts : static_cast<int64_t>(r.seq);
+}
+
 int GradeTableModel::rowCount(const QModelIndex& parent) const {
     return parent.isValid() ? 0 : loadedRows() + placeholders();
 }

@@ -46,6 +46,13 @@ public:
     // The row of a key, or -1.
     int rowOf(std::string_view studentId, std::string_view courseId) const;
 
+    // For GradeFilterModel, without building QStrings: whether a loaded row's student or course
+    // contains `needle` (ASCII case-insensitive) or its grade equals it; and a column's value
+    // for ordering.
+    bool rowMatches(int row, std::string_view needle) const;
+    std::string_view text(int row, int column) const;
+    int64_t number(int row, int column) const;
+
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;

@@ -1,12 +1,15 @@
 #include "storepanel.h"
 
+#include "gradefiltermodel.h"
 #include "gradetablemodel.h"
 #include "oplogmodel.h"
 #include "tablecopy.h"
 
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QLineEdit>
 #include <QLocale>
 #include <QSplitter>
 #include <QStyledItemDelegate>
@@ -60,6 +63,7 @@ StorePanel::StorePanel(const StoreDescription& store, GradeTableModel* grades, O
     header_ = new QLabel(this);
     header_->setTextFormat(Qt::RichText);
     header_->setToolTip(store.location);
+    gradeModel_ = grades;
     grades_ = makeView(grades, this);
     grades_->setItemDelegate(new PlaceholderDelegate(grades_));
     grades_->setObjectName(QStringLiteral("grades"));
@@ -101,11 +105,52 @@ StorePanel::StorePanel(const StoreDescription& store, GradeTableModel* grades, O
                                oplog_->model()->index(last, oplog_->model()->columnCount() - 1)),
                 QItemSelectionModel::ClearAndSelect);
         });
+    search_ = new QLineEdit(this);
+    search_->setObjectName(QStringLiteral("grade-search"));
+    search_->setPlaceholderText(QStringLiteral("Search student, course or grade"));
+    search_->setClearButtonEnabled(true);
+    search_->setMaximumWidth(240);
+    connect(search_, &QLineEdit::textChanged, this, &StorePanel::setSearch);
+    auto* top = new QHBoxLayout;
+    top->addWidget(header_, 1);
+    top->addWidget(search_);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
-    layout->addWidget(header_);
+    layout->addLayout(top);
     layout->addWidget(splitter_, 1);
     updateHeader();
+}
+
+void StorePanel::setSearch(const QString& text) {
+    if (search_->text() != text)
+        search_->setText(text); // comes back here through textChanged
+    if (text.trimmed().isEmpty()) {
+        if (grades_->model() != gradeModel_) {
+            grades_->setSortingEnabled(false);
+            grades_->setModel(gradeModel_);
+        }
+        return;
+    }
+    if (!filter_)
+        filter_ = new GradeFilterModel(gradeModel_, this);
+    filter_->setSearch(text);
+    if (grades_->model() != filter_) {
+        grades_->setModel(filter_);
+        grades_->setSortingEnabled(true);
+        grades_->sortByColumn(-1, Qt::AscendingOrder); // key order until a header is clicked
+    }
+}
+
+bool StorePanel::showGradeRow(int sourceRow, bool select) {
+    QModelIndex index = gradeModel_->index(sourceRow, 0);
+    if (grades_->model() == filter_ && filter_)
+        index = filter_->mapFromSource(index);
+    if (!index.isValid())
+        return false;
+    grades_->scrollTo(index);
+    if (select)
+        grades_->selectRow(index.row());
+    return true;
 }
 
 void StorePanel::setState(const QString& state) {

@@ -5,11 +5,13 @@
 #include <QWidget>
 
 class QLabel;
+class QLineEdit;
 class QSplitter;
 class QTableView;
 
 namespace syncscope {
 
+class GradeFilterModel;
 class GradeTableModel;
 class OplogModel;
 
@@ -27,6 +29,13 @@ public:
     // them, so each step's effect is in view.
     void revealNextOplogRows() { revealOplog_ = true; }
     QTableView* gradeView() const { return grades_; }
+    QLineEdit* searchBox() const { return search_; }
+    // Scrolls the grade table to a row of the grade model (and selects it), whether or not a
+    // search is showing; false when the search hides that row.
+    bool showGradeRow(int sourceRow, bool select);
+    // Filters the grade table (student or course containing the text, or the grade equal to
+    // it) and lets its columns sort; an empty text shows every row in key order again.
+    void setSearch(const QString& text);
     QTableView* oplogView() const { return oplog_; }
     QSplitter* splitter() const { return splitter_; }
     const QString& storeName() const { return name_; }
@@ -43,6 +52,9 @@ private:
     QLabel* header_ = nullptr;
     QSplitter* splitter_ = nullptr;
     QTableView* grades_ = nullptr;
+    GradeTableModel* gradeModel_ = nullptr;
+    GradeFilterModel* filter_ = nullptr; // in the view only while a search is on
+    QLineEdit* search_ = nullptr;
     QTableView* oplog_ = nullptr;
 };
 

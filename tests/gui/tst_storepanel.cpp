@@ -12,6 +12,7 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QDockWidget>
+#include <QLineEdit>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -44,6 +45,7 @@ private Q_SLOTS:
     void loadsARealStoreInPages();
     void windowArrangesOneDockPerStore();
     void copiesTheSelectionAsCsv();
+    void searchFiltersAndSorts();
 };
 
 void TestStorePanel::loadsARealStoreInPages() {
@@ -134,6 +136,42 @@ void TestStorePanel::copiesTheSelectionAsCsv() {
                             "S0,C,A,0,SQL,0\n"
                             "S1,C,\"B, with comma\",1,SQL,0\n"
                             "S2,C,\"say \"\"hi\"\"\",2,SQL,0\n"));
+}
+
+void TestStorePanel::searchFiltersAndSorts() {
+    GradeTableModel grades;
+    OplogModel oplog;
+    const quint64 gen = grades.beginLoad(300);
+    std::vector<GradeRecord> rows;
+    for (int i = 0; i < 300; ++i) {
+        GradeRecord& g = rows.emplace_back();
+        g.studentId = "SID" + std::to_string(1000 + i / 3);
+        g.courseId = "CSE00" + std::to_string(1 + i % 3);
+        g.value = std::string(1, static_cast<char>('A' + i % 5));
+        g.ts = 300 - i;
+        g.origin = "SQL";
+    }
+    grades.appendPage(gen, rows);
+    grades.endLoad(gen);
+    StorePanel panel({QStringLiteral("SQL"), QStringLiteral("SQLite"), {}, true}, &grades, &oplog);
+    panel.show();
+    QTest::keyClicks(panel.searchBox(), QStringLiteral("sid105"));
+    QAbstractItemModel* shown = panel.gradeView()->model();
+    QCOMPARE(shown->rowCount(), 30); // SID1050..SID1059, three courses each
+    QCOMPARE(shown->index(0, GradeTableModel::Student).data().toString(),
+             QStringLiteral("SID1050"));
+    // A header click orders by that column: ts ascending puts the last rows first.
+    panel.gradeView()->sortByColumn(GradeTableModel::Timestamp, Qt::AscendingOrder);
+    QCOMPARE(shown->index(0, GradeTableModel::Student).data().toString(),
+             QStringLiteral("SID1059"));
+    // GET/commit scrolling maps through the search; a hidden row says so.
+    QVERIFY(panel.showGradeRow(grades.rowOf("SID1051", "CSE002"), true));
+    QVERIFY(!panel.showGradeRow(grades.rowOf("SID1000", "CSE001"), true));
+    // A grade matches exactly ("B" is in no student or course id here).
+    panel.setSearch(QStringLiteral("B"));
+    QCOMPARE(panel.gradeView()->model()->rowCount(), 60);
+    panel.setSearch(QString());
+    QCOMPARE(panel.gradeView()->model(), static_cast<QAbstractItemModel*>(&grades));
 }
 
 QTEST_MAIN(TestStorePanel)

@@ -1,4 +1,5 @@
 // Every item model passes QAbstractItemModelTester, through resets and updates.
+#include "gradefiltermodel.h"
 #include "gradetablemodel.h"
 #include "oplogmodel.h"
 #include "storesummarymodel.h"
@@ -20,6 +21,7 @@ private Q_SLOTS:
     void gradeTableAppliesWrites();
     void gradeTableRowsStayCompact();
     void gradeTableAppliesBatchesLikeSingleWrites();
+    void gradeFilterFollowsItsTable();
     void oplogFetchesMoreAndAppendsLive();
 };
 
@@ -180,6 +182,32 @@ void TestItemModels::gradeTableAppliesBatchesLikeSingleWrites() {
         else
             QCOMPARE(batched.rowOf(trackedKey.toStdString(), "CSE001"), -1);
     }
+}
+
+// The search proxy under the tester while its table loads, changes and reloads.
+void TestItemModels::gradeFilterFollowsItsTable() {
+    GradeTableModel grades;
+    GradeFilterModel filter(&grades);
+    QAbstractItemModelTester tester(&filter,
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
+    filter.setSearch(QStringLiteral("sid001"));
+    const quint64 gen = grades.beginLoad(40);
+    grades.appendPage(gen, pageOf(0, 20));
+    QCOMPARE(filter.rowCount(), 10); // SID0010..SID0019 (placeholders never match)
+    grades.appendPage(gen, pageOf(20, 40));
+    grades.endLoad(gen);
+    QCOMPARE(filter.rowCount(), 10);
+    std::vector<GradeRecord> writes;
+    for (int i = 0; i < 12; ++i)
+        writes.push_back(grade("SID001" + std::to_string(i % 10), "CSE009", "F", 50 + i));
+    grades.applyWrites(writes);
+    QCOMPARE(filter.rowCount(), 20);
+    filter.setSearch(QStringLiteral("F"));
+    QCOMPARE(filter.rowCount(), 10); // the grade matches exactly; no id contains an f
+    filter.sort(GradeTableModel::Timestamp, Qt::DescendingOrder);
+    QCOMPARE(filter.index(0, GradeTableModel::Timestamp).data().toLongLong(), 61);
+    grades.beginLoad(0);
+    QCOMPARE(filter.rowCount(), 0);
 }
 
 void TestItemModels::oplogFetchesMoreAndAppendsLive() {
