@@ -89,6 +89,14 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
                 const int lastRow = grades->applyWrites(keys);
                 if (lastRow >= 0)
                     panel->showGradeRow(lastRow, false);
+                // The step's changed rows flash (a few: a big batch is not a step to follow).
+                if (keys.size() <= 64) {
+                    std::vector<int> rows;
+                    for (const GradeRecord& g : keys)
+                        if (const int r = grades->rowOf(g.studentId, g.courseId); r >= 0)
+                            rows.push_back(r);
+                    panel->flashGradeRows(rows);
+                }
                 panel->revealNextOplogRows();
                 session_->loader(store)->refreshTail();
                 if (!grades->isLoading())

@@ -14,16 +14,20 @@
 #include <QSplitter>
 #include <QStyledItemDelegate>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace syncscope {
 
 namespace {
 
-// Rows still loading are drawn dimmed; the model only says which they are.
-class PlaceholderDelegate : public QStyledItemDelegate {
+// Rows still loading are drawn dimmed (the model only says which they are); rows a step just
+// changed are drawn highlighted for a moment.
+class GradeDelegate : public QStyledItemDelegate {
 public:
-    using QStyledItemDelegate::QStyledItemDelegate;
+    GradeDelegate(const StorePanel* panel, QObject* parent)
+        : QStyledItemDelegate(parent)
+        , panel_(panel) {}
 
 protected:
     void initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const override {
@@ -31,7 +35,12 @@ protected:
         if (index.data(GradeTableModel::PlaceholderRole).toBool())
             option->palette.setColor(QPalette::Text,
                                      option->palette.color(QPalette::PlaceholderText));
+        if (panel_->isFlashing(index.row()))
+            option->backgroundBrush = QColor(254, 240, 138);
     }
+
+private:
+    const StorePanel* panel_;
 };
 
 QTableView* makeView(QAbstractItemModel* model, QWidget* parent) {
@@ -65,7 +74,14 @@ StorePanel::StorePanel(const StoreDescription& store, GradeTableModel* grades, O
     header_->setToolTip(store.location);
     gradeModel_ = grades;
     grades_ = makeView(grades, this);
-    grades_->setItemDelegate(new PlaceholderDelegate(grades_));
+    grades_->setItemDelegate(new GradeDelegate(this, grades_));
+    flashTimer_ = new QTimer(this);
+    flashTimer_->setSingleShot(true);
+    flashTimer_->setInterval(700);
+    connect(flashTimer_, &QTimer::timeout, this, [this] {
+        flashing_.clear();
+        grades_->viewport()->update();
+    });
     grades_->setObjectName(QStringLiteral("grades"));
     for (auto [column, width] : {std::pair{GradeTableModel::Student, 80},
                                  {GradeTableModel::Course, 64},
@@ -139,6 +155,19 @@ void StorePanel::setSearch(const QString& text) {
         grades_->setSortingEnabled(true);
         grades_->sortByColumn(-1, Qt::AscendingOrder); // key order until a header is clicked
     }
+}
+
+void StorePanel::flashGradeRows(const std::vector<int>& sourceRows) {
+    flashing_.clear();
+    for (int row : sourceRows) {
+        QModelIndex index = gradeModel_->index(row, 0);
+        if (grades_->model() == filter_ && filter_)
+            index = filter_->mapFromSource(index);
+        if (index.isValid())
+            flashing_.insert(index.row());
+    }
+    grades_->viewport()->update();
+    flashTimer_->start();
 }
 
 bool StorePanel::showGradeRow(int sourceRow, bool select) {

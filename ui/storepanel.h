@@ -2,7 +2,12 @@
 
 #include "store.h"
 
+#include <QSet>
 #include <QWidget>
+
+#include <vector>
+
+class QTimer;
 
 class QLabel;
 class QLineEdit;
@@ -36,6 +41,9 @@ public:
     // Filters the grade table (student or course containing the text, or the grade equal to
     // it) and lets its columns sort; an empty text shows every row in key order again.
     void setSearch(const QString& text);
+    // Highlights grade rows a step just changed, for a moment (the "flash" of each step).
+    void flashGradeRows(const std::vector<int>& sourceRows);
+    bool isFlashing(int viewRow) const { return flashing_.contains(viewRow); }
     QTableView* oplogView() const { return oplog_; }
     QSplitter* splitter() const { return splitter_; }
     const QString& storeName() const { return name_; }
@@ -55,6 +63,8 @@ private:
     GradeTableModel* gradeModel_ = nullptr;
     GradeFilterModel* filter_ = nullptr; // in the view only while a search is on
     QLineEdit* search_ = nullptr;
+    QSet<int> flashing_; // view rows
+    QTimer* flashTimer_ = nullptr;
     QTableView* oplog_ = nullptr;
 };
 

@@ -1,5 +1,6 @@
 // A store panel over a real SQLite store: the loader fills the grade table in pages and the
 // oplog view fetches as it needs, through the store's worker, with the UI thread never waiting.
+#include "gradefiltermodel.h"
 #include "gradetablemodel.h"
 #include "mainwindow.h"
 #include "oplogmodel.h"
@@ -167,6 +168,13 @@ void TestStorePanel::searchFiltersAndSorts() {
     // GET/commit scrolling maps through the search; a hidden row says so.
     QVERIFY(panel.showGradeRow(grades.rowOf("SID1051", "CSE002"), true));
     QVERIFY(!panel.showGradeRow(grades.rowOf("SID1000", "CSE001"), true));
+    // Rows a step changed flash for a moment, through the search too.
+    const int changed = grades.rowOf("SID1051", "CSE002");
+    panel.flashGradeRows({changed});
+    const int shownRow =
+        static_cast<GradeFilterModel*>(shown)->mapFromSource(grades.index(changed, 0)).row();
+    QVERIFY(panel.isFlashing(shownRow));
+    QTRY_VERIFY(!panel.isFlashing(shownRow));
     // A grade matches exactly ("B" is in no student or course id here).
     panel.setSearch(QStringLiteral("B"));
     QCOMPARE(panel.gradeView()->model()->rowCount(), 60);
