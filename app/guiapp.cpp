@@ -51,6 +51,12 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
             new StorePanel(session_->description(i), session_->grades(i), session_->oplog(i)));
     bar_ = new CommandBar;
     bar_->setStoreNames(commands_->storeNames());
+    bar_->setKeySource([this](const QString& store, const QString& prefix) {
+        const int index = static_cast<int>(commands_->storeNames().indexOf(store));
+        if (index < 0)
+            return std::vector<std::pair<std::string, std::string>>{};
+        return session_->grades(index)->keysWithPrefix(prefix.toStdString(), 20);
+    });
     bar_->setReady(false, QStringLiteral("Loading the stores…"));
     window_->setCommandBar(bar_);
     console_ = new ConsoleView;

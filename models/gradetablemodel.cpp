@@ -299,6 +299,18 @@ bool containsNoCase(std::string_view hay, std::string_view needle) {
 }
 } // namespace
 
+std::vector<std::pair<std::string, std::string>>
+GradeTableModel::keysWithPrefix(std::string_view prefix, size_t max) const {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (size_t i = lowerBound(prefix, {}); i < rows_.size() && out.size() < max; ++i) {
+        const std::string_view sid = strings_.view(rows_[i].student);
+        if (sid.substr(0, prefix.size()) != prefix)
+            break;
+        out.emplace_back(sid, strings_.view(rows_[i].course));
+    }
+    return out;
+}
+
 bool GradeTableModel::rowMatches(int row, std::string_view needle) const {
     if (row < 0 || row >= loadedRows())
         return false;

@@ -50,6 +50,10 @@ public:
     // contains `needle` (ASCII case-insensitive) or its grade equals it; and a column's value
     // for ordering.
     bool rowMatches(int row, std::string_view needle) const;
+    // Up to `max` loaded keys whose student id starts with `prefix`, in key order (rows are
+    // sorted by key, so this is a binary search and a short walk): key completion.
+    std::vector<std::pair<std::string, std::string>> keysWithPrefix(std::string_view prefix,
+                                                                    size_t max) const;
     std::string_view text(int row, int column) const;
     int64_t number(int row, int column) const;
 

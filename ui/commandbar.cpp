@@ -2,11 +2,13 @@
 
 #include "commandform.h"
 
+#include <QAbstractItemView>
 #include <QCompleter>
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
+#include <QRegularExpression>
 #include <QStringListModel>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -63,6 +65,15 @@ CommandBar::CommandBar(QWidget* parent)
             Q_EMIT submitted(line);
     });
     connect(edit_, &QLineEdit::textEdited, error_, &QWidget::hide);
+    // Keys complete in a popup once the line reaches a key: "SQL.GET(SID10" offers the store's
+    // keys from SID10 on; the name completer above handles the start of the line.
+    keyWords_ = new QStringListModel(this);
+    keyCompleter_ = new QCompleter(keyWords_, this);
+    keyCompleter_->setWidget(edit_);
+    keyCompleter_->setCompletionMode(QCompleter::UnfilteredPopupCompletion);
+    connect(keyCompleter_, qOverload<const QString&>(&QCompleter::activated), edit_,
+            &QLineEdit::setText);
+    connect(edit_, &QLineEdit::textEdited, this, &CommandBar::completeKeys);
 }
 
 void CommandBar::setStoreNames(const QStringList& names) {
@@ -73,6 +84,33 @@ void CommandBar::setStoreNames(const QStringList& names) {
     words << QStringLiteral("FULL_SYNC");
     words_->setStringList(words);
     form_->setStoreNames(names);
+}
+
+void CommandBar::completeKeys(const QString& text) {
+    static const QRegularExpression atKey(
+        QStringLiteral("^\\s*(?:[-+]?\\d+\\s*,\\s*)?([A-Za-z][A-Za-z0-9_]*)\\s*\\.\\s*"
+                       "(GET|DELETE|SET)\\s*\\(\\s*(\\(?)\\s*([A-Za-z0-9_.-]*)$"),
+        QRegularExpression::CaseInsensitiveOption);
+    const QRegularExpressionMatch m = atKey.match(text);
+    if (!keys_ || !m.hasMatch()) {
+        keyCompleter_->popup()->hide();
+        return;
+    }
+    const bool set = m.captured(2).compare(QLatin1String("SET"), Qt::CaseInsensitive) == 0;
+    const QString head = text.left(m.capturedStart(4));
+    QStringList lines;
+    for (const auto& [sid, cid] : keys_(m.captured(1).toUpper(), m.captured(4)))
+        lines << head + QString::fromStdString(sid) + QLatin1Char(',') +
+                     QString::fromStdString(cid) +
+                     (set ? QStringLiteral("),")
+                          : (m.captured(3).isEmpty() ? QStringLiteral(")") : QStringLiteral("))")));
+    keyWords_->setStringList(lines);
+    if (lines.isEmpty()) {
+        keyCompleter_->popup()->hide();
+        return;
+    }
+    keyCompleter_->setCompletionPrefix(QString());
+    keyCompleter_->complete();
 }
 
 void CommandBar::setReady(bool ready, const QString& why) {

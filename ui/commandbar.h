@@ -2,6 +2,11 @@
 
 #include <QWidget>
 
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
 class QCompleter;
 class QLabel;
 class QLineEdit;
@@ -22,6 +27,11 @@ public:
     explicit CommandBar(QWidget* parent = nullptr);
 
     void setStoreNames(const QStringList& names);
+    // Where key completion comes from: the keys of `store` whose student id starts with the
+    // prefix (the grade table's loaded keys, in order).
+    using KeySource = std::function<std::vector<std::pair<std::string, std::string>>(
+        const QString& store, const QString& studentPrefix)>;
+    void setKeySource(KeySource source) { keys_ = std::move(source); }
     void setReady(bool ready, const QString& why = {});
     QLineEdit* lineEdit() const { return edit_; }
     CommandForm* form() const { return form_; }
@@ -48,6 +58,10 @@ private:
     QCompleter* completer_ = nullptr;
     QString hint_;
     QStringList history_;
+    KeySource keys_;
+    QStringListModel* keyWords_ = nullptr;
+    QCompleter* keyCompleter_ = nullptr;
+    void completeKeys(const QString& text);
     int historyAt_ = 0;
 };
 

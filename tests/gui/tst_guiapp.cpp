@@ -19,6 +19,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
+#include <QCompleter>
 #include <QFileDialog>
 #include <QLineEdit>
 #include <QProcess>
@@ -139,6 +140,20 @@ void TestGuiApp::commandsTypedInTheBarReachTheStores() {
     QTest::mouseClick(form->findChild<QPushButton*>(QStringLiteral("form-get")), Qt::LeftButton);
     QTRY_VERIFY(app_->console()->toPlainText().contains(
         QStringLiteral("HIVE.GET(SID2000,CSE001) = A, then B")));
+
+    // Keys complete from the store's table: "HIVE.GET(SID20" offers HIVE's keys from SID20 on.
+    QLineEdit* edit = app_->commandBar()->lineEdit();
+    edit->clear();
+    QTest::keyClicks(edit, QStringLiteral("HIVE.GET(SID20"));
+    QCompleter* keys = nullptr;
+    for (QCompleter* c : app_->commandBar()->findChildren<QCompleter*>())
+        if (c->completionMode() == QCompleter::UnfilteredPopupCompletion)
+            keys = c;
+    QVERIFY(keys);
+    QCOMPARE(keys->model()->rowCount(), 1);
+    QCOMPARE(keys->model()->index(0, 0).data().toString(),
+             QStringLiteral("HIVE.GET(SID2000,CSE001)"));
+    edit->clear();
 
     // Up walks back through the history.
     QTest::keyClick(app_->commandBar()->lineEdit(), Qt::Key_Up);
