@@ -33,9 +33,11 @@ void StoreLoader::refreshTail() {
 
 void StoreLoader::requestGradePage(quint64 generation, GradeCursor after) {
     worker_->readGrades(std::move(after), kGradePage)
-        .then(this, [this, generation](const Result<std::vector<GradeRecord>>& page) {
+        .then(this, [this, generation](QFuture<Result<std::vector<GradeRecord>>> future) {
             if (generation != grades_->generation())
                 return; // a newer load took over
+            // Taken out of the future, not copied: a page is 20,000 records.
+            const Result<std::vector<GradeRecord>> page = future.takeResult();
             if (!page) {
                 grades_->endLoad(generation);
                 Q_EMIT failed(page.error().toString());
