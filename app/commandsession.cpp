@@ -129,6 +129,11 @@ void CommandSession::onEngine(Fn fn) {
     });
 }
 
+int CommandSession::storeIndex(const QString& spelled) const {
+    const std::optional<size_t> at = directory_.resolve(spelled.toStdString());
+    return at ? static_cast<int>(*at) : -1;
+}
+
 QStringList CommandSession::storeNames() const {
     QStringList names;
     for (const StoreSpec& s : stores_)

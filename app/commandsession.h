@@ -48,6 +48,8 @@ public:
     std::optional<LineError> execute(const QString& line);
 
     QStringList storeNames() const;
+    // The store a script would mean by `spelled` (any case, canonical name or alias), or -1.
+    int storeIndex(const QString& spelled) const;
 
     // A testcase file, parsed whole (SPEC §3) with its own timestamp clock, then run command by
     // command. Returns its errors (file:line:col); a script with errors cannot run.

@@ -52,7 +52,7 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
     bar_ = new CommandBar;
     bar_->setStoreNames(commands_->storeNames());
     bar_->setKeySource([this](const QString& store, const QString& prefix) {
-        const int index = static_cast<int>(commands_->storeNames().indexOf(store));
+        const int index = commands_->storeIndex(store);
         if (index < 0)
             return std::vector<std::pair<std::string, std::string>>{};
         return session_->grades(index)->keysWithPrefix(prefix.toStdString(), 20);

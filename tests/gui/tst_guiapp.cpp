@@ -154,10 +154,18 @@ void TestGuiApp::commandsTypedInTheBarReachTheStores() {
     QCOMPARE(keys->model()->index(0, 0).data().toString(),
              QStringLiteral("HIVE.GET(SID2000,CSE001)"));
     edit->clear();
+    // Through an alias, in any case.
+    type(QStringLiteral("SQL.SET((SID3000,CSE001),A)"));
+    QTRY_COMPARE(cell(0, "SID3000", "CSE001", GradeTableModel::Grade), QStringLiteral("A"));
+    QTest::keyClicks(edit, QStringLiteral("mysql.set((SID30"));
+    QCOMPARE(keys->model()->rowCount(), 1);
+    QCOMPARE(keys->model()->index(0, 0).data().toString(),
+             QStringLiteral("mysql.set((SID3000,CSE001),"));
+    edit->clear();
 
     // Up walks back through the history.
     QTest::keyClick(app_->commandBar()->lineEdit(), Qt::Key_Up);
-    QCOMPARE(app_->commandBar()->lineEdit()->text(), QStringLiteral("HIVE.GET(SID2000,CSE001)"));
+    QCOMPARE(app_->commandBar()->lineEdit()->text(), QStringLiteral("SQL.SET((SID3000,CSE001),A)"));
 }
 
 namespace {
