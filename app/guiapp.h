@@ -1,6 +1,5 @@
 #pragma once
 
-#include "seedcsv.h"
 #include "storedirectory.h"
 
 #include <QObject>
@@ -16,6 +15,8 @@ class QWidget;
 namespace syncscope {
 
 class CommandBar;
+class DataActions;
+class WorkspaceActions;
 class CommandSession;
 class ConsoleView;
 class MainWindow;
@@ -45,30 +46,11 @@ public:
     void pauseScript();
     // Returns every store to its state before the script began, and the script to its start.
     void resetScript();
-    // Writes oplog.<store>.txt (SPEC §5) for every store into dir, from the stores' own oplogs
-    // once everything run so far is written; oplogsExported() follows.
-    void exportOplogs(const QString& dir);
+    // File > Export Oplogs, Data > Import CSV / Generate Sample Data.
+    DataActions* data() const { return data_; }
+    // File > New / Open / Save Workspace, Store > Add / Edit / Remove.
+    WorkspaceActions* workspace() const { return workspace_; }
 
-    // Reads a CSV of SPEC §1's shape (off the UI thread) and imports it into the named stores;
-    // errors name file:line:col and import nothing. dataImported() follows.
-    void importCsv(const QString& path, const QStringList& stores);
-    // Generated demo data (students x courses, SPEC §1's shape) into the named stores.
-    void importSample(int students, int courses, const QStringList& stores);
-
-    // The workspace: its stores as configured, saved as JSON (SPEC §2); changing it (another
-    // file, a store added, edited or removed) asks the host for a new program on the new list.
-    const std::vector<StoreSpec>& stores() const { return stores_; }
-    QString saveWorkspace(const QString& path) const;
-    void addStore(const StoreSpec& spec);
-    void replaceStore(int index, const StoreSpec& spec);
-    void removeStore(int index);
-
-Q_SIGNALS:
-    void workspaceRequested(const std::vector<syncscope::StoreSpec>& stores, const QString& label);
-    void oplogsExported(const QString& dir, bool ok);
-    void dataImported(int rows, bool canceled, const QString& error);
-
-public:
     bool isRunning() const;
     ScriptPanel* scriptPanel() const { return scriptPanel_; }
 
@@ -80,14 +62,9 @@ public:
 
 private:
     bool run(const QString& line);
-    static QStringList chooseStores(QWidget* parent, const QStringList& names);
-    void importSeedData(std::shared_ptr<SeedData> data, const QStringList& stores);
     void updateScriptActions();
     void rememberRecent(const QString& path);
     void rebuildRecentMenu();
-
-    void createWorkspaceActions();
-    QStringList namesOfOthers(int except) const;
 
     std::vector<StoreSpec> stores_;
     QString label_;
@@ -103,6 +80,8 @@ private:
     QAction* pauseAction_ = nullptr;
     QAction* resetAction_ = nullptr;
     QMenu* recentMenu_ = nullptr;
+    DataActions* data_ = nullptr;
+    WorkspaceActions* workspace_ = nullptr;
 };
 
 } // namespace syncscope

@@ -1,6 +1,7 @@
 #include "guihost.h"
 
 #include "guiapp.h"
+#include "workspaceactions.h"
 
 #include <QTimer>
 
@@ -14,7 +15,7 @@ GuiHost::~GuiHost() = default;
 void GuiHost::open(std::vector<StoreSpec> stores, const QString& label) {
     app_.reset(); // closes the stores (each worker closes its connection) and the window
     app_ = std::make_unique<GuiApp>(std::move(stores), label);
-    connect(app_.get(), &GuiApp::workspaceRequested, this,
+    connect(app_->workspace(), &WorkspaceActions::workspaceRequested, this,
             [this](const std::vector<StoreSpec>& next, const QString& nextLabel) {
                 QTimer::singleShot(0, this, [this, next, nextLabel] { open(next, nextLabel); });
             });

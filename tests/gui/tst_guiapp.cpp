@@ -4,6 +4,7 @@
 #include "commandform.h"
 #include "commandsession.h"
 #include "consoleview.h"
+#include "dataactions.h"
 #include "gradetablemodel.h"
 #include "guiapp.h"
 #include "guihost.h"
@@ -11,6 +12,7 @@
 #include "oplogmodel.h"
 #include "storedialog.h"
 #include "storepanel.h"
+#include "workspaceactions.h"
 #include "workspacefile.h"
 #include "workspacesession.h"
 
@@ -294,8 +296,8 @@ void TestGuiApp::scriptOpenedThroughTheDialogRunsLikeTheCli() {
     QTRY_COMPARE(dumpOf(app), expected);
 
     // File > Export Oplogs writes what syncscope-cli --oplog-dir writes for the same file.
-    QSignalSpy exported(&app, &GuiApp::oplogsExported);
-    app.exportOplogs(dir.filePath(QStringLiteral("gui-oplogs")));
+    QSignalSpy exported(app.data(), &DataActions::oplogsExported);
+    app.data()->exportOplogs(dir.filePath(QStringLiteral("gui-oplogs")));
     QTRY_COMPARE(exported.size(), 1);
     QVERIFY(exported[0][1].toBool());
     QProcess cliExport;
@@ -351,8 +353,8 @@ void TestGuiApp::csvImportsIntoTheChosenStores() {
     QTemporaryDir dir;
     const QString bad =
         writeFile(dir, QStringLiteral("bad.csv"), "student-ID,course-id,grade\nSID9,CSE9\n");
-    QSignalSpy imported(app_.get(), &GuiApp::dataImported);
-    app_->importCsv(bad, {QStringLiteral("SQL")});
+    QSignalSpy imported(app_->data(), &DataActions::dataImported);
+    app_->data()->importCsv(bad, {QStringLiteral("SQL")});
     QTRY_COMPARE(imported.size(), 1);
     QCOMPARE(imported[0][2].toString(),
              QStringLiteral("bad.csv:2:1: row has 2 fields, the header has 3"));
@@ -362,7 +364,7 @@ void TestGuiApp::csvImportsIntoTheChosenStores() {
                                   "SID7001,CSE001,1,a@example.edu,A\n"
                                   "SID7002,CSE002,2,b@example.edu,B\n");
     const int mongoRows = app_->session()->grades(2)->rowCount();
-    app_->importCsv(csv, {QStringLiteral("SQL"), QStringLiteral("HIVE")});
+    app_->data()->importCsv(csv, {QStringLiteral("SQL"), QStringLiteral("HIVE")});
     QTRY_COMPARE(imported.size(), 2);
     QCOMPARE(imported[1][0].toInt(), 2);
     QVERIFY(!imported[1][1].toBool());
@@ -372,7 +374,7 @@ void TestGuiApp::csvImportsIntoTheChosenStores() {
     QCOMPARE(app_->session()->grades(2)->rowCount(), mongoRows); // MONGO was not chosen
 
     // Data > Generate Sample Data: students x courses into the chosen store.
-    app_->importSample(3, 2, {QStringLiteral("MONGO")});
+    app_->data()->importSample(3, 2, {QStringLiteral("MONGO")});
     QTRY_COMPARE(imported.size(), 3);
     QCOMPARE(imported[2][0].toInt(), 6);
     QTRY_COMPARE(app_->session()->grades(2)->rowCount(), mongoRows + 6);
@@ -386,7 +388,7 @@ void TestGuiApp::workspaceSavedOpenedAndEdited() {
     host.open(threeStores(dir, false), QStringLiteral("three"));
     QTRY_VERIFY_WITH_TIMEOUT(host.app()->commands()->isReady(), 20000);
     const QString saved = dir.filePath(QStringLiteral("ws.json"));
-    QVERIFY(host.app()->saveWorkspace(saved).isEmpty());
+    QVERIFY(host.app()->workspace()->saveWorkspace(saved).isEmpty());
     const WorkspaceFile back = WorkspaceFile::load(saved);
     QVERIFY(back.error.isEmpty());
     QCOMPARE(back.stores.size(), size_t(3));
@@ -395,7 +397,7 @@ void TestGuiApp::workspaceSavedOpenedAndEdited() {
     // Store > Add: a new program on four stores; the data of the others is still there.
     host.app()->runLines({QStringLiteral("1, SQL.SET((S,C),A)")});
     QTRY_COMPARE(host.app()->session()->grades(0)->rowCount(), 1);
-    host.app()->addStore(
+    host.app()->workspace()->addStore(
         {"REDIS", {}, "sqlite://" + dir.filePath(QStringLiteral("redis.db")).toStdString()});
     QTRY_COMPARE(changed.size(), 2);
     QCOMPARE(host.app()->session()->storeCount(), 4);
@@ -406,7 +408,7 @@ void TestGuiApp::workspaceSavedOpenedAndEdited() {
     QTRY_COMPARE(host.app()->session()->grades(3)->rowCount(), 1);
 
     // Store > Remove, then the saved workspace again.
-    host.app()->removeStore(1);
+    host.app()->workspace()->removeStore(1);
     QTRY_COMPARE(changed.size(), 3);
     QCOMPARE(host.app()->session()->storeCount(), 3);
     QCOMPARE(host.app()->session()->description(1).name, QStringLiteral("MONGO"));
