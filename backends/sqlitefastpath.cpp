@@ -30,10 +30,6 @@ sqlite3* SqliteFastPath::nativeHandle(const QVariant& handle) {
     return *static_cast<sqlite3* const*>(handle.constData());
 }
 
-void SqliteFastPath::configureConnection(const QVariant& handle) {
-    (void)handle; // measured: a larger lookaside made no difference; kept as the hook for tuning
-}
-
 SqliteFastPath::~SqliteFastPath() {
     sqlite3_finalize(insertOplog_);
     sqlite3_finalize(upsertGrade_);

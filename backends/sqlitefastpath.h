@@ -26,9 +26,6 @@ public:
     // that mutex, not SQLite's work, was most of a multi-store run's time. Also drops the
     // per-connection mutexes: a connection is only ever used from its worker's thread.
     static void configureProcess();
-    // Per connection, right after opening: a larger lookaside allocator, so the small
-    // allocations every statement step makes do not go to malloc.
-    static void configureConnection(const QVariant& handle);
     static sqlite3* nativeHandle(const QVariant& handle);
 
     explicit SqliteFastPath(sqlite3* db)

@@ -70,8 +70,6 @@ Status SqlStore::open() {
         return error(QStringLiteral("cannot open ") + options_.location, why);
     }
     open_ = true;
-    if (dialect_.driver == QLatin1String("QSQLITE"))
-        SqliteFastPath::configureConnection(db.driver()->handle());
     for (const QString& sql : dialect_.openPragmas)
         if (Status s = exec(sql); !s)
             return s;
