@@ -10,9 +10,11 @@ namespace syncscope {
 // and how many bound parameters one statement may carry. SQLite now; MariaDB and PostgreSQL
 // join with their issue.
 struct SqlDialect {
-    QString driver;          // Qt Sql driver name
-    QStringList openPragmas; // run after connecting (file stores)
-    QStringList schema;      // idempotent CREATE statements
+    QString driver;                 // Qt Sql driver name
+    QStringList openPragmas;        // run after connecting (file stores)
+    QStringList schema;             // idempotent CREATE statements
+    QString claimStoreName;         // records the store's name in syncscope_meta, if none yet
+    QStringList rollbackStatements; // Store::rollbackTo, in order, in one transaction
     int rowsPerStatement = 64;
     qint64 unlimited = -1; // the LIMIT value meaning "no limit"
 

@@ -94,8 +94,7 @@ Status SqlStore::open() {
 Status SqlStore::checkOwner() {
     QSqlDatabase db = QSqlDatabase::database(connection_, false);
     QSqlQuery q(db);
-    q.prepare(
-        QStringLiteral("INSERT OR IGNORE INTO syncscope_meta(key, value) VALUES ('store', ?)"));
+    q.prepare(dialect_.claimStoreName);
     q.addBindValue(options_.name);
     if (!q.exec())
         return error(QStringLiteral("cannot record the store name"), q.lastError().text());
@@ -348,9 +347,7 @@ Result<StoreCounts> SqlStore::counts() {
     return StoreCounts{q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toLongLong()};
 }
 
-// The keys the dropped entries touched are collected first; one pass over the remaining log
-// (joined to those keys) finds each key's greatest write, in SPEC §1's order; grade rows are
-// then updated in place (a seed row keeps its attributes) or removed.
+// The statements, and why they are shaped so, are the dialect's (sqldialect.cpp).
 Status SqlStore::rollbackTo(int64_t position) {
     QSqlDatabase db = QSqlDatabase::database(connection_, false);
     if (!db.transaction())
@@ -360,35 +357,7 @@ Status SqlStore::rollbackTo(int64_t position) {
         db.rollback();
         return error(QStringLiteral("cannot roll back"), why);
     };
-    const QStringList statements = {
-        QStringLiteral("CREATE TEMP TABLE IF NOT EXISTS rollback_keys (student_id TEXT NOT NULL, "
-                       "course_id TEXT NOT NULL, PRIMARY KEY (student_id, course_id))"),
-        QStringLiteral("CREATE TEMP TABLE IF NOT EXISTS rollback_best (student_id TEXT NOT NULL, "
-                       "course_id TEXT NOT NULL, grade TEXT, ts INTEGER NOT NULL, origin TEXT NOT "
-                       "NULL, seq INTEGER NOT NULL, PRIMARY KEY (student_id, course_id))"),
-        QStringLiteral("DELETE FROM rollback_keys"),
-        QStringLiteral("DELETE FROM rollback_best"),
-        QStringLiteral(
-            "INSERT OR IGNORE INTO rollback_keys SELECT student_id, course_id FROM oplog "
-            "WHERE id > :position AND op <> 'GET'"),
-        QStringLiteral("DELETE FROM oplog WHERE id > :position"),
-        QStringLiteral(
-            "INSERT INTO rollback_best SELECT student_id, course_id, grade, ts, origin, seq "
-            "FROM (SELECT o.student_id, o.course_id, o.grade, o.ts, o.origin, o.seq, "
-            "ROW_NUMBER() OVER (PARTITION BY o.student_id, o.course_id "
-            "ORDER BY o.ts DESC, o.origin DESC, o.seq DESC) AS rn "
-            "FROM oplog o JOIN rollback_keys k ON k.student_id = o.student_id AND "
-            "k.course_id = o.course_id WHERE o.op <> 'GET') WHERE rn = 1"),
-        QStringLiteral("DELETE FROM grades WHERE (student_id, course_id) IN (SELECT student_id, "
-                       "course_id FROM rollback_keys) AND (student_id, course_id) NOT IN "
-                       "(SELECT student_id, course_id FROM rollback_best)"),
-        QStringLiteral(
-            "UPDATE grades SET (grade, ts, origin, seq) = (SELECT b.grade, b.ts, b.origin, "
-            "b.seq FROM rollback_best b WHERE b.student_id = grades.student_id AND "
-            "b.course_id = grades.course_id) WHERE (student_id, course_id) IN (SELECT "
-            "student_id, course_id FROM rollback_best)"),
-    };
-    for (const QString& sql : statements) {
+    for (const QString& sql : dialect_.rollbackStatements) {
         QSqlQuery q(db);
         q.prepare(sql);
         if (sql.contains(QLatin1String(":position")))
