@@ -118,23 +118,31 @@ void DataActions::exportOplogs(const QString& dir) {
                 done();
                 continue;
             }
+            // The store reads on its worker; formatting and writing the file go to the thread
+            // pool: a million-entry oplog is neither formatted nor written on the UI thread.
             workers[s]->readOplog().then(
                 this, [this, path, ok, done](QFuture<Result<std::vector<LogRecord>>> f) {
-                    const Result<std::vector<LogRecord>> log = f.takeResult();
-                    std::string text;
-                    if (log)
-                        for (const LogRecord& r : log.value())
+                    auto log = std::make_shared<Result<std::vector<LogRecord>>>(f.takeResult());
+                    QtConcurrent::run([log, path]() -> QString {
+                        if (!*log)
+                            return log->error().toString();
+                        std::string text;
+                        for (const LogRecord& r : log->value())
                             appendExportLine(text, r);
-                    QSaveFile file(path);
-                    if (!log || !file.open(QIODevice::WriteOnly) ||
-                        file.write(text.data(), static_cast<qint64>(text.size())) !=
-                            static_cast<qint64>(text.size()) ||
-                        !file.commit()) {
-                        *ok = false;
-                        console_->appendError(log ? path + QStringLiteral(": ") + file.errorString()
-                                                  : log.error().toString());
-                    }
-                    done();
+                        QSaveFile file(path);
+                        if (!file.open(QIODevice::WriteOnly) ||
+                            file.write(text.data(), static_cast<qint64>(text.size())) !=
+                                static_cast<qint64>(text.size()) ||
+                            !file.commit())
+                            return path + QStringLiteral(": ") + file.errorString();
+                        return {};
+                    }).then(this, [this, ok, done](const QString& error) {
+                        if (!error.isEmpty()) {
+                            *ok = false;
+                            console_->appendError(error);
+                        }
+                        done();
+                    });
                 });
         }
     });
