@@ -25,9 +25,7 @@
 namespace syncscope {
 
 GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QObject* parent)
-    : QObject(parent)
-    , stores_(stores)
-    , label_(workspaceLabel) {
+    : QObject(parent) {
     session_ = std::make_unique<WorkspaceSession>(stores);
     commands_ = std::make_unique<CommandSession>(stores, session_->workers());
     window_ = std::make_unique<MainWindow>(session_->summary(), workspaceLabel);
@@ -126,7 +124,7 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
     connect(w, &MainWindow::fileDropped, this, [this](const QString& path) { openScript(path); });
 
     data_ = new DataActions(w, session_.get(), commands_.get(), console_, this);
-    workspace_ = new WorkspaceActions(w, stores_, label_, this);
+    workspace_ = new WorkspaceActions(w, stores, workspaceLabel, this); // the list's one owner
 
     QMenu* scriptMenu = window_->addMenuBeforeHelp(QStringLiteral("&Script"));
     stepAction_ = scriptMenu->addAction(QStringLiteral("&Step"), this, &GuiApp::stepScript);

@@ -66,8 +66,6 @@ private:
     void rememberRecent(const QString& path);
     void rebuildRecentMenu();
 
-    std::vector<StoreSpec> stores_;
-    QString label_;
     std::unique_ptr<WorkspaceSession> session_;
     std::unique_ptr<CommandSession> commands_;
     std::unique_ptr<MainWindow> window_;
