@@ -93,8 +93,8 @@ bool SqliteFastPath::writeBatch(std::span<const LogRecord> batch, qint64 wallMs,
             return fail();
     }
     // ...then the grades in key order. The upsert keeps the greater write whatever the order,
-    // so sorting changes nothing but locality: neighbouring keys share B-tree pages, which
-    // made the grade pass about a third faster on a 100,000-key table.
+    // so sorting changes nothing but locality: neighbouring keys share B-tree pages (the
+    // 1M-line bench_cli went from 8.5 to 7.5 s with it).
     writes_.clear();
     for (const LogRecord& r : batch)
         if (r.isWrite())

@@ -19,7 +19,7 @@ private Q_SLOTS:
     void gradeTableLoadsInPages();
     void gradeTableDropsStalePagesAndAdjustsToTheStore();
     void gradeTableAppliesWrites();
-    void gradeTableRowsStayCompact();
+    void gradeTableLoadsAMillionRows();
     void gradeTableAppliesBatchesLikeSingleWrites();
     void gradeFilterFollowsItsTable();
     void oplogFetchesMoreAndAppendsLive();
@@ -132,9 +132,9 @@ void TestItemModels::gradeTableAppliesWrites() {
              QStringLiteral("Grade"));
 }
 
-// Issue 3 asks for at most 80 bytes a loaded row; the row array is 32 bytes a row and reserved
-// from the expected count, so a million rows must stay far under that.
-void TestItemModels::gradeTableRowsStayCompact() {
+// A million rows in pages of 50,000 reach the table whole. (Memory per row, which issue 3
+// caps at 80 bytes, is measured by bench_gui: 39.5 bytes.)
+void TestItemModels::gradeTableLoadsAMillionRows() {
     GradeTableModel model;
     const quint64 gen = model.beginLoad(1000000);
     for (int from = 0; from < 1000000; from += 50000)
