@@ -21,8 +21,13 @@ QString placeholders(int rows, int columns) {
 
 QString SqlDialect::insertOplog(int rows) const {
     return QStringLiteral("INSERT INTO oplog(op, student_id, course_id, grade, ts, origin, seq, "
-                          "wall_ms) VALUES ") +
-           placeholders(rows, 8);
+                          "wall_ms, context) VALUES ") +
+           placeholders(rows, 9);
+}
+
+QString SqlDialect::readOplog() const {
+    return QStringLiteral("SELECT op, student_id, course_id, grade, ts, origin, seq, wall_ms, id, "
+                          "context FROM oplog WHERE id > ? ORDER BY id LIMIT ?");
 }
 
 // A write replaces the row only when it is greater in SPEC §1's order; origins compare
@@ -65,8 +70,12 @@ SqlDialect sqliteDialect(bool inMemory) {
                        "op = 'SEED'), "
                        "student_id TEXT NOT NULL, course_id TEXT NOT NULL, grade TEXT, "
                        "ts INTEGER NOT NULL, origin TEXT NOT NULL, seq INTEGER NOT NULL, "
-                       "wall_ms INTEGER NOT NULL)"),
+                       // the causal context, "HIVE:5,SQL:3" (NULL when empty)
+                       "wall_ms INTEGER NOT NULL, context TEXT)"),
     };
+    d.upgrades = {{QStringLiteral("SELECT COUNT(*) FROM pragma_table_info('oplog') WHERE name = "
+                                  "'context'"),
+                   QStringLiteral("ALTER TABLE oplog ADD COLUMN context TEXT")}};
     d.claimStoreName =
         QStringLiteral("INSERT OR IGNORE INTO syncscope_meta(key, value) VALUES ('store', ?)");
     // Rollback (Store::rollbackTo): the keys the dropped entries touched are collected first;

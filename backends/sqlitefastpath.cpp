@@ -47,13 +47,12 @@ bool SqliteFastPath::exec(const char* sql, QString& error) {
     return false;
 }
 
-bool SqliteFastPath::prepare(const QString& insertOplogSql, const QString& upsertGradeSql,
-                             QString& error) {
-    const QByteArray a = insertOplogSql.toUtf8(), b = upsertGradeSql.toUtf8();
-    const char* read = "SELECT op, student_id, course_id, grade, ts, origin, seq, wall_ms, id "
-                       "FROM oplog WHERE id > ? ORDER BY id LIMIT ?";
-    if (sqlite3_prepare_v3(db_, read, -1, SQLITE_PREPARE_PERSISTENT, &readOplog_, nullptr) !=
-            SQLITE_OK ||
+bool SqliteFastPath::prepare(const QString& readOplogSql, const QString& insertOplogSql,
+                             const QString& upsertGradeSql, QString& error) {
+    const QByteArray read = readOplogSql.toUtf8(), a = insertOplogSql.toUtf8(),
+                     b = upsertGradeSql.toUtf8();
+    if (sqlite3_prepare_v3(db_, read.constData(), -1, SQLITE_PREPARE_PERSISTENT, &readOplog_,
+                           nullptr) != SQLITE_OK ||
         sqlite3_prepare_v3(db_, a.constData(), -1, SQLITE_PREPARE_PERSISTENT, &insertOplog_,
                            nullptr) != SQLITE_OK ||
         sqlite3_prepare_v3(db_, b.constData(), -1, SQLITE_PREPARE_PERSISTENT, &upsertGrade_,
@@ -87,6 +86,10 @@ bool SqliteFastPath::writeBatch(std::span<const LogRecord> batch, qint64 wallMs,
         bindText(s, 6, r.origin);
         sqlite3_bind_int64(s, 7, static_cast<sqlite3_int64>(r.seq));
         sqlite3_bind_int64(s, 8, wallMs);
+        if (r.context.empty())
+            sqlite3_bind_null(s, 9);
+        else
+            bindText(s, 9, r.context);
         const int rc = sqlite3_step(s);
         sqlite3_reset(s);
         if (rc != SQLITE_DONE)
@@ -181,6 +184,10 @@ bool SqliteFastPath::readOplog(int64_t after, size_t limit, std::vector<LogRecor
         r.seq = static_cast<uint64_t>(sqlite3_column_int64(s, 6));
         r.wallMs = sqlite3_column_int64(s, 7);
         r.position = sqlite3_column_int64(s, 8);
+        if (sqlite3_column_type(s, 9) == SQLITE_NULL)
+            r.context.clear();
+        else
+            columnText(s, 9, r.context);
         if ((out.size() & 0xFFFF) == 0 && isCanceled()) {
             canceled = true;
             sqlite3_reset(s);

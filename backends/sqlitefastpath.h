@@ -35,7 +35,8 @@ public:
     SqliteFastPath& operator=(const SqliteFastPath&) = delete;
 
     // Prepares the statements; false with `error` set when the schema is not there.
-    bool prepare(const QString& insertOplogSql, const QString& upsertGradeSql, QString& error);
+    bool prepare(const QString& readOplogSql, const QString& insertOplogSql,
+                 const QString& upsertGradeSql, QString& error);
     // Writes one batch inside one transaction; on failure rolls back and sets `error`.
     bool writeBatch(std::span<const LogRecord> batch, qint64 wallMs, QString& error);
     // Appends the oplog entries after position `after` to `out`, in order; checks for

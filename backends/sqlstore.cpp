@@ -76,6 +76,8 @@ Status SqlStore::open() {
     for (const QString& sql : dialect_.schema)
         if (Status s = exec(sql); !s)
             return s;
+    if (Status s = upgradeSchema(); !s)
+        return s;
     if (Status s = checkOwner(); !s)
         return s;
     sqlite3* native =
@@ -83,8 +85,21 @@ Status SqlStore::open() {
     if (native) {
         sqliteFast_ = std::make_unique<SqliteFastPath>(native);
         QString why;
-        if (!sqliteFast_->prepare(dialect_.insertOplog(1), dialect_.upsertGrades(1), why))
+        if (!sqliteFast_->prepare(dialect_.readOplog(), dialect_.insertOplog(1),
+                                  dialect_.upsertGrades(1), why))
             return error(QStringLiteral("cannot prepare the write statements"), why);
+    }
+    return success();
+}
+
+Status SqlStore::upgradeSchema() {
+    for (const SqlDialect::Upgrade& upgrade : dialect_.upgrades) {
+        QSqlQuery probe(QSqlDatabase::database(connection_, false));
+        if (!probe.exec(upgrade.probe) || !probe.next())
+            return error(QStringLiteral("cannot inspect the schema"), probe.lastError().text());
+        if (probe.value(0).toLongLong() == 0)
+            if (Status s = exec(upgrade.statement); !s)
+                return s;
     }
     return success();
 }
@@ -153,6 +168,7 @@ Status SqlStore::appendBatch(std::span<const LogRecord> batch) {
             q.bindValue(p++, qs(rec.origin));
             q.bindValue(p++, static_cast<qint64>(rec.seq));
             q.bindValue(p++, wallMs);
+            q.bindValue(p++, rec.context.empty() ? null : QVariant(qs(rec.context)));
         }
         if (!q.exec())
             return error(QStringLiteral("cannot append to the oplog"), q.lastError().text());
@@ -246,9 +262,7 @@ Result<std::vector<LogRecord>> SqlStore::readOplog(int64_t after, size_t limit,
     }
     QSqlQuery q(QSqlDatabase::database(connection_, false));
     q.setForwardOnly(true);
-    q.prepare(
-        QStringLiteral("SELECT op, student_id, course_id, grade, ts, origin, seq, wall_ms, id "
-                       "FROM oplog WHERE id > ? ORDER BY id LIMIT ?"));
+    q.prepare(dialect_.readOplog());
     q.addBindValue(static_cast<qint64>(after));
     q.addBindValue(limit == 0 ? dialect_.unlimited : static_cast<qint64>(limit));
     if (!q.exec())
@@ -270,6 +284,8 @@ Result<std::vector<LogRecord>> SqlStore::readOplog(int64_t after, size_t limit,
         r.seq = static_cast<uint64_t>(q.value(6).toLongLong());
         r.wallMs = q.value(7).toLongLong();
         r.position = q.value(8).toLongLong();
+        if (!q.value(9).isNull())
+            r.context = ss(q.value(9));
         out.push_back(std::move(r));
         if ((out.size() & 0xFFFF) == 0) {
             if (control.isCanceled())

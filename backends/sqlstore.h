@@ -52,6 +52,7 @@ private:
     StoreError error(const QString& what, const QString& detail) const;
     Status exec(const QString& sql);
     Status checkOwner();
+    Status upgradeSchema();
     Status appendBatch(std::span<const LogRecord> batch);
     Status appendInTransaction(std::span<const LogRecord> batch);
     QSqlQuery& prepared(std::map<int, QSqlQuery>& cache, int rows, bool oplog);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "causalcontext.h"
 #include "interner.h"
 #include "write.h"
 
@@ -45,6 +46,9 @@ public:
     WriteOrder order() const { return names_.order(); }
     NameId seedOrigin() const { return seedOrigin_; }
 
+    CausalContexts& contexts() { return contexts_; }
+    const CausalContexts& contexts() const { return contexts_; }
+
     void reserveKeys(size_t count) { keys_.reserve(count, count * 16); }
 
 private:
@@ -52,6 +56,7 @@ private:
     StringInterner values_;
     NameTable names_;
     NameId seedOrigin_;
+    CausalContexts contexts_;
 };
 
 } // namespace syncscope

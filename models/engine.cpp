@@ -25,10 +25,45 @@ const OplogEntry& Engine::append(size_t r, const Write& w, EntryKind kind, bool 
     return log.back();
 }
 
+ContextId Engine::knowledgeOf(size_t r, KeyId k) {
+    const Replica& rep = replicas_[r];
+    if (k < rep.knowledge.size() && rep.knowledge[k] != 0)
+        return rep.knowledge[k] - 1;
+    const Write& cur = rep.state.at(k);
+    if (cur.isNone())
+        return CausalContexts::kEmpty;
+    // The state's write and everything it had seen (a local one: only its context, since the
+    // store's own origin is implied).
+    if (cur.origin == rep.nameId)
+        return cur.context;
+    return catalog_.contexts().join(cur.context, CausalContexts::kEmpty, {cur.origin, cur.seq},
+                                    rep.nameId);
+}
+
+void Engine::receive(Replica& rep, const Write& w, bool changesState) {
+    if (w.origin == rep.nameId)
+        return; // the store's own write came back: it already knows it
+    CausalContexts& contexts = catalog_.contexts();
+    const KeyId k = w.key;
+    const bool explicitKnowledge = k < rep.knowledge.size() && rep.knowledge[k] != 0;
+    // The common case costs nothing: w follows everything the store had for the key, so after
+    // applying it "the state's write and its past" is still exactly what the store knows.
+    if (!explicitKnowledge && changesState && contexts.follows(w, rep.state.at(k)))
+        return;
+    const size_t r = static_cast<size_t>(&rep - replicas_.data());
+    const ContextId known =
+        contexts.join(knowledgeOf(r, k), w.context, {w.origin, w.seq}, rep.nameId);
+    if (k >= rep.knowledge.size())
+        rep.knowledge.resize(static_cast<size_t>(k) + 1 + rep.knowledge.size() / 2, 0);
+    rep.knowledge[k] = known + 1;
+}
+
 void Engine::restore(size_t r, const OplogEntry& entry) {
     Replica& rep = replicas_[r];
     bool changed = false;
     if (entry.isWrite()) {
+        receive(rep, entry.write,
+                catalog_.order().beats(entry.write, rep.state.at(entry.write.key)));
         changed = rep.state.apply(entry.write, catalog_.order());
         if (entry.write.origin == rep.nameId)
             rep.seq = std::max(rep.seq, entry.write.seq);
@@ -39,18 +74,22 @@ void Engine::restore(size_t r, const OplogEntry& entry) {
 }
 
 bool Engine::seed(size_t r, KeyId key, ValueId value, uint64_t row) {
-    const Write w{0, row, key, value, catalog_.seedOrigin(), 0};
+    const Write w{0, row, key, value, catalog_.seedOrigin(), CausalContexts::kEmpty};
     // Seeding a store that already holds this baseline (a persistent store seeded on every run)
     // or something newer logs nothing: the seed is not an operation anyone made.
-    if (!replicas_[r].state.apply(w, catalog_.order()))
+    Replica& rep = replicas_[r];
+    if (!catalog_.order().beats(w, rep.state.at(key)))
         return false;
+    receive(rep, w, true);
+    rep.state.apply(w, catalog_.order());
     append(r, w, EntryKind::Seed, true);
     return true;
 }
 
 const OplogEntry& Engine::localWrite(size_t r, KeyId key, ValueId value, int64_t ts) {
+    const ContextId context = knowledgeOf(r, key);
     Replica& rep = replicas_[r];
-    const Write w{ts, ++rep.seq, key, value, rep.nameId, 0};
+    const Write w{ts, ++rep.seq, key, value, rep.nameId, context};
     const bool changed = rep.state.apply(w, catalog_.order());
     return append(r, w, value == kTombstone ? EntryKind::Delete : EntryKind::Set, changed);
 }
@@ -68,7 +107,8 @@ const OplogEntry& Engine::remove(size_t r, KeyId key, int64_t ts) {
 const OplogEntry& Engine::get(size_t r, KeyId key, int64_t ts) {
     Replica& rep = replicas_[r];
     const Write& cur = rep.state.at(key);
-    const Write entry{ts, 0, key, cur.isNone() ? kTombstone : cur.value, rep.nameId, 0};
+    const Write entry{
+        ts, 0, key, cur.isNone() ? kTombstone : cur.value, rep.nameId, CausalContexts::kEmpty};
     return append(r, entry, EntryKind::Get, false);
 }
 
@@ -81,6 +121,7 @@ size_t Engine::merge(size_t target, size_t source) {
     const std::vector<Write> plan =
         planMergeFromOplog(s.log, watermark(target, source) - s.logBase, t.state, order, scratch_);
     for (const Write& w : plan) {
+        receive(t, w, true);
         t.state.apply(w, order);
         append(target, w, entryKindOf(w, catalog_.seedOrigin()), true);
     }
@@ -135,6 +176,7 @@ size_t Engine::fullSync(std::span<const size_t> stores) {
     for (size_t i = 0; i < stores.size(); ++i) {
         sortWrites(perStore[i], order);
         for (const Write& w : perStore[i]) {
+            receive(replicas_[stores[i]], w, true);
             replicas_[stores[i]].state.apply(w, order);
             append(stores[i], w, entryKindOf(w, catalog_.seedOrigin()), true);
         }

@@ -21,6 +21,10 @@ struct Replica {
     Oplog log;
     size_t logBase = 0;
     uint64_t seq = 0; // the store's own counter, incremented on every local write
+    // Per key, what the store has received beyond its state's write: 0 while that is nothing
+    // (the common case: every write it got followed the ones before), else a context id + 1.
+    // See Engine::knowledgeOf.
+    std::vector<ContextId> knowledge;
 
     size_t logEnd() const { return logBase + log.size(); }
     const OplogEntry& entryAt(size_t position) const { return log[position - logBase]; }
@@ -67,7 +71,13 @@ public:
     // Erasing waits until at least minDead entries are dead and they are half the vector.
     void trim(std::span<const size_t> keepFrom, size_t minDead = 4096);
 
+    // What replica r had received for key k, as a context without r's own origin: the context
+    // its next local write of k gets (causalcontext.h).
+    ContextId knowledgeOf(size_t r, KeyId k);
+
 private:
+    // Records that replica r receives the foreign write w (before applying it).
+    void receive(Replica& rep, const Write& w, bool changesState);
     const OplogEntry& localWrite(size_t r, KeyId key, ValueId value, int64_t ts);
     const OplogEntry& append(size_t r, const Write& w, EntryKind kind, bool changed);
     size_t& watermark(size_t target, size_t source) {

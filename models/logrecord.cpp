@@ -1,5 +1,6 @@
 #include "logrecord.h"
 
+#include "causalcontext.h"
 #include "identifiers.h"
 
 namespace syncscope {
@@ -51,6 +52,9 @@ std::string recordProblem(const LogRecord& r) {
             return std::string(problem) + " at key " + key;
     if (r.origin != kSeedOrigin && !isCanonicalStoreName(r.origin))
         return "invalid origin '" + r.origin + "' at key " + key;
+    if (!r.context.empty())
+        if (std::string problem = contextTextProblem(r.context); !problem.empty())
+            return problem + " at key " + key;
     return {};
 }
 

@@ -21,6 +21,7 @@ struct LogRecord {
     uint64_t seq = 0;
     int64_t wallMs = 0;     // wall-clock time the store logged it (filled in by the store)
     std::string attributes; // SEED: the CSV row's extra columns as a JSON object
+    std::string context;    // causal context, "HIVE:5,SQL:3" (causalcontext.h); "" when empty
     int64_t position = 0;   // the entry's place in the store's own oplog (filled in on reads)
 
     bool isWrite() const { return kind != EntryKind::Get; }

@@ -15,6 +15,7 @@ void toRecord(const OplogEntry& entry, const Catalog& catalog, LogRecord& out) {
     out.ts = w.ts;
     out.origin.assign(catalog.names().view(w.origin));
     out.seq = w.seq;
+    catalog.contexts().assignText(w.context, catalog.names(), out.context);
     out.wallMs = 0;
     out.attributes.clear();
 }
@@ -33,6 +34,10 @@ OplogEntry fromRecord(const LogRecord& record, Catalog& catalog) {
     e.write.ts = record.ts;
     e.write.origin = catalog.names().intern(record.origin);
     e.write.seq = record.seq;
+    // Stores validate records (recordProblem) before keeping them; a malformed context read
+    // back from elsewhere degrades to "saw nothing", which can only report more conflicts.
+    if (!record.context.empty())
+        catalog.contexts().parse(record.context, catalog.names(), e.write.context);
     return e;
 }
 

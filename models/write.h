@@ -4,9 +4,10 @@
 
 namespace syncscope {
 
-using KeyId = uint32_t;   // interned (student_id, course_id), see Catalog
-using ValueId = uint32_t; // interned grade
-using NameId = uint32_t;  // interned store name (origins)
+using KeyId = uint32_t;     // interned (student_id, course_id), see Catalog
+using ValueId = uint32_t;   // interned grade
+using NameId = uint32_t;    // interned store name (origins)
+using ContextId = uint32_t; // interned causal context (version vector), see CausalContexts
 
 inline constexpr ValueId kTombstone = UINT32_MAX;
 inline constexpr NameId kNoOrigin = UINT32_MAX;
@@ -20,7 +21,9 @@ struct Write {
     KeyId key = 0;
     ValueId value = kTombstone;
     NameId origin = kNoOrigin;
-    uint32_t reserved = 0;
+    // What the writer had received for this key when it wrote (causalcontext.h); not part of
+    // the total order, and equal for equal (origin, seq).
+    ContextId context = 0;
 
     bool isNone() const { return origin == kNoOrigin; }
     bool isTombstone() const { return value == kTombstone; }
