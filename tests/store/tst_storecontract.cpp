@@ -12,6 +12,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <random>
 
 using namespace syncscope;
@@ -86,6 +87,7 @@ private Q_SLOTS:
     void failedTransactionLeavesNothing_data() { backends(); }
     void failedTransactionLeavesNothing();
     void otherStoresDatabaseIsRefused();
+    void databaseFromBeforeCausalContextsIsUpgraded();
 
 private:
     void backends();
@@ -279,8 +281,12 @@ void TestStoreContract::oplogParityWithEngine() {
         const OplogEntry back = fromRecord(log[i], catalog);
         QCOMPARE(back.kind, engine.replica(a).log[i].kind);
         QVERIFY(back.write.sameWrite(engine.replica(a).log[i].write));
+        QCOMPARE(log[i].context, records[i].context); // the causal metadata comes back whole
         QVERIFY(log[i].wallMs > 0);
     }
+    QVERIFY(std::any_of(records.begin(), records.end(), [](const LogRecord& r) {
+        return r.context.find(',') != std::string::npos || r.context.find("B:") == 0;
+    }));
     const auto grades = await(w->readGrades()).value();
     QCOMPARE(grades.size(), engine.replica(a).state.keys().size());
     for (const GradeRecord& g : grades) {
@@ -469,6 +475,44 @@ void TestStoreContract::otherStoresDatabaseIsRefused() {
     QVERIFY(!s.ok());
     QVERIFY2(s.error().message.contains(QStringLiteral("holds store SQL")),
              qPrintable(s.error().message));
+}
+
+// A file written before oplog entries carried causal contexts opens, keeps its entries (with
+// empty contexts) and takes new ones with theirs.
+void TestStoreContract::databaseFromBeforeCausalContextsIsUpgraded() {
+    const QString path = dir_.filePath(QStringLiteral("old.db"));
+    {
+        QSqlDatabase db =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("old"));
+        db.setDatabaseName(path);
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        for (const char* sql :
+             {"CREATE TABLE syncscope_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+              "INSERT INTO syncscope_meta VALUES ('store', 'SQL')",
+              "CREATE TABLE grades (student_id TEXT NOT NULL, course_id TEXT NOT NULL, grade TEXT, "
+              "ts INTEGER NOT NULL, origin TEXT NOT NULL, seq INTEGER NOT NULL, attributes TEXT, "
+              "PRIMARY KEY (student_id, course_id)) WITHOUT ROWID",
+              "CREATE TABLE oplog (id INTEGER PRIMARY KEY, op TEXT NOT NULL, student_id TEXT NOT "
+              "NULL, course_id TEXT NOT NULL, grade TEXT, ts INTEGER NOT NULL, origin TEXT NOT "
+              "NULL, seq INTEGER NOT NULL, wall_ms INTEGER NOT NULL)",
+              "INSERT INTO oplog VALUES (1, 'SET', 'S', 'C', 'A', 1, 'SQL', 1, 5)",
+              "INSERT INTO grades VALUES ('S', 'C', 'A', 1, 'SQL', 1, NULL)"})
+            QVERIFY2(q.exec(QString::fromLatin1(sql)), sql);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("old"));
+    auto w = std::make_unique<StoreWorker>(std::move(
+        StoreFactory::create(QStringLiteral("SQL"), QStringLiteral("sqlite://") + path).value()));
+    const Status opened = await(w->open());
+    QVERIFY2(opened.ok(), qPrintable(opened.ok() ? QString() : opened.error().message));
+    LogRecord next = setRecord("S", "C", "B", 2, "SQL", 2);
+    next.context = "HIVE:4";
+    QVERIFY(await(w->append({next})).ok());
+    const auto log = await(w->readOplog()).value();
+    QCOMPARE(log.size(), size_t(2));
+    QCOMPARE(log[0].context, std::string());
+    QCOMPARE(log[1].context, std::string("HIVE:4"));
 }
 
 QTEST_GUILESS_MAIN(TestStoreContract)
