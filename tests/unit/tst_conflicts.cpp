@@ -1,10 +1,13 @@
 // Conflict classification (SPEC §7) and the causal contexts it rests on: hand-made histories
 // for each bucket, then random histories checked against a brute-force oracle that keeps, for
 // every write, the explicit set of writes in its causal past.
+#include "conflictexplain.h"
+#include "conflictmodel.h"
 #include "conflicts.h"
 #include "engine.h"
 #include "recordconversion.h"
 
+#include <QAbstractItemModelTester>
 #include <QTest>
 
 #include <map>
@@ -59,6 +62,11 @@ private Q_SLOTS:
     void staleReadAfterSupersededWrite();
     void contextsSurviveTheStoreRoundTrip();
     void randomHistoriesAgainstOracle();
+    void explainsConcurrentWritesInPlainWords();
+    void explainsFastForwardMissingAndTies();
+    void explanationsKeepPercentSignsInGrades();
+    void explainsStaleReads();
+    void gridModelShowsEveryStoreAndFilters();
 };
 
 void TestConflicts::contextTextRoundTrip() {
@@ -414,6 +422,127 @@ void TestConflicts::randomHistoriesAgainstOracle() {
     for (size_t kind = 0; kind < kConflictKinds; ++kind)
         QVERIFY2(seenKinds[kind] > 100, qPrintable(QString::number(kind)));
     QVERIFY(staleSeen > 100);
+}
+
+namespace {
+ConflictSnapshot snapshotOf(const History& h, std::initializer_list<const char*> names) {
+    std::vector<size_t> stores;
+    for (const char* n : names)
+        stores.push_back(h.stores.at(n));
+    return ConflictSnapshot::capture(h.engine, stores);
+}
+} // namespace
+
+void TestConflicts::explainsConcurrentWritesInPlainWords() {
+    History h{"SQL", "HIVE"};
+    h.set("SQL", 3, "B");
+    h.set("HIVE", 5, "A");
+    const ConflictSnapshot s = snapshotOf(h, {"SQL", "HIVE"});
+    QCOMPARE(s.rowCount(), size_t(1));
+    QCOMPARE(s.count(ConflictKind::Concurrent), size_t(1));
+    QCOMPARE(explainConflict(s, 0),
+             QStringLiteral("Last-writer-wins keeps HIVE's SET of A at t=5, held by HIVE. It beats "
+                            "SQL's SET of B at t=3 (held by SQL): t=5 is later than t=3. They are "
+                            "concurrent: HIVE had not received it when it wrote A, so B is "
+                            "discarded without anyone having seen it. After the merge every store "
+                            "holds A."));
+}
+
+void TestConflicts::explainsFastForwardMissingAndTies() {
+    History h{"SQL", "HIVE", "MONGO"};
+    h.set("SQL", 5, "A");
+    h.merge("HIVE", "SQL");
+    h.set("HIVE", 7, "B");
+    QString why = explainConflict(snapshotOf(h, {"SQL", "HIVE", "MONGO"}), 0);
+    QVERIFY2(why.contains(QStringLiteral("It follows SQL's SET of A at t=5 (held by SQL): HIVE had "
+                                         "received that write before writing, so SQL "
+                                         "fast-forwards")),
+             qPrintable(why));
+    QVERIFY2(why.contains(QStringLiteral("MONGO never received a write for this key and gets the "
+                                         "winner.")),
+             qPrintable(why));
+
+    History m{"SQL", "HIVE"};
+    m.set("SQL", 1, "A");
+    QCOMPARE(explainConflict(snapshotOf(m, {"SQL", "HIVE"}), 0),
+             QStringLiteral("HIVE never received a write for this key. SQL holds SQL's SET of A at "
+                            "t=1; merging copies it, and nothing is lost. After the merge every "
+                            "store holds A."));
+
+    History t{"SQL", "HIVE"};
+    t.set("SQL", 4, "A");
+    t.del("HIVE", 4);
+    why = explainConflict(snapshotOf(t, {"SQL", "HIVE"}), 0);
+    QVERIFY2(why.contains(QStringLiteral("both are at t=4, and the tie breaks on the origin's "
+                                         "name: SQL sorts after HIVE")),
+             qPrintable(why));
+    QVERIFY2(why.contains(QStringLiteral("so the DELETE (the key comes back) is discarded")),
+             qPrintable(why));
+}
+
+void TestConflicts::explanationsKeepPercentSignsInGrades() {
+    History h{"SQL", "HIVE"};
+    h.set("SQL", 3, "%2%1");
+    h.set("HIVE", 5, "%1");
+    const QString why = explainConflict(snapshotOf(h, {"SQL", "HIVE"}), 0);
+    QVERIFY2(why.contains(QStringLiteral("SQL's SET of %2%1 at t=3")), qPrintable(why));
+    QVERIFY2(why.endsWith(QStringLiteral("every store holds %1.")), qPrintable(why));
+}
+
+void TestConflicts::explainsStaleReads() {
+    History h{"SQL"};
+    h.set("SQL", 5, "A");
+    h.set("SQL", 3, "B");
+    h.engine.get(0, h.key, 6);
+    const ConflictSnapshot s = snapshotOf(h, {"SQL"});
+    QCOMPARE(s.staleReads().size(), size_t(1));
+    QCOMPARE(explainStaleRead(s, s.staleReads()[0]),
+             QStringLiteral("SQL's GET(SID1,CSE1) at t=6 returned A although SQL had since "
+                            "received SQL's SET of B at t=3: that write arrived later but lost to "
+                            "SQL's SET of A at t=5 because t=5 is later than t=3. A client that "
+                            "made it does not read its own write."));
+}
+
+void TestConflicts::gridModelShowsEveryStoreAndFilters() {
+    History h{"SQL", "HIVE", "MONGO"};
+    const KeyId k2 = h.catalog.internKey("SID0", "CSE9");
+    h.set("SQL", 3, "B");
+    h.set("HIVE", 5, "A");                              // SID1: concurrent, MONGO missing
+    h.engine.set(0, k2, h.catalog.internValue("C"), 1); // SID0: missing in HIVE and MONGO
+    ConflictModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setSnapshot(
+        std::make_shared<const ConflictSnapshot>(snapshotOf(h, {"SQL", "HIVE", "MONGO"})));
+    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(model.columnCount(), ConflictModel::kKeyColumns + 3 + 1);
+    QCOMPARE(model.headerData(4, Qt::Horizontal, Qt::DisplayRole).toString(),
+             QStringLiteral("HIVE"));
+    QCOMPARE(model.headerData(6, Qt::Horizontal, Qt::DisplayRole).toString(),
+             QStringLiteral("After merge (LWW)"));
+    // key order: SID0 first
+    QCOMPARE(model.index(0, 0).data().toString(), QStringLiteral("SID0"));
+    QCOMPARE(model.index(1, 2).data().toString(), QStringLiteral("concurrent · missing"));
+    QCOMPARE(model.index(1, 3).data().toString(), QStringLiteral("B  t=3"));
+    QCOMPARE(model.index(1, 5).data().toString(), QStringLiteral("(missing)"));
+    QCOMPARE(model.index(1, 6).data().toString(), QStringLiteral("A  t=5"));
+    QCOMPARE(model.index(1, 3).data(ConflictModel::CellStateRole).toInt(),
+             int(ConflictModel::CellState::Discarded));
+    QCOMPARE(model.index(1, 4).data(ConflictModel::CellStateRole).toInt(),
+             int(ConflictModel::CellState::Winner));
+    QCOMPARE(model.index(1, 5).data(ConflictModel::CellStateRole).toInt(),
+             int(ConflictModel::CellState::Absent));
+    QCOMPARE(model.rowOf(QStringLiteral("SID1"), QStringLiteral("CSE1")), 1);
+    QCOMPARE(model.rowOf(QStringLiteral("SID1"), QStringLiteral("CSE2")), -1);
+
+    model.setVisibleKinds(1u << unsigned(ConflictKind::Concurrent));
+    QCOMPARE(model.rowCount(), 1);
+    QCOMPARE(model.index(0, 0).data().toString(), QStringLiteral("SID1"));
+    QCOMPARE(model.rowOf(QStringLiteral("SID1"), QStringLiteral("CSE1")), 0);
+    model.setVisibleKinds(0);
+    QCOMPARE(model.rowCount(), 0);
+    model.setVisibleKinds(~0u);
+    model.setSnapshot(nullptr);
+    QCOMPARE(model.rowCount(), 0);
 }
 
 QTEST_APPLESS_MAIN(TestConflicts)
