@@ -129,6 +129,18 @@ void CommandSession::onEngine(Fn fn) {
     });
 }
 
+void CommandSession::captureConflicts(std::vector<int> stores) {
+    QMetaObject::invokeMethod(engineContext_, [this, stores = std::move(stores)] {
+        std::shared_ptr<const ConflictSnapshot> snapshot;
+        if (mirror_) {
+            std::vector<size_t> replicas(stores.begin(), stores.end());
+            snapshot = std::make_shared<const ConflictSnapshot>(
+                ConflictSnapshot::capture(mirror_->engine, replicas));
+        }
+        QMetaObject::invokeMethod(this, [this, snapshot] { Q_EMIT conflictsCaptured(snapshot); });
+    });
+}
+
 int CommandSession::storeIndex(const QString& spelled) const {
     const std::optional<size_t> at = directory_.resolve(spelled.toStdString());
     return at ? static_cast<int>(*at) : -1;

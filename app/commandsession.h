@@ -1,5 +1,6 @@
 #pragma once
 
+#include "conflictsnapshot.h"
 #include "logrecord.h"
 #include "script.h"
 #include "seedcsv.h"
@@ -65,6 +66,10 @@ public:
     int scriptNextLine() const;
     // How many commands come before the first one on or after `line`.
     int commandsBeforeLine(int line) const;
+    // Classifies every key across the given stores (SPEC §7) on the engine's thread, as of
+    // everything handed to the engine so far; conflictsCaptured() follows.
+    void captureConflicts(std::vector<int> stores);
+
     // Stops a run after the stretch the engine is on.
     void stopScript() { scriptTarget_ = scriptDone_; }
     // One more command (steps queue up while the engine works).
@@ -105,6 +110,7 @@ Q_SIGNALS:
     // store): its views should load again.
     void storeRewritten(int store);
     void failed(const QString& message);
+    void conflictsCaptured(std::shared_ptr<const syncscope::ConflictSnapshot> snapshot);
 
 private:
     struct Mirror;

@@ -2,6 +2,7 @@
 
 #include "commandbar.h"
 #include "commandsession.h"
+#include "conflictactions.h"
 #include "consoleview.h"
 #include "dataactions.h"
 #include "gradetablemodel.h"
@@ -149,6 +150,7 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
         updateScriptActions();
     });
     updateScriptActions();
+    conflicts_ = new ConflictActions(w, session_.get(), commands_.get(), this);
 }
 
 bool GuiApp::openScript(const QString& path) {

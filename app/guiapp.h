@@ -15,6 +15,7 @@ class QWidget;
 namespace syncscope {
 
 class CommandBar;
+class ConflictActions;
 class DataActions;
 class WorkspaceActions;
 class CommandSession;
@@ -48,6 +49,8 @@ public:
     void resetScript();
     // File > Export Oplogs, Data > Import CSV / Generate Sample Data.
     DataActions* data() const { return data_; }
+    // The Conflicts dock and menu (SPEC §7).
+    ConflictActions* conflicts() const { return conflicts_; }
     // File > New / Open / Save Workspace, Store > Add / Edit / Remove.
     WorkspaceActions* workspace() const { return workspace_; }
 
@@ -79,6 +82,7 @@ private:
     QAction* resetAction_ = nullptr;
     QMenu* recentMenu_ = nullptr;
     DataActions* data_ = nullptr;
+    ConflictActions* conflicts_ = nullptr;
     WorkspaceActions* workspace_ = nullptr;
 };
 

@@ -114,6 +114,20 @@ void MainWindow::setScriptPanel(QWidget* panel) {
     viewMenu_->addAction(dock->toggleViewAction());
 }
 
+QDockWidget* MainWindow::addConsoleTab(QWidget* widget, const QString& title,
+                                       const QString& objectName) {
+    auto* dock = new QDockWidget(title, this);
+    dock->setObjectName(objectName);
+    dock->setWidget(widget);
+    addDockWidget(Qt::BottomDockWidgetArea, dock);
+    if (console_) {
+        tabifyDockWidget(console_, dock);
+        console_->raise();
+    }
+    viewMenu_->addAction(dock->toggleViewAction());
+    return dock;
+}
+
 QMenu* MainWindow::addMenuBeforeHelp(const QString& title) {
     auto* menu = new QMenu(title, this);
     menuBar()->insertMenu(helpMenu_->menuAction(), menu);

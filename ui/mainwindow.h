@@ -2,6 +2,7 @@
 
 #include <QMainWindow>
 
+class QDockWidget;
 class QLabel;
 class QMenu;
 class QTableView;
@@ -27,6 +28,8 @@ public:
     void setConsole(QWidget* console);
     // The script dock, beside the console.
     void setScriptPanel(QWidget* panel);
+    // A dock tabbed with the console (the console stays in front), listed in View.
+    QDockWidget* addConsoleTab(QWidget* widget, const QString& title, const QString& objectName);
     QMenu* fileMenu() const { return fileMenu_; }
     // A top-level menu placed before Help.
     QMenu* addMenuBeforeHelp(const QString& title);

@@ -3,6 +3,9 @@
 #include "commandbar.h"
 #include "commandform.h"
 #include "commandsession.h"
+#include "conflictactions.h"
+#include "conflictmodel.h"
+#include "conflictview.h"
 #include "consoleview.h"
 #include "dataactions.h"
 #include "gradetablemodel.h"
@@ -44,6 +47,7 @@ private Q_SLOTS:
     void scriptWithErrorsCannotRun();
     void csvImportsIntoTheChosenStores();
     void workspaceSavedOpenedAndEdited();
+    void conflictsExplainAndFollowTheStores();
 
 private:
     void type(const QString& line);
@@ -420,6 +424,48 @@ void TestGuiApp::workspaceSavedOpenedAndEdited() {
     QVERIFY(unsupported.problem().contains(QStringLiteral("not built yet")));
     StoreDialog good({"OTHER", {"ALT"}, "sqlite::memory:"}, {QStringLiteral("SQL")});
     QVERIFY(good.problem().isEmpty());
+}
+
+// Two concurrent writes show as a concurrent key with its Why; selecting it shows the row in
+// the store panels; after FULL_SYNC the key is gone from the grid (the dock follows changes).
+void TestGuiApp::conflictsExplainAndFollowTheStores() {
+    ConflictActions* conflicts = app_->conflicts();
+    ConflictView* view = conflicts->view();
+    type(QStringLiteral("1000, SQL.SET((SID5000,CSE005),B)"));
+    type(QStringLiteral("1001, HIVE.SET((SID5000,CSE005),A)"));
+    conflicts->showConflicts();
+    const QString sid = QStringLiteral("SID5000"), cid = QStringLiteral("CSE005");
+    QTRY_VERIFY(view->model()->rowOf(sid, cid) >= 0);
+    const int row = view->model()->rowOf(sid, cid);
+    QCOMPARE(view->model()->index(row, 2).data(ConflictModel::KindRole).toInt(),
+             int(ConflictKind::Concurrent));
+    QCOMPARE(view->model()->index(row, ConflictModel::kKeyColumns).data().toString(),
+             QStringLiteral("B  t=1000"));
+    QVERIFY(view->kindButton(ConflictKind::Concurrent)
+                ->text()
+                .startsWith(QStringLiteral("Concurrent (")));
+
+    app_->window()->storePanels()[0]->gradeView()->clearSelection();
+    QVERIFY(view->selectKey(sid, cid));
+    QVERIFY2(view->whyText().contains(QStringLiteral("so B is discarded without anyone having "
+                                                     "seen it")),
+             qPrintable(view->whyText()));
+    // The selection shows the key in each store that has it.
+    StorePanel* sql = app_->window()->storePanels()[0];
+    const int sqlRow = app_->session()->grades(0)->rowOf("SID5000", "CSE005");
+    QVERIFY(sqlRow >= 0);
+    QCOMPARE(sql->gradeView()->currentIndex().row(), sqlRow);
+    QVERIFY(sql->gradeView()->selectionModel()->isRowSelected(sqlRow));
+
+    // Hiding the bucket hides the row; showing it again brings it back.
+    view->kindButton(ConflictKind::Concurrent)->click();
+    QCOMPARE(view->model()->rowOf(sid, cid), -1);
+    view->kindButton(ConflictKind::Concurrent)->click();
+    QVERIFY(view->model()->rowOf(sid, cid) >= 0);
+
+    type(QStringLiteral("FULL_SYNC"));
+    QTRY_COMPARE_WITH_TIMEOUT(view->model()->rowOf(sid, cid), -1, 10000);
+    QTRY_COMPARE(view->model()->rowCount(), 0); // every store equal after FULL_SYNC
 }
 
 QTEST_MAIN(TestGuiApp)
