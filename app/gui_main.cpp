@@ -1,6 +1,7 @@
 // syncscope: the desktop program. With no arguments it opens the default workspace (one SQLite
 // file per store in the data folder); `syncscope --workspace FILE` opens a configured one.
 #include "commandsession.h"
+#include "conflictactions.h"
 #include "guiapp.h"
 #include "guihost.h"
 #include "workspacefile.h"
@@ -41,6 +42,9 @@ int main(int argc, char** argv) {
     QCommandLineOption steps(QStringList{QStringLiteral("steps")},
                              QStringLiteral("Then run its first N commands (demos, screenshots)."),
                              QStringLiteral("N"));
+    QCommandLineOption conflicts(QStringList{QStringLiteral("conflicts")},
+                                 QStringLiteral("Show the Conflicts dock in front."));
+    parser.addOption(conflicts);
     parser.addOption(workspace);
     parser.addOption(execute);
     parser.addOption(script);
@@ -72,10 +76,13 @@ int main(int argc, char** argv) {
     const QStringList lines = parser.values(execute);
     const QString scriptFile = parser.value(script);
     const int stepCount = parser.value(steps).toInt();
+    const bool showConflicts = parser.isSet(conflicts);
     QObject::connect(
         gui->commands(), &syncscope::CommandSession::ready, gui,
-        [gui, lines, scriptFile, stepCount] {
+        [gui, lines, scriptFile, stepCount, showConflicts] {
             gui->runLines(lines);
+            if (showConflicts)
+                gui->conflicts()->showConflicts();
             if (!scriptFile.isEmpty() && gui->openScript(scriptFile) && stepCount > 0)
                 gui->runScript(stepCount);
         },

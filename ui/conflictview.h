@@ -64,6 +64,7 @@ private:
     QCheckBox* auto_;
     std::vector<QToolButton*> storeButtons_;
     std::vector<QToolButton*> kindButtons_; // by ConflictKind, Identical has none (nullptr)
+    bool selectingFirst_ = false;
 };
 
 } // namespace syncscope
