@@ -5,7 +5,7 @@ namespace syncscope {
 QString CliArguments::usage() {
     return QStringLiteral(
         "usage: syncscope-cli run SCRIPT [--workspace FILE] [--seed-csv FILE] [--oplog-dir DIR] "
-        "[--dump]\n"
+        "[--dump] [--conflicts FILE]\n"
         "\n"
         "  run SCRIPT          parse the whole testcase file, then run it against the stores\n"
         "  --workspace FILE    stores from a workspace JSON file (default: one in-memory SQLite\n"
@@ -13,6 +13,10 @@ QString CliArguments::usage() {
         "  --seed-csv FILE     initial data (student-ID,course-id,...,grade) for every store\n"
         "  --oplog-dir DIR     write oplog.<store>.txt for every store after the run\n"
         "  --dump              print every store's live keys as CSV after the run\n"
+        "  --conflicts FILE    write the conflicts between the stores after the run as CSV:\n"
+        "                      each key that differs, its bucket (concurrent, fast-forward,\n"
+        "                      missing), the write last-writer-wins keeps, the ones it drops\n"
+        "                      unseen and why; then the stale reads\n"
         "\n"
         "exit status: 0 ok, 1 script errors (nothing ran), 2 usage, 3 a store failed\n");
 }
@@ -63,6 +67,9 @@ CliArguments CliArguments::parse(const QStringList& args) {
         } else if (arg == QLatin1String("--oplog-dir")) {
             if (!takeValue(a.run.oplogDir))
                 return invalid(QStringLiteral("--oplog-dir needs a directory"));
+        } else if (arg == QLatin1String("--conflicts")) {
+            if (!takeValue(a.run.conflicts))
+                return invalid(QStringLiteral("--conflicts needs a file"));
         } else if (arg == QLatin1String("--dump")) {
             if (hasInlineValue)
                 return invalid(QStringLiteral("--dump takes no value"));

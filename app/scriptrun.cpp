@@ -1,6 +1,7 @@
 #include "scriptrun.h"
 
 #include "commandexecutor.h"
+#include "conflictreport.h"
 #include "engine.h"
 #include "exportfiles.h"
 #include "recordconversion.h"
@@ -19,6 +20,7 @@
 #include <algorithm>
 #include <deque>
 #include <memory>
+#include <numeric>
 #include <optional>
 
 namespace syncscope {
@@ -75,11 +77,11 @@ private:
 // Runs the parsed commands in the engine, printing GET results and shipping every appended
 // entry; stops early when a store has failed.
 void executeCommands(const Script& script, const StoreBinding& binding, Engine& engine,
-                     WriteBehind& writer, OutputBuffer& stdoutBuffer) {
+                     WriteBehind& writer, OutputBuffer& stdoutBuffer, bool keepLogs) {
     CommandExecutor executor(engine, binding.storeOfName);
     size_t sinceTrim = 0;
     for (const Command& c : script.commands) {
-        if (++sinceTrim == 65536) {
+        if (++sinceTrim == 65536 && !keepLogs) {
             writer.trimEngine();
             sinceTrim = 0;
         }
@@ -222,7 +224,7 @@ int runScript(const RunOptions& options, std::FILE* out, std::FILE* err) {
 
     // 4. Run the commands.
     OutputBuffer stdoutBuffer(out);
-    executeCommands(script, binding, engine, writer, stdoutBuffer);
+    executeCommands(script, binding, engine, writer, stdoutBuffer, !options.conflicts.isEmpty());
     stdoutBuffer.flush();
     if (!writer.finish())
         return backendFailure(err, writer.failure());
@@ -236,6 +238,20 @@ int runScript(const RunOptions& options, std::FILE* out, std::FILE* err) {
     if (options.dump) {
         appendDump(stdoutBuffer.text(), engine);
         stdoutBuffer.flush();
+    }
+    if (!options.conflicts.isEmpty()) {
+        std::vector<size_t> all(engine.replicaCount());
+        std::iota(all.begin(), all.end(), size_t{0});
+        std::string report;
+        appendConflictReport(report, ConflictSnapshot::capture(engine, all));
+        QFile file(options.conflicts);
+        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
+            file.write(report.data(), static_cast<qint64>(report.size())) !=
+                static_cast<qint64>(report.size())) {
+            say(err, QStringLiteral("syncscope-cli: cannot write the conflict report %1: %2")
+                         .arg(options.conflicts, file.errorString()));
+            return ExitUsage;
+        }
     }
     return ExitOk;
 }

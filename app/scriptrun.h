@@ -12,6 +12,9 @@ struct RunOptions {
     QString seedCsv;
     QString oplogDir;
     bool dump = false;
+    // Writes the conflict report (conflictreport.h) of every store after the run. Keeps the
+    // whole oplogs in memory (stale reads are found in them), where a plain run trims them.
+    QString conflicts;
 };
 
 // Exit statuses of SPEC §6.

@@ -1,5 +1,7 @@
 #include "conflictexplain.h"
 
+#include "identifiers.h"
+
 #include <QStringList>
 
 namespace syncscope {
@@ -7,6 +9,11 @@ namespace syncscope {
 namespace {
 QString qs(std::string_view s) {
     return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
+}
+
+// A grade as a script would spell it: bare when it can be, else quoted ("A, really").
+QString grade(const ConflictSnapshot& s, const Write& w) {
+    return QString::fromStdString(scriptLiteral(s.value(w)));
 }
 
 // "SQL", "SQL and HIVE", "SQL, HIVE and MONGO"
@@ -33,7 +40,7 @@ QString num(N n) {
 }
 
 QString valueOrNothing(const ConflictSnapshot& s, const Write& w) {
-    return w.isTombstone() ? QStringLiteral("nothing (the key is deleted)") : qs(s.value(w));
+    return w.isTombstone() ? QStringLiteral("nothing (the key is deleted)") : grade(s, w);
 }
 } // namespace
 
@@ -57,10 +64,10 @@ QString describeWrite(const ConflictSnapshot& s, const Write& w) {
     if (s.isSeed(w))
         return w.isTombstone()
                    ? QStringLiteral("the CSV seed (row %1)").arg(num(w.seq))
-                   : QStringLiteral("the CSV seed %1 (row %2)").arg(qs(s.value(w)), num(w.seq));
+                   : QStringLiteral("the CSV seed %1 (row %2)").arg(grade(s, w), num(w.seq));
     if (w.isTombstone())
         return QStringLiteral("%1's DELETE at t=%2").arg(qs(s.origin(w)), num(w.ts));
-    return QStringLiteral("%1's SET of %2 at t=%3").arg(qs(s.origin(w)), qs(s.value(w)), num(w.ts));
+    return QStringLiteral("%1's SET of %2 at t=%3").arg(qs(s.origin(w)), grade(s, w), num(w.ts));
 }
 
 QString whyGreater(const ConflictSnapshot& s, const Write& a, const Write& b) {
@@ -115,10 +122,10 @@ QString explainConflict(const ConflictSnapshot& s, size_t r) {
                                       "not received it when it wrote %5, so %6 is discarded "
                                       "without anyone having seen it.")
                            .arg(loser, where, whyGreater(s, win, w), qs(s.origin(win)),
-                                win.isTombstone() ? QStringLiteral("its DELETE") : qs(s.value(win)),
+                                win.isTombstone() ? QStringLiteral("its DELETE") : grade(s, win),
                                 w.isTombstone() ? QStringLiteral("the DELETE (the key comes "
                                                                  "back)")
-                                                : qs(s.value(w)));
+                                                : grade(s, w));
             } else {
                 out << QStringLiteral("It follows %1 (held by %2): %3 had received that write "
                                       "before writing, so %2 fast-forwards and nothing unseen is "
@@ -142,7 +149,7 @@ QString explainStaleRead(const ConflictSnapshot& s, const ConflictSnapshot::Stal
     const QString store = qs(s.storeName(r.store));
     const QString shown = r.read.shown.isNone() || r.read.shown.isTombstone()
                               ? QStringLiteral("NULL")
-                              : qs(s.value(r.read.shown));
+                              : grade(s, r.read.shown);
     return QStringLiteral("%1's GET(%2,%3) at t=%4 returned %5 although %1 had since received %6: "
                           "that write arrived later but lost to %7 because %8. A client that "
                           "made it does not read its own write.")
