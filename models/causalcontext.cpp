@@ -70,35 +70,57 @@ std::vector<Dot> CausalContexts::dots(ContextId c) const {
 }
 
 ContextId CausalContexts::intern(std::vector<Dot> dots) {
-    std::sort(dots.begin(), dots.end(), [](const Dot& a, const Dot& b) {
+    return internSpan(dots.data(), dots.size());
+}
+
+// Sorts dots in place (by origin, greatest seq first), keeps one per origin and interns them.
+ContextId CausalContexts::internSpan(Dot* dots, size_t n) {
+    std::sort(dots, dots + n, [](const Dot& a, const Dot& b) {
         return a.origin != b.origin ? a.origin < b.origin : a.seq > b.seq;
     });
-    char buffer[kRecord * 16];
+    constexpr size_t kInline = 16;
+    char buffer[kRecord * kInline];
     std::string heap;
     char* out = buffer;
-    if (dots.size() > 16) {
-        heap.resize(dots.size() * kRecord);
+    if (n > kInline) {
+        heap.resize(n * kRecord);
         out = heap.data();
     }
-    size_t n = 0;
-    for (size_t i = 0; i < dots.size(); ++i) {
+    size_t kept = 0;
+    for (size_t i = 0; i < n; ++i) {
         if (i > 0 && dots[i].origin == dots[i - 1].origin)
             continue; // the greatest seq of an origin sorts first
-        std::memcpy(out + n * kRecord, &dots[i].origin, sizeof dots[i].origin);
-        std::memcpy(out + n * kRecord + sizeof dots[i].origin, &dots[i].seq, sizeof dots[i].seq);
-        ++n;
+        std::memcpy(out + kept * kRecord, &dots[i].origin, sizeof dots[i].origin);
+        std::memcpy(out + kept * kRecord + sizeof dots[i].origin, &dots[i].seq, sizeof dots[i].seq);
+        ++kept;
     }
-    return table_.intern(std::string_view(out, n * kRecord));
+    return table_.intern(std::string_view(out, kept * kRecord));
 }
 
 ContextId CausalContexts::join(ContextId a, ContextId b, Dot extra, NameId except) {
-    std::vector<Dot> all = dots(a);
-    const std::vector<Dot> more = dots(b);
-    all.insert(all.end(), more.begin(), more.end());
+    // Copied out first: interning may move the table's bytes.
+    const std::string_view pa = table_.view(a), pb = table_.view(b);
+    const size_t na = pa.size() / kRecord, nb = pb.size() / kRecord;
+    constexpr size_t kInline = 32;
+    Dot inlineDots[kInline];
+    std::vector<Dot> heap;
+    Dot* ds = inlineDots;
+    if (na + nb + 1 > kInline) {
+        heap.resize(na + nb + 1);
+        ds = heap.data();
+    }
+    size_t n = 0;
+    auto keep = [&](const Dot& d) {
+        if (d.origin != except)
+            ds[n++] = d;
+    };
+    for (size_t i = 0; i < na; ++i)
+        keep(dotAt(pa, i));
+    for (size_t i = 0; i < nb; ++i)
+        keep(dotAt(pb, i));
     if (extra.origin != kNoOrigin)
-        all.push_back(extra);
-    std::erase_if(all, [except](const Dot& d) { return d.origin == except; });
-    return intern(std::move(all));
+        keep(extra);
+    return internSpan(ds, n);
 }
 
 std::string CausalContexts::text(ContextId c, const NameTable& names) const {
@@ -111,18 +133,29 @@ void CausalContexts::assignText(ContextId c, const NameTable& names, std::string
     out.clear();
     if (c == kEmpty)
         return; // most writes: no allocation, no sort
-    std::vector<Dot> ds = dots(c);
+    const std::string_view packed = table_.view(c);
+    const size_t n = packed.size() / kRecord;
+    constexpr size_t kInline = 16;
+    Dot inlineDots[kInline];
+    std::vector<Dot> heap;
+    Dot* ds = inlineDots;
+    if (n > kInline) {
+        heap.resize(n);
+        ds = heap.data();
+    }
+    for (size_t i = 0; i < n; ++i)
+        ds[i] = dotAt(packed, i);
     const WriteOrder order = names.order(); // ranks are byte order
-    std::sort(ds.begin(), ds.end(), [&order](const Dot& a, const Dot& b) {
+    std::sort(ds, ds + n, [&order](const Dot& a, const Dot& b) {
         return order.originRank[a.origin] < order.originRank[b.origin];
     });
     char digits[24];
-    for (const Dot& d : ds) {
-        if (!out.empty())
+    for (size_t i = 0; i < n; ++i) {
+        if (i > 0)
             out += ',';
-        out += names.view(d.origin);
+        out += names.view(ds[i].origin);
         out += ':';
-        const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, d.seq);
+        const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, ds[i].seq);
         out.append(digits, end);
     }
 }
@@ -140,11 +173,23 @@ bool CausalContexts::parse(std::string_view text, NameTable& names, ContextId& c
 }
 
 std::string contextTextProblem(std::string_view text) {
-    std::vector<std::string_view> seen;
+    if (text.empty())
+        return {};
+    // Stores check every record they are handed with this, on their worker threads: no heap
+    // allocation unless a context names more stores than any workspace has.
+    constexpr size_t kInline = 16;
+    std::string_view inlineSeen[kInline];
+    std::vector<std::string_view> moreSeen;
+    size_t count = 0;
     bool repeated = false;
     const bool ok = forEachPart(text, [&](std::string_view name, uint64_t) {
-        repeated = std::find(seen.begin(), seen.end(), name) != seen.end();
-        seen.push_back(name);
+        for (size_t i = 0; i < count && !repeated; ++i)
+            repeated = (i < kInline ? inlineSeen[i] : moreSeen[i - kInline]) == name;
+        if (count < kInline)
+            inlineSeen[count] = name;
+        else
+            moreSeen.push_back(name);
+        ++count;
         return !repeated;
     });
     if (repeated)

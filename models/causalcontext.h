@@ -62,6 +62,8 @@ public:
     bool parse(std::string_view text, NameTable& names, ContextId& c);
 
 private:
+    ContextId internSpan(Dot* dots, size_t n);
+
     StringInterner table_; // each context as packed (origin, seq) records sorted by origin
 };
 
