@@ -7,9 +7,6 @@
 namespace syncscope {
 
 namespace {
-QString qs(std::string_view s) {
-    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
-}
 
 // A grade as a script would spell it: bare when it can be, else quoted ("A, really").
 QString grade(const ConflictSnapshot& s, const Write& w) {
@@ -28,7 +25,7 @@ QStringList storesIn(const ConflictSnapshot& s, uint32_t mask) {
     QStringList out;
     for (size_t i = 0; i < s.storeCount(); ++i)
         if (mask & (1u << i))
-            out << qs(s.storeName(i));
+            out << QString::fromUtf8(s.storeName(i));
     return out;
 }
 
@@ -66,8 +63,9 @@ QString describeWrite(const ConflictSnapshot& s, const Write& w) {
                    ? QStringLiteral("the CSV seed (row %1)").arg(num(w.seq))
                    : QStringLiteral("the CSV seed %1 (row %2)").arg(grade(s, w), num(w.seq));
     if (w.isTombstone())
-        return QStringLiteral("%1's DELETE at t=%2").arg(qs(s.origin(w)), num(w.ts));
-    return QStringLiteral("%1's SET of %2 at t=%3").arg(qs(s.origin(w)), grade(s, w), num(w.ts));
+        return QStringLiteral("%1's DELETE at t=%2").arg(QString::fromUtf8(s.origin(w)), num(w.ts));
+    return QStringLiteral("%1's SET of %2 at t=%3")
+        .arg(QString::fromUtf8(s.origin(w)), grade(s, w), num(w.ts));
 }
 
 QString whyGreater(const ConflictSnapshot& s, const Write& a, const Write& b) {
@@ -76,9 +74,9 @@ QString whyGreater(const ConflictSnapshot& s, const Write& a, const Write& b) {
     if (s.origin(a) != s.origin(b))
         return QStringLiteral("both are at t=%1, and the tie breaks on the origin's name: %2 "
                               "sorts after %3")
-            .arg(num(a.ts), qs(s.origin(a)), qs(s.origin(b)));
+            .arg(num(a.ts), QString::fromUtf8(s.origin(a)), QString::fromUtf8(s.origin(b)));
     return QStringLiteral("both are %1's at t=%2, and its seq %3 comes after %4")
-        .arg(qs(s.origin(a)), num(a.ts), num(a.seq), num(b.seq));
+        .arg(QString::fromUtf8(s.origin(a)), num(a.ts), num(a.seq), num(b.seq));
 }
 
 QString explainConflict(const ConflictSnapshot& s, size_t r) {
@@ -121,7 +119,8 @@ QString explainConflict(const ConflictSnapshot& s, size_t r) {
                 out << QStringLiteral("It beats %1 (held by %2): %3. They are concurrent: %4 had "
                                       "not received it when it wrote %5, so %6 is discarded "
                                       "without anyone having seen it.")
-                           .arg(loser, where, whyGreater(s, win, w), qs(s.origin(win)),
+                           .arg(loser, where, whyGreater(s, win, w),
+                                QString::fromUtf8(s.origin(win)),
                                 win.isTombstone() ? QStringLiteral("its DELETE") : grade(s, win),
                                 w.isTombstone() ? QStringLiteral("the DELETE (the key comes "
                                                                  "back)")
@@ -130,7 +129,7 @@ QString explainConflict(const ConflictSnapshot& s, size_t r) {
                 out << QStringLiteral("It follows %1 (held by %2): %3 had received that write "
                                       "before writing, so %2 fast-forwards and nothing unseen is "
                                       "lost.")
-                           .arg(loser, where, qs(s.origin(win)));
+                           .arg(loser, where, QString::fromUtf8(s.origin(win)));
             }
         }
         if (c.absent)
@@ -146,16 +145,16 @@ QString explainConflict(const ConflictSnapshot& s, size_t r) {
 }
 
 QString explainStaleRead(const ConflictSnapshot& s, const ConflictSnapshot::StaleReadRow& r) {
-    const QString store = qs(s.storeName(r.store));
+    const QString store = QString::fromUtf8(s.storeName(r.store));
     const QString shown = r.read.shown.isNone() || r.read.shown.isTombstone()
                               ? QStringLiteral("NULL")
                               : grade(s, r.read.shown);
     return QStringLiteral("%1's GET(%2,%3) at t=%4 returned %5 although %1 had since received %6: "
                           "that write arrived later but lost to %7 because %8. A client that "
                           "made it does not read its own write.")
-        .arg(store, qs(r.studentId), qs(r.courseId), num(r.read.read.ts), shown,
-             describeWrite(s, r.read.hidden), describeWrite(s, r.read.shown),
-             whyGreater(s, r.read.shown, r.read.hidden));
+        .arg(store, QString::fromUtf8(r.studentId), QString::fromUtf8(r.courseId),
+             num(r.read.read.ts), shown, describeWrite(s, r.read.hidden),
+             describeWrite(s, r.read.shown), whyGreater(s, r.read.shown, r.read.hidden));
 }
 
 } // namespace syncscope

@@ -6,12 +6,6 @@
 
 namespace syncscope {
 
-namespace {
-QString qs(std::string_view s) {
-    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
-}
-} // namespace
-
 ConflictModel::ConflictModel(QObject* parent)
     : QAbstractTableModel(parent) {}
 
@@ -70,7 +64,7 @@ QString ConflictModel::cellText(const Write& w) const {
     const QString ts = QStringLiteral("  t=") + QString::number(w.ts);
     if (w.isTombstone())
         return QStringLiteral("(deleted)") + ts;
-    return qs(snapshot_->value(w)) + ts;
+    return QString::fromUtf8(snapshot_->value(w)) + ts;
 }
 
 QVariant ConflictModel::data(const QModelIndex& index, int role) const {
@@ -106,9 +100,9 @@ QVariant ConflictModel::data(const QModelIndex& index, int role) const {
         return {};
 
     if (col == 0)
-        return qs(snapshot_->studentId(r));
+        return QString::fromUtf8(snapshot_->studentId(r));
     if (col == 1)
-        return qs(snapshot_->courseId(r));
+        return QString::fromUtf8(snapshot_->courseId(r));
     if (col == 2) {
         QString text = conflictKindName(c.kind);
         if (c.deleted)
@@ -143,7 +137,7 @@ QVariant ConflictModel::headerData(int section, Qt::Orientation orientation, int
     }
     const int stores = snapshot_ ? static_cast<int>(snapshot_->storeCount()) : 0;
     if (section - kKeyColumns < stores)
-        return qs(snapshot_->storeName(static_cast<size_t>(section - kKeyColumns)));
+        return QString::fromUtf8(snapshot_->storeName(static_cast<size_t>(section - kKeyColumns)));
     return QStringLiteral("After merge (LWW)");
 }
 

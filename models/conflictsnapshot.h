@@ -1,6 +1,7 @@
 #pragma once
 
 #include "conflicts.h"
+#include "identifiers.h"
 
 #include <QMetaType>
 
@@ -45,7 +46,7 @@ public:
 
     std::string_view value(const Write& w) const { return values_[w.value]; }
     std::string_view origin(const Write& w) const { return origins_[w.origin]; }
-    bool isSeed(const Write& w) const { return origin(w) == "CSV"; }
+    bool isSeed(const Write& w) const { return origin(w) == kSeedOrigin; }
 
     size_t count(ConflictKind k) const { return counts_[static_cast<size_t>(k)]; }
     const std::vector<StaleReadRow>& staleReads() const { return stale_; }

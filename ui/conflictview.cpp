@@ -20,25 +20,15 @@
 namespace syncscope {
 
 namespace {
-QString qs(std::string_view s) {
-    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
-}
 
 constexpr ConflictKind kFilterKinds[] = {ConflictKind::Concurrent, ConflictKind::FastForward,
                                          ConflictKind::Missing};
 
+// "Fast-forward" for a button: the bucket's name, capitalised.
 QString kindLabel(ConflictKind kind) {
-    switch (kind) {
-    case ConflictKind::Concurrent:
-        return QStringLiteral("Concurrent");
-    case ConflictKind::FastForward:
-        return QStringLiteral("Fast-forward");
-    case ConflictKind::Missing:
-        return QStringLiteral("Missing");
-    case ConflictKind::Identical:
-        break;
-    }
-    return QStringLiteral("Identical");
+    QString name = conflictKindName(kind);
+    name[0] = name[0].toUpper();
+    return name;
 }
 } // namespace
 
@@ -217,7 +207,7 @@ void ConflictView::updateCounts() {
     }
     QStringList names;
     for (size_t i = 0; i < s->storeCount(); ++i)
-        names << qs(s->storeName(i));
+        names << QString::fromUtf8(s->storeName(i));
     summary_->setText(QStringLiteral("%1 identical · comparing %2")
                           .arg(QString::number(s->count(ConflictKind::Identical)),
                                names.join(QStringLiteral(", "))));
