@@ -146,15 +146,15 @@ QString explainConflict(const ConflictSnapshot& s, size_t r) {
 
 QString explainStaleRead(const ConflictSnapshot& s, const ConflictSnapshot::StaleReadRow& r) {
     const QString store = QString::fromUtf8(s.storeName(r.store));
-    const QString shown = r.read.shown.isNone() || r.read.shown.isTombstone()
+    const QString shown = r.stale.shown.isNone() || r.stale.shown.isTombstone()
                               ? QStringLiteral("NULL")
-                              : grade(s, r.read.shown);
+                              : grade(s, r.stale.shown);
     return QStringLiteral("%1's GET(%2,%3) at t=%4 returned %5 although %1 had since received %6: "
                           "that write arrived later but lost to %7 because %8. A client that "
                           "made it does not read its own write.")
         .arg(store, QString::fromUtf8(r.studentId), QString::fromUtf8(r.courseId),
-             num(r.read.read.ts), shown, describeWrite(s, r.read.hidden),
-             describeWrite(s, r.read.shown), whyGreater(s, r.read.shown, r.read.hidden));
+             num(r.stale.read.ts), shown, describeWrite(s, r.stale.hidden),
+             describeWrite(s, r.stale.shown), whyGreater(s, r.stale.shown, r.stale.hidden));
 }
 
 } // namespace syncscope

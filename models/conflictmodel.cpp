@@ -53,9 +53,10 @@ int ConflictModel::rowCount(const QModelIndex& parent) const {
 }
 
 int ConflictModel::columnCount(const QModelIndex& parent) const {
-    if (parent.isValid() || !snapshot_)
-        return parent.isValid() ? 0 : kKeyColumns + 1;
-    return kKeyColumns + static_cast<int>(snapshot_->storeCount()) + 1;
+    if (parent.isValid())
+        return 0;
+    const int stores = snapshot_ ? static_cast<int>(snapshot_->storeCount()) : 0;
+    return kKeyColumns + stores + 1; // the stores, then "after merge"
 }
 
 QString ConflictModel::cellText(const Write& w) const {

@@ -51,10 +51,12 @@ ConflictReport classifyConflicts(std::span<const StoreState* const> states, size
     if (states.size() > kMaxConflictStores)
         throw std::invalid_argument("classifyConflicts: more than 32 stores");
     ConflictReport report;
+    if (states.empty())
+        return report;
     for (size_t k = 0; k < keyCount; ++k) {
         const KeyId key = static_cast<KeyId>(k);
         // The common case first: every store holds the same write (one compare per store).
-        const Write& first = states.empty() ? Write{} : states[0]->at(key);
+        const Write& first = states[0]->at(key);
         bool same = true;
         for (size_t i = 1; same && i < states.size(); ++i)
             same = states[i]->at(key).sameWrite(first);

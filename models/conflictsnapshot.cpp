@@ -81,7 +81,7 @@ ConflictSnapshot ConflictSnapshot::capture(const Engine& engine, std::span<const
             row.store = i;
             row.studentId = std::string(catalog.studentId(sr.read.key));
             row.courseId = std::string(catalog.courseId(sr.read.key));
-            row.read = {sr.position, remap(sr.read), remap(sr.shown), remap(sr.hidden)};
+            row.stale = {sr.position, remap(sr.read), remap(sr.shown), remap(sr.hidden)};
             snap.stale_.push_back(std::move(row));
         }
     }

@@ -25,7 +25,7 @@ class ConflictSnapshot {
 public:
     struct StaleReadRow {
         size_t store = 0; // index into the snapshot's stores
-        StaleRead read;   // writes with this snapshot's value and origin ids
+        StaleRead stale;  // writes with this snapshot's value and origin ids
         std::string studentId, courseId;
     };
 

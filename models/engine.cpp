@@ -26,7 +26,10 @@ const OplogEntry& Engine::append(size_t r, const Write& w, EntryKind kind, bool 
 }
 
 ContextId Engine::knowledgeOf(size_t r, KeyId k) {
-    const Replica& rep = replicas_[r];
+    return knowledgeOf(replicas_[r], k);
+}
+
+ContextId Engine::knowledgeOf(const Replica& rep, KeyId k) {
     if (k < rep.knowledge.size() && rep.knowledge[k] != 0)
         return rep.knowledge[k] - 1;
     const Write& cur = rep.state.at(k);
@@ -50,9 +53,8 @@ void Engine::receive(Replica& rep, const Write& w, bool changesState) {
     // applying it "the state's write and its past" is still exactly what the store knows.
     if (!explicitKnowledge && changesState && contexts.follows(w, rep.state.at(k)))
         return;
-    const size_t r = static_cast<size_t>(&rep - replicas_.data());
     const ContextId known =
-        contexts.join(knowledgeOf(r, k), w.context, {w.origin, w.seq}, rep.nameId);
+        contexts.join(knowledgeOf(rep, k), w.context, {w.origin, w.seq}, rep.nameId);
     if (k >= rep.knowledge.size())
         rep.knowledge.resize(static_cast<size_t>(k) + 1 + rep.knowledge.size() / 2, 0);
     rep.knowledge[k] = known + 1;
@@ -87,8 +89,8 @@ bool Engine::seed(size_t r, KeyId key, ValueId value, uint64_t row) {
 }
 
 const OplogEntry& Engine::localWrite(size_t r, KeyId key, ValueId value, int64_t ts) {
-    const ContextId context = knowledgeOf(r, key);
     Replica& rep = replicas_[r];
+    const ContextId context = knowledgeOf(rep, key);
     const Write w{ts, ++rep.seq, key, value, rep.nameId, context};
     const bool changed = rep.state.apply(w, catalog_.order());
     return append(r, w, value == kTombstone ? EntryKind::Delete : EntryKind::Set, changed);

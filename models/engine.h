@@ -76,6 +76,7 @@ public:
     ContextId knowledgeOf(size_t r, KeyId k);
 
 private:
+    ContextId knowledgeOf(const Replica& rep, KeyId k);
     // Records that replica r receives the foreign write w (before applying it).
     void receive(Replica& rep, const Write& w, bool changesState);
     const OplogEntry& localWrite(size_t r, KeyId key, ValueId value, int64_t ts);
