@@ -3,8 +3,6 @@
 #include "conflicts.h"
 #include "identifiers.h"
 
-#include <QMetaType>
-
 #include <array>
 #include <cstddef>
 #include <memory>
@@ -64,5 +62,3 @@ private:
 };
 
 } // namespace syncscope
-
-Q_DECLARE_METATYPE(std::shared_ptr<const syncscope::ConflictSnapshot>)

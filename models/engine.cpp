@@ -25,10 +25,6 @@ const OplogEntry& Engine::append(size_t r, const Write& w, EntryKind kind, bool 
     return log.back();
 }
 
-ContextId Engine::knowledgeOf(size_t r, KeyId k) {
-    return knowledgeOf(replicas_[r], k);
-}
-
 ContextId Engine::knowledgeOf(const Replica& rep, KeyId k) {
     if (k < rep.knowledge.size() && rep.knowledge[k] != 0)
         return rep.knowledge[k] - 1;

@@ -71,11 +71,9 @@ public:
     // Erasing waits until at least minDead entries are dead and they are half the vector.
     void trim(std::span<const size_t> keepFrom, size_t minDead = 4096);
 
-    // What replica r had received for key k, as a context without r's own origin: the context
-    // its next local write of k gets (causalcontext.h).
-    ContextId knowledgeOf(size_t r, KeyId k);
-
 private:
+    // What a replica had received for key k, as a context without its own origin: the context
+    // its next local write of k gets (causalcontext.h).
     ContextId knowledgeOf(const Replica& rep, KeyId k);
     // Records that replica r receives the foreign write w (before applying it).
     void receive(Replica& rep, const Write& w, bool changesState);
