@@ -93,7 +93,7 @@ ConflictView::ConflictView(const QStringList& storeNames, QWidget* parent)
     connect(grid_->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] {
         updateWhy();
         const QModelIndex current = grid_->currentIndex();
-        if (current.isValid() && !selectingFirst_)
+        if (current.isValid() && !restoringSelection_)
             Q_EMIT keySelected(model_->index(current.row(), 0).data().toString(),
                                model_->index(current.row(), 1).data().toString());
     });
@@ -154,14 +154,12 @@ void ConflictView::setSnapshot(std::shared_ptr<const ConflictSnapshot> snapshot)
         cid = model_->index(current.row(), 1).data().toString();
     }
     model_->setSnapshot(std::move(snapshot));
-    if (sid.isEmpty() || !selectKey(sid, cid)) {
-        // Something to read at once: the first key's Why. The store panels stay where they are
-        // (they follow only keys the user picks).
-        selectingFirst_ = true;
-        if (model_->rowCount() > 0)
-            grid_->setCurrentIndex(grid_->model()->index(0, 0));
-        selectingFirst_ = false;
-    }
+    // Neither the restored key nor the first one (something to read at once) is a pick of the
+    // user's: the store panels, which follow picks, stay where a script step put them.
+    restoringSelection_ = true;
+    if ((sid.isEmpty() || !selectKey(sid, cid)) && model_->rowCount() > 0)
+        grid_->setCurrentIndex(grid_->model()->index(0, 0));
+    restoringSelection_ = false;
     grid_->resizeColumnsToContents();
     updateCounts();
     updateWhy();

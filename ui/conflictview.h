@@ -64,7 +64,7 @@ private:
     QCheckBox* auto_;
     std::vector<QToolButton*> storeButtons_;
     std::vector<QToolButton*> kindButtons_; // by ConflictKind, Identical has none (nullptr)
-    bool selectingFirst_ = false;
+    bool restoringSelection_ = false;       // selection set by a refresh, not the user
 };
 
 } // namespace syncscope
