@@ -187,6 +187,55 @@ size_t Engine::fullSync(std::span<const size_t> stores) {
     return appended;
 }
 
+Engine::PlanProgress Engine::applyPlanned(const MergePlan& plan, size_t from, size_t to) {
+    const WriteOrder order = catalog_.order();
+    PlanProgress progress;
+    Write made; // the decision of the current key group, once made at its origin
+    for (size_t i = from; i < to; ++i) {
+        const PlannedWrite& pw = plan.writes[i];
+        if (i == from || pw.key != plan.writes[i - 1].key)
+            made = Write{};
+        const size_t r = plan.request.targets[pw.target];
+        Replica& t = replicas_[r];
+        const Write& cur = t.state.at(pw.key);
+        if (!(cur.sameWrite(pw.before) || (cur.isNone() && pw.before.isNone()))) {
+            ++progress.skipped;
+            continue;
+        }
+        if (pw.decision && pw.after.origin == t.nameId) {
+            // The decision has seen every write of the key the merge looked at.
+            for (size_t p : plan.participants)
+                if (p != r && !replicas_[p].state.at(pw.key).isNone())
+                    receive(t, replicas_[p].state.at(pw.key), false);
+            made = localWrite(r, pw.key, pw.after.value, pw.after.ts).write;
+            ++progress.appended;
+            continue;
+        }
+        Write w = pw.after;
+        if (pw.decision) {
+            if (made.isNone()) {
+                ++progress.skipped; // its origin was skipped: nothing to adopt
+                continue;
+            }
+            w = made;
+        }
+        receive(t, w, true);
+        t.state.apply(w, order);
+        append(r, w, entryKindOf(w, catalog_.seedOrigin()), true);
+        ++progress.appended;
+    }
+    return progress;
+}
+
+void Engine::finishPlan(const MergePlan& plan) {
+    const MergeRequest& req = plan.request;
+    const std::vector<size_t>& from = req.fullSync ? req.targets : req.sources;
+    for (size_t t : req.targets)
+        for (size_t s : from)
+            if (t != s)
+                watermark(t, s) = std::max(watermark(t, s), plan.sourceLogEnds[s]);
+}
+
 void Engine::trim(std::span<const size_t> keepFrom, size_t minDead) {
     for (size_t s = 0; s < replicas_.size(); ++s) {
         Replica& rep = replicas_[s];

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "catalog.h"
+#include "mergedecision.h"
 #include "mergeplan.h"
 #include "oplog.h"
 #include "storestate.h"
@@ -64,6 +65,19 @@ public:
     size_t merge(size_t target, size_t source);
     // FULL_SYNC over the given replicas; returns how many entries were appended in all.
     size_t fullSync(std::span<const size_t> stores);
+
+    // Applies plan.writes[from, to) (`to` from MergePlan::batchEnd): adopted writes are
+    // received like a merge's, decisions are made as local writes of their origin that have
+    // seen every participant's write. A write whose target changed since the plan was made is
+    // skipped (and counted): the plan is then stale and must be made again.
+    struct PlanProgress {
+        size_t appended = 0;
+        size_t skipped = 0;
+    };
+    PlanProgress applyPlanned(const MergePlan& plan, size_t from, size_t to);
+    // After every batch of a plan applied with nothing skipped: each target now holds at least
+    // every participant's state as of planning, which later merges may rely on.
+    void finishPlan(const MergePlan& plan);
 
     // Drops oplog entries no future merge can need: those of S before the position every other
     // replica is known to hold, and before keepFrom[S] (what the caller still has to read).
