@@ -1,0 +1,174 @@
+#include "auditlog.h"
+
+#include <QAtomicInteger>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+namespace syncscope {
+
+namespace {
+
+constexpr const char* kSchema =
+    "CREATE TABLE IF NOT EXISTS audit ("
+    " id INTEGER PRIMARY KEY, merge_id INTEGER NOT NULL, kind TEXT NOT NULL, at TEXT NOT NULL,"
+    " user TEXT NOT NULL, workspace TEXT NOT NULL, detail TEXT NOT NULL, store TEXT,"
+    " student_id TEXT, course_id TEXT, before TEXT, after TEXT, winner TEXT, reason TEXT,"
+    " note TEXT, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)";
+constexpr const char* kColumns =
+    "id, merge_id, kind, at, user, workspace, detail, store, student_id, course_id, before, "
+    "after, winner, reason, note, prev_hash, hash";
+
+// One connection for one call, removed when the call ends.
+class Connection {
+public:
+    explicit Connection(const QString& path) {
+        static QAtomicInteger<quint64> counter;
+        name_ = QStringLiteral("syncscope-audit-%1").arg(counter.fetchAndAddRelaxed(1));
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name_);
+            db.setDatabaseName(path);
+            if (!db.open())
+                error_ = db.lastError().text();
+        }
+        if (error_.isEmpty())
+            error_ = exec(QString::fromLatin1(kSchema));
+    }
+    ~Connection() {
+        {
+            QSqlDatabase db = QSqlDatabase::database(name_, false);
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(name_);
+    }
+    const QString& error() const { return error_; }
+    QSqlDatabase db() const { return QSqlDatabase::database(name_, false); }
+    QString exec(const QString& sql) const {
+        QSqlQuery q(db());
+        return q.exec(sql) ? QString() : q.lastError().text();
+    }
+
+private:
+    QString name_;
+    QString error_;
+};
+
+StoreError auditError(const QString& path, const QString& what) {
+    return StoreError{QStringLiteral("audit log %1").arg(path), what};
+}
+
+AuditEntry entryFrom(const QSqlQuery& q) {
+    AuditEntry e;
+    e.id = q.value(0).toLongLong();
+    e.mergeId = q.value(1).toLongLong();
+    QString* fields[] = {&e.kind,   &e.at,        &e.user,     &e.workspace, &e.detail,
+                         &e.store,  &e.studentId, &e.courseId, &e.before,    &e.after,
+                         &e.winner, &e.reason,    &e.note,     &e.prevHash,  &e.hash};
+    for (int i = 0; i < 15; ++i)
+        *fields[i] = q.value(i + 2).isNull() ? QString() : q.value(i + 2).toString();
+    return e;
+}
+
+QVariant nullable(const QString& s) {
+    return s.isNull() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(s);
+}
+
+} // namespace
+
+Result<std::vector<AuditEntry>> AuditLog::append(std::vector<AuditEntry> entries) {
+    Connection c(path_);
+    if (!c.error().isEmpty())
+        return auditError(path_, c.error());
+    // IMMEDIATE: the tail read and the inserts are one writer's, across processes too.
+    if (const QString e = c.exec(QStringLiteral("BEGIN IMMEDIATE")); !e.isEmpty())
+        return auditError(path_, e);
+    QSqlQuery tail(c.db());
+    if (!tail.exec(QStringLiteral("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1"))) {
+        c.exec(QStringLiteral("ROLLBACK"));
+        return auditError(path_, tail.lastError().text());
+    }
+    int64_t id = tail.next() ? tail.value(0).toLongLong() : 0;
+    QString previous = id == 0 ? kAuditGenesis : tail.value(1).toString();
+    tail.finish();
+
+    QSqlQuery insert(c.db());
+    insert.prepare(QStringLiteral("INSERT INTO audit (%1) VALUES "
+                                  "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+                       .arg(QLatin1String(kColumns)));
+    int64_t currentMerge = 0;
+    for (AuditEntry& e : entries) {
+        e.id = ++id;
+        if (e.mergeId == 0)
+            e.mergeId = e.kind == QLatin1String("merge") ? e.id : currentMerge;
+        if (e.kind == QLatin1String("merge"))
+            currentMerge = e.id;
+        e.prevHash = previous;
+        e.hash = auditHash(e);
+        previous = e.hash;
+        insert.bindValue(0, static_cast<qlonglong>(e.id));
+        insert.bindValue(1, static_cast<qlonglong>(e.mergeId));
+        const QString* fields[] = {&e.kind,   &e.at,        &e.user,     &e.workspace, &e.detail,
+                                   &e.store,  &e.studentId, &e.courseId, &e.before,    &e.after,
+                                   &e.winner, &e.reason,    &e.note,     &e.prevHash,  &e.hash};
+        for (int i = 0; i < 15; ++i)
+            insert.bindValue(i + 2, nullable(*fields[i]));
+        if (!insert.exec()) {
+            const QString why = insert.lastError().text();
+            c.exec(QStringLiteral("ROLLBACK"));
+            return auditError(path_, why);
+        }
+    }
+    if (const QString e = c.exec(QStringLiteral("COMMIT")); !e.isEmpty())
+        return auditError(path_, e);
+    return entries;
+}
+
+Result<std::vector<AuditEntry>> AuditLog::read(int64_t after, size_t limit) {
+    Connection c(path_);
+    if (!c.error().isEmpty())
+        return auditError(path_, c.error());
+    QSqlQuery q(c.db());
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT %1 FROM audit WHERE id > ? ORDER BY id LIMIT ?")
+                  .arg(QLatin1String(kColumns)));
+    q.bindValue(0, static_cast<qlonglong>(after));
+    q.bindValue(1, limit == 0 ? qlonglong(-1) : static_cast<qlonglong>(limit));
+    if (!q.exec())
+        return auditError(path_, q.lastError().text());
+    std::vector<AuditEntry> out;
+    while (q.next())
+        out.push_back(entryFrom(q));
+    return out;
+}
+
+Result<AuditChainCheck> AuditLog::verify() {
+    AuditChainCheck check;
+    for (;;) {
+        Result<std::vector<AuditEntry>> page = read(check.lastId, 50000);
+        if (!page)
+            return page.error();
+        if (page.value().empty())
+            return check;
+        continueAuditChain(check, page.value());
+        if (!check.ok())
+            return check;
+    }
+}
+
+Result<std::optional<AuditEntry>> AuditLog::unfinishedMerge() {
+    Connection c(path_);
+    if (!c.error().isEmpty())
+        return auditError(path_, c.error());
+    QSqlQuery q(c.db());
+    if (!q.exec(QStringLiteral("SELECT %1 FROM audit a WHERE kind = 'merge' AND NOT EXISTS "
+                               "(SELECT 1 FROM audit e WHERE e.kind = 'end' AND e.merge_id = "
+                               "a.id) ORDER BY id DESC LIMIT 1")
+                    .arg(QLatin1String(kColumns))))
+        return auditError(path_, q.lastError().text());
+    if (!q.next())
+        return std::optional<AuditEntry>();
+    return std::optional<AuditEntry>(entryFrom(q));
+}
+
+} // namespace syncscope

@@ -1,0 +1,153 @@
+// The audit database: rows chain by hash, Verify names the first row that was edited, removed
+// or inserted by hand, an unfinished merge is found, and the exports escape what users typed.
+#include "auditlog.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace syncscope;
+
+namespace {
+
+AuditEntry row(const char* kind, const QString& after = QString()) {
+    AuditEntry e;
+    e.kind = QString::fromLatin1(kind);
+    e.at = QStringLiteral("2026-11-21T10:00:00.000Z");
+    e.user = QStringLiteral("teacher");
+    e.workspace = QStringLiteral("lab.json");
+    e.detail = QStringLiteral("{}");
+    if (e.kind == QLatin1String("key")) {
+        e.store = QStringLiteral("SQL");
+        e.studentId = QStringLiteral("SID1033");
+        e.courseId = QStringLiteral("CSE016");
+        e.after = after;
+        e.winner = QStringLiteral("HIVE");
+        e.reason = QStringLiteral("manual");
+        e.note = QStringLiteral("<b>\"agreed\", with the student</b>");
+    }
+    return e;
+}
+
+// Runs one statement on the file behind the program's back, as a tamperer would.
+void tamper(const QString& path, const QString& sql) {
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("t"));
+        db.setDatabaseName(path);
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        QVERIFY(q.exec(sql));
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("t"));
+}
+
+} // namespace
+
+class TestAuditLog : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void chainsAndVerifies();
+    void verifyNamesTheTamperedEntry_data();
+    void verifyNamesTheTamperedEntry();
+    void findsTheUnfinishedMerge();
+    void exportsEscapeUserText();
+};
+
+void TestAuditLog::chainsAndVerifies() {
+    QTemporaryDir dir;
+    AuditLog log(dir.filePath(QStringLiteral("audit.db")));
+    auto first = log.append({row("merge"), row("key", QStringLiteral("A")), row("key")});
+    QVERIFY(first.ok());
+    QCOMPARE(first.value()[0].id, int64_t(1));
+    QCOMPARE(first.value()[2].mergeId, int64_t(1));
+    QCOMPARE(first.value()[0].prevHash, kAuditGenesis);
+    QCOMPARE(first.value()[1].prevHash, first.value()[0].hash);
+    auto second = log.append({row("end")});
+    QVERIFY(second.ok());
+    QCOMPARE(second.value()[0].prevHash, first.value()[2].hash);
+
+    auto all = log.read();
+    QVERIFY(all.ok());
+    QCOMPARE(all.value().size(), size_t(4));
+    QVERIFY(all.value()[2].after.isNull()); // absent stays distinct from ""
+    QCOMPARE(all.value()[1].after, QStringLiteral("A"));
+    auto check = log.verify();
+    QVERIFY(check.ok());
+    QVERIFY(check.value().ok());
+    QCOMPARE(check.value().checked, size_t(4));
+}
+
+void TestAuditLog::verifyNamesTheTamperedEntry_data() {
+    QTest::addColumn<QString>("sql");
+    QTest::addColumn<qint64>("brokenAt");
+    QTest::addColumn<QString>("says");
+    QTest::newRow("edited value") << QStringLiteral("UPDATE audit SET after = 'A+' WHERE id = 3")
+                                  << qint64(3) << QStringLiteral("changed");
+    QTest::newRow("absent made empty")
+        << QStringLiteral("UPDATE audit SET before = '' WHERE id = 2") << qint64(2)
+        << QStringLiteral("changed");
+    QTest::newRow("removed") << QStringLiteral("DELETE FROM audit WHERE id = 2") << qint64(2)
+                             << QStringLiteral("missing");
+    QTest::newRow("rehashed but unlinked")
+        << QStringLiteral("UPDATE audit SET prev_hash = hash WHERE id = 4") << qint64(4)
+        << QStringLiteral("does not link");
+}
+
+void TestAuditLog::verifyNamesTheTamperedEntry() {
+    QFETCH(QString, sql);
+    QFETCH(qint64, brokenAt);
+    QFETCH(QString, says);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("audit.db"));
+    AuditLog log(path);
+    QVERIFY(
+        log.append({row("merge"), row("key", QStringLiteral("A")), row("key", QStringLiteral("B")),
+                    row("key", QStringLiteral("C")), row("end")})
+            .ok());
+    tamper(path, sql);
+    auto check = log.verify();
+    QVERIFY(check.ok());
+    QCOMPARE(check.value().brokenAt, brokenAt);
+    QVERIFY2(check.value().problem.contains(says), qPrintable(check.value().problem));
+}
+
+void TestAuditLog::findsTheUnfinishedMerge() {
+    QTemporaryDir dir;
+    AuditLog log(dir.filePath(QStringLiteral("audit.db")));
+    QVERIFY(!log.unfinishedMerge().value().has_value()); // an empty (new) file
+    QVERIFY(log.append({row("merge"), row("end")}).ok());
+    QVERIFY(!log.unfinishedMerge().value().has_value());
+    QVERIFY(log.append({row("merge"), row("key", QStringLiteral("A"))}).ok());
+    auto open = log.unfinishedMerge();
+    QVERIFY(open.ok() && open.value().has_value());
+    QCOMPARE(open.value()->id, int64_t(3));
+    AuditEntry end = row("end");
+    end.mergeId = 3;
+    QVERIFY(log.append({end}).ok());
+    QVERIFY(!log.unfinishedMerge().value().has_value());
+}
+
+void TestAuditLog::exportsEscapeUserText() {
+    std::vector<AuditEntry> rows{row("merge"), row("key", QStringLiteral("A,\"x\""))};
+    rows[0].id = 1;
+    rows[1].id = 2;
+    const QByteArray csv = auditToCsv(rows);
+    QVERIFY(csv.startsWith("id,merge_id,kind,at,"));
+    QVERIFY(csv.contains("\"A,\"\"x\"\"\""));
+    const QByteArray html = auditToHtml(rows, QStringLiteral("Audit <lab>"));
+    QVERIFY(html.contains("&lt;b&gt;&quot;agreed&quot;"));
+    QVERIFY(!html.contains("<b>\"agreed"));
+    QVERIFY(html.contains("<title>Audit &lt;lab&gt;</title>"));
+    const QJsonArray json = QJsonDocument::fromJson(auditToJson(rows)).array();
+    QCOMPARE(json.size(), 2);
+    QVERIFY(json[0].toObject().value(QStringLiteral("before")).isNull());
+    QCOMPARE(json[1].toObject().value(QStringLiteral("after")).toString(),
+             QStringLiteral("A,\"x\""));
+}
+
+QTEST_GUILESS_MAIN(TestAuditLog)
+#include "tst_auditlog.moc"
