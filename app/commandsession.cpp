@@ -38,8 +38,9 @@ struct CommandSession::Produced {
         QString studentId, courseId;
     };
     std::vector<Get> gets;
-    int scriptDone = -1; // for script stretches
-    int importDone = -1; // for import stretches
+    int scriptDone = -1;        // for script stretches
+    int importDone = -1;        // for import stretches
+    std::function<void()> then; // runs on the UI thread once the rest is accepted
 };
 
 // Beyond this many written keys in one batch, listing them costs the UI more than loading the
@@ -127,6 +128,31 @@ void CommandSession::onEngine(Fn fn) {
             fn(*mirror_, *produced);
         QMetaObject::invokeMethod(this, [this, produced] { accept(std::move(*produced)); });
     });
+}
+
+void CommandSession::withEngine(std::function<void(Engine&, Catalog&)> fn,
+                                std::function<void()> done) {
+    onEngine([fn = std::move(fn), done = std::move(done)](Mirror& m, Produced& out) {
+        fn(m.engine, m.catalog);
+        for (size_t r = 0; r < m.engine.replicaCount(); ++r)
+            handOut(out, m, r);
+        out.then = done;
+    });
+}
+
+void CommandSession::whenCommitted(std::function<void()> fn) {
+    committedCallbacks_.push_back(std::move(fn));
+    runCommittedCallbacks();
+}
+
+void CommandSession::runCommittedCallbacks() {
+    for (const Outbox& box : outboxes_)
+        if (box.inFlight || !box.queued.empty())
+            return;
+    std::vector<std::function<void()>> ready = std::move(committedCallbacks_);
+    committedCallbacks_ = {};
+    for (auto& fn : ready)
+        fn();
 }
 
 void CommandSession::captureConflicts(std::vector<int> stores) {
@@ -271,6 +297,8 @@ void CommandSession::accept(Produced produced) {
         else
             scriptTarget_ = scriptDone_;
     }
+    if (produced.then)
+        produced.then();
 }
 
 std::vector<ScriptError> CommandSession::openScript(const QString& fileName, std::string text) {
@@ -469,6 +497,8 @@ void CommandSession::ship(size_t store) {
                 Q_EMIT storeCommitted(static_cast<int>(store), states);
             if (!b.queued.empty())
                 ship(store);
+            else
+                runCommittedCallbacks();
         });
     box.queued = {};
 }

@@ -17,7 +17,9 @@
 
 namespace syncscope {
 
+class Catalog;
 class CommandExecutor;
+class Engine;
 class StoreWorker;
 
 // Commands typed or stepped in the GUI, run the way syncscope-cli runs them: an engine mirrors
@@ -69,6 +71,13 @@ public:
     // Classifies every key across the given stores (SPEC §7) on the engine's thread, as of
     // everything handed to the engine so far; conflictsCaptured() follows.
     void captureConflicts(std::vector<int> stores);
+
+    // Runs fn with the engine on its thread, after everything handed to it so far; whatever
+    // fn appends to the replicas' logs is shipped to the stores like a command's effects. Then
+    // `done` runs on this thread. The merge runner plans and applies merges through it.
+    void withEngine(std::function<void(Engine&, Catalog&)> fn, std::function<void()> done = {});
+    // Calls fn once every store has committed everything shipped so far (at once when idle).
+    void whenCommitted(std::function<void()> fn);
 
     // Stops a run after the stretch the engine is on.
     void stopScript() { scriptTarget_ = scriptDone_; }
@@ -128,6 +137,7 @@ private:
     void flushOutboxes();
     void requestScriptStretch();
     void requestImportStretch();
+    void runCommittedCallbacks();
 
     std::vector<StoreSpec> stores_;
     StoreDirectory directory_;
@@ -153,6 +163,7 @@ private:
     };
     std::vector<Outbox> outboxes_;
     std::vector<int64_t> resetPoints_; // per store; empty until markResetPoint() completes
+    std::vector<std::function<void()>> committedCallbacks_;
 
     std::shared_ptr<const std::vector<SeedRow>> importRows_;
     std::vector<size_t> importStores_;

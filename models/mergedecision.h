@@ -86,6 +86,7 @@ struct MergePlan {
     MergeRequest request;
     std::vector<size_t> participants;  // targets then sources, each once
     std::vector<PlannedWrite> writes;  // ascending write order of `after`, key groups intact
+    std::vector<KeyId> concurrent;     // keys concurrent across the participants
     std::vector<KeyId> undecided;      // Manual: concurrent keys still without a decision
     std::vector<size_t> sourceLogEnds; // per replica: its log end when planned
     std::string problem;               // a request that cannot be planned, in words

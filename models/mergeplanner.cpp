@@ -253,6 +253,8 @@ MergePlan Planner::run() {
         const KeyConflict conflict = classifyKey(k, states_, contexts, order_);
         if (conflict.kind == ConflictKind::Identical)
             continue;
+        if (conflict.kind == ConflictKind::Concurrent)
+            plan_.concurrent.push_back(k);
         if (request_.strategy == MergeStrategy::Manual &&
             conflict.kind == ConflictKind::Concurrent && choices_.find(k) == choices_.end()) {
             plan_.undecided.push_back(k);

@@ -1,0 +1,435 @@
+#include "mergerunner.h"
+
+#include "commandsession.h"
+#include "engine.h"
+#include "identifiers.h"
+#include "interner.h"
+#include "mergeplanner.h"
+#include "mergerequestjson.h"
+#include "storeworker.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
+
+namespace syncscope {
+
+namespace {
+
+// Writes per batch: small enough that a batch is one transaction in every backend (SqlStore
+// commits 20,000 records at a time) and Cancel answers within a fraction of a second.
+constexpr size_t kMergeBatch = 5000;
+
+QString valueText(const Write& w, const Catalog& c) {
+    return w.isNone() || w.isTombstone() ? QString() : QString::fromUtf8(c.value(w.value));
+}
+
+QString jsonText(const QJsonObject& o) {
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+
+bool before(const GradeRecord& a, const GradeRecord& b) {
+    return a.studentId != b.studentId ? a.studentId < b.studentId : a.courseId < b.courseId;
+}
+
+QString describeRecord(const GradeRecord* g) {
+    if (g == nullptr)
+        return QStringLiteral("no row");
+    return QStringLiteral("%1 @t=%2 (%3)")
+        .arg(g->deleted ? QStringLiteral("deleted")
+                        : QString::fromStdString(scriptLiteral(g->value)),
+             QString::number(g->ts), QString::fromStdString(g->origin));
+}
+
+// Walks the expected rows (sorted) against the store's rows (sorted the same way).
+QStringList differences(const QString& store, const std::vector<GradeRecord>& expected,
+                        const std::vector<GradeRecord>& actual, qint64& count) {
+    QStringList lines;
+    size_t j = 0;
+    for (const GradeRecord& e : expected) {
+        while (j < actual.size() && before(actual[j], e))
+            ++j;
+        const GradeRecord* a = j < actual.size() && !before(e, actual[j]) ? &actual[j] : nullptr;
+        const bool same = a != nullptr && a->deleted == e.deleted && a->ts == e.ts &&
+                          a->origin == e.origin && (e.deleted || a->value == e.value);
+        if (same)
+            continue;
+        ++count;
+        if (lines.size() < 20)
+            lines << QStringLiteral("%1 (%2,%3): the plan put %4 there, the store holds %5")
+                         .arg(store, QString::fromStdString(e.studentId),
+                              QString::fromStdString(e.courseId), describeRecord(&e),
+                              describeRecord(a));
+    }
+    return lines;
+}
+
+} // namespace
+
+// What the runner keeps next to the engine: the plan on screen and how far it is applied.
+struct MergeRunner::EngineSide {
+    MergePlan plan;
+    int generation = 0;
+    size_t next = 0;
+    size_t skipped = 0;
+    // After the last batch: what each target should hold for the keys the plan wrote.
+    std::vector<std::pair<QString, std::vector<GradeRecord>>> expected;
+};
+
+MergeRunner::MergeRunner(CommandSession* session, std::vector<StoreWorker*> workers,
+                         QString auditPath, QString workspace, QObject* parent)
+    : QObject(parent)
+    , session_(session)
+    , workers_(std::move(workers))
+    , audit_(std::move(auditPath))
+    , workspace_(std::move(workspace))
+    , engine_(std::make_shared<EngineSide>()) {
+    auditPool_.setMaxThreadCount(1); // audit rows are appended in the order they are asked for
+    connect(session_, &CommandSession::failed, this, [this](const QString& why) {
+        if (applying_)
+            finish(QStringLiteral("failed"), QStringLiteral("The merge stopped: %1").arg(why),
+                   true);
+    });
+}
+
+MergeRunner::~MergeRunner() {
+    auditPool_.waitForDone();
+}
+
+QStringList MergeRunner::storeNames() const {
+    return session_->storeNames();
+}
+
+AuditEntry MergeRunner::auditRow(const QString& kind) const {
+    AuditEntry e;
+    e.kind = kind;
+    e.at = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+    e.user = qEnvironmentVariable("USER", qEnvironmentVariable("USERNAME", QStringLiteral("?")));
+    e.workspace = workspace_;
+    e.detail = QStringLiteral("{}");
+    return e;
+}
+
+void MergeRunner::appendAudit(std::vector<AuditEntry> rows) {
+    if (rows.empty())
+        return;
+    QtConcurrent::run(&auditPool_, [this, rows = std::move(rows)]() mutable {
+        return audit_.append(std::move(rows));
+    }).then(this, [this](const Result<std::vector<AuditEntry>>& r) {
+        if (!r)
+            Q_EMIT failed(r.error().toString());
+        Q_EMIT auditChanged();
+    });
+}
+
+void MergeRunner::preview(const MergeRequest& request, const ManualPicks& picks) {
+    const int generation = ++previewGeneration_;
+    auto result = std::make_shared<std::shared_ptr<const MergePreview>>();
+    session_->withEngine(
+        [side = engine_, request, picks, generation, result](Engine& e, Catalog& c) {
+            side->plan = planMerge(e, request, internPicks(c, picks));
+            side->generation = generation;
+            side->next = side->skipped = 0;
+            side->expected.clear();
+            *result = std::make_shared<const MergePreview>(MergePreview::capture(e, side->plan));
+        },
+        [this, result, generation, picks] {
+            if (generation != previewGeneration_)
+                return; // a newer request is on its way
+            shown_ = *result;
+            shownPicks_ = picks;
+            Q_EMIT previewReady(shown_);
+        });
+}
+
+void MergeRunner::apply() {
+    if (applying_ || !shown_ || !shown_->canApply())
+        return;
+    applying_ = true;
+    canceled_ = false;
+    done_ = 0;
+    clock_.start();
+    AuditEntry begin = auditRow(QStringLiteral("merge"));
+    begin.detail = mergeRequestToJson(shown_->request(), shownPicks_, storeNames());
+    QtConcurrent::run(&auditPool_, [this, begin] {
+        return audit_.append({begin});
+    }).then(this, [this](const Result<std::vector<AuditEntry>>& r) {
+        if (!r) {
+            applying_ = false;
+            Q_EMIT failed(r.error().toString());
+            return;
+        }
+        mergeId_ = r.value().front().id;
+        Q_EMIT auditChanged();
+        applyNextBatch();
+    });
+}
+
+void MergeRunner::applyNextBatch() {
+    struct Batch {
+        std::vector<AuditEntry> rows;
+        bool stale = false;
+        size_t done = 0, total = 0, skipped = 0;
+    };
+    auto batch = std::make_shared<Batch>();
+    AuditEntry keyRow = auditRow(QStringLiteral("key"));
+    keyRow.mergeId = mergeId_;
+    session_->withEngine(
+        [side = engine_, batch, keyRow, picks = shownPicks_,
+         generation = previewGeneration_](Engine& e, Catalog& c) {
+            MergePlan& plan = side->plan;
+            // The plan is only applied to the stores it was made from: any write since (a
+            // script still running, say) makes it stale, and the preview is made again.
+            bool changed = side->generation != generation;
+            for (size_t r = 0; r < e.replicaCount() && side->next == 0 && !changed; ++r)
+                changed = e.replica(r).logEnd() != plan.sourceLogEnds[r];
+            if (changed) {
+                batch->stale = true;
+                return;
+            }
+            const size_t from = side->next;
+            const size_t end = plan.batchEnd(from, kMergeBatch);
+            side->skipped += e.applyPlanned(plan, from, end).skipped;
+            side->next = end;
+            for (size_t i = from; i < end; ++i) {
+                const PlannedWrite& pw = plan.writes[i];
+                const Replica& target = e.replica(plan.request.targets[pw.target]);
+                AuditEntry row = keyRow;
+                row.store = QString::fromStdString(target.name);
+                row.studentId = QString::fromUtf8(c.studentId(pw.key));
+                row.courseId = QString::fromUtf8(c.courseId(pw.key));
+                row.before = valueText(pw.before, c);
+                const Write& now = target.state.at(pw.key);
+                row.after = valueText(now, c);
+                row.winner =
+                    pw.picked >= 0
+                        ? QString::fromStdString(e.replica(static_cast<size_t>(pw.picked)).name)
+                        : QStringLiteral("typed");
+                row.reason = QString::fromUtf8(decisionReasonId(pw.reason));
+                const auto pick = picks.find({row.studentId, row.courseId});
+                row.note = pick != picks.end() ? pick->second.note : QString();
+                QJsonObject d;
+                d.insert(QStringLiteral("before_ts"), static_cast<qint64>(pw.before.ts));
+                d.insert(QStringLiteral("after_ts"), static_cast<qint64>(now.ts));
+                d.insert(QStringLiteral("after_origin"),
+                         now.isNone() ? QString() : QString::fromUtf8(c.names().view(now.origin)));
+                d.insert(QStringLiteral("new_write"), pw.decision);
+                row.detail = jsonText(d);
+                batch->rows.push_back(std::move(row));
+            }
+            if (end == plan.writes.size()) {
+                if (side->skipped == 0)
+                    e.finishPlan(plan);
+                side->expected.clear();
+                for (size_t t = 0; t < plan.request.targets.size(); ++t) {
+                    const Replica& target = e.replica(plan.request.targets[t]);
+                    std::vector<GradeRecord> rows;
+                    for (const PlannedWrite& pw : plan.writes) {
+                        if (pw.target != t)
+                            continue;
+                        const Write& w = target.state.at(pw.key);
+                        GradeRecord g;
+                        g.studentId = std::string(c.studentId(pw.key));
+                        g.courseId = std::string(c.courseId(pw.key));
+                        g.deleted = w.isTombstone();
+                        g.value = w.isTombstone() ? std::string() : std::string(c.value(w.value));
+                        g.ts = w.ts;
+                        g.origin = std::string(c.names().view(w.origin));
+                        rows.push_back(std::move(g));
+                    }
+                    std::sort(rows.begin(), rows.end(), before);
+                    side->expected.emplace_back(QString::fromStdString(target.name),
+                                                std::move(rows));
+                }
+            }
+            batch->done = end;
+            batch->total = plan.writes.size();
+            batch->skipped = side->skipped;
+        },
+        [this, batch] {
+            if (batch->stale) {
+                finish(QStringLiteral("stale"),
+                       QStringLiteral("The stores changed after the preview was made, so nothing "
+                                      "was applied. The preview has been made again: check it "
+                                      "and apply."),
+                       true);
+                preview(shown_->request(), shownPicks_);
+                return;
+            }
+            // The batch is on its way to the targets; its audit rows follow its commit.
+            session_->whenCommitted([this, batch] {
+                appendAudit(std::move(batch->rows));
+                done_ = static_cast<qint64>(batch->done);
+                const double seconds =
+                    std::max(1e-3, static_cast<double>(clock_.elapsed()) / 1000.0);
+                const double rate = static_cast<double>(batch->done) / seconds;
+                const double left =
+                    rate > 0 ? static_cast<double>(batch->total - batch->done) / rate : 0.0;
+                Q_EMIT progress(done_, static_cast<qint64>(batch->total), rate, left);
+                if (batch->done >= batch->total) {
+                    finish(QStringLiteral("done"),
+                           batch->skipped == 0
+                               ? QStringLiteral("Merged: %1 writes applied.").arg(batch->total)
+                               : QStringLiteral("Merged with %1 of %2 writes skipped: their keys "
+                                                "changed after the preview. Merge again to "
+                                                "settle them.")
+                                     .arg(batch->skipped)
+                                     .arg(batch->total),
+                           false);
+                    verify();
+                } else if (canceled_) {
+                    finish(QStringLiteral("canceled"),
+                           QStringLiteral("Canceled after %1 of %2 writes; every batch applied "
+                                          "is complete. Merging again finishes the rest.")
+                               .arg(batch->done)
+                               .arg(batch->total),
+                           true);
+                } else {
+                    applyNextBatch();
+                }
+            });
+        });
+}
+
+void MergeRunner::finish(const QString& status, const QString& summary, bool canceled) {
+    if (!applying_)
+        return;
+    applying_ = false;
+    AuditEntry end = auditRow(QStringLiteral("end"));
+    end.mergeId = mergeId_;
+    QJsonObject d;
+    d.insert(QStringLiteral("status"), status);
+    d.insert(QStringLiteral("applied"), done_);
+    d.insert(QStringLiteral("summary"), summary);
+    end.detail = jsonText(d);
+    appendAudit({end});
+    Q_EMIT finished(summary, canceled);
+}
+
+void MergeRunner::verify() {
+    auto expected = std::make_shared<Expected>();
+    session_->withEngine(
+        [side = engine_, expected](Engine&, Catalog&) { *expected = side->expected; },
+        [this, expected] {
+            if (expected->empty()) {
+                Q_EMIT verified(QStringLiteral("No merge has been applied yet."), 0);
+                return;
+            }
+            verifyTargets(expected);
+        });
+}
+
+void MergeRunner::verifyTargets(std::shared_ptr<const Expected> expected) {
+    struct Tally {
+        size_t pending = 0;
+        qint64 count = 0;
+        QStringList lines;
+    };
+    auto tally = std::make_shared<Tally>();
+    tally->pending = expected->size();
+    const QStringList names = storeNames();
+    for (size_t t = 0; t < expected->size(); ++t) {
+        const QString& name = (*expected)[t].first;
+        StoreWorker* worker = workers_[static_cast<size_t>(names.indexOf(name))];
+        worker->readGrades().then(
+            this, [this, expected, tally, t](QFuture<Result<std::vector<GradeRecord>>> f) {
+                auto rows = std::make_shared<Result<std::vector<GradeRecord>>>(f.takeResult());
+                QtConcurrent::run([expected, rows, t] {
+                    qint64 count = 0;
+                    const auto& [store, want] = (*expected)[t];
+                    if (!*rows)
+                        return std::pair{QStringList{rows->error().toString()}, qint64(1)};
+                    QStringList lines = differences(store, want, rows->value(), count);
+                    return std::pair{lines, count};
+                }).then(this, [this, tally](const std::pair<QStringList, qint64>& found) {
+                    tally->count += found.second;
+                    tally->lines << found.first;
+                    if (--tally->pending != 0)
+                        return;
+                    const QString report =
+                        tally->count == 0
+                            ? QStringLiteral("Verified: every target holds what the plan wrote.")
+                            : QStringLiteral("%1 key(s) differ from the plan:\n%2")
+                                  .arg(tally->count)
+                                  .arg(tally->lines.join(QLatin1Char('\n')));
+                    Q_EMIT verified(report, tally->count);
+                });
+            });
+    }
+}
+
+void MergeRunner::revert(const AuditEntry& keyRow, const QString& note) {
+    const qsizetype store = storeNames().indexOf(keyRow.store);
+    if (store < 0 || keyRow.kind != QLatin1String("key")) {
+        Q_EMIT failed(QStringLiteral("audit entry %1 cannot be reverted: store %2 is not in this "
+                                     "workspace")
+                          .arg(keyRow.id)
+                          .arg(keyRow.store));
+        return;
+    }
+    auto current = std::make_shared<std::optional<QString>>();
+    session_->withEngine(
+        [keyRow, store, current](Engine& e, Catalog& c) {
+            const KeyId k =
+                c.findKey(keyRow.studentId.toStdString(), keyRow.courseId.toStdString());
+            if (k == StringInterner::npos)
+                return;
+            int64_t maxTs = 0;
+            for (size_t r = 0; r < e.replicaCount(); ++r)
+                if (!e.replica(r).state.at(k).isNone())
+                    maxTs = std::max(maxTs, e.replica(r).state.at(k).ts);
+            const size_t r = static_cast<size_t>(store);
+            *current = valueText(e.replica(r).state.at(k), c);
+            if (keyRow.before.isNull())
+                e.remove(r, k, maxTs + 1);
+            else
+                e.set(r, k, c.internValue(keyRow.before.toStdString()), maxTs + 1);
+        },
+        [this, keyRow, note, current] {
+            if (!current->has_value()) {
+                Q_EMIT failed(QStringLiteral("(%1,%2) is unknown to the stores: nothing to revert")
+                                  .arg(keyRow.studentId, keyRow.courseId));
+                return;
+            }
+            AuditEntry row = auditRow(QStringLiteral("revert"));
+            row.mergeId = keyRow.mergeId;
+            row.store = keyRow.store;
+            row.studentId = keyRow.studentId;
+            row.courseId = keyRow.courseId;
+            row.before = **current;
+            row.after = keyRow.before;
+            row.winner = QStringLiteral("audit");
+            row.reason = QStringLiteral("revert");
+            row.note = note;
+            QJsonObject d;
+            d.insert(QStringLiteral("reverts"), static_cast<qint64>(keyRow.id));
+            row.detail = jsonText(d);
+            appendAudit({row});
+        });
+}
+
+void MergeRunner::abandon(const AuditEntry& mergeRow) {
+    AuditEntry end = auditRow(QStringLiteral("end"));
+    end.mergeId = mergeRow.id;
+    QJsonObject d;
+    d.insert(QStringLiteral("status"), QStringLiteral("abandoned"));
+    end.detail = jsonText(d);
+    appendAudit({end});
+}
+
+QFuture<Result<std::vector<AuditEntry>>> MergeRunner::readAudit() {
+    return QtConcurrent::run(&auditPool_, [this] { return audit_.read(); });
+}
+
+QFuture<Result<AuditChainCheck>> MergeRunner::verifyAudit() {
+    return QtConcurrent::run(&auditPool_, [this] { return audit_.verify(); });
+}
+
+QFuture<Result<std::optional<AuditEntry>>> MergeRunner::unfinishedMerge() {
+    return QtConcurrent::run(&auditPool_, [this] { return audit_.unfinishedMerge(); });
+}
+
+} // namespace syncscope

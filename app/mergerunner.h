@@ -1,0 +1,93 @@
+#pragma once
+
+#include "auditlog.h"
+#include "logrecord.h"
+#include "manualpick.h"
+#include "mergepreview.h"
+
+#include <QElapsedTimer>
+#include <QFuture>
+#include <QObject>
+#include <QThreadPool>
+
+#include <memory>
+#include <vector>
+
+namespace syncscope {
+
+class CommandSession;
+class StoreWorker;
+
+// Plans, applies and verifies the merges MergeDialog sets up, and keeps the audit log.
+//
+// Planning runs on the command engine's thread (CommandSession::withEngine) and comes back as a
+// MergePreview. Apply takes the very plan that preview shows and applies it in batches: the
+// engine applies a batch, the targets' workers commit it (one transaction per batch, data and
+// oplog together), its key rows go to the audit log, and only then the next batch starts, so
+// Cancel stops between batches with nothing half-written, and a second run of the same merge
+// plans only what is left. Verify re-reads each target and compares it with what the plan put
+// there. Audit calls run one at a time on a pool of one thread, in order.
+class MergeRunner : public QObject {
+    Q_OBJECT
+public:
+    MergeRunner(CommandSession* session, std::vector<StoreWorker*> workers, QString auditPath,
+                QString workspace, QObject* parent = nullptr);
+    ~MergeRunner() override;
+
+    const QString& auditPath() const { return audit_.path(); }
+    QStringList storeNames() const;
+
+    // Plans on the engine's thread; previewReady() follows (a later request supersedes).
+    void preview(const MergeRequest& request, const ManualPicks& picks);
+    // Applies the plan of the last preview; progress() then finished() follow.
+    void apply();
+    void cancel() { canceled_ = true; }
+    bool applying() const { return applying_; }
+    // Compares each target of the last applied plan with what it should hold; verified().
+    void verify();
+    // A compensating write for an audit "key" row: the target gets the row's value from before
+    // the merge back, as a new write that beats every write of the key; logged as "revert".
+    void revert(const AuditEntry& keyRow, const QString& note);
+    // Records that an interrupted merge will not be completed.
+    void abandon(const AuditEntry& mergeRow);
+
+    // Audit reads and checks, on the audit thread.
+    QFuture<Result<std::vector<AuditEntry>>> readAudit();
+    QFuture<Result<AuditChainCheck>> verifyAudit();
+    QFuture<Result<std::optional<AuditEntry>>> unfinishedMerge();
+
+Q_SIGNALS:
+    void previewReady(std::shared_ptr<const syncscope::MergePreview> preview);
+    void progress(qint64 done, qint64 total, double perSecond, double secondsLeft);
+    void finished(const QString& summary, bool canceled);
+    void verified(const QString& report, qint64 differences);
+    void auditChanged();
+    void failed(const QString& message);
+
+private:
+    struct EngineSide;
+    void applyNextBatch();
+    void batchCommitted();
+    void finish(const QString& status, const QString& summary, bool canceled);
+    using Expected = std::vector<std::pair<QString, std::vector<GradeRecord>>>;
+    void verifyTargets(std::shared_ptr<const Expected> expected);
+    void appendAudit(std::vector<AuditEntry> rows);
+    AuditEntry auditRow(const QString& kind) const;
+
+    CommandSession* session_;
+    std::vector<StoreWorker*> workers_;
+    AuditLog audit_;
+    QString workspace_;
+    QThreadPool auditPool_;
+    std::shared_ptr<EngineSide> engine_; // touched only on the engine's thread
+    std::shared_ptr<const MergePreview> shown_;
+    ManualPicks shownPicks_;
+    int previewGeneration_ = 0;
+    bool applying_ = false;
+    bool canceled_ = false;
+    int64_t mergeId_ = 0;
+    qint64 done_ = 0;
+    QElapsedTimer clock_;
+};
+
+} // namespace syncscope
