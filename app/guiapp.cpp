@@ -7,6 +7,7 @@
 #include "dataactions.h"
 #include "gradetablemodel.h"
 #include "mainwindow.h"
+#include "mergeactions.h"
 #include "storeloader.h"
 #include "storepanel.h"
 #include "workspaceactions.h"
@@ -151,6 +152,7 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
     });
     updateScriptActions();
     conflicts_ = new ConflictActions(w, session_.get(), commands_.get(), this);
+    merges_ = new MergeActions(w, session_.get(), commands_.get(), console_, workspaceLabel, this);
 }
 
 bool GuiApp::openScript(const QString& path) {

@@ -17,6 +17,7 @@ namespace syncscope {
 class CommandBar;
 class ConflictActions;
 class DataActions;
+class MergeActions;
 class WorkspaceActions;
 class CommandSession;
 class ConsoleView;
@@ -51,6 +52,8 @@ public:
     DataActions* data() const { return data_; }
     // The Conflicts dock and menu (SPEC §7).
     ConflictActions* conflicts() const { return conflicts_; }
+    // The Merge and Audit menus (issue 4).
+    MergeActions* merges() const { return merges_; }
     // File > New / Open / Save Workspace, Store > Add / Edit / Remove.
     WorkspaceActions* workspace() const { return workspace_; }
 
@@ -83,6 +86,7 @@ private:
     QMenu* recentMenu_ = nullptr;
     DataActions* data_ = nullptr;
     ConflictActions* conflicts_ = nullptr;
+    MergeActions* merges_ = nullptr;
     WorkspaceActions* workspace_ = nullptr;
 };
 

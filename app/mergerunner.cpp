@@ -126,6 +126,10 @@ void MergeRunner::appendAudit(std::vector<AuditEntry> rows) {
 }
 
 void MergeRunner::preview(const MergeRequest& request, const ManualPicks& picks) {
+    if (applying_) {
+        waitingPreview_ = std::pair{request, picks};
+        return;
+    }
     const int generation = ++previewGeneration_;
     auto result = std::make_shared<std::shared_ptr<const MergePreview>>();
     session_->withEngine(
@@ -133,7 +137,6 @@ void MergeRunner::preview(const MergeRequest& request, const ManualPicks& picks)
             side->plan = planMerge(e, request, internPicks(c, picks));
             side->generation = generation;
             side->next = side->skipped = 0;
-            side->expected.clear();
             *result = std::make_shared<const MergePreview>(MergePreview::capture(e, side->plan));
         },
         [this, result, generation, picks] {
@@ -307,6 +310,10 @@ void MergeRunner::finish(const QString& status, const QString& summary, bool can
     end.detail = jsonText(d);
     appendAudit({end});
     Q_EMIT finished(summary, canceled);
+    if (waitingPreview_) {
+        const auto [request, picks] = *std::exchange(waitingPreview_, std::nullopt);
+        preview(request, picks);
+    }
 }
 
 void MergeRunner::verify() {

@@ -11,6 +11,8 @@
 #include <QThreadPool>
 
 #include <memory>
+#include <optional>
+#include <utility>
 #include <vector>
 
 namespace syncscope {
@@ -82,6 +84,9 @@ private:
     std::shared_ptr<EngineSide> engine_; // touched only on the engine's thread
     std::shared_ptr<const MergePreview> shown_;
     ManualPicks shownPicks_;
+    // A preview asked for while a merge applies waits for it: the plan being applied must not
+    // be replaced under it.
+    std::optional<std::pair<MergeRequest, ManualPicks>> waitingPreview_;
     int previewGeneration_ = 0;
     bool applying_ = false;
     bool canceled_ = false;

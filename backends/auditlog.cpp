@@ -1,6 +1,7 @@
 #include "auditlog.h"
 
 #include <QAtomicInteger>
+#include <QFileInfo>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -125,6 +126,8 @@ Result<std::vector<AuditEntry>> AuditLog::append(std::vector<AuditEntry> entries
 }
 
 Result<std::vector<AuditEntry>> AuditLog::read(int64_t after, size_t limit) {
+    if (!QFileInfo::exists(path_))
+        return std::vector<AuditEntry>(); // nothing audited yet: reading creates no file
     Connection c(path_);
     if (!c.error().isEmpty())
         return auditError(path_, c.error());
@@ -157,6 +160,8 @@ Result<AuditChainCheck> AuditLog::verify() {
 }
 
 Result<std::optional<AuditEntry>> AuditLog::unfinishedMerge() {
+    if (!QFileInfo::exists(path_))
+        return std::optional<AuditEntry>();
     Connection c(path_);
     if (!c.error().isEmpty())
         return auditError(path_, c.error());

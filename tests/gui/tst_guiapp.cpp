@@ -1,5 +1,7 @@
 // The desktop program driven like a user: commands typed in the command bar reach the stores
 // through their workers, and the panels and console show the result; a bad line runs nothing.
+#include "auditlog.h"
+#include "auditview.h"
 #include "commandbar.h"
 #include "commandform.h"
 #include "commandsession.h"
@@ -12,6 +14,11 @@
 #include "guiapp.h"
 #include "guihost.h"
 #include "mainwindow.h"
+#include "manualdecisionmodel.h"
+#include "mergeactions.h"
+#include "mergedialog.h"
+#include "mergepreviewmodel.h"
+#include "mergerunner.h"
 #include "oplogmodel.h"
 #include "storedialog.h"
 #include "storepanel.h"
@@ -30,11 +37,14 @@
 #include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 #include <QToolButton>
+#include <QUndoStack>
 
 using namespace syncscope;
 
@@ -48,6 +58,8 @@ private Q_SLOTS:
     void csvImportsIntoTheChosenStores();
     void workspaceSavedOpenedAndEdited();
     void conflictsExplainAndFollowTheStores();
+    void mergeResolvedByHandIsAppliedAndAudited();
+    void canceledMergeCompletesWithoutDuplicates();
 
 private:
     void type(const QString& line);
@@ -59,6 +71,7 @@ private:
 void TestGuiApp::initTestCase() {
     QVERIFY(dir_.isValid());
     QCoreApplication::setOrganizationName(QStringLiteral("SyncscopeTest"));
+    qputenv("SYNCSCOPE_AUDIT_DB", dir_.filePath(QStringLiteral("audit.db")).toUtf8());
     std::vector<StoreSpec> stores;
     for (const char* name : {"SQL", "HIVE", "MONGO"})
         stores.push_back(
@@ -466,6 +479,185 @@ void TestGuiApp::conflictsExplainAndFollowTheStores() {
     type(QStringLiteral("FULL_SYNC"));
     QTRY_COMPARE_WITH_TIMEOUT(view->model()->rowOf(sid, cid), -1, 10000);
     QTRY_COMPARE(view->model()->rowCount(), 0); // every store equal after FULL_SYNC
+}
+
+namespace {
+// Runs one statement on an SQLite file behind the program's back.
+void runSql(const QString& file, const QString& sql) {
+    {
+        QSqlDatabase db =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("behind"));
+        db.setDatabaseName(file);
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        QVERIFY2(q.exec(sql), qPrintable(sql));
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("behind"));
+}
+
+std::vector<AuditEntry> auditRows(MergeRunner* runner) {
+    QFuture<Result<std::vector<AuditEntry>>> f = runner->readAudit();
+    f.waitForFinished();
+    return f.result().ok() ? f.result().value() : std::vector<AuditEntry>{};
+}
+} // namespace
+
+void TestGuiApp::mergeResolvedByHandIsAppliedAndAudited() {
+    type(QStringLiteral("2000, SQL.SET((SID6000,CSE006),B)"));
+    type(QStringLiteral("2001, HIVE.SET((SID6000,CSE006),A)"));
+    type(QStringLiteral("2002, HIVE.SET((SID6001,CSE006),C)"));
+    QTRY_COMPARE(cell(1, "SID6001", "CSE006", GradeTableModel::Grade), QStringLiteral("C"));
+    MergeActions* merges = app_->merges();
+    MergeDialog* dialog = merges->openMergeDialog();
+    MergeRequest request;
+    request.targets = {0};
+    request.sources = {1};
+    request.strategy = MergeStrategy::Manual;
+    request.priority = {0, 1, 2};
+    dialog->setRequest(request, {});
+
+    // The concurrent key waits for a decision; nothing can be applied yet.
+    const ManualPickKey key{QStringLiteral("SID6000"), QStringLiteral("CSE006")};
+    ManualDecisionModel* decisions = dialog->decisionModel();
+    QTRY_VERIFY(decisions->rowOf(key) >= 0);
+    QVERIFY(!dialog->applyButton()->isEnabled());
+    QCOMPARE(decisions->index(decisions->rowOf(key), ManualDecisionModel::kKeyColumns + 2)
+                 .data()
+                 .toString(),
+             QStringLiteral("needs your decision"));
+    QTRY_VERIFY(dialog->propertiesText().contains(QStringLiteral("✓ commutative")));
+
+    ManualPick pick;
+    pick.kind = ManualChoice::Kind::TypeValue;
+    pick.value = QStringLiteral("A-");
+    pick.note = QStringLiteral("agreed with the student");
+    dialog->decide(key, pick);
+    QTRY_VERIFY(dialog->applyButton()->isEnabled());
+    // The preview shows the decision as a new write, and undo/redo take it back and forth.
+    MergePreviewModel* preview = dialog->previewModel();
+    bool shown = false;
+    for (int r = 0; r < preview->rowCount(); ++r)
+        shown |= preview->index(r, MergePreviewModel::After)
+                     .data()
+                     .toString()
+                     .startsWith(QStringLiteral("new write A- @t=2002 (SQL)"));
+    QVERIFY(shown);
+    dialog->undoStack()->undo();
+    QTRY_VERIFY(!dialog->applyButton()->isEnabled());
+    dialog->undoStack()->redo();
+    QTRY_VERIFY(dialog->applyButton()->isEnabled());
+
+    QTest::mouseClick(dialog->applyButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(dialog->statusText().contains(QStringLiteral("Verified")), 10000);
+    QTRY_COMPARE(cell(0, "SID6000", "CSE006", GradeTableModel::Grade), QStringLiteral("A-"));
+    QCOMPARE(cell(0, "SID6000", "CSE006", GradeTableModel::Timestamp), QStringLiteral("2002"));
+    QTRY_COMPARE(cell(0, "SID6001", "CSE006", GradeTableModel::Grade), QStringLiteral("C"));
+    QCOMPARE(cell(1, "SID6000", "CSE006", GradeTableModel::Grade), QStringLiteral("A")); // source
+
+    // The audit log holds the merge, the two keys (with the note) and the end.
+    MergeRunner* runner = merges->runner();
+    std::vector<AuditEntry> rows;
+    QTRY_VERIFY((rows = auditRows(runner)).size() >= 4);
+    const auto keyRow = std::find_if(rows.begin(), rows.end(), [](const AuditEntry& e) {
+        return e.kind == QLatin1String("key") && e.studentId == QLatin1String("SID6000");
+    });
+    QVERIFY(keyRow != rows.end());
+    QCOMPARE(keyRow->before, QStringLiteral("B"));
+    QCOMPARE(keyRow->after, QStringLiteral("A-"));
+    QCOMPARE(keyRow->winner, QStringLiteral("typed"));
+    QCOMPARE(keyRow->reason, QStringLiteral("manual"));
+    QCOMPARE(keyRow->note, QStringLiteral("agreed with the student"));
+    QCOMPARE(keyRow->store, QStringLiteral("SQL"));
+    QVERIFY(rows.back().kind == QLatin1String("end"));
+    QVERIFY(rows.back().detail.contains(QStringLiteral("\"status\":\"done\"")));
+    merges->verifyAuditLog();
+    QTRY_VERIFY(app_->console()->toPlainText().contains(QStringLiteral("Audit log verified")));
+
+    // The audit view lists it; reverting writes B back as a new write, logged as a revert.
+    AuditView* view = merges->openAuditLog();
+    QTRY_VERIFY(view->selectEntry(keyRow->id));
+    runner->revert(*keyRow, QStringLiteral("changed my mind"));
+    QTRY_COMPARE(cell(0, "SID6000", "CSE006", GradeTableModel::Grade), QStringLiteral("B"));
+    QCOMPARE(cell(0, "SID6000", "CSE006", GradeTableModel::Timestamp), QStringLiteral("2003"));
+    QTRY_VERIFY(auditRows(runner).back().kind == QLatin1String("revert"));
+
+    // The verification pass catches a difference planted behind the program's back.
+    runSql(dir_.filePath(QStringLiteral("SQL.db")),
+           QStringLiteral("UPDATE grades SET grade = 'Z' WHERE student_id = 'SID6001'"));
+    QSignalSpy verified(runner, &MergeRunner::verified);
+    runner->verify();
+    QTRY_COMPARE(verified.count(), 1);
+    // Two keys differ from the plan now: the planted one, and the one reverted above.
+    QCOMPARE(verified.at(0).at(1).toLongLong(), qint64(2));
+    QVERIFY2(verified.at(0).at(0).toString().contains(QStringLiteral("SQL (SID6001,CSE006)")),
+             qPrintable(verified.at(0).at(0).toString()));
+
+    // Exports, then a tampered entry breaks Verify at that entry.
+    QSignalSpy exported(merges, &MergeActions::auditExported);
+    const QString html = dir_.filePath(QStringLiteral("audit.html"));
+    merges->exportAuditLog(QStringLiteral("html"), html);
+    QTRY_COMPARE(exported.count(), 1);
+    QFile report(html);
+    QVERIFY(report.open(QIODevice::ReadOnly));
+    QVERIFY(report.readAll().contains("agreed with the student"));
+    runSql(dir_.filePath(QStringLiteral("audit.db")),
+           QStringLiteral("UPDATE audit SET note = 'nobody agreed' WHERE id = %1").arg(keyRow->id));
+    merges->verifyAuditLog();
+    QTRY_VERIFY(
+        view->verificationText().contains(QStringLiteral("broken at entry %1").arg(keyRow->id)));
+    view->close();
+    dialog->close();
+}
+
+void TestGuiApp::canceledMergeCompletesWithoutDuplicates() {
+    // 12,000 seed rows in MONGO: a merge of three batches into SQL.
+    auto seeds = std::make_shared<std::vector<SeedRow>>();
+    for (int i = 0; i < 12000; ++i)
+        seeds->push_back(
+            {QStringLiteral("SID%1").arg(70000 + i).toStdString(), "CSE070", "B", "", 0});
+    QSignalSpy imported(app_->commands(), &CommandSession::importFinished);
+    app_->commands()->importRows(seeds, {2});
+    QTRY_COMPARE_WITH_TIMEOUT(imported.count(), 1, 20000);
+
+    MergeRunner* runner = app_->merges()->runner();
+    MergeRequest request;
+    request.targets = {0};
+    request.sources = {2};
+    QSignalSpy previews(runner, &MergeRunner::previewReady);
+    QSignalSpy finished(runner, &MergeRunner::finished);
+    runner->preview(request, {});
+    QTRY_COMPARE(previews.count(), 1);
+    const auto first = previews.at(0).at(0).value<std::shared_ptr<const MergePreview>>();
+    QVERIFY(first->totalWrites() >= 12000);
+    // Cancel as soon as the first batch is in.
+    connect(runner, &MergeRunner::progress, runner, &MergeRunner::cancel, Qt::SingleShotConnection);
+    runner->apply();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
+    QVERIFY(finished.at(0).at(1).toBool()); // canceled
+    QVERIFY(finished.at(0).at(0).toString().contains(QStringLiteral("Canceled after 5000 of")));
+
+    // Merging again plans only what is left, and the target logs each key once.
+    runner->preview(request, {});
+    QTRY_COMPARE(previews.count(), 2);
+    const auto rest = previews.at(1).at(0).value<std::shared_ptr<const MergePreview>>();
+    QCOMPARE(rest->totalWrites(), first->totalWrites() - 5000);
+    runner->apply();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 20000);
+    QVERIFY2(!finished.at(1).at(1).toBool(), qPrintable(finished.at(1).at(0).toString()));
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("count"));
+    {
+        db.setDatabaseName(dir_.filePath(QStringLiteral("SQL.db")));
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*), COUNT(DISTINCT student_id) FROM oplog "
+                                      "WHERE course_id = 'CSE070'")));
+        QVERIFY(q.next());
+        QCOMPARE(q.value(0).toInt(), 12000);
+        QCOMPARE(q.value(1).toInt(), 12000);
+    }
+    db.close();
+    db = QSqlDatabase();
+    QSqlDatabase::removeDatabase(QStringLiteral("count"));
 }
 
 QTEST_MAIN(TestGuiApp)

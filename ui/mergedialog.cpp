@@ -1,0 +1,560 @@
+#include "mergedialog.h"
+
+#include "identifiers.h"
+#include "manualdecisionmodel.h"
+#include "mergepreviewmodel.h"
+
+#include <QButtonGroup>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QIdentityProxyModel>
+#include <QKeySequence>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QShortcut>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTimer>
+#include <QUndoCommand>
+#include <QUndoStack>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace syncscope {
+
+namespace {
+
+constexpr int kKeepTarget = -1;
+constexpr int kTypeValue = -2;
+constexpr int kDeleteKey = -3;
+constexpr int kClear = -4;
+
+// Tints the "After merge" cell of rows that make a new write (amber, as the summary says).
+class DecisionTint : public QIdentityProxyModel {
+public:
+    using QIdentityProxyModel::QIdentityProxyModel;
+    QVariant data(const QModelIndex& index, int role) const override {
+        if (role == Qt::BackgroundRole && index.column() == MergePreviewModel::After &&
+            index.data(MergePreviewModel::DecisionRole).toBool())
+            return QColor(255, 236, 179);
+        if (role == Qt::BackgroundRole && index.column() >= ManualDecisionModel::kKeyColumns &&
+            index.data(ManualDecisionModel::UndecidedRole).toBool() &&
+            index.data(Qt::DisplayRole).toString() == QLatin1String("needs your decision"))
+            return QColor(255, 205, 210);
+        return QIdentityProxyModel::data(index, role);
+    }
+};
+
+QListWidget* storeList(const QStringList& names, bool reorderable) {
+    auto* list = new QListWidget;
+    for (const QString& n : names) {
+        auto* item = new QListWidgetItem(n, list);
+        if (!reorderable)
+            item->setCheckState(Qt::Unchecked);
+    }
+    if (reorderable)
+        list->setDragDropMode(QAbstractItemView::InternalMove);
+    list->setMaximumHeight(130);
+    return list;
+}
+
+std::vector<size_t> checkedRows(const QListWidget* list) {
+    std::vector<size_t> rows;
+    for (int i = 0; i < list->count(); ++i)
+        if (list->item(i)->checkState() == Qt::Checked && !list->item(i)->isHidden())
+            rows.push_back(static_cast<size_t>(i));
+    return rows;
+}
+
+QString seconds(double s) {
+    if (s < 1)
+        return QStringLiteral("<1 s");
+    if (s < 90)
+        return QStringLiteral("%1 s").arg(qRound(s));
+    return QStringLiteral("%1 min").arg(qRound(s / 60));
+}
+
+} // namespace
+
+// One decision taken or cleared: undoable, and each undo/redo re-plans the preview.
+class SetPickCommand : public QUndoCommand {
+public:
+    SetPickCommand(MergeDialog* dialog, ManualPickKey key, std::optional<ManualPick> before,
+                   std::optional<ManualPick> after)
+        : dialog_(dialog)
+        , key_(std::move(key))
+        , before_(std::move(before))
+        , after_(std::move(after)) {
+        setText(QStringLiteral("Decide (%1,%2)").arg(key_.first, key_.second));
+    }
+    void redo() override { dialog_->setPick(key_, after_); }
+    void undo() override { dialog_->setPick(key_, before_); }
+
+private:
+    MergeDialog* dialog_;
+    ManualPickKey key_;
+    std::optional<ManualPick> before_, after_;
+};
+
+MergeDialog::MergeDialog(const QStringList& storeNames, QWidget* parent)
+    : QDialog(parent)
+    , storeNames_(storeNames)
+    , undo_(new QUndoStack(this))
+    , previewTimer_(new QTimer(this)) {
+    setWindowTitle(QStringLiteral("Merge"));
+    setObjectName(QStringLiteral("mergeDialog"));
+    resize(1100, 720);
+
+    // What to merge.
+    auto* mergeButton = new QRadioButton(QStringLiteral("&MERGE: targets take from sources"));
+    auto* syncButton = new QRadioButton(QStringLiteral("&FULL_SYNC: every chosen store"));
+    operation_ = new QButtonGroup(this);
+    operation_->addButton(mergeButton, 0);
+    operation_->addButton(syncButton, 1);
+    mergeButton->setChecked(true);
+    targets_ = storeList(storeNames, false);
+    targets_->setObjectName(QStringLiteral("mergeTargets"));
+    sources_ = storeList(storeNames, false);
+    sources_->setObjectName(QStringLiteral("mergeSources"));
+    strategy_ = new QComboBox;
+    strategy_->setObjectName(QStringLiteral("mergeStrategy"));
+    for (size_t s = 0; s < kMergeStrategies; ++s)
+        strategy_->addItem(QString::fromUtf8(mergeStrategyTitle(static_cast<MergeStrategy>(s))));
+    priority_ = storeList(storeNames, true);
+    priority_->setToolTip(QStringLiteral("Drag to order: the first store is trusted most"));
+    priorityLabel_ = new QLabel(QStringLiteral("Priority (drag, most trusted first):"));
+
+    auto* setup = new QGroupBox(QStringLiteral("What to merge"));
+    auto* form = new QFormLayout(setup);
+    auto* ops = new QHBoxLayout;
+    ops->addWidget(mergeButton);
+    ops->addWidget(syncButton);
+    form->addRow(ops);
+    auto* lists = new QHBoxLayout;
+    auto* targetBox = new QVBoxLayout;
+    targetBox->addWidget(new QLabel(QStringLiteral("Targets (change):")));
+    targetBox->addWidget(targets_);
+    auto* sourceBox = new QVBoxLayout;
+    sourceBox->addWidget(new QLabel(QStringLiteral("Sources (read only):")));
+    sourceBox->addWidget(sources_);
+    auto* priorityBox = new QVBoxLayout;
+    priorityBox->addWidget(priorityLabel_);
+    priorityBox->addWidget(priority_);
+    lists->addLayout(targetBox);
+    lists->addLayout(sourceBox);
+    lists->addLayout(priorityBox);
+    form->addRow(lists);
+    form->addRow(QStringLiteral("&Strategy:"), strategy_);
+
+    // What the strategy keeps of SPEC §4.
+    properties_ = new QLabel;
+    properties_->setObjectName(QStringLiteral("mergeProperties"));
+    properties_->setTextFormat(Qt::RichText);
+    counterExamples_ = new QPlainTextEdit;
+    counterExamples_->setReadOnly(true);
+    counterExamples_->setMaximumHeight(110);
+    counterExamples_->setPlaceholderText(
+        QStringLiteral("Counter-examples for the properties the strategy breaks show here."));
+    auto* propertyBox = new QGroupBox(QStringLiteral("Properties of this strategy"));
+    auto* propertyLayout = new QVBoxLayout(propertyBox);
+    propertyLayout->addWidget(properties_);
+    propertyLayout->addWidget(counterExamples_);
+
+    // The dry run.
+    previewModel_ = new MergePreviewModel(this);
+    auto* previewTint = new DecisionTint(this);
+    previewTint->setSourceModel(previewModel_);
+    previewTable_ = new QTableView;
+    previewTable_->setObjectName(QStringLiteral("mergePreview"));
+    previewTable_->setModel(previewTint);
+    previewTable_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    previewTable_->horizontalHeader()->setStretchLastSection(true);
+    previewTable_->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    summary_ = new QLabel(QStringLiteral("Choose a target and a source."));
+    summary_->setWordWrap(true);
+    summary_->setObjectName(QStringLiteral("mergeSummary"));
+    auto* previewPage = new QWidget;
+    auto* previewLayout = new QVBoxLayout(previewPage);
+    previewLayout->addWidget(summary_);
+    previewLayout->addWidget(previewTable_);
+
+    // Decisions by hand.
+    decisionModel_ = new ManualDecisionModel(this);
+    auto* decisionTint = new DecisionTint(this);
+    decisionTint->setSourceModel(decisionModel_);
+    decisionTable_ = new QTableView;
+    decisionTable_->setObjectName(QStringLiteral("mergeDecisions"));
+    decisionTable_->setModel(decisionTint);
+    decisionTable_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    decisionTable_->horizontalHeader()->setStretchLastSection(true);
+    decisionAction_ = new QComboBox;
+    decisionAction_->setObjectName(QStringLiteral("decisionAction"));
+    typedValue_ = new QLineEdit;
+    typedValue_->setPlaceholderText(QStringLiteral("grade"));
+    typedValue_->setObjectName(QStringLiteral("decisionValue"));
+    note_ = new QLineEdit;
+    note_->setPlaceholderText(QStringLiteral("why (kept in the audit log)"));
+    note_->setObjectName(QStringLiteral("decisionNote"));
+    decideButton_ = new QPushButton(QStringLiteral("&Decide"));
+    auto* undoButton = new QPushButton(QStringLiteral("&Undo"));
+    auto* redoButton = new QPushButton(QStringLiteral("&Redo"));
+    auto* decideRow = new QHBoxLayout;
+    decideRow->addWidget(decisionAction_);
+    decideRow->addWidget(typedValue_);
+    decideRow->addWidget(note_, 1);
+    decideRow->addWidget(decideButton_);
+    decideRow->addWidget(undoButton);
+    decideRow->addWidget(redoButton);
+    auto* decisionPage = new QWidget;
+    auto* decisionLayout = new QVBoxLayout(decisionPage);
+    decisionLayout->addWidget(new QLabel(
+        QStringLiteral("Concurrent keys: no store had seen the others' writes, so last-writer-"
+                       "wins would discard some unseen. Pick the value to keep; it is written "
+                       "as a new write that beats every write of the key.")));
+    decisionLayout->addWidget(decisionTable_);
+    decisionLayout->addLayout(decideRow);
+
+    tabs_ = new QTabWidget;
+    tabs_->addTab(previewPage, QStringLiteral("Preview"));
+    tabs_->addTab(decisionPage, QStringLiteral("Decisions"));
+
+    // Apply.
+    progress_ = new QProgressBar;
+    progress_->setRange(0, 1);
+    progress_->setValue(0);
+    status_ = new QLabel;
+    status_->setObjectName(QStringLiteral("mergeStatus"));
+    status_->setWordWrap(true);
+    status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    apply_ = new QPushButton(QStringLiteral("&Apply"));
+    apply_->setObjectName(QStringLiteral("mergeApply"));
+    apply_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
+    apply_->setToolTip(QStringLiteral("Apply exactly the preview (Ctrl+Enter)"));
+    cancel_ = new QPushButton(QStringLiteral("Cancel &merge"));
+    cancel_->setEnabled(false);
+    auto* close = new QPushButton(QStringLiteral("Close"));
+    auto* bottom = new QHBoxLayout;
+    bottom->addWidget(progress_, 1);
+    bottom->addWidget(apply_);
+    bottom->addWidget(cancel_);
+    bottom->addWidget(close);
+
+    auto* top = new QHBoxLayout;
+    top->addWidget(setup, 3);
+    top->addWidget(propertyBox, 2);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(tabs_, 1);
+    layout->addWidget(status_);
+    layout->addLayout(bottom);
+
+    previewTimer_->setSingleShot(true);
+    previewTimer_->setInterval(120);
+    connect(previewTimer_, &QTimer::timeout, this, [this] {
+        previewPending_ = true;
+        updateControls();
+        Q_EMIT previewRequested(request(), picks_);
+    });
+    connect(operation_, &QButtonGroup::idClicked, this, &MergeDialog::requestChanged);
+    for (QListWidget* list : {targets_, sources_})
+        connect(list, &QListWidget::itemChanged, this, &MergeDialog::requestChanged);
+    connect(priority_->model(), &QAbstractItemModel::rowsMoved, this, &MergeDialog::requestChanged);
+    connect(strategy_, &QComboBox::currentIndexChanged, this, [this] {
+        checkProperties();
+        requestChanged();
+    });
+    connect(decideButton_, &QPushButton::clicked, this, &MergeDialog::decideSelected);
+    connect(note_, &QLineEdit::returnPressed, this, &MergeDialog::decideSelected);
+    connect(typedValue_, &QLineEdit::returnPressed, this, &MergeDialog::decideSelected);
+    connect(undoButton, &QPushButton::clicked, undo_, &QUndoStack::undo);
+    connect(redoButton, &QPushButton::clicked, undo_, &QUndoStack::redo);
+    connect(undo_, &QUndoStack::canUndoChanged, undoButton, &QWidget::setEnabled);
+    connect(undo_, &QUndoStack::canRedoChanged, redoButton, &QWidget::setEnabled);
+    undoButton->setEnabled(false);
+    redoButton->setEnabled(false);
+    auto* undoKey = new QShortcut(QKeySequence::Undo, this);
+    connect(undoKey, &QShortcut::activated, undo_, &QUndoStack::undo);
+    auto* redoKey = new QShortcut(QKeySequence::Redo, this);
+    connect(redoKey, &QShortcut::activated, undo_, &QUndoStack::redo);
+    connect(apply_, &QPushButton::clicked, this, [this] {
+        if (!apply_->isEnabled())
+            return;
+        applying_ = true;
+        updateControls();
+        status_->setText(QStringLiteral("Applying…"));
+        Q_EMIT applyRequested();
+    });
+    connect(cancel_, &QPushButton::clicked, this, [this] {
+        cancel_->setEnabled(false);
+        status_->setText(QStringLiteral("Canceling after the current batch…"));
+        Q_EMIT cancelRequested();
+    });
+    connect(close, &QPushButton::clicked, this, &QDialog::reject);
+    connect(decisionAction_, &QComboBox::currentIndexChanged, this, [this] {
+        typedValue_->setEnabled(decisionAction_->currentData().toInt() == kTypeValue);
+    });
+
+    checkProperties();
+    updateControls();
+}
+
+MergeDialog::~MergeDialog() = default;
+
+void MergeDialog::setRequest(const MergeRequest& r, const ManualPicks& picks) {
+    const QSignalBlocker blockTargets(targets_);
+    const QSignalBlocker blockSources(sources_);
+    const QSignalBlocker blockStrategy(strategy_);
+    operation_->button(r.fullSync ? 1 : 0)->setChecked(true);
+    for (int i = 0; i < targets_->count(); ++i) {
+        const auto has = [i](const std::vector<size_t>& v) {
+            return std::find(v.begin(), v.end(), static_cast<size_t>(i)) != v.end();
+        };
+        targets_->item(i)->setCheckState(has(r.targets) ? Qt::Checked : Qt::Unchecked);
+        sources_->item(i)->setCheckState(has(r.sources) ? Qt::Checked : Qt::Unchecked);
+    }
+    if (!r.priority.empty()) {
+        priority_->clear();
+        for (size_t s : r.priority)
+            priority_->addItem(storeNames_[static_cast<qsizetype>(s)]);
+    }
+    strategy_->setCurrentIndex(static_cast<int>(r.strategy));
+    picks_ = picks;
+    undo_->clear();
+    decisionModel_->setPicks(picks_);
+    checkProperties();
+    requestChanged();
+}
+
+MergeRequest MergeDialog::request() const {
+    MergeRequest r;
+    r.fullSync = operation_->checkedId() == 1;
+    r.strategy = static_cast<MergeStrategy>(strategy_->currentIndex());
+    r.targets = checkedRows(targets_);
+    if (!r.fullSync)
+        r.sources = checkedRows(sources_);
+    for (int i = 0; i < priority_->count(); ++i)
+        r.priority.push_back(static_cast<size_t>(storeNames_.indexOf(priority_->item(i)->text())));
+    return r;
+}
+
+void MergeDialog::requestChanged() {
+    const bool fullSync = operation_->checkedId() == 1;
+    sources_->setEnabled(!fullSync);
+    const bool byPriority =
+        static_cast<MergeStrategy>(strategy_->currentIndex()) == MergeStrategy::StorePriority;
+    priority_->setVisible(byPriority);
+    priorityLabel_->setVisible(byPriority);
+    previewTimer_->start();
+    updateControls();
+}
+
+void MergeDialog::checkProperties() {
+    const auto strategy = static_cast<MergeStrategy>(strategy_->currentIndex());
+    properties_->setText(QStringLiteral("Checking %1 on random histories…")
+                             .arg(QString::fromUtf8(mergeStrategyTitle(strategy))));
+    // A few milliseconds of work, but off the UI thread all the same.
+    QtConcurrent::run([strategy] {
+        return checkMergeProperties(strategy);
+    }).then(this, [this, strategy](const std::vector<PropertyVerdict>& verdicts) {
+        if (static_cast<MergeStrategy>(strategy_->currentIndex()) == strategy)
+            showProperties(strategy, verdicts);
+    });
+}
+
+void MergeDialog::showProperties(MergeStrategy strategy,
+                                 const std::vector<PropertyVerdict>& verdicts) {
+    QStringList parts;
+    QString examples;
+    for (const PropertyVerdict& v : verdicts) {
+        const QString name = QString::fromUtf8(mergePropertyName(v.property));
+        parts << (v.held ? QStringLiteral("<span style='color:#2e7d32'>✓ %1</span>").arg(name)
+                         : QStringLiteral("<span style='color:#c62828'>✗ %1</span>").arg(name));
+        if (!v.held)
+            examples += QStringLiteral("Not %1. %2\n\n")
+                            .arg(name, QString::fromStdString(v.counterExample));
+    }
+    QString text = parts.join(QStringLiteral(" &nbsp; "));
+    text += QStringLiteral("<br><small>%1 random three-store histories tried per property")
+                .arg(verdicts.empty() ? 0 : verdicts.front().trials);
+    if (strategy == MergeStrategy::Manual)
+        text += QStringLiteral("; keys you leave undecided follow last-writer-wins, and each "
+                               "decision is a new write every later merge keeps");
+    text += QStringLiteral(".</small>");
+    properties_->setText(text);
+    counterExamples_->setPlainText(examples.trimmed());
+}
+
+QString MergeDialog::propertiesText() const {
+    return properties_->text() + QLatin1Char('\n') + counterExamples_->toPlainText();
+}
+
+void MergeDialog::showPreview(std::shared_ptr<const MergePreview> preview) {
+    previewPending_ = false;
+    preview_ = std::move(preview);
+    // Keep the selected decision key selected across re-planning.
+    const QModelIndex current = decisionTable_->currentIndex();
+    const std::optional<ManualPickKey> selected =
+        current.isValid() ? std::optional(decisionModel_->keyAt(current.row())) : std::nullopt;
+    previewModel_->setPreview(preview_);
+    decisionModel_->setPreview(preview_);
+    decisionModel_->setPicks(picks_);
+    if (selected)
+        if (const int row = decisionModel_->rowOf(*selected); row >= 0)
+            decisionTable_->selectRow(row);
+    fillDecisionActions();
+    const MergePreview& p = *preview_;
+    if (!p.problem().empty()) {
+        summary_->setText(QString::fromStdString(p.problem()));
+    } else {
+        QStringList perTarget;
+        for (size_t t = 0; t < p.request().targets.size(); ++t)
+            perTarget << QStringLiteral("%1 in %2")
+                             .arg(p.writesInto(t))
+                             .arg(QString::fromStdString(p.storeName(p.request().targets[t])));
+        QString text = p.totalWrites() == 0
+                           ? QStringLiteral("Nothing to change: the targets already hold what "
+                                            "this merge would give them.")
+                           : QStringLiteral("%1 write(s): %2. %3 of them new writes (amber) "
+                                            "where the strategy or your decision overrides "
+                                            "last-writer-wins.")
+                                 .arg(p.totalWrites())
+                                 .arg(perTarget.join(QStringLiteral(", ")))
+                                 .arg(p.decisions());
+        if (p.rowCount() < p.totalWrites())
+            text += QStringLiteral(" Listing the first %1.").arg(p.rowCount());
+        if (p.undecided() > 0)
+            text += QStringLiteral(" %1 concurrent key(s) need your decision (Decisions tab) "
+                                   "before this can be applied.")
+                        .arg(p.undecided());
+        summary_->setText(text);
+    }
+    tabs_->setTabText(1, QStringLiteral("Decisions (%1)").arg(p.decisionKeys().size()));
+    updateControls();
+}
+
+void MergeDialog::fillDecisionActions() {
+    const int keep = decisionAction_->currentData().isValid()
+                         ? decisionAction_->currentData().toInt()
+                         : kKeepTarget;
+    const QSignalBlocker block(decisionAction_);
+    decisionAction_->clear();
+    decisionAction_->addItem(QStringLiteral("Keep the target's value"), kKeepTarget);
+    if (preview_)
+        for (size_t r : preview_->participants())
+            decisionAction_->addItem(QStringLiteral("Take %1's value")
+                                         .arg(QString::fromStdString(preview_->storeName(r))),
+                                     static_cast<int>(r));
+    decisionAction_->addItem(QStringLiteral("Type a value"), kTypeValue);
+    decisionAction_->addItem(QStringLiteral("Delete the key"), kDeleteKey);
+    decisionAction_->addItem(QStringLiteral("Clear my decision"), kClear);
+    const int at = decisionAction_->findData(keep);
+    decisionAction_->setCurrentIndex(at >= 0 ? at : 0);
+    typedValue_->setEnabled(decisionAction_->currentData().toInt() == kTypeValue);
+}
+
+void MergeDialog::decideSelected() {
+    const QModelIndexList rows = decisionTable_->selectionModel()->selectedRows();
+    if (rows.isEmpty()) {
+        status_->setText(QStringLiteral("Select the key(s) to decide in the table first."));
+        return;
+    }
+    const int action = decisionAction_->currentData().toInt();
+    std::optional<ManualPick> pick;
+    if (action != kClear) {
+        ManualPick p;
+        p.note = note_->text().trimmed();
+        if (action == kKeepTarget) {
+            p.kind = ManualChoice::Kind::KeepTarget;
+        } else if (action == kTypeValue || action == kDeleteKey) {
+            p.kind = ManualChoice::Kind::TypeValue;
+            if (action == kTypeValue) {
+                const QString value = typedValue_->text().trimmed();
+                if (const char* problem = valueProblem(value.toStdString())) {
+                    status_->setText(QStringLiteral("The value %1 cannot be a grade: %2")
+                                         .arg(value, QString::fromUtf8(problem)));
+                    return;
+                }
+                p.value = value;
+            }
+        } else {
+            p.kind = ManualChoice::Kind::TakeStore;
+            p.store = static_cast<size_t>(action);
+        }
+        pick = p;
+    }
+    undo_->beginMacro(QStringLiteral("Decide %1 key(s)").arg(rows.size()));
+    for (const QModelIndex& row : rows)
+        decide(decisionModel_->keyAt(row.row()), pick);
+    undo_->endMacro();
+}
+
+void MergeDialog::decide(const ManualPickKey& key, std::optional<ManualPick> pick) {
+    const auto it = picks_.find(key);
+    std::optional<ManualPick> before =
+        it != picks_.end() ? std::optional(it->second) : std::nullopt;
+    if (before == pick)
+        return;
+    undo_->push(new SetPickCommand(this, key, std::move(before), std::move(pick)));
+}
+
+void MergeDialog::setPick(const ManualPickKey& key, const std::optional<ManualPick>& pick) {
+    if (pick)
+        picks_[key] = *pick;
+    else
+        picks_.erase(key);
+    decisionModel_->setPicks(picks_);
+    previewTimer_->start();
+    updateControls();
+}
+
+void MergeDialog::updateControls() {
+    const bool ready = preview_ && !previewPending_ && !previewTimer_->isActive();
+    apply_->setEnabled(!applying_ && ready && preview_->canApply() && preview_->totalWrites() > 0);
+    cancel_->setEnabled(applying_);
+    for (QWidget* w :
+         std::initializer_list<QWidget*>{targets_, strategy_, priority_, decideButton_})
+        w->setEnabled(!applying_);
+    sources_->setEnabled(!applying_ && operation_->checkedId() == 0);
+}
+
+void MergeDialog::showProgress(qint64 done, qint64 total, double perSecond, double secondsLeft) {
+    progress_->setRange(0, static_cast<int>(std::min<qint64>(total, INT_MAX)));
+    progress_->setValue(static_cast<int>(std::min<qint64>(done, INT_MAX)));
+    status_->setText(QStringLiteral("%1 of %2 writes applied, %3 per second, %4 left")
+                         .arg(done)
+                         .arg(total)
+                         .arg(qRound64(perSecond))
+                         .arg(seconds(secondsLeft)));
+}
+
+void MergeDialog::showFinished(const QString& summary, bool) {
+    applying_ = false;
+    status_->setText(summary);
+    updateControls();
+    // What is left (nothing, after a complete merge) is planned again at once.
+    previewTimer_->start();
+}
+
+void MergeDialog::showVerified(const QString& report, qint64) {
+    status_->setText(status_->text() + QLatin1Char('\n') + report);
+}
+
+void MergeDialog::showFailure(const QString& message) {
+    status_->setText(message);
+}
+
+QString MergeDialog::statusText() const {
+    return status_->text();
+}
+
+} // namespace syncscope

@@ -1,0 +1,112 @@
+#pragma once
+
+#include "manualpick.h"
+#include "mergepreview.h"
+#include "mergeproperties.h"
+
+#include <QDialog>
+
+#include <memory>
+#include <optional>
+
+class QButtonGroup;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QTabWidget;
+class QTableView;
+class QTimer;
+class QUndoStack;
+
+namespace syncscope {
+
+class ManualDecisionModel;
+class MergePreviewModel;
+
+// Sets up a merge and shows what it will do before anything is written (issue 4): the stores
+// (MERGE: targets and sources; FULL_SYNC: the set), the strategy and, for store priority, the
+// order; which of SPEC §4's properties the strategy keeps, with a counter-example when it does
+// not; the dry run, key by key; and the keys to decide by hand, with notes and undo/redo.
+//
+// It holds no engine: every change asks for a preview (previewRequested, coalesced), the
+// caller plans off the UI thread and calls showPreview; Apply asks for that same plan to be
+// applied, and progress, the outcome and the verification come back through show*().
+class MergeDialog : public QDialog {
+    Q_OBJECT
+public:
+    explicit MergeDialog(const QStringList& storeNames, QWidget* parent = nullptr);
+    ~MergeDialog() override;
+
+    void setRequest(const MergeRequest& request, const ManualPicks& picks);
+    MergeRequest request() const;
+    const ManualPicks& picks() const { return picks_; }
+    QUndoStack* undoStack() const { return undo_; }
+
+    void showPreview(std::shared_ptr<const MergePreview> preview);
+    void showProgress(qint64 done, qint64 total, double perSecond, double secondsLeft);
+    void showFinished(const QString& summary, bool canceled);
+    void showVerified(const QString& report, qint64 differences);
+    void showFailure(const QString& message);
+
+    // Decides the key as the undoable command "Decide (sid,cid)"; nullopt clears the decision.
+    void decide(const ManualPickKey& key, std::optional<ManualPick> pick);
+
+    MergePreviewModel* previewModel() const { return previewModel_; }
+    ManualDecisionModel* decisionModel() const { return decisionModel_; }
+    QPushButton* applyButton() const { return apply_; }
+    QString statusText() const;
+    QString propertiesText() const;
+
+Q_SIGNALS:
+    void previewRequested(const syncscope::MergeRequest& request,
+                          const syncscope::ManualPicks& picks);
+    void applyRequested();
+    void cancelRequested();
+
+private:
+    friend class SetPickCommand;
+    void setPick(const ManualPickKey& key, const std::optional<ManualPick>& pick);
+    void requestChanged();
+    void checkProperties();
+    void showProperties(MergeStrategy strategy, const std::vector<PropertyVerdict>& verdicts);
+    void decideSelected();
+    void updateControls();
+    void fillDecisionActions();
+
+    QStringList storeNames_;
+    ManualPicks picks_;
+    std::shared_ptr<const MergePreview> preview_;
+    bool applying_ = false;
+    bool previewPending_ = false;
+
+    QButtonGroup* operation_;
+    QListWidget* targets_;
+    QListWidget* sources_;
+    QComboBox* strategy_;
+    QListWidget* priority_;
+    QLabel* priorityLabel_;
+    QLabel* properties_;
+    QPlainTextEdit* counterExamples_;
+    QTabWidget* tabs_;
+    MergePreviewModel* previewModel_;
+    QTableView* previewTable_;
+    QLabel* summary_;
+    ManualDecisionModel* decisionModel_;
+    QTableView* decisionTable_;
+    QComboBox* decisionAction_;
+    QLineEdit* typedValue_;
+    QLineEdit* note_;
+    QPushButton* decideButton_;
+    QUndoStack* undo_;
+    QProgressBar* progress_;
+    QLabel* status_;
+    QPushButton* apply_;
+    QPushButton* cancel_;
+    QTimer* previewTimer_;
+};
+
+} // namespace syncscope
