@@ -101,7 +101,9 @@ CommandSession::CommandSession(std::vector<StoreSpec> stores, std::vector<StoreW
     , stores_(std::move(stores))
     , directory_(stores_)
     , workers_(std::move(workers))
-    , outboxes_(workers_.size()) {
+    , outboxes_(workers_.size())
+    , handedOut_(workers_.size(), 0)
+    , committed_(workers_.size(), 0) {
     engineThread_.setObjectName(QStringLiteral("command-engine"));
     engineContext_ = new QObject;
     engineContext_->moveToThread(&engineThread_);
@@ -145,7 +147,24 @@ void CommandSession::whenCommitted(std::function<void()> fn) {
     runCommittedCallbacks();
 }
 
+void CommandSession::whenCommittedUpTo(std::vector<uint64_t> marks, std::function<void()> fn) {
+    markCallbacks_.emplace_back(std::move(marks), std::move(fn));
+    runCommittedCallbacks();
+}
+
 void CommandSession::runCommittedCallbacks() {
+    // Callbacks waiting for marks run in the order they were asked for, as each is reached.
+    const auto reached = [this](const std::vector<uint64_t>& marks) {
+        for (size_t s = 0; s < marks.size(); ++s)
+            if (committed_[s] < marks[s])
+                return false;
+        return true;
+    };
+    while (!markCallbacks_.empty() && reached(markCallbacks_.front().first)) {
+        std::function<void()> fn = std::move(markCallbacks_.front().second);
+        markCallbacks_.erase(markCallbacks_.begin());
+        fn();
+    }
     for (const Outbox& box : outboxes_)
         if (box.inFlight || !box.queued.empty())
             return;
@@ -257,6 +276,7 @@ void CommandSession::accept(Produced produced) {
     }
     for (size_t s = 0; s < outboxes_.size(); ++s) {
         Outbox& box = outboxes_[s];
+        handedOut_[s] += produced.records[s].size();
         // Usually the outbox is empty and the vectors change hands whole: a FULL_SYNC's million
         // records must not be moved one by one on the UI thread.
         if (box.queued.empty())
@@ -482,23 +502,24 @@ void CommandSession::ship(size_t store) {
     const bool tooMany = box.queuedTooMany;
     box.queuedStates = {};
     box.queuedTooMany = false;
+    const size_t count = box.queued.size();
     workers_[store]
         ->append(std::move(box.queued))
-        .then(this, [this, store, tooMany, states = std::move(states)](const Status& s) {
+        .then(this, [this, store, tooMany, count, states = std::move(states)](const Status& s) {
             Outbox& b = outboxes_[store];
             b.inFlight = false;
             if (!s) {
                 Q_EMIT failed(s.error().toString());
                 return;
             }
+            committed_[store] += count;
             if (tooMany)
                 Q_EMIT storeRewritten(static_cast<int>(store));
             else
                 Q_EMIT storeCommitted(static_cast<int>(store), states);
             if (!b.queued.empty())
                 ship(store);
-            else
-                runCommittedCallbacks();
+            runCommittedCallbacks();
         });
     box.queued = {};
 }

@@ -78,6 +78,10 @@ public:
     void withEngine(std::function<void(Engine&, Catalog&)> fn, std::function<void()> done = {});
     // Calls fn once every store has committed everything shipped so far (at once when idle).
     void whenCommitted(std::function<void()> fn);
+    // How many records each store has been handed so far, and a call for when each store has
+    // committed at least that many: lets a caller wait for one batch while the next is made.
+    std::vector<uint64_t> handedOut() const { return handedOut_; }
+    void whenCommittedUpTo(std::vector<uint64_t> marks, std::function<void()> fn);
 
     // Stops a run after the stretch the engine is on.
     void stopScript() { scriptTarget_ = scriptDone_; }
@@ -164,6 +168,9 @@ private:
     std::vector<Outbox> outboxes_;
     std::vector<int64_t> resetPoints_; // per store; empty until markResetPoint() completes
     std::vector<std::function<void()>> committedCallbacks_;
+    std::vector<uint64_t> handedOut_; // per store: records accepted from the engine
+    std::vector<uint64_t> committed_; // per store: records its worker has committed
+    std::vector<std::pair<std::vector<uint64_t>, std::function<void()>>> markCallbacks_;
 
     std::shared_ptr<const std::vector<SeedRow>> importRows_;
     std::vector<size_t> importStores_;

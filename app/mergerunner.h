@@ -68,8 +68,14 @@ Q_SIGNALS:
 
 private:
     struct EngineSide;
+    // One batch as the engine applied it: its audit rows and how far the plan is.
+    struct Batch {
+        std::vector<AuditEntry> rows;
+        bool stale = false;
+        size_t done = 0, total = 0, skipped = 0;
+    };
     void applyNextBatch();
-    void batchCommitted();
+    void batchCommitted(Batch& batch);
     void finish(const QString& status, const QString& summary, bool canceled);
     using Expected = std::vector<std::pair<QString, std::vector<GradeRecord>>>;
     void verifyTargets(std::shared_ptr<const Expected> expected);
@@ -90,6 +96,8 @@ private:
     int previewGeneration_ = 0;
     bool applying_ = false;
     bool canceled_ = false;
+    bool engineFinished_ = false; // the engine has applied the plan's last batch
+    int inFlight_ = 0;            // batches asked of the engine and not yet committed
     int64_t mergeId_ = 0;
     qint64 done_ = 0;
     QElapsedTimer clock_;

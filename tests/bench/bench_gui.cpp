@@ -9,6 +9,7 @@
 #include "mainwindow.h"
 #include "scriptgen.h"
 #include "storefactory.h"
+#include "uiprobe.h"
 #include "workspacesession.h"
 
 #include <QApplication>
@@ -33,56 +34,6 @@ long residentKb() {
     return 0;
 }
 
-// Fires every 5 ms and records how late each tick came: the UI thread's longest stall.
-class LatencyProbe : public QObject {
-public:
-    LatencyProbe() {
-        timer_.setTimerType(Qt::PreciseTimer);
-        connect(&timer_, &QTimer::timeout, this, [this] {
-            const qint64 now = clock_.nsecsElapsed();
-            if (last_ >= 0)
-                worst_ = std::max(worst_, static_cast<double>(now - last_) / 1e6 - 5.0);
-            last_ = now;
-        });
-    }
-    void start() {
-        worst_ = 0;
-        last_ = -1;
-        clock_.start();
-        timer_.start(5);
-    }
-    double stop() {
-        timer_.stop();
-        return worst_;
-    }
-
-private:
-    QTimer timer_;
-    QElapsedTimer clock_;
-    qint64 last_ = -1;
-    double worst_ = 0;
-};
-
-bool fillStore(const QString& uri, int rows) {
-    auto made = StoreFactory::create(QStringLiteral("SQL"), uri);
-    std::unique_ptr<Store> store = std::move(made.value());
-    if (!store->open())
-        return false;
-    std::vector<LogRecord> batch;
-    for (int i = 0; i < rows; ++i) {
-        LogRecord& r = batch.emplace_back();
-        r.kind = EntryKind::Set;
-        r.studentId = "SID" + std::to_string(100000 + i / 20);
-        r.courseId = "CSE" + std::to_string(100 + i % 20);
-        r.value = std::string(1, static_cast<char>('A' + i % 6));
-        r.hasValue = true;
-        r.ts = i + 1;
-        r.origin = "SQL";
-        r.seq = static_cast<uint64_t>(i + 1);
-    }
-    return store->append(batch, BatchControl{}).ok();
-}
-
 } // namespace
 
 int main(int argc, char** argv) {
@@ -92,7 +43,7 @@ int main(int argc, char** argv) {
     QTemporaryDir dir;
     const int rows = 1000000;
     const QString uri = QStringLiteral("sqlite://") + dir.filePath(QStringLiteral("sql.db"));
-    if (!fillStore(uri, rows)) {
+    if (!bench::fillStore(uri, "SQL", rows)) {
         std::fprintf(stderr, "bench_gui: cannot fill the store\n");
         return 1;
     }
@@ -126,7 +77,7 @@ int main(int argc, char** argv) {
             .print();
     }
 
-    LatencyProbe probe;
+    bench::LatencyProbe probe;
     QElapsedTimer clock;
     clock.start();
     probe.start();

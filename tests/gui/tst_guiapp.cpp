@@ -610,9 +610,9 @@ void TestGuiApp::mergeResolvedByHandIsAppliedAndAudited() {
 }
 
 void TestGuiApp::canceledMergeCompletesWithoutDuplicates() {
-    // 12,000 seed rows in MONGO: a merge of three batches into SQL.
+    // 50,000 seed rows in MONGO: a merge of three batches into SQL.
     auto seeds = std::make_shared<std::vector<SeedRow>>();
-    for (int i = 0; i < 12000; ++i)
+    for (int i = 0; i < 50000; ++i)
         seeds->push_back(
             {QStringLiteral("SID%1").arg(70000 + i).toStdString(), "CSE070", "B", "", 0});
     QSignalSpy imported(app_->commands(), &CommandSession::importFinished);
@@ -625,22 +625,27 @@ void TestGuiApp::canceledMergeCompletesWithoutDuplicates() {
     request.sources = {2};
     QSignalSpy previews(runner, &MergeRunner::previewReady);
     QSignalSpy finished(runner, &MergeRunner::finished);
+    QSignalSpy progress(runner, &MergeRunner::progress);
     runner->preview(request, {});
     QTRY_COMPARE(previews.count(), 1);
     const auto first = previews.at(0).at(0).value<std::shared_ptr<const MergePreview>>();
-    QVERIFY(first->totalWrites() >= 12000);
+    QVERIFY(first->totalWrites() >= 50000);
     // Cancel as soon as the first batch is in.
     connect(runner, &MergeRunner::progress, runner, &MergeRunner::cancel, Qt::SingleShotConnection);
     runner->apply();
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
     QVERIFY(finished.at(0).at(1).toBool()); // canceled
-    QVERIFY(finished.at(0).at(0).toString().contains(QStringLiteral("Canceled after 5000 of")));
+    // Batches are made while the one before commits: Cancel stops after those under way.
+    const qint64 committed = progress.last().at(0).toLongLong();
+    QVERIFY(committed >= 10000 && committed < 50000);
+    QVERIFY(finished.at(0).at(0).toString().contains(
+        QStringLiteral("Canceled after %1 of").arg(committed)));
 
     // Merging again plans only what is left, and the target logs each key once.
     runner->preview(request, {});
     QTRY_COMPARE(previews.count(), 2);
     const auto rest = previews.at(1).at(0).value<std::shared_ptr<const MergePreview>>();
-    QCOMPARE(rest->totalWrites(), first->totalWrites() - 5000);
+    QCOMPARE(rest->totalWrites(), first->totalWrites() - static_cast<size_t>(committed));
     runner->apply();
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 20000);
     QVERIFY2(!finished.at(1).at(1).toBool(), qPrintable(finished.at(1).at(0).toString()));
@@ -652,8 +657,8 @@ void TestGuiApp::canceledMergeCompletesWithoutDuplicates() {
         QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*), COUNT(DISTINCT student_id) FROM oplog "
                                       "WHERE course_id = 'CSE070'")));
         QVERIFY(q.next());
-        QCOMPARE(q.value(0).toInt(), 12000);
-        QCOMPARE(q.value(1).toInt(), 12000);
+        QCOMPARE(q.value(0).toInt(), 50000);
+        QCOMPARE(q.value(1).toInt(), 50000);
     }
     db.close();
     db = QSqlDatabase();

@@ -1,0 +1,70 @@
+#pragma once
+
+// Shared by the GUI benchmarks: a probe of the UI thread's longest stall, and a store filled
+// with a million keys to start from.
+#include "storefactory.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QTimer>
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace bench {
+
+// Fires every 5 ms and records how late each tick came: the UI thread's longest stall.
+class LatencyProbe : public QObject {
+public:
+    LatencyProbe() {
+        timer_.setTimerType(Qt::PreciseTimer);
+        connect(&timer_, &QTimer::timeout, this, [this] {
+            const qint64 now = clock_.nsecsElapsed();
+            if (last_ >= 0)
+                worst_ = std::max(worst_, static_cast<double>(now - last_) / 1e6 - 5.0);
+            last_ = now;
+        });
+    }
+    void start() {
+        worst_ = 0;
+        last_ = -1;
+        clock_.start();
+        timer_.start(5);
+    }
+    double stop() {
+        timer_.stop();
+        return worst_;
+    }
+
+private:
+    QTimer timer_;
+    QElapsedTimer clock_;
+    qint64 last_ = -1;
+    double worst_ = 0;
+};
+
+// A store holding `rows` keys written by `origin` (20 courses per student), in one append.
+inline bool fillStore(const QString& uri, const char* origin, int rows) {
+    using namespace syncscope;
+    auto made = StoreFactory::create(QString::fromLatin1(origin), uri);
+    std::unique_ptr<Store> store = std::move(made.value());
+    if (!store->open())
+        return false;
+    std::vector<LogRecord> batch;
+    for (int i = 0; i < rows; ++i) {
+        LogRecord& r = batch.emplace_back();
+        r.kind = EntryKind::Set;
+        r.studentId = "SID" + std::to_string(100000 + i / 20);
+        r.courseId = "CSE" + std::to_string(100 + i % 20);
+        r.value = std::string(1, static_cast<char>('A' + i % 6));
+        r.hasValue = true;
+        r.ts = i + 1;
+        r.origin = origin;
+        r.seq = static_cast<uint64_t>(i + 1);
+    }
+    return store->append(batch, BatchControl{}).ok();
+}
+
+} // namespace bench
