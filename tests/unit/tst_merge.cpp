@@ -2,11 +2,16 @@
 // SPEC §4's merges entry for entry, decisions become writes that beat everything and have seen
 // every write they settle, a canceled apply completes on a second run without duplicates, and
 // the property checker finds what each strategy breaks.
+#include "auditmodel.h"
 #include "conflicts.h"
 #include "engine.h"
+#include "manualdecisionmodel.h"
 #include "mergeplanner.h"
+#include "mergepreviewmodel.h"
 #include "mergeproperties.h"
+#include "mergerequestjson.h"
 
+#include <QAbstractItemModelTester>
 #include <QTest>
 
 #include <random>
@@ -118,6 +123,8 @@ private Q_SLOTS:
     void canceledApplyCompletesWithoutDuplicates();
     void staleWritesAreSkipped();
     void propertyCheckerFindsCounterExamples();
+    void previewModelsShowThePlan();
+    void requestsRoundTripThroughTheAuditRecord();
 };
 
 void TestMerge::gradesRankLettersFirst() {
@@ -395,6 +402,86 @@ void TestMerge::propertyCheckerFindsCounterExamples() {
     QVERIFY(!verdicts(MergeStrategy::SourceWins)[3].held); // gossip can chase its tail
     for (const PropertyVerdict& v : verdicts(MergeStrategy::HighestGrade))
         QVERIFY2(v.held, v.counterExample.c_str());
+}
+
+void TestMerge::previewModelsShowThePlan() {
+    Lab lab;
+    lab.set(0, "S1", 5, "B");
+    lab.set(2, "S1", 3, "A");
+    lab.set(2, "S2", 4, "C");
+    const MergePlan plan = planMerge(lab.engine, mergeInto(0, {2}, MergeStrategy::HighestGrade));
+    auto preview = std::make_shared<const MergePreview>(MergePreview::capture(lab.engine, plan));
+    QCOMPARE(preview->totalWrites(), size_t(2));
+    QCOMPARE(preview->decisions(), size_t(1));
+    QCOMPARE(preview->decisionKeys().size(), size_t(1)); // S1 is concurrent, S2 only missing
+
+    MergePreviewModel model;
+    QAbstractItemModelTester previewTester(&model,
+                                           QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setPreview(preview);
+    QCOMPARE(model.rowCount(), 2);
+    QStringList after;
+    for (int r = 0; r < model.rowCount(); ++r)
+        after << model.index(r, MergePreviewModel::After).data().toString();
+    QVERIFY2(after.contains(QStringLiteral("C @t=4 (SQL)")), qPrintable(after.join(u'|')));
+    QVERIFY2(after.contains(QStringLiteral("new write A @t=6 (HIVE)")),
+             qPrintable(after.join(u'|')));
+    const int decisionRow =
+        static_cast<int>(after.indexOf(QStringLiteral("new write A @t=6 (HIVE)")));
+    QVERIFY(model.index(decisionRow, 0).data(MergePreviewModel::DecisionRole).toBool());
+    QVERIFY(model.index(decisionRow, MergePreviewModel::Why)
+                .data()
+                .toString()
+                .contains(QStringLiteral("LWW alone would keep B @t=5 (HIVE)")));
+
+    ManualDecisionModel decisions;
+    QAbstractItemModelTester decisionTester(&decisions,
+                                            QAbstractItemModelTester::FailureReportingMode::QtTest);
+    decisions.setPreview(preview);
+    QCOMPARE(decisions.columnCount(), 2 + 2 + 2);
+    QCOMPARE(decisions.headerData(2, Qt::Horizontal, Qt::DisplayRole).toString(),
+             QStringLiteral("HIVE"));
+    ManualPicks picks;
+    picks[{QStringLiteral("S1"), QStringLiteral("CSE016")}] =
+        ManualPick{ManualChoice::Kind::TakeStore, 2, {}, QStringLiteral("registrar")};
+    decisions.setPicks(picks);
+    QCOMPARE(decisions.index(0, 4).data().toString(), QStringLiteral("take SQL's"));
+    QCOMPARE(decisions.index(0, 5).data().toString(), QStringLiteral("registrar"));
+
+    AuditModel audit;
+    QAbstractItemModelTester auditTester(&audit,
+                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
+    AuditEntry e;
+    e.id = 1;
+    e.kind = QStringLiteral("key");
+    e.after = QStringLiteral("A");
+    audit.setEntries({e});
+    QCOMPARE(audit.index(0, AuditModel::Before).data().toString(), QStringLiteral("(absent)"));
+    QCOMPARE(audit.index(0, AuditModel::After).data().toString(), QStringLiteral("A"));
+}
+
+void TestMerge::requestsRoundTripThroughTheAuditRecord() {
+    const QStringList names{QStringLiteral("SQL"), QStringLiteral("HIVE"), QStringLiteral("MONGO")};
+    MergeRequest r = mergeInto(0, {2, 1}, MergeStrategy::StorePriority);
+    r.priority = {2, 0, 1};
+    ManualPicks picks;
+    picks[{QStringLiteral("S1"), QStringLiteral("C1")}] =
+        ManualPick{ManualChoice::Kind::TypeValue, 0, QString(), QStringLiteral("delete \"it\"")};
+    picks[{QStringLiteral("S2"), QStringLiteral("C1")}] =
+        ManualPick{ManualChoice::Kind::TakeStore, 1, {}, {}};
+    const QString json = mergeRequestToJson(r, picks, names);
+    MergeRequest back;
+    ManualPicks backPicks;
+    QCOMPARE(mergeRequestFromJson(json, names, back, backPicks), QString());
+    QCOMPARE(back.targets, r.targets);
+    QCOMPARE(back.sources, r.sources);
+    QCOMPARE(back.priority, r.priority);
+    QCOMPARE(back.strategy, r.strategy);
+    QVERIFY(backPicks == picks);
+    QVERIFY(backPicks.begin()->second.value.isNull()); // a delete stays a delete
+    QVERIFY(mergeRequestFromJson(json, {QStringLiteral("SQL")}, back, backPicks)
+                .contains(QStringLiteral("not in this workspace")));
+    QVERIFY(!mergeRequestFromJson(QStringLiteral("{"), names, back, backPicks).isEmpty());
 }
 
 QTEST_APPLESS_MAIN(TestMerge)
