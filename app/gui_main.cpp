@@ -4,6 +4,7 @@
 #include "conflictactions.h"
 #include "guiapp.h"
 #include "guihost.h"
+#include "mergeactions.h"
 #include "workspacefile.h"
 #include "workspacesession.h"
 
@@ -45,6 +46,9 @@ int main(int argc, char** argv) {
     QCommandLineOption conflicts(QStringList{QStringLiteral("conflicts")},
                                  QStringLiteral("Show the Conflicts dock in front."));
     parser.addOption(conflicts);
+    QCommandLineOption merge(QStringList{QStringLiteral("merge")},
+                             QStringLiteral("Open the Merge dialog once the stores are loaded."));
+    parser.addOption(merge);
     parser.addOption(workspace);
     parser.addOption(execute);
     parser.addOption(script);
@@ -77,12 +81,15 @@ int main(int argc, char** argv) {
     const QString scriptFile = parser.value(script);
     const int stepCount = parser.value(steps).toInt();
     const bool showConflicts = parser.isSet(conflicts);
+    const bool showMerge = parser.isSet(merge);
     QObject::connect(
         gui->commands(), &syncscope::CommandSession::ready, gui,
-        [gui, lines, scriptFile, stepCount, showConflicts] {
+        [gui, lines, scriptFile, stepCount, showConflicts, showMerge] {
             gui->runLines(lines);
             if (showConflicts)
                 gui->conflicts()->showConflicts();
+            if (showMerge)
+                gui->merges()->openMergeDialog();
             if (!scriptFile.isEmpty() && gui->openScript(scriptFile) && stepCount > 0)
                 gui->runScript(stepCount);
         },

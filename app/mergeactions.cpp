@@ -89,13 +89,15 @@ MergeDialog* MergeActions::openMergeDialog() {
         connect(runner_, &MergeRunner::progress, d, &MergeDialog::showProgress);
         connect(runner_, &MergeRunner::finished, d, &MergeDialog::showFinished);
         connect(runner_, &MergeRunner::verified, d, &MergeDialog::showVerified);
-        // Sensible first request: the first store takes from the second, last writer wins.
+        // Sensible first request: the first store catches up with all the others, last
+        // writer wins.
         MergeRequest first;
         first.targets = {0};
-        if (commands_->storeNames().size() > 1)
-            first.sources = {1};
-        for (qsizetype s = 0; s < commands_->storeNames().size(); ++s)
+        for (qsizetype s = 0; s < commands_->storeNames().size(); ++s) {
             first.priority.push_back(static_cast<size_t>(s));
+            if (s > 0)
+                first.sources.push_back(static_cast<size_t>(s));
+        }
         d->setRequest(first, {});
     }
     dialog_->show();

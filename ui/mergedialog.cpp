@@ -406,6 +406,7 @@ void MergeDialog::showPreview(std::shared_ptr<const MergePreview> preview) {
     const std::optional<ManualPickKey> selected =
         current.isValid() ? std::optional(decisionModel_->keyAt(current.row())) : std::nullopt;
     previewModel_->setPreview(preview_);
+    previewTable_->resizeColumnsToContents(); // Qt measures the first 1,000 rows only
     decisionModel_->setPreview(preview_);
     decisionModel_->setPicks(picks_);
     if (selected)
