@@ -22,6 +22,10 @@
 
 namespace syncscope {
 
+namespace {
+constexpr size_t kAuditViewRows = 100000;
+} // namespace
+
 QString MergeActions::auditPathFor(const QString& workspaceLabel) {
     const QString env = qEnvironmentVariable("SYNCSCOPE_AUDIT_DB");
     if (!env.isEmpty())
@@ -141,15 +145,17 @@ AuditView* MergeActions::openAuditLog() {
 }
 
 void MergeActions::reloadAudit() {
-    runner_->readAudit().then(this, [this](QFuture<Result<std::vector<AuditEntry>>> f) {
-        Result<std::vector<AuditEntry>> entries = f.takeResult();
-        if (!entries) {
-            console_->appendError(entries.error().toString());
-            return;
-        }
-        if (audit_)
-            audit_->setEntries(std::move(entries.value()));
-    });
+    // The view holds the newest entries; exports and Verify read the whole file.
+    runner_->readAudit(kAuditViewRows)
+        .then(this, [this](QFuture<Result<std::vector<AuditEntry>>> f) {
+            Result<std::vector<AuditEntry>> entries = f.takeResult();
+            if (!entries) {
+                console_->appendError(entries.error().toString());
+                return;
+            }
+            if (audit_)
+                audit_->setEntries(std::move(entries.value()));
+        });
 }
 
 void MergeActions::verifyAuditLog() {

@@ -401,6 +401,9 @@ void MergeRunner::revert(const AuditEntry& keyRow, const QString& note) {
             for (size_t r = 0; r < e.replicaCount(); ++r)
                 if (!e.replica(r).state.at(k).isNone())
                     maxTs = std::max(maxTs, e.replica(r).state.at(k).ts);
+            // The audit file is only text: a value that is no grade is not written back.
+            if (!keyRow.before.isNull() && !isValidValue(keyRow.before.toStdString()))
+                return;
             const size_t r = static_cast<size_t>(store);
             *current = valueText(e.replica(r).state.at(k), c);
             if (keyRow.before.isNull())
@@ -410,8 +413,10 @@ void MergeRunner::revert(const AuditEntry& keyRow, const QString& note) {
         },
         [this, keyRow, note, current] {
             if (!current->has_value()) {
-                Q_EMIT failed(QStringLiteral("(%1,%2) is unknown to the stores: nothing to revert")
-                                  .arg(keyRow.studentId, keyRow.courseId));
+                Q_EMIT failed(
+                    QStringLiteral("audit entry %1 cannot be reverted: (%2,%3) is "
+                                   "unknown to the stores, or its value is not a grade")
+                        .arg(QString::number(keyRow.id), keyRow.studentId, keyRow.courseId));
                 return;
             }
             AuditEntry row = auditRow(QStringLiteral("revert"));
@@ -440,8 +445,10 @@ void MergeRunner::abandon(const AuditEntry& mergeRow) {
     appendAudit({end});
 }
 
-QFuture<Result<std::vector<AuditEntry>>> MergeRunner::readAudit() {
-    return QtConcurrent::run(&auditPool_, [this] { return audit_.read(); });
+QFuture<Result<std::vector<AuditEntry>>> MergeRunner::readAudit(size_t newest) {
+    return QtConcurrent::run(&auditPool_, [this, newest] {
+        return newest == 0 ? audit_.read() : audit_.readNewest(newest);
+    });
 }
 
 QFuture<Result<AuditChainCheck>> MergeRunner::verifyAudit() {

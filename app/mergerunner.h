@@ -53,8 +53,8 @@ public:
     // Records that an interrupted merge will not be completed.
     void abandon(const AuditEntry& mergeRow);
 
-    // Audit reads and checks, on the audit thread.
-    QFuture<Result<std::vector<AuditEntry>>> readAudit();
+    // Audit reads and checks, on the audit thread. readAudit(0): every entry.
+    QFuture<Result<std::vector<AuditEntry>>> readAudit(size_t newest = 0);
     QFuture<Result<AuditChainCheck>> verifyAudit();
     QFuture<Result<std::optional<AuditEntry>>> unfinishedMerge();
 

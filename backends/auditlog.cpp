@@ -170,6 +170,21 @@ Result<std::vector<AuditEntry>> AuditLog::read(int64_t after, size_t limit) {
     return out;
 }
 
+Result<std::vector<AuditEntry>> AuditLog::readNewest(size_t limit) {
+    if (!QFileInfo::exists(path_))
+        return std::vector<AuditEntry>();
+    Connection c(path_);
+    if (!c.error().isEmpty())
+        return auditError(path_, c.error());
+    QSqlQuery q(c.db());
+    q.prepare(QStringLiteral("SELECT MAX(id) FROM audit"));
+    if (!q.exec())
+        return auditError(path_, q.lastError().text());
+    const int64_t last = q.next() ? q.value(0).toLongLong() : 0;
+    const int64_t after = std::max<int64_t>(0, last - static_cast<int64_t>(limit));
+    return read(after, limit);
+}
+
 Result<AuditChainCheck> AuditLog::verify() {
     AuditChainCheck check;
     for (;;) {

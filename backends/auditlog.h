@@ -26,6 +26,8 @@ public:
     Result<std::vector<AuditEntry>> append(std::vector<AuditEntry> entries);
     // Entries with id > after, in chain order, at most limit (0: all).
     Result<std::vector<AuditEntry>> read(int64_t after = 0, size_t limit = 0);
+    // The newest `limit` entries, in chain order (what a view can hold).
+    Result<std::vector<AuditEntry>> readNewest(size_t limit);
     // Walks the whole chain (in pages, so a million rows do not sit in memory twice).
     Result<AuditChainCheck> verify();
     // The newest merge that has no "end" row: the program stopped while applying it.

@@ -77,18 +77,7 @@ int main(int argc, char** argv) {
     }
 
     // The reference: the same million rows, inserted raw in one transaction.
-    std::vector<LogRecord> rows(keys);
-    for (int i = 0; i < keys; ++i) {
-        LogRecord& r = rows[static_cast<size_t>(i)];
-        r.kind = EntryKind::Set;
-        r.studentId = "SID" + std::to_string(100000 + i / 20);
-        r.courseId = "CSE" + std::to_string(100 + i % 20);
-        r.value = std::string(1, static_cast<char>('A' + i % 6));
-        r.hasValue = true;
-        r.ts = i + 1;
-        r.origin = "HIVE";
-        r.seq = static_cast<uint64_t>(i + 1);
-    }
+    const std::vector<LogRecord> rows = bench::storeRows("HIVE", keys);
     const double raw = bench::rawInsert(dir.filePath(QStringLiteral("raw.db")).toStdString(), rows);
     const double ratio = raw / apply;
     bench::Json("merge_plan")

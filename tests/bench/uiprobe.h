@@ -45,14 +45,11 @@ private:
     double worst_ = 0;
 };
 
-// A store holding `rows` keys written by `origin` (20 courses per student), in one append.
-inline bool fillStore(const QString& uri, const char* origin, int rows) {
+// `rows` SETs of distinct keys by `origin` (20 courses per student), as a store logs them.
+inline std::vector<syncscope::LogRecord> storeRows(const char* origin, int rows) {
     using namespace syncscope;
-    auto made = StoreFactory::create(QString::fromLatin1(origin), uri);
-    std::unique_ptr<Store> store = std::move(made.value());
-    if (!store->open())
-        return false;
     std::vector<LogRecord> batch;
+    batch.reserve(static_cast<size_t>(rows));
     for (int i = 0; i < rows; ++i) {
         LogRecord& r = batch.emplace_back();
         r.kind = EntryKind::Set;
@@ -64,7 +61,17 @@ inline bool fillStore(const QString& uri, const char* origin, int rows) {
         r.origin = origin;
         r.seq = static_cast<uint64_t>(i + 1);
     }
-    return store->append(batch, BatchControl{}).ok();
+    return batch;
+}
+
+// A store holding storeRows(origin, rows), written in one append.
+inline bool fillStore(const QString& uri, const char* origin, int rows) {
+    using namespace syncscope;
+    auto made = StoreFactory::create(QString::fromLatin1(origin), uri);
+    std::unique_ptr<Store> store = std::move(made.value());
+    if (!store->open())
+        return false;
+    return store->append(storeRows(origin, rows), BatchControl{}).ok();
 }
 
 } // namespace bench

@@ -75,6 +75,10 @@ void TestAuditLog::chainsAndVerifies() {
     QCOMPARE(all.value().size(), size_t(4));
     QVERIFY(all.value()[2].after.isNull()); // absent stays distinct from ""
     QCOMPARE(all.value()[1].after, QStringLiteral("A"));
+    auto newest = log.readNewest(2);
+    QVERIFY(newest.ok());
+    QCOMPARE(newest.value().size(), size_t(2));
+    QCOMPARE(newest.value().front().id, int64_t(3));
     auto check = log.verify();
     QVERIFY(check.ok());
     QVERIFY(check.value().ok());
