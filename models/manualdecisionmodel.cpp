@@ -47,6 +47,9 @@ QVariant ManualDecisionModel::data(const QModelIndex& index, int role) const {
     const MergePreview::DecisionKey& k = preview_->decisionKeys()[static_cast<size_t>(index.row())];
     if (role == UndecidedRole)
         return k.undecided;
+    if (role == NeedsDecisionRole)
+        return k.undecided && index.column() == decisionColumn() &&
+               picks_.find(keyAt(index.row())) == picks_.end();
     if (role != Qt::DisplayRole && role != Qt::ToolTipRole)
         return {};
     const int c = index.column();

@@ -15,7 +15,10 @@ namespace syncscope {
 class ManualDecisionModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Roles { UndecidedRole = Qt::UserRole + 1 }; // bool: Manual waits for this key
+    enum Roles {
+        UndecidedRole = Qt::UserRole + 1, // bool, every column: Manual waits for this key
+        NeedsDecisionRole,                // bool, the decision cell of such a key, still empty
+    };
     static constexpr int kKeyColumns = 2;
 
     explicit ManualDecisionModel(QObject* parent = nullptr);

@@ -39,20 +39,26 @@ constexpr int kTypeValue = -2;
 constexpr int kDeleteKey = -3;
 constexpr int kClear = -4;
 
-// Tints the "After merge" cell of rows that make a new write (amber, as the summary says).
-class DecisionTint : public QIdentityProxyModel {
+// Tints the cells for which a boolean role holds (in one column, or any: -1). The preview
+// marks new writes amber in "After merge"; the decisions table marks keys still waiting red.
+class RoleTint : public QIdentityProxyModel {
 public:
-    using QIdentityProxyModel::QIdentityProxyModel;
+    RoleTint(int role, int column, QColor color, QObject* parent)
+        : QIdentityProxyModel(parent)
+        , role_(role)
+        , column_(column)
+        , color_(color) {}
     QVariant data(const QModelIndex& index, int role) const override {
-        if (role == Qt::BackgroundRole && index.column() == MergePreviewModel::After &&
-            index.data(MergePreviewModel::DecisionRole).toBool())
-            return QColor(255, 236, 179);
-        if (role == Qt::BackgroundRole && index.column() >= ManualDecisionModel::kKeyColumns &&
-            index.data(ManualDecisionModel::UndecidedRole).toBool() &&
-            index.data(Qt::DisplayRole).toString() == QLatin1String("needs your decision"))
-            return QColor(255, 205, 210);
+        if (role == Qt::BackgroundRole && (column_ < 0 || index.column() == column_) &&
+            index.data(role_).toBool())
+            return color_;
         return QIdentityProxyModel::data(index, role);
     }
+
+private:
+    int role_;
+    int column_;
+    QColor color_;
 };
 
 QListWidget* storeList(const QStringList& names, bool reorderable) {
@@ -172,7 +178,8 @@ MergeDialog::MergeDialog(const QStringList& storeNames, QWidget* parent)
 
     // The dry run.
     previewModel_ = new MergePreviewModel(this);
-    auto* previewTint = new DecisionTint(this);
+    auto* previewTint = new RoleTint(MergePreviewModel::DecisionRole, MergePreviewModel::After,
+                                     QColor(255, 236, 179), this);
     previewTint->setSourceModel(previewModel_);
     previewTable_ = new QTableView;
     previewTable_->setObjectName(QStringLiteral("mergePreview"));
@@ -190,7 +197,8 @@ MergeDialog::MergeDialog(const QStringList& storeNames, QWidget* parent)
 
     // Decisions by hand.
     decisionModel_ = new ManualDecisionModel(this);
-    auto* decisionTint = new DecisionTint(this);
+    auto* decisionTint =
+        new RoleTint(ManualDecisionModel::NeedsDecisionRole, -1, QColor(255, 205, 210), this);
     decisionTint->setSourceModel(decisionModel_);
     decisionTable_ = new QTableView;
     decisionTable_->setObjectName(QStringLiteral("mergeDecisions"));

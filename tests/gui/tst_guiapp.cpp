@@ -525,6 +525,14 @@ void TestGuiApp::mergeResolvedByHandIsAppliedAndAudited() {
                  .data()
                  .toString(),
              QStringLiteral("needs your decision"));
+    // Only that cell is marked, not the note beside it.
+    const int waiting = decisions->rowOf(key);
+    QVERIFY(decisions->index(waiting, ManualDecisionModel::kKeyColumns + 2)
+                .data(ManualDecisionModel::NeedsDecisionRole)
+                .toBool());
+    QVERIFY(!decisions->index(waiting, ManualDecisionModel::kKeyColumns + 3)
+                 .data(ManualDecisionModel::NeedsDecisionRole)
+                 .toBool());
     QTRY_VERIFY(dialog->propertiesText().contains(QStringLiteral("✓ commutative")));
 
     ManualPick pick;
