@@ -58,17 +58,7 @@ void CommandSession::handOut(Produced& out, Mirror& mirror, size_t store) {
             continue;
         if (out.tooMany[store])
             continue;
-        const Write& w = rep.state.at(e.write.key);
-        GradeRecord g;
-        g.studentId = std::string(catalog.studentId(e.write.key));
-        g.courseId = std::string(catalog.courseId(e.write.key));
-        g.deleted = w.isNone() || w.isTombstone();
-        if (!g.deleted)
-            g.value = std::string(catalog.value(w.value));
-        g.ts = w.ts;
-        g.origin = w.isNone() ? std::string() : std::string(catalog.names().view(w.origin));
-        g.seq = w.seq;
-        out.states[store].push_back(std::move(g));
+        out.states[store].push_back(toGradeRecord(e.write.key, rep.state.at(e.write.key), catalog));
         if (out.states[store].size() > kMaxListedKeys) {
             out.states[store].clear();
             out.tooMany[store] = true;
@@ -142,11 +132,6 @@ void CommandSession::withEngine(std::function<void(Engine&, Catalog&)> fn,
     });
 }
 
-void CommandSession::whenCommitted(std::function<void()> fn) {
-    committedCallbacks_.push_back(std::move(fn));
-    runCommittedCallbacks();
-}
-
 void CommandSession::whenCommittedUpTo(std::vector<uint64_t> marks, std::function<void()> fn) {
     markCallbacks_.emplace_back(std::move(marks), std::move(fn));
     runCommittedCallbacks();
@@ -165,13 +150,6 @@ void CommandSession::runCommittedCallbacks() {
         markCallbacks_.erase(markCallbacks_.begin());
         fn();
     }
-    for (const Outbox& box : outboxes_)
-        if (box.inFlight || !box.queued.empty())
-            return;
-    std::vector<std::function<void()>> ready = std::move(committedCallbacks_);
-    committedCallbacks_ = {};
-    for (auto& fn : ready)
-        fn();
 }
 
 void CommandSession::captureConflicts(std::vector<int> stores) {

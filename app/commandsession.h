@@ -76,8 +76,6 @@ public:
     // fn appends to the replicas' logs is shipped to the stores like a command's effects. Then
     // `done` runs on this thread. The merge runner plans and applies merges through it.
     void withEngine(std::function<void(Engine&, Catalog&)> fn, std::function<void()> done = {});
-    // Calls fn once every store has committed everything shipped so far (at once when idle).
-    void whenCommitted(std::function<void()> fn);
     // How many records each store has been handed so far, and a call for when each store has
     // committed at least that many: lets a caller wait for one batch while the next is made.
     std::vector<uint64_t> handedOut() const { return handedOut_; }
@@ -167,9 +165,8 @@ private:
     };
     std::vector<Outbox> outboxes_;
     std::vector<int64_t> resetPoints_; // per store; empty until markResetPoint() completes
-    std::vector<std::function<void()>> committedCallbacks_;
-    std::vector<uint64_t> handedOut_; // per store: records accepted from the engine
-    std::vector<uint64_t> committed_; // per store: records its worker has committed
+    std::vector<uint64_t> handedOut_;  // per store: records accepted from the engine
+    std::vector<uint64_t> committed_;  // per store: records its worker has committed
     std::vector<std::pair<std::vector<uint64_t>, std::function<void()>>> markCallbacks_;
 
     std::shared_ptr<const std::vector<SeedRow>> importRows_;

@@ -6,6 +6,7 @@
 #include "interner.h"
 #include "mergeplanner.h"
 #include "mergerequestjson.h"
+#include "recordconversion.h"
 #include "storeworker.h"
 
 #include <QDateTime>
@@ -69,6 +70,57 @@ QStringList differences(const QString& store, const std::vector<GradeRecord>& ex
     return lines;
 }
 
+// The audit rows of plan.writes[from, end), just applied: each target's value before and after.
+std::vector<AuditEntry> auditRowsFor(const MergePlan& plan, size_t from, size_t end,
+                                     const Engine& e, const AuditEntry& keyRow,
+                                     const ManualPicks& picks) {
+    const Catalog& c = e.catalog();
+    std::vector<AuditEntry> rows;
+    rows.reserve(end - from);
+    for (size_t i = from; i < end; ++i) {
+        const PlannedWrite& pw = plan.writes[i];
+        const Replica& target = e.replica(plan.request.targets[pw.target]);
+        const Write& now = target.state.at(pw.key);
+        AuditEntry row = keyRow;
+        row.store = QString::fromStdString(target.name);
+        row.studentId = QString::fromUtf8(c.studentId(pw.key));
+        row.courseId = QString::fromUtf8(c.courseId(pw.key));
+        row.before = valueText(pw.before, c);
+        row.after = valueText(now, c);
+        row.winner = pw.picked >= 0
+                         ? QString::fromStdString(e.replica(static_cast<size_t>(pw.picked)).name)
+                         : QStringLiteral("typed");
+        row.reason = QString::fromUtf8(decisionReasonId(pw.reason));
+        const auto pick = picks.find({row.studentId, row.courseId});
+        row.note = pick != picks.end() ? pick->second.note : QString();
+        // Formatted by hand: a million QJsonDocuments cost more than the store write. Store
+        // names are identifiers ([A-Z0-9_]), nothing in them needs escaping.
+        row.detail =
+            QStringLiteral(R"({"before_ts":%1,"after_ts":%2,"after_origin":"%3","new_write":%4})")
+                .arg(QString::number(pw.before.ts), QString::number(now.ts),
+                     now.isNone() ? QString() : QString::fromUtf8(c.names().view(now.origin)),
+                     pw.decision ? QStringLiteral("true") : QStringLiteral("false"));
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
+// What each target holds for the keys the plan wrote, sorted as a store lists its rows.
+std::shared_ptr<const MergeRunner::Expected> expectedStates(const MergePlan& plan,
+                                                            const Engine& e) {
+    auto expected = std::make_shared<MergeRunner::Expected>();
+    for (size_t t = 0; t < plan.request.targets.size(); ++t) {
+        const Replica& target = e.replica(plan.request.targets[t]);
+        std::vector<GradeRecord> rows;
+        for (const PlannedWrite& pw : plan.writes)
+            if (pw.target == t)
+                rows.push_back(toGradeRecord(pw.key, target.state.at(pw.key), e.catalog()));
+        std::sort(rows.begin(), rows.end(), before);
+        expected->emplace_back(QString::fromStdString(target.name), std::move(rows));
+    }
+    return expected;
+}
+
 } // namespace
 
 // What the runner keeps next to the engine: the plan on screen and how far it is applied.
@@ -78,7 +130,7 @@ struct MergeRunner::EngineSide {
     size_t next = 0;
     size_t skipped = 0;
     // After the last batch: what each target should hold for the keys the plan wrote.
-    std::vector<std::pair<QString, std::vector<GradeRecord>>> expected;
+    std::shared_ptr<const Expected> expected;
 };
 
 MergeRunner::MergeRunner(CommandSession* session, std::vector<StoreWorker*> workers,
@@ -182,7 +234,7 @@ void MergeRunner::applyNextBatch() {
     keyRow.mergeId = mergeId_;
     session_->withEngine(
         [side = engine_, batch, keyRow, picks = shownPicks_,
-         generation = previewGeneration_](Engine& e, Catalog& c) {
+         generation = previewGeneration_](Engine& e, Catalog&) {
             MergePlan& plan = side->plan;
             // The plan is only applied to the stores it was made from: any write since (a
             // script still running, say) makes it stale, and the preview is made again.
@@ -197,58 +249,11 @@ void MergeRunner::applyNextBatch() {
             const size_t end = plan.batchEnd(from, kMergeBatch);
             side->skipped += e.applyPlanned(plan, from, end).skipped;
             side->next = end;
-            for (size_t i = from; i < end; ++i) {
-                const PlannedWrite& pw = plan.writes[i];
-                const Replica& target = e.replica(plan.request.targets[pw.target]);
-                AuditEntry row = keyRow;
-                row.store = QString::fromStdString(target.name);
-                row.studentId = QString::fromUtf8(c.studentId(pw.key));
-                row.courseId = QString::fromUtf8(c.courseId(pw.key));
-                row.before = valueText(pw.before, c);
-                const Write& now = target.state.at(pw.key);
-                row.after = valueText(now, c);
-                row.winner =
-                    pw.picked >= 0
-                        ? QString::fromStdString(e.replica(static_cast<size_t>(pw.picked)).name)
-                        : QStringLiteral("typed");
-                row.reason = QString::fromUtf8(decisionReasonId(pw.reason));
-                const auto pick = picks.find({row.studentId, row.courseId});
-                row.note = pick != picks.end() ? pick->second.note : QString();
-                // Formatted by hand: a million QJsonDocuments cost more than the store write.
-                // Store names are identifiers ([A-Z0-9_]), nothing in them needs escaping.
-                row.detail =
-                    QStringLiteral(
-                        R"({"before_ts":%1,"after_ts":%2,"after_origin":"%3","new_write":%4})")
-                        .arg(QString::number(pw.before.ts), QString::number(now.ts),
-                             now.isNone() ? QString()
-                                          : QString::fromUtf8(c.names().view(now.origin)),
-                             pw.decision ? QStringLiteral("true") : QStringLiteral("false"));
-                batch->rows.push_back(std::move(row));
-            }
+            batch->rows = auditRowsFor(plan, from, end, e, keyRow, picks);
             if (end == plan.writes.size()) {
                 if (side->skipped == 0)
                     e.finishPlan(plan);
-                side->expected.clear();
-                for (size_t t = 0; t < plan.request.targets.size(); ++t) {
-                    const Replica& target = e.replica(plan.request.targets[t]);
-                    std::vector<GradeRecord> rows;
-                    for (const PlannedWrite& pw : plan.writes) {
-                        if (pw.target != t)
-                            continue;
-                        const Write& w = target.state.at(pw.key);
-                        GradeRecord g;
-                        g.studentId = std::string(c.studentId(pw.key));
-                        g.courseId = std::string(c.courseId(pw.key));
-                        g.deleted = w.isTombstone();
-                        g.value = w.isTombstone() ? std::string() : std::string(c.value(w.value));
-                        g.ts = w.ts;
-                        g.origin = std::string(c.names().view(w.origin));
-                        rows.push_back(std::move(g));
-                    }
-                    std::sort(rows.begin(), rows.end(), before);
-                    side->expected.emplace_back(QString::fromStdString(target.name),
-                                                std::move(rows));
-                }
+                side->expected = expectedStates(plan, e);
             }
             batch->done = end;
             batch->total = plan.writes.size();
@@ -330,15 +335,15 @@ void MergeRunner::finish(const QString& status, const QString& summary, bool can
 }
 
 void MergeRunner::verify() {
-    auto expected = std::make_shared<Expected>();
+    auto expected = std::make_shared<std::shared_ptr<const Expected>>();
     session_->withEngine(
         [side = engine_, expected](Engine&, Catalog&) { *expected = side->expected; },
         [this, expected] {
-            if (expected->empty()) {
+            if (!*expected) {
                 Q_EMIT verified(QStringLiteral("No merge has been applied yet."), 0);
                 return;
             }
-            verifyTargets(expected);
+            verifyTargets(*expected);
         });
 }
 

@@ -53,6 +53,9 @@ public:
     // Records that an interrupted merge will not be completed.
     void abandon(const AuditEntry& mergeRow);
 
+    // Per target (by name): the rows it should hold after the last applied plan.
+    using Expected = std::vector<std::pair<QString, std::vector<GradeRecord>>>;
+
     // Audit reads and checks, on the audit thread. readAudit(0): every entry.
     QFuture<Result<std::vector<AuditEntry>>> readAudit(size_t newest = 0);
     QFuture<Result<AuditChainCheck>> verifyAudit();
@@ -77,7 +80,6 @@ private:
     void applyNextBatch();
     void batchCommitted(Batch& batch);
     void finish(const QString& status, const QString& summary, bool canceled);
-    using Expected = std::vector<std::pair<QString, std::vector<GradeRecord>>>;
     void verifyTargets(std::shared_ptr<const Expected> expected);
     void appendAudit(std::vector<AuditEntry> rows);
     AuditEntry auditRow(const QString& kind) const;

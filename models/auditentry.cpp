@@ -13,10 +13,10 @@ namespace syncscope {
 
 namespace {
 
-// The fields in chain order, with the column names the exports use.
-std::array<std::pair<const char*, const QString*>, 14> fieldsOf(const AuditEntry& e) {
-    return {{{"merge_id", nullptr},
-             {"kind", &e.kind},
+// The text fields in chain order (after id and merge_id), with the column names the exports
+// use.
+std::array<std::pair<const char*, const QString*>, 13> fieldsOf(const AuditEntry& e) {
+    return {{{"kind", &e.kind},
              {"at", &e.at},
              {"user", &e.user},
              {"workspace", &e.workspace},
@@ -43,8 +43,7 @@ QString auditHash(const AuditEntry& e) {
     add(QByteArray::number(static_cast<qlonglong>(e.id)));
     add(QByteArray::number(static_cast<qlonglong>(e.mergeId)));
     for (const auto& [name, field] : fieldsOf(e))
-        if (field != nullptr)
-            add(field->isNull() ? QByteArray("\0N", 2) : field->toUtf8()); // NULL ≠ ""
+        add(field->isNull() ? QByteArray("\0N", 2) : field->toUtf8()); // NULL ≠ ""
     return QString::fromLatin1(h.result().toHex());
 }
 
@@ -78,17 +77,16 @@ void continueAuditChain(AuditChainCheck& check, const std::vector<AuditEntry>& e
 }
 
 QByteArray auditToCsv(const std::vector<AuditEntry>& entries) {
-    std::string out = "id";
+    std::string out = "id,merge_id";
     for (const auto& [name, field] : fieldsOf(AuditEntry{}))
         out += std::string(",") + name;
     out += ",prev_hash,hash\r\n";
     for (const AuditEntry& e : entries) {
         out += std::to_string(e.id) + "," + std::to_string(e.mergeId);
-        for (const auto& [name, field] : fieldsOf(e))
-            if (field != nullptr) {
-                out += ',';
-                appendCsvField(out, field->toStdString());
-            }
+        for (const auto& [name, field] : fieldsOf(e)) {
+            out += ',';
+            appendCsvField(out, field->toStdString());
+        }
         out += "," + e.prevHash.toStdString() + "," + e.hash.toStdString() + "\r\n";
     }
     return QByteArray::fromStdString(out);
@@ -101,9 +99,8 @@ QByteArray auditToJson(const std::vector<AuditEntry>& entries) {
         o.insert(QStringLiteral("id"), static_cast<qint64>(e.id));
         o.insert(QStringLiteral("merge_id"), static_cast<qint64>(e.mergeId));
         for (const auto& [name, field] : fieldsOf(e))
-            if (field != nullptr)
-                o.insert(QLatin1String(name),
-                         field->isNull() ? QJsonValue(QJsonValue::Null) : QJsonValue(*field));
+            o.insert(QLatin1String(name),
+                     field->isNull() ? QJsonValue(QJsonValue::Null) : QJsonValue(*field));
         o.insert(QStringLiteral("prev_hash"), e.prevHash);
         o.insert(QStringLiteral("hash"), e.hash);
         array.append(o);
@@ -119,7 +116,7 @@ QByteArray auditToHtml(const std::vector<AuditEntry>& entries, const QString& ti
                        "vertical-align:top}tr.merge{background:#eef}tr.end{background:#efe}"
                        "tr.revert{background:#fee}code{font-size:12px}</style></head><body>\n"
                        "<h1>%1</h1>\n<p>%2 entries, hash-chained (SHA-256).</p>\n<table><tr>"
-                       "<th>id</th>")
+                       "<th>id</th><th>merge_id</th>")
             .arg(title.toHtmlEscaped())
             .arg(entries.size());
     for (const auto& [name, field] : fieldsOf(AuditEntry{}))
@@ -131,10 +128,9 @@ QByteArray auditToHtml(const std::vector<AuditEntry>& entries, const QString& ti
                     .arg(e.id)
                     .arg(e.mergeId);
         for (const auto& [name, field] : fieldsOf(e))
-            if (field != nullptr)
-                html += QStringLiteral("<td>%1</td>")
-                            .arg(field->isNull() ? QStringLiteral("<i>absent</i>")
-                                                 : field->toHtmlEscaped());
+            html += QStringLiteral("<td>%1</td>")
+                        .arg(field->isNull() ? QStringLiteral("<i>absent</i>")
+                                             : field->toHtmlEscaped());
         html += QStringLiteral("<td><code>%1</code></td></tr>\n").arg(e.hash.left(16));
     }
     html += QStringLiteral("</table></body></html>\n");

@@ -50,6 +50,7 @@ private:
     MergePlan plan_;
     std::vector<const StoreState*> states_; // of plan_.participants
     std::vector<Candidate> scratch_;
+    std::vector<size_t> allTargets_; // 0 .. targets-1: a FULL_SYNC decision is for all of them
 };
 
 std::string Planner::problem() const {
@@ -203,10 +204,7 @@ void Planner::planKey(KeyId k, const KeyConflict& conflict) {
         for (const Candidate& c : scratch_)
             if (c.replica == request_.targets[0])
                 own = &c;
-        std::vector<size_t> all(targetCount);
-        for (size_t t = 0; t < targetCount; ++t)
-            all[t] = t;
-        planTarget(k, conflict.kind, all, scratch_, own, maxTs);
+        planTarget(k, conflict.kind, allTargets_, scratch_, own, maxTs);
         return;
     }
     for (size_t t = 0; t < targetCount; ++t) {
@@ -243,6 +241,8 @@ MergePlan Planner::run() {
     }
     for (size_t r : plan_.participants)
         states_.push_back(&engine_.replica(r).state);
+    for (size_t t = 0; t < request_.targets.size(); ++t)
+        allTargets_.push_back(t);
     for (size_t r = 0; r < engine_.replicaCount(); ++r)
         plan_.sourceLogEnds.push_back(engine_.replica(r).logEnd());
 
@@ -276,6 +276,16 @@ MergePlan Planner::run() {
 }
 
 } // namespace
+
+bool applyWholePlan(Engine& engine, const MergePlan& plan) {
+    if (!plan.canApply())
+        return false;
+    const Engine::PlanProgress p = engine.applyPlanned(plan, 0, plan.writes.size());
+    if (p.skipped != 0)
+        return false;
+    engine.finishPlan(plan);
+    return true;
+}
 
 MergePlan planMerge(const Engine& engine, const MergeRequest& request,
                     const ManualChoices& choices) {

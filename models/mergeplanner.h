@@ -12,4 +12,8 @@ namespace syncscope {
 MergePlan planMerge(const Engine& engine, const MergeRequest& request,
                     const ManualChoices& choices = {});
 
+// Applies a whole plan in one go (the property checker, tests) and, when nothing was skipped,
+// lets later merges rely on it. False when the plan cannot be applied or went stale.
+bool applyWholePlan(Engine& engine, const MergePlan& plan);
+
 } // namespace syncscope

@@ -147,16 +147,6 @@ std::string_view mergePropertyName(MergeProperty p) {
     return kNames[static_cast<size_t>(p)];
 }
 
-bool applyWholePlan(Engine& engine, const MergePlan& plan) {
-    if (!plan.canApply())
-        return false;
-    const Engine::PlanProgress p = engine.applyPlanned(plan, 0, plan.writes.size());
-    if (p.skipped != 0)
-        return false;
-    engine.finishPlan(plan);
-    return true;
-}
-
 std::vector<PropertyVerdict> checkMergeProperties(MergeStrategy strategy, size_t trials,
                                                   uint64_t seed) {
     std::vector<PropertyVerdict> verdicts(kMergeProperties);

@@ -27,8 +27,4 @@ struct PropertyVerdict {
 std::vector<PropertyVerdict> checkMergeProperties(MergeStrategy strategy, size_t trials = 400,
                                                   uint64_t seed = 1);
 
-// Applies a whole plan and, when nothing was skipped, lets later merges rely on it.
-class Engine;
-bool applyWholePlan(Engine& engine, const MergePlan& plan);
-
 } // namespace syncscope

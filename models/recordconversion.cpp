@@ -41,4 +41,17 @@ OplogEntry fromRecord(const LogRecord& record, Catalog& catalog) {
     return e;
 }
 
+GradeRecord toGradeRecord(KeyId k, const Write& w, const Catalog& catalog) {
+    GradeRecord g;
+    g.studentId = std::string(catalog.studentId(k));
+    g.courseId = std::string(catalog.courseId(k));
+    g.deleted = w.isNone() || w.isTombstone();
+    if (!g.deleted)
+        g.value = std::string(catalog.value(w.value));
+    g.ts = w.ts;
+    g.origin = w.isNone() ? std::string() : std::string(catalog.names().view(w.origin));
+    g.seq = w.seq;
+    return g;
+}
+
 } // namespace syncscope

@@ -9,5 +9,7 @@ namespace syncscope {
 LogRecord toRecord(const OplogEntry& entry, const Catalog& catalog);
 void toRecord(const OplogEntry& entry, const Catalog& catalog, LogRecord& out);
 OplogEntry fromRecord(const LogRecord& record, Catalog& catalog);
+// The grade row a store holds for key k when its state's write is w (none: deleted, no origin).
+GradeRecord toGradeRecord(KeyId k, const Write& w, const Catalog& catalog);
 
 } // namespace syncscope
