@@ -7,6 +7,7 @@
 #include "scriptbinding.h"
 #include "seedformat.h"
 #include "storeworker.h"
+#include "whenfinished.h"
 
 #include <QElapsedTimer>
 #include <QtConcurrent/QtConcurrentRun>
@@ -187,41 +188,45 @@ void CommandSession::load() {
                           QStringLiteral(": unavailable, commands are disabled"));
             return;
         }
-        workers_[r]->readOplog().then(
-            this, [this, r, logs, pending](QFuture<Result<std::vector<LogRecord>>> future) {
-                // Taken, not copied: a million records are not copied on the UI thread.
-                Result<std::vector<LogRecord>> log = future.takeResult();
-                if (!log) {
-                    Q_EMIT failed(log.error().toString());
-                    return;
-                }
-                (*logs)[r] = std::move(log.value());
-                if (--*pending != 0)
-                    return;
-                std::vector<std::string> names;
-                for (const StoreSpec& s : stores_)
-                    names.push_back(s.name);
-                QtConcurrent::run([logs, names]() {
-                    auto mirror = std::make_shared<Mirror>();
-                    for (const std::string& n : names)
-                        mirror->engine.addReplica(n);
-                    for (size_t s = 0; s < logs->size(); ++s)
-                        for (const LogRecord& rec : (*logs)[s])
-                            mirror->engine.restore(s, fromRecord(rec, mirror->catalog));
-                    for (size_t s = 0; s < names.size(); ++s)
-                        mirror->shipped.push_back(mirror->engine.replica(s).logEnd());
-                    return mirror;
-                }).then(this, [this](std::shared_ptr<Mirror> built) {
-                    // Adopted whole (the engine refers to its catalog), on the engine thread.
-                    QMetaObject::invokeMethod(engineContext_, [this, built] {
-                        mirror_ = built;
-                        QMetaObject::invokeMethod(this, [this] {
-                            ready_ = true;
-                            Q_EMIT ready();
-                        });
-                    });
-                });
-            });
+        whenFinished(workers_[r]->readOplog(), this,
+                     [this, r, logs, pending](QFuture<Result<std::vector<LogRecord>>> future) {
+                         // Taken, not copied: a million records are not copied on the UI thread.
+                         Result<std::vector<LogRecord>> log = future.takeResult();
+                         if (!log) {
+                             Q_EMIT failed(log.error().toString());
+                             return;
+                         }
+                         (*logs)[r] = std::move(log.value());
+                         if (--*pending != 0)
+                             return;
+                         std::vector<std::string> names;
+                         for (const StoreSpec& s : stores_)
+                             names.push_back(s.name);
+                         whenFinished(
+                             QtConcurrent::run([logs, names]() {
+                                 auto mirror = std::make_shared<Mirror>();
+                                 for (const std::string& n : names)
+                                     mirror->engine.addReplica(n);
+                                 for (size_t s = 0; s < logs->size(); ++s)
+                                     for (const LogRecord& rec : (*logs)[s])
+                                         mirror->engine.restore(s,
+                                                                fromRecord(rec, mirror->catalog));
+                                 for (size_t s = 0; s < names.size(); ++s)
+                                     mirror->shipped.push_back(mirror->engine.replica(s).logEnd());
+                                 return mirror;
+                             }),
+                             this, [this](std::shared_ptr<Mirror> built) {
+                                 // Adopted whole (the engine refers to its catalog), on the engine
+                                 // thread.
+                                 QMetaObject::invokeMethod(engineContext_, [this, built] {
+                                     mirror_ = built;
+                                     QMetaObject::invokeMethod(this, [this] {
+                                         ready_ = true;
+                                         Q_EMIT ready();
+                                     });
+                                 });
+                             });
+                     });
     }
 }
 
@@ -421,18 +426,18 @@ void CommandSession::markResetPoint() {
         auto points = std::make_shared<std::vector<int64_t>>(workers_.size(), 0);
         auto pending = std::make_shared<size_t>(workers_.size());
         for (size_t s = 0; s < workers_.size(); ++s) {
-            workers_[s]->counts().then(this,
-                                       [this, s, points, pending](const Result<StoreCounts>& c) {
-                                           if (!c) {
-                                               Q_EMIT failed(c.error().toString());
-                                               return;
-                                           }
-                                           (*points)[s] = c.value().lastPosition;
-                                           if (--*pending == 0) {
-                                               resetPoints_ = *points;
-                                               Q_EMIT resetPointReady();
-                                           }
-                                       });
+            whenFinished(workers_[s]->counts(), this,
+                         [this, s, points, pending](const Result<StoreCounts>& c) {
+                             if (!c) {
+                                 Q_EMIT failed(c.error().toString());
+                                 return;
+                             }
+                             (*points)[s] = c.value().lastPosition;
+                             if (--*pending == 0) {
+                                 resetPoints_ = *points;
+                                 Q_EMIT resetPointReady();
+                             }
+                         });
         }
     });
 }
@@ -456,18 +461,19 @@ void CommandSession::reset() {
             flushOutboxes();
             auto pending = std::make_shared<size_t>(workers_.size());
             for (size_t s = 0; s < workers_.size(); ++s) {
-                workers_[s]->rollbackTo(points[s]).then(this, [this, pending](const Status& st) {
-                    if (!st)
-                        Q_EMIT failed(st.error().toString());
-                    if (--*pending != 0)
-                        return;
-                    scriptDone_ = scriptTarget_ = 0;
-                    stretchOut_ = false;
-                    Q_EMIT resetDone();
-                    load();
-                    connect(this, &CommandSession::ready, this, &CommandSession::markResetPoint,
-                            Qt::SingleShotConnection);
-                });
+                whenFinished(workers_[s]->rollbackTo(points[s]), this,
+                             [this, pending](const Status& st) {
+                                 if (!st)
+                                     Q_EMIT failed(st.error().toString());
+                                 if (--*pending != 0)
+                                     return;
+                                 scriptDone_ = scriptTarget_ = 0;
+                                 stretchOut_ = false;
+                                 Q_EMIT resetDone();
+                                 load();
+                                 connect(this, &CommandSession::ready, this,
+                                         &CommandSession::markResetPoint, Qt::SingleShotConnection);
+                             });
             }
         });
     });
@@ -481,24 +487,23 @@ void CommandSession::ship(size_t store) {
     box.queuedStates = {};
     box.queuedTooMany = false;
     const size_t count = box.queued.size();
-    workers_[store]
-        ->append(std::move(box.queued))
-        .then(this, [this, store, tooMany, count, states = std::move(states)](const Status& s) {
-            Outbox& b = outboxes_[store];
-            b.inFlight = false;
-            if (!s) {
-                Q_EMIT failed(s.error().toString());
-                return;
-            }
-            committed_[store] += count;
-            if (tooMany)
-                Q_EMIT storeRewritten(static_cast<int>(store));
-            else
-                Q_EMIT storeCommitted(static_cast<int>(store), states);
-            if (!b.queued.empty())
-                ship(store);
-            runCommittedCallbacks();
-        });
+    whenFinished(workers_[store]->append(std::move(box.queued)), this,
+                 [this, store, tooMany, count, states = std::move(states)](const Status& s) {
+                     Outbox& b = outboxes_[store];
+                     b.inFlight = false;
+                     if (!s) {
+                         Q_EMIT failed(s.error().toString());
+                         return;
+                     }
+                     committed_[store] += count;
+                     if (tooMany)
+                         Q_EMIT storeRewritten(static_cast<int>(store));
+                     else
+                         Q_EMIT storeCommitted(static_cast<int>(store), states);
+                     if (!b.queued.empty())
+                         ship(store);
+                     runCommittedCallbacks();
+                 });
     box.queued = {};
 }
 

@@ -6,6 +6,7 @@
 #include "sampledata.h"
 #include "seedformat.h"
 #include "storeworker.h"
+#include "whenfinished.h"
 #include "workspacesession.h"
 
 #include <QAction>
@@ -120,58 +121,63 @@ void DataActions::exportOplogs(const QString& dir) {
             }
             // The store reads on its worker; formatting and writing the file go to the thread
             // pool: a million-entry oplog is neither formatted nor written on the UI thread.
-            workers[s]->readOplog().then(
-                this, [this, path, ok, done](QFuture<Result<std::vector<LogRecord>>> f) {
+            whenFinished(
+                workers[s]->readOplog(), this,
+                [this, path, ok, done](QFuture<Result<std::vector<LogRecord>>> f) {
                     auto log = std::make_shared<Result<std::vector<LogRecord>>>(f.takeResult());
-                    QtConcurrent::run([log, path]() -> QString {
-                        if (!*log)
-                            return log->error().toString();
-                        std::string text;
-                        for (const LogRecord& r : log->value())
-                            appendExportLine(text, r);
-                        QSaveFile file(path);
-                        if (!file.open(QIODevice::WriteOnly) ||
-                            file.write(text.data(), static_cast<qint64>(text.size())) !=
-                                static_cast<qint64>(text.size()) ||
-                            !file.commit())
-                            return path + QStringLiteral(": ") + file.errorString();
-                        return {};
-                    }).then(this, [this, ok, done](const QString& error) {
-                        if (!error.isEmpty()) {
-                            *ok = false;
-                            console_->appendError(error);
-                        }
-                        done();
-                    });
+                    whenFinished(
+                        QtConcurrent::run([log, path]() -> QString {
+                            if (!*log)
+                                return log->error().toString();
+                            std::string text;
+                            for (const LogRecord& r : log->value())
+                                appendExportLine(text, r);
+                            QSaveFile file(path);
+                            if (!file.open(QIODevice::WriteOnly) ||
+                                file.write(text.data(), static_cast<qint64>(text.size())) !=
+                                    static_cast<qint64>(text.size()) ||
+                                !file.commit())
+                                return path + QStringLiteral(": ") + file.errorString();
+                            return {};
+                        }),
+                        this, [this, ok, done](const QString& error) {
+                            if (!error.isEmpty()) {
+                                *ok = false;
+                                console_->appendError(error);
+                            }
+                            done();
+                        });
                 });
         }
     });
 }
 
 void DataActions::importSample(int students, int courses, const QStringList& stores) {
-    QtConcurrent::run([students, courses] {
-        auto data = std::make_shared<SeedData>();
-        data->fileName = "sample";
-        data->rows = generateSampleData(students, courses);
-        return data;
-    }).then(this, [this, stores](std::shared_ptr<SeedData> data) {
-        importSeedData(std::move(data), stores);
-    });
+    whenFinished(QtConcurrent::run([students, courses] {
+                     auto data = std::make_shared<SeedData>();
+                     data->fileName = "sample";
+                     data->rows = generateSampleData(students, courses);
+                     return data;
+                 }),
+                 this, [this, stores](std::shared_ptr<SeedData> data) {
+                     importSeedData(std::move(data), stores);
+                 });
 }
 
 void DataActions::importCsv(const QString& path, const QStringList& stores) {
-    QtConcurrent::run([path] {
-        QFile file(path);
-        if (!file.open(QIODevice::ReadOnly))
-            return std::make_shared<SeedData>(
-                SeedData{path.toStdString(), {}, {{1, 1, file.errorString().toStdString()}}});
-        const QByteArray bytes = file.readAll();
-        return std::make_shared<SeedData>(
-            parseSeedCsv(QFileInfo(path).fileName().toStdString(),
+    whenFinished(QtConcurrent::run([path] {
+                     QFile file(path);
+                     if (!file.open(QIODevice::ReadOnly))
+                         return std::make_shared<SeedData>(SeedData{
+                             path.toStdString(), {}, {{1, 1, file.errorString().toStdString()}}});
+                     const QByteArray bytes = file.readAll();
+                     return std::make_shared<SeedData>(parseSeedCsv(
+                         QFileInfo(path).fileName().toStdString(),
                          std::string_view(bytes.constData(), static_cast<size_t>(bytes.size()))));
-    }).then(this, [this, stores](std::shared_ptr<SeedData> data) {
-        importSeedData(std::move(data), stores);
-    });
+                 }),
+                 this, [this, stores](std::shared_ptr<SeedData> data) {
+                     importSeedData(std::move(data), stores);
+                 });
 }
 
 void DataActions::importSeedData(std::shared_ptr<SeedData> data, const QStringList& stores) {

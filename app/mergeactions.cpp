@@ -7,6 +7,7 @@
 #include "mergedialog.h"
 #include "mergerequestjson.h"
 #include "mergerunner.h"
+#include "whenfinished.h"
 #include "workspacesession.h"
 
 #include <QAction>
@@ -146,20 +147,20 @@ AuditView* MergeActions::openAuditLog() {
 
 void MergeActions::reloadAudit() {
     // The view holds the newest entries; exports and Verify read the whole file.
-    runner_->readAudit(kAuditViewRows)
-        .then(this, [this](QFuture<Result<std::vector<AuditEntry>>> f) {
-            Result<std::vector<AuditEntry>> entries = f.takeResult();
-            if (!entries) {
-                console_->appendError(entries.error().toString());
-                return;
-            }
-            if (audit_)
-                audit_->setEntries(std::move(entries.value()));
-        });
+    whenFinished(runner_->readAudit(kAuditViewRows), this,
+                 [this](QFuture<Result<std::vector<AuditEntry>>> f) {
+                     Result<std::vector<AuditEntry>> entries = f.takeResult();
+                     if (!entries) {
+                         console_->appendError(entries.error().toString());
+                         return;
+                     }
+                     if (audit_)
+                         audit_->setEntries(std::move(entries.value()));
+                 });
 }
 
 void MergeActions::verifyAuditLog() {
-    runner_->verifyAudit().then(this, [this](const Result<AuditChainCheck>& check) {
+    whenFinished(runner_->verifyAudit(), this, [this](const Result<AuditChainCheck>& check) {
         QString text;
         bool ok = false;
         if (!check) {
@@ -186,76 +187,84 @@ void MergeActions::verifyAuditLog() {
 }
 
 void MergeActions::exportAuditLog(const QString& format, const QString& path) {
-    runner_->readAudit().then(this, [this, format,
-                                     path](QFuture<Result<std::vector<AuditEntry>>> f) {
-        auto entries = std::make_shared<Result<std::vector<AuditEntry>>>(f.takeResult());
-        if (!*entries) {
-            console_->appendError(entries->error().toString());
-            Q_EMIT auditExported(path, false);
-            return;
-        }
-        QtConcurrent::run([entries, format, path] {
-            const std::vector<AuditEntry>& rows = entries->value();
-            const QByteArray bytes = format == QLatin1String("csv") ? auditToCsv(rows)
-                                     : format == QLatin1String("json")
-                                         ? auditToJson(rows)
-                                         : auditToHtml(rows, QStringLiteral("Syncscope audit log"));
-            QSaveFile file(path);
-            if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() ||
-                !file.commit())
-                return file.errorString();
-            return QString();
-        }).then(this, [this, path](const QString& error) {
-            if (error.isEmpty())
-                console_->appendResult(QStringLiteral("-- audit log exported to %1").arg(path));
-            else
-                console_->appendError(QStringLiteral("Cannot write %1: %2").arg(path, error));
-            Q_EMIT auditExported(path, error.isEmpty());
+    whenFinished(
+        runner_->readAudit(), this,
+        [this, format, path](QFuture<Result<std::vector<AuditEntry>>> f) {
+            auto entries = std::make_shared<Result<std::vector<AuditEntry>>>(f.takeResult());
+            if (!*entries) {
+                console_->appendError(entries->error().toString());
+                Q_EMIT auditExported(path, false);
+                return;
+            }
+            whenFinished(QtConcurrent::run([entries, format, path] {
+                             const std::vector<AuditEntry>& rows = entries->value();
+                             const QByteArray bytes =
+                                 format == QLatin1String("csv") ? auditToCsv(rows)
+                                 : format == QLatin1String("json")
+                                     ? auditToJson(rows)
+                                     : auditToHtml(rows, QStringLiteral("Syncscope audit log"));
+                             QSaveFile file(path);
+                             if (!file.open(QIODevice::WriteOnly) ||
+                                 file.write(bytes) != bytes.size() || !file.commit())
+                                 return file.errorString();
+                             return QString();
+                         }),
+                         this, [this, path](const QString& error) {
+                             if (error.isEmpty())
+                                 console_->appendResult(
+                                     QStringLiteral("-- audit log exported to %1").arg(path));
+                             else
+                                 console_->appendError(
+                                     QStringLiteral("Cannot write %1: %2").arg(path, error));
+                             Q_EMIT auditExported(path, error.isEmpty());
+                         });
         });
-    });
 }
 
 void MergeActions::offerUnfinishedMerge() {
-    runner_->unfinishedMerge().then(this, [this](const Result<std::optional<AuditEntry>>& found) {
-        if (!found) {
-            console_->appendError(found.error().toString());
-            return;
-        }
-        if (!found.value())
-            return;
-        const AuditEntry row = *found.value();
-        Q_EMIT unfinishedMergeFound(row.id);
-        MergeRequest request;
-        ManualPicks picks;
-        const QString problem =
-            mergeRequestFromJson(row.detail, commands_->storeNames(), request, picks);
-        auto* box = new QMessageBox(QMessageBox::Question, QStringLiteral("Unfinished merge"),
-                                    QStringLiteral("A merge started %1 by %2 did not finish (the "
-                                                   "program stopped while applying it). Every "
-                                                   "batch it applied is complete; completing it "
-                                                   "plans and applies what is left.")
-                                        .arg(row.at, row.user),
-                                    QMessageBox::NoButton, window_);
-        box->setAttribute(Qt::WA_DeleteOnClose);
-        box->setObjectName(QStringLiteral("unfinishedMergeBox"));
-        QPushButton* complete =
-            box->addButton(QStringLiteral("&Complete It…"), QMessageBox::AcceptRole);
-        QPushButton* abandon =
-            box->addButton(QStringLiteral("&Abandon"), QMessageBox::DestructiveRole);
-        box->addButton(QStringLiteral("&Later"), QMessageBox::RejectRole);
-        if (!problem.isEmpty()) {
-            complete->setEnabled(false);
-            box->setInformativeText(QStringLiteral("It cannot be completed here: %1").arg(problem));
-        }
-        connect(box, &QMessageBox::buttonClicked, this,
-                [this, row, request, picks, complete, abandon](QAbstractButton* b) {
-                    if (b == complete)
-                        openMergeDialog()->setRequest(request, picks);
-                    else if (b == abandon)
-                        runner_->abandon(row);
-                });
-        box->open();
-    });
+    whenFinished(
+        runner_->unfinishedMerge(), this, [this](const Result<std::optional<AuditEntry>>& found) {
+            if (!found) {
+                console_->appendError(found.error().toString());
+                return;
+            }
+            if (!found.value())
+                return;
+            const AuditEntry row = *found.value();
+            Q_EMIT unfinishedMergeFound(row.id);
+            MergeRequest request;
+            ManualPicks picks;
+            const QString problem =
+                mergeRequestFromJson(row.detail, commands_->storeNames(), request, picks);
+            auto* box =
+                new QMessageBox(QMessageBox::Question, QStringLiteral("Unfinished merge"),
+                                QStringLiteral("A merge started %1 by %2 did not finish (the "
+                                               "program stopped while applying it). Every "
+                                               "batch it applied is complete; completing it "
+                                               "plans and applies what is left.")
+                                    .arg(row.at, row.user),
+                                QMessageBox::NoButton, window_);
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            box->setObjectName(QStringLiteral("unfinishedMergeBox"));
+            QPushButton* complete =
+                box->addButton(QStringLiteral("&Complete It…"), QMessageBox::AcceptRole);
+            QPushButton* abandon =
+                box->addButton(QStringLiteral("&Abandon"), QMessageBox::DestructiveRole);
+            box->addButton(QStringLiteral("&Later"), QMessageBox::RejectRole);
+            if (!problem.isEmpty()) {
+                complete->setEnabled(false);
+                box->setInformativeText(
+                    QStringLiteral("It cannot be completed here: %1").arg(problem));
+            }
+            connect(box, &QMessageBox::buttonClicked, this,
+                    [this, row, request, picks, complete, abandon](QAbstractButton* b) {
+                        if (b == complete)
+                            openMergeDialog()->setRequest(request, picks);
+                        else if (b == abandon)
+                            runner_->abandon(row);
+                    });
+            box->open();
+        });
 }
 
 } // namespace syncscope

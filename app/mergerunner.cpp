@@ -8,6 +8,7 @@
 #include "mergerequestjson.h"
 #include "recordconversion.h"
 #include "storeworker.h"
+#include "whenfinished.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
@@ -170,13 +171,15 @@ AuditEntry MergeRunner::auditRow(const QString& kind) const {
 void MergeRunner::appendAudit(std::vector<AuditEntry> rows) {
     if (rows.empty())
         return;
-    QtConcurrent::run(&auditPool_, [this, rows = std::move(rows)]() mutable {
-        return audit_.append(std::move(rows));
-    }).then(this, [this](const Result<std::vector<AuditEntry>>& r) {
-        if (!r)
-            Q_EMIT failed(r.error().toString());
-        Q_EMIT auditChanged();
-    });
+    whenFinished(QtConcurrent::run(&auditPool_,
+                                   [this, rows = std::move(rows)]() mutable {
+                                       return audit_.append(std::move(rows));
+                                   }),
+                 this, [this](const Result<std::vector<AuditEntry>>& r) {
+                     if (!r)
+                         Q_EMIT failed(r.error().toString());
+                     Q_EMIT auditChanged();
+                 });
 }
 
 void MergeRunner::preview(const MergeRequest& request, const ManualPicks& picks) {
@@ -213,18 +216,17 @@ void MergeRunner::apply() {
     clock_.start();
     AuditEntry begin = auditRow(QStringLiteral("merge"));
     begin.detail = mergeRequestToJson(shown_->request(), shownPicks_, storeNames());
-    QtConcurrent::run(&auditPool_, [this, begin] {
-        return audit_.append({begin});
-    }).then(this, [this](const Result<std::vector<AuditEntry>>& r) {
-        if (!r) {
-            applying_ = false;
-            Q_EMIT failed(r.error().toString());
-            return;
-        }
-        mergeId_ = r.value().front().id;
-        Q_EMIT auditChanged();
-        applyNextBatch();
-    });
+    whenFinished(QtConcurrent::run(&auditPool_, [this, begin] { return audit_.append({begin}); }),
+                 this, [this](const Result<std::vector<AuditEntry>>& r) {
+                     if (!r) {
+                         applying_ = false;
+                         Q_EMIT failed(r.error().toString());
+                         return;
+                     }
+                     mergeId_ = r.value().front().id;
+                     Q_EMIT auditChanged();
+                     applyNextBatch();
+                 });
 }
 
 void MergeRunner::applyNextBatch() {
@@ -359,29 +361,33 @@ void MergeRunner::verifyTargets(std::shared_ptr<const Expected> expected) {
     for (size_t t = 0; t < expected->size(); ++t) {
         const QString& name = (*expected)[t].first;
         StoreWorker* worker = workers_[static_cast<size_t>(names.indexOf(name))];
-        worker->readGrades().then(
-            this, [this, expected, tally, t](QFuture<Result<std::vector<GradeRecord>>> f) {
+        whenFinished(
+            worker->readGrades(), this,
+            [this, expected, tally, t](QFuture<Result<std::vector<GradeRecord>>> f) {
                 auto rows = std::make_shared<Result<std::vector<GradeRecord>>>(f.takeResult());
-                QtConcurrent::run([expected, rows, t] {
-                    qint64 count = 0;
-                    const auto& [store, want] = (*expected)[t];
-                    if (!*rows)
-                        return std::pair{QStringList{rows->error().toString()}, qint64(1)};
-                    QStringList lines = differences(store, want, rows->value(), count);
-                    return std::pair{lines, count};
-                }).then(this, [this, tally](const std::pair<QStringList, qint64>& found) {
-                    tally->count += found.second;
-                    tally->lines << found.first;
-                    if (--tally->pending != 0)
-                        return;
-                    const QString report =
-                        tally->count == 0
-                            ? QStringLiteral("Verified: every target holds what the plan wrote.")
-                            : QStringLiteral("%1 key(s) differ from the plan:\n%2")
-                                  .arg(tally->count)
-                                  .arg(tally->lines.join(QLatin1Char('\n')));
-                    Q_EMIT verified(report, tally->count);
-                });
+                whenFinished(
+                    QtConcurrent::run([expected, rows, t] {
+                        qint64 count = 0;
+                        const auto& [store, want] = (*expected)[t];
+                        if (!*rows)
+                            return std::pair{QStringList{rows->error().toString()}, qint64(1)};
+                        QStringList lines = differences(store, want, rows->value(), count);
+                        return std::pair{lines, count};
+                    }),
+                    this, [this, tally](const std::pair<QStringList, qint64>& found) {
+                        tally->count += found.second;
+                        tally->lines << found.first;
+                        if (--tally->pending != 0)
+                            return;
+                        const QString report =
+                            tally->count == 0
+                                ? QStringLiteral(
+                                      "Verified: every target holds what the plan wrote.")
+                                : QStringLiteral("%1 key(s) differ from the plan:\n%2")
+                                      .arg(tally->count)
+                                      .arg(tally->lines.join(QLatin1Char('\n')));
+                        Q_EMIT verified(report, tally->count);
+                    });
             });
     }
 }

@@ -5,6 +5,7 @@
 #include "storefactory.h"
 #include "storeloader.h"
 #include "storeworker.h"
+#include "whenfinished.h"
 
 #include <QDir>
 #include <QStandardPaths>
@@ -127,7 +128,7 @@ void WorkspaceSession::openAll() {
             continue;
         }
         setState(index, QStringLiteral("connecting"));
-        slot.worker->open().then(this, [this, index, answered](const Status& s) {
+        whenFinished(slot.worker->open(), this, [this, index, answered](const Status& s) {
             if (!s) {
                 setState(index, QStringLiteral("failed: ") + s.error().message);
                 Q_EMIT storeFailed(s.error().toString());

@@ -3,6 +3,7 @@
 #include "identifiers.h"
 #include "manualdecisionmodel.h"
 #include "mergepreviewmodel.h"
+#include "whenfinished.h"
 
 #include <QButtonGroup>
 #include <QComboBox>
@@ -371,12 +372,11 @@ void MergeDialog::checkProperties() {
     properties_->setText(QStringLiteral("Checking %1 on random histories…")
                              .arg(QString::fromUtf8(mergeStrategyTitle(strategy))));
     // A few milliseconds of work, but off the UI thread all the same.
-    QtConcurrent::run([strategy] {
-        return checkMergeProperties(strategy);
-    }).then(this, [this, strategy](const std::vector<PropertyVerdict>& verdicts) {
-        if (static_cast<MergeStrategy>(strategy_->currentIndex()) == strategy)
-            showProperties(strategy, verdicts);
-    });
+    whenFinished(QtConcurrent::run([strategy] { return checkMergeProperties(strategy); }), this,
+                 [this, strategy](const std::vector<PropertyVerdict>& verdicts) {
+                     if (static_cast<MergeStrategy>(strategy_->currentIndex()) == strategy)
+                         showProperties(strategy, verdicts);
+                 });
 }
 
 void MergeDialog::showProperties(MergeStrategy strategy,

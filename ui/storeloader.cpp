@@ -3,6 +3,7 @@
 #include "gradetablemodel.h"
 #include "oplogmodel.h"
 #include "storeworker.h"
+#include "whenfinished.h"
 
 namespace syncscope {
 
@@ -17,7 +18,7 @@ StoreLoader::StoreLoader(StoreWorker* worker, GradeTableModel* grades, OplogMode
 
 void StoreLoader::reload() {
     oplog_->reset(); // the view asks for the first page itself (fetch-more)
-    worker_->counts().then(this, [this](const Result<StoreCounts>& counts) {
+    whenFinished(worker_->counts(), this, [this](const Result<StoreCounts>& counts) {
         if (!counts) {
             Q_EMIT failed(counts.error().toString());
             return;
@@ -32,42 +33,42 @@ void StoreLoader::refreshTail() {
 }
 
 void StoreLoader::requestGradePage(quint64 generation, GradeCursor after) {
-    worker_->readGrades(std::move(after), kGradePage)
-        .then(this, [this, generation](QFuture<Result<std::vector<GradeRecord>>> future) {
-            if (generation != grades_->generation())
-                return; // a newer load took over
-            // Taken out of the future, not copied: a page is 20,000 records.
-            const Result<std::vector<GradeRecord>> page = future.takeResult();
-            if (!page) {
-                grades_->endLoad(generation);
-                Q_EMIT failed(page.error().toString());
-                return;
-            }
-            const bool first = grades_->loadedRows() == 0;
-            grades_->appendPage(generation, page.value());
-            if (first)
-                Q_EMIT firstPageShown();
-            if (page.value().size() < kGradePage) {
-                grades_->endLoad(generation);
-                Q_EMIT gradesLoaded(grades_->rowCount());
-                return;
-            }
-            const GradeRecord& last = page.value().back();
-            requestGradePage(generation, {last.studentId, last.courseId});
-        });
+    whenFinished(worker_->readGrades(std::move(after), kGradePage), this,
+                 [this, generation](QFuture<Result<std::vector<GradeRecord>>> future) {
+                     if (generation != grades_->generation())
+                         return; // a newer load took over
+                     // Taken out of the future, not copied: a page is 20,000 records.
+                     const Result<std::vector<GradeRecord>> page = future.takeResult();
+                     if (!page) {
+                         grades_->endLoad(generation);
+                         Q_EMIT failed(page.error().toString());
+                         return;
+                     }
+                     const bool first = grades_->loadedRows() == 0;
+                     grades_->appendPage(generation, page.value());
+                     if (first)
+                         Q_EMIT firstPageShown();
+                     if (page.value().size() < kGradePage) {
+                         grades_->endLoad(generation);
+                         Q_EMIT gradesLoaded(grades_->rowCount());
+                         return;
+                     }
+                     const GradeRecord& last = page.value().back();
+                     requestGradePage(generation, {last.studentId, last.courseId});
+                 });
 }
 
 void StoreLoader::fetchOplog(quint64 generation, qint64 after) {
-    worker_->readOplog(after, OplogModel::kPageSize)
-        .then(this, [this, generation](const Result<std::vector<LogRecord>>& page) {
-            if (!page) {
-                oplog_->appendPage(generation, {}, false);
-                Q_EMIT failed(page.error().toString());
-                return;
-            }
-            oplog_->appendPage(generation, page.value(),
-                               page.value().size() == OplogModel::kPageSize);
-        });
+    whenFinished(worker_->readOplog(after, OplogModel::kPageSize), this,
+                 [this, generation](const Result<std::vector<LogRecord>>& page) {
+                     if (!page) {
+                         oplog_->appendPage(generation, {}, false);
+                         Q_EMIT failed(page.error().toString());
+                         return;
+                     }
+                     oplog_->appendPage(generation, page.value(),
+                                        page.value().size() == OplogModel::kPageSize);
+                 });
 }
 
 } // namespace syncscope

@@ -1,9 +1,12 @@
 // StoreWorker: calls run on the store's own thread, results come back as values through
-// QFuture, a throwing store becomes an error value, and cancellation reaches the store.
+// QFuture, a throwing store becomes an error value, and cancellation reaches the store; a
+// finished future reaches its context exactly once, however its finish races the attaching.
 #include "storeworker.h"
+#include "whenfinished.h"
 
 #include <QTest>
 #include <QThread>
+#include <QtConcurrent>
 
 #include <atomic>
 
@@ -72,6 +75,8 @@ private Q_SLOTS:
     void errorsComeBackAsValues();
     void cancellationReachesTheStore();
     void closesTheStoreOnDestruction();
+    void finishedFuturesReachTheirContextOnce();
+    void canceledFuturesRunNothing();
 };
 
 void TestStoreWorker::runsOnItsOwnThread() {
@@ -128,6 +133,57 @@ void TestStoreWorker::closesTheStoreOnDestruction() {
     // Closed by the destructor, on the store's own thread, before that thread ended.
     QVERIFY(closedOn->load() != nullptr);
     QCOMPARE(closedOn->load(), servedBy);
+}
+
+void TestStoreWorker::finishedFuturesReachTheirContextOnce() {
+    // Each task finishes on a pool thread just as the UI thread attaches to it: the window in
+    // which Qt 6.4's QFuture::then(context) ran a continuation twice and crashed.
+    constexpr int kTasks = 20000;
+    QThreadPool pool;
+    QObject context;
+    std::vector<int> calls(kTasks, 0);
+    int done = 0;
+    for (int i = 0; i < kTasks; ++i) {
+        std::atomic<bool> returning{false};
+        QFuture<int> f = QtConcurrent::run(&pool, [i, &returning] {
+            returning = true;
+            return i;
+        });
+        while (!returning) {
+        }
+        whenFinished(f, &context, [&calls, &done](int v) {
+            ++calls[static_cast<size_t>(v)];
+            ++done;
+        });
+        f.waitForFinished(); // `returning` lives on this stack frame
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(done, kTasks, 60000);
+    QTest::qWait(50); // a second delivery would arrive now
+    QCOMPARE(done, kTasks);
+    QVERIFY(std::all_of(calls.begin(), calls.end(), [](int c) { return c == 1; }));
+}
+
+void TestStoreWorker::canceledFuturesRunNothing() {
+    auto store = std::make_unique<ProbeStore>();
+    ProbeStore* probe = store.get();
+    StoreWorker worker(std::move(store));
+    QObject context;
+    bool ran = false;
+    QFuture<Status> f = worker.append(records(5000));
+    whenFinished(f, &context, [&ran](const Status&) { ran = true; });
+    QTRY_VERIFY(probe->batchesWritten.load() > 0);
+    f.cancel();
+    f.waitForFinished();
+    QTest::qWait(50);
+    QVERIFY(!ran);
+    // And nothing runs for a context that is gone.
+    bool late = false;
+    {
+        QObject gone;
+        whenFinished(worker.counts(), &gone, [&late](const Result<StoreCounts>&) { late = true; });
+    }
+    QTest::qWait(50);
+    QVERIFY(!late);
 }
 
 QTEST_GUILESS_MAIN(TestStoreWorker)
