@@ -41,7 +41,7 @@ struct CommandSession::Produced {
     std::vector<Get> gets;
     int scriptDone = -1;        // for script stretches
     int importDone = -1;        // for import stretches
-    std::function<void()> then; // runs on the UI thread once the rest is accepted
+    std::function<void()> afterwards; // runs on the UI thread once the rest is accepted
 };
 
 // Beyond this many written keys in one batch, listing them costs the UI more than loading the
@@ -129,7 +129,7 @@ void CommandSession::withEngine(std::function<void(Engine&, Catalog&)> fn,
         fn(m.engine, m.catalog);
         for (size_t r = 0; r < m.engine.replicaCount(); ++r)
             handOut(out, m, r);
-        out.then = done;
+        out.afterwards = done;
     });
 }
 
@@ -300,8 +300,8 @@ void CommandSession::accept(Produced produced) {
         else
             scriptTarget_ = scriptDone_;
     }
-    if (produced.then)
-        produced.then();
+    if (produced.afterwards)
+        produced.afterwards();
 }
 
 std::vector<ScriptError> CommandSession::openScript(const QString& fileName, std::string text) {
