@@ -39,8 +39,8 @@ struct CommandSession::Produced {
         QString studentId, courseId;
     };
     std::vector<Get> gets;
-    int scriptDone = -1;        // for script stretches
-    int importDone = -1;        // for import stretches
+    int scriptDone = -1;              // for script stretches
+    int importDone = -1;              // for import stretches
     std::function<void()> afterwards; // runs on the UI thread once the rest is accepted
 };
 

@@ -31,17 +31,45 @@ QString SqlDialect::readOplog() const {
 }
 
 // A write replaces the row only when it is greater in SPEC §1's order; origins compare
-// byte-wise (SQLite's default BINARY collation). Re-applying a write is therefore a no-op.
+// byte-wise (SQLite's BINARY collation, PostgreSQL's "C", MariaDB's utf8mb4_bin). Re-applying a
+// write is therefore a no-op.
 QString SqlDialect::upsertGrades(int rows) const {
-    return QStringLiteral("INSERT INTO grades(student_id, course_id, grade, ts, origin, seq, "
-                          "attributes) VALUES ") +
-           placeholders(rows, 7) +
+    const QString insert = QStringLiteral("INSERT INTO grades(student_id, course_id, grade, ts, "
+                                          "origin, seq, attributes) VALUES ") +
+                           placeholders(rows, 7);
+    if (engine == SqlEngine::MariaDb) {
+        // MariaDB assigns left to right, each assignment seeing the ones before it. Grade and
+        // attributes go first, under the comparison with the old row; then seq, origin and ts,
+        // in that order, which keeps the comparison's answer for the ones after it (when it
+        // held through seq alone, origin and ts were equal already).
+        const QString wins = QStringLiteral("(VALUES(ts), VALUES(origin), VALUES(seq)) > "
+                                            "(ts, origin, seq)");
+        return insert + QStringLiteral(" ON DUPLICATE KEY UPDATE "
+                                       "grade = IF(%1, VALUES(grade), grade), "
+                                       "attributes = IF(%1, COALESCE(VALUES(attributes), "
+                                       "attributes), attributes), "
+                                       "seq = IF(%1, VALUES(seq), seq), "
+                                       "origin = IF(%1, VALUES(origin), origin), "
+                                       "ts = IF(%1, VALUES(ts), ts)")
+                            .arg(wins);
+    }
+    return insert +
            QStringLiteral(" ON CONFLICT(student_id, course_id) DO UPDATE SET "
                           "grade = excluded.grade, ts = excluded.ts, origin = excluded.origin, "
                           "seq = excluded.seq, "
                           "attributes = COALESCE(excluded.attributes, grades.attributes) "
                           "WHERE (excluded.ts, excluded.origin, excluded.seq) > "
                           "(grades.ts, grades.origin, grades.seq)");
+}
+
+QString SqlDialect::readGrades(bool fromStart) const {
+    QString sql = QStringLiteral("SELECT student_id, course_id, grade, ts, origin, seq, attributes "
+                                 "FROM grades ");
+    if (!fromStart)
+        // Spelled out rather than as a row comparison, which MariaDB does not turn into an
+        // index range: each page is then a range scan on the primary key, however deep.
+        sql += QStringLiteral("WHERE student_id > ? OR (student_id = ? AND course_id > ?) ");
+    return sql + QStringLiteral("ORDER BY student_id, course_id LIMIT ?");
 }
 
 SqlDialect sqliteDialect(bool inMemory) {
@@ -78,6 +106,7 @@ SqlDialect sqliteDialect(bool inMemory) {
                    QStringLiteral("ALTER TABLE oplog ADD COLUMN context TEXT")}};
     d.claimStoreName =
         QStringLiteral("INSERT OR IGNORE INTO syncscope_meta(key, value) VALUES ('store', ?)");
+    d.readStoreName = QStringLiteral("SELECT value FROM syncscope_meta WHERE key = 'store'");
     // Rollback (Store::rollbackTo): the keys the dropped entries touched are collected first;
     // one pass over the remaining log, joined to those keys, finds each key's greatest write in
     // SPEC §1's order; grade rows are then updated in place (a seed row keeps its attributes)

@@ -7,13 +7,17 @@
 
 namespace syncscope {
 
-// Everything that differs between the SQL engines SqlStore serves, in one place: schema DDL,
-// the conditional upsert that applies a write only when it beats the row (ts, origin, seq),
-// and how many bound parameters one statement may carry. SQLite now; MariaDB and PostgreSQL
-// join with their issue.
+enum class SqlEngine { Sqlite, MariaDb, Postgres };
+
+// Everything that differs between the SQL engines SqlStore serves, in one place: schema DDL
+// (with the triggers that capture outside writes on the servers), the conditional upsert that
+// applies a write only when it beats the row (ts, origin, seq), keyset paging, and how many rows
+// one statement carries. SQLite in sqldialect.cpp, the servers in sqldialect_servers.cpp.
 struct SqlDialect {
+    SqlEngine engine = SqlEngine::Sqlite;
     QString driver;          // Qt Sql driver name
-    QStringList openPragmas; // run after connecting (file stores)
+    QStringList openPragmas; // run after connecting: file pragmas, or marking the session as
+                             // Syncscope's own so the capture triggers leave its writes alone
     QStringList schema;      // idempotent CREATE statements
     // Columns added since the first release, for databases made before them: each probe
     // returns a count that is 0 while its upgrade statement has not run.
@@ -22,18 +26,28 @@ struct SqlDialect {
         QString statement;
     };
     std::vector<Upgrade> upgrades;
-    QString claimStoreName;         // records the store's name in syncscope_meta, if none yet
+    QString claimStoreName; // records the store's name in syncscope_meta, if none yet
+    QString readStoreName;  // the name recorded there
+    // First statement of every append transaction on a server: a row lock on the store's name
+    // that the capture triggers take too, so writers commit one after another and oplog
+    // positions become visible in order (a reader following the tail never skips one).
+    QString lockForAppend;
     QStringList rollbackStatements; // Store::rollbackTo, in order, in one transaction
     int rowsPerStatement = 64;
-    qint64 unlimited = -1; // the LIMIT value meaning "no limit"
+    bool distinctKeysPerUpsert = false; // one upsert statement may not touch a key twice
+    qint64 unlimited = -1;              // the LIMIT value meaning "no limit"
 
     QString insertOplog(int rows) const;
     // The oplog from position `?` on, at most `?` entries, in columns op, student_id, course_id,
     // grade, ts, origin, seq, wall_ms, id, context.
     QString readOplog() const;
     QString upsertGrades(int rows) const;
+    // A page of grade rows in key order: from the first key, or after a bound (student, course).
+    QString readGrades(bool fromStart) const;
 };
 
 SqlDialect sqliteDialect(bool inMemory);
+SqlDialect mariadbDialect();
+SqlDialect postgresDialect();
 
 } // namespace syncscope

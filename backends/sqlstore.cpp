@@ -32,9 +32,35 @@ const QVariant& opName(EntryKind kind) {
 }
 } // namespace
 
+namespace {
+SqlDialect dialectFor(const SqlStore::Options& o) {
+    switch (o.engine) {
+    case SqlEngine::MariaDb:
+        return mariadbDialect();
+    case SqlEngine::Postgres:
+        return postgresDialect();
+    case SqlEngine::Sqlite:
+        break;
+    }
+    return sqliteDialect(o.inMemory);
+}
+
+QString kindName(SqlEngine engine) {
+    switch (engine) {
+    case SqlEngine::MariaDb:
+        return QStringLiteral("MariaDB");
+    case SqlEngine::Postgres:
+        return QStringLiteral("PostgreSQL");
+    case SqlEngine::Sqlite:
+        break;
+    }
+    return QStringLiteral("SQLite");
+}
+} // namespace
+
 SqlStore::SqlStore(Options options)
     : options_(std::move(options))
-    , dialect_(sqliteDialect(options_.inMemory))
+    , dialect_(dialectFor(options_))
     , connection_(QStringLiteral("syncscope-%1-%2").arg(options_.name).arg(++connectionCounter)) {}
 
 SqlStore::~SqlStore() {
@@ -42,7 +68,8 @@ SqlStore::~SqlStore() {
 }
 
 StoreDescription SqlStore::description() const {
-    return {options_.name, QStringLiteral("SQLite"), options_.location, true};
+    return {options_.name, kindName(options_.engine), options_.location,
+            options_.engine == SqlEngine::Sqlite};
 }
 
 StoreError SqlStore::error(const QString& what, const QString& detail) const {
@@ -63,6 +90,20 @@ Status SqlStore::open() {
         SqliteFastPath::configureProcess();
     QSqlDatabase db = QSqlDatabase::addDatabase(dialect_.driver, connection_);
     db.setDatabaseName(options_.databaseName);
+    if (options_.engine != SqlEngine::Sqlite) {
+        const Server& server = options_.server;
+        db.setHostName(server.host);
+        if (server.port > 0)
+            db.setPort(server.port);
+        db.setUserName(server.user);
+        db.setPassword(server.password);
+        db.setConnectOptions(server.connectOptions);
+    }
+    if (!db.isValid()) {
+        QSqlDatabase::removeDatabase(connection_);
+        return error(QStringLiteral("cannot open ") + options_.location,
+                     QStringLiteral("the Qt Sql driver %1 is not installed").arg(dialect_.driver));
+    }
     if (!db.open()) {
         const QString why = db.lastError().text();
         db = QSqlDatabase();
@@ -80,8 +121,9 @@ Status SqlStore::open() {
         return s;
     if (Status s = checkOwner(); !s)
         return s;
-    sqlite3* native =
-        options_.sqliteFastPath ? SqliteFastPath::nativeHandle(db.driver()->handle()) : nullptr;
+    sqlite3* native = options_.sqliteFastPath && options_.engine == SqlEngine::Sqlite
+                          ? SqliteFastPath::nativeHandle(db.driver()->handle())
+                          : nullptr;
     if (native) {
         sqliteFast_ = std::make_unique<SqliteFastPath>(native);
         QString why;
@@ -114,8 +156,7 @@ Status SqlStore::checkOwner() {
     if (!q.exec())
         return error(QStringLiteral("cannot record the store name"), q.lastError().text());
     QSqlQuery owner(db);
-    if (!owner.exec(QStringLiteral("SELECT value FROM syncscope_meta WHERE key = 'store'")) ||
-        !owner.next())
+    if (!owner.exec(dialect_.readStoreName) || !owner.next())
         return error(QStringLiteral("cannot read the store name"), owner.lastError().text());
     const QString holder = owner.value(0).toString();
     if (holder != options_.name)
@@ -147,6 +188,24 @@ QSqlQuery& SqlStore::prepared(std::map<int, QSqlQuery>& cache, int rows, bool op
         it = cache.emplace(rows, std::move(q)).first;
     }
     return it->second;
+}
+
+// How many of the writes from `at` on go into one upsert statement. PostgreSQL refuses a
+// statement that upserts one key twice, so there a statement ends before a key repeats, and the
+// writes apply in order, one statement after another, as they would row by row.
+int SqlStore::upsertRows(const std::vector<const LogRecord*>& writes, size_t at) {
+    const size_t most =
+        std::min<size_t>(static_cast<size_t>(dialect_.rowsPerStatement), writes.size() - at);
+    if (!dialect_.distinctKeysPerUpsert)
+        return static_cast<int>(most);
+    statementKeys_.clear();
+    size_t n = 0;
+    for (; n < most; ++n) {
+        const LogRecord& r = *writes[at + n];
+        if (!statementKeys_.emplace(r.studentId, r.courseId).second)
+            break;
+    }
+    return static_cast<int>(n);
 }
 
 Status SqlStore::appendBatch(std::span<const LogRecord> batch) {
@@ -182,7 +241,7 @@ Status SqlStore::appendBatch(std::span<const LogRecord> batch) {
         if (rec.isWrite())
             writes.push_back(&rec);
     for (size_t at = 0; at < writes.size();) {
-        const int rows = static_cast<int>(std::min<size_t>(perStatement, writes.size() - at));
+        const int rows = upsertRows(writes, at);
         QSqlQuery& q = prepared(gradeUpserts_, rows, false);
         int p = 0;
         for (int r = 0; r < rows; ++r) {
@@ -236,6 +295,14 @@ Status SqlStore::appendInTransaction(std::span<const LogRecord> batch) {
     QSqlDatabase db = QSqlDatabase::database(connection_, false);
     if (!db.transaction())
         return error(QStringLiteral("cannot begin a transaction"), db.lastError().text());
+    if (!dialect_.lockForAppend.isEmpty()) {
+        QSqlQuery lock(db);
+        if (!lock.exec(dialect_.lockForAppend)) {
+            const QString why = lock.lastError().text();
+            db.rollback();
+            return error(QStringLiteral("cannot lock the oplog"), why);
+        }
+    }
     Status s = appendBatch(batch);
     if (!s) {
         db.rollback();
@@ -319,11 +386,9 @@ Result<std::vector<GradeRecord>> SqlStore::readGrades(const GradeCursor& after, 
     QSqlQuery q(QSqlDatabase::database(connection_, false));
     q.setForwardOnly(true);
     // Keyset paging on the primary key: each page is an index range scan, however deep.
-    q.prepare(QStringLiteral("SELECT %1 FROM grades %2 ORDER BY student_id, course_id LIMIT ?")
-                  .arg(QLatin1String(kGradeColumns),
-                       after.atStart() ? QString()
-                                       : QStringLiteral("WHERE (student_id, course_id) > (?, ?)")));
+    q.prepare(dialect_.readGrades(after.atStart()));
     if (!after.atStart()) {
+        q.addBindValue(qs(after.studentId));
         q.addBindValue(qs(after.studentId));
         q.addBindValue(qs(after.courseId));
     }
@@ -375,10 +440,13 @@ Status SqlStore::rollbackTo(int64_t position) {
     };
     for (const QString& sql : dialect_.rollbackStatements) {
         QSqlQuery q(db);
-        q.prepare(sql);
-        if (sql.contains(QLatin1String(":position")))
+        // Only statements with a parameter are prepared: QPSQL cannot prepare DDL.
+        const bool bound = sql.contains(QLatin1String(":position"));
+        if (bound) {
+            q.prepare(sql);
             q.bindValue(QStringLiteral(":position"), static_cast<qint64>(position));
-        if (!q.exec())
+        }
+        if (!(bound ? q.exec() : q.exec(sql)))
             return fail(q);
     }
     if (!db.commit()) {

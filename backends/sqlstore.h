@@ -8,33 +8,47 @@
 
 #include <map>
 #include <memory>
+#include <set>
+#include <string_view>
 
 class QSqlDatabase;
 
 namespace syncscope {
 
-// A store in an SQL database through Qt Sql: the grades table keyed by (student_id,
-// course_id) plus the oplog table (schema in sqldialect.cpp). Every batch of appends is one
-// transaction holding both the oplog rows and the grade upserts, with bound parameters only.
+// A store in an SQL database through Qt Sql (SQLite, MariaDB/MySQL, PostgreSQL): the grades
+// table keyed by (student_id, course_id) plus the oplog table (schema in sqldialect*.cpp). Every
+// batch of appends is one transaction holding both the oplog rows and the grade upserts, with
+// bound parameters only.
 class SqlStore : public Store {
 public:
+    struct Server {
+        QString host;
+        int port = 0;
+        QString user;
+        QString password;       // from the keychain or SYNCSCOPE_PASSWORD_<STORE>, never a URI
+        QString connectOptions; // Qt Sql driver options (TLS, timeouts)
+    };
     struct Options {
         QString name;         // canonical store name
-        QString databaseName; // file path, or ":memory:"
+        QString databaseName; // file path, ":memory:", or the server's database
         QString location;     // for display, without credentials
         bool inMemory = false;
         // QSQLITE: batch writes and oplog reads on the native handle. Off, SQLite takes the
         // Qt Sql path the server backends use, which is how the tests keep that path honest.
         bool sqliteFastPath = true;
+        SqlEngine engine = SqlEngine::Sqlite;
+        Server server; // MariaDB and PostgreSQL
     };
 
     explicit SqlStore(Options options);
     ~SqlStore() override;
 
     StoreDescription description() const override;
-    // Outside writes: captured by triggers once the server stores land (issue 5); an
+    // Outside writes: captured by triggers on the servers (sqldialect_servers.cpp); an
     // embedded SQLite file has no other writers in Syncscope's model.
-    StoreCapabilities capabilities() const override { return {true, false}; }
+    StoreCapabilities capabilities() const override {
+        return {true, options_.engine != SqlEngine::Sqlite};
+    }
     Status open() override;
     void close() override;
     Status append(std::span<const LogRecord> records, const BatchControl& control) override;
@@ -54,6 +68,7 @@ private:
     Status checkOwner();
     Status upgradeSchema();
     Status appendBatch(std::span<const LogRecord> batch);
+    int upsertRows(const std::vector<const LogRecord*>& writes, size_t at);
     Status appendInTransaction(std::span<const LogRecord> batch);
     QSqlQuery& prepared(std::map<int, QSqlQuery>& cache, int rows, bool oplog);
 
@@ -63,6 +78,7 @@ private:
     bool open_ = false;
     std::map<int, QSqlQuery> oplogInserts_;
     std::map<int, QSqlQuery> gradeUpserts_;
+    std::set<std::pair<std::string_view, std::string_view>> statementKeys_; // upsertRows' scratch
     std::unique_ptr<SqliteFastPath> sqliteFast_; // QSQLITE: native writes and oplog reads
 };
 

@@ -3,6 +3,8 @@
 #include "sqlstore.h"
 
 #include <QDir>
+#include <QUrl>
+#include <QUrlQuery>
 
 namespace syncscope {
 
@@ -14,6 +16,96 @@ QString schemeOf(const QString& uri) {
     const qsizetype colon = uri.indexOf(QLatin1Char(':'));
     return colon <= 0 ? QString() : uri.left(colon).toLower();
 }
+
+bool isServerScheme(const QString& scheme) {
+    return scheme == QLatin1String("mysql") || scheme == QLatin1String("postgresql");
+}
+
+// The query options a server URI may carry, as the Qt Sql driver's connect options.
+//   tls=disable|require|verify-ca|verify-full, connect_timeout=SECONDS, read_timeout=SECONDS
+QString serverOptions(const QString& scheme, const QUrlQuery& query, QString& problem) {
+    QStringList out;
+    const bool mysql = scheme == QLatin1String("mysql");
+    for (const auto& [key, value] : query.queryItems(QUrl::FullyDecoded)) {
+        if (key == QLatin1String("tls")) {
+            static const QStringList modes = {QStringLiteral("disable"), QStringLiteral("require"),
+                                              QStringLiteral("verify-ca"),
+                                              QStringLiteral("verify-full")};
+            if (!modes.contains(value)) {
+                problem = QStringLiteral("tls=%1: expected disable, require, verify-ca or "
+                                         "verify-full")
+                              .arg(value);
+                return {};
+            }
+            if (!mysql)
+                out << QStringLiteral("sslmode=") + value;
+            else if (value != QLatin1String("disable"))
+                // MariaDB's client verifies the server when a CA is configured in my.cnf.
+                out << QStringLiteral("MYSQL_OPT_SSL_ENFORCE=1");
+        } else if (key == QLatin1String("connect_timeout") ||
+                   key == QLatin1String("read_timeout")) {
+            bool ok = false;
+            const int seconds = value.toInt(&ok);
+            if (!ok || seconds <= 0 || seconds > 3600) {
+                problem =
+                    QStringLiteral("%1=%2: expected seconds between 1 and 3600").arg(key, value);
+                return {};
+            }
+            if (key == QLatin1String("connect_timeout"))
+                out << (mysql ? QStringLiteral("MYSQL_OPT_CONNECT_TIMEOUT=")
+                              : QStringLiteral("connect_timeout=")) +
+                           value;
+            else if (mysql)
+                out << QStringLiteral("MYSQL_OPT_READ_TIMEOUT=") + value;
+            else
+                out << QStringLiteral("options='-c statement_timeout=%1s'").arg(value);
+        } else {
+            problem = QStringLiteral("unknown option '%1' (expected tls, connect_timeout or "
+                                     "read_timeout)")
+                          .arg(key);
+            return {};
+        }
+    }
+    if (!query.hasQueryItem(QStringLiteral("connect_timeout")))
+        out << (mysql ? QStringLiteral("MYSQL_OPT_CONNECT_TIMEOUT=10")
+                      : QStringLiteral("connect_timeout=10"));
+    return out.join(QLatin1Char(';'));
+}
+
+// A server URI's parts; `problem` says what is wrong with it. Passwords never come from a URI:
+// a workspace file would keep them in the clear.
+SqlStore::Options serverStoreOptions(const QString& name, const QString& uri, QString& problem) {
+    SqlStore::Options o;
+    o.name = name;
+    const QUrl url(uri, QUrl::StrictMode);
+    const QString scheme = schemeOf(uri);
+    o.engine = scheme == QLatin1String("mysql") ? SqlEngine::MariaDb : SqlEngine::Postgres;
+    const QString example = scheme + QStringLiteral("://user@host:port/database");
+    if (!url.isValid() || url.host().isEmpty()) {
+        problem = QStringLiteral("%1: expected %2").arg(uri, example);
+        return o;
+    }
+    if (!url.password().isEmpty()) {
+        problem = QStringLiteral("%1: a password does not belong in a URI; give it to the "
+                                 "keychain or set SYNCSCOPE_PASSWORD_%2")
+                      .arg(url.toString(QUrl::RemovePassword), name.toUpper());
+        return o;
+    }
+    o.databaseName = url.path().mid(1);
+    if (o.databaseName.isEmpty() || o.databaseName.contains(QLatin1Char('/'))) {
+        problem = QStringLiteral("%1: expected one database name after the host, as in %2")
+                      .arg(uri, example);
+        return o;
+    }
+    o.server.host = url.host();
+    o.server.port = url.port(o.engine == SqlEngine::MariaDb ? 3306 : 5432);
+    o.server.user = url.userName();
+    o.server.connectOptions = serverOptions(scheme, QUrlQuery(url), problem);
+    if (!problem.isEmpty())
+        problem = uri + QStringLiteral(": ") + problem;
+    o.location = url.toString(QUrl::RemovePassword | QUrl::RemoveQuery);
+    return o;
+}
 } // namespace
 
 const QList<BackendDescription>& StoreFactory::backends() {
@@ -23,12 +115,16 @@ const QList<BackendDescription>& StoreFactory::backends() {
          QStringLiteral("sqlite:///abs/path.db or sqlite::memory:"),
          true,
          {}},
-        {QStringLiteral("mysql"), QStringLiteral("MySQL/MariaDB"),
-         QStringLiteral("mysql://user@host:port/db"), false,
-         QStringLiteral("the MySQL/MariaDB backend is not built yet (issue 5)")},
-        {QStringLiteral("postgresql"), QStringLiteral("PostgreSQL"),
-         QStringLiteral("postgresql://user@host:port/db"), false,
-         QStringLiteral("the PostgreSQL backend is not built yet (issue 5)")},
+        {QStringLiteral("mysql"),
+         QStringLiteral("MySQL/MariaDB"),
+         QStringLiteral("mysql://user@host:port/db?tls=require"),
+         true,
+         {}},
+        {QStringLiteral("postgresql"),
+         QStringLiteral("PostgreSQL"),
+         QStringLiteral("postgresql://user@host:port/db?tls=require"),
+         true,
+         {}},
         {QStringLiteral("hive2"), QStringLiteral("Apache Hive"),
          QStringLiteral("hive2://host:port/db?auth=NOSASL|PLAIN"), false,
          QStringLiteral("the Hive backend is not built yet (issue 6)")},
@@ -50,6 +146,11 @@ QString StoreFactory::checkUri(const QString& uri) {
             continue;
         if (!b.available)
             return QStringLiteral("%1: %2").arg(uri, b.unavailableReason);
+        if (isServerScheme(scheme)) {
+            QString problem;
+            serverStoreOptions(QStringLiteral("STORE"), uri, problem);
+            return problem;
+        }
         if (scheme == QLatin1String("sqlite")) {
             if (!uri.startsWith(kSqliteFile) || !QDir::isAbsolutePath(uri.mid(kSqliteFile.size())))
                 return QStringLiteral("%1: expected sqlite:///absolute/path.db or sqlite::memory:")
@@ -62,9 +163,16 @@ QString StoreFactory::checkUri(const QString& uri) {
         .arg(uri, scheme);
 }
 
-Result<std::unique_ptr<Store>> StoreFactory::create(const QString& name, const QString& uri) {
+Result<std::unique_ptr<Store>> StoreFactory::create(const QString& name, const QString& uri,
+                                                    const QString& password) {
     if (const QString problem = checkUri(uri); !problem.isEmpty())
         return StoreError{name, problem, false};
+    if (isServerScheme(schemeOf(uri))) {
+        QString problem;
+        SqlStore::Options o = serverStoreOptions(name, uri, problem);
+        o.server.password = password.isNull() ? passwordFromEnvironment(name) : password;
+        return std::unique_ptr<Store>(std::make_unique<SqlStore>(std::move(o)));
+    }
     SqlStore::Options o;
     o.name = name;
     if (uri.isEmpty() || uri == kMemory) {
@@ -76,6 +184,11 @@ Result<std::unique_ptr<Store>> StoreFactory::create(const QString& name, const Q
         o.location = o.databaseName;
     }
     return std::unique_ptr<Store>(std::make_unique<SqlStore>(std::move(o)));
+}
+
+QString StoreFactory::passwordFromEnvironment(const QString& storeName) {
+    const QByteArray variable = "SYNCSCOPE_PASSWORD_" + storeName.toUpper().toUtf8();
+    return qEnvironmentVariable(variable.constData());
 }
 
 } // namespace syncscope

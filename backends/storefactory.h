@@ -28,7 +28,11 @@ public:
     static QString checkUri(const QString& uri);
 
     // A store named `name` at `uri`; an empty URI means the embedded default (SQLite in memory).
-    static Result<std::unique_ptr<Store>> create(const QString& name, const QString& uri);
+    // A server's password: `password` when given (the GUI's keychain), else the environment's
+    // SYNCSCOPE_PASSWORD_<NAME>; never the URI.
+    static Result<std::unique_ptr<Store>> create(const QString& name, const QString& uri,
+                                                 const QString& password = QString());
+    static QString passwordFromEnvironment(const QString& storeName);
 };
 
 } // namespace syncscope

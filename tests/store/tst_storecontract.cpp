@@ -1,6 +1,8 @@
 // The contract every backend keeps (backends/store.h), one test body run against every
-// backend this build has. Later backends add rows to contract_data().
+// backend this build has: SQLite (both paths) and the real MariaDB and PostgreSQL servers that
+// CTest starts (scripts/services), each test on a fresh database. Later backends add rows.
 #include "engine.h"
+#include "labservers.h"
 #include "recordconversion.h"
 #include "sqlstore.h"
 #include "storefactory.h"
@@ -48,7 +50,15 @@ struct Backend {
     bool persistent = false;
     std::function<void()> poisonNextWrite; // makes a write of student "POISON" fail
     QString qtSqlPath; // set: build SqlStore directly with its native fast path off
+    QString password;  // a server's
 };
+
+// A failed call shows the store's own words.
+#define QVERIFY_OK(expr)                                                                           \
+    do {                                                                                           \
+        const auto done_ = (expr);                                                                 \
+        QVERIFY2(done_.ok(), done_.ok() ? "" : qPrintable(done_.error().toString()));              \
+    } while (false)
 
 template <class T>
 T await(QFuture<T> f) {
@@ -95,10 +105,15 @@ private:
     QTemporaryDir dir_;
     int counter_ = 0;
     Backend current_;
+    std::optional<lab::Servers> servers_;
 };
 
 void TestStoreContract::initTestCase() {
     QVERIFY(dir_.isValid());
+    QString problem;
+    servers_ = lab::servers(problem);
+    if (!servers_)
+        QFAIL(qPrintable(problem));
 }
 
 void TestStoreContract::backends() {
@@ -107,6 +122,31 @@ void TestStoreContract::backends() {
     QTest::newRow("sqlite file") << QStringLiteral("sqlite-file");
     // The Qt Sql statements the server backends share, run on SQLite.
     QTest::newRow("sqlite file, Qt Sql path") << QStringLiteral("sqlite-qtsql");
+    QTest::newRow("mariadb") << QStringLiteral("mariadb");
+    QTest::newRow("postgresql") << QStringLiteral("postgresql");
+}
+
+// For a server: a trigger that aborts the statement writing student "POISON", half way through
+// a batch.
+std::function<void()> serverPoison(const QString& uri, const QString& password, bool mariadb) {
+    return [uri, password, mariadb] {
+        const QStringList statements =
+            mariadb ? QStringList{QStringLiteral(
+                          "CREATE TRIGGER poison BEFORE INSERT ON grades FOR EACH ROW IF "
+                          "NEW.student_id = 'POISON' THEN SIGNAL SQLSTATE '45000' SET "
+                          "MESSAGE_TEXT = 'poisoned'; END IF")}
+                    : QStringList{QStringLiteral("CREATE FUNCTION poison() RETURNS trigger "
+                                                 "LANGUAGE plpgsql AS $$ BEGIN IF "
+                                                 "NEW.student_id = 'POISON' THEN RAISE "
+                                                 "EXCEPTION 'poisoned'; END IF; RETURN NEW; END "
+                                                 "$$"),
+                                  QStringLiteral("CREATE TRIGGER poison BEFORE INSERT ON grades "
+                                                 "FOR EACH ROW EXECUTE FUNCTION poison()")};
+        for (const QString& sql : statements) {
+            const QString problem = lab::run(uri, password, sql);
+            QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        }
+    };
 }
 
 // For a SQLite file: a second connection installs a trigger that aborts the statement writing
@@ -131,20 +171,36 @@ std::function<void()> poisonTrigger(const QString& path) {
 std::unique_ptr<StoreWorker> TestStoreContract::openWorker(const QString& name) {
     QFETCH(QString, kind);
     if (current_.uri.isEmpty()) {
-        if (kind == QLatin1String("sqlite-memory")) {
-            current_ = {QStringLiteral("sqlite::memory:"), false, {}, {}};
+        if (kind == QLatin1String("mariadb") || kind == QLatin1String("postgresql")) {
+            const bool mariadb = kind == QLatin1String("mariadb");
+            QString problem;
+            const QString uri = lab::freshDatabase(mariadb ? servers_->mariadb : servers_->postgres,
+                                                   servers_->password, problem);
+            if (!problem.isEmpty())
+                qFatal("%s", qPrintable(problem));
+            current_ = {
+                uri, true, serverPoison(uri, servers_->password, mariadb), {}, servers_->password};
+        } else if (kind == QLatin1String("sqlite-memory")) {
+            current_ = {QStringLiteral("sqlite::memory:"), false, {}, {}, {}};
         } else {
             const QString path = dir_.filePath(QStringLiteral("store%1.db").arg(++counter_));
-            current_ = {QStringLiteral("sqlite://") + path, true, poisonTrigger(path),
-                        kind == QLatin1String("sqlite-qtsql") ? path : QString()};
+            current_ = {QStringLiteral("sqlite://") + path,
+                        true,
+                        poisonTrigger(path),
+                        kind == QLatin1String("sqlite-qtsql") ? path : QString(),
+                        {}};
         }
     }
     std::unique_ptr<Store> store;
     if (!current_.qtSqlPath.isEmpty()) {
-        store = std::make_unique<SqlStore>(
-            SqlStore::Options{name, current_.qtSqlPath, current_.qtSqlPath, false, false});
+        SqlStore::Options o;
+        o.name = name;
+        o.databaseName = current_.qtSqlPath;
+        o.location = current_.qtSqlPath;
+        o.sqliteFastPath = false;
+        store = std::make_unique<SqlStore>(std::move(o));
     } else {
-        auto made = StoreFactory::create(name, current_.uri);
+        auto made = StoreFactory::create(name, current_.uri, current_.password);
         if (!made)
             qFatal("%s", qPrintable(made.error().toString()));
         store = std::move(made.value());
@@ -160,9 +216,8 @@ void TestStoreContract::setGetDelete() {
     current_ = {};
     auto w = openWorker();
     QCOMPARE(await(w->counts()).value().liveKeys, 0);
-    QVERIFY(await(w->append({setRecord("SID1", "CSE1", "A", 1, "SQL", 1),
-                             setRecord("SID2", "CSE1", "B+", 2, "SQL", 2)}))
-                .ok());
+    QVERIFY_OK(await(w->append({setRecord("SID1", "CSE1", "A", 1, "SQL", 1),
+                                setRecord("SID2", "CSE1", "B+", 2, "SQL", 2)})));
     auto row = await(w->readKey("SID1", "CSE1"));
     QVERIFY(row.ok() && row.value().has_value());
     QCOMPARE(row.value()->value, std::string("A"));
@@ -170,7 +225,7 @@ void TestStoreContract::setGetDelete() {
     QCOMPARE(row.value()->origin, std::string("SQL"));
     QVERIFY(!await(w->readKey("SID9", "CSE1")).value().has_value());
 
-    QVERIFY(await(w->append({deleteRecord("SID1", "CSE1", 3, "SQL", 3)})).ok());
+    QVERIFY_OK(await(w->append({deleteRecord("SID1", "CSE1", 3, "SQL", 3)})));
     row = await(w->readKey("SID1", "CSE1"));
     QVERIFY(row.value().has_value());
     QVERIFY(row.value()->deleted); // the tombstone stays for last-writer-wins
@@ -182,12 +237,12 @@ void TestStoreContract::setGetDelete() {
 void TestStoreContract::olderWriteIsLoggedButDoesNotWin() {
     current_ = {};
     auto w = openWorker();
-    QVERIFY(await(w->append({setRecord("S", "C", "new", 10, "SQL", 1)})).ok());
-    QVERIFY(await(w->append({setRecord("S", "C", "old", 5, "HIVE", 7)})).ok());
+    QVERIFY_OK(await(w->append({setRecord("S", "C", "new", 10, "SQL", 1)})));
+    QVERIFY_OK(await(w->append({setRecord("S", "C", "old", 5, "HIVE", 7)})));
     // Same ts: origin decides byte-wise ("HIVE" < "SQL"), so this one loses too.
-    QVERIFY(await(w->append({setRecord("S", "C", "tie", 10, "HIVE", 9)})).ok());
+    QVERIFY_OK(await(w->append({setRecord("S", "C", "tie", 10, "HIVE", 9)})));
     QCOMPARE(await(w->readKey("S", "C")).value()->value, std::string("new"));
-    QVERIFY(await(w->append({setRecord("S", "C", "tie-wins", 10, "ZED", 1)})).ok());
+    QVERIFY_OK(await(w->append({setRecord("S", "C", "tie-wins", 10, "ZED", 1)})));
     QCOMPARE(await(w->readKey("S", "C")).value()->value, std::string("tie-wins"));
     QCOMPARE(await(w->readOplog()).value().size(), size_t(4));
 }
@@ -198,9 +253,9 @@ void TestStoreContract::replayIsIdempotent() {
     const std::vector<LogRecord> batch{setRecord("S", "C", "A", 1, "SQL", 1),
                                        deleteRecord("S", "D", 2, "SQL", 2),
                                        setRecord("S", "C", "B", 3, "HIVE", 1)};
-    QVERIFY(await(w->append(batch)).ok());
+    QVERIFY_OK(await(w->append(batch)));
     const auto before = await(w->readGrades()).value();
-    QVERIFY(await(w->append(batch)).ok());
+    QVERIFY_OK(await(w->append(batch)));
     const auto after = await(w->readGrades()).value();
     QCOMPARE(after.size(), before.size());
     for (size_t i = 0; i < after.size(); ++i) {
@@ -273,7 +328,7 @@ void TestStoreContract::oplogParityWithEngine() {
     std::vector<LogRecord> records;
     for (const OplogEntry& e : engine.replica(a).log)
         records.push_back(toRecord(e, catalog));
-    QVERIFY(await(w->append(records)).ok());
+    QVERIFY_OK(await(w->append(records)));
 
     const auto log = await(w->readOplog()).value();
     QCOMPARE(log.size(), engine.replica(a).log.size());
@@ -307,10 +362,9 @@ void TestStoreContract::sameKeyManyTimesInOneBatch() {
     LogRecord seed = setRecord("S", "C", "A", 0, "CSV", 1);
     seed.kind = EntryKind::Seed;
     seed.attributes = "{\"roll no\":\"7\"}";
-    QVERIFY(await(w->append({seed, setRecord("S", "C", "middle", 5, "SQL", 1),
-                             setRecord("S", "C", "greatest", 9, "HIVE", 4),
-                             setRecord("S", "C", "late-but-small", 2, "SQL", 2)}))
-                .ok());
+    QVERIFY_OK(await(w->append({seed, setRecord("S", "C", "middle", 5, "SQL", 1),
+                                setRecord("S", "C", "greatest", 9, "HIVE", 4),
+                                setRecord("S", "C", "late-but-small", 2, "SQL", 2)})));
     const auto row = await(w->readKey("S", "C")).value();
     QCOMPARE(row->value, std::string("greatest"));
     QCOMPARE(row->attributes, std::string("{\"roll no\":\"7\"}"));
@@ -326,7 +380,7 @@ void TestStoreContract::pagedReads() {
         batch.push_back(setRecord("S" + std::to_string(i % 50), "C" + std::to_string(i / 50), "A",
                                   i, "SQL", static_cast<uint64_t>(i + 1)));
     batch.push_back(deleteRecord("S7", "C3", 999, "SQL", 251));
-    QVERIFY(await(w->append(batch)).ok());
+    QVERIFY_OK(await(w->append(batch)));
 
     std::vector<GradeRecord> all;
     GradeCursor cursor;
@@ -364,23 +418,20 @@ void TestStoreContract::rollbackRestoresAnEarlierState() {
     LogRecord seed = setRecord("S1", "C", "A", 0, "CSV", 1);
     seed.kind = EntryKind::Seed;
     seed.attributes = "{\"roll no\":\"1\"}";
-    QVERIFY(await(w->append({seed, setRecord("S2", "C", "B", 1, "SQL", 1),
-                             deleteRecord("S3", "C", 2, "SQL", 2)}))
-                .ok());
+    QVERIFY_OK(await(w->append(
+        {seed, setRecord("S2", "C", "B", 1, "SQL", 1), deleteRecord("S3", "C", 2, "SQL", 2)})));
     const StoreCounts before = await(w->counts()).value();
     QCOMPARE(before.lastPosition, before.oplogEntries);
     const auto gradesBefore = await(w->readGrades()).value();
     // What a script then did: overwrite, delete, resurrect, add, read.
-    QVERIFY(await(w->append({setRecord("S1", "C", "Z", 5, "SQL", 3),
-                             deleteRecord("S2", "C", 6, "HIVE", 1),
-                             setRecord("S3", "C", "back", 7, "SQL", 4),
-                             setRecord("S4", "C", "new", 8, "SQL", 5)}))
-                .ok());
+    QVERIFY_OK(await(w->append(
+        {setRecord("S1", "C", "Z", 5, "SQL", 3), deleteRecord("S2", "C", 6, "HIVE", 1),
+         setRecord("S3", "C", "back", 7, "SQL", 4), setRecord("S4", "C", "new", 8, "SQL", 5)})));
     LogRecord get = setRecord("S1", "C", "Z", 9, "SQL", 0);
     get.kind = EntryKind::Get;
-    QVERIFY(await(w->append({get})).ok());
+    QVERIFY_OK(await(w->append({get})));
 
-    QVERIFY(await(w->rollbackTo(before.lastPosition)).ok());
+    QVERIFY_OK(await(w->rollbackTo(before.lastPosition)));
     const StoreCounts after = await(w->counts()).value();
     QCOMPARE(after.oplogEntries, before.oplogEntries);
     QCOMPARE(after.liveKeys, before.liveKeys);
@@ -396,21 +447,20 @@ void TestStoreContract::rollbackRestoresAnEarlierState() {
     }
     QVERIFY(!await(w->readKey("S4", "C")).value().has_value());
     // New writes continue after the rollback point.
-    QVERIFY(await(w->append({setRecord("S5", "C", "x", 10, "SQL", 3)})).ok());
+    QVERIFY_OK(await(w->append({setRecord("S5", "C", "x", 10, "SQL", 3)})));
     QCOMPARE(await(w->readOplog(before.lastPosition)).value().size(), size_t(1));
 }
 
 void TestStoreContract::followingTheOplogTail() {
     current_ = {};
     auto w = openWorker();
-    QVERIFY(await(w->append({setRecord("S", "C", "A", 1, "SQL", 1),
-                             setRecord("S", "D", "B", 2, "SQL", 2)}))
-                .ok());
+    QVERIFY_OK(await(
+        w->append({setRecord("S", "C", "A", 1, "SQL", 1), setRecord("S", "D", "B", 2, "SQL", 2)})));
     const auto first = await(w->readOplog()).value();
     QCOMPARE(first.size(), size_t(2));
     QVERIFY(first[0].position < first[1].position);
     QVERIFY(await(w->readOplog(first[1].position)).value().empty());
-    QVERIFY(await(w->append({deleteRecord("S", "C", 3, "SQL", 3)})).ok());
+    QVERIFY_OK(await(w->append({deleteRecord("S", "C", 3, "SQL", 3)})));
     const auto tail = await(w->readOplog(first[1].position)).value();
     QCOMPARE(tail.size(), size_t(1));
     QCOMPARE(tail[0].kind, EntryKind::Delete);
@@ -421,9 +471,8 @@ void TestStoreContract::reopenKeepsEverything() {
     current_ = {};
     {
         auto w = openWorker();
-        QVERIFY(await(w->append({setRecord("S", "C", "A", 1, "SQL", 1),
-                                 deleteRecord("S", "D", 2, "SQL", 2)}))
-                    .ok());
+        QVERIFY_OK(await(w->append(
+            {setRecord("S", "C", "A", 1, "SQL", 1), deleteRecord("S", "D", 2, "SQL", 2)})));
     }
     if (!current_.persistent)
         QSKIP("an in-memory store ends with its connection");
@@ -459,7 +508,7 @@ void TestStoreContract::failedTransactionLeavesNothing() {
     const StoreCounts c = await(w->counts()).value();
     QCOMPARE(c.liveKeys, 0);
     QCOMPARE(c.oplogEntries, 0);
-    QVERIFY(await(w->append({setRecord("GOOD", "C", "A", 1, "SQL", 1)})).ok()); // still usable
+    QVERIFY_OK(await(w->append({setRecord("GOOD", "C", "A", 1, "SQL", 1)}))); // still usable
 }
 
 void TestStoreContract::otherStoresDatabaseIsRefused() {
@@ -467,7 +516,7 @@ void TestStoreContract::otherStoresDatabaseIsRefused() {
     {
         auto first = std::make_unique<StoreWorker>(
             std::move(StoreFactory::create(QStringLiteral("SQL"), uri).value()));
-        QVERIFY(await(first->open()).ok());
+        QVERIFY_OK(await(first->open()));
     }
     auto second = std::make_unique<StoreWorker>(
         std::move(StoreFactory::create(QStringLiteral("HIVE"), uri).value()));
@@ -508,7 +557,7 @@ void TestStoreContract::databaseFromBeforeCausalContextsIsUpgraded() {
     QVERIFY2(opened.ok(), qPrintable(opened.ok() ? QString() : opened.error().message));
     LogRecord next = setRecord("S", "C", "B", 2, "SQL", 2);
     next.context = "HIVE:4";
-    QVERIFY(await(w->append({next})).ok());
+    QVERIFY_OK(await(w->append({next})));
     const auto log = await(w->readOplog()).value();
     QCOMPARE(log.size(), size_t(2));
     QCOMPARE(log[0].context, std::string());

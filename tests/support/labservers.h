@@ -1,0 +1,105 @@
+#pragma once
+// The real servers of scripts/services, as the tests and benchmarks reach them. CTest starts
+// them once per run (the `servers` fixture in tests/CMakeLists.txt) and tells each test where
+// their env file is; each test then makes its own throwaway databases on them.
+#include <QCoreApplication>
+#include <QFile>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QUrl>
+
+#include <atomic>
+#include <optional>
+
+namespace lab {
+
+struct Servers {
+    QString mariadb;  // mysql://syncscope@127.0.0.1:PORT/syncscope
+    QString postgres; // postgresql://syncscope@127.0.0.1:PORT/syncscope
+    QString redis;
+    QString password;
+    QString mariadbSocket;
+};
+
+// The servers of this run; nullopt with `problem` when the env file is missing or incomplete.
+inline std::optional<Servers> servers(QString& problem) {
+    const QString path = qEnvironmentVariable("SYNCSCOPE_SERVICES_ENV");
+    if (path.isEmpty()) {
+        problem = QStringLiteral("SYNCSCOPE_SERVICES_ENV is not set (run through ctest, which "
+                                 "starts scripts/services)");
+        return std::nullopt;
+    }
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        problem = path + QStringLiteral(": ") + file.errorString();
+        return std::nullopt;
+    }
+    Servers s;
+    while (!file.atEnd()) {
+        const QString line = QString::fromUtf8(file.readLine()).trimmed();
+        const QString prefix = QStringLiteral("export ");
+        if (!line.startsWith(prefix))
+            continue;
+        const qsizetype eq = line.indexOf(QLatin1Char('='));
+        const QString key = line.mid(prefix.size(), eq - prefix.size());
+        const QString value = line.mid(eq + 1);
+        if (key == QLatin1String("SYNCSCOPE_MARIADB_URI"))
+            s.mariadb = value;
+        else if (key == QLatin1String("SYNCSCOPE_POSTGRES_URI"))
+            s.postgres = value;
+        else if (key == QLatin1String("SYNCSCOPE_REDIS_URI"))
+            s.redis = value;
+        else if (key == QLatin1String("SYNCSCOPE_LAB_PASSWORD"))
+            s.password = value;
+        else if (key == QLatin1String("SYNCSCOPE_MARIADB_SOCKET"))
+            s.mariadbSocket = value;
+    }
+    if (s.mariadb.isEmpty() || s.postgres.isEmpty() || s.password.isEmpty()) {
+        problem = path + QStringLiteral(": no MariaDB or PostgreSQL URI in it");
+        return std::nullopt;
+    }
+    return s;
+}
+
+// Runs one statement on the server's lab database as the lab account.
+inline QString run(const QString& uri, const QString& password, const QString& sql) {
+    static std::atomic<int> counter{0};
+    const QUrl url(uri);
+    const QString name = QStringLiteral("lab-admin-%1").arg(++counter);
+    QString problem;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(url.scheme() == QLatin1String("mysql")
+                                                        ? QStringLiteral("QMYSQL")
+                                                        : QStringLiteral("QPSQL"),
+                                                    name);
+        db.setHostName(url.host());
+        db.setPort(url.port());
+        db.setUserName(url.userName());
+        db.setPassword(password);
+        db.setDatabaseName(url.path().mid(1));
+        if (!db.open()) {
+            problem = db.lastError().text();
+        } else {
+            QSqlQuery q(db);
+            if (!q.exec(sql))
+                problem = sql + QStringLiteral(": ") + q.lastError().text();
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+    return problem;
+}
+
+// A new, empty database on the server of `uri`, and the URI that reaches it.
+inline QString freshDatabase(const QString& uri, const QString& password, QString& problem) {
+    static std::atomic<int> counter{0};
+    const QString database =
+        QStringLiteral("t%1_%2").arg(QCoreApplication::applicationPid()).arg(++counter);
+    problem = run(uri, password, QStringLiteral("CREATE DATABASE ") + database);
+    QUrl url(uri);
+    url.setPath(QLatin1Char('/') + database);
+    return url.toString();
+}
+
+} // namespace lab
