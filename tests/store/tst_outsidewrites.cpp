@@ -1,0 +1,160 @@
+// Writes made outside Syncscope, through the real `mysql` and `psql` clients, reach the store's
+// oplog exactly once, deletes included, as writes of the store that sort after everything it
+// has seen; Syncscope's own writes are not logged twice; a key cannot be renamed.
+#include "labservers.h"
+#include "storefactory.h"
+#include "storeworker.h"
+
+#include <QProcess>
+#include <QTest>
+
+using namespace syncscope;
+
+namespace {
+
+LogRecord write(std::string sid, std::string value, int64_t ts, std::string origin, uint64_t seq) {
+    LogRecord r;
+    r.kind = EntryKind::Set;
+    r.studentId = std::move(sid);
+    r.courseId = "C1";
+    r.value = std::move(value);
+    r.hasValue = true;
+    r.ts = ts;
+    r.origin = std::move(origin);
+    r.seq = seq;
+    return r;
+}
+
+template <class T>
+T await(QFuture<T> f) {
+    f.waitForFinished();
+    return f.result();
+}
+
+} // namespace
+
+class TestOutsideWrites : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void capturedOnceInOrder_data();
+    void capturedOnceInOrder();
+
+private:
+    // Runs SQL through the server's own command-line client, as a user would.
+    bool client(const QString& uri, const QString& sql, QString& output);
+    std::optional<lab::Servers> servers_;
+};
+
+void TestOutsideWrites::initTestCase() {
+    QString problem;
+    servers_ = lab::servers(problem);
+    if (!servers_)
+        QFAIL(qPrintable(problem));
+}
+
+bool TestOutsideWrites::client(const QString& uri, const QString& sql, QString& output) {
+    const QUrl url(uri);
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    if (url.scheme() == QLatin1String("mysql")) {
+        env.insert(QStringLiteral("MYSQL_PWD"), servers_->password);
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral("mysql"),
+                {QStringLiteral("--no-defaults"), QStringLiteral("-h"), url.host(),
+                 QStringLiteral("-P"), QString::number(url.port()), QStringLiteral("-u"),
+                 url.userName(), url.path().mid(1), QStringLiteral("-e"), sql});
+    } else {
+        env.insert(QStringLiteral("PGPASSWORD"), servers_->password);
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral("psql"),
+                {QStringLiteral("-X"), QStringLiteral("-v"), QStringLiteral("ON_ERROR_STOP=1"),
+                 QStringLiteral("-h"), url.host(), QStringLiteral("-p"),
+                 QString::number(url.port()), QStringLiteral("-U"), url.userName(),
+                 QStringLiteral("-d"), url.path().mid(1), QStringLiteral("-c"), sql});
+    }
+    p.waitForFinished(30000);
+    output = QString::fromUtf8(p.readAllStandardOutput() + p.readAllStandardError());
+    return p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
+}
+
+void TestOutsideWrites::capturedOnceInOrder_data() {
+    QTest::addColumn<bool>("mariadb");
+    QTest::newRow("mariadb (mysql client)") << true;
+    QTest::newRow("postgresql (psql client)") << false;
+}
+
+void TestOutsideWrites::capturedOnceInOrder() {
+    QFETCH(bool, mariadb);
+    QString problem;
+    const QString uri = lab::freshDatabase(mariadb ? servers_->mariadb : servers_->postgres,
+                                           servers_->password, problem);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    auto made = StoreFactory::create(QStringLiteral("SQL"), uri, servers_->password);
+    QVERIFY(made.ok());
+    StoreWorker worker(std::move(made.value()));
+    QVERIFY(await(worker.open()).ok());
+    QVERIFY(worker.description().kind ==
+            (mariadb ? QStringLiteral("MariaDB") : QStringLiteral("PostgreSQL")));
+
+    // Syncscope's own: a local write, and one received from HIVE with a later ts.
+    QVERIFY(
+        await(worker.append({write("S1", "A", 5, "SQL", 1), write("S2", "B", 7, "HIVE", 3)})).ok());
+    const int64_t before = await(worker.counts()).value().lastPosition;
+    QCOMPARE(await(worker.readOplog()).value().size(), size_t(2)); // not logged twice
+
+    QString out;
+    QVERIFY2(client(uri,
+                    QStringLiteral("INSERT INTO grades(student_id, course_id, grade) VALUES "
+                                   "('S3', 'C1', 'B+'); "
+                                   "UPDATE grades SET grade = 'C' WHERE student_id = 'S2'; "
+                                   "DELETE FROM grades WHERE student_id = 'S1';"),
+                    out),
+             qPrintable(out));
+
+    const std::vector<LogRecord> tail = await(worker.readOplog(before)).value();
+    QCOMPARE(tail.size(), size_t(3)); // exactly once each
+    QCOMPARE(tail[0].kind, EntryKind::Set);
+    QCOMPARE(tail[0].studentId, std::string("S3"));
+    QCOMPARE(tail[0].value, std::string("B+"));
+    // After everything the store has seen (the received ts 7), as the store's own writes.
+    QCOMPARE(tail[0].ts, int64_t(8));
+    QCOMPARE(tail[0].origin, std::string("SQL"));
+    QCOMPARE(tail[0].seq, uint64_t(2));
+    QCOMPARE(tail[0].context, std::string());
+    QCOMPARE(tail[1].studentId, std::string("S2"));
+    QCOMPARE(tail[1].value, std::string("C"));
+    QCOMPARE(tail[1].ts, int64_t(9));
+    QCOMPARE(tail[1].seq, uint64_t(3));
+    QCOMPARE(tail[1].context, std::string("HIVE:3")); // it had seen HIVE's write to the key
+    QCOMPARE(tail[2].kind, EntryKind::Delete);
+    QCOMPARE(tail[2].studentId, std::string("S1"));
+    QVERIFY(!tail[2].hasValue);
+    QCOMPARE(tail[2].ts, int64_t(10));
+    QCOMPARE(tail[2].seq, uint64_t(4));
+
+    // The grade rows carry what the oplog says.
+    const auto s3 = await(worker.readKey("S3", "C1")).value();
+    QVERIFY(s3.has_value());
+    QCOMPARE(s3->ts, int64_t(8));
+    QCOMPARE(s3->origin, std::string("SQL"));
+    const auto s1 = await(worker.readKey("S1", "C1")).value();
+    if (mariadb)
+        QVERIFY(!s1.has_value()); // MariaDB's triggers cannot keep the tombstone
+    else
+        QVERIFY(s1.has_value() && s1->deleted && s1->ts == 10);
+
+    // A later Syncscope write is still logged once, and an older received one does not win.
+    QVERIFY(await(worker.append({write("S3", "old", 6, "HIVE", 4)})).ok());
+    QCOMPARE(await(worker.readKey("S3", "C1")).value()->value, std::string("B+"));
+    QCOMPARE(await(worker.counts()).value().oplogEntries, 6);
+
+    // Renaming a key is refused, and nothing is logged for it.
+    QVERIFY(!client(
+        uri, QStringLiteral("UPDATE grades SET student_id = 'S9' WHERE student_id = 'S3'"), out));
+    QVERIFY2(out.contains(QStringLiteral("a key cannot change")), qPrintable(out));
+    QCOMPARE(await(worker.counts()).value().oplogEntries, 6);
+}
+
+QTEST_GUILESS_MAIN(TestOutsideWrites)
+#include "tst_outsidewrites.moc"
