@@ -1,0 +1,194 @@
+// MariaDB and PostgreSQL write-back: a batched apply of 1,000,000 writes (grades and oplog)
+// through SqlStore, as a ratio to the server's own bulk loader (LOAD DATA LOCAL INFILE through
+// the mysql client, COPY FROM STDIN through psql's \copy) loading the same rows into the same
+// two tables (same schema, indexes and triggers), measured in the same run; and the round trip
+// of one SET through the store's worker (what the command bar waits for), p50 and p99.
+#include "benchutil.h"
+#include "labservers.h"
+#include "storefactory.h"
+#include "storeworker.h"
+#include "uiprobe.h"
+
+#include <QProcess>
+#include <QTemporaryDir>
+
+#include <algorithm>
+
+using namespace syncscope;
+
+namespace {
+
+QString fresh(const QString& server, const QString& password) {
+    QString problem;
+    const QString uri = lab::freshDatabase(server, password, problem);
+    if (!problem.isEmpty())
+        qFatal("bench_server_apply: %s", qPrintable(problem));
+    return uri;
+}
+
+std::unique_ptr<Store> makeStore(const QString& uri, const QString& password) {
+    auto made = StoreFactory::create(QStringLiteral("HIVE"), uri, password);
+    if (!made)
+        qFatal("bench_server_apply: %s", qPrintable(made.error().toString()));
+    return std::move(made.value());
+}
+
+std::unique_ptr<Store> openStore(const QString& uri, const QString& password) {
+    std::unique_ptr<Store> store = makeStore(uri, password);
+    if (Status s = store->open(); !s)
+        qFatal("bench_server_apply: %s", qPrintable(s.error().toString()));
+    return store;
+}
+
+// The rows as the bulk loaders read them: tab-separated, \N for NULL.
+void writeLoadFiles(const std::vector<LogRecord>& rows, const QString& oplog,
+                    const QString& grades) {
+    std::string o, g;
+    for (const LogRecord& r : rows) {
+        const std::string common = r.studentId + '\t' + r.courseId + '\t' + r.value + '\t' +
+                                   std::to_string(r.ts) + '\t' + r.origin + '\t' +
+                                   std::to_string(r.seq);
+        o += "SET\t" + common + "\t1700000000000\t\\N\n";
+        g += common + "\t\\N\n";
+    }
+    QFile fo(oplog), fg(grades);
+    if (!fo.open(QIODevice::WriteOnly) || !fg.open(QIODevice::WriteOnly))
+        qFatal("bench_server_apply: cannot write the load files");
+    fo.write(o.data(), static_cast<qint64>(o.size()));
+    fg.write(g.data(), static_cast<qint64>(g.size()));
+}
+
+void runClient(const QString& program, const QStringList& args, const char* passwordVariable,
+               const QString& password) {
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QString::fromLatin1(passwordVariable), password);
+    p.setProcessEnvironment(env);
+    p.start(program, args);
+    if (!p.waitForFinished(600000) || p.exitCode() != 0)
+        qFatal("bench_server_apply: %s failed: %s", qPrintable(program),
+               (p.readAllStandardError() + p.readAllStandardOutput()).constData());
+}
+
+double bulkLoad(bool mariadb, const QString& uri, const QString& password, const QString& oplog,
+                const QString& grades) {
+    const QUrl url(uri);
+    // The loaders run as Syncscope would, so the capture triggers leave the rows alone.
+    if (mariadb) {
+        const QString sql =
+            QStringLiteral("SET @syncscope_writer = 1; "
+                           "LOAD DATA LOCAL INFILE '%1' INTO TABLE oplog (op, student_id, "
+                           "course_id, grade, ts, origin, seq, wall_ms, context); "
+                           "LOAD DATA LOCAL INFILE '%2' INTO TABLE grades (student_id, "
+                           "course_id, grade, ts, origin, seq, attributes);")
+                .arg(oplog, grades);
+        return bench::seconds([&] {
+            runClient(QStringLiteral("mysql"),
+                      {QStringLiteral("--no-defaults"), QStringLiteral("--local-infile=1"),
+                       QStringLiteral("-h"), url.host(), QStringLiteral("-P"),
+                       QString::number(url.port()), QStringLiteral("-u"), url.userName(),
+                       url.path().mid(1), QStringLiteral("-e"), sql},
+                      "MYSQL_PWD", password);
+        });
+    }
+    return bench::seconds([&] {
+        runClient(QStringLiteral("psql"),
+                  {QStringLiteral("-X"), QStringLiteral("-v"), QStringLiteral("ON_ERROR_STOP=1"),
+                   QStringLiteral("-h"), url.host(), QStringLiteral("-p"),
+                   QString::number(url.port()), QStringLiteral("-U"), url.userName(),
+                   QStringLiteral("-d"), url.path().mid(1), QStringLiteral("-c"),
+                   QStringLiteral("SET syncscope.writer = 'on'"), QStringLiteral("-c"),
+                   QStringLiteral("\\copy oplog(op, student_id, course_id, grade, ts, origin, "
+                                  "seq, wall_ms, context) FROM '%1'")
+                       .arg(oplog),
+                   QStringLiteral("-c"),
+                   QStringLiteral("\\copy grades(student_id, course_id, grade, ts, origin, seq, "
+                                  "attributes) FROM '%1'")
+                       .arg(grades)},
+                  "PGPASSWORD", password);
+    });
+}
+
+// One SET at a time through the worker, as the command bar sends them: p50 and p99 in ms.
+std::pair<double, double> setLatency(const QString& uri, const QString& password) {
+    StoreWorker worker(makeStore(uri, password)); // a connection belongs to its thread
+    QFuture<Status> opened = worker.open();
+    opened.waitForFinished();
+    if (!opened.result())
+        qFatal("bench_server_apply: %s", qPrintable(opened.result().error().toString()));
+    std::vector<double> ms;
+    for (int i = 0; i < 1000; ++i) {
+        LogRecord r = bench::storeRows("HIVE", 1).front();
+        r.studentId = "LAT" + std::to_string(i);
+        r.ts = 2000000 + i;
+        r.seq = static_cast<uint64_t>(2000000 + i);
+        ms.push_back(1000 * bench::seconds([&] {
+                         QFuture<Status> f = worker.append({r});
+                         f.waitForFinished();
+                         if (!f.result())
+                             qFatal("bench_server_apply: %s",
+                                    qPrintable(f.result().error().toString()));
+                     }));
+    }
+    std::sort(ms.begin(), ms.end());
+    return {ms[ms.size() / 2], ms[ms.size() * 99 / 100]};
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    QCoreApplication app(argc, argv);
+    const int keys = argc > 1 ? std::atoi(argv[1]) : 1000000;
+    QString problem;
+    const std::optional<lab::Servers> servers = lab::servers(problem);
+    if (!servers) {
+        std::fprintf(stderr, "bench_server_apply: %s\n", qPrintable(problem));
+        return 1;
+    }
+    const std::vector<LogRecord> rows = bench::storeRows("HIVE", keys);
+    QTemporaryDir dir;
+    const QString oplogFile = dir.filePath(QStringLiteral("oplog.tsv"));
+    const QString gradesFile = dir.filePath(QStringLiteral("grades.tsv"));
+    writeLoadFiles(rows, oplogFile, gradesFile);
+
+    for (const bool mariadb : {true, false}) {
+        const QString server = mariadb ? servers->mariadb : servers->postgres;
+        const char* name = mariadb ? "mariadb" : "postgresql";
+
+        const QString ours = fresh(server, servers->password);
+        std::unique_ptr<Store> store = openStore(ours, servers->password);
+        const double apply = bench::seconds([&] {
+            if (Status s = store->append(rows, BatchControl{}); !s)
+                qFatal("bench_server_apply: %s", qPrintable(s.error().toString()));
+        });
+        const StoreCounts counts = store->counts().value();
+        if (counts.liveKeys != keys || counts.oplogEntries != keys) {
+            std::fprintf(stderr, "bench_server_apply: %s holds %lld keys and %lld entries\n", name,
+                         static_cast<long long>(counts.liveKeys),
+                         static_cast<long long>(counts.oplogEntries));
+            return 1;
+        }
+        store.reset();
+
+        const QString reference = fresh(server, servers->password);
+        openStore(reference, servers->password).reset(); // the same schema and triggers
+        const double load = bulkLoad(mariadb, reference, servers->password, oplogFile, gradesFile);
+        const auto [p50, p99] = setLatency(ours, servers->password);
+
+        bench::Json(std::string(name) + "_merge_apply")
+            .num("writes", keys)
+            .num("seconds", apply)
+            .num("writes_per_s", keys / apply)
+            .num(mariadb ? "reference_load_data_s" : "reference_copy_s", load)
+            .num("reference_rows_per_s", keys / load)
+            .num("ours_over_reference", load / apply)
+            .num("target", 0.5)
+            .flag("meets_target", load / apply >= 0.5)
+            .print();
+        bench::Json(std::string(name) + "_set_round_trip")
+            .num("p50_ms", p50)
+            .num("p99_ms", p99)
+            .print();
+    }
+    return 0;
+}
