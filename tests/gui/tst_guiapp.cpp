@@ -458,6 +458,9 @@ void TestGuiApp::conflictsExplainAndFollowTheStores() {
                 ->text()
                 .startsWith(QStringLiteral("Concurrent (")));
 
+    // The grid follows the engine; the panels follow the stores' commits, which come after.
+    QTRY_VERIFY(app_->session()->grades(0)->rowOf("SID5000", "CSE005") >= 0);
+    QTRY_VERIFY(app_->session()->grades(1)->rowOf("SID5000", "CSE005") >= 0);
     app_->window()->storePanels()[0]->gradeView()->clearSelection();
     QVERIFY(view->selectKey(sid, cid));
     QVERIFY2(view->whyText().contains(QStringLiteral("so B is discarded without anyone having "
