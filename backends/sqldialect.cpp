@@ -62,6 +62,29 @@ QString SqlDialect::upsertGrades(int rows) const {
                           "(grades.ts, grades.origin, grades.seq)");
 }
 
+QString rollbackGreatestWrites() {
+    return QStringLiteral(
+        "INSERT INTO rollback_best SELECT student_id, course_id, grade, ts, origin, seq "
+        "FROM (SELECT o.student_id, o.course_id, o.grade, o.ts, o.origin, o.seq, "
+        "ROW_NUMBER() OVER (PARTITION BY o.student_id, o.course_id "
+        "ORDER BY o.ts DESC, o.origin DESC, o.seq DESC) AS rn "
+        "FROM oplog o JOIN rollback_keys k ON k.student_id = o.student_id AND "
+        "k.course_id = o.course_id WHERE o.op <> 'GET') AS ranked WHERE rn = 1");
+}
+
+QStringList rollbackRewriteGrades() {
+    return {
+        QStringLiteral("DELETE FROM grades WHERE (student_id, course_id) IN (SELECT student_id, "
+                       "course_id FROM rollback_keys) AND (student_id, course_id) NOT IN "
+                       "(SELECT student_id, course_id FROM rollback_best)"),
+        QStringLiteral(
+            "UPDATE grades SET (grade, ts, origin, seq) = (SELECT b.grade, b.ts, b.origin, "
+            "b.seq FROM rollback_best b WHERE b.student_id = grades.student_id AND "
+            "b.course_id = grades.course_id) WHERE (student_id, course_id) IN (SELECT "
+            "student_id, course_id FROM rollback_best)"),
+    };
+}
+
 QString SqlDialect::readGrades(bool fromStart) const {
     QString sql = QStringLiteral("SELECT student_id, course_id, grade, ts, origin, seq, attributes "
                                  "FROM grades ");
@@ -123,22 +146,9 @@ SqlDialect sqliteDialect(bool inMemory) {
             "INSERT OR IGNORE INTO rollback_keys SELECT student_id, course_id FROM oplog "
             "WHERE id > :position AND op <> 'GET'"),
         QStringLiteral("DELETE FROM oplog WHERE id > :position"),
-        QStringLiteral(
-            "INSERT INTO rollback_best SELECT student_id, course_id, grade, ts, origin, seq "
-            "FROM (SELECT o.student_id, o.course_id, o.grade, o.ts, o.origin, o.seq, "
-            "ROW_NUMBER() OVER (PARTITION BY o.student_id, o.course_id "
-            "ORDER BY o.ts DESC, o.origin DESC, o.seq DESC) AS rn "
-            "FROM oplog o JOIN rollback_keys k ON k.student_id = o.student_id AND "
-            "k.course_id = o.course_id WHERE o.op <> 'GET') WHERE rn = 1"),
-        QStringLiteral("DELETE FROM grades WHERE (student_id, course_id) IN (SELECT student_id, "
-                       "course_id FROM rollback_keys) AND (student_id, course_id) NOT IN "
-                       "(SELECT student_id, course_id FROM rollback_best)"),
-        QStringLiteral(
-            "UPDATE grades SET (grade, ts, origin, seq) = (SELECT b.grade, b.ts, b.origin, "
-            "b.seq FROM rollback_best b WHERE b.student_id = grades.student_id AND "
-            "b.course_id = grades.course_id) WHERE (student_id, course_id) IN (SELECT "
-            "student_id, course_id FROM rollback_best)"),
+        rollbackGreatestWrites(),
     };
+    d.rollbackStatements << rollbackRewriteGrades();
     d.rowsPerStatement = 64;
     return d;
 }

@@ -132,13 +132,7 @@ SqlDialect mariadbDialect() {
         QStringLiteral("INSERT IGNORE INTO rollback_keys SELECT student_id, course_id FROM oplog "
                        "WHERE id > :position AND op <> 'GET'"),
         QStringLiteral("DELETE FROM oplog WHERE id > :position"),
-        QStringLiteral(
-            "INSERT INTO rollback_best SELECT student_id, course_id, grade, ts, origin, seq "
-            "FROM (SELECT o.student_id, o.course_id, o.grade, o.ts, o.origin, o.seq, "
-            "ROW_NUMBER() OVER (PARTITION BY o.student_id, o.course_id "
-            "ORDER BY o.ts DESC, o.origin DESC, o.seq DESC) AS rn "
-            "FROM oplog o JOIN rollback_keys k ON k.student_id = o.student_id AND "
-            "k.course_id = o.course_id WHERE o.op <> 'GET') AS ranked WHERE rn = 1"),
+        rollbackGreatestWrites(),
         QStringLiteral("DELETE g FROM grades g JOIN rollback_keys k ON k.student_id = "
                        "g.student_id AND k.course_id = g.course_id LEFT JOIN rollback_best b ON "
                        "b.student_id = g.student_id AND b.course_id = g.course_id WHERE "
@@ -237,22 +231,9 @@ SqlDialect postgresDialect() {
         QStringLiteral("INSERT INTO rollback_keys SELECT student_id, course_id FROM oplog WHERE "
                        "id > :position AND op <> 'GET' ON CONFLICT DO NOTHING"),
         QStringLiteral("DELETE FROM oplog WHERE id > :position"),
-        QStringLiteral(
-            "INSERT INTO rollback_best SELECT student_id, course_id, grade, ts, origin, seq "
-            "FROM (SELECT o.student_id, o.course_id, o.grade, o.ts, o.origin, o.seq, "
-            "ROW_NUMBER() OVER (PARTITION BY o.student_id, o.course_id "
-            "ORDER BY o.ts DESC, o.origin DESC, o.seq DESC) AS rn "
-            "FROM oplog o JOIN rollback_keys k ON k.student_id = o.student_id AND "
-            "k.course_id = o.course_id WHERE o.op <> 'GET') AS ranked WHERE rn = 1"),
-        QStringLiteral("DELETE FROM grades WHERE (student_id, course_id) IN (SELECT student_id, "
-                       "course_id FROM rollback_keys) AND (student_id, course_id) NOT IN "
-                       "(SELECT student_id, course_id FROM rollback_best)"),
-        QStringLiteral(
-            "UPDATE grades SET (grade, ts, origin, seq) = (SELECT b.grade, b.ts, b.origin, "
-            "b.seq FROM rollback_best b WHERE b.student_id = grades.student_id AND "
-            "b.course_id = grades.course_id) WHERE (student_id, course_id) IN (SELECT "
-            "student_id, course_id FROM rollback_best)"),
+        rollbackGreatestWrites(),
     };
+    d.rollbackStatements << rollbackRewriteGrades();
     d.distinctKeysPerUpsert = true;
     d.rowsPerStatement = 500;
     d.unlimited = std::numeric_limits<qint64>::max();

@@ -1,6 +1,7 @@
 // Writes made outside Syncscope, through the real `mysql` and `psql` clients, reach the store's
 // oplog exactly once, deletes included, as writes of the store that sort after everything it
 // has seen; Syncscope's own writes are not logged twice; a key cannot be renamed.
+#include "awaitfuture.h"
 #include "labservers.h"
 #include "storefactory.h"
 #include "storeworker.h"
@@ -23,12 +24,6 @@ LogRecord write(std::string sid, std::string value, int64_t ts, std::string orig
     r.origin = std::move(origin);
     r.seq = seq;
     return r;
-}
-
-template <class T>
-T await(QFuture<T> f) {
-    f.waitForFinished();
-    return f.result();
 }
 
 } // namespace

@@ -1,6 +1,7 @@
 // The contract every backend keeps (backends/store.h), one test body run against every
 // backend this build has: SQLite (both paths) and the real MariaDB and PostgreSQL servers that
 // CTest starts (scripts/services), each test on a fresh database. Later backends add rows.
+#include "awaitfuture.h"
 #include "engine.h"
 #include "labservers.h"
 #include "recordconversion.h"
@@ -59,12 +60,6 @@ struct Backend {
         const auto done_ = (expr);                                                                 \
         QVERIFY2(done_.ok(), done_.ok() ? "" : qPrintable(done_.error().toString()));              \
     } while (false)
-
-template <class T>
-T await(QFuture<T> f) {
-    f.waitForFinished();
-    return f.result();
-}
 
 } // namespace
 
