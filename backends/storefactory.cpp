@@ -21,11 +21,15 @@ bool isServerScheme(const QString& scheme) {
     return scheme == QLatin1String("mysql") || scheme == QLatin1String("postgresql");
 }
 
-// The query options a server URI may carry, as the Qt Sql driver's connect options.
-//   tls=disable|require|verify-ca|verify-full, connect_timeout=SECONDS, read_timeout=SECONDS
+// The query options a server URI may carry, as the Qt Sql driver's connect options:
+//   tls=disable|require|verify-ca|verify-full, ssl_ca=PATH, connect_timeout=S, read_timeout=S
+// Qt 6.4's MySQL driver turns TLS on only with a CA certificate (it has no "require" switch),
+// so there any mode but disable needs ssl_ca: a URI asking for TLS never connects without it.
 QString serverOptions(const QString& scheme, const QUrlQuery& query, QString& problem) {
     QStringList out;
     const bool mysql = scheme == QLatin1String("mysql");
+    const QString tls = query.queryItemValue(QStringLiteral("tls"), QUrl::FullyDecoded);
+    const QString ca = query.queryItemValue(QStringLiteral("ssl_ca"), QUrl::FullyDecoded);
     for (const auto& [key, value] : query.queryItems(QUrl::FullyDecoded)) {
         if (key == QLatin1String("tls")) {
             static const QStringList modes = {QStringLiteral("disable"), QStringLiteral("require"),
@@ -39,9 +43,18 @@ QString serverOptions(const QString& scheme, const QUrlQuery& query, QString& pr
             }
             if (!mysql)
                 out << QStringLiteral("sslmode=") + value;
-            else if (value != QLatin1String("disable"))
-                // MariaDB's client verifies the server when a CA is configured in my.cnf.
-                out << QStringLiteral("MYSQL_OPT_SSL_ENFORCE=1");
+            else if (value != QLatin1String("disable") && ca.isEmpty()) {
+                problem = QStringLiteral("tls=%1 needs ssl_ca=PATH (the CA certificate) for "
+                                         "MySQL/MariaDB")
+                              .arg(value);
+                return {};
+            }
+        } else if (key == QLatin1String("ssl_ca")) {
+            if (tls == QLatin1String("disable")) {
+                problem = QStringLiteral("ssl_ca is given but tls=disable");
+                return {};
+            }
+            out << (mysql ? QStringLiteral("SSL_CA=") : QStringLiteral("sslrootcert=")) + value;
         } else if (key == QLatin1String("connect_timeout") ||
                    key == QLatin1String("read_timeout")) {
             bool ok = false;
@@ -60,8 +73,8 @@ QString serverOptions(const QString& scheme, const QUrlQuery& query, QString& pr
             else
                 out << QStringLiteral("options='-c statement_timeout=%1s'").arg(value);
         } else {
-            problem = QStringLiteral("unknown option '%1' (expected tls, connect_timeout or "
-                                     "read_timeout)")
+            problem = QStringLiteral("unknown option '%1' (expected tls, ssl_ca, connect_timeout "
+                                     "or read_timeout)")
                           .arg(key);
             return {};
         }
@@ -88,7 +101,8 @@ SqlStore::Options serverStoreOptions(const QString& name, const QString& uri, QS
     if (!url.password().isEmpty()) {
         problem = QStringLiteral("%1: a password does not belong in a URI; give it to the "
                                  "keychain or set SYNCSCOPE_PASSWORD_%2")
-                      .arg(url.toString(QUrl::RemovePassword), name.toUpper());
+                      .arg(url.toString(QUrl::RemovePassword),
+                           name.isEmpty() ? QStringLiteral("<STORE>") : name.toUpper());
         return o;
     }
     o.databaseName = url.path().mid(1);
@@ -117,7 +131,7 @@ const QList<BackendDescription>& StoreFactory::backends() {
          {}},
         {QStringLiteral("mysql"),
          QStringLiteral("MySQL/MariaDB"),
-         QStringLiteral("mysql://user@host:port/db?tls=require"),
+         QStringLiteral("mysql://user@host:port/db?tls=verify-ca&ssl_ca=/path/ca.pem"),
          true,
          {}},
         {QStringLiteral("postgresql"),
@@ -148,7 +162,7 @@ QString StoreFactory::checkUri(const QString& uri) {
             return QStringLiteral("%1: %2").arg(uri, b.unavailableReason);
         if (isServerScheme(scheme)) {
             QString problem;
-            serverStoreOptions(QStringLiteral("STORE"), uri, problem);
+            serverStoreOptions({}, uri, problem);
             return problem;
         }
         if (scheme == QLatin1String("sqlite")) {
@@ -165,14 +179,16 @@ QString StoreFactory::checkUri(const QString& uri) {
 
 Result<std::unique_ptr<Store>> StoreFactory::create(const QString& name, const QString& uri,
                                                     const QString& password) {
-    if (const QString problem = checkUri(uri); !problem.isEmpty())
-        return StoreError{name, problem, false};
     if (isServerScheme(schemeOf(uri))) {
         QString problem;
         SqlStore::Options o = serverStoreOptions(name, uri, problem);
+        if (!problem.isEmpty())
+            return StoreError{name, problem, false};
         o.server.password = password.isNull() ? passwordFromEnvironment(name) : password;
         return std::unique_ptr<Store>(std::make_unique<SqlStore>(std::move(o)));
     }
+    if (const QString problem = checkUri(uri); !problem.isEmpty())
+        return StoreError{name, problem, false};
     SqlStore::Options o;
     o.name = name;
     if (uri.isEmpty() || uri == kMemory) {

@@ -1,0 +1,78 @@
+// Server URIs as StoreFactory reads them: what is accepted, and each refusal in words that say
+// what to change (a password never in a URI; TLS never silently off).
+#include "storefactory.h"
+
+#include <QTest>
+
+using namespace syncscope;
+
+class TestStoreUri : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void refusals_data();
+    void refusals();
+    void accepted_data();
+    void accepted();
+};
+
+void TestStoreUri::refusals_data() {
+    QTest::addColumn<QString>("uri");
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("password") << QStringLiteral("mysql://u:secret@h:3306/db")
+                              << QStringLiteral("set SYNCSCOPE_PASSWORD_SQL");
+    QTest::newRow("no database") << QStringLiteral("postgresql://u@h:5432/")
+                                 << QStringLiteral("expected one database name");
+    QTest::newRow("no host") << QStringLiteral("mysql:///db") << QStringLiteral("expected");
+    QTest::newRow("unknown option") << QStringLiteral("postgresql://u@h/db?sslmode=require")
+                                    << QStringLiteral("unknown option 'sslmode'");
+    QTest::newRow("bad tls mode") << QStringLiteral("postgresql://u@h/db?tls=maybe")
+                                  << QStringLiteral("tls=maybe: expected");
+    QTest::newRow("mysql tls without a CA")
+        << QStringLiteral("mysql://u@h/db?tls=require") << QStringLiteral("needs ssl_ca=PATH");
+    QTest::newRow("ca with tls off") << QStringLiteral("mysql://u@h/db?tls=disable&ssl_ca=/ca")
+                                     << QStringLiteral("ssl_ca is given but tls=disable");
+    QTest::newRow("timeout") << QStringLiteral("mysql://u@h/db?connect_timeout=0")
+                             << QStringLiteral("expected seconds");
+}
+
+void TestStoreUri::refusals() {
+    QFETCH(QString, uri);
+    QFETCH(QString, reason);
+    const auto made = StoreFactory::create(QStringLiteral("SQL"), uri);
+    QVERIFY(!made.ok());
+    QVERIFY2(made.error().message.contains(reason), qPrintable(made.error().message));
+    QVERIFY2(!made.error().message.contains(QStringLiteral("secret")),
+             "a password is never repeated");
+    QVERIFY(!StoreFactory::checkUri(uri).isEmpty());
+}
+
+void TestStoreUri::accepted_data() {
+    QTest::addColumn<QString>("uri");
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<QString>("location");
+    QTest::newRow("mariadb") << QStringLiteral("mysql://u@h:13306/db?connect_timeout=3")
+                             << QStringLiteral("MariaDB") << QStringLiteral("mysql://u@h:13306/db");
+    QTest::newRow("mariadb with tls")
+        << QStringLiteral("mysql://u@h/db?tls=verify-ca&ssl_ca=/etc/ca.pem")
+        << QStringLiteral("MariaDB") << QStringLiteral("mysql://u@h/db");
+    QTest::newRow("postgresql") << QStringLiteral("postgresql://u@h/db?tls=verify-full")
+                                << QStringLiteral("PostgreSQL")
+                                << QStringLiteral("postgresql://u@h/db");
+}
+
+void TestStoreUri::accepted() {
+    QFETCH(QString, uri);
+    QFETCH(QString, kind);
+    QFETCH(QString, location);
+    QVERIFY2(StoreFactory::checkUri(uri).isEmpty(), qPrintable(StoreFactory::checkUri(uri)));
+    const auto made = StoreFactory::create(QStringLiteral("SQL"), uri);
+    QVERIFY2(made.ok(), made.ok() ? "" : qPrintable(made.error().toString()));
+    const StoreDescription d = made.value()->description();
+    QCOMPARE(d.kind, kind);
+    QCOMPARE(d.location, location);
+    QVERIFY(!d.embedded);
+    QVERIFY(made.value()->capabilities().capturesOutsideWrites);
+}
+
+QTEST_GUILESS_MAIN(TestStoreUri)
+#include "tst_storeuri.moc"
