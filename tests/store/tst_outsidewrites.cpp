@@ -3,6 +3,7 @@
 // has seen; Syncscope's own writes are not logged twice; a key cannot be renamed.
 #include "awaitfuture.h"
 #include "labservers.h"
+#include "logrecords.h"
 #include "storefactory.h"
 #include "storeworker.h"
 
@@ -13,17 +14,9 @@ using namespace syncscope;
 
 namespace {
 
+// A SET of (sid, C1): every key of this test is in course C1.
 LogRecord write(std::string sid, std::string value, int64_t ts, std::string origin, uint64_t seq) {
-    LogRecord r;
-    r.kind = EntryKind::Set;
-    r.studentId = std::move(sid);
-    r.courseId = "C1";
-    r.value = std::move(value);
-    r.hasValue = true;
-    r.ts = ts;
-    r.origin = std::move(origin);
-    r.seq = seq;
-    return r;
+    return setRecord(std::move(sid), "C1", std::move(value), ts, std::move(origin), seq);
 }
 
 } // namespace

@@ -4,6 +4,7 @@
 #include "awaitfuture.h"
 #include "engine.h"
 #include "labservers.h"
+#include "logrecords.h"
 #include "recordconversion.h"
 #include "sqlstore.h"
 #include "storefactory.h"
@@ -21,28 +22,6 @@
 using namespace syncscope;
 
 namespace {
-
-LogRecord setRecord(std::string sid, std::string cid, std::string value, int64_t ts,
-                    std::string origin, uint64_t seq) {
-    LogRecord r;
-    r.kind = EntryKind::Set;
-    r.studentId = std::move(sid);
-    r.courseId = std::move(cid);
-    r.value = std::move(value);
-    r.hasValue = true;
-    r.ts = ts;
-    r.origin = std::move(origin);
-    r.seq = seq;
-    return r;
-}
-
-LogRecord deleteRecord(std::string sid, std::string cid, int64_t ts, std::string origin,
-                       uint64_t seq) {
-    LogRecord r = setRecord(std::move(sid), std::move(cid), {}, ts, std::move(origin), seq);
-    r.kind = EntryKind::Delete;
-    r.hasValue = false;
-    return r;
-}
 
 // A backend under test: how to reach it, whether it survives a reopen, and (where the test can
 // reach into the engine) how to make the next transaction fail half way.
