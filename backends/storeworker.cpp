@@ -11,6 +11,7 @@ namespace syncscope {
 StoreWorker::StoreWorker(std::unique_ptr<Store> store, QObject* parent)
     : QObject(parent)
     , description_(store->description())
+    , capabilities_(store->capabilities())
     , store_(std::move(store)) {
     thread_.setObjectName(QStringLiteral("store-") + description_.name);
     context_ = new QObject;
@@ -93,6 +94,13 @@ QFuture<Status> StoreWorker::rollbackTo(int64_t position) {
 
 QFuture<Result<StoreCounts>> StoreWorker::counts() {
     return post<Result<StoreCounts>>([](Store& s, const BatchControl&) { return s.counts(); });
+}
+
+QFuture<Result<bool>> StoreWorker::watchChanges() {
+    return post<Result<bool>>([this](Store& s, const BatchControl&) {
+        // Emitted on the store's thread; receivers on other threads get it queued.
+        return Result<bool>(s.watchChanges([this] { Q_EMIT changesNoticed(); }));
+    });
 }
 
 } // namespace syncscope
