@@ -13,6 +13,10 @@ struct StoreError {
     QString store;
     QString message;
     bool canceled = false;
+    // Another client wrote to the store at the same moment and took an identity this batch
+    // needed (its origin's next seq): nothing of the batch was written, and the caller's view
+    // of the store is stale. The GUI reloads the store's history; the CLI stops.
+    bool conflict = false;
 
     QString toString() const {
         return store.isEmpty() ? message : store + QStringLiteral(": ") + message;

@@ -7,6 +7,7 @@
 #include <QSqlQuery>
 #include <QVariant>
 
+#include <algorithm>
 #include <atomic>
 
 namespace syncscope {
@@ -303,7 +304,9 @@ Status SqlStore::appendInTransaction(std::span<const LogRecord> batch) {
             return error(QStringLiteral("cannot lock the oplog"), why);
         }
     }
-    Status s = appendBatch(batch);
+    Status s = checkOwnSeqsFree(batch);
+    if (s)
+        s = appendBatch(batch);
     if (!s) {
         db.rollback();
         return s;
@@ -312,6 +315,54 @@ Status SqlStore::appendInTransaction(std::span<const LogRecord> batch) {
         const QString why = db.lastError().text();
         db.rollback();
         return error(QStringLiteral("cannot commit"), why);
+    }
+    return success();
+}
+
+// A write of this store's own origin is identified by its seq (SPEC §4: ++seq_S), and a server
+// store has other writers: the capture triggers number an outside write max(seq) + 1, and a
+// second Syncscope process numbers its own. Under the append lock, a batch whose own writes
+// reuse a seq the log already holds for a different write would give two writes one identity,
+// and a later merge would keep only one of them. Such a batch is refused whole, as a conflict;
+// the same write again (a replayed batch) is fine.
+Status SqlStore::checkOwnSeqsFree(std::span<const LogRecord> batch) {
+    const std::string self = options_.name.toStdString();
+    const auto own = [&](const LogRecord& r) { return r.isWrite() && r.origin == self; };
+    const auto first = std::find_if(batch.begin(), batch.end(), own);
+    if (first == batch.end())
+        return success();
+    QSqlDatabase db = QSqlDatabase::database(connection_, false);
+    QSqlQuery greatest(db);
+    greatest.prepare(QStringLiteral("SELECT COALESCE(MAX(seq), 0) FROM oplog WHERE origin = ?"));
+    greatest.addBindValue(options_.name);
+    if (!greatest.exec() || !greatest.next())
+        return error(QStringLiteral("cannot read the oplog"), greatest.lastError().text());
+    const uint64_t taken = static_cast<uint64_t>(greatest.value(0).toLongLong());
+    QSqlQuery holder(db);
+    holder.prepare(QStringLiteral("SELECT student_id, course_id, grade, ts FROM oplog WHERE "
+                                  "origin = ? AND seq = ? AND op IN ('SET', 'DELETE') "
+                                  "ORDER BY id LIMIT 1"));
+    for (auto it = first; it != batch.end(); ++it) {
+        if (!own(*it) || it->seq > taken)
+            continue;
+        holder.addBindValue(options_.name);
+        holder.addBindValue(static_cast<qint64>(it->seq));
+        if (!holder.exec())
+            return error(QStringLiteral("cannot read the oplog"), holder.lastError().text());
+        if (holder.next() && ss(holder.value(0)) == it->studentId &&
+            ss(holder.value(1)) == it->courseId && holder.value(2).isNull() == !it->hasValue &&
+            (!it->hasValue || ss(holder.value(2)) == it->value) &&
+            holder.value(3).toLongLong() == it->ts)
+            continue;
+        StoreError e = error(
+            QStringLiteral("another client wrote at the same time"),
+            QStringLiteral("seq %1 of %2 is already taken (an outside write or another Syncscope "
+                           "process), so the write of (%3,%4) was refused with the rest of its "
+                           "batch; nothing of the batch was written")
+                .arg(it->seq)
+                .arg(options_.name, qs(it->studentId), qs(it->courseId)));
+        e.conflict = true;
+        return e;
     }
     return success();
 }
@@ -426,6 +477,19 @@ Result<StoreCounts> SqlStore::counts() {
         !q.next())
         return error(QStringLiteral("cannot count rows"), q.lastError().text());
     return StoreCounts{q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toLongLong()};
+}
+
+bool SqlStore::watchChanges(std::function<void()> changed) {
+    if (!open_ || options_.engine != SqlEngine::Postgres)
+        return false; // MariaDB has no notifications; callers poll the oplog's tail
+    QSqlDriver* driver = QSqlDatabase::database(connection_, false).driver();
+    // The capture trigger notifies this channel (sqldialect_servers.cpp); the driver reads the
+    // notifications off the connection's socket in this thread's event loop.
+    if (!driver->subscribeToNotification(QStringLiteral("syncscope_oplog")))
+        return false;
+    QObject::connect(driver, &QSqlDriver::notification, driver,
+                     [changed = std::move(changed)] { changed(); });
+    return true;
 }
 
 // The statements, and why they are shaped so, are the dialect's (sqldialect.cpp).

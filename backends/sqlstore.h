@@ -61,6 +61,7 @@ public:
     Result<StoreCounts> counts() override;
     Status rollbackTo(int64_t position) override;
     size_t batchSize() const override { return 20000; }
+    bool watchChanges(std::function<void()> changed) override;
 
 private:
     StoreError error(const QString& what, const QString& detail) const;
@@ -69,6 +70,7 @@ private:
     Status upgradeSchema();
     Status appendBatch(std::span<const LogRecord> batch);
     int upsertRows(const std::vector<const LogRecord*>& writes, size_t at);
+    Status checkOwnSeqsFree(std::span<const LogRecord> batch);
     Status appendInTransaction(std::span<const LogRecord> batch);
     QSqlQuery& prepared(std::map<int, QSqlQuery>& cache, int rows, bool oplog);
 

@@ -92,6 +92,14 @@ public:
 
     // Records per atomic batch in append(): chosen by measurement for each backend.
     virtual size_t batchSize() const = 0;
+
+    // Asks to be told, on the store's thread, whenever another client's write may have reached
+    // the oplog (PostgreSQL's LISTEN/NOTIFY). Returns false where the engine has no such push:
+    // the caller then polls readOplog() for the tail, which is cheap (a primary-key range).
+    virtual bool watchChanges(std::function<void()> changed) {
+        (void)changed;
+        return false;
+    }
 };
 
 } // namespace syncscope

@@ -32,6 +32,13 @@ public:
                                                         std::string courseId);
     QFuture<Result<StoreCounts>> counts();
     QFuture<Status> rollbackTo(int64_t position);
+    // Subscribes to the store's change notifications (Store::watchChanges); the future says
+    // whether it has any. changesNoticed() then follows each notification.
+    QFuture<Result<bool>> watchChanges();
+
+Q_SIGNALS:
+    // Another client's write may have reached the store's oplog: read its tail.
+    void changesNoticed();
 
 private:
     template <class T, class Fn>
