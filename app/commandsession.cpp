@@ -39,6 +39,12 @@ struct CommandSession::Produced {
         QString studentId, courseId;
     };
     std::vector<Get> gets;
+    // Writes other clients made, read from a store's tail: that store, its keys' states after
+    // them, how syncscope-cli would print each, and the greatest timestamp among them.
+    int capturedStore = -1;
+    std::vector<GradeRecord> captured;
+    QStringList capturedLines;
+    int64_t capturedTs = 0;
     int scriptDone = -1;              // for script stretches
     int importDone = -1;              // for import stretches
     std::function<void()> afterwards; // runs on the UI thread once the rest is accepted
@@ -181,6 +187,7 @@ void CommandSession::load() {
     ready_ = false;
     // All oplogs first (each on its store's worker), then one background task folds them.
     auto logs = std::make_shared<std::vector<std::vector<LogRecord>>>(workers_.size());
+    loadedLogEnds_.assign(workers_.size(), 0);
     auto pending = std::make_shared<size_t>(workers_.size());
     for (size_t r = 0; r < workers_.size(); ++r) {
         if (!workers_[r]) {
@@ -197,6 +204,7 @@ void CommandSession::load() {
                              return;
                          }
                          (*logs)[r] = std::move(log.value());
+                         loadedLogEnds_[r] = (*logs)[r].empty() ? 0 : (*logs)[r].back().position;
                          if (--*pending != 0)
                              return;
                          std::vector<std::string> names;
@@ -278,6 +286,14 @@ void CommandSession::accept(Produced produced) {
         }
         if (!box.inFlight && !box.queued.empty())
             ship(s);
+    }
+    if (produced.capturedStore >= 0) {
+        // The command line's implicit timestamps continue after the captured writes, so the
+        // next SET typed here is not beaten by the outside write it follows.
+        clock_.greatest = std::max(clock_.greatest, produced.capturedTs);
+        clock_.used = true;
+        Q_EMIT outsideWritesCaptured(produced.capturedStore, produced.capturedLines);
+        Q_EMIT storeCommitted(produced.capturedStore, produced.captured);
     }
     if (produced.importDone >= 0) {
         importDone_ = static_cast<size_t>(produced.importDone);
@@ -388,6 +404,67 @@ void CommandSession::requestImportStretch() {
         });
 }
 
+void CommandSession::ingestTail(int store, std::vector<LogRecord> records) {
+    if (!ready_)
+        return; // a load is under way and reads the whole log
+    onEngine([store, records = std::move(records)](Mirror& m, Produced& out) {
+        const size_t r = static_cast<size_t>(store);
+        const Replica& rep = m.engine.replica(r);
+        for (const LogRecord& rec : records) {
+            // Everything this session wrote has a seq the replica already counted (its own
+            // writes) or another origin (writes merged in) or is a GET. An outside write that
+            // took a seq this session had also used is the conflict a batch is refused for
+            // (SqlStore::append), after which the whole log is read again.
+            if (!rec.isWrite() || rec.origin != rep.name || rec.seq <= rep.seq)
+                continue;
+            m.engine.restore(r, fromRecord(rec, m.catalog));
+            const OplogEntry& e = rep.entryAt(rep.logEnd() - 1);
+            out.captured.push_back(
+                toGradeRecord(e.write.key, rep.state.at(e.write.key), m.catalog));
+            // As a script line would write it: "12, PG.SET((SID1,CSE1),A)".
+            std::string line;
+            appendExportLine(line, rec);
+            const size_t comma = line.find(", ");
+            if (comma != std::string::npos)
+                line.insert(comma + 2, rep.name + '.');
+            out.capturedLines << QString::fromStdString(line).trimmed();
+            out.capturedTs = std::max(out.capturedTs, rec.ts);
+        }
+        m.shipped[r] = rep.logEnd(); // already in the store: nothing to ship
+        if (!out.captured.empty())
+            out.capturedStore = store;
+    });
+}
+
+void CommandSession::reloadAfterConflict(size_t store) {
+    ready_ = false;
+    stopScript();
+    // What other stores were handed still goes out (it matches their own logs); this store's
+    // queue was built on a history it does not have and is dropped.
+    Outbox& box = outboxes_[store];
+    box.queued.clear();
+    box.queuedStates.clear();
+    box.queuedTooMany = false;
+    handedOut_[store] = committed_[store];
+    QMetaObject::invokeMethod(engineContext_, [this, store] {
+        mirror_.reset();
+        QMetaObject::invokeMethod(this, [this, store] {
+            flushOutboxes();
+            // A script starts again from its first command, on the stores as they now are.
+            scriptDone_ = scriptTarget_ = 0;
+            stretchOut_ = false;
+            Q_EMIT scriptProgress(0);
+            load(); // each worker reads its log after the writes queued before it
+            // The views of the store hold neither the refused write nor, perhaps, the other
+            // writer's: they load again once the engine is rebuilt.
+            connect(
+                this, &CommandSession::ready, this,
+                [this, store] { Q_EMIT storeRewritten(static_cast<int>(store)); },
+                Qt::SingleShotConnection);
+        });
+    });
+}
+
 int CommandSession::scriptNextLine() const {
     if (!script_ || scriptDone_ >= scriptTotal())
         return 0;
@@ -492,6 +569,13 @@ void CommandSession::ship(size_t store) {
                      Outbox& b = outboxes_[store];
                      b.inFlight = false;
                      if (!s) {
+                         if (s.error().conflict) {
+                             Q_EMIT failed(s.error().toString() +
+                                           QStringLiteral(". Reading every store's history again; "
+                                                          "run the refused commands again."));
+                             reloadAfterConflict(store);
+                             return;
+                         }
                          Q_EMIT failed(s.error().toString());
                          return;
                      }

@@ -96,6 +96,15 @@ public:
     void importRows(std::shared_ptr<const std::vector<SeedRow>> rows, std::vector<int> stores);
     void cancelImport() { importCanceled_ = true; }
 
+    // Where each store's oplog ended when the engine was last built from it (0: empty): the
+    // tail an OutsideWriteFollower reads from.
+    std::vector<int64_t> loadedLogEnds() const { return loadedLogEnds_; }
+    // Entries read from a store's oplog tail. The writes other clients made there (captured
+    // by the store: its own origin, numbered past everything the engine has for it) enter the
+    // engine as the store's history; the rest is what this session wrote. outsideWritesCaptured()
+    // and storeCommitted() follow when there were any.
+    void ingestTail(int store, std::vector<LogRecord> records);
+
     // Remembers where every store's oplog ends now (after everything already typed is
     // written): the point Reset returns to. resetPointReady() follows.
     void markResetPoint();
@@ -122,6 +131,9 @@ Q_SIGNALS:
     void storeRewritten(int store);
     void failed(const QString& message);
     void conflictsCaptured(std::shared_ptr<const syncscope::ConflictSnapshot> snapshot);
+    // Writes made outside Syncscope reached the engine, one script line each
+    // ("12, PG.SET((SID1,CSE1),A)").
+    void outsideWritesCaptured(int store, const QStringList& lines);
 
 private:
     struct Mirror;
@@ -140,6 +152,9 @@ private:
     void requestScriptStretch();
     void requestImportStretch();
     void runCommittedCallbacks();
+    // Another writer took an identity a batch needed (StoreError::conflict): what the engine
+    // built on is no longer the store's history, so it is read again.
+    void reloadAfterConflict(size_t store);
 
     std::vector<StoreSpec> stores_;
     StoreDirectory directory_;
@@ -165,8 +180,9 @@ private:
     };
     std::vector<Outbox> outboxes_;
     std::vector<int64_t> resetPoints_; // per store; empty until markResetPoint() completes
-    std::vector<uint64_t> handedOut_;  // per store: records accepted from the engine
-    std::vector<uint64_t> committed_;  // per store: records its worker has committed
+    std::vector<int64_t> loadedLogEnds_;
+    std::vector<uint64_t> handedOut_; // per store: records accepted from the engine
+    std::vector<uint64_t> committed_; // per store: records its worker has committed
     std::vector<std::pair<std::vector<uint64_t>, std::function<void()>>> markCallbacks_;
 
     std::shared_ptr<const std::vector<SeedRow>> importRows_;

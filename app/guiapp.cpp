@@ -8,6 +8,7 @@
 #include "gradetablemodel.h"
 #include "mainwindow.h"
 #include "mergeactions.h"
+#include "outsidewritefollower.h"
 #include "storeloader.h"
 #include "storepanel.h"
 #include "workspaceactions.h"
@@ -30,6 +31,7 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
     : QObject(parent) {
     session_ = std::make_unique<WorkspaceSession>(stores);
     commands_ = std::make_unique<CommandSession>(stores, session_->workers());
+    follower_ = std::make_unique<OutsideWriteFollower>(commands_.get(), session_->workers());
     window_ = std::make_unique<MainWindow>(session_->summary(), workspaceLabel);
     for (int i = 0; i < session_->storeCount(); ++i)
         window_->addStorePanel(
@@ -63,6 +65,14 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
     });
     connect(commands_.get(), &CommandSession::failed, console_, &ConsoleView::appendError);
     connect(commands_.get(), &CommandSession::failed, w, &MainWindow::showStatus);
+    connect(commands_.get(), &CommandSession::outsideWritesCaptured, console_,
+            [this](int store, const QStringList& lines) {
+                console_->appendResult(
+                    QStringLiteral("%1 written outside Syncscope (captured by %2's triggers):\n%3")
+                        .arg(lines.size() == 1 ? QStringLiteral("1 change")
+                                               : QStringLiteral("%1 changes").arg(lines.size()),
+                             commands_->storeNames().value(store), lines.join(QLatin1Char('\n'))));
+            });
     connect(commands_.get(), &CommandSession::getsAnswered, this,
             [this](const QStringList& lines, int store, const QString& sid, const QString& cid) {
                 console_->appendResult(lines.join(QLatin1Char('\n')));

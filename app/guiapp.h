@@ -20,6 +20,7 @@ class DataActions;
 class MergeActions;
 class WorkspaceActions;
 class CommandSession;
+class OutsideWriteFollower;
 class ConsoleView;
 class MainWindow;
 class ScriptPanel;
@@ -74,6 +75,7 @@ private:
 
     std::unique_ptr<WorkspaceSession> session_;
     std::unique_ptr<CommandSession> commands_;
+    std::unique_ptr<OutsideWriteFollower> follower_; // ends before the session it reads for
     std::unique_ptr<MainWindow> window_;
     CommandBar* bar_ = nullptr;
     ConsoleView* console_ = nullptr;

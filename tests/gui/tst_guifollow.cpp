@@ -1,0 +1,181 @@
+// The window follows writes made outside Syncscope on real servers: a row another client
+// writes into PostgreSQL (LISTEN/NOTIFY) or MariaDB (the polled oplog tail) shows in the store's
+// panel within a second, enters the command engine (a GET sees it, a SET typed afterwards
+// beats it), and is named in the console. Two sessions writing the same store at once, as two
+// Syncscope processes would, lose nothing: the one whose write took a seq already taken is
+// refused whole, reads the store again, and its command runs again cleanly.
+#include "commandbar.h"
+#include "commandsession.h"
+#include "consoleview.h"
+#include "gradetablemodel.h"
+#include "guiapp.h"
+#include "labservers.h"
+#include "oplogmodel.h"
+#include "storefactory.h"
+#include "storeworker.h"
+#include "workspacesession.h"
+
+#include <QElapsedTimer>
+#include <QLineEdit>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace syncscope;
+
+class TestGuiFollow : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void outsideWritesShowWithinASecond_data();
+    void outsideWritesShowWithinASecond();
+    void twoSessionsWritingAtOnceLoseNothing();
+    void cleanupTestCase() { app_.reset(); }
+
+private:
+    void type(const QString& line);
+    QString grade(int store, const char* sid, const char* cid);
+    QTemporaryDir dir_;
+    std::optional<lab::Servers> servers_;
+    QString uris_[2]; // PG, MARIA
+    std::vector<StoreSpec> stores_;
+    std::unique_ptr<GuiApp> app_;
+};
+
+void TestGuiFollow::initTestCase() {
+    QVERIFY(dir_.isValid());
+    QString problem;
+    servers_ = lab::servers(problem);
+    QVERIFY2(servers_, qPrintable(problem));
+    uris_[0] = lab::freshDatabase(servers_->postgres, servers_->password, problem);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    uris_[1] = lab::freshDatabase(servers_->mariadb, servers_->password, problem);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    qputenv("SYNCSCOPE_PASSWORD_PG", servers_->password.toUtf8());
+    qputenv("SYNCSCOPE_PASSWORD_MARIA", servers_->password.toUtf8());
+    qputenv("SYNCSCOPE_AUDIT_DB", dir_.filePath(QStringLiteral("audit.db")).toUtf8());
+    QCoreApplication::setOrganizationName(QStringLiteral("SyncscopeTest"));
+    stores_ = {{"PG", {}, uris_[0].toStdString()}, {"MARIA", {}, uris_[1].toStdString()}};
+    app_ = std::make_unique<GuiApp>(stores_, QStringLiteral("follow"));
+    app_->start();
+    QTRY_VERIFY_WITH_TIMEOUT(app_->commands()->isReady(), 20000);
+}
+
+void TestGuiFollow::type(const QString& line) {
+    QLineEdit* edit = app_->commandBar()->lineEdit();
+    edit->clear();
+    QTest::keyClicks(edit, line);
+    QTest::keyClick(edit, Qt::Key_Return);
+}
+
+QString TestGuiFollow::grade(int store, const char* sid, const char* cid) {
+    GradeTableModel* grades = app_->session()->grades(store);
+    const int row = grades->rowOf(sid, cid);
+    return row < 0 ? QStringLiteral("<none>")
+                   : grades->index(row, GradeTableModel::Grade).data().toString();
+}
+
+void TestGuiFollow::outsideWritesShowWithinASecond_data() {
+    QTest::addColumn<int>("store");
+    QTest::newRow("postgresql (notified)") << 0;
+    QTest::newRow("mariadb (polled)") << 1;
+}
+
+void TestGuiFollow::outsideWritesShowWithinASecond() {
+    QFETCH(int, store);
+    const QString name = store == 0 ? QStringLiteral("PG") : QStringLiteral("MARIA");
+    const int oplogRows = app_->session()->oplog(store)->rowCount();
+
+    // Timed from the client's commit (lab::run returns after it) to the row on screen.
+    QCOMPARE(lab::run(uris_[store], servers_->password,
+                      QStringLiteral("INSERT INTO grades(student_id, course_id, grade) VALUES "
+                                     "('SID1', 'CSE1', 'B')")),
+             QString());
+    QElapsedTimer clock;
+    clock.start();
+    QTRY_COMPARE_WITH_TIMEOUT(grade(store, "SID1", "CSE1"), QStringLiteral("B"), 5000);
+    const qint64 shownAfter = clock.elapsed();
+    qInfo("%s: an outside INSERT showed in the panel %lld ms after its commit", qPrintable(name),
+          shownAfter);
+    QVERIFY2(shownAfter < 1000, qPrintable(QStringLiteral("%1 ms").arg(shownAfter)));
+    QTRY_VERIFY(
+        app_->console()->toPlainText().contains(name + QStringLiteral(".SET((SID1,CSE1),B)")));
+    QTRY_COMPARE(app_->session()->oplog(store)->rowCount(), oplogRows + 1);
+
+    // The engine has it: a GET answers it, and a SET typed now sorts after it and wins.
+    type(name + QStringLiteral(".GET(SID1,CSE1)"));
+    QTRY_VERIFY(
+        app_->console()->toPlainText().contains(name + QStringLiteral(".GET(SID1,CSE1) = B")));
+    type(name + QStringLiteral(".SET((SID1,CSE1),A)"));
+    QTRY_COMPARE(grade(store, "SID1", "CSE1"), QStringLiteral("A"));
+
+    // An UPDATE and a DELETE from outside follow too; the typed write is not logged twice.
+    QCOMPARE(lab::run(uris_[store], servers_->password,
+                      QStringLiteral("UPDATE grades SET grade = 'C' WHERE student_id = 'SID1'")),
+             QString());
+    QTRY_COMPARE_WITH_TIMEOUT(grade(store, "SID1", "CSE1"), QStringLiteral("C"), 2000);
+    QCOMPARE(lab::run(uris_[store], servers_->password,
+                      QStringLiteral("DELETE FROM grades WHERE student_id = 'SID1'")),
+             QString());
+    QTRY_VERIFY_WITH_TIMEOUT(grade(store, "SID1", "CSE1") == QStringLiteral("<none>") ||
+                                 app_->session()->grades(store)->rowOf("SID1", "CSE1") < 0 ||
+                                 grade(store, "SID1", "CSE1").isEmpty(),
+                             2000);
+    // INSERT, GET, SET, UPDATE, DELETE: five entries, each once.
+    QTRY_COMPARE(app_->session()->oplog(store)->rowCount(), oplogRows + 5);
+    type(name + QStringLiteral(".GET(SID1,CSE1)"));
+    QTRY_VERIFY(
+        app_->console()->toPlainText().contains(name + QStringLiteral(".GET(SID1,CSE1) = NULL")));
+}
+
+void TestGuiFollow::twoSessionsWritingAtOnceLoseNothing() {
+    // A second session with its own workers and connections: another Syncscope process.
+    std::vector<std::unique_ptr<StoreWorker>> owned;
+    std::vector<StoreWorker*> workers;
+    for (const StoreSpec& s : stores_) {
+        auto made = StoreFactory::create(QString::fromStdString(s.name),
+                                         QString::fromStdString(s.uri), servers_->password);
+        QVERIFY(made.ok());
+        owned.push_back(std::make_unique<StoreWorker>(std::move(made.value())));
+        QVERIFY(owned.back()->open().result().ok());
+        workers.push_back(owned.back().get());
+    }
+    CommandSession other(stores_, workers);
+    other.load();
+    QTRY_VERIFY_WITH_TIMEOUT(other.isReady(), 20000);
+    QSignalSpy otherFailed(&other, &CommandSession::failed);
+    QSignalSpy appFailed(app_->commands(), &CommandSession::failed);
+
+    // Both number their write MARIA's next seq before either reaches the server.
+    QVERIFY(!app_->commands()->execute(QStringLiteral("100, MARIA.SET((SID7,CSE1),mine)")));
+    QVERIFY(!other.execute(QStringLiteral("100, MARIA.SET((SID8,CSE1),theirs)")));
+    QTRY_COMPARE_WITH_TIMEOUT(otherFailed.count() + appFailed.count(), 1, 5000);
+    QSignalSpy& loser = otherFailed.count() == 1 ? otherFailed : appFailed;
+    CommandSession* refused = otherFailed.count() == 1 ? &other : app_->commands();
+    const QString why = loser.at(0).at(0).toString();
+    QVERIFY2(why.contains(QStringLiteral("already taken")), qPrintable(why));
+    // The refused session read the store again and runs its command again, with a fresh seq.
+    QTRY_VERIFY_WITH_TIMEOUT(refused->isReady(), 20000);
+    QVERIFY(!refused->execute(refused == &other
+                                  ? QStringLiteral("101, MARIA.SET((SID8,CSE1),theirs)")
+                                  : QStringLiteral("101, MARIA.SET((SID7,CSE1),mine)")));
+    // Both writes in the store once each, and the window shows both.
+    QTRY_COMPARE_WITH_TIMEOUT(grade(1, "SID7", "CSE1"), QStringLiteral("mine"), 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(grade(1, "SID8", "CSE1"), QStringLiteral("theirs"), 5000);
+    const auto log = workers[1]->readOplog().result();
+    QVERIFY(log.ok());
+    std::map<uint64_t, int> seqs;
+    int sid7 = 0, sid8 = 0;
+    for (const LogRecord& r : log.value()) {
+        if (r.isWrite() && r.origin == "MARIA")
+            QVERIFY2(++seqs[r.seq] == 1, "two writes with one identity");
+        sid7 += r.studentId == "SID7";
+        sid8 += r.studentId == "SID8";
+    }
+    QCOMPARE(sid7, 1);
+    QCOMPARE(sid8, 1);
+    QCOMPARE(otherFailed.count() + appFailed.count(), 1);
+}
+
+QTEST_MAIN(TestGuiFollow)
+#include "tst_guifollow.moc"
