@@ -3,10 +3,20 @@
 // expected.stderr-contains, expected.exit, and oplog/ with every export file. A failing run
 // must leave stdout empty and write no oplog file.
 //
+// Every case that runs cleanly on the default (embedded) stores runs again with its stores on
+// the real MariaDB and PostgreSQL servers that CTest starts, each store in a fresh database:
+// stdout, the dump and every oplog file must be byte for byte the same.
+//
 // SYNCSCOPE_UPDATE_GOLDEN=1 rewrites the expected files from the current output; review the
 // diff before committing it.
+#include "labservers.h"
+
 #include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -34,30 +44,108 @@ QStringList fileNames(const QString& dir) {
 class TestCliGolden : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase();
     void golden_data();
     void golden();
     void persistentStoreContinuesAcrossRuns();
     void helpGoesToStdout();
     void shippedSampleRuns();
+
+private:
+    QString serverWorkspace(const QString& caseDir, const QString& server, const QString& path,
+                            QProcessEnvironment& env);
+    std::optional<lab::Servers> servers_;
 };
+
+void TestCliGolden::initTestCase() {
+    QString problem;
+    servers_ = lab::servers(problem);
+    QVERIFY2(servers_, qPrintable(problem));
+}
 
 void TestCliGolden::golden_data() {
     QTest::addColumn<QString>("caseDir");
+    QTest::addColumn<QString>("server"); // empty: the default embedded stores
     const QDir cases(QStringLiteral(SYNCSCOPE_CLI_CASES));
     const QStringList names = cases.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
     QVERIFY(names.size() >= 15);
     for (const QString& name : names)
-        QTest::newRow(qPrintable(name)) << cases.filePath(name);
+        QTest::newRow(qPrintable(name)) << cases.filePath(name) << QString();
+    for (const QString& name : names) {
+        const QString dir = cases.filePath(name);
+        if (readAll(dir + QStringLiteral("/expected.exit")).trimmed() != "0" ||
+            QFile::exists(dir + QStringLiteral("/workspace.json")))
+            continue; // failures and cases about workspaces are not about where stores live
+        QTest::newRow(qPrintable(name + QStringLiteral(" on mariadb")))
+            << dir << QStringLiteral("mariadb");
+        QTest::newRow(qPrintable(name + QStringLiteral(" on postgresql")))
+            << dir << QStringLiteral("postgresql");
+    }
+}
+
+// The stores of a clean run are those it exported (oplog.<store>.txt); on a server each gets a
+// fresh database, under SPEC §2's default alias groups so the script's names resolve as before.
+QString TestCliGolden::serverWorkspace(const QString& caseDir, const QString& server,
+                                       const QString& path, QProcessEnvironment& env) {
+    static const QHash<QString, QStringList> aliases = {
+        {QStringLiteral("SQL"),
+         {QStringLiteral("MYSQL"), QStringLiteral("POSTGRESQL"), QStringLiteral("POSTGRES"),
+          QStringLiteral("PSQL"), QStringLiteral("PG")}},
+        {QStringLiteral("MONGO"), {QStringLiteral("MONGODB")}}};
+    const QString base =
+        server == QLatin1String("mariadb") ? servers_->mariadb : servers_->postgres;
+    QStringList names;
+    for (const QString& file : fileNames(caseDir + QStringLiteral("/oplog")))
+        if (file.startsWith(QLatin1String("oplog.")))
+            names << file.mid(6, file.size() - 10).toUpper(); // oplog.<store>.txt
+    // In the order the script first names them, as a run without a workspace orders them.
+    QStringList ordered;
+    const QString script = QString::fromUtf8(readAll(caseDir + QStringLiteral("/script.in")));
+    static const QRegularExpression word(QStringLiteral("[A-Za-z_][A-Za-z0-9_]*"));
+    for (auto it = word.globalMatch(script); it.hasNext();) {
+        QString w = it.next().captured().toUpper();
+        for (auto a = aliases.begin(); a != aliases.end(); ++a)
+            if (a.value().contains(w))
+                w = a.key();
+        if (names.contains(w) && !ordered.contains(w))
+            ordered << w;
+    }
+    if (ordered.size() != names.size())
+        return QStringLiteral("cannot tell the order of the stores in ") + caseDir;
+    QJsonArray stores;
+    for (const QString& name : ordered) {
+        QString problem;
+        const QString uri = lab::freshDatabase(base, servers_->password, problem);
+        if (!problem.isEmpty())
+            return problem;
+        stores.append(QJsonObject{
+            {QStringLiteral("name"), name},
+            {QStringLiteral("aliases"), QJsonArray::fromStringList(aliases.value(name))},
+            {QStringLiteral("uri"), uri}});
+        env.insert(QStringLiteral("SYNCSCOPE_PASSWORD_") + name, servers_->password);
+    }
+    writeAll(path, QJsonDocument(QJsonObject{{QStringLiteral("stores"), stores}}).toJson());
+    return {};
 }
 
 void TestCliGolden::golden() {
     QFETCH(QString, caseDir);
+    QFETCH(QString, server);
     const bool update = qEnvironmentVariableIntValue("SYNCSCOPE_UPDATE_GOLDEN") == 1;
+    if (update && !server.isEmpty())
+        QSKIP("golden files come from the embedded stores");
     QTemporaryDir tmp;
     QVERIFY(tmp.isValid());
     const QString out = tmp.filePath(QStringLiteral("oplog"));
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
 
     QString argsText = QString::fromUtf8(readAll(caseDir + QStringLiteral("/args"))).trimmed();
+    if (!server.isEmpty()) {
+        const QString ws = tmp.filePath(QStringLiteral("servers.json"));
+        const QString problem = serverWorkspace(caseDir, server, ws, env);
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        argsText += QStringLiteral(" --workspace ") + ws;
+    }
     if (QFile::exists(caseDir + QStringLiteral("/workspace.json"))) {
         QByteArray ws = readAll(caseDir + QStringLiteral("/workspace.json"));
         ws.replace("@TMP@", tmp.path().toUtf8());
@@ -73,6 +161,7 @@ void TestCliGolden::golden() {
 
     QProcess p;
     p.setWorkingDirectory(caseDir);
+    p.setProcessEnvironment(env);
     p.start(QStringLiteral(SYNCSCOPE_CLI), args);
     QVERIFY(p.waitForFinished(60000));
     QCOMPARE(p.exitStatus(), QProcess::NormalExit);
