@@ -37,6 +37,8 @@ WorkspaceSession::WorkspaceSession(std::vector<StoreSpec> stores, QObject* paren
         } else {
             slot->description = store.value()->description();
             slot->worker = std::make_unique<StoreWorker>(std::move(store.value()));
+            // A lost connection being retried, and the like: shown as it happens.
+            connect(slot->worker.get(), &StoreWorker::notice, this, &WorkspaceSession::storeFailed);
             slot->loader = std::make_unique<StoreLoader>(slot->worker.get(), slot->grades.get(),
                                                          slot->oplog.get());
         }

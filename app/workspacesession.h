@@ -48,6 +48,7 @@ Q_SIGNALS:
     // Every store answered the open (some may have failed): commands can load.
     void allOpened();
     void countsChanged(int store, const syncscope::StoreCounts& counts);
+    // A store failed, or has news while it works (StoreWorker::notice); names the store.
     void storeFailed(const QString& message);
 
 private:

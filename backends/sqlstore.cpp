@@ -5,6 +5,7 @@
 #include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QThread>
 #include <QVariant>
 
 #include <algorithm>
@@ -125,6 +126,8 @@ Status SqlStore::open() {
     sqlite3* native = options_.sqliteFastPath && options_.engine == SqlEngine::Sqlite
                           ? SqliteFastPath::nativeHandle(db.driver()->handle())
                           : nullptr;
+    if (changed_ && !subscribe())
+        return error(QStringLiteral("cannot listen for changes"), db.driver()->lastError().text());
     if (native) {
         sqliteFast_ = std::make_unique<SqliteFastPath>(native);
         QString why;
@@ -269,7 +272,6 @@ Status SqlStore::append(std::span<const LogRecord> records, const BatchControl& 
         if (const std::string problem = recordProblem(rec); !problem.empty())
             return error(QStringLiteral("refused a batch, nothing written"),
                          QString::fromStdString(problem));
-    QSqlDatabase db = QSqlDatabase::database(connection_, false);
     const size_t total = records.size();
     for (size_t done = 0; done < total;) {
         if (control.isCanceled())
@@ -277,7 +279,10 @@ Status SqlStore::append(std::span<const LogRecord> records, const BatchControl& 
                 options_.name,
                 QStringLiteral("canceled after %1 of %2 entries").arg(done).arg(total), true};
         const size_t n = std::min(batchSize(), total - done);
-        if (Status s = appendInTransaction(records.subspan(done, n)); !s)
+        Status s = appendInTransaction(records.subspan(done, n));
+        if (!s && !s.error().conflict && connectionLost())
+            s = retryAfterReconnecting(records.subspan(done, n), s.error(), control);
+        if (!s)
             return s;
         done += n;
         control.progress(static_cast<qint64>(done), static_cast<qint64>(total));
@@ -317,6 +322,78 @@ Status SqlStore::appendInTransaction(std::span<const LogRecord> batch) {
         return error(QStringLiteral("cannot commit"), why);
     }
     return success();
+}
+
+// A read that failed because the server went away is tried once more on a new connection: the
+// views and the outside-write follower read again on their own, and a server that came back
+// should not leave the store failing until the program restarts.
+template <class Read>
+auto SqlStore::readAgainIfLost(Read read) -> decltype(read()) {
+    auto result = read();
+    if (!result && !result.error().canceled && connectionLost() && reconnect())
+        result = read();
+    return result;
+}
+
+bool SqlStore::connectionLost() {
+    if (options_.engine == SqlEngine::Sqlite)
+        return false; // a file has no connection to lose
+    QSqlQuery probe(QSqlDatabase::database(connection_, false));
+    return !probe.exec(QStringLiteral("SELECT 1"));
+}
+
+Status SqlStore::reconnect() {
+    close();
+    return open();
+}
+
+// The server went away in the middle of a batch (a restart, a network cut): its transaction
+// was rolled back, or it committed just before the connection broke. Either way writing the
+// batch again is safe, since applying is idempotent and the seq check accepts the same write
+// again. So the batch waits for the server, with back-off, telling the user, and nothing the
+// caller was told is written is ever lost: the call returns only once the batch committed, or
+// with the error.
+Status SqlStore::retryAfterReconnecting(std::span<const LogRecord> batch, const StoreError& lost,
+                                        const BatchControl& control) {
+    static constexpr int kDelaysMs[] = {250, 500, 1000, 2000, 4000, 8000};
+    constexpr int attempts = static_cast<int>(std::size(kDelaysMs));
+    QString why = lost.message.simplified();
+    for (int attempt = 0; attempt < attempts; ++attempt) {
+        const int delay = kDelaysMs[attempt];
+        control.notice(QStringLiteral("%1: lost the connection to %2 (%3); trying again in %4 ms "
+                                      "(attempt %5 of %6)")
+                           .arg(options_.name, options_.location, why)
+                           .arg(delay)
+                           .arg(attempt + 1)
+                           .arg(attempts));
+        for (int waited = 0; waited < delay; waited += 50) {
+            if (control.isCanceled())
+                return StoreError{options_.name,
+                                  QStringLiteral("canceled while the connection was lost"), true};
+            QThread::msleep(50);
+        }
+        Status opened = reconnect();
+        if (!opened) {
+            why = opened.error().message.simplified();
+            continue;
+        }
+        Status s = appendInTransaction(batch);
+        if (s) {
+            control.notice(
+                QStringLiteral("%1: connected again; the batch was written").arg(options_.name));
+            return s;
+        }
+        if (s.error().conflict || !connectionLost())
+            return s; // not the connection: the caller sees why
+        why = s.error().message.simplified();
+    }
+    return error(QStringLiteral("lost the connection"),
+                 QStringLiteral("%1 did not answer again after %2 attempts (%3); the batch being "
+                                "written when it went away was not written, the ones before it "
+                                "were")
+                     .arg(options_.location)
+                     .arg(attempts)
+                     .arg(why));
 }
 
 // A write of this store's own origin is identified by its seq (SPEC §4: ++seq_S), and a server
@@ -369,49 +446,51 @@ Status SqlStore::checkOwnSeqsFree(std::span<const LogRecord> batch) {
 
 Result<std::vector<LogRecord>> SqlStore::readOplog(int64_t after, size_t limit,
                                                    const BatchControl& control) {
-    if (sqliteFast_) {
-        std::vector<LogRecord> out;
-        bool canceled = false;
-        QString why;
-        if (!sqliteFast_->readOplog(after, limit, out, control.isCanceled, canceled, why))
-            return canceled ? StoreError{options_.name, QStringLiteral("canceled"), true}
-                            : error(QStringLiteral("cannot read the oplog"), why);
-        return out;
-    }
-    QSqlQuery q(QSqlDatabase::database(connection_, false));
-    q.setForwardOnly(true);
-    q.prepare(dialect_.readOplog());
-    q.addBindValue(static_cast<qint64>(after));
-    q.addBindValue(limit == 0 ? dialect_.unlimited : static_cast<qint64>(limit));
-    if (!q.exec())
-        return error(QStringLiteral("cannot read the oplog"), q.lastError().text());
-    std::vector<LogRecord> out;
-    while (q.next()) {
-        LogRecord r;
-        const std::string op = ss(q.value(0));
-        if (!entryKindFromName(op, r.kind))
-            return error(QStringLiteral("corrupt oplog"),
-                         QStringLiteral("unknown op ") + q.value(0).toString());
-        r.studentId = ss(q.value(1));
-        r.courseId = ss(q.value(2));
-        r.hasValue = !q.value(3).isNull();
-        if (r.hasValue)
-            r.value = ss(q.value(3));
-        r.ts = q.value(4).toLongLong();
-        r.origin = ss(q.value(5));
-        r.seq = static_cast<uint64_t>(q.value(6).toLongLong());
-        r.wallMs = q.value(7).toLongLong();
-        r.position = q.value(8).toLongLong();
-        if (!q.value(9).isNull())
-            r.context = ss(q.value(9));
-        out.push_back(std::move(r));
-        if ((out.size() & 0xFFFF) == 0) {
-            if (control.isCanceled())
-                return StoreError{options_.name, QStringLiteral("canceled"), true};
-            control.progress(static_cast<qint64>(out.size()), -1);
+    return readAgainIfLost([&]() -> Result<std::vector<LogRecord>> {
+        if (sqliteFast_) {
+            std::vector<LogRecord> out;
+            bool canceled = false;
+            QString why;
+            if (!sqliteFast_->readOplog(after, limit, out, control.isCanceled, canceled, why))
+                return canceled ? StoreError{options_.name, QStringLiteral("canceled"), true}
+                                : error(QStringLiteral("cannot read the oplog"), why);
+            return out;
         }
-    }
-    return out;
+        QSqlQuery q(QSqlDatabase::database(connection_, false));
+        q.setForwardOnly(true);
+        q.prepare(dialect_.readOplog());
+        q.addBindValue(static_cast<qint64>(after));
+        q.addBindValue(limit == 0 ? dialect_.unlimited : static_cast<qint64>(limit));
+        if (!q.exec())
+            return error(QStringLiteral("cannot read the oplog"), q.lastError().text());
+        std::vector<LogRecord> out;
+        while (q.next()) {
+            LogRecord r;
+            const std::string op = ss(q.value(0));
+            if (!entryKindFromName(op, r.kind))
+                return error(QStringLiteral("corrupt oplog"),
+                             QStringLiteral("unknown op ") + q.value(0).toString());
+            r.studentId = ss(q.value(1));
+            r.courseId = ss(q.value(2));
+            r.hasValue = !q.value(3).isNull();
+            if (r.hasValue)
+                r.value = ss(q.value(3));
+            r.ts = q.value(4).toLongLong();
+            r.origin = ss(q.value(5));
+            r.seq = static_cast<uint64_t>(q.value(6).toLongLong());
+            r.wallMs = q.value(7).toLongLong();
+            r.position = q.value(8).toLongLong();
+            if (!q.value(9).isNull())
+                r.context = ss(q.value(9));
+            out.push_back(std::move(r));
+            if ((out.size() & 0xFFFF) == 0) {
+                if (control.isCanceled())
+                    return StoreError{options_.name, QStringLiteral("canceled"), true};
+                control.progress(static_cast<qint64>(out.size()), -1);
+            }
+        }
+        return out;
+    });
 }
 
 namespace {
@@ -434,61 +513,73 @@ const char* const kGradeColumns = "student_id, course_id, grade, ts, origin, seq
 
 Result<std::vector<GradeRecord>> SqlStore::readGrades(const GradeCursor& after, size_t limit,
                                                       const BatchControl& control) {
-    QSqlQuery q(QSqlDatabase::database(connection_, false));
-    q.setForwardOnly(true);
-    // Keyset paging on the primary key: each page is an index range scan, however deep.
-    q.prepare(dialect_.readGrades(after.atStart()));
-    if (!after.atStart()) {
-        q.addBindValue(qs(after.studentId));
-        q.addBindValue(qs(after.studentId));
-        q.addBindValue(qs(after.courseId));
-    }
-    q.addBindValue(limit == 0 ? dialect_.unlimited : static_cast<qint64>(limit));
-    if (!q.exec())
-        return error(QStringLiteral("cannot read grades"), q.lastError().text());
-    std::vector<GradeRecord> out;
-    while (q.next()) {
-        out.push_back(gradeFrom(q));
-        if ((out.size() & 0xFFFF) == 0 && control.isCanceled())
-            return StoreError{options_.name, QStringLiteral("canceled"), true};
-    }
-    return out;
+    return readAgainIfLost([&]() -> Result<std::vector<GradeRecord>> {
+        QSqlQuery q(QSqlDatabase::database(connection_, false));
+        q.setForwardOnly(true);
+        // Keyset paging on the primary key: each page is an index range scan, however deep.
+        q.prepare(dialect_.readGrades(after.atStart()));
+        if (!after.atStart()) {
+            q.addBindValue(qs(after.studentId));
+            q.addBindValue(qs(after.studentId));
+            q.addBindValue(qs(after.courseId));
+        }
+        q.addBindValue(limit == 0 ? dialect_.unlimited : static_cast<qint64>(limit));
+        if (!q.exec())
+            return error(QStringLiteral("cannot read grades"), q.lastError().text());
+        std::vector<GradeRecord> out;
+        while (q.next()) {
+            out.push_back(gradeFrom(q));
+            if ((out.size() & 0xFFFF) == 0 && control.isCanceled())
+                return StoreError{options_.name, QStringLiteral("canceled"), true};
+        }
+        return out;
+    });
 }
 
 Result<std::optional<GradeRecord>> SqlStore::readKey(const std::string& studentId,
                                                      const std::string& courseId) {
-    QSqlQuery q(QSqlDatabase::database(connection_, false));
-    q.prepare(QStringLiteral("SELECT %1 FROM grades WHERE student_id = ? AND course_id = ?")
-                  .arg(QLatin1String(kGradeColumns)));
-    q.addBindValue(qs(studentId));
-    q.addBindValue(qs(courseId));
-    if (!q.exec())
-        return error(QStringLiteral("cannot read a key"), q.lastError().text());
-    if (!q.next())
-        return std::optional<GradeRecord>();
-    return std::optional<GradeRecord>(gradeFrom(q));
+    return readAgainIfLost([&]() -> Result<std::optional<GradeRecord>> {
+        QSqlQuery q(QSqlDatabase::database(connection_, false));
+        q.prepare(QStringLiteral("SELECT %1 FROM grades WHERE student_id = ? AND course_id = ?")
+                      .arg(QLatin1String(kGradeColumns)));
+        q.addBindValue(qs(studentId));
+        q.addBindValue(qs(courseId));
+        if (!q.exec())
+            return error(QStringLiteral("cannot read a key"), q.lastError().text());
+        if (!q.next())
+            return std::optional<GradeRecord>();
+        return std::optional<GradeRecord>(gradeFrom(q));
+    });
 }
 
 Result<StoreCounts> SqlStore::counts() {
-    QSqlQuery q(QSqlDatabase::database(connection_, false));
-    if (!q.exec(QStringLiteral(
-            "SELECT (SELECT COUNT(*) FROM grades WHERE grade IS NOT NULL), "
-            "(SELECT COUNT(*) FROM oplog), (SELECT COALESCE(MAX(id), 0) FROM oplog)")) ||
-        !q.next())
-        return error(QStringLiteral("cannot count rows"), q.lastError().text());
-    return StoreCounts{q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toLongLong()};
+    return readAgainIfLost([&]() -> Result<StoreCounts> {
+        QSqlQuery q(QSqlDatabase::database(connection_, false));
+        if (!q.exec(QStringLiteral(
+                "SELECT (SELECT COUNT(*) FROM grades WHERE grade IS NOT NULL), "
+                "(SELECT COUNT(*) FROM oplog), (SELECT COALESCE(MAX(id), 0) FROM oplog)")) ||
+            !q.next())
+            return error(QStringLiteral("cannot count rows"), q.lastError().text());
+        return StoreCounts{q.value(0).toLongLong(), q.value(1).toLongLong(),
+                           q.value(2).toLongLong()};
+    });
 }
 
 bool SqlStore::watchChanges(std::function<void()> changed) {
     if (!open_ || options_.engine != SqlEngine::Postgres)
         return false; // MariaDB has no notifications; callers poll the oplog's tail
+    changed_ = std::move(changed);
+    return subscribe();
+}
+
+// Again after every reconnect: a subscription lives as long as its connection.
+bool SqlStore::subscribe() {
     QSqlDriver* driver = QSqlDatabase::database(connection_, false).driver();
     // The capture trigger notifies this channel (sqldialect_servers.cpp); the driver reads the
     // notifications off the connection's socket in this thread's event loop.
     if (!driver->subscribeToNotification(QStringLiteral("syncscope_oplog")))
         return false;
-    QObject::connect(driver, &QSqlDriver::notification, driver,
-                     [changed = std::move(changed)] { changed(); });
+    QObject::connect(driver, &QSqlDriver::notification, driver, [this] { changed_(); });
     return true;
 }
 

@@ -70,6 +70,13 @@ private:
     Status upgradeSchema();
     Status appendBatch(std::span<const LogRecord> batch);
     int upsertRows(const std::vector<const LogRecord*>& writes, size_t at);
+    template <class Read>
+    auto readAgainIfLost(Read read) -> decltype(read());
+    bool connectionLost();
+    Status reconnect();
+    Status retryAfterReconnecting(std::span<const LogRecord> batch, const StoreError& lost,
+                                  const BatchControl& control);
+    bool subscribe();
     Status checkOwnSeqsFree(std::span<const LogRecord> batch);
     Status appendInTransaction(std::span<const LogRecord> batch);
     QSqlQuery& prepared(std::map<int, QSqlQuery>& cache, int rows, bool oplog);
@@ -82,6 +89,7 @@ private:
     std::map<int, QSqlQuery> gradeUpserts_;
     std::set<std::pair<std::string_view, std::string_view>> statementKeys_; // upsertRows' scratch
     std::unique_ptr<SqliteFastPath> sqliteFast_; // QSQLITE: native writes and oplog reads
+    std::function<void()> changed_;              // watchChanges' callback, kept across reconnects
 };
 
 } // namespace syncscope

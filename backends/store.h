@@ -17,6 +17,9 @@ namespace syncscope {
 struct BatchControl {
     std::function<bool()> isCanceled = [] { return false; };
     std::function<void(qint64 done, qint64 total)> progress = [](qint64, qint64) {};
+    // Something the user should know while the call goes on ("lost the connection, retrying in
+    // 2 s"); the message names the store.
+    std::function<void(const QString& message)> notice = [](const QString&) {};
 };
 
 struct StoreDescription {

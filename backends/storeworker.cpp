@@ -43,6 +43,7 @@ QFuture<T> StoreWorker::post(Fn fn) {
                     p->setProgressRange(0, static_cast<int>(std::min<qint64>(total, INT_MAX)));
                 p->setProgressValue(static_cast<int>(std::min<qint64>(done, INT_MAX)));
             };
+            control.notice = [this](const QString& message) { Q_EMIT notice(message); };
             try {
                 promise->addResult(fn(*store_, control));
             } catch (const std::exception& e) {

@@ -39,6 +39,9 @@ public:
 Q_SIGNALS:
     // Another client's write may have reached the store's oplog: read its tail.
     void changesNoticed();
+    // A call in progress has news for the user (BatchControl::notice), e.g. a lost connection
+    // being retried.
+    void notice(const QString& message);
 
 private:
     template <class T, class Fn>
