@@ -123,11 +123,18 @@ Status SqlStore::open() {
         return s;
     if (Status s = checkOwner(); !s)
         return s;
-    sqlite3* native = options_.sqliteFastPath && options_.engine == SqlEngine::Sqlite
+    sqlite3* native = options_.nativeFastPath && options_.engine == SqlEngine::Sqlite
                           ? SqliteFastPath::nativeHandle(db.driver()->handle())
                           : nullptr;
     if (changed_ && !subscribe())
         return error(QStringLiteral("cannot listen for changes"), db.driver()->lastError().text());
+    if (options_.nativeFastPath && options_.engine == SqlEngine::Postgres) {
+        pg_conn* conn = PostgresCopyPath::nativeHandle(db.driver()->handle());
+        if (!conn)
+            return error(QStringLiteral("cannot write by COPY"),
+                         QStringLiteral("the PostgreSQL driver gave no libpq connection"));
+        pgCopy_ = std::make_unique<PostgresCopyPath>(conn);
+    }
     if (native) {
         sqliteFast_ = std::make_unique<SqliteFastPath>(native);
         QString why;
@@ -174,6 +181,7 @@ void SqlStore::close() {
     if (!open_)
         return;
     sqliteFast_.reset();
+    pgCopy_.reset();
     oplogInserts_.clear();
     gradeUpserts_.clear();
     {
@@ -310,8 +318,13 @@ Status SqlStore::appendInTransaction(std::span<const LogRecord> batch) {
         }
     }
     Status s = checkOwnSeqsFree(batch);
-    if (s)
+    if (s && pgCopy_ && PostgresCopyPath::suits(batch)) {
+        QString why;
+        if (!pgCopy_->writeBatch(batch, QDateTime::currentMSecsSinceEpoch(), why))
+            s = error(QStringLiteral("cannot write a batch"), why);
+    } else if (s) {
         s = appendBatch(batch);
+    }
     if (!s) {
         db.rollback();
         return s;

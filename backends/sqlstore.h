@@ -1,5 +1,6 @@
 #pragma once
 
+#include "postgrescopypath.h"
 #include "sqldialect.h"
 #include "sqlitefastpath.h"
 #include "store.h"
@@ -33,9 +34,10 @@ public:
         QString databaseName; // file path, ":memory:", or the server's database
         QString location;     // for display, without credentials
         bool inMemory = false;
-        // QSQLITE: batch writes and oplog reads on the native handle. Off, SQLite takes the
-        // Qt Sql path the server backends use, which is how the tests keep that path honest.
-        bool sqliteFastPath = true;
+        // Writes (and SQLite's oplog reads) on the driver's native handle: SqliteFastPath,
+        // PostgresCopyPath. Off, they take the Qt Sql path MariaDB uses, which is how the tests
+        // keep that path honest.
+        bool nativeFastPath = true;
         SqlEngine engine = SqlEngine::Sqlite;
         Server server; // MariaDB and PostgreSQL
     };
@@ -89,6 +91,7 @@ private:
     std::map<int, QSqlQuery> gradeUpserts_;
     std::set<std::pair<std::string_view, std::string_view>> statementKeys_; // upsertRows' scratch
     std::unique_ptr<SqliteFastPath> sqliteFast_; // QSQLITE: native writes and oplog reads
+    std::unique_ptr<PostgresCopyPath> pgCopy_;   // QPSQL: batch writes by COPY
     std::function<void()> changed_;              // watchChanges' callback, kept across reconnects
 };
 

@@ -29,8 +29,9 @@ struct Backend {
     QString uri;
     bool persistent = false;
     std::function<void()> poisonNextWrite; // makes a write of student "POISON" fail
-    QString qtSqlPath; // set: build SqlStore directly with its native fast path off
-    QString password;  // a server's
+    QString qtSqlPath;        // set: build SqlStore directly with its native fast path off
+    QString password;         // a server's
+    bool serverQtSql = false; // a server's, with its native write path off
 };
 
 // A failed call shows the store's own words.
@@ -98,6 +99,8 @@ void TestStoreContract::backends() {
     QTest::newRow("sqlite file, Qt Sql path") << QStringLiteral("sqlite-qtsql");
     QTest::newRow("mariadb") << QStringLiteral("mariadb");
     QTest::newRow("postgresql") << QStringLiteral("postgresql");
+    // PostgreSQL's Qt Sql statements (batches with seed attributes take them) as well as COPY.
+    QTest::newRow("postgresql, Qt Sql path") << QStringLiteral("postgresql-qtsql");
 }
 
 // For a server: a trigger that aborts the statement writing student "POISON", half way through
@@ -145,33 +148,48 @@ std::function<void()> poisonTrigger(const QString& path) {
 std::unique_ptr<StoreWorker> TestStoreContract::openWorker(const QString& name) {
     QFETCH(QString, kind);
     if (current_.uri.isEmpty()) {
-        if (kind == QLatin1String("mariadb") || kind == QLatin1String("postgresql")) {
+        if (kind == QLatin1String("mariadb") || kind.startsWith(QLatin1String("postgresql"))) {
             const bool mariadb = kind == QLatin1String("mariadb");
             QString problem;
             const QString uri = lab::freshDatabase(mariadb ? servers_->mariadb : servers_->postgres,
                                                    servers_->password, problem);
             if (!problem.isEmpty())
                 qFatal("%s", qPrintable(problem));
-            current_ = {
-                uri, true, serverPoison(uri, servers_->password, mariadb), {}, servers_->password};
+            current_ = {uri,
+                        true,
+                        serverPoison(uri, servers_->password, mariadb),
+                        {},
+                        servers_->password,
+                        kind.endsWith(QLatin1String("qtsql"))};
         } else if (kind == QLatin1String("sqlite-memory")) {
-            current_ = {QStringLiteral("sqlite::memory:"), false, {}, {}, {}};
+            current_ = {QStringLiteral("sqlite::memory:"), false, {}, {}, {}, false};
         } else {
             const QString path = dir_.filePath(QStringLiteral("store%1.db").arg(++counter_));
             current_ = {QStringLiteral("sqlite://") + path,
                         true,
                         poisonTrigger(path),
                         kind == QLatin1String("sqlite-qtsql") ? path : QString(),
-                        {}};
+                        {},
+                        false};
         }
     }
     std::unique_ptr<Store> store;
-    if (!current_.qtSqlPath.isEmpty()) {
+    if (current_.serverQtSql) {
+        const QUrl url(current_.uri);
+        SqlStore::Options o;
+        o.name = name;
+        o.engine = SqlEngine::Postgres;
+        o.databaseName = url.path().mid(1);
+        o.location = current_.uri;
+        o.server = {url.host(), url.port(), url.userName(), current_.password, {}};
+        o.nativeFastPath = false;
+        store = std::make_unique<SqlStore>(std::move(o));
+    } else if (!current_.qtSqlPath.isEmpty()) {
         SqlStore::Options o;
         o.name = name;
         o.databaseName = current_.qtSqlPath;
         o.location = current_.qtSqlPath;
-        o.sqliteFastPath = false;
+        o.nativeFastPath = false;
         store = std::make_unique<SqlStore>(std::move(o));
     } else {
         auto made = StoreFactory::create(name, current_.uri, current_.password);
