@@ -39,18 +39,23 @@ void number(std::string& out, long long n) {
     out.append(digits, static_cast<size_t>(len));
 }
 
-const char* opName(EntryKind kind) {
-    switch (kind) {
-    case EntryKind::Set:
-        return "SET";
-    case EntryKind::Delete:
-        return "DELETE";
-    case EntryKind::Get:
-        return "GET";
-    case EntryKind::Seed:
-        break;
-    }
-    return "SEED";
+// The columns the oplog and the grade rows share: student, course, grade (\N: a delete), ts,
+// origin, seq.
+void writeColumns(std::string& out, const LogRecord& r) {
+    field(out, r.studentId);
+    out += '\t';
+    field(out, r.courseId);
+    out += '\t';
+    if (r.hasValue)
+        field(out, r.value);
+    else
+        out += "\\N";
+    out += '\t';
+    number(out, r.ts);
+    out += '\t';
+    field(out, r.origin);
+    out += '\t';
+    number(out, static_cast<long long>(r.seq));
 }
 
 } // namespace
@@ -120,22 +125,9 @@ bool PostgresCopyPath::copy(const char* sql, QString& error) {
 bool PostgresCopyPath::writeBatch(std::span<const LogRecord> batch, qint64 wallMs, QString& error) {
     buffer_.clear();
     for (const LogRecord& r : batch) {
-        buffer_ += opName(r.kind);
+        buffer_ += entryKindName(r.kind);
         buffer_ += '\t';
-        field(buffer_, r.studentId);
-        buffer_ += '\t';
-        field(buffer_, r.courseId);
-        buffer_ += '\t';
-        if (r.hasValue)
-            field(buffer_, r.value);
-        else
-            buffer_ += "\\N";
-        buffer_ += '\t';
-        number(buffer_, r.ts);
-        buffer_ += '\t';
-        field(buffer_, r.origin);
-        buffer_ += '\t';
-        number(buffer_, static_cast<long long>(r.seq));
+        writeColumns(buffer_, r);
         buffer_ += '\t';
         number(buffer_, wallMs);
         buffer_ += '\t';
@@ -154,20 +146,7 @@ bool PostgresCopyPath::writeBatch(std::span<const LogRecord> batch, qint64 wallM
     for (const LogRecord& r : batch) {
         if (!r.isWrite())
             continue; // GETs are logged but change nothing
-        field(buffer_, r.studentId);
-        buffer_ += '\t';
-        field(buffer_, r.courseId);
-        buffer_ += '\t';
-        if (r.hasValue)
-            field(buffer_, r.value);
-        else
-            buffer_ += "\\N";
-        buffer_ += '\t';
-        number(buffer_, r.ts);
-        buffer_ += '\t';
-        field(buffer_, r.origin);
-        buffer_ += '\t';
-        number(buffer_, static_cast<long long>(r.seq));
+        writeColumns(buffer_, r);
         buffer_ += '\n';
     }
     if (buffer_.empty())

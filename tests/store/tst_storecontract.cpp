@@ -57,6 +57,8 @@ private Q_SLOTS:
     void batchedApplyReportsProgressAndCancels();
     void oplogParityWithEngine_data() { backends(); }
     void oplogParityWithEngine();
+    void awkwardValuesAreStoredVerbatim_data() { backends(); }
+    void awkwardValuesAreStoredVerbatim();
     void sameKeyManyTimesInOneBatch_data() { backends(); }
     void sameKeyManyTimesInOneBatch();
     void pagedReads_data() { backends(); }
@@ -344,6 +346,38 @@ void TestStoreContract::oplogParityWithEngine() {
         if (!g.deleted)
             QCOMPARE(g.value, std::string(catalog.value(s.value)));
     }
+}
+
+// Values a store's own syntax gives meaning to (COPY's \N and backslash, SQL quotes and
+// comments) and unicode up to the 64-byte limit come back byte for byte, from a batch of one
+// and from a batch big enough for PostgreSQL's COPY path.
+void TestStoreContract::awkwardValuesAreStoredVerbatim() {
+    current_ = {};
+    auto w = openWorker();
+    const std::vector<std::string> values = {"\\N",
+                                             "a\\b\\",
+                                             "'; DROP TABLE grades; --",
+                                             "\"quoted\"",
+                                             "O'Brien",
+                                             "\u05e9\u05dc\u05d5\u05dd\u200f",
+                                             "e\u0301\u0301",
+                                             std::string(16, 'x') + "\U0001F600" +
+                                                 std::string(44, 'y')};
+    std::vector<LogRecord> one{setRecord("SOLO", "C", values[0], 1, "SQL", 1)};
+    std::vector<LogRecord> many;
+    for (int i = 0; i < 300; ++i)
+        many.push_back(setRecord("S" + std::to_string(i), "C", values[i % values.size()], i + 2,
+                                 "HIVE", static_cast<uint64_t>(i + 1)));
+    QVERIFY_OK(await(w->append(one)));
+    QVERIFY_OK(await(w->append(many)));
+    QCOMPARE(await(w->readKey("SOLO", "C")).value()->value, values[0]);
+    for (int i = 0; i < 300; ++i)
+        QCOMPARE(await(w->readKey("S" + std::to_string(i), "C")).value()->value,
+                 values[i % values.size()]);
+    const std::vector<LogRecord> log = await(w->readOplog()).value();
+    QCOMPARE(log.size(), size_t(301));
+    for (size_t i = 0; i < log.size(); ++i)
+        QCOMPARE(log[i].value, i == 0 ? values[0] : values[(i - 1) % values.size()]);
 }
 
 // Within one batch the greatest write of a key wins wherever it stands, and the attributes a
