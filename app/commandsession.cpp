@@ -40,7 +40,7 @@ struct CommandSession::Produced {
     };
     std::vector<Get> gets;
     // Writes other clients made, read from a store's tail: that store, its keys' states after
-    // them, how syncscope-cli would print each, and the greatest timestamp among them.
+    // them, each as a script line, and the greatest timestamp among them.
     int capturedStore = -1;
     std::vector<GradeRecord> captured;
     QStringList capturedLines;
