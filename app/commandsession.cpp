@@ -10,6 +10,8 @@
 #include "whenfinished.h"
 
 #include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace syncscope {
@@ -320,26 +322,62 @@ void CommandSession::accept(Produced produced) {
         produced.afterwards();
 }
 
-std::vector<ScriptError> CommandSession::openScript(const QString& fileName, std::string text) {
-    auto script = std::make_shared<Script>(parseScript(fileName.toStdString(), std::move(text)));
-    StoreBinding binding;
-    std::vector<ScriptError> errors = bindStores(*script, &directory_, binding);
-    errors.insert(errors.end(), script->errors.begin(), script->errors.end());
-    std::stable_sort(errors.begin(), errors.end(), [](const ScriptError& a, const ScriptError& b) {
-        return a.line != b.line ? a.line < b.line : a.column < b.column;
-    });
-    script->errors = errors;
-    script_ = script;
-    scriptStores_ = std::move(binding.storeOfName);
-    scriptDone_ = scriptTarget_ = 0;
-    // The engine starts the new script from its first command.
-    QMetaObject::invokeMethod(engineContext_, [this] {
-        if (mirror_) {
-            mirror_->scriptExecutor.reset();
-            mirror_->scriptNext = 0;
-        }
-    });
-    return errors;
+// What reading and parsing a testcase file produced, off the UI thread.
+struct CommandSession::OpenedScript {
+    QString text; // for the script panel
+    QString readError;
+    std::shared_ptr<Script> script;
+    std::vector<size_t> stores; // the script's store names bound to the workspace's
+};
+
+void CommandSession::openScriptFile(const QString& path) {
+    const quint64 generation = ++openGeneration_;
+    // A testcase file may be large: it is read, decoded and parsed (SPEC §3) on the thread
+    // pool, then adopted here.
+    whenFinished(
+        QtConcurrent::run([path, directory = directory_] {
+            auto opened = std::make_shared<OpenedScript>();
+            QFile file(path);
+            if (!file.open(QIODevice::ReadOnly)) {
+                opened->readError = file.errorString();
+                return opened;
+            }
+            const QByteArray bytes = file.readAll();
+            opened->text = QString::fromUtf8(bytes);
+            opened->script = std::make_shared<Script>(
+                parseScript(QFileInfo(path).fileName().toStdString(),
+                            std::string(bytes.constData(), static_cast<size_t>(bytes.size()))));
+            StoreBinding binding;
+            std::vector<ScriptError> errors = bindStores(*opened->script, &directory, binding);
+            const std::vector<ScriptError>& parsed = opened->script->errors;
+            errors.insert(errors.end(), parsed.begin(), parsed.end());
+            std::stable_sort(errors.begin(), errors.end(),
+                             [](const ScriptError& a, const ScriptError& b) {
+                                 return a.line != b.line ? a.line < b.line : a.column < b.column;
+                             });
+            opened->script->errors = std::move(errors);
+            opened->stores = std::move(binding.storeOfName);
+            return opened;
+        }),
+        this, [this, path, generation](std::shared_ptr<OpenedScript> opened) {
+            if (generation != openGeneration_)
+                return; // a later open took over
+            if (!opened->readError.isEmpty()) {
+                Q_EMIT scriptOpened(path, QString(), {}, opened->readError);
+                return;
+            }
+            script_ = opened->script;
+            scriptStores_ = std::move(opened->stores);
+            scriptDone_ = scriptTarget_ = 0;
+            // The engine starts the new script from its first command.
+            QMetaObject::invokeMethod(engineContext_, [this] {
+                if (mirror_) {
+                    mirror_->scriptExecutor.reset();
+                    mirror_->scriptNext = 0;
+                }
+            });
+            Q_EMIT scriptOpened(path, opened->text, script_->errors, QString());
+        });
 }
 
 void CommandSession::runScriptTo(int done) {

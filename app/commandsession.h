@@ -54,9 +54,10 @@ public:
     // The store a script would mean by `spelled` (any case, canonical name or alias), or -1.
     int storeIndex(const QString& spelled) const;
 
-    // A testcase file, parsed whole (SPEC §3) with its own timestamp clock, then run command by
-    // command. Returns its errors (file:line:col); a script with errors cannot run.
-    std::vector<ScriptError> openScript(const QString& fileName, std::string text);
+    // A testcase file, read and parsed whole (SPEC §3) on the thread pool with its own
+    // timestamp clock, then run command by command. scriptOpened() follows with its errors
+    // (file:line:col); a script with errors cannot run. A later open supersedes an earlier one.
+    void openScriptFile(const QString& path);
     bool hasRunnableScript() const { return script_ && script_->ok(); }
     // Runs commands until `done` of them have run (or the script ends). scriptProgress()
     // reports each stretch as the engine finishes it.
@@ -117,6 +118,10 @@ Q_SIGNALS:
     void ready();
     void resetPointReady();
     void resetDone();
+    // The file openScriptFile() read: its text and errors, or why it could not be read (then
+    // the script that was open stays).
+    void scriptOpened(const QString& path, const QString& text,
+                      const std::vector<syncscope::ScriptError>& errors, const QString& readError);
     void scriptProgress(int done);
     void importProgress(int done, int total);
     void importFinished(int imported, bool canceled);
@@ -138,6 +143,7 @@ Q_SIGNALS:
 private:
     struct Mirror;
     struct Produced;
+    struct OpenedScript;
     // Runs fn(mirror) on the engine thread; its result comes back to `done` on this thread.
     template <class Fn>
     void onEngine(Fn fn);
@@ -167,6 +173,7 @@ private:
     std::shared_ptr<Mirror> mirror_;   // touched only on engineThread_
 
     std::shared_ptr<const Script> script_; // read-only once parsed: shared with the engine
+    quint64 openGeneration_ = 0;
     std::vector<size_t> scriptStores_;
     int scriptDone_ = 0;
     int scriptTarget_ = 0;

@@ -90,8 +90,17 @@ int main(int argc, char** argv) {
                 gui->conflicts()->showConflicts();
             if (showMerge)
                 gui->merges()->openMergeDialog();
-            if (!scriptFile.isEmpty() && gui->openScript(scriptFile) && stepCount > 0)
-                gui->runScript(stepCount);
+            if (scriptFile.isEmpty())
+                return;
+            if (stepCount > 0)
+                QObject::connect(
+                    gui, &syncscope::GuiApp::scriptOpened, gui,
+                    [gui, stepCount](bool runnable) {
+                        if (runnable)
+                            gui->runScript(stepCount);
+                    },
+                    Qt::SingleShotConnection);
+            gui->openScript(scriptFile);
         },
         Qt::SingleShotConnection);
     if (parser.isSet(quitAfter))

@@ -134,6 +134,7 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
     file->insertSeparator(first);
     rebuildRecentMenu();
     connect(w, &MainWindow::fileDropped, this, [this](const QString& path) { openScript(path); });
+    connect(commands_.get(), &CommandSession::scriptOpened, this, &GuiApp::showScript);
 
     data_ = new DataActions(w, session_.get(), commands_.get(), console_, this);
     workspace_ = new WorkspaceActions(w, stores, workspaceLabel, this); // the list's one owner
@@ -165,35 +166,37 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
     merges_ = new MergeActions(w, session_.get(), commands_.get(), console_, workspaceLabel, this);
 }
 
-bool GuiApp::openScript(const QString& path) {
+void GuiApp::openScript(const QString& path) {
     pauseScript();
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        window_->showStatus(QStringLiteral("Cannot open %1: %2").arg(path, file.errorString()));
-        return false;
+    commands_->openScriptFile(path); // read and parsed off the UI thread: showScript() follows
+}
+
+void GuiApp::showScript(const QString& path, const QString& text,
+                        const std::vector<ScriptError>& errors, const QString& readError) {
+    if (!readError.isEmpty()) {
+        window_->showStatus(QStringLiteral("Cannot open %1: %2").arg(path, readError));
+        Q_EMIT scriptOpened(false);
+        return;
     }
-    const QByteArray bytes = file.readAll();
-    const std::vector<ScriptError> errors =
-        commands_->openScript(QFileInfo(path).fileName(),
-                              std::string(bytes.constData(), static_cast<size_t>(bytes.size())));
+    const QString name = QFileInfo(path).fileName();
     QList<ScriptView::Mark> marks;
     for (const ScriptError& e : errors) {
         marks.push_back({static_cast<int>(e.line), static_cast<int>(e.column),
                          QString::fromStdString(e.message)});
         console_->appendError(QStringLiteral("%1:%2:%3: %4")
-                                  .arg(QFileInfo(path).fileName())
+                                  .arg(name)
                                   .arg(e.line)
                                   .arg(e.column)
                                   .arg(QString::fromStdString(e.message)));
     }
-    scriptPanel_->showScript(QFileInfo(path).fileName(), QString::fromUtf8(bytes), marks);
+    scriptPanel_->showScript(name, text, marks);
     if (errors.empty()) {
         scriptPanel_->showPosition(commands_->scriptNextLine(), 0, commands_->scriptTotal());
         commands_->markResetPoint();
     }
     rememberRecent(QFileInfo(path).absoluteFilePath());
     updateScriptActions();
-    return errors.empty();
+    Q_EMIT scriptOpened(errors.empty());
 }
 
 void GuiApp::stepScript() {

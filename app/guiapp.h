@@ -1,5 +1,6 @@
 #pragma once
 
+#include "script.h"
 #include "storedirectory.h"
 
 #include <QObject>
@@ -40,9 +41,10 @@ public:
     // Runs lines as if typed in the command bar, in order, stopping at the first error.
     void runLines(const QStringList& lines);
 
-    // Testcase files: open (parsed whole; errors marked), step, run (on the engine's thread,
-    // in stretches: the window stays responsive), run to the cursor's line, pause.
-    bool openScript(const QString& path);
+    // Testcase files: open (read and parsed whole off the UI thread, then shown with its
+    // errors marked; scriptOpened() follows), step, run (on the engine's thread, in stretches:
+    // the window stays responsive), run to the cursor's line, pause.
+    void openScript(const QString& path);
     void stepScript();
     void runScript(int untilDone = -1);
     void runToCursor();
@@ -67,7 +69,13 @@ public:
     CommandBar* commandBar() const { return bar_; }
     ConsoleView* console() const { return console_; }
 
+Q_SIGNALS:
+    // A script opened through openScript() is shown; `runnable` when it has no errors.
+    void scriptOpened(bool runnable);
+
 private:
+    void showScript(const QString& path, const QString& text,
+                    const std::vector<syncscope::ScriptError>& errors, const QString& readError);
     bool run(const QString& line);
     void updateScriptActions();
     void rememberRecent(const QString& path);

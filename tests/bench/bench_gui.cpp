@@ -15,6 +15,7 @@
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -126,7 +127,9 @@ int main(int argc, char** argv) {
         const std::string text = bench::randomScript(100000, mix, 5);
         f.write(text.data(), static_cast<qint64>(text.size()));
     }
-    if (!gui.openScript(script))
+    QSignalSpy opened(&gui, &GuiApp::scriptOpened);
+    gui.openScript(script);
+    if (!opened.wait(60000) || !opened.at(0).at(0).toBool())
         return 1;
     QElapsedTimer runClock;
     runClock.start();

@@ -281,7 +281,10 @@ void TestGuiApp::scriptOpenedThroughTheDialogRunsLikeTheCli() {
         }
     });
     driver->start(50);
+    QSignalSpy opened(&app, &GuiApp::scriptOpened);
     actionNamed(app.window(), QStringLiteral("&Open Script…"))->trigger();
+    QTRY_COMPARE(opened.count(), 1);
+    QVERIFY(opened.at(0).at(0).toBool());
     QCOMPARE(app.commands()->scriptTotal(), 10);
     QCOMPARE(app.scriptPanel()->view()->currentLine(), 2);
 
@@ -348,7 +351,10 @@ void TestGuiApp::scriptWithErrorsCannotRun() {
     QTemporaryDir dir;
     const QString script = writeFile(dir, QStringLiteral("bad.in"),
                                      "1, SQL.SET((a,b),A)\nSQL.SET((a b),A)\nREDIS.GET(a,b)\n");
-    QVERIFY(!app_->openScript(script));
+    QSignalSpy opened(app_.get(), &GuiApp::scriptOpened);
+    app_->openScript(script);
+    QTRY_COMPARE(opened.count(), 1);
+    QVERIFY(!opened.at(0).at(0).toBool());
     const QList<ScriptView::Mark> marks = app_->scriptPanel()->view()->errors();
     QCOMPARE(marks.size(), 2);
     QCOMPARE(marks[0].line, 2);
