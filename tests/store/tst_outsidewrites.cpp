@@ -3,6 +3,7 @@
 // has seen; Syncscope's own writes are not logged twice; a key cannot be renamed.
 #include "awaitfuture.h"
 #include "labservers.h"
+#include "labstore.h"
 #include "logrecords.h"
 #include "storefactory.h"
 #include "storeworker.h"
@@ -75,14 +76,12 @@ void TestOutsideWrites::capturedOnceInOrder_data() {
 
 void TestOutsideWrites::capturedOnceInOrder() {
     QFETCH(bool, mariadb);
-    QString problem;
-    const QString uri = lab::freshDatabase(mariadb ? servers_->mariadb : servers_->postgres,
-                                           servers_->password, problem);
-    QVERIFY2(problem.isEmpty(), qPrintable(problem));
-    auto made = StoreFactory::create(QStringLiteral("SQL"), uri, servers_->password);
-    QVERIFY(made.ok());
-    StoreWorker worker(std::move(made.value()));
-    QVERIFY(await(worker.open()).ok());
+    QString uri, problem;
+    const auto opened =
+        lab::freshStore(QStringLiteral("SQL"), mariadb ? servers_->mariadb : servers_->postgres,
+                        servers_->password, uri, problem);
+    QVERIFY2(opened, qPrintable(problem));
+    StoreWorker& worker = *opened;
     QVERIFY(worker.description().kind ==
             (mariadb ? QStringLiteral("MariaDB") : QStringLiteral("PostgreSQL")));
 

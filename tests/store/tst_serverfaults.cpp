@@ -8,6 +8,7 @@
 // folder), never the ones the other tests share.
 #include "awaitfuture.h"
 #include "labservers.h"
+#include "labstore.h"
 #include "logrecords.h"
 #include "storefactory.h"
 #include "storeworker.h"
@@ -74,15 +75,13 @@ void TestServerFaults::killedMidApplyConverges_data() {
 
 void TestServerFaults::killedMidApplyConverges() {
     QFETCH(QString, server);
-    QString problem;
-    const QString uri = lab::freshDatabase(server == QLatin1String("mariadb") ? servers_->mariadb
-                                                                              : servers_->postgres,
-                                           servers_->password, problem);
-    QVERIFY2(problem.isEmpty(), qPrintable(problem));
-    auto made = StoreFactory::create(QStringLiteral("SQL"), uri, servers_->password);
-    QVERIFY(made.ok());
-    StoreWorker worker(std::move(made.value()));
-    QVERIFY(await(worker.open()).ok());
+    QString uri, problem;
+    const auto opened =
+        lab::freshStore(QStringLiteral("SQL"),
+                        server == QLatin1String("mariadb") ? servers_->mariadb : servers_->postgres,
+                        servers_->password, uri, problem);
+    QVERIFY2(opened, qPrintable(problem));
+    StoreWorker& worker = *opened;
 
     // 240,000 writes from two origins over 80,000 keys: each key is written three times, in
     // ts order, so the last one must win.

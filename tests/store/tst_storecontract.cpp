@@ -385,9 +385,7 @@ void TestStoreContract::awkwardValuesAreStoredVerbatim() {
 void TestStoreContract::sameKeyManyTimesInOneBatch() {
     current_ = {};
     auto w = openWorker();
-    LogRecord seed = setRecord("S", "C", "A", 0, "CSV", 1);
-    seed.kind = EntryKind::Seed;
-    seed.attributes = "{\"roll no\":\"7\"}";
+    const LogRecord seed = seedRecord("S", "C", "A", 1, "{\"roll no\":\"7\"}");
     QVERIFY_OK(await(w->append({seed, setRecord("S", "C", "middle", 5, "SQL", 1),
                                 setRecord("S", "C", "greatest", 9, "HIVE", 4),
                                 setRecord("S", "C", "late-but-small", 2, "SQL", 2)})));
@@ -441,9 +439,7 @@ void TestStoreContract::pagedReads() {
 void TestStoreContract::rollbackRestoresAnEarlierState() {
     current_ = {};
     auto w = openWorker();
-    LogRecord seed = setRecord("S1", "C", "A", 0, "CSV", 1);
-    seed.kind = EntryKind::Seed;
-    seed.attributes = "{\"roll no\":\"1\"}";
+    const LogRecord seed = seedRecord("S1", "C", "A", 1, "{\"roll no\":\"1\"}");
     QVERIFY_OK(await(w->append(
         {seed, setRecord("S2", "C", "B", 1, "SQL", 1), deleteRecord("S3", "C", 2, "SQL", 2)})));
     const StoreCounts before = await(w->counts()).value();

@@ -26,3 +26,13 @@ inline syncscope::LogRecord deleteRecord(std::string sid, std::string cid, int64
     r.hasValue = false;
     return r;
 }
+
+// A seed-CSV row's write: ts 0, origin CSV, seq = the row, with the row's extra columns.
+inline syncscope::LogRecord seedRecord(std::string sid, std::string cid, std::string value,
+                                       uint64_t row, std::string attributes) {
+    syncscope::LogRecord r =
+        setRecord(std::move(sid), std::move(cid), std::move(value), 0, "CSV", row);
+    r.kind = syncscope::EntryKind::Seed;
+    r.attributes = std::move(attributes);
+    return r;
+}
