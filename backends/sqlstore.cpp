@@ -578,7 +578,9 @@ Result<StoreCounts> SqlStore::counts() {
     });
 }
 
-bool SqlStore::watchChanges(std::function<void()> changed) {
+Result<bool> SqlStore::watchChanges(std::function<void()> changed,
+                                    std::function<void(const QString&)> problem) {
+    (void)problem; // a lost connection is reported by the calls that meet it
     if (!open_ || options_.engine != SqlEngine::Postgres)
         return false; // MariaDB has no notifications; callers poll the oplog's tail
     changed_ = std::move(changed);

@@ -63,7 +63,8 @@ public:
     Result<StoreCounts> counts() override;
     Status rollbackTo(int64_t position) override;
     size_t batchSize() const override { return 20000; }
-    bool watchChanges(std::function<void()> changed) override;
+    Result<bool> watchChanges(std::function<void()> changed,
+                              std::function<void(const QString&)> problem) override;
 
 private:
     StoreError error(const QString& what, const QString& detail) const;

@@ -97,10 +97,14 @@ public:
     virtual size_t batchSize() const = 0;
 
     // Asks to be told, on the store's thread, whenever another client's write may have reached
-    // the oplog (PostgreSQL's LISTEN/NOTIFY). Returns false where the engine has no such push:
-    // the caller then polls readOplog() for the tail, which is cheap (a primary-key range).
-    virtual bool watchChanges(std::function<void()> changed) {
+    // the oplog (PostgreSQL's LISTEN/NOTIFY, Redis's keyspace notifications), and what goes
+    // wrong with that meanwhile (`problem`, naming the store). Returns false where the engine
+    // has no such push: the caller then polls readOplog() for the tail, which is cheap (a
+    // primary-key range). An error says outside writes cannot be captured at all, and why.
+    virtual Result<bool> watchChanges(std::function<void()> changed,
+                                      std::function<void(const QString&)> problem) {
         (void)changed;
+        (void)problem;
         return false;
     }
 };

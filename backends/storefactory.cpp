@@ -1,8 +1,10 @@
 #include "storefactory.h"
 
+#include "redisstore.h"
 #include "sqlstore.h"
 
 #include <QDir>
+#include <QRegularExpression>
 #include <QUrl>
 #include <QUrlQuery>
 
@@ -120,6 +122,79 @@ SqlStore::Options serverStoreOptions(const QString& name, const QString& uri, QS
     o.location = url.toString(QUrl::RemovePassword | QUrl::RemoveQuery);
     return o;
 }
+bool isRedisScheme(const QString& scheme) {
+    return scheme == QLatin1String("redis");
+}
+
+// redis://[user@]host[:port][/N][?prefix=P&connect_timeout=S&read_timeout=S]
+RedisStore::Options redisStoreOptions(const QString& name, const QString& uri, QString& problem) {
+    RedisStore::Options o;
+    o.name = name;
+    const QUrl url(uri, QUrl::StrictMode);
+    const QString example = QStringLiteral("redis://user@host:port/N");
+    if (!url.isValid() || url.host().isEmpty()) {
+        problem = QStringLiteral("%1: expected %2").arg(uri, example);
+        return o;
+    }
+    if (!url.password().isEmpty()) {
+        problem = QStringLiteral("%1: a password does not belong in a URI; give it to the "
+                                 "keychain or set SYNCSCOPE_PASSWORD_%2")
+                      .arg(url.toString(QUrl::RemovePassword),
+                           name.isEmpty() ? QStringLiteral("<STORE>") : name.toUpper());
+        return o;
+    }
+    RedisConnection::Endpoint& e = o.endpoint;
+    e.host = url.host().toStdString();
+    e.port = url.port(6379);
+    e.user = url.userName().toStdString();
+    const QString path = url.path().mid(1);
+    if (!path.isEmpty()) {
+        bool ok = false;
+        e.database = path.toInt(&ok);
+        if (!ok || e.database < 0 || e.database > 1000000) {
+            problem = QStringLiteral("%1: '%2' is not a database number (as in %3)")
+                          .arg(uri, path, example);
+            return o;
+        }
+    }
+    for (const auto& [key, value] : QUrlQuery(url).queryItems(QUrl::FullyDecoded)) {
+        if (key == QLatin1String("prefix")) {
+            static const QRegularExpression allowed(QStringLiteral("^[A-Za-z0-9_.:-]{1,64}$"));
+            if (!allowed.match(value).hasMatch()) {
+                problem = QStringLiteral("%1: prefix '%2': expected 1 to 64 of A-Z a-z 0-9 _ . : -")
+                              .arg(uri, value);
+                return o;
+            }
+            o.prefix = value.toStdString();
+        } else if (key == QLatin1String("connect_timeout") ||
+                   key == QLatin1String("read_timeout")) {
+            bool ok = false;
+            const int seconds = value.toInt(&ok);
+            if (!ok || seconds <= 0 || seconds > 3600) {
+                problem = QStringLiteral("%1: %2=%3: expected seconds between 1 and 3600")
+                              .arg(uri, key, value);
+                return o;
+            }
+            (key == QLatin1String("connect_timeout") ? e.connectTimeoutMs : e.readTimeoutMs) =
+                seconds * 1000;
+        } else if (key == QLatin1String("tls")) {
+            if (value != QLatin1String("disable")) {
+                problem = QStringLiteral("%1: tls=%2: the hiredis of this system (0.14, Debian "
+                                         "bookworm) has no TLS; reach the server through a TLS "
+                                         "tunnel such as stunnel, or use tls=disable")
+                              .arg(uri, value);
+                return o;
+            }
+        } else {
+            problem = QStringLiteral("%1: unknown option '%2' (expected prefix, connect_timeout, "
+                                     "read_timeout or tls)")
+                          .arg(uri, key);
+            return o;
+        }
+    }
+    o.location = url.toString(QUrl::RemovePassword);
+    return o;
+}
 } // namespace
 
 const QList<BackendDescription>& StoreFactory::backends() {
@@ -145,8 +220,11 @@ const QList<BackendDescription>& StoreFactory::backends() {
         {QStringLiteral("mongodb"), QStringLiteral("MongoDB"),
          QStringLiteral("mongodb://host:port/db"), false,
          QStringLiteral("the MongoDB backend is not built yet (issue 7)")},
-        {QStringLiteral("redis"), QStringLiteral("Redis"), QStringLiteral("redis://host:port/N"),
-         false, QStringLiteral("the Redis backend is not built yet (issue 8)")},
+        {QStringLiteral("redis"),
+         QStringLiteral("Redis"),
+         QStringLiteral("redis://user@host:port/N?prefix=syncscope:REDIS"),
+         true,
+         {}},
     };
     return list;
 }
@@ -163,6 +241,11 @@ QString StoreFactory::checkUri(const QString& uri) {
         if (isServerScheme(scheme)) {
             QString problem;
             serverStoreOptions({}, uri, problem);
+            return problem;
+        }
+        if (isRedisScheme(scheme)) {
+            QString problem;
+            redisStoreOptions({}, uri, problem);
             return problem;
         }
         if (scheme == QLatin1String("sqlite")) {
@@ -186,6 +269,15 @@ Result<std::unique_ptr<Store>> StoreFactory::create(const QString& name, const Q
             return StoreError{name, problem, false};
         o.server.password = password.isNull() ? passwordFromEnvironment(name) : password;
         return std::unique_ptr<Store>(std::make_unique<SqlStore>(std::move(o)));
+    }
+    if (isRedisScheme(schemeOf(uri))) {
+        QString problem;
+        RedisStore::Options o = redisStoreOptions(name, uri, problem);
+        if (!problem.isEmpty())
+            return StoreError{name, problem, false};
+        o.endpoint.password =
+            (password.isNull() ? passwordFromEnvironment(name) : password).toStdString();
+        return std::unique_ptr<Store>(std::make_unique<RedisStore>(std::move(o)));
     }
     if (const QString problem = checkUri(uri); !problem.isEmpty())
         return StoreError{name, problem, false};

@@ -99,8 +99,12 @@ QFuture<Result<StoreCounts>> StoreWorker::counts() {
 
 QFuture<Result<bool>> StoreWorker::watchChanges() {
     return post<Result<bool>>([this](Store& s, const BatchControl&) {
-        // Emitted on the store's thread; receivers on other threads get it queued.
-        return Result<bool>(s.watchChanges([this] { Q_EMIT changesNoticed(); }));
+        // Emitted on the store's thread; receivers on other threads get them queued.
+        Result<bool> watching = s.watchChanges([this] { Q_EMIT changesNoticed(); },
+                                               [this](const QString& m) { Q_EMIT notice(m); });
+        if (!watching)
+            Q_EMIT notice(watching.error().toString());
+        return watching;
     });
 }
 

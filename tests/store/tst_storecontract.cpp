@@ -1,6 +1,7 @@
 // The contract every backend keeps (backends/store.h), one test body run against every
-// backend this build has: SQLite (both paths) and the real MariaDB and PostgreSQL servers that
-// CTest starts (scripts/services), each test on a fresh database. Later backends add rows.
+// backend this build has: SQLite (both paths) and the real MariaDB, PostgreSQL and Redis
+// servers that CTest starts (scripts/services), each test on a fresh database (on Redis, a
+// fresh key prefix). Later backends add rows.
 #include "awaitfuture.h"
 #include "engine.h"
 #include "labservers.h"
@@ -103,6 +104,7 @@ void TestStoreContract::backends() {
     QTest::newRow("postgresql") << QStringLiteral("postgresql");
     // PostgreSQL's Qt Sql statements (batches with seed attributes take them) as well as COPY.
     QTest::newRow("postgresql, Qt Sql path") << QStringLiteral("postgresql-qtsql");
+    QTest::newRow("redis") << QStringLiteral("redis");
 }
 
 // For a server: a trigger that aborts the statement writing student "POISON", half way through
@@ -150,7 +152,14 @@ std::function<void()> poisonTrigger(const QString& path) {
 std::unique_ptr<StoreWorker> TestStoreContract::openWorker(const QString& name) {
     QFETCH(QString, kind);
     if (current_.uri.isEmpty()) {
-        if (kind == QLatin1String("mariadb") || kind.startsWith(QLatin1String("postgresql"))) {
+        if (kind == QLatin1String("redis")) {
+            QString problem;
+            const QString uri = lab::freshDatabase(servers_->redis, servers_->password, problem);
+            // Redis has no triggers to fail a transaction with: failedTransactionLeavesNothing
+            // skips it, and tst_redisstore covers what can fail there.
+            current_ = {uri, true, {}, {}, servers_->password, false};
+        } else if (kind == QLatin1String("mariadb") ||
+                   kind.startsWith(QLatin1String("postgresql"))) {
             const bool mariadb = kind == QLatin1String("mariadb");
             QString problem;
             const QString uri = lab::freshDatabase(mariadb ? servers_->mariadb : servers_->postgres,

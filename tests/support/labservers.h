@@ -55,8 +55,8 @@ inline std::optional<Servers> servers(QString& problem) {
         else if (key == QLatin1String("SYNCSCOPE_MARIADB_SOCKET"))
             s.mariadbSocket = value;
     }
-    if (s.mariadb.isEmpty() || s.postgres.isEmpty() || s.password.isEmpty()) {
-        problem = path + QStringLiteral(": no MariaDB or PostgreSQL URI in it");
+    if (s.mariadb.isEmpty() || s.postgres.isEmpty() || s.redis.isEmpty() || s.password.isEmpty()) {
+        problem = path + QStringLiteral(": no MariaDB, PostgreSQL or Redis URI in it");
         return std::nullopt;
     }
     return s;
@@ -91,8 +91,16 @@ inline QString run(const QString& uri, const QString& password, const QString& s
     return problem;
 }
 
-// A new, empty database on the server of `uri`, and the URI that reaches it.
+// A new, empty database on the server of `uri`, and the URI that reaches it. On Redis, a new
+// key prefix in the lab's database.
 inline QString freshDatabase(const QString& uri, const QString& password, QString& problem) {
+    if (uri.startsWith(QLatin1String("redis:"))) {
+        static std::atomic<int> prefixes{0};
+        problem.clear();
+        return uri + QStringLiteral("?prefix=t%1_%2")
+                         .arg(QCoreApplication::applicationPid())
+                         .arg(++prefixes);
+    }
     static std::atomic<int> counter{0};
     const QString database =
         QStringLiteral("t%1_%2").arg(QCoreApplication::applicationPid()).arg(++counter);

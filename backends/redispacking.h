@@ -1,0 +1,34 @@
+#pragma once
+
+#include "logrecord.h"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace syncscope::redis {
+
+// How a Redis store lays out its rows (RedisStore):
+//  - the grades hash's field is "<student_id>,<course_id>". A comma cannot occur in an
+//    identifier (SPEC §1: [A-Za-z0-9_.-]) and sorts below every character that can, so the
+//    fields' byte order is the keys' (student, course) order, which the sorted index
+//    (<prefix>:keys, ZRANGE BYLEX) relies on;
+//  - the field's value packs the row: "\x01" ts "\x1f" origin "\x1f" seq "\x1f" ('S' grade |
+//    'D') "\x1f" attributes. A grade is printable text without control characters (SPEC §1),
+//    so a value that does not start with \x01 was written by another client
+//    (`redis-cli HSET … B`): the outside-write capture looks for exactly those.
+std::string field(std::string_view studentId, std::string_view courseId);
+bool splitField(std::string_view field, std::string& studentId, std::string& courseId);
+
+std::string pack(const GradeRecord& row);
+// nullopt when `packed` is not in Syncscope's layout (an outside write, or damage).
+std::optional<GradeRecord> unpack(std::string_view field, std::string_view packed);
+bool isPacked(std::string_view value);
+
+// The row a write leaves, keeping the attributes of `previous` where the write brings none
+// (as the SQL stores' upsert does).
+GradeRecord rowOf(const LogRecord& write, const GradeRecord* previous);
+// SPEC §1's order between a write and the row it meets.
+bool beats(const LogRecord& write, const GradeRecord& row);
+
+} // namespace syncscope::redis

@@ -1,0 +1,745 @@
+#include "redisstore.h"
+
+#include "redispacking.h"
+#include "redisstoreshared.h"
+
+#include <hiredis/hiredis.h>
+
+#include <QDateTime>
+#include <QRandomGenerator>
+#include <QSocketNotifier>
+#include <QThread>
+
+#include <algorithm>
+#include <charconv>
+#include <unordered_map>
+
+namespace syncscope {
+
+namespace redis {
+bool positionOf(std::string_view id, int64_t& position) {
+    return id.size() > 2 && id.substr(0, 2) == "0-" && toInt(id.substr(2), position);
+}
+
+std::string ownDigest(const LogRecord& r) {
+    std::string d = field(r.studentId, r.courseId);
+    d.append(1, '\x1f').append(std::to_string(r.ts)).append(1, '\x1f');
+    d.append(r.hasValue ? "S" + r.value : std::string("D"));
+    return d;
+}
+
+void appendXadd(RedisArgs& a, const std::string& stream, const LogRecord& r, long long wallMs) {
+    a.clear();
+    a << "XADD" << stream << "0-*"
+      << "op" << entryKindName(r.kind) << "s" << r.studentId << "c" << r.courseId;
+    if (r.hasValue)
+        a << "v" << r.value;
+    a << "ts" << static_cast<long long>(r.ts) << "o" << r.origin << "q"
+      << static_cast<long long>(r.seq) << "w" << wallMs;
+    if (!r.context.empty())
+        a << "x" << r.context;
+}
+
+void unwatch(RedisConnection& conn) {
+    RedisArgs a;
+    a << "UNWATCH";
+    QString ignored;
+    conn.command(a, ignored);
+}
+} // namespace redis
+
+namespace {
+using redis::appendXadd;
+using redis::idOf;
+using redis::ownDigest;
+using redis::positionOf;
+using redis::qs;
+using redis::toInt;
+
+bool entryFrom(const redisReply* entry, LogRecord& r, QString& why) {
+    // An entry is [id, [field, value, …]].
+    if (!entry || entry->type != REDIS_REPLY_ARRAY || entry->elements != 2) {
+        why = QStringLiteral("an oplog entry is not [id, fields]");
+        return false;
+    }
+    if (!positionOf(RedisReply::textOf(entry->element[0]), r.position)) {
+        why = QStringLiteral("oplog entry ID %1 is not 0-<position> (did another program add "
+                             "to the stream?)")
+                  .arg(qs(RedisReply::textOf(entry->element[0])));
+        return false;
+    }
+    const redisReply* fields = entry->element[1];
+    bool op = false, ts = false, origin = false, seq = false;
+    for (size_t i = 0; fields && i + 1 < fields->elements; i += 2) {
+        const std::string_view name = RedisReply::textOf(fields->element[i]);
+        const std::string_view value = RedisReply::textOf(fields->element[i + 1]);
+        if (name == "op")
+            op = entryKindFromName(value, r.kind);
+        else if (name == "s")
+            r.studentId.assign(value);
+        else if (name == "c")
+            r.courseId.assign(value);
+        else if (name == "v") {
+            r.value.assign(value);
+            r.hasValue = true;
+        } else if (name == "ts")
+            ts = toInt(value, r.ts);
+        else if (name == "o") {
+            r.origin.assign(value);
+            origin = true;
+        } else if (name == "q")
+            seq = toInt(value, r.seq);
+        else if (name == "w")
+            toInt(value, r.wallMs);
+        else if (name == "x")
+            r.context.assign(value);
+    }
+    if (!op || !ts || !origin || !seq || r.studentId.empty() || r.courseId.empty()) {
+        why = QStringLiteral("oplog entry %1 lacks its op, key, ts, origin or seq").arg(r.position);
+        return false;
+    }
+    return true;
+}
+} // namespace
+
+RedisStore::RedisStore(Options options)
+    : options_(std::move(options))
+    , self_(options_.name.toStdString()) {
+    if (options_.prefix.empty())
+        options_.prefix = "syncscope:" + self_;
+    const char* suffixes[] = {":grades", ":keys", ":oplog", ":meta", ":ownseqs"};
+    for (int i = 0; i < 5; ++i)
+        keys_[i] = options_.prefix + suffixes[i];
+}
+
+RedisStore::~RedisStore() {
+    close();
+}
+
+StoreDescription RedisStore::description() const {
+    return {options_.name, QStringLiteral("Redis"), options_.location, false};
+}
+
+StoreError RedisStore::error(const QString& what, const QString& detail) const {
+    return {options_.name, what + QStringLiteral(": ") + detail, false};
+}
+
+StoreError RedisStore::lost(const QString& what, const QString& why) const {
+    return error(what, QStringLiteral("the connection to %1 failed (%2)")
+                           .arg(options_.location, why.simplified()));
+}
+
+Result<std::vector<RedisReply>> RedisStore::pipeline(const std::vector<RedisArgs>& commands) {
+    QString why;
+    for (const RedisArgs& c : commands)
+        if (!conn_.append(c, why))
+            return lost(QStringLiteral("cannot send a command"), why);
+    std::vector<RedisReply> replies;
+    replies.reserve(commands.size());
+    for (size_t i = 0; i < commands.size(); ++i) {
+        RedisReply r = conn_.next(why);
+        if (!r)
+            return lost(QStringLiteral("no reply"), why);
+        replies.push_back(std::move(r));
+    }
+    return replies;
+}
+
+Status RedisStore::open() {
+    if (open_)
+        return success();
+    if (Status s = connectAndClaim(); !s) {
+        conn_.close();
+        return s;
+    }
+    open_ = true;
+    return success();
+}
+
+Status RedisStore::connectAndClaim() {
+    QString why;
+    if (!conn_.connect(options_.endpoint, why))
+        return error(QStringLiteral("cannot open ") + options_.location, why);
+    std::vector<RedisArgs> c(7);
+    c[0] << "HSETNX" << key(MetaKey) << "store" << self_;
+    c[1] << "HGET" << key(MetaKey) << "store";
+    c[2] << "TYPE" << key(Grades);
+    c[3] << "TYPE" << key(Keys);
+    c[4] << "TYPE" << key(Oplog);
+    c[5] << "HEXISTS" << key(MetaKey) << "live";
+    c[6] << "XREVRANGE" << key(Oplog) << "+"
+         << "-"
+         << "COUNT" << 1;
+    auto r = pipeline(c);
+    if (!r)
+        return r.error();
+    std::vector<RedisReply>& replies = r.value();
+    for (const RedisReply& reply : replies)
+        if (reply.isError())
+            return error(QStringLiteral("cannot open ") + options_.location, qs(reply.text()));
+    const std::string_view holder = replies[1].text();
+    if (holder != self_)
+        return error(QStringLiteral("wrong database"),
+                     QStringLiteral("prefix %1 on %2 holds store %3, not %4 (give this store "
+                                    "its own with ?prefix=)")
+                         .arg(qs(options_.prefix), options_.location, qs(holder), options_.name));
+    if (Status s = checkTypes({replies[2].text(), replies[3].text(), replies[4].text()}); !s)
+        return s;
+    if (replies[6].size() == 1) {
+        LogRecord newest;
+        if (!entryFrom(replies[6].element(0), newest, why))
+            return error(QStringLiteral("corrupt oplog"), why);
+    }
+    if (replies[5].integer() == 0)
+        return recountLive();
+    return success();
+}
+
+// Redis runs the rest of a transaction after a command in it fails, so a key of the wrong
+// type (another program using the prefix) must be found before MULTI, not by EXEC.
+Status RedisStore::checkTypes(std::initializer_list<std::string_view> types) {
+    const char* expected[] = {"hash", "zset", "stream"};
+    const int which[] = {Grades, Keys, Oplog};
+    size_t i = 0;
+    for (const std::string_view type : types) {
+        if (type != "none" && type != expected[i])
+            return error(QStringLiteral("refused to write"),
+                         QStringLiteral("%1 is a %2, not a %3: another program uses the prefix "
+                                        "%4 (give this store its own with ?prefix=); nothing was "
+                                        "written")
+                             .arg(qs(key(which[i])), qs(type), QLatin1String(expected[i]),
+                                  qs(options_.prefix)));
+        ++i;
+    }
+    return success();
+}
+
+void RedisStore::close() {
+    notifier_.reset();
+    watchContext_.reset(); // on the store's thread, where it lives (StoreWorker closes there)
+    subscriber_.close();
+    conn_.close();
+    open_ = false;
+}
+
+Result<RedisStore::Meta> RedisStore::readMeta(const RedisReply& reply) const {
+    Meta m;
+    if (reply.size() != 3)
+        return error(QStringLiteral("cannot read the store's counters"), qs(reply.text()));
+    const auto read = [&](size_t i, auto& out) {
+        const std::string_view t = RedisReply::textOf(reply.element(i));
+        return t.empty() || toInt(t, out);
+    };
+    if (!read(0, m.live) || !read(1, m.maxTs) || !read(2, m.ownSeq))
+        return error(QStringLiteral("corrupt counters"),
+                     qs(key(MetaKey)) + QStringLiteral(" holds a field that is not a number"));
+    return m;
+}
+
+Status RedisStore::append(std::span<const LogRecord> records, const BatchControl& control) {
+    if (!open_)
+        return error(QStringLiteral("append"), QStringLiteral("the store is not open"));
+    for (const LogRecord& rec : records)
+        if (const std::string problem = recordProblem(rec); !problem.empty())
+            return error(QStringLiteral("refused a batch, nothing written"),
+                         QString::fromStdString(problem));
+    const size_t total = records.size();
+    for (size_t done = 0; done < total;) {
+        if (control.isCanceled())
+            return StoreError{
+                options_.name,
+                QStringLiteral("canceled after %1 of %2 entries").arg(done).arg(total), true};
+        const size_t n = std::min(batchSize(), total - done);
+        if (Status s = appendWithRetry(records.subspan(done, n), control); !s)
+            return s;
+        done += n;
+        control.progress(static_cast<qint64>(done), static_cast<qint64>(total));
+    }
+    return success();
+}
+
+// One batch until it is written: again when a concurrent writer touched what it read (WATCH),
+// after capturing an outside write it would otherwise overwrite unlogged, and, with back-off,
+// after the connection broke. A batch carries a token that commits with it, so after a broken
+// connection the store can tell whether the batch landed before writing it a second time.
+Status RedisStore::appendWithRetry(std::span<const LogRecord> batch, const BatchControl& control) {
+    const std::string token = std::to_string(QRandomGenerator::global()->generate64());
+    static constexpr int kDelaysMs[] = {250, 500, 1000, 2000, 4000, 8000};
+    constexpr int attempts = static_cast<int>(std::size(kDelaysMs));
+    int lostCount = 0;
+    for (int contended = 0; contended < 100;) {
+        Result<Attempt> a = tryBatch(batch, token);
+        if (a && a.value() == Attempt::Written) {
+            if (lostCount > 0)
+                control.notice(QStringLiteral("%1: connected again; the batch was written")
+                                   .arg(options_.name));
+            return success();
+        }
+        if (a && a.value() == Attempt::Retry) {
+            ++contended;
+            continue;
+        }
+        if (a && a.value() == Attempt::CaptureFirst) {
+            if (Status s = captureOutsideWrites(); !s)
+                return s;
+            ++contended;
+            continue;
+        }
+        if (!conn_.broken() || a.error().conflict)
+            return a.error();
+        // The connection broke: wait for the server, reconnect, and find out whether the batch
+        // committed before it went.
+        QString why = a.error().message;
+        for (;;) {
+            if (lostCount == attempts)
+                return error(QStringLiteral("lost the connection"),
+                             QStringLiteral("%1 did not answer again after %2 attempts (%3); the "
+                                            "batch being written when it went away was not "
+                                            "written, the ones before it were")
+                                 .arg(options_.location)
+                                 .arg(attempts)
+                                 .arg(why.simplified()));
+            const int delay = kDelaysMs[lostCount++];
+            control.notice(QStringLiteral("%1: lost the connection to %2 (%3); trying again in "
+                                          "%4 ms (attempt %5 of %6)")
+                               .arg(options_.name, options_.location, why.simplified())
+                               .arg(delay)
+                               .arg(lostCount)
+                               .arg(attempts));
+            for (int waited = 0; waited < delay; waited += 50) {
+                if (control.isCanceled())
+                    return StoreError{options_.name,
+                                      QStringLiteral("canceled while the connection was lost"),
+                                      true};
+                QThread::msleep(50);
+            }
+            close();
+            if (Status s = open(); !s) {
+                why = s.error().message;
+                continue;
+            }
+            if (changed_) { // it was watching for outside writes: watch again
+                watchContext_ = std::make_unique<QObject>();
+                resubscribe();
+            }
+            Result<bool> landed = batchCommitted(token);
+            if (!landed) {
+                why = landed.error().message;
+                continue;
+            }
+            if (landed.value()) {
+                control.notice(QStringLiteral("%1: connected again; the batch had been written")
+                                   .arg(options_.name));
+                return success();
+            }
+            break;
+        }
+    }
+    return error(QStringLiteral("cannot write a batch"),
+                 QStringLiteral("other clients kept changing the grades while it was written; "
+                                "nothing of the batch was written"));
+}
+
+Result<bool> RedisStore::batchCommitted(const std::string& token) {
+    RedisArgs a;
+    a << "HGET" << key(MetaKey) << "batch";
+    QString why;
+    const RedisReply r = conn_.command(a, why);
+    if (!r)
+        return lost(QStringLiteral("cannot read the last batch"), why);
+    return r.text() == token;
+}
+
+namespace {
+// The distinct keys a batch writes, in first-seen order.
+struct BatchKeys {
+    std::vector<std::string> fields;
+    std::unordered_map<std::string, size_t> index;
+    std::vector<size_t> ofRecord; // per record: its field's index (writes only)
+
+    explicit BatchKeys(std::span<const LogRecord> batch) {
+        ofRecord.resize(batch.size());
+        for (size_t i = 0; i < batch.size(); ++i) {
+            if (!batch[i].isWrite())
+                continue;
+            std::string f = redis::field(batch[i].studentId, batch[i].courseId);
+            auto [it, added] = index.try_emplace(std::move(f), fields.size());
+            if (added)
+                fields.push_back(it->first);
+            ofRecord[i] = it->second;
+        }
+    }
+};
+} // namespace
+
+Result<RedisStore::Attempt> RedisStore::tryBatch(std::span<const LogRecord> batch,
+                                                 const std::string& token) {
+    const BatchKeys keys(batch);
+    std::vector<const LogRecord*> own;
+    for (const LogRecord& r : batch)
+        if (r.isWrite() && r.origin == self_)
+            own.push_back(&r);
+
+    // Round 1, under WATCH: the counters, the key types and the rows the batch meets.
+    std::vector<RedisArgs> reads(5);
+    reads[0] << "WATCH" << key(Grades) << key(MetaKey) << key(OwnSeqs);
+    reads[1] << "HMGET" << key(MetaKey) << "live"
+             << "maxts"
+             << "ownseq";
+    reads[2] << "TYPE" << key(Grades);
+    reads[3] << "TYPE" << key(Keys);
+    reads[4] << "TYPE" << key(Oplog);
+    if (!keys.fields.empty()) {
+        RedisArgs& rows = reads.emplace_back();
+        rows << "HMGET" << key(Grades);
+        for (const std::string& f : keys.fields)
+            rows << f;
+    }
+    if (!own.empty()) {
+        RedisArgs& seqs = reads.emplace_back();
+        seqs << "HMGET" << key(OwnSeqs);
+        for (const LogRecord* r : own)
+            seqs << static_cast<long long>(r->seq);
+    }
+    auto got = pipeline(reads);
+    if (!got)
+        return got.error();
+    std::vector<RedisReply>& replies = got.value();
+    const auto unwatch = [this] { redis::unwatch(conn_); };
+    for (const RedisReply& r : replies)
+        if (r.isError()) {
+            unwatch();
+            return error(QStringLiteral("cannot read before writing"), qs(r.text()));
+        }
+    if (Status s = checkTypes({replies[2].text(), replies[3].text(), replies[4].text()}); !s) {
+        unwatch();
+        return s.error();
+    }
+    Result<Meta> metaRead = readMeta(replies[1]);
+    if (!metaRead) {
+        unwatch();
+        return metaRead.error();
+    }
+    Meta meta = metaRead.value();
+
+    std::vector<std::optional<GradeRecord>> rows(keys.fields.size());
+    std::vector<bool> existed(keys.fields.size()), wasLive(keys.fields.size()),
+        dirty(keys.fields.size());
+    for (size_t i = 0; i < keys.fields.size(); ++i) {
+        const redisReply* v = replies[5].element(i);
+        if (RedisReply::isNil(v))
+            continue;
+        existed[i] = true;
+        const std::string_view value = RedisReply::textOf(v);
+        rows[i] = redis::unpack(keys.fields[i], value);
+        if (!rows[i]) {
+            LogRecord outside;
+            if (capturableOutsideWrite(keys.fields[i], value, outside)) {
+                unwatch(); // log the outside write before this batch meets it
+                return Attempt::CaptureFirst;
+            }
+            continue; // not a valid write: reported by the capture, replaced by this batch
+        }
+        wasLive[i] = !rows[i]->deleted;
+    }
+    if (!own.empty()) {
+        const RedisReply& held = replies.back();
+        for (size_t i = 0; i < own.size(); ++i) {
+            const redisReply* h = held.element(i);
+            if (RedisReply::isNil(h) || RedisReply::textOf(h) == ownDigest(*own[i]))
+                continue;
+            unwatch();
+            StoreError e = error(
+                QStringLiteral("another client wrote at the same time"),
+                QStringLiteral("seq %1 of %2 is already taken (an outside write or another "
+                               "Syncscope process), so the write of (%3,%4) was refused with the "
+                               "rest of its batch; nothing of the batch was written")
+                    .arg(own[i]->seq)
+                    .arg(options_.name, qs(own[i]->studentId), qs(own[i]->courseId)));
+            e.conflict = true;
+            return e;
+        }
+    }
+
+    // Decide: each write against the row it meets, in batch order, as one by one.
+    const uint64_t ownBefore = meta.ownSeq;
+    for (size_t i = 0; i < batch.size(); ++i) {
+        const LogRecord& r = batch[i];
+        meta.maxTs = std::max(meta.maxTs, r.ts);
+        if (!r.isWrite())
+            continue;
+        if (r.origin == self_)
+            meta.ownSeq = std::max<uint64_t>(meta.ownSeq, r.seq);
+        const size_t k = keys.ofRecord[i];
+        if (rows[k] && !redis::beats(r, *rows[k]))
+            continue;
+        rows[k] = redis::rowOf(r, rows[k] ? &*rows[k] : nullptr);
+        dirty[k] = true;
+    }
+
+    // Round 2: the batch in one transaction.
+    QString why;
+    RedisArgs a;
+    size_t queued = 0;
+    const auto send = [&]() {
+        ++queued;
+        return conn_.append(a, why);
+    };
+    a << "MULTI";
+    bool sent = send();
+    const long long wallMs = QDateTime::currentMSecsSinceEpoch();
+    for (size_t i = 0; sent && i < batch.size(); ++i) {
+        appendXadd(a, key(Oplog), batch[i], wallMs);
+        sent = send();
+    }
+    a.clear();
+    a << "HSET" << key(Grades);
+    RedisArgs index;
+    index << "ZADD" << key(Keys);
+    int gradeCommands = 0;
+    for (size_t k = 0; k < keys.fields.size(); ++k) {
+        if (!dirty[k])
+            continue;
+        a << keys.fields[k] << redis::pack(*rows[k]);
+        if (!existed[k])
+            index << 0 << keys.fields[k];
+        meta.live += (rows[k]->deleted ? 0 : 1) - (wasLive[k] ? 1 : 0);
+    }
+    if (sent && a.count() > 2) {
+        sent = send();
+        ++gradeCommands;
+    }
+    if (sent && index.count() > 2) {
+        std::swap(a, index);
+        sent = send();
+    }
+    a.clear();
+    a << "HSET" << key(MetaKey) << "live" << meta.live << "maxts"
+      << static_cast<long long>(meta.maxTs) << "ownseq" << static_cast<long long>(meta.ownSeq)
+      << "batch" << token;
+    sent = sent && send();
+    a.clear();
+    a << "HSET" << key(OwnSeqs);
+    for (const LogRecord* r : own)
+        if (r->seq > ownBefore)
+            a << static_cast<long long>(r->seq) << ownDigest(*r);
+    if (sent && a.count() > 2)
+        sent = send();
+    a.clear();
+    a << "EXEC";
+    sent = sent && send();
+    if (!sent)
+        return lost(QStringLiteral("cannot send a batch"), why);
+
+    RedisReply exec;
+    for (size_t i = 0; i < queued; ++i) {
+        RedisReply r = conn_.next(why);
+        if (!r)
+            return lost(QStringLiteral("no reply to a batch"), why);
+        if (r.isError() && i + 1 < queued) {
+            // A command Redis refused while queueing: EXEC will discard the whole
+            // transaction (EXECABORT), so nothing is written; read the rest of the replies.
+            for (size_t j = i + 1; j < queued; ++j)
+                conn_.next(why);
+            return error(QStringLiteral("refused a batch, nothing written"), qs(r.text()));
+        }
+        if (i + 1 == queued)
+            exec = std::move(r);
+    }
+    if (exec.isNil())
+        return Attempt::Retry; // a watched key changed: read again and decide again
+    if (exec.isError())
+        return error(QStringLiteral("refused a batch, nothing written"), qs(exec.text()));
+    for (size_t i = 0; i < exec.size(); ++i)
+        if (exec.element(i)->type == REDIS_REPLY_ERROR)
+            return error(QStringLiteral("a batch failed half way"),
+                         QStringLiteral("%1 (Redis does not roll a transaction back: check "
+                                        "the store with Data ▸ Verify)")
+                             .arg(qs(RedisReply::textOf(exec.element(i)))));
+    countOwnEvents(gradeCommands);
+    return Attempt::Written;
+}
+
+Result<std::vector<LogRecord>> RedisStore::readOplog(int64_t after, size_t limit,
+                                                     const BatchControl& control) {
+    if (!open_)
+        return error(QStringLiteral("cannot read the oplog"), QStringLiteral("not open"));
+    return readRange(after == 0 ? std::string("-") : "(" + idOf(after), "+", limit, control);
+}
+
+Result<std::vector<LogRecord>> RedisStore::readRange(const std::string& from, const std::string& to,
+                                                     size_t limit, const BatchControl& control) {
+    std::vector<LogRecord> out;
+    const Status s = forEachEntry(from, to, limit, control, [&](LogRecord&& r) {
+        out.push_back(std::move(r));
+        if ((out.size() & 0xFFFF) == 0)
+            control.progress(static_cast<qint64>(out.size()), -1);
+    });
+    if (!s)
+        return s.error();
+    return out;
+}
+
+// The stream from `from` to `to`, page by page, so a long log never sits whole in a reply.
+Status RedisStore::forEachEntry(const std::string& from, const std::string& to, size_t limit,
+                                const BatchControl& control,
+                                const std::function<void(LogRecord&&)>& take) {
+    constexpr size_t kPage = 10000;
+    std::string start = from;
+    size_t taken = 0;
+    QString why;
+    for (;;) {
+        const size_t want = limit == 0 ? kPage : std::min(kPage, limit - taken);
+        if (want == 0)
+            return success();
+        RedisArgs a;
+        a << "XRANGE" << key(Oplog) << start << to << "COUNT" << static_cast<long long>(want);
+        const RedisReply page = conn_.command(a, why);
+        if (!page)
+            return lost(QStringLiteral("cannot read the oplog"), why);
+        if (page.isError())
+            return error(QStringLiteral("cannot read the oplog"), qs(page.text()));
+        for (size_t i = 0; i < page.size(); ++i) {
+            LogRecord r;
+            if (!entryFrom(page.element(i), r, why))
+                return error(QStringLiteral("corrupt oplog"), why);
+            start = "(" + idOf(r.position);
+            take(std::move(r));
+        }
+        taken += page.size();
+        if (page.size() < want)
+            return success();
+        if (control.isCanceled())
+            return StoreError{options_.name, QStringLiteral("canceled"), true};
+    }
+}
+
+Result<std::vector<GradeRecord>> RedisStore::readGrades(const GradeCursor& after, size_t limit,
+                                                        const BatchControl& control) {
+    if (!open_)
+        return error(QStringLiteral("cannot read grades"), QStringLiteral("not open"));
+    constexpr size_t kPage = 10000;
+    std::vector<GradeRecord> out;
+    std::string start =
+        after.atStart() ? std::string("-") : "(" + redis::field(after.studentId, after.courseId);
+    QString why;
+    for (;;) {
+        const size_t want = limit == 0 ? kPage : std::min(kPage, limit - out.size());
+        if (want == 0)
+            return out;
+        RedisArgs a;
+        a << "ZRANGEBYLEX" << key(Keys) << start << "+"
+          << "LIMIT" << 0 << static_cast<long long>(want);
+        const RedisReply fields = conn_.command(a, why);
+        if (!fields)
+            return lost(QStringLiteral("cannot read grades"), why);
+        if (fields.isError())
+            return error(QStringLiteral("cannot read grades"), qs(fields.text()));
+        if (fields.size() == 0)
+            return out;
+        a.clear();
+        a << "HMGET" << key(Grades);
+        for (size_t i = 0; i < fields.size(); ++i)
+            a << RedisReply::textOf(fields.element(i));
+        const RedisReply values = conn_.command(a, why);
+        if (!values)
+            return lost(QStringLiteral("cannot read grades"), why);
+        if (values.size() != fields.size())
+            return error(QStringLiteral("cannot read grades"), qs(values.text()));
+        for (size_t i = 0; i < fields.size(); ++i) {
+            // A field another client deleted or overwrote, not yet captured, is left out
+            // until the capture logs it (a moment later).
+            if (auto row = redis::unpack(RedisReply::textOf(fields.element(i)),
+                                         RedisReply::textOf(values.element(i))))
+                out.push_back(std::move(*row));
+        }
+        start = "(" + std::string(RedisReply::textOf(fields.element(fields.size() - 1)));
+        if (fields.size() < want)
+            return out;
+        if (control.isCanceled())
+            return StoreError{options_.name, QStringLiteral("canceled"), true};
+    }
+}
+
+Result<std::optional<GradeRecord>> RedisStore::readKey(const std::string& studentId,
+                                                       const std::string& courseId) {
+    if (!open_)
+        return error(QStringLiteral("cannot read a key"), QStringLiteral("not open"));
+    const std::string f = redis::field(studentId, courseId);
+    RedisArgs a;
+    a << "HGET" << key(Grades) << f;
+    QString why;
+    const RedisReply r = conn_.command(a, why);
+    if (!r)
+        return lost(QStringLiteral("cannot read a key"), why);
+    if (r.isError())
+        return error(QStringLiteral("cannot read a key"), qs(r.text()));
+    if (r.isNil())
+        return std::optional<GradeRecord>();
+    return redis::unpack(f, r.text());
+}
+
+Result<StoreCounts> RedisStore::counts() {
+    if (!open_)
+        return error(QStringLiteral("cannot count rows"), QStringLiteral("not open"));
+    std::vector<RedisArgs> c(3);
+    c[0] << "HGET" << key(MetaKey) << "live";
+    c[1] << "XLEN" << key(Oplog);
+    c[2] << "XREVRANGE" << key(Oplog) << "+"
+         << "-"
+         << "COUNT" << 1;
+    auto got = pipeline(c);
+    if (!got)
+        return got.error();
+    const std::vector<RedisReply>& r = got.value();
+    StoreCounts counts;
+    if (!r[0].isNil() && !toInt(r[0].text(), counts.liveKeys))
+        return error(QStringLiteral("cannot count rows"), qs(r[0].text()));
+    counts.oplogEntries = r[1].integer();
+    if (r[2].size() == 1 &&
+        !positionOf(RedisReply::textOf(r[2].element(0)->element[0]), counts.lastPosition))
+        return error(QStringLiteral("corrupt oplog"), QStringLiteral("an ID not 0-<position>"));
+    return counts;
+}
+
+// The live-key count, from the rows themselves (a store opened for the first time, or after
+// outside writes changed the hash).
+Status RedisStore::recountLive() {
+    long long live = 0;
+    Status s = scanGrades([&](std::string_view field, std::string_view value) {
+        const std::optional<GradeRecord> row = redis::unpack(field, value);
+        if (!row || !row->deleted)
+            ++live; // an outside write not yet captured is live too
+    });
+    if (!s)
+        return s;
+    RedisArgs a;
+    a << "HSET" << key(MetaKey) << "live" << live;
+    QString why;
+    const RedisReply r = conn_.command(a, why);
+    if (!r)
+        return lost(QStringLiteral("cannot count rows"), why);
+    return success();
+}
+
+// Every field of the grades hash with its value, HSCAN page by page.
+Status RedisStore::scanGrades(const std::function<void(std::string_view, std::string_view)>& fn) {
+    std::string cursor = "0";
+    QString why;
+    do {
+        RedisArgs a;
+        a << "HSCAN" << key(Grades) << cursor << "COUNT" << 2000;
+        const RedisReply page = conn_.command(a, why);
+        if (!page)
+            return lost(QStringLiteral("cannot scan the grades"), why);
+        if (page.size() != 2)
+            return error(QStringLiteral("cannot scan the grades"), qs(page.text()));
+        cursor.assign(RedisReply::textOf(page.element(0)));
+        const redisReply* items = page.element(1);
+        for (size_t i = 0; i + 1 < items->elements; i += 2)
+            fn(RedisReply::textOf(items->element[i]), RedisReply::textOf(items->element[i + 1]));
+    } while (cursor != "0");
+    return success();
+}
+
+} // namespace syncscope
