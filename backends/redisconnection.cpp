@@ -3,6 +3,8 @@
 #include <hiredis/hiredis.h>
 
 #include <charconv>
+#include <csignal>
+#include <mutex>
 
 namespace syncscope {
 
@@ -93,6 +95,10 @@ QString replyText(const RedisReply& r) {
 } // namespace
 
 bool RedisConnection::connect(const Endpoint& e, QString& why) {
+    // hiredis writes with write(2): a server that went away would kill the whole program with
+    // SIGPIPE instead of failing the call. Ignored once, for the process, before any connection.
+    static std::once_flag ignoreSigpipe;
+    std::call_once(ignoreSigpipe, [] { std::signal(SIGPIPE, SIG_IGN); });
     close();
     context_ = redisConnectWithTimeout(e.host.c_str(), e.port, toTimeval(e.connectTimeoutMs));
     if (!context_ || context_->err) {
