@@ -71,7 +71,14 @@ Result<bool> RedisStore::subscribe() {
         const RedisReply set = conn_.command(a, why);
         if (!set)
             return lost(QStringLiteral("cannot watch for outside writes"), why);
-        if (set.isError())
+        if (set.isError() && current.isError()) {
+            // Neither readable nor settable for this account: they may well be on already.
+            if (problem_)
+                problem_(QStringLiteral("%1: could not check whether the server sends keyspace "
+                                        "notifications (CONFIG: %2); outside writes are captured "
+                                        "only if its notify-keyspace-events holds K and h")
+                             .arg(options_.name, qs(set.text())));
+        } else if (set.isError()) {
             return error(
                 QStringLiteral("cannot capture outside writes"),
                 QStringLiteral("the server refused to turn on keyspace notifications (CONFIG SET "
@@ -79,6 +86,7 @@ Result<bool> RedisStore::subscribe() {
                                "reach the oplog until the server's notify-keyspace-events holds "
                                "K and h (in redis.conf, or CONFIG SET by an account allowed to)")
                     .arg(qs(set.text())));
+        }
     }
     if (!subscriber_.connect(options_.endpoint, why))
         return error(QStringLiteral("cannot watch for outside writes"), why);

@@ -406,15 +406,15 @@ Result<RedisStore::Attempt> RedisStore::tryBatch(std::span<const LogRecord> batc
         return got.error();
     std::vector<RedisReply>& replies = got.value();
     const auto unwatch = [this] { redis::unwatch(conn_); };
+    if (Status s = checkTypes({replies[2].text(), replies[3].text(), replies[4].text()}); !s) {
+        unwatch();
+        return s.error();
+    }
     for (const RedisReply& r : replies)
         if (r.isError()) {
             unwatch();
             return error(QStringLiteral("cannot read before writing"), qs(r.text()));
         }
-    if (Status s = checkTypes({replies[2].text(), replies[3].text(), replies[4].text()}); !s) {
-        unwatch();
-        return s.error();
-    }
     Result<Meta> metaRead = readMeta(replies[1]);
     if (!metaRead) {
         unwatch();

@@ -10,6 +10,7 @@
 #include "labservers.h"
 #include "labstore.h"
 #include "logrecords.h"
+#include "redisconnection.h"
 #include "storefactory.h"
 #include "storeworker.h"
 
@@ -34,6 +35,7 @@ class TestServerFaults : public QObject {
 private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase();
+    void refusedNotificationsAreReported();
     void killedMidApplyConverges_data();
     void killedMidApplyConverges();
 
@@ -65,6 +67,45 @@ void TestServerFaults::initTestCase() {
 
 void TestServerFaults::cleanupTestCase() {
     services({QStringLiteral("stop")});
+}
+
+// A Redis account that may not turn keyspace notifications on (this lab's server starts with
+// them off) gets a clear refusal naming the store and what to change, not a store that silently
+// misses outside writes.
+void TestServerFaults::refusedNotificationsAreReported() {
+    const QUrl url(servers_->redis);
+    RedisConnection admin;
+    QString why;
+    QVERIFY2(admin.connect({url.host().toStdString(), url.port(), url.userName().toStdString(),
+                            servers_->password.toStdString()},
+                           why),
+             qPrintable(why));
+    RedisArgs a;
+    a << "ACL"
+      << "SETUSER"
+      << "readonlyconfig"
+      << "on"
+      << ">pw"
+      << "~*"
+      << "&*"
+      << "+@all"
+      << "-config|set";
+    QCOMPARE(admin.command(a, why).text(), std::string_view("OK"));
+    QUrl limited = url;
+    limited.setUserName(QStringLiteral("readonlyconfig"));
+    limited.setQuery(QStringLiteral("prefix=refused"));
+    auto made =
+        StoreFactory::create(QStringLiteral("CACHE"), limited.toString(), QStringLiteral("pw"));
+    QVERIFY(made.ok());
+    StoreWorker worker(std::move(made.value()));
+    QVERIFY(await(worker.open()).ok());
+    const Result<bool> watching = await(worker.watchChanges());
+    QVERIFY(!watching.ok());
+    const QString message = watching.error().toString();
+    QVERIFY2(message.startsWith(QStringLiteral("CACHE: cannot capture outside writes")),
+             qPrintable(message));
+    QVERIFY2(message.contains(QStringLiteral("notify-keyspace-events")), qPrintable(message));
+    QVERIFY(await(worker.append({setRecord("S", "C", "A", 1, "CACHE", 1)})).ok()); // still usable
 }
 
 void TestServerFaults::killedMidApplyConverges_data() {

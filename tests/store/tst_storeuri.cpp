@@ -1,5 +1,5 @@
-// Server URIs as StoreFactory reads them: what is accepted, and each refusal in words that say
-// what to change (a password never in a URI; TLS never silently off).
+// Server URIs (MariaDB, PostgreSQL, Redis) as StoreFactory reads them: what is accepted, and each
+// refusal in words that say what to change (a password never in a URI; TLS never silently off).
 #include "storefactory.h"
 
 #include <QTest>
@@ -33,6 +33,16 @@ void TestStoreUri::refusals_data() {
                                      << QStringLiteral("ssl_ca is given but tls=disable");
     QTest::newRow("timeout") << QStringLiteral("mysql://u@h/db?connect_timeout=0")
                              << QStringLiteral("expected seconds");
+    QTest::newRow("redis password") << QStringLiteral("redis://u:secret@h:6379/0")
+                                    << QStringLiteral("set SYNCSCOPE_PASSWORD_SQL");
+    QTest::newRow("redis database") << QStringLiteral("redis://u@h:6379/zero")
+                                    << QStringLiteral("'zero' is not a database number");
+    QTest::newRow("redis prefix") << QStringLiteral("redis://u@h/0?prefix=a%20b")
+                                  << QStringLiteral("prefix 'a b': expected");
+    QTest::newRow("redis tls") << QStringLiteral("redis://u@h/0?tls=require")
+                               << QStringLiteral("has no TLS");
+    QTest::newRow("redis option") << QStringLiteral("redis://u@h/0?db=1")
+                                  << QStringLiteral("unknown option 'db'");
 }
 
 void TestStoreUri::refusals() {
@@ -58,6 +68,10 @@ void TestStoreUri::accepted_data() {
     QTest::newRow("postgresql") << QStringLiteral("postgresql://u@h/db?tls=verify-full")
                                 << QStringLiteral("PostgreSQL")
                                 << QStringLiteral("postgresql://u@h/db");
+    QTest::newRow("redis") << QStringLiteral("redis://u@h:16379/2?prefix=lab:grades&read_timeout=5")
+                           << QStringLiteral("Redis")
+                           << QStringLiteral(
+                                  "redis://u@h:16379/2?prefix=lab:grades&read_timeout=5");
 }
 
 void TestStoreUri::accepted() {

@@ -1,0 +1,265 @@
+// What is particular to the Redis store, on the real server CTest starts: its row layout, that
+// no value ever becomes part of a command, that a key of the wrong type is refused before
+// anything is written, and that writes made with redis-cli reach the oplog exactly once, even
+// with two Syncscope processes watching. (The store contract and the kill-mid-apply test run
+// Redis too: tst_storecontract, tst_serverfaults.)
+#include "awaitfuture.h"
+#include "labservers.h"
+#include "labstore.h"
+#include "logrecords.h"
+#include "redisconnection.h"
+#include "redispacking.h"
+#include "storefactory.h"
+#include "storeworker.h"
+
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTest>
+#include <QUrlQuery>
+
+using namespace syncscope;
+
+class TestRedisStore : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void packedRows();
+    void argumentsAreNeverSpliced();
+    void hostileValues();
+    void keyOfTheWrongTypeIsRefused();
+    void outsideWritesAreLoggedOnce();
+
+private:
+    std::unique_ptr<StoreWorker> fresh(QString& uri);
+    RedisConnection::Endpoint endpoint() const;
+    std::string prefixOf(const QString& uri) const;
+    // redis-cli, as a user would type it.
+    QString cli(const QStringList& args);
+    std::optional<lab::Servers> servers_;
+};
+
+void TestRedisStore::initTestCase() {
+    QString problem;
+    servers_ = lab::servers(problem);
+    QVERIFY2(servers_, qPrintable(problem));
+}
+
+std::unique_ptr<StoreWorker> TestRedisStore::fresh(QString& uri) {
+    QString problem;
+    auto w =
+        lab::freshStore(QStringLiteral("REDIS"), servers_->redis, servers_->password, uri, problem);
+    if (!w)
+        qFatal("%s", qPrintable(problem));
+    return w;
+}
+
+RedisConnection::Endpoint TestRedisStore::endpoint() const {
+    const QUrl url(servers_->redis);
+    RedisConnection::Endpoint e;
+    e.host = url.host().toStdString();
+    e.port = url.port();
+    e.user = url.userName().toStdString();
+    e.password = servers_->password.toStdString();
+    return e;
+}
+
+std::string TestRedisStore::prefixOf(const QString& uri) const {
+    return QUrlQuery(QUrl(uri)).queryItemValue(QStringLiteral("prefix")).toStdString();
+}
+
+QString TestRedisStore::cli(const QStringList& args) {
+    const QUrl url(servers_->redis);
+    QProcess p;
+    p.start(QStringLiteral("redis-cli"),
+            QStringList{QStringLiteral("-h"), url.host(), QStringLiteral("-p"),
+                        QString::number(url.port()), QStringLiteral("--user"), url.userName(),
+                        QStringLiteral("--pass"), servers_->password,
+                        QStringLiteral("--no-auth-warning")} +
+                args);
+    p.waitForFinished(10000);
+    return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
+}
+
+void TestRedisStore::packedRows() {
+    GradeRecord row{"SID1", "CSE.1-x", "B+", false, -5, "HIVE", 7, "{\"a\":\"x\\u001f,y\"}"};
+    const std::string f = redis::field(row.studentId, row.courseId);
+    QCOMPARE(f, std::string("SID1,CSE.1-x"));
+    const auto back = redis::unpack(f, redis::pack(row));
+    QVERIFY(back);
+    QCOMPARE(back->value, row.value);
+    QCOMPARE(back->ts, row.ts);
+    QCOMPARE(back->origin, row.origin);
+    QCOMPARE(back->seq, row.seq);
+    QCOMPARE(back->attributes, row.attributes);
+    QVERIFY(!back->deleted);
+    row.deleted = true;
+    row.value.clear();
+    QVERIFY(redis::unpack(f, redis::pack(row))->deleted);
+    // What another client writes is never taken for a packed row.
+    QVERIFY(!redis::unpack(f, "B"));
+    QVERIFY(!redis::unpack(f, "\x01garbage"));
+    QVERIFY(!redis::unpack("no-comma", redis::pack(row)));
+    // The field order is the key order, which paging relies on: "A" < "A-B" as students.
+    QVERIFY(redis::field("A", "Z") < redis::field("A-B", "A"));
+    QVERIFY(redis::field("A", "Z") < redis::field("A.B", "A"));
+    QVERIFY(redis::field("A", "Z") < redis::field("A0", "A"));
+}
+
+// Bytes that end a command in Redis's protocol and the inline form go to the server as one
+// argument and come back byte for byte; the command they spell never runs.
+void TestRedisStore::argumentsAreNeverSpliced() {
+    RedisConnection c;
+    QString why;
+    QVERIFY2(c.connect(endpoint(), why), qPrintable(why));
+    const std::string key = "tst_redisstore:" + std::to_string(QCoreApplication::applicationPid());
+    const std::string sentinel = key + ":sentinel";
+    const std::string hostile =
+        std::string("v\r\n*1\r\n$8\r\nFLUSHALL\r\nFLUSHALL\n\"quoted\" 'x' ", 40) +
+        std::string(1, '\0') + "after-NUL \xff\xfe";
+    RedisArgs a;
+    a << "SET" << sentinel << "here";
+    QVERIFY(c.command(a, why));
+    a.clear();
+    a << "SET" << key << hostile;
+    QCOMPARE(c.command(a, why).text(), std::string_view("OK"));
+    a.clear();
+    a << "GET" << key;
+    const RedisReply back = c.command(a, why);
+    QCOMPARE(std::string(back.text()), hostile);
+    a.clear();
+    a << "GET" << sentinel;
+    QCOMPARE(c.command(a, why).text(), std::string_view("here"));
+    a.clear();
+    a << "DEL" << key << sentinel;
+    c.command(a, why);
+}
+
+// Through the store: printable values that mean something to Redis, a shell or another store
+// are kept verbatim; values SPEC §1 forbids (control characters: CR, LF, NUL) are refused with
+// the key named, and nothing of their batch is written.
+void TestRedisStore::hostileValues() {
+    QString uri;
+    auto w = fresh(uri);
+    const std::vector<std::string> kept = {
+        "*1 $8 FLUSHALL",   "\"; FLUSHALL; \"",
+        "{\"$gt\": \"\"}",  "a b  c",
+        "%s%n%x",           "\\r\\n",
+        "\u202eevil\u202c", std::string(15, 'x') + "\U0001F600" + std::string(45, 'y')};
+    std::vector<LogRecord> batch;
+    for (size_t i = 0; i < kept.size(); ++i)
+        batch.push_back(setRecord("S" + std::to_string(i), "C", kept[i],
+                                  static_cast<int64_t>(i + 1), "REDIS", i + 1));
+    QVERIFY(await(w->append(batch)).ok());
+    for (size_t i = 0; i < kept.size(); ++i)
+        QCOMPARE(await(w->readKey("S" + std::to_string(i), "C")).value()->value, kept[i]);
+    const auto log = await(w->readOplog()).value();
+    QCOMPARE(log.size(), kept.size());
+    for (size_t i = 0; i < kept.size(); ++i)
+        QCOMPARE(log[i].value, kept[i]);
+
+    for (const std::string& refused : {std::string("A\r\nFLUSHALL\r\n"), std::string("A\0B", 3),
+                                       std::string("tab\there"), std::string(65, 'x')}) {
+        const Status s = await(w->append({setRecord("OK1", "C", "A", 50, "REDIS", 50),
+                                          setRecord("BAD", "C", refused, 51, "REDIS", 51)}));
+        QVERIFY(!s.ok());
+        QVERIFY2(s.error().message.contains(QStringLiteral("BAD")), qPrintable(s.error().message));
+        QCOMPARE(s.error().store, QStringLiteral("REDIS"));
+    }
+    QCOMPARE(await(w->counts()).value().oplogEntries, qint64(kept.size()));
+    QVERIFY(!await(w->readKey("OK1", "C")).value().has_value());
+}
+
+// Redis runs the rest of a transaction after one of its commands fails, so a grades key that
+// another program made a string must stop the batch before MULTI: nothing logged, nothing
+// written, and a message that says which key and what to do.
+void TestRedisStore::keyOfTheWrongTypeIsRefused() {
+    QString uri;
+    auto w = fresh(uri);
+    QCOMPARE(cli({QStringLiteral("SET"), QString::fromStdString(prefixOf(uri) + ":grades"),
+                  QStringLiteral("not a hash")}),
+             QStringLiteral("OK"));
+    const Status s = await(w->append({setRecord("S", "C", "A", 1, "REDIS", 1)}));
+    QVERIFY(!s.ok());
+    QVERIFY2(s.error().message.contains(QStringLiteral("is a string, not a hash")),
+             qPrintable(s.error().message));
+    QVERIFY2(s.error().message.contains(QStringLiteral("?prefix=")), qPrintable(s.error().message));
+    QCOMPARE(cli({QStringLiteral("XLEN"), QString::fromStdString(prefixOf(uri) + ":oplog")}),
+             QStringLiteral("0"));
+}
+
+// redis-cli HSET and HDEL on the grades hash, with two Syncscope processes (two workers)
+// watching the store: each outside write is logged exactly once, as a write of the store that
+// sorts after everything it had seen, with what the key's log had seen from other stores as its
+// context; the rows end up in Syncscope's layout; a field that is not a valid key is reported
+// by name and left alone; Syncscope's own writes are not taken for outside ones.
+void TestRedisStore::outsideWritesAreLoggedOnce() {
+    QString uri;
+    auto first = fresh(uri);
+    auto made = StoreFactory::create(QStringLiteral("REDIS"), uri, servers_->password);
+    QVERIFY(made.ok());
+    auto second = std::make_unique<StoreWorker>(std::move(made.value()));
+    QVERIFY(await(second->open()).ok());
+    QVERIFY(first->capabilities().capturesOutsideWrites);
+
+    QVERIFY(await(first->append({setRecord("S1", "C1", "A", 5, "REDIS", 1),
+                                 setRecord("S2", "C1", "B", 7, "HIVE", 3)}))
+                .ok());
+    QSignalSpy noticedFirst(first.get(), &StoreWorker::changesNoticed);
+    QSignalSpy noticedSecond(second.get(), &StoreWorker::changesNoticed);
+    QSignalSpy problems(second.get(), &StoreWorker::notice);
+    for (StoreWorker* w : {first.get(), second.get()}) {
+        const Result<bool> pushes = await(w->watchChanges());
+        QVERIFY2(pushes.ok(), pushes.ok() ? "" : qPrintable(pushes.error().toString()));
+        QVERIFY(pushes.value());
+    }
+    QVERIFY(await(first->append({setRecord("S4", "C1", "D", 6, "REDIS", 2)})).ok());
+    QTest::qWait(300);
+    QCOMPARE(noticedFirst.count(), 0);  // our own writes are not someone else's
+    QCOMPARE(noticedSecond.count(), 1); // a second process's look finds nothing to log, though
+    QCOMPARE(await(first->readOplog()).value().size(), size_t(3));
+
+    const QString grades = QString::fromStdString(prefixOf(uri) + ":grades");
+    QCOMPARE(cli({QStringLiteral("HSET"), grades, QStringLiteral("S3,C1"), QStringLiteral("B+"),
+                  QStringLiteral("S2,C1"), QStringLiteral("C")}),
+             QStringLiteral("1"));
+    QCOMPARE(cli({QStringLiteral("HDEL"), grades, QStringLiteral("S1,C1")}), QStringLiteral("1"));
+    QCOMPARE(
+        cli({QStringLiteral("HSET"), grades, QStringLiteral("bad field"), QStringLiteral("A")}),
+        QStringLiteral("1"));
+    QTRY_VERIFY_WITH_TIMEOUT(noticedFirst.count() >= 1 && noticedSecond.count() >= 2, 2000);
+    QTRY_VERIFY_WITH_TIMEOUT(await(first->readOplog(3)).value().size() >= 3, 2000);
+    QTest::qWait(300); // time for a second, wrong capture to show up
+
+    std::vector<LogRecord> tail = await(second->readOplog(3)).value();
+    QCOMPARE(tail.size(), size_t(3)); // exactly once each, across both watchers
+    for (size_t i = 0; i < tail.size(); ++i) {
+        QCOMPARE(tail[i].origin, std::string("REDIS"));
+        QCOMPARE(tail[i].ts, int64_t(8 + i));   // after the greatest ts seen (7)
+        QCOMPARE(tail[i].seq, uint64_t(3 + i)); // after the store's own seq 2
+    }
+    // One look or two (the HDEL may come after the first look): in key order within a look.
+    std::sort(tail.begin(), tail.end(),
+              [](const LogRecord& a, const LogRecord& b) { return a.studentId < b.studentId; });
+    QCOMPARE(tail[0].kind, EntryKind::Delete);
+    QCOMPARE(tail[0].studentId, std::string("S1"));
+    QCOMPARE(tail[1].studentId, std::string("S2"));
+    QCOMPARE(tail[1].value, std::string("C"));
+    QCOMPARE(tail[2].studentId, std::string("S3"));
+    QCOMPARE(tail[2].value, std::string("B+"));
+    QCOMPARE(tail[1].context, std::string("HIVE:3")); // S2's log held HIVE's write
+    QCOMPARE(await(first->readKey("S2", "C1")).value()->value, std::string("C"));
+    QVERIFY(await(first->readKey("S1", "C1")).value()->deleted);
+    QCOMPARE(await(first->counts()).value().liveKeys, 3); // S2, S3, S4
+
+    bool reported = false;
+    for (const QList<QVariant>& n : problems)
+        reported = reported || n.first().toString().contains(QStringLiteral("'bad field'"));
+    QVERIFY2(reported, "the invalid field is named");
+
+    // The store's next own write continues after the captured ones, and is not refused.
+    QVERIFY(await(first->append({setRecord("S3", "C1", "A-", 20, "REDIS", 6)})).ok());
+    QCOMPARE(await(second->readKey("S3", "C1")).value()->value, std::string("A-"));
+}
+
+QTEST_GUILESS_MAIN(TestRedisStore)
+#include "tst_redisstore.moc"
