@@ -4,8 +4,9 @@
 // must leave stdout empty and write no oplog file.
 //
 // Every case that runs cleanly on the default (embedded) stores runs again with its stores on
-// the real MariaDB and PostgreSQL servers that CTest starts, each store in a fresh database:
-// stdout, the dump and every oplog file must be byte for byte the same.
+// the real MariaDB, PostgreSQL and Redis servers that CTest starts, each store in a fresh
+// database (on Redis, under a fresh key prefix): stdout, the dump and every oplog file must be
+// byte for byte the same.
 //
 // SYNCSCOPE_UPDATE_GOLDEN=1 rewrites the expected files from the current output; review the
 // diff before committing it.
@@ -80,6 +81,8 @@ void TestCliGolden::golden_data() {
             << dir << QStringLiteral("mariadb");
         QTest::newRow(qPrintable(name + QStringLiteral(" on postgresql")))
             << dir << QStringLiteral("postgresql");
+        QTest::newRow(qPrintable(name + QStringLiteral(" on redis")))
+            << dir << QStringLiteral("redis");
     }
 }
 
@@ -92,8 +95,9 @@ QString TestCliGolden::serverWorkspace(const QString& caseDir, const QString& se
          {QStringLiteral("MYSQL"), QStringLiteral("POSTGRESQL"), QStringLiteral("POSTGRES"),
           QStringLiteral("PSQL"), QStringLiteral("PG")}},
         {QStringLiteral("MONGO"), {QStringLiteral("MONGODB")}}};
-    const QString base =
-        server == QLatin1String("mariadb") ? servers_->mariadb : servers_->postgres;
+    const QString base = server == QLatin1String("mariadb")      ? servers_->mariadb
+                         : server == QLatin1String("postgresql") ? servers_->postgres
+                                                                 : servers_->redis;
     QStringList names;
     for (const QString& file : fileNames(caseDir + QStringLiteral("/oplog")))
         if (file.startsWith(QLatin1String("oplog.")))
