@@ -5,6 +5,7 @@
 // of one SET through the store's worker (what the command bar waits for), p50 and p99.
 #include "benchutil.h"
 #include "labservers.h"
+#include "storebench.h"
 #include "storefactory.h"
 #include "storeworker.h"
 #include "uiprobe.h"
@@ -17,28 +18,6 @@
 using namespace syncscope;
 
 namespace {
-
-QString fresh(const QString& server, const QString& password) {
-    QString problem;
-    const QString uri = lab::freshDatabase(server, password, problem);
-    if (!problem.isEmpty())
-        qFatal("bench_server_apply: %s", qPrintable(problem));
-    return uri;
-}
-
-std::unique_ptr<Store> makeStore(const QString& uri, const QString& password) {
-    auto made = StoreFactory::create(QStringLiteral("HIVE"), uri, password);
-    if (!made)
-        qFatal("bench_server_apply: %s", qPrintable(made.error().toString()));
-    return std::move(made.value());
-}
-
-std::unique_ptr<Store> openStore(const QString& uri, const QString& password) {
-    std::unique_ptr<Store> store = makeStore(uri, password);
-    if (Status s = store->open(); !s)
-        qFatal("bench_server_apply: %s", qPrintable(s.error().toString()));
-    return store;
-}
 
 // The rows as the bulk loaders read them: tab-separated, \N for NULL.
 void writeLoadFiles(const std::vector<LogRecord>& rows, const QString& oplog,
@@ -109,31 +88,6 @@ double bulkLoad(bool mariadb, const QString& uri, const QString& password, const
     });
 }
 
-// One SET at a time through the worker, as the command bar sends them: p50 and p99 in ms.
-std::pair<double, double> setLatency(const QString& uri, const QString& password) {
-    StoreWorker worker(makeStore(uri, password)); // a connection belongs to its thread
-    QFuture<Status> opened = worker.open();
-    opened.waitForFinished();
-    if (!opened.result())
-        qFatal("bench_server_apply: %s", qPrintable(opened.result().error().toString()));
-    std::vector<double> ms;
-    for (int i = 0; i < 1000; ++i) {
-        LogRecord r = bench::storeRows("HIVE", 1).front();
-        r.studentId = "LAT" + std::to_string(i);
-        r.ts = 2000000 + i;
-        r.seq = static_cast<uint64_t>(2000000 + i);
-        ms.push_back(1000 * bench::seconds([&] {
-                         QFuture<Status> f = worker.append({r});
-                         f.waitForFinished();
-                         if (!f.result())
-                             qFatal("bench_server_apply: %s",
-                                    qPrintable(f.result().error().toString()));
-                     }));
-    }
-    std::sort(ms.begin(), ms.end());
-    return {ms[ms.size() / 2], ms[ms.size() * 99 / 100]};
-}
-
 } // namespace
 
 int main(int argc, char** argv) {
@@ -155,8 +109,8 @@ int main(int argc, char** argv) {
         const QString server = mariadb ? servers->mariadb : servers->postgres;
         const char* name = mariadb ? "mariadb" : "postgresql";
 
-        const QString ours = fresh(server, servers->password);
-        std::unique_ptr<Store> store = openStore(ours, servers->password);
+        const QString ours = bench::fresh(server, servers->password);
+        std::unique_ptr<Store> store = bench::openStore(ours, servers->password);
         const double apply = bench::seconds([&] {
             if (Status s = store->append(rows, BatchControl{}); !s)
                 qFatal("bench_server_apply: %s", qPrintable(s.error().toString()));
@@ -170,10 +124,10 @@ int main(int argc, char** argv) {
         }
         store.reset();
 
-        const QString reference = fresh(server, servers->password);
-        openStore(reference, servers->password).reset(); // the same schema and triggers
+        const QString reference = bench::fresh(server, servers->password);
+        bench::openStore(reference, servers->password).reset(); // the same schema and triggers
         const double load = bulkLoad(mariadb, reference, servers->password, oplogFile, gradesFile);
-        const auto [p50, p99] = setLatency(ours, servers->password);
+        const auto [p50, p99] = bench::setLatency(ours, servers->password);
 
         bench::Json(std::string(name) + "_merge_apply")
             .num("writes", keys)
