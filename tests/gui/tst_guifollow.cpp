@@ -1,9 +1,10 @@
 // The window follows writes made outside Syncscope on real servers: a row another client
-// writes into PostgreSQL (LISTEN/NOTIFY) or MariaDB (the polled oplog tail) shows in the store's
-// panel within a second, enters the command engine (a GET sees it, a SET typed afterwards
-// beats it), and is named in the console. Two sessions writing the same store at once, as two
-// Syncscope processes would, lose nothing: the one whose write took a seq already taken is
-// refused whole, reads the store again, and its command runs again cleanly.
+// writes into PostgreSQL (LISTEN/NOTIFY), MariaDB (the polled oplog tail) or Redis (redis-cli
+// HSET/HDEL, seen through keyspace notifications) shows in the store's panel within a second,
+// enters the command engine (a GET sees it, a SET typed afterwards beats it), and is named in the
+// console. Two sessions writing the same store at once, as two Syncscope processes would, lose
+// nothing: the one whose write took a seq already taken is refused whole, reads the store again,
+// and its command runs again cleanly.
 #include "commandbar.h"
 #include "commandsession.h"
 #include "consoleview.h"
@@ -35,9 +36,12 @@ private Q_SLOTS:
 private:
     void type(const QString& line);
     QString grade(int store, const char* sid, const char* cid);
+    // What another client does: SQL through a connection of its own, redis-cli for Redis.
+    void outsideSet(int store, const QString& grade, bool insert);
+    void outsideDelete(int store);
     QTemporaryDir dir_;
     std::optional<lab::Servers> servers_;
-    QString uris_[2]; // PG, MARIA
+    QString uris_[3]; // PG, MARIA, REDIS
     std::vector<StoreSpec> stores_;
     std::unique_ptr<GuiApp> app_;
 };
@@ -51,11 +55,15 @@ void TestGuiFollow::initTestCase() {
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
     uris_[1] = lab::freshDatabase(servers_->mariadb, servers_->password, problem);
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    uris_[2] = lab::freshDatabase(servers_->redis, servers_->password, problem);
     qputenv("SYNCSCOPE_PASSWORD_PG", servers_->password.toUtf8());
     qputenv("SYNCSCOPE_PASSWORD_MARIA", servers_->password.toUtf8());
+    qputenv("SYNCSCOPE_PASSWORD_REDIS", servers_->password.toUtf8());
     qputenv("SYNCSCOPE_AUDIT_DB", dir_.filePath(QStringLiteral("audit.db")).toUtf8());
     QCoreApplication::setOrganizationName(QStringLiteral("SyncscopeTest"));
-    stores_ = {{"PG", {}, uris_[0].toStdString()}, {"MARIA", {}, uris_[1].toStdString()}};
+    stores_ = {{"PG", {}, uris_[0].toStdString()},
+               {"MARIA", {}, uris_[1].toStdString()},
+               {"REDIS", {}, uris_[2].toStdString()}};
     app_ = std::make_unique<GuiApp>(stores_, QStringLiteral("follow"));
     app_->start();
     QTRY_VERIFY_WITH_TIMEOUT(app_->commands()->isReady(), 20000);
@@ -75,27 +83,56 @@ QString TestGuiFollow::grade(int store, const char* sid, const char* cid) {
                    : grades->index(row, GradeTableModel::Grade).data().toString();
 }
 
+void TestGuiFollow::outsideSet(int store, const QString& grade, bool insert) {
+    if (store < 2) {
+        QCOMPARE(lab::run(uris_[store], servers_->password,
+                          insert ? QStringLiteral("INSERT INTO grades(student_id, course_id, "
+                                                  "grade) VALUES ('SID1', 'CSE1', '%1')")
+                                       .arg(grade)
+                                 : QStringLiteral("UPDATE grades SET grade = '%1' WHERE "
+                                                  "student_id = 'SID1'")
+                                       .arg(grade)),
+                 QString());
+        return;
+    }
+    QCOMPARE(lab::redisCli(servers_->redis, servers_->password,
+                           {QStringLiteral("HSET"), lab::redisKey(uris_[2], "grades"),
+                            QStringLiteral("SID1,CSE1"), grade}),
+             insert ? QStringLiteral("1") : QStringLiteral("0"));
+}
+
+void TestGuiFollow::outsideDelete(int store) {
+    if (store < 2) {
+        QCOMPARE(lab::run(uris_[store], servers_->password,
+                          QStringLiteral("DELETE FROM grades WHERE student_id = 'SID1'")),
+                 QString());
+        return;
+    }
+    QCOMPARE(lab::redisCli(servers_->redis, servers_->password,
+                           {QStringLiteral("HDEL"), lab::redisKey(uris_[2], "grades"),
+                            QStringLiteral("SID1,CSE1")}),
+             QStringLiteral("1"));
+}
+
 void TestGuiFollow::outsideWritesShowWithinASecond_data() {
     QTest::addColumn<int>("store");
     QTest::newRow("postgresql (notified)") << 0;
     QTest::newRow("mariadb (polled)") << 1;
+    QTest::newRow("redis (keyspace notifications)") << 2;
 }
 
 void TestGuiFollow::outsideWritesShowWithinASecond() {
     QFETCH(int, store);
-    const QString name = store == 0 ? QStringLiteral("PG") : QStringLiteral("MARIA");
+    const QString name = QString::fromStdString(stores_[static_cast<size_t>(store)].name);
     const int oplogRows = app_->session()->oplog(store)->rowCount();
 
-    // Timed from the client's commit (lab::run returns after it) to the row on screen.
-    QCOMPARE(lab::run(uris_[store], servers_->password,
-                      QStringLiteral("INSERT INTO grades(student_id, course_id, grade) VALUES "
-                                     "('SID1', 'CSE1', 'B')")),
-             QString());
+    // Timed from the client's commit (the client has returned) to the row on screen.
+    outsideSet(store, QStringLiteral("B"), true);
     QElapsedTimer clock;
     clock.start();
     QTRY_COMPARE_WITH_TIMEOUT(grade(store, "SID1", "CSE1"), QStringLiteral("B"), 5000);
     const qint64 shownAfter = clock.elapsed();
-    qInfo("%s: an outside INSERT showed in the panel %lld ms after its commit", qPrintable(name),
+    qInfo("%s: an outside write showed in the panel %lld ms after its commit", qPrintable(name),
           shownAfter);
     QVERIFY2(shownAfter < 1000, qPrintable(QStringLiteral("%1 ms").arg(shownAfter)));
     QTRY_VERIFY(
@@ -110,13 +147,9 @@ void TestGuiFollow::outsideWritesShowWithinASecond() {
     QTRY_COMPARE(grade(store, "SID1", "CSE1"), QStringLiteral("A"));
 
     // An UPDATE and a DELETE from outside follow too; the typed write is not logged twice.
-    QCOMPARE(lab::run(uris_[store], servers_->password,
-                      QStringLiteral("UPDATE grades SET grade = 'C' WHERE student_id = 'SID1'")),
-             QString());
+    outsideSet(store, QStringLiteral("C"), false);
     QTRY_COMPARE_WITH_TIMEOUT(grade(store, "SID1", "CSE1"), QStringLiteral("C"), 2000);
-    QCOMPARE(lab::run(uris_[store], servers_->password,
-                      QStringLiteral("DELETE FROM grades WHERE student_id = 'SID1'")),
-             QString());
+    outsideDelete(store);
     // The panel lists live keys only, whether the store keeps a tombstone (PostgreSQL) or not.
     QTRY_COMPARE_WITH_TIMEOUT(grade(store, "SID1", "CSE1"), QStringLiteral("<none>"), 2000);
     // INSERT, GET, SET, UPDATE, DELETE: five entries, each once.

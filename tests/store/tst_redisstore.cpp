@@ -12,10 +12,8 @@
 #include "storefactory.h"
 #include "storeworker.h"
 
-#include <QProcess>
 #include <QSignalSpy>
 #include <QTest>
-#include <QUrlQuery>
 
 using namespace syncscope;
 
@@ -32,7 +30,6 @@ private Q_SLOTS:
 private:
     std::unique_ptr<StoreWorker> fresh(QString& uri);
     RedisConnection::Endpoint endpoint() const;
-    std::string prefixOf(const QString& uri) const;
     // redis-cli, as a user would type it.
     QString cli(const QStringList& args);
     std::optional<lab::Servers> servers_;
@@ -63,21 +60,8 @@ RedisConnection::Endpoint TestRedisStore::endpoint() const {
     return e;
 }
 
-std::string TestRedisStore::prefixOf(const QString& uri) const {
-    return QUrlQuery(QUrl(uri)).queryItemValue(QStringLiteral("prefix")).toStdString();
-}
-
 QString TestRedisStore::cli(const QStringList& args) {
-    const QUrl url(servers_->redis);
-    QProcess p;
-    p.start(QStringLiteral("redis-cli"),
-            QStringList{QStringLiteral("-h"), url.host(), QStringLiteral("-p"),
-                        QString::number(url.port()), QStringLiteral("--user"), url.userName(),
-                        QStringLiteral("--pass"), servers_->password,
-                        QStringLiteral("--no-auth-warning")} +
-                args);
-    p.waitForFinished(10000);
-    return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
+    return lab::redisCli(servers_->redis, servers_->password, args);
 }
 
 void TestRedisStore::packedRows() {
@@ -175,16 +159,15 @@ void TestRedisStore::hostileValues() {
 void TestRedisStore::keyOfTheWrongTypeIsRefused() {
     QString uri;
     auto w = fresh(uri);
-    QCOMPARE(cli({QStringLiteral("SET"), QString::fromStdString(prefixOf(uri) + ":grades"),
-                  QStringLiteral("not a hash")}),
-             QStringLiteral("OK"));
+    QCOMPARE(
+        cli({QStringLiteral("SET"), lab::redisKey(uri, "grades"), QStringLiteral("not a hash")}),
+        QStringLiteral("OK"));
     const Status s = await(w->append({setRecord("S", "C", "A", 1, "REDIS", 1)}));
     QVERIFY(!s.ok());
     QVERIFY2(s.error().message.contains(QStringLiteral("is a string, not a hash")),
              qPrintable(s.error().message));
     QVERIFY2(s.error().message.contains(QStringLiteral("?prefix=")), qPrintable(s.error().message));
-    QCOMPARE(cli({QStringLiteral("XLEN"), QString::fromStdString(prefixOf(uri) + ":oplog")}),
-             QStringLiteral("0"));
+    QCOMPARE(cli({QStringLiteral("XLEN"), lab::redisKey(uri, "oplog")}), QStringLiteral("0"));
 }
 
 // redis-cli HSET and HDEL on the grades hash, with two Syncscope processes (two workers)
@@ -218,7 +201,7 @@ void TestRedisStore::outsideWritesAreLoggedOnce() {
     QCOMPARE(noticedSecond.count(), 1); // a second process's look finds nothing to log, though
     QCOMPARE(await(first->readOplog()).value().size(), size_t(3));
 
-    const QString grades = QString::fromStdString(prefixOf(uri) + ":grades");
+    const QString grades = lab::redisKey(uri, "grades");
     QCOMPARE(cli({QStringLiteral("HSET"), grades, QStringLiteral("S3,C1"), QStringLiteral("B+"),
                   QStringLiteral("S2,C1"), QStringLiteral("C")}),
              QStringLiteral("1"));

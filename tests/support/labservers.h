@@ -4,10 +4,12 @@
 // their env file is; each test then makes its own throwaway databases on them.
 #include <QCoreApplication>
 #include <QFile>
+#include <QProcess>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QUrl>
+#include <QUrlQuery>
 
 #include <atomic>
 #include <optional>
@@ -108,6 +110,26 @@ inline QString freshDatabase(const QString& uri, const QString& password, QStrin
     QUrl url(uri);
     url.setPath(QLatin1Char('/') + database);
     return url.toString();
+}
+
+// Runs redis-cli on the lab's Redis server as the lab account, as a user would type it; its
+// output, trimmed.
+inline QString redisCli(const QString& redisUri, const QString& password, const QStringList& args) {
+    const QUrl url(redisUri);
+    QProcess p;
+    p.start(QStringLiteral("redis-cli"),
+            QStringList{QStringLiteral("-h"), url.host(), QStringLiteral("-p"),
+                        QString::number(url.port()), QStringLiteral("--user"), url.userName(),
+                        QStringLiteral("--pass"), password, QStringLiteral("--no-auth-warning")} +
+                args);
+    p.waitForFinished(10000);
+    return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
+}
+
+// The Redis key of one of a store's structures ("grades", "oplog", …) under its URI's prefix.
+inline QString redisKey(const QString& storeUri, const char* structure) {
+    return QUrlQuery(QUrl(storeUri)).queryItemValue(QStringLiteral("prefix")) + QLatin1Char(':') +
+           QLatin1String(structure);
 }
 
 } // namespace lab
