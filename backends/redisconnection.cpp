@@ -202,4 +202,59 @@ RedisReply RedisConnection::nextBuffered(QString& why) {
     return RedisReply(static_cast<redisReply*>(reply));
 }
 
+RedisTransaction::RedisTransaction(RedisConnection& conn)
+    : conn_(conn) {
+    RedisArgs multi;
+    multi << "MULTI";
+    add(multi);
+}
+
+void RedisTransaction::add(const RedisArgs& command) {
+    ++queued_;
+    sent_ = sent_ && conn_.append(command, why_);
+}
+
+RedisTransaction::Outcome RedisTransaction::exec(QString& why, bool* partial) {
+    RedisArgs execute;
+    execute << "EXEC";
+    add(execute);
+    if (partial)
+        *partial = false;
+    if (!sent_) {
+        why = why_;
+        return Outcome::Lost;
+    }
+    RedisReply result;
+    for (size_t i = 0; i < queued_; ++i) {
+        RedisReply r = conn_.next(why);
+        if (!r)
+            return Outcome::Lost;
+        if (r.isError() && i + 1 < queued_) {
+            // Refused while queueing: EXEC discards the whole transaction (EXECABORT). The
+            // rest of the replies are read so the connection stays in step.
+            why = replyText(r);
+            for (size_t j = i + 1; j < queued_; ++j)
+                conn_.next(why_);
+            return Outcome::Refused;
+        }
+        result = std::move(r);
+    }
+    if (result.isNil())
+        return Outcome::Aborted;
+    if (result.isError()) {
+        why = replyText(result);
+        return Outcome::Refused;
+    }
+    // Redis runs the rest of a transaction after a command fails at execution.
+    for (size_t i = 0; i < result.size(); ++i)
+        if (result.element(i)->type == REDIS_REPLY_ERROR) {
+            why = QString::fromUtf8(result.element(i)->str,
+                                    static_cast<qsizetype>(result.element(i)->len));
+            if (partial)
+                *partial = true;
+            return Outcome::Refused;
+        }
+    return Outcome::Committed;
+}
+
 } // namespace syncscope

@@ -102,4 +102,25 @@ private:
     std::vector<size_t> lengths_;
 };
 
+// One MULTI … EXEC, pipelined: each command is sent as it is added, and the replies are read
+// once, by exec().
+class RedisTransaction {
+public:
+    enum class Outcome {
+        Committed, // every command ran
+        Aborted,   // a WATCHed key changed: nothing ran
+        Refused,   // Redis refused a command: nothing ran, or (partial) the others did
+        Lost,      // the connection failed
+    };
+    explicit RedisTransaction(RedisConnection& conn);
+    void add(const RedisArgs& command);
+    Outcome exec(QString& why, bool* partial = nullptr);
+
+private:
+    RedisConnection& conn_;
+    size_t queued_ = 0;
+    bool sent_ = true;
+    QString why_;
+};
+
 } // namespace syncscope

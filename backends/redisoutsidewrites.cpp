@@ -298,15 +298,7 @@ Result<bool> RedisStore::captureOnce() {
         return s.error();
     }
 
-    size_t queued = 0;
-    bool sent = true;
-    const auto send = [&](const RedisArgs& command) {
-        ++queued;
-        sent = sent && conn_.append(command, why);
-    };
-    a.clear();
-    a << "MULTI";
-    send(a);
+    RedisTransaction tx(conn_);
     const long long wallMs = QDateTime::currentMSecsSinceEpoch();
     RedisArgs rows, index, owned;
     rows << "HSET" << key(Grades);
@@ -322,36 +314,30 @@ Result<bool> RedisStore::captureOnce() {
             w.context += origin + ':' + std::to_string(seq);
         }
         redis::appendXadd(a, key(Oplog), w, wallMs);
-        send(a);
+        tx.add(a);
         rows << f << redis::pack(redis::rowOf(w, nullptr));
         if (w.hasValue)
             index << 0 << f;
         owned << static_cast<long long>(w.seq) << redis::ownDigest(w);
     }
-    send(rows);
+    tx.add(rows);
     if (index.count() > 2)
-        send(index);
-    send(owned);
+        tx.add(index);
+    tx.add(owned);
     a.clear();
     a << "HSET" << key(MetaKey) << "live" << live << "maxts" << static_cast<long long>(meta.maxTs)
       << "ownseq" << static_cast<long long>(meta.ownSeq);
-    send(a);
-    a.clear();
-    a << "EXEC";
-    send(a);
-    if (!sent)
+    tx.add(a);
+    switch (tx.exec(why)) {
+    case RedisTransaction::Outcome::Lost:
         return lost(QStringLiteral("cannot capture outside writes"), why);
-    RedisReply exec;
-    for (size_t i = 0; i < queued; ++i) {
-        RedisReply r = conn_.next(why);
-        if (!r)
-            return lost(QStringLiteral("cannot capture outside writes"), why);
-        exec = std::move(r);
-    }
-    if (exec.isNil())
+    case RedisTransaction::Outcome::Aborted:
         return false;
-    if (exec.isError())
-        return error(QStringLiteral("cannot capture outside writes"), qs(exec.text()));
+    case RedisTransaction::Outcome::Refused:
+        return error(QStringLiteral("cannot capture outside writes"), why);
+    case RedisTransaction::Outcome::Committed:
+        break;
+    }
     countOwnEvents(1);
     return true;
 }

@@ -88,25 +88,17 @@ Result<bool> RedisStore::rollbackOnce(int64_t position) {
     long long live = 0;
     redis::toInt(got.value()[1].text(), live);
 
-    size_t queued = 0;
-    bool sent = true;
-    const auto send = [&](const RedisArgs& command) {
-        ++queued;
-        sent = sent && conn_.append(command, why);
-    };
-    a.clear();
-    a << "MULTI";
-    send(a);
+    RedisTransaction tx(conn_);
     for (size_t at = 0; at < gone.size(); at += 10000) {
         a.clear();
         a << "XDEL" << key(Oplog);
         for (size_t i = at; i < std::min(gone.size(), at + 10000); ++i)
             a << idOf(gone[i]);
-        send(a);
+        tx.add(a);
     }
     a.clear();
     a << "XSETID" << key(Oplog) << idOf(position); // the next entry takes position + 1
-    send(a);
+    tx.add(a);
     RedisArgs rewrite, remove, unindex;
     rewrite << "HSET" << key(Grades);
     remove << "HDEL" << key(Grades);
@@ -128,36 +120,30 @@ Result<bool> RedisStore::rollbackOnce(int64_t position) {
     int events = 0;
     for (const RedisArgs* c : {&rewrite, &remove, &unindex})
         if (c->count() > 2) {
-            send(*c);
+            tx.add(*c);
             events += c == &unindex ? 0 : 1;
         }
     a.clear();
     a << "HSET" << key(MetaKey) << "live" << live << "maxts" << static_cast<long long>(maxTs)
       << "ownseq" << static_cast<long long>(ownSeq);
-    send(a);
+    tx.add(a);
     a.clear();
     a << "HDEL" << key(OwnSeqs);
     for (uint64_t seq : goneOwnSeqs)
         if (seq > ownSeq)
             a << static_cast<long long>(seq);
     if (a.count() > 2)
-        send(a);
-    a.clear();
-    a << "EXEC";
-    send(a);
-    if (!sent)
+        tx.add(a);
+    switch (tx.exec(why)) {
+    case RedisTransaction::Outcome::Lost:
         return lost(QStringLiteral("cannot roll back"), why);
-    RedisReply exec;
-    for (size_t i = 0; i < queued; ++i) {
-        RedisReply r = conn_.next(why);
-        if (!r)
-            return lost(QStringLiteral("cannot roll back"), why);
-        exec = std::move(r);
-    }
-    if (exec.isNil())
+    case RedisTransaction::Outcome::Aborted:
         return false;
-    if (exec.isError())
-        return error(QStringLiteral("cannot roll back"), qs(exec.text()));
+    case RedisTransaction::Outcome::Refused:
+        return error(QStringLiteral("cannot roll back"), why);
+    case RedisTransaction::Outcome::Committed:
+        break;
+    }
     countOwnEvents(events);
     return true;
 }

@@ -1,5 +1,6 @@
 #include "redisstore.h"
 
+#include "batchedappend.h"
 #include "redispacking.h"
 #include "redisstoreshared.h"
 
@@ -239,23 +240,9 @@ Result<RedisStore::Meta> RedisStore::readMeta(const RedisReply& reply) const {
 Status RedisStore::append(std::span<const LogRecord> records, const BatchControl& control) {
     if (!open_)
         return error(QStringLiteral("append"), QStringLiteral("the store is not open"));
-    for (const LogRecord& rec : records)
-        if (const std::string problem = recordProblem(rec); !problem.empty())
-            return error(QStringLiteral("refused a batch, nothing written"),
-                         QString::fromStdString(problem));
-    const size_t total = records.size();
-    for (size_t done = 0; done < total;) {
-        if (control.isCanceled())
-            return StoreError{
-                options_.name,
-                QStringLiteral("canceled after %1 of %2 entries").arg(done).arg(total), true};
-        const size_t n = std::min(batchSize(), total - done);
-        if (Status s = appendWithRetry(records.subspan(done, n), control); !s)
-            return s;
-        done += n;
-        control.progress(static_cast<qint64>(done), static_cast<qint64>(total));
-    }
-    return success();
+    return appendInBatches(
+        options_.name, records, batchSize(), control,
+        [&](std::span<const LogRecord> batch) { return appendWithRetry(batch, control); });
 }
 
 // One batch until it is written: again when a concurrent writer touched what it read (WATCH),
@@ -478,25 +465,17 @@ Result<RedisStore::Attempt> RedisStore::tryBatch(std::span<const LogRecord> batc
     }
 
     // Round 2: the batch in one transaction.
-    QString why;
+    RedisTransaction tx(conn_);
     RedisArgs a;
-    size_t queued = 0;
-    const auto send = [&]() {
-        ++queued;
-        return conn_.append(a, why);
-    };
-    a << "MULTI";
-    bool sent = send();
     const long long wallMs = QDateTime::currentMSecsSinceEpoch();
-    for (size_t i = 0; sent && i < batch.size(); ++i) {
-        appendXadd(a, key(Oplog), batch[i], wallMs);
-        sent = send();
+    for (const LogRecord& r : batch) {
+        appendXadd(a, key(Oplog), r, wallMs);
+        tx.add(a);
     }
     a.clear();
     a << "HSET" << key(Grades);
     RedisArgs index;
     index << "ZADD" << key(Keys);
-    int gradeCommands = 0;
     for (size_t k = 0; k < keys.fields.size(); ++k) {
         if (!dirty[k])
             continue;
@@ -505,57 +484,39 @@ Result<RedisStore::Attempt> RedisStore::tryBatch(std::span<const LogRecord> batc
             index << 0 << keys.fields[k];
         meta.live += (rows[k]->deleted ? 0 : 1) - (wasLive[k] ? 1 : 0);
     }
-    if (sent && a.count() > 2) {
-        sent = send();
-        ++gradeCommands;
-    }
-    if (sent && index.count() > 2) {
-        std::swap(a, index);
-        sent = send();
-    }
+    const int gradeCommands = a.count() > 2 ? 1 : 0;
+    if (gradeCommands)
+        tx.add(a);
+    if (index.count() > 2)
+        tx.add(index);
     a.clear();
     a << "HSET" << key(MetaKey) << "live" << meta.live << "maxts"
       << static_cast<long long>(meta.maxTs) << "ownseq" << static_cast<long long>(meta.ownSeq)
       << "batch" << token;
-    sent = sent && send();
+    tx.add(a);
     a.clear();
     a << "HSET" << key(OwnSeqs);
     for (const LogRecord* r : own)
         if (r->seq > ownBefore)
             a << static_cast<long long>(r->seq) << ownDigest(*r);
-    if (sent && a.count() > 2)
-        sent = send();
-    a.clear();
-    a << "EXEC";
-    sent = sent && send();
-    if (!sent)
-        return lost(QStringLiteral("cannot send a batch"), why);
-
-    RedisReply exec;
-    for (size_t i = 0; i < queued; ++i) {
-        RedisReply r = conn_.next(why);
-        if (!r)
-            return lost(QStringLiteral("no reply to a batch"), why);
-        if (r.isError() && i + 1 < queued) {
-            // A command Redis refused while queueing: EXEC will discard the whole
-            // transaction (EXECABORT), so nothing is written; read the rest of the replies.
-            for (size_t j = i + 1; j < queued; ++j)
-                conn_.next(why);
-            return error(QStringLiteral("refused a batch, nothing written"), qs(r.text()));
-        }
-        if (i + 1 == queued)
-            exec = std::move(r);
-    }
-    if (exec.isNil())
+    if (a.count() > 2)
+        tx.add(a);
+    QString why;
+    bool partial = false;
+    switch (tx.exec(why, &partial)) {
+    case RedisTransaction::Outcome::Lost:
+        return lost(QStringLiteral("cannot write a batch"), why);
+    case RedisTransaction::Outcome::Aborted:
         return Attempt::Retry; // a watched key changed: read again and decide again
-    if (exec.isError())
-        return error(QStringLiteral("refused a batch, nothing written"), qs(exec.text()));
-    for (size_t i = 0; i < exec.size(); ++i)
-        if (exec.element(i)->type == REDIS_REPLY_ERROR)
-            return error(QStringLiteral("a batch failed half way"),
-                         QStringLiteral("%1 (Redis does not roll a transaction back: check "
-                                        "the store with Data ▸ Verify)")
-                             .arg(qs(RedisReply::textOf(exec.element(i)))));
+    case RedisTransaction::Outcome::Refused:
+        return partial ? error(QStringLiteral("a batch failed half way"),
+                               QStringLiteral("%1 (Redis does not roll a transaction back, so "
+                                              "this batch's entries and rows may disagree)")
+                                   .arg(why))
+                       : error(QStringLiteral("refused a batch, nothing written"), why);
+    case RedisTransaction::Outcome::Committed:
+        break;
+    }
     countOwnEvents(gradeCommands);
     return Attempt::Written;
 }
@@ -702,14 +663,15 @@ Result<StoreCounts> RedisStore::counts() {
     return counts;
 }
 
-// The live-key count, from the rows themselves (a store opened for the first time, or after
-// outside writes changed the hash).
+// The live-key count, from the rows themselves: a store opened for the first time, or one
+// whose counter another program removed.
 Status RedisStore::recountLive() {
     long long live = 0;
     Status s = scanGrades([&](std::string_view field, std::string_view value) {
+        // An outside write not yet captured counts once the capture has logged it.
         const std::optional<GradeRecord> row = redis::unpack(field, value);
-        if (!row || !row->deleted)
-            ++live; // an outside write not yet captured is live too
+        if (row && !row->deleted)
+            ++live;
     });
     if (!s)
         return s;

@@ -1,5 +1,7 @@
 #include "sqlstore.h"
 
+#include "batchedappend.h"
+
 #include <QDateTime>
 #include <QSqlDatabase>
 #include <QSqlDriver>
@@ -276,26 +278,13 @@ Status SqlStore::appendBatch(std::span<const LogRecord> batch) {
 Status SqlStore::append(std::span<const LogRecord> records, const BatchControl& control) {
     if (!open_)
         return error(QStringLiteral("append"), QStringLiteral("the store is not open"));
-    for (const LogRecord& rec : records)
-        if (const std::string problem = recordProblem(rec); !problem.empty())
-            return error(QStringLiteral("refused a batch, nothing written"),
-                         QString::fromStdString(problem));
-    const size_t total = records.size();
-    for (size_t done = 0; done < total;) {
-        if (control.isCanceled())
-            return StoreError{
-                options_.name,
-                QStringLiteral("canceled after %1 of %2 entries").arg(done).arg(total), true};
-        const size_t n = std::min(batchSize(), total - done);
-        Status s = appendInTransaction(records.subspan(done, n));
-        if (!s && !s.error().conflict && connectionLost())
-            s = retryAfterReconnecting(records.subspan(done, n), s.error(), control);
-        if (!s)
-            return s;
-        done += n;
-        control.progress(static_cast<qint64>(done), static_cast<qint64>(total));
-    }
-    return success();
+    return appendInBatches(options_.name, records, batchSize(), control,
+                           [&](std::span<const LogRecord> batch) {
+                               Status s = appendInTransaction(batch);
+                               if (!s && !s.error().conflict && connectionLost())
+                                   s = retryAfterReconnecting(batch, s.error(), control);
+                               return s;
+                           });
 }
 
 // One batch, data and oplog rows together, in one transaction.

@@ -87,8 +87,15 @@ QString serverOptions(const QString& scheme, const QUrlQuery& query, QString& pr
     return out.join(QLatin1Char(';'));
 }
 
-// A server URI's parts; `problem` says what is wrong with it. Passwords never come from a URI:
-// a workspace file would keep them in the clear.
+// Passwords never come from a URI: a workspace file would keep them in the clear.
+QString passwordInUri(const QString& name, const QUrl& url) {
+    return QStringLiteral("%1: a password does not belong in a URI; give it to the keychain or "
+                          "set SYNCSCOPE_PASSWORD_%2")
+        .arg(url.toString(QUrl::RemovePassword),
+             name.isEmpty() ? QStringLiteral("<STORE>") : name.toUpper());
+}
+
+// A server URI's parts; `problem` says what is wrong with it.
 SqlStore::Options serverStoreOptions(const QString& name, const QString& uri, QString& problem) {
     SqlStore::Options o;
     o.name = name;
@@ -101,10 +108,7 @@ SqlStore::Options serverStoreOptions(const QString& name, const QString& uri, QS
         return o;
     }
     if (!url.password().isEmpty()) {
-        problem = QStringLiteral("%1: a password does not belong in a URI; give it to the "
-                                 "keychain or set SYNCSCOPE_PASSWORD_%2")
-                      .arg(url.toString(QUrl::RemovePassword),
-                           name.isEmpty() ? QStringLiteral("<STORE>") : name.toUpper());
+        problem = passwordInUri(name, url);
         return o;
     }
     o.databaseName = url.path().mid(1);
@@ -137,10 +141,7 @@ RedisStore::Options redisStoreOptions(const QString& name, const QString& uri, Q
         return o;
     }
     if (!url.password().isEmpty()) {
-        problem = QStringLiteral("%1: a password does not belong in a URI; give it to the "
-                                 "keychain or set SYNCSCOPE_PASSWORD_%2")
-                      .arg(url.toString(QUrl::RemovePassword),
-                           name.isEmpty() ? QStringLiteral("<STORE>") : name.toUpper());
+        problem = passwordInUri(name, url);
         return o;
     }
     RedisConnection::Endpoint& e = o.endpoint;
