@@ -86,6 +86,11 @@ void CommandBar::setStoreNames(const QStringList& names) {
     form_->setStoreNames(names);
 }
 
+void CommandBar::setKeySource(KeySource source) {
+    form_->setKeySource(source);
+    keys_ = std::move(source);
+}
+
 void CommandBar::completeKeys(const QString& text) {
     static const QRegularExpression atKey(
         QStringLiteral("^\\s*(?:[-+]?\\d+\\s*,\\s*)?([A-Za-z][A-Za-z0-9_]*)\\s*\\.\\s*"

@@ -31,7 +31,7 @@ public:
     // prefix (the grade table's loaded keys, in order).
     using KeySource = std::function<std::vector<std::pair<std::string, std::string>>(
         const QString& store, const QString& studentPrefix)>;
-    void setKeySource(KeySource source) { keys_ = std::move(source); }
+    void setKeySource(KeySource source);
     void setReady(bool ready, const QString& why = {});
     QLineEdit* lineEdit() const { return edit_; }
     CommandForm* form() const { return form_; }

@@ -2,12 +2,15 @@
 
 #include "identifiers.h"
 
+#include <QAbstractItemView>
 #include <QComboBox>
+#include <QCompleter>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QRegularExpressionValidator>
+#include <QStringListModel>
 
 namespace syncscope {
 
@@ -32,6 +35,11 @@ CommandForm::CommandForm(QWidget* parent)
     grade_->setPlaceholderText(QStringLiteral("grade (for Set)"));
     grade_->setMaxLength(64);
 
+    studentCompleter_ = popupFor(student_, students_);
+    courseCompleter_ = popupFor(course_, courses_);
+    connect(student_, &QLineEdit::textEdited, this, &CommandForm::completeStudent);
+    connect(course_, &QLineEdit::textEdited, this, &CommandForm::completeCourse);
+
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(4, 0, 4, 0);
     layout->addWidget(new QLabel(QStringLiteral("Store"), this));
@@ -50,6 +58,49 @@ CommandForm::CommandForm(QWidget* parent)
                 Q_EMIT submitted(line);
         });
     }
+}
+
+QCompleter* CommandForm::popupFor(QLineEdit* edit, QStringListModel*& words) {
+    words = new QStringListModel(this);
+    auto* completer = new QCompleter(words, this);
+    completer->setWidget(edit);
+    completer->setCompletionMode(QCompleter::UnfilteredPopupCompletion);
+    connect(completer, qOverload<const QString&>(&QCompleter::activated), edit,
+            &QLineEdit::setText);
+    return completer;
+}
+
+namespace {
+void offer(QCompleter* completer, QStringListModel* words, const QStringList& list) {
+    words->setStringList(list);
+    if (list.isEmpty()) {
+        completer->popup()->hide();
+        return;
+    }
+    completer->setCompletionPrefix(QString());
+    completer->complete();
+}
+} // namespace
+
+void CommandForm::completeStudent(const QString& prefix) {
+    QStringList list;
+    if (keys_ && !prefix.isEmpty())
+        for (const auto& [sid, cid] : keys_(store_->currentText(), prefix))
+            if (const QString s = QString::fromStdString(sid); !list.contains(s))
+                list << s;
+    offer(studentCompleter_, students_, list);
+}
+
+void CommandForm::completeCourse(const QString& prefix) {
+    const QString student = student_->text().trimmed();
+    QStringList list;
+    if (keys_ && !student.isEmpty())
+        for (const auto& [sid, cid] : keys_(store_->currentText(), student)) {
+            const QString c = QString::fromStdString(cid);
+            if (QString::fromStdString(sid) == student && c.startsWith(prefix))
+                list << c;
+        }
+    offer(courseCompleter_, courses_, list);
 }
 
 void CommandForm::setStoreNames(const QStringList& names) {

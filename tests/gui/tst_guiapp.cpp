@@ -160,6 +160,23 @@ void TestGuiApp::commandsTypedInTheBarReachTheStores() {
     QTRY_VERIFY(app_->console()->toPlainText().contains(
         QStringLiteral("HIVE.GET(SID2000,CSE001) = A, then B")));
 
+    // The form's fields complete from the store's table too: students, then their courses.
+    form->studentEdit()->clear();
+    QTest::keyClicks(form->studentEdit(), QStringLiteral("SID20"));
+    QCOMPARE(form->studentCompleter()->model()->rowCount(), 1);
+    QCOMPARE(form->studentCompleter()->model()->index(0, 0).data().toString(),
+             QStringLiteral("SID2000"));
+    form->studentEdit()->setText(QStringLiteral("SID2000"));
+    form->courseEdit()->clear();
+    QTest::keyClicks(form->courseEdit(), QStringLiteral("C"));
+    QCOMPARE(form->courseCompleter()->model()->rowCount(), 1);
+    QCOMPARE(form->courseCompleter()->model()->index(0, 0).data().toString(),
+             QStringLiteral("CSE001"));
+    form->storeBox()->setCurrentText(QStringLiteral("SQL")); // SQL has no SID2000
+    form->courseEdit()->clear();
+    QTest::keyClicks(form->courseEdit(), QStringLiteral("C"));
+    QCOMPARE(form->courseCompleter()->model()->rowCount(), 0);
+
     // Keys complete from the store's table: "HIVE.GET(SID20" offers HIVE's keys from SID20 on.
     QLineEdit* edit = app_->commandBar()->lineEdit();
     edit->clear();
