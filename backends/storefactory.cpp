@@ -87,12 +87,18 @@ QString serverOptions(const QString& scheme, const QUrlQuery& query, QString& pr
     return out.join(QLatin1Char(';'));
 }
 
-// Passwords never come from a URI: a workspace file would keep them in the clear.
-QString passwordInUri(const QString& name, const QUrl& url) {
-    return QStringLiteral("%1: a password does not belong in a URI; give it to the keychain or "
-                          "set SYNCSCOPE_PASSWORD_%2")
-        .arg(url.toString(QUrl::RemovePassword),
-             name.isEmpty() ? QStringLiteral("<STORE>") : name.toUpper());
+// What is wrong with a server URI's host and credentials, or nothing. Passwords never come from
+// a URI: a workspace file would keep them in the clear.
+QString hostProblem(const QString& name, const QString& uri, const QUrl& url,
+                    const QString& example) {
+    if (!url.isValid() || url.host().isEmpty())
+        return QStringLiteral("%1: expected %2").arg(uri, example);
+    if (!url.password().isEmpty())
+        return QStringLiteral("%1: a password does not belong in a URI; give it to the keychain "
+                              "or set SYNCSCOPE_PASSWORD_%2")
+            .arg(url.toString(QUrl::RemovePassword),
+                 name.isEmpty() ? QStringLiteral("<STORE>") : name.toUpper());
+    return {};
 }
 
 // A server URI's parts; `problem` says what is wrong with it.
@@ -103,14 +109,8 @@ SqlStore::Options serverStoreOptions(const QString& name, const QString& uri, QS
     const QString scheme = schemeOf(uri);
     o.engine = scheme == QLatin1String("mysql") ? SqlEngine::MariaDb : SqlEngine::Postgres;
     const QString example = scheme + QStringLiteral("://user@host:port/database");
-    if (!url.isValid() || url.host().isEmpty()) {
-        problem = QStringLiteral("%1: expected %2").arg(uri, example);
+    if (problem = hostProblem(name, uri, url, example); !problem.isEmpty())
         return o;
-    }
-    if (!url.password().isEmpty()) {
-        problem = passwordInUri(name, url);
-        return o;
-    }
     o.databaseName = url.path().mid(1);
     if (o.databaseName.isEmpty() || o.databaseName.contains(QLatin1Char('/'))) {
         problem = QStringLiteral("%1: expected one database name after the host, as in %2")
@@ -136,14 +136,8 @@ RedisStore::Options redisStoreOptions(const QString& name, const QString& uri, Q
     o.name = name;
     const QUrl url(uri, QUrl::StrictMode);
     const QString example = QStringLiteral("redis://user@host:port/N");
-    if (!url.isValid() || url.host().isEmpty()) {
-        problem = QStringLiteral("%1: expected %2").arg(uri, example);
+    if (problem = hostProblem(name, uri, url, example); !problem.isEmpty())
         return o;
-    }
-    if (!url.password().isEmpty()) {
-        problem = passwordInUri(name, url);
-        return o;
-    }
     RedisConnection::Endpoint& e = o.endpoint;
     e.host = url.host().toStdString();
     e.port = url.port(6379);

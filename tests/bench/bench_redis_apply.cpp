@@ -63,16 +63,11 @@ double rawPipelined(const std::vector<LogRecord>& rows, const QString& uri, cons
 int main(int argc, char** argv) {
     QCoreApplication app(argc, argv);
     const int keys = argc > 1 ? std::atoi(argv[1]) : 1000000;
-    QString problem;
-    const std::optional<lab::Servers> servers = lab::servers(problem);
-    if (!servers) {
-        std::fprintf(stderr, "bench_redis_apply: %s\n", qPrintable(problem));
-        return 1;
-    }
+    const lab::Servers servers = bench::labServers();
     const std::vector<LogRecord> rows = bench::storeRows("HIVE", keys);
 
-    const QString ours = bench::fresh(servers->redis, servers->password);
-    std::unique_ptr<Store> store = bench::openStore(ours, servers->password);
+    const QString ours = bench::fresh(servers.redis, servers.password);
+    std::unique_ptr<Store> store = bench::openStore(ours, servers.password);
     const double apply = bench::seconds([&] {
         if (Status s = store->append(rows, BatchControl{}); !s)
             qFatal("bench_redis_apply: %s", qPrintable(s.error().toString()));
@@ -91,11 +86,11 @@ int main(int argc, char** argv) {
     });
     store.reset();
 
-    const QString reference = bench::fresh(servers->redis, servers->password);
+    const QString reference = bench::fresh(servers.redis, servers.password);
     const double raw = rawPipelined(
-        rows, servers->redis, servers->password,
+        rows, servers.redis, servers.password,
         QUrlQuery(QUrl(reference)).queryItemValue(QStringLiteral("prefix")).toStdString());
-    const auto [p50, p99] = bench::setLatency(ours, servers->password);
+    const auto [p50, p99] = bench::setLatency(ours, servers.password);
 
     bench::Json("redis_merge_apply")
         .num("writes", keys)

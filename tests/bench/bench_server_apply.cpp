@@ -93,12 +93,7 @@ double bulkLoad(bool mariadb, const QString& uri, const QString& password, const
 int main(int argc, char** argv) {
     QCoreApplication app(argc, argv);
     const int keys = argc > 1 ? std::atoi(argv[1]) : 1000000;
-    QString problem;
-    const std::optional<lab::Servers> servers = lab::servers(problem);
-    if (!servers) {
-        std::fprintf(stderr, "bench_server_apply: %s\n", qPrintable(problem));
-        return 1;
-    }
+    const lab::Servers servers = bench::labServers();
     const std::vector<LogRecord> rows = bench::storeRows("HIVE", keys);
     QTemporaryDir dir;
     const QString oplogFile = dir.filePath(QStringLiteral("oplog.tsv"));
@@ -106,11 +101,11 @@ int main(int argc, char** argv) {
     writeLoadFiles(rows, oplogFile, gradesFile);
 
     for (const bool mariadb : {true, false}) {
-        const QString server = mariadb ? servers->mariadb : servers->postgres;
+        const QString server = mariadb ? servers.mariadb : servers.postgres;
         const char* name = mariadb ? "mariadb" : "postgresql";
 
-        const QString ours = bench::fresh(server, servers->password);
-        std::unique_ptr<Store> store = bench::openStore(ours, servers->password);
+        const QString ours = bench::fresh(server, servers.password);
+        std::unique_ptr<Store> store = bench::openStore(ours, servers.password);
         const double apply = bench::seconds([&] {
             if (Status s = store->append(rows, BatchControl{}); !s)
                 qFatal("bench_server_apply: %s", qPrintable(s.error().toString()));
@@ -124,10 +119,10 @@ int main(int argc, char** argv) {
         }
         store.reset();
 
-        const QString reference = bench::fresh(server, servers->password);
-        bench::openStore(reference, servers->password).reset(); // the same schema and triggers
-        const double load = bulkLoad(mariadb, reference, servers->password, oplogFile, gradesFile);
-        const auto [p50, p99] = bench::setLatency(ours, servers->password);
+        const QString reference = bench::fresh(server, servers.password);
+        bench::openStore(reference, servers.password).reset(); // the same schema and triggers
+        const double load = bulkLoad(mariadb, reference, servers.password, oplogFile, gradesFile);
+        const auto [p50, p99] = bench::setLatency(ours, servers.password);
 
         bench::Json(std::string(name) + "_merge_apply")
             .num("writes", keys)

@@ -11,6 +11,15 @@
 
 namespace bench {
 
+// The lab servers of this run (CTest's `servers` fixture), or the benchmark stops saying why.
+inline lab::Servers labServers() {
+    QString problem;
+    const std::optional<lab::Servers> servers = lab::servers(problem);
+    if (!servers)
+        qFatal("bench: %s", qPrintable(problem));
+    return *servers;
+}
+
 inline QString fresh(const QString& server, const QString& password) {
     QString problem;
     const QString uri = lab::freshDatabase(server, password, problem);
