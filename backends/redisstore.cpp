@@ -160,7 +160,12 @@ Status RedisStore::open() {
 Status RedisStore::connectAndClaim() {
     QString why;
     if (!conn_.connect(options_.endpoint, why))
-        return error(QStringLiteral("cannot open ") + options_.location, why);
+        return error(QStringLiteral("cannot open ") + options_.location,
+                     why.contains(QLatin1String("NOAUTH")) && options_.endpoint.password.empty()
+                         ? why + QStringLiteral(" (the server asks for a password: set "
+                                                "SYNCSCOPE_PASSWORD_%1)")
+                                     .arg(options_.name.toUpper())
+                         : why);
     std::vector<RedisArgs> c(7);
     c[0] << "HSETNX" << key(MetaKey) << "store" << self_;
     c[1] << "HGET" << key(MetaKey) << "store";

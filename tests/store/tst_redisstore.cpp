@@ -26,6 +26,7 @@ private Q_SLOTS:
     void hostileValues();
     void keyOfTheWrongTypeIsRefused();
     void outsideWritesAreLoggedOnce();
+    void missingPasswordIsNamed();
 
 private:
     std::unique_ptr<StoreWorker> fresh(QString& uri);
@@ -242,6 +243,25 @@ void TestRedisStore::outsideWritesAreLoggedOnce() {
     // The store's next own write continues after the captured ones, and is not refused.
     QVERIFY(await(first->append({setRecord("S3", "C1", "A-", 20, "REDIS", 6)})).ok());
     QCOMPARE(await(second->readKey("S3", "C1")).value()->value, std::string("A-"));
+}
+
+// The lab's server has no password-less user: a store without a password says which variable
+// to set, and a wrong one is reported as such; neither repeats the password.
+void TestRedisStore::missingPasswordIsNamed() {
+    QString problem;
+    const QString uri = lab::freshDatabase(servers_->redis, servers_->password, problem);
+    auto none = StoreFactory::create(QStringLiteral("CACHE"), uri, QStringLiteral(""));
+    QVERIFY(none.ok());
+    const Status refused = none.value()->open();
+    QVERIFY(!refused.ok());
+    QVERIFY2(refused.error().message.contains(QStringLiteral("set SYNCSCOPE_PASSWORD_CACHE")),
+             qPrintable(refused.error().message));
+    auto wrong = StoreFactory::create(QStringLiteral("CACHE"), uri, QStringLiteral("not-it-42"));
+    const Status denied = wrong.value()->open();
+    QVERIFY(!denied.ok());
+    QVERIFY2(denied.error().message.contains(QStringLiteral("authentication as syncscope failed")),
+             qPrintable(denied.error().message));
+    QVERIFY(!denied.error().message.contains(QStringLiteral("not-it-42")));
 }
 
 QTEST_GUILESS_MAIN(TestRedisStore)
