@@ -1,5 +1,7 @@
 #include "redisconnection.h"
 
+#include "utf8.h"
+
 #include <hiredis/hiredis.h>
 
 #include <charconv>
@@ -89,8 +91,7 @@ timeval toTimeval(int ms) {
     return tv;
 }
 QString replyText(const RedisReply& r) {
-    const std::string_view t = r.text();
-    return QString::fromUtf8(t.data(), static_cast<qsizetype>(t.size()));
+    return toQString(r.text());
 }
 } // namespace
 
@@ -248,8 +249,7 @@ RedisTransaction::Outcome RedisTransaction::exec(QString& why, bool* partial) {
     // Redis runs the rest of a transaction after a command fails at execution.
     for (size_t i = 0; i < result.size(); ++i)
         if (result.element(i)->type == REDIS_REPLY_ERROR) {
-            why = QString::fromUtf8(result.element(i)->str,
-                                    static_cast<qsizetype>(result.element(i)->len));
+            why = toQString(RedisReply::textOf(result.element(i)));
             if (partial)
                 *partial = true;
             return Outcome::Refused;

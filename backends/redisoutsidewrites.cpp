@@ -28,8 +28,6 @@
 
 namespace syncscope {
 
-using redis::qs;
-
 Result<bool> RedisStore::watchChanges(std::function<void()> changed,
                                       std::function<void(const QString&)> problem) {
     if (!open_)
@@ -77,7 +75,7 @@ Result<bool> RedisStore::subscribe() {
                 problem_(QStringLiteral("%1: could not check whether the server sends keyspace "
                                         "notifications (CONFIG: %2); outside writes are captured "
                                         "only if its notify-keyspace-events holds K and h")
-                             .arg(options_.name, qs(set.text())));
+                             .arg(options_.name, toQString(set.text())));
         } else if (set.isError()) {
             return error(
                 QStringLiteral("cannot capture outside writes"),
@@ -85,7 +83,7 @@ Result<bool> RedisStore::subscribe() {
                                "notify-keyspace-events: %1). Writes other clients make will not "
                                "reach the oplog until the server's notify-keyspace-events holds "
                                "K and h (in redis.conf, or CONFIG SET by an account allowed to)")
-                    .arg(qs(set.text())));
+                    .arg(toQString(set.text())));
         }
     }
     if (!subscriber_.connect(options_.endpoint, why))
@@ -97,7 +95,7 @@ Result<bool> RedisStore::subscribe() {
     if (!confirmed || confirmed.isError()) {
         subscriber_.close();
         return error(QStringLiteral("cannot watch for outside writes"),
-                     confirmed ? qs(confirmed.text()) : why);
+                     confirmed ? toQString(confirmed.text()) : why);
     }
     ownEvents_ = 0;
     notifier_ = std::make_unique<QSocketNotifier>(subscriber_.socket(), QSocketNotifier::Read);
@@ -181,8 +179,8 @@ bool RedisStore::capturableOutsideWrite(std::string_view f, std::string_view val
         problem_(QStringLiteral("%1: another client wrote field '%2' of %3 with value '%4', which "
                                 "is not a valid grade row (%5); it was not logged, and "
                                 "Syncscope's next write of that key replaces it")
-                     .arg(options_.name, qs(f), qs(key(Grades)), qs(value.substr(0, 80)),
-                          QString::fromStdString(problem)));
+                     .arg(options_.name, toQString(f), toQString(key(Grades)),
+                          toQString(value.substr(0, 80)), QString::fromStdString(problem)));
     }
     return false;
 }

@@ -8,7 +8,6 @@
 namespace syncscope {
 
 using redis::idOf;
-using redis::qs;
 
 Status RedisStore::rollbackTo(int64_t position) {
     if (!open_)

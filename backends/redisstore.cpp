@@ -54,7 +54,6 @@ using redis::appendXadd;
 using redis::idOf;
 using redis::ownDigest;
 using redis::positionOf;
-using redis::qs;
 using redis::toInt;
 
 bool entryFrom(const redisReply* entry, LogRecord& r, QString& why) {
@@ -66,7 +65,7 @@ bool entryFrom(const redisReply* entry, LogRecord& r, QString& why) {
     if (!positionOf(RedisReply::textOf(entry->element[0]), r.position)) {
         why = QStringLiteral("oplog entry ID %1 is not 0-<position> (did another program add "
                              "to the stream?)")
-                  .arg(qs(RedisReply::textOf(entry->element[0])));
+                  .arg(toQString(RedisReply::textOf(entry->element[0])));
         return false;
     }
     const redisReply* fields = entry->element[1];
@@ -182,13 +181,15 @@ Status RedisStore::connectAndClaim() {
     std::vector<RedisReply>& replies = r.value();
     for (const RedisReply& reply : replies)
         if (reply.isError())
-            return error(QStringLiteral("cannot open ") + options_.location, qs(reply.text()));
+            return error(QStringLiteral("cannot open ") + options_.location,
+                         toQString(reply.text()));
     const std::string_view holder = replies[1].text();
     if (holder != self_)
         return error(QStringLiteral("wrong database"),
                      QStringLiteral("prefix %1 on %2 holds store %3, not %4 (give this store "
                                     "its own with ?prefix=)")
-                         .arg(qs(options_.prefix), options_.location, qs(holder), options_.name));
+                         .arg(toQString(options_.prefix), options_.location, toQString(holder),
+                              options_.name));
     if (Status s = checkTypes({replies[2].text(), replies[3].text(), replies[4].text()}); !s)
         return s;
     if (replies[6].size() == 1) {
@@ -213,8 +214,8 @@ Status RedisStore::checkTypes(std::initializer_list<std::string_view> types) {
                          QStringLiteral("%1 is a %2, not a %3: another program uses the prefix "
                                         "%4 (give this store its own with ?prefix=); nothing was "
                                         "written")
-                             .arg(qs(key(which[i])), qs(type), QLatin1String(expected[i]),
-                                  qs(options_.prefix)));
+                             .arg(toQString(key(which[i])), toQString(type),
+                                  QLatin1String(expected[i]), toQString(options_.prefix)));
         ++i;
     }
     return success();
@@ -231,14 +232,15 @@ void RedisStore::close() {
 Result<RedisStore::Meta> RedisStore::readMeta(const RedisReply& reply) const {
     Meta m;
     if (reply.size() != 3)
-        return error(QStringLiteral("cannot read the store's counters"), qs(reply.text()));
+        return error(QStringLiteral("cannot read the store's counters"), toQString(reply.text()));
     const auto read = [&](size_t i, auto& out) {
         const std::string_view t = RedisReply::textOf(reply.element(i));
         return t.empty() || toInt(t, out);
     };
     if (!read(0, m.live) || !read(1, m.maxTs) || !read(2, m.ownSeq))
         return error(QStringLiteral("corrupt counters"),
-                     qs(key(MetaKey)) + QStringLiteral(" holds a field that is not a number"));
+                     toQString(key(MetaKey)) +
+                         QStringLiteral(" holds a field that is not a number"));
     return m;
 }
 
@@ -405,7 +407,7 @@ Result<RedisStore::Attempt> RedisStore::tryBatch(std::span<const LogRecord> batc
     for (const RedisReply& r : replies)
         if (r.isError()) {
             unwatch();
-            return error(QStringLiteral("cannot read before writing"), qs(r.text()));
+            return error(QStringLiteral("cannot read before writing"), toQString(r.text()));
         }
     Result<Meta> metaRead = readMeta(replies[1]);
     if (!metaRead) {
@@ -447,7 +449,7 @@ Result<RedisStore::Attempt> RedisStore::tryBatch(std::span<const LogRecord> batc
                                "Syncscope process), so the write of (%3,%4) was refused with the "
                                "rest of its batch; nothing of the batch was written")
                     .arg(own[i]->seq)
-                    .arg(options_.name, qs(own[i]->studentId), qs(own[i]->courseId)));
+                    .arg(options_.name, toQString(own[i]->studentId), toQString(own[i]->courseId)));
             e.conflict = true;
             return e;
         }
@@ -564,7 +566,7 @@ Status RedisStore::forEachEntry(const std::string& from, const std::string& to, 
         if (!page)
             return lost(QStringLiteral("cannot read the oplog"), why);
         if (page.isError())
-            return error(QStringLiteral("cannot read the oplog"), qs(page.text()));
+            return error(QStringLiteral("cannot read the oplog"), toQString(page.text()));
         for (size_t i = 0; i < page.size(); ++i) {
             LogRecord r;
             if (!entryFrom(page.element(i), r, why))
@@ -600,7 +602,7 @@ Result<std::vector<GradeRecord>> RedisStore::readGrades(const GradeCursor& after
         if (!fields)
             return lost(QStringLiteral("cannot read grades"), why);
         if (fields.isError())
-            return error(QStringLiteral("cannot read grades"), qs(fields.text()));
+            return error(QStringLiteral("cannot read grades"), toQString(fields.text()));
         if (fields.size() == 0)
             return out;
         a.clear();
@@ -611,7 +613,7 @@ Result<std::vector<GradeRecord>> RedisStore::readGrades(const GradeCursor& after
         if (!values)
             return lost(QStringLiteral("cannot read grades"), why);
         if (values.size() != fields.size())
-            return error(QStringLiteral("cannot read grades"), qs(values.text()));
+            return error(QStringLiteral("cannot read grades"), toQString(values.text()));
         for (size_t i = 0; i < fields.size(); ++i) {
             // A field another client deleted or overwrote, not yet captured, is left out
             // until the capture logs it (a moment later).
@@ -639,7 +641,7 @@ Result<std::optional<GradeRecord>> RedisStore::readKey(const std::string& studen
     if (!r)
         return lost(QStringLiteral("cannot read a key"), why);
     if (r.isError())
-        return error(QStringLiteral("cannot read a key"), qs(r.text()));
+        return error(QStringLiteral("cannot read a key"), toQString(r.text()));
     if (r.isNil())
         return std::optional<GradeRecord>();
     return redis::unpack(f, r.text());
@@ -660,7 +662,7 @@ Result<StoreCounts> RedisStore::counts() {
     const std::vector<RedisReply>& r = got.value();
     StoreCounts counts;
     if (!r[0].isNil() && !toInt(r[0].text(), counts.liveKeys))
-        return error(QStringLiteral("cannot count rows"), qs(r[0].text()));
+        return error(QStringLiteral("cannot count rows"), toQString(r[0].text()));
     counts.oplogEntries = r[1].integer();
     if (r[2].size() == 1 &&
         !positionOf(RedisReply::textOf(r[2].element(0)->element[0]), counts.lastPosition))
@@ -700,7 +702,7 @@ Status RedisStore::scanGrades(const std::function<void(std::string_view, std::st
         if (!page)
             return lost(QStringLiteral("cannot scan the grades"), why);
         if (page.size() != 2)
-            return error(QStringLiteral("cannot scan the grades"), qs(page.text()));
+            return error(QStringLiteral("cannot scan the grades"), toQString(page.text()));
         cursor.assign(RedisReply::textOf(page.element(0)));
         const redisReply* items = page.element(1);
         for (size_t i = 0; i + 1 < items->elements; i += 2)

@@ -3,6 +3,7 @@
 // redisoutsidewrites.cpp).
 #include "logrecord.h"
 #include "redisconnection.h"
+#include "utf8.h"
 
 #include <QString>
 
@@ -12,10 +13,6 @@
 #include <string_view>
 
 namespace syncscope::redis {
-
-inline QString qs(std::string_view s) {
-    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
-}
 
 template <class Int>
 bool toInt(std::string_view text, Int& out) {

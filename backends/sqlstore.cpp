@@ -1,6 +1,7 @@
 #include "sqlstore.h"
 
 #include "batchedappend.h"
+#include "utf8.h"
 
 #include <QDateTime>
 #include <QSqlDatabase>
@@ -18,9 +19,6 @@ namespace syncscope {
 namespace {
 std::atomic<int> connectionCounter{0};
 
-QString qs(const std::string& s) {
-    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
-}
 std::string ss(const QVariant& v) {
     return v.toString().toStdString();
 }
@@ -234,14 +232,14 @@ Status SqlStore::appendBatch(std::span<const LogRecord> batch) {
         for (int r = 0; r < rows; ++r) {
             const LogRecord& rec = batch[at + r];
             q.bindValue(p++, opName(rec.kind));
-            q.bindValue(p++, qs(rec.studentId));
-            q.bindValue(p++, qs(rec.courseId));
-            q.bindValue(p++, rec.hasValue ? QVariant(qs(rec.value)) : null);
+            q.bindValue(p++, toQString(rec.studentId));
+            q.bindValue(p++, toQString(rec.courseId));
+            q.bindValue(p++, rec.hasValue ? QVariant(toQString(rec.value)) : null);
             q.bindValue(p++, static_cast<qint64>(rec.ts));
-            q.bindValue(p++, qs(rec.origin));
+            q.bindValue(p++, toQString(rec.origin));
             q.bindValue(p++, static_cast<qint64>(rec.seq));
             q.bindValue(p++, wallMs);
-            q.bindValue(p++, rec.context.empty() ? null : QVariant(qs(rec.context)));
+            q.bindValue(p++, rec.context.empty() ? null : QVariant(toQString(rec.context)));
         }
         if (!q.exec())
             return error(QStringLiteral("cannot append to the oplog"), q.lastError().text());
@@ -260,13 +258,13 @@ Status SqlStore::appendBatch(std::span<const LogRecord> batch) {
         int p = 0;
         for (int r = 0; r < rows; ++r) {
             const LogRecord& rec = *writes[at + r];
-            q.bindValue(p++, qs(rec.studentId));
-            q.bindValue(p++, qs(rec.courseId));
-            q.bindValue(p++, rec.hasValue ? QVariant(qs(rec.value)) : null);
+            q.bindValue(p++, toQString(rec.studentId));
+            q.bindValue(p++, toQString(rec.courseId));
+            q.bindValue(p++, rec.hasValue ? QVariant(toQString(rec.value)) : null);
             q.bindValue(p++, static_cast<qint64>(rec.ts));
-            q.bindValue(p++, qs(rec.origin));
+            q.bindValue(p++, toQString(rec.origin));
             q.bindValue(p++, static_cast<qint64>(rec.seq));
-            q.bindValue(p++, rec.attributes.empty() ? null : QVariant(qs(rec.attributes)));
+            q.bindValue(p++, rec.attributes.empty() ? null : QVariant(toQString(rec.attributes)));
         }
         if (!q.exec())
             return error(QStringLiteral("cannot write grades"), q.lastError().text());
@@ -439,7 +437,7 @@ Status SqlStore::checkOwnSeqsFree(std::span<const LogRecord> batch) {
                            "process), so the write of (%3,%4) was refused with the rest of its "
                            "batch; nothing of the batch was written")
                 .arg(it->seq)
-                .arg(options_.name, qs(it->studentId), qs(it->courseId)));
+                .arg(options_.name, toQString(it->studentId), toQString(it->courseId)));
         e.conflict = true;
         return e;
     }
@@ -521,9 +519,9 @@ Result<std::vector<GradeRecord>> SqlStore::readGrades(const GradeCursor& after, 
         // Keyset paging on the primary key: each page is an index range scan, however deep.
         q.prepare(dialect_.readGrades(after.atStart()));
         if (!after.atStart()) {
-            q.addBindValue(qs(after.studentId));
-            q.addBindValue(qs(after.studentId));
-            q.addBindValue(qs(after.courseId));
+            q.addBindValue(toQString(after.studentId));
+            q.addBindValue(toQString(after.studentId));
+            q.addBindValue(toQString(after.courseId));
         }
         q.addBindValue(limit == 0 ? dialect_.unlimited : static_cast<qint64>(limit));
         if (!q.exec())
@@ -544,8 +542,8 @@ Result<std::optional<GradeRecord>> SqlStore::readKey(const std::string& studentI
         QSqlQuery q(QSqlDatabase::database(connection_, false));
         q.prepare(QStringLiteral("SELECT %1 FROM grades WHERE student_id = ? AND course_id = ?")
                       .arg(QLatin1String(kGradeColumns)));
-        q.addBindValue(qs(studentId));
-        q.addBindValue(qs(courseId));
+        q.addBindValue(toQString(studentId));
+        q.addBindValue(toQString(courseId));
         if (!q.exec())
             return error(QStringLiteral("cannot read a key"), q.lastError().text());
         if (!q.next())

@@ -1,5 +1,7 @@
 #include "gradetablemodel.h"
 
+#include "utf8.h"
+
 #include <algorithm>
 #include <climits>
 #include <tuple>
@@ -19,8 +21,7 @@ GradeTableModel::Row GradeTableModel::makeRow(const GradeRecord& g) {
 }
 
 QString GradeTableModel::text(uint32_t id) const {
-    const std::string_view v = strings_.view(id);
-    return QString::fromUtf8(v.data(), static_cast<qsizetype>(v.size()));
+    return toQString(strings_.view(id));
 }
 
 int GradeTableModel::placeholders() const {

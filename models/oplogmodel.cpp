@@ -1,5 +1,7 @@
 #include "oplogmodel.h"
 
+#include "utf8.h"
+
 #include <QDateTime>
 
 namespace syncscope {
@@ -22,8 +24,7 @@ OplogModel::Row OplogModel::makeRow(const LogRecord& r) {
 QString OplogModel::text(uint32_t id) const {
     if (id == StringInterner::npos)
         return {};
-    const std::string_view v = strings_.view(id);
-    return QString::fromUtf8(v.data(), static_cast<qsizetype>(v.size()));
+    return toQString(strings_.view(id));
 }
 
 quint64 OplogModel::reset() {

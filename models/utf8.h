@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QString>
+
 #include <cstddef>
 #include <string_view>
 
@@ -17,5 +19,10 @@ Utf8Check checkUtf8(std::string_view s);
 
 // 1-based column of byteOffset within line, counting code points, for error messages.
 size_t columnOf(std::string_view line, size_t byteOffset);
+
+// UTF-8 bytes as a QString (identifiers, grades and server messages cross into Qt this way).
+inline QString toQString(std::string_view s) {
+    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
+}
 
 } // namespace syncscope
