@@ -55,13 +55,10 @@ Result<bool> RedisStore::subscribe() {
         return lost(QStringLiteral("cannot watch for outside writes"), why);
     const std::string flags =
         current.size() == 2 ? std::string(RedisReply::textOf(current.element(1))) : std::string();
-    const bool has = [&] {
-        const bool keyspace = flags.find('K') != std::string::npos;
-        const bool hashes =
-            flags.find('h') != std::string::npos || flags.find('A') != std::string::npos;
-        return keyspace && hashes;
-    }();
-    if (!has) {
+    const bool keyspace = flags.find('K') != std::string::npos;
+    const bool hashes =
+        flags.find('h') != std::string::npos || flags.find('A') != std::string::npos;
+    if (!keyspace || !hashes) {
         a.clear();
         a << "CONFIG"
           << "SET"
@@ -222,25 +219,15 @@ Result<bool> RedisStore::captureOnce() {
     });
     // Fields the index holds that the hash lost: deleted by another client.
     std::vector<std::string> deleted;
-    std::string start = "-";
-    while (s) {
-        a.clear();
-        a << "ZRANGEBYLEX" << key(Keys) << start << "+"
-          << "LIMIT" << 0 << 10000;
-        const RedisReply page = conn_.command(a, why);
-        if (!page) {
-            s = lost(QStringLiteral("cannot read the key index"), why);
-            break;
-        }
-        for (size_t i = 0; i < page.size(); ++i) {
-            const std::string_view f = RedisReply::textOf(page.element(i));
-            if (!present.count(std::string(f)))
-                deleted.emplace_back(f);
-        }
-        if (page.size() < 10000)
-            break;
-        start = "(" + std::string(RedisReply::textOf(page.element(page.size() - 1)));
-    }
+    if (s)
+        s = forEachKeyPage({}, 0, BatchControl{}, [&](const RedisReply& fields) {
+            for (size_t i = 0; i < fields.size(); ++i) {
+                const std::string_view f = RedisReply::textOf(fields.element(i));
+                if (!present.count(std::string(f)))
+                    deleted.emplace_back(f);
+            }
+            return success();
+        });
     if (!s) {
         redis::unwatch(conn_);
         return s.error();

@@ -179,6 +179,9 @@ Status RedisStore::connectAndClaim() {
     if (!r)
         return r.error();
     std::vector<RedisReply>& replies = r.value();
+    // The types first: a key of the wrong type also makes the reads of it fail.
+    if (Status s = checkTypes({replies[2].text(), replies[3].text(), replies[4].text()}); !s)
+        return s;
     for (const RedisReply& reply : replies)
         if (reply.isError())
             return error(QStringLiteral("cannot open ") + options_.location,
@@ -190,8 +193,6 @@ Status RedisStore::connectAndClaim() {
                                     "its own with ?prefix=)")
                          .arg(toQString(options_.prefix), options_.location, toQString(holder),
                               options_.name));
-    if (Status s = checkTypes({replies[2].text(), replies[3].text(), replies[4].text()}); !s)
-        return s;
     if (replies[6].size() == 1) {
         LogRecord newest;
         if (!entryFrom(replies[6].element(0), newest, why))
@@ -532,17 +533,13 @@ Result<std::vector<LogRecord>> RedisStore::readOplog(int64_t after, size_t limit
                                                      const BatchControl& control) {
     if (!open_)
         return error(QStringLiteral("cannot read the oplog"), QStringLiteral("not open"));
-    return readRange(after == 0 ? std::string("-") : "(" + idOf(after), "+", limit, control);
-}
-
-Result<std::vector<LogRecord>> RedisStore::readRange(const std::string& from, const std::string& to,
-                                                     size_t limit, const BatchControl& control) {
     std::vector<LogRecord> out;
-    const Status s = forEachEntry(from, to, limit, control, [&](LogRecord&& r) {
-        out.push_back(std::move(r));
-        if ((out.size() & 0xFFFF) == 0)
-            control.progress(static_cast<qint64>(out.size()), -1);
-    });
+    const Status s = forEachEntry(after == 0 ? std::string("-") : "(" + idOf(after), "+", limit,
+                                  control, [&](LogRecord&& r) {
+                                      out.push_back(std::move(r));
+                                      if ((out.size() & 0xFFFF) == 0)
+                                          control.progress(static_cast<qint64>(out.size()), -1);
+                                  });
     if (!s)
         return s.error();
     return out;
@@ -582,33 +579,53 @@ Status RedisStore::forEachEntry(const std::string& from, const std::string& to, 
     }
 }
 
-Result<std::vector<GradeRecord>> RedisStore::readGrades(const GradeCursor& after, size_t limit,
-                                                        const BatchControl& control) {
-    if (!open_)
-        return error(QStringLiteral("cannot read grades"), QStringLiteral("not open"));
+// The key index after `after` (empty: from the first), a page of fields at a time, at most
+// `limit` fields in all (0: every one): the grade table in key order without one huge reply.
+Status RedisStore::forEachKeyPage(const std::string& after, size_t limit,
+                                  const BatchControl& control,
+                                  const std::function<Status(const RedisReply& fields)>& take) {
     constexpr size_t kPage = 10000;
-    std::vector<GradeRecord> out;
-    std::string start =
-        after.atStart() ? std::string("-") : "(" + redis::field(after.studentId, after.courseId);
+    std::string start = after.empty() ? std::string("-") : "(" + after;
+    size_t taken = 0;
     QString why;
     for (;;) {
-        const size_t want = limit == 0 ? kPage : std::min(kPage, limit - out.size());
+        const size_t want = limit == 0 ? kPage : std::min(kPage, limit - taken);
         if (want == 0)
-            return out;
+            return success();
         RedisArgs a;
         a << "ZRANGEBYLEX" << key(Keys) << start << "+"
           << "LIMIT" << 0 << static_cast<long long>(want);
         const RedisReply fields = conn_.command(a, why);
         if (!fields)
-            return lost(QStringLiteral("cannot read grades"), why);
+            return lost(QStringLiteral("cannot read the key index"), why);
         if (fields.isError())
-            return error(QStringLiteral("cannot read grades"), toQString(fields.text()));
+            return error(QStringLiteral("cannot read the key index"), toQString(fields.text()));
         if (fields.size() == 0)
-            return out;
-        a.clear();
+            return success();
+        if (Status s = take(fields); !s)
+            return s;
+        taken += fields.size();
+        if (fields.size() < want)
+            return success();
+        start = "(" + std::string(RedisReply::textOf(fields.element(fields.size() - 1)));
+        if (control.isCanceled())
+            return StoreError{options_.name, QStringLiteral("canceled"), true};
+    }
+}
+
+Result<std::vector<GradeRecord>> RedisStore::readGrades(const GradeCursor& after, size_t limit,
+                                                        const BatchControl& control) {
+    if (!open_)
+        return error(QStringLiteral("cannot read grades"), QStringLiteral("not open"));
+    std::vector<GradeRecord> out;
+    const std::string from =
+        after.atStart() ? std::string() : redis::field(after.studentId, after.courseId);
+    const Status s = forEachKeyPage(from, limit, control, [&](const RedisReply& fields) -> Status {
+        RedisArgs a;
         a << "HMGET" << key(Grades);
         for (size_t i = 0; i < fields.size(); ++i)
             a << RedisReply::textOf(fields.element(i));
+        QString why;
         const RedisReply values = conn_.command(a, why);
         if (!values)
             return lost(QStringLiteral("cannot read grades"), why);
@@ -621,12 +638,11 @@ Result<std::vector<GradeRecord>> RedisStore::readGrades(const GradeCursor& after
                                          RedisReply::textOf(values.element(i))))
                 out.push_back(std::move(*row));
         }
-        start = "(" + std::string(RedisReply::textOf(fields.element(fields.size() - 1)));
-        if (fields.size() < want)
-            return out;
-        if (control.isCanceled())
-            return StoreError{options_.name, QStringLiteral("canceled"), true};
-    }
+        return success();
+    });
+    if (!s)
+        return s.error();
+    return out;
 }
 
 Result<std::optional<GradeRecord>> RedisStore::readKey(const std::string& studentId,

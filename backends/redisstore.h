@@ -75,10 +75,10 @@ private:
     Result<bool> batchCommitted(const std::string& token);
     Result<std::vector<RedisReply>> pipeline(const std::vector<RedisArgs>& commands);
     Result<Meta> readMeta(const RedisReply& reply) const;
-    Result<std::vector<LogRecord>> readRange(const std::string& from, const std::string& to,
-                                             size_t limit, const BatchControl& control);
     Status forEachEntry(const std::string& from, const std::string& to, size_t limit,
                         const BatchControl& control, const std::function<void(LogRecord&&)>& take);
+    Status forEachKeyPage(const std::string& after, size_t limit, const BatchControl& control,
+                          const std::function<Status(const RedisReply& fields)>& take);
     Status scanGrades(const std::function<void(std::string_view, std::string_view)>& fn);
     Status recountLive();
     Result<bool> rollbackOnce(int64_t position);

@@ -169,6 +169,17 @@ void TestRedisStore::keyOfTheWrongTypeIsRefused() {
              qPrintable(s.error().message));
     QVERIFY2(s.error().message.contains(QStringLiteral("?prefix=")), qPrintable(s.error().message));
     QCOMPARE(cli({QStringLiteral("XLEN"), lab::redisKey(uri, "oplog")}), QStringLiteral("0"));
+
+    // Opening a store whose oplog key is not a stream says so too, before reading it.
+    QString problem;
+    const QString other = lab::freshDatabase(servers_->redis, servers_->password, problem);
+    QCOMPARE(cli({QStringLiteral("SET"), lab::redisKey(other, "oplog"), QStringLiteral("x")}),
+             QStringLiteral("OK"));
+    auto made = StoreFactory::create(QStringLiteral("REDIS"), other, servers_->password);
+    const Status opened = made.value()->open();
+    QVERIFY(!opened.ok());
+    QVERIFY2(opened.error().message.contains(QStringLiteral("is a string, not a stream")),
+             qPrintable(opened.error().message));
 }
 
 // redis-cli HSET and HDEL on the grades hash, with two Syncscope processes (two workers)
