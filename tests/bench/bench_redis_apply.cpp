@@ -68,17 +68,7 @@ int main(int argc, char** argv) {
 
     const QString ours = bench::fresh(servers.redis, servers.password);
     std::unique_ptr<Store> store = bench::openStore(ours, servers.password);
-    const double apply = bench::seconds([&] {
-        if (Status s = store->append(rows, BatchControl{}); !s)
-            qFatal("bench_redis_apply: %s", qPrintable(s.error().toString()));
-    });
-    const StoreCounts counts = store->counts().value();
-    if (counts.liveKeys != keys || counts.oplogEntries != keys) {
-        std::fprintf(stderr, "bench_redis_apply: the store holds %lld keys and %lld entries\n",
-                     static_cast<long long>(counts.liveKeys),
-                     static_cast<long long>(counts.oplogEntries));
-        return 1;
-    }
+    const double apply = bench::timedApply(*store, rows, "redis");
     // One look for outside writes over the whole hash (watchChanges takes one at once).
     const double look = bench::seconds([&] {
         if (Result<bool> w = store->watchChanges([] {}, [](const QString&) {}); !w)
@@ -92,16 +82,8 @@ int main(int argc, char** argv) {
         QUrlQuery(QUrl(reference)).queryItemValue(QStringLiteral("prefix")).toStdString());
     const auto [p50, p99] = bench::setLatency(ours, servers.password);
 
-    bench::Json("redis_merge_apply")
-        .num("writes", keys)
-        .num("seconds", apply)
-        .num("writes_per_s", keys / apply)
-        .num("reference_pipelined_hset_xadd_s", raw)
-        .num("reference_pairs_per_s", keys / raw)
-        .num("ours_over_reference", raw / apply)
-        .num("target", 0.5)
-        .flag("meets_target", raw / apply >= 0.5)
-        .print();
+    bench::printApplyFigure("redis_merge_apply", keys, apply, "reference_pipelined_hset_xadd_s",
+                            raw);
     bench::Json("redis_set_round_trip").num("p50_ms", p50).num("p99_ms", p99).print();
     bench::Json("redis_outside_write_look").num("rows", keys).num("seconds", look).print();
     return 0;

@@ -106,17 +106,7 @@ int main(int argc, char** argv) {
 
         const QString ours = bench::fresh(server, servers.password);
         std::unique_ptr<Store> store = bench::openStore(ours, servers.password);
-        const double apply = bench::seconds([&] {
-            if (Status s = store->append(rows, BatchControl{}); !s)
-                qFatal("bench_server_apply: %s", qPrintable(s.error().toString()));
-        });
-        const StoreCounts counts = store->counts().value();
-        if (counts.liveKeys != keys || counts.oplogEntries != keys) {
-            std::fprintf(stderr, "bench_server_apply: %s holds %lld keys and %lld entries\n", name,
-                         static_cast<long long>(counts.liveKeys),
-                         static_cast<long long>(counts.oplogEntries));
-            return 1;
-        }
+        const double apply = bench::timedApply(*store, rows, name);
         store.reset();
 
         const QString reference = bench::fresh(server, servers.password);
@@ -124,16 +114,8 @@ int main(int argc, char** argv) {
         const double load = bulkLoad(mariadb, reference, servers.password, oplogFile, gradesFile);
         const auto [p50, p99] = bench::setLatency(ours, servers.password);
 
-        bench::Json(std::string(name) + "_merge_apply")
-            .num("writes", keys)
-            .num("seconds", apply)
-            .num("writes_per_s", keys / apply)
-            .num(mariadb ? "reference_load_data_s" : "reference_copy_s", load)
-            .num("reference_rows_per_s", keys / load)
-            .num("ours_over_reference", load / apply)
-            .num("target", 0.5)
-            .flag("meets_target", load / apply >= 0.5)
-            .print();
+        bench::printApplyFigure(std::string(name) + "_merge_apply", keys, apply,
+                                mariadb ? "reference_load_data_s" : "reference_copy_s", load);
         bench::Json(std::string(name) + "_set_round_trip")
             .num("p50_ms", p50)
             .num("p99_ms", p99)

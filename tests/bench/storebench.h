@@ -20,6 +20,39 @@ inline lab::Servers labServers() {
     return *servers;
 }
 
+// Applies `rows` to `store` in one append, timed, and checks it then holds one live key and one
+// oplog entry per row (a figure for a wrong result is worthless).
+inline double timedApply(syncscope::Store& store, const std::vector<syncscope::LogRecord>& rows,
+                         const char* name) {
+    const double apply = seconds([&] {
+        if (syncscope::Status s = store.append(rows, syncscope::BatchControl{}); !s)
+            qFatal("bench: %s: %s", name, qPrintable(s.error().toString()));
+    });
+    const syncscope::StoreCounts counts = store.counts().value();
+    const auto expected = static_cast<qint64>(rows.size());
+    if (counts.liveKeys != expected || counts.oplogEntries != expected)
+        qFatal("bench: %s holds %lld keys and %lld entries, not %lld", name,
+               static_cast<long long>(counts.liveKeys), static_cast<long long>(counts.oplogEntries),
+               static_cast<long long>(expected));
+    return apply;
+}
+
+// The apply figure every server benchmark prints: ours against the physical reference measured
+// in the same run, with the target of 0.5.
+inline void printApplyFigure(const std::string& bench, int writes, double apply,
+                             const std::string& referenceName, double reference) {
+    Json(bench)
+        .num("writes", writes)
+        .num("seconds", apply)
+        .num("writes_per_s", writes / apply)
+        .num(referenceName, reference)
+        .num("reference_rows_per_s", writes / reference)
+        .num("ours_over_reference", reference / apply)
+        .num("target", 0.5)
+        .flag("meets_target", reference / apply >= 0.5)
+        .print();
+}
+
 inline QString fresh(const QString& server, const QString& password) {
     QString problem;
     const QString uri = lab::freshDatabase(server, password, problem);
