@@ -10,7 +10,6 @@
 #include "storebench.h"
 
 #include <QUrl>
-#include <QUrlQuery>
 
 using namespace syncscope;
 
@@ -28,12 +27,13 @@ RedisConnection::Endpoint endpointOf(const QString& uri, const QString& password
 
 // HSET + XADD per write, pipelined 10,000 commands at a time (as the store's batches are).
 double rawPipelined(const std::vector<LogRecord>& rows, const QString& uri, const QString& password,
-                    const std::string& prefix) {
+                    const QString& storeUri) {
     RedisConnection c;
     QString why;
     if (!c.connect(endpointOf(uri, password), why))
         qFatal("bench_redis_apply: %s", qPrintable(why));
-    const std::string grades = prefix + ":grades", oplog = prefix + ":oplog";
+    const std::string grades = lab::redisKey(storeUri, "grades").toStdString();
+    const std::string oplog = lab::redisKey(storeUri, "oplog").toStdString();
     const long long wallMs = 1700000000000;
     return bench::seconds([&] {
         RedisArgs a;
@@ -77,9 +77,7 @@ int main(int argc, char** argv) {
     store.reset();
 
     const QString reference = bench::fresh(servers.redis, servers.password);
-    const double raw = rawPipelined(
-        rows, servers.redis, servers.password,
-        QUrlQuery(QUrl(reference)).queryItemValue(QStringLiteral("prefix")).toStdString());
+    const double raw = rawPipelined(rows, servers.redis, servers.password, reference);
     const auto [p50, p99] = bench::setLatency(ours, servers.password);
 
     bench::printApplyFigure("redis_merge_apply", keys, apply, "reference_pipelined_hset_xadd_s",
