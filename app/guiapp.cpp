@@ -17,7 +17,6 @@
 #include "scriptpanel.h"
 
 #include <QAction>
-#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLineEdit>
