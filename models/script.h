@@ -64,6 +64,8 @@ public:
     std::string formatError(const ScriptError& e) const;
     // The 1-based character column of a byte offset inside a command's line.
     uint32_t columnAt(const Command& c, uint32_t offset) const;
+    // The command's line as written, without its line break or surrounding blanks.
+    std::string_view lineText(const Command& c) const;
 
     static constexpr uint32_t kUnescapedBit = 0x80000000u;
     std::string unescaped; // quoted values that contained escapes, unescaped

@@ -500,12 +500,27 @@ std::string Script::formatError(const ScriptError& e) const {
            e.message;
 }
 
-uint32_t Script::columnAt(const Command& c, uint32_t offset) const {
+namespace {
+// The whole line a command starts at, line break excluded.
+std::string_view rawLine(const std::string& text, const Command& c) {
     const std::string_view all(text);
     const size_t end = all.find('\n', c.lineOffset);
-    const std::string_view line =
-        all.substr(c.lineOffset, (end == std::string_view::npos ? all.size() : end) - c.lineOffset);
-    return static_cast<uint32_t>(columnOf(line, offset - c.lineOffset));
+    return all.substr(c.lineOffset,
+                      (end == std::string_view::npos ? all.size() : end) - c.lineOffset);
+}
+} // namespace
+
+uint32_t Script::columnAt(const Command& c, uint32_t offset) const {
+    return static_cast<uint32_t>(columnOf(rawLine(text, c), offset - c.lineOffset));
+}
+
+std::string_view Script::lineText(const Command& c) const {
+    std::string_view line = rawLine(text, c);
+    const size_t first = line.find_first_not_of(" \t\r");
+    if (first == std::string_view::npos)
+        return {};
+    line.remove_prefix(first);
+    return line.substr(0, line.find_last_not_of(" \t\r") + 1);
 }
 
 } // namespace syncscope
