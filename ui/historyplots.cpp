@@ -1,0 +1,90 @@
+#include "historyplots.h"
+
+#include "divergenceplot.h"
+#include "plotsupport.h"
+#include "timelineplot.h"
+
+#include <QDir>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMessageBox>
+#include <QTabWidget>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace syncscope {
+
+HistoryPlots::HistoryPlots(QWidget* parent)
+    : QWidget(parent)
+    , timeline_(new TimelinePlot(this))
+    , divergence_(new DivergencePlot(this))
+    , disagreement_(new DisagreementPlot(this))
+    , tabs_(new QTabWidget(this)) {
+    setObjectName(QStringLiteral("history-plots"));
+    tabs_->addTab(timeline_, QStringLiteral("Timeline"));
+    tabs_->addTab(divergence_, QStringLiteral("Divergence"));
+    tabs_->addTab(disagreement_, QStringLiteral("Disagreement"));
+    connect(timeline_, &TimelinePlot::keySelected, this, &HistoryPlots::keySelected);
+
+    legend_ = new QLabel(
+        QStringLiteral("● SET  ○ merged in (colour of its store)  ✕ DELETE  △ GET  ■ seed  "
+                       "red ring: discarded unseen · drag or scroll to pan and zoom, click a "
+                       "point to select its key"),
+        this);
+    legend_->setWordWrap(true);
+    auto* exportButton = new QToolButton(this);
+    exportButton->setObjectName(QStringLiteral("plot-export"));
+    exportButton->setText(QStringLiteral("Export…"));
+    exportButton->setToolTip(QStringLiteral("Save the plot in front as PNG or PDF"));
+    connect(exportButton, &QToolButton::clicked, this, &HistoryPlots::exportWithDialog);
+    connect(tabs_, &QTabWidget::currentChanged, this,
+            [this] { legend_->setVisible(tabs_->currentWidget() == timeline_); });
+
+    auto* bar = new QHBoxLayout;
+    bar->addWidget(legend_, 1);
+    bar->addWidget(exportButton, 0, Qt::AlignTop);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addLayout(bar);
+    layout->addWidget(tabs_, 1);
+}
+
+void HistoryPlots::setCapture(std::shared_ptr<const PlotCapture> capture) {
+    timeline_->setSnapshot(
+        capture ? std::shared_ptr<const TimelineSnapshot>(capture, &capture->timeline) : nullptr);
+    divergence_->setCapture(capture);
+    disagreement_->setCapture(capture);
+}
+
+void HistoryPlots::selectKey(const QString& studentId, const QString& courseId) {
+    timeline_->selectKey(studentId, courseId);
+}
+
+QCustomPlot* HistoryPlots::currentPlot() const {
+    return qobject_cast<QCustomPlot*>(tabs_->currentWidget());
+}
+
+bool HistoryPlots::exportCurrent(const QString& path, QString* error) {
+    return savePlot(currentPlot(), path, error);
+}
+
+void HistoryPlots::exportWithDialog() {
+    const QString name = tabs_->tabText(tabs_->currentIndex()).toLower();
+    QString filter = QStringLiteral("PNG image (*.png)");
+    const QString path = QFileDialog::getSaveFileName(
+        this, QStringLiteral("Export Plot"), QDir::home().filePath(name + QStringLiteral(".png")),
+        QStringLiteral("PNG image (*.png);;PDF document (*.pdf)"), &filter);
+    if (path.isEmpty())
+        return;
+    // A name typed without a suffix takes the chosen filter's.
+    QString target = path;
+    if (QFileInfo(target).suffix().isEmpty())
+        target += filter.contains(QStringLiteral("pdf")) ? QStringLiteral(".pdf")
+                                                         : QStringLiteral(".png");
+    QString error;
+    if (!exportCurrent(target, &error))
+        QMessageBox::warning(this, QStringLiteral("Export Plot"), error);
+}
+
+} // namespace syncscope

@@ -1,0 +1,56 @@
+#include "plotsupport.h"
+
+#include <qcustomplot.h>
+
+#include <QFileInfo>
+
+#include <array>
+
+namespace syncscope {
+
+namespace {
+// Okabe and Ito's palette: told apart by people with any common colour-vision deficiency,
+// and printable.
+constexpr std::array<QRgb, 8> kPalette = {0x0072B2, 0xE69F00, 0x009E73, 0xCC79A7,
+                                          0x56B4E9, 0xD55E00, 0xF0E442, 0x000000};
+} // namespace
+
+QColor storeColor(size_t store) {
+    return QColor(kPalette[store % kPalette.size()]);
+}
+
+QColor seriesColor(size_t series) {
+    // Past the palette, the same hues again, darker: still apart from their neighbours.
+    const QColor base(kPalette[series % kPalette.size()]);
+    return series < kPalette.size()
+               ? base
+               : base.darker(100 + 40 * static_cast<int>(series / kPalette.size()));
+}
+
+QCPTextElement* addPlotTitle(QCustomPlot* plot, const QString& title) {
+    plot->plotLayout()->insertRow(0);
+    QFont font = plot->font();
+    font.setBold(true);
+    auto* element = new QCPTextElement(plot, title, font);
+    plot->plotLayout()->addElement(0, 0, element);
+    return element;
+}
+
+bool savePlot(QCustomPlot* plot, const QString& path, QString* error) {
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    bool saved = false;
+    if (suffix == QStringLiteral("png"))
+        saved = plot->savePng(path, plot->width(), plot->height(), 2.0);
+    else if (suffix == QStringLiteral("pdf"))
+        saved = plot->savePdf(path, plot->width(), plot->height(), QCP::epNoCosmetic,
+                              QStringLiteral("Syncscope"));
+    else {
+        *error = QStringLiteral("%1: choose a name ending in .png or .pdf").arg(path);
+        return false;
+    }
+    if (!saved)
+        *error = QStringLiteral("%1: could not be written (is the folder writable?)").arg(path);
+    return saved;
+}
+
+} // namespace syncscope
