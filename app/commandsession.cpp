@@ -28,7 +28,15 @@ struct CommandSession::Mirror {
     std::vector<size_t> shipped;
     std::unique_ptr<CommandExecutor> scriptExecutor;
     size_t scriptNext = 0;
+    DivergenceTracker divergence;
 };
+
+// The newest entries of each store the timeline draws: enough for any script a person steps
+// through, few enough to draw at once.
+constexpr size_t kTimelinePointsPerLane = 20000;
+
+// The file name a typed command is parsed under (errors name it; samples do not).
+constexpr const char* kTypedCommandName = "command";
 
 // What a stretch of commands produced, carried from the engine thread to the UI thread.
 struct CommandSession::Produced {
@@ -78,6 +86,11 @@ void CommandSession::handOut(Produced& out, Mirror& mirror, size_t store) {
 void CommandSession::runOne(Produced& out, Mirror& mirror, CommandExecutor& executor,
                             const Script& script, const Command& c) {
     const CommandExecutor::Outcome done = executor.run(script, c);
+    // One divergence sample per command, labelled as the line reads ("demo.in:7: HIVE.MERGE(SQL)").
+    std::string label(script.lineText(c));
+    if (script.fileName != kTypedCommandName)
+        label = script.fileName + ':' + std::to_string(c.line) + ": " + label;
+    mirror.divergence.advance(mirror.engine, std::move(label), true);
     if (done.get) {
         std::string text;
         appendGetLine(text, mirror.engine.replica(done.store).name, *done.get, mirror.catalog);
@@ -119,26 +132,31 @@ CommandSession::~CommandSession() {
 }
 
 template <class Fn>
-void CommandSession::onEngine(Fn fn) {
-    QMetaObject::invokeMethod(engineContext_, [this, fn = std::move(fn)]() mutable {
+void CommandSession::onEngine(Fn fn, const char* label) {
+    QMetaObject::invokeMethod(engineContext_, [this, label, fn = std::move(fn)]() mutable {
         auto produced = std::make_shared<Produced>();
         produced->records.resize(workers_.size());
         produced->states.resize(workers_.size());
         produced->tooMany.assign(workers_.size(), false);
-        if (mirror_)
+        if (mirror_) {
             fn(*mirror_, *produced);
+            // Commands have sampled already; merges, imports and outside writes sample here.
+            mirror_->divergence.advance(mirror_->engine, label, false);
+        }
         QMetaObject::invokeMethod(this, [this, produced] { accept(std::move(*produced)); });
     });
 }
 
 void CommandSession::withEngine(std::function<void(Engine&, Catalog&)> fn,
                                 std::function<void()> done) {
-    onEngine([fn = std::move(fn), done = std::move(done)](Mirror& m, Produced& out) {
-        fn(m.engine, m.catalog);
-        for (size_t r = 0; r < m.engine.replicaCount(); ++r)
-            handOut(out, m, r);
-        out.afterwards = done;
-    });
+    onEngine(
+        [fn = std::move(fn), done = std::move(done)](Mirror& m, Produced& out) {
+            fn(m.engine, m.catalog);
+            for (size_t r = 0; r < m.engine.replicaCount(); ++r)
+                handOut(out, m, r);
+            out.afterwards = done;
+        },
+        "merge");
 }
 
 void CommandSession::whenCommittedUpTo(std::vector<uint64_t> marks, std::function<void()> fn) {
@@ -164,12 +182,25 @@ void CommandSession::runCommittedCallbacks() {
 void CommandSession::captureConflicts(std::vector<int> stores) {
     QMetaObject::invokeMethod(engineContext_, [this, stores = std::move(stores)] {
         std::shared_ptr<const ConflictSnapshot> snapshot;
+        std::shared_ptr<PlotCapture> plots;
         if (mirror_) {
+            const Engine& engine = mirror_->engine;
             std::vector<size_t> replicas(stores.begin(), stores.end());
             snapshot = std::make_shared<const ConflictSnapshot>(
-                ConflictSnapshot::capture(mirror_->engine, replicas));
+                ConflictSnapshot::capture(engine, replicas));
+            plots = std::make_shared<PlotCapture>();
+            plots->timeline = TimelineSnapshot::capture(engine, replicas, kTimelinePointsPerLane);
+            plots->divergence = mirror_->divergence.history();
+            plots->divergenceTracked = mirror_->divergence.enabled();
+            for (size_t r = 0; r < engine.replicaCount(); ++r)
+                plots->storeNames.push_back(engine.replica(r).name);
+            plots->chosen = std::move(replicas);
         }
-        QMetaObject::invokeMethod(this, [this, snapshot] { Q_EMIT conflictsCaptured(snapshot); });
+        QMetaObject::invokeMethod(this, [this, snapshot, plots] {
+            if (plots)
+                Q_EMIT plotsCaptured(plots);
+            Q_EMIT conflictsCaptured(snapshot);
+        });
     });
 }
 
@@ -223,6 +254,7 @@ void CommandSession::load() {
                                                                 fromRecord(rec, mirror->catalog));
                                  for (size_t s = 0; s < names.size(); ++s)
                                      mirror->shipped.push_back(mirror->engine.replica(s).logEnd());
+                                 mirror->divergence.rebuild(mirror->engine, "stores loaded");
                                  return mirror;
                              }),
                              this, [this](std::shared_ptr<Mirror> built) {
@@ -243,7 +275,8 @@ void CommandSession::load() {
 std::optional<CommandSession::LineError> CommandSession::execute(const QString& line) {
     if (!ready_)
         return LineError{1, QStringLiteral("the stores are still loading")};
-    auto script = std::make_shared<Script>(parseScript("command", line.toStdString(), &clock_));
+    auto script =
+        std::make_shared<Script>(parseScript(kTypedCommandName, line.toStdString(), &clock_));
     StoreBinding binding;
     std::vector<ScriptError> errors = bindStores(*script, &directory_, binding);
     errors.insert(errors.begin(), script->errors.begin(), script->errors.end());
@@ -439,39 +472,42 @@ void CommandSession::requestImportStretch() {
                 }
             }
             out.importDone = static_cast<int>(i);
-        });
+        },
+        "CSV import");
 }
 
 void CommandSession::ingestTail(int store, std::vector<LogRecord> records) {
     if (!ready_)
         return; // a load is under way and reads the whole log
-    onEngine([store, records = std::move(records)](Mirror& m, Produced& out) {
-        const size_t r = static_cast<size_t>(store);
-        const Replica& rep = m.engine.replica(r);
-        for (const LogRecord& rec : records) {
-            // Everything this session wrote has a seq the replica already counted (its own
-            // writes) or another origin (writes merged in) or is a GET. An outside write that
-            // took a seq this session had also used is the conflict a batch is refused for
-            // (SqlStore::append), after which the whole log is read again.
-            if (!rec.isWrite() || rec.origin != rep.name || rec.seq <= rep.seq)
-                continue;
-            m.engine.restore(r, fromRecord(rec, m.catalog));
-            const OplogEntry& e = rep.entryAt(rep.logEnd() - 1);
-            out.captured.push_back(
-                toGradeRecord(e.write.key, rep.state.at(e.write.key), m.catalog));
-            // As a script line would write it: "12, PG.SET((SID1,CSE1),A)".
-            std::string line;
-            appendExportLine(line, rec);
-            const size_t comma = line.find(", ");
-            if (comma != std::string::npos)
-                line.insert(comma + 2, rep.name + '.');
-            out.capturedLines << QString::fromStdString(line).trimmed();
-            out.capturedTs = std::max(out.capturedTs, rec.ts);
-        }
-        m.shipped[r] = rep.logEnd(); // already in the store: nothing to ship
-        if (!out.captured.empty())
-            out.capturedStore = store;
-    });
+    onEngine(
+        [store, records = std::move(records)](Mirror& m, Produced& out) {
+            const size_t r = static_cast<size_t>(store);
+            const Replica& rep = m.engine.replica(r);
+            for (const LogRecord& rec : records) {
+                // Everything this session wrote has a seq the replica already counted (its own
+                // writes) or another origin (writes merged in) or is a GET. An outside write that
+                // took a seq this session had also used is the conflict a batch is refused for
+                // (SqlStore::append), after which the whole log is read again.
+                if (!rec.isWrite() || rec.origin != rep.name || rec.seq <= rep.seq)
+                    continue;
+                m.engine.restore(r, fromRecord(rec, m.catalog));
+                const OplogEntry& e = rep.entryAt(rep.logEnd() - 1);
+                out.captured.push_back(
+                    toGradeRecord(e.write.key, rep.state.at(e.write.key), m.catalog));
+                // As a script line would write it: "12, PG.SET((SID1,CSE1),A)".
+                std::string line;
+                appendExportLine(line, rec);
+                const size_t comma = line.find(", ");
+                if (comma != std::string::npos)
+                    line.insert(comma + 2, rep.name + '.');
+                out.capturedLines << QString::fromStdString(line).trimmed();
+                out.capturedTs = std::max(out.capturedTs, rec.ts);
+            }
+            m.shipped[r] = rep.logEnd(); // already in the store: nothing to ship
+            if (!out.captured.empty())
+                out.capturedStore = store;
+        },
+        "writes from outside");
 }
 
 void CommandSession::reloadAfterConflict(size_t store) {

@@ -2,6 +2,7 @@
 
 #include "conflictsnapshot.h"
 #include "logrecord.h"
+#include "plotcapture.h"
 #include "script.h"
 #include "seedcsv.h"
 #include "storedirectory.h"
@@ -70,7 +71,9 @@ public:
     // How many commands come before the first one on or after `line`.
     int commandsBeforeLine(int line) const;
     // Classifies every key across the given stores (SPEC §7) on the engine's thread, as of
-    // everything handed to the engine so far; conflictsCaptured() follows.
+    // everything handed to the engine so far, and takes what the history plots draw (their
+    // oplogs as a timeline, the divergence of every pair so far); plotsCaptured() and then
+    // conflictsCaptured() follow.
     void captureConflicts(std::vector<int> stores);
 
     // Runs fn with the engine on its thread, after everything handed to it so far; whatever
@@ -136,6 +139,7 @@ Q_SIGNALS:
     void storeRewritten(int store);
     void failed(const QString& message);
     void conflictsCaptured(std::shared_ptr<const syncscope::ConflictSnapshot> snapshot);
+    void plotsCaptured(std::shared_ptr<const syncscope::PlotCapture> plots);
     // Writes made outside Syncscope reached the engine, one script line each
     // ("12, PG.SET((SID1,CSE1),A)").
     void outsideWritesCaptured(int store, const QStringList& lines);
@@ -145,8 +149,9 @@ private:
     struct Produced;
     struct OpenedScript;
     // Runs fn(mirror) on the engine thread; its result comes back to `done` on this thread.
+    // `label` names the change in the divergence history when fn wrote anything.
     template <class Fn>
-    void onEngine(Fn fn);
+    void onEngine(Fn fn, const char* label = "changes");
     void accept(Produced produced);
     // Engine thread: the entries appended since the last hand-out, as records, and the states
     // of the keys they wrote; and one command run with its results collected.

@@ -3,6 +3,7 @@
 #include "commandsession.h"
 #include "conflictview.h"
 #include "gradetablemodel.h"
+#include "historyplots.h"
 #include "mainwindow.h"
 #include "storepanel.h"
 #include "workspacesession.h"
@@ -19,9 +20,12 @@ ConflictActions::ConflictActions(MainWindow* window, WorkspaceSession* session,
     , window_(window)
     , session_(session)
     , commands_(commands)
-    , view_(new ConflictView(commands->storeNames())) {
+    , view_(new ConflictView(commands->storeNames()))
+    , plots_(new HistoryPlots) {
     dock_ =
         window->addConsoleTab(view_, QStringLiteral("Conflicts"), QStringLiteral("dock-conflicts"));
+    plotsDock_ = window->addConsoleTab(plots_, QStringLiteral("History"),
+                                       QStringLiteral("dock-history-plots"));
 
     QMenu* menu = window->addMenuBeforeHelp(QStringLiteral("&Conflicts"));
     QAction* show = menu->addAction(QStringLiteral("&Show Conflicts"));
@@ -30,12 +34,23 @@ ConflictActions::ConflictActions(MainWindow* window, WorkspaceSession* session,
     QAction* again = menu->addAction(QStringLiteral("&Classify Again"));
     again->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_K);
     connect(again, &QAction::triggered, this, &ConflictActions::refresh);
+    menu->addSeparator();
+    QAction* history = menu->addAction(QStringLiteral("Show &History Plots"));
+    history->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_H);
+    connect(history, &QAction::triggered, this, &ConflictActions::showPlots);
+    QAction* exportPlot = menu->addAction(QStringLiteral("&Export Plot…"));
+    exportPlot->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_E);
+    connect(exportPlot, &QAction::triggered, this, [this] {
+        showPlots();
+        plots_->exportWithDialog();
+    });
 
     settle_.setSingleShot(true);
     settle_.setInterval(150);
     connect(&settle_, &QTimer::timeout, this, &ConflictActions::refresh);
 
     connect(view_, &ConflictView::refreshRequested, this, &ConflictActions::refresh);
+    connect(commands, &CommandSession::plotsCaptured, plots_, &HistoryPlots::setCapture);
     connect(commands, &CommandSession::conflictsCaptured, this,
             [this](std::shared_ptr<const ConflictSnapshot> snapshot) {
                 inFlight_ = false;
@@ -50,19 +65,37 @@ ConflictActions::ConflictActions(MainWindow* window, WorkspaceSession* session,
     connect(commands, &CommandSession::storeRewritten, this, &ConflictActions::changed);
     connect(commands, &CommandSession::scriptProgress, this, &ConflictActions::changed);
     connect(commands, &CommandSession::importFinished, this, &ConflictActions::changed);
-    connect(dock_, &QDockWidget::visibilityChanged, this, [this](bool visible) {
-        if (visible && stale_)
-            refresh();
-    });
-    connect(
-        view_, &ConflictView::keySelected, this, [this](const QString& sid, const QString& cid) {
-            const QList<StorePanel*> panels = window_->storePanels();
-            for (int i = 0; i < panels.size(); ++i) {
-                const int row = session_->grades(i)->rowOf(sid.toStdString(), cid.toStdString());
-                if (row >= 0)
-                    panels[i]->showGradeRow(row, true);
-            }
+    for (QDockWidget* d : {dock_, plotsDock_})
+        connect(d, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+            if (visible && stale_)
+                refresh();
         });
+    connect(view_, &ConflictView::keySelected, this,
+            [this](const QString& sid, const QString& cid) {
+                plots_->selectKey(sid, cid);
+                showKey(sid, cid);
+            });
+    connect(plots_, &HistoryPlots::keySelected, this,
+            [this](const QString& sid, const QString& cid) {
+                // A key the grid lists is shown through the grid's own selection signal.
+                if (!view_->selectKey(sid, cid))
+                    showKey(sid, cid);
+            });
+}
+
+void ConflictActions::showKey(const QString& studentId, const QString& courseId) {
+    const QList<StorePanel*> panels = window_->storePanels();
+    for (int i = 0; i < panels.size(); ++i) {
+        const int row = session_->grades(i)->rowOf(studentId.toStdString(), courseId.toStdString());
+        if (row >= 0)
+            panels[i]->showGradeRow(row, true);
+    }
+}
+
+void ConflictActions::showPlots() {
+    plotsDock_->show();
+    plotsDock_->raise();
+    refresh();
 }
 
 void ConflictActions::showConflicts() {
@@ -73,8 +106,9 @@ void ConflictActions::showConflicts() {
 
 void ConflictActions::changed() {
     stale_ = true;
-    // Classify only what someone is looking at; a hidden dock classifies when shown.
-    if (view_->autoRefresh() && !view_->visibleRegion().isEmpty())
+    // Capture only what someone is looking at; a hidden dock captures when shown.
+    const bool seen = !view_->visibleRegion().isEmpty() || !plots_->visibleRegion().isEmpty();
+    if (view_->autoRefresh() && seen)
         settle_.start();
 }
 

@@ -9,14 +9,16 @@ namespace syncscope {
 
 class CommandSession;
 class ConflictView;
+class HistoryPlots;
 class MainWindow;
 class WorkspaceSession;
 
-// The Conflicts dock and menu: asks the command session for a classification of the chosen
-// stores (made on the engine's thread, never the UI's), shows it in the ConflictView, and
-// follows changes: after commands, steps, imports and resets it classifies again, at most one
-// request in flight and the next one coalesced. Selecting a key in the grid shows that key's
-// row in every store panel.
+// The Conflicts and History docks and the Conflicts menu: asks the command session for a
+// classification of the chosen stores and the history plots' data (made on the engine's
+// thread, never the UI's), shows them in the ConflictView and the HistoryPlots, and follows
+// changes: after commands, steps, imports and resets it captures again, at most one request
+// in flight and the next one coalesced. Selecting a key in the grid or the timeline shows that
+// key's row in every store panel and selects it in the other view.
 class ConflictActions : public QObject {
     Q_OBJECT
 public:
@@ -25,19 +27,25 @@ public:
 
     ConflictView* view() const { return view_; }
     QDockWidget* dock() const { return dock_; }
+    HistoryPlots* plots() const { return plots_; }
+    QDockWidget* plotsDock() const { return plotsDock_; }
     // Shows the dock in front and classifies again.
     void showConflicts();
+    void showPlots();
     // Classifies again now, or as soon as the request in flight is answered.
     void refresh();
 
 private:
     void changed();
+    void showKey(const QString& studentId, const QString& courseId);
 
     MainWindow* window_;
     WorkspaceSession* session_;
     CommandSession* commands_;
     ConflictView* view_;
     QDockWidget* dock_;
+    HistoryPlots* plots_;
+    QDockWidget* plotsDock_;
     QTimer settle_; // a burst of changes (a script run) classifies once it settles
     bool inFlight_ = false;
     bool again_ = false;

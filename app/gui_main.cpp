@@ -46,6 +46,9 @@ int main(int argc, char** argv) {
     QCommandLineOption conflicts(QStringList{QStringLiteral("conflicts")},
                                  QStringLiteral("Show the Conflicts dock in front."));
     parser.addOption(conflicts);
+    QCommandLineOption plots(QStringList{QStringLiteral("plots")},
+                             QStringLiteral("Show the History plots dock in front."));
+    parser.addOption(plots);
     QCommandLineOption merge(QStringList{QStringLiteral("merge")},
                              QStringLiteral("Open the Merge dialog once the stores are loaded."));
     parser.addOption(merge);
@@ -82,12 +85,15 @@ int main(int argc, char** argv) {
     const int stepCount = parser.value(steps).toInt();
     const bool showConflicts = parser.isSet(conflicts);
     const bool showMerge = parser.isSet(merge);
+    const bool showPlots = parser.isSet(plots);
     QObject::connect(
         gui->commands(), &syncscope::CommandSession::ready, gui,
-        [gui, lines, scriptFile, stepCount, showConflicts, showMerge] {
+        [gui, lines, scriptFile, stepCount, showConflicts, showMerge, showPlots] {
             gui->runLines(lines);
             if (showConflicts)
                 gui->conflicts()->showConflicts();
+            if (showPlots)
+                gui->conflicts()->showPlots();
             if (showMerge)
                 gui->merges()->openMergeDialog();
             if (scriptFile.isEmpty())

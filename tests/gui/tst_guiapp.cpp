@@ -10,9 +10,11 @@
 #include "conflictview.h"
 #include "consoleview.h"
 #include "dataactions.h"
+#include "divergenceplot.h"
 #include "gradetablemodel.h"
 #include "guiapp.h"
 #include "guihost.h"
+#include "historyplots.h"
 #include "mainwindow.h"
 #include "manualdecisionmodel.h"
 #include "mergeactions.h"
@@ -22,6 +24,7 @@
 #include "oplogmodel.h"
 #include "storedialog.h"
 #include "storepanel.h"
+#include "timelineplot.h"
 #include "workspaceactions.h"
 #include "workspacefile.h"
 #include "workspacesession.h"
@@ -502,9 +505,42 @@ void TestGuiApp::conflictsExplainAndFollowTheStores() {
     view->kindButton(ConflictKind::Concurrent)->click();
     QVERIFY(view->model()->rowOf(sid, cid) >= 0);
 
+    // The History plots tell the same story: both writes on the timeline, SQL's ringed as the
+    // one discarded unseen; clicking HIVE's selects the key in the grid.
+    conflicts->showPlots();
+    TimelinePlot* timeline = conflicts->plots()->timeline();
+    QTRY_VERIFY(timeline->snapshot() && timeline->snapshot()->keyRowOf("SID5000", "CSE005") >= 0);
+    const TimelineSnapshot* t = timeline->snapshot();
+    const auto pointAt = [t](size_t lane, int64_t ts) -> std::optional<size_t> {
+        for (size_t i = 0; i < t->points(lane).size(); ++i)
+            if (t->points(lane)[i].ts == ts)
+                return i;
+        return std::nullopt;
+    };
+    QCOMPARE(t->laneName(0), std::string("SQL"));
+    QCOMPARE(t->laneName(1), std::string("HIVE"));
+    const std::optional<size_t> sqlWrite = pointAt(0, 1000), hiveWrite = pointAt(1, 1001);
+    QVERIFY(sqlWrite && hiveWrite);
+    QVERIFY(t->points(0)[*sqlWrite].discarded);
+    QVERIFY(!t->points(1)[*hiveWrite].discarded);
+    view->grid()->clearSelection();
+    view->grid()->setCurrentIndex({});
+    QTest::mouseClick(timeline, Qt::LeftButton, {}, timeline->pixelOf(1, *hiveWrite).toPoint());
+    QCOMPARE(view->grid()->currentIndex().row(), view->model()->rowOf(sid, cid));
+
     type(QStringLiteral("FULL_SYNC"));
     QTRY_COMPARE_WITH_TIMEOUT(view->model()->rowOf(sid, cid), -1, 10000);
     QTRY_COMPARE(view->model()->rowCount(), 0); // every store equal after FULL_SYNC
+    // …and the divergence chart has fallen to zero for every pair at that command.
+    DivergencePlot* chart = conflicts->plots()->divergence();
+    QTRY_VERIFY(chart->capture() &&
+                chart->capture()->divergence.samples().back().label == "FULL_SYNC");
+    for (uint32_t differing : chart->capture()->divergence.samples().back().differing)
+        QCOMPARE(differing, 0u);
+    const auto& samples = chart->capture()->divergence.samples();
+    QVERIFY(samples.size() >= 3);
+    QVERIFY(samples[samples.size() - 2].differing[0] > 0); // before it, SQL and HIVE differed
+    QCOMPARE(conflicts->plots()->disagreement()->cellValue(0, 1), 0.0);
 }
 
 namespace {
