@@ -58,6 +58,7 @@ DivergencePlot::DivergencePlot(QWidget* parent)
     axisRect()->setRangeDrag(Qt::Horizontal);
     axisRect()->setRangeZoom(Qt::Horizontal);
     setMouseTracking(true);
+    followUserRange(this, &userRange_, [this] { setCapture(capture_); });
     connect(this, &QCustomPlot::mouseMove, this, [this](QMouseEvent* e) {
         const QString text = describeNear(xAxis->pixelToCoord(e->position().x()));
         if (text.isEmpty())
@@ -97,8 +98,10 @@ void DivergencePlot::setCapture(std::shared_ptr<const PlotCapture> capture) {
         g->setData(x, y, true);
     }
     const double last = static_cast<double>(samples.back().tick);
-    xAxis->setRange(-0.5, std::max(1.0, last) + 0.5);
-    yAxis->setRange(0, top * 1.1);
+    if (!userRange_) {
+        xAxis->setRange(-0.5, std::max(1.0, last) + 0.5);
+        yAxis->setRange(0, top * 1.1);
+    }
     replot();
 }
 

@@ -10,7 +10,8 @@ namespace syncscope {
 
 // Differing keys per pair of the compared stores as the session advances: one step line per
 // pair, x = commands run (and merges, imports, outside writes). Students watch the lines fall
-// to zero at a FULL_SYNC. Hovering names the command at that point and every pair's count.
+// to zero at a FULL_SYNC. Hovering names the command at that point and every pair's count;
+// drag and wheel pan and zoom the command axis (double click: everything again).
 class DivergencePlot : public QCustomPlot {
     Q_OBJECT
 public:
@@ -24,6 +25,7 @@ public:
 private:
     std::shared_ptr<const PlotCapture> capture_;
     QCPTextElement* title_ = nullptr;
+    bool userRange_ = false; // the user zoomed or panned: new captures keep the range
 };
 
 // The disagreement heat map: for each pair of the compared stores, how many keys they hold

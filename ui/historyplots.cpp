@@ -66,7 +66,14 @@ QCustomPlot* HistoryPlots::currentPlot() const {
 }
 
 bool HistoryPlots::exportCurrent(const QString& path, QString* error) {
-    return savePlot(currentPlot(), path, error);
+    // The timeline's marks are exported as shapes, so a PDF stays sharp when zoomed.
+    const bool timeline = currentPlot() == timeline_;
+    if (timeline)
+        timeline_->setVectorMarks(true);
+    const bool saved = savePlot(currentPlot(), path, error);
+    if (timeline)
+        timeline_->setVectorMarks(false);
+    return saved;
 }
 
 void HistoryPlots::exportWithDialog() {

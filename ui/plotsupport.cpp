@@ -5,6 +5,7 @@
 #include <QFileInfo>
 
 #include <array>
+#include <memory>
 
 namespace syncscope {
 
@@ -34,6 +35,22 @@ QCPTextElement* addPlotTitle(QCustomPlot* plot, const QString& title) {
     auto* element = new QCPTextElement(plot, title, font);
     plot->plotLayout()->addElement(0, 0, element);
     return element;
+}
+
+void followUserRange(QCustomPlot* plot, bool* chosen, std::function<void()> refit) {
+    auto pressedAt = std::make_shared<QPointF>();
+    QObject::connect(plot, &QCustomPlot::mouseWheel, plot, [chosen] { *chosen = true; });
+    QObject::connect(plot, &QCustomPlot::mousePress, plot,
+                     [pressedAt](QMouseEvent* e) { *pressedAt = e->position(); });
+    QObject::connect(plot, &QCustomPlot::mouseRelease, plot, [chosen, pressedAt](QMouseEvent* e) {
+        if ((e->position() - *pressedAt).manhattanLength() > 4)
+            *chosen = true;
+    });
+    QObject::connect(plot, &QCustomPlot::mouseDoubleClick, plot,
+                     [chosen, refit = std::move(refit)] {
+                         *chosen = false;
+                         refit();
+                     });
 }
 
 bool savePlot(QCustomPlot* plot, const QString& path, QString* error) {

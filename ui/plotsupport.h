@@ -4,6 +4,7 @@
 #include <QString>
 
 #include <cstddef>
+#include <functional>
 
 class QCPTextElement;
 class QCustomPlot;
@@ -19,6 +20,11 @@ QColor seriesColor(size_t series);
 
 // Puts a title row above the plot's axes; returns the element so its text can change.
 QCPTextElement* addPlotTitle(QCustomPlot* plot, const QString& title);
+
+// Remembers in *chosen whether the user picked the visible range (dragged or scrolled): new
+// data then keeps that range instead of showing everything, so a zoomed view survives the
+// refreshes a running script causes. A double click shows everything again (refit).
+void followUserRange(QCustomPlot* plot, bool* chosen, std::function<void()> refit);
 
 // Saves the plot as it is shown, as PNG or PDF by the file's suffix (case-insensitive). On
 // failure returns false with a reason naming the file.

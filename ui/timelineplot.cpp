@@ -69,6 +69,7 @@ TimelinePlot::TimelinePlot(QWidget* parent)
     axisRect()->setRangeDrag(Qt::Horizontal);
     axisRect()->setRangeZoom(Qt::Horizontal);
     setMouseTracking(true);
+    followUserRange(this, &userRange_, [this] { rebuild(); });
     connect(this, &QCustomPlot::mousePress, this,
             [this](QMouseEvent* e) { pressedAt_ = e->position(); });
     connect(this, &QCustomPlot::mouseRelease, this, [this](QMouseEvent* e) {
@@ -142,7 +143,7 @@ void TimelinePlot::rebuild() {
                 p.mergedIn && p.originLane >= 0 ? static_cast<size_t>(p.originLane) : lane;
             QCPGraph*& g = graphs[{lane, mark, colour}];
             if (!g)
-                g = scatterGraph(this, styleOf(mark, storeColor(colour)));
+                g = scatterGraph(this, markStyle(static_cast<int>(mark), storeColor(colour)));
             g->addData(static_cast<double>(p.ts), y);
             if (p.discarded) {
                 discardedTs << static_cast<double>(p.ts);
@@ -161,7 +162,7 @@ void TimelinePlot::rebuild() {
     discarded->setData(discardedTs, discardedY);
     yAxis->setTicker(ticker);
     yAxis->setRange(-0.6, static_cast<double>(lanes) - 0.4);
-    if (minTs <= maxTs) {
+    if (minTs <= maxTs && !userRange_) {
         const double pad = std::max(1.0, static_cast<double>(maxTs - minTs) * 0.04);
         xAxis->setRange(static_cast<double>(minTs) - pad, static_cast<double>(maxTs) + pad);
     }
@@ -186,6 +187,33 @@ void TimelinePlot::rebuild() {
             }
     drawSelection();
     replot();
+}
+
+void TimelinePlot::setVectorMarks(bool vector) {
+    if (vector == vectorMarks_)
+        return;
+    vectorMarks_ = vector;
+    rebuild();
+}
+
+QCPScatterStyle TimelinePlot::markStyle(int mark, const QColor& colour) {
+    const QCPScatterStyle shape = styleOf(static_cast<Mark>(mark), colour);
+    if (vectorMarks_)
+        return shape;
+    auto [it, added] = pixmapMarks_.try_emplace({mark, colour.rgb()});
+    if (added) {
+        // Drawn once, antialiased, into a pixmap with room for the pen.
+        const int side = static_cast<int>(shape.size()) + 4;
+        QPixmap pixmap(side, side);
+        pixmap.fill(Qt::transparent);
+        QCPPainter painter(&pixmap);
+        painter.setRenderHint(QPainter::Antialiasing);
+        shape.applyTo(&painter, QPen());
+        shape.drawShape(&painter, side / 2.0, side / 2.0);
+        painter.end();
+        it->second = QCPScatterStyle(pixmap);
+    }
+    return it->second;
 }
 
 void TimelinePlot::drawSelection() {

@@ -1,10 +1,14 @@
 // Conflict classification (issue 4): 3 stores x 1,000,000 keys with every bucket represented,
-// classified and captured into a snapshot for the grid. Reference, measured in the same run:
+// classified and captured into a snapshot for the grid; the history plots' data over the same
+// stores (the divergence tracker counted from scratch, as after a load, and a FULL_SYNC folded
+// into it; the timeline snapshot the History dock draws). Reference, measured in the same run:
 // one pass reading the three stores' writes for every key and comparing them (the memory-
 // bandwidth floor any classification must pay).
 #include "benchutil.h"
 #include "conflictsnapshot.h"
+#include "divergence.h"
 #include "engine.h"
+#include "timeline.h"
 
 #include <random>
 #include <string>
@@ -82,6 +86,44 @@ int main() {
         .str("figure", "snapshot_for_grid")
         .num("rows", static_cast<double>(snapshot.rowCount()))
         .num("seconds", capture)
+        .print();
+
+    // Every key the three stores do not all agree on differs for at least one pair.
+    DivergenceTracker tracker;
+    const double rebuild = bench::bestOf(3, [&] { tracker.rebuild(engine, "loaded"); });
+    size_t pairsDiffering = 0;
+    for (uint32_t v : tracker.differing())
+        pairsDiffering += v;
+    TimelineSnapshot timeline;
+    const double timelineCapture =
+        bench::bestOf(3, [&] { timeline = TimelineSnapshot::capture(engine, stores, 20000); });
+    const std::vector<size_t> all{a, b, c};
+    const size_t synced = engine.fullSync(all);
+    const double foldSeconds = bench::seconds([&] { tracker.advance(engine, "FULL_SYNC", true); });
+    for (uint32_t v : tracker.differing())
+        if (v != 0) {
+            std::fprintf(stderr, "bench_conflicts: pairs still differ after FULL_SYNC\n");
+            return 1;
+        }
+    if (pairsDiffering < differing || timeline.points(0).size() != 20000) {
+        std::fprintf(stderr, "bench_conflicts: wrong divergence or timeline\n");
+        return 1;
+    }
+    bench::Json("conflicts")
+        .str("figure", "divergence_rebuild_3_stores")
+        .num("keys", static_cast<double>(keyCount))
+        .num("seconds", rebuild)
+        .num("ratio_to_floor", rebuild / floor)
+        .print();
+    bench::Json("conflicts")
+        .str("figure", "divergence_fold_full_sync")
+        .num("entries", static_cast<double>(synced))
+        .num("seconds", foldSeconds)
+        .print();
+    bench::Json("conflicts")
+        .str("figure", "timeline_capture")
+        .num("points", static_cast<double>(timeline.points(0).size() * 3))
+        .num("seconds", timelineCapture)
         .print();
     return 0;
 }

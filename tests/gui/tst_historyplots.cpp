@@ -7,9 +7,11 @@
 #include "plotsupport.h"
 #include "timelineplot.h"
 
+#include <QApplication>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QWheelEvent>
 
 using namespace syncscope;
 
@@ -69,6 +71,7 @@ class TestHistoryPlots : public QObject {
 private Q_SLOTS:
     void timelinePlacesEveryEntryAndRingsTheDiscardedWrite();
     void clickingAPointSelectsItsKey();
+    void zoomSurvivesNewSnapshotsUntilDoubleClick();
     void divergenceAndHeatMapDrawTheTrackersCounts();
     void emptyAndUntrackedCapturesSayWhy();
     void everyPlotExportsAsPngAndPdf();
@@ -135,6 +138,35 @@ void TestHistoryPlots::clickingAPointSelectsItsKey() {
     // A click on empty space selects nothing.
     QTest::mouseClick(plot, Qt::LeftButton, {}, QPoint(3, 3));
     QCOMPARE(selected.count(), 1);
+}
+
+void TestHistoryPlots::zoomSurvivesNewSnapshotsUntilDoubleClick() {
+    Demo demo(false);
+    TimelinePlot plot;
+    plot.resize(800, 320);
+    plot.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&plot));
+    const auto snapshot =
+        std::shared_ptr<const TimelineSnapshot>(demo.capture, &demo.capture->timeline);
+    plot.setSnapshot(snapshot);
+    const QCPRange fitted = plot.xAxis->range();
+    // Scrolling zooms the time axis in.
+    const QPointF centre = plot.axisRect()->rect().center();
+    QWheelEvent wheel(centre, plot.mapToGlobal(centre), {}, QPoint(0, 240), Qt::NoButton,
+                      Qt::NoModifier, Qt::NoScrollPhase, false);
+    QApplication::sendEvent(&plot, &wheel);
+    const QCPRange zoomed = plot.xAxis->range();
+    QVERIFY(zoomed.size() < fitted.size());
+    // A new snapshot (a script step) keeps the range the user chose…
+    plot.setSnapshot(snapshot);
+    QCOMPARE(plot.xAxis->range(), zoomed);
+    // …and so does exporting, which redraws the marks as shapes.
+    plot.setVectorMarks(true);
+    QCOMPARE(plot.xAxis->range(), zoomed);
+    plot.setVectorMarks(false);
+    // A double click shows everything again, and new snapshots follow the data.
+    QTest::mouseDClick(&plot, Qt::LeftButton, {}, centre.toPoint());
+    QCOMPARE(plot.xAxis->range(), fitted);
 }
 
 void TestHistoryPlots::divergenceAndHeatMapDrawTheTrackersCounts() {
