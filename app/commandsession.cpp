@@ -204,6 +204,24 @@ void CommandSession::captureConflicts(std::vector<int> stores) {
     });
 }
 
+void CommandSession::captureSkewWhatIf(std::vector<int> stores, std::vector<int64_t> offsets) {
+    QMetaObject::invokeMethod(
+        engineContext_, [this, stores = std::move(stores), offsets = std::move(offsets)] {
+            std::shared_ptr<const ClockSkewReport> report;
+            if (mirror_) {
+                // Enough to read; the count says how many there are.
+                constexpr size_t kListed = 500;
+                const std::vector<size_t> replicas(stores.begin(), stores.end());
+                report = std::make_shared<const ClockSkewReport>(
+                    whatIfClocksSkewed(mirror_->engine, replicas, offsets, kListed));
+            }
+            QMetaObject::invokeMethod(this, [this, report] {
+                if (report)
+                    Q_EMIT skewWhatIfCaptured(report);
+            });
+        });
+}
+
 int CommandSession::storeIndex(const QString& spelled) const {
     const std::optional<size_t> at = directory_.resolve(spelled.toStdString());
     return at ? static_cast<int>(*at) : -1;
@@ -283,6 +301,12 @@ std::optional<CommandSession::LineError> CommandSession::execute(const QString& 
     if (!errors.empty())
         return LineError{static_cast<int>(errors.front().column),
                          QString::fromStdString(errors.front().message)};
+    // A store whose clock is off (the what-if) writes at its timestamp plus the offset.
+    for (Command& c : script->commands) {
+        const size_t store = binding.storeOfName[c.store];
+        if ((c.op == Op::Set || c.op == Op::Delete) && store < clockOffsets_.size())
+            c.ts += clockOffsets_[store];
+    }
     onEngine([script, stores = std::move(binding.storeOfName)](Mirror& m, Produced& out) {
         CommandExecutor executor(m.engine, stores);
         for (const Command& c : script->commands)

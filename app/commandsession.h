@@ -1,5 +1,6 @@
 #pragma once
 
+#include "clockskew.h"
 #include "conflictsnapshot.h"
 #include "logrecord.h"
 #include "plotcapture.h"
@@ -76,6 +77,16 @@ public:
     // conflictsCaptured() follow.
     void captureConflicts(std::vector<int> stores);
 
+    // The clock-skew what-if. Offsets per store for commands typed from now on: a SET or
+    // DELETE typed for store s is written at its timestamp + offsets[s] (a store whose clock
+    // is off). Empty or zeros: none.
+    void setClockOffsets(std::vector<int64_t> offsets) { clockOffsets_ = std::move(offsets); }
+    const std::vector<int64_t>& clockOffsets() const { return clockOffsets_; }
+    // Which winners would flip had the stores' clocks been off by `offsets` all along
+    // (clockskew.h), over the given stores' oplogs, on the engine thread;
+    // skewWhatIfCaptured() follows.
+    void captureSkewWhatIf(std::vector<int> stores, std::vector<int64_t> offsets);
+
     // Runs fn with the engine on its thread, after everything handed to it so far; whatever
     // fn appends to the replicas' logs is shipped to the stores like a command's effects. Then
     // `done` runs on this thread. The merge runner plans and applies merges through it.
@@ -140,6 +151,7 @@ Q_SIGNALS:
     void failed(const QString& message);
     void conflictsCaptured(std::shared_ptr<const syncscope::ConflictSnapshot> snapshot);
     void plotsCaptured(std::shared_ptr<const syncscope::PlotCapture> plots);
+    void skewWhatIfCaptured(std::shared_ptr<const syncscope::ClockSkewReport> report);
     // Writes made outside Syncscope reached the engine, one script line each
     // ("12, PG.SET((SID1,CSE1),A)").
     void outsideWritesCaptured(int store, const QStringList& lines);
@@ -171,6 +183,7 @@ private:
     StoreDirectory directory_;
     std::vector<StoreWorker*> workers_;
     TimestampClock clock_;
+    std::vector<int64_t> clockOffsets_; // per store, for typed SETs and DELETEs
     bool ready_ = false;
 
     QThread engineThread_;

@@ -1,5 +1,6 @@
 #include "conflictactions.h"
 
+#include "clockskewpanel.h"
 #include "commandsession.h"
 #include "conflictview.h"
 #include "gradetablemodel.h"
@@ -51,6 +52,13 @@ ConflictActions::ConflictActions(MainWindow* window, WorkspaceSession* session,
 
     connect(view_, &ConflictView::refreshRequested, this, &ConflictActions::refresh);
     connect(commands, &CommandSession::plotsCaptured, plots_, &HistoryPlots::setCapture);
+    ClockSkewPanel* skew = view_->clockSkew();
+    connect(commands, &CommandSession::skewWhatIfCaptured, skew, &ClockSkewPanel::setReport);
+    connect(skew, &ClockSkewPanel::offsetsChanged, this, [this, skew] {
+        commands_->setClockOffsets(skew->appliedOffsets());
+        skew->setReport(nullptr); // what was shown was for other offsets
+        refresh();
+    });
     connect(commands, &CommandSession::conflictsCaptured, this,
             [this](std::shared_ptr<const ConflictSnapshot> snapshot) {
                 inFlight_ = false;
@@ -124,6 +132,8 @@ void ConflictActions::refresh() {
     stale_ = false;
     view_->setBusy(true);
     commands_->captureConflicts(view_->chosenStores());
+    if (view_->clockSkew()->anyOffset())
+        commands_->captureSkewWhatIf(view_->chosenStores(), view_->clockSkew()->offsets());
 }
 
 } // namespace syncscope

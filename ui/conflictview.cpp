@@ -1,5 +1,6 @@
 #include "conflictview.h"
 
+#include "clockskewpanel.h"
 #include "conflictcolors.h"
 #include "conflictexplain.h"
 #include "conflictmodel.h"
@@ -107,6 +108,8 @@ ConflictView::ConflictView(const QStringList& storeNames, QWidget* parent)
     details_ = new QTabWidget(this);
     details_->addTab(why_, QStringLiteral("Why"));
     details_->addTab(stale_, QStringLiteral("Stale reads"));
+    skew_ = new ClockSkewPanel(storeNames, this);
+    details_->addTab(skew_, QStringLiteral("Clock skew"));
 
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(grid_);

@@ -18,13 +18,15 @@ class QToolButton;
 
 namespace syncscope {
 
+class ClockSkewPanel;
 class ConflictModel;
 
 // Conflicts before the merge (SPEC §7): the N-way grid of every key that is not identical (one
 // column per store and one for the value after a last-writer-wins merge; cells coloured by what
 // the merge does to them), bucket filters with their counts, the chosen stores, the "Why" of the
-// selected key in plain words, and the stale reads the oplogs show. It displays snapshots; who
-// makes them (off the UI thread) is the caller's business: refreshRequested() asks for one.
+// selected key in plain words, the stale reads the oplogs show, and the clock-skew what-if. It
+// displays snapshots; who makes them (off the UI thread) is the caller's business:
+// refreshRequested() asks for one.
 class ConflictView : public QWidget {
     Q_OBJECT
 public:
@@ -43,6 +45,7 @@ public:
     QTableView* grid() const { return grid_; }
     QString whyText() const;
     QAbstractButton* kindButton(ConflictKind kind) const;
+    ClockSkewPanel* clockSkew() const { return skew_; }
 
 Q_SIGNALS:
     void refreshRequested();
@@ -59,6 +62,7 @@ private:
     QTextBrowser* why_;
     QListWidget* stale_;
     QTabWidget* details_;
+    ClockSkewPanel* skew_;
     QLabel* summary_;
     QLabel* busy_;
     QCheckBox* auto_;

@@ -2,6 +2,7 @@
 // through their workers, and the panels and console show the result; a bad line runs nothing.
 #include "auditlog.h"
 #include "auditview.h"
+#include "clockskewpanel.h"
 #include "commandbar.h"
 #include "commandform.h"
 #include "commandsession.h"
@@ -37,6 +38,7 @@
 #include <QCompleter>
 #include <QFileDialog>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -61,6 +63,7 @@ private Q_SLOTS:
     void csvImportsIntoTheChosenStores();
     void workspaceSavedOpenedAndEdited();
     void conflictsExplainAndFollowTheStores();
+    void clockSkewShowsWhichWinnersFlip();
     void mergeResolvedByHandIsAppliedAndAudited();
     void canceledMergeCompletesWithoutDuplicates();
 
@@ -541,6 +544,49 @@ void TestGuiApp::conflictsExplainAndFollowTheStores() {
     QVERIFY(samples.size() >= 3);
     QVERIFY(samples[samples.size() - 2].differing[0] > 0); // before it, SQL and HIVE differed
     QCOMPARE(conflicts->plots()->disagreement()->cellValue(0, 1), 0.0);
+}
+
+// SQL's clock 5 ahead would have let its older B beat HIVE's A; with the box ticked, what is
+// typed for SQL is written 5 later; unticked or at 0, as typed.
+void TestGuiApp::clockSkewShowsWhichWinnersFlip() {
+    ConflictActions* conflicts = app_->conflicts();
+    type(QStringLiteral("3000, SQL.SET((SID7000,CSE007),B)"));
+    type(QStringLiteral("3002, HIVE.SET((SID7000,CSE007),A)"));
+    conflicts->showConflicts();
+    ClockSkewPanel* skew = conflicts->view()->clockSkew();
+    QVERIFY(skew->summary().contains(QStringLiteral("Every clock is right")));
+    skew->setOffset(0, 5);
+    const QString expected = QStringLiteral(
+        "(SID7000,CSE007): today HIVE's SET of A (t=3002) wins; with the clocks off, SQL's SET "
+        "of B (t=3000, skewed to 3005) would.");
+    QTRY_VERIFY(!skew->flipList()->findItems(expected, Qt::MatchExactly).isEmpty());
+    QVERIFY2(skew->summary().contains(QStringLiteral("would end with a different winner")),
+             qPrintable(skew->summary()));
+    // Only 2 ahead: 3002 against HIVE's 3002, and SQL > HIVE breaks the tie.
+    skew->setOffset(0, 2);
+    QTRY_VERIFY(!skew->flipList()
+                     ->findItems(QStringLiteral("(SID7000,CSE007)"), Qt::MatchStartsWith)
+                     .isEmpty());
+    skew->setOffset(0, 1);
+    QTRY_VERIFY(skew->summary().contains(QStringLiteral("compared")));
+    QVERIFY(skew->flipList()
+                ->findItems(QStringLiteral("(SID7000,CSE007)"), Qt::MatchStartsWith)
+                .isEmpty());
+
+    // Typed commands carry the offset while the box is ticked.
+    skew->setOffset(0, 5);
+    type(QStringLiteral("3010, SQL.SET((SID7001,CSE007),C)"));
+    QTRY_COMPARE(cell(0, "SID7001", "CSE007", GradeTableModel::Timestamp), QStringLiteral("3015"));
+    type(QStringLiteral("3011, HIVE.SET((SID7001,CSE008),C)")); // other stores: as typed
+    QTRY_COMPARE(cell(1, "SID7001", "CSE008", GradeTableModel::Timestamp), QStringLiteral("3011"));
+    skew->setApplyToCommands(false);
+    type(QStringLiteral("3012, SQL.SET((SID7002,CSE007),C)"));
+    QTRY_COMPARE(cell(0, "SID7002", "CSE007", GradeTableModel::Timestamp), QStringLiteral("3012"));
+    skew->setApplyToCommands(true);
+    skew->setOffset(0, 0);
+    QVERIFY(skew->appliedOffsets().empty());
+    QVERIFY(app_->commands()->clockOffsets().empty());
+    type(QStringLiteral("FULL_SYNC")); // leaves the stores equal for the tests after this one
 }
 
 namespace {
