@@ -2,30 +2,13 @@
 
 #include "conflicts.h"
 #include "engine.h"
+#include "logrecord.h"
 #include "writeremap.h"
 
 #include <algorithm>
 #include <unordered_map>
 
 namespace syncscope {
-
-namespace {
-
-const char* kindWord(EntryKind kind) {
-    switch (kind) {
-    case EntryKind::Set:
-        return "SET";
-    case EntryKind::Delete:
-        return "DELETE";
-    case EntryKind::Get:
-        return "GET";
-    case EntryKind::Seed:
-        return "SEED";
-    }
-    return "?";
-}
-
-} // namespace
 
 TimelineSnapshot TimelineSnapshot::capture(const Engine& engine, std::span<const size_t> stores,
                                            size_t maxPerLane) {
@@ -113,8 +96,8 @@ std::string_view TimelineSnapshot::value(const Point& p) const {
 
 std::string TimelineSnapshot::describe(size_t lane, const Point& p) const {
     std::string out = laneName(lane) + " #" + std::to_string(p.position + 1) + ": " +
-                      kindWord(p.kind) + " (" + studentId(p.keyRow) + "," + courseId(p.keyRow) +
-                      ")";
+                      entryKindName(p.kind) + " (" + studentId(p.keyRow) + "," +
+                      courseId(p.keyRow) + ")";
     if (p.kind == EntryKind::Get)
         out += " returned ";
     else if (p.kind != EntryKind::Delete)

@@ -22,6 +22,8 @@
 #include <QTimer>
 
 #include <fstream>
+#include <optional>
+#include <utility>
 
 using namespace syncscope;
 
@@ -128,18 +130,25 @@ int main(int argc, char** argv) {
         const std::string text = bench::randomScript(100000, mix, 5);
         f.write(text.data(), static_cast<qint64>(text.size()));
     }
-    QSignalSpy opened(&gui, &GuiApp::scriptOpened);
-    gui.openScript(script);
-    if (!opened.wait(60000) || !opened.at(0).at(0).toBool())
+    // Opens the script (from its first command) and runs it all: {seconds, longest stall}.
+    const auto openAndRun = [&gui, &probe, &script]() -> std::optional<std::pair<double, double>> {
+        QSignalSpy opened(&gui, &GuiApp::scriptOpened);
+        gui.openScript(script);
+        if (!opened.wait(60000) || !opened.at(0).at(0).toBool())
+            return std::nullopt;
+        QElapsedTimer runClock;
+        runClock.start();
+        probe.start();
+        gui.runScript();
+        while (gui.commands()->scriptDone() < gui.commands()->scriptTotal())
+            QTest::qWait(5);
+        const double seconds = static_cast<double>(runClock.nsecsElapsed()) / 1e9;
+        return std::pair{seconds, probe.stop()};
+    };
+    const auto run = openAndRun();
+    if (!run)
         return 1;
-    QElapsedTimer runClock;
-    runClock.start();
-    probe.start();
-    gui.runScript();
-    while (gui.commands()->scriptDone() < gui.commands()->scriptTotal())
-        QTest::qWait(5);
-    const double runSeconds = static_cast<double>(runClock.nsecsElapsed()) / 1e9;
-    const double runStall = probe.stop();
+    const auto [runSeconds, runStall] = *run;
     bench::Json("gui_stall_running")
         .str("input", "100,000-line script, 2 stores, Run")
         .num("run_s", runSeconds)
@@ -151,20 +160,11 @@ int main(int argc, char** argv) {
     // The same script again with the History dock in front: the plots capture and redraw as
     // it runs (the timeline's newest 20,000 entries per store, the divergence so far).
     gui.conflicts()->showPlots();
-    QSignalSpy reopened(&gui, &GuiApp::scriptOpened);
-    gui.openScript(script);
-    if (!reopened.wait(60000) || !reopened.at(0).at(0).toBool())
-        return 1;
     QSignalSpy captured(gui.commands(), &CommandSession::plotsCaptured);
-    runClock.restart();
-    probe.start();
-    gui.runScript();
-    while (gui.commands()->scriptDone() < gui.commands()->scriptTotal())
-        QTest::qWait(5);
-    const double plotRunSeconds = static_cast<double>(runClock.nsecsElapsed()) / 1e9;
-    const double plotStall = probe.stop();
-    if (captured.isEmpty())
+    const auto plotRun = openAndRun();
+    if (!plotRun || captured.isEmpty())
         return 1; // the plots never followed the run: the figure would measure nothing
+    const auto [plotRunSeconds, plotStall] = *plotRun;
     bench::Json("gui_stall_running_with_plots")
         .str("input", "100,000-line script, 2 stores, Run, History dock in front")
         .num("run_s", plotRunSeconds)
