@@ -64,9 +64,9 @@ void DivergenceTracker::rebuild(const Engine& engine, std::string label) {
     tick_ = 0;
     masks_.clear();
     counts_.assign(enabled_ ? pairCount(stores_) : 0, 0);
-    seen_.assign(stores_, 0);
+    seen_.clear();
     for (size_t r = 0; r < stores_; ++r)
-        seen_[r] = engine.replica(r).logEnd();
+        seen_.push_back(engine.replica(r).logEnd());
     if (!enabled_)
         return;
     const uint32_t keys = engine.catalog().keyCount();

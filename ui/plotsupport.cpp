@@ -37,15 +37,19 @@ QCPTextElement* addPlotTitle(QCustomPlot* plot, const QString& title) {
     return element;
 }
 
-void followUserRange(QCustomPlot* plot, bool* chosen, std::function<void()> refit) {
+void followUserRange(QCustomPlot* plot, bool* chosen, std::function<void()> refit,
+                     std::function<void(QMouseEvent*)> onClick) {
     auto pressedAt = std::make_shared<QPointF>();
     QObject::connect(plot, &QCustomPlot::mouseWheel, plot, [chosen] { *chosen = true; });
     QObject::connect(plot, &QCustomPlot::mousePress, plot,
                      [pressedAt](QMouseEvent* e) { *pressedAt = e->position(); });
-    QObject::connect(plot, &QCustomPlot::mouseRelease, plot, [chosen, pressedAt](QMouseEvent* e) {
-        if ((e->position() - *pressedAt).manhattanLength() > 4)
-            *chosen = true;
-    });
+    QObject::connect(plot, &QCustomPlot::mouseRelease, plot,
+                     [chosen, pressedAt, onClick = std::move(onClick)](QMouseEvent* e) {
+                         if ((e->position() - *pressedAt).manhattanLength() > 4)
+                             *chosen = true;
+                         else if (onClick)
+                             onClick(e);
+                     });
     QObject::connect(plot, &QCustomPlot::mouseDoubleClick, plot,
                      [chosen, refit = std::move(refit)] {
                          *chosen = false;

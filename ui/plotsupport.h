@@ -8,6 +8,7 @@
 
 class QCPTextElement;
 class QCustomPlot;
+class QMouseEvent;
 
 namespace syncscope {
 
@@ -23,8 +24,10 @@ QCPTextElement* addPlotTitle(QCustomPlot* plot, const QString& title);
 
 // Remembers in *chosen whether the user picked the visible range (dragged or scrolled): new
 // data then keeps that range instead of showing everything, so a zoomed view survives the
-// refreshes a running script causes. A double click shows everything again (refit).
-void followUserRange(QCustomPlot* plot, bool* chosen, std::function<void()> refit);
+// refreshes a running script causes. A double click shows everything again (refit). A press
+// and release without a drag between them is a click, passed to onClick when given.
+void followUserRange(QCustomPlot* plot, bool* chosen, std::function<void()> refit,
+                     std::function<void(QMouseEvent*)> onClick = {});
 
 // Saves the plot as it is shown, as PNG or PDF by the file's suffix (case-insensitive). On
 // failure returns false with a reason naming the file.

@@ -69,23 +69,20 @@ TimelinePlot::TimelinePlot(QWidget* parent)
     axisRect()->setRangeDrag(Qt::Horizontal);
     axisRect()->setRangeZoom(Qt::Horizontal);
     setMouseTracking(true);
-    followUserRange(this, &userRange_, [this] { rebuild(); });
-    connect(this, &QCustomPlot::mousePress, this,
-            [this](QMouseEvent* e) { pressedAt_ = e->position(); });
-    connect(this, &QCustomPlot::mouseRelease, this, [this](QMouseEvent* e) {
-        // A click, not the end of a drag.
-        if ((e->position() - pressedAt_).manhattanLength() > 4 || !snapshot_)
-            return;
-        if (const std::optional<Hit> hit = pointAt(e->position())) {
+    followUserRange(
+        this, &userRange_, [this] { rebuild(); },
+        [this](QMouseEvent* e) {
+            const std::optional<Hit> hit = pointAt(e->position());
+            if (!hit)
+                return;
             const auto& p = snapshot_->points(hit->lane)[hit->index];
             const QString sid = QString::fromStdString(snapshot_->studentId(p.keyRow));
             const QString cid = QString::fromStdString(snapshot_->courseId(p.keyRow));
             selectKey(sid, cid);
             Q_EMIT keySelected(sid, cid);
-        }
-    });
+        });
     connect(this, &QCustomPlot::mouseMove, this, [this](QMouseEvent* e) {
-        const std::optional<Hit> hit = snapshot_ ? pointAt(e->position()) : std::nullopt;
+        const std::optional<Hit> hit = pointAt(e->position());
         if (!hit) {
             QToolTip::hideText();
             return;
@@ -226,9 +223,9 @@ void TimelinePlot::drawSelection() {
     }
     if (!snapshot_ || selectedStudent_.isEmpty())
         return;
-    selectedRow_ =
+    const int64_t selectedRow =
         snapshot_->keyRowOf(selectedStudent_.toStdString(), selectedCourse_.toStdString());
-    if (selectedRow_ < 0)
+    if (selectedRow < 0)
         return;
     selection_ = scatterGraph(this, QCPScatterStyle(QCPScatterStyle::ssSquare,
                                                     QPen(palette().color(QPalette::WindowText), 2),
@@ -236,7 +233,7 @@ void TimelinePlot::drawSelection() {
     selection_->setName(QStringLiteral("selected key"));
     for (size_t lane = 0; lane < snapshot_->laneCount(); ++lane)
         for (const TimelineSnapshot::Point& p : snapshot_->points(lane)) {
-            if (static_cast<int64_t>(p.keyRow) != selectedRow_)
+            if (static_cast<int64_t>(p.keyRow) != selectedRow)
                 continue;
             selection_->addData(static_cast<double>(p.ts), laneY(lane));
             if (!p.mergedIn || p.originLane < 0)

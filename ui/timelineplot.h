@@ -50,12 +50,10 @@ private:
     QCPScatterStyle markStyle(int mark, const QColor& colour);
 
     std::shared_ptr<const TimelineSnapshot> snapshot_;
-    int64_t selectedRow_ = -1;
     QString selectedStudent_, selectedCourse_;
     QCPGraph* selection_ = nullptr;
     QList<QCPAbstractItem*> selectionLinks_;
     QCPTextElement* title_ = nullptr;
-    QPointF pressedAt_;
     bool vectorMarks_ = false;
     bool userRange_ = false; // the user zoomed or panned: new snapshots keep the time range
     std::map<std::pair<int, QRgb>, QCPScatterStyle> pixmapMarks_; // by (mark, colour)
