@@ -6,6 +6,7 @@
 #include "consoleview.h"
 #include "dataactions.h"
 #include "gradetablemodel.h"
+#include "labactions.h"
 #include "mainwindow.h"
 #include "mergeactions.h"
 #include "outsidewritefollower.h"
@@ -163,6 +164,7 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
     updateScriptActions();
     conflicts_ = new ConflictActions(w, session_.get(), commands_.get(), this);
     merges_ = new MergeActions(w, session_.get(), commands_.get(), console_, workspaceLabel, this);
+    labs_ = new LabActions(w, merges_->mergeMenu(), commands_.get(), this);
 }
 
 void GuiApp::openScript(const QString& path) {

@@ -17,6 +17,7 @@ namespace syncscope {
 
 class CommandBar;
 class ConflictActions;
+class LabActions;
 class DataActions;
 class MergeActions;
 class WorkspaceActions;
@@ -57,6 +58,7 @@ public:
     ConflictActions* conflicts() const { return conflicts_; }
     // The Merge and Audit menus (issue 4).
     MergeActions* merges() const { return merges_; }
+    LabActions* labs() const { return labs_; }
     // File > New / Open / Save Workspace, Store > Add / Edit / Remove.
     WorkspaceActions* workspace() const { return workspace_; }
 
@@ -97,6 +99,7 @@ private:
     DataActions* data_ = nullptr;
     ConflictActions* conflicts_ = nullptr;
     MergeActions* merges_ = nullptr;
+    LabActions* labs_ = nullptr;
     WorkspaceActions* workspace_ = nullptr;
 };
 

@@ -48,9 +48,9 @@ MergeActions::MergeActions(MainWindow* window, WorkspaceSession* session, Comman
     , console_(console)
     , runner_(new MergeRunner(commands, session->workers(), auditPathFor(workspaceLabel),
                               workspaceLabel, this)) {
-    QMenu* merge = window->addMenuBeforeHelp(QStringLiteral("&Merge"));
-    QAction* open = merge->addAction(QStringLiteral("&Merge or Full Sync…"), this,
-                                     [this] { openMergeDialog(); });
+    mergeMenu_ = window->addMenuBeforeHelp(QStringLiteral("&Merge"));
+    QAction* open = mergeMenu_->addAction(QStringLiteral("&Merge or Full Sync…"), this,
+                                          [this] { openMergeDialog(); });
     open->setShortcut(Qt::CTRL | Qt::Key_M);
     QMenu* audit = window->addMenuBeforeHelp(QStringLiteral("&Audit"));
     QAction* log =

@@ -3,6 +3,8 @@
 #include <QObject>
 #include <QPointer>
 
+class QMenu;
+
 namespace syncscope {
 
 class AuditView;
@@ -29,6 +31,7 @@ public:
     static QString auditPathFor(const QString& workspaceLabel);
 
     MergeRunner* runner() const { return runner_; }
+    QMenu* mergeMenu() const { return mergeMenu_; }
     MergeDialog* openMergeDialog();
     AuditView* openAuditLog();
     void verifyAuditLog();
@@ -48,6 +51,7 @@ private:
     CommandSession* commands_;
     ConsoleView* console_;
     MergeRunner* runner_;
+    QMenu* mergeMenu_;
     QPointer<MergeDialog> dialog_;
     QPointer<AuditView> audit_;
 };

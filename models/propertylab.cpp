@@ -298,6 +298,12 @@ std::string_view labPropertyName(LabProperty p) {
     return kNames[static_cast<size_t>(p)];
 }
 
+std::string describeHeld(LabProperty p, size_t orders) {
+    if (p == LabProperty::Commutative)
+        return "held for every MERGE among the steps, swapped";
+    return "held in all " + std::to_string(orders) + " orders";
+}
+
 std::string spellLabStep(const LabStep& step, std::span<const std::string> storeNames) {
     if (step.fullSync)
         return "FULL_SYNC";

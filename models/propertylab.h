@@ -64,6 +64,9 @@ std::unique_ptr<LabHistory> extractLabHistory(const Engine& engine, std::span<co
 enum class LabProperty : uint8_t { Commutative, OrderFree, Idempotent, Convergent };
 inline constexpr size_t kLabProperties = 4;
 std::string_view labPropertyName(LabProperty p);
+// What a property that held was tried on: "held for every MERGE among the steps, swapped" or
+// "held in all 24 orders".
+std::string describeHeld(LabProperty p, size_t orders);
 
 struct LabVerdict {
     enum class State : uint8_t { Held, Failed, NotTested };

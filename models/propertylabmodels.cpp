@@ -57,8 +57,10 @@ QVariant LabSummaryModel::data(const QModelIndex& index, int role) const {
         if (role == VerdictRole)
             return static_cast<int>(v.state);
         if (role == Qt::ToolTipRole)
-            return v.why.empty() ? QStringLiteral("Held in all %1 orders").arg(report_->orders)
-                                 : text(v.why);
+            return text(v.state == LabVerdict::State::Held
+                            ? describeHeld(static_cast<LabProperty>(column - kPropertyColumn),
+                                           report_->orders)
+                            : v.why);
         return {};
     }
     if (role == Qt::ToolTipRole && !r.problem.empty())
