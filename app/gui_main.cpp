@@ -4,7 +4,9 @@
 #include "conflictactions.h"
 #include "guiapp.h"
 #include "guihost.h"
+#include "labactions.h"
 #include "mergeactions.h"
+#include "propertylabdialog.h"
 #include "workspacefile.h"
 #include "workspacesession.h"
 
@@ -12,6 +14,7 @@
 #include <QCommandLineParser>
 #include <QIcon>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QStandardPaths>
 #include <QTimer>
 
@@ -52,6 +55,10 @@ int main(int argc, char** argv) {
     QCommandLineOption merge(QStringList{QStringLiteral("merge")},
                              QStringLiteral("Open the Merge dialog once the stores are loaded."));
     parser.addOption(merge);
+    QCommandLineOption lab(QStringList{QStringLiteral("lab")},
+                           QStringLiteral("Open the Property Lab and run it (after the script's "
+                                          "steps have had a moment)."));
+    parser.addOption(lab);
     parser.addOption(workspace);
     parser.addOption(execute);
     parser.addOption(script);
@@ -86,9 +93,10 @@ int main(int argc, char** argv) {
     const bool showConflicts = parser.isSet(conflicts);
     const bool showMerge = parser.isSet(merge);
     const bool showPlots = parser.isSet(plots);
+    const bool showLab = parser.isSet(lab);
     QObject::connect(
         gui->commands(), &syncscope::CommandSession::ready, gui,
-        [gui, lines, scriptFile, stepCount, showConflicts, showMerge, showPlots] {
+        [gui, lines, scriptFile, stepCount, showConflicts, showMerge, showPlots, showLab] {
             gui->runLines(lines);
             if (showConflicts)
                 gui->conflicts()->showConflicts();
@@ -96,6 +104,8 @@ int main(int argc, char** argv) {
                 gui->conflicts()->showPlots();
             if (showMerge)
                 gui->merges()->openMergeDialog();
+            if (showLab)
+                QTimer::singleShot(1500, gui, [gui] { gui->labs()->open()->runButton()->click(); });
             if (scriptFile.isEmpty())
                 return;
             if (stepCount > 0)

@@ -35,7 +35,7 @@ private:
 class LabOutcomeModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Roles { DiffersRole = Qt::UserRole + 1 };
+    enum Roles { DiffersRole = Qt::UserRole + 2 }; // apart from LabSummaryModel::VerdictRole
 
     explicit LabOutcomeModel(QObject* parent = nullptr);
     // The strategy's row of the report (-1 or no report: empty).

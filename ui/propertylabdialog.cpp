@@ -329,11 +329,12 @@ void PropertyLabDialog::showReport(std::shared_ptr<const PropertyLabReport> repo
         keys = QStringLiteral("the first %1 of the %2 keys the stores disagree on")
                    .arg(report_->labKeys)
                    .arg(report_->differingKeys);
-    status_->setText(QStringLiteral("Ran %1 order(s) × %2 strategies over %3, in %4 s.")
+    const QString took = seconds < 1 ? QStringLiteral("%1 ms").arg(qRound(seconds * 1000))
+                                     : QStringLiteral("%1 s").arg(seconds, 0, 'f', 1);
+    status_->setText(QStringLiteral("Ran %1 order(s) × %2 strategies over %3, in %4.")
                          .arg(report_->orders)
                          .arg(report_->strategies.size())
-                         .arg(keys)
-                         .arg(seconds, 0, 'f', 2));
+                         .arg(keys, took));
     summaryView_->selectRow(0);
     showStrategy(report_->strategies.empty() ? -1 : 0);
 }

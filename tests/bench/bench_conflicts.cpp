@@ -3,11 +3,13 @@
 // stores (the divergence tracker counted from scratch, as after a load, and a FULL_SYNC folded
 // into it; the timeline snapshot the History dock draws). Reference, measured in the same run:
 // one pass reading the three stores' writes for every key and comparing them (the memory-
-// bandwidth floor any classification must pay).
+// bandwidth floor any classification must pay). The property lab's copy and run over them
+// (no reference: the figure is how long a user waits for 720 orders × 5 strategies).
 #include "benchutil.h"
 #include "conflictsnapshot.h"
 #include "divergence.h"
 #include "engine.h"
+#include "propertylab.h"
 #include "timeline.h"
 
 #include <random>
@@ -97,7 +99,31 @@ int main() {
     TimelineSnapshot timeline;
     const double timelineCapture =
         bench::bestOf(3, [&] { timeline = TimelineSnapshot::capture(engine, stores, 20000); });
+    // The property lab over the same stores: its copy of the history (the first 1,000 of the
+    // keys they disagree on, found by scanning all three) and every order of all six pairwise
+    // merges (720) under the five strategies.
     const std::vector<size_t> all{a, b, c};
+    std::string labProblem;
+    std::unique_ptr<LabHistory> lab;
+    const double labExtract =
+        bench::seconds([&] { lab = extractLabHistory(engine, all, labProblem); });
+    std::vector<LabStep> gossip;
+    for (size_t t = 0; t < 3; ++t)
+        for (size_t f = 0; f < 3; ++f)
+            if (t != f)
+                gossip.push_back({false, t, f});
+    const std::vector<MergeStrategy> strategies{
+        MergeStrategy::LastWriterWins, MergeStrategy::SourceWins, MergeStrategy::TargetWins,
+        MergeStrategy::StorePriority, MergeStrategy::HighestGrade};
+    PropertyLabReport labReport;
+    const double labRun =
+        lab ? bench::seconds([&] { labReport = runPropertyLab(*lab, gossip, strategies); }) : 0;
+    if (!lab || labReport.orders != 720 || labReport.labKeys != kMaxLabKeys) {
+        std::fprintf(stderr, "bench_conflicts: the property lab did not run: %s\n",
+                     labProblem.c_str());
+        return 1;
+    }
+
     const size_t synced = engine.fullSync(all);
     const double foldSeconds = bench::seconds([&] { tracker.advance(engine, "FULL_SYNC", true); });
     for (uint32_t v : tracker.differing())
@@ -119,6 +145,17 @@ int main() {
         .str("figure", "divergence_fold_full_sync")
         .num("entries", static_cast<double>(synced))
         .num("seconds", foldSeconds)
+        .print();
+    bench::Json("conflicts")
+        .str("figure", "property_lab_extract")
+        .num("keys", static_cast<double>(keyCount))
+        .num("differing", static_cast<double>(labReport.differingKeys))
+        .num("seconds", labExtract)
+        .print();
+    bench::Json("conflicts")
+        .str("figure", "property_lab_720_orders_5_strategies")
+        .num("lab_keys", static_cast<double>(labReport.labKeys))
+        .num("seconds", labRun)
         .print();
     bench::Json("conflicts")
         .str("figure", "timeline_capture")

@@ -97,6 +97,13 @@ void TestPropertyLab::oneConflictUnderEachStrategy() {
                 .why.find("SQL holds B for (SID1,C1) and "
                           "HIVE holds A") != std::string::npos);
 
+    // Keeping its own value is a decision, a new write that beats the other's; the other then
+    // keeps its own the same way, so every round writes again.
+    QCOMPARE(verdictOf(target, LabProperty::Idempotent).why,
+             std::string("after SQL.MERGE(HIVE), then HIVE.MERGE(SQL), running SQL.MERGE(HIVE) "
+                         "again still writes 1 key(s)"));
+    QCOMPARE(verdictOf(source, LabProperty::Idempotent).state, State::Held);
+
     // Highest grade: A beats B whoever wrote last.
     const LabStrategyResult& grade = lab.strategies[3];
     QCOMPARE(grade.outcomes.size(), size_t(1));
@@ -332,6 +339,8 @@ void TestPropertyLab::modelsShowVerdictsAndStatesSideBySide() {
     QCOMPARE(outcomes.index(0, 3).data().toString(), QStringLiteral("B"));
     QCOMPARE(outcomes.index(0, 1).data(LabOutcomeModel::DiffersRole).toBool(), false);
     QCOMPARE(outcomes.index(0, 3).data(LabOutcomeModel::DiffersRole).toBool(), true);
+    // The views' tint tells the two models apart by role: an outcome cell has no verdict.
+    QVERIFY(!outcomes.index(0, 3).data(LabSummaryModel::VerdictRole).isValid());
     outcomes.setReport(report, 0);
     QCOMPARE(outcomes.columnCount(), 3);
     outcomes.setReport(nullptr, 0);
