@@ -6,6 +6,7 @@ QString CliArguments::usage() {
     return QStringLiteral(
         "usage: syncscope-cli run SCRIPT [--workspace FILE] [--seed-csv FILE] [--oplog-dir DIR] "
         "[--dump] [--conflicts FILE]\n"
+        "                      [--lab FILE --lab-merge LINE...]\n"
         "\n"
         "  run SCRIPT          parse the whole testcase file, then run it against the stores\n"
         "  --workspace FILE    stores from a workspace JSON file (default: one in-memory SQLite\n"
@@ -17,6 +18,12 @@ QString CliArguments::usage() {
         "                      each key that differs, its bucket (concurrent, fast-forward,\n"
         "                      missing), the write last-writer-wins keeps, the ones it drops\n"
         "                      unseen and why; then the stale reads\n"
+        "  --lab FILE          after the run, run the --lab-merge lines in every order under\n"
+        "                      each strategy on a copy of the stores' history and write which\n"
+        "                      properties held and the end states as JSON (nothing is written\n"
+        "                      to the stores)\n"
+        "  --lab-merge LINE    one merge for --lab, as a script line: \"SQL.MERGE(HIVE)\" or\n"
+        "                      \"FULL_SYNC\" (over every store); up to 6\n"
         "\n"
         "exit status: 0 ok, 1 script errors (nothing ran), 2 usage, 3 a store failed\n");
 }
@@ -70,6 +77,14 @@ CliArguments CliArguments::parse(const QStringList& args) {
         } else if (arg == QLatin1String("--conflicts")) {
             if (!takeValue(a.run.conflicts))
                 return invalid(QStringLiteral("--conflicts needs a file"));
+        } else if (arg == QLatin1String("--lab")) {
+            if (!takeValue(a.run.lab))
+                return invalid(QStringLiteral("--lab needs a file"));
+        } else if (arg == QLatin1String("--lab-merge")) {
+            QString line;
+            if (!takeValue(line))
+                return invalid(QStringLiteral("--lab-merge needs a script line"));
+            a.run.labMerges.push_back(line);
         } else if (arg == QLatin1String("--dump")) {
             if (hasInlineValue)
                 return invalid(QStringLiteral("--dump takes no value"));
@@ -88,6 +103,8 @@ CliArguments CliArguments::parse(const QStringList& args) {
     }
     if (a.run.script.isEmpty())
         return invalid(QStringLiteral("run needs a SCRIPT"));
+    if (a.run.lab.isEmpty() != a.run.labMerges.isEmpty())
+        return invalid(QStringLiteral("--lab and --lab-merge go together"));
     return a;
 }
 

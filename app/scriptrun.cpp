@@ -4,6 +4,8 @@
 #include "conflictreport.h"
 #include "engine.h"
 #include "exportfiles.h"
+#include "propertylab.h"
+#include "propertylabjson.h"
 #include "recordconversion.h"
 #include "scriptbinding.h"
 #include "seedcsv.h"
@@ -105,6 +107,56 @@ int backendFailure(std::FILE* err, const StoreError& e) {
     return ExitBackend;
 }
 
+// --lab-merge lines, parsed as a script named "--lab-merge" and bound to the run's stores:
+// the lab's steps, or the errors ("--lab-merge:2:1: ...").
+std::vector<LabStep> labStepsOf(const QStringList& lines, const StoreBinding& run,
+                                std::vector<std::string>& errors) {
+    Script lab = parseScript("--lab-merge", lines.join(QLatin1Char('\n')).toStdString());
+    const StoreDirectory runStores(run.stores);
+    StoreBinding bound;
+    std::vector<ScriptError> problems = bindStores(lab, &runStores, bound);
+    problems.insert(problems.end(), lab.errors.begin(), lab.errors.end());
+    const auto runIndex = [&](uint16_t name) {
+        const std::string& store = bound.stores[bound.storeOfName[name]].name;
+        return static_cast<size_t>(
+            std::find_if(run.stores.begin(), run.stores.end(),
+                         [&](const StoreSpec& s) { return s.name == store; }) -
+            run.stores.begin());
+    };
+    std::vector<LabStep> steps;
+    if (problems.empty())
+        for (const Command& c : lab.commands) {
+            if (c.op == Op::Merge)
+                steps.push_back({false, runIndex(c.store), runIndex(c.source)});
+            else if (c.op == Op::FullSync && c.syncCount == 0)
+                steps.push_back({true, 0, 0});
+            else
+                problems.push_back({c.line, 1,
+                                    c.op == Op::FullSync
+                                        ? "the lab's FULL_SYNC is over every store: name none"
+                                        : "not a MERGE or FULL_SYNC"});
+        }
+    if (problems.empty() && steps.size() > kMaxLabSteps)
+        problems.push_back({static_cast<uint32_t>(kMaxLabSteps + 1), 1,
+                            "at most " + std::to_string(kMaxLabSteps) + " merges"});
+    if (problems.empty() && run.stores.size() < 2)
+        problems.push_back({1, 1, "the lab needs at least two stores in the run"});
+    for (const ScriptError& e : problems)
+        errors.push_back(lab.formatError(e));
+    return steps;
+}
+
+bool writeReport(const QString& path, const std::string& report, const char* what, std::FILE* err) {
+    QFile file(path);
+    if (file.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
+        file.write(report.data(), static_cast<qint64>(report.size())) ==
+            static_cast<qint64>(report.size()))
+        return true;
+    say(err, QStringLiteral("syncscope-cli: cannot write the %1 %2: %3")
+                 .arg(QLatin1String(what), path, file.errorString()));
+    return false;
+}
+
 } // namespace
 
 int runScript(const RunOptions& options, std::FILE* out, std::FILE* err) {
@@ -139,6 +191,16 @@ int runScript(const RunOptions& options, std::FILE* out, std::FILE* err) {
         for (const ScriptError& e : errors)
             say(err, script.formatError(e));
         return ExitScriptError;
+    }
+
+    std::vector<LabStep> labSteps;
+    if (!options.lab.isEmpty()) {
+        std::vector<std::string> labErrors;
+        labSteps = labStepsOf(options.labMerges, binding, labErrors);
+        for (const std::string& e : labErrors)
+            say(err, e);
+        if (!labErrors.empty())
+            return ExitUsage;
     }
 
     std::optional<SeedData> seed;
@@ -224,7 +286,8 @@ int runScript(const RunOptions& options, std::FILE* out, std::FILE* err) {
 
     // 4. Run the commands.
     OutputBuffer stdoutBuffer(out);
-    executeCommands(script, binding, engine, writer, stdoutBuffer, !options.conflicts.isEmpty());
+    executeCommands(script, binding, engine, writer, stdoutBuffer,
+                    !options.conflicts.isEmpty() || !options.lab.isEmpty());
     stdoutBuffer.flush();
     if (!writer.finish())
         return backendFailure(err, writer.failure());
@@ -239,19 +302,24 @@ int runScript(const RunOptions& options, std::FILE* out, std::FILE* err) {
         appendDump(stdoutBuffer.text(), engine);
         stdoutBuffer.flush();
     }
+    std::vector<size_t> all(engine.replicaCount());
+    std::iota(all.begin(), all.end(), size_t{0});
     if (!options.conflicts.isEmpty()) {
-        std::vector<size_t> all(engine.replicaCount());
-        std::iota(all.begin(), all.end(), size_t{0});
         std::string report;
         appendConflictReport(report, ConflictSnapshot::capture(engine, all));
-        QFile file(options.conflicts);
-        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
-            file.write(report.data(), static_cast<qint64>(report.size())) !=
-                static_cast<qint64>(report.size())) {
-            say(err, QStringLiteral("syncscope-cli: cannot write the conflict report %1: %2")
-                         .arg(options.conflicts, file.errorString()));
+        if (!writeReport(options.conflicts, report, "conflict report", err))
+            return ExitUsage;
+    }
+    if (!options.lab.isEmpty()) {
+        std::string problem;
+        std::unique_ptr<LabHistory> history = extractLabHistory(engine, all, problem);
+        if (!history) {
+            say(err, "syncscope-cli: the property lab cannot run: " + problem);
             return ExitUsage;
         }
+        const PropertyLabReport report = runPropertyLab(*history, labSteps, labStrategies());
+        if (!writeReport(options.lab, propertyLabJson(report), "property lab report", err))
+            return ExitUsage;
     }
     return ExitOk;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 
 #include <cstdio>
 
@@ -15,6 +16,11 @@ struct RunOptions {
     // Writes the conflict report (conflictreport.h) of every store after the run. Keeps the
     // whole oplogs in memory (stale reads are found in them), where a plain run trims them.
     QString conflicts;
+    // The property lab after the run (propertylab.h): every order of labMerges (script lines,
+    // MERGE or FULL_SYNC, naming the run's stores) under each strategy, written to `lab` as
+    // JSON. Keeps the whole oplogs too.
+    QString lab;
+    QStringList labMerges;
 };
 
 // Exit statuses of SPEC §6.

@@ -298,6 +298,14 @@ std::string_view labPropertyName(LabProperty p) {
     return kNames[static_cast<size_t>(p)];
 }
 
+std::vector<MergeStrategy> labStrategies() {
+    std::vector<MergeStrategy> out;
+    for (size_t s = 0; s < kMergeStrategies; ++s)
+        if (static_cast<MergeStrategy>(s) != MergeStrategy::Manual)
+            out.push_back(static_cast<MergeStrategy>(s));
+    return out;
+}
+
 std::string describeHeld(LabProperty p, size_t orders) {
     if (p == LabProperty::Commutative)
         return "held for every MERGE among the steps, swapped";

@@ -101,6 +101,9 @@ struct PropertyLabReport {
     std::vector<LabStrategyResult> strategies;
 };
 
+// Every strategy the lab can run: all but Manual, which waits for the user's decisions.
+std::vector<MergeStrategy> labStrategies();
+
 // The lab's stores are history.engine's replicas; StorePriority trusts them in that order.
 PropertyLabReport runPropertyLab(LabHistory& history, std::span<const LabStep> steps,
                                  std::span<const MergeStrategy> strategies);

@@ -70,14 +70,6 @@ size_t ordersOf(size_t steps) {
     return n;
 }
 
-std::vector<MergeStrategy> labStrategies() {
-    std::vector<MergeStrategy> out;
-    for (size_t s = 0; s < kMergeStrategies; ++s)
-        if (static_cast<MergeStrategy>(s) != MergeStrategy::Manual)
-            out.push_back(static_cast<MergeStrategy>(s));
-    return out;
-}
-
 } // namespace
 
 PropertyLabDialog::PropertyLabDialog(const QStringList& storeNames, QWidget* parent)
