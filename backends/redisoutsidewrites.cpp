@@ -313,18 +313,10 @@ Result<bool> RedisStore::captureOnce() {
     a << "HSET" << key(MetaKey) << "live" << live << "maxts" << static_cast<long long>(meta.maxTs)
       << "ownseq" << static_cast<long long>(meta.ownSeq);
     tx.add(a);
-    switch (tx.exec(why)) {
-    case RedisTransaction::Outcome::Lost:
-        return lost(QStringLiteral("cannot capture outside writes"), why);
-    case RedisTransaction::Outcome::Aborted:
-        return false;
-    case RedisTransaction::Outcome::Refused:
-        return error(QStringLiteral("cannot capture outside writes"), why);
-    case RedisTransaction::Outcome::Committed:
-        break;
-    }
-    countOwnEvents(1);
-    return true;
+    const Result<bool> committed = commit(tx, QStringLiteral("cannot capture outside writes"));
+    if (committed && committed.value())
+        countOwnEvents(1);
+    return committed;
 }
 
 } // namespace syncscope

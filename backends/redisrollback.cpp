@@ -133,18 +133,10 @@ Result<bool> RedisStore::rollbackOnce(int64_t position) {
             a << static_cast<long long>(seq);
     if (a.count() > 2)
         tx.add(a);
-    switch (tx.exec(why)) {
-    case RedisTransaction::Outcome::Lost:
-        return lost(QStringLiteral("cannot roll back"), why);
-    case RedisTransaction::Outcome::Aborted:
-        return false;
-    case RedisTransaction::Outcome::Refused:
-        return error(QStringLiteral("cannot roll back"), why);
-    case RedisTransaction::Outcome::Committed:
-        break;
-    }
-    countOwnEvents(events);
-    return true;
+    const Result<bool> committed = commit(tx, QStringLiteral("cannot roll back"));
+    if (committed && committed.value())
+        countOwnEvents(events);
+    return committed;
 }
 
 } // namespace syncscope

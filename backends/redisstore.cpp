@@ -129,6 +129,21 @@ StoreError RedisStore::lost(const QString& what, const QString& why) const {
                            .arg(options_.location, why.simplified()));
 }
 
+Result<bool> RedisStore::commit(RedisTransaction& tx, const QString& what) {
+    QString why;
+    switch (tx.exec(why)) {
+    case RedisTransaction::Outcome::Lost:
+        return lost(what, why);
+    case RedisTransaction::Outcome::Aborted:
+        return false;
+    case RedisTransaction::Outcome::Refused:
+        return error(what, why);
+    case RedisTransaction::Outcome::Committed:
+        break;
+    }
+    return true;
+}
+
 Result<std::vector<RedisReply>> RedisStore::pipeline(const std::vector<RedisArgs>& commands) {
     QString why;
     for (const RedisArgs& c : commands)
@@ -545,18 +560,34 @@ Result<std::vector<LogRecord>> RedisStore::readOplog(int64_t after, size_t limit
     return out;
 }
 
-// The stream from `from` to `to`, page by page, so a long log never sits whole in a reply.
-Status RedisStore::forEachEntry(const std::string& from, const std::string& to, size_t limit,
-                                const BatchControl& control,
-                                const std::function<void(LogRecord&&)>& take) {
+// At most `limit` items (0: every one), a page at a time, so a long range never sits whole in
+// one reply: fetch(want) reads the next page of at most `want` and says how many it got. Stops
+// after a short page or at the limit; between pages, a cancel stops it.
+Status RedisStore::paged(size_t limit, const BatchControl& control,
+                         const std::function<Result<size_t>(size_t want)>& fetch) {
     constexpr size_t kPage = 10000;
-    std::string start = from;
-    size_t taken = 0;
-    QString why;
-    for (;;) {
+    for (size_t taken = 0;;) {
         const size_t want = limit == 0 ? kPage : std::min(kPage, limit - taken);
         if (want == 0)
             return success();
+        const Result<size_t> got = fetch(want);
+        if (!got)
+            return got.error();
+        taken += got.value();
+        if (got.value() < want)
+            return success();
+        if (control.isCanceled())
+            return StoreError{options_.name, QStringLiteral("canceled"), true};
+    }
+}
+
+// The stream from `from` to `to`, entry by entry.
+Status RedisStore::forEachEntry(const std::string& from, const std::string& to, size_t limit,
+                                const BatchControl& control,
+                                const std::function<void(LogRecord&&)>& take) {
+    std::string start = from;
+    return paged(limit, control, [&](size_t want) -> Result<size_t> {
+        QString why;
         RedisArgs a;
         a << "XRANGE" << key(Oplog) << start << to << "COUNT" << static_cast<long long>(want);
         const RedisReply page = conn_.command(a, why);
@@ -571,27 +602,18 @@ Status RedisStore::forEachEntry(const std::string& from, const std::string& to, 
             start = "(" + idOf(r.position);
             take(std::move(r));
         }
-        taken += page.size();
-        if (page.size() < want)
-            return success();
-        if (control.isCanceled())
-            return StoreError{options_.name, QStringLiteral("canceled"), true};
-    }
+        return page.size();
+    });
 }
 
-// The key index after `after` (empty: from the first), a page of fields at a time, at most
-// `limit` fields in all (0: every one): the grade table in key order without one huge reply.
+// The key index after `after` (empty: from the first), a page of fields at a time: the grade
+// table in key order without one huge reply.
 Status RedisStore::forEachKeyPage(const std::string& after, size_t limit,
                                   const BatchControl& control,
                                   const std::function<Status(const RedisReply& fields)>& take) {
-    constexpr size_t kPage = 10000;
     std::string start = after.empty() ? std::string("-") : "(" + after;
-    size_t taken = 0;
-    QString why;
-    for (;;) {
-        const size_t want = limit == 0 ? kPage : std::min(kPage, limit - taken);
-        if (want == 0)
-            return success();
+    return paged(limit, control, [&](size_t want) -> Result<size_t> {
+        QString why;
         RedisArgs a;
         a << "ZRANGEBYLEX" << key(Keys) << start << "+"
           << "LIMIT" << 0 << static_cast<long long>(want);
@@ -601,16 +623,12 @@ Status RedisStore::forEachKeyPage(const std::string& after, size_t limit,
         if (fields.isError())
             return error(QStringLiteral("cannot read the key index"), toQString(fields.text()));
         if (fields.size() == 0)
-            return success();
+            return size_t{0};
         if (Status s = take(fields); !s)
-            return s;
-        taken += fields.size();
-        if (fields.size() < want)
-            return success();
+            return s.error();
         start = "(" + std::string(RedisReply::textOf(fields.element(fields.size() - 1)));
-        if (control.isCanceled())
-            return StoreError{options_.name, QStringLiteral("canceled"), true};
-    }
+        return fields.size();
+    });
 }
 
 Result<std::vector<GradeRecord>> RedisStore::readGrades(const GradeCursor& after, size_t limit,

@@ -73,8 +73,13 @@ private:
     Result<Attempt> tryBatch(std::span<const LogRecord> batch, const std::string& token);
     Status appendWithRetry(std::span<const LogRecord> batch, const BatchControl& control);
     Result<bool> batchCommitted(const std::string& token);
+    // Runs a MULTI/EXEC: true when it committed, false when a watched key changed (nothing
+    // ran: read again and retry), else the error, named `what`.
+    Result<bool> commit(RedisTransaction& tx, const QString& what);
     Result<std::vector<RedisReply>> pipeline(const std::vector<RedisArgs>& commands);
     Result<Meta> readMeta(const RedisReply& reply) const;
+    Status paged(size_t limit, const BatchControl& control,
+                 const std::function<Result<size_t>(size_t want)>& fetch);
     Status forEachEntry(const std::string& from, const std::string& to, size_t limit,
                         const BatchControl& control, const std::function<void(LogRecord&&)>& take);
     Status forEachKeyPage(const std::string& after, size_t limit, const BatchControl& control,

@@ -1,6 +1,7 @@
 #include "clockskew.h"
 
 #include "engine.h"
+#include "identifiers.h"
 
 #include <algorithm>
 #include <unordered_map>
@@ -99,9 +100,8 @@ std::string describeSide(const ClockSkewFlip::Side& s, bool skewed) {
 } // namespace
 
 std::string describeFlip(const ClockSkewFlip& flip) {
-    return "(" + flip.studentId + "," + flip.courseId + "): today " +
-           describeSide(flip.real, false) + " wins; with the clocks off, " +
-           describeSide(flip.skewed, true) + " would.";
+    return spellKey(flip.studentId, flip.courseId) + ": today " + describeSide(flip.real, false) +
+           " wins; with the clocks off, " + describeSide(flip.skewed, true) + " would.";
 }
 
 } // namespace syncscope

@@ -67,4 +67,11 @@ std::string scriptLiteral(std::string_view v) {
     return out;
 }
 
+std::string spellKey(std::string_view studentId, std::string_view courseId) {
+    std::string out;
+    out.reserve(studentId.size() + courseId.size() + 3);
+    out.append("(").append(studentId).append(",").append(courseId).append(")");
+    return out;
+}
+
 } // namespace syncscope

@@ -26,6 +26,9 @@ inline bool isValidValue(std::string_view v) {
     return valueProblem(v) == nullptr;
 }
 
+// A key as messages spell it: "(SID1033,CSE016)".
+std::string spellKey(std::string_view studentId, std::string_view courseId);
+
 // Canonical store names: [A-Z][A-Z0-9_]*. Script spellings may be lower case.
 bool isCanonicalStoreName(std::string_view s);
 std::string upperAscii(std::string_view s);

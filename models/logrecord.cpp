@@ -42,7 +42,7 @@ std::string recordProblem(const LogRecord& r) {
         return "invalid student id '" + r.studentId + "'";
     if (!isValidIdentifier(r.courseId))
         return "invalid course id '" + r.courseId + "' for student " + r.studentId;
-    const std::string key = "(" + r.studentId + "," + r.courseId + ")";
+    const std::string key = spellKey(r.studentId, r.courseId);
     if (r.kind == EntryKind::Delete && r.hasValue)
         return "a DELETE of " + key + " carries a value";
     if ((r.kind == EntryKind::Set || r.kind == EntryKind::Seed) && !r.hasValue)

@@ -1,5 +1,6 @@
 #include "propertylab.h"
 
+#include "identifiers.h"
 #include "mergeplanner.h"
 #include "recordconversion.h"
 
@@ -38,7 +39,7 @@ std::string valueText(uint32_t code, const Catalog& catalog) {
 }
 
 std::string keyText(const Catalog& catalog, KeyId k) {
-    return "(" + std::string(catalog.studentId(k)) + "," + std::string(catalog.courseId(k)) + ")";
+    return spellKey(catalog.studentId(k), catalog.courseId(k));
 }
 
 // A value in a sentence: "A", "a delete", "nothing".
@@ -180,7 +181,7 @@ private:
         auto [it, fresh] = outcomeOf_.try_emplace(values, result_.outcomes.size());
         if (fresh) {
             LabOutcome outcome;
-            outcome.converged = storesAgree(values);
+            outcome.converged = firstDisagreement(values) == values.size();
             result_.outcomes.push_back(std::move(outcome));
             values_.push_back(std::move(values));
         }
@@ -204,13 +205,14 @@ private:
         }
     }
 
-    bool storesAgree(const Values& values) const {
+    // The first cell that differs from store 0 in its row, or values.size() when the stores
+    // all hold the same values.
+    size_t firstDisagreement(const Values& values) const {
         const size_t stores = history_.engine.replicaCount();
-        for (size_t row = 0; row < values.size(); row += stores)
-            for (size_t s = 1; s < stores; ++s)
-                if (values[row + s] != values[row])
-                    return false;
-        return true;
+        for (size_t cell = 0; cell < values.size(); ++cell)
+            if (values[cell] != values[cell - cell % stores])
+                return cell;
+        return values.size();
     }
 
     void finishVerdicts() {
@@ -236,22 +238,14 @@ private:
             if (result_.outcomes[o].converged)
                 continue;
             const Values& v = values_[o];
-            for (size_t row = 0; row < v.size(); row += stores) {
-                const size_t s = static_cast<size_t>(
-                    std::find_if(v.begin() + static_cast<std::ptrdiff_t>(row + 1),
-                                 v.begin() + static_cast<std::ptrdiff_t>(row + stores),
-                                 [&](uint32_t x) { return x != v[row]; }) -
-                    v.begin() - static_cast<std::ptrdiff_t>(row));
-                if (s == stores)
-                    continue;
-                convergent.state = LabVerdict::State::Failed;
-                convergent.why = "after " +
-                                 spellLabOrder(result_.outcomes[o].orders.front(), stepNames_) +
-                                 ", " + storeName(0) + " holds " + valueWords(v[row], catalog) +
-                                 " for " + keyText(catalog, history_.keys[row / stores]) + " and " +
-                                 storeName(s) + " holds " + valueWords(v[row + s], catalog);
-                return;
-            }
+            const size_t cell = firstDisagreement(v), row = cell - cell % stores;
+            convergent.state = LabVerdict::State::Failed;
+            convergent.why = "after " +
+                             spellLabOrder(result_.outcomes[o].orders.front(), stepNames_) + ", " +
+                             storeName(0) + " holds " + valueWords(v[row], catalog) + " for " +
+                             keyText(catalog, history_.keys[cell / stores]) + " and " +
+                             storeName(cell % stores) + " holds " + valueWords(v[cell], catalog);
+            return;
         }
     }
 

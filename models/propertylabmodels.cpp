@@ -1,5 +1,7 @@
 #include "propertylabmodels.h"
 
+#include "identifiers.h"
+
 namespace syncscope {
 
 namespace {
@@ -21,7 +23,7 @@ QString verdictText(LabVerdict::State state) {
 }
 
 QString keyText(const std::pair<std::string, std::string>& key) {
-    return QStringLiteral("(%1,%2)").arg(text(key.first), text(key.second));
+    return text(spellKey(key.first, key.second));
 }
 
 constexpr size_t kOrdersInTooltip = 6;
