@@ -1,5 +1,7 @@
 #include "storefactory.h"
 
+#include "hiveql.h"
+#include "hivestore.h"
 #include "redisstore.h"
 #include "sqlstore.h"
 
@@ -190,6 +192,72 @@ RedisStore::Options redisStoreOptions(const QString& name, const QString& uri, Q
     o.location = url.toString(QUrl::RemovePassword);
     return o;
 }
+bool isHiveScheme(const QString& scheme) {
+    return scheme == QLatin1String("hive2");
+}
+
+// hive2://[user@]host[:port][/db][?auth=PLAIN|NOSASL&user=U&connect_timeout=S&read_timeout=S]
+// (the user may come as user@ or as user=, as in Hive's JDBC URLs).
+HiveStore::Options hiveStoreOptions(const QString& name, const QString& uri, QString& problem) {
+    HiveStore::Options o;
+    o.name = name;
+    const QUrl url(uri, QUrl::StrictMode);
+    const QString example = QStringLiteral("hive2://host:port/database?auth=PLAIN&user=hive");
+    if (problem = hostProblem(name, uri, url, example); !problem.isEmpty())
+        return o;
+    HiveEndpoint& e = o.endpoint;
+    e.host = url.host().toStdString();
+    e.port = url.port(10000);
+    const QString database = url.path().mid(1);
+    if (!database.isEmpty())
+        e.database = database.toStdString();
+    if (!hiveIdentifier(e.database)) {
+        problem = QStringLiteral("%1: '%2' is not a Hive database name (letters, digits and _)")
+                      .arg(uri, database);
+        return o;
+    }
+    if (!url.userName().isEmpty())
+        e.user = url.userName().toStdString();
+    for (const auto& [key, value] : QUrlQuery(url).queryItems(QUrl::FullyDecoded)) {
+        if (key == QLatin1String("auth")) {
+            if (value.compare(QLatin1String("PLAIN"), Qt::CaseInsensitive) == 0 ||
+                value.compare(QLatin1String("NONE"), Qt::CaseInsensitive) == 0)
+                e.auth = HiveEndpoint::Auth::Plain;
+            else if (value.compare(QLatin1String("NOSASL"), Qt::CaseInsensitive) == 0)
+                e.auth = HiveEndpoint::Auth::NoSasl;
+            else {
+                problem = QStringLiteral("%1: auth=%2: expected PLAIN (Hive's NONE, LDAP, CUSTOM "
+                                         "and PAM) or NOSASL")
+                              .arg(uri, value);
+                return o;
+            }
+        } else if (key == QLatin1String("user")) {
+            if (value.isEmpty()) {
+                problem = QStringLiteral("%1: user= is empty").arg(uri);
+                return o;
+            }
+            e.user = value.toStdString();
+        } else if (key == QLatin1String("connect_timeout") ||
+                   key == QLatin1String("read_timeout")) {
+            bool ok = false;
+            const int seconds = value.toInt(&ok);
+            if (!ok || seconds <= 0 || seconds > 3600) {
+                problem = QStringLiteral("%1: %2=%3: expected seconds between 1 and 3600")
+                              .arg(uri, key, value);
+                return o;
+            }
+            (key == QLatin1String("connect_timeout") ? e.connectTimeoutMs : e.readTimeoutMs) =
+                seconds * 1000;
+        } else {
+            problem = QStringLiteral("%1: unknown option '%2' (expected auth, user, "
+                                     "connect_timeout or read_timeout)")
+                          .arg(uri, key);
+            return o;
+        }
+    }
+    o.location = url.toString(QUrl::RemovePassword);
+    return o;
+}
 } // namespace
 
 const QList<BackendDescription>& StoreFactory::backends() {
@@ -209,9 +277,11 @@ const QList<BackendDescription>& StoreFactory::backends() {
          QStringLiteral("postgresql://user@host:port/db?tls=require"),
          true,
          {}},
-        {QStringLiteral("hive2"), QStringLiteral("Apache Hive"),
-         QStringLiteral("hive2://host:port/db?auth=NOSASL|PLAIN"), false,
-         QStringLiteral("the Hive backend is not built yet (issue 6)")},
+        {QStringLiteral("hive2"),
+         QStringLiteral("Apache Hive"),
+         QStringLiteral("hive2://host:port/db?auth=PLAIN&user=hive (or auth=NOSASL)"),
+         true,
+         {}},
         {QStringLiteral("mongodb"), QStringLiteral("MongoDB"),
          QStringLiteral("mongodb://host:port/db"), false,
          QStringLiteral("the MongoDB backend is not built yet (issue 7)")},
@@ -241,6 +311,11 @@ QString StoreFactory::checkUri(const QString& uri) {
         if (isRedisScheme(scheme)) {
             QString problem;
             redisStoreOptions({}, uri, problem);
+            return problem;
+        }
+        if (isHiveScheme(scheme)) {
+            QString problem;
+            hiveStoreOptions({}, uri, problem);
             return problem;
         }
         if (scheme == QLatin1String("sqlite")) {
@@ -273,6 +348,19 @@ Result<std::unique_ptr<Store>> StoreFactory::create(const QString& name, const Q
         o.endpoint.password =
             (password.isNull() ? passwordFromEnvironment(name) : password).toStdString();
         return std::unique_ptr<Store>(std::make_unique<RedisStore>(std::move(o)));
+    }
+    if (isHiveScheme(schemeOf(uri))) {
+        QString problem;
+        HiveStore::Options o = hiveStoreOptions(name, uri, problem);
+        if (!problem.isEmpty())
+            return StoreError{name, problem, false};
+        // PLAIN needs a non-empty password even where the server checks none (Hive's
+        // authentication NONE); "x" is what PyHive sends then.
+        const QString given = password.isNull() ? passwordFromEnvironment(name) : password;
+        o.endpoint.password = given.isEmpty() && o.endpoint.auth == HiveEndpoint::Auth::Plain
+                                  ? std::string("x")
+                                  : given.toStdString();
+        return std::unique_ptr<Store>(std::make_unique<HiveStore>(std::move(o)));
     }
     if (const QString problem = checkUri(uri); !problem.isEmpty())
         return StoreError{name, problem, false};

@@ -1,9 +1,11 @@
 // The contract every backend keeps (backends/store.h), one test body run against every
 // backend this build has: SQLite (both paths) and the real MariaDB, PostgreSQL and Redis
-// servers that CTest starts (scripts/services), each test on a fresh database (on Redis, a
-// fresh key prefix). Later backends add rows.
+// servers that CTest starts (scripts/services), and the HiveServer2 test peer in both of its
+// transports (or a real HiveServer2 when SYNCSCOPE_HIVE_URI is set), each test on a fresh
+// database (on Redis, a fresh key prefix). Later backends add rows.
 #include "awaitfuture.h"
 #include "engine.h"
+#include "hivepeer.h"
 #include "labservers.h"
 #include "logrecords.h"
 #include "recordconversion.h"
@@ -84,6 +86,8 @@ private:
     int counter_ = 0;
     Backend current_;
     std::optional<lab::Servers> servers_;
+    lab::HivePeer hivePlain_;
+    lab::HivePeer hiveNoSasl_;
 };
 
 void TestStoreContract::initTestCase() {
@@ -92,6 +96,8 @@ void TestStoreContract::initTestCase() {
     servers_ = lab::servers(problem);
     if (!servers_)
         QFAIL(qPrintable(problem));
+    QVERIFY2(hivePlain_.start(QStringLiteral("PLAIN"), problem), qPrintable(problem));
+    QVERIFY2(hiveNoSasl_.start(QStringLiteral("NOSASL"), problem), qPrintable(problem));
 }
 
 void TestStoreContract::backends() {
@@ -105,6 +111,10 @@ void TestStoreContract::backends() {
     // PostgreSQL's Qt Sql statements (batches with seed attributes take them) as well as COPY.
     QTest::newRow("postgresql, Qt Sql path") << QStringLiteral("postgresql-qtsql");
     QTest::newRow("redis") << QStringLiteral("redis");
+    QTest::newRow("hive peer, SASL PLAIN") << QStringLiteral("hive-plain");
+    QTest::newRow("hive peer, NOSASL") << QStringLiteral("hive-nosasl");
+    if (qEnvironmentVariableIsSet("SYNCSCOPE_HIVE_URI"))
+        QTest::newRow("hive server") << QStringLiteral("hive-server");
 }
 
 // For a server: a trigger that aborts the statement writing student "POISON", half way through
@@ -152,7 +162,19 @@ std::function<void()> poisonTrigger(const QString& path) {
 std::unique_ptr<StoreWorker> TestStoreContract::openWorker(const QString& name) {
     QFETCH(QString, kind);
     if (current_.uri.isEmpty()) {
-        if (kind == QLatin1String("redis")) {
+        if (kind.startsWith(QLatin1String("hive"))) {
+            const QString server = kind == QLatin1String("hive-plain") ? hivePlain_.uri()
+                                   : kind == QLatin1String("hive-nosasl")
+                                       ? hiveNoSasl_.uri()
+                                       : qEnvironmentVariable("SYNCSCOPE_HIVE_URI");
+            QString problem;
+            const QString uri = lab::hiveFreshDatabase(server, problem);
+            if (!problem.isEmpty())
+                qFatal("%s", qPrintable(problem));
+            // Hive has no triggers to fail a statement half way with, and one statement is
+            // one batch: failedTransactionLeavesNothing skips it.
+            current_ = {uri, true, {}, {}, {}, false};
+        } else if (kind == QLatin1String("redis")) {
             QString problem;
             const QString uri = lab::freshDatabase(servers_->redis, servers_->password, problem);
             // Redis has no triggers to fail a transaction with: failedTransactionLeavesNothing

@@ -1,0 +1,312 @@
+#include "hiveconnection.h"
+
+#include "TCLIService.h"
+#include "hiveql.h"
+#include "hivesasl.h"
+
+#include <thrift/TApplicationException.h>
+#include <thrift/protocol/TBinaryProtocol.h>
+#include <thrift/transport/TBufferTransports.h>
+#include <thrift/transport/TSocket.h>
+#include <thrift/transport/TTransportException.h>
+
+#include <algorithm>
+#include <chrono>
+#include <optional>
+#include <thread>
+
+namespace syncscope {
+
+namespace hs2 = syncscope::hs2;
+using apache::thrift::TException;
+using apache::thrift::transport::TTransportException;
+
+namespace {
+constexpr int kOldestColumnar = hs2::TProtocolVersion::HIVE_CLI_SERVICE_PROTOCOL_V6;
+
+bool succeeded(const hs2::TStatus& s) {
+    return s.statusCode == hs2::TStatusCode::SUCCESS_STATUS ||
+           s.statusCode == hs2::TStatusCode::SUCCESS_WITH_INFO_STATUS;
+}
+
+HiveOutcome failure(const hs2::TStatus& s, const char* call) {
+    HiveOutcome out{HiveOutcome::Kind::Failed, s.errorMessage, s.sqlState};
+    if (out.message.empty())
+        out.message = std::string(call) + " failed with status " + std::to_string(s.statusCode);
+    return out;
+}
+
+// Row i of a column is null when bit i%8 of byte i/8 is set; bytes Hive left out mean "not
+// null" (it sends a single 0x00 when nothing is).
+bool isNull(const std::string& nulls, size_t row) {
+    const size_t byte = row / 8;
+    return byte < nulls.size() &&
+           (static_cast<unsigned char>(nulls[byte]) & (1u << (row % 8))) != 0;
+}
+
+template <class Column, class Convert>
+void spread(const Column& column, size_t c, HiveRows& out, Convert convert) {
+    for (size_t r = 0; r < column.values.size() && r < out.rows(); ++r)
+        out.cells[r * out.columns + c] =
+            isNull(column.nulls, r) ? HiveValue{} : HiveValue{convert(column.values[r])};
+}
+
+// A columnar batch, row-major; every column must have the same number of rows.
+bool toRows(const hs2::TRowSet& set, HiveRows& out, std::string& problem) {
+    const std::vector<hs2::TColumn>& columns = set.columns;
+    out.columns = columns.size();
+    size_t rows = 0;
+    for (size_t c = 0; c < columns.size(); ++c) {
+        const hs2::TColumn& col = columns[c];
+        const size_t n = col.__isset.boolVal     ? col.boolVal.values.size()
+                         : col.__isset.byteVal   ? col.byteVal.values.size()
+                         : col.__isset.i16Val    ? col.i16Val.values.size()
+                         : col.__isset.i32Val    ? col.i32Val.values.size()
+                         : col.__isset.i64Val    ? col.i64Val.values.size()
+                         : col.__isset.doubleVal ? col.doubleVal.values.size()
+                         : col.__isset.stringVal ? col.stringVal.values.size()
+                                                 : col.binaryVal.values.size();
+        if (c > 0 && n != rows) {
+            problem = "FetchResults returned columns of different lengths";
+            return false;
+        }
+        rows = n;
+    }
+    out.cells.assign(rows * out.columns, HiveValue{});
+    const auto asInt = [](auto v) { return static_cast<int64_t>(v); };
+    const auto same = [](const auto& v) { return v; };
+    for (size_t c = 0; c < columns.size(); ++c) {
+        const hs2::TColumn& col = columns[c];
+        if (col.__isset.boolVal)
+            spread(col.boolVal, c, out, same);
+        else if (col.__isset.byteVal)
+            spread(col.byteVal, c, out, asInt);
+        else if (col.__isset.i16Val)
+            spread(col.i16Val, c, out, asInt);
+        else if (col.__isset.i32Val)
+            spread(col.i32Val, c, out, asInt);
+        else if (col.__isset.i64Val)
+            spread(col.i64Val, c, out, asInt);
+        else if (col.__isset.doubleVal)
+            spread(col.doubleVal, c, out, same);
+        else if (col.__isset.stringVal)
+            spread(col.stringVal, c, out, same);
+        else
+            spread(col.binaryVal, c, out, same);
+    }
+    return true;
+}
+} // namespace
+
+struct HiveConnection::Session {
+    std::shared_ptr<apache::thrift::transport::TSocket> socket;
+    std::shared_ptr<apache::thrift::transport::TTransport> transport;
+    std::unique_ptr<hs2::TCLIServiceClient> client;
+    hs2::TSessionHandle handle;
+    int protocol = 0;
+
+    ~Session() {
+        try {
+            if (transport && transport->isOpen())
+                transport->close();
+        } catch (const TException&) { // closing a broken socket: nothing left to do
+        }
+    }
+};
+
+HiveConnection::HiveConnection() = default;
+HiveConnection::~HiveConnection() {
+    disconnect();
+}
+
+bool HiveConnection::connected() const {
+    return session_ != nullptr;
+}
+
+int HiveConnection::serverProtocol() const {
+    return session_ ? session_->protocol : 0;
+}
+
+HiveOutcome HiveConnection::connect(const HiveEndpoint& endpoint) {
+    disconnect();
+    auto s = std::make_unique<Session>();
+    try {
+        s->socket =
+            std::make_shared<apache::thrift::transport::TSocket>(endpoint.host, endpoint.port);
+        s->socket->setConnTimeout(endpoint.connectTimeoutMs);
+        s->socket->setRecvTimeout(endpoint.readTimeoutMs);
+        s->socket->setSendTimeout(endpoint.readTimeoutMs);
+        s->socket->setNoDelay(true);
+        s->socket->open();
+        if (endpoint.auth == HiveEndpoint::Auth::Plain) {
+            const std::string refused =
+                saslPlainHandshake(*s->socket, endpoint.user, endpoint.password);
+            if (!refused.empty())
+                return {HiveOutcome::Kind::Failed, "authentication failed: " + refused, "28000"};
+            // After PLAIN with QOP "auth" every message is a 4-byte length and its bytes,
+            // which is exactly Thrift's framed transport.
+            s->transport = std::make_shared<apache::thrift::transport::TFramedTransport>(s->socket);
+        } else {
+            s->transport =
+                std::make_shared<apache::thrift::transport::TBufferedTransport>(s->socket);
+        }
+        s->client = std::make_unique<hs2::TCLIServiceClient>(
+            std::make_shared<apache::thrift::protocol::TBinaryProtocol>(s->transport));
+
+        hs2::TOpenSessionReq req;
+        req.client_protocol = hs2::TProtocolVersion::HIVE_CLI_SERVICE_PROTOCOL_V10;
+        req.__set_username(endpoint.user);
+        if (endpoint.auth == HiveEndpoint::Auth::NoSasl && !endpoint.password.empty())
+            req.__set_password(endpoint.password);
+        hs2::TOpenSessionResp resp;
+        s->client->OpenSession(resp, req);
+        if (!succeeded(resp.status))
+            return failure(resp.status, "OpenSession");
+        if (!resp.__isset.sessionHandle)
+            return {HiveOutcome::Kind::Failed, "OpenSession returned no session", {}};
+        s->handle = resp.sessionHandle;
+        s->protocol = resp.serverProtocolVersion;
+        session_ = std::move(s);
+        if (session_->protocol < kOldestColumnar) {
+            const int version = session_->protocol + 1;
+            disconnect();
+            return {HiveOutcome::Kind::Failed,
+                    "the server speaks TCLIService protocol V" + std::to_string(version) +
+                        "; Syncscope needs V6 or later (Hive 0.13 or newer)",
+                    {}};
+        }
+    } catch (const TTransportException& e) {
+        return {HiveOutcome::Kind::Lost, e.what(), "08001"};
+    } catch (const TException& e) {
+        return {HiveOutcome::Kind::Failed, e.what(), {}};
+    }
+    const std::optional<std::string> database = hiveIdentifier(endpoint.database);
+    HiveOutcome used =
+        database
+            ? execute("USE " + *database, [] { return false; })
+            : HiveOutcome{HiveOutcome::Kind::Failed,
+                          "'" + endpoint.database + "' is not a database name (letters, digits, _)",
+                          "42000"};
+    if (!used.ok())
+        disconnect();
+    return used;
+}
+
+void HiveConnection::disconnect() {
+    if (!session_)
+        return;
+    try {
+        hs2::TCloseSessionReq req;
+        req.sessionHandle = session_->handle;
+        hs2::TCloseSessionResp resp;
+        session_->client->CloseSession(resp, req);
+    } catch (const TException&) { // the session ends with the socket anyway
+    }
+    session_.reset();
+}
+
+HiveOutcome HiveConnection::execute(const std::string& statement,
+                                    const std::function<bool()>& isCanceled,
+                                    const std::function<void(HiveRows&&)>& take,
+                                    int64_t fetchRows) {
+    if (!session_)
+        return {HiveOutcome::Kind::Lost, "not connected", "08003"};
+    hs2::TCLIServiceClient& client = *session_->client;
+    std::optional<hs2::TOperationHandle> op;
+    // Closes the operation on every way out; a transport error drops the session.
+    const auto finish = [&](HiveOutcome out) {
+        try {
+            if (op) {
+                hs2::TCloseOperationReq req;
+                req.operationHandle = *op;
+                hs2::TCloseOperationResp resp;
+                client.CloseOperation(resp, req);
+            }
+        } catch (const TTransportException& e) {
+            session_.reset();
+            if (out.ok())
+                out = {HiveOutcome::Kind::Lost, e.what(), "08006"};
+        } catch (const TException&) { // the statement's own outcome is what matters
+        }
+        return out;
+    };
+    try {
+        hs2::TExecuteStatementReq req;
+        req.sessionHandle = session_->handle;
+        req.statement = statement;
+        req.__set_runAsync(true);
+        hs2::TExecuteStatementResp resp;
+        client.ExecuteStatement(resp, req);
+        if (!succeeded(resp.status))
+            return finish(failure(resp.status, "ExecuteStatement"));
+        if (!resp.__isset.operationHandle)
+            return finish({HiveOutcome::Kind::Failed, "ExecuteStatement returned no handle", {}});
+        op = resp.operationHandle;
+
+        bool hasResultSet = op->hasResultSet;
+        auto pause = std::chrono::microseconds(500);
+        for (;;) {
+            if (isCanceled()) {
+                hs2::TCancelOperationReq cancel;
+                cancel.operationHandle = *op;
+                hs2::TCancelOperationResp canceled;
+                client.CancelOperation(canceled, cancel);
+                return finish({HiveOutcome::Kind::Canceled, "canceled", {}});
+            }
+            hs2::TGetOperationStatusReq sreq;
+            sreq.operationHandle = *op;
+            hs2::TGetOperationStatusResp sresp;
+            client.GetOperationStatus(sresp, sreq);
+            if (!succeeded(sresp.status))
+                return finish(failure(sresp.status, "GetOperationStatus"));
+            const auto state = sresp.operationState;
+            if (state == hs2::TOperationState::FINISHED_STATE) {
+                // With async compilation the handle's flag can be stale; the status is not.
+                if (sresp.__isset.hasResultSet)
+                    hasResultSet = sresp.hasResultSet;
+                break;
+            }
+            if (state == hs2::TOperationState::ERROR_STATE)
+                return finish({HiveOutcome::Kind::Failed, sresp.errorMessage, sresp.sqlState});
+            if (state == hs2::TOperationState::CANCELED_STATE ||
+                state == hs2::TOperationState::CLOSED_STATE ||
+                state == hs2::TOperationState::TIMEDOUT_STATE)
+                return finish(
+                    {HiveOutcome::Kind::Failed,
+                     "the server ended the statement (state " + std::to_string(state) + ")",
+                     sresp.sqlState});
+            std::this_thread::sleep_for(pause);
+            pause = std::min(pause * 2, std::chrono::microseconds(200000));
+        }
+        if (!hasResultSet)
+            return finish({});
+        for (;;) {
+            if (isCanceled())
+                return finish({HiveOutcome::Kind::Canceled, "canceled", {}});
+            hs2::TFetchResultsReq freq;
+            freq.operationHandle = *op;
+            freq.orientation = hs2::TFetchOrientation::FETCH_NEXT;
+            freq.maxRows = fetchRows;
+            hs2::TFetchResultsResp fresp;
+            client.FetchResults(fresp, freq);
+            if (!succeeded(fresp.status))
+                return finish(failure(fresp.status, "FetchResults"));
+            HiveRows rows;
+            std::string problem;
+            if (!toRows(fresp.results, rows, problem))
+                return finish({HiveOutcome::Kind::Failed, problem, {}});
+            // Hive's hasMoreRows is unreliable; an empty batch is the end.
+            if (rows.rows() == 0)
+                return finish({});
+            if (take)
+                take(std::move(rows));
+        }
+    } catch (const TTransportException& e) {
+        session_.reset();
+        return {HiveOutcome::Kind::Lost, e.what(), "08006"};
+    } catch (const TException& e) {
+        return finish({HiveOutcome::Kind::Failed, e.what(), {}});
+    }
+}
+
+} // namespace syncscope

@@ -1,0 +1,76 @@
+#pragma once
+// One HiveServer2 session over Thrift (TCLIService), with the transports Hive offers: SASL
+// PLAIN (what Hive's NONE, LDAP, CUSTOM and PAM authentication use) and NOSASL. Thrift types
+// stay in the .cpp: callers see statements, rows and outcomes.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace syncscope {
+
+struct HiveEndpoint {
+    enum class Auth { Plain, NoSasl };
+    std::string host;
+    int port = 10000;
+    std::string database = "default";
+    Auth auth = Auth::Plain;
+    std::string user = "anonymous";
+    // PLAIN needs a non-empty password even where Hive checks none (authentication NONE);
+    // HiveStore passes "x" then, as PyHive does.
+    std::string password;
+    int connectTimeoutMs = 10000;
+    int readTimeoutMs = 60000;
+};
+
+// One value of a result: SQL NULL, or what the column's Thrift type carries.
+using HiveValue = std::variant<std::monostate, int64_t, double, std::string, bool>;
+
+// A batch of rows from FetchResults, row-major.
+struct HiveRows {
+    size_t columns = 0;
+    std::vector<HiveValue> cells;
+    size_t rows() const { return columns == 0 ? 0 : cells.size() / columns; }
+    const HiveValue& at(size_t row, size_t column) const { return cells[row * columns + column]; }
+};
+
+struct HiveOutcome {
+    enum class Kind { Done, Canceled, Failed, Lost };
+    Kind kind = Kind::Done;
+    std::string message; // Hive's own words, or the transport's
+    std::string sqlState;
+    bool ok() const { return kind == Kind::Done; }
+};
+
+class HiveConnection {
+public:
+    HiveConnection();
+    ~HiveConnection();
+    HiveConnection(const HiveConnection&) = delete;
+    HiveConnection& operator=(const HiveConnection&) = delete;
+
+    // Connects, authenticates, opens a session (asking for protocol V10 and accepting down to
+    // V6, the first with columnar results) and makes `database` current.
+    HiveOutcome connect(const HiveEndpoint& endpoint);
+    // Closes the session and the socket; harmless when not connected.
+    void disconnect();
+    bool connected() const;
+    int serverProtocol() const; // TProtocolVersion's number (V6 = 5)
+
+    // Runs one statement: submitted asynchronously, its status polled with back-off (0.5 ms
+    // doubling up to 200 ms), canceled on the server (CancelOperation) as soon as `isCanceled`
+    // says so. A statement with a result set is fetched `fetchRows` at a time until an empty
+    // batch, each batch handed to `take`. The operation is closed whatever happens. A broken
+    // transport disconnects (Kind::Lost); the next connect() starts afresh.
+    HiveOutcome execute(const std::string& statement, const std::function<bool()>& isCanceled,
+                        const std::function<void(HiveRows&&)>& take = {},
+                        int64_t fetchRows = 10000);
+
+private:
+    struct Session;
+    std::unique_ptr<Session> session_;
+};
+
+} // namespace syncscope

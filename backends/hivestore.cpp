@@ -1,0 +1,405 @@
+#include "hivestore.h"
+
+#include "batchedappend.h"
+#include "hiveql.h"
+
+#include <QDateTime>
+#include <QThread>
+
+#include <charconv>
+
+namespace syncscope {
+
+namespace {
+const char* const kOplogColumns =
+    "pos, op, student_id, course_id, grade, ts, origin, seq, wall_ms, attributes, context";
+
+// The greatest write of every key in SPEC §1's order, tombstones included; `filter` narrows
+// the keys before the window (it may only name key columns, so every key keeps its whole
+// history). A key's attributes come from its greatest write that has any, as a seed's stay on
+// a row that later writes overwrite.
+std::string latestWrites(const std::string& filter) {
+    return "SELECT student_id, course_id, grade, op, ts, origin, seq, attrs FROM (SELECT "
+           "student_id, course_id, grade, op, ts, origin, seq, FIRST_VALUE(attributes) OVER "
+           "(PARTITION BY student_id, course_id ORDER BY CASE WHEN attributes IS NULL THEN 0 "
+           "ELSE 1 END DESC, ts DESC, origin DESC, seq DESC) AS attrs, ROW_NUMBER() OVER "
+           "(PARTITION BY student_id, course_id ORDER BY ts DESC, origin DESC, seq DESC) AS rn "
+           "FROM oplog WHERE op <> 'GET'" +
+           (filter.empty() ? std::string() : " AND " + filter) + ") latest WHERE latest.rn = 1";
+}
+
+bool isNull(const HiveValue& v) {
+    return std::holds_alternative<std::monostate>(v);
+}
+
+// Integers arrive as i64 columns from Hive; a string column (a view, an older server) is
+// parsed.
+int64_t asInt(const HiveValue& v) {
+    if (const auto* i = std::get_if<int64_t>(&v))
+        return *i;
+    if (const auto* d = std::get_if<double>(&v))
+        return static_cast<int64_t>(*d);
+    if (const auto* s = std::get_if<std::string>(&v)) {
+        int64_t out = 0;
+        std::from_chars(s->data(), s->data() + s->size(), out);
+        return out;
+    }
+    return 0;
+}
+
+std::string asText(const HiveValue& v) {
+    if (const auto* s = std::get_if<std::string>(&v))
+        return *s;
+    if (const auto* i = std::get_if<int64_t>(&v))
+        return std::to_string(*i);
+    return {};
+}
+
+std::string literalOrNull(bool present, const std::string& text) {
+    return present ? hiveStringLiteral(text) : std::string("NULL");
+}
+
+// One oplog row as INSERT … VALUES takes it, in the table's column order (Hive before 1.2
+// takes no column list).
+void appendValues(std::string& out, const LogRecord& r, int64_t pos, int64_t wallMs) {
+    out += '(';
+    out += std::to_string(pos);
+    out += ',';
+    out += hiveStringLiteral(entryKindName(r.kind));
+    out += ',';
+    out += hiveStringLiteral(r.studentId);
+    out += ',';
+    out += hiveStringLiteral(r.courseId);
+    out += ',';
+    out += literalOrNull(r.hasValue, r.value);
+    out += ',';
+    out += std::to_string(r.ts);
+    out += ',';
+    out += hiveStringLiteral(r.origin);
+    out += ',';
+    out += std::to_string(r.seq);
+    out += ',';
+    out += std::to_string(wallMs);
+    out += ',';
+    out += literalOrNull(!r.attributes.empty(), r.attributes);
+    out += ',';
+    out += hiveStringLiteral(r.context);
+    out += ')';
+}
+
+LogRecord toLogRecord(const HiveRows& rows, size_t i) {
+    LogRecord r;
+    r.position = asInt(rows.at(i, 0));
+    entryKindFromName(asText(rows.at(i, 1)), r.kind);
+    r.studentId = asText(rows.at(i, 2));
+    r.courseId = asText(rows.at(i, 3));
+    r.hasValue = !isNull(rows.at(i, 4));
+    r.value = asText(rows.at(i, 4));
+    r.ts = asInt(rows.at(i, 5));
+    r.origin = asText(rows.at(i, 6));
+    r.seq = static_cast<uint64_t>(asInt(rows.at(i, 7)));
+    r.wallMs = asInt(rows.at(i, 8));
+    r.attributes = asText(rows.at(i, 9));
+    r.context = asText(rows.at(i, 10));
+    return r;
+}
+
+GradeRecord toGradeRecord(const HiveRows& rows, size_t i) {
+    GradeRecord g;
+    g.studentId = asText(rows.at(i, 0));
+    g.courseId = asText(rows.at(i, 1));
+    g.value = asText(rows.at(i, 2));
+    g.deleted = asText(rows.at(i, 3)) == "DELETE";
+    g.ts = asInt(rows.at(i, 4));
+    g.origin = asText(rows.at(i, 5));
+    g.seq = static_cast<uint64_t>(asInt(rows.at(i, 6)));
+    g.attributes = asText(rows.at(i, 7));
+    return g;
+}
+
+std::string keyFilter(const std::string& studentId, const std::string& courseId) {
+    return "student_id = " + hiveStringLiteral(studentId) +
+           " AND course_id = " + hiveStringLiteral(courseId);
+}
+
+std::string limitClause(size_t limit) {
+    return limit == 0 ? std::string() : " LIMIT " + std::to_string(limit);
+}
+
+const BatchControl& noControl() {
+    static const BatchControl none;
+    return none;
+}
+} // namespace
+
+HiveStore::HiveStore(Options options)
+    : options_(std::move(options)) {}
+
+HiveStore::~HiveStore() {
+    close();
+}
+
+StoreDescription HiveStore::description() const {
+    return {options_.name, QStringLiteral("Hive"), options_.location, false};
+}
+
+StoreError HiveStore::error(const QString& what, const HiveOutcome& outcome) const {
+    QString detail = QString::fromStdString(outcome.message).simplified();
+    if (outcome.kind == HiveOutcome::Kind::Lost)
+        detail = QStringLiteral("the connection to %1 failed (%2)").arg(options_.location, detail);
+    else if (!outcome.sqlState.empty())
+        detail += QStringLiteral(" [SQLSTATE %1]").arg(QString::fromStdString(outcome.sqlState));
+    return {options_.name, what + QStringLiteral(": ") + detail,
+            outcome.kind == HiveOutcome::Kind::Canceled};
+}
+
+Status HiveStore::reconnect(const QString& what, const QString& why, const BatchControl& control) {
+    static constexpr int kDelaysMs[] = {250, 500, 1000, 2000, 4000};
+    for (int attempt = 0; attempt < int(std::size(kDelaysMs)); ++attempt) {
+        control.notice(QStringLiteral("%1: lost the connection to %2 (%3); trying again in %4 "
+                                      "ms (attempt %5 of %6)")
+                           .arg(options_.name, options_.location, why)
+                           .arg(kDelaysMs[attempt])
+                           .arg(attempt + 1)
+                           .arg(std::size(kDelaysMs)));
+        QThread::msleep(static_cast<unsigned long>(kDelaysMs[attempt]));
+        if (control.isCanceled())
+            return StoreError{options_.name, what + QStringLiteral(": canceled"), true};
+        const HiveOutcome out = conn_.connect(options_.endpoint);
+        if (out.ok())
+            return success();
+        if (out.kind != HiveOutcome::Kind::Lost)
+            return error(what, out);
+    }
+    return StoreError{options_.name,
+                      QStringLiteral("%1: %2 did not answer again after %3 attempts (%4)")
+                          .arg(what, options_.location)
+                          .arg(std::size(kDelaysMs))
+                          .arg(why),
+                      false};
+}
+
+Status HiveStore::query(const QString& what, const std::string& statement,
+                        const BatchControl& control, const std::function<void(HiveRows&&)>& take) {
+    if (!open_)
+        return StoreError{options_.name, what + QStringLiteral(": the store is not open"), false};
+    for (int attempt = 0;; ++attempt) {
+        const HiveOutcome out = conn_.execute(statement, control.isCanceled, take);
+        if (out.ok())
+            return success();
+        if (out.kind != HiveOutcome::Kind::Lost || attempt > 0)
+            return error(what, out);
+        if (Status s = reconnect(what, QString::fromStdString(out.message), control); !s)
+            return s;
+    }
+}
+
+Status HiveStore::open() {
+    Status s = openAndCheckSchema();
+    if (!s)
+        close();
+    return s;
+}
+
+Status HiveStore::openAndCheckSchema() {
+    const HiveOutcome connected = conn_.connect(options_.endpoint);
+    if (!connected.ok())
+        return error(QStringLiteral("connecting to %1").arg(options_.location), connected);
+    open_ = true;
+    const QString what = QStringLiteral("creating the schema");
+    const std::string self = options_.name.toStdString();
+    for (const char* ddl :
+         {"CREATE TABLE IF NOT EXISTS syncscope_meta (k STRING, v STRING)",
+          "CREATE TABLE IF NOT EXISTS oplog (pos BIGINT, op STRING, student_id STRING, "
+          "course_id STRING, grade STRING, ts BIGINT, origin STRING, seq BIGINT, wall_ms BIGINT, "
+          "attributes STRING, context STRING) STORED AS ORC"})
+        if (Status s = query(what, ddl, noControl()); !s)
+            return s;
+    if (Status s =
+            query(what, "CREATE VIEW IF NOT EXISTS grades AS " + latestWrites({}), noControl());
+        !s)
+        return s;
+    std::vector<std::string> owners;
+    if (Status s = query(what, "SELECT v FROM syncscope_meta WHERE k = 'store'", noControl(),
+                         [&](HiveRows&& rows) {
+                             for (size_t i = 0; i < rows.rows(); ++i)
+                                 owners.push_back(asText(rows.at(i, 0)));
+                         });
+        !s)
+        return s;
+    if (owners.empty())
+        return query(what,
+                     "INSERT INTO syncscope_meta VALUES ('store', " + hiveStringLiteral(self) + ")",
+                     noControl());
+    if (owners.front() != self)
+        return StoreError{options_.name,
+                          QStringLiteral("database %1 holds store %2, not %3 (give this store a "
+                                         "database of its own)")
+                              .arg(QString::fromStdString(options_.endpoint.database),
+                                   QString::fromStdString(owners.front()), options_.name),
+                          false};
+    return success();
+}
+
+void HiveStore::close() {
+    conn_.disconnect();
+    open_ = false;
+}
+
+Result<int64_t> HiveStore::greatestPosition(const BatchControl& control) {
+    int64_t greatest = 0;
+    if (Status s =
+            query(QStringLiteral("reading the oplog's end"), "SELECT MAX(pos) FROM oplog", control,
+                  [&](HiveRows&& rows) {
+                      if (rows.rows() > 0)
+                          greatest = asInt(rows.at(0, 0));
+                  });
+        !s)
+        return s.error();
+    return greatest;
+}
+
+// One batch as one INSERT. Its positions are this store's alone, so after a lost connection
+// counting them tells whether the statement landed before writing it again.
+Status HiveStore::writeBatch(std::span<const LogRecord> batch, int64_t first,
+                             const BatchControl& control) {
+    const QString what = QStringLiteral("appending %1 oplog entries").arg(batch.size());
+    const int64_t wallMs = QDateTime::currentMSecsSinceEpoch();
+    std::string sql = "INSERT INTO oplog VALUES ";
+    sql.reserve(batch.size() * 120);
+    for (size_t i = 0; i < batch.size(); ++i) {
+        if (i > 0)
+            sql += ',';
+        appendValues(sql, batch[i], first + static_cast<int64_t>(i), wallMs);
+    }
+    const HiveOutcome out = conn_.execute(sql, [] { return false; });
+    if (out.ok())
+        return success();
+    if (out.kind != HiveOutcome::Kind::Lost)
+        return error(what, out);
+    if (Status s = reconnect(what, QString::fromStdString(out.message), control); !s)
+        return s;
+    int64_t landed = -1;
+    const int64_t last = first + static_cast<int64_t>(batch.size()) - 1;
+    if (Status s = query(what,
+                         "SELECT COUNT(*) FROM oplog WHERE pos >= " + std::to_string(first) +
+                             " AND pos <= " + std::to_string(last),
+                         control, [&](HiveRows&& rows) { landed = asInt(rows.at(0, 0)); });
+        !s)
+        return s;
+    if (landed == static_cast<int64_t>(batch.size())) {
+        control.notice(
+            QStringLiteral("%1: connected again; the batch had been written").arg(options_.name));
+        return success();
+    }
+    if (landed != 0)
+        return error(what, {HiveOutcome::Kind::Failed,
+                            "after the connection broke, " + std::to_string(landed) + " of " +
+                                std::to_string(batch.size()) + " entries are there",
+                            {}});
+    if (const HiveOutcome again = conn_.execute(sql, [] { return false; }); !again.ok())
+        return error(what, again);
+    return success();
+}
+
+Status HiveStore::append(std::span<const LogRecord> records, const BatchControl& control) {
+    if (!open_)
+        return StoreError{options_.name, QStringLiteral("append: the store is not open"), false};
+    Result<int64_t> next = greatestPosition(control);
+    if (!next)
+        return next.error();
+    int64_t pos = next.value() + 1;
+    return appendInBatches(options_.name, records, batchSize(), control,
+                           [&](std::span<const LogRecord> batch) {
+                               Status s = writeBatch(batch, pos, control);
+                               pos += static_cast<int64_t>(batch.size());
+                               return s;
+                           });
+}
+
+Result<std::vector<LogRecord>> HiveStore::readOplog(int64_t after, size_t limit,
+                                                    const BatchControl& control) {
+    std::vector<LogRecord> out;
+    const std::string sql = std::string("SELECT ") + kOplogColumns + " FROM oplog WHERE pos > " +
+                            std::to_string(after) + " ORDER BY pos" + limitClause(limit);
+    if (Status s = query(QStringLiteral("reading the oplog"), sql, control,
+                         [&](HiveRows&& rows) {
+                             for (size_t i = 0; i < rows.rows(); ++i)
+                                 out.push_back(toLogRecord(rows, i));
+                             control.progress(static_cast<qint64>(out.size()), -1);
+                         });
+        !s)
+        return s.error();
+    return out;
+}
+
+Result<std::vector<GradeRecord>> HiveStore::latest(const std::string& where,
+                                                   const std::string& after, size_t limit,
+                                                   const BatchControl& control) {
+    std::vector<GradeRecord> out;
+    std::string sql = latestWrites(where);
+    if (!after.empty())
+        sql += " AND " + after;
+    sql += " ORDER BY student_id, course_id" + limitClause(limit);
+    if (Status s = query(QStringLiteral("reading grades"), sql, control,
+                         [&](HiveRows&& rows) {
+                             for (size_t i = 0; i < rows.rows(); ++i)
+                                 out.push_back(toGradeRecord(rows, i));
+                         });
+        !s)
+        return s.error();
+    return out;
+}
+
+Result<std::vector<GradeRecord>> HiveStore::readGrades(const GradeCursor& after, size_t limit,
+                                                       const BatchControl& control) {
+    if (after.atStart())
+        return latest({}, {}, limit, control);
+    // Keys before the cursor's student are left out before the window; the exact cut is made
+    // after it.
+    const std::string student = hiveStringLiteral(after.studentId);
+    return latest("student_id >= " + student,
+                  "(student_id > " + student + " OR (student_id = " + student +
+                      " AND course_id > " + hiveStringLiteral(after.courseId) + "))",
+                  limit, control);
+}
+
+Result<std::optional<GradeRecord>> HiveStore::readKey(const std::string& studentId,
+                                                      const std::string& courseId) {
+    auto rows = latest(keyFilter(studentId, courseId), {}, 1, noControl());
+    if (!rows)
+        return rows.error();
+    if (rows.value().empty())
+        return std::optional<GradeRecord>{};
+    return std::optional<GradeRecord>{std::move(rows.value().front())};
+}
+
+Result<StoreCounts> HiveStore::counts() {
+    StoreCounts c;
+    const QString what = QStringLiteral("counting");
+    if (Status s = query(what, "SELECT COUNT(*), MAX(pos) FROM oplog", noControl(),
+                         [&](HiveRows&& rows) {
+                             c.oplogEntries = asInt(rows.at(0, 0));
+                             c.lastPosition = asInt(rows.at(0, 1));
+                         });
+        !s)
+        return s.error();
+    if (Status s = query(
+            what, "SELECT COUNT(*) FROM (" + latestWrites({}) + ") live WHERE live.op <> 'DELETE'",
+            noControl(), [&](HiveRows&& rows) { c.liveKeys = asInt(rows.at(0, 0)); });
+        !s)
+        return s.error();
+    return c;
+}
+
+// Without DELETE, Hive rewrites the table: INSERT OVERWRITE replaces its files with the
+// entries up to `position` in one statement. The view then yields each key's greatest
+// remaining write, or no row.
+Status HiveStore::rollbackTo(int64_t position) {
+    return query(QStringLiteral("rolling back to oplog position %1").arg(position),
+                 std::string("INSERT OVERWRITE TABLE oplog SELECT ") + kOplogColumns +
+                     " FROM oplog WHERE pos <= " + std::to_string(position),
+                 noControl());
+}
+
+} // namespace syncscope

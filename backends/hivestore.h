@@ -1,0 +1,71 @@
+#pragma once
+
+#include "hiveconnection.h"
+#include "store.h"
+
+#include <QString>
+
+#include <string>
+
+namespace syncscope {
+
+// A store in Apache Hive through HiveServer2 (SPEC §2's hive2:// URI). Without ACID tables
+// Hive can neither UPDATE nor DELETE, so the store is its oplog:
+//   oplog           append-only: pos (the position, assigned here: one past the greatest),
+//                   op, student_id, course_id, grade (NULL without a value), ts, origin, seq,
+//                   wall_ms, attributes (a seed's, else NULL), context
+//   grades (VIEW)   the greatest write of every key in SPEC §1's order (ts, origin, seq),
+//                   tombstones included, computed with ROW_NUMBER() over the oplog; a key's
+//                   attributes are those of its greatest write that carries any
+//   syncscope_meta  k/v: "store" names the owner
+// A batch is one multi-row INSERT, so a batch lands whole or not at all. Applying is
+// idempotent by construction: the view takes the greatest write whatever else the log holds.
+// Every value reaches Hive through hiveStringLiteral (hiveql.h); Hive has no bind parameters.
+class HiveStore : public Store {
+public:
+    struct Options {
+        QString name;     // canonical store name
+        QString location; // URI without credentials, for display
+        HiveEndpoint endpoint;
+    };
+
+    explicit HiveStore(Options options);
+    ~HiveStore() override;
+
+    StoreDescription description() const override;
+    // A batch is one INSERT statement: atomic. Hive has no triggers, so writes made by other
+    // clients are not captured.
+    StoreCapabilities capabilities() const override { return {true, false}; }
+    Status open() override;
+    void close() override;
+    Status append(std::span<const LogRecord> records, const BatchControl& control) override;
+    Result<std::vector<LogRecord>> readOplog(int64_t after, size_t limit,
+                                             const BatchControl& control) override;
+    Result<std::vector<GradeRecord>> readGrades(const GradeCursor& after, size_t limit,
+                                                const BatchControl& control) override;
+    Result<std::optional<GradeRecord>> readKey(const std::string& studentId,
+                                               const std::string& courseId) override;
+    Result<StoreCounts> counts() override;
+    Status rollbackTo(int64_t position) override;
+    // Measured (bench_hive_apply on the test peer): see the benchmark's comment.
+    size_t batchSize() const override { return 2000; }
+
+private:
+    StoreError error(const QString& what, const HiveOutcome& outcome) const;
+    Status openAndCheckSchema();
+    // Runs a statement that can safely run twice (DDL with IF NOT EXISTS, reads): after a lost
+    // connection it reconnects with back-off and runs it again.
+    Status query(const QString& what, const std::string& statement, const BatchControl& control,
+                 const std::function<void(HiveRows&&)>& take = {});
+    Status reconnect(const QString& what, const QString& why, const BatchControl& control);
+    Status writeBatch(std::span<const LogRecord> batch, int64_t first, const BatchControl& control);
+    Result<int64_t> greatestPosition(const BatchControl& control);
+    Result<std::vector<GradeRecord>> latest(const std::string& where, const std::string& after,
+                                            size_t limit, const BatchControl& control);
+
+    Options options_;
+    HiveConnection conn_;
+    bool open_ = false;
+};
+
+} // namespace syncscope

@@ -1,0 +1,203 @@
+#include "hivedialect.h"
+
+#include <cctype>
+#include <regex>
+
+namespace hs2peer {
+
+namespace {
+bool isOctal(char c, char high) {
+    return c >= '0' && c <= high;
+}
+
+int hexValue(char c) {
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+void appendUtf8(std::string& out, unsigned code) {
+    if (code < 0x80) {
+        out += static_cast<char>(code);
+    } else if (code < 0x800) {
+        out += static_cast<char>(0xC0 | (code >> 6));
+        out += static_cast<char>(0x80 | (code & 0x3F));
+    } else {
+        out += static_cast<char>(0xE0 | (code >> 12));
+        out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (code & 0x3F));
+    }
+}
+
+std::string upper(std::string s) {
+    for (char& c : s)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return s;
+}
+
+Translation refuse(std::string message, std::string sqlState = "42000") {
+    Translation t;
+    t.error = std::move(message);
+    t.sqlState = std::move(sqlState);
+    return t;
+}
+
+Translation parseError(const std::string& near) {
+    return refuse("Error while compiling statement: FAILED: ParseException line 1:0 cannot "
+                  "recognize input near '" +
+                  near + "'");
+}
+} // namespace
+
+std::string unescapeHiveString(const std::string& s) {
+    std::string out;
+    for (size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        if (c != '\\' || i + 1 >= s.size()) {
+            out += c;
+            continue;
+        }
+        if (s[i + 1] == 'u' && i + 5 < s.size()) {
+            unsigned code = 0;
+            bool hex = true;
+            for (size_t k = i + 2; k < i + 6; ++k) {
+                const int v = hexValue(s[k]);
+                hex = hex && v >= 0;
+                code = code * 16 + static_cast<unsigned>(v < 0 ? 0 : v);
+            }
+            if (hex) {
+                appendUtf8(out, code);
+                i += 5;
+                continue;
+            }
+        }
+        if (i + 3 < s.size() && isOctal(s[i + 1], '1') && isOctal(s[i + 2], '7') &&
+            isOctal(s[i + 3], '7')) {
+            out +=
+                static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
+            i += 3;
+            continue;
+        }
+        const char e = s[++i];
+        switch (e) {
+        case '0':
+            out += '\0';
+            break;
+        case 'b':
+            out += '\b';
+            break;
+        case 'n':
+            out += '\n';
+            break;
+        case 'r':
+            out += '\r';
+            break;
+        case 't':
+            out += '\t';
+            break;
+        case 'Z':
+            out += '\x1a';
+            break;
+        case '%':
+        case '_':
+            out += '\\';
+            out += e;
+            break;
+        default: // \\ \' \" and any other character stand for themselves
+            out += e;
+        }
+    }
+    return out;
+}
+
+Translation translateHiveQl(const std::string& statement) {
+    // Literals out first: what is left is keywords, identifiers, numbers and punctuation.
+    Translation t;
+    std::string masked; // literals as ?N parameters
+    std::string quoted; // literals written in SQLite's own quoting (a view cannot bind)
+    for (size_t i = 0; i < statement.size(); ++i) {
+        const char c = statement[i];
+        if (c == '`') {
+            const size_t end = statement.find('`', i + 1);
+            if (end == std::string::npos)
+                return parseError(statement.substr(i, 10));
+            masked += statement.substr(i, end - i + 1);
+            quoted += statement.substr(i, end - i + 1);
+            i = end;
+        } else if (c == '\'' || c == '"') {
+            size_t j = i + 1;
+            while (j < statement.size() && statement[j] != c)
+                j += statement[j] == '\\' ? 2 : 1;
+            if (j >= statement.size())
+                return refuse("Error while compiling statement: FAILED: ParseException line 1:" +
+                              std::to_string(i) + " character '<EOF>' not supported here");
+            t.params.push_back(unescapeHiveString(statement.substr(i + 1, j - i - 1)));
+            masked += " ?" + std::to_string(t.params.size()) + ' ';
+            quoted += '\'';
+            for (const char k : t.params.back())
+                quoted += k == '\'' ? std::string("''") : std::string(1, k);
+            quoted += '\'';
+            i = j;
+        } else {
+            masked += c;
+            quoted += c;
+        }
+    }
+    const size_t last = masked.find_last_not_of(" \t\r\n");
+    if (last != std::string::npos && masked[last] == ';')
+        return refuse("Error while compiling statement: FAILED: ParseException line 1:" +
+                      std::to_string(last) + " extraneous input ';'");
+    const auto icase = std::regex::icase | std::regex::ECMAScript;
+    std::smatch m;
+    static const std::regex use(R"(^\s*USE\s+`?(\w+)`?\s*$)", icase);
+    static const std::regex createDb(
+        R"(^\s*CREATE\s+(DATABASE|SCHEMA)\s+(IF\s+NOT\s+EXISTS\s+)?`?(\w+)`?\s*$)", icase);
+    static const std::regex createTable(R"(^\s*CREATE\s+TABLE\s)", icase);
+    static const std::regex hiveOnly(
+        R"(\s+(CLUSTERED\s+BY\s*\([^)]*\)\s*INTO\s+\d+\s+BUCKETS|ROW\s+FORMAT\s+\w+(\s+\w+\s+BY\s+\?\d+)*|STORED\s+AS\s+\w+|TBLPROPERTIES\s*\([^)]*\)))",
+        icase);
+    static const std::regex view(R"(^\s*(CREATE\s+VIEW|DROP\s+(TABLE|VIEW))\s)", icase);
+    static const std::regex insertInto(R"(^(\s*INSERT\s+INTO\s+)(TABLE\s+)?)", icase);
+    static const std::regex overwrite(
+        R"(^\s*INSERT\s+OVERWRITE\s+TABLE\s+`?(\w+)`?\s+(SELECT\s[\s\S]*)$)", icase);
+    static const std::regex query(R"(^\s*(SELECT|WITH)\s)", icase);
+    static const std::regex acidOnly(R"(^\s*(UPDATE|DELETE|MERGE)\s)", icase);
+
+    if (std::regex_match(masked, m, use)) {
+        t.kind = Translation::Kind::Use;
+        t.name = m[1];
+    } else if (std::regex_match(masked, m, createDb)) {
+        t.kind = Translation::Kind::CreateDatabase;
+        t.ifNotExists = m[2].matched;
+        t.name = m[3];
+    } else if (std::regex_search(masked, createTable)) {
+        t.sql = std::regex_replace(masked, hiveOnly, "");
+    } else if (std::regex_search(masked, view)) {
+        if (quoted.find('\0') != std::string::npos)
+            return refuse("the test peer cannot keep a NUL inside a view's text");
+        t.sql = quoted;
+    } else if (std::regex_search(masked, m, insertInto)) {
+        t.sql = m[1].str() + m.suffix().str();
+    } else if (std::regex_match(masked, m, overwrite)) {
+        t.kind = Translation::Kind::Overwrite;
+        t.name = m[1];
+        t.sql = m[2];
+    } else if (std::regex_search(masked, query)) {
+        t.kind = Translation::Kind::Query;
+        t.sql = masked;
+    } else if (std::regex_search(masked, acidOnly)) {
+        return refuse("Error while compiling statement: FAILED: SemanticException [Error "
+                      "10294]: Attempt to do update or delete using transaction manager that "
+                      "does not support these operations.");
+    } else {
+        std::string first = masked.substr(0, masked.find_first_of(" \t\n", 1));
+        return parseError(upper(first).substr(0, 20));
+    }
+    return t;
+}
+
+} // namespace hs2peer

@@ -1,0 +1,39 @@
+#pragma once
+// What the HiveServer2 test peer understands of HiveQL, and how it becomes SQLite. The subset
+// is exactly what HiveStore sends plus what a test needs to look around; anything else is
+// refused the way Hive refuses it (a ParseException, or Error 10294 for UPDATE, DELETE and
+// MERGE, since the peer plays a Hive without ACID tables):
+//   USE db                                 CREATE DATABASE [IF NOT EXISTS] db
+//   CREATE TABLE [IF NOT EXISTS] t (…) [CLUSTERED BY … BUCKETS] [ROW FORMAT …]
+//                                          [STORED AS f] [TBLPROPERTIES (…)]  (clauses dropped)
+//   CREATE VIEW [IF NOT EXISTS] v AS SELECT …
+//   DROP TABLE|VIEW [IF EXISTS] t
+//   INSERT INTO [TABLE] t [(cols)] VALUES (…), …
+//   INSERT OVERWRITE TABLE t SELECT …       (the table's rows replaced in one transaction)
+//   SELECT … / WITH …                      (window functions included)
+// Hive string literals ('…' and "…", with Hive's backslash escapes) become bound parameters,
+// so their bytes reach SQLite exactly; one statement per call, as over HiveServer2.
+#include <string>
+#include <vector>
+
+namespace hs2peer {
+
+// Hive's BaseSemanticAnalyzer.unescapeSQLString on the text between the quotes: \0 \' \" \b
+// \n \r \t \Z \\, \% and \_ keep their backslash, \uXXXX, octal \[01][0-7][0-7], any other \c
+// is c.
+std::string unescapeHiveString(const std::string& body);
+
+struct Translation {
+    enum class Kind { Query, Statement, Use, CreateDatabase, Overwrite };
+    Kind kind = Kind::Statement;
+    std::string sql;                 // SQLite text; ?N marks parameter N
+    std::vector<std::string> params; // the literals, unescaped, in order
+    std::string name;                // Use/CreateDatabase: the database; Overwrite: the table
+    bool ifNotExists = false;
+    std::string error; // set: Hive would refuse the statement with this message
+    std::string sqlState;
+};
+
+Translation translateHiveQl(const std::string& statement);
+
+} // namespace hs2peer

@@ -1,0 +1,129 @@
+// hs2peer: a HiveServer2-compatible Thrift server over SQLite, for Syncscope's tests only.
+//   hs2peer --folder DIR [--port N] [--auth PLAIN|NOSASL] [--user U --password P]
+//           [--delay-ms N] [--protocol V]
+// Prints "PORT <n>" once it listens (port 0: any free one), then serves until SIGTERM, SIGINT
+// or the end of its standard input.
+#include "peerservice.h"
+#include "saslserver.h"
+
+#include <thrift/protocol/TBinaryProtocol.h>
+#include <thrift/server/TThreadedServer.h>
+#include <thrift/transport/TBufferTransports.h>
+#include <thrift/transport/TServerSocket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <unistd.h>
+
+namespace {
+using namespace apache::thrift;
+
+// Says where it listens once the socket is bound (port 0 picks one).
+class AnnouncePort : public server::TServerEventHandler {
+public:
+    explicit AnnouncePort(std::shared_ptr<transport::TServerSocket> socket)
+        : socket_(std::move(socket)) {}
+    void preServe() override {
+        sockaddr_in address{};
+        socklen_t length = sizeof address;
+        getsockname(socket_->getSocketFD(), reinterpret_cast<sockaddr*>(&address), &length);
+        std::printf("PORT %d\n", ntohs(address.sin_port));
+        std::fflush(stdout);
+    }
+
+private:
+    std::shared_ptr<transport::TServerSocket> socket_;
+};
+
+server::TThreadedServer* running = nullptr;
+
+int usage(const char* why) {
+    std::fprintf(stderr,
+                 "hs2peer: %s\nusage: hs2peer --folder DIR [--port N] [--auth PLAIN|NOSASL] "
+                 "[--user U --password P] [--delay-ms N] [--protocol V]\n",
+                 why);
+    return 2;
+}
+} // namespace
+
+int main(int argc, char** argv) {
+    hs2peer::PeerOptions options;
+    int port = 0;
+    std::string auth = "PLAIN", user, password;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (i + 1 >= argc)
+            return usage(("missing a value after " + arg).c_str());
+        const std::string value = argv[++i];
+        if (arg == "--folder")
+            options.folder = value;
+        else if (arg == "--port")
+            port = std::stoi(value);
+        else if (arg == "--auth")
+            auth = value;
+        else if (arg == "--user")
+            user = value;
+        else if (arg == "--password")
+            password = value;
+        else if (arg == "--delay-ms")
+            options.statementDelayMs = std::stoi(value);
+        else if (arg == "--protocol")
+            options.protocol = std::stoi(value);
+        else
+            return usage(("unknown option " + arg).c_str());
+    }
+    if (options.folder.empty())
+        return usage("--folder is required");
+    if (auth != "PLAIN" && auth != "NOSASL")
+        return usage("--auth takes PLAIN or NOSASL");
+
+    auto service = std::make_shared<hs2peer::PeerService>(options);
+    auto socket = std::make_shared<transport::TServerSocket>("127.0.0.1", port);
+    // The server wraps each client twice, once to read and once to write: only the reading
+    // side negotiates SASL; both are framed after it.
+    std::shared_ptr<transport::TTransportFactory> input, output;
+    if (auth == "PLAIN") {
+        input = std::make_shared<hs2peer::SaslPlainServerFactory>(user, password);
+        output = std::make_shared<transport::TFramedTransportFactory>();
+    } else {
+        input = output = std::make_shared<transport::TBufferedTransportFactory>();
+    }
+    auto protocols = std::make_shared<protocol::TBinaryProtocolFactory>();
+    server::TThreadedServer server(
+        std::make_shared<syncscope::hs2::TCLIServiceProcessorFactory>(
+            std::make_shared<syncscope::hs2::TCLIServiceIfSingletonFactory>(service)),
+        socket, input, output, protocols, protocols);
+    server.setServerEventHandler(std::make_shared<AnnouncePort>(socket));
+    running = &server;
+    // Thrift's stop() must not run in a signal handler: a thread waits for the signal.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    std::thread stopper([&] {
+        int which = 0;
+        sigwait(&signals, &which);
+        running->stop();
+    });
+    stopper.detach();
+    // A test that dies leaves no peer behind: the end of standard input (the test's pipe) stops
+    // the server as a signal would.
+    std::thread orphaned([] {
+        char ignored[64];
+        while (std::fread(ignored, 1, sizeof ignored, stdin) > 0) {
+        }
+        kill(getpid(), SIGTERM);
+    });
+    orphaned.detach();
+    server.serve();
+    std::fprintf(stderr, "hs2peer: served %lld statements\n", service->statements());
+    return 0;
+}

@@ -1,0 +1,558 @@
+#include "peerservice.h"
+
+#include "hivedialect.h"
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <random>
+#include <thread>
+#include <variant>
+#include <vector>
+
+namespace hs2peer {
+
+namespace hs2 = syncscope::hs2;
+using Cell = std::variant<std::monostate, int64_t, double, std::string>;
+
+struct Session {
+    std::mutex mutex; // one statement at a time on the connection
+    sqlite3* db = nullptr;
+    std::string folder;
+    std::string database;
+    int protocol = 0;
+
+    ~Session() { sqlite3_close(db); }
+
+    std::string pathOf(const std::string& name) const { return folder + '/' + name + ".db"; }
+
+    // Makes `name` current; empty when it worked, else Hive's words.
+    std::string use(const std::string& name) {
+        if (!std::filesystem::exists(pathOf(name)))
+            return "Error while compiling statement: FAILED: SemanticException [Error 10072]: "
+                   "Database does not exist: " +
+                   name;
+        sqlite3* next = nullptr;
+        if (sqlite3_open_v2(pathOf(name).c_str(), &next, SQLITE_OPEN_READWRITE, nullptr) !=
+            SQLITE_OK) {
+            std::string why = sqlite3_errmsg(next);
+            sqlite3_close(next);
+            return why;
+        }
+        sqlite3_busy_timeout(next, 30000);
+        sqlite3_exec(next, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", nullptr, nullptr,
+                     nullptr);
+        sqlite3_close(db);
+        db = next;
+        database = name;
+        return {};
+    }
+};
+
+struct Operation {
+    std::shared_ptr<Session> session;
+    std::string statement;
+    std::mutex mutex;
+    hs2::TOperationState::type state = hs2::TOperationState::INITIALIZED_STATE;
+    std::string error;
+    std::string sqlState;
+    bool hasResultSet = false;
+    std::vector<std::string> names;
+    std::vector<std::vector<Cell>> rows;
+    std::vector<hs2::TTypeId::type> types; // decided once, when the rows are all there
+    size_t fetched = 0;
+    std::atomic<bool> cancel{false};
+    std::thread worker;
+
+    void fail(std::string message, std::string code = "42000") {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (state == hs2::TOperationState::CANCELED_STATE)
+            return;
+        state = hs2::TOperationState::ERROR_STATE;
+        error = std::move(message);
+        sqlState = std::move(code);
+    }
+};
+
+namespace {
+std::string randomBytes(size_t n) {
+    static std::mutex m;
+    static std::mt19937_64 rng(std::random_device{}());
+    std::lock_guard<std::mutex> lock(m);
+    std::string out(n, '\0');
+    for (char& c : out)
+        c = static_cast<char>(rng() & 0xff);
+    return out;
+}
+
+hs2::TStatus ok() {
+    hs2::TStatus s;
+    s.statusCode = hs2::TStatusCode::SUCCESS_STATUS;
+    return s;
+}
+
+hs2::TStatus error(const std::string& message, const std::string& sqlState = "HY000",
+                   int code = 0) {
+    hs2::TStatus s;
+    s.statusCode = hs2::TStatusCode::ERROR_STATUS;
+    s.__set_errorMessage(message);
+    s.__set_sqlState(sqlState);
+    s.__set_errorCode(code);
+    return s;
+}
+
+hs2::THandleIdentifier newHandle() {
+    hs2::THandleIdentifier id;
+    id.guid = randomBytes(16);
+    id.secret = randomBytes(16);
+    return id;
+}
+
+std::string sqliteFailure(sqlite3* db) {
+    return "Error while compiling statement: FAILED: SemanticException " +
+           std::string(sqlite3_errmsg(db));
+}
+
+// Prepares `sql` (one statement only, as Hive takes) with the literals bound.
+sqlite3_stmt* prepare(sqlite3* db, const std::string& sql, const std::vector<std::string>& params,
+                      std::string& problem) {
+    sqlite3_stmt* stmt = nullptr;
+    const char* tail = nullptr;
+    if (sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &stmt, &tail) !=
+        SQLITE_OK) {
+        problem = sqliteFailure(db);
+        return nullptr;
+    }
+    if (tail && std::string(tail).find_first_not_of(" \t\r\n") != std::string::npos) {
+        sqlite3_finalize(stmt);
+        problem = "Error while compiling statement: FAILED: ParseException line 1:" +
+                  std::to_string(tail - sql.c_str()) + " missing EOF at '" +
+                  std::string(tail).substr(0, 10) + "'";
+        return nullptr;
+    }
+    const int wanted = sqlite3_bind_parameter_count(stmt);
+    for (int i = 0; i < wanted && i < static_cast<int>(params.size()); ++i)
+        sqlite3_bind_text(stmt, i + 1, params[size_t(i)].data(),
+                          static_cast<int>(params[size_t(i)].size()), SQLITE_TRANSIENT);
+    return stmt;
+}
+
+bool exec(sqlite3* db, const char* sql, std::string& problem) {
+    if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK)
+        return true;
+    problem = sqliteFailure(db);
+    return false;
+}
+
+// Runs one prepared statement to its end, keeping the rows when there are columns.
+bool runPrepared(sqlite3* db, sqlite3_stmt* stmt, Operation& op, std::string& problem) {
+    const int columns = sqlite3_column_count(stmt);
+    for (int c = 0; c < columns; ++c)
+        op.names.emplace_back(sqlite3_column_name(stmt, c));
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        std::vector<Cell> row(static_cast<size_t>(columns));
+        for (int c = 0; c < columns; ++c) {
+            switch (sqlite3_column_type(stmt, c)) {
+            case SQLITE_INTEGER:
+                row[size_t(c)] = static_cast<int64_t>(sqlite3_column_int64(stmt, c));
+                break;
+            case SQLITE_FLOAT:
+                row[size_t(c)] = sqlite3_column_double(stmt, c);
+                break;
+            case SQLITE_NULL:
+                break;
+            default:
+                row[size_t(c)] =
+                    std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, c)),
+                                size_t(sqlite3_column_bytes(stmt, c)));
+            }
+        }
+        op.rows.push_back(std::move(row));
+    }
+    sqlite3_finalize(stmt);
+    if (rc != SQLITE_DONE) {
+        problem = rc == SQLITE_INTERRUPT ? std::string("canceled") : sqliteFailure(db);
+        return false;
+    }
+    return true;
+}
+
+hs2::TTypeId::type typeOf(const std::vector<std::vector<Cell>>& rows, size_t c) {
+    bool sawInt = false, sawDouble = false, sawText = false;
+    for (const auto& row : rows) {
+        sawInt |= std::holds_alternative<int64_t>(row[c]);
+        sawDouble |= std::holds_alternative<double>(row[c]);
+        sawText |= std::holds_alternative<std::string>(row[c]);
+    }
+    if (sawText || (!sawInt && !sawDouble))
+        return hs2::TTypeId::STRING_TYPE;
+    return sawDouble ? hs2::TTypeId::DOUBLE_TYPE : hs2::TTypeId::BIGINT_TYPE;
+}
+
+void execute(Operation& op, const PeerOptions& options) {
+    for (int waited = 0; waited < options.statementDelayMs; ++waited) {
+        if (op.cancel)
+            return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    const Translation t = translateHiveQl(op.statement);
+    if (!t.error.empty())
+        return op.fail(t.error, t.sqlState);
+    Session& s = *op.session;
+    std::lock_guard<std::mutex> lock(s.mutex);
+    std::string problem;
+    switch (t.kind) {
+    case Translation::Kind::Use:
+        problem = s.use(t.name);
+        break;
+    case Translation::Kind::CreateDatabase:
+        if (std::filesystem::exists(s.pathOf(t.name))) {
+            if (!t.ifNotExists)
+                problem = "Error while processing statement: FAILED: Execution Error, return "
+                          "code 1 from org.apache.hadoop.hive.ql.exec.DDLTask. Database " +
+                          t.name + " already exists";
+        } else {
+            sqlite3* db = nullptr;
+            sqlite3_open(s.pathOf(t.name).c_str(), &db);
+            sqlite3_close(db);
+        }
+        break;
+    case Translation::Kind::Overwrite: {
+        // Hive replaces the table's files; here the rows go in one transaction.
+        if (!exec(s.db, "BEGIN IMMEDIATE", problem))
+            break;
+        sqlite3_stmt* stmt =
+            prepare(s.db, "CREATE TEMP TABLE hs2peer_overwrite AS " + t.sql, t.params, problem);
+        Operation scratch;
+        const bool copied =
+            stmt && runPrepared(s.db, stmt, scratch, problem) &&
+            exec(s.db, ("DELETE FROM `" + t.name + "`").c_str(), problem) &&
+            exec(s.db, ("INSERT INTO `" + t.name + "` SELECT * FROM hs2peer_overwrite").c_str(),
+                 problem);
+        std::string ignored;
+        exec(s.db, "DROP TABLE IF EXISTS temp.hs2peer_overwrite", ignored);
+        exec(s.db, copied ? "COMMIT" : "ROLLBACK", ignored);
+        break;
+    }
+    case Translation::Kind::Query:
+    case Translation::Kind::Statement:
+        if (sqlite3_stmt* stmt = prepare(s.db, t.sql, t.params, problem))
+            runPrepared(s.db, stmt, op, problem);
+        break;
+    }
+    if (op.cancel)
+        return;
+    if (!problem.empty())
+        return op.fail(problem,
+                       problem.rfind("Error while processing", 0) == 0 ? "08S01" : "42000");
+    std::lock_guard<std::mutex> done(op.mutex);
+    for (size_t c = 0; c < op.names.size(); ++c)
+        op.types.push_back(typeOf(op.rows, c));
+    op.state = hs2::TOperationState::FINISHED_STATE;
+}
+
+std::string textOf(const Cell& cell) {
+    if (const auto* s = std::get_if<std::string>(&cell))
+        return *s;
+    if (const auto* i = std::get_if<int64_t>(&cell))
+        return std::to_string(*i);
+    if (const auto* d = std::get_if<double>(&cell))
+        return std::to_string(*d);
+    return {};
+}
+
+// Bit i of the null map says row i is null; Hive sends at least one byte.
+std::string nullMap(const std::vector<std::vector<Cell>>& rows, size_t c, size_t from, size_t n) {
+    std::string bits(1, '\0');
+    for (size_t i = 0; i < n; ++i) {
+        if (!std::holds_alternative<std::monostate>(rows[from + i][c]))
+            continue;
+        if (bits.size() <= i / 8)
+            bits.resize(i / 8 + 1, '\0');
+        bits[i / 8] = static_cast<char>(bits[i / 8] | (1 << (i % 8)));
+    }
+    return bits;
+}
+
+hs2::TColumn column(const std::vector<std::vector<Cell>>& rows, size_t c, size_t from, size_t n,
+                    hs2::TTypeId::type type) {
+    hs2::TColumn out;
+    const std::string nulls = nullMap(rows, c, from, n);
+    if (type == hs2::TTypeId::BIGINT_TYPE) {
+        hs2::TI64Column col;
+        for (size_t i = 0; i < n; ++i) {
+            const auto* v = std::get_if<int64_t>(&rows[from + i][c]);
+            col.values.push_back(v ? *v : 0);
+        }
+        col.nulls = nulls;
+        out.__set_i64Val(col);
+    } else if (type == hs2::TTypeId::DOUBLE_TYPE) {
+        hs2::TDoubleColumn col;
+        for (size_t i = 0; i < n; ++i) {
+            const Cell& v = rows[from + i][c];
+            col.values.push_back(std::holds_alternative<double>(v) ? std::get<double>(v)
+                                 : std::holds_alternative<int64_t>(v)
+                                     ? static_cast<double>(std::get<int64_t>(v))
+                                     : 0.0);
+        }
+        col.nulls = nulls;
+        out.__set_doubleVal(col);
+    } else {
+        hs2::TStringColumn col;
+        for (size_t i = 0; i < n; ++i)
+            col.values.push_back(textOf(rows[from + i][c]));
+        col.nulls = nulls;
+        out.__set_stringVal(col);
+    }
+    return out;
+}
+} // namespace
+
+PeerService::PeerService(PeerOptions options)
+    : options_(std::move(options)) {
+    sqlite3* db = nullptr;
+    sqlite3_open((options_.folder + "/default.db").c_str(), &db);
+    sqlite3_close(db);
+}
+
+PeerService::~PeerService() {
+    for (auto& [id, op] : operations_) {
+        op->cancel = true;
+        if (op->session->db)
+            sqlite3_interrupt(op->session->db);
+        if (op->worker.joinable())
+            op->worker.join();
+    }
+}
+
+std::shared_ptr<Session> PeerService::session(const hs2::TSessionHandle& handle) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const auto it = sessions_.find(handle.sessionId.guid);
+    return it == sessions_.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<Operation> PeerService::operation(const hs2::TOperationHandle& handle) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const auto it = operations_.find(handle.operationId.guid);
+    return it == operations_.end() ? nullptr : it->second;
+}
+
+void PeerService::OpenSession(hs2::TOpenSessionResp& out, const hs2::TOpenSessionReq& req) {
+    // Hive answers with the older of the two versions (ThriftCLIService.getMinVersion).
+    const int version = std::min<int>(req.client_protocol, options_.protocol);
+    out.serverProtocolVersion = static_cast<hs2::TProtocolVersion::type>(version);
+    if (version < hs2::TProtocolVersion::HIVE_CLI_SERVICE_PROTOCOL_V6) {
+        out.status =
+            error("the test peer serves columnar results only (protocol V6 and later)", "08004");
+        return;
+    }
+    auto s = std::make_shared<Session>();
+    s->folder = options_.folder;
+    s->protocol = version;
+    if (const std::string problem = s->use("default"); !problem.empty()) {
+        out.status = error(problem, "08004");
+        return;
+    }
+    hs2::TSessionHandle handle;
+    handle.sessionId = newHandle();
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        sessions_[handle.sessionId.guid] = s;
+    }
+    out.status = ok();
+    out.__set_sessionHandle(handle);
+}
+
+void PeerService::CloseSession(hs2::TCloseSessionResp& out, const hs2::TCloseSessionReq& req) {
+    std::vector<std::shared_ptr<Operation>> orphans;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        const auto it = sessions_.find(req.sessionHandle.sessionId.guid);
+        if (it == sessions_.end()) {
+            out.status = error("Invalid SessionHandle", "HY000");
+            out.status.statusCode = hs2::TStatusCode::INVALID_HANDLE_STATUS;
+            return;
+        }
+        for (auto op = operations_.begin(); op != operations_.end();) {
+            if (op->second->session == it->second) {
+                orphans.push_back(op->second);
+                op = operations_.erase(op);
+            } else {
+                ++op;
+            }
+        }
+        sessions_.erase(it);
+    }
+    for (const auto& op : orphans) {
+        op->cancel = true;
+        sqlite3_interrupt(op->session->db);
+        if (op->worker.joinable())
+            op->worker.join();
+    }
+    out.status = ok();
+}
+
+void PeerService::ExecuteStatement(hs2::TExecuteStatementResp& out,
+                                   const hs2::TExecuteStatementReq& req) {
+    const std::shared_ptr<Session> s = session(req.sessionHandle);
+    if (!s) {
+        out.status = error("Invalid SessionHandle");
+        out.status.statusCode = hs2::TStatusCode::INVALID_HANDLE_STATUS;
+        return;
+    }
+    ++statements_;
+    auto op = std::make_shared<Operation>();
+    op->session = s;
+    op->statement = req.statement;
+    const Translation t = translateHiveQl(req.statement);
+    op->hasResultSet = t.error.empty() && t.kind == Translation::Kind::Query;
+    hs2::TOperationHandle handle;
+    handle.operationId = newHandle();
+    handle.operationType = hs2::TOperationType::EXECUTE_STATEMENT;
+    handle.hasResultSet = op->hasResultSet;
+    if (req.runAsync) {
+        op->state = hs2::TOperationState::RUNNING_STATE;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            operations_[handle.operationId.guid] = op;
+        }
+        op->worker = std::thread([op, this] { execute(*op, options_); });
+    } else {
+        // A blocking call: errors come back in the reply, as from Hive.
+        execute(*op, options_);
+        if (op->state == hs2::TOperationState::ERROR_STATE) {
+            out.status = error(op->error, op->sqlState, 40000);
+            return;
+        }
+        std::lock_guard<std::mutex> lock(mutex_);
+        operations_[handle.operationId.guid] = op;
+    }
+    out.status = ok();
+    out.__set_operationHandle(handle);
+}
+
+void PeerService::GetOperationStatus(hs2::TGetOperationStatusResp& out,
+                                     const hs2::TGetOperationStatusReq& req) {
+    const std::shared_ptr<Operation> op = operation(req.operationHandle);
+    if (!op) {
+        out.status = error("Invalid OperationHandle");
+        out.status.statusCode = hs2::TStatusCode::INVALID_HANDLE_STATUS;
+        return;
+    }
+    std::lock_guard<std::mutex> lock(op->mutex);
+    out.status = ok();
+    out.__set_operationState(op->state);
+    out.__set_hasResultSet(op->hasResultSet);
+    if (op->state == hs2::TOperationState::ERROR_STATE) {
+        out.__set_errorMessage(op->error);
+        out.__set_sqlState(op->sqlState);
+        out.__set_errorCode(40000);
+    }
+}
+
+void PeerService::CancelOperation(hs2::TCancelOperationResp& out,
+                                  const hs2::TCancelOperationReq& req) {
+    const std::shared_ptr<Operation> op = operation(req.operationHandle);
+    if (!op) {
+        out.status = error("Invalid OperationHandle");
+        out.status.statusCode = hs2::TStatusCode::INVALID_HANDLE_STATUS;
+        return;
+    }
+    {
+        std::lock_guard<std::mutex> lock(op->mutex);
+        if (op->state == hs2::TOperationState::RUNNING_STATE ||
+            op->state == hs2::TOperationState::INITIALIZED_STATE)
+            op->state = hs2::TOperationState::CANCELED_STATE;
+    }
+    op->cancel = true;
+    sqlite3_interrupt(op->session->db);
+    out.status = ok();
+}
+
+void PeerService::CloseOperation(hs2::TCloseOperationResp& out,
+                                 const hs2::TCloseOperationReq& req) {
+    std::shared_ptr<Operation> op;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        const auto it = operations_.find(req.operationHandle.operationId.guid);
+        if (it != operations_.end()) {
+            op = it->second;
+            operations_.erase(it);
+        }
+    }
+    if (!op) {
+        out.status = error("Invalid OperationHandle");
+        out.status.statusCode = hs2::TStatusCode::INVALID_HANDLE_STATUS;
+        return;
+    }
+    if (op->worker.joinable())
+        op->worker.join();
+    out.status = ok();
+}
+
+void PeerService::GetResultSetMetadata(hs2::TGetResultSetMetadataResp& out,
+                                       const hs2::TGetResultSetMetadataReq& req) {
+    const std::shared_ptr<Operation> op = operation(req.operationHandle);
+    if (!op || !op->hasResultSet) {
+        out.status = error(op ? "The operation has no result set" : "Invalid OperationHandle");
+        return;
+    }
+    std::lock_guard<std::mutex> lock(op->mutex);
+    if (op->state != hs2::TOperationState::FINISHED_STATE) {
+        out.status = error("Expected state FINISHED, but found " + std::to_string(op->state));
+        return;
+    }
+    hs2::TTableSchema schema;
+    for (size_t c = 0; c < op->names.size(); ++c) {
+        hs2::TColumnDesc desc;
+        desc.columnName = op->names[c];
+        hs2::TTypeEntry entry;
+        hs2::TPrimitiveTypeEntry primitive;
+        primitive.type = op->types[c];
+        entry.__set_primitiveEntry(primitive);
+        desc.typeDesc.types.push_back(entry);
+        desc.position = static_cast<int32_t>(c + 1);
+        schema.columns.push_back(desc);
+    }
+    out.status = ok();
+    out.__set_schema(schema);
+}
+
+void PeerService::FetchResults(hs2::TFetchResultsResp& out, const hs2::TFetchResultsReq& req) {
+    const std::shared_ptr<Operation> op = operation(req.operationHandle);
+    if (!op) {
+        out.status = error("Invalid OperationHandle");
+        out.status.statusCode = hs2::TStatusCode::INVALID_HANDLE_STATUS;
+        return;
+    }
+    std::lock_guard<std::mutex> lock(op->mutex);
+    if (!op->hasResultSet) {
+        out.status = error("The operation has no result set");
+        return;
+    }
+    if (op->state != hs2::TOperationState::FINISHED_STATE) {
+        out.status = error("Expected state FINISHED, but found " + std::to_string(op->state));
+        return;
+    }
+    if (req.orientation != hs2::TFetchOrientation::FETCH_NEXT || req.maxRows <= 0) {
+        out.status = error("the test peer fetches FETCH_NEXT with maxRows > 0 only");
+        return;
+    }
+    const size_t from = op->fetched;
+    const size_t n = std::min(op->rows.size() - from, static_cast<size_t>(req.maxRows));
+    hs2::TRowSet set;
+    set.startRowOffset = static_cast<int64_t>(from);
+    std::vector<hs2::TColumn> columns;
+    for (size_t c = 0; c < op->names.size(); ++c)
+        columns.push_back(column(op->rows, c, from, n, op->types[c]));
+    set.__set_columns(columns);
+    op->fetched += n;
+    out.status = ok();
+    out.__set_hasMoreRows(false); // as Hive: clients read until an empty batch
+    out.__set_results(set);
+}
+
+} // namespace hs2peer

@@ -1,0 +1,61 @@
+#pragma once
+// The TCLIService methods of the HiveServer2 test peer, over SQLite files (one per Hive
+// database, in the peer's folder). Each session has its own SQLite connection; statements run
+// on a thread of their own, so GetOperationStatus polls and CancelOperation interrupts them as
+// on a real server.
+#include "TCLIService.h"
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace hs2peer {
+
+struct PeerOptions {
+    std::string folder;       // where the databases' SQLite files live
+    int statementDelayMs = 0; // each statement waits this long first (tests of polling, cancel)
+    int protocol = 9;         // the newest TProtocolVersion served (V10)
+};
+
+struct Session;
+struct Operation;
+
+class PeerService : public syncscope::hs2::TCLIServiceIf {
+public:
+    explicit PeerService(PeerOptions options);
+    ~PeerService() override;
+
+    void OpenSession(syncscope::hs2::TOpenSessionResp& out,
+                     const syncscope::hs2::TOpenSessionReq& req) override;
+    void CloseSession(syncscope::hs2::TCloseSessionResp& out,
+                      const syncscope::hs2::TCloseSessionReq& req) override;
+    void ExecuteStatement(syncscope::hs2::TExecuteStatementResp& out,
+                          const syncscope::hs2::TExecuteStatementReq& req) override;
+    void GetOperationStatus(syncscope::hs2::TGetOperationStatusResp& out,
+                            const syncscope::hs2::TGetOperationStatusReq& req) override;
+    void CancelOperation(syncscope::hs2::TCancelOperationResp& out,
+                         const syncscope::hs2::TCancelOperationReq& req) override;
+    void CloseOperation(syncscope::hs2::TCloseOperationResp& out,
+                        const syncscope::hs2::TCloseOperationReq& req) override;
+    void GetResultSetMetadata(syncscope::hs2::TGetResultSetMetadataResp& out,
+                              const syncscope::hs2::TGetResultSetMetadataReq& req) override;
+    void FetchResults(syncscope::hs2::TFetchResultsResp& out,
+                      const syncscope::hs2::TFetchResultsReq& req) override;
+
+    // Statements executed so far, for the peer's log line at exit.
+    long long statements() const { return statements_; }
+
+private:
+    std::shared_ptr<Session> session(const syncscope::hs2::TSessionHandle& handle);
+    std::shared_ptr<Operation> operation(const syncscope::hs2::TOperationHandle& handle);
+
+    PeerOptions options_;
+    std::mutex mutex_;
+    std::map<std::string, std::shared_ptr<Session>> sessions_;
+    std::map<std::string, std::shared_ptr<Operation>> operations_;
+    std::atomic<long long> statements_{0};
+};
+
+} // namespace hs2peer

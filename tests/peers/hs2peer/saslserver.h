@@ -1,0 +1,24 @@
+#pragma once
+// The server's half of HiveServer2's SASL PLAIN negotiation, as a Thrift transport factory:
+// each accepted socket is negotiated with, then framed (QOP "auth" adds nothing but the 4-byte
+// length). A failed negotiation answers BAD with Hive's reason and drops the client.
+#include <thrift/transport/TTransport.h>
+
+#include <string>
+
+namespace hs2peer {
+
+class SaslPlainServerFactory : public apache::thrift::transport::TTransportFactory {
+public:
+    // Empty `password`: any non-empty user and password pass (Hive's authentication NONE).
+    SaslPlainServerFactory(std::string user, std::string password);
+
+    std::shared_ptr<apache::thrift::transport::TTransport>
+    getTransport(std::shared_ptr<apache::thrift::transport::TTransport> client) override;
+
+private:
+    std::string user_;
+    std::string password_;
+};
+
+} // namespace hs2peer

@@ -1,0 +1,113 @@
+#pragma once
+// HiveServer2 for the tests: the protocol peer (tests/peers/hs2peer) started on a free
+// loopback port over a throwaway folder, or a real HiveServer2 when SYNCSCOPE_HIVE_URI names
+// one. Each test then takes a fresh database on it.
+#include "hiveconnection.h"
+
+#include <QCoreApplication>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QUrl>
+#include <QUrlQuery>
+
+#include <atomic>
+#include <memory>
+
+namespace lab {
+
+class HivePeer {
+public:
+    // auth: "PLAIN" or "NOSASL"; a non-empty password makes PLAIN check user and password.
+    bool start(const QString& auth, QString& problem, const QStringList& extra = {},
+               const QString& user = {}, const QString& password = {}) {
+        if (!folder_.isValid()) {
+            problem = QStringLiteral("no temporary folder for the Hive peer");
+            return false;
+        }
+        auth_ = auth;
+        QStringList args{QStringLiteral("--folder"), folder_.path(), QStringLiteral("--auth"),
+                         auth};
+        if (!password.isEmpty())
+            args << QStringLiteral("--user") << user << QStringLiteral("--password") << password;
+        process_.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        process_.start(QStringLiteral(SYNCSCOPE_HS2PEER), args + extra);
+        if (!process_.waitForStarted(10000) || !process_.waitForReadyRead(10000)) {
+            problem = QStringLiteral("the Hive peer did not start: ") + process_.errorString();
+            return false;
+        }
+        const QString line = QString::fromUtf8(process_.readLine()).trimmed();
+        if (!line.startsWith(QLatin1String("PORT "))) {
+            problem = QStringLiteral("the Hive peer said '%1' instead of its port").arg(line);
+            return false;
+        }
+        port_ = line.mid(5).toInt();
+        return port_ > 0;
+    }
+
+    ~HivePeer() { stop(); }
+
+    void stop() {
+        if (process_.state() == QProcess::NotRunning)
+            return;
+        process_.terminate();
+        if (!process_.waitForFinished(10000))
+            process_.kill();
+    }
+
+    int port() const { return port_; }
+    QString uri(const QString& database = QStringLiteral("default")) const {
+        return QStringLiteral("hive2://127.0.0.1:%1/%2?auth=%3&user=hive")
+            .arg(port_)
+            .arg(database, auth_);
+    }
+
+private:
+    QTemporaryDir folder_;
+    QProcess process_;
+    QString auth_;
+    int port_ = 0;
+};
+
+// The endpoint a hive2:// URI names, for the tests' own statements (the store parses its URI
+// in StoreFactory; this reads only what the tests' URIs carry).
+inline syncscope::HiveEndpoint hiveEndpoint(const QString& uri, const QString& password = {}) {
+    const QUrl url(uri);
+    const QUrlQuery query(url);
+    syncscope::HiveEndpoint e;
+    e.host = url.host().toStdString();
+    e.port = url.port(10000);
+    const QString database = url.path().mid(1);
+    if (!database.isEmpty())
+        e.database = database.toStdString();
+    e.auth = query.queryItemValue(QStringLiteral("auth")) == QLatin1String("NOSASL")
+                 ? syncscope::HiveEndpoint::Auth::NoSasl
+                 : syncscope::HiveEndpoint::Auth::Plain;
+    if (query.hasQueryItem(QStringLiteral("user")))
+        e.user = query.queryItemValue(QStringLiteral("user")).toStdString();
+    e.password = password.isEmpty() ? std::string("x") : password.toStdString();
+    return e;
+}
+
+// Runs one statement on the Hive server of `uri`; Hive's words on failure.
+inline QString hiveRun(const QString& uri, const std::string& statement,
+                       const std::function<void(syncscope::HiveRows&&)>& take = {}) {
+    syncscope::HiveConnection c;
+    syncscope::HiveOutcome out = c.connect(hiveEndpoint(uri));
+    if (out.ok())
+        out = c.execute(
+            statement, [] { return false; }, take);
+    return out.ok() ? QString() : QString::fromStdString(out.message);
+}
+
+// A new, empty database on the Hive server of `uri`, and the URI that reaches it.
+inline QString hiveFreshDatabase(const QString& uri, QString& problem) {
+    static std::atomic<int> counter{0};
+    const QString database =
+        QStringLiteral("t%1_%2").arg(QCoreApplication::applicationPid()).arg(++counter);
+    problem = hiveRun(uri, "CREATE DATABASE " + database.toStdString());
+    QUrl url(uri);
+    url.setPath(QLatin1Char('/') + database);
+    return url.toString();
+}
+
+} // namespace lab
