@@ -4,12 +4,13 @@
 // must leave stdout empty and write no oplog file.
 //
 // Every case that runs cleanly on the default (embedded) stores runs again with its stores on
-// the real MariaDB, PostgreSQL and Redis servers that CTest starts, each store in a fresh
-// database (on Redis, under a fresh key prefix): stdout, the dump and every oplog file must be
-// byte for byte the same.
+// the real MariaDB, PostgreSQL and Redis servers that CTest starts, and on the HiveServer2 test
+// peer in both of its transports, each store in a fresh database (on Redis, under a fresh key
+// prefix): stdout, the dump and every oplog file must be byte for byte the same.
 //
 // SYNCSCOPE_UPDATE_GOLDEN=1 rewrites the expected files from the current output; review the
 // diff before committing it.
+#include "hivepeer.h"
 #include "labservers.h"
 
 #include <QDir>
@@ -56,12 +57,16 @@ private:
     QString serverWorkspace(const QString& caseDir, const QString& server, const QString& path,
                             QProcessEnvironment& env);
     std::optional<lab::Servers> servers_;
+    lab::HivePeer hivePlain_;
+    lab::HivePeer hiveNoSasl_;
 };
 
 void TestCliGolden::initTestCase() {
     QString problem;
     servers_ = lab::servers(problem);
     QVERIFY2(servers_, qPrintable(problem));
+    QVERIFY2(hivePlain_.start(QStringLiteral("PLAIN"), problem), qPrintable(problem));
+    QVERIFY2(hiveNoSasl_.start(QStringLiteral("NOSASL"), problem), qPrintable(problem));
 }
 
 void TestCliGolden::golden_data() {
@@ -83,6 +88,10 @@ void TestCliGolden::golden_data() {
             << dir << QStringLiteral("postgresql");
         QTest::newRow(qPrintable(name + QStringLiteral(" on redis")))
             << dir << QStringLiteral("redis");
+        QTest::newRow(qPrintable(name + QStringLiteral(" on hive peer, PLAIN")))
+            << dir << QStringLiteral("hive-plain");
+        QTest::newRow(qPrintable(name + QStringLiteral(" on hive peer, NOSASL")))
+            << dir << QStringLiteral("hive-nosasl");
     }
 }
 
@@ -95,9 +104,12 @@ QString TestCliGolden::serverWorkspace(const QString& caseDir, const QString& se
          {QStringLiteral("MYSQL"), QStringLiteral("POSTGRESQL"), QStringLiteral("POSTGRES"),
           QStringLiteral("PSQL"), QStringLiteral("PG")}},
         {QStringLiteral("MONGO"), {QStringLiteral("MONGODB")}}};
-    const QString base = server == QLatin1String("mariadb")      ? servers_->mariadb
-                         : server == QLatin1String("postgresql") ? servers_->postgres
-                                                                 : servers_->redis;
+    const bool hive = server.startsWith(QLatin1String("hive"));
+    const QString base = server == QLatin1String("mariadb")       ? servers_->mariadb
+                         : server == QLatin1String("postgresql")  ? servers_->postgres
+                         : server == QLatin1String("hive-plain")  ? hivePlain_.uri()
+                         : server == QLatin1String("hive-nosasl") ? hiveNoSasl_.uri()
+                                                                  : servers_->redis;
     QStringList names;
     for (const QString& file : fileNames(caseDir + QStringLiteral("/oplog")))
         if (file.startsWith(QLatin1String("oplog.")))
@@ -119,7 +131,8 @@ QString TestCliGolden::serverWorkspace(const QString& caseDir, const QString& se
     QJsonArray stores;
     for (const QString& name : ordered) {
         QString problem;
-        const QString uri = lab::freshDatabase(base, servers_->password, problem);
+        const QString uri = hive ? lab::hiveFreshDatabase(base, problem)
+                                 : lab::freshDatabase(base, servers_->password, problem);
         if (!problem.isEmpty())
             return problem;
         stores.append(QJsonObject{

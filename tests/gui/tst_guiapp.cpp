@@ -466,7 +466,7 @@ void TestGuiApp::workspaceSavedOpenedAndEdited() {
     // The store dialog refuses what would break the workspace, with the reason.
     StoreDialog dialog({"SQL", {}, "mysql://root@127.0.0.1:3306/db"}, {QStringLiteral("SQL")});
     QVERIFY(dialog.problem().contains(QStringLiteral("already uses the name SQL")));
-    StoreDialog unsupported({"OTHER", {}, "hive2://127.0.0.1:10000/default"}, {});
+    StoreDialog unsupported({"OTHER", {}, "mongodb://127.0.0.1:27017/db"}, {});
     QVERIFY(unsupported.problem().contains(QStringLiteral("not built yet")));
     StoreDialog good({"OTHER", {"ALT"}, "sqlite::memory:"}, {QStringLiteral("SQL")});
     QVERIFY(good.problem().isEmpty());
