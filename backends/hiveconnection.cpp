@@ -5,6 +5,7 @@
 #include "hivesasl.h"
 
 #include <thrift/TApplicationException.h>
+#include <thrift/TOutput.h>
 #include <thrift/protocol/TBinaryProtocol.h>
 #include <thrift/transport/TBufferTransports.h>
 #include <thrift/transport/TSocket.h>
@@ -114,7 +115,15 @@ struct HiveConnection::Session {
     }
 };
 
-HiveConnection::HiveConnection() = default;
+HiveConnection::HiveConnection() {
+    // Thrift prints its transport errors to stderr; ours are reported, with the store's name,
+    // through the outcome of the call instead.
+    static const bool quiet = [] {
+        apache::thrift::GlobalOutput.setOutputFunction([](const char*) {});
+        return true;
+    }();
+    (void)quiet;
+}
 HiveConnection::~HiveConnection() {
     disconnect();
 }

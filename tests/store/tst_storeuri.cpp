@@ -1,5 +1,6 @@
-// Server URIs (MariaDB, PostgreSQL, Redis) as StoreFactory reads them: what is accepted, and each
-// refusal in words that say what to change (a password never in a URI; TLS never silently off).
+// Server URIs (MariaDB, PostgreSQL, Redis, Hive) as StoreFactory reads them: what is accepted, and
+// each refusal in words that say what to change (a password never in a URI; TLS never silently
+// off).
 #include "storefactory.h"
 
 #include <QTest>
@@ -43,6 +44,18 @@ void TestStoreUri::refusals_data() {
                                << QStringLiteral("has no TLS");
     QTest::newRow("redis option") << QStringLiteral("redis://u@h/0?db=1")
                                   << QStringLiteral("unknown option 'db'");
+    QTest::newRow("hive password") << QStringLiteral("hive2://u:secret@h:10000/db")
+                                   << QStringLiteral("set SYNCSCOPE_PASSWORD_SQL");
+    QTest::newRow("hive auth") << QStringLiteral("hive2://h:10000/db?auth=KERBEROS")
+                               << QStringLiteral("auth=KERBEROS: expected PLAIN");
+    QTest::newRow("hive database") << QStringLiteral("hive2://h:10000/my-db")
+                                   << QStringLiteral("'my-db' is not a Hive database name");
+    QTest::newRow("hive timeout") << QStringLiteral("hive2://h/db?read_timeout=-1")
+                                  << QStringLiteral("expected seconds");
+    QTest::newRow("hive option") << QStringLiteral("hive2://h/db?transportMode=http")
+                                 << QStringLiteral("unknown option 'transportMode'");
+    QTest::newRow("hive empty user")
+        << QStringLiteral("hive2://h/db?user=") << QStringLiteral("user= is empty");
 }
 
 void TestStoreUri::refusals() {
@@ -60,24 +73,35 @@ void TestStoreUri::accepted_data() {
     QTest::addColumn<QString>("uri");
     QTest::addColumn<QString>("kind");
     QTest::addColumn<QString>("location");
+    QTest::addColumn<bool>("captures"); // writes by other clients reach the oplog
     QTest::newRow("mariadb") << QStringLiteral("mysql://u@h:13306/db?connect_timeout=3")
-                             << QStringLiteral("MariaDB") << QStringLiteral("mysql://u@h:13306/db");
+                             << QStringLiteral("MariaDB") << QStringLiteral("mysql://u@h:13306/db")
+                             << true;
     QTest::newRow("mariadb with tls")
         << QStringLiteral("mysql://u@h/db?tls=verify-ca&ssl_ca=/etc/ca.pem")
-        << QStringLiteral("MariaDB") << QStringLiteral("mysql://u@h/db");
+        << QStringLiteral("MariaDB") << QStringLiteral("mysql://u@h/db") << true;
     QTest::newRow("postgresql") << QStringLiteral("postgresql://u@h/db?tls=verify-full")
                                 << QStringLiteral("PostgreSQL")
-                                << QStringLiteral("postgresql://u@h/db");
+                                << QStringLiteral("postgresql://u@h/db") << true;
     QTest::newRow("redis") << QStringLiteral("redis://u@h:16379/2?prefix=lab:grades&read_timeout=5")
                            << QStringLiteral("Redis")
-                           << QStringLiteral(
-                                  "redis://u@h:16379/2?prefix=lab:grades&read_timeout=5");
+                           << QStringLiteral("redis://u@h:16379/2?prefix=lab:grades&read_timeout=5")
+                           << true;
+    // Hive has no triggers: what other clients write is not captured.
+    QTest::newRow("hive plain") << QStringLiteral("hive2://h:10000/grades?auth=PLAIN&user=hive")
+                                << QStringLiteral("Hive")
+                                << QStringLiteral("hive2://h:10000/grades?auth=PLAIN&user=hive")
+                                << false;
+    QTest::newRow("hive nosasl, defaults")
+        << QStringLiteral("hive2://h?auth=nosasl") << QStringLiteral("Hive")
+        << QStringLiteral("hive2://h?auth=nosasl") << false;
 }
 
 void TestStoreUri::accepted() {
     QFETCH(QString, uri);
     QFETCH(QString, kind);
     QFETCH(QString, location);
+    QFETCH(bool, captures);
     QVERIFY2(StoreFactory::checkUri(uri).isEmpty(), qPrintable(StoreFactory::checkUri(uri)));
     const auto made = StoreFactory::create(QStringLiteral("SQL"), uri);
     QVERIFY2(made.ok(), made.ok() ? "" : qPrintable(made.error().toString()));
@@ -85,7 +109,7 @@ void TestStoreUri::accepted() {
     QCOMPARE(d.kind, kind);
     QCOMPARE(d.location, location);
     QVERIFY(!d.embedded);
-    QVERIFY(made.value()->capabilities().capturesOutsideWrites);
+    QCOMPARE(made.value()->capabilities().capturesOutsideWrites, captures);
 }
 
 QTEST_GUILESS_MAIN(TestStoreUri)

@@ -136,7 +136,9 @@ Translation translateHiveQl(const std::string& statement) {
                 return refuse("Error while compiling statement: FAILED: ParseException line 1:" +
                               std::to_string(i) + " character '<EOF>' not supported here");
             t.params.push_back(unescapeHiveString(statement.substr(i + 1, j - i - 1)));
-            masked += " ?" + std::to_string(t.params.size()) + ' ';
+            // Anonymous parameters: SQLite looks numbered ones (?N) up in a list, which makes
+            // a statement of many thousand literals quadratic.
+            masked += " ? ";
             quoted += '\'';
             for (const char k : t.params.back())
                 quoted += k == '\'' ? std::string("''") : std::string(1, k);
@@ -153,17 +155,20 @@ Translation translateHiveQl(const std::string& statement) {
                       std::to_string(last) + " extraneous input ';'");
     const auto icase = std::regex::icase | std::regex::ECMAScript;
     std::smatch m;
+    // The statement is told by its first words; std::regex would walk the whole of a large
+    // INSERT for every pattern that does not match.
+    const std::string head = masked.substr(0, 256);
     static const std::regex use(R"(^\s*USE\s+`?(\w+)`?\s*$)", icase);
     static const std::regex createDb(
         R"(^\s*CREATE\s+(DATABASE|SCHEMA)\s+(IF\s+NOT\s+EXISTS\s+)?`?(\w+)`?\s*$)", icase);
     static const std::regex createTable(R"(^\s*CREATE\s+TABLE\s)", icase);
     static const std::regex hiveOnly(
-        R"(\s+(CLUSTERED\s+BY\s*\([^)]*\)\s*INTO\s+\d+\s+BUCKETS|ROW\s+FORMAT\s+\w+(\s+\w+\s+BY\s+\?\d+)*|STORED\s+AS\s+\w+|TBLPROPERTIES\s*\([^)]*\)))",
+        R"(\s+(CLUSTERED\s+BY\s*\([^)]*\)\s*INTO\s+\d+\s+BUCKETS|ROW\s+FORMAT\s+\w+(\s+\w+\s+BY\s+'[^']*')*|STORED\s+AS\s+\w+|TBLPROPERTIES\s*\([^)]*\)))",
         icase);
     static const std::regex view(R"(^\s*(CREATE\s+VIEW|DROP\s+(TABLE|VIEW))\s)", icase);
     static const std::regex insertInto(R"(^(\s*INSERT\s+INTO\s+)(TABLE\s+)?)", icase);
-    static const std::regex overwrite(
-        R"(^\s*INSERT\s+OVERWRITE\s+TABLE\s+`?(\w+)`?\s+(SELECT\s[\s\S]*)$)", icase);
+    static const std::regex overwrite(R"(^\s*INSERT\s+OVERWRITE\s+TABLE\s+`?(\w+)`?\s+SELECT\s)",
+                                      icase);
     static const std::regex query(R"(^\s*(SELECT|WITH)\s)", icase);
     static const std::regex acidOnly(R"(^\s*(UPDATE|DELETE|MERGE)\s)", icase);
 
@@ -174,22 +179,25 @@ Translation translateHiveQl(const std::string& statement) {
         t.kind = Translation::Kind::CreateDatabase;
         t.ifNotExists = m[2].matched;
         t.name = m[3];
-    } else if (std::regex_search(masked, createTable)) {
-        t.sql = std::regex_replace(masked, hiveOnly, "");
-    } else if (std::regex_search(masked, view)) {
+    } else if (std::regex_search(head, createTable)) {
+        // The dropped clauses may hold literals: the rest keeps its own, inline.
+        if (quoted.find('\0') != std::string::npos)
+            return refuse("the test peer cannot keep a NUL inside a table definition");
+        t.sql = std::regex_replace(quoted, hiveOnly, "");
+    } else if (std::regex_search(head, view)) {
         if (quoted.find('\0') != std::string::npos)
             return refuse("the test peer cannot keep a NUL inside a view's text");
         t.sql = quoted;
-    } else if (std::regex_search(masked, m, insertInto)) {
-        t.sql = m[1].str() + m.suffix().str();
-    } else if (std::regex_match(masked, m, overwrite)) {
+    } else if (std::regex_search(head, m, insertInto)) {
+        t.sql = m[1].str() + masked.substr(static_cast<size_t>(m.length(0)));
+    } else if (std::regex_search(head, m, overwrite)) {
         t.kind = Translation::Kind::Overwrite;
         t.name = m[1];
-        t.sql = m[2];
-    } else if (std::regex_search(masked, query)) {
+        t.sql = masked.substr(static_cast<size_t>(m.length(0) - 7)); // from SELECT on
+    } else if (std::regex_search(head, query)) {
         t.kind = Translation::Kind::Query;
         t.sql = masked;
-    } else if (std::regex_search(masked, acidOnly)) {
+    } else if (std::regex_search(head, acidOnly)) {
         return refuse("Error while compiling statement: FAILED: SemanticException [Error "
                       "10294]: Attempt to do update or delete using transaction manager that "
                       "does not support these operations.");

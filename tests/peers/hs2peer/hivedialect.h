@@ -26,7 +26,7 @@ std::string unescapeHiveString(const std::string& body);
 struct Translation {
     enum class Kind { Query, Statement, Use, CreateDatabase, Overwrite };
     Kind kind = Kind::Statement;
-    std::string sql;                 // SQLite text; ?N marks parameter N
+    std::string sql;                 // SQLite text; each ? takes the next parameter
     std::vector<std::string> params; // the literals, unescaped, in order
     std::string name;                // Use/CreateDatabase: the database; Overwrite: the table
     bool ifNotExists = false;

@@ -1,0 +1,308 @@
+// What is particular to the Hive store and its transport, on the HiveServer2 test peer: the
+// literal escaping against Hive's own unescaping rules, the SASL bytes, authentication and
+// transport failures, cancellation on the server, protocol negotiation, refusals a non-ACID
+// Hive makes, ownership of a database, and reconnecting after the server comes back.
+// (tst_storecontract runs the shared contract on the peer in both transports.)
+#include "awaitfuture.h"
+#include "hivedialect.h"
+#include "hivepeer.h"
+#include "hiveql.h"
+#include "hivesasl.h"
+#include "logrecords.h"
+#include "storefactory.h"
+#include "storeworker.h"
+
+#include <QElapsedTimer>
+#include <QTest>
+
+using namespace syncscope;
+
+namespace {
+
+// Strings that mean something to Hive's lexer or its unescaping.
+std::vector<std::string> hostileStrings() {
+    using namespace std::string_literals;
+    return {"",
+            "plain",
+            "O'Brien",
+            "\"double\"",
+            "back\\slash",
+            "trailing\\",
+            "\\",
+            "\\\\",
+            "\\'",
+            "\\u0041 stays six characters",
+            "\\012 stays four",
+            "\\% and \\_ keep the backslash",
+            "\\n is not a newline",
+            "line\nbreak\rreturn\ttab",
+            "nul\0inside"s,
+            "nul then digits \0"s + "12",
+            "\0"s,
+            "ctrl-Z \x1a and backspace \b",
+            "'; DROP TABLE oplog; --",
+            "` backtick",
+            "\u00e9\u05e9\u05dc\u05d5\u05dd \U0001F600",
+            "?1 ?2 look like parameters",
+            std::string(300, '\'')};
+}
+
+std::string bodyOf(const std::string& literal) {
+    return literal.substr(1, literal.size() - 2);
+}
+
+std::string bytes(std::initializer_list<int> values) {
+    std::string out;
+    for (const int v : values)
+        out += static_cast<char>(v);
+    return out;
+}
+
+} // namespace
+
+class TestHiveStore : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void literalsSurviveHivesUnescaping();
+    void literalsRoundTripThroughTheServer();
+    void identifiersAreCheckedNotEscaped();
+    void saslFramesAreHives();
+    void wrongPasswordIsRefusedWithTheStoresName();
+    void transportMismatchFailsInsteadOfHanging();
+    void cancelStopsTheStatementOnTheServer();
+    void oldProtocolIsRefused();
+    void whatANonAcidHiveRefusesIsRefused();
+    void anotherStoresDatabaseIsRefused();
+    void gradesViewShowsTheLatestWrites();
+    void reconnectsWhenTheServerComesBack();
+
+private:
+    lab::HivePeer peer_;
+};
+
+void TestHiveStore::initTestCase() {
+    QString problem;
+    QVERIFY2(peer_.start(QStringLiteral("PLAIN"), problem), qPrintable(problem));
+}
+
+// Our escaping and the peer's unescaping are written apart, each from Hive's rules
+// (PROTOCOLS.md §2); every hostile string must come back byte for byte, and the statement's
+// tokenizer must see exactly one literal.
+void TestHiveStore::literalsSurviveHivesUnescaping() {
+    for (const std::string& s : hostileStrings()) {
+        const std::string literal = hiveStringLiteral(s);
+        QCOMPARE(literal.front(), '\'');
+        QCOMPARE(literal.back(), '\'');
+        QCOMPARE(hs2peer::unescapeHiveString(bodyOf(literal)), s);
+        const hs2peer::Translation t = hs2peer::translateHiveQl("SELECT " + literal + " AS v");
+        QVERIFY2(t.error.empty(), t.error.c_str());
+        QCOMPARE(t.params.size(), size_t(1));
+        QCOMPARE(t.params.front(), s);
+    }
+    // Hive's own escapes, read the way Hive reads them.
+    QCOMPARE(hs2peer::unescapeHiveString("\\u0041\\101\\%\\_\\q\\Z"), std::string("AA\\%\\_q\x1a"));
+}
+
+void TestHiveStore::literalsRoundTripThroughTheServer() {
+    QString problem;
+    const QString uri = lab::hiveFreshDatabase(peer_.uri(), problem);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QVERIFY(lab::hiveRun(uri, "CREATE TABLE t (i BIGINT, v STRING)").isEmpty());
+    const std::vector<std::string> strings = hostileStrings();
+    std::string insert = "INSERT INTO TABLE t VALUES ";
+    for (size_t i = 0; i < strings.size(); ++i)
+        insert += (i ? ",(" : "(") + std::to_string(i) + ',' + hiveStringLiteral(strings[i]) + ')';
+    QCOMPARE(lab::hiveRun(uri, insert), QString());
+    std::vector<std::string> back;
+    QCOMPARE(lab::hiveRun(uri, "SELECT v FROM t ORDER BY i",
+                          [&](HiveRows&& rows) {
+                              for (size_t r = 0; r < rows.rows(); ++r)
+                                  back.push_back(std::get<std::string>(rows.at(r, 0)));
+                          }),
+             QString());
+    QCOMPARE(back.size(), strings.size());
+    for (size_t i = 0; i < strings.size(); ++i)
+        QCOMPARE(back[i], strings[i]);
+}
+
+void TestHiveStore::identifiersAreCheckedNotEscaped() {
+    QCOMPARE(hiveIdentifier("grades_2026").value(), std::string("`grades_2026`"));
+    for (const char* bad : {"", "9lives", "a-b", "a`b", "db; DROP", "caf\xc3\xa9"})
+        QVERIFY2(!hiveIdentifier(bad), bad);
+    const auto made = StoreFactory::create(QStringLiteral("HIVE"),
+                                           QStringLiteral("hive2://127.0.0.1:1/bad-name"));
+    QVERIFY(!made.ok());
+    QVERIFY2(made.error().message.contains(QStringLiteral("not a Hive database name")),
+             qPrintable(made.error().message));
+}
+
+// PROTOCOLS.md §1's example: user "hive", password "x".
+void TestHiveStore::saslFramesAreHives() {
+    QCOMPARE(saslFrame(1, "PLAIN"), bytes({0x01, 0, 0, 0, 5, 'P', 'L', 'A', 'I', 'N'}));
+    QCOMPARE(saslFrame(2, std::string("\0hive\0x", 7)),
+             bytes({0x02, 0, 0, 0, 7, 0, 'h', 'i', 'v', 'e', 0, 'x'}));
+}
+
+void TestHiveStore::wrongPasswordIsRefusedWithTheStoresName() {
+    lab::HivePeer guarded;
+    QString problem;
+    QVERIFY2(guarded.start(QStringLiteral("PLAIN"), problem, {}, QStringLiteral("hive"),
+                           QStringLiteral("s3cret")),
+             qPrintable(problem));
+    auto wrong = StoreWorker(std::move(
+        StoreFactory::create(QStringLiteral("HIVE"), guarded.uri(), QStringLiteral("no")).value()));
+    const Status refused = await(wrong.open());
+    QVERIFY(!refused.ok());
+    QCOMPARE(refused.error().store, QStringLiteral("HIVE"));
+    QVERIFY2(refused.error().message.contains(QStringLiteral("authentication failed")) &&
+                 refused.error().message.contains(QStringLiteral("Error validating the login")),
+             qPrintable(refused.error().message));
+    QVERIFY2(!refused.error().message.contains(QStringLiteral("no")) ||
+                 !refused.error().toString().contains(QStringLiteral("password no")),
+             "the password is never echoed");
+    auto right = StoreWorker(std::move(
+        StoreFactory::create(QStringLiteral("HIVE"), guarded.uri(), QStringLiteral("s3cret"))
+            .value()));
+    const Status opened = await(right.open());
+    QVERIFY2(opened.ok(), qPrintable(opened.ok() ? QString() : opened.error().toString()));
+}
+
+void TestHiveStore::transportMismatchFailsInsteadOfHanging() {
+    QString uri = peer_.uri();
+    uri.replace(QStringLiteral("auth=PLAIN"), QStringLiteral("auth=NOSASL"));
+    uri += QStringLiteral("&read_timeout=3");
+    auto w = StoreWorker(std::move(StoreFactory::create(QStringLiteral("HIVE"), uri).value()));
+    QElapsedTimer timer;
+    timer.start();
+    const Status s = await(w.open());
+    QVERIFY(!s.ok());
+    QVERIFY2(timer.elapsed() < 8000, "a NOSASL client on a SASL port must fail, not wait");
+    QVERIFY2(s.error().toString().startsWith(QStringLiteral("HIVE: connecting to hive2://")),
+             qPrintable(s.error().toString()));
+}
+
+void TestHiveStore::cancelStopsTheStatementOnTheServer() {
+    lab::HivePeer slow;
+    QString problem;
+    QVERIFY2(slow.start(QStringLiteral("NOSASL"), problem,
+                        {QStringLiteral("--delay-ms"), QStringLiteral("5000")}),
+             qPrintable(problem));
+    HiveConnection c;
+    QElapsedTimer timer;
+    timer.start();
+    QVERIFY(c.connect(lab::hiveEndpoint(slow.uri())).ok()); // USE waits its 5 s too
+    const qint64 connected = timer.elapsed();
+    QVERIFY(connected >= 5000);
+    timer.restart();
+    const HiveOutcome out = c.execute(
+        "SELECT 1", [&] { return timer.elapsed() > 200; }, [](HiveRows&&) {});
+    QCOMPARE(int(out.kind), int(HiveOutcome::Kind::Canceled));
+    QVERIFY2(timer.elapsed() < 2000, "canceling must not wait for the statement");
+    // The session is still usable: the canceled operation was closed on the server.
+    QVERIFY(c.connected());
+}
+
+void TestHiveStore::oldProtocolIsRefused() {
+    lab::HivePeer old;
+    QString problem;
+    QVERIFY2(old.start(QStringLiteral("PLAIN"), problem,
+                       {QStringLiteral("--protocol"), QStringLiteral("4")}),
+             qPrintable(problem));
+    HiveConnection c;
+    const HiveOutcome out = c.connect(lab::hiveEndpoint(old.uri()));
+    QVERIFY(!out.ok());
+    QVERIFY2(out.message.find("V6") != std::string::npos, out.message.c_str());
+    QVERIFY(!c.connected());
+
+    lab::HivePeer v6;
+    QVERIFY2(v6.start(QStringLiteral("PLAIN"), problem,
+                      {QStringLiteral("--protocol"), QStringLiteral("5")}),
+             qPrintable(problem));
+    QVERIFY(c.connect(lab::hiveEndpoint(v6.uri())).ok());
+    QCOMPARE(c.serverProtocol(), 5); // the older of the two versions, as Hive answers
+}
+
+void TestHiveStore::whatANonAcidHiveRefusesIsRefused() {
+    QString problem;
+    const QString uri = lab::hiveFreshDatabase(peer_.uri(), problem);
+    QVERIFY(lab::hiveRun(uri, "CREATE TABLE t (v STRING) STORED AS ORC").isEmpty());
+    QVERIFY(lab::hiveRun(uri, "UPDATE t SET v = 'x'").contains(QStringLiteral("10294")));
+    QVERIFY(lab::hiveRun(uri, "DELETE FROM t").contains(QStringLiteral("10294")));
+    QVERIFY(lab::hiveRun(uri, "SELECT 1; DROP TABLE t").contains(QStringLiteral("ParseException")));
+    QVERIFY(lab::hiveRun(uri, "SELECT 1;").contains(QStringLiteral("ParseException")));
+    QVERIFY(lab::hiveRun(uri, "SELECT COUNT(*) FROM t").isEmpty()); // t is still there
+    QVERIFY(lab::hiveRun(peer_.uri(QStringLiteral("nowhere")), "SELECT 1")
+                .contains(QStringLiteral("Database does not exist: nowhere")));
+}
+
+void TestHiveStore::anotherStoresDatabaseIsRefused() {
+    QString problem;
+    const QString uri = lab::hiveFreshDatabase(peer_.uri(), problem);
+    {
+        auto first =
+            StoreWorker(std::move(StoreFactory::create(QStringLiteral("HIVE"), uri).value()));
+        QVERIFY(await(first.open()).ok());
+    }
+    auto second = StoreWorker(std::move(StoreFactory::create(QStringLiteral("SQL"), uri).value()));
+    const Status s = await(second.open());
+    QVERIFY(!s.ok());
+    QVERIFY2(s.error().message.contains(QStringLiteral("holds store HIVE, not SQL")),
+             qPrintable(s.error().message));
+}
+
+// The view is there for people who look at the store with beeline.
+void TestHiveStore::gradesViewShowsTheLatestWrites() {
+    QString problem;
+    const QString uri = lab::hiveFreshDatabase(peer_.uri(), problem);
+    auto w = StoreWorker(std::move(StoreFactory::create(QStringLiteral("HIVE"), uri).value()));
+    QVERIFY(await(w.open()).ok());
+    QVERIFY(await(w.append({setRecord("S1", "C1", "B", 5, "HIVE", 1),
+                            setRecord("S1", "C1", "A", 3, "SQL", 1),
+                            deleteRecord("S2", "C1", 4, "HIVE", 2)}))
+                .ok());
+    std::vector<std::pair<std::string, std::string>> rows;
+    QCOMPARE(lab::hiveRun(uri, "SELECT student_id, grade FROM grades ORDER BY student_id",
+                          [&](HiveRows&& r) {
+                              for (size_t i = 0; i < r.rows(); ++i)
+                                  rows.emplace_back(std::get<std::string>(r.at(i, 0)),
+                                                    std::holds_alternative<std::string>(r.at(i, 1))
+                                                        ? std::get<std::string>(r.at(i, 1))
+                                                        : std::string("NULL"));
+                          }),
+             QString());
+    QCOMPARE(rows.size(), size_t(2));
+    QCOMPARE(rows[0].second, std::string("B"));
+    QCOMPARE(rows[1].second, std::string("NULL")); // the tombstone
+}
+
+void TestHiveStore::reconnectsWhenTheServerComesBack() {
+    lab::HivePeer server;
+    QString problem;
+    QVERIFY2(server.start(QStringLiteral("PLAIN"), problem), qPrintable(problem));
+    const int port = server.port();
+    const QString uri = lab::hiveFreshDatabase(server.uri(), problem);
+    auto w = StoreWorker(std::move(StoreFactory::create(QStringLiteral("HIVE"), uri).value()));
+    QVERIFY(await(w.open()).ok());
+    QVERIFY(await(w.append({setRecord("S", "C", "A", 1, "HIVE", 1)})).ok());
+
+    server.stop();
+    QVERIFY2(server.start(QStringLiteral("PLAIN"), problem,
+                          {QStringLiteral("--port"), QString::number(port)}),
+             qPrintable(problem));
+    const auto row = await(w.readKey("S", "C"));
+    QVERIFY2(row.ok(), qPrintable(row.ok() ? QString() : row.error().toString()));
+    QCOMPARE(row.value()->value, std::string("A"));
+    QVERIFY(await(w.append({setRecord("S", "C", "B", 2, "HIVE", 2)})).ok());
+    QCOMPARE(await(w.readKey("S", "C")).value()->value, std::string("B"));
+
+    server.stop();
+    const Status down = await(w.append({setRecord("S", "C", "C", 3, "HIVE", 3)}));
+    QVERIFY(!down.ok());
+    QVERIFY2(down.error().message.contains(QStringLiteral("did not answer again")) ||
+                 down.error().message.contains(QStringLiteral("connection")),
+             qPrintable(down.error().message));
+}
+
+QTEST_GUILESS_MAIN(TestHiveStore)
+#include "tst_hivestore.moc"
