@@ -25,8 +25,8 @@ public:
             return false;
         }
         auth_ = auth;
-        QStringList args{QStringLiteral("--folder"), folder_.path(), QStringLiteral("--auth"),
-                         auth};
+        QStringList args{QStringLiteral("--folder"), folder_.path(), QStringLiteral("--auth"), auth,
+                         QStringLiteral("--exit-with-stdin")};
         if (!password.isEmpty())
             args << QStringLiteral("--user") << user << QStringLiteral("--password") << password;
         process_.setProcessChannelMode(QProcess::ForwardedErrorChannel);

@@ -1,8 +1,8 @@
 // hs2peer: a HiveServer2-compatible Thrift server over SQLite, for Syncscope's tests only.
 //   hs2peer --folder DIR [--port N] [--auth PLAIN|NOSASL] [--user U --password P]
-//           [--delay-ms N] [--protocol V]
+//           [--delay-ms N] [--protocol V] [--exit-with-stdin]
 // Prints "PORT <n>" once it listens (port 0: any free one), then serves until SIGTERM, SIGINT
-// or the end of its standard input.
+// or, with --exit-with-stdin, the end of its standard input.
 #include "peerservice.h"
 #include "saslserver.h"
 
@@ -47,7 +47,7 @@ server::TThreadedServer* running = nullptr;
 int usage(const char* why) {
     std::fprintf(stderr,
                  "hs2peer: %s\nusage: hs2peer --folder DIR [--port N] [--auth PLAIN|NOSASL] "
-                 "[--user U --password P] [--delay-ms N] [--protocol V]\n",
+                 "[--user U --password P] [--delay-ms N] [--protocol V] [--exit-with-stdin]\n",
                  why);
     return 2;
 }
@@ -57,8 +57,13 @@ int main(int argc, char** argv) {
     hs2peer::PeerOptions options;
     int port = 0;
     std::string auth = "PLAIN", user, password;
+    bool exitWithStdin = false;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
+        if (arg == "--exit-with-stdin") {
+            exitWithStdin = true;
+            continue;
+        }
         if (i + 1 >= argc)
             return usage(("missing a value after " + arg).c_str());
         const std::string value = argv[++i];
@@ -116,13 +121,15 @@ int main(int argc, char** argv) {
     stopper.detach();
     // A test that dies leaves no peer behind: the end of standard input (the test's pipe) stops
     // the server as a signal would.
-    std::thread orphaned([] {
-        char ignored[64];
-        while (std::fread(ignored, 1, sizeof ignored, stdin) > 0) {
-        }
-        kill(getpid(), SIGTERM);
-    });
-    orphaned.detach();
+    if (exitWithStdin) {
+        std::thread orphaned([] {
+            char ignored[64];
+            while (std::fread(ignored, 1, sizeof ignored, stdin) > 0) {
+            }
+            kill(getpid(), SIGTERM);
+        });
+        orphaned.detach();
+    }
     server.serve();
     std::fprintf(stderr, "hs2peer: served %lld statements\n", service->statements());
     return 0;
