@@ -5,6 +5,7 @@
 
 #include <QDateTime>
 #include <QThread>
+#include <QUrl>
 
 #include <charconv>
 
@@ -390,6 +391,51 @@ Result<StoreCounts> HiveStore::counts() {
         !s)
         return s.error();
     return c;
+}
+
+namespace {
+// Every column of each key's greatest write in `table`, for copying it whole.
+std::string greatestEntries(const std::string& table) {
+    return "SELECT op, student_id, course_id, grade, ts, origin, seq, attributes, context FROM "
+           "(SELECT op, student_id, course_id, grade, ts, origin, seq, attributes, context, "
+           "ROW_NUMBER() OVER (PARTITION BY student_id, course_id ORDER BY ts DESC, origin "
+           "DESC, seq DESC) AS rn FROM " +
+           table + " WHERE op <> 'GET') ranked WHERE ranked.rn = 1";
+}
+} // namespace
+
+// The source's greatest write per key joins this store's; where it is greater (SPEC §1's order,
+// spelled out column by column) or this store has none, the source's entry is appended as it
+// is, numbered after this store's last position in ascending write order.
+Result<std::optional<int64_t>> HiveStore::mergeInside(const StoreDescription& source,
+                                                      const BatchControl& control) {
+    const QUrl theirs(source.location);
+    const QUrl ours(options_.location);
+    const std::optional<std::string> database = hiveIdentifier(theirs.path().mid(1).toStdString());
+    if (source.kind != description().kind || theirs.host() != ours.host() ||
+        theirs.port(10000) != ours.port(10000) || !database || theirs.path() == ours.path())
+        return std::optional<int64_t>{};
+    Result<int64_t> before = greatestPosition(control);
+    if (!before)
+        return before.error();
+    const std::string wallMs = std::to_string(QDateTime::currentMSecsSinceEpoch());
+    const std::string sql =
+        "INSERT INTO oplog SELECT base.m + ROW_NUMBER() OVER (ORDER BY s.ts, s.origin, s.seq), "
+        "s.op, s.student_id, s.course_id, s.grade, s.ts, s.origin, s.seq, " +
+        wallMs + ", s.attributes, s.context FROM (" + greatestEntries(*database + ".oplog") +
+        ") s LEFT JOIN (" + greatestEntries("oplog") +
+        ") t ON s.student_id = t.student_id AND s.course_id = t.course_id CROSS JOIN (SELECT "
+        "COALESCE(MAX(pos), 0) AS m FROM oplog) base WHERE t.student_id IS NULL OR s.ts > t.ts "
+        "OR (s.ts = t.ts AND (s.origin > t.origin OR (s.origin = t.origin AND s.seq > t.seq)))";
+    const QString what = QStringLiteral("merging %1 inside Hive").arg(source.name);
+    // Not retried after a lost connection: whether it landed is read from the positions below
+    // only when it reports success.
+    if (const HiveOutcome out = conn_.execute(sql, control.isCanceled); !out.ok())
+        return error(what, out);
+    Result<int64_t> after = greatestPosition(control);
+    if (!after)
+        return after.error();
+    return std::optional<int64_t>{after.value() - before.value()};
 }
 
 // Without DELETE, Hive rewrites the table: INSERT OVERWRITE replaces its files with the

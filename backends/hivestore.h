@@ -50,6 +50,9 @@ public:
                                                const std::string& courseId) override;
     Result<StoreCounts> counts() override;
     Status rollbackTo(int64_t position) override;
+    // One INSERT … SELECT joining the two databases' latest-write windows.
+    Result<std::optional<int64_t>> mergeInside(const StoreDescription& source,
+                                               const BatchControl& control) override;
     size_t batchSize() const override { return options_.batchRows; }
 
 private:

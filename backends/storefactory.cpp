@@ -16,6 +16,34 @@ namespace {
 const QString kMemory = QStringLiteral("sqlite::memory:");
 const QString kSqliteFile = QStringLiteral("sqlite://");
 
+bool isTimeoutOption(const QString& key) {
+    return key == QLatin1String("connect_timeout") || key == QLatin1String("read_timeout");
+}
+
+// The seconds a connect_timeout or read_timeout option gives (1 to 3600); 0 with `problem`.
+int timeoutSeconds(const QString& key, const QString& value, QString& problem) {
+    bool ok = false;
+    const int seconds = value.toInt(&ok);
+    if (ok && seconds > 0 && seconds <= 3600)
+        return seconds;
+    problem = QStringLiteral("%1=%2: expected seconds between 1 and 3600").arg(key, value);
+    return 0;
+}
+
+// An endpoint's connect or read timeout (Redis, Hive) from its URI option; false with `problem`.
+template <class Endpoint>
+bool setTimeout(Endpoint& e, const QString& uri, const QString& key, const QString& value,
+                QString& problem) {
+    const int seconds = timeoutSeconds(key, value, problem);
+    if (seconds == 0) {
+        problem = uri + QStringLiteral(": ") + problem;
+        return false;
+    }
+    (key == QLatin1String("connect_timeout") ? e.connectTimeoutMs : e.readTimeoutMs) =
+        seconds * 1000;
+    return true;
+}
+
 QString schemeOf(const QString& uri) {
     const qsizetype colon = uri.indexOf(QLatin1Char(':'));
     return colon <= 0 ? QString() : uri.left(colon).toLower();
@@ -59,15 +87,9 @@ QString serverOptions(const QString& scheme, const QUrlQuery& query, QString& pr
                 return {};
             }
             out << (mysql ? QStringLiteral("SSL_CA=") : QStringLiteral("sslrootcert=")) + value;
-        } else if (key == QLatin1String("connect_timeout") ||
-                   key == QLatin1String("read_timeout")) {
-            bool ok = false;
-            const int seconds = value.toInt(&ok);
-            if (!ok || seconds <= 0 || seconds > 3600) {
-                problem =
-                    QStringLiteral("%1=%2: expected seconds between 1 and 3600").arg(key, value);
+        } else if (isTimeoutOption(key)) {
+            if (timeoutSeconds(key, value, problem) == 0)
                 return {};
-            }
             if (key == QLatin1String("connect_timeout"))
                 out << (mysql ? QStringLiteral("MYSQL_OPT_CONNECT_TIMEOUT=")
                               : QStringLiteral("connect_timeout=")) +
@@ -163,17 +185,9 @@ RedisStore::Options redisStoreOptions(const QString& name, const QString& uri, Q
                 return o;
             }
             o.prefix = value.toStdString();
-        } else if (key == QLatin1String("connect_timeout") ||
-                   key == QLatin1String("read_timeout")) {
-            bool ok = false;
-            const int seconds = value.toInt(&ok);
-            if (!ok || seconds <= 0 || seconds > 3600) {
-                problem = QStringLiteral("%1: %2=%3: expected seconds between 1 and 3600")
-                              .arg(uri, key, value);
+        } else if (isTimeoutOption(key)) {
+            if (!setTimeout(e, uri, key, value, problem))
                 return o;
-            }
-            (key == QLatin1String("connect_timeout") ? e.connectTimeoutMs : e.readTimeoutMs) =
-                seconds * 1000;
         } else if (key == QLatin1String("tls")) {
             if (value != QLatin1String("disable")) {
                 problem = QStringLiteral("%1: tls=%2: the hiredis of this system (0.14, Debian "
@@ -237,17 +251,9 @@ HiveStore::Options hiveStoreOptions(const QString& name, const QString& uri, QSt
                 return o;
             }
             e.user = value.toStdString();
-        } else if (key == QLatin1String("connect_timeout") ||
-                   key == QLatin1String("read_timeout")) {
-            bool ok = false;
-            const int seconds = value.toInt(&ok);
-            if (!ok || seconds <= 0 || seconds > 3600) {
-                problem = QStringLiteral("%1: %2=%3: expected seconds between 1 and 3600")
-                              .arg(uri, key, value);
+        } else if (isTimeoutOption(key)) {
+            if (!setTimeout(e, uri, key, value, problem))
                 return o;
-            }
-            (key == QLatin1String("connect_timeout") ? e.connectTimeoutMs : e.readTimeoutMs) =
-                seconds * 1000;
         } else {
             problem = QStringLiteral("%1: unknown option '%2' (expected auth, user, "
                                      "connect_timeout or read_timeout)")

@@ -4,8 +4,13 @@
 // the peer's settings (WAL, synchronous=NORMAL, the same batch size, bound parameters), measured
 // in the same run. Also rows/s for several statement sizes (how HiveStore's batch size was
 // chosen), the round trip of one statement, and of one SET through the store's worker.
+// Finally the merge push-down: T.MERGE(S) of a 1,000,000-write oplog run inside Hive as one
+// INSERT … SELECT (HiveStore::mergeInside), against the same merge through the program (S's
+// oplog read over Thrift into the engine, merged there, and the result written back to T).
+#include "engine.h"
 #include "hivepeer.h"
 #include "hivestore.h"
+#include "recordconversion.h"
 #include "storebench.h"
 
 #include <QTemporaryDir>
@@ -83,6 +88,61 @@ double sqliteFloor(const std::vector<LogRecord>& rows, const QString& path, size
     return took;
 }
 
+std::unique_ptr<Store> namedHive(const char* name, const QString& server) {
+    auto made = StoreFactory::create(QString::fromLatin1(name), freshHive(server));
+    std::unique_ptr<Store> store = std::move(made.value());
+    if (Status s = store->open(); !s)
+        qFatal("bench_hive_apply: %s", qPrintable(s.error().toString()));
+    return store;
+}
+
+void mergePushDown(const lab::HivePeer& peer) {
+    constexpr int kSource = 1000000;
+    const std::vector<LogRecord> rows = bench::storeRows("S", kSource);
+    std::unique_ptr<Store> source = namedHive("S", peer.uri());
+    if (Status s = source->append(rows, {}); !s)
+        qFatal("bench_hive_apply: %s", qPrintable(s.error().toString()));
+
+    std::unique_ptr<Store> inside = namedHive("T", peer.uri());
+    int64_t pushed = 0;
+    const double pushDown = bench::seconds([&] {
+        auto merged = inside->mergeInside(source->description(), {});
+        if (!merged || !merged.value())
+            qFatal("bench_hive_apply: the push-down did not run");
+        pushed = *merged.value();
+    });
+
+    std::unique_ptr<Store> through = namedHive("T", peer.uri());
+    size_t written = 0;
+    const double program = bench::seconds([&] {
+        Catalog catalog;
+        Engine engine(catalog);
+        const size_t t = engine.addReplica("T"), s = engine.addReplica("S");
+        const Result<std::vector<LogRecord>> log = source->readOplog(0, 0, {});
+        if (!log)
+            qFatal("bench_hive_apply: %s", qPrintable(log.error().toString()));
+        for (const LogRecord& r : log.value())
+            engine.restore(s, fromRecord(r, catalog));
+        const size_t before = engine.replica(t).log.size();
+        engine.merge(t, s);
+        std::vector<LogRecord> plan;
+        for (size_t i = before; i < engine.replica(t).log.size(); ++i)
+            plan.push_back(toRecord(engine.replica(t).log[i], catalog));
+        if (Status st = through->append(plan, {}); !st)
+            qFatal("bench_hive_apply: %s", qPrintable(st.error().toString()));
+        written = plan.size();
+    });
+    if (pushed != kSource || written != size_t(kSource))
+        qFatal("bench_hive_apply: pushed %lld and wrote %zu, not %d",
+               static_cast<long long>(pushed), written, kSource);
+    bench::Json("hive_merge_push_down_1m_peer")
+        .num("writes", kSource)
+        .num("push_down_seconds", pushDown)
+        .num("through_program_seconds", program)
+        .num("program_over_push_down", program / pushDown)
+        .print();
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -138,5 +198,6 @@ int main(int argc, char** argv) {
         .num("set_p50_ms", setP50)
         .num("set_p99_ms", setP99)
         .print();
+    mergePushDown(peer);
     return 0;
 }

@@ -1,19 +1,24 @@
 // What is particular to the Hive store and its transport, on the HiveServer2 test peer: the
 // literal escaping against Hive's own unescaping rules, the SASL bytes, authentication and
 // transport failures, cancellation on the server, protocol negotiation, refusals a non-ACID
-// Hive makes, ownership of a database, and reconnecting after the server comes back.
+// Hive makes, ownership of a database, reconnecting after the server comes back, and the merge
+// run inside Hive against the same merge made by the engine.
 // (tst_storecontract runs the shared contract on the peer in both transports.)
 #include "awaitfuture.h"
+#include "engine.h"
 #include "hivedialect.h"
 #include "hivepeer.h"
 #include "hiveql.h"
 #include "hivesasl.h"
 #include "logrecords.h"
+#include "recordconversion.h"
 #include "storefactory.h"
 #include "storeworker.h"
 
 #include <QElapsedTimer>
 #include <QTest>
+
+#include <random>
 
 using namespace syncscope;
 
@@ -76,8 +81,11 @@ private Q_SLOTS:
     void anotherStoresDatabaseIsRefused();
     void gradesViewShowsTheLatestWrites();
     void reconnectsWhenTheServerComesBack();
+    void mergeInsideHiveIsTheEnginesMerge();
+    void mergeInsideAppliesOnlyBetweenHiveDatabasesOfOneServer();
 
 private:
+    std::unique_ptr<Store> openHive(const QString& name, QString& uri);
     lab::HivePeer peer_;
 };
 
@@ -302,6 +310,98 @@ void TestHiveStore::reconnectsWhenTheServerComesBack() {
     QVERIFY2(down.error().message.contains(QStringLiteral("did not answer again")) ||
                  down.error().message.contains(QStringLiteral("connection")),
              qPrintable(down.error().message));
+}
+
+std::unique_ptr<Store> TestHiveStore::openHive(const QString& name, QString& uri) {
+    QString problem;
+    uri = lab::hiveFreshDatabase(peer_.uri(), problem);
+    if (!problem.isEmpty())
+        qFatal("%s", qPrintable(problem));
+    auto made = StoreFactory::create(name, uri);
+    std::unique_ptr<Store> store = std::move(made.value());
+    if (Status opened = store->open(); !opened)
+        qFatal("%s", qPrintable(opened.error().toString()));
+    return store;
+}
+
+// SPEC §5's T.MERGE(S) as one statement inside Hive must append exactly the entries the
+// engine's merge appends, in the same order, on random histories (merges, deletes, ties on ts
+// broken by origin, seeds and reads included).
+void TestHiveStore::mergeInsideHiveIsTheEnginesMerge() {
+    std::mt19937 rng(11);
+    auto pick = [&rng](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+    for (int history = 0; history < 12; ++history) {
+        Catalog catalog;
+        Engine engine(catalog);
+        const size_t a = engine.addReplica("A"), b = engine.addReplica("B");
+        for (int i = 0; i < 150; ++i) {
+            const size_t r = pick(2) ? a : b;
+            const KeyId k =
+                catalog.internKey("S" + std::to_string(pick(12)), "C" + std::to_string(pick(2)));
+            // Few timestamps, so equal ones (decided by origin, then seq) are common.
+            switch (pick(8)) {
+            case 0:
+                engine.remove(r, k, pick(10));
+                break;
+            case 1:
+                engine.get(r, k, pick(10));
+                break;
+            case 2:
+                engine.merge(r == a ? b : a, r);
+                break;
+            default:
+                engine.set(r, k, catalog.internValue(std::string(1, char('A' + pick(6)))),
+                           pick(10));
+            }
+        }
+        QString uriA, uriB;
+        std::unique_ptr<Store> storeA = openHive(QStringLiteral("A"), uriA);
+        std::unique_ptr<Store> storeB = openHive(QStringLiteral("B"), uriB);
+        const auto recordsOf = [&](size_t r, size_t from) {
+            std::vector<LogRecord> out;
+            const auto& log = engine.replica(r).log;
+            for (size_t i = from; i < log.size(); ++i)
+                out.push_back(toRecord(log[i], catalog));
+            return out;
+        };
+        QVERIFY(storeA->append(recordsOf(a, 0), {}).ok());
+        QVERIFY(storeB->append(recordsOf(b, 0), {}).ok());
+        const size_t before = engine.replica(a).log.size();
+        const int64_t lastPosition = storeA->counts().value().lastPosition;
+
+        engine.merge(a, b);
+        const std::vector<LogRecord> expected = recordsOf(a, before);
+        const auto merged = storeA->mergeInside(storeB->description(), {});
+        QVERIFY2(merged.ok(), qPrintable(merged.ok() ? QString() : merged.error().toString()));
+        QVERIFY(merged.value().has_value());
+        QCOMPARE(*merged.value(), static_cast<int64_t>(expected.size()));
+        const std::vector<LogRecord> appended = storeA->readOplog(lastPosition, 0, {}).value();
+        QCOMPARE(appended.size(), expected.size());
+        for (size_t i = 0; i < expected.size(); ++i) {
+            QCOMPARE(appended[i].kind, expected[i].kind);
+            QCOMPARE(appended[i].studentId, expected[i].studentId);
+            QCOMPARE(appended[i].courseId, expected[i].courseId);
+            QCOMPARE(appended[i].value, expected[i].value);
+            QCOMPARE(appended[i].ts, expected[i].ts);
+            QCOMPARE(appended[i].origin, expected[i].origin);
+            QCOMPARE(appended[i].seq, expected[i].seq);
+            QCOMPARE(appended[i].context, expected[i].context);
+        }
+        // Idempotent: a second merge appends nothing.
+        QCOMPARE(*storeA->mergeInside(storeB->description(), {}).value(), int64_t(0));
+    }
+}
+
+void TestHiveStore::mergeInsideAppliesOnlyBetweenHiveDatabasesOfOneServer() {
+    QString uri;
+    std::unique_ptr<Store> hive = openHive(QStringLiteral("A"), uri);
+    const StoreDescription sqlite{QStringLiteral("B"), QStringLiteral("SQLite"),
+                                  QStringLiteral("/tmp/b.db"), true};
+    QVERIFY(!hive->mergeInside(sqlite, {}).value().has_value());
+    StoreDescription elsewhere = hive->description();
+    elsewhere.location.replace(QStringLiteral("127.0.0.1"), QStringLiteral("10.1.2.3"));
+    QVERIFY(!hive->mergeInside(elsewhere, {}).value().has_value());
+    QVERIFY(!hive->mergeInside(hive->description(), {}).value().has_value()); // T.MERGE(T)
 }
 
 QTEST_GUILESS_MAIN(TestHiveStore)

@@ -11,6 +11,7 @@
 //   INSERT INTO [TABLE] t [(cols)] VALUES (…), …
 //   INSERT OVERWRITE TABLE t SELECT …       (the table's rows replaced in one transaction)
 //   SELECT … / WITH …                      (window functions included)
+//   another database's table as db.table   (attached to the session's SQLite connection)
 // Hive string literals ('…' and "…", with Hive's backslash escapes) become bound parameters,
 // so their bytes reach SQLite exactly; one statement per call, as over HiveServer2.
 #include <string>

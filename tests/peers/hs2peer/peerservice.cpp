@@ -8,6 +8,8 @@
 #include <condition_variable>
 #include <filesystem>
 #include <random>
+#include <regex>
+#include <set>
 #include <thread>
 #include <variant>
 #include <vector>
@@ -24,7 +26,31 @@ struct Session {
     std::string database;
     int protocol = 0;
 
+    std::set<std::string> attached; // other databases this connection reads (db.table)
+
     ~Session() { sqlite3_close(db); }
+
+    // Hive reaches another database's table as db.table; SQLite needs it attached first. Only
+    // names that are databases here are attached (an alias such as s.ts is not one).
+    void attachNamedDatabases(const std::string& sql) {
+        if (sql.size() > 65536)
+            return; // a large INSERT … VALUES names no other database
+        static const std::regex qualified(R"(`?(\w+)`?\s*\.\s*`?\w+)");
+        for (auto it = std::sregex_iterator(sql.begin(), sql.end(), qualified);
+             it != std::sregex_iterator(); ++it) {
+            const std::string name = (*it)[1];
+            if (name == database || attached.count(name) || !std::filesystem::exists(pathOf(name)))
+                continue;
+            sqlite3_stmt* stmt = nullptr;
+            sqlite3_prepare_v2(db, "ATTACH DATABASE ? AS ?", -1, &stmt, nullptr);
+            const std::string path = pathOf(name);
+            sqlite3_bind_text(stmt, 1, path.c_str(), -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(stmt, 2, name.c_str(), -1, SQLITE_TRANSIENT);
+            if (sqlite3_step(stmt) == SQLITE_DONE)
+                attached.insert(name);
+            sqlite3_finalize(stmt);
+        }
+    }
 
     std::string pathOf(const std::string& name) const { return folder + '/' + name + ".db"; }
 
@@ -47,6 +73,7 @@ struct Session {
         sqlite3_close(db);
         db = next;
         database = name;
+        attached.clear();
         return {};
     }
 };
@@ -203,6 +230,7 @@ void execute(Operation& op, const PeerOptions& options) {
         return op.fail(t.error, t.sqlState);
     Session& s = *op.session;
     std::lock_guard<std::mutex> lock(s.mutex);
+    s.attachNamedDatabases(t.sql);
     std::string problem;
     switch (t.kind) {
     case Translation::Kind::Use:
