@@ -15,6 +15,7 @@
 #include <chrono>
 #include <optional>
 #include <thread>
+#include <utility>
 
 namespace syncscope {
 
@@ -105,6 +106,7 @@ struct HiveConnection::Session {
     std::unique_ptr<hs2::TCLIServiceClient> client;
     hs2::TSessionHandle handle;
     int protocol = 0;
+    std::optional<hs2::TOperationHandle> cursor; // openCursor's statement, until closed
 
     ~Session() {
         try {
@@ -204,6 +206,9 @@ HiveOutcome HiveConnection::connect(const HiveEndpoint& endpoint) {
 void HiveConnection::disconnect() {
     if (!session_)
         return;
+    closeCursor();
+    if (!session_)
+        return; // closing it found the connection broken
     try {
         hs2::TCloseSessionReq req;
         req.sessionHandle = session_->handle;
@@ -214,108 +219,164 @@ void HiveConnection::disconnect() {
     session_.reset();
 }
 
+namespace {
+// Submits `statement` asynchronously and polls its status with back-off until it ends; asks the
+// server to cancel it as soon as `isCanceled` says so. The handle, once there is one, is left in
+// `op` for the caller to fetch from and close. Transport errors propagate as exceptions.
+HiveOutcome runToEnd(hs2::TCLIServiceClient& client, const hs2::TSessionHandle& session,
+                     const std::string& statement, const std::function<bool()>& isCanceled,
+                     std::optional<hs2::TOperationHandle>& op, bool& hasResultSet) {
+    hs2::TExecuteStatementReq req;
+    req.sessionHandle = session;
+    req.statement = statement;
+    req.__set_runAsync(true);
+    hs2::TExecuteStatementResp resp;
+    client.ExecuteStatement(resp, req);
+    if (!succeeded(resp.status))
+        return failure(resp.status, "ExecuteStatement");
+    if (!resp.__isset.operationHandle)
+        return {HiveOutcome::Kind::Failed, "ExecuteStatement returned no handle", {}};
+    op = resp.operationHandle;
+    hasResultSet = op->hasResultSet;
+    auto pause = std::chrono::microseconds(500);
+    for (;;) {
+        if (isCanceled()) {
+            hs2::TCancelOperationReq cancel;
+            cancel.operationHandle = *op;
+            hs2::TCancelOperationResp canceled;
+            client.CancelOperation(canceled, cancel);
+            return {HiveOutcome::Kind::Canceled, "canceled", {}};
+        }
+        hs2::TGetOperationStatusReq sreq;
+        sreq.operationHandle = *op;
+        hs2::TGetOperationStatusResp sresp;
+        client.GetOperationStatus(sresp, sreq);
+        if (!succeeded(sresp.status))
+            return failure(sresp.status, "GetOperationStatus");
+        const auto state = sresp.operationState;
+        if (state == hs2::TOperationState::FINISHED_STATE) {
+            // With async compilation the handle's flag can be stale; the status is not.
+            if (sresp.__isset.hasResultSet)
+                hasResultSet = sresp.hasResultSet;
+            return {};
+        }
+        if (state == hs2::TOperationState::ERROR_STATE)
+            return {HiveOutcome::Kind::Failed, sresp.errorMessage, sresp.sqlState};
+        if (state == hs2::TOperationState::CANCELED_STATE ||
+            state == hs2::TOperationState::CLOSED_STATE ||
+            state == hs2::TOperationState::TIMEDOUT_STATE)
+            return {HiveOutcome::Kind::Failed,
+                    "the server ended the statement (state " + std::to_string(state) + ")",
+                    sresp.sqlState};
+        std::this_thread::sleep_for(pause);
+        pause = std::min(pause * 2, std::chrono::microseconds(200000));
+    }
+}
+
+// The next batch of at most `maxRows` rows; none at the end (Hive's hasMoreRows is unreliable,
+// an empty batch is the end).
+HiveOutcome fetchBatch(hs2::TCLIServiceClient& client, const hs2::TOperationHandle& op,
+                       int64_t maxRows, HiveRows& rows) {
+    hs2::TFetchResultsReq req;
+    req.operationHandle = op;
+    req.orientation = hs2::TFetchOrientation::FETCH_NEXT;
+    req.maxRows = maxRows;
+    hs2::TFetchResultsResp resp;
+    client.FetchResults(resp, req);
+    if (!succeeded(resp.status))
+        return failure(resp.status, "FetchResults");
+    std::string problem;
+    if (!toRows(resp.results, rows, problem))
+        return {HiveOutcome::Kind::Failed, problem, {}};
+    return {};
+}
+
+void closeOperation(hs2::TCLIServiceClient& client, const hs2::TOperationHandle& op) {
+    hs2::TCloseOperationReq req;
+    req.operationHandle = op;
+    hs2::TCloseOperationResp resp;
+    client.CloseOperation(resp, req);
+}
+} // namespace
+
+HiveOutcome HiveConnection::guarded(const std::function<HiveOutcome()>& call) {
+    if (!session_)
+        return {HiveOutcome::Kind::Lost, "not connected", "08003"};
+    try {
+        return call();
+    } catch (const TTransportException& e) {
+        session_.reset(); // the socket is in an unknown state: the next call connects afresh
+        return {HiveOutcome::Kind::Lost, e.what(), "08006"};
+    } catch (const TException& e) {
+        return {HiveOutcome::Kind::Failed, e.what(), {}};
+    }
+}
+
 HiveOutcome HiveConnection::execute(const std::string& statement,
                                     const std::function<bool()>& isCanceled,
                                     const std::function<void(HiveRows&&)>& take,
                                     int64_t fetchRows) {
-    if (!session_)
-        return {HiveOutcome::Kind::Lost, "not connected", "08003"};
-    hs2::TCLIServiceClient& client = *session_->client;
-    std::optional<hs2::TOperationHandle> op;
-    // Closes the operation on every way out; a transport error drops the session.
-    const auto finish = [&](HiveOutcome out) {
-        try {
-            if (op) {
-                hs2::TCloseOperationReq req;
-                req.operationHandle = *op;
-                hs2::TCloseOperationResp resp;
-                client.CloseOperation(resp, req);
-            }
-        } catch (const TTransportException& e) {
-            session_.reset();
-            if (out.ok())
-                out = {HiveOutcome::Kind::Lost, e.what(), "08006"};
-        } catch (const TException&) { // the statement's own outcome is what matters
-        }
-        return out;
-    };
-    try {
-        hs2::TExecuteStatementReq req;
-        req.sessionHandle = session_->handle;
-        req.statement = statement;
-        req.__set_runAsync(true);
-        hs2::TExecuteStatementResp resp;
-        client.ExecuteStatement(resp, req);
-        if (!succeeded(resp.status))
-            return finish(failure(resp.status, "ExecuteStatement"));
-        if (!resp.__isset.operationHandle)
-            return finish({HiveOutcome::Kind::Failed, "ExecuteStatement returned no handle", {}});
-        op = resp.operationHandle;
-
-        bool hasResultSet = op->hasResultSet;
-        auto pause = std::chrono::microseconds(500);
-        for (;;) {
+    return guarded([&] {
+        hs2::TCLIServiceClient& client = *session_->client;
+        std::optional<hs2::TOperationHandle> op;
+        bool hasResultSet = false;
+        HiveOutcome out =
+            runToEnd(client, session_->handle, statement, isCanceled, op, hasResultSet);
+        while (out.ok() && hasResultSet) {
             if (isCanceled()) {
-                hs2::TCancelOperationReq cancel;
-                cancel.operationHandle = *op;
-                hs2::TCancelOperationResp canceled;
-                client.CancelOperation(canceled, cancel);
-                return finish({HiveOutcome::Kind::Canceled, "canceled", {}});
-            }
-            hs2::TGetOperationStatusReq sreq;
-            sreq.operationHandle = *op;
-            hs2::TGetOperationStatusResp sresp;
-            client.GetOperationStatus(sresp, sreq);
-            if (!succeeded(sresp.status))
-                return finish(failure(sresp.status, "GetOperationStatus"));
-            const auto state = sresp.operationState;
-            if (state == hs2::TOperationState::FINISHED_STATE) {
-                // With async compilation the handle's flag can be stale; the status is not.
-                if (sresp.__isset.hasResultSet)
-                    hasResultSet = sresp.hasResultSet;
+                out = {HiveOutcome::Kind::Canceled, "canceled", {}};
                 break;
             }
-            if (state == hs2::TOperationState::ERROR_STATE)
-                return finish({HiveOutcome::Kind::Failed, sresp.errorMessage, sresp.sqlState});
-            if (state == hs2::TOperationState::CANCELED_STATE ||
-                state == hs2::TOperationState::CLOSED_STATE ||
-                state == hs2::TOperationState::TIMEDOUT_STATE)
-                return finish(
-                    {HiveOutcome::Kind::Failed,
-                     "the server ended the statement (state " + std::to_string(state) + ")",
-                     sresp.sqlState});
-            std::this_thread::sleep_for(pause);
-            pause = std::min(pause * 2, std::chrono::microseconds(200000));
-        }
-        if (!hasResultSet)
-            return finish({});
-        for (;;) {
-            if (isCanceled())
-                return finish({HiveOutcome::Kind::Canceled, "canceled", {}});
-            hs2::TFetchResultsReq freq;
-            freq.operationHandle = *op;
-            freq.orientation = hs2::TFetchOrientation::FETCH_NEXT;
-            freq.maxRows = fetchRows;
-            hs2::TFetchResultsResp fresp;
-            client.FetchResults(fresp, freq);
-            if (!succeeded(fresp.status))
-                return finish(failure(fresp.status, "FetchResults"));
             HiveRows rows;
-            std::string problem;
-            if (!toRows(fresp.results, rows, problem))
-                return finish({HiveOutcome::Kind::Failed, problem, {}});
-            // Hive's hasMoreRows is unreliable; an empty batch is the end.
-            if (rows.rows() == 0)
-                return finish({});
+            out = fetchBatch(client, *op, fetchRows, rows);
+            if (!out.ok() || rows.rows() == 0)
+                break;
             if (take)
                 take(std::move(rows));
         }
-    } catch (const TTransportException& e) {
-        session_.reset();
-        return {HiveOutcome::Kind::Lost, e.what(), "08006"};
-    } catch (const TException& e) {
-        return finish({HiveOutcome::Kind::Failed, e.what(), {}});
-    }
+        if (op)
+            closeOperation(client, *op); // on every way out
+        return out;
+    });
+}
+
+HiveOutcome HiveConnection::openCursor(const std::string& statement,
+                                       const std::function<bool()>& isCanceled) {
+    closeCursor();
+    return guarded([&] {
+        hs2::TCLIServiceClient& client = *session_->client;
+        std::optional<hs2::TOperationHandle> op;
+        bool hasResultSet = false;
+        HiveOutcome out =
+            runToEnd(client, session_->handle, statement, isCanceled, op, hasResultSet);
+        if (out.ok() && !hasResultSet)
+            out = {HiveOutcome::Kind::Failed, "the statement returns no rows", {}};
+        if (out.ok())
+            session_->cursor = op;
+        else if (op)
+            closeOperation(client, *op);
+        return out;
+    });
+}
+
+HiveOutcome HiveConnection::fetchCursor(int64_t maxRows, HiveRows& rows) {
+    if (session_ && !session_->cursor)
+        return {HiveOutcome::Kind::Failed, "no statement is open for fetching", {}};
+    return guarded([&] { return fetchBatch(*session_->client, *session_->cursor, maxRows, rows); });
+}
+
+void HiveConnection::closeCursor() {
+    if (!session_ || !session_->cursor)
+        return;
+    const hs2::TOperationHandle op = *std::exchange(session_->cursor, std::nullopt);
+    guarded([&] {
+        closeOperation(*session_->client, op);
+        return HiveOutcome{};
+    });
+}
+
+bool HiveConnection::cursorOpen() const {
+    return session_ && session_->cursor.has_value();
 }
 
 } // namespace syncscope

@@ -68,7 +68,19 @@ public:
                         const std::function<void(HiveRows&&)>& take = {},
                         int64_t fetchRows = 10000);
 
+    // A statement whose rows are fetched on demand, for reading a large result page by page
+    // without running it again: one at a time per connection (opening another, or connect(),
+    // closes it). Other statements may run while it is open.
+    HiveOutcome openCursor(const std::string& statement, const std::function<bool()>& isCanceled);
+    // Up to `maxRows` more of its rows (the server may send fewer); none at its end.
+    HiveOutcome fetchCursor(int64_t maxRows, HiveRows& rows);
+    void closeCursor();
+    bool cursorOpen() const;
+
 private:
+    // Runs `call` on the session; a broken transport drops the session (Kind::Lost).
+    HiveOutcome guarded(const std::function<HiveOutcome()>& call);
+
     struct Session;
     std::unique_ptr<Session> session_;
 };

@@ -118,6 +118,15 @@ GradeRecord toGradeRecord(const HiveRows& rows, size_t i) {
     return g;
 }
 
+// Each key's greatest write, narrowed to the keys `where` names before the window and cut by
+// `after` behind it, in key order.
+std::string gradesQuery(const std::string& where, const std::string& after) {
+    std::string sql = latestWrites(where);
+    if (!after.empty())
+        sql += " AND " + after;
+    return sql + " ORDER BY student_id, course_id";
+}
+
 std::string keyFilter(const std::string& studentId, const std::string& courseId) {
     return "student_id = " + hiveStringLiteral(studentId) +
            " AND course_id = " + hiveStringLiteral(courseId);
@@ -242,7 +251,13 @@ Status HiveStore::openAndCheckSchema() {
     return success();
 }
 
+void HiveStore::forgetPages() {
+    conn_.closeCursor();
+    pageEnd_.reset();
+}
+
 void HiveStore::close() {
+    pageEnd_.reset();
     conn_.disconnect();
     open_ = false;
 }
@@ -306,6 +321,7 @@ Status HiveStore::writeBatch(std::span<const LogRecord> batch, int64_t first,
 Status HiveStore::append(std::span<const LogRecord> records, const BatchControl& control) {
     if (!open_)
         return StoreError{options_.name, QStringLiteral("append: the store is not open"), false};
+    forgetPages();
     Result<int64_t> next = greatestPosition(control);
     if (!next)
         return next.error();
@@ -338,11 +354,8 @@ Result<std::vector<GradeRecord>> HiveStore::latest(const std::string& where,
                                                    const std::string& after, size_t limit,
                                                    const BatchControl& control) {
     std::vector<GradeRecord> out;
-    std::string sql = latestWrites(where);
-    if (!after.empty())
-        sql += " AND " + after;
-    sql += " ORDER BY student_id, course_id" + limitClause(limit);
-    if (Status s = query(QStringLiteral("reading grades"), sql, control,
+    if (Status s = query(QStringLiteral("reading grades"),
+                         gradesQuery(where, after) + limitClause(limit), control,
                          [&](HiveRows&& rows) {
                              for (size_t i = 0; i < rows.rows(); ++i)
                                  out.push_back(toGradeRecord(rows, i));
@@ -352,17 +365,66 @@ Result<std::vector<GradeRecord>> HiveStore::latest(const std::string& where,
     return out;
 }
 
+// Pages follow each other: a loader asks for the page after the last key it got. The first
+// page's statement stays open and the next pages are fetched from it, instead of running the
+// window over the oplog once a page (quadratic on a large store: measured 133 s against 2.5 s
+// for 1,000,000 keys on the test peer). Any other cursor, or a write, starts a new statement.
 Result<std::vector<GradeRecord>> HiveStore::readGrades(const GradeCursor& after, size_t limit,
                                                        const BatchControl& control) {
-    if (after.atStart())
-        return latest({}, {}, limit, control);
-    // Keys before the cursor's student are left out before the window; the exact cut is made
-    // after it.
-    const std::string student = hiveStringLiteral(after.studentId);
-    return latest("student_id >= " + student,
-                  "(student_id > " + student + " OR (student_id = " + student +
-                      " AND course_id > " + hiveStringLiteral(after.courseId) + "))",
-                  limit, control);
+    std::string where, cut;
+    if (!after.atStart()) {
+        // Keys before the cursor's student are left out before the window; the exact cut is
+        // made after it.
+        const std::string student = hiveStringLiteral(after.studentId);
+        where = "student_id >= " + student;
+        cut = "(student_id > " + student + " OR (student_id = " + student + " AND course_id > " +
+              hiveStringLiteral(after.courseId) + "))";
+    }
+    if (limit == 0)
+        return latest(where, cut, 0, control);
+    const QString what = QStringLiteral("reading grades");
+    if (!open_)
+        return StoreError{options_.name, what + QStringLiteral(": the store is not open"), false};
+    const bool continues = conn_.cursorOpen() && pageEnd_ &&
+                           pageEnd_->studentId == after.studentId &&
+                           pageEnd_->courseId == after.courseId;
+    for (int attempt = 0;; ++attempt) {
+        if (!continues || attempt > 0) {
+            const HiveOutcome opened =
+                conn_.openCursor(gradesQuery(where, cut), control.isCanceled);
+            if (opened.kind == HiveOutcome::Kind::Lost && attempt == 0) {
+                if (Status s = reconnect(what, QString::fromStdString(opened.message), control); !s)
+                    return s.error();
+                continue;
+            }
+            if (!opened.ok())
+                return error(what, opened);
+        }
+        std::vector<GradeRecord> page;
+        HiveOutcome fetched;
+        while (page.size() < limit) {
+            HiveRows rows;
+            fetched = conn_.fetchCursor(static_cast<int64_t>(limit - page.size()), rows);
+            if (!fetched.ok() || rows.rows() == 0)
+                break;
+            for (size_t i = 0; i < rows.rows(); ++i)
+                page.push_back(toGradeRecord(rows, i));
+        }
+        if (fetched.kind == HiveOutcome::Kind::Lost && attempt == 0) {
+            if (Status s = reconnect(what, QString::fromStdString(fetched.message), control); !s)
+                return s.error();
+            continue; // the page again, from `after`, on a new statement
+        }
+        if (!fetched.ok())
+            return error(what, fetched);
+        if (page.size() < limit) {
+            conn_.closeCursor();
+            pageEnd_.reset();
+        } else {
+            pageEnd_ = GradeCursor{page.back().studentId, page.back().courseId};
+        }
+        return page;
+    }
 }
 
 Result<std::optional<GradeRecord>> HiveStore::readKey(const std::string& studentId,
@@ -415,6 +477,7 @@ Result<std::optional<int64_t>> HiveStore::mergeInside(const StoreDescription& so
     if (source.kind != description().kind || theirs.host() != ours.host() ||
         theirs.port(10000) != ours.port(10000) || !database || theirs.path() == ours.path())
         return std::optional<int64_t>{};
+    forgetPages();
     Result<int64_t> before = greatestPosition(control);
     if (!before)
         return before.error();
@@ -442,6 +505,7 @@ Result<std::optional<int64_t>> HiveStore::mergeInside(const StoreDescription& so
 // entries up to `position` in one statement. The view then yields each key's greatest
 // remaining write, or no row.
 Status HiveStore::rollbackTo(int64_t position) {
+    forgetPages();
     return query(QStringLiteral("rolling back to oplog position %1").arg(position),
                  std::string("INSERT OVERWRITE TABLE oplog SELECT ") + kOplogColumns +
                      " FROM oplog WHERE pos <= " + std::to_string(position),

@@ -68,9 +68,13 @@ private:
     Result<std::vector<GradeRecord>> latest(const std::string& where, const std::string& after,
                                             size_t limit, const BatchControl& control);
 
+    // A write makes the open page statement stale.
+    void forgetPages();
+
     Options options_;
     HiveConnection conn_;
     bool open_ = false;
+    std::optional<GradeCursor> pageEnd_; // the last key the open page statement returned
 };
 
 } // namespace syncscope

@@ -135,6 +135,32 @@ void mergePushDown(const lab::HivePeer& peer) {
     if (pushed != kSource || written != size_t(kSource))
         qFatal("bench_hive_apply: pushed %lld and wrote %zu, not %d",
                static_cast<long long>(pushed), written, kSource);
+    // What the window's loader does with that store: its grades page by page (20,000 keys a
+    // page, as StoreLoader asks), against reading its whole oplog in one statement.
+    size_t keys = 0, pages = 0;
+    const double paged = bench::seconds([&] {
+        GradeCursor cursor;
+        for (;;) {
+            const auto page = source->readGrades(cursor, 20000, {});
+            if (!page)
+                qFatal("bench_hive_apply: %s", qPrintable(page.error().toString()));
+            if (page.value().empty())
+                break;
+            ++pages;
+            keys += page.value().size();
+            cursor = {page.value().back().studentId, page.value().back().courseId};
+        }
+    });
+    size_t entries = 0;
+    const double whole =
+        bench::seconds([&] { entries = source->readOplog(0, 0, {}).value().size(); });
+    if (keys != size_t(kSource) || entries != size_t(kSource))
+        qFatal("bench_hive_apply: paged %zu keys and read %zu entries", keys, entries);
+    bench::Json("hive_read_1m_peer")
+        .num("grade_pages", double(pages))
+        .num("grades_paged_seconds", paged)
+        .num("oplog_whole_seconds", whole)
+        .print();
     bench::Json("hive_merge_push_down_1m_peer")
         .num("writes", kSource)
         .num("push_down_seconds", pushDown)

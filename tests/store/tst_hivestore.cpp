@@ -81,6 +81,7 @@ private Q_SLOTS:
     void anotherStoresDatabaseIsRefused();
     void gradesViewShowsTheLatestWrites();
     void reconnectsWhenTheServerComesBack();
+    void gradePagesComeFromOneStatementYetFollowWrites();
     void mergeInsideHiveIsTheEnginesMerge();
     void mergeInsideAppliesOnlyBetweenHiveDatabasesOfOneServer();
 
@@ -322,6 +323,39 @@ std::unique_ptr<Store> TestHiveStore::openHive(const QString& name, QString& uri
     if (Status opened = store->open(); !opened)
         qFatal("%s", qPrintable(opened.error().toString()));
     return store;
+}
+
+// Consecutive pages are fetched from the first page's statement; a write in between, or a
+// cursor that is not where the last page ended, starts a new one, so no page is stale.
+void TestHiveStore::gradePagesComeFromOneStatementYetFollowWrites() {
+    QString uri;
+    std::unique_ptr<Store> store = openHive(QStringLiteral("HIVE"), uri);
+    std::vector<LogRecord> rows;
+    for (int i = 0; i < 30; ++i)
+        rows.push_back(setRecord("S" + std::to_string(10 + i), "C", "A", i + 1, "HIVE",
+                                 static_cast<uint64_t>(i + 1)));
+    QVERIFY(store->append(rows, {}).ok());
+    const auto page = [&](const GradeCursor& after) {
+        return store->readGrades(after, 10, {}).value();
+    };
+    const auto first = page({});
+    QCOMPARE(first.size(), size_t(10));
+    QCOMPARE(first.back().studentId, std::string("S19"));
+    // A write lands after the first page, before the second: the second page sees it.
+    const std::vector<LogRecord> late{setRecord("S195", "C", "new", 99, "HIVE", 31)};
+    QVERIFY(store->append(late, {}).ok());
+    const auto second = page({"S19", "C"});
+    QCOMPARE(second.front().studentId, std::string("S195"));
+    QCOMPARE(second.back().studentId, std::string("S28"));
+    // Jumping back re-reads from there; then the pages go on from the new statement.
+    QCOMPARE(page({"S11", "C"}).front().studentId, std::string("S12"));
+    const auto third = page({"S28", "C"});
+    QCOMPARE(third.front().studentId, std::string("S29"));
+    QCOMPARE(third.size(), size_t(10)); // S29 … S38
+    const auto last = page({"S38", "C"});
+    QCOMPARE(last.size(), size_t(1));
+    QCOMPARE(last.front().studentId, std::string("S39"));
+    QVERIFY(page({"S39", "C"}).empty());
 }
 
 // SPEC §5's T.MERGE(S) as one statement inside Hive must append exactly the entries the
