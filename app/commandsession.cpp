@@ -55,6 +55,7 @@ struct CommandSession::Produced {
     std::vector<GradeRecord> captured;
     QStringList capturedLines;
     int64_t capturedTs = 0;
+    int writtenBy = -1;               // withEngineWrittenBy's store: nothing to ship to it
     int scriptDone = -1;              // for script stretches
     int importDone = -1;              // for import stretches
     std::function<void()> afterwards; // runs on the UI thread once the rest is accepted
@@ -154,6 +155,20 @@ void CommandSession::withEngine(std::function<void(Engine&, Catalog&)> fn,
             fn(m.engine, m.catalog);
             for (size_t r = 0; r < m.engine.replicaCount(); ++r)
                 handOut(out, m, r);
+            out.afterwards = done;
+        },
+        "merge");
+}
+
+void CommandSession::withEngineWrittenBy(size_t writtenBy,
+                                         std::function<void(Engine&, Catalog&)> fn,
+                                         std::function<void()> done) {
+    onEngine(
+        [writtenBy, fn = std::move(fn), done = std::move(done)](Mirror& m, Produced& out) {
+            fn(m.engine, m.catalog);
+            for (size_t r = 0; r < m.engine.replicaCount(); ++r)
+                handOut(out, m, r);
+            out.writtenBy = static_cast<int>(writtenBy);
             out.afterwards = done;
         },
         "merge");
@@ -327,6 +342,16 @@ void CommandSession::accept(Produced produced) {
     for (size_t s = 0; s < outboxes_.size(); ++s) {
         Outbox& box = outboxes_[s];
         handedOut_[s] += produced.records[s].size();
+        if (static_cast<int>(s) == produced.writtenBy) {
+            // The store wrote these itself: they are committed as they stand, and only its
+            // views need to hear of them.
+            committed_[s] += produced.records[s].size();
+            if (produced.tooMany[s])
+                Q_EMIT storeRewritten(static_cast<int>(s));
+            else
+                Q_EMIT storeCommitted(static_cast<int>(s), produced.states[s]);
+            continue;
+        }
         // Usually the outbox is empty and the vectors change hands whole: a FULL_SYNC's million
         // records must not be moved one by one on the UI thread.
         if (box.queued.empty())
@@ -375,6 +400,8 @@ void CommandSession::accept(Produced produced) {
         else
             scriptTarget_ = scriptDone_;
     }
+    if (produced.writtenBy >= 0)
+        runCommittedCallbacks();
     if (produced.afterwards)
         produced.afterwards();
 }

@@ -91,6 +91,14 @@ public:
     // fn appends to the replicas' logs is shipped to the stores like a command's effects. Then
     // `done` runs on this thread. The merge runner plans and applies merges through it.
     void withEngine(std::function<void(Engine&, Catalog&)> fn, std::function<void()> done = {});
+    // As withEngine, for a change store `writtenBy` has already made by itself (a merge run
+    // inside its own engine): what fn appends to that store's log counts as committed and is
+    // not sent to it again. Only while the store has nothing queued or in flight (storeIdle).
+    void withEngineWrittenBy(size_t writtenBy, std::function<void(Engine&, Catalog&)> fn,
+                             std::function<void()> done);
+    bool storeIdle(size_t store) const {
+        return !outboxes_[store].inFlight && outboxes_[store].queued.empty();
+    }
     // How many records each store has been handed so far, and a call for when each store has
     // committed at least that many: lets a caller wait for one batch while the next is made.
     std::vector<uint64_t> handedOut() const { return handedOut_; }

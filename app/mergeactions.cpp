@@ -89,7 +89,11 @@ MergeDialog* MergeActions::openMergeDialog() {
         MergeDialog* d = dialog_;
         connect(d, &MergeDialog::previewRequested, runner_, &MergeRunner::preview);
         connect(runner_, &MergeRunner::previewReady, d, &MergeDialog::showPreview);
-        connect(d, &MergeDialog::applyRequested, runner_, &MergeRunner::apply);
+        connect(d, &MergeDialog::applyRequested, runner_,
+                [runner = runner_, d] { runner->apply(d->mergeInside()); });
+        d->setMergeInsideCheck([runner = runner_](const MergeRequest& r, const ManualPicks& p) {
+            return runner->mergeInsideProblem(r, p);
+        });
         connect(d, &MergeDialog::cancelRequested, runner_, &MergeRunner::cancel);
         connect(runner_, &MergeRunner::progress, d, &MergeDialog::showProgress);
         connect(runner_, &MergeRunner::finished, d, &MergeDialog::showFinished);

@@ -7,6 +7,7 @@
 #include "mergeplanner.h"
 #include "mergerequestjson.h"
 #include "recordconversion.h"
+#include "storefactory.h"
 #include "storeworker.h"
 #include "whenfinished.h"
 
@@ -205,9 +206,23 @@ void MergeRunner::preview(const MergeRequest& request, const ManualPicks& picks)
         });
 }
 
-void MergeRunner::apply() {
+QString MergeRunner::mergeInsideProblem(const MergeRequest& request,
+                                        const ManualPicks& picks) const {
+    if (request.fullSync || request.targets.size() != 1 || request.sources.size() != 1)
+        return QStringLiteral("only for one target merging one source");
+    if (request.strategy != MergeStrategy::LastWriterWins || !picks.empty())
+        return QStringLiteral("only for last writer wins without decisions by hand");
+    const size_t target = request.targets.front(), source = request.sources.front();
+    if (target >= workers_.size() || source >= workers_.size())
+        return QStringLiteral("no such store");
+    return StoreFactory::mergeInsideProblem(workers_[target]->description(),
+                                            workers_[source]->description());
+}
+
+void MergeRunner::apply(bool inside) {
     if (applying_ || !shown_ || !shown_->canApply())
         return;
+    inside_ = inside && mergeInsideProblem(shown_->request(), shownPicks_).isEmpty();
     applying_ = true;
     canceled_ = false;
     engineFinished_ = false;
@@ -225,8 +240,46 @@ void MergeRunner::apply() {
                      }
                      mergeId_ = r.value().front().id;
                      Q_EMIT auditChanged();
-                     applyNextBatch();
+                     if (inside_)
+                         applyInside();
+                     else
+                         applyNextBatch();
                  });
+}
+
+// Engine thread. The plan is only applied to the stores it was made from: any write since (a
+// script still running, say) makes it stale, and the preview is made again.
+bool MergeRunner::planIsStale(const EngineSide& side, const Engine& e, int generation) {
+    bool changed = side.generation != generation;
+    for (size_t r = 0; r < e.replicaCount() && side.next == 0 && !changed; ++r)
+        changed = e.replica(r).logEnd() != side.plan.sourceLogEnds[r];
+    return changed;
+}
+
+// Engine thread: the plan's writes up to `end` applied to the engine, with their audit rows.
+void MergeRunner::applyStretch(EngineSide& side, Batch& batch, Engine& e, size_t end,
+                               const AuditEntry& keyRow, const ManualPicks& picks) {
+    MergePlan& plan = side.plan;
+    const size_t from = side.next;
+    side.skipped += e.applyPlanned(plan, from, end).skipped;
+    side.next = end;
+    batch.rows = auditRowsFor(plan, from, end, e, keyRow, picks);
+    if (end == plan.writes.size()) {
+        if (side.skipped == 0)
+            e.finishPlan(plan);
+        side.expected = expectedStates(plan, e);
+    }
+    batch.done = end;
+    batch.total = plan.writes.size();
+    batch.skipped = side.skipped;
+}
+
+void MergeRunner::abandonStale() {
+    finish(QStringLiteral("stale"),
+           QStringLiteral("The stores changed after the preview was made, so nothing was "
+                          "applied. The preview has been made again: check it and apply."),
+           true);
+    preview(shown_->request(), shownPicks_);
 }
 
 void MergeRunner::applyNextBatch() {
@@ -237,39 +290,17 @@ void MergeRunner::applyNextBatch() {
     session_->withEngine(
         [side = engine_, batch, keyRow, picks = shownPicks_,
          generation = previewGeneration_](Engine& e, Catalog&) {
-            MergePlan& plan = side->plan;
-            // The plan is only applied to the stores it was made from: any write since (a
-            // script still running, say) makes it stale, and the preview is made again.
-            bool changed = side->generation != generation;
-            for (size_t r = 0; r < e.replicaCount() && side->next == 0 && !changed; ++r)
-                changed = e.replica(r).logEnd() != plan.sourceLogEnds[r];
-            if (changed) {
+            if (planIsStale(*side, e, generation)) {
                 batch->stale = true;
                 return;
             }
-            const size_t from = side->next;
-            const size_t end = plan.batchEnd(from, kMergeBatch);
-            side->skipped += e.applyPlanned(plan, from, end).skipped;
-            side->next = end;
-            batch->rows = auditRowsFor(plan, from, end, e, keyRow, picks);
-            if (end == plan.writes.size()) {
-                if (side->skipped == 0)
-                    e.finishPlan(plan);
-                side->expected = expectedStates(plan, e);
-            }
-            batch->done = end;
-            batch->total = plan.writes.size();
-            batch->skipped = side->skipped;
+            applyStretch(*side, *batch, e, side->plan.batchEnd(side->next, kMergeBatch), keyRow,
+                         picks);
         },
         [this, batch] {
             if (batch->stale) {
                 --inFlight_;
-                finish(QStringLiteral("stale"),
-                       QStringLiteral("The stores changed after the preview was made, so nothing "
-                                      "was applied. The preview has been made again: check it "
-                                      "and apply."),
-                       true);
-                preview(shown_->request(), shownPicks_);
+                abandonStale();
                 return;
             }
             engineFinished_ = batch->done >= batch->total;
@@ -279,6 +310,62 @@ void MergeRunner::applyNextBatch() {
                                         [this, batch] { batchCommitted(*batch); });
             if (!canceled_ && !engineFinished_ && inFlight_ < kPipelineDepth)
                 applyNextBatch();
+        });
+}
+
+// The target's engine merges the source itself (Store::mergeInside, one statement), then the
+// command engine applies the same plan to its mirror without sending it to the target again.
+// The plan is checked for staleness first; the target's count of appended entries is checked
+// against the plan's, and verify() compares the target with the plan afterwards as always.
+void MergeRunner::applyInside() {
+    const size_t target = shown_->request().targets.front();
+    const size_t source = shown_->request().sources.front();
+    ++inFlight_;
+    auto stale = std::make_shared<bool>(false);
+    session_->withEngine(
+        [side = engine_, stale, generation = previewGeneration_](Engine& e, Catalog&) {
+            *stale = planIsStale(*side, e, generation);
+        },
+        [this, stale, target, source] {
+            if (*stale || !session_->storeIdle(target)) {
+                --inFlight_;
+                abandonStale();
+                return;
+            }
+            Q_EMIT progress(0, static_cast<qint64>(shown_->totalWrites()), 0, 0);
+            whenFinished(workers_[target]->mergeInside(workers_[source]->description()), this,
+                         [this, target](const Result<std::optional<int64_t>>& merged) {
+                             if (!merged || !merged.value()) {
+                                 --inFlight_;
+                                 const QString why =
+                                     merged ? QStringLiteral("the store could not merge inside")
+                                            : merged.error().toString();
+                                 finish(QStringLiteral("failed"), why, true);
+                                 Q_EMIT failed(why);
+                                 return;
+                             }
+                             mirrorInsideMerge(target, *merged.value());
+                         });
+        });
+}
+
+void MergeRunner::mirrorInsideMerge(size_t target, int64_t appended) {
+    auto batch = std::make_shared<Batch>();
+    AuditEntry keyRow = auditRow(QStringLiteral("key"));
+    keyRow.mergeId = mergeId_;
+    session_->withEngineWrittenBy(
+        target,
+        [side = engine_, batch, keyRow, picks = shownPicks_](Engine& e, Catalog&) {
+            applyStretch(*side, *batch, e, side->plan.writes.size(), keyRow, picks);
+        },
+        [this, batch, appended] {
+            engineFinished_ = true;
+            if (appended != static_cast<int64_t>(batch->total))
+                Q_EMIT failed(QStringLiteral("The store appended %1 entries where the plan has "
+                                             "%2: the verification will show which keys differ.")
+                                  .arg(appended)
+                                  .arg(batch->total));
+            batchCommitted(*batch);
         });
 }
 
@@ -298,7 +385,10 @@ void MergeRunner::batchCommitted(Batch& batch) {
     if (engineFinished_) {
         finish(QStringLiteral("done"),
                batch.skipped == 0
-                   ? QStringLiteral("Merged: %1 writes applied.").arg(batch.total)
+                   ? (inside_ ? QStringLiteral("Merged inside the target's engine: %1 writes "
+                                               "applied, none sent through Syncscope.")
+                              : QStringLiteral("Merged: %1 writes applied."))
+                         .arg(batch.total)
                    : QStringLiteral("Merged with %1 of %2 writes skipped: their keys changed "
                                     "after the preview. Merge again to settle them.")
                          .arg(batch.skipped)

@@ -41,8 +41,12 @@ public:
 
     // Plans on the engine's thread; previewReady() follows (a later request supersedes).
     void preview(const MergeRequest& request, const ManualPicks& picks);
-    // Applies the plan of the last preview; progress() then finished() follow.
-    void apply();
+    // Applies the plan of the last preview; progress() then finished() follow. `inside`: the
+    // target's own engine merges the source (Store::mergeInside) where mergeInsideProblem()
+    // allows it, so no row passes through Syncscope; elsewhere the usual batches.
+    void apply(bool inside = false);
+    // Why `request` cannot be merged inside the target's engine; empty when it can.
+    QString mergeInsideProblem(const MergeRequest& request, const ManualPicks& picks) const;
     void cancel() { canceled_ = true; }
     bool applying() const { return applying_; }
     // Compares each target of the last applied plan with what it should hold; verified().
@@ -77,7 +81,13 @@ private:
         bool stale = false;
         size_t done = 0, total = 0, skipped = 0;
     };
+    static bool planIsStale(const EngineSide& side, const Engine& e, int generation);
+    static void applyStretch(EngineSide& side, Batch& batch, Engine& e, size_t end,
+                             const AuditEntry& keyRow, const ManualPicks& picks);
+    void abandonStale();
     void applyNextBatch();
+    void applyInside();
+    void mirrorInsideMerge(size_t target, int64_t appended);
     void batchCommitted(Batch& batch);
     void finish(const QString& status, const QString& summary, bool canceled);
     void verifyTargets(std::shared_ptr<const Expected> expected);
@@ -98,6 +108,7 @@ private:
     int previewGeneration_ = 0;
     bool applying_ = false;
     bool canceled_ = false;
+    bool inside_ = false;         // this apply runs inside the target's engine
     bool engineFinished_ = false; // the engine has applied the plan's last batch
     int inFlight_ = 0;            // batches asked of the engine and not yet committed
     int64_t mergeId_ = 0;

@@ -469,14 +469,28 @@ std::string greatestEntries(const std::string& table) {
 // The source's greatest write per key joins this store's; where it is greater (SPEC §1's order,
 // spelled out column by column) or this store has none, the source's entry is appended as it
 // is, numbered after this store's last position in ascending write order.
+std::string HiveStore::mergeInsideProblem(const StoreDescription& target,
+                                          const StoreDescription& source) {
+    const QString hive = QStringLiteral("Hive");
+    if (target.kind != hive || source.kind != hive)
+        return "only between two Hive stores";
+    const QUrl theirs(source.location);
+    const QUrl ours(target.location);
+    if (theirs.host() != ours.host() || theirs.port(10000) != ours.port(10000))
+        return "only between databases of one HiveServer2";
+    if (theirs.path() == ours.path())
+        return "the two stores are one database";
+    if (!hiveIdentifier(theirs.path().mid(1).toStdString()))
+        return "the source's database has no name Hive takes";
+    return {};
+}
+
 Result<std::optional<int64_t>> HiveStore::mergeInside(const StoreDescription& source,
                                                       const BatchControl& control) {
-    const QUrl theirs(source.location);
-    const QUrl ours(options_.location);
-    const std::optional<std::string> database = hiveIdentifier(theirs.path().mid(1).toStdString());
-    if (source.kind != description().kind || theirs.host() != ours.host() ||
-        theirs.port(10000) != ours.port(10000) || !database || theirs.path() == ours.path())
+    if (!mergeInsideProblem(description(), source).empty())
         return std::optional<int64_t>{};
+    const std::optional<std::string> database =
+        hiveIdentifier(QUrl(source.location).path().mid(1).toStdString());
     forgetPages();
     Result<int64_t> before = greatestPosition(control);
     if (!before)

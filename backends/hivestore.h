@@ -50,6 +50,10 @@ public:
                                                const std::string& courseId) override;
     Result<StoreCounts> counts() override;
     Status rollbackTo(int64_t position) override;
+    // Why `target` cannot merge `source` inside Hive, or empty: both must be Hive stores in
+    // different databases of one HiveServer2.
+    static std::string mergeInsideProblem(const StoreDescription& target,
+                                          const StoreDescription& source);
     // One INSERT … SELECT joining the two databases' latest-write windows.
     Result<std::optional<int64_t>> mergeInside(const StoreDescription& source,
                                                const BatchControl& control) override;

@@ -383,6 +383,11 @@ Result<std::unique_ptr<Store>> StoreFactory::create(const QString& name, const Q
     return std::unique_ptr<Store>(std::make_unique<SqlStore>(std::move(o)));
 }
 
+QString StoreFactory::mergeInsideProblem(const StoreDescription& target,
+                                         const StoreDescription& source) {
+    return QString::fromStdString(HiveStore::mergeInsideProblem(target, source));
+}
+
 QString StoreFactory::passwordFromEnvironment(const QString& storeName) {
     const QByteArray variable = "SYNCSCOPE_PASSWORD_" + storeName.toUpper().toUtf8();
     return qEnvironmentVariable(variable.constData());

@@ -27,6 +27,11 @@ public:
     // Checks a URI without connecting: empty when this build can open it, else why not.
     static QString checkUri(const QString& uri);
 
+    // Whether `target` can run T.MERGE(source) inside its own engine (Store::mergeInside):
+    // empty when it can, else why not, in words for the merge dialog.
+    static QString mergeInsideProblem(const StoreDescription& target,
+                                      const StoreDescription& source);
+
     // A store named `name` at `uri`; an empty URI means the embedded default (SQLite in memory).
     // A server's password: `password` when given (the GUI's keychain), else the environment's
     // SYNCSCOPE_PASSWORD_<NAME>; never the URI.

@@ -93,6 +93,13 @@ QFuture<Status> StoreWorker::rollbackTo(int64_t position) {
         [position](Store& s, const BatchControl&) { return s.rollbackTo(position); });
 }
 
+QFuture<Result<std::optional<int64_t>>> StoreWorker::mergeInside(StoreDescription source) {
+    return post<Result<std::optional<int64_t>>>(
+        [source = std::move(source)](Store& s, const BatchControl& control) {
+            return s.mergeInside(source, control);
+        });
+}
+
 QFuture<Result<StoreCounts>> StoreWorker::counts() {
     return post<Result<StoreCounts>>([](Store& s, const BatchControl&) { return s.counts(); });
 }

@@ -32,6 +32,8 @@ public:
                                                         std::string courseId);
     QFuture<Result<StoreCounts>> counts();
     QFuture<Status> rollbackTo(int64_t position);
+    // Store::mergeInside: the merge of `source` run by the store's own engine.
+    QFuture<Result<std::optional<int64_t>>> mergeInside(StoreDescription source);
     // Subscribes to the store's change notifications (Store::watchChanges); the future says
     // whether it has any. changesNoticed() then follows each notification.
     QFuture<Result<bool>> watchChanges();

@@ -6,6 +6,7 @@
 #include "whenfinished.h"
 
 #include <QButtonGroup>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -249,11 +250,14 @@ MergeDialog::MergeDialog(const QStringList& storeNames, QWidget* parent)
     apply_->setObjectName(QStringLiteral("mergeApply"));
     apply_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
     apply_->setToolTip(QStringLiteral("Apply exactly the preview (Ctrl+Enter)"));
+    inside_ = new QCheckBox(QStringLiteral("Merge &inside the target"));
+    inside_->setObjectName(QStringLiteral("mergeInside"));
     cancel_ = new QPushButton(QStringLiteral("Cancel &merge"));
     cancel_->setEnabled(false);
     auto* close = new QPushButton(QStringLiteral("Close"));
     auto* bottom = new QHBoxLayout;
     bottom->addWidget(progress_, 1);
+    bottom->addWidget(inside_);
     bottom->addWidget(apply_);
     bottom->addWidget(cancel_);
     bottom->addWidget(close);
@@ -534,6 +538,27 @@ void MergeDialog::updateControls() {
          std::initializer_list<QWidget*>{targets_, strategy_, priority_, decideButton_})
         w->setEnabled(!applying_);
     sources_->setEnabled(!applying_ && operation_->checkedId() == 0);
+    const QString problem =
+        insideCheck_ ? insideCheck_(request(), picks_) : QStringLiteral("no store offers it");
+    inside_->setEnabled(!applying_ && problem.isEmpty());
+    if (!problem.isEmpty())
+        inside_->setChecked(false);
+    inside_->setToolTip(problem.isEmpty()
+                            ? QStringLiteral("One statement in the target's own engine (Hive: "
+                                             "INSERT … SELECT): no row passes through Syncscope")
+                            : QStringLiteral("Not for this merge: ") + problem);
+}
+
+void MergeDialog::setMergeInsideCheck(
+    std::function<QString(const MergeRequest&, const ManualPicks&)> check) {
+    insideCheck_ = std::move(check);
+    updateControls();
+}
+
+// The box is unchecked whenever the request does not allow it (and disabled while a merge
+// applies, which is when this is asked).
+bool MergeDialog::mergeInside() const {
+    return inside_->isChecked();
 }
 
 void MergeDialog::showProgress(qint64 done, qint64 total, double perSecond, double secondsLeft) {

@@ -6,10 +6,12 @@
 
 #include <QDialog>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
 class QButtonGroup;
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -58,6 +60,11 @@ public:
     MergePreviewModel* previewModel() const { return previewModel_; }
     ManualDecisionModel* decisionModel() const { return decisionModel_; }
     QPushButton* applyButton() const { return apply_; }
+    // Says why a request cannot be merged inside the target's own engine (empty: it can); the
+    // "Merge inside" box is offered only where it returns empty.
+    void setMergeInsideCheck(std::function<QString(const MergeRequest&, const ManualPicks&)> check);
+    QCheckBox* mergeInsideBox() const { return inside_; }
+    bool mergeInside() const;
     QString statusText() const;
     QString propertiesText() const;
 
@@ -105,6 +112,8 @@ private:
     QProgressBar* progress_;
     QLabel* status_;
     QPushButton* apply_;
+    QCheckBox* inside_;
+    std::function<QString(const MergeRequest&, const ManualPicks&)> insideCheck_;
     QPushButton* cancel_;
     QTimer* previewTimer_;
 };
