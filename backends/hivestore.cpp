@@ -120,11 +120,35 @@ GradeRecord toGradeRecord(const HiveRows& rows, size_t i) {
 
 // Each key's greatest write, narrowed to the keys `where` names before the window and cut by
 // `after` behind it, in key order.
-std::string gradesQuery(const std::string& where, const std::string& after) {
+std::string gradesQuery(const std::string& where, const std::string& after, bool acid) {
+    if (acid) {
+        // The transactional table holds each key's greatest write already.
+        std::string sql = "SELECT student_id, course_id, grade, op, ts, origin, seq, attributes "
+                          "FROM grades_acid";
+        if (!where.empty() || !after.empty())
+            sql += " WHERE " + (where.empty()   ? after
+                                : after.empty() ? where
+                                                : where + " AND " + after);
+        return sql + " ORDER BY student_id, course_id";
+    }
     std::string sql = latestWrites(where);
     if (!after.empty())
         sql += " AND " + after;
     return sql + " ORDER BY student_id, course_id";
+}
+
+// Folds the oplog entries at positions first..last into the transactional grade table: each
+// key's greatest write among them replaces the row when it beats it (SPEC §1's order), and a
+// seed's attributes stay when a later write replaces its row, as in the view.
+std::string mergeIntoGradeTable(int64_t first, int64_t last) {
+    return "MERGE INTO grades_acid AS g USING (" +
+           latestWrites("pos >= " + std::to_string(first) + " AND pos <= " + std::to_string(last)) +
+           ") AS s ON g.student_id = s.student_id AND g.course_id = s.course_id WHEN MATCHED AND "
+           "(s.ts > g.ts OR (s.ts = g.ts AND (s.origin > g.origin OR (s.origin = g.origin AND "
+           "s.seq > g.seq)))) THEN UPDATE SET grade = s.grade, op = s.op, ts = s.ts, origin = "
+           "s.origin, seq = s.seq, attributes = COALESCE(s.attrs, g.attributes) WHEN NOT MATCHED "
+           "THEN INSERT VALUES (s.student_id, s.course_id, s.grade, s.op, s.ts, s.origin, s.seq, "
+           "s.attrs)";
 }
 
 std::string keyFilter(const std::string& studentId, const std::string& courseId) {
@@ -237,18 +261,61 @@ Status HiveStore::openAndCheckSchema() {
                          });
         !s)
         return s;
-    if (owners.empty())
-        return query(what,
-                     "INSERT INTO syncscope_meta VALUES ('store', " + hiveStringLiteral(self) + ")",
-                     noControl());
-    if (owners.front() != self)
+    if (owners.empty()) {
+        if (Status s = query(what,
+                             "INSERT INTO syncscope_meta VALUES ('store', " +
+                                 hiveStringLiteral(self) + ")",
+                             noControl());
+            !s)
+            return s;
+    } else if (owners.front() != self) {
         return StoreError{options_.name,
                           QStringLiteral("database %1 holds store %2, not %3 (give this store a "
                                          "database of its own)")
                               .arg(QString::fromStdString(options_.endpoint.database),
                                    QString::fromStdString(owners.front()), options_.name),
                           false};
-    return success();
+    }
+    return openGradeTable();
+}
+
+// Where the server has ACID tables (its transaction manager is DbTxnManager), a transactional
+// grade table is kept beside the oplog, so reads need no window over the whole log. Opening
+// folds the whole oplog into it once: that heals a crash between a batch's INSERT into the
+// oplog (always first) and its MERGE into the table, since folding is idempotent.
+Status HiveStore::openGradeTable() {
+    std::string manager;
+    if (Status s =
+            query(QStringLiteral("asking for ACID tables"), "SET hive.txn.manager", noControl(),
+                  [&](HiveRows&& rows) {
+                      if (rows.rows() > 0)
+                          manager = asText(rows.at(0, 0));
+                  });
+        !s)
+        return s;
+    acid_ = manager.find("DbTxnManager") != std::string::npos;
+    if (!acid_)
+        return success();
+    const QString what = QStringLiteral("creating the transactional grade table");
+    if (Status s = query(what,
+                         "CREATE TABLE IF NOT EXISTS grades_acid (student_id STRING, course_id "
+                         "STRING, grade STRING, op STRING, ts BIGINT, origin STRING, seq BIGINT, "
+                         "attributes STRING) CLUSTERED BY (student_id) INTO 4 BUCKETS STORED AS "
+                         "ORC TBLPROPERTIES ('transactional'='true')",
+                         noControl());
+        !s)
+        return s;
+    Result<int64_t> last = greatestPosition(noControl());
+    if (!last)
+        return last.error();
+    return last.value() == 0 ? success() : foldIntoGradeTable(1, last.value(), noControl());
+}
+
+Status HiveStore::foldIntoGradeTable(int64_t first, int64_t last, const BatchControl& control) {
+    if (!acid_ || last < first)
+        return success();
+    return query(QStringLiteral("updating the transactional grade table"),
+                 mergeIntoGradeTable(first, last), control);
 }
 
 void HiveStore::forgetPages() {
@@ -288,15 +355,15 @@ Status HiveStore::writeBatch(std::span<const LogRecord> batch, int64_t first,
             sql += ',';
         appendValues(sql, batch[i], first + static_cast<int64_t>(i), wallMs);
     }
+    const int64_t last = first + static_cast<int64_t>(batch.size()) - 1;
     const HiveOutcome out = conn_.execute(sql, [] { return false; });
     if (out.ok())
-        return success();
+        return foldIntoGradeTable(first, last, control);
     if (out.kind != HiveOutcome::Kind::Lost)
         return error(what, out);
     if (Status s = reconnect(what, QString::fromStdString(out.message), control); !s)
         return s;
     int64_t landed = -1;
-    const int64_t last = first + static_cast<int64_t>(batch.size()) - 1;
     if (Status s = query(what,
                          "SELECT COUNT(*) FROM oplog WHERE pos >= " + std::to_string(first) +
                              " AND pos <= " + std::to_string(last),
@@ -315,7 +382,7 @@ Status HiveStore::writeBatch(std::span<const LogRecord> batch, int64_t first,
                             {}});
     if (const HiveOutcome again = conn_.execute(sql, [] { return false; }); !again.ok())
         return error(what, again);
-    return success();
+    return foldIntoGradeTable(first, last, control);
 }
 
 Status HiveStore::append(std::span<const LogRecord> records, const BatchControl& control) {
@@ -355,7 +422,7 @@ Result<std::vector<GradeRecord>> HiveStore::latest(const std::string& where,
                                                    const BatchControl& control) {
     std::vector<GradeRecord> out;
     if (Status s = query(QStringLiteral("reading grades"),
-                         gradesQuery(where, after) + limitClause(limit), control,
+                         gradesQuery(where, after, acid_) + limitClause(limit), control,
                          [&](HiveRows&& rows) {
                              for (size_t i = 0; i < rows.rows(); ++i)
                                  out.push_back(toGradeRecord(rows, i));
@@ -391,7 +458,7 @@ Result<std::vector<GradeRecord>> HiveStore::readGrades(const GradeCursor& after,
     for (int attempt = 0;; ++attempt) {
         if (!continues || attempt > 0) {
             const HiveOutcome opened =
-                conn_.openCursor(gradesQuery(where, cut), control.isCanceled);
+                conn_.openCursor(gradesQuery(where, cut, acid_), control.isCanceled);
             if (opened.kind == HiveOutcome::Kind::Lost && attempt == 0) {
                 if (Status s = reconnect(what, QString::fromStdString(opened.message), control); !s)
                     return s.error();
@@ -447,9 +514,12 @@ Result<StoreCounts> HiveStore::counts() {
                          });
         !s)
         return s.error();
-    if (Status s = query(
-            what, "SELECT COUNT(*) FROM (" + latestWrites({}) + ") live WHERE live.op <> 'DELETE'",
-            noControl(), [&](HiveRows&& rows) { c.liveKeys = asInt(rows.at(0, 0)); });
+    if (Status s =
+            query(what,
+                  acid_ ? std::string("SELECT COUNT(*) FROM grades_acid WHERE op <> 'DELETE'")
+                        : "SELECT COUNT(*) FROM (" + latestWrites({}) +
+                              ") live WHERE live.op <> 'DELETE'",
+                  noControl(), [&](HiveRows&& rows) { c.liveKeys = asInt(rows.at(0, 0)); });
         !s)
         return s.error();
     return c;
@@ -512,6 +582,8 @@ Result<std::optional<int64_t>> HiveStore::mergeInside(const StoreDescription& so
     Result<int64_t> after = greatestPosition(control);
     if (!after)
         return after.error();
+    if (Status s = foldIntoGradeTable(before.value() + 1, after.value(), control); !s)
+        return s.error();
     return std::optional<int64_t>{after.value() - before.value()};
 }
 
@@ -520,10 +592,15 @@ Result<std::optional<int64_t>> HiveStore::mergeInside(const StoreDescription& so
 // remaining write, or no row.
 Status HiveStore::rollbackTo(int64_t position) {
     forgetPages();
-    return query(QStringLiteral("rolling back to oplog position %1").arg(position),
-                 std::string("INSERT OVERWRITE TABLE oplog SELECT ") + kOplogColumns +
-                     " FROM oplog WHERE pos <= " + std::to_string(position),
-                 noControl());
+    const QString what = QStringLiteral("rolling back to oplog position %1").arg(position);
+    if (Status s = query(what,
+                         std::string("INSERT OVERWRITE TABLE oplog SELECT ") + kOplogColumns +
+                             " FROM oplog WHERE pos <= " + std::to_string(position),
+                         noControl());
+        !s || !acid_)
+        return s;
+    // The transactional table is rebuilt from what is left of the log.
+    return query(what, "INSERT OVERWRITE TABLE grades_acid " + latestWrites({}), noControl());
 }
 
 } // namespace syncscope

@@ -18,6 +18,8 @@ namespace syncscope {
 //                   tombstones included, computed with ROW_NUMBER() over the oplog; a key's
 //                   attributes are those of its greatest write that carries any
 //   syncscope_meta  k/v: "store" names the owner
+// Where the server has ACID tables, a transactional grades_acid table (same columns as the
+// view) is kept too: each batch is folded into it with MERGE after its INSERT, and reads use it.
 // A batch is one multi-row INSERT, so a batch lands whole or not at all. Applying is
 // idempotent by construction: the view takes the greatest write whatever else the log holds.
 // Every value reaches Hive through hiveStringLiteral (hiveql.h); Hive has no bind parameters.
@@ -62,6 +64,8 @@ public:
 private:
     StoreError error(const QString& what, const HiveOutcome& outcome) const;
     Status openAndCheckSchema();
+    Status openGradeTable();
+    Status foldIntoGradeTable(int64_t first, int64_t last, const BatchControl& control);
     // Runs a statement that can safely run twice (DDL with IF NOT EXISTS, reads): after a lost
     // connection it reconnects with back-off and runs it again.
     Status query(const QString& what, const std::string& statement, const BatchControl& control,
@@ -78,6 +82,7 @@ private:
     Options options_;
     HiveConnection conn_;
     bool open_ = false;
+    bool acid_ = false;                  // the server has ACID tables: grades_acid is kept and read
     std::optional<GradeCursor> pageEnd_; // the last key the open page statement returned
 };
 

@@ -204,6 +204,20 @@ int main(int argc, char** argv) {
         .num("ours_over_floor", floor / apply)
         .print();
 
+    // The same apply on a Hive with ACID tables, where each batch is also folded into the
+    // transactional grade table with MERGE.
+    lab::HivePeer acid;
+    if (!acid.start(QStringLiteral("PLAIN"), problem, {QStringLiteral("--acid")}))
+        qFatal("bench_hive_apply: %s", qPrintable(problem));
+    std::unique_ptr<Store> acidStore =
+        hiveStore(freshHive(acid.uri()), HiveStore::Options{}.batchRows);
+    const double acidApply = bench::timedApply(*acidStore, rows, "hive apply, ACID");
+    bench::Json("hive_apply_100k_peer_acid")
+        .num("writes", kWrites)
+        .num("seconds", acidApply)
+        .num("rows_per_s", kWrites / acidApply)
+        .print();
+
     // One statement's round trip: submit, poll until finished, fetch, empty fetch, close.
     HiveConnection c;
     if (!c.connect(lab::hiveEndpoint(peer.uri())).ok())

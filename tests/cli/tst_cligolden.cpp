@@ -5,8 +5,9 @@
 //
 // Every case that runs cleanly on the default (embedded) stores runs again with its stores on
 // the real MariaDB, PostgreSQL and Redis servers that CTest starts, and on the HiveServer2 test
-// peer in both of its transports, each store in a fresh database (on Redis, under a fresh key
-// prefix): stdout, the dump and every oplog file must be byte for byte the same.
+// peer in both of its transports and playing a Hive with ACID tables, each store in a fresh
+// database (on Redis, under a fresh key prefix): stdout, the dump and every oplog file must be byte
+// for byte the same.
 //
 // SYNCSCOPE_UPDATE_GOLDEN=1 rewrites the expected files from the current output; review the
 // diff before committing it.
@@ -59,6 +60,7 @@ private:
     std::optional<lab::Servers> servers_;
     lab::HivePeer hivePlain_;
     lab::HivePeer hiveNoSasl_;
+    lab::HivePeer hiveAcid_;
 };
 
 void TestCliGolden::initTestCase() {
@@ -67,6 +69,8 @@ void TestCliGolden::initTestCase() {
     QVERIFY2(servers_, qPrintable(problem));
     QVERIFY2(hivePlain_.start(QStringLiteral("PLAIN"), problem), qPrintable(problem));
     QVERIFY2(hiveNoSasl_.start(QStringLiteral("NOSASL"), problem), qPrintable(problem));
+    QVERIFY2(hiveAcid_.start(QStringLiteral("PLAIN"), problem, {QStringLiteral("--acid")}),
+             qPrintable(problem));
 }
 
 void TestCliGolden::golden_data() {
@@ -92,6 +96,8 @@ void TestCliGolden::golden_data() {
             << dir << QStringLiteral("hive-plain");
         QTest::newRow(qPrintable(name + QStringLiteral(" on hive peer, NOSASL")))
             << dir << QStringLiteral("hive-nosasl");
+        QTest::newRow(qPrintable(name + QStringLiteral(" on hive peer, ACID")))
+            << dir << QStringLiteral("hive-acid");
     }
 }
 
@@ -109,6 +115,7 @@ QString TestCliGolden::serverWorkspace(const QString& caseDir, const QString& se
                          : server == QLatin1String("postgresql")  ? servers_->postgres
                          : server == QLatin1String("hive-plain")  ? hivePlain_.uri()
                          : server == QLatin1String("hive-nosasl") ? hiveNoSasl_.uri()
+                         : server == QLatin1String("hive-acid")   ? hiveAcid_.uri()
                                                                   : servers_->redis;
     QStringList names;
     for (const QString& file : fileNames(caseDir + QStringLiteral("/oplog")))

@@ -88,6 +88,7 @@ private:
     std::optional<lab::Servers> servers_;
     lab::HivePeer hivePlain_;
     lab::HivePeer hiveNoSasl_;
+    lab::HivePeer hiveAcid_;
 };
 
 void TestStoreContract::initTestCase() {
@@ -98,6 +99,8 @@ void TestStoreContract::initTestCase() {
         QFAIL(qPrintable(problem));
     QVERIFY2(hivePlain_.start(QStringLiteral("PLAIN"), problem), qPrintable(problem));
     QVERIFY2(hiveNoSasl_.start(QStringLiteral("NOSASL"), problem), qPrintable(problem));
+    QVERIFY2(hiveAcid_.start(QStringLiteral("PLAIN"), problem, {QStringLiteral("--acid")}),
+             qPrintable(problem));
 }
 
 void TestStoreContract::backends() {
@@ -113,6 +116,8 @@ void TestStoreContract::backends() {
     QTest::newRow("redis") << QStringLiteral("redis");
     QTest::newRow("hive peer, SASL PLAIN") << QStringLiteral("hive-plain");
     QTest::newRow("hive peer, NOSASL") << QStringLiteral("hive-nosasl");
+    // A Hive with ACID tables: the store keeps and reads its transactional grade table.
+    QTest::newRow("hive peer, ACID") << QStringLiteral("hive-acid");
     if (qEnvironmentVariableIsSet("SYNCSCOPE_HIVE_URI"))
         QTest::newRow("hive server") << QStringLiteral("hive-server");
 }
@@ -163,9 +168,10 @@ std::unique_ptr<StoreWorker> TestStoreContract::openWorker(const QString& name) 
     QFETCH(QString, kind);
     if (current_.uri.isEmpty()) {
         if (kind.startsWith(QLatin1String("hive"))) {
-            const QString server = kind == QLatin1String("hive-plain") ? hivePlain_.uri()
-                                   : kind == QLatin1String("hive-nosasl")
-                                       ? hiveNoSasl_.uri()
+            const QString server = kind == QLatin1String("hive-plain")    ? hivePlain_.uri()
+                                   : kind == QLatin1String("hive-nosasl") ? hiveNoSasl_.uri()
+                                   : kind == QLatin1String("hive-acid")
+                                       ? hiveAcid_.uri()
                                        : qEnvironmentVariable("SYNCSCOPE_HIVE_URI");
             QString problem;
             const QString uri = lab::hiveFreshDatabase(server, problem);

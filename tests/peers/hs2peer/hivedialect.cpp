@@ -114,7 +114,55 @@ std::string unescapeHiveString(const std::string& s) {
     return out;
 }
 
-Translation translateHiveQl(const std::string& statement) {
+namespace {
+// A MERGE of the shape above as SQLite statements; empty with `problem` otherwise. `text` has
+// its literals inline (the parts are reordered, so they cannot be bound in order).
+std::vector<std::string> translateMerge(const std::string& text, std::string& problem) {
+    static const std::regex head(R"(^\s*MERGE\s+INTO\s+`?(\w+)`?\s+(?:AS\s+)?(\w+)\s+USING\s*\()",
+                                 std::regex::icase);
+    std::smatch m;
+    const std::string start = text.substr(0, 256);
+    if (!std::regex_search(start, m, head)) {
+        problem = "MERGE INTO table alias USING (query) alias …";
+        return {};
+    }
+    const std::string table = m[1], target = m[2];
+    size_t i = static_cast<size_t>(m.length(0)), depth = 1;
+    const size_t open = i;
+    for (; i < text.size() && depth > 0; ++i) {
+        if (text[i] == '\'') // a literal, inline and quoted SQLite's way: skip it whole
+            i = text.find('\'', i + 1);
+        else if (text[i] == '(')
+            ++depth;
+        else if (text[i] == ')')
+            --depth;
+        if (i == std::string::npos)
+            break;
+    }
+    if (depth != 0) {
+        problem = "unbalanced parentheses in MERGE";
+        return {};
+    }
+    const std::string source = text.substr(open, i - 1 - open);
+    static const std::regex tail(
+        R"(^\s*(?:AS\s+)?(\w+)\s+ON\s+([\s\S]*?)\s+WHEN\s+MATCHED\s+AND\s+([\s\S]*?)\s+THEN\s+UPDATE\s+SET\s+([\s\S]*?)\s+WHEN\s+NOT\s+MATCHED\s+THEN\s+INSERT\s+VALUES\s*\(([\s\S]*)\)\s*$)",
+        std::regex::icase);
+    const std::string rest = text.substr(i);
+    if (!std::regex_match(rest, m, tail)) {
+        problem = "… ON … WHEN MATCHED AND … THEN UPDATE SET … WHEN NOT MATCHED THEN INSERT "
+                  "VALUES (…)";
+        return {};
+    }
+    const std::string alias = m[1], on = m[2], when = m[3], set = m[4], values = m[5];
+    return {"UPDATE `" + table + "` AS " + target + " SET " + set + " FROM (" + source + ") AS " +
+                alias + " WHERE (" + on + ") AND (" + when + ")",
+            "INSERT INTO `" + table + "` SELECT " + values + " FROM (" + source + ") AS " + alias +
+                " WHERE NOT EXISTS (SELECT 1 FROM `" + table + "` AS " + target + " WHERE " + on +
+                ")"};
+}
+} // namespace
+
+Translation translateHiveQl(const std::string& statement, bool acid) {
     // Literals out first: what is left is keywords, identifiers, numbers and punctuation.
     Translation t;
     std::string masked; // literals as ?N parameters
@@ -171,6 +219,8 @@ Translation translateHiveQl(const std::string& statement) {
                                       icase);
     static const std::regex query(R"(^\s*(SELECT|WITH)\s)", icase);
     static const std::regex acidOnly(R"(^\s*(UPDATE|DELETE|MERGE)\s)", icase);
+    static const std::regex merge(R"(^\s*MERGE\s)", icase);
+    static const std::regex set(R"(^\s*SET\s+([\w.]+)\s*(=.*)?$)", icase);
 
     if (std::regex_match(masked, m, use)) {
         t.kind = Translation::Kind::Use;
@@ -184,6 +234,12 @@ Translation translateHiveQl(const std::string& statement) {
         if (quoted.find('\0') != std::string::npos)
             return refuse("the test peer cannot keep a NUL inside a table definition");
         t.sql = std::regex_replace(quoted, hiveOnly, "");
+        static const std::regex bucketed(
+            R"(^\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?`?(\w+)`?[\s\S]*CLUSTERED\s+BY\s*\(([^)]*)\))",
+            icase);
+        if (std::regex_search(quoted, m, bucketed))
+            t.after.push_back("CREATE INDEX IF NOT EXISTS `" + m[1].str() + "_buckets` ON `" +
+                              m[1].str() + "` (" + m[2].str() + ")");
     } else if (std::regex_search(head, view)) {
         if (quoted.find('\0') != std::string::npos)
             return refuse("the test peer cannot keep a NUL inside a view's text");
@@ -197,6 +253,18 @@ Translation translateHiveQl(const std::string& statement) {
     } else if (std::regex_search(head, query)) {
         t.kind = Translation::Kind::Query;
         t.sql = masked;
+    } else if (std::regex_match(masked, m, set)) {
+        t.kind = m[2].matched ? Translation::Kind::Statement : Translation::Kind::Set;
+        t.name = m[1];
+        t.sql = "SELECT 1"; // setting a key changes nothing the peer plays
+    } else if (acid && std::regex_search(head, merge)) {
+        std::string problem;
+        t.kind = Translation::Kind::Merge;
+        t.merge = translateMerge(quoted, problem);
+        if (t.merge.empty())
+            return refuse("Error while compiling statement: FAILED: ParseException: the test "
+                          "peer reads MERGE only as " +
+                          problem);
     } else if (std::regex_search(head, acidOnly)) {
         return refuse("Error while compiling statement: FAILED: SemanticException [Error "
                       "10294]: Attempt to do update or delete using transaction manager that "

@@ -11,6 +11,11 @@
 //   INSERT INTO [TABLE] t [(cols)] VALUES (…), …
 //   INSERT OVERWRITE TABLE t SELECT …       (the table's rows replaced in one transaction)
 //   SELECT … / WITH …                      (window functions included)
+//   SET key                                (hive.txn.manager and hive.support.concurrency
+//                                          answer as the peer plays: ACID or not)
+//   MERGE INTO t [AS] a USING (…) [AS] s ON … WHEN MATCHED AND … THEN UPDATE SET …
+//     WHEN NOT MATCHED THEN INSERT VALUES (…)   (only when playing ACID: an UPDATE … FROM and
+//                                          an INSERT … WHERE NOT EXISTS in one transaction)
 //   another database's table as db.table   (attached to the session's SQLite connection)
 // Hive string literals ('…' and "…", with Hive's backslash escapes) become bound parameters,
 // so their bytes reach SQLite exactly; one statement per call, as over HiveServer2.
@@ -25,16 +30,22 @@ namespace hs2peer {
 std::string unescapeHiveString(const std::string& body);
 
 struct Translation {
-    enum class Kind { Query, Statement, Use, CreateDatabase, Overwrite };
+    enum class Kind { Query, Statement, Use, CreateDatabase, Overwrite, Set, Merge };
     Kind kind = Kind::Statement;
     std::string sql;                 // SQLite text; each ? takes the next parameter
     std::vector<std::string> params; // the literals, unescaped, in order
-    std::string name;                // Use/CreateDatabase: the database; Overwrite: the table
+    std::string name;                // Use/CreateDatabase: the database; Overwrite: the table;
+                                     // Set: the key
+    std::vector<std::string> merge;  // Merge: the SQLite statements, in order (literals inline)
+    // Statement: SQLite statements to run after `sql` (a bucketed table's index, which plays
+    // the part of Hive's bucketing in joins on the bucket column).
+    std::vector<std::string> after;
     bool ifNotExists = false;
     std::string error; // set: Hive would refuse the statement with this message
     std::string sqlState;
 };
 
-Translation translateHiveQl(const std::string& statement);
+// `acid`: the peer plays a Hive with ACID tables (DbTxnManager), which takes MERGE.
+Translation translateHiveQl(const std::string& statement, bool acid = false);
 
 } // namespace hs2peer

@@ -1,8 +1,9 @@
 // hs2peer: a HiveServer2-compatible Thrift server over SQLite, for Syncscope's tests only.
 //   hs2peer --folder DIR [--port N] [--auth PLAIN|NOSASL] [--user U --password P]
-//           [--delay-ms N] [--protocol V] [--exit-with-stdin]
+//           [--delay-ms N] [--protocol V] [--acid] [--exit-with-stdin]
 // Prints "PORT <n>" once it listens (port 0: any free one), then serves until SIGTERM, SIGINT
-// or, with --exit-with-stdin, the end of its standard input.
+// or, with --exit-with-stdin, the end of its standard input. --acid plays a Hive with ACID tables
+// (MERGE works); without it the peer is a Hive without them, as Hive's defaults are.
 #include "peerservice.h"
 #include "saslserver.h"
 
@@ -45,10 +46,11 @@ private:
 server::TThreadedServer* running = nullptr;
 
 int usage(const char* why) {
-    std::fprintf(stderr,
-                 "hs2peer: %s\nusage: hs2peer --folder DIR [--port N] [--auth PLAIN|NOSASL] "
-                 "[--user U --password P] [--delay-ms N] [--protocol V] [--exit-with-stdin]\n",
-                 why);
+    std::fprintf(
+        stderr,
+        "hs2peer: %s\nusage: hs2peer --folder DIR [--port N] [--auth PLAIN|NOSASL] "
+        "[--user U --password P] [--delay-ms N] [--protocol V] [--acid] [--exit-with-stdin]\n",
+        why);
     return 2;
 }
 } // namespace
@@ -62,6 +64,10 @@ int main(int argc, char** argv) {
         const std::string arg = argv[i];
         if (arg == "--exit-with-stdin") {
             exitWithStdin = true;
+            continue;
+        }
+        if (arg == "--acid") {
+            options.acid = true;
             continue;
         }
         if (i + 1 >= argc)

@@ -225,7 +225,7 @@ void execute(Operation& op, const PeerOptions& options) {
             return;
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
-    const Translation t = translateHiveQl(op.statement);
+    const Translation t = translateHiveQl(op.statement, options.acid);
     if (!t.error.empty())
         return op.fail(t.error, t.sqlState);
     Session& s = *op.session;
@@ -265,10 +265,40 @@ void execute(Operation& op, const PeerOptions& options) {
         exec(s.db, copied ? "COMMIT" : "ROLLBACK", ignored);
         break;
     }
+    case Translation::Kind::Set: {
+        // What `SET key` answers on Hive: one row, "key=value".
+        std::string value = t.name + " is undefined";
+        if (t.name == "hive.txn.manager")
+            value = t.name + "=org.apache.hadoop.hive.ql.lockmgr." +
+                    (options.acid ? "DbTxnManager" : "DummyTxnManager");
+        else if (t.name == "hive.support.concurrency")
+            value = t.name + (options.acid ? "=true" : "=false");
+        op.names = {"set"};
+        op.rows = {{Cell{value}}};
+        break;
+    }
+    case Translation::Kind::Merge: {
+        // Hive's MERGE is one transaction on an ACID table; here its two halves are one too.
+        if (!exec(s.db, "BEGIN IMMEDIATE", problem))
+            break;
+        bool merged = true;
+        for (const std::string& sql : t.merge) {
+            sqlite3_stmt* stmt = prepare(s.db, sql, {}, problem);
+            Operation scratch;
+            merged = merged && stmt && runPrepared(s.db, stmt, scratch, problem);
+            if (!merged)
+                break;
+        }
+        std::string ignored;
+        exec(s.db, merged ? "COMMIT" : "ROLLBACK", ignored);
+        break;
+    }
     case Translation::Kind::Query:
     case Translation::Kind::Statement:
         if (sqlite3_stmt* stmt = prepare(s.db, t.sql, t.params, problem))
             runPrepared(s.db, stmt, op, problem);
+        for (size_t i = 0; i < t.after.size() && problem.empty(); ++i)
+            exec(s.db, t.after[i].c_str(), problem);
         break;
     }
     if (op.cancel)
@@ -435,8 +465,9 @@ void PeerService::ExecuteStatement(hs2::TExecuteStatementResp& out,
     auto op = std::make_shared<Operation>();
     op->session = s;
     op->statement = req.statement;
-    const Translation t = translateHiveQl(req.statement);
-    op->hasResultSet = t.error.empty() && t.kind == Translation::Kind::Query;
+    const Translation t = translateHiveQl(req.statement, options_.acid);
+    op->hasResultSet =
+        t.error.empty() && (t.kind == Translation::Kind::Query || t.kind == Translation::Kind::Set);
     hs2::TOperationHandle handle;
     handle.operationId = newHandle();
     handle.operationType = hs2::TOperationType::EXECUTE_STATEMENT;

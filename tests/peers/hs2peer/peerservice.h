@@ -17,6 +17,7 @@ struct PeerOptions {
     std::string folder;       // where the databases' SQLite files live
     int statementDelayMs = 0; // each statement waits this long first (tests of polling, cancel)
     int protocol = 9;         // the newest TProtocolVersion served (V10)
+    bool acid = false;        // plays a Hive with ACID tables (DbTxnManager): MERGE works
 };
 
 struct Session;
