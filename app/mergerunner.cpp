@@ -332,6 +332,12 @@ void MergeRunner::applyInside() {
                 abandonStale();
                 return;
             }
+            if (canceled_) {
+                --inFlight_;
+                finish(QStringLiteral("canceled"),
+                       QStringLiteral("Canceled before anything was applied."), true);
+                return;
+            }
             Q_EMIT progress(0, static_cast<qint64>(shown_->totalWrites()), 0, 0);
             whenFinished(workers_[target]->mergeInside(workers_[source]->description()), this,
                          [this, target](const Result<std::optional<int64_t>>& merged) {

@@ -47,6 +47,8 @@ public:
     void apply(bool inside = false);
     // Why `request` cannot be merged inside the target's engine; empty when it can.
     QString mergeInsideProblem(const MergeRequest& request, const ManualPicks& picks) const;
+    // Stops between batches. A merge inside the target's engine is one statement: it is not
+    // stopped half way (Cancel asked before it starts still stops it).
     void cancel() { canceled_ = true; }
     bool applying() const { return applying_; }
     // Compares each target of the last applied plan with what it should hold; verified().

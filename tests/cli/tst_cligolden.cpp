@@ -98,6 +98,9 @@ void TestCliGolden::golden_data() {
             << dir << QStringLiteral("hive-nosasl");
         QTest::newRow(qPrintable(name + QStringLiteral(" on hive peer, ACID")))
             << dir << QStringLiteral("hive-acid");
+        if (qEnvironmentVariableIsSet("SYNCSCOPE_HIVE_URI"))
+            QTest::newRow(qPrintable(name + QStringLiteral(" on hive server")))
+                << dir << QStringLiteral("hive-server");
     }
 }
 
@@ -116,7 +119,9 @@ QString TestCliGolden::serverWorkspace(const QString& caseDir, const QString& se
                          : server == QLatin1String("hive-plain")  ? hivePlain_.uri()
                          : server == QLatin1String("hive-nosasl") ? hiveNoSasl_.uri()
                          : server == QLatin1String("hive-acid")   ? hiveAcid_.uri()
-                                                                  : servers_->redis;
+                         : server == QLatin1String("hive-server")
+                             ? qEnvironmentVariable("SYNCSCOPE_HIVE_URI")
+                             : servers_->redis;
     QStringList names;
     for (const QString& file : fileNames(caseDir + QStringLiteral("/oplog")))
         if (file.startsWith(QLatin1String("oplog.")))

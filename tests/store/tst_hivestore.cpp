@@ -12,8 +12,14 @@
 #include "hivesasl.h"
 #include "logrecords.h"
 #include "recordconversion.h"
+
+#include "TCLIService.h"
+
 #include "storefactory.h"
 #include "storeworker.h"
+#include <thrift/protocol/TBinaryProtocol.h>
+#include <thrift/transport/TBufferTransports.h>
+#include <thrift/transport/TSocket.h>
 
 #include <QElapsedTimer>
 #include <QTest>
@@ -83,6 +89,7 @@ private Q_SLOTS:
     void reconnectsWhenTheServerComesBack();
     void gradePagesComeFromOneStatementYetFollowWrites();
     void acidGradeTableFollowsTheLogAndHealsAtOpen();
+    void peerAnswersAsHiveServer2Does();
     void mergeInsideHiveIsTheEnginesMerge();
     void mergeInsideAppliesOnlyBetweenHiveDatabasesOfOneServer();
 
@@ -424,6 +431,87 @@ void TestHiveStore::acidGradeTableFollowsTheLogAndHealsAtOpen() {
                          "AND 1 = 1 THEN UPDATE SET a = s.a WHEN NOT MATCHED THEN INSERT VALUES "
                          "(s.a)")
                 .contains(QStringLiteral("10294")));
+}
+
+// What the store's client does not ask for but a HiveServer2 client may: the peer, reached with
+// raw Thrift calls, answers a blocking ExecuteStatement, GetResultSetMetadata (1-based
+// positions, BIGINT for integers, STRING otherwise), columnar batches whose null map marks the
+// null rows (least significant bit first) with placeholders in the values, hasMoreRows false
+// and an empty batch at the end, and refuses a closed handle as invalid.
+void TestHiveStore::peerAnswersAsHiveServer2Does() {
+    namespace hs2 = syncscope::hs2;
+    using namespace apache::thrift;
+    lab::HivePeer raw;
+    QString problem;
+    QVERIFY2(raw.start(QStringLiteral("NOSASL"), problem), qPrintable(problem));
+    auto socket = std::make_shared<transport::TSocket>("127.0.0.1", raw.port());
+    auto buffered = std::make_shared<transport::TBufferedTransport>(socket);
+    hs2::TCLIServiceClient client(std::make_shared<protocol::TBinaryProtocol>(buffered));
+    buffered->open();
+    hs2::TOpenSessionReq open;
+    open.client_protocol = hs2::TProtocolVersion::HIVE_CLI_SERVICE_PROTOCOL_V6;
+    hs2::TOpenSessionResp session;
+    client.OpenSession(session, open);
+    QCOMPARE(int(session.serverProtocolVersion),
+             int(hs2::TProtocolVersion::HIVE_CLI_SERVICE_PROTOCOL_V6));
+
+    hs2::TExecuteStatementReq exec;
+    exec.sessionHandle = session.sessionHandle;
+    exec.statement = "SELECT n, s FROM (SELECT 1 AS n, 'a' AS s UNION ALL SELECT NULL, 'b' UNION "
+                     "ALL SELECT 3, NULL) ORDER BY s IS NULL, s";
+    hs2::TExecuteStatementResp executed; // runAsync false: the call returns when it is done
+    client.ExecuteStatement(executed, exec);
+    QCOMPARE(int(executed.status.statusCode), int(hs2::TStatusCode::SUCCESS_STATUS));
+    QVERIFY(executed.operationHandle.hasResultSet);
+
+    hs2::TGetResultSetMetadataReq metaReq;
+    metaReq.operationHandle = executed.operationHandle;
+    hs2::TGetResultSetMetadataResp meta;
+    client.GetResultSetMetadata(meta, metaReq);
+    QCOMPARE(meta.schema.columns.size(), size_t(2));
+    QCOMPARE(meta.schema.columns[0].columnName, std::string("n"));
+    QCOMPARE(meta.schema.columns[0].position, 1);
+    QCOMPARE(int(meta.schema.columns[0].typeDesc.types[0].primitiveEntry.type),
+             int(hs2::TTypeId::BIGINT_TYPE));
+    QCOMPARE(int(meta.schema.columns[1].typeDesc.types[0].primitiveEntry.type),
+             int(hs2::TTypeId::STRING_TYPE));
+
+    hs2::TFetchResultsReq fetch;
+    fetch.operationHandle = executed.operationHandle;
+    fetch.maxRows = 100;
+    hs2::TFetchResultsResp batch;
+    client.FetchResults(batch, fetch);
+    QVERIFY(!batch.hasMoreRows);
+    QVERIFY(batch.results.rows.empty()); // columnar only
+    const hs2::TI64Column& n = batch.results.columns[0].i64Val;
+    const hs2::TStringColumn& s = batch.results.columns[1].stringVal;
+    QCOMPARE(n.values, (std::vector<int64_t>{1, 0, 3}));          // 0: the null's placeholder
+    QCOMPARE(n.nulls, std::string(1, '\x02'));                    // row 1 is null
+    QCOMPARE(s.values, (std::vector<std::string>{"a", "b", ""})); // "": the null's placeholder
+    QCOMPARE(s.nulls, std::string(1, '\x04'));                    // row 2 is null
+    hs2::TFetchResultsResp end;
+    client.FetchResults(end, fetch);
+    QVERIFY(end.results.columns[0].i64Val.values.empty());
+
+    hs2::TCloseOperationReq close;
+    close.operationHandle = executed.operationHandle;
+    hs2::TCloseOperationResp closed;
+    client.CloseOperation(closed, close);
+    QCOMPARE(int(closed.status.statusCode), int(hs2::TStatusCode::SUCCESS_STATUS));
+    client.FetchResults(end, fetch);
+    QCOMPARE(int(end.status.statusCode), int(hs2::TStatusCode::INVALID_HANDLE_STATUS));
+
+    // A blocking statement that fails says why, with its SQLSTATE.
+    exec.statement = "SELECT * FROM nowhere";
+    client.ExecuteStatement(executed, exec);
+    QCOMPARE(int(executed.status.statusCode), int(hs2::TStatusCode::ERROR_STATUS));
+    QVERIFY(executed.status.errorMessage.find("nowhere") != std::string::npos);
+    QCOMPARE(executed.status.sqlState, std::string("42000"));
+    hs2::TCloseSessionReq bye;
+    bye.sessionHandle = session.sessionHandle;
+    hs2::TCloseSessionResp done;
+    client.CloseSession(done, bye);
+    QCOMPARE(int(done.status.statusCode), int(hs2::TStatusCode::SUCCESS_STATUS));
 }
 
 // SPEC §5's T.MERGE(S) as one statement inside Hive must append exactly the entries the

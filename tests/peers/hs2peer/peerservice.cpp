@@ -130,6 +130,22 @@ hs2::TStatus error(const std::string& message, const std::string& sqlState = "HY
     return s;
 }
 
+// A handle the peer does not know (closed, or never opened), as Hive answers it.
+hs2::TStatus invalidHandle(const char* which) {
+    hs2::TStatus s = error(std::string("Invalid ") + which);
+    s.statusCode = hs2::TStatusCode::INVALID_HANDLE_STATUS;
+    return s;
+}
+
+// Asks a running statement to stop and waits for its thread.
+void stopOperation(Operation& op) {
+    op.cancel = true;
+    if (op.session->db)
+        sqlite3_interrupt(op.session->db);
+    if (op.worker.joinable())
+        op.worker.join();
+}
+
 hs2::THandleIdentifier newHandle() {
     hs2::THandleIdentifier id;
     id.guid = randomBytes(16);
@@ -377,13 +393,8 @@ PeerService::PeerService(PeerOptions options)
 }
 
 PeerService::~PeerService() {
-    for (auto& [id, op] : operations_) {
-        op->cancel = true;
-        if (op->session->db)
-            sqlite3_interrupt(op->session->db);
-        if (op->worker.joinable())
-            op->worker.join();
-    }
+    for (auto& [id, op] : operations_)
+        stopOperation(*op);
 }
 
 std::shared_ptr<Session> PeerService::session(const hs2::TSessionHandle& handle) {
@@ -430,8 +441,7 @@ void PeerService::CloseSession(hs2::TCloseSessionResp& out, const hs2::TCloseSes
         std::lock_guard<std::mutex> lock(mutex_);
         const auto it = sessions_.find(req.sessionHandle.sessionId.guid);
         if (it == sessions_.end()) {
-            out.status = error("Invalid SessionHandle", "HY000");
-            out.status.statusCode = hs2::TStatusCode::INVALID_HANDLE_STATUS;
+            out.status = invalidHandle("SessionHandle");
             return;
         }
         for (auto op = operations_.begin(); op != operations_.end();) {
@@ -444,12 +454,8 @@ void PeerService::CloseSession(hs2::TCloseSessionResp& out, const hs2::TCloseSes
         }
         sessions_.erase(it);
     }
-    for (const auto& op : orphans) {
-        op->cancel = true;
-        sqlite3_interrupt(op->session->db);
-        if (op->worker.joinable())
-            op->worker.join();
-    }
+    for (const auto& op : orphans)
+        stopOperation(*op);
     out.status = ok();
 }
 
@@ -457,8 +463,7 @@ void PeerService::ExecuteStatement(hs2::TExecuteStatementResp& out,
                                    const hs2::TExecuteStatementReq& req) {
     const std::shared_ptr<Session> s = session(req.sessionHandle);
     if (!s) {
-        out.status = error("Invalid SessionHandle");
-        out.status.statusCode = hs2::TStatusCode::INVALID_HANDLE_STATUS;
+        out.status = invalidHandle("SessionHandle");
         return;
     }
     ++statements_;
@@ -497,8 +502,7 @@ void PeerService::GetOperationStatus(hs2::TGetOperationStatusResp& out,
                                      const hs2::TGetOperationStatusReq& req) {
     const std::shared_ptr<Operation> op = operation(req.operationHandle);
     if (!op) {
-        out.status = error("Invalid OperationHandle");
-        out.status.statusCode = hs2::TStatusCode::INVALID_HANDLE_STATUS;
+        out.status = invalidHandle("OperationHandle");
         return;
     }
     std::lock_guard<std::mutex> lock(op->mutex);
@@ -516,8 +520,7 @@ void PeerService::CancelOperation(hs2::TCancelOperationResp& out,
                                   const hs2::TCancelOperationReq& req) {
     const std::shared_ptr<Operation> op = operation(req.operationHandle);
     if (!op) {
-        out.status = error("Invalid OperationHandle");
-        out.status.statusCode = hs2::TStatusCode::INVALID_HANDLE_STATUS;
+        out.status = invalidHandle("OperationHandle");
         return;
     }
     {
@@ -543,8 +546,7 @@ void PeerService::CloseOperation(hs2::TCloseOperationResp& out,
         }
     }
     if (!op) {
-        out.status = error("Invalid OperationHandle");
-        out.status.statusCode = hs2::TStatusCode::INVALID_HANDLE_STATUS;
+        out.status = invalidHandle("OperationHandle");
         return;
     }
     if (op->worker.joinable())
@@ -583,8 +585,7 @@ void PeerService::GetResultSetMetadata(hs2::TGetResultSetMetadataResp& out,
 void PeerService::FetchResults(hs2::TFetchResultsResp& out, const hs2::TFetchResultsReq& req) {
     const std::shared_ptr<Operation> op = operation(req.operationHandle);
     if (!op) {
-        out.status = error("Invalid OperationHandle");
-        out.status.statusCode = hs2::TStatusCode::INVALID_HANDLE_STATUS;
+        out.status = invalidHandle("OperationHandle");
         return;
     }
     std::lock_guard<std::mutex> lock(op->mutex);
