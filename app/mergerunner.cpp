@@ -339,19 +339,30 @@ void MergeRunner::applyInside() {
                 return;
             }
             Q_EMIT progress(0, static_cast<qint64>(shown_->totalWrites()), 0, 0);
-            whenFinished(workers_[target]->mergeInside(workers_[source]->description()), this,
-                         [this, target](const Result<std::optional<int64_t>>& merged) {
-                             if (!merged || !merged.value()) {
-                                 --inFlight_;
-                                 const QString why =
-                                     merged ? QStringLiteral("the store could not merge inside")
-                                            : merged.error().toString();
-                                 finish(QStringLiteral("failed"), why, true);
-                                 Q_EMIT failed(why);
-                                 return;
-                             }
-                             mirrorInsideMerge(target, *merged.value());
-                         });
+            *stopInside_ = false;
+            whenFinished(
+                workers_[target]->mergeInside(workers_[source]->description(),
+                                              [stop = stopInside_] { return stop->load(); }),
+                this, [this, target](const Result<std::optional<int64_t>>& merged) {
+                    if (!merged && merged.error().canceled) {
+                        --inFlight_;
+                        finish(QStringLiteral("canceled"),
+                               QStringLiteral("Canceled: the target's engine stopped the "
+                                              "statement, so nothing was merged."),
+                               true);
+                        return;
+                    }
+                    if (!merged || !merged.value()) {
+                        --inFlight_;
+                        const QString why = merged
+                                                ? QStringLiteral("the store could not merge inside")
+                                                : merged.error().toString();
+                        finish(QStringLiteral("failed"), why, true);
+                        Q_EMIT failed(why);
+                        return;
+                    }
+                    mirrorInsideMerge(target, *merged.value());
+                });
         });
 }
 

@@ -10,6 +10,7 @@
 #include <QObject>
 #include <QThreadPool>
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -47,9 +48,11 @@ public:
     void apply(bool inside = false);
     // Why `request` cannot be merged inside the target's engine; empty when it can.
     QString mergeInsideProblem(const MergeRequest& request, const ManualPicks& picks) const;
-    // Stops between batches. A merge inside the target's engine is one statement: it is not
-    // stopped half way (Cancel asked before it starts still stops it).
-    void cancel() { canceled_ = true; }
+    // Stops between batches; a merge inside the target's engine is canceled on the server.
+    void cancel() {
+        canceled_ = true;
+        *stopInside_ = true;
+    }
     bool applying() const { return applying_; }
     // Compares each target of the last applied plan with what it should hold; verified().
     void verify();
@@ -110,6 +113,8 @@ private:
     int previewGeneration_ = 0;
     bool applying_ = false;
     bool canceled_ = false;
+    // Read by the target's worker while it merges inside; set by cancel().
+    std::shared_ptr<std::atomic<bool>> stopInside_ = std::make_shared<std::atomic<bool>>(false);
     bool inside_ = false;         // this apply runs inside the target's engine
     bool engineFinished_ = false; // the engine has applied the plan's last batch
     int inFlight_ = 0;            // batches asked of the engine and not yet committed

@@ -356,24 +356,31 @@ Status HiveStore::writeBatch(std::span<const LogRecord> batch, int64_t first,
         appendValues(sql, batch[i], first + static_cast<int64_t>(i), wallMs);
     }
     const int64_t last = first + static_cast<int64_t>(batch.size()) - 1;
-    const HiveOutcome out = conn_.execute(sql, [] { return false; });
+    // Cancel reaches the server (CancelOperation): the statement then landed whole or not at
+    // all, which its positions tell.
+    const HiveOutcome out = conn_.execute(sql, control.isCanceled);
     if (out.ok())
         return foldIntoGradeTable(first, last, control);
+    if (out.kind == HiveOutcome::Kind::Canceled) {
+        Result<int64_t> landed = entriesBetween(first, last);
+        if (!landed)
+            return landed.error();
+        if (landed.value() == 0)
+            return error(what, out);
+        return foldIntoGradeTable(first, last, noControl()); // it was done before the cancel
+    }
     if (out.kind != HiveOutcome::Kind::Lost)
         return error(what, out);
     if (Status s = reconnect(what, QString::fromStdString(out.message), control); !s)
         return s;
-    int64_t landed = -1;
-    if (Status s = query(what,
-                         "SELECT COUNT(*) FROM oplog WHERE pos >= " + std::to_string(first) +
-                             " AND pos <= " + std::to_string(last),
-                         control, [&](HiveRows&& rows) { landed = asInt(rows.at(0, 0)); });
-        !s)
-        return s;
+    Result<int64_t> counted = entriesBetween(first, last);
+    if (!counted)
+        return counted.error();
+    const int64_t landed = counted.value();
     if (landed == static_cast<int64_t>(batch.size())) {
         control.notice(
             QStringLiteral("%1: connected again; the batch had been written").arg(options_.name));
-        return success();
+        return foldIntoGradeTable(first, last, control);
     }
     if (landed != 0)
         return error(what, {HiveOutcome::Kind::Failed,
@@ -383,6 +390,17 @@ Status HiveStore::writeBatch(std::span<const LogRecord> batch, int64_t first,
     if (const HiveOutcome again = conn_.execute(sql, [] { return false; }); !again.ok())
         return error(what, again);
     return foldIntoGradeTable(first, last, control);
+}
+
+Result<int64_t> HiveStore::entriesBetween(int64_t first, int64_t last) {
+    int64_t n = 0;
+    if (Status s = query(QStringLiteral("counting oplog entries %1 to %2").arg(first).arg(last),
+                         "SELECT COUNT(*) FROM oplog WHERE pos >= " + std::to_string(first) +
+                             " AND pos <= " + std::to_string(last),
+                         noControl(), [&](HiveRows&& rows) { n = asInt(rows.at(0, 0)); });
+        !s)
+        return s.error();
+    return n;
 }
 
 Status HiveStore::append(std::span<const LogRecord> records, const BatchControl& control) {
@@ -575,14 +593,17 @@ Result<std::optional<int64_t>> HiveStore::mergeInside(const StoreDescription& so
         "COALESCE(MAX(pos), 0) AS m FROM oplog) base WHERE t.student_id IS NULL OR s.ts > t.ts "
         "OR (s.ts = t.ts AND (s.origin > t.origin OR (s.origin = t.origin AND s.seq > t.seq)))";
     const QString what = QStringLiteral("merging %1 inside Hive").arg(source.name);
-    // Not retried after a lost connection: whether it landed is read from the positions below
-    // only when it reports success.
-    if (const HiveOutcome out = conn_.execute(sql, control.isCanceled); !out.ok())
+    // Not retried after a lost connection. A cancel reaches the server; the statement then
+    // landed whole or not at all, which the log's end tells.
+    const HiveOutcome out = conn_.execute(sql, control.isCanceled);
+    if (!out.ok() && out.kind != HiveOutcome::Kind::Canceled)
         return error(what, out);
-    Result<int64_t> after = greatestPosition(control);
+    Result<int64_t> after = greatestPosition(noControl());
     if (!after)
         return after.error();
-    if (Status s = foldIntoGradeTable(before.value() + 1, after.value(), control); !s)
+    if (!out.ok() && after.value() == before.value())
+        return error(what, out);
+    if (Status s = foldIntoGradeTable(before.value() + 1, after.value(), noControl()); !s)
         return s.error();
     return std::optional<int64_t>{after.value() - before.value()};
 }

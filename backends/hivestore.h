@@ -73,6 +73,9 @@ private:
     Status reconnect(const QString& what, const QString& why, const BatchControl& control);
     Status writeBatch(std::span<const LogRecord> batch, int64_t first, const BatchControl& control);
     Result<int64_t> greatestPosition(const BatchControl& control);
+    // How many oplog entries sit at positions first..last (a batch's own, after a lost
+    // connection or a cancel: all of them or none).
+    Result<int64_t> entriesBetween(int64_t first, int64_t last);
     Result<std::vector<GradeRecord>> latest(const std::string& where, const std::string& after,
                                             size_t limit, const BatchControl& control);
 

@@ -93,9 +93,12 @@ QFuture<Status> StoreWorker::rollbackTo(int64_t position) {
         [position](Store& s, const BatchControl&) { return s.rollbackTo(position); });
 }
 
-QFuture<Result<std::optional<int64_t>>> StoreWorker::mergeInside(StoreDescription source) {
+QFuture<Result<std::optional<int64_t>>> StoreWorker::mergeInside(StoreDescription source,
+                                                                 std::function<bool()> stop) {
     return post<Result<std::optional<int64_t>>>(
-        [source = std::move(source)](Store& s, const BatchControl& control) {
+        [source = std::move(source), stop = std::move(stop)](Store& s, const BatchControl& given) {
+            BatchControl control = given;
+            control.isCanceled = [given, stop] { return given.isCanceled() || stop(); };
             return s.mergeInside(source, control);
         });
 }

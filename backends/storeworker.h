@@ -32,8 +32,11 @@ public:
                                                         std::string courseId);
     QFuture<Result<StoreCounts>> counts();
     QFuture<Status> rollbackTo(int64_t position);
-    // Store::mergeInside: the merge of `source` run by the store's own engine.
-    QFuture<Result<std::optional<int64_t>>> mergeInside(StoreDescription source);
+    // Store::mergeInside: the merge of `source` run by the store's own engine. `stop` says when
+    // the caller wants it stopped (the future's cancel would drop its answer, which says
+    // whether the statement landed before the stop).
+    QFuture<Result<std::optional<int64_t>>> mergeInside(StoreDescription source,
+                                                        std::function<bool()> stop);
     // Subscribes to the store's change notifications (Store::watchChanges); the future says
     // whether it has any. changesNoticed() then follows each notification.
     QFuture<Result<bool>> watchChanges();

@@ -89,6 +89,7 @@ private Q_SLOTS:
     void reconnectsWhenTheServerComesBack();
     void gradePagesComeFromOneStatementYetFollowWrites();
     void acidGradeTableFollowsTheLogAndHealsAtOpen();
+    void cancelStopsWritesOnTheServer();
     void peerAnswersAsHiveServer2Does();
     void mergeInsideHiveIsTheEnginesMerge();
     void mergeInsideAppliesOnlyBetweenHiveDatabasesOfOneServer();
@@ -431,6 +432,44 @@ void TestHiveStore::acidGradeTableFollowsTheLogAndHealsAtOpen() {
                          "AND 1 = 1 THEN UPDATE SET a = s.a WHEN NOT MATCHED THEN INSERT VALUES "
                          "(s.a)")
                 .contains(QStringLiteral("10294")));
+}
+
+// Cancel during a batch's INSERT, or during a merge inside Hive, cancels the statement on the
+// server: the call ends at once, says it was canceled, and nothing of it is in the log.
+void TestHiveStore::cancelStopsWritesOnTheServer() {
+    lab::HivePeer slow;
+    QString problem;
+    QVERIFY2(slow.start(QStringLiteral("PLAIN"), problem,
+                        {QStringLiteral("--delay-ms"), QStringLiteral("3000"),
+                         QStringLiteral("--delay-only"), QStringLiteral("INSERT INTO oplog")}),
+             qPrintable(problem));
+    const auto openOn = [&](const char* name) {
+        auto made = StoreFactory::create(QString::fromLatin1(name),
+                                         lab::hiveFreshDatabase(slow.uri(), problem));
+        std::unique_ptr<Store> store = std::move(made.value());
+        if (!store->open().ok())
+            qFatal("cannot open %s", name);
+        return store;
+    };
+    std::unique_ptr<Store> target = openOn("T");
+    std::unique_ptr<Store> source = openOn("S");
+    QVERIFY(source->append(std::vector<LogRecord>{setRecord("S1", "C", "A", 1, "S", 1)}, {}).ok());
+
+    QElapsedTimer timer;
+    BatchControl soon;
+    soon.isCanceled = [&timer] { return timer.elapsed() > 200; };
+    timer.start();
+    const Status appended =
+        target->append(std::vector<LogRecord>{setRecord("S2", "C", "B", 2, "T", 1)}, soon);
+    QVERIFY(!appended.ok());
+    QVERIFY(appended.error().canceled);
+    QVERIFY2(timer.elapsed() < 2000, "the INSERT is canceled, not waited for");
+    timer.restart();
+    const auto merged = target->mergeInside(source->description(), soon);
+    QVERIFY(!merged.ok());
+    QVERIFY(merged.error().canceled);
+    QVERIFY2(timer.elapsed() < 2000, "the merge is canceled, not waited for");
+    QCOMPARE(target->counts().value().oplogEntries, 0);
 }
 
 // What the store's client does not ask for but a HiveServer2 client may: the peer, reached with

@@ -1,6 +1,6 @@
 // hs2peer: a HiveServer2-compatible Thrift server over SQLite, for Syncscope's tests only.
 //   hs2peer --folder DIR [--port N] [--auth PLAIN|NOSASL] [--user U --password P]
-//           [--delay-ms N] [--protocol V] [--acid] [--exit-with-stdin]
+//           [--delay-ms N [--delay-only TEXT]] [--protocol V] [--acid] [--exit-with-stdin]
 // Prints "PORT <n>" once it listens (port 0: any free one), then serves until SIGTERM, SIGINT
 // or, with --exit-with-stdin, the end of its standard input. --acid plays a Hive with ACID tables
 // (MERGE works); without it the peer is a Hive without them, as Hive's defaults are.
@@ -46,11 +46,11 @@ private:
 server::TThreadedServer* running = nullptr;
 
 int usage(const char* why) {
-    std::fprintf(
-        stderr,
-        "hs2peer: %s\nusage: hs2peer --folder DIR [--port N] [--auth PLAIN|NOSASL] "
-        "[--user U --password P] [--delay-ms N] [--protocol V] [--acid] [--exit-with-stdin]\n",
-        why);
+    std::fprintf(stderr,
+                 "hs2peer: %s\nusage: hs2peer --folder DIR [--port N] [--auth PLAIN|NOSASL] "
+                 "[--user U --password P] [--delay-ms N [--delay-only TEXT]] [--protocol V] "
+                 "[--acid] [--exit-with-stdin]\n",
+                 why);
     return 2;
 }
 } // namespace
@@ -85,6 +85,8 @@ int main(int argc, char** argv) {
             password = value;
         else if (arg == "--delay-ms")
             options.statementDelayMs = std::stoi(value);
+        else if (arg == "--delay-only")
+            options.delayOnly = value;
         else if (arg == "--protocol")
             options.protocol = std::stoi(value);
         else

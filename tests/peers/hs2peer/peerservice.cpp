@@ -236,7 +236,9 @@ hs2::TTypeId::type typeOf(const std::vector<std::vector<Cell>>& rows, size_t c) 
 }
 
 void execute(Operation& op, const PeerOptions& options) {
-    for (int waited = 0; waited < options.statementDelayMs; ++waited) {
+    const bool slow =
+        options.delayOnly.empty() || op.statement.find(options.delayOnly) != std::string::npos;
+    for (int waited = 0; slow && waited < options.statementDelayMs; ++waited) {
         if (op.cancel)
             return;
         std::this_thread::sleep_for(std::chrono::milliseconds(1));

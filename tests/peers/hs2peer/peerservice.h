@@ -16,6 +16,7 @@ namespace hs2peer {
 struct PeerOptions {
     std::string folder;       // where the databases' SQLite files live
     int statementDelayMs = 0; // each statement waits this long first (tests of polling, cancel)
+    std::string delayOnly;    // non-empty: only statements containing it wait
     int protocol = 9;         // the newest TProtocolVersion served (V10)
     bool acid = false;        // plays a Hive with ACID tables (DbTxnManager): MERGE works
 };
