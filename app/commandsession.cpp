@@ -150,25 +150,23 @@ void CommandSession::onEngine(Fn fn, const char* label) {
 
 void CommandSession::withEngine(std::function<void(Engine&, Catalog&)> fn,
                                 std::function<void()> done) {
-    onEngine(
-        [fn = std::move(fn), done = std::move(done)](Mirror& m, Produced& out) {
-            fn(m.engine, m.catalog);
-            for (size_t r = 0; r < m.engine.replicaCount(); ++r)
-                handOut(out, m, r);
-            out.afterwards = done;
-        },
-        "merge");
+    runMerge(-1, std::move(fn), std::move(done));
 }
 
 void CommandSession::withEngineWrittenBy(size_t writtenBy,
                                          std::function<void(Engine&, Catalog&)> fn,
                                          std::function<void()> done) {
+    runMerge(static_cast<int>(writtenBy), std::move(fn), std::move(done));
+}
+
+void CommandSession::runMerge(int writtenBy, std::function<void(Engine&, Catalog&)> fn,
+                              std::function<void()> done) {
     onEngine(
         [writtenBy, fn = std::move(fn), done = std::move(done)](Mirror& m, Produced& out) {
             fn(m.engine, m.catalog);
             for (size_t r = 0; r < m.engine.replicaCount(); ++r)
                 handOut(out, m, r);
-            out.writtenBy = static_cast<int>(writtenBy);
+            out.writtenBy = writtenBy;
             out.afterwards = done;
         },
         "merge");

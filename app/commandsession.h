@@ -173,6 +173,9 @@ private:
     template <class Fn>
     void onEngine(Fn fn, const char* label = "changes");
     void accept(Produced produced);
+    // withEngine's work; writtenBy: the store that made the change itself (-1: none).
+    void runMerge(int writtenBy, std::function<void(Engine&, Catalog&)> fn,
+                  std::function<void()> done);
     // Engine thread: the entries appended since the last hand-out, as records, and the states
     // of the keys they wrote; and one command run with its results collected.
     static void handOut(Produced& out, Mirror& mirror, size_t store);
