@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
@@ -31,14 +32,25 @@ struct Session {
     ~Session() { sqlite3_close(db); }
 
     // Hive reaches another database's table as db.table; SQLite needs it attached first. Only
-    // names that are databases here are attached (an alias such as s.ts is not one).
+    // names that are databases here are attached (an alias such as s.ts is not one). A plain
+    // scan for "name." (the literals are out of `sql` already): a regex over a large INSERT cost
+    // milliseconds a statement.
     void attachNamedDatabases(const std::string& sql) {
-        if (sql.size() > 65536)
-            return; // a large INSERT … VALUES names no other database
-        static const std::regex qualified(R"(`?(\w+)`?\s*\.\s*`?\w+)");
-        for (auto it = std::sregex_iterator(sql.begin(), sql.end(), qualified);
-             it != std::sregex_iterator(); ++it) {
-            const std::string name = (*it)[1];
+        std::set<std::string> names;
+        const auto isWordChar = [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+        };
+        for (size_t dot = sql.find('.'); dot != std::string::npos; dot = sql.find('.', dot + 1)) {
+            size_t end = dot;
+            if (end > 0 && sql[end - 1] == '`')
+                --end;
+            size_t begin = end;
+            while (begin > 0 && isWordChar(sql[begin - 1]))
+                --begin;
+            if (begin < end && !std::isdigit(static_cast<unsigned char>(sql[begin])))
+                names.insert(sql.substr(begin, end - begin));
+        }
+        for (const std::string& name : names) {
             if (name == database || attached.count(name) || !std::filesystem::exists(pathOf(name)))
                 continue;
             sqlite3_stmt* stmt = nullptr;
@@ -82,6 +94,7 @@ struct Operation {
     std::shared_ptr<Session> session;
     std::string statement;
     std::mutex mutex;
+    std::condition_variable ended; // the statement left RUNNING (for long polling)
     hs2::TOperationState::type state = hs2::TOperationState::INITIALIZED_STATE;
     std::string error;
     std::string sqlState;
@@ -100,6 +113,7 @@ struct Operation {
         state = hs2::TOperationState::ERROR_STATE;
         error = std::move(message);
         sqlState = std::move(code);
+        ended.notify_all();
     }
 };
 
@@ -328,6 +342,7 @@ void execute(Operation& op, const PeerOptions& options) {
     for (size_t c = 0; c < op.names.size(); ++c)
         op.types.push_back(typeOf(op.rows, c));
     op.state = hs2::TOperationState::FINISHED_STATE;
+    op.ended.notify_all();
 }
 
 std::string textOf(const Cell& cell) {
@@ -507,7 +522,11 @@ void PeerService::GetOperationStatus(hs2::TGetOperationStatusResp& out,
         out.status = invalidHandle("OperationHandle");
         return;
     }
-    std::lock_guard<std::mutex> lock(op->mutex);
+    // Long polling, as HiveServer2 does (hive.server2.long.polling.timeout): the answer waits
+    // for the statement to end, up to a limit, so a client learns of it without sleeping.
+    std::unique_lock<std::mutex> lock(op->mutex);
+    op->ended.wait_for(lock, std::chrono::milliseconds(options_.longPollMs),
+                       [&] { return op->state != hs2::TOperationState::RUNNING_STATE; });
     out.status = ok();
     out.__set_operationState(op->state);
     out.__set_hasResultSet(op->hasResultSet);
@@ -530,6 +549,7 @@ void PeerService::CancelOperation(hs2::TCancelOperationResp& out,
         if (op->state == hs2::TOperationState::RUNNING_STATE ||
             op->state == hs2::TOperationState::INITIALIZED_STATE)
             op->state = hs2::TOperationState::CANCELED_STATE;
+        op->ended.notify_all();
     }
     op->cancel = true;
     sqlite3_interrupt(op->session->db);

@@ -19,6 +19,9 @@ struct PeerOptions {
     std::string delayOnly;    // non-empty: only statements containing it wait
     int protocol = 9;         // the newest TProtocolVersion served (V10)
     bool acid = false;        // plays a Hive with ACID tables (DbTxnManager): MERGE works
+    // GetOperationStatus waits this long for a running statement to end (Hive's default is
+    // 5 s; shorter here, because the client checks for Cancel between polls).
+    int longPollMs = 100;
 };
 
 struct Session;
