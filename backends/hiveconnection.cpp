@@ -15,6 +15,7 @@
 #include <chrono>
 #include <optional>
 #include <thread>
+#include <type_traits>
 #include <utility>
 
 namespace syncscope {
@@ -46,11 +47,39 @@ bool isNull(const std::string& nulls, size_t row) {
            (static_cast<unsigned char>(nulls[byte]) & (1u << (row % 8))) != 0;
 }
 
-template <class Column, class Convert>
-void spread(const Column& column, size_t c, HiveRows& out, Convert convert) {
-    for (size_t r = 0; r < column.values.size() && r < out.rows(); ++r)
-        out.cells[r * out.columns + c] =
-            isNull(column.nulls, r) ? HiveValue{} : HiveValue{convert(column.values[r])};
+// Calls fn with the typed column the union holds (the binary one, empty, when none is set).
+template <class Fn>
+decltype(auto) visitColumn(const hs2::TColumn& col, Fn&& fn) {
+    if (col.__isset.boolVal)
+        return fn(col.boolVal);
+    if (col.__isset.byteVal)
+        return fn(col.byteVal);
+    if (col.__isset.i16Val)
+        return fn(col.i16Val);
+    if (col.__isset.i32Val)
+        return fn(col.i32Val);
+    if (col.__isset.i64Val)
+        return fn(col.i64Val);
+    if (col.__isset.doubleVal)
+        return fn(col.doubleVal);
+    if (col.__isset.stringVal)
+        return fn(col.stringVal);
+    return fn(col.binaryVal);
+}
+
+// Column c of a batch into the row-major cells: integers of every width become int64_t.
+template <class Column>
+void spread(const Column& column, size_t c, HiveRows& out) {
+    using Value = typename decltype(column.values)::value_type;
+    for (size_t r = 0; r < column.values.size() && r < out.rows(); ++r) {
+        HiveValue& cell = out.cells[r * out.columns + c];
+        if (isNull(column.nulls, r))
+            cell = HiveValue{};
+        else if constexpr (std::is_integral_v<Value> && !std::is_same_v<Value, bool>)
+            cell = static_cast<int64_t>(column.values[r]);
+        else
+            cell = static_cast<Value>(column.values[r]);
+    }
 }
 
 // A columnar batch, row-major; every column must have the same number of rows.
@@ -59,15 +88,8 @@ bool toRows(const hs2::TRowSet& set, HiveRows& out, std::string& problem) {
     out.columns = columns.size();
     size_t rows = 0;
     for (size_t c = 0; c < columns.size(); ++c) {
-        const hs2::TColumn& col = columns[c];
-        const size_t n = col.__isset.boolVal     ? col.boolVal.values.size()
-                         : col.__isset.byteVal   ? col.byteVal.values.size()
-                         : col.__isset.i16Val    ? col.i16Val.values.size()
-                         : col.__isset.i32Val    ? col.i32Val.values.size()
-                         : col.__isset.i64Val    ? col.i64Val.values.size()
-                         : col.__isset.doubleVal ? col.doubleVal.values.size()
-                         : col.__isset.stringVal ? col.stringVal.values.size()
-                                                 : col.binaryVal.values.size();
+        const size_t n =
+            visitColumn(columns[c], [](const auto& typed) { return typed.values.size(); });
         if (c > 0 && n != rows) {
             problem = "FetchResults returned columns of different lengths";
             return false;
@@ -75,27 +97,8 @@ bool toRows(const hs2::TRowSet& set, HiveRows& out, std::string& problem) {
         rows = n;
     }
     out.cells.assign(rows * out.columns, HiveValue{});
-    const auto asInt = [](auto v) { return static_cast<int64_t>(v); };
-    const auto same = [](const auto& v) { return v; };
-    for (size_t c = 0; c < columns.size(); ++c) {
-        const hs2::TColumn& col = columns[c];
-        if (col.__isset.boolVal)
-            spread(col.boolVal, c, out, same);
-        else if (col.__isset.byteVal)
-            spread(col.byteVal, c, out, asInt);
-        else if (col.__isset.i16Val)
-            spread(col.i16Val, c, out, asInt);
-        else if (col.__isset.i32Val)
-            spread(col.i32Val, c, out, asInt);
-        else if (col.__isset.i64Val)
-            spread(col.i64Val, c, out, asInt);
-        else if (col.__isset.doubleVal)
-            spread(col.doubleVal, c, out, same);
-        else if (col.__isset.stringVal)
-            spread(col.stringVal, c, out, same);
-        else
-            spread(col.binaryVal, c, out, same);
-    }
+    for (size_t c = 0; c < columns.size(); ++c)
+        visitColumn(columns[c], [&](const auto& typed) { spread(typed, c, out); });
     return true;
 }
 } // namespace

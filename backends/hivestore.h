@@ -40,6 +40,7 @@ public:
     ~HiveStore() override;
 
     StoreDescription description() const override;
+    const HiveEndpoint& endpoint() const { return options_.endpoint; }
     // A batch is one INSERT statement: atomic. Hive has no triggers, so writes made by other
     // clients are not captured.
     StoreCapabilities capabilities() const override { return {true, false}; }

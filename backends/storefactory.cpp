@@ -150,6 +150,7 @@ SqlStore::Options serverStoreOptions(const QString& name, const QString& uri, QS
     o.location = url.toString(QUrl::RemovePassword | QUrl::RemoveQuery);
     return o;
 }
+
 bool isRedisScheme(const QString& scheme) {
     return scheme == QLatin1String("redis");
 }
@@ -206,6 +207,7 @@ RedisStore::Options redisStoreOptions(const QString& name, const QString& uri, Q
     o.location = url.toString(QUrl::RemovePassword);
     return o;
 }
+
 bool isHiveScheme(const QString& scheme) {
     return scheme == QLatin1String("hive2");
 }
@@ -309,21 +311,16 @@ QString StoreFactory::checkUri(const QString& uri) {
             continue;
         if (!b.available)
             return QStringLiteral("%1: %2").arg(uri, b.unavailableReason);
-        if (isServerScheme(scheme)) {
-            QString problem;
+        // A server URI is checked by the same reading that builds its store.
+        QString problem;
+        if (isServerScheme(scheme))
             serverStoreOptions({}, uri, problem);
-            return problem;
-        }
-        if (isRedisScheme(scheme)) {
-            QString problem;
+        else if (isRedisScheme(scheme))
             redisStoreOptions({}, uri, problem);
-            return problem;
-        }
-        if (isHiveScheme(scheme)) {
-            QString problem;
+        else if (isHiveScheme(scheme))
             hiveStoreOptions({}, uri, problem);
+        if (!problem.isEmpty())
             return problem;
-        }
         if (scheme == QLatin1String("sqlite")) {
             if (!uri.startsWith(kSqliteFile) || !QDir::isAbsolutePath(uri.mid(kSqliteFile.size())))
                 return QStringLiteral("%1: expected sqlite:///absolute/path.db or sqlite::memory:")

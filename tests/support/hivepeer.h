@@ -3,12 +3,13 @@
 // loopback port over a throwaway folder, or a real HiveServer2 when SYNCSCOPE_HIVE_URI names
 // one. Each test then takes a fresh database on it.
 #include "hiveconnection.h"
+#include "hivestore.h"
+#include "storefactory.h"
 
 #include <QCoreApplication>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QUrl>
-#include <QUrlQuery>
 
 #include <atomic>
 #include <memory>
@@ -68,24 +69,13 @@ private:
     int port_ = 0;
 };
 
-// The endpoint a hive2:// URI names, for the tests' own statements (the store parses its URI
-// in StoreFactory; this reads only what the tests' URIs carry).
+// The endpoint a hive2:// URI names, for the tests' own statements: read by StoreFactory, as
+// the store reads it (password default included).
 inline syncscope::HiveEndpoint hiveEndpoint(const QString& uri, const QString& password = {}) {
-    const QUrl url(uri);
-    const QUrlQuery query(url);
-    syncscope::HiveEndpoint e;
-    e.host = url.host().toStdString();
-    e.port = url.port(10000);
-    const QString database = url.path().mid(1);
-    if (!database.isEmpty())
-        e.database = database.toStdString();
-    e.auth = query.queryItemValue(QStringLiteral("auth")) == QLatin1String("NOSASL")
-                 ? syncscope::HiveEndpoint::Auth::NoSasl
-                 : syncscope::HiveEndpoint::Auth::Plain;
-    if (query.hasQueryItem(QStringLiteral("user")))
-        e.user = query.queryItemValue(QStringLiteral("user")).toStdString();
-    e.password = password.isEmpty() ? std::string("x") : password.toStdString();
-    return e;
+    auto made = syncscope::StoreFactory::create(QStringLiteral("LAB"), uri, password);
+    if (!made)
+        qFatal("%s", qPrintable(made.error().toString()));
+    return dynamic_cast<const syncscope::HiveStore&>(*made.value()).endpoint();
 }
 
 // Runs one statement on the Hive server of `uri`; Hive's words on failure.

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
+#include <functional>
 #include <random>
 #include <regex>
 #include <set>
@@ -203,6 +204,15 @@ bool exec(sqlite3* db, const char* sql, std::string& problem) {
     return false;
 }
 
+// Runs body between BEGIN IMMEDIATE and COMMIT, or ROLLBACK when it returns false.
+void inTransaction(sqlite3* db, std::string& problem, const std::function<bool()>& body) {
+    if (!exec(db, "BEGIN IMMEDIATE", problem))
+        return;
+    const bool done = body();
+    std::string ignored;
+    exec(db, done ? "COMMIT" : "ROLLBACK", ignored);
+}
+
 // Runs one prepared statement to its end, keeping the rows when there are columns.
 bool runPrepared(sqlite3* db, sqlite3_stmt* stmt, Operation& op, std::string& problem) {
     const int columns = sqlite3_column_count(stmt);
@@ -280,23 +290,22 @@ void execute(Operation& op, const PeerOptions& options) {
             sqlite3_close(db);
         }
         break;
-    case Translation::Kind::Overwrite: {
+    case Translation::Kind::Overwrite:
         // Hive replaces the table's files; here the rows go in one transaction.
-        if (!exec(s.db, "BEGIN IMMEDIATE", problem))
-            break;
-        sqlite3_stmt* stmt =
-            prepare(s.db, "CREATE TEMP TABLE hs2peer_overwrite AS " + t.sql, t.params, problem);
-        Operation scratch;
-        const bool copied =
-            stmt && runPrepared(s.db, stmt, scratch, problem) &&
-            exec(s.db, ("DELETE FROM `" + t.name + "`").c_str(), problem) &&
-            exec(s.db, ("INSERT INTO `" + t.name + "` SELECT * FROM hs2peer_overwrite").c_str(),
-                 problem);
-        std::string ignored;
-        exec(s.db, "DROP TABLE IF EXISTS temp.hs2peer_overwrite", ignored);
-        exec(s.db, copied ? "COMMIT" : "ROLLBACK", ignored);
+        inTransaction(s.db, problem, [&] {
+            sqlite3_stmt* stmt =
+                prepare(s.db, "CREATE TEMP TABLE hs2peer_overwrite AS " + t.sql, t.params, problem);
+            Operation scratch;
+            const bool copied =
+                stmt && runPrepared(s.db, stmt, scratch, problem) &&
+                exec(s.db, ("DELETE FROM `" + t.name + "`").c_str(), problem) &&
+                exec(s.db, ("INSERT INTO `" + t.name + "` SELECT * FROM hs2peer_overwrite").c_str(),
+                     problem);
+            std::string ignored;
+            exec(s.db, "DROP TABLE IF EXISTS temp.hs2peer_overwrite", ignored);
+            return copied;
+        });
         break;
-    }
     case Translation::Kind::Set: {
         // What `SET key` answers on Hive: one row, "key=value".
         std::string value = t.name + " is undefined";
@@ -309,22 +318,15 @@ void execute(Operation& op, const PeerOptions& options) {
         op.rows = {{Cell{value}}};
         break;
     }
-    case Translation::Kind::Merge: {
+    case Translation::Kind::Merge:
         // Hive's MERGE is one transaction on an ACID table; here its two halves are one too.
-        if (!exec(s.db, "BEGIN IMMEDIATE", problem))
-            break;
-        bool merged = true;
-        for (const std::string& sql : t.merge) {
-            sqlite3_stmt* stmt = prepare(s.db, sql, {}, problem);
-            Operation scratch;
-            merged = merged && stmt && runPrepared(s.db, stmt, scratch, problem);
-            if (!merged)
-                break;
-        }
-        std::string ignored;
-        exec(s.db, merged ? "COMMIT" : "ROLLBACK", ignored);
+        inTransaction(s.db, problem, [&] {
+            for (const std::string& sql : t.merge)
+                if (!exec(s.db, sql.c_str(), problem))
+                    return false;
+            return true;
+        });
         break;
-    }
     case Translation::Kind::Query:
     case Translation::Kind::Statement:
         if (sqlite3_stmt* stmt = prepare(s.db, t.sql, t.params, problem))
