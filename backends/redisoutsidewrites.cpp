@@ -300,7 +300,7 @@ Result<bool> RedisStore::captureOnce() {
         }
         redis::appendXadd(a, key(Oplog), w, wallMs);
         tx.add(a);
-        rows << f << redis::pack(redis::rowOf(w, nullptr));
+        rows << f << redis::pack(rowAfter(w, nullptr));
         if (w.hasValue)
             index << 0 << f;
         owned << static_cast<long long>(w.seq) << redis::ownDigest(w);

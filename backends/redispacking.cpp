@@ -89,24 +89,4 @@ std::optional<GradeRecord> unpack(std::string_view f, std::string_view packed) {
     return g;
 }
 
-GradeRecord rowOf(const LogRecord& write, const GradeRecord* previous) {
-    GradeRecord g;
-    g.studentId = write.studentId;
-    g.courseId = write.courseId;
-    g.deleted = !write.hasValue;
-    if (write.hasValue)
-        g.value = write.value;
-    g.ts = write.ts;
-    g.origin = write.origin;
-    g.seq = write.seq;
-    g.attributes = !write.attributes.empty() ? write.attributes
-                   : previous                ? previous->attributes
-                                             : std::string();
-    return g;
-}
-
-bool beats(const LogRecord& write, const GradeRecord& row) {
-    return std::tie(write.ts, write.origin, write.seq) > std::tie(row.ts, row.origin, row.seq);
-}
-
 } // namespace syncscope::redis

@@ -25,10 +25,4 @@ std::string pack(const GradeRecord& row);
 std::optional<GradeRecord> unpack(std::string_view field, std::string_view packed);
 bool isPacked(std::string_view value);
 
-// The row a write leaves, keeping the attributes of `previous` where the write brings none
-// (as the SQL stores' upsert does).
-GradeRecord rowOf(const LogRecord& write, const GradeRecord* previous);
-// SPEC §1's order between a write and the row it meets.
-bool beats(const LogRecord& write, const GradeRecord& row);
-
 } // namespace syncscope::redis

@@ -108,7 +108,7 @@ Result<bool> RedisStore::rollbackOnce(int64_t position) {
         const std::optional<LogRecord>& write = best[fields[i]];
         live -= now && !now->deleted ? 1 : 0;
         if (write) {
-            const GradeRecord row = redis::rowOf(*write, now ? &*now : nullptr);
+            const GradeRecord row = rowAfter(*write, now ? &*now : nullptr);
             rewrite << fields[i] << redis::pack(row);
             live += row.deleted ? 0 : 1;
         } else {

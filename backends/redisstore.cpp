@@ -481,9 +481,9 @@ Result<RedisStore::Attempt> RedisStore::tryBatch(std::span<const LogRecord> batc
         if (r.origin == self_)
             meta.ownSeq = std::max<uint64_t>(meta.ownSeq, r.seq);
         const size_t k = keys.ofRecord[i];
-        if (rows[k] && !redis::beats(r, *rows[k]))
+        if (rows[k] && !writeBeats(r, *rows[k]))
             continue;
-        rows[k] = redis::rowOf(r, rows[k] ? &*rows[k] : nullptr);
+        rows[k] = rowAfter(r, rows[k] ? &*rows[k] : nullptr);
         dirty[k] = true;
     }
 

@@ -3,6 +3,8 @@
 #include "causalcontext.h"
 #include "identifiers.h"
 
+#include <tuple>
+
 namespace syncscope {
 
 const char* entryKindName(EntryKind kind) {
@@ -35,6 +37,26 @@ bool writeLess(const LogRecord& a, const LogRecord& b) {
     if (const int c = a.origin.compare(b.origin); c != 0)
         return c < 0;
     return a.seq < b.seq;
+}
+
+bool writeBeats(const LogRecord& write, const GradeRecord& row) {
+    return std::tie(write.ts, write.origin, write.seq) > std::tie(row.ts, row.origin, row.seq);
+}
+
+GradeRecord rowAfter(const LogRecord& write, const GradeRecord* previous) {
+    GradeRecord g;
+    g.studentId = write.studentId;
+    g.courseId = write.courseId;
+    g.deleted = !write.hasValue;
+    if (write.hasValue)
+        g.value = write.value;
+    g.ts = write.ts;
+    g.origin = write.origin;
+    g.seq = write.seq;
+    g.attributes = !write.attributes.empty() ? write.attributes
+                   : previous                ? previous->attributes
+                                             : std::string();
+    return g;
 }
 
 std::string recordProblem(const LogRecord& r) {

@@ -46,7 +46,7 @@ double rawPipelined(const std::vector<LogRecord>& rows, const QString& uri, cons
         for (const LogRecord& r : rows) {
             a.clear();
             a << "HSET" << grades << redis::field(r.studentId, r.courseId)
-              << redis::pack(redis::rowOf(r, nullptr));
+              << redis::pack(rowAfter(r, nullptr));
             c.append(a, why);
             redis::appendXadd(a, oplog, r, wallMs);
             c.append(a, why);
