@@ -4,10 +4,10 @@
 // one. Each test then takes a fresh database on it.
 #include "hiveconnection.h"
 #include "hivestore.h"
+#include "peerprocess.h"
 #include "storefactory.h"
 
 #include <QCoreApplication>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QUrl>
 
@@ -26,47 +26,26 @@ public:
             return false;
         }
         auth_ = auth;
-        QStringList args{QStringLiteral("--folder"), folder_.path(), QStringLiteral("--auth"), auth,
-                         QStringLiteral("--exit-with-stdin")};
+        QStringList args{QStringLiteral("--folder"), folder_.path(), QStringLiteral("--auth"),
+                         auth};
         if (!password.isEmpty())
             args << QStringLiteral("--user") << user << QStringLiteral("--password") << password;
-        process_.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        process_.start(QStringLiteral(SYNCSCOPE_HS2PEER), args + extra);
-        if (!process_.waitForStarted(10000) || !process_.waitForReadyRead(10000)) {
-            problem = QStringLiteral("the Hive peer did not start: ") + process_.errorString();
-            return false;
-        }
-        const QString line = QString::fromUtf8(process_.readLine()).trimmed();
-        if (!line.startsWith(QLatin1String("PORT "))) {
-            problem = QStringLiteral("the Hive peer said '%1' instead of its port").arg(line);
-            return false;
-        }
-        port_ = line.mid(5).toInt();
-        return port_ > 0;
+        return process_.start(QStringLiteral(SYNCSCOPE_HS2PEER), args + extra, problem);
     }
 
-    ~HivePeer() { stop(); }
+    void stop() { process_.stop(); }
 
-    void stop() {
-        if (process_.state() == QProcess::NotRunning)
-            return;
-        process_.terminate();
-        if (!process_.waitForFinished(10000))
-            process_.kill();
-    }
-
-    int port() const { return port_; }
+    int port() const { return process_.port(); }
     QString uri(const QString& database = QStringLiteral("default")) const {
         return QStringLiteral("hive2://127.0.0.1:%1/%2?auth=%3&user=hive")
-            .arg(port_)
+            .arg(process_.port())
             .arg(database, auth_);
     }
 
 private:
     QTemporaryDir folder_;
-    QProcess process_;
+    PeerProcess process_;
     QString auth_;
-    int port_ = 0;
 };
 
 // The endpoint a hive2:// URI names, for the tests' own statements: read by StoreFactory, as

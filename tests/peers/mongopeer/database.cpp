@@ -1,0 +1,594 @@
+#include "database.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <set>
+
+namespace mongopeer {
+
+namespace {
+constexpr size_t kBatchBytes = 16 * 1024 * 1024; // a reply stays far below maxMessageSizeBytes
+
+std::string stringOf(const bson_t* b, const char* key) {
+    bson_iter_t it;
+    if (!bson_iter_init_find(&it, b, key) || !BSON_ITER_HOLDS_UTF8(&it))
+        return {};
+    uint32_t n = 0;
+    const char* s = bson_iter_utf8(&it, &n);
+    return std::string(s, n);
+}
+
+// The command's first value as a string (the collection a command acts on).
+std::string target(const bson_t* body) {
+    bson_iter_t it;
+    if (!bson_iter_init(&it, body) || !bson_iter_next(&it) || !BSON_ITER_HOLDS_UTF8(&it))
+        return {};
+    uint32_t n = 0;
+    const char* s = bson_iter_utf8(&it, &n);
+    return std::string(s, n);
+}
+
+// A sub-document of `b` as a view; an empty document when absent.
+bson_t documentOf(const bson_t* b, const char* key, bool* present = nullptr) {
+    bson_iter_t it;
+    bson_t out;
+    if (bson_iter_init_find(&it, b, key) &&
+        (BSON_ITER_HOLDS_DOCUMENT(&it) || BSON_ITER_HOLDS_ARRAY(&it))) {
+        uint32_t n = 0;
+        const uint8_t* data = nullptr;
+        if (BSON_ITER_HOLDS_DOCUMENT(&it))
+            bson_iter_document(&it, &n, &data);
+        else
+            bson_iter_array(&it, &n, &data);
+        bson_init_static(&out, data, n);
+        if (present)
+            *present = true;
+        return out;
+    }
+    bson_init(&out); // empty: no allocation to free
+    if (present)
+        *present = false;
+    return out;
+}
+
+int64_t numberOf(const bson_t* b, const char* key, int64_t fallback) {
+    bson_iter_t it;
+    if (!bson_iter_init_find(&it, b, key) || !BSON_ITER_HOLDS_NUMBER(&it))
+        return fallback;
+    return bson_iter_as_int64(&it);
+}
+
+bool boolOf(const bson_t* b, const char* key, bool fallback) {
+    bson_iter_t it;
+    return bson_iter_init_find(&it, b, key) ? bson_iter_as_bool(&it) : fallback;
+}
+
+// The documents of a write command: its kind-1 sequence, or the same name as an array in the
+// body (OP_QUERY's form).
+std::vector<DocumentView> listOf(const Command& command, const char* name) {
+    if (auto it = command.sequences.find(name); it != command.sequences.end())
+        return it->second;
+    std::vector<DocumentView> out;
+    bson_t array = documentOf(&command.body, name);
+    bson_iter_t item;
+    bson_iter_init(&item, &array);
+    while (bson_iter_next(&item))
+        if (BSON_ITER_HOLDS_DOCUMENT(&item)) {
+            uint32_t n = 0;
+            const uint8_t* data = nullptr;
+            bson_iter_document(&item, &n, &data);
+            out.push_back({data, n});
+        }
+    return out;
+}
+
+void appendWriteError(bson_t* errors, int& count, int index, int code, const std::string& text) {
+    bson_t e;
+    const std::string key = std::to_string(count++);
+    bson_append_document_begin(errors, key.c_str(), -1, &e);
+    bson_append_int32(&e, "index", -1, index);
+    bson_append_int32(&e, "code", -1, code);
+    bson_append_utf8(&e, "errmsg", -1, text.c_str(), -1);
+    bson_append_document_end(errors, &e);
+}
+
+bool isOperatorCondition(const bson_iter_t* it) {
+    if (!BSON_ITER_HOLDS_DOCUMENT(it))
+        return false;
+    bson_iter_t inner;
+    return bson_iter_recurse(it, &inner) && bson_iter_next(&inner) &&
+           bson_iter_key(&inner)[0] == '$';
+}
+} // namespace
+
+void Database::run(const Command& command, bson_t* reply) {
+    struct Entry {
+        const char* name;
+        Handler handler;
+    };
+    static const Entry handlers[] = {
+        {"hello", &Database::hello},
+        {"isMaster", &Database::hello},
+        {"ismaster", &Database::hello},
+        {"ping", &Database::ping},
+        {"endSessions", &Database::ping},
+        {"find", &Database::find},
+        {"getMore", &Database::getMore},
+        {"killCursors", &Database::killCursors},
+        {"insert", &Database::insert},
+        {"update", &Database::update},
+        {"delete", &Database::remove},
+        {"count", &Database::count},
+        {"createIndexes", &Database::createIndexes},
+        {"drop", &Database::drop},
+        {"dropDatabase", &Database::dropDatabase},
+    };
+    bson_iter_t first;
+    std::string name;
+    if (bson_iter_init(&first, &command.body) && bson_iter_next(&first))
+        name = bson_iter_key(&first);
+    std::string db = stringOf(&command.body, "$db");
+    if (db.empty())
+        db = command.db;
+    CommandError error;
+    const auto handler = std::find_if(std::begin(handlers), std::end(handlers),
+                                      [&](const Entry& e) { return name == e.name; });
+    if (handler == std::end(handlers))
+        error = {59, "CommandNotFound", "no such command: '" + name + "'"};
+    else {
+        std::lock_guard<std::mutex> lock(mutex_);
+        (this->*handler->handler)(command.body, command, db, reply, error);
+    }
+    if (error.failed()) {
+        bson_reinit(reply);
+        bson_append_double(reply, "ok", -1, 0.0);
+        bson_append_utf8(reply, "errmsg", -1, error.message.c_str(), -1);
+        bson_append_int32(reply, "code", -1, error.code);
+        bson_append_utf8(reply, "codeName", -1, error.codeName.c_str(), -1);
+        return;
+    }
+    bson_append_double(reply, "ok", -1, 1.0);
+}
+
+// A standalone server: no setName, no topologyVersion (which would switch pooled clients to
+// streaming hello) and no logicalSessionTimeoutMinutes (which would turn sessions on).
+void Database::hello(const bson_t&, const Command& command, const std::string&, bson_t* reply,
+                     CommandError&) {
+    bson_append_bool(reply, "helloOk", -1, true);
+    bson_append_bool(reply,
+                     target(&command.body).empty() && stringOf(&command.body, "hello").empty() &&
+                             bson_has_field(&command.body, "hello")
+                         ? "isWritablePrimary"
+                         : "ismaster",
+                     -1, true);
+    bson_append_int32(reply, "maxBsonObjectSize", -1, 16 * 1024 * 1024);
+    bson_append_int32(reply, "maxMessageSizeBytes", -1, 48000000);
+    bson_append_int32(reply, "maxWriteBatchSize", -1, 100000);
+    const auto now = std::chrono::system_clock::now().time_since_epoch();
+    bson_append_date_time(reply, "localTime", -1,
+                          std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
+    bson_append_int32(reply, "minWireVersion", -1, 0);
+    bson_append_int32(reply, "maxWireVersion", -1, 17);
+    bson_append_int32(reply, "connectionId", -1, command.connectionId);
+}
+
+void Database::ping(const bson_t&, const Command&, const std::string&, bson_t*, CommandError&) {}
+
+std::vector<Database::Documents::iterator> Database::select(Collection& c, const bson_t* filter,
+                                                            bool descending, size_t stopAfter,
+                                                            CommandError& error) {
+    std::vector<Documents::iterator> out;
+    Documents& docs = c.documents;
+    const auto consider = [&](Documents::iterator it) {
+        const bson_t d = view(it->second);
+        if (matches(&d, filter, error))
+            out.push_back(it);
+        return !error.failed() && (stopAfter == 0 || out.size() < stopAfter);
+    };
+    const auto walk = [&](Documents::iterator from, Documents::iterator to) {
+        if (!descending) {
+            for (auto it = from; it != to; ++it)
+                if (!consider(it))
+                    return;
+        } else {
+            for (auto it = to; it != from;)
+                if (!consider(--it))
+                    return;
+        }
+    };
+    bson_iter_t id;
+    if (!bson_iter_init_find(&id, filter, "_id")) {
+        walk(docs.begin(), docs.end());
+        return out;
+    }
+    if (!isOperatorCondition(&id)) { // equality: one lookup
+        if (auto it = docs.find(idKey(&id)); it != docs.end())
+            consider(it);
+        return out;
+    }
+    // A range or a list on _id: the index narrows, the filter decides.
+    auto from = docs.begin(), to = docs.end();
+    std::set<std::string, IdKeyLess> listed;
+    bool list = false;
+    bson_iter_t op;
+    bson_iter_recurse(&id, &op);
+    while (bson_iter_next(&op)) {
+        const char* name = bson_iter_key(&op);
+        if (!std::strcmp(name, "$gt"))
+            from = docs.upper_bound(idKey(&op));
+        else if (!std::strcmp(name, "$gte"))
+            from = docs.lower_bound(idKey(&op));
+        else if (!std::strcmp(name, "$lt"))
+            to = docs.lower_bound(idKey(&op));
+        else if (!std::strcmp(name, "$lte"))
+            to = docs.upper_bound(idKey(&op));
+        else if (!std::strcmp(name, "$in") && BSON_ITER_HOLDS_ARRAY(&op)) {
+            list = true;
+            bson_iter_t item;
+            bson_iter_recurse(&op, &item);
+            while (bson_iter_next(&item))
+                listed.insert(idKey(&item));
+        }
+    }
+    if (list) {
+        std::vector<Documents::iterator> found;
+        for (const std::string& key : listed)
+            if (auto it = docs.find(key); it != docs.end())
+                found.push_back(it);
+        if (descending)
+            std::reverse(found.begin(), found.end());
+        for (auto it : found)
+            if (!consider(it))
+                break;
+        return out;
+    }
+    if (from != docs.end() && to != docs.end() && docs.key_comp()(to->first, from->first))
+        return out; // an empty range
+    walk(from, to);
+    return out;
+}
+
+void Database::batch(int64_t id, Cursor& cursor, size_t size, const char* field, bson_t* reply) {
+    bson_t c, list;
+    bson_append_document_begin(reply, "cursor", -1, &c);
+    bson_append_array_begin(&c, field, -1, &list);
+    size_t bytes = 0, n = 0;
+    while (cursor.next < cursor.documents.size() && n < size &&
+           (n == 0 || bytes + cursor.documents[cursor.next].size() < kBatchBytes)) {
+        const std::string& d = cursor.documents[cursor.next++];
+        const bson_t doc = view(d);
+        const std::string key = std::to_string(n++);
+        bson_append_document(&list, key.c_str(), -1, &doc);
+        bytes += d.size();
+    }
+    bson_append_array_end(&c, &list);
+    const bool done = cursor.next >= cursor.documents.size();
+    bson_append_int64(&c, "id", -1, done ? 0 : id);
+    bson_append_utf8(&c, "ns", -1, cursor.ns.c_str(), -1);
+    bson_append_document_end(reply, &c);
+    if (done)
+        cursors_.erase(id);
+}
+
+void Database::find(const bson_t& body, const Command&, const std::string& db, bson_t* reply,
+                    CommandError& error) {
+    const std::string ns = db + "." + target(&body);
+    const bson_t filter = documentOf(&body, "filter");
+    const bson_t sort = documentOf(&body, "sort");
+    int64_t limit = numberOf(&body, "limit", 0);
+    const int64_t skip = std::max<int64_t>(0, numberOf(&body, "skip", 0));
+    bool single = boolOf(&body, "singleBatch", false);
+    if (limit < 0) {
+        limit = -limit;
+        single = true;
+    }
+    // Sorting by _id (either way) follows the index; any other sort is done here.
+    bool descending = false, byId = true;
+    std::vector<std::pair<std::string, int64_t>> keys;
+    bson_iter_t s;
+    bson_iter_init(&s, &sort);
+    while (bson_iter_next(&s))
+        keys.emplace_back(bson_iter_key(&s), bson_iter_as_int64(&s));
+    if (keys.size() == 1 && keys[0].first == "_id")
+        descending = keys[0].second < 0;
+    else if (!keys.empty())
+        byId = false;
+
+    Cursor cursor{ns, {}, 0};
+    if (auto c = collections_.find(ns); c != collections_.end()) {
+        const size_t stop = byId && limit > 0 ? static_cast<size_t>(skip + limit) : 0;
+        auto found = select(c->second, &filter, descending, stop, error);
+        if (error.failed())
+            return;
+        for (auto it : found)
+            cursor.documents.push_back(it->second);
+    }
+    if (!byId) {
+        const auto less = [&](const std::string& a, const std::string& b) {
+            const bson_t da = view(a), db2 = view(b);
+            for (const auto& [path, direction] : keys) {
+                bson_iter_t ra, rb, fa, fb;
+                const bool ha =
+                    bson_iter_init(&ra, &da) && bson_iter_find_descendant(&ra, path.c_str(), &fa);
+                const bool hb =
+                    bson_iter_init(&rb, &db2) && bson_iter_find_descendant(&rb, path.c_str(), &fb);
+                int c = ha && hb ? compareValues(&fa, &fb) : (ha ? 1 : 0) - (hb ? 1 : 0);
+                if (direction < 0)
+                    c = -c;
+                if (c)
+                    return c < 0;
+            }
+            return false;
+        };
+        std::stable_sort(cursor.documents.begin(), cursor.documents.end(), less);
+    }
+    auto& docs = cursor.documents;
+    docs.erase(docs.begin(), docs.begin() + std::min<int64_t>(skip, std::ssize(docs)));
+    if (limit > 0 && std::ssize(docs) > limit)
+        docs.resize(static_cast<size_t>(limit));
+    const int64_t id = nextCursor_++;
+    size_t first = static_cast<size_t>(numberOf(&body, "batchSize", 101));
+    if (single || (limit > 0 && static_cast<size_t>(limit) <= first))
+        first = docs.size() + 1;
+    auto [it, added] = cursors_.emplace(id, std::move(cursor));
+    batch(id, it->second, first == 0 ? 101 : first, "firstBatch", reply);
+}
+
+void Database::getMore(const bson_t& body, const Command&, const std::string&, bson_t* reply,
+                       CommandError& error) {
+    const int64_t id = numberOf(&body, "getMore", 0);
+    auto it = cursors_.find(id);
+    if (it == cursors_.end()) {
+        error = {43, "CursorNotFound", "cursor id " + std::to_string(id) + " not found"};
+        return;
+    }
+    const int64_t size = numberOf(&body, "batchSize", 0);
+    batch(id, it->second, size > 0 ? static_cast<size_t>(size) : SIZE_MAX, "nextBatch", reply);
+}
+
+void Database::killCursors(const bson_t& body, const Command&, const std::string&, bson_t* reply,
+                           CommandError&) {
+    bson_t ids = documentOf(&body, "cursors");
+    bson_t killed, missing;
+    bson_append_array_begin(reply, "cursorsKilled", -1, &killed);
+    int k = 0;
+    bson_iter_t it;
+    bson_iter_init(&it, &ids);
+    std::vector<int64_t> notFound;
+    while (bson_iter_next(&it)) {
+        const int64_t id = bson_iter_as_int64(&it);
+        if (cursors_.erase(id)) {
+            const std::string key = std::to_string(k++);
+            bson_append_int64(&killed, key.c_str(), -1, id);
+        } else
+            notFound.push_back(id);
+    }
+    bson_append_array_end(reply, &killed);
+    bson_append_array_begin(reply, "cursorsNotFound", -1, &missing);
+    for (size_t i = 0; i < notFound.size(); ++i)
+        bson_append_int64(&missing, std::to_string(i).c_str(), -1, notFound[i]);
+    bson_append_array_end(reply, &missing);
+}
+
+bool Database::insertOne(Collection& c, const std::string& ns, const bson_t* document,
+                         CommandError& error) {
+    bson_iter_t id;
+    bson_t withId = BSON_INITIALIZER;
+    const bson_t* doc = document;
+    if (!bson_iter_init_find(&id, document, "_id")) {
+        bson_oid_t oid;
+        bson_oid_init(&oid, nullptr);
+        bson_append_oid(&withId, "_id", 3, &oid);
+        bson_concat(&withId, document);
+        doc = &withId;
+        bson_iter_init_find(&id, doc, "_id");
+    }
+    const std::string key = idKey(&id);
+    const bool added = c.documents.emplace(key, bytesOf(doc)).second;
+    if (!added) {
+        bson_t idOnly = view(key);
+        char* dup = bson_as_relaxed_extended_json(&idOnly, nullptr);
+        error = {11000, "DuplicateKey",
+                 "E11000 duplicate key error collection: " + ns + " index: _id_ dup key: " + dup};
+        bson_free(dup);
+    }
+    bson_destroy(&withId);
+    return added;
+}
+
+void Database::insert(const bson_t& body, const Command& command, const std::string& db,
+                      bson_t* reply, CommandError&) {
+    const std::string ns = db + "." + target(&body);
+    Collection& c = collections_[ns];
+    const bool ordered = boolOf(&body, "ordered", true);
+    bson_t errors = BSON_INITIALIZER;
+    int n = 0, failures = 0, index = 0;
+    for (const DocumentView& item : listOf(command, "documents")) {
+        const bson_t d = item.get();
+        CommandError e;
+        if (insertOne(c, ns, &d, e))
+            ++n;
+        else {
+            appendWriteError(&errors, failures, index, e.code, e.message);
+            if (ordered)
+                break;
+        }
+        ++index;
+    }
+    bson_append_int32(reply, "n", -1, n);
+    if (failures)
+        bson_append_array(reply, "writeErrors", -1, &errors);
+    bson_destroy(&errors);
+}
+
+void Database::update(const bson_t& body, const Command& command, const std::string& db,
+                      bson_t* reply, CommandError&) {
+    const std::string ns = db + "." + target(&body);
+    Collection& c = collections_[ns];
+    const bool ordered = boolOf(&body, "ordered", true);
+    bson_t errors = BSON_INITIALIZER, upserted = BSON_INITIALIZER;
+    int matched = 0, modified = 0, failures = 0, upserts = 0, index = -1;
+    for (const DocumentView& item : listOf(command, "updates")) {
+        const bson_t u = item.get();
+        ++index;
+        bool hasUpdate = false;
+        const bson_t q = documentOf(&u, "q");
+        const bson_t change = documentOf(&u, "u", &hasUpdate);
+        bson_iter_t kind;
+        CommandError e;
+        if (!hasUpdate || (bson_iter_init_find(&kind, &u, "u") && BSON_ITER_HOLDS_ARRAY(&kind)))
+            e = {9, "FailedToParse", "the peer runs document updates only, not pipelines"};
+        std::vector<Documents::iterator> found;
+        if (!e.failed())
+            found = select(c, &q, false, boolOf(&u, "multi", false) ? 0 : 1, e);
+        for (auto it : found) {
+            if (e.failed())
+                break;
+            const bson_t old = view(it->second);
+            bson_t next = BSON_INITIALIZER;
+            if (applyUpdate(&old, &change, false, &next, e)) {
+                ++matched;
+                std::string bytes = bytesOf(&next);
+                if (bytes != it->second) {
+                    ++modified;
+                    it->second = std::move(bytes);
+                }
+            }
+            bson_destroy(&next);
+        }
+        if (!e.failed() && found.empty() && boolOf(&u, "upsert", false)) {
+            bson_t base = BSON_INITIALIZER, made = BSON_INITIALIZER;
+            upsertBase(&q, &base);
+            if (applyUpdate(&base, &change, true, &made, e)) {
+                // A new document without an _id gets one, which the reply must name.
+                bson_iter_t madeId;
+                if (!bson_iter_init_find(&madeId, &made, "_id")) {
+                    bson_t withId = BSON_INITIALIZER;
+                    bson_oid_t oid;
+                    bson_oid_init(&oid, nullptr);
+                    bson_append_oid(&withId, "_id", 3, &oid);
+                    bson_concat(&withId, &made);
+                    bson_destroy(&made);
+                    bson_steal(&made, &withId);
+                }
+                if (insertOne(c, ns, &made, e)) {
+                    bson_t entry;
+                    const std::string k = std::to_string(upserts++);
+                    bson_append_document_begin(&upserted, k.c_str(), -1, &entry);
+                    bson_append_int32(&entry, "index", -1, index);
+                    if (bson_iter_init_find(&madeId, &made, "_id"))
+                        bson_append_iter(&entry, "_id", 3, &madeId);
+                    bson_append_document_end(&upserted, &entry);
+                }
+            }
+            bson_destroy(&base);
+            bson_destroy(&made);
+        }
+        if (e.failed()) {
+            appendWriteError(&errors, failures, index, e.code, e.message);
+            if (ordered)
+                break;
+        }
+    }
+    bson_append_int32(reply, "n", -1, matched + upserts);
+    bson_append_int32(reply, "nModified", -1, modified);
+    if (upserts)
+        bson_append_array(reply, "upserted", -1, &upserted);
+    if (failures)
+        bson_append_array(reply, "writeErrors", -1, &errors);
+    bson_destroy(&errors);
+    bson_destroy(&upserted);
+}
+
+void Database::remove(const bson_t& body, const Command& command, const std::string& db,
+                      bson_t* reply, CommandError&) {
+    const std::string ns = db + "." + target(&body);
+    const bool ordered = boolOf(&body, "ordered", true);
+    bson_t errors = BSON_INITIALIZER;
+    int n = 0, failures = 0, index = -1;
+    auto c = collections_.find(ns);
+    for (const DocumentView& item : listOf(command, "deletes")) {
+        const bson_t d = item.get();
+        ++index;
+        if (c == collections_.end())
+            continue;
+        const bson_t q = documentOf(&d, "q");
+        CommandError e;
+        auto found = select(c->second, &q, false, numberOf(&d, "limit", 0) == 1 ? 1 : 0, e);
+        if (e.failed()) {
+            appendWriteError(&errors, failures, index, e.code, e.message);
+            if (ordered)
+                break;
+            continue;
+        }
+        for (auto it : found)
+            c->second.documents.erase(it);
+        n += static_cast<int>(found.size());
+    }
+    bson_append_int32(reply, "n", -1, n);
+    if (failures)
+        bson_append_array(reply, "writeErrors", -1, &errors);
+    bson_destroy(&errors);
+}
+
+void Database::count(const bson_t& body, const Command&, const std::string& db, bson_t* reply,
+                     CommandError& error) {
+    const bson_t query = documentOf(&body, "query");
+    size_t n = 0;
+    if (auto c = collections_.find(db + "." + target(&body)); c != collections_.end()) {
+        bson_iter_t first;
+        if (bson_iter_init(&first, &query) && !bson_iter_next(&first))
+            n = c->second.documents.size();
+        else
+            n = select(c->second, &query, false, 0, error).size();
+    }
+    bson_append_int32(reply, "n", -1, static_cast<int32_t>(n));
+}
+
+void Database::createIndexes(const bson_t& body, const Command&, const std::string& db,
+                             bson_t* reply, CommandError&) {
+    const std::string ns = db + "." + target(&body);
+    const bool existed = collections_.count(ns) > 0;
+    Collection& c = collections_[ns];
+    const int before = static_cast<int>(c.indexes.size());
+    bson_t list = documentOf(&body, "indexes");
+    bson_iter_t it;
+    bson_iter_init(&it, &list);
+    while (bson_iter_next(&it)) {
+        uint32_t n = 0;
+        const uint8_t* data = nullptr;
+        if (!BSON_ITER_HOLDS_DOCUMENT(&it))
+            continue;
+        bson_iter_document(&it, &n, &data);
+        bson_t spec;
+        bson_init_static(&spec, data, n);
+        const std::string name = stringOf(&spec, "name");
+        if (std::find(c.indexes.begin(), c.indexes.end(), name) == c.indexes.end())
+            c.indexes.push_back(name);
+    }
+    bson_append_bool(reply, "createdCollectionAutomatically", -1, !existed);
+    bson_append_int32(reply, "numIndexesBefore", -1, before);
+    bson_append_int32(reply, "numIndexesAfter", -1, static_cast<int>(c.indexes.size()));
+}
+
+void Database::drop(const bson_t& body, const Command&, const std::string& db, bson_t* reply,
+                    CommandError& error) {
+    const std::string ns = db + "." + target(&body);
+    if (!collections_.erase(ns)) {
+        error = {26, "NamespaceNotFound", "ns not found"};
+        return;
+    }
+    bson_append_utf8(reply, "ns", -1, ns.c_str(), -1);
+}
+
+void Database::dropDatabase(const bson_t&, const Command&, const std::string& db, bson_t* reply,
+                            CommandError&) {
+    const std::string prefix = db + ".";
+    for (auto it = collections_.begin(); it != collections_.end();)
+        it = it->first.compare(0, prefix.size(), prefix) == 0 ? collections_.erase(it)
+                                                              : std::next(it);
+    bson_append_utf8(reply, "dropped", -1, db.c_str(), -1);
+}
+
+} // namespace mongopeer

@@ -1,0 +1,86 @@
+// mongopeer: a MongoDB wire-protocol server keeping documents in memory, for Syncscope's tests
+// only (a standalone server of wire version 17, no authentication, no sessions).
+//   mongopeer [--port N] [--delay-ms N] [--exit-with-stdin]
+// Prints "PORT <n>" once it listens (port 0: any free one), then serves until SIGTERM, SIGINT
+// or, with --exit-with-stdin, the end of its standard input. --delay-ms holds every answer but
+// the handshake's, for the tests of timeouts and cancel.
+#include "database.h"
+#include "wire.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <thread>
+
+namespace {
+int usage(const char* why) {
+    std::fprintf(stderr,
+                 "mongopeer: %s\nusage: mongopeer [--port N] [--delay-ms N] "
+                 "[--exit-with-stdin]\n",
+                 why);
+    return 2;
+}
+} // namespace
+
+int main(int argc, char** argv) {
+    int port = 0;
+    bool exitWithStdin = false;
+    mongopeer::ConnectionOptions options;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--exit-with-stdin") {
+            exitWithStdin = true;
+            continue;
+        }
+        if (i + 1 >= argc)
+            return usage(("missing a value after " + arg).c_str());
+        const int value = std::atoi(argv[++i]);
+        if (arg == "--port")
+            port = value;
+        else if (arg == "--delay-ms")
+            options.delayMs = value;
+        else
+            return usage(("unknown option " + arg).c_str());
+    }
+    const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+    const int yes = 1;
+    ::setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(static_cast<uint16_t>(port));
+    socklen_t length = sizeof address;
+    if (::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+        ::listen(listener, 64) != 0 ||
+        ::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+        std::perror("mongopeer: cannot listen");
+        return 1;
+    }
+    std::printf("PORT %d\n", ntohs(address.sin_port));
+    std::fflush(stdout);
+    if (exitWithStdin)
+        std::thread([] {
+            char buffer[256];
+            while (std::fread(buffer, 1, sizeof buffer, stdin) > 0) {
+            }
+            std::_Exit(0);
+        }).detach();
+
+    static mongopeer::Database database;
+    std::atomic<int> connections{0};
+    for (;;) {
+        const int fd = ::accept(listener, nullptr, nullptr);
+        if (fd < 0)
+            continue;
+        ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
+        std::thread(mongopeer::serveConnection, fd, std::ref(database), ++connections, options)
+            .detach();
+    }
+}
