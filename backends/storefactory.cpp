@@ -2,6 +2,7 @@
 
 #include "hiveql.h"
 #include "hivestore.h"
+#include "mongostore.h"
 #include "redisstore.h"
 #include "sqlstore.h"
 
@@ -266,6 +267,47 @@ HiveStore::Options hiveStoreOptions(const QString& name, const QString& uri, QSt
     o.location = url.toString(QUrl::RemovePassword);
     return o;
 }
+bool isMongoScheme(const QString& scheme) {
+    return scheme == QLatin1String("mongodb") || scheme == QLatin1String("mongodb+srv");
+}
+
+// mongodb://[user@]host[:port][,host…]/[db][?options]: libmongoc reads the URI and its options
+// (tls, replicaSet, authSource, timeouts…); here only the password is refused and the database
+// name checked. Without one, the store takes a database of its own, syncscope_<name>.
+MongoStore::Options mongoStoreOptions(const QString& name, const QString& uri, QString& problem) {
+    MongoStore::Options o;
+    o.name = name;
+    o.uri = uri.toStdString();
+    o.location = uri;
+    const qsizetype hosts = uri.indexOf(QLatin1String("://")) + 3;
+    const qsizetype path = uri.indexOf(QLatin1Char('/'), hosts);
+    const QString authority = uri.mid(hosts, path < 0 ? -1 : path - hosts);
+    if (const qsizetype at = authority.lastIndexOf(QLatin1Char('@'));
+        at >= 0 && authority.left(at).contains(QLatin1Char(':'))) {
+        problem = QStringLiteral("%1: a password does not belong in a URI; give it to the keychain "
+                                 "or set SYNCSCOPE_PASSWORD_%2")
+                      .arg(uri.left(hosts) + authority.mid(at + 1),
+                           name.isEmpty() ? QStringLiteral("<STORE>") : name.toUpper());
+        return o;
+    }
+    if (const std::string why = MongoStore::uriProblem(o.uri); !why.empty()) {
+        problem = QStringLiteral("%1: %2 (expected mongodb://host:port/database)")
+                      .arg(uri, QString::fromStdString(why));
+        return o;
+    }
+    QString database = path < 0 ? QString() : uri.mid(path + 1).section(QLatin1Char('?'), 0, 0);
+    if (database.isEmpty())
+        database = QStringLiteral("syncscope_") + name.toLower();
+    static const QRegularExpression allowed(QStringLiteral("^[A-Za-z0-9_-]{1,63}$"));
+    if (!allowed.match(database).hasMatch()) {
+        problem = QStringLiteral("%1: '%2' is not a database name Syncscope uses (1 to 63 of A-Z "
+                                 "a-z 0-9 _ -)")
+                      .arg(uri, database);
+        return o;
+    }
+    o.database = database.toStdString();
+    return o;
+}
 } // namespace
 
 const QList<BackendDescription>& StoreFactory::backends() {
@@ -290,9 +332,11 @@ const QList<BackendDescription>& StoreFactory::backends() {
          QStringLiteral("hive2://host:port/db?auth=PLAIN&user=hive (or auth=NOSASL)"),
          true,
          {}},
-        {QStringLiteral("mongodb"), QStringLiteral("MongoDB"),
-         QStringLiteral("mongodb://host:port/db"), false,
-         QStringLiteral("the MongoDB backend is not built yet (issue 7)")},
+        {QStringLiteral("mongodb"),
+         QStringLiteral("MongoDB"),
+         QStringLiteral("mongodb://user@host:port/db?tls=true"),
+         true,
+         {}},
         {QStringLiteral("redis"),
          QStringLiteral("Redis"),
          QStringLiteral("redis://user@host:port/N?prefix=syncscope:REDIS"),
@@ -307,7 +351,7 @@ QString StoreFactory::checkUri(const QString& uri) {
         return {};
     const QString scheme = schemeOf(uri);
     for (const BackendDescription& b : backends()) {
-        if (b.scheme != scheme)
+        if (b.scheme != scheme && !(isMongoScheme(scheme) && isMongoScheme(b.scheme)))
             continue;
         if (!b.available)
             return QStringLiteral("%1: %2").arg(uri, b.unavailableReason);
@@ -319,6 +363,8 @@ QString StoreFactory::checkUri(const QString& uri) {
             redisStoreOptions({}, uri, problem);
         else if (isHiveScheme(scheme))
             hiveStoreOptions({}, uri, problem);
+        else if (isMongoScheme(scheme))
+            mongoStoreOptions(QStringLiteral("STORE"), uri, problem);
         if (!problem.isEmpty())
             return problem;
         if (scheme == QLatin1String("sqlite")) {
@@ -364,6 +410,14 @@ Result<std::unique_ptr<Store>> StoreFactory::create(const QString& name, const Q
                                   ? std::string("x")
                                   : given.toStdString();
         return std::unique_ptr<Store>(std::make_unique<HiveStore>(std::move(o)));
+    }
+    if (isMongoScheme(schemeOf(uri))) {
+        QString problem;
+        MongoStore::Options o = mongoStoreOptions(name, uri, problem);
+        if (!problem.isEmpty())
+            return StoreError{name, problem, false};
+        o.password = (password.isNull() ? passwordFromEnvironment(name) : password).toStdString();
+        return std::unique_ptr<Store>(std::make_unique<MongoStore>(std::move(o)));
     }
     if (const QString problem = checkUri(uri); !problem.isEmpty())
         return StoreError{name, problem, false};

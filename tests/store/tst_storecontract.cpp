@@ -8,6 +8,7 @@
 #include "hivepeer.h"
 #include "labservers.h"
 #include "logrecords.h"
+#include "mongopeer.h"
 #include "recordconversion.h"
 #include "sqlstore.h"
 #include "storefactory.h"
@@ -89,6 +90,7 @@ private:
     lab::HivePeer hivePlain_;
     lab::HivePeer hiveNoSasl_;
     lab::HivePeer hiveAcid_;
+    lab::MongoPeer mongo_;
 };
 
 void TestStoreContract::initTestCase() {
@@ -101,6 +103,7 @@ void TestStoreContract::initTestCase() {
     QVERIFY2(hiveNoSasl_.start(QStringLiteral("NOSASL"), problem), qPrintable(problem));
     QVERIFY2(hiveAcid_.start(QStringLiteral("PLAIN"), problem, {QStringLiteral("--acid")}),
              qPrintable(problem));
+    QVERIFY2(mongo_.start(problem), qPrintable(problem));
 }
 
 void TestStoreContract::backends() {
@@ -120,6 +123,9 @@ void TestStoreContract::backends() {
     QTest::newRow("hive peer, ACID") << QStringLiteral("hive-acid");
     if (qEnvironmentVariableIsSet("SYNCSCOPE_HIVE_URI"))
         QTest::newRow("hive server") << QStringLiteral("hive-server");
+    QTest::newRow("mongo peer") << QStringLiteral("mongo-peer");
+    if (qEnvironmentVariableIsSet("SYNCSCOPE_MONGO_URI"))
+        QTest::newRow("mongo server") << QStringLiteral("mongo-server");
 }
 
 // For a server: a trigger that aborts the statement writing student "POISON", half way through
@@ -167,7 +173,14 @@ std::function<void()> poisonTrigger(const QString& path) {
 std::unique_ptr<StoreWorker> TestStoreContract::openWorker(const QString& name) {
     QFETCH(QString, kind);
     if (current_.uri.isEmpty()) {
-        if (kind.startsWith(QLatin1String("hive"))) {
+        if (kind.startsWith(QLatin1String("mongo"))) {
+            const QString server = kind == QLatin1String("mongo-peer")
+                                       ? mongo_.uri()
+                                       : qEnvironmentVariable("SYNCSCOPE_MONGO_URI");
+            // No triggers to fail a write half way with: failedTransactionLeavesNothing skips
+            // it, and tst_mongostore covers what can fail there.
+            current_ = {lab::mongoFreshDatabase(server), true, {}, {}, {}, false};
+        } else if (kind.startsWith(QLatin1String("hive"))) {
             const QString server = kind == QLatin1String("hive-plain")    ? hivePlain_.uri()
                                    : kind == QLatin1String("hive-nosasl") ? hiveNoSasl_.uri()
                                    : kind == QLatin1String("hive-acid")

@@ -1,0 +1,87 @@
+#pragma once
+
+#include "store.h"
+
+#include <QString>
+
+#include <memory>
+#include <string>
+
+namespace syncscope {
+
+// A store in MongoDB through libmongoc (SPEC §2's mongodb:// URI), in one database:
+//   grades          {_id: {s, c}, grade (string, null for a tombstone), deleted, ts, origin,
+//                    seq, attributes (a seed's, absent otherwise)}: one document per key
+//   oplog           {_id: position, op, s, c, v (absent without a value), ts, o, q, w, a, x}
+//   syncscope_meta  {_id: "store", name}: the owner; {_id: "applied", pos}: the grades
+//                   reflect the oplog up to pos; {_id: "rollback", pos}: a rollback under way
+// A standalone server has no multi-document transactions, so a batch's oplog entries are
+// written first (one ordered insert at the next positions, whose unique _id also refuses a
+// second writer's), then its grade rows, each an upsert that only matches when the write beats
+// the row there: replaying a batch changes nothing, and after a crash the store replays the
+// entries past "applied" when it opens. Values only ever travel as BSON strings inside
+// documents whose field names are the program's own, so nothing a user types is read as an
+// operator.
+class MongoStore : public Store {
+public:
+    struct Options {
+        QString name;     // canonical store name
+        QString location; // the URI as given (it never holds a password), for display
+        std::string uri;
+        std::string password; // SYNCSCOPE_PASSWORD_<STORE> or the keychain's
+        std::string database; // the URI's, else syncscope_<name>
+        // Records per batch, by measurement (bench_mongo_apply): see batchSize().
+        size_t batchRows = 5000;
+    };
+
+    explicit MongoStore(Options options);
+    ~MongoStore() override;
+
+    // Why `uri` is not a MongoDB URI libmongoc can use, or empty.
+    static std::string uriProblem(const std::string& uri);
+
+    StoreDescription description() const override;
+    // Oplog entries go first, then the rows: not atomic, but replay is idempotent. Writes by
+    // other clients are not captured (a standalone server has no change streams).
+    StoreCapabilities capabilities() const override { return {false, false}; }
+    Status open() override;
+    void close() override;
+    Status append(std::span<const LogRecord> records, const BatchControl& control) override;
+    Result<std::vector<LogRecord>> readOplog(int64_t after, size_t limit,
+                                             const BatchControl& control) override;
+    Result<std::vector<GradeRecord>> readGrades(const GradeCursor& after, size_t limit,
+                                                const BatchControl& control) override;
+    Result<std::optional<GradeRecord>> readKey(const std::string& studentId,
+                                               const std::string& courseId) override;
+    Result<StoreCounts> counts() override;
+    Status rollbackTo(int64_t position) override;
+    size_t batchSize() const override { return options_.batchRows; }
+
+private:
+    struct Handles;
+
+    StoreError failure(const QString& what, const std::string& why) const;
+    Status connectAndClaim();
+    Status recover(const BatchControl& control);
+    Status finishRollback(int64_t position, const BatchControl& control);
+    Status writeBatch(std::span<const LogRecord> batch, const BatchControl& control);
+    // Waits out a lost connection before the next attempt; an error when the attempts are
+    // spent or the caller canceled.
+    Status waitForServer(int& attempt, const QString& why, const BatchControl& control);
+    // How many of `records`, in order from position `first`, are in the oplog.
+    Result<size_t> landedPrefix(std::span<const LogRecord> records, int64_t first);
+    // Brings the grade rows up to `records` (entries already in the oplog): idempotent.
+    Status applyToGrades(std::span<const LogRecord> records);
+    Status replayAfter(int64_t position, const BatchControl& control);
+    Result<int64_t> greatestPosition();
+    Result<int64_t> metaPosition(const char* id, bool& present);
+    Status setMetaPosition(const char* id, int64_t position);
+    Status removeMeta(const char* id);
+    Result<qint64> countWhere(bool grades, bool liveOnly);
+
+    Options options_;
+    std::unique_ptr<Handles> h_;
+    int64_t next_ = 1; // the position the next entry takes
+};
+
+} // namespace syncscope
