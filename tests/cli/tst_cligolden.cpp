@@ -12,6 +12,7 @@
 // SYNCSCOPE_UPDATE_GOLDEN=1 rewrites the expected files from the current output; review the
 // diff before committing it.
 #include "hivepeer.h"
+#include "mongopeer.h"
 #include "labservers.h"
 
 #include <QDir>
@@ -61,6 +62,7 @@ private:
     lab::HivePeer hivePlain_;
     lab::HivePeer hiveNoSasl_;
     lab::HivePeer hiveAcid_;
+    lab::MongoPeer mongo_;
 };
 
 void TestCliGolden::initTestCase() {
@@ -71,6 +73,7 @@ void TestCliGolden::initTestCase() {
     QVERIFY2(hiveNoSasl_.start(QStringLiteral("NOSASL"), problem), qPrintable(problem));
     QVERIFY2(hiveAcid_.start(QStringLiteral("PLAIN"), problem, {QStringLiteral("--acid")}),
              qPrintable(problem));
+    QVERIFY2(mongo_.start(problem), qPrintable(problem));
 }
 
 void TestCliGolden::golden_data() {
@@ -101,6 +104,11 @@ void TestCliGolden::golden_data() {
         if (qEnvironmentVariableIsSet("SYNCSCOPE_HIVE_URI"))
             QTest::newRow(qPrintable(name + QStringLiteral(" on hive server")))
                 << dir << QStringLiteral("hive-server");
+        QTest::newRow(qPrintable(name + QStringLiteral(" on mongo peer")))
+            << dir << QStringLiteral("mongo-peer");
+        if (qEnvironmentVariableIsSet("SYNCSCOPE_MONGO_URI"))
+            QTest::newRow(qPrintable(name + QStringLiteral(" on mongo server")))
+                << dir << QStringLiteral("mongo-server");
     }
 }
 
@@ -114,6 +122,7 @@ QString TestCliGolden::serverWorkspace(const QString& caseDir, const QString& se
           QStringLiteral("PSQL"), QStringLiteral("PG")}},
         {QStringLiteral("MONGO"), {QStringLiteral("MONGODB")}}};
     const bool hive = server.startsWith(QLatin1String("hive"));
+    const bool mongo = server.startsWith(QLatin1String("mongo"));
     const QString base = server == QLatin1String("mariadb")       ? servers_->mariadb
                          : server == QLatin1String("postgresql")  ? servers_->postgres
                          : server == QLatin1String("hive-plain")  ? hivePlain_.uri()
@@ -121,6 +130,9 @@ QString TestCliGolden::serverWorkspace(const QString& caseDir, const QString& se
                          : server == QLatin1String("hive-acid")   ? hiveAcid_.uri()
                          : server == QLatin1String("hive-server")
                              ? qEnvironmentVariable("SYNCSCOPE_HIVE_URI")
+                         : server == QLatin1String("mongo-peer") ? mongo_.uri()
+                         : server == QLatin1String("mongo-server")
+                             ? qEnvironmentVariable("SYNCSCOPE_MONGO_URI")
                              : servers_->redis;
     QStringList names;
     for (const QString& file : fileNames(caseDir + QStringLiteral("/oplog")))
@@ -143,8 +155,9 @@ QString TestCliGolden::serverWorkspace(const QString& caseDir, const QString& se
     QJsonArray stores;
     for (const QString& name : ordered) {
         QString problem;
-        const QString uri = hive ? lab::hiveFreshDatabase(base, problem)
-                                 : lab::freshDatabase(base, servers_->password, problem);
+        const QString uri = hive    ? lab::hiveFreshDatabase(base, problem)
+                            : mongo ? lab::mongoFreshDatabase(base)
+                                    : lab::freshDatabase(base, servers_->password, problem);
         if (!problem.isEmpty())
             return problem;
         stores.append(QJsonObject{
