@@ -36,9 +36,18 @@ void setDefault(mongoc_uri_t* uri, const char* option, int32_t value) {
 }
 } // namespace
 
-Client borrowClient(const std::string& uriText, const std::string& password, std::string& why) {
+void initializeDriver() {
     static std::once_flag initialized;
-    std::call_once(initialized, [] { mongoc_init(); });
+    std::call_once(initialized, [] {
+        mongoc_init();
+        // The driver's own log would print to the terminal (a timeout is also a WARNING);
+        // every failure reaches the store as an error it words for the user instead.
+        mongoc_log_set_handler(nullptr, nullptr);
+    });
+}
+
+Client borrowClient(const std::string& uriText, const std::string& password, std::string& why) {
+    initializeDriver();
     static std::mutex mutex;
     static std::map<std::string, std::weak_ptr<Pool>> pools;
 

@@ -66,6 +66,9 @@ private:
     mongoc_client_t* client_ = nullptr;
 };
 
+// mongoc_init, once per process, with the driver's own logging off.
+void initializeDriver();
+
 // Borrows a client of the pool for `uri` (made on first use, shared by every store of the
 // process on that server with the same password); an empty Client and `why` when the URI
 // cannot be read.

@@ -245,8 +245,7 @@ MongoStore::~MongoStore() {
 }
 
 std::string MongoStore::uriProblem(const std::string& uri) {
-    static std::once_flag initialized;
-    std::call_once(initialized, [] { mongoc_init(); });
+    mongo::initializeDriver();
     bson_error_t error;
     mongo::Uri parsed(mongoc_uri_new_with_error(uri.c_str(), &error));
     return parsed ? std::string() : std::string(error.message);

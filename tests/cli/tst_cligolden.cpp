@@ -12,8 +12,8 @@
 // SYNCSCOPE_UPDATE_GOLDEN=1 rewrites the expected files from the current output; review the
 // diff before committing it.
 #include "hivepeer.h"
-#include "mongopeer.h"
 #include "labservers.h"
+#include "mongopeer.h"
 
 #include <QDir>
 #include <QJsonArray>
@@ -123,17 +123,16 @@ QString TestCliGolden::serverWorkspace(const QString& caseDir, const QString& se
         {QStringLiteral("MONGO"), {QStringLiteral("MONGODB")}}};
     const bool hive = server.startsWith(QLatin1String("hive"));
     const bool mongo = server.startsWith(QLatin1String("mongo"));
-    const QString base = server == QLatin1String("mariadb")       ? servers_->mariadb
-                         : server == QLatin1String("postgresql")  ? servers_->postgres
-                         : server == QLatin1String("hive-plain")  ? hivePlain_.uri()
-                         : server == QLatin1String("hive-nosasl") ? hiveNoSasl_.uri()
-                         : server == QLatin1String("hive-acid")   ? hiveAcid_.uri()
-                         : server == QLatin1String("hive-server")
-                             ? qEnvironmentVariable("SYNCSCOPE_HIVE_URI")
-                         : server == QLatin1String("mongo-peer") ? mongo_.uri()
-                         : server == QLatin1String("mongo-server")
-                             ? qEnvironmentVariable("SYNCSCOPE_MONGO_URI")
-                             : servers_->redis;
+    const QString base =
+        server == QLatin1String("mariadb")        ? servers_->mariadb
+        : server == QLatin1String("postgresql")   ? servers_->postgres
+        : server == QLatin1String("hive-plain")   ? hivePlain_.uri()
+        : server == QLatin1String("hive-nosasl")  ? hiveNoSasl_.uri()
+        : server == QLatin1String("hive-acid")    ? hiveAcid_.uri()
+        : server == QLatin1String("hive-server")  ? qEnvironmentVariable("SYNCSCOPE_HIVE_URI")
+        : server == QLatin1String("mongo-peer")   ? mongo_.uri()
+        : server == QLatin1String("mongo-server") ? qEnvironmentVariable("SYNCSCOPE_MONGO_URI")
+                                                  : servers_->redis;
     QStringList names;
     for (const QString& file : fileNames(caseDir + QStringLiteral("/oplog")))
         if (file.startsWith(QLatin1String("oplog.")))

@@ -466,8 +466,10 @@ void TestGuiApp::workspaceSavedOpenedAndEdited() {
     // The store dialog refuses what would break the workspace, with the reason.
     StoreDialog dialog({"SQL", {}, "mysql://root@127.0.0.1:3306/db"}, {QStringLiteral("SQL")});
     QVERIFY(dialog.problem().contains(QStringLiteral("already uses the name SQL")));
-    StoreDialog unsupported({"OTHER", {}, "mongodb://127.0.0.1:27017/db"}, {});
-    QVERIFY(unsupported.problem().contains(QStringLiteral("not built yet")));
+    StoreDialog unsupported({"OTHER", {}, "cassandra://127.0.0.1:9042/db"}, {});
+    QVERIFY(unsupported.problem().contains(QStringLiteral("unknown scheme 'cassandra'")));
+    StoreDialog password({"OTHER", {}, "mongodb://u:pw@127.0.0.1:27017/db"}, {});
+    QVERIFY(password.problem().contains(QStringLiteral("a password does not belong in a URI")));
     StoreDialog good({"OTHER", {"ALT"}, "sqlite::memory:"}, {QStringLiteral("SQL")});
     QVERIFY(good.problem().isEmpty());
 }

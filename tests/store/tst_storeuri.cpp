@@ -56,6 +56,18 @@ void TestStoreUri::refusals_data() {
                                  << QStringLiteral("unknown option 'transportMode'");
     QTest::newRow("hive empty user")
         << QStringLiteral("hive2://h/db?user=") << QStringLiteral("user= is empty");
+    QTest::newRow("mongo password") << QStringLiteral("mongodb://u:secret@h:27017/db")
+                                    << QStringLiteral("a password does not belong in a URI");
+    QTest::newRow("mongo database")
+        << QStringLiteral("mongodb://h:27017/my.db") << QStringLiteral("database name");
+    QTest::newRow("mongo long database")
+        << QStringLiteral("mongodb://h:27017/") + QString(70, QLatin1Char('d'))
+        << QStringLiteral("is not a database name Syncscope uses");
+    // libmongoc's own reading of the URI: its words.
+    QTest::newRow("mongo port") << QStringLiteral("mongodb://h:99999/db")
+                                << QStringLiteral("expected mongodb://host:port/database");
+    QTest::newRow("mongo option") << QStringLiteral("mongodb://h/db?tls=maybe")
+                                  << QStringLiteral("expected mongodb://host:port/database");
 }
 
 void TestStoreUri::refusals() {
@@ -95,6 +107,15 @@ void TestStoreUri::accepted_data() {
     QTest::newRow("hive nosasl, defaults")
         << QStringLiteral("hive2://h?auth=nosasl") << QStringLiteral("Hive")
         << QStringLiteral("hive2://h?auth=nosasl") << false;
+    // A standalone MongoDB has no change streams: outside writes are not captured (yet).
+    QTest::newRow("mongo") << QStringLiteral("mongodb://u@h:27017/grades?tls=true&authSource=admin")
+                           << QStringLiteral("MongoDB")
+                           << QStringLiteral("mongodb://u@h:27017/grades?tls=true&authSource=admin")
+                           << false;
+    QTest::newRow("mongo, replica set hosts, no database")
+        << QStringLiteral("mongodb://h1:27017,h2:27018/?replicaSet=rs0")
+        << QStringLiteral("MongoDB")
+        << QStringLiteral("mongodb://h1:27017,h2:27018/?replicaSet=rs0") << false;
 }
 
 void TestStoreUri::accepted() {

@@ -179,6 +179,8 @@ std::vector<Database::Documents::iterator> Database::select(Collection& c, const
                                                             bool descending, size_t stopAfter,
                                                             CommandError& error) {
     std::vector<Documents::iterator> out;
+    if (!validFilter(filter, error))
+        return out;
     Documents& docs = c.documents;
     const auto consider = [&](Documents::iterator it) {
         const bson_t d = view(it->second);
@@ -296,6 +298,8 @@ void Database::find(const bson_t& body, const Command&, const std::string& db, b
         byId = false;
 
     Cursor cursor{ns, {}, 0};
+    if (!validFilter(&filter, error))
+        return;
     if (auto c = collections_.find(ns); c != collections_.end()) {
         const size_t stop = byId && limit > 0 ? static_cast<size_t>(skip + limit) : 0;
         auto found = select(c->second, &filter, descending, stop, error);
@@ -536,6 +540,8 @@ void Database::count(const bson_t& body, const Command&, const std::string& db, 
                      CommandError& error) {
     const bson_t query = documentOf(&body, "query");
     size_t n = 0;
+    if (!validFilter(&query, error))
+        return;
     if (auto c = collections_.find(db + "." + target(&body)); c != collections_.end()) {
         bson_iter_t first;
         if (bson_iter_init(&first, &query) && !bson_iter_next(&first))

@@ -2,6 +2,7 @@
 
 #include "bsonorder.h"
 
+#include <algorithm>
 #include <cstring>
 #include <set>
 #include <string>
@@ -134,6 +135,64 @@ bool matches(const bson_t* document, const bson_t* filter, CommandError& error) 
             holds = conditionHolds(present ? &field : nullptr, &condition, error);
         }
         if (error.failed() || !holds)
+            return false;
+    }
+    return true;
+}
+
+namespace {
+bool knownCondition(const bson_iter_t* condition, CommandError& error) {
+    if (BSON_ITER_HOLDS_REGEX(condition)) { // the server would match it as a pattern
+        error = badValue("the peer does not match regular expressions");
+        return false;
+    }
+    if (!isOperatorDocument(condition))
+        return true;
+    static const char* const known[] = {"$eq",  "$ne", "$gt",  "$gte",   "$lt",
+                                        "$lte", "$in", "$nin", "$exists"};
+    bson_iter_t op;
+    bson_iter_recurse(condition, &op);
+    while (bson_iter_next(&op)) {
+        const char* name = bson_iter_key(&op);
+        if (std::none_of(std::begin(known), std::end(known),
+                         [&](const char* k) { return !std::strcmp(k, name); })) {
+            error = badValue(std::string("unknown operator: ") + name);
+            return false;
+        }
+    }
+    return true;
+}
+} // namespace
+
+bool validFilter(const bson_t* filter, CommandError& error) {
+    bson_iter_t it;
+    if (!bson_iter_init(&it, filter))
+        return false;
+    while (bson_iter_next(&it)) {
+        const char* key = bson_iter_key(&it);
+        if (!std::strcmp(key, "$and") || !std::strcmp(key, "$or")) {
+            bson_iter_t item;
+            if (!BSON_ITER_HOLDS_ARRAY(&it) || !bson_iter_recurse(&it, &item)) {
+                error = badValue(std::string(key) + " must be an array");
+                return false;
+            }
+            while (bson_iter_next(&item)) {
+                uint32_t length = 0;
+                const uint8_t* data = nullptr;
+                if (!BSON_ITER_HOLDS_DOCUMENT(&item)) {
+                    error = badValue(std::string(key) + " entries must be objects");
+                    return false;
+                }
+                bson_iter_document(&item, &length, &data);
+                bson_t sub;
+                bson_init_static(&sub, data, length);
+                if (!validFilter(&sub, error))
+                    return false;
+            }
+        } else if (key[0] == '$') {
+            error = badValue(std::string("unknown top level operator: ") + key);
+            return false;
+        } else if (!knownCondition(&it, error))
             return false;
     }
     return true;

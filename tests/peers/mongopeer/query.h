@@ -19,6 +19,9 @@ struct CommandError {
 // Filters: equality on a field (dotted paths reach into documents), $eq $ne $gt $gte $lt $lte
 // $in $nin $exists, and $and / $or over sub-filters.
 bool matches(const bson_t* document, const bson_t* filter, CommandError& error);
+// Checks a filter before it meets any document, as the server parses it before running it: an
+// operator the peer does not know fails even on an empty collection.
+bool validFilter(const bson_t* filter, CommandError& error);
 
 // Updates: a replacement document, or $set / $setOnInsert / $unset on top-level fields. `out`
 // gets the new document; `inserting` says it is an upsert's new document.

@@ -1,0 +1,318 @@
+// What is particular to the MongoDB store, on the wire-protocol peer (or SYNCSCOPE_MONGO_URI's
+// server where a test says so): values that look like operators stay values, a crash between
+// the oplog and the rows is repaired on open, an interrupted rollback finishes, two writers
+// share one log, a database is owned by one store, and unreachable or slow servers give errors
+// that name the store. The peer itself answers what it does not know with the server's errors.
+// (tst_storecontract runs the shared contract on the peer.)
+#include "logrecords.h"
+#include "mongopeer.h"
+#include "mongostore.h"
+#include "storefactory.h"
+
+#include <mongoc/mongoc.h>
+
+#include <QElapsedTimer>
+#include <QTest>
+
+#include <set>
+#include <thread>
+
+using namespace syncscope;
+
+namespace {
+
+#define QVERIFY_OK(expr)                                                                           \
+    do {                                                                                           \
+        const auto done_ = (expr);                                                                 \
+        QVERIFY2(done_.ok(), done_.ok() ? "" : qPrintable(done_.error().toString()));              \
+    } while (false)
+
+std::unique_ptr<Store> makeStore(const QString& name, const QString& uri) {
+    auto made = StoreFactory::create(name, uri);
+    if (!made)
+        qFatal("%s", qPrintable(made.error().toString()));
+    return std::move(made.value());
+}
+
+// The test's own client on the database of `uri`, for planting and reading raw documents.
+class RawDatabase {
+public:
+    explicit RawDatabase(const QString& uri) {
+        mongoc_init();
+        const std::string text = uri.toStdString();
+        client_ = mongoc_client_new(text.c_str());
+        mongoc_client_set_error_api(client_, MONGOC_ERROR_API_VERSION_2);
+        mongoc_uri_t* parsed = mongoc_uri_new(text.c_str());
+        database_ = mongoc_uri_get_database(parsed);
+        mongoc_uri_destroy(parsed);
+    }
+    ~RawDatabase() { mongoc_client_destroy(client_); }
+
+    // Runs a command given as JSON; the server's reply, or its error in `error`.
+    QString command(const char* json, QString* error = nullptr) {
+        bson_error_t e;
+        bson_t* cmd = bson_new_from_json(reinterpret_cast<const uint8_t*>(json), -1, &e);
+        if (!cmd)
+            qFatal("bad JSON in the test: %s", e.message);
+        bson_t reply;
+        const bool ok =
+            mongoc_client_command_simple(client_, database_.c_str(), cmd, nullptr, &reply, &e);
+        char* text = bson_as_relaxed_extended_json(&reply, nullptr);
+        const QString out = QString::fromUtf8(text);
+        bson_free(text);
+        bson_destroy(&reply);
+        bson_destroy(cmd);
+        if (error)
+            *error = ok ? QString()
+                        : QStringLiteral("%1: %2").arg(e.code).arg(QString::fromUtf8(e.message));
+        return out;
+    }
+
+private:
+    mongoc_client_t* client_ = nullptr;
+    std::string database_;
+};
+
+} // namespace
+
+class TestMongoStore : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void operatorsInValuesAreStoredAsStrings();
+    void crashBetweenOplogAndRowsIsRepairedOnOpen();
+    void interruptedRollbackFinishesOnOpen();
+    void twoWritersShareOneLog();
+    void databaseOfAnotherStoreIsRefused();
+    void unreachableServerNamesTheStore();
+    void slowServerTimesOutNamingTheStore();
+    void peerRefusesWhatItDoesNotKnow();
+
+private:
+    QString fresh() const { return lab::mongoFreshDatabase(server_); }
+    lab::MongoPeer peer_;
+    QString server_;
+};
+
+void TestMongoStore::initTestCase() {
+    QString problem;
+    QVERIFY2(peer_.start(problem), qPrintable(problem));
+    server_ = peer_.uri();
+}
+
+// SPEC: nothing a user types is run. A grade that reads as a query operator is a string in the
+// document, and keys with dots stay whole.
+void TestMongoStore::operatorsInValuesAreStoredAsStrings() {
+    const QString uri = fresh();
+    auto store = makeStore(QStringLiteral("MONGO"), uri);
+    QVERIFY_OK(store->open());
+    const std::vector<LogRecord> records = {
+        setRecord("SID1", "CSE1", R"({"$gt": ""})", 1, "MONGO", 1),
+        setRecord("a.b", "..", "$where", 2, "MONGO", 2),
+        setRecord("SID2", "CSE1", R"({"$set": {"grade": "A"}})", 3, "MONGO", 3),
+    };
+    QVERIFY_OK(store->append(records, {}));
+    for (const LogRecord& r : records) {
+        auto row = store->readKey(r.studentId, r.courseId);
+        QVERIFY_OK(row);
+        QVERIFY(row.value().has_value());
+        QCOMPARE(row.value()->value, r.value);
+    }
+    // In the database: the grade is that very string (an equality on a string matches only a
+    // string), and no other document was matched or made.
+    RawDatabase raw(uri);
+    const QString exact = raw.command(
+        R"({"count": "grades", "query": {"grade": "{\"$gt\": \"\"}", "_id": {"s": "SID1", "c": "CSE1"}}})");
+    QVERIFY2(exact.contains(QLatin1String("\"n\" : 1")), qPrintable(exact));
+    const QString all = raw.command(R"({"count": "grades", "query": {}})");
+    QVERIFY2(all.contains(QLatin1String("\"n\" : 3")), qPrintable(all));
+}
+
+// The oplog entries of a batch landed, then the process died before the rows: opening the store
+// applies them.
+void TestMongoStore::crashBetweenOplogAndRowsIsRepairedOnOpen() {
+    const QString uri = fresh();
+    {
+        auto store = makeStore(QStringLiteral("MONGO"), uri);
+        QVERIFY_OK(store->open());
+        QVERIFY_OK(store->append(std::vector{setRecord("SID1", "CSE1", "A", 10, "MONGO", 1)}, {}));
+    }
+    RawDatabase raw(uri);
+    QString error;
+    raw.command(R"({"insert": "oplog", "documents": [
+        {"_id": {"$numberLong": "2"}, "op": "SET", "s": "SID1", "c": "CSE1", "v": "B",
+         "ts": {"$numberLong": "20"}, "o": "MONGO", "q": {"$numberLong": "2"},
+         "w": {"$numberLong": "0"}},
+        {"_id": {"$numberLong": "3"}, "op": "DELETE", "s": "SID2", "c": "CSE2",
+         "ts": {"$numberLong": "21"}, "o": "MONGO", "q": {"$numberLong": "3"},
+         "w": {"$numberLong": "0"}}]})",
+                &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+
+    auto reopened = makeStore(QStringLiteral("MONGO"), uri);
+    QVERIFY_OK(reopened->open());
+    auto row = reopened->readKey("SID1", "CSE1");
+    QVERIFY_OK(row);
+    QCOMPARE(row.value()->value, std::string("B"));
+    auto tomb = reopened->readKey("SID2", "CSE2");
+    QVERIFY_OK(tomb);
+    QVERIFY(tomb.value().has_value() && tomb.value()->deleted);
+    // And the next entry follows the planted ones.
+    QVERIFY_OK(reopened->append(std::vector{setRecord("SID3", "CSE3", "C", 30, "MONGO", 4)}, {}));
+    auto tail = reopened->readOplog(3, 0, {});
+    QVERIFY_OK(tail);
+    QCOMPARE(tail.value().size(), size_t(1));
+    QCOMPARE(tail.value()[0].position, int64_t(4));
+}
+
+// A rollback marks itself before it deletes anything; a store opening over the mark finishes
+// it from the log.
+void TestMongoStore::interruptedRollbackFinishesOnOpen() {
+    const QString uri = fresh();
+    {
+        auto store = makeStore(QStringLiteral("MONGO"), uri);
+        QVERIFY_OK(store->open());
+        QVERIFY_OK(store->append(std::vector{setRecord("SID1", "CSE1", "A", 10, "MONGO", 1),
+                                             setRecord("SID1", "CSE1", "B", 20, "MONGO", 2),
+                                             setRecord("SID2", "CSE1", "C", 30, "MONGO", 3)},
+                                 {}));
+    }
+    RawDatabase raw(uri);
+    QString error;
+    raw.command(R"({"insert": "syncscope_meta", "documents": [
+        {"_id": "rollback", "pos": {"$numberLong": "1"}}]})",
+                &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    auto reopened = makeStore(QStringLiteral("MONGO"), uri);
+    QVERIFY_OK(reopened->open());
+    auto counts = reopened->counts();
+    QVERIFY_OK(counts);
+    QCOMPARE(counts.value().oplogEntries, qint64(1));
+    QCOMPARE(counts.value().liveKeys, qint64(1));
+    auto row = reopened->readKey("SID1", "CSE1");
+    QVERIFY_OK(row);
+    QCOMPARE(row.value()->value, std::string("A"));
+    auto gone = reopened->readKey("SID2", "CSE1");
+    QVERIFY_OK(gone);
+    QVERIFY(!gone.value().has_value());
+    const QString marks =
+        raw.command(R"({"count": "syncscope_meta", "query": {"_id": "rollback"}})");
+    QVERIFY2(marks.contains(QLatin1String("\"n\" : 0")), qPrintable(marks));
+}
+
+// Two processes writing one store: positions collide, the loser finds which of its entries
+// landed and writes the rest after the other's. Every entry is logged once, every row is the
+// greatest write.
+void TestMongoStore::twoWritersShareOneLog() {
+    const QString uri = fresh();
+    auto a = makeStore(QStringLiteral("MONGO"), uri);
+    auto b = makeStore(QStringLiteral("MONGO"), uri);
+    QVERIFY_OK(a->open());
+    QVERIFY_OK(b->open());
+    const auto history = [](const std::string& origin) {
+        std::vector<LogRecord> out;
+        for (int i = 0; i < 3000; ++i)
+            out.push_back(setRecord("SID" + std::to_string(i % 100), "CSE1",
+                                    origin + std::to_string(i), i, origin, uint64_t(i + 1)));
+        return out;
+    };
+    const auto ha = history("A"), hb = history("B");
+    Status sa = success(), sb = success();
+    std::thread ta([&] {
+        for (size_t i = 0; i < ha.size() && sa; i += 100)
+            sa = a->append(std::span(ha).subspan(i, 100), {});
+    });
+    std::thread tb([&] {
+        for (size_t i = 0; i < hb.size() && sb; i += 100)
+            sb = b->append(std::span(hb).subspan(i, 100), {});
+    });
+    ta.join();
+    tb.join();
+    QVERIFY_OK(sa);
+    QVERIFY_OK(sb);
+    auto log = a->readOplog(0, 0, {});
+    QVERIFY_OK(log);
+    QCOMPARE(log.value().size(), size_t(6000));
+    std::set<std::pair<std::string, uint64_t>> seen;
+    for (size_t i = 0; i < log.value().size(); ++i) {
+        QCOMPARE(log.value()[i].position, int64_t(i + 1));
+        QVERIFY(seen.emplace(log.value()[i].origin, log.value()[i].seq).second);
+    }
+    // Key SIDk's greatest write: ts 2900+k, and origin B beats A at the same ts.
+    for (int k = 0; k < 100; ++k) {
+        auto row = a->readKey("SID" + std::to_string(k), "CSE1");
+        QVERIFY_OK(row);
+        QCOMPARE(row.value()->value, "B" + std::to_string(2900 + k));
+    }
+}
+
+void TestMongoStore::databaseOfAnotherStoreIsRefused() {
+    const QString uri = fresh();
+    auto first = makeStore(QStringLiteral("MONGO"), uri);
+    QVERIFY_OK(first->open());
+    auto second = makeStore(QStringLiteral("OTHER"), uri);
+    const Status s = second->open();
+    QVERIFY(!s);
+    QVERIFY2(s.error().message.contains(QLatin1String("holds store MONGO, not OTHER")),
+             qPrintable(s.error().toString()));
+}
+
+void TestMongoStore::unreachableServerNamesTheStore() {
+    QElapsedTimer timer;
+    timer.start();
+    auto store = makeStore(QStringLiteral("MONGO"),
+                           QStringLiteral("mongodb://127.0.0.1:1/db?serverSelectionTimeoutMS=300"));
+    const Status s = store->open();
+    QVERIFY(!s);
+    QCOMPARE(s.error().store, QStringLiteral("MONGO"));
+    QVERIFY2(s.error().message.contains(QLatin1String("cannot open mongodb://127.0.0.1:1/db")),
+             qPrintable(s.error().toString()));
+    QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed())));
+}
+
+// socketTimeoutMS from the URI reaches the driver: a server slower than it fails the read.
+void TestMongoStore::slowServerTimesOutNamingTheStore() {
+    lab::MongoPeer slow;
+    QString problem;
+    QVERIFY2(slow.start(problem, {QStringLiteral("--delay-ms"), QStringLiteral("600")}),
+             qPrintable(problem));
+    // The open itself runs commands; give it room, then read with a short timeout.
+    auto patient = makeStore(QStringLiteral("MONGO"), slow.uri(QStringLiteral("db")));
+    QVERIFY_OK(patient->open());
+    auto store = makeStore(QStringLiteral("MONGO"),
+                           slow.uri(QStringLiteral("db?socketTimeoutMS=200&connectTimeoutMS=200")));
+    QElapsedTimer timer;
+    timer.start();
+    const Status s = store->open();
+    QVERIFY(!s);
+    QCOMPARE(s.error().store, QStringLiteral("MONGO"));
+    QVERIFY2(s.error().message.contains(QLatin1String("timeout")) ||
+                 s.error().message.contains(QLatin1String("timed out")),
+             qPrintable(s.error().toString()));
+    QVERIFY2(timer.elapsed() < 600, qPrintable(QString::number(timer.elapsed())));
+}
+
+// A command, an operator or an update form the peer does not know fails as the server would
+// fail it, so a driver call the peer cannot serve is never mistaken for an answer.
+void TestMongoStore::peerRefusesWhatItDoesNotKnow() {
+    RawDatabase raw(fresh());
+    QString error;
+    raw.command(R"({"aggregate": "grades", "pipeline": [], "cursor": {}})", &error);
+    QVERIFY2(error.startsWith(QLatin1String("59: no such command")), qPrintable(error));
+    raw.command(R"({"find": "grades", "filter": {"grade": {"$mod": [2, 0]}}})", &error);
+    QVERIFY2(error.startsWith(QLatin1String("2: unknown operator: $mod")), qPrintable(error));
+    // (Extended JSON reads {"$regex": …} as a regular expression value.)
+    raw.command(
+        R"({"count": "grades", "query": {"$or": [{"s": "x"}, {"grade": {"$regex": "A"}}]}})",
+        &error);
+    QVERIFY2(error.startsWith(QLatin1String("2: the peer does not match regular expressions")),
+             qPrintable(error));
+    const QString reply = raw.command(
+        R"({"update": "grades", "updates": [{"q": {}, "u": {"$inc": {"n": 1}}, "upsert": true}]})",
+        &error);
+    QVERIFY2(reply.contains(QLatin1String("unsupported update operator: $inc")),
+             qPrintable(reply + error));
+}
+
+QTEST_GUILESS_MAIN(TestMongoStore)
+#include "tst_mongostore.moc"
