@@ -18,6 +18,7 @@ public:
     }
     void stop() { process_.stop(); }
     int port() const { return process_.port(); }
+    qint64 pid() const { return process_.pid(); }
     QString uri(const QString& database = QString()) const {
         return QStringLiteral("mongodb://127.0.0.1:%1/%2").arg(process_.port()).arg(database);
     }

@@ -37,6 +37,7 @@ public:
     }
 
     int port() const { return port_; }
+    qint64 pid() const { return process_.processId(); }
 
 private:
     QProcess process_;
