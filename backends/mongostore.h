@@ -44,8 +44,8 @@ public:
 
     StoreDescription description() const override;
     // Oplog entries go first, then the rows: not atomic, but replay is idempotent. Writes by
-    // other clients are not captured (a standalone server has no change streams).
-    StoreCapabilities capabilities() const override { return {false, false}; }
+    // other clients are captured by comparing the rows with what Syncscope wrote.
+    StoreCapabilities capabilities() const override { return {false, true}; }
     Status open() override;
     void close() override;
     Status append(std::span<const LogRecord> records, const BatchControl& control) override;
@@ -58,9 +58,15 @@ public:
     Result<StoreCounts> counts() override;
     Status rollbackTo(int64_t position) override;
     size_t batchSize() const override { return options_.batchRows; }
+    // A standalone server has no change streams: every grade row is compared with what
+    // Syncscope wrote (each row carries a fingerprint of its fields), on a timer whose period
+    // follows the comparison's cost (1 s at least), and the lag is reported through `problem`.
+    Result<bool> watchChanges(std::function<void()> changed,
+                              std::function<void(const QString&)> problem) override;
 
 private:
     struct Handles;
+    struct Watch;
 
     StoreError failure(const QString& what, const std::string& why) const;
     Status connectAndClaim();
@@ -81,8 +87,18 @@ private:
     Status removeMeta(const char* id);
     Result<qint64> countWhere(bool grades, bool liveOnly);
 
+    // Outside writes (mongooutsidewrites.cpp).
+    Status learnLog();
+    // One comparison: logs and applies every outside write found; whether it found any.
+    Result<bool> captureOutsideWrites();
+    void compareLater();
+    // Keeps the watch's view current with the store's own writes and rollbacks.
+    void noteWritten(std::span<const LogRecord> written);
+    void noteRowGone(const std::string& studentId, const std::string& courseId);
+
     Options options_;
     std::unique_ptr<Handles> h_;
+    std::unique_ptr<Watch> watch_;
     int64_t next_ = 1; // the position the next entry takes
 };
 

@@ -83,6 +83,7 @@ private Q_SLOTS:
     void crashBetweenOplogAndRowsIsRepairedOnOpen();
     void interruptedRollbackFinishesOnOpen();
     void twoWritersShareOneLog();
+    void outsideWritesAreLoggedOnce();
     void databaseOfAnotherStoreIsRefused();
     void unreachableServerNamesTheStore();
     void slowServerTimesOutNamingTheStore();
@@ -244,6 +245,64 @@ void TestMongoStore::twoWritersShareOneLog() {
         QVERIFY_OK(row);
         QCOMPARE(row.value()->value, "B" + std::to_string(2900 + k));
     }
+}
+
+// Another client changes a grade, inserts a row, deletes one and writes a row that is no grade:
+// the comparison logs the first three once each, as the store's own writes after everything in
+// its log (with the key's context), reports the fourth once, and says how far behind it runs.
+void TestMongoStore::outsideWritesAreLoggedOnce() {
+    const QString uri = fresh();
+    auto store = makeStore(QStringLiteral("MONGO"), uri);
+    QVERIFY_OK(store->open());
+    QVERIFY_OK(store->append(std::vector{setRecord("SID1", "CSE1", "A", 10, "SQL", 5),
+                                         setRecord("SID2", "CSE1", "B", 11, "MONGO", 1),
+                                         setRecord("SID3", "CSE1", "C", 12, "MONGO", 2)},
+                             {}));
+    int changes = 0;
+    QStringList problems;
+    auto watching =
+        store->watchChanges([&] { ++changes; }, [&](const QString& m) { problems << m; });
+    QVERIFY_OK(watching);
+    QVERIFY(watching.value());
+    RawDatabase raw(uri);
+    QString error;
+    for (const char* command :
+         {R"({"update": "grades", "updates": [{"q": {"_id": {"s": "SID1", "c": "CSE1"}},
+              "u": {"$set": {"grade": "Z"}}}]})",
+          R"({"insert": "grades", "documents": [{"_id": {"s": "SID9", "c": "CSE9"}, "grade": "B"},
+              {"_id": {"s": "SID8", "c": "CSE8"}, "grade": 5}]})",
+          R"({"delete": "grades", "deletes": [{"q": {"_id": {"s": "SID2", "c": "CSE1"}},
+              "limit": 1}]})"}) {
+        raw.command(command, &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(changes >= 1, 10000);
+    auto tail = store->readOplog(3, 0, {});
+    QVERIFY_OK(tail);
+    QCOMPARE(tail.value().size(), size_t(3));
+    const LogRecord& z = tail.value()[0];
+    QCOMPARE(z.studentId, std::string("SID1"));
+    QVERIFY(z.kind == EntryKind::Set && z.value == "Z");
+    QCOMPARE(z.origin, std::string("MONGO"));
+    QCOMPARE(z.ts, int64_t(13));
+    QCOMPARE(z.seq, uint64_t(3));
+    QCOMPARE(z.context, std::string("SQL:5"));
+    QVERIFY(tail.value()[1].kind == EntryKind::Delete && tail.value()[1].studentId == "SID2");
+    QCOMPARE(tail.value()[1].seq, uint64_t(4));
+    QVERIFY(tail.value()[2].studentId == "SID9" && tail.value()[2].value == "B");
+    QCOMPARE(store->readKey("SID1", "CSE1").value()->value, std::string("Z"));
+    QVERIFY(store->readKey("SID2", "CSE1").value()->deleted);
+    QCOMPARE(store->readKey("SID9", "CSE9").value()->value, std::string("B"));
+    QCOMPARE(problems.filter(QStringLiteral("its grade is not a string")).size(), 1);
+    QVERIFY2(!problems.filter(QStringLiteral("by comparing every grade row every")).isEmpty(),
+             qPrintable(problems.join(QLatin1Char('\n'))));
+
+    // The next comparisons find nothing new, and report the bad row no more.
+    const int before = changes;
+    QTest::qWait(2500);
+    QCOMPARE(changes, before);
+    QCOMPARE(store->counts().value().oplogEntries, qint64(6));
+    QCOMPARE(problems.filter(QStringLiteral("its grade is not a string")).size(), 1);
 }
 
 void TestMongoStore::databaseOfAnotherStoreIsRefused() {
