@@ -19,7 +19,7 @@ namespace syncscope {
 // The driver handles of an open MongoStore.
 struct MongoStore::Handles {
     mongo::Client client;
-    mongo::Collection grades, oplog, meta;
+    mongo::Collection grades, oplog, meta, ownSeqs;
 };
 
 // What watching for outside writes keeps between comparisons (mongooutsidewrites.cpp).

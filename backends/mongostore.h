@@ -15,6 +15,7 @@ namespace syncscope {
 //   oplog           {_id: position, op, s, c, v (absent without a value), ts, o, q, w, a, x}
 //   syncscope_meta  {_id: "store", name}: the owner; {_id: "applied", pos}: the grades
 //                   reflect the oplog up to pos; {_id: "rollback", pos}: a rollback under way
+//   ownseqs         {_id: seq, d}: which write of the store's own origin holds each seq
 // A standalone server has no multi-document transactions, so a batch's oplog entries are
 // written first (one ordered insert at the next positions, whose unique _id also refuses a
 // second writer's), then its grade rows, each an upsert that only matches when the write beats
@@ -73,6 +74,9 @@ private:
     Status recover(const BatchControl& control);
     Status finishRollback(int64_t position, const BatchControl& control);
     Status writeBatch(std::span<const LogRecord> batch, const BatchControl& control);
+    // Refuses a batch with a write of the store's own origin whose seq another write holds.
+    Status claimOwnSeqs(std::span<const LogRecord> batch);
+    Status releaseOwnSeqs(const std::vector<LogRecord>& dropped);
     // Waits out a lost connection before the next attempt; an error when the attempts are
     // spent or the caller canceled.
     Status waitForServer(int& attempt, const QString& why, const BatchControl& control);

@@ -1,5 +1,7 @@
-// MongoDB write-back on the wire-protocol peer (loopback): 100,000 writes applied through
-// MongoStore (an ordered oplog insert, then conditional upserts of the rows, per batch) and the
+// MongoDB write-back on the wire-protocol peer (loopback): 100,000 writes of another store (a
+// merge's write-back) applied through MongoStore (an ordered oplog insert, then conditional
+// upserts of the rows, per batch), the same count of the store's own writes (which also claim
+// their seqs), and the
 // full read of them back (every grade row page by page, then the whole oplog), in documents per
 // second. The peer's own CPU time over each phase is read from /proc and reported beside it, so
 // the figure says what the store and the driver cost rather than what the test server costs.
@@ -129,7 +131,9 @@ int main(int argc, char** argv) {
     if (!peer.start(problem))
         qFatal("bench_mongo_apply: %s", qPrintable(problem));
     const auto fresh = [&] { return lab::mongoFreshDatabase(peer.uri()); };
-    const std::vector<LogRecord> rows = bench::storeRows("MONGO", kWrites);
+    // A merge's write-back: another store's writes (origin SQL). The store's own writes also
+    // claim their seqs (the ownseqs collection), measured apart below.
+    const std::vector<LogRecord> rows = bench::storeRows("SQL", kWrites);
 
     // How the batch size was chosen: 20,000 rows at each size.
     const std::vector<LogRecord> sample(rows.begin(), rows.begin() + 20000);
@@ -183,6 +187,14 @@ int main(int argc, char** argv) {
         .num("docs_per_s", 2.0 * kWrites / read.wall)
         .num("peer_cpu_seconds", read.peerCpu)
         .num("store_and_driver_seconds", read.wall - read.peerCpu)
+        .print();
+    auto ownStore = mongoStore(fresh(), batch);
+    const double own = bench::timedApply(*ownStore, bench::storeRows("MONGO", kWrites), "own");
+    bench::Json("mongo_apply_own_100k_peer")
+        .num("writes", kWrites)
+        .num("seconds", own)
+        .num("writes_per_s", kWrites / own)
+        .num("over_merge_write_back", apply / own)
         .print();
     const auto [setP50, setP99] = bench::setLatency(fresh(), QString());
     bench::Json("mongo_round_trip_peer")

@@ -83,6 +83,7 @@ private Q_SLOTS:
     void crashBetweenOplogAndRowsIsRepairedOnOpen();
     void interruptedRollbackFinishesOnOpen();
     void twoWritersShareOneLog();
+    void ownSeqTakenByAnotherWriterIsRefused();
     void outsideWritesAreLoggedOnce();
     void databaseOfAnotherStoreIsRefused();
     void unreachableServerNamesTheStore();
@@ -199,6 +200,8 @@ void TestMongoStore::interruptedRollbackFinishesOnOpen() {
     const QString marks =
         raw.command(R"({"count": "syncscope_meta", "query": {"_id": "rollback"}})");
     QVERIFY2(marks.contains(QLatin1String("\"n\" : 0")), qPrintable(marks));
+    // The dropped writes gave their seqs back: a new write may take seq 2.
+    QVERIFY_OK(reopened->append(std::vector{setRecord("SID3", "CSE1", "D", 40, "MONGO", 2)}, {}));
 }
 
 // Two processes writing one store: positions collide, the loser finds which of its entries
@@ -245,6 +248,31 @@ void TestMongoStore::twoWritersShareOneLog() {
         QVERIFY_OK(row);
         QCOMPARE(row.value()->value, "B" + std::to_string(2900 + k));
     }
+}
+
+// Two Syncscope processes number different writes of the store with one seq: the second is
+// refused whole, as a conflict, and leaves no claim behind; the same write again is a replay.
+void TestMongoStore::ownSeqTakenByAnotherWriterIsRefused() {
+    const QString uri = fresh();
+    auto a = makeStore(QStringLiteral("MONGO"), uri);
+    auto b = makeStore(QStringLiteral("MONGO"), uri);
+    QVERIFY_OK(a->open());
+    QVERIFY_OK(b->open());
+    const LogRecord mine = setRecord("SID7", "CSE1", "mine", 100, "MONGO", 7);
+    QVERIFY_OK(a->append(std::vector{mine}, {}));
+    const std::vector<LogRecord> theirs = {setRecord("SID9", "CSE1", "x", 101, "MONGO", 8),
+                                           setRecord("SID8", "CSE1", "theirs", 101, "MONGO", 7)};
+    const Status refused = b->append(theirs, {});
+    QVERIFY(!refused);
+    QVERIFY(refused.error().conflict);
+    QVERIFY2(refused.error().message.contains(QLatin1String("seq 7 of MONGO is already taken")),
+             qPrintable(refused.error().toString()));
+    QCOMPARE(a->counts().value().oplogEntries, qint64(1));
+    QVERIFY(!a->readKey("SID9", "CSE1").value().has_value());
+    // Seq 8 was given back: renumbered, the other write goes in.
+    QVERIFY_OK(b->append(std::vector{setRecord("SID9", "CSE1", "x", 101, "MONGO", 8)}, {}));
+    // A replay of a's write through b is the same write: accepted.
+    QVERIFY_OK(b->append(std::vector{mine}, {}));
 }
 
 // Another client changes a grade, inserts a row, deletes one and writes a row that is no grade:
