@@ -11,6 +11,7 @@
 
 #include <functional>
 #include <set>
+#include <span>
 #include <string>
 #include <utility>
 
@@ -18,8 +19,19 @@ namespace syncscope {
 
 // The driver handles of an open MongoStore.
 struct MongoStore::Handles {
+    Handles() = default;
+    Handles(const Handles&) = delete;
+    Handles& operator=(const Handles&) = delete;
+    ~Handles() {
+        if (session) // before the collections and the client go back
+            mongoc_client_session_destroy(session);
+    }
     mongo::Client client;
     mongo::Collection grades, oplog, meta, ownSeqs;
+    // A replica set (or sharded cluster) with sessions: a batch is one transaction.
+    bool transactions = false;
+    mongoc_client_session_t* session = nullptr; // made on the first transaction
+    bool inTransaction = false;                 // the calls made now belong to it
 };
 
 // What watching for outside writes keeps between comparisons (mongooutsidewrites.cpp).
@@ -78,6 +90,13 @@ bool forEach(mongoc_collection_t* c, const bson_t* filter, const bson_t* opts, T
             return true;
     return !mongoc_cursor_error(cursor.get(), &error);
 }
+// Adds the open transaction's session to a call's options (nothing outside one).
+void useSession(const MongoStore::Handles& h, bson_t* opts);
+// Writes `records` at positions first… in one ordered insert (in the open transaction, if
+// any); the driver's reply and error when it stops part way.
+bool insertOplogEntries(const MongoStore::Handles& h, std::span<const LogRecord> records,
+                        int64_t first, int64_t wallMs, bson_t* reply, bson_error_t& error);
+
 // Whether every write error of a failed write is a duplicate key: an upsert that met a row its
 // write does not beat (nothing to do), or an oplog position another writer took.
 bool onlyDuplicates(const bson_t* reply);

@@ -91,6 +91,21 @@ Status MongoStore::connectAndClaim() {
                        options_.name.toUpper().toStdString() + ")";
         return failure(opening, message);
     }
+    // A replica set or a sharded cluster with sessions runs multi-document transactions.
+    Doc hello, about;
+    bson_append_int32(hello.get(), "isMaster", 8, 1);
+    if (!mongoc_client_command_simple(h->client.get(), "admin", hello.get(), nullptr, about.get(),
+                                      &error))
+        return failure(opening, error.message);
+    bson_iter_t field;
+    const bool replicated = bson_iter_init_find(&field, about.get(), "setName") ||
+                            (bson_iter_init_find(&field, about.get(), "msg") &&
+                             BSON_ITER_HOLDS_UTF8(&field) && stringAt(&field) == "isdbgrid");
+    const bool sessions = bson_iter_init_find(&field, about.get(), "logicalSessionTimeoutMinutes");
+    const bool recent = bson_iter_init_find(&field, about.get(), "maxWireVersion") &&
+                        bson_iter_as_int64(&field) >= 8; // MongoDB 4.2: transactions everywhere
+    h->transactions = replicated && sessions && recent;
+    transactions_ = h->transactions;
     const char* db = options_.database.c_str();
     h->grades.reset(mongoc_client_get_collection(h->client.get(), db, "grades"));
     h->oplog.reset(mongoc_client_get_collection(h->client.get(), db, "oplog"));
@@ -192,6 +207,7 @@ Status MongoStore::setMetaPosition(const char* id, int64_t position) {
     bson_append_int64(&set, "pos", 3, position);
     bson_append_document_end(update.get(), &set);
     bson_append_bool(opts.get(), "upsert", 6, true);
+    useSession(*h_, opts.get());
     bson_error_t error;
     if (!mongoc_collection_update_one(h_->meta.get(), q.get(), update.get(), opts.get(),
                                       reply.get(), &error))
@@ -284,106 +300,9 @@ Status MongoStore::waitForServer(int& attempt, const QString& why, const BatchCo
 // The batch's entries at the next positions, in one ordered insert; then their rows. When the
 // insert stops part way (another writer took a position, or the connection went), whatever of
 // it landed is found by its positions, its rows are written, and the rest goes again.
-namespace {
-// What ownseqs keeps for an own write's seq: enough to tell the same write again (a replay)
-// from another write that took the seq.
-std::string ownDigest(const LogRecord& r) {
-    std::string d = r.studentId + '\x1f' + r.courseId + '\x1f' + std::to_string(r.ts) + '\x1f';
-    return d + (r.hasValue ? "S" + r.value : std::string("D"));
-}
-
-// The indexes of a failed write's items that were refused as duplicates.
-std::vector<size_t> duplicateIndexes(const bson_t* reply) {
-    std::vector<size_t> out;
-    bson_iter_t it, e;
-    if (!bson_iter_init_find(&it, reply, "writeErrors") || !bson_iter_recurse(&it, &e))
-        return out;
-    while (bson_iter_next(&e)) {
-        bson_iter_t field;
-        if (bson_iter_recurse(&e, &field) && bson_iter_find(&field, "index"))
-            out.push_back(static_cast<size_t>(bson_iter_as_int64(&field)));
-    }
-    return out;
-}
-} // namespace
-
-// SPEC §1: (origin, seq) names one write. Two Syncscope processes (or an outside write captured
-// meanwhile) can number different writes of this store with the same seq; the second to claim
-// it is refused before anything of its batch lands, as the other backends refuse it.
-Status MongoStore::claimOwnSeqs(std::span<const LogRecord> batch) {
-    const std::string self = options_.name.toStdString();
-    std::vector<const LogRecord*> own;
-    for (const LogRecord& r : batch)
-        if (r.isWrite() && r.origin == self)
-            own.push_back(&r);
-    if (own.empty())
-        return success();
-    std::vector<Doc> docs(own.size());
-    std::vector<const bson_t*> pointers(own.size());
-    for (size_t i = 0; i < own.size(); ++i) {
-        bson_append_int64(docs[i].get(), "_id", 3, static_cast<int64_t>(own[i]->seq));
-        putString(docs[i].get(), "d", ownDigest(*own[i]));
-        pointers[i] = docs[i].get();
-    }
-    Doc opts, reply;
-    bson_append_bool(opts.get(), "ordered", 7, false);
-    bson_error_t error;
-    if (mongoc_collection_insert_many(h_->ownSeqs.get(), pointers.data(), pointers.size(),
-                                      opts.get(), reply.get(), &error))
-        return success();
-    if (!onlyDuplicates(reply.get()))
-        return failure(QStringLiteral("cannot write a batch"),
-                       std::string(error.message) + "; nothing of the batch was written");
-    // Seqs already held: by these very writes (a replay), or by others.
-    const std::vector<size_t> held = duplicateIndexes(reply.get());
-    const LogRecord* taken = nullptr;
-    for (const size_t i : held) {
-        Doc q, none;
-        bson_append_int64(q.get(), "_id", 3, static_cast<int64_t>(own[i]->seq));
-        std::string holder;
-        if (!forEach(
-                h_->ownSeqs.get(), q.get(), none.get(),
-                [&](const bson_t* d) {
-                    bson_iter_t it;
-                    if (bson_iter_init_find(&it, d, "d") && BSON_ITER_HOLDS_UTF8(&it))
-                        holder = stringAt(&it);
-                    return false;
-                },
-                error))
-            return failure(QStringLiteral("cannot write a batch"), error.message);
-        if (holder != ownDigest(*own[i])) {
-            taken = own[i];
-            break;
-        }
-    }
-    if (!taken)
-        return success();
-    // Give back the seqs this batch claimed, so that the writer, once it has read the store
-    // again, can number its writes afresh.
-    Doc mine, gone;
-    bson_t in, list;
-    bson_append_document_begin(mine.get(), "_id", 3, &in);
-    bson_append_array_begin(&in, "$in", 3, &list);
-    for (size_t i = 0, n = 0; i < own.size(); ++i)
-        if (std::find(held.begin(), held.end(), i) == held.end())
-            bson_append_int64(&list, std::to_string(n++).c_str(), -1,
-                              static_cast<int64_t>(own[i]->seq));
-    bson_append_array_end(&in, &list);
-    bson_append_document_end(mine.get(), &in);
-    mongoc_collection_delete_many(h_->ownSeqs.get(), mine.get(), nullptr, gone.get(), &error);
-    StoreError e{options_.name,
-                 QStringLiteral("another client wrote at the same time: seq %1 of %2 is already "
-                                "taken (an outside write or another Syncscope process), so the "
-                                "write of (%3,%4) was refused with the rest of its batch; nothing "
-                                "of the batch was written")
-                     .arg(taken->seq)
-                     .arg(options_.name, text(taken->studentId), text(taken->courseId)),
-                 false};
-    e.conflict = true;
-    return e;
-}
-
 Status MongoStore::writeBatch(std::span<const LogRecord> batch, const BatchControl& control) {
+    if (h_->transactions)
+        return writeBatchInTransaction(batch, control);
     if (Status s = claimOwnSeqs(batch); !s)
         return s;
     size_t done = 0;
@@ -392,18 +311,10 @@ Status MongoStore::writeBatch(std::span<const LogRecord> batch, const BatchContr
     while (done < batch.size()) {
         const std::span<const LogRecord> rest = batch.subspan(done);
         const int64_t first = next_;
-        std::vector<Doc> docs(rest.size());
-        std::vector<const bson_t*> pointers(rest.size());
-        for (size_t i = 0; i < rest.size(); ++i) {
-            oplogDocument(docs[i].get(), rest[i], first + static_cast<int64_t>(i), wallMs);
-            pointers[i] = docs[i].get();
-        }
-        Doc opts, reply;
-        bson_append_bool(opts.get(), "ordered", 7, true);
+        Doc reply;
         bson_error_t error;
         size_t landed = rest.size();
-        if (!mongoc_collection_insert_many(h_->oplog.get(), pointers.data(), pointers.size(),
-                                           opts.get(), reply.get(), &error)) {
+        if (!insertOplogEntries(*h_, rest, first, wallMs, reply.get(), error)) {
             const bool lost = isLost(error);
             if (!lost && !onlyDuplicates(reply.get()))
                 return failure(QStringLiteral("cannot write the oplog"),
@@ -479,6 +390,8 @@ Result<size_t> MongoStore::landedPrefix(std::span<const LogRecord> records, int6
 }
 
 Status MongoStore::applyToGrades(std::span<const LogRecord> records) {
+    if (h_->inTransaction)
+        return applyToGradesInTransaction(records);
     // Each key's row as the records leave it, applied one by one in order.
     std::map<std::pair<std::string, std::string>, GradeRecord> rows;
     for (const LogRecord& r : records) {
@@ -492,6 +405,7 @@ Status MongoStore::applyToGrades(std::span<const LogRecord> records) {
         return success();
     Doc bulkOpts, upsert;
     bson_append_bool(bulkOpts.get(), "ordered", 7, false);
+    useSession(*h_, bulkOpts.get());
     bson_append_bool(upsert.get(), "upsert", 6, true);
     Bulk bulk(mongoc_collection_create_bulk_operation_with_opts(h_->grades.get(), bulkOpts.get()));
     bson_error_t error;
@@ -745,27 +659,6 @@ Status MongoStore::rollbackTo(int64_t position) {
 
 // A rollback a crash interrupted: the entries after `position` go, and every row is rebuilt
 // from the log.
-// The seqs of the store's own writes among `dropped` are free again. Done before the entries
-// go, so that a rollback a crash interrupts still finds them.
-Status MongoStore::releaseOwnSeqs(const std::vector<LogRecord>& dropped) {
-    const std::string self = options_.name.toStdString();
-    Doc q, reply;
-    bson_t in, list;
-    bson_append_document_begin(q.get(), "_id", 3, &in);
-    bson_append_array_begin(&in, "$in", 3, &list);
-    size_t n = 0;
-    for (const LogRecord& r : dropped)
-        if (r.isWrite() && r.origin == self)
-            bson_append_int64(&list, std::to_string(n++).c_str(), -1, static_cast<int64_t>(r.seq));
-    bson_append_array_end(&in, &list);
-    bson_append_document_end(q.get(), &in);
-    bson_error_t error;
-    if (n > 0 &&
-        !mongoc_collection_delete_many(h_->ownSeqs.get(), q.get(), nullptr, reply.get(), &error))
-        return failure(QStringLiteral("cannot roll back"), error.message);
-    return success();
-}
-
 Status MongoStore::finishRollback(int64_t position, const BatchControl& control) {
     Result<std::vector<LogRecord>> dropped = readOplog(position, 0, control);
     if (!dropped)

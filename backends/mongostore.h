@@ -44,9 +44,10 @@ public:
     static std::string uriProblem(const std::string& uri);
 
     StoreDescription description() const override;
-    // Oplog entries go first, then the rows: not atomic, but replay is idempotent. Writes by
-    // other clients are captured by comparing the rows with what Syncscope wrote.
-    StoreCapabilities capabilities() const override { return {false, true}; }
+    // On a replica set a batch is one transaction; on a standalone server its oplog entries
+    // go first, then the rows, and replay is idempotent. Writes by other clients are captured
+    // by comparing the rows with what Syncscope wrote.
+    StoreCapabilities capabilities() const override { return {transactions_, true}; }
     Status open() override;
     void close() override;
     Status append(std::span<const LogRecord> records, const BatchControl& control) override;
@@ -65,15 +66,21 @@ public:
     Result<bool> watchChanges(std::function<void()> changed,
                               std::function<void(const QString&)> problem) override;
 
-private:
+    // The driver's handles and the outside-write watch, defined where the store's files
+    // share them (mongodocuments.h); opaque to everyone else.
     struct Handles;
     struct Watch;
 
+private:
     StoreError failure(const QString& what, const std::string& why) const;
     Status connectAndClaim();
     Status recover(const BatchControl& control);
     Status finishRollback(int64_t position, const BatchControl& control);
     Status writeBatch(std::span<const LogRecord> batch, const BatchControl& control);
+    // On a replica set: the batch's seq claims, oplog entries and rows in one transaction.
+    Status writeBatchInTransaction(std::span<const LogRecord> batch, const BatchControl& control);
+    // Whether the server answers (after a call failed: lost connection, or its own refusal).
+    bool reachable();
     // Refuses a batch with a write of the store's own origin whose seq another write holds.
     Status claimOwnSeqs(std::span<const LogRecord> batch);
     Status releaseOwnSeqs(const std::vector<LogRecord>& dropped);
@@ -84,6 +91,9 @@ private:
     Result<size_t> landedPrefix(std::span<const LogRecord> records, int64_t first);
     // Brings the grade rows up to `records` (entries already in the oplog): idempotent.
     Status applyToGrades(std::span<const LogRecord> records);
+    // Inside a transaction a duplicate key would abort it, so the rows a batch meets are read
+    // (in its snapshot), decided here, and only the beaten ones replaced.
+    Status applyToGradesInTransaction(std::span<const LogRecord> records);
     Status replayAfter(int64_t position, const BatchControl& control);
     Result<int64_t> greatestPosition();
     Result<int64_t> metaPosition(const char* id, bool& present);
@@ -103,7 +113,8 @@ private:
     Options options_;
     std::unique_ptr<Handles> h_;
     std::unique_ptr<Watch> watch_;
-    int64_t next_ = 1; // the position the next entry takes
+    int64_t next_ = 1;          // the position the next entry takes
+    bool transactions_ = false; // the server is a replica set: known once open
 };
 
 } // namespace syncscope

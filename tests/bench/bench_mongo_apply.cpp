@@ -1,7 +1,7 @@
 // MongoDB write-back on the wire-protocol peer (loopback): 100,000 writes of another store (a
 // merge's write-back) applied through MongoStore (an ordered oplog insert, then conditional
 // upserts of the rows, per batch), the same count of the store's own writes (which also claim
-// their seqs), and the
+// their seqs), the same on a replica set's primary (a transaction per batch), and the
 // full read of them back (every grade row page by page, then the whole oplog), in documents per
 // second. The peer's own CPU time over each phase is read from /proc and reported beside it, so
 // the figure says what the store and the driver cost rather than what the test server costs.
@@ -187,6 +187,21 @@ int main(int argc, char** argv) {
         .num("docs_per_s", 2.0 * kWrites / read.wall)
         .num("peer_cpu_seconds", read.peerCpu)
         .num("store_and_driver_seconds", read.wall - read.peerCpu)
+        .print();
+    // On a replica set's primary every batch is one transaction: its rows are read and
+    // decided in the batch's snapshot, and written with it.
+    lab::MongoPeer replicaSet;
+    if (!replicaSet.start(problem, {QStringLiteral("--replica-set"), QStringLiteral("rs0")}))
+        qFatal("bench_mongo_apply: %s", qPrintable(problem));
+    auto rsStore = mongoStore(lab::mongoFreshDatabase(replicaSet.uri()), batch);
+    const Phase inTransactions =
+        measure(replicaSet.pid(), [&] { bench::timedApply(*rsStore, rows, "replica set apply"); });
+    bench::Json("mongo_apply_100k_peer_replica_set")
+        .num("writes", kWrites)
+        .num("seconds", inTransactions.wall)
+        .num("writes_per_s", kWrites / inTransactions.wall)
+        .num("peer_cpu_seconds", inTransactions.peerCpu)
+        .num("over_standalone", apply / inTransactions.wall)
         .print();
     auto ownStore = mongoStore(fresh(), batch);
     const double own = bench::timedApply(*ownStore, bench::storeRows("MONGO", kWrites), "own");

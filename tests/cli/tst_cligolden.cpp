@@ -63,6 +63,7 @@ private:
     lab::HivePeer hiveNoSasl_;
     lab::HivePeer hiveAcid_;
     lab::MongoPeer mongo_;
+    lab::MongoPeer mongoReplicaSet_;
 };
 
 void TestCliGolden::initTestCase() {
@@ -74,6 +75,9 @@ void TestCliGolden::initTestCase() {
     QVERIFY2(hiveAcid_.start(QStringLiteral("PLAIN"), problem, {QStringLiteral("--acid")}),
              qPrintable(problem));
     QVERIFY2(mongo_.start(problem), qPrintable(problem));
+    QVERIFY2(
+        mongoReplicaSet_.start(problem, {QStringLiteral("--replica-set"), QStringLiteral("rs0")}),
+        qPrintable(problem));
 }
 
 void TestCliGolden::golden_data() {
@@ -106,6 +110,8 @@ void TestCliGolden::golden_data() {
                 << dir << QStringLiteral("hive-server");
         QTest::newRow(qPrintable(name + QStringLiteral(" on mongo peer")))
             << dir << QStringLiteral("mongo-peer");
+        QTest::newRow(qPrintable(name + QStringLiteral(" on mongo peer, replica set")))
+            << dir << QStringLiteral("mongo-rs");
         if (qEnvironmentVariableIsSet("SYNCSCOPE_MONGO_URI"))
             QTest::newRow(qPrintable(name + QStringLiteral(" on mongo server")))
                 << dir << QStringLiteral("mongo-server");
@@ -131,6 +137,7 @@ QString TestCliGolden::serverWorkspace(const QString& caseDir, const QString& se
         : server == QLatin1String("hive-acid")    ? hiveAcid_.uri()
         : server == QLatin1String("hive-server")  ? qEnvironmentVariable("SYNCSCOPE_HIVE_URI")
         : server == QLatin1String("mongo-peer")   ? mongo_.uri()
+        : server == QLatin1String("mongo-rs")     ? mongoReplicaSet_.uri()
         : server == QLatin1String("mongo-server") ? qEnvironmentVariable("SYNCSCOPE_MONGO_URI")
                                                   : servers_->redis;
     QStringList names;

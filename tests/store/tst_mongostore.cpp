@@ -48,15 +48,16 @@ public:
     }
     ~RawDatabase() { mongoc_client_destroy(client_); }
 
-    // Runs a command given as JSON; the server's reply, or its error in `error`.
-    QString command(const char* json, QString* error = nullptr) {
+    // Runs a command given as JSON (in the URI's database, or `db`); the server's reply, or its
+    // error in `error`.
+    QString command(const char* json, QString* error = nullptr, const char* db = nullptr) {
         bson_error_t e;
         bson_t* cmd = bson_new_from_json(reinterpret_cast<const uint8_t*>(json), -1, &e);
         if (!cmd)
             qFatal("bad JSON in the test: %s", e.message);
         bson_t reply;
-        const bool ok =
-            mongoc_client_command_simple(client_, database_.c_str(), cmd, nullptr, &reply, &e);
+        const bool ok = mongoc_client_command_simple(client_, db ? db : database_.c_str(), cmd,
+                                                     nullptr, &reply, &e);
         char* text = bson_as_relaxed_extended_json(&reply, nullptr);
         const QString out = QString::fromUtf8(text);
         bson_free(text);
@@ -82,9 +83,12 @@ private Q_SLOTS:
     void operatorsInValuesAreStoredAsStrings();
     void crashBetweenOplogAndRowsIsRepairedOnOpen();
     void interruptedRollbackFinishesOnOpen();
+    void twoWritersShareOneLog_data();
     void twoWritersShareOneLog();
     void ownSeqTakenByAnotherWriterIsRefused();
     void outsideWritesAreLoggedOnce();
+    void replicaSetBatchIsOneTransaction();
+    void standaloneRowsFollowTheirLogAfterAFailure();
     void databaseOfAnotherStoreIsRefused();
     void unreachableServerNamesTheStore();
     void slowServerTimesOutNamingTheStore();
@@ -207,8 +211,20 @@ void TestMongoStore::interruptedRollbackFinishesOnOpen() {
 // Two processes writing one store: positions collide, the loser finds which of its entries
 // landed and writes the rest after the other's. Every entry is logged once, every row is the
 // greatest write.
+void TestMongoStore::twoWritersShareOneLog_data() {
+    QTest::addColumn<bool>("replicaSet");
+    QTest::newRow("standalone") << false;
+    QTest::newRow("replica set: transactions") << true;
+}
+
 void TestMongoStore::twoWritersShareOneLog() {
-    const QString uri = fresh();
+    QFETCH(bool, replicaSet);
+    lab::MongoPeer primary;
+    QString problem;
+    if (replicaSet)
+        QVERIFY2(primary.start(problem, {QStringLiteral("--replica-set"), QStringLiteral("rs0")}),
+                 qPrintable(problem));
+    const QString uri = replicaSet ? lab::mongoFreshDatabase(primary.uri()) : fresh();
     auto a = makeStore(QStringLiteral("MONGO"), uri);
     auto b = makeStore(QStringLiteral("MONGO"), uri);
     QVERIFY_OK(a->open());
@@ -331,6 +347,68 @@ void TestMongoStore::outsideWritesAreLoggedOnce() {
     QCOMPARE(changes, before);
     QCOMPARE(store->counts().value().oplogEntries, qint64(6));
     QCOMPARE(problems.filter(QStringLiteral("its grade is not a string")).size(), 1);
+}
+
+namespace {
+const char* kFailNextUpdate = R"({"configureFailPoint": "failCommand", "mode": {"times": 1},
+    "data": {"failCommands": ["update"], "errorCode": 8}})";
+} // namespace
+
+// On a replica set a batch's claims, oplog entries and rows are one transaction: when writing
+// the rows fails, nothing of the batch stays, and the same batch goes in afterwards.
+void TestMongoStore::replicaSetBatchIsOneTransaction() {
+    lab::MongoPeer replicaSet;
+    QString problem;
+    QVERIFY2(replicaSet.start(problem, {QStringLiteral("--replica-set"), QStringLiteral("rs0")}),
+             qPrintable(problem));
+    const QString uri = lab::mongoFreshDatabase(replicaSet.uri());
+    auto store = makeStore(QStringLiteral("MONGO"), uri);
+    QVERIFY_OK(store->open());
+    QVERIFY(store->capabilities().atomicBatches);
+    RawDatabase raw(uri);
+    QString error;
+    raw.command(kFailNextUpdate, &error, "admin");
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    const std::vector<LogRecord> batch = {setRecord("SID1", "CSE1", "A", 1, "MONGO", 1),
+                                          setRecord("SID2", "CSE1", "B", 2, "SQL", 9)};
+    const Status failed = store->append(batch, {});
+    QVERIFY(!failed);
+    QVERIFY2(failed.error().message.contains(QLatin1String("failCommand")) &&
+                 failed.error().message.contains(QLatin1String("nothing of the batch")),
+             qPrintable(failed.error().toString()));
+    QCOMPARE(store->counts().value().oplogEntries, qint64(0));
+    const QString claims = raw.command(R"({"count": "ownseqs", "query": {}})");
+    QVERIFY2(claims.contains(QLatin1String("\"n\" : 0")), qPrintable(claims));
+    QVERIFY_OK(store->append(batch, {}));
+    QCOMPARE(store->counts().value().oplogEntries, qint64(2));
+    QCOMPARE(store->readKey("SID2", "CSE1").value()->value, std::string("B"));
+    // A standalone server refuses transactions, as MongoDB does.
+    RawDatabase standalone(fresh());
+    standalone.command(R"({"insert": "x", "documents": [{}], "lsid": {"id": 1},
+        "txnNumber": {"$numberLong": "1"}, "autocommit": false, "startTransaction": true})",
+                       &error);
+    QVERIFY2(error.startsWith(QLatin1String("20: Transaction numbers are only allowed")),
+             qPrintable(error));
+}
+
+// On a standalone server the oplog entries land first; when writing their rows fails, the rows
+// are written again until they follow (a notice says so), and nothing is lost.
+void TestMongoStore::standaloneRowsFollowTheirLogAfterAFailure() {
+    const QString uri = fresh();
+    auto store = makeStore(QStringLiteral("MONGO"), uri);
+    QVERIFY_OK(store->open());
+    QVERIFY(!store->capabilities().atomicBatches);
+    RawDatabase raw(uri);
+    QString error;
+    raw.command(kFailNextUpdate, &error, "admin");
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QStringList notices;
+    BatchControl control;
+    control.notice = [&](const QString& m) { notices << m; };
+    QVERIFY_OK(store->append(std::vector{setRecord("SID1", "CSE1", "A", 1, "MONGO", 1)}, control));
+    QCOMPARE(store->readKey("SID1", "CSE1").value()->value, std::string("A"));
+    QCOMPARE(store->counts().value().oplogEntries, qint64(1));
+    QVERIFY2(!notices.isEmpty(), "the retry was not announced");
 }
 
 void TestMongoStore::databaseOfAnotherStoreIsRefused() {

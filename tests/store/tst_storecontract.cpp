@@ -91,6 +91,7 @@ private:
     lab::HivePeer hiveNoSasl_;
     lab::HivePeer hiveAcid_;
     lab::MongoPeer mongo_;
+    lab::MongoPeer mongoReplicaSet_;
 };
 
 void TestStoreContract::initTestCase() {
@@ -104,6 +105,9 @@ void TestStoreContract::initTestCase() {
     QVERIFY2(hiveAcid_.start(QStringLiteral("PLAIN"), problem, {QStringLiteral("--acid")}),
              qPrintable(problem));
     QVERIFY2(mongo_.start(problem), qPrintable(problem));
+    QVERIFY2(
+        mongoReplicaSet_.start(problem, {QStringLiteral("--replica-set"), QStringLiteral("rs0")}),
+        qPrintable(problem));
 }
 
 void TestStoreContract::backends() {
@@ -124,6 +128,8 @@ void TestStoreContract::backends() {
     if (qEnvironmentVariableIsSet("SYNCSCOPE_HIVE_URI"))
         QTest::newRow("hive server") << QStringLiteral("hive-server");
     QTest::newRow("mongo peer") << QStringLiteral("mongo-peer");
+    // A replica set's primary: every batch in one transaction.
+    QTest::newRow("mongo peer, replica set") << QStringLiteral("mongo-rs");
     if (qEnvironmentVariableIsSet("SYNCSCOPE_MONGO_URI"))
         QTest::newRow("mongo server") << QStringLiteral("mongo-server");
 }
@@ -174,8 +180,9 @@ std::unique_ptr<StoreWorker> TestStoreContract::openWorker(const QString& name) 
     QFETCH(QString, kind);
     if (current_.uri.isEmpty()) {
         if (kind.startsWith(QLatin1String("mongo"))) {
-            const QString server = kind == QLatin1String("mongo-peer")
-                                       ? mongo_.uri()
+            const QString server = kind == QLatin1String("mongo-peer") ? mongo_.uri()
+                                   : kind == QLatin1String("mongo-rs")
+                                       ? mongoReplicaSet_.uri()
                                        : qEnvironmentVariable("SYNCSCOPE_MONGO_URI");
             // No triggers to fail a write half way with: failedTransactionLeavesNothing skips
             // it, and tst_mongostore covers what can fail there.

@@ -123,6 +123,9 @@ void Database::run(const Command& command, bson_t* reply) {
         {"createIndexes", &Database::createIndexes},
         {"drop", &Database::drop},
         {"dropDatabase", &Database::dropDatabase},
+        {"commitTransaction", &Database::commitTransaction},
+        {"abortTransaction", &Database::abortTransaction},
+        {"configureFailPoint", &Database::configureFailPoint},
     };
     bson_iter_t first;
     std::string name;
@@ -138,7 +141,22 @@ void Database::run(const Command& command, bson_t* reply) {
         error = {59, "CommandNotFound", "no such command: '" + name + "'"};
     else {
         std::lock_guard<std::mutex> lock(mutex_);
-        (this->*handler->handler)(command.body, command, db, reply, error);
+        const bool failing = failCommand_.times != 0 &&
+                             std::find(failCommand_.commands.begin(), failCommand_.commands.end(),
+                                       name) != failCommand_.commands.end();
+        if (failing) {
+            error = failCommand_.error;
+            if (failCommand_.times > 0)
+                --failCommand_.times;
+        } else if (enterTransaction(command, name, error)) {
+            (this->*handler->handler)(command.body, command, db, reply, error);
+            // A failed statement aborts its transaction, as on the server.
+            if (current_ && (error.failed() || bson_has_field(reply, "writeErrors"))) {
+                rollBack(*current_);
+                transactions_.erase(currentKey_);
+            }
+            current_ = nullptr;
+        }
     }
     if (error.failed()) {
         bson_reinit(reply);
@@ -146,6 +164,14 @@ void Database::run(const Command& command, bson_t* reply) {
         bson_append_utf8(reply, "errmsg", -1, error.message.c_str(), -1);
         bson_append_int32(reply, "code", -1, error.code);
         bson_append_utf8(reply, "codeName", -1, error.codeName.c_str(), -1);
+        if (!error.labels.empty()) {
+            bson_t labels;
+            bson_append_array_begin(reply, "errorLabels", -1, &labels);
+            for (size_t i = 0; i < error.labels.size(); ++i)
+                bson_append_utf8(&labels, std::to_string(i).c_str(), -1, error.labels[i].c_str(),
+                                 -1);
+            bson_append_array_end(reply, &labels);
+        }
         return;
     }
     bson_append_double(reply, "ok", -1, 1.0);
@@ -171,6 +197,127 @@ void Database::hello(const bson_t&, const Command& command, const std::string&, 
     bson_append_int32(reply, "minWireVersion", -1, 0);
     bson_append_int32(reply, "maxWireVersion", -1, 17);
     bson_append_int32(reply, "connectionId", -1, command.connectionId);
+    if (replicaSet_.empty())
+        return;
+    // The primary of a one-member replica set, with sessions (which transactions need).
+    bson_append_utf8(reply, "setName", -1, replicaSet_.c_str(), -1);
+    bson_t hosts;
+    bson_append_array_begin(reply, "hosts", -1, &hosts);
+    bson_append_utf8(&hosts, "0", 1, me_.c_str(), -1);
+    bson_append_array_end(reply, &hosts);
+    bson_append_utf8(reply, "primary", -1, me_.c_str(), -1);
+    bson_append_utf8(reply, "me", -1, me_.c_str(), -1);
+    bson_append_bool(reply, "secondary", -1, false);
+    bson_append_int32(reply, "logicalSessionTimeoutMinutes", -1, 30);
+}
+
+bool Database::enterTransaction(const Command& command, const std::string& name,
+                                CommandError& error) {
+    current_ = nullptr;
+    bson_iter_t autocommit;
+    // Retryable writes carry a txnNumber too, but no autocommit: they are no transaction.
+    if (!bson_iter_init_find(&autocommit, &command.body, "autocommit") ||
+        bson_iter_as_bool(&autocommit))
+        return true;
+    if (replicaSet_.empty()) {
+        error = {20, "IllegalOperation",
+                 "Transaction numbers are only allowed on a replica set member or mongos"};
+        return false;
+    }
+    bool hasLsid = false;
+    const bson_t lsid = documentOf(&command.body, "lsid", &hasLsid);
+    const int64_t number = numberOf(&command.body, "txnNumber", -1);
+    if (!hasLsid || number < 0) {
+        error = {50768, "InvalidOptions", "a transaction needs lsid and txnNumber"};
+        return false;
+    }
+    const std::string key = bytesOf(&lsid) + '#' + std::to_string(number);
+    if (boolOf(&command.body, "startTransaction", false))
+        transactions_[key] = Transaction{};
+    const auto it = transactions_.find(key);
+    if (it == transactions_.end()) {
+        error = {251,
+                 "NoSuchTransaction",
+                 "Transaction " + std::to_string(number) + " has been aborted.",
+                 {"TransientTransactionError"}};
+        return false;
+    }
+    (void)name;
+    current_ = &it->second;
+    currentKey_ = key;
+    return true;
+}
+
+void Database::remember(const std::string& ns, const std::string& key, const std::string* before) {
+    if (!current_)
+        return;
+    current_->undo.push_back(
+        {ns, key, before ? std::optional<std::string>(*before) : std::optional<std::string>()});
+}
+
+void Database::rollBack(Transaction& t) {
+    for (auto u = t.undo.rbegin(); u != t.undo.rend(); ++u) {
+        Documents& docs = collections_[u->ns].documents;
+        if (u->before)
+            docs.insert_or_assign(u->key, *u->before);
+        else
+            docs.erase(u->key);
+    }
+    t.undo.clear();
+}
+
+void Database::commitTransaction(const bson_t&, const Command&, const std::string&, bson_t*,
+                                 CommandError& error) {
+    if (!current_) {
+        error = {251, "NoSuchTransaction", "no transaction to commit"};
+        return;
+    }
+    transactions_.erase(currentKey_); // its changes stay
+    current_ = nullptr;
+}
+
+void Database::abortTransaction(const bson_t&, const Command&, const std::string&, bson_t*,
+                                CommandError& error) {
+    if (!current_) {
+        error = {251, "NoSuchTransaction", "no transaction to abort"};
+        return;
+    }
+    rollBack(*current_);
+    transactions_.erase(currentKey_);
+    current_ = nullptr;
+}
+
+// {configureFailPoint: "failCommand", mode: "alwaysOn" | "off" | {times: n},
+//  data: {failCommands: [names], errorCode: n, errorLabels: [labels]}}
+void Database::configureFailPoint(const bson_t& body, const Command&, const std::string&, bson_t*,
+                                  CommandError& error) {
+    if (target(&body) != "failCommand") {
+        error = {2, "BadValue", "the peer has only the failCommand fail point"};
+        return;
+    }
+    FailPoint point;
+    bson_iter_t mode;
+    if (bson_iter_init_find(&mode, &body, "mode") && BSON_ITER_HOLDS_UTF8(&mode))
+        point.times = stringOf(&body, "mode") == "alwaysOn" ? -1 : 0;
+    else {
+        const bson_t times = documentOf(&body, "mode");
+        point.times = static_cast<int>(numberOf(&times, "times", 0));
+    }
+    const bson_t data = documentOf(&body, "data");
+    const bson_t names = documentOf(&data, "failCommands");
+    bson_iter_t it;
+    bson_iter_init(&it, &names);
+    while (bson_iter_next(&it))
+        if (BSON_ITER_HOLDS_UTF8(&it))
+            point.commands.emplace_back(bson_iter_utf8(&it, nullptr));
+    point.error = {static_cast<int>(numberOf(&data, "errorCode", 8)), "FailPoint",
+                   "Failing command via 'failCommand' failpoint"};
+    const bson_t labels = documentOf(&data, "errorLabels");
+    bson_iter_init(&it, &labels);
+    while (bson_iter_next(&it))
+        if (BSON_ITER_HOLDS_UTF8(&it))
+            point.error.labels.emplace_back(bson_iter_utf8(&it, nullptr));
+    failCommand_ = std::move(point);
 }
 
 void Database::ping(const bson_t&, const Command&, const std::string&, bson_t*, CommandError&) {}
@@ -390,6 +537,8 @@ bool Database::insertOne(Collection& c, const std::string& ns, const bson_t* doc
     }
     const std::string key = idKey(&id);
     const bool added = c.documents.emplace(key, bytesOf(doc)).second;
+    if (added)
+        remember(ns, key, nullptr);
     if (!added) {
         bson_t idOnly = view(key);
         char* dup = bson_as_relaxed_extended_json(&idOnly, nullptr);
@@ -456,6 +605,7 @@ void Database::update(const bson_t& body, const Command& command, const std::str
                 std::string bytes = bytesOf(&next);
                 if (bytes != it->second) {
                     ++modified;
+                    remember(ns, it->first, &it->second);
                     it->second = std::move(bytes);
                 }
             }
@@ -526,8 +676,10 @@ void Database::remove(const bson_t& body, const Command& command, const std::str
                 break;
             continue;
         }
-        for (auto it : found)
+        for (auto it : found) {
+            remember(ns, it->first, &it->second);
             c->second.documents.erase(it);
+        }
         n += static_cast<int>(found.size());
     }
     bson_append_int32(reply, "n", -1, n);

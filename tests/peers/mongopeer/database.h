@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,10 +37,33 @@ struct Command {
 
 class Database {
 public:
+    // A replica set's name makes the peer its primary, with sessions and transactions (me:
+    // this member's host:port, as hello names it); empty: a standalone server.
+    void playReplicaSet(const std::string& name, const std::string& me) {
+        replicaSet_ = name;
+        me_ = me;
+    }
     // Runs one command and writes its reply document into `reply` (initialized, empty).
     void run(const Command& command, bson_t* reply);
 
 private:
+    // What a transaction changed, to put back if it aborts: each document as it was before
+    // (none: it did not exist).
+    struct Undo {
+        std::string ns, key;
+        std::optional<std::string> before;
+    };
+    struct Transaction {
+        std::vector<Undo> undo;
+    };
+    // The failCommand fail point of MongoDB's test commands: the next `times` commands named in
+    // `commands` fail with `error` (times < 0: every one, until it is turned off).
+    struct FailPoint {
+        int times = 0;
+        std::vector<std::string> commands;
+        CommandError error;
+    };
+
     struct Collection {
         std::map<std::string, std::string, IdKeyLess> documents; // idKey -> document bytes
         std::vector<std::string> indexes = {"_id_"};
@@ -64,6 +88,19 @@ private:
     void createIndexes(const bson_t&, const Command&, const std::string&, bson_t*, CommandError&);
     void drop(const bson_t&, const Command&, const std::string&, bson_t*, CommandError&);
     void dropDatabase(const bson_t&, const Command&, const std::string&, bson_t*, CommandError&);
+    void commitTransaction(const bson_t&, const Command&, const std::string&, bson_t*,
+                           CommandError&);
+    void abortTransaction(const bson_t&, const Command&, const std::string&, bson_t*,
+                          CommandError&);
+    void configureFailPoint(const bson_t&, const Command&, const std::string&, bson_t*,
+                            CommandError&);
+
+    // A command of a transaction (autocommit: false) finds or begins it; false with the
+    // server's error when it cannot.
+    bool enterTransaction(const Command& command, const std::string& name, CommandError& error);
+    // Before a document changes inside a transaction: how it was.
+    void remember(const std::string& ns, const std::string& key, const std::string* before);
+    void rollBack(Transaction& t);
 
     // The documents of `c` that match `filter`, in _id order (reversed when `descending`),
     // stopping after `stopAfter` (0: all). Uses the _id index for an _id condition.
@@ -74,6 +111,12 @@ private:
     // Inserts one document; false (and the write error) when its _id is taken.
     bool insertOne(Collection& c, const std::string& ns, const bson_t* document,
                    CommandError& error);
+
+    std::string replicaSet_, me_;
+    std::map<std::string, Transaction> transactions_; // by lsid and txnNumber
+    std::string currentKey_;                          // the transaction a command runs in
+    Transaction* current_ = nullptr;
+    FailPoint failCommand_;
 
     std::mutex mutex_;
     std::map<std::string, Collection> collections_; // "db.collection"

@@ -1,9 +1,10 @@
 // mongopeer: a MongoDB wire-protocol server keeping documents in memory, for Syncscope's tests
 // only (a standalone server of wire version 17, no authentication, no sessions).
-//   mongopeer [--port N] [--delay-ms N] [--exit-with-stdin]
+//   mongopeer [--port N] [--delay-ms N] [--replica-set NAME] [--exit-with-stdin]
 // Prints "PORT <n>" once it listens (port 0: any free one), then serves until SIGTERM, SIGINT
 // or, with --exit-with-stdin, the end of its standard input. --delay-ms holds every answer but
-// the handshake's, for the tests of timeouts and cancel.
+// the handshake's, for the tests of timeouts and cancel. --replica-set plays the primary of a
+// one-member replica set: sessions and multi-document transactions.
 #include "database.h"
 #include "wire.h"
 
@@ -32,6 +33,7 @@ int usage(const char* why) {
 int main(int argc, char** argv) {
     int port = 0;
     bool exitWithStdin = false;
+    std::string replicaSet;
     mongopeer::ConnectionOptions options;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
@@ -41,8 +43,11 @@ int main(int argc, char** argv) {
         }
         if (i + 1 >= argc)
             return usage(("missing a value after " + arg).c_str());
-        const int value = std::atoi(argv[++i]);
-        if (arg == "--port")
+        const std::string text = argv[++i];
+        const int value = std::atoi(text.c_str());
+        if (arg == "--replica-set")
+            replicaSet = text;
+        else if (arg == "--port")
             port = value;
         else if (arg == "--delay-ms")
             options.delayMs = value;
@@ -74,6 +79,8 @@ int main(int argc, char** argv) {
         }).detach();
 
     static mongopeer::Database database;
+    if (!replicaSet.empty())
+        database.playReplicaSet(replicaSet, "127.0.0.1:" + std::to_string(ntohs(address.sin_port)));
     std::atomic<int> connections{0};
     for (;;) {
         const int fd = ::accept(listener, nullptr, nullptr);

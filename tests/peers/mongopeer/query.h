@@ -5,14 +5,22 @@
 #include <bson/bson.h>
 
 #include <string>
+#include <vector>
 
 namespace mongopeer {
 
 // A command error as the server words it.
 struct CommandError {
+    CommandError() = default;
+    CommandError(int c, std::string name, std::string text, std::vector<std::string> l = {})
+        : code(c)
+        , codeName(std::move(name))
+        , message(std::move(text))
+        , labels(std::move(l)) {}
     int code = 0;
     std::string codeName;
     std::string message;
+    std::vector<std::string> labels; // errorLabels, as TransientTransactionError
     bool failed() const { return code != 0; }
 };
 

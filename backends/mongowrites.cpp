@@ -1,0 +1,344 @@
+// How MongoStore writes a batch beyond the standalone path of mongostore.cpp: the claims on its
+// own origin's seqs, and, on a replica set, the whole batch in one transaction.
+#include "mongodocuments.h"
+
+#include <QDateTime>
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+
+// libbson declares bson_t 128-byte aligned; GCC warns that the attribute is dropped when the
+// type is a template argument, which only ever holds pointers to it here.
+#pragma GCC diagnostic ignored "-Wignored-attributes"
+
+namespace syncscope {
+
+using mongo::Bulk;
+using mongo::Doc;
+
+namespace mongo {
+void useSession(const MongoStore::Handles& h, bson_t* opts) {
+    if (h.inTransaction)
+        mongoc_client_session_append(h.session, opts, nullptr);
+}
+
+bool insertOplogEntries(const MongoStore::Handles& h, std::span<const LogRecord> records,
+                        int64_t first, int64_t wallMs, bson_t* reply, bson_error_t& error) {
+    std::vector<Doc> docs(records.size());
+    std::vector<const bson_t*> pointers(records.size());
+    for (size_t i = 0; i < records.size(); ++i) {
+        oplogDocument(docs[i].get(), records[i], first + static_cast<int64_t>(i), wallMs);
+        pointers[i] = docs[i].get();
+    }
+    Doc opts;
+    bson_append_bool(opts.get(), "ordered", 7, true);
+    useSession(h, opts.get());
+    return mongoc_collection_insert_many(h.oplog.get(), pointers.data(), pointers.size(),
+                                         opts.get(), reply, &error);
+}
+} // namespace mongo
+
+namespace {
+using namespace mongo;
+
+QString text(const std::string& s) {
+    return QString::fromStdString(s);
+}
+
+// What ownseqs keeps for an own write's seq: enough to tell the same write again (a replay)
+// from another write that took the seq.
+std::string ownDigest(const LogRecord& r) {
+    std::string d = r.studentId + '\x1f' + r.courseId + '\x1f' + std::to_string(r.ts) + '\x1f';
+    return d + (r.hasValue ? "S" + r.value : std::string("D"));
+}
+
+void seqList(bson_t* filter, const std::vector<uint64_t>& seqs) {
+    bson_t in, list;
+    bson_append_document_begin(filter, "_id", 3, &in);
+    bson_append_array_begin(&in, "$in", 3, &list);
+    for (size_t i = 0; i < seqs.size(); ++i)
+        bson_append_int64(&list, std::to_string(i).c_str(), -1, static_cast<int64_t>(seqs[i]));
+    bson_append_array_end(&in, &list);
+    bson_append_document_end(filter, &in);
+}
+} // namespace
+
+// SPEC §1: (origin, seq) names one write. Two Syncscope processes (or an outside write captured
+// meanwhile) can number different writes of this store with the same seq; the second to claim
+// it is refused before anything of its batch lands, as the other backends refuse it. The claims
+// already held are read first (a replay finds its own), then the rest are inserted; a writer
+// that claimed one in between makes the insert meet a duplicate.
+Status MongoStore::claimOwnSeqs(std::span<const LogRecord> batch) {
+    const std::string self = options_.name.toStdString();
+    std::vector<const LogRecord*> own;
+    std::vector<uint64_t> seqs;
+    for (const LogRecord& r : batch)
+        if (r.isWrite() && r.origin == self) {
+            own.push_back(&r);
+            seqs.push_back(r.seq);
+        }
+    if (own.empty())
+        return success();
+    const auto refuse = [&](const LogRecord& taken) {
+        StoreError e{options_.name,
+                     QStringLiteral("another client wrote at the same time: seq %1 of %2 is "
+                                    "already taken (an outside write or another Syncscope "
+                                    "process), so the write of (%3,%4) was refused with the rest "
+                                    "of its batch; nothing of the batch was written")
+                         .arg(taken.seq)
+                         .arg(options_.name, text(taken.studentId), text(taken.courseId)),
+                     false};
+        e.conflict = true;
+        return Status(e);
+    };
+    const auto heldNow = [&](const std::vector<uint64_t>& which,
+                             std::map<uint64_t, std::string>& held) -> Status {
+        Doc filter, opts;
+        seqList(filter.get(), which);
+        useSession(*h_, opts.get());
+        bson_error_t error;
+        if (!forEach(
+                h_->ownSeqs.get(), filter.get(), opts.get(),
+                [&](const bson_t* d) {
+                    bson_iter_t id, digest;
+                    if (bson_iter_init_find(&id, d, "_id") && BSON_ITER_HOLDS_NUMBER(&id) &&
+                        bson_iter_init_find(&digest, d, "d") && BSON_ITER_HOLDS_UTF8(&digest))
+                        held[static_cast<uint64_t>(bson_iter_as_int64(&id))] = stringAt(&digest);
+                    return true;
+                },
+                error))
+            return failure(QStringLiteral("cannot write a batch"), error.message);
+        return success();
+    };
+    std::map<uint64_t, std::string> held;
+    if (Status s = heldNow(seqs, held); !s)
+        return s;
+    std::vector<const LogRecord*> claim;
+    for (const LogRecord* r : own) {
+        const auto it = held.find(r->seq);
+        if (it == held.end())
+            claim.push_back(r);
+        else if (it->second != ownDigest(*r))
+            return refuse(*r);
+    }
+    if (claim.empty())
+        return success(); // a replay: every seq is this very write's
+    std::vector<Doc> docs(claim.size());
+    std::vector<const bson_t*> pointers(claim.size());
+    for (size_t i = 0; i < claim.size(); ++i) {
+        bson_append_int64(docs[i].get(), "_id", 3, static_cast<int64_t>(claim[i]->seq));
+        putString(docs[i].get(), "d", ownDigest(*claim[i]));
+        pointers[i] = docs[i].get();
+    }
+    Doc opts, reply;
+    bson_append_bool(opts.get(), "ordered", 7, false);
+    useSession(*h_, opts.get());
+    bson_error_t error;
+    if (mongoc_collection_insert_many(h_->ownSeqs.get(), pointers.data(), pointers.size(),
+                                      opts.get(), reply.get(), &error))
+        return success();
+    if (!onlyDuplicates(reply.get()))
+        return failure(QStringLiteral("cannot write a batch"),
+                       std::string(error.message) + "; nothing of the batch was written");
+    // Another writer claimed some in between. Inside a transaction the server has aborted it,
+    // which takes the claims back; outside, the ones this batch made are given back.
+    std::vector<size_t> lost;
+    bson_iter_t it, e;
+    if (bson_iter_init_find(&it, reply.get(), "writeErrors") && bson_iter_recurse(&it, &e))
+        while (bson_iter_next(&e)) {
+            bson_iter_t index;
+            if (bson_iter_recurse(&e, &index) && bson_iter_find(&index, "index"))
+                lost.push_back(static_cast<size_t>(bson_iter_as_int64(&index)));
+        }
+    if (!h_->inTransaction) {
+        std::vector<uint64_t> mine;
+        for (size_t i = 0; i < claim.size(); ++i)
+            if (std::find(lost.begin(), lost.end(), i) == lost.end())
+                mine.push_back(claim[i]->seq);
+        Doc filter, gone;
+        seqList(filter.get(), mine);
+        if (!mine.empty())
+            mongoc_collection_delete_many(h_->ownSeqs.get(), filter.get(), nullptr, gone.get(),
+                                          &error);
+    }
+    return refuse(*claim[lost.empty() ? 0 : std::min(lost.front(), claim.size() - 1)]);
+}
+
+// The seqs of the store's own writes among `dropped` are free again. Done before the entries
+// go, so that a rollback a crash interrupts still finds them.
+Status MongoStore::releaseOwnSeqs(const std::vector<LogRecord>& dropped) {
+    const std::string self = options_.name.toStdString();
+    std::vector<uint64_t> seqs;
+    for (const LogRecord& r : dropped)
+        if (r.isWrite() && r.origin == self)
+            seqs.push_back(r.seq);
+    if (seqs.empty())
+        return success();
+    Doc filter, reply;
+    seqList(filter.get(), seqs);
+    bson_error_t error;
+    if (!mongoc_collection_delete_many(h_->ownSeqs.get(), filter.get(), nullptr, reply.get(),
+                                       &error))
+        return failure(QStringLiteral("cannot roll back"), error.message);
+    return success();
+}
+
+Status MongoStore::applyToGradesInTransaction(std::span<const LogRecord> records) {
+    using Key = std::pair<std::string, std::string>;
+    std::map<Key, std::optional<GradeRecord>> rows;
+    for (const LogRecord& r : records)
+        if (r.isWrite())
+            rows.try_emplace({r.studentId, r.courseId});
+    if (rows.empty())
+        return success();
+    // The rows there now; one that is not as Syncscope wrote it loses to any logged write.
+    Doc filter, opts;
+    bson_t in, list;
+    bson_append_document_begin(filter.get(), "_id", 3, &in);
+    bson_append_array_begin(&in, "$in", 3, &list);
+    size_t n = 0;
+    for (const auto& [key, row] : rows)
+        putKey(&list, std::to_string(n++).c_str(), key.first, key.second);
+    bson_append_array_end(&in, &list);
+    bson_append_document_end(filter.get(), &in);
+    useSession(*h_, opts.get());
+    bson_error_t error;
+    if (!forEach(
+            h_->grades.get(), filter.get(), opts.get(),
+            [&](const bson_t* d) {
+                GradeRecord g;
+                bool inLayout = false;
+                gradeFrom(d, g, &inLayout);
+                if (inLayout)
+                    rows[{g.studentId, g.courseId}] = std::move(g);
+                return true;
+            },
+            error))
+        return failure(QStringLiteral("cannot read the grades"), error.message);
+    std::set<Key> changed;
+    for (const LogRecord& r : records) {
+        if (!r.isWrite())
+            continue;
+        std::optional<GradeRecord>& row = rows[{r.studentId, r.courseId}];
+        if (row && !writeBeats(r, *row))
+            continue;
+        row = rowAfter(r, row ? &*row : nullptr);
+        changed.emplace(r.studentId, r.courseId);
+    }
+    if (changed.empty())
+        return success();
+    Doc bulkOpts, upsert;
+    bson_append_bool(bulkOpts.get(), "ordered", 7, false);
+    useSession(*h_, bulkOpts.get());
+    bson_append_bool(upsert.get(), "upsert", 6, true);
+    Bulk bulk(mongoc_collection_create_bulk_operation_with_opts(h_->grades.get(), bulkOpts.get()));
+    for (const Key& key : changed) {
+        Doc q, replacement;
+        putKey(q.get(), "_id", key.first, key.second);
+        gradeFields(replacement.get(), *rows[key]);
+        if (!mongoc_bulk_operation_replace_one_with_opts(bulk.get(), q.get(), replacement.get(),
+                                                         upsert.get(), &error))
+            return failure(QStringLiteral("cannot write the grades"), error.message);
+    }
+    Doc reply;
+    if (!mongoc_bulk_operation_execute(bulk.get(), reply.get(), &error))
+        return failure(QStringLiteral("cannot write the grades"), error.message);
+    return success();
+}
+
+bool MongoStore::reachable() {
+    Doc ping, reply;
+    bson_append_int32(ping.get(), "ping", 4, 1);
+    bson_error_t error;
+    return mongoc_client_command_simple(h_->client.get(), "admin", ping.get(), nullptr, reply.get(),
+                                        &error);
+}
+
+// The claims, the oplog entries at the next positions and the rows in one transaction: all of
+// the batch lands or none of it. Another writer that took the positions makes the transaction
+// abort, and it runs again at the positions after theirs; a lost connection is waited out, and
+// a commit whose answer was lost is looked for by its positions.
+Status MongoStore::writeBatchInTransaction(std::span<const LogRecord> batch,
+                                           const BatchControl& control) {
+    const int64_t wallMs = QDateTime::currentMSecsSinceEpoch();
+    const auto n = static_cast<int64_t>(batch.size());
+    int lostAttempts = 0;
+    const auto written = [&](int64_t first) {
+        next_ = first + n;
+        noteWritten(batch);
+        if (lostAttempts > 0)
+            control.notice(
+                QStringLiteral("%1: connected again; the batch was written").arg(options_.name));
+        return success();
+    };
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        bson_error_t error;
+        if (!h_->session) {
+            h_->session = mongoc_client_start_session(h_->client.get(), nullptr, &error);
+            if (!h_->session)
+                return failure(QStringLiteral("cannot start a session"), error.message);
+        }
+        const int64_t first = next_;
+        if (!mongoc_client_session_start_transaction(h_->session, nullptr, &error))
+            return failure(QStringLiteral("cannot start a transaction"), error.message);
+        h_->inTransaction = true;
+        bool contended = false;
+        Status s = claimOwnSeqs(batch);
+        if (s) {
+            Doc reply;
+            if (!insertOplogEntries(*h_, batch, first, wallMs, reply.get(), error)) {
+                contended = onlyDuplicates(reply.get());
+                s = failure(QStringLiteral("cannot write the oplog"), error.message);
+            }
+        }
+        if (s)
+            s = applyToGrades(batch);
+        if (s)
+            s = setMetaPosition("applied", first + n - 1);
+        h_->inTransaction = false;
+        if (!s) {
+            mongoc_client_session_abort_transaction(h_->session, nullptr);
+            if (s.error().conflict)
+                return s;
+            if (contended) { // another writer's entries hold those positions: after theirs
+                Result<int64_t> greatest = greatestPosition();
+                if (!greatest)
+                    return greatest.error();
+                next_ = greatest.value() + 1;
+                continue;
+            }
+            if (reachable())
+                return StoreError{options_.name,
+                                  s.error().message +
+                                      QStringLiteral("; the transaction was rolled back, nothing "
+                                                     "of the batch was written"),
+                                  false};
+            if (Status w = waitForServer(lostAttempts, s.error().message, control); !w)
+                return w;
+            continue;
+        }
+        Doc committed;
+        if (mongoc_client_session_commit_transaction(h_->session, committed.get(), &error))
+            return written(first);
+        if (mongoc_error_has_label(committed.get(), "TransientTransactionError"))
+            continue; // nothing committed: run it again
+        if (!isLost(error) &&
+            !mongoc_error_has_label(committed.get(), "UnknownTransactionCommitResult"))
+            return failure(QStringLiteral("cannot commit a batch"),
+                           std::string(error.message) + "; nothing of the batch was written");
+        // Whether it committed is not known: its positions tell.
+        if (Status w = waitForServer(lostAttempts, text(error.message), control); !w)
+            return w;
+        Result<size_t> landed = landedPrefix(batch, first);
+        if (landed && landed.value() == batch.size())
+            return written(first);
+    }
+    return StoreError{options_.name,
+                      QStringLiteral("another client kept appending to the oplog at the same "
+                                     "time; the batch was not written"),
+                      false, true};
+}
+
+} // namespace syncscope
