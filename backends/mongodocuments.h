@@ -32,6 +32,7 @@ struct MongoStore::Handles {
     bool transactions = false;
     mongoc_client_session_t* session = nullptr; // made on the first transaction
     bool inTransaction = false;                 // the calls made now belong to it
+    bool transient = false; // a call in it failed in a way worth running the transaction again
 };
 
 // What watching for outside writes keeps between comparisons (mongooutsidewrites.cpp).
@@ -92,6 +93,10 @@ bool forEach(mongoc_collection_t* c, const bson_t* filter, const bson_t* opts, T
 }
 // Adds the open transaction's session to a call's options (nothing outside one).
 void useSession(const MongoStore::Handles& h, bson_t* opts);
+// After a call inside a transaction failed: whether the server said to run the transaction
+// again (a write conflict, the TransientTransactionError label), kept in h.transient.
+void noteTransient(MongoStore::Handles& h, const bson_error_t& error,
+                   const bson_t* reply = nullptr);
 // Writes `records` at positions first… in one ordered insert (in the open transaction, if
 // any); the driver's reply and error when it stops part way.
 bool insertOplogEntries(const MongoStore::Handles& h, std::span<const LogRecord> records,

@@ -210,8 +210,10 @@ Status MongoStore::setMetaPosition(const char* id, int64_t position) {
     useSession(*h_, opts.get());
     bson_error_t error;
     if (!mongoc_collection_update_one(h_->meta.get(), q.get(), update.get(), opts.get(),
-                                      reply.get(), &error))
+                                      reply.get(), &error)) {
+        noteTransient(*h_, error, reply.get());
         return failure(QStringLiteral("cannot record the store's state"), error.message);
+    }
     return success();
 }
 

@@ -3,6 +3,8 @@
 #include "mongodocuments.h"
 
 #include <QDateTime>
+#include <QRandomGenerator>
+#include <QThread>
 
 #include <algorithm>
 #include <map>
@@ -22,6 +24,19 @@ namespace mongo {
 void useSession(const MongoStore::Handles& h, bson_t* opts) {
     if (h.inTransaction)
         mongoc_client_session_append(h.session, opts, nullptr);
+}
+
+void noteTransient(MongoStore::Handles& h, const bson_error_t& error, const bson_t* reply) {
+    constexpr uint32_t kWriteConflict = 112, kNoSuchTransaction = 251, kLockTimeout = 24;
+    if (!h.inTransaction)
+        return;
+    if ((error.domain == MONGOC_ERROR_SERVER || error.domain == MONGOC_ERROR_QUERY ||
+         error.domain == MONGOC_ERROR_WRITE_CONCERN) &&
+        (error.code == kWriteConflict || error.code == kNoSuchTransaction ||
+         error.code == kLockTimeout))
+        h.transient = true;
+    if (reply && mongoc_error_has_label(reply, "TransientTransactionError"))
+        h.transient = true;
 }
 
 bool insertOplogEntries(const MongoStore::Handles& h, std::span<const LogRecord> records,
@@ -108,8 +123,10 @@ Status MongoStore::claimOwnSeqs(std::span<const LogRecord> batch) {
                         held[static_cast<uint64_t>(bson_iter_as_int64(&id))] = stringAt(&digest);
                     return true;
                 },
-                error))
+                error)) {
+            noteTransient(*h_, error);
             return failure(QStringLiteral("cannot write a batch"), error.message);
+        }
         return success();
     };
     std::map<uint64_t, std::string> held;
@@ -139,6 +156,7 @@ Status MongoStore::claimOwnSeqs(std::span<const LogRecord> batch) {
     if (mongoc_collection_insert_many(h_->ownSeqs.get(), pointers.data(), pointers.size(),
                                       opts.get(), reply.get(), &error))
         return success();
+    noteTransient(*h_, error, reply.get());
     if (!onlyDuplicates(reply.get()))
         return failure(QStringLiteral("cannot write a batch"),
                        std::string(error.message) + "; nothing of the batch was written");
@@ -215,8 +233,10 @@ Status MongoStore::applyToGradesInTransaction(std::span<const LogRecord> records
                     rows[{g.studentId, g.courseId}] = std::move(g);
                 return true;
             },
-            error))
+            error)) {
+        noteTransient(*h_, error);
         return failure(QStringLiteral("cannot read the grades"), error.message);
+    }
     std::set<Key> changed;
     for (const LogRecord& r : records) {
         if (!r.isWrite())
@@ -243,8 +263,10 @@ Status MongoStore::applyToGradesInTransaction(std::span<const LogRecord> records
             return failure(QStringLiteral("cannot write the grades"), error.message);
     }
     Doc reply;
-    if (!mongoc_bulk_operation_execute(bulk.get(), reply.get(), &error))
+    if (!mongoc_bulk_operation_execute(bulk.get(), reply.get(), &error)) {
+        noteTransient(*h_, error, reply.get());
         return failure(QStringLiteral("cannot write the grades"), error.message);
+    }
     return success();
 }
 
@@ -267,6 +289,10 @@ Status MongoStore::writeBatchInTransaction(std::span<const LogRecord> batch,
     int lostAttempts = 0;
     const auto written = [&](int64_t first) {
         next_ = first + n;
+        // Outside the transaction: every writer moves this one document, which would make
+        // concurrent transactions conflict on it. Rows and log committed together, so it only
+        // saves a replay at the next open, and may lag without harm.
+        setMetaPosition("applied", first + n - 1);
         noteWritten(batch);
         if (lostAttempts > 0)
             control.notice(
@@ -284,24 +310,31 @@ Status MongoStore::writeBatchInTransaction(std::span<const LogRecord> batch,
         if (!mongoc_client_session_start_transaction(h_->session, nullptr, &error))
             return failure(QStringLiteral("cannot start a transaction"), error.message);
         h_->inTransaction = true;
+        h_->transient = false;
         bool contended = false;
         Status s = claimOwnSeqs(batch);
         if (s) {
             Doc reply;
             if (!insertOplogEntries(*h_, batch, first, wallMs, reply.get(), error)) {
+                noteTransient(*h_, error, reply.get());
                 contended = onlyDuplicates(reply.get());
                 s = failure(QStringLiteral("cannot write the oplog"), error.message);
             }
         }
         if (s)
             s = applyToGrades(batch);
-        if (s)
-            s = setMetaPosition("applied", first + n - 1);
         h_->inTransaction = false;
         if (!s) {
             mongoc_client_session_abort_transaction(h_->session, nullptr);
             if (s.error().conflict)
                 return s;
+            if (h_->transient) { // a write conflict with another transaction: run it again,
+                // after a pause that grows and differs between writers, so that they stop
+                // meeting
+                const int most = std::min(2 << std::min(attempt, 6), 100);
+                QThread::msleep(QRandomGenerator::global()->bounded(1, most + 1));
+                continue;
+            }
             if (contended) { // another writer's entries hold those positions: after theirs
                 Result<int64_t> greatest = greatestPosition();
                 if (!greatest)

@@ -232,8 +232,10 @@ bool Database::enterTransaction(const Command& command, const std::string& name,
         return false;
     }
     const std::string key = bytesOf(&lsid) + '#' + std::to_string(number);
-    if (boolOf(&command.body, "startTransaction", false))
+    if (boolOf(&command.body, "startTransaction", false)) {
         transactions_[key] = Transaction{};
+        transactions_[key].start = clock_;
+    }
     const auto it = transactions_.find(key);
     if (it == transactions_.end()) {
         error = {251,
@@ -248,14 +250,55 @@ bool Database::enterTransaction(const Command& command, const std::string& name,
     return true;
 }
 
-void Database::remember(const std::string& ns, const std::string& key, const std::string* before) {
+namespace {
+std::string documentId(const std::string& ns, const std::string& key) {
+    return ns + '\0' + key;
+}
+} // namespace
+
+bool Database::mayWrite(const std::string& ns, const std::string& key, CommandError& error) {
     if (!current_)
+        return true; // a plain write does not wait for transactions here
+    const std::string id = documentId(ns, key);
+    const auto owner = owners_.find(id);
+    const auto version = versions_.find(id);
+    if ((owner != owners_.end() && owner->second != currentKey_) ||
+        (version != versions_.end() && version->second > current_->start)) {
+        error = {112,
+                 "WriteConflict",
+                 "WriteConflict error: this operation conflicted with another operation. "
+                 "Please retry your operation or multi-document transaction.",
+                 {"TransientTransactionError"}};
+        return false;
+    }
+    return true;
+}
+
+void Database::remember(const std::string& ns, const std::string& key, const std::string* before) {
+    const std::string id = documentId(ns, key);
+    if (!current_) {
+        versions_[id] = ++clock_;
         return;
+    }
     current_->undo.push_back(
         {ns, key, before ? std::optional<std::string>(*before) : std::optional<std::string>()});
+    if (owners_.emplace(id, currentKey_).second)
+        current_->locked.push_back(id);
+}
+
+void Database::release(Transaction& t, bool committed) {
+    if (committed)
+        ++clock_;
+    for (const std::string& id : t.locked) {
+        owners_.erase(id);
+        if (committed)
+            versions_[id] = clock_;
+    }
+    t.locked.clear();
 }
 
 void Database::rollBack(Transaction& t) {
+    release(t, false);
     for (auto u = t.undo.rbegin(); u != t.undo.rend(); ++u) {
         Documents& docs = collections_[u->ns].documents;
         if (u->before)
@@ -272,6 +315,7 @@ void Database::commitTransaction(const bson_t&, const Command&, const std::strin
         error = {251, "NoSuchTransaction", "no transaction to commit"};
         return;
     }
+    release(*current_, true);
     transactions_.erase(currentKey_); // its changes stay
     current_ = nullptr;
 }
@@ -536,6 +580,10 @@ bool Database::insertOne(Collection& c, const std::string& ns, const bson_t* doc
         bson_iter_init_find(&id, doc, "_id");
     }
     const std::string key = idKey(&id);
+    if (!mayWrite(ns, key, error)) {
+        bson_destroy(&withId);
+        return false;
+    }
     const bool added = c.documents.emplace(key, bytesOf(doc)).second;
     if (added)
         remember(ns, key, nullptr);
@@ -551,7 +599,7 @@ bool Database::insertOne(Collection& c, const std::string& ns, const bson_t* doc
 }
 
 void Database::insert(const bson_t& body, const Command& command, const std::string& db,
-                      bson_t* reply, CommandError&) {
+                      bson_t* reply, CommandError& error) {
     const std::string ns = db + "." + target(&body);
     Collection& c = collections_[ns];
     const bool ordered = boolOf(&body, "ordered", true);
@@ -562,7 +610,10 @@ void Database::insert(const bson_t& body, const Command& command, const std::str
         CommandError e;
         if (insertOne(c, ns, &d, e))
             ++n;
-        else {
+        else if (e.code == 112) { // a write conflict fails the command, and its transaction
+            error = e;
+            break;
+        } else {
             appendWriteError(&errors, failures, index, e.code, e.message);
             if (ordered)
                 break;
@@ -576,7 +627,7 @@ void Database::insert(const bson_t& body, const Command& command, const std::str
 }
 
 void Database::update(const bson_t& body, const Command& command, const std::string& db,
-                      bson_t* reply, CommandError&) {
+                      bson_t* reply, CommandError& error) {
     const std::string ns = db + "." + target(&body);
     Collection& c = collections_[ns];
     const bool ordered = boolOf(&body, "ordered", true);
@@ -604,6 +655,10 @@ void Database::update(const bson_t& body, const Command& command, const std::str
                 ++matched;
                 std::string bytes = bytesOf(&next);
                 if (bytes != it->second) {
+                    if (!mayWrite(ns, it->first, e)) {
+                        bson_destroy(&next);
+                        break;
+                    }
                     ++modified;
                     remember(ns, it->first, &it->second);
                     it->second = std::move(bytes);
@@ -639,6 +694,10 @@ void Database::update(const bson_t& body, const Command& command, const std::str
             bson_destroy(&base);
             bson_destroy(&made);
         }
+        if (e.code == 112) { // a write conflict fails the command, and its transaction
+            error = e;
+            break;
+        }
         if (e.failed()) {
             appendWriteError(&errors, failures, index, e.code, e.message);
             if (ordered)
@@ -656,7 +715,7 @@ void Database::update(const bson_t& body, const Command& command, const std::str
 }
 
 void Database::remove(const bson_t& body, const Command& command, const std::string& db,
-                      bson_t* reply, CommandError&) {
+                      bson_t* reply, CommandError& error) {
     const std::string ns = db + "." + target(&body);
     const bool ordered = boolOf(&body, "ordered", true);
     bson_t errors = BSON_INITIALIZER;
@@ -676,6 +735,13 @@ void Database::remove(const bson_t& body, const Command& command, const std::str
                 break;
             continue;
         }
+        for (auto it : found)
+            if (!mayWrite(ns, it->first, e)) {
+                error = e;
+                break;
+            }
+        if (error.failed())
+            break;
         for (auto it : found) {
             remember(ns, it->first, &it->second);
             c->second.documents.erase(it);

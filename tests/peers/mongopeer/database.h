@@ -54,7 +54,9 @@ private:
         std::optional<std::string> before;
     };
     struct Transaction {
+        uint64_t start = 0; // the commit clock when it began: its snapshot
         std::vector<Undo> undo;
+        std::vector<std::string> locked; // the documents it wrote, held until it ends
     };
     // The failCommand fail point of MongoDB's test commands: the next `times` commands named in
     // `commands` fail with `error` (times < 0: every one, until it is turned off).
@@ -98,9 +100,13 @@ private:
     // A command of a transaction (autocommit: false) finds or begins it; false with the
     // server's error when it cannot.
     bool enterTransaction(const Command& command, const std::string& name, CommandError& error);
-    // Before a document changes inside a transaction: how it was.
+    // Snapshot isolation's write conflicts, as the server has them: a transaction may not
+    // write a document another open transaction wrote, nor one committed after it began.
+    bool mayWrite(const std::string& ns, const std::string& key, CommandError& error);
+    // After a document changed: how it was (for a transaction's undo), and who holds it now.
     void remember(const std::string& ns, const std::string& key, const std::string* before);
     void rollBack(Transaction& t);
+    void release(Transaction& t, bool committed);
 
     // The documents of `c` that match `filter`, in _id order (reversed when `descending`),
     // stopping after `stopAfter` (0: all). Uses the _id index for an _id condition.
@@ -117,6 +123,9 @@ private:
     std::string currentKey_;                          // the transaction a command runs in
     Transaction* current_ = nullptr;
     FailPoint failCommand_;
+    uint64_t clock_ = 0;                        // counts commits (and plain writes)
+    std::map<std::string, uint64_t> versions_;  // document -> the clock it last committed at
+    std::map<std::string, std::string> owners_; // document -> the transaction writing it
 
     std::mutex mutex_;
     std::map<std::string, Collection> collections_; // "db.collection"
