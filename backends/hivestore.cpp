@@ -2,6 +2,7 @@
 
 #include "batchedappend.h"
 #include "hiveql.h"
+#include "lostconnection.h"
 
 #include <QDateTime>
 #include <QThread>
@@ -189,28 +190,19 @@ StoreError HiveStore::error(const QString& what, const HiveOutcome& outcome) con
 
 Status HiveStore::reconnect(const QString& what, const QString& why, const BatchControl& control) {
     static constexpr int kDelaysMs[] = {250, 500, 1000, 2000, 4000};
-    for (int attempt = 0; attempt < int(std::size(kDelaysMs)); ++attempt) {
-        control.notice(QStringLiteral("%1: lost the connection to %2 (%3); trying again in %4 "
-                                      "ms (attempt %5 of %6)")
-                           .arg(options_.name, options_.location, why)
-                           .arg(kDelaysMs[attempt])
-                           .arg(attempt + 1)
-                           .arg(std::size(kDelaysMs)));
-        QThread::msleep(static_cast<unsigned long>(kDelaysMs[attempt]));
-        if (control.isCanceled())
-            return StoreError{options_.name, what + QStringLiteral(": canceled"), true};
+    LostConnectionWait lost(options_.name, options_.location, kDelaysMs);
+    for (;;) {
+        if (Status s = lost.next(why, control); !s) {
+            StoreError e = s.error();
+            e.message = what + QStringLiteral(": ") + e.message;
+            return e;
+        }
         const HiveOutcome out = conn_.connect(options_.endpoint);
         if (out.ok())
             return success();
         if (out.kind != HiveOutcome::Kind::Lost)
             return error(what, out);
     }
-    return StoreError{options_.name,
-                      QStringLiteral("%1: %2 did not answer again after %3 attempts (%4)")
-                          .arg(what, options_.location)
-                          .arg(std::size(kDelaysMs))
-                          .arg(why),
-                      false};
 }
 
 Status HiveStore::query(const QString& what, const std::string& statement,

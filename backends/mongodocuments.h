@@ -9,11 +9,13 @@
 
 #include <QObject>
 
+#include <algorithm>
 #include <functional>
 #include <set>
 #include <span>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace syncscope {
 
@@ -101,6 +103,30 @@ void noteTransient(MongoStore::Handles& h, const bson_error_t& error,
 // any); the driver's reply and error when it stops part way.
 bool insertOplogEntries(const MongoStore::Handles& h, std::span<const LogRecord> records,
                         int64_t first, int64_t wallMs, bson_t* reply, bson_error_t& error);
+
+// Every oplog entry of the given students (sorted, unique), read 500 students a query (the
+// oplog's index on s, c serves them), in position order within each query.
+template <class Take>
+bool forEachEntryOfStudents(const MongoStore::Handles& h, const std::vector<std::string>& students,
+                            Take&& take, bson_error_t& error) {
+    for (size_t from = 0; from < students.size(); from += 500) {
+        Doc q, opts;
+        bson_t in, list;
+        bson_append_document_begin(q.get(), "s", 1, &in);
+        bson_append_array_begin(&in, "$in", 3, &list);
+        for (size_t i = from; i < std::min(students.size(), from + 500); ++i)
+            putString(&list, std::to_string(i - from).c_str(), students[i]);
+        bson_append_array_end(&in, &list);
+        bson_append_document_end(q.get(), &in);
+        sortById(opts.get(), 1, 0);
+        if (!forEach(h.oplog.get(), q.get(), opts.get(), take, error))
+            return false;
+    }
+    return true;
+}
+
+// An unordered bulk write on `c` (in the open transaction, if any).
+Bulk unorderedBulk(const MongoStore::Handles& h, mongoc_collection_t* c);
 
 // Whether every write error of a failed write is a duplicate key: an upsert that met a row its
 // write does not beat (nothing to do), or an oplog position another writer took.

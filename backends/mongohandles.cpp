@@ -57,6 +57,7 @@ Client borrowClient(const std::string& uriText, const std::string& password, std
         std::lock_guard<std::mutex> lock(mutex);
         pool = pools[key].lock();
         if (!pool) {
+            std::erase_if(pools, [](const auto& entry) { return entry.second.expired(); });
             bson_error_t error;
             Uri uri(mongoc_uri_new_with_error(uriText.c_str(), &error));
             if (!uri) {

@@ -197,29 +197,19 @@ Result<bool> MongoStore::captureOutsideWrites() {
     }
     std::sort(students.begin(), students.end());
     students.erase(std::unique(students.begin(), students.end()), students.end());
-    for (size_t from = 0; from < students.size(); from += 500) {
-        Doc q, none;
-        bson_t in, list;
-        bson_append_document_begin(q.get(), "s", 1, &in);
-        bson_append_array_begin(&in, "$in", 3, &list);
-        for (size_t i = from; i < std::min(students.size(), from + 500); ++i)
-            mongo::putString(&list, std::to_string(i - from).c_str(), students[i]);
-        bson_append_array_end(&in, &list);
-        bson_append_document_end(q.get(), &in);
-        if (!mongo::forEach(
-                h_->oplog.get(), q.get(), none.get(),
-                [&](const bson_t* d) {
-                    LogRecord r;
-                    if (!mongo::entryFrom(d, r) || !r.isWrite() || r.origin == self)
-                        return true;
-                    auto it = seen.find({r.studentId, r.courseId});
-                    if (it != seen.end())
-                        it->second[r.origin] = std::max(it->second[r.origin], r.seq);
+    if (!mongo::forEachEntryOfStudents(
+            *h_, students,
+            [&](const bson_t* d) {
+                LogRecord r;
+                if (!mongo::entryFrom(d, r) || !r.isWrite() || r.origin == self)
                     return true;
-                },
-                error))
-            return failure(QStringLiteral("cannot compare the grade rows"), error.message);
-    }
+                auto it = seen.find({r.studentId, r.courseId});
+                if (it != seen.end())
+                    it->second[r.origin] = std::max(it->second[r.origin], r.seq);
+                return true;
+            },
+            error))
+        return failure(QStringLiteral("cannot compare the grade rows"), error.message);
     std::sort(found.begin(), found.end(), [](const LogRecord& x, const LogRecord& y) {
         return std::tie(x.studentId, x.courseId) < std::tie(y.studentId, y.courseId);
     });

@@ -1,6 +1,7 @@
 #include "mongostore.h"
 
 #include "batchedappend.h"
+#include "lostconnection.h"
 #include "mongodocuments.h"
 #include "mongohandles.h"
 #include "utf8.h"
@@ -271,34 +272,6 @@ Status MongoStore::append(std::span<const LogRecord> records, const BatchControl
         [&](std::span<const LogRecord> batch) { return writeBatch(batch, control); });
 }
 
-Status MongoStore::waitForServer(int& attempt, const QString& why, const BatchControl& control) {
-    static constexpr int kDelaysMs[] = {250, 500, 1000, 2000, 4000, 8000};
-    constexpr int attempts = static_cast<int>(std::size(kDelaysMs));
-    if (attempt == attempts)
-        return failure(QStringLiteral("lost the connection"),
-                       QStringLiteral("%1 did not answer again after %2 attempts (%3); the batch "
-                                      "being written when it went away was not written, the ones "
-                                      "before it were")
-                           .arg(options_.location)
-                           .arg(attempts)
-                           .arg(why.simplified())
-                           .toStdString());
-    const int delay = kDelaysMs[attempt++];
-    control.notice(QStringLiteral("%1: lost the connection to %2 (%3); trying again in %4 ms "
-                                  "(attempt %5 of %6)")
-                       .arg(options_.name, options_.location, why.simplified())
-                       .arg(delay)
-                       .arg(attempt)
-                       .arg(attempts));
-    for (int waited = 0; waited < delay; waited += 50) {
-        if (control.isCanceled())
-            return StoreError{options_.name,
-                              QStringLiteral("canceled while the connection was lost"), true};
-        QThread::msleep(50);
-    }
-    return success();
-}
-
 // The batch's entries at the next positions, in one ordered insert; then their rows. When the
 // insert stops part way (another writer took a position, or the connection went), whatever of
 // it landed is found by its positions, its rows are written, and the rest goes again.
@@ -308,7 +281,8 @@ Status MongoStore::writeBatch(std::span<const LogRecord> batch, const BatchContr
     if (Status s = claimOwnSeqs(batch); !s)
         return s;
     size_t done = 0;
-    int contended = 0, lostAttempts = 0;
+    int contended = 0;
+    LostConnectionWait lost(options_.name, options_.location);
     const int64_t wallMs = QDateTime::currentMSecsSinceEpoch();
     while (done < batch.size()) {
         const std::span<const LogRecord> rest = batch.subspan(done);
@@ -317,12 +291,12 @@ Status MongoStore::writeBatch(std::span<const LogRecord> batch, const BatchContr
         bson_error_t error;
         size_t landed = rest.size();
         if (!insertOplogEntries(*h_, rest, first, wallMs, reply.get(), error)) {
-            const bool lost = isLost(error);
-            if (!lost && !onlyDuplicates(reply.get()))
+            const bool gone = isLost(error);
+            if (!gone && !onlyDuplicates(reply.get()))
                 return failure(QStringLiteral("cannot write the oplog"),
                                std::string(error.message) + "; nothing of the batch was written");
-            if (lost) {
-                if (Status s = waitForServer(lostAttempts, text(error.message), control); !s)
+            if (gone) {
+                if (Status s = lost.next(text(error.message), control, kBatchNotWritten); !s)
                     return s;
             } else if (++contended > 100)
                 return {StoreError{options_.name,
@@ -332,7 +306,7 @@ Status MongoStore::writeBatch(std::span<const LogRecord> batch, const BatchContr
                                    false, true}};
             Result<size_t> found = landedPrefix(rest, first);
             if (!found) {
-                if (lostAttempts > 0)
+                if (lost.waited())
                     continue; // still away: wait again
                 return found.error();
             }
@@ -352,13 +326,13 @@ Status MongoStore::writeBatch(std::span<const LogRecord> batch, const BatchContr
                 s = setMetaPosition("applied", first + static_cast<int64_t>(landed) - 1);
             if (s)
                 break;
-            if (Status w = waitForServer(lostAttempts, s.error().message, control); !w)
+            if (Status w = lost.next(s.error().message, control, kBatchNotWritten); !w)
                 return w;
         }
         noteWritten(rest.first(landed));
         done += landed;
     }
-    if (lostAttempts > 0)
+    if (lost.waited())
         control.notice(
             QStringLiteral("%1: connected again; the batch was written").arg(options_.name));
     return success();
@@ -405,11 +379,9 @@ Status MongoStore::applyToGrades(std::span<const LogRecord> records) {
     }
     if (rows.empty())
         return success();
-    Doc bulkOpts, upsert;
-    bson_append_bool(bulkOpts.get(), "ordered", 7, false);
-    useSession(*h_, bulkOpts.get());
+    Doc upsert;
     bson_append_bool(upsert.get(), "upsert", 6, true);
-    Bulk bulk(mongoc_collection_create_bulk_operation_with_opts(h_->grades.get(), bulkOpts.get()));
+    Bulk bulk = unorderedBulk(*h_, h_->grades.get());
     bson_error_t error;
     for (const auto& [key, g] : rows) {
         Doc q, u;
@@ -596,42 +568,30 @@ Status MongoStore::rollbackTo(int64_t position) {
     for (const auto& key : touched)
         if (students.empty() || students.back() != key.first)
             students.push_back(key.first);
-    for (size_t from = 0; from < students.size(); from += 500) {
-        Doc q, opts;
-        bson_t in, list;
-        bson_append_document_begin(q.get(), "s", 1, &in);
-        bson_append_array_begin(&in, "$in", 3, &list);
-        for (size_t i = from; i < std::min(students.size(), from + 500); ++i)
-            putString(&list, std::to_string(i - from).c_str(), students[i]);
-        bson_append_array_end(&in, &list);
-        bson_append_document_end(q.get(), &in);
-        sortById(opts.get(), 1, 0);
-        bool corrupt = false;
-        if (!forEach(
-                h_->oplog.get(), q.get(), opts.get(),
-                [&](const bson_t* d) {
-                    LogRecord r;
-                    if (!entryFrom(d, r)) {
-                        corrupt = true;
-                        return false;
-                    }
-                    const auto key = std::make_pair(r.studentId, r.courseId);
-                    if (!r.isWrite() || !touched.count(key))
-                        return true;
-                    auto [it, added] = rows.try_emplace(key);
-                    if (added || writeBeats(r, it->second))
-                        it->second = rowAfter(r, added ? nullptr : &it->second);
+    bool corrupt = false;
+    if (!forEachEntryOfStudents(
+            *h_, students,
+            [&](const bson_t* d) {
+                LogRecord r;
+                if (!entryFrom(d, r)) {
+                    corrupt = true;
+                    return false;
+                }
+                const auto key = std::make_pair(r.studentId, r.courseId);
+                if (!r.isWrite() || !touched.count(key))
                     return true;
-                },
-                error))
-            return failure(QStringLiteral("cannot roll back"), error.message);
-        if (corrupt)
-            return failure(QStringLiteral("corrupt oplog"), "an entry lacks its op or key");
-    }
-    Doc bulkOpts, upsert;
-    bson_append_bool(bulkOpts.get(), "ordered", 7, false);
+                auto [it, added] = rows.try_emplace(key);
+                if (added || writeBeats(r, it->second))
+                    it->second = rowAfter(r, added ? nullptr : &it->second);
+                return true;
+            },
+            error))
+        return failure(QStringLiteral("cannot roll back"), error.message);
+    if (corrupt)
+        return failure(QStringLiteral("corrupt oplog"), "an entry lacks its op or key");
+    Doc upsert;
     bson_append_bool(upsert.get(), "upsert", 6, true);
-    Bulk bulk(mongoc_collection_create_bulk_operation_with_opts(h_->grades.get(), bulkOpts.get()));
+    Bulk bulk = unorderedBulk(*h_, h_->grades.get());
     for (const auto& key : touched) {
         Doc q;
         putKey(q.get(), "_id", key.first, key.second);

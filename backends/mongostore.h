@@ -84,9 +84,6 @@ private:
     // Refuses a batch with a write of the store's own origin whose seq another write holds.
     Status claimOwnSeqs(std::span<const LogRecord> batch);
     Status releaseOwnSeqs(const std::vector<LogRecord>& dropped);
-    // Waits out a lost connection before the next attempt; an error when the attempts are
-    // spent or the caller canceled.
-    Status waitForServer(int& attempt, const QString& why, const BatchControl& control);
     // How many of `records`, in order from position `first`, are in the oplog.
     Result<size_t> landedPrefix(std::span<const LogRecord> records, int64_t first);
     // Brings the grade rows up to `records` (entries already in the oplog): idempotent.

@@ -1,5 +1,6 @@
 // How MongoStore writes a batch beyond the standalone path of mongostore.cpp: the claims on its
 // own origin's seqs, and, on a replica set, the whole batch in one transaction.
+#include "lostconnection.h"
 #include "mongodocuments.h"
 
 #include <QDateTime>
@@ -24,6 +25,13 @@ namespace mongo {
 void useSession(const MongoStore::Handles& h, bson_t* opts) {
     if (h.inTransaction)
         mongoc_client_session_append(h.session, opts, nullptr);
+}
+
+Bulk unorderedBulk(const MongoStore::Handles& h, mongoc_collection_t* c) {
+    Doc opts;
+    bson_append_bool(opts.get(), "ordered", 7, false);
+    useSession(h, opts.get());
+    return Bulk(mongoc_collection_create_bulk_operation_with_opts(c, opts.get()));
 }
 
 void noteTransient(MongoStore::Handles& h, const bson_error_t& error, const bson_t* reply) {
@@ -162,18 +170,18 @@ Status MongoStore::claimOwnSeqs(std::span<const LogRecord> batch) {
                        std::string(error.message) + "; nothing of the batch was written");
     // Another writer claimed some in between. Inside a transaction the server has aborted it,
     // which takes the claims back; outside, the ones this batch made are given back.
-    std::vector<size_t> lost;
+    std::vector<size_t> clashed;
     bson_iter_t it, e;
     if (bson_iter_init_find(&it, reply.get(), "writeErrors") && bson_iter_recurse(&it, &e))
         while (bson_iter_next(&e)) {
             bson_iter_t index;
             if (bson_iter_recurse(&e, &index) && bson_iter_find(&index, "index"))
-                lost.push_back(static_cast<size_t>(bson_iter_as_int64(&index)));
+                clashed.push_back(static_cast<size_t>(bson_iter_as_int64(&index)));
         }
     if (!h_->inTransaction) {
         std::vector<uint64_t> mine;
         for (size_t i = 0; i < claim.size(); ++i)
-            if (std::find(lost.begin(), lost.end(), i) == lost.end())
+            if (std::find(clashed.begin(), clashed.end(), i) == clashed.end())
                 mine.push_back(claim[i]->seq);
         Doc filter, gone;
         seqList(filter.get(), mine);
@@ -181,7 +189,7 @@ Status MongoStore::claimOwnSeqs(std::span<const LogRecord> batch) {
             mongoc_collection_delete_many(h_->ownSeqs.get(), filter.get(), nullptr, gone.get(),
                                           &error);
     }
-    return refuse(*claim[lost.empty() ? 0 : std::min(lost.front(), claim.size() - 1)]);
+    return refuse(*claim[clashed.empty() ? 0 : std::min(clashed.front(), claim.size() - 1)]);
 }
 
 // The seqs of the store's own writes among `dropped` are free again. Done before the entries
@@ -249,11 +257,9 @@ Status MongoStore::applyToGradesInTransaction(std::span<const LogRecord> records
     }
     if (changed.empty())
         return success();
-    Doc bulkOpts, upsert;
-    bson_append_bool(bulkOpts.get(), "ordered", 7, false);
-    useSession(*h_, bulkOpts.get());
+    Doc upsert;
     bson_append_bool(upsert.get(), "upsert", 6, true);
-    Bulk bulk(mongoc_collection_create_bulk_operation_with_opts(h_->grades.get(), bulkOpts.get()));
+    Bulk bulk = unorderedBulk(*h_, h_->grades.get());
     for (const Key& key : changed) {
         Doc q, replacement;
         putKey(q.get(), "_id", key.first, key.second);
@@ -286,7 +292,7 @@ Status MongoStore::writeBatchInTransaction(std::span<const LogRecord> batch,
                                            const BatchControl& control) {
     const int64_t wallMs = QDateTime::currentMSecsSinceEpoch();
     const auto n = static_cast<int64_t>(batch.size());
-    int lostAttempts = 0;
+    LostConnectionWait lost(options_.name, options_.location);
     const auto written = [&](int64_t first) {
         next_ = first + n;
         // Outside the transaction: every writer moves this one document, which would make
@@ -294,7 +300,7 @@ Status MongoStore::writeBatchInTransaction(std::span<const LogRecord> batch,
         // saves a replay at the next open, and may lag without harm.
         setMetaPosition("applied", first + n - 1);
         noteWritten(batch);
-        if (lostAttempts > 0)
+        if (lost.waited())
             control.notice(
                 QStringLiteral("%1: connected again; the batch was written").arg(options_.name));
         return success();
@@ -348,7 +354,7 @@ Status MongoStore::writeBatchInTransaction(std::span<const LogRecord> batch,
                                       QStringLiteral("; the transaction was rolled back, nothing "
                                                      "of the batch was written"),
                                   false};
-            if (Status w = waitForServer(lostAttempts, s.error().message, control); !w)
+            if (Status w = lost.next(s.error().message, control, kBatchNotWritten); !w)
                 return w;
             continue;
         }
@@ -362,7 +368,7 @@ Status MongoStore::writeBatchInTransaction(std::span<const LogRecord> batch,
             return failure(QStringLiteral("cannot commit a batch"),
                            std::string(error.message) + "; nothing of the batch was written");
         // Whether it committed is not known: its positions tell.
-        if (Status w = waitForServer(lostAttempts, text(error.message), control); !w)
+        if (Status w = lost.next(text(error.message), control, kBatchNotWritten); !w)
             return w;
         Result<size_t> landed = landedPrefix(batch, first);
         if (landed && landed.value() == batch.size())

@@ -1,6 +1,7 @@
 #include "redisstore.h"
 
 #include "batchedappend.h"
+#include "lostconnection.h"
 #include "redispacking.h"
 #include "redisstoreshared.h"
 
@@ -274,13 +275,11 @@ Status RedisStore::append(std::span<const LogRecord> records, const BatchControl
 // connection the store can tell whether the batch landed before writing it a second time.
 Status RedisStore::appendWithRetry(std::span<const LogRecord> batch, const BatchControl& control) {
     const std::string token = std::to_string(QRandomGenerator::global()->generate64());
-    static constexpr int kDelaysMs[] = {250, 500, 1000, 2000, 4000, 8000};
-    constexpr int attempts = static_cast<int>(std::size(kDelaysMs));
-    int lostCount = 0;
+    LostConnectionWait lost(options_.name, options_.location);
     for (int contended = 0; contended < 100;) {
         Result<Attempt> a = tryBatch(batch, token);
         if (a && a.value() == Attempt::Written) {
-            if (lostCount > 0)
+            if (lost.waited())
                 control.notice(QStringLiteral("%1: connected again; the batch was written")
                                    .arg(options_.name));
             return success();
@@ -301,28 +300,8 @@ Status RedisStore::appendWithRetry(std::span<const LogRecord> batch, const Batch
         // committed before it went.
         QString why = a.error().message;
         for (;;) {
-            if (lostCount == attempts)
-                return error(QStringLiteral("lost the connection"),
-                             QStringLiteral("%1 did not answer again after %2 attempts (%3); the "
-                                            "batch being written when it went away was not "
-                                            "written, the ones before it were")
-                                 .arg(options_.location)
-                                 .arg(attempts)
-                                 .arg(why.simplified()));
-            const int delay = kDelaysMs[lostCount++];
-            control.notice(QStringLiteral("%1: lost the connection to %2 (%3); trying again in "
-                                          "%4 ms (attempt %5 of %6)")
-                               .arg(options_.name, options_.location, why.simplified())
-                               .arg(delay)
-                               .arg(lostCount)
-                               .arg(attempts));
-            for (int waited = 0; waited < delay; waited += 50) {
-                if (control.isCanceled())
-                    return StoreError{options_.name,
-                                      QStringLiteral("canceled while the connection was lost"),
-                                      true};
-                QThread::msleep(50);
-            }
+            if (Status s = lost.next(why, control, kBatchNotWritten); !s)
+                return s;
             close();
             if (Status s = open(); !s) {
                 why = s.error().message;
