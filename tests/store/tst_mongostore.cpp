@@ -6,10 +6,9 @@
 // (tst_storecontract runs the shared contract on the peer.)
 #include "logrecords.h"
 #include "mongopeer.h"
+#include "mongoraw.h"
 #include "mongostore.h"
 #include "storefactory.h"
-
-#include <mongoc/mongoc.h>
 
 #include <QElapsedTimer>
 #include <QTest>
@@ -33,46 +32,6 @@ std::unique_ptr<Store> makeStore(const QString& name, const QString& uri) {
         qFatal("%s", qPrintable(made.error().toString()));
     return std::move(made.value());
 }
-
-// The test's own client on the database of `uri`, for planting and reading raw documents.
-class RawDatabase {
-public:
-    explicit RawDatabase(const QString& uri) {
-        mongoc_init();
-        const std::string text = uri.toStdString();
-        client_ = mongoc_client_new(text.c_str());
-        mongoc_client_set_error_api(client_, MONGOC_ERROR_API_VERSION_2);
-        mongoc_uri_t* parsed = mongoc_uri_new(text.c_str());
-        database_ = mongoc_uri_get_database(parsed);
-        mongoc_uri_destroy(parsed);
-    }
-    ~RawDatabase() { mongoc_client_destroy(client_); }
-
-    // Runs a command given as JSON (in the URI's database, or `db`); the server's reply, or its
-    // error in `error`.
-    QString command(const char* json, QString* error = nullptr, const char* db = nullptr) {
-        bson_error_t e;
-        bson_t* cmd = bson_new_from_json(reinterpret_cast<const uint8_t*>(json), -1, &e);
-        if (!cmd)
-            qFatal("bad JSON in the test: %s", e.message);
-        bson_t reply;
-        const bool ok = mongoc_client_command_simple(client_, db ? db : database_.c_str(), cmd,
-                                                     nullptr, &reply, &e);
-        char* text = bson_as_relaxed_extended_json(&reply, nullptr);
-        const QString out = QString::fromUtf8(text);
-        bson_free(text);
-        bson_destroy(&reply);
-        bson_destroy(cmd);
-        if (error)
-            *error = ok ? QString()
-                        : QStringLiteral("%1: %2").arg(e.code).arg(QString::fromUtf8(e.message));
-        return out;
-    }
-
-private:
-    mongoc_client_t* client_ = nullptr;
-    std::string database_;
-};
 
 } // namespace
 
@@ -126,7 +85,7 @@ void TestMongoStore::operatorsInValuesAreStoredAsStrings() {
     }
     // In the database: the grade is that very string (an equality on a string matches only a
     // string), and no other document was matched or made.
-    RawDatabase raw(uri);
+    lab::RawDatabase raw(uri);
     const QString exact = raw.command(
         R"({"count": "grades", "query": {"grade": "{\"$gt\": \"\"}", "_id": {"s": "SID1", "c": "CSE1"}}})");
     QVERIFY2(exact.contains(QLatin1String("\"n\" : 1")), qPrintable(exact));
@@ -143,7 +102,7 @@ void TestMongoStore::crashBetweenOplogAndRowsIsRepairedOnOpen() {
         QVERIFY_OK(store->open());
         QVERIFY_OK(store->append(std::vector{setRecord("SID1", "CSE1", "A", 10, "MONGO", 1)}, {}));
     }
-    RawDatabase raw(uri);
+    lab::RawDatabase raw(uri);
     QString error;
     raw.command(R"({"insert": "oplog", "documents": [
         {"_id": {"$numberLong": "2"}, "op": "SET", "s": "SID1", "c": "CSE1", "v": "B",
@@ -183,7 +142,7 @@ void TestMongoStore::interruptedRollbackFinishesOnOpen() {
                                              setRecord("SID2", "CSE1", "C", 30, "MONGO", 3)},
                                  {}));
     }
-    RawDatabase raw(uri);
+    lab::RawDatabase raw(uri);
     QString error;
     raw.command(R"({"insert": "syncscope_meta", "documents": [
         {"_id": "rollback", "pos": {"$numberLong": "1"}}]})",
@@ -308,7 +267,7 @@ void TestMongoStore::outsideWritesAreLoggedOnce() {
         store->watchChanges([&] { ++changes; }, [&](const QString& m) { problems << m; });
     QVERIFY_OK(watching);
     QVERIFY(watching.value());
-    RawDatabase raw(uri);
+    lab::RawDatabase raw(uri);
     QString error;
     for (const char* command :
          {R"({"update": "grades", "updates": [{"q": {"_id": {"s": "SID1", "c": "CSE1"}},
@@ -365,7 +324,7 @@ void TestMongoStore::replicaSetBatchIsOneTransaction() {
     auto store = makeStore(QStringLiteral("MONGO"), uri);
     QVERIFY_OK(store->open());
     QVERIFY(store->capabilities().atomicBatches);
-    RawDatabase raw(uri);
+    lab::RawDatabase raw(uri);
     QString error;
     raw.command(kFailNextUpdate, &error, "admin");
     QVERIFY2(error.isEmpty(), qPrintable(error));
@@ -383,7 +342,7 @@ void TestMongoStore::replicaSetBatchIsOneTransaction() {
     QCOMPARE(store->counts().value().oplogEntries, qint64(2));
     QCOMPARE(store->readKey("SID2", "CSE1").value()->value, std::string("B"));
     // A standalone server refuses transactions, as MongoDB does.
-    RawDatabase standalone(fresh());
+    lab::RawDatabase standalone(fresh());
     standalone.command(R"({"insert": "x", "documents": [{}], "lsid": {"id": 1},
         "txnNumber": {"$numberLong": "1"}, "autocommit": false, "startTransaction": true})",
                        &error);
@@ -398,7 +357,7 @@ void TestMongoStore::standaloneRowsFollowTheirLogAfterAFailure() {
     auto store = makeStore(QStringLiteral("MONGO"), uri);
     QVERIFY_OK(store->open());
     QVERIFY(!store->capabilities().atomicBatches);
-    RawDatabase raw(uri);
+    lab::RawDatabase raw(uri);
     QString error;
     raw.command(kFailNextUpdate, &error, "admin");
     QVERIFY2(error.isEmpty(), qPrintable(error));
@@ -460,7 +419,7 @@ void TestMongoStore::slowServerTimesOutNamingTheStore() {
 // A command, an operator or an update form the peer does not know fails as the server would
 // fail it, so a driver call the peer cannot serve is never mistaken for an answer.
 void TestMongoStore::peerRefusesWhatItDoesNotKnow() {
-    RawDatabase raw(fresh());
+    lab::RawDatabase raw(fresh());
     QString error;
     raw.command(R"({"aggregate": "grades", "pipeline": [], "cursor": {}})", &error);
     QVERIFY2(error.startsWith(QLatin1String("59: no such command")), qPrintable(error));
