@@ -153,6 +153,14 @@ Status MongoStore::connectAndClaim() {
     bson_append_document_end(&index, &key);
     bson_append_utf8(&index, "name", 4, "student_course", -1);
     bson_append_document_end(&list, &index);
+    // And the one that tells whether a write of an origin and seq is in the log.
+    bson_append_document_begin(&list, "1", 1, &index);
+    bson_append_document_begin(&index, "key", 3, &key);
+    bson_append_int32(&key, "o", 1, 1);
+    bson_append_int32(&key, "q", 1, 1);
+    bson_append_document_end(&index, &key);
+    bson_append_utf8(&index, "name", 4, "origin_seq", -1);
+    bson_append_document_end(&list, &index);
     bson_append_array_end(create.get(), &list);
     if (!mongoc_collection_write_command_with_opts(h->oplog.get(), create.get(), nullptr,
                                                    made.get(), &error))
@@ -281,6 +289,14 @@ Status MongoStore::writeBatch(std::span<const LogRecord> batch, const BatchContr
     if (Status s = claimOwnSeqs(batch); !s)
         return s;
     size_t done = 0;
+    Status s = writeLogFirst(batch, done, control);
+    if (!s) // the seqs of the writes that did not land are free again (as far as it can tell)
+        releaseOwnSeqs(batch.subspan(done));
+    return s;
+}
+
+Status MongoStore::writeLogFirst(std::span<const LogRecord> batch, size_t& done,
+                                 const BatchControl& control) {
     int contended = 0;
     LostConnectionWait lost(options_.name, options_.location);
     const int64_t wallMs = QDateTime::currentMSecsSinceEpoch();

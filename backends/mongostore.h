@@ -81,9 +81,15 @@ private:
     Status writeBatchInTransaction(std::span<const LogRecord> batch, const BatchControl& control);
     // Whether the server answers (after a call failed: lost connection, or its own refusal).
     bool reachable();
+    // Standalone: the oplog entries, then the rows; `done` counts the records that landed.
+    Status writeLogFirst(std::span<const LogRecord> batch, size_t& done,
+                         const BatchControl& control);
     // Refuses a batch with a write of the store's own origin whose seq another write holds.
     Status claimOwnSeqs(std::span<const LogRecord> batch);
-    Status releaseOwnSeqs(const std::vector<LogRecord>& dropped);
+    Status releaseOwnSeqs(std::span<const LogRecord> dropped);
+    // Whether a claim on `seq` made at `claimedMs` was left behind by a writer that never
+    // logged the write (a crash between claim and log): old, and no entry holds the seq.
+    Result<bool> staleClaim(uint64_t seq, int64_t claimedMs);
     // How many of `records`, in order from position `first`, are in the oplog.
     Result<size_t> landedPrefix(std::span<const LogRecord> records, int64_t first);
     // Brings the grade rows up to `records` (entries already in the oplog): idempotent.

@@ -116,8 +116,12 @@ Status MongoStore::claimOwnSeqs(std::span<const LogRecord> batch) {
         e.conflict = true;
         return Status(e);
     };
+    struct Claim {
+        std::string digest;
+        int64_t claimedMs = 0;
+    };
     const auto heldNow = [&](const std::vector<uint64_t>& which,
-                             std::map<uint64_t, std::string>& held) -> Status {
+                             std::map<uint64_t, Claim>& held) -> Status {
         Doc filter, opts;
         seqList(filter.get(), which);
         useSession(*h_, opts.get());
@@ -125,10 +129,12 @@ Status MongoStore::claimOwnSeqs(std::span<const LogRecord> batch) {
         if (!forEach(
                 h_->ownSeqs.get(), filter.get(), opts.get(),
                 [&](const bson_t* d) {
-                    bson_iter_t id, digest;
+                    bson_iter_t id, digest, when;
                     if (bson_iter_init_find(&id, d, "_id") && BSON_ITER_HOLDS_NUMBER(&id) &&
                         bson_iter_init_find(&digest, d, "d") && BSON_ITER_HOLDS_UTF8(&digest))
-                        held[static_cast<uint64_t>(bson_iter_as_int64(&id))] = stringAt(&digest);
+                        held[static_cast<uint64_t>(bson_iter_as_int64(&id))] = {
+                            stringAt(&digest),
+                            bson_iter_init_find(&when, d, "t") ? bson_iter_as_int64(&when) : 0};
                     return true;
                 },
                 error)) {
@@ -137,24 +143,52 @@ Status MongoStore::claimOwnSeqs(std::span<const LogRecord> batch) {
         }
         return success();
     };
-    std::map<uint64_t, std::string> held;
+    std::map<uint64_t, Claim> held;
     if (Status s = heldNow(seqs, held); !s)
         return s;
+    const int64_t now = QDateTime::currentMSecsSinceEpoch();
     std::vector<const LogRecord*> claim;
     for (const LogRecord* r : own) {
         const auto it = held.find(r->seq);
-        if (it == held.end())
+        if (it == held.end()) {
             claim.push_back(r);
-        else if (it->second != ownDigest(*r))
+            continue;
+        }
+        if (it->second.digest == ownDigest(*r))
+            continue; // a replay of this very write
+        // Outside a transaction a claim can outlive a writer that never logged its write.
+        Result<bool> stale =
+            h_->inTransaction ? Result<bool>(false) : staleClaim(r->seq, it->second.claimedMs);
+        if (!stale)
+            return stale.error();
+        if (!stale.value())
+            return refuse(*r);
+        // Take it over, unless someone else just did.
+        Doc q, update, reply;
+        bson_append_int64(q.get(), "_id", 3, static_cast<int64_t>(r->seq));
+        putString(q.get(), "d", it->second.digest);
+        bson_t set;
+        bson_append_document_begin(update.get(), "$set", 4, &set);
+        putString(&set, "d", ownDigest(*r));
+        bson_append_int64(&set, "t", 1, now);
+        bson_append_document_end(update.get(), &set);
+        bson_error_t error;
+        if (!mongoc_collection_update_one(h_->ownSeqs.get(), q.get(), update.get(), nullptr,
+                                          reply.get(), &error))
+            return failure(QStringLiteral("cannot write a batch"), error.message);
+        bson_iter_t matched;
+        if (!bson_iter_init_find(&matched, reply.get(), "matchedCount") ||
+            bson_iter_as_int64(&matched) != 1)
             return refuse(*r);
     }
     if (claim.empty())
-        return success(); // a replay: every seq is this very write's
+        return success(); // a replay, or claims taken over: every seq is this batch's
     std::vector<Doc> docs(claim.size());
     std::vector<const bson_t*> pointers(claim.size());
     for (size_t i = 0; i < claim.size(); ++i) {
         bson_append_int64(docs[i].get(), "_id", 3, static_cast<int64_t>(claim[i]->seq));
         putString(docs[i].get(), "d", ownDigest(*claim[i]));
+        bson_append_int64(docs[i].get(), "t", 1, now);
         pointers[i] = docs[i].get();
     }
     Doc opts, reply;
@@ -192,9 +226,30 @@ Status MongoStore::claimOwnSeqs(std::span<const LogRecord> batch) {
     return refuse(*claim[clashed.empty() ? 0 : std::min(clashed.front(), claim.size() - 1)]);
 }
 
+Result<bool> MongoStore::staleClaim(uint64_t seq, int64_t claimedMs) {
+    constexpr int64_t kStaleAfterMs = 60000; // far longer than a batch takes to be logged
+    if (QDateTime::currentMSecsSinceEpoch() - claimedMs < kStaleAfterMs)
+        return false;
+    Doc filter, opts;
+    putString(filter.get(), "o", options_.name.toStdString());
+    bson_append_int64(filter.get(), "q", 1, static_cast<int64_t>(seq));
+    bson_append_int64(opts.get(), "limit", 5, 1);
+    bool logged = false;
+    bson_error_t error;
+    if (!forEach(
+            h_->oplog.get(), filter.get(), opts.get(),
+            [&](const bson_t*) {
+                logged = true;
+                return false;
+            },
+            error))
+        return failure(QStringLiteral("cannot write a batch"), error.message);
+    return !logged;
+}
+
 // The seqs of the store's own writes among `dropped` are free again. Done before the entries
 // go, so that a rollback a crash interrupts still finds them.
-Status MongoStore::releaseOwnSeqs(const std::vector<LogRecord>& dropped) {
+Status MongoStore::releaseOwnSeqs(std::span<const LogRecord> dropped) {
     const std::string self = options_.name.toStdString();
     std::vector<uint64_t> seqs;
     for (const LogRecord& r : dropped)

@@ -248,6 +248,32 @@ void TestMongoStore::ownSeqTakenByAnotherWriterIsRefused() {
     QVERIFY_OK(b->append(std::vector{setRecord("SID9", "CSE1", "x", 101, "MONGO", 8)}, {}));
     // A replay of a's write through b is the same write: accepted.
     QVERIFY_OK(b->append(std::vector{mine}, {}));
+
+    // A claim left by a writer that never logged its write (it crashed in between) is taken
+    // over once it is old; a recent one still refuses.
+    lab::RawDatabase raw(uri);
+    QString error;
+    raw.command(R"({"insert": "ownseqs", "documents": [
+        {"_id": {"$numberLong": "20"}, "d": "a crashed writer's", "t": {"$numberLong": "0"}},
+        {"_id": {"$numberLong": "21"}, "d": "a live writer's",
+         "t": {"$numberLong": "9999999999999"}}]})",
+                &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QVERIFY_OK(a->append(std::vector{setRecord("SID20", "CSE1", "x", 120, "MONGO", 20)}, {}));
+    const Status live =
+        a->append(std::vector{setRecord("SID21", "CSE1", "x", 121, "MONGO", 21)}, {});
+    QVERIFY(!live && live.error().conflict);
+
+    // A batch whose oplog insert fails gives its claims back: another write may take the seq.
+    raw.command(R"({"configureFailPoint": "failCommand", "mode": {"skip": 1, "times": 1},
+        "data": {"failCommands": ["insert"], "errorCode": 8}})",
+                &error, "admin");
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    const Status failed =
+        a->append(std::vector{setRecord("SID30", "CSE1", "x", 130, "MONGO", 30)}, {});
+    QVERIFY2(!failed && failed.error().message.contains(QLatin1String("failCommand")),
+             failed ? "" : qPrintable(failed.error().toString()));
+    QVERIFY_OK(b->append(std::vector{setRecord("SID31", "CSE1", "y", 131, "MONGO", 30)}, {}));
 }
 
 // Another client changes a grade, inserts a row, deletes one and writes a row that is no grade:

@@ -141,9 +141,13 @@ void Database::run(const Command& command, bson_t* reply) {
         error = {59, "CommandNotFound", "no such command: '" + name + "'"};
     else {
         std::lock_guard<std::mutex> lock(mutex_);
-        const bool failing = failCommand_.times != 0 &&
-                             std::find(failCommand_.commands.begin(), failCommand_.commands.end(),
-                                       name) != failCommand_.commands.end();
+        bool failing = failCommand_.times != 0 &&
+                       std::find(failCommand_.commands.begin(), failCommand_.commands.end(),
+                                 name) != failCommand_.commands.end();
+        if (failing && failCommand_.skip > 0) {
+            --failCommand_.skip;
+            failing = false;
+        }
         if (failing) {
             error = failCommand_.error;
             if (failCommand_.times > 0)
@@ -331,7 +335,7 @@ void Database::abortTransaction(const bson_t&, const Command&, const std::string
     current_ = nullptr;
 }
 
-// {configureFailPoint: "failCommand", mode: "alwaysOn" | "off" | {times: n},
+// {configureFailPoint: "failCommand", mode: "alwaysOn" | "off" | {times: n, skip: m},
 //  data: {failCommands: [names], errorCode: n, errorLabels: [labels]}}
 void Database::configureFailPoint(const bson_t& body, const Command&, const std::string&, bson_t*,
                                   CommandError& error) {
@@ -346,6 +350,7 @@ void Database::configureFailPoint(const bson_t& body, const Command&, const std:
     else {
         const bson_t times = documentOf(&body, "mode");
         point.times = static_cast<int>(numberOf(&times, "times", 0));
+        point.skip = static_cast<int>(numberOf(&times, "skip", 0));
     }
     const bson_t data = documentOf(&body, "data");
     const bson_t names = documentOf(&data, "failCommands");

@@ -58,9 +58,11 @@ private:
         std::vector<Undo> undo;
         std::vector<std::string> locked; // the documents it wrote, held until it ends
     };
-    // The failCommand fail point of MongoDB's test commands: the next `times` commands named in
-    // `commands` fail with `error` (times < 0: every one, until it is turned off).
+    // The failCommand fail point of MongoDB's test commands: after `skip` of them, the next
+    // `times` commands named in `commands` fail with `error` (times < 0: every one, until it is
+    // turned off).
     struct FailPoint {
+        int skip = 0; // matching commands let through first
         int times = 0;
         std::vector<std::string> commands;
         CommandError error;
