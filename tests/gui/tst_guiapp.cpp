@@ -14,6 +14,7 @@
 #include "divergenceplot.h"
 #include "gradetablemodel.h"
 #include "guiapp.h"
+#include "guidriver.h"
 #include "guihost.h"
 #include "historyplots.h"
 #include "labactions.h"
@@ -98,10 +99,7 @@ void TestGuiApp::initTestCase() {
 }
 
 void TestGuiApp::type(const QString& line) {
-    QLineEdit* edit = app_->commandBar()->lineEdit();
-    edit->clear();
-    QTest::keyClicks(edit, line);
-    QTest::keyClick(edit, Qt::Key_Return);
+    lab::typeLine(*app_, line);
 }
 
 QString TestGuiApp::cell(int store, const char* sid, const char* cid, int column) {

@@ -10,6 +10,7 @@
 #include "consoleview.h"
 #include "gradetablemodel.h"
 #include "guiapp.h"
+#include "guidriver.h"
 #include "labservers.h"
 #include "oplogmodel.h"
 #include "storefactory.h"
@@ -70,17 +71,11 @@ void TestGuiFollow::initTestCase() {
 }
 
 void TestGuiFollow::type(const QString& line) {
-    QLineEdit* edit = app_->commandBar()->lineEdit();
-    edit->clear();
-    QTest::keyClicks(edit, line);
-    QTest::keyClick(edit, Qt::Key_Return);
+    lab::typeLine(*app_, line);
 }
 
 QString TestGuiFollow::grade(int store, const char* sid, const char* cid) {
-    GradeTableModel* grades = app_->session()->grades(store);
-    const int row = grades->rowOf(sid, cid);
-    return row < 0 ? QStringLiteral("<none>")
-                   : grades->index(row, GradeTableModel::Grade).data().toString();
+    return lab::panelGrade(*app_, store, sid, cid);
 }
 
 void TestGuiFollow::outsideSet(int store, const QString& grade, bool insert) {

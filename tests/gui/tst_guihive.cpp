@@ -6,6 +6,7 @@
 #include "commandsession.h"
 #include "gradetablemodel.h"
 #include "guiapp.h"
+#include "guidriver.h"
 #include "hivepeer.h"
 #include "mergeactions.h"
 #include "mergedialog.h"
@@ -55,17 +56,11 @@ void TestGuiHive::initTestCase() {
 }
 
 void TestGuiHive::type(const QString& line) {
-    QLineEdit* edit = app_->commandBar()->lineEdit();
-    edit->clear();
-    QTest::keyClicks(edit, line);
-    QTest::keyClick(edit, Qt::Key_Return);
+    lab::typeLine(*app_, line);
 }
 
 QString TestGuiHive::grade(int store, const char* sid, const char* cid) {
-    GradeTableModel* grades = app_->session()->grades(store);
-    const int row = grades->rowOf(sid, cid);
-    return row < 0 ? QStringLiteral("<none>")
-                   : grades->index(row, GradeTableModel::Grade).data().toString();
+    return lab::panelGrade(*app_, store, sid, cid);
 }
 
 // Entries of `origin` in the store's own Hive oplog, read straight from Hive.

@@ -7,6 +7,7 @@
 #include "consoleview.h"
 #include "gradetablemodel.h"
 #include "guiapp.h"
+#include "guidriver.h"
 #include "mongopeer.h"
 #include "mongoraw.h"
 #include "oplogmodel.h"
@@ -53,17 +54,11 @@ void TestGuiMongo::initTestCase() {
 }
 
 void TestGuiMongo::type(const QString& line) {
-    QLineEdit* edit = app_->commandBar()->lineEdit();
-    edit->clear();
-    QTest::keyClicks(edit, line);
-    QTest::keyClick(edit, Qt::Key_Return);
+    lab::typeLine(*app_, line);
 }
 
 QString TestGuiMongo::grade(int store, const char* sid, const char* cid) {
-    GradeTableModel* grades = app_->session()->grades(store);
-    const int row = grades->rowOf(sid, cid);
-    return row < 0 ? QStringLiteral("<none>")
-                   : grades->index(row, GradeTableModel::Grade).data().toString();
+    return lab::panelGrade(*app_, store, sid, cid);
 }
 
 void TestGuiMongo::commandsAndMergesReachMongo() {

@@ -1,0 +1,30 @@
+#pragma once
+// What the GUI tests do to a running window, as a user would: type a line into the command bar
+// and press Enter, and read a grade off a store's panel.
+#include "commandbar.h"
+#include "commandsession.h"
+#include "gradetablemodel.h"
+#include "guiapp.h"
+#include "workspacesession.h"
+
+#include <QLineEdit>
+#include <QTest>
+
+namespace lab {
+
+inline void typeLine(syncscope::GuiApp& app, const QString& line) {
+    QLineEdit* edit = app.commandBar()->lineEdit();
+    edit->clear();
+    QTest::keyClicks(edit, line);
+    QTest::keyClick(edit, Qt::Key_Return);
+}
+
+// The grade the store's panel shows for a key, or "<none>" when it lists no such row.
+inline QString panelGrade(syncscope::GuiApp& app, int store, const char* sid, const char* cid) {
+    syncscope::GradeTableModel* grades = app.session()->grades(store);
+    const int row = grades->rowOf(sid, cid);
+    return row < 0 ? QStringLiteral("<none>")
+                   : grades->index(row, syncscope::GradeTableModel::Grade).data().toString();
+}
+
+} // namespace lab
