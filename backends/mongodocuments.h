@@ -30,8 +30,6 @@ struct MongoStore::Handles {
     }
     mongo::Client client;
     mongo::Collection grades, oplog, meta, ownSeqs;
-    // A replica set (or sharded cluster) with sessions: a batch is one transaction.
-    bool transactions = false;
     mongoc_client_session_t* session = nullptr; // made on the first transaction
     bool inTransaction = false;                 // the calls made now belong to it
     bool transient = false; // a call in it failed in a way worth running the transaction again

@@ -16,6 +16,7 @@
 // has nothing like Redis's WATCH across collections without a replica set).
 #include "batchedappend.h"
 #include "mongodocuments.h"
+#include "utf8.h"
 
 #include <QElapsedTimer>
 #include <QTimer>
@@ -31,9 +32,6 @@ namespace {
 constexpr int kLeastIntervalMs = 1000;
 constexpr int kMostIntervalMs = 60000;
 
-QString text(const std::string& s) {
-    return QString::fromStdString(s);
-}
 } // namespace
 
 Result<bool> MongoStore::watchChanges(std::function<void()> changed,
@@ -126,7 +124,7 @@ Result<bool> MongoStore::captureOutsideWrites() {
             watch_->problem(QStringLiteral("%1: another client wrote %2, which is not a valid "
                                            "grade row (%3); it was not logged, and Syncscope's "
                                            "next write of that key replaces it")
-                                .arg(options_.name, text(key), what));
+                                .arg(options_.name, toQString(key), what));
     };
     if (!mongo::forEach(
             h_->grades.get(), all.get(), opts.get(),
@@ -167,7 +165,7 @@ Result<bool> MongoStore::captureOutsideWrites() {
                     return true;
                 }
                 if (const std::string why = recordProblem(w); !why.empty()) {
-                    report("(" + g.studentId + "," + g.courseId + ")", text(why));
+                    report("(" + g.studentId + "," + g.courseId + ")", toQString(why));
                     return true;
                 }
                 found.push_back(std::move(w));

@@ -24,13 +24,7 @@ using mongo::Collection;
 using mongo::Cursor;
 using mongo::Doc;
 
-namespace {
 using namespace mongo;
-
-QString text(const std::string& s) {
-    return QString::fromStdString(s);
-}
-} // namespace
 
 MongoStore::MongoStore(Options options)
     : options_(std::move(options)) {}
@@ -51,7 +45,7 @@ StoreDescription MongoStore::description() const {
 }
 
 StoreError MongoStore::failure(const QString& what, const std::string& why) const {
-    return {options_.name, what + QStringLiteral(": ") + text(why), false};
+    return {options_.name, what + QStringLiteral(": ") + toQString(why), false};
 }
 
 Status MongoStore::open() {
@@ -105,8 +99,7 @@ Status MongoStore::connectAndClaim() {
     const bool sessions = bson_iter_init_find(&field, about.get(), "logicalSessionTimeoutMinutes");
     const bool recent = bson_iter_init_find(&field, about.get(), "maxWireVersion") &&
                         bson_iter_as_int64(&field) >= 8; // MongoDB 4.2: transactions everywhere
-    h->transactions = replicated && sessions && recent;
-    transactions_ = h->transactions;
+    transactions_ = replicated && sessions && recent;
     const char* db = options_.database.c_str();
     h->grades.reset(mongoc_client_get_collection(h->client.get(), db, "grades"));
     h->oplog.reset(mongoc_client_get_collection(h->client.get(), db, "oplog"));
@@ -284,7 +277,7 @@ Status MongoStore::append(std::span<const LogRecord> records, const BatchControl
 // insert stops part way (another writer took a position, or the connection went), whatever of
 // it landed is found by its positions, its rows are written, and the rest goes again.
 Status MongoStore::writeBatch(std::span<const LogRecord> batch, const BatchControl& control) {
-    if (h_->transactions)
+    if (transactions_)
         return writeBatchInTransaction(batch, control);
     if (Status s = claimOwnSeqs(batch); !s)
         return s;
@@ -312,7 +305,7 @@ Status MongoStore::writeLogFirst(std::span<const LogRecord> batch, size_t& done,
                 return failure(QStringLiteral("cannot write the oplog"),
                                std::string(error.message) + "; nothing of the batch was written");
             if (gone) {
-                if (Status s = lost.next(text(error.message), control, kBatchNotWritten); !s)
+                if (Status s = lost.next(toQString(error.message), control, kBatchNotWritten); !s)
                     return s;
             } else if (++contended > 100)
                 return {StoreError{options_.name,
@@ -503,8 +496,9 @@ Result<std::optional<GradeRecord>> MongoStore::readKey(const std::string& studen
                 return false;
             },
             error))
-        return failure(QStringLiteral("cannot read (%1,%2)").arg(text(studentId), text(courseId)),
-                       error.message);
+        return failure(
+            QStringLiteral("cannot read (%1,%2)").arg(toQString(studentId), toQString(courseId)),
+            error.message);
     if (corrupt)
         return failure(QStringLiteral("corrupt grade row"),
                        "(" + studentId + "," + courseId + ") is not in Syncscope's layout");

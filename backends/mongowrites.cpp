@@ -2,6 +2,7 @@
 // own origin's seqs, and, on a replica set, the whole batch in one transaction.
 #include "lostconnection.h"
 #include "mongodocuments.h"
+#include "utf8.h"
 
 #include <QDateTime>
 #include <QRandomGenerator>
@@ -66,10 +67,6 @@ bool insertOplogEntries(const MongoStore::Handles& h, std::span<const LogRecord>
 namespace {
 using namespace mongo;
 
-QString text(const std::string& s) {
-    return QString::fromStdString(s);
-}
-
 // What ownseqs keeps for an own write's seq: enough to tell the same write again (a replay)
 // from another write that took the seq.
 std::string ownDigest(const LogRecord& r) {
@@ -111,7 +108,7 @@ Status MongoStore::claimOwnSeqs(std::span<const LogRecord> batch) {
                                     "process), so the write of (%3,%4) was refused with the rest "
                                     "of its batch; nothing of the batch was written")
                          .arg(taken.seq)
-                         .arg(options_.name, text(taken.studentId), text(taken.courseId)),
+                         .arg(options_.name, toQString(taken.studentId), toQString(taken.courseId)),
                      false};
         e.conflict = true;
         return Status(e);
@@ -423,7 +420,7 @@ Status MongoStore::writeBatchInTransaction(std::span<const LogRecord> batch,
             return failure(QStringLiteral("cannot commit a batch"),
                            std::string(error.message) + "; nothing of the batch was written");
         // Whether it committed is not known: its positions tell.
-        if (Status w = lost.next(text(error.message), control, kBatchNotWritten); !w)
+        if (Status w = lost.next(toQString(error.message), control, kBatchNotWritten); !w)
             return w;
         Result<size_t> landed = landedPrefix(batch, first);
         if (landed && landed.value() == batch.size())

@@ -112,17 +112,21 @@ QString serverOptions(const QString& scheme, const QUrlQuery& query, QString& pr
     return out.join(QLatin1Char(';'));
 }
 
-// What is wrong with a server URI's host and credentials, or nothing. Passwords never come from
-// a URI: a workspace file would keep them in the clear.
+// Passwords never come from a URI: a workspace file would keep them in the clear. `shown` is
+// the URI without its password.
+QString passwordInUri(const QString& name, const QString& shown) {
+    return QStringLiteral("%1: a password does not belong in a URI; give it to the keychain or "
+                          "set SYNCSCOPE_PASSWORD_%2")
+        .arg(shown, name.isEmpty() ? QStringLiteral("<STORE>") : name.toUpper());
+}
+
+// What is wrong with a server URI's host and credentials, or nothing.
 QString hostProblem(const QString& name, const QString& uri, const QUrl& url,
                     const QString& example) {
     if (!url.isValid() || url.host().isEmpty())
         return QStringLiteral("%1: expected %2").arg(uri, example);
     if (!url.password().isEmpty())
-        return QStringLiteral("%1: a password does not belong in a URI; give it to the keychain "
-                              "or set SYNCSCOPE_PASSWORD_%2")
-            .arg(url.toString(QUrl::RemovePassword),
-                 name.isEmpty() ? QStringLiteral("<STORE>") : name.toUpper());
+        return passwordInUri(name, url.toString(QUrl::RemovePassword));
     return {};
 }
 
@@ -284,10 +288,7 @@ MongoStore::Options mongoStoreOptions(const QString& name, const QString& uri, Q
     const QString authority = uri.mid(hosts, path < 0 ? -1 : path - hosts);
     if (const qsizetype at = authority.lastIndexOf(QLatin1Char('@'));
         at >= 0 && authority.left(at).contains(QLatin1Char(':'))) {
-        problem = QStringLiteral("%1: a password does not belong in a URI; give it to the keychain "
-                                 "or set SYNCSCOPE_PASSWORD_%2")
-                      .arg(uri.left(hosts) + authority.mid(at + 1),
-                           name.isEmpty() ? QStringLiteral("<STORE>") : name.toUpper());
+        problem = passwordInUri(name, uri.left(hosts) + authority.mid(at + 1));
         return o;
     }
     if (const std::string why = MongoStore::uriProblem(o.uri); !why.empty()) {
@@ -364,7 +365,7 @@ QString StoreFactory::checkUri(const QString& uri) {
         else if (isHiveScheme(scheme))
             hiveStoreOptions({}, uri, problem);
         else if (isMongoScheme(scheme))
-            mongoStoreOptions(QStringLiteral("STORE"), uri, problem);
+            mongoStoreOptions({}, uri, problem);
         if (!problem.isEmpty())
             return problem;
         if (scheme == QLatin1String("sqlite")) {
