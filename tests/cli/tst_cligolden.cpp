@@ -11,9 +11,8 @@
 //
 // SYNCSCOPE_UPDATE_GOLDEN=1 rewrites the expected files from the current output; review the
 // diff before committing it.
-#include "hivepeer.h"
 #include "labservers.h"
-#include "mongopeer.h"
+#include "protocolpeers.h"
 
 #include <QDir>
 #include <QJsonArray>
@@ -59,25 +58,14 @@ private:
     QString serverWorkspace(const QString& caseDir, const QString& server, const QString& path,
                             QProcessEnvironment& env);
     std::optional<lab::Servers> servers_;
-    lab::HivePeer hivePlain_;
-    lab::HivePeer hiveNoSasl_;
-    lab::HivePeer hiveAcid_;
-    lab::MongoPeer mongo_;
-    lab::MongoPeer mongoReplicaSet_;
+    lab::ProtocolPeers peers_;
 };
 
 void TestCliGolden::initTestCase() {
     QString problem;
     servers_ = lab::servers(problem);
     QVERIFY2(servers_, qPrintable(problem));
-    QVERIFY2(hivePlain_.start(QStringLiteral("PLAIN"), problem), qPrintable(problem));
-    QVERIFY2(hiveNoSasl_.start(QStringLiteral("NOSASL"), problem), qPrintable(problem));
-    QVERIFY2(hiveAcid_.start(QStringLiteral("PLAIN"), problem, {QStringLiteral("--acid")}),
-             qPrintable(problem));
-    QVERIFY2(mongo_.start(problem), qPrintable(problem));
-    QVERIFY2(
-        mongoReplicaSet_.start(problem, {QStringLiteral("--replica-set"), QStringLiteral("rs0")}),
-        qPrintable(problem));
+    QVERIFY2(peers_.start(problem), qPrintable(problem));
 }
 
 void TestCliGolden::golden_data() {
@@ -99,22 +87,8 @@ void TestCliGolden::golden_data() {
             << dir << QStringLiteral("postgresql");
         QTest::newRow(qPrintable(name + QStringLiteral(" on redis")))
             << dir << QStringLiteral("redis");
-        QTest::newRow(qPrintable(name + QStringLiteral(" on hive peer, PLAIN")))
-            << dir << QStringLiteral("hive-plain");
-        QTest::newRow(qPrintable(name + QStringLiteral(" on hive peer, NOSASL")))
-            << dir << QStringLiteral("hive-nosasl");
-        QTest::newRow(qPrintable(name + QStringLiteral(" on hive peer, ACID")))
-            << dir << QStringLiteral("hive-acid");
-        if (qEnvironmentVariableIsSet("SYNCSCOPE_HIVE_URI"))
-            QTest::newRow(qPrintable(name + QStringLiteral(" on hive server")))
-                << dir << QStringLiteral("hive-server");
-        QTest::newRow(qPrintable(name + QStringLiteral(" on mongo peer")))
-            << dir << QStringLiteral("mongo-peer");
-        QTest::newRow(qPrintable(name + QStringLiteral(" on mongo peer, replica set")))
-            << dir << QStringLiteral("mongo-rs");
-        if (qEnvironmentVariableIsSet("SYNCSCOPE_MONGO_URI"))
-            QTest::newRow(qPrintable(name + QStringLiteral(" on mongo server")))
-                << dir << QStringLiteral("mongo-server");
+        for (const lab::ProtocolPeers::Kind& k : lab::ProtocolPeers::kinds())
+            QTest::newRow(qPrintable(name + QStringLiteral(" on ") + k.label)) << dir << k.id;
     }
 }
 
@@ -127,19 +101,9 @@ QString TestCliGolden::serverWorkspace(const QString& caseDir, const QString& se
          {QStringLiteral("MYSQL"), QStringLiteral("POSTGRESQL"), QStringLiteral("POSTGRES"),
           QStringLiteral("PSQL"), QStringLiteral("PG")}},
         {QStringLiteral("MONGO"), {QStringLiteral("MONGODB")}}};
-    const bool hive = server.startsWith(QLatin1String("hive"));
-    const bool mongo = server.startsWith(QLatin1String("mongo"));
-    const QString base =
-        server == QLatin1String("mariadb")        ? servers_->mariadb
-        : server == QLatin1String("postgresql")   ? servers_->postgres
-        : server == QLatin1String("hive-plain")   ? hivePlain_.uri()
-        : server == QLatin1String("hive-nosasl")  ? hiveNoSasl_.uri()
-        : server == QLatin1String("hive-acid")    ? hiveAcid_.uri()
-        : server == QLatin1String("hive-server")  ? qEnvironmentVariable("SYNCSCOPE_HIVE_URI")
-        : server == QLatin1String("mongo-peer")   ? mongo_.uri()
-        : server == QLatin1String("mongo-rs")     ? mongoReplicaSet_.uri()
-        : server == QLatin1String("mongo-server") ? qEnvironmentVariable("SYNCSCOPE_MONGO_URI")
-                                                  : servers_->redis;
+    const QString base = server == QLatin1String("mariadb")      ? servers_->mariadb
+                         : server == QLatin1String("postgresql") ? servers_->postgres
+                                                                 : servers_->redis;
     QStringList names;
     for (const QString& file : fileNames(caseDir + QStringLiteral("/oplog")))
         if (file.startsWith(QLatin1String("oplog.")))
@@ -161,9 +125,9 @@ QString TestCliGolden::serverWorkspace(const QString& caseDir, const QString& se
     QJsonArray stores;
     for (const QString& name : ordered) {
         QString problem;
-        const QString uri = hive    ? lab::hiveFreshDatabase(base, problem)
-                            : mongo ? lab::mongoFreshDatabase(base)
-                                    : lab::freshDatabase(base, servers_->password, problem);
+        const QString uri = lab::ProtocolPeers::isPeerKind(server)
+                                ? peers_.freshDatabase(server, problem)
+                                : lab::freshDatabase(base, servers_->password, problem);
         if (!problem.isEmpty())
             return problem;
         stores.append(QJsonObject{

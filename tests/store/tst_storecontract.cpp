@@ -5,10 +5,9 @@
 // database (on Redis, a fresh key prefix). Later backends add rows.
 #include "awaitfuture.h"
 #include "engine.h"
-#include "hivepeer.h"
 #include "labservers.h"
 #include "logrecords.h"
-#include "mongopeer.h"
+#include "protocolpeers.h"
 #include "recordconversion.h"
 #include "sqlstore.h"
 #include "storefactory.h"
@@ -87,11 +86,7 @@ private:
     int counter_ = 0;
     Backend current_;
     std::optional<lab::Servers> servers_;
-    lab::HivePeer hivePlain_;
-    lab::HivePeer hiveNoSasl_;
-    lab::HivePeer hiveAcid_;
-    lab::MongoPeer mongo_;
-    lab::MongoPeer mongoReplicaSet_;
+    lab::ProtocolPeers peers_;
 };
 
 void TestStoreContract::initTestCase() {
@@ -100,14 +95,7 @@ void TestStoreContract::initTestCase() {
     servers_ = lab::servers(problem);
     if (!servers_)
         QFAIL(qPrintable(problem));
-    QVERIFY2(hivePlain_.start(QStringLiteral("PLAIN"), problem), qPrintable(problem));
-    QVERIFY2(hiveNoSasl_.start(QStringLiteral("NOSASL"), problem), qPrintable(problem));
-    QVERIFY2(hiveAcid_.start(QStringLiteral("PLAIN"), problem, {QStringLiteral("--acid")}),
-             qPrintable(problem));
-    QVERIFY2(mongo_.start(problem), qPrintable(problem));
-    QVERIFY2(
-        mongoReplicaSet_.start(problem, {QStringLiteral("--replica-set"), QStringLiteral("rs0")}),
-        qPrintable(problem));
+    QVERIFY2(peers_.start(problem), qPrintable(problem));
 }
 
 void TestStoreContract::backends() {
@@ -121,17 +109,8 @@ void TestStoreContract::backends() {
     // PostgreSQL's Qt Sql statements (batches with seed attributes take them) as well as COPY.
     QTest::newRow("postgresql, Qt Sql path") << QStringLiteral("postgresql-qtsql");
     QTest::newRow("redis") << QStringLiteral("redis");
-    QTest::newRow("hive peer, SASL PLAIN") << QStringLiteral("hive-plain");
-    QTest::newRow("hive peer, NOSASL") << QStringLiteral("hive-nosasl");
-    // A Hive with ACID tables: the store keeps and reads its transactional grade table.
-    QTest::newRow("hive peer, ACID") << QStringLiteral("hive-acid");
-    if (qEnvironmentVariableIsSet("SYNCSCOPE_HIVE_URI"))
-        QTest::newRow("hive server") << QStringLiteral("hive-server");
-    QTest::newRow("mongo peer") << QStringLiteral("mongo-peer");
-    // A replica set's primary: every batch in one transaction.
-    QTest::newRow("mongo peer, replica set") << QStringLiteral("mongo-rs");
-    if (qEnvironmentVariableIsSet("SYNCSCOPE_MONGO_URI"))
-        QTest::newRow("mongo server") << QStringLiteral("mongo-server");
+    for (const lab::ProtocolPeers::Kind& k : lab::ProtocolPeers::kinds())
+        QTest::newRow(qPrintable(k.label)) << k.id;
 }
 
 // For a server: a trigger that aborts the statement writing student "POISON", half way through
@@ -179,26 +158,14 @@ std::function<void()> poisonTrigger(const QString& path) {
 std::unique_ptr<StoreWorker> TestStoreContract::openWorker(const QString& name) {
     QFETCH(QString, kind);
     if (current_.uri.isEmpty()) {
-        if (kind.startsWith(QLatin1String("mongo"))) {
-            const QString server = kind == QLatin1String("mongo-peer") ? mongo_.uri()
-                                   : kind == QLatin1String("mongo-rs")
-                                       ? mongoReplicaSet_.uri()
-                                       : qEnvironmentVariable("SYNCSCOPE_MONGO_URI");
-            // No triggers to fail a write half way with: failedTransactionLeavesNothing skips
-            // it, and tst_mongostore covers what can fail there.
-            current_ = {lab::mongoFreshDatabase(server), true, {}, {}, {}, false};
-        } else if (kind.startsWith(QLatin1String("hive"))) {
-            const QString server = kind == QLatin1String("hive-plain")    ? hivePlain_.uri()
-                                   : kind == QLatin1String("hive-nosasl") ? hiveNoSasl_.uri()
-                                   : kind == QLatin1String("hive-acid")
-                                       ? hiveAcid_.uri()
-                                       : qEnvironmentVariable("SYNCSCOPE_HIVE_URI");
+        if (lab::ProtocolPeers::isPeerKind(kind)) {
             QString problem;
-            const QString uri = lab::hiveFreshDatabase(server, problem);
+            const QString uri = peers_.freshDatabase(kind, problem);
             if (!problem.isEmpty())
                 qFatal("%s", qPrintable(problem));
-            // Hive has no triggers to fail a statement half way with, and one statement is
-            // one batch: failedTransactionLeavesNothing skips it.
+            // Hive and MongoDB have no triggers to fail a statement half way with (and a Hive
+            // statement is one batch): failedTransactionLeavesNothing skips them, and
+            // tst_hivestore and tst_mongostore cover what can fail there.
             current_ = {uri, true, {}, {}, {}, false};
         } else if (kind == QLatin1String("redis")) {
             QString problem;
