@@ -1,12 +1,16 @@
 #include "workspaceactions.h"
 
+#include "keychainpasswords.h"
 #include "mainwindow.h"
 #include "storedialog.h"
+#include "storefactory.h"
+#include "whenfinished.h"
 #include "workspacefile.h"
 #include "workspacesession.h"
 
 #include <QAction>
 #include <QFileDialog>
+#include <QInputDialog>
 #include <QMenu>
 #include <QMessageBox>
 
@@ -67,16 +71,17 @@ WorkspaceActions::WorkspaceActions(MainWindow* window, std::vector<StoreSpec> st
     storeMenu->addAction(QStringLiteral("&Add Store…"), this, [this] {
         StoreDialog dialog({}, namesOfOthers(-1), window_);
         if (dialog.exec() == QDialog::Accepted)
-            addStore(dialog.spec());
+            addStore(dialog.spec(), dialog.password());
     });
     QMenu* edit = storeMenu->addMenu(QStringLiteral("&Edit Store"));
     QMenu* remove = storeMenu->addMenu(QStringLiteral("&Remove Store"));
+    QMenu* passwords = storeMenu->addMenu(QStringLiteral("&Password"));
     for (int i = 0; i < static_cast<int>(stores_.size()); ++i) {
         const QString name = QString::fromStdString(stores_[static_cast<size_t>(i)].name);
         edit->addAction(name + QStringLiteral("…"), this, [this, i] {
             StoreDialog dialog(stores_[static_cast<size_t>(i)], namesOfOthers(i), window_);
             if (dialog.exec() == QDialog::Accepted)
-                replaceStore(i, dialog.spec());
+                replaceStore(i, dialog.spec(), dialog.password());
         });
         remove->addAction(name, this, [this, i, name] {
             if (QMessageBox::question(window_, QStringLiteral("Remove store"),
@@ -85,7 +90,22 @@ WorkspaceActions::WorkspaceActions(MainWindow* window, std::vector<StoreSpec> st
                                           .arg(name)) == QMessageBox::Yes)
                 removeStore(i);
         });
+        const QString uri = QString::fromStdString(stores_[static_cast<size_t>(i)].uri);
+        if (!StoreFactory::takesPassword(uri))
+            continue;
+        passwords->addAction(name + QStringLiteral("…"), this, [this, i, name, uri] {
+            bool ok = false;
+            const QString password = QInputDialog::getText(
+                window_, QStringLiteral("Password for %1").arg(name),
+                QStringLiteral("The password for %1 at %2, kept in the system keychain.\n"
+                               "Leave it empty to forget the saved one.")
+                    .arg(name, uri),
+                QLineEdit::Password, QString(), &ok);
+            if (ok)
+                setPassword(i, password);
+        });
     }
+    passwords->setEnabled(!passwords->isEmpty());
 }
 
 QStringList WorkspaceActions::namesOfOthers(int except) const {
@@ -104,16 +124,57 @@ QString WorkspaceActions::saveWorkspace(const QString& path) const {
     return WorkspaceFile::save(path, stores_);
 }
 
-void WorkspaceActions::addStore(const StoreSpec& spec) {
+void WorkspaceActions::addStore(const StoreSpec& spec, const QString& password) {
     std::vector<StoreSpec> next = stores_;
     next.push_back(spec);
-    Q_EMIT workspaceRequested(next, label_);
+    keepPasswordThenRequest(spec, password, std::move(next));
 }
 
-void WorkspaceActions::replaceStore(int index, const StoreSpec& spec) {
+void WorkspaceActions::replaceStore(int index, const StoreSpec& spec, const QString& password) {
     std::vector<StoreSpec> next = stores_;
     next[static_cast<size_t>(index)] = spec;
-    Q_EMIT workspaceRequested(next, label_);
+    keepPasswordThenRequest(spec, password, std::move(next));
+}
+
+void WorkspaceActions::setPassword(int index, const QString& password) {
+    const StoreSpec& spec = stores_[static_cast<size_t>(index)];
+    const QString uri = QString::fromStdString(spec.uri);
+    const QString name = QString::fromStdString(spec.name);
+    auto done =
+        password.isEmpty() ? keychain::forgetPassword(uri) : keychain::savePassword(uri, password);
+    whenFinished(done, this, [this, name, forgot = password.isEmpty()](const QString& problem) {
+        if (!problem.isEmpty()) {
+            window_->showStatus(keychainRefused(name, problem));
+            return;
+        }
+        window_->showStatus(forgot
+                                ? QStringLiteral("%1: the saved password is forgotten").arg(name)
+                                : QStringLiteral("%1: password saved in the keychain").arg(name));
+        // The store logs in again, with it, in a new program on the same workspace.
+        Q_EMIT workspaceRequested(stores_, label_);
+    });
+}
+
+void WorkspaceActions::keepPasswordThenRequest(const StoreSpec& spec, const QString& password,
+                                               std::vector<StoreSpec> next) {
+    if (password.isEmpty()) {
+        Q_EMIT workspaceRequested(next, label_);
+        return;
+    }
+    const QString name = QString::fromStdString(spec.name);
+    whenFinished(keychain::savePassword(QString::fromStdString(spec.uri), password), this,
+                 [this, name, next = std::move(next)](const QString& problem) {
+                     if (!problem.isEmpty())
+                         window_->showStatus(keychainRefused(name, problem));
+                     // The store change holds even when its password could not be kept.
+                     Q_EMIT workspaceRequested(next, label_);
+                 });
+}
+
+QString WorkspaceActions::keychainRefused(const QString& store, const QString& why) {
+    return QStringLiteral("%1: the keychain did not keep the password (%2); set "
+                          "SYNCSCOPE_PASSWORD_%1 instead")
+        .arg(store, why);
 }
 
 void WorkspaceActions::removeStore(int index) {

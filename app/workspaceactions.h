@@ -13,8 +13,9 @@ namespace syncscope {
 class MainWindow;
 
 // The workspace as the user edits it: File > New / Open / Save Workspace As (JSON, SPEC §2)
-// and Store > Add / Edit / Remove (a StoreDialog). A change does not touch the running
-// program: it asks, through workspaceRequested(), for a new one on the new store list.
+// and Store > Add / Edit / Remove (a StoreDialog) / Password (kept in the system keychain). A
+// change does not touch the running program: it asks, through workspaceRequested(), for a new one
+// on the new store list.
 class WorkspaceActions : public QObject {
     Q_OBJECT
 public:
@@ -23,8 +24,12 @@ public:
 
     const std::vector<StoreSpec>& stores() const { return stores_; }
     QString saveWorkspace(const QString& path) const;
-    void addStore(const StoreSpec& spec);
-    void replaceStore(int index, const StoreSpec& spec);
+    // `password`, when not empty, is kept in the keychain for the store's URI first.
+    void addStore(const StoreSpec& spec, const QString& password = QString());
+    void replaceStore(int index, const StoreSpec& spec, const QString& password = QString());
+    // Keeps (or, when empty, forgets) store `index`'s password in the keychain, then asks for
+    // the workspace again so the store logs in with it.
+    void setPassword(int index, const QString& password);
     void removeStore(int index);
 
 Q_SIGNALS:
@@ -32,6 +37,9 @@ Q_SIGNALS:
 
 private:
     QStringList namesOfOthers(int except) const;
+    void keepPasswordThenRequest(const StoreSpec& spec, const QString& password,
+                                 std::vector<StoreSpec> next);
+    static QString keychainRefused(const QString& store, const QString& why);
 
     MainWindow* window_;
     std::vector<StoreSpec> stores_;

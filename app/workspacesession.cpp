@@ -1,6 +1,7 @@
 #include "workspacesession.h"
 
 #include "gradetablemodel.h"
+#include "keychainpasswords.h"
 #include "oplogmodel.h"
 #include "storefactory.h"
 #include "storeloader.h"
@@ -14,6 +15,7 @@ namespace syncscope {
 
 struct WorkspaceSession::Slot {
     StoreDescription description;
+    QString uri;
     std::unique_ptr<StoreWorker> worker; // null when the store could not even be created
     std::unique_ptr<GradeTableModel> grades = std::make_unique<GradeTableModel>();
     std::unique_ptr<OplogModel> oplog = std::make_unique<OplogModel>();
@@ -27,6 +29,7 @@ WorkspaceSession::WorkspaceSession(std::vector<StoreSpec> stores, QObject* paren
     for (const StoreSpec& spec : stores) {
         auto slot = std::make_unique<Slot>();
         const QString name = QString::fromStdString(spec.name);
+        slot->uri = QString::fromStdString(spec.uri);
         auto store = StoreFactory::create(name, QString::fromStdString(spec.uri));
         StoreSummaryModel::Row row;
         row.name = name;
@@ -129,31 +132,61 @@ void WorkspaceSession::openAll() {
             answered();
             continue;
         }
-        setState(index, QStringLiteral("connecting"));
-        whenFinished(slot.worker->open(), this, [this, index, answered](const Status& s) {
-            if (!s) {
-                setState(index, QStringLiteral("failed: ") + s.error().message);
-                Q_EMIT storeFailed(s.error().toString());
-                answered();
-                return;
-            }
-            stores_[static_cast<size_t>(index)]->open = true;
-            // allOpened() waits for the store's first page on screen: what it sets off (the
-            // command engine reads whole oplogs) would otherwise queue ahead of the views'
-            // reads on the worker, which serves its calls in order.
-            auto done = std::make_shared<bool>(false);
-            auto answerOnce = [done, answered] {
-                if (!*done) {
-                    *done = true;
-                    answered();
-                }
-            };
-            StoreLoader* loader = stores_[static_cast<size_t>(index)]->loader.get();
-            connect(loader, &StoreLoader::firstPageShown, this, answerOnce);
-            connect(loader, &StoreLoader::failed, this, answerOnce);
-            load(index);
-        });
+        openStore(index, answered);
     }
+}
+
+void WorkspaceSession::openStore(int index, std::function<void()> answered) {
+    Slot& slot = *stores_[static_cast<size_t>(index)];
+    // SYNCSCOPE_PASSWORD_<STORE>, when set, is this run's choice and the store already holds
+    // it (StoreFactory::create); else a server's password comes from the keychain.
+    if (!StoreFactory::takesPassword(slot.uri) ||
+        !StoreFactory::passwordFromEnvironment(slot.description.name).isEmpty()) {
+        setState(index, QStringLiteral("connecting"));
+        whenFinished(slot.worker->open(), this,
+                     [this, index, answered](const Status& s) { opened(index, s, {}, answered); });
+        return;
+    }
+    setState(index, QStringLiteral("reading the keychain"));
+    whenFinished(keychain::readPassword(slot.uri), this,
+                 [this, index, answered](const keychain::Answer& a) {
+                     setState(index, QStringLiteral("connecting"));
+                     StoreWorker* worker = stores_[static_cast<size_t>(index)]->worker.get();
+                     whenFinished(a.password.isNull() ? worker->open() : worker->open(a.password),
+                                  this, [this, index, answered, why = a.problem](const Status& s) {
+                                      opened(index, s, why, answered);
+                                  });
+                 });
+}
+
+void WorkspaceSession::opened(int index, const Status& s, const QString& keychainProblem,
+                              const std::function<void()>& answered) {
+    if (!s) {
+        // A keychain that could not be read matters only when the login then fails.
+        const QString why =
+            keychainProblem.isEmpty()
+                ? QString()
+                : QStringLiteral(" (the keychain could not be read: %1)").arg(keychainProblem);
+        setState(index, QStringLiteral("failed: ") + s.error().message + why);
+        Q_EMIT storeFailed(s.error().toString() + why);
+        answered();
+        return;
+    }
+    stores_[static_cast<size_t>(index)]->open = true;
+    // allOpened() waits for the store's first page on screen: what it sets off (the command
+    // engine reads whole oplogs) would otherwise queue ahead of the views' reads on the
+    // worker, which serves its calls in order.
+    auto done = std::make_shared<bool>(false);
+    auto answerOnce = [done, answered] {
+        if (!*done) {
+            *done = true;
+            answered();
+        }
+    };
+    StoreLoader* loader = stores_[static_cast<size_t>(index)]->loader.get();
+    connect(loader, &StoreLoader::firstPageShown, this, answerOnce);
+    connect(loader, &StoreLoader::failed, this, answerOnce);
+    load(index);
 }
 
 void WorkspaceSession::load(int store) {

@@ -6,6 +6,8 @@
 
 #include <QObject>
 
+#include <functional>
+
 #include <memory>
 #include <vector>
 
@@ -54,6 +56,10 @@ Q_SIGNALS:
 private:
     struct Slot;
     void setState(int store, const QString& state);
+    // Reads a server's password from the keychain where it needs one, then opens the store.
+    void openStore(int index, std::function<void()> answered);
+    void opened(int index, const Status& s, const QString& keychainProblem,
+                const std::function<void()>& answered);
     void load(int store);
 
     std::vector<std::unique_ptr<Slot>> stores_;

@@ -220,6 +220,15 @@ Status HiveStore::query(const QString& what, const std::string& statement,
     }
 }
 
+void HiveStore::setPassword(const QString& password) {
+    // PLAIN needs a non-empty password even where the server checks none (Hive's
+    // authentication NONE); "x" is what PyHive sends then.
+    options_.endpoint.password =
+        password.isEmpty() && options_.endpoint.auth == HiveEndpoint::Auth::Plain
+            ? std::string("x")
+            : password.toStdString();
+}
+
 Status HiveStore::open() {
     Status s = openAndCheckSchema();
     if (!s)

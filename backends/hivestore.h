@@ -44,6 +44,7 @@ public:
     // A batch is one INSERT statement: atomic. Hive has no triggers, so writes made by other
     // clients are not captured.
     StoreCapabilities capabilities() const override { return {true, false}; }
+    void setPassword(const QString& password) override;
     Status open() override;
     void close() override;
     Status append(std::span<const LogRecord> records, const BatchControl& control) override;

@@ -48,6 +48,9 @@ public:
     // go first, then the rows, and replay is idempotent. Writes by other clients are captured
     // by comparing the rows with what Syncscope wrote.
     StoreCapabilities capabilities() const override { return {transactions_, true}; }
+    void setPassword(const QString& password) override {
+        options_.password = password.toStdString();
+    }
     Status open() override;
     void close() override;
     Status append(std::span<const LogRecord> records, const BatchControl& control) override;

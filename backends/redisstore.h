@@ -40,6 +40,9 @@ public:
 
     StoreDescription description() const override;
     StoreCapabilities capabilities() const override { return {true, true}; }
+    void setPassword(const QString& password) override {
+        options_.endpoint.password = password.toStdString();
+    }
     Status open() override;
     void close() override;
     Status append(std::span<const LogRecord> records, const BatchControl& control) override;

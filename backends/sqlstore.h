@@ -51,6 +51,7 @@ public:
     StoreCapabilities capabilities() const override {
         return {true, options_.engine != SqlEngine::Sqlite};
     }
+    void setPassword(const QString& password) override { options_.server.password = password; }
     Status open() override;
     void close() override;
     Status append(std::span<const LogRecord> records, const BatchControl& control) override;

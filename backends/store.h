@@ -73,6 +73,9 @@ public:
 
     virtual StoreDescription description() const = 0;
     virtual StoreCapabilities capabilities() const = 0;
+    // The password for a server login, given before open() (the GUI's keychain, else
+    // SYNCSCOPE_PASSWORD_<STORE>). Stores without a login (SQLite) ignore it.
+    virtual void setPassword(const QString& password) { (void)password; }
     // Connects and creates the schema on first use.
     virtual Status open() = 0;
     virtual void close() = 0;

@@ -382,46 +382,42 @@ QString StoreFactory::checkUri(const QString& uri) {
 
 Result<std::unique_ptr<Store>> StoreFactory::create(const QString& name, const QString& uri,
                                                     const QString& password) {
+    auto store = createWithoutPassword(name, uri);
+    if (store)
+        store.value()->setPassword(password.isNull() ? passwordFromEnvironment(name) : password);
+    return store;
+}
+
+Result<std::unique_ptr<Store>> StoreFactory::createWithoutPassword(const QString& name,
+                                                                   const QString& uri) {
+    QString problem;
+    auto refused = [&] { return StoreError{name, problem, false}; };
     if (isServerScheme(schemeOf(uri))) {
-        QString problem;
         SqlStore::Options o = serverStoreOptions(name, uri, problem);
         if (!problem.isEmpty())
-            return StoreError{name, problem, false};
-        o.server.password = password.isNull() ? passwordFromEnvironment(name) : password;
+            return refused();
         return std::unique_ptr<Store>(std::make_unique<SqlStore>(std::move(o)));
     }
     if (isRedisScheme(schemeOf(uri))) {
-        QString problem;
         RedisStore::Options o = redisStoreOptions(name, uri, problem);
         if (!problem.isEmpty())
-            return StoreError{name, problem, false};
-        o.endpoint.password =
-            (password.isNull() ? passwordFromEnvironment(name) : password).toStdString();
+            return refused();
         return std::unique_ptr<Store>(std::make_unique<RedisStore>(std::move(o)));
     }
     if (isHiveScheme(schemeOf(uri))) {
-        QString problem;
         HiveStore::Options o = hiveStoreOptions(name, uri, problem);
         if (!problem.isEmpty())
-            return StoreError{name, problem, false};
-        // PLAIN needs a non-empty password even where the server checks none (Hive's
-        // authentication NONE); "x" is what PyHive sends then.
-        const QString given = password.isNull() ? passwordFromEnvironment(name) : password;
-        o.endpoint.password = given.isEmpty() && o.endpoint.auth == HiveEndpoint::Auth::Plain
-                                  ? std::string("x")
-                                  : given.toStdString();
+            return refused();
         return std::unique_ptr<Store>(std::make_unique<HiveStore>(std::move(o)));
     }
     if (isMongoScheme(schemeOf(uri))) {
-        QString problem;
         MongoStore::Options o = mongoStoreOptions(name, uri, problem);
         if (!problem.isEmpty())
-            return StoreError{name, problem, false};
-        o.password = (password.isNull() ? passwordFromEnvironment(name) : password).toStdString();
+            return refused();
         return std::unique_ptr<Store>(std::make_unique<MongoStore>(std::move(o)));
     }
-    if (const QString problem = checkUri(uri); !problem.isEmpty())
-        return StoreError{name, problem, false};
+    if (problem = checkUri(uri); !problem.isEmpty())
+        return refused();
     SqlStore::Options o;
     o.name = name;
     if (uri.isEmpty() || uri == kMemory) {
@@ -433,6 +429,12 @@ Result<std::unique_ptr<Store>> StoreFactory::create(const QString& name, const Q
         o.location = o.databaseName;
     }
     return std::unique_ptr<Store>(std::make_unique<SqlStore>(std::move(o)));
+}
+
+bool StoreFactory::takesPassword(const QString& uri) {
+    const QString scheme = schemeOf(uri);
+    return isServerScheme(scheme) || isRedisScheme(scheme) || isHiveScheme(scheme) ||
+           isMongoScheme(scheme);
 }
 
 QString StoreFactory::mergeInsideProblem(const StoreDescription& target,

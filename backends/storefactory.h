@@ -38,6 +38,12 @@ public:
     static Result<std::unique_ptr<Store>> create(const QString& name, const QString& uri,
                                                  const QString& password = QString());
     static QString passwordFromEnvironment(const QString& storeName);
+    // Whether a store at `uri` logs in to a server, so a password may be asked for it.
+    static bool takesPassword(const QString& uri);
+
+private:
+    static Result<std::unique_ptr<Store>> createWithoutPassword(const QString& name,
+                                                                const QString& uri);
 };
 
 } // namespace syncscope

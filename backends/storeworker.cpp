@@ -62,6 +62,13 @@ QFuture<Status> StoreWorker::open() {
     return post<Status>([](Store& s, const BatchControl&) { return s.open(); });
 }
 
+QFuture<Status> StoreWorker::open(const QString& password) {
+    return post<Status>([password](Store& s, const BatchControl&) {
+        s.setPassword(password);
+        return s.open();
+    });
+}
+
 QFuture<Status> StoreWorker::append(std::vector<LogRecord> records) {
     return post<Status>([records = std::move(records)](Store& s, const BatchControl& c) {
         return s.append(records, c);

@@ -25,6 +25,8 @@ public:
     StoreCapabilities capabilities() const { return capabilities_; }
 
     QFuture<Status> open();
+    // Gives the store `password` (Store::setPassword) on its thread, then opens it.
+    QFuture<Status> open(const QString& password);
     QFuture<Status> append(std::vector<LogRecord> records);
     QFuture<Result<std::vector<LogRecord>>> readOplog(int64_t after = 0, size_t limit = 0);
     QFuture<Result<std::vector<GradeRecord>>> readGrades(GradeCursor after = {}, size_t limit = 0);

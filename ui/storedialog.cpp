@@ -50,6 +50,17 @@ StoreDialog::StoreDialog(const StoreSpec& initial, QStringList taken, QWidget* p
     };
     connect(kind_, &QComboBox::currentIndexChanged, this, showExample);
     showExample();
+    password_ = new QLineEdit(this);
+    password_->setObjectName(QStringLiteral("store-password"));
+    password_->setEchoMode(QLineEdit::Password);
+    password_->setPlaceholderText(
+        QStringLiteral("kept in the system keychain; empty keeps the saved one"));
+    // Only a server login takes one; an embedded SQLite file has none.
+    auto offerPassword = [this] {
+        password_->setEnabled(StoreFactory::takesPassword(uri_->text().trimmed()));
+    };
+    connect(uri_, &QLineEdit::textChanged, this, offerPassword);
+    offerPassword();
     error_ = new QLabel(this);
     error_->setObjectName(QStringLiteral("store-error"));
     error_->setStyleSheet(QStringLiteral("color: #c53030;"));
@@ -63,6 +74,7 @@ StoreDialog::StoreDialog(const StoreSpec& initial, QStringList taken, QWidget* p
     form->addRow(QStringLiteral("Aliases"), aliases_);
     form->addRow(QStringLiteral("Kind"), kind_);
     form->addRow(QStringLiteral("URI"), uri_);
+    form->addRow(QStringLiteral("Password"), password_);
     form->addRow(error_);
     form->addRow(buttons);
 }
@@ -75,6 +87,10 @@ StoreSpec StoreDialog::spec() const {
             s.aliases.push_back(a.trimmed().toUpper().toStdString());
     s.uri = uri_->text().trimmed().toStdString();
     return s;
+}
+
+QString StoreDialog::password() const {
+    return password_->isEnabled() ? password_->text() : QString();
 }
 
 QString StoreDialog::problem() const {

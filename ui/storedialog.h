@@ -12,7 +12,8 @@ namespace syncscope {
 
 // Add or edit one store of a workspace: name, aliases and backend. The kinds come from
 // StoreFactory's descriptions; those this build cannot use yet are listed, disabled, with the
-// reason. OK stays refused (the reason shown) until the name and URI are valid.
+// reason. OK stays refused (the reason shown) until the name and URI are valid. A server's
+// password may be typed too: the caller keeps it in the keychain, never in the workspace.
 class StoreDialog : public QDialog {
     Q_OBJECT
 public:
@@ -20,6 +21,8 @@ public:
     StoreDialog(const StoreSpec& initial, QStringList taken, QWidget* parent = nullptr);
 
     StoreSpec spec() const;
+    // The password typed for a server, or an empty string: keep the one saved, if any.
+    QString password() const;
     // Why the current fields are not a valid store, or an empty string.
     QString problem() const;
 
@@ -30,6 +33,7 @@ private:
     QLineEdit* aliases_ = nullptr;
     QComboBox* kind_ = nullptr;
     QLineEdit* uri_ = nullptr;
+    QLineEdit* password_ = nullptr;
     QLabel* error_ = nullptr;
     QStringList taken_;
 };
