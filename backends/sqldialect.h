@@ -26,6 +26,12 @@ struct SqlDialect {
         QString statement;
     };
     std::vector<Upgrade> upgrades;
+    // Taken around the schema's creation on a server, where two clients opening a new database
+    // at once would otherwise race in CREATE … IF NOT EXISTS (PostgreSQL then fails on its
+    // catalog's unique index). The lock answers 1 once held. Empty on SQLite, whose writer lock
+    // serializes the DDL.
+    QString lockSchema;
+    QString unlockSchema;
     QString claimStoreName; // records the store's name in syncscope_meta, if none yet
     QString readStoreName;  // the name recorded there
     // First statement of every append transaction on a server: a row lock on the store's name

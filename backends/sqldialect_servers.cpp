@@ -108,6 +108,11 @@ SqlDialect mariadbDialect() {
             mariadbCapture(QStringLiteral("OLD"), QStringLiteral("'DELETE'"),
                            QStringLiteral("NULL"), false),
     };
+    // A named lock of the server, named after the database (at most 64 characters).
+    d.lockSchema =
+        QStringLiteral("SELECT GET_LOCK(LEFT(CONCAT('syncscope schema ', DATABASE()), 64), 60)");
+    d.unlockSchema =
+        QStringLiteral("SELECT RELEASE_LOCK(LEFT(CONCAT('syncscope schema ', DATABASE()), 64))");
     d.claimStoreName =
         QStringLiteral("INSERT IGNORE INTO syncscope_meta(`key`, value) VALUES ('store', ?)");
     d.readStoreName = QStringLiteral("SELECT value FROM syncscope_meta WHERE `key` = 'store'");
@@ -213,6 +218,11 @@ SqlDialect postgresDialect() {
         QStringLiteral("CREATE OR REPLACE TRIGGER grades_capture_delete AFTER DELETE ON grades "
                        "FOR EACH ROW EXECUTE FUNCTION syncscope_capture()"),
     };
+    // An advisory lock, which PostgreSQL scopes to the current database; waits as long as
+    // the holder's DDL takes (lock_timeout, when the server sets one).
+    d.lockSchema = QStringLiteral("SELECT 1 FROM (SELECT pg_advisory_lock(hashtext('syncscope "
+                                  "schema'))) AS held");
+    d.unlockSchema = QStringLiteral("SELECT pg_advisory_unlock(hashtext('syncscope schema'))");
     d.claimStoreName = QStringLiteral("INSERT INTO syncscope_meta(key, value) VALUES ('store', ?) "
                                       "ON CONFLICT (key) DO NOTHING");
     d.readStoreName = QStringLiteral("SELECT value FROM syncscope_meta WHERE key = 'store'");

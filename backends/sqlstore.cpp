@@ -116,12 +116,7 @@ Status SqlStore::open() {
     for (const QString& sql : dialect_.openPragmas)
         if (Status s = exec(sql); !s)
             return s;
-    for (const QString& sql : dialect_.schema)
-        if (Status s = exec(sql); !s)
-            return s;
-    if (Status s = upgradeSchema(); !s)
-        return s;
-    if (Status s = checkOwner(); !s)
+    if (Status s = createSchema(); !s)
         return s;
     sqlite3* native = options_.nativeFastPath && options_.engine == SqlEngine::Sqlite
                           ? SqliteFastPath::nativeHandle(db.driver()->handle())
@@ -143,6 +138,31 @@ Status SqlStore::open() {
             return error(QStringLiteral("cannot prepare the write statements"), why);
     }
     return success();
+}
+
+// The tables, triggers and upgrades, and the owner's name, under the schema lock where the
+// engine has one; the lock is given back whatever happens.
+Status SqlStore::createSchema() {
+    QSqlDatabase db = QSqlDatabase::database(connection_, false);
+    if (!dialect_.lockSchema.isEmpty()) {
+        QSqlQuery lock(db);
+        if (!lock.exec(dialect_.lockSchema) || !lock.next())
+            return error(QStringLiteral("cannot lock the schema"), lock.lastError().text());
+        if (lock.value(0).toInt() != 1)
+            return error(QStringLiteral("cannot lock the schema"),
+                         QStringLiteral("another client held it for 60 s"));
+    }
+    Status made = success();
+    for (const QString& sql : dialect_.schema)
+        if (made = exec(sql); !made)
+            break;
+    if (made)
+        made = upgradeSchema();
+    if (made)
+        made = checkOwner();
+    if (!dialect_.unlockSchema.isEmpty())
+        QSqlQuery(db).exec(dialect_.unlockSchema);
+    return made;
 }
 
 Status SqlStore::upgradeSchema() {

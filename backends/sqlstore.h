@@ -71,6 +71,7 @@ private:
     StoreError error(const QString& what, const QString& detail) const;
     Status exec(const QString& sql);
     Status checkOwner();
+    Status createSchema();
     Status upgradeSchema();
     Status appendBatch(std::span<const LogRecord> batch);
     int upsertRows(const std::vector<const LogRecord*>& writes, size_t at);
