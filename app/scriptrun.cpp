@@ -18,12 +18,15 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QRandomGenerator>
 
 #include <algorithm>
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <numeric>
 #include <optional>
+#include <thread>
 
 namespace syncscope {
 
@@ -66,14 +69,19 @@ public:
             flush();
     }
     void flush() {
+        flushedAny_ = flushedAny_ || !text_.empty();
         std::fwrite(text_.data(), 1, text_.size(), out_);
         text_.clear();
         std::fflush(out_);
     }
+    // Whether anything has reached `out`: a run that printed cannot start over unseen.
+    bool flushedAny() const { return flushedAny_; }
+    void discard() { text_.clear(); }
 
 private:
     std::FILE* out_;
     std::string text_;
+    bool flushedAny_ = false;
 };
 
 // Runs the parsed commands in the engine, printing GET results and shipping every appended
@@ -157,6 +165,23 @@ bool writeReport(const QString& path, const std::string& report, const char* wha
     return false;
 }
 
+// What step 1 of runScript makes of the input, for each attempt at the rest.
+struct Prepared {
+    const Script& script;
+    const StoreBinding& binding;
+    const std::optional<SeedData>& seed;
+    const std::vector<LabStep>& labSteps;
+};
+
+// A run whose batch is refused as a conflict (another writer took the seqs its writes were
+// given) starts over this many times in all, when nothing of it had landed or been printed.
+constexpr int kAttempts = 5;
+
+// Steps 2 to 5 of runScript. `refused` is set, and nothing was printed, when a store refused
+// the run as a conflict before any of its batches landed: the run may start over.
+int runAgainstStores(const RunOptions& options, const Prepared& p, std::FILE* out, std::FILE* err,
+                     std::optional<StoreError>& refused);
+
 } // namespace
 
 int runScript(const RunOptions& options, std::FILE* out, std::FILE* err) {
@@ -233,6 +258,34 @@ int runScript(const RunOptions& options, std::FILE* out, std::FILE* err) {
         return ExitUsage;
     }
 
+    // 2–5, again when another writer took this run's seqs before any of it left the process.
+    const Prepared prepared{script, binding, seed, labSteps};
+    for (int attempt = 1;; ++attempt) {
+        std::optional<StoreError> refused;
+        const int status = runAgainstStores(options, prepared, out, err, refused);
+        if (!refused)
+            return status;
+        if (attempt == kAttempts)
+            return backendFailure(err, *refused);
+        say(err, refused->toString() +
+                     QStringLiteral("; reading the stores again and running the script again "
+                                    "(attempt %1 of %2)")
+                         .arg(attempt + 1)
+                         .arg(kAttempts));
+        // A pause that grows, with jitter, so two runs that met do not meet again in step.
+        const int pauseMs = (25 << attempt) + QRandomGenerator::global()->bounded(50);
+        std::this_thread::sleep_for(std::chrono::milliseconds(pauseMs));
+    }
+}
+
+namespace {
+
+int runAgainstStores(const RunOptions& options, const Prepared& p, std::FILE* out, std::FILE* err,
+                     std::optional<StoreError>& refused) {
+    const Script& script = p.script;
+    const StoreBinding& binding = p.binding;
+    const std::optional<SeedData>& seed = p.seed;
+    const std::vector<LabStep>& labSteps = p.labSteps;
     // 2. Open the stores (in parallel: each has its own worker) and load what they hold.
     std::vector<std::unique_ptr<StoreWorker>> workers;
     for (const StoreSpec& s : binding.stores) {
@@ -288,9 +341,18 @@ int runScript(const RunOptions& options, std::FILE* out, std::FILE* err) {
     OutputBuffer stdoutBuffer(out);
     executeCommands(script, binding, engine, writer, stdoutBuffer,
                     !options.conflicts.isEmpty() || !options.lab.isEmpty());
-    stdoutBuffer.flush();
-    if (!writer.finish())
+    // The GET lines wait for the stores' answer where they fit the buffer, so a run refused
+    // before anything of it landed can start over without having printed them.
+    if (!writer.finish()) {
+        if (writer.failure().conflict && !writer.landedAny() && !stdoutBuffer.flushedAny()) {
+            stdoutBuffer.discard();
+            refused = writer.failure();
+            return ExitBackend;
+        }
+        stdoutBuffer.flush();
         return backendFailure(err, writer.failure());
+    }
+    stdoutBuffer.flush();
 
     // 5. Exports and the dump.
     if (exports.enabled() && !exports.commit()) {
@@ -323,5 +385,7 @@ int runScript(const RunOptions& options, std::FILE* out, std::FILE* err) {
     }
     return ExitOk;
 }
+
+} // namespace
 
 } // namespace syncscope

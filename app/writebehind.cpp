@@ -73,6 +73,7 @@ void WriteBehind::settleOldest(size_t r) {
     const Status s = f.result();
     if (!s && !failure_)
         failure_ = s.error();
+    landedAny_ = landedAny_ || s;
 }
 
 } // namespace syncscope

@@ -31,6 +31,8 @@ public:
     bool finish();
 
     bool failed() const { return failure_.has_value(); }
+    // Whether any batch of this run was written to its store.
+    bool landedAny() const { return landedAny_; }
     const StoreError& failure() const { return *failure_; }
 
 private:
@@ -49,6 +51,7 @@ private:
     std::vector<std::vector<LogRecord>> pending_;
     std::vector<std::deque<QFuture<Status>>> inFlight_;
     std::optional<StoreError> failure_;
+    bool landedAny_ = false;
 };
 
 } // namespace syncscope

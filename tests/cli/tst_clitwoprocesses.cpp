@@ -1,9 +1,10 @@
 // Two syncscope-cli processes (two OS processes, two connections) writing one store on a real
 // server at the same time lose nothing (issue 5). Both write as the store itself, so both take
 // seqs of the same origin: whichever finds its seqs already taken is refused, with its batch
-// whole, says so on stderr and exits 3; run again, it lands. In the end every write of both
-// scripts is in the store once, each (origin, seq) is held by one oplog entry, and every grade
-// row is its key's greatest write in the oplog.
+// whole; as nothing of it had landed or been printed, it says so on stderr, reads the store
+// again and runs its script again, and both exit 0. In the end every write of both scripts is
+// in the store once, each (origin, seq) is held by one oplog entry, and every grade row is its
+// key's greatest write in the oplog.
 #include "labservers.h"
 #include "logrecord.h"
 #include "store.h"
@@ -82,6 +83,14 @@ void TestCliTwoProcesses::concurrentRunsLoseNothing() {
         f.write(
             QStringLiteral("{\"stores\":[{\"name\":\"SQL\",\"uri\":\"%1\"}]}").arg(uri).toUtf8());
     }
+    // The schema first, so that the two runs meet in their writes rather than in its creation
+    // (whose lock lets one of them through well before the other).
+    {
+        auto schema = StoreFactory::create(QStringLiteral("SQL"), uri, servers_->password);
+        QVERIFY(schema);
+        QVERIFY(schema.value()->open());
+        schema.value()->close();
+    }
     // One batch each (fewer lines than a write-behind batch), so a refusal leaves nothing.
     const int count = 4000;
     const QString scripts[2] = {
@@ -96,23 +105,19 @@ void TestCliTwoProcesses::concurrentRunsLoseNothing() {
     };
     QProcess* runs[2] = {start(0), start(1)};
     int refused = 0;
-    for (int which = 0; which < 2; ++which) {
-        QProcess* p = runs[which];
+    for (QProcess* p : runs) {
         QVERIFY(p->waitForFinished(60000));
         const QString err = QString::fromUtf8(p->readAllStandardError());
-        if (p->exitCode() == 0)
+        QVERIFY2(p->exitCode() == 0, qPrintable(err));
+        if (err.isEmpty())
             continue;
-        // Refused: says why, exits 3; run again (alone now), it lands.
-        QCOMPARE(p->exitCode(), 3);
+        // Refused once or more: each time it said why, and that it ran the script again.
         QVERIFY2(err.contains(QStringLiteral("another client wrote at the same time")) &&
-                     err.contains(QStringLiteral("nothing of the batch was written")),
+                     err.contains(QStringLiteral("running the script again (attempt 2 of 5)")),
                  qPrintable(err));
         ++refused;
-        QProcess* again = start(which);
-        QVERIFY(again->waitForFinished(60000));
-        QVERIFY2(again->exitCode() == 0, again->readAllStandardError().constData());
     }
-    qInfo("%d of the 2 concurrent runs was refused and run again", refused);
+    qInfo("%d of the 2 concurrent runs was refused and ran its script again", refused);
 
     auto store = StoreFactory::create(QStringLiteral("SQL"), uri, servers_->password);
     QVERIFY(store);
