@@ -3,62 +3,9 @@
 #include <libpq-fe.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <cstring>
 
 namespace syncscope {
-
-namespace {
-
-// COPY's text format: tab between columns, newline between rows, \N for NULL, and backslash,
-// tab, newline and carriage return inside a value escaped with a backslash.
-void field(std::string& out, std::string_view text) {
-    for (char c : text) {
-        switch (c) {
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        default:
-            out += c;
-        }
-    }
-}
-
-void number(std::string& out, long long n) {
-    char digits[24];
-    const int len = std::snprintf(digits, sizeof digits, "%lld", n);
-    out.append(digits, static_cast<size_t>(len));
-}
-
-// The columns the oplog and the grade rows share: student, course, grade (\N: a delete), ts,
-// origin, seq.
-void writeColumns(std::string& out, const LogRecord& r) {
-    field(out, r.studentId);
-    out += '\t';
-    field(out, r.courseId);
-    out += '\t';
-    if (r.hasValue)
-        field(out, r.value);
-    else
-        out += "\\N";
-    out += '\t';
-    number(out, r.ts);
-    out += '\t';
-    field(out, r.origin);
-    out += '\t';
-    number(out, static_cast<long long>(r.seq));
-}
-
-} // namespace
 
 pg_conn* PostgresCopyPath::nativeHandle(const QVariant& handle) {
     // QPSQL registers its handle under libpq's struct name.
@@ -66,15 +13,6 @@ pg_conn* PostgresCopyPath::nativeHandle(const QVariant& handle) {
                               std::strcmp(handle.typeName(), "PGconn*") != 0))
         return nullptr;
     return *static_cast<pg_conn* const*>(handle.data());
-}
-
-bool PostgresCopyPath::suits(std::span<const LogRecord> batch) {
-    if (batch.size() < kLeastRows)
-        return false;
-    for (const LogRecord& r : batch)
-        if (!r.attributes.empty())
-            return false;
-    return true;
 }
 
 QString PostgresCopyPath::lastError() const {
@@ -124,31 +62,17 @@ bool PostgresCopyPath::copy(const char* sql, QString& error) {
 
 bool PostgresCopyPath::writeBatch(std::span<const LogRecord> batch, qint64 wallMs, QString& error) {
     buffer_.clear();
-    for (const LogRecord& r : batch) {
-        buffer_ += entryKindName(r.kind);
-        buffer_ += '\t';
-        writeColumns(buffer_, r);
-        buffer_ += '\t';
-        number(buffer_, wallMs);
-        buffer_ += '\t';
-        if (r.context.empty())
-            buffer_ += "\\N";
-        else
-            field(buffer_, r.context);
-        buffer_ += '\n';
-    }
+    for (const LogRecord& r : batch)
+        appendOplogRow(buffer_, r, wallMs);
     if (!copy("COPY oplog(op, student_id, course_id, grade, ts, origin, seq, wall_ms, context) "
               "FROM STDIN",
               error))
         return false;
 
     buffer_.clear();
-    for (const LogRecord& r : batch) {
-        if (!r.isWrite())
-            continue; // GETs are logged but change nothing
-        writeColumns(buffer_, r);
-        buffer_ += '\n';
-    }
+    for (const LogRecord& r : batch)
+        if (r.isWrite()) // GETs are logged but change nothing
+            appendGradeRow(buffer_, r);
     if (buffer_.empty())
         return true;
     // Emptied at every commit; created on the connection's first batch (or again after a

@@ -33,26 +33,30 @@ QString SqlDialect::readOplog() const {
 // A write replaces the row only when it is greater in SPEC §1's order; origins compare
 // byte-wise (SQLite's BINARY collation, PostgreSQL's "C", MariaDB's utf8mb4_bin). Re-applying a
 // write is therefore a no-op.
+QString SqlDialect::mariadbUpsertTail() {
+    // MariaDB assigns left to right, each assignment seeing the ones before it. Grade and
+    // attributes go first, under the comparison with the old row; then seq, origin and ts, in
+    // that order, which keeps the comparison's answer for the ones after it (when it held
+    // through seq alone, origin and ts were equal already). The old row's columns are named
+    // with their table, as an INSERT … SELECT has columns of the same names.
+    const QString wins = QStringLiteral("(VALUES(ts), VALUES(origin), VALUES(seq)) > "
+                                        "(grades.ts, grades.origin, grades.seq)");
+    return QStringLiteral(" ON DUPLICATE KEY UPDATE "
+                          "grade = IF(%1, VALUES(grade), grades.grade), "
+                          "attributes = IF(%1, COALESCE(VALUES(attributes), grades.attributes), "
+                          "grades.attributes), "
+                          "seq = IF(%1, VALUES(seq), grades.seq), "
+                          "origin = IF(%1, VALUES(origin), grades.origin), "
+                          "ts = IF(%1, VALUES(ts), grades.ts)")
+        .arg(wins);
+}
+
 QString SqlDialect::upsertGrades(int rows) const {
     const QString insert = QStringLiteral("INSERT INTO grades(student_id, course_id, grade, ts, "
                                           "origin, seq, attributes) VALUES ") +
                            placeholders(rows, 7);
-    if (engine == SqlEngine::MariaDb) {
-        // MariaDB assigns left to right, each assignment seeing the ones before it. Grade and
-        // attributes go first, under the comparison with the old row; then seq, origin and ts,
-        // in that order, which keeps the comparison's answer for the ones after it (when it
-        // held through seq alone, origin and ts were equal already).
-        const QString wins = QStringLiteral("(VALUES(ts), VALUES(origin), VALUES(seq)) > "
-                                            "(ts, origin, seq)");
-        return insert + QStringLiteral(" ON DUPLICATE KEY UPDATE "
-                                       "grade = IF(%1, VALUES(grade), grade), "
-                                       "attributes = IF(%1, COALESCE(VALUES(attributes), "
-                                       "attributes), attributes), "
-                                       "seq = IF(%1, VALUES(seq), seq), "
-                                       "origin = IF(%1, VALUES(origin), origin), "
-                                       "ts = IF(%1, VALUES(ts), ts)")
-                            .arg(wins);
-    }
+    if (engine == SqlEngine::MariaDb)
+        return insert + mariadbUpsertTail();
     return insert +
            QStringLiteral(" ON CONFLICT(student_id, course_id) DO UPDATE SET "
                           "grade = excluded.grade, ts = excluded.ts, origin = excluded.origin, "

@@ -44,6 +44,10 @@ struct SqlDialect {
     qint64 unlimited = -1;              // the LIMIT value meaning "no limit"
 
     QString insertOplog(int rows) const;
+    // MariaDB's ON DUPLICATE KEY UPDATE that replaces a grade row only when the write beats it,
+    // for an INSERT INTO grades(student_id, course_id, grade, ts, origin, seq, attributes)
+    // with VALUES or SELECT.
+    static QString mariadbUpsertTail();
     // The oplog from position `?` on, at most `?` entries, in columns op, student_id, course_id,
     // grade, ts, origin, seq, wall_ms, id, context.
     QString readOplog() const;

@@ -1,6 +1,8 @@
 #include "sqlstore.h"
 
 #include "batchedappend.h"
+#include "mariadbloadpath.h"
+#include "postgrescopypath.h"
 #include "utf8.h"
 
 #include <QDateTime>
@@ -128,7 +130,12 @@ Status SqlStore::open() {
         if (!conn)
             return error(QStringLiteral("cannot write by COPY"),
                          QStringLiteral("the PostgreSQL driver gave no libpq connection"));
-        pgCopy_ = std::make_unique<PostgresCopyPath>(conn);
+        bulk_ = std::make_unique<PostgresCopyPath>(conn);
+    }
+    if (options_.nativeFastPath && options_.engine == SqlEngine::MariaDb) {
+        // Where the server takes no local files, batches go by multi-row upserts, as before.
+        QString why;
+        bulk_ = MariadbLoadPath::create(connection_, why);
     }
     if (native) {
         sqliteFast_ = std::make_unique<SqliteFastPath>(native);
@@ -201,7 +208,7 @@ void SqlStore::close() {
     if (!open_)
         return;
     sqliteFast_.reset();
-    pgCopy_.reset();
+    bulk_.reset();
     oplogInserts_.clear();
     gradeUpserts_.clear();
     {
@@ -325,9 +332,9 @@ Status SqlStore::appendInTransaction(std::span<const LogRecord> batch) {
         }
     }
     Status s = checkOwnSeqsFree(batch);
-    if (s && pgCopy_ && PostgresCopyPath::suits(batch)) {
+    if (s && bulk_ && BulkWritePath::suits(batch)) {
         QString why;
-        if (!pgCopy_->writeBatch(batch, QDateTime::currentMSecsSinceEpoch(), why))
+        if (!bulk_->writeBatch(batch, QDateTime::currentMSecsSinceEpoch(), why))
             s = error(QStringLiteral("cannot write a batch"), why);
     } else if (s) {
         s = appendBatch(batch);
