@@ -311,38 +311,104 @@ MongoStore::Options mongoStoreOptions(const QString& name, const QString& uri, Q
 }
 } // namespace
 
+namespace {
+
+using Part = BackendOption::Part;
+
+QList<BackendOption> timeoutOptions() {
+    return {{Part::Query,
+             QStringLiteral("connect_timeout"),
+             QStringLiteral("Connect timeout (s)"),
+             QStringLiteral("10"),
+             {}},
+            {Part::Query,
+             QStringLiteral("read_timeout"),
+             QStringLiteral("Read timeout (s)"),
+             QStringLiteral("60"),
+             {}}};
+}
+
+// MySQL/MariaDB and PostgreSQL read the same options (serverOptions).
+QList<BackendOption> sqlServerOptions(const QString& defaultPort) {
+    return QList<BackendOption>{
+               {Part::Host, {}, QStringLiteral("Host"), QStringLiteral("127.0.0.1"), {}},
+               {Part::Port, {}, QStringLiteral("Port"), defaultPort, {}},
+               {Part::Database, {}, QStringLiteral("Database"), {}, {}},
+               {Part::User, {}, QStringLiteral("User"), {}, {}},
+               {Part::Query,
+                QStringLiteral("tls"),
+                QStringLiteral("TLS"),
+                QStringLiteral("the driver's default"),
+                {QStringLiteral("disable"), QStringLiteral("require"), QStringLiteral("verify-ca"),
+                 QStringLiteral("verify-full")}},
+               {Part::Query,
+                QStringLiteral("ssl_ca"),
+                QStringLiteral("CA certificate"),
+                QStringLiteral("/path/ca.pem"),
+                {}}} +
+           timeoutOptions();
+}
+
+} // namespace
+
 const QList<BackendDescription>& StoreFactory::backends() {
     static const QList<BackendDescription> list = {
         {QStringLiteral("sqlite"),
          QStringLiteral("SQLite"),
          QStringLiteral("sqlite:///abs/path.db or sqlite::memory:"),
          true,
+         {},
          {}},
         {QStringLiteral("mysql"),
          QStringLiteral("MySQL/MariaDB"),
          QStringLiteral("mysql://user@host:port/db?tls=verify-ca&ssl_ca=/path/ca.pem"),
          true,
-         {}},
+         {},
+         sqlServerOptions(QStringLiteral("3306"))},
         {QStringLiteral("postgresql"),
          QStringLiteral("PostgreSQL"),
          QStringLiteral("postgresql://user@host:port/db?tls=require"),
          true,
-         {}},
+         {},
+         sqlServerOptions(QStringLiteral("5432"))},
         {QStringLiteral("hive2"),
          QStringLiteral("Apache Hive"),
          QStringLiteral("hive2://host:port/db?auth=PLAIN&user=hive (or auth=NOSASL)"),
          true,
-         {}},
+         {},
+         QList<BackendOption>{
+             {Part::Host, {}, QStringLiteral("Host"), QStringLiteral("127.0.0.1"), {}},
+             {Part::Port, {}, QStringLiteral("Port"), QStringLiteral("10000"), {}},
+             {Part::Database, {}, QStringLiteral("Database"), QStringLiteral("default"), {}},
+             {Part::User, {}, QStringLiteral("User"), QStringLiteral("anonymous"), {}},
+             {Part::Query,
+              QStringLiteral("auth"),
+              QStringLiteral("Authentication"),
+              QStringLiteral("PLAIN"),
+              {QStringLiteral("PLAIN"), QStringLiteral("NOSASL")}}} +
+             timeoutOptions()},
         {QStringLiteral("mongodb"),
          QStringLiteral("MongoDB"),
          QStringLiteral("mongodb://user@host:port/db?tls=true"),
          true,
+         {},
          {}},
         {QStringLiteral("redis"),
          QStringLiteral("Redis"),
          QStringLiteral("redis://user@host:port/N?prefix=syncscope:REDIS"),
          true,
-         {}},
+         {},
+         QList<BackendOption>{
+             {Part::Host, {}, QStringLiteral("Host"), QStringLiteral("127.0.0.1"), {}},
+             {Part::Port, {}, QStringLiteral("Port"), QStringLiteral("6379"), {}},
+             {Part::Database, {}, QStringLiteral("Database number"), QStringLiteral("0"), {}},
+             {Part::User, {}, QStringLiteral("User"), QStringLiteral("default"), {}},
+             {Part::Query,
+              QStringLiteral("prefix"),
+              QStringLiteral("Key prefix"),
+              QStringLiteral("syncscope:<STORE>"),
+              {}}} +
+             timeoutOptions()},
     };
     return list;
 }

@@ -6,10 +6,14 @@
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
+#include <QGroupBox>
+#include <QIntValidator>
 #include <QLabel>
 #include <QLineEdit>
 #include <QRegularExpressionValidator>
 #include <QStandardItemModel>
+#include <QUrl>
+#include <QUrlQuery>
 
 namespace syncscope {
 
@@ -45,11 +49,17 @@ StoreDialog::StoreDialog(const StoreSpec& initial, QStringList taken, QWidget* p
     kind_->setModel(kinds);
     uri_ = new QLineEdit(QString::fromStdString(initial.uri), this);
     uri_->setObjectName(QStringLiteral("store-uri"));
-    auto showExample = [this] {
-        uri_->setPlaceholderText(kind_->currentData(Qt::UserRole).toString());
-    };
-    connect(kind_, &QComboBox::currentIndexChanged, this, showExample);
-    showExample();
+    // The kind of the URI being edited, when this build knows it.
+    const QString scheme = QUrl(uri_->text()).scheme();
+    for (int i = 0; i < kinds->rowCount(); ++i)
+        if (!scheme.isEmpty() &&
+            scheme.startsWith(kinds->item(i)->data(Qt::UserRole + 1).toString()))
+            kind_->setCurrentIndex(i);
+    auto* connection = new QGroupBox(QStringLiteral("Connection"), this);
+    fieldForm_ = new QFormLayout(connection);
+    connect(kind_, &QComboBox::currentIndexChanged, this, &StoreDialog::showFieldsOfKind);
+    connect(uri_, &QLineEdit::textEdited, this, &StoreDialog::uriToFields);
+    showFieldsOfKind();
     password_ = new QLineEdit(this);
     password_->setObjectName(QStringLiteral("store-password"));
     password_->setEchoMode(QLineEdit::Password);
@@ -74,6 +84,7 @@ StoreDialog::StoreDialog(const StoreSpec& initial, QStringList taken, QWidget* p
     form->addRow(QStringLiteral("Aliases"), aliases_);
     form->addRow(QStringLiteral("Kind"), kind_);
     form->addRow(QStringLiteral("URI"), uri_);
+    form->addRow(connection);
     form->addRow(QStringLiteral("Password"), password_);
     form->addRow(error_);
     form->addRow(buttons);
@@ -87,6 +98,127 @@ StoreSpec StoreDialog::spec() const {
             s.aliases.push_back(a.trimmed().toUpper().toStdString());
     s.uri = uri_->text().trimmed().toStdString();
     return s;
+}
+
+void StoreDialog::showFieldsOfKind() {
+    uri_->setPlaceholderText(kind_->currentData(Qt::UserRole).toString());
+    while (fieldForm_->rowCount() > 0)
+        fieldForm_->removeRow(0);
+    fields_.clear();
+    const QString scheme = kind_->currentData(Qt::UserRole + 1).toString();
+    for (const BackendDescription& b : StoreFactory::backends()) {
+        if (b.scheme != scheme)
+            continue;
+        for (const BackendOption& o : b.options) {
+            Field f{o, nullptr, nullptr};
+            QWidget* widget = nullptr;
+            const QString name =
+                QStringLiteral("store-option-") +
+                (o.key.isEmpty() ? o.label.toLower().replace(QLatin1Char(' '), QLatin1Char('-'))
+                                 : o.key);
+            if (o.choices.isEmpty()) {
+                f.text = new QLineEdit(this);
+                f.text->setPlaceholderText(o.placeholder);
+                if (o.part == BackendOption::Part::Port)
+                    f.text->setValidator(new QIntValidator(1, 65535, f.text));
+                connect(f.text, &QLineEdit::textEdited, this, &StoreDialog::fieldsToUri);
+                widget = f.text;
+            } else {
+                f.choice = new QComboBox(this);
+                f.choice->addItem(QStringLiteral("(default: %1)").arg(o.placeholder), QString());
+                for (const QString& c : o.choices)
+                    f.choice->addItem(c, c);
+                connect(f.choice, &QComboBox::activated, this, &StoreDialog::fieldsToUri);
+                widget = f.choice;
+            }
+            widget->setObjectName(name);
+            fieldForm_->addRow(o.label, widget);
+            fields_.push_back(f);
+        }
+    }
+    fieldForm_->parentWidget()->setVisible(!fields_.empty());
+    uriToFields();
+}
+
+QString StoreDialog::fieldValue(const Field& f) const {
+    return f.text ? f.text->text().trimmed() : f.choice->currentData().toString();
+}
+
+// The fields' parts of the URI, on the URI typed so far (its other query options stay).
+void StoreDialog::fieldsToUri() {
+    const QString scheme = kind_->currentData(Qt::UserRole + 1).toString();
+    QUrl url(uri_->text().trimmed(), QUrl::StrictMode);
+    if (!url.isValid() || url.scheme() != scheme) {
+        url = QUrl();
+        url.setScheme(scheme);
+    }
+    QUrlQuery query(url);
+    for (const Field& f : fields_) {
+        const QString v = fieldValue(f);
+        switch (f.option.part) {
+        case BackendOption::Part::Host:
+            url.setHost(v);
+            break;
+        case BackendOption::Part::Port:
+            url.setPort(v.isEmpty() ? -1 : v.toInt());
+            break;
+        case BackendOption::Part::Database:
+            url.setPath(v.isEmpty() ? QString() : QLatin1Char('/') + v);
+            break;
+        case BackendOption::Part::User:
+            url.setUserName(v);
+            break;
+        case BackendOption::Part::Query:
+            query.removeAllQueryItems(f.option.key);
+            // Characters that would end the value or the query are escaped; a path's stay.
+            if (!v.isEmpty())
+                query.addQueryItem(f.option.key,
+                                   QString::fromUtf8(QUrl::toPercentEncoding(v, "/:@!$'()*,;")));
+            break;
+        }
+    }
+    url.setQuery(query);
+    uri_->setText(url.toString(QUrl::FullyEncoded));
+}
+
+// The URI's parts into the fields; a URI of another kind this build knows picks that kind.
+void StoreDialog::uriToFields() {
+    const QUrl url(uri_->text().trimmed(), QUrl::StrictMode);
+    if (!url.isValid())
+        return;
+    const QString scheme = url.scheme();
+    if (!scheme.isEmpty() && scheme != kind_->currentData(Qt::UserRole + 1).toString()) {
+        const int match = kind_->findData(scheme, Qt::UserRole + 1);
+        if (match >= 0 && match != kind_->currentIndex()) {
+            kind_->setCurrentIndex(match); // shows that kind's fields, then comes back here
+            return;
+        }
+    }
+    const QUrlQuery query(url);
+    for (Field& f : fields_) {
+        QString v;
+        switch (f.option.part) {
+        case BackendOption::Part::Host:
+            v = url.host();
+            break;
+        case BackendOption::Part::Port:
+            v = url.port() < 0 ? QString() : QString::number(url.port());
+            break;
+        case BackendOption::Part::Database:
+            v = url.path().mid(1);
+            break;
+        case BackendOption::Part::User:
+            v = url.userName();
+            break;
+        case BackendOption::Part::Query:
+            v = query.queryItemValue(f.option.key, QUrl::FullyDecoded);
+            break;
+        }
+        if (f.text)
+            f.text->setText(v);
+        else
+            f.choice->setCurrentIndex(std::max(0, f.choice->findData(v)));
+    }
 }
 
 QString StoreDialog::password() const {

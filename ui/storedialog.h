@@ -1,10 +1,14 @@
 #pragma once
 
 #include "storedirectory.h"
+#include "storefactory.h"
 
 #include <QDialog>
 
+#include <vector>
+
 class QComboBox;
+class QFormLayout;
 class QLabel;
 class QLineEdit;
 
@@ -12,7 +16,10 @@ namespace syncscope {
 
 // Add or edit one store of a workspace: name, aliases and backend. The kinds come from
 // StoreFactory's descriptions; those this build cannot use yet are listed, disabled, with the
-// reason. OK stays refused (the reason shown) until the name and URI are valid. A server's
+// reason. A kind's connection settings (host, port, database, user, TLS, timeouts…) are fields
+// generated from its BackendOption list, kept in step with the URI both ways: a field edits its
+// part of the URI and leaves the rest alone; a URI typed or pasted fills the fields (and picks
+// the kind). OK stays refused (the reason shown) until the name and URI are valid. A server's
 // password may be typed too: the caller keeps it in the keychain, never in the workspace.
 class StoreDialog : public QDialog {
     Q_OBJECT
@@ -29,11 +36,23 @@ public:
     void accept() override;
 
 private:
+    struct Field {
+        BackendOption option;
+        QLineEdit* text = nullptr;   // free text
+        QComboBox* choice = nullptr; // a closed set, with "" for the default
+    };
+    void showFieldsOfKind();
+    void fieldsToUri();
+    void uriToFields();
+    QString fieldValue(const Field& f) const;
+
     QLineEdit* name_ = nullptr;
     QLineEdit* aliases_ = nullptr;
     QComboBox* kind_ = nullptr;
     QLineEdit* uri_ = nullptr;
     QLineEdit* password_ = nullptr;
+    QFormLayout* fieldForm_ = nullptr;
+    std::vector<Field> fields_;
     QLabel* error_ = nullptr;
     QStringList taken_;
 };

@@ -1,0 +1,108 @@
+// The store dialog's connection fields (issues 3 and 5): generated from each kind's
+// BackendOption list, and kept in step with the URI both ways.
+#include "storedialog.h"
+#include "storefactory.h"
+
+#include <QComboBox>
+#include <QGroupBox>
+#include <QLineEdit>
+#include <QTest>
+#include <QUrlQuery>
+
+using namespace syncscope;
+
+class TestStoreDialog : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void fieldsAreTheKindsOptions();
+    void fieldsWriteTheirPartOfTheUri();
+    void aTypedUriFillsTheFieldsAndPicksTheKind();
+    void urisWithoutFieldsShowNone();
+
+private:
+    static QLineEdit* text(StoreDialog& d, const char* name) {
+        return d.findChild<QLineEdit*>(QLatin1String(name));
+    }
+    static QComboBox* choice(StoreDialog& d, const char* name) {
+        return d.findChild<QComboBox*>(QLatin1String(name));
+    }
+    // What a user does: types into a field (textEdited), or picks from a list (activated).
+    static void type(QLineEdit* edit, const QString& value) {
+        edit->selectAll();
+        if (value.isEmpty())
+            QTest::keyClick(edit, Qt::Key_Backspace);
+        else
+            QTest::keyClicks(edit, value);
+    }
+    static void pick(QComboBox* box, const QString& value) {
+        box->setCurrentIndex(box->findData(value));
+        Q_EMIT box->activated(box->currentIndex());
+    }
+};
+
+void TestStoreDialog::fieldsAreTheKindsOptions() {
+    for (const BackendDescription& b : StoreFactory::backends()) {
+        StoreDialog d({"S", {}, (b.scheme + QStringLiteral("://127.0.0.1/x")).toStdString()}, {});
+        int shown = 0;
+        for (QWidget* w : d.findChildren<QWidget*>())
+            if (w->objectName().startsWith(QLatin1String("store-option-")))
+                ++shown;
+        QCOMPARE(shown, static_cast<int>(b.options.size()));
+    }
+}
+
+void TestStoreDialog::fieldsWriteTheirPartOfTheUri() {
+    StoreDialog d({"SQL", {}, "mysql://root@db.lab/grades?read_timeout=30"}, {});
+    QLineEdit* uri = text(d, "store-uri");
+    type(text(d, "store-option-host"), QStringLiteral("127.0.0.1"));
+    type(text(d, "store-option-port"), QStringLiteral("13306"));
+    type(text(d, "store-option-database"), QStringLiteral("syncscope"));
+    type(text(d, "store-option-user"), QStringLiteral("grader"));
+    pick(choice(d, "store-option-tls"), QStringLiteral("verify-ca"));
+    type(text(d, "store-option-ssl_ca"), QStringLiteral("/etc/lab/ca & key.pem"));
+    const QUrl url(uri->text());
+    QCOMPARE(url.scheme(), QStringLiteral("mysql"));
+    QCOMPARE(url.host(), QStringLiteral("127.0.0.1"));
+    QCOMPARE(url.port(), 13306);
+    QCOMPARE(url.path(), QStringLiteral("/syncscope"));
+    QCOMPARE(url.userName(), QStringLiteral("grader"));
+    const QUrlQuery query(url);
+    QCOMPARE(query.queryItemValue(QStringLiteral("tls")), QStringLiteral("verify-ca"));
+    QCOMPARE(query.queryItemValue(QStringLiteral("ssl_ca"), QUrl::FullyDecoded),
+             QStringLiteral("/etc/lab/ca & key.pem"));
+    // An option the fields do not show stays as it was typed.
+    QCOMPARE(query.queryItemValue(QStringLiteral("read_timeout")), QStringLiteral("30"));
+    QVERIFY2(d.problem().isEmpty(), qPrintable(d.problem()));
+
+    // An emptied field takes its part out again; the port takes digits only.
+    type(text(d, "store-option-port"), QString());
+    QCOMPARE(QUrl(uri->text()).port(), -1);
+    type(text(d, "store-option-port"), QStringLiteral("x7"));
+    QCOMPARE(text(d, "store-option-port")->text(), QStringLiteral("7"));
+    pick(choice(d, "store-option-tls"), QString());
+    QVERIFY(!QUrlQuery(QUrl(uri->text())).hasQueryItem(QStringLiteral("tls")));
+}
+
+void TestStoreDialog::aTypedUriFillsTheFieldsAndPicksTheKind() {
+    StoreDialog d({"SQL", {}, "mysql://root@127.0.0.1:3306/db"}, {});
+    QLineEdit* uri = text(d, "store-uri");
+    type(uri, QStringLiteral("hive2://hs2.lab:10001/marks?auth=NOSASL&connect_timeout=5"));
+    QCOMPARE(d.findChild<QComboBox*>(QStringLiteral("store-kind"))->currentText(),
+             QStringLiteral("Apache Hive"));
+    QCOMPARE(text(d, "store-option-host")->text(), QStringLiteral("hs2.lab"));
+    QCOMPARE(text(d, "store-option-port")->text(), QStringLiteral("10001"));
+    QCOMPARE(text(d, "store-option-database")->text(), QStringLiteral("marks"));
+    QCOMPARE(choice(d, "store-option-auth")->currentData().toString(), QStringLiteral("NOSASL"));
+    QCOMPARE(text(d, "store-option-connect_timeout")->text(), QStringLiteral("5"));
+    QVERIFY(!text(d, "store-option-ssl_ca")); // MySQL's fields went with its kind
+}
+
+void TestStoreDialog::urisWithoutFieldsShowNone() {
+    StoreDialog d({"MONGO", {}, "mongodb://a.lab:27017,b.lab:27017/db?replicaSet=rs0"}, {});
+    QVERIFY(!d.findChild<QGroupBox*>()->isVisibleTo(&d));
+    QCOMPARE(text(d, "store-uri")->text(),
+             QStringLiteral("mongodb://a.lab:27017,b.lab:27017/db?replicaSet=rs0"));
+}
+
+QTEST_MAIN(TestStoreDialog)
+#include "tst_storedialog.moc"
