@@ -79,6 +79,8 @@ StoreDialog::StoreDialog(const StoreSpec& initial, QStringList taken, QWidget* p
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     connect(buttons, &QDialogButtonBox::accepted, this, &StoreDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    // Wide enough for a server URI with an option or two.
+    setMinimumWidth(560);
     auto* form = new QFormLayout(this);
     form->addRow(QStringLiteral("Name"), name_);
     form->addRow(QStringLiteral("Aliases"), aliases_);
