@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <numeric>
 #include <tuple>
 
 namespace syncscope {
@@ -141,18 +142,24 @@ int GradeTableModel::applyWrites(std::vector<GradeRecord> writes) {
             applyWrite(w);
         return rowOf(lastWrite.studentId, lastWrite.courseId);
     }
-    // Sorted by key; of several states for one key the last given wins.
-    std::stable_sort(writes.begin(), writes.end(), [](const GradeRecord& a, const GradeRecord& b) {
-        return std::tie(a.studentId, a.courseId) < std::tie(b.studentId, b.courseId);
+    // Sorted by key, as positions into `writes` (moving the records themselves, four strings
+    // each, was half the time of a 15,000-write batch); of several states for one key the last
+    // given wins, which the stable sort leaves last in its run.
+    std::vector<uint32_t> order(writes.size());
+    std::iota(order.begin(), order.end(), uint32_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+        const int bySid = writes[a].studentId.compare(writes[b].studentId);
+        return bySid != 0 ? bySid < 0 : writes[a].courseId < writes[b].courseId;
     });
-    std::vector<GradeRecord> last;
+    std::vector<const GradeRecord*> last;
     last.reserve(writes.size());
-    for (GradeRecord& w : writes) {
-        if (!last.empty() && last.back().studentId == w.studentId &&
-            last.back().courseId == w.courseId)
-            last.back() = std::move(w);
+    for (uint32_t i : order) {
+        const GradeRecord& w = writes[i];
+        if (!last.empty() && last.back()->studentId == w.studentId &&
+            last.back()->courseId == w.courseId)
+            last.back() = &w;
         else
-            last.push_back(std::move(w));
+            last.push_back(&w);
     }
     // Where each write lands, by binary search: no pass over a million rows comparing keys.
     struct Op {
@@ -162,7 +169,8 @@ int GradeTableModel::applyWrites(std::vector<GradeRecord> writes) {
     };
     std::vector<Op> ops;
     ops.reserve(last.size());
-    for (const GradeRecord& w : last) {
+    for (const GradeRecord* write : last) {
+        const GradeRecord& w = *write;
         const size_t pos = lowerBound(w.studentId, w.courseId);
         const bool exists = pos < rows_.size() &&
                             strings_.view(rows_[pos].student) == w.studentId &&
