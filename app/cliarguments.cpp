@@ -7,6 +7,7 @@ QString CliArguments::usage() {
         "usage: syncscope-cli run SCRIPT [--workspace FILE] [--seed-csv FILE] [--oplog-dir DIR] "
         "[--dump] [--conflicts FILE]\n"
         "                      [--lab FILE --lab-merge LINE...]\n"
+        "       syncscope-cli verify --workspace FILE [--stores A,B,...] [--json FILE]\n"
         "\n"
         "  run SCRIPT          parse the whole testcase file, then run it against the stores\n"
         "  --workspace FILE    stores from a workspace JSON file (default: one in-memory SQLite\n"
@@ -25,7 +26,15 @@ QString CliArguments::usage() {
         "  --lab-merge LINE    one merge for --lab, as a script line: \"SQL.MERGE(HIVE)\" or\n"
         "                      \"FULL_SYNC\" (over every store); up to 6\n"
         "\n"
-        "exit status: 0 ok, 1 script errors (nothing ran), 2 usage, 3 a store failed\n");
+        "  verify              compare the workspace's stores key by key and each with its own\n"
+        "                      oplog: counts per store, keys missing from a store, values that\n"
+        "                      differ, duplicate keys, values that break the data rules, rows\n"
+        "                      that are not their oplog's greatest write\n"
+        "  --stores A,B,...    verify only these stores (names or aliases)\n"
+        "  --json FILE         also write the report as JSON\n"
+        "\n"
+        "exit status: 0 ok, 1 script errors (nothing ran), 2 usage, 3 a store failed,\n"
+        "             4 verify found differences\n");
 }
 
 CliArguments CliArguments::parse(const QStringList& args) {
@@ -42,6 +51,8 @@ CliArguments CliArguments::parse(const QStringList& args) {
         a.action = Action::Help;
         return a;
     }
+    if (args.first() == QLatin1String("verify"))
+        return parseVerify(args.mid(1));
     if (args.first() != QLatin1String("run"))
         return invalid(QStringLiteral("unknown command '%1'").arg(args.first()));
 
@@ -105,6 +116,57 @@ CliArguments CliArguments::parse(const QStringList& args) {
         return invalid(QStringLiteral("run needs a SCRIPT"));
     if (a.run.lab.isEmpty() != a.run.labMerges.isEmpty())
         return invalid(QStringLiteral("--lab and --lab-merge go together"));
+    return a;
+}
+
+CliArguments CliArguments::parseVerify(const QStringList& args) {
+    CliArguments a;
+    a.action = Action::Verify;
+    auto invalid = [&a](const QString& message) {
+        a.action = Action::Invalid;
+        a.error = message;
+        return a;
+    };
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        QString arg = args[i];
+        QString value;
+        const bool inlineValue =
+            arg.startsWith(QLatin1String("--")) && arg.contains(QLatin1Char('='));
+        if (inlineValue) {
+            value = arg.mid(arg.indexOf(QLatin1Char('=')) + 1);
+            arg = arg.left(arg.indexOf(QLatin1Char('=')));
+        } else if (i + 1 < args.size() && !args[i + 1].startsWith(QLatin1String("--"))) {
+            value = args[i + 1];
+        }
+        const auto take = [&](QString& into) {
+            if (value.isEmpty())
+                return false;
+            into = value;
+            if (!inlineValue)
+                ++i;
+            return true;
+        };
+        if (arg == QLatin1String("--workspace")) {
+            if (!take(a.verify.workspace))
+                return invalid(QStringLiteral("--workspace needs a file"));
+        } else if (arg == QLatin1String("--json")) {
+            if (!take(a.verify.json))
+                return invalid(QStringLiteral("--json needs a file"));
+        } else if (arg == QLatin1String("--stores")) {
+            QString list;
+            if (!take(list))
+                return invalid(QStringLiteral("--stores needs store names, as SQL,MONGO"));
+            for (const QString& name : list.split(QLatin1Char(','), Qt::SkipEmptyParts))
+                a.verify.stores << name.trimmed();
+        } else if (arg == QLatin1String("--help") || arg == QLatin1String("-h")) {
+            a.action = Action::Help;
+            return a;
+        } else {
+            return invalid(QStringLiteral("verify: unknown argument '%1'").arg(arg));
+        }
+    }
+    if (a.verify.workspace.isEmpty())
+        return invalid(QStringLiteral("verify needs --workspace FILE"));
     return a;
 }
 

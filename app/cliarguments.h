@@ -1,17 +1,20 @@
 #pragma once
 
 #include "scriptrun.h"
+#include "verifyrun.h"
 
 #include <QStringList>
 
 namespace syncscope {
 
 struct CliArguments {
-    enum class Action { Run, Help, Invalid } action = Action::Invalid;
+    enum class Action { Run, Verify, Help, Invalid } action = Action::Invalid;
     RunOptions run;
+    VerifyOptions verify;
     QString error; // for Invalid
 
     static CliArguments parse(const QStringList& args); // args without the program name
+    static CliArguments parseVerify(const QStringList& args);
     static QString usage();
 };
 

@@ -1,0 +1,108 @@
+#include "storeverifier.h"
+
+#include "storeworker.h"
+
+#include <algorithm>
+#include <tuple>
+
+namespace syncscope {
+
+namespace {
+
+// One store's rows as a stream in key order, a page at a time.
+struct RowStream {
+    StoreWorker* worker = nullptr;
+    std::vector<GradeRecord> page;
+    size_t next = 0;
+    GradeCursor after;
+    bool ended = false;
+
+    // The next row, reading a page when the last one is used up; null at the end.
+    Result<const GradeRecord*> head(size_t pageRows) {
+        if (next == page.size() && !ended) {
+            Result<std::vector<GradeRecord>> read = worker->readGrades(after, pageRows).result();
+            if (!read)
+                return read.error();
+            page = std::move(read.value());
+            next = 0;
+            ended = page.size() < pageRows;
+            if (!page.empty())
+                after = {page.back().studentId, page.back().courseId};
+        }
+        return next < page.size() ? &page[next] : nullptr;
+    }
+};
+
+bool keyLess(const GradeRecord& a, const GradeRecord& b) {
+    return std::tie(a.studentId, a.courseId) < std::tie(b.studentId, b.courseId);
+}
+
+bool sameKey(const GradeRecord& a, const GradeRecord& b) {
+    return a.studentId == b.studentId && a.courseId == b.courseId;
+}
+
+} // namespace
+
+Result<VerifyReport> verifyStores(const std::vector<StoreWorker*>& workers, const VerifyRun& run) {
+    std::vector<std::string> names;
+    for (StoreWorker* w : workers)
+        names.push_back(w->description().name.toStdString());
+    VerifyCheck check(names);
+    int64_t total = 0;
+    for (size_t s = 0; s < workers.size(); ++s) {
+        Result<std::vector<LogRecord>> log = workers[s]->readOplog().result();
+        if (!log)
+            return log.error();
+        check.setOplog(s, log.value());
+        if (Result<StoreCounts> c = workers[s]->counts().result(); c)
+            total += c.value().liveKeys;
+    }
+
+    std::vector<RowStream> streams(workers.size());
+    for (size_t s = 0; s < workers.size(); ++s)
+        streams[s].worker = workers[s];
+    std::vector<std::vector<GradeRecord>> rows(workers.size());
+    std::vector<std::vector<const GradeRecord*>> views(workers.size());
+    int64_t read = 0;
+    for (;;) {
+        if (run.canceled && run.canceled->load())
+            return StoreError{QStringLiteral("verify"), QStringLiteral("canceled")};
+        // The smallest key at the head of any stream.
+        const GradeRecord* least = nullptr;
+        for (RowStream& stream : streams) {
+            Result<const GradeRecord*> head = stream.head(run.pageRows);
+            if (!head)
+                return head.error();
+            if (head.value() && (!least || keyLess(*head.value(), *least)))
+                least = head.value();
+        }
+        if (!least)
+            break;
+        const GradeRecord key = *least; // the streams' pages move on below
+        // Every store's rows for that key; duplicates follow one another, even across pages.
+        for (size_t s = 0; s < streams.size(); ++s) {
+            rows[s].clear();
+            for (;;) {
+                Result<const GradeRecord*> head = streams[s].head(run.pageRows);
+                if (!head)
+                    return head.error();
+                if (!head.value() || !sameKey(*head.value(), key))
+                    break;
+                rows[s].push_back(*head.value());
+                ++streams[s].next;
+                ++read;
+            }
+            views[s].clear();
+            for (const GradeRecord& r : rows[s])
+                views[s].push_back(&r);
+        }
+        check.compareKey(views);
+        if (run.progress && read % 10000 == 0)
+            run.progress(read, std::max(total, read));
+    }
+    if (run.progress)
+        run.progress(read, read);
+    return check.finish();
+}
+
+} // namespace syncscope

@@ -1,0 +1,27 @@
+#pragma once
+
+#include "result.h"
+#include "storeverify.h"
+
+#include <atomic>
+#include <functional>
+#include <vector>
+
+namespace syncscope {
+
+class StoreWorker;
+
+// Verifies open stores through their workers (VerifyCheck): each store's oplog first, then the
+// grade rows page by page, merged across the stores in key order, so the stores' rows never
+// sit in memory together. Waits on the workers' futures: call it off the UI thread (the CLI's
+// main thread, or a pool thread in the GUI). `progress` hears the rows read so far and the
+// stores' total (from their counts, a guide only); `canceled` is polled between pages.
+struct VerifyRun {
+    std::function<void(int64_t read, int64_t total)> progress;
+    const std::atomic<bool>* canceled = nullptr;
+    size_t pageRows = 10000;
+};
+
+Result<VerifyReport> verifyStores(const std::vector<StoreWorker*>& workers, const VerifyRun& run);
+
+} // namespace syncscope

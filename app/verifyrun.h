@@ -1,0 +1,23 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+#include <cstdio>
+
+namespace syncscope {
+
+struct VerifyOptions {
+    QString workspace;  // required: the stores to verify
+    QStringList stores; // names (or aliases) of the stores to verify; empty: all
+    QString json;       // where to write the report as JSON; empty: none
+};
+
+// Exit status of `verify` when it found differences (0: none; 2: usage; 3: a store failed).
+constexpr int ExitDifferences = 4;
+
+// `syncscope-cli verify`: opens the workspace's stores and verifies them (storeverifier.h):
+// the report as text on `out`, as JSON in options.json; diagnostics on `err`.
+int verifyWorkspace(const VerifyOptions& options, std::FILE* out, std::FILE* err);
+
+} // namespace syncscope

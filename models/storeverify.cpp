@@ -1,0 +1,233 @@
+#include "storeverify.h"
+
+#include "identifiers.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <algorithm>
+#include <tuple>
+
+namespace syncscope {
+
+namespace {
+
+std::string mapKey(const std::string& sid, const std::string& cid) {
+    return sid + '\n' + cid;
+}
+
+// "A (ts 5, SQL:3)", or "deleted (ts 5, SQL:3)".
+std::string spellWrite(bool deleted, const std::string& value, int64_t ts,
+                       const std::string& origin, uint64_t seq) {
+    return (deleted ? std::string("deleted") : value) + " (ts " + std::to_string(ts) + ", " +
+           origin + ':' + std::to_string(seq) + ')';
+}
+
+// Why a row breaks SPEC §1's data rules, or empty.
+std::string rowProblem(const GradeRecord& r) {
+    if (!isValidIdentifier(r.studentId))
+        return "invalid student id";
+    if (!isValidIdentifier(r.courseId))
+        return "invalid course id";
+    if (!r.deleted)
+        if (const char* problem = valueProblem(r.value))
+            return problem;
+    if (r.origin != kSeedOrigin && !isCanonicalStoreName(r.origin))
+        return "invalid origin '" + r.origin + "'";
+    return {};
+}
+
+QString q(const std::string& s) {
+    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
+}
+
+} // namespace
+
+const char* verifyKindName(VerifyFinding::Kind kind) {
+    switch (kind) {
+    case VerifyFinding::Kind::Missing:
+        return "missing";
+    case VerifyFinding::Kind::Differs:
+        return "differs";
+    case VerifyFinding::Kind::Duplicate:
+        return "duplicate";
+    case VerifyFinding::Kind::Corrupted:
+        return "corrupted";
+    case VerifyFinding::Kind::AgainstOplog:
+        return "oplog";
+    }
+    return "?";
+}
+
+VerifyCheck::VerifyCheck(std::vector<std::string> stores)
+    : greatest_(stores.size()) {
+    for (std::string& s : stores) {
+        VerifyStoreSummary summary;
+        summary.name = std::move(s);
+        report_.stores.push_back(std::move(summary));
+    }
+}
+
+void VerifyCheck::setOplog(size_t store, const std::vector<LogRecord>& log) {
+    report_.stores[store].oplogEntries = static_cast<int64_t>(log.size());
+    auto& greatest = greatest_[store];
+    for (const LogRecord& r : log) {
+        if (!r.isWrite())
+            continue;
+        auto [it, fresh] = greatest.try_emplace(mapKey(r.studentId, r.courseId));
+        Greatest& g = it->second;
+        if (!fresh && std::tie(r.ts, r.origin, r.seq) <= std::tie(g.ts, g.origin, g.seq))
+            continue;
+        g = {r.value, !r.hasValue, r.ts, r.origin, r.seq};
+    }
+}
+
+void VerifyCheck::add(VerifyFinding::Kind kind, const std::string& store, const std::string& sid,
+                      const std::string& cid, std::string detail) {
+    ++report_.findingCount;
+    if (report_.findings.size() < VerifyReport::kMaxFindings)
+        report_.findings.push_back({kind, store, sid, cid, std::move(detail)});
+}
+
+void VerifyCheck::checkAgainstOplog(size_t store, const GradeRecord& row) {
+    const std::string& name = report_.stores[store].name;
+    auto& greatest = greatest_[store];
+    const auto it = greatest.find(mapKey(row.studentId, row.courseId));
+    const std::string holds =
+        "the row holds " + spellWrite(row.deleted, row.value, row.ts, row.origin, row.seq);
+    if (it == greatest.end()) {
+        add(VerifyFinding::Kind::AgainstOplog, name, row.studentId, row.courseId,
+            holds + " but the oplog has no write of the key");
+        return;
+    }
+    const Greatest& g = it->second;
+    const bool same = g.deleted == row.deleted && (g.deleted || g.value == row.value) &&
+                      g.ts == row.ts && g.origin == row.origin && g.seq == row.seq;
+    if (!same)
+        add(VerifyFinding::Kind::AgainstOplog, name, row.studentId, row.courseId,
+            holds + " but the oplog's greatest write is " +
+                spellWrite(g.deleted, g.value, g.ts, g.origin, g.seq));
+    greatest.erase(it);
+}
+
+void VerifyCheck::compareKey(const std::vector<std::vector<const GradeRecord*>>& rowsPerStore) {
+    const GradeRecord* any = nullptr;
+    for (const auto& rows : rowsPerStore)
+        if (!rows.empty())
+            any = rows.front();
+    if (!any)
+        return;
+    const std::string sid = any->studentId, cid = any->courseId;
+    std::vector<const std::string*> live(rowsPerStore.size(), nullptr);
+    for (size_t s = 0; s < rowsPerStore.size(); ++s) {
+        const auto& rows = rowsPerStore[s];
+        VerifyStoreSummary& summary = report_.stores[s];
+        summary.rows += static_cast<int64_t>(rows.size());
+        if (rows.empty())
+            continue;
+        if (rows.size() > 1)
+            add(VerifyFinding::Kind::Duplicate, summary.name, sid, cid,
+                std::to_string(rows.size()) + " rows for one key");
+        const GradeRecord& row = *rows.front();
+        if (const std::string problem = rowProblem(row); !problem.empty())
+            add(VerifyFinding::Kind::Corrupted, summary.name, sid, cid, problem);
+        checkAgainstOplog(s, row);
+        if (row.deleted) {
+            ++summary.deleted;
+        } else {
+            ++summary.live;
+            live[s] = &row.value;
+        }
+    }
+    std::string having, lacking, values;
+    bool differ = false;
+    const std::string* first = nullptr;
+    for (size_t s = 0; s < live.size(); ++s) {
+        const std::string& name = report_.stores[s].name;
+        std::string& list = live[s] ? having : lacking;
+        list += (list.empty() ? "" : ", ") + name;
+        if (!live[s])
+            continue;
+        values += (values.empty() ? "" : ", ") + name + '=' + *live[s];
+        if (first && *first != *live[s])
+            differ = true;
+        if (!first)
+            first = live[s];
+    }
+    if (!having.empty() && !lacking.empty())
+        add(VerifyFinding::Kind::Missing, {}, sid, cid,
+            "live in " + having + "; missing from " + lacking);
+    else if (differ)
+        add(VerifyFinding::Kind::Differs, {}, sid, cid, values);
+}
+
+VerifyReport VerifyCheck::finish() {
+    for (size_t s = 0; s < greatest_.size(); ++s) {
+        // Sorted, so the report reads in key order.
+        std::vector<std::pair<std::string, const Greatest*>> left;
+        for (const auto& [key, g] : greatest_[s])
+            if (!g.deleted) // a delete may take the row with it (MariaDB's outside DELETE)
+                left.emplace_back(key, &g);
+        std::sort(left.begin(), left.end());
+        for (const auto& [key, g] : left) {
+            const size_t cut = key.find('\n');
+            add(VerifyFinding::Kind::AgainstOplog, report_.stores[s].name, key.substr(0, cut),
+                key.substr(cut + 1),
+                "the oplog's greatest write is " +
+                    spellWrite(false, g->value, g->ts, g->origin, g->seq) + " but no row holds it");
+        }
+        greatest_[s].clear();
+    }
+    return std::move(report_);
+}
+
+std::string VerifyReport::text() const {
+    std::string out;
+    for (const VerifyStoreSummary& s : stores)
+        out += "store " + s.name + ": " + std::to_string(s.live) + " live keys, " +
+               std::to_string(s.deleted) + " deleted, " + std::to_string(s.rows) + " rows read, " +
+               std::to_string(s.oplogEntries) + " oplog entries\n";
+    for (const VerifyFinding& f : findings) {
+        out += verifyKindName(f.kind);
+        out += ' ';
+        if (!f.store.empty())
+            out += f.store + ' ';
+        out += spellKey(f.studentId, f.courseId) + ": " + f.detail + '\n';
+    }
+    if (findingCount > static_cast<int64_t>(findings.size()))
+        out += "… and " + std::to_string(findingCount - static_cast<int64_t>(findings.size())) +
+               " more\n";
+    out += findingCount == 0 ? std::string("verify: no differences\n")
+                             : "verify: " + std::to_string(findingCount) + " finding" +
+                                   (findingCount == 1 ? "" : "s") + '\n';
+    return out;
+}
+
+std::string VerifyReport::json() const {
+    QJsonArray storeList;
+    for (const VerifyStoreSummary& s : stores)
+        storeList.append(
+            QJsonObject{{QStringLiteral("name"), q(s.name)},
+                        {QStringLiteral("live"), static_cast<qint64>(s.live)},
+                        {QStringLiteral("deleted"), static_cast<qint64>(s.deleted)},
+                        {QStringLiteral("rows"), static_cast<qint64>(s.rows)},
+                        {QStringLiteral("oplog_entries"), static_cast<qint64>(s.oplogEntries)}});
+    QJsonArray findingList;
+    for (const VerifyFinding& f : findings) {
+        QJsonObject o{{QStringLiteral("kind"), QString::fromLatin1(verifyKindName(f.kind))},
+                      {QStringLiteral("student_id"), q(f.studentId)},
+                      {QStringLiteral("course_id"), q(f.courseId)},
+                      {QStringLiteral("detail"), q(f.detail)}};
+        if (!f.store.empty())
+            o.insert(QStringLiteral("store"), q(f.store));
+        findingList.append(o);
+    }
+    const QJsonObject root{{QStringLiteral("clean"), clean()},
+                           {QStringLiteral("finding_count"), static_cast<qint64>(findingCount)},
+                           {QStringLiteral("stores"), storeList},
+                           {QStringLiteral("findings"), findingList}};
+    return QJsonDocument(root).toJson(QJsonDocument::Indented).toStdString();
+}
+
+} // namespace syncscope

@@ -1,0 +1,83 @@
+#pragma once
+// Verification of stores against each other and against themselves (issue 9): what
+// `syncscope-cli verify` and Data > Verify report. The stores' rows arrive key by key (the
+// caller merges their key-ordered pages); each store's oplog is folded first. Nothing here
+// reads a store.
+//
+// Findings:
+//  - missing: a key live in some stores and absent (or deleted) in others;
+//  - differs: a key live everywhere with different grades;
+//  - duplicate: a store returned more than one row for a key (a Hive table has no key);
+//  - corrupted: a row breaks SPEC §1's data rules (identifiers, grade, origin);
+//  - oplog: a row is not its key's greatest write in the store's own oplog, or the oplog's
+//    greatest write for a key is a SET with no row.
+#include "logrecord.h"
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace syncscope {
+
+struct VerifyFinding {
+    enum class Kind { Missing, Differs, Duplicate, Corrupted, AgainstOplog };
+    Kind kind = Kind::Missing;
+    std::string store; // the store it is about; empty for missing and differs (all of them)
+    std::string studentId;
+    std::string courseId;
+    std::string detail; // in words, naming stores and values
+};
+
+const char* verifyKindName(VerifyFinding::Kind kind); // "missing", "differs", …
+
+struct VerifyStoreSummary {
+    std::string name;
+    int64_t rows = 0;    // rows read, duplicates included
+    int64_t live = 0;    // keys with a grade
+    int64_t deleted = 0; // tombstones
+    int64_t oplogEntries = 0;
+};
+
+struct VerifyReport {
+    std::vector<VerifyStoreSummary> stores;
+    std::vector<VerifyFinding> findings; // the first kMaxFindings, in key order
+    int64_t findingCount = 0;            // all of them
+    static constexpr size_t kMaxFindings = 10000;
+
+    bool clean() const { return findingCount == 0; }
+    // One line per store, one per finding, then the total.
+    std::string text() const;
+    std::string json() const;
+};
+
+class VerifyCheck {
+public:
+    explicit VerifyCheck(std::vector<std::string> stores);
+
+    // A store's whole oplog, before any of its rows.
+    void setOplog(size_t store, const std::vector<LogRecord>& log);
+    // Every store's rows for one key (none, one, or duplicates), keys in ascending order.
+    void compareKey(const std::vector<std::vector<const GradeRecord*>>& rowsPerStore);
+    // The oplogs' writes no row answered, then the report.
+    VerifyReport finish();
+
+private:
+    struct Greatest {
+        std::string value;
+        bool deleted = false;
+        int64_t ts = 0;
+        std::string origin;
+        uint64_t seq = 0;
+    };
+    void add(VerifyFinding::Kind kind, const std::string& store, const std::string& sid,
+             const std::string& cid, std::string detail);
+    void checkAgainstOplog(size_t store, const GradeRecord& row);
+
+    VerifyReport report_;
+    // Per store: key ("sid\ncid") -> the greatest write the oplog holds for it; a key is taken
+    // out when its row is compared, so what is left at the end has no row.
+    std::vector<std::unordered_map<std::string, Greatest>> greatest_;
+};
+
+} // namespace syncscope

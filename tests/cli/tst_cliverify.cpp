@@ -1,0 +1,188 @@
+// syncscope-cli verify (issue 9) on six stores of six kinds: MariaDB, PostgreSQL and Redis from
+// scripts/services, a SQLite file, the HiveServer2 peer in ACID mode and the MongoDB peer. After
+// a run that leaves them equal, verify reports no differences and exits 0. Then each kind of
+// damage is planted where it can happen, by another client or by hand:
+//  - missing: a row deleted with the mysql client's words (the trigger logs the delete);
+//  - corrupted: a grade with a control character, written with psql's words;
+//  - oplog: a SQLite row edited behind the store's back, so it is not its oplog's write;
+//  - duplicate: a second row for one key in Hive's transactional table, which has no key;
+// and verify names each, with its store and key, in text and in JSON, and exits 4.
+#include "hivepeer.h"
+#include "labservers.h"
+#include "mongopeer.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <set>
+
+class TestCliVerify : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void equalStoresVerifyClean();
+    void plantedDamageIsNamed();
+    void usageErrors();
+
+private:
+    // syncscope-cli with `args`: exit code, stdout, stderr.
+    std::tuple<int, QString, QString> cli(const QStringList& args);
+    QTemporaryDir dir_;
+    std::optional<lab::Servers> servers_;
+    lab::HivePeer hive_;
+    lab::MongoPeer mongo_;
+    QString workspace_, sqlitePath_, uris_[6];
+};
+
+std::tuple<int, QString, QString> TestCliVerify::cli(const QStringList& args) {
+    QProcess p;
+    p.start(QStringLiteral(SYNCSCOPE_CLI), args);
+    if (!p.waitForFinished(120000))
+        return {-1, {}, QStringLiteral("timed out")};
+    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
+}
+
+void TestCliVerify::initTestCase() {
+    QVERIFY(dir_.isValid());
+    QString problem;
+    servers_ = lab::servers(problem);
+    QVERIFY2(servers_, qPrintable(problem));
+    QVERIFY2(hive_.start(QStringLiteral("PLAIN"), problem, {QStringLiteral("--acid")}),
+             qPrintable(problem));
+    QVERIFY2(mongo_.start(problem), qPrintable(problem));
+    uris_[0] = lab::freshDatabase(servers_->mariadb, servers_->password, problem);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    uris_[1] = lab::freshDatabase(servers_->postgres, servers_->password, problem);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    uris_[2] = lab::freshDatabase(servers_->redis, servers_->password, problem);
+    sqlitePath_ = dir_.filePath(QStringLiteral("lite.db"));
+    uris_[3] = QStringLiteral("sqlite://") + sqlitePath_;
+    uris_[4] = lab::hiveFreshDatabase(hive_.uri(), problem);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    uris_[5] = lab::mongoFreshDatabase(mongo_.uri());
+    for (const char* store : {"MARIA", "PG", "REDIS"})
+        qputenv((QByteArray("SYNCSCOPE_PASSWORD_") + store).constData(),
+                servers_->password.toUtf8());
+    workspace_ = dir_.filePath(QStringLiteral("ws.json"));
+    QFile ws(workspace_);
+    QVERIFY(ws.open(QIODevice::WriteOnly));
+    const char* names[] = {"MARIA", "PG", "REDIS", "LITE", "HIVE", "MONGO"};
+    QJsonArray stores;
+    for (int i = 0; i < 6; ++i)
+        stores.append(QJsonObject{{QStringLiteral("name"), QString::fromLatin1(names[i])},
+                                  {QStringLiteral("uri"), uris_[i]}});
+    ws.write(QJsonDocument(QJsonObject{{QStringLiteral("stores"), stores}}).toJson());
+    ws.close();
+
+    // 300 keys written to MARIA, a delete among them, then every store synchronized.
+    const QString script = dir_.filePath(QStringLiteral("fill.in"));
+    QFile f(script);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    for (int i = 0; i < 300; ++i)
+        f.write(QStringLiteral("%1, MARIA.SET((SID%2,CSE001),%3)\n")
+                    .arg(i + 1)
+                    .arg(i)
+                    .arg(QChar(u'A' + i % 5))
+                    .toUtf8());
+    f.write("400, MARIA.DELETE((SID3,CSE001))\nFULL_SYNC\n");
+    f.close();
+    const auto [code, out, err] =
+        cli({QStringLiteral("run"), script, QStringLiteral("--workspace"), workspace_});
+    QVERIFY2(code == 0, qPrintable(err));
+}
+
+void TestCliVerify::equalStoresVerifyClean() {
+    const QString json = dir_.filePath(QStringLiteral("clean.json"));
+    const auto [code, out, err] = cli({QStringLiteral("verify"), QStringLiteral("--workspace"),
+                                       workspace_, QStringLiteral("--json"), json});
+    QVERIFY2(code == 0, qPrintable(out + err));
+    QVERIFY2(out.contains(QStringLiteral("verify: no differences")), qPrintable(out));
+    for (const char* store : {"MARIA", "PG", "REDIS", "LITE", "HIVE", "MONGO"})
+        QVERIFY2(out.contains(QStringLiteral("store %1: 299 live keys").arg(QLatin1String(store))),
+                 qPrintable(out));
+    QFile f(json);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QJsonObject report = QJsonDocument::fromJson(f.readAll()).object();
+    QCOMPARE(report.value(QStringLiteral("clean")).toBool(), true);
+    QCOMPARE(report.value(QStringLiteral("stores")).toArray().size(), 6);
+}
+
+void TestCliVerify::plantedDamageIsNamed() {
+    QCOMPARE(lab::run(uris_[0], servers_->password,
+                      QStringLiteral("DELETE FROM grades WHERE student_id = 'SID10'")),
+             QString());
+    QCOMPARE(lab::run(uris_[1], servers_->password,
+                      QStringLiteral("UPDATE grades SET grade = E'B\\x01' WHERE student_id = "
+                                     "'SID20'")),
+             QString());
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("t"));
+        db.setDatabaseName(sqlitePath_);
+        QVERIFY(db.open());
+        QVERIFY(QSqlQuery(db).exec(
+            QStringLiteral("UPDATE grades SET grade = 'Z' WHERE student_id = 'SID30'")));
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("t"));
+    // The session's database is the store's.
+    QCOMPARE(lab::hiveRun(uris_[4], "INSERT INTO grades_acid VALUES ('SID40', 'CSE001', 'A', "
+                                    "'SET', 41, 'MARIA', 41, NULL)"),
+             QString());
+
+    const QString json = dir_.filePath(QStringLiteral("damaged.json"));
+    const auto [code, out, err] = cli({QStringLiteral("verify"), QStringLiteral("--workspace"),
+                                       workspace_, QStringLiteral("--json"), json});
+    QVERIFY2(code == 4, qPrintable(out + err));
+    QFile f(json);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QJsonObject report = QJsonDocument::fromJson(f.readAll()).object();
+    QCOMPARE(report.value(QStringLiteral("clean")).toBool(), false);
+    // kind store key, for every finding.
+    std::set<QString> found;
+    for (const QJsonValue& v : report.value(QStringLiteral("findings")).toArray()) {
+        const QJsonObject o = v.toObject();
+        found.insert(o.value(QStringLiteral("kind")).toString() + QLatin1Char(' ') +
+                     o.value(QStringLiteral("store")).toString() + QLatin1Char(' ') +
+                     o.value(QStringLiteral("student_id")).toString());
+    }
+    const std::set<QString> expected = {
+        QStringLiteral("missing  SID10"),       // deleted in MARIA only
+        QStringLiteral("corrupted PG SID20"),   // a control character
+        QStringLiteral("differs  SID20"),       // and so not PG's B any more
+        QStringLiteral("oplog LITE SID30"),     // edited behind the store's back
+        QStringLiteral("differs  SID30"),       //
+        QStringLiteral("duplicate HIVE SID40"), // two rows for one key
+    };
+    QCOMPARE(found, expected);
+    QCOMPARE(report.value(QStringLiteral("finding_count")).toInt(), 6);
+    QVERIFY2(out.contains(QStringLiteral("duplicate HIVE (SID40,CSE001): 2 rows for one key")),
+             qPrintable(out));
+    QVERIFY2(out.contains(QStringLiteral("verify: 6 findings")), qPrintable(out));
+
+    // Only the stores asked for: MONGO and REDIS are still equal.
+    const auto [subset, subsetOut, subsetErr] =
+        cli({QStringLiteral("verify"), QStringLiteral("--workspace"), workspace_,
+             QStringLiteral("--stores"), QStringLiteral("mongo,REDIS")});
+    QVERIFY2(subset == 0, qPrintable(subsetOut + subsetErr));
+}
+
+void TestCliVerify::usageErrors() {
+    const auto [noWorkspace, out1, err1] = cli({QStringLiteral("verify")});
+    QCOMPARE(noWorkspace, 2);
+    QVERIFY2(err1.contains(QStringLiteral("verify needs --workspace FILE")), qPrintable(err1));
+    const auto [unknown, out2, err2] =
+        cli({QStringLiteral("verify"), QStringLiteral("--workspace"), workspace_,
+             QStringLiteral("--stores"), QStringLiteral("NOPE")});
+    QCOMPARE(unknown, 2);
+    QVERIFY2(err2.contains(QStringLiteral("--stores: NOPE is not a store of")), qPrintable(err2));
+}
+
+QTEST_MAIN(TestCliVerify)
+#include "tst_cliverify.moc"
