@@ -53,7 +53,7 @@ DataActions::DataActions(MainWindow* window, WorkspaceSession* session, CommandS
                                : QStringLiteral("Exporting the oplogs to %1 failed").arg(dir));
     });
 
-    QMenu* dataMenu = window_->addMenuBeforeHelp(QStringLiteral("&Data"));
+    QMenu* dataMenu = dataMenu_ = window_->addMenuBeforeHelp(QStringLiteral("&Data"));
     QAction* importAction = dataMenu->addAction(QStringLiteral("&Import CSV…"), this, [this] {
         QFileDialog::Options options;
         if (qEnvironmentVariableIsSet("SYNCSCOPE_NON_NATIVE_DIALOGS"))

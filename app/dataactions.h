@@ -7,6 +7,7 @@
 
 #include <memory>
 
+class QMenu;
 class QWidget;
 
 namespace syncscope {
@@ -33,6 +34,8 @@ public:
     void importCsv(const QString& path, const QStringList& stores);
     // Generated demo data (students x courses, SPEC §1's shape) into the named stores.
     void importSample(int students, int courses, const QStringList& stores);
+    // The Data menu, for the actions that live beside these (Verify).
+    QMenu* menu() const { return dataMenu_; }
 
 Q_SIGNALS:
     void oplogsExported(const QString& dir, bool ok);
@@ -46,6 +49,7 @@ private:
     WorkspaceSession* session_;
     CommandSession* commands_;
     ConsoleView* console_;
+    QMenu* dataMenu_ = nullptr;
 };
 
 } // namespace syncscope

@@ -1,4 +1,5 @@
 #include "guiapp.h"
+#include "verifyactions.h"
 
 #include "commandbar.h"
 #include "commandsession.h"
@@ -137,6 +138,7 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
     connect(commands_.get(), &CommandSession::scriptOpened, this, &GuiApp::showScript);
 
     data_ = new DataActions(w, session_.get(), commands_.get(), console_, this);
+    verify_ = new VerifyActions(w, session_.get(), commands_.get(), data_->menu(), this);
     workspace_ = new WorkspaceActions(w, stores, workspaceLabel, this); // the list's one owner
 
     QMenu* scriptMenu = window_->addMenuBeforeHelp(QStringLiteral("&Script"));

@@ -19,6 +19,7 @@ class CommandBar;
 class ConflictActions;
 class LabActions;
 class DataActions;
+class VerifyActions;
 class MergeActions;
 class WorkspaceActions;
 class CommandSession;
@@ -54,6 +55,8 @@ public:
     void resetScript();
     // File > Export Oplogs, Data > Import CSV / Generate Sample Data.
     DataActions* data() const { return data_; }
+    // Data > Verify Stores (issue 9).
+    VerifyActions* verifier() const { return verify_; }
     // The Conflicts dock and menu (SPEC §7).
     ConflictActions* conflicts() const { return conflicts_; }
     // The Merge and Audit menus (issue 4).
@@ -97,6 +100,7 @@ private:
     QAction* resetAction_ = nullptr;
     QMenu* recentMenu_ = nullptr;
     DataActions* data_ = nullptr;
+    VerifyActions* verify_ = nullptr;
     ConflictActions* conflicts_ = nullptr;
     MergeActions* merges_ = nullptr;
     LabActions* labs_ = nullptr;

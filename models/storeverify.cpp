@@ -17,11 +17,28 @@ std::string mapKey(const std::string& sid, const std::string& cid) {
     return sid + '\n' + cid;
 }
 
+// A grade as the report shows it: control characters (what makes a grade corrupted) as \xNN,
+// so a report on a terminal shows them rather than obeys them.
+std::string printable(const std::string& value) {
+    std::string out;
+    for (unsigned char c : value) {
+        if (c < 0x20 || c == 0x7f) {
+            static const char hex[] = "0123456789abcdef";
+            out += "\\x";
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out;
+}
+
 // "A (ts 5, SQL:3)", or "deleted (ts 5, SQL:3)".
 std::string spellWrite(bool deleted, const std::string& value, int64_t ts,
                        const std::string& origin, uint64_t seq) {
-    return (deleted ? std::string("deleted") : value) + " (ts " + std::to_string(ts) + ", " +
-           origin + ':' + std::to_string(seq) + ')';
+    return (deleted ? std::string("deleted") : printable(value)) + " (ts " + std::to_string(ts) +
+           ", " + origin + ':' + std::to_string(seq) + ')';
 }
 
 // Why a row breaks SPEC §1's data rules, or empty.
@@ -149,7 +166,7 @@ void VerifyCheck::compareKey(const std::vector<std::vector<const GradeRecord*>>&
         list += (list.empty() ? "" : ", ") + name;
         if (!live[s])
             continue;
-        values += (values.empty() ? "" : ", ") + name + '=' + *live[s];
+        values += (values.empty() ? "" : ", ") + name + '=' + printable(*live[s]);
         if (first && *first != *live[s])
             differ = true;
         if (!first)

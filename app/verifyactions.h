@@ -1,0 +1,46 @@
+#pragma once
+
+#include "storeverify.h"
+
+#include <QObject>
+#include <QStringList>
+
+#include <atomic>
+#include <memory>
+
+class QMenu;
+
+namespace syncscope {
+
+class CommandSession;
+class MainWindow;
+class WorkspaceSession;
+
+// Data > Verify… (Ctrl+Shift+V): the headless `syncscope-cli verify` in the window. Once what
+// has been typed or run is written, the stores are read on a pool thread through their workers
+// (storeverifier.h), with progress and Cancel; the report opens in a VerifyReportDialog.
+class VerifyActions : public QObject {
+    Q_OBJECT
+public:
+    VerifyActions(MainWindow* window, WorkspaceSession* session, CommandSession* commands,
+                  QMenu* dataMenu, QObject* parent = nullptr);
+    ~VerifyActions() override;
+
+    // Verifies the named stores (all when empty); verified() or verifyFailed() follows.
+    void verify(const QStringList& stores = {});
+    void cancel();
+
+Q_SIGNALS:
+    void verified(const syncscope::VerifyReport& report);
+    void verifyFailed(const QString& why);
+    void progress(qint64 read, qint64 total);
+
+private:
+    MainWindow* window_;
+    WorkspaceSession* session_;
+    CommandSession* commands_;
+    std::shared_ptr<std::atomic<bool>> canceled_;
+    bool running_ = false;
+};
+
+} // namespace syncscope
