@@ -2,6 +2,42 @@
 
 namespace syncscope {
 
+namespace {
+
+// The argument at args[i] as an option: "--name=value", or "--name" whose value is the next
+// argument (take() then moves `i` past it).
+struct OptionArg {
+    OptionArg(const QStringList& argsIn, qsizetype& iIn)
+        : args(argsIn)
+        , i(iIn)
+        , name(argsIn[iIn]) {
+        const qsizetype eq = name.indexOf(QLatin1Char('='));
+        hasInlineValue = name.startsWith(QLatin1String("--")) && eq > 0;
+        if (hasInlineValue) {
+            value = name.mid(eq + 1);
+            name.truncate(eq);
+        }
+    }
+    // The option's value into `into`; false when it has none.
+    bool take(QString& into) {
+        if (hasInlineValue)
+            into = value;
+        else if (i + 1 < args.size())
+            into = args[++i];
+        else
+            return false;
+        return !into.isEmpty();
+    }
+
+    const QStringList& args;
+    qsizetype& i;
+    QString name;
+    QString value;
+    bool hasInlineValue = false;
+};
+
+} // namespace
+
 QString CliArguments::usage() {
     return QStringLiteral(
         "usage: syncscope-cli run SCRIPT [--workspace FILE] [--seed-csv FILE] [--oplog-dir DIR] "
@@ -58,24 +94,10 @@ CliArguments CliArguments::parse(const QStringList& args) {
 
     a.action = Action::Run;
     for (qsizetype i = 1; i < args.size(); ++i) {
-        QString arg = args[i];
-        QString value;
-        bool hasInlineValue = false;
-        if (arg.startsWith(QLatin1String("--")) && arg.contains(QLatin1Char('='))) {
-            value = arg.mid(arg.indexOf(QLatin1Char('=')) + 1);
-            arg = arg.left(arg.indexOf(QLatin1Char('=')));
-            hasInlineValue = true;
-        }
-        auto takeValue = [&](QString& into) -> bool {
-            if (hasInlineValue) {
-                into = value;
-            } else if (i + 1 < args.size()) {
-                into = args[++i];
-            } else {
-                return false;
-            }
-            return !into.isEmpty();
-        };
+        OptionArg option(args, i);
+        const QString& arg = option.name;
+        const bool hasInlineValue = option.hasInlineValue;
+        const auto takeValue = [&](QString& into) { return option.take(into); };
         if (arg == QLatin1String("--workspace")) {
             if (!takeValue(a.run.workspace))
                 return invalid(QStringLiteral("--workspace needs a file"));
@@ -128,24 +150,9 @@ CliArguments CliArguments::parseVerify(const QStringList& args) {
         return a;
     };
     for (qsizetype i = 0; i < args.size(); ++i) {
-        QString arg = args[i];
-        QString value;
-        const bool inlineValue =
-            arg.startsWith(QLatin1String("--")) && arg.contains(QLatin1Char('='));
-        if (inlineValue) {
-            value = arg.mid(arg.indexOf(QLatin1Char('=')) + 1);
-            arg = arg.left(arg.indexOf(QLatin1Char('=')));
-        } else if (i + 1 < args.size() && !args[i + 1].startsWith(QLatin1String("--"))) {
-            value = args[i + 1];
-        }
-        const auto take = [&](QString& into) {
-            if (value.isEmpty())
-                return false;
-            into = value;
-            if (!inlineValue)
-                ++i;
-            return true;
-        };
+        OptionArg option(args, i);
+        const QString& arg = option.name;
+        const auto take = [&](QString& into) { return option.take(into); };
         if (arg == QLatin1String("--workspace")) {
             if (!take(a.verify.workspace))
                 return invalid(QStringLiteral("--workspace needs a file"));

@@ -260,7 +260,10 @@ void GuiApp::rebuildRecentMenu() {
     recentMenu_->setEnabled(!recent.isEmpty());
 }
 
-GuiApp::~GuiApp() = default;
+GuiApp::~GuiApp() {
+    // A verification reads the stores on a pool thread; it ends before their workers do.
+    verify_->stop();
+}
 
 void GuiApp::start() {
     window_->show();

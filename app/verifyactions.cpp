@@ -41,8 +41,12 @@ VerifyActions::VerifyActions(MainWindow* window, WorkspaceSession* session,
 }
 
 VerifyActions::~VerifyActions() {
-    if (canceled_)
-        canceled_->store(true);
+    stop();
+}
+
+void VerifyActions::stop() {
+    cancel();
+    reading_.waitForFinished(); // at most one page read: the loop checks between pages
 }
 
 void VerifyActions::cancel() {

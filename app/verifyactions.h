@@ -1,6 +1,9 @@
 #pragma once
 
+#include "result.h"
 #include "storeverify.h"
+
+#include <QFuture>
 
 #include <QObject>
 #include <QStringList>
@@ -29,6 +32,9 @@ public:
     // Verifies the named stores (all when empty); verified() or verifyFailed() follows.
     void verify(const QStringList& stores = {});
     void cancel();
+    // Cancels a verification under way and waits for its pool thread to let go of the
+    // stores' workers: the program calls it before the workers go.
+    void stop();
 
 Q_SIGNALS:
     void verified(const syncscope::VerifyReport& report);
@@ -41,6 +47,7 @@ private:
     CommandSession* commands_;
     std::shared_ptr<std::atomic<bool>> canceled_;
     bool running_ = false;
+    QFuture<Result<VerifyReport>> reading_;
 };
 
 } // namespace syncscope

@@ -63,23 +63,33 @@ bool BulkWritePath::suits(std::span<const LogRecord> batch) {
     return true;
 }
 
-void BulkWritePath::appendOplogRow(std::string& out, const LogRecord& r, qint64 wallMs) {
-    out += entryKindName(r.kind);
-    out += '\t';
-    writeColumns(out, r);
-    out += '\t';
-    number(out, wallMs);
-    out += '\t';
-    if (r.context.empty())
-        out += "\\N";
-    else
-        field(out, r.context);
-    out += '\n';
+void BulkWritePath::writeOplogRows(std::string& out, std::span<const LogRecord> batch,
+                                   qint64 wallMs) {
+    out.clear();
+    for (const LogRecord& r : batch) {
+        out += entryKindName(r.kind);
+        out += '\t';
+        writeColumns(out, r);
+        out += '\t';
+        number(out, wallMs);
+        out += '\t';
+        if (r.context.empty())
+            out += "\\N";
+        else
+            field(out, r.context);
+        out += '\n';
+    }
 }
 
-void BulkWritePath::appendGradeRow(std::string& out, const LogRecord& r) {
-    writeColumns(out, r);
-    out += '\n';
+bool BulkWritePath::writeGradeRows(std::string& out, std::span<const LogRecord> batch) {
+    out.clear();
+    for (const LogRecord& r : batch) {
+        if (!r.isWrite())
+            continue;
+        writeColumns(out, r);
+        out += '\n';
+    }
+    return !out.empty();
 }
 
 } // namespace syncscope

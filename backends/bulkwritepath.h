@@ -35,10 +35,13 @@ protected:
     // The tab-separated text both loaders read (COPY's text format; LOAD DATA's defaults):
     // \N for NULL, and backslash, tab, newline and carriage return inside a value escaped with
     // a backslash.
-    // An oplog row: op, student, course, grade, ts, origin, seq, wall_ms, context.
-    static void appendOplogRow(std::string& out, const LogRecord& r, qint64 wallMs);
-    // A grade row of a write: student, course, grade (\N: a delete), ts, origin, seq.
-    static void appendGradeRow(std::string& out, const LogRecord& r);
+    // The batch's oplog rows (op, student, course, grade, ts, origin, seq, wall_ms, context)
+    // in place of what `out` held.
+    static void writeOplogRows(std::string& out, std::span<const LogRecord> batch, qint64 wallMs);
+    // The grade rows of the batch's writes (student, course, grade or \N for a delete, ts,
+    // origin, seq) in place of what `out` held; GETs are logged but change nothing. False when
+    // the batch has no write.
+    static bool writeGradeRows(std::string& out, std::span<const LogRecord> batch);
 };
 
 } // namespace syncscope

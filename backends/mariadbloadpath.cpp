@@ -75,9 +75,7 @@ bool MariadbLoadPath::load(const char* file, const QString& statement, QString& 
 }
 
 bool MariadbLoadPath::writeBatch(std::span<const LogRecord> batch, qint64 wallMs, QString& error) {
-    buffer_.clear();
-    for (const LogRecord& r : batch)
-        appendOplogRow(buffer_, r, wallMs);
+    writeOplogRows(buffer_, batch, wallMs);
     if (!load("oplog.tsv",
               kLoad.arg(QStringLiteral("%1"), QStringLiteral("oplog"),
                         QStringLiteral("(op, student_id, course_id, grade, ts, origin, seq, "
@@ -85,11 +83,7 @@ bool MariadbLoadPath::writeBatch(std::span<const LogRecord> batch, qint64 wallMs
               error))
         return false;
 
-    buffer_.clear();
-    for (const LogRecord& r : batch)
-        if (r.isWrite()) // GETs are logged but change nothing
-            appendGradeRow(buffer_, r);
-    if (buffer_.empty())
+    if (!writeGradeRows(buffer_, batch))
         return true;
     // Created on the connection's first batch (again after a reconnection); emptied after
     // each batch. A temporary table is the session's own, and InnoDB's rolls back with the

@@ -61,19 +61,13 @@ bool PostgresCopyPath::copy(const char* sql, QString& error) {
 }
 
 bool PostgresCopyPath::writeBatch(std::span<const LogRecord> batch, qint64 wallMs, QString& error) {
-    buffer_.clear();
-    for (const LogRecord& r : batch)
-        appendOplogRow(buffer_, r, wallMs);
+    writeOplogRows(buffer_, batch, wallMs);
     if (!copy("COPY oplog(op, student_id, course_id, grade, ts, origin, seq, wall_ms, context) "
               "FROM STDIN",
               error))
         return false;
 
-    buffer_.clear();
-    for (const LogRecord& r : batch)
-        if (r.isWrite()) // GETs are logged but change nothing
-            appendGradeRow(buffer_, r);
-    if (buffer_.empty())
+    if (!writeGradeRows(buffer_, batch))
         return true;
     // Emptied at every commit; created on the connection's first batch (or again after a
     // rollback took it away).
