@@ -1,5 +1,8 @@
 #include "mongohandles.h"
 
+#include <QByteArray>
+#include <QtGlobal>
+
 #include <map>
 #include <mutex>
 
@@ -39,10 +42,15 @@ void setDefault(mongoc_uri_t* uri, const char* option, int32_t value) {
 void initializeDriver() {
     static std::once_flag initialized;
     std::call_once(initialized, [] {
-        mongoc_init();
         // The driver's own log would print to the terminal (a timeout is also a WARNING);
         // every failure reaches the store as an error it words for the user instead.
         mongoc_log_set_handler(nullptr, nullptr);
+        // The driver's diagnostic counters (for its mongoc-stat tool) live in a shared-memory
+        // file per process, which a killed process leaves in /dev/shm and whose name a later
+        // process with the same pid then finds taken (a WARNING). In memory instead.
+        if (!qEnvironmentVariableIsSet("MONGOC_DISABLE_SHM"))
+            qputenv("MONGOC_DISABLE_SHM", QByteArrayLiteral("1"));
+        mongoc_init();
     });
 }
 
