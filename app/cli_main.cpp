@@ -1,5 +1,6 @@
 // syncscope-cli: the headless front end (SPEC §6).
 #include "cliarguments.h"
+#include "loadrun.h"
 #include "scriptrun.h"
 #include "verifyrun.h"
 
@@ -19,6 +20,8 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "syncscope-cli: %s\n\n%s", args.error.toUtf8().constData(),
                      syncscope::CliArguments::usage().toUtf8().constData());
         return syncscope::ExitUsage;
+    case syncscope::CliArguments::Action::Load:
+        return syncscope::loadWorkspace(args.load, stdout, stderr);
     case syncscope::CliArguments::Action::Verify:
         return syncscope::verifyWorkspace(args.verify, stdout, stderr);
     case syncscope::CliArguments::Action::Run:

@@ -44,6 +44,7 @@ QString CliArguments::usage() {
         "[--dump] [--conflicts FILE]\n"
         "                      [--lab FILE --lab-merge LINE...]\n"
         "       syncscope-cli verify --workspace FILE [--stores A,B,...] [--json FILE]\n"
+        "       syncscope-cli load --workspace FILE (--csv FILE | --from STORE) --into A,B,...\n"
         "\n"
         "  run SCRIPT          parse the whole testcase file, then run it against the stores\n"
         "  --workspace FILE    stores from a workspace JSON file (default: one in-memory SQLite\n"
@@ -69,6 +70,12 @@ QString CliArguments::usage() {
         "  --stores A,B,...    verify only these stores (names or aliases)\n"
         "  --json FILE         also write the report as JSON\n"
         "\n"
+        "  load                bulk load into the --into stores by their batched write paths:\n"
+        "                      --csv FILE (student-ID,course-id,...,grade; seed writes, as\n"
+        "                      run --seed-csv) or --from STORE (its rows, as the writes they\n"
+        "                      hold); writes a store already holds are left out, so a load\n"
+        "                      run again completes without writing anything twice\n"
+        "\n"
         "exit status: 0 ok, 1 script errors (nothing ran), 2 usage, 3 a store failed,\n"
         "             4 verify found differences\n");
 }
@@ -89,6 +96,8 @@ CliArguments CliArguments::parse(const QStringList& args) {
     }
     if (args.first() == QLatin1String("verify"))
         return parseVerify(args.mid(1));
+    if (args.first() == QLatin1String("load"))
+        return parseLoad(args.mid(1));
     if (args.first() != QLatin1String("run"))
         return invalid(QStringLiteral("unknown command '%1'").arg(args.first()));
 
@@ -174,6 +183,46 @@ CliArguments CliArguments::parseVerify(const QStringList& args) {
     }
     if (a.verify.workspace.isEmpty())
         return invalid(QStringLiteral("verify needs --workspace FILE"));
+    return a;
+}
+
+CliArguments CliArguments::parseLoad(const QStringList& args) {
+    CliArguments a;
+    a.action = Action::Load;
+    auto invalid = [&a](const QString& message) {
+        a.action = Action::Invalid;
+        a.error = message;
+        return a;
+    };
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        OptionArg option(args, i);
+        const QString& arg = option.name;
+        QString* into = arg == QLatin1String("--workspace") ? &a.load.workspace
+                        : arg == QLatin1String("--csv")     ? &a.load.csv
+                        : arg == QLatin1String("--from")    ? &a.load.from
+                                                            : nullptr;
+        if (into) {
+            if (!option.take(*into))
+                return invalid(QStringLiteral("%1 needs a value").arg(arg));
+        } else if (arg == QLatin1String("--into")) {
+            QString list;
+            if (!option.take(list))
+                return invalid(QStringLiteral("--into needs store names, as SQL,MONGO"));
+            for (const QString& name : list.split(QLatin1Char(','), Qt::SkipEmptyParts))
+                a.load.into << name.trimmed();
+        } else if (arg == QLatin1String("--help") || arg == QLatin1String("-h")) {
+            a.action = Action::Help;
+            return a;
+        } else {
+            return invalid(QStringLiteral("load: unknown argument '%1'").arg(arg));
+        }
+    }
+    if (a.load.workspace.isEmpty())
+        return invalid(QStringLiteral("load needs --workspace FILE"));
+    if (a.load.csv.isEmpty() == a.load.from.isEmpty())
+        return invalid(QStringLiteral("load needs either --csv FILE or --from STORE"));
+    if (a.load.into.isEmpty())
+        return invalid(QStringLiteral("load needs --into STORES"));
     return a;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "loadrun.h"
 #include "scriptrun.h"
 #include "verifyrun.h"
 
@@ -8,13 +9,15 @@
 namespace syncscope {
 
 struct CliArguments {
-    enum class Action { Run, Verify, Help, Invalid } action = Action::Invalid;
+    enum class Action { Run, Verify, Load, Help, Invalid } action = Action::Invalid;
     RunOptions run;
     VerifyOptions verify;
+    LoadOptions load;
     QString error; // for Invalid
 
     static CliArguments parse(const QStringList& args); // args without the program name
     static CliArguments parseVerify(const QStringList& args);
+    static CliArguments parseLoad(const QStringList& args);
     static QString usage();
 };
 

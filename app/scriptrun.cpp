@@ -13,6 +13,7 @@
 #include "storefactory.h"
 #include "storeworker.h"
 #include "workspacefile.h"
+#include "workspacestores.h"
 #include "writebehind.h"
 
 #include <QDir>
@@ -287,20 +288,10 @@ int runAgainstStores(const RunOptions& options, const Prepared& p, std::FILE* ou
     const std::optional<SeedData>& seed = p.seed;
     const std::vector<LabStep>& labSteps = p.labSteps;
     // 2. Open the stores (in parallel: each has its own worker) and load what they hold.
-    std::vector<std::unique_ptr<StoreWorker>> workers;
-    for (const StoreSpec& s : binding.stores) {
-        auto store =
-            StoreFactory::create(QString::fromStdString(s.name), QString::fromStdString(s.uri));
-        if (!store)
-            return backendFailure(err, store.error());
-        workers.push_back(std::make_unique<StoreWorker>(std::move(store.value())));
-    }
-    std::vector<QFuture<Status>> opened;
-    for (auto& w : workers)
-        opened.push_back(w->open());
-    for (QFuture<Status>& f : opened)
-        if (Status s = f.result(); !s)
-            return backendFailure(err, s.error());
+    auto opened = openStores(binding.stores);
+    if (!opened)
+        return backendFailure(err, opened.error());
+    std::vector<std::unique_ptr<StoreWorker>>& workers = opened.value();
 
     Catalog catalog;
     Engine engine(catalog);

@@ -1,14 +1,12 @@
 #include "verifyrun.h"
 
 #include "scriptrun.h"
-#include "storefactory.h"
 #include "storeverifier.h"
 #include "storeworker.h"
 #include "workspacefile.h"
+#include "workspacestores.h"
 
 #include <QFile>
-
-#include <memory>
 
 namespace syncscope {
 
@@ -26,54 +24,26 @@ int verifyWorkspace(const VerifyOptions& options, std::FILE* out, std::FILE* err
         say(err, QStringLiteral("syncscope-cli: ") + ws.error);
         return ExitUsage;
     }
-    // The stores asked for, by name or alias, in workspace order.
-    std::vector<StoreSpec> chosen;
-    for (const StoreSpec& s : ws.stores) {
-        bool wanted = options.stores.isEmpty();
-        for (const QString& asked : options.stores) {
-            const std::string name = asked.toUpper().toStdString();
-            wanted = wanted || s.name == name ||
-                     std::find(s.aliases.begin(), s.aliases.end(), name) != s.aliases.end();
-        }
-        if (wanted)
-            chosen.push_back(s);
+    QString problem;
+    const std::optional<std::vector<StoreSpec>> chosen =
+        pickStores(ws.stores, options.stores, problem);
+    if (!chosen) {
+        say(err,
+            QStringLiteral("syncscope-cli: --stores: %1 (%2)").arg(problem, options.workspace));
+        return ExitUsage;
     }
-    for (const QString& asked : options.stores) {
-        const std::string name = asked.toUpper().toStdString();
-        if (std::none_of(chosen.begin(), chosen.end(), [&](const StoreSpec& s) {
-                return s.name == name ||
-                       std::find(s.aliases.begin(), s.aliases.end(), name) != s.aliases.end();
-            })) {
-            say(err, QStringLiteral("syncscope-cli: --stores: %1 is not a store of %2")
-                         .arg(asked, options.workspace));
-            return ExitUsage;
-        }
-    }
-    if (chosen.empty()) {
+    if (chosen->empty()) {
         say(err, QStringLiteral("syncscope-cli: %1 has no stores").arg(options.workspace));
         return ExitUsage;
     }
-
-    std::vector<std::unique_ptr<StoreWorker>> owned;
-    std::vector<StoreWorker*> workers;
-    for (const StoreSpec& s : chosen) {
-        auto store =
-            StoreFactory::create(QString::fromStdString(s.name), QString::fromStdString(s.uri));
-        if (!store) {
-            say(err, store.error().toString());
-            return ExitBackend;
-        }
-        owned.push_back(std::make_unique<StoreWorker>(std::move(store.value())));
-        workers.push_back(owned.back().get());
+    auto opened = openStores(*chosen);
+    if (!opened) {
+        say(err, opened.error().toString());
+        return ExitBackend;
     }
-    std::vector<QFuture<Status>> opened;
-    for (StoreWorker* w : workers)
-        opened.push_back(w->open());
-    for (QFuture<Status>& f : opened)
-        if (Status s = f.result(); !s) {
-            say(err, s.error().toString());
-            return ExitBackend;
-        }
+    std::vector<StoreWorker*> workers;
+    for (const auto& w : opened.value())
+        workers.push_back(w.get());
 
     Result<VerifyReport> report = verifyStores(workers, {});
     if (!report) {

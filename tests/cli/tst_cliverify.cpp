@@ -181,7 +181,8 @@ void TestCliVerify::usageErrors() {
         cli({QStringLiteral("verify"), QStringLiteral("--workspace"), workspace_,
              QStringLiteral("--stores"), QStringLiteral("NOPE")});
     QCOMPARE(unknown, 2);
-    QVERIFY2(err2.contains(QStringLiteral("--stores: NOPE is not a store of")), qPrintable(err2));
+    QVERIFY2(err2.contains(QStringLiteral("--stores: NOPE is not a store of the workspace")),
+             qPrintable(err2));
 }
 
 QTEST_MAIN(TestCliVerify)

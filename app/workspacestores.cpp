@@ -1,0 +1,55 @@
+#include "workspacestores.h"
+
+#include "storefactory.h"
+#include "storeworker.h"
+
+#include <algorithm>
+
+namespace syncscope {
+
+namespace {
+
+bool answersTo(const StoreSpec& s, const std::string& name) {
+    return s.name == name || std::find(s.aliases.begin(), s.aliases.end(), name) != s.aliases.end();
+}
+
+} // namespace
+
+std::optional<std::vector<StoreSpec>> pickStores(const std::vector<StoreSpec>& stores,
+                                                 const QStringList& names, QString& problem) {
+    std::vector<std::string> wanted;
+    for (const QString& n : names) {
+        wanted.push_back(n.trimmed().toUpper().toStdString());
+        if (std::none_of(stores.begin(), stores.end(),
+                         [&](const StoreSpec& s) { return answersTo(s, wanted.back()); })) {
+            problem = QStringLiteral("%1 is not a store of the workspace").arg(n.trimmed());
+            return std::nullopt;
+        }
+    }
+    std::vector<StoreSpec> picked;
+    for (const StoreSpec& s : stores)
+        if (wanted.empty() || std::any_of(wanted.begin(), wanted.end(),
+                                          [&](const std::string& w) { return answersTo(s, w); }))
+            picked.push_back(s);
+    return picked;
+}
+
+Result<std::vector<std::unique_ptr<StoreWorker>>> openStores(const std::vector<StoreSpec>& stores) {
+    std::vector<std::unique_ptr<StoreWorker>> workers;
+    for (const StoreSpec& s : stores) {
+        auto store =
+            StoreFactory::create(QString::fromStdString(s.name), QString::fromStdString(s.uri));
+        if (!store)
+            return store.error();
+        workers.push_back(std::make_unique<StoreWorker>(std::move(store.value())));
+    }
+    std::vector<QFuture<Status>> opened;
+    for (auto& w : workers)
+        opened.push_back(w->open());
+    for (QFuture<Status>& f : opened)
+        if (Status s = f.result(); !s)
+            return s.error();
+    return workers;
+}
+
+} // namespace syncscope

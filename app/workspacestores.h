@@ -1,0 +1,28 @@
+#pragma once
+
+#include "result.h"
+#include "storedirectory.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace syncscope {
+
+class StoreWorker;
+
+// The headless commands' way to a workspace's stores (verify, load): picking them by name or
+// alias, and opening them, each on its own worker, in parallel.
+
+// The stores `names` pick (names or aliases, any case) in workspace order; all when `names` is
+// empty. nullopt, with `problem` naming the first unknown name, when one is not a store.
+std::optional<std::vector<StoreSpec>> pickStores(const std::vector<StoreSpec>& stores,
+                                                 const QStringList& names, QString& problem);
+
+// A worker per store, each store open; the first store's failure otherwise.
+Result<std::vector<std::unique_ptr<StoreWorker>>> openStores(const std::vector<StoreSpec>& stores);
+
+} // namespace syncscope
