@@ -1,5 +1,7 @@
 #include "cliarguments.h"
 
+#include <map>
+
 namespace syncscope {
 
 namespace {
@@ -150,79 +152,76 @@ CliArguments CliArguments::parse(const QStringList& args) {
     return a;
 }
 
-CliArguments CliArguments::parseVerify(const QStringList& args) {
-    CliArguments a;
-    a.action = Action::Verify;
-    auto invalid = [&a](const QString& message) {
-        a.action = Action::Invalid;
-        a.error = message;
-        return a;
-    };
+namespace {
+
+enum class Parsed { Ok, Help, Invalid };
+
+// A command made of named options only (verify, load): each of `texts` takes a value, each of
+// `lists` a comma-separated list of store names. `error` says what is wrong when Invalid.
+Parsed parseNamedOptions(const QString& command, const QStringList& args,
+                         const std::map<QString, QString*>& texts,
+                         const std::map<QString, QStringList*>& lists, QString& error) {
     for (qsizetype i = 0; i < args.size(); ++i) {
         OptionArg option(args, i);
         const QString& arg = option.name;
-        const auto take = [&](QString& into) { return option.take(into); };
-        if (arg == QLatin1String("--workspace")) {
-            if (!take(a.verify.workspace))
-                return invalid(QStringLiteral("--workspace needs a file"));
-        } else if (arg == QLatin1String("--json")) {
-            if (!take(a.verify.json))
-                return invalid(QStringLiteral("--json needs a file"));
-        } else if (arg == QLatin1String("--stores")) {
-            QString list;
-            if (!take(list))
-                return invalid(QStringLiteral("--stores needs store names, as SQL,MONGO"));
-            for (const QString& name : list.split(QLatin1Char(','), Qt::SkipEmptyParts))
-                a.verify.stores << name.trimmed();
-        } else if (arg == QLatin1String("--help") || arg == QLatin1String("-h")) {
-            a.action = Action::Help;
-            return a;
+        if (arg == QLatin1String("--help") || arg == QLatin1String("-h"))
+            return Parsed::Help;
+        if (const auto text = texts.find(arg); text != texts.end()) {
+            if (!option.take(*text->second)) {
+                error = QStringLiteral("%1 needs a value").arg(arg);
+                return Parsed::Invalid;
+            }
+        } else if (const auto list = lists.find(arg); list != lists.end()) {
+            QString names;
+            if (!option.take(names)) {
+                error = QStringLiteral("%1 needs store names, as SQL,MONGO").arg(arg);
+                return Parsed::Invalid;
+            }
+            for (const QString& name : names.split(QLatin1Char(','), Qt::SkipEmptyParts))
+                *list->second << name.trimmed();
         } else {
-            return invalid(QStringLiteral("verify: unknown argument '%1'").arg(arg));
+            error = QStringLiteral("%1: unknown argument '%2'").arg(command, arg);
+            return Parsed::Invalid;
         }
     }
-    if (a.verify.workspace.isEmpty())
-        return invalid(QStringLiteral("verify needs --workspace FILE"));
+    return Parsed::Ok;
+}
+
+} // namespace
+
+CliArguments CliArguments::parseVerify(const QStringList& args) {
+    CliArguments a;
+    const Parsed parsed =
+        parseNamedOptions(QStringLiteral("verify"), args,
+                          {{QStringLiteral("--workspace"), &a.verify.workspace},
+                           {QStringLiteral("--json"), &a.verify.json}},
+                          {{QStringLiteral("--stores"), &a.verify.stores}}, a.error);
+    if (parsed == Parsed::Ok && a.verify.workspace.isEmpty())
+        a.error = QStringLiteral("verify needs --workspace FILE");
+    a.action = parsed == Parsed::Help ? Action::Help
+               : a.error.isEmpty()    ? Action::Verify
+                                      : Action::Invalid;
     return a;
 }
 
 CliArguments CliArguments::parseLoad(const QStringList& args) {
     CliArguments a;
-    a.action = Action::Load;
-    auto invalid = [&a](const QString& message) {
-        a.action = Action::Invalid;
-        a.error = message;
-        return a;
-    };
-    for (qsizetype i = 0; i < args.size(); ++i) {
-        OptionArg option(args, i);
-        const QString& arg = option.name;
-        QString* into = arg == QLatin1String("--workspace") ? &a.load.workspace
-                        : arg == QLatin1String("--csv")     ? &a.load.csv
-                        : arg == QLatin1String("--from")    ? &a.load.from
-                                                            : nullptr;
-        if (into) {
-            if (!option.take(*into))
-                return invalid(QStringLiteral("%1 needs a value").arg(arg));
-        } else if (arg == QLatin1String("--into")) {
-            QString list;
-            if (!option.take(list))
-                return invalid(QStringLiteral("--into needs store names, as SQL,MONGO"));
-            for (const QString& name : list.split(QLatin1Char(','), Qt::SkipEmptyParts))
-                a.load.into << name.trimmed();
-        } else if (arg == QLatin1String("--help") || arg == QLatin1String("-h")) {
-            a.action = Action::Help;
-            return a;
-        } else {
-            return invalid(QStringLiteral("load: unknown argument '%1'").arg(arg));
-        }
+    const Parsed parsed = parseNamedOptions(QStringLiteral("load"), args,
+                                            {{QStringLiteral("--workspace"), &a.load.workspace},
+                                             {QStringLiteral("--csv"), &a.load.csv},
+                                             {QStringLiteral("--from"), &a.load.from}},
+                                            {{QStringLiteral("--into"), &a.load.into}}, a.error);
+    if (parsed == Parsed::Ok) {
+        if (a.load.workspace.isEmpty())
+            a.error = QStringLiteral("load needs --workspace FILE");
+        else if (a.load.csv.isEmpty() == a.load.from.isEmpty())
+            a.error = QStringLiteral("load needs either --csv FILE or --from STORE");
+        else if (a.load.into.isEmpty())
+            a.error = QStringLiteral("load needs --into STORES");
     }
-    if (a.load.workspace.isEmpty())
-        return invalid(QStringLiteral("load needs --workspace FILE"));
-    if (a.load.csv.isEmpty() == a.load.from.isEmpty())
-        return invalid(QStringLiteral("load needs either --csv FILE or --from STORE"));
-    if (a.load.into.isEmpty())
-        return invalid(QStringLiteral("load needs --into STORES"));
+    a.action = parsed == Parsed::Help ? Action::Help
+               : a.error.isEmpty()    ? Action::Load
+                                      : Action::Invalid;
     return a;
 }
 
