@@ -28,6 +28,20 @@ std::string stringAt(const bson_iter_t* it) {
     return std::string(s, n);
 }
 
+std::optional<int64_t> numberField(const bson_t* doc, const char* key) {
+    bson_iter_t it;
+    if (!bson_iter_init_find(&it, doc, key) || !BSON_ITER_HOLDS_NUMBER(&it))
+        return std::nullopt;
+    return bson_iter_as_int64(&it);
+}
+
+std::optional<std::string> textField(const bson_t* doc, const char* key) {
+    bson_iter_t it;
+    if (!bson_iter_init_find(&it, doc, key) || !BSON_ITER_HOLDS_UTF8(&it))
+        return std::nullopt;
+    return stringAt(&it);
+}
+
 void oplogDocument(bson_t* d, const LogRecord& r, int64_t position, int64_t wallMs) {
     bson_append_int64(d, "_id", 3, position);
     bson_append_utf8(d, "op", 2, entryKindName(r.kind), -1);

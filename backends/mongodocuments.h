@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <optional>
 #include <set>
 #include <span>
 #include <string>
@@ -60,6 +61,10 @@ void putString(bson_t* b, const char* name, const std::string& v);
 // {name: {s, c}}: a key, as the grades' _id holds it.
 void putKey(bson_t* b, const char* name, const std::string& s, const std::string& c);
 std::string stringAt(const bson_iter_t* it);
+// A document's field `key` as a number (of any numeric type) or as UTF-8 text; nullopt when it
+// is absent or of another type.
+std::optional<int64_t> numberField(const bson_t* doc, const char* key);
+std::optional<std::string> textField(const bson_t* doc, const char* key);
 
 void oplogDocument(bson_t* d, const LogRecord& r, int64_t position, int64_t wallMs);
 // An oplog document read back; false when a field is missing or of the wrong type.

@@ -122,9 +122,7 @@ Status MongoStore::connectAndClaim() {
     if (!forEach(
             h->meta.get(), q.get(), none.get(),
             [&](const bson_t* d) {
-                bson_iter_t it;
-                if (bson_iter_init_find(&it, d, "name") && BSON_ITER_HOLDS_UTF8(&it))
-                    holder = stringAt(&it);
+                holder = textField(d, "name").value_or(std::string());
                 return false;
             },
             error))
@@ -170,9 +168,7 @@ Result<int64_t> MongoStore::greatestPosition() {
     if (!forEach(
             h_->oplog.get(), filter.get(), opts.get(),
             [&](const bson_t* d) {
-                bson_iter_t it;
-                if (bson_iter_init_find(&it, d, "_id") && BSON_ITER_HOLDS_NUMBER(&it))
-                    greatest = bson_iter_as_int64(&it);
+                greatest = numberField(d, "_id").value_or(0);
                 return false;
             },
             error))
@@ -189,9 +185,8 @@ Result<int64_t> MongoStore::metaPosition(const char* id, bool& present) {
     if (!forEach(
             h_->meta.get(), filter.get(), opts.get(),
             [&](const bson_t* d) {
-                bson_iter_t it;
-                if (bson_iter_init_find(&it, d, "pos") && BSON_ITER_HOLDS_NUMBER(&it)) {
-                    position = bson_iter_as_int64(&it);
+                if (const auto pos = numberField(d, "pos")) {
+                    position = *pos;
                     present = true;
                 }
                 return false;
@@ -518,10 +513,10 @@ Result<qint64> MongoStore::countWhere(bool grades, bool liveOnly) {
     if (!mongoc_collection_command_simple(grades ? h_->grades.get() : h_->oplog.get(),
                                           command.get(), nullptr, reply.get(), &error))
         return failure(QStringLiteral("cannot count"), error.message);
-    bson_iter_t n;
-    if (!bson_iter_init_find(&n, reply.get(), "n") || !BSON_ITER_HOLDS_NUMBER(&n))
+    const std::optional<int64_t> n = numberField(reply.get(), "n");
+    if (!n)
         return failure(QStringLiteral("cannot count"), "the server's reply has no count");
-    return static_cast<qint64>(bson_iter_as_int64(&n));
+    return static_cast<qint64>(*n);
 }
 
 Result<StoreCounts> MongoStore::counts() {

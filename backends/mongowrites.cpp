@@ -126,12 +126,11 @@ Status MongoStore::claimOwnSeqs(std::span<const LogRecord> batch) {
         if (!forEach(
                 h_->ownSeqs.get(), filter.get(), opts.get(),
                 [&](const bson_t* d) {
-                    bson_iter_t id, digest, when;
-                    if (bson_iter_init_find(&id, d, "_id") && BSON_ITER_HOLDS_NUMBER(&id) &&
-                        bson_iter_init_find(&digest, d, "d") && BSON_ITER_HOLDS_UTF8(&digest))
-                        held[static_cast<uint64_t>(bson_iter_as_int64(&id))] = {
-                            stringAt(&digest),
-                            bson_iter_init_find(&when, d, "t") ? bson_iter_as_int64(&when) : 0};
+                    const std::optional<int64_t> id = numberField(d, "_id");
+                    std::optional<std::string> digest = textField(d, "d");
+                    if (id && digest)
+                        held[static_cast<uint64_t>(*id)] = {std::move(*digest),
+                                                            numberField(d, "t").value_or(0)};
                     return true;
                 },
                 error)) {
@@ -173,9 +172,7 @@ Status MongoStore::claimOwnSeqs(std::span<const LogRecord> batch) {
         if (!mongoc_collection_update_one(h_->ownSeqs.get(), q.get(), update.get(), nullptr,
                                           reply.get(), &error))
             return failure(QStringLiteral("cannot write a batch"), error.message);
-        bson_iter_t matched;
-        if (!bson_iter_init_find(&matched, reply.get(), "matchedCount") ||
-            bson_iter_as_int64(&matched) != 1)
+        if (numberField(reply.get(), "matchedCount") != 1)
             return refuse(*r);
     }
     if (claim.empty())
