@@ -1,5 +1,6 @@
 #include "loadrun.h"
 
+#include "clilines.h"
 #include "identifiers.h"
 #include "scriptrun.h"
 #include "seedcsv.h"
@@ -16,11 +17,6 @@
 namespace syncscope {
 
 namespace {
-
-void say(std::FILE* to, const QString& line) {
-    std::fputs((line + QLatin1Char('\n')).toUtf8().constData(), to);
-    std::fflush(to);
-}
 
 // Writes per append: a target's share of the records is copied once per chunk, so memory stays
 // at the records plus a chunk per target.

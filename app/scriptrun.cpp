@@ -1,5 +1,6 @@
 #include "scriptrun.h"
 
+#include "clilines.h"
 #include "commandexecutor.h"
 #include "conflictreport.h"
 #include "engine.h"
@@ -32,17 +33,6 @@
 namespace syncscope {
 
 namespace {
-
-void say(std::FILE* err, const QString& line) {
-    const QByteArray bytes = line.toUtf8();
-    std::fwrite(bytes.constData(), 1, static_cast<size_t>(bytes.size()), err);
-    std::fputc('\n', err);
-}
-
-void say(std::FILE* err, const std::string& line) {
-    std::fwrite(line.data(), 1, line.size(), err);
-    std::fputc('\n', err);
-}
 
 std::optional<std::string> readFile(const QString& path, QString& why) {
     QFile f(path);

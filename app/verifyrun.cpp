@@ -1,5 +1,6 @@
 #include "verifyrun.h"
 
+#include "clilines.h"
 #include "scriptrun.h"
 #include "storeverifier.h"
 #include "storeworker.h"
@@ -9,14 +10,6 @@
 #include <QFile>
 
 namespace syncscope {
-
-namespace {
-
-void say(std::FILE* err, const QString& line) {
-    std::fputs((line + QLatin1Char('\n')).toUtf8().constData(), err);
-}
-
-} // namespace
 
 int verifyWorkspace(const VerifyOptions& options, std::FILE* out, std::FILE* err) {
     WorkspaceFile ws = WorkspaceFile::load(options.workspace);
