@@ -1,5 +1,6 @@
 // syncscope-cli: the headless front end (SPEC §6).
 #include "cliarguments.h"
+#include "followrun.h"
 #include "loadrun.h"
 #include "scriptrun.h"
 #include "verifyrun.h"
@@ -22,6 +23,8 @@ int main(int argc, char** argv) {
         return syncscope::ExitUsage;
     case syncscope::CliArguments::Action::Load:
         return syncscope::loadWorkspace(args.load, stdout, stderr);
+    case syncscope::CliArguments::Action::Follow:
+        return syncscope::followWorkspace(args.follow, stdout, stderr);
     case syncscope::CliArguments::Action::Verify:
         return syncscope::verifyWorkspace(args.verify, stdout, stderr);
     case syncscope::CliArguments::Action::Run:

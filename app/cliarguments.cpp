@@ -47,6 +47,8 @@ QString CliArguments::usage() {
         "                      [--lab FILE --lab-merge LINE...]\n"
         "       syncscope-cli verify --workspace FILE [--stores A,B,...] [--json FILE]\n"
         "       syncscope-cli load --workspace FILE (--csv FILE | --from STORE) --into A,B,...\n"
+        "       syncscope-cli follow --workspace FILE --from STORE --to A,B,... [--state FILE]\n"
+        "                      [--until-caught-up] [--seconds N]\n"
         "\n"
         "  run SCRIPT          parse the whole testcase file, then run it against the stores\n"
         "  --workspace FILE    stores from a workspace JSON file (default: one in-memory SQLite\n"
@@ -78,6 +80,15 @@ QString CliArguments::usage() {
         "                      hold); writes a store already holds are left out, so a load\n"
         "                      run again completes without writing anything twice\n"
         "\n"
+        "  follow              live replication: every write the --from store's oplog gains\n"
+        "                      goes on to the --to stores, each target at its own pace, until\n"
+        "                      Ctrl+C; a target that fails is retried with back-off; writes a\n"
+        "                      target holds are never written twice\n"
+        "  --state FILE        where the positions are kept between runs (default: next to\n"
+        "                      the workspace, WORKSPACE.follow-STORE.json)\n"
+        "  --until-caught-up   stop once every target has everything the source has\n"
+        "  --seconds N         stop after N seconds\n"
+        "\n"
         "exit status: 0 ok, 1 script errors (nothing ran), 2 usage, 3 a store failed,\n"
         "             4 verify found differences\n");
 }
@@ -100,6 +111,8 @@ CliArguments CliArguments::parse(const QStringList& args) {
         return parseVerify(args.mid(1));
     if (args.first() == QLatin1String("load"))
         return parseLoad(args.mid(1));
+    if (args.first() == QLatin1String("follow"))
+        return parseFollow(args.mid(1));
     if (args.first() != QLatin1String("run"))
         return invalid(QStringLiteral("unknown command '%1'").arg(args.first()));
 
@@ -156,11 +169,13 @@ namespace {
 
 enum class Parsed { Ok, Help, Invalid };
 
-// A command made of named options only (verify, load): each of `texts` takes a value, each of
-// `lists` a comma-separated list of store names. `error` says what is wrong when Invalid.
+// A command made of named options only (verify, load, follow): each of `texts` takes a value,
+// each of `lists` a comma-separated list of store names, each of `flags` none. `error` says
+// what is wrong when Invalid.
 Parsed parseNamedOptions(const QString& command, const QStringList& args,
                          const std::map<QString, QString*>& texts,
-                         const std::map<QString, QStringList*>& lists, QString& error) {
+                         const std::map<QString, QStringList*>& lists, QString& error,
+                         const std::map<QString, bool*>& flags = {}) {
     for (qsizetype i = 0; i < args.size(); ++i) {
         OptionArg option(args, i);
         const QString& arg = option.name;
@@ -179,6 +194,9 @@ Parsed parseNamedOptions(const QString& command, const QStringList& args,
             }
             for (const QString& name : names.split(QLatin1Char(','), Qt::SkipEmptyParts))
                 *list->second << name.trimmed();
+        } else if (const auto flag = flags.find(arg);
+                   flag != flags.end() && !option.hasInlineValue) {
+            *flag->second = true;
         } else {
             error = QStringLiteral("%1: unknown argument '%2'").arg(command, arg);
             return Parsed::Invalid;
@@ -221,6 +239,36 @@ CliArguments CliArguments::parseLoad(const QStringList& args) {
     }
     a.action = parsed == Parsed::Help ? Action::Help
                : a.error.isEmpty()    ? Action::Load
+                                      : Action::Invalid;
+    return a;
+}
+
+CliArguments CliArguments::parseFollow(const QStringList& args) {
+    CliArguments a;
+    QString seconds;
+    const Parsed parsed = parseNamedOptions(
+        QStringLiteral("follow"), args,
+        {{QStringLiteral("--workspace"), &a.follow.workspace},
+         {QStringLiteral("--from"), &a.follow.from},
+         {QStringLiteral("--state"), &a.follow.state},
+         {QStringLiteral("--seconds"), &seconds}},
+        {{QStringLiteral("--to"), &a.follow.to}}, a.error,
+        {{QStringLiteral("--until-caught-up"), &a.follow.untilCaughtUp}});
+    if (parsed == Parsed::Ok) {
+        bool number = true;
+        if (!seconds.isEmpty())
+            a.follow.seconds = seconds.toDouble(&number);
+        if (a.follow.workspace.isEmpty())
+            a.error = QStringLiteral("follow needs --workspace FILE");
+        else if (a.follow.from.isEmpty())
+            a.error = QStringLiteral("follow needs --from STORE");
+        else if (a.follow.to.isEmpty())
+            a.error = QStringLiteral("follow needs --to STORES");
+        else if (!number || a.follow.seconds < 0)
+            a.error = QStringLiteral("--seconds needs a number of seconds, not '%1'").arg(seconds);
+    }
+    a.action = parsed == Parsed::Help ? Action::Help
+               : a.error.isEmpty()    ? Action::Follow
                                       : Action::Invalid;
     return a;
 }

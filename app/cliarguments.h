@@ -1,5 +1,6 @@
 #pragma once
 
+#include "followrun.h"
 #include "loadrun.h"
 #include "scriptrun.h"
 #include "verifyrun.h"
@@ -9,15 +10,17 @@
 namespace syncscope {
 
 struct CliArguments {
-    enum class Action { Run, Verify, Load, Help, Invalid } action = Action::Invalid;
+    enum class Action { Run, Verify, Load, Follow, Help, Invalid } action = Action::Invalid;
     RunOptions run;
     VerifyOptions verify;
     LoadOptions load;
+    FollowOptions follow;
     QString error; // for Invalid
 
     static CliArguments parse(const QStringList& args); // args without the program name
     static CliArguments parseVerify(const QStringList& args);
     static CliArguments parseLoad(const QStringList& args);
+    static CliArguments parseFollow(const QStringList& args);
     static QString usage();
 };
 

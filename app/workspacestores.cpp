@@ -34,7 +34,8 @@ std::optional<std::vector<StoreSpec>> pickStores(const std::vector<StoreSpec>& s
     return picked;
 }
 
-Result<std::vector<std::unique_ptr<StoreWorker>>> openStores(const std::vector<StoreSpec>& stores) {
+Result<std::vector<std::unique_ptr<StoreWorker>>>
+createWorkers(const std::vector<StoreSpec>& stores) {
     std::vector<std::unique_ptr<StoreWorker>> workers;
     for (const StoreSpec& s : stores) {
         auto store =
@@ -43,13 +44,21 @@ Result<std::vector<std::unique_ptr<StoreWorker>>> openStores(const std::vector<S
             return store.error();
         workers.push_back(std::make_unique<StoreWorker>(std::move(store.value())));
     }
+    return workers;
+}
+
+Result<std::vector<std::unique_ptr<StoreWorker>>> openStores(const std::vector<StoreSpec>& stores) {
+    auto made = createWorkers(stores);
+    if (!made)
+        return made.error();
+    std::vector<std::unique_ptr<StoreWorker>>& workers = made.value();
     std::vector<QFuture<Status>> opened;
     for (auto& w : workers)
         opened.push_back(w->open());
     for (QFuture<Status>& f : opened)
         if (Status s = f.result(); !s)
             return s.error();
-    return workers;
+    return std::move(workers);
 }
 
 } // namespace syncscope

@@ -22,6 +22,10 @@ class StoreWorker;
 std::optional<std::vector<StoreSpec>> pickStores(const std::vector<StoreSpec>& stores,
                                                  const QStringList& names, QString& problem);
 
+// A worker per store, not yet open; the first store that cannot be made (a bad URI) otherwise.
+Result<std::vector<std::unique_ptr<StoreWorker>>>
+createWorkers(const std::vector<StoreSpec>& stores);
+
 // A worker per store, each store open; the first store's failure otherwise.
 Result<std::vector<std::unique_ptr<StoreWorker>>> openStores(const std::vector<StoreSpec>& stores);
 

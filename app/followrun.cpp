@@ -1,0 +1,214 @@
+#include "followrun.h"
+
+#include "clilines.h"
+#include "followstatefile.h"
+#include "lagsummary.h"
+#include "replicator.h"
+#include "scriptrun.h"
+#include "storeworker.h"
+#include "workspacefile.h"
+#include "workspacestores.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QTimer>
+
+#include <atomic>
+#include <csignal>
+
+namespace syncscope {
+
+namespace {
+
+std::atomic<bool> interrupted{false};
+extern "C" void onSignal(int) { interrupted = true; }
+
+// Runs the replicator until it is told to stop, reporting and saving as it goes.
+class FollowLoop : public QObject {
+public:
+    FollowLoop(Replicator& replicator, FollowState state, QString statePath, bool untilCaughtUp,
+               double seconds, std::FILE* err)
+        : replicator_(replicator), state_(std::move(state)), statePath_(std::move(statePath)),
+          untilCaughtUp_(untilCaughtUp), seconds_(seconds), err_(err),
+          window_(replicator.targetCount()), writes_(replicator.targetCount(), 0) {
+        connect(&replicator_, &Replicator::delivered, this,
+                [this](int t, qint64 writes, const std::vector<int64_t>& lags) {
+                    auto& w = window_[static_cast<size_t>(t)];
+                    w.insert(w.end(), lags.begin(), lags.end());
+                    writes_[static_cast<size_t>(t)] += writes;
+                });
+        connect(&replicator_, &Replicator::notice, this,
+                [this](const QString& message) { say(err_, message); });
+        connect(&replicator_, &Replicator::stopped, this, [this] {
+            save();
+            QCoreApplication::exit(saveFailed_ ? ExitBackend : ExitOk);
+        });
+        connect(&tick_, &QTimer::timeout, this, &FollowLoop::tick);
+    }
+
+    int run() {
+        clock_.start();
+        lastReport_ = 0;
+        tick_.start(100);
+        replicator_.start();
+        return QCoreApplication::exec();
+    }
+
+private:
+    void tick() {
+        const bool timeUp = seconds_ > 0 && static_cast<double>(clock_.elapsed()) >= seconds_ * 1000;
+        const bool done = untilCaughtUp_ && replicator_.allCaughtUp();
+        if (clock_.elapsed() - lastReport_ >= 1000 || interrupted || timeUp || done) {
+            report(clock_.elapsed() - lastReport_);
+            lastReport_ = clock_.elapsed();
+            save();
+        }
+        if (interrupted || timeUp || done) {
+            tick_.stop();
+            replicator_.stop();
+        }
+    }
+
+    void report(qint64 intervalMs) {
+        for (size_t t = 0; t < replicator_.targetCount(); ++t) {
+            const FollowProgress& p = replicator_.progress(t);
+            const LagSummary lag = summarizeLags(std::move(window_[t]));
+            window_[t].clear();
+            const qint64 rate = intervalMs > 0 ? writes_[t] * 1000 / intervalMs : 0;
+            writes_[t] = 0;
+            QString line = QStringLiteral("follow %1: %2, position %3, %4 writes/s")
+                               .arg(replicator_.targetName(t),
+                                    QLatin1String(followStateName(p.state)))
+                               .arg(p.position)
+                               .arg(rate);
+            if (lag.count > 0)
+                line += QStringLiteral(", lag p50 %1 ms p99 %2 ms").arg(lag.p50).arg(lag.p99);
+            say(err_, line);
+        }
+    }
+
+    void save() {
+        const std::vector<int64_t> positions = replicator_.positions();
+        for (size_t t = 0; t < positions.size(); ++t)
+            state_.targets[replicator_.targetName(t)].position = positions[t];
+        QString problem;
+        saveFailed_ = !writeFollowState(statePath_, state_, problem);
+        if (saveFailed_)
+            say(err_, QStringLiteral("syncscope-cli: ") + problem);
+    }
+
+    Replicator& replicator_;
+    FollowState state_;
+    QString statePath_;
+    bool untilCaughtUp_;
+    double seconds_;
+    std::FILE* err_;
+    std::vector<std::vector<int64_t>> window_; // lags since the last report
+    std::vector<qint64> writes_;
+    QTimer tick_;
+    QElapsedTimer clock_;
+    qint64 lastReport_ = 0;
+    bool saveFailed_ = false;
+};
+
+} // namespace
+
+int followWorkspace(const FollowOptions& options, std::FILE* out, std::FILE* err) {
+    WorkspaceFile ws = WorkspaceFile::load(options.workspace);
+    if (!ws.error.isEmpty()) {
+        say(err, QStringLiteral("syncscope-cli: ") + ws.error);
+        return ExitUsage;
+    }
+    QString problem;
+    const auto source = pickStores(ws.stores, {options.from}, problem);
+    if (!source) {
+        say(err, QStringLiteral("syncscope-cli: --from: ") + problem);
+        return ExitUsage;
+    }
+    const auto targets = pickStores(ws.stores, options.to, problem);
+    if (!targets) {
+        say(err, QStringLiteral("syncscope-cli: --to: ") + problem);
+        return ExitUsage;
+    }
+    const QString sourceName = QString::fromStdString(source->front().name);
+    for (const StoreSpec& t : *targets)
+        if (t.name == source->front().name) {
+            say(err, QStringLiteral("syncscope-cli: %1 is both --from and --to").arg(sourceName));
+            return ExitUsage;
+        }
+    const QString statePath = options.state.isEmpty()
+                                  ? defaultFollowStatePath(options.workspace, sourceName)
+                                  : options.state;
+    std::optional<FollowState> saved = readFollowState(statePath, problem);
+    if (!saved) {
+        say(err, QStringLiteral("syncscope-cli: ") + problem);
+        return ExitUsage;
+    }
+
+    auto sourceWorker = openStores(*source);
+    if (!sourceWorker) {
+        say(err, sourceWorker.error().toString());
+        return ExitBackend;
+    }
+    StoreWorker& from = *sourceWorker.value().front();
+    auto made = createWorkers(*targets);
+    if (!made) {
+        say(err, made.error().toString());
+        return ExitBackend;
+    }
+    Result<StoreCounts> sourceCounts = from.counts().result();
+    if (!sourceCounts) {
+        say(err, sourceCounts.error().toString());
+        return ExitBackend;
+    }
+
+    // Where each target resumes; a source whose oplog is now shorter than a saved position
+    // was reset, and its targets start again from the beginning (nothing is written twice).
+    FollowState state;
+    state.source = sourceName;
+    state.sourceLocation = from.description().location;
+    std::vector<StoreWorker*> to;
+    std::vector<int64_t> positions;
+    for (auto& w : made.value()) {
+        const QString name = w->description().name;
+        int64_t at = saved->resumeAt(state.sourceLocation, name, w->description().location);
+        if (at > sourceCounts.value().lastPosition) {
+            say(err, QStringLiteral("follow %1: %2's oplog ends at %3, before the saved position "
+                                    "%4 (it was reset): following from its start")
+                         .arg(name, sourceName)
+                         .arg(sourceCounts.value().lastPosition)
+                         .arg(at));
+            at = 0;
+        } else if (at > 0) {
+            say(err, QStringLiteral("follow %1: resuming after position %2 of %3's oplog")
+                         .arg(name)
+                         .arg(at)
+                         .arg(sourceName));
+        }
+        state.targets[name] = {w->description().location, at};
+        to.push_back(w.get());
+        positions.push_back(at);
+    }
+    // Another client's write to a source that pushes notifications is read at once.
+    (void)from.watchChanges().result();
+
+    Replicator replicator(&from, to, positions, /*openTargets=*/true);
+    interrupted = false;
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+    FollowLoop loop(replicator, state, statePath, options.untilCaughtUp, options.seconds, err);
+    const int code = loop.run();
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    for (size_t t = 0; t < replicator.targetCount(); ++t) {
+        const FollowProgress& p = replicator.progress(t);
+        say(out, QStringLiteral("follow %1: %2 writes applied, %3 already there, position %4")
+                     .arg(replicator.targetName(t))
+                     .arg(p.applied)
+                     .arg(p.alreadyHeld)
+                     .arg(p.position));
+    }
+    return code;
+}
+
+} // namespace syncscope

@@ -1,0 +1,295 @@
+#include "replicator.h"
+
+#include "storeworker.h"
+#include "whenfinished.h"
+
+#include <QDateTime>
+
+#include <algorithm>
+
+namespace syncscope {
+
+namespace {
+constexpr size_t kTailPage = 50000; // target oplog entries per read of its tail
+} // namespace
+
+const char* followStateName(FollowProgress::State state) {
+    switch (state) {
+    case FollowProgress::State::Starting:
+        return "starting";
+    case FollowProgress::State::Following:
+        return "following";
+    case FollowProgress::State::Paused:
+        return "paused";
+    case FollowProgress::State::Retrying:
+        return "retrying";
+    case FollowProgress::State::Stopped:
+        return "stopped";
+    }
+    return "";
+}
+
+Replicator::Replicator(StoreWorker* source, std::vector<StoreWorker*> targets,
+                       std::vector<int64_t> positions, bool openTargets, QObject* parent)
+    : QObject(parent), source_(source), targets_(targets.size()) {
+    for (size_t t = 0; t < targets_.size(); ++t) {
+        Target& tg = targets_[t];
+        tg.worker = targets[t];
+        tg.progress.position = t < positions.size() ? positions[t] : 0;
+        tg.step = openTargets ? Step::Open : Step::Read;
+        tg.timer = std::make_unique<QTimer>();
+        tg.timer->setSingleShot(true);
+        connect(tg.timer.get(), &QTimer::timeout, this, [this, t] { next(t); });
+    }
+    // A source that pushes notifications (PostgreSQL) wakes the targets waiting for news.
+    connect(source_, &StoreWorker::changesNoticed, this, [this] {
+        for (size_t t = 0; t < targets_.size(); ++t)
+            if (!targets_[t].busy && targets_[t].progress.caughtUp &&
+                targets_[t].timer->isActive() && targets_[t].failures == 0) {
+                targets_[t].timer->stop();
+                next(t);
+            }
+    });
+}
+
+Replicator::~Replicator() = default;
+
+QString Replicator::targetName(size_t target) const {
+    return targets_[target].worker->description().name;
+}
+
+std::vector<int64_t> Replicator::positions() const {
+    std::vector<int64_t> out;
+    for (const Target& t : targets_)
+        out.push_back(t.progress.position);
+    return out;
+}
+
+bool Replicator::allCaughtUp() const {
+    return std::all_of(targets_.begin(), targets_.end(),
+                       [](const Target& t) { return t.progress.caughtUp && t.failures == 0; });
+}
+
+int Replicator::busyTargets() const {
+    return static_cast<int>(
+        std::count_if(targets_.begin(), targets_.end(), [](const Target& t) { return t.busy; }));
+}
+
+void Replicator::start() {
+    if (started_)
+        return;
+    started_ = true;
+    for (size_t t = 0; t < targets_.size(); ++t)
+        next(t);
+}
+
+void Replicator::setPaused(bool paused) {
+    for (size_t t = 0; t < targets_.size(); ++t)
+        setPaused(t, paused);
+}
+
+void Replicator::setPaused(size_t t, bool paused) {
+    Target& tg = targets_[t];
+    if (tg.paused == paused)
+        return;
+    tg.paused = paused;
+    if (paused) {
+        // A call out finishes (its batch lands whole); nothing new starts.
+        tg.timer->stop();
+        if (!tg.busy)
+            setState(t, FollowProgress::State::Paused);
+    } else if (started_ && !tg.busy && !stopping_) {
+        next(t);
+    }
+}
+
+void Replicator::stop() {
+    if (stopping_)
+        return;
+    stopping_ = true;
+    for (size_t t = 0; t < targets_.size(); ++t) {
+        targets_[t].timer->stop();
+        if (!targets_[t].busy)
+            setState(t, FollowProgress::State::Stopped);
+    }
+    if (busyTargets() == 0)
+        QTimer::singleShot(0, this, &Replicator::stopped);
+}
+
+void Replicator::setState(size_t t, FollowProgress::State state) {
+    targets_[t].progress.state = state;
+    Q_EMIT progressChanged(static_cast<int>(t));
+}
+
+void Replicator::settle(size_t t) {
+    targets_[t].busy = false;
+    if (stopping_) {
+        setState(t, FollowProgress::State::Stopped);
+        if (busyTargets() == 0)
+            Q_EMIT stopped();
+        return;
+    }
+    if (targets_[t].paused) {
+        setState(t, FollowProgress::State::Paused);
+        return;
+    }
+}
+
+void Replicator::next(size_t t) {
+    Target& tg = targets_[t];
+    if (stopping_ || tg.busy)
+        return;
+    if (tg.paused) {
+        setState(t, FollowProgress::State::Paused);
+        return;
+    }
+    if (tg.step == Step::Open)
+        openTarget(t);
+    else
+        readSource(t);
+}
+
+void Replicator::later(size_t t, int ms) {
+    settle(t);
+    if (!stopping_ && !targets_[t].paused)
+        targets_[t].timer->start(ms);
+}
+
+void Replicator::failed(size_t t, const QString& problem, Step retry) {
+    Target& tg = targets_[t];
+    const int delay = kBackoffMs[std::min<size_t>(static_cast<size_t>(tg.failures),
+                                                  std::size(kBackoffMs) - 1)];
+    ++tg.failures;
+    tg.step = retry;
+    tg.progress.problem = problem;
+    tg.progress.retryInMs = delay;
+    tg.progress.caughtUp = false;
+    tg.progress.state = FollowProgress::State::Retrying;
+    Q_EMIT notice(QStringLiteral("follow %1: %2 (trying again in %3 ms)")
+                      .arg(targetName(t), problem)
+                      .arg(delay));
+    Q_EMIT progressChanged(static_cast<int>(t));
+    later(t, delay);
+}
+
+void Replicator::openTarget(size_t t) {
+    Target& tg = targets_[t];
+    tg.busy = true;
+    whenFinished(tg.worker->open(), this, [this, t](const Status& opened) {
+        if (!opened)
+            return failed(t, opened.error().toString(), Step::Open);
+        targets_[t].step = Step::Read;
+        settle(t);
+        next(t);
+    });
+}
+
+void Replicator::readSource(size_t t) {
+    Target& tg = targets_[t];
+    tg.busy = true;
+    whenFinished(source_->readOplog(tg.progress.position, kPage), this,
+                 [this, t](QFuture<Result<std::vector<LogRecord>>> future) {
+                     Result<std::vector<LogRecord>> read = future.takeResult();
+                     if (!read)
+                         return failed(t, read.error().toString(), Step::Read);
+                     auto page = std::make_shared<std::vector<LogRecord>>(std::move(read.value()));
+                     const bool full = page->size() == kPage;
+                     const bool anyWrite =
+                         std::any_of(page->begin(), page->end(),
+                                     [](const LogRecord& r) { return r.isWrite(); });
+                     if (anyWrite)
+                         return readTail(t, std::move(page), full);
+                     // Nothing to hand on (no entries, or only GETs): move past them.
+                     Target& done = targets_[t];
+                     if (!page->empty())
+                         done.progress.position = page->back().position;
+                     done.progress.caughtUp = !full;
+                     if (done.failures > 0 ||
+                         done.progress.state != FollowProgress::State::Following) {
+                         done.failures = 0;
+                         done.progress.problem.clear();
+                         setState(t, FollowProgress::State::Following);
+                     }
+                     if (full) {
+                         settle(t);
+                         next(t);
+                     } else {
+                         later(t, kIdlePollMs);
+                     }
+                 });
+}
+
+void Replicator::readTail(size_t t, std::shared_ptr<std::vector<LogRecord>> page, bool full) {
+    Target& tg = targets_[t];
+    whenFinished(
+        tg.worker->readOplog(tg.targetSeen, kTailPage), this,
+        [this, t, page = std::move(page), full](QFuture<Result<std::vector<LogRecord>>> future) {
+            Result<std::vector<LogRecord>> tail = future.takeResult();
+            if (!tail)
+                return failed(t, tail.error().toString(), Step::Read);
+            Target& read = targets_[t];
+            for (const LogRecord& r : tail.value())
+                read.held.insert(r);
+            if (!tail.value().empty())
+                read.targetSeen = tail.value().back().position;
+            if (stopping_)
+                return settle(t);
+            if (tail.value().size() == kTailPage)
+                return readTail(t, page, full); // more of it (the first read of a large log)
+            append(t, page, full);
+        });
+}
+
+void Replicator::append(size_t t, std::shared_ptr<std::vector<LogRecord>> page, bool full) {
+    Target& tg = targets_[t];
+    std::vector<LogRecord> share;
+    share.reserve(page->size());
+    qint64 held = 0;
+    for (const LogRecord& r : *page) {
+        if (!r.isWrite())
+            continue;
+        if (tg.held.contains(r))
+            ++held;
+        else
+            share.push_back(r);
+    }
+    const int64_t last = page->back().position;
+    if (share.empty()) {
+        tg.progress.position = last;
+        tg.progress.alreadyHeld += held;
+        tg.progress.caughtUp = !full;
+        settle(t);
+        return full ? next(t) : later(t, kIdlePollMs);
+    }
+    auto sent = std::make_shared<std::vector<LogRecord>>(share);
+    whenFinished(tg.worker->append(std::move(share)), this,
+                 [this, t, sent, last, held, full](const Status& appended) {
+                     if (!appended)
+                         return failed(t, appended.error().toString(), Step::Read);
+                     const qint64 now = QDateTime::currentMSecsSinceEpoch();
+                     Target& done = targets_[t];
+                     std::vector<int64_t> lags;
+                     lags.reserve(sent->size());
+                     for (const LogRecord& r : *sent) {
+                         done.held.insert(r);
+                         lags.push_back(std::max<int64_t>(0, now - r.wallMs));
+                     }
+                     done.progress.position = last;
+                     done.progress.applied += static_cast<qint64>(sent->size());
+                     done.progress.alreadyHeld += held;
+                     done.progress.caughtUp = !full;
+                     done.failures = 0;
+                     done.progress.problem.clear();
+                     done.progress.state = FollowProgress::State::Following;
+                     Q_EMIT delivered(static_cast<int>(t), static_cast<qint64>(sent->size()), lags);
+                     Q_EMIT progressChanged(static_cast<int>(t));
+                     if (full) {
+                         settle(t);
+                         next(t);
+                     } else {
+                         later(t, kIdlePollMs);
+                     }
+                 });
+}
+
+} // namespace syncscope

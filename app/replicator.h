@@ -1,0 +1,119 @@
+#pragma once
+
+#include "logrecord.h"
+#include "writeidentities.h"
+
+#include <QObject>
+#include <QString>
+#include <QTimer>
+
+#include <memory>
+#include <vector>
+
+namespace syncscope {
+
+class StoreWorker;
+
+// One target's side of a follow, as the views and the CLI show it.
+struct FollowProgress {
+    enum class State { Starting, Following, Paused, Retrying, Stopped };
+    State state = State::Starting;
+    int64_t position = 0;  // in the source's oplog: delivered up to here
+    qint64 applied = 0;    // writes appended to the target since the start
+    qint64 alreadyHeld = 0; // writes left out because the target held them
+    bool caughtUp = false; // the last read of the source found nothing more
+    QString problem;       // while Retrying: what failed, naming the store
+    int retryInMs = 0;
+};
+
+const char* followStateName(FollowProgress::State state); // "following", "retrying", …
+
+// Live replication (issue 9's follow mode): the writes a source's oplog gains, whoever made
+// them (Syncscope or, where the store captures them, other clients), go on to every target as
+// the same writes, with their own identity (origin, seq) and timestamp, so each target keeps
+// whichever of its own and the copied write is greater, as SPEC §5's merge would.
+//
+// Each target follows on its own: a loop of "read the source's oplog after my position, read
+// what the target gained since I last looked, append the writes it does not hold, advance".
+//  - Delivery is at least once: the position advances only after the target acknowledged.
+//  - It is exactly once in effect: the target's oplog is read once at the start and its tail
+//    before every append, and a write the target already holds (by identity) is left out, so
+//    a batch delivered again after a crash or a lost acknowledgement appends nothing twice.
+//  - A failing call (the target or the source gone) is retried with back-off, without end:
+//    the problem and the next attempt show in progress(). A stopped target does not hold back
+//    the others.
+// Every call goes through the stores' workers; nothing here blocks.
+class Replicator : public QObject {
+    Q_OBJECT
+public:
+    static constexpr size_t kPage = 5000;  // source entries per read
+    static constexpr int kIdlePollMs = 50; // between reads of a source that had nothing new
+    static constexpr int kBackoffMs[] = {250, 500, 1000, 2000, 4000, 8000};
+
+    // `positions[t]` is where target t resumes (0: from the start of the source's oplog).
+    // With `openTargets`, each target is opened first (and again, with back-off, until it
+    // opens); otherwise they are open already (the GUI's workers).
+    Replicator(StoreWorker* source, std::vector<StoreWorker*> targets,
+               std::vector<int64_t> positions, bool openTargets, QObject* parent = nullptr);
+    ~Replicator() override;
+
+    void start();
+    void setPaused(bool paused); // every target
+    void setPaused(size_t target, bool paused);
+    bool paused(size_t target) const { return targets_[target].paused; }
+    // No new calls; stopped() once every call out has answered (at once when none is).
+    void stop();
+    bool isStopped() const { return stopping_ && busyTargets() == 0; }
+
+    size_t targetCount() const { return targets_.size(); }
+    QString targetName(size_t target) const;
+    const FollowProgress& progress(size_t target) const { return targets_[target].progress; }
+    std::vector<int64_t> positions() const;
+    bool allCaughtUp() const;
+
+Q_SIGNALS:
+    // A batch reached target `target`: how many writes, and for each the time from its
+    // logging in the source to the target's acknowledgement (ms, by the stores' clocks).
+    void delivered(int target, qint64 writes, const std::vector<int64_t>& lagMs);
+    void progressChanged(int target);
+    // A call failed and will be tried again; names the store and the cause.
+    void notice(const QString& message);
+    void stopped();
+
+private:
+    // What a target does next: its loop is open (once, when asked) → read the source → read
+    // the target's tail → append → read the source …, with a pause after a read that found
+    // nothing and a back-off after a failure.
+    enum class Step { Open, Read };
+    struct Target {
+        StoreWorker* worker = nullptr;
+        FollowProgress progress;
+        WriteIdentities held;   // every write the target's oplog holds, up to targetSeen
+        int64_t targetSeen = 0; // the target's oplog read up to here
+        Step step = Step::Read;
+        bool busy = false; // a call is out
+        bool paused = false;
+        int failures = 0;
+        std::unique_ptr<QTimer> timer; // the idle pause and the back-off
+    };
+
+    void next(size_t t);
+    void openTarget(size_t t);
+    void readSource(size_t t);
+    // Reads the target's oplog past targetSeen into `held`, then appends what of `page` it
+    // does not hold.
+    void readTail(size_t t, std::shared_ptr<std::vector<LogRecord>> page, bool full);
+    void append(size_t t, std::shared_ptr<std::vector<LogRecord>> page, bool full);
+    void failed(size_t t, const QString& problem, Step retry);
+    void later(size_t t, int ms);
+    void settle(size_t t); // the call out answered: go on, or count towards stop()
+    void setState(size_t t, FollowProgress::State state);
+    int busyTargets() const;
+
+    StoreWorker* source_;
+    std::vector<Target> targets_;
+    bool stopping_ = false;
+    bool started_ = false;
+};
+
+} // namespace syncscope

@@ -1,0 +1,57 @@
+#include "followstate.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace syncscope {
+
+int64_t FollowState::resumeAt(const QString& sourceLocationNow, const QString& target,
+                              const QString& targetLocation) const {
+    if (sourceLocationNow != sourceLocation)
+        return 0;
+    const auto t = targets.find(target);
+    return t == targets.end() || t->second.location != targetLocation ? 0 : t->second.position;
+}
+
+QByteArray FollowState::toJson() const {
+    QJsonObject to;
+    for (const auto& [name, t] : targets)
+        to.insert(name, QJsonObject{{QStringLiteral("location"), t.location},
+                                    {QStringLiteral("position"), static_cast<qint64>(t.position)}});
+    const QJsonObject root{{QStringLiteral("source"), source},
+                           {QStringLiteral("sourceLocation"), sourceLocation},
+                           {QStringLiteral("targets"), to}};
+    return QJsonDocument(root).toJson(QJsonDocument::Indented);
+}
+
+std::optional<FollowState> FollowState::fromJson(const QByteArray& json, QString& error) {
+    QJsonParseError parse;
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &parse);
+    if (parse.error != QJsonParseError::NoError) {
+        error = QStringLiteral("not JSON at offset %1: %2").arg(parse.offset).arg(parse.errorString());
+        return std::nullopt;
+    }
+    const QJsonObject root = doc.object();
+    if (!doc.isObject() || !root.value(QStringLiteral("source")).isString() ||
+        !root.value(QStringLiteral("targets")).isObject()) {
+        error = QStringLiteral("not a follow state (no \"source\" and \"targets\")");
+        return std::nullopt;
+    }
+    FollowState s;
+    s.source = root.value(QStringLiteral("source")).toString();
+    s.sourceLocation = root.value(QStringLiteral("sourceLocation")).toString();
+    const QJsonObject to = root.value(QStringLiteral("targets")).toObject();
+    for (auto it = to.begin(); it != to.end(); ++it) {
+        const QJsonObject t = it.value().toObject();
+        const QJsonValue position = t.value(QStringLiteral("position"));
+        if (!position.isDouble() || position.toDouble() < 0) {
+            error = QStringLiteral("target %1 has no position").arg(it.key());
+            return std::nullopt;
+        }
+        s.targets[it.key()] = {t.value(QStringLiteral("location")).toString(),
+                               static_cast<int64_t>(position.toDouble())};
+    }
+    return s;
+}
+
+} // namespace syncscope
