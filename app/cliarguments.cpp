@@ -246,14 +246,14 @@ CliArguments CliArguments::parseLoad(const QStringList& args) {
 CliArguments CliArguments::parseFollow(const QStringList& args) {
     CliArguments a;
     QString seconds;
-    const Parsed parsed = parseNamedOptions(
-        QStringLiteral("follow"), args,
-        {{QStringLiteral("--workspace"), &a.follow.workspace},
-         {QStringLiteral("--from"), &a.follow.from},
-         {QStringLiteral("--state"), &a.follow.state},
-         {QStringLiteral("--seconds"), &seconds}},
-        {{QStringLiteral("--to"), &a.follow.to}}, a.error,
-        {{QStringLiteral("--until-caught-up"), &a.follow.untilCaughtUp}});
+    const Parsed parsed =
+        parseNamedOptions(QStringLiteral("follow"), args,
+                          {{QStringLiteral("--workspace"), &a.follow.workspace},
+                           {QStringLiteral("--from"), &a.follow.from},
+                           {QStringLiteral("--state"), &a.follow.state},
+                           {QStringLiteral("--seconds"), &seconds}},
+                          {{QStringLiteral("--to"), &a.follow.to}}, a.error,
+                          {{QStringLiteral("--until-caught-up"), &a.follow.untilCaughtUp}});
     if (parsed == Parsed::Ok) {
         bool number = true;
         if (!seconds.isEmpty())

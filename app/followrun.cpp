@@ -21,16 +21,23 @@ namespace syncscope {
 namespace {
 
 std::atomic<bool> interrupted{false};
-extern "C" void onSignal(int) { interrupted = true; }
+extern "C" void onSignal(int) {
+    interrupted = true;
+}
 
 // Runs the replicator until it is told to stop, reporting and saving as it goes.
 class FollowLoop : public QObject {
 public:
     FollowLoop(Replicator& replicator, FollowState state, QString statePath, bool untilCaughtUp,
                double seconds, std::FILE* err)
-        : replicator_(replicator), state_(std::move(state)), statePath_(std::move(statePath)),
-          untilCaughtUp_(untilCaughtUp), seconds_(seconds), err_(err),
-          window_(replicator.targetCount()), writes_(replicator.targetCount(), 0) {
+        : replicator_(replicator)
+        , state_(std::move(state))
+        , statePath_(std::move(statePath))
+        , untilCaughtUp_(untilCaughtUp)
+        , seconds_(seconds)
+        , err_(err)
+        , window_(replicator.targetCount())
+        , writes_(replicator.targetCount(), 0) {
         connect(&replicator_, &Replicator::delivered, this,
                 [this](int t, qint64 writes, const std::vector<int64_t>& lags) {
                     auto& w = window_[static_cast<size_t>(t)];
@@ -56,7 +63,8 @@ public:
 
 private:
     void tick() {
-        const bool timeUp = seconds_ > 0 && static_cast<double>(clock_.elapsed()) >= seconds_ * 1000;
+        const bool timeUp =
+            seconds_ > 0 && static_cast<double>(clock_.elapsed()) >= seconds_ * 1000;
         const bool done = untilCaughtUp_ && replicator_.allCaughtUp();
         if (clock_.elapsed() - lastReport_ >= 1000 || interrupted || timeUp || done) {
             report(clock_.elapsed() - lastReport_);
@@ -76,11 +84,11 @@ private:
             window_[t].clear();
             const qint64 rate = intervalMs > 0 ? writes_[t] * 1000 / intervalMs : 0;
             writes_[t] = 0;
-            QString line = QStringLiteral("follow %1: %2, position %3, %4 writes/s")
-                               .arg(replicator_.targetName(t),
-                                    QLatin1String(followStateName(p.state)))
-                               .arg(p.position)
-                               .arg(rate);
+            QString line =
+                QStringLiteral("follow %1: %2, position %3, %4 writes/s")
+                    .arg(replicator_.targetName(t), QLatin1String(followStateName(p.state)))
+                    .arg(p.position)
+                    .arg(rate);
             if (lag.count > 0)
                 line += QStringLiteral(", lag p50 %1 ms p99 %2 ms").arg(lag.p50).arg(lag.p99);
             say(err_, line);

@@ -9,11 +9,11 @@ namespace syncscope {
 
 struct FollowOptions {
     QString workspace;
-    QString from;          // the source store (name or alias)
-    QStringList to;        // the targets
-    QString state;         // the positions file; empty: defaultFollowStatePath()
+    QString from;               // the source store (name or alias)
+    QStringList to;             // the targets
+    QString state;              // the positions file; empty: defaultFollowStatePath()
     bool untilCaughtUp = false; // stop once every target has everything the source has
-    double seconds = 0;    // stop after this long (0: run until interrupted)
+    double seconds = 0;         // stop after this long (0: run until interrupted)
 };
 
 // `syncscope-cli follow`: live replication from one store to others (replicator.h) until

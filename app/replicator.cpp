@@ -31,7 +31,9 @@ const char* followStateName(FollowProgress::State state) {
 
 Replicator::Replicator(StoreWorker* source, std::vector<StoreWorker*> targets,
                        std::vector<int64_t> positions, bool openTargets, QObject* parent)
-    : QObject(parent), source_(source), targets_(targets.size()) {
+    : QObject(parent)
+    , source_(source)
+    , targets_(targets.size()) {
     for (size_t t = 0; t < targets_.size(); ++t) {
         Target& tg = targets_[t];
         tg.worker = targets[t];
@@ -40,7 +42,10 @@ Replicator::Replicator(StoreWorker* source, std::vector<StoreWorker*> targets,
         tg.timer = std::make_unique<QTimer>();
         tg.timer->setSingleShot(true);
         connect(tg.timer.get(), &QTimer::timeout, this, [this, t] { next(t); });
+        // A store riding out a lost connection says so while its call waits.
+        connect(tg.worker, &StoreWorker::notice, this, &Replicator::notice);
     }
+    connect(source_, &StoreWorker::notice, this, &Replicator::notice);
     // A source that pushes notifications (PostgreSQL) wakes the targets waiting for news.
     connect(source_, &StoreWorker::changesNoticed, this, [this] {
         for (size_t t = 0; t < targets_.size(); ++t)
@@ -157,8 +162,8 @@ void Replicator::later(size_t t, int ms) {
 
 void Replicator::failed(size_t t, const QString& problem, Step retry) {
     Target& tg = targets_[t];
-    const int delay = kBackoffMs[std::min<size_t>(static_cast<size_t>(tg.failures),
-                                                  std::size(kBackoffMs) - 1)];
+    const int delay =
+        kBackoffMs[std::min<size_t>(static_cast<size_t>(tg.failures), std::size(kBackoffMs) - 1)];
     ++tg.failures;
     tg.step = retry;
     tg.progress.problem = problem;
@@ -187,36 +192,35 @@ void Replicator::openTarget(size_t t) {
 void Replicator::readSource(size_t t) {
     Target& tg = targets_[t];
     tg.busy = true;
-    whenFinished(source_->readOplog(tg.progress.position, kPage), this,
-                 [this, t](QFuture<Result<std::vector<LogRecord>>> future) {
-                     Result<std::vector<LogRecord>> read = future.takeResult();
-                     if (!read)
-                         return failed(t, read.error().toString(), Step::Read);
-                     auto page = std::make_shared<std::vector<LogRecord>>(std::move(read.value()));
-                     const bool full = page->size() == kPage;
-                     const bool anyWrite =
-                         std::any_of(page->begin(), page->end(),
-                                     [](const LogRecord& r) { return r.isWrite(); });
-                     if (anyWrite)
-                         return readTail(t, std::move(page), full);
-                     // Nothing to hand on (no entries, or only GETs): move past them.
-                     Target& done = targets_[t];
-                     if (!page->empty())
-                         done.progress.position = page->back().position;
-                     done.progress.caughtUp = !full;
-                     if (done.failures > 0 ||
-                         done.progress.state != FollowProgress::State::Following) {
-                         done.failures = 0;
-                         done.progress.problem.clear();
-                         setState(t, FollowProgress::State::Following);
-                     }
-                     if (full) {
-                         settle(t);
-                         next(t);
-                     } else {
-                         later(t, kIdlePollMs);
-                     }
-                 });
+    whenFinished(
+        source_->readOplog(tg.progress.position, kPage), this,
+        [this, t](QFuture<Result<std::vector<LogRecord>>> future) {
+            Result<std::vector<LogRecord>> read = future.takeResult();
+            if (!read)
+                return failed(t, read.error().toString(), Step::Read);
+            auto page = std::make_shared<std::vector<LogRecord>>(std::move(read.value()));
+            const bool full = page->size() == kPage;
+            const bool anyWrite = std::any_of(page->begin(), page->end(),
+                                              [](const LogRecord& r) { return r.isWrite(); });
+            if (anyWrite)
+                return readTail(t, std::move(page), full);
+            // Nothing to hand on (no entries, or only GETs): move past them.
+            Target& done = targets_[t];
+            if (!page->empty())
+                done.progress.position = page->back().position;
+            done.progress.caughtUp = !full;
+            if (done.failures > 0 || done.progress.state != FollowProgress::State::Following) {
+                done.failures = 0;
+                done.progress.problem.clear();
+                setState(t, FollowProgress::State::Following);
+            }
+            if (full) {
+                settle(t);
+                next(t);
+            } else {
+                later(t, kIdlePollMs);
+            }
+        });
 }
 
 void Replicator::readTail(size_t t, std::shared_ptr<std::vector<LogRecord>> page, bool full) {

@@ -18,11 +18,11 @@ class StoreWorker;
 struct FollowProgress {
     enum class State { Starting, Following, Paused, Retrying, Stopped };
     State state = State::Starting;
-    int64_t position = 0;  // in the source's oplog: delivered up to here
-    qint64 applied = 0;    // writes appended to the target since the start
+    int64_t position = 0;   // in the source's oplog: delivered up to here
+    qint64 applied = 0;     // writes appended to the target since the start
     qint64 alreadyHeld = 0; // writes left out because the target held them
-    bool caughtUp = false; // the last read of the source found nothing more
-    QString problem;       // while Retrying: what failed, naming the store
+    bool caughtUp = false;  // the last read of the source found nothing more
+    QString problem;        // while Retrying: what failed, naming the store
     int retryInMs = 0;
 };
 

@@ -10,8 +10,8 @@ namespace syncscope {
 using redis::idOf;
 
 Status RedisStore::rollbackTo(int64_t position) {
-    if (!open_)
-        return error(QStringLiteral("cannot roll back"), QStringLiteral("not open"));
+    if (Status s = usable(QStringLiteral("cannot roll back")); !s)
+        return s.error();
     for (int attempt = 0; attempt < 20; ++attempt) {
         Result<bool> done = rollbackOnce(position);
         if (!done)

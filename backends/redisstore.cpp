@@ -169,7 +169,30 @@ Status RedisStore::open() {
         return s;
     }
     open_ = true;
+    everOpened_ = true;
     return success();
+}
+
+Status RedisStore::reconnect() {
+    close();
+    if (Status s = open(); !s)
+        return s;
+    if (changed_) { // it was watching for outside writes: watch again
+        watchContext_ = std::make_unique<QObject>();
+        resubscribe();
+    }
+    return success();
+}
+
+// Every call but open() starts here. A store that was open and lost its server (killed, then
+// started again) connects again, so a caller that retries after a failure finds it working;
+// an append rides out the outage itself (appendWithRetry).
+Status RedisStore::usable(const QString& what) {
+    if (open_ && !conn_.broken())
+        return success();
+    if (!everOpened_)
+        return error(what, QStringLiteral("the store is not open"));
+    return reconnect();
 }
 
 Status RedisStore::connectAndClaim() {
@@ -262,8 +285,8 @@ Result<RedisStore::Meta> RedisStore::readMeta(const RedisReply& reply) const {
 }
 
 Status RedisStore::append(std::span<const LogRecord> records, const BatchControl& control) {
-    if (!open_)
-        return error(QStringLiteral("append"), QStringLiteral("the store is not open"));
+    if (Status s = usable(QStringLiteral("append")); !s)
+        return s.error();
     return appendInBatches(
         options_.name, records, batchSize(), control,
         [&](std::span<const LogRecord> batch) { return appendWithRetry(batch, control); });
@@ -302,14 +325,9 @@ Status RedisStore::appendWithRetry(std::span<const LogRecord> batch, const Batch
         for (;;) {
             if (Status s = lost.next(why, control, kBatchNotWritten); !s)
                 return s;
-            close();
-            if (Status s = open(); !s) {
+            if (Status s = reconnect(); !s) {
                 why = s.error().message;
                 continue;
-            }
-            if (changed_) { // it was watching for outside writes: watch again
-                watchContext_ = std::make_unique<QObject>();
-                resubscribe();
             }
             Result<bool> landed = batchCommitted(token);
             if (!landed) {
@@ -525,8 +543,8 @@ Result<RedisStore::Attempt> RedisStore::tryBatch(std::span<const LogRecord> batc
 
 Result<std::vector<LogRecord>> RedisStore::readOplog(int64_t after, size_t limit,
                                                      const BatchControl& control) {
-    if (!open_)
-        return error(QStringLiteral("cannot read the oplog"), QStringLiteral("not open"));
+    if (Status s = usable(QStringLiteral("cannot read the oplog")); !s)
+        return s.error();
     std::vector<LogRecord> out;
     const Status s = forEachEntry(after == 0 ? std::string("-") : "(" + idOf(after), "+", limit,
                                   control, [&](LogRecord&& r) {
@@ -612,8 +630,8 @@ Status RedisStore::forEachKeyPage(const std::string& after, size_t limit,
 
 Result<std::vector<GradeRecord>> RedisStore::readGrades(const GradeCursor& after, size_t limit,
                                                         const BatchControl& control) {
-    if (!open_)
-        return error(QStringLiteral("cannot read grades"), QStringLiteral("not open"));
+    if (Status s = usable(QStringLiteral("cannot read grades")); !s)
+        return s.error();
     std::vector<GradeRecord> out;
     const std::string from =
         after.atStart() ? std::string() : redis::field(after.studentId, after.courseId);
@@ -644,8 +662,8 @@ Result<std::vector<GradeRecord>> RedisStore::readGrades(const GradeCursor& after
 
 Result<std::optional<GradeRecord>> RedisStore::readKey(const std::string& studentId,
                                                        const std::string& courseId) {
-    if (!open_)
-        return error(QStringLiteral("cannot read a key"), QStringLiteral("not open"));
+    if (Status s = usable(QStringLiteral("cannot read a key")); !s)
+        return s.error();
     const std::string f = redis::field(studentId, courseId);
     RedisArgs a;
     a << "HGET" << key(Grades) << f;
@@ -661,8 +679,8 @@ Result<std::optional<GradeRecord>> RedisStore::readKey(const std::string& studen
 }
 
 Result<StoreCounts> RedisStore::counts() {
-    if (!open_)
-        return error(QStringLiteral("cannot count rows"), QStringLiteral("not open"));
+    if (Status s = usable(QStringLiteral("cannot count rows")); !s)
+        return s.error();
     std::vector<RedisArgs> c(3);
     c[0] << "HGET" << key(MetaKey) << "live";
     c[1] << "XLEN" << key(Oplog);

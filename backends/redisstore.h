@@ -72,6 +72,8 @@ private:
     StoreError error(const QString& what, const QString& detail) const;
     StoreError lost(const QString& what, const QString& why) const;
     Status connectAndClaim();
+    Status reconnect(); // close, open, and watch again where it watched
+    Status usable(const QString& what);
     Status checkTypes(std::initializer_list<std::string_view> types);
     Result<Attempt> tryBatch(std::span<const LogRecord> batch, const std::string& token);
     Status appendWithRetry(std::span<const LogRecord> batch, const BatchControl& control);
@@ -110,6 +112,7 @@ private:
     std::string keys_[5];
     RedisConnection conn_;
     bool open_ = false;
+    bool everOpened_ = false; // open() succeeded once: a broken connection is made again
 
     RedisConnection subscriber_;
     std::unique_ptr<QObject> watchContext_; // lives on the store's thread: timers, notifier

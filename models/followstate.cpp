@@ -28,7 +28,8 @@ std::optional<FollowState> FollowState::fromJson(const QByteArray& json, QString
     QJsonParseError parse;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &parse);
     if (parse.error != QJsonParseError::NoError) {
-        error = QStringLiteral("not JSON at offset %1: %2").arg(parse.offset).arg(parse.errorString());
+        error =
+            QStringLiteral("not JSON at offset %1: %2").arg(parse.offset).arg(parse.errorString());
         return std::nullopt;
     }
     const QJsonObject root = doc.object();
