@@ -47,7 +47,7 @@ class Replicator : public QObject {
     Q_OBJECT
 public:
     static constexpr size_t kPage = 5000;  // source entries per read
-    static constexpr int kIdlePollMs = 50; // between reads of a source that had nothing new
+    static constexpr int kIdlePollMs = 20; // between reads of a source that had nothing new
     static constexpr int kBackoffMs[] = {250, 500, 1000, 2000, 4000, 8000};
 
     // `positions[t]` is where target t resumes (0: from the start of the source's oplog).
