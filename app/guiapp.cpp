@@ -6,6 +6,7 @@
 #include "conflictactions.h"
 #include "consoleview.h"
 #include "dataactions.h"
+#include "followactions.h"
 #include "gradetablemodel.h"
 #include "labactions.h"
 #include "mainwindow.h"
@@ -139,6 +140,8 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
 
     data_ = new DataActions(w, session_.get(), commands_.get(), console_, this);
     verify_ = new VerifyActions(w, session_.get(), commands_.get(), data_->menu(), this);
+    follow_ =
+        new FollowActions(w, session_.get(), commands_.get(), data_->menu(), workspaceLabel, this);
     workspace_ = new WorkspaceActions(w, stores, workspaceLabel, this); // the list's one owner
 
     QMenu* scriptMenu = window_->addMenuBeforeHelp(QStringLiteral("&Script"));
@@ -263,6 +266,9 @@ void GuiApp::rebuildRecentMenu() {
 GuiApp::~GuiApp() {
     // A verification reads the stores on a pool thread; it ends before their workers do.
     verify_->stop();
+    // A follow's calls go through the stores' workers: it saves its positions and lets go
+    // before they end.
+    delete follow_;
 }
 
 void GuiApp::start() {

@@ -19,6 +19,7 @@ class CommandBar;
 class ConflictActions;
 class LabActions;
 class DataActions;
+class FollowActions;
 class VerifyActions;
 class MergeActions;
 class WorkspaceActions;
@@ -57,6 +58,8 @@ public:
     DataActions* data() const { return data_; }
     // Data > Verify Stores (issue 9).
     VerifyActions* verifier() const { return verify_; }
+    // Data > Follow (issue 9's live replication).
+    FollowActions* follower() const { return follow_; }
     // The Conflicts dock and menu (SPEC §7).
     ConflictActions* conflicts() const { return conflicts_; }
     // The Merge and Audit menus (issue 4).
@@ -101,6 +104,7 @@ private:
     QMenu* recentMenu_ = nullptr;
     DataActions* data_ = nullptr;
     VerifyActions* verify_ = nullptr;
+    FollowActions* follow_ = nullptr;
     ConflictActions* conflicts_ = nullptr;
     MergeActions* merges_ = nullptr;
     LabActions* labs_ = nullptr;

@@ -13,22 +13,6 @@ namespace {
 constexpr size_t kTailPage = 50000; // target oplog entries per read of its tail
 } // namespace
 
-const char* followStateName(FollowProgress::State state) {
-    switch (state) {
-    case FollowProgress::State::Starting:
-        return "starting";
-    case FollowProgress::State::Following:
-        return "following";
-    case FollowProgress::State::Paused:
-        return "paused";
-    case FollowProgress::State::Retrying:
-        return "retrying";
-    case FollowProgress::State::Stopped:
-        return "stopped";
-    }
-    return "";
-}
-
 Replicator::Replicator(StoreWorker* source, std::vector<StoreWorker*> targets,
                        std::vector<int64_t> positions, bool openTargets, QObject* parent)
     : QObject(parent)
@@ -101,8 +85,10 @@ void Replicator::setPaused(size_t t, bool paused) {
     if (paused) {
         // A call out finishes (its batch lands whole); nothing new starts.
         tg.timer->stop();
-        if (!tg.busy)
+        if (!tg.busy) {
             setState(t, FollowProgress::State::Paused);
+            announceIfSettled();
+        }
     } else if (started_ && !tg.busy && !stopping_) {
         next(t);
     }
@@ -136,8 +122,14 @@ void Replicator::settle(size_t t) {
     }
     if (targets_[t].paused) {
         setState(t, FollowProgress::State::Paused);
-        return;
+        announceIfSettled();
     }
+}
+
+void Replicator::announceIfSettled() {
+    if (std::all_of(targets_.begin(), targets_.end(),
+                    [](const Target& t) { return t.paused && !t.busy; }))
+        Q_EMIT pausedAndSettled();
 }
 
 void Replicator::next(size_t t) {

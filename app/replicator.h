@@ -1,5 +1,6 @@
 #pragma once
 
+#include "followprogress.h"
 #include "logrecord.h"
 #include "writeidentities.h"
 
@@ -13,20 +14,6 @@
 namespace syncscope {
 
 class StoreWorker;
-
-// One target's side of a follow, as the views and the CLI show it.
-struct FollowProgress {
-    enum class State { Starting, Following, Paused, Retrying, Stopped };
-    State state = State::Starting;
-    int64_t position = 0;   // in the source's oplog: delivered up to here
-    qint64 applied = 0;     // writes appended to the target since the start
-    qint64 alreadyHeld = 0; // writes left out because the target held them
-    bool caughtUp = false;  // the last read of the source found nothing more
-    QString problem;        // while Retrying: what failed, naming the store
-    int retryInMs = 0;
-};
-
-const char* followStateName(FollowProgress::State state); // "following", "retrying", …
 
 // Live replication (issue 9's follow mode): the writes a source's oplog gains, whoever made
 // them (Syncscope or, where the store captures them, other clients), go on to every target as
@@ -79,6 +66,8 @@ Q_SIGNALS:
     // A call failed and will be tried again; names the store and the cause.
     void notice(const QString& message);
     void stopped();
+    // Every target is paused and has no call out: what was written before the pause is all in.
+    void pausedAndSettled();
 
 private:
     // What a target does next: its loop is open (once, when asked) → read the source → read
@@ -107,6 +96,7 @@ private:
     void failed(size_t t, const QString& problem, Step retry);
     void later(size_t t, int ms);
     void settle(size_t t); // the call out answered: go on, or count towards stop()
+    void announceIfSettled();
     void setState(size_t t, FollowProgress::State state);
     int busyTargets() const;
 

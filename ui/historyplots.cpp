@@ -77,21 +77,9 @@ bool HistoryPlots::exportCurrent(const QString& path, QString* error) {
 }
 
 void HistoryPlots::exportWithDialog() {
-    const QString name = tabs_->tabText(tabs_->currentIndex()).toLower();
-    QString filter = QStringLiteral("PNG image (*.png)");
-    const QString path = QFileDialog::getSaveFileName(
-        this, QStringLiteral("Export Plot"), QDir::home().filePath(name + QStringLiteral(".png")),
-        QStringLiteral("PNG image (*.png);;PDF document (*.pdf)"), &filter);
-    if (path.isEmpty())
-        return;
-    // A name typed without a suffix takes the chosen filter's.
-    QString target = path;
-    if (QFileInfo(target).suffix().isEmpty())
-        target += filter.contains(QStringLiteral("pdf")) ? QStringLiteral(".pdf")
-                                                         : QStringLiteral(".png");
-    QString error;
-    if (!exportCurrent(target, &error))
-        QMessageBox::warning(this, QStringLiteral("Export Plot"), error);
+    savePlotWithDialog(
+        this, tabs_->tabText(tabs_->currentIndex()).toLower(),
+        [this](const QString& path, QString* error) { return exportCurrent(path, error); });
 }
 
 } // namespace syncscope

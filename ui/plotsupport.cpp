@@ -2,7 +2,10 @@
 
 #include <qcustomplot.h>
 
+#include <QDir>
+#include <QFileDialog>
 #include <QFileInfo>
+#include <QMessageBox>
 
 #include <array>
 #include <memory>
@@ -72,6 +75,24 @@ bool savePlot(QCustomPlot* plot, const QString& path, QString* error) {
     if (!saved)
         *error = QStringLiteral("%1: could not be written (is the folder writable?)").arg(path);
     return saved;
+}
+
+void savePlotWithDialog(QWidget* parent, const QString& defaultName,
+                        const std::function<bool(const QString& path, QString* error)>& save) {
+    QString filter = QStringLiteral("PNG image (*.png)");
+    const QString path = QFileDialog::getSaveFileName(
+        parent, QStringLiteral("Export Plot"),
+        QDir::home().filePath(defaultName + QStringLiteral(".png")),
+        QStringLiteral("PNG image (*.png);;PDF document (*.pdf)"), &filter);
+    if (path.isEmpty())
+        return;
+    QString target = path;
+    if (QFileInfo(target).suffix().isEmpty())
+        target += filter.contains(QStringLiteral("pdf")) ? QStringLiteral(".pdf")
+                                                         : QStringLiteral(".png");
+    QString error;
+    if (!save(target, &error))
+        QMessageBox::warning(parent, QStringLiteral("Export Plot"), error);
 }
 
 } // namespace syncscope

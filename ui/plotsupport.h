@@ -9,6 +9,7 @@
 class QCPTextElement;
 class QCustomPlot;
 class QMouseEvent;
+class QWidget;
 
 namespace syncscope {
 
@@ -32,5 +33,10 @@ void followUserRange(QCustomPlot* plot, bool* chosen, std::function<void()> refi
 // Saves the plot as it is shown, as PNG or PDF by the file's suffix (case-insensitive). On
 // failure returns false with a reason naming the file.
 bool savePlot(QCustomPlot* plot, const QString& path, QString* error);
+
+// Export Plot…: asks for a PNG or PDF file (a name typed without a suffix takes the chosen
+// filter's), then saves through `save`; a failure is shown in a message box.
+void savePlotWithDialog(QWidget* parent, const QString& defaultName,
+                        const std::function<bool(const QString& path, QString* error)>& save);
 
 } // namespace syncscope

@@ -58,8 +58,8 @@ int main(int argc, char** argv) {
     auto source = openWorker(QStringLiteral("SQL"), sqlUri, servers.password);
     if (Status s = source->append(bench::storeRows("HIVE", writes)).result(); !s)
         qFatal("bench_follow: %s", qPrintable(s.error().toString()));
-    auto target = openWorker(QStringLiteral("REDIS"),
-                             bench::fresh(servers.redis, servers.password), servers.password);
+    auto target = openWorker(QStringLiteral("REDIS"), bench::fresh(servers.redis, servers.password),
+                             servers.password);
     Replicator replicator(source.get(), {target.get()}, {0}, false);
     std::vector<int64_t> lags;
     qint64 delivered = 0;

@@ -54,7 +54,8 @@ void TestFollowState::resumesOnlyWhereTheStoresAreTheSame() {
 void TestFollowState::badFilesAreNamed_data() {
     QTest::addColumn<QByteArray>("json");
     QTest::addColumn<QString>("error");
-    QTest::newRow("not json") << QByteArray("{\"source\": ") << QStringLiteral("not JSON at offset");
+    QTest::newRow("not json") << QByteArray("{\"source\": ")
+                              << QStringLiteral("not JSON at offset");
     QTest::newRow("an array") << QByteArray("[1]") << QStringLiteral("not a follow state");
     QTest::newRow("no targets") << QByteArray("{\"source\":\"SQL\"}")
                                 << QStringLiteral("not a follow state");

@@ -1,0 +1,250 @@
+#include "followactions.h"
+
+#include "commandsession.h"
+#include "followdialog.h"
+#include "followpanel.h"
+#include "followplot.h"
+#include "followstatefile.h"
+#include "mainwindow.h"
+#include "replicator.h"
+#include "storeworker.h"
+#include "whenfinished.h"
+#include "workspacesession.h"
+
+#include <QAction>
+#include <QDateTime>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileInfo>
+#include <QMenu>
+#include <QtConcurrent>
+
+namespace syncscope {
+
+namespace {
+constexpr int kSampleMs = 1000;
+
+struct ReadState {
+    std::optional<FollowState> state;
+    QString error;
+};
+} // namespace
+
+FollowActions::FollowActions(MainWindow* window, WorkspaceSession* session,
+                             CommandSession* commands, QMenu* dataMenu,
+                             const QString& workspaceLabel, QObject* parent)
+    : QObject(parent)
+    , window_(window)
+    , session_(session)
+    , commands_(commands)
+    , workspaceLabel_(workspaceLabel)
+    , panel_(new FollowPanel) {
+    dataMenu->addSeparator();
+    QAction* open =
+        dataMenu->addAction(QStringLiteral("&Follow…"), this, &FollowActions::openDialog);
+    open->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_F);
+    open->setToolTip(QStringLiteral("Replicate one store's new writes into others, live"));
+    window_->addConsoleTab(panel_, QStringLiteral("Follow"), QStringLiteral("dock-follow"));
+    connect(panel_, &FollowPanel::pauseToggled, this, &FollowActions::setPaused);
+    connect(panel_, &FollowPanel::stopRequested, this, &FollowActions::stop);
+    sampler_.setInterval(kSampleMs);
+    connect(&sampler_, &QTimer::timeout, this, &FollowActions::sample);
+}
+
+FollowActions::~FollowActions() {
+    if (replicator_) {
+        // The program is closing: the last positions are written here, once (a small file).
+        sample();
+        QString problem;
+        writeFollowState(statePath_, state_, problem);
+    }
+}
+
+QString FollowActions::statePath(const QString& source) const {
+    if (QFileInfo(workspaceLabel_).isFile())
+        return defaultFollowStatePath(workspaceLabel_, source);
+    const QString dir = WorkspaceSession::defaultDataDir();
+    QDir().mkpath(dir);
+    return defaultFollowStatePath(dir + QStringLiteral("/workspace.json"), source);
+}
+
+void FollowActions::openDialog() {
+    QStringList names;
+    for (int i = 0; i < session_->storeCount(); ++i)
+        names << session_->description(i).name;
+    if (names.size() < 2) {
+        window_->showStatus(QStringLiteral("Following needs two stores in the workspace"));
+        return;
+    }
+    FollowDialog dialog(names, window_);
+    if (isFollowing())
+        dialog.setSource(state_.source);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    follow(dialog.source(), dialog.targets());
+}
+
+void FollowActions::follow(const QString& source, const QStringList& targets) {
+    if (replicator_)
+        stop();
+    const auto indexOf = [this](const QString& name) {
+        for (int i = 0; i < session_->storeCount(); ++i)
+            if (session_->description(i).name == name)
+                return i;
+        return -1;
+    };
+    const std::vector<StoreWorker*> workers = session_->workers();
+    const int from = indexOf(source);
+    std::vector<int> to;
+    QString why;
+    if (from < 0 || !workers[static_cast<size_t>(from)])
+        why = QStringLiteral("%1 is not an open store").arg(source);
+    for (const QString& t : targets) {
+        const int i = indexOf(t);
+        if (i < 0 || !workers[static_cast<size_t>(i)])
+            why = QStringLiteral("%1 is not an open store").arg(t);
+        else if (i == from)
+            why = QStringLiteral("%1 cannot follow itself").arg(t);
+        to.push_back(i);
+    }
+    if (targets.isEmpty())
+        why = QStringLiteral("no target chosen");
+    if (!why.isEmpty()) {
+        panel_->ended(QStringLiteral("Cannot follow: ") + why);
+        window_->showStatus(QStringLiteral("Cannot follow: ") + why);
+        return;
+    }
+    statePath_ = statePath(source);
+    const quint64 generation = ++generation_;
+    whenFinished(QtConcurrent::run([path = statePath_] {
+                     ReadState r;
+                     r.state = readFollowState(path, r.error);
+                     return r;
+                 }),
+                 this, [this, source, to, generation](const ReadState& read) {
+                     if (generation != generation_)
+                         return;
+                     if (!read.state) {
+                         panel_->ended(QStringLiteral("Cannot follow: ") + read.error);
+                         window_->showStatus(read.error);
+                         return;
+                     }
+                     begin(source, to, *read.state);
+                 });
+}
+
+void FollowActions::begin(const QString& source, std::vector<int> targets,
+                          const FollowState& saved) {
+    const std::vector<StoreWorker*> workers = session_->workers();
+    StoreWorker* from = nullptr; // follow() checked that it is there
+    for (int i = 0; i < session_->storeCount(); ++i)
+        if (session_->description(i).name == source)
+            from = workers[static_cast<size_t>(i)];
+    state_ = {};
+    state_.source = source;
+    state_.sourceLocation = from->description().location;
+    std::vector<StoreWorker*> to;
+    std::vector<int64_t> positions;
+    QStringList names;
+    for (int t : targets) {
+        StoreWorker* w = workers[static_cast<size_t>(t)];
+        const QString name = w->description().name;
+        const int64_t at = saved.resumeAt(state_.sourceLocation, name, w->description().location);
+        state_.targets[name] = {w->description().location, at};
+        to.push_back(w);
+        positions.push_back(at);
+        names << name;
+    }
+    replicator_ = std::make_unique<Replicator>(from, to, positions, /*openTargets=*/false);
+    lags_.assign(to.size(), {});
+    writes_.assign(to.size(), 0);
+    connect(replicator_.get(), &Replicator::delivered, this,
+            [this](int t, qint64 writes, const std::vector<int64_t>& lags) {
+                auto& window = lags_[static_cast<size_t>(t)];
+                window.insert(window.end(), lags.begin(), lags.end());
+                writes_[static_cast<size_t>(t)] += writes;
+            });
+    connect(replicator_.get(), &Replicator::notice, window_, &MainWindow::showStatus);
+    connect(replicator_.get(), &Replicator::progressChanged, this, [this](int t) {
+        panel_->model()->setProgress(t, replicator_->progress(static_cast<size_t>(t)));
+    });
+    connect(replicator_.get(), &Replicator::pausedAndSettled, this, &FollowActions::refreshViews);
+    connect(replicator_.get(), &Replicator::stopped, this, [this] {
+        sample();
+        save();
+        sampler_.stop();
+        replicator_.release()->deleteLater();
+        panel_->ended(QStringLiteral("Stopped following %1; the next follow resumes where it "
+                                     "stopped.")
+                          .arg(state_.source));
+        refreshViews();
+        Q_EMIT followStopped();
+    });
+    panel_->started(source, names);
+    if (auto* dock = qobject_cast<QDockWidget*>(panel_->parentWidget()))
+        dock->raise();
+    startedMs_ = QDateTime::currentMSecsSinceEpoch();
+    sampler_.start();
+    replicator_->start();
+    Q_EMIT followStarted();
+}
+
+void FollowActions::setPaused(bool paused) {
+    if (!replicator_)
+        return;
+    replicator_->setPaused(paused);
+    panel_->setPaused(paused);
+}
+
+void FollowActions::stop() {
+    if (replicator_)
+        replicator_->stop();
+}
+
+// Once a second: the dock's table and plot, and the positions file.
+void FollowActions::sample() {
+    if (!replicator_)
+        return;
+    const double seconds =
+        static_cast<double>(QDateTime::currentMSecsSinceEpoch() - startedMs_) / 1000.0;
+    for (size_t t = 0; t < replicator_->targetCount(); ++t) {
+        const LagSummary lag = summarizeLags(std::move(lags_[t]));
+        lags_[t].clear();
+        const double rate = static_cast<double>(writes_[t]) * 1000.0 / kSampleMs;
+        writes_[t] = 0;
+        const FollowProgress& p = replicator_->progress(t);
+        panel_->model()->update(static_cast<int>(t), p, rate, lag);
+        panel_->plot()->addSample(static_cast<int>(t), seconds, rate, static_cast<double>(lag.p99));
+        state_.targets[replicator_->targetName(t)].position = p.position;
+    }
+    save();
+}
+
+// Off the UI thread, one write at a time; a save skipped while one is out costs nothing (the
+// next one carries the newer positions, and writes delivered again are recognised).
+void FollowActions::save() {
+    if (saving_ || statePath_.isEmpty())
+        return;
+    saving_ = true;
+    whenFinished(QtConcurrent::run([path = statePath_, state = state_] {
+                     QString problem;
+                     writeFollowState(path, state, problem);
+                     return problem;
+                 }),
+                 this, [this](const QString& problem) {
+                     saving_ = false;
+                     if (!problem.isEmpty())
+                         window_->showStatus(problem);
+                 });
+}
+
+// The targets' tables and the command engine read the stores again, so what the follow wrote
+// shows there (and a SET typed next is decided against it).
+void FollowActions::refreshViews() {
+    session_->refresh();
+    if (commands_->isReady() && !commands_->scriptBusy())
+        commands_->load();
+    Q_EMIT viewsRefreshed();
+}
+
+} // namespace syncscope

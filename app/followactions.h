@@ -1,0 +1,77 @@
+#pragma once
+
+#include "followstate.h"
+
+#include <QObject>
+#include <QStringList>
+#include <QTimer>
+
+#include <memory>
+#include <vector>
+
+class QMenu;
+
+namespace syncscope {
+
+class CommandSession;
+class FollowPanel;
+class MainWindow;
+class Replicator;
+class WorkspaceSession;
+
+// Data > Follow… (Ctrl+Shift+F): issue 9's live replication in the window, through the
+// stores' own workers. The Follow dock shows each target's state, position, rate and lag, and
+// plots lag and throughput every second; Pause / Resume and Stop are there. The positions are
+// kept in the same file `syncscope-cli follow` uses (next to the workspace), read and written
+// off the UI thread, so the window and the CLI resume each other's follows.
+//
+// The replicated writes reach the targets' tables and the command engine when the follow is
+// paused or stopped (the views and the engine read the stores again then): while it runs, the
+// dock is where it shows.
+class FollowActions : public QObject {
+    Q_OBJECT
+public:
+    FollowActions(MainWindow* window, WorkspaceSession* session, CommandSession* commands,
+                  QMenu* dataMenu, const QString& workspaceLabel, QObject* parent = nullptr);
+    ~FollowActions() override;
+
+    // Starts following `source` into `targets` (names); the dock shows why when it cannot.
+    void follow(const QString& source, const QStringList& targets);
+    void setPaused(bool paused);
+    // Stops (the batch being written lands first); the positions are saved.
+    void stop();
+    bool isFollowing() const { return replicator_ != nullptr; }
+    QString statePath(const QString& source) const;
+
+    FollowPanel* panel() const { return panel_; }
+
+Q_SIGNALS:
+    void followStarted();
+    void followStopped();
+    // The stores' tables and engine were read again after a pause or a stop.
+    void viewsRefreshed();
+
+private:
+    void openDialog();
+    void begin(const QString& source, std::vector<int> targets, const FollowState& saved);
+    void sample();
+    void save();
+    void refreshViews();
+
+    MainWindow* window_;
+    WorkspaceSession* session_;
+    CommandSession* commands_;
+    QString workspaceLabel_;
+    FollowPanel* panel_;
+    std::unique_ptr<Replicator> replicator_;
+    FollowState state_;
+    QString statePath_;
+    QTimer sampler_;
+    qint64 startedMs_ = 0;
+    std::vector<std::vector<int64_t>> lags_; // per target, since the last sample
+    std::vector<qint64> writes_;
+    bool saving_ = false;
+    quint64 generation_ = 0; // a state read for an earlier follow is dropped
+};
+
+} // namespace syncscope

@@ -1,0 +1,81 @@
+#include "followpanel.h"
+
+#include "followplot.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace syncscope {
+
+FollowPanel::FollowPanel(QWidget* parent)
+    : QWidget(parent)
+    , title_(new QLabel)
+    , pause_(new QPushButton(QStringLiteral("&Pause")))
+    , stop_(new QPushButton(QStringLiteral("S&top")))
+    , table_(new QTableView)
+    , plot_(new FollowPlot) {
+    setObjectName(QStringLiteral("follow-panel"));
+    pause_->setCheckable(true);
+    pause_->setShortcut(Qt::Key_F8);
+    pause_->setToolTip(QStringLiteral("Pause or resume every target (F8); a batch being written "
+                                      "lands whole first"));
+    stop_->setShortcut(Qt::SHIFT | Qt::Key_F8);
+    stop_->setToolTip(QStringLiteral("Stop following (Shift+F8); the positions are kept, and the "
+                                     "next follow of this source resumes there"));
+    auto* exportPlot = new QPushButton(QStringLiteral("Export Plot…"));
+    table_->setModel(&model_);
+    table_->setObjectName(QStringLiteral("follow-table"));
+    table_->verticalHeader()->hide();
+    table_->horizontalHeader()->setStretchLastSection(true);
+    table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    auto* bar = new QHBoxLayout;
+    bar->addWidget(title_, 1);
+    bar->addWidget(pause_);
+    bar->addWidget(stop_);
+    bar->addWidget(exportPlot);
+    auto* split = new QSplitter(Qt::Vertical);
+    split->addWidget(table_);
+    split->addWidget(plot_);
+    split->setStretchFactor(1, 1);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(bar);
+    layout->addWidget(split, 1);
+    connect(pause_, &QPushButton::toggled, this, [this](bool paused) {
+        pause_->setText(paused ? QStringLiteral("&Resume") : QStringLiteral("&Pause"));
+        Q_EMIT pauseToggled(paused);
+    });
+    connect(stop_, &QPushButton::clicked, this, &FollowPanel::stopRequested);
+    connect(exportPlot, &QPushButton::clicked, plot_, &FollowPlot::saveWithDialog);
+    ended(QStringLiteral("Not following. Data ▸ Follow… (Ctrl+Shift+F) starts a follow."));
+}
+
+void FollowPanel::started(const QString& source, const QStringList& targets) {
+    title_->setText(
+        QStringLiteral("Following %1 → %2").arg(source, targets.join(QStringLiteral(", "))));
+    model_.setTargets(targets);
+    plot_->setTargets(targets);
+    pause_->setEnabled(true);
+    stop_->setEnabled(true);
+    setPaused(false);
+}
+
+void FollowPanel::ended(const QString& why) {
+    title_->setText(why);
+    pause_->setEnabled(false);
+    stop_->setEnabled(false);
+}
+
+void FollowPanel::setPaused(bool paused) {
+    pause_->setChecked(paused);
+}
+
+QString FollowPanel::title() const {
+    return title_->text();
+}
+
+} // namespace syncscope

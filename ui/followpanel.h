@@ -1,0 +1,48 @@
+#pragma once
+
+#include "followprogressmodel.h"
+
+#include <QWidget>
+
+class QLabel;
+class QPushButton;
+class QTableView;
+
+namespace syncscope {
+
+class FollowPlot;
+
+// The Follow dock: what a follow does, target by target (FollowProgressModel), its lag and
+// throughput over time (FollowPlot), and Pause / Resume (F8), Stop (Shift+F8) and Export Plot.
+// It shows what it is told; who runs the follow is the caller's business.
+class FollowPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit FollowPanel(QWidget* parent = nullptr);
+
+    // A follow began: its source and targets, with the buttons enabled.
+    void started(const QString& source, const QStringList& targets);
+    // It ended (stopped, or could not start: `why`).
+    void ended(const QString& why);
+    void setPaused(bool paused);
+
+    FollowProgressModel* model() { return &model_; }
+    FollowPlot* plot() const { return plot_; }
+    QPushButton* pauseButton() const { return pause_; }
+    QPushButton* stopButton() const { return stop_; }
+    QString title() const;
+
+Q_SIGNALS:
+    void pauseToggled(bool paused);
+    void stopRequested();
+
+private:
+    FollowProgressModel model_;
+    QLabel* title_;
+    QPushButton* pause_;
+    QPushButton* stop_;
+    QTableView* table_;
+    FollowPlot* plot_;
+};
+
+} // namespace syncscope
