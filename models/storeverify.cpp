@@ -1,6 +1,7 @@
 #include "storeverify.h"
 
 #include "identifiers.h"
+#include "writeidentities.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -73,6 +74,8 @@ const char* verifyKindName(VerifyFinding::Kind kind) {
         return "corrupted";
     case VerifyFinding::Kind::AgainstOplog:
         return "oplog";
+    case VerifyFinding::Kind::LoggedTwice:
+        return "logged-twice";
     }
     return "?";
 }
@@ -89,9 +92,16 @@ VerifyCheck::VerifyCheck(std::vector<std::string> stores)
 void VerifyCheck::setOplog(size_t store, const std::vector<LogRecord>& log) {
     report_.stores[store].oplogEntries = static_cast<int64_t>(log.size());
     auto& greatest = greatest_[store];
+    WriteIdentities seen;
     for (const LogRecord& r : log) {
         if (!r.isWrite())
             continue;
+        if (!seen.insert(r))
+            add(VerifyFinding::Kind::LoggedTwice, report_.stores[store].name, r.studentId,
+                r.courseId,
+                "the oplog holds the write " +
+                    spellWrite(!r.hasValue, r.value, r.ts, r.origin, r.seq) +
+                    " more than once: a change applied twice");
         auto [it, fresh] = greatest.try_emplace(mapKey(r.studentId, r.courseId));
         Greatest& g = it->second;
         if (!fresh && std::tie(r.ts, r.origin, r.seq) <= std::tie(g.ts, g.origin, g.seq))

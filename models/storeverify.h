@@ -10,7 +10,10 @@
 //  - duplicate: a store returned more than one row for a key (a Hive table has no key);
 //  - corrupted: a row breaks SPEC §1's data rules (identifiers, grade, origin);
 //  - oplog: a row is not its key's greatest write in the store's own oplog, or the oplog's
-//    greatest write for a key is a SET with no row.
+//    greatest write for a key is a SET with no row;
+//  - logged-twice: the oplog holds one write (origin, seq) more than once: a change applied
+//    twice (a batch written again after a lost connection, a replication that delivered it
+//    twice).
 #include "logrecord.h"
 
 #include <cstdint>
@@ -21,7 +24,7 @@
 namespace syncscope {
 
 struct VerifyFinding {
-    enum class Kind { Missing, Differs, Duplicate, Corrupted, AgainstOplog };
+    enum class Kind { Missing, Differs, Duplicate, Corrupted, AgainstOplog, LoggedTwice };
     Kind kind = Kind::Missing;
     std::string store; // the store it is about; empty for missing and differs (all of them)
     std::string studentId;

@@ -70,7 +70,7 @@ void TestStoreVerify::plantedDamageIsFoundExactly() {
             const size_t s = rng() % 3;
             const std::string& sid = log[k].studentId;
             GradeRecord& row = rows[k][s].front();
-            switch (rng() % 4) {
+            switch (rng() % 5) {
             case 0: // the row is lost; the oplog still has its write
                 rows[k][s].clear();
                 expected.insert({"missing", "", sid});
@@ -87,9 +87,13 @@ void TestStoreVerify::plantedDamageIsFoundExactly() {
                 expected.insert({"corrupted", stores[s], sid});
                 expected.insert({"differs", "", sid});
                 break;
-            default: // a second row for the key
+            case 3: // a second row for the key
                 rows[k][s].push_back(row);
                 expected.insert({"duplicate", stores[s], sid});
+                break;
+            default: // the key's write applied twice: logged again at the end
+                logs[s].push_back(logs[s][k]);
+                expected.insert({"logged-twice", stores[s], sid});
             }
         }
         VerifyCheck check(stores);
