@@ -38,8 +38,7 @@ public:
                 if (!quoted(f))
                     return false;
             } else {
-                while (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '\n' &&
-                       text_[pos_] != '\r')
+                while (pos_ < text_.size() && text_[pos_] != ',' && !atLineEnd())
                     f.text += text_[pos_++];
             }
             record.push_back(std::move(f));
@@ -74,8 +73,7 @@ private:
                     ++pos_;
                     continue;
                 }
-                if (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '\n' &&
-                    text_[pos_] != '\r') {
+                if (pos_ < text_.size() && text_[pos_] != ',' && !atLineEnd()) {
                     errors_.push_back({line_, column(),
                                        "expected ',' or the end of the line after a quoted field"});
                     return false;
@@ -86,6 +84,17 @@ private:
                 newLine();
             f.text += c;
         }
+    }
+
+    // A line ends at LF or CRLF (and a CR that ends the file). A CR alone is not a line break:
+    // it stays in its field (where SPEC §1's rules refuse it), so the line numbers in errors
+    // are the ones `grep -n` and editors show.
+    bool atLineEnd() const {
+        if (pos_ >= text_.size())
+            return false;
+        if (text_[pos_] == '\n')
+            return true;
+        return text_[pos_] == '\r' && (pos_ + 1 == text_.size() || text_[pos_ + 1] == '\n');
     }
 
     void newLine() {
