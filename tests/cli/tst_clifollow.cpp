@@ -7,6 +7,7 @@
 //
 // The Redis server is the test's own (killed without touching the servers other tests share),
 // with an append-only file synced on every write, so what it acknowledged survives the kill.
+#include "clirun.h"
 #include "labstore.h"
 #include "logrecords.h"
 
@@ -54,7 +55,6 @@ private Q_SLOTS:
 private:
     bool startRedis(QString& problem);
     QProcess* follower();
-    std::tuple<int, QString, QString> cli(const QStringList& args);
     QStringList followArgs() const;
 
     QTemporaryDir dir_;
@@ -64,15 +64,6 @@ private:
     QString workspace_, sqlUri_, pgUri_;
     std::unique_ptr<StoreWorker> source_;
 };
-
-std::tuple<int, QString, QString> TestCliFollow::cli(const QStringList& args) {
-    QProcess p;
-    p.start(QStringLiteral(SYNCSCOPE_CLI), args);
-    if (!p.waitForFinished(120000))
-        return {-1, {}, QStringLiteral("timed out")};
-    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
-}
 
 QStringList TestCliFollow::followArgs() const {
     return {QStringLiteral("follow"),  QStringLiteral("--workspace"), workspace_,
@@ -212,14 +203,14 @@ void TestCliFollow::followSurvivesKilledTargetAndFollower() {
              qPrintable(secondOutput));
 
     // Nothing left to do for a last run, which stops once caught up.
-    auto [code, out, err] = cli(followArgs() << QStringLiteral("--until-caught-up"));
+    auto [code, out, err] = lab::runCli(followArgs() << QStringLiteral("--until-caught-up"));
     QVERIFY2(code == 0, qPrintable(err));
     QVERIFY2(out.contains(QStringLiteral("follow PG: 0 writes applied")), qPrintable(out));
     QVERIFY2(out.contains(QStringLiteral("follow REDIS: 0 writes applied")), qPrintable(out));
 
     // The stores agree, row for row and each with its own oplog.
     auto [vcode, vout, verr] =
-        cli({QStringLiteral("verify"), QStringLiteral("--workspace"), workspace_});
+        lab::runCli({QStringLiteral("verify"), QStringLiteral("--workspace"), workspace_});
     QVERIFY2(vcode == 0, qPrintable(vout + verr));
 
     // Every write of the source reached each target exactly once.
@@ -252,9 +243,10 @@ void TestCliFollow::followSurvivesKilledTargetAndFollower() {
 }
 
 void TestCliFollow::badOptionsChangeNothing() {
-    auto [code, out, err] = cli({QStringLiteral("follow"), QStringLiteral("--workspace"),
-                                 workspace_, QStringLiteral("--from"), QStringLiteral("SQL"),
-                                 QStringLiteral("--to"), QStringLiteral("NOPE")});
+    auto [code, out, err] =
+        lab::runCli({QStringLiteral("follow"), QStringLiteral("--workspace"), workspace_,
+                     QStringLiteral("--from"), QStringLiteral("SQL"), QStringLiteral("--to"),
+                     QStringLiteral("NOPE")});
     QCOMPARE(code, 2);
     QVERIFY2(err.contains(QStringLiteral("--to: NOPE is not a store of the workspace")),
              qPrintable(err));

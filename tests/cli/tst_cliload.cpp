@@ -3,6 +3,7 @@
 // paths leaves them equal to each other and to their oplogs (verify finds nothing); a load
 // interrupted half way and run again completes without writing anything twice; a store copied
 // into a new one verifies equal; a CSV with a bad line loads nothing.
+#include "clirun.h"
 #include "hivepeer.h"
 #include "labservers.h"
 #include "mongopeer.h"
@@ -24,7 +25,6 @@ private Q_SLOTS:
     void aBadLineLoadsNothing();
 
 private:
-    std::tuple<int, QString, QString> cli(const QStringList& args);
     QString writeCsv(const QString& name, int rows, int from = 0);
     QTemporaryDir dir_;
     std::optional<lab::Servers> servers_;
@@ -34,15 +34,6 @@ private:
     static constexpr int kRows = 20000;
     static constexpr const char* kAll = "MARIA,PG,REDIS,LITE,HIVE,MONGO";
 };
-
-std::tuple<int, QString, QString> TestCliLoad::cli(const QStringList& args) {
-    QProcess p;
-    p.start(QStringLiteral(SYNCSCOPE_CLI), args);
-    if (!p.waitForFinished(300000))
-        return {-1, {}, QStringLiteral("timed out")};
-    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
-}
 
 // Rows [from, rows) of one data set: 20 courses per student, an extra column kept as an
 // attribute.
@@ -98,14 +89,14 @@ void TestCliLoad::initTestCase() {
 void TestCliLoad::loadedStoresVerifyEqual() {
     // Half first: an interrupted load, as far as the stores can tell.
     const auto [half, halfOut, halfErr] =
-        cli({QStringLiteral("load"), QStringLiteral("--workspace"), workspace_,
-             QStringLiteral("--csv"), writeCsv(QStringLiteral("half.csv"), kRows / 2),
-             QStringLiteral("--into"), QLatin1String(kAll)});
+        lab::runCli({QStringLiteral("load"), QStringLiteral("--workspace"), workspace_,
+                     QStringLiteral("--csv"), writeCsv(QStringLiteral("half.csv"), kRows / 2),
+                     QStringLiteral("--into"), QLatin1String(kAll)});
     QVERIFY2(half == 0, qPrintable(halfOut + halfErr));
     const auto [code, out, err] =
-        cli({QStringLiteral("load"), QStringLiteral("--workspace"), workspace_,
-             QStringLiteral("--csv"), writeCsv(QStringLiteral("all.csv"), kRows),
-             QStringLiteral("--into"), QLatin1String(kAll)});
+        lab::runCli({QStringLiteral("load"), QStringLiteral("--workspace"), workspace_,
+                     QStringLiteral("--csv"), writeCsv(QStringLiteral("all.csv"), kRows),
+                     QStringLiteral("--into"), QLatin1String(kAll)});
     QVERIFY2(code == 0, qPrintable(out + err));
     for (const char* store : {"MARIA", "PG", "REDIS", "LITE", "HIVE", "MONGO"})
         QVERIFY2(out.contains(QStringLiteral("load %1: %2 rows written, %2 already there")
@@ -114,8 +105,8 @@ void TestCliLoad::loadedStoresVerifyEqual() {
                  qPrintable(out));
     QVERIFY2(err.contains(QStringLiteral("load: %1 of %1 rows").arg(kRows)), qPrintable(err));
     const auto [verified, report, verifyErr] =
-        cli({QStringLiteral("verify"), QStringLiteral("--workspace"), workspace_,
-             QStringLiteral("--stores"), QLatin1String(kAll)});
+        lab::runCli({QStringLiteral("verify"), QStringLiteral("--workspace"), workspace_,
+                     QStringLiteral("--stores"), QLatin1String(kAll)});
     QVERIFY2(verified == 0, qPrintable(report + verifyErr));
     for (const char* store : {"MARIA", "PG", "REDIS", "LITE", "HIVE", "MONGO"})
         QVERIFY2(report.contains(QStringLiteral("store %1: %2 live keys, 0 deleted, %2 rows read, "
@@ -127,9 +118,9 @@ void TestCliLoad::loadedStoresVerifyEqual() {
 
 void TestCliLoad::aLoadRunAgainWritesNothingTwice() {
     const auto [code, out, err] =
-        cli({QStringLiteral("load"), QStringLiteral("--workspace"), workspace_,
-             QStringLiteral("--csv"), dir_.filePath(QStringLiteral("all.csv")),
-             QStringLiteral("--into"), QStringLiteral("MARIA,MONGO")});
+        lab::runCli({QStringLiteral("load"), QStringLiteral("--workspace"), workspace_,
+                     QStringLiteral("--csv"), dir_.filePath(QStringLiteral("all.csv")),
+                     QStringLiteral("--into"), QStringLiteral("MARIA,MONGO")});
     QVERIFY2(code == 0, qPrintable(out + err));
     QVERIFY2(
         out.contains(QStringLiteral("load MARIA: 0 rows written, %1 already there").arg(kRows)),
@@ -140,13 +131,14 @@ void TestCliLoad::aLoadRunAgainWritesNothingTwice() {
 }
 
 void TestCliLoad::aStoreCopiedVerifiesEqual() {
-    const auto [code, out, err] = cli({QStringLiteral("load"), QStringLiteral("--workspace"),
-                                       workspace_, QStringLiteral("--from"), QStringLiteral("PG"),
-                                       QStringLiteral("--into"), QStringLiteral("COPY")});
+    const auto [code, out, err] =
+        lab::runCli({QStringLiteral("load"), QStringLiteral("--workspace"), workspace_,
+                     QStringLiteral("--from"), QStringLiteral("PG"), QStringLiteral("--into"),
+                     QStringLiteral("COPY")});
     QVERIFY2(code == 0, qPrintable(out + err));
     const auto [verified, report, verifyErr] =
-        cli({QStringLiteral("verify"), QStringLiteral("--workspace"), workspace_,
-             QStringLiteral("--stores"), QStringLiteral("PG,COPY,HIVE")});
+        lab::runCli({QStringLiteral("verify"), QStringLiteral("--workspace"), workspace_,
+                     QStringLiteral("--stores"), QStringLiteral("PG,COPY,HIVE")});
     QVERIFY2(verified == 0, qPrintable(report + verifyErr));
 }
 
@@ -156,20 +148,20 @@ void TestCliLoad::aBadLineLoadsNothing() {
     QVERIFY(f.open(QIODevice::WriteOnly));
     f.write("student-ID,course-id,grade\nSID1,CSE1,A\nSID2,CSE1,\"B\nSID3,CSE1,C\n");
     f.close();
-    const auto [code, out, err] =
-        cli({QStringLiteral("load"), QStringLiteral("--workspace"), workspace_,
-             QStringLiteral("--csv"), bad, QStringLiteral("--into"), QStringLiteral("COPY")});
+    const auto [code, out, err] = lab::runCli(
+        {QStringLiteral("load"), QStringLiteral("--workspace"), workspace_, QStringLiteral("--csv"),
+         bad, QStringLiteral("--into"), QStringLiteral("COPY")});
     QCOMPARE(code, 1);
     QVERIFY2(err.startsWith(bad + QStringLiteral(":3:")), qPrintable(err));
     const auto [verified, report, verifyErr] =
-        cli({QStringLiteral("verify"), QStringLiteral("--workspace"), workspace_,
-             QStringLiteral("--stores"), QStringLiteral("COPY")});
+        lab::runCli({QStringLiteral("verify"), QStringLiteral("--workspace"), workspace_,
+                     QStringLiteral("--stores"), QStringLiteral("COPY")});
     QVERIFY2(report.contains(QStringLiteral("store COPY: %1 live keys").arg(kRows)),
              qPrintable(report));
     const auto [usage, usageOut, usageErr] =
-        cli({QStringLiteral("load"), QStringLiteral("--workspace"), workspace_,
-             QStringLiteral("--from"), QStringLiteral("PG"), QStringLiteral("--into"),
-             QStringLiteral("PG")});
+        lab::runCli({QStringLiteral("load"), QStringLiteral("--workspace"), workspace_,
+                     QStringLiteral("--from"), QStringLiteral("PG"), QStringLiteral("--into"),
+                     QStringLiteral("PG")});
     QCOMPARE(usage, 2);
     QVERIFY2(usageErr.contains(QStringLiteral("PG is both --from and --into")),
              qPrintable(usageErr));

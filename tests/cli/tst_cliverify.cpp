@@ -7,6 +7,7 @@
 //  - oplog: a SQLite row edited behind the store's back, so it is not its oplog's write;
 //  - duplicate: a second row for one key in Hive's transactional table, which has no key;
 // and verify names each, with its store and key, in text and in JSON, and exits 4.
+#include "clirun.h"
 #include "hivepeer.h"
 #include "labservers.h"
 #include "mongopeer.h"
@@ -32,22 +33,12 @@ private Q_SLOTS:
 
 private:
     // syncscope-cli with `args`: exit code, stdout, stderr.
-    std::tuple<int, QString, QString> cli(const QStringList& args);
     QTemporaryDir dir_;
     std::optional<lab::Servers> servers_;
     lab::HivePeer hive_;
     lab::MongoPeer mongo_;
     QString workspace_, sqlitePath_, uris_[6];
 };
-
-std::tuple<int, QString, QString> TestCliVerify::cli(const QStringList& args) {
-    QProcess p;
-    p.start(QStringLiteral(SYNCSCOPE_CLI), args);
-    if (!p.waitForFinished(120000))
-        return {-1, {}, QStringLiteral("timed out")};
-    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
-}
 
 void TestCliVerify::initTestCase() {
     QVERIFY(dir_.isValid());
@@ -94,14 +85,15 @@ void TestCliVerify::initTestCase() {
     f.write("400, MARIA.DELETE((SID3,CSE001))\nFULL_SYNC\n");
     f.close();
     const auto [code, out, err] =
-        cli({QStringLiteral("run"), script, QStringLiteral("--workspace"), workspace_});
+        lab::runCli({QStringLiteral("run"), script, QStringLiteral("--workspace"), workspace_});
     QVERIFY2(code == 0, qPrintable(err));
 }
 
 void TestCliVerify::equalStoresVerifyClean() {
     const QString json = dir_.filePath(QStringLiteral("clean.json"));
-    const auto [code, out, err] = cli({QStringLiteral("verify"), QStringLiteral("--workspace"),
-                                       workspace_, QStringLiteral("--json"), json});
+    const auto [code, out, err] =
+        lab::runCli({QStringLiteral("verify"), QStringLiteral("--workspace"), workspace_,
+                     QStringLiteral("--json"), json});
     QVERIFY2(code == 0, qPrintable(out + err));
     QVERIFY2(out.contains(QStringLiteral("verify: no differences")), qPrintable(out));
     for (const char* store : {"MARIA", "PG", "REDIS", "LITE", "HIVE", "MONGO"})
@@ -137,8 +129,9 @@ void TestCliVerify::plantedDamageIsNamed() {
              QString());
 
     const QString json = dir_.filePath(QStringLiteral("damaged.json"));
-    const auto [code, out, err] = cli({QStringLiteral("verify"), QStringLiteral("--workspace"),
-                                       workspace_, QStringLiteral("--json"), json});
+    const auto [code, out, err] =
+        lab::runCli({QStringLiteral("verify"), QStringLiteral("--workspace"), workspace_,
+                     QStringLiteral("--json"), json});
     QVERIFY2(code == 4, qPrintable(out + err));
     QFile f(json);
     QVERIFY(f.open(QIODevice::ReadOnly));
@@ -168,18 +161,18 @@ void TestCliVerify::plantedDamageIsNamed() {
 
     // Only the stores asked for: MONGO and REDIS are still equal.
     const auto [subset, subsetOut, subsetErr] =
-        cli({QStringLiteral("verify"), QStringLiteral("--workspace"), workspace_,
-             QStringLiteral("--stores"), QStringLiteral("mongo,REDIS")});
+        lab::runCli({QStringLiteral("verify"), QStringLiteral("--workspace"), workspace_,
+                     QStringLiteral("--stores"), QStringLiteral("mongo,REDIS")});
     QVERIFY2(subset == 0, qPrintable(subsetOut + subsetErr));
 }
 
 void TestCliVerify::usageErrors() {
-    const auto [noWorkspace, out1, err1] = cli({QStringLiteral("verify")});
+    const auto [noWorkspace, out1, err1] = lab::runCli({QStringLiteral("verify")});
     QCOMPARE(noWorkspace, 2);
     QVERIFY2(err1.contains(QStringLiteral("verify needs --workspace FILE")), qPrintable(err1));
     const auto [unknown, out2, err2] =
-        cli({QStringLiteral("verify"), QStringLiteral("--workspace"), workspace_,
-             QStringLiteral("--stores"), QStringLiteral("NOPE")});
+        lab::runCli({QStringLiteral("verify"), QStringLiteral("--workspace"), workspace_,
+                     QStringLiteral("--stores"), QStringLiteral("NOPE")});
     QCOMPARE(unknown, 2);
     QVERIFY2(err2.contains(QStringLiteral("--stores: NOPE is not a store of the workspace")),
              qPrintable(err2));

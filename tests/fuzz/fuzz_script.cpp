@@ -3,23 +3,15 @@
 // on: errors name a line of the text at a column of that line; a script without errors has
 // keys and values that obey SPEC §1's rules; and a script that parsed parses again to the same
 // commands.
+#include "fuzzcheck.h"
 #include "identifiers.h"
 #include "script.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <string>
 
 using namespace syncscope;
-
-namespace {
-void require(bool ok, const char* what) {
-    if (!ok) {
-        std::fprintf(stderr, "fuzz_script: %s\n", what);
-        std::abort();
-    }
-}
-} // namespace
+using fuzz::require;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string text(reinterpret_cast<const char*>(data), size);

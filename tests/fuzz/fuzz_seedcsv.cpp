@@ -1,24 +1,16 @@
 // libFuzzer target: the seed-data CSV reader (SPEC §1) on arbitrary bytes. Besides not crashing,
 // a file without errors must give rows whose keys and grades obey SPEC §1 and appear once, on
 // lines the file has; errors name such lines.
+#include "fuzzcheck.h"
 #include "identifiers.h"
 #include "seedcsv.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <set>
 #include <string>
 
 using namespace syncscope;
-
-namespace {
-void require(bool ok, const char* what) {
-    if (!ok) {
-        std::fprintf(stderr, "fuzz_seedcsv: %s\n", what);
-        std::abort();
-    }
-}
-} // namespace
+using fuzz::require;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -3,22 +3,14 @@
 // loads must have canonical, unique names and aliases and survive being written and read
 // again unchanged; a positions file that loads must survive the same round trip.
 #include "followstate.h"
+#include "fuzzcheck.h"
 #include "identifiers.h"
 #include "workspacefile.h"
 
-#include <cstdlib>
 #include <set>
 
 using namespace syncscope;
-
-namespace {
-void require(bool ok, const char* what) {
-    if (!ok) {
-        std::fprintf(stderr, "fuzz_workspace: %s\n", what);
-        std::abort();
-    }
-}
-} // namespace
+using fuzz::require;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const QByteArray bytes(reinterpret_cast<const char*>(data), static_cast<qsizetype>(size));
