@@ -103,8 +103,10 @@ void Replicator::stop() {
         if (!targets_[t].busy)
             setState(t, FollowProgress::State::Stopped);
     }
-    if (busyTargets() == 0)
+    if (busyTargets() == 0) {
+        stopAnnounced_ = true;
         QTimer::singleShot(0, this, &Replicator::stopped);
+    }
 }
 
 void Replicator::setState(size_t t, FollowProgress::State state) {
@@ -116,8 +118,10 @@ void Replicator::settle(size_t t) {
     targets_[t].busy = false;
     if (stopping_) {
         setState(t, FollowProgress::State::Stopped);
-        if (busyTargets() == 0)
+        if (busyTargets() == 0 && !stopAnnounced_) {
+            stopAnnounced_ = true;
             Q_EMIT stopped();
+        }
         return;
     }
     if (targets_[t].paused) {
@@ -150,6 +154,17 @@ void Replicator::later(size_t t, int ms) {
     settle(t);
     if (!stopping_ && !targets_[t].paused)
         targets_[t].timer->start(ms);
+}
+
+// After a read that filled a page there is more: read again at once; else wait a little.
+// later() settles the call itself, so settle() runs once either way.
+void Replicator::carryOn(size_t t, bool full) {
+    if (full) {
+        settle(t);
+        next(t);
+    } else {
+        later(t, kIdlePollMs);
+    }
 }
 
 void Replicator::failed(size_t t, const QString& problem, Step retry) {
@@ -206,12 +221,7 @@ void Replicator::readSource(size_t t) {
                 done.progress.problem.clear();
                 setState(t, FollowProgress::State::Following);
             }
-            if (full) {
-                settle(t);
-                next(t);
-            } else {
-                later(t, kIdlePollMs);
-            }
+            carryOn(t, full);
         });
 }
 
@@ -254,8 +264,7 @@ void Replicator::append(size_t t, std::shared_ptr<std::vector<LogRecord>> page, 
         tg.progress.position = last;
         tg.progress.alreadyHeld += held;
         tg.progress.caughtUp = !full;
-        settle(t);
-        return full ? next(t) : later(t, kIdlePollMs);
+        return carryOn(t, full);
     }
     auto sent = std::make_shared<std::vector<LogRecord>>(share);
     whenFinished(tg.worker->append(std::move(share)), this,
@@ -279,12 +288,7 @@ void Replicator::append(size_t t, std::shared_ptr<std::vector<LogRecord>> page, 
                      done.progress.state = FollowProgress::State::Following;
                      Q_EMIT delivered(static_cast<int>(t), static_cast<qint64>(sent->size()), lags);
                      Q_EMIT progressChanged(static_cast<int>(t));
-                     if (full) {
-                         settle(t);
-                         next(t);
-                     } else {
-                         later(t, kIdlePollMs);
-                     }
+                     carryOn(t, full);
                  });
 }
 

@@ -95,6 +95,7 @@ private:
     void append(size_t t, std::shared_ptr<std::vector<LogRecord>> page, bool full);
     void failed(size_t t, const QString& problem, Step retry);
     void later(size_t t, int ms);
+    void carryOn(size_t t, bool full);
     void settle(size_t t); // the call out answered: go on, or count towards stop()
     void announceIfSettled();
     void setState(size_t t, FollowProgress::State state);
@@ -103,6 +104,7 @@ private:
     StoreWorker* source_;
     std::vector<Target> targets_;
     bool stopping_ = false;
+    bool stopAnnounced_ = false; // stopped() goes out once
     bool started_ = false;
 };
 
