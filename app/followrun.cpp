@@ -1,8 +1,8 @@
 #include "followrun.h"
 
 #include "clilines.h"
+#include "followmeter.h"
 #include "followstatefile.h"
-#include "lagsummary.h"
 #include "replicator.h"
 #include "scriptrun.h"
 #include "storeworker.h"
@@ -36,13 +36,10 @@ public:
         , untilCaughtUp_(untilCaughtUp)
         , seconds_(seconds)
         , err_(err)
-        , window_(replicator.targetCount())
-        , writes_(replicator.targetCount(), 0) {
+        , meter_(replicator.targetCount()) {
         connect(&replicator_, &Replicator::delivered, this,
                 [this](int t, qint64 writes, const std::vector<int64_t>& lags) {
-                    auto& w = window_[static_cast<size_t>(t)];
-                    w.insert(w.end(), lags.begin(), lags.end());
-                    writes_[static_cast<size_t>(t)] += writes;
+                    meter_.delivered(static_cast<size_t>(t), writes, lags);
                 });
         connect(&replicator_, &Replicator::notice, this,
                 [this](const QString& message) { say(err_, message); });
@@ -80,10 +77,9 @@ private:
     void report(qint64 intervalMs) {
         for (size_t t = 0; t < replicator_.targetCount(); ++t) {
             const FollowProgress& p = replicator_.progress(t);
-            const LagSummary lag = summarizeLags(std::move(window_[t]));
-            window_[t].clear();
-            const qint64 rate = intervalMs > 0 ? writes_[t] * 1000 / intervalMs : 0;
-            writes_[t] = 0;
+            const FollowInterval figures = meter_.take(t, intervalMs);
+            const LagSummary& lag = figures.lag;
+            const qint64 rate = qRound64(figures.writesPerSecond);
             QString line =
                 QStringLiteral("follow %1: %2, position %3, %4 writes/s")
                     .arg(replicator_.targetName(t), QLatin1String(followStateName(p.state)))
@@ -111,8 +107,7 @@ private:
     bool untilCaughtUp_;
     double seconds_;
     std::FILE* err_;
-    std::vector<std::vector<int64_t>> window_; // lags since the last report
-    std::vector<qint64> writes_;
+    FollowMeter meter_; // since the last report
     QTimer tick_;
     QElapsedTimer clock_;
     qint64 lastReport_ = 0;
