@@ -85,23 +85,23 @@ void FollowActions::openDialog() {
 }
 
 void FollowActions::follow(const QString& source, const QStringList& targets) {
-    if (replicator_)
+    if (replicator_) {
+        // One follow at a time: the running one stops (its batch lands, its positions are
+        // saved), then this one begins.
+        next_ = {source, targets};
         stop();
-    const auto indexOf = [this](const QString& name) {
-        for (int i = 0; i < session_->storeCount(); ++i)
-            if (session_->description(i).name == name)
-                return i;
-        return -1;
-    };
+        return;
+    }
     const std::vector<StoreWorker*> workers = session_->workers();
-    const int from = indexOf(source);
+    const auto open = [&workers](int i) { return i >= 0 && workers[static_cast<size_t>(i)]; };
+    const int from = commands_->storeIndex(source);
     std::vector<int> to;
     QString why;
-    if (from < 0 || !workers[static_cast<size_t>(from)])
+    if (!open(from))
         why = QStringLiteral("%1 is not an open store").arg(source);
     for (const QString& t : targets) {
-        const int i = indexOf(t);
-        if (i < 0 || !workers[static_cast<size_t>(i)])
+        const int i = commands_->storeIndex(t);
+        if (!open(i))
             why = QStringLiteral("%1 is not an open store").arg(t);
         else if (i == from)
             why = QStringLiteral("%1 cannot follow itself").arg(t);
@@ -114,14 +114,14 @@ void FollowActions::follow(const QString& source, const QStringList& targets) {
         window_->showStatus(QStringLiteral("Cannot follow: ") + why);
         return;
     }
-    statePath_ = statePath(source);
+    statePath_ = statePath(session_->description(from).name);
     const quint64 generation = ++generation_;
     whenFinished(QtConcurrent::run([path = statePath_] {
                      ReadState r;
                      r.state = readFollowState(path, r.error);
                      return r;
                  }),
-                 this, [this, source, to, generation](const ReadState& read) {
+                 this, [this, from, to, generation](const ReadState& read) {
                      if (generation != generation_)
                          return;
                      if (!read.state) {
@@ -129,19 +129,15 @@ void FollowActions::follow(const QString& source, const QStringList& targets) {
                          window_->showStatus(read.error);
                          return;
                      }
-                     begin(source, to, *read.state);
+                     begin(from, to, *read.state);
                  });
 }
 
-void FollowActions::begin(const QString& source, std::vector<int> targets,
-                          const FollowState& saved) {
+void FollowActions::begin(int source, std::vector<int> targets, const FollowState& saved) {
     const std::vector<StoreWorker*> workers = session_->workers();
-    StoreWorker* from = nullptr; // follow() checked that it is there
-    for (int i = 0; i < session_->storeCount(); ++i)
-        if (session_->description(i).name == source)
-            from = workers[static_cast<size_t>(i)];
+    StoreWorker* from = workers[static_cast<size_t>(source)];
     state_ = {};
-    state_.source = source;
+    state_.source = from->description().name;
     state_.sourceLocation = from->description().location;
     std::vector<StoreWorker*> to;
     std::vector<int64_t> positions;
@@ -156,13 +152,10 @@ void FollowActions::begin(const QString& source, std::vector<int> targets,
         names << name;
     }
     replicator_ = std::make_unique<Replicator>(from, to, positions, /*openTargets=*/false);
-    lags_.assign(to.size(), {});
-    writes_.assign(to.size(), 0);
+    meter_ = FollowMeter(to.size());
     connect(replicator_.get(), &Replicator::delivered, this,
             [this](int t, qint64 writes, const std::vector<int64_t>& lags) {
-                auto& window = lags_[static_cast<size_t>(t)];
-                window.insert(window.end(), lags.begin(), lags.end());
-                writes_[static_cast<size_t>(t)] += writes;
+                meter_.delivered(static_cast<size_t>(t), writes, lags);
             });
     connect(replicator_.get(), &Replicator::notice, window_, &MainWindow::showStatus);
     connect(replicator_.get(), &Replicator::progressChanged, this, [this](int t) {
@@ -179,8 +172,12 @@ void FollowActions::begin(const QString& source, std::vector<int> targets,
                           .arg(state_.source));
         refreshViews();
         Q_EMIT followStopped();
+        if (next_) {
+            const auto [nextSource, nextTargets] = *std::exchange(next_, std::nullopt);
+            follow(nextSource, nextTargets);
+        }
     });
-    panel_->started(source, names);
+    panel_->started(state_.source, names);
     if (auto* dock = qobject_cast<QDockWidget*>(panel_->parentWidget()))
         dock->raise();
     startedMs_ = QDateTime::currentMSecsSinceEpoch();
@@ -208,23 +205,25 @@ void FollowActions::sample() {
     const double seconds =
         static_cast<double>(QDateTime::currentMSecsSinceEpoch() - startedMs_) / 1000.0;
     for (size_t t = 0; t < replicator_->targetCount(); ++t) {
-        const LagSummary lag = summarizeLags(std::move(lags_[t]));
-        lags_[t].clear();
-        const double rate = static_cast<double>(writes_[t]) * 1000.0 / kSampleMs;
-        writes_[t] = 0;
+        const FollowInterval figures = meter_.take(t, kSampleMs);
         const FollowProgress& p = replicator_->progress(t);
-        panel_->model()->update(static_cast<int>(t), p, rate, lag);
-        panel_->plot()->addSample(static_cast<int>(t), seconds, rate, static_cast<double>(lag.p99));
+        panel_->model()->update(static_cast<int>(t), p, figures.writesPerSecond, figures.lag);
+        panel_->plot()->addSample(static_cast<int>(t), seconds, figures.writesPerSecond,
+                                  static_cast<double>(figures.lag.p99));
         state_.targets[replicator_->targetName(t)].position = p.position;
     }
     save();
 }
 
-// Off the UI thread, one write at a time; a save skipped while one is out costs nothing (the
-// next one carries the newer positions, and writes delivered again are recognised).
+// Off the UI thread, one write at a time. A save asked for while one is out follows it with
+// the positions of then, so the last positions (a stop's) always reach the file.
 void FollowActions::save() {
-    if (saving_ || statePath_.isEmpty())
+    if (statePath_.isEmpty())
         return;
+    if (saving_) {
+        saveAgain_ = true;
+        return;
+    }
     saving_ = true;
     whenFinished(QtConcurrent::run([path = statePath_, state = state_] {
                      QString problem;
@@ -235,6 +234,8 @@ void FollowActions::save() {
                      saving_ = false;
                      if (!problem.isEmpty())
                          window_->showStatus(problem);
+                     if (std::exchange(saveAgain_, false))
+                         save();
                  });
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "followmeter.h"
 #include "followstate.h"
 
 #include <QObject>
@@ -7,6 +8,8 @@
 #include <QTimer>
 
 #include <memory>
+#include <optional>
+#include <utility>
 #include <vector>
 
 class QMenu;
@@ -35,7 +38,8 @@ public:
                   QMenu* dataMenu, const QString& workspaceLabel, QObject* parent = nullptr);
     ~FollowActions() override;
 
-    // Starts following `source` into `targets` (names); the dock shows why when it cannot.
+    // Starts following `source` into `targets` (names; a follow under way stops first); the
+    // dock shows why when it cannot.
     void follow(const QString& source, const QStringList& targets);
     void setPaused(bool paused);
     // Stops (the batch being written lands first); the positions are saved.
@@ -53,7 +57,7 @@ Q_SIGNALS:
 
 private:
     void openDialog();
-    void begin(const QString& source, std::vector<int> targets, const FollowState& saved);
+    void begin(int source, std::vector<int> targets, const FollowState& saved);
     void sample();
     void save();
     void refreshViews();
@@ -68,10 +72,11 @@ private:
     QString statePath_;
     QTimer sampler_;
     qint64 startedMs_ = 0;
-    std::vector<std::vector<int64_t>> lags_; // per target, since the last sample
-    std::vector<qint64> writes_;
+    FollowMeter meter_; // per target, since the last sample
     bool saving_ = false;
+    bool saveAgain_ = false;
     quint64 generation_ = 0; // a state read for an earlier follow is dropped
+    std::optional<std::pair<QString, QStringList>> next_; // asked for while one was stopping
 };
 
 } // namespace syncscope

@@ -106,6 +106,9 @@ void TestGuiReplicate::followPauseStopResume() {
 
     // Stop: the positions are kept next to the workspace.
     QSignalSpy stopped(follow, &FollowActions::followStopped);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        panel->model()->progress(1).caughtUp && cell(1, FollowProgressModel::Applied) == 5, 10000);
+    const qlonglong stoppedAt = cell(1, FollowProgressModel::Position);
     panel->stopButton()->click();
     QVERIFY(!stopped.isEmpty() || stopped.wait(10000));
     QVERIFY(!follow->isFollowing());
@@ -116,7 +119,7 @@ void TestGuiReplicate::followPauseStopResume() {
     QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(statePath), 5000);
     std::optional<FollowState> saved;
     QTRY_VERIFY_WITH_TIMEOUT((saved = readFollowState(statePath, error)) &&
-                                 saved->targets[QStringLiteral("HIVE")].position > 0,
+                                 saved->targets[QStringLiteral("HIVE")].position == stoppedAt,
                              5000);
 
     // Again: it resumes where it stopped, and finds nothing to write.
