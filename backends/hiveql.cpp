@@ -36,6 +36,12 @@ std::string hiveStringLiteral(std::string_view text) {
         case '\x1a':
             out += "\\Z";
             break;
+        case '$':
+            // HiveServer2 replaces ${…} anywhere in a statement's text, literals included
+            // (hive.variable.substitute, on by default): "${env:HOME}" would be stored as the
+            // server's home folder. Octal \044 reads back as '$' and breaks every "${".
+            out += "\\044";
+            break;
         default:
             out += c;
         }

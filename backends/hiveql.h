@@ -11,7 +11,8 @@ namespace syncscope {
 
 // `text` as a single-quoted Hive string literal that Hive's unescapeSQLString turns back into
 // exactly these bytes: backslash, both quotes, the control characters Hive names (\b \n \r \t
-// \Z) are escaped, NUL as octal \000; every other byte (UTF-8 included) goes through as it is. A
+// \Z) are escaped, NUL as octal \000, '$' as octal \044 (so that HiveServer2's variable
+// substitution never sees a "${" in it); every other byte (UTF-8 included) goes through as it is. A
 // backslash is always doubled, so "\u0041", "\%" or "\012" in the input stay literal text.
 std::string hiveStringLiteral(std::string_view text);
 

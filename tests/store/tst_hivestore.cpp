@@ -33,29 +33,15 @@ namespace {
 // Strings that mean something to Hive's lexer or its unescaping.
 std::vector<std::string> hostileStrings() {
     using namespace std::string_literals;
-    return {"",
-            "plain",
-            "O'Brien",
-            "\"double\"",
-            "back\\slash",
-            "trailing\\",
-            "\\",
-            "\\\\",
-            "\\'",
-            "\\u0041 stays six characters",
-            "\\012 stays four",
-            "\\% and \\_ keep the backslash",
-            "\\n is not a newline",
-            "line\nbreak\rreturn\ttab",
-            "nul\0inside"s,
-            "nul then digits \0"s + "12",
-            "\0"s,
-            "ctrl-Z \x1a and backspace \b",
-            "'; DROP TABLE oplog; --",
-            "` backtick",
-            "\u00e9\u05e9\u05dc\u05d5\u05dd \U0001F600",
+    return {"", "plain", "O'Brien", "\"double\"", "back\\slash", "trailing\\", "\\", "\\\\", "\\'",
+            "\\u0041 stays six characters", "\\012 stays four", "\\% and \\_ keep the backslash",
+            "\\n is not a newline", "line\nbreak\rreturn\ttab", "nul\0inside"s,
+            "nul then digits \0"s + "12", "\0"s, "ctrl-Z \x1a and backspace \b",
+            "'; DROP TABLE oplog; --", "` backtick", "\u00e9\u05e9\u05dc\u05d5\u05dd \U0001F600",
             "?1 ?2 look like parameters",
-            std::string(300, '\'')};
+            // Hive substitutes variables in the statement's text, literals included.
+            "${env:HOME}", "${system:user.name} ${hiveconf:hive.support.concurrency} ${x}",
+            "$${env:PATH}}", "$", "trailing $", std::string(300, '\'')};
 }
 
 std::string bodyOf(const std::string& literal) {
@@ -113,11 +99,17 @@ void TestHiveStore::literalsSurviveHivesUnescaping() {
         QCOMPARE(literal.front(), '\'');
         QCOMPARE(literal.back(), '\'');
         QCOMPARE(hs2peer::unescapeHiveString(bodyOf(literal)), s);
-        const hs2peer::Translation t = hs2peer::translateHiveQl("SELECT " + literal + " AS v");
+        // HiveServer2 substitutes ${…} in the text before it parses (literals included).
+        const hs2peer::Translation t = hs2peer::translateHiveQl(
+            hs2peer::substituteHiveVariables("SELECT " + literal + " AS v", {{"x", "X"}}));
         QVERIFY2(t.error.empty(), t.error.c_str());
         QCOMPARE(t.params.size(), size_t(1));
         QCOMPARE(t.params.front(), s);
     }
+    // What the substitution does to a literal written plainly: the reason '$' is escaped.
+    QCOMPARE(hs2peer::substituteHiveVariables("SELECT '${env:HOME}|${x}|${y}'",
+                                              {{"x", "${z}"}, {"z", "Z"}}),
+             "SELECT '" + qEnvironmentVariable("HOME").toStdString() + "|Z|${y}'");
     // Hive's own escapes, read the way Hive reads them.
     QCOMPARE(hs2peer::unescapeHiveString("\\u0041\\101\\%\\_\\q\\Z"), std::string("AA\\%\\_q\x1a"));
 }

@@ -1,6 +1,8 @@
 #include "hivedialect.h"
 
 #include <cctype>
+#include <cstdlib>
+#include <optional>
 #include <regex>
 
 namespace hs2peer {
@@ -112,6 +114,59 @@ std::string unescapeHiveString(const std::string& s) {
         }
     }
     return out;
+}
+
+namespace {
+std::optional<std::string>
+hiveVariable(const std::string& name,
+             const std::vector<std::pair<std::string, std::string>>& conf) {
+    const auto setting = [&](const std::string& key) -> std::optional<std::string> {
+        for (const auto& [k, v] : conf)
+            if (k == key)
+                return v;
+        return std::nullopt;
+    };
+    if (name.rfind("env:", 0) == 0) {
+        const char* v = std::getenv(name.substr(4).c_str());
+        return v ? std::optional<std::string>(v) : std::nullopt;
+    }
+    if (name == "system:user.name")
+        return std::getenv("USER") ? std::getenv("USER") : "hive";
+    if (name == "system:user.home")
+        return std::getenv("HOME") ? std::getenv("HOME") : "/";
+    if (name == "system:java.io.tmpdir")
+        return std::string("/tmp");
+    if (name.rfind("hiveconf:", 0) == 0)
+        return setting(name.substr(9));
+    if (name.rfind("hivevar:", 0) == 0)
+        return setting(name.substr(8));
+    return setting(name);
+}
+} // namespace
+
+std::string substituteHiveVariables(const std::string& statement,
+                                    const std::vector<std::pair<std::string, std::string>>& conf) {
+    static const std::regex variable(R"(\$\{[^\}\$ ]+\})");
+    std::string text = statement;
+    for (int depth = 0; depth < 40; ++depth) {
+        std::string out;
+        bool changed = false;
+        auto at = text.cbegin();
+        for (std::sregex_iterator m(text.cbegin(), text.cend(), variable), end; m != end; ++m) {
+            const std::string whole = m->str();
+            const std::optional<std::string> value =
+                hiveVariable(whole.substr(2, whole.size() - 3), conf);
+            out.append(at, (*m)[0].first);
+            out += value ? *value : whole;
+            changed = changed || value.has_value();
+            at = (*m)[0].second;
+        }
+        out.append(at, text.cend());
+        if (!changed)
+            break;
+        text = std::move(out);
+    }
+    return text;
 }
 
 namespace {

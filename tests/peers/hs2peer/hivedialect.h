@@ -29,6 +29,15 @@ namespace hs2peer {
 // is c.
 std::string unescapeHiveString(const std::string& body);
 
+// Hive's variable substitution (hive.variable.substitute, on by default), which HiveServer2 runs
+// on a statement's whole text, string literals included, before parsing it: every ${NAME} whose
+// NAME holds no '}', '$' or space becomes ${env:X} the server's environment variable X,
+// ${system:user.name|user.home|java.io.tmpdir} the server's, ${hiveconf:K}, ${hivevar:K} or a
+// bare ${K} the session's setting K (`conf`); a name with no value stays as it was. Hive
+// repeats this up to 40 times, so a value may itself name another variable.
+std::string substituteHiveVariables(const std::string& statement,
+                                    const std::vector<std::pair<std::string, std::string>>& conf);
+
 struct Translation {
     enum class Kind { Query, Statement, Use, CreateDatabase, Overwrite, Set, Merge };
     Kind kind = Kind::Statement;

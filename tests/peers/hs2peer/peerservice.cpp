@@ -259,6 +259,14 @@ hs2::TTypeId::type typeOf(const std::vector<std::vector<Cell>>& rows, size_t c) 
     return sawDouble ? hs2::TTypeId::DOUBLE_TYPE : hs2::TTypeId::BIGINT_TYPE;
 }
 
+// The session settings the peer has, as `SET key` shows them and ${hiveconf:key} reads them.
+std::vector<std::pair<std::string, std::string>> settingsOf(const PeerOptions& options) {
+    return {{"hive.txn.manager", std::string("org.apache.hadoop.hive.ql.lockmgr.") +
+                                     (options.acid ? "DbTxnManager" : "DummyTxnManager")},
+            {"hive.support.concurrency", options.acid ? "true" : "false"},
+            {"hive.variable.substitute", "true"}};
+}
+
 void execute(Operation& op, const PeerOptions& options) {
     const bool slow =
         options.delayOnly.empty() || op.statement.find(options.delayOnly) != std::string::npos;
@@ -309,11 +317,9 @@ void execute(Operation& op, const PeerOptions& options) {
     case Translation::Kind::Set: {
         // What `SET key` answers on Hive: one row, "key=value".
         std::string value = t.name + " is undefined";
-        if (t.name == "hive.txn.manager")
-            value = t.name + "=org.apache.hadoop.hive.ql.lockmgr." +
-                    (options.acid ? "DbTxnManager" : "DummyTxnManager");
-        else if (t.name == "hive.support.concurrency")
-            value = t.name + (options.acid ? "=true" : "=false");
+        for (const auto& [key, setting] : settingsOf(options))
+            if (key == t.name)
+                value = key + '=' + setting;
         op.names = {"set"};
         op.rows = {{Cell{value}}};
         break;
@@ -488,8 +494,9 @@ void PeerService::ExecuteStatement(hs2::TExecuteStatementResp& out,
     ++statements_;
     auto op = std::make_shared<Operation>();
     op->session = s;
-    op->statement = req.statement;
-    const Translation t = translateHiveQl(req.statement, options_.acid);
+    // As HiveServer2 does before it parses: ${…} anywhere, inside string literals too.
+    op->statement = substituteHiveVariables(req.statement, settingsOf(options_));
+    const Translation t = translateHiveQl(op->statement, options_.acid);
     op->hasResultSet =
         t.error.empty() && (t.kind == Translation::Kind::Query || t.kind == Translation::Kind::Set);
     hs2::TOperationHandle handle;
