@@ -1,6 +1,7 @@
 #include "logrecord.h"
 
 #include "causalcontext.h"
+#include "displaytext.h"
 #include "identifiers.h"
 
 #include <tuple>
@@ -61,9 +62,9 @@ GradeRecord rowAfter(const LogRecord& write, const GradeRecord* previous) {
 
 std::string recordProblem(const LogRecord& r) {
     if (!isValidIdentifier(r.studentId))
-        return "invalid student id '" + r.studentId + "'";
+        return "invalid student id " + quotedForMessage(r.studentId);
     if (!isValidIdentifier(r.courseId))
-        return "invalid course id '" + r.courseId + "' for student " + r.studentId;
+        return "invalid course id " + quotedForMessage(r.courseId) + " for student " + r.studentId;
     const std::string key = spellKey(r.studentId, r.courseId);
     if (r.kind == EntryKind::Delete && r.hasValue)
         return "a DELETE of " + key + " carries a value";
@@ -73,7 +74,7 @@ std::string recordProblem(const LogRecord& r) {
         if (const char* problem = valueProblem(r.value))
             return std::string(problem) + " at key " + key;
     if (r.origin != kSeedOrigin && !isCanonicalStoreName(r.origin))
-        return "invalid origin '" + r.origin + "' at key " + key;
+        return "invalid origin " + quotedForMessage(r.origin) + " at key " + key;
     if (!r.context.empty())
         if (std::string problem = contextTextProblem(r.context); !problem.empty())
             return problem + " at key " + key;

@@ -1,5 +1,6 @@
 #include "seedcsv.h"
 
+#include "displaytext.h"
 #include "identifiers.h"
 #include "utf8.h"
 
@@ -174,11 +175,13 @@ SeedData parseSeedCsv(std::string fileName, std::string_view text) {
         const Field& cid = record[static_cast<size_t>(cidAt)];
         const Field& grade = record[static_cast<size_t>(gradeAt)];
         if (!isValidIdentifier(sid.text)) {
-            data.errors.push_back({sid.line, sid.column, "invalid student id '" + sid.text + "'"});
+            data.errors.push_back(
+                {sid.line, sid.column, "invalid student id " + quotedForMessage(sid.text)});
             continue;
         }
         if (!isValidIdentifier(cid.text)) {
-            data.errors.push_back({cid.line, cid.column, "invalid course id '" + cid.text + "'"});
+            data.errors.push_back(
+                {cid.line, cid.column, "invalid course id " + quotedForMessage(cid.text)});
             continue;
         }
         if (const char* problem = valueProblem(grade.text)) {

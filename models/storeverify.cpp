@@ -1,5 +1,6 @@
 #include "storeverify.h"
 
+#include "displaytext.h"
 #include "identifiers.h"
 #include "writeidentities.h"
 
@@ -18,27 +19,10 @@ std::string mapKey(const std::string& sid, const std::string& cid) {
     return sid + '\n' + cid;
 }
 
-// A grade as the report shows it: control characters (what makes a grade corrupted) as \xNN,
-// so a report on a terminal shows them rather than obeys them.
-std::string printable(const std::string& value) {
-    std::string out;
-    for (unsigned char c : value) {
-        if (c < 0x20 || c == 0x7f) {
-            static const char hex[] = "0123456789abcdef";
-            out += "\\x";
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        } else {
-            out += static_cast<char>(c);
-        }
-    }
-    return out;
-}
-
 // "A (ts 5, SQL:3)", or "deleted (ts 5, SQL:3)".
 std::string spellWrite(bool deleted, const std::string& value, int64_t ts,
                        const std::string& origin, uint64_t seq) {
-    return (deleted ? std::string("deleted") : printable(value)) + " (ts " + std::to_string(ts) +
+    return (deleted ? std::string("deleted") : displayText(value)) + " (ts " + std::to_string(ts) +
            ", " + origin + ':' + std::to_string(seq) + ')';
 }
 
@@ -176,7 +160,7 @@ void VerifyCheck::compareKey(const std::vector<std::vector<const GradeRecord*>>&
         list += (list.empty() ? "" : ", ") + name;
         if (!live[s])
             continue;
-        values += (values.empty() ? "" : ", ") + name + '=' + printable(*live[s]);
+        values += (values.empty() ? "" : ", ") + name + '=' + displayText(*live[s]);
         if (first && *first != *live[s])
             differ = true;
         if (!first)

@@ -5,6 +5,7 @@
 // database (on Redis, a fresh key prefix). Later backends add rows.
 #include "awaitfuture.h"
 #include "engine.h"
+#include "hostileinputs.h"
 #include "labservers.h"
 #include "logrecords.h"
 #include "protocolpeers.h"
@@ -74,6 +75,8 @@ private Q_SLOTS:
     void reopenKeepsEverything();
     void invalidRecordChangesNothing_data() { backends(); }
     void invalidRecordChangesNothing();
+    void hostileInputsAreStoredVerbatimOrRefused_data() { backends(); }
+    void hostileInputsAreStoredVerbatimOrRefused();
     void failedTransactionLeavesNothing_data() { backends(); }
     void failedTransactionLeavesNothing();
     void otherStoresDatabaseIsRefused();
@@ -565,6 +568,53 @@ void TestStoreContract::invalidRecordChangesNothing() {
     const StoreCounts c = await(w->counts()).value();
     QCOMPARE(c.liveKeys, 0);
     QCOMPARE(c.oplogEntries, 0);
+}
+
+// Issue 10's hostile-input table, one backend per row: each input is stored and read back byte
+// for byte (value and oplog) when SPEC §1 takes it, and otherwise refused with an error that
+// names the store, quotes nothing raw and leaves the store as it was. At the end every write
+// that was taken is still there: no quote, protocol or operator in them ran as code.
+void TestStoreContract::hostileInputsAreStoredVerbatimOrRefused() {
+    QFETCH(QString, kind);
+    current_ = {};
+    auto w = openWorker();
+    std::vector<LogRecord> taken;
+    int64_t ts = 0;
+    for (const lab::HostileInput& in : lab::hostileInputs()) {
+        ++ts;
+        const LogRecord rec =
+            setRecord(in.studentId, in.courseId, in.value, ts, "SQL", static_cast<uint64_t>(ts));
+        const Status s = await(w->append({rec}));
+        QString outcome;
+        if (in.valid) {
+            QVERIFY2(s.ok(), qPrintable(QString::fromStdString(in.label) + QStringLiteral(": ") +
+                                        (s.ok() ? QString() : s.error().toString())));
+            const auto back = await(w->readKey(in.studentId, in.courseId));
+            QVERIFY2(back.ok() && back.value(), in.label.c_str());
+            QCOMPARE(back.value()->value, in.value);
+            taken.push_back(rec);
+            outcome = QStringLiteral("stored verbatim");
+        } else {
+            QVERIFY2(!s.ok(), in.label.c_str());
+            QCOMPARE(s.error().store, QStringLiteral("SQL"));
+            const QString& why = s.error().message;
+            QVERIFY2(why.contains(QStringLiteral("nothing written")), qPrintable(why));
+            for (const QChar c : why)
+                QVERIFY2(c.unicode() >= 0x20 && (c.unicode() < 0x7f || c.unicode() > 0x9f),
+                         qPrintable(QString::fromStdString(in.label) + QStringLiteral(": ") + why));
+            outcome = QStringLiteral("refused: ") + why;
+        }
+        qInfo("hostile | %s | %s | %s", qPrintable(kind), in.label.c_str(), qPrintable(outcome));
+    }
+    const StoreCounts c = await(w->counts()).value();
+    QCOMPARE(c.oplogEntries, static_cast<qint64>(taken.size()));
+    const std::vector<LogRecord> log = await(w->readOplog()).value();
+    QCOMPARE(log.size(), taken.size());
+    for (size_t i = 0; i < log.size(); ++i) {
+        QCOMPARE(log[i].studentId, taken[i].studentId);
+        QCOMPARE(log[i].courseId, taken[i].courseId);
+        QCOMPARE(log[i].value, taken[i].value);
+    }
 }
 
 void TestStoreContract::failedTransactionLeavesNothing() {

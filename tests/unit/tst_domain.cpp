@@ -2,8 +2,10 @@
 // seed CSV reader, store directories and the workspace file.
 #include "catalog.h"
 #include "cliarguments.h"
+#include "displaytext.h"
 #include "identifiers.h"
 #include "interner.h"
+#include "logrecord.h"
 #include "sampledata.h"
 #include "script.h"
 #include "seedcsv.h"
@@ -28,6 +30,7 @@ private Q_SLOTS:
     void scriptLiteralRoundTripsThroughParser();
     void seedCsvReadsCourseDataShape();
     void seedCsvErrorsNamePlace();
+    void messagesShowOutsideTextInert();
     void sampleDataHasTheCourseShape();
     void defaultAliases();
     void workspaceFileValidation();
@@ -152,6 +155,30 @@ void TestDomain::seedCsvErrorsNamePlace() {
              std::string("s.csv:2:10: expected ',' or the end of the line after a quoted field"));
     QCOMPARE(firstError("student_id,course_id,grade\r\nS1,C1,A\r\nS2,C2\r"),
              std::string("s.csv:3:1: row has 2 fields, the header has 3"));
+}
+
+// What a file or a store hands over is quoted in messages without obeying it: a terminal
+// escape, a NUL or a bare CR shows as \xNN, and a 10 MB field as its first 64 bytes and its size.
+void TestDomain::messagesShowOutsideTextInert() {
+    using namespace std::string_literals;
+    QCOMPARE(displayText("B+ \xe2\x9c\x93 \u05e9\u202e"),
+             std::string("B+ \xe2\x9c\x93 \u05e9\u202e"));
+    QCOMPARE(displayText("\x1b[2J\r\n\0\x7f"s), std::string("\\x1b[2J\\x0d\\x0a\\x00\\x7f"));
+    QCOMPARE(displayText("C1 \xc2\x85, bad \xff\xc3("),
+             std::string("C1 \\xc2\\x85, bad \\xff\\xc3("));
+    QCOMPARE(displayText("abcdef", 3), std::string("abc\u2026 (6 bytes)"));
+    const std::string huge(10 << 20, 'x');
+    QCOMPARE(quotedForMessage(huge), "'" + std::string(64, 'x') + "\u2026 (10485760 bytes)'");
+    LogRecord r;
+    r.studentId = "SID\x1b]0;owned\x07";
+    r.courseId = "C";
+    r.value = "A";
+    r.hasValue = true;
+    r.origin = "SQL";
+    QCOMPARE(recordProblem(r), std::string("invalid student id 'SID\\x1b]0;owned\\x07'"));
+    const SeedData d = parseSeedCsv("s.csv", "student_id,course_id,grade\n\"" + huge + "\",C,A\n");
+    QCOMPARE(d.formatError(d.errors.at(0)),
+             "s.csv:2:1: invalid student id '" + std::string(64, 'x') + "\u2026 (10485760 bytes)'");
 }
 
 void TestDomain::sampleDataHasTheCourseShape() {
