@@ -15,6 +15,11 @@ pg_conn* PostgresCopyPath::nativeHandle(const QVariant& handle) {
     return *static_cast<pg_conn* const*>(handle.data());
 }
 
+int PostgresCopyPath::socketOf(const QVariant& handle) {
+    pg_conn* conn = nativeHandle(handle);
+    return conn ? PQsocket(conn) : -1;
+}
+
 QString PostgresCopyPath::lastError() const {
     return QString::fromUtf8(PQerrorMessage(conn_)).trimmed();
 }

@@ -23,6 +23,8 @@ namespace syncscope {
 class PostgresCopyPath final : public BulkWritePath {
 public:
     static pg_conn* nativeHandle(const QVariant& handle);
+    // The connection's socket, or -1 when there is none.
+    static int socketOf(const QVariant& handle);
 
     explicit PostgresCopyPath(pg_conn* conn)
         : conn_(conn) {}

@@ -4,8 +4,10 @@
 
 #include <hiredis/hiredis.h>
 
+#include <cerrno>
 #include <charconv>
 #include <csignal>
+#include <cstring>
 #include <mutex>
 
 namespace syncscope {
@@ -109,6 +111,7 @@ bool RedisConnection::connect(const Endpoint& e, QString& why) {
         return false;
     }
     redisSetTimeout(context_, toTimeval(e.readTimeoutMs));
+    readTimeoutMs_ = e.readTimeoutMs;
     redisEnableKeepAlive(context_);
     const auto run = [&](const RedisArgs& args, const QString& step) {
         const RedisReply r = command(args, why);
@@ -149,7 +152,15 @@ bool RedisConnection::broken() const {
 QString RedisConnection::ioError() const {
     if (!context_)
         return QStringLiteral("not connected");
-    return context_->err ? QString::fromUtf8(context_->errstr) : QString();
+    if (!context_->err)
+        return {};
+    // hiredis 0.14 reports its read timeout as the socket's EAGAIN: say what it means.
+    if (context_->err == REDIS_ERR_IO &&
+        (std::strcmp(context_->errstr, std::strerror(EAGAIN)) == 0 ||
+         std::strcmp(context_->errstr, std::strerror(EWOULDBLOCK)) == 0))
+        return QStringLiteral("the server gave no answer within %1 s (read_timeout)")
+            .arg(static_cast<double>(readTimeoutMs_) / 1000.0);
+    return QString::fromUtf8(context_->errstr);
 }
 
 int RedisConnection::socket() const {

@@ -98,6 +98,7 @@ public:
 
 private:
     redisContext* context_ = nullptr;
+    int readTimeoutMs_ = 0;
     std::vector<const char*> argv_;
     std::vector<size_t> lengths_;
 };

@@ -3,9 +3,11 @@
 #include "batchedappend.h"
 #include "mariadbloadpath.h"
 #include "postgrescopypath.h"
+#include "socketdeadline.h"
 #include "utf8.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QSqlDatabase>
 #include <QSqlDriver>
 #include <QSqlError>
@@ -305,7 +307,12 @@ Status SqlStore::append(std::span<const LogRecord> records, const BatchControl& 
         return error(QStringLiteral("append"), QStringLiteral("the store is not open"));
     return appendInBatches(options_.name, records, batchSize(), control,
                            [&](std::span<const LogRecord> batch) {
-                               Status s = appendInTransaction(batch);
+                               Status s = [&] {
+                                   const SocketDeadline::Armed watched = watchServer();
+                                   return appendInTransaction(batch);
+                               }();
+                               if (!s && deadline_ && deadline_->fired())
+                                   s = unanswered(s.error());
                                if (!s && !s.error().conflict && connectionLost())
                                    s = retryAfterReconnecting(batch, s.error(), control);
                                return s;
@@ -356,17 +363,55 @@ Status SqlStore::appendInTransaction(std::span<const LogRecord> batch) {
 // should not leave the store failing until the program restarts.
 template <class Read>
 auto SqlStore::readAgainIfLost(Read read) -> decltype(read()) {
-    auto result = read();
-    if (!result && !result.error().canceled && connectionLost() && reconnect())
+    QElapsedTimer clock;
+    clock.start();
+    auto result = [&] {
+        const SocketDeadline::Armed watched = watchServer();
+        return read();
+    }();
+    // A server that stopped answering: say so, and leave the next try to the caller rather
+    // than wait through a new connection to it as well.
+    if (!result &&
+        ((deadline_ && deadline_->fired()) ||
+         (options_.server.readTimeoutMs > 0 && clock.elapsed() >= options_.server.readTimeoutMs)))
+        return decltype(read())(unanswered(result.error()));
+    if (!result && !result.error().canceled && connectionLost() && reconnect()) {
+        const SocketDeadline::Armed watched = watchServer();
         result = read();
+    }
     return result;
 }
 
 bool SqlStore::connectionLost() {
     if (options_.engine == SqlEngine::Sqlite)
         return false; // a file has no connection to lose
+    const SocketDeadline::Armed watched = watchServer();
     QSqlQuery probe(QSqlDatabase::database(connection_, false));
     return !probe.exec(QStringLiteral("SELECT 1"));
+}
+
+// PostgreSQL's calls run under the deadline (read_timeout + 2 s, so that the server's own
+// statement_timeout speaks first when it is alive; 120 s when the URI sets none).
+SocketDeadline::Armed SqlStore::watchServer() {
+    if (options_.engine != SqlEngine::Postgres || !open_)
+        return SocketDeadline::Armed(nullptr);
+    if (!deadline_) {
+        const int limit =
+            options_.server.readTimeoutMs > 0 ? options_.server.readTimeoutMs + 2000 : 120000;
+        deadline_ = std::make_unique<SocketDeadline>(std::chrono::milliseconds(limit));
+    }
+    return deadline_->arm(
+        PostgresCopyPath::socketOf(QSqlDatabase::database(connection_, false).driver()->handle()));
+}
+
+// A call that waited out its limit: the driver only says its connection went away (MariaDB's
+// read timeout, the deadline closing libpq's socket); the user should hear why.
+StoreError SqlStore::unanswered(StoreError e) const {
+    const qint64 limitMs =
+        deadline_ ? deadline_->limit().count() : qint64(options_.server.readTimeoutMs);
+    e.message += QStringLiteral(" (the server gave no answer within %1 s)")
+                     .arg(static_cast<double>(limitMs) / 1000.0);
+    return e;
 }
 
 Status SqlStore::reconnect() {
@@ -404,7 +449,10 @@ Status SqlStore::retryAfterReconnecting(std::span<const LogRecord> batch, const 
             why = opened.error().message.simplified();
             continue;
         }
-        Status s = appendInTransaction(batch);
+        Status s = [&] {
+            const SocketDeadline::Armed watched = watchServer();
+            return appendInTransaction(batch);
+        }();
         if (s) {
             control.notice(
                 QStringLiteral("%1: connected again; the batch was written").arg(options_.name));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "bulkwritepath.h"
+#include "socketdeadline.h"
 #include "sqldialect.h"
 #include "sqlitefastpath.h"
 #include "store.h"
@@ -28,6 +29,7 @@ public:
         QString user;
         QString password;       // from the keychain or SYNCSCOPE_PASSWORD_<STORE>, never a URI
         QString connectOptions; // Qt Sql driver options (TLS, timeouts)
+        int readTimeoutMs = 0;  // the URI's read_timeout; 0: not given
     };
     struct Options {
         QString name;         // canonical store name
@@ -83,6 +85,8 @@ private:
     template <class Read>
     auto readAgainIfLost(Read read) -> decltype(read());
     bool connectionLost();
+    SocketDeadline::Armed watchServer();
+    StoreError unanswered(StoreError e) const;
     Status reconnect();
     Status retryAfterReconnecting(std::span<const LogRecord> batch, const StoreError& lost,
                                   const BatchControl& control);
@@ -99,8 +103,9 @@ private:
     std::map<int, QSqlQuery> gradeUpserts_;
     std::set<std::pair<std::string_view, std::string_view>> statementKeys_; // upsertRows' scratch
     std::unique_ptr<SqliteFastPath> sqliteFast_; // QSQLITE: native writes and oplog reads
-    std::unique_ptr<BulkWritePath> bulk_; // servers: batch writes by the server's bulk loader
-    std::function<void()> changed_;       // watchChanges' callback, kept across reconnects
+    std::unique_ptr<BulkWritePath> bulk_;      // servers: batch writes by the server's bulk loader
+    std::function<void()> changed_;            // watchChanges' callback, kept across reconnects
+    std::unique_ptr<SocketDeadline> deadline_; // PostgreSQL: libpq has no read timeout
 };
 
 } // namespace syncscope

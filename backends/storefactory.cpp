@@ -150,6 +150,9 @@ SqlStore::Options serverStoreOptions(const QString& name, const QString& uri, QS
     o.server.port = url.port(o.engine == SqlEngine::MariaDb ? 3306 : 5432);
     o.server.user = url.userName();
     o.server.connectOptions = serverOptions(scheme, QUrlQuery(url), problem);
+    if (const QString t = QUrlQuery(url).queryItemValue(QStringLiteral("read_timeout"));
+        problem.isEmpty() && !t.isEmpty())
+        o.server.readTimeoutMs = t.toInt() * 1000;
     if (!problem.isEmpty())
         problem = uri + QStringLiteral(": ") + problem;
     o.location = url.toString(QUrl::RemovePassword | QUrl::RemoveQuery);
