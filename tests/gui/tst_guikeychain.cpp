@@ -4,18 +4,27 @@
 // test inside tests/support/with-secret-service: a private D-Bus session and an unlocked
 // gnome-keyring in a throwaway home. The login is checked on the lab's MariaDB, whose account
 // needs a password.
+#include "consoleview.h"
+#include "dataactions.h"
 #include "guiapp.h"
+#include "guidriver.h"
 #include "guihost.h"
 #include "keychainpasswords.h"
 #include "labservers.h"
+#include "mainwindow.h"
+#include "mergeactions.h"
+#include "mergedialog.h"
 #include "storedialog.h"
 #include "workspaceactions.h"
 #include "workspacefile.h"
 #include "workspacesession.h"
 
+#include <QDirIterator>
 #include <QFile>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -43,6 +52,7 @@ private Q_SLOTS:
     void storeMenuKeepsThePasswordOutOfTheWorkspace();
     void environmentVariableComesFirst();
     void dialogOffersAPasswordOnlyForServers();
+    void noWindowOutputHoldsThePassword();
     // Run by the ctest entry without a Secret Service (SYNCSCOPE_TEST_NO_KEYRING=1).
     void unreachableKeychainIsNamedWhenTheLoginFails();
 
@@ -170,6 +180,101 @@ void TestGuiKeychain::dialogOffersAPasswordOnlyForServers() {
     uri->setText(QStringLiteral("sqlite:///tmp/x.db"));
     QVERIFY(!field->isEnabled());
     QCOMPARE(server.password(), QString());
+}
+
+namespace {
+// Every message the program logs (qDebug … qFatal), for the password search below.
+QByteArray& logged() {
+    static QByteArray all;
+    return all;
+}
+QtMessageHandler previousHandler = nullptr;
+void keepMessage(QtMsgType type, const QMessageLogContext& context, const QString& text) {
+    logged() += text.toUtf8() + '\n';
+    if (previousHandler)
+        previousHandler(type, context, text);
+}
+} // namespace
+
+// Issue 10: with the store's password in the keychain, a session of the window (writes, a
+// merge with its audit entries, a login refused for a wrong password) leaves the password in
+// none of what it shows or writes: the console, the status bar, the store's state, every log
+// message, the saved workspace, the audit database and its CSV, JSON and HTML exports, the
+// oplog exports.
+void TestGuiKeychain::noWindowOutputHoldsThePassword() {
+    const QByteArray secret = servers_->password.toUtf8();
+    QCOMPARE(await(keychain::savePassword(uri_, servers_->password)), QString());
+    previousHandler = qInstallMessageHandler(keepMessage);
+    QTemporaryDir out;
+    QVERIFY(out.isValid());
+    {
+        GuiHost host;
+        host.open(
+            {{"KC", {}, uri_.toStdString()},
+             {"L",
+              {},
+              (QStringLiteral("sqlite://") + out.filePath(QStringLiteral("l.db"))).toStdString()}},
+            QStringLiteral("credentials"));
+        QTRY_VERIFY_WITH_TIMEOUT(host.app()->commands() != nullptr, 5000);
+        GuiApp& app = *host.app();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            app.session()->summary()->store(0).state == QStringLiteral("connected"), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(app.commands()->isReady(), 20000);
+        lab::typeLine(app, QStringLiteral("1, KC.SET((SID1,CSE1),A)"));
+        lab::typeLine(app, QStringLiteral("2, L.SET((SID1,CSE1),B)"));
+        lab::typeLine(app, QStringLiteral("3, L.SET((SID2,CSE1),C)"));
+        QTRY_COMPARE_WITH_TIMEOUT(lab::panelGrade(app, 1, "SID2", "CSE1"), QStringLiteral("C"),
+                                  10000);
+        MergeDialog* dialog = app.merges()->openMergeDialog();
+        MergeRequest request;
+        request.targets = {0};
+        request.sources = {1};
+        dialog->setRequest(request, {});
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->applyButton()->isEnabled(), 10000);
+        QTest::mouseClick(dialog->applyButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->statusText().contains(QStringLiteral("Verified")), 20000);
+        QSignalSpy exported(app.merges(), &MergeActions::auditExported);
+        for (const char* format : {"csv", "json", "html"})
+            app.merges()->exportAuditLog(
+                QString::fromLatin1(format),
+                out.filePath(QStringLiteral("audit.") + QString::fromLatin1(format)));
+        QTRY_COMPARE_WITH_TIMEOUT(exported.count(), 3, 10000);
+        QSignalSpy oplogs(app.data(), &DataActions::oplogsExported);
+        app.data()->exportOplogs(out.path());
+        QTRY_COMPARE_WITH_TIMEOUT(oplogs.count(), 1, 10000);
+        QVERIFY(app.workspace()->saveWorkspace(out.filePath(QStringLiteral("ws.json"))).isEmpty());
+
+        // A wrong password: the refusal is shown, the password is not.
+        const QByteArray wrong = "Wr0ng-" + secret.toHex();
+        app.workspace()->setPassword(0, QString::fromUtf8(wrong));
+        QTRY_VERIFY_WITH_TIMEOUT(host.app()->session()->summary()->store(0).state.contains(
+                                     QStringLiteral("Access denied")),
+                                 20000);
+        GuiApp& again = *host.app();
+        const QByteArray shown = again.console()->toPlainText().toUtf8() + '\n' +
+                                 again.window()->statusBar()->currentMessage().toUtf8() + '\n' +
+                                 again.session()->summary()->store(0).state.toUtf8();
+        QVERIFY(!shown.contains(secret) && !shown.contains(wrong));
+        QVERIFY(!logged().contains(secret) && !logged().contains(wrong));
+        int files = 0;
+        for (QDirIterator it(out.path(), QDir::Files, QDirIterator::Subdirectories);
+             it.hasNext();) {
+            QFile f(it.next());
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            const QByteArray bytes = f.readAll();
+            QVERIFY2(!bytes.contains(secret) && !bytes.contains(wrong), qPrintable(f.fileName()));
+            ++files;
+        }
+        QFile audit(qEnvironmentVariable("SYNCSCOPE_AUDIT_DB"));
+        QVERIFY(audit.open(QIODevice::ReadOnly));
+        QVERIFY(!audit.readAll().contains(secret));
+        QVERIFY2(files >= 6, qPrintable(QString::number(files)));
+        qInfo("credentials | window: %d files, the console, the status bar and %lld bytes of "
+              "log searched, no password found",
+              files, static_cast<long long>(logged().size()));
+        host.app()->workspace()->setPassword(0, QString()); // the app was made anew above
+    }
+    qInstallMessageHandler(previousHandler);
 }
 
 void TestGuiKeychain::unreachableKeychainIsNamedWhenTheLoginFails() {
