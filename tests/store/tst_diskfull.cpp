@@ -7,6 +7,7 @@
 #include "fulldiskvfs.h"
 #include "logrecords.h"
 #include "sqlstore.h"
+#include "storeverifier.h"
 #include "storeworker.h"
 
 #include <QTemporaryDir>
@@ -84,6 +85,11 @@ void TestDiskFull::fullDiskFailsTheBatchAndLosesNothing() {
         QVERIFY2(seqs.insert(r.seq).second, "a write logged twice");
     QCOMPARE(seqs.size(), first.size() + second.size());
     QCOMPARE(await(w.counts()).value().liveKeys, qint64(20000));
+    // The verify pass (syncscope-cli verify's): every row is its oplog's greatest write.
+    const auto verified = verifyStores({&w}, {});
+    QVERIFY2(verified.ok() && verified.value().clean(),
+             verified.ok() ? verified.value().text().c_str()
+                           : qPrintable(verified.error().toString()));
 }
 
 QTEST_GUILESS_MAIN(TestDiskFull)

@@ -17,6 +17,7 @@
 #include "logrecords.h"
 #include "mongopeer.h"
 #include "storefactory.h"
+#include "storeverifier.h"
 #include "storeworker.h"
 
 #include <QElapsedTimer>
@@ -150,6 +151,11 @@ void TestNetworkFaults::faultsAreNamedAndRetried() {
     QVERIFY2(key.ok(), key.ok() ? "" : qPrintable(key.error().toString()));
     QVERIFY(key.value().has_value());
     QCOMPARE(key.value()->value, std::string("A"));
+    // The verify pass (syncscope-cli verify's): every row is its oplog's greatest write.
+    const auto verified = verifyStores({&w}, {});
+    QVERIFY2(verified.ok() && verified.value().clean(),
+             verified.ok() ? verified.value().text().c_str()
+                           : qPrintable(verified.error().toString()));
     qInfo("fault | %s | reply to a read cut | %s", qPrintable(kind), qPrintable(cutRead));
     qInfo("fault | %s | reply to an append cut | %s", qPrintable(kind), qPrintable(cutAppend));
     qInfo("fault | %s | server silent | %s", qPrintable(kind), qPrintable(silent));
