@@ -314,10 +314,14 @@ std::optional<CommandSession::LineError> CommandSession::execute(const QString& 
     if (!errors.empty())
         return LineError{static_cast<int>(errors.front().column),
                          QString::fromStdString(errors.front().message)};
-    // A store whose clock is off (the what-if) writes at its timestamp plus the offset.
+    // A store whose clock is off (the what-if) writes at its timestamp plus the offset. Only
+    // SET and DELETE name a store to look up: FULL_SYNC names none (found by UBSan: the lookup
+    // read past an empty binding).
     for (Command& c : script->commands) {
+        if (c.op != Op::Set && c.op != Op::Delete)
+            continue;
         const size_t store = binding.storeOfName[c.store];
-        if ((c.op == Op::Set || c.op == Op::Delete) && store < clockOffsets_.size())
+        if (store < clockOffsets_.size())
             c.ts += clockOffsets_[store];
     }
     onEngine([script, stores = std::move(binding.storeOfName)](Mirror& m, Produced& out) {
