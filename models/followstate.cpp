@@ -44,13 +44,15 @@ std::optional<FollowState> FollowState::fromJson(const QByteArray& json, QString
     const QJsonObject to = root.value(QStringLiteral("targets")).toObject();
     for (auto it = to.begin(); it != to.end(); ++it) {
         const QJsonObject t = it.value().toObject();
-        const QJsonValue position = t.value(QStringLiteral("position"));
-        if (!position.isDouble() || position.toDouble() < 0) {
-            error = QStringLiteral("target %1 has no position").arg(it.key());
+        // A whole number that fits: toInteger refuses 1.5 and 1e95 (found by fuzz_workspace:
+        // casting such a double to int64 was undefined behaviour).
+        const qint64 position = t.value(QStringLiteral("position")).toInteger(-1);
+        if (position < 0) {
+            error =
+                QStringLiteral("target %1 has no position (a whole number from 0)").arg(it.key());
             return std::nullopt;
         }
-        s.targets[it.key()] = {t.value(QStringLiteral("location")).toString(),
-                               static_cast<int64_t>(position.toDouble())};
+        s.targets[it.key()] = {t.value(QStringLiteral("location")).toString(), position};
     }
     return s;
 }

@@ -65,6 +65,14 @@ void TestFollowState::badFilesAreNamed_data() {
     QTest::newRow("negative position")
         << QByteArray("{\"source\":\"SQL\",\"targets\":{\"PG\":{\"position\":-1}}}")
         << QStringLiteral("target PG has no position");
+    // Found by fuzz_workspace: a position past int64 was cast from a double (undefined).
+    QTest::newRow("position past int64")
+        << QByteArray("{\"source\":\"SQL\",\"targets\":{\"PG\":{\"position\":1" +
+                      QByteArray(95, '1') + "}}}")
+        << QStringLiteral("target PG has no position");
+    QTest::newRow("fractional position")
+        << QByteArray("{\"source\":\"SQL\",\"targets\":{\"PG\":{\"position\":1.5}}}")
+        << QStringLiteral("target PG has no position");
 }
 
 void TestFollowState::badFilesAreNamed() {
