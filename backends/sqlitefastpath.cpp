@@ -1,9 +1,12 @@
 #include "sqlitefastpath.h"
 
+#include "rangechecksum.h"
+
 #include <sqlite3.h>
 
 #include <algorithm>
 #include <mutex>
+#include <string_view>
 
 namespace syncscope {
 
@@ -22,6 +25,44 @@ void SqliteFastPath::configureProcess() {
         // per-connection mutexes guard nothing.
         sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
     });
+}
+
+namespace {
+std::string_view textArg(sqlite3_value* v) {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(v));
+    return text ? std::string_view(text, static_cast<size_t>(sqlite3_value_bytes(v)))
+                : std::string_view();
+}
+
+void tokenFunction(sqlite3_context* c, int, sqlite3_value** argv) {
+    sqlite3_result_int64(c, keyToken(textArg(argv[0]), textArg(argv[1])));
+}
+
+void digestFunction(sqlite3_context* c, int, sqlite3_value** argv) {
+    sqlite3_result_int64(c, static_cast<sqlite3_int64>(
+                                rowDigest(textArg(argv[0]), textArg(argv[1]), textArg(argv[2]))));
+}
+
+void xorStep(sqlite3_context* c, int, sqlite3_value** argv) {
+    auto* acc = static_cast<uint64_t*>(sqlite3_aggregate_context(c, sizeof(uint64_t)));
+    if (acc)
+        *acc ^= static_cast<uint64_t>(sqlite3_value_int64(argv[0]));
+}
+
+void xorFinal(sqlite3_context* c) {
+    auto* acc = static_cast<uint64_t*>(sqlite3_aggregate_context(c, 0));
+    sqlite3_result_int64(c, static_cast<sqlite3_int64>(acc ? *acc : 0));
+}
+} // namespace
+
+bool SqliteFastPath::registerChecksumFunctions(sqlite3* db) {
+    constexpr int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
+    return sqlite3_create_function_v2(db, "syncscope_token", 2, flags, nullptr, tokenFunction,
+                                      nullptr, nullptr, nullptr) == SQLITE_OK &&
+           sqlite3_create_function_v2(db, "syncscope_digest", 3, flags, nullptr, digestFunction,
+                                      nullptr, nullptr, nullptr) == SQLITE_OK &&
+           sqlite3_create_function_v2(db, "syncscope_xor", 1, flags, nullptr, nullptr, xorStep,
+                                      xorFinal, nullptr) == SQLITE_OK;
 }
 
 sqlite3* SqliteFastPath::nativeHandle(const QVariant& handle) {

@@ -27,6 +27,10 @@ public:
     // per-connection mutexes: a connection is only ever used from its worker's thread.
     static void configureProcess();
     static sqlite3* nativeHandle(const QVariant& handle);
+    // Adds syncscope_token(sid, cid), syncscope_digest(sid, cid, grade) (the numbers of
+    // models/rangechecksum.h, as signed 64-bit integers) and the aggregate syncscope_xor(x)
+    // to a connection, for range checksums computed by SQLite itself. False if SQLite refused.
+    static bool registerChecksumFunctions(sqlite3* db);
 
     explicit SqliteFastPath(sqlite3* db)
         : db_(db) {}

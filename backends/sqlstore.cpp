@@ -122,6 +122,12 @@ Status SqlStore::open() {
             return s;
     if (Status s = createSchema(); !s)
         return s;
+    if (options_.engine == SqlEngine::Sqlite) {
+        sqlite3* handle = SqliteFastPath::nativeHandle(db.driver()->handle());
+        if (!handle || !SqliteFastPath::registerChecksumFunctions(handle))
+            return error(QStringLiteral("cannot add the range checksum functions"),
+                         db.driver()->lastError().text());
+    }
     sqlite3* native = options_.nativeFastPath && options_.engine == SqlEngine::Sqlite
                           ? SqliteFastPath::nativeHandle(db.driver()->handle())
                           : nullptr;
@@ -638,6 +644,110 @@ Result<StoreCounts> SqlStore::counts() {
         return StoreCounts{q.value(0).toLongLong(), q.value(1).toLongLong(),
                            q.value(2).toLongLong()};
     });
+}
+
+namespace {
+// models/rangechecksum.h's token and digest as each engine writes them, and its XOR aggregate.
+struct ChecksumSql {
+    QString token, digest, xorOf;
+};
+
+ChecksumSql checksumSql(SqlEngine engine) {
+    switch (engine) {
+    case SqlEngine::MariaDb:
+        return {QStringLiteral("CAST(CONV(LEFT(MD5(CONCAT(student_id, CHAR(31), course_id)), 8), "
+                               "16, 10) AS UNSIGNED)"),
+                QStringLiteral("CAST(CONV(LEFT(MD5(CONCAT(student_id, CHAR(31), course_id, "
+                               "CHAR(31), grade)), 16), 16, 10) AS UNSIGNED)"),
+                QStringLiteral("BIT_XOR")};
+    case SqlEngine::Postgres:
+        return {QStringLiteral("('x' || lpad(left(md5(student_id || chr(31) || course_id), 8), "
+                               "16, '0'))::bit(64)::bigint"),
+                QStringLiteral("('x' || left(md5(student_id || chr(31) || course_id || chr(31) "
+                               "|| grade), 16))::bit(64)::bigint"),
+                QStringLiteral("bit_xor")};
+    case SqlEngine::Sqlite:
+        break;
+    }
+    // Functions SqliteFastPath::registerChecksumFunctions adds to the connection.
+    return {QStringLiteral("syncscope_token(student_id, course_id)"),
+            QStringLiteral("syncscope_digest(student_id, course_id, grade)"),
+            QStringLiteral("syncscope_xor")};
+}
+
+// An integer column as its 64 bits: MariaDB's BIT_XOR is unsigned, the others signed.
+uint64_t bitsOf(const QVariant& v) {
+    return v.typeId() == QMetaType::ULongLong ? v.toULongLong()
+                                              : static_cast<uint64_t>(v.toLongLong());
+}
+} // namespace
+
+// In the server: the rows never leave it, only one (range, count, XOR) row per range.
+Result<RangeChecksums> SqlStore::rangeChecksums(uint32_t ranges, const BatchControl& control) {
+    (void)control;
+    if (ranges == 0)
+        return RangeChecksums{};
+    return readAgainIfLost([&]() -> Result<RangeChecksums> {
+        const ChecksumSql sql = checksumSql(options_.engine);
+        QSqlQuery q(QSqlDatabase::database(connection_, false));
+        q.setForwardOnly(true);
+        q.prepare(QStringLiteral("SELECT (%1) % ? AS r, COUNT(*), %2(%3) FROM grades WHERE grade "
+                                 "IS NOT NULL GROUP BY r")
+                      .arg(sql.token, sql.xorOf, sql.digest));
+        q.addBindValue(static_cast<qlonglong>(ranges));
+        if (!q.exec())
+            return error(QStringLiteral("cannot compute range checksums"), q.lastError().text());
+        RangeChecksums out;
+        out.ranges.resize(ranges);
+        while (q.next()) {
+            const qlonglong r = q.value(0).toLongLong();
+            if (r < 0 || r >= static_cast<qlonglong>(ranges))
+                return error(
+                    QStringLiteral("cannot compute range checksums"),
+                    QStringLiteral("the server answered range %1 of %2").arg(r).arg(ranges));
+            out.ranges[static_cast<size_t>(r)] = {q.value(1).toLongLong(), bitsOf(q.value(2))};
+        }
+        return out;
+    });
+}
+
+Result<RangeRows> SqlStore::readRanges(uint32_t ranges, const std::vector<uint32_t>& which,
+                                       const BatchControl& control) {
+    (void)control;
+    RangeRows out;
+    const ChecksumSql sql = checksumSql(options_.engine);
+    constexpr size_t kPerQuery = 500; // ranges per IN list, each a bound parameter
+    for (size_t at = 0; at < which.size(); at += kPerQuery) {
+        const size_t n = std::min(kPerQuery, which.size() - at);
+        Result<RangeRows> part = readAgainIfLost([&]() -> Result<RangeRows> {
+            QStringList marks;
+            for (size_t i = 0; i < n; ++i)
+                marks << QStringLiteral("?");
+            QSqlQuery q(QSqlDatabase::database(connection_, false));
+            q.setForwardOnly(true);
+            q.prepare(QStringLiteral("SELECT %1 FROM grades WHERE grade IS NOT NULL AND (%2) % ? "
+                                     "IN (%3)")
+                          .arg(QLatin1String(kGradeColumns), sql.token, marks.join(u',')));
+            q.addBindValue(static_cast<qlonglong>(ranges));
+            for (size_t i = 0; i < n; ++i)
+                q.addBindValue(static_cast<qlonglong>(which[at + i]));
+            if (!q.exec())
+                return error(QStringLiteral("cannot read key ranges"), q.lastError().text());
+            RangeRows rows;
+            while (q.next())
+                rows.rows.push_back(gradeFrom(q));
+            rows.rowsTransferred = static_cast<int64_t>(rows.rows.size());
+            return rows;
+        });
+        if (!part)
+            return part.error();
+        out.rowsTransferred += part.value().rowsTransferred;
+        std::move(part.value().rows.begin(), part.value().rows.end(), std::back_inserter(out.rows));
+    }
+    std::sort(out.rows.begin(), out.rows.end(), [](const GradeRecord& a, const GradeRecord& b) {
+        return std::tie(a.studentId, a.courseId) < std::tie(b.studentId, b.courseId);
+    });
+    return out;
 }
 
 Result<bool> SqlStore::watchChanges(std::function<void()> changed,

@@ -64,6 +64,9 @@ public:
     Result<std::optional<GradeRecord>> readKey(const std::string& studentId,
                                                const std::string& courseId) override;
     Result<StoreCounts> counts() override;
+    Result<RangeChecksums> rangeChecksums(uint32_t ranges, const BatchControl& control) override;
+    Result<RangeRows> readRanges(uint32_t ranges, const std::vector<uint32_t>& which,
+                                 const BatchControl& control) override;
     Status rollbackTo(int64_t position) override;
     // By measurement: MariaDB's LOAD DATA batches pay about 70 ms each (the commit, the
     // append lock, the temporary table), so 50,000 rows apply 1M writes at 0.74 of a plain

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "logrecord.h"
+#include "rangechecksum.h"
 #include "result.h"
 
 #include <QString>
@@ -107,6 +108,15 @@ public:
         (void)control;
         return std::optional<int64_t>{};
     }
+
+    // Checksums of the live rows over `ranges` ranges of the key-hash space
+    // (models/rangechecksum.h), for verify to compare stores without reading them. The SQL
+    // backends compute them in the server; by default every row is read and hashed here.
+    virtual Result<RangeChecksums> rangeChecksums(uint32_t ranges, const BatchControl& control);
+    // The live rows whose key falls in the ranges `which` (of `ranges`), in key order. By
+    // default every row is read and the others dropped.
+    virtual Result<RangeRows> readRanges(uint32_t ranges, const std::vector<uint32_t>& which,
+                                         const BatchControl& control);
 
     // Records per atomic batch in append(): chosen by measurement for each backend.
     virtual size_t batchSize() const = 0;

@@ -114,6 +114,18 @@ QFuture<Result<StoreCounts>> StoreWorker::counts() {
     return post<Result<StoreCounts>>([](Store& s, const BatchControl&) { return s.counts(); });
 }
 
+QFuture<Result<RangeChecksums>> StoreWorker::rangeChecksums(uint32_t ranges) {
+    return post<Result<RangeChecksums>>(
+        [ranges](Store& s, const BatchControl& c) { return s.rangeChecksums(ranges, c); });
+}
+
+QFuture<Result<RangeRows>> StoreWorker::readRanges(uint32_t ranges, std::vector<uint32_t> which) {
+    return post<Result<RangeRows>>(
+        [ranges, which = std::move(which)](Store& s, const BatchControl& c) {
+            return s.readRanges(ranges, which, c);
+        });
+}
+
 QFuture<Result<bool>> StoreWorker::watchChanges() {
     return post<Result<bool>>([this](Store& s, const BatchControl&) {
         // Emitted on the store's thread; receivers on other threads get them queued.

@@ -33,6 +33,8 @@ public:
     QFuture<Result<std::optional<GradeRecord>>> readKey(std::string studentId,
                                                         std::string courseId);
     QFuture<Result<StoreCounts>> counts();
+    QFuture<Result<RangeChecksums>> rangeChecksums(uint32_t ranges);
+    QFuture<Result<RangeRows>> readRanges(uint32_t ranges, std::vector<uint32_t> which);
     QFuture<Status> rollbackTo(int64_t position);
     // Store::mergeInside: the merge of `source` run by the store's own engine. `stop` says when
     // the caller wants it stopped (the future's cancel would drop its answer, which says

@@ -22,6 +22,8 @@
 
 #include <algorithm>
 #include <random>
+#include <set>
+#include <tuple>
 
 using namespace syncscope;
 
@@ -77,6 +79,8 @@ private Q_SLOTS:
     void invalidRecordChangesNothing();
     void hostileInputsAreStoredVerbatimOrRefused_data() { backends(); }
     void hostileInputsAreStoredVerbatimOrRefused();
+    void rangeChecksumsAgreeWithTheClientsHash_data() { backends(); }
+    void rangeChecksumsAgreeWithTheClientsHash();
     void failedTransactionLeavesNothing_data() { backends(); }
     void failedTransactionLeavesNothing();
     void otherStoresDatabaseIsRefused();
@@ -615,6 +619,57 @@ void TestStoreContract::hostileInputsAreStoredVerbatimOrRefused() {
         QCOMPARE(log[i].courseId, taken[i].courseId);
         QCOMPARE(log[i].value, taken[i].value);
     }
+}
+
+// Range checksums (issue 9's verify --checksums): what the backend computes, in the server
+// where it can, equals models/rangechecksum.h's hash of the rows it holds (unicode and
+// hostile grades, tombstones left out), and readRanges gives exactly the live rows of the
+// ranges asked for. The same numbers on every engine are what make stores comparable.
+void TestStoreContract::rangeChecksumsAgreeWithTheClientsHash() {
+    current_ = {};
+    auto w = openWorker();
+    std::vector<LogRecord> batch;
+    uint64_t seq = 0;
+    for (int i = 0; i < 400; ++i)
+        batch.push_back(setRecord("SID" + std::to_string(i), "CSE" + std::to_string(i % 7),
+                                  i % 2 ? "A" : "B+", i + 1, "SQL", ++seq));
+    for (const lab::HostileInput& in : lab::hostileInputs()) {
+        if (!in.valid)
+            continue;
+        ++seq;
+        batch.push_back(setRecord("H" + std::to_string(seq), "C", in.value,
+                                  static_cast<int64_t>(seq), "SQL", seq));
+    }
+    for (int i = 0; i < 400; i += 9)
+        batch.push_back(deleteRecord("SID" + std::to_string(i), "CSE" + std::to_string(i % 7), 1000,
+                                     "SQL", ++seq));
+    QVERIFY_OK(await(w->append(batch)));
+    const std::vector<GradeRecord> rows = await(w->readGrades()).value();
+    for (const uint32_t ranges : {1u, 7u, 64u}) {
+        std::vector<RangeChecksum> expected(ranges);
+        for (const GradeRecord& r : rows)
+            addToChecksums(expected, r);
+        const auto got = await(w->rangeChecksums(ranges));
+        QVERIFY_OK(got);
+        QCOMPARE(got.value().ranges.size(), size_t(ranges));
+        for (uint32_t r = 0; r < ranges; ++r) {
+            QCOMPARE(got.value().ranges[r].rows, expected[r].rows);
+            QCOMPARE(got.value().ranges[r].digest, expected[r].digest);
+        }
+    }
+    const auto picked = await(w->readRanges(7, {1, 4}));
+    QVERIFY_OK(picked);
+    std::set<std::tuple<std::string, std::string, std::string>> want, got;
+    for (const GradeRecord& r : rows) {
+        const uint32_t range = keyToken(r.studentId, r.courseId) % 7;
+        if (!r.deleted && (range == 1 || range == 4))
+            want.insert({r.studentId, r.courseId, r.value});
+    }
+    for (const GradeRecord& r : picked.value().rows)
+        got.insert({r.studentId, r.courseId, r.value});
+    QVERIFY(!want.empty());
+    QCOMPARE(got, want);
+    QCOMPARE(picked.value().rows.size(), want.size());
 }
 
 void TestStoreContract::failedTransactionLeavesNothing() {

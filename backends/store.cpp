@@ -1,0 +1,58 @@
+#include "store.h"
+
+#include <algorithm>
+
+namespace syncscope {
+
+namespace {
+// Every grade row, a page at a time, handed to `each`.
+template <class Each>
+Status forEveryRow(Store& store, const BatchControl& control, Each each) {
+    constexpr size_t kPage = 20000;
+    GradeCursor after;
+    for (;;) {
+        Result<std::vector<GradeRecord>> page = store.readGrades(after, kPage, control);
+        if (!page)
+            return page.error();
+        for (GradeRecord& row : page.value())
+            each(std::move(row));
+        if (page.value().size() < kPage)
+            return success();
+        after = {page.value().back().studentId, page.value().back().courseId};
+    }
+}
+} // namespace
+
+Result<RangeChecksums> Store::rangeChecksums(uint32_t ranges, const BatchControl& control) {
+    RangeChecksums out;
+    out.ranges.resize(ranges);
+    if (Status s = forEveryRow(*this, control,
+                               [&](GradeRecord&& row) {
+                                   ++out.rowsTransferred;
+                                   addToChecksums(out.ranges, row);
+                               });
+        !s)
+        return s.error();
+    return out;
+}
+
+Result<RangeRows> Store::readRanges(uint32_t ranges, const std::vector<uint32_t>& which,
+                                    const BatchControl& control) {
+    RangeRows out;
+    std::vector<bool> wanted(ranges, false);
+    for (uint32_t r : which)
+        if (r < ranges)
+            wanted[r] = true;
+    if (Status s = forEveryRow(*this, control,
+                               [&](GradeRecord&& row) {
+                                   ++out.rowsTransferred;
+                                   if (!row.deleted && ranges > 0 &&
+                                       wanted[keyToken(row.studentId, row.courseId) % ranges])
+                                       out.rows.push_back(std::move(row));
+                               });
+        !s)
+        return s.error();
+    return out;
+}
+
+} // namespace syncscope
