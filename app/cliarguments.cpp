@@ -45,7 +45,8 @@ QString CliArguments::usage() {
         "usage: syncscope-cli run SCRIPT [--workspace FILE] [--seed-csv FILE] [--oplog-dir DIR] "
         "[--dump] [--conflicts FILE]\n"
         "                      [--lab FILE --lab-merge LINE...]\n"
-        "       syncscope-cli verify --workspace FILE [--stores A,B,...] [--json FILE]\n"
+        "       syncscope-cli verify --workspace FILE [--stores A,B,...] [--json FILE] "
+        "[--checksums]\n"
         "       syncscope-cli load --workspace FILE (--csv FILE | --from STORE) --into A,B,...\n"
         "       syncscope-cli follow --workspace FILE --from STORE --to A,B,... [--state FILE]\n"
         "                      [--until-caught-up] [--seconds N]\n"
@@ -73,6 +74,10 @@ QString CliArguments::usage() {
         "                      that are not their oplog's greatest write\n"
         "  --stores A,B,...    verify only these stores (names or aliases)\n"
         "  --json FILE         also write the report as JSON\n"
+        "  --checksums         compare the stores by checksums over key-hash ranges, computed\n"
+        "                      in the servers where the backend can, and read only the rows\n"
+        "                      of ranges that differ (no oplog checks); says how many rows\n"
+        "                      were transferred\n"
         "\n"
         "  load                bulk load into the --into stores by their batched write paths:\n"
         "                      --csv FILE (student-ID,course-id,...,grade; seed writes, as\n"
@@ -213,7 +218,8 @@ CliArguments CliArguments::parseVerify(const QStringList& args) {
         parseNamedOptions(QStringLiteral("verify"), args,
                           {{QStringLiteral("--workspace"), &a.verify.workspace},
                            {QStringLiteral("--json"), &a.verify.json}},
-                          {{QStringLiteral("--stores"), &a.verify.stores}}, a.error);
+                          {{QStringLiteral("--stores"), &a.verify.stores}}, a.error,
+                          {{QStringLiteral("--checksums"), &a.verify.checksums}});
     if (parsed == Parsed::Ok && a.verify.workspace.isEmpty())
         a.error = QStringLiteral("verify needs --workspace FILE");
     a.action = parsed == Parsed::Help ? Action::Help

@@ -105,4 +105,82 @@ Result<VerifyReport> verifyStores(const std::vector<StoreWorker*>& workers, cons
     return check.finish();
 }
 
+Result<VerifyReport> verifyByChecksums(const std::vector<StoreWorker*>& workers, uint32_t ranges) {
+    if (ranges == 0) {
+        int64_t most = 0;
+        for (StoreWorker* w : workers) {
+            Result<StoreCounts> c = w->counts().result();
+            if (!c)
+                return c.error();
+            most = std::max<int64_t>(most, c.value().liveKeys);
+        }
+        ranges = rangesFor(most);
+    }
+    // Every store computes at once, each on its own worker.
+    std::vector<QFuture<Result<RangeChecksums>>> asked;
+    for (StoreWorker* w : workers)
+        asked.push_back(w->rangeChecksums(ranges));
+    std::vector<RangeChecksums> sums;
+    for (QFuture<Result<RangeChecksums>>& f : asked) {
+        Result<RangeChecksums> r = f.result();
+        if (!r)
+            return r.error();
+        sums.push_back(std::move(r.value()));
+    }
+    std::vector<uint32_t> differing;
+    for (uint32_t r = 0; r < ranges; ++r)
+        for (size_t s = 1; s < sums.size(); ++s)
+            if (sums[s].ranges[r] != sums[0].ranges[r]) {
+                differing.push_back(r);
+                break;
+            }
+
+    std::vector<std::string> names;
+    for (StoreWorker* w : workers)
+        names.push_back(w->description().name.toStdString());
+    VerifyCheck check(names, false);
+    std::vector<RangeRows> rows(workers.size());
+    if (!differing.empty()) {
+        std::vector<QFuture<Result<RangeRows>>> reads;
+        for (StoreWorker* w : workers)
+            reads.push_back(w->readRanges(ranges, differing));
+        for (size_t s = 0; s < reads.size(); ++s) {
+            Result<RangeRows> r = reads[s].result();
+            if (!r)
+                return r.error();
+            rows[s] = std::move(r.value());
+        }
+    }
+    // The rows of the differing ranges, key by key across the stores (each in key order).
+    std::vector<size_t> next(workers.size(), 0);
+    std::vector<std::vector<const GradeRecord*>> views(workers.size());
+    for (;;) {
+        const GradeRecord* least = nullptr;
+        for (size_t s = 0; s < rows.size(); ++s)
+            if (next[s] < rows[s].rows.size() && (!least || keyLess(rows[s].rows[next[s]], *least)))
+                least = &rows[s].rows[next[s]];
+        if (!least)
+            break;
+        const GradeRecord key = *least;
+        for (size_t s = 0; s < rows.size(); ++s) {
+            views[s].clear();
+            while (next[s] < rows[s].rows.size() && sameKey(rows[s].rows[next[s]], key))
+                views[s].push_back(&rows[s].rows[next[s]++]);
+        }
+        check.compareKey(views);
+    }
+    VerifyReport report = check.finish();
+    report.checksums.ranges = ranges;
+    report.checksums.differingRanges = static_cast<uint32_t>(differing.size());
+    for (size_t s = 0; s < workers.size(); ++s) {
+        int64_t live = 0;
+        for (const RangeChecksum& r : sums[s].ranges)
+            live += r.rows;
+        report.stores[s].live = live;
+        report.stores[s].rows = sums[s].rowsTransferred + rows[s].rowsTransferred;
+        report.checksums.rowsTransferred.push_back(report.stores[s].rows);
+    }
+    return report;
+}
+
 } // namespace syncscope

@@ -27,6 +27,11 @@ VerifyActions::VerifyActions(MainWindow* window, WorkspaceSession* session,
         dataMenu->addAction(QStringLiteral("&Verify Stores…"), this, [this] { verify(); });
     action->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_V);
     action->setStatusTip(QStringLiteral("Compare the stores key by key, and each with its oplog"));
+    QAction* sums = dataMenu->addAction(QStringLiteral("Verify by &Checksums…"), this,
+                                        [this] { verify({}, true); });
+    sums->setShortcut(Qt::CTRL | Qt::ALT | Qt::Key_V);
+    sums->setStatusTip(QStringLiteral("Compare the stores by checksums over key ranges, computed "
+                                      "in the servers, reading only the ranges that differ"));
 
     connect(this, &VerifyActions::verified, window_, [this](const VerifyReport& report) {
         window_->showStatus(report.clean()
@@ -54,7 +59,7 @@ void VerifyActions::cancel() {
         canceled_->store(true);
 }
 
-void VerifyActions::verify(const QStringList& stores) {
+void VerifyActions::verify(const QStringList& stores, bool byChecksums) {
     if (running_)
         return;
     std::vector<StoreWorker*> workers;
@@ -90,7 +95,7 @@ void VerifyActions::verify(const QStringList& stores) {
     });
     QPointer<QProgressDialog> progressDialog(dialog);
     // What has been typed or run is in the stores first, so it is not reported as missing.
-    commands_->whenWritten([this, workers, progressDialog, canceled = canceled_] {
+    commands_->whenWritten([this, workers, progressDialog, byChecksums, canceled = canceled_] {
         QPointer<VerifyActions> self(this);
         VerifyRun run;
         run.canceled = canceled.get();
@@ -101,17 +106,19 @@ void VerifyActions::verify(const QStringList& stores) {
             });
         };
         // The future keeps `canceled` alive as long as the pool thread reads it.
-        whenFinished(
-            QtConcurrent::run([workers, run, canceled] { return verifyStores(workers, run); }),
-            this, [this, progressDialog](Result<VerifyReport> report) {
-                running_ = false;
-                if (progressDialog)
-                    progressDialog->close();
-                if (report)
-                    Q_EMIT verified(report.value());
-                else
-                    Q_EMIT verifyFailed(report.error().message);
-            });
+        whenFinished(QtConcurrent::run([workers, run, canceled, byChecksums] {
+                         return byChecksums ? verifyByChecksums(workers)
+                                            : verifyStores(workers, run);
+                     }),
+                     this, [this, progressDialog](Result<VerifyReport> report) {
+                         running_ = false;
+                         if (progressDialog)
+                             progressDialog->close();
+                         if (report)
+                             Q_EMIT verified(report.value());
+                         else
+                             Q_EMIT verifyFailed(report.error().message);
+                     });
     });
 }
 

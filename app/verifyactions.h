@@ -29,8 +29,9 @@ public:
                   QMenu* dataMenu, QObject* parent = nullptr);
     ~VerifyActions() override;
 
-    // Verifies the named stores (all when empty); verified() or verifyFailed() follows.
-    void verify(const QStringList& stores = {});
+    // Verifies the named stores (all when empty), row by row or, `byChecksums`, by range
+    // checksums (verifyByChecksums); verified() or verifyFailed() follows.
+    void verify(const QStringList& stores = {}, bool byChecksums = false);
     void cancel();
     // Cancels a verification under way and waits for its pool thread to let go of the
     // stores' workers: the program calls it before the workers go.

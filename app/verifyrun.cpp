@@ -38,7 +38,8 @@ int verifyWorkspace(const VerifyOptions& options, std::FILE* out, std::FILE* err
     for (const auto& w : opened.value())
         workers.push_back(w.get());
 
-    Result<VerifyReport> report = verifyStores(workers, {});
+    Result<VerifyReport> report =
+        options.checksums ? verifyByChecksums(workers) : verifyStores(workers, {});
     if (!report) {
         say(err, report.error().toString());
         return ExitBackend;

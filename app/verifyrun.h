@@ -8,9 +8,10 @@
 namespace syncscope {
 
 struct VerifyOptions {
-    QString workspace;  // required: the stores to verify
-    QStringList stores; // names (or aliases) of the stores to verify; empty: all
-    QString json;       // where to write the report as JSON; empty: none
+    QString workspace;      // required: the stores to verify
+    QStringList stores;     // names (or aliases) of the stores to verify; empty: all
+    QString json;           // where to write the report as JSON; empty: none
+    bool checksums = false; // compare by range checksums (verifyByChecksums), not row by row
 };
 
 // Exit status of `verify` when it found differences (0: none; 2: usage; 3: a store failed).

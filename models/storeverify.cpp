@@ -64,8 +64,9 @@ const char* verifyKindName(VerifyFinding::Kind kind) {
     return "?";
 }
 
-VerifyCheck::VerifyCheck(std::vector<std::string> stores)
-    : greatest_(stores.size()) {
+VerifyCheck::VerifyCheck(std::vector<std::string> stores, bool againstOplog)
+    : againstOplog_(againstOplog)
+    , greatest_(stores.size()) {
     for (std::string& s : stores) {
         VerifyStoreSummary summary;
         summary.name = std::move(s);
@@ -143,7 +144,8 @@ void VerifyCheck::compareKey(const std::vector<std::vector<const GradeRecord*>>&
         const GradeRecord& row = *rows.front();
         if (const std::string problem = rowProblem(row); !problem.empty())
             add(VerifyFinding::Kind::Corrupted, summary.name, sid, cid, problem);
-        checkAgainstOplog(s, row);
+        if (againstOplog_)
+            checkAgainstOplog(s, row);
         if (row.deleted) {
             ++summary.deleted;
         } else {
@@ -199,6 +201,18 @@ std::string VerifyReport::text() const {
         out += "store " + s.name + ": " + std::to_string(s.live) + " live keys, " +
                std::to_string(s.deleted) + " deleted, " + std::to_string(s.rows) + " rows read, " +
                std::to_string(s.oplogEntries) + " oplog entries\n";
+    if (checksums.ranges > 0) {
+        int64_t moved = 0;
+        for (const int64_t n : checksums.rowsTransferred)
+            moved += n;
+        out += "compared by checksums over " + std::to_string(checksums.ranges) +
+               " key-hash ranges: " + std::to_string(checksums.differingRanges) + " differ; " +
+               std::to_string(moved) + " rows transferred (";
+        for (size_t s = 0; s < stores.size() && s < checksums.rowsTransferred.size(); ++s)
+            out += (s ? ", " : "") + stores[s].name + ' ' +
+                   std::to_string(checksums.rowsTransferred[s]);
+        out += ")\n";
+    }
     for (const VerifyFinding& f : findings) {
         out += verifyKindName(f.kind);
         out += ' ';
@@ -234,10 +248,20 @@ std::string VerifyReport::json() const {
             o.insert(QStringLiteral("store"), q(f.store));
         findingList.append(o);
     }
-    const QJsonObject root{{QStringLiteral("clean"), clean()},
-                           {QStringLiteral("finding_count"), static_cast<qint64>(findingCount)},
-                           {QStringLiteral("stores"), storeList},
-                           {QStringLiteral("findings"), findingList}};
+    QJsonObject root{{QStringLiteral("clean"), clean()},
+                     {QStringLiteral("finding_count"), static_cast<qint64>(findingCount)},
+                     {QStringLiteral("stores"), storeList},
+                     {QStringLiteral("findings"), findingList}};
+    if (checksums.ranges > 0) {
+        QJsonArray moved;
+        for (const int64_t n : checksums.rowsTransferred)
+            moved.append(static_cast<qint64>(n));
+        root.insert(QStringLiteral("checksums"),
+                    QJsonObject{{QStringLiteral("ranges"), static_cast<qint64>(checksums.ranges)},
+                                {QStringLiteral("differing_ranges"),
+                                 static_cast<qint64>(checksums.differingRanges)},
+                                {QStringLiteral("rows_transferred"), moved}});
+    }
     return QJsonDocument(root).toJson(QJsonDocument::Indented).toStdString();
 }
 

@@ -42,8 +42,17 @@ struct VerifyStoreSummary {
     int64_t oplogEntries = 0;
 };
 
+// How a --checksums verify went: the key-hash ranges compared, how many differed, and the
+// grade rows that crossed from each store to compare them (models/rangechecksum.h).
+struct VerifyChecksums {
+    uint32_t ranges = 0; // 0: a full verify, not by checksums
+    uint32_t differingRanges = 0;
+    std::vector<int64_t> rowsTransferred; // per store, in VerifyReport::stores order
+};
+
 struct VerifyReport {
     std::vector<VerifyStoreSummary> stores;
+    VerifyChecksums checksums;
     std::vector<VerifyFinding> findings; // the first kMaxFindings, in key order
     int64_t findingCount = 0;            // all of them
     static constexpr size_t kMaxFindings = 10000;
@@ -56,7 +65,9 @@ struct VerifyReport {
 
 class VerifyCheck {
 public:
-    explicit VerifyCheck(std::vector<std::string> stores);
+    // `againstOplog` false: the stores are compared with each other only (verify
+    // --checksums, which reads no oplog).
+    explicit VerifyCheck(std::vector<std::string> stores, bool againstOplog = true);
 
     // A store's whole oplog, before any of its rows.
     void setOplog(size_t store, const std::vector<LogRecord>& log);
@@ -78,6 +89,7 @@ private:
     void checkAgainstOplog(size_t store, const GradeRecord& row);
 
     VerifyReport report_;
+    bool againstOplog_ = true;
     // Per store: key ("sid\ncid") -> the greatest write the oplog holds for it; a key is taken
     // out when its row is compared, so what is left at the end has no row.
     std::vector<std::unordered_map<std::string, Greatest>> greatest_;

@@ -19,11 +19,14 @@ VerifyReportDialog::VerifyReportDialog(VerifyReport report, QWidget* parent)
     resize(820, 480);
     auto* summary = new QLabel(this);
     summary->setObjectName(QStringLiteral("verify-summary"));
-    summary->setText(report_.clean()
-                         ? QStringLiteral("The stores agree with each other and with their oplogs.")
-                         : QStringLiteral("%1 finding(s) in %2 store(s).")
-                               .arg(report_.findingCount)
-                               .arg(report_.stores.size()));
+    const bool bySums = report_.checksums.ranges > 0; // no oplog was read
+    summary->setText(
+        report_.clean()
+            ? (bySums ? QStringLiteral("The stores' checksums agree.")
+                      : QStringLiteral("The stores agree with each other and with their oplogs."))
+            : QStringLiteral("%1 finding(s) in %2 store(s).")
+                  .arg(report_.findingCount)
+                  .arg(report_.stores.size()));
     auto* text = new QPlainTextEdit(this);
     text->setObjectName(QStringLiteral("verify-report"));
     text->setReadOnly(true);

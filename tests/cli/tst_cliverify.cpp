@@ -32,6 +32,9 @@ private Q_SLOTS:
     void usageErrors();
 
 private:
+    // verify --checksums with --json: the report, or an empty object (and why, in a warning)
+    // when the exit status is not `expectedCode`.
+    QJsonObject checksumsReport(const QString& name, int expectedCode);
     // syncscope-cli with `args`: exit code, stdout, stderr.
     QTemporaryDir dir_;
     std::optional<lab::Servers> servers_;
@@ -104,6 +107,38 @@ void TestCliVerify::equalStoresVerifyClean() {
     const QJsonObject report = QJsonDocument::fromJson(f.readAll()).object();
     QCOMPARE(report.value(QStringLiteral("clean")).toBool(), true);
     QCOMPARE(report.value(QStringLiteral("stores")).toArray().size(), 6);
+
+    // By checksums: equal everywhere, and no row leaves MariaDB, PostgreSQL or SQLite, which
+    // compute theirs themselves (the others' rows are hashed here).
+    const QJsonObject sums = checksumsReport(QStringLiteral("clean-sums.json"), 0);
+    const QJsonArray moved = sums.value(QStringLiteral("checksums"))
+                                 .toObject()
+                                 .value(QStringLiteral("rows_transferred"))
+                                 .toArray();
+    QCOMPARE(sums.value(QStringLiteral("checksums"))
+                 .toObject()
+                 .value(QStringLiteral("differing_ranges"))
+                 .toInt(),
+             0);
+    QCOMPARE(moved.size(), 6);
+    for (const int s : {0, 1, 3})
+        QCOMPARE(moved.at(s).toInt(), 0);
+    QVERIFY(moved.at(2).toInt() >= 299); // Redis: every row read once, tombstones too
+}
+
+QJsonObject TestCliVerify::checksumsReport(const QString& name, int expectedCode) {
+    const QString json = dir_.filePath(name);
+    const auto [code, out, err] =
+        lab::runCli({QStringLiteral("verify"), QStringLiteral("--workspace"), workspace_,
+                     QStringLiteral("--checksums"), QStringLiteral("--json"), json});
+    if (code != expectedCode || !out.contains(QStringLiteral("compared by checksums over 16 "
+                                                             "key-hash ranges"))) {
+        qWarning("verify --checksums: %d\n%s%s", code, qPrintable(out), qPrintable(err));
+        return {};
+    }
+    QFile f(json);
+    return f.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(f.readAll()).object()
+                                       : QJsonObject();
 }
 
 void TestCliVerify::plantedDamageIsNamed() {
@@ -158,6 +193,26 @@ void TestCliVerify::plantedDamageIsNamed() {
     QVERIFY2(out.contains(QStringLiteral("duplicate HIVE (SID40,CSE001): 2 rows for one key")),
              qPrintable(out));
     QVERIFY2(out.contains(QStringLiteral("verify: 6 findings")), qPrintable(out));
+
+    // By checksums: the same damage but the oplog finding (no oplog is read), and from the SQL
+    // stores only the rows of the ranges that differ.
+    const QJsonObject sums = checksumsReport(QStringLiteral("damaged-sums.json"), 4);
+    std::set<QString> summed;
+    for (const QJsonValue& v : sums.value(QStringLiteral("findings")).toArray()) {
+        const QJsonObject o = v.toObject();
+        summed.insert(o.value(QStringLiteral("kind")).toString() + QLatin1Char(' ') +
+                      o.value(QStringLiteral("store")).toString() + QLatin1Char(' ') +
+                      o.value(QStringLiteral("student_id")).toString());
+    }
+    std::set<QString> withoutOplog = expected;
+    withoutOplog.erase(QStringLiteral("oplog LITE SID30"));
+    QCOMPARE(summed, withoutOplog);
+    const QJsonObject ranges = sums.value(QStringLiteral("checksums")).toObject();
+    const int differing = ranges.value(QStringLiteral("differing_ranges")).toInt();
+    QVERIFY(differing >= 1 && differing <= 4);
+    for (const int s : {0, 1, 3})
+        QVERIFY2(ranges.value(QStringLiteral("rows_transferred")).toArray().at(s).toInt() < 150,
+                 qPrintable(QString::fromUtf8(QJsonDocument(ranges).toJson())));
 
     // Only the stores asked for: MONGO and REDIS are still equal.
     const auto [subset, subsetOut, subsetErr] =

@@ -25,7 +25,7 @@ private Q_SLOTS:
     void cleanupTestCase() { app_.reset(); }
 
 private:
-    VerifyReport verifyNow();
+    VerifyReport verifyNow(bool byChecksums = false);
     QTemporaryDir dir_;
     std::unique_ptr<GuiApp> app_;
 };
@@ -42,9 +42,9 @@ void TestGuiVerify::initTestCase() {
     QTRY_VERIFY_WITH_TIMEOUT(app_->commands()->isReady(), 20000);
 }
 
-VerifyReport TestGuiVerify::verifyNow() {
+VerifyReport TestGuiVerify::verifyNow(bool byChecksums) {
     QSignalSpy verified(app_->verifier(), &VerifyActions::verified);
-    app_->verifier()->verify();
+    app_->verifier()->verify({}, byChecksums);
     if (!verified.wait(20000))
         qFatal("verify did not answer");
     return verified.at(0).at(0).value<VerifyReport>();
@@ -57,6 +57,16 @@ void TestGuiVerify::reportNamesWhatDiffersAndClearsAfterSync() {
     QCOMPARE(report.findingCount, 1);
     QCOMPARE(report.findings.front().kind, VerifyFinding::Kind::Missing);
     QCOMPARE(report.findings.front().studentId, std::string("SID7"));
+    // Data > Verify by Checksums finds the same key, reading only its range.
+    const VerifyReport sums = verifyNow(true);
+    QCOMPARE(sums.findingCount, 1);
+    QCOMPARE(sums.findings.front().studentId, std::string("SID7"));
+    QCOMPARE(sums.checksums.differingRanges, 1u);
+    QVERIFY2(sums.text().find("compared by checksums over 16 key-hash ranges: 1 differ") !=
+                 std::string::npos,
+             sums.text().c_str());
+    QTRY_COMPARE(app_->window()->findChildren<VerifyReportDialog*>().size(), 2);
+    app_->window()->findChildren<VerifyReportDialog*>().last()->close();
     QTRY_VERIFY(!app_->window()->findChildren<VerifyReportDialog*>().isEmpty());
     VerifyReportDialog* dialog = app_->window()->findChildren<VerifyReportDialog*>().first();
     QVERIFY(!dialog->isModal());
