@@ -3,17 +3,11 @@
 #include "benchutil.h"
 #include "scriptgen.h"
 
+#include "measuredrun.h"
+
 #include <QTemporaryDir>
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <fstream>
-
-extern char** environ;
 
 int main() {
     QTemporaryDir dir;
@@ -31,33 +25,17 @@ int main() {
         {cli, "run", script},
         {cli, "run", script, "--oplog-dir", oplogDir, "--dump"},
     };
+    const std::string errors = dir.filePath(QStringLiteral("stderr")).toStdString();
     for (const std::vector<std::string>& variant : variants) {
-        std::vector<std::string> args = variant;
-        std::vector<char*> argv;
-        for (std::string& a : args)
-            argv.push_back(a.data());
-        argv.push_back(nullptr);
-
-        posix_spawn_file_actions_t actions;
-        posix_spawn_file_actions_init(&actions);
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-        pid_t pid = 0;
-        int status = 0;
-        rusage usage{};
-        const double wall = bench::seconds([&] {
-            if (posix_spawn(&pid, cli.c_str(), &actions, nullptr, argv.data(), environ) != 0)
-                return;
-            wait4(pid, &status, 0, &usage);
-        });
-        posix_spawn_file_actions_destroy(&actions);
-        if (pid == 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-            std::fprintf(stderr, "bench_cli: syncscope-cli failed (status %d)\n", status);
+        lab::MeasuredRun run;
+        const double wall =
+            bench::seconds([&] { run = lab::runMeasured(variant, "/dev/null", errors); });
+        if (run.status != 0) {
+            std::fprintf(stderr, "bench_cli: syncscope-cli failed (status %d; its stderr in %s)\n",
+                         run.status, errors.c_str());
             return 1;
         }
-        auto d = [](long v) { return static_cast<double>(v); };
-        const double rssMb = d(usage.ru_maxrss) / 1024.0;
-        const double cpu = d(usage.ru_utime.tv_sec) + d(usage.ru_utime.tv_usec) / 1e6 +
-                           d(usage.ru_stime.tv_sec) + d(usage.ru_stime.tv_usec) / 1e6;
+        const double rssMb = run.peakRssMb, cpu = run.cpuSeconds;
         const bool exports = variant.size() > 3;
         bench::Json("cli_end_to_end")
             .str("input",

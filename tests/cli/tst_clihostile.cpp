@@ -3,24 +3,18 @@
 // value of tests/support/hostileinputs.h written through the script language and read back.
 // Each bad file gets `FILE:LINE:COL: message` on stderr, exit status 1, nothing run and nothing
 // raw echoed; the big ones also keep the program's memory to what the file needs (peak RSS is
-// measured with wait4 and printed as a JSON line for the note).
+// measured by the kernel, lab::runMeasured, and printed as a JSON line for the note).
 #include "hostileinputs.h"
 #include "identifiers.h"
+#include "measuredrun.h"
 
 #include <QFile>
 #include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-
 #include <cstdio>
 #include <map>
-
-extern char** environ;
 
 namespace {
 
@@ -30,33 +24,16 @@ struct Outcome {
     double peakRssMb = 0;
 };
 
-// syncscope-cli with `args`, its outputs through files (a pipe could fill and stall it) and its
-// peak resident memory from the kernel.
+// syncscope-cli with `args`, its outputs and its peak resident memory (lab::runMeasured).
 Outcome runMeasured(const QTemporaryDir& dir, const QStringList& args) {
     const QString outPath = dir.filePath(QStringLiteral("stdout")),
                   errPath = dir.filePath(QStringLiteral("stderr"));
-    std::vector<std::string> argv8{SYNCSCOPE_CLI};
+    std::vector<std::string> argv{SYNCSCOPE_CLI};
     for (const QString& a : args)
-        argv8.push_back(a.toStdString());
-    std::vector<char*> argv;
-    for (std::string& a : argv8)
-        argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, QFile::encodeName(outPath).constData(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&actions, 2, QFile::encodeName(errPath).constData(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    Outcome o;
-    pid_t pid = 0;
-    int status = 0;
-    rusage usage{};
-    if (posix_spawn(&pid, argv8[0].c_str(), &actions, nullptr, argv.data(), environ) == 0 &&
-        wait4(pid, &status, 0, &usage) == pid && WIFEXITED(status))
-        o.status = WEXITSTATUS(status);
-    posix_spawn_file_actions_destroy(&actions);
-    o.peakRssMb = static_cast<double>(usage.ru_maxrss) / 1024.0;
+        argv.push_back(a.toStdString());
+    const lab::MeasuredRun run = lab::runMeasured(argv, QFile::encodeName(outPath).toStdString(),
+                                                  QFile::encodeName(errPath).toStdString());
+    Outcome o{run.status, {}, {}, run.peakRssMb};
     QFile out(outPath), err(errPath);
     if (out.open(QIODevice::ReadOnly))
         o.out = out.readAll();
