@@ -6,8 +6,8 @@
 // conflicts reports, the oplog exports, the property-lab JSON, and any other file it wrote.
 #include "clirun.h"
 #include "labservers.h"
+#include "secretsearch.h"
 
-#include <QDirIterator>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
@@ -116,17 +116,10 @@ void TestCliCredentials::noOutputHoldsThePassword() {
     QCOMPARE(run({QStringLiteral("run"), script, W, gone}, secret), 3);
 
     // Every file the runs left, the stores' own SQLite file and the follow positions included.
-    int files = 0;
-    for (QDirIterator it(dir_.path(), QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
-         it.hasNext();) {
-        QFile f(it.next());
-        QVERIFY(f.open(QIODevice::ReadOnly));
-        const QByteArray bytes = f.readAll();
-        QVERIFY2(!bytes.contains(secret) && !bytes.contains(wrong), qPrintable(f.fileName()));
-        ++files;
-    }
+    const lab::SecretSearch found = lab::searchFiles(dir_.path(), {secret, wrong});
+    QVERIFY2(found.holding.isEmpty(), qPrintable(found.holding.join(QStringLiteral(", "))));
     QVERIFY2(QFile::exists(in("ws.follow-SQL.json")), "no positions file");
-    qInfo("credentials | %d runs, %d files searched, no password found", runs_, files);
+    qInfo("credentials | %d runs, %d files searched, no password found", runs_, found.files);
 }
 
 QTEST_GUILESS_MAIN(TestCliCredentials)
