@@ -15,6 +15,20 @@
 
 using namespace syncscope;
 
+namespace {
+// A verify must find exactly the 10 planted differences; anything else is a wrong result.
+void requirePlanted(const Result<VerifyReport>& report, const char* how) {
+    if (!report)
+        qFatal("bench_verify: %s: %s", how, qPrintable(report.error().toString()));
+    int differs = 0;
+    for (const VerifyFinding& f : report.value().findings)
+        differs += f.kind == VerifyFinding::Kind::Differs;
+    if (report.value().findingCount != 10 || differs != 10)
+        qFatal("bench_verify: %s: expected the 10 planted differences, got %lld findings", how,
+               static_cast<long long>(report.value().findingCount));
+}
+} // namespace
+
 int main(int argc, char** argv) {
     QCoreApplication app(argc, argv);
     const int rows = argc > 1 ? std::atoi(argv[1]) : 1000000;
@@ -63,14 +77,7 @@ int main(int argc, char** argv) {
     if (rowByRow) {
         Result<VerifyReport> report = StoreError{};
         const double verify = bench::seconds([&] { report = verifyStores(workers, {}); });
-        if (!report)
-            qFatal("bench_verify: %s", qPrintable(report.error().toString()));
-        int differs = 0;
-        for (const VerifyFinding& f : report.value().findings)
-            differs += f.kind == VerifyFinding::Kind::Differs;
-        if (report.value().findingCount != 10 || differs != 10)
-            qFatal("bench_verify: expected the 10 planted differences, got %lld findings",
-                   static_cast<long long>(report.value().findingCount));
+        requirePlanted(report, "row by row");
 
         bench::Json("verify_two_stores")
             .str("input", "two SQLite stores of 1,000,000 rows differing in 10 keys")
@@ -85,14 +92,7 @@ int main(int argc, char** argv) {
 
     Result<VerifyReport> summed = StoreError{};
     const double bySums = bench::seconds([&] { summed = verifyByChecksums(workers); });
-    if (!summed)
-        qFatal("bench_verify: %s", qPrintable(summed.error().toString()));
-    int summedDiffers = 0;
-    for (const VerifyFinding& f : summed.value().findings)
-        summedDiffers += f.kind == VerifyFinding::Kind::Differs;
-    if (summed.value().findingCount != 10 || summedDiffers != 10)
-        qFatal("bench_verify: checksums: expected the 10 planted differences, got %lld findings",
-               static_cast<long long>(summed.value().findingCount));
+    requirePlanted(summed, "by checksums");
     int64_t moved = 0;
     for (const int64_t n : summed.value().checksums.rowsTransferred)
         moved += n;

@@ -23,6 +23,20 @@
 
 #include <set>
 
+namespace {
+// "kind store student" for every finding of a --json report.
+std::set<QString> findingsOf(const QJsonObject& report) {
+    std::set<QString> out;
+    for (const QJsonValue& v : report.value(QStringLiteral("findings")).toArray()) {
+        const QJsonObject o = v.toObject();
+        out.insert(o.value(QStringLiteral("kind")).toString() + QLatin1Char(' ') +
+                   o.value(QStringLiteral("store")).toString() + QLatin1Char(' ') +
+                   o.value(QStringLiteral("student_id")).toString());
+    }
+    return out;
+}
+} // namespace
+
 class TestCliVerify : public QObject {
     Q_OBJECT
 private Q_SLOTS:
@@ -172,14 +186,7 @@ void TestCliVerify::plantedDamageIsNamed() {
     QVERIFY(f.open(QIODevice::ReadOnly));
     const QJsonObject report = QJsonDocument::fromJson(f.readAll()).object();
     QCOMPARE(report.value(QStringLiteral("clean")).toBool(), false);
-    // kind store key, for every finding.
-    std::set<QString> found;
-    for (const QJsonValue& v : report.value(QStringLiteral("findings")).toArray()) {
-        const QJsonObject o = v.toObject();
-        found.insert(o.value(QStringLiteral("kind")).toString() + QLatin1Char(' ') +
-                     o.value(QStringLiteral("store")).toString() + QLatin1Char(' ') +
-                     o.value(QStringLiteral("student_id")).toString());
-    }
+    const std::set<QString> found = findingsOf(report);
     const std::set<QString> expected = {
         QStringLiteral("missing  SID10"),       // deleted in MARIA only
         QStringLiteral("corrupted PG SID20"),   // a control character
@@ -197,13 +204,7 @@ void TestCliVerify::plantedDamageIsNamed() {
     // By checksums: the same damage but the oplog finding (no oplog is read), and from the SQL
     // stores only the rows of the ranges that differ.
     const QJsonObject sums = checksumsReport(QStringLiteral("damaged-sums.json"), 4);
-    std::set<QString> summed;
-    for (const QJsonValue& v : sums.value(QStringLiteral("findings")).toArray()) {
-        const QJsonObject o = v.toObject();
-        summed.insert(o.value(QStringLiteral("kind")).toString() + QLatin1Char(' ') +
-                      o.value(QStringLiteral("store")).toString() + QLatin1Char(' ') +
-                      o.value(QStringLiteral("student_id")).toString());
-    }
+    const std::set<QString> summed = findingsOf(sums);
     std::set<QString> withoutOplog = expected;
     withoutOplog.erase(QStringLiteral("oplog LITE SID30"));
     QCOMPARE(summed, withoutOplog);
