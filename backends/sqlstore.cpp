@@ -313,10 +313,7 @@ Status SqlStore::append(std::span<const LogRecord> records, const BatchControl& 
         return error(QStringLiteral("append"), QStringLiteral("the store is not open"));
     return appendInBatches(options_.name, records, batchSize(), control,
                            [&](std::span<const LogRecord> batch) {
-                               Status s = [&] {
-                                   const SocketDeadline::Armed watched = watchServer();
-                                   return appendInTransaction(batch);
-                               }();
+                               Status s = appendInTransaction(batch);
                                if (!s && deadline_ && deadline_->fired())
                                    s = unanswered(s.error());
                                if (!s && !s.error().conflict && connectionLost())
@@ -325,8 +322,9 @@ Status SqlStore::append(std::span<const LogRecord> records, const BatchControl& 
                            });
 }
 
-// One batch, data and oplog rows together, in one transaction.
+// One batch, data and oplog rows together, in one transaction, under the server deadline.
 Status SqlStore::appendInTransaction(std::span<const LogRecord> batch) {
+    const SocketDeadline::Armed watched = watchServer();
     if (sqliteFast_) {
         QString why;
         if (!sqliteFast_->writeBatch(batch, QDateTime::currentMSecsSinceEpoch(), why))
@@ -455,10 +453,7 @@ Status SqlStore::retryAfterReconnecting(std::span<const LogRecord> batch, const 
             why = opened.error().message.simplified();
             continue;
         }
-        Status s = [&] {
-            const SocketDeadline::Armed watched = watchServer();
-            return appendInTransaction(batch);
-        }();
+        Status s = appendInTransaction(batch);
         if (s) {
             control.notice(
                 QStringLiteral("%1: connected again; the batch was written").arg(options_.name));
