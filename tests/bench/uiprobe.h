@@ -1,12 +1,9 @@
 #pragma once
 
-// Shared by the GUI benchmarks: a probe of the UI thread's longest stall, and a store filled
-// with a million keys to start from.
+// Shared by the GUI benchmarks: the probe of the UI thread's longest stall
+// (tests/support/latencyprobe.h), and a store filled with a million keys to start from.
+#include "latencyprobe.h"
 #include "storefactory.h"
-
-#include <QElapsedTimer>
-#include <QObject>
-#include <QTimer>
 
 #include <algorithm>
 #include <memory>
@@ -14,36 +11,6 @@
 #include <vector>
 
 namespace bench {
-
-// Fires every 5 ms and records how late each tick came: the UI thread's longest stall.
-class LatencyProbe : public QObject {
-public:
-    LatencyProbe() {
-        timer_.setTimerType(Qt::PreciseTimer);
-        connect(&timer_, &QTimer::timeout, this, [this] {
-            const qint64 now = clock_.nsecsElapsed();
-            if (last_ >= 0)
-                worst_ = std::max(worst_, static_cast<double>(now - last_) / 1e6 - 5.0);
-            last_ = now;
-        });
-    }
-    void start() {
-        worst_ = 0;
-        last_ = -1;
-        clock_.start();
-        timer_.start(5);
-    }
-    double stop() {
-        timer_.stop();
-        return worst_;
-    }
-
-private:
-    QTimer timer_;
-    QElapsedTimer clock_;
-    qint64 last_ = -1;
-    double worst_ = 0;
-};
 
 // `rows` SETs of distinct keys by `origin` (20 courses per student), as a store logs them.
 inline std::vector<syncscope::LogRecord> storeRows(const char* origin, int rows) {

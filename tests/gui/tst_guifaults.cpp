@@ -7,8 +7,8 @@
 #include "guidriver.h"
 #include "guihost.h"
 #include "labservers.h"
+#include "latencyprobe.h"
 #include "mainwindow.h"
-#include "uiprobe.h"
 
 #include <QStatusBar>
 #include <QTemporaryDir>
