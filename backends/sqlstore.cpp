@@ -374,10 +374,11 @@ auto SqlStore::readAgainIfLost(Read read) -> decltype(read()) {
         return read();
     }();
     // A server that stopped answering: say so, and leave the next try to the caller rather
-    // than wait through a new connection to it as well.
-    if (!result &&
-        ((deadline_ && deadline_->fired()) ||
-         (options_.server.readTimeoutMs > 0 && clock.elapsed() >= options_.server.readTimeoutMs)))
+    // than wait through a new connection to it as well. (MariaDB's driver times out by itself;
+    // PostgreSQL's statement_timeout is an answer, and its silence the deadline's to catch.)
+    if (!result && ((deadline_ && deadline_->fired()) ||
+                    (options_.engine == SqlEngine::MariaDb && options_.server.readTimeoutMs > 0 &&
+                     clock.elapsed() >= options_.server.readTimeoutMs)))
         return decltype(read())(unanswered(result.error()));
     if (!result && !result.error().canceled && connectionLost() && reconnect()) {
         const SocketDeadline::Armed watched = watchServer();
