@@ -3,7 +3,6 @@
 #include "utf8.h"
 
 #include <algorithm>
-#include <climits>
 #include <numeric>
 #include <tuple>
 
@@ -68,6 +67,14 @@ bool GradeTableModel::appendPage(quint64 generation, const std::vector<GradeReco
         expected_ = loadedRows();
         endInsertRows();
     }
+    if (n > 0) {
+        RowChange change;
+        change.insertedAt.assign(static_cast<size_t>(n - replaced),
+                                 static_cast<size_t>(first + replaced));
+        change.changed.resize(static_cast<size_t>(n));
+        std::iota(change.changed.begin(), change.changed.end(), first);
+        Q_EMIT rowsChanged(change);
+    }
     return true;
 }
 
@@ -116,11 +123,13 @@ int GradeTableModel::applyWrite(const GradeRecord& write) {
         if (loading_)
             --expected_; // keeps the placeholder count as it was
         endRemoveRows();
+        Q_EMIT rowsChanged(RowChange{{}, {at}, {}});
         return -1;
     }
     if (exists) {
         rows_[at] = makeRow(write);
         Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+        Q_EMIT rowsChanged(RowChange{{}, {}, {row}});
         return row;
     }
     if (loading_ && at == rows_.size())
@@ -130,6 +139,7 @@ int GradeTableModel::applyWrite(const GradeRecord& write) {
     if (loading_)
         ++expected_;
     endInsertRows();
+    Q_EMIT rowsChanged(RowChange{{at}, {}, {row}});
     return row;
 }
 
@@ -182,14 +192,16 @@ int GradeTableModel::applyWrites(std::vector<GradeRecord> writes) {
     const bool structural = std::any_of(
         ops.begin(), ops.end(), [](const Op& op) { return !op.exists || op.write->deleted; });
     if (!structural) {
-        int first = INT_MAX, lastRow = -1;
+        RowChange change;
         for (const Op& op : ops) {
             rows_[op.pos] = makeRow(*op.write);
-            first = std::min(first, static_cast<int>(op.pos));
-            lastRow = std::max(lastRow, static_cast<int>(op.pos));
+            change.changed.push_back(static_cast<int>(op.pos)); // ascending: ops are in key order
         }
-        if (lastRow >= 0)
-            Q_EMIT dataChanged(index(first, 0), index(lastRow, ColumnCount - 1));
+        if (!change.changed.empty()) {
+            Q_EMIT dataChanged(index(change.changed.front(), 0),
+                               index(change.changed.back(), ColumnCount - 1));
+            Q_EMIT rowsChanged(change);
+        }
         return rowOf(lastWrite.studentId, lastWrite.courseId);
     }
 
@@ -245,6 +257,22 @@ int GradeTableModel::applyWrites(std::vector<GradeRecord> writes) {
         expected_ += static_cast<qint64>(insertedAt.size()) - static_cast<qint64>(removedAt.size());
     changePersistentIndexList(before, after);
     Q_EMIT layoutChanged();
+    // The rows written, in new numbers and key order: an update is its old row renumbered;
+    // the j-th insertion lands after j earlier ones and the rows before its place that stayed.
+    RowChange change{std::move(insertedAt), std::move(removedAt), {}};
+    size_t inserted = 0;
+    for (const Op& op : ops) {
+        if (op.exists && !op.write->deleted) {
+            change.changed.push_back(change.renumbered(static_cast<int>(op.pos)));
+        } else if (!op.exists) {
+            const auto removedBefore =
+                std::lower_bound(change.removedAt.begin(), change.removedAt.end(), op.pos) -
+                change.removedAt.begin();
+            change.changed.push_back(
+                static_cast<int>(op.pos + inserted++ - static_cast<size_t>(removedBefore)));
+        }
+    }
+    Q_EMIT rowsChanged(change);
     return rowOf(lastWrite.studentId, lastWrite.courseId);
 }
 
@@ -279,22 +307,6 @@ QModelIndexList GradeTableModel::movedIndexes(const QModelIndexList& before,
     return after;
 }
 
-namespace {
-bool containsNoCase(std::string_view hay, std::string_view needle) {
-    if (needle.size() > hay.size())
-        return false;
-    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    for (size_t i = 0; i + needle.size() <= hay.size(); ++i) {
-        size_t k = 0;
-        while (k < needle.size() && lower(hay[i + k]) == lower(needle[k]))
-            ++k;
-        if (k == needle.size())
-            return true;
-    }
-    return false;
-}
-} // namespace
-
 std::vector<std::pair<std::string, std::string>>
 GradeTableModel::keysWithPrefix(std::string_view prefix, size_t max) const {
     std::vector<std::pair<std::string, std::string>> out;
@@ -307,37 +319,11 @@ GradeTableModel::keysWithPrefix(std::string_view prefix, size_t max) const {
     return out;
 }
 
-bool GradeTableModel::rowMatches(int row, std::string_view needle) const {
-    if (row < 0 || row >= loadedRows())
-        return false;
-    const Row& r = rows_[static_cast<size_t>(row)];
-    return containsNoCase(strings_.view(r.student), needle) ||
-           containsNoCase(strings_.view(r.course), needle) || strings_.view(r.value) == needle;
-}
-
-std::string_view GradeTableModel::text(int row, int column) const {
-    if (row < 0 || row >= loadedRows())
-        return {};
-    const Row& r = rows_[static_cast<size_t>(row)];
-    switch (column) {
-    case Student:
-        return strings_.view(r.student);
-    case Course:
-        return strings_.view(r.course);
-    case Grade:
-        return strings_.view(r.value);
-    case Origin:
-        return strings_.view(r.origin);
-    default:
-        return {};
-    }
-}
-
-int64_t GradeTableModel::number(int row, int column) const {
-    if (row < 0 || row >= loadedRows())
-        return 0;
-    const Row& r = rows_[static_cast<size_t>(row)];
-    return column == Timestamp ? r.ts : static_cast<int64_t>(r.seq);
+std::shared_ptr<const GradeRowsSnapshot> GradeTableModel::snapshot() const {
+    auto copy = std::make_shared<GradeRowsSnapshot>();
+    copy->rows = rows_;
+    copy->strings = strings_;
+    return copy;
 }
 
 int GradeTableModel::rowCount(const QModelIndex& parent) const {

@@ -1,10 +1,12 @@
 #pragma once
 
+#include "graderows.h"
 #include "interner.h"
 #include "logrecord.h"
 
 #include <QAbstractTableModel>
 
+#include <memory>
 #include <vector>
 
 namespace syncscope {
@@ -18,7 +20,15 @@ namespace syncscope {
 class GradeTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Student, Course, Grade, Timestamp, Origin, Seq, ColumnCount };
+    enum Column {
+        Student = gradecolumn::Student,
+        Course = gradecolumn::Course,
+        Grade = gradecolumn::Grade,
+        Timestamp = gradecolumn::Timestamp,
+        Origin = gradecolumn::Origin,
+        Seq = gradecolumn::Seq,
+        ColumnCount = gradecolumn::Count
+    };
     // True on rows still loading (views draw them dimmed; colours are the UI's business).
     static constexpr int PlaceholderRole = Qt::UserRole + 1;
 
@@ -46,16 +56,15 @@ public:
     // The row of a key, or -1.
     int rowOf(std::string_view studentId, std::string_view courseId) const;
 
-    // For GradeFilterModel, without building QStrings: whether a loaded row's student or course
-    // contains `needle` (ASCII case-insensitive) or its grade equals it; and a column's value
-    // for ordering.
-    bool rowMatches(int row, std::string_view needle) const;
+    // The loaded rows as they are now, for GradeFilterModel to search and order without
+    // building QStrings; valid until the next change.
+    GradeRowsView rowsView() const { return {rows_.data(), rows_.size(), &strings_}; }
+    // A copy of the loaded rows that a worker may read while this model changes.
+    std::shared_ptr<const GradeRowsSnapshot> snapshot() const;
     // Up to `max` loaded keys whose student id starts with `prefix`, in key order (rows are
     // sorted by key, so this is a binary search and a short walk): key completion.
     std::vector<std::pair<std::string, std::string>> keysWithPrefix(std::string_view prefix,
                                                                     size_t max) const;
-    std::string_view text(int row, int column) const;
-    int64_t number(int row, int column) const;
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -63,16 +72,14 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation,
                         int role = Qt::DisplayRole) const override;
 
+Q_SIGNALS:
+    // Sent after every change to the loaded rows, once Qt's own signals for it are out: which
+    // rows moved and which hold new content, exactly (dataChanged gives one range around a
+    // batch's scattered rows). Proxies that keep row numbers follow the table by it.
+    void rowsChanged(const syncscope::RowChange& change);
+
 private:
-    struct Row {
-        uint32_t student;
-        uint32_t course;
-        uint32_t value;
-        uint32_t origin;
-        int64_t ts;
-        uint64_t seq;
-    };
-    static_assert(sizeof(Row) == 32);
+    using Row = GradeRow;
 
     Row makeRow(const GradeRecord& g);
     // First row whose key is not less than (sid, cid).

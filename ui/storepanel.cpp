@@ -127,8 +127,20 @@ StorePanel::StorePanel(const StoreDescription& store, GradeTableModel* grades, O
     search_->setClearButtonEnabled(true);
     search_->setMaximumWidth(240);
     connect(search_, &QLineEdit::textChanged, this, &StorePanel::setSearch);
+    // Header clicks order the table (ascending, descending, key order); the panel, not the
+    // view, applies them, so the plain table can stay in the view until an order is asked for.
+    QHeaderView* gradeHeader = grades_->horizontalHeader();
+    gradeHeader->setSectionsClickable(true);
+    gradeHeader->setSortIndicatorShown(true);
+    gradeHeader->setSortIndicatorClearable(true);
+    gradeHeader->setSortIndicator(-1, Qt::AscendingOrder);
+    connect(gradeHeader, &QHeaderView::sortIndicatorChanged, this, &StorePanel::showSearchAndOrder);
+    sorting_ = new QLabel(QStringLiteral("sorting…"), this);
+    sorting_->setObjectName(QStringLiteral("grade-sorting"));
+    sorting_->hide();
     auto* top = new QHBoxLayout;
     top->addWidget(header_, 1);
+    top->addWidget(sorting_);
     top->addWidget(search_);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
@@ -140,21 +152,45 @@ StorePanel::StorePanel(const StoreDescription& store, GradeTableModel* grades, O
 void StorePanel::setSearch(const QString& text) {
     if (search_->text() != text)
         search_->setText(text); // comes back here through textChanged
-    if (text.trimmed().isEmpty()) {
-        if (grades_->model() != gradeModel_) {
-            grades_->setSortingEnabled(false);
+    showSearchAndOrder();
+}
+
+void StorePanel::setSortOrder(int column, Qt::SortOrder order) {
+    QHeaderView* header = grades_->horizontalHeader();
+    if (header->sortIndicatorSection() != column || header->sortIndicatorOrder() != order)
+        header->setSortIndicator(column, order); // comes back here through sortIndicatorChanged
+    showSearchAndOrder();
+}
+
+bool StorePanel::isSorting() const {
+    return filter_ && filter_->isOrdering();
+}
+
+// The plain table while there is neither search nor order (no copy of a million row numbers);
+// otherwise the filter, made on first use and dropped again afterwards so that it stops
+// following the table's changes.
+void StorePanel::showSearchAndOrder() {
+    const QString text = search_->text().trimmed();
+    const QHeaderView* header = grades_->horizontalHeader();
+    const int column = header->sortIndicatorSection();
+    const bool ordered = column >= 0 && column < GradeTableModel::ColumnCount;
+    if (text.isEmpty() && !ordered) {
+        if (grades_->model() != gradeModel_)
             grades_->setModel(gradeModel_);
+        if (filter_) {
+            filter_->deleteLater();
+            filter_ = nullptr;
+            sorting_->hide();
         }
         return;
     }
-    if (!filter_)
+    if (!filter_) {
         filter_ = new GradeFilterModel(gradeModel_, this);
-    filter_->setSearch(text);
-    if (grades_->model() != filter_) {
-        grades_->setModel(filter_);
-        grades_->setSortingEnabled(true);
-        grades_->sortByColumn(-1, Qt::AscendingOrder); // key order until a header is clicked
+        connect(filter_, &GradeFilterModel::orderingChanged, sorting_, &QWidget::setVisible);
     }
+    filter_->setSearchAndOrder(text, ordered ? column : -1, header->sortIndicatorOrder());
+    if (grades_->model() != filter_)
+        grades_->setModel(filter_);
 }
 
 void StorePanel::flashGradeRows(const std::vector<int>& sourceRows) {

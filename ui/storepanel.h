@@ -39,8 +39,13 @@ public:
     // search is showing; false when the search hides that row.
     bool showGradeRow(int sourceRow, bool select);
     // Filters the grade table (student or course containing the text, or the grade equal to
-    // it) and lets its columns sort; an empty text shows every row in key order again.
+    // it); an empty text shows every row again.
     void setSearch(const QString& text);
+    // Orders the grade table by a column (-1: key order), as a click on its header does:
+    // ascending, descending, then key order again. Large tables sort on a worker while the
+    // panel says "sorting…".
+    void setSortOrder(int column, Qt::SortOrder order);
+    bool isSorting() const;
     // Highlights grade rows a step just changed, for a moment (the "flash" of each step).
     void flashGradeRows(const std::vector<int>& sourceRows);
     bool isFlashing(int viewRow) const { return flashing_.contains(viewRow); }
@@ -51,6 +56,7 @@ public:
 
 private:
     void updateHeader();
+    void showSearchAndOrder();
 
     QString name_;
     QString kind_;
@@ -61,8 +67,9 @@ private:
     QSplitter* splitter_ = nullptr;
     QTableView* grades_ = nullptr;
     GradeTableModel* gradeModel_ = nullptr;
-    GradeFilterModel* filter_ = nullptr; // in the view only while a search is on
+    GradeFilterModel* filter_ = nullptr; // exists only while a search or an order is on
     QLineEdit* search_ = nullptr;
+    QLabel* sorting_ = nullptr;
     QSet<int> flashing_; // view rows
     QTimer* flashTimer_ = nullptr;
     QTableView* oplog_ = nullptr;

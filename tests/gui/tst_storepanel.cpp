@@ -13,6 +13,7 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QDockWidget>
+#include <QHeaderView>
 #include <QLineEdit>
 #include <QSignalSpy>
 #include <QTableView>
@@ -47,6 +48,7 @@ private Q_SLOTS:
     void windowArrangesOneDockPerStore();
     void copiesTheSelectionAsCsv();
     void searchFiltersAndSorts();
+    void headerClicksCycleTheOrder();
 };
 
 void TestStorePanel::loadsARealStoreInPages() {
@@ -178,7 +180,54 @@ void TestStorePanel::searchFiltersAndSorts() {
     // A grade matches exactly ("B" is in no student or course id here).
     panel.setSearch(QStringLiteral("B"));
     QCOMPARE(panel.gradeView()->model()->rowCount(), 60);
+    // Without a search the order stays; without both, the plain table is back in the view.
     panel.setSearch(QString());
+    QCOMPARE(panel.gradeView()->model()->rowCount(), 300);
+    QCOMPARE(panel.gradeView()->model()->index(0, GradeTableModel::Student).data().toString(),
+             QStringLiteral("SID1099"));
+    panel.setSortOrder(-1, Qt::AscendingOrder);
+    QCOMPARE(panel.gradeView()->model(), static_cast<QAbstractItemModel*>(&grades));
+}
+
+// Clicking a column's header orders the whole table by it, search or not: ascending, then
+// descending, then back to key order (and the plain table).
+void TestStorePanel::headerClicksCycleTheOrder() {
+    GradeTableModel grades;
+    OplogModel oplog;
+    const quint64 gen = grades.beginLoad(3);
+    std::vector<GradeRecord> rows(3);
+    const char* const values[] = {"B", "C", "A"};
+    for (int i = 0; i < 3; ++i) {
+        rows[static_cast<size_t>(i)].studentId = "SID" + std::to_string(i);
+        rows[static_cast<size_t>(i)].courseId = "CSE001";
+        rows[static_cast<size_t>(i)].value = values[i];
+        rows[static_cast<size_t>(i)].origin = "SQL";
+    }
+    grades.appendPage(gen, rows);
+    grades.endLoad(gen);
+    StorePanel panel({QStringLiteral("SQL"), QStringLiteral("SQLite"), {}, true}, &grades, &oplog);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QHeaderView* header = panel.gradeView()->horizontalHeader();
+    const auto clickGrade = [header] {
+        const int x = header->sectionViewportPosition(GradeTableModel::Grade) +
+                      header->sectionSize(GradeTableModel::Grade) / 2;
+        QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, QPoint(x, header->height() / 2));
+    };
+    const auto gradesShown = [&panel] {
+        QString out;
+        const QAbstractItemModel* shown = panel.gradeView()->model();
+        for (int r = 0; r < shown->rowCount(); ++r)
+            out += shown->index(r, GradeTableModel::Grade).data().toString();
+        return out;
+    };
+    QCOMPARE(gradesShown(), QStringLiteral("BCA"));
+    clickGrade();
+    QCOMPARE(gradesShown(), QStringLiteral("ABC"));
+    clickGrade();
+    QCOMPARE(gradesShown(), QStringLiteral("CBA"));
+    clickGrade();
+    QCOMPARE(gradesShown(), QStringLiteral("BCA"));
     QCOMPARE(panel.gradeView()->model(), static_cast<QAbstractItemModel*>(&grades));
 }
 
