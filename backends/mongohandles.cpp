@@ -45,11 +45,11 @@ void initializeDriver() {
         // The driver's own log would print to the terminal (a timeout is also a WARNING);
         // every failure reaches the store as an error it words for the user instead.
         mongoc_log_set_handler(nullptr, nullptr);
-        // The driver's diagnostic counters (for its mongoc-stat tool) live in a shared-memory
-        // file per process, which a killed process leaves in /dev/shm and whose name a later
-        // process with the same pid then finds taken (a WARNING). In memory instead.
-        if (!qEnvironmentVariableIsSet("MONGOC_DISABLE_SHM"))
-            qputenv("MONGOC_DISABLE_SHM", QByteArrayLiteral("1"));
+        // Debian's libmongoc has already initialized itself when it was loaded, before main():
+        // its diagnostic counters then took a shared-memory file per process, which a killed
+        // process leaves in /dev/shm, and a later process given the same pid warns on stderr
+        // that the name is taken. Only MONGOC_DISABLE_SHM in the environment the process
+        // starts with avoids that (the tests set it; README says so).
         mongoc_init();
     });
 }
