@@ -3,6 +3,7 @@
 #include "catalog.h"
 #include "commandexecutor.h"
 #include "engine.h"
+#include "pieces.h"
 #include "recordconversion.h"
 #include "scriptbinding.h"
 #include "seedformat.h"
@@ -354,18 +355,12 @@ void CommandSession::accept(Produced produced) {
                 Q_EMIT storeCommitted(static_cast<int>(s), produced.states[s]);
             continue;
         }
-        // Usually the outbox is empty and the vectors change hands whole: a FULL_SYNC's million
-        // records must not be moved one by one on the UI thread.
-        if (box.queued.empty())
-            box.queued = std::move(produced.records[s]);
-        else
-            std::move(produced.records[s].begin(), produced.records[s].end(),
-                      std::back_inserter(box.queued));
-        if (box.queuedStates.empty())
-            box.queuedStates = std::move(produced.states[s]);
-        else
-            std::move(produced.states[s].begin(), produced.states[s].end(),
-                      std::back_inserter(box.queuedStates));
+        // The vectors change hands whole: a FULL_SYNC's million records must not be moved one
+        // by one on the UI thread.
+        if (!produced.records[s].empty())
+            box.queued.push_back(std::move(produced.records[s]));
+        if (!produced.states[s].empty())
+            box.queuedStates.push_back(std::move(produced.states[s]));
         if (produced.tooMany[s]) {
             box.queuedTooMany = true;
             box.queuedStates = {};
@@ -686,11 +681,13 @@ void CommandSession::reset() {
 void CommandSession::ship(size_t store) {
     Outbox& box = outboxes_[store];
     box.inFlight = true;
-    std::vector<GradeRecord> states = std::move(box.queuedStates);
+    std::vector<GradeRecord> states = joined(std::move(box.queuedStates));
     const bool tooMany = box.queuedTooMany;
     box.queuedStates = {};
     box.queuedTooMany = false;
-    const size_t count = box.queued.size();
+    size_t count = 0;
+    for (const std::vector<LogRecord>& piece : box.queued)
+        count += piece.size();
     whenFinished(workers_[store]->append(std::move(box.queued)), this,
                  [this, store, tooMany, count, states = std::move(states)](const Status& s) {
                      Outbox& b = outboxes_[store];

@@ -208,9 +208,12 @@ private:
     int scriptTarget_ = 0;
     bool stretchOut_ = false;
 
+    // What the engine handed a store while its worker was busy, in the pieces it came in:
+    // appending piece to piece would move every record on the UI thread, and the growing
+    // vector's fresh pages cost more still (the longest stall of a script run).
     struct Outbox {
-        std::vector<LogRecord> queued;
-        std::vector<GradeRecord> queuedStates;
+        std::vector<std::vector<LogRecord>> queued;
+        std::vector<std::vector<GradeRecord>> queuedStates;
         bool queuedTooMany = false; // states dropped: the views reload instead
         bool inFlight = false;
     };

@@ -1,5 +1,7 @@
 #include "storeworker.h"
 
+#include "pieces.h"
+
 #include <QMetaObject>
 
 #include <climits>
@@ -72,6 +74,12 @@ QFuture<Status> StoreWorker::open(const QString& password) {
 QFuture<Status> StoreWorker::append(std::vector<LogRecord> records) {
     return post<Status>([records = std::move(records)](Store& s, const BatchControl& c) {
         return s.append(records, c);
+    });
+}
+
+QFuture<Status> StoreWorker::append(std::vector<std::vector<LogRecord>> pieces) {
+    return post<Status>([pieces = std::move(pieces)](Store& s, const BatchControl& c) mutable {
+        return s.append(joined(std::move(pieces)), c);
     });
 }
 

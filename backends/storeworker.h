@@ -28,6 +28,8 @@ public:
     // Gives the store `password` (Store::setPassword) on its thread, then opens it.
     QFuture<Status> open(const QString& password);
     QFuture<Status> append(std::vector<LogRecord> records);
+    // Records handed over in the pieces they were produced in, joined on the store's thread.
+    QFuture<Status> append(std::vector<std::vector<LogRecord>> pieces);
     QFuture<Result<std::vector<LogRecord>>> readOplog(int64_t after = 0, size_t limit = 0);
     QFuture<Result<std::vector<GradeRecord>>> readGrades(GradeCursor after = {}, size_t limit = 0);
     QFuture<Result<std::optional<GradeRecord>>> readKey(std::string studentId,

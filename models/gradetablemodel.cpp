@@ -143,7 +143,7 @@ int GradeTableModel::applyWrite(const GradeRecord& write) {
     return row;
 }
 
-int GradeTableModel::applyWrites(std::vector<GradeRecord> writes) {
+int GradeTableModel::applyWrites(const std::vector<GradeRecord>& writes) {
     if (writes.empty())
         return -1;
     const GradeRecord lastWrite = writes.back();

@@ -52,7 +52,7 @@ public:
     // Many writes at once (a committed batch): one merge pass over the rows and one layout
     // change, instead of a vector insertion and a view update per key. Returns the row of the
     // last write's key afterwards, or -1.
-    int applyWrites(std::vector<GradeRecord> writes);
+    int applyWrites(const std::vector<GradeRecord>& writes);
     // The row of a key, or -1.
     int rowOf(std::string_view studentId, std::string_view courseId) const;
 
