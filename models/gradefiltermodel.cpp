@@ -7,6 +7,7 @@
 #include <QThreadPool>
 
 #include <algorithm>
+#include <functional>
 
 namespace syncscope {
 
@@ -131,23 +132,36 @@ void GradeFilterModel::install(std::vector<int> order, const GradeOrderSpec& spe
         endResetModel();
         return;
     }
-    Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
+    relayout(
+        [&] {
+            order_ = std::move(order);
+            shown_ = spec;
+        },
+        [](int row) { return row; }, QAbstractItemModel::VerticalSortHint);
+}
+
+// Changes order_ inside a layout change, keeping the persistent indexes (selection, current
+// row) on their table rows; `renumbered` gives a table row's number after the change, or -1.
+void GradeFilterModel::relayout(const std::function<void()>& change,
+                                const std::function<int(int)>& renumbered,
+                                QAbstractItemModel::LayoutChangeHint hint) {
+    Q_EMIT layoutAboutToBeChanged({}, hint);
     const QModelIndexList before = persistentIndexList();
     std::vector<int> rows;
     rows.reserve(static_cast<size_t>(before.size()));
     for (const QModelIndex& idx : before)
-        rows.push_back(order_[static_cast<size_t>(idx.row())]);
-    order_ = std::move(order);
-    shown_ = spec;
+        rows.push_back(renumbered(order_[static_cast<size_t>(idx.row())]));
+    change();
     positionsStale_ = true;
     QModelIndexList after;
     after.reserve(before.size());
     for (qsizetype i = 0; i < before.size(); ++i) {
-        const int row = positionOf(rows[static_cast<size_t>(i)]);
+        const int source = rows[static_cast<size_t>(i)];
+        const int row = source < 0 ? -1 : positionOf(source);
         after << (row < 0 ? QModelIndex() : createIndex(row, before[i].column()));
     }
     changePersistentIndexList(before, after);
-    Q_EMIT layoutChanged({}, QAbstractItemModel::VerticalSortHint);
+    Q_EMIT layoutChanged({}, hint);
 }
 
 // --- following the table ---------------------------------------------------------------------
@@ -166,24 +180,13 @@ void GradeFilterModel::follow(const RowChange& change) {
     }
     if (changesInPlace(change))
         return;
-    Q_EMIT layoutAboutToBeChanged();
-    const QModelIndexList before = persistentIndexList();
-    std::vector<int> rows;
-    rows.reserve(static_cast<size_t>(before.size()));
-    for (const QModelIndex& idx : before)
-        rows.push_back(change.renumbered(order_[static_cast<size_t>(idx.row())]));
-    renumberGradeOrder(order_, change);
-    placeGradeRows(order_, change.changed, grades_->rowsView(), shown_);
-    positionsStale_ = true;
-    QModelIndexList after;
-    after.reserve(before.size());
-    for (qsizetype i = 0; i < before.size(); ++i) {
-        const int source = rows[static_cast<size_t>(i)];
-        const int row = source < 0 ? -1 : positionOf(source);
-        after << (row < 0 ? QModelIndex() : createIndex(row, before[i].column()));
-    }
-    changePersistentIndexList(before, after);
-    Q_EMIT layoutChanged();
+    relayout(
+        [&] {
+            renumberGradeOrder(order_, change);
+            placeGradeRows(order_, change.changed, grades_->rowsView(), shown_);
+        },
+        [&change](int row) { return change.renumbered(row); },
+        QAbstractItemModel::NoLayoutChangeHint);
 }
 
 // Rows whose new content leaves them where they are (still shown between the same neighbours,

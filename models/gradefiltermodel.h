@@ -4,6 +4,7 @@
 
 #include <QAbstractProxyModel>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -67,6 +68,8 @@ private:
     void finishJob();
     void dropJob();
     void install(std::vector<int> order, const GradeOrderSpec& spec);
+    void relayout(const std::function<void()>& change, const std::function<int(int)>& renumbered,
+                  QAbstractItemModel::LayoutChangeHint hint);
     int positionOf(int sourceRow) const;
 
     GradeTableModel* grades_;
