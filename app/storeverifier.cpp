@@ -41,28 +41,13 @@ bool sameKey(const GradeRecord& a, const GradeRecord& b) {
     return a.studentId == b.studentId && a.courseId == b.courseId;
 }
 
-} // namespace
-
-Result<VerifyReport> verifyStores(const std::vector<StoreWorker*>& workers, const VerifyRun& run) {
-    std::vector<std::string> names;
-    for (StoreWorker* w : workers)
-        names.push_back(w->description().name.toStdString());
-    VerifyCheck check(names);
-    int64_t total = 0;
-    for (size_t s = 0; s < workers.size(); ++s) {
-        Result<std::vector<LogRecord>> log = workers[s]->readOplog().result();
-        if (!log)
-            return log.error();
-        check.setOplog(s, log.value());
-        if (Result<StoreCounts> c = workers[s]->counts().result(); c)
-            total += c.value().liveKeys;
-    }
-
-    std::vector<RowStream> streams(workers.size());
-    for (size_t s = 0; s < workers.size(); ++s)
-        streams[s].worker = workers[s];
-    std::vector<std::vector<GradeRecord>> rows(workers.size());
-    std::vector<std::vector<const GradeRecord*>> views(workers.size());
+// Every key of the streams in key order, each store's rows for it handed to the check;
+// duplicates follow one another, even across pages. Polls `run.canceled` between keys and
+// reports progress every 10,000 rows.
+Status compareByKey(std::vector<RowStream>& streams, VerifyCheck& check, const VerifyRun& run,
+                    int64_t total) {
+    std::vector<std::vector<GradeRecord>> rows(streams.size());
+    std::vector<std::vector<const GradeRecord*>> views(streams.size());
     int64_t read = 0;
     for (;;) {
         if (run.canceled && run.canceled->load())
@@ -79,7 +64,6 @@ Result<VerifyReport> verifyStores(const std::vector<StoreWorker*>& workers, cons
         if (!least)
             break;
         const GradeRecord key = *least; // the streams' pages move on below
-        // Every store's rows for that key; duplicates follow one another, even across pages.
         for (size_t s = 0; s < streams.size(); ++s) {
             rows[s].clear();
             for (;;) {
@@ -102,10 +86,39 @@ Result<VerifyReport> verifyStores(const std::vector<StoreWorker*>& workers, cons
     }
     if (run.progress)
         run.progress(read, read);
+    return success();
+}
+
+std::vector<std::string> namesOf(const std::vector<StoreWorker*>& workers) {
+    std::vector<std::string> names;
+    for (StoreWorker* w : workers)
+        names.push_back(w->description().name.toStdString());
+    return names;
+}
+
+} // namespace
+
+Result<VerifyReport> verifyStores(const std::vector<StoreWorker*>& workers, const VerifyRun& run) {
+    VerifyCheck check(namesOf(workers));
+    int64_t total = 0;
+    for (size_t s = 0; s < workers.size(); ++s) {
+        Result<std::vector<LogRecord>> log = workers[s]->readOplog().result();
+        if (!log)
+            return log.error();
+        check.setOplog(s, log.value());
+        if (Result<StoreCounts> c = workers[s]->counts().result(); c)
+            total += c.value().liveKeys;
+    }
+    std::vector<RowStream> streams(workers.size());
+    for (size_t s = 0; s < workers.size(); ++s)
+        streams[s].worker = workers[s];
+    if (Status compared = compareByKey(streams, check, run, total); !compared)
+        return compared.error();
     return check.finish();
 }
 
-Result<VerifyReport> verifyByChecksums(const std::vector<StoreWorker*>& workers, uint32_t ranges) {
+Result<VerifyReport> verifyByChecksums(const std::vector<StoreWorker*>& workers,
+                                       const VerifyRun& run, uint32_t ranges) {
     if (ranges == 0) {
         int64_t most = 0;
         for (StoreWorker* w : workers) {
@@ -135,12 +148,14 @@ Result<VerifyReport> verifyByChecksums(const std::vector<StoreWorker*>& workers,
                 break;
             }
 
-    std::vector<std::string> names;
-    for (StoreWorker* w : workers)
-        names.push_back(w->description().name.toStdString());
-    VerifyCheck check(names, false);
-    std::vector<RangeRows> rows(workers.size());
+    // The differing ranges' rows, already in memory: streams that never read a page.
+    VerifyCheck check(namesOf(workers), false);
+    std::vector<RowStream> streams(workers.size());
+    std::vector<int64_t> transferred(workers.size(), 0);
+    int64_t total = 0;
     if (!differing.empty()) {
+        if (run.canceled && run.canceled->load())
+            return StoreError{QStringLiteral("verify"), QStringLiteral("canceled")};
         std::vector<QFuture<Result<RangeRows>>> reads;
         for (StoreWorker* w : workers)
             reads.push_back(w->readRanges(ranges, differing));
@@ -148,27 +163,15 @@ Result<VerifyReport> verifyByChecksums(const std::vector<StoreWorker*>& workers,
             Result<RangeRows> r = reads[s].result();
             if (!r)
                 return r.error();
-            rows[s] = std::move(r.value());
+            transferred[s] = r.value().rowsTransferred;
+            total += static_cast<int64_t>(r.value().rows.size());
+            streams[s].page = std::move(r.value().rows);
         }
     }
-    // The rows of the differing ranges, key by key across the stores (each in key order).
-    std::vector<size_t> next(workers.size(), 0);
-    std::vector<std::vector<const GradeRecord*>> views(workers.size());
-    for (;;) {
-        const GradeRecord* least = nullptr;
-        for (size_t s = 0; s < rows.size(); ++s)
-            if (next[s] < rows[s].rows.size() && (!least || keyLess(rows[s].rows[next[s]], *least)))
-                least = &rows[s].rows[next[s]];
-        if (!least)
-            break;
-        const GradeRecord key = *least;
-        for (size_t s = 0; s < rows.size(); ++s) {
-            views[s].clear();
-            while (next[s] < rows[s].rows.size() && sameKey(rows[s].rows[next[s]], key))
-                views[s].push_back(&rows[s].rows[next[s]++]);
-        }
-        check.compareKey(views);
-    }
+    for (RowStream& stream : streams)
+        stream.ended = true;
+    if (Status compared = compareByKey(streams, check, run, total); !compared)
+        return compared.error();
     VerifyReport report = check.finish();
     report.checksums.ranges = ranges;
     report.checksums.differingRanges = static_cast<uint32_t>(differing.size());
@@ -177,7 +180,7 @@ Result<VerifyReport> verifyByChecksums(const std::vector<StoreWorker*>& workers,
         for (const RangeChecksum& r : sums[s].ranges)
             live += r.rows;
         report.stores[s].live = live;
-        report.stores[s].rows = sums[s].rowsTransferred + rows[s].rowsTransferred;
+        report.stores[s].rows = sums[s].rowsTransferred + transferred[s];
         report.checksums.rowsTransferred.push_back(report.stores[s].rows);
     }
     return report;

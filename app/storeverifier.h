@@ -28,8 +28,9 @@ Result<VerifyReport> verifyStores(const std::vector<StoreWorker*>& workers, cons
 // (Store::rangeChecksums, computed in the server where the backend can), then only the rows of
 // the ranges where they disagree read and compared key by key: missing, differs, duplicate and
 // corrupted, but no oplog checks (no oplog is read). `ranges` 0: about 64 rows per range of the
-// largest store. The report says how many rows crossed from each store.
+// largest store. The report says how many rows crossed from each store. `run` as for
+// verifyStores: progress over the differing ranges' rows, and Cancel.
 Result<VerifyReport> verifyByChecksums(const std::vector<StoreWorker*>& workers,
-                                       uint32_t ranges = 0);
+                                       const VerifyRun& run = {}, uint32_t ranges = 0);
 
 } // namespace syncscope

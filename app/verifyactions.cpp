@@ -107,7 +107,7 @@ void VerifyActions::verify(const QStringList& stores, bool byChecksums) {
         };
         // The future keeps `canceled` alive as long as the pool thread reads it.
         whenFinished(QtConcurrent::run([workers, run, canceled, byChecksums] {
-                         return byChecksums ? verifyByChecksums(workers)
+                         return byChecksums ? verifyByChecksums(workers, run)
                                             : verifyStores(workers, run);
                      }),
                      this, [this, progressDialog](Result<VerifyReport> report) {
