@@ -36,10 +36,6 @@ QString jsonText(const QJsonObject& o) {
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
 }
 
-bool before(const GradeRecord& a, const GradeRecord& b) {
-    return a.studentId != b.studentId ? a.studentId < b.studentId : a.courseId < b.courseId;
-}
-
 QString describeRecord(const GradeRecord* g) {
     if (g == nullptr)
         return QStringLiteral("no row");
@@ -55,9 +51,9 @@ QStringList differences(const QString& store, const std::vector<GradeRecord>& ex
     QStringList lines;
     size_t j = 0;
     for (const GradeRecord& e : expected) {
-        while (j < actual.size() && before(actual[j], e))
+        while (j < actual.size() && keyLess(actual[j], e))
             ++j;
-        const GradeRecord* a = j < actual.size() && !before(e, actual[j]) ? &actual[j] : nullptr;
+        const GradeRecord* a = j < actual.size() && !keyLess(e, actual[j]) ? &actual[j] : nullptr;
         const bool same = a != nullptr && a->deleted == e.deleted && a->ts == e.ts &&
                           a->origin == e.origin && (e.deleted || a->value == e.value);
         if (same)
@@ -117,7 +113,7 @@ std::shared_ptr<const MergeRunner::Expected> expectedStates(const MergePlan& pla
         for (const PlannedWrite& pw : plan.writes)
             if (pw.target == t)
                 rows.push_back(toGradeRecord(pw.key, target.state.at(pw.key), e.catalog()));
-        std::sort(rows.begin(), rows.end(), before);
+        std::sort(rows.begin(), rows.end(), keyLess);
         expected->emplace_back(QString::fromStdString(target.name), std::move(rows));
     }
     return expected;

@@ -3,7 +3,6 @@
 #include "storeworker.h"
 
 #include <algorithm>
-#include <tuple>
 
 namespace syncscope {
 
@@ -32,14 +31,6 @@ struct RowStream {
         return next < page.size() ? &page[next] : nullptr;
     }
 };
-
-bool keyLess(const GradeRecord& a, const GradeRecord& b) {
-    return std::tie(a.studentId, a.courseId) < std::tie(b.studentId, b.courseId);
-}
-
-bool sameKey(const GradeRecord& a, const GradeRecord& b) {
-    return a.studentId == b.studentId && a.courseId == b.courseId;
-}
 
 // Every key of the streams in key order, each store's rows for it handed to the check;
 // duplicates follow one another, even across pages. Polls `run.canceled` between keys and

@@ -740,9 +740,7 @@ Result<RangeRows> SqlStore::readRanges(uint32_t ranges, const std::vector<uint32
         out.rowsTransferred += part.value().rowsTransferred;
         std::move(part.value().rows.begin(), part.value().rows.end(), std::back_inserter(out.rows));
     }
-    std::sort(out.rows.begin(), out.rows.end(), [](const GradeRecord& a, const GradeRecord& b) {
-        return std::tie(a.studentId, a.courseId) < std::tie(b.studentId, b.courseId);
-    });
+    std::sort(out.rows.begin(), out.rows.end(), keyLess);
     return out;
 }
 

@@ -157,16 +157,13 @@ int GradeTableModel::applyWrites(const std::vector<GradeRecord>& writes) {
     // given wins, which the stable sort leaves last in its run.
     std::vector<uint32_t> order(writes.size());
     std::iota(order.begin(), order.end(), uint32_t{0});
-    std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-        const int bySid = writes[a].studentId.compare(writes[b].studentId);
-        return bySid != 0 ? bySid < 0 : writes[a].courseId < writes[b].courseId;
-    });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](uint32_t a, uint32_t b) { return keyLess(writes[a], writes[b]); });
     std::vector<const GradeRecord*> last;
     last.reserve(writes.size());
     for (uint32_t i : order) {
         const GradeRecord& w = writes[i];
-        if (!last.empty() && last.back()->studentId == w.studentId &&
-            last.back()->courseId == w.courseId)
+        if (!last.empty() && sameKey(*last.back(), w))
             last.back() = &w;
         else
             last.push_back(&w);

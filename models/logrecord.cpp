@@ -40,6 +40,15 @@ bool writeLess(const LogRecord& a, const LogRecord& b) {
     return a.seq < b.seq;
 }
 
+bool keyLess(const GradeRecord& a, const GradeRecord& b) {
+    const int bySid = a.studentId.compare(b.studentId);
+    return bySid != 0 ? bySid < 0 : a.courseId < b.courseId;
+}
+
+bool sameKey(const GradeRecord& a, const GradeRecord& b) {
+    return a.studentId == b.studentId && a.courseId == b.courseId;
+}
+
 bool writeBeats(const LogRecord& write, const GradeRecord& row) {
     return std::tie(write.ts, write.origin, write.seq) > std::tie(row.ts, row.origin, row.seq);
 }

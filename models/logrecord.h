@@ -47,6 +47,9 @@ bool entryKindFromName(std::string_view name, EntryKind& kind);
 namespace syncscope {
 // SPEC §1's write order on records: (ts, origin byte-wise, seq).
 bool writeLess(const LogRecord& a, const LogRecord& b);
+// The order stores list their rows in: student id, then course id, byte-wise.
+bool keyLess(const GradeRecord& a, const GradeRecord& b);
+bool sameKey(const GradeRecord& a, const GradeRecord& b);
 // SPEC §1's order between a write and the grade row it meets.
 bool writeBeats(const LogRecord& write, const GradeRecord& row);
 // The row a write leaves, keeping the attributes of `previous` where the write brings none
