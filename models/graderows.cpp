@@ -67,18 +67,6 @@ bool stopped(const std::atomic<bool>* cancelled) {
 
 } // namespace
 
-std::string_view GradeRowsView::text(size_t row, int column) const {
-    if (row >= count || !isTextColumn(column))
-        return {};
-    return strings->view(textId(rows[row], column));
-}
-
-int64_t GradeRowsView::number(size_t row, int column) const {
-    if (row >= count)
-        return 0;
-    return column == gradecolumn::Timestamp ? rows[row].ts : static_cast<int64_t>(rows[row].seq);
-}
-
 bool GradeRowsView::matches(size_t row, std::string_view needle) const {
     if (row >= count)
         return false;

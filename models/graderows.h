@@ -35,8 +35,6 @@ struct GradeRowsView {
     size_t count = 0;
     const StringInterner* strings = nullptr;
 
-    std::string_view text(size_t row, int column) const;
-    int64_t number(size_t row, int column) const;
     // The student or course contains `needle` (ASCII case-insensitive) or the grade equals it.
     bool matches(size_t row, std::string_view needle) const;
 };
