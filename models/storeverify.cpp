@@ -202,15 +202,11 @@ std::string VerifyReport::text() const {
                std::to_string(s.deleted) + " deleted, " + std::to_string(s.rows) + " rows read, " +
                std::to_string(s.oplogEntries) + " oplog entries\n";
     if (checksums.ranges > 0) {
-        int64_t moved = 0;
-        for (const int64_t n : checksums.rowsTransferred)
-            moved += n;
         out += "compared by checksums over " + std::to_string(checksums.ranges) +
                " key-hash ranges: " + std::to_string(checksums.differingRanges) + " differ; " +
-               std::to_string(moved) + " rows transferred (";
-        for (size_t s = 0; s < stores.size() && s < checksums.rowsTransferred.size(); ++s)
-            out += (s ? ", " : "") + stores[s].name + ' ' +
-                   std::to_string(checksums.rowsTransferred[s]);
+               std::to_string(rowsTransferred()) + " rows transferred (";
+        for (size_t s = 0; s < stores.size(); ++s)
+            out += (s ? ", " : "") + stores[s].name + ' ' + std::to_string(stores[s].rows);
         out += ")\n";
     }
     for (const VerifyFinding& f : findings) {
@@ -254,8 +250,8 @@ std::string VerifyReport::json() const {
                      {QStringLiteral("findings"), findingList}};
     if (checksums.ranges > 0) {
         QJsonArray moved;
-        for (const int64_t n : checksums.rowsTransferred)
-            moved.append(static_cast<qint64>(n));
+        for (const VerifyStoreSummary& s : stores)
+            moved.append(static_cast<qint64>(s.rows));
         root.insert(QStringLiteral("checksums"),
                     QJsonObject{{QStringLiteral("ranges"), static_cast<qint64>(checksums.ranges)},
                                 {QStringLiteral("differing_ranges"),

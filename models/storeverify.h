@@ -42,12 +42,12 @@ struct VerifyStoreSummary {
     int64_t oplogEntries = 0;
 };
 
-// How a --checksums verify went: the key-hash ranges compared, how many differed, and the
-// grade rows that crossed from each store to compare them (models/rangechecksum.h).
+// How a --checksums verify went: the key-hash ranges compared and how many differed
+// (models/rangechecksum.h). The grade rows that crossed from each store to compare them are
+// its summary's `rows`, as for a full verify.
 struct VerifyChecksums {
     uint32_t ranges = 0; // 0: a full verify, not by checksums
     uint32_t differingRanges = 0;
-    std::vector<int64_t> rowsTransferred; // per store, in VerifyReport::stores order
 };
 
 struct VerifyReport {
@@ -58,6 +58,13 @@ struct VerifyReport {
     static constexpr size_t kMaxFindings = 10000;
 
     bool clean() const { return findingCount == 0; }
+    // The grade rows read from every store together.
+    int64_t rowsTransferred() const {
+        int64_t n = 0;
+        for (const VerifyStoreSummary& s : stores)
+            n += s.rows;
+        return n;
+    }
     // One line per store, one per finding, then the total.
     std::string text() const;
     std::string json() const;

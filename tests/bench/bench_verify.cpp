@@ -93,9 +93,7 @@ int main(int argc, char** argv) {
     Result<VerifyReport> summed = StoreError{};
     const double bySums = bench::seconds([&] { summed = verifyByChecksums(workers); });
     requirePlanted(summed, "by checksums");
-    int64_t moved = 0;
-    for (const int64_t n : summed.value().checksums.rowsTransferred)
-        moved += n;
+    const int64_t moved = summed.value().rowsTransferred();
     bench::Json("verify_two_stores_checksums")
         .str("input", "the same two stores, verify --checksums")
         .num("rows", rows)
