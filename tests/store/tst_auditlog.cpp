@@ -2,6 +2,7 @@
 // or inserted by hand, an unfinished merge is found, and the exports escape what users typed.
 #include "auditlog.h"
 
+#include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -51,6 +52,7 @@ class TestAuditLog : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void chainsAndVerifies();
+    void hashesKeepTheirFormat();
     void verifyNamesTheTamperedEntry_data();
     void verifyNamesTheTamperedEntry();
     void findsTheUnfinishedMerge();
@@ -83,6 +85,39 @@ void TestAuditLog::chainsAndVerifies() {
     QVERIFY(check.ok());
     QVERIFY(check.value().ok());
     QCOMPARE(check.value().checked, size_t(4));
+}
+
+// The chain's hashes are part of the file format: files written by any release must still
+// verify. Each hash is SHA-256 over prev_hash, id, merge_id and the text fields in chain order,
+// each followed by 0x1F, a NULL field written as the two bytes 0x00 'N' (so absent differs from
+// ""). Worked out here independently of the program's code, and pinned to the values the
+// first release wrote.
+void TestAuditLog::hashesKeepTheirFormat() {
+    QTemporaryDir dir;
+    AuditLog log(dir.filePath(QStringLiteral("audit.db")));
+    AuditEntry typed = row("key", QStringLiteral("B"));
+    typed.note = QStringLiteral("r\u00e9vis\u00e9 \u2014 \U0001F4DD"); // beyond Latin-1 and the BMP
+    auto written = log.append({row("merge"), typed, row("key")});
+    QVERIFY(written.ok());
+    for (const AuditEntry& e : written.value()) {
+        QCryptographicHash h(QCryptographicHash::Sha256);
+        const auto add = [&h](const QByteArray& bytes) { h.addData(bytes + '\x1f'); };
+        add(e.prevHash.toUtf8());
+        add(QByteArray::number(e.id));
+        add(QByteArray::number(e.mergeId));
+        for (const QString* f :
+             {&e.kind, &e.at, &e.user, &e.workspace, &e.detail, &e.store, &e.studentId, &e.courseId,
+              &e.before, &e.after, &e.winner, &e.reason, &e.note})
+            add(f->isNull() ? QByteArray("\0N", 2) : f->toUtf8());
+        QCOMPARE(e.hash, QString::fromLatin1(h.result().toHex()));
+    }
+    const QStringList pinned{
+        QStringLiteral("ef9a2a52e2d6f06fff3df5985cbda0e655cd9edd526153b5d6854c4823eaee13"),
+        QStringLiteral("98cb8bb428af618a779c5fb5d7e9a388f7996608916b4fdf695777907401ffaf"),
+        QStringLiteral("649d3c648f06e1c9bb738246db8d2a99e3b25c1c0a030d0e99ac2df486cfe69b")};
+    QCOMPARE(written.value().size(), size_t(3));
+    for (size_t i = 0; i < written.value().size(); ++i)
+        QCOMPARE(written.value()[i].hash, pinned[static_cast<qsizetype>(i)]);
 }
 
 void TestAuditLog::verifyNamesTheTamperedEntry_data() {
