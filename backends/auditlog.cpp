@@ -1,5 +1,6 @@
 #include "auditlog.h"
 
+#include "auditchain.h"
 #include "sqlitefastpath.h"
 
 #include <QAtomicInteger>
@@ -26,6 +27,10 @@ constexpr const char* kColumns =
     "id, merge_id, kind, at, user, workspace, detail, store, student_id, course_id, before, "
     "after, winner, reason, note, prev_hash, hash";
 
+// Another process appending meanwhile (BEGIN IMMEDIATE) is waited for, not failed. The journal
+// stays SQLite's default: WAL wrote an append-only log twice and took a third longer.
+constexpr const char* kPragmas[] = {"PRAGMA busy_timeout=5000"};
+
 // One connection for one call, removed when the call ends.
 class Connection {
 public:
@@ -38,6 +43,9 @@ public:
             if (!db.open())
                 error_ = db.lastError().text();
         }
+        for (const char* pragma : kPragmas)
+            if (error_.isEmpty())
+                error_ = exec(QString::fromLatin1(pragma));
         if (error_.isEmpty())
             error_ = exec(QString::fromLatin1(kSchema));
     }
@@ -78,76 +86,148 @@ AuditEntry entryFrom(const QSqlQuery& q) {
 
 } // namespace
 
-Result<std::vector<AuditEntry>> AuditLog::append(std::vector<AuditEntry> entries) {
-    Connection c(path_);
-    if (!c.error().isEmpty())
-        return auditError(path_, c.error());
-    // IMMEDIATE: the tail read and the inserts are one writer's, across processes too.
-    if (const QString e = c.exec(QStringLiteral("BEGIN IMMEDIATE")); !e.isEmpty())
-        return auditError(path_, e);
-    QSqlQuery tail(c.db());
-    if (!tail.exec(QStringLiteral("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1"))) {
-        c.exec(QStringLiteral("ROLLBACK"));
-        return auditError(path_, tail.lastError().text());
-    }
-    int64_t id = tail.next() ? tail.value(0).toLongLong() : 0;
-    QString previous = id == 0 ? kAuditGenesis : tail.value(1).toString();
-    tail.finish();
+namespace {
 
-    // The rows go in through SQLite's own API: a million-key merge audits a million rows, and
-    // QSqlQuery's QVariant binding cost more than hashing them (see sqlitefastpath.h).
-    sqlite3* db = SqliteFastPath::nativeHandle(c.db().driver()->handle());
-    sqlite3_stmt* insert = nullptr;
-    const QByteArray sql = QStringLiteral("INSERT INTO audit (%1) VALUES "
-                                          "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-                               .arg(QLatin1String(kColumns))
-                               .toUtf8();
-    if (db == nullptr ||
-        sqlite3_prepare_v2(db, sql.constData(), -1, &insert, nullptr) != SQLITE_OK) {
-        const QString why = db != nullptr ? QString::fromUtf8(sqlite3_errmsg(db))
-                                          : QStringLiteral("not an SQLite connection");
-        c.exec(QStringLiteral("ROLLBACK"));
-        return auditError(path_, why);
+// One append: an IMMEDIATE transaction (the tail read and the inserts are one writer's, across
+// processes too) that reads the chain's tail, then inserts rows chained to it. The rows go in
+// through SQLite's own API: a million-key merge audits a million rows, and QSqlQuery's QVariant
+// binding cost more than hashing them (see sqlitefastpath.h). Rolled back unless committed.
+class Appender {
+public:
+    explicit Appender(const QString& path)
+        : c_(path) {
+        failure_ = c_.error();
+        if (failure_.isEmpty())
+            failure_ = c_.exec(QStringLiteral("BEGIN IMMEDIATE"));
+        if (!failure_.isEmpty())
+            return;
+        began_ = true;
+        QSqlQuery tail(c_.db());
+        if (!tail.exec(QStringLiteral("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1"))) {
+            failure_ = tail.lastError().text();
+            return;
+        }
+        lastId_ = tail.next() ? tail.value(0).toLongLong() : 0;
+        previous_ = (lastId_ == 0 ? kAuditGenesis : tail.value(1).toString()).toStdString();
+        tail.finish();
+        db_ = SqliteFastPath::nativeHandle(c_.db().driver()->handle());
+        const QByteArray sql = QStringLiteral("INSERT INTO audit (%1) VALUES "
+                                              "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+                                   .arg(QLatin1String(kColumns))
+                                   .toUtf8();
+        if (db_ == nullptr)
+            failure_ = QStringLiteral("not an SQLite connection");
+        else if (sqlite3_prepare_v2(db_, sql.constData(), -1, &insert_, nullptr) != SQLITE_OK)
+            failure_ = QString::fromUtf8(sqlite3_errmsg(db_));
+        else if (!hasher_.available())
+            failure_ = QStringLiteral("OpenSSL offers no SHA-256, so no entry can be chained");
     }
+    ~Appender() {
+        sqlite3_finalize(insert_);
+        if (began_ && !committed_)
+            c_.exec(QStringLiteral("ROLLBACK"));
+    }
+    const QString& failure() const { return failure_; }
+    int64_t nextId() const { return lastId_ + 1; }
+    // The hash the next row links to.
+    std::string_view previousHash() const { return previous_; }
+
+    // Inserts the row `input` holds, encoded with nextId() and previousHash(); one encoding
+    // serves the hash and the row, so what is stored is what was hashed.
+    bool insert(const AuditHashInput& input, int64_t mergeId) {
+        const int64_t id = nextId();
+        const std::optional<std::array<char, 64>> hash = hasher_.hexDigest(input);
+        if (!hash) {
+            failure_ = QStringLiteral("OpenSSL's SHA-256 failed on entry %1").arg(id);
+            return false;
+        }
+        sqlite3_bind_int64(insert_, 1, id);
+        sqlite3_bind_int64(insert_, 2, mergeId);
+        // SQLITE_STATIC: the bytes stay put until the step below has read them.
+        for (int i = 0; i < AuditHashInput::kTextFields; ++i) {
+            const QByteArrayView field = input.field(i);
+            if (field.isNull())
+                sqlite3_bind_null(insert_, i + 3);
+            else
+                sqlite3_bind_text(insert_, i + 3, field.data(), static_cast<int>(field.size()),
+                                  SQLITE_STATIC);
+        }
+        sqlite3_bind_text(insert_, 16, previous_.data(), static_cast<int>(previous_.size()),
+                          SQLITE_STATIC);
+        sqlite3_bind_text(insert_, 17, hash->data(), static_cast<int>(hash->size()), SQLITE_STATIC);
+        const bool done = sqlite3_step(insert_) == SQLITE_DONE;
+        if (!done)
+            failure_ = QString::fromUtf8(sqlite3_errmsg(db_));
+        sqlite3_reset(insert_);
+        if (done) {
+            lastId_ = id;
+            previous_.assign(hash->data(), hash->size());
+        }
+        return done;
+    }
+    bool commit() {
+        failure_ = c_.exec(QStringLiteral("COMMIT"));
+        committed_ = failure_.isEmpty();
+        return committed_;
+    }
+
+private:
+    Connection c_;
+    QString failure_;
+    bool began_ = false, committed_ = false;
+    int64_t lastId_ = 0;
+    std::string previous_;
+    sqlite3* db_ = nullptr;
+    sqlite3_stmt* insert_ = nullptr;
+    AuditHasher hasher_;
+};
+
+} // namespace
+
+Result<std::vector<AuditEntry>> AuditLog::append(std::vector<AuditEntry> entries) {
+    Appender appender(path_);
+    if (!appender.failure().isEmpty())
+        return auditError(path_, appender.failure());
     int64_t currentMerge = 0;
-    QString failure;
+    AuditHashInput input;
     for (AuditEntry& e : entries) {
-        e.id = ++id;
+        e.id = appender.nextId();
         if (e.mergeId == 0)
             e.mergeId = e.kind == QLatin1String("merge") ? e.id : currentMerge;
         if (e.kind == QLatin1String("merge"))
             currentMerge = e.id;
-        e.prevHash = previous;
-        e.hash = auditHash(e);
-        previous = e.hash;
-        sqlite3_bind_int64(insert, 1, e.id);
-        sqlite3_bind_int64(insert, 2, e.mergeId);
-        const QString* fields[] = {&e.kind,   &e.at,        &e.user,     &e.workspace, &e.detail,
-                                   &e.store,  &e.studentId, &e.courseId, &e.before,    &e.after,
-                                   &e.winner, &e.reason,    &e.note,     &e.prevHash,  &e.hash};
-        for (int i = 0; i < 15; ++i) {
-            if (fields[i]->isNull()) {
-                sqlite3_bind_null(insert, i + 3);
-                continue;
-            }
-            const QByteArray utf8 = fields[i]->toUtf8();
-            sqlite3_bind_text(insert, i + 3, utf8.constData(), static_cast<int>(utf8.size()),
-                              SQLITE_TRANSIENT);
-        }
-        if (sqlite3_step(insert) != SQLITE_DONE) {
-            failure = QString::fromUtf8(sqlite3_errmsg(db));
-            break;
-        }
-        sqlite3_reset(insert);
+        e.prevHash = QString::fromLatin1(appender.previousHash());
+        input.encode(e);
+        if (!appender.insert(input, e.mergeId))
+            return auditError(path_, appender.failure());
+        e.hash = QString::fromLatin1(appender.previousHash());
     }
-    sqlite3_finalize(insert);
-    if (!failure.isEmpty()) {
-        c.exec(QStringLiteral("ROLLBACK"));
-        return auditError(path_, failure);
-    }
-    if (const QString e = c.exec(QStringLiteral("COMMIT")); !e.isEmpty())
-        return auditError(path_, e);
+    if (!appender.commit())
+        return auditError(path_, appender.failure());
     return entries;
+}
+
+Result<size_t> AuditLog::appendKeyRows(const AuditKeyRows& rows) {
+    Appender appender(path_);
+    if (!appender.failure().isEmpty())
+        return auditError(path_, appender.failure());
+    const AuditEntry& shared = rows.shared();
+    // The fields every row shares, encoded once.
+    const std::string kind = shared.kind.toStdString(), at = shared.at.toStdString(),
+                      user = shared.user.toStdString(), workspace = shared.workspace.toStdString();
+    AuditHashInput input;
+    for (size_t row = 0; row < rows.size(); ++row) {
+        input.begin(appender.previousHash(), appender.nextId(), shared.mergeId);
+        for (const std::string* f : {&kind, &at, &user, &workspace})
+            input.addField(std::string_view(*f));
+        for (int f = 0; f < AuditKeyRows::kOwnFields; ++f)
+            input.addField(rows.field(row, f));
+        if (!appender.insert(input, shared.mergeId))
+            return auditError(path_, appender.failure());
+    }
+    if (!appender.commit())
+        return auditError(path_, appender.failure());
+    return rows.size();
 }
 
 Result<std::vector<AuditEntry>> AuditLog::read(int64_t after, size_t limit) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "auditentry.h"
+#include "auditkeyrows.h"
 #include "result.h"
 
 #include <QString>
@@ -24,6 +25,9 @@ public:
     // belongs to itself, and later entries of the call with mergeId 0 belong to it. Returns the
     // entries as written.
     Result<std::vector<AuditEntry>> append(std::vector<AuditEntry> entries);
+    // Appends a merge batch's key rows exactly as append() would append rows.entry(0), …
+    // (the shared mergeId as it is), without an AuditEntry per row; returns how many.
+    Result<size_t> appendKeyRows(const AuditKeyRows& rows);
     // Entries with id > after, in chain order, at most limit (0: all).
     Result<std::vector<AuditEntry>> read(int64_t after = 0, size_t limit = 0);
     // The newest `limit` entries, in chain order (what a view can hold).

@@ -2,7 +2,6 @@
 
 #include "seedformat.h"
 
-#include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -33,47 +32,61 @@ std::array<std::pair<const char*, const QString*>, 13> fieldsOf(const AuditEntry
 
 } // namespace
 
-QString auditHash(const AuditEntry& e) {
-    QCryptographicHash h(QCryptographicHash::Sha256);
-    const auto add = [&h](const QByteArray& bytes) {
-        h.addData(bytes);
-        h.addData(QByteArrayView("\x1f", 1));
-    };
-    add(e.prevHash.toLatin1());
-    add(QByteArray::number(static_cast<qlonglong>(e.id)));
-    add(QByteArray::number(static_cast<qlonglong>(e.mergeId)));
-    for (const auto& [name, field] : fieldsOf(e))
-        add(field->isNull() ? QByteArray("\0N", 2) : field->toUtf8()); // NULL ≠ ""
-    return QString::fromLatin1(h.result().toHex());
+void AuditHashInput::appendUtf8(QStringView text) {
+    // UTF-8 takes at most three bytes per UTF-16 unit (a surrogate pair: four for two).
+    const size_t start = buffer_.size();
+    buffer_.resize(start + 3 * static_cast<size_t>(text.size()));
+    char* end = utf8_.appendToBuffer(buffer_.data() + start, text);
+    buffer_.resize(static_cast<size_t>(end - buffer_.data()));
 }
 
-void continueAuditChain(AuditChainCheck& check, const std::vector<AuditEntry>& entries) {
-    for (const AuditEntry& e : entries) {
-        if (!check.ok())
-            return;
-        const int64_t expected = check.lastId + 1;
-        if (e.id != expected)
-            check.problem =
-                QStringLiteral("entry %1 is missing (the next one is %2)").arg(expected).arg(e.id);
-        else if (e.prevHash != check.lastHash)
-            check.problem =
-                QStringLiteral("entry %1 does not link to entry %2: an entry was removed or "
-                               "replaced")
-                    .arg(e.id)
-                    .arg(check.lastId);
-        else if (auditHash(e) != e.hash)
-            check.problem =
-                QStringLiteral("entry %1 was changed after it was written (its hash no longer "
-                               "matches its fields)")
-                    .arg(e.id);
-        if (!check.problem.isEmpty()) {
-            check.brokenAt = expected;
-            return;
-        }
-        check.lastId = e.id;
-        check.lastHash = e.hash;
-        ++check.checked;
-    }
+void AuditHashInput::begin(std::string_view prevHash, int64_t id, int64_t mergeId) {
+    buffer_.clear(); // keeps its capacity
+    next_ = 0;
+    buffer_ += prevHash;
+    buffer_ += '\x1f';
+    buffer_ += std::to_string(id);
+    buffer_ += '\x1f';
+    buffer_ += std::to_string(mergeId);
+    buffer_ += '\x1f';
+}
+
+void AuditHashInput::endField(size_t start, bool isNull) {
+    const size_t i = static_cast<size_t>(next_++);
+    null_[i] = isNull;
+    fields_[i] = {start, buffer_.size() - start};
+    buffer_ += '\x1f';
+}
+
+void AuditHashInput::addField(const QString& text) {
+    const size_t start = buffer_.size();
+    if (text.isNull())
+        buffer_.append("\0N", 2);
+    else
+        appendUtf8(text);
+    endField(start, text.isNull());
+}
+
+void AuditHashInput::addField(std::optional<std::string_view> utf8) {
+    const size_t start = buffer_.size();
+    if (!utf8)
+        buffer_.append("\0N", 2);
+    else
+        buffer_ += *utf8;
+    endField(start, !utf8);
+}
+
+void AuditHashInput::encode(const AuditEntry& e) {
+    begin(e.prevHash.toStdString(), e.id, e.mergeId);
+    for (const auto& [name, field] : fieldsOf(e))
+        addField(*field);
+}
+
+QByteArrayView AuditHashInput::field(int i) const {
+    const size_t f = static_cast<size_t>(i);
+    if (null_[f])
+        return {};
+    return {buffer_.data() + fields_[f].first, static_cast<qsizetype>(fields_[f].second)};
 }
 
 QByteArray auditToCsv(const std::vector<AuditEntry>& entries) {

@@ -1,8 +1,15 @@
 #pragma once
 
+#include <QByteArrayView>
 #include <QString>
+#include <QStringEncoder>
+
+#include <array>
 
 #include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace syncscope {
@@ -34,8 +41,35 @@ struct AuditEntry {
 
 inline const QString kAuditGenesis = QString(64, QLatin1Char('0'));
 
-// SHA-256 (hex) of the row's fields after `prevHash`, chained to it.
-QString auditHash(const AuditEntry& e);
+// The bytes an entry's hash covers, which are part of the audit file's format: `prevHash`, id,
+// mergeId, then the text fields in chain order (kind … note), each followed by 0x1F; a NULL
+// field is written as the two bytes 0x00 'N', so an absent value differs from "". The hash is
+// SHA-256 over them, in hex (auditchain.h, in backends: the fast SHA-256 is OpenSSL's).
+// One instance is reused for every entry of an append, so a million-row merge does not
+// allocate per row, and the same UTF-8 is both hashed and stored.
+class AuditHashInput {
+public:
+    static constexpr int kTextFields = 13;
+    void encode(const AuditEntry& e); // replaces the previous entry's bytes
+    // The same, field by field: begin(), then the kTextFields text fields in chain order.
+    void begin(std::string_view prevHash, int64_t id, int64_t mergeId); // prevHash: hex
+    void addField(const QString& text);                                 // a null QString is NULL
+    void addField(std::optional<std::string_view> utf8);                // nullopt is NULL
+    QByteArrayView bytes() const {
+        return {buffer_.data(), static_cast<qsizetype>(buffer_.size())};
+    }
+    // Text field i of the chain order as UTF-8; a null view for a NULL field.
+    QByteArrayView field(int i) const;
+
+private:
+    void appendUtf8(QStringView text);
+    void endField(size_t start, bool isNull);
+    std::string buffer_;
+    int next_ = 0;                                                // the next field's index
+    std::array<std::pair<size_t, size_t>, kTextFields> fields_{}; // offset and size in buffer_
+    std::array<bool, kTextFields> null_{};
+    QStringEncoder utf8_{QStringEncoder::Utf8, QStringEncoder::Flag::Stateless};
+};
 
 // Where a chain breaks: 0 when every row's hash and link check out.
 struct AuditChainCheck {
@@ -46,8 +80,6 @@ struct AuditChainCheck {
     QString lastHash = kAuditGenesis;
     bool ok() const { return brokenAt == 0; }
 };
-// Checks entries that follow the ones `check` already covered (a fresh check: from id 1).
-void continueAuditChain(AuditChainCheck& check, const std::vector<AuditEntry>& entries);
 
 // Exports for auditors: CSV (RFC 4180, one row per entry), JSON (an array of objects) and a
 // self-contained HTML report (inline style, every user string escaped).

@@ -11,6 +11,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <atomic>
+#include <mutex>
+#include <thread>
+
 using namespace syncscope;
 
 namespace {
@@ -53,6 +57,8 @@ class TestAuditLog : public QObject {
 private Q_SLOTS:
     void chainsAndVerifies();
     void hashesKeepTheirFormat();
+    void keyRowsAreWrittenAsEntriesWouldBe();
+    void appendsFromTwoProcessesFormOneChain();
     void verifyNamesTheTamperedEntry_data();
     void verifyNamesTheTamperedEntry();
     void findsTheUnfinishedMerge();
@@ -118,6 +124,99 @@ void TestAuditLog::hashesKeepTheirFormat() {
     QCOMPARE(written.value().size(), size_t(3));
     for (size_t i = 0; i < written.value().size(); ++i)
         QCOMPARE(written.value()[i].hash, pinned[static_cast<qsizetype>(i)]);
+}
+
+// A merge's key rows go in compact (AuditKeyRows); the file must hold exactly what appending
+// the same rows as entries would have written, hashes included, and verify.
+void TestAuditLog::keyRowsAreWrittenAsEntriesWouldBe() {
+    QTemporaryDir dir;
+    AuditLog compact(dir.filePath(QStringLiteral("compact.db")));
+    AuditLog entries(dir.filePath(QStringLiteral("entries.db")));
+    QVERIFY(compact.append({row("merge")}).ok());
+    QVERIFY(entries.append({row("merge")}).ok());
+    AuditEntry shared = row("key");
+    shared.mergeId = 1;
+    AuditKeyRows rows(shared);
+    const std::string note = QStringLiteral("r\u00e9vis\u00e9 \U0001F4DD").toStdString();
+    rows.add({"{\"after_ts\":2}", "SQL", "SID1", "CSE1", std::nullopt, "A", "HIVE", "lww",
+              std::nullopt});
+    rows.add({"{}", "SQL", "SID2", "CSE1", "B", std::nullopt, "typed", "manual", note});
+    rows.add({"{}", "MONGO", "SID3", "CSE2", "", "C", "SQL", "lww", ""}); // "" is not NULL
+    std::vector<AuditEntry> asEntries;
+    for (size_t i = 0; i < rows.size(); ++i)
+        asEntries.push_back(rows.entry(i));
+    auto written = compact.appendKeyRows(rows);
+    QVERIFY(written.ok());
+    QCOMPARE(written.value(), size_t(3));
+    QVERIFY(entries.append(asEntries).ok());
+
+    auto a = compact.read(), b = entries.read();
+    QVERIFY(a.ok() && b.ok());
+    QCOMPARE(a.value().size(), size_t(4));
+    QCOMPARE(b.value().size(), size_t(4));
+    for (size_t i = 0; i < 4; ++i) {
+        const AuditEntry &x = a.value()[i], &y = b.value()[i];
+        QCOMPARE(x.id, y.id);
+        QCOMPARE(x.mergeId, y.mergeId);
+        for (const auto& [f, g] : {std::pair{&x.kind, &y.kind},
+                                   {&x.at, &y.at},
+                                   {&x.user, &y.user},
+                                   {&x.workspace, &y.workspace},
+                                   {&x.detail, &y.detail},
+                                   {&x.store, &y.store},
+                                   {&x.studentId, &y.studentId},
+                                   {&x.courseId, &y.courseId},
+                                   {&x.before, &y.before},
+                                   {&x.after, &y.after},
+                                   {&x.winner, &y.winner},
+                                   {&x.reason, &y.reason},
+                                   {&x.note, &y.note},
+                                   {&x.prevHash, &y.prevHash},
+                                   {&x.hash, &y.hash}}) {
+            QCOMPARE(*f, *g);
+            QCOMPARE(f->isNull(), g->isNull());
+        }
+    }
+    QCOMPARE(a.value()[2].note, QString::fromStdString(note));
+    QVERIFY(a.value()[1].before.isNull());
+    QVERIFY(!a.value()[3].before.isNull() && a.value()[3].before.isEmpty());
+    auto check = compact.verify();
+    QVERIFY(check.ok() && check.value().ok());
+    QCOMPARE(check.value().checked, size_t(4));
+}
+
+// Two programs auditing into one workspace file: the second waits for the first's transaction
+// instead of failing, and the rows form one chain.
+void TestAuditLog::appendsFromTwoProcessesFormOneChain() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("audit.db"));
+    QVERIFY(AuditLog(path).append({row("merge")}).ok()); // the file and its table exist
+    const int rounds = 60;
+    std::atomic<int> failures{0};
+    QString why;
+    std::mutex whyLock;
+    const auto writer = [&] {
+        AuditLog log(path); // its own connections, as another process has
+        for (int i = 0; i < rounds; ++i) {
+            std::vector<AuditEntry> batch(20, row("key", QStringLiteral("A")));
+            for (AuditEntry& e : batch)
+                e.mergeId = 1;
+            auto r = log.append(std::move(batch));
+            if (!r) {
+                ++failures;
+                const std::lock_guard lock(whyLock);
+                why = r.error().toString();
+            }
+        }
+    };
+    std::thread first(writer), second(writer);
+    first.join();
+    second.join();
+    QVERIFY2(failures == 0, qPrintable(why));
+    auto check = AuditLog(path).verify();
+    QVERIFY(check.ok());
+    QVERIFY2(check.value().ok(), qPrintable(check.value().problem));
+    QCOMPARE(check.value().checked, size_t(1 + 2 * rounds * 20));
 }
 
 void TestAuditLog::verifyNamesTheTamperedEntry_data() {
