@@ -69,52 +69,81 @@ QStringList differences(const QString& store, const std::vector<GradeRecord>& ex
 }
 
 // The audit rows of plan.writes[from, end), just applied: each target's value before and after.
-std::vector<AuditEntry> auditRowsFor(const MergePlan& plan, size_t from, size_t end,
-                                     const Engine& e, const AuditEntry& keyRow,
-                                     const ManualPicks& picks) {
+// Made straight from the engine's interned strings, with no QString per row.
+AuditKeyRows auditRowsFor(const MergePlan& plan, size_t from, size_t end, const Engine& e,
+                          const AuditEntry& keyRow, const ManualPicks& picks) {
     const Catalog& c = e.catalog();
-    std::vector<AuditEntry> rows;
-    rows.reserve(end - from);
+    const auto value = [&c](const Write& w) -> std::optional<std::string_view> {
+        if (w.isNone() || w.isTombstone())
+            return std::nullopt;
+        return c.value(w.value);
+    };
+    AuditKeyRows rows(keyRow);
+    rows.reserve(end - from, 128); // a row's own fields take about 110 bytes
+    std::string detail;
+    std::string note;
     for (size_t i = from; i < end; ++i) {
         const PlannedWrite& pw = plan.writes[i];
         const Replica& target = e.replica(plan.request.targets[pw.target]);
         const Write& now = target.state.at(pw.key);
-        AuditEntry row = keyRow;
-        row.store = QString::fromStdString(target.name);
-        row.studentId = QString::fromUtf8(c.studentId(pw.key));
-        row.courseId = QString::fromUtf8(c.courseId(pw.key));
-        row.before = valueText(pw.before, c);
-        row.after = valueText(now, c);
-        row.winner = pw.picked >= 0
-                         ? QString::fromStdString(e.replica(static_cast<size_t>(pw.picked)).name)
-                         : QStringLiteral("typed");
-        row.reason = QString::fromUtf8(decisionReasonId(pw.reason));
-        const auto pick = picks.find({row.studentId, row.courseId});
-        row.note = pick != picks.end() ? pick->second.note : QString();
         // Formatted by hand: a million QJsonDocuments cost more than the store write. Store
         // names are identifiers ([A-Z0-9_]), nothing in them needs escaping.
-        row.detail =
-            QStringLiteral(R"({"before_ts":%1,"after_ts":%2,"after_origin":"%3","new_write":%4})")
-                .arg(QString::number(pw.before.ts), QString::number(now.ts),
-                     now.isNone() ? QString() : QString::fromUtf8(c.names().view(now.origin)),
-                     pw.decision ? QStringLiteral("true") : QStringLiteral("false"));
-        rows.push_back(std::move(row));
+        detail.assign("{\"before_ts\":");
+        detail += std::to_string(pw.before.ts);
+        detail += ",\"after_ts\":";
+        detail += std::to_string(now.ts);
+        detail += ",\"after_origin\":\"";
+        if (!now.isNone())
+            detail += c.names().view(now.origin);
+        detail += pw.decision ? "\",\"new_write\":true}" : "\",\"new_write\":false}";
+        std::optional<std::string_view> noted;
+        if (!picks.empty()) {
+            const auto pick = picks.find(
+                {QString::fromUtf8(c.studentId(pw.key)), QString::fromUtf8(c.courseId(pw.key))});
+            if (pick != picks.end() && !pick->second.note.isNull()) {
+                note = pick->second.note.toStdString();
+                noted = note;
+            }
+        }
+        rows.add({detail, target.name, c.studentId(pw.key), c.courseId(pw.key), value(pw.before),
+                  value(now),
+                  pw.picked >= 0 ? std::string_view(e.replica(static_cast<size_t>(pw.picked)).name)
+                                 : std::string_view("typed"),
+                  decisionReasonId(pw.reason), noted});
     }
     return rows;
 }
 
-// What each target holds for the keys the plan wrote, sorted as a store lists its rows.
-std::shared_ptr<const MergeRunner::Expected> expectedStates(const MergePlan& plan,
-                                                            const Engine& e) {
-    auto expected = std::make_shared<MergeRunner::Expected>();
+// Per target (a replica index): its final writes of the keys the plan wrote.
+using FinalWrites = std::vector<std::pair<size_t, std::vector<Write>>>;
+
+// Copied at the plan's last batch: a few ms for a million keys, where turning them into sorted
+// rows takes a second, which verify() spends later instead of the apply.
+FinalWrites finalWrites(const MergePlan& plan, const Engine& e) {
+    FinalWrites out;
     for (size_t t = 0; t < plan.request.targets.size(); ++t) {
-        const Replica& target = e.replica(plan.request.targets[t]);
-        std::vector<GradeRecord> rows;
+        const size_t replica = plan.request.targets[t];
+        const Replica& target = e.replica(replica);
+        std::vector<Write> writes;
         for (const PlannedWrite& pw : plan.writes)
             if (pw.target == t)
-                rows.push_back(toGradeRecord(pw.key, target.state.at(pw.key), e.catalog()));
+                writes.push_back(target.state.at(pw.key));
+        out.emplace_back(replica, std::move(writes));
+    }
+    return out;
+}
+
+// What each target holds for the keys the plan wrote, sorted as a store lists its rows.
+std::shared_ptr<const MergeRunner::Expected> expectedStates(const FinalWrites& writes,
+                                                            const Engine& e) {
+    auto expected = std::make_shared<MergeRunner::Expected>();
+    for (const auto& [replica, states] : writes) {
+        std::vector<GradeRecord> rows;
+        rows.reserve(states.size());
+        for (const Write& w : states)
+            rows.push_back(toGradeRecord(w.key, w, e.catalog()));
         std::sort(rows.begin(), rows.end(), keyLess);
-        expected->emplace_back(QString::fromStdString(target.name), std::move(rows));
+        expected->emplace_back(QString::fromStdString(e.replica(replica).name), std::move(rows));
     }
     return expected;
 }
@@ -128,7 +157,7 @@ struct MergeRunner::EngineSide {
     size_t next = 0;
     size_t skipped = 0;
     // After the last batch: what each target should hold for the keys the plan wrote.
-    std::shared_ptr<const Expected> expected;
+    std::optional<FinalWrites> applied;
 };
 
 MergeRunner::MergeRunner(CommandSession* session, std::vector<StoreWorker*> workers,
@@ -168,11 +197,29 @@ AuditEntry MergeRunner::auditRow(const QString& kind) const {
 void MergeRunner::appendAudit(std::vector<AuditEntry> rows) {
     if (rows.empty())
         return;
-    whenFinished(QtConcurrent::run(&auditPool_,
-                                   [this, rows = std::move(rows)]() mutable {
-                                       return audit_.append(std::move(rows));
-                                   }),
-                 this, [this](const Result<std::vector<AuditEntry>>& r) {
+    // The rows written are dropped on the audit thread, not sent back to this one.
+    auditInOrder([this, rows = std::move(rows)]() mutable -> Result<bool> {
+        auto written = audit_.append(std::move(rows));
+        if (!written)
+            return written.error();
+        return true;
+    });
+}
+
+void MergeRunner::appendKeyRows(AuditKeyRows rows) {
+    if (rows.empty())
+        return;
+    auditInOrder([this, rows = std::move(rows)]() -> Result<bool> {
+        auto written = audit_.appendKeyRows(rows);
+        if (!written)
+            return written.error();
+        return true;
+    });
+}
+
+void MergeRunner::auditInOrder(std::function<Result<bool>()> append) {
+    whenFinished(QtConcurrent::run(&auditPool_, std::move(append)), this,
+                 [this](const Result<bool>& r) {
                      if (!r)
                          Q_EMIT failed(r.error().toString());
                      Q_EMIT auditChanged();
@@ -263,7 +310,7 @@ void MergeRunner::applyStretch(EngineSide& side, Batch& batch, Engine& e, size_t
     if (end == plan.writes.size()) {
         if (side.skipped == 0)
             e.finishPlan(plan);
-        side.expected = expectedStates(plan, e);
+        side.applied = finalWrites(plan, e);
     }
     batch.done = end;
     batch.total = plan.writes.size();
@@ -384,7 +431,7 @@ void MergeRunner::mirrorInsideMerge(size_t target, int64_t appended) {
 
 void MergeRunner::batchCommitted(Batch& batch) {
     --inFlight_;
-    appendAudit(std::move(batch.rows));
+    appendKeyRows(std::move(batch.rows));
     done_ = static_cast<qint64>(batch.done);
     const double seconds = std::max(1e-3, static_cast<double>(clock_.elapsed()) / 1000.0);
     const double rate = static_cast<double>(batch.done) / seconds;
@@ -442,7 +489,10 @@ void MergeRunner::finish(const QString& status, const QString& summary, bool can
 void MergeRunner::verify() {
     auto expected = std::make_shared<std::shared_ptr<const Expected>>();
     session_->withEngine(
-        [side = engine_, expected](Engine&, Catalog&) { *expected = side->expected; },
+        [side = engine_, expected](Engine& e, Catalog&) {
+            if (side->applied)
+                *expected = expectedStates(*side->applied, e);
+        },
         [this, expected] {
             if (!*expected) {
                 Q_EMIT verified(QStringLiteral("No merge has been applied yet."), 0);

@@ -11,6 +11,7 @@
 #include <QThreadPool>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -82,7 +83,7 @@ private:
     struct EngineSide;
     // One batch as the engine applied it: its audit rows and how far the plan is.
     struct Batch {
-        std::vector<AuditEntry> rows;
+        AuditKeyRows rows;
         bool stale = false;
         size_t done = 0, total = 0, skipped = 0;
     };
@@ -97,6 +98,9 @@ private:
     void finish(const QString& status, const QString& summary, bool canceled);
     void verifyTargets(std::shared_ptr<const Expected> expected);
     void appendAudit(std::vector<AuditEntry> rows);
+    void appendKeyRows(AuditKeyRows rows);
+    // Runs an append on the audit thread, after every append asked for before it.
+    void auditInOrder(std::function<Result<bool>()> append);
     AuditEntry auditRow(const QString& kind) const;
 
     CommandSession* session_;
