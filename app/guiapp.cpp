@@ -169,6 +169,7 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
     updateScriptActions();
     conflicts_ = new ConflictActions(w, session_.get(), commands_.get(), this);
     merges_ = new MergeActions(w, session_.get(), commands_.get(), console_, workspaceLabel, this);
+    merges_->addCopyStoreAction(data_->menu());
     labs_ = new LabActions(w, merges_->mergeMenu(), commands_.get(), this);
 }
 

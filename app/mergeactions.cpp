@@ -115,6 +115,39 @@ MergeDialog* MergeActions::openMergeDialog() {
     return dialog_;
 }
 
+MergeDialog* MergeActions::copyStoreInto(size_t source, const std::vector<size_t>& targets) {
+    MergeDialog* dialog = openMergeDialog();
+    MergeRequest copy;
+    copy.sources = {source};
+    for (size_t t : targets)
+        if (t != source)
+            copy.targets.push_back(t);
+    for (qsizetype s = 0; s < commands_->storeNames().size(); ++s)
+        copy.priority.push_back(static_cast<size_t>(s));
+    dialog->setRequest(copy, {});
+    return dialog;
+}
+
+void MergeActions::addCopyStoreAction(QMenu* menu) {
+    QAction* copy = menu->addAction(QStringLiteral("&Copy Store Into Others…"), this, [this] {
+        const QStringList names = commands_->storeNames();
+        bool ok = false;
+        const QString source = QInputDialog::getItem(
+            window_, QStringLiteral("Copy a store"),
+            QStringLiteral("Copy every row of this store into the others (each keeps whichever "
+                           "write is newer); the merge dialog shows what will change first:"),
+            names, 0, false, &ok);
+        if (!ok || source.isEmpty())
+            return;
+        std::vector<size_t> others;
+        for (qsizetype s = 0; s < names.size(); ++s)
+            if (names[s] != source)
+                others.push_back(static_cast<size_t>(s));
+        copyStoreInto(static_cast<size_t>(names.indexOf(source)), others);
+    });
+    copy->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_C);
+}
+
 AuditView* MergeActions::openAuditLog() {
     if (!audit_) {
         audit_ = new AuditView(window_);

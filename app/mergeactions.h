@@ -3,6 +3,8 @@
 #include <QObject>
 #include <QPointer>
 
+#include <vector>
+
 class QMenu;
 
 namespace syncscope {
@@ -33,6 +35,14 @@ public:
     MergeRunner* runner() const { return runner_; }
     QMenu* mergeMenu() const { return mergeMenu_; }
     MergeDialog* openMergeDialog();
+    // Copying one store into others (issue 9's bulk copy in the window) is a one-way merge:
+    // the targets take the source's rows with their own identity, each keeping whichever of
+    // its own and the copied write is greater, as `syncscope-cli load --from` does. Opens the
+    // merge dialog set up for it, so the copy is previewed, applied in batches through each
+    // target's bulk write path with progress and Cancel, verified and audited like any merge.
+    MergeDialog* copyStoreInto(size_t source, const std::vector<size_t>& targets);
+    // Data > Copy Store Into Others… (Ctrl+Shift+C): asks for the source, targets all others.
+    void addCopyStoreAction(QMenu* menu);
     AuditView* openAuditLog();
     void verifyAuditLog();
     // Writes the whole log as csv, json or html to path (console reports the outcome).

@@ -71,6 +71,7 @@ private Q_SLOTS:
     void propertyLabRunsEveryOrderOnTheStoresHistory();
     void mergeResolvedByHandIsAppliedAndAudited();
     void canceledMergeCompletesWithoutDuplicates();
+    void copyingAStoreIntoOthersKeepsTheNewerWrites();
 
 private:
     void type(const QString& line);
@@ -825,6 +826,48 @@ void TestGuiApp::canceledMergeCompletesWithoutDuplicates() {
     db.close();
     db = QSqlDatabase();
     QSqlDatabase::removeDatabase(QStringLiteral("count"));
+}
+
+void TestGuiApp::copyingAStoreIntoOthersKeepsTheNewerWrites() {
+    type(QStringLiteral("3000, MONGO.SET((SID8000,CSE080),D)"));
+    type(QStringLiteral("3001, HIVE.SET((SID8000,CSE080),A)"));
+    type(QStringLiteral("3002, HIVE.SET((SID8001,CSE080),B)"));
+    type(QStringLiteral("3003, SQL.SET((SID8001,CSE080),C)"));
+    QTRY_COMPARE(cell(0, "SID8001", "CSE080", GradeTableModel::Grade), QStringLiteral("C"));
+    QAction* action = nullptr;
+    for (QAction* a : app_->data()->menu()->actions())
+        if (a->text() == QStringLiteral("&Copy Store Into Others…"))
+            action = a;
+    QVERIFY(action);
+    QCOMPARE(action->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
+
+    MergeDialog* dialog = app_->merges()->copyStoreInto(1, {0, 1, 2}); // the source is left out
+    const MergeRequest copy = dialog->request();
+    QCOMPARE(copy.sources, std::vector<size_t>{1});
+    QCOMPARE(copy.targets, (std::vector<size_t>{0, 2}));
+    QCOMPARE(copy.strategy, MergeStrategy::LastWriterWins);
+    QTRY_VERIFY(dialog->applyButton()->isEnabled());
+    QTest::mouseClick(dialog->applyButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(dialog->statusText().contains(QStringLiteral("Verified")), 20000);
+    // Each target keeps whichever of its own and the copied write is newer.
+    QTRY_COMPARE(cell(0, "SID8000", "CSE080", GradeTableModel::Grade), QStringLiteral("A"));
+    QCOMPARE(cell(0, "SID8001", "CSE080", GradeTableModel::Grade), QStringLiteral("C"));
+    QTRY_COMPARE(cell(2, "SID8000", "CSE080", GradeTableModel::Grade), QStringLiteral("A"));
+    QCOMPARE(cell(2, "SID8000", "CSE080", GradeTableModel::Timestamp), QStringLiteral("3001"));
+    QCOMPARE(cell(2, "SID8001", "CSE080", GradeTableModel::Grade), QStringLiteral("B"));
+    QCOMPARE(cell(1, "SID8001", "CSE080", GradeTableModel::Grade), QStringLiteral("B")); // source
+    // Every row of the source is now in both targets.
+    GradeTableModel* source = app_->session()->grades(1);
+    for (int r = 0; r < source->rowCount(); ++r) {
+        const std::string sid =
+            source->index(r, GradeTableModel::Student).data().toString().toStdString();
+        const std::string cid =
+            source->index(r, GradeTableModel::Course).data().toString().toStdString();
+        for (int target : {0, 2})
+            QVERIFY2(app_->session()->grades(target)->rowOf(sid, cid) >= 0,
+                     (sid + "," + cid).c_str());
+    }
+    dialog->close();
 }
 
 QTEST_MAIN(TestGuiApp)
