@@ -373,7 +373,8 @@ void CommandSession::accept(Produced produced) {
         // next SET typed here is not beaten by the outside write it follows.
         clock_.greatest = std::max(clock_.greatest, produced.capturedTs);
         clock_.used = true;
-        Q_EMIT outsideWritesCaptured(produced.capturedStore, produced.capturedLines);
+        if (!produced.capturedLines.isEmpty()) // replicated writes are the follow's to show
+            Q_EMIT outsideWritesCaptured(produced.capturedStore, produced.capturedLines);
         Q_EMIT storeCommitted(produced.capturedStore, produced.captured);
     }
     if (produced.importDone >= 0) {
@@ -556,6 +557,27 @@ void CommandSession::ingestTail(int store, std::vector<LogRecord> records) {
                 out.capturedStore = store;
         },
         "writes from outside");
+}
+
+void CommandSession::ingestReplicated(int store, std::vector<LogRecord> records) {
+    if (!ready_)
+        return; // a load is under way and reads the whole log, these included
+    onEngine(
+        [store, records = std::move(records)](Mirror& m, Produced& out) {
+            const size_t r = static_cast<size_t>(store);
+            const Replica& rep = m.engine.replica(r);
+            for (const LogRecord& rec : records) {
+                if (!rec.isWrite())
+                    continue;
+                m.engine.restore(r, fromRecord(rec, m.catalog));
+                const KeyId key = rep.entryAt(rep.logEnd() - 1).write.key;
+                out.captured.push_back(toGradeRecord(key, rep.state.at(key), m.catalog));
+            }
+            m.shipped[r] = rep.logEnd(); // already in the store: nothing to ship
+            if (!out.captured.empty())
+                out.capturedStore = store;
+        },
+        "replicated writes");
 }
 
 void CommandSession::reloadAfterConflict(size_t store) {

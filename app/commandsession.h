@@ -127,6 +127,10 @@ public:
     // engine as the store's history; the rest is what this session wrote. outsideWritesCaptured()
     // and storeCommitted() follow when there were any.
     void ingestTail(int store, std::vector<LogRecord> records);
+    // Writes a follow (Replicator) has just appended to `store`, from another store: they enter
+    // the engine as the store's history (it keeps whichever write is greater, as the store
+    // did), so its table shows them while the follow runs; storeCommitted() follows.
+    void ingestReplicated(int store, std::vector<LogRecord> records);
 
     // Remembers where every store's oplog ends now (after everything already typed is
     // written): the point Reset returns to. resetPointReady() follows.

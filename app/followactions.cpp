@@ -157,6 +157,10 @@ void FollowActions::begin(int source, std::vector<int> targets, const FollowStat
             [this](int t, qint64 writes, const std::vector<int64_t>& lags) {
                 meter_.delivered(static_cast<size_t>(t), writes, lags);
             });
+    connect(replicator_.get(), &Replicator::applied, this,
+            [this, targets](int t, const std::vector<LogRecord>& writes) {
+                commands_->ingestReplicated(targets[static_cast<size_t>(t)], writes);
+            });
     connect(replicator_.get(), &Replicator::notice, window_, &MainWindow::showStatus);
     connect(replicator_.get(), &Replicator::progressChanged, this, [this](int t) {
         panel_->model()->setProgress(t, replicator_->progress(static_cast<size_t>(t)));

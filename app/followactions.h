@@ -28,9 +28,10 @@ class WorkspaceSession;
 // kept in the same file `syncscope-cli follow` uses (next to the workspace), read and written
 // off the UI thread, so the window and the CLI resume each other's follows.
 //
-// The replicated writes reach the targets' tables and the command engine when the follow is
-// paused or stopped (the views and the engine read the stores again then): while it runs, the
-// dock is where it shows.
+// Each batch a target acknowledges enters the command engine as that store's history
+// (CommandSession::ingestReplicated), so the target's table, GETs and the conflict views show
+// the replicated writes while the follow runs. On pause and stop the views and the engine read
+// the stores again, which also picks up anything the target got from elsewhere meanwhile.
 class FollowActions : public QObject {
     Q_OBJECT
 public:

@@ -5,6 +5,7 @@
 // positions next to the workspace, and a second follow resumes there without writing anything
 // twice.
 #include "commandsession.h"
+#include "consoleview.h"
 #include "followactions.h"
 #include "followpanel.h"
 #include "followplot.h"
@@ -86,6 +87,18 @@ void TestGuiReplicate::followPauseStopResume() {
     QTRY_COMPARE_WITH_TIMEOUT(cell(0, FollowProgressModel::Applied), 4LL, 10000);
     QTRY_COMPARE_WITH_TIMEOUT(cell(1, FollowProgressModel::Applied), 4LL, 10000);
     QTRY_VERIFY_WITH_TIMEOUT(panel->plot()->sampleCount(1) >= 2, 5000);
+    // The targets' panels show the replicated writes while the follow runs, deletes included,
+    // and the engine has them (a GET answers from it).
+    for (int target : {1, 2}) {
+        QTRY_COMPARE_WITH_TIMEOUT(lab::panelGrade(*app_, target, "SID3", "CSE2"),
+                                  QStringLiteral("C"), 10000);
+        QCOMPARE(lab::panelGrade(*app_, target, "SID1", "CSE1"), QStringLiteral("A"));
+        QCOMPARE(lab::panelGrade(*app_, target, "SID2", "CSE1"), QStringLiteral("<none>"));
+    }
+    QCOMPARE(panel->model()->progress(0).state, FollowProgress::State::Following);
+    lab::typeLine(*app_, QStringLiteral("MONGO.GET((SID3,CSE2))"));
+    QTRY_VERIFY(
+        app_->console()->toPlainText().contains(QStringLiteral("MONGO.GET(SID3,CSE2) = C")));
 
     // Pause: once settled the targets' panels read their stores again.
     QSignalSpy refreshed(follow, &FollowActions::viewsRefreshed);
