@@ -3,6 +3,7 @@
 #include "commandsession.h"
 #include "consoleview.h"
 #include "mainwindow.h"
+#include "progresstext.h"
 #include "sampledata.h"
 #include "seedformat.h"
 #include "storeworker.h"
@@ -13,6 +14,7 @@
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -200,8 +202,17 @@ void DataActions::importSeedData(std::shared_ptr<SeedData> data, const QStringLi
     progress->setWindowModality(Qt::WindowModal);
     progress->setMinimumDuration(300);
     progress->setAttribute(Qt::WA_DeleteOnClose);
-    auto update =
-        connect(commands_, &CommandSession::importProgress, progress, &QProgressDialog::setValue);
+    auto clock = std::make_shared<QElapsedTimer>();
+    clock->start();
+    auto update = connect(
+        commands_, &CommandSession::importProgress, progress,
+        [progress, clock](int done, int total) {
+            progress->setValue(done);
+            const double seconds = std::max(1e-3, static_cast<double>(clock->elapsed()) / 1000.0);
+            const double rate = done / seconds;
+            progress->setLabelText(progressText(done, total, QStringLiteral("rows imported"), rate,
+                                                rate > 0 ? (total - done) / rate : 0.0));
+        });
     connect(progress, &QProgressDialog::canceled, commands_, &CommandSession::cancelImport);
     auto finished = std::make_shared<QMetaObject::Connection>();
     *finished = connect(commands_, &CommandSession::importFinished, this,

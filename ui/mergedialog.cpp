@@ -3,6 +3,7 @@
 #include "identifiers.h"
 #include "manualdecisionmodel.h"
 #include "mergepreviewmodel.h"
+#include "progresstext.h"
 #include "whenfinished.h"
 
 #include <QButtonGroup>
@@ -82,14 +83,6 @@ std::vector<size_t> checkedRows(const QListWidget* list) {
         if (list->item(i)->checkState() == Qt::Checked && !list->item(i)->isHidden())
             rows.push_back(static_cast<size_t>(i));
     return rows;
-}
-
-QString seconds(double s) {
-    if (s < 1)
-        return QStringLiteral("<1 s");
-    if (s < 90)
-        return QStringLiteral("%1 s").arg(qRound(s));
-    return QStringLiteral("%1 min").arg(qRound(s / 60));
 }
 
 } // namespace
@@ -564,11 +557,8 @@ bool MergeDialog::mergeInside() const {
 void MergeDialog::showProgress(qint64 done, qint64 total, double perSecond, double secondsLeft) {
     progress_->setRange(0, static_cast<int>(std::min<qint64>(total, INT_MAX)));
     progress_->setValue(static_cast<int>(std::min<qint64>(done, INT_MAX)));
-    status_->setText(QStringLiteral("%1 of %2 writes applied, %3 per second, %4 left")
-                         .arg(done)
-                         .arg(total)
-                         .arg(qRound64(perSecond))
-                         .arg(seconds(secondsLeft)));
+    status_->setText(
+        progressText(done, total, QStringLiteral("writes applied"), perSecond, secondsLeft));
 }
 
 void MergeDialog::showFinished(const QString& summary, bool) {

@@ -44,6 +44,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QProcess>
+#include <QProgressDialog>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSqlDatabase>
@@ -422,9 +423,24 @@ void TestGuiApp::csvImportsIntoTheChosenStores() {
     QCOMPARE(cell(1, "SID7001", "CSE001", GradeTableModel::Timestamp), QStringLiteral("0"));
     QCOMPARE(app_->session()->grades(2)->rowCount(), mongoRows); // MONGO was not chosen
 
-    // Data > Generate Sample Data: students x courses into the chosen store.
+    // Data > Generate Sample Data: students x courses into the chosen store. The progress
+    // dialog says how far, how fast and how long is left (read after each step has set it).
+    QStringList labels;
+    QObject context;
+    connect(
+        app_->commands(), &CommandSession::importProgress, &context,
+        [this, &labels] {
+            for (const QProgressDialog* d : app_->window()->findChildren<QProgressDialog*>())
+                labels << d->labelText();
+        },
+        Qt::QueuedConnection);
     app_->data()->importSample(3, 2, {QStringLiteral("MONGO")});
     QTRY_COMPARE(imported.size(), 3);
+    QTRY_VERIFY(!labels.isEmpty());
+    QVERIFY2(labels.last().startsWith(QStringLiteral("6 of 6 rows imported, ")) &&
+                 labels.last().contains(QStringLiteral(" per second, ")) &&
+                 labels.last().endsWith(QStringLiteral(" left")),
+             qPrintable(labels.join(QLatin1Char('|'))));
     QCOMPARE(imported[2][0].toInt(), 6);
     QTRY_COMPARE(app_->session()->grades(2)->rowCount(), mongoRows + 6);
     QVERIFY(cell(2, "SID1002", "CSE002", GradeTableModel::Grade) != QStringLiteral("<none>"));
