@@ -373,7 +373,7 @@ void CommandSession::accept(Produced produced) {
         // next SET typed here is not beaten by the outside write it follows.
         clock_.greatest = std::max(clock_.greatest, produced.capturedTs);
         clock_.used = true;
-        if (!produced.capturedLines.isEmpty()) // replicated writes are the follow's to show
+        if (!produced.capturedLines.isEmpty())
             Q_EMIT outsideWritesCaptured(produced.capturedStore, produced.capturedLines);
         Q_EMIT storeCommitted(produced.capturedStore, produced.captured);
     }
@@ -526,23 +526,37 @@ void CommandSession::requestImportStretch() {
 }
 
 void CommandSession::ingestTail(int store, std::vector<LogRecord> records) {
+    ingest(store, std::make_shared<const std::vector<LogRecord>>(std::move(records)), true,
+           "writes from outside");
+}
+
+void CommandSession::ingestReplicated(int store,
+                                      std::shared_ptr<const std::vector<LogRecord>> records) {
+    ingest(store, std::move(records), false, "replicated writes");
+}
+
+void CommandSession::ingest(int store, std::shared_ptr<const std::vector<LogRecord>> records,
+                            bool outsideOnly, const char* label) {
     if (!ready_)
-        return; // a load is under way and reads the whole log
+        return; // a load is under way and reads the whole log, these included
     onEngine(
-        [store, records = std::move(records)](Mirror& m, Produced& out) {
+        [store, records = std::move(records), outsideOnly](Mirror& m, Produced& out) {
             const size_t r = static_cast<size_t>(store);
             const Replica& rep = m.engine.replica(r);
-            for (const LogRecord& rec : records) {
-                // Everything this session wrote has a seq the replica already counted (its own
-                // writes) or another origin (writes merged in) or is a GET. An outside write that
-                // took a seq this session had also used is the conflict a batch is refused for
-                // (SqlStore::append), after which the whole log is read again.
-                if (!rec.isWrite() || rec.origin != rep.name || rec.seq <= rep.seq)
+            for (const LogRecord& rec : *records) {
+                if (!rec.isWrite())
+                    continue;
+                // In a tail, everything this session wrote has a seq the replica already
+                // counted (its own writes) or another origin (writes merged in). An outside
+                // write that took a seq this session had also used is the conflict a batch is
+                // refused for (SqlStore::append), after which the whole log is read again.
+                if (outsideOnly && (rec.origin != rep.name || rec.seq <= rep.seq))
                     continue;
                 m.engine.restore(r, fromRecord(rec, m.catalog));
-                const OplogEntry& e = rep.entryAt(rep.logEnd() - 1);
-                out.captured.push_back(
-                    toGradeRecord(e.write.key, rep.state.at(e.write.key), m.catalog));
+                const KeyId key = rep.entryAt(rep.logEnd() - 1).write.key;
+                out.captured.push_back(toGradeRecord(key, rep.state.at(key), m.catalog));
+                if (!outsideOnly)
+                    continue; // replicated writes are the follow's to show
                 // As a script line would write it: "12, PG.SET((SID1,CSE1),A)".
                 std::string line;
                 appendExportLine(line, rec);
@@ -556,28 +570,7 @@ void CommandSession::ingestTail(int store, std::vector<LogRecord> records) {
             if (!out.captured.empty())
                 out.capturedStore = store;
         },
-        "writes from outside");
-}
-
-void CommandSession::ingestReplicated(int store, std::vector<LogRecord> records) {
-    if (!ready_)
-        return; // a load is under way and reads the whole log, these included
-    onEngine(
-        [store, records = std::move(records)](Mirror& m, Produced& out) {
-            const size_t r = static_cast<size_t>(store);
-            const Replica& rep = m.engine.replica(r);
-            for (const LogRecord& rec : records) {
-                if (!rec.isWrite())
-                    continue;
-                m.engine.restore(r, fromRecord(rec, m.catalog));
-                const KeyId key = rep.entryAt(rep.logEnd() - 1).write.key;
-                out.captured.push_back(toGradeRecord(key, rep.state.at(key), m.catalog));
-            }
-            m.shipped[r] = rep.logEnd(); // already in the store: nothing to ship
-            if (!out.captured.empty())
-                out.capturedStore = store;
-        },
-        "replicated writes");
+        label);
 }
 
 void CommandSession::reloadAfterConflict(size_t store) {

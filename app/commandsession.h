@@ -130,7 +130,7 @@ public:
     // Writes a follow (Replicator) has just appended to `store`, from another store: they enter
     // the engine as the store's history (it keeps whichever write is greater, as the store
     // did), so its table shows them while the follow runs; storeCommitted() follows.
-    void ingestReplicated(int store, std::vector<LogRecord> records);
+    void ingestReplicated(int store, std::shared_ptr<const std::vector<LogRecord>> records);
 
     // Remembers where every store's oplog ends now (after everything already typed is
     // written): the point Reset returns to. resetPointReady() follows.
@@ -177,6 +177,10 @@ private:
     template <class Fn>
     void onEngine(Fn fn, const char* label = "changes");
     void accept(Produced produced);
+    // ingestTail (outsideOnly: only other clients' writes, each also described as a line) and
+    // ingestReplicated.
+    void ingest(int store, std::shared_ptr<const std::vector<LogRecord>> records, bool outsideOnly,
+                const char* label);
     // withEngine's work; writtenBy: the store that made the change itself (-1: none).
     void runMerge(int writtenBy, std::function<void(Engine&, Catalog&)> fn,
                   std::function<void()> done);

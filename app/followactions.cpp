@@ -158,8 +158,8 @@ void FollowActions::begin(int source, std::vector<int> targets, const FollowStat
                 meter_.delivered(static_cast<size_t>(t), writes, lags);
             });
     connect(replicator_.get(), &Replicator::applied, this,
-            [this, targets](int t, const std::vector<LogRecord>& writes) {
-                commands_->ingestReplicated(targets[static_cast<size_t>(t)], writes);
+            [this, targets](int t, std::shared_ptr<const std::vector<LogRecord>> writes) {
+                commands_->ingestReplicated(targets[static_cast<size_t>(t)], std::move(writes));
             });
     connect(replicator_.get(), &Replicator::notice, window_, &MainWindow::showStatus);
     connect(replicator_.get(), &Replicator::progressChanged, this, [this](int t) {

@@ -287,7 +287,7 @@ void Replicator::append(size_t t, std::shared_ptr<std::vector<LogRecord>> page, 
                      done.progress.problem.clear();
                      done.progress.state = FollowProgress::State::Following;
                      Q_EMIT delivered(static_cast<int>(t), static_cast<qint64>(sent->size()), lags);
-                     Q_EMIT applied(static_cast<int>(t), *sent);
+                     Q_EMIT applied(static_cast<int>(t), sent);
                      Q_EMIT progressChanged(static_cast<int>(t));
                      carryOn(t, full);
                  });

@@ -63,7 +63,7 @@ Q_SIGNALS:
     // logging in the source to the target's acknowledgement (ms, by the stores' clocks).
     void delivered(int target, qint64 writes, const std::vector<int64_t>& lagMs);
     // The same batch's writes, for views that show the target (after delivered()).
-    void applied(int target, const std::vector<syncscope::LogRecord>& writes);
+    void applied(int target, std::shared_ptr<const std::vector<syncscope::LogRecord>> writes);
     void progressChanged(int target);
     // A call failed and will be tried again; names the store and the cause.
     void notice(const QString& message);
