@@ -76,11 +76,16 @@ AuditEntry entryFrom(const QSqlQuery& q) {
     AuditEntry e;
     e.id = q.value(0).toLongLong();
     e.mergeId = q.value(1).toLongLong();
-    QString* fields[] = {&e.kind,   &e.at,        &e.user,     &e.workspace, &e.detail,
-                         &e.store,  &e.studentId, &e.courseId, &e.before,    &e.after,
-                         &e.winner, &e.reason,    &e.note,     &e.prevHash,  &e.hash};
-    for (int i = 0; i < 15; ++i)
-        *fields[i] = q.value(i + 2).isNull() ? QString() : q.value(i + 2).toString();
+    // After id and merge_id, the columns are the text fields in chain order, then the hashes.
+    int column = 2;
+    const auto text = [&q, &column] {
+        const QVariant v = q.value(column++);
+        return v.isNull() ? QString() : v.toString();
+    };
+    for (QString* field : auditTextFields(e))
+        *field = text();
+    e.prevHash = text();
+    e.hash = text();
     return e;
 }
 

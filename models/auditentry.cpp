@@ -12,22 +12,16 @@ namespace syncscope {
 
 namespace {
 
-// The text fields in chain order (after id and merge_id), with the column names the exports
-// use.
+// The text fields in chain order, with the column names the exports use.
 std::array<std::pair<const char*, const QString*>, 13> fieldsOf(const AuditEntry& e) {
-    return {{{"kind", &e.kind},
-             {"at", &e.at},
-             {"user", &e.user},
-             {"workspace", &e.workspace},
-             {"detail", &e.detail},
-             {"store", &e.store},
-             {"student_id", &e.studentId},
-             {"course_id", &e.courseId},
-             {"before", &e.before},
-             {"after", &e.after},
-             {"winner", &e.winner},
-             {"reason", &e.reason},
-             {"note", &e.note}}};
+    static constexpr const char* kNames[] = {
+        "kind",      "at",     "user",  "workspace", "detail", "store", "student_id",
+        "course_id", "before", "after", "winner",    "reason", "note"};
+    const auto fields = auditTextFields(e);
+    std::array<std::pair<const char*, const QString*>, 13> named;
+    for (size_t i = 0; i < named.size(); ++i)
+        named[i] = {kNames[i], fields[i]};
+    return named;
 }
 
 } // namespace

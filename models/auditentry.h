@@ -41,6 +41,15 @@ struct AuditEntry {
 
 inline const QString kAuditGenesis = QString(64, QLatin1Char('0'));
 
+// The text fields in chain order (kind … note): the order of the hash, the file's columns and
+// the exports. For a const entry, pointers to const.
+template <class Entry>
+auto auditTextFields(Entry& e) {
+    return std::array{&e.kind,   &e.at,        &e.user,     &e.workspace, &e.detail,
+                      &e.store,  &e.studentId, &e.courseId, &e.before,    &e.after,
+                      &e.winner, &e.reason,    &e.note};
+}
+
 // The bytes an entry's hash covers, which are part of the audit file's format: `prevHash`, id,
 // mergeId, then the text fields in chain order (kind … note), each followed by 0x1F; a NULL
 // field is written as the two bytes 0x00 'N', so an absent value differs from "". The hash is

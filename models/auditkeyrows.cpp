@@ -4,10 +4,9 @@ namespace syncscope {
 
 AuditKeyRows::AuditKeyRows(AuditEntry shared)
     : shared_(std::move(shared)) {
-    for (QString* own :
-         {&shared_.detail, &shared_.store, &shared_.studentId, &shared_.courseId, &shared_.before,
-          &shared_.after, &shared_.winner, &shared_.reason, &shared_.note})
-        *own = QString();
+    const auto fields = auditTextFields(shared_);
+    for (size_t f = kFirstOwnField; f < fields.size(); ++f)
+        *fields[f] = QString();
 }
 
 void AuditKeyRows::reserve(size_t rows, size_t bytesPerRow) {
@@ -33,16 +32,16 @@ std::optional<std::string_view> AuditKeyRows::field(size_t row, int f) const {
 
 AuditEntry AuditKeyRows::entry(size_t row) const {
     AuditEntry e = shared_;
-    QString* own[] = {&e.detail, &e.store,  &e.studentId, &e.courseId, &e.before,
-                      &e.after,  &e.winner, &e.reason,    &e.note};
+    const auto fields = auditTextFields(e);
     for (int f = 0; f < kOwnFields; ++f) {
+        QString* const own = fields[static_cast<size_t>(kFirstOwnField + f)];
         const std::optional<std::string_view> text = field(row, f);
         if (!text)
-            *own[f] = QString();
+            *own = QString();
         else if (text->empty())
-            *own[f] = QStringLiteral(""); // "" is not NULL
+            *own = QStringLiteral(""); // "" is not NULL
         else
-            *own[f] = QString::fromUtf8(text->data(), static_cast<qsizetype>(text->size()));
+            *own = QString::fromUtf8(text->data(), static_cast<qsizetype>(text->size()));
     }
     return e;
 }
