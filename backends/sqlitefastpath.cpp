@@ -72,8 +72,8 @@ sqlite3* SqliteFastPath::nativeHandle(const QVariant& handle) {
 }
 
 SqliteFastPath::~SqliteFastPath() {
-    sqlite3_finalize(insertOplog_);
-    sqlite3_finalize(upsertGrade_);
+    for (sqlite3_stmt* s : {insertOplog_[0], insertOplog_[1], upsertGrade_[0], upsertGrade_[1]})
+        sqlite3_finalize(s);
     sqlite3_finalize(readOplog_);
 }
 
@@ -88,21 +88,52 @@ bool SqliteFastPath::exec(const char* sql, QString& error) {
     return false;
 }
 
-bool SqliteFastPath::prepare(const QString& readOplogSql, const QString& insertOplogSql,
-                             const QString& upsertGradeSql, QString& error) {
-    const QByteArray read = readOplogSql.toUtf8(), a = insertOplogSql.toUtf8(),
-                     b = upsertGradeSql.toUtf8();
-    if (sqlite3_prepare_v3(db_, read.constData(), -1, SQLITE_PREPARE_PERSISTENT, &readOplog_,
-                           nullptr) != SQLITE_OK ||
-        sqlite3_prepare_v3(db_, a.constData(), -1, SQLITE_PREPARE_PERSISTENT, &insertOplog_,
-                           nullptr) != SQLITE_OK ||
-        sqlite3_prepare_v3(db_, b.constData(), -1, SQLITE_PREPARE_PERSISTENT, &upsertGrade_,
-                           nullptr) != SQLITE_OK) {
+bool SqliteFastPath::prepare(const QString& readOplogSql,
+                             const std::function<QString(int rows)>& insertOplogSql,
+                             const std::function<QString(int rows)>& upsertGradeSql,
+                             QString& error) {
+    const auto compile = [this](const QString& sql, sqlite3_stmt*& out) {
+        const QByteArray utf8 = sql.toUtf8();
+        return sqlite3_prepare_v3(db_, utf8.constData(), -1, SQLITE_PREPARE_PERSISTENT, &out,
+                                  nullptr) == SQLITE_OK;
+    };
+    bool ok = compile(readOplogSql, readOplog_);
+    for (size_t i = 0; ok && i < 2; ++i) {
+        const int rows = i == 0 ? 1 : kRowsPerStatement;
+        ok = compile(insertOplogSql(rows), insertOplog_[i]) &&
+             compile(upsertGradeSql(rows), upsertGrade_[i]);
+    }
+    if (!ok)
         error = lastError();
-        return false;
+    return ok;
+}
+
+namespace {
+constexpr int kOplogColumns = 9;
+constexpr int kGradeColumns = 7;
+
+// Steps `n` rows through the statements: kRowsPerStatement at a time through many, the rest
+// one by one; bind(statement, first parameter, row) binds a row's values. False when a step
+// fails.
+template <class Bind>
+bool stepRows(const std::array<sqlite3_stmt*, 2>& statements, int columns, size_t n, Bind bind) {
+    constexpr size_t many = SqliteFastPath::kRowsPerStatement;
+    size_t row = 0;
+    while (row < n) {
+        const bool full = n - row >= many;
+        sqlite3_stmt* s = statements[full ? 1 : 0];
+        const size_t rows = full ? many : 1;
+        for (size_t k = 0; k < rows; ++k)
+            bind(s, static_cast<int>(k) * columns + 1, row + k);
+        const int rc = sqlite3_step(s);
+        sqlite3_reset(s);
+        if (rc != SQLITE_DONE)
+            return false;
+        row += rows;
     }
     return true;
 }
+} // namespace
 
 bool SqliteFastPath::writeBatch(std::span<const LogRecord> batch, qint64 wallMs, QString& error) {
     if (!exec("BEGIN IMMEDIATE", error))
@@ -114,28 +145,27 @@ bool SqliteFastPath::writeBatch(std::span<const LogRecord> batch, qint64 wallMs,
         return false;
     };
     // The oplog in append order...
-    for (const LogRecord& r : batch) {
-        sqlite3_stmt* s = insertOplog_;
-        sqlite3_bind_text(s, 1, entryKindName(r.kind), -1, SQLITE_STATIC);
-        bindText(s, 2, r.studentId);
-        bindText(s, 3, r.courseId);
-        if (r.hasValue)
-            bindText(s, 4, r.value);
-        else
-            sqlite3_bind_null(s, 4);
-        sqlite3_bind_int64(s, 5, r.ts);
-        bindText(s, 6, r.origin);
-        sqlite3_bind_int64(s, 7, static_cast<sqlite3_int64>(r.seq));
-        sqlite3_bind_int64(s, 8, wallMs);
-        if (r.context.empty())
-            sqlite3_bind_null(s, 9);
-        else
-            bindText(s, 9, r.context);
-        const int rc = sqlite3_step(s);
-        sqlite3_reset(s);
-        if (rc != SQLITE_DONE)
-            return fail();
-    }
+    const bool logged =
+        stepRows(insertOplog_, kOplogColumns, batch.size(), [&](sqlite3_stmt* s, int p, size_t i) {
+            const LogRecord& r = batch[i];
+            sqlite3_bind_text(s, p, entryKindName(r.kind), -1, SQLITE_STATIC);
+            bindText(s, p + 1, r.studentId);
+            bindText(s, p + 2, r.courseId);
+            if (r.hasValue)
+                bindText(s, p + 3, r.value);
+            else
+                sqlite3_bind_null(s, p + 3);
+            sqlite3_bind_int64(s, p + 4, r.ts);
+            bindText(s, p + 5, r.origin);
+            sqlite3_bind_int64(s, p + 6, static_cast<sqlite3_int64>(r.seq));
+            sqlite3_bind_int64(s, p + 7, wallMs);
+            if (r.context.empty())
+                sqlite3_bind_null(s, p + 8);
+            else
+                bindText(s, p + 8, r.context);
+        });
+    if (!logged)
+        return fail();
     // ...then the grades in key order. The upsert keeps the greater write whatever the order,
     // so sorting changes nothing but locality: neighbouring keys share B-tree pages (the
     // 1M-line bench_cli went from 8.5 to 7.5 s with it).
@@ -153,6 +183,7 @@ bool SqliteFastPath::writeBatch(std::span<const LogRecord> batch, qint64 wallMs,
             return a->courseId < b->courseId;
         return writeLess(*b, *a); // the greatest write of a key first
     });
+    grades_.clear();
     for (size_t i = 0; i < writes_.size(); ++i) {
         // Of several writes to one key in a batch only the greatest can end in the table; the
         // attributes a seed row brought are carried over, as applying each in turn would.
@@ -163,25 +194,28 @@ bool SqliteFastPath::writeBatch(std::span<const LogRecord> batch, qint64 wallMs,
         for (size_t j = i + 1; attributes->empty() && j < writes_.size() && sameKey(r, writes_[j]);
              ++j)
             attributes = &writes_[j]->attributes;
-        sqlite3_stmt* s = upsertGrade_;
-        bindText(s, 1, r->studentId);
-        bindText(s, 2, r->courseId);
-        if (r->hasValue)
-            bindText(s, 3, r->value);
-        else
-            sqlite3_bind_null(s, 3);
-        sqlite3_bind_int64(s, 4, r->ts);
-        bindText(s, 5, r->origin);
-        sqlite3_bind_int64(s, 6, static_cast<sqlite3_int64>(r->seq));
-        if (attributes->empty())
-            sqlite3_bind_null(s, 7);
-        else
-            bindText(s, 7, *attributes);
-        const int rc = sqlite3_step(s);
-        sqlite3_reset(s);
-        if (rc != SQLITE_DONE)
-            return fail();
+        grades_.emplace_back(r, attributes);
     }
+    // Each key once, so a statement of many rows never upserts a key twice.
+    const bool upserted = stepRows(
+        upsertGrade_, kGradeColumns, grades_.size(), [&](sqlite3_stmt* s, int p, size_t i) {
+            const auto& [r, attributes] = grades_[i];
+            bindText(s, p, r->studentId);
+            bindText(s, p + 1, r->courseId);
+            if (r->hasValue)
+                bindText(s, p + 2, r->value);
+            else
+                sqlite3_bind_null(s, p + 2);
+            sqlite3_bind_int64(s, p + 3, r->ts);
+            bindText(s, p + 4, r->origin);
+            sqlite3_bind_int64(s, p + 5, static_cast<sqlite3_int64>(r->seq));
+            if (attributes->empty())
+                sqlite3_bind_null(s, p + 6);
+            else
+                bindText(s, p + 6, *attributes);
+        });
+    if (!upserted)
+        return fail();
     if (!exec("COMMIT", error)) {
         QString ignored;
         exec("ROLLBACK", ignored);

@@ -5,6 +5,7 @@
 #include <QString>
 #include <QVariant>
 
+#include <array>
 #include <functional>
 #include <span>
 #include <vector>
@@ -38,9 +39,16 @@ public:
     SqliteFastPath(const SqliteFastPath&) = delete;
     SqliteFastPath& operator=(const SqliteFastPath&) = delete;
 
-    // Prepares the statements; false with `error` set when the schema is not there.
-    bool prepare(const QString& readOplogSql, const QString& insertOplogSql,
-                 const QString& upsertGradeSql, QString& error);
+    // Rows per multi-row INSERT: a statement's own cost (starting, stepping, halting and
+    // resetting the program) was about 0.45 µs per row on a one-row INSERT, as much as a
+    // small row's insertion itself; 32 rows share it.
+    static constexpr int kRowsPerStatement = 32;
+
+    // Prepares the statements from SQL for `rows` rows (1 and kRowsPerStatement); false with
+    // `error` set when the schema is not there.
+    bool prepare(const QString& readOplogSql,
+                 const std::function<QString(int rows)>& insertOplogSql,
+                 const std::function<QString(int rows)>& upsertGradeSql, QString& error);
     // Writes one batch inside one transaction; on failure rolls back and sets `error`.
     bool writeBatch(std::span<const LogRecord> batch, qint64 wallMs, QString& error);
     // Appends the oplog entries after position `after` to `out`, in order; checks for
@@ -53,10 +61,13 @@ private:
     QString lastError() const;
 
     sqlite3* db_;
-    sqlite3_stmt* insertOplog_ = nullptr;
-    sqlite3_stmt* upsertGrade_ = nullptr;
+    // [0]: one row, [1]: kRowsPerStatement rows.
+    std::array<sqlite3_stmt*, 2> insertOplog_{};
+    std::array<sqlite3_stmt*, 2> upsertGrade_{};
     sqlite3_stmt* readOplog_ = nullptr;
     std::vector<const LogRecord*> writes_; // reused across batches
+    // The grade rows to upsert: the greatest write of each key, with the attributes it keeps.
+    std::vector<std::pair<const LogRecord*, const std::string*>> grades_;
 };
 
 } // namespace syncscope

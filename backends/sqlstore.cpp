@@ -148,8 +148,9 @@ Status SqlStore::open() {
     if (native) {
         sqliteFast_ = std::make_unique<SqliteFastPath>(native);
         QString why;
-        if (!sqliteFast_->prepare(dialect_.readOplog(), dialect_.insertOplog(1),
-                                  dialect_.upsertGrades(1), why))
+        if (!sqliteFast_->prepare(
+                dialect_.readOplog(), [this](int rows) { return dialect_.insertOplog(rows); },
+                [this](int rows) { return dialect_.upsertGrades(rows); }, why))
             return error(QStringLiteral("cannot prepare the write statements"), why);
     }
     return success();
