@@ -96,9 +96,14 @@ namespace {
 // One append: an IMMEDIATE transaction (the tail read and the inserts are one writer's, across
 // processes too) that reads the chain's tail, then inserts rows chained to it. The rows go in
 // through SQLite's own API: a million-key merge audits a million rows, and QSqlQuery's QVariant
-// binding cost more than hashing them (see sqlitefastpath.h). Rolled back unless committed.
+// binding cost more than hashing them (see sqlitefastpath.h). Rows are hashed as they are
+// added and inserted kRowsPerInsert to a statement, which shares a statement's own cost among
+// them. Rolled back unless committed.
 class Appender {
 public:
+    static constexpr size_t kRowsPerInsert = 16;
+    static constexpr int kColumnCount = 17;
+
     explicit Appender(const QString& path)
         : c_(path) {
         failure_ = c_.error();
@@ -116,19 +121,16 @@ public:
         previous_ = (lastId_ == 0 ? kAuditGenesis : tail.value(1).toString()).toStdString();
         tail.finish();
         db_ = SqliteFastPath::nativeHandle(c_.db().driver()->handle());
-        const QByteArray sql = QStringLiteral("INSERT INTO audit (%1) VALUES "
-                                              "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-                                   .arg(QLatin1String(kColumns))
-                                   .toUtf8();
         if (db_ == nullptr)
             failure_ = QStringLiteral("not an SQLite connection");
-        else if (sqlite3_prepare_v2(db_, sql.constData(), -1, &insert_, nullptr) != SQLITE_OK)
+        else if (!prepare(1, insertOne_) || !prepare(kRowsPerInsert, insertMany_))
             failure_ = QString::fromUtf8(sqlite3_errmsg(db_));
         else if (!hasher_.available())
             failure_ = QStringLiteral("OpenSSL offers no SHA-256, so no entry can be chained");
     }
     ~Appender() {
-        sqlite3_finalize(insert_);
+        sqlite3_finalize(insertOne_);
+        sqlite3_finalize(insertMany_);
         if (began_ && !committed_)
             c_.exec(QStringLiteral("ROLLBACK"));
     }
@@ -137,54 +139,94 @@ public:
     // The hash the next row links to.
     std::string_view previousHash() const { return previous_; }
 
-    // Inserts the row `input` holds, encoded with nextId() and previousHash(); one encoding
-    // serves the hash and the row, so what is stored is what was hashed.
-    bool insert(const AuditHashInput& input, int64_t mergeId) {
-        const int64_t id = nextId();
-        const std::optional<std::array<char, 64>> hash = hasher_.hexDigest(input);
+    // Where the next row is encoded, with nextId() and previousHash(); one encoding serves the
+    // hash and the row, so what is stored is what was hashed.
+    AuditHashInput& next() { return queued_[count_].input; }
+    // Hashes the row next() holds and queues it; a full queue is inserted.
+    bool add(int64_t mergeId) {
+        Queued& row = queued_[count_];
+        const std::optional<std::array<char, 64>> hash = hasher_.hexDigest(row.input);
         if (!hash) {
-            failure_ = QStringLiteral("OpenSSL's SHA-256 failed on entry %1").arg(id);
+            failure_ = QStringLiteral("OpenSSL's SHA-256 failed on entry %1").arg(nextId());
             return false;
         }
-        sqlite3_bind_int64(insert_, 1, id);
-        sqlite3_bind_int64(insert_, 2, mergeId);
-        // SQLITE_STATIC: the bytes stay put until the step below has read them.
-        for (int i = 0; i < AuditHashInput::kTextFields; ++i) {
-            const QByteArrayView field = input.field(i);
-            if (field.isNull())
-                sqlite3_bind_null(insert_, i + 3);
-            else
-                sqlite3_bind_text(insert_, i + 3, field.data(), static_cast<int>(field.size()),
-                                  SQLITE_STATIC);
-        }
-        sqlite3_bind_text(insert_, 16, previous_.data(), static_cast<int>(previous_.size()),
-                          SQLITE_STATIC);
-        sqlite3_bind_text(insert_, 17, hash->data(), static_cast<int>(hash->size()), SQLITE_STATIC);
-        const bool done = sqlite3_step(insert_) == SQLITE_DONE;
-        if (!done)
-            failure_ = QString::fromUtf8(sqlite3_errmsg(db_));
-        sqlite3_reset(insert_);
-        if (done) {
-            lastId_ = id;
-            previous_.assign(hash->data(), hash->size());
-        }
-        return done;
+        row.id = nextId();
+        row.mergeId = mergeId;
+        row.hash = *hash;
+        lastId_ = row.id;
+        previous_.assign(hash->data(), hash->size());
+        return ++count_ < kRowsPerInsert || flush();
     }
     bool commit() {
+        if (!flush())
+            return false;
         failure_ = c_.exec(QStringLiteral("COMMIT"));
         committed_ = failure_.isEmpty();
         return committed_;
     }
 
 private:
+    struct Queued {
+        AuditHashInput input;
+        int64_t id = 0, mergeId = 0;
+        std::array<char, 64> hash{};
+    };
+
+    bool prepare(size_t rows, sqlite3_stmt*& out) {
+        QString sql = QStringLiteral("INSERT INTO audit (%1) VALUES ").arg(QLatin1String(kColumns));
+        for (size_t r = 0; r < rows; ++r)
+            sql += r == 0 ? QStringLiteral("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+                          : QStringLiteral(",(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        return sqlite3_prepare_v2(db_, sql.toUtf8().constData(), -1, &out, nullptr) == SQLITE_OK;
+    }
+    // SQLITE_STATIC: the queued rows' bytes stay put until the step has read them.
+    static void bind(sqlite3_stmt* s, int first, const Queued& row) {
+        sqlite3_bind_int64(s, first, row.id);
+        sqlite3_bind_int64(s, first + 1, row.mergeId);
+        const auto text = [s](int at, QByteArrayView bytes) {
+            if (bytes.isNull())
+                sqlite3_bind_null(s, at);
+            else
+                sqlite3_bind_text(s, at, bytes.data(), static_cast<int>(bytes.size()),
+                                  SQLITE_STATIC);
+        };
+        for (int i = 0; i < AuditHashInput::kTextFields; ++i)
+            text(first + 2 + i, row.input.field(i));
+        text(first + 15, row.input.link());
+        text(first + 16, QByteArrayView(row.hash.data(), qsizetype(row.hash.size())));
+    }
+    bool step(sqlite3_stmt* s) {
+        const bool done = sqlite3_step(s) == SQLITE_DONE;
+        if (!done)
+            failure_ = QString::fromUtf8(sqlite3_errmsg(db_));
+        sqlite3_reset(s);
+        return done;
+    }
+    // Inserts the queued rows: a full queue by one statement, a partial one row by row.
+    bool flush() {
+        const bool full = count_ == kRowsPerInsert;
+        for (size_t r = 0; r < count_; ++r) {
+            bind(full ? insertMany_ : insertOne_, full ? static_cast<int>(r) * kColumnCount + 1 : 1,
+                 queued_[r]);
+            if (!full && !step(insertOne_))
+                return false;
+        }
+        const bool ok = !full || step(insertMany_);
+        count_ = 0;
+        return ok;
+    }
+
     Connection c_;
     QString failure_;
     bool began_ = false, committed_ = false;
     int64_t lastId_ = 0;
     std::string previous_;
     sqlite3* db_ = nullptr;
-    sqlite3_stmt* insert_ = nullptr;
+    sqlite3_stmt* insertOne_ = nullptr;
+    sqlite3_stmt* insertMany_ = nullptr;
     AuditHasher hasher_;
+    std::array<Queued, kRowsPerInsert> queued_;
+    size_t count_ = 0;
 };
 
 } // namespace
@@ -194,7 +236,6 @@ Result<std::vector<AuditEntry>> AuditLog::append(std::vector<AuditEntry> entries
     if (!appender.failure().isEmpty())
         return auditError(path_, appender.failure());
     int64_t currentMerge = 0;
-    AuditHashInput input;
     for (AuditEntry& e : entries) {
         e.id = appender.nextId();
         if (e.mergeId == 0)
@@ -202,8 +243,8 @@ Result<std::vector<AuditEntry>> AuditLog::append(std::vector<AuditEntry> entries
         if (e.kind == QLatin1String("merge"))
             currentMerge = e.id;
         e.prevHash = QString::fromLatin1(appender.previousHash());
-        input.encode(e);
-        if (!appender.insert(input, e.mergeId))
+        appender.next().encode(e);
+        if (!appender.add(e.mergeId))
             return auditError(path_, appender.failure());
         e.hash = QString::fromLatin1(appender.previousHash());
     }
@@ -220,14 +261,14 @@ Result<size_t> AuditLog::appendKeyRows(const AuditKeyRows& rows) {
     // The fields every row shares, encoded once.
     const std::string kind = shared.kind.toStdString(), at = shared.at.toStdString(),
                       user = shared.user.toStdString(), workspace = shared.workspace.toStdString();
-    AuditHashInput input;
     for (size_t row = 0; row < rows.size(); ++row) {
+        AuditHashInput& input = appender.next();
         input.begin(appender.previousHash(), appender.nextId(), shared.mergeId);
         for (const std::string* f : {&kind, &at, &user, &workspace})
             input.addField(std::string_view(*f));
         for (int f = 0; f < AuditKeyRows::kOwnFields; ++f)
             input.addField(rows.field(row, f));
-        if (!appender.insert(input, shared.mergeId))
+        if (!appender.add(shared.mergeId))
             return auditError(path_, appender.failure());
     }
     if (!appender.commit())

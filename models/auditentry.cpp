@@ -38,6 +38,7 @@ void AuditHashInput::begin(std::string_view prevHash, int64_t id, int64_t mergeI
     buffer_.clear(); // keeps its capacity
     next_ = 0;
     buffer_ += prevHash;
+    linkSize_ = prevHash.size();
     buffer_ += '\x1f';
     buffer_ += std::to_string(id);
     buffer_ += '\x1f';

@@ -69,11 +69,14 @@ public:
     }
     // Text field i of the chain order as UTF-8; a null view for a NULL field.
     QByteArrayView field(int i) const;
+    // The previous entry's hash the row links to, as given to begin().
+    QByteArrayView link() const { return {buffer_.data(), static_cast<qsizetype>(linkSize_)}; }
 
 private:
     void appendUtf8(QStringView text);
     void endField(size_t start, bool isNull);
     std::string buffer_;
+    size_t linkSize_ = 0;
     int next_ = 0;                                                // the next field's index
     std::array<std::pair<size_t, size_t>, kTextFields> fields_{}; // offset and size in buffer_
     std::array<bool, kTextFields> null_{};

@@ -138,23 +138,39 @@ void TestAuditLog::keyRowsAreWrittenAsEntriesWouldBe() {
     shared.mergeId = 1;
     AuditKeyRows rows(shared);
     const std::string note = QStringLiteral("r\u00e9vis\u00e9 \U0001F4DD").toStdString();
-    rows.add({"{\"after_ts\":2}", "SQL", "SID1", "CSE1", std::nullopt, "A", "HIVE", "lww",
-              std::nullopt});
-    rows.add({"{}", "SQL", "SID2", "CSE1", "B", std::nullopt, "typed", "manual", note});
-    rows.add({"{}", "MONGO", "SID3", "CSE2", "", "C", "SQL", "lww", ""}); // "" is not NULL
+    // 51 rows: rows are inserted 16 to a statement, the last 3 one by one; each statement's
+    // rows must land with their own fields.
+    std::vector<std::string> students;
+    for (size_t i = 0; i < 51; ++i)
+        students.push_back("SID" + std::to_string(i + 1));
+    for (size_t i = 0; i < students.size(); ++i) {
+        if (i % 3 == 0)
+            rows.add({"{\"after_ts\":2}", "SQL", students[i], "CSE1", std::nullopt, "A", "HIVE",
+                      "lww", std::nullopt});
+        else if (i % 3 == 1)
+            rows.add(
+                {"{}", "SQL", students[i], "CSE1", "B", std::nullopt, "typed", "manual", note});
+        else // "" is not NULL
+            rows.add({"{}", "MONGO", students[i], "CSE2", "", "C", "SQL", "lww", ""});
+    }
     std::vector<AuditEntry> asEntries;
     for (size_t i = 0; i < rows.size(); ++i)
         asEntries.push_back(rows.entry(i));
     auto written = compact.appendKeyRows(rows);
     QVERIFY(written.ok());
-    QCOMPARE(written.value(), size_t(3));
+    QCOMPARE(written.value(), size_t(51));
     QVERIFY(entries.append(asEntries).ok());
 
     auto a = compact.read(), b = entries.read();
     QVERIFY(a.ok() && b.ok());
-    QCOMPARE(a.value().size(), size_t(4));
-    QCOMPARE(b.value().size(), size_t(4));
-    for (size_t i = 0; i < 4; ++i) {
+    QCOMPARE(a.value().size(), size_t(52));
+    QCOMPARE(b.value().size(), size_t(52));
+    for (size_t i = 1; i < 52; ++i) {
+        QCOMPARE(a.value()[i].studentId, QString::fromStdString(students[i - 1]));
+        QCOMPARE(a.value()[i].id, static_cast<int64_t>(i + 1));
+        QCOMPARE(a.value()[i].prevHash, a.value()[i - 1].hash);
+    }
+    for (size_t i = 0; i < 52; ++i) {
         const AuditEntry &x = a.value()[i], &y = b.value()[i];
         QCOMPARE(x.id, y.id);
         QCOMPARE(x.mergeId, y.mergeId);
@@ -177,12 +193,14 @@ void TestAuditLog::keyRowsAreWrittenAsEntriesWouldBe() {
             QCOMPARE(f->isNull(), g->isNull());
         }
     }
-    QCOMPARE(a.value()[2].note, QString::fromStdString(note));
-    QVERIFY(a.value()[1].before.isNull());
-    QVERIFY(!a.value()[3].before.isNull() && a.value()[3].before.isEmpty());
-    auto check = compact.verify();
-    QVERIFY(check.ok() && check.value().ok());
-    QCOMPARE(check.value().checked, size_t(4));
+    QCOMPARE(a.value()[50].note, QString::fromStdString(note));
+    QVERIFY(a.value()[49].before.isNull());
+    QVERIFY(!a.value()[51].before.isNull() && a.value()[51].before.isEmpty());
+    for (AuditLog* log : {&compact, &entries}) {
+        auto check = log->verify();
+        QVERIFY(check.ok() && check.value().ok());
+        QCOMPARE(check.value().checked, size_t(52));
+    }
 }
 
 // Two programs auditing into one workspace file: the second waits for the first's transaction
