@@ -93,13 +93,30 @@ void GradeTableModel::endLoad(quint64 generation) {
 }
 
 size_t GradeTableModel::lowerBound(std::string_view sid, std::string_view cid) const {
-    auto it = std::lower_bound(rows_.begin(), rows_.end(), 0, [&](const Row& r, int) {
-        const std::string_view rs = strings_.view(r.student);
-        if (rs != sid)
-            return rs < sid;
-        return strings_.view(r.course) < cid;
-    });
-    return static_cast<size_t>(it - rows_.begin());
+    return lowerBoundFrom(0, sid, cid);
+}
+
+size_t GradeTableModel::lowerBoundFrom(size_t from, std::string_view sid,
+                                       std::string_view cid) const {
+    const auto before = [&](size_t i) {
+        const std::string_view rs = strings_.view(rows_[i].student);
+        return rs != sid ? rs < sid : strings_.view(rows_[i].course) < cid;
+    };
+    size_t lo = from, hi = from, step = 1;
+    while (hi < rows_.size() && before(hi)) {
+        lo = hi + 1;
+        hi += step;
+        step *= 2;
+    }
+    hi = std::min(hi, rows_.size());
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (before(mid))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 int GradeTableModel::rowOf(std::string_view studentId, std::string_view courseId) const {
@@ -155,10 +172,12 @@ int GradeTableModel::applyWrites(const std::vector<GradeRecord>& writes) {
     // Sorted by key, as positions into `writes` (moving the records themselves, four strings
     // each, was half the time of a 15,000-write batch); of several states for one key the last
     // given wins, which the stable sort leaves last in its run.
+    // A merge's batches come in key order already: checking costs one compare per write.
     std::vector<uint32_t> order(writes.size());
     std::iota(order.begin(), order.end(), uint32_t{0});
-    std::stable_sort(order.begin(), order.end(),
-                     [&](uint32_t a, uint32_t b) { return keyLess(writes[a], writes[b]); });
+    if (!std::is_sorted(writes.begin(), writes.end(), keyLess))
+        std::stable_sort(order.begin(), order.end(),
+                         [&](uint32_t a, uint32_t b) { return keyLess(writes[a], writes[b]); });
     std::vector<const GradeRecord*> last;
     last.reserve(writes.size());
     for (uint32_t i : order) {
@@ -168,7 +187,9 @@ int GradeTableModel::applyWrites(const std::vector<GradeRecord>& writes) {
         else
             last.push_back(&w);
     }
-    // Where each write lands, by binary search: no pass over a million rows comparing keys.
+    // Where each write lands, by galloping on from where the previous key landed: no pass
+    // over a million rows comparing keys, and a run of keys that land together (a merge
+    // appending new keys) costs a compare or two each rather than a full binary search.
     struct Op {
         size_t pos;  // lower bound of the key among the current rows
         bool exists; // the key has that row
@@ -176,9 +197,11 @@ int GradeTableModel::applyWrites(const std::vector<GradeRecord>& writes) {
     };
     std::vector<Op> ops;
     ops.reserve(last.size());
+    size_t from = 0;
     for (const GradeRecord* write : last) {
         const GradeRecord& w = *write;
-        const size_t pos = lowerBound(w.studentId, w.courseId);
+        const size_t pos = lowerBoundFrom(from, w.studentId, w.courseId);
+        from = pos;
         const bool exists = pos < rows_.size() &&
                             strings_.view(rows_[pos].student) == w.studentId &&
                             strings_.view(rows_[pos].course) == w.courseId;

@@ -84,6 +84,9 @@ private:
     Row makeRow(const GradeRecord& g);
     // First row whose key is not less than (sid, cid).
     size_t lowerBound(std::string_view sid, std::string_view cid) const;
+    // The same, knowing it is at or after `from`: gallops on from there (doubling steps, then
+    // a binary search), so a run of nearby keys costs a few compares each.
+    size_t lowerBoundFrom(size_t from, std::string_view studentId, std::string_view courseId) const;
     int placeholders() const;
     QModelIndexList movedIndexes(const QModelIndexList& before,
                                  const std::vector<size_t>& insertedAt,
