@@ -2,15 +2,21 @@
 // through SqlStore, as a ratio to the server's own bulk loader (LOAD DATA LOCAL INFILE through
 // the mysql client, COPY FROM STDIN through psql's \copy) loading the same rows into the same
 // two tables (same schema, indexes and triggers), measured in the same run; and the round trip
-// of one SET through the store's worker (what the command bar waits for), p50 and p99.
+// of one SET through the store's worker (what the command bar waits for), p50 and p99. Then
+// issue 9's check: verify --checksums of our store against the loader's finds nothing, and
+// finds a row deleted and a value corrupted behind Syncscope's back, naming both.
 #include "benchutil.h"
 #include "labservers.h"
 #include "storebench.h"
 #include "storefactory.h"
+#include "storeverifier.h"
 #include "storeworker.h"
 #include "uiprobe.h"
 
 #include <QProcess>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 
 #include <algorithm>
@@ -88,6 +94,96 @@ double bulkLoad(bool mariadb, const QString& uri, const QString& password, const
     });
 }
 
+// Deletes one key's row and empties another's grade in the store at `uri`, as Syncscope's own
+// writer (the capture triggers leave it alone) and with bound parameters.
+void plantBehindTheStoresBack(bool mariadb, const QString& uri, const QString& password,
+                              const LogRecord& gone, const LogRecord& spoilt) {
+    const QUrl url(uri);
+    const QString connection = QStringLiteral("bench-plant");
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(
+            mariadb ? QStringLiteral("QMYSQL") : QStringLiteral("QPSQL"), connection);
+        db.setHostName(url.host());
+        db.setPort(url.port());
+        db.setUserName(url.userName());
+        db.setPassword(password);
+        db.setDatabaseName(url.path().mid(1));
+        if (!db.open())
+            qFatal("bench_server_apply: %s", qPrintable(db.lastError().text()));
+        QSqlQuery q(db);
+        // The SET takes no parameters, and PostgreSQL cannot prepare it.
+        const auto run = [&q](const QString& sql, const LogRecord* key) {
+            bool ok = false;
+            if (key) {
+                q.prepare(sql);
+                q.addBindValue(QString::fromStdString(key->studentId));
+                q.addBindValue(QString::fromStdString(key->courseId));
+                ok = q.exec();
+            } else {
+                ok = q.exec(sql);
+            }
+            if (!ok)
+                qFatal("bench_server_apply: %s", qPrintable(q.lastError().text()));
+        };
+        run(mariadb ? QStringLiteral("SET @syncscope_writer = 1")
+                    : QStringLiteral("SET syncscope.writer = 'on'"),
+            nullptr);
+        run(QStringLiteral("DELETE FROM grades WHERE student_id = ? AND course_id = ?"), &gone);
+        run(QStringLiteral("UPDATE grades SET grade = '' WHERE student_id = ? AND course_id = ?"),
+            &spoilt);
+    }
+    QSqlDatabase::removeDatabase(connection);
+}
+
+Result<VerifyReport> verifyPair(const QString& ours, const QString& reference,
+                                const QString& password) {
+    StoreWorker a(bench::makeStore(ours, password)), b(bench::makeStore(reference, password));
+    for (StoreWorker* w : {&a, &b})
+        if (QFuture<Status> opened = w->open(); !opened.result())
+            qFatal("bench_server_apply: %s", qPrintable(opened.result().error().toString()));
+    return verifyByChecksums({&a, &b});
+}
+
+// Issue 9's check on a real server: the million rows our apply wrote agree with the ones the
+// server's own loader wrote (verify --checksums finds nothing), and a row then deleted and a
+// value then corrupted behind Syncscope's back are both found and named. A wrong answer stops
+// the run: a figure for it would be worthless.
+void verifyAgainstLoader(bool mariadb, const std::string& name, const QString& ours,
+                         const QString& reference, const QString& password,
+                         const std::vector<LogRecord>& rows) {
+    Result<VerifyReport> clean = StoreError{};
+    const double seconds = bench::seconds([&] { clean = verifyPair(ours, reference, password); });
+    if (!clean || clean.value().findingCount != 0)
+        qFatal("bench_server_apply: %s: verify after the load found %lld differences", name.c_str(),
+               clean ? static_cast<long long>(clean.value().findingCount) : -1LL);
+    const LogRecord& gone = rows[rows.size() / 3];
+    const LogRecord& spoilt = rows[rows.size() * 2 / 3];
+    plantBehindTheStoresBack(mariadb, ours, password, gone, spoilt);
+    Result<VerifyReport> planted = verifyPair(ours, reference, password);
+    bool missing = false, corrupted = false;
+    for (const VerifyFinding& f :
+         planted ? planted.value().findings : std::vector<VerifyFinding>{}) {
+        missing |= f.kind == VerifyFinding::Kind::Missing && f.studentId == gone.studentId &&
+                   f.courseId == gone.courseId;
+        corrupted |= f.kind == VerifyFinding::Kind::Corrupted && f.studentId == spoilt.studentId &&
+                     f.courseId == spoilt.courseId;
+    }
+    if (!missing || !corrupted)
+        qFatal("bench_server_apply: %s: the planted missing row and corrupted value were not both "
+               "found",
+               name.c_str());
+    bench::Json(name + "_verify_after_load")
+        .str("input", "our apply against the server loader's load of the same rows, "
+                      "verify --checksums")
+        .num("rows", static_cast<double>(rows.size()))
+        .num("seconds", seconds)
+        .num("findings", 0)
+        .num("rows_transferred", static_cast<double>(clean.value().rowsTransferred()))
+        .num("planted_found", 2)
+        .num("planted_findings", static_cast<double>(planted.value().findingCount))
+        .print();
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -112,6 +208,7 @@ int main(int argc, char** argv) {
         const QString reference = bench::fresh(server, servers.password);
         bench::openStore(reference, servers.password).reset(); // the same schema and triggers
         const double load = bulkLoad(mariadb, reference, servers.password, oplogFile, gradesFile);
+        verifyAgainstLoader(mariadb, name, ours, reference, servers.password, rows);
         const auto [p50, p99] = bench::setLatency(ours, servers.password);
 
         bench::printApplyFigure(std::string(name) + "_merge_apply", keys, apply,
