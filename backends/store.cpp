@@ -14,11 +14,15 @@ Status forEveryRow(Store& store, const BatchControl& control, Each each) {
         Result<std::vector<GradeRecord>> page = store.readGrades(after, kPage, control);
         if (!page)
             return page.error();
+        const bool last = page.value().size() < kPage;
+        // The cursor before the rows are handed on: `each` may move them out, and a cursor
+        // from a moved-from row is empty, which reads from the first key again (forever).
+        if (!last)
+            after = {page.value().back().studentId, page.value().back().courseId};
         for (GradeRecord& row : page.value())
             each(std::move(row));
-        if (page.value().size() < kPage)
+        if (last)
             return success();
-        after = {page.value().back().studentId, page.value().back().courseId};
     }
 }
 } // namespace

@@ -8,7 +8,9 @@
 #include <QThread>
 #include <QtConcurrent>
 
+#include <algorithm>
 #include <atomic>
+#include <tuple>
 
 using namespace syncscope;
 
@@ -59,6 +61,36 @@ public:
     size_t batchSize() const override { return 10; }
 };
 
+// Grade rows served from memory a page at a time, as a database would: rows after the cursor
+// in key order, at most `limit`. It refuses to serve more pages than a single pass needs, so
+// a reader that starts over fails rather than running forever.
+class PagedStore : public ProbeStore {
+public:
+    explicit PagedStore(size_t rows) {
+        for (size_t i = 0; i < rows; ++i)
+            rows_.push_back({"S" + std::to_string(100000 + i), "C1", "A", false, 1, "X", 1, {}});
+    }
+    std::atomic<int> pagesServed{0};
+    Result<std::vector<GradeRecord>> readGrades(const GradeCursor& after, size_t limit,
+                                                const BatchControl&) override {
+        if (++pagesServed > 10)
+            return StoreError{QStringLiteral("PROBE"), QStringLiteral("read past the end")};
+        auto from = std::upper_bound(
+            rows_.begin(), rows_.end(), after, [](const GradeCursor& c, const GradeRecord& r) {
+                return std::tie(c.studentId, c.courseId) < std::tie(r.studentId, r.courseId);
+            });
+        if (after.atStart())
+            from = rows_.begin();
+        const size_t left = static_cast<size_t>(rows_.end() - from);
+        const auto to =
+            from + static_cast<std::ptrdiff_t>(limit == 0 ? left : std::min(left, limit));
+        return std::vector<GradeRecord>(from, to);
+    }
+
+private:
+    std::vector<GradeRecord> rows_;
+};
+
 std::vector<LogRecord> records(size_t n, const char* sid = "S") {
     std::vector<LogRecord> out(n);
     for (LogRecord& r : out)
@@ -77,6 +109,7 @@ private Q_SLOTS:
     void closesTheStoreOnDestruction();
     void finishedFuturesReachTheirContextOnce();
     void canceledFuturesRunNothing();
+    void rangeReadsWalkEveryPageOnce();
 };
 
 void TestStoreWorker::runsOnItsOwnThread() {
@@ -184,6 +217,32 @@ void TestStoreWorker::canceledFuturesRunNothing() {
     }
     QTest::qWait(50);
     QVERIFY(!late);
+}
+
+// The checksum and range reads of verify --checksums walk the grade table page by page (20,000
+// rows): three pages here, each read once, every row counted and every wanted row handed back,
+// also when the page's last row is one of them (its cursor once came from the moved-out row,
+// and reading began again at the first key, forever).
+void TestStoreWorker::rangeReadsWalkEveryPageOnce() {
+    constexpr size_t kRows = 45000;
+    auto store = std::make_unique<PagedStore>(kRows);
+    PagedStore* paged = store.get();
+    StoreWorker worker(std::move(store));
+    const Result<RangeRows> all = worker.readRanges(1, {0}).result();
+    QVERIFY2(all.ok(), all.ok() ? "" : qPrintable(all.error().toString()));
+    QCOMPARE(paged->pagesServed.load(), 3);
+    QCOMPARE(all.value().rowsTransferred, int64_t(kRows));
+    QCOMPARE(all.value().rows.size(), kRows);
+    QCOMPARE(all.value().rows.back().studentId, "S" + std::to_string(100000 + kRows - 1));
+
+    paged->pagesServed = 0;
+    const Result<RangeChecksums> sums = worker.rangeChecksums(4).result();
+    QVERIFY(sums.ok());
+    QCOMPARE(paged->pagesServed.load(), 3);
+    int64_t rows = 0;
+    for (const RangeChecksum& r : sums.value().ranges)
+        rows += r.rows;
+    QCOMPARE(rows, int64_t(kRows));
 }
 
 QTEST_GUILESS_MAIN(TestStoreWorker)
