@@ -633,9 +633,12 @@ Result<std::vector<GradeRecord>> RedisStore::readGrades(const GradeCursor& after
     if (Status s = usable(QStringLiteral("cannot read grades")); !s)
         return s.error();
     std::vector<GradeRecord> out;
-    const std::string from =
+    std::string from =
         after.atStart() ? std::string() : redis::field(after.studentId, after.courseId);
-    const Status s = forEachKeyPage(from, limit, control, [&](const RedisReply& fields) -> Status {
+    size_t seen = 0; // index fields read in this pass, kept or left out
+    const auto take = [&](const RedisReply& fields) -> Status {
+        seen += fields.size();
+        from = RedisReply::textOf(fields.element(fields.size() - 1));
         RedisArgs a;
         a << "HMGET" << key(Grades);
         for (size_t i = 0; i < fields.size(); ++i)
@@ -654,10 +657,18 @@ Result<std::vector<GradeRecord>> RedisStore::readGrades(const GradeCursor& after
                 out.push_back(std::move(*row));
         }
         return success();
-    });
-    if (!s)
-        return s.error();
-    return out;
+    };
+    // A page short of `limit` means the end to every caller (Store::readGrades), so a field
+    // left out must not shorten it: read on after the last index field seen until the page
+    // is full or the index has no more.
+    for (;;) {
+        const size_t want = limit == 0 ? 0 : limit - out.size();
+        seen = 0;
+        if (Status s = forEachKeyPage(from, want, control, take); !s)
+            return s.error();
+        if (limit == 0 || out.size() >= limit || seen < want)
+            return out;
+    }
 }
 
 Result<std::optional<GradeRecord>> RedisStore::readKey(const std::string& studentId,
