@@ -11,6 +11,7 @@
 #include "storefactory.h"
 #include "storeverifier.h"
 #include "storeworker.h"
+#include "verifyafterload.h"
 
 #include <QTemporaryDir>
 #include <QUrl>
@@ -83,9 +84,7 @@ void verifyAfterLoad(const QString& ours, const QString& password,
         qFatal("bench_redis_apply: %s", qPrintable(filled.result().error().toString()));
     Result<VerifyReport> clean = StoreError{};
     const double seconds = bench::seconds([&] { clean = verifyByChecksums({&redis, &sqlite}); });
-    if (!clean || clean.value().findingCount != 0)
-        qFatal("bench_redis_apply: verify after the load found %lld differences",
-               clean ? static_cast<long long>(clean.value().findingCount) : -1LL);
+    bench::requireNothingFound("redis_verify_after_load", clean);
 
     const LogRecord& gone = rows[rows.size() / 3];
     LogRecord spoilt = rows[rows.size() * 2 / 3];
@@ -105,27 +104,10 @@ void verifyAfterLoad(const QString& ours, const QString& password,
     if (!deleted || deleted.isError() || !rewritten || rewritten.isError())
         qFatal("bench_redis_apply: cannot plant the differences: %s", qPrintable(why));
 
-    Result<VerifyReport> planted = verifyByChecksums({&redis, &sqlite});
-    bool missing = false, corrupted = false;
-    for (const VerifyFinding& f :
-         planted ? planted.value().findings : std::vector<VerifyFinding>{}) {
-        missing |= f.kind == VerifyFinding::Kind::Missing && f.studentId == gone.studentId &&
-                   f.courseId == gone.courseId;
-        corrupted |= f.kind == VerifyFinding::Kind::Corrupted && f.studentId == spoilt.studentId &&
-                     f.courseId == spoilt.courseId;
-    }
-    if (!missing || !corrupted)
-        qFatal(
-            "bench_redis_apply: the planted missing row and corrupted value were not both found");
-    bench::Json("redis_verify_after_load")
-        .str("input", "our apply against an SQLite store of the same rows, verify --checksums")
-        .num("rows", static_cast<double>(rows.size()))
-        .num("seconds", seconds)
-        .num("findings", 0)
-        .num("rows_transferred", static_cast<double>(clean.value().rowsTransferred()))
-        .num("planted_found", 2)
-        .num("planted_findings", static_cast<double>(planted.value().findingCount))
-        .print();
+    bench::reportVerifyAfterLoad(
+        "redis_verify_after_load",
+        "our apply against an SQLite store of the same rows, verify --checksums", rows.size(),
+        seconds, clean.value(), verifyByChecksums({&redis, &sqlite}), gone, spoilt);
 }
 
 } // namespace

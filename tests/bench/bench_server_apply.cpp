@@ -12,6 +12,7 @@
 #include "storeverifier.h"
 #include "storeworker.h"
 #include "uiprobe.h"
+#include "verifyafterload.h"
 
 #include <QProcess>
 #include <QSqlDatabase>
@@ -153,35 +154,14 @@ void verifyAgainstLoader(bool mariadb, const std::string& name, const QString& o
                          const std::vector<LogRecord>& rows) {
     Result<VerifyReport> clean = StoreError{};
     const double seconds = bench::seconds([&] { clean = verifyPair(ours, reference, password); });
-    if (!clean || clean.value().findingCount != 0)
-        qFatal("bench_server_apply: %s: verify after the load found %lld differences", name.c_str(),
-               clean ? static_cast<long long>(clean.value().findingCount) : -1LL);
+    bench::requireNothingFound(name, clean);
     const LogRecord& gone = rows[rows.size() / 3];
     const LogRecord& spoilt = rows[rows.size() * 2 / 3];
     plantBehindTheStoresBack(mariadb, ours, password, gone, spoilt);
-    Result<VerifyReport> planted = verifyPair(ours, reference, password);
-    bool missing = false, corrupted = false;
-    for (const VerifyFinding& f :
-         planted ? planted.value().findings : std::vector<VerifyFinding>{}) {
-        missing |= f.kind == VerifyFinding::Kind::Missing && f.studentId == gone.studentId &&
-                   f.courseId == gone.courseId;
-        corrupted |= f.kind == VerifyFinding::Kind::Corrupted && f.studentId == spoilt.studentId &&
-                     f.courseId == spoilt.courseId;
-    }
-    if (!missing || !corrupted)
-        qFatal("bench_server_apply: %s: the planted missing row and corrupted value were not both "
-               "found",
-               name.c_str());
-    bench::Json(name + "_verify_after_load")
-        .str("input", "our apply against the server loader's load of the same rows, "
-                      "verify --checksums")
-        .num("rows", static_cast<double>(rows.size()))
-        .num("seconds", seconds)
-        .num("findings", 0)
-        .num("rows_transferred", static_cast<double>(clean.value().rowsTransferred()))
-        .num("planted_found", 2)
-        .num("planted_findings", static_cast<double>(planted.value().findingCount))
-        .print();
+    bench::reportVerifyAfterLoad(
+        name + "_verify_after_load",
+        "our apply against the server loader's load of the same rows, verify --checksums",
+        rows.size(), seconds, clean.value(), verifyPair(ours, reference, password), gone, spoilt);
 }
 
 } // namespace
