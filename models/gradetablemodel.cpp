@@ -157,6 +157,7 @@ int GradeTableModel::applyWrite(const GradeRecord& write) {
         ++expected_;
     endInsertRows();
     Q_EMIT rowsChanged(RowChange{{at}, {}, {row}});
+    askForRoom(1);
     return row;
 }
 
@@ -292,8 +293,39 @@ int GradeTableModel::applyWrites(const std::vector<GradeRecord>& writes) {
                 static_cast<int>(op.pos + inserted++ - static_cast<size_t>(removedBefore)));
         }
     }
+    const size_t insertedRows = change.insertedAt.size();
     Q_EMIT rowsChanged(change);
+    askForRoom(insertedRows);
     return rowOf(lastWrite.studentId, lastWrite.courseId);
+}
+
+void GradeTableModel::askForRoom(size_t inserted) {
+    // Below this many rows a growth copies under a megabyte: not worth a worker's round trip.
+    constexpr size_t kSmall = size_t{1} << 16;
+    const size_t size = rows_.size();
+    // A loaded table has 1/16 to spare (beginLoad): single SETs can use half of that before
+    // room is asked for. A merge's batches ask while sixteen more would still fit: making room
+    // for two million rows on a worker took as long as four to eight 10,000-key batches.
+    if (roomAsked_ || size < kSmall ||
+        rows_.capacity() - size >= std::max(16 * inserted, size / 32))
+        return;
+    roomAsked_ = true;
+    Q_EMIT roomWanted(static_cast<qint64>(std::max(2 * size, size + 32 * inserted)));
+}
+
+std::vector<GradeRow> GradeTableModel::makeRoom(qint64 rows) {
+    // Value-initialised, so every page is written (and faulted in) here, on the caller's thread.
+    return std::vector<GradeRow>(static_cast<size_t>(std::max<qint64>(rows, 0)));
+}
+
+std::vector<GradeRow> GradeTableModel::adoptRoom(std::vector<GradeRow> room) {
+    roomAsked_ = false;
+    if (room.size() <= rows_.capacity())
+        return room; // the vector grew by itself meanwhile
+    std::copy(rows_.begin(), rows_.end(), room.begin());
+    room.resize(rows_.size()); // keeps the capacity; the rows past the end are trivial
+    rows_.swap(room);
+    return room;
 }
 
 // Where persistent indexes go when rows are inserted before the given old positions and the

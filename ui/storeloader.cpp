@@ -5,6 +5,9 @@
 #include "storeworker.h"
 #include "whenfinished.h"
 
+#include <QThreadPool>
+#include <QtConcurrent>
+
 namespace syncscope {
 
 StoreLoader::StoreLoader(StoreWorker* worker, GradeTableModel* grades, OplogModel* oplog,
@@ -14,6 +17,17 @@ StoreLoader::StoreLoader(StoreWorker* worker, GradeTableModel* grades, OplogMode
     , grades_(grades)
     , oplog_(oplog) {
     connect(oplog_, &OplogModel::fetchRequested, this, &StoreLoader::fetchOplog);
+    // The table's bigger row storage is made on a pool thread, so the UI thread only copies
+    // the rows into it; the storage it gives up is freed on a pool thread too.
+    connect(grades_, &GradeTableModel::roomWanted, this, [this](qint64 rows) {
+        whenFinished(QtConcurrent::run([rows] { return GradeTableModel::makeRoom(rows); }), this,
+                     [this](std::vector<GradeRow> room) {
+                         std::vector<GradeRow> old = grades_->adoptRoom(std::move(room));
+                         QThreadPool::globalInstance()->start([old = std::move(old)]() mutable {
+                             std::vector<GradeRow>().swap(old);
+                         });
+                     });
+    });
 }
 
 void StoreLoader::reload() {

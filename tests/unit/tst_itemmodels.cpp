@@ -9,6 +9,7 @@
 #include <QTest>
 
 #include <algorithm>
+#include <cstring>
 #include <random>
 
 using namespace syncscope;
@@ -22,6 +23,7 @@ private Q_SLOTS:
     void gradeTableAppliesWrites();
     void gradeTableLoadsAMillionRows();
     void gradeTableAppliesBatchesLikeSingleWrites();
+    void gradeTableAsksForRoomAheadOfGrowth();
     void gradeFilterFollowsItsTable();
     void gradeFilterMatchesAnOracleOnRandomChanges_data();
     void gradeFilterMatchesAnOracleOnRandomChanges();
@@ -145,6 +147,68 @@ void TestItemModels::gradeTableLoadsAMillionRows() {
     model.endLoad(gen);
     QCOMPARE(model.rowCount(), 1000000);
     QCOMPARE(model.index(999999, 0).data().toString(), QStringLiteral("SID999999"));
+}
+
+// Keys SID000000… in order, `count` of them from `from`: six digits keep byte order numeric.
+std::vector<GradeRecord> keysFrom(int from, int count) {
+    std::vector<GradeRecord> out;
+    for (int i = from; i < from + count; ++i) {
+        char sid[16];
+        std::snprintf(sid, sizeof sid, "SID%06d", i);
+        out.push_back(grade(sid, "CSE001", "B", i));
+    }
+    return out;
+}
+
+// A table nearly out of room asks once for a bigger vector, for twice its rows or 32 more
+// batches like the one that asked; the room
+// adopted changes no row and hands back the storage given up; a room no bigger than the vector
+// is handed back untouched. A lone SET on a freshly loaded table asks for nothing.
+void TestItemModels::gradeTableAsksForRoomAheadOfGrowth() {
+    GradeTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy wanted(&model, &GradeTableModel::roomWanted);
+    const quint64 gen = model.beginLoad(100000);
+    for (int from = 0; from < 100000; from += 20000)
+        QVERIFY(model.appendPage(gen, keysFrom(2 * from, 20000)));
+    model.endLoad(gen);
+    QCOMPARE(model.rowCount(), 100000);
+    model.applyWrite(keysFrom(30000, 1).front()); // a new key between the loaded pages
+    QCOMPARE(wanted.count(), 0);
+
+    int next = 300000;
+    model.applyWrites(keysFrom(next, 2000));
+    next += 2000;
+    QCOMPARE(wanted.count(), 1);
+    QCOMPARE(wanted[0][0].toLongLong(), qint64(2 * 102001));
+    model.applyWrites(keysFrom(next, 2000)); // still unanswered: not asked again
+    next += 2000;
+    QCOMPARE(wanted.count(), 1);
+
+    const auto rows = [&model] {
+        const GradeRowsView v = model.rowsView();
+        return std::vector<GradeRow>(v.rows, v.rows + v.count);
+    };
+    const std::vector<GradeRow> before = rows();
+    const std::vector<GradeRow> given = model.adoptRoom(GradeTableModel::makeRoom(2 * 104001));
+    QCOMPARE(given.size(), size_t(104001)); // the old storage, rows and all
+    const std::vector<GradeRow> after = rows();
+    QVERIFY(std::equal(
+        before.begin(), before.end(), after.begin(), after.end(),
+        [](const GradeRow& a, const GradeRow& b) { return std::memcmp(&a, &b, sizeof a) == 0; }));
+    QCOMPARE(model.adoptRoom(GradeTableModel::makeRoom(150000)).size(), size_t(150000));
+    QCOMPARE(model.rowCount(), 104001);
+
+    // With room for 208,002 the next ask comes when sixteen more batches would not fit.
+    while (wanted.count() == 1 && next < 600000) {
+        model.applyWrites(keysFrom(next, 10000));
+        next += 10000;
+    }
+    QCOMPARE(wanted.count(), 2);
+    QCOMPARE(model.rowCount(), 104001 + (next - 304000));
+    QVERIFY(208002 - model.rowCount() < 160000);
+    QCOMPARE(model.index(model.rowCount() - 1, 0).data().toString(),
+             QStringLiteral("SID%1").arg(next - 1, 6, 10, QLatin1Char('0')));
 }
 
 // A batch gives exactly what the same writes one by one give, keeps persistent indexes on
