@@ -1,7 +1,9 @@
 #include "auditlog.h"
 
 #include "auditchain.h"
+#include "sqldialect.h"
 #include "sqlitefastpath.h"
+#include "sqlitemultirow.h"
 
 #include <QAtomicInteger>
 #include <QFileInfo>
@@ -123,14 +125,14 @@ public:
         db_ = SqliteFastPath::nativeHandle(c_.db().driver()->handle());
         if (db_ == nullptr)
             failure_ = QStringLiteral("not an SQLite connection");
-        else if (!prepare(1, insertOne_) || !prepare(kRowsPerInsert, insertMany_))
+        else if (!prepare(1, inserts_[0]) || !prepare(int(kRowsPerInsert), inserts_[1]))
             failure_ = QString::fromUtf8(sqlite3_errmsg(db_));
         else if (!hasher_.available())
             failure_ = QStringLiteral("OpenSSL offers no SHA-256, so no entry can be chained");
     }
     ~Appender() {
-        sqlite3_finalize(insertOne_);
-        sqlite3_finalize(insertMany_);
+        for (sqlite3_stmt* s : inserts_)
+            sqlite3_finalize(s);
         if (began_ && !committed_)
             c_.exec(QStringLiteral("ROLLBACK"));
     }
@@ -172,12 +174,12 @@ private:
         std::array<char, 64> hash{};
     };
 
-    bool prepare(size_t rows, sqlite3_stmt*& out) {
-        QString sql = QStringLiteral("INSERT INTO audit (%1) VALUES ").arg(QLatin1String(kColumns));
-        for (size_t r = 0; r < rows; ++r)
-            sql += r == 0 ? QStringLiteral("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-                          : QStringLiteral(",(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-        return sqlite3_prepare_v2(db_, sql.toUtf8().constData(), -1, &out, nullptr) == SQLITE_OK;
+    bool prepare(int rows, sqlite3_stmt*& out) {
+        const QByteArray sql =
+            (QStringLiteral("INSERT INTO audit (%1) VALUES ").arg(QLatin1String(kColumns)) +
+             placeholders(rows, kColumnCount))
+                .toUtf8();
+        return sqlite3_prepare_v2(db_, sql.constData(), -1, &out, nullptr) == SQLITE_OK;
     }
     // SQLITE_STATIC: the queued rows' bytes stay put until the step has read them.
     static void bind(sqlite3_stmt* s, int first, const Queued& row) {
@@ -195,23 +197,13 @@ private:
         text(first + 15, row.input.link());
         text(first + 16, QByteArrayView(row.hash.data(), qsizetype(row.hash.size())));
     }
-    bool step(sqlite3_stmt* s) {
-        const bool done = sqlite3_step(s) == SQLITE_DONE;
-        if (!done)
-            failure_ = QString::fromUtf8(sqlite3_errmsg(db_));
-        sqlite3_reset(s);
-        return done;
-    }
     // Inserts the queued rows: a full queue by one statement, a partial one row by row.
     bool flush() {
-        const bool full = count_ == kRowsPerInsert;
-        for (size_t r = 0; r < count_; ++r) {
-            bind(full ? insertMany_ : insertOne_, full ? static_cast<int>(r) * kColumnCount + 1 : 1,
-                 queued_[r]);
-            if (!full && !step(insertOne_))
-                return false;
-        }
-        const bool ok = !full || step(insertMany_);
+        const bool ok = stepRows(
+            inserts_, kRowsPerInsert, kColumnCount, count_,
+            [this](sqlite3_stmt* s, int first, size_t row) { bind(s, first, queued_[row]); });
+        if (!ok)
+            failure_ = QString::fromUtf8(sqlite3_errmsg(db_));
         count_ = 0;
         return ok;
     }
@@ -222,8 +214,7 @@ private:
     int64_t lastId_ = 0;
     std::string previous_;
     sqlite3* db_ = nullptr;
-    sqlite3_stmt* insertOne_ = nullptr;
-    sqlite3_stmt* insertMany_ = nullptr;
+    std::array<sqlite3_stmt*, 2> inserts_{}; // one row, kRowsPerInsert rows
     AuditHasher hasher_;
     std::array<Queued, kRowsPerInsert> queued_;
     size_t count_ = 0;

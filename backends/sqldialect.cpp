@@ -2,7 +2,6 @@
 
 namespace syncscope {
 
-namespace {
 QString placeholders(int rows, int columns) {
     QString row = QStringLiteral("(");
     for (int c = 0; c < columns; ++c)
@@ -17,7 +16,6 @@ QString placeholders(int rows, int columns) {
     }
     return out;
 }
-} // namespace
 
 QString SqlDialect::insertOplog(int rows) const {
     return QStringLiteral("INSERT INTO oplog(op, student_id, course_id, grade, ts, origin, seq, "

@@ -63,6 +63,9 @@ QString rollbackGreatestWrites();
 // write lose their row, the others take the greatest write's values (a seed's attributes stay).
 QStringList rollbackRewriteGrades();
 
+// A multi-row VALUES list of parameters: `rows` groups of `columns` "?", "(?,?),(?,?)".
+QString placeholders(int rows, int columns);
+
 SqlDialect sqliteDialect(bool inMemory);
 SqlDialect mariadbDialect();
 SqlDialect postgresDialect();

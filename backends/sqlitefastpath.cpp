@@ -1,6 +1,7 @@
 #include "sqlitefastpath.h"
 
 #include "rangechecksum.h"
+#include "sqlitemultirow.h"
 
 #include <sqlite3.h>
 
@@ -111,28 +112,6 @@ bool SqliteFastPath::prepare(const QString& readOplogSql,
 namespace {
 constexpr int kOplogColumns = 9;
 constexpr int kGradeColumns = 7;
-
-// Steps `n` rows through the statements: kRowsPerStatement at a time through many, the rest
-// one by one; bind(statement, first parameter, row) binds a row's values. False when a step
-// fails.
-template <class Bind>
-bool stepRows(const std::array<sqlite3_stmt*, 2>& statements, int columns, size_t n, Bind bind) {
-    constexpr size_t many = SqliteFastPath::kRowsPerStatement;
-    size_t row = 0;
-    while (row < n) {
-        const bool full = n - row >= many;
-        sqlite3_stmt* s = statements[full ? 1 : 0];
-        const size_t rows = full ? many : 1;
-        for (size_t k = 0; k < rows; ++k)
-            bind(s, static_cast<int>(k) * columns + 1, row + k);
-        const int rc = sqlite3_step(s);
-        sqlite3_reset(s);
-        if (rc != SQLITE_DONE)
-            return false;
-        row += rows;
-    }
-    return true;
-}
 } // namespace
 
 bool SqliteFastPath::writeBatch(std::span<const LogRecord> batch, qint64 wallMs, QString& error) {
@@ -146,24 +125,25 @@ bool SqliteFastPath::writeBatch(std::span<const LogRecord> batch, qint64 wallMs,
     };
     // The oplog in append order...
     const bool logged =
-        stepRows(insertOplog_, kOplogColumns, batch.size(), [&](sqlite3_stmt* s, int p, size_t i) {
-            const LogRecord& r = batch[i];
-            sqlite3_bind_text(s, p, entryKindName(r.kind), -1, SQLITE_STATIC);
-            bindText(s, p + 1, r.studentId);
-            bindText(s, p + 2, r.courseId);
-            if (r.hasValue)
-                bindText(s, p + 3, r.value);
-            else
-                sqlite3_bind_null(s, p + 3);
-            sqlite3_bind_int64(s, p + 4, r.ts);
-            bindText(s, p + 5, r.origin);
-            sqlite3_bind_int64(s, p + 6, static_cast<sqlite3_int64>(r.seq));
-            sqlite3_bind_int64(s, p + 7, wallMs);
-            if (r.context.empty())
-                sqlite3_bind_null(s, p + 8);
-            else
-                bindText(s, p + 8, r.context);
-        });
+        stepRows(insertOplog_, kRowsPerStatement, kOplogColumns, batch.size(),
+                 [&](sqlite3_stmt* s, int p, size_t i) {
+                     const LogRecord& r = batch[i];
+                     sqlite3_bind_text(s, p, entryKindName(r.kind), -1, SQLITE_STATIC);
+                     bindText(s, p + 1, r.studentId);
+                     bindText(s, p + 2, r.courseId);
+                     if (r.hasValue)
+                         bindText(s, p + 3, r.value);
+                     else
+                         sqlite3_bind_null(s, p + 3);
+                     sqlite3_bind_int64(s, p + 4, r.ts);
+                     bindText(s, p + 5, r.origin);
+                     sqlite3_bind_int64(s, p + 6, static_cast<sqlite3_int64>(r.seq));
+                     sqlite3_bind_int64(s, p + 7, wallMs);
+                     if (r.context.empty())
+                         sqlite3_bind_null(s, p + 8);
+                     else
+                         bindText(s, p + 8, r.context);
+                 });
     if (!logged)
         return fail();
     // ...then the grades in key order. The upsert keeps the greater write whatever the order,
@@ -197,23 +177,24 @@ bool SqliteFastPath::writeBatch(std::span<const LogRecord> batch, qint64 wallMs,
         grades_.emplace_back(r, attributes);
     }
     // Each key once, so a statement of many rows never upserts a key twice.
-    const bool upserted = stepRows(
-        upsertGrade_, kGradeColumns, grades_.size(), [&](sqlite3_stmt* s, int p, size_t i) {
-            const auto& [r, attributes] = grades_[i];
-            bindText(s, p, r->studentId);
-            bindText(s, p + 1, r->courseId);
-            if (r->hasValue)
-                bindText(s, p + 2, r->value);
-            else
-                sqlite3_bind_null(s, p + 2);
-            sqlite3_bind_int64(s, p + 3, r->ts);
-            bindText(s, p + 4, r->origin);
-            sqlite3_bind_int64(s, p + 5, static_cast<sqlite3_int64>(r->seq));
-            if (attributes->empty())
-                sqlite3_bind_null(s, p + 6);
-            else
-                bindText(s, p + 6, *attributes);
-        });
+    const bool upserted =
+        stepRows(upsertGrade_, kRowsPerStatement, kGradeColumns, grades_.size(),
+                 [&](sqlite3_stmt* s, int p, size_t i) {
+                     const auto& [r, attributes] = grades_[i];
+                     bindText(s, p, r->studentId);
+                     bindText(s, p + 1, r->courseId);
+                     if (r->hasValue)
+                         bindText(s, p + 2, r->value);
+                     else
+                         sqlite3_bind_null(s, p + 2);
+                     sqlite3_bind_int64(s, p + 3, r->ts);
+                     bindText(s, p + 4, r->origin);
+                     sqlite3_bind_int64(s, p + 5, static_cast<sqlite3_int64>(r->seq));
+                     if (attributes->empty())
+                         sqlite3_bind_null(s, p + 6);
+                     else
+                         bindText(s, p + 6, *attributes);
+                 });
     if (!upserted)
         return fail();
     if (!exec("COMMIT", error)) {
