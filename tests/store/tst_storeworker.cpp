@@ -62,8 +62,8 @@ public:
 };
 
 // Grade rows served from memory a page at a time, as a database would: rows after the cursor
-// in key order, at most `limit`. It refuses to serve more pages than a single pass needs, so
-// a reader that starts over fails rather than running forever.
+// in key order (an empty cursor sorts before every key), at most `limit`. It refuses to serve more
+// pages than a single pass needs, so a reader that starts over fails rather than running forever.
 class PagedStore : public ProbeStore {
 public:
     explicit PagedStore(size_t rows) {
@@ -75,12 +75,10 @@ public:
                                                 const BatchControl&) override {
         if (++pagesServed > 10)
             return StoreError{QStringLiteral("PROBE"), QStringLiteral("read past the end")};
-        auto from = std::upper_bound(
+        const auto from = std::upper_bound(
             rows_.begin(), rows_.end(), after, [](const GradeCursor& c, const GradeRecord& r) {
                 return std::tie(c.studentId, c.courseId) < std::tie(r.studentId, r.courseId);
             });
-        if (after.atStart())
-            from = rows_.begin();
         const size_t left = static_cast<size_t>(rows_.end() - from);
         const auto to =
             from + static_cast<std::ptrdiff_t>(limit == 0 ? left : std::min(left, limit));
