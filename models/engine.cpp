@@ -56,6 +56,17 @@ void Engine::receive(Replica& rep, const Write& w, bool changesState) {
     rep.knowledge[k] = known + 1;
 }
 
+Replica* Engine::replicaNamed(NameId name) {
+    if (lastNamed_ < replicas_.size() && replicas_[lastNamed_].nameId == name)
+        return &replicas_[lastNamed_];
+    for (size_t i = 0; i < replicas_.size(); ++i)
+        if (replicas_[i].nameId == name) {
+            lastNamed_ = i;
+            return &replicas_[i];
+        }
+    return nullptr;
+}
+
 void Engine::restore(size_t r, const OplogEntry& entry) {
     Replica& rep = replicas_[r];
     bool changed = false;
@@ -63,8 +74,11 @@ void Engine::restore(size_t r, const OplogEntry& entry) {
         receive(rep, entry.write,
                 catalog_.order().beats(entry.write, rep.state.at(entry.write.key)));
         changed = rep.state.apply(entry.write, catalog_.order());
-        if (entry.write.origin == rep.nameId)
-            rep.seq = std::max(rep.seq, entry.write.seq);
+        // A store's counter starts past every identity of its origin held anywhere, not only
+        // in its own log: a copy that outlived its origin's entry (a crash under an earlier
+        // version) must never see its identity given to a new write (SPEC §8).
+        if (Replica* origin = replicaNamed(entry.write.origin))
+            origin->seq = std::max(origin->seq, entry.write.seq);
     }
     OplogEntry copy = entry;
     copy.changedState = entry.isWrite() && changed;

@@ -52,7 +52,8 @@ public:
     Catalog& catalog() { return catalog_; }
     const Catalog& catalog() const { return catalog_; }
 
-    // Re-enacts an entry already in a store's log (loading a persistent store).
+    // Re-enacts an entry already in a store's log (loading a persistent store). A write of
+    // another replica's origin also moves that replica's counter past its seq.
     void restore(size_t r, const OplogEntry& entry);
     // A seed (CSV) write: ts 0, origin CSV, seq = the CSV row. Logged only when it changes the
     // store's state; returns whether it did.
@@ -97,8 +98,12 @@ private:
         return watermarks_[target * replicas_.size() + source];
     }
 
+    // The replica whose origin is `name`, or nullptr (CSV, a store outside the engine).
+    Replica* replicaNamed(NameId name);
+
     Catalog& catalog_;
     std::vector<Replica> replicas_;
+    size_t lastNamed_ = 0;
     std::vector<size_t> watermarks_;
     FoldScratch scratch_;
     std::vector<uint32_t> marks_; // FULL_SYNC candidate-key dedup, by generation

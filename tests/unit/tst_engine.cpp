@@ -138,6 +138,7 @@ private Q_SLOTS:
     void mergeOfItselfDoesNothing();
     void deleteWinsAndPropagates();
     void randomHistories();
+    void countersStartPastCopiesHeldElsewhere();
 };
 
 void TestEngine::specExample() {
@@ -402,6 +403,24 @@ void TestEngine::randomHistories() {
           merges, syncs, ties);
     QVERIFY(ties > 1000);         // the generator really exercises the origin tie-break
     QVERIFY(trimmedAway > 10000); // and trimming really happened
+}
+
+void TestEngine::countersStartPastCopiesHeldElsewhere() {
+    // A's oplog ends at A:2, but B holds a copy of A:5 (a crash under an earlier version lost
+    // A's own entry): A's next write must not be given seq 3, 4 or 5 (SPEC §8).
+    Catalog catalog;
+    Engine engine(catalog);
+    engine.addReplica("A");
+    engine.addReplica("B");
+    const KeyId k = catalog.internKey("SID1", "CSE1");
+    const ValueId v = catalog.internValue("A");
+    const NameId a = catalog.names().intern("A");
+    for (uint64_t seq : {1u, 2u})
+        engine.restore(0, OplogEntry{Write{int64_t(seq), seq, k, v, a, 0}, EntryKind::Set, true});
+    engine.restore(1, OplogEntry{Write{9, 5, k, v, a, 0}, EntryKind::Set, true});
+    QCOMPARE(engine.set(0, k, v, 10).write.seq, uint64_t(6));
+    // B's own counter is untouched by copies of A's writes.
+    QCOMPARE(engine.set(1, k, v, 11).write.seq, uint64_t(1));
 }
 
 QTEST_APPLESS_MAIN(TestEngine)
