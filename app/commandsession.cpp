@@ -11,9 +11,11 @@
 #include "whenfinished.h"
 
 #include <QElapsedTimer>
+
 #include <QFile>
 #include <QFileInfo>
 #include <QtConcurrent/QtConcurrentRun>
+#include <algorithm>
 
 namespace syncscope {
 
@@ -115,7 +117,15 @@ CommandSession::CommandSession(std::vector<StoreSpec> stores, std::vector<StoreW
     , stores_(std::move(stores))
     , directory_(stores_)
     , workers_(std::move(workers))
-    , outboxes_(workers_.size())
+    , outbox_(
+          [this] {
+              std::vector<std::string> names;
+              for (const StoreSpec& spec : stores_)
+                  names.push_back(spec.name);
+              return names;
+          }(),
+          workers_)
+    , views_(workers_.size())
     , handedOut_(workers_.size(), 0)
     , committed_(workers_.size(), 0) {
     engineThread_.setObjectName(QStringLiteral("command-engine"));
@@ -290,6 +300,10 @@ void CommandSession::load() {
                                  return mirror;
                              }),
                              this, [this](std::shared_ptr<Mirror> built) {
+                                 // Each store's own writes up to its counter are held (in it,
+                                 // or as copies elsewhere): copies of them wait for nothing.
+                                 for (size_t s = 0; s < views_.size(); ++s)
+                                     outbox_.markHeld(s, built->engine.replica(s).seq);
                                  // Adopted whole (the engine refers to its catalog), on the engine
                                  // thread.
                                  QMetaObject::invokeMethod(engineContext_, [this, built] {
@@ -342,8 +356,8 @@ void CommandSession::accept(Produced produced) {
         const Produced::Get& last = produced.gets.back();
         Q_EMIT getsAnswered(lines, last.store, last.studentId, last.courseId);
     }
-    for (size_t s = 0; s < outboxes_.size(); ++s) {
-        Outbox& box = outboxes_[s];
+    for (size_t s = 0; s < views_.size(); ++s) {
+        ViewUpdates& box = views_[s];
         handedOut_[s] += produced.records[s].size();
         if (static_cast<int>(s) == produced.writtenBy) {
             // The store wrote these itself: they are committed as they stand, and only its
@@ -357,15 +371,14 @@ void CommandSession::accept(Produced produced) {
         }
         // The vectors change hands whole: a FULL_SYNC's million records must not be moved one
         // by one on the UI thread.
-        if (!produced.records[s].empty())
-            box.queued.push_back(std::move(produced.records[s]));
+        outbox_.add(s, std::move(produced.records[s]));
         if (!produced.states[s].empty())
             box.queuedStates.push_back(std::move(produced.states[s]));
         if (produced.tooMany[s]) {
             box.queuedTooMany = true;
             box.queuedStates = {};
         }
-        if (!box.inFlight && !box.queued.empty())
+        if (box.inFlight == 0 && outbox_.unsent(s) > 0)
             ship(s);
     }
     if (produced.capturedStore >= 0) {
@@ -578,11 +591,11 @@ void CommandSession::reloadAfterConflict(size_t store) {
     stopScript();
     // What other stores were handed still goes out (it matches their own logs); this store's
     // queue was built on a history it does not have and is dropped.
-    Outbox& box = outboxes_[store];
-    box.queued.clear();
+    ViewUpdates& box = views_[store];
+    outbox_.dropUnsent(store);
     box.queuedStates.clear();
     box.queuedTooMany = false;
-    handedOut_[store] = committed_[store];
+    handedOut_[store] = committed_[store] + box.inFlightRecords;
     QMetaObject::invokeMethod(engineContext_, [this, store] {
         mirror_.reset();
         QMetaObject::invokeMethod(this, [this, store] {
@@ -619,8 +632,8 @@ int CommandSession::commandsBeforeLine(int line) const {
 }
 
 void CommandSession::flushOutboxes() {
-    for (size_t s = 0; s < outboxes_.size(); ++s)
-        if (!outboxes_[s].queued.empty())
+    for (size_t s = 0; s < views_.size(); ++s)
+        if (outbox_.unsent(s) > 0)
             ship(s);
 }
 
@@ -694,40 +707,61 @@ void CommandSession::reset() {
 }
 
 void CommandSession::ship(size_t store) {
-    Outbox& box = outboxes_[store];
-    box.inFlight = true;
-    std::vector<GradeRecord> states = joined(std::move(box.queuedStates));
-    const bool tooMany = box.queuedTooMany;
-    box.queuedStates = {};
-    box.queuedTooMany = false;
-    size_t count = 0;
-    for (const std::vector<LogRecord>& piece : box.queued)
-        count += piece.size();
-    whenFinished(workers_[store]->append(std::move(box.queued)), this,
-                 [this, store, tooMany, count, states = std::move(states)](const Status& s) {
-                     Outbox& b = outboxes_[store];
-                     b.inFlight = false;
-                     if (!s) {
-                         if (s.error().conflict) {
-                             Q_EMIT failed(s.error().toString() +
-                                           QStringLiteral(". Reading every store's history again; "
-                                                          "run the refused commands again."));
-                             reloadAfterConflict(store);
-                             return;
-                         }
-                         Q_EMIT failed(s.error().toString());
-                         return;
-                     }
-                     committed_[store] += count;
-                     if (tooMany)
-                         Q_EMIT storeRewritten(static_cast<int>(store));
-                     else
-                         Q_EMIT storeCommitted(static_cast<int>(store), states);
-                     if (!b.queued.empty())
-                         ship(store);
-                     runCommittedCallbacks();
-                 });
-    box.queued = {};
+    const std::vector<Outbox::Sent> sent = outbox_.send(store);
+    for (size_t i = 0; i < sent.size(); ++i) {
+        const Outbox::Sent& batch = sent[i];
+        ViewUpdates& box = views_[batch.store];
+        ++box.inFlight;
+        box.inFlightRecords += batch.count;
+        // The views hear of a store's keys with the batch that leaves nothing of it unsent.
+        const bool lastOfStore =
+            outbox_.unsent(batch.store) == 0 &&
+            std::none_of(sent.begin() + static_cast<std::ptrdiff_t>(i) + 1, sent.end(),
+                         [&](const Outbox::Sent& later) { return later.store == batch.store; });
+        std::shared_ptr<std::vector<GradeRecord>> states;
+        bool tooMany = false;
+        if (lastOfStore) {
+            states =
+                std::make_shared<std::vector<GradeRecord>>(joined(std::move(box.queuedStates)));
+            tooMany = box.queuedTooMany;
+            box.queuedStates = {};
+            box.queuedTooMany = false;
+        }
+        // Read, not taken: later batches that copy this one's writes wait on the same future.
+        whenFinished(batch.done, this,
+                     [this, store = batch.store, count = batch.count, states,
+                      tooMany](QFuture<Status> done) {
+                         batchAnswered(store, count, done.result(), states, tooMany);
+                     });
+    }
+}
+
+void CommandSession::batchAnswered(size_t store, size_t count, const Status& s,
+                                   std::shared_ptr<std::vector<GradeRecord>> states, bool tooMany) {
+    ViewUpdates& box = views_[store];
+    --box.inFlight;
+    box.inFlightRecords -= count;
+    if (!s) {
+        if (s.error().upstream)
+            return; // the batch it waited for failed, and says so itself
+        if (s.error().conflict) {
+            Q_EMIT failed(s.error().toString() +
+                          QStringLiteral(". Reading every store's history again; "
+                                         "run the refused commands again."));
+            reloadAfterConflict(store);
+            return;
+        }
+        Q_EMIT failed(s.error().toString());
+        return;
+    }
+    committed_[store] += count;
+    if (tooMany)
+        Q_EMIT storeRewritten(static_cast<int>(store));
+    else if (states)
+        Q_EMIT storeCommitted(static_cast<int>(store), *states);
+    if (box.inFlight == 0 && outbox_.unsent(store) > 0)
+        ship(store);
+    runCommittedCallbacks();
 }
 
 } // namespace syncscope

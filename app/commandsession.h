@@ -3,6 +3,7 @@
 #include "clockskew.h"
 #include "conflictsnapshot.h"
 #include "logrecord.h"
+#include "outbox.h"
 #include "plotcapture.h"
 #include "script.h"
 #include "seedcsv.h"
@@ -26,7 +27,8 @@ class StoreWorker;
 
 // Commands typed or stepped in the GUI, run the way syncscope-cli runs them: an engine mirrors
 // every store (built from their oplogs in the background) and executes the commands; the
-// entries it appends go to the stores' workers, one batch in flight per store, never waited on.
+// entries it appends go to the stores' workers through the Outbox (origin first, SPEC §8), never
+// waited on.
 //
 // The engine lives on a thread of its own: the UI thread parses and binds a line (cheap, and
 // errors must show at once), then hands the commands over and gets back, in order, what they
@@ -97,7 +99,7 @@ public:
     void withEngineWrittenBy(size_t writtenBy, std::function<void(Engine&, Catalog&)> fn,
                              std::function<void()> done);
     bool storeIdle(size_t store) const {
-        return !outboxes_[store].inFlight && outboxes_[store].queued.empty();
+        return views_[store].inFlight == 0 && outbox_.unsent(store) == 0;
     }
     // How many records each store has been handed so far, and a call for when each store has
     // committed at least that many: lets a caller wait for one batch while the next is made.
@@ -216,16 +218,21 @@ private:
     int scriptTarget_ = 0;
     bool stretchOut_ = false;
 
-    // What the engine handed a store while its worker was busy, in the pieces it came in:
-    // appending piece to piece would move every record on the UI thread, and the growing
-    // vector's fresh pages cost more still (the longest stall of a script run).
-    struct Outbox {
-        std::vector<std::vector<LogRecord>> queued;
+    // What the engine handed the stores, waiting in the outbox in the pieces it came in
+    // (appending piece to piece would move every record on the UI thread, and the growing
+    // vector's fresh pages cost more still: the longest stall of a script run).
+    Outbox outbox_;
+    // Per store: what its views hear once everything handed to it so far has committed.
+    struct ViewUpdates {
         std::vector<std::vector<GradeRecord>> queuedStates;
         bool queuedTooMany = false; // states dropped: the views reload instead
-        bool inFlight = false;
+        int inFlight = 0;           // batches sent and not answered
+        uint64_t inFlightRecords = 0;
     };
-    std::vector<Outbox> outboxes_;
+    std::vector<ViewUpdates> views_;
+    // A sent batch answered: books, views, what waits for commits.
+    void batchAnswered(size_t store, size_t count, const Status& s,
+                       std::shared_ptr<std::vector<GradeRecord>> states, bool tooMany);
     std::vector<int64_t> resetPoints_; // per store; empty until markResetPoint() completes
     std::vector<int64_t> loadedLogEnds_;
     std::vector<uint64_t> handedOut_; // per store: records accepted from the engine

@@ -305,6 +305,7 @@ int runAgainstStores(const RunOptions& options, const Prepared& p, std::FILE* ou
             engine.restore(r, fromRecord(rec, catalog));
         writer.adoptLoaded(r);
     }
+    writer.holdLoaded();
 
     // 3. Seed data enters every store of the run as ts 0 writes from origin CSV.
     if (seed) {

@@ -11,8 +11,27 @@ WriteBehind::WriteBehind(Engine& engine, std::vector<std::unique_ptr<StoreWorker
     , workers_(workers)
     , exports_(exports)
     , shipped_(workers.size(), 0)
-    , pending_(workers.size())
+    , outbox_(
+          [&engine] {
+              std::vector<std::string> names;
+              for (size_t r = 0; r < engine.replicaCount(); ++r)
+                  names.push_back(engine.replica(r).name);
+              return names;
+          }(),
+          plain(workers))
     , inFlight_(workers.size()) {}
+
+std::vector<StoreWorker*> WriteBehind::plain(std::vector<std::unique_ptr<StoreWorker>>& workers) {
+    std::vector<StoreWorker*> out;
+    for (auto& w : workers)
+        out.push_back(w.get());
+    return out;
+}
+
+void WriteBehind::holdLoaded() {
+    for (size_t r = 0; r < workers_.size(); ++r)
+        outbox_.markHeld(r, engine_.replica(r).seq);
+}
 
 void WriteBehind::adoptLoaded(size_t r) {
     exportUpTo(r, engine_.replica(r).logEnd());
@@ -24,12 +43,12 @@ void WriteBehind::collect(size_t r, const std::string* attributes) {
     const size_t end = rep.logEnd();
     exportUpTo(r, end);
     for (; shipped_[r] < end; ++shipped_[r]) {
-        pending_[r].emplace_back();
-        toRecord(rep.entryAt(shipped_[r]), engine_.catalog(), pending_[r].back());
+        LogRecord& record = outbox_.addOne(r);
+        toRecord(rep.entryAt(shipped_[r]), engine_.catalog(), record);
         if (attributes)
-            pending_[r].back().attributes = *attributes;
+            record.attributes = *attributes;
     }
-    if (pending_[r].size() >= kBatch)
+    if (outbox_.unsent(r) >= kBatch)
         ship(r);
 }
 
@@ -40,7 +59,7 @@ void WriteBehind::collectAll() {
 
 bool WriteBehind::finish() {
     for (size_t r = 0; r < workers_.size(); ++r)
-        if (!pending_[r].empty())
+        if (outbox_.unsent(r) > 0)
             ship(r);
     for (size_t r = 0; r < workers_.size(); ++r)
         while (!inFlight_[r].empty())
@@ -59,11 +78,13 @@ void WriteBehind::exportUpTo(size_t r, size_t end) {
 }
 
 void WriteBehind::ship(size_t r) {
-    while (inFlight_[r].size() >= kMaxInFlight)
-        settleOldest(r);
-    inFlight_[r].push_back(workers_[r]->append(std::move(pending_[r])));
-    pending_[r] = {};
-    pending_[r].reserve(kBatch);
+    // Batches a copy waits for go out first; each store then settles down to its bound (every
+    // batch waited on was handed out before the one waiting, so settling always ends).
+    for (const Outbox::Sent& sent : outbox_.send(r))
+        inFlight_[sent.store].push_back(sent.done);
+    for (size_t s = 0; s < workers_.size(); ++s)
+        while (inFlight_[s].size() > kMaxInFlight)
+            settleOldest(s);
 }
 
 void WriteBehind::settleOldest(size_t r) {
@@ -71,7 +92,7 @@ void WriteBehind::settleOldest(size_t r) {
     inFlight_[r].pop_front();
     f.waitForFinished();
     const Status s = f.result();
-    if (!s && !failure_)
+    if (!s && (!failure_ || (failure_->upstream && !s.error().upstream)))
         failure_ = s.error();
     landedAny_ = landedAny_ || s;
 }

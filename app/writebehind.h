@@ -3,6 +3,7 @@
 #include "engine.h"
 #include "exportfiles.h"
 #include "logrecord.h"
+#include "outbox.h"
 #include "storeworker.h"
 
 #include <deque>
@@ -12,10 +13,11 @@
 
 namespace syncscope {
 
-// Ships each replica's new oplog entries to its store's worker in batches, keeping a bounded
-// number of batches in flight so a long script neither waits on every write nor piles up
-// memory; exports each entry as it goes; and lets the engine drop what is shipped and no
-// longer needed by any merge. The first store failure is kept and stops the run.
+// The command line's user of the Outbox: ships each replica's new oplog entries to its store's
+// worker in batches, origin first, keeping a bounded number of batches in flight so a long
+// script neither waits on every write nor piles up memory; exports each entry as it goes; and
+// lets the engine drop what is shipped and no longer needed by any merge. The first store
+// failure (the cause, not a batch that only waited for it) is kept and stops the run.
 class WriteBehind {
 public:
     WriteBehind(Engine& engine, std::vector<std::unique_ptr<StoreWorker>>& workers,
@@ -23,6 +25,9 @@ public:
 
     // Entries the store already holds (loaded at start): exported, not shipped again.
     void adoptLoaded(size_t r);
+    // Once every store's log is loaded: each store's own writes up to its counter are held
+    // (in it, or only as copies elsewhere), so copies of them wait for nothing.
+    void holdLoaded();
     // Converts entries appended since the last call; seed entries can carry attributes.
     void collect(size_t r, const std::string* attributes = nullptr);
     void collectAll();
@@ -39,6 +44,7 @@ private:
     void exportUpTo(size_t r, size_t end);
     void ship(size_t r);
     void settleOldest(size_t r);
+    static std::vector<StoreWorker*> plain(std::vector<std::unique_ptr<StoreWorker>>& workers);
 
     // Two batches in flight keep a worker busy while the engine fills the next; more only
     // holds memory (a LogRecord is about 230 bytes).
@@ -47,8 +53,8 @@ private:
     Engine& engine_;
     std::vector<std::unique_ptr<StoreWorker>>& workers_;
     ExportFiles& exports_;
-    std::vector<size_t> shipped_;
-    std::vector<std::vector<LogRecord>> pending_;
+    std::vector<size_t> shipped_; // per replica: log entries converted into the outbox
+    Outbox outbox_;
     std::vector<std::deque<QFuture<Status>>> inFlight_;
     std::optional<StoreError> failure_;
     bool landedAny_ = false;

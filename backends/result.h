@@ -17,6 +17,9 @@ struct StoreError {
     // needed (its origin's next seq): nothing of the batch was written, and the caller's view
     // of the store is stale. The GUI reloads the store's history; the CLI stops.
     bool conflict = false;
+    // Not written because a batch it waited for (origin first, SPEC §8) failed: the cause is
+    // that batch's error, which the caller has too.
+    bool upstream = false;
 
     QString toString() const {
         return store.isEmpty() ? message : store + QStringLiteral(": ") + message;

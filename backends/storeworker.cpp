@@ -83,6 +83,35 @@ QFuture<Status> StoreWorker::append(std::vector<std::vector<LogRecord>> pieces) 
     });
 }
 
+QFuture<Status> StoreWorker::append(std::vector<std::vector<LogRecord>> pieces,
+                                    std::vector<QFuture<Status>> after) {
+    if (after.empty())
+        return append(std::move(pieces));
+    return post<Status>([this, pieces = std::move(pieces), after = std::move(after)](
+                            Store& s, const BatchControl& c) mutable -> Status {
+        for (QFuture<Status>& before : after) {
+            // Each of these was handed to its own worker before this batch was handed here, so
+            // the wait always ends (OriginFirst).
+            before.waitForFinished();
+            const Status done =
+                before.resultCount() > 0
+                    ? before.result()
+                    : Status(StoreError{QString(), QStringLiteral("canceled"), true});
+            if (done)
+                continue;
+            StoreError e{description_.name,
+                         QStringLiteral("the batch was not written: it copies writes of a store "
+                                        "whose own batch failed first (%1)")
+                             .arg(done.error().toString())};
+            e.conflict = done.error().conflict;
+            e.canceled = done.error().canceled;
+            e.upstream = true;
+            return e;
+        }
+        return s.append(joined(std::move(pieces)), c);
+    });
+}
+
 QFuture<Result<std::vector<LogRecord>>> StoreWorker::readOplog(int64_t after, size_t limit) {
     return post<Result<std::vector<LogRecord>>>(
         [after, limit](Store& s, const BatchControl& c) { return s.readOplog(after, limit, c); });

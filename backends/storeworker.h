@@ -30,6 +30,11 @@ public:
     QFuture<Status> append(std::vector<LogRecord> records);
     // Records handed over in the pieces they were produced in, joined on the store's thread.
     QFuture<Status> append(std::vector<std::vector<LogRecord>> pieces);
+    // As above, written only once every batch in `after` (other stores' appends) succeeded:
+    // origin first (SPEC §8). The wait is on this store's thread. When one failed nothing is
+    // written, and the answer names it (StoreError::upstream).
+    QFuture<Status> append(std::vector<std::vector<LogRecord>> pieces,
+                           std::vector<QFuture<Status>> after);
     QFuture<Result<std::vector<LogRecord>>> readOplog(int64_t after = 0, size_t limit = 0);
     QFuture<Result<std::vector<GradeRecord>>> readGrades(GradeCursor after = {}, size_t limit = 0);
     QFuture<Result<std::optional<GradeRecord>>> readKey(std::string studentId,

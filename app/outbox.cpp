@@ -1,0 +1,139 @@
+#include "outbox.h"
+
+#include "storeworker.h"
+
+#include <algorithm>
+#include <iterator>
+
+namespace syncscope {
+
+// The unsent records as OriginFirst reads them. It walks each store's records front to back
+// (jumping between stores), so each store keeps where it last was among the pieces.
+class Outbox::View : public UnsentRecords {
+public:
+    explicit View(const std::vector<Pieces>& unsent)
+        : unsent_(unsent)
+        , at_(unsent.size()) {}
+    size_t size(size_t store) const override { return unsent_[store].count; }
+    const LogRecord& at(size_t store, size_t i) const override {
+        const Pieces& p = unsent_[store];
+        Place& place = at_[store];
+        if (i < place.first) // never asked for in practice: the walk only goes forward
+            place = {};
+        // Index i counts from the first unsent record: the first piece starts at frontOffset.
+        size_t pieceStart = place.first;
+        size_t piece = place.piece;
+        for (;;) {
+            const size_t skip = piece == 0 ? p.frontOffset : 0;
+            const size_t length = p.pieces[piece].size() - skip;
+            if (i < pieceStart + length) {
+                place = {piece, pieceStart};
+                return p.pieces[piece][skip + (i - pieceStart)];
+            }
+            pieceStart += length;
+            ++piece;
+        }
+    }
+
+private:
+    struct Place {
+        size_t piece = 0;
+        size_t first = 0; // the index of that piece's first unsent record
+    };
+    const std::vector<Pieces>& unsent_;
+    mutable std::vector<Place> at_;
+};
+
+Outbox::Outbox(std::vector<std::string> names, std::vector<StoreWorker*> workers)
+    : workers_(std::move(workers))
+    , order_(std::move(names))
+    , unsent_(workers_.size())
+    , inFlight_(workers_.size()) {}
+
+void Outbox::add(size_t s, std::vector<LogRecord> piece) {
+    if (piece.empty())
+        return;
+    unsent_[s].count += piece.size();
+    unsent_[s].pieces.push_back(std::move(piece));
+}
+
+LogRecord& Outbox::addOne(size_t s) {
+    Pieces& p = unsent_[s];
+    // A piece that was partly sent is not grown: its front offset stays meaningful either
+    // way, but a fresh piece keeps the pieces handed out whole in the common case.
+    if (p.pieces.empty() || (p.pieces.size() == 1 && p.frontOffset > 0))
+        p.pieces.emplace_back().reserve(1024);
+    ++p.count;
+    return p.pieces.back().emplace_back();
+}
+
+void Outbox::dropUnsent(size_t s) {
+    unsent_[s] = {};
+}
+
+std::vector<std::vector<LogRecord>> Outbox::takeFront(size_t s, size_t count) {
+    Pieces& p = unsent_[s];
+    std::vector<std::vector<LogRecord>> out;
+    p.count -= count;
+    while (count > 0) {
+        std::vector<LogRecord>& first = p.pieces.front();
+        const size_t left = first.size() - p.frontOffset;
+        if (p.frontOffset == 0 && left <= count) {
+            count -= left;
+            out.push_back(std::move(first)); // a whole piece changes hands without a copy
+            p.pieces.pop_front();
+            continue;
+        }
+        const size_t n = std::min(left, count);
+        const auto from = first.begin() + static_cast<std::ptrdiff_t>(p.frontOffset);
+        out.emplace_back(std::make_move_iterator(from),
+                         std::make_move_iterator(from + static_cast<std::ptrdiff_t>(n)));
+        count -= n;
+        p.frontOffset += n;
+        if (p.frontOffset == first.size()) {
+            p.pieces.pop_front();
+            p.frontOffset = 0;
+        }
+    }
+    return out;
+}
+
+std::vector<QFuture<Status>> Outbox::prerequisites(const OriginFirst::Cut& cut) {
+    std::vector<QFuture<Status>> after;
+    for (const auto& [origin, seq] : cut.waitsFor) {
+        std::deque<InFlight>& flying = inFlight_[origin];
+        // Batches that committed are held for good; a failed one stays, so that whatever
+        // copies its writes fails too.
+        while (!flying.empty() && flying.front().done.isFinished() &&
+               flying.front().done.resultCount() > 0 && flying.front().done.result())
+            flying.pop_front();
+        const auto holder =
+            std::find_if(flying.begin(), flying.end(),
+                         [seq = seq](const InFlight& f) { return f.lastOwnSeq >= seq; });
+        if (holder != flying.end())
+            after.push_back(holder->done);
+    }
+    return after;
+}
+
+std::vector<Outbox::Sent> Outbox::send(size_t s) {
+    std::vector<Sent> sent;
+    if (unsent_[s].count == 0)
+        return sent;
+    const std::vector<OriginFirst::Cut> cuts = order_.plan(s, View(unsent_));
+    for (const OriginFirst::Cut& cut : cuts) {
+        std::vector<std::vector<LogRecord>> pieces = takeFront(cut.store, cut.count);
+        uint64_t lastOwn =
+            inFlight_[cut.store].empty() ? 0 : inFlight_[cut.store].back().lastOwnSeq;
+        for (const std::vector<LogRecord>& piece : pieces)
+            for (const LogRecord& r : piece)
+                if (r.isWrite() && r.seq > lastOwn && order_.storeOf(r.origin) == cut.store)
+                    lastOwn = r.seq;
+        QFuture<Status> done = workers_[cut.store]->append(std::move(pieces), prerequisites(cut));
+        inFlight_[cut.store].push_back({lastOwn, done});
+        sent.push_back({cut.store, cut.count, done});
+    }
+    return sent;
+}
+
+} // namespace syncscope
