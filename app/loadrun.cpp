@@ -7,11 +7,11 @@
 #include "storeworker.h"
 #include "workspacefile.h"
 #include "workspacestores.h"
+#include "writeidentities.h"
 
 #include <QElapsedTimer>
 #include <QFile>
 
-#include <set>
 #include <utility>
 
 namespace syncscope {
@@ -137,7 +137,7 @@ int loadWorkspace(const LoadOptions& options, std::FILE* out, std::FILE* err) {
     }
 
     // 2. What each target holds already, by identity: left out.
-    std::vector<std::set<std::pair<std::string, uint64_t>>> held(workers.size());
+    std::vector<WriteIdentities> held(workers.size());
     {
         std::vector<QFuture<Result<std::vector<LogRecord>>>> logs;
         for (auto& w : workers)
@@ -149,8 +149,7 @@ int loadWorkspace(const LoadOptions& options, std::FILE* out, std::FILE* err) {
                 return ExitBackend;
             }
             for (const LogRecord& r : log.value())
-                if (r.isWrite())
-                    held[t].insert({r.origin, r.seq});
+                held[t].insert(r);
         }
     }
 
@@ -158,6 +157,7 @@ int loadWorkspace(const LoadOptions& options, std::FILE* out, std::FILE* err) {
     QElapsedTimer clock;
     clock.start();
     std::vector<int64_t> written(workers.size(), 0), skipped(workers.size(), 0);
+    int64_t clashes = 0;
     qint64 lastReport = 0;
     for (size_t at = 0; at < writes.size(); at += kChunk) {
         const size_t end = std::min(writes.size(), at + kChunk);
@@ -166,7 +166,17 @@ int loadWorkspace(const LoadOptions& options, std::FILE* out, std::FILE* err) {
             std::vector<LogRecord> share;
             share.reserve(end - at);
             for (size_t i = at; i < end; ++i) {
-                if (held[t].count({writes[i].origin, writes[i].seq}))
+                const WriteIdentities::Held h = held[t].find(writes[i]);
+                if (h == WriteIdentities::Held::Other) {
+                    // The target holds this identity for another write (SPEC §8): named, not
+                    // written, and the load ends as failed.
+                    say(err, QStringLiteral("load: %1 holds the identity of %2 for another "
+                                            "write; not written (verify names both)")
+                                 .arg(workers[t]->description().name,
+                                      QString::fromStdString(describeWrite(writes[i]))));
+                    ++clashes;
+                }
+                if (h != WriteIdentities::Held::No)
                     ++skipped[t];
                 else
                     share.push_back(writes[i]);
@@ -195,6 +205,12 @@ int loadWorkspace(const LoadOptions& options, std::FILE* out, std::FILE* err) {
                      .arg(QString::fromStdString((*targets)[t].name))
                      .arg(written[t])
                      .arg(skipped[t]));
+    if (clashes > 0) {
+        say(err, QStringLiteral("load: %1 writes clashed with another write of the same identity "
+                                "and were not written")
+                     .arg(clashes));
+        return ExitBackend;
+    }
     return ExitOk;
 }
 

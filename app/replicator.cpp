@@ -254,10 +254,22 @@ void Replicator::append(size_t t, std::shared_ptr<std::vector<LogRecord>> page, 
     for (const LogRecord& r : *page) {
         if (!r.isWrite())
             continue;
-        if (tg.held.contains(r))
+        switch (tg.held.find(r)) {
+        case WriteIdentities::Held::Same:
             ++held;
-        else
+            break;
+        case WriteIdentities::Held::Other:
+            // The target holds this identity for another write (SPEC §8: a corruption). It is
+            // named and set aside, never taken for the same write and never let through.
+            ++held;
+            Q_EMIT notice(QStringLiteral("%1: holds the identity of %2 for another write; this "
+                                         "write was set aside (verify names both)")
+                              .arg(targetName(t), QString::fromStdString(describeWrite(r))));
+            break;
+        case WriteIdentities::Held::No:
             share.push_back(r);
+            break;
+        }
     }
     const int64_t last = page->back().position;
     if (share.empty()) {

@@ -60,6 +60,8 @@ const char* verifyKindName(VerifyFinding::Kind kind) {
         return "oplog";
     case VerifyFinding::Kind::LoggedTwice:
         return "logged-twice";
+    case VerifyFinding::Kind::IdentityReused:
+        return "identity-reused";
     }
     return "?";
 }
@@ -78,15 +80,26 @@ void VerifyCheck::setOplog(size_t store, const std::vector<LogRecord>& log) {
     report_.stores[store].oplogEntries = static_cast<int64_t>(log.size());
     auto& greatest = greatest_[store];
     WriteIdentities seen;
+    const std::string& name = report_.stores[store].name;
     for (const LogRecord& r : log) {
         if (!r.isWrite())
             continue;
-        if (!seen.insert(r))
-            add(VerifyFinding::Kind::LoggedTwice, report_.stores[store].name, r.studentId,
-                r.courseId,
-                "the oplog holds the write " +
-                    spellWrite(!r.hasValue, r.value, r.ts, r.origin, r.seq) +
-                    " more than once: a change applied twice");
+        const WriteIdentities::Held before = seen.find(r);
+        seen.insert(r);
+        const std::string spelled = spellWrite(!r.hasValue, r.value, r.ts, r.origin, r.seq);
+        if (before == WriteIdentities::Held::Same)
+            add(VerifyFinding::Kind::LoggedTwice, name, r.studentId, r.courseId,
+                "the oplog holds the write " + spelled + " more than once: a change applied twice");
+        const uint64_t digest = WriteIdentities::digest(r);
+        auto [first, unseen] = identities_[r.origin].try_emplace(r.seq, FirstHeld{digest, store});
+        if (!unseen && first->second.digest != digest && r.origin != kSeedOrigin)
+            add(VerifyFinding::Kind::IdentityReused, name, r.studentId, r.courseId,
+                "the identity " + r.origin + ':' + std::to_string(r.seq) +
+                    " names two writes: " + spelled + " here and another write " +
+                    (first->second.store == store
+                         ? std::string("earlier in this oplog")
+                         : "in " + report_.stores[first->second.store].name) +
+                    " (a write identity was given twice; repair by hand from the audit of both)");
         auto [it, fresh] = greatest.try_emplace(mapKey(r.studentId, r.courseId));
         Greatest& g = it->second;
         if (!fresh && std::tie(r.ts, r.origin, r.seq) <= std::tie(g.ts, g.origin, g.seq))

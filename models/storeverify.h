@@ -24,7 +24,17 @@
 namespace syncscope {
 
 struct VerifyFinding {
-    enum class Kind { Missing, Differs, Duplicate, Corrupted, AgainstOplog, LoggedTwice };
+    // IdentityReused: two different writes share one identity (origin, seq), in one store's
+    // oplog or across stores (SPEC §8: a corruption, never the same change twice).
+    enum class Kind {
+        Missing,
+        Differs,
+        Duplicate,
+        Corrupted,
+        AgainstOplog,
+        LoggedTwice,
+        IdentityReused
+    };
     Kind kind = Kind::Missing;
     std::string store; // the store it is about; empty for missing and differs (all of them)
     std::string studentId;
@@ -100,6 +110,12 @@ private:
     // Per store: key ("sid\ncid") -> the greatest write the oplog holds for it; a key is taken
     // out when its row is compared, so what is left at the end has no row.
     std::vector<std::unordered_map<std::string, Greatest>> greatest_;
+    // Every identity seen in any oplog: its content's digest and the first store holding it.
+    struct FirstHeld {
+        uint64_t digest = 0;
+        size_t store = 0;
+    };
+    std::unordered_map<std::string, std::unordered_map<uint64_t, FirstHeld>> identities_;
 };
 
 } // namespace syncscope
