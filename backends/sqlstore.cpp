@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <unordered_set>
 
 namespace syncscope {
 
@@ -455,7 +456,14 @@ Status SqlStore::retryAfterReconnecting(std::span<const LogRecord> batch, const 
             why = opened.error().message.simplified();
             continue;
         }
-        Status s = appendInTransaction(batch);
+        const Result<bool> landed = landedBeforeTheBreak(batch);
+        if (landed && landed.value()) {
+            control.notice(QStringLiteral("%1: connected again; the batch had been written "
+                                          "before the connection broke")
+                               .arg(options_.name));
+            return success();
+        }
+        Status s = landed ? appendInTransaction(batch) : Status(landed.error());
         if (s) {
             control.notice(
                 QStringLiteral("%1: connected again; the batch was written").arg(options_.name));
@@ -497,9 +505,23 @@ Status SqlStore::checkOwnSeqsFree(std::span<const LogRecord> batch) {
     holder.prepare(QStringLiteral("SELECT student_id, course_id, grade, ts FROM oplog WHERE "
                                   "origin = ? AND seq = ? AND op IN ('SET', 'DELETE') "
                                   "ORDER BY id LIMIT 1"));
+    // Above what the log holds, each seq may still be used only once in the batch.
+    std::unordered_set<uint64_t> fresh;
     for (auto it = first; it != batch.end(); ++it) {
-        if (!own(*it) || it->seq > taken)
+        if (!own(*it))
             continue;
+        if (it->seq > taken) {
+            if (fresh.insert(it->seq).second)
+                continue;
+            StoreError e = error(
+                QStringLiteral("refused a batch"),
+                QStringLiteral("seq %1 of %2 is given to two writes in one batch (the second of "
+                               "(%3,%4)); nothing of the batch was written")
+                    .arg(it->seq)
+                    .arg(options_.name, toQString(it->studentId), toQString(it->courseId)));
+            e.conflict = true;
+            return e;
+        }
         holder.addBindValue(options_.name);
         holder.addBindValue(static_cast<qint64>(it->seq));
         if (!holder.exec())
@@ -520,6 +542,28 @@ Status SqlStore::checkOwnSeqsFree(std::span<const LogRecord> batch) {
         return e;
     }
     return success();
+}
+
+Result<bool> SqlStore::landedBeforeTheBreak(std::span<const LogRecord> batch) {
+    const auto last =
+        std::find_if(batch.rbegin(), batch.rend(), [](const LogRecord& r) { return r.isWrite(); });
+    if (last == batch.rend())
+        return false; // GETs only: logging them again is harmless
+    QSqlQuery q(QSqlDatabase::database(connection_, false));
+    q.prepare(QStringLiteral("SELECT student_id, course_id, grade, ts, op FROM oplog WHERE "
+                             "origin = ? AND seq = ? AND op IN ('SET', 'DELETE', 'SEED') "
+                             "ORDER BY id DESC"));
+    q.addBindValue(toQString(last->origin));
+    q.addBindValue(static_cast<qint64>(last->seq));
+    if (!q.exec())
+        return error(QStringLiteral("cannot read the oplog"), q.lastError().text());
+    while (q.next())
+        if (ss(q.value(0)) == last->studentId && ss(q.value(1)) == last->courseId &&
+            q.value(2).isNull() == !last->hasValue &&
+            (!last->hasValue || ss(q.value(2)) == last->value) &&
+            q.value(3).toLongLong() == last->ts && ss(q.value(4)) == entryKindName(last->kind))
+            return true;
+    return false;
 }
 
 Result<std::vector<LogRecord>> SqlStore::readOplog(int64_t after, size_t limit,

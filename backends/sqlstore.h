@@ -95,6 +95,10 @@ private:
                                   const BatchControl& control);
     bool subscribe();
     Status checkOwnSeqsFree(std::span<const LogRecord> batch);
+    // Whether a batch whose commit went unanswered (the connection broke) is in the oplog:
+    // its last write is there with the same content. A batch commits whole, so then all of it
+    // is, and writing it again would log every entry twice.
+    Result<bool> landedBeforeTheBreak(std::span<const LogRecord> batch);
     Status appendInTransaction(std::span<const LogRecord> batch);
     QSqlQuery& prepared(std::map<int, QSqlQuery>& cache, int rows, bool oplog);
 
