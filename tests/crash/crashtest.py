@@ -1,0 +1,223 @@
+#!/usr/bin/env python3
+"""Kills `syncscope-cli run` at random points and checks SPEC §8 with an independent reader.
+
+Each round, for each store kind asked for: a workspace of four stores of that kind, a random
+script of SETs, DELETEs, GETs, MERGEs and FULL_SYNCs, the run SIGKILLed at a random moment;
+then a small run of new writes, `load --from A` and `follow --from A --until-caught-up` into
+the others. After the kill and again at the end, every store is read through its own client
+(storereader.py) and must satisfy:
+  - no identity (origin, seq) names two different writes, in any store;
+  - every write held anywhere is in its origin's own oplog (origin first);
+  - every grade table equals the fold of its oplog (greatest write per key);
+and at the end every write made after the crash is in every target, with its content.
+Exits 1 on the first broken round (its workspace and script are kept), 0 otherwise, and prints
+one JSON line per kind with the kills made and the rounds passed.
+"""
+
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import storereader  # noqa: E402
+
+STORES = ["A", "B", "C", "D"]
+
+
+def random_script(rng, lines):
+    out = []
+    for _ in range(lines):
+        x = rng.random()
+        s = rng.choice(STORES)
+        key = f"SID{rng.randrange(1000, 1400)},CSE{rng.randrange(1, 21):03d}"
+        if x < 0.55:
+            out.append(f"{s}.SET(({key}),{rng.choice('ABCDEF')})")
+        elif x < 0.65:
+            out.append(f"{s}.DELETE({key})")
+        elif x < 0.80:
+            out.append(f"{s}.GET({key})")
+        elif x < 0.995:
+            out.append(f"{s}.MERGE({rng.choice([t for t in STORES if t != s])})")
+        else:
+            out.append("FULL_SYNC")
+    return "\n".join(out) + "\n"
+
+
+class Lab:
+    """Fresh databases (or Redis prefixes) on the lab servers of scripts/services."""
+
+    def __init__(self, env_file):
+        self.env = {}
+        if env_file:
+            for line in open(env_file):
+                if line.startswith("export "):
+                    k, _, v = line[len("export "):].strip().partition("=")
+                    self.env[k] = v
+        self.password = self.env.get("SYNCSCOPE_LAB_PASSWORD", "")
+        self.counter = 0
+
+    def fresh(self, kind, tmp):
+        self.counter += 1
+        name = f"crash{os.getpid()}_{self.counter}"
+        if kind == "sqlite":
+            return f"sqlite://{tmp}/{name}.db"
+        base = {"mariadb": "SYNCSCOPE_MARIADB_URI", "postgresql": "SYNCSCOPE_POSTGRES_URI",
+                "redis": "SYNCSCOPE_REDIS_URI"}[kind]
+        if base not in self.env:
+            raise SystemExit(f"crashtest: {kind} needs the lab servers (scripts/services start)")
+        uri = self.env[base]
+        if kind == "redis":
+            return f"{uri}?prefix={name}"
+        storereader._server_query(uri, self.password, f"CREATE DATABASE {name}")
+        u = urllib.parse.urlsplit(uri)
+        return urllib.parse.urlunsplit((u.scheme, u.netloc, "/" + name, "", ""))
+
+
+def cli(args, env, timeout=600):
+    return subprocess.run(args, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def check(uris, password, where):
+    """The invariants of SPEC §8 over every store; returns (problems, logs, tables)."""
+    logs, tables, problems = {}, {}, []
+    for name, uri in uris.items():
+        logs[name], tables[name] = storereader.read_store(uri, password)
+    identity = {}
+    for name, log in logs.items():
+        for o, q, s, c, g, t in log:
+            content = (s, c, g, t)
+            seen = identity.setdefault((o, q), (content, name))
+            if seen[0] != content and o != "CSV":
+                problems.append(f"{where}: {o}:{q} names two writes: {seen[0]} in {seen[1]}, "
+                                f"{content} in {name}")
+    for name, log in logs.items():
+        own = {(o, q) for o, q, *_ in logs.get(name, [])}
+        for other, olog in logs.items():
+            if other == name:
+                continue
+            for o, q, s, c, g, t in olog:
+                if o == name and (o, q) not in own:
+                    problems.append(f"{where}: {other} holds {o}:{q} ({s},{c}) that {name}'s "
+                                    "oplog lacks")
+    for name, log in logs.items():
+        table = tables[name]
+        if table is None:
+            continue
+        fold = {}
+        for o, q, s, c, g, t in log:
+            cur = fold.get((s, c))
+            if cur is None or (t, o, q) > (cur[1], cur[2], cur[3]):
+                fold[(s, c)] = (g, t, o, q)
+        if fold != table:
+            diff = [k for k in set(fold) | set(table) if fold.get(k) != table.get(k)][:3]
+            problems.append(f"{where}: {name}'s table differs from its oplog's fold at "
+                            + ", ".join(f"{k}: log {fold.get(k)} table {table.get(k)}"
+                                        for k in diff))
+    return problems[:20], logs, tables
+
+
+def one_round(args, kind, lab, rng, tmp, counts):
+    uris = {s: lab.fresh(kind, tmp) for s in STORES}
+    ws = os.path.join(tmp, "ws.json")
+    with open(ws, "w") as f:
+        json.dump({"stores": [{"name": s, "uri": u} for s, u in uris.items()]}, f)
+    env = dict(os.environ)
+    for s in STORES:
+        env[f"SYNCSCOPE_PASSWORD_{s}"] = lab.password
+    script = os.path.join(tmp, "run.in")
+    with open(script, "w") as f:
+        f.write(random_script(rng, rng.randrange(args.min_lines, args.max_lines)))
+    proc = subprocess.Popen([args.cli, "run", script, "--workspace", ws], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    time.sleep(rng.uniform(0.05, args.max_kill_s))
+    killed = proc.poll() is None
+    if killed:
+        proc.send_signal(signal.SIGKILL)
+        counts["kills"] += 1
+    proc.wait()
+    if not killed and proc.returncode != 0:
+        return [f"the run ended {proc.returncode} before the kill: {proc.stderr.read()[-400:]}"]
+    problems, _, _ = check(uris, lab.password, "after the kill")
+    if problems:
+        return problems
+    # After the crash: new writes at A, then load and follow them into the others.
+    tag = f"N{counts['rounds']}"
+    small = os.path.join(tmp, "after.in")
+    with open(small, "w") as f:
+        for i in range(5):
+            f.write(f"A.SET((SID{tag}X{i},CSE001),Q)\n")
+        f.write("B.MERGE(A)\nB.SET((SID1000,CSE001),R)\n")
+    r = cli([args.cli, "run", small, "--workspace", ws], env)
+    if r.returncode != 0:
+        return [f"the run after the crash failed ({r.returncode}): {r.stderr[-400:]}"]
+    for i in range(5):
+        with open(small, "a") as f:
+            f.write(f"A.SET((SID{tag}Y{i},CSE002),P)\n")
+    r = cli([args.cli, "run", small, "--workspace", ws], env)
+    if r.returncode != 0:
+        return [f"the second run after the crash failed ({r.returncode}): {r.stderr[-400:]}"]
+    r = cli([args.cli, "load", "--workspace", ws, "--from", "A", "--into", "C"], env)
+    if r.returncode != 0:
+        return [f"load --from A failed ({r.returncode}): {r.stderr[-400:]}"]
+    r = cli([args.cli, "follow", "--workspace", ws, "--from", "A", "--to", "B,C,D",
+             "--state", os.path.join(tmp, "follow.state"), "--until-caught-up"], env)
+    if r.returncode != 0:
+        return [f"follow --from A failed ({r.returncode}): {r.stderr[-400:]}"]
+    problems, logs, _ = check(uris, lab.password, "after recovery")
+    if problems:
+        return problems
+    made = [w for w in logs["A"] if w[0] == "A" and w[2].startswith(f"SID{tag}")]
+    if len(made) != 15:
+        return [f"A's oplog holds {len(made)} of the 15 writes made after the crash"]
+    for target in ("B", "C", "D"):
+        held = set(logs[target])
+        missing = [w for w in made if w not in held]
+        if missing:
+            return [f"{len(missing)} writes made after the crash never reached {target}, "
+                    f"e.g. {missing[0]}"]
+    return []
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--cli", required=True)
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--kinds", default="sqlite")
+    p.add_argument("--services-env", default=os.environ.get("SYNCSCOPE_SERVICES_ENV", ""))
+    p.add_argument("--min-lines", type=int, default=20000)
+    p.add_argument("--max-lines", type=int, default=120000)
+    p.add_argument("--max-kill-s", type=float, default=3.0)
+    p.add_argument("--seed", type=int, default=int(time.time()))
+    args = p.parse_args()
+    rng = random.Random(args.seed)
+    lab = Lab(args.services_env)
+    failed = False
+    for kind in args.kinds.split(","):
+        counts = {"kills": 0, "rounds": 0, "passed": 0}
+        for _ in range(args.rounds):
+            tmp = tempfile.mkdtemp(prefix=f"crashtest-{kind}-")
+            counts["rounds"] += 1
+            problems = one_round(args, kind, lab, rng, tmp, counts)
+            if problems:
+                print(f"crashtest: {kind} round {counts['rounds']} (seed {args.seed}) broke; "
+                      f"kept in {tmp}", file=sys.stderr)
+                for line in problems:
+                    print("  " + line, file=sys.stderr)
+                failed = True
+                break
+            counts["passed"] += 1
+            shutil.rmtree(tmp)
+        print(json.dumps({"crashtest": kind, "seed": args.seed, **counts}))
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""Reads a Syncscope store through its own database's client, never through Syncscope.
+
+The crash harness's checker trusts nothing Syncscope says about its stores: SQLite files are
+read with Python's sqlite3 module, MariaDB with the `mariadb` client, PostgreSQL with `psql`
+and Redis with `redis-cli`. Each reader returns the store's oplog writes as
+(origin, seq, student, course, grade-or-None, ts) tuples in log order, and its grade table as
+{(student, course): (grade-or-None, ts, origin, seq)} (Redis: None, its rows are packed).
+"""
+
+import os
+import sqlite3
+import subprocess
+import urllib.parse
+
+WRITE_OPS = ("SET", "DELETE", "SEED")
+
+
+def _rows(text):
+    return [line.split("\t") for line in text.splitlines() if line]
+
+
+def _null(v):
+    return None if v in ("\\N", "NULL", "") else v
+
+
+def read_sqlite(path):
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+    try:
+        log = [
+            (o, int(q), s, c, g if op != "DELETE" else None, int(t))
+            for op, s, c, g, t, o, q in db.execute(
+                "SELECT op, student_id, course_id, grade, ts, origin, seq FROM oplog ORDER BY id"
+            )
+            if op in WRITE_OPS
+        ]
+        table = {
+            (s, c): (g, int(t), o, int(q))
+            for s, c, g, t, o, q in db.execute(
+                "SELECT student_id, course_id, grade, ts, origin, seq FROM grades"
+            )
+        }
+        return log, table
+    finally:
+        db.close()
+
+
+def _server_query(uri, password, sql):
+    u = urllib.parse.urlsplit(uri)
+    database = u.path.lstrip("/")
+    if u.scheme == "mysql":
+        cmd = ["mariadb", "-h", u.hostname, "-P", str(u.port), "-u", u.username, "-N", "-B",
+               database, "-e", sql]
+        env = dict(os.environ, MYSQL_PWD=password)
+    else:
+        cmd = ["psql", "-h", u.hostname, "-p", str(u.port), "-U", u.username, "-d", database,
+               "-At", "-F", "\t", "-P", "null=\\N", "-c", sql]
+        env = dict(os.environ, PGPASSWORD=password)
+    out = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True, timeout=120)
+    return _rows(out.stdout)
+
+
+def read_server(uri, password):
+    log = [
+        (o, int(q), s, c, _null(g) if op != "DELETE" else None, int(t))
+        for op, s, c, g, t, o, q in _server_query(
+            uri, password,
+            "SELECT op, student_id, course_id, grade, ts, origin, seq FROM oplog ORDER BY id")
+        if op in WRITE_OPS
+    ]
+    table = {
+        (s, c): (_null(g), int(t), o, int(q))
+        for s, c, g, t, o, q in _server_query(
+            uri, password, "SELECT student_id, course_id, grade, ts, origin, seq FROM grades")
+    }
+    return log, table
+
+
+def read_redis(uri, password):
+    u = urllib.parse.urlsplit(uri)
+    prefix = urllib.parse.parse_qs(u.query).get("prefix", ["syncscope"])[0]
+    db = u.path.lstrip("/") or "0"
+    cmd = ["redis-cli", "-h", u.hostname, "-p", str(u.port), "--user", u.username, "--pass",
+           password, "--no-auth-warning", "-n", db, "--raw", "XRANGE", prefix + ":oplog", "-", "+"]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=120).stdout
+    lines = out.split("\n")
+    log, i = [], 0
+    # --raw prints each entry as its id, then field and value lines.
+    while i < len(lines):
+        if not lines[i].startswith("0-"):
+            i += 1
+            continue
+        i += 1
+        fields = {}
+        while i + 1 < len(lines) and not lines[i].startswith("0-"):
+            fields[lines[i]] = lines[i + 1]
+            i += 2
+        if fields.get("op") in WRITE_OPS:
+            log.append((fields["o"], int(fields["q"]), fields["s"], fields["c"],
+                        fields.get("v") if fields["op"] != "DELETE" else None, int(fields["ts"])))
+    return log, None
+
+
+def read_store(uri, password):
+    if uri.startswith("sqlite://"):
+        return read_sqlite(uri[len("sqlite://"):])
+    if uri.startswith("redis://"):
+        return read_redis(uri, password)
+    return read_server(uri, password)
