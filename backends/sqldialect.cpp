@@ -148,6 +148,9 @@ SqlDialect sqliteDialect(bool inMemory) {
             "INSERT OR IGNORE INTO rollback_keys SELECT student_id, course_id FROM oplog "
             "WHERE id > :position AND op <> 'GET'"),
         QStringLiteral("DELETE FROM oplog WHERE id > :position"),
+        // The seqs those entries claimed are free again: the counter is read anew from what
+        // the oplog keeps (SqliteFastPath::claimedSeq).
+        QStringLiteral("DELETE FROM syncscope_meta WHERE key = 'claimed seq'"),
         rollbackGreatestWrites(),
     };
     d.rollbackStatements << rollbackRewriteGrades();

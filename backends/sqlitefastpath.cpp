@@ -76,6 +76,8 @@ SqliteFastPath::~SqliteFastPath() {
     for (sqlite3_stmt* s : {insertOplog_[0], insertOplog_[1], upsertGrade_[0], upsertGrade_[1]})
         sqlite3_finalize(s);
     sqlite3_finalize(readOplog_);
+    for (sqlite3_stmt* s : {readClaim_, writeClaim_, greatestOwn_, heldWrite_})
+        sqlite3_finalize(s);
 }
 
 QString SqliteFastPath::lastError() const {
@@ -114,7 +116,142 @@ constexpr int kOplogColumns = 9;
 constexpr int kGradeColumns = 7;
 } // namespace
 
+sqlite3_stmt* SqliteFastPath::statement(sqlite3_stmt*& cached, const char* sql, QString& error) {
+    if (!cached && sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &cached, nullptr) !=
+                       SQLITE_OK) {
+        error = lastError();
+        return nullptr;
+    }
+    sqlite3_reset(cached);
+    sqlite3_clear_bindings(cached);
+    return cached;
+}
+
+bool SqliteFastPath::claimedSeq(uint64_t& claimed, QString& error) {
+    sqlite3_stmt* read =
+        statement(readClaim_, "SELECT value FROM syncscope_meta WHERE key = 'claimed seq'", error);
+    if (!read)
+        return false;
+    if (sqlite3_step(read) == SQLITE_ROW) {
+        claimed = static_cast<uint64_t>(sqlite3_column_int64(read, 0));
+        return true;
+    }
+    // No counter yet (a store written before there was one, or just rolled back): the oplog's
+    // greatest own seq, read once.
+    sqlite3_stmt* greatest =
+        statement(greatestOwn_, "SELECT COALESCE(MAX(seq), 0) FROM oplog WHERE origin = ?", error);
+    if (!greatest)
+        return false;
+    bindText(greatest, 1, self_);
+    if (sqlite3_step(greatest) != SQLITE_ROW) {
+        error = lastError();
+        return false;
+    }
+    claimed = static_cast<uint64_t>(sqlite3_column_int64(greatest, 0));
+    return true;
+}
+
+bool SqliteFastPath::heldWrite(uint64_t seq, LogRecord& held, QString& error) {
+    // No index on (origin, seq) (it would cost every append); this runs only for a seq at or
+    // below the counter, which the engine never gives a new write.
+    sqlite3_stmt* q = statement(heldWrite_,
+                                "SELECT student_id, course_id, grade, ts FROM oplog WHERE "
+                                "origin = ? AND seq = ? AND (op = 'SET' OR op = 'DELETE') "
+                                "ORDER BY id LIMIT 1",
+                                error);
+    if (!q)
+        return false;
+    bindText(q, 1, self_);
+    sqlite3_bind_int64(q, 2, static_cast<sqlite3_int64>(seq));
+    const int step = sqlite3_step(q);
+    if (step == SQLITE_DONE)
+        return false;
+    if (step != SQLITE_ROW) {
+        error = lastError();
+        return false;
+    }
+    const auto text = [q](int i) {
+        const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(q, i));
+        return std::string(t ? t : "", static_cast<size_t>(sqlite3_column_bytes(q, i)));
+    };
+    held.studentId = text(0);
+    held.courseId = text(1);
+    held.hasValue = sqlite3_column_type(q, 2) != SQLITE_NULL;
+    held.value = held.hasValue ? text(2) : std::string();
+    held.ts = sqlite3_column_int64(q, 3);
+    return true;
+}
+
+bool SqliteFastPath::claimOwnSeqs(std::span<const LogRecord> batch, QString& error) {
+    uint64_t claimed = 0;
+    bool read = false;
+    uint64_t greatest = 0;
+    fresh_.clear();
+    for (const LogRecord& r : batch) {
+        if (!r.isWrite() || r.origin != self_)
+            continue;
+        if (!read) {
+            if (!claimedSeq(claimed, error))
+                return false;
+            read = true;
+        }
+        greatest = std::max(greatest, r.seq);
+        if (r.seq > claimed) {
+            fresh_.push_back(r.seq);
+            continue;
+        }
+        // At or below the counter: fine only if no write holds it, or this very write does
+        // (a seq freed by a rollback, a copy of the store's own write coming home).
+        LogRecord held;
+        error.clear();
+        if (!heldWrite(r.seq, held, error)) {
+            if (!error.isEmpty())
+                return false;
+            continue;
+        }
+        if (held.studentId == r.studentId && held.courseId == r.courseId &&
+            held.hasValue == r.hasValue && held.value == r.value && held.ts == r.ts)
+            continue;
+        conflict_ = true;
+        error = QStringLiteral("seq %1 of %2 is already taken (an outside write or another "
+                               "Syncscope process), so the write of (%3,%4) was refused with the "
+                               "rest of its batch; nothing of the batch was written")
+                    .arg(r.seq)
+                    .arg(QString::fromStdString(self_), QString::fromStdString(r.studentId),
+                         QString::fromStdString(r.courseId));
+        return false;
+    }
+    if (!read)
+        return true;
+    std::sort(fresh_.begin(), fresh_.end());
+    if (const auto twice = std::adjacent_find(fresh_.begin(), fresh_.end());
+        twice != fresh_.end()) {
+        conflict_ = true;
+        error = QStringLiteral("seq %1 of %2 is given to two writes in one batch; nothing of the "
+                               "batch was written")
+                    .arg(*twice)
+                    .arg(QString::fromStdString(self_));
+        return false;
+    }
+    if (greatest <= claimed)
+        return true;
+    sqlite3_stmt* write =
+        statement(writeClaim_,
+                  "INSERT INTO syncscope_meta(key, value) VALUES ('claimed seq', ?) "
+                  "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                  error);
+    if (!write)
+        return false;
+    sqlite3_bind_int64(write, 1, static_cast<sqlite3_int64>(greatest));
+    if (sqlite3_step(write) != SQLITE_DONE) {
+        error = lastError();
+        return false;
+    }
+    return true;
+}
+
 bool SqliteFastPath::writeBatch(std::span<const LogRecord> batch, qint64 wallMs, QString& error) {
+    conflict_ = false;
     if (!exec("BEGIN IMMEDIATE", error))
         return false;
     auto fail = [&] {
@@ -123,6 +260,11 @@ bool SqliteFastPath::writeBatch(std::span<const LogRecord> batch, qint64 wallMs,
         exec("ROLLBACK", ignored);
         return false;
     };
+    if (!claimOwnSeqs(batch, error)) {
+        QString ignored;
+        exec("ROLLBACK", ignored);
+        return false;
+    }
     // The oplog in append order...
     const bool logged =
         stepRows(insertOplog_, kRowsPerStatement, kOplogColumns, batch.size(),

@@ -8,6 +8,7 @@
 #include <array>
 #include <functional>
 #include <span>
+#include <string>
 #include <vector>
 
 struct sqlite3;
@@ -33,8 +34,10 @@ public:
     // to a connection, for range checksums computed by SQLite itself. False if SQLite refused.
     static bool registerChecksumFunctions(sqlite3* db);
 
-    explicit SqliteFastPath(sqlite3* db)
-        : db_(db) {}
+    // `self`: the store's canonical name, the origin of the writes whose seqs it claims.
+    SqliteFastPath(sqlite3* db, std::string self)
+        : db_(db)
+        , self_(std::move(self)) {}
     ~SqliteFastPath();
     SqliteFastPath(const SqliteFastPath&) = delete;
     SqliteFastPath& operator=(const SqliteFastPath&) = delete;
@@ -51,6 +54,9 @@ public:
                  const std::function<QString(int rows)>& upsertGradeSql, QString& error);
     // Writes one batch inside one transaction; on failure rolls back and sets `error`.
     bool writeBatch(std::span<const LogRecord> batch, qint64 wallMs, QString& error);
+    // Whether the last failed writeBatch was refused because another writer holds a seq the
+    // batch gives to one of its own writes (StoreError::conflict).
+    bool refusedAsConflict() const { return conflict_; }
     // Appends the oplog entries after position `after` to `out`, in order; checks for
     // cancellation every 64k rows (then returns false with `canceled` set).
     bool readOplog(int64_t after, size_t limit, std::vector<LogRecord>& out,
@@ -59,8 +65,24 @@ public:
 private:
     bool exec(const char* sql, QString& error);
     QString lastError() const;
+    // SPEC §8's seq claims, inside the batch's IMMEDIATE transaction (so no other process
+    // writes between the check and the commit): the store's own writes in the batch take seqs
+    // no other write of this origin holds, and the counter of claimed seqs moves past them.
+    bool claimOwnSeqs(std::span<const LogRecord> batch, QString& error);
+    // The greatest own seq claimed so far (the counter, or the oplog's greatest when none yet).
+    bool claimedSeq(uint64_t& claimed, QString& error);
+    // The content the oplog holds for own seq `seq`; false when no write holds it.
+    bool heldWrite(uint64_t seq, LogRecord& held, QString& error);
+    sqlite3_stmt* statement(sqlite3_stmt*& cached, const char* sql, QString& error);
 
     sqlite3* db_;
+    std::string self_;
+    bool conflict_ = false;
+    sqlite3_stmt* readClaim_ = nullptr;
+    sqlite3_stmt* writeClaim_ = nullptr;
+    sqlite3_stmt* greatestOwn_ = nullptr;
+    sqlite3_stmt* heldWrite_ = nullptr;
+    std::vector<uint64_t> fresh_; // reused across batches
     // [0]: one row, [1]: kRowsPerStatement rows.
     std::array<sqlite3_stmt*, 2> insertOplog_{};
     std::array<sqlite3_stmt*, 2> upsertGrade_{};

@@ -147,7 +147,7 @@ Status SqlStore::open() {
         bulk_ = MariadbLoadPath::create(connection_, why);
     }
     if (native) {
-        sqliteFast_ = std::make_unique<SqliteFastPath>(native);
+        sqliteFast_ = std::make_unique<SqliteFastPath>(native, options_.name.toStdString());
         QString why;
         if (!sqliteFast_->prepare(
                 dialect_.readOplog(), [this](int rows) { return dialect_.insertOplog(rows); },
@@ -329,8 +329,14 @@ Status SqlStore::appendInTransaction(std::span<const LogRecord> batch) {
     const SocketDeadline::Armed watched = watchServer();
     if (sqliteFast_) {
         QString why;
-        if (!sqliteFast_->writeBatch(batch, QDateTime::currentMSecsSinceEpoch(), why))
-            return error(QStringLiteral("cannot write a batch"), why);
+        if (!sqliteFast_->writeBatch(batch, QDateTime::currentMSecsSinceEpoch(), why)) {
+            StoreError e = error(sqliteFast_->refusedAsConflict()
+                                     ? QStringLiteral("another client wrote at the same time")
+                                     : QStringLiteral("cannot write a batch"),
+                                 why);
+            e.conflict = sqliteFast_->refusedAsConflict();
+            return e;
+        }
         return success();
     }
     QSqlDatabase db = QSqlDatabase::database(connection_, false);

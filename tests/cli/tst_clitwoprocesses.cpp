@@ -66,16 +66,24 @@ void TestCliTwoProcesses::concurrentRunsLoseNothing_data() {
     QTest::newRow("MariaDB") << 0;
     QTest::newRow("PostgreSQL") << 1;
     QTest::newRow("Redis") << 2;
+    // One SQLite file shared by two processes: the seq counter is claimed under SQLite's
+    // write lock (BEGIN IMMEDIATE).
+    QTest::newRow("SQLite file") << 3;
 }
 
 void TestCliTwoProcesses::concurrentRunsLoseNothing() {
     QFETCH(int, server);
-    const QString base = server == 0   ? servers_->mariadb
-                         : server == 1 ? servers_->postgres
-                                       : servers_->redis;
-    QString problem;
-    const QString uri = lab::freshDatabase(base, servers_->password, problem);
-    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QString uri;
+    if (server == 3) {
+        uri = QStringLiteral("sqlite://") + dir_.filePath(QStringLiteral("shared.db"));
+    } else {
+        const QString base = server == 0   ? servers_->mariadb
+                             : server == 1 ? servers_->postgres
+                                           : servers_->redis;
+        QString problem;
+        uri = lab::freshDatabase(base, servers_->password, problem);
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    }
     const QString workspace = dir_.filePath(QStringLiteral("ws%1.json").arg(server));
     {
         QFile f(workspace);
