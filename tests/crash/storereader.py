@@ -24,8 +24,12 @@ def _null(v):
 
 
 def read_sqlite(path):
+    if not os.path.exists(path):
+        return [], {}
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
     try:
+        if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'oplog'").fetchone():
+            return [], {}
         log = [
             (o, int(q), s, c, g if op != "DELETE" else None, int(t))
             for op, s, c, g, t, o, q in db.execute(
@@ -55,7 +59,12 @@ def _server_query(uri, password, sql):
         cmd = ["psql", "-h", u.hostname, "-p", str(u.port), "-U", u.username, "-d", database,
                "-At", "-F", "\t", "-P", "null=\\N", "-c", sql]
         env = dict(os.environ, PGPASSWORD=password)
-    out = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True, timeout=120)
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+    if out.returncode != 0:
+        # A run killed before it made the schema leaves a store without tables: it holds nothing.
+        if "doesn't exist" in out.stderr or "does not exist" in out.stderr:
+            return []
+        raise RuntimeError(f"{cmd[0]} on {database}: {out.stderr.strip()}")
     return _rows(out.stdout)
 
 
