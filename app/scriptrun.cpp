@@ -48,30 +48,80 @@ std::optional<std::string> readFile(const QString& path, QString& why) {
     return std::string(bytes.constData(), static_cast<size_t>(bytes.size()));
 }
 
-// Buffers stdout: a million GET lines must not cost a million writes.
+// Buffers stdout: a million GET lines must not cost a million writes. And holds each piece
+// back until the writes it reflects are committed in the stores (SPEC §8: what is printed never
+// runs ahead of durability): a full piece is sealed with the write-behind's marks and printed
+// once they are durable. The run goes on meanwhile; only the output waits.
 class OutputBuffer {
 public:
-    explicit OutputBuffer(std::FILE* out)
-        : out_(out) {}
-    ~OutputBuffer() { flush(); }
+    OutputBuffer(std::FILE* out, WriteBehind& writer)
+        : out_(out)
+        , writer_(writer) {}
     std::string& text() { return text_; }
     void maybeFlush() {
-        if (text_.size() >= (1u << 16))
-            flush();
+        if (text_.size() < (1u << 16))
+            return;
+        held_.push_back({std::move(text_), writer_.marks()});
+        heldBytes_ += held_.back().text.size();
+        text_ = {};
+        printDurable();
+        // Output waiting on a store that has not filled a batch is not left waiting for it:
+        // past a few pieces the stores are sent what they have, and past many the run waits.
+        if (heldBytes_ > (4u << 20))
+            writer_.sendUnsent();
+        if (heldBytes_ > (32u << 20) && writer_.durable(held_.back().marks, true))
+            printDurable();
     }
+    // After the run's writes all committed (WriteBehind::finish succeeded), or for output that
+    // reflects no write (the dump of a finished run): everything.
     void flush() {
-        flushedAny_ = flushedAny_ || !text_.empty();
-        std::fwrite(text_.data(), 1, text_.size(), out_);
+        for (Piece& p : held_)
+            write(p.text);
+        held_.clear();
+        heldBytes_ = 0;
+        write(text_);
         text_.clear();
-        std::fflush(out_);
+    }
+    // After a failure: what is durable is printed, the rest never.
+    void flushDurable() {
+        if (!text_.empty())
+            held_.push_back({std::move(text_), writer_.marks()});
+        printDurable();
+        held_.clear();
+        text_.clear();
     }
     // Whether anything has reached `out`: a run that printed cannot start over unseen.
     bool flushedAny() const { return flushedAny_; }
-    void discard() { text_.clear(); }
+    void discard() {
+        text_.clear();
+        held_.clear();
+    }
 
 private:
+    struct Piece {
+        std::string text;
+        std::vector<uint64_t> marks;
+    };
+    void printDurable() {
+        while (!held_.empty() && writer_.durable(held_.front().marks)) {
+            heldBytes_ -= held_.front().text.size();
+            write(held_.front().text);
+            held_.pop_front();
+        }
+    }
+    void write(const std::string& text) {
+        if (text.empty())
+            return;
+        flushedAny_ = true;
+        std::fwrite(text.data(), 1, text.size(), out_);
+        std::fflush(out_);
+    }
+
     std::FILE* out_;
+    WriteBehind& writer_;
     std::string text_;
+    std::deque<Piece> held_;
+    size_t heldBytes_ = 0;
     bool flushedAny_ = false;
 };
 
@@ -320,18 +370,18 @@ int runAgainstStores(const RunOptions& options, const Prepared& p, std::FILE* ou
     }
 
     // 4. Run the commands.
-    OutputBuffer stdoutBuffer(out);
+    OutputBuffer stdoutBuffer(out, writer);
     executeCommands(script, binding, engine, writer, stdoutBuffer,
                     !options.conflicts.isEmpty() || !options.lab.isEmpty());
-    // The GET lines wait for the stores' answer where they fit the buffer, so a run refused
-    // before anything of it landed can start over without having printed them.
+    // The GET lines wait for the stores' answer, so a run refused before anything of it landed
+    // can start over without having printed them, and a failed run prints only what is durable.
     if (!writer.finish()) {
         if (writer.failure().conflict && !writer.landedAny() && !stdoutBuffer.flushedAny()) {
             stdoutBuffer.discard();
             refused = writer.failure();
             return ExitBackend;
         }
-        stdoutBuffer.flush();
+        stdoutBuffer.flushDurable();
         return backendFailure(err, writer.failure());
     }
     stdoutBuffer.flush();

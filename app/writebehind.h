@@ -35,6 +35,16 @@ public:
     // Ships what is pending and waits for every store; false when one failed.
     bool finish();
 
+    // What Syncscope prints must not run ahead of durability (SPEC §8): marks() says how many
+    // records each store has been handed so far, durable(marks) whether all of them are
+    // committed (settling the batches that have answered, without waiting).
+    std::vector<uint64_t> marks() const { return handed_; }
+    // With `wait`, settles (waiting) until they are, or a store failed.
+    bool durable(const std::vector<uint64_t>& marks, bool wait = false);
+    // Sends every store's unsent records now, not waiting for a full batch (output that waits
+    // on them should not wait for the rest of the run).
+    void sendUnsent();
+
     bool failed() const { return failure_.has_value(); }
     // Whether any batch of this run was written to its store.
     bool landedAny() const { return landedAny_; }
@@ -55,7 +65,13 @@ private:
     ExportFiles& exports_;
     std::vector<size_t> shipped_; // per replica: log entries converted into the outbox
     Outbox outbox_;
-    std::vector<std::deque<QFuture<Status>>> inFlight_;
+    struct InFlight {
+        QFuture<Status> done;
+        size_t records = 0;
+    };
+    std::vector<std::deque<InFlight>> inFlight_;
+    std::vector<uint64_t> handed_;  // per store: records given to the outbox
+    std::vector<uint64_t> durable_; // per store: records of batches that committed
     std::optional<StoreError> failure_;
     bool landedAny_ = false;
 };
