@@ -9,7 +9,12 @@ the others. After the kill and again at the end, every store is read through its
   - no identity (origin, seq) names two different writes, in any store;
   - every write held anywhere is in its origin's own oplog (origin first);
   - every grade table equals the fold of its oplog (greatest write per key);
+  - every GET line the killed run printed is in its store's oplog (what is printed never runs
+    ahead of durability);
 and at the end every write made after the crash is in every target, with its content.
+Variants (--variant): `kill` SIGKILLs the run; `server` SIGKILLs the store's server in the middle
+of the run and starts it again (scripts/services kill / revive; not for SQLite); `two` runs two
+scripts on the workspace at once, unkilled.
 Exits 1 on the first broken round (its workspace and script are kept), 0 otherwise, and prints
 one JSON line per kind with the kills made and the rounds passed.
 """
@@ -64,6 +69,12 @@ class Lab:
         self.password = self.env.get("SYNCSCOPE_LAB_PASSWORD", "")
         self.counter = 0
 
+    def services(self, *what):
+        """scripts/services on the lab the env file describes (kill KIND, revive)."""
+        top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        cmd = [os.path.join(top, "scripts", "services"), *what, self.env["SYNCSCOPE_SERVICES"]]
+        subprocess.run(cmd, check=True, capture_output=True, timeout=120)
+
     def fresh(self, kind, tmp):
         self.counter += 1
         name = f"crash{os.getpid()}_{self.counter}"
@@ -87,9 +98,9 @@ def cli(args, env, timeout=600):
 
 def check(uris, password, where):
     """The invariants of SPEC §8 over every store; returns (problems, logs, tables)."""
-    logs, tables, problems = {}, {}, []
+    logs, tables, gets, problems = {}, {}, {}, []
     for name, uri in uris.items():
-        logs[name], tables[name] = storereader.read_store(uri, password)
+        logs[name], tables[name], gets[name] = storereader.read_store(uri, password)
     identity = {}
     for name, log in logs.items():
         for o, q, s, c, g, t in log:
@@ -121,7 +132,7 @@ def check(uris, password, where):
             problems.append(f"{where}: {name}'s table differs from its oplog's fold at "
                             + ", ".join(f"{k}: log {fold.get(k)} table {table.get(k)}"
                                         for k in diff))
-    return problems[:20], logs, tables
+    return problems[:20], logs, gets
 
 
 def one_round(args, kind, lab, rng, tmp, counts):
@@ -132,20 +143,53 @@ def one_round(args, kind, lab, rng, tmp, counts):
     env = dict(os.environ)
     for s in STORES:
         env[f"SYNCSCOPE_PASSWORD_{s}"] = lab.password
-    script = os.path.join(tmp, "run.in")
-    with open(script, "w") as f:
-        f.write(random_script(rng, rng.randrange(args.min_lines, args.max_lines)))
-    proc = subprocess.Popen([args.cli, "run", script, "--workspace", ws], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    time.sleep(rng.uniform(0.05, args.max_kill_s))
-    killed = proc.poll() is None
-    if killed:
-        proc.send_signal(signal.SIGKILL)
-        counts["kills"] += 1
-    proc.wait()
-    if not killed and proc.returncode != 0:
-        return [f"the run ended {proc.returncode} before the kill: {proc.stderr.read()[-400:]}"]
-    problems, _, _ = check(uris, lab.password, "after the kill")
+    scripts = []
+    for i in range(2 if args.variant == "two" else 1):
+        scripts.append(os.path.join(tmp, f"run{i}.in"))
+        with open(scripts[-1], "w") as f:
+            f.write(random_script(rng, rng.randrange(args.min_lines, args.max_lines)))
+    outs = [open(sc + ".out", "w") for sc in scripts]
+    procs = [subprocess.Popen([args.cli, "run", sc, "--workspace", ws], env=env,
+                              stdout=out, stderr=subprocess.PIPE)
+             for sc, out in zip(scripts, outs)]
+    proc = procs[0]
+    if args.variant == "kill":
+        time.sleep(rng.uniform(0.05, args.max_kill_s))
+        killed = proc.poll() is None
+        if killed:
+            proc.send_signal(signal.SIGKILL)
+            counts["kills"] += 1
+        proc.wait()
+        if not killed and proc.returncode != 0:
+            return [f"the run ended {proc.returncode} before the kill: {proc.stderr.read()[-400:]}"]
+    elif args.variant == "server":
+        time.sleep(rng.uniform(0.2, args.max_kill_s))
+        if proc.poll() is None:
+            lab.services("kill", kind)
+            counts["kills"] += 1
+            time.sleep(rng.uniform(0.1, 2.0))
+            lab.services("revive")
+        proc.wait()
+        # Exit 3 with a message is right when the outage outlasted the retries; 0 when not.
+        if proc.returncode not in (0, 3):
+            return [f"the run ended {proc.returncode} in the outage: {proc.stderr.read()[-400:]}"]
+    else:
+        for p in procs:
+            p.wait()
+            if p.returncode not in (0, 3):
+                return [f"a concurrent run ended {p.returncode}: {p.stderr.read()[-400:]}"]
+    for out in outs:
+        out.close()
+    problems, _, gets = check(uris, lab.password, f"after the {args.variant}")
+    for sc in scripts:
+        for line in open(sc + ".out"):
+            # "12, A.GET(SID1000,CSE001) = B"
+            ts, _, rest = line.partition(", ")
+            store, _, key = rest.partition(".GET(")
+            sid, _, cid = key.partition(")")[0].partition(",")
+            if (int(ts), sid, cid) not in gets.get(store, set()):
+                problems.append(f"the run printed '{line.strip()}' but {store}'s oplog lacks it")
+                break
     if problems:
         return problems
     # After the crash: new writes at A, then load and follow them into the others.
@@ -196,11 +240,14 @@ def main():
     p.add_argument("--max-lines", type=int, default=120000)
     p.add_argument("--max-kill-s", type=float, default=3.0)
     p.add_argument("--seed", type=int, default=int(time.time()))
+    p.add_argument("--variant", choices=["kill", "server", "two"], default="kill")
     args = p.parse_args()
     rng = random.Random(args.seed)
     lab = Lab(args.services_env)
     failed = False
     for kind in args.kinds.split(","):
+        if args.variant == "server" and kind == "sqlite":
+            continue  # no server to kill
         counts = {"kills": 0, "rounds": 0, "passed": 0}
         for _ in range(args.rounds):
             tmp = tempfile.mkdtemp(prefix=f"crashtest-{kind}-")
@@ -215,7 +262,8 @@ def main():
                 break
             counts["passed"] += 1
             shutil.rmtree(tmp)
-        print(json.dumps({"crashtest": kind, "seed": args.seed, **counts}))
+        print(json.dumps({"crashtest": kind, "variant": args.variant, "seed": args.seed,
+                          **counts}))
     sys.exit(1 if failed else 0)
 
 

@@ -3,8 +3,9 @@
 The crash harness's checker trusts nothing Syncscope says about its stores: SQLite files are
 read with Python's sqlite3 module, MariaDB with the `mariadb` client, PostgreSQL with `psql`
 and Redis with `redis-cli`. Each reader returns the store's oplog writes as
-(origin, seq, student, course, grade-or-None, ts) tuples in log order, and its grade table as
-{(student, course): (grade-or-None, ts, origin, seq)} (Redis: None, its rows are packed).
+(origin, seq, student, course, grade-or-None, ts) tuples in log order, its grade table as
+{(student, course): (grade-or-None, ts, origin, seq)} (Redis: None, its rows are packed), and
+the set of its logged GETs as (ts, student, course).
 """
 
 import os
@@ -25,11 +26,13 @@ def _null(v):
 
 def read_sqlite(path):
     if not os.path.exists(path):
-        return [], {}
+        return [], {}, set()
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
     try:
         if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'oplog'").fetchone():
-            return [], {}
+            return [], {}, set()
+        gets = {(int(t), s, c) for s, c, t in db.execute(
+            "SELECT student_id, course_id, ts FROM oplog WHERE op = 'GET'")}
         log = [
             (o, int(q), s, c, g if op != "DELETE" else None, int(t))
             for op, s, c, g, t, o, q in db.execute(
@@ -43,7 +46,7 @@ def read_sqlite(path):
                 "SELECT student_id, course_id, grade, ts, origin, seq FROM grades"
             )
         }
-        return log, table
+        return log, table, gets
     finally:
         db.close()
 
@@ -81,7 +84,9 @@ def read_server(uri, password):
         for s, c, g, t, o, q in _server_query(
             uri, password, "SELECT student_id, course_id, grade, ts, origin, seq FROM grades")
     }
-    return log, table
+    gets = {(int(t), s, c) for s, c, t in _server_query(
+        uri, password, "SELECT student_id, course_id, ts FROM oplog WHERE op = 'GET'")}
+    return log, table, gets
 
 
 def read_redis(uri, password):
@@ -92,7 +97,7 @@ def read_redis(uri, password):
            password, "--no-auth-warning", "-n", db, "--raw", "XRANGE", prefix + ":oplog", "-", "+"]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=120).stdout
     lines = out.split("\n")
-    log, i = [], 0
+    log, gets, i = [], set(), 0
     # --raw prints each entry as its id, then field and value lines.
     while i < len(lines):
         if not lines[i].startswith("0-"):
@@ -103,10 +108,12 @@ def read_redis(uri, password):
         while i + 1 < len(lines) and not lines[i].startswith("0-"):
             fields[lines[i]] = lines[i + 1]
             i += 2
+        if fields.get("op") == "GET":
+            gets.add((int(fields["ts"]), fields["s"], fields["c"]))
         if fields.get("op") in WRITE_OPS:
             log.append((fields["o"], int(fields["q"]), fields["s"], fields["c"],
                         fields.get("v") if fields["op"] != "DELETE" else None, int(fields["ts"])))
-    return log, None
+    return log, None, gets
 
 
 def read_store(uri, password):
