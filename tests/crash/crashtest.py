@@ -241,8 +241,28 @@ def main():
     p.add_argument("--max-kill-s", type=float, default=3.0)
     p.add_argument("--seed", type=int, default=int(time.time()))
     p.add_argument("--variant", choices=["kill", "server", "two"], default="kill")
+    p.add_argument("--own-lab", action="store_true",
+                   help="start lab servers of its own (scripts/services) and stop them after: "
+                        "the server variant kills them, which other tests must not see")
     args = p.parse_args()
     rng = random.Random(args.seed)
+    own = None
+    if args.own_lab:
+        own = tempfile.mkdtemp(prefix="crashtest-lab-")
+        top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        services = os.path.join(top, "scripts", "services")
+        subprocess.run([services, "start", own], check=True, capture_output=True, timeout=300)
+        args.services_env = os.path.join(own, "env")
+    try:
+        failed = run_all(args, rng)
+    finally:
+        if own:
+            subprocess.run([services, "stop", own], capture_output=True, timeout=300)
+            shutil.rmtree(own, ignore_errors=True)
+    sys.exit(1 if failed else 0)
+
+
+def run_all(args, rng):
     lab = Lab(args.services_env)
     failed = False
     for kind in args.kinds.split(","):
@@ -264,7 +284,7 @@ def main():
             shutil.rmtree(tmp)
         print(json.dumps({"crashtest": kind, "variant": args.variant, "seed": args.seed,
                           **counts}))
-    sys.exit(1 if failed else 0)
+    return failed
 
 
 if __name__ == "__main__":
