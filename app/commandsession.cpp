@@ -744,6 +744,9 @@ void CommandSession::batchAnswered(size_t store, size_t count, const Status& s,
     if (!s) {
         if (s.error().upstream)
             return; // the batch it waited for failed, and says so itself
+        // Told and carried on: later batches no longer wait for this one (the outbox writes
+        // nothing after a failed batch until then).
+        outbox_.forgetFailures(store);
         if (s.error().conflict) {
             Q_EMIT failed(s.error().toString() +
                           QStringLiteral(". Reading every store's history again; "

@@ -48,7 +48,8 @@ Outbox::Outbox(std::vector<std::string> names, std::vector<StoreWorker*> workers
     : workers_(std::move(workers))
     , order_(std::move(names))
     , unsent_(workers_.size())
-    , inFlight_(workers_.size()) {}
+    , inFlight_(workers_.size())
+    , epoch_(workers_.size(), 0) {}
 
 void Outbox::add(size_t s, std::vector<LogRecord> piece) {
     if (piece.empty())
@@ -69,6 +70,10 @@ LogRecord& Outbox::addOne(size_t s) {
 
 void Outbox::dropUnsent(size_t s) {
     unsent_[s] = {};
+}
+
+void Outbox::forgetFailures(size_t s) {
+    ++epoch_[s];
 }
 
 std::vector<std::vector<LogRecord>> Outbox::takeFront(size_t s, size_t count) {
@@ -98,15 +103,27 @@ std::vector<std::vector<LogRecord>> Outbox::takeFront(size_t s, size_t count) {
     return out;
 }
 
+namespace {
+bool committed(const QFuture<Status>& f) {
+    return f.isFinished() && f.resultCount() > 0 && f.result();
+}
+} // namespace
+
 std::vector<QFuture<Status>> Outbox::prerequisites(const OriginFirst::Cut& cut) {
     std::vector<QFuture<Status>> after;
+    // A store's batch waits for the one before it: a store writes nothing after a batch that
+    // failed, so a later batch's success vouches for every earlier one (a copy waits only for
+    // the batch holding its write), and what is durable in a store is always a prefix of what
+    // it was sent. forgetFailures() starts a new chain.
+    std::deque<InFlight>& own = inFlight_[cut.store];
+    std::erase_if(own, [](const InFlight& f) { return committed(f.done); });
+    if (!own.empty() && own.back().epoch == epoch_[cut.store] && !committed(own.back().done))
+        after.push_back(own.back().done);
     for (const auto& [origin, seq] : cut.waitsFor) {
         std::deque<InFlight>& flying = inFlight_[origin];
         // Batches that committed are held for good; a failed one stays, so that whatever
         // copies its writes fails too.
-        while (!flying.empty() && flying.front().done.isFinished() &&
-               flying.front().done.resultCount() > 0 && flying.front().done.result())
-            flying.pop_front();
+        std::erase_if(flying, [](const InFlight& f) { return committed(f.done); });
         const auto holder =
             std::find_if(flying.begin(), flying.end(),
                          [seq = seq](const InFlight& f) { return f.lastOwnSeq >= seq; });
@@ -130,7 +147,7 @@ std::vector<Outbox::Sent> Outbox::send(size_t s) {
                 if (r.isWrite() && r.seq > lastOwn && order_.storeOf(r.origin) == cut.store)
                     lastOwn = r.seq;
         QFuture<Status> done = workers_[cut.store]->append(std::move(pieces), prerequisites(cut));
-        inFlight_[cut.store].push_back({lastOwn, done});
+        inFlight_[cut.store].push_back({lastOwn, done, epoch_[cut.store]});
         sent.push_back({cut.store, cut.count, done});
     }
     return sent;

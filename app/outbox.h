@@ -47,6 +47,11 @@ public:
     std::vector<Sent> send(size_t s);
     // Forgets store s's unsent records (the window drops a queue built on a stale history).
     void dropUnsent(size_t s);
+    // A store's batches each wait for the one before, so after a failure nothing more is
+    // written to it (and nothing that copies its writes). The window, which has told the user
+    // and carries on, starts a new chain here: batches sent from now on no longer wait for
+    // the failed one (copies of the failed batch's writes still fail).
+    void forgetFailures(size_t s);
 
 private:
     struct Pieces {
@@ -63,11 +68,13 @@ private:
     struct InFlight {
         uint64_t lastOwnSeq = 0; // the greatest own seq the batch carries
         QFuture<Status> done;
+        uint64_t epoch = 0; // forgetFailures() count when it was sent
     };
     std::vector<StoreWorker*> workers_;
     OriginFirst order_;
     std::vector<Pieces> unsent_;
     std::vector<std::deque<InFlight>> inFlight_; // per store, oldest first
+    std::vector<uint64_t> epoch_;                // per store
 };
 
 } // namespace syncscope

@@ -92,6 +92,12 @@ class Lab:
         return urllib.parse.urlunsplit((u.scheme, u.netloc, "/" + name, "", ""))
 
 
+def tail(f):
+    f.flush()
+    f.seek(0)
+    return f.read()[-400:]
+
+
 def cli(args, env, timeout=600):
     return subprocess.run(args, env=env, capture_output=True, text=True, timeout=timeout)
 
@@ -148,10 +154,12 @@ def one_round(args, kind, lab, rng, tmp, counts):
         scripts.append(os.path.join(tmp, f"run{i}.in"))
         with open(scripts[-1], "w") as f:
             f.write(random_script(rng, rng.randrange(args.min_lines, args.max_lines)))
+    # Each run's stdout and stderr are kept beside its script: a broken round keeps them.
     outs = [open(sc + ".out", "w") for sc in scripts]
+    errs = [open(sc + ".err", "w+") for sc in scripts]
     procs = [subprocess.Popen([args.cli, "run", sc, "--workspace", ws], env=env,
-                              stdout=out, stderr=subprocess.PIPE)
-             for sc, out in zip(scripts, outs)]
+                              stdout=out, stderr=err)
+             for sc, out, err in zip(scripts, outs, errs)]
     proc = procs[0]
     if args.variant == "kill":
         time.sleep(rng.uniform(0.05, args.max_kill_s))
@@ -161,7 +169,7 @@ def one_round(args, kind, lab, rng, tmp, counts):
             counts["kills"] += 1
         proc.wait()
         if not killed and proc.returncode != 0:
-            return [f"the run ended {proc.returncode} before the kill: {proc.stderr.read()[-400:]}"]
+            return [f"the run ended {proc.returncode} before the kill: {tail(errs[0])}"]
     elif args.variant == "server":
         time.sleep(rng.uniform(0.2, args.max_kill_s))
         if proc.poll() is None:
@@ -172,12 +180,12 @@ def one_round(args, kind, lab, rng, tmp, counts):
         proc.wait()
         # Exit 3 with a message is right when the outage outlasted the retries; 0 when not.
         if proc.returncode not in (0, 3):
-            return [f"the run ended {proc.returncode} in the outage: {proc.stderr.read()[-400:]}"]
+            return [f"the run ended {proc.returncode} in the outage: {tail(errs[0])}"]
     else:
-        for p in procs:
+        for p, err in zip(procs, errs):
             p.wait()
             if p.returncode not in (0, 3):
-                return [f"a concurrent run ended {p.returncode}: {p.stderr.read()[-400:]}"]
+                return [f"a concurrent run ended {p.returncode}: {tail(err)}"]
     for out in outs:
         out.close()
     problems, _, gets = check(uris, lab.password, f"after the {args.variant}")
