@@ -260,7 +260,13 @@ bool SqliteFastPath::writeBatch(std::span<const LogRecord> batch, qint64 wallMs,
         exec("ROLLBACK", ignored);
         return false;
     };
-    if (!claimOwnSeqs(batch, error)) {
+    const bool claimed = claimOwnSeqs(batch, error);
+    // A statement left stepped holds its read snapshot open on this connection after the
+    // commit, and every later read here would miss what other connections wrote since.
+    for (sqlite3_stmt* s : {readClaim_, greatestOwn_, heldWrite_, writeClaim_})
+        if (s)
+            sqlite3_reset(s);
+    if (!claimed) {
         QString ignored;
         exec("ROLLBACK", ignored);
         return false;
