@@ -5,6 +5,7 @@
 #include "awaitfuture.h"
 #include "catalog.h"
 #include "engine.h"
+#include "forwardingstore.h"
 #include "outbox.h"
 #include "recordconversion.h"
 #include "storefactory.h"
@@ -25,19 +26,15 @@ namespace {
 // A real SQLite store that refuses, as a conflict, every batch giving one of its own writes a
 // seq in [refuseFrom, refuseTo], and takes a random moment over each batch so that the
 // workers interleave differently from run to run.
-class RefusingStore : public Store {
+class RefusingStore : public ForwardingStore {
 public:
     RefusingStore(std::unique_ptr<Store> inner, uint64_t refuseFrom, uint64_t refuseTo,
                   unsigned seed)
-        : inner_(std::move(inner))
+        : ForwardingStore(std::move(inner))
         , from_(refuseFrom)
         , to_(refuseTo)
         , rng_(seed) {}
 
-    StoreDescription description() const override { return inner_->description(); }
-    StoreCapabilities capabilities() const override { return inner_->capabilities(); }
-    Status open() override { return inner_->open(); }
-    void close() override { inner_->close(); }
     Status append(std::span<const LogRecord> records, const BatchControl& control) override {
         QThread::usleep(rng_() % 3000);
         const std::string self = description().name.toStdString();
@@ -47,26 +44,10 @@ public:
                 e.conflict = true;
                 return e;
             }
-        return inner_->append(records, control);
+        return inner().append(records, control);
     }
-    Result<std::vector<LogRecord>> readOplog(int64_t after, size_t limit,
-                                             const BatchControl& control) override {
-        return inner_->readOplog(after, limit, control);
-    }
-    Result<std::vector<GradeRecord>> readGrades(const GradeCursor& after, size_t limit,
-                                                const BatchControl& control) override {
-        return inner_->readGrades(after, limit, control);
-    }
-    Result<std::optional<GradeRecord>> readKey(const std::string& s,
-                                               const std::string& c) override {
-        return inner_->readKey(s, c);
-    }
-    Result<StoreCounts> counts() override { return inner_->counts(); }
-    Status rollbackTo(int64_t position) override { return inner_->rollbackTo(position); }
-    size_t batchSize() const override { return inner_->batchSize(); }
 
 private:
-    std::unique_ptr<Store> inner_;
     uint64_t from_, to_;
     std::mt19937 rng_;
 };

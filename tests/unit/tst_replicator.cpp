@@ -3,6 +3,7 @@
 // is written. Every write of the source still reaches the target exactly once, the failures
 // are announced naming the store, and a target paused does not move while the other goes on.
 #include "awaitfuture.h"
+#include "forwardingstore.h"
 #include "logrecords.h"
 #include "replicator.h"
 #include "storefactory.h"
@@ -21,46 +22,26 @@ namespace {
 
 // A real SQLite store whose appends fail on a schedule: every `lostEvery`th lands and then
 // reports a lost connection; every `refusedEvery`th reports one without writing.
-class FlakyStore : public Store {
+class FlakyStore : public ForwardingStore {
 public:
     FlakyStore(std::unique_ptr<Store> inner, int lostEvery, int refusedEvery)
-        : inner_(std::move(inner))
+        : ForwardingStore(std::move(inner))
         , lostEvery_(lostEvery)
         , refusedEvery_(refusedEvery) {}
 
-    StoreDescription description() const override { return inner_->description(); }
-    StoreCapabilities capabilities() const override { return inner_->capabilities(); }
-    Status open() override { return inner_->open(); }
-    void close() override { inner_->close(); }
     Status append(std::span<const LogRecord> records, const BatchControl& control) override {
         ++calls_;
         if (refusedEvery_ > 0 && calls_ % refusedEvery_ == 0)
             return StoreError{description().name, QStringLiteral("lost the connection before "
                                                                  "the batch was written")};
-        Status s = inner_->append(records, control);
+        Status s = inner().append(records, control);
         if (s && lostEvery_ > 0 && calls_ % lostEvery_ == 0)
             return StoreError{description().name,
                               QStringLiteral("lost the connection waiting for the commit's reply")};
         return s;
     }
-    Result<std::vector<LogRecord>> readOplog(int64_t after, size_t limit,
-                                             const BatchControl& control) override {
-        return inner_->readOplog(after, limit, control);
-    }
-    Result<std::vector<GradeRecord>> readGrades(const GradeCursor& after, size_t limit,
-                                                const BatchControl& control) override {
-        return inner_->readGrades(after, limit, control);
-    }
-    Result<std::optional<GradeRecord>> readKey(const std::string& s,
-                                               const std::string& c) override {
-        return inner_->readKey(s, c);
-    }
-    Result<StoreCounts> counts() override { return inner_->counts(); }
-    Status rollbackTo(int64_t position) override { return inner_->rollbackTo(position); }
-    size_t batchSize() const override { return inner_->batchSize(); }
 
 private:
-    std::unique_ptr<Store> inner_;
     int lostEvery_, refusedEvery_;
     int calls_ = 0;
 };
