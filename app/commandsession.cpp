@@ -11,10 +11,10 @@
 #include "whenfinished.h"
 
 #include <QElapsedTimer>
-
 #include <QFile>
 #include <QFileInfo>
 #include <QtConcurrent/QtConcurrentRun>
+
 #include <algorithm>
 
 namespace syncscope {
