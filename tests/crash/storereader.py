@@ -11,6 +11,7 @@ the set of its logged GETs as (ts, student, course).
 import os
 import sqlite3
 import subprocess
+import time
 import urllib.parse
 
 WRITE_OPS = ("SET", "DELETE", "SEED")
@@ -95,7 +96,15 @@ def read_redis(uri, password):
     db = u.path.lstrip("/") or "0"
     cmd = ["redis-cli", "-h", u.hostname, "-p", str(u.port), "--user", u.username, "--pass",
            password, "--no-auth-warning", "-n", db, "--raw", "XRANGE", prefix + ":oplog", "-", "+"]
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=120).stdout
+    # A server started again answers LOADING until it has read its data back: wait for it.
+    deadline = time.monotonic() + 120
+    while True:
+        out = subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=120).stdout
+        if not out.startswith("LOADING") or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    if out.startswith(("LOADING", "ERR", "WRONGTYPE", "NOAUTH", "NOPERM")):
+        raise RuntimeError(f"redis-cli on {prefix}: {out.strip()[:200]}")
     lines = out.split("\n")
     log, gets, i = [], set(), 0
     # --raw prints each entry as its id, then field and value lines.
