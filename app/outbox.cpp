@@ -140,14 +140,8 @@ std::vector<Outbox::Sent> Outbox::send(size_t s) {
     const std::vector<OriginFirst::Cut> cuts = order_.plan(s, View(unsent_));
     for (const OriginFirst::Cut& cut : cuts) {
         std::vector<std::vector<LogRecord>> pieces = takeFront(cut.store, cut.count);
-        uint64_t lastOwn =
-            inFlight_[cut.store].empty() ? 0 : inFlight_[cut.store].back().lastOwnSeq;
-        for (const std::vector<LogRecord>& piece : pieces)
-            for (const LogRecord& r : piece)
-                if (r.isWrite() && r.seq > lastOwn && order_.storeOf(r.origin) == cut.store)
-                    lastOwn = r.seq;
         QFuture<Status> done = workers_[cut.store]->append(std::move(pieces), prerequisites(cut));
-        inFlight_[cut.store].push_back({lastOwn, done, epoch_[cut.store]});
+        inFlight_[cut.store].push_back({cut.ownSeq, done, epoch_[cut.store]});
         sent.push_back({cut.store, cut.count, done});
     }
     return sent;

@@ -66,7 +66,7 @@ private:
     std::vector<QFuture<Status>> prerequisites(const OriginFirst::Cut& cut);
 
     struct InFlight {
-        uint64_t lastOwnSeq = 0; // the greatest own seq the batch carries
+        uint64_t lastOwnSeq = 0; // the greatest own seq handed out with it or before it
         QFuture<Status> done;
         uint64_t epoch = 0; // forgetFailures() count when it was sent
     };

@@ -46,7 +46,7 @@ void OriginFirst::take(size_t s, uint64_t needSeq, const UnsentRecords& unsent,
     const auto emit = [&] {
         if (i == start)
             return;
-        out.push_back({s, i - start, std::move(waits)});
+        out.push_back({s, i - start, std::move(waits), own});
         waits = {};
         sent_[s] = own;
         cursor_[s] = start = i;

@@ -42,6 +42,9 @@ public:
         size_t store = 0;
         size_t count = 0;
         std::vector<std::pair<size_t, uint64_t>> waitsFor;
+        // The greatest own seq of `store` handed out with this cut and those before it: the
+        // batch a copy of a write up to it waits for.
+        uint64_t ownSeq = 0;
     };
 
     // Every unsent record of `store`, and before them whatever of other stores they need, as
