@@ -55,8 +55,6 @@ public:
     // Store s already holds its own writes up to `seq` (read from it at start, or written by
     // its own engine): copies of them wait for nothing.
     void markHeld(size_t s, uint64_t seq);
-    // The greatest own seq of store s handed out so far.
-    uint64_t sentOwnSeq(size_t s) const { return sent_[s]; }
     // The store whose name is `origin`, or npos for an origin outside the stores (CSV).
     size_t storeOf(const std::string& origin) const;
 
