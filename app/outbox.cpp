@@ -49,7 +49,11 @@ Outbox::Outbox(std::vector<std::string> names, std::vector<StoreWorker*> workers
     , order_(std::move(names))
     , unsent_(workers_.size())
     , inFlight_(workers_.size())
-    , epoch_(workers_.size(), 0) {}
+    , epoch_(workers_.size(), 0) {
+    for (size_t s = 0; s < workers_.size(); ++s)
+        if (!workers_[s]->capabilities().outlivesProcess)
+            order_.markVolatile(s);
+}
 
 void Outbox::add(size_t s, std::vector<LogRecord> piece) {
     if (piece.empty())

@@ -51,7 +51,9 @@ public:
     // Outside writes: captured by triggers on the servers (sqldialect_servers.cpp); an
     // embedded SQLite file has no other writers in Syncscope's model.
     StoreCapabilities capabilities() const override {
-        return {true, options_.engine != SqlEngine::Sqlite};
+        return {true, options_.engine != SqlEngine::Sqlite,
+                options_.engine != SqlEngine::Sqlite ||
+                    options_.databaseName != QLatin1String(":memory:")};
     }
     void setPassword(const QString& password) override { options_.server.password = password; }
     Status open() override;

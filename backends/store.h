@@ -39,6 +39,11 @@ struct StoreCapabilities {
     // Writes made by other clients reach the store's oplog (triggers, keyspace notifications,
     // change streams, snapshot comparison), so following the oplog tail sees them.
     bool capturesOutsideWrites = false;
+    // What the store holds outlives this process (a file or a server). An in-memory SQLite
+    // store ends with the process, so a crash can never leave it holding a copy its origin
+    // lacks, nor leave another store holding a copy of its writes that it still has: origin
+    // first (SPEC §8) has nothing to order for it, and its batches wait for no other store.
+    bool outlivesProcess = true;
 };
 
 // Where a page of grade rows starts: after this key (both empty: at the beginning).

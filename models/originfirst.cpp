@@ -11,6 +11,7 @@ constexpr size_t kNone = static_cast<size_t>(-1);
 OriginFirst::OriginFirst(std::vector<std::string> names)
     : names_(std::move(names))
     , held_(names_.size(), 0)
+    , volatile_(names_.size(), 0)
     , sent_(names_.size(), 0)
     , cursor_(names_.size(), 0)
     , onStack_(names_.size(), 0) {
@@ -26,6 +27,10 @@ size_t OriginFirst::storeOf(const std::string& origin) const {
 void OriginFirst::markHeld(size_t s, uint64_t seq) {
     held_[s] = std::max(held_[s], seq);
     sent_[s] = std::max(sent_[s], seq);
+}
+
+void OriginFirst::markVolatile(size_t s) {
+    volatile_[s] = 1;
 }
 
 std::vector<OriginFirst::Cut> OriginFirst::plan(size_t store, const UnsentRecords& unsent) {
@@ -67,8 +72,9 @@ void OriginFirst::take(size_t s, uint64_t needSeq, const UnsentRecords& unsent,
             own = std::max(own, r.seq);
             continue;
         }
-        if (o == kNone || r.seq <= held_[o])
-            continue; // CSV seeds, origins outside the run and held writes: nothing to wait for
+        if (o == kNone || r.seq <= held_[o] || volatile_[s] || volatile_[o])
+            continue; // CSV seeds, origins outside the run, held writes and stores that end
+                      // with the process: nothing to wait for
         if (r.seq > sent_[o]) {
             // The write this record copies has not been handed to its origin yet.
             if (needSeq != 0 && own >= needSeq)

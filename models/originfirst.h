@@ -55,6 +55,9 @@ public:
     // Store s already holds its own writes up to `seq` (read from it at start, or written by
     // its own engine): copies of them wait for nothing.
     void markHeld(size_t s, uint64_t seq);
+    // Store s ends with the process (SQLite in memory): a crash leaves it holding nothing, so
+    // its batches wait for no origin and copies of its writes wait for nothing.
+    void markVolatile(size_t s);
     // The store whose name is `origin`, or npos for an origin outside the stores (CSV).
     size_t storeOf(const std::string& origin) const;
 
@@ -66,6 +69,7 @@ private:
     std::vector<std::string> names_;
     std::unordered_map<std::string, size_t> index_;
     std::vector<uint64_t> held_; // per store: own writes it held before any was sent
+    std::vector<char> volatile_; // per store: ends with the process
     std::vector<uint64_t> sent_; // per store: greatest own seq handed out
     std::vector<size_t> cursor_; // per store, during plan(): records already cut
     std::vector<char> onStack_;  // per store, during plan(): waiting for another store
