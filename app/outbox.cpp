@@ -62,12 +62,12 @@ void Outbox::add(size_t s, std::vector<LogRecord> piece) {
     unsent_[s].pieces.push_back(std::move(piece));
 }
 
-LogRecord& Outbox::addOne(size_t s) {
+LogRecord& Outbox::addOne(size_t s, size_t expected) {
     Pieces& p = unsent_[s];
     // A piece that was partly sent is not grown: its front offset stays meaningful either
     // way, but a fresh piece keeps the pieces handed out whole in the common case.
     if (p.pieces.empty() || (p.pieces.size() == 1 && p.frontOffset > 0))
-        p.pieces.emplace_back().reserve(1024);
+        p.pieces.emplace_back().reserve(expected);
     ++p.count;
     return p.pieces.back().emplace_back();
 }

@@ -46,7 +46,7 @@ void WriteBehind::collect(size_t r, const std::string* attributes) {
     exportUpTo(r, end);
     handed_[r] += end - shipped_[r];
     for (; shipped_[r] < end; ++shipped_[r]) {
-        LogRecord& record = outbox_.addOne(r);
+        LogRecord& record = outbox_.addOne(r, kBatch);
         toRecord(rep.entryAt(shipped_[r]), engine_.catalog(), record);
         if (attributes)
             record.attributes = *attributes;
