@@ -215,9 +215,20 @@ Status RedisStore::connectAndClaim() {
          << "-"
          << "COUNT" << 1;
     auto r = pipeline(c);
+    // A server started again answers LOADING until its data is back in memory: open once it is
+    // (about a second per million keys), rather than fail a run that came a moment too soon.
+    for (int waitedMs = 0, pauseMs = 50; r && serverLoading(r.value()) && waitedMs < kLoadingWaitMs;
+         waitedMs += pauseMs, pauseMs = std::min(pauseMs * 2, 1000)) {
+        QThread::msleep(static_cast<unsigned long>(pauseMs));
+        r = pipeline(c);
+    }
     if (!r)
         return r.error();
     std::vector<RedisReply>& replies = r.value();
+    if (serverLoading(replies))
+        return error(QStringLiteral("cannot open ") + options_.location,
+                     QStringLiteral("the server was still loading its data from disk after %1 s")
+                         .arg(kLoadingWaitMs / 1000));
     // The types first: a key of the wrong type also makes the reads of it fail.
     if (Status s = checkTypes({replies[2].text(), replies[3].text(), replies[4].text()}); !s)
         return s;
@@ -240,6 +251,12 @@ Status RedisStore::connectAndClaim() {
     if (replies[5].integer() == 0)
         return recountLive();
     return success();
+}
+
+bool RedisStore::serverLoading(const std::vector<RedisReply>& replies) {
+    return std::any_of(replies.begin(), replies.end(), [](const RedisReply& r) {
+        return r.isError() && r.text().starts_with("LOADING");
+    });
 }
 
 // Redis runs the rest of a transaction after a command in it fails, so a key of the wrong
@@ -309,6 +326,15 @@ Status RedisStore::appendWithRetry(std::span<const LogRecord> batch, const Batch
         }
         if (a && a.value() == Attempt::Retry) {
             ++contended;
+            continue;
+        }
+        if (a && a.value() == Attempt::ServerLoading) {
+            // Started again and reading its data back: nothing was written; wait as for a lost
+            // connection, with the same notices and the same limit.
+            if (Status s = lost.next(QStringLiteral("the server is loading its data from disk"),
+                                     control, kBatchNotWritten);
+                !s)
+                return s;
             continue;
         }
         if (a && a.value() == Attempt::CaptureFirst) {
@@ -413,6 +439,10 @@ Result<RedisStore::Attempt> RedisStore::tryBatch(std::span<const LogRecord> batc
         return got.error();
     std::vector<RedisReply>& replies = got.value();
     const auto unwatch = [this] { redis::unwatch(conn_); };
+    if (serverLoading(replies)) {
+        unwatch();
+        return Attempt::ServerLoading;
+    }
     if (Status s = checkTypes({replies[2].text(), replies[3].text(), replies[4].text()}); !s) {
         unwatch();
         return s.error();

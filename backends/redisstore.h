@@ -67,7 +67,7 @@ private:
         uint64_t ownSeq = 0;
     };
     // What one attempt at a batch decided, before it is sent.
-    enum class Attempt { Written, Retry, CaptureFirst };
+    enum class Attempt { Written, Retry, CaptureFirst, ServerLoading };
 
     StoreError error(const QString& what, const QString& detail) const;
     StoreError lost(const QString& what, const QString& why) const;
@@ -75,6 +75,10 @@ private:
     Status reconnect(); // close, open, and watch again where it watched
     Status usable(const QString& what);
     Status checkTypes(std::initializer_list<std::string_view> types);
+    // Whether the server answered "LOADING": started again, it reads its data back from disk
+    // and refuses every command until it is done. Not a problem of the store: wait for it.
+    static bool serverLoading(const std::vector<RedisReply>& replies);
+    static constexpr int kLoadingWaitMs = 60000; // how long open() waits for a loading server
     Result<Attempt> tryBatch(std::span<const LogRecord> batch, const std::string& token);
     Status appendWithRetry(std::span<const LogRecord> batch, const BatchControl& control);
     Result<bool> batchCommitted(const std::string& token);

@@ -1,7 +1,8 @@
 // What is particular to the Redis store, on the real server CTest starts: its row layout, that
 // no value ever becomes part of a command, that a key of the wrong type is refused before
 // anything is written, and that writes made with redis-cli reach the oplog exactly once, even
-// with two Syncscope processes watching. (The store contract and the kill-mid-apply test run
+// with two Syncscope processes watching; and that a server still loading its data after a
+// restart is waited for. (The store contract and the kill-mid-apply test run
 // Redis too: tst_storecontract, tst_serverfaults.)
 #include "awaitfuture.h"
 #include "labservers.h"
@@ -12,8 +13,15 @@
 #include "storefactory.h"
 #include "storeworker.h"
 
+#include <QElapsedTimer>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 using namespace syncscope;
 
@@ -28,6 +36,7 @@ private Q_SLOTS:
     void outsideWritesAreLoggedOnce();
     void pagesStayFullPastRowsLeftOut();
     void missingPasswordIsNamed();
+    void serverLoadingAfterARestartIsWaitedFor();
 
 private:
     std::unique_ptr<StoreWorker> fresh(QString& uri);
@@ -307,6 +316,84 @@ void TestRedisStore::missingPasswordIsNamed() {
     QVERIFY2(denied.error().message.contains(QStringLiteral("authentication as syncscope failed")),
              qPrintable(denied.error().message));
     QVERIFY(!denied.error().message.contains(QStringLiteral("not-it-42")));
+}
+
+// Redis started again answers every command with LOADING until its data is back in memory.
+// A store opened then (the next run after a server restart) waits for it instead of taking
+// the refusal for a key of another program's type. A server of the test's own, started with
+// Redis's key-load-delay so that loading 30,000 keys takes seconds.
+void TestRedisStore::serverLoadingAfterARestartIsWaitedFor() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    quint16 port = 0;
+    { // a free port on loopback: bind to port 0 and read what the kernel gave
+        const int probe = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t length = sizeof a;
+        QVERIFY(::bind(probe, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+        QVERIFY(::getsockname(probe, reinterpret_cast<sockaddr*>(&a), &length) == 0);
+        port = ntohs(a.sin_port);
+        ::close(probe);
+    }
+    const auto start = [&](QProcess& server, const QStringList& extra) {
+        server.start(QStringLiteral("redis-server"),
+                     QStringList{QStringLiteral("--port"), QString::number(port),
+                                 QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
+                                 QStringLiteral("--dir"), dir.path(), QStringLiteral("--save"),
+                                 QString(), QStringLiteral("--appendonly"), QStringLiteral("no")} +
+                         extra);
+        return server.waitForStarted(10000);
+    };
+    const QString uri = QStringLiteral("redis://127.0.0.1:%1/0").arg(port);
+    const auto redisCli = [&](const QStringList& args) {
+        QProcess p;
+        p.start(QStringLiteral("redis-cli"),
+                QStringList{QStringLiteral("-p"), QString::number(port)} + args);
+        p.waitForFinished(30000);
+        return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
+    };
+    QProcess first;
+    QVERIFY(start(first, {}));
+    QTRY_COMPARE_WITH_TIMEOUT(redisCli({QStringLiteral("PING")}), QStringLiteral("PONG"), 10000);
+    {
+        auto made = StoreFactory::create(QStringLiteral("REDIS"), uri, QString());
+        QVERIFY(made);
+        StoreWorker w(std::move(made.value()));
+        QVERIFY(await(w.open()).ok());
+        QVERIFY(await(w.append({setRecord("S1", "C1", "A", 1, "REDIS", 1)})).ok());
+    }
+    QCOMPARE(redisCli({QStringLiteral("EVAL"),
+                       QStringLiteral("for i = 1, 30000 do redis.call('SET', 'other:' .. i, 'x') "
+                                      "end return 1"),
+                       QStringLiteral("0")}),
+             QStringLiteral("1"));
+    QCOMPARE(redisCli({QStringLiteral("SAVE")}), QStringLiteral("OK"));
+    redisCli({QStringLiteral("SHUTDOWN"), QStringLiteral("NOSAVE")});
+    QVERIFY(first.waitForFinished(10000));
+
+    QProcess again; // 100 µs a key: seconds of LOADING
+    QVERIFY(start(again, {QStringLiteral("--key-load-delay"), QStringLiteral("100"),
+                          // answer (LOADING) while loading, not only once done
+                          QStringLiteral("--loading-process-events-interval-bytes"),
+                          QStringLiteral("1024")}));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        redisCli({QStringLiteral("PING")}).startsWith(QStringLiteral("LOADING")), 10000);
+    auto made = StoreFactory::create(QStringLiteral("REDIS"), uri, QString());
+    QVERIFY(made);
+    StoreWorker w(std::move(made.value()));
+    QElapsedTimer opening;
+    opening.start();
+    const Status opened = await(w.open());
+    QVERIFY2(opened.ok(), opened.ok() ? "" : qPrintable(opened.error().toString()));
+    QVERIFY2(opening.elapsed() > 200, "the server was not loading when the store opened");
+    QVERIFY(await(w.append({setRecord("S2", "C1", "B", 2, "REDIS", 2)})).ok());
+    const Result<std::vector<LogRecord>> log = await(w.readOplog());
+    QVERIFY(log.ok());
+    QCOMPARE(log.value().size(), size_t{2});
+    redisCli({QStringLiteral("SHUTDOWN"), QStringLiteral("NOSAVE")});
+    again.waitForFinished(10000);
 }
 
 QTEST_GUILESS_MAIN(TestRedisStore)
