@@ -46,7 +46,7 @@ QString CliArguments::usage() {
         "[--dump] [--conflicts FILE]\n"
         "                      [--lab FILE --lab-merge LINE...]\n"
         "       syncscope-cli verify --workspace FILE [--stores A,B,...] [--json FILE] "
-        "[--checksums]\n"
+        "[--checksums | --repair]\n"
         "       syncscope-cli load --workspace FILE (--csv FILE | --from STORE) --into A,B,...\n"
         "       syncscope-cli follow --workspace FILE --from STORE --to A,B,... [--state FILE]\n"
         "                      [--until-caught-up] [--seconds N]\n"
@@ -78,6 +78,10 @@ QString CliArguments::usage() {
         "                      in the servers where the backend can, and read only the rows\n"
         "                      of ranges that differ (no oplog checks); says how many rows\n"
         "                      were transferred\n"
+        "  --repair            write each write a store holds but its origin's oplog lacks\n"
+        "                      (ahead-of-origin: left by a crash under an earlier version)\n"
+        "                      back into its origin, then verify again; other findings are\n"
+        "                      only reported\n"
         "\n"
         "  load                bulk load into the --into stores by their batched write paths:\n"
         "                      --csv FILE (student-ID,course-id,...,grade; seed writes, as\n"
@@ -219,9 +223,12 @@ CliArguments CliArguments::parseVerify(const QStringList& args) {
                           {{QStringLiteral("--workspace"), &a.verify.workspace},
                            {QStringLiteral("--json"), &a.verify.json}},
                           {{QStringLiteral("--stores"), &a.verify.stores}}, a.error,
-                          {{QStringLiteral("--checksums"), &a.verify.checksums}});
+                          {{QStringLiteral("--checksums"), &a.verify.checksums},
+                           {QStringLiteral("--repair"), &a.verify.repair}});
     if (parsed == Parsed::Ok && a.verify.workspace.isEmpty())
         a.error = QStringLiteral("verify needs --workspace FILE");
+    else if (parsed == Parsed::Ok && a.verify.checksums && a.verify.repair)
+        a.error = QStringLiteral("verify --repair reads the oplogs: it cannot go with --checksums");
     a.action = parsed == Parsed::Help ? Action::Help
                : a.error.isEmpty()    ? Action::Verify
                                       : Action::Invalid;

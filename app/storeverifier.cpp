@@ -100,6 +100,14 @@ Result<VerifyReport> verifyStores(const std::vector<StoreWorker*>& workers, cons
         if (Result<StoreCounts> c = workers[s]->counts().result(); c)
             total += c.value().liveKeys;
     }
+    // Copies whose origin's oplog came later and lacks them: their holders' oplogs again, for
+    // their content (none in a healthy workspace).
+    for (const size_t s : check.storesToReadAgain()) {
+        Result<std::vector<LogRecord>> log = workers[s]->readOplog().result();
+        if (!log)
+            return log.error();
+        check.resolveAheadOfOrigin(s, log.value());
+    }
     std::vector<RowStream> streams(workers.size());
     for (size_t s = 0; s < workers.size(); ++s)
         streams[s].worker = workers[s];

@@ -9,7 +9,38 @@
 
 #include <QFile>
 
+#include <algorithm>
+
 namespace syncscope {
+
+namespace {
+
+// verify --repair: each write a store holds but its origin's oplog lacks goes back into the
+// origin, in seq order, as the write it is (same identity), so the origin's oplog holds every
+// write it originated (SPEC §8) and its table takes it only where it wins, as for any write.
+Status writeBackIntoOrigins(const VerifyReport& report, const std::vector<StoreWorker*>& workers,
+                            std::FILE* out) {
+    std::vector<std::vector<LogRecord>> perOrigin(workers.size());
+    for (const VerifyReport::MissingFromOrigin& m : report.missingFromOrigin)
+        perOrigin[m.origin].push_back(m.write);
+    QStringList written;
+    for (size_t s = 0; s < workers.size(); ++s) {
+        std::vector<LogRecord>& writes = perOrigin[s];
+        if (writes.empty())
+            continue;
+        std::sort(writes.begin(), writes.end(),
+                  [](const LogRecord& a, const LogRecord& b) { return a.seq < b.seq; });
+        const size_t n = writes.size();
+        if (Status s2 = workers[s]->append(std::move(writes)).result(); !s2)
+            return s2;
+        written << QStringLiteral("%1 into %2").arg(n).arg(workers[s]->description().name);
+    }
+    say(out, QStringLiteral("repair: wrote back %1 (ahead-of-origin); verifying again")
+                 .arg(written.join(QStringLiteral(", "))));
+    return success();
+}
+
+} // namespace
 
 int verifyWorkspace(const VerifyOptions& options, std::FILE* out, std::FILE* err) {
     WorkspaceFile ws = WorkspaceFile::load(options.workspace);
@@ -47,6 +78,20 @@ int verifyWorkspace(const VerifyOptions& options, std::FILE* out, std::FILE* err
     const std::string text = report.value().text();
     std::fwrite(text.data(), 1, text.size(), out);
     std::fflush(out);
+    if (options.repair && !report.value().missingFromOrigin.empty()) {
+        if (Status repaired = writeBackIntoOrigins(report.value(), workers, out); !repaired) {
+            say(err, repaired.error().toString());
+            return ExitBackend;
+        }
+        report = verifyStores(workers, {});
+        if (!report) {
+            say(err, report.error().toString());
+            return ExitBackend;
+        }
+        const std::string after = report.value().text();
+        std::fwrite(after.data(), 1, after.size(), out);
+        std::fflush(out);
+    }
     if (!options.json.isEmpty()) {
         const std::string json = report.value().json();
         QFile file(options.json);

@@ -12,13 +12,17 @@ struct VerifyOptions {
     QStringList stores;     // names (or aliases) of the stores to verify; empty: all
     QString json;           // where to write the report as JSON; empty: none
     bool checksums = false; // compare by range checksums (verifyByChecksums), not row by row
+    // Write every ahead-of-origin write back into its origin's oplog and table, then verify
+    // again (the other findings are reported, never changed).
+    bool repair = false;
 };
 
 // Exit status of `verify` when it found differences (0: none; 2: usage; 3: a store failed).
 constexpr int ExitDifferences = 4;
 
 // `syncscope-cli verify`: opens the workspace's stores and verifies them (storeverifier.h):
-// the report as text on `out`, as JSON in options.json; diagnostics on `err`.
+// the report as text on `out`, as JSON in options.json; diagnostics on `err`. With repair, the
+// report after the repair is the one written as JSON and the one the exit status follows.
 int verifyWorkspace(const VerifyOptions& options, std::FILE* out, std::FILE* err);
 
 } // namespace syncscope

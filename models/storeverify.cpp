@@ -62,13 +62,18 @@ const char* verifyKindName(VerifyFinding::Kind kind) {
         return "logged-twice";
     case VerifyFinding::Kind::IdentityReused:
         return "identity-reused";
+    case VerifyFinding::Kind::AheadOfOrigin:
+        return "ahead-of-origin";
     }
     return "?";
 }
 
 VerifyCheck::VerifyCheck(std::vector<std::string> stores, bool againstOplog)
     : againstOplog_(againstOplog)
-    , greatest_(stores.size()) {
+    , greatest_(stores.size())
+    , ownSeqs_(stores.size())
+    , oplogSet_(stores.size(), 0)
+    , writtenBack_(stores.size()) {
     for (std::string& s : stores) {
         VerifyStoreSummary summary;
         summary.name = std::move(s);
@@ -76,14 +81,59 @@ VerifyCheck::VerifyCheck(std::vector<std::string> stores, bool againstOplog)
     }
 }
 
+size_t VerifyCheck::storeNamed(const std::string& origin) const {
+    for (size_t s = 0; s < report_.stores.size(); ++s)
+        if (report_.stores[s].name == origin)
+            return s;
+    return static_cast<size_t>(-1);
+}
+
+bool VerifyCheck::originHolds(size_t origin, uint64_t seq) const {
+    return std::binary_search(ownSeqs_[origin].begin(), ownSeqs_[origin].end(), seq);
+}
+
+void VerifyCheck::reportAheadOfOrigin(size_t store, size_t origin, const LogRecord& r) {
+    // Each store holding it is named; it is written back once.
+    if (writtenBack_[origin].insert(r.seq).second)
+        report_.missingFromOrigin.push_back({origin, r});
+    const std::string& originName = report_.stores[origin].name;
+    add(VerifyFinding::Kind::AheadOfOrigin, report_.stores[store].name, r.studentId, r.courseId,
+        "holds the write " + spellWrite(!r.hasValue, r.value, r.ts, r.origin, r.seq) +
+            " but its origin " + originName +
+            "'s oplog does not (left by a crash before the copy's origin had it; verify --repair "
+            "writes it back into " +
+            originName + ")");
+}
+
 void VerifyCheck::setOplog(size_t store, const std::vector<LogRecord>& log) {
     report_.stores[store].oplogEntries = static_cast<int64_t>(log.size());
     auto& greatest = greatest_[store];
     WriteIdentities seen;
     const std::string& name = report_.stores[store].name;
+    std::vector<uint64_t>& own = ownSeqs_[store];
+    for (const LogRecord& r : log)
+        if (r.isWrite() && r.origin == name)
+            own.push_back(r.seq);
+    std::sort(own.begin(), own.end());
+    own.erase(std::unique(own.begin(), own.end()), own.end());
+    oplogSet_[store] = 1;
+    const std::string* lastOrigin = nullptr;
+    size_t origin = static_cast<size_t>(-1);
+    std::unordered_set<std::string> named; // "origin:seq" this store was named for
     for (const LogRecord& r : log) {
         if (!r.isWrite())
             continue;
+        if (!lastOrigin || *lastOrigin != r.origin) {
+            lastOrigin = &r.origin;
+            origin = r.origin == name ? store : storeNamed(r.origin);
+        }
+        if (origin != store && origin != static_cast<size_t>(-1)) {
+            if (!oplogSet_[origin])
+                deferred_.push_back({origin, r.seq, store});
+            else if (!originHolds(origin, r.seq) &&
+                     named.insert(r.origin + ':' + std::to_string(r.seq)).second)
+                reportAheadOfOrigin(store, origin, r);
+        }
         const WriteIdentities::Held before = seen.find(r);
         seen.insert(r);
         const std::string spelled = spellWrite(!r.hasValue, r.value, r.ts, r.origin, r.seq);
@@ -186,6 +236,43 @@ void VerifyCheck::compareKey(const std::vector<std::vector<const GradeRecord*>>&
             "live in " + having + "; missing from " + lacking);
     else if (differ)
         add(VerifyFinding::Kind::Differs, {}, sid, cid, values);
+}
+
+std::vector<size_t> VerifyCheck::storesToReadAgain() {
+    std::sort(deferred_.begin(), deferred_.end(), [](const Deferred& a, const Deferred& b) {
+        return std::tie(a.origin, a.seq, a.holder) < std::tie(b.origin, b.seq, b.holder);
+    });
+    std::vector<size_t> stores;
+    for (size_t i = 0; i < deferred_.size(); ++i) {
+        const Deferred& d = deferred_[i];
+        if (i > 0 && deferred_[i - 1].origin == d.origin && deferred_[i - 1].seq == d.seq &&
+            deferred_[i - 1].holder == d.holder)
+            continue; // the store holds the copy twice
+        if (originHolds(d.origin, d.seq))
+            continue;
+        unresolved_[d.holder].emplace_back(d.origin, d.seq);
+        if (std::find(stores.begin(), stores.end(), d.holder) == stores.end())
+            stores.push_back(d.holder);
+    }
+    deferred_ = {};
+    std::sort(stores.begin(), stores.end());
+    return stores;
+}
+
+void VerifyCheck::resolveAheadOfOrigin(size_t store, const std::vector<LogRecord>& log) {
+    std::vector<std::pair<size_t, uint64_t>> wanted = std::move(unresolved_[store]);
+    unresolved_.erase(store);
+    std::sort(wanted.begin(), wanted.end());
+    for (const LogRecord& r : log) {
+        if (!r.isWrite())
+            continue;
+        const size_t origin = storeNamed(r.origin);
+        const auto it = std::lower_bound(wanted.begin(), wanted.end(), std::pair{origin, r.seq});
+        if (it == wanted.end() || *it != std::pair{origin, r.seq})
+            continue;
+        reportAheadOfOrigin(store, origin, r);
+        wanted.erase(it);
+    }
 }
 
 VerifyReport VerifyCheck::finish() {

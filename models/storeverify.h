@@ -13,12 +13,17 @@
 //    greatest write for a key is a SET with no row;
 //  - logged-twice: the oplog holds one write (origin, seq) more than once: a change applied
 //    twice (a batch written again after a lost connection, a replication that delivered it
-//    twice).
+//    twice);
+//  - identity-reused: two different writes share one identity (origin, seq);
+//  - ahead-of-origin: a store holds a copy of a write that its origin, verified with it, does
+//    not hold in its own oplog (SPEC §8's origin first broken, by a crash under a version that
+//    did not keep it). verify --repair writes such writes back into their origin.
 #include "logrecord.h"
 
 #include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace syncscope {
@@ -33,7 +38,8 @@ struct VerifyFinding {
         Corrupted,
         AgainstOplog,
         LoggedTwice,
-        IdentityReused
+        IdentityReused,
+        AheadOfOrigin
     };
     Kind kind = Kind::Missing;
     std::string store; // the store it is about; empty for missing and differs (all of them)
@@ -65,6 +71,14 @@ struct VerifyReport {
     VerifyChecksums checksums;
     std::vector<VerifyFinding> findings; // the first kMaxFindings, in key order
     int64_t findingCount = 0;            // all of them
+    // Every ahead-of-origin write (not only the first kMaxFindings), once each however many
+    // stores hold it, with the index
+    // of its origin among the stores: what verify --repair writes back.
+    struct MissingFromOrigin {
+        size_t origin = 0;
+        LogRecord write;
+    };
+    std::vector<MissingFromOrigin> missingFromOrigin;
     static constexpr size_t kMaxFindings = 10000;
 
     bool clean() const { return findingCount == 0; }
@@ -88,6 +102,12 @@ public:
 
     // A store's whole oplog, before any of its rows.
     void setOplog(size_t store, const std::vector<LogRecord>& log);
+    // Once every oplog is set: the stores holding copies whose origin's oplog came after theirs
+    // and lacks them. The check no longer has those copies' content: hand each such store's
+    // oplog again to resolveAheadOfOrigin (a healthy workspace has none, so nothing is read
+    // twice).
+    std::vector<size_t> storesToReadAgain();
+    void resolveAheadOfOrigin(size_t store, const std::vector<LogRecord>& log);
     // Every store's rows for one key (none, one, or duplicates), keys in ascending order.
     void compareKey(const std::vector<std::vector<const GradeRecord*>>& rowsPerStore);
     // The oplogs' writes no row answered, then the report.
@@ -104,6 +124,10 @@ private:
     void add(VerifyFinding::Kind kind, const std::string& store, const std::string& sid,
              const std::string& cid, std::string detail);
     void checkAgainstOplog(size_t store, const GradeRecord& row);
+    // The index of the verified store named `origin`, or npos.
+    size_t storeNamed(const std::string& origin) const;
+    bool originHolds(size_t origin, uint64_t seq) const;
+    void reportAheadOfOrigin(size_t store, size_t origin, const LogRecord& r);
 
     VerifyReport report_;
     bool againstOplog_ = true;
@@ -116,6 +140,22 @@ private:
         size_t store = 0;
     };
     std::unordered_map<std::string, std::unordered_map<uint64_t, FirstHeld>> identities_;
+    // Per store, once its oplog is set: the seqs of its own writes there, sorted; and whether it
+    // is set yet.
+    std::vector<std::vector<uint64_t>> ownSeqs_;
+    std::vector<char> oplogSet_;
+    // Copies of a verified store's write met before that store's oplog was set, to be checked
+    // against it at the end: (origin, seq, holder).
+    struct Deferred {
+        size_t origin = 0;
+        uint64_t seq = 0;
+        size_t holder = 0;
+    };
+    std::vector<Deferred> deferred_;
+    // Per origin: the seqs of writes found ahead of it, in missingFromOrigin once each.
+    std::vector<std::unordered_set<uint64_t>> writtenBack_;
+    // Deferred copies found missing, by holder: (origin, seq) still to be named.
+    std::unordered_map<size_t, std::vector<std::pair<size_t, uint64_t>>> unresolved_;
 };
 
 } // namespace syncscope

@@ -7,6 +7,9 @@
 //  - oplog: a SQLite row edited behind the store's back, so it is not its oplog's write;
 //  - duplicate: a second row for one key in Hive's transactional table, which has no key;
 // and verify names each, with its store and key, in text and in JSON, and exits 4.
+// Last, a workspace whose origin lost the tail of its oplog (a crash under a version without
+// origin first) while two stores hold copies of those writes: verify names them
+// ahead-of-origin, and verify --repair writes them back into the origin, as sqlite3 reads.
 #include "clirun.h"
 #include "hivepeer.h"
 #include "labservers.h"
@@ -17,6 +20,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -44,6 +48,7 @@ private Q_SLOTS:
     void equalStoresVerifyClean();
     void plantedDamageIsNamed();
     void usageErrors();
+    void aheadOfOriginIsRepaired();
 
 private:
     // verify --checksums with --json: the report, or an empty object (and why, in a warning)
@@ -232,6 +237,106 @@ void TestCliVerify::usageErrors() {
     QCOMPARE(unknown, 2);
     QVERIFY2(err2.contains(QStringLiteral("--stores: NOPE is not a store of the workspace")),
              qPrintable(err2));
+}
+
+void TestCliVerify::aheadOfOriginIsRepaired() {
+    QString problem;
+    const QString pg = lab::freshDatabase(servers_->postgres, servers_->password, problem);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    qputenv("SYNCSCOPE_PASSWORD_BETA", servers_->password.toUtf8());
+    const QString alpha = dir_.filePath(QStringLiteral("alpha.db"));
+    const QString workspace = dir_.filePath(QStringLiteral("ahead.json"));
+    {
+        QFile ws(workspace);
+        QVERIFY(ws.open(QIODevice::WriteOnly));
+        QJsonArray stores{
+            QJsonObject{{QStringLiteral("name"), QStringLiteral("ALPHA")},
+                        {QStringLiteral("uri"), QStringLiteral("sqlite://") + alpha}},
+            QJsonObject{{QStringLiteral("name"), QStringLiteral("BETA")},
+                        {QStringLiteral("uri"), pg}},
+            QJsonObject{{QStringLiteral("name"), QStringLiteral("GAMMA")},
+                        {QStringLiteral("uri"),
+                         QStringLiteral("sqlite://") + dir_.filePath(QStringLiteral("gamma.db"))}}};
+        ws.write(QJsonDocument(QJsonObject{{QStringLiteral("stores"), stores}}).toJson());
+    }
+    const QString script = dir_.filePath(QStringLiteral("ahead.in"));
+    {
+        QFile f(script);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        for (int i = 1; i <= 20; ++i)
+            f.write(QStringLiteral("%1, ALPHA.SET((SID%1,CSE002),B)\n").arg(i).toUtf8());
+        f.write("FULL_SYNC\n");
+    }
+    const auto [ran, runOut, runErr] =
+        lab::runCli({QStringLiteral("run"), script, QStringLiteral("--workspace"), workspace});
+    QVERIFY2(ran == 0, qPrintable(runErr));
+
+    // ALPHA loses its writes 15..20, rows and oplog entries, as a killed run under an earlier
+    // version left it; BETA and GAMMA keep their copies.
+    const auto alphaSql = [&](const QString& sql) {
+        QString answer;
+        {
+            QSqlDatabase db =
+                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("a"));
+            db.setDatabaseName(alpha);
+            if (db.open()) {
+                QSqlQuery q(db);
+                if (!q.exec(sql))
+                    answer = QStringLiteral("error: ") + q.lastError().text();
+                else if (q.next())
+                    answer = q.value(0).toString();
+            }
+        } // the connection closes here, so it can be removed
+        QSqlDatabase::removeDatabase(QStringLiteral("a"));
+        return answer;
+    };
+    alphaSql(QStringLiteral("DELETE FROM oplog WHERE origin = 'ALPHA' AND seq >= 15"));
+    alphaSql(QStringLiteral("DELETE FROM grades WHERE origin = 'ALPHA' AND seq >= 15"));
+    QCOMPARE(alphaSql(QStringLiteral("SELECT MAX(seq) FROM oplog WHERE origin = 'ALPHA'")),
+             QStringLiteral("14"));
+
+    const QString json = dir_.filePath(QStringLiteral("ahead-report.json"));
+    const auto [found, foundOut, foundErr] =
+        lab::runCli({QStringLiteral("verify"), QStringLiteral("--workspace"), workspace,
+                     QStringLiteral("--json"), json});
+    QVERIFY2(found == 4, qPrintable(foundOut + foundErr));
+    QFile f(json);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    std::set<QString> expected;
+    for (int i = 15; i <= 20; ++i) {
+        expected.insert(QStringLiteral("ahead-of-origin BETA SID%1").arg(i));
+        expected.insert(QStringLiteral("ahead-of-origin GAMMA SID%1").arg(i));
+        expected.insert(QStringLiteral("missing  SID%1").arg(i));
+    }
+    QCOMPARE(findingsOf(QJsonDocument::fromJson(f.readAll()).object()), expected);
+    QVERIFY2(foundOut.contains(QStringLiteral("ahead-of-origin BETA (SID15,CSE002): holds the "
+                                              "write B (ts 15, ALPHA:15) but its origin ALPHA's "
+                                              "oplog does not")),
+             qPrintable(foundOut));
+
+    const auto [repaired, repairOut, repairErr] =
+        lab::runCli({QStringLiteral("verify"), QStringLiteral("--workspace"), workspace,
+                     QStringLiteral("--repair")});
+    QVERIFY2(repaired == 0, qPrintable(repairOut + repairErr));
+    QVERIFY2(repairOut.contains(QStringLiteral("repair: wrote back 6 into ALPHA")),
+             qPrintable(repairOut));
+    QVERIFY2(repairOut.endsWith(QStringLiteral("verify: no differences\n")), qPrintable(repairOut));
+    // Read by SQLite itself: the writes are ALPHA's own again, in its oplog and its rows.
+    QCOMPARE(alphaSql(QStringLiteral("SELECT COUNT(*) FROM oplog WHERE origin = 'ALPHA' AND seq "
+                                     "BETWEEN 15 AND 20")),
+             QStringLiteral("6"));
+    QCOMPARE(alphaSql(QStringLiteral("SELECT COUNT(*) FROM grades WHERE course_id = 'CSE002'")),
+             QStringLiteral("20"));
+    // And the next write of ALPHA takes a new identity.
+    QFile more(script);
+    QVERIFY(more.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    more.write("21, ALPHA.SET((SID21,CSE002),C)\n");
+    more.close();
+    const auto [again, againOut, againErr] =
+        lab::runCli({QStringLiteral("run"), script, QStringLiteral("--workspace"), workspace});
+    QVERIFY2(again == 0, qPrintable(againErr));
+    QCOMPARE(alphaSql(QStringLiteral("SELECT seq FROM oplog WHERE student_id = 'SID21'")),
+             QStringLiteral("21"));
 }
 
 QTEST_MAIN(TestCliVerify)

@@ -46,12 +46,13 @@ void TestStoreVerify::plantedDamageIsFoundExactly() {
     const std::vector<std::string> stores = {"SQL", "HIVE", "MONGO"};
     std::mt19937 rng(11);
     for (int round = 0; round < 50; ++round) {
-        // 120 keys, each written once by SQL and held by every store.
+        // 120 keys, each written once by one of the stores and held by every store.
         std::vector<LogRecord> log;
         for (int k = 0; k < 120; ++k) {
             char sid[16];
             std::snprintf(sid, sizeof sid, "SID%03d", k);
-            log.push_back(setRecord(sid, "C", std::string(1, char('A' + k % 5)), k + 1, "SQL",
+            log.push_back(setRecord(sid, "C", std::string(1, char('A' + k % 5)), k + 1,
+                                    stores[static_cast<size_t>(k) % 3],
                                     static_cast<uint64_t>(k + 1)));
         }
         std::vector<std::vector<LogRecord>> logs(3, log);
@@ -63,6 +64,7 @@ void TestStoreVerify::plantedDamageIsFoundExactly() {
 
         // Damage on distinct keys, each with what it must be reported as.
         std::set<Finding> expected;
+        std::set<std::pair<size_t, uint64_t>> missingFromOrigin; // (origin, seq)
         std::vector<int> keys(120);
         std::iota(keys.begin(), keys.end(), 0);
         std::shuffle(keys.begin(), keys.end(), rng);
@@ -72,7 +74,7 @@ void TestStoreVerify::plantedDamageIsFoundExactly() {
             const size_t s = rng() % 3;
             const std::string& sid = log[k].studentId;
             GradeRecord& row = rows[k][s].front();
-            switch (rng() % 5) {
+            switch (rng() % 6) {
             case 0: // the row is lost; the oplog still has its write
                 rows[k][s].clear();
                 expected.insert({"missing", "", sid});
@@ -101,14 +103,28 @@ void TestStoreVerify::plantedDamageIsFoundExactly() {
                 rows[k][s].push_back(row);
                 expected.insert({"duplicate", stores[s], sid});
                 break;
-            default: // the key's write applied twice: logged again at the end
+            case 4: // the key's write applied twice: logged again at the end
                 logs[s].push_back(logs[s][k]);
                 expected.insert({"logged-twice", stores[s], sid});
+                break;
+            default: { // the write's origin lost it (a crash before origin first): its copies
+                       // are ahead of it, whether their store is read before the origin or after
+                const size_t origin = k % 3;
+                logs[origin][k].kind = EntryKind::Get; // an entry, but not the write
+                rows[k][origin].clear();
+                expected.insert({"missing", "", sid});
+                for (size_t holder = 0; holder < 3; ++holder)
+                    if (holder != origin)
+                        expected.insert({"ahead-of-origin", stores[holder], sid});
+                missingFromOrigin.insert({origin, log[k].seq});
+            }
             }
         }
         VerifyCheck check(stores);
         for (size_t s = 0; s < 3; ++s)
             check.setOplog(s, logs[s]);
+        for (const size_t s : check.storesToReadAgain())
+            check.resolveAheadOfOrigin(s, logs[s]);
         for (size_t k = 0; k < 120; ++k) {
             std::vector<std::vector<const GradeRecord*>> views(3);
             for (size_t s = 0; s < 3; ++s)
@@ -120,6 +136,11 @@ void TestStoreVerify::plantedDamageIsFoundExactly() {
         QCOMPARE(findingsOf(report), expected);
         QCOMPARE(report.findingCount, static_cast<int64_t>(expected.size()));
         QCOMPARE(report.clean(), expected.empty());
+        // What verify --repair writes back: each lost write once, to its origin.
+        std::set<std::pair<size_t, uint64_t>> toWriteBack;
+        for (const VerifyReport::MissingFromOrigin& m : report.missingFromOrigin)
+            QVERIFY(toWriteBack.insert({m.origin, m.write.seq}).second);
+        QCOMPARE(toWriteBack, missingFromOrigin);
     }
 }
 
