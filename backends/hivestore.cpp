@@ -3,6 +3,7 @@
 #include "batchedappend.h"
 #include "hiveql.h"
 #include "lostconnection.h"
+#include "ownseqs.h"
 
 #include <QDateTime>
 #include <QThread>
@@ -330,17 +331,52 @@ void HiveStore::close() {
     open_ = false;
 }
 
-Result<int64_t> HiveStore::greatestPosition(const BatchControl& control) {
-    int64_t greatest = 0;
-    if (Status s =
-            query(QStringLiteral("reading the oplog's end"), "SELECT MAX(pos) FROM oplog", control,
-                  [&](HiveRows&& rows) {
-                      if (rows.rows() > 0)
-                          greatest = asInt(rows.at(0, 0));
-                  });
+Result<HiveStore::LogEnds> HiveStore::logEnds(const BatchControl& control) {
+    LogEnds ends;
+    if (Status s = query(QStringLiteral("reading the oplog's end"),
+                         "SELECT MAX(pos), MAX(CASE WHEN origin = " +
+                             hiveStringLiteral(options_.name.toStdString()) +
+                             " AND (op = 'SET' OR op = 'DELETE') THEN seq END) FROM oplog",
+                         control,
+                         [&](HiveRows&& rows) {
+                             if (rows.rows() > 0) {
+                                 ends.position = asInt(rows.at(0, 0));
+                                 ends.ownSeq = static_cast<uint64_t>(asInt(rows.at(0, 1)));
+                             }
+                         });
         !s)
         return s.error();
-    return greatest;
+    return ends;
+}
+
+Result<int64_t> HiveStore::greatestPosition(const BatchControl& control) {
+    Result<LogEnds> ends = logEnds(control);
+    if (!ends)
+        return ends.error();
+    return ends.value().position;
+}
+
+Result<std::optional<LogRecord>> HiveStore::heldOwnWrite(uint64_t seq) {
+    std::optional<LogRecord> held;
+    if (Status s = query(QStringLiteral("reading the write of seq %1").arg(seq),
+                         "SELECT student_id, course_id, grade, ts FROM oplog WHERE origin = " +
+                             hiveStringLiteral(options_.name.toStdString()) + " AND seq = " +
+                             std::to_string(seq) + " AND (op = 'SET' OR op = 'DELETE') LIMIT 1",
+                         noControl(),
+                         [&](HiveRows&& rows) {
+                             if (rows.rows() == 0)
+                                 return;
+                             LogRecord r;
+                             r.studentId = asText(rows.at(0, 0));
+                             r.courseId = asText(rows.at(0, 1));
+                             r.hasValue = !isNull(rows.at(0, 2));
+                             r.value = r.hasValue ? asText(rows.at(0, 2)) : std::string();
+                             r.ts = asInt(rows.at(0, 3));
+                             held = std::move(r);
+                         });
+        !s)
+        return s.error();
+    return held;
 }
 
 // One batch as one INSERT. Its positions are this store's alone, so after a lost connection
@@ -408,16 +444,24 @@ Status HiveStore::append(std::span<const LogRecord> records, const BatchControl&
     if (!open_)
         return StoreError{options_.name, QStringLiteral("append: the store is not open"), false};
     forgetPages();
-    Result<int64_t> next = greatestPosition(control);
-    if (!next)
-        return next.error();
-    int64_t pos = next.value() + 1;
-    return appendInBatches(options_.name, records, batchSize(), control,
-                           [&](std::span<const LogRecord> batch) {
-                               Status s = writeBatch(batch, pos, control);
-                               pos += static_cast<int64_t>(batch.size());
-                               return s;
-                           });
+    Result<LogEnds> ends = logEnds(control);
+    if (!ends)
+        return ends.error();
+    int64_t pos = ends.value().position + 1;
+    uint64_t claimed = ends.value().ownSeq;
+    const std::string self = options_.name.toStdString();
+    return appendInBatches(
+        options_.name, records, batchSize(), control, [&](std::span<const LogRecord> batch) {
+            if (Status s = checkOwnSeqs(batch, options_.name, claimed,
+                                        [this](uint64_t seq) { return heldOwnWrite(seq); });
+                !s)
+                return s;
+            Status s = writeBatch(batch, pos, control);
+            pos += static_cast<int64_t>(batch.size());
+            if (s)
+                claimed = std::max(claimed, greatestOwnSeq(batch, self));
+            return s;
+        });
 }
 
 Result<std::vector<LogRecord>> HiveStore::readOplog(int64_t after, size_t limit,

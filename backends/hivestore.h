@@ -22,6 +22,12 @@ namespace syncscope {
 // view) is kept too: each batch is folded into it with MERGE after its INSERT, and reads use it.
 // A batch is one multi-row INSERT, so a batch lands whole or not at all. Applying is
 // idempotent by construction: the view takes the greatest write whatever else the log holds.
+// Seq claims (SPEC §8): Hive has no transaction to make a check and a write one, so an append
+// reads its own greatest seq with the oplog's end (one query it makes anyway) and refuses a
+// batch whose own writes take a seq the oplog holds for another write (checkOwnSeqs). A second
+// process writing as this store after another is refused with a message; two appends that start
+// within the same moment can still both write, and verify then names the identity
+// (identity-reused). Give each writer its own store, or run one writer at a time.
 // Every value reaches Hive through hiveStringLiteral (hiveql.h); Hive has no bind parameters.
 class HiveStore : public Store {
 public:
@@ -76,7 +82,16 @@ private:
                  const std::function<void(HiveRows&&)>& take = {});
     Status reconnect(const QString& what, const QString& why, const BatchControl& control);
     Status writeBatch(std::span<const LogRecord> batch, int64_t first, const BatchControl& control);
+    // The oplog's greatest position, and the greatest seq of the store's own writes in it
+    // (SPEC §8's seq claims: Hive has no transaction to claim them in, see the class comment).
+    struct LogEnds {
+        int64_t position = 0;
+        uint64_t ownSeq = 0;
+    };
+    Result<LogEnds> logEnds(const BatchControl& control);
     Result<int64_t> greatestPosition(const BatchControl& control);
+    // The content of the store's own write with `seq`, if its oplog holds one.
+    Result<std::optional<LogRecord>> heldOwnWrite(uint64_t seq);
     // How many oplog entries sit at positions first..last (a batch's own, after a lost
     // connection or a cancel: all of them or none).
     Result<int64_t> entriesBetween(int64_t first, int64_t last);

@@ -2,6 +2,7 @@
 // own origin's seqs, and, on a replica set, the whole batch in one transaction.
 #include "lostconnection.h"
 #include "mongodocuments.h"
+#include "ownseqs.h"
 #include "utf8.h"
 
 #include <QDateTime>
@@ -102,16 +103,7 @@ Status MongoStore::claimOwnSeqs(std::span<const LogRecord> batch) {
     if (own.empty())
         return success();
     const auto refuse = [&](const LogRecord& taken) {
-        StoreError e{options_.name,
-                     QStringLiteral("another client wrote at the same time: seq %1 of %2 is "
-                                    "already taken (an outside write or another Syncscope "
-                                    "process), so the write of (%3,%4) was refused with the rest "
-                                    "of its batch; nothing of the batch was written")
-                         .arg(taken.seq)
-                         .arg(options_.name, toQString(taken.studentId), toQString(taken.courseId)),
-                     false};
-        e.conflict = true;
-        return Status(e);
+        return Status(seqAlreadyTaken(options_.name, taken));
     };
     struct Claim {
         std::string digest;

@@ -2,6 +2,7 @@
 
 #include "batchedappend.h"
 #include "lostconnection.h"
+#include "ownseqs.h"
 #include "redispacking.h"
 #include "redisstoreshared.h"
 
@@ -486,15 +487,7 @@ Result<RedisStore::Attempt> RedisStore::tryBatch(std::span<const LogRecord> batc
             if (RedisReply::isNil(h) || RedisReply::textOf(h) == ownDigest(*own[i]))
                 continue;
             unwatch();
-            StoreError e = error(
-                QStringLiteral("another client wrote at the same time"),
-                QStringLiteral("seq %1 of %2 is already taken (an outside write or another "
-                               "Syncscope process), so the write of (%3,%4) was refused with the "
-                               "rest of its batch; nothing of the batch was written")
-                    .arg(own[i]->seq)
-                    .arg(options_.name, toQString(own[i]->studentId), toQString(own[i]->courseId)));
-            e.conflict = true;
-            return e;
+            return seqAlreadyTaken(options_.name, *own[i]);
         }
     }
 

@@ -1,5 +1,6 @@
 #include "sqlitefastpath.h"
 
+#include "ownseqs.h"
 #include "rangechecksum.h"
 #include "sqlitemultirow.h"
 
@@ -183,54 +184,26 @@ bool SqliteFastPath::heldWrite(uint64_t seq, LogRecord& held, QString& error) {
 }
 
 bool SqliteFastPath::claimOwnSeqs(std::span<const LogRecord> batch, QString& error) {
-    uint64_t claimed = 0;
-    bool read = false;
-    uint64_t greatest = 0;
-    fresh_.clear();
-    for (const LogRecord& r : batch) {
-        if (!r.isWrite() || r.origin != self_)
-            continue;
-        if (!read) {
-            if (!claimedSeq(claimed, error))
-                return false;
-            read = true;
-        }
-        greatest = std::max(greatest, r.seq);
-        if (r.seq > claimed) {
-            fresh_.push_back(r.seq);
-            continue;
-        }
-        // At or below the counter: fine only if no write holds it, or this very write does
-        // (a seq freed by a rollback, a copy of the store's own write coming home).
-        LogRecord held;
-        error.clear();
-        if (!heldWrite(r.seq, held, error)) {
-            if (!error.isEmpty())
-                return false;
-            continue;
-        }
-        if (held.studentId == r.studentId && held.courseId == r.courseId &&
-            held.hasValue == r.hasValue && held.value == r.value && held.ts == r.ts)
-            continue;
-        conflict_ = true;
-        error = QStringLiteral("seq %1 of %2 is already taken (an outside write or another "
-                               "Syncscope process), so the write of (%3,%4) was refused with the "
-                               "rest of its batch; nothing of the batch was written")
-                    .arg(r.seq)
-                    .arg(QString::fromStdString(self_), QString::fromStdString(r.studentId),
-                         QString::fromStdString(r.courseId));
-        return false;
-    }
-    if (!read)
+    const uint64_t greatest = greatestOwnSeq(batch, self_);
+    if (greatest == 0)
         return true;
-    std::sort(fresh_.begin(), fresh_.end());
-    if (const auto twice = std::adjacent_find(fresh_.begin(), fresh_.end());
-        twice != fresh_.end()) {
-        conflict_ = true;
-        error = QStringLiteral("seq %1 of %2 is given to two writes in one batch; nothing of the "
-                               "batch was written")
-                    .arg(*twice)
-                    .arg(QString::fromStdString(self_));
+    uint64_t claimed = 0;
+    if (!claimedSeq(claimed, error))
+        return false;
+    const QString store = QString::fromStdString(self_);
+    const Status checked =
+        checkOwnSeqs(batch, store, claimed, [&](uint64_t seq) -> Result<std::optional<LogRecord>> {
+            LogRecord held;
+            QString why;
+            if (heldWrite(seq, held, why))
+                return std::optional<LogRecord>(std::move(held));
+            if (!why.isEmpty())
+                return StoreError{store, why, false};
+            return std::optional<LogRecord>();
+        });
+    if (!checked) {
+        conflict_ = checked.error().conflict;
+        error = checked.error().message;
         return false;
     }
     if (greatest <= claimed)

@@ -82,7 +82,6 @@ private:
     sqlite3_stmt* writeClaim_ = nullptr;
     sqlite3_stmt* greatestOwn_ = nullptr;
     sqlite3_stmt* heldWrite_ = nullptr;
-    std::vector<uint64_t> fresh_; // reused across batches
     // [0]: one row, [1]: kRowsPerStatement rows.
     std::array<sqlite3_stmt*, 2> insertOplog_{};
     std::array<sqlite3_stmt*, 2> upsertGrade_{};

@@ -2,6 +2,7 @@
 
 #include "batchedappend.h"
 #include "mariadbloadpath.h"
+#include "ownseqs.h"
 #include "postgrescopypath.h"
 #include "socketdeadline.h"
 #include "utf8.h"
@@ -496,9 +497,7 @@ Status SqlStore::retryAfterReconnecting(std::span<const LogRecord> batch, const 
 // the same write again (a replayed batch) is fine.
 Status SqlStore::checkOwnSeqsFree(std::span<const LogRecord> batch) {
     const std::string self = options_.name.toStdString();
-    const auto own = [&](const LogRecord& r) { return r.isWrite() && r.origin == self; };
-    const auto first = std::find_if(batch.begin(), batch.end(), own);
-    if (first == batch.end())
+    if (greatestOwnSeq(batch, self) == 0)
         return success();
     QSqlDatabase db = QSqlDatabase::database(connection_, false);
     QSqlQuery greatest(db);
@@ -511,43 +510,22 @@ Status SqlStore::checkOwnSeqsFree(std::span<const LogRecord> batch) {
     holder.prepare(QStringLiteral("SELECT student_id, course_id, grade, ts FROM oplog WHERE "
                                   "origin = ? AND seq = ? AND op IN ('SET', 'DELETE') "
                                   "ORDER BY id LIMIT 1"));
-    // Above what the log holds, each seq may still be used only once in the batch.
-    std::unordered_set<uint64_t> fresh;
-    for (auto it = first; it != batch.end(); ++it) {
-        if (!own(*it))
-            continue;
-        if (it->seq > taken) {
-            if (fresh.insert(it->seq).second)
-                continue;
-            StoreError e = error(
-                QStringLiteral("refused a batch"),
-                QStringLiteral("seq %1 of %2 is given to two writes in one batch (the second of "
-                               "(%3,%4)); nothing of the batch was written")
-                    .arg(it->seq)
-                    .arg(options_.name, toQString(it->studentId), toQString(it->courseId)));
-            e.conflict = true;
-            return e;
-        }
-        holder.addBindValue(options_.name);
-        holder.addBindValue(static_cast<qint64>(it->seq));
-        if (!holder.exec())
-            return error(QStringLiteral("cannot read the oplog"), holder.lastError().text());
-        if (holder.next() && ss(holder.value(0)) == it->studentId &&
-            ss(holder.value(1)) == it->courseId && holder.value(2).isNull() == !it->hasValue &&
-            (!it->hasValue || ss(holder.value(2)) == it->value) &&
-            holder.value(3).toLongLong() == it->ts)
-            continue;
-        StoreError e = error(
-            QStringLiteral("another client wrote at the same time"),
-            QStringLiteral("seq %1 of %2 is already taken (an outside write or another Syncscope "
-                           "process), so the write of (%3,%4) was refused with the rest of its "
-                           "batch; nothing of the batch was written")
-                .arg(it->seq)
-                .arg(options_.name, toQString(it->studentId), toQString(it->courseId)));
-        e.conflict = true;
-        return e;
-    }
-    return success();
+    return checkOwnSeqs(
+        batch, options_.name, taken, [&](uint64_t seq) -> Result<std::optional<LogRecord>> {
+            holder.addBindValue(options_.name);
+            holder.addBindValue(static_cast<qint64>(seq));
+            if (!holder.exec())
+                return error(QStringLiteral("cannot read the oplog"), holder.lastError().text());
+            if (!holder.next())
+                return std::optional<LogRecord>();
+            LogRecord held;
+            held.studentId = ss(holder.value(0));
+            held.courseId = ss(holder.value(1));
+            held.hasValue = !holder.value(2).isNull();
+            held.value = held.hasValue ? ss(holder.value(2)) : std::string();
+            held.ts = holder.value(3).toLongLong();
+            return std::optional<LogRecord>(std::move(held));
+        });
 }
 
 Result<bool> SqlStore::landedBeforeTheBreak(std::span<const LogRecord> batch) {

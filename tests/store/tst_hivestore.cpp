@@ -71,6 +71,7 @@ private Q_SLOTS:
     void oldProtocolIsRefused();
     void whatANonAcidHiveRefusesIsRefused();
     void anotherStoresDatabaseIsRefused();
+    void aSeqTakenByAnotherWriterIsRefused();
     void gradesViewShowsTheLatestWrites();
     void reconnectsWhenTheServerComesBack();
     void gradePagesComeFromOneStatementYetFollowWrites();
@@ -259,6 +260,44 @@ void TestHiveStore::anotherStoresDatabaseIsRefused() {
     QVERIFY(!s.ok());
     QVERIFY2(s.error().message.contains(QStringLiteral("holds store HIVE, not SQL")),
              qPrintable(s.error().message));
+}
+
+// SPEC §8's seq claims, as far as Hive allows (no transaction): a second writer of the same
+// store (another process, its own worker) whose batch gives one of the store's seqs to another
+// write is refused whole, as a conflict; the same write again is not refused, nor a fresh seq.
+void TestHiveStore::aSeqTakenByAnotherWriterIsRefused() {
+    QString problem;
+    const QString uri = lab::hiveFreshDatabase(peer_.uri(), problem);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    auto first = StoreWorker(std::move(StoreFactory::create(QStringLiteral("HIVE"), uri).value()));
+    auto second = StoreWorker(std::move(StoreFactory::create(QStringLiteral("HIVE"), uri).value()));
+    QVERIFY(await(first.open()).ok());
+    QVERIFY(await(second.open()).ok());
+    QVERIFY(await(first.append({setRecord("S1", "C1", "A", 1, "HIVE", 1),
+                                setRecord("S2", "C1", "B", 2, "HIVE", 2)}))
+                .ok());
+    const Status taken = await(second.append(
+        {setRecord("S3", "C1", "C", 3, "MONGO", 9), setRecord("S4", "C1", "D", 3, "HIVE", 2)}));
+    QVERIFY(!taken.ok());
+    QVERIFY(taken.error().conflict);
+    QVERIFY2(taken.error().message.contains(QStringLiteral("seq 2 of HIVE is already taken")),
+             qPrintable(taken.error().message));
+    const Status twice = await(second.append(
+        {setRecord("S5", "C1", "C", 4, "HIVE", 3), setRecord("S6", "C1", "D", 5, "HIVE", 3)}));
+    QVERIFY(!twice.ok());
+    QVERIFY2(twice.error().message.contains(QStringLiteral("given to two writes in one batch")),
+             qPrintable(twice.error().message));
+    // Nothing of the refused batches was written.
+    Result<std::vector<LogRecord>> log = await(first.readOplog());
+    QVERIFY(log.ok());
+    QCOMPARE(log.value().size(), size_t{2});
+    // The same write again (a replay), and a fresh seq, are written.
+    QVERIFY(await(second.append({setRecord("S2", "C1", "B", 2, "HIVE", 2),
+                                 setRecord("S7", "C1", "E", 6, "HIVE", 3)}))
+                .ok());
+    log = await(first.readOplog());
+    QVERIFY(log.ok());
+    QCOMPARE(log.value().size(), size_t{4});
 }
 
 // The view is there for people who look at the store with beeline.
