@@ -3,6 +3,7 @@
 #include "catalog.h"
 #include "commandexecutor.h"
 #include "engine.h"
+#include "identityclash.h"
 #include "pieces.h"
 #include "recordconversion.h"
 #include "scriptbinding.h"
@@ -32,6 +33,9 @@ struct CommandSession::Mirror {
     std::unique_ptr<CommandExecutor> scriptExecutor;
     size_t scriptNext = 0;
     DivergenceTracker divergence;
+    // Set when the stores could not be replayed (two writes under one identity): the session
+    // stays unready and says why.
+    std::string loadProblem;
 };
 
 // The newest entries of each store the timeline draws: enough for any script a person steps
@@ -288,6 +292,11 @@ void CommandSession::load() {
                          whenFinished(
                              QtConcurrent::run([logs, names]() {
                                  auto mirror = std::make_shared<Mirror>();
+                                 // One identity, one write (SPEC §8), before any replay.
+                                 if (const auto clash = findIdentityClash(*logs)) {
+                                     mirror->loadProblem = clash->message(names);
+                                     return mirror;
+                                 }
                                  for (const std::string& n : names)
                                      mirror->engine.addReplica(n);
                                  for (size_t s = 0; s < logs->size(); ++s)
@@ -300,6 +309,10 @@ void CommandSession::load() {
                                  return mirror;
                              }),
                              this, [this](std::shared_ptr<Mirror> built) {
+                                 if (!built->loadProblem.empty()) {
+                                     Q_EMIT failed(QString::fromStdString(built->loadProblem));
+                                     return;
+                                 }
                                  // Each store's own writes up to its counter are held (in it,
                                  // or as copies elsewhere): copies of them wait for nothing.
                                  for (size_t s = 0; s < views_.size(); ++s)

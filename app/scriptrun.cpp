@@ -5,6 +5,7 @@
 #include "conflictreport.h"
 #include "engine.h"
 #include "exportfiles.h"
+#include "identityclash.h"
 #include "propertylab.h"
 #include "propertylabjson.h"
 #include "recordconversion.h"
@@ -347,13 +348,30 @@ int runAgainstStores(const RunOptions& options, const Prepared& p, std::FILE* ou
         return ExitUsage;
     }
     WriteBehind writer(engine, workers, exports);
-    for (size_t r = 0; r < workers.size(); ++r) {
-        Result<std::vector<LogRecord>> log = loaded[r].result();
-        if (!log)
-            return backendFailure(err, log.error());
-        for (const LogRecord& rec : log.value())
-            engine.restore(r, fromRecord(rec, catalog));
-        writer.adoptLoaded(r);
+    {
+        std::vector<std::vector<LogRecord>> logs(workers.size());
+        for (size_t r = 0; r < workers.size(); ++r) {
+            Result<std::vector<LogRecord>> log = loaded[r].takeResult();
+            if (!log)
+                return backendFailure(err, log.error());
+            logs[r] = std::move(log.value());
+        }
+        // One identity, one write (SPEC §8): stores that came to the run holding two writes
+        // under one identity are not replayed into one engine, nor merged.
+        if (const std::optional<IdentityClash> clash = findIdentityClash(logs)) {
+            std::vector<std::string> names;
+            for (size_t r = 0; r < engine.replicaCount(); ++r)
+                names.push_back(engine.replica(r).name);
+            return backendFailure(err,
+                                  StoreError{QString::fromStdString(names[clash->secondStore]),
+                                             QString::fromStdString(clash->message(names)), false});
+        }
+        for (size_t r = 0; r < workers.size(); ++r) {
+            for (const LogRecord& rec : logs[r])
+                engine.restore(r, fromRecord(rec, catalog));
+            writer.adoptLoaded(r);
+            logs[r] = {};
+        }
     }
     writer.holdLoaded();
 

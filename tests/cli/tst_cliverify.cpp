@@ -337,6 +337,39 @@ void TestCliVerify::aheadOfOriginIsRepaired() {
     QVERIFY2(again == 0, qPrintable(againErr));
     QCOMPARE(alphaSql(QStringLiteral("SELECT seq FROM oplog WHERE student_id = 'SID21'")),
              QStringLiteral("21"));
+
+    // GAMMA's copy of ALPHA:3 edited behind its back: one identity now names two writes. A run
+    // refuses to replay or merge them and changes nothing; verify names it.
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("g"));
+        db.setDatabaseName(dir_.filePath(QStringLiteral("gamma.db")));
+        QVERIFY(db.open());
+        QVERIFY(QSqlQuery(db).exec(
+            QStringLiteral("UPDATE oplog SET grade = 'Z' WHERE origin = 'ALPHA' AND seq = 3")));
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("g"));
+    QVERIFY(more.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    more.write("22, ALPHA.SET((SID22,CSE002),D)\nFULL_SYNC\n");
+    more.close();
+    const auto [clash, clashOut, clashErr] =
+        lab::runCli({QStringLiteral("run"), script, QStringLiteral("--workspace"), workspace});
+    QCOMPARE(clash, 3);
+    QVERIFY2(clashErr.contains(QStringLiteral("ALPHA:3 names two writes: (SID3,CSE002)=B at ts 3 "
+                                              "in ALPHA and (SID3,CSE002)=Z at ts 3 in GAMMA")),
+             qPrintable(clashErr));
+    QCOMPARE(alphaSql(QStringLiteral("SELECT COUNT(*) FROM oplog WHERE student_id = 'SID22'")),
+             QStringLiteral("0"));
+    const QString clashJson = dir_.filePath(QStringLiteral("clash.json"));
+    const auto [named, namedOut, namedErr] =
+        lab::runCli({QStringLiteral("verify"), QStringLiteral("--workspace"), workspace,
+                     QStringLiteral("--json"), clashJson});
+    QCOMPARE(named, 4);
+    QFile clashReport(clashJson);
+    QVERIFY(clashReport.open(QIODevice::ReadOnly));
+    const std::set<QString> clashFindings =
+        findingsOf(QJsonDocument::fromJson(clashReport.readAll()).object());
+    QVERIFY2(clashFindings.count(QStringLiteral("identity-reused GAMMA SID3")) == 1,
+             qPrintable(namedOut));
 }
 
 QTEST_MAIN(TestCliVerify)
