@@ -131,7 +131,8 @@ CommandSession::CommandSession(std::vector<StoreSpec> stores, std::vector<StoreW
           workers_)
     , views_(workers_.size())
     , handedOut_(workers_.size(), 0)
-    , committed_(workers_.size(), 0) {
+    , committed_(workers_.size(), 0)
+    , abandoned_(workers_.size(), 0) {
     engineThread_.setObjectName(QStringLiteral("command-engine"));
     engineContext_ = new QObject;
     engineContext_->moveToThread(&engineThread_);
@@ -193,10 +194,11 @@ void CommandSession::whenCommittedUpTo(std::vector<uint64_t> marks, std::functio
 }
 
 void CommandSession::runCommittedCallbacks() {
-    // Callbacks waiting for marks run in the order they were asked for, as each is reached.
+    // Callbacks waiting for marks run in the order they were asked for, as each is reached:
+    // every record up to the marks committed, or refused for good.
     const auto reached = [this](const std::vector<uint64_t>& marks) {
         for (size_t s = 0; s < marks.size(); ++s)
-            if (committed_[s] < marks[s])
+            if (committed_[s] + abandoned_[s] < marks[s])
                 return false;
         return true;
     };
@@ -361,14 +363,6 @@ std::optional<CommandSession::LineError> CommandSession::execute(const QString& 
 }
 
 void CommandSession::accept(Produced produced) {
-    if (!produced.gets.empty()) {
-        QStringList lines;
-        lines.reserve(static_cast<qsizetype>(produced.gets.size()));
-        for (const Produced::Get& g : produced.gets)
-            lines << g.line;
-        const Produced::Get& last = produced.gets.back();
-        Q_EMIT getsAnswered(lines, last.store, last.studentId, last.courseId);
-    }
     for (size_t s = 0; s < views_.size(); ++s) {
         ViewUpdates& box = views_[s];
         handedOut_[s] += produced.records[s].size();
@@ -424,10 +418,32 @@ void CommandSession::accept(Produced produced) {
         else
             scriptTarget_ = scriptDone_;
     }
+    if (!produced.gets.empty())
+        answerGetsWhenDurable(produced);
     if (produced.writtenBy >= 0)
         runCommittedCallbacks();
     if (produced.afterwards)
         produced.afterwards();
+}
+
+void CommandSession::answerGetsWhenDurable(Produced& produced) {
+    const std::vector<Produced::Get>& gets = produced.gets;
+    // What is shown never runs ahead of durability (SPEC §8): a GET's answer waits until every
+    // write handed to the stores so far, those it reflects among them, has committed. The
+    // session goes on meanwhile; only the console line waits (an embedded store commits in
+    // milliseconds). A store that refuses a batch settles the wait too, and the line says so.
+    QStringList lines;
+    lines.reserve(static_cast<qsizetype>(gets.size()));
+    for (const Produced::Get& g : gets)
+        lines << g.line;
+    whenCommittedUpTo(handedOut_, [this, lines = std::move(lines), last = gets.back(),
+                                   refusedBefore = refusedBatches_]() mutable {
+        if (refusedBatches_ != refusedBefore)
+            for (QString& line : lines)
+                line += QStringLiteral("   (a store refused writes made before it: see the "
+                                       "message above)");
+        Q_EMIT getsAnswered(lines, last.store, last.studentId, last.courseId);
+    });
 }
 
 // What reading and parsing a testcase file produced, off the UI thread.
@@ -605,10 +621,11 @@ void CommandSession::reloadAfterConflict(size_t store) {
     // What other stores were handed still goes out (it matches their own logs); this store's
     // queue was built on a history it does not have and is dropped.
     ViewUpdates& box = views_[store];
+    abandoned_[store] += outbox_.unsent(store);
     outbox_.dropUnsent(store);
     box.queuedStates.clear();
     box.queuedTooMany = false;
-    handedOut_[store] = committed_[store] + box.inFlightRecords;
+    runCommittedCallbacks();
     QMetaObject::invokeMethod(engineContext_, [this, store] {
         mirror_.reset();
         QMetaObject::invokeMethod(this, [this, store] {
@@ -755,12 +772,14 @@ void CommandSession::batchAnswered(size_t store, size_t count, const Status& s,
     --box.inFlight;
     box.inFlightRecords -= count;
     if (!s) {
-        if (s.error().upstream)
-            return; // the batch it waited for failed, and says so itself
-        // Told and carried on: later batches no longer wait for this one (the outbox writes
-        // nothing after a failed batch until then).
+        abandoned_[store] += count;
+        ++refusedBatches_;
+        // Told and carried on: later batches of this store no longer wait for this one (the
+        // outbox writes nothing after a failed batch until then). A batch that only waited for
+        // another store's failed batch (upstream) is the same for this store: its records,
+        // its own writes among them, were not written, and the user hears which.
         outbox_.forgetFailures(store);
-        if (s.error().conflict) {
+        if (s.error().conflict && !s.error().upstream) {
             Q_EMIT failed(s.error().toString() +
                           QStringLiteral(". Reading every store's history again; "
                                          "run the refused commands again."));
@@ -768,6 +787,11 @@ void CommandSession::batchAnswered(size_t store, size_t count, const Status& s,
             return;
         }
         Q_EMIT failed(s.error().toString());
+        // What was queued behind the refused batch goes on its own (a new chain), so it is not
+        // left unsent until the next command.
+        if (box.inFlight == 0 && outbox_.unsent(store) > 0)
+            ship(store);
+        runCommittedCallbacks();
         return;
     }
     committed_[store] += count;

@@ -179,6 +179,8 @@ private:
     template <class Fn>
     void onEngine(Fn fn, const char* label = "changes");
     void accept(Produced produced);
+    // Shows produced.gets' answers in the console once the writes before them are durable.
+    void answerGetsWhenDurable(Produced& produced);
     // ingestTail (outsideOnly: only other clients' writes, each also described as a line) and
     // ingestReplicated.
     void ingest(int store, std::shared_ptr<const std::vector<LogRecord>> records, bool outsideOnly,
@@ -237,6 +239,10 @@ private:
     std::vector<int64_t> loadedLogEnds_;
     std::vector<uint64_t> handedOut_; // per store: records accepted from the engine
     std::vector<uint64_t> committed_; // per store: records its worker has committed
+    // Per store: records that will never commit (a refused batch, and what waited for it; a
+    // queue dropped after a conflict). Marks count them as settled, so nothing waits forever.
+    std::vector<uint64_t> abandoned_;
+    uint64_t refusedBatches_ = 0; // batches a store refused, ever
     std::vector<std::pair<std::vector<uint64_t>, std::function<void()>>> markCallbacks_;
 
     std::shared_ptr<const std::vector<SeedRow>> importRows_;

@@ -1,0 +1,121 @@
+// What the window shows never runs ahead of durability (SPEC §8): a GET typed after a SET is
+// answered in the console only once the store has committed the SET, not when the engine knew
+// the answer. A store that refuses the batch settles the wait too, and the answer says so,
+// rather than leaving every later answer waiting. A store whose batch was not written because it
+// copied writes of a refused batch (upstream) carries on too: its later writes are stored.
+#include "commandsession.h"
+#include "forwardingstore.h"
+#include "storefactory.h"
+#include "storeworker.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+
+#include <atomic>
+
+using namespace syncscope;
+
+namespace {
+
+// An in-memory SQLite store whose appends wait until the test lets them through, or fail.
+class GatedStore : public ForwardingStore {
+public:
+    GatedStore(std::unique_ptr<Store> inner, std::atomic<int>& mode)
+        : ForwardingStore(std::move(inner))
+        , mode_(mode) {}
+    enum { Hold, Pass, Refuse };
+    Status append(std::span<const LogRecord> records, const BatchControl& control) override {
+        while (mode_.load() == Hold)
+            QThread::msleep(5);
+        if (mode_.load() == Refuse)
+            return StoreError{QStringLiteral("SQL"), QStringLiteral("refused by the test"), false};
+        return ForwardingStore::append(records, control);
+    }
+
+private:
+    std::atomic<int>& mode_;
+};
+
+} // namespace
+
+class TestSessionAnswers : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void getIsAnsweredOnceItsWritesCommit();
+};
+
+void TestSessionAnswers::getIsAnsweredOnceItsWritesCommit() {
+    // SQLite files: stores that outlive the process are the ones origin first orders.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString sqlUri = QStringLiteral("sqlite://") + dir.filePath(QStringLiteral("sql.db"));
+    const QString liteUri = QStringLiteral("sqlite://") + dir.filePath(QStringLiteral("lite.db"));
+    std::atomic<int> mode{GatedStore::Pass};
+    auto made = StoreFactory::create(QStringLiteral("SQL"), sqlUri);
+    QVERIFY(made.ok());
+    StoreWorker worker(std::make_unique<GatedStore>(std::move(made.value()), mode));
+    QVERIFY(worker.open().result().ok());
+    auto plain = StoreFactory::create(QStringLiteral("LITE"), liteUri);
+    QVERIFY(plain.ok());
+    StoreWorker lite(std::move(plain.value()));
+    QVERIFY(lite.open().result().ok());
+    CommandSession session({{"SQL", {}, sqlUri.toStdString()}, {"LITE", {}, liteUri.toStdString()}},
+                           {&worker, &lite});
+    QSignalSpy answers(&session, &CommandSession::getsAnswered);
+    QSignalSpy failures(&session, &CommandSession::failed);
+    session.load();
+    QTRY_VERIFY_WITH_TIMEOUT(session.isReady(), 10000);
+
+    mode = GatedStore::Hold;
+    QVERIFY(!session.execute(QStringLiteral("1, SQL.SET((S1,C1),A)")));
+    QVERIFY(!session.execute(QStringLiteral("2, SQL.GET(S1,C1)")));
+    QTest::qWait(300); // the engine answered long ago; the store has not committed
+    QCOMPARE(answers.count(), 0);
+    mode = GatedStore::Pass;
+    QTRY_COMPARE_WITH_TIMEOUT(answers.count(), 1, 5000);
+    QStringList lines = answers.takeFirst().at(0).toStringList();
+    QCOMPARE(lines, QStringList{QStringLiteral("2, SQL.GET(S1,C1) = A")});
+
+    // Refused: the answer still comes, saying the writes before it were not stored.
+    mode = GatedStore::Refuse;
+    QVERIFY(!session.execute(QStringLiteral("3, SQL.SET((S1,C1),B)")));
+    QVERIFY(!session.execute(QStringLiteral("4, SQL.GET(S1,C1)")));
+    QTRY_COMPARE_WITH_TIMEOUT(answers.count(), 1, 5000);
+    lines = answers.takeFirst().at(0).toStringList();
+    QCOMPARE(lines.size(), 1);
+    QVERIFY2(lines.front().startsWith(QStringLiteral("4, SQL.GET(S1,C1) = B")) &&
+                 lines.front().contains(QStringLiteral("a store refused writes")),
+             qPrintable(lines.front()));
+    QVERIFY(!failures.isEmpty());
+
+    // And later answers are not held behind the refused batch.
+    mode = GatedStore::Pass;
+    QVERIFY(!session.execute(QStringLiteral("5, SQL.GET(S1,C1)")));
+    QTRY_COMPARE_WITH_TIMEOUT(answers.count(), 1, 5000);
+    answers.clear();
+
+    // LITE copies a write of SQL's that SQL refuses: LITE's batch is not written either, and
+    // says why; LITE's next write is written all the same.
+    mode = GatedStore::Refuse;
+    failures.clear();
+    QVERIFY(!session.execute(QStringLiteral("6, SQL.SET((S2,C1),X)")));
+    QVERIFY(!session.execute(QStringLiteral("LITE.MERGE(SQL)")));
+    QTRY_VERIFY_WITH_TIMEOUT(failures.count() >= 2, 5000);
+    bool upstreamNamed = false;
+    for (const QList<QVariant>& f : failures)
+        upstreamNamed = upstreamNamed || f.at(0).toString().startsWith(QStringLiteral(
+                                             "LITE: the batch was not written: it copies writes"));
+    QVERIFY(upstreamNamed);
+    mode = GatedStore::Pass;
+    QVERIFY(!session.execute(QStringLiteral("7, LITE.SET((S3,C1),Y)")));
+    QVERIFY(!session.execute(QStringLiteral("8, LITE.GET(S3,C1)")));
+    QTRY_COMPARE_WITH_TIMEOUT(answers.count(), 1, 5000);
+    const Result<std::optional<GradeRecord>> stored =
+        lite.readKey(std::string("S3"), std::string("C1")).result();
+    QVERIFY(stored.ok() && stored.value() && stored.value()->value == "Y");
+}
+
+QTEST_GUILESS_MAIN(TestSessionAnswers)
+#include "tst_sessionanswers.moc"
