@@ -2,6 +2,7 @@
 
 #include "clilines.h"
 #include "commandexecutor.h"
+#include "compactscript.h"
 #include "conflictreport.h"
 #include "engine.h"
 #include "exportfiles.h"
@@ -128,16 +129,42 @@ private:
 
 // Runs the parsed commands in the engine, printing GET results and shipping every appended
 // entry; stops early when a store has failed.
-void executeCommands(const Script& script, const StoreBinding& binding, Engine& engine,
+void executeCommands(const CompactScript& script, const StoreBinding& binding, Engine& engine,
                      WriteBehind& writer, OutputBuffer& stdoutBuffer, bool keepLogs) {
     CommandExecutor executor(engine, binding.storeOfName);
+    // Each distinct key and value is interned in this run's catalog when first used.
+    constexpr uint32_t kUnseen = ~uint32_t{0};
+    std::vector<KeyId> keys(script.keyCount(), kUnseen);
+    std::vector<ValueId> values(script.valueCount(), kUnseen);
+    Catalog& catalog = engine.catalog();
+    const std::vector<size_t>& syncStores = script.syncStores();
     size_t sinceTrim = 0;
-    for (const Command& c : script.commands) {
+    for (const CompactScript::Step& step : script.steps()) {
         if (++sinceTrim == 65536 && !keepLogs) {
             writer.trimEngine();
             sinceTrim = 0;
         }
-        const CommandExecutor::Outcome done = executor.run(script, c);
+        CommandExecutor::Resolved c;
+        c.op = step.op;
+        c.ts = step.ts;
+        c.store = step.store;
+        c.source = step.source;
+        if (step.op == Op::Set || step.op == Op::Get || step.op == Op::Delete) {
+            KeyId& key = keys[step.key];
+            if (key == kUnseen)
+                key = catalog.internKey(script.studentId(step.key), script.courseId(step.key));
+            c.key = key;
+        }
+        if (step.op == Op::Set) {
+            ValueId& value = values[step.value];
+            if (value == kUnseen)
+                value = catalog.internValue(script.value(step.value));
+            c.value = value;
+        }
+        if (step.syncCount > 0)
+            c.syncStores =
+                std::span<const size_t>(syncStores).subspan(step.syncFirst, step.syncCount);
+        const CommandExecutor::Outcome done = executor.run(c);
         if (done.get) {
             appendGetLine(stdoutBuffer.text(), engine.replica(done.store).name, *done.get,
                           engine.catalog());
@@ -209,7 +236,7 @@ bool writeReport(const QString& path, const std::string& report, const char* wha
 
 // What step 1 of runScript makes of the input, for each attempt at the rest.
 struct Prepared {
-    const Script& script;
+    const CompactScript& script;
     const StoreBinding& binding;
     const std::optional<SeedData>& seed;
     const std::vector<LabStep>& labSteps;
@@ -300,8 +327,16 @@ int runScript(const RunOptions& options, std::FILE* out, std::FILE* err) {
         return ExitUsage;
     }
 
+    // The script as the run executes it; its text and parsed lines go (about 90 MB of a
+    // million-line script, more than the rest of the engine's own memory).
+    const CompactScript compact(script, binding.storeOfName);
+    {
+        // Freed here: a move-assign into `script` could keep the text's buffer.
+        const Script dropped = std::move(script);
+    }
+
     // 2–5, again when another writer took this run's seqs before any of it left the process.
-    const Prepared prepared{script, binding, seed, labSteps};
+    const Prepared prepared{compact, binding, seed, labSteps};
     for (int attempt = 1;; ++attempt) {
         std::optional<StoreError> refused;
         const int status = runAgainstStores(options, prepared, out, err, refused);
@@ -324,7 +359,7 @@ namespace {
 
 int runAgainstStores(const RunOptions& options, const Prepared& p, std::FILE* out, std::FILE* err,
                      std::optional<StoreError>& refused) {
-    const Script& script = p.script;
+    const CompactScript& script = p.script;
     const StoreBinding& binding = p.binding;
     const std::optional<SeedData>& seed = p.seed;
     const std::vector<LabStep>& labSteps = p.labSteps;

@@ -100,7 +100,13 @@ QString SqlDialect::readGrades(bool fromStart) const {
 SqlDialect sqliteDialect(bool inMemory) {
     SqlDialect d;
     d.driver = QStringLiteral("QSQLITE");
-    if (!inMemory) {
+    if (inMemory) {
+        // 16 KB pages, not SQLite's 4 KB: a store held in memory spends less on page headers
+        // and B-tree levels. cli_end_to_end (four in-memory stores, 2.9M oplog rows): 5.3 s and
+        // 419 MB with 4 KB pages, 5.1 s and 404 MB with 16 KB, alternating runs; 32 and 64 KB
+        // were slower again (a transaction's journal copies whole pages). Files keep theirs.
+        d.openPragmas = {QStringLiteral("PRAGMA page_size=16384")};
+    } else {
         // WAL: readers (the GUI's loaders) never block the writer. synchronous=NORMAL in WAL
         // mode survives an application crash; only a power cut can lose the last commits.
         d.openPragmas = {QStringLiteral("PRAGMA journal_mode=WAL"),

@@ -14,37 +14,56 @@ CommandExecutor::CommandExecutor(Engine& engine, std::vector<size_t> storeOfName
 
 CommandExecutor::Outcome CommandExecutor::run(const Script& script, const Command& c) {
     Catalog& catalog = engine_.catalog();
-    Outcome out;
-    out.store = c.op == Op::FullSync ? 0 : storeOfName_[c.store];
+    Resolved r;
+    r.op = c.op;
+    r.ts = c.ts;
     switch (c.op) {
-    case Op::Set: {
-        const KeyId k = catalog.internKey(script.view(c.studentId), script.view(c.courseId));
-        engine_.set(out.store, k, catalog.internValue(script.view(c.value)), c.ts);
-        break;
-    }
-    case Op::Delete:
-        engine_.remove(out.store,
-                       catalog.internKey(script.view(c.studentId), script.view(c.courseId)), c.ts);
-        break;
+    case Op::Set:
+        r.value = catalog.internValue(script.view(c.value));
+        [[fallthrough]];
     case Op::Get:
-        out.get = engine_.get(
-            out.store, catalog.internKey(script.view(c.studentId), script.view(c.courseId)), c.ts);
+    case Op::Delete:
+        r.key = catalog.internKey(script.view(c.studentId), script.view(c.courseId));
+        r.store = storeOfName_[c.store];
         break;
     case Op::Merge:
-        engine_.merge(out.store, storeOfName_[c.source]);
+        r.store = storeOfName_[c.store];
+        r.source = storeOfName_[c.source];
         break;
     case Op::FullSync:
-        out.touchesAll = true;
-        if (c.syncCount == 0) {
-            engine_.fullSync(everyStore_);
+        if (c.syncCount == 0)
             break;
-        }
         syncSet_.clear();
         for (uint16_t i = 0; i < c.syncCount; ++i)
             syncSet_.push_back(storeOfName_[script.syncList[c.sourceOffset + i].name]);
         std::sort(syncSet_.begin(), syncSet_.end());
         syncSet_.erase(std::unique(syncSet_.begin(), syncSet_.end()), syncSet_.end());
-        engine_.fullSync(syncSet_);
+        r.syncStores = syncSet_;
+        break;
+    }
+    return run(r);
+}
+
+CommandExecutor::Outcome CommandExecutor::run(const Resolved& c) {
+    Outcome out;
+    out.store = c.op == Op::FullSync ? 0 : c.store;
+    switch (c.op) {
+    case Op::Set:
+        engine_.set(c.store, c.key, c.value, c.ts);
+        break;
+    case Op::Delete:
+        engine_.remove(c.store, c.key, c.ts);
+        break;
+    case Op::Get:
+        out.get = engine_.get(c.store, c.key, c.ts);
+        break;
+    case Op::Merge:
+        engine_.merge(c.store, c.source);
+        break;
+    case Op::FullSync:
+        out.touchesAll = true;
+        engine_.fullSync(c.syncStores.empty() ? std::span<const size_t>(everyStore_)
+                                              : c.syncStores);
         break;
     }
     return out;

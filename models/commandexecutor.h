@@ -4,6 +4,7 @@
 #include "script.h"
 
 #include <optional>
+#include <span>
 #include <vector>
 
 namespace syncscope {
@@ -23,6 +24,19 @@ public:
     };
 
     Outcome run(const Script& script, const Command& command);
+
+    // A command already resolved: its key and value interned in the engine's catalog, its
+    // stores replicas (CompactScript's steps, once their keys are interned).
+    struct Resolved {
+        Op op = Op::Set;
+        size_t store = 0;  // SET/GET/DELETE/MERGE target
+        size_t source = 0; // MERGE source
+        KeyId key = 0;
+        ValueId value = 0;
+        int64_t ts = 0;
+        std::span<const size_t> syncStores; // FULL_SYNC: ascending, once each; empty: all
+    };
+    Outcome run(const Resolved& command);
 
 private:
     Engine& engine_;

@@ -1,0 +1,60 @@
+#include "compactscript.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+namespace syncscope {
+
+CompactScript::CompactScript(const Script& script, const std::vector<size_t>& storeOfName) {
+    std::unordered_map<std::string, uint32_t> keyIndex, valueIndex;
+    const auto indexOf = [](std::unordered_map<std::string, uint32_t>& index,
+                            std::vector<std::string>& all, std::string text) {
+        const auto [it, fresh] = index.try_emplace(std::move(text), 0);
+        if (fresh) {
+            it->second = static_cast<uint32_t>(all.size());
+            all.push_back(it->first);
+        }
+        return it->second;
+    };
+    steps_.reserve(script.commands.size());
+    std::string key;
+    for (const Command& c : script.commands) {
+        Step s;
+        s.ts = c.ts;
+        s.op = c.op;
+        switch (c.op) {
+        case Op::Set:
+            s.value = indexOf(valueIndex, values_, std::string(script.view(c.value)));
+            [[fallthrough]];
+        case Op::Get:
+        case Op::Delete:
+            key.assign(script.view(c.studentId));
+            key += '\n';
+            key += script.view(c.courseId);
+            s.key = indexOf(keyIndex, keys_, key);
+            s.store = static_cast<uint16_t>(storeOfName[c.store]);
+            break;
+        case Op::Merge:
+            s.store = static_cast<uint16_t>(storeOfName[c.store]);
+            s.source = static_cast<uint16_t>(storeOfName[c.source]);
+            break;
+        case Op::FullSync: {
+            if (c.syncCount == 0)
+                break;
+            const size_t first = syncStores_.size();
+            for (uint16_t i = 0; i < c.syncCount; ++i)
+                syncStores_.push_back(storeOfName[script.syncList[c.sourceOffset + i].name]);
+            std::sort(syncStores_.begin() + static_cast<std::ptrdiff_t>(first), syncStores_.end());
+            syncStores_.erase(std::unique(syncStores_.begin() + static_cast<std::ptrdiff_t>(first),
+                                          syncStores_.end()),
+                              syncStores_.end());
+            s.syncFirst = static_cast<uint32_t>(first);
+            s.syncCount = static_cast<uint16_t>(syncStores_.size() - first);
+            break;
+        }
+        }
+        steps_.push_back(s);
+    }
+}
+
+} // namespace syncscope
