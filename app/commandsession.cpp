@@ -36,6 +36,8 @@ struct CommandSession::Mirror {
     // Set when the stores could not be replayed (two writes under one identity): the session
     // stays unready and says why.
     std::string loadProblem;
+    // The greatest ts of any write the stores held when loaded: typed lines continue after it.
+    std::optional<int64_t> heldTs;
 };
 
 // The newest entries of each store the timeline draws: enough for any script a person steps
@@ -276,74 +278,85 @@ void CommandSession::load() {
                           QStringLiteral(": unavailable, commands are disabled"));
             return;
         }
-        whenFinished(workers_[r]->readOplog(), this,
-                     [this, r, logs, pending](QFuture<Result<std::vector<LogRecord>>> future) {
-                         // Taken, not copied: a million records are not copied on the UI thread.
-                         Result<std::vector<LogRecord>> log = future.takeResult();
-                         if (!log) {
-                             Q_EMIT failed(log.error().toString());
-                             return;
-                         }
-                         (*logs)[r] = std::move(log.value());
-                         loadedLogEnds_[r] = (*logs)[r].empty() ? 0 : (*logs)[r].back().position;
-                         if (--*pending != 0)
-                             return;
-                         std::vector<std::string> names;
-                         for (const StoreSpec& s : stores_)
-                             names.push_back(s.name);
-                         whenFinished(
-                             QtConcurrent::run([logs, names]() {
-                                 auto mirror = std::make_shared<Mirror>();
-                                 // One identity, one write (SPEC §8), before any replay.
-                                 if (const auto clash = findIdentityClash(*logs)) {
-                                     mirror->loadProblem = clash->message(names);
-                                     return mirror;
-                                 }
-                                 for (const std::string& n : names)
-                                     mirror->engine.addReplica(n);
-                                 for (size_t s = 0; s < logs->size(); ++s)
-                                     for (const LogRecord& rec : (*logs)[s])
-                                         mirror->engine.restore(s,
-                                                                fromRecord(rec, mirror->catalog));
-                                 for (size_t s = 0; s < names.size(); ++s)
-                                     mirror->shipped.push_back(mirror->engine.replica(s).logEnd());
-                                 mirror->divergence.rebuild(mirror->engine, "stores loaded");
-                                 return mirror;
-                             }),
-                             this, [this](std::shared_ptr<Mirror> built) {
-                                 if (!built->loadProblem.empty()) {
-                                     Q_EMIT failed(QString::fromStdString(built->loadProblem));
-                                     return;
-                                 }
-                                 // Each store's own writes up to its counter are held (in it,
-                                 // or as copies elsewhere): copies of them wait for nothing.
-                                 for (size_t s = 0; s < views_.size(); ++s)
-                                     outbox_.markHeld(s, built->engine.replica(s).seq);
-                                 // Adopted whole (the engine refers to its catalog), on the engine
-                                 // thread.
-                                 QMetaObject::invokeMethod(engineContext_, [this, built] {
-                                     mirror_ = built;
-                                     QMetaObject::invokeMethod(this, [this] {
-                                         ready_ = true;
-                                         Q_EMIT ready();
-                                     });
-                                 });
-                             });
-                     });
+        whenFinished(
+            workers_[r]->readOplog(), this,
+            [this, r, logs, pending](QFuture<Result<std::vector<LogRecord>>> future) {
+                // Taken, not copied: a million records are not copied on the UI thread.
+                Result<std::vector<LogRecord>> log = future.takeResult();
+                if (!log) {
+                    Q_EMIT failed(log.error().toString());
+                    return;
+                }
+                (*logs)[r] = std::move(log.value());
+                loadedLogEnds_[r] = (*logs)[r].empty() ? 0 : (*logs)[r].back().position;
+                if (--*pending != 0)
+                    return;
+                std::vector<std::string> names;
+                for (const StoreSpec& s : stores_)
+                    names.push_back(s.name);
+                whenFinished(
+                    QtConcurrent::run([logs, names]() {
+                        auto mirror = std::make_shared<Mirror>();
+                        // One identity, one write (SPEC §8), before any replay.
+                        if (const auto clash = findIdentityClash(*logs)) {
+                            mirror->loadProblem = clash->message(names);
+                            return mirror;
+                        }
+                        for (const std::string& n : names)
+                            mirror->engine.addReplica(n);
+                        for (size_t s = 0; s < logs->size(); ++s)
+                            for (const LogRecord& rec : (*logs)[s]) {
+                                if (rec.isWrite())
+                                    mirror->heldTs =
+                                        std::max(mirror->heldTs.value_or(rec.ts), rec.ts);
+                                mirror->engine.restore(s, fromRecord(rec, mirror->catalog));
+                            }
+                        for (size_t s = 0; s < names.size(); ++s)
+                            mirror->shipped.push_back(mirror->engine.replica(s).logEnd());
+                        mirror->divergence.rebuild(mirror->engine, "stores loaded");
+                        return mirror;
+                    }),
+                    this, [this](std::shared_ptr<Mirror> built) {
+                        if (!built->loadProblem.empty()) {
+                            Q_EMIT failed(QString::fromStdString(built->loadProblem));
+                            return;
+                        }
+                        // SPEC §3: a typed line without a timestamp continues after
+                        // what the stores hold, so it is not superseded on arrival.
+                        if (built->heldTs && (!clock_.used || clock_.greatest < *built->heldTs))
+                            clock_ = {true, *built->heldTs};
+                        // Each store's own writes up to its counter are held (in it,
+                        // or as copies elsewhere): copies of them wait for nothing.
+                        for (size_t s = 0; s < views_.size(); ++s)
+                            outbox_.markHeld(s, built->engine.replica(s).seq);
+                        // Adopted whole (the engine refers to its catalog), on the engine
+                        // thread.
+                        QMetaObject::invokeMethod(engineContext_, [this, built] {
+                            mirror_ = built;
+                            QMetaObject::invokeMethod(this, [this] {
+                                ready_ = true;
+                                Q_EMIT ready();
+                            });
+                        });
+                    });
+            });
     }
 }
 
 std::optional<CommandSession::LineError> CommandSession::execute(const QString& line) {
     if (!ready_)
         return LineError{1, QStringLiteral("the stores are still loading")};
+    // The clock moves only for a line that runs: a refused line uses no timestamp (SPEC §3).
+    TimestampClock clock = clock_;
     auto script =
-        std::make_shared<Script>(parseScript(kTypedCommandName, line.toStdString(), &clock_));
+        std::make_shared<Script>(parseScript(kTypedCommandName, line.toStdString(), &clock));
     StoreBinding binding;
     std::vector<ScriptError> errors = bindStores(*script, &directory_, binding);
     errors.insert(errors.begin(), script->errors.begin(), script->errors.end());
     if (!errors.empty())
         return LineError{static_cast<int>(errors.front().column),
                          QString::fromStdString(errors.front().message)};
+    clock_ = clock;
     // A store whose clock is off (the what-if) writes at its timestamp plus the offset. Only
     // SET and DELETE name a store to look up: FULL_SYNC names none (found by UBSan: the lookup
     // read past an empty binding).

@@ -383,6 +383,7 @@ int runAgainstStores(const RunOptions& options, const Prepared& p, std::FILE* ou
         return ExitUsage;
     }
     WriteBehind writer(engine, workers, exports);
+    std::optional<int64_t> heldTs; // the greatest ts of any write the stores hold
     {
         std::vector<std::vector<LogRecord>> logs(workers.size());
         for (size_t r = 0; r < workers.size(); ++r) {
@@ -402,13 +403,31 @@ int runAgainstStores(const RunOptions& options, const Prepared& p, std::FILE* ou
                                              QString::fromStdString(clash->message(names)), false});
         }
         for (size_t r = 0; r < workers.size(); ++r) {
-            for (const LogRecord& rec : logs[r])
+            for (const LogRecord& rec : logs[r]) {
+                if (rec.isWrite())
+                    heldTs = heldTs ? std::max(*heldTs, rec.ts) : rec.ts;
                 engine.restore(r, fromRecord(rec, catalog));
+            }
             writer.adoptLoaded(r);
             logs[r] = {};
         }
     }
     writer.holdLoaded();
+    // Implicit timestamps continue after what the stores hold (SPEC §3), so a line typed
+    // without one is never silently superseded on arrival.
+    std::optional<CompactScript> continued;
+    if (heldTs) {
+        continued.emplace(script);
+        if (const uint32_t line = continued->continueAfter(*heldTs)) {
+            say(err, QStringLiteral("%1:%2:1: the implicit timestamp would exceed the 64-bit "
+                                    "range (the stores hold a write at ts %3)")
+                         .arg(options.script)
+                         .arg(line)
+                         .arg(*heldTs));
+            return ExitScriptError;
+        }
+    }
+    const CompactScript& steps = continued ? *continued : script;
 
     // 3. Seed data enters every store of the run as ts 0 writes from origin CSV.
     if (seed) {
@@ -424,7 +443,7 @@ int runAgainstStores(const RunOptions& options, const Prepared& p, std::FILE* ou
 
     // 4. Run the commands.
     OutputBuffer stdoutBuffer(out, writer);
-    executeCommands(script, binding, engine, writer, stdoutBuffer,
+    executeCommands(steps, binding, engine, writer, stdoutBuffer,
                     !options.conflicts.isEmpty() || !options.lab.isEmpty());
     // The GET lines wait for the stores' answer, so a run refused before anything of it landed
     // can start over without having printed them, and a failed run prints only what is durable.

@@ -1,6 +1,7 @@
 #include "compactscript.h"
 
 #include <algorithm>
+#include <limits>
 #include <unordered_map>
 
 namespace syncscope {
@@ -22,6 +23,8 @@ CompactScript::CompactScript(const Script& script, const std::vector<size_t>& st
         Step s;
         s.ts = c.ts;
         s.op = c.op;
+        s.explicitTs = c.explicitTs;
+        s.line = c.line;
         switch (c.op) {
         case Op::Set:
             s.value = indexOf(valueIndex, values_, std::string(script.view(c.value)));
@@ -55,6 +58,21 @@ CompactScript::CompactScript(const Script& script, const std::vector<size_t>& st
         }
         steps_.push_back(s);
     }
+}
+
+uint32_t CompactScript::continueAfter(int64_t held) {
+    int64_t greatest = held;
+    for (Step& s : steps_) {
+        if (s.op == Op::Merge || s.op == Op::FullSync)
+            continue; // a timestamp there has no effect (SPEC §3)
+        if (!s.explicitTs) {
+            if (greatest == std::numeric_limits<int64_t>::max())
+                return s.line;
+            s.ts = greatest + 1;
+        }
+        greatest = std::max(greatest, s.ts);
+    }
+    return 0;
 }
 
 } // namespace syncscope

@@ -24,13 +24,22 @@ public:
         uint32_t key = 0;       // SET/GET/DELETE: index of its key (studentId/courseId)
         uint32_t value = 0;     // SET: index of its value
         uint32_t syncFirst = 0; // FULL_SYNC(S1,...): its first replica in syncStores()
+        uint32_t line = 0;      // 1-based, for messages
         uint16_t store = 0;     // replica of a SET/GET/DELETE/MERGE
         uint16_t source = 0;    // MERGE: the source replica
         uint16_t syncCount = 0; // FULL_SYNC(S1,...): how many replicas; 0: every store
         Op op = Op::Set;
+        bool explicitTs = false;
     };
 
     const std::vector<Step>& steps() const { return steps_; }
+
+    // SPEC §3: a SET, GET or DELETE without a timestamp gets one more than the greatest used so
+    // far in the run or held by any write in the run's stores when it started. The parser
+    // counted as for empty stores; when the stores hold writes, this counts again from `held`,
+    // their greatest ts (each explicit timestamp still counts). Returns 0, or the line whose
+    // timestamp would pass the 64-bit range.
+    uint32_t continueAfter(int64_t held);
     size_t keyCount() const { return keys_.size(); }
     size_t valueCount() const { return values_.size(); }
     std::string_view studentId(uint32_t key) const {

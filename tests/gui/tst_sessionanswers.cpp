@@ -2,7 +2,8 @@
 // answered in the console only once the store has committed the SET, not when the engine knew
 // the answer. A store that refuses the batch settles the wait too, and the answer says so,
 // rather than leaving every later answer waiting. A store whose batch was not written because it
-// copied writes of a refused batch (upstream) carries on too: its later writes are stored.
+// copied writes of a refused batch (upstream) carries on too: its later writes are stored. And a
+// window opened again continues the timestamps after what its stores hold.
 #include "commandsession.h"
 #include "forwardingstore.h"
 #include "storefactory.h"
@@ -115,6 +116,19 @@ void TestSessionAnswers::getIsAnsweredOnceItsWritesCommit() {
     const Result<std::optional<GradeRecord>> stored =
         lite.readKey(std::string("S3"), std::string("C1")).result();
     QVERIFY(stored.ok() && stored.value() && stored.value()->value == "Y");
+
+    // The window opened again on these stores (SPEC §3): a typed line continues after the
+    // greatest write they hold (LITE's at ts 7), and a refused line uses no timestamp.
+    CommandSession reopened(
+        {{"SQL", {}, sqlUri.toStdString()}, {"LITE", {}, liteUri.toStdString()}}, {&worker, &lite});
+    QSignalSpy reopenedAnswers(&reopened, &CommandSession::getsAnswered);
+    reopened.load();
+    QTRY_VERIFY_WITH_TIMEOUT(reopened.isReady(), 10000);
+    QVERIFY(reopened.execute(QStringLiteral("FOO.GET(S3,C1)"))); // no such store: refused
+    QVERIFY(!reopened.execute(QStringLiteral("LITE.GET(S3,C1)")));
+    QTRY_COMPARE_WITH_TIMEOUT(reopenedAnswers.count(), 1, 5000);
+    QCOMPARE(reopenedAnswers.takeFirst().at(0).toStringList(),
+             QStringList{QStringLiteral("8, LITE.GET(S3,C1) = Y")});
 }
 
 QTEST_GUILESS_MAIN(TestSessionAnswers)
