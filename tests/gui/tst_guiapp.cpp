@@ -52,9 +52,11 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+
 #include <QTimer>
 #include <QToolButton>
 #include <QUndoStack>
+#include <map>
 
 using namespace syncscope;
 
@@ -73,6 +75,7 @@ private Q_SLOTS:
     void mergeResolvedByHandIsAppliedAndAudited();
     void canceledMergeCompletesWithoutDuplicates();
     void copyingAStoreIntoOthersKeepsTheNewerWrites();
+    void noTwoActionsShareAShortcut();
 
 private:
     void type(const QString& line);
@@ -883,6 +886,27 @@ void TestGuiApp::copyingAStoreIntoOthersKeepsTheNewerWrites() {
                      (sid + "," + cid).c_str());
     }
     dialog->close();
+}
+
+// Qt runs neither of two window-wide actions that share a key ("Ambiguous shortcut overload"):
+// every action of the window, in its menus and docks, is walked, and a key may belong to one.
+// Shortcuts local to one widget (a table's Copy) are that widget's alone and not compared.
+void TestGuiApp::noTwoActionsShareAShortcut() {
+    std::map<QString, QStringList> owners;
+    for (QAction* action : app_->window()->findChildren<QAction*>()) {
+        const Qt::ShortcutContext context = action->shortcutContext();
+        if (context != Qt::WindowShortcut && context != Qt::ApplicationShortcut)
+            continue;
+        for (const QKeySequence& key : action->shortcuts())
+            if (!key.isEmpty())
+                owners[key.toString(QKeySequence::PortableText)] << action->text();
+    }
+    QVERIFY(owners.size() > 10); // the walk found the window's actions
+    QStringList shared;
+    for (const auto& [key, actions] : owners)
+        if (actions.size() > 1)
+            shared << key + QStringLiteral(": ") + actions.join(QStringLiteral(", "));
+    QVERIFY2(shared.isEmpty(), qPrintable(shared.join(QStringLiteral("; "))));
 }
 
 QTEST_MAIN(TestGuiApp)
