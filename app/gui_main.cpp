@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
     QApplication::setApplicationName(QStringLiteral("Syncscope"));
     QApplication::setOrganizationName(QStringLiteral("Syncscope"));
     QApplication::setApplicationVersion(QStringLiteral(SYNCSCOPE_VERSION));
+    syncscope::GuiApp::loadResources();
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/syncscope/icons/syncscope.svg")));
 
     QCommandLineParser parser;

@@ -20,17 +20,31 @@
 #include "scriptpanel.h"
 
 #include <QAction>
+#include <QDir>
+#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLineEdit>
 #include <QMenu>
 #include <QSettings>
+#include <QStandardPaths>
 #include <QTableView>
+
+// The resources live in this static library: a linker keeps them only when something refers
+// to them, and Q_INIT_RESOURCE must be called outside any namespace.
+static void initSyncscopeResources() {
+    Q_INIT_RESOURCE(syncscope);
+}
 
 namespace syncscope {
 
+void GuiApp::loadResources() {
+    ::initSyncscopeResources();
+}
+
 GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QObject* parent)
     : QObject(parent) {
+    loadResources();
     session_ = std::make_unique<WorkspaceSession>(stores);
     commands_ = std::make_unique<CommandSession>(stores, session_->workers());
     follower_ = std::make_unique<OutsideWriteFollower>(commands_.get(), session_->workers());
@@ -60,6 +74,7 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
     connect(session_.get(), &WorkspaceSession::storeFailed, w, &MainWindow::showStatus);
     connect(session_.get(), &WorkspaceSession::allOpened, commands_.get(), &CommandSession::load);
     connect(w, &MainWindow::refreshRequested, session_.get(), &WorkspaceSession::refresh);
+    connect(w, &MainWindow::sampleLectureRequested, this, &GuiApp::openSampleLecture);
 
     connect(commands_.get(), &CommandSession::ready, bar_, [this] {
         bar_->setReady(true);
@@ -171,6 +186,31 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
     merges_ = new MergeActions(w, session_.get(), commands_.get(), console_, workspaceLabel, this);
     merges_->addCopyStoreAction(data_->menu());
     labs_ = new LabActions(w, merges_->mergeMenu(), commands_.get(), this);
+}
+
+void GuiApp::openSampleLecture() {
+    // The lecture and its grades, from the program's resources into the data folder (a script
+    // is opened from a file, and a student may edit the copy).
+    const QString folder = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
+                           QStringLiteral("/samples");
+    QDir().mkpath(folder);
+    QStringList copied;
+    for (const char* name : {"lecture.in", "grades.csv"}) {
+        const QString target = folder + QLatin1Char('/') + QLatin1String(name);
+        QFile::remove(target);
+        if (!QFile::copy(QStringLiteral(":/syncscope/samples/") + QLatin1String(name), target)) {
+            console_->appendError(
+                QStringLiteral("cannot copy the sample lecture to %1").arg(target));
+            return;
+        }
+        QFile::setPermissions(target, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup |
+                                          QFile::ReadOther);
+        copied << target;
+    }
+    // As `syncscope-cli run lecture.in --seed-csv grades.csv`: the grades in every store, then
+    // the script, ready to step.
+    data_->importCsv(copied[1], commands_->storeNames());
+    openScript(copied[0]);
 }
 
 void GuiApp::openScript(const QString& path) {

@@ -37,6 +37,8 @@ class GuiApp : public QObject {
     Q_OBJECT
 public:
     GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QObject* parent = nullptr);
+    // The program's resources (icon, sample lecture), for main() to use before a GuiApp exists.
+    static void loadResources();
     ~GuiApp() override;
 
     // Shows the window and opens the stores.
@@ -48,6 +50,9 @@ public:
     // errors marked; scriptOpened() follows), step, run (on the engine's thread, in stretches:
     // the window stays responsive), run to the cursor's line, pause.
     void openScript(const QString& path);
+    // Help > Open Sample Lecture: resources/samples/lecture.in with grades.csv imported into
+    // every store.
+    void openSampleLecture();
     void stepScript();
     void runScript(int untilDone = -1);
     void runToCursor();

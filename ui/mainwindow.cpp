@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "helptexts.h"
 #include "storepanel.h"
 #include "storesummarymodel.h"
 
@@ -181,6 +182,21 @@ void MainWindow::createActions() {
     viewMenu_ = menuBar()->addMenu(QStringLiteral("&View"));
 
     QMenu* help = helpMenu_ = menuBar()->addMenu(QStringLiteral("&Help"));
+    QAction* syntax = help->addAction(QStringLiteral("Script &Syntax"));
+    syntax->setShortcut(QKeySequence::HelpContents);
+    connect(syntax, &QAction::triggered, this, [this] {
+        showHelpPage(this, QStringLiteral("scriptSyntax"), QStringLiteral("Script Syntax"),
+                     scriptSyntaxHtml());
+    });
+    QAction* keys = help->addAction(QStringLiteral("&Keyboard Shortcuts"));
+    keys->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Slash));
+    connect(keys, &QAction::triggered, this, [this] {
+        showHelpPage(this, QStringLiteral("keyboardShortcuts"),
+                     QStringLiteral("Keyboard Shortcuts"), shortcutListHtml(*this));
+    });
+    QAction* lecture = help->addAction(QStringLiteral("Open Sample &Lecture"));
+    connect(lecture, &QAction::triggered, this, &MainWindow::sampleLectureRequested);
+    help->addSeparator();
     QAction* about = help->addAction(QStringLiteral("&About Syncscope"));
     connect(about, &QAction::triggered, this, [this] {
         QMessageBox::about(this, QStringLiteral("About Syncscope"),

@@ -44,6 +44,8 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void refreshRequested();
+    // Help > Open Sample Lecture: the program opens the lecture script with its grades.
+    void sampleLectureRequested();
     // A file was dropped on the window (a testcase file to open).
     void fileDropped(const QString& path);
 

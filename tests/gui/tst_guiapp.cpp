@@ -40,6 +40,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QCompleter>
+#include <QDialog>
 #include <QFileDialog>
 #include <QLineEdit>
 #include <QListWidget>
@@ -52,6 +53,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextBrowser>
 
 #include <QTimer>
 #include <QToolButton>
@@ -76,6 +78,7 @@ private Q_SLOTS:
     void canceledMergeCompletesWithoutDuplicates();
     void copyingAStoreIntoOthersKeepsTheNewerWrites();
     void noTwoActionsShareAShortcut();
+    void helpTeachesTheLanguage();
 
 private:
     void type(const QString& line);
@@ -907,6 +910,49 @@ void TestGuiApp::noTwoActionsShareAShortcut() {
         if (actions.size() > 1)
             shared << key + QStringLiteral(": ") + actions.join(QStringLiteral(", "));
     QVERIFY2(shared.isEmpty(), qPrintable(shared.join(QStringLiteral("; "))));
+}
+
+// Help teaches the tool: the script syntax with each command, the shortcuts read from the menus,
+// and the sample lecture opened with its grades imported into every store, ready to step.
+void TestGuiApp::helpTeachesTheLanguage() {
+    const auto action = [this](const QString& text) -> QAction* {
+        for (QAction* a : app_->window()->findChildren<QAction*>())
+            if (a->text() == text)
+                return a;
+        return nullptr;
+    };
+    const auto pageText = [this](const char* name) {
+        auto* page = app_->window()->findChild<QDialog*>(QLatin1String(name));
+        return page && page->isVisible() ? page->findChild<QTextBrowser*>()->toPlainText()
+                                         : QStringLiteral("<no page>");
+    };
+    QAction* syntax = action(QStringLiteral("Script &Syntax"));
+    QVERIFY(syntax);
+    syntax->trigger();
+    const QString syntaxText = pageText("scriptSyntax");
+    for (const char* command : {".SET((", ".GET(", ".DELETE(", ".MERGE(", "FULL_SYNC"})
+        QVERIFY2(syntaxText.contains(QLatin1String(command)), command);
+
+    QAction* keys = action(QStringLiteral("&Keyboard Shortcuts"));
+    QVERIFY(keys);
+    keys->trigger();
+    const QString keysText = pageText("keyboardShortcuts");
+    QVERIFY2(keysText.contains(QStringLiteral("Script ▸ Run")) &&
+                 keysText.contains(QStringLiteral("F5")),
+             qPrintable(keysText));
+    QVERIFY2(keysText.contains(QStringLiteral("Reload stores")), qPrintable(keysText));
+
+    QSignalSpy opened(app_.get(), &GuiApp::scriptOpened);
+    QSignalSpy imported(app_->data(), &DataActions::dataImported);
+    QAction* lecture = action(QStringLiteral("Open Sample &Lecture"));
+    QVERIFY(lecture);
+    lecture->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 10000);
+    QCOMPARE(opened.first().first().toBool(), true); // runnable: its stores are the workspace's
+    QTRY_COMPARE_WITH_TIMEOUT(imported.count(), 1, 20000);
+    QCOMPARE(imported.first().at(0).toInt(), 1000);
+    QTRY_COMPARE_WITH_TIMEOUT(cell(1, "SID1999", "CSE014", GradeTableModel::Grade),
+                              QStringLiteral("B"), 10000);
 }
 
 QTEST_MAIN(TestGuiApp)

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <QString>
+
+class QMainWindow;
+class QWidget;
+
+namespace syncscope {
+
+// Help > Script Syntax: the testcase language on one page, each command with an example, as
+// SPEC §3 defines it.
+QString scriptSyntaxHtml();
+
+// Help > Keyboard Shortcuts: every action of the window's menus that has a key, as
+// "Menu > Action: key", read from the menus themselves so the list is never out of date.
+QString shortcutListHtml(const QMainWindow& window);
+
+// A help page in a window of its own (not modal: the user keeps typing beside it), raised
+// again rather than opened twice. `name` tells the pages apart.
+void showHelpPage(QWidget* parent, const QString& name, const QString& title, const QString& html);
+
+} // namespace syncscope
