@@ -1,6 +1,7 @@
 #include "commandsession.h"
 
 #include "catalog.h"
+#include "commandeffect.h"
 #include "commandexecutor.h"
 #include "engine.h"
 #include "identityclash.h"
@@ -58,6 +59,10 @@ struct CommandSession::Produced {
         QString studentId, courseId;
     };
     std::vector<Get> gets;
+    // What each command did, in words ("HIVE.MERGE(SQL): 1 write applied"), for typed lines
+    // and single steps (a Run of many lines is not narrated line by line).
+    bool wantEffects = false;
+    QStringList effects;
     // Writes other clients made, read from a store's tail: that store, its keys' states after
     // them, each as a script line, and the greatest timestamp among them.
     int capturedStore = -1;
@@ -100,6 +105,9 @@ void CommandSession::runOne(Produced& out, Mirror& mirror, CommandExecutor& exec
     std::string label(script.lineText(c));
     if (script.fileName != kTypedCommandName)
         label = script.fileName + ':' + std::to_string(c.line) + ": " + label;
+    if (out.wantEffects)
+        if (const std::string effect = commandEffect(c.op, done, mirror.engine); !effect.empty())
+            out.effects << QString::fromStdString(label + ": " + effect);
     mirror.divergence.advance(mirror.engine, std::move(label), true);
     if (done.get) {
         std::string text;
@@ -368,6 +376,7 @@ std::optional<CommandSession::LineError> CommandSession::execute(const QString& 
             c.ts += clockOffsets_[store];
     }
     onEngine([script, stores = std::move(binding.storeOfName)](Mirror& m, Produced& out) {
+        out.wantEffects = true;
         CommandExecutor executor(m.engine, stores);
         for (const Command& c : script->commands)
             runOne(out, m, executor, *script, c);
@@ -431,6 +440,10 @@ void CommandSession::accept(Produced produced) {
         else
             scriptTarget_ = scriptDone_;
     }
+    if (!produced.effects.isEmpty())
+        whenCommittedUpTo(handedOut_, [this, effects = std::move(produced.effects)] {
+            Q_EMIT commandsDone(effects); // a summary waits for durability too (SPEC §8)
+        });
     if (!produced.gets.empty())
         answerGetsWhenDurable(produced);
     if (produced.writtenBy >= 0)
@@ -536,6 +549,7 @@ void CommandSession::requestScriptStretch() {
             m.scriptExecutor = std::make_unique<CommandExecutor>(m.engine, stores);
         QElapsedTimer stretch;
         stretch.start();
+        out.wantEffects = static_cast<size_t>(target) == m.scriptNext + 1; // a single step
         while (m.scriptNext < static_cast<size_t>(target) && stretch.elapsed() < 20)
             runOne(out, m, *m.scriptExecutor, *script, script->commands[m.scriptNext++]);
         out.scriptDone = static_cast<int>(m.scriptNext);

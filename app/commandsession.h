@@ -163,6 +163,9 @@ Q_SIGNALS:
     // store): its views should load again.
     void storeRewritten(int store);
     void failed(const QString& message);
+    // What typed lines and single steps did, one line each ("HIVE.MERGE(SQL): 1 write
+    // applied"), once their writes are durable.
+    void commandsDone(const QStringList& lines);
     void conflictsCaptured(std::shared_ptr<const syncscope::ConflictSnapshot> snapshot);
     void plotsCaptured(std::shared_ptr<const syncscope::PlotCapture> plots);
     void skewWhatIfCaptured(std::shared_ptr<const syncscope::ClockSkewReport> report);

@@ -81,6 +81,11 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
         bar_->lineEdit()->setFocus();
     });
     connect(commands_.get(), &CommandSession::failed, console_, &ConsoleView::appendError);
+    connect(commands_.get(), &CommandSession::commandsDone, console_,
+            [this](const QStringList& lines) {
+                for (const QString& line : lines)
+                    console_->appendResult(line);
+            });
     connect(commands_.get(), &CommandSession::failed, w, &MainWindow::showStatus);
     connect(commands_.get(), &CommandSession::outsideWritesCaptured, console_,
             [this](int store, const QStringList& lines) {

@@ -35,8 +35,15 @@ Status writeBackIntoOrigins(const VerifyReport& report, const std::vector<StoreW
             return s2;
         written << QStringLiteral("%1 into %2").arg(n).arg(workers[s]->description().name);
     }
-    say(out, QStringLiteral("repair: wrote back %1 (ahead-of-origin); verifying again")
-                 .arg(written.join(QStringLiteral(", "))));
+    say(out,
+        QStringLiteral("repair: wrote back %1 (ahead-of-origin)%2%3")
+            .arg(written.isEmpty() ? QStringLiteral("nothing") : written.join(QStringLiteral(", ")),
+                 report.heldBackFromRepair == 0
+                     ? QString()
+                     : QStringLiteral("; left %1 whose identity names another write too "
+                                      "(identity-reused: choose by hand)")
+                           .arg(report.heldBackFromRepair),
+                 written.isEmpty() ? QString() : QStringLiteral("; verifying again")));
     return success();
 }
 
@@ -60,6 +67,16 @@ int verifyWorkspace(const VerifyOptions& options, std::FILE* out, std::FILE* err
         say(err, QStringLiteral("syncscope-cli: %1 has no stores").arg(options.workspace));
         return ExitUsage;
     }
+    // The report's file is checked before any store is read or repaired: a usage error must
+    // come before anything changed.
+    if (!options.json.isEmpty()) {
+        QFile probe(options.json);
+        if (!probe.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+            say(err, QStringLiteral("syncscope-cli: cannot write the verify report %1: %2")
+                         .arg(options.json, probe.errorString()));
+            return ExitUsage;
+        }
+    }
     auto opened = openStores(*chosen);
     if (!opened) {
         say(err, opened.error().toString());
@@ -78,11 +95,14 @@ int verifyWorkspace(const VerifyOptions& options, std::FILE* out, std::FILE* err
     const std::string text = report.value().text();
     std::fwrite(text.data(), 1, text.size(), out);
     std::fflush(out);
-    if (options.repair && !report.value().missingFromOrigin.empty()) {
+    if (options.repair &&
+        (!report.value().missingFromOrigin.empty() || report.value().heldBackFromRepair > 0)) {
         if (Status repaired = writeBackIntoOrigins(report.value(), workers, out); !repaired) {
             say(err, repaired.error().toString());
             return ExitBackend;
         }
+    }
+    if (options.repair && !report.value().missingFromOrigin.empty()) {
         report = verifyStores(workers, {});
         if (!report) {
             say(err, report.error().toString());

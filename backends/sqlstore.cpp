@@ -331,12 +331,13 @@ Status SqlStore::appendInTransaction(std::span<const LogRecord> batch) {
     if (sqliteFast_) {
         QString why;
         if (!sqliteFast_->writeBatch(batch, QDateTime::currentMSecsSinceEpoch(), why)) {
-            StoreError e = error(sqliteFast_->refusedAsConflict()
-                                     ? QStringLiteral("another client wrote at the same time")
-                                     : QStringLiteral("cannot write a batch"),
-                                 why);
-            e.conflict = sqliteFast_->refusedAsConflict();
-            return e;
+            // A refused seq claim says what happened itself (ownseqs.h's wording).
+            if (sqliteFast_->refusedAsConflict()) {
+                StoreError e{options_.name, why, false};
+                e.conflict = true;
+                return e;
+            }
+            return error(QStringLiteral("cannot write a batch"), why);
         }
         return success();
     }

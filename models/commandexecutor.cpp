@@ -49,21 +49,21 @@ CommandExecutor::Outcome CommandExecutor::run(const Resolved& c) {
     out.store = c.op == Op::FullSync ? 0 : c.store;
     switch (c.op) {
     case Op::Set:
-        engine_.set(c.store, c.key, c.value, c.ts);
+        out.written = engine_.set(c.store, c.key, c.value, c.ts);
         break;
     case Op::Delete:
-        engine_.remove(c.store, c.key, c.ts);
+        out.written = engine_.remove(c.store, c.key, c.ts);
         break;
     case Op::Get:
         out.get = engine_.get(c.store, c.key, c.ts);
         break;
     case Op::Merge:
-        engine_.merge(c.store, c.source);
+        out.appended = engine_.merge(c.store, c.source);
         break;
     case Op::FullSync:
         out.touchesAll = true;
-        engine_.fullSync(c.syncStores.empty() ? std::span<const size_t>(everyStore_)
-                                              : c.syncStores);
+        out.appended = engine_.fullSync(c.syncStores.empty() ? std::span<const size_t>(everyStore_)
+                                                             : c.syncStores);
         break;
     }
     return out;

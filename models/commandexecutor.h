@@ -18,9 +18,11 @@ public:
     CommandExecutor(Engine& engine, std::vector<size_t> storeOfName);
 
     struct Outcome {
-        std::optional<OplogEntry> get; // a GET's entry: what it returned, at which ts
-        size_t store = 0;              // the replica a SET/GET/DELETE/MERGE touched
-        bool touchesAll = false;       // FULL_SYNC: any replica of its set may have new entries
+        std::optional<OplogEntry> get;     // a GET's entry: what it returned, at which ts
+        std::optional<OplogEntry> written; // a SET's or DELETE's entry (changedState: it won)
+        size_t appended = 0;               // MERGE, FULL_SYNC: entries appended in all
+        size_t store = 0;                  // the replica a SET/GET/DELETE/MERGE touched
+        bool touchesAll = false;           // FULL_SYNC: any replica of its set may have new entries
     };
 
     Outcome run(const Script& script, const Command& command);

@@ -143,6 +143,8 @@ void VerifyCheck::setOplog(size_t store, const std::vector<LogRecord>& log) {
         const uint64_t digest = WriteIdentities::digest(r);
         auto [first, unseen] = identities_[r.origin].try_emplace(r.seq, FirstHeld{digest, store});
         if (!unseen && first->second.digest != digest && r.origin != kSeedOrigin)
+            reused_.insert(r.origin + ':' + std::to_string(r.seq));
+        if (!unseen && first->second.digest != digest && r.origin != kSeedOrigin)
             add(VerifyFinding::Kind::IdentityReused, name, r.studentId, r.courseId,
                 "the identity " + r.origin + ':' + std::to_string(r.seq) +
                     " names two writes: " + spelled + " here and another write " +
@@ -276,6 +278,13 @@ void VerifyCheck::resolveAheadOfOrigin(size_t store, const std::vector<LogRecord
 }
 
 VerifyReport VerifyCheck::finish() {
+    // A write whose identity names another write elsewhere is not written back: which of the
+    // two is the origin's is a person's choice (identity-reused says so).
+    std::erase_if(report_.missingFromOrigin, [this](const VerifyReport::MissingFromOrigin& m) {
+        const bool clash = reused_.contains(m.write.origin + ':' + std::to_string(m.write.seq));
+        report_.heldBackFromRepair += clash ? 1 : 0;
+        return clash;
+    });
     for (size_t s = 0; s < greatest_.size(); ++s) {
         // Sorted, so the report reads in key order.
         std::vector<std::pair<std::string, const Greatest*>> left;

@@ -79,6 +79,9 @@ struct VerifyReport {
         LogRecord write;
     };
     std::vector<MissingFromOrigin> missingFromOrigin;
+    // Ahead-of-origin writes left out of missingFromOrigin: their identity names another
+    // write too (identity-reused), so which to write back is a person's choice.
+    int64_t heldBackFromRepair = 0;
     static constexpr size_t kMaxFindings = 10000;
 
     bool clean() const { return findingCount == 0; }
@@ -152,6 +155,8 @@ private:
         size_t holder = 0;
     };
     std::vector<Deferred> deferred_;
+    // "origin:seq" of every identity found naming two writes: never written back by repair.
+    std::unordered_set<std::string> reused_;
     // Per origin: the seqs of writes found ahead of it, in missingFromOrigin once each.
     std::vector<std::unordered_set<uint64_t>> writtenBack_;
     // Deferred copies found missing, by holder: (origin, seq) still to be named.

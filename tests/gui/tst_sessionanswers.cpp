@@ -129,6 +129,29 @@ void TestSessionAnswers::getIsAnsweredOnceItsWritesCommit() {
     QTRY_COMPARE_WITH_TIMEOUT(reopenedAnswers.count(), 1, 5000);
     QCOMPARE(reopenedAnswers.takeFirst().at(0).toStringList(),
              QStringList{QStringLiteral("8, LITE.GET(S3,C1) = Y")});
+
+    // Each typed line says what it did, once durable: a write that wins, one that loses on
+    // arrival (and to what), a merge.
+    QSignalSpy done(&reopened, &CommandSession::commandsDone);
+    QVERIFY(!reopened.execute(QStringLiteral("20, LITE.SET((S3,C1),Q)")));
+    QVERIFY(!reopened.execute(QStringLiteral("10, LITE.SET((S3,C1),R)")));
+    QVERIFY(!reopened.execute(QStringLiteral("SQL.MERGE(LITE)")));
+    QVERIFY(!reopened.execute(QStringLiteral("SQL.MERGE(LITE)")));
+    QTRY_COMPARE_WITH_TIMEOUT(done.count(), 4, 5000);
+    QStringList said;
+    for (const QList<QVariant>& d : done)
+        said << d.at(0).toStringList();
+    QCOMPARE(said.size(), 4);
+    QCOMPARE(said[0], QStringLiteral("20, LITE.SET((S3,C1),Q): written at ts 20"));
+    QVERIFY2(said[1].startsWith(QStringLiteral("10, LITE.SET((S3,C1),R): logged at ts 10, but "
+                                               "superseded on arrival: LITE holds a newer write, "
+                                               "Q at ts 20 (LITE:")),
+             qPrintable(said[1]));
+    QVERIFY2(said[2].startsWith(QStringLiteral("SQL.MERGE(LITE): ")) &&
+                 said[2].endsWith(QStringLiteral(" applied")),
+             qPrintable(said[2]));
+    QCOMPARE(said[3], QStringLiteral(
+                          "SQL.MERGE(LITE): nothing to apply: the target already holds what wins"));
 }
 
 QTEST_GUILESS_MAIN(TestSessionAnswers)

@@ -21,6 +21,7 @@ class TestStoreVerify : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void plantedDamageIsFoundExactly();
+    void clashingCopiesAreNotWrittenBack();
     void pagesMergeAcrossStores_data();
     void pagesMergeAcrossStores();
 };
@@ -142,6 +143,25 @@ void TestStoreVerify::plantedDamageIsFoundExactly() {
             QVERIFY(toWriteBack.insert({m.origin, m.write.seq}).second);
         QCOMPARE(toWriteBack, missingFromOrigin);
     }
+}
+
+// A's write A:3 is gone from A, and B and C hold two different writes under it: both are
+// ahead of their origin, but which one A made is a person's choice, so repair writes back
+// neither and says how many it left.
+void TestStoreVerify::clashingCopiesAreNotWrittenBack() {
+    VerifyCheck check({"A", "B", "C"});
+    check.setOplog(0,
+                   {setRecord("S1", "C1", "A", 1, "A", 1), setRecord("S2", "C1", "B", 2, "A", 2)});
+    check.setOplog(1,
+                   {setRecord("S2", "C1", "B", 2, "A", 2), setRecord("S3", "C1", "X", 3, "A", 3)});
+    check.setOplog(2, {setRecord("S3", "C1", "D", 3, "A", 3)});
+    QVERIFY(check.storesToReadAgain().empty()); // A came first: every copy was checked at once
+    const VerifyReport report = check.finish();
+    const std::set<Finding> found = findingsOf(report);
+    QVERIFY(found.count({"identity-reused", "C", "S3"}) == 1);
+    QVERIFY(found.count({"ahead-of-origin", "B", "S3"}) == 1);
+    QVERIFY(report.missingFromOrigin.empty());
+    QCOMPARE(report.heldBackFromRepair, int64_t{1});
 }
 
 void TestStoreVerify::pagesMergeAcrossStores_data() {
