@@ -86,15 +86,21 @@ int verifyWorkspace(const VerifyOptions& options, std::FILE* out, std::FILE* err
     for (const auto& w : opened.value())
         workers.push_back(w.get());
 
+    // The report as text on stdout; false (said on stderr) when a store failed.
+    const auto printed = [&](const Result<VerifyReport>& report) {
+        if (!report) {
+            say(err, report.error().toString());
+            return false;
+        }
+        const std::string text = report.value().text();
+        std::fwrite(text.data(), 1, text.size(), out);
+        std::fflush(out);
+        return true;
+    };
     Result<VerifyReport> report =
         options.checksums ? verifyByChecksums(workers) : verifyStores(workers, {});
-    if (!report) {
-        say(err, report.error().toString());
+    if (!printed(report))
         return ExitBackend;
-    }
-    const std::string text = report.value().text();
-    std::fwrite(text.data(), 1, text.size(), out);
-    std::fflush(out);
     if (options.repair &&
         (!report.value().missingFromOrigin.empty() || report.value().heldBackFromRepair > 0)) {
         if (Status repaired = writeBackIntoOrigins(report.value(), workers, out); !repaired) {
@@ -104,13 +110,8 @@ int verifyWorkspace(const VerifyOptions& options, std::FILE* out, std::FILE* err
     }
     if (options.repair && !report.value().missingFromOrigin.empty()) {
         report = verifyStores(workers, {});
-        if (!report) {
-            say(err, report.error().toString());
+        if (!printed(report))
             return ExitBackend;
-        }
-        const std::string after = report.value().text();
-        std::fwrite(after.data(), 1, after.size(), out);
-        std::fflush(out);
     }
     if (!options.json.isEmpty()) {
         const std::string json = report.value().json();

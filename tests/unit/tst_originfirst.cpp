@@ -196,9 +196,8 @@ void TestOriginFirst::randomHistoriesAreSentOriginFirst() {
     }
 }
 
-void TestOriginFirst::mutualMergesAreCutNotDeadlocked() {
-    // A and B write and copy each other's writes before either is sent: neither store's whole
-    // queue can go first, so both are cut at the copy.
+// A and B write and copy each other's writes before either is sent; their records, unsent.
+void queueMutualMerges(Queues& queues) {
     Catalog catalog;
     Engine engine(catalog);
     engine.addReplica("A");
@@ -208,11 +207,16 @@ void TestOriginFirst::mutualMergesAreCutNotDeadlocked() {
     engine.merge(1, 0); // B copies A:1
     engine.set(1, k2, catalog.internValue("B"), 2);
     engine.merge(0, 1); // A copies B:1
-    OriginFirst order({"A", "B"});
-    Queues queues(2);
     for (size_t s = 0; s < 2; ++s)
         for (size_t i = 0; i < engine.replica(s).logEnd(); ++i)
             queues.push(s, toRecord(engine.replica(s).entryAt(i), catalog));
+}
+
+void TestOriginFirst::mutualMergesAreCutNotDeadlocked() {
+    // Neither store's whole queue can go first, so both are cut at the copy.
+    OriginFirst order({"A", "B"});
+    Queues queues(2);
+    queueMutualMerges(queues);
     const std::vector<OriginFirst::Cut> cuts = order.plan(0, queues);
     QCOMPARE(cuts.size(), size_t{3});
     QCOMPARE(cuts[0].store, size_t{0}); // A's own write
@@ -245,23 +249,12 @@ void TestOriginFirst::heldWritesWaitForNothing() {
 }
 
 void TestOriginFirst::storesEndingWithTheProcessAreNotOrdered() {
-    // The mutual merge above, with B in memory: a crash leaves B empty, so neither A's copy of
-    // B's write nor B's copy of A's needs the other first, and each store goes whole.
-    Catalog catalog;
-    Engine engine(catalog);
-    engine.addReplica("A");
-    engine.addReplica("B");
-    const KeyId k1 = catalog.internKey("S1", "C1"), k2 = catalog.internKey("S2", "C1");
-    engine.set(0, k1, catalog.internValue("A"), 1);
-    engine.merge(1, 0);
-    engine.set(1, k2, catalog.internValue("B"), 2);
-    engine.merge(0, 1);
+    // The mutual merges, with B in memory: a crash leaves B empty, so neither A's copy of B's
+    // write nor B's copy of A's needs the other first, and each store goes whole.
     OriginFirst order({"A", "B"});
     order.markVolatile(1);
     Queues queues(2);
-    for (size_t s = 0; s < 2; ++s)
-        for (size_t i = 0; i < engine.replica(s).logEnd(); ++i)
-            queues.push(s, toRecord(engine.replica(s).entryAt(i), catalog));
+    queueMutualMerges(queues);
     const size_t aRecords = queues.size(0), bRecords = queues.size(1);
     std::vector<OriginFirst::Cut> cuts = order.plan(0, queues);
     QCOMPARE(cuts.size(), size_t{1});
