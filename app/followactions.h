@@ -22,7 +22,7 @@ class MainWindow;
 class Replicator;
 class WorkspaceSession;
 
-// Data > Follow… (Ctrl+Shift+F): issue 9's live replication in the window, through the
+// Data > Follow… (Ctrl+Shift+F): the live replication in the window, through the
 // stores' own workers. The Follow dock shows each target's state, position, rate and lag, and
 // plots lag and throughput every second; Pause / Resume and Stop are there. The positions are
 // kept in the same file `syncscope-cli follow` uses (next to the workspace), read and written

@@ -61,13 +61,13 @@ public:
     void resetScript();
     // File > Export Oplogs, Data > Import CSV / Generate Sample Data.
     DataActions* data() const { return data_; }
-    // Data > Verify Stores (issue 9).
+    // Data > Verify Stores.
     VerifyActions* verifier() const { return verify_; }
-    // Data > Follow (issue 9's live replication).
+    // Data > Follow (live replication).
     FollowActions* follower() const { return follow_; }
     // The Conflicts dock and menu (SPEC §7).
     ConflictActions* conflicts() const { return conflicts_; }
-    // The Merge and Audit menus (issue 4).
+    // The Merge and Audit menus.
     MergeActions* merges() const { return merges_; }
     LabActions* labs() const { return labs_; }
     // File > New / Open / Save Workspace, Store > Add / Edit / Remove.

@@ -35,7 +35,7 @@ public:
     MergeRunner* runner() const { return runner_; }
     QMenu* mergeMenu() const { return mergeMenu_; }
     MergeDialog* openMergeDialog();
-    // Copying one store into others (issue 9's bulk copy in the window) is a one-way merge:
+    // Copying one store into others (bulk copy in the window) is a one-way merge:
     // the targets take the source's rows with their own identity, each keeping whichever of
     // its own and the copied write is greater, as `syncscope-cli load --from` does. Opens the
     // merge dialog set up for it, so the copy is previewed, applied in batches through each

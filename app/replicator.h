@@ -15,7 +15,7 @@ namespace syncscope {
 
 class StoreWorker;
 
-// Live replication (issue 9's follow mode): the writes a source's oplog gains, whoever made
+// Live replication (follow mode): the writes a source's oplog gains, whoever made
 // them (Syncscope or, where the store captures them, other clients), go on to every target as
 // the same writes, with their own identity (origin, seq) and timestamp, so each target keeps
 // whichever of its own and the copied write is greater, as SPEC §5's merge would.

@@ -14,7 +14,7 @@
 
 namespace syncscope {
 
-// One row of the audit log (issue 4): a merge ("merge", its request in `detail` as JSON), a
+// One row of the audit log: a merge ("merge", its request in `detail` as JSON), a
 // key it changed ("key": target store, key, values before and after, winner, reason, note), its
 // end ("end": how it finished) and a compensating write ("revert" of an earlier key row).
 // Rows are hash-chained: `hash` covers every other field and the previous row's hash, so an

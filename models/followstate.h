@@ -9,7 +9,7 @@
 
 namespace syncscope {
 
-// Where a follow (issue 9's live replication) stands, kept in a file between runs so a restart
+// Where a follow (live replication) stands, kept in a file between runs so a restart
 // of a target or of Syncscope resumes where it stopped. For every target: the position in the
 // source's oplog up to which its writes have been delivered. A position saved late costs
 // nothing but time: writes delivered again are recognised by identity and left out

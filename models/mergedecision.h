@@ -11,7 +11,7 @@
 
 namespace syncscope {
 
-// How a merge settles a key whose stores disagree (issue 4's MergeDialog). Last-writer-wins
+// How a merge settles a key whose stores disagree (MergeDialog). Last-writer-wins
 // is SPEC §4's merge; every other strategy can pick a value LWW would not keep, and such a
 // pick is applied as a new write that beats every write of the key (SPEC §7), so later LWW
 // merges carry it instead of undoing it.

@@ -13,7 +13,7 @@
 
 namespace syncscope {
 
-// The property lab (issue 4's teaching aid): the user picks stores and merges; the lab runs
+// The property lab (teaching aid): the user picks stores and merges; the lab runs
 // the merges in every order, once per strategy, on copies of the stores' real history, and
 // shows the end states side by side with SPEC §4's properties as they turned out:
 //

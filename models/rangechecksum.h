@@ -1,6 +1,6 @@
 #pragma once
 // Checksums over ranges of the key-hash space: two large stores compared without moving their
-// rows (issue 9), as Cassandra's repair compares token ranges and pt-table-checksum compares
+// rows, as Cassandra's repair compares token ranges and pt-table-checksum compares
 // chunks. A live row's token is the first 4 bytes of MD5(student_id 0x1F course_id) and its
 // digest the first 8 bytes of MD5(student_id 0x1F course_id 0x1F grade), both big-endian. Of N
 // ranges, range r holds the rows whose token % N is r; its checksum is how many rows it holds

@@ -1,5 +1,5 @@
 #pragma once
-// Verification of stores against each other and against themselves (issue 9): what
+// Verification of stores against each other and against themselves: what
 // `syncscope-cli verify` and Data > Verify report. The stores' rows arrive key by key (the
 // caller merges their key-ordered pages); each store's oplog is folded first. Nothing here
 // reads a store.

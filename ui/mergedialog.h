@@ -29,7 +29,7 @@ namespace syncscope {
 class ManualDecisionModel;
 class MergePreviewModel;
 
-// Sets up a merge and shows what it will do before anything is written (issue 4): the stores
+// Sets up a merge and shows what it will do before anything is written: the stores
 // (MERGE: targets and sources; FULL_SYNC: the set), the strategy and, for store priority, the
 // order; which of SPEC §4's properties the strategy keeps, with a counter-example when it does
 // not; the dry run, key by key; and the keys to decide by hand, with notes and undo/redo.

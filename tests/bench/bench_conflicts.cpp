@@ -1,4 +1,4 @@
-// Conflict classification (issue 4): 3 stores x 1,000,000 keys with every bucket represented,
+// Conflict classification: 3 stores x 1,000,000 keys with every bucket represented,
 // classified and captured into a snapshot for the grid; the history plots' data over the same
 // stores (the divergence tracker counted from scratch, as after a load, and a FULL_SYNC folded
 // into it; the timeline snapshot the History dock draws). Reference, measured in the same run:

@@ -1,4 +1,4 @@
-// Follow mode (issue 9), MariaDB → Redis on the lab's servers, through the Replicator the CLI
+// Follow mode, MariaDB → Redis on the lab's servers, through the Replicator the CLI
 // and the window use:
 //  - catch-up: 100,000 writes already in MariaDB, followed from the start: changes per second
 //    until Redis has them all, against Redis's own batched apply of the same writes (the

@@ -1,4 +1,4 @@
-// The GUI under load (issue 3): launch to first paint with a workspace holding a 1,000,000-row
+// The GUI under load: launch to first paint with a workspace holding a 1,000,000-row
 // SQLite store; the longest stall of the UI thread (a 5 ms timer recording its lateness)
 // while that store loads, while its million rows are ordered by a column and searched, and
 // while a 100,000-line script runs (then again with the History plots in front); resident

@@ -1,4 +1,4 @@
-// Issue 4: plan and apply a 1,000,000-key merge into an SQLite store through the GUI's merge
+// Plan and apply a 1,000,000-key merge into an SQLite store through the GUI's merge
 // runner (batches committed one by one, every key audited), as a ratio to a raw batched insert
 // of the same rows measured in the same run; the UI thread's longest stall while it applies.
 #include "benchutil.h"

@@ -63,7 +63,7 @@ double rawPipelined(const std::vector<LogRecord>& rows, const QString& uri, cons
     });
 }
 
-// Issue 9's check on Redis: the million rows our apply wrote agree with an SQLite store given
+// The check on Redis: the million rows our apply wrote agree with an SQLite store given
 // the same rows (verify --checksums; Redis's rows are hashed on Syncscope's side, read once),
 // and a hash field then deleted and a row then rewritten with an 80-byte grade behind
 // Syncscope's back are both found and named. A wrong answer stops the run.

@@ -3,7 +3,7 @@
 // the mysql client, COPY FROM STDIN through psql's \copy) loading the same rows into the same
 // two tables (same schema, indexes and triggers), measured in the same run; and the round trip
 // of one SET through the store's worker (what the command bar waits for), p50 and p99. Then
-// issue 9's check: verify --checksums of our store against the loader's finds nothing, and
+// the check: verify --checksums of our store against the loader's finds nothing, and
 // finds a row deleted and a value corrupted behind Syncscope's back, naming both.
 #include "benchutil.h"
 #include "labservers.h"
@@ -145,7 +145,7 @@ Result<VerifyReport> verifyPair(const QString& ours, const QString& reference,
     return verifyByChecksums({&a, &b});
 }
 
-// Issue 9's check on a real server: the million rows our apply wrote agree with the ones the
+// The check on a real server: the million rows our apply wrote agree with the ones the
 // server's own loader wrote (verify --checksums finds nothing), and a row then deleted and a
 // value then corrupted behind Syncscope's back are both found and named. A wrong answer stops
 // the run: a figure for it would be worthless.

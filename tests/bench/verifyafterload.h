@@ -1,5 +1,5 @@
 #pragma once
-// Issue 9's check after a million-row load, shared by the server benchmarks: a verify of the
+// The check after a million-row load, shared by the server benchmarks: a verify of the
 // applied store against a store given the same rows by other means must find nothing, and a
 // verify after planting a missing row and a corrupted value behind Syncscope's back must name
 // both. A wrong answer stops the run: a figure for it would be worthless.

@@ -1,4 +1,4 @@
-// Passwords never leave the keychain or the environment (issue 10): every syncscope-cli
+// Passwords never leave the keychain or the environment: every syncscope-cli
 // command is run on MariaDB, PostgreSQL and Redis stores whose password comes from
 // SYNCSCOPE_PASSWORD_<STORE>, successful runs and failing ones (a wrong password, a server
 // that is not there, a refused batch), and every byte the program leaves behind is searched

@@ -1,4 +1,4 @@
-// syncscope-cli follow (issue 9): MariaDB followed into PostgreSQL and Redis while a writer
+// syncscope-cli follow: MariaDB followed into PostgreSQL and Redis while a writer
 // changes it, through Syncscope's own writes and through the mysql client (captured by the
 // store's triggers). The Redis target is killed (SIGKILL) and started again mid-stream, then
 // the follower itself is killed and started again. At the end `verify` finds no difference,

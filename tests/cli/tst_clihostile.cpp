@@ -1,4 +1,4 @@
-// syncscope-cli against files nobody should trust (issue 10): a 100 MB script, a script of one
+// syncscope-cli against files nobody should trust: a 100 MB script, a script of one
 // 10 MB line, raw control bytes and broken UTF-8 inside quoted values, and every valid hostile
 // value of tests/support/hostileinputs.h written through the script language and read back.
 // Each bad file gets `FILE:LINE:COL: message` on stderr, exit status 1, nothing run and nothing

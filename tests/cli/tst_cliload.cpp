@@ -1,4 +1,4 @@
-// syncscope-cli load (issue 9): a CSV bulk loaded into six stores of six kinds (MariaDB,
+// syncscope-cli load: a CSV bulk loaded into six stores of six kinds (MariaDB,
 // PostgreSQL, Redis, SQLite, the HiveServer2 and MongoDB peers) through their batched write
 // paths leaves them equal to each other and to their oplogs (verify finds nothing); a load
 // interrupted half way and run again completes without writing anything twice; a store copied

@@ -1,5 +1,5 @@
 // Two syncscope-cli processes (two OS processes, two connections) writing one store on a real
-// server at the same time lose nothing (issue 5). Both write as the store itself, so both take
+// server at the same time lose nothing. Both write as the store itself, so both take
 // seqs of the same origin: whichever finds its seqs already taken is refused, with its batch
 // whole; as nothing of it had landed or been printed, it says so on stderr, reads the store
 // again and runs its script again, and both exit 0. In the end every write of both scripts is

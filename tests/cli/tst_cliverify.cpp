@@ -1,4 +1,4 @@
-// syncscope-cli verify (issue 9) on six stores of six kinds: MariaDB, PostgreSQL and Redis from
+// syncscope-cli verify on six stores of six kinds: MariaDB, PostgreSQL and Redis from
 // scripts/services, a SQLite file, the HiveServer2 peer in ACID mode and the MongoDB peer. After
 // a run that leaves them equal, verify reports no differences and exits 0. Then each kind of
 // damage is planted where it can happen, by another client or by hand:

@@ -1,4 +1,4 @@
-// The window while a server stops answering (issue 10): a PostgreSQL store reached through a
+// The window while a server stops answering: a PostgreSQL store reached through a
 // proxy (tests/support/faultproxy.h) that goes silent. A write typed then waits for the server:
 // the status bar names the store, that it gave no answer within the read timeout, and that it is
 // trying again; the UI thread never stalls meanwhile (an event-loop probe, every 5 ms); once

@@ -1,4 +1,4 @@
-// Server passwords from the system keychain (issue 5): the GUI reads a server store's password
+// Server passwords from the system keychain: the GUI reads a server store's password
 // from the Secret Service before it logs in, keeps the one typed in Store > Add / Edit /
 // Password there (never in the workspace file), and forgets it on request. ctest runs this
 // test inside tests/support/with-secret-service: a private D-Bus session and an unlocked
@@ -196,7 +196,7 @@ void keepMessage(QtMsgType type, const QMessageLogContext& context, const QStrin
 }
 } // namespace
 
-// Issue 10: with the store's password in the keychain, a session of the window (writes, a
+// With the store's password in the keychain, a session of the window (writes, a
 // merge with its audit entries, a login refused for a wrong password) leaves the password in
 // none of what it shows or writes: the console, the status bar, the store's state, every log
 // message, the saved workspace, the audit database and its CSV, JSON and HTML exports, the

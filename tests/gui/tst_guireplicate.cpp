@@ -1,4 +1,4 @@
-// Data > Follow (issue 9) in the window: SQL followed into MONGO and HIVE through the stores'
+// Data > Follow in the window: SQL followed into MONGO and HIVE through the stores'
 // own workers. Writes typed into SQL reach both targets; the Follow dock's table counts them
 // (its model under QAbstractItemModelTester) and its plot gains a point a second; Pause (F8)
 // lets the batch out land, then the targets' panels show the replicated rows; Stop saves the

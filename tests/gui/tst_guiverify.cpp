@@ -1,4 +1,4 @@
-// Data > Verify Stores (issue 9) in the window: what was typed is written first, then the
+// Data > Verify Stores in the window: what was typed is written first, then the
 // stores are read off the UI thread; the report names a key one store lacks, opens in a
 // non-modal dialog, saves as JSON, and is clean again after FULL_SYNC.
 #include "commandsession.h"

@@ -1,4 +1,4 @@
-// A disk that fills up under an SQLite store (issue 10), through tests/support/fulldiskvfs.h:
+// A disk that fills up under an SQLite store, through tests/support/fulldiskvfs.h:
 // the batch being written when the space runs out fails whole, naming the store and SQLite's
 // "database or disk is full"; everything acknowledged before it is still there and readable;
 // once space is free again the same call succeeds, and every write is in the oplog once.

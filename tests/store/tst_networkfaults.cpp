@@ -1,4 +1,4 @@
-// Network faults between a store and its server (issue 10), injected by a proxy on the way
+// Network faults between a store and its server, injected by a proxy on the way
 // (tests/support/faultproxy.h) for every backend that talks over the network: MariaDB,
 // PostgreSQL and Redis from scripts/services, the HiveServer2 and MongoDB peers.
 //  - The server's reply to a read is cut half way and the connection closed: the store either

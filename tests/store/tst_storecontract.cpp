@@ -574,7 +574,7 @@ void TestStoreContract::invalidRecordChangesNothing() {
     QCOMPARE(c.oplogEntries, 0);
 }
 
-// Issue 10's hostile-input table, one backend per row: each input is stored and read back byte
+// The hostile-input table, one backend per row: each input is stored and read back byte
 // for byte (value and oplog) when SPEC §1 takes it, and otherwise refused with an error that
 // names the store, quotes nothing raw and leaves the store as it was. At the end every write
 // that was taken is still there: no quote, protocol or operator in them ran as code.
@@ -621,7 +621,7 @@ void TestStoreContract::hostileInputsAreStoredVerbatimOrRefused() {
     }
 }
 
-// Range checksums (issue 9's verify --checksums): what the backend computes, in the server
+// Range checksums (verify --checksums): what the backend computes, in the server
 // where it can, equals models/rangechecksum.h's hash of the rows it holds (unicode and
 // hostile grades, tombstones left out), and readRanges gives exactly the live rows of the
 // ranges asked for. The same numbers on every engine are what make stores comparable.

@@ -1,5 +1,5 @@
 #pragma once
-// A TCP proxy between a store and its server that injects network faults on demand (issue 10):
+// A TCP proxy between a store and its server that injects network faults on demand:
 //   Pass      bytes flow both ways;
 //   CutReply  the next chunk the server sends is cut: half of it reaches the client, then both
 //             connections are closed (a server or network dying mid-reply); then Pass again;

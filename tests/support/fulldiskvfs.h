@@ -1,5 +1,5 @@
 #pragma once
-// A disk that fills up, under every SQLite database this process opens (issue 10): an SQLite
+// A disk that fills up, under every SQLite database this process opens: an SQLite
 // VFS shim over the default one, installed as the default, whose writes fail with SQLITE_FULL
 // (what SQLite's unix VFS makes of ENOSPC) once a byte budget is spent. Qt's QSQLITE driver
 // and Syncscope's native SQLite path share the system's libsqlite3, so both meet it. This is

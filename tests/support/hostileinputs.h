@@ -1,5 +1,5 @@
 #pragma once
-// Issue 10's hostile inputs: identifiers and values built to break quoting, escaping, protocols
+// The hostile inputs: identifiers and values built to break quoting, escaping, protocols
 // and limits. SPEC §1 decides each one: it is either a valid key and grade, which every backend
 // must store and give back byte for byte, or it breaks a rule, which every backend must refuse
 // with a clear error before writing anything. Nothing in them may ever run as code.

@@ -1,4 +1,4 @@
-// The pieces of follow mode that hold no connection (issue 9): the positions file's JSON and
+// The pieces of follow mode that hold no connection: the positions file's JSON and
 // its rules for resuming, the identity set that keeps a write from being logged twice, and
 // the lag percentiles the CLI and the follow panel report.
 #include "followstate.h"

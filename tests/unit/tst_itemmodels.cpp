@@ -137,8 +137,8 @@ void TestItemModels::gradeTableAppliesWrites() {
              QStringLiteral("Grade"));
 }
 
-// A million rows in pages of 50,000 reach the table whole. (Memory per row, which issue 3
-// caps at 80 bytes, is measured by bench_gui: 39.5 bytes.)
+// A million rows in pages of 50,000 reach the table whole. (Memory per row, capped at 80
+// bytes, is measured by bench_gui: 39.5 bytes.)
 void TestItemModels::gradeTableLoadsAMillionRows() {
     GradeTableModel model;
     const quint64 gen = model.beginLoad(1000000);

@@ -1,4 +1,4 @@
-// The Replicator (issue 9's follow mode) against a target that fails the way real ones do: an
+// The Replicator (follow mode) against a target that fails the way real ones do: an
 // append that lands but whose acknowledgement is lost, and an append refused before anything
 // is written. Every write of the source still reaches the target exactly once, the failures
 // are announced naming the store, and a target paused does not move while the other goes on.

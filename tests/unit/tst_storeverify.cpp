@@ -1,4 +1,4 @@
-// Store verification (issue 9): VerifyCheck finds exactly the damage planted at random in
+// Store verification: VerifyCheck finds exactly the damage planted at random in
 // otherwise equal stores, and verifyStores merges the stores' key-ordered pages correctly
 // whatever the page size.
 #include "logrecords.h"
