@@ -132,8 +132,8 @@ QVariant OplogModel::data(const QModelIndex& index, int role) const {
 QVariant OplogModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
-    static const char* const names[] = {"#",  "Op",     "Student", "Course",   "Value",
-                                        "ts", "Origin", "Seq",     "Logged at"};
+    static const char* const names[] = {"#",     "ts",     "Op",  "Student",  "Course",
+                                        "Value", "Origin", "Seq", "Logged at"};
     return section >= 0 && section < ColumnCount ? QString::fromLatin1(names[section]) : QVariant();
 }
 

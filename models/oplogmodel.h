@@ -17,13 +17,15 @@ namespace syncscope {
 class OplogModel : public QAbstractTableModel {
     Q_OBJECT
 public:
+    // As a seed-format line reads (SPEC §5: "4, SET((SID1033,CSE016),B)"): the timestamp first,
+    // then the operation, key and value; where the write came from and when it was logged after.
     enum Column {
         Position,
+        Timestamp,
         Op,
         Student,
         Course,
         Value,
-        Timestamp,
         Origin,
         Seq,
         WallTime,

@@ -91,12 +91,13 @@ StorePanel::StorePanel(const StoreDescription& store, GradeTableModel* grades, O
         grades_->setColumnWidth(column, width);
     oplog_ = makeView(oplog, this);
     oplog_->setObjectName(QStringLiteral("oplog"));
+    // In the seed files' order, ts first, so it is never the column cut off at the edge.
     for (auto [column, width] : {std::pair{OplogModel::Position, 44},
+                                 {OplogModel::Timestamp, 56},
                                  {OplogModel::Op, 58},
                                  {OplogModel::Student, 80},
                                  {OplogModel::Course, 64},
-                                 {OplogModel::Value, 46},
-                                 {OplogModel::Timestamp, 44},
+                                 {OplogModel::Value, 52},
                                  {OplogModel::Origin, 56},
                                  {OplogModel::Seq, 40}})
         oplog_->setColumnWidth(column, width);

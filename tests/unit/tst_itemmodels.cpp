@@ -432,6 +432,14 @@ void TestItemModels::oplogFetchesMoreAndAppendsLive() {
     QCOMPARE(model.index(3, OplogModel::Op).data().toString(), QStringLiteral("DELETE"));
     QCOMPARE(model.index(3, OplogModel::Value).data().toString(), QString());
     QCOMPARE(model.index(5, OplogModel::Position).data().toLongLong(), 6);
+    // Columns as a seed-format line reads: ts, then op, key and value; origin and seq after.
+    QStringList headers;
+    for (int c = 0; c < model.columnCount(); ++c)
+        headers << model.headerData(c, Qt::Horizontal).toString();
+    QCOMPARE(headers, (QStringList{QStringLiteral("#"), QStringLiteral("ts"), QStringLiteral("Op"),
+                                   QStringLiteral("Student"), QStringLiteral("Course"),
+                                   QStringLiteral("Value"), QStringLiteral("Origin"),
+                                   QStringLiteral("Seq"), QStringLiteral("Logged at")}));
     LogRecord nullGet = entry(7, EntryKind::Get);
     nullGet.hasValue = false;
     model.appendLive(nullGet);
