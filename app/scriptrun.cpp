@@ -132,39 +132,14 @@ private:
 void executeCommands(const CompactScript& script, const StoreBinding& binding, Engine& engine,
                      WriteBehind& writer, OutputBuffer& stdoutBuffer, bool keepLogs) {
     CommandExecutor executor(engine, binding.storeOfName);
-    // Each distinct key and value is interned in this run's catalog when first used.
-    constexpr uint32_t kUnseen = ~uint32_t{0};
-    std::vector<KeyId> keys(script.keyCount(), kUnseen);
-    std::vector<ValueId> values(script.valueCount(), kUnseen);
-    Catalog& catalog = engine.catalog();
-    const std::vector<size_t>& syncStores = script.syncStores();
+    CompactScript::Resolver resolve(script, engine.catalog());
     size_t sinceTrim = 0;
     for (const CompactScript::Step& step : script.steps()) {
         if (++sinceTrim == 65536 && !keepLogs) {
             writer.trimEngine();
             sinceTrim = 0;
         }
-        CommandExecutor::Resolved c;
-        c.op = step.op;
-        c.ts = step.ts;
-        c.store = step.store;
-        c.source = step.source;
-        if (step.op == Op::Set || step.op == Op::Get || step.op == Op::Delete) {
-            KeyId& key = keys[step.key];
-            if (key == kUnseen)
-                key = catalog.internKey(script.studentId(step.key), script.courseId(step.key));
-            c.key = key;
-        }
-        if (step.op == Op::Set) {
-            ValueId& value = values[step.value];
-            if (value == kUnseen)
-                value = catalog.internValue(script.value(step.value));
-            c.value = value;
-        }
-        if (step.syncCount > 0)
-            c.syncStores =
-                std::span<const size_t>(syncStores).subspan(step.syncFirst, step.syncCount);
-        const CommandExecutor::Outcome done = executor.run(c);
+        const CommandExecutor::Outcome done = executor.run(resolve(step));
         if (done.get) {
             appendGetLine(stdoutBuffer.text(), engine.replica(done.store).name, *done.get,
                           engine.catalog());

@@ -60,6 +60,40 @@ CompactScript::CompactScript(const Script& script, const std::vector<size_t>& st
     }
 }
 
+namespace {
+constexpr uint32_t kUnseen = ~uint32_t{0};
+} // namespace
+
+CompactScript::Resolver::Resolver(const CompactScript& script, Catalog& catalog)
+    : script_(script)
+    , catalog_(catalog)
+    , keys_(script.keyCount(), kUnseen)
+    , values_(script.valueCount(), kUnseen) {}
+
+CommandExecutor::Resolved CompactScript::Resolver::operator()(const Step& step) {
+    CommandExecutor::Resolved c;
+    c.op = step.op;
+    c.ts = step.ts;
+    c.store = step.store;
+    c.source = step.source;
+    if (step.op == Op::Set || step.op == Op::Get || step.op == Op::Delete) {
+        KeyId& key = keys_[step.key];
+        if (key == kUnseen)
+            key = catalog_.internKey(script_.studentId(step.key), script_.courseId(step.key));
+        c.key = key;
+    }
+    if (step.op == Op::Set) {
+        ValueId& value = values_[step.value];
+        if (value == kUnseen)
+            value = catalog_.internValue(script_.value(step.value));
+        c.value = value;
+    }
+    if (step.syncCount > 0)
+        c.syncStores =
+            std::span<const size_t>(script_.syncStores_).subspan(step.syncFirst, step.syncCount);
+    return c;
+}
+
 uint32_t CompactScript::continueAfter(int64_t held) {
     int64_t greatest = held;
     for (Step& s : steps_) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "catalog.h"
+#include "commandexecutor.h"
 #include "script.h"
 
 #include <cstdint>
@@ -51,6 +53,20 @@ public:
     std::string_view value(uint32_t v) const { return values_[v]; }
     // Each FULL_SYNC(S1,...)'s replicas, ascending and once each, one list after another.
     const std::vector<size_t>& syncStores() const { return syncStores_; }
+
+    // A run's view of the script: each step as the executor takes it, its key and value
+    // interned in the run's catalog when first used (once each, whatever the line count).
+    class Resolver {
+    public:
+        Resolver(const CompactScript& script, Catalog& catalog);
+        CommandExecutor::Resolved operator()(const Step& step);
+
+    private:
+        const CompactScript& script_;
+        Catalog& catalog_;
+        std::vector<KeyId> keys_;
+        std::vector<ValueId> values_;
+    };
 
 private:
     std::vector<Step> steps_;

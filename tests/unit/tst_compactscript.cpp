@@ -93,21 +93,9 @@ void TestCompactScript::runsAsTheParsedScript() {
             compactRun.addReplica(s.name);
         CommandExecutor steps(compactRun, binding.storeOfName);
         std::vector<std::string> compactGets;
+        CompactScript::Resolver resolve(compact, compactCatalog);
         for (const CompactScript::Step& step : compact.steps()) {
-            CommandExecutor::Resolved c;
-            c.op = step.op;
-            c.ts = step.ts;
-            c.store = step.store;
-            c.source = step.source;
-            if (step.op == Op::Set || step.op == Op::Get || step.op == Op::Delete)
-                c.key = compactCatalog.internKey(compact.studentId(step.key),
-                                                 compact.courseId(step.key));
-            if (step.op == Op::Set)
-                c.value = compactCatalog.internValue(compact.value(step.value));
-            if (step.syncCount > 0)
-                c.syncStores = std::span<const size_t>(compact.syncStores())
-                                   .subspan(step.syncFirst, step.syncCount);
-            if (const auto done = steps.run(c); done.get)
+            if (const auto done = steps.run(resolve(step)); done.get)
                 appendExportLine(compactGets.emplace_back(), *done.get, compactCatalog);
         }
         QCOMPARE(logsOf(compactRun), logsOf(lineByLine));
