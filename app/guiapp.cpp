@@ -64,7 +64,6 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
     window_->setCommandBar(bar_);
     console_ = new ConsoleView;
     window_->setConsole(console_);
-    window_->restoreLayout();
 
     MainWindow* w = window_.get();
     connect(session_.get(), &WorkspaceSession::stateChanged, w,
@@ -318,7 +317,7 @@ GuiApp::~GuiApp() {
 }
 
 void GuiApp::start() {
-    window_->show();
+    window_->showRestoredOrFitted();
     session_->openAll();
 }
 

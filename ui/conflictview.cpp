@@ -11,6 +11,7 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QListWidget>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
@@ -109,7 +110,16 @@ ConflictView::ConflictView(const QStringList& storeNames, QWidget* parent)
     details_->addTab(why_, QStringLiteral("Why"));
     details_->addTab(stale_, QStringLiteral("Stale reads"));
     skew_ = new ClockSkewPanel(storeNames, this);
-    details_->addTab(skew_, QStringLiteral("Clock skew"));
+    // Scrolled, so its sliders do not set the height of the whole dock.
+    auto* skewScroll = new QScrollArea(this);
+    skewScroll->setWidgetResizable(true);
+    skewScroll->setFrameShape(QFrame::NoFrame);
+    skewScroll->setWidget(skew_);
+    details_->addTab(skewScroll, QStringLiteral("Clock skew"));
+    // Small minimums: the dock shares the height of a 720-line projector with the stores.
+    const int line = grid_->fontMetrics().height() + 6;
+    grid_->setMinimumHeight(3 * line);
+    details_->setMinimumHeight(4 * line);
 
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(grid_);

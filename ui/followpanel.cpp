@@ -2,9 +2,10 @@
 
 #include "followplot.h"
 
+#include "elidedlabel.h"
+
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QLabel>
 #include <QPushButton>
 #include <QSplitter>
 #include <QTableView>
@@ -14,7 +15,7 @@ namespace syncscope {
 
 FollowPanel::FollowPanel(QWidget* parent)
     : QWidget(parent)
-    , title_(new QLabel)
+    , title_(new ElidedLabel(QString(), nullptr, Qt::ElideRight))
     , pause_(new QPushButton(QStringLiteral("&Pause")))
     , stop_(new QPushButton(QStringLiteral("S&top")))
     , table_(new QTableView)
@@ -42,6 +43,10 @@ FollowPanel::FollowPanel(QWidget* parent)
     split->addWidget(table_);
     split->addWidget(plot_);
     split->setStretchFactor(1, 1);
+    // Small minimums: the dock shares the height of a 720-line projector with the stores.
+    const int line = fontMetrics().height() + 6;
+    table_->setMinimumHeight(3 * line);
+    plot_->setMinimumHeight(4 * line);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(bar);
     layout->addWidget(split, 1);

@@ -4,12 +4,12 @@
 
 #include <QWidget>
 
-class QLabel;
 class QPushButton;
 class QTableView;
 
 namespace syncscope {
 
+class ElidedLabel;
 class FollowPlot;
 
 // The Follow dock: what a follow does, target by target (FollowProgressModel), its lag and
@@ -38,7 +38,7 @@ Q_SIGNALS:
 
 private:
     FollowProgressModel model_;
-    QLabel* title_;
+    ElidedLabel* title_;
     QPushButton* pause_;
     QPushButton* stop_;
     QTableView* table_;

@@ -41,6 +41,9 @@ HistoryPlots::HistoryPlots(QWidget* parent)
     connect(tabs_, &QTabWidget::currentChanged, this,
             [this] { legend_->setVisible(tabs_->currentWidget() == timeline_); });
 
+    // A small minimum: the dock shares the height of a 720-line projector with the stores.
+    tabs_->setMinimumHeight(6 * (fontMetrics().height() + 6));
+
     auto* bar = new QHBoxLayout;
     bar->addWidget(legend_, 1);
     bar->addWidget(exportButton, 0, Qt::AlignTop);

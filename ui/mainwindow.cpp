@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "elidedlabel.h"
 #include "helptexts.h"
 #include "storepanel.h"
 #include "storesummarymodel.h"
@@ -16,6 +17,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTableView>
@@ -52,11 +54,23 @@ MainWindow::MainWindow(StoreSummaryModel* stores, const QString& workspaceLabel,
     workspace->hide();
     workspace_ = workspace;
 
-    status_ = new QLabel(workspaceLabel, this);
+    status_ = new ElidedLabel(workspaceLabel, this);
     statusBar()->addWidget(status_, 1);
     createActions();
     viewMenu_->addAction(workspace->toggleViewAction());
-    resize(1280, 800);
+    fitToScreen();
+}
+
+// 1280×800 where there is room; on a projector or a laptop, the screen less the window
+// manager's frame and title bar (which availableGeometry does not count).
+void MainWindow::fitToScreen() {
+    const QScreen* screen = QGuiApplication::primaryScreen();
+    if (!screen) {
+        resize(1280, 800);
+        return;
+    }
+    const QRect room = screen->availableGeometry();
+    resize(std::min(1280, room.width() - 16), std::min(800, room.height() - 48));
 }
 
 void MainWindow::addStorePanel(StorePanel* panel) {
@@ -71,17 +85,20 @@ void MainWindow::addStorePanel(StorePanel* panel) {
     arrangeDocks();
 }
 
-// Up to three stores side by side in one row; four to six in two rows (top and bottom dock
-// areas), each row's panels side by side.
+// Up to three stores side by side in one row; four to six in two rows, each row's panels side
+// by side. Both rows live in the top dock area, so the console and the script below keep the
+// window's whole width instead of sharing a row with stores.
 void MainWindow::arrangeDocks() {
     const int perRow = docks_.size() <= 3 ? static_cast<int>(docks_.size())
                                           : static_cast<int>((docks_.size() + 1) / 2);
     for (QDockWidget* dock : docks_)
         removeDockWidget(dock);
     for (int i = 0; i < docks_.size(); ++i) {
-        const Qt::DockWidgetArea area =
-            i < perRow ? Qt::TopDockWidgetArea : Qt::BottomDockWidgetArea;
-        addDockWidget(area, docks_[i], Qt::Horizontal);
+        const bool startsRow = i == 0 || i == perRow;
+        if (startsRow)
+            addDockWidget(Qt::TopDockWidgetArea, docks_[i], Qt::Vertical);
+        else
+            splitDockWidget(docks_[i - 1], docks_[i], Qt::Horizontal);
         docks_[i]->show();
     }
 }
@@ -148,12 +165,47 @@ void MainWindow::dropEvent(QDropEvent* event) {
     }
 }
 
-void MainWindow::restoreLayout() {
+bool MainWindow::restoreLayout() {
     QSettings settings;
     if (settings.value(QStringLiteral("window/layoutVersion")).toInt() != kLayoutVersion)
-        return;
+        return false;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray(), kLayoutVersion);
+    // Saved on a bigger screen: fit this one again (the layout below still applies).
+    if (const QScreen* screen = QGuiApplication::primaryScreen();
+        screen && !screen->availableGeometry().contains(frameGeometry()))
+        fitToScreen();
+    return restoreState(settings.value(QStringLiteral("window/state")).toByteArray(),
+                        kLayoutVersion);
+}
+
+void MainWindow::showRestoredOrFitted() {
+    if (restoreLayout()) {
+        show();
+        return;
+    }
+    // A projector or a small laptop: the whole screen. The stores get most of the height, the
+    // console and script below a third.
+    const QScreen* screen = QGuiApplication::primaryScreen();
+    if (screen &&
+        (screen->availableGeometry().width() < 1440 || screen->availableGeometry().height() < 900))
+        showMaximized();
+    else
+        show();
+    // A window manager maximises a moment later; the docks are sized again on each resize
+    // until then.
+    sizeDocksUntil_ = QDeadlineTimer(2000);
+    sizeDocksForFirstStart();
+}
+
+void MainWindow::sizeDocksForFirstStart() {
+    if (console_)
+        resizeDocks({console_}, {height() * 3 / 10}, Qt::Vertical);
+}
+
+void MainWindow::resizeEvent(QResizeEvent* event) {
+    QMainWindow::resizeEvent(event);
+    if (!sizeDocksUntil_.hasExpired())
+        sizeDocksForFirstStart();
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QDeadlineTimer>
 #include <QMainWindow>
 
 class QDockWidget;
@@ -9,6 +10,7 @@ class QTableView;
 
 namespace syncscope {
 
+class ElidedLabel;
 class StorePanel;
 class StoreSummaryModel;
 
@@ -33,8 +35,9 @@ public:
     QMenu* fileMenu() const { return fileMenu_; }
     // A top-level menu placed before Help.
     QMenu* addMenuBeforeHelp(const QString& title);
-    // Restores the saved layout once every panel is added.
-    void restoreLayout();
+    // Shows the window once every panel and dock is added: as it was left (size, docks), or
+    // the first time fitted to the screen, maximised on a small one.
+    void showRestoredOrFitted();
 
     QTableView* storeTable() const { return table_; }
     QList<StorePanel*> storePanels() const { return panels_; }
@@ -51,15 +54,19 @@ Q_SIGNALS:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
 
 private:
     void createActions();
     void arrangeDocks();
+    void fitToScreen();
+    bool restoreLayout();
+    void sizeDocksForFirstStart();
 
     QTableView* table_ = nullptr;
-    QLabel* status_ = nullptr;
+    ElidedLabel* status_ = nullptr;
     QMenu* viewMenu_ = nullptr;
     QMenu* fileMenu_ = nullptr;
     QMenu* helpMenu_ = nullptr;
@@ -67,6 +74,7 @@ private:
     QList<StorePanel*> panels_;
     QList<QDockWidget*> docks_;
     QDockWidget* workspace_ = nullptr;
+    QDeadlineTimer sizeDocksUntil_{0}; // expired: the user's sizes stand
 };
 
 } // namespace syncscope

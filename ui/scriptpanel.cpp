@@ -1,7 +1,8 @@
 #include "scriptpanel.h"
 
+#include "elidedlabel.h"
 #include <QFontDatabase>
-#include <QLabel>
+
 #include <QPainter>
 #include <QProgressBar>
 #include <QTextBlock>
@@ -134,8 +135,8 @@ ScriptPanel::ScriptPanel(QWidget* parent)
     : QWidget(parent) {
     setObjectName(QStringLiteral("script-panel"));
     view_ = new ScriptView(this);
-    status_ =
-        new QLabel(QStringLiteral("No script: File ▸ Open Script… (Ctrl+O) or drop a file"), this);
+    status_ = new ElidedLabel(
+        QStringLiteral("No script: File ▸ Open Script… (Ctrl+O) or drop a file"), this);
     status_->setObjectName(QStringLiteral("script-status"));
     progress_ = new QProgressBar(this);
     progress_->setTextVisible(true);

@@ -3,13 +3,14 @@
 #include <QPlainTextEdit>
 #include <QWidget>
 
-class QLabel;
 class QProgressBar;
 
 namespace syncscope {
 
 // A read-only view of a testcase file with line numbers, the line that runs next highlighted,
 // and every parse error marked on its line (tooltip: the message).
+class ElidedLabel;
+
 class ScriptView : public QPlainTextEdit {
     Q_OBJECT
 public:
@@ -56,7 +57,7 @@ public:
 
 private:
     ScriptView* view_ = nullptr;
-    QLabel* status_ = nullptr;
+    ElidedLabel* status_ = nullptr;
     QProgressBar* progress_ = nullptr;
     QString fileName_;
 };

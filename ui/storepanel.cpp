@@ -1,5 +1,6 @@
 #include "storepanel.h"
 
+#include "elidedlabel.h"
 #include "gradefiltermodel.h"
 #include "gradetablemodel.h"
 #include "oplogmodel.h"
@@ -69,9 +70,15 @@ StorePanel::StorePanel(const StoreDescription& store, GradeTableModel* grades, O
     , kind_(store.embedded ? QStringLiteral("embedded (%1)").arg(store.kind) : store.kind)
     , state_(QStringLiteral("connecting")) {
     setObjectName(QStringLiteral("store-panel-") + store.name);
-    header_ = new QLabel(this);
-    header_->setTextFormat(Qt::RichText);
-    header_->setToolTip(store.location);
+    nameLabel_ = new QLabel(this);
+    nameLabel_->setTextFormat(Qt::PlainText);
+    nameLabel_->setText(store.name);
+    QFont bold = nameLabel_->font();
+    bold.setBold(true);
+    nameLabel_->setFont(bold);
+    nameLabel_->setToolTip(store.location);
+    header_ = new ElidedLabel(QString(), this, Qt::ElideRight);
+    header_->setObjectName(QStringLiteral("store-header"));
     gradeModel_ = grades;
     grades_ = makeView(grades, this);
     grades_->setItemDelegate(new GradeDelegate(this, grades_));
@@ -127,6 +134,7 @@ StorePanel::StorePanel(const StoreDescription& store, GradeTableModel* grades, O
     search_->setPlaceholderText(QStringLiteral("Search student, course or grade"));
     search_->setClearButtonEnabled(true);
     search_->setMaximumWidth(240);
+    search_->setMinimumWidth(80);
     connect(search_, &QLineEdit::textChanged, this, &StorePanel::setSearch);
     // Header clicks order the table (ascending, descending, key order); the panel, not the
     // view, applies them, so the plain table can stay in the view until an order is asked for.
@@ -140,6 +148,7 @@ StorePanel::StorePanel(const StoreDescription& store, GradeTableModel* grades, O
     sorting_->setObjectName(QStringLiteral("grade-sorting"));
     sorting_->hide();
     auto* top = new QHBoxLayout;
+    top->addWidget(nameLabel_);
     top->addWidget(header_, 1);
     top->addWidget(sorting_);
     top->addWidget(search_);
@@ -232,8 +241,8 @@ void StorePanel::setCounts(const StoreCounts& counts) {
 void StorePanel::updateHeader() {
     const QString keys = keys_ < 0 ? QStringLiteral("…") : QLocale().toString(keys_);
     header_->setText(
-        QStringLiteral("<b>%1</b> &nbsp; %2 &nbsp;·&nbsp; %3 &nbsp;·&nbsp; %4 keys")
-            .arg(name_.toHtmlEscaped(), kind_.toHtmlEscaped(), state_.toHtmlEscaped(), keys));
+        QStringLiteral("%1  ·  %2  ·  %3 %4")
+            .arg(kind_, state_, keys, keys_ == 1 ? QStringLiteral("key") : QStringLiteral("keys")));
 }
 
 } // namespace syncscope

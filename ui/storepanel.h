@@ -16,6 +16,7 @@ class QTableView;
 
 namespace syncscope {
 
+class ElidedLabel;
 class GradeFilterModel;
 class GradeTableModel;
 class OplogModel;
@@ -63,7 +64,8 @@ private:
     QString state_;
     qint64 keys_ = -1;
     bool revealOplog_ = false;
-    QLabel* header_ = nullptr;
+    QLabel* nameLabel_ = nullptr;
+    ElidedLabel* header_ = nullptr; // kind, connection state, key count
     QSplitter* splitter_ = nullptr;
     QTableView* grades_ = nullptr;
     GradeTableModel* gradeModel_ = nullptr;
