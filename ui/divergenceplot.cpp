@@ -44,6 +44,7 @@ DivergencePlot::DivergencePlot(QWidget* parent)
     : QCustomPlot(parent) {
     setObjectName(QStringLiteral("divergence-plot"));
     title_ = addPlotTitle(this, QStringLiteral("Differing keys per pair of stores"));
+    followWidgetFont(this);
     xAxis->setLabel(QStringLiteral("commands run"));
     yAxis->setLabel(QStringLiteral("keys that differ"));
     // Counts of commands and keys: whole numbers on both axes.
@@ -125,6 +126,7 @@ DisagreementPlot::DisagreementPlot(QWidget* parent)
     : QCustomPlot(parent) {
     setObjectName(QStringLiteral("disagreement-plot"));
     title_ = addPlotTitle(this, QStringLiteral("Keys that differ between two stores, now"));
+    followWidgetFont(this);
     map_ = new QCPColorMap(xAxis, yAxis);
     scale_ = new QCPColorScale(this);
     plotLayout()->addElement(1, 1, scale_);

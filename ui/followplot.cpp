@@ -16,6 +16,7 @@ FollowPlot::FollowPlot(QWidget* parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(plot_);
     addPlotTitle(plot_, QStringLiteral("Lag (p99, solid) and writes applied per second (dashed)"));
+    followWidgetFont(plot_);
     plot_->xAxis->setLabel(QStringLiteral("seconds since the follow began"));
     plot_->yAxis->setLabel(QStringLiteral("lag p99 (ms)"));
     plot_->yAxis2->setLabel(QStringLiteral("writes/s"));

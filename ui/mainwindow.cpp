@@ -4,6 +4,7 @@
 #include "helptexts.h"
 #include "storepanel.h"
 #include "storesummarymodel.h"
+#include "viewzoom.h"
 
 #include <QAction>
 #include <QApplication>
@@ -27,7 +28,7 @@ namespace syncscope {
 
 namespace {
 // Bumped when the dock layout changes shape, so an old saved layout is not forced on it.
-constexpr int kLayoutVersion = 1;
+constexpr int kLayoutVersion = 2;
 } // namespace
 
 MainWindow::MainWindow(StoreSummaryModel* stores, const QString& workspaceLabel, QWidget* parent)
@@ -179,6 +180,9 @@ bool MainWindow::restoreLayout() {
 }
 
 void MainWindow::showRestoredOrFitted() {
+    // Every dock exists now: the remembered zoom applies to all of them.
+    zoom_->setView(this);
+    presentation_->setChecked(zoom_->isPresentation());
     if (restoreLayout()) {
         show();
         return;
@@ -232,6 +236,25 @@ void MainWindow::createActions() {
     connect(quit, &QAction::triggered, this, &QWidget::close);
 
     viewMenu_ = menuBar()->addMenu(QStringLiteral("&View"));
+    zoom_ = new ViewZoom(this);
+    presentation_ = viewMenu_->addAction(QStringLiteral("&Presentation"));
+    presentation_->setCheckable(true);
+    presentation_->setShortcut(Qt::Key_F11);
+    presentation_->setToolTip(QStringLiteral("Everything larger, for a projector (F11)"));
+    connect(presentation_, &QAction::triggered, zoom_, &ViewZoom::setPresentation);
+    QAction* zoomIn = viewMenu_->addAction(QStringLiteral("Zoom &In"), zoom_, &ViewZoom::zoomIn);
+    // Ctrl+= is the zoom-in key where + needs Shift.
+    zoomIn->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Equal), QKeySequence::ZoomIn});
+    QAction* zoomOut = viewMenu_->addAction(QStringLiteral("Zoom &Out"), zoom_, &ViewZoom::zoomOut);
+    zoomOut->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Minus)});
+    QAction* actual =
+        viewMenu_->addAction(QStringLiteral("&Actual Size"), zoom_, &ViewZoom::actualSize);
+    actual->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    connect(zoom_, &ViewZoom::percentChanged, this, [this](int percent) {
+        presentation_->setChecked(percent > 100);
+        showStatus(QStringLiteral("Zoom %1 %").arg(percent));
+    });
+    viewMenu_->addSeparator();
 
     QMenu* help = helpMenu_ = menuBar()->addMenu(QStringLiteral("&Help"));
     QAction* syntax = help->addAction(QStringLiteral("Script &Syntax"));

@@ -3,6 +3,7 @@
 #include <QDeadlineTimer>
 #include <QMainWindow>
 
+class QAction;
 class QDockWidget;
 class QLabel;
 class QMenu;
@@ -11,6 +12,7 @@ class QTableView;
 namespace syncscope {
 
 class ElidedLabel;
+class ViewZoom;
 class StorePanel;
 class StoreSummaryModel;
 
@@ -33,6 +35,7 @@ public:
     // A dock tabbed with the console (the console stays in front), listed in View.
     QDockWidget* addConsoleTab(QWidget* widget, const QString& title, const QString& objectName);
     QMenu* fileMenu() const { return fileMenu_; }
+    ViewZoom* zoom() const { return zoom_; }
     // A top-level menu placed before Help.
     QMenu* addMenuBeforeHelp(const QString& title);
     // Shows the window once every panel and dock is added: as it was left (size, docks), or
@@ -74,6 +77,8 @@ private:
     QList<StorePanel*> panels_;
     QList<QDockWidget*> docks_;
     QDockWidget* workspace_ = nullptr;
+    ViewZoom* zoom_ = nullptr;
+    QAction* presentation_ = nullptr;
     QDeadlineTimer sizeDocksUntil_{0}; // expired: the user's sizes stand
 };
 

@@ -40,6 +40,47 @@ QCPTextElement* addPlotTitle(QCustomPlot* plot, const QString& title) {
     return element;
 }
 
+namespace {
+
+class PlotFontFollower : public QObject {
+public:
+    explicit PlotFontFollower(QCustomPlot* plot)
+        : QObject(plot)
+        , plot_(plot) {}
+
+    bool eventFilter(QObject* watched, QEvent* event) override {
+        if (watched == plot_ && event->type() == QEvent::FontChange)
+            applyFont();
+        return false;
+    }
+
+private:
+    void applyFont() {
+        const QFont font = plot_->font();
+        QFont bold = font;
+        bold.setBold(true);
+        for (QCPAxisRect* rect : plot_->axisRects())
+            for (QCPAxis* axis : rect->axes()) {
+                axis->setTickLabelFont(font);
+                axis->setLabelFont(font);
+            }
+        if (plot_->legend)
+            plot_->legend->setFont(font);
+        for (int i = 0; i < plot_->plotLayout()->elementCount(); ++i)
+            if (auto* title = qobject_cast<QCPTextElement*>(plot_->plotLayout()->elementAt(i)))
+                title->setFont(bold);
+        plot_->replot(QCustomPlot::rpQueuedReplot);
+    }
+
+    QCustomPlot* plot_;
+};
+
+} // namespace
+
+void followWidgetFont(QCustomPlot* plot) {
+    plot->installEventFilter(new PlotFontFollower(plot));
+}
+
 void followUserRange(QCustomPlot* plot, bool* chosen, std::function<void()> refit,
                      std::function<void(QMouseEvent*)> onClick) {
     auto pressedAt = std::make_shared<QPointF>();

@@ -23,6 +23,10 @@ QColor seriesColor(size_t series);
 // Puts a title row above the plot's axes; returns the element so its text can change.
 QCPTextElement* addPlotTitle(QCustomPlot* plot, const QString& title);
 
+// Axis labels, tick labels, legend and title follow the plot widget's font, so the window's
+// zoom (presentation mode) scales plots with everything else.
+void followWidgetFont(QCustomPlot* plot);
+
 // Remembers in *chosen whether the user picked the visible range (dragged or scrolled): new
 // data then keeps that range instead of showing everything, so a zoomed view survives the
 // refreshes a running script causes. A double click shows everything again (refit). A press

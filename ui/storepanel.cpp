@@ -71,11 +71,9 @@ StorePanel::StorePanel(const StoreDescription& store, GradeTableModel* grades, O
     , state_(QStringLiteral("connecting")) {
     setObjectName(QStringLiteral("store-panel-") + store.name);
     nameLabel_ = new QLabel(this);
-    nameLabel_->setTextFormat(Qt::PlainText);
-    nameLabel_->setText(store.name);
-    QFont bold = nameLabel_->font();
-    bold.setBold(true);
-    nameLabel_->setFont(bold);
+    // Bold through markup, not a font of its own: its size follows the window's (zoom).
+    nameLabel_->setTextFormat(Qt::RichText);
+    nameLabel_->setText(QStringLiteral("<b>%1</b>").arg(store.name.toHtmlEscaped()));
     nameLabel_->setToolTip(store.location);
     header_ = new ElidedLabel(QString(), this, Qt::ElideRight);
     header_->setObjectName(QStringLiteral("store-header"));

@@ -64,6 +64,7 @@ TimelinePlot::TimelinePlot(QWidget* parent)
     : QCustomPlot(parent) {
     setObjectName(QStringLiteral("timeline-plot"));
     title_ = addPlotTitle(this, QStringLiteral("Oplogs over time"));
+    followWidgetFont(this);
     xAxis->setLabel(QStringLiteral("timestamp"));
     setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     axisRect()->setRangeDrag(Qt::Horizontal);

@@ -2,14 +2,24 @@
 // so 1366×768 and 1920×1080), with the default docks, after opening a script with a long name,
 // and with the workspace label as long as a real data folder makes it.
 #include "commandsession.h"
+#include "consoleview.h"
 #include "guiapp.h"
 #include "mainwindow.h"
+#include "scriptpanel.h"
+#include "storepanel.h"
+#include "viewzoom.h"
 
+#include <qcustomplot.h>
+
+#include <QAction>
 #include <QApplication>
 #include <QDockWidget>
 #include <QFile>
+#include <QHeaderView>
 #include <QLayout>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -21,6 +31,7 @@ private Q_SLOTS:
     void initTestCase();
     void minimumSizeFitsTheProjector_data();
     void minimumSizeFitsTheProjector();
+    void presentationScalesEveryView();
 
 private:
     QTemporaryDir dir_;
@@ -110,6 +121,84 @@ void TestWindowFit::minimumSizeFitsTheProjector() {
     app.openScript(script);
     QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 10000);
     check("after opening a long-named script");
+}
+
+// View > Presentation scales the tables and oplogs (text, rows and columns), the console, the
+// script and the plots' axes by one factor, the window still fits the projector, Ctrl+0 brings
+// back the sizes of 100 %, and the scale is remembered for the next start.
+void TestWindowFit::presentationScalesEveryView() {
+    QSettings().remove(QStringLiteral("view"));
+    std::vector<StoreSpec> specs;
+    for (const char* name : {"SQL", "MONGO", "HIVE", "REDIS", "SQLITE"})
+        specs.push_back(
+            {name,
+             {},
+             "sqlite://" +
+                 dir_.filePath(QStringLiteral("zoom-%1.db").arg(QString::fromLatin1(name)))
+                     .toStdString()});
+    GuiApp app(specs, QStringLiteral("zoom"));
+    app.start();
+    QVERIFY(QTest::qWaitForWindowExposed(app.window()));
+    QTRY_VERIFY_WITH_TIMEOUT(app.commands()->isReady(), 20000);
+    MainWindow* w = app.window();
+    QTableView* grades = w->storePanels()[0]->gradeView();
+    QTableView* oplog = w->storePanels()[0]->oplogView();
+    auto* plot = w->findChild<QCustomPlot*>();
+    QVERIFY(plot);
+    struct Sizes {
+        double grades, oplog, console, script, plotTicks;
+        int row, studentColumn;
+    };
+    const auto measure = [&] {
+        return Sizes{grades->font().pointSizeF(),
+                     oplog->font().pointSizeF(),
+                     app.console()->font().pointSizeF(),
+                     app.scriptPanel()->findChild<ScriptView*>()->font().pointSizeF(),
+                     plot->xAxis->tickLabelFont().pointSizeF(),
+                     grades->verticalHeader()->defaultSectionSize(),
+                     grades->columnWidth(0)};
+    };
+    const Sizes before = measure();
+    QAction* presentation = nullptr;
+    for (QAction* a : w->findChildren<QAction*>())
+        if (a->text() == QStringLiteral("&Presentation"))
+            presentation = a;
+    QVERIFY(presentation);
+    QVERIFY(!presentation->isChecked());
+    presentation->trigger();
+    QCOMPARE(w->zoom()->percent(), 150);
+    QVERIFY(presentation->isChecked());
+    const Sizes after = measure();
+    for (auto [was, is, what] : {std::tuple{before.grades, after.grades, "grades"},
+                                 {before.oplog, after.oplog, "oplog"},
+                                 {before.console, after.console, "console"},
+                                 {before.script, after.script, "script"},
+                                 {before.plotTicks, after.plotTicks, "plot ticks"}})
+        QVERIFY2(
+            qAbs(is - was * 1.5) < 0.01,
+            qPrintable(QStringLiteral("%1: %2 → %3").arg(QLatin1String(what)).arg(was).arg(is)));
+    QVERIFY(after.row > before.row);
+    QVERIFY(qAbs(after.studentColumn - before.studentColumn * 1.5) <= 1);
+    w->layout()->activate();
+    const QSize min = w->minimumSizeHint();
+    QVERIFY2(
+        min.width() <= kRoom.width() && min.height() <= kRoom.height(),
+        qPrintable(QStringLiteral("presenting: minimum %1×%2").arg(min.width()).arg(min.height())));
+
+    QTest::keyClick(w, Qt::Key_Equal, Qt::ControlModifier);
+    QCOMPARE(w->zoom()->percent(), 175);
+    QCOMPARE(ViewZoom().percent(), 175); // remembered for the next start
+    QTest::keyClick(w, Qt::Key_0, Qt::ControlModifier);
+    QCOMPARE(w->zoom()->percent(), 100);
+    const Sizes back = measure();
+    QCOMPARE(back.grades, before.grades);
+    QCOMPARE(back.console, before.console);
+    QCOMPARE(back.plotTicks, before.plotTicks);
+    QCOMPARE(back.row, before.row);
+    QVERIFY(qAbs(back.studentColumn - before.studentColumn) <= 1);
+    presentation->trigger(); // the last presentation scale again
+    QCOMPARE(w->zoom()->percent(), 175);
+    QSettings().remove(QStringLiteral("view"));
 }
 
 QTEST_MAIN(TestWindowFit)

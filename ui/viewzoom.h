@@ -1,0 +1,48 @@
+#pragma once
+
+#include <QObject>
+#include <QPointer>
+
+class QWidget;
+
+namespace syncscope {
+
+// One scale for everything a window shows (tables, oplogs, console, script, plots): the
+// window's font and every font set on a widget inside it, scaled from what each was at 100 %,
+// with table rows and columns following. Presentation mode is a remembered larger scale for
+// a projector; the current scale is remembered between runs (QSettings).
+class ViewZoom : public QObject {
+    Q_OBJECT
+public:
+    explicit ViewZoom(QObject* parent = nullptr);
+
+    // The window whose contents follow the scale; applies the current one at once. Widgets
+    // added to it later follow at the next change, or at once through applyAgain().
+    void setView(QWidget* view);
+    void applyAgain();
+
+    int percent() const { return percent_; }
+    bool isPresentation() const { return percent_ > 100; }
+    int presentationPercent() const { return presentationPercent_; }
+
+public Q_SLOTS:
+    void setPercent(int percent);
+    void zoomIn();
+    void zoomOut();
+    void actualSize();
+    // On: the presentation scale (150 % until the user zooms while presenting); off: 100 %.
+    void setPresentation(bool on);
+
+Q_SIGNALS:
+    void percentChanged(int percent);
+
+private:
+    void apply();
+
+    QPointer<QWidget> view_;
+    int percent_ = 100;
+    int presentationPercent_ = 150;
+    double appliedFactor_ = 1.0; // what the table columns were last scaled to
+};
+
+} // namespace syncscope
