@@ -9,6 +9,7 @@
 #include "recordconversion.h"
 #include "scriptbinding.h"
 #include "seedformat.h"
+#include "storesnamed.h"
 #include "storeworker.h"
 #include "whenfinished.h"
 
@@ -69,9 +70,13 @@ struct CommandSession::Produced {
     std::vector<GradeRecord> captured;
     QStringList capturedLines;
     int64_t capturedTs = 0;
-    int writtenBy = -1;               // withEngineWrittenBy's store: nothing to ship to it
-    int scriptDone = -1;              // for script stretches
-    int importDone = -1;              // for import stretches
+    int writtenBy = -1;    // withEngineWrittenBy's store: nothing to ship to it
+    int scriptDone = -1;   // for script stretches
+    int importDone = -1;   // for import stretches
+    QString scriptBlocked; // a step named an unavailable store: file:line:col: why
+    int broughtBack = -1;  // bringBack's store, its history now in the engine
+    uint64_t broughtBackSeq = 0;
+    std::optional<int64_t> heldTs;
     std::function<void()> afterwards; // runs on the UI thread once the rest is accepted
 };
 
@@ -142,7 +147,9 @@ CommandSession::CommandSession(std::vector<StoreSpec> stores, std::vector<StoreW
     , views_(workers_.size())
     , handedOut_(workers_.size(), 0)
     , committed_(workers_.size(), 0)
-    , abandoned_(workers_.size(), 0) {
+    , abandoned_(workers_.size(), 0)
+    , unavailable_(workers_.size(), 0)
+    , unavailableWhy_(workers_.size()) {
     engineThread_.setObjectName(QStringLiteral("command-engine"));
     engineContext_ = new QObject;
     engineContext_->moveToThread(&engineThread_);
@@ -276,79 +283,127 @@ QStringList CommandSession::storeNames() const {
 
 void CommandSession::load() {
     ready_ = false;
-    // All oplogs first (each on its store's worker), then one background task folds them.
+    // All oplogs first (each on its store's worker), then one background task folds them. A
+    // store that is unavailable counts as empty: the others work without it.
     auto logs = std::make_shared<std::vector<std::vector<LogRecord>>>(workers_.size());
     loadedLogEnds_.assign(workers_.size(), 0);
     auto pending = std::make_shared<size_t>(workers_.size());
     for (size_t r = 0; r < workers_.size(); ++r) {
-        if (!workers_[r]) {
-            Q_EMIT failed(QString::fromStdString(stores_[r].name) +
-                          QStringLiteral(": unavailable, commands are disabled"));
-            return;
+        if (!workers_[r] && !unavailable_[r])
+            setUnavailable(static_cast<int>(r), QStringLiteral("the store could not be created"));
+        if (unavailable_[r]) {
+            if (--*pending == 0)
+                buildMirror(logs);
+            continue;
         }
-        whenFinished(
-            workers_[r]->readOplog(), this,
-            [this, r, logs, pending](QFuture<Result<std::vector<LogRecord>>> future) {
-                // Taken, not copied: a million records are not copied on the UI thread.
-                Result<std::vector<LogRecord>> log = future.takeResult();
-                if (!log) {
-                    Q_EMIT failed(log.error().toString());
-                    return;
-                }
-                (*logs)[r] = std::move(log.value());
-                loadedLogEnds_[r] = (*logs)[r].empty() ? 0 : (*logs)[r].back().position;
-                if (--*pending != 0)
-                    return;
-                std::vector<std::string> names;
-                for (const StoreSpec& s : stores_)
-                    names.push_back(s.name);
-                whenFinished(
-                    QtConcurrent::run([logs, names]() {
-                        auto mirror = std::make_shared<Mirror>();
-                        // One identity, one write (SPEC §8), before any replay.
-                        if (const auto clash = findIdentityClash(*logs)) {
-                            mirror->loadProblem = clash->message(names);
-                            return mirror;
-                        }
-                        for (const std::string& n : names)
-                            mirror->engine.addReplica(n);
-                        for (size_t s = 0; s < logs->size(); ++s)
-                            for (const LogRecord& rec : (*logs)[s]) {
-                                if (rec.isWrite())
-                                    mirror->heldTs =
-                                        std::max(mirror->heldTs.value_or(rec.ts), rec.ts);
-                                mirror->engine.restore(s, fromRecord(rec, mirror->catalog));
-                            }
-                        for (size_t s = 0; s < names.size(); ++s)
-                            mirror->shipped.push_back(mirror->engine.replica(s).logEnd());
-                        mirror->divergence.rebuild(mirror->engine, "stores loaded");
-                        return mirror;
-                    }),
-                    this, [this](std::shared_ptr<Mirror> built) {
-                        if (!built->loadProblem.empty()) {
-                            Q_EMIT failed(QString::fromStdString(built->loadProblem));
-                            return;
-                        }
-                        // SPEC §3: a typed line without a timestamp continues after
-                        // what the stores hold, so it is not superseded on arrival.
-                        if (built->heldTs && (!clock_.used || clock_.greatest < *built->heldTs))
-                            clock_ = {true, *built->heldTs};
-                        // Each store's own writes up to its counter are held (in it,
-                        // or as copies elsewhere): copies of them wait for nothing.
-                        for (size_t s = 0; s < views_.size(); ++s)
-                            outbox_.markHeld(s, built->engine.replica(s).seq);
-                        // Adopted whole (the engine refers to its catalog), on the engine
-                        // thread.
-                        QMetaObject::invokeMethod(engineContext_, [this, built] {
-                            mirror_ = built;
-                            QMetaObject::invokeMethod(this, [this] {
-                                ready_ = true;
-                                Q_EMIT ready();
-                            });
-                        });
-                    });
-            });
+        whenFinished(workers_[r]->readOplog(), this,
+                     [this, r, logs, pending](QFuture<Result<std::vector<LogRecord>>> future) {
+                         // Taken, not copied: a million records are not copied on the UI thread.
+                         Result<std::vector<LogRecord>> log = future.takeResult();
+                         if (!log)
+                             setUnavailable(static_cast<int>(r), log.error().toString());
+                         else
+                             (*logs)[r] = std::move(log.value());
+                         loadedLogEnds_[r] = (*logs)[r].empty() ? 0 : (*logs)[r].back().position;
+                         if (--*pending == 0)
+                             buildMirror(logs);
+                     });
     }
+}
+
+void CommandSession::buildMirror(std::shared_ptr<std::vector<std::vector<LogRecord>>> logs) {
+    std::vector<std::string> names;
+    for (const StoreSpec& s : stores_)
+        names.push_back(s.name);
+    whenFinished(QtConcurrent::run([logs, names]() {
+                     auto mirror = std::make_shared<Mirror>();
+                     // One identity, one write (SPEC §8), before any replay.
+                     if (const auto clash = findIdentityClash(*logs)) {
+                         mirror->loadProblem = clash->message(names);
+                         return mirror;
+                     }
+                     for (const std::string& n : names)
+                         mirror->engine.addReplica(n);
+                     for (size_t s = 0; s < logs->size(); ++s)
+                         for (const LogRecord& rec : (*logs)[s]) {
+                             if (rec.isWrite())
+                                 mirror->heldTs = std::max(mirror->heldTs.value_or(rec.ts), rec.ts);
+                             mirror->engine.restore(s, fromRecord(rec, mirror->catalog));
+                         }
+                     for (size_t s = 0; s < names.size(); ++s)
+                         mirror->shipped.push_back(mirror->engine.replica(s).logEnd());
+                     mirror->divergence.rebuild(mirror->engine, "stores loaded");
+                     return mirror;
+                 }),
+                 this, [this](std::shared_ptr<Mirror> built) {
+                     if (!built->loadProblem.empty()) {
+                         Q_EMIT failed(QString::fromStdString(built->loadProblem));
+                         return;
+                     }
+                     // SPEC §3: a typed line without a timestamp continues after
+                     // what the stores hold, so it is not superseded on arrival.
+                     if (built->heldTs && (!clock_.used || clock_.greatest < *built->heldTs))
+                         clock_ = {true, *built->heldTs};
+                     // Each store's own writes up to its counter are held (in it,
+                     // or as copies elsewhere): copies of them wait for nothing.
+                     for (size_t s = 0; s < views_.size(); ++s)
+                         outbox_.markHeld(s, built->engine.replica(s).seq);
+                     // Adopted whole (the engine refers to its catalog), on the engine
+                     // thread.
+                     QMetaObject::invokeMethod(engineContext_, [this, built] {
+                         mirror_ = built;
+                         QMetaObject::invokeMethod(this, [this] {
+                             ready_ = true;
+                             Q_EMIT ready();
+                         });
+                     });
+                 });
+}
+
+void CommandSession::setUnavailable(int store, const QString& reason) {
+    const auto s = static_cast<size_t>(store);
+    unavailable_[s] = 1;
+    unavailableWhy_[s] = reason;
+    Q_EMIT storeUnavailable(store, reason);
+}
+
+QString CommandSession::unavailableMessage(int store) const {
+    return QStringLiteral("%1 is unavailable (%2): retry, edit or remove it in its panel")
+        .arg(QString::fromStdString(stores_[static_cast<size_t>(store)].name),
+             unavailableWhy_[static_cast<size_t>(store)]);
+}
+
+void CommandSession::bringBack(int store) {
+    const auto s = static_cast<size_t>(store);
+    if (!unavailable_[s] || !workers_[s])
+        return;
+    whenFinished(workers_[s]->readOplog(), this,
+                 [this, store, s](QFuture<Result<std::vector<LogRecord>>> future) {
+                     Result<std::vector<LogRecord>> log = future.takeResult();
+                     if (!log) {
+                         setUnavailable(store, log.error().toString());
+                         return;
+                     }
+                     auto records =
+                         std::make_shared<const std::vector<LogRecord>>(std::move(log.value()));
+                     loadedLogEnds_[s] = records->empty() ? 0 : records->back().position;
+                     // Its history enters the engine as at load: nothing was written to it
+                     // meanwhile (every line naming it was refused), so nothing is shipped to it
+                     // now.
+                     onEngine(
+                         [records, s](Mirror& m, Produced& out) {
+                             for (const LogRecord& rec : *records) {
+                                 if (rec.isWrite())
+                                     m.heldTs = std::max(m.heldTs.value_or(rec.ts), rec.ts);
+                                 m.engine.restore(s, fromRecord(rec, m.catalog));
+                             }
+                             m.shipped[s] = m.engine.replica(s).logEnd();
+                             out.broughtBack = static_cast<int>(s);
+                             out.broughtBackSeq = m.engine.replica(s).seq;
+                             out.heldTs = m.heldTs;
+                         },
+                         "store back");
+                 });
 }
 
 std::optional<CommandSession::LineError> CommandSession::execute(const QString& line) {
@@ -364,6 +419,10 @@ std::optional<CommandSession::LineError> CommandSession::execute(const QString& 
     if (!errors.empty())
         return LineError{static_cast<int>(errors.front().column),
                          QString::fromStdString(errors.front().message)};
+    for (const Command& c : script->commands)
+        if (const auto down = firstUnavailableNamed(*script, c, binding.storeOfName, unavailable_))
+            return LineError{static_cast<int>(down->column),
+                             unavailableMessage(static_cast<int>(down->store))};
     clock_ = clock;
     // A store whose clock is off (the what-if) writes at its timestamp plus the offset. Only
     // SET and DELETE name a store to look up: FULL_SYNC names none (found by UBSan: the lookup
@@ -430,6 +489,19 @@ void CommandSession::accept(Produced produced) {
         } else {
             requestImportStretch();
         }
+    }
+    if (!produced.scriptBlocked.isEmpty()) {
+        scriptTarget_ = produced.scriptDone; // the run stops before the line
+        Q_EMIT failed(produced.scriptBlocked);
+    }
+    if (produced.broughtBack >= 0) {
+        const auto s = static_cast<size_t>(produced.broughtBack);
+        outbox_.markHeld(s, produced.broughtBackSeq);
+        if (produced.heldTs && (!clock_.used || clock_.greatest < *produced.heldTs))
+            clock_ = {true, *produced.heldTs};
+        unavailable_[s] = 0;
+        unavailableWhy_[s].clear();
+        Q_EMIT storeAvailable(produced.broughtBack);
     }
     if (produced.scriptDone >= 0) {
         stretchOut_ = false;
@@ -544,14 +616,31 @@ void CommandSession::runScriptTo(int done) {
 void CommandSession::requestScriptStretch() {
     stretchOut_ = true;
     const int target = scriptTarget_;
-    onEngine([script = script_, stores = scriptStores_, target](Mirror& m, Produced& out) {
+    // A step naming an unavailable store stops the run before it, with the line's place.
+    std::vector<QString> refusals(unavailable_.size());
+    for (size_t s = 0; s < unavailable_.size(); ++s)
+        if (unavailable_[s])
+            refusals[s] = unavailableMessage(static_cast<int>(s));
+    onEngine([script = script_, stores = scriptStores_, target, unavailable = unavailable_,
+              refusals = std::move(refusals)](Mirror& m, Produced& out) {
         if (!m.scriptExecutor)
             m.scriptExecutor = std::make_unique<CommandExecutor>(m.engine, stores);
         QElapsedTimer stretch;
         stretch.start();
         out.wantEffects = static_cast<size_t>(target) == m.scriptNext + 1; // a single step
-        while (m.scriptNext < static_cast<size_t>(target) && stretch.elapsed() < 20)
-            runOne(out, m, *m.scriptExecutor, *script, script->commands[m.scriptNext++]);
+        while (m.scriptNext < static_cast<size_t>(target) && stretch.elapsed() < 20) {
+            const Command& c = script->commands[m.scriptNext];
+            if (const auto down = firstUnavailableNamed(*script, c, stores, unavailable)) {
+                out.scriptBlocked = QStringLiteral("%1:%2:%3: %4")
+                                        .arg(QString::fromStdString(script->fileName))
+                                        .arg(c.line)
+                                        .arg(down->column)
+                                        .arg(refusals[down->store]);
+                break;
+            }
+            runOne(out, m, *m.scriptExecutor, *script, c);
+            ++m.scriptNext;
+        }
         out.scriptDone = static_cast<int>(m.scriptNext);
     });
 }
@@ -706,6 +795,9 @@ void CommandSession::whenWritten(std::function<void()> fn) {
 
 void CommandSession::markResetPoint() {
     resetPoints_.clear();
+    // Reset rolls every store back: not while one cannot be reached (Reset stays off).
+    if (std::any_of(unavailable_.begin(), unavailable_.end(), [](char down) { return down; }))
+        return;
     whenWritten([this] {
         auto points = std::make_shared<std::vector<int64_t>>(workers_.size(), 0);
         auto pending = std::make_shared<size_t>(workers_.size());

@@ -54,6 +54,17 @@ public:
     // nothing; the effects arrive asynchronously.
     std::optional<LineError> execute(const QString& line);
 
+    // A store whose server could not be opened, or whose oplog could not be read, takes no
+    // part until it is back: the engine holds nothing for it, and a line or script step naming
+    // it is refused with `reason` (at the name). storeUnavailable() follows.
+    void setUnavailable(int store, const QString& reason);
+    bool isUnavailable(int store) const { return unavailable_[static_cast<size_t>(store)] != 0; }
+    // Why the store takes no part, as a line refusing it says it.
+    QString unavailableMessage(int store) const;
+    // The store opened after all: its oplog enters the engine as at load, and lines may name it
+    // again; storeAvailable() follows, or storeUnavailable() with why it still cannot.
+    void bringBack(int store);
+
     QStringList storeNames() const;
     // The store a script would mean by `spelled` (any case, canonical name or alias), or -1.
     int storeIndex(const QString& spelled) const;
@@ -163,6 +174,8 @@ Q_SIGNALS:
     // store): its views should load again.
     void storeRewritten(int store);
     void failed(const QString& message);
+    void storeUnavailable(int store, const QString& reason);
+    void storeAvailable(int store);
     // What typed lines and single steps did, one line each ("HIVE.MERGE(SQL): 1 write
     // applied"), once their writes are durable.
     void commandsDone(const QStringList& lines);
@@ -177,6 +190,8 @@ private:
     struct Mirror;
     struct Produced;
     struct OpenedScript;
+    // Folds the stores' oplogs into a new engine in the background; ready() follows.
+    void buildMirror(std::shared_ptr<std::vector<std::vector<LogRecord>>> logs);
     // Runs fn(mirror) on the engine thread; its result comes back to `done` on this thread.
     // `label` names the change in the divergence history when fn wrote anything.
     template <class Fn>
@@ -245,7 +260,9 @@ private:
     // Per store: records that will never commit (a refused batch, and what waited for it; a
     // queue dropped after a conflict). Marks count them as settled, so nothing waits forever.
     std::vector<uint64_t> abandoned_;
-    uint64_t refusedBatches_ = 0; // batches a store refused, ever
+    std::vector<char> unavailable_;       // per store: takes no part (setUnavailable)
+    std::vector<QString> unavailableWhy_; // per store: why
+    uint64_t refusedBatches_ = 0;         // batches a store refused, ever
     std::vector<std::pair<std::vector<uint64_t>, std::function<void()>>> markCallbacks_;
 
     std::shared_ptr<const std::vector<SeedRow>> importRows_;

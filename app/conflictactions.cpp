@@ -73,6 +73,16 @@ ConflictActions::ConflictActions(MainWindow* window, WorkspaceSession* session,
     connect(commands, &CommandSession::storeRewritten, this, &ConflictActions::changed);
     connect(commands, &CommandSession::scriptProgress, this, &ConflictActions::changed);
     connect(commands, &CommandSession::importFinished, this, &ConflictActions::changed);
+    // A store whose server is down is left out of the comparison (it would count every key as
+    // missing), until it is back.
+    connect(commands, &CommandSession::storeUnavailable, this, [this](int store) {
+        view_->setStoreAvailable(store, false);
+        changed();
+    });
+    connect(commands, &CommandSession::storeAvailable, this, [this](int store) {
+        view_->setStoreAvailable(store, true);
+        changed();
+    });
     for (QDockWidget* d : {dock_, plotsDock_})
         connect(d, &QDockWidget::visibilityChanged, this, [this](bool visible) {
             if (visible && stale_)

@@ -185,9 +185,18 @@ void DataActions::importCsv(const QString& path, const QStringList& stores) {
 void DataActions::importSeedData(std::shared_ptr<SeedData> data, const QStringList& stores) {
     std::vector<int> chosen;
     const QStringList names = commands_->storeNames();
-    for (const QString& s : stores)
-        if (names.contains(s))
-            chosen.push_back(static_cast<int>(names.indexOf(s)));
+    for (const QString& s : stores) {
+        const int index = static_cast<int>(names.indexOf(s));
+        if (index < 0)
+            continue;
+        if (commands_->isUnavailable(index)) {
+            // Its server is down: the rows go to the others, and the console says so.
+            console_->appendError(commands_->unavailableMessage(index) +
+                                  QStringLiteral(": not imported into it"));
+            continue;
+        }
+        chosen.push_back(index);
+    }
     if (!data->errors.empty()) {
         for (const ScriptError& e : data->errors)
             console_->appendError(QString::fromStdString(data->formatError(e)));

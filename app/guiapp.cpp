@@ -162,6 +162,7 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
     follow_ =
         new FollowActions(w, session_.get(), commands_.get(), data_->menu(), workspaceLabel, this);
     workspace_ = new WorkspaceActions(w, stores, workspaceLabel, this); // the list's one owner
+    connectUnavailableStores();
 
     QMenu* scriptMenu = window_->addMenuBeforeHelp(QStringLiteral("&Script"));
     stepAction_ = scriptMenu->addAction(QStringLiteral("&Step"), this, &GuiApp::stepScript);
@@ -190,6 +191,38 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
     merges_ = new MergeActions(w, session_.get(), commands_.get(), console_, workspaceLabel, this);
     merges_->addCopyStoreAction(data_->menu());
     labs_ = new LabActions(w, merges_->mergeMenu(), commands_.get(), this);
+}
+
+// A store that cannot be opened is its panel's problem only: the banner says why and offers
+// Retry, Edit and Remove; the engine works without it, and lines naming it are refused.
+void GuiApp::connectUnavailableStores() {
+    connect(session_.get(), &WorkspaceSession::storeOpenFailed, commands_.get(),
+            &CommandSession::setUnavailable);
+    connect(
+        commands_.get(), &CommandSession::storeUnavailable, this,
+        [this](int store, const QString& why) { window_->storePanels()[store]->showProblem(why); });
+    connect(commands_.get(), &CommandSession::storeAvailable, this, [this](int store) {
+        window_->storePanels()[store]->clearProblem();
+        console_->appendResult(QStringLiteral("-- %1 is back: lines may name it again")
+                                   .arg(commands_->storeNames().value(store)));
+    });
+    const auto bringBackIfOpen = [this](int store) {
+        if (commands_->isReady() && commands_->isUnavailable(store) && session_->isOpen(store))
+            commands_->bringBack(store);
+    };
+    connect(session_.get(), &WorkspaceSession::storeOpened, this, bringBackIfOpen);
+    connect(commands_.get(), &CommandSession::ready, this, [this, bringBackIfOpen] {
+        for (int s = 0; s < session_->storeCount(); ++s)
+            bringBackIfOpen(s);
+    });
+    for (int s = 0; s < session_->storeCount(); ++s) {
+        StorePanel* panel = window_->storePanels()[s];
+        connect(panel, &StorePanel::retryRequested, this, [this, s] { session_->retry(s); });
+        connect(panel, &StorePanel::editRequested, workspace_,
+                [this, s] { workspace_->editStore(s); });
+        connect(panel, &StorePanel::removeRequested, workspace_,
+                [this, s] { workspace_->askToRemoveStore(s); });
+    }
 }
 
 void GuiApp::openSampleLecture() {

@@ -87,6 +87,7 @@ Q_SIGNALS:
     void scriptOpened(bool runnable);
 
 private:
+    void connectUnavailableStores();
     void showScript(const QString& path, const QString& text,
                     const std::vector<syncscope::ScriptError>& errors, const QString& readError);
     bool run(const QString& line);

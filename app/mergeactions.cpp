@@ -100,13 +100,17 @@ MergeDialog* MergeActions::openMergeDialog() {
         connect(runner_, &MergeRunner::verified, d, &MergeDialog::showVerified);
         // Sensible first request: the first store catches up with all the others, last
         // writer wins.
+        // Stores whose server is down are left out of it.
         MergeRequest first;
-        first.targets = {0};
         for (qsizetype s = 0; s < commands_->storeNames().size(); ++s) {
             first.priority.push_back(static_cast<size_t>(s));
-            if (s > 0)
-                first.sources.push_back(static_cast<size_t>(s));
+            if (commands_->isUnavailable(static_cast<int>(s)))
+                continue;
+            (first.targets.empty() ? first.targets : first.sources)
+                .push_back(static_cast<size_t>(s));
         }
+        if (first.targets.empty())
+            first.targets = {0};
         d->setRequest(first, {});
     }
     dialog_->show();

@@ -265,6 +265,14 @@ QString MergeRunner::mergeInsideProblem(const MergeRequest& request,
 void MergeRunner::apply(bool inside) {
     if (applying_ || !shown_ || !shown_->canApply())
         return;
+    // A store whose server is down takes no part (its panel says why): nothing is written.
+    const MergeRequest& request = shown_->request();
+    for (const std::vector<size_t>* side : {&request.targets, &request.sources})
+        for (size_t s : *side)
+            if (session_->isUnavailable(static_cast<int>(s))) {
+                Q_EMIT failed(session_->unavailableMessage(static_cast<int>(s)));
+                return;
+            }
     inside_ = inside && mergeInsideProblem(shown_->request(), shownPicks_).isEmpty();
     applying_ = true;
     canceled_ = false;

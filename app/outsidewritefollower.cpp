@@ -22,6 +22,24 @@ OutsideWriteFollower::OutsideWriteFollower(CommandSession* session,
     timer_.setInterval(kPollMs);
     connect(&timer_, &QTimer::timeout, this, &OutsideWriteFollower::tick);
     connect(session_, &CommandSession::ready, this, &OutsideWriteFollower::restart);
+    connect(session_, &CommandSession::storeAvailable, this, [this](int store) {
+        const auto s = static_cast<size_t>(store);
+        const std::vector<int64_t> ends = session_->loadedLogEnds();
+        follows_[s].reading = follows_[s].again = false;
+        follows_[s].position = s < ends.size() ? ends[s] : 0;
+        subscribe(s);
+    });
+}
+
+// Once per store, when it is open: the session read its log, so the store answers.
+void OutsideWriteFollower::subscribe(size_t store) {
+    Follow& f = follows_[store];
+    if (!f.captures || f.subscribed || session_->isUnavailable(static_cast<int>(store)))
+        return;
+    f.subscribed = true;
+    whenFinished(workers_[store]->watchChanges(), this, [this, store](const Result<bool>& push) {
+        follows_[store].pushes = push && push.value();
+    });
 }
 
 void OutsideWriteFollower::restart() {
@@ -30,13 +48,7 @@ void OutsideWriteFollower::restart() {
     bool any = false;
     for (size_t s = 0; s < follows_.size(); ++s) {
         Follow& f = follows_[s];
-        if (f.captures && !f.subscribed) {
-            // The stores are open now (the session read their logs): subscribe once.
-            f.subscribed = true;
-            whenFinished(workers_[s]->watchChanges(), this, [this, s](const Result<bool>& push) {
-                follows_[s].pushes = push && push.value();
-            });
-        }
+        subscribe(s);
         f.reading = f.again = false;
         f.position = s < ends.size() ? ends[s] : 0;
         any = any || f.captures;
@@ -56,6 +68,8 @@ void OutsideWriteFollower::read(size_t store) {
     Follow& f = follows_[store];
     if (!session_->isReady())
         return; // the load under way reads the whole log; restart() follows it
+    if (session_->isUnavailable(static_cast<int>(store)))
+        return; // nothing to read until it is back (storeAvailable)
     if (f.reading) {
         f.again = true;
         return;

@@ -38,6 +38,7 @@ private:
     };
     // The session (re)built its engine: follow from where each log it read ended.
     void restart();
+    void subscribe(size_t store);
     void tick();
     void read(size_t store);
 

@@ -78,18 +78,8 @@ WorkspaceActions::WorkspaceActions(MainWindow* window, std::vector<StoreSpec> st
     QMenu* passwords = storeMenu->addMenu(QStringLiteral("&Password"));
     for (int i = 0; i < static_cast<int>(stores_.size()); ++i) {
         const QString name = QString::fromStdString(stores_[static_cast<size_t>(i)].name);
-        edit->addAction(name + QStringLiteral("…"), this, [this, i] {
-            StoreDialog dialog(stores_[static_cast<size_t>(i)], namesOfOthers(i), window_);
-            if (dialog.exec() == QDialog::Accepted)
-                replaceStore(i, dialog.spec(), dialog.password());
-        });
-        remove->addAction(name, this, [this, i, name] {
-            if (QMessageBox::question(window_, QStringLiteral("Remove store"),
-                                      QStringLiteral("Remove %1 from the workspace? Its data stays "
-                                                     "where it is.")
-                                          .arg(name)) == QMessageBox::Yes)
-                removeStore(i);
-        });
+        edit->addAction(name + QStringLiteral("…"), this, [this, i] { editStore(i); });
+        remove->addAction(name, this, [this, i] { askToRemoveStore(i); });
         const QString uri = QString::fromStdString(stores_[static_cast<size_t>(i)].uri);
         if (!StoreFactory::takesPassword(uri))
             continue;
@@ -106,6 +96,21 @@ WorkspaceActions::WorkspaceActions(MainWindow* window, std::vector<StoreSpec> st
         });
     }
     passwords->setEnabled(!passwords->isEmpty());
+}
+
+void WorkspaceActions::editStore(int index) {
+    StoreDialog dialog(stores_[static_cast<size_t>(index)], namesOfOthers(index), window_);
+    if (dialog.exec() == QDialog::Accepted)
+        replaceStore(index, dialog.spec(), dialog.password());
+}
+
+void WorkspaceActions::askToRemoveStore(int index) {
+    const QString name = QString::fromStdString(stores_[static_cast<size_t>(index)].name);
+    if (QMessageBox::question(
+            window_, QStringLiteral("Remove store"),
+            QStringLiteral("Remove %1 from the workspace? Its data stays where it is.")
+                .arg(name)) == QMessageBox::Yes)
+        removeStore(index);
 }
 
 QStringList WorkspaceActions::namesOfOthers(int except) const {

@@ -31,6 +31,10 @@ public:
     // the workspace again so the store logs in with it.
     void setPassword(int index, const QString& password);
     void removeStore(int index);
+    // Store > Edit Store and Remove Store, for one store (also its panel's buttons): the store
+    // dialog, or a question first.
+    void editStore(int index);
+    void askToRemoveStore(int index);
 
 Q_SIGNALS:
     void workspaceRequested(const std::vector<syncscope::StoreSpec>& stores, const QString& label);

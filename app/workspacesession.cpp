@@ -20,6 +20,7 @@ struct WorkspaceSession::Slot {
     std::unique_ptr<GradeTableModel> grades = std::make_unique<GradeTableModel>();
     std::unique_ptr<OplogModel> oplog = std::make_unique<OplogModel>();
     std::unique_ptr<StoreLoader> loader;
+    QString createError; // why there is no worker
     bool open = false;
 };
 
@@ -37,6 +38,7 @@ WorkspaceSession::WorkspaceSession(std::vector<StoreSpec> stores, QObject* paren
             slot->description = {name, QStringLiteral("?"), QString::fromStdString(spec.uri),
                                  false};
             row.state = store.error().message;
+            slot->createError = store.error().message;
         } else {
             slot->description = store.value()->description();
             slot->worker = std::make_unique<StoreWorker>(std::move(store.value()));
@@ -129,6 +131,7 @@ void WorkspaceSession::openAll() {
         const int index = static_cast<int>(i);
         if (!slot.worker) {
             setState(index, QStringLiteral("unavailable"));
+            Q_EMIT storeOpenFailed(index, slot.createError);
             answered();
             continue;
         }
@@ -169,10 +172,12 @@ void WorkspaceSession::opened(int index, const Status& s, const QString& keychai
                 : QStringLiteral(" (the keychain could not be read: %1)").arg(keychainProblem);
         setState(index, QStringLiteral("failed: ") + s.error().message + why);
         Q_EMIT storeFailed(s.error().toString() + why);
+        Q_EMIT storeOpenFailed(index, s.error().message + why);
         answered();
         return;
     }
     stores_[static_cast<size_t>(index)]->open = true;
+    Q_EMIT storeOpened(index);
     // allOpened() waits for the store's first page on screen: what it sets off (the command
     // engine reads whole oplogs) would otherwise queue ahead of the views' reads on the
     // worker, which serves its calls in order.
@@ -192,6 +197,17 @@ void WorkspaceSession::opened(int index, const Status& s, const QString& keychai
 void WorkspaceSession::load(int store) {
     setState(store, QStringLiteral("loading"));
     stores_[static_cast<size_t>(store)]->loader->reload();
+}
+
+bool WorkspaceSession::isOpen(int store) const {
+    return stores_[static_cast<size_t>(store)]->open;
+}
+
+void WorkspaceSession::retry(int store) {
+    Slot& slot = *stores_[static_cast<size_t>(store)];
+    if (!slot.worker || slot.open)
+        return;
+    openStore(store, [] {});
 }
 
 void WorkspaceSession::refresh() {

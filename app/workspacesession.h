@@ -44,6 +44,10 @@ public:
     // Opens every store, then loads its views.
     void openAll();
     void refresh();
+    // Opens a store that failed to open again (Retry in its panel); storeOpened() or
+    // storeOpenFailed() follows.
+    void retry(int store);
+    bool isOpen(int store) const;
 
 Q_SIGNALS:
     void stateChanged(int store, const QString& state);
@@ -52,6 +56,10 @@ Q_SIGNALS:
     void countsChanged(int store, const syncscope::StoreCounts& counts);
     // A store failed, or has news while it works (StoreWorker::notice); names the store.
     void storeFailed(const QString& message);
+    // A store could not be opened (before allOpened() when at the start), and why; or it
+    // opened after a retry() and its views are loading.
+    void storeOpenFailed(int store, const QString& reason);
+    void storeOpened(int store);
 
 private:
     struct Slot;

@@ -1,12 +1,13 @@
 #include "commandbar.h"
 
+#include "elidedlabel.h"
+
 #include "commandform.h"
 
 #include <QAbstractItemView>
 #include <QCompleter>
 #include <QHBoxLayout>
 #include <QKeyEvent>
-#include <QLabel>
 #include <QLineEdit>
 #include <QRegularExpression>
 #include <QStringListModel>
@@ -25,9 +26,10 @@ CommandBar::CommandBar(QWidget* parent)
     edit_->setPlaceholderText(hint_);
     edit_->setClearButtonEnabled(true);
     edit_->installEventFilter(this);
-    error_ = new QLabel(this);
+    // One line, elided: a long message must not widen the window past the screen (the whole of
+    // it is in the tooltip and in the console).
+    error_ = new ElidedLabel(QString(), this, Qt::ElideRight);
     error_->setObjectName(QStringLiteral("command-error"));
-    error_->setTextFormat(Qt::PlainText);
     error_->setStyleSheet(QStringLiteral("color: #c53030;"));
     error_->hide();
     words_ = new QStringListModel(this);

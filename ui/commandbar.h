@@ -8,12 +8,13 @@
 #include <vector>
 
 class QCompleter;
-class QLabel;
 class QLineEdit;
 class QStringListModel;
 class QToolButton;
 
 namespace syncscope {
+
+class ElidedLabel;
 
 class CommandForm;
 
@@ -53,7 +54,7 @@ private:
     QLineEdit* edit_ = nullptr;
     CommandForm* form_ = nullptr;
     QToolButton* formToggle_ = nullptr;
-    QLabel* error_ = nullptr;
+    ElidedLabel* error_ = nullptr;
     QStringListModel* words_ = nullptr;
     QCompleter* completer_ = nullptr;
     QString hint_;

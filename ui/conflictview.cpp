@@ -135,6 +135,14 @@ ConflictView::ConflictView(const QStringList& storeNames, QWidget* parent)
     updateCounts();
 }
 
+void ConflictView::setStoreAvailable(int store, bool available) {
+    QToolButton* b = storeButtons_[static_cast<size_t>(store)];
+    b->setEnabled(available);
+    b->setChecked(available);
+    b->setToolTip(available ? QStringLiteral("Include %1 in the comparison").arg(b->text())
+                            : QStringLiteral("%1 is not connected (see its panel)").arg(b->text()));
+}
+
 std::vector<int> ConflictView::chosenStores() const {
     std::vector<int> out;
     for (size_t i = 0; i < storeButtons_.size(); ++i)

@@ -35,6 +35,8 @@ public:
     void setSnapshot(std::shared_ptr<const ConflictSnapshot> snapshot);
     // Indices of the stores to compare (the checked ones).
     std::vector<int> chosenStores() const;
+    // An unavailable store cannot be compared: its toggle is off and disabled until it is back.
+    void setStoreAvailable(int store, bool available);
     bool autoRefresh() const;
     // A snapshot was asked for and has not come yet.
     void setBusy(bool busy);

@@ -12,6 +12,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QPushButton>
 #include <QSplitter>
 #include <QStyledItemDelegate>
 #include <QTableView>
@@ -150,11 +151,73 @@ StorePanel::StorePanel(const StoreDescription& store, GradeTableModel* grades, O
     top->addWidget(header_, 1);
     top->addWidget(sorting_);
     top->addWidget(search_);
+    buildProblemBanner();
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addLayout(top);
+    layout->addWidget(problem_);
     layout->addWidget(splitter_, 1);
     updateHeader();
+}
+
+void StorePanel::buildProblemBanner() {
+    problem_ = new QFrame(this);
+    problem_->setObjectName(QStringLiteral("store-problem"));
+    problem_->setFrameShape(QFrame::StyledPanel);
+    problem_->setAutoFillBackground(true);
+    QPalette tint = problem_->palette();
+    tint.setColor(QPalette::Window, QColor(254, 226, 226));
+    tint.setColor(QPalette::WindowText, QColor(127, 29, 29));
+    problem_->setPalette(tint);
+    problemText_ = new QLabel(problem_);
+    problemText_->setObjectName(QStringLiteral("store-problem-text"));
+    problemText_->setWordWrap(true);
+    problemText_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // Wraps to the panel's width; a long unbroken URI is cut rather than widening the window
+    // (the whole text is in the tooltip and can be selected).
+    problemText_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Minimum);
+    problemText_->setMinimumWidth(1);
+    problemText_->setMinimumHeight(5 * problemText_->fontMetrics().lineSpacing());
+    auto* retry = new QPushButton(QStringLiteral("&Retry"), problem_);
+    retry->setObjectName(QStringLiteral("store-retry"));
+    retry->setToolTip(QStringLiteral("Open the store again"));
+    auto* edit = new QPushButton(QStringLiteral("&Edit…"), problem_);
+    edit->setObjectName(QStringLiteral("store-edit"));
+    edit->setToolTip(QStringLiteral("Change its address or name (the session is kept)"));
+    auto* remove = new QPushButton(QStringLiteral("Re&move"), problem_);
+    remove->setObjectName(QStringLiteral("store-remove"));
+    remove->setToolTip(QStringLiteral("Take it out of the workspace; its data stays where it is"));
+    connect(retry, &QPushButton::clicked, this, &StorePanel::retryRequested);
+    connect(edit, &QPushButton::clicked, this, &StorePanel::editRequested);
+    connect(remove, &QPushButton::clicked, this, &StorePanel::removeRequested);
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(retry);
+    buttons->addWidget(edit);
+    buttons->addWidget(remove);
+    buttons->addStretch(1);
+    auto* layout = new QVBoxLayout(problem_);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->addWidget(problemText_);
+    layout->addLayout(buttons);
+    problem_->hide();
+}
+
+void StorePanel::showProblem(const QString& why) {
+    problemText_->setText(QStringLiteral("Not connected, so left out of commands: %1").arg(why));
+    problemText_->setToolTip(problemText_->text());
+    problem_->show();
+}
+
+void StorePanel::clearProblem() {
+    problem_->hide();
+}
+
+bool StorePanel::hasProblem() const {
+    return !problem_->isHidden();
+}
+
+QString StorePanel::problemText() const {
+    return problemText_->text();
 }
 
 void StorePanel::setSearch(const QString& text) {

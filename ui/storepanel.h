@@ -9,6 +9,7 @@
 
 class QTimer;
 
+class QFrame;
 class QLabel;
 class QLineEdit;
 class QSplitter;
@@ -30,6 +31,12 @@ public:
                QWidget* parent = nullptr);
 
     void setState(const QString& state);
+    // The store cannot take part (its server is down, its file unreadable): a banner over the
+    // tables says why, wrapped, with Retry, Edit… and Remove. clearProblem() takes it away.
+    void showProblem(const QString& why);
+    void clearProblem();
+    bool hasProblem() const;
+    QString problemText() const;
     void setCounts(const StoreCounts& counts);
     // The next oplog rows to arrive were just written by the user: scroll to them and select
     // them, so each step's effect is in view.
@@ -55,7 +62,13 @@ public:
     const QString& storeName() const { return name_; }
     QSize sizeHint() const override { return {520, 520}; }
 
+Q_SIGNALS:
+    void retryRequested();
+    void editRequested();
+    void removeRequested();
+
 private:
+    void buildProblemBanner();
     void updateHeader();
     void showSearchAndOrder();
 
@@ -75,6 +88,8 @@ private:
     QSet<int> flashing_; // view rows
     QTimer* flashTimer_ = nullptr;
     QTableView* oplog_ = nullptr;
+    QFrame* problem_ = nullptr;
+    QLabel* problemText_ = nullptr;
 };
 
 } // namespace syncscope

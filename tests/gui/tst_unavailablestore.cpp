@@ -1,0 +1,104 @@
+// A store that cannot be opened is its own panel's problem: the others load and take commands,
+// a line or a script step naming it is refused at the name, and Retry brings it in once it
+// can be opened, its history entering the engine like the others'. The store here is an SQLite
+// file in a folder that does not exist yet: the open fails until the test makes the folder.
+#include "commandbar.h"
+#include "commandsession.h"
+#include "guiapp.h"
+#include "guidriver.h"
+#include "mainwindow.h"
+#include "scriptpanel.h"
+#include "storepanel.h"
+
+#include <QDir>
+#include <QFile>
+#include <QLayout>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace syncscope;
+
+class TestUnavailableStore : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void othersWorkAndRetryBringsItIn();
+
+private:
+    QTemporaryDir dir_;
+};
+
+void TestUnavailableStore::initTestCase() {
+    QVERIFY(dir_.isValid());
+    QCoreApplication::setOrganizationName(QStringLiteral("SyncscopeUnavailableTest"));
+    qputenv("SYNCSCOPE_AUDIT_DB", dir_.filePath(QStringLiteral("audit.db")).toUtf8());
+}
+
+void TestUnavailableStore::othersWorkAndRetryBringsItIn() {
+    const QString later = dir_.filePath(QStringLiteral("made-later"));
+    std::vector<StoreSpec> stores{
+        {"SQL", {}, "sqlite://" + dir_.filePath(QStringLiteral("sql.db")).toStdString()},
+        {"HIVE", {}, "sqlite://" + dir_.filePath(QStringLiteral("hive.db")).toStdString()},
+        {"BAD", {}, "sqlite://" + later.toStdString() + "/bad.db"}};
+    GuiApp app(stores, QStringLiteral("unavailable"));
+    app.start();
+    QVERIFY(QTest::qWaitForWindowExposed(app.window()));
+    // The others are ready as soon as they are loaded: nothing waits for the failing store.
+    QTRY_VERIFY_WITH_TIMEOUT(app.commands()->isReady(), 10000);
+    StorePanel* bad = app.window()->storePanels()[2];
+    QTRY_VERIFY(bad->hasProblem());
+    QVERIFY2(bad->problemText().contains(QStringLiteral("bad.db")), qPrintable(bad->problemText()));
+    QVERIFY(!app.window()->storePanels()[0]->hasProblem());
+    app.window()->layout()->activate();
+    QVERIFY(app.window()->minimumSizeHint().width() <= 1270);
+
+    lab::typeLine(app, QStringLiteral("10, SQL.SET((SID1,CSE1),A)"));
+    lab::typeLine(app, QStringLiteral("HIVE.MERGE(SQL)"));
+    QTRY_COMPARE(lab::panelGrade(app, 1, "SID1", "CSE1"), QStringLiteral("A"));
+
+    // Lines naming it are refused at its name, and use no timestamp.
+    for (const QString& line : {QStringLiteral("BAD.GET(SID1,CSE1)"),
+                                QStringLiteral("SQL.MERGE(BAD)"), QStringLiteral("FULL_SYNC")}) {
+        lab::typeLine(app, line);
+        const QString error = app.commandBar()->errorText();
+        QVERIFY2(error.contains(QStringLiteral("BAD is unavailable")), qPrintable(line + error));
+    }
+    QVERIFY(app.commandBar()->errorText().startsWith(QStringLiteral("column 1:")));
+
+    // A script stops before the step that names it, saying where.
+    const QString script = dir_.filePath(QStringLiteral("steps.in"));
+    QFile file(script);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("20, HIVE.SET((SID2,CSE1),B)\nBAD.MERGE(HIVE)\nSQL.MERGE(HIVE)\n");
+    file.close();
+    QSignalSpy opened(&app, &GuiApp::scriptOpened);
+    app.openScript(script);
+    QTRY_COMPARE(opened.count(), 1);
+    QSignalSpy failed(app.commands(), &CommandSession::failed);
+    app.commands()->runScriptTo(3);
+    QTRY_COMPARE(failed.count(), 1);
+    QVERIFY2(failed.first().first().toString().startsWith(QStringLiteral("steps.in:2:1: BAD is")),
+             qPrintable(failed.first().first().toString()));
+    QCOMPARE(app.commands()->scriptDone(), 1);
+    QTRY_VERIFY(!app.commands()->scriptBusy());
+
+    // Retry, once the store can be opened: it takes part again.
+    QVERIFY(QDir().mkpath(later));
+    QSignalSpy back(app.commands(), &CommandSession::storeAvailable);
+    bad->findChild<QPushButton*>(QStringLiteral("store-retry"))->click();
+    QTRY_COMPARE_WITH_TIMEOUT(back.count(), 1, 10000);
+    QVERIFY(!bad->hasProblem());
+    lab::typeLine(app, QStringLiteral("BAD.MERGE(SQL)"));
+    QVERIFY2(app.commandBar()->errorText().isEmpty(), qPrintable(app.commandBar()->errorText()));
+    QTRY_COMPARE(lab::panelGrade(app, 2, "SID1", "CSE1"), QStringLiteral("A"));
+    // The script goes on from where it stopped.
+    app.commands()->runScriptTo(3);
+    QTRY_COMPARE(app.commands()->scriptDone(), 3);
+    QTRY_COMPARE(lab::panelGrade(app, 2, "SID2", "CSE1"), QStringLiteral("B"));
+    QTRY_COMPARE(lab::panelGrade(app, 0, "SID2", "CSE1"), QStringLiteral("B"));
+}
+
+QTEST_MAIN(TestUnavailableStore)
+#include "tst_unavailablestore.moc"
