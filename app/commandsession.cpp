@@ -602,6 +602,17 @@ void CommandSession::openScriptFile(const QString& path) {
         });
 }
 
+void CommandSession::skipScriptTo(int done) {
+    if (!ready_ || !hasRunnableScript() || scriptBusy())
+        return;
+    done = std::clamp(done, 0, scriptTotal());
+    scriptDone_ = scriptTarget_ = done;
+    onEngine([done](Mirror& m, Produced& out) {
+        m.scriptNext = static_cast<size_t>(done);
+        out.scriptDone = done;
+    });
+}
+
 void CommandSession::runScriptTo(int done) {
     if (!ready_ || !hasRunnableScript())
         return;

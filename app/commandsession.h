@@ -78,6 +78,9 @@ public:
     // reports each stretch as the engine finishes it.
     void runScriptTo(int done);
     bool scriptBusy() const { return scriptTarget_ > scriptDone_; }
+    // Takes the script to `done` commands without running any: those ran before (the stores
+    // hold their effects), in a session this one replaces. scriptProgress() follows.
+    void skipScriptTo(int done);
     int scriptDone() const { return scriptDone_; }
     int scriptTotal() const { return script_ ? static_cast<int>(script_->commands.size()) : 0; }
     // The line of the command that runs next, or 0 at the end.

@@ -279,6 +279,7 @@ void GuiApp::showScript(const QString& path, const QString& text,
         commands_->markResetPoint();
     }
     rememberRecent(QFileInfo(path).absoluteFilePath());
+    scriptPath_ = QFileInfo(path).absoluteFilePath();
     updateScriptActions();
     Q_EMIT scriptOpened(errors.empty());
 }
@@ -349,8 +350,48 @@ GuiApp::~GuiApp() {
     delete follow_;
 }
 
+CarriedSession GuiApp::carry() const {
+    CarriedSession c;
+    c.consoleText = console_->toPlainText();
+    c.commandHistory = bar_->history();
+    c.geometry = window_->saveGeometry();
+    c.dockState = window_->saveDockState();
+    if (commands_->hasRunnableScript()) {
+        c.scriptPath = scriptPath_;
+        c.scriptDone = commands_->scriptDone();
+    }
+    return c;
+}
+
+void GuiApp::takeOver(CarriedSession carried) {
+    console_->setPlainText(carried.consoleText);
+    console_->appendResult(QStringLiteral("-- the workspace changed: its stores are opened again"));
+    bar_->setHistory(carried.commandHistory);
+    if (!carried.scriptPath.isEmpty()) {
+        // The script comes back where it was once the stores are loaded; what ran before is in
+        // them already.
+        connect(
+            commands_.get(), &CommandSession::ready, this,
+            [this, path = carried.scriptPath, done = carried.scriptDone] {
+                connect(
+                    this, &GuiApp::scriptOpened, this,
+                    [this, done](bool runnable) {
+                        if (runnable)
+                            commands_->skipScriptTo(done);
+                    },
+                    Qt::SingleShotConnection);
+                openScript(path);
+            },
+            Qt::SingleShotConnection);
+    }
+    carried_ = std::move(carried);
+}
+
 void GuiApp::start() {
-    window_->showRestoredOrFitted();
+    if (carried_)
+        window_->showWithLayout(carried_->geometry, carried_->dockState);
+    else
+        window_->showRestoredOrFitted();
     session_->openAll();
 }
 

@@ -6,7 +6,11 @@
 #include <QObject>
 #include <QString>
 
+#include <QByteArray>
+#include <QStringList>
+
 #include <memory>
+#include <optional>
 #include <vector>
 
 class QAction;
@@ -30,6 +34,18 @@ class MainWindow;
 class ScriptPanel;
 class WorkspaceSession;
 
+// What a workspace change (a store added, edited or removed; another workspace opened) keeps
+// from the program it replaces: the console, the command history, the window's size and docks,
+// and the open script at its position.
+struct CarriedSession {
+    QString consoleText;
+    QStringList commandHistory;
+    QByteArray geometry;
+    QByteArray dockState;
+    QString scriptPath; // empty: no script was open
+    int scriptDone = 0;
+};
+
 // The desktop program put together: the workspace's stores and their views, the main window
 // with a panel per store, the command bar and the console. syncscope's main() and the GUI
 // tests build the same object.
@@ -43,6 +59,9 @@ public:
 
     // Shows the window and opens the stores.
     void start();
+    // What a replacement should keep; taken over before its start().
+    CarriedSession carry() const;
+    void takeOver(CarriedSession carried);
     // Runs lines as if typed in the command bar, in order, stopping at the first error.
     void runLines(const QStringList& lines);
 
@@ -108,6 +127,8 @@ private:
     QAction* pauseAction_ = nullptr;
     QAction* resetAction_ = nullptr;
     QMenu* recentMenu_ = nullptr;
+    std::optional<CarriedSession> carried_;
+    QString scriptPath_; // the open script's file
     DataActions* data_ = nullptr;
     VerifyActions* verify_ = nullptr;
     FollowActions* follow_ = nullptr;

@@ -34,6 +34,12 @@ public:
         const QString& store, const QString& studentPrefix)>;
     void setKeySource(KeySource source);
     void setReady(bool ready, const QString& why = {});
+    // The lines Up and Down walk through, oldest first (kept across a workspace change).
+    const QStringList& history() const { return history_; }
+    void setHistory(const QStringList& lines) {
+        history_ = lines;
+        historyAt_ = static_cast<int>(history_.size());
+    }
     QLineEdit* lineEdit() const { return edit_; }
     CommandForm* form() const { return form_; }
     QString errorText() const;

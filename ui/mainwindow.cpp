@@ -201,6 +201,19 @@ void MainWindow::showRestoredOrFitted() {
     sizeDocksForFirstStart();
 }
 
+QByteArray MainWindow::saveDockState() const {
+    return saveState(kLayoutVersion);
+}
+
+void MainWindow::showWithLayout(const QByteArray& geometry, const QByteArray& dockState) {
+    zoom_->setView(this);
+    presentation_->setChecked(zoom_->isPresentation());
+    restoreGeometry(geometry);
+    restoreState(dockState, kLayoutVersion);
+    arrangeDocks();
+    show();
+}
+
 void MainWindow::sizeDocksForFirstStart() {
     if (console_)
         resizeDocks({console_}, {height() * 3 / 10}, Qt::Vertical);

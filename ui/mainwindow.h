@@ -41,6 +41,11 @@ public:
     // Shows the window once every panel and dock is added: as it was left (size, docks), or
     // the first time fitted to the screen, maximised on a small one.
     void showRestoredOrFitted();
+    // Shows the window as another one was (its saveGeometry() and saveDockState()): the
+    // replacement after a workspace change. The store panels are arranged afresh (the stores
+    // may differ); every other dock keeps its place.
+    void showWithLayout(const QByteArray& geometry, const QByteArray& dockState);
+    QByteArray saveDockState() const;
 
     QTableView* storeTable() const { return table_; }
     QList<StorePanel*> storePanels() const { return panels_; }

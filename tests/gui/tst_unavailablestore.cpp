@@ -4,11 +4,14 @@
 // file in a folder that does not exist yet: the open fails until the test makes the folder.
 #include "commandbar.h"
 #include "commandsession.h"
+#include "consoleview.h"
 #include "guiapp.h"
 #include "guidriver.h"
+#include "guihost.h"
 #include "mainwindow.h"
 #include "scriptpanel.h"
 #include "storepanel.h"
+#include "workspaceactions.h"
 
 #include <QDir>
 #include <QFile>
@@ -25,6 +28,7 @@ class TestUnavailableStore : public QObject {
 private Q_SLOTS:
     void initTestCase();
     void othersWorkAndRetryBringsItIn();
+    void removingItKeepsTheSession();
 
 private:
     QTemporaryDir dir_;
@@ -98,6 +102,54 @@ void TestUnavailableStore::othersWorkAndRetryBringsItIn() {
     QTRY_COMPARE(app.commands()->scriptDone(), 3);
     QTRY_COMPARE(lab::panelGrade(app, 2, "SID2", "CSE1"), QStringLiteral("B"));
     QTRY_COMPARE(lab::panelGrade(app, 0, "SID2", "CSE1"), QStringLiteral("B"));
+}
+
+// Removing the failing store (or adding, editing one) replaces the program on the new store
+// list, and keeps what the user had: the console, the command history, the open script at its
+// position, the window's size.
+void TestUnavailableStore::removingItKeepsTheSession() {
+    std::vector<StoreSpec> stores{
+        {"SQL", {}, "sqlite://" + dir_.filePath(QStringLiteral("k-sql.db")).toStdString()},
+        {"GONE", {}, "sqlite://" + dir_.filePath(QStringLiteral("nowhere/gone.db")).toStdString()},
+        {"HIVE", {}, "sqlite://" + dir_.filePath(QStringLiteral("k-hive.db")).toStdString()}};
+    GuiHost host;
+    host.open(stores, QStringLiteral("kept"));
+    GuiApp* app = host.app();
+    QVERIFY(QTest::qWaitForWindowExposed(app->window()));
+    QTRY_VERIFY_WITH_TIMEOUT(app->commands()->isReady(), 10000);
+    QTRY_VERIFY(app->window()->storePanels()[1]->hasProblem());
+    lab::typeLine(*app, QStringLiteral("5, SQL.SET((SID9,CSE9),C)"));
+    QTRY_VERIFY(app->console()->toPlainText().contains(QStringLiteral("written at ts 5")));
+    const QString script = dir_.filePath(QStringLiteral("kept.in"));
+    QFile file(script);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("6, HIVE.SET((SID8,CSE8),D)\nHIVE.MERGE(SQL)\nSQL.MERGE(HIVE)\n");
+    file.close();
+    QSignalSpy opened(app, &GuiApp::scriptOpened);
+    app->openScript(script);
+    QTRY_COMPARE(opened.count(), 1);
+    app->stepScript();
+    QTRY_COMPARE(app->commands()->scriptDone(), 1);
+    app->window()->resize(1000, 640);
+    const QSize size = app->window()->size();
+
+    QSignalSpy changed(&host, &GuiHost::appChanged);
+    app->workspace()->removeStore(1);
+    QTRY_COMPARE(changed.count(), 1);
+    app = host.app();
+    QCOMPARE(app->window()->storePanels().size(), 2);
+    QTRY_VERIFY_WITH_TIMEOUT(app->commands()->isReady(), 10000);
+    QVERIFY(app->console()->toPlainText().contains(QStringLiteral("> 5, SQL.SET((SID9,CSE9),C)")));
+    QCOMPARE(app->commandBar()->history(),
+             QStringList{QStringLiteral("5, SQL.SET((SID9,CSE9),C)")});
+    QCOMPARE(app->window()->size(), size);
+    // The script is open again, one command run, and goes on from there.
+    QTRY_COMPARE(app->commands()->scriptTotal(), 3);
+    QTRY_COMPARE(app->commands()->scriptDone(), 1);
+    app->runScript();
+    QTRY_COMPARE(app->commands()->scriptDone(), 3);
+    QTRY_COMPARE(lab::panelGrade(*app, 0, "SID8", "CSE8"), QStringLiteral("D"));
+    QCOMPARE(lab::panelGrade(*app, 1, "SID8", "CSE8"), QStringLiteral("D"));
 }
 
 QTEST_MAIN(TestUnavailableStore)
