@@ -11,6 +11,7 @@
 #include "labactions.h"
 #include "mainwindow.h"
 #include "mergeactions.h"
+#include "mergerunner.h"
 #include "outsidewritefollower.h"
 #include "storeloader.h"
 #include "storepanel.h"
@@ -26,6 +27,7 @@
 #include <QFileInfo>
 #include <QLineEdit>
 #include <QMenu>
+#include <QMessageBox>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTableView>
@@ -180,6 +182,9 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
     connect(commands_.get(), &CommandSession::ready, this, &GuiApp::updateScriptActions);
     connect(commands_.get(), &CommandSession::resetPointReady, this, &GuiApp::updateScriptActions);
     connect(commands_.get(), &CommandSession::resetDone, this, [this] {
+        merges_->runner()->recordReset(QFileInfo(scriptPath_).fileName(), resetUndoes_.first,
+                                       resetUndoes_.second);
+        mergesSinceResetPoint_ = 0;
         session_->refresh();
         console_->appendResult(
             QStringLiteral("-- reset: the stores are back where the script began"));
@@ -190,6 +195,9 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
     conflicts_ = new ConflictActions(w, session_.get(), commands_.get(), this);
     merges_ = new MergeActions(w, session_.get(), commands_.get(), console_, workspaceLabel, this);
     merges_->addCopyStoreAction(data_->menu());
+    connect(merges_->runner(), &MergeRunner::finished, this, [this] { ++mergesSinceResetPoint_; });
+    connect(commands_.get(), &CommandSession::resetPointReady, this,
+            [this] { mergesSinceResetPoint_ = 0; });
     labs_ = new LabActions(w, merges_->mergeMenu(), commands_.get(), this);
 }
 
@@ -310,6 +318,21 @@ void GuiApp::resetScript() {
     pauseScript();
     if (!commands_->canReset())
         return;
+    // Merges applied through the Merge dialog are audited decisions: undoing them is asked
+    // for, and the audit chain records that they were undone.
+    if (mergesSinceResetPoint_ > 0 &&
+        QMessageBox::question(
+            window_.get(), QStringLiteral("Reset the script?"),
+            QStringLiteral("Reset rolls every store back to where the script began, undoing %1 "
+                           "applied through the Merge dialog since then.\n\nThe audit log keeps "
+                           "them and records the reset; their decisions can no longer be "
+                           "reverted.")
+                .arg(mergesSinceResetPoint_ == 1
+                         ? QStringLiteral("1 merge")
+                         : QStringLiteral("%1 merges").arg(mergesSinceResetPoint_)),
+            QMessageBox::Reset | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Reset)
+        return;
+    resetUndoes_ = {commands_->scriptDone(), mergesSinceResetPoint_};
     bar_->setReady(false, QStringLiteral("Resetting the stores…"));
     commands_->reset();
     updateScriptActions();

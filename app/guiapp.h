@@ -128,7 +128,9 @@ private:
     QAction* resetAction_ = nullptr;
     QMenu* recentMenu_ = nullptr;
     std::optional<CarriedSession> carried_;
-    QString scriptPath_; // the open script's file
+    QString scriptPath_;              // the open script's file
+    int mergesSinceResetPoint_ = 0;   // applied through the Merge dialog
+    std::pair<int, int> resetUndoes_; // commands, merges: what the Reset under way undoes
     DataActions* data_ = nullptr;
     VerifyActions* verify_ = nullptr;
     FollowActions* follow_ = nullptr;

@@ -563,12 +563,18 @@ void MergeRunner::revert(const AuditEntry& keyRow, const QString& note) {
         return;
     }
     auto current = std::make_shared<std::optional<QString>>();
+    auto holds = std::make_shared<std::optional<QString>>(); // set: no longer the decision's
     session_->withEngine(
-        [keyRow, store, current](Engine& e, Catalog& c) {
+        [keyRow, store, current, holds](Engine& e, Catalog& c) {
             const KeyId k =
                 c.findKey(keyRow.studentId.toStdString(), keyRow.courseId.toStdString());
-            if (k == StringInterner::npos)
+            if (k == StringInterner::npos) {
+                // No store knows the key (a Reset took it away): only a decision that left
+                // it absent would still stand, and there is nothing to revert to then either.
+                if (!keyRow.after.isNull())
+                    *holds = QString();
                 return;
+            }
             int64_t maxTs = 0;
             for (size_t r = 0; r < e.replicaCount(); ++r)
                 if (!e.replica(r).state.at(k).isNone())
@@ -577,13 +583,31 @@ void MergeRunner::revert(const AuditEntry& keyRow, const QString& note) {
             if (!keyRow.before.isNull() && !isValidValue(keyRow.before.toStdString()))
                 return;
             const size_t r = static_cast<size_t>(store);
-            *current = valueText(e.replica(r).state.at(k), c);
+            const QString now = valueText(e.replica(r).state.at(k), c);
+            // Only a decision that still stands is reverted: after a Reset, or a later write,
+            // the store holds something else, and writing `before` would undo that instead.
+            if (now != keyRow.after || now.isNull() != keyRow.after.isNull()) {
+                *holds = now;
+                return;
+            }
+            *current = now;
             if (keyRow.before.isNull())
                 e.remove(r, k, maxTs + 1);
             else
                 e.set(r, k, c.internValue(keyRow.before.toStdString()), maxTs + 1);
         },
-        [this, keyRow, note, current] {
+        [this, keyRow, note, current, holds] {
+            if (holds->has_value()) {
+                const auto shown = [](const QString& v) {
+                    return v.isNull() ? QStringLiteral("no value") : v;
+                };
+                Q_EMIT failed(QStringLiteral("audit entry %1 no longer applies: %2 holds %3 for "
+                                             "(%4,%5), not %6 as the decision left it; nothing "
+                                             "was reverted")
+                                  .arg(QString::number(keyRow.id), keyRow.store, shown(**holds),
+                                       keyRow.studentId, keyRow.courseId, shown(keyRow.after)));
+                return;
+            }
             if (!current->has_value()) {
                 Q_EMIT failed(
                     QStringLiteral("audit entry %1 cannot be reverted: (%2,%3) is "
@@ -606,6 +630,17 @@ void MergeRunner::revert(const AuditEntry& keyRow, const QString& note) {
             row.detail = jsonText(d);
             appendAudit({row});
         });
+}
+
+void MergeRunner::recordReset(const QString& script, int commandsUndone, int mergesUndone) {
+    AuditEntry row = auditRow(QStringLiteral("reset"));
+    QJsonObject d;
+    d.insert(QStringLiteral("script"), script);
+    d.insert(QStringLiteral("commandsUndone"), commandsUndone);
+    d.insert(QStringLiteral("mergesUndone"), mergesUndone);
+    row.detail = jsonText(d);
+    row.note = QStringLiteral("Script reset: every store rolled back to where the script began");
+    appendAudit({row});
 }
 
 void MergeRunner::abandon(const AuditEntry& mergeRow) {

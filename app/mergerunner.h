@@ -60,6 +60,9 @@ public:
     // A compensating write for an audit "key" row: the target gets the row's value from before
     // the merge back, as a new write that beats every write of the key; logged as "revert".
     void revert(const AuditEntry& keyRow, const QString& note);
+    // Script > Reset rolled every store back: the chain says so ("reset"), so merges listed
+    // before it are known to be undone.
+    void recordReset(const QString& script, int commandsUndone, int mergesUndone);
     // Records that an interrupted merge will not be completed.
     void abandon(const AuditEntry& mergeRow);
 

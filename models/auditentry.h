@@ -16,13 +16,14 @@ namespace syncscope {
 
 // One row of the audit log: a merge ("merge", its request in `detail` as JSON), a
 // key it changed ("key": target store, key, values before and after, winner, reason, note), its
-// end ("end": how it finished) and a compensating write ("revert" of an earlier key row).
+// end ("end": how it finished) and a compensating write ("revert" of an earlier key row); a
+// "reset" row records that Script > Reset rolled every store back.
 // Rows are hash-chained: `hash` covers every other field and the previous row's hash, so an
 // edited, inserted or deleted row breaks the chain from there on.
 struct AuditEntry {
     int64_t id = 0;      // chain order, from 1
     int64_t mergeId = 0; // the id of the merge row this row belongs to
-    QString kind;        // merge | key | end | revert
+    QString kind;        // merge | key | end | revert | reset
     QString at;          // ISO-8601 UTC, milliseconds
     QString user;        // the OS user
     QString workspace;

@@ -69,7 +69,7 @@ AuditView::AuditView(QWidget* parent)
     filter_->setPlaceholderText(QStringLiteral("Filter: student, course, store, note…"));
     filter_->setClearButtonEnabled(true);
     kind_->addItem(QStringLiteral("All entries"), QString());
-    for (const char* k : {"merge", "key", "end", "revert"})
+    for (const char* k : {"merge", "key", "end", "revert", "reset"})
         kind_->addItem(QString::fromLatin1(k), QString::fromLatin1(k));
     verification_->setObjectName(QStringLiteral("auditVerification"));
     verification_->setWordWrap(true);

@@ -1,0 +1,131 @@
+// Script > Reset after a merge applied through the Merge dialog: it asks first (Cancel changes
+// nothing), then rolls the stores back and writes a "reset" entry in the audit chain, which
+// still verifies; a decision the reset undid can no longer be "reverted".
+#include "auditentry.h"
+#include "commandsession.h"
+#include "consoleview.h"
+#include "guiapp.h"
+#include "guidriver.h"
+#include "mergeactions.h"
+#include "mergedialog.h"
+#include "mergerunner.h"
+
+#include <QApplication>
+#include <QFile>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+using namespace syncscope;
+
+class TestGuiReset : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void resetAfterAMergeAsksAndIsAudited();
+
+private:
+    QTemporaryDir dir_;
+};
+
+namespace {
+
+std::vector<AuditEntry> auditRows(MergeRunner* runner) {
+    QFuture<Result<std::vector<AuditEntry>>> f = runner->readAudit();
+    f.waitForFinished();
+    return f.result().ok() ? f.result().value() : std::vector<AuditEntry>{};
+}
+
+// Answers the next question box with the given button, once it is up.
+void answerNextQuestion(QMessageBox::StandardButton answer, bool* asked) {
+    auto* poll = new QTimer;
+    QObject::connect(poll, &QTimer::timeout, poll, [poll, answer, asked] {
+        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+        if (!box)
+            return;
+        *asked = true;
+        box->button(answer)->click();
+        poll->deleteLater();
+    });
+    poll->start(20);
+}
+
+} // namespace
+
+void TestGuiReset::resetAfterAMergeAsksAndIsAudited() {
+    QVERIFY(dir_.isValid());
+    QCoreApplication::setOrganizationName(QStringLiteral("SyncscopeResetTest"));
+    qputenv("SYNCSCOPE_AUDIT_DB", dir_.filePath(QStringLiteral("audit.db")).toUtf8());
+    std::vector<StoreSpec> stores{
+        {"SQL", {}, "sqlite://" + dir_.filePath(QStringLiteral("sql.db")).toStdString()},
+        {"HIVE", {}, "sqlite://" + dir_.filePath(QStringLiteral("hive.db")).toStdString()}};
+    GuiApp app(stores, QStringLiteral("reset"));
+    app.start();
+    QTRY_VERIFY_WITH_TIMEOUT(app.commands()->isReady(), 10000);
+    const QString script = dir_.filePath(QStringLiteral("lecture.in"));
+    QFile file(script);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("1, SQL.SET((S1,C1),A)\n2, HIVE.SET((S1,C1),B)\n3, SQL.SET((S2,C1),C)\n");
+    file.close();
+    QSignalSpy pointReady(app.commands(), &CommandSession::resetPointReady);
+    app.openScript(script);
+    QTRY_COMPARE(pointReady.count(), 1);
+    app.runScript(2);
+    QTRY_COMPARE(app.commands()->scriptDone(), 2);
+
+    MergeDialog* dialog = app.merges()->openMergeDialog();
+    MergeRequest request;
+    request.targets = {0};
+    request.sources = {1};
+    request.priority = {0, 1};
+    dialog->setRequest(request, {});
+    QTRY_VERIFY(dialog->applyButton()->isEnabled());
+    QTest::mouseClick(dialog->applyButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(dialog->statusText().contains(QStringLiteral("Verified")), 10000);
+    dialog->close();
+    QTRY_COMPARE(lab::panelGrade(app, 0, "S1", "C1"), QStringLiteral("B"));
+    MergeRunner* runner = app.merges()->runner();
+    std::vector<AuditEntry> rows;
+    QTRY_VERIFY(!(rows = auditRows(runner)).empty() && rows.back().kind == QLatin1String("end"));
+    const auto keyRow = std::find_if(rows.begin(), rows.end(), [](const AuditEntry& e) {
+        return e.kind == QLatin1String("key");
+    });
+    QVERIFY(keyRow != rows.end());
+    const AuditEntry decision = *keyRow;
+
+    // Cancel: nothing is reset.
+    bool asked = false;
+    answerNextQuestion(QMessageBox::Cancel, &asked);
+    app.resetScript();
+    QVERIFY(asked);
+    QCOMPARE(app.commands()->scriptDone(), 2);
+    QCOMPARE(lab::panelGrade(app, 0, "S1", "C1"), QStringLiteral("B"));
+
+    // Reset: the stores go back to the script's start, and the chain records it.
+    QSignalSpy done(app.commands(), &CommandSession::resetDone);
+    asked = false;
+    answerNextQuestion(QMessageBox::Reset, &asked);
+    app.resetScript();
+    QVERIFY(asked);
+    QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 10000);
+    QTRY_COMPARE(lab::panelGrade(app, 0, "S1", "C1"), QStringLiteral("<none>"));
+    QTRY_VERIFY((rows = auditRows(runner)).back().kind == QLatin1String("reset"));
+    QVERIFY2(rows.back().detail.contains(QStringLiteral("\"mergesUndone\":1")),
+             qPrintable(rows.back().detail));
+    QVERIFY(rows.back().detail.contains(QStringLiteral("\"commandsUndone\":2")));
+    app.merges()->verifyAuditLog();
+    QTRY_VERIFY(app.console()->toPlainText().contains(QStringLiteral("Audit log verified")));
+
+    // The decision the reset undid is not "reverted" over what the store holds now.
+    QSignalSpy failed(runner, &MergeRunner::failed);
+    runner->revert(decision, QStringLiteral("try"));
+    QTRY_COMPARE(failed.count(), 1);
+    QVERIFY2(failed.first().first().toString().contains(QStringLiteral("no longer applies")),
+             qPrintable(failed.first().first().toString()));
+    QCOMPARE(auditRows(runner).back().kind, QStringLiteral("reset"));
+}
+
+QTEST_MAIN(TestGuiReset)
+#include "tst_guireset.moc"
