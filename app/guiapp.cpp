@@ -13,6 +13,7 @@
 #include "mergeactions.h"
 #include "mergerunner.h"
 #include "outsidewritefollower.h"
+#include "runmarker.h"
 #include "storeloader.h"
 #include "storepanel.h"
 #include "workspaceactions.h"
@@ -134,6 +135,10 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
     scriptPanel_ = new ScriptPanel;
     window_->setScriptPanel(scriptPanel_);
     connect(commands_.get(), &CommandSession::scriptProgress, this, [this](int done) {
+        if (isRunning())
+            runMarker_.progressed(done);
+        else
+            runMarker_.stopped();
         scriptPanel_->showPosition(commands_->scriptNextLine(), done, commands_->scriptTotal());
         updateScriptActions();
     });
@@ -298,6 +303,8 @@ void GuiApp::stepScript() {
 
 void GuiApp::runScript(int untilDone) {
     commands_->runScriptTo(untilDone < 0 ? commands_->scriptTotal() : untilDone);
+    if (isRunning())
+        runMarker_.started(scriptPath_, commands_->scriptDone(), commands_->scriptTotal());
     updateScriptActions();
 }
 
@@ -307,7 +314,65 @@ void GuiApp::runToCursor() {
 
 void GuiApp::pauseScript() {
     commands_->stopScript();
+    runMarker_.stopped();
     updateScriptActions();
+}
+
+// Quitting during a Run is a choice, not an accident: asked for, and remembered so the next
+// start can offer to go on.
+bool GuiApp::mayClose() {
+    if (!isRunning())
+        return true;
+    const QString name = QFileInfo(scriptPath_).fileName();
+    if (QMessageBox::question(
+            window_.get(), QStringLiteral("Quit during a Run?"),
+            QStringLiteral("%1 is running: %2 of %3 commands have run, and the stores hold "
+                           "them.\n\nQuit anyway? The next start offers to reopen the script "
+                           "where it stopped.")
+                .arg(name)
+                .arg(commands_->scriptDone())
+                .arg(commands_->scriptTotal()),
+            QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Yes)
+        return false;
+    commands_->stopScript();
+    runMarker_.closing(commands_->scriptDone());
+    return true;
+}
+
+// A Run the last program did not finish (quit during it, or killed): said in the console, and
+// the script offered again where it stopped.
+void GuiApp::offerCutShortRun() {
+    const auto cut = RunMarker::takeCutShort();
+    if (!cut)
+        return;
+    const QString name = QFileInfo(cut->scriptPath).fileName();
+    const QString where = QStringLiteral("%1%2 of %3 commands")
+                              .arg(cut->exact ? QString() : QStringLiteral("about "))
+                              .arg(cut->done)
+                              .arg(cut->total);
+    console_->appendError(
+        QStringLiteral("The last Run of %1 was cut short after %2; the stores hold what ran.")
+            .arg(name, where));
+    if (!QFileInfo::exists(cut->scriptPath))
+        return;
+    const QString offer = QStringLiteral("The last Run of %1 was cut short after %2. Reopen it "
+                                         "there? (Reset cannot go back past the restart.)")
+                              .arg(name, where);
+    scriptPanel_->offerResume(offer);
+    connect(scriptPanel_, &ScriptPanel::resumeRequested, this, [this, cut = *cut, offer] {
+        if (!commands_->isReady()) {
+            scriptPanel_->offerResume(offer); // still loading: the offer stands
+            return;
+        }
+        connect(
+            this, &GuiApp::scriptOpened, this,
+            [this, done = cut.done](bool runnable) {
+                if (runnable)
+                    commands_->skipScriptTo(done);
+            },
+            Qt::SingleShotConnection);
+        openScript(cut.scriptPath);
+    });
 }
 
 bool GuiApp::isRunning() const {
@@ -411,10 +476,12 @@ void GuiApp::takeOver(CarriedSession carried) {
 }
 
 void GuiApp::start() {
+    window_->setCloseGuard([this] { return mayClose(); });
     if (carried_)
         window_->showWithLayout(carried_->geometry, carried_->dockState);
     else
         window_->showRestoredOrFitted();
+    offerCutShortRun();
     session_->openAll();
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "runmarker.h"
 #include "script.h"
 #include "storedirectory.h"
 
@@ -107,6 +108,8 @@ Q_SIGNALS:
 
 private:
     void connectUnavailableStores();
+    bool mayClose();
+    void offerCutShortRun();
     void showScript(const QString& path, const QString& text,
                     const std::vector<syncscope::ScriptError>& errors, const QString& readError);
     bool run(const QString& line);
@@ -128,6 +131,7 @@ private:
     QAction* resetAction_ = nullptr;
     QMenu* recentMenu_ = nullptr;
     std::optional<CarriedSession> carried_;
+    RunMarker runMarker_;
     QString scriptPath_;              // the open script's file
     int mergesSinceResetPoint_ = 0;   // applied through the Merge dialog
     std::pair<int, int> resetUndoes_; // commands, merges: what the Reset under way undoes

@@ -226,6 +226,10 @@ void MainWindow::resizeEvent(QResizeEvent* event) {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+    if (mayClose_ && !mayClose_()) {
+        event->ignore();
+        return;
+    }
     QSettings settings;
     settings.setValue(QStringLiteral("window/layoutVersion"), kLayoutVersion);
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());

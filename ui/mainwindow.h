@@ -3,6 +3,8 @@
 #include <QDeadlineTimer>
 #include <QMainWindow>
 
+#include <functional>
+
 class QAction;
 class QDockWidget;
 class QLabel;
@@ -46,6 +48,9 @@ public:
     // may differ); every other dock keeps its place.
     void showWithLayout(const QByteArray& geometry, const QByteArray& dockState);
     QByteArray saveDockState() const;
+    // Asked before the window closes (File > Quit, the window's close button); false keeps it
+    // open.
+    void setCloseGuard(std::function<bool()> mayClose) { mayClose_ = std::move(mayClose); }
 
     QTableView* storeTable() const { return table_; }
     QList<StorePanel*> storePanels() const { return panels_; }
@@ -83,6 +88,7 @@ private:
     QList<QDockWidget*> docks_;
     QDockWidget* workspace_ = nullptr;
     ViewZoom* zoom_ = nullptr;
+    std::function<bool()> mayClose_;
     QAction* presentation_ = nullptr;
     QDeadlineTimer sizeDocksUntil_{0}; // expired: the user's sizes stand
 };

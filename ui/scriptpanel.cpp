@@ -1,7 +1,12 @@
 #include "scriptpanel.h"
 
 #include "elidedlabel.h"
+
 #include <QFontDatabase>
+#include <QFrame>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
 
 #include <QPainter>
 #include <QProgressBar>
@@ -142,8 +147,33 @@ ScriptPanel::ScriptPanel(QWidget* parent)
     progress_->setTextVisible(true);
     progress_->setMaximumHeight(14);
     progress_->hide();
+    resume_ = new QFrame(this);
+    resume_->setObjectName(QStringLiteral("script-resume"));
+    resumeText_ = new QLabel(resume_);
+    resumeText_->setWordWrap(true);
+    resumeText_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Minimum);
+    resumeText_->setMinimumWidth(1);
+    resumeText_->setMinimumHeight(2 * resumeText_->fontMetrics().lineSpacing());
+    auto* reopen = new QPushButton(QStringLiteral("Re&open There"), resume_);
+    reopen->setObjectName(QStringLiteral("script-resume-open"));
+    auto* dismiss = new QPushButton(QStringLiteral("Dismiss"), resume_);
+    connect(reopen, &QPushButton::clicked, this, [this] {
+        resume_->hide();
+        Q_EMIT resumeRequested();
+    });
+    connect(dismiss, &QPushButton::clicked, resume_, &QWidget::hide);
+    auto* resumeButtons = new QHBoxLayout;
+    resumeButtons->addWidget(reopen);
+    resumeButtons->addWidget(dismiss);
+    resumeButtons->addStretch(1);
+    auto* resumeLayout = new QVBoxLayout(resume_);
+    resumeLayout->setContentsMargins(4, 4, 4, 4);
+    resumeLayout->addWidget(resumeText_);
+    resumeLayout->addLayout(resumeButtons);
+    resume_->hide();
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(2, 2, 2, 2);
+    layout->addWidget(resume_);
     layout->addWidget(status_);
     layout->addWidget(view_, 1);
     layout->addWidget(progress_);
@@ -173,6 +203,16 @@ void ScriptPanel::showPosition(int nextLine, int done, int total) {
         done >= total
             ? QStringLiteral("%1 — finished (%2 commands)").arg(fileName_).arg(total)
             : QStringLiteral("%1 — %2 of %3 commands run").arg(fileName_).arg(done).arg(total));
+}
+
+void ScriptPanel::offerResume(const QString& message) {
+    resumeText_->setText(message);
+    resumeText_->setToolTip(message);
+    resume_->show();
+}
+
+bool ScriptPanel::isOfferingResume() const {
+    return !resume_->isHidden();
 }
 
 QString ScriptPanel::statusText() const {

@@ -3,6 +3,7 @@
 #include <QPlainTextEdit>
 #include <QWidget>
 
+class QLabel;
 class QProgressBar;
 
 namespace syncscope {
@@ -54,9 +55,18 @@ public:
                     const QList<ScriptView::Mark>& errors);
     void showPosition(int nextLine, int done, int total);
     QString statusText() const;
+    // A Run the last program did not finish: the offer to reopen its script where it stopped,
+    // above the view, until taken or dismissed (never a dialog in the way of the start).
+    void offerResume(const QString& message);
+    bool isOfferingResume() const;
+
+Q_SIGNALS:
+    void resumeRequested();
 
 private:
     ScriptView* view_ = nullptr;
+    QWidget* resume_ = nullptr;
+    QLabel* resumeText_ = nullptr;
     ElidedLabel* status_ = nullptr;
     QProgressBar* progress_ = nullptr;
     QString fileName_;

@@ -6,9 +6,11 @@
 #include "consoleview.h"
 #include "guiapp.h"
 #include "guidriver.h"
+#include "mainwindow.h"
 #include "mergeactions.h"
 #include "mergedialog.h"
 #include "mergerunner.h"
+#include "scriptpanel.h"
 
 #include <QApplication>
 #include <QFile>
@@ -25,6 +27,7 @@ class TestGuiReset : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void resetAfterAMergeAsksAndIsAudited();
+    void quitDuringARunAsksAndTheNextStartOffersToGoOn();
 
 private:
     QTemporaryDir dir_;
@@ -125,6 +128,65 @@ void TestGuiReset::resetAfterAMergeAsksAndIsAudited() {
     QVERIFY2(failed.first().first().toString().contains(QStringLiteral("no longer applies")),
              qPrintable(failed.first().first().toString()));
     QCOMPARE(auditRows(runner).back().kind, QStringLiteral("reset"));
+}
+
+// Quitting during a Run asks (Cancel keeps the window and the run); after a quit, the next start
+// says the run was cut short and reopens the script where it stopped.
+void TestGuiReset::quitDuringARunAsksAndTheNextStartOffersToGoOn() {
+    std::vector<StoreSpec> stores{
+        {"SQL", {}, "sqlite://" + dir_.filePath(QStringLiteral("q-sql.db")).toStdString()},
+        {"HIVE", {}, "sqlite://" + dir_.filePath(QStringLiteral("q-hive.db")).toStdString()}};
+    const QString script = dir_.filePath(QStringLiteral("long.in"));
+    QFile file(script);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    const int total = 60000;
+    for (int i = 1; i <= total; ++i)
+        file.write(QStringLiteral("%1, %2.SET((SID%3,CSE1),A)\n")
+                       .arg(i)
+                       .arg(i % 2 ? QStringLiteral("SQL") : QStringLiteral("HIVE"))
+                       .arg(i)
+                       .toUtf8());
+    file.close();
+    int stoppedAt = 0;
+    {
+        GuiApp app(stores, QStringLiteral("quit"));
+        app.start();
+        QTRY_VERIFY_WITH_TIMEOUT(app.commands()->isReady(), 10000);
+        QSignalSpy opened(&app, &GuiApp::scriptOpened);
+        app.openScript(script);
+        QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 10000);
+        app.runScript();
+        QTRY_VERIFY(app.commands()->scriptDone() > 0);
+        QVERIFY(app.isRunning());
+        bool asked = false;
+        answerNextQuestion(QMessageBox::Cancel, &asked);
+        app.window()->close();
+        QVERIFY(asked);
+        QVERIFY(app.window()->isVisible());
+        QVERIFY(app.isRunning());
+        answerNextQuestion(QMessageBox::Yes, &asked);
+        app.window()->close();
+        QVERIFY(!app.window()->isVisible());
+        QVERIFY(!app.isRunning());
+        QTRY_VERIFY(!app.commands()->scriptBusy());
+        stoppedAt = app.commands()->scriptDone();
+        QVERIFY(stoppedAt > 0 && stoppedAt < total);
+    }
+    GuiApp again(stores, QStringLiteral("quit"));
+    QSignalSpy opened(&again, &GuiApp::scriptOpened);
+    again.start();
+    QVERIFY(again.console()->toPlainText().contains(QStringLiteral("was cut short")));
+    QVERIFY(again.scriptPanel()->isOfferingResume());
+    QTRY_VERIFY_WITH_TIMEOUT(again.commands()->isReady(), 10000);
+    again.scriptPanel()->findChild<QPushButton*>(QStringLiteral("script-resume-open"))->click();
+    QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 10000);
+    QTRY_VERIFY(again.commands()->scriptDone() > 0);
+    // Where the run stopped, or a little before (the position is written as the window closes,
+    // while the last stretch may still have been on its way).
+    QVERIFY2(
+        again.commands()->scriptDone() <= stoppedAt &&
+            again.commands()->scriptDone() >= stoppedAt - 5000,
+        qPrintable(QStringLiteral("%1 vs %2").arg(again.commands()->scriptDone()).arg(stoppedAt)));
 }
 
 QTEST_MAIN(TestGuiReset)
