@@ -33,6 +33,7 @@ quint64 OplogModel::reset() {
     strings_ = StringInterner();
     more_ = true;
     fetching_ = false;
+    toEnd_ = false;
     ++generation_;
     endResetModel();
     return generation_;
@@ -57,7 +58,28 @@ bool OplogModel::appendPage(quint64 generation, const std::vector<LogRecord>& pa
     // follows them, not for this page a second time.
     more_ = more;
     fetching_ = false;
+    if (toEnd_) {
+        if (more_) {
+            fetching_ = true;
+            Q_EMIT fetchRequested(generation_, lastPosition());
+        } else {
+            toEnd_ = false;
+            Q_EMIT endReached();
+        }
+    }
     return true;
+}
+
+void OplogModel::fetchToEnd() {
+    if (!more_) {
+        Q_EMIT endReached();
+        return;
+    }
+    toEnd_ = true;
+    if (!fetching_) {
+        fetching_ = true;
+        Q_EMIT fetchRequested(generation_, lastPosition());
+    }
 }
 
 void OplogModel::appendLive(const LogRecord& entry) {

@@ -45,6 +45,9 @@ public:
     // The store appended entries: when the model has reached the log's end, asks for what
     // follows (a fetch that is already out will bring them anyway).
     void requestTail();
+    // Fetches page after page until the log's end (a step's new entries, Ctrl+End);
+    // endReached() follows, at once when the end is already here.
+    void fetchToEnd();
     quint64 generation() const { return generation_; }
     int64_t lastPosition() const { return rows_.empty() ? 0 : rows_.back().position; }
     bool reachedEnd() const { return !more_; }
@@ -60,6 +63,7 @@ public:
 Q_SIGNALS:
     // Asks for up to kPageSize entries after `after`.
     void fetchRequested(quint64 generation, qint64 after);
+    void endReached();
 
 private:
     struct Row {
@@ -82,6 +86,7 @@ private:
     quint64 generation_ = 0;
     bool more_ = true;
     bool fetching_ = false;
+    bool toEnd_ = false; // fetchToEnd() under way
 };
 
 } // namespace syncscope

@@ -9,6 +9,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
@@ -116,10 +117,25 @@ StorePanel::StorePanel(const StoreDescription& store, GradeTableModel* grades, O
     splitter_->setStretchFactor(1, 1);
     splitter_->setSizes({300, 300});
 
+    oplogModel_ = oplog;
+    // After a step on a long log whose end is not loaded yet, the pages up to the end are
+    // fetched and the view shows the last entry; Ctrl+End goes to the log's real end too.
+    connect(oplog, &OplogModel::endReached, this, [this] {
+        if (!revealOplog_ && !oplogToEnd_)
+            return;
+        revealOplog_ = oplogToEnd_ = false;
+        const int last = oplog_->model()->rowCount() - 1;
+        if (last < 0)
+            return;
+        oplog_->scrollToBottom();
+        oplog_->setCurrentIndex(oplog_->model()->index(last, 0));
+        oplog_->selectRow(last);
+    });
+    oplog_->installEventFilter(this);
     connect(
         oplog, &QAbstractItemModel::rowsInserted, this,
         [this](const QModelIndex&, int first, int last) {
-            if (!revealOplog_)
+            if (!revealOplog_ || !oplogModel_->reachedEnd())
                 return;
             revealOplog_ = false;
             oplog_->scrollTo(oplog_->model()->index(last, 0));
@@ -218,6 +234,28 @@ bool StorePanel::hasProblem() const {
 
 QString StorePanel::problemText() const {
     return problemText_->text();
+}
+
+void StorePanel::revealNextOplogRows() {
+    revealOplog_ = true;
+    if (!oplogModel_->reachedEnd())
+        oplogModel_->fetchToEnd();
+}
+
+void StorePanel::showOplogEnd() {
+    oplogToEnd_ = true;
+    oplogModel_->fetchToEnd();
+}
+
+bool StorePanel::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == oplog_ && event->type() == QEvent::KeyPress) {
+        const auto* key = static_cast<QKeyEvent*>(event);
+        if (key->key() == Qt::Key_End && (key->modifiers() & Qt::ControlModifier)) {
+            showOplogEnd();
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 void StorePanel::setSearch(const QString& text) {

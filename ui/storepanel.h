@@ -40,7 +40,10 @@ public:
     void setCounts(const StoreCounts& counts);
     // The next oplog rows to arrive were just written by the user: scroll to them and select
     // them, so each step's effect is in view.
-    void revealNextOplogRows() { revealOplog_ = true; }
+    // (Fetching up to the log's end first when it is not loaded yet.)
+    void revealNextOplogRows();
+    // Ctrl+End in the oplog: the log's real end, fetched as far as it must be.
+    void showOplogEnd();
     QTableView* gradeView() const { return grades_; }
     QLineEdit* searchBox() const { return search_; }
     // Scrolls the grade table to a row of the grade model (and selects it), whether or not a
@@ -67,6 +70,9 @@ Q_SIGNALS:
     void editRequested();
     void removeRequested();
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     void buildProblemBanner();
     void updateHeader();
@@ -77,6 +83,8 @@ private:
     QString state_;
     qint64 keys_ = -1;
     bool revealOplog_ = false;
+    bool oplogToEnd_ = false;
+    OplogModel* oplogModel_ = nullptr;
     QLabel* nameLabel_ = nullptr;
     ElidedLabel* header_ = nullptr; // kind, connection state, key count
     QSplitter* splitter_ = nullptr;

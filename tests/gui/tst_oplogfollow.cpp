@@ -1,0 +1,75 @@
+// The oplog view on a long log (200,000 entries, far more than the first page the view loads):
+// after a step it fetches up to the log's real end and shows the step's entry there, and
+// Ctrl+End goes to the real end, not to the end of what happens to be loaded.
+#include "commandsession.h"
+#include "dataactions.h"
+#include "guiapp.h"
+#include "guidriver.h"
+#include "mainwindow.h"
+#include "oplogmodel.h"
+#include "storeloader.h"
+#include "storepanel.h"
+#include "workspacesession.h"
+
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace syncscope;
+
+class TestOplogFollow : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void stepAndCtrlEndReachTheRealEnd();
+
+private:
+    QTemporaryDir dir_;
+};
+
+void TestOplogFollow::stepAndCtrlEndReachTheRealEnd() {
+    QVERIFY(dir_.isValid());
+    QCoreApplication::setOrganizationName(QStringLiteral("SyncscopeOplogFollowTest"));
+    qputenv("SYNCSCOPE_AUDIT_DB", dir_.filePath(QStringLiteral("audit.db")).toUtf8());
+    std::vector<StoreSpec> stores{
+        {"SQL", {}, "sqlite://" + dir_.filePath(QStringLiteral("sql.db")).toStdString()},
+        {"HIVE", {}, "sqlite://" + dir_.filePath(QStringLiteral("hive.db")).toStdString()}};
+    GuiApp app(stores, QStringLiteral("oplog"));
+    app.start();
+    QTRY_VERIFY_WITH_TIMEOUT(app.commands()->isReady(), 10000);
+    QSignalSpy imported(app.data(), &DataActions::dataImported);
+    app.data()->importSample(400, 500, {QStringLiteral("SQL")});
+    QTRY_COMPARE_WITH_TIMEOUT(imported.count(), 1, 120000);
+    QCOMPARE(imported.first().first().toInt(), 200000);
+
+    // Loaded again from the store: only the first page is in the view.
+    OplogModel* oplog = app.session()->oplog(0);
+    QSignalSpy loaded(app.session()->loader(0), &StoreLoader::gradesLoaded);
+    app.session()->refresh();
+    QTRY_VERIFY_WITH_TIMEOUT(loaded.count() >= 1, 60000);
+    StorePanel* panel = app.window()->storePanels()[0];
+    QTableView* view = panel->oplogView();
+    QTRY_VERIFY(oplog->rowCount() > 0);
+    QVERIFY(!oplog->reachedEnd());
+    QVERIFY(oplog->rowCount() < 200000);
+
+    lab::typeLine(app, QStringLiteral("SQL.SET((SIDLAST,CSE001),A)"));
+    QTRY_VERIFY_WITH_TIMEOUT(oplog->reachedEnd(), 60000);
+    QTRY_COMPARE(view->currentIndex().row(), oplog->rowCount() - 1);
+    QCOMPARE(oplog->rowCount(), 200001);
+    QCOMPARE(oplog->index(oplog->rowCount() - 1, OplogModel::Student).data().toString(),
+             QStringLiteral("SIDLAST"));
+
+    // Ctrl+End after a reload: the real end again.
+    app.session()->refresh();
+    QTRY_VERIFY(oplog->rowCount() > 0 && oplog->rowCount() < 200001);
+    view->setFocus();
+    QTest::keyClick(view, Qt::Key_End, Qt::ControlModifier);
+    QTRY_VERIFY_WITH_TIMEOUT(oplog->reachedEnd(), 60000);
+    QTRY_COMPARE(view->currentIndex().row(), 200000);
+    QCOMPARE(view->currentIndex().siblingAtColumn(OplogModel::Student).data().toString(),
+             QStringLiteral("SIDLAST"));
+}
+
+QTEST_MAIN(TestOplogFollow)
+#include "tst_oplogfollow.moc"
