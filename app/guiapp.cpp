@@ -16,6 +16,7 @@
 #include "runmarker.h"
 #include "storeloader.h"
 #include "storepanel.h"
+#include "welcomeview.h"
 #include "workspaceactions.h"
 #include "workspacesession.h"
 
@@ -23,6 +24,7 @@
 
 #include <QAction>
 #include <QDir>
+#include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -144,7 +146,7 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
     });
     QMenu* file = window_->fileMenu();
     QAction* first = file->actions().value(0);
-    auto* open = new QAction(QStringLiteral("&Open Script…"), window_.get());
+    auto* open = openAction_ = new QAction(QStringLiteral("&Open Script…"), window_.get());
     open->setShortcut(QKeySequence::Open);
     connect(open, &QAction::triggered, this, [this] {
         QFileDialog dialog(window_.get(), QStringLiteral("Open a testcase script"));
@@ -170,6 +172,7 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
         new FollowActions(w, session_.get(), commands_.get(), data_->menu(), workspaceLabel, this);
     workspace_ = new WorkspaceActions(w, stores, workspaceLabel, this); // the list's one owner
     connectUnavailableStores();
+    addWelcome();
 
     QMenu* scriptMenu = window_->addMenuBeforeHelp(QStringLiteral("&Script"));
     stepAction_ = scriptMenu->addAction(QStringLiteral("&Step"), this, &GuiApp::stepScript);
@@ -204,6 +207,41 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
     connect(commands_.get(), &CommandSession::resetPointReady, this,
             [this] { mergesSinceResetPoint_ = 0; });
     labs_ = new LabActions(w, merges_->mergeMenu(), commands_.get(), this);
+}
+
+// The first thing an empty workspace shows (every oplog empty, no script): the ways in. It
+// steps aside for good once there is something to look at.
+void GuiApp::addWelcome() {
+    auto* welcome = new WelcomeView;
+    QDockWidget* dock =
+        window_->addConsoleTab(welcome, QStringLiteral("Welcome"), QStringLiteral("dock-welcome"));
+    dock->hide();
+    welcome_ = dock;
+    connect(welcome, &WelcomeView::sampleLectureRequested, this, &GuiApp::openSampleLecture);
+    connect(welcome, &WelcomeView::openScriptRequested, openAction_, &QAction::trigger);
+    connect(welcome, &WelcomeView::addStoreRequested, workspace_,
+            &WorkspaceActions::askForNewStore);
+    connect(
+        commands_.get(), &CommandSession::ready, this,
+        [this] {
+            const std::vector<int64_t> ends = commands_->loadedLogEnds();
+            const bool empty =
+                std::all_of(ends.begin(), ends.end(), [](int64_t end) { return end == 0; });
+            if (empty && !commands_->hasRunnableScript() && !carried_) {
+                welcome_->show();
+                welcome_->raise();
+            }
+        },
+        Qt::SingleShotConnection);
+    const auto stepAside = [this] {
+        if (welcome_ && welcome_->isVisible()) {
+            welcome_->hide();
+            window_->consoleDock()->raise();
+        }
+    };
+    connect(this, &GuiApp::scriptOpened, this, stepAside);
+    connect(commands_.get(), &CommandSession::commandsDone, this, stepAside);
+    connect(data_, &DataActions::dataImported, this, stepAside);
 }
 
 // A store that cannot be opened is its panel's problem only: the banner says why and offers

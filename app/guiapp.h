@@ -15,6 +15,7 @@
 #include <vector>
 
 class QAction;
+class QDockWidget;
 class QMenu;
 class QWidget;
 
@@ -108,6 +109,7 @@ Q_SIGNALS:
 
 private:
     void connectUnavailableStores();
+    void addWelcome();
     bool mayClose();
     void offerCutShortRun();
     void showScript(const QString& path, const QString& text,
@@ -130,6 +132,8 @@ private:
     QAction* pauseAction_ = nullptr;
     QAction* resetAction_ = nullptr;
     QMenu* recentMenu_ = nullptr;
+    QAction* openAction_ = nullptr;
+    QDockWidget* welcome_ = nullptr;
     std::optional<CarriedSession> carried_;
     RunMarker runMarker_;
     QString scriptPath_;              // the open script's file

@@ -68,11 +68,7 @@ WorkspaceActions::WorkspaceActions(MainWindow* window, std::vector<StoreSpec> st
     file->insertSeparator(first);
 
     QMenu* storeMenu = window_->addMenuBeforeHelp(QStringLiteral("S&tore"));
-    storeMenu->addAction(QStringLiteral("&Add Store…"), this, [this] {
-        StoreDialog dialog({}, namesOfOthers(-1), window_);
-        if (dialog.exec() == QDialog::Accepted)
-            addStore(dialog.spec(), dialog.password());
-    });
+    storeMenu->addAction(QStringLiteral("&Add Store…"), this, &WorkspaceActions::askForNewStore);
     QMenu* edit = storeMenu->addMenu(QStringLiteral("&Edit Store"));
     QMenu* remove = storeMenu->addMenu(QStringLiteral("&Remove Store"));
     QMenu* passwords = storeMenu->addMenu(QStringLiteral("&Password"));
@@ -96,6 +92,12 @@ WorkspaceActions::WorkspaceActions(MainWindow* window, std::vector<StoreSpec> st
         });
     }
     passwords->setEnabled(!passwords->isEmpty());
+}
+
+void WorkspaceActions::askForNewStore() {
+    StoreDialog dialog({}, namesOfOthers(-1), window_);
+    if (dialog.exec() == QDialog::Accepted)
+        addStore(dialog.spec(), dialog.password());
 }
 
 void WorkspaceActions::editStore(int index) {

@@ -34,6 +34,8 @@ public:
     // Store > Edit Store and Remove Store, for one store (also its panel's buttons): the store
     // dialog, or a question first.
     void editStore(int index);
+    // Store > Add Store…: the store dialog, then the workspace with the new store.
+    void askForNewStore();
     void askToRemoveStore(int index);
 
 Q_SIGNALS:

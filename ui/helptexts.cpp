@@ -11,11 +11,8 @@
 
 namespace syncscope {
 
-QString scriptSyntaxHtml() {
+QString commandExamplesHtml() {
     return QStringLiteral(
-        "<h3>Script syntax</h3>"
-        "<p>One command per line; the optional number in front is its timestamp. The greater "
-        "write wins: by timestamp, then store name, then the store's own counter.</p>"
         "<table cellspacing='6'>"
         "<tr><td><code>1, HIVE.SET((SID1033,CSE016),A)</code></td>"
         "<td>write grade A for student SID1033 in course CSE016</td></tr>"
@@ -27,20 +24,31 @@ QString scriptSyntaxHtml() {
         "<td>HIVE takes every write of SQL's oplog that beats its own</td></tr>"
         "<tr><td><code>FULL_SYNC</code> or <code>FULL_SYNC(SQL,HIVE)</code></td>"
         "<td>every store (or those named) ends with the greatest write of each key</td></tr>"
-        "</table>"
-        "<ul>"
-        "<li>Without a timestamp, a SET, GET or DELETE gets one more than the greatest used so "
-        "far or held by the stores, so it is never silently superseded.</li>"
-        "<li>Store names are case-insensitive; MYSQL, POSTGRES and PG name the SQL store, "
-        "MONGODB the MONGO store.</li>"
-        "<li>A value with spaces, commas or parentheses is written in double quotes: "
-        "<code>SQL.SET((S1,C1),\"A minus\")</code>, with <code>\\\"</code> and "
-        "<code>\\\\</code> inside.</li>"
-        "<li>Blank lines, and lines starting with <code>#</code> or <code>//</code>, are "
-        "ignored; a trailing <code># comment</code> is allowed.</li>"
-        "<li>A script is checked whole before anything runs: an error is marked on its line "
-        "and nothing runs until it is fixed.</li>"
-        "</ul>");
+        "</table>");
+}
+
+QString scriptSyntaxHtml() {
+    return QStringLiteral(
+               "<h3>Script syntax</h3>"
+               "<p>One command per line; the optional number in front is its timestamp. The "
+               "greater write wins: by timestamp, then store name, then the store's own "
+               "counter.</p>") +
+           commandExamplesHtml() +
+           QStringLiteral(
+               "<ul>"
+               "<li>Without a timestamp, a SET, GET or DELETE gets one more than the greatest used "
+               "so "
+               "far or held by the stores, so it is never silently superseded.</li>"
+               "<li>Store names are case-insensitive; MYSQL, POSTGRES and PG name the SQL store, "
+               "MONGODB the MONGO store.</li>"
+               "<li>A value with spaces, commas or parentheses is written in double quotes: "
+               "<code>SQL.SET((S1,C1),\"A minus\")</code>, with <code>\\\"</code> and "
+               "<code>\\\\</code> inside.</li>"
+               "<li>Blank lines, and lines starting with <code>#</code> or <code>//</code>, are "
+               "ignored; a trailing <code># comment</code> is allowed.</li>"
+               "<li>A script is checked whole before anything runs: an error is marked on its line "
+               "and nothing runs until it is fixed.</li>"
+               "</ul>");
 }
 
 namespace {

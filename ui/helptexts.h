@@ -10,6 +10,8 @@ namespace syncscope {
 // Help > Script Syntax: the testcase language on one page, each command with an example, as
 // SPEC §3 defines it.
 QString scriptSyntaxHtml();
+// The five commands, one example each (the syntax page and the first-start welcome).
+QString commandExamplesHtml();
 
 // Help > Keyboard Shortcuts: every action of the window's menus that has a key, as
 // "Menu > Action: key", read from the menus themselves so the list is never out of date.

@@ -37,6 +37,7 @@ public:
     // A dock tabbed with the console (the console stays in front), listed in View.
     QDockWidget* addConsoleTab(QWidget* widget, const QString& title, const QString& objectName);
     QMenu* fileMenu() const { return fileMenu_; }
+    QDockWidget* consoleDock() const { return console_; }
     ViewZoom* zoom() const { return zoom_; }
     // A top-level menu placed before Help.
     QMenu* addMenuBeforeHelp(const QString& title);

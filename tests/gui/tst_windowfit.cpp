@@ -106,6 +106,10 @@ void TestWindowFit::minimumSizeFitsTheProjector() {
                            .arg(largest(app.window(), [](const QSize& s) { return s.width(); }),
                                 largest(app.window(), [](const QSize& s) { return s.height(); }))));
     };
+    // Empty stores: the welcome is in front, and fits too.
+    auto* welcome = app.window()->findChild<QDockWidget*>(QStringLiteral("dock-welcome"));
+    QVERIFY(welcome);
+    QTRY_VERIFY(welcome->isVisible());
     check("first start");
 
     const QString script = dir_.filePath(
@@ -121,6 +125,7 @@ void TestWindowFit::minimumSizeFitsTheProjector() {
     app.openScript(script);
     QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 10000);
     check("after opening a long-named script");
+    QVERIFY(!welcome->isVisible()); // there is something to look at now
 }
 
 // View > Presentation scales the tables and oplogs (text, rows and columns), the console, the
