@@ -3,7 +3,6 @@
 #include "helptexts.h"
 
 #include <QHBoxLayout>
-#include <QLabel>
 #include <QPushButton>
 #include <QTextBrowser>
 #include <QVBoxLayout>
@@ -13,16 +12,6 @@ namespace syncscope {
 WelcomeView::WelcomeView(QWidget* parent)
     : QWidget(parent) {
     setObjectName(QStringLiteral("welcome"));
-    auto* intro = new QLabel(
-        QStringLiteral("<b>Welcome to Syncscope.</b> The same grade table lives in several "
-                       "stores; each keeps an oplog. Write to any of them, merge them, and see "
-                       "where and why their copies disagree."),
-        this);
-    intro->setWordWrap(true);
-    intro->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Minimum);
-    intro->setMinimumWidth(1);
-    intro->setMinimumHeight(2 * intro->fontMetrics().lineSpacing());
-
     auto* lecture = new QPushButton(QStringLiteral("Open the Sample &Lecture"), this);
     lecture->setObjectName(QStringLiteral("welcome-lecture"));
     lecture->setToolTip(QStringLiteral("A short testcase with 1,000 grades imported into every "
@@ -42,7 +31,11 @@ WelcomeView::WelcomeView(QWidget* parent)
 
     auto* commands = new QTextBrowser(this);
     commands->setObjectName(QStringLiteral("welcome-commands"));
-    commands->setHtml(QStringLiteral("<p>Or type a command in the bar at the top and press "
+    commands->setHtml(QStringLiteral("<p><b>Welcome to Syncscope.</b> The same grade table "
+                                     "lives in several stores; each keeps an oplog. Write to "
+                                     "any of them, merge them, and see where and why their "
+                                     "copies disagree. Start with one of the buttons above, "
+                                     "or type a command in the bar at the top and press "
                                      "Enter:</p>") +
                       commandExamplesHtml() +
                       QStringLiteral("<p>Help ▸ Script Syntax (F1) has the rest; Help ▸ "
@@ -50,7 +43,6 @@ WelcomeView::WelcomeView(QWidget* parent)
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(8, 8, 8, 8);
-    layout->addWidget(intro);
     layout->addLayout(buttons);
     layout->addWidget(commands, 1);
 }
