@@ -219,10 +219,27 @@ void CommandSession::runCommittedCallbacks() {
                 return false;
         return true;
     };
+    // A few milliseconds at a time: a Run's thousands of waiting answers are shown over
+    // several turns of the event loop, not in one stall of the window.
+    QElapsedTimer budget;
+    budget.start();
     while (!markCallbacks_.empty() && reached(markCallbacks_.front().first)) {
         std::function<void()> fn = std::move(markCallbacks_.front().second);
-        markCallbacks_.erase(markCallbacks_.begin());
+        markCallbacks_.pop_front();
         fn();
+        if (budget.elapsed() >= 8 && !markCallbacks_.empty()) {
+            if (!callbacksQueued_) {
+                callbacksQueued_ = true;
+                QMetaObject::invokeMethod(
+                    this,
+                    [this] {
+                        callbacksQueued_ = false;
+                        runCommittedCallbacks();
+                    },
+                    Qt::QueuedConnection);
+            }
+            return;
+        }
     }
 }
 
@@ -925,7 +942,8 @@ void CommandSession::batchAnswered(size_t store, size_t count, const Status& s,
         return;
     }
     committed_[store] += count;
-    if (tooMany)
+    // Past this many keys, the views load again rather than take each key on the UI thread.
+    if (tooMany || (states && states->size() > kMaxListedKeys))
         Q_EMIT storeRewritten(static_cast<int>(store));
     else if (states)
         Q_EMIT storeCommitted(static_cast<int>(store), *states);

@@ -12,6 +12,7 @@
 #include <QObject>
 #include <QThread>
 
+#include <deque>
 #include <functional>
 
 #include <memory>
@@ -266,7 +267,8 @@ private:
     std::vector<char> unavailable_;       // per store: takes no part (setUnavailable)
     std::vector<QString> unavailableWhy_; // per store: why
     uint64_t refusedBatches_ = 0;         // batches a store refused, ever
-    std::vector<std::pair<std::vector<uint64_t>, std::function<void()>>> markCallbacks_;
+    std::deque<std::pair<std::vector<uint64_t>, std::function<void()>>> markCallbacks_;
+    bool callbacksQueued_ = false; // the rest of a long run of callbacks is on its way
 
     std::shared_ptr<const std::vector<SeedRow>> importRows_;
     std::vector<size_t> importStores_;

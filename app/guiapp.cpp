@@ -114,7 +114,7 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
                 GradeTableModel* grades = session_->grades(store);
                 StorePanel* panel = window_->storePanels()[store];
                 const int lastRow = grades->applyWrites(keys);
-                if (lastRow >= 0)
+                if (lastRow >= 0 && !isRunning()) // a Run is not followed row by row
                     panel->showGradeRow(lastRow, false);
                 // The step's changed rows flash (a few: a big batch is not a step to follow).
                 if (keys.size() <= 64) {
@@ -124,7 +124,10 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
                             rows.push_back(r);
                     panel->flashGradeRows(rows);
                 }
-                panel->revealNextOplogRows();
+                // A step's entries are shown at the log's end; a Run is not chased page by
+                // page (the view shows the end once the run stops).
+                if (!isRunning())
+                    panel->revealNextOplogRows();
                 session_->loader(store)->refreshTail();
                 if (!grades->isLoading())
                     panel->setCounts(StoreCounts{grades->rowCount(), -1});
@@ -137,11 +140,16 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
     scriptPanel_ = new ScriptPanel;
     window_->setScriptPanel(scriptPanel_);
     connect(commands_.get(), &CommandSession::scriptProgress, this, [this](int done) {
-        if (isRunning())
+        if (isRunning()) {
             runMarker_.progressed(done);
-        else
+        } else {
             runMarker_.stopped();
-        scriptPanel_->showPosition(commands_->scriptNextLine(), done, commands_->scriptTotal());
+            if (done > 0)
+                for (StorePanel* panel : window_->storePanels())
+                    panel->revealNextOplogRows(); // where the run stopped
+        }
+        scriptPanel_->showPosition(commands_->scriptNextLine(), done, commands_->scriptTotal(),
+                                   isRunning());
         updateScriptActions();
     });
     QMenu* file = window_->fileMenu();

@@ -10,6 +10,7 @@
 
 #include <QDir>
 #include <QStandardPaths>
+#include <QTimer>
 
 namespace syncscope {
 
@@ -22,6 +23,7 @@ struct WorkspaceSession::Slot {
     std::unique_ptr<StoreLoader> loader;
     QString createError; // why there is no worker
     bool open = false;
+    bool opening = false; // an open is on its way (a retry waits for its answer)
 };
 
 WorkspaceSession::WorkspaceSession(std::vector<StoreSpec> stores, QObject* parent)
@@ -115,6 +117,10 @@ std::vector<StoreSpec> WorkspaceSession::defaultStores(const QString& dataDir) {
     return stores;
 }
 
+namespace {
+constexpr int kOpenPatienceMs = 3000;
+} // namespace
+
 void WorkspaceSession::setState(int store, const QString& state) {
     summary_.setState(store, state);
     Q_EMIT stateChanged(store, state);
@@ -122,25 +128,43 @@ void WorkspaceSession::setState(int store, const QString& state) {
 
 void WorkspaceSession::openAll() {
     openAnswers_ = 0;
-    auto answered = [this] {
-        if (++openAnswers_ == storeCount())
-            Q_EMIT allOpened();
-    };
+    answered_.assign(stores_.size(), 0);
     for (size_t i = 0; i < stores_.size(); ++i) {
         Slot& slot = *stores_[i];
         const int index = static_cast<int>(i);
         if (!slot.worker) {
             setState(index, QStringLiteral("unavailable"));
             Q_EMIT storeOpenFailed(index, slot.createError);
-            answered();
+            answer(index);
             continue;
         }
-        openStore(index, answered);
+        openStore(index, [this, index] { answer(index); });
     }
+    // A server that does not answer (a firewall dropping packets, a host that is down) must
+    // not hold the others back: past this, the stores still opening count as unavailable, and
+    // each comes in when its open succeeds (storeOpened).
+    QTimer::singleShot(kOpenPatienceMs, this, [this] {
+        for (size_t i = 0; i < stores_.size(); ++i)
+            if (!answered_[i]) {
+                Q_EMIT storeOpenFailed(static_cast<int>(i),
+                                       QStringLiteral("no answer after %1 s; still trying")
+                                           .arg(kOpenPatienceMs / 1000));
+                answer(static_cast<int>(i));
+            }
+    });
+}
+
+void WorkspaceSession::answer(int store) {
+    if (answered_[static_cast<size_t>(store)])
+        return;
+    answered_[static_cast<size_t>(store)] = 1;
+    if (++openAnswers_ == storeCount())
+        Q_EMIT allOpened();
 }
 
 void WorkspaceSession::openStore(int index, std::function<void()> answered) {
     Slot& slot = *stores_[static_cast<size_t>(index)];
+    slot.opening = true;
     // SYNCSCOPE_PASSWORD_<STORE>, when set, is this run's choice and the store already holds
     // it (StoreFactory::create); else a server's password comes from the keychain.
     if (!StoreFactory::takesPassword(slot.uri) ||
@@ -164,6 +188,7 @@ void WorkspaceSession::openStore(int index, std::function<void()> answered) {
 
 void WorkspaceSession::opened(int index, const Status& s, const QString& keychainProblem,
                               const std::function<void()>& answered) {
+    stores_[static_cast<size_t>(index)]->opening = false;
     if (!s) {
         // A keychain that could not be read matters only when the login then fails.
         const QString why =
@@ -205,7 +230,7 @@ bool WorkspaceSession::isOpen(int store) const {
 
 void WorkspaceSession::retry(int store) {
     Slot& slot = *stores_[static_cast<size_t>(store)];
-    if (!slot.worker || slot.open)
+    if (!slot.worker || slot.open || slot.opening)
         return;
     openStore(store, [] {});
 }

@@ -69,9 +69,13 @@ private:
     void opened(int index, const Status& s, const QString& keychainProblem,
                 const std::function<void()>& answered);
     void load(int store);
+    // The store answered its open (or ran out of patience): once for each, allOpened() after
+    // the last.
+    void answer(int store);
 
     std::vector<std::unique_ptr<Slot>> stores_;
     int openAnswers_ = 0;
+    std::vector<char> answered_;
     StoreSummaryModel summary_;
 };
 

@@ -5,6 +5,7 @@
 
 #include <QAbstractTableModel>
 
+#include <deque>
 #include <vector>
 
 namespace syncscope {
@@ -81,7 +82,9 @@ private:
     Row makeRow(const LogRecord& r);
     QString text(uint32_t id) const;
 
-    std::vector<Row> rows_;
+    // A deque, not a vector: a log of millions of entries fetched to its end grows in chunks,
+    // never copied whole on the UI thread.
+    std::deque<Row> rows_;
     StringInterner strings_;
     quint64 generation_ = 0;
     bool more_ = true;

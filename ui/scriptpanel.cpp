@@ -7,6 +7,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QTimer>
 
 #include <QPainter>
 #include <QProgressBar>
@@ -147,6 +148,16 @@ ScriptPanel::ScriptPanel(QWidget* parent)
     progress_->setTextVisible(true);
     progress_->setMaximumHeight(14);
     progress_->hide();
+    lineThrottle_ = new QTimer(this);
+    lineThrottle_->setSingleShot(true);
+    lineThrottle_->setInterval(100);
+    connect(lineThrottle_, &QTimer::timeout, this, [this] {
+        if (!linePending_)
+            return;
+        linePending_ = false;
+        view_->setCurrentLine(pendingLine_);
+        lineThrottle_->start();
+    });
     resume_ = new QFrame(this);
     resume_->setObjectName(QStringLiteral("script-resume"));
     resumeText_ = new QLabel(resume_);
@@ -182,6 +193,7 @@ ScriptPanel::ScriptPanel(QWidget* parent)
 void ScriptPanel::showScript(const QString& fileName, const QString& text,
                              const QList<ScriptView::Mark>& errors) {
     fileName_ = fileName;
+    linePending_ = false;
     view_->setPlainText(text);
     view_->setErrors(errors);
     view_->setCurrentLine(0);
@@ -193,8 +205,16 @@ void ScriptPanel::showScript(const QString& fileName, const QString& text,
                                .arg(errors.size()));
 }
 
-void ScriptPanel::showPosition(int nextLine, int done, int total) {
-    view_->setCurrentLine(nextLine);
+void ScriptPanel::showPosition(int nextLine, int done, int total, bool running) {
+    // The last position always follows the throttled ones.
+    pendingLine_ = nextLine;
+    if (running && lineThrottle_->isActive()) {
+        linePending_ = true;
+    } else {
+        linePending_ = false;
+        view_->setCurrentLine(nextLine);
+        lineThrottle_->start();
+    }
     progress_->setRange(0, std::max(1, total));
     progress_->setValue(done);
     progress_->setFormat(QStringLiteral("%v / %m commands"));

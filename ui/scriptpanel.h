@@ -5,6 +5,7 @@
 
 class QLabel;
 class QProgressBar;
+class QTimer;
 
 namespace syncscope {
 
@@ -53,7 +54,9 @@ public:
     ScriptView* view() const { return view_; }
     void showScript(const QString& fileName, const QString& text,
                     const QList<ScriptView::Mark>& errors);
-    void showPosition(int nextLine, int done, int total);
+    // `running`: during a Run the view's line moves at most every 100 ms (it costs
+    // milliseconds on a long script); a step shows at once.
+    void showPosition(int nextLine, int done, int total, bool running = false);
     QString statusText() const;
     // A Run the last program did not finish: the offer to reopen its script where it stopped,
     // above the view, until taken or dismissed (never a dialog in the way of the start).
@@ -66,6 +69,9 @@ Q_SIGNALS:
 private:
     ScriptView* view_ = nullptr;
     QWidget* resume_ = nullptr;
+    QTimer* lineThrottle_ = nullptr;
+    int pendingLine_ = 0;
+    bool linePending_ = false;
     QLabel* resumeText_ = nullptr;
     ElidedLabel* status_ = nullptr;
     QProgressBar* progress_ = nullptr;
