@@ -103,8 +103,9 @@ void ViewZoom::apply() {
     scaleFont(view_, factor);
     // A widget that sets a font sets it whole (a fixed-width face at the system's size), so it
     // is scaled from that; one that wants only bold says so in markup and inherits the size.
+    // Table headers too: the platform may give them a font of their own class.
     for (QWidget* w : view_->findChildren<QWidget*>())
-        if (w->testAttribute(Qt::WA_SetFont) && !w->isWindow())
+        if ((w->testAttribute(Qt::WA_SetFont) || qobject_cast<QHeaderView*>(w)) && !w->isWindow())
             scaleFont(w, factor);
     const double change = factor / appliedFactor_;
     for (QTableView* table : view_->findChildren<QTableView*>()) {
