@@ -318,6 +318,7 @@ void GuiApp::showScript(const QString& path, const QString& text,
                         const std::vector<ScriptError>& errors, const QString& readError) {
     if (!readError.isEmpty()) {
         window_->showStatus(QStringLiteral("Cannot open %1: %2").arg(path, readError));
+        console_->appendError(QStringLiteral("Cannot open %1: %2").arg(path, readError));
         Q_EMIT scriptOpened(false);
         return;
     }

@@ -84,6 +84,51 @@ void ScriptView::paintGutter(QPaintEvent* event) {
     }
 }
 
+const ScriptView::Mark* ScriptView::markAt(int line) const {
+    const auto found = std::find_if(errors_.begin(), errors_.end(),
+                                    [line](const Mark& m) { return m.line == line; });
+    return found == errors_.end() ? nullptr : &*found;
+}
+
+QString ScriptView::inlineMessage(int line) const {
+    const Mark* mark = markAt(line);
+    return mark ? QStringLiteral("◀ col %1: %2").arg(mark->column).arg(mark->message) : QString();
+}
+
+// Each error is written on its own line, after the text, with a mark under the column where it
+// was found: readable without hovering, and at the place to fix.
+void ScriptView::paintEvent(QPaintEvent* event) {
+    QPlainTextEdit::paintEvent(event);
+    if (errors_.isEmpty())
+        return;
+    QPainter painter(viewport());
+    const QColor red(197, 48, 48);
+    QFont italic = font();
+    italic.setItalic(true);
+    const double margin = document()->documentMargin();
+    for (QTextBlock block = firstVisibleBlock(); block.isValid(); block = block.next()) {
+        const QRectF box = blockBoundingGeometry(block).translated(contentOffset());
+        if (box.top() > event->rect().bottom())
+            break;
+        const Mark* mark = markAt(block.blockNumber() + 1);
+        if (!mark || !block.layout() || block.layout()->lineCount() == 0)
+            continue;
+        const QTextLine line = block.layout()->lineAt(0);
+        const int column = std::clamp(mark->column - 1, 0, std::max(0, block.length() - 1));
+        const double at = box.left() + margin + line.cursorToX(column);
+        const double underline = box.top() + line.y() + line.ascent() + 2;
+        painter.setPen(QPen(red, 2));
+        painter.drawLine(
+            QPointF(at, underline),
+            QPointF(at + fontMetrics().horizontalAdvance(QLatin1Char('M')), underline));
+        painter.setFont(italic);
+        painter.setPen(red);
+        const double after = box.left() + margin + line.naturalTextWidth() + 24;
+        painter.drawText(QRectF(after, box.top() + line.y(), 10000, line.height()),
+                         Qt::AlignLeft | Qt::AlignVCenter, inlineMessage(mark->line));
+    }
+}
+
 void ScriptView::setErrors(const QList<Mark>& errors) {
     errors_ = errors;
     updateSelections();

@@ -29,9 +29,12 @@ public:
     int currentLine() const { return current_; }
     int cursorLine() const { return textCursor().blockNumber() + 1; }
     const QList<Mark>& errors() const { return errors_; }
+    // What the view writes after an erroneous line's text ("◀ col 7: …"), or empty.
+    QString inlineMessage(int line) const;
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
+    void paintEvent(QPaintEvent* event) override;
     bool event(QEvent* event) override;
 
 private:
@@ -39,6 +42,7 @@ private:
     int gutterWidth() const;
     void paintGutter(QPaintEvent* event);
     void updateSelections();
+    const Mark* markAt(int line) const;
 
     QWidget* gutter_ = nullptr;
     QList<Mark> errors_;

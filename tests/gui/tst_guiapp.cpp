@@ -403,6 +403,19 @@ void TestGuiApp::scriptWithErrorsCannotRun() {
     QCOMPARE(app_->session()->oplog(0)->rowCount(), before);
     QVERIFY(app_->console()->toPlainText().contains(
         QStringLiteral("bad.in:2:12: expected ',' after student id")));
+    // Each error is written on its line in the view, not only in a tooltip.
+    QCOMPARE(app_->scriptPanel()->view()->inlineMessage(2),
+             QStringLiteral("◀ col 12: expected ',' after student id"));
+    QVERIFY(app_->scriptPanel()->view()->inlineMessage(1).isEmpty());
+
+    // A binary file is refused whole, and the script that was open stays.
+    const QString binary = writeFile(dir, QStringLiteral("picture.in"),
+                                     QByteArray("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16));
+    app_->openScript(binary);
+    QTRY_COMPARE(opened.count(), 2);
+    QVERIFY(!opened.at(1).at(0).toBool());
+    QVERIFY(app_->console()->toPlainText().contains(QStringLiteral("not a text file")));
+    QCOMPARE(app_->scriptPanel()->view()->errors().size(), 2); // bad.in is still shown
 }
 
 void TestGuiApp::csvImportsIntoTheChosenStores() {
