@@ -67,6 +67,14 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
     });
     bar_->setReady(false, QStringLiteral("Loading the stores…"));
     window_->setCommandBar(bar_);
+    // Back to the command line from anywhere (a table, the console, the script).
+    auto* toBar = new QAction(QStringLiteral("Go to the &Command Line"), window_.get());
+    toBar->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    connect(toBar, &QAction::triggered, this, [this] {
+        bar_->lineEdit()->setFocus(Qt::ShortcutFocusReason);
+        bar_->lineEdit()->selectAll();
+    });
+    window_->addViewAction(toBar);
     console_ = new ConsoleView;
     window_->setConsole(console_);
 

@@ -147,6 +147,10 @@ QDockWidget* MainWindow::addConsoleTab(QWidget* widget, const QString& title,
     return dock;
 }
 
+void MainWindow::addViewAction(QAction* action) {
+    viewMenu_->insertAction(viewMenu_->actions().value(0), action);
+}
+
 QMenu* MainWindow::addMenuBeforeHelp(const QString& title) {
     auto* menu = new QMenu(title, this);
     menuBar()->insertMenu(helpMenu_->menuAction(), menu);

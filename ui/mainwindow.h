@@ -37,6 +37,8 @@ public:
     // A dock tabbed with the console (the console stays in front), listed in View.
     QDockWidget* addConsoleTab(QWidget* widget, const QString& title, const QString& objectName);
     QMenu* fileMenu() const { return fileMenu_; }
+    // An action listed at the top of the View menu (and so active in the whole window).
+    void addViewAction(QAction* action);
     QDockWidget* consoleDock() const { return console_; }
     ViewZoom* zoom() const { return zoom_; }
     // A top-level menu placed before Help.

@@ -118,6 +118,9 @@ StorePanel::StorePanel(const StoreDescription& store, GradeTableModel* grades, O
     splitter_->setSizes({300, 300});
 
     oplogModel_ = oplog;
+    // A reload (Reset, an import) is not a step: nothing of it is to be revealed.
+    connect(oplog, &QAbstractItemModel::modelReset, this,
+            [this] { revealOplog_ = oplogToEnd_ = false; });
     // After a step on a long log whose end is not loaded yet, the pages up to the end are
     // fetched and the view shows the last entry; Ctrl+End goes to the log's real end too.
     connect(oplog, &OplogModel::endReached, this, [this] {
