@@ -438,9 +438,20 @@ std::optional<CommandSession::LineError> CommandSession::execute(const QString& 
         return LineError{static_cast<int>(errors.front().column),
                          QString::fromStdString(errors.front().message)};
     for (const Command& c : script->commands)
-        if (const auto down = firstUnavailableNamed(*script, c, binding.storeOfName, unavailable_))
-            return LineError{static_cast<int>(down->column),
-                             unavailableMessage(static_cast<int>(down->store))};
+        if (const auto down =
+                firstUnavailableNamed(*script, c, binding.storeOfName, unavailable_)) {
+            QString message = unavailableMessage(static_cast<int>(down->store));
+            if (c.op == Op::FullSync && c.syncCount == 0) {
+                // FULL_SYNC means every store; the ones that are here can be named.
+                QStringList here;
+                for (size_t s = 0; s < stores_.size(); ++s)
+                    if (!unavailable_[s])
+                        here << QString::fromStdString(stores_[s].name);
+                message += QStringLiteral("; FULL_SYNC(%1) syncs the others")
+                               .arg(here.join(QLatin1Char(',')));
+            }
+            return LineError{static_cast<int>(down->column), message};
+        }
     clock_ = clock;
     // A store whose clock is off (the what-if) writes at its timestamp plus the offset. Only
     // SET and DELETE name a store to look up: FULL_SYNC names none (found by UBSan: the lookup

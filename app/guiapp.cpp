@@ -150,7 +150,7 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
     connect(commands_.get(), &CommandSession::scriptProgress, this, [this](int done) {
         if (isRunning()) {
             runMarker_.progressed(done);
-        } else {
+        } else if (!askingToQuit_) { // paused by the quit question: the run is not over
             runMarker_.stopped();
             if (done > 0)
                 for (StorePanel* panel : window_->storePanels())
@@ -284,7 +284,10 @@ void GuiApp::connectUnavailableStores() {
     });
     for (int s = 0; s < session_->storeCount(); ++s) {
         StorePanel* panel = window_->storePanels()[s];
-        connect(panel, &StorePanel::retryRequested, this, [this, s] { session_->retry(s); });
+        connect(panel, &StorePanel::retryRequested, this, [this, s, panel] {
+            panel->showProblem(QStringLiteral("trying to connect again…"));
+            session_->retry(s);
+        });
         connect(panel, &StorePanel::editRequested, workspace_,
                 [this, s] { workspace_->editStore(s); });
         connect(panel, &StorePanel::removeRequested, workspace_,
@@ -378,7 +381,11 @@ void GuiApp::pauseScript() {
 bool GuiApp::mayClose() {
     if (!isRunning())
         return true;
+    // Paused while the question is up, so what it says stays true.
+    commands_->stopScript();
+    askingToQuit_ = true;
     const QString name = QFileInfo(scriptPath_).fileName();
+    const int target = commands_->scriptTotal();
     if (QMessageBox::question(
             window_.get(), QStringLiteral("Quit during a Run?"),
             QStringLiteral("%1 is running: %2 of %3 commands have run, and the stores hold "
@@ -387,9 +394,12 @@ bool GuiApp::mayClose() {
                 .arg(name)
                 .arg(commands_->scriptDone())
                 .arg(commands_->scriptTotal()),
-            QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Yes)
+            QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Yes) {
+        askingToQuit_ = false;
+        commands_->runScriptTo(target); // goes on
         return false;
-    commands_->stopScript();
+    }
+    askingToQuit_ = false;
     runMarker_.closing(commands_->scriptDone());
     return true;
 }
@@ -541,10 +551,15 @@ void GuiApp::start() {
 }
 
 void GuiApp::runLines(const QStringList& lines) {
-    for (const QString& line : lines) {
-        bar_->lineEdit()->setText(line);
-        if (!run(line))
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        bar_->lineEdit()->setText(lines[i]);
+        if (!run(lines[i])) {
+            if (i + 1 < lines.size())
+                console_->appendError(
+                    QStringLiteral("%1 more line(s) not run: they came after a refused one")
+                        .arg(lines.size() - i - 1));
             return;
+        }
     }
 }
 

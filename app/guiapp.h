@@ -136,6 +136,7 @@ private:
     QDockWidget* welcome_ = nullptr;
     std::optional<CarriedSession> carried_;
     RunMarker runMarker_;
+    bool askingToQuit_ = false;
     QString scriptPath_;              // the open script's file
     int mergesSinceResetPoint_ = 0;   // applied through the Merge dialog
     std::pair<int, int> resetUndoes_; // commands, merges: what the Reset under way undoes

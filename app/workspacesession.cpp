@@ -191,8 +191,13 @@ void WorkspaceSession::opened(int index, const Status& s, const QString& keychai
     stores_[static_cast<size_t>(index)]->opening = false;
     if (!s) {
         // A keychain that could not be read matters only when the login then fails.
+        // ... and only when the server refused the login (not when it could not be reached).
+        const QString message = s.error().message.toLower();
+        const bool login = message.contains(QStringLiteral("denied")) ||
+                           message.contains(QStringLiteral("password")) ||
+                           message.contains(QStringLiteral("authentication"));
         const QString why =
-            keychainProblem.isEmpty()
+            keychainProblem.isEmpty() || !login
                 ? QString()
                 : QStringLiteral(" (the keychain could not be read: %1)").arg(keychainProblem);
         setState(index, QStringLiteral("failed: ") + s.error().message + why);

@@ -133,9 +133,13 @@ QString CommandBar::errorText() const {
 void CommandBar::showError(int column, const QString& message) {
     error_->setText(QStringLiteral("column %1: %2").arg(column).arg(message));
     error_->show();
-    // Put the caret where the parser stopped, so the fix starts there.
-    edit_->setCursorPosition(
-        std::max(0, column - 1 + static_cast<int>(edit_->text().indexOf(edit_->text().trimmed()))));
+    // Put the caret where the parser stopped, so the fix starts there; a line refused as a whole
+    // (column 1) is selected, so what is typed next replaces it.
+    if (column <= 1)
+        edit_->selectAll();
+    else
+        edit_->setCursorPosition(std::max(
+            0, column - 1 + static_cast<int>(edit_->text().indexOf(edit_->text().trimmed()))));
     edit_->setFocus();
 }
 

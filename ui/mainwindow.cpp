@@ -15,6 +15,7 @@
 #include <QHeaderView>
 #include <QKeySequence>
 #include <QLabel>
+#include <QLayout>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
@@ -57,6 +58,9 @@ MainWindow::MainWindow(StoreSummaryModel* stores, const QString& workspaceLabel,
 
     status_ = new ElidedLabel(workspaceLabel, this);
     statusBar()->addWidget(status_, 1);
+    // A message is drawn where the label is: the label steps aside meanwhile.
+    connect(statusBar(), &QStatusBar::messageChanged, status_,
+            [this](const QString& message) { status_->setVisible(message.isEmpty()); });
     createActions();
     viewMenu_->addAction(workspace->toggleViewAction());
     fitToScreen();
@@ -179,8 +183,20 @@ bool MainWindow::restoreLayout() {
     if (const QScreen* screen = QGuiApplication::primaryScreen();
         screen && !screen->availableGeometry().contains(frameGeometry()))
         fitToScreen();
-    return restoreState(settings.value(QStringLiteral("window/state")).toByteArray(),
-                        kLayoutVersion);
+    if (!restoreState(settings.value(QStringLiteral("window/state")).toByteArray(), kLayoutVersion))
+        return false;
+    // Saved with other stores (one added or removed since): the store panels are arranged
+    // afresh, the other docks keep their places.
+    if (settings.value(QStringLiteral("window/stores")).toStringList() != storeNames())
+        arrangeDocks();
+    return true;
+}
+
+QStringList MainWindow::storeNames() const {
+    QStringList names;
+    for (const StorePanel* panel : panels_)
+        names << panel->storeName();
+    return names;
 }
 
 void MainWindow::showRestoredOrFitted() {
@@ -218,6 +234,30 @@ void MainWindow::showWithLayout(const QByteArray& geometry, const QByteArray& do
     show();
 }
 
+bool MainWindow::fitsScreen() {
+    const QScreen* screen = QGuiApplication::primaryScreen();
+    if (!screen || !layout())
+        return true;
+    layout()->activate();
+    const QSize min = minimumSizeHint().expandedTo(minimumSize());
+    const QRect room = screen->availableGeometry();
+    // Less a window manager's frame and title bar.
+    return min.width() <= room.width() - 10 && min.height() <= room.height() - 40;
+}
+
+// After a smaller scale, a window the larger one pushed past the screen comes back inside it.
+void MainWindow::fitBackOnScreen() {
+    const QScreen* screen = QGuiApplication::primaryScreen();
+    if (!screen || screen->availableGeometry().contains(frameGeometry()))
+        return;
+    if (isMaximized()) {
+        showNormal();
+        showMaximized();
+    } else {
+        fitToScreen();
+    }
+}
+
 void MainWindow::sizeDocksForFirstStart() {
     if (console_)
         resizeDocks({console_}, {height() * 3 / 10}, Qt::Vertical);
@@ -238,6 +278,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     settings.setValue(QStringLiteral("window/layoutVersion"), kLayoutVersion);
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState(kLayoutVersion));
+    settings.setValue(QStringLiteral("window/stores"), storeNames());
     QMainWindow::closeEvent(event);
 }
 
@@ -273,7 +314,15 @@ void MainWindow::createActions() {
     actual->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
     connect(zoom_, &ViewZoom::percentChanged, this, [this](int percent) {
         presentation_->setChecked(percent > 100);
+        // A scale whose layout no longer fits the screen is taken back one step: the window
+        // never grows past the screen's edge.
+        if (percent > 100 && !fitsScreen()) {
+            zoom_->zoomOut();
+            showStatus(QStringLiteral("Zoom %1 % would not fit this screen").arg(percent));
+            return;
+        }
         showStatus(QStringLiteral("Zoom %1 %").arg(percent));
+        fitBackOnScreen();
     });
     viewMenu_->addSeparator();
 

@@ -80,6 +80,9 @@ private:
     void fitToScreen();
     bool restoreLayout();
     void sizeDocksForFirstStart();
+    bool fitsScreen();
+    void fitBackOnScreen();
+    QStringList storeNames() const;
 
     QTableView* table_ = nullptr;
     ElidedLabel* status_ = nullptr;

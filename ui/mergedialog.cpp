@@ -12,6 +12,7 @@
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QGroupBox>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QIdentityProxyModel>
@@ -23,6 +24,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRadioButton>
+#include <QScreen>
 #include <QShortcut>
 #include <QSplitter>
 #include <QTabWidget>
@@ -114,7 +116,14 @@ MergeDialog::MergeDialog(const QStringList& storeNames, QWidget* parent)
     , previewTimer_(new QTimer(this)) {
     setWindowTitle(QStringLiteral("Merge"));
     setObjectName(QStringLiteral("mergeDialog"));
-    resize(1100, 720);
+    // 1100×720 where there is room; on a projector's 1280×720, the screen less the window
+    // manager's title bar, so the buttons at the bottom are never off-screen.
+    if (const QScreen* screen = QGuiApplication::primaryScreen()) {
+        const QRect room = screen->availableGeometry();
+        resize(std::min(1100, room.width() - 20), std::min(720, room.height() - 60));
+    } else {
+        resize(1100, 720);
+    }
 
     // What to merge.
     auto* mergeButton = new QRadioButton(QStringLiteral("&MERGE: targets take from sources"));

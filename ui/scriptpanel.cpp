@@ -164,6 +164,8 @@ void ScriptView::updateSelections() {
 
 // Errors explain themselves under the mouse.
 bool ScriptView::event(QEvent* event) {
+    if (event->type() == QEvent::FontChange) // the zoom: the gutter's numbers grow too
+        setViewportMargins(gutterWidth(), 0, 0, 0);
     if (event->type() == QEvent::ToolTip) {
         auto* help = static_cast<QHelpEvent*>(event);
         const int line =
@@ -258,6 +260,8 @@ void ScriptPanel::showPosition(int nextLine, int done, int total, bool running) 
     } else {
         linePending_ = false;
         view_->setCurrentLine(nextLine);
+        if (nextLine == 0 && total > 0 && done >= total)
+            view_->moveCursor(QTextCursor::End); // finished: the view shows where it ended
         lineThrottle_->start();
     }
     progress_->setRange(0, std::max(1, total));

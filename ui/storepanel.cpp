@@ -99,8 +99,8 @@ StorePanel::StorePanel(const StoreDescription& store, GradeTableModel* grades, O
     oplog_ = makeView(oplog, this);
     oplog_->setObjectName(QStringLiteral("oplog"));
     // In the seed files' order, ts first, so it is never the column cut off at the edge.
-    for (auto [column, width] : {std::pair{OplogModel::Position, 44},
-                                 {OplogModel::Timestamp, 56},
+    for (auto [column, width] : {std::pair{OplogModel::Position, 60},
+                                 {OplogModel::Timestamp, 64},
                                  {OplogModel::Op, 58},
                                  {OplogModel::Student, 80},
                                  {OplogModel::Course, 64},
@@ -222,7 +222,8 @@ void StorePanel::buildProblemBanner() {
 }
 
 void StorePanel::showProblem(const QString& why) {
-    problemText_->setText(QStringLiteral("Not connected, so left out of commands: %1").arg(why));
+    problemText_->setText(
+        QStringLiteral("Not connected; lines naming it are refused until it is: %1").arg(why));
     problemText_->setToolTip(problemText_->text());
     problem_->show();
 }
@@ -342,9 +343,10 @@ void StorePanel::setCounts(const StoreCounts& counts) {
 
 void StorePanel::updateHeader() {
     const QString keys = keys_ < 0 ? QStringLiteral("…") : QLocale().toString(keys_);
+    // The count first: it is what changes, and what is left when the panel is narrow.
     header_->setText(
-        QStringLiteral("%1  ·  %2  ·  %3 %4")
-            .arg(kind_, state_, keys, keys_ == 1 ? QStringLiteral("key") : QStringLiteral("keys")));
+        QStringLiteral("%1 %2  ·  %3  ·  %4")
+            .arg(keys, keys_ == 1 ? QStringLiteral("key") : QStringLiteral("keys"), state_, kind_));
 }
 
 } // namespace syncscope

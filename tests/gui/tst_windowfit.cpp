@@ -17,6 +17,7 @@
 #include <QFile>
 #include <QHeaderView>
 #include <QLayout>
+#include <QScreen>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTableView>
@@ -190,9 +191,16 @@ void TestWindowFit::presentationScalesEveryView() {
         min.width() <= kRoom.width() && min.height() <= kRoom.height(),
         qPrintable(QStringLiteral("presenting: minimum %1×%2").arg(min.width()).arg(min.height())));
 
+    // One step more: taken back when the layout would no longer fit the screen (the offscreen
+    // platform's is small), never leaving the window larger than the screen.
     QTest::keyClick(w, Qt::Key_Equal, Qt::ControlModifier);
-    QCOMPARE(w->zoom()->percent(), 175);
-    QCOMPARE(ViewZoom().percent(), 175); // remembered for the next start
+    const int zoomed = w->zoom()->percent();
+    QVERIFY(zoomed == 175 || zoomed == 150);
+    w->layout()->activate();
+    const QRect screen = w->screen()->availableGeometry();
+    QVERIFY(w->minimumSizeHint().width() <= screen.width() &&
+            w->minimumSizeHint().height() <= screen.height());
+    QCOMPARE(ViewZoom().percent(), zoomed); // remembered for the next start
     QTest::keyClick(w, Qt::Key_0, Qt::ControlModifier);
     QCOMPARE(w->zoom()->percent(), 100);
     const Sizes back = measure();
@@ -202,7 +210,7 @@ void TestWindowFit::presentationScalesEveryView() {
     QCOMPARE(back.row, before.row);
     QVERIFY(qAbs(back.studentColumn - before.studentColumn) <= 1);
     presentation->trigger(); // the last presentation scale again
-    QCOMPARE(w->zoom()->percent(), 175);
+    QCOMPARE(w->zoom()->percent(), zoomed);
     QSettings().remove(QStringLiteral("view"));
 }
 
