@@ -21,6 +21,28 @@ OplogModel::Row OplogModel::makeRow(const LogRecord& r) {
                r.kind};
 }
 
+bool OplogModel::less(int64_t ts, uint32_t origin, uint64_t seq, const Greatest& than) const {
+    if (ts != than.ts)
+        return ts < than.ts;
+    if (origin != than.origin)
+        return strings_.view(origin) < strings_.view(than.origin);
+    return seq < than.seq;
+}
+
+void OplogModel::judgeArrival(Row& row) {
+    if (row.kind == EntryKind::Get)
+        return;
+    const uint64_t key = (static_cast<uint64_t>(row.student) << 32) | row.course;
+    const auto [it, fresh] =
+        greatest_.try_emplace(key, Greatest{row.ts, row.seq, row.origin, row.position});
+    if (fresh)
+        return;
+    if (less(row.ts, row.origin, row.seq, it->second))
+        row.lostOnArrival = true;
+    else
+        it->second = Greatest{row.ts, row.seq, row.origin, row.position};
+}
+
 QString OplogModel::text(uint32_t id) const {
     if (id == StringInterner::npos)
         return {};
@@ -30,6 +52,7 @@ QString OplogModel::text(uint32_t id) const {
 quint64 OplogModel::reset() {
     beginResetModel();
     rows_.clear();
+    greatest_.clear();
     strings_ = StringInterner();
     more_ = true;
     fetching_ = false;
@@ -46,8 +69,10 @@ bool OplogModel::appendPage(quint64 generation, const std::vector<LogRecord>& pa
     const int64_t last = lastPosition();
     std::vector<Row> fresh;
     for (const LogRecord& r : page)
-        if (r.position > last)
+        if (r.position > last) {
             fresh.push_back(makeRow(r));
+            judgeArrival(fresh.back());
+        }
     if (!fresh.empty()) {
         const int first = rowCount();
         beginInsertRows({}, first, first + static_cast<int>(fresh.size()) - 1);
@@ -88,6 +113,7 @@ void OplogModel::appendLive(const LogRecord& entry) {
     const int at = rowCount();
     beginInsertRows({}, at, at);
     rows_.push_back(makeRow(entry));
+    judgeArrival(rows_.back());
     endInsertRows();
 }
 
@@ -144,6 +170,19 @@ QVariant OplogModel::data(const QModelIndex& index, int role) const {
         case WallTime:
             return QDateTime::fromMSecsSinceEpoch(r.wallMs).toString(Qt::ISODateWithMs);
         }
+    }
+    if (role == LostOnArrivalRole)
+        return r.lostOnArrival;
+    if (r.lostOnArrival && role == Qt::ToolTipRole) {
+        const uint64_t key = (static_cast<uint64_t>(r.student) << 32) | r.course;
+        const auto it = greatest_.find(key);
+        return it == greatest_.end()
+                   ? QVariant()
+                   : QVariant(QStringLiteral("Lost on arrival: the log already held a newer write "
+                                             "of this key; its newest is ts %1 by %2 (#%3)")
+                                  .arg(it->second.ts)
+                                  .arg(text(it->second.origin))
+                                  .arg(it->second.position));
     }
     if (role == Qt::TextAlignmentRole &&
         (index.column() == Position || index.column() == Timestamp || index.column() == Seq))

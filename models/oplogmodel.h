@@ -6,6 +6,7 @@
 #include <QAbstractTableModel>
 
 #include <deque>
+#include <unordered_map>
 #include <vector>
 
 namespace syncscope {
@@ -33,6 +34,10 @@ public:
         ColumnCount
     };
     static constexpr size_t kPageSize = 1000;
+    // True on a write that lost on arrival: the log already held a greater write of its key
+    // (SPEC §4's order: timestamp, then origin name, then seq), so it never showed in the
+    // table. The view draws it struck through; its tooltip says which write beat it.
+    static constexpr int LostOnArrivalRole = Qt::UserRole + 1;
 
     explicit OplogModel(QObject* parent = nullptr);
 
@@ -77,7 +82,18 @@ private:
         uint32_t value; // npos: none (DELETE, or a GET that returned NULL)
         uint32_t origin;
         EntryKind kind;
+        bool lostOnArrival = false;
     };
+    // The greatest write of each key in the rows loaded so far (they are loaded from the log's
+    // start, in order, so this is the store's state as each row arrived).
+    struct Greatest {
+        int64_t ts;
+        uint64_t seq;
+        uint32_t origin;
+        int64_t position;
+    };
+    void judgeArrival(Row& row);
+    bool less(int64_t ts, uint32_t origin, uint64_t seq, const Greatest& than) const;
 
     Row makeRow(const LogRecord& r);
     QString text(uint32_t id) const;
@@ -85,6 +101,7 @@ private:
     // A deque, not a vector: a log of millions of entries fetched to its end grows in chunks,
     // never copied whole on the UI thread.
     std::deque<Row> rows_;
+    std::unordered_map<uint64_t, Greatest> greatest_;
     StringInterner strings_;
     quint64 generation_ = 0;
     bool more_ = true;

@@ -46,6 +46,22 @@ private:
     const StorePanel* panel_;
 };
 
+// A write that lost on arrival (OplogModel::LostOnArrivalRole) is drawn struck through and
+// dimmed: it is in the log, but it never showed in the table.
+class OplogDelegate : public QStyledItemDelegate {
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+protected:
+    void initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const override {
+        QStyledItemDelegate::initStyleOption(option, index);
+        if (!index.data(OplogModel::LostOnArrivalRole).toBool())
+            return;
+        option->font.setStrikeOut(true);
+        option->palette.setColor(QPalette::Text, option->palette.color(QPalette::PlaceholderText));
+    }
+};
+
 QTableView* makeView(QAbstractItemModel* model, QWidget* parent) {
     auto* view = new QTableView(parent);
     view->setModel(model);
@@ -98,6 +114,7 @@ StorePanel::StorePanel(const StoreDescription& store, GradeTableModel* grades, O
         grades_->setColumnWidth(column, width);
     oplog_ = makeView(oplog, this);
     oplog_->setObjectName(QStringLiteral("oplog"));
+    oplog_->setItemDelegate(new OplogDelegate(oplog_));
     // In the seed files' order, ts first, so it is never the column cut off at the edge.
     for (auto [column, width] : {std::pair{OplogModel::Position, 60},
                                  {OplogModel::Timestamp, 64},

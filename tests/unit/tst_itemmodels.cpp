@@ -28,6 +28,7 @@ private Q_SLOTS:
     void gradeFilterMatchesAnOracleOnRandomChanges_data();
     void gradeFilterMatchesAnOracleOnRandomChanges();
     void oplogFetchesMoreAndAppendsLive();
+    void oplogMarksWritesThatLostOnArrival();
 };
 
 namespace {
@@ -454,6 +455,49 @@ void TestItemModels::oplogFetchesMoreAndAppendsLive() {
     QCOMPARE(model.rowCount(), 9);
     model.reset();
     QCOMPARE(model.rowCount(), 0);
+}
+
+// A write older than what the log already holds for its key (SPEC §4's order: ts, then origin
+// name, then seq) is marked as lost on arrival, with the newest write in its tooltip; GETs, other
+// keys and newer writes are not; a reload judges again from the start.
+void TestItemModels::oplogMarksWritesThatLostOnArrival() {
+    OplogModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const quint64 gen = model.reset();
+    const auto write = [](int64_t position, const char* sid, int64_t ts, const char* origin,
+                          EntryKind kind = EntryKind::Set) {
+        LogRecord r = entry(position, kind);
+        r.studentId = sid;
+        r.ts = ts;
+        r.origin = origin;
+        return r;
+    };
+    QVERIFY(model.appendPage(
+        gen,
+        {write(1, "S1", 20, "SQL"), write(2, "S1", 10, "SQL"), write(3, "S2", 10, "SQL"),
+         write(4, "S1", 20, "HIVE"), write(5, "S1", 20, "SQLITE"),
+         write(6, "S1", 5, "SQL", EntryKind::Get), write(7, "S1", 21, "HIVE", EntryKind::Delete)},
+        false));
+    const auto lost = [&model](int row) {
+        return model.index(row, OplogModel::Value).data(OplogModel::LostOnArrivalRole).toBool();
+    };
+    QVERIFY(!lost(0));
+    QVERIFY(lost(1));  // ts 10 after ts 20
+    QVERIFY(!lost(2)); // another key
+    QVERIFY(lost(3));  // ts tie: HIVE < SQL by name
+    QVERIFY(!lost(4)); // ts tie: SQLITE > SQL
+    QVERIFY(!lost(5)); // a GET is no write
+    QVERIFY(!lost(6)); // a newer DELETE wins
+    QVERIFY2(model.index(1, OplogModel::Op)
+                 .data(Qt::ToolTipRole)
+                 .toString()
+                 .contains(QStringLiteral("ts 21 by HIVE (#7)")),
+             qPrintable(model.index(1, OplogModel::Op).data(Qt::ToolTipRole).toString()));
+    model.appendLive(write(8, "S2", 9, "SQL"));
+    QVERIFY(lost(7));
+    const quint64 again = model.reset();
+    QVERIFY(model.appendPage(again, {write(2, "S1", 10, "SQL")}, false));
+    QVERIFY(!lost(0)); // judged from what is loaded: nothing before it now
 }
 
 void TestItemModels::storeSummaryModel() {
