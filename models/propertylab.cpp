@@ -77,7 +77,17 @@ public:
         , steps_(steps)
         , stepNames_(stepNames)
         , strategy_(strategy)
-        , result_(result) {}
+        , result_(result) {
+        // Convergence is asked of the stores the merges touch: one no step names keeps its own
+        // values whatever the strategy, and must not count as a failure to converge.
+        merged_.assign(history_.engine.replicaCount(), 0);
+        for (const LabStep& step : steps_) {
+            if (step.fullSync)
+                std::fill(merged_.begin(), merged_.end(), 1);
+            else
+                merged_[step.target] = merged_[step.source] = 1;
+        }
+    }
 
     std::vector<Values> run() {
         result_.strategy = strategy_;
@@ -205,12 +215,16 @@ private:
         }
     }
 
-    // The first cell that differs from store 0 in its row, or values.size() when the stores
-    // all hold the same values.
+    // The first cell of a merged store that differs from the first merged store in its row,
+    // or values.size() when the merged stores all hold the same values.
     size_t firstDisagreement(const Values& values) const {
         const size_t stores = history_.engine.replicaCount();
+        const size_t first =
+            static_cast<size_t>(std::find(merged_.begin(), merged_.end(), 1) - merged_.begin());
+        if (first >= stores)
+            return values.size();
         for (size_t cell = 0; cell < values.size(); ++cell)
-            if (values[cell] != values[cell - cell % stores])
+            if (merged_[cell % stores] && values[cell] != values[cell - cell % stores + first])
                 return cell;
         return values.size();
     }
@@ -238,11 +252,14 @@ private:
             if (result_.outcomes[o].converged)
                 continue;
             const Values& v = values_[o];
-            const size_t cell = firstDisagreement(v), row = cell - cell % stores;
+            const size_t cell = firstDisagreement(v);
+            const size_t first =
+                static_cast<size_t>(std::find(merged_.begin(), merged_.end(), 1) - merged_.begin());
+            const size_t row = cell - cell % stores + first;
             convergent.state = LabVerdict::State::Failed;
             convergent.why = "after " +
                              spellLabOrder(result_.outcomes[o].orders.front(), stepNames_) + ", " +
-                             storeName(0) + " holds " + valueWords(v[row], catalog) + " for " +
+                             storeName(first) + " holds " + valueWords(v[row], catalog) + " for " +
                              keyText(catalog, history_.keys[cell / stores]) + " and " +
                              storeName(cell % stores) + " holds " + valueWords(v[cell], catalog);
             return;
@@ -257,6 +274,7 @@ private:
     MergeStrategy strategy_;
     LabStrategyResult& result_;
     std::vector<Values> values_; // per outcome
+    std::vector<char> merged_;   // per store: named by a step (a FULL_SYNC names every store)
     std::map<Values, size_t> outcomeOf_;
 };
 

@@ -79,7 +79,7 @@ struct LabOutcome {
     std::vector<std::vector<uint8_t>> orders; // each a permutation of step indices
     // The listed keys × the lab's stores, row-major: the value, "deleted", or "" (never had it).
     std::vector<std::string> cells;
-    bool converged = false; // every store ends with the same values (over all the lab's keys)
+    bool converged = false; // every store a step merges ends with the same values (all keys)
 };
 
 struct LabStrategyResult {
