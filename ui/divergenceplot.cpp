@@ -55,6 +55,10 @@ DivergencePlot::DivergencePlot(QWidget* parent)
         axis->setTicker(whole);
     }
     legend->setVisible(true);
+    // Beside the plot, not over its lines (row 0 is the title).
+    axisRect()->insetLayout()->take(legend);
+    plotLayout()->addElement(1, 1, legend);
+    plotLayout()->setColumnStretchFactor(1, 0.001);
     setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     axisRect()->setRangeDrag(Qt::Horizontal);
     axisRect()->setRangeZoom(Qt::Horizontal);
@@ -158,6 +162,7 @@ void DisagreementPlot::setCapture(std::shared_ptr<const PlotCapture> capture) {
     auto xTicks = QSharedPointer<QCPAxisTickerText>::create();
     auto yTicks = QSharedPointer<QCPAxisTickerText>::create();
     double top = 1;
+    std::vector<std::pair<QCPItemText*, double>> labels;
     if (n > 0) {
         const DivergenceSample& now = capture->divergence.samples().back();
         const size_t all = capture->storeNames.size();
@@ -178,11 +183,20 @@ void DisagreementPlot::setCapture(std::shared_ptr<const PlotCapture> capture) {
                 label->position->setCoords(static_cast<double>(i), static_cast<double>(n - 1 - j));
                 label->setText(QString::number(v, 'f', 0));
                 label->setSelectable(false);
+                labels.push_back({label, v});
             }
     }
+    // White on the dark half of the scale, black on the light half: readable on every cell.
+    for (const auto& [label, v] : labels)
+        label->setColor(v > top * 0.6 ? Qt::white : Qt::black);
     xAxis->setTicker(xTicks);
     yAxis->setTicker(yTicks);
     map_->setDataRange(QCPRange(0, top));
+    // Whole counts: ticks at whole numbers only.
+    auto counts = QSharedPointer<QCPAxisTickerFixed>::create();
+    counts->setTickStep(1);
+    counts->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    scale_->axis()->setTicker(counts);
     const double span = static_cast<double>(std::max<size_t>(n, 1));
     xAxis->setRange(-0.5, span - 0.5);
     yAxis->setRange(-0.5, span - 0.5);
