@@ -3,6 +3,7 @@
 #include "followrun.h"
 #include "loadrun.h"
 #include "scriptrun.h"
+#include "storefactory.h"
 #include "verifyrun.h"
 
 #include <QCoreApplication>
@@ -21,14 +22,22 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "syncscope-cli: %s\n\n%s", args.error.toUtf8().constData(),
                      syncscope::CliArguments::usage().toUtf8().constData());
         return syncscope::ExitUsage;
-    case syncscope::CliArguments::Action::Load:
-        return syncscope::loadWorkspace(args.load, stdout, stderr);
-    case syncscope::CliArguments::Action::Follow:
-        return syncscope::followWorkspace(args.follow, stdout, stderr);
-    case syncscope::CliArguments::Action::Verify:
-        return syncscope::verifyWorkspace(args.verify, stdout, stderr);
-    case syncscope::CliArguments::Action::Run:
+    default:
         break;
     }
-    return syncscope::runScript(args.run, stdout, stderr);
+    const int code = [&args] {
+        switch (args.action) {
+        case syncscope::CliArguments::Action::Load:
+            return syncscope::loadWorkspace(args.load, stdout, stderr);
+        case syncscope::CliArguments::Action::Follow:
+            return syncscope::followWorkspace(args.follow, stdout, stderr);
+        case syncscope::CliArguments::Action::Verify:
+            return syncscope::verifyWorkspace(args.verify, stdout, stderr);
+        default:
+            return syncscope::runScript(args.run, stdout, stderr);
+        }
+    }();
+    // Every store is closed by now; nothing of QtSql is left for its exit clean-up to spin on.
+    syncscope::StoreFactory::releaseSqlConnections();
+    return code;
 }

@@ -8,6 +8,7 @@
 
 #include <QDir>
 #include <QRegularExpression>
+#include <QSqlDatabase>
 #include <QUrl>
 #include <QUrlQuery>
 
@@ -514,6 +515,11 @@ QString StoreFactory::mergeInsideProblem(const StoreDescription& target,
 QString StoreFactory::passwordFromEnvironment(const QString& storeName) {
     const QByteArray variable = "SYNCSCOPE_PASSWORD_" + storeName.toUpper().toUtf8();
     return qEnvironmentVariable(variable.constData());
+}
+
+void StoreFactory::releaseSqlConnections() {
+    for (const QString& name : QSqlDatabase::connectionNames())
+        QSqlDatabase::removeDatabase(name);
 }
 
 } // namespace syncscope

@@ -55,6 +55,11 @@ public:
     static QString passwordFromEnvironment(const QString& storeName);
     // Whether a store at `uri` logs in to a server, so a password may be asked for it.
     static bool takesPassword(const QString& uri);
+    // Drops every Qt Sql connection still registered, while the application object lives.
+    // QtSql's own clean-up at exit (a post routine of QCoreApplication's destructor) was seen,
+    // rarely, to spin for good when one was left; a program calls this once its stores are
+    // closed, just before it returns from main().
+    static void releaseSqlConnections();
 
 private:
     static Result<std::unique_ptr<Store>> createWithoutPassword(const QString& name,
