@@ -32,9 +32,8 @@ bool OplogModel::less(int64_t ts, uint32_t origin, uint64_t seq, const Greatest&
 void OplogModel::judgeArrival(Row& row) {
     if (row.kind == EntryKind::Get)
         return;
-    const uint64_t key = (static_cast<uint64_t>(row.student) << 32) | row.course;
     const auto [it, fresh] =
-        greatest_.try_emplace(key, Greatest{row.ts, row.seq, row.origin, row.position});
+        greatest_.try_emplace(keyOf(row), Greatest{row.ts, row.seq, row.origin, row.position});
     if (fresh)
         return;
     if (less(row.ts, row.origin, row.seq, it->second))
@@ -174,8 +173,7 @@ QVariant OplogModel::data(const QModelIndex& index, int role) const {
     if (role == LostOnArrivalRole)
         return r.lostOnArrival;
     if (r.lostOnArrival && role == Qt::ToolTipRole) {
-        const uint64_t key = (static_cast<uint64_t>(r.student) << 32) | r.course;
-        const auto it = greatest_.find(key);
+        const auto it = greatest_.find(keyOf(r));
         return it == greatest_.end()
                    ? QVariant()
                    : QVariant(QStringLiteral("Lost on arrival: the log already held a newer write "

@@ -93,6 +93,9 @@ private:
         int64_t position;
     };
     void judgeArrival(Row& row);
+    static uint64_t keyOf(const Row& row) {
+        return (static_cast<uint64_t>(row.student) << 32) | row.course;
+    }
     bool less(int64_t ts, uint32_t origin, uint64_t seq, const Greatest& than) const;
 
     Row makeRow(const LogRecord& r);

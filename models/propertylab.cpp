@@ -87,6 +87,8 @@ public:
             else
                 merged_[step.target] = merged_[step.source] = 1;
         }
+        firstMerged_ =
+            static_cast<size_t>(std::find(merged_.begin(), merged_.end(), 1) - merged_.begin());
     }
 
     std::vector<Values> run() {
@@ -219,12 +221,11 @@ private:
     // or values.size() when the merged stores all hold the same values.
     size_t firstDisagreement(const Values& values) const {
         const size_t stores = history_.engine.replicaCount();
-        const size_t first =
-            static_cast<size_t>(std::find(merged_.begin(), merged_.end(), 1) - merged_.begin());
-        if (first >= stores)
+        if (firstMerged_ >= stores)
             return values.size();
         for (size_t cell = 0; cell < values.size(); ++cell)
-            if (merged_[cell % stores] && values[cell] != values[cell - cell % stores + first])
+            if (merged_[cell % stores] &&
+                values[cell] != values[cell - cell % stores + firstMerged_])
                 return cell;
         return values.size();
     }
@@ -253,14 +254,12 @@ private:
                 continue;
             const Values& v = values_[o];
             const size_t cell = firstDisagreement(v);
-            const size_t first =
-                static_cast<size_t>(std::find(merged_.begin(), merged_.end(), 1) - merged_.begin());
-            const size_t row = cell - cell % stores + first;
+            const size_t row = cell - cell % stores + firstMerged_;
             convergent.state = LabVerdict::State::Failed;
             convergent.why = "after " +
                              spellLabOrder(result_.outcomes[o].orders.front(), stepNames_) + ", " +
-                             storeName(first) + " holds " + valueWords(v[row], catalog) + " for " +
-                             keyText(catalog, history_.keys[cell / stores]) + " and " +
+                             storeName(firstMerged_) + " holds " + valueWords(v[row], catalog) +
+                             " for " + keyText(catalog, history_.keys[cell / stores]) + " and " +
                              storeName(cell % stores) + " holds " + valueWords(v[cell], catalog);
             return;
         }
@@ -275,6 +274,7 @@ private:
     LabStrategyResult& result_;
     std::vector<Values> values_; // per outcome
     std::vector<char> merged_;   // per store: named by a step (a FULL_SYNC names every store)
+    size_t firstMerged_ = 0;     // the first such store: the one the others are compared with
     std::map<Values, size_t> outcomeOf_;
 };
 

@@ -55,10 +55,6 @@ void ViewZoom::setView(QWidget* view) {
     apply();
 }
 
-void ViewZoom::applyAgain() {
-    apply();
-}
-
 void ViewZoom::setPercent(int percent) {
     percent = std::clamp(percent, kSteps.front(), kSteps.back());
     if (percent == percent_)

@@ -17,9 +17,8 @@ public:
     explicit ViewZoom(QObject* parent = nullptr);
 
     // The window whose contents follow the scale; applies the current one at once. Widgets
-    // added to it later follow at the next change, or at once through applyAgain().
+    // added to it later follow at the next change.
     void setView(QWidget* view);
-    void applyAgain();
 
     int percent() const { return percent_; }
     bool isPresentation() const { return percent_ > 100; }
