@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <QtGlobal>
 
 #include <utility>
 #include <variant>
@@ -37,11 +38,25 @@ public:
 
     bool ok() const { return v_.index() == 0; }
     explicit operator bool() const { return ok(); }
-    T& value() { return std::get<0>(v_); }
-    const T& value() const { return std::get<0>(v_); }
+    // Asking a failed result for its value is a caller's bug; it stops the process naming the
+    // error it ignored (a full disk, a refused login), not with a bare std::bad_variant_access.
+    T& value() {
+        if (!ok())
+            ignoredError();
+        return std::get<0>(v_);
+    }
+    const T& value() const {
+        if (!ok())
+            ignoredError();
+        return std::get<0>(v_);
+    }
     const StoreError& error() const { return std::get<1>(v_); }
 
 private:
+    [[noreturn]] void ignoredError() const {
+        qFatal("the value of a failed result was used: %s", qPrintable(error().toString()));
+    }
+
     std::variant<T, StoreError> v_;
 };
 

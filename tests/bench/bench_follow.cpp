@@ -141,5 +141,7 @@ int main(int argc, char** argv) {
         .num("lag_p99_ms", static_cast<double>(lag.p99))
         .num("lag_max_ms", static_cast<double>(lag.max))
         .print();
+    replicator.stop();
+    bench::giveBackDisk("bench_follow");
     return 0;
 }

@@ -137,5 +137,6 @@ int main(int argc, char** argv) {
                             raw);
     bench::Json("redis_set_round_trip").num("p50_ms", p50).num("p99_ms", p99).print();
     bench::Json("redis_outside_write_look").num("rows", keys).num("seconds", look).print();
+    bench::giveBackDisk("bench_redis_apply");
     return 0;
 }

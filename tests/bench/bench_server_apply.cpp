@@ -197,6 +197,7 @@ int main(int argc, char** argv) {
             .num("p50_ms", p50)
             .num("p99_ms", p99)
             .print();
+        bench::giveBackDisk("bench_server_apply");
     }
     return 0;
 }

@@ -12,7 +12,9 @@
 #include <QUrlQuery>
 
 #include <atomic>
+#include <mutex>
 #include <optional>
+#include <vector>
 
 namespace lab {
 
@@ -93,20 +95,48 @@ inline QString run(const QString& uri, const QString& password, const QString& s
     return problem;
 }
 
+// Every database (or Redis prefix) freshDatabase made in this process, so that a benchmark can
+// give back its disk before the next one fills it: a million-row store and its reference take
+// hundreds of megabytes on each server, and CI machines are not always large.
+struct Throwaway {
+    QString serverUri;
+    QString password;
+    QString name; // a database, or a Redis key prefix
+};
+
+struct Throwaways {
+    std::mutex lock;
+    std::vector<Throwaway> made;
+};
+
+inline Throwaways& throwaways() {
+    static Throwaways all;
+    return all;
+}
+
+inline void remember(Throwaway t) {
+    Throwaways& all = throwaways();
+    const std::lock_guard<std::mutex> held(all.lock);
+    all.made.push_back(std::move(t));
+}
+
 // A new, empty database on the server of `uri`, and the URI that reaches it. On Redis, a new
 // key prefix in the lab's database.
 inline QString freshDatabase(const QString& uri, const QString& password, QString& problem) {
     if (uri.startsWith(QLatin1String("redis:"))) {
         static std::atomic<int> prefixes{0};
         problem.clear();
-        return uri + QStringLiteral("?prefix=t%1_%2")
-                         .arg(QCoreApplication::applicationPid())
-                         .arg(++prefixes);
+        const QString prefix =
+            QStringLiteral("t%1_%2").arg(QCoreApplication::applicationPid()).arg(++prefixes);
+        remember({uri, password, prefix});
+        return uri + QStringLiteral("?prefix=") + prefix;
     }
     static std::atomic<int> counter{0};
     const QString database =
         QStringLiteral("t%1_%2").arg(QCoreApplication::applicationPid()).arg(++counter);
     problem = run(uri, password, QStringLiteral("CREATE DATABASE ") + database);
+    if (problem.isEmpty())
+        remember({uri, password, database});
     QUrl url(uri);
     url.setPath(QLatin1Char('/') + database);
     return url.toString();
@@ -124,6 +154,48 @@ inline QString redisCli(const QString& redisUri, const QString& password, const 
                 args);
     p.waitForFinished(10000);
     return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
+}
+
+// Drops every database and Redis prefix this process made with freshDatabase; the stores on
+// them must be closed. The first failure is returned (and the rest still tried).
+inline QString dropThrowaways() {
+    std::vector<Throwaway> taken;
+    {
+        Throwaways& all = throwaways();
+        const std::lock_guard<std::mutex> held(all.lock);
+        taken.swap(all.made);
+    }
+    QString first;
+    for (const Throwaway& t : taken) {
+        QString problem;
+        if (t.serverUri.startsWith(QLatin1String("redis:"))) {
+            // The prefix is ours (t<pid>_<n>), so a server-side loop over its keys is safe.
+            const QString deleted = redisCli(
+                t.serverUri, t.password,
+                {QStringLiteral("EVAL"),
+                 QStringLiteral("local n = 0 for _, k in ipairs(redis.call('KEYS', ARGV[1])) do "
+                                "redis.call('UNLINK', k) n = n + 1 end return n"),
+                 QStringLiteral("0"), t.name + QStringLiteral(":*")});
+            bool number = false;
+            deleted.toLongLong(&number);
+            if (!number)
+                problem = t.name + QStringLiteral(": ") + deleted;
+        } else {
+            const bool postgres = t.serverUri.startsWith(QLatin1String("postgres"));
+            problem = run(t.serverUri, t.password,
+                          QStringLiteral("DROP DATABASE IF EXISTS ") + t.name +
+                              (postgres ? QStringLiteral(" WITH (FORCE)") : QString()));
+        }
+        if (first.isEmpty())
+            first = problem;
+    }
+    // Deleted keys stay in Redis's append-only file until it is rewritten.
+    for (const Throwaway& t : taken)
+        if (t.serverUri.startsWith(QLatin1String("redis:"))) {
+            redisCli(t.serverUri, t.password, {QStringLiteral("BGREWRITEAOF")});
+            break;
+        }
+    return first;
 }
 
 // The Redis key of one of a store's structures ("grades", "oplog", …) under its URI's prefix.
