@@ -16,8 +16,8 @@ class StoreWorker;
 
 // The one place where the engine's new oplog entries leave for the stores, for the command
 // line's write-behind and the window's session alike. It keeps each store's records until
-// they are sent, and sends them origin first (SPEC §8, OriginFirst): a batch carrying copies
-// of another store's writes is handed to its worker together with the futures of the origin
+// they are sent, and sends them origin first (docs/crash-safety.md, OriginFirst): a batch carrying
+// copies of another store's writes is handed to its worker together with the futures of the origin
 // batches holding those writes, and commits only after they did. A store's records are sent
 // in the order the engine appended them, so each store's oplog is the engine's.
 //

@@ -27,7 +27,8 @@ public:
     explicit WorkspaceSession(std::vector<StoreSpec> stores, QObject* parent = nullptr);
     ~WorkspaceSession() override;
 
-    // The default workspace of SPEC §2: one SQLite file per default store in dataDir.
+    // The default workspace of docs/script-language.md: one SQLite file per default store in
+    // dataDir.
     static std::vector<StoreSpec> defaultStores(const QString& dataDir);
     // $SYNCSCOPE_DATA_DIR, or the application's data folder + /stores.
     static QString defaultDataDir();

@@ -11,7 +11,7 @@
 
 namespace syncscope {
 
-// The seed-format export of every store (SPEC §5), written while the run ships entries, so the
+// The seed-format export of every store (docs/cli.md), written while the run ships entries, so the
 // engine need not keep whole oplogs. Files are written under temporary names and renamed only
 // when the run succeeds: a failed run leaves no oplog file.
 class ExportFiles {

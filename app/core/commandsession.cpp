@@ -335,7 +335,7 @@ void CommandSession::buildMirror(std::shared_ptr<std::vector<std::vector<LogReco
         names.push_back(s.name);
     whenFinished(QtConcurrent::run([logs, names]() {
                      auto mirror = std::make_shared<Mirror>();
-                     // One identity, one write (SPEC §8), before any replay.
+                     // One identity, one write (docs/crash-safety.md), before any replay.
                      if (const auto clash = findIdentityClash(*logs)) {
                          mirror->loadProblem = clash->message(names);
                          return mirror;
@@ -358,7 +358,7 @@ void CommandSession::buildMirror(std::shared_ptr<std::vector<std::vector<LogReco
                          Q_EMIT failed(QString::fromStdString(built->loadProblem));
                          return;
                      }
-                     // SPEC §3: a typed line without a timestamp continues after
+                     // docs/script-language.md: a typed line without a timestamp continues after
                      // what the stores hold, so it is not superseded on arrival.
                      if (built->heldTs && (!clock_.used || clock_.greatest < *built->heldTs))
                          clock_ = {true, *built->heldTs};
@@ -427,7 +427,8 @@ void CommandSession::bringBack(int store) {
 std::optional<CommandSession::LineError> CommandSession::execute(const QString& line) {
     if (!ready_)
         return LineError{1, QStringLiteral("the stores are still loading")};
-    // The clock moves only for a line that runs: a refused line uses no timestamp (SPEC §3).
+    // The clock moves only for a line that runs: a refused line uses no timestamp
+    // (docs/script-language.md).
     TimestampClock clock = clock_;
     auto script =
         std::make_shared<Script>(parseScript(kTypedCommandName, line.toStdString(), &clock));
@@ -543,7 +544,8 @@ void CommandSession::accept(Produced produced) {
     }
     if (!produced.effects.isEmpty())
         whenCommittedUpTo(handedOut_, [this, effects = std::move(produced.effects)] {
-            Q_EMIT commandsDone(effects); // a summary waits for durability too (SPEC §8)
+            Q_EMIT commandsDone(
+                effects); // a summary waits for durability too (docs/crash-safety.md)
         });
     if (!produced.gets.empty())
         answerGetsWhenDurable(produced);
@@ -555,9 +557,9 @@ void CommandSession::accept(Produced produced) {
 
 void CommandSession::answerGetsWhenDurable(Produced& produced) {
     const std::vector<Produced::Get>& gets = produced.gets;
-    // What is shown never runs ahead of durability (SPEC §8): a GET's answer waits until every
-    // write handed to the stores so far, those it reflects among them, has committed. The
-    // session goes on meanwhile; only the console line waits (an embedded store commits in
+    // What is shown never runs ahead of durability (docs/crash-safety.md): a GET's answer waits
+    // until every write handed to the stores so far, those it reflects among them, has committed.
+    // The session goes on meanwhile; only the console line waits (an embedded store commits in
     // milliseconds). A store that refuses a batch settles the wait too, and the line says so.
     QStringList lines;
     lines.reserve(static_cast<qsizetype>(gets.size()));
@@ -583,8 +585,8 @@ struct CommandSession::OpenedScript {
 
 void CommandSession::openScriptFile(const QString& path) {
     const quint64 generation = ++openGeneration_;
-    // A testcase file may be large: it is read, decoded and parsed (SPEC §3) on the thread
-    // pool, then adopted here.
+    // A testcase file may be large: it is read, decoded and parsed (docs/script-language.md) on the
+    // thread pool, then adopted here.
     whenFinished(
         QtConcurrent::run([path, directory = directory_] {
             auto opened = std::make_shared<OpenedScript>();

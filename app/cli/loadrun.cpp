@@ -168,8 +168,8 @@ int loadWorkspace(const LoadOptions& options, std::FILE* out, std::FILE* err) {
             for (size_t i = at; i < end; ++i) {
                 const WriteIdentities::Held h = held[t].find(writes[i]);
                 if (h == WriteIdentities::Held::Other) {
-                    // The target holds this identity for another write (SPEC §8): named, not
-                    // written, and the load ends as failed.
+                    // The target holds this identity for another write (docs/crash-safety.md):
+                    // named, not written, and the load ends as failed.
                     say(err, QStringLiteral("load: %1 holds the identity of %2 for another "
                                             "write; not written (verify names both)")
                                  .arg(workers[t]->description().name,

@@ -9,7 +9,7 @@ namespace syncscope {
 
 struct LoadOptions {
     QString workspace;
-    QString csv;      // a data set of SPEC §1's shape; or
+    QString csv;      // a data set of docs/script-language.md's shape; or
     QString from;     // a store of the workspace whose rows are copied
     QStringList into; // the stores written (names or aliases)
 };

@@ -26,13 +26,14 @@ public:
     DataActions(MainWindow* window, WorkspaceSession* session, CommandSession* commands,
                 ConsoleView* console, QObject* parent = nullptr);
 
-    // Writes oplog.<store>.txt (SPEC §5) for every store into dir, from the stores' own oplogs
+    // Writes oplog.<store>.txt (docs/cli.md) for every store into dir, from the stores' own oplogs
     // once everything run so far is written; oplogsExported() follows.
     void exportOplogs(const QString& dir);
-    // Reads a CSV of SPEC §1's shape (off the UI thread) and imports it into the named stores;
-    // errors name file:line:col and import nothing. dataImported() follows.
+    // Reads a CSV of docs/script-language.md's shape (off the UI thread) and imports it into the
+    // named stores; errors name file:line:col and import nothing. dataImported() follows.
     void importCsv(const QString& path, const QStringList& stores);
-    // Generated demo data (students x courses, SPEC §1's shape) into the named stores.
+    // Generated demo data (students x courses, docs/script-language.md's shape) into the named
+    // stores.
     void importSample(int students, int courses, const QStringList& stores);
     // The Data menu, for the actions that live beside these (Verify).
     QMenu* menu() const { return dataMenu_; }

@@ -1,4 +1,4 @@
-// syncscope-cli: the headless front end (SPEC §6).
+// syncscope-cli: the headless front end (docs/cli.md).
 #include "cliarguments.h"
 #include "followrun.h"
 #include "loadrun.h"

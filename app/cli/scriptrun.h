@@ -23,7 +23,7 @@ struct RunOptions {
     QStringList labMerges;
 };
 
-// Exit statuses of SPEC §6.
+// Exit statuses of docs/cli.md.
 enum ExitCode : int { ExitOk = 0, ExitScriptError = 1, ExitUsage = 2, ExitBackend = 3 };
 
 // `syncscope-cli run`: parses the whole script, binds its store names, opens the stores, runs

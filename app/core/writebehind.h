@@ -35,8 +35,8 @@ public:
     // Ships what is pending and waits for every store; false when one failed.
     bool finish();
 
-    // What Syncscope prints must not run ahead of durability (SPEC §8): marks() says how many
-    // records each store has been handed so far, durable(marks) whether all of them are
+    // What Syncscope prints must not run ahead of durability (docs/crash-safety.md): marks() says
+    // how many records each store has been handed so far, durable(marks) whether all of them are
     // committed (settling the batches that have answered, without waiting).
     std::vector<uint64_t> marks() const { return handed_; }
     // With `wait`, settles (waiting) until they are, or a store failed.

@@ -28,8 +28,8 @@ class StoreWorker;
 
 // Commands typed or stepped in the GUI, run the way syncscope-cli runs them: an engine mirrors
 // every store (built from their oplogs in the background) and executes the commands; the
-// entries it appends go to the stores' workers through the Outbox (origin first, SPEC §8), never
-// waited on.
+// entries it appends go to the stores' workers through the Outbox (origin first,
+// docs/crash-safety.md), never waited on.
 //
 // The engine lives on a thread of its own: the UI thread parses and binds a line (cheap, and
 // errors must show at once), then hands the commands over and gets back, in order, what they
@@ -70,8 +70,8 @@ public:
     // The store a script would mean by `spelled` (any case, canonical name or alias), or -1.
     int storeIndex(const QString& spelled) const;
 
-    // A testcase file, read and parsed whole (SPEC §3) on the thread pool with its own
-    // timestamp clock, then run command by command. scriptOpened() follows with its errors
+    // A testcase file, read and parsed whole (docs/script-language.md) on the thread pool with its
+    // own timestamp clock, then run command by command. scriptOpened() follows with its errors
     // (file:line:col); a script with errors cannot run. A later open supersedes an earlier one.
     void openScriptFile(const QString& path);
     bool hasRunnableScript() const { return script_ && script_->ok(); }
@@ -88,9 +88,9 @@ public:
     int scriptNextLine() const;
     // How many commands come before the first one on or after `line`.
     int commandsBeforeLine(int line) const;
-    // Classifies every key across the given stores (SPEC §7) on the engine's thread, as of
-    // everything handed to the engine so far, and takes what the history plots draw (their
-    // oplogs as a timeline, the divergence of every pair so far); plotsCaptured() and then
+    // Classifies every key across the given stores (docs/script-language.md) on the engine's
+    // thread, as of everything handed to the engine so far, and takes what the history plots draw
+    // (their oplogs as a timeline, the divergence of every pair so far); plotsCaptured() and then
     // conflictsCaptured() follow.
     void captureConflicts(std::vector<int> stores);
 
@@ -130,9 +130,10 @@ public:
     // are served after those writes (a worker serves its calls in order).
     void whenWritten(std::function<void()> fn);
 
-    // Seed rows (a CSV of SPEC §1's shape) entering the chosen stores as timestamp-0 writes from
-    // origin CSV, in stretches on the engine thread; importProgress() reports each, cancelImport()
-    // stops after the current one (what was imported stays, written with its log).
+    // Seed rows (a CSV of docs/script-language.md's shape) entering the chosen stores as
+    // timestamp-0 writes from origin CSV, in stretches on the engine thread; importProgress()
+    // reports each, cancelImport() stops after the current one (what was imported stays, written
+    // with its log).
     void importRows(std::shared_ptr<const std::vector<SeedRow>> rows, std::vector<int> stores);
     void cancelImport() { importCanceled_ = true; }
 

@@ -259,8 +259,9 @@ void Replicator::append(size_t t, std::shared_ptr<std::vector<LogRecord>> page, 
             ++held;
             break;
         case WriteIdentities::Held::Other:
-            // The target holds this identity for another write (SPEC §8: a corruption). It is
-            // named and set aside, never taken for the same write and never let through.
+            // The target holds this identity for another write (docs/crash-safety.md: a
+            // corruption). It is named and set aside, never taken for the same write and never let
+            // through.
             ++held;
             Q_EMIT notice(QStringLiteral("%1: holds the identity of %2 for another write; this "
                                          "write was set aside (verify names both)")

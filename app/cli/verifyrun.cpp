@@ -17,7 +17,8 @@ namespace {
 
 // verify --repair: each write a store holds but its origin's oplog lacks goes back into the
 // origin, in seq order, as the write it is (same identity), so the origin's oplog holds every
-// write it originated (SPEC §8) and its table takes it only where it wins, as for any write.
+// write it originated (docs/crash-safety.md) and its table takes it only where it wins, as for any
+// write.
 Status writeBackIntoOrigins(const VerifyReport& report, const std::vector<StoreWorker*>& workers,
                             std::FILE* out) {
     std::vector<std::vector<LogRecord>> perOrigin(workers.size());

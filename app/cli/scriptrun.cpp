@@ -51,9 +51,9 @@ std::optional<std::string> readFile(const QString& path, QString& why) {
 }
 
 // Buffers stdout: a million GET lines must not cost a million writes. And holds each piece
-// back until the writes it reflects are committed in the stores (SPEC §8: what is printed never
-// runs ahead of durability): a full piece is sealed with the write-behind's marks and printed
-// once they are durable. The run goes on meanwhile; only the output waits.
+// back until the writes it reflects are committed in the stores (docs/crash-safety.md: what is
+// printed never runs ahead of durability): a full piece is sealed with the write-behind's marks and
+// printed once they are durable. The run goes on meanwhile; only the output waits.
 class OutputBuffer {
 public:
     OutputBuffer(std::FILE* out, WriteBehind& writer)
@@ -367,8 +367,8 @@ int runAgainstStores(const RunOptions& options, const Prepared& p, std::FILE* ou
                 return backendFailure(err, log.error());
             logs[r] = std::move(log.value());
         }
-        // One identity, one write (SPEC §8): stores that came to the run holding two writes
-        // under one identity are not replayed into one engine, nor merged.
+        // One identity, one write (docs/crash-safety.md): stores that came to the run holding two
+        // writes under one identity are not replayed into one engine, nor merged.
         if (const std::optional<IdentityClash> clash = findIdentityClash(logs)) {
             std::vector<std::string> names;
             for (size_t r = 0; r < engine.replicaCount(); ++r)
@@ -388,8 +388,8 @@ int runAgainstStores(const RunOptions& options, const Prepared& p, std::FILE* ou
         }
     }
     writer.holdLoaded();
-    // Implicit timestamps continue after what the stores hold (SPEC §3), so a line typed
-    // without one is never silently superseded on arrival.
+    // Implicit timestamps continue after what the stores hold (docs/script-language.md), so a line
+    // typed without one is never silently superseded on arrival.
     std::optional<CompactScript> continued;
     if (heldTs) {
         continued.emplace(script);

@@ -86,7 +86,7 @@ public:
     VerifyActions* verifier() const { return verify_; }
     // Data > Follow (live replication).
     FollowActions* follower() const { return follow_; }
-    // The Conflicts dock and menu (SPEC §7).
+    // The Conflicts dock and menu (docs/script-language.md).
     ConflictActions* conflicts() const { return conflicts_; }
     // The Merge and Audit menus.
     MergeActions* merges() const { return merges_; }

@@ -1,6 +1,6 @@
-// What the window shows never runs ahead of durability (SPEC §8): a GET typed after a SET is
-// answered in the console only once the store has committed the SET, not when the engine knew
-// the answer. A store that refuses the batch settles the wait too, and the answer says so,
+// What the window shows never runs ahead of durability (docs/crash-safety.md): a GET typed after a
+// SET is answered in the console only once the store has committed the SET, not when the engine
+// knew the answer. A store that refuses the batch settles the wait too, and the answer says so,
 // rather than leaving every later answer waiting. A store whose batch was not written because it
 // copied writes of a refused batch (upstream) carries on too: its later writes are stored. And a
 // window opened again continues the timestamps after what its stores hold.
@@ -41,13 +41,13 @@ private:
 
 } // namespace
 
-class TestSessionAnswers : public QObject {
+class TestCommandSession : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void getIsAnsweredOnceItsWritesCommit();
 };
 
-void TestSessionAnswers::getIsAnsweredOnceItsWritesCommit() {
+void TestCommandSession::getIsAnsweredOnceItsWritesCommit() {
     // SQLite files: stores that outlive the process are the ones origin first orders.
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
@@ -117,8 +117,8 @@ void TestSessionAnswers::getIsAnsweredOnceItsWritesCommit() {
         lite.readKey(std::string("S3"), std::string("C1")).result();
     QVERIFY(stored.ok() && stored.value() && stored.value()->value == "Y");
 
-    // The window opened again on these stores (SPEC §3): a typed line continues after the
-    // greatest write they hold (LITE's at ts 7), and a refused line uses no timestamp.
+    // The window opened again on these stores (docs/script-language.md): a typed line continues
+    // after the greatest write they hold (LITE's at ts 7), and a refused line uses no timestamp.
     CommandSession reopened(
         {{"SQL", {}, sqlUri.toStdString()}, {"LITE", {}, liteUri.toStdString()}}, {&worker, &lite});
     QSignalSpy reopenedAnswers(&reopened, &CommandSession::getsAnswered);
@@ -154,5 +154,5 @@ void TestSessionAnswers::getIsAnsweredOnceItsWritesCommit() {
                           "SQL.MERGE(LITE): nothing to apply: the target already holds what wins"));
 }
 
-QTEST_GUILESS_MAIN(TestSessionAnswers)
-#include "tst_sessionanswers.moc"
+QTEST_GUILESS_MAIN(TestCommandSession)
+#include "tst_commandsession.moc"
