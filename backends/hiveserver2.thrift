@@ -1,5 +1,5 @@
 // The subset of HiveServer2's TCLIService that Syncscope speaks, written here from the field
-// ids and enum values the protocol publishes (../shared/PROTOCOLS.md §1). Thrift compiles it
+// ids and enum values the protocol publishes (Apache Hive's TCLIService.thrift). Thrift compiles it
 // during the build; the generated code is not committed. Field ids and enum values are the
 // wire format: never renumber them. Fields we neither send nor read are left out, which Thrift
 // allows (unknown fields are skipped on read).

@@ -17,8 +17,8 @@ namespace {
 const char* const kOplogColumns =
     "pos, op, student_id, course_id, grade, ts, origin, seq, wall_ms, attributes, context";
 
-// The greatest write of every key in SPEC §1's order, tombstones included; `filter` narrows
-// the keys before the window (it may only name key columns, so every key keeps its whole
+// The greatest write of every key in docs/script-language.md's order, tombstones included; `filter`
+// narrows the keys before the window (it may only name key columns, so every key keeps its whole
 // history). A key's attributes come from its greatest write that has any, as a seed's stay on
 // a row that later writes overwrite.
 std::string latestWrites(const std::string& filter) {
@@ -140,8 +140,8 @@ std::string gradesQuery(const std::string& where, const std::string& after, bool
 }
 
 // Folds the oplog entries at positions first..last into the transactional grade table: each
-// key's greatest write among them replaces the row when it beats it (SPEC §1's order), and a
-// seed's attributes stay when a later write replaces its row, as in the view.
+// key's greatest write among them replaces the row when it beats it (docs/script-language.md's
+// order), and a seed's attributes stay when a later write replaces its row, as in the view.
 std::string mergeIntoGradeTable(int64_t first, int64_t last) {
     return "MERGE INTO grades_acid AS g USING (" +
            latestWrites("pos >= " + std::to_string(first) + " AND pos <= " + std::to_string(last)) +
@@ -599,9 +599,10 @@ std::string greatestEntries(const std::string& table) {
 }
 } // namespace
 
-// The source's greatest write per key joins this store's; where it is greater (SPEC §1's order,
-// spelled out column by column) or this store has none, the source's entry is appended as it
-// is, numbered after this store's last position in ascending write order.
+// The source's greatest write per key joins this store's; where it is greater
+// (docs/script-language.md's order, spelled out column by column) or this store has none, the
+// source's entry is appended as it is, numbered after this store's last position in ascending write
+// order.
 std::string HiveStore::mergeInsideProblem(const StoreDescription& target,
                                           const StoreDescription& source) {
     const QString hive = QStringLiteral("Hive");

@@ -9,12 +9,13 @@
 
 namespace syncscope {
 
-// A store in Apache Hive through HiveServer2 (SPEC §2's hive2:// URI). Without ACID tables
-// Hive can neither UPDATE nor DELETE, so the store is its oplog:
+// A store in Apache Hive through HiveServer2 (docs/script-language.md's hive2:// URI). Without ACID
+// tables Hive can neither UPDATE nor DELETE, so the store is its oplog:
 //   oplog           append-only: pos (the position, assigned here: one past the greatest),
 //                   op, student_id, course_id, grade (NULL without a value), ts, origin, seq,
 //                   wall_ms, attributes (a seed's, else NULL), context
-//   grades (VIEW)   the greatest write of every key in SPEC §1's order (ts, origin, seq),
+//   grades (VIEW)   the greatest write of every key in docs/script-language.md's order (ts, origin,
+//   seq),
 //                   tombstones included, computed with ROW_NUMBER() over the oplog; a key's
 //                   attributes are those of its greatest write that carries any
 //   syncscope_meta  k/v: "store" names the owner
@@ -22,8 +23,8 @@ namespace syncscope {
 // view) is kept too: each batch is folded into it with MERGE after its INSERT, and reads use it.
 // A batch is one multi-row INSERT, so a batch lands whole or not at all. Applying is
 // idempotent by construction: the view takes the greatest write whatever else the log holds.
-// Seq claims (SPEC §8): Hive has no transaction to make a check and a write one, so an append
-// reads its own greatest seq with the oplog's end (one query it makes anyway) and refuses a
+// Seq claims (docs/crash-safety.md): Hive has no transaction to make a check and a write one, so an
+// append reads its own greatest seq with the oplog's end (one query it makes anyway) and refuses a
 // batch whose own writes take a seq the oplog holds for another write (checkOwnSeqs). A second
 // process writing as this store after another is refused with a message; two appends that start
 // within the same moment can still both write, and verify then names the identity
@@ -83,7 +84,8 @@ private:
     Status reconnect(const QString& what, const QString& why, const BatchControl& control);
     Status writeBatch(std::span<const LogRecord> batch, int64_t first, const BatchControl& control);
     // The oplog's greatest position, and the greatest seq of the store's own writes in it
-    // (SPEC §8's seq claims: Hive has no transaction to claim them in, see the class comment).
+    // (docs/crash-safety.md's seq claims: Hive has no transaction to claim them in, see the class
+    // comment).
     struct LogEnds {
         int64_t position = 0;
         uint64_t ownSeq = 0;

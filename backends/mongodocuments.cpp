@@ -184,7 +184,8 @@ void gradeFields(bson_t* d, const GradeRecord& g) {
     bson_append_int64(d, "h", 1, fingerprint(g));
 }
 
-// Matches the row of a key only where `g`'s write beats it (SPEC §1: ts, origin, seq).
+// Matches the row of a key only where `g`'s write beats it (docs/script-language.md: ts, origin,
+// seq).
 void beatenRowFilter(bson_t* q, const GradeRecord& g) {
     putKey(q, "_id", g.studentId, g.courseId);
     bson_t any, clause, cond;

@@ -79,8 +79,8 @@ bool gradeFrom(const bson_t* d, GradeRecord& g, bool* inLayout = nullptr);
 // The fields of a grade row, as $set or a replacement takes them: the attributes only where
 // there are some (so that a write without them keeps the row's), and the fingerprint.
 void gradeFields(bson_t* d, const GradeRecord& g);
-// Matches the row of g's key only where g's write beats it (SPEC §1: ts, origin, seq), or where
-// the row has no fingerprint (another client wrote it).
+// Matches the row of g's key only where g's write beats it (docs/script-language.md: ts, origin,
+// seq), or where the row has no fingerprint (another client wrote it).
 void beatenRowFilter(bson_t* q, const GradeRecord& g);
 
 void positionAfter(bson_t* filter, int64_t position);

@@ -9,7 +9,7 @@
 
 namespace syncscope {
 
-// A store in MongoDB through libmongoc (SPEC §2's mongodb:// URI), in one database:
+// A store in MongoDB through libmongoc (docs/script-language.md's mongodb:// URI), in one database:
 //   grades          {_id: {s, c}, grade (string, null for a tombstone), deleted, ts, origin,
 //                    seq, attributes (a seed's, absent otherwise)}: one document per key
 //   oplog           {_id: position, op, s, c, v (absent without a value), ts, o, q, w, a, x}

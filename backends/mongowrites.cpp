@@ -86,10 +86,10 @@ void seqList(bson_t* filter, const std::vector<uint64_t>& seqs) {
 }
 } // namespace
 
-// SPEC §1: (origin, seq) names one write. Two Syncscope processes (or an outside write captured
-// meanwhile) can number different writes of this store with the same seq; the second to claim
-// it is refused before anything of its batch lands, as the other backends refuse it. The claims
-// already held are read first (a replay finds its own), then the rest are inserted; a writer
+// docs/script-language.md: (origin, seq) names one write. Two Syncscope processes (or an outside
+// write captured meanwhile) can number different writes of this store with the same seq; the second
+// to claim it is refused before anything of its batch lands, as the other backends refuse it. The
+// claims already held are read first (a replay finds its own), then the rest are inserted; a writer
 // that claimed one in between makes the insert meet a duplicate.
 Status MongoStore::claimOwnSeqs(std::span<const LogRecord> batch) {
     const std::string self = options_.name.toStdString();

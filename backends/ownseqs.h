@@ -12,8 +12,8 @@
 
 namespace syncscope {
 
-// SPEC §8's seq claims, the part every backend shares. A write of a store's own origin is
-// identified by its seq, and a store may have other writers (capture triggers numbering an
+// docs/crash-safety.md's seq claims, the part every backend shares. A write of a store's own origin
+// is identified by its seq, and a store may have other writers (capture triggers numbering an
 // outside write, a second Syncscope process numbering its own). Before a batch commits, its own
 // writes are checked against `claimed`, the greatest own seq the store holds or has claimed:
 //  - above it, each seq may be used once in the batch;

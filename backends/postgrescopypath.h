@@ -17,9 +17,10 @@ namespace syncscope {
 // QPSQL ran at about a quarter of COPY's rate: QPSQL sends every bound value as a quoted literal
 // inside the statement text, which the server parses again for each statement. Here the oplog
 // rows go in by COPY FROM STDIN, and the grade rows by COPY into a temporary table followed by
-// one set-based upsert that keeps, per key, the greatest write of the batch (SPEC §1's order:
-// ts, then origin byte-wise, then seq) and replaces a row only when that write beats it: the
-// same outcome as applying the writes one by one, as the Qt Sql path does.
+// one set-based upsert that keeps, per key, the greatest write of the batch
+// (docs/script-language.md's order: ts, then origin byte-wise, then seq) and replaces a row only
+// when that write beats it: the same outcome as applying the writes one by one, as the Qt Sql path
+// does.
 class PostgresCopyPath final : public BulkWritePath {
 public:
     static pg_conn* nativeHandle(const QVariant& handle);

@@ -15,7 +15,8 @@ class QSocketNotifier;
 
 namespace syncscope {
 
-// A store in Redis through hiredis (SPEC §2's redis:// URI), laid out under one key prefix:
+// A store in Redis through hiredis (docs/script-language.md's redis:// URI), laid out under one key
+// prefix:
 //   <prefix>:grades  hash: field "student,course" -> packed row (redispacking.h), tombstones too
 //   <prefix>:keys    sorted set of the same fields, all score 0: the key order for paging
 //   <prefix>:oplog   stream: one entry per oplog record, IDs 0-1, 0-2, … (the position)

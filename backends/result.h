@@ -9,7 +9,7 @@
 namespace syncscope {
 
 // A store failure as a value: which store, what went wrong, and whether it was a cancellation
-// asked for by the user. Errors never cross threads as exceptions (DESIGN.md).
+// asked for by the user. Errors never cross threads as exceptions (docs/architecture.md).
 struct StoreError {
     QString store;
     QString message;
@@ -18,8 +18,8 @@ struct StoreError {
     // needed (its origin's next seq): nothing of the batch was written, and the caller's view
     // of the store is stale. The GUI reloads the store's history; the CLI stops.
     bool conflict = false;
-    // Not written because a batch it waited for (origin first, SPEC §8) failed: the cause is
-    // that batch's error, which the caller has too.
+    // Not written because a batch it waited for (origin first, docs/crash-safety.md) failed: the
+    // cause is that batch's error, which the caller has too.
     bool upstream = false;
 
     QString toString() const {

@@ -28,9 +28,9 @@ QString SqlDialect::readOplog() const {
                           "context FROM oplog WHERE id > ? ORDER BY id LIMIT ?");
 }
 
-// A write replaces the row only when it is greater in SPEC §1's order; origins compare
-// byte-wise (SQLite's BINARY collation, PostgreSQL's "C", MariaDB's utf8mb4_bin). Re-applying a
-// write is therefore a no-op.
+// A write replaces the row only when it is greater in docs/script-language.md's order; origins
+// compare byte-wise (SQLite's BINARY collation, PostgreSQL's "C", MariaDB's utf8mb4_bin).
+// Re-applying a write is therefore a no-op.
 QString SqlDialect::mariadbUpsertTail() {
     // MariaDB assigns left to right, each assignment seeing the ones before it. Grade and
     // attributes go first, under the comparison with the old row; then seq, origin and ts, in
@@ -140,8 +140,8 @@ SqlDialect sqliteDialect(bool inMemory) {
     d.readStoreName = QStringLiteral("SELECT value FROM syncscope_meta WHERE key = 'store'");
     // Rollback (Store::rollbackTo): the keys the dropped entries touched are collected first;
     // one pass over the remaining log, joined to those keys, finds each key's greatest write in
-    // SPEC §1's order; grade rows are then updated in place (a seed row keeps its attributes)
-    // or removed. `:position` is bound to the position rolled back to.
+    // docs/script-language.md's order; grade rows are then updated in place (a seed row keeps its
+    // attributes) or removed. `:position` is bound to the position rolled back to.
     d.rollbackStatements = {
         QStringLiteral("CREATE TEMP TABLE IF NOT EXISTS rollback_keys (student_id TEXT NOT NULL, "
                        "course_id TEXT NOT NULL, PRIMARY KEY (student_id, course_id))"),

@@ -57,7 +57,7 @@ struct SqlDialect {
 };
 
 // Rollback's step shared by every engine: each touched key's greatest write left in the oplog
-// (SPEC §1's order), from rollback_keys into rollback_best.
+// (docs/script-language.md's order), from rollback_keys into rollback_best.
 QString rollbackGreatestWrites();
 // Its last steps where row values and tuple IN work (SQLite, PostgreSQL): keys left without a
 // write lose their row, the others take the greatest write's values (a seed's attributes stay).

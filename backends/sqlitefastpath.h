@@ -65,9 +65,9 @@ public:
 private:
     bool exec(const char* sql, QString& error);
     QString lastError() const;
-    // SPEC §8's seq claims, inside the batch's IMMEDIATE transaction (so no other process
-    // writes between the check and the commit): the store's own writes in the batch take seqs
-    // no other write of this origin holds, and the counter of claimed seqs moves past them.
+    // docs/crash-safety.md's seq claims, inside the batch's IMMEDIATE transaction (so no other
+    // process writes between the check and the commit): the store's own writes in the batch take
+    // seqs no other write of this origin holds, and the counter of claimed seqs moves past them.
     bool claimOwnSeqs(std::span<const LogRecord> batch, QString& error);
     // The greatest own seq claimed so far (the counter, or the oplog's greatest when none yet).
     bool claimedSeq(uint64_t& claimed, QString& error);

@@ -490,9 +490,9 @@ Status SqlStore::retryAfterReconnecting(std::span<const LogRecord> batch, const 
                      .arg(why));
 }
 
-// A write of this store's own origin is identified by its seq (SPEC §4: ++seq_S), and a server
-// store has other writers: the capture triggers number an outside write max(seq) + 1, and a
-// second Syncscope process numbers its own. Under the append lock, a batch whose own writes
+// A write of this store's own origin is identified by its seq (docs/script-language.md: ++seq_S),
+// and a server store has other writers: the capture triggers number an outside write max(seq) + 1,
+// and a second Syncscope process numbers its own. Under the append lock, a batch whose own writes
 // reuse a seq the log already holds for a different write would give two writes one identity,
 // and a later merge would keep only one of them. Such a batch is refused whole, as a conflict;
 // the same write again (a replayed batch) is fine.

@@ -42,7 +42,8 @@ struct StoreCapabilities {
     // What the store holds outlives this process (a file or a server). An in-memory SQLite
     // store ends with the process, so a crash can never leave it holding a copy its origin
     // lacks, nor leave another store holding a copy of its writes that it still has: origin
-    // first (SPEC §8) has nothing to order for it, and its batches wait for no other store.
+    // first (docs/crash-safety.md) has nothing to order for it, and its batches wait for no other
+    // store.
     bool outlivesProcess = true;
 };
 
@@ -102,7 +103,7 @@ public:
     // the log (or loses its row). One transaction where the engine allows it. Used by Reset.
     virtual Status rollbackTo(int64_t position) = 0;
 
-    // T.MERGE(S) of SPEC §5 run by the engine that holds both stores, without the rows passing
+    // T.MERGE(S) of docs/cli.md run by the engine that holds both stores, without the rows passing
     // through Syncscope: where this store can read `source`'s oplog itself (two Hive databases
     // on one HiveServer2). Appends S's greatest write of every key where it beats this store's,
     // in ascending write order, as a merge through the program would. nullopt where it does

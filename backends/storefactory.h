@@ -34,7 +34,7 @@ struct BackendDescription {
     QList<BackendOption> options;
 };
 
-// Builds stores from workspace URIs (SPEC §2).
+// Builds stores from workspace URIs (docs/script-language.md).
 class StoreFactory {
 public:
     static const QList<BackendDescription>& backends();

@@ -31,8 +31,8 @@ public:
     // Records handed over in the pieces they were produced in, joined on the store's thread.
     QFuture<Status> append(std::vector<std::vector<LogRecord>> pieces);
     // As above, written only once every batch in `after` (other stores' appends) succeeded:
-    // origin first (SPEC §8). The wait is on this store's thread. When one failed nothing is
-    // written, and the answer names it (StoreError::upstream).
+    // origin first (docs/crash-safety.md). The wait is on this store's thread. When one failed
+    // nothing is written, and the answer names it (StoreError::upstream).
     QFuture<Status> append(std::vector<std::vector<LogRecord>> pieces,
                            std::vector<QFuture<Status>> after);
     QFuture<Result<std::vector<LogRecord>>> readOplog(int64_t after = 0, size_t limit = 0);

@@ -19,9 +19,9 @@ struct Dot {
     uint64_t seq = 0;
 };
 
-// The causal metadata of SPEC §7, kept per write as a dotted version vector: the write's own
-// dot is (origin, seq), already in Write; its context (Write::context) is the version vector
-// of the writes for the same key its store had received when it wrote, as origin -> greatest
+// The causal metadata of docs/script-language.md, kept per write as a dotted version vector: the
+// write's own dot is (origin, seq), already in Write; its context (Write::context) is the version
+// vector of the writes for the same key its store had received when it wrote, as origin -> greatest
 // seq. The writer's own origin is left out of the context: a store always has its own earlier
 // writes, so a run of local writes with no merge between them shares one context.
 //

@@ -29,7 +29,7 @@ ClockSkewReport whatIfClocksSkewed(const Engine& engine, std::span<const size_t>
         const auto it = offsetOf.find(w.origin);
         return w.ts + (it == offsetOf.end() ? 0 : it->second);
     };
-    // SPEC §1's order on (skewed ts, origin, seq).
+    // docs/script-language.md's order on (skewed ts, origin, seq).
     const auto skewedLess = [&order, &skewedTs](const Write& a, int64_t aTs, const Write& b) {
         const int64_t bTs = skewedTs(b);
         if (aTs != bTs)

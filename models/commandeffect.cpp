@@ -21,8 +21,8 @@ std::string commandEffect(Op op, const CommandExecutor::Outcome& done, const Eng
         const std::string verb = op == Op::Set ? "written" : "deleted";
         if (e.changedState)
             return verb + " at ts " + std::to_string(e.write.ts);
-        // A local write smaller than the store's state is still logged (SPEC §1) and changes
-        // nothing: say what beats it, so a student sees why the next GET disagrees.
+        // A local write smaller than the store's state is still logged (docs/script-language.md)
+        // and changes nothing: say what beats it, so a student sees why the next GET disagrees.
         const Replica& rep = engine.replica(done.store);
         const GradeRecord winner =
             toGradeRecord(e.write.key, rep.state.at(e.write.key), engine.catalog());

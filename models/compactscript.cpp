@@ -98,7 +98,7 @@ uint32_t CompactScript::continueAfter(int64_t held) {
     int64_t greatest = held;
     for (Step& s : steps_) {
         if (s.op == Op::Merge || s.op == Op::FullSync)
-            continue; // a timestamp there has no effect (SPEC §3)
+            continue; // a timestamp there has no effect (docs/script-language.md)
         if (!s.explicitTs) {
             if (greatest == std::numeric_limits<int64_t>::max())
                 return s.line;

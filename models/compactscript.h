@@ -36,11 +36,11 @@ public:
 
     const std::vector<Step>& steps() const { return steps_; }
 
-    // SPEC §3: a SET, GET or DELETE without a timestamp gets one more than the greatest used so
-    // far in the run or held by any write in the run's stores when it started. The parser
-    // counted as for empty stores; when the stores hold writes, this counts again from `held`,
-    // their greatest ts (each explicit timestamp still counts). Returns 0, or the line whose
-    // timestamp would pass the 64-bit range.
+    // docs/script-language.md: a SET, GET or DELETE without a timestamp gets one more than the
+    // greatest used so far in the run or held by any write in the run's stores when it started. The
+    // parser counted as for empty stores; when the stores hold writes, this counts again from
+    // `held`, their greatest ts (each explicit timestamp still counts). Returns 0, or the line
+    // whose timestamp would pass the 64-bit range.
     uint32_t continueAfter(int64_t held);
     size_t keyCount() const { return keys_.size(); }
     size_t valueCount() const { return values_.size(); }

@@ -6,9 +6,9 @@
 
 namespace syncscope {
 
-// The "Why" of a key in plain words (SPEC §7): which write last-writer-wins keeps and on what
-// grounds (timestamp, then origin name, then seq), whether the others are in its causal past
-// (fast-forward) or not (concurrent: they are discarded unseen), who is missing the key and
+// The "Why" of a key in plain words (docs/script-language.md): which write last-writer-wins keeps
+// and on what grounds (timestamp, then origin name, then seq), whether the others are in its causal
+// past (fast-forward) or not (concurrent: they are discarded unseen), who is missing the key and
 // what a DELETE does. Deterministic, so tests can hold it to its wording.
 QString explainConflict(const ConflictSnapshot& snapshot, size_t row);
 
@@ -19,7 +19,7 @@ QString explainStaleRead(const ConflictSnapshot& snapshot, const ConflictSnapsho
 // "the CSV seed A (row 7)".
 QString describeWrite(const ConflictSnapshot& snapshot, const Write& w);
 
-// Why a beats b in SPEC §1's order, as a clause: "t=5 is later than t=3", ...
+// Why a beats b in docs/script-language.md's order, as a clause: "t=5 is later than t=3", ...
 QString whyGreater(const ConflictSnapshot& snapshot, const Write& a, const Write& b);
 
 QString conflictKindName(ConflictKind kind); // "identical", "missing", "fast-forward", ...

@@ -11,7 +11,7 @@
 
 namespace syncscope {
 
-// SPEC §7's buckets for one key across a set of stores.
+// docs/script-language.md's buckets for one key across a set of stores.
 enum class ConflictKind : uint8_t {
     Identical,   // every store holds the same write
     Missing,     // some stores never received a write; the others hold the same one
@@ -38,9 +38,9 @@ struct ConflictReport {
     size_t count(ConflictKind k) const { return counts[static_cast<size_t>(k)]; }
 };
 
-// Classifies one key. The greatest write in SPEC §1's order is the winner; a state write that
-// causally follows another is always the greater one (a store's state is the greatest write it
-// received), so "fast-forward" means the winner's past holds every other store's write.
+// Classifies one key. The greatest write in docs/script-language.md's order is the winner; a state
+// write that causally follows another is always the greater one (a store's state is the greatest
+// write it received), so "fast-forward" means the winner's past holds every other store's write.
 KeyConflict classifyKey(KeyId key, std::span<const StoreState* const> states,
                         const CausalContexts& contexts, const WriteOrder& order);
 

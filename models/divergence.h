@@ -13,8 +13,8 @@ class Engine;
 
 // How far apart the stores are, pair by pair, as commands run: what the divergence chart and
 // the disagreement heat map draw. Two stores differ on a key when they hold different writes
-// (SPEC §7: anything but "identical" for that pair, a key only one of them received included),
-// so after a FULL_SYNC every pair is at zero.
+// (docs/script-language.md: anything but "identical" for that pair, a key only one of them received
+// included), so after a FULL_SYNC every pair is at zero.
 //
 // Pairs of stores a < b are numbered a-major: (0,1), (0,2), …, (1,2), …
 inline constexpr size_t kMaxDivergenceStores = 11; // a key's pair bits fit 64 bits: 55 pairs

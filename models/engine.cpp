@@ -76,7 +76,7 @@ void Engine::restore(size_t r, const OplogEntry& entry) {
         changed = rep.state.apply(entry.write, catalog_.order());
         // A store's counter starts past every identity of its origin held anywhere, not only
         // in its own log: a copy that outlived its origin's entry (a crash under an earlier
-        // version) must never see its identity given to a new write (SPEC §8).
+        // version) must never see its identity given to a new write (docs/crash-safety.md).
         if (Replica* origin = replicaNamed(entry.write.origin))
             origin->seq = std::max(origin->seq, entry.write.seq);
     }

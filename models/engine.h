@@ -31,9 +31,9 @@ struct Replica {
     const OplogEntry& entryAt(size_t position) const { return log[position - logBase]; }
 };
 
-// Executes SPEC §4 in memory: SET, GET, DELETE, MERGE and FULL_SYNC over a fixed set of
-// replicas. Every operation appends to the affected replicas' oplogs; callers that mirror the
-// replicas into real stores ship log[i..] after each step.
+// Executes docs/script-language.md in memory: SET, GET, DELETE, MERGE and FULL_SYNC over a fixed
+// set of replicas. Every operation appends to the affected replicas' oplogs; callers that mirror
+// the replicas into real stores ship log[i..] after each step.
 //
 // Merges read the source's oplog, never its state. To keep a long script linear, the engine
 // remembers for each (target, source) pair how far into the source's log the target is known

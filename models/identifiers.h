@@ -6,8 +6,8 @@
 
 namespace syncscope {
 
-// The data rules of SPEC §1 and §2 in one place, shared by the script parser, the CSV seed
-// reader, the workspace loader and every backend that validates what it is handed.
+// The data and naming rules of docs/script-language.md in one place, shared by the script parser,
+// the CSV seed reader, the workspace loader and every backend that validates what it is handed.
 
 inline constexpr size_t kMaxIdentifierBytes = 64;
 inline constexpr size_t kMaxValueBytes = 64;
@@ -20,7 +20,7 @@ inline bool isIdentifierChar(unsigned char c) {
 // Student and course ids: non-empty, [A-Za-z0-9_.-], at most 64 bytes.
 bool isValidIdentifier(std::string_view s);
 
-// Why a value breaks SPEC §1, or nullptr when it is a valid grade.
+// Why a value breaks docs/script-language.md, or nullptr when it is a valid grade.
 const char* valueProblem(std::string_view v);
 inline bool isValidValue(std::string_view v) {
     return valueProblem(v) == nullptr;

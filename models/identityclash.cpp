@@ -19,7 +19,8 @@ std::string IdentityClash::message(const std::vector<std::string>& storeNames) c
     return first.origin + ':' + std::to_string(first.seq) + " names two writes: " + spelled(first) +
            " in " + storeNames[firstStore] + " and " + spelled(second) + " in " +
            storeNames[secondStore] +
-           "; nothing was run (SPEC §8: a write identity given twice, a corruption; `verify` "
+           "; nothing was run (docs/crash-safety.md: a write identity given twice, a corruption; "
+           "`verify` "
            "lists every such identity, and which write to keep is a person's choice)";
 }
 

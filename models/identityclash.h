@@ -9,10 +9,10 @@
 
 namespace syncscope {
 
-// SPEC §8: an identity (origin, seq) names one write in every store. Within a run, Syncscope
-// gives each new write a seq past every identity its origin holds anywhere, and a copy always
-// carries its origin's write, so two writes can share an identity only when the stores came to
-// the run that way (a crash under an earlier version, another program's writes). The stores a
+// docs/crash-safety.md: an identity (origin, seq) names one write in every store. Within a run,
+// Syncscope gives each new write a seq past every identity its origin holds anywhere, and a copy
+// always carries its origin's write, so two writes can share an identity only when the stores came
+// to the run that way (a crash under an earlier version, another program's writes). The stores a
 // run or the window loads are checked for that before anything is replayed or merged: a store
 // must never be offered one write under an identity it holds for another.
 struct IdentityClash {
@@ -21,7 +21,8 @@ struct IdentityClash {
     LogRecord first;  // as the first store (in load order) holds it
     LogRecord second; // the other write under the same identity
     // "MARIA:7056 names two writes: (SID1,CSE001)=A at ts 5 in PG and (SID9,CSE002)=B at ts 8
-    // in REDIS; nothing was run (SPEC §8: a corruption; verify lists every such identity)".
+    // in REDIS; nothing was run (docs/crash-safety.md: a corruption; verify lists every such
+    // identity)".
     std::string message(const std::vector<std::string>& storeNames) const;
 };
 

@@ -45,18 +45,18 @@ bool entryKindFromName(std::string_view name, EntryKind& kind);
 } // namespace syncscope
 
 namespace syncscope {
-// SPEC §1's write order on records: (ts, origin byte-wise, seq).
+// docs/script-language.md's write order on records: (ts, origin byte-wise, seq).
 bool writeLess(const LogRecord& a, const LogRecord& b);
 // The order stores list their rows in: student id, then course id, byte-wise.
 bool keyLess(const GradeRecord& a, const GradeRecord& b);
 bool sameKey(const GradeRecord& a, const GradeRecord& b);
-// SPEC §1's order between a write and the grade row it meets.
+// docs/script-language.md's order between a write and the grade row it meets.
 bool writeBeats(const LogRecord& write, const GradeRecord& row);
 // The row a write leaves, keeping the attributes of `previous` where the write brings none
 // (as the SQL stores' upsert does). For the stores that decide rows themselves (Redis, MongoDB).
 GradeRecord rowAfter(const LogRecord& write, const GradeRecord* previous);
 
-// Why a record breaks SPEC §1 (naming the key), or an empty string when it is valid. Stores
-// check every record of a batch before writing any, so bad input changes nothing.
+// Why a record breaks docs/script-language.md (naming the key), or an empty string when it is
+// valid. Stores check every record of a batch before writing any, so bad input changes nothing.
 std::string recordProblem(const LogRecord& record);
 } // namespace syncscope

@@ -12,9 +12,9 @@
 namespace syncscope {
 
 // How a merge settles a key whose stores disagree (MergeDialog). Last-writer-wins
-// is SPEC §4's merge; every other strategy can pick a value LWW would not keep, and such a
-// pick is applied as a new write that beats every write of the key (SPEC §7), so later LWW
-// merges carry it instead of undoing it.
+// is docs/script-language.md's merge; every other strategy can pick a value LWW would not keep, and
+// such a pick is applied as a new write that beats every write of the key
+// (docs/script-language.md), so later LWW merges carry it instead of undoing it.
 enum class MergeStrategy : uint8_t {
     LastWriterWins,
     SourceWins,    // MERGE only: a source's write, when one has the key
@@ -67,8 +67,8 @@ enum class DecisionReason : uint8_t {
 std::string_view decisionReasonId(DecisionReason r);
 
 // One change the merge makes to one target. `after` is either a write some participant holds
-// (adopted unchanged, as SPEC §4's merge does) or, when `decision`, a new write made at
-// `after.origin` with seq assigned when it is applied (0 in the plan).
+// (adopted unchanged, as docs/script-language.md's merge does) or, when `decision`, a new write
+// made at `after.origin` with seq assigned when it is applied (0 in the plan).
 struct PlannedWrite {
     KeyId key = 0;
     uint8_t target = 0;                          // index into MergeRequest::targets

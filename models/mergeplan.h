@@ -24,9 +24,10 @@ private:
 // state := state ⊔ (greatest write per key of log[from, end)). GET entries are skipped.
 void foldOplog(const Oplog& log, size_t from, StoreState& state, const WriteOrder& order);
 
-// T.MERGE(S) as SPEC §4 defines it: S's greatest write per key, read from S's oplog, for the
-// keys where it beats T's state; in ascending write order. Reading only log[from, end) is exact
-// when T already held at least S's state as of log position `from` (the engine's watermark).
+// T.MERGE(S) as docs/script-language.md defines it: S's greatest write per key, read from S's
+// oplog, for the keys where it beats T's state; in ascending write order. Reading only log[from,
+// end) is exact when T already held at least S's state as of log position `from` (the engine's
+// watermark).
 std::vector<Write> planMergeFromOplog(const Oplog& sourceLog, size_t from, const StoreState& target,
                                       const WriteOrder& order, FoldScratch& scratch);
 

@@ -262,8 +262,8 @@ MergePlan Planner::run() {
         }
         planKey(k, conflict);
     }
-    // Ascending write order (SPEC §4), ties (one FULL_SYNC decision for several targets) by
-    // target, so a key's group stays together.
+    // Ascending write order (docs/script-language.md), ties (one FULL_SYNC decision for several
+    // targets) by target, so a key's group stays together.
     std::sort(plan_.writes.begin(), plan_.writes.end(),
               [this](const PlannedWrite& a, const PlannedWrite& b) {
                   if (order_.less(a.after, b.after))

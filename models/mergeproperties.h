@@ -8,10 +8,10 @@
 
 namespace syncscope {
 
-// SPEC §4's properties, checked for a strategy by running it: on random small histories over
-// three stores, every merge is planned and applied exactly as the dialog applies it, and the
-// outcomes are compared. A property that fails comes with the history that breaks it; one that
-// holds says in how many histories it was tried (a search, not a proof).
+// docs/script-language.md's properties, checked for a strategy by running it: on random small
+// histories over three stores, every merge is planned and applied exactly as the dialog applies it,
+// and the outcomes are compared. A property that fails comes with the history that breaks it; one
+// that holds says in how many histories it was tried (a search, not a proof).
 enum class MergeProperty : uint8_t { Commutative, Associative, Idempotent, Convergent };
 inline constexpr size_t kMergeProperties = 4;
 std::string_view mergePropertyName(MergeProperty p);

@@ -19,7 +19,7 @@ namespace syncscope {
 class OplogModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    // As a seed-format line reads (SPEC §5: "4, SET((SID1033,CSE016),B)"): the timestamp first,
+    // As a seed-format line reads (docs/cli.md: "4, SET((SID1033,CSE016),B)"): the timestamp first,
     // then the operation, key and value; where the write came from and when it was logged after.
     enum Column {
         Position,
@@ -35,8 +35,8 @@ public:
     };
     static constexpr size_t kPageSize = 1000;
     // True on a write that lost on arrival: the log already held a greater write of its key
-    // (SPEC §4's order: timestamp, then origin name, then seq), so it never showed in the
-    // table. The view draws it struck through; its tooltip says which write beat it.
+    // (docs/script-language.md's order: timestamp, then origin name, then seq), so it never showed
+    // in the table. The view draws it struck through; its tooltip says which write beat it.
     static constexpr int LostOnArrivalRole = Qt::UserRole + 1;
 
     explicit OplogModel(QObject* parent = nullptr);

@@ -19,9 +19,9 @@ public:
     virtual const LogRecord& at(size_t store, size_t i) const = 0;
 };
 
-// SPEC §8's "origin first": a write is durable in its origin's oplog before any copy of it is
-// durable in another store. The engine appends a write to its origin's log before any merge
-// can copy it, so it is enough to send the records of each store in the order the engine
+// docs/crash-safety.md's "origin first": a write is durable in its origin's oplog before any copy
+// of it is durable in another store. The engine appends a write to its origin's log before any
+// merge can copy it, so it is enough to send the records of each store in the order the engine
 // appended them and to cut them into batches such that a batch carrying a copy of store O's
 // write with seq n waits for O's batch holding n. This class decides those cuts; the outbox
 // sends the batches and does the waiting. Pure and single-threaded: the outbox's thread owns it.

@@ -15,7 +15,7 @@ namespace syncscope {
 
 // The property lab (teaching aid): the user picks stores and merges; the lab runs
 // the merges in every order, once per strategy, on copies of the stores' real history, and
-// shows the end states side by side with SPEC §4's properties as they turned out:
+// shows the end states side by side with docs/script-language.md's properties as they turned out:
 //
 // - commutative: for every MERGE step T.MERGE(S), T.MERGE(S) leaves T with the same values
 //   as S.MERGE(T) leaves S (each run alone, from the history as it is);

@@ -20,8 +20,8 @@ struct Span {
 // One parsed script line. Store names are indexes into Script::names (canonical spelling of
 // what the script wrote, upper case; aliases are resolved later against a workspace).
 struct Command {
-    int64_t ts = 0;          // explicit, or assigned by SPEC §3's rule for SET/GET/DELETE
-    uint32_t line = 0;       // 1-based
+    int64_t ts = 0;    // explicit, or assigned by docs/script-language.md's rule for SET/GET/DELETE
+    uint32_t line = 0; // 1-based
     uint32_t lineOffset = 0; // byte offset of the line in the text, for later diagnostics
     uint32_t storeOffset = 0;
     uint32_t sourceOffset = 0; // MERGE: the source name; FULL_SYNC: first index in syncList
@@ -71,16 +71,17 @@ public:
     std::string unescaped; // quoted values that contained escapes, unescaped
 };
 
-// The greatest timestamp a run has used so far, for SPEC §3's implicit timestamps when a run
-// is fed piece by piece (the GUI's command bar): a parse continues from it and updates it.
+// The greatest timestamp a run has used so far, for docs/script-language.md's implicit timestamps
+// when a run is fed piece by piece (the GUI's command bar): a parse continues from it and updates
+// it.
 struct TimestampClock {
     bool used = false;
     int64_t greatest = 0;
 };
 
-// Parses a whole script (SPEC §3). Never throws: problems land in Script::errors, at most one
-// per line, and the commands of a script with errors must not run. With a clock, implicit
-// timestamps continue from it, and it advances only when the script parses without error.
+// Parses a whole script (docs/script-language.md). Never throws: problems land in Script::errors,
+// at most one per line, and the commands of a script with errors must not run. With a clock,
+// implicit timestamps continue from it, and it advances only when the script parses without error.
 Script parseScript(std::string fileName, std::string text, TimestampClock* clock = nullptr);
 
 } // namespace syncscope

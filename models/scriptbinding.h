@@ -7,7 +7,7 @@
 
 namespace syncscope {
 
-// Which store of the run each of a script's names means (SPEC §2).
+// Which store of the run each of a script's names means (docs/script-language.md).
 struct StoreBinding {
     std::vector<StoreSpec> stores;   // the run's stores, fixed before the first command
     std::vector<size_t> storeOfName; // Script::names index -> stores index

@@ -1,6 +1,6 @@
-// The script parser of SPEC §3: a hand-written scanner over the whole file held in memory.
-// It allocates only for errors, new store names and escaped strings, so a million-line script
-// parses in a few tens of milliseconds (see tests/bench/bench_parse).
+// The script parser of docs/script-language.md: a hand-written scanner over the whole file held in
+// memory. It allocates only for errors, new store names and escaped strings, so a million-line
+// script parses in a few tens of milliseconds (see tests/bench/bench_parse).
 #include "script.h"
 
 #include "identifiers.h"
@@ -424,7 +424,7 @@ private:
 
     bool assignTimestamp(Command& c) {
         if (c.op == Op::Merge || c.op == Op::FullSync)
-            return true; // accepted, no effect (SPEC §3)
+            return true; // accepted, no effect (docs/script-language.md)
         if (!c.explicitTs) {
             if (!haveMaxTs_)
                 c.ts = 1;

@@ -88,8 +88,8 @@ private:
     }
 
     // A line ends at LF or CRLF (and a CR that ends the file). A CR alone is not a line break:
-    // it stays in its field (where SPEC §1's rules refuse it), so the line numbers in errors
-    // are the ones `grep -n` and editors show.
+    // it stays in its field (where docs/script-language.md's rules refuse it), so the line numbers
+    // in errors are the ones `grep -n` and editors show.
     bool atLineEnd() const {
         if (pos_ >= text_.size())
             return false;

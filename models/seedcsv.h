@@ -22,10 +22,10 @@ struct SeedData {
     std::string formatError(const ScriptError& e) const;
 };
 
-// Reads the initial data set of SPEC §1: RFC 4180 CSV whose header names the student id,
-// course id and grade columns (matched ignoring case, spaces, '-' and '_', so "student-ID"
-// and "student_id" both work); every other column is kept as an attribute. Each key must be
-// valid and appear once; each grade must be a valid value.
+// Reads the initial data set of docs/script-language.md: RFC 4180 CSV whose header names the
+// student id, course id and grade columns (matched ignoring case, spaces, '-' and '_', so
+// "student-ID" and "student_id" both work); every other column is kept as an attribute. Each key
+// must be valid and appear once; each grade must be a valid value.
 SeedData parseSeedCsv(std::string fileName, std::string_view text);
 
 } // namespace syncscope

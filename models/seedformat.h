@@ -9,7 +9,7 @@
 
 namespace syncscope {
 
-// The seed-format text of SPEC §5 and §6: oplog export lines, GET result lines, dump CSV.
+// The seed-format text of docs/cli.md: oplog export lines, GET result lines, dump CSV.
 
 // Appends one export line ("4, SET((SID1033,CSE016),B)\n"); seed entries are skipped.
 void appendExportLine(std::string& out, const OplogEntry& e, const Catalog& catalog);
@@ -23,7 +23,7 @@ std::string exportFileName(std::string_view canonicalName);
 void appendGetLine(std::string& out, std::string_view store, const OplogEntry& get,
                    const Catalog& catalog);
 
-// SPEC §6's --dump: "store,student_id,course_id,grade,ts" and one row per live key of every
+// docs/cli.md's --dump: "store,student_id,course_id,grade,ts" and one row per live key of every
 // replica, sorted by store, student_id, course_id (byte-wise).
 void appendDump(std::string& out, const Engine& engine);
 

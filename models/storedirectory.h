@@ -14,8 +14,8 @@ struct StoreSpec {
     std::string uri;
 };
 
-// Resolves the names a script uses to a workspace's stores (SPEC §2): case-insensitive, through
-// canonical names and aliases.
+// Resolves the names a script uses to a workspace's stores (docs/script-language.md):
+// case-insensitive, through canonical names and aliases.
 class StoreDirectory {
 public:
     StoreDirectory() = default;

@@ -7,9 +7,9 @@
 
 namespace syncscope {
 
-// A store's state (SPEC §1): for each key the greatest write it has applied. Dense by KeyId,
-// because keys are interned per run: a lookup is one array index, no hashing. keys() lists
-// the keys that have a write, in the order they first got one.
+// A store's state (docs/script-language.md): for each key the greatest write it has applied. Dense
+// by KeyId, because keys are interned per run: a lookup is one array index, no hashing. keys()
+// lists the keys that have a write, in the order they first got one.
 class StoreState {
 public:
     const Write& at(KeyId k) const { return k < slots_.size() ? slots_[k] : none_; }

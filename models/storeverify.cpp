@@ -26,7 +26,7 @@ std::string spellWrite(bool deleted, const std::string& value, int64_t ts,
            ", " + origin + ':' + std::to_string(seq) + ')';
 }
 
-// Why a row breaks SPEC §1's data rules, or empty.
+// Why a row breaks docs/script-language.md's data rules, or empty.
 std::string rowProblem(const GradeRecord& r) {
     if (!isValidIdentifier(r.studentId))
         return "invalid student id";

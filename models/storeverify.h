@@ -8,7 +8,7 @@
 //  - missing: a key live in some stores and absent (or deleted) in others;
 //  - differs: a key live everywhere with different grades;
 //  - duplicate: a store returned more than one row for a key (a Hive table has no key);
-//  - corrupted: a row breaks SPEC §1's data rules (identifiers, grade, origin);
+//  - corrupted: a row breaks docs/script-language.md's data rules (identifiers, grade, origin);
 //  - oplog: a row is not its key's greatest write in the store's own oplog, or the oplog's
 //    greatest write for a key is a SET with no row;
 //  - logged-twice: the oplog holds one write (origin, seq) more than once: a change applied
@@ -16,8 +16,8 @@
 //    twice);
 //  - identity-reused: two different writes share one identity (origin, seq);
 //  - ahead-of-origin: a store holds a copy of a write that its origin, verified with it, does
-//    not hold in its own oplog (SPEC §8's origin first broken, by a crash under a version that
-//    did not keep it). verify --repair writes such writes back into their origin.
+//    not hold in its own oplog (docs/crash-safety.md's origin first broken, by a crash under a
+//    version that did not keep it). verify --repair writes such writes back into their origin.
 #include "logrecord.h"
 
 #include <cstdint>
@@ -30,7 +30,7 @@ namespace syncscope {
 
 struct VerifyFinding {
     // IdentityReused: two different writes share one identity (origin, seq), in one store's
-    // oplog or across stores (SPEC §8: a corruption, never the same change twice).
+    // oplog or across stores (docs/crash-safety.md: a corruption, never the same change twice).
     enum class Kind {
         Missing,
         Differs,

@@ -52,7 +52,7 @@ TimelineSnapshot TimelineSnapshot::capture(const Engine& engine, std::span<const
     }
 
     // A point is discarded when its key is concurrent across the lanes' stores and its write is
-    // one that last-writer-wins drops unseen (SPEC §7), as the conflict grid says.
+    // one that last-writer-wins drops unseen (docs/script-language.md), as the conflict grid says.
     std::vector<const StoreState*> states;
     for (size_t r : stores)
         states.push_back(&engine.replica(r).state);

@@ -14,7 +14,7 @@ struct Utf8Check {
 };
 
 // Strict UTF-8 (no overlongs, no surrogates, at most U+10FFFF) that also refuses C0 and C1
-// control characters and DEL, which SPEC §1 excludes from values.
+// control characters and DEL, which docs/script-language.md excludes from values.
 Utf8Check checkUtf8(std::string_view s);
 
 // 1-based column of byteOffset within line, counting code points, for error messages.

@@ -12,9 +12,9 @@ using ContextId = uint32_t; // interned causal context (version vector), see Cau
 inline constexpr ValueId kTombstone = UINT32_MAX;
 inline constexpr NameId kNoOrigin = UINT32_MAX;
 
-// One write of SPEC §1: (key, value or tombstone, ts, origin, seq). A plain 32-byte value so
-// millions of them sit contiguously; strings live in the Catalog. A default Write is "none":
-// the state of a key nobody wrote.
+// One write of docs/script-language.md: (key, value or tombstone, ts, origin, seq). A plain 32-byte
+// value so millions of them sit contiguously; strings live in the Catalog. A default Write is
+// "none": the state of a key nobody wrote.
 struct Write {
     int64_t ts = 0;
     uint64_t seq = 0;
@@ -33,8 +33,9 @@ struct Write {
 };
 static_assert(sizeof(Write) == 32);
 
-// The total order of SPEC §1: (ts, origin byte-wise, seq). Origins compare through their rank
-// among all interned names (NameTable keeps ranks in byte order), so no string is touched.
+// The total order of docs/script-language.md: (ts, origin byte-wise, seq). Origins compare through
+// their rank among all interned names (NameTable keeps ranks in byte order), so no string is
+// touched.
 struct WriteOrder {
     const uint32_t* originRank = nullptr;
 

@@ -5,8 +5,9 @@
 namespace syncscope {
 
 namespace {
-// FNV-1a over the fields, each followed by a separator byte no field can hold (SPEC §1 keeps
-// control characters out of keys and values), so no two contents run together alike.
+// FNV-1a over the fields, each followed by a separator byte no field can hold
+// (docs/script-language.md keeps control characters out of keys and values), so no two contents run
+// together alike.
 void mix(uint64_t& h, std::string_view bytes) {
     for (const char c : bytes) {
         h ^= static_cast<unsigned char>(c);

@@ -11,9 +11,9 @@ namespace syncscope {
 // The writes a store holds, by identity (origin, seq) and content: what a follower or a load
 // checks before it hands a store a write, so a write delivered again (after a crash, a lost
 // acknowledgement, or because it reached the store by another route first) is never logged
-// twice, and an identity the store holds for a different write (SPEC §8: a corruption) is
-// never taken for the same write. Origins are few and seqs many, so the map is kept per
-// origin, each seq with a digest of its write's content.
+// twice, and an identity the store holds for a different write (docs/crash-safety.md: a corruption)
+// is never taken for the same write. Origins are few and seqs many, so the map is kept per origin,
+// each seq with a digest of its write's content.
 class WriteIdentities {
 public:
     enum class Held { No, Same, Other };
@@ -38,7 +38,7 @@ public:
     }
     size_t size() const { return size_; }
 
-    // What identifies a write's content: key, value or tombstone, ts (SPEC §8).
+    // What identifies a write's content: key, value or tombstone, ts (docs/crash-safety.md).
     static uint64_t digest(const LogRecord& r);
 
 private:

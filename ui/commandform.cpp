@@ -23,7 +23,7 @@ CommandForm::CommandForm(QWidget* parent)
         auto* edit = new QLineEdit(this);
         edit->setObjectName(name);
         edit->setPlaceholderText(hint);
-        // Identifiers as SPEC §1 has them; anything else cannot even be typed.
+        // Identifiers as docs/script-language.md has them; anything else cannot even be typed.
         edit->setValidator(new QRegularExpressionValidator(
             QRegularExpression(QStringLiteral("[A-Za-z0-9_.-]{0,64}")), edit));
         return edit;

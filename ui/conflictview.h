@@ -21,11 +21,11 @@ namespace syncscope {
 class ClockSkewPanel;
 class ConflictModel;
 
-// Conflicts before the merge (SPEC §7): the N-way grid of every key that is not identical (one
-// column per store and one for the value after a last-writer-wins merge; cells coloured by what
-// the merge does to them), bucket filters with their counts, the chosen stores, the "Why" of the
-// selected key in plain words, the stale reads the oplogs show, and the clock-skew what-if. It
-// displays snapshots; who makes them (off the UI thread) is the caller's business:
+// Conflicts before the merge (docs/script-language.md): the N-way grid of every key that is not
+// identical (one column per store and one for the value after a last-writer-wins merge; cells
+// coloured by what the merge does to them), bucket filters with their counts, the chosen stores,
+// the "Why" of the selected key in plain words, the stale reads the oplogs show, and the clock-skew
+// what-if. It displays snapshots; who makes them (off the UI thread) is the caller's business:
 // refreshRequested() asks for one.
 class ConflictView : public QWidget {
     Q_OBJECT

@@ -8,7 +8,7 @@ class QWidget;
 namespace syncscope {
 
 // Help > Script Syntax: the testcase language on one page, each command with an example, as
-// SPEC §3 defines it.
+// docs/script-language.md defines it.
 QString scriptSyntaxHtml();
 // The five commands, one example each (the syntax page and the first-start welcome).
 QString commandExamplesHtml();

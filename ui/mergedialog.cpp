@@ -166,7 +166,7 @@ MergeDialog::MergeDialog(const QStringList& storeNames, QWidget* parent)
     form->addRow(lists);
     form->addRow(QStringLiteral("&Strategy:"), strategy_);
 
-    // What the strategy keeps of SPEC §4.
+    // What the strategy keeps of docs/script-language.md.
     properties_ = new QLabel;
     properties_->setObjectName(QStringLiteral("mergeProperties"));
     properties_->setTextFormat(Qt::RichText);

@@ -31,8 +31,9 @@ class MergePreviewModel;
 
 // Sets up a merge and shows what it will do before anything is written: the stores
 // (MERGE: targets and sources; FULL_SYNC: the set), the strategy and, for store priority, the
-// order; which of SPEC §4's properties the strategy keeps, with a counter-example when it does
-// not; the dry run, key by key; and the keys to decide by hand, with notes and undo/redo.
+// order; which of docs/script-language.md's properties the strategy keeps, with a counter-example
+// when it does not; the dry run, key by key; and the keys to decide by hand, with notes and
+// undo/redo.
 //
 // It holds no engine: every change asks for a preview (previewRequested, coalesced), the
 // caller plans off the UI thread and calls showPreview; Apply asks for that same plan to be

@@ -22,8 +22,8 @@ class LabSummaryModel;
 
 // The property lab (propertylab.h): pick stores, merges and strategies; Run asks the caller
 // to run every order of the merges off the UI thread and hand back the report. Shows per
-// strategy which of SPEC §4's properties held, with a counter-example when one did not, and
-// for the selected strategy its end states side by side, a column group per end state, the
+// strategy which of docs/script-language.md's properties held, with a counter-example when one did
+// not, and for the selected strategy its end states side by side, a column group per end state, the
 // cells that differ marked.
 class PropertyLabDialog : public QDialog {
     Q_OBJECT

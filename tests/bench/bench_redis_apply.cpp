@@ -88,7 +88,8 @@ void verifyAfterLoad(const QString& ours, const QString& password,
 
     const LogRecord& gone = rows[rows.size() / 3];
     LogRecord spoilt = rows[rows.size() * 2 / 3];
-    spoilt.value.assign(80, 'X'); // SPEC §1 allows 64 bytes; an empty grade packs as no row
+    spoilt.value.assign(
+        80, 'X'); // docs/script-language.md allows 64 bytes; an empty grade packs as no row
     RedisConnection c;
     QString why;
     if (!c.connect(endpointOf(ours, password), why))

@@ -93,7 +93,8 @@ void TestCliGolden::golden_data() {
 }
 
 // The stores of a clean run are those it exported (oplog.<store>.txt); on a server each gets a
-// fresh database, under SPEC §2's default alias groups so the script's names resolve as before.
+// fresh database, under docs/script-language.md's default alias groups so the script's names
+// resolve as before.
 QString TestCliGolden::serverWorkspace(const QString& caseDir, const QString& server,
                                        const QString& path, QProcessEnvironment& env) {
     static const QHash<QString, QStringList> aliases = {

@@ -119,7 +119,8 @@ void TestCliHostile::hundredMegabyteScript() {
     std::printf("{\"bench\":\"hostile_big_script\",\"script_mb\":%.1f,\"lines\":%lld,"
                 "\"peak_rss_mb\":%.1f}\n",
                 static_cast<double>(QFileInfo(path).size()) / (1 << 20), lineCount, o.peakRssMb);
-    // Parsed whole before anything runs (SPEC §3): the file and its commands, never more.
+    // Parsed whole before anything runs (docs/script-language.md): the file and its commands, never
+    // more.
     QVERIFY2(o.peakRssMb < 1024, qPrintable(QString::number(o.peakRssMb)));
     QCOMPARE(dumpAfter(""), before_);
     QFile::remove(path);

@@ -1,5 +1,5 @@
-// SPEC §3's implicit timestamps on stores that persist: a line without a timestamp continues
-// after the greatest write the stores hold when the run starts, so it is never silently
+// docs/script-language.md's implicit timestamps on stores that persist: a line without a timestamp
+// continues after the greatest write the stores hold when the run starts, so it is never silently
 // superseded on arrival; explicit timestamps still count; on fresh stores nothing changes.
 #include "clirun.h"
 

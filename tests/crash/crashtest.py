@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Kills `syncscope-cli run` at random points and checks SPEC §8 with an independent reader.
+"""Kills `syncscope-cli run` at random points and checks docs/crash-safety.md with an independent reader.
 
 Each round, for each store kind asked for: a workspace of four stores of that kind, a random
 script of SETs, DELETEs, GETs, MERGEs and FULL_SYNCs, the run SIGKILLed at a random moment;
@@ -103,7 +103,7 @@ def cli(args, env, timeout=600):
 
 
 def check(uris, password, where):
-    """The invariants of SPEC §8 over every store; returns (problems, logs, tables)."""
+    """The invariants of docs/crash-safety.md over every store; returns (problems, logs, tables)."""
     logs, tables, gets, problems = {}, {}, {}, []
     for name, uri in uris.items():
         logs[name], tables[name], gets[name] = storereader.read_store(uri, password)

@@ -1,8 +1,8 @@
-// libFuzzer target: the testcase-script parser (SPEC §3) on arbitrary bytes. Besides not
-// crashing (AddressSanitizer and UBSan watch), it checks what the rest of the program relies
-// on: errors name a line of the text at a column of that line; a script without errors has
-// keys and values that obey SPEC §1's rules; and a script that parsed parses again to the same
-// commands.
+// libFuzzer target: the testcase-script parser (docs/script-language.md) on arbitrary bytes.
+// Besides not crashing (AddressSanitizer and UBSan watch), it checks what the rest of the program
+// relies on: errors name a line of the text at a column of that line; a script without errors has
+// keys and values that obey docs/script-language.md's rules; and a script that parsed parses again
+// to the same commands.
 #include "fuzzcheck.h"
 #include "identifiers.h"
 #include "script.h"

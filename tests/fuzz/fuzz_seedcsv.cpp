@@ -1,6 +1,6 @@
-// libFuzzer target: the seed-data CSV reader (SPEC §1) on arbitrary bytes. Besides not crashing,
-// a file without errors must give rows whose keys and grades obey SPEC §1 and appear once, on
-// lines the file has; errors name such lines.
+// libFuzzer target: the seed-data CSV reader (docs/script-language.md) on arbitrary bytes. Besides
+// not crashing, a file without errors must give rows whose keys and grades obey
+// docs/script-language.md and appear once, on lines the file has; errors name such lines.
 #include "fuzzcheck.h"
 #include "identifiers.h"
 #include "seedcsv.h"

@@ -92,8 +92,8 @@ void TestHiveStore::initTestCase() {
 }
 
 // Our escaping and the peer's unescaping are written apart, each from Hive's rules
-// (PROTOCOLS.md §2); every hostile string must come back byte for byte, and the statement's
-// tokenizer must see exactly one literal.
+// (its string-literal grammar); every hostile string must come back byte for byte, and the
+// statement's tokenizer must see exactly one literal.
 void TestHiveStore::literalsSurviveHivesUnescaping() {
     for (const std::string& s : hostileStrings()) {
         const std::string literal = hiveStringLiteral(s);
@@ -148,7 +148,7 @@ void TestHiveStore::identifiersAreCheckedNotEscaped() {
              qPrintable(made.error().message));
 }
 
-// PROTOCOLS.md §1's example: user "hive", password "x".
+// The SASL PLAIN example of the protocol: user "hive", password "x".
 void TestHiveStore::saslFramesAreHives() {
     QCOMPARE(saslFrame(1, "PLAIN"), bytes({0x01, 0, 0, 0, 5, 'P', 'L', 'A', 'I', 'N'}));
     QCOMPARE(saslFrame(2, std::string("\0hive\0x", 7)),
@@ -262,8 +262,8 @@ void TestHiveStore::anotherStoresDatabaseIsRefused() {
              qPrintable(s.error().message));
 }
 
-// SPEC §8's seq claims, as far as Hive allows (no transaction): a second writer of the same
-// store (another process, its own worker) whose batch gives one of the store's seqs to another
+// docs/crash-safety.md's seq claims, as far as Hive allows (no transaction): a second writer of the
+// same store (another process, its own worker) whose batch gives one of the store's seqs to another
 // write is refused whole, as a conflict; the same write again is not refused, nor a fresh seq.
 void TestHiveStore::aSeqTakenByAnotherWriterIsRefused() {
     QString problem;
@@ -584,7 +584,7 @@ void TestHiveStore::peerAnswersAsHiveServer2Does() {
     QCOMPARE(int(done.status.statusCode), int(hs2::TStatusCode::SUCCESS_STATUS));
 }
 
-// SPEC §5's T.MERGE(S) as one statement inside Hive must append exactly the entries the
+// docs/cli.md's T.MERGE(S) as one statement inside Hive must append exactly the entries the
 // engine's merge appends, in the same order, on random histories (merges, deletes, ties on ts
 // broken by origin, seeds and reads included).
 void TestHiveStore::mergeInsideHiveIsTheEnginesMerge() {

@@ -65,7 +65,7 @@ void TestMongoStore::initTestCase() {
     server_ = peer_.uri();
 }
 
-// SPEC: nothing a user types is run. A grade that reads as a query operator is a string in the
+// Nothing a user types is run. A grade that reads as a query operator is a string in the
 // document, and keys with dots stay whole.
 void TestMongoStore::operatorsInValuesAreStoredAsStrings() {
     const QString uri = fresh();

@@ -130,8 +130,8 @@ void TestRedisStore::argumentsAreNeverSpliced() {
 }
 
 // Through the store: printable values that mean something to Redis, a shell or another store
-// are kept verbatim; values SPEC §1 forbids (control characters: CR, LF, NUL) are refused with
-// the key named, and nothing of their batch is written.
+// are kept verbatim; values docs/script-language.md forbids (control characters: CR, LF, NUL) are
+// refused with the key named, and nothing of their batch is written.
 void TestRedisStore::hostileValues() {
     QString uri;
     auto w = fresh(uri);

@@ -575,9 +575,9 @@ void TestStoreContract::invalidRecordChangesNothing() {
 }
 
 // The hostile-input table, one backend per row: each input is stored and read back byte
-// for byte (value and oplog) when SPEC §1 takes it, and otherwise refused with an error that
-// names the store, quotes nothing raw and leaves the store as it was. At the end every write
-// that was taken is still there: no quote, protocol or operator in them ran as code.
+// for byte (value and oplog) when docs/script-language.md takes it, and otherwise refused with an
+// error that names the store, quotes nothing raw and leaves the store as it was. At the end every
+// write that was taken is still there: no quote, protocol or operator in them ran as code.
 void TestStoreContract::hostileInputsAreStoredVerbatimOrRefused() {
     QFETCH(QString, kind);
     current_ = {};

@@ -1,8 +1,8 @@
 #pragma once
 // The hostile inputs: identifiers and values built to break quoting, escaping, protocols
-// and limits. SPEC §1 decides each one: it is either a valid key and grade, which every backend
-// must store and give back byte for byte, or it breaks a rule, which every backend must refuse
-// with a clear error before writing anything. Nothing in them may ever run as code.
+// and limits. docs/script-language.md decides each one: it is either a valid key and grade, which
+// every backend must store and give back byte for byte, or it breaks a rule, which every backend
+// must refuse with a clear error before writing anything. Nothing in them may ever run as code.
 #include <string>
 #include <vector>
 
@@ -11,7 +11,7 @@ namespace lab {
 struct HostileInput {
     std::string label; // the input class, as the hostile-input table names it
     std::string studentId, courseId, value;
-    bool valid; // SPEC §1 takes it
+    bool valid; // docs/script-language.md takes it
 };
 
 inline std::vector<HostileInput> hostileInputs() {

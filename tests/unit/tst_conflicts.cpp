@@ -1,6 +1,6 @@
-// Conflict classification (SPEC §7) and the causal contexts it rests on: hand-made histories
-// for each bucket, then random histories checked against a brute-force oracle that keeps, for
-// every write, the explicit set of writes in its causal past.
+// Conflict classification (docs/script-language.md) and the causal contexts it rests on: hand-made
+// histories for each bucket, then random histories checked against a brute-force oracle that keeps,
+// for every write, the explicit set of writes in its causal past.
 #include "conflictexplain.h"
 #include "conflictmodel.h"
 #include "conflicts.h"
@@ -319,8 +319,8 @@ void TestConflicts::randomHistoriesAgainstOracle() {
                 e.get(r, k, pick(-2, 8));
             } else if (what < 60) {
                 const size_t before = e.replica(r).log.size();
-                // One CSV row per key, as in SPEC §1's data set (causalcontext.h: rows of one
-                // key are taken as a chain, like any origin's writes).
+                // One CSV row per key, as in docs/script-language.md's data set (causalcontext.h:
+                // rows of one key are taken as a chain, like any origin's writes).
                 if (e.seed(r, k, values[0], k + 1))
                     appendedSince(r, before);
             } else if (what < 90) {
@@ -368,7 +368,8 @@ void TestConflicts::randomHistoriesAgainstOracle() {
                     differs |= 1u << s;
                 } else if (!w.sameWrite(*best)) {
                     differs |= 1u << s;
-                    // a state write in the winner's past is always smaller (SPEC §7's premise)
+                    // a state write in the winner's past is always smaller
+                    // (docs/script-language.md's premise)
                     if (!past[dotOf(*best)].count(dotOf(w)))
                         discarded |= 1u << s;
                 }

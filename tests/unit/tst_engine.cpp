@@ -1,7 +1,7 @@
-// The merge engine against SPEC §4 on random histories: each step is checked against a naive
-// reference that folds whole oplogs with std::map, and every history ends with the properties
-// SPEC names (commutative in effect, associative, idempotent, FULL_SYNC converges) plus
-// "a merge computed from the oplog equals one computed from state".
+// The merge engine against docs/script-language.md on random histories: each step is checked
+// against a naive reference that folds whole oplogs with std::map, and every history ends with the
+// properties the docs name (commutative in effect, associative, idempotent, FULL_SYNC converges)
+// plus "a merge computed from the oplog equals one computed from state".
 #include "engine.h"
 
 #include <QTest>
@@ -241,7 +241,8 @@ void TestEngine::randomHistories() {
             keys.push_back(c.internKey("S" + std::to_string(k), "C" + std::to_string(k % 2)));
         const ValueId values[] = {c.internValue("A"), c.internValue("B"), c.internValue("C")};
 
-        // SPEC §3's implicit timestamps: one more than the greatest used so far (1 if none).
+        // docs/script-language.md's implicit timestamps: one more than the greatest used so far (1
+        // if none).
         bool haveTs = false;
         int64_t maxTs = 0;
         auto nextTs = [&]() {
@@ -407,7 +408,7 @@ void TestEngine::randomHistories() {
 
 void TestEngine::countersStartPastCopiesHeldElsewhere() {
     // A's oplog ends at A:2, but B holds a copy of A:5 (a crash under an earlier version lost
-    // A's own entry): A's next write must not be given seq 3, 4 or 5 (SPEC §8).
+    // A's own entry): A's next write must not be given seq 3, 4 or 5 (docs/crash-safety.md).
     Catalog catalog;
     Engine engine(catalog);
     engine.addReplica("A");

@@ -1,6 +1,6 @@
-// One identity, one write (SPEC §8): findIdentityClash finds two different writes under one
-// identity across the stores a run loads, whichever store holds which and wherever in its log,
-// and nothing else: the same write held by several stores, or twice by one, is no clash, nor
+// One identity, one write (docs/crash-safety.md): findIdentityClash finds two different writes
+// under one identity across the stores a run loads, whichever store holds which and wherever in its
+// log, and nothing else: the same write held by several stores, or twice by one, is no clash, nor
 // are seed rows (origin CSV), and a tombstone differs from a value.
 #include "identityclash.h"
 #include "logrecords.h"

@@ -457,9 +457,9 @@ void TestItemModels::oplogFetchesMoreAndAppendsLive() {
     QCOMPARE(model.rowCount(), 0);
 }
 
-// A write older than what the log already holds for its key (SPEC §4's order: ts, then origin
-// name, then seq) is marked as lost on arrival, with the newest write in its tooltip; GETs, other
-// keys and newer writes are not; a reload judges again from the start.
+// A write older than what the log already holds for its key (docs/script-language.md's order: ts,
+// then origin name, then seq) is marked as lost on arrival, with the newest write in its tooltip;
+// GETs, other keys and newer writes are not; a reload judges again from the start.
 void TestItemModels::oplogMarksWritesThatLostOnArrival() {
     OplogModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);

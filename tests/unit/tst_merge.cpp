@@ -1,7 +1,7 @@
 // The merge planner and its strategies: the plan is what gets applied, LWW plans are
-// SPEC §4's merges entry for entry, decisions become writes that beat everything and have seen
-// every write they settle, a canceled apply completes on a second run without duplicates, and
-// the property checker finds what each strategy breaks.
+// docs/script-language.md's merges entry for entry, decisions become writes that beat everything
+// and have seen every write they settle, a canceled apply completes on a second run without
+// duplicates, and the property checker finds what each strategy breaks.
 #include "auditmodel.h"
 #include "conflicts.h"
 #include "engine.h"

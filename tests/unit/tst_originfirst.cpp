@@ -1,6 +1,6 @@
-// Origin first (SPEC §8) as OriginFirst plans it, on random histories of the real engine:
-// stores write, merge and FULL_SYNC while their records are sent at random moments. Each plan
-// is checked against what the rule means, not against how the planner works:
+// Origin first (docs/crash-safety.md) as OriginFirst plans it, on random histories of the real
+// engine: stores write, merge and FULL_SYNC while their records are sent at random moments. Each
+// plan is checked against what the rule means, not against how the planner works:
 //  - every record handed out is the next one of its store, and every record goes out once;
 //  - a batch holding a copy of a write waits for a batch of the write's origin handed out
 //    before it, and that batch holds the write (so the copy can never commit first);

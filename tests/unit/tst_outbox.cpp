@@ -1,7 +1,8 @@
 // The Outbox on real stores (SQLite files behind their workers), with one store refusing some
 // of its batches the way a store does when another writer took its seqs: whatever is sent,
 // and in whatever order the workers happen to run, no store ever holds a copy of a write that
-// its origin does not hold, and a store holds no batch sent after one it refused (SPEC §8).
+// its origin does not hold, and a store holds no batch sent after one it refused
+// (docs/crash-safety.md).
 #include "awaitfuture.h"
 #include "catalog.h"
 #include "engine.h"

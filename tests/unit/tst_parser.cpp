@@ -1,5 +1,5 @@
-// The script grammar of SPEC §3: every valid variant, and malformed lines with the exact line,
-// column and message each must produce.
+// The script grammar of docs/script-language.md: every valid variant, and malformed lines with the
+// exact line, column and message each must produce.
 #include "script.h"
 
 #include <QTest>
