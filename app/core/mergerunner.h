@@ -3,6 +3,7 @@
 #include "auditlog.h"
 #include "logrecord.h"
 #include "manualpick.h"
+#include "mergeoutcome.h"
 #include "mergepreview.h"
 
 #include <QElapsedTimer>
@@ -67,7 +68,7 @@ public:
     void abandon(const AuditEntry& mergeRow);
 
     // Per target (by name): the rows it should hold after the last applied plan.
-    using Expected = std::vector<std::pair<QString, std::vector<GradeRecord>>>;
+    using Expected = ExpectedRows;
 
     // Audit reads and checks, on the audit thread. readAudit(0): every entry.
     QFuture<Result<std::vector<AuditEntry>>> readAudit(size_t newest = 0);

@@ -2,6 +2,7 @@
 // counter-examples, the states side by side), the lab's refusals, and random histories where
 // every order the lab reports is replayed on the whole engine (not the lab's copy restricted to
 // the keys the stores disagree on) and must end in the states the lab shows.
+#include "labsteps.h"
 #include "mergeplanner.h"
 #include "propertylab.h"
 #include "propertylabmodels.h"
@@ -35,6 +36,8 @@ PropertyLabReport labOf(const Engine& e, std::vector<size_t> stores, std::vector
 class TestPropertyLab : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void labMergeLinesBindToTheRunsStores();
+    void labMergeLinesThatAreNotMergesAreNamed();
     void oneConflictUnderEachStrategy();
     void threeStoresAndAFullSync();
     void refusals();
@@ -353,6 +356,50 @@ void TestPropertyLab::modelsShowVerdictsAndStatesSideBySide() {
     QCOMPARE(outcomes.columnCount(), 3);
     outcomes.setReport(nullptr, 0);
     QCOMPARE(outcomes.rowCount(), 0);
+}
+
+namespace {
+
+StoreBinding runOf(std::initializer_list<const char*> names) {
+    StoreBinding run;
+    for (const char* n : names)
+        run.stores.push_back({n, {}, {}});
+    return run;
+}
+
+} // namespace
+
+// The command line's --lab-merge lines: store indexes are the run's, whatever order the lines
+// name them in, and aliases resolve as in a script.
+void TestPropertyLab::labMergeLinesBindToTheRunsStores() {
+    std::vector<std::string> errors;
+    const std::vector<LabStep> steps =
+        labStepsOf({QStringLiteral("sql.MERGE(HIVE)"), QStringLiteral("FULL_SYNC"),
+                    QStringLiteral("HIVE.MERGE(REDIS)")},
+                   runOf({"HIVE", "REDIS", "SQL"}), errors);
+    QVERIFY2(errors.empty(), errors.empty() ? "" : errors.front().c_str());
+    QCOMPARE(steps.size(), size_t(3));
+    QVERIFY(!steps[0].fullSync && steps[0].target == 2 && steps[0].source == 0);
+    QVERIFY(steps[1].fullSync);
+    QVERIFY(!steps[2].fullSync && steps[2].target == 0 && steps[2].source == 1);
+}
+
+void TestPropertyLab::labMergeLinesThatAreNotMergesAreNamed() {
+    std::vector<std::string> errors;
+    QVERIFY(labStepsOf({QStringLiteral("HIVE.MERGE(SQL)"), QStringLiteral("SQL.GET(S1,C1)")},
+                       runOf({"HIVE", "SQL"}), errors)
+                .empty());
+    QCOMPARE(errors.size(), size_t(1));
+    QCOMPARE(QString::fromStdString(errors[0]),
+             QStringLiteral("--lab-merge:2:1: not a MERGE or FULL_SYNC"));
+    errors.clear();
+    labStepsOf({QStringLiteral("FULL_SYNC(HIVE,SQL)")}, runOf({"HIVE", "SQL"}), errors);
+    QCOMPARE(errors.size(), size_t(1));
+    QVERIFY2(errors[0].find("over every store") != std::string::npos, errors[0].c_str());
+    errors.clear();
+    labStepsOf({QStringLiteral("HIVE.MERGE(MONGO)")}, runOf({"HIVE", "SQL"}), errors);
+    QCOMPARE(errors.size(), size_t(1)); // MONGO is not one of the run's stores
+    QVERIFY2(errors[0].rfind("--lab-merge:1:", 0) == 0, errors[0].c_str());
 }
 
 QTEST_GUILESS_MAIN(TestPropertyLab)
