@@ -81,9 +81,7 @@ struct CommandSession::Produced {
     std::function<void()> afterwards; // runs on the UI thread once the rest is accepted
 };
 
-// Beyond this many written keys in one batch, listing them costs the UI more than loading the
-// table again (a million-key FULL_SYNC): the states are dropped and the views reload.
-constexpr size_t kMaxListedKeys = 20000;
+constexpr size_t kMaxListedKeys = StoreShipping::kMaxListedKeys;
 
 void CommandSession::handOut(Produced& out, Mirror& mirror, size_t store) {
     const Replica& rep = mirror.engine.replica(store);
@@ -137,20 +135,21 @@ CommandSession::CommandSession(std::vector<StoreSpec> stores, std::vector<StoreW
     , stores_(std::move(stores))
     , directory_(stores_)
     , workers_(std::move(workers))
-    , outbox_(
+    , shipping_(new StoreShipping(
           [this] {
               std::vector<std::string> names;
               for (const StoreSpec& spec : stores_)
                   names.push_back(spec.name);
               return names;
           }(),
-          workers_)
-    , views_(workers_.size())
-    , handedOut_(workers_.size(), 0)
-    , committed_(workers_.size(), 0)
-    , abandoned_(workers_.size(), 0)
+          workers_, this))
     , unavailable_(workers_.size(), 0)
     , unavailableWhy_(workers_.size()) {
+    connect(shipping_, &StoreShipping::storeCommitted, this, &CommandSession::storeCommitted);
+    connect(shipping_, &StoreShipping::storeRewritten, this, &CommandSession::storeRewritten);
+    connect(shipping_, &StoreShipping::failed, this, &CommandSession::failed);
+    connect(shipping_, &StoreShipping::conflicted, this,
+            [this](int store) { reloadAfterConflict(static_cast<size_t>(store)); });
     engineThread_.setObjectName(QStringLiteral("command-engine"));
     engineContext_ = new QObject;
     engineContext_->moveToThread(&engineThread_);
@@ -204,44 +203,6 @@ void CommandSession::runMerge(int writtenBy, std::function<void(Engine&, Catalog
             out.afterwards = done;
         },
         "merge");
-}
-
-void CommandSession::whenCommittedUpTo(std::vector<uint64_t> marks, std::function<void()> fn) {
-    markCallbacks_.emplace_back(std::move(marks), std::move(fn));
-    runCommittedCallbacks();
-}
-
-void CommandSession::runCommittedCallbacks() {
-    // Callbacks waiting for marks run in the order they were asked for, as each is reached:
-    // every record up to the marks committed, or refused for good.
-    const auto reached = [this](const std::vector<uint64_t>& marks) {
-        for (size_t s = 0; s < marks.size(); ++s)
-            if (committed_[s] + abandoned_[s] < marks[s])
-                return false;
-        return true;
-    };
-    // A few milliseconds at a time: a Run's thousands of waiting answers are shown over
-    // several turns of the event loop, not in one stall of the window.
-    QElapsedTimer budget;
-    budget.start();
-    while (!markCallbacks_.empty() && reached(markCallbacks_.front().first)) {
-        std::function<void()> fn = std::move(markCallbacks_.front().second);
-        markCallbacks_.pop_front();
-        fn();
-        if (budget.elapsed() >= 8 && !markCallbacks_.empty()) {
-            if (!callbacksQueued_) {
-                callbacksQueued_ = true;
-                QMetaObject::invokeMethod(
-                    this,
-                    [this] {
-                        callbacksQueued_ = false;
-                        runCommittedCallbacks();
-                    },
-                    Qt::QueuedConnection);
-            }
-            return;
-        }
-    }
 }
 
 void CommandSession::captureConflicts(std::vector<int> stores) {
@@ -364,8 +325,8 @@ void CommandSession::buildMirror(std::shared_ptr<std::vector<std::vector<LogReco
                          clock_ = {true, *built->heldTs};
                      // Each store's own writes up to its counter are held (in it,
                      // or as copies elsewhere): copies of them wait for nothing.
-                     for (size_t s = 0; s < views_.size(); ++s)
-                         outbox_.markHeld(s, built->engine.replica(s).seq);
+                     for (size_t s = 0; s < workers_.size(); ++s)
+                         shipping_->markHeld(s, built->engine.replica(s).seq);
                      // Adopted whole (the engine refers to its catalog), on the engine
                      // thread.
                      QMetaObject::invokeMethod(engineContext_, [this, built] {
@@ -474,30 +435,13 @@ std::optional<CommandSession::LineError> CommandSession::execute(const QString& 
 }
 
 void CommandSession::accept(Produced produced) {
-    for (size_t s = 0; s < views_.size(); ++s) {
-        ViewUpdates& box = views_[s];
-        handedOut_[s] += produced.records[s].size();
-        if (static_cast<int>(s) == produced.writtenBy) {
-            // The store wrote these itself: they are committed as they stand, and only its
-            // views need to hear of them.
-            committed_[s] += produced.records[s].size();
-            if (produced.tooMany[s])
-                Q_EMIT storeRewritten(static_cast<int>(s));
-            else
-                Q_EMIT storeCommitted(static_cast<int>(s), produced.states[s]);
-            continue;
-        }
-        // The vectors change hands whole: a FULL_SYNC's million records must not be moved one
-        // by one on the UI thread.
-        outbox_.add(s, std::move(produced.records[s]));
-        if (!produced.states[s].empty())
-            box.queuedStates.push_back(std::move(produced.states[s]));
-        if (produced.tooMany[s]) {
-            box.queuedTooMany = true;
-            box.queuedStates = {};
-        }
-        if (box.inFlight == 0 && outbox_.unsent(s) > 0)
-            ship(s);
+    for (size_t s = 0; s < workers_.size(); ++s) {
+        if (static_cast<int>(s) == produced.writtenBy)
+            shipping_->handCommitted(s, produced.records[s].size(), produced.states[s],
+                                     produced.tooMany[s]);
+        else
+            shipping_->hand(s, std::move(produced.records[s]), std::move(produced.states[s]),
+                            produced.tooMany[s]);
     }
     if (produced.capturedStore >= 0) {
         // The command line's implicit timestamps continue after the captured writes, so the
@@ -526,7 +470,7 @@ void CommandSession::accept(Produced produced) {
     }
     if (produced.broughtBack >= 0) {
         const auto s = static_cast<size_t>(produced.broughtBack);
-        outbox_.markHeld(s, produced.broughtBackSeq);
+        shipping_->markHeld(s, produced.broughtBackSeq);
         if (produced.heldTs && (!clock_.used || clock_.greatest < *produced.heldTs))
             clock_ = {true, *produced.heldTs};
         unavailable_[s] = 0;
@@ -543,14 +487,14 @@ void CommandSession::accept(Produced produced) {
             scriptTarget_ = scriptDone_;
     }
     if (!produced.effects.isEmpty())
-        whenCommittedUpTo(handedOut_, [this, effects = std::move(produced.effects)] {
+        whenCommittedUpTo(handedOut(), [this, effects = std::move(produced.effects)] {
             Q_EMIT commandsDone(
                 effects); // a summary waits for durability too (docs/crash-safety.md)
         });
     if (!produced.gets.empty())
         answerGetsWhenDurable(produced);
     if (produced.writtenBy >= 0)
-        runCommittedCallbacks();
+        shipping_->runCommittedCallbacks();
     if (produced.afterwards)
         produced.afterwards();
 }
@@ -565,9 +509,9 @@ void CommandSession::answerGetsWhenDurable(Produced& produced) {
     lines.reserve(static_cast<qsizetype>(gets.size()));
     for (const Produced::Get& g : gets)
         lines << g.line;
-    whenCommittedUpTo(handedOut_, [this, lines = std::move(lines), last = gets.back(),
-                                   refusedBefore = refusedBatches_]() mutable {
-        if (refusedBatches_ != refusedBefore)
+    whenCommittedUpTo(handedOut(), [this, lines = std::move(lines), last = gets.back(),
+                                    refusedBefore = shipping_->refusedBatches()]() mutable {
+        if (shipping_->refusedBatches() != refusedBefore)
             for (QString& line : lines)
                 line += QStringLiteral("   (a store refused writes made before it: see the "
                                        "message above)");
@@ -791,17 +735,12 @@ void CommandSession::reloadAfterConflict(size_t store) {
     ready_ = false;
     stopScript();
     // What other stores were handed still goes out (it matches their own logs); this store's
-    // queue was built on a history it does not have and is dropped.
-    ViewUpdates& box = views_[store];
-    abandoned_[store] += outbox_.unsent(store);
-    outbox_.dropUnsent(store);
-    box.queuedStates.clear();
-    box.queuedTooMany = false;
-    runCommittedCallbacks();
+    // queue was built on a history it does not have and is dropped (by StoreShipping, right
+    // after this).
     QMetaObject::invokeMethod(engineContext_, [this, store] {
         mirror_.reset();
         QMetaObject::invokeMethod(this, [this, store] {
-            flushOutboxes();
+            shipping_->flush();
             // A script starts again from its first command, on the stores as they now are.
             scriptDone_ = scriptTarget_ = 0;
             stretchOut_ = false;
@@ -833,17 +772,11 @@ int CommandSession::commandsBeforeLine(int line) const {
     return static_cast<int>(it - commands.begin());
 }
 
-void CommandSession::flushOutboxes() {
-    for (size_t s = 0; s < views_.size(); ++s)
-        if (outbox_.unsent(s) > 0)
-            ship(s);
-}
-
 void CommandSession::whenWritten(std::function<void()> fn) {
     // A round trip through the engine thread: what it is still producing comes back first.
     QMetaObject::invokeMethod(engineContext_, [this, fn = std::move(fn)]() mutable {
         QMetaObject::invokeMethod(this, [this, fn = std::move(fn)] {
-            flushOutboxes();
+            shipping_->flush();
             fn();
         });
     });
@@ -890,7 +823,7 @@ void CommandSession::reset() {
     QMetaObject::invokeMethod(engineContext_, [this, points] {
         mirror_.reset();
         QMetaObject::invokeMethod(this, [this, points] {
-            flushOutboxes();
+            shipping_->flush();
             auto pending = std::make_shared<size_t>(workers_.size());
             for (size_t s = 0; s < workers_.size(); ++s) {
                 whenFinished(workers_[s]->rollbackTo(points[s]), this,
@@ -909,75 +842,6 @@ void CommandSession::reset() {
             }
         });
     });
-}
-
-void CommandSession::ship(size_t store) {
-    const std::vector<Outbox::Sent> sent = outbox_.send(store);
-    for (size_t i = 0; i < sent.size(); ++i) {
-        const Outbox::Sent& batch = sent[i];
-        ViewUpdates& box = views_[batch.store];
-        ++box.inFlight;
-        box.inFlightRecords += batch.count;
-        // The views hear of a store's keys with the batch that leaves nothing of it unsent.
-        const bool lastOfStore =
-            outbox_.unsent(batch.store) == 0 &&
-            std::none_of(sent.begin() + static_cast<std::ptrdiff_t>(i) + 1, sent.end(),
-                         [&](const Outbox::Sent& later) { return later.store == batch.store; });
-        std::shared_ptr<std::vector<GradeRecord>> states;
-        bool tooMany = false;
-        if (lastOfStore) {
-            states =
-                std::make_shared<std::vector<GradeRecord>>(joined(std::move(box.queuedStates)));
-            tooMany = box.queuedTooMany;
-            box.queuedStates = {};
-            box.queuedTooMany = false;
-        }
-        // Read, not taken: later batches that copy this one's writes wait on the same future.
-        whenFinished(batch.done, this,
-                     [this, store = batch.store, count = batch.count, states,
-                      tooMany](QFuture<Status> done) {
-                         batchAnswered(store, count, done.result(), states, tooMany);
-                     });
-    }
-}
-
-void CommandSession::batchAnswered(size_t store, size_t count, const Status& s,
-                                   std::shared_ptr<std::vector<GradeRecord>> states, bool tooMany) {
-    ViewUpdates& box = views_[store];
-    --box.inFlight;
-    box.inFlightRecords -= count;
-    if (!s) {
-        abandoned_[store] += count;
-        ++refusedBatches_;
-        // Told and carried on: later batches of this store no longer wait for this one (the
-        // outbox writes nothing after a failed batch until then). A batch that only waited for
-        // another store's failed batch (upstream) is the same for this store: its records,
-        // its own writes among them, were not written, and the user hears which.
-        outbox_.forgetFailures(store);
-        if (s.error().conflict && !s.error().upstream) {
-            Q_EMIT failed(s.error().toString() +
-                          QStringLiteral(". Reading every store's history again; "
-                                         "run the refused commands again."));
-            reloadAfterConflict(store);
-            return;
-        }
-        Q_EMIT failed(s.error().toString());
-        // What was queued behind the refused batch goes on its own (a new chain), so it is not
-        // left unsent until the next command.
-        if (box.inFlight == 0 && outbox_.unsent(store) > 0)
-            ship(store);
-        runCommittedCallbacks();
-        return;
-    }
-    committed_[store] += count;
-    // Past this many keys, the views load again rather than take each key on the UI thread.
-    if (tooMany || (states && states->size() > kMaxListedKeys))
-        Q_EMIT storeRewritten(static_cast<int>(store));
-    else if (states)
-        Q_EMIT storeCommitted(static_cast<int>(store), *states);
-    if (box.inFlight == 0 && outbox_.unsent(store) > 0)
-        ship(store);
-    runCommittedCallbacks();
 }
 
 } // namespace syncscope

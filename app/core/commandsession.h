@@ -3,11 +3,11 @@
 #include "clockskew.h"
 #include "conflictsnapshot.h"
 #include "logrecord.h"
-#include "outbox.h"
 #include "plotcapture.h"
 #include "script.h"
 #include "seedcsv.h"
 #include "storedirectory.h"
+#include "storeshipping.h"
 
 #include <QObject>
 #include <QThread>
@@ -113,13 +113,13 @@ public:
     // not sent to it again. Only while the store has nothing queued or in flight (storeIdle).
     void withEngineWrittenBy(size_t writtenBy, std::function<void(Engine&, Catalog&)> fn,
                              std::function<void()> done);
-    bool storeIdle(size_t store) const {
-        return views_[store].inFlight == 0 && outbox_.unsent(store) == 0;
-    }
+    bool storeIdle(size_t store) const { return shipping_->idle(store); }
     // How many records each store has been handed so far, and a call for when each store has
     // committed at least that many: lets a caller wait for one batch while the next is made.
-    std::vector<uint64_t> handedOut() const { return handedOut_; }
-    void whenCommittedUpTo(std::vector<uint64_t> marks, std::function<void()> fn);
+    std::vector<uint64_t> handedOut() const { return shipping_->handedOut(); }
+    void whenCommittedUpTo(std::vector<uint64_t> marks, std::function<void()> fn) {
+        shipping_->whenCommittedUpTo(std::move(marks), std::move(fn));
+    }
 
     // Stops a run after the stretch the engine is on.
     void stopScript() { scriptTarget_ = scriptDone_; }
@@ -216,11 +216,8 @@ private:
     static void handOut(Produced& out, Mirror& mirror, size_t store);
     static void runOne(Produced& out, Mirror& mirror, CommandExecutor& executor,
                        const Script& script, const Command& command);
-    void ship(size_t store);
-    void flushOutboxes();
     void requestScriptStretch();
     void requestImportStretch();
-    void runCommittedCallbacks();
     // Another writer took an identity a batch needed (StoreError::conflict): what the engine
     // built on is no longer the store's history, so it is read again.
     void reloadAfterConflict(size_t store);
@@ -243,33 +240,12 @@ private:
     int scriptTarget_ = 0;
     bool stretchOut_ = false;
 
-    // What the engine handed the stores, waiting in the outbox in the pieces it came in
-    // (appending piece to piece would move every record on the UI thread, and the growing
-    // vector's fresh pages cost more still: the longest stall of a script run).
-    Outbox outbox_;
-    // Per store: what its views hear once everything handed to it so far has committed.
-    struct ViewUpdates {
-        std::vector<std::vector<GradeRecord>> queuedStates;
-        bool queuedTooMany = false; // states dropped: the views reload instead
-        int inFlight = 0;           // batches sent and not answered
-        uint64_t inFlightRecords = 0;
-    };
-    std::vector<ViewUpdates> views_;
-    // A sent batch answered: books, views, what waits for commits.
-    void batchAnswered(size_t store, size_t count, const Status& s,
-                       std::shared_ptr<std::vector<GradeRecord>> states, bool tooMany);
+    // What the engine handed the stores, on its way to them, and what waits for their commits.
+    StoreShipping* shipping_;
     std::vector<int64_t> resetPoints_; // per store; empty until markResetPoint() completes
     std::vector<int64_t> loadedLogEnds_;
-    std::vector<uint64_t> handedOut_; // per store: records accepted from the engine
-    std::vector<uint64_t> committed_; // per store: records its worker has committed
-    // Per store: records that will never commit (a refused batch, and what waited for it; a
-    // queue dropped after a conflict). Marks count them as settled, so nothing waits forever.
-    std::vector<uint64_t> abandoned_;
     std::vector<char> unavailable_;       // per store: takes no part (setUnavailable)
     std::vector<QString> unavailableWhy_; // per store: why
-    uint64_t refusedBatches_ = 0;         // batches a store refused, ever
-    std::deque<std::pair<std::vector<uint64_t>, std::function<void()>>> markCallbacks_;
-    bool callbacksQueued_ = false; // the rest of a long run of callbacks is on its way
 
     std::shared_ptr<const std::vector<SeedRow>> importRows_;
     std::vector<size_t> importStores_;
