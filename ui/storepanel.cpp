@@ -323,6 +323,26 @@ void StorePanel::showSearchAndOrder() {
         grades_->setModel(filter_);
 }
 
+void StorePanel::showCommittedWrites(const std::vector<GradeRecord>& keys, bool following) {
+    const int lastRow = gradeModel_->applyWrites(keys);
+    if (lastRow >= 0 && following)
+        showGradeRow(lastRow, false);
+    // The step's changed rows flash (a few: a big batch is not a step to follow).
+    if (keys.size() <= 64) {
+        std::vector<int> rows;
+        for (const GradeRecord& g : keys)
+            if (const int r = gradeModel_->rowOf(g.studentId, g.courseId); r >= 0)
+                rows.push_back(r);
+        flashGradeRows(rows);
+    }
+    // A step's entries are shown at the log's end; a Run is not chased page by page (the
+    // view shows the end once the run stops).
+    if (following)
+        revealNextOplogRows();
+    if (!gradeModel_->isLoading())
+        setCounts(StoreCounts{gradeModel_->rowCount(), -1});
+}
+
 void StorePanel::flashGradeRows(const std::vector<int>& sourceRows) {
     flashing_.clear();
     for (int row : sourceRows) {

@@ -57,6 +57,10 @@ public:
     // panel says "sorting…".
     void setSortOrder(int column, Qt::SortOrder order);
     bool isSorting() const;
+    // The store committed writes of these keys: the table takes their states, and while
+    // `following` (a typed line or a step; not a Run, which is not chased row by row) the last
+    // row is scrolled to, a step's few changed rows flash and the oplog shows the new entries.
+    void showCommittedWrites(const std::vector<GradeRecord>& keys, bool following);
     // Highlights grade rows a step just changed, for a moment (the "flash" of each step).
     void flashGradeRows(const std::vector<int>& sourceRows);
     bool isFlashing(int viewRow) const { return flashing_.contains(viewRow); }

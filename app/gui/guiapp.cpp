@@ -119,26 +119,8 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
             });
     connect(commands_.get(), &CommandSession::storeCommitted, this,
             [this](int store, const std::vector<GradeRecord>& keys) {
-                GradeTableModel* grades = session_->grades(store);
-                StorePanel* panel = window_->storePanels()[store];
-                const int lastRow = grades->applyWrites(keys);
-                if (lastRow >= 0 && !isRunning()) // a Run is not followed row by row
-                    panel->showGradeRow(lastRow, false);
-                // The step's changed rows flash (a few: a big batch is not a step to follow).
-                if (keys.size() <= 64) {
-                    std::vector<int> rows;
-                    for (const GradeRecord& g : keys)
-                        if (const int r = grades->rowOf(g.studentId, g.courseId); r >= 0)
-                            rows.push_back(r);
-                    panel->flashGradeRows(rows);
-                }
-                // A step's entries are shown at the log's end; a Run is not chased page by
-                // page (the view shows the end once the run stops).
-                if (!isRunning())
-                    panel->revealNextOplogRows();
+                window_->storePanels()[store]->showCommittedWrites(keys, !isRunning());
                 session_->loader(store)->refreshTail();
-                if (!grades->isLoading())
-                    panel->setCounts(StoreCounts{grades->rowCount(), -1});
             });
     connect(commands_.get(), &CommandSession::storeRewritten, this,
             [this](int store) { session_->loader(store)->reload(); });

@@ -15,6 +15,7 @@
 #include <QDockWidget>
 #include <QHeaderView>
 #include <QLineEdit>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -49,6 +50,7 @@ private Q_SLOTS:
     void loadsARealStoreInPages();
     void windowArrangesOneDockPerStore();
     void copiesTheSelectionAsCsv();
+    void committedWritesShowAndFlashWhileFollowing();
     void searchFiltersAndSorts();
     void headerClicksCycleTheOrder();
 };
@@ -145,6 +147,51 @@ void TestStorePanel::copiesTheSelectionAsCsv() {
                             "S0,C,A,0,SQL,0\n"
                             "S1,C,\"B, with comma\",1,SQL,0\n"
                             "S2,C,\"say \"\"hi\"\"\",2,SQL,0\n"));
+}
+
+// What a commit does to the panel: the table takes the states; a step (following) flashes its
+// few rows and scrolls to the last one, a Run (not following) does neither.
+void TestStorePanel::committedWritesShowAndFlashWhileFollowing() {
+    GradeTableModel grades;
+    OplogModel oplog;
+    const quint64 gen = grades.beginLoad(200);
+    std::vector<GradeRecord> rows;
+    for (int i = 0; i < 200; ++i) {
+        GradeRecord& g = rows.emplace_back();
+        g.studentId = "SID" + std::to_string(1000 + i);
+        g.courseId = "CSE001";
+        g.value = "A";
+        g.ts = 1;
+        g.origin = "SQL";
+    }
+    grades.appendPage(gen, rows);
+    grades.endLoad(gen);
+    StorePanel panel({QStringLiteral("SQL"), QStringLiteral("SQLite"), {}, true}, &grades, &oplog);
+    panel.resize(500, 300);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+
+    GradeRecord step = rows[190];
+    step.value = "B";
+    step.ts = 2;
+    panel.showCommittedWrites({step}, true);
+    const int row = grades.rowOf("SID1190", "CSE001");
+    QCOMPARE(grades.index(row, GradeTableModel::Grade).data().toString(), QStringLiteral("B"));
+    QVERIFY(panel.isFlashing(row)); // no search or order: view rows are model rows
+    QTRY_VERIFY(panel.gradeView()
+                    ->visualRect(panel.gradeView()->model()->index(row, 0))
+                    .intersects(panel.gradeView()->viewport()->rect()));
+
+    panel.gradeView()->scrollToTop();
+    GradeRecord run = rows[195];
+    run.value = "C";
+    run.ts = 3;
+    std::vector<GradeRecord> many(100, run); // a Run's batch: more than a step's few rows
+    panel.showCommittedWrites(many, false);
+    const int runRow = grades.rowOf("SID1195", "CSE001");
+    QCOMPARE(grades.index(runRow, GradeTableModel::Grade).data().toString(), QStringLiteral("C"));
+    QVERIFY(!panel.isFlashing(runRow));
+    QCOMPARE(panel.gradeView()->verticalScrollBar()->value(), 0); // not chased
 }
 
 void TestStorePanel::searchFiltersAndSorts() {
