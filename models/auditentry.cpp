@@ -1,6 +1,6 @@
 #include "auditentry.h"
 
-#include "seedformat.h"
+#include "textoutput.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

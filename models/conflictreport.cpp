@@ -1,7 +1,7 @@
 #include "conflictreport.h"
 
 #include "conflictexplain.h"
-#include "seedformat.h"
+#include "textoutput.h"
 
 namespace syncscope {
 

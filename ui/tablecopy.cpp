@@ -1,7 +1,7 @@
 #include "tablecopy.h"
 
 #include "gradetablemodel.h"
-#include "seedformat.h"
+#include "textoutput.h"
 
 #include <QAction>
 #include <QApplication>

@@ -1,10 +1,10 @@
 // syncscope-cli: the headless front end (docs/cli.md).
 #include "cliarguments.h"
-#include "followrun.h"
-#include "loadrun.h"
-#include "scriptrun.h"
+#include "followcommand.h"
+#include "loadcommand.h"
+#include "runcommand.h"
 #include "storefactory.h"
-#include "verifyrun.h"
+#include "verifycommand.h"
 
 #include <QCoreApplication>
 

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "followrun.h"
-#include "loadrun.h"
-#include "scriptrun.h"
-#include "verifyrun.h"
+#include "followcommand.h"
+#include "loadcommand.h"
+#include "runcommand.h"
+#include "verifycommand.h"
 
 #include <QStringList>
 

@@ -8,9 +8,9 @@
 #include "pieces.h"
 #include "recordconversion.h"
 #include "scriptbinding.h"
-#include "seedformat.h"
 #include "storesnamed.h"
 #include "storeworker.h"
+#include "textoutput.h"
 #include "whenfinished.h"
 
 #include <QElapsedTimer>

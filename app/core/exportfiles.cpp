@@ -1,6 +1,6 @@
 #include "exportfiles.h"
 
-#include "seedformat.h"
+#include "textoutput.h"
 
 #include <QDir>
 

@@ -1,7 +1,7 @@
 #include "writebehind.h"
 
 #include "recordconversion.h"
-#include "seedformat.h"
+#include "textoutput.h"
 
 namespace syncscope {
 

@@ -5,8 +5,8 @@
 #include "mainwindow.h"
 #include "progresstext.h"
 #include "sampledata.h"
-#include "seedformat.h"
 #include "storeworker.h"
+#include "textoutput.h"
 #include "whenfinished.h"
 #include "workspacesession.h"
 

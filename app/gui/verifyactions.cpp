@@ -2,9 +2,9 @@
 
 #include "commandsession.h"
 #include "mainwindow.h"
-#include "storeverifier.h"
 #include "storeworker.h"
 #include "verifyreportdialog.h"
+#include "verifystores.h"
 #include "whenfinished.h"
 #include "workspacesession.h"
 
@@ -97,7 +97,7 @@ void VerifyActions::verify(const QStringList& stores, bool byChecksums) {
     // What has been typed or run is in the stores first, so it is not reported as missing.
     commands_->whenWritten([this, workers, progressDialog, byChecksums, canceled = canceled_] {
         QPointer<VerifyActions> self(this);
-        VerifyRun run;
+        VerifyControl run;
         run.canceled = canceled.get();
         run.progress = [self](int64_t read, int64_t total) {
             QMetaObject::invokeMethod(self.data(), [self, read, total] {

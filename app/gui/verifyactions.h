@@ -21,7 +21,7 @@ class WorkspaceSession;
 
 // Data > Verify… (Ctrl+Shift+V): the headless `syncscope-cli verify` in the window. Once what
 // has been typed or run is written, the stores are read on a pool thread through their workers
-// (storeverifier.h), with progress and Cancel; the report opens in a VerifyReportDialog.
+// (verifystores.h), with progress and Cancel; the report opens in a VerifyReportDialog.
 class VerifyActions : public QObject {
     Q_OBJECT
 public:

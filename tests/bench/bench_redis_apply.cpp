@@ -9,9 +9,9 @@
 #include "redisstoreshared.h"
 #include "storebench.h"
 #include "storefactory.h"
-#include "storeverifier.h"
 #include "storeworker.h"
 #include "verifyafterload.h"
+#include "verifystores.h"
 
 #include <QTemporaryDir>
 #include <QUrl>

@@ -9,10 +9,10 @@
 #include "labservers.h"
 #include "storebench.h"
 #include "storefactory.h"
-#include "storeverifier.h"
 #include "storeworker.h"
 #include "uiprobe.h"
 #include "verifyafterload.h"
+#include "verifystores.h"
 
 #include <QProcess>
 #include <QSqlDatabase>

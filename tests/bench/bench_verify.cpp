@@ -6,9 +6,9 @@
 // every row costs at least. `bench_verify ROWS --row-by-row` also times the full verify
 // (verifyStores, rows and oplogs): 17.5 s in the last CI run, left out of CI for its budget.
 #include "benchutil.h"
-#include "storeverifier.h"
 #include "storeworker.h"
 #include "uiprobe.h"
+#include "verifystores.h"
 
 #include <QCoreApplication>
 #include <QTemporaryDir>

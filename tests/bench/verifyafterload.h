@@ -4,7 +4,7 @@
 // verify after planting a missing row and a corrupted value behind Syncscope's back must name
 // both. A wrong answer stops the run: a figure for it would be worthless.
 #include "benchutil.h"
-#include "storeverifier.h"
+#include "verifystores.h"
 
 #include <string>
 

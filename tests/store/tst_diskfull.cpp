@@ -7,8 +7,8 @@
 #include "fulldiskvfs.h"
 #include "logrecords.h"
 #include "sqlstore.h"
-#include "storeverifier.h"
 #include "storeworker.h"
+#include "verifystores.h"
 
 #include <QTemporaryDir>
 #include <QTest>

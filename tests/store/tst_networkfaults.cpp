@@ -17,8 +17,8 @@
 #include "logrecords.h"
 #include "mongopeer.h"
 #include "storefactory.h"
-#include "storeverifier.h"
 #include "storeworker.h"
+#include "verifystores.h"
 
 #include <QElapsedTimer>
 #include <QTest>

@@ -4,7 +4,7 @@
 #include "commandexecutor.h"
 #include "compactscript.h"
 #include "scriptbinding.h"
-#include "seedformat.h"
+#include "textoutput.h"
 
 #include <QTest>
 

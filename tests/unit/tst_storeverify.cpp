@@ -3,9 +3,9 @@
 // whatever the page size.
 #include "logrecords.h"
 #include "storefactory.h"
-#include "storeverifier.h"
 #include "storeverify.h"
 #include "storeworker.h"
+#include "verifystores.h"
 
 #include <QTest>
 
@@ -193,7 +193,7 @@ void TestStoreVerify::pagesMergeAcrossStores() {
         }
         QVERIFY(owned[static_cast<size_t>(s)]->append(writes).result());
     }
-    VerifyRun run;
+    VerifyControl run;
     run.pageRows = static_cast<size_t>(pageRows);
     const Result<VerifyReport> report = verifyStores({owned[0].get(), owned[1].get()}, run);
     QVERIFY(report);

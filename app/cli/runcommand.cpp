@@ -1,4 +1,4 @@
-#include "scriptrun.h"
+#include "runcommand.h"
 
 #include "clilines.h"
 #include "commandexecutor.h"
@@ -13,9 +13,9 @@
 #include "recordconversion.h"
 #include "scriptbinding.h"
 #include "seedcsv.h"
-#include "seedformat.h"
 #include "storefactory.h"
 #include "storeworker.h"
+#include "textoutput.h"
 #include "workspacefile.h"
 #include "workspacestores.h"
 #include "writebehind.h"

@@ -1,9 +1,9 @@
-#include "verifyrun.h"
+#include "verifycommand.h"
 
 #include "clilines.h"
-#include "scriptrun.h"
-#include "storeverifier.h"
+#include "runcommand.h"
 #include "storeworker.h"
+#include "verifystores.h"
 #include "workspacefile.h"
 #include "workspacestores.h"
 

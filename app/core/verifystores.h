@@ -16,13 +16,14 @@ class StoreWorker;
 // sit in memory together. Waits on the workers' futures: call it off the UI thread (the CLI's
 // main thread, or a pool thread in the GUI). `progress` hears the rows read so far and the
 // stores' total (from their counts, a guide only); `canceled` is polled between pages.
-struct VerifyRun {
+struct VerifyControl {
     std::function<void(int64_t read, int64_t total)> progress;
     const std::atomic<bool>* canceled = nullptr;
     size_t pageRows = 10000;
 };
 
-Result<VerifyReport> verifyStores(const std::vector<StoreWorker*>& workers, const VerifyRun& run);
+Result<VerifyReport> verifyStores(const std::vector<StoreWorker*>& workers,
+                                  const VerifyControl& run);
 
 // verify --checksums: the stores compared by checksums over ranges of the key-hash space
 // (Store::rangeChecksums, computed in the server where the backend can), then only the rows of
@@ -31,6 +32,6 @@ Result<VerifyReport> verifyStores(const std::vector<StoreWorker*>& workers, cons
 // largest store. The report says how many rows crossed from each store. `run` as for
 // verifyStores: progress over the differing ranges' rows, and Cancel.
 Result<VerifyReport> verifyByChecksums(const std::vector<StoreWorker*>& workers,
-                                       const VerifyRun& run = {}, uint32_t ranges = 0);
+                                       const VerifyControl& run = {}, uint32_t ranges = 0);
 
 } // namespace syncscope

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "exitcodes.h"
+
 #include <QString>
 #include <QStringList>
 
@@ -17,10 +19,7 @@ struct VerifyOptions {
     bool repair = false;
 };
 
-// Exit status of `verify` when it found differences (0: none; 2: usage; 3: a store failed).
-constexpr int ExitDifferences = 4;
-
-// `syncscope-cli verify`: opens the workspace's stores and verifies them (storeverifier.h):
+// `syncscope-cli verify`: opens the workspace's stores and verifies them (verifystores.h):
 // the report as text on `out`, as JSON in options.json; diagnostics on `err`. With repair, the
 // report after the repair is the one written as JSON and the one the exit status follows.
 int verifyWorkspace(const VerifyOptions& options, std::FILE* out, std::FILE* err);

@@ -1,4 +1,4 @@
-#include "seedformat.h"
+#include "textoutput.h"
 
 #include "identifiers.h"
 

@@ -1,8 +1,8 @@
-#include "loadrun.h"
+#include "loadcommand.h"
 
 #include "clilines.h"
 #include "identifiers.h"
-#include "scriptrun.h"
+#include "runcommand.h"
 #include "seedcsv.h"
 #include "storeworker.h"
 #include "workspacefile.h"

@@ -1,4 +1,4 @@
-#include "storeverifier.h"
+#include "verifystores.h"
 
 #include "storeworker.h"
 
@@ -35,7 +35,7 @@ struct RowStream {
 // Every key of the streams in key order, each store's rows for it handed to the check;
 // duplicates follow one another, even across pages. Polls `run.canceled` between keys and
 // reports progress every 10,000 rows.
-Status compareByKey(std::vector<RowStream>& streams, VerifyCheck& check, const VerifyRun& run,
+Status compareByKey(std::vector<RowStream>& streams, VerifyCheck& check, const VerifyControl& run,
                     int64_t total) {
     std::vector<std::vector<GradeRecord>> rows(streams.size());
     std::vector<std::vector<const GradeRecord*>> views(streams.size());
@@ -89,7 +89,8 @@ std::vector<std::string> namesOf(const std::vector<StoreWorker*>& workers) {
 
 } // namespace
 
-Result<VerifyReport> verifyStores(const std::vector<StoreWorker*>& workers, const VerifyRun& run) {
+Result<VerifyReport> verifyStores(const std::vector<StoreWorker*>& workers,
+                                  const VerifyControl& run) {
     VerifyCheck check(namesOf(workers));
     int64_t total = 0;
     for (size_t s = 0; s < workers.size(); ++s) {
@@ -117,7 +118,7 @@ Result<VerifyReport> verifyStores(const std::vector<StoreWorker*>& workers, cons
 }
 
 Result<VerifyReport> verifyByChecksums(const std::vector<StoreWorker*>& workers,
-                                       const VerifyRun& run, uint32_t ranges) {
+                                       const VerifyControl& run, uint32_t ranges) {
     if (ranges == 0) {
         int64_t most = 0;
         for (StoreWorker* w : workers) {

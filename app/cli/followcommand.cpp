@@ -1,10 +1,10 @@
-#include "followrun.h"
+#include "followcommand.h"
 
 #include "clilines.h"
 #include "followmeter.h"
 #include "followstatefile.h"
 #include "replicator.h"
-#include "scriptrun.h"
+#include "runcommand.h"
 #include "storeworker.h"
 #include "workspacefile.h"
 #include "workspacestores.h"

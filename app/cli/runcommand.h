@@ -1,5 +1,7 @@
 #pragma once
 
+#include "exitcodes.h"
+
 #include <QString>
 #include <QStringList>
 
@@ -22,9 +24,6 @@ struct RunOptions {
     QString lab;
     QStringList labMerges;
 };
-
-// Exit statuses of docs/cli.md.
-enum ExitCode : int { ExitOk = 0, ExitScriptError = 1, ExitUsage = 2, ExitBackend = 3 };
 
 // `syncscope-cli run`: parses the whole script, binds its store names, opens the stores, runs
 // the commands in the engine and writes every store's new oplog entries and grade changes

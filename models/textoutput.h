@@ -9,7 +9,8 @@
 
 namespace syncscope {
 
-// The seed-format text of docs/cli.md: oplog export lines, GET result lines, dump CSV.
+// The text the command line writes (docs/cli.md): oplog export lines in the seed format,
+// GET result lines and the dump CSV. One place, so that the GUI's console and exports match.
 
 // Appends one export line ("4, SET((SID1033,CSE016),B)\n"); seed entries are skipped.
 void appendExportLine(std::string& out, const OplogEntry& e, const Catalog& catalog);
