@@ -8,6 +8,7 @@
 #include "exportfiles.h"
 #include "identityclash.h"
 #include "labsteps.h"
+#include "oplogreplay.h"
 #include "propertylab.h"
 #include "propertylabjson.h"
 #include "recordconversion.h"
@@ -329,25 +330,17 @@ int runAgainstStores(const RunOptions& options, const Prepared& p, std::FILE* ou
                 return backendFailure(err, log.error());
             logs[r] = std::move(log.value());
         }
-        // One identity, one write (docs/crash-safety.md): stores that came to the run holding two
-        // writes under one identity are not replayed into one engine, nor merged.
-        if (const std::optional<IdentityClash> clash = findIdentityClash(logs)) {
+        const OplogReplay replay =
+            replayOplogs(engine, logs, [&writer](size_t r) { writer.adoptLoaded(r); });
+        if (replay.clash) {
             std::vector<std::string> names;
             for (size_t r = 0; r < engine.replicaCount(); ++r)
                 names.push_back(engine.replica(r).name);
-            return backendFailure(err,
-                                  StoreError{QString::fromStdString(names[clash->secondStore]),
-                                             QString::fromStdString(clash->message(names)), false});
+            return backendFailure(
+                err, StoreError{QString::fromStdString(names[replay.clash->secondStore]),
+                                QString::fromStdString(replay.clash->message(names)), false});
         }
-        for (size_t r = 0; r < workers.size(); ++r) {
-            for (const LogRecord& rec : logs[r]) {
-                if (rec.isWrite())
-                    heldTs = heldTs ? std::max(*heldTs, rec.ts) : rec.ts;
-                engine.restore(r, fromRecord(rec, catalog));
-            }
-            writer.adoptLoaded(r);
-            logs[r] = {};
-        }
+        heldTs = replay.heldTs;
     }
     writer.holdLoaded();
     // Implicit timestamps continue after what the stores hold (docs/script-language.md), so a line

@@ -1,133 +1,22 @@
 #include "commandsession.h"
 
 #include "catalog.h"
-#include "commandeffect.h"
 #include "commandexecutor.h"
 #include "engine.h"
-#include "identityclash.h"
-#include "pieces.h"
+#include "enginemirror.h"
+#include "oplogreplay.h"
 #include "recordconversion.h"
 #include "scriptbinding.h"
+#include "scriptfile.h"
 #include "storesnamed.h"
 #include "storeworker.h"
-#include "textoutput.h"
 #include "whenfinished.h"
 
-#include <QElapsedTimer>
-#include <QFile>
-#include <QFileInfo>
-#include <QStringDecoder>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 
 namespace syncscope {
-
-// The engine with its catalog (the engine holds a reference, so they never move), and what
-// the engine thread tracks: how far each replica's log has been handed out, the script's
-// executor and position.
-struct CommandSession::Mirror {
-    Mirror() = default;
-    Mirror(const Mirror&) = delete;
-    Mirror& operator=(const Mirror&) = delete;
-    Catalog catalog;
-    Engine engine{catalog};
-    std::vector<size_t> shipped;
-    std::unique_ptr<CommandExecutor> scriptExecutor;
-    size_t scriptNext = 0;
-    DivergenceTracker divergence;
-    // Set when the stores could not be replayed (two writes under one identity): the session
-    // stays unready and says why.
-    std::string loadProblem;
-    // The greatest ts of any write the stores held when loaded: typed lines continue after it.
-    std::optional<int64_t> heldTs;
-};
-
-// The newest entries of each store the timeline draws: enough for any script a person steps
-// through, few enough to draw at once.
-constexpr size_t kTimelinePointsPerLane = 20000;
-
-// The file name a typed command is parsed under (errors name it; samples do not).
-constexpr const char* kTypedCommandName = "command";
-
-// What a stretch of commands produced, carried from the engine thread to the UI thread.
-struct CommandSession::Produced {
-    std::vector<std::vector<LogRecord>> records; // per store, in log order
-    std::vector<std::vector<GradeRecord>> states;
-    std::vector<char> tooMany; // per store: more written keys than are worth listing
-    struct Get {
-        QString line;
-        int store;
-        QString studentId, courseId;
-    };
-    std::vector<Get> gets;
-    // What each command did, in words ("HIVE.MERGE(SQL): 1 write applied"), for typed lines
-    // and single steps (a Run of many lines is not narrated line by line).
-    bool wantEffects = false;
-    QStringList effects;
-    // Writes other clients made, read from a store's tail: that store, its keys' states after
-    // them, each as a script line, and the greatest timestamp among them.
-    int capturedStore = -1;
-    std::vector<GradeRecord> captured;
-    QStringList capturedLines;
-    int64_t capturedTs = 0;
-    int writtenBy = -1;    // withEngineWrittenBy's store: nothing to ship to it
-    int scriptDone = -1;   // for script stretches
-    int importDone = -1;   // for import stretches
-    QString scriptBlocked; // a step named an unavailable store: file:line:col: why
-    int broughtBack = -1;  // bringBack's store, its history now in the engine
-    uint64_t broughtBackSeq = 0;
-    std::optional<int64_t> heldTs;
-    std::function<void()> afterwards; // runs on the UI thread once the rest is accepted
-};
-
-constexpr size_t kMaxListedKeys = StoreShipping::kMaxListedKeys;
-
-void CommandSession::handOut(Produced& out, Mirror& mirror, size_t store) {
-    const Replica& rep = mirror.engine.replica(store);
-    const Catalog& catalog = mirror.catalog;
-    size_t& shipped = mirror.shipped[store];
-    for (; shipped < rep.logEnd(); ++shipped) {
-        const OplogEntry& e = rep.entryAt(shipped);
-        out.records[store].push_back(toRecord(e, catalog));
-        if (!e.isWrite())
-            continue;
-        if (out.tooMany[store])
-            continue;
-        out.states[store].push_back(toGradeRecord(e.write.key, rep.state.at(e.write.key), catalog));
-        if (out.states[store].size() > kMaxListedKeys) {
-            out.states[store].clear();
-            out.tooMany[store] = true;
-        }
-    }
-}
-
-void CommandSession::runOne(Produced& out, Mirror& mirror, CommandExecutor& executor,
-                            const Script& script, const Command& c) {
-    const CommandExecutor::Outcome done = executor.run(script, c);
-    // One divergence sample per command, labelled as the line reads ("demo.in:7: HIVE.MERGE(SQL)").
-    std::string label(script.lineText(c));
-    if (script.fileName != kTypedCommandName)
-        label = script.fileName + ':' + std::to_string(c.line) + ": " + label;
-    if (out.wantEffects)
-        if (const std::string effect = commandEffect(c.op, done, mirror.engine); !effect.empty())
-            out.effects << QString::fromStdString(label + ": " + effect);
-    mirror.divergence.advance(mirror.engine, std::move(label), true);
-    if (done.get) {
-        std::string text;
-        appendGetLine(text, mirror.engine.replica(done.store).name, *done.get, mirror.catalog);
-        const KeyId k = done.get->write.key;
-        out.gets.push_back({QString::fromStdString(text).trimmed(), static_cast<int>(done.store),
-                            QString::fromUtf8(mirror.catalog.studentId(k)),
-                            QString::fromUtf8(mirror.catalog.courseId(k))});
-    }
-    if (done.touchesAll) {
-        for (size_t r = 0; r < mirror.engine.replicaCount(); ++r)
-            handOut(out, mirror, r);
-    } else {
-        handOut(out, mirror, done.store);
-    }
-}
 
 CommandSession::CommandSession(std::vector<StoreSpec> stores, std::vector<StoreWorker*> workers,
                                QObject* parent)
@@ -210,17 +99,10 @@ void CommandSession::captureConflicts(std::vector<int> stores) {
         std::shared_ptr<const ConflictSnapshot> snapshot;
         std::shared_ptr<PlotCapture> plots;
         if (mirror_) {
-            const Engine& engine = mirror_->engine;
             std::vector<size_t> replicas(stores.begin(), stores.end());
             snapshot = std::make_shared<const ConflictSnapshot>(
-                ConflictSnapshot::capture(engine, replicas));
-            plots = std::make_shared<PlotCapture>();
-            plots->timeline = TimelineSnapshot::capture(engine, replicas, kTimelinePointsPerLane);
-            plots->divergence = mirror_->divergence.history();
-            plots->divergenceTracked = mirror_->divergence.enabled();
-            for (size_t r = 0; r < engine.replicaCount(); ++r)
-                plots->storeNames.push_back(engine.replica(r).name);
-            plots->chosen = std::move(replicas);
+                ConflictSnapshot::capture(mirror_->engine, replicas));
+            plots = capturePlots(*mirror_, std::move(replicas));
         }
         QMetaObject::invokeMethod(this, [this, snapshot, plots] {
             if (plots)
@@ -296,19 +178,14 @@ void CommandSession::buildMirror(std::shared_ptr<std::vector<std::vector<LogReco
         names.push_back(s.name);
     whenFinished(QtConcurrent::run([logs, names]() {
                      auto mirror = std::make_shared<Mirror>();
-                     // One identity, one write (docs/crash-safety.md), before any replay.
-                     if (const auto clash = findIdentityClash(*logs)) {
-                         mirror->loadProblem = clash->message(names);
-                         return mirror;
-                     }
                      for (const std::string& n : names)
                          mirror->engine.addReplica(n);
-                     for (size_t s = 0; s < logs->size(); ++s)
-                         for (const LogRecord& rec : (*logs)[s]) {
-                             if (rec.isWrite())
-                                 mirror->heldTs = std::max(mirror->heldTs.value_or(rec.ts), rec.ts);
-                             mirror->engine.restore(s, fromRecord(rec, mirror->catalog));
-                         }
+                     const OplogReplay replay = replayOplogs(mirror->engine, *logs);
+                     if (replay.clash) {
+                         mirror->loadProblem = replay.clash->message(names);
+                         return mirror;
+                     }
+                     mirror->heldTs = replay.heldTs;
                      for (size_t s = 0; s < names.size(); ++s)
                          mirror->shipped.push_back(mirror->engine.replica(s).logEnd());
                      mirror->divergence.rebuild(mirror->engine, "stores loaded");
@@ -520,75 +397,31 @@ void CommandSession::answerGetsWhenDurable(Produced& produced) {
 }
 
 // What reading and parsing a testcase file produced, off the UI thread.
-struct CommandSession::OpenedScript {
-    QString text; // for the script panel
-    QString readError;
-    std::shared_ptr<Script> script;
-    std::vector<size_t> stores; // the script's store names bound to the workspace's
-};
-
 void CommandSession::openScriptFile(const QString& path) {
     const quint64 generation = ++openGeneration_;
     // A testcase file may be large: it is read, decoded and parsed (docs/script-language.md) on the
     // thread pool, then adopted here.
-    whenFinished(
-        QtConcurrent::run([path, directory = directory_] {
-            auto opened = std::make_shared<OpenedScript>();
-            QFile file(path);
-            if (!file.open(QIODevice::ReadOnly)) {
-                opened->readError = file.errorString();
-                return opened;
-            }
-            const QByteArray bytes = file.readAll();
-            // A binary file (a PDF or an image picked by mistake) is refused whole, not shown
-            // as garbage with an error on some line.
-            if (const qsizetype nul = bytes.indexOf('\0'); nul >= 0) {
-                opened->readError =
-                    QStringLiteral("not a text file (a zero byte at offset %1); a testcase "
-                                   "script is text, one command per line")
-                        .arg(nul);
-                return opened;
-            }
-            QStringDecoder utf8(QStringDecoder::Utf8);
-            opened->text = utf8(bytes);
-            if (utf8.hasError()) {
-                opened->readError = QStringLiteral("not UTF-8 text; save the script as UTF-8");
-                return opened;
-            }
-            opened->script = std::make_shared<Script>(
-                parseScript(QFileInfo(path).fileName().toStdString(),
-                            std::string(bytes.constData(), static_cast<size_t>(bytes.size()))));
-            StoreBinding binding;
-            std::vector<ScriptError> errors = bindStores(*opened->script, &directory, binding);
-            const std::vector<ScriptError>& parsed = opened->script->errors;
-            errors.insert(errors.end(), parsed.begin(), parsed.end());
-            std::stable_sort(errors.begin(), errors.end(),
-                             [](const ScriptError& a, const ScriptError& b) {
-                                 return a.line != b.line ? a.line < b.line : a.column < b.column;
-                             });
-            opened->script->errors = std::move(errors);
-            opened->stores = std::move(binding.storeOfName);
-            return opened;
-        }),
-        this, [this, path, generation](std::shared_ptr<OpenedScript> opened) {
-            if (generation != openGeneration_)
-                return; // a later open took over
-            if (!opened->readError.isEmpty()) {
-                Q_EMIT scriptOpened(path, QString(), {}, opened->readError);
-                return;
-            }
-            script_ = opened->script;
-            scriptStores_ = std::move(opened->stores);
-            scriptDone_ = scriptTarget_ = 0;
-            // The engine starts the new script from its first command.
-            QMetaObject::invokeMethod(engineContext_, [this] {
-                if (mirror_) {
-                    mirror_->scriptExecutor.reset();
-                    mirror_->scriptNext = 0;
-                }
-            });
-            Q_EMIT scriptOpened(path, opened->text, script_->errors, QString());
-        });
+    whenFinished(QtConcurrent::run(
+                     [path, directory = directory_] { return readScriptFile(path, directory); }),
+                 this, [this, path, generation](std::shared_ptr<OpenedScript> opened) {
+                     if (generation != openGeneration_)
+                         return; // a later open took over
+                     if (!opened->readError.isEmpty()) {
+                         Q_EMIT scriptOpened(path, QString(), {}, opened->readError);
+                         return;
+                     }
+                     script_ = opened->script;
+                     scriptStores_ = std::move(opened->stores);
+                     scriptDone_ = scriptTarget_ = 0;
+                     // The engine starts the new script from its first command.
+                     QMetaObject::invokeMethod(engineContext_, [this] {
+                         if (mirror_) {
+                             mirror_->scriptExecutor.reset();
+                             mirror_->scriptNext = 0;
+                         }
+                     });
+                     Q_EMIT scriptOpened(path, opened->text, script_->errors, QString());
+                 });
 }
 
 void CommandSession::skipScriptTo(int done) {
@@ -623,25 +456,8 @@ void CommandSession::requestScriptStretch() {
             refusals[s] = unavailableMessage(static_cast<int>(s));
     onEngine([script = script_, stores = scriptStores_, target, unavailable = unavailable_,
               refusals = std::move(refusals)](Mirror& m, Produced& out) {
-        if (!m.scriptExecutor)
-            m.scriptExecutor = std::make_unique<CommandExecutor>(m.engine, stores);
-        QElapsedTimer stretch;
-        stretch.start();
-        out.wantEffects = static_cast<size_t>(target) == m.scriptNext + 1; // a single step
-        while (m.scriptNext < static_cast<size_t>(target) && stretch.elapsed() < 20) {
-            const Command& c = script->commands[m.scriptNext];
-            if (const auto down = firstUnavailableNamed(*script, c, stores, unavailable)) {
-                out.scriptBlocked = QStringLiteral("%1:%2:%3: %4")
-                                        .arg(QString::fromStdString(script->fileName))
-                                        .arg(c.line)
-                                        .arg(down->column)
-                                        .arg(refusals[down->store]);
-                break;
-            }
-            runOne(out, m, *m.scriptExecutor, *script, c);
-            ++m.scriptNext;
-        }
-        out.scriptDone = static_cast<int>(m.scriptNext);
+        runScriptStretch(out, m, *script, stores, static_cast<size_t>(target), unavailable,
+                         refusals);
     });
 }
 
@@ -660,27 +476,9 @@ void CommandSession::importRows(std::shared_ptr<const std::vector<SeedRow>> rows
 // changes a store is logged and shipped with the row's extra columns as attributes, as
 // syncscope-cli --seed-csv does.
 void CommandSession::requestImportStretch() {
-    onEngine(
-        [rows = importRows_, stores = importStores_, from = importDone_](Mirror& m, Produced& out) {
-            QElapsedTimer stretch;
-            stretch.start();
-            size_t i = from;
-            for (; i < rows->size() && (i == from || stretch.elapsed() < 20); ++i) {
-                const SeedRow& row = (*rows)[i];
-                const KeyId key = m.catalog.internKey(row.studentId, row.courseId);
-                const ValueId value = m.catalog.internValue(row.grade);
-                for (size_t s : stores) {
-                    if (!m.engine.seed(s, key, value, i + 1))
-                        continue;
-                    const size_t before = out.records[s].size();
-                    handOut(out, m, s);
-                    for (size_t r = before; r < out.records[s].size(); ++r)
-                        out.records[s][r].attributes = row.attributes;
-                }
-            }
-            out.importDone = static_cast<int>(i);
-        },
-        "CSV import");
+    onEngine([rows = importRows_, stores = importStores_, from = importDone_](
+                 Mirror& m, Produced& out) { runImportStretch(out, m, *rows, stores, from); },
+             "CSV import");
 }
 
 void CommandSession::ingestTail(int store, std::vector<LogRecord> records) {
@@ -697,38 +495,9 @@ void CommandSession::ingest(int store, std::shared_ptr<const std::vector<LogReco
                             bool outsideOnly, const char* label) {
     if (!ready_)
         return; // a load is under way and reads the whole log, these included
-    onEngine(
-        [store, records = std::move(records), outsideOnly](Mirror& m, Produced& out) {
-            const size_t r = static_cast<size_t>(store);
-            const Replica& rep = m.engine.replica(r);
-            for (const LogRecord& rec : *records) {
-                if (!rec.isWrite())
-                    continue;
-                // In a tail, everything this session wrote has a seq the replica already
-                // counted (its own writes) or another origin (writes merged in). An outside
-                // write that took a seq this session had also used is the conflict a batch is
-                // refused for (SqlStore::append), after which the whole log is read again.
-                if (outsideOnly && (rec.origin != rep.name || rec.seq <= rep.seq))
-                    continue;
-                m.engine.restore(r, fromRecord(rec, m.catalog));
-                const KeyId key = rep.entryAt(rep.logEnd() - 1).write.key;
-                out.captured.push_back(toGradeRecord(key, rep.state.at(key), m.catalog));
-                if (!outsideOnly)
-                    continue; // replicated writes are the follow's to show
-                // As a script line would write it: "12, PG.SET((SID1,CSE1),A)".
-                std::string line;
-                appendExportLine(line, rec);
-                const size_t comma = line.find(", ");
-                if (comma != std::string::npos)
-                    line.insert(comma + 2, rep.name + '.');
-                out.capturedLines << QString::fromStdString(line).trimmed();
-                out.capturedTs = std::max(out.capturedTs, rec.ts);
-            }
-            m.shipped[r] = rep.logEnd(); // already in the store: nothing to ship
-            if (!out.captured.empty())
-                out.capturedStore = store;
-        },
-        label);
+    onEngine([store, records = std::move(records), outsideOnly](
+                 Mirror& m, Produced& out) { ingestRecords(out, m, store, *records, outsideOnly); },
+             label);
 }
 
 void CommandSession::reloadAfterConflict(size_t store) {

@@ -25,6 +25,8 @@ class Catalog;
 class CommandExecutor;
 class Engine;
 class StoreWorker;
+struct EngineMirror;
+struct EngineOutput;
 
 // Commands typed or stepped in the GUI, run the way syncscope-cli runs them: an engine mirrors
 // every store (built from their oplogs in the background) and executes the commands; the
@@ -192,9 +194,8 @@ Q_SIGNALS:
     void outsideWritesCaptured(int store, const QStringList& lines);
 
 private:
-    struct Mirror;
-    struct Produced;
-    struct OpenedScript;
+    using Mirror = EngineMirror;
+    using Produced = EngineOutput;
     // Folds the stores' oplogs into a new engine in the background; ready() follows.
     void buildMirror(std::shared_ptr<std::vector<std::vector<LogRecord>>> logs);
     // Runs fn(mirror) on the engine thread; its result comes back to `done` on this thread.
@@ -211,11 +212,6 @@ private:
     // withEngine's work; writtenBy: the store that made the change itself (-1: none).
     void runMerge(int writtenBy, std::function<void(Engine&, Catalog&)> fn,
                   std::function<void()> done);
-    // Engine thread: the entries appended since the last hand-out, as records, and the states
-    // of the keys they wrote; and one command run with its results collected.
-    static void handOut(Produced& out, Mirror& mirror, size_t store);
-    static void runOne(Produced& out, Mirror& mirror, CommandExecutor& executor,
-                       const Script& script, const Command& command);
     void requestScriptStretch();
     void requestImportStretch();
     // Another writer took an identity a batch needed (StoreError::conflict): what the engine
