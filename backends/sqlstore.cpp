@@ -1,6 +1,7 @@
 #include "sqlstore.h"
 
 #include "batchedappend.h"
+#include "lostconnection.h"
 #include "mariadbloadpath.h"
 #include "ownseqs.h"
 #include "postgrescopypath.h"
@@ -13,7 +14,6 @@
 #include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
-#include <QThread>
 #include <QVariant>
 
 #include <algorithm>
@@ -442,26 +442,14 @@ Status SqlStore::reconnect() {
 // with the error.
 Status SqlStore::retryAfterReconnecting(std::span<const LogRecord> batch, const StoreError& lost,
                                         const BatchControl& control) {
-    static constexpr int kDelaysMs[] = {250, 500, 1000, 2000, 4000, 8000};
-    constexpr int attempts = static_cast<int>(std::size(kDelaysMs));
-    QString why = lost.message.simplified();
-    for (int attempt = 0; attempt < attempts; ++attempt) {
-        const int delay = kDelaysMs[attempt];
-        control.notice(QStringLiteral("%1: lost the connection to %2 (%3); trying again in %4 ms "
-                                      "(attempt %5 of %6)")
-                           .arg(options_.name, options_.location, why)
-                           .arg(delay)
-                           .arg(attempt + 1)
-                           .arg(attempts));
-        for (int waited = 0; waited < delay; waited += 50) {
-            if (control.isCanceled())
-                return StoreError{options_.name,
-                                  QStringLiteral("canceled while the connection was lost"), true};
-            QThread::msleep(50);
-        }
+    LostConnectionWait wait(options_.name, options_.location);
+    QString why = lost.message;
+    for (;;) {
+        if (Status s = wait.next(why, control, kBatchNotWritten); !s)
+            return s;
         Status opened = reconnect();
         if (!opened) {
-            why = opened.error().message.simplified();
+            why = opened.error().message;
             continue;
         }
         const Result<bool> landed = landedBeforeTheBreak(batch);
@@ -479,15 +467,8 @@ Status SqlStore::retryAfterReconnecting(std::span<const LogRecord> batch, const 
         }
         if (s.error().conflict || !connectionLost())
             return s; // not the connection: the caller sees why
-        why = s.error().message.simplified();
+        why = s.error().message;
     }
-    return error(QStringLiteral("lost the connection"),
-                 QStringLiteral("%1 did not answer again after %2 attempts (%3); the batch being "
-                                "written when it went away was not written, the ones before it "
-                                "were")
-                     .arg(options_.location)
-                     .arg(attempts)
-                     .arg(why));
 }
 
 // A write of this store's own origin is identified by its seq (docs/script-language.md: ++seq_S),
