@@ -271,12 +271,13 @@ Status HiveStore::openAndCheckSchema() {
             !s)
             return s;
     } else if (owners.front() != self) {
-        return StoreError{options_.name,
-                          QStringLiteral("database %1 holds store %2, not %3 (give this store a "
-                                         "database of its own)")
-                              .arg(QString::fromStdString(options_.endpoint.database),
-                                   QString::fromStdString(owners.front()), options_.name),
-                          false};
+        return StoreError{
+            options_.name,
+            heldByAnotherStore(QStringLiteral("database ") +
+                                   QString::fromStdString(options_.endpoint.database),
+                               QString::fromStdString(owners.front()), options_.name,
+                               QStringLiteral("give this store a database of its own")),
+            false};
     }
     return openGradeTable();
 }

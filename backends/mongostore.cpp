@@ -129,9 +129,12 @@ Status MongoStore::connectAndClaim() {
         return failure(opening, error.message);
     if (holder != options_.name.toStdString())
         return failure(QStringLiteral("wrong database"),
-                       "database " + options_.database + " on " + options_.location.toStdString() +
-                           " holds store " + holder + ", not " + options_.name.toStdString() +
-                           " (give this store its own database in the URI)");
+                       heldByAnotherStore(QStringLiteral("database %1 on %2")
+                                              .arg(toQString(options_.database), options_.location),
+                                          toQString(holder), options_.name,
+                                          QStringLiteral("give this store its own database in the "
+                                                         "URI"))
+                           .toStdString());
     // The index rollback's per-student reads use; _id serves everything else.
     Doc create, keys, made;
     bson_t list, index, key;

@@ -210,8 +210,7 @@ Status SqlStore::checkOwner() {
     const QString holder = owner.value(0).toString();
     if (holder != options_.name)
         return error(QStringLiteral("wrong database"),
-                     QStringLiteral("%1 holds store %2, not %3")
-                         .arg(options_.location, holder, options_.name));
+                     heldByAnotherStore(options_.location, holder, options_.name));
     return success();
 }
 
