@@ -24,13 +24,6 @@ bool positionOf(std::string_view id, int64_t& position) {
     return id.size() > 2 && id.substr(0, 2) == "0-" && toInt(id.substr(2), position);
 }
 
-std::string ownDigest(const LogRecord& r) {
-    std::string d = field(r.studentId, r.courseId);
-    d.append(1, '\x1f').append(std::to_string(r.ts)).append(1, '\x1f');
-    d.append(r.hasValue ? "S" + r.value : std::string("D"));
-    return d;
-}
-
 void appendXadd(RedisArgs& a, const std::string& stream, const LogRecord& r, long long wallMs) {
     a.clear();
     a << "XADD" << stream << "0-*"
@@ -54,7 +47,7 @@ void unwatch(RedisConnection& conn) {
 namespace {
 using redis::appendXadd;
 using redis::idOf;
-using redis::ownDigest;
+using redis::kDigestKeySeparator;
 using redis::positionOf;
 using redis::toInt;
 
@@ -484,7 +477,8 @@ Result<RedisStore::Attempt> RedisStore::tryBatch(std::span<const LogRecord> batc
         const RedisReply& held = replies.back();
         for (size_t i = 0; i < own.size(); ++i) {
             const redisReply* h = held.element(i);
-            if (RedisReply::isNil(h) || RedisReply::textOf(h) == ownDigest(*own[i]))
+            if (RedisReply::isNil(h) ||
+                RedisReply::textOf(h) == ownDigest(*own[i], kDigestKeySeparator))
                 continue;
             unwatch();
             return seqAlreadyTaken(options_.name, *own[i]);
@@ -541,7 +535,7 @@ Result<RedisStore::Attempt> RedisStore::tryBatch(std::span<const LogRecord> batc
     a << "HSET" << key(OwnSeqs);
     for (const LogRecord* r : own)
         if (r->seq > ownBefore)
-            a << static_cast<long long>(r->seq) << ownDigest(*r);
+            a << static_cast<long long>(r->seq) << ownDigest(*r, kDigestKeySeparator);
     if (a.count() > 2)
         tx.add(a);
     QString why;
