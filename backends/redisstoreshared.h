@@ -1,6 +1,6 @@
 #pragma once
-// Helpers the RedisStore's source files share (redisstore.cpp, redisrollback.cpp,
-// redisoutsidewrites.cpp).
+// Helpers the RedisStore's source files share (redisstore.cpp, redisappend.cpp,
+// redisrollback.cpp, redisoutsidewrites.cpp).
 #include "logrecord.h"
 #include "redisconnection.h"
 #include "utf8.h"
