@@ -2,13 +2,15 @@
 
 #include <QThread>
 
+#include <algorithm>
+
 namespace syncscope {
 
-LostConnectionWait::LostConnectionWait(QString store, QString location,
-                                       std::span<const int> delaysMs)
+LostConnectionWait::LostConnectionWait(QString store, QString location, int attempts)
     : store_(std::move(store))
     , location_(std::move(location))
-    , delaysMs_(delaysMs) {}
+    , delaysMs_(std::span<const int>(kDelaysMs).first(
+          static_cast<size_t>(std::clamp(attempts, 1, kAttempts)))) {}
 
 Status LostConnectionWait::next(const QString& why, const BatchControl& control,
                                 const QString& spentSuffix) {

@@ -1,6 +1,7 @@
 #pragma once
 // How MongoStore's records look as BSON, and the small driver calls its files share
-// (mongostore.cpp, mongooutsidewrites.cpp). See mongostore.h for the layout.
+// (mongostore.cpp, mongowrites.cpp, mongorollback.cpp, mongooutsidewrites.cpp). See mongostore.h
+// for the layout.
 #include "logrecord.h"
 #include "mongohandles.h"
 #include "mongostore.h"

@@ -68,12 +68,8 @@ bool insertOplogEntries(const MongoStore::Handles& h, std::span<const LogRecord>
 namespace {
 using namespace mongo;
 
-// What ownseqs keeps for an own write's seq: enough to tell the same write again (a replay)
-// from another write that took the seq.
-std::string ownDigest(const LogRecord& r) {
-    std::string d = r.studentId + '\x1f' + r.courseId + '\x1f' + std::to_string(r.ts) + '\x1f';
-    return d + (r.hasValue ? "S" + r.value : std::string("D"));
-}
+// The claims' digests join student and course with this (ownDigest).
+constexpr char kDigestKeySeparator = '\x1f';
 
 void seqList(bson_t* filter, const std::vector<uint64_t>& seqs) {
     bson_t in, list;
@@ -142,7 +138,7 @@ Status MongoStore::claimOwnSeqs(std::span<const LogRecord> batch) {
             claim.push_back(r);
             continue;
         }
-        if (it->second.digest == ownDigest(*r))
+        if (it->second.digest == ownDigest(*r, kDigestKeySeparator))
             continue; // a replay of this very write
         // Outside a transaction a claim can outlive a writer that never logged its write.
         Result<bool> stale =
@@ -157,7 +153,7 @@ Status MongoStore::claimOwnSeqs(std::span<const LogRecord> batch) {
         putString(q.get(), "d", it->second.digest);
         bson_t set;
         bson_append_document_begin(update.get(), "$set", 4, &set);
-        putString(&set, "d", ownDigest(*r));
+        putString(&set, "d", ownDigest(*r, kDigestKeySeparator));
         bson_append_int64(&set, "t", 1, now);
         bson_append_document_end(update.get(), &set);
         bson_error_t error;
@@ -173,7 +169,7 @@ Status MongoStore::claimOwnSeqs(std::span<const LogRecord> batch) {
     std::vector<const bson_t*> pointers(claim.size());
     for (size_t i = 0; i < claim.size(); ++i) {
         bson_append_int64(docs[i].get(), "_id", 3, static_cast<int64_t>(claim[i]->seq));
-        putString(docs[i].get(), "d", ownDigest(*claim[i]));
+        putString(docs[i].get(), "d", ownDigest(*claim[i], kDigestKeySeparator));
         bson_append_int64(docs[i].get(), "t", 1, now);
         pointers[i] = docs[i].get();
     }

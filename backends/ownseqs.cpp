@@ -15,6 +15,18 @@ bool sameWriteContent(const LogRecord& held, const LogRecord& r) {
            held.hasValue == r.hasValue && (!r.hasValue || held.value == r.value) && held.ts == r.ts;
 }
 
+std::string ownDigest(const LogRecord& r, char keySeparator) {
+    std::string d;
+    d.reserve(r.studentId.size() + r.courseId.size() + r.value.size() + 24);
+    d.append(r.studentId).append(1, keySeparator).append(r.courseId);
+    d.append(1, '\x1f').append(std::to_string(r.ts)).append(1, '\x1f');
+    if (r.hasValue)
+        d.append(1, 'S').append(r.value);
+    else
+        d.append(1, 'D');
+    return d;
+}
+
 StoreError seqAlreadyTaken(const QString& store, const LogRecord& r) {
     StoreError e{store,
                  QStringLiteral("another client wrote at the same time: seq %1 of %2 is already "

@@ -32,6 +32,13 @@ uint64_t greatestOwnSeq(std::span<const LogRecord> batch, const std::string& sel
 // Whether `held` is the same write as `r` by content (key, value or tombstone, ts).
 bool sameWriteContent(const LogRecord& held, const LogRecord& r);
 
+// What a store keeps beside an own seq it claimed where the claim is a record of its own
+// (Redis's <prefix>:ownseqs, MongoDB's ownseqs collection): the write's key, ts and value or
+// tombstone, enough to tell the same write again (a replay) from another write that took the
+// seq. `keySeparator` joins student and course as each store has always written them (',' in
+// Redis, '\x1f' in MongoDB), so that claims already stored keep matching.
+std::string ownDigest(const LogRecord& r, char keySeparator);
+
 // The refusals, worded once for every backend.
 StoreError seqAlreadyTaken(const QString& store, const LogRecord& r);
 StoreError seqGivenTwice(const QString& store, const LogRecord& r);

@@ -13,6 +13,7 @@
 //
 // Keyspace notifications name the key, not the field, so a look reads the whole hash: cheap for
 // the class-sized stores outside writes happen to, a second or so for a million rows.
+#include "ownseqs.h"
 #include "redispacking.h"
 #include "redisstore.h"
 #include "redisstoreshared.h"
@@ -303,7 +304,7 @@ Result<bool> RedisStore::captureOnce() {
         rows << f << redis::pack(rowAfter(w, nullptr));
         if (w.hasValue)
             index << 0 << f;
-        owned << static_cast<long long>(w.seq) << redis::ownDigest(w);
+        owned << static_cast<long long>(w.seq) << ownDigest(w, redis::kDigestKeySeparator);
     }
     tx.add(rows);
     if (index.count() > 2)

@@ -1,34 +1,20 @@
 #include "redisstore.h"
 
-#include "batchedappend.h"
-#include "lostconnection.h"
-#include "ownseqs.h"
 #include "redispacking.h"
 #include "redisstoreshared.h"
 
 #include <hiredis/hiredis.h>
 
-#include <QDateTime>
-#include <QRandomGenerator>
 #include <QSocketNotifier>
 #include <QThread>
 
 #include <algorithm>
-#include <charconv>
-#include <unordered_map>
 
 namespace syncscope {
 
 namespace redis {
 bool positionOf(std::string_view id, int64_t& position) {
     return id.size() > 2 && id.substr(0, 2) == "0-" && toInt(id.substr(2), position);
-}
-
-std::string ownDigest(const LogRecord& r) {
-    std::string d = field(r.studentId, r.courseId);
-    d.append(1, '\x1f').append(std::to_string(r.ts)).append(1, '\x1f');
-    d.append(r.hasValue ? "S" + r.value : std::string("D"));
-    return d;
 }
 
 void appendXadd(RedisArgs& a, const std::string& stream, const LogRecord& r, long long wallMs) {
@@ -52,9 +38,7 @@ void unwatch(RedisConnection& conn) {
 } // namespace redis
 
 namespace {
-using redis::appendXadd;
 using redis::idOf;
-using redis::ownDigest;
 using redis::positionOf;
 using redis::toInt;
 
@@ -240,10 +224,10 @@ Status RedisStore::connectAndClaim() {
     const std::string_view holder = replies[1].text();
     if (holder != self_)
         return error(QStringLiteral("wrong database"),
-                     QStringLiteral("prefix %1 on %2 holds store %3, not %4 (give this store "
-                                    "its own with ?prefix=)")
-                         .arg(toQString(options_.prefix), options_.location, toQString(holder),
-                              options_.name));
+                     heldByAnotherStore(QStringLiteral("prefix %1 on %2")
+                                            .arg(toQString(options_.prefix), options_.location),
+                                        toQString(holder), options_.name,
+                                        QStringLiteral("give this store its own with ?prefix=")));
     if (replies[6].size() == 1) {
         LogRecord newest;
         if (!entryFrom(replies[6].element(0), newest, why))
@@ -300,268 +284,6 @@ Result<RedisStore::Meta> RedisStore::readMeta(const RedisReply& reply) const {
                      toQString(key(MetaKey)) +
                          QStringLiteral(" holds a field that is not a number"));
     return m;
-}
-
-Status RedisStore::append(std::span<const LogRecord> records, const BatchControl& control) {
-    if (Status s = usable(QStringLiteral("append")); !s)
-        return s.error();
-    return appendInBatches(
-        options_.name, records, batchSize(), control,
-        [&](std::span<const LogRecord> batch) { return appendWithRetry(batch, control); });
-}
-
-// One batch until it is written: again when a concurrent writer touched what it read (WATCH),
-// after capturing an outside write it would otherwise overwrite unlogged, and, with back-off,
-// after the connection broke. A batch carries a token that commits with it, so after a broken
-// connection the store can tell whether the batch landed before writing it a second time.
-Status RedisStore::appendWithRetry(std::span<const LogRecord> batch, const BatchControl& control) {
-    const std::string token = std::to_string(QRandomGenerator::global()->generate64());
-    LostConnectionWait lost(options_.name, options_.location);
-    for (int contended = 0; contended < 100;) {
-        Result<Attempt> a = tryBatch(batch, token);
-        if (a && a.value() == Attempt::Written) {
-            if (lost.waited())
-                control.notice(QStringLiteral("%1: connected again; the batch was written")
-                                   .arg(options_.name));
-            return success();
-        }
-        if (a && a.value() == Attempt::Retry) {
-            ++contended;
-            continue;
-        }
-        if (a && a.value() == Attempt::ServerLoading) {
-            // Started again and reading its data back: nothing was written; wait as for a lost
-            // connection, with the same notices and the same limit.
-            if (Status s = lost.next(QStringLiteral("the server is loading its data from disk"),
-                                     control, kBatchNotWritten);
-                !s)
-                return s;
-            continue;
-        }
-        if (a && a.value() == Attempt::CaptureFirst) {
-            if (Status s = captureOutsideWrites(); !s)
-                return s;
-            ++contended;
-            continue;
-        }
-        if (!conn_.broken() || a.error().conflict)
-            return a.error();
-        // The connection broke: wait for the server, reconnect, and find out whether the batch
-        // committed before it went.
-        QString why = a.error().message;
-        for (;;) {
-            if (Status s = lost.next(why, control, kBatchNotWritten); !s)
-                return s;
-            if (Status s = reconnect(); !s) {
-                why = s.error().message;
-                continue;
-            }
-            Result<bool> landed = batchCommitted(token);
-            if (!landed) {
-                why = landed.error().message;
-                continue;
-            }
-            if (landed.value()) {
-                control.notice(QStringLiteral("%1: connected again; the batch had been written")
-                                   .arg(options_.name));
-                return success();
-            }
-            break;
-        }
-    }
-    return error(QStringLiteral("cannot write a batch"),
-                 QStringLiteral("other clients kept changing the grades while it was written; "
-                                "nothing of the batch was written"));
-}
-
-Result<bool> RedisStore::batchCommitted(const std::string& token) {
-    RedisArgs a;
-    a << "HGET" << key(MetaKey) << "batch";
-    QString why;
-    const RedisReply r = conn_.command(a, why);
-    if (!r)
-        return lost(QStringLiteral("cannot read the last batch"), why);
-    return r.text() == token;
-}
-
-namespace {
-// The distinct keys a batch writes, in first-seen order.
-struct BatchKeys {
-    std::vector<std::string> fields;
-    std::unordered_map<std::string, size_t> index;
-    std::vector<size_t> ofRecord; // per record: its field's index (writes only)
-
-    explicit BatchKeys(std::span<const LogRecord> batch) {
-        ofRecord.resize(batch.size());
-        for (size_t i = 0; i < batch.size(); ++i) {
-            if (!batch[i].isWrite())
-                continue;
-            std::string f = redis::field(batch[i].studentId, batch[i].courseId);
-            auto [it, added] = index.try_emplace(std::move(f), fields.size());
-            if (added)
-                fields.push_back(it->first);
-            ofRecord[i] = it->second;
-        }
-    }
-};
-} // namespace
-
-Result<RedisStore::Attempt> RedisStore::tryBatch(std::span<const LogRecord> batch,
-                                                 const std::string& token) {
-    const BatchKeys keys(batch);
-    std::vector<const LogRecord*> own;
-    for (const LogRecord& r : batch)
-        if (r.isWrite() && r.origin == self_)
-            own.push_back(&r);
-
-    // Round 1, under WATCH: the counters, the key types and the rows the batch meets.
-    std::vector<RedisArgs> reads(5);
-    reads[0] << "WATCH" << key(Grades) << key(MetaKey) << key(OwnSeqs);
-    reads[1] << "HMGET" << key(MetaKey) << "live"
-             << "maxts"
-             << "ownseq";
-    reads[2] << "TYPE" << key(Grades);
-    reads[3] << "TYPE" << key(Keys);
-    reads[4] << "TYPE" << key(Oplog);
-    if (!keys.fields.empty()) {
-        RedisArgs& rows = reads.emplace_back();
-        rows << "HMGET" << key(Grades);
-        for (const std::string& f : keys.fields)
-            rows << f;
-    }
-    if (!own.empty()) {
-        RedisArgs& seqs = reads.emplace_back();
-        seqs << "HMGET" << key(OwnSeqs);
-        for (const LogRecord* r : own)
-            seqs << static_cast<long long>(r->seq);
-    }
-    auto got = pipeline(reads);
-    if (!got)
-        return got.error();
-    std::vector<RedisReply>& replies = got.value();
-    const auto unwatch = [this] { redis::unwatch(conn_); };
-    if (serverLoading(replies)) {
-        unwatch();
-        return Attempt::ServerLoading;
-    }
-    if (Status s = checkTypes({replies[2].text(), replies[3].text(), replies[4].text()}); !s) {
-        unwatch();
-        return s.error();
-    }
-    for (const RedisReply& r : replies)
-        if (r.isError()) {
-            unwatch();
-            return error(QStringLiteral("cannot read before writing"), toQString(r.text()));
-        }
-    Result<Meta> metaRead = readMeta(replies[1]);
-    if (!metaRead) {
-        unwatch();
-        return metaRead.error();
-    }
-    Meta meta = metaRead.value();
-
-    std::vector<std::optional<GradeRecord>> rows(keys.fields.size());
-    std::vector<bool> existed(keys.fields.size()), wasLive(keys.fields.size()),
-        dirty(keys.fields.size());
-    for (size_t i = 0; i < keys.fields.size(); ++i) {
-        const redisReply* v = replies[5].element(i);
-        if (RedisReply::isNil(v))
-            continue;
-        existed[i] = true;
-        const std::string_view value = RedisReply::textOf(v);
-        rows[i] = redis::unpack(keys.fields[i], value);
-        if (!rows[i]) {
-            LogRecord outside;
-            if (capturableOutsideWrite(keys.fields[i], value, outside)) {
-                unwatch(); // log the outside write before this batch meets it
-                return Attempt::CaptureFirst;
-            }
-            continue; // not a valid write: reported by the capture, replaced by this batch
-        }
-        wasLive[i] = !rows[i]->deleted;
-    }
-    if (!own.empty()) {
-        const RedisReply& held = replies.back();
-        for (size_t i = 0; i < own.size(); ++i) {
-            const redisReply* h = held.element(i);
-            if (RedisReply::isNil(h) || RedisReply::textOf(h) == ownDigest(*own[i]))
-                continue;
-            unwatch();
-            return seqAlreadyTaken(options_.name, *own[i]);
-        }
-    }
-
-    // Decide: each write against the row it meets, in batch order, as one by one.
-    const uint64_t ownBefore = meta.ownSeq;
-    for (size_t i = 0; i < batch.size(); ++i) {
-        const LogRecord& r = batch[i];
-        meta.maxTs = std::max(meta.maxTs, r.ts);
-        if (!r.isWrite())
-            continue;
-        if (r.origin == self_)
-            meta.ownSeq = std::max<uint64_t>(meta.ownSeq, r.seq);
-        const size_t k = keys.ofRecord[i];
-        if (rows[k] && !writeBeats(r, *rows[k]))
-            continue;
-        rows[k] = rowAfter(r, rows[k] ? &*rows[k] : nullptr);
-        dirty[k] = true;
-    }
-
-    // Round 2: the batch in one transaction.
-    RedisTransaction tx(conn_);
-    RedisArgs a;
-    const long long wallMs = QDateTime::currentMSecsSinceEpoch();
-    for (const LogRecord& r : batch) {
-        appendXadd(a, key(Oplog), r, wallMs);
-        tx.add(a);
-    }
-    a.clear();
-    a << "HSET" << key(Grades);
-    RedisArgs index;
-    index << "ZADD" << key(Keys);
-    for (size_t k = 0; k < keys.fields.size(); ++k) {
-        if (!dirty[k])
-            continue;
-        a << keys.fields[k] << redis::pack(*rows[k]);
-        if (!existed[k])
-            index << 0 << keys.fields[k];
-        meta.live += (rows[k]->deleted ? 0 : 1) - (wasLive[k] ? 1 : 0);
-    }
-    const int gradeCommands = a.count() > 2 ? 1 : 0;
-    if (gradeCommands)
-        tx.add(a);
-    if (index.count() > 2)
-        tx.add(index);
-    a.clear();
-    a << "HSET" << key(MetaKey) << "live" << meta.live << "maxts"
-      << static_cast<long long>(meta.maxTs) << "ownseq" << static_cast<long long>(meta.ownSeq)
-      << "batch" << token;
-    tx.add(a);
-    a.clear();
-    a << "HSET" << key(OwnSeqs);
-    for (const LogRecord* r : own)
-        if (r->seq > ownBefore)
-            a << static_cast<long long>(r->seq) << ownDigest(*r);
-    if (a.count() > 2)
-        tx.add(a);
-    QString why;
-    bool partial = false;
-    switch (tx.exec(why, &partial)) {
-    case RedisTransaction::Outcome::Lost:
-        return lost(QStringLiteral("cannot write a batch"), why);
-    case RedisTransaction::Outcome::Aborted:
-        return Attempt::Retry; // a watched key changed: read again and decide again
-    case RedisTransaction::Outcome::Refused:
-        return partial ? error(QStringLiteral("a batch failed half way"),
-                               QStringLiteral("%1 (Redis does not roll a transaction back, so "
-                                              "this batch's entries and rows may disagree)")
-                                   .arg(why))
-                       : error(QStringLiteral("refused a batch, nothing written"), why);
-    case RedisTransaction::Outcome::Committed:
-        break;
-    }
-    countOwnEvents(gradeCommands);
-    return Attempt::Written;
 }
 
 Result<std::vector<LogRecord>> RedisStore::readOplog(int64_t after, size_t limit,

@@ -6,6 +6,7 @@
 #include <QString>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -80,7 +81,14 @@ private:
     // and refuses every command until it is done. Not a problem of the store: wait for it.
     static bool serverLoading(const std::vector<RedisReply>& replies);
     static constexpr int kLoadingWaitMs = 60000; // how long open() waits for a loading server
+    // One attempt at a batch, in three steps (redisappend.cpp): read what it meets under
+    // WATCH, decide each write against its row, send it all in one MULTI/EXEC.
+    struct BatchPlan;
     Result<Attempt> tryBatch(std::span<const LogRecord> batch, const std::string& token);
+    std::optional<Result<Attempt>> readBeforeWriting(BatchPlan& plan);
+    void decide(std::span<const LogRecord> batch, BatchPlan& plan) const;
+    Result<Attempt> sendBatch(std::span<const LogRecord> batch, const std::string& token,
+                              BatchPlan& plan);
     Status appendWithRetry(std::span<const LogRecord> batch, const BatchControl& control);
     Result<bool> batchCommitted(const std::string& token);
     // Runs a MULTI/EXEC: true when it committed, false when a watched key changed (nothing

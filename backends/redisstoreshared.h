@@ -1,6 +1,6 @@
 #pragma once
-// Helpers the RedisStore's source files share (redisstore.cpp, redisrollback.cpp,
-// redisoutsidewrites.cpp).
+// Helpers the RedisStore's source files share (redisstore.cpp, redisappend.cpp,
+// redisrollback.cpp, redisoutsidewrites.cpp).
 #include "logrecord.h"
 #include "redisconnection.h"
 #include "utf8.h"
@@ -25,9 +25,9 @@ bool positionOf(std::string_view id, int64_t& position);
 inline std::string idOf(int64_t position) {
     return "0-" + std::to_string(position);
 }
-// What <prefix>:ownseqs keeps for an own write's seq: enough to tell the same write again (a
-// replay) from another write that took the seq.
-std::string ownDigest(const LogRecord& r);
+// <prefix>:ownseqs's digests join student and course with this, as the grades hash's fields do
+// (ownDigest).
+constexpr char kDigestKeySeparator = ',';
 void appendXadd(RedisArgs& a, const std::string& stream, const LogRecord& r, long long wallMs);
 // Sends UNWATCH, ignoring the reply: the transaction a WATCH was for is not coming.
 void unwatch(RedisConnection& conn);

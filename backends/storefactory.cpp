@@ -51,10 +51,6 @@ QString schemeOf(const QString& uri) {
     return colon <= 0 ? QString() : uri.left(colon).toLower();
 }
 
-bool isServerScheme(const QString& scheme) {
-    return scheme == QLatin1String("mysql") || scheme == QLatin1String("postgresql");
-}
-
 // The query options a server URI may carry, as the Qt Sql driver's connect options:
 //   tls=disable|require|verify-ca|verify-full, ssl_ca=PATH, connect_timeout=S, read_timeout=S
 // Qt 6.4's MySQL driver turns TLS on only with a CA certificate (it has no "require" switch),
@@ -160,10 +156,6 @@ SqlStore::Options serverStoreOptions(const QString& name, const QString& uri, QS
     return o;
 }
 
-bool isRedisScheme(const QString& scheme) {
-    return scheme == QLatin1String("redis");
-}
-
 // redis://[user@]host[:port][/N][?prefix=P&connect_timeout=S&read_timeout=S]
 RedisStore::Options redisStoreOptions(const QString& name, const QString& uri, QString& problem) {
     RedisStore::Options o;
@@ -215,10 +207,6 @@ RedisStore::Options redisStoreOptions(const QString& name, const QString& uri, Q
     }
     o.location = url.toString(QUrl::RemovePassword);
     return o;
-}
-
-bool isHiveScheme(const QString& scheme) {
-    return scheme == QLatin1String("hive2");
 }
 
 // hive2://[user@]host[:port][/db][?auth=PLAIN|NOSASL&user=U&connect_timeout=S&read_timeout=S]
@@ -275,10 +263,6 @@ HiveStore::Options hiveStoreOptions(const QString& name, const QString& uri, QSt
     o.location = url.toString(QUrl::RemovePassword);
     return o;
 }
-bool isMongoScheme(const QString& scheme) {
-    return scheme == QLatin1String("mongodb") || scheme == QLatin1String("mongodb+srv");
-}
-
 // mongodb://[user@]host[:port][,host…]/[db][?options]: libmongoc reads the URI and its options
 // (tls, replicaSet, authSource, timeouts…); here only the password is refused and the database
 // name checked. Without one, the store takes a database of its own, syncscope_<name>.
@@ -312,6 +296,83 @@ MongoStore::Options mongoStoreOptions(const QString& name, const QString& uri, Q
     }
     o.database = database.toStdString();
     return o;
+}
+
+// sqlite:///absolute/path.db, or sqlite::memory: (what an empty URI means too).
+SqlStore::Options sqliteStoreOptions(const QString& name, const QString& uri, QString& problem) {
+    SqlStore::Options o;
+    o.name = name;
+    if (uri.isEmpty() || uri == kMemory) {
+        o.databaseName = QStringLiteral(":memory:");
+        o.location = QStringLiteral("in memory");
+        o.inMemory = true;
+        return o;
+    }
+    if (!uri.startsWith(kSqliteFile) || !QDir::isAbsolutePath(uri.mid(kSqliteFile.size()))) {
+        problem =
+            QStringLiteral("%1: expected sqlite:///absolute/path.db or sqlite::memory:").arg(uri);
+        return o;
+    }
+    o.databaseName = uri.mid(kSqliteFile.size());
+    o.location = o.databaseName;
+    return o;
+}
+
+// How the factory reads one URI scheme: whether its store logs in to a server (so a password
+// may be asked for it), and the reading that checks a URI of it and builds the store. Checking
+// and building read the URI the same way (S's options from Read), so what checkUri accepts,
+// create builds.
+struct UriReading {
+    const char* scheme;
+    bool logsIn;
+    QString (*check)(const QString& uri);
+    Result<std::unique_ptr<Store>> (*make)(const QString& name, const QString& uri);
+};
+
+template <class S, typename S::Options (*Read)(const QString&, const QString&, QString&)>
+QString checkWith(const QString& uri) {
+    QString problem;
+    Read({}, uri, problem);
+    return problem;
+}
+
+template <class S, typename S::Options (*Read)(const QString&, const QString&, QString&)>
+Result<std::unique_ptr<Store>> makeWith(const QString& name, const QString& uri) {
+    QString problem;
+    typename S::Options o = Read(name, uri, problem);
+    if (!problem.isEmpty())
+        return StoreError{name, problem, false};
+    return std::unique_ptr<Store>(std::make_unique<S>(std::move(o)));
+}
+
+template <class S, typename S::Options (*Read)(const QString&, const QString&, QString&)>
+constexpr UriReading readingWith(const char* scheme, bool logsIn) {
+    return {scheme, logsIn, &checkWith<S, Read>, &makeWith<S, Read>};
+}
+
+const UriReading kReadings[] = {
+    readingWith<SqlStore, sqliteStoreOptions>("sqlite", false),
+    readingWith<SqlStore, serverStoreOptions>("mysql", true),
+    readingWith<SqlStore, serverStoreOptions>("postgresql", true),
+    readingWith<HiveStore, hiveStoreOptions>("hive2", true),
+    readingWith<MongoStore, mongoStoreOptions>("mongodb", true),
+    readingWith<MongoStore, mongoStoreOptions>("mongodb+srv", true),
+    readingWith<RedisStore, redisStoreOptions>("redis", true),
+};
+
+// The reading for `uri`'s scheme (an empty URI is SQLite's, in memory); nullptr when none.
+const UriReading* readingOf(const QString& uri) {
+    const QString scheme = uri.isEmpty() ? QStringLiteral("sqlite") : schemeOf(uri);
+    for (const UriReading& r : kReadings)
+        if (scheme == QLatin1String(r.scheme))
+            return &r;
+    return nullptr;
+}
+
+QString unknownScheme(const QString& uri) {
+    return QStringLiteral("%1: unknown scheme '%2' (expected sqlite, mysql, postgresql, mongodb, "
+                          "hive2 or redis)")
+        .arg(uri, schemeOf(uri));
 }
 } // namespace
 
@@ -360,26 +421,15 @@ const QList<BackendDescription>& StoreFactory::backends() {
         {QStringLiteral("sqlite"),
          QStringLiteral("SQLite"),
          QStringLiteral("sqlite:///abs/path.db or sqlite::memory:"),
-         true,
-         {},
          {}},
-        {QStringLiteral("mysql"),
-         QStringLiteral("MySQL/MariaDB"),
+        {QStringLiteral("mysql"), QStringLiteral("MySQL/MariaDB"),
          QStringLiteral("mysql://user@host:port/db?tls=verify-ca&ssl_ca=/path/ca.pem"),
-         true,
-         {},
          sqlServerOptions(QStringLiteral("3306"))},
-        {QStringLiteral("postgresql"),
-         QStringLiteral("PostgreSQL"),
+        {QStringLiteral("postgresql"), QStringLiteral("PostgreSQL"),
          QStringLiteral("postgresql://user@host:port/db?tls=require"),
-         true,
-         {},
          sqlServerOptions(QStringLiteral("5432"))},
-        {QStringLiteral("hive2"),
-         QStringLiteral("Apache Hive"),
+        {QStringLiteral("hive2"), QStringLiteral("Apache Hive"),
          QStringLiteral("hive2://host:port/db?auth=PLAIN&user=hive (or auth=NOSASL)"),
-         true,
-         {},
          QList<BackendOption>{
              {Part::Host, {}, QStringLiteral("Host"), QStringLiteral("127.0.0.1"), {}},
              {Part::Port, {}, QStringLiteral("Port"), QStringLiteral("10000"), {}},
@@ -394,14 +444,9 @@ const QList<BackendDescription>& StoreFactory::backends() {
         {QStringLiteral("mongodb"),
          QStringLiteral("MongoDB"),
          QStringLiteral("mongodb://user@host:port/db?tls=true"),
-         true,
-         {},
          {}},
-        {QStringLiteral("redis"),
-         QStringLiteral("Redis"),
+        {QStringLiteral("redis"), QStringLiteral("Redis"),
          QStringLiteral("redis://user@host:port/N?prefix=syncscope:REDIS"),
-         true,
-         {},
          QList<BackendOption>{
              {Part::Host, {}, QStringLiteral("Host"), QStringLiteral("127.0.0.1"), {}},
              {Part::Port, {}, QStringLiteral("Port"), QStringLiteral("6379"), {}},
@@ -418,36 +463,8 @@ const QList<BackendDescription>& StoreFactory::backends() {
 }
 
 QString StoreFactory::checkUri(const QString& uri) {
-    if (uri.isEmpty() || uri == kMemory)
-        return {};
-    const QString scheme = schemeOf(uri);
-    for (const BackendDescription& b : backends()) {
-        if (b.scheme != scheme && !(isMongoScheme(scheme) && isMongoScheme(b.scheme)))
-            continue;
-        if (!b.available)
-            return QStringLiteral("%1: %2").arg(uri, b.unavailableReason);
-        // A server URI is checked by the same reading that builds its store.
-        QString problem;
-        if (isServerScheme(scheme))
-            serverStoreOptions({}, uri, problem);
-        else if (isRedisScheme(scheme))
-            redisStoreOptions({}, uri, problem);
-        else if (isHiveScheme(scheme))
-            hiveStoreOptions({}, uri, problem);
-        else if (isMongoScheme(scheme))
-            mongoStoreOptions({}, uri, problem);
-        if (!problem.isEmpty())
-            return problem;
-        if (scheme == QLatin1String("sqlite")) {
-            if (!uri.startsWith(kSqliteFile) || !QDir::isAbsolutePath(uri.mid(kSqliteFile.size())))
-                return QStringLiteral("%1: expected sqlite:///absolute/path.db or sqlite::memory:")
-                    .arg(uri);
-        }
-        return {};
-    }
-    return QStringLiteral("%1: unknown scheme '%2' (expected sqlite, mysql, postgresql, mongodb, "
-                          "hive2 or redis)")
-        .arg(uri, scheme);
+    const UriReading* reading = readingOf(uri);
+    return reading ? reading->check(uri) : unknownScheme(uri);
 }
 
 Result<std::unique_ptr<Store>> StoreFactory::create(const QString& name, const QString& uri,
@@ -460,51 +477,15 @@ Result<std::unique_ptr<Store>> StoreFactory::create(const QString& name, const Q
 
 Result<std::unique_ptr<Store>> StoreFactory::createWithoutPassword(const QString& name,
                                                                    const QString& uri) {
-    QString problem;
-    auto refused = [&] { return StoreError{name, problem, false}; };
-    if (isServerScheme(schemeOf(uri))) {
-        SqlStore::Options o = serverStoreOptions(name, uri, problem);
-        if (!problem.isEmpty())
-            return refused();
-        return std::unique_ptr<Store>(std::make_unique<SqlStore>(std::move(o)));
-    }
-    if (isRedisScheme(schemeOf(uri))) {
-        RedisStore::Options o = redisStoreOptions(name, uri, problem);
-        if (!problem.isEmpty())
-            return refused();
-        return std::unique_ptr<Store>(std::make_unique<RedisStore>(std::move(o)));
-    }
-    if (isHiveScheme(schemeOf(uri))) {
-        HiveStore::Options o = hiveStoreOptions(name, uri, problem);
-        if (!problem.isEmpty())
-            return refused();
-        return std::unique_ptr<Store>(std::make_unique<HiveStore>(std::move(o)));
-    }
-    if (isMongoScheme(schemeOf(uri))) {
-        MongoStore::Options o = mongoStoreOptions(name, uri, problem);
-        if (!problem.isEmpty())
-            return refused();
-        return std::unique_ptr<Store>(std::make_unique<MongoStore>(std::move(o)));
-    }
-    if (problem = checkUri(uri); !problem.isEmpty())
-        return refused();
-    SqlStore::Options o;
-    o.name = name;
-    if (uri.isEmpty() || uri == kMemory) {
-        o.databaseName = QStringLiteral(":memory:");
-        o.location = QStringLiteral("in memory");
-        o.inMemory = true;
-    } else {
-        o.databaseName = uri.mid(kSqliteFile.size());
-        o.location = o.databaseName;
-    }
-    return std::unique_ptr<Store>(std::make_unique<SqlStore>(std::move(o)));
+    const UriReading* reading = readingOf(uri);
+    if (!reading)
+        return StoreError{name, unknownScheme(uri), false};
+    return reading->make(name, uri);
 }
 
 bool StoreFactory::takesPassword(const QString& uri) {
-    const QString scheme = schemeOf(uri);
-    return isServerScheme(scheme) || isRedisScheme(scheme) || isHiveScheme(scheme) ||
-           isMongoScheme(scheme);
+    const UriReading* reading = readingOf(uri);
+    return reading && reading->logsIn;
 }
 
 QString StoreFactory::mergeInsideProblem(const StoreDescription& target,

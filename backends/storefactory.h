@@ -10,8 +10,6 @@
 
 namespace syncscope {
 
-// One backend kind as the UI and the CLI see it: URI scheme, what it is, how a URI looks, and
-// whether this build can use it yet (a connection dialog is generated from this list).
 // One connection setting of a backend, as the store dialog offers it: a part of the URI (host,
 // port, database, user) or one of its query options.
 struct BackendOption {
@@ -23,12 +21,12 @@ struct BackendOption {
     QStringList choices; // a closed set of values; empty: free text
 };
 
+// One backend kind as the UI and the CLI see it: URI scheme, what it is, how a URI looks (a
+// connection dialog is generated from this list).
 struct BackendDescription {
     QString scheme;
     QString kind;
     QString uriExample;
-    bool available = false;
-    QString unavailableReason;
     // The settings the dialog offers as fields, in order. Empty where the URI is not a plain
     // URL the fields could rebuild (SQLite's file path; MongoDB's list of hosts): the URI only.
     QList<BackendOption> options;

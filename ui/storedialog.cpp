@@ -36,14 +36,9 @@ StoreDialog::StoreDialog(const StoreSpec& initial, QStringList taken, QWidget* p
     kind_->setObjectName(QStringLiteral("store-kind"));
     auto* kinds = new QStandardItemModel(kind_);
     for (const BackendDescription& b : StoreFactory::backends()) {
-        auto* item =
-            new QStandardItem(b.available ? b.kind : b.kind + QStringLiteral(" (not yet)"));
+        auto* item = new QStandardItem(b.kind);
         item->setData(b.uriExample, Qt::UserRole);
         item->setData(b.scheme, Qt::UserRole + 1);
-        if (!b.available) {
-            item->setEnabled(false);
-            item->setToolTip(b.unavailableReason);
-        }
         kinds->appendRow(item);
     }
     kind_->setModel(kinds);
