@@ -18,7 +18,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <unordered_set>
 
 namespace syncscope {
 

@@ -5,7 +5,6 @@
 #include "engine.h"
 #include "enginemirror.h"
 #include "oplogreplay.h"
-#include "recordconversion.h"
 #include "scriptbinding.h"
 #include "scriptfile.h"
 #include "storesnamed.h"
@@ -18,20 +17,22 @@
 
 namespace syncscope {
 
+namespace {
+std::vector<std::string> namesOf(const std::vector<StoreSpec>& stores) {
+    std::vector<std::string> names;
+    for (const StoreSpec& s : stores)
+        names.push_back(s.name);
+    return names;
+}
+} // namespace
+
 CommandSession::CommandSession(std::vector<StoreSpec> stores, std::vector<StoreWorker*> workers,
                                QObject* parent)
     : QObject(parent)
     , stores_(std::move(stores))
     , directory_(stores_)
     , workers_(std::move(workers))
-    , shipping_(new StoreShipping(
-          [this] {
-              std::vector<std::string> names;
-              for (const StoreSpec& spec : stores_)
-                  names.push_back(spec.name);
-              return names;
-          }(),
-          workers_, this))
+    , shipping_(new StoreShipping(namesOf(stores_), workers_, this))
     , unavailable_(workers_.size(), 0)
     , unavailableWhy_(workers_.size()) {
     connect(shipping_, &StoreShipping::storeCommitted, this, &CommandSession::storeCommitted);
@@ -173,10 +174,7 @@ void CommandSession::load() {
 }
 
 void CommandSession::buildMirror(std::shared_ptr<std::vector<std::vector<LogRecord>>> logs) {
-    std::vector<std::string> names;
-    for (const StoreSpec& s : stores_)
-        names.push_back(s.name);
-    whenFinished(QtConcurrent::run([logs, names]() {
+    whenFinished(QtConcurrent::run([logs, names = namesOf(stores_)]() {
                      auto mirror = std::make_shared<Mirror>();
                      for (const std::string& n : names)
                          mirror->engine.addReplica(n);
@@ -233,33 +231,20 @@ void CommandSession::bringBack(int store) {
     const auto s = static_cast<size_t>(store);
     if (!unavailable_[s] || !workers_[s])
         return;
-    whenFinished(workers_[s]->readOplog(), this,
-                 [this, store, s](QFuture<Result<std::vector<LogRecord>>> future) {
-                     Result<std::vector<LogRecord>> log = future.takeResult();
-                     if (!log) {
-                         setUnavailable(store, log.error().toString());
-                         return;
-                     }
-                     auto records =
-                         std::make_shared<const std::vector<LogRecord>>(std::move(log.value()));
-                     loadedLogEnds_[s] = records->empty() ? 0 : records->back().position;
-                     // Its history enters the engine as at load: nothing was written to it
-                     // meanwhile (every line naming it was refused), so nothing is shipped to it
-                     // now.
-                     onEngine(
-                         [records, s](Mirror& m, Produced& out) {
-                             for (const LogRecord& rec : *records) {
-                                 if (rec.isWrite())
-                                     m.heldTs = std::max(m.heldTs.value_or(rec.ts), rec.ts);
-                                 m.engine.restore(s, fromRecord(rec, m.catalog));
-                             }
-                             m.shipped[s] = m.engine.replica(s).logEnd();
-                             out.broughtBack = static_cast<int>(s);
-                             out.broughtBackSeq = m.engine.replica(s).seq;
-                             out.heldTs = m.heldTs;
-                         },
-                         "store back");
-                 });
+    whenFinished(
+        workers_[s]->readOplog(), this,
+        [this, store, s](QFuture<Result<std::vector<LogRecord>>> future) {
+            Result<std::vector<LogRecord>> log = future.takeResult();
+            if (!log) {
+                setUnavailable(store, log.error().toString());
+                return;
+            }
+            auto records = std::make_shared<const std::vector<LogRecord>>(std::move(log.value()));
+            loadedLogEnds_[s] = records->empty() ? 0 : records->back().position;
+            // Its history enters the engine as at load (restoreStore says why nothing ships).
+            onEngine([records, s](Mirror& m, Produced& out) { restoreStore(out, m, s, *records); },
+                     "store back");
+        });
 }
 
 std::optional<CommandSession::LineError> CommandSession::execute(const QString& line) {
@@ -504,8 +489,7 @@ void CommandSession::reloadAfterConflict(size_t store) {
     ready_ = false;
     stopScript();
     // What other stores were handed still goes out (it matches their own logs); this store's
-    // queue was built on a history it does not have and is dropped (by StoreShipping, right
-    // after this).
+    // queue, built on a history it does not have, is dropped by StoreShipping.
     QMetaObject::invokeMethod(engineContext_, [this, store] {
         mirror_.reset();
         QMetaObject::invokeMethod(this, [this, store] {

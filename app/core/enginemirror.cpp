@@ -141,6 +141,19 @@ void ingestRecords(EngineOutput& out, EngineMirror& m, int store,
         out.capturedStore = store;
 }
 
+void restoreStore(EngineOutput& out, EngineMirror& m, size_t store,
+                  const std::vector<LogRecord>& records) {
+    for (const LogRecord& rec : records) {
+        if (rec.isWrite())
+            m.heldTs = std::max(m.heldTs.value_or(rec.ts), rec.ts);
+        m.engine.restore(store, fromRecord(rec, m.catalog));
+    }
+    m.shipped[store] = m.engine.replica(store).logEnd();
+    out.broughtBack = static_cast<int>(store);
+    out.broughtBackSeq = m.engine.replica(store).seq;
+    out.heldTs = m.heldTs;
+}
+
 std::shared_ptr<PlotCapture> capturePlots(const EngineMirror& m, std::vector<size_t> replicas) {
     // The newest entries of each store the timeline draws: enough for any script a person
     // steps through, few enough to draw at once.

@@ -96,6 +96,10 @@ void runImportStretch(EngineOutput& out, EngineMirror& mirror, const std::vector
 // each also described as a script line) or replicated into it, entering as its history.
 void ingestRecords(EngineOutput& out, EngineMirror& mirror, int store,
                    const std::vector<LogRecord>& records, bool outsideOnly);
+// Engine thread: a store that was unavailable is back; its whole oplog enters the engine as at
+// load, and nothing is shipped to it (every line naming it was refused meanwhile).
+void restoreStore(EngineOutput& out, EngineMirror& mirror, size_t store,
+                  const std::vector<LogRecord>& records);
 // Engine thread: what the history plots draw of the chosen replicas.
 std::shared_ptr<PlotCapture> capturePlots(const EngineMirror& mirror, std::vector<size_t> replicas);
 
