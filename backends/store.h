@@ -109,11 +109,11 @@ public:
     // the log (or loses its row). One transaction where the engine allows it. Used by Reset.
     virtual Status rollbackTo(int64_t position) = 0;
 
-    // T.MERGE(S) of docs/cli.md run by the engine that holds both stores, without the rows passing
-    // through Syncscope: where this store can read `source`'s oplog itself (two Hive databases
-    // on one HiveServer2). Appends S's greatest write of every key where it beats this store's,
-    // in ascending write order, as a merge through the program would. nullopt where it does
-    // not apply; else how many entries it appended.
+    // T.MERGE(S) of docs/script-language.md run by the engine that holds both stores, without the
+    // rows passing through Syncscope: where this store can read `source`'s oplog itself (two Hive
+    // databases on one HiveServer2). Appends S's greatest write of every key where it beats this
+    // store's, in ascending write order, as a merge through the program would. nullopt where it
+    // does not apply; else how many entries it appended.
     virtual Result<std::optional<int64_t>> mergeInside(const StoreDescription& source,
                                                        const BatchControl& control) {
         (void)source;

@@ -32,7 +32,7 @@ struct BackendDescription {
     QList<BackendOption> options;
 };
 
-// Builds stores from workspace URIs (docs/script-language.md).
+// Builds stores from workspace URIs (docs/backends.md).
 class StoreFactory {
 public:
     static const QList<BackendDescription>& backends();

@@ -18,7 +18,7 @@ class StoreWorker;
 // Live replication (follow mode): the writes a source's oplog gains, whoever made
 // them (Syncscope or, where the store captures them, other clients), go on to every target as
 // the same writes, with their own identity (origin, seq) and timestamp, so each target keeps
-// whichever of its own and the copied write is greater, as docs/cli.md's merge would.
+// whichever of its own and the copied write is greater, as docs/script-language.md's merge would.
 //
 // Each target follows on its own: a loop of "read the source's oplog after my position, read
 // what the target gained since I last looked, append the writes it does not hold, advance".

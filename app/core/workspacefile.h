@@ -8,7 +8,7 @@
 
 namespace syncscope {
 
-// A configured workspace (docs/script-language.md) read from its JSON file:
+// A configured workspace (docs/backends.md) read from its JSON file:
 //   {"stores": [{"name": "SQL", "aliases": ["MYSQL"], "uri": "sqlite:///abs/sql.db"}, ...]}
 // Names must be canonical and unique across names and aliases; URIs carry no password.
 struct WorkspaceFile {

@@ -13,7 +13,7 @@ namespace syncscope {
 class MainWindow;
 
 // The workspace as the user edits it: File > New / Open / Save Workspace As (JSON,
-// docs/script-language.md) and Store > Add / Edit / Remove (a StoreDialog) / Password (kept in the
+// docs/backends.md) and Store > Add / Edit / Remove (a StoreDialog) / Password (kept in the
 // system keychain). A change does not touch the running program: it asks, through
 // workspaceRequested(), for a new one on the new store list.
 class WorkspaceActions : public QObject {

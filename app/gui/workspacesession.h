@@ -27,7 +27,7 @@ public:
     explicit WorkspaceSession(std::vector<StoreSpec> stores, QObject* parent = nullptr);
     ~WorkspaceSession() override;
 
-    // The default workspace of docs/script-language.md: one SQLite file per default store in
+    // The default workspace of docs/backends.md: one SQLite file per default store in
     // dataDir.
     static std::vector<StoreSpec> defaultStores(const QString& dataDir);
     // $SYNCSCOPE_DATA_DIR, or the application's data folder + /stores.

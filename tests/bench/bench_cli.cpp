@@ -20,7 +20,7 @@ int main() {
     }
 
     const std::string cli = SYNCSCOPE_CLI;
-    // The plain run the issue names, then the same with every export a user would ask for.
+    // The plain run, then the same with every export a user would ask for.
     const std::vector<std::vector<std::string>> variants{
         {cli, "run", script},
         {cli, "run", script, "--oplog-dir", oplogDir, "--dump"},

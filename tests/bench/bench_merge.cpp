@@ -1,6 +1,6 @@
 // The merge engine: two oplogs of 1,000,000 SETs each over 100,000 keys merged into one state.
-// Measured in the same run against the two references the foundation issue names: a
-// string-keyed std::unordered_map, and a packed-key open-addressing table (the ceiling).
+// Measured in the same run against two references: a string-keyed std::unordered_map, and a
+// packed-key open-addressing table (the ceiling).
 #include "benchutil.h"
 #include "engine.h"
 

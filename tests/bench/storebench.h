@@ -38,7 +38,7 @@ inline double timedApply(syncscope::Store& store, const std::vector<syncscope::L
 }
 
 // The apply figure every server benchmark prints: ours against the physical reference measured
-// in the same run, with the target of 0.5.
+// in the same run, with a target of 0.5 (at least half the reference's rate).
 inline void printApplyFigure(const std::string& bench, int writes, double apply,
                              const std::string& referenceName, double reference) {
     Json(bench)

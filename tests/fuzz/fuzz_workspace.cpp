@@ -1,5 +1,5 @@
 // libFuzzer target: the files Syncscope reads besides scripts and data: a workspace
-// (docs/script-language.md) and a follow's positions file, on arbitrary bytes. Besides not
+// (docs/backends.md) and a follow's positions file, on arbitrary bytes. Besides not
 // crashing, a workspace that loads must have canonical, unique names and aliases and survive being
 // written and read again unchanged; a positions file that loads must survive the same round trip.
 #include "followstate.h"
