@@ -16,6 +16,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QIdentityProxyModel>
+#include <QItemSelectionModel>
 #include <QKeySequence>
 #include <QLabel>
 #include <QLineEdit>
@@ -34,6 +35,8 @@
 #include <QUndoStack>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
 
 namespace syncscope {
 
@@ -210,6 +213,8 @@ MergeDialog::MergeDialog(const QStringList& storeNames, QWidget* parent)
     decisionTable_->setSelectionBehavior(QAbstractItemView::SelectRows);
     decisionTable_->horizontalHeader()->setStretchLastSection(true);
     decisionAction_ = new QComboBox;
+    connect(decisionTable_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &MergeDialog::fillDecisionActions);
     decisionAction_->setObjectName(QStringLiteral("decisionAction"));
     typedValue_ = new QLineEdit;
     typedValue_->setPlaceholderText(QStringLiteral("grade"));
@@ -464,11 +469,24 @@ void MergeDialog::fillDecisionActions() {
     const QSignalBlocker block(decisionAction_);
     decisionAction_->clear();
     decisionAction_->addItem(QStringLiteral("Keep the target's value"), kKeepTarget);
-    if (preview_)
-        for (size_t r : preview_->participants())
-            decisionAction_->addItem(QStringLiteral("Take %1's value")
-                                         .arg(QString::fromStdString(preview_->storeName(r))),
-                                     static_cast<int>(r));
+    // A store is offered only when it holds a write of every selected key: taking a value from
+    // a store that has none would decide nothing (nothing selected: every participant).
+    if (preview_) {
+        const QModelIndexList rows = decisionTable_->selectionModel()->selectedRows();
+        const std::vector<size_t>& participants = preview_->participants();
+        for (size_t i = 0; i < participants.size(); ++i) {
+            const bool held = std::all_of(rows.begin(), rows.end(), [&](const QModelIndex& row) {
+                const auto& keys = preview_->decisionKeys();
+                const auto k = static_cast<size_t>(row.row());
+                return k < keys.size() && !keys[k].writes[i].isNone();
+            });
+            if (held)
+                decisionAction_->addItem(
+                    QStringLiteral("Take %1's value")
+                        .arg(QString::fromStdString(preview_->storeName(participants[i]))),
+                    static_cast<int>(participants[i]));
+        }
+    }
     decisionAction_->addItem(QStringLiteral("Type a value"), kTypeValue);
     decisionAction_->addItem(QStringLiteral("Delete the key"), kDeleteKey);
     decisionAction_->addItem(QStringLiteral("Clear my decision"), kClear);

@@ -1,0 +1,75 @@
+// The Merge dialog on a preview made here from an engine, with no stores or session: the
+// decisions tab offers "Take X's value" for the selected keys only when X holds a write of
+// each of them.
+#include "manualdecisionmodel.h"
+#include "mergedialog.h"
+#include "mergeplanner.h"
+#include "mergepreview.h"
+
+#include <QComboBox>
+#include <QTableView>
+#include <QTest>
+
+using namespace syncscope;
+
+class TestMergeDialog : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void takeIsOfferedOnlyFromStoresHoldingTheKey();
+};
+
+void TestMergeDialog::takeIsOfferedOnlyFromStoresHoldingTheKey() {
+    Catalog catalog;
+    Engine engine(catalog);
+    for (const char* s : {"SQL", "HIVE", "MONGO"})
+        engine.addReplica(s);
+    // HIVE and MONGO disagree on S1; SQL has no write of it. All three disagree on S2.
+    const KeyId s1 = catalog.internKey("S1", "C1");
+    const KeyId s2 = catalog.internKey("S2", "C1");
+    engine.set(1, s1, catalog.internValue("A"), 1);
+    engine.set(2, s1, catalog.internValue("B"), 2);
+    for (size_t r = 0; r < 3; ++r)
+        engine.set(r, s2, catalog.internValue(r == 0 ? "C" : r == 1 ? "D" : "E"), int64_t(3 + r));
+    MergeRequest request;
+    request.fullSync = true;
+    request.targets = {0, 1, 2};
+    request.strategy = MergeStrategy::Manual;
+    const MergePlan plan = planMerge(engine, request);
+    QVERIFY(plan.ok());
+
+    MergeDialog dialog({QStringLiteral("SQL"), QStringLiteral("HIVE"), QStringLiteral("MONGO")});
+    dialog.setRequest(request, {});
+    dialog.showPreview(std::make_shared<const MergePreview>(MergePreview::capture(engine, plan)));
+    ManualDecisionModel* decisions = dialog.decisionModel();
+    const int first = decisions->rowOf({QStringLiteral("S1"), QStringLiteral("C1")});
+    const int second = decisions->rowOf({QStringLiteral("S2"), QStringLiteral("C1")});
+    QVERIFY(first >= 0 && second >= 0);
+    auto* table = dialog.findChild<QTableView*>(QStringLiteral("mergeDecisions"));
+    auto* actions = dialog.findChild<QComboBox*>(QStringLiteral("decisionAction"));
+    QVERIFY(table && actions);
+    const auto offered = [actions] {
+        QStringList items;
+        for (int i = 0; i < actions->count(); ++i)
+            items << actions->itemText(i);
+        return items.join(QLatin1Char('|'));
+    };
+    const QString takeSql = QStringLiteral("Take SQL's value");
+    const QString takeHive = QStringLiteral("Take HIVE's value");
+    const QString takeMongo = QStringLiteral("Take MONGO's value");
+
+    table->clearSelection(); // nothing selected: every store that takes part
+    QVERIFY2(offered().contains(takeSql) && offered().contains(takeMongo), qPrintable(offered()));
+    table->selectRow(first);
+    QVERIFY2(!offered().contains(takeSql) && offered().contains(takeHive) &&
+                 offered().contains(takeMongo),
+             qPrintable(offered()));
+    table->selectRow(second); // every store holds S2
+    QVERIFY2(offered().contains(takeSql), qPrintable(offered()));
+    // Both selected: only the stores holding both.
+    table->selectionModel()->select(decisions->index(first, 0),
+                                    QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    QVERIFY2(!offered().contains(takeSql) && offered().contains(takeHive), qPrintable(offered()));
+}
+
+QTEST_MAIN(TestMergeDialog)
+#include "tst_mergedialog.moc"
