@@ -42,6 +42,17 @@ std::vector<LogRecord> writes(int n) {
     }
     return out;
 }
+
+// n grade rows from origin SQL, each filled in by `fill`.
+template <class Fill>
+std::vector<GradeRecord> gradeRows(int n, Fill fill) {
+    std::vector<GradeRecord> rows(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) {
+        rows[static_cast<size_t>(i)].origin = "SQL";
+        fill(i, rows[static_cast<size_t>(i)]);
+    }
+    return rows;
+}
 } // namespace
 
 class TestStorePanel : public QObject {
@@ -149,21 +160,19 @@ void TestStorePanel::copiesTheSelectionAsCsv() {
                             "S2,C,\"say \"\"hi\"\"\",2,SQL,0\n"));
 }
 
-// What a commit does to the panel: the table takes the states; a step (following) flashes its
-// few rows and scrolls to the last one, a Run (not following) does neither.
+// What a commit does to the panel: the table takes the states; a step (following) scrolls to
+// its last row and flashes it; a Run (not following) is not scrolled to, and a batch of more
+// than a step's few keys does not flash.
 void TestStorePanel::committedWritesShowAndFlashWhileFollowing() {
     GradeTableModel grades;
     OplogModel oplog;
     const quint64 gen = grades.beginLoad(200);
-    std::vector<GradeRecord> rows;
-    for (int i = 0; i < 200; ++i) {
-        GradeRecord& g = rows.emplace_back();
+    const std::vector<GradeRecord> rows = gradeRows(200, [](int i, GradeRecord& g) {
         g.studentId = "SID" + std::to_string(1000 + i);
         g.courseId = "CSE001";
         g.value = "A";
         g.ts = 1;
-        g.origin = "SQL";
-    }
+    });
     grades.appendPage(gen, rows);
     grades.endLoad(gen);
     StorePanel panel({QStringLiteral("SQL"), QStringLiteral("SQLite"), {}, true}, &grades, &oplog);
@@ -198,15 +207,12 @@ void TestStorePanel::searchFiltersAndSorts() {
     GradeTableModel grades;
     OplogModel oplog;
     const quint64 gen = grades.beginLoad(300);
-    std::vector<GradeRecord> rows;
-    for (int i = 0; i < 300; ++i) {
-        GradeRecord& g = rows.emplace_back();
+    const std::vector<GradeRecord> rows = gradeRows(300, [](int i, GradeRecord& g) {
         g.studentId = "SID" + std::to_string(1000 + i / 3);
         g.courseId = "CSE00" + std::to_string(1 + i % 3);
         g.value = std::string(1, static_cast<char>('A' + i % 5));
         g.ts = 300 - i;
-        g.origin = "SQL";
-    }
+    });
     grades.appendPage(gen, rows);
     grades.endLoad(gen);
     StorePanel panel({QStringLiteral("SQL"), QStringLiteral("SQLite"), {}, true}, &grades, &oplog);
