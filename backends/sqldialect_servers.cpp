@@ -16,6 +16,10 @@
 //  - The trigger takes the same row lock as Syncscope's appends, so oplog positions commit in
 //    order whoever writes.
 //  - Changing a key's student or course in an UPDATE is refused: it is a DELETE and a SET.
+//  - A row that breaks the data rules of docs/script-language.md (ids of 1 to 64 characters of
+//    [A-Za-z0-9_.-]; a grade of 1 to 64 bytes with no control character) is refused at its
+//    INSERT or UPDATE, so the outside client sees the error and no store downstream is ever
+//    handed a write it must refuse. Syncscope's own sessions validated theirs before.
 //  - PostgreSQL keeps the tombstone last-writer-wins needs: a deleted row comes back with a NULL
 //    grade, and an INSERT over a tombstone replaces it. MariaDB's triggers cannot write their own
 //    table, so there an outside DELETE removes the row; its oplog entry still carries the delete.
@@ -30,13 +34,29 @@ namespace {
 
 const QString kStatuses = QStringLiteral("'SET', 'DELETE', 'GET', 'SEED'");
 
+// The data rules, as MariaDB checks an outside INSERT or UPDATE (NEW). REGEXP runs PCRE in UTF-8
+// on these utf8mb4 columns; LENGTH counts bytes; the collation pads spaces, so an empty grade is
+// found by its length, not by = ''. The marker text lets an upgrade find triggers without it.
+const QString kMariadbValidation = QStringLiteral(
+    "IF NEW.student_id NOT REGEXP '^[A-Za-z0-9_.-]{1,64}$' THEN SET msg = CONCAT('Syncscope "
+    "data rules: student_id ', QUOTE(LEFT(NEW.student_id, 64)), ' is not 1 to 64 of "
+    "A-Z a-z 0-9 _ . -'); SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg; END IF; "
+    "IF NEW.course_id NOT REGEXP '^[A-Za-z0-9_.-]{1,64}$' THEN SET msg = CONCAT('Syncscope "
+    "data rules: course_id ', QUOTE(LEFT(NEW.course_id, 64)), ' is not 1 to 64 of "
+    "A-Z a-z 0-9 _ . -'); SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg; END IF; "
+    "IF NEW.grade IS NOT NULL AND (LENGTH(NEW.grade) = 0 OR LENGTH(NEW.grade) > 64 OR "
+    "NEW.grade REGEXP '[\\\\x{00}-\\\\x{1F}\\\\x{7F}-\\\\x{9F}]') THEN SET msg = "
+    "CONCAT('Syncscope data rules: the grade of (', NEW.student_id, ',', NEW.course_id, ') must "
+    "be 1 to 64 bytes with no control character'); SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = "
+    "msg; END IF; ");
+
 // The body MariaDB runs for one outside change; `row` is NEW or OLD, `guard` runs first.
 QString mariadbCapture(const QString& row, const QString& op, const QString& grade, bool setsRow,
                        const QString& guard = {}) {
     QString body = QStringLiteral(
         "BEGIN "
         "DECLARE store VARCHAR(64); DECLARE next_ts BIGINT; DECLARE next_seq BIGINT; "
-        "DECLARE ctx TEXT; "
+        "DECLARE ctx TEXT; DECLARE msg VARCHAR(200); "
         "IF @syncscope_writer IS NULL THEN ");
     body += guard;
     body += QStringLiteral(
@@ -72,6 +92,15 @@ SqlDialect mariadbDialect() {
         "IF NEW.student_id <> OLD.student_id OR NEW.course_id <> OLD.course_id THEN "
         "SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'Syncscope: a key cannot change; DELETE "
         "the row and INSERT the new key'; END IF; ");
+    const QString setOp = QStringLiteral("IF(NEW.grade IS NULL, 'DELETE', 'SET')");
+    const QString insertTrigger =
+        QStringLiteral("grades_capture_insert BEFORE INSERT ON grades FOR EACH ROW ") +
+        mariadbCapture(QStringLiteral("NEW"), setOp, QStringLiteral("NEW.grade"), true,
+                       kMariadbValidation);
+    const QString updateTrigger =
+        QStringLiteral("grades_capture_update BEFORE UPDATE ON grades FOR EACH ROW ") +
+        mariadbCapture(QStringLiteral("NEW"), setOp, QStringLiteral("NEW.grade"), true,
+                       refuseKeyChange + kMariadbValidation);
     d.schema = {
         QStringLiteral("CREATE TABLE IF NOT EXISTS syncscope_meta (`key` VARCHAR(64) PRIMARY KEY, "
                        "value TEXT NOT NULL)") +
@@ -93,21 +122,22 @@ SqlDialect mariadbDialect() {
                        "KEY oplog_key (student_id, course_id, origin, seq))")
                 .arg(kStatuses) +
             table,
-        QStringLiteral("CREATE TRIGGER IF NOT EXISTS grades_capture_insert BEFORE INSERT ON "
-                       "grades FOR EACH ROW ") +
-            mariadbCapture(QStringLiteral("NEW"),
-                           QStringLiteral("IF(NEW.grade IS NULL, 'DELETE', 'SET')"),
-                           QStringLiteral("NEW.grade"), true),
-        QStringLiteral("CREATE TRIGGER IF NOT EXISTS grades_capture_update BEFORE UPDATE ON "
-                       "grades FOR EACH ROW ") +
-            mariadbCapture(QStringLiteral("NEW"),
-                           QStringLiteral("IF(NEW.grade IS NULL, 'DELETE', 'SET')"),
-                           QStringLiteral("NEW.grade"), true, refuseKeyChange),
+        QStringLiteral("CREATE TRIGGER IF NOT EXISTS ") + insertTrigger,
+        QStringLiteral("CREATE TRIGGER IF NOT EXISTS ") + updateTrigger,
         QStringLiteral("CREATE TRIGGER IF NOT EXISTS grades_capture_delete AFTER DELETE ON "
                        "grades FOR EACH ROW ") +
             mariadbCapture(QStringLiteral("OLD"), QStringLiteral("'DELETE'"),
                            QStringLiteral("NULL"), false),
     };
+    // Triggers made before the data rules were checked at the source are replaced (in place:
+    // CREATE OR REPLACE keeps the table's other triggers and takes one metadata lock).
+    for (const QString& trigger : {insertTrigger, updateTrigger})
+        d.upgrades.push_back(
+            {QStringLiteral("SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE "
+                            "TRIGGER_SCHEMA = DATABASE() AND TRIGGER_NAME = '%1' AND "
+                            "ACTION_STATEMENT LIKE '%Syncscope data rules%'")
+                 .arg(trigger.section(QLatin1Char(' '), 0, 0)),
+             QStringLiteral("CREATE OR REPLACE TRIGGER ") + trigger});
     // A named lock of the server, named after the database (at most 64 characters).
     d.lockSchema =
         QStringLiteral("SELECT GET_LOCK(LEFT(CONCAT('syncscope schema ', DATABASE()), 64), 60)");
@@ -183,6 +213,21 @@ SqlDialect postgresDialect() {
             "BEGIN "
             "IF current_setting('syncscope.writer', true) = 'on' THEN "
             "  IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END IF; "
+            // The data rules; ~ is a POSIX regular expression on the database's UTF-8 text (which
+            // cannot hold NUL); \x80-\x9f are the C1 controls.
+            "IF TG_OP <> 'DELETE' THEN "
+            "  IF NEW.student_id !~ '^[A-Za-z0-9_.-]{1,64}$' THEN RAISE EXCEPTION USING "
+            "    ERRCODE = 'check_violation', MESSAGE = format('Syncscope data rules: student_id "
+            "%L is not 1 to 64 of A-Z a-z 0-9 _ . -', left(NEW.student_id, 64)); END IF; "
+            "  IF NEW.course_id !~ '^[A-Za-z0-9_.-]{1,64}$' THEN RAISE EXCEPTION USING "
+            "    ERRCODE = 'check_violation', MESSAGE = format('Syncscope data rules: course_id "
+            "%L is not 1 to 64 of A-Z a-z 0-9 _ . -', left(NEW.course_id, 64)); END IF; "
+            "  IF NEW.grade IS NOT NULL AND (octet_length(NEW.grade) = 0 OR "
+            "    octet_length(NEW.grade) > 64 OR NEW.grade ~ '[\\x01-\\x1f\\x7f-\\x9f]') THEN "
+            "    RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = format('Syncscope "
+            "data rules: the grade of (%s,%s) must be 1 to 64 bytes with no control character', "
+            "NEW.student_id, NEW.course_id); END IF; "
+            "END IF; "
             "IF TG_OP = 'UPDATE' AND (NEW.student_id <> OLD.student_id OR "
             "  NEW.course_id <> OLD.course_id) THEN "
             "  RAISE EXCEPTION 'Syncscope: a key cannot change; DELETE the row and INSERT the "

@@ -1,6 +1,7 @@
 // Writes made outside Syncscope, through the real `mysql` and `psql` clients, reach the store's
 // oplog exactly once, deletes included, as writes of the store that sort after everything it
-// has seen; Syncscope's own writes are not logged twice; a key cannot be renamed.
+// has seen; Syncscope's own writes are not logged twice; a key cannot be renamed; a row that
+// breaks the data rules is refused at the client's INSERT or UPDATE, and nothing is logged.
 #include "awaitfuture.h"
 #include "labservers.h"
 #include "labstore.h"
@@ -29,6 +30,8 @@ private Q_SLOTS:
     void initTestCase();
     void capturedOnceInOrder_data();
     void capturedOnceInOrder();
+    void invalidRowsRefusedAtTheSource_data();
+    void invalidRowsRefusedAtTheSource();
 
 private:
     // Runs SQL through the server's own command-line client, as a user would.
@@ -168,6 +171,73 @@ void TestOutsideWrites::capturedOnceInOrder() {
         uri, QStringLiteral("UPDATE grades SET student_id = 'S9' WHERE student_id = 'S3'"), out));
     QVERIFY2(out.contains(QStringLiteral("a key cannot change")), qPrintable(out));
     QCOMPARE(await(worker.counts()).value().oplogEntries, 8);
+}
+
+void TestOutsideWrites::invalidRowsRefusedAtTheSource_data() {
+    QTest::addColumn<bool>("mariadb");
+    QTest::addColumn<QString>("statement");
+    QTest::addColumn<QString>("reason");
+    const QString insert =
+        QStringLiteral("INSERT INTO grades(student_id, course_id, grade) VALUES (%1)");
+    QTest::newRow("mariadb: control character in the grade")
+        << true << insert.arg(QStringLiteral("'S2', 'C1', CONCAT('B', CHAR(1))"))
+        << QStringLiteral("the grade of (S2,C1)");
+    QTest::newRow("mariadb: C1 control character")
+        << true << insert.arg(QStringLiteral("'S2', 'C1', CONCAT('B', _utf8mb4 X'C285')"))
+        << QStringLiteral("the grade of (S2,C1)");
+    QTest::newRow("mariadb: space in the student id")
+        << true << insert.arg(QStringLiteral("'SID BAD', 'C1', 'A'"))
+        << QStringLiteral("student_id 'SID BAD'");
+    QTest::newRow("mariadb: empty course id")
+        << true << insert.arg(QStringLiteral("'S2', '', 'A'")) << QStringLiteral("course_id ''");
+    QTest::newRow("mariadb: empty grade") << true << insert.arg(QStringLiteral("'S2', 'C1', ''"))
+                                          << QStringLiteral("the grade of (S2,C1)");
+    QTest::newRow("mariadb: update to a control character")
+        << true << QStringLiteral("UPDATE grades SET grade = CONCAT('A', CHAR(9))")
+        << QStringLiteral("the grade of (S1,C1)");
+    QTest::newRow("postgresql: control character in the grade")
+        << false << insert.arg(QStringLiteral("'S2', 'C1', E'C\\x02'"))
+        << QStringLiteral("the grade of (S2,C1)");
+    QTest::newRow("postgresql: C1 control character")
+        << false << insert.arg(QStringLiteral("'S2', 'C1', E'C\\u0085'"))
+        << QStringLiteral("the grade of (S2,C1)");
+    QTest::newRow("postgresql: space in the student id")
+        << false << insert.arg(QStringLiteral("'SID BAD', 'C1', 'A'"))
+        << QStringLiteral("student_id 'SID BAD'");
+    QTest::newRow("postgresql: 65-byte grade")
+        << false << insert.arg(QStringLiteral("'S2', 'C1', repeat('é', 33)"))
+        << QStringLiteral("the grade of (S2,C1)");
+    QTest::newRow("postgresql: update to a control character")
+        << false << QStringLiteral("UPDATE grades SET grade = E'A\\t'")
+        << QStringLiteral("the grade of (S1,C1)");
+}
+
+void TestOutsideWrites::invalidRowsRefusedAtTheSource() {
+    QFETCH(bool, mariadb);
+    QFETCH(QString, statement);
+    QFETCH(QString, reason);
+    QString uri, problem;
+    const auto opened =
+        lab::freshStore(QStringLiteral("SQL"), mariadb ? servers_->mariadb : servers_->postgres,
+                        servers_->password, uri, problem);
+    QVERIFY2(opened, qPrintable(problem));
+    StoreWorker& worker = *opened;
+    QVERIFY(await(worker.append({write("S1", "A", 5, "SQL", 1)})).ok());
+
+    QString out;
+    QVERIFY2(!client(uri, statement, out), qPrintable(out));
+    QVERIFY2(out.contains(QStringLiteral("Syncscope data rules")) && out.contains(reason),
+             qPrintable(out));
+    // Nothing was logged or changed, and a valid write from the same client still goes in.
+    QCOMPARE(await(worker.counts()).value().oplogEntries, 1);
+    QCOMPARE(await(worker.readKey("S1", "C1")).value()->value, std::string("A"));
+    QVERIFY2(client(uri,
+                    QStringLiteral("INSERT INTO grades(student_id, course_id, grade) VALUES "
+                                   "('S3', 'C1', 'B ')"),
+                    out),
+             qPrintable(out));
+    QCOMPARE(await(worker.counts()).value().oplogEntries, 2);
+    QCOMPARE(await(worker.readKey("S3", "C1")).value()->value, std::string("B "));
 }
 
 QTEST_GUILESS_MAIN(TestOutsideWrites)
