@@ -66,6 +66,8 @@ QVariant FollowProgressModel::data(const QModelIndex& index, int role) const {
         return static_cast<qlonglong>(r.progress.applied);
     case AlreadyHeld:
         return static_cast<qlonglong>(r.progress.alreadyHeld);
+    case SetAside:
+        return static_cast<qlonglong>(r.progress.setAside);
     case Rate:
         return qRound64(r.rate);
     case LagP50:
@@ -95,6 +97,8 @@ QVariant FollowProgressModel::headerData(int section, Qt::Orientation orientatio
         return QStringLiteral("Applied");
     case AlreadyHeld:
         return QStringLiteral("Already held");
+    case SetAside:
+        return QStringLiteral("Set aside");
     case Rate:
         return QStringLiteral("Writes/s");
     case LagP50:

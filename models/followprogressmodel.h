@@ -11,8 +11,9 @@
 namespace syncscope {
 
 // The follow panel's table: one row per target of a follow, with its state, how far it got in
-// the source's oplog, what it wrote, its rate and lag over the last second, and why it is
-// retrying. Fed once a second by whoever runs the follow (never does I/O itself).
+// the source's oplog, what it wrote, how many writes it set aside, its rate and lag over the
+// last second, and why it is retrying. Fed once a second by whoever runs the follow (never does I/O
+// itself).
 class FollowProgressModel : public QAbstractTableModel {
     Q_OBJECT
 public:
@@ -22,6 +23,7 @@ public:
         Position,
         Applied,
         AlreadyHeld,
+        SetAside,
         Rate,
         LagP50,
         LagP99,

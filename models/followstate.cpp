@@ -1,5 +1,6 @@
 #include "followstate.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -15,9 +16,17 @@ int64_t FollowState::resumeAt(const QString& sourceLocationNow, const QString& t
 
 QByteArray FollowState::toJson() const {
     QJsonObject to;
-    for (const auto& [name, t] : targets)
-        to.insert(name, QJsonObject{{QStringLiteral("location"), t.location},
-                                    {QStringLiteral("position"), static_cast<qint64>(t.position)}});
+    for (const auto& [name, t] : targets) {
+        QJsonObject target{{QStringLiteral("location"), t.location},
+                           {QStringLiteral("position"), static_cast<qint64>(t.position)}};
+        if (!t.deadLetters.empty()) {
+            QJsonArray letters;
+            for (const DeadLetter& d : t.deadLetters)
+                letters.append(d.toJson());
+            target.insert(QStringLiteral("deadLetters"), letters);
+        }
+        to.insert(name, target);
+    }
     const QJsonObject root{{QStringLiteral("source"), source},
                            {QStringLiteral("sourceLocation"), sourceLocation},
                            {QStringLiteral("targets"), to}};
@@ -52,7 +61,18 @@ std::optional<FollowState> FollowState::fromJson(const QByteArray& json, QString
                 QStringLiteral("target %1 has no position (a whole number from 0)").arg(it.key());
             return std::nullopt;
         }
-        s.targets[it.key()] = {t.value(QStringLiteral("location")).toString(), position};
+        Target& target = s.targets[it.key()];
+        target.location = t.value(QStringLiteral("location")).toString();
+        target.position = position;
+        for (const QJsonValue& letter : t.value(QStringLiteral("deadLetters")).toArray()) {
+            QString why;
+            std::optional<DeadLetter> d = DeadLetter::fromJson(letter.toObject(), why);
+            if (!d) {
+                error = QStringLiteral("target %1: %2").arg(it.key(), why);
+                return std::nullopt;
+            }
+            target.deadLetters.push_back(std::move(*d));
+        }
     }
     return s;
 }

@@ -1,11 +1,14 @@
 #pragma once
 
+#include "deadletter.h"
+
 #include <QByteArray>
 #include <QString>
 
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <vector>
 
 namespace syncscope {
 
@@ -18,6 +21,9 @@ struct FollowState {
     struct Target {
         QString location; // the target's URI without credentials, when the position was saved
         int64_t position = 0;
+        // Writes set aside for this target (deadletter.h), kept with the position that moved
+        // past them: one file, replaced whole, so a crash keeps both or neither.
+        std::vector<DeadLetter> deadLetters;
     };
     QString source;
     QString sourceLocation;

@@ -19,7 +19,9 @@ FollowPanel::FollowPanel(QWidget* parent)
     , pause_(new QPushButton(QStringLiteral("&Pause")))
     , stop_(new QPushButton(QStringLiteral("S&top")))
     , table_(new QTableView)
-    , plot_(new FollowPlot) {
+    , plot_(new FollowPlot)
+    , deadTable_(new QTableView)
+    , retry_(new QPushButton(QStringLiteral("Retry &Set-Aside"))) {
     setObjectName(QStringLiteral("follow-panel"));
     pause_->setCheckable(true);
     pause_->setShortcut(Qt::Key_F8);
@@ -34,15 +36,24 @@ FollowPanel::FollowPanel(QWidget* parent)
     table_->verticalHeader()->hide();
     table_->horizontalHeader()->setStretchLastSection(true);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    deadTable_->setModel(&deadLetters_);
+    deadTable_->setObjectName(QStringLiteral("follow-dead-letters"));
+    deadTable_->verticalHeader()->hide();
+    deadTable_->horizontalHeader()->setStretchLastSection(true);
+    deadTable_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    retry_->setToolTip(QStringLiteral("Offer the writes set aside again: those a target now "
+                                      "takes leave the list"));
     auto* bar = new QHBoxLayout;
     bar->addWidget(title_, 1);
+    bar->addWidget(retry_);
     bar->addWidget(pause_);
     bar->addWidget(stop_);
     bar->addWidget(exportPlot);
     auto* split = new QSplitter(Qt::Vertical);
     split->addWidget(table_);
+    split->addWidget(deadTable_);
     split->addWidget(plot_);
-    split->setStretchFactor(1, 1);
+    split->setStretchFactor(2, 1);
     // Small minimums: the dock shares the height of a 720-line projector with the stores.
     const int line = fontMetrics().height() + 6;
     table_->setMinimumHeight(3 * line);
@@ -56,13 +67,24 @@ FollowPanel::FollowPanel(QWidget* parent)
     });
     connect(stop_, &QPushButton::clicked, this, &FollowPanel::stopRequested);
     connect(exportPlot, &QPushButton::clicked, plot_, &FollowPlot::saveWithDialog);
+    connect(retry_, &QPushButton::clicked, this, &FollowPanel::retryRequested);
+    connect(&deadLetters_, &QAbstractItemModel::modelReset, this, &FollowPanel::showDeadLetters);
+    showDeadLetters();
     ended(QStringLiteral("Not following. Data ▸ Follow… (Ctrl+Shift+F) starts a follow."));
+}
+
+// The list takes room only while it has something to show (a 720-line projector is short).
+void FollowPanel::showDeadLetters() {
+    const bool any = deadLetters_.rowCount() > 0;
+    deadTable_->setVisible(any);
+    retry_->setVisible(any);
 }
 
 void FollowPanel::started(const QString& source, const QStringList& targets) {
     title_->setText(
         QStringLiteral("Following %1 → %2").arg(source, targets.join(QStringLiteral(", "))));
     model_.setTargets(targets);
+    deadLetters_.clear();
     plot_->setTargets(targets);
     pause_->setEnabled(true);
     stop_->setEnabled(true);

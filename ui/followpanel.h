@@ -1,5 +1,6 @@
 #pragma once
 
+#include "deadlettermodel.h"
 #include "followprogressmodel.h"
 
 #include <QWidget>
@@ -13,7 +14,9 @@ class ElidedLabel;
 class FollowPlot;
 
 // The Follow dock: what a follow does, target by target (FollowProgressModel), its lag and
-// throughput over time (FollowPlot), and Pause / Resume (F8), Stop (Shift+F8) and Export Plot.
+// throughput over time (FollowPlot), the writes set aside because a target would refuse them
+// (DeadLetterModel, shown while there are any, with Retry Set-Aside), and Pause / Resume (F8),
+// Stop (Shift+F8) and Export Plot.
 // It shows what it is told; who runs the follow is the caller's business.
 class FollowPanel : public QWidget {
     Q_OBJECT
@@ -27,6 +30,8 @@ public:
     void setPaused(bool paused);
 
     FollowProgressModel* model() { return &model_; }
+    DeadLetterModel* deadLetters() { return &deadLetters_; }
+    QPushButton* retryButton() const { return retry_; }
     FollowPlot* plot() const { return plot_; }
     QPushButton* pauseButton() const { return pause_; }
     QPushButton* stopButton() const { return stop_; }
@@ -35,14 +40,20 @@ public:
 Q_SIGNALS:
     void pauseToggled(bool paused);
     void stopRequested();
+    void retryRequested(); // offer the set-aside writes again
 
 private:
+    void showDeadLetters();
+
     FollowProgressModel model_;
+    DeadLetterModel deadLetters_;
     ElidedLabel* title_;
     QPushButton* pause_;
     QPushButton* stop_;
     QTableView* table_;
     FollowPlot* plot_;
+    QTableView* deadTable_;
+    QPushButton* retry_;
 };
 
 } // namespace syncscope

@@ -49,7 +49,7 @@ QString CliArguments::usage() {
         "[--checksums | --repair]\n"
         "       syncscope-cli load --workspace FILE (--csv FILE | --from STORE) --into A,B,...\n"
         "       syncscope-cli follow --workspace FILE --from STORE --to A,B,... [--state FILE]\n"
-        "                      [--until-caught-up] [--seconds N]\n"
+        "                      [--until-caught-up] [--seconds N] [--retry-dead-letters]\n"
         "\n"
         "  run SCRIPT          parse the whole testcase file, then run it against the stores\n"
         "  --workspace FILE    stores from a workspace JSON file (default: one in-memory SQLite\n"
@@ -92,11 +92,14 @@ QString CliArguments::usage() {
         "  follow              live replication: every write the --from store's oplog gains\n"
         "                      goes on to the --to stores, each target at its own pace, until\n"
         "                      Ctrl+C; a target that fails is retried with back-off; writes a\n"
-        "                      target holds are never written twice\n"
+        "                      target holds are never written twice; a write a target would\n"
+        "                      refuse for its content (a bad id or grade) is set aside in the\n"
+        "                      --state file and the follow goes on (exit 5 while any is there)\n"
         "  --state FILE        where the positions are kept between runs (default: next to\n"
         "                      the workspace, WORKSPACE.follow-STORE.json)\n"
         "  --until-caught-up   stop once every target has everything the source has\n"
         "  --seconds N         stop after N seconds\n"
+        "  --retry-dead-letters  offer the set-aside writes again first\n"
         "\n"
         "exit status: 0 ok, 1 script errors (nothing ran), 2 usage, 3 a store failed,\n"
         "             4 verify found differences\n");
@@ -266,7 +269,8 @@ CliArguments CliArguments::parseFollow(const QStringList& args) {
                            {QStringLiteral("--state"), &a.follow.state},
                            {QStringLiteral("--seconds"), &seconds}},
                           {{QStringLiteral("--to"), &a.follow.to}}, a.error,
-                          {{QStringLiteral("--until-caught-up"), &a.follow.untilCaughtUp}});
+                          {{QStringLiteral("--until-caught-up"), &a.follow.untilCaughtUp},
+                           {QStringLiteral("--retry-dead-letters"), &a.follow.retryDeadLetters}});
     if (parsed == Parsed::Ok) {
         bool number = true;
         if (!seconds.isEmpty())

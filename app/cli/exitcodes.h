@@ -9,6 +9,7 @@ enum ExitCode : int {
     ExitUsage = 2,       // wrong arguments, an unreadable file
     ExitBackend = 3,     // a store failed
     ExitDifferences = 4, // verify found differences
+    ExitSetAside = 5,    // follow ended with writes set aside (dead letters) for some target
 };
 
 } // namespace syncscope

@@ -43,9 +43,25 @@ public:
                 });
         connect(&replicator_, &Replicator::notice, this,
                 [this](const QString& message) { say(err_, message); });
+        connect(&replicator_, &Replicator::setAside, this, [this](int t, const DeadLetter& d) {
+            say(err_, QStringLiteral("follow %1: set aside %2: %3; the follow goes on (kept in %4; "
+                                     "offer it again with --retry-dead-letters)")
+                          .arg(replicator_.targetName(static_cast<size_t>(t)), d.describe(),
+                               d.reason, statePath_));
+        });
+        connect(&replicator_, &Replicator::deadLettersRetried, this, [this](int t, qint64 done) {
+            const size_t target = static_cast<size_t>(t);
+            say(err_, QStringLiteral("follow %1: %2 set-aside writes delivered or already there, "
+                                     "%3 still set aside")
+                          .arg(replicator_.targetName(target))
+                          .arg(done)
+                          .arg(replicator_.deadLetters(target).size()));
+        });
         connect(&replicator_, &Replicator::stopped, this, [this] {
             save();
-            QCoreApplication::exit(saveFailed_ ? ExitBackend : ExitOk);
+            QCoreApplication::exit(saveFailed_     ? ExitBackend
+                                   : anySetAside() ? ExitSetAside
+                                                   : ExitOk);
         });
         connect(&tick_, &QTimer::timeout, this, &FollowLoop::tick);
     }
@@ -91,10 +107,20 @@ private:
         }
     }
 
+    bool anySetAside() const {
+        for (size_t t = 0; t < replicator_.targetCount(); ++t)
+            if (!replicator_.deadLetters(t).empty())
+                return true;
+        return false;
+    }
+
     void save() {
         const std::vector<int64_t> positions = replicator_.positions();
-        for (size_t t = 0; t < positions.size(); ++t)
-            state_.targets[replicator_.targetName(t)].position = positions[t];
+        for (size_t t = 0; t < positions.size(); ++t) {
+            FollowState::Target& saved = state_.targets[replicator_.targetName(t)];
+            saved.position = positions[t];
+            saved.deadLetters = replicator_.deadLetters(t);
+        }
         QString problem;
         saveFailed_ = !writeFollowState(statePath_, state_, problem);
         if (saveFailed_)
@@ -167,7 +193,10 @@ int followWorkspace(const FollowOptions& options, std::FILE* out, std::FILE* err
 
     // Where each target resumes; a source whose oplog is now shorter than a saved position
     // was reset, and its targets start again from the beginning (nothing is written twice).
+    // Targets this follow leaves out keep their positions and set-aside writes in the file.
     FollowState state;
+    if (saved->source == sourceName && saved->sourceLocation == from.description().location)
+        state = *saved;
     state.source = sourceName;
     state.sourceLocation = from.description().location;
     std::vector<StoreWorker*> to;
@@ -188,7 +217,9 @@ int followWorkspace(const FollowOptions& options, std::FILE* out, std::FILE* err
                          .arg(at)
                          .arg(sourceName));
         }
-        state.targets[name] = {w->description().location, at};
+        FollowState::Target& target = state.targets[name];
+        target.location = w->description().location;
+        target.position = at;
         to.push_back(w.get());
         positions.push_back(at);
     }
@@ -196,6 +227,10 @@ int followWorkspace(const FollowOptions& options, std::FILE* out, std::FILE* err
     (void)from.watchChanges().result();
 
     Replicator replicator(&from, to, positions, /*openTargets=*/true);
+    for (size_t t = 0; t < to.size(); ++t)
+        replicator.setDeadLetters(t, state.targets[replicator.targetName(t)].deadLetters);
+    if (options.retryDeadLetters)
+        replicator.retryDeadLetters();
     interrupted = false;
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
@@ -205,11 +240,14 @@ int followWorkspace(const FollowOptions& options, std::FILE* out, std::FILE* err
     std::signal(SIGTERM, SIG_DFL);
     for (size_t t = 0; t < replicator.targetCount(); ++t) {
         const FollowProgress& p = replicator.progress(t);
-        say(out, QStringLiteral("follow %1: %2 writes applied, %3 already there, position %4")
-                     .arg(replicator.targetName(t))
-                     .arg(p.applied)
-                     .arg(p.alreadyHeld)
-                     .arg(p.position));
+        QString line = QStringLiteral("follow %1: %2 writes applied, %3 already there, position %4")
+                           .arg(replicator.targetName(t))
+                           .arg(p.applied)
+                           .arg(p.alreadyHeld)
+                           .arg(p.position);
+        if (const size_t aside = replicator.deadLetters(t).size(); aside > 0)
+            line += QStringLiteral(", %1 set aside (listed in %2)").arg(aside).arg(statePath);
+        say(out, line);
     }
     return code;
 }

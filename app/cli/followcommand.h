@@ -9,11 +9,12 @@ namespace syncscope {
 
 struct FollowOptions {
     QString workspace;
-    QString from;               // the source store (name or alias)
-    QStringList to;             // the targets
-    QString state;              // the positions file; empty: defaultFollowStatePath()
-    bool untilCaughtUp = false; // stop once every target has everything the source has
-    double seconds = 0;         // stop after this long (0: run until interrupted)
+    QString from;                  // the source store (name or alias)
+    QStringList to;                // the targets
+    QString state;                 // the positions file; empty: defaultFollowStatePath()
+    bool untilCaughtUp = false;    // stop once every target has everything the source has
+    double seconds = 0;            // stop after this long (0: run until interrupted)
+    bool retryDeadLetters = false; // offer the writes set aside before again, first
 };
 
 // `syncscope-cli follow`: live replication from one store to others (replicator.h) until

@@ -55,8 +55,10 @@ std::vector<int64_t> Replicator::positions() const {
 }
 
 bool Replicator::allCaughtUp() const {
-    return std::all_of(targets_.begin(), targets_.end(),
-                       [](const Target& t) { return t.progress.caughtUp && t.failures == 0; });
+    return std::all_of(targets_.begin(), targets_.end(), [](const Target& t) {
+        return t.progress.caughtUp && t.failures == 0 &&
+               !(t.retryPending && !t.deadLetters.empty());
+    });
 }
 
 int Replicator::busyTargets() const {
@@ -146,6 +148,8 @@ void Replicator::next(size_t t) {
     }
     if (tg.step == Step::Open)
         openTarget(t);
+    else if (tg.retryPending && !tg.deadLetters.empty())
+        offerDeadLetters(t);
     else
         readSource(t);
 }
@@ -225,28 +229,34 @@ void Replicator::readSource(size_t t) {
         });
 }
 
-void Replicator::readTail(size_t t, std::shared_ptr<std::vector<LogRecord>> page, bool full) {
+void Replicator::readTail(size_t t, std::shared_ptr<std::vector<LogRecord>> page, bool full,
+                          Page kind) {
     Target& tg = targets_[t];
-    whenFinished(
-        tg.worker->readOplog(tg.targetSeen, kTailPage), this,
-        [this, t, page = std::move(page), full](QFuture<Result<std::vector<LogRecord>>> future) {
-            Result<std::vector<LogRecord>> tail = future.takeResult();
-            if (!tail)
-                return failed(t, tail.error().toString(), Step::Read);
-            Target& read = targets_[t];
-            for (const LogRecord& r : tail.value())
-                read.held.insert(r);
-            if (!tail.value().empty())
-                read.targetSeen = tail.value().back().position;
-            if (stopping_)
-                return settle(t);
-            if (tail.value().size() == kTailPage)
-                return readTail(t, page, full); // more of it (the first read of a large log)
-            append(t, page, full);
-        });
+    whenFinished(tg.worker->readOplog(tg.targetSeen, kTailPage), this,
+                 [this, t, page = std::move(page), full,
+                  kind](QFuture<Result<std::vector<LogRecord>>> future) {
+                     Result<std::vector<LogRecord>> tail = future.takeResult();
+                     if (!tail) {
+                         if (kind == Page::Retry)
+                             targets_[t].retryPending = true;
+                         return failed(t, tail.error().toString(), Step::Read);
+                     }
+                     Target& read = targets_[t];
+                     for (const LogRecord& r : tail.value())
+                         read.held.insert(r);
+                     if (!tail.value().empty())
+                         read.targetSeen = tail.value().back().position;
+                     if (stopping_)
+                         return settle(t);
+                     if (tail.value().size() == kTailPage)
+                         return readTail(t, page, full,
+                                         kind); // more of it (a first read of a large log)
+                     append(t, page, full, kind);
+                 });
 }
 
-void Replicator::append(size_t t, std::shared_ptr<std::vector<LogRecord>> page, bool full) {
+void Replicator::append(size_t t, std::shared_ptr<std::vector<LogRecord>> page, bool full,
+                        Page kind) {
     Target& tg = targets_[t];
     std::vector<LogRecord> share;
     share.reserve(page->size());
@@ -272,38 +282,112 @@ void Replicator::append(size_t t, std::shared_ptr<std::vector<LogRecord>> page, 
             break;
         }
     }
-    const int64_t last = page->back().position;
-    if (share.empty()) {
-        tg.progress.position = last;
-        tg.progress.alreadyHeld += held;
-        tg.progress.caughtUp = !full;
-        return carryOn(t, full);
-    }
+    // What the target would refuse whole, with the good writes beside it, is kept aside: the
+    // rest of the batch goes on.
+    std::vector<DeadLetter> refused;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    std::erase_if(share, [&](const LogRecord& r) {
+        std::string problem = recordProblem(r);
+        if (problem.empty())
+            return false;
+        refused.push_back({r, QString::fromStdString(problem), now});
+        return true;
+    });
+    if (kind == Page::Source)
+        for (DeadLetter& d : refused)
+            keepDeadLetter(t, std::move(d));
+    if (share.empty())
+        return advance(t, *page, held, full, kind, std::move(refused));
     auto sent = std::make_shared<std::vector<LogRecord>>(share);
     whenFinished(tg.worker->append(std::move(share)), this,
-                 [this, t, sent, last, held, full](const Status& appended) {
-                     if (!appended)
+                 [this, t, page, sent, held, full, kind,
+                  refused = std::move(refused)](const Status& appended) mutable {
+                     if (!appended) {
+                         if (kind == Page::Retry)
+                             targets_[t].retryPending = true; // the letters stay; try again
                          return failed(t, appended.error().toString(), Step::Read);
-                     const qint64 now = QDateTime::currentMSecsSinceEpoch();
+                     }
+                     const qint64 at = QDateTime::currentMSecsSinceEpoch();
                      Target& done = targets_[t];
                      std::vector<int64_t> lags;
                      lags.reserve(sent->size());
                      for (const LogRecord& r : *sent) {
                          done.held.insert(r);
-                         lags.push_back(std::max<int64_t>(0, now - r.wallMs));
+                         lags.push_back(std::max<int64_t>(0, at - r.wallMs));
                      }
-                     done.progress.position = last;
                      done.progress.applied += static_cast<qint64>(sent->size());
-                     done.progress.alreadyHeld += held;
-                     done.progress.caughtUp = !full;
                      done.failures = 0;
                      done.progress.problem.clear();
                      done.progress.state = FollowProgress::State::Following;
                      Q_EMIT delivered(static_cast<int>(t), static_cast<qint64>(sent->size()), lags);
                      Q_EMIT applied(static_cast<int>(t), sent);
-                     Q_EMIT progressChanged(static_cast<int>(t));
-                     carryOn(t, full);
+                     advance(t, *page, held, full, kind, std::move(refused));
                  });
+}
+
+// A write set aside once stays listed once, however often its page is read again (a failed
+// append of the rest of the batch reads the page again).
+void Replicator::keepDeadLetter(size_t t, DeadLetter letter) {
+    Target& tg = targets_[t];
+    const LogRecord& w = letter.write;
+    for (const DeadLetter& kept : tg.deadLetters)
+        if (kept.write.position == w.position && kept.write.seq == w.seq &&
+            kept.write.origin == w.origin)
+            return;
+    tg.deadLetters.push_back(std::move(letter));
+    tg.progress.setAside = static_cast<qint64>(tg.deadLetters.size());
+    Q_EMIT setAside(static_cast<int>(t), tg.deadLetters.back());
+}
+
+void Replicator::advance(size_t t, const std::vector<LogRecord>& page, qint64 held, bool full,
+                         Page kind, std::vector<DeadLetter> refused) {
+    Target& tg = targets_[t];
+    tg.progress.alreadyHeld += held;
+    if (kind == Page::Retry) {
+        // One call out per target: the list is as it was when the retry began, so what is
+        // still refused is the whole list now.
+        const qint64 offered = static_cast<qint64>(tg.deadLetters.size());
+        tg.deadLetters = std::move(refused);
+        tg.progress.setAside = static_cast<qint64>(tg.deadLetters.size());
+        Q_EMIT deadLettersRetried(static_cast<int>(t), offered - tg.progress.setAside);
+        Q_EMIT progressChanged(static_cast<int>(t));
+        settle(t);
+        return next(t);
+    }
+    tg.progress.position = page.back().position;
+    tg.progress.caughtUp = !full;
+    Q_EMIT progressChanged(static_cast<int>(t));
+    carryOn(t, full);
+}
+
+void Replicator::setDeadLetters(size_t t, std::vector<DeadLetter> letters) {
+    targets_[t].deadLetters = std::move(letters);
+    targets_[t].progress.setAside = static_cast<qint64>(targets_[t].deadLetters.size());
+}
+
+void Replicator::retryDeadLetters() {
+    for (size_t t = 0; t < targets_.size(); ++t) {
+        Target& tg = targets_[t];
+        if (tg.deadLetters.empty())
+            continue;
+        tg.retryPending = true;
+        // A target waiting out its idle pause offers them now.
+        if (started_ && !tg.busy && !tg.paused && !stopping_ && tg.failures == 0 &&
+            tg.step == Step::Read) {
+            tg.timer->stop();
+            next(t);
+        }
+    }
+}
+
+void Replicator::offerDeadLetters(size_t t) {
+    Target& tg = targets_[t];
+    tg.retryPending = false;
+    auto page = std::make_shared<std::vector<LogRecord>>();
+    for (const DeadLetter& d : tg.deadLetters)
+        page->push_back(d.write);
+    tg.busy = true;
+    readTail(t, std::move(page), false, Page::Retry);
 }
 
 } // namespace syncscope

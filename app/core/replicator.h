@@ -1,5 +1,6 @@
 #pragma once
 
+#include "deadletter.h"
 #include "followprogress.h"
 #include "logrecord.h"
 #include "writeidentities.h"
@@ -29,6 +30,10 @@ class StoreWorker;
 //  - A failing call (the target or the source gone) is retried with back-off, without end:
 //    the problem and the next attempt show in progress(). A stopped target does not hold back
 //    the others.
+//  - A write no target can take for what it holds (its id or grade breaks the data rules, as an
+//    outside client may have logged it before the source checked) never holds the follow: it is
+//    set aside (deadletter.h), listed per target, and the follow moves past it. Retrying it
+//    with back-off would block every write after it, for ever.
 // Every call goes through the stores' workers; nothing here blocks.
 class Replicator : public QObject {
     Q_OBJECT
@@ -58,6 +63,16 @@ public:
     std::vector<int64_t> positions() const;
     bool allCaughtUp() const;
 
+    // The writes set aside for `target`, oldest first: those given here (from the state file)
+    // and those set aside since.
+    void setDeadLetters(size_t target, std::vector<DeadLetter> letters);
+    const std::vector<DeadLetter>& deadLetters(size_t target) const {
+        return targets_[target].deadLetters;
+    }
+    // Offers every target's set-aside writes again, before its next read of the source: those
+    // it now takes (or already holds) leave the list; the others stay, with today's reason.
+    void retryDeadLetters();
+
 Q_SIGNALS:
     // A batch reached target `target`: how many writes, and for each the time from its
     // logging in the source to the target's acknowledgement (ms, by the stores' clocks).
@@ -65,6 +80,10 @@ Q_SIGNALS:
     // The same batch's writes, for views that show the target (after delivered()).
     void applied(int target, std::shared_ptr<const std::vector<syncscope::LogRecord>> writes);
     void progressChanged(int target);
+    // A write was set aside for `target` (after it is in deadLetters(target)).
+    void setAside(int target, const syncscope::DeadLetter& letter);
+    // A retry of the set-aside writes ended: how many were delivered or already there.
+    void deadLettersRetried(int target, qint64 delivered);
     // A call failed and will be tried again; names the store and the cause.
     void notice(const QString& message);
     void stopped();
@@ -85,6 +104,8 @@ private:
         bool busy = false; // a call is out
         bool paused = false;
         int failures = 0;
+        std::vector<DeadLetter> deadLetters;
+        bool retryPending = false;     // offer deadLetters again before the next read
         std::unique_ptr<QTimer> timer; // the idle pause and the back-off
     };
 
@@ -93,8 +114,18 @@ private:
     void readSource(size_t t);
     // Reads the target's oplog past targetSeen into `held`, then appends what of `page` it
     // does not hold.
-    void readTail(size_t t, std::shared_ptr<std::vector<LogRecord>> page, bool full);
-    void append(size_t t, std::shared_ptr<std::vector<LogRecord>> page, bool full);
+    // A page of the source's oplog moves the position past it; a page of set-aside writes being
+    // retried (Page::Retry) leaves the position where it is.
+    enum class Page { Source, Retry };
+    void readTail(size_t t, std::shared_ptr<std::vector<LogRecord>> page, bool full,
+                  Page kind = Page::Source);
+    void append(size_t t, std::shared_ptr<std::vector<LogRecord>> page, bool full, Page kind);
+    void offerDeadLetters(size_t t);
+    void keepDeadLetter(size_t t, DeadLetter letter);
+    // After a page: a source page moves the position past it; a retried one leaves as the
+    // target's dead letters the writes it still refuses (`refused`).
+    void advance(size_t t, const std::vector<LogRecord>& page, qint64 held, bool full, Page kind,
+                 std::vector<DeadLetter> refused);
     void failed(size_t t, const QString& problem, Step retry);
     void later(size_t t, int ms);
     void carryOn(size_t t, bool full);

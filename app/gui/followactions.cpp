@@ -47,6 +47,10 @@ FollowActions::FollowActions(MainWindow* window, WorkspaceSession* session,
     window_->addConsoleTab(panel_, QStringLiteral("Follow"), QStringLiteral("dock-follow"));
     connect(panel_, &FollowPanel::pauseToggled, this, &FollowActions::setPaused);
     connect(panel_, &FollowPanel::stopRequested, this, &FollowActions::stop);
+    connect(panel_, &FollowPanel::retryRequested, this, [this] {
+        if (replicator_)
+            replicator_->retryDeadLetters();
+    });
     sampler_.setInterval(kSampleMs);
     connect(&sampler_, &QTimer::timeout, this, &FollowActions::sample);
 }
@@ -136,7 +140,11 @@ void FollowActions::follow(const QString& source, const QStringList& targets) {
 void FollowActions::begin(int source, std::vector<int> targets, const FollowState& saved) {
     const std::vector<StoreWorker*> workers = session_->workers();
     StoreWorker* from = workers[static_cast<size_t>(source)];
-    state_ = {};
+    // Targets this follow leaves out keep their positions and set-aside writes in the file.
+    state_ = saved.source == from->description().name &&
+                     saved.sourceLocation == from->description().location
+                 ? saved
+                 : FollowState{};
     state_.source = from->description().name;
     state_.sourceLocation = from->description().location;
     std::vector<StoreWorker*> to;
@@ -146,12 +154,16 @@ void FollowActions::begin(int source, std::vector<int> targets, const FollowStat
         StoreWorker* w = workers[static_cast<size_t>(t)];
         const QString name = w->description().name;
         const int64_t at = saved.resumeAt(state_.sourceLocation, name, w->description().location);
-        state_.targets[name] = {w->description().location, at};
+        FollowState::Target& target = state_.targets[name];
+        target.location = w->description().location;
+        target.position = at;
         to.push_back(w);
         positions.push_back(at);
         names << name;
     }
     replicator_ = std::make_unique<Replicator>(from, to, positions, /*openTargets=*/false);
+    for (size_t t = 0; t < to.size(); ++t)
+        replicator_->setDeadLetters(t, state_.targets[names[static_cast<int>(t)]].deadLetters);
     meter_ = FollowMeter(to.size());
     connect(replicator_.get(), &Replicator::delivered, this,
             [this](int t, qint64 writes, const std::vector<int64_t>& lags) {
@@ -166,6 +178,22 @@ void FollowActions::begin(int source, std::vector<int> targets, const FollowStat
         panel_->model()->setProgress(t, replicator_->progress(static_cast<size_t>(t)));
     });
     connect(replicator_.get(), &Replicator::pausedAndSettled, this, &FollowActions::refreshViews);
+    connect(replicator_.get(), &Replicator::setAside, this, [this](int t, const DeadLetter& d) {
+        const QString target = replicator_->targetName(static_cast<size_t>(t));
+        window_->showStatus(QStringLiteral("Follow %1: set aside %2: %3; the follow goes on "
+                                           "(listed in the Follow dock)")
+                                .arg(target, d.describe(), d.reason));
+        showDeadLetters(static_cast<size_t>(t));
+    });
+    connect(replicator_.get(), &Replicator::deadLettersRetried, this, [this](int t, qint64 done) {
+        const size_t target = static_cast<size_t>(t);
+        window_->showStatus(QStringLiteral("Follow %1: %2 set-aside writes delivered, %3 still "
+                                           "set aside")
+                                .arg(replicator_->targetName(target))
+                                .arg(done)
+                                .arg(replicator_->deadLetters(target).size()));
+        showDeadLetters(target);
+    });
     connect(replicator_.get(), &Replicator::stopped, this, [this] {
         sample();
         save();
@@ -182,6 +210,8 @@ void FollowActions::begin(int source, std::vector<int> targets, const FollowStat
         }
     });
     panel_->started(state_.source, names);
+    for (size_t t = 0; t < to.size(); ++t)
+        showDeadLetters(t);
     if (auto* dock = qobject_cast<QDockWidget*>(panel_->parentWidget()))
         dock->raise();
     startedMs_ = QDateTime::currentMSecsSinceEpoch();
@@ -202,6 +232,10 @@ void FollowActions::stop() {
         replicator_->stop();
 }
 
+void FollowActions::showDeadLetters(size_t t) {
+    panel_->deadLetters()->setLetters(replicator_->targetName(t), replicator_->deadLetters(t));
+}
+
 // Once a second: the dock's table and plot, and the positions file.
 void FollowActions::sample() {
     if (!replicator_)
@@ -214,7 +248,9 @@ void FollowActions::sample() {
         panel_->model()->update(static_cast<int>(t), p, figures.writesPerSecond, figures.lag);
         panel_->plot()->addSample(static_cast<int>(t), seconds, figures.writesPerSecond,
                                   static_cast<double>(figures.lag.p99));
-        state_.targets[replicator_->targetName(t)].position = p.position;
+        FollowState::Target& saved = state_.targets[replicator_->targetName(t)];
+        saved.position = p.position;
+        saved.deadLetters = replicator_->deadLetters(t);
     }
     save();
 }

@@ -62,6 +62,7 @@ private:
     void sample();
     void save();
     void refreshViews();
+    void showDeadLetters(size_t target); // the dock's list of target's set-aside writes
 
     MainWindow* window_;
     WorkspaceSession* session_;

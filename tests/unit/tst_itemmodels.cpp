@@ -1,6 +1,8 @@
 // Every item model passes QAbstractItemModelTester, through resets and updates.
+#include "deadlettermodel.h"
 #include "gradefiltermodel.h"
 #include "gradetablemodel.h"
+#include "logrecords.h"
 #include "oplogmodel.h"
 #include "storesummarymodel.h"
 
@@ -18,6 +20,7 @@ class TestItemModels : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void storeSummaryModel();
+    void deadLetterModelListsEveryTargetsWrites();
     void gradeTableLoadsInPages();
     void gradeTableDropsStalePagesAndAdjustsToTheStore();
     void gradeTableAppliesWrites();
@@ -68,6 +71,32 @@ LogRecord entry(int64_t position, EntryKind kind = EntryKind::Set) {
     return r;
 }
 } // namespace
+
+// The Follow dock's set-aside writes: each target's list replaced whole, the others kept, the
+// write spelled out with its control characters escaped.
+void TestItemModels::deadLetterModelListsEveryTargetsWrites() {
+    DeadLetterModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    DeadLetter bad;
+    bad.write = setRecord("S2", "C1", std::string("B\x01"), 4, "SQL", 7);
+    bad.reason = QStringLiteral("value contains a control character at key (S2,C1)");
+    DeadLetter worse = bad;
+    worse.write.studentId = "SID BAD";
+    worse.write.seq = 8;
+    model.setLetters(QStringLiteral("REDIS"), {bad});
+    model.setLetters(QStringLiteral("PG"), {bad, worse});
+    QCOMPARE(model.rowCount(), 3);
+    QCOMPARE(model.index(0, DeadLetterModel::Target).data().toString(), QStringLiteral("PG"));
+    QCOMPARE(model.index(2, DeadLetterModel::Target).data().toString(), QStringLiteral("REDIS"));
+    const QString write = model.index(2, DeadLetterModel::Write).data().toString();
+    QVERIFY2(write.startsWith(QStringLiteral("SQL:7 SET (S2,C1)")) && !write.contains(QChar(1)),
+             qPrintable(write));
+    QCOMPARE(model.index(2, DeadLetterModel::Reason).data().toString(), bad.reason);
+    model.setLetters(QStringLiteral("PG"), {});
+    QCOMPARE(model.rowCount(), 1);
+    model.clear();
+    QCOMPARE(model.rowCount(), 0);
+}
 
 void TestItemModels::gradeTableLoadsInPages() {
     GradeTableModel model;
