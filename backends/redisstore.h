@@ -55,6 +55,7 @@ public:
     Result<std::optional<GradeRecord>> readKey(const std::string& studentId,
                                                const std::string& courseId) override;
     Result<StoreCounts> counts() override;
+    Result<std::vector<UnaccountedRow>> unaccountedRows(const BatchControl& control) override;
     Status rollbackTo(int64_t position) override;
     // Measured (bench_redis_apply, 1M writes): 2,000 and 5,000 apply alike, 10,000 is 4% and
     // 20,000 8% slower; the smaller batch also answers a cancel sooner.
@@ -112,6 +113,8 @@ private:
     // Whether a field and value another client wrote make a valid SET (in `write`); an invalid
     // one is reported once through the watcher's problem callback.
     bool capturableOutsideWrite(std::string_view field, std::string_view value, LogRecord& write);
+    // Why a field's value is not a row Syncscope can take (the field's key, the value's data).
+    static std::string outsideWriteProblem(std::string_view field, std::string_view value);
     void onNotification();
     void resubscribe();
     Result<bool> subscribe();

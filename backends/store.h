@@ -54,6 +54,15 @@ struct GradeCursor {
     bool atStart() const { return studentId.empty() && courseId.empty(); }
 };
 
+// A row a store holds that readGrades cannot return and no oplog accounts for: another
+// client's write the store could not log (on Redis, a field of the grades hash that is not a
+// row Syncscope wrote and breaks the data rules). verify names each as corrupted.
+struct UnaccountedRow {
+    std::string studentId; // the key, as far as it can be read (the raw field when it cannot)
+    std::string courseId;
+    std::string detail; // what the store holds there, and why it is not a row
+};
+
 struct StoreCounts {
     qint64 liveKeys = 0;
     qint64 oplogEntries = 0;
@@ -129,6 +138,13 @@ public:
     // default every row is read and the others dropped.
     virtual Result<RangeRows> readRanges(uint32_t ranges, const std::vector<uint32_t>& which,
                                          const BatchControl& control);
+
+    // Rows nothing accounts for (UnaccountedRow). None on the engines whose tables only hold
+    // rows Syncscope or its triggers wrote in its layout.
+    virtual Result<std::vector<UnaccountedRow>> unaccountedRows(const BatchControl& control) {
+        (void)control;
+        return std::vector<UnaccountedRow>{};
+    }
 
     // Records per atomic batch in append(): chosen by measurement for each backend.
     virtual size_t batchSize() const = 0;

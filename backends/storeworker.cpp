@@ -151,6 +151,11 @@ QFuture<Result<StoreCounts>> StoreWorker::counts() {
     return post<Result<StoreCounts>>([](Store& s, const BatchControl&) { return s.counts(); });
 }
 
+QFuture<Result<std::vector<UnaccountedRow>>> StoreWorker::unaccountedRows() {
+    return post<Result<std::vector<UnaccountedRow>>>(
+        [](Store& s, const BatchControl& c) { return s.unaccountedRows(c); });
+}
+
 QFuture<Result<RangeChecksums>> StoreWorker::rangeChecksums(uint32_t ranges) {
     return post<Result<RangeChecksums>>(
         [ranges](Store& s, const BatchControl& c) { return s.rangeChecksums(ranges, c); });

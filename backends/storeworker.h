@@ -41,6 +41,7 @@ public:
                                                         std::string courseId);
     QFuture<Result<StoreCounts>> counts();
     QFuture<Result<RangeChecksums>> rangeChecksums(uint32_t ranges);
+    QFuture<Result<std::vector<UnaccountedRow>>> unaccountedRows();
     QFuture<Result<RangeRows>> readRanges(uint32_t ranges, std::vector<uint32_t> which);
     QFuture<Status> rollbackTo(int64_t position);
     // Store::mergeInside: the merge of `source` run by the store's own engine. `stop` says when

@@ -277,6 +277,11 @@ void VerifyCheck::resolveAheadOfOrigin(size_t store, const std::vector<LogRecord
     }
 }
 
+void VerifyCheck::addUnaccounted(size_t store, const std::string& sid, const std::string& cid,
+                                 std::string detail) {
+    add(VerifyFinding::Kind::Corrupted, report_.stores[store].name, sid, cid, std::move(detail));
+}
+
 VerifyReport VerifyCheck::finish() {
     // A write whose identity names another write elsewhere is not written back: which of the
     // two is the origin's is a person's choice (identity-reused says so).

@@ -113,6 +113,10 @@ public:
     void resolveAheadOfOrigin(size_t store, const std::vector<LogRecord>& log);
     // Every store's rows for one key (none, one, or duplicates), keys in ascending order.
     void compareKey(const std::vector<std::vector<const GradeRecord*>>& rowsPerStore);
+    // A row `store` holds that it cannot return as a row and no oplog accounts for (another
+    // client's write it could not log): a corrupted finding.
+    void addUnaccounted(size_t store, const std::string& sid, const std::string& cid,
+                        std::string detail);
     // The oplogs' writes no row answered, then the report.
     VerifyReport finish();
 

@@ -80,6 +80,18 @@ Status compareByKey(std::vector<RowStream>& streams, VerifyCheck& check, const V
     return success();
 }
 
+// What each store holds that it cannot return as rows (unaccountedRows), as findings.
+Status addUnaccounted(const std::vector<StoreWorker*>& workers, VerifyCheck& check) {
+    for (size_t s = 0; s < workers.size(); ++s) {
+        Result<std::vector<UnaccountedRow>> stray = workers[s]->unaccountedRows().result();
+        if (!stray)
+            return stray.error();
+        for (UnaccountedRow& r : stray.value())
+            check.addUnaccounted(s, r.studentId, r.courseId, std::move(r.detail));
+    }
+    return success();
+}
+
 std::vector<std::string> namesOf(const std::vector<StoreWorker*>& workers) {
     std::vector<std::string> names;
     for (StoreWorker* w : workers)
@@ -114,6 +126,8 @@ Result<VerifyReport> verifyStores(const std::vector<StoreWorker*>& workers,
         streams[s].worker = workers[s];
     if (Status compared = compareByKey(streams, check, run, total); !compared)
         return compared.error();
+    if (Status stray = addUnaccounted(workers, check); !stray)
+        return stray.error();
     return check.finish();
 }
 
@@ -172,6 +186,8 @@ Result<VerifyReport> verifyByChecksums(const std::vector<StoreWorker*>& workers,
         stream.ended = true;
     if (Status compared = compareByKey(streams, check, run, total); !compared)
         return compared.error();
+    if (Status stray = addUnaccounted(workers, check); !stray)
+        return stray.error();
     VerifyReport report = check.finish();
     report.checksums.ranges = ranges;
     report.checksums.differingRanges = static_cast<uint32_t>(differing.size());

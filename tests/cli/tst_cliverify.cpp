@@ -184,6 +184,12 @@ void TestCliVerify::plantedDamageIsNamed() {
                                     "'SET', 41, 'MARIA', 41, NULL)"),
              QString());
 
+    // Another client's field in Redis's grades hash that no capture could log.
+    QCOMPARE(lab::redisCli(servers_->redis, servers_->password,
+                           {QStringLiteral("HSET"), lab::redisKey(uris_[2], "grades"),
+                            QStringLiteral("SID999,CSE001"), QStringLiteral("B") + QChar(2)}),
+             QStringLiteral("1"));
+
     const QString json = dir_.filePath(QStringLiteral("damaged.json"));
     const auto [code, out, err] =
         lab::runCli({QStringLiteral("verify"), QStringLiteral("--workspace"), workspace_,
@@ -195,19 +201,21 @@ void TestCliVerify::plantedDamageIsNamed() {
     QCOMPARE(report.value(QStringLiteral("clean")).toBool(), false);
     const std::set<QString> found = findingsOf(report);
     const std::set<QString> expected = {
-        QStringLiteral("missing  SID10"),       // deleted in MARIA only
-        QStringLiteral("corrupted PG SID20"),   // a control character
-        QStringLiteral("differs  SID20"),       // and so not PG's B any more
-        QStringLiteral("oplog PG SID20"),       // nor what its oplog says
-        QStringLiteral("oplog LITE SID30"),     // edited behind the store's back
-        QStringLiteral("differs  SID30"),       //
-        QStringLiteral("duplicate HIVE SID40"), // two rows for one key
+        QStringLiteral("missing  SID10"),         // deleted in MARIA only
+        QStringLiteral("corrupted PG SID20"),     // a control character
+        QStringLiteral("differs  SID20"),         // and so not PG's B any more
+        QStringLiteral("oplog PG SID20"),         // nor what its oplog says
+        QStringLiteral("oplog LITE SID30"),       // edited behind the store's back
+        QStringLiteral("differs  SID30"),         //
+        QStringLiteral("duplicate HIVE SID40"),   // two rows for one key
+        QStringLiteral("corrupted REDIS SID999"), // a field no oplog accounts for
     };
     QCOMPARE(found, expected);
-    QCOMPARE(report.value(QStringLiteral("finding_count")).toInt(), 7);
+    QCOMPARE(report.value(QStringLiteral("finding_count")).toInt(), 8);
     QVERIFY2(out.contains(QStringLiteral("duplicate HIVE (SID40,CSE001): 2 rows for one key")),
              qPrintable(out));
-    QVERIFY2(out.contains(QStringLiteral("verify: 7 findings")), qPrintable(out));
+    QVERIFY2(out.contains(QStringLiteral("verify: 8 findings")), qPrintable(out));
+    QVERIFY2(out.contains(QStringLiteral("which breaks the data rules")), qPrintable(out));
 
     // By checksums: the same damage but the oplog findings (no oplog is read), and from the SQL
     // stores only the rows of the ranges that differ.
@@ -224,7 +232,11 @@ void TestCliVerify::plantedDamageIsNamed() {
         QVERIFY2(ranges.value(QStringLiteral("rows_transferred")).toArray().at(s).toInt() < 150,
                  qPrintable(QString::fromUtf8(QJsonDocument(ranges).toJson())));
 
-    // Only the stores asked for: MONGO and REDIS are still equal.
+    // Only the stores asked for: MONGO and REDIS are still equal, once the field is gone.
+    QCOMPARE(lab::redisCli(servers_->redis, servers_->password,
+                           {QStringLiteral("HDEL"), lab::redisKey(uris_[2], "grades"),
+                            QStringLiteral("SID999,CSE001")}),
+             QStringLiteral("1"));
     const auto [subset, subsetOut, subsetErr] =
         lab::runCli({QStringLiteral("verify"), QStringLiteral("--workspace"), workspace_,
                      QStringLiteral("--stores"), QStringLiteral("mongo,REDIS")});

@@ -34,6 +34,7 @@ private Q_SLOTS:
     void hostileValues();
     void keyOfTheWrongTypeIsRefused();
     void outsideWritesAreLoggedOnce();
+    void outsideWritesWhileNobodyWatchedAreLoggedAtOpen();
     void pagesStayFullPastRowsLeftOut();
     void missingPasswordIsNamed();
     void serverLoadingAfterARestartIsWaitedFor();
@@ -264,6 +265,45 @@ void TestRedisStore::outsideWritesAreLoggedOnce() {
     // The store's next own write continues after the captured ones, and is not refused.
     QVERIFY(await(first->append({setRecord("S3", "C1", "A-", 20, "REDIS", 6)})).ok());
     QCOMPARE(await(second->readKey("S3", "C1")).value()->value, std::string("A-"));
+}
+
+// redis-cli HSET with no Syncscope running: the next open logs the write (a GET then finds it,
+// and a follow or a merge carries it), and a field it cannot log (a control character) is
+// named by unaccountedRows, which verify reports as corrupted.
+void TestRedisStore::outsideWritesWhileNobodyWatchedAreLoggedAtOpen() {
+    QString uri;
+    auto store = fresh(uri);
+    QVERIFY(await(store->append({setRecord("SID1003", "CSE001", "A", 5, "REDIS", 1)})).ok());
+    store.reset(); // nobody watches now
+    const QString grades = lab::redisKey(uri, "grades");
+    QCOMPARE(cli({QStringLiteral("HSET"), grades, QStringLiteral("SID1003,CSE001"),
+                  QStringLiteral("Q4"), QStringLiteral("SID1004,CSE001"), QStringLiteral("B"),
+                  QStringLiteral("SID1005,CSE001"), QStringLiteral("C") + QChar(2)}),
+             QStringLiteral("2"));
+
+    auto made = StoreFactory::create(QStringLiteral("REDIS"), uri, servers_->password);
+    QVERIFY(made.ok());
+    StoreWorker again(std::move(made.value()));
+    QVERIFY(await(again.open()).ok());
+    QCOMPARE(await(again.readKey("SID1003", "CSE001")).value()->value, std::string("Q4"));
+    QCOMPARE(await(again.readKey("SID1004", "CSE001")).value()->value, std::string("B"));
+    const std::vector<LogRecord> log = await(again.readOplog()).value();
+    QCOMPARE(log.size(), size_t(3));
+    QCOMPARE(log[1].origin, std::string("REDIS"));
+    QCOMPARE(log[1].seq, uint64_t(2));
+    QCOMPARE(log[1].ts, int64_t(6));
+
+    const Result<std::vector<UnaccountedRow>> stray = await(again.unaccountedRows());
+    QVERIFY(stray.ok());
+    QCOMPARE(stray.value().size(), size_t(1));
+    QCOMPARE(stray.value()[0].studentId, std::string("SID1005"));
+    QVERIFY2(stray.value()[0].detail.find("control character") != std::string::npos,
+             stray.value()[0].detail.c_str());
+    // Opening again logs nothing twice.
+    StoreWorker third(
+        std::move(StoreFactory::create(QStringLiteral("REDIS"), uri, servers_->password).value()));
+    QVERIFY(await(third.open()).ok());
+    QCOMPARE(await(third.readOplog()).value().size(), size_t(3));
 }
 
 // A row deleted from the grades hash behind the store's back, not captured yet, is left out of

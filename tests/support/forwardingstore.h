@@ -32,6 +32,9 @@ public:
         return inner_->readKey(s, c);
     }
     Result<StoreCounts> counts() override { return inner_->counts(); }
+    Result<std::vector<UnaccountedRow>> unaccountedRows(const BatchControl& control) override {
+        return inner_->unaccountedRows(control);
+    }
     Status rollbackTo(int64_t position) override { return inner_->rollbackTo(position); }
     size_t batchSize() const override { return inner_->batchSize(); }
 
