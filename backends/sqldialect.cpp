@@ -138,6 +138,7 @@ SqlDialect sqliteDialect(bool inMemory) {
     d.claimStoreName =
         QStringLiteral("INSERT OR IGNORE INTO syncscope_meta(key, value) VALUES ('store', ?)");
     d.readStoreName = QStringLiteral("SELECT value FROM syncscope_meta WHERE key = 'store'");
+    d.gradesColumns = QStringLiteral("SELECT name FROM pragma_table_info('grades')");
     // Rollback (Store::rollbackTo): the keys the dropped entries touched are collected first;
     // one pass over the remaining log, joined to those keys, finds each key's greatest write in
     // docs/script-language.md's order; grade rows are then updated in place (a seed row keeps its
@@ -162,6 +163,24 @@ SqlDialect sqliteDialect(bool inMemory) {
     d.rollbackStatements << rollbackRewriteGrades();
     d.rowsPerStatement = 64;
     return d;
+}
+
+QString quoteSqlIdentifier(SqlEngine engine, const QString& name) {
+    const QChar quote = engine == SqlEngine::MariaDb ? QLatin1Char('`') : QLatin1Char('"');
+    QString out = name;
+    out.replace(quote, QString(quote) + quote);
+    return quote + out + quote;
+}
+
+QString createDatabaseStatement(SqlEngine engine, const QString& name) {
+    const QString quoted = quoteSqlIdentifier(engine, name);
+    if (engine == SqlEngine::MariaDb)
+        return QStringLiteral("CREATE DATABASE IF NOT EXISTS %1 CHARACTER SET utf8mb4 COLLATE "
+                              "utf8mb4_bin")
+            .arg(quoted);
+    // UTF-8 whatever the server's default; the tables give their own collation ("C").
+    return QStringLiteral("CREATE DATABASE %1 ENCODING 'UTF8' LOCALE 'C' TEMPLATE template0")
+        .arg(quoted);
 }
 
 } // namespace syncscope

@@ -32,6 +32,7 @@ struct SqlDialect {
     // serializes the DDL.
     QString lockSchema;
     QString unlockSchema;
+    QString gradesColumns;  // the names of the grades table's columns (none: no such table)
     QString claimStoreName; // records the store's name in syncscope_meta, if none yet
     QString readStoreName;  // the name recorded there
     // First statement of every append transaction on a server: a row lock on the store's name
@@ -55,6 +56,12 @@ struct SqlDialect {
     // A page of grade rows in key order: from the first key, or after a bound (student, course).
     QString readGrades(bool fromStart) const;
 };
+
+// An identifier (a database's name from a URI) quoted for `engine`'s SQL, its quote character
+// doubled: names cannot be bound parameters.
+QString quoteSqlIdentifier(SqlEngine engine, const QString& name);
+// The statement that makes a store's database on a server.
+QString createDatabaseStatement(SqlEngine engine, const QString& name);
 
 // Rollback's step shared by every engine: each touched key's greatest write left in the oplog
 // (docs/script-language.md's order), from rollback_keys into rollback_best.

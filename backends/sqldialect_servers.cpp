@@ -146,6 +146,8 @@ SqlDialect mariadbDialect() {
     d.claimStoreName =
         QStringLiteral("INSERT IGNORE INTO syncscope_meta(`key`, value) VALUES ('store', ?)");
     d.readStoreName = QStringLiteral("SELECT value FROM syncscope_meta WHERE `key` = 'store'");
+    d.gradesColumns = QStringLiteral("SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE "
+                                     "TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'grades'");
     d.lockForAppend =
         QStringLiteral("SELECT value FROM syncscope_meta WHERE `key` = 'store' FOR UPDATE");
     // Store::rollbackTo as on SQLite (sqldialect.cpp), in MariaDB's words: a temporary table may
@@ -271,6 +273,8 @@ SqlDialect postgresDialect() {
     d.claimStoreName = QStringLiteral("INSERT INTO syncscope_meta(key, value) VALUES ('store', ?) "
                                       "ON CONFLICT (key) DO NOTHING");
     d.readStoreName = QStringLiteral("SELECT value FROM syncscope_meta WHERE key = 'store'");
+    d.gradesColumns = QStringLiteral("SELECT column_name FROM information_schema.columns WHERE "
+                                     "table_schema = current_schema() AND table_name = 'grades'");
     d.lockForAppend =
         QStringLiteral("SELECT value FROM syncscope_meta WHERE key = 'store' FOR UPDATE");
     d.rollbackStatements = {

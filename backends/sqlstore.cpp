@@ -107,7 +107,15 @@ Status SqlStore::open() {
         return error(QStringLiteral("cannot open ") + options_.location,
                      QStringLiteral("the Qt Sql driver %1 is not installed").arg(dialect_.driver));
     }
-    if (!db.open()) {
+    if (!db.open() && canCreateDatabase(db.lastError())) {
+        if (Status made = createDatabase(); !made) {
+            db = QSqlDatabase();
+            QSqlDatabase::removeDatabase(connection_);
+            return made;
+        }
+        db.open();
+    }
+    if (!db.isOpen()) {
         const QString why = db.lastError().text();
         db = QSqlDatabase();
         QSqlDatabase::removeDatabase(connection_);
@@ -165,8 +173,8 @@ Status SqlStore::createSchema() {
             return error(QStringLiteral("cannot lock the schema"),
                          QStringLiteral("another client held it for 60 s"));
     }
-    Status made = success();
-    for (const QString& sql : dialect_.schema)
+    Status made = refuseForeignGrades();
+    for (const QString& sql : made ? dialect_.schema : QStringList())
         if (made = exec(sql); !made)
             break;
     if (made)

@@ -8,6 +8,8 @@
 
 #include <QSqlQuery>
 
+class QSqlError;
+
 #include <map>
 #include <memory>
 #include <set>
@@ -83,6 +85,9 @@ private:
     StoreError error(const QString& what, const QString& detail) const;
     Status exec(const QString& sql);
     Status checkOwner();
+    bool canCreateDatabase(const QSqlError& openError) const;
+    Status createDatabase();
+    Status refuseForeignGrades();
     Status createSchema();
     Status upgradeSchema();
     Status appendBatch(std::span<const LogRecord> batch);
