@@ -1,6 +1,7 @@
 #include "store.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace syncscope {
 
@@ -36,15 +37,23 @@ QString heldByAnotherStore(const QString& where, const QString& holder, const QS
 }
 
 Result<RangeChecksums> Store::rangeChecksums(uint32_t ranges, const BatchControl& control) {
+    keptRows_.reset();
+    Result<StoreCounts> before = counts();
+    if (!before)
+        return before.error();
     RangeChecksums out;
     out.ranges.resize(ranges);
+    KeptRows kept{ranges, before.value().lastPosition, {}};
     if (Status s = forEveryRow(*this, control,
                                [&](GradeRecord&& row) {
                                    ++out.rowsTransferred;
                                    addToChecksums(out.ranges, row);
+                                   if (!row.deleted)
+                                       kept.rows.push_back(std::move(row));
                                });
         !s)
         return s.error();
+    keptRows_ = std::move(kept);
     return out;
 }
 
@@ -55,12 +64,23 @@ Result<RangeRows> Store::readRanges(uint32_t ranges, const std::vector<uint32_t>
     for (uint32_t r : which)
         if (r < ranges)
             wanted[r] = true;
+    const auto keep = [&](GradeRecord&& row) {
+        if (!row.deleted && ranges > 0 && wanted[keyToken(row.studentId, row.courseId) % ranges])
+            out.rows.push_back(std::move(row));
+    };
+    std::optional<KeptRows> kept = std::exchange(keptRows_, std::nullopt);
+    if (which.empty())
+        return out; // nothing differs: the kept rows are let go
+    Result<StoreCounts> now = counts();
+    if (kept && now && kept->ranges == ranges && now.value().lastPosition == kept->lastPosition) {
+        for (GradeRecord& row : kept->rows)
+            keep(std::move(row)); // already counted as transferred by rangeChecksums
+        return out;
+    }
     if (Status s = forEveryRow(*this, control,
                                [&](GradeRecord&& row) {
                                    ++out.rowsTransferred;
-                                   if (!row.deleted && ranges > 0 &&
-                                       wanted[keyToken(row.studentId, row.courseId) % ranges])
-                                       out.rows.push_back(std::move(row));
+                                   keep(std::move(row));
                                });
         !s)
         return s.error();

@@ -132,10 +132,12 @@ public:
 
     // Checksums of the live rows over `ranges` ranges of the key-hash space
     // (models/rangechecksum.h), for verify to compare stores without reading them. The SQL
-    // backends compute them in the server; by default every row is read and hashed here.
+    // backends compute them in the server; by default every row is read and hashed here, and
+    // the live rows are kept for the readRanges that follows, so each row is read once.
     virtual Result<RangeChecksums> rangeChecksums(uint32_t ranges, const BatchControl& control);
     // The live rows whose key falls in the ranges `which` (of `ranges`), in key order. By
-    // default every row is read and the others dropped.
+    // default from the rows the last rangeChecksums kept, when the oplog has not moved since;
+    // else every row is read and the others dropped.
     virtual Result<RangeRows> readRanges(uint32_t ranges, const std::vector<uint32_t>& which,
                                          const BatchControl& control);
 
@@ -160,6 +162,15 @@ public:
         (void)problem;
         return false;
     }
+
+private:
+    // The live rows the default rangeChecksums read, for the readRanges after it.
+    struct KeptRows {
+        uint32_t ranges = 0;
+        int64_t lastPosition = 0; // the oplog's end when they were read
+        std::vector<GradeRecord> rows;
+    };
+    std::optional<KeptRows> keptRows_;
 };
 
 } // namespace syncscope

@@ -167,7 +167,11 @@ Result<VerifyReport> verifyByChecksums(const std::vector<StoreWorker*>& workers,
     std::vector<RowStream> streams(workers.size());
     std::vector<int64_t> transferred(workers.size(), 0);
     int64_t total = 0;
-    if (!differing.empty()) {
+    if (differing.empty()) {
+        // Lets go of the rows the stores without checksums of their own kept for this read.
+        for (StoreWorker* w : workers)
+            w->readRanges(ranges, {}).waitForFinished();
+    } else {
         if (run.canceled && run.canceled->load())
             return StoreError{QStringLiteral("verify"), QStringLiteral("canceled")};
         std::vector<QFuture<Result<RangeRows>>> reads;
