@@ -32,6 +32,7 @@ private Q_SLOTS:
     void capturedOnceInOrder();
     void invalidRowsRefusedAtTheSource_data();
     void invalidRowsRefusedAtTheSource();
+    void olderMariadbTriggersAreReplacedOnOpen();
 
 private:
     // Runs SQL through the server's own command-line client, as a user would.
@@ -238,6 +239,33 @@ void TestOutsideWrites::invalidRowsRefusedAtTheSource() {
              qPrintable(out));
     QCOMPARE(await(worker.counts()).value().oplogEntries, 2);
     QCOMPARE(await(worker.readKey("S3", "C1")).value()->value, std::string("B "));
+}
+
+// A MariaDB store whose insert trigger predates the data-rules check (CREATE TRIGGER IF NOT
+// EXISTS would keep it) gets the checking one when the store is next opened.
+void TestOutsideWrites::olderMariadbTriggersAreReplacedOnOpen() {
+    QString uri, problem;
+    auto opened =
+        lab::freshStore(QStringLiteral("SQL"), servers_->mariadb, servers_->password, uri, problem);
+    QVERIFY2(opened, qPrintable(problem));
+    opened.reset();
+    QString out;
+    QVERIFY2(client(uri,
+                    QStringLiteral("DROP TRIGGER grades_capture_insert; CREATE TRIGGER "
+                                   "grades_capture_insert BEFORE INSERT ON grades FOR EACH ROW "
+                                   "SET NEW.ts = 1"),
+                    out),
+             qPrintable(out));
+    const QString bad = QStringLiteral("INSERT INTO grades(student_id, course_id, grade) VALUES "
+                                       "('S2', 'C1', CONCAT('B', CHAR(1)))");
+    QVERIFY2(client(uri, bad + QStringLiteral("; DELETE FROM grades"), out), qPrintable(out));
+
+    auto made = StoreFactory::create(QStringLiteral("SQL"), uri, servers_->password);
+    QVERIFY(made.ok());
+    StoreWorker again(std::move(made.value()));
+    QVERIFY(await(again.open()).ok());
+    QVERIFY2(!client(uri, bad, out), qPrintable(out));
+    QVERIFY2(out.contains(QStringLiteral("Syncscope data rules")), qPrintable(out));
 }
 
 QTEST_GUILESS_MAIN(TestOutsideWrites)
