@@ -14,6 +14,7 @@
 #include "mergerunner.h"
 #include "outsidewritefollower.h"
 #include "runmarker.h"
+#include "scriptrunner.h"
 #include "storeloader.h"
 #include "storepanel.h"
 #include "welcomeview.h"
@@ -52,6 +53,7 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
     loadResources();
     session_ = std::make_unique<WorkspaceSession>(stores);
     commands_ = std::make_unique<CommandSession>(stores, session_->workers());
+    script_ = std::make_unique<ScriptRunner>(commands_.get());
     follower_ = std::make_unique<OutsideWriteFollower>(commands_.get(), session_->workers());
     window_ = std::make_unique<MainWindow>(session_->summary(), workspaceLabel);
     for (int i = 0; i < session_->storeCount(); ++i)
@@ -129,7 +131,7 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
     // Testcase files.
     scriptPanel_ = new ScriptPanel;
     window_->setScriptPanel(scriptPanel_);
-    connect(commands_.get(), &CommandSession::scriptProgress, this, [this](int done) {
+    connect(script_.get(), &ScriptRunner::progress, this, [this](int done) {
         if (isRunning()) {
             runMarker_.progressed(done);
         } else if (!askingToQuit_) { // paused by the quit question: the run is not over
@@ -138,8 +140,7 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
                 for (StorePanel* panel : window_->storePanels())
                     panel->revealNextOplogRows(); // where the run stopped
         }
-        scriptPanel_->showPosition(commands_->scriptNextLine(), done, commands_->scriptTotal(),
-                                   isRunning());
+        scriptPanel_->showPosition(script_->nextLine(), done, script_->total(), isRunning());
         updateScriptActions();
     });
     QMenu* file = window_->fileMenu();
@@ -162,12 +163,12 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
     file->insertSeparator(first);
     rebuildRecentMenu();
     connect(w, &MainWindow::fileDropped, this, [this](const QString& path) { openScript(path); });
-    connect(commands_.get(), &CommandSession::scriptOpened, this, &GuiApp::showScript);
+    connect(script_.get(), &ScriptRunner::opened, this, &GuiApp::showScript);
 
     data_ = new DataActions(w, session_.get(), commands_.get(), console_, this);
     verify_ = new VerifyActions(w, session_.get(), commands_.get(), data_->menu(), this);
-    follow_ =
-        new FollowActions(w, session_.get(), commands_.get(), data_->menu(), workspaceLabel, this);
+    follow_ = new FollowActions(w, session_.get(), commands_.get(), script_.get(), data_->menu(),
+                                workspaceLabel, this);
     workspace_ = new WorkspaceActions(w, stores, workspaceLabel, this); // the list's one owner
     connectUnavailableStores();
     addWelcome();
@@ -186,23 +187,23 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
     resetAction_ = scriptMenu->addAction(QStringLiteral("R&eset"), this, &GuiApp::resetScript);
     resetAction_->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_F5);
     connect(commands_.get(), &CommandSession::ready, this, &GuiApp::updateScriptActions);
-    connect(commands_.get(), &CommandSession::resetPointReady, this, &GuiApp::updateScriptActions);
-    connect(commands_.get(), &CommandSession::resetDone, this, [this] {
+    connect(script_.get(), &ScriptRunner::resetPointReady, this, &GuiApp::updateScriptActions);
+    connect(script_.get(), &ScriptRunner::resetDone, this, [this] {
         merges_->runner()->recordReset(QFileInfo(scriptPath_).fileName(), resetUndoes_.first,
                                        resetUndoes_.second);
         mergesSinceResetPoint_ = 0;
         session_->refresh();
         console_->appendResult(
             QStringLiteral("-- reset: the stores are back where the script began"));
-        scriptPanel_->showPosition(commands_->scriptNextLine(), 0, commands_->scriptTotal());
+        scriptPanel_->showPosition(script_->nextLine(), 0, script_->total());
         updateScriptActions();
     });
     updateScriptActions();
-    conflicts_ = new ConflictActions(w, session_.get(), commands_.get(), this);
+    conflicts_ = new ConflictActions(w, session_.get(), commands_.get(), script_.get(), this);
     merges_ = new MergeActions(w, session_.get(), commands_.get(), console_, workspaceLabel, this);
     merges_->addCopyStoreAction(data_->menu());
     connect(merges_->runner(), &MergeRunner::finished, this, [this] { ++mergesSinceResetPoint_; });
-    connect(commands_.get(), &CommandSession::resetPointReady, this,
+    connect(script_.get(), &ScriptRunner::resetPointReady, this,
             [this] { mergesSinceResetPoint_ = 0; });
     labs_ = new LabActions(w, merges_->mergeMenu(), commands_.get(), this);
 }
@@ -225,7 +226,7 @@ void GuiApp::addWelcome() {
             const std::vector<int64_t> ends = commands_->loadedLogEnds();
             const bool empty =
                 std::all_of(ends.begin(), ends.end(), [](int64_t end) { return end == 0; });
-            if (empty && !commands_->hasRunnableScript() && !carried_) {
+            if (empty && !script_->hasRunnableScript() && !carried_) {
                 welcome_->show();
                 welcome_->raise();
             }
@@ -304,7 +305,7 @@ void GuiApp::openSampleLecture() {
 
 void GuiApp::openScript(const QString& path) {
     pauseScript();
-    commands_->openScriptFile(path); // read and parsed off the UI thread: showScript() follows
+    script_->open(path); // read and parsed off the UI thread: showScript() follows
 }
 
 void GuiApp::showScript(const QString& path, const QString& text,
@@ -328,8 +329,8 @@ void GuiApp::showScript(const QString& path, const QString& text,
     }
     scriptPanel_->showScript(name, text, marks);
     if (errors.empty()) {
-        scriptPanel_->showPosition(commands_->scriptNextLine(), 0, commands_->scriptTotal());
-        commands_->markResetPoint();
+        scriptPanel_->showPosition(script_->nextLine(), 0, script_->total());
+        script_->markResetPoint();
     }
     rememberRecent(QFileInfo(path).absoluteFilePath());
     scriptPath_ = QFileInfo(path).absoluteFilePath();
@@ -338,22 +339,22 @@ void GuiApp::showScript(const QString& path, const QString& text,
 }
 
 void GuiApp::stepScript() {
-    commands_->stepScript();
+    script_->step();
 }
 
 void GuiApp::runScript(int untilDone) {
-    commands_->runScriptTo(untilDone < 0 ? commands_->scriptTotal() : untilDone);
+    script_->runTo(untilDone < 0 ? script_->total() : untilDone);
     if (isRunning())
-        runMarker_.started(scriptPath_, commands_->scriptDone(), commands_->scriptTotal());
+        runMarker_.started(scriptPath_, script_->done(), script_->total());
     updateScriptActions();
 }
 
 void GuiApp::runToCursor() {
-    runScript(commands_->commandsBeforeLine(scriptPanel_->view()->cursorLine()));
+    runScript(script_->commandsBeforeLine(scriptPanel_->view()->cursorLine()));
 }
 
 void GuiApp::pauseScript() {
-    commands_->stopScript();
+    script_->stop();
     runMarker_.stopped();
     updateScriptActions();
 }
@@ -364,25 +365,25 @@ bool GuiApp::mayClose() {
     if (!isRunning())
         return true;
     // Paused while the question is up, so what it says stays true.
-    commands_->stopScript();
+    script_->stop();
     askingToQuit_ = true;
     const QString name = QFileInfo(scriptPath_).fileName();
-    const int target = commands_->scriptTotal();
+    const int target = script_->total();
     if (QMessageBox::question(
             window_.get(), QStringLiteral("Quit during a Run?"),
             QStringLiteral("%1 is running: %2 of %3 commands have run, and the stores hold "
                            "them.\n\nQuit anyway? The next start offers to reopen the script "
                            "where it stopped.")
                 .arg(name)
-                .arg(commands_->scriptDone())
-                .arg(commands_->scriptTotal()),
+                .arg(script_->done())
+                .arg(script_->total()),
             QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Yes) {
         askingToQuit_ = false;
-        commands_->runScriptTo(target); // goes on
+        script_->runTo(target); // goes on
         return false;
     }
     askingToQuit_ = false;
-    runMarker_.closing(commands_->scriptDone());
+    runMarker_.closing(script_->done());
     return true;
 }
 
@@ -415,7 +416,7 @@ void GuiApp::offerCutShortRun() {
             this, &GuiApp::scriptOpened, this,
             [this, done = cut.done](bool runnable) {
                 if (runnable)
-                    commands_->skipScriptTo(done);
+                    script_->skipTo(done);
             },
             Qt::SingleShotConnection);
         openScript(cut.scriptPath);
@@ -423,12 +424,12 @@ void GuiApp::offerCutShortRun() {
 }
 
 bool GuiApp::isRunning() const {
-    return commands_->scriptBusy();
+    return script_->isBusy();
 }
 
 void GuiApp::resetScript() {
     pauseScript();
-    if (!commands_->canReset())
+    if (!script_->canReset())
         return;
     // Merges applied through the Merge dialog are audited decisions: undoing them is asked
     // for, and the audit chain records that they were undone.
@@ -444,20 +445,20 @@ void GuiApp::resetScript() {
                          : QStringLiteral("%1 merges").arg(mergesSinceResetPoint_)),
             QMessageBox::Reset | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Reset)
         return;
-    resetUndoes_ = {commands_->scriptDone(), mergesSinceResetPoint_};
+    resetUndoes_ = {script_->done(), mergesSinceResetPoint_};
     bar_->setReady(false, QStringLiteral("Resetting the stores…"));
-    commands_->reset();
+    script_->reset();
     updateScriptActions();
 }
 
 void GuiApp::updateScriptActions() {
-    const bool runnable = commands_->isReady() && commands_->hasRunnableScript() &&
-                          commands_->scriptDone() < commands_->scriptTotal();
+    const bool runnable =
+        commands_->isReady() && script_->hasRunnableScript() && script_->done() < script_->total();
     stepAction_->setEnabled(runnable);
     runAction_->setEnabled(runnable && !isRunning());
     runToCursorAction_->setEnabled(runnable && !isRunning());
     pauseAction_->setEnabled(isRunning());
-    resetAction_->setEnabled(commands_->canReset() && !isRunning() && commands_->scriptDone() > 0);
+    resetAction_->setEnabled(script_->canReset() && !isRunning() && script_->done() > 0);
 }
 
 void GuiApp::rememberRecent(const QString& path) {
@@ -491,9 +492,9 @@ CarriedSession GuiApp::carry() const {
     c.commandHistory = bar_->history();
     c.geometry = window_->saveGeometry();
     c.dockState = window_->saveDockState();
-    if (commands_->hasRunnableScript()) {
+    if (script_->hasRunnableScript()) {
         c.scriptPath = scriptPath_;
-        c.scriptDone = commands_->scriptDone();
+        c.scriptDone = script_->done();
     }
     return c;
 }
@@ -512,7 +513,7 @@ void GuiApp::takeOver(CarriedSession carried) {
                     this, &GuiApp::scriptOpened, this,
                     [this, done](bool runnable) {
                         if (runnable)
-                            commands_->skipScriptTo(done);
+                            script_->skipTo(done);
                     },
                     Qt::SingleShotConnection);
                 openScript(path);

@@ -30,6 +30,7 @@ class VerifyActions;
 class MergeActions;
 class WorkspaceActions;
 class CommandSession;
+class ScriptRunner;
 class OutsideWriteFollower;
 class ConsoleView;
 class MainWindow;
@@ -100,6 +101,8 @@ public:
     MainWindow* window() const { return window_.get(); }
     WorkspaceSession* session() const { return session_.get(); }
     CommandSession* commands() const { return commands_.get(); }
+    // The open testcase file and how far it has run.
+    ScriptRunner* scriptRunner() const { return script_.get(); }
     CommandBar* commandBar() const { return bar_; }
     ConsoleView* console() const { return console_; }
 
@@ -121,6 +124,7 @@ private:
 
     std::unique_ptr<WorkspaceSession> session_;
     std::unique_ptr<CommandSession> commands_;
+    std::unique_ptr<ScriptRunner> script_;           // ends before the session it runs on
     std::unique_ptr<OutsideWriteFollower> follower_; // ends before the session it reads for
     std::unique_ptr<MainWindow> window_;
     CommandBar* bar_ = nullptr;

@@ -10,6 +10,7 @@
 #include "guiapp.h"
 #include "mainwindow.h"
 #include "scriptgen.h"
+#include "scriptrunner.h"
 #include "storefactory.h"
 #include "storepanel.h"
 #include "uiprobe.h"
@@ -196,7 +197,7 @@ int main(int argc, char** argv) {
         runClock.start();
         probe.start();
         gui.runScript();
-        while (gui.commands()->scriptDone() < gui.commands()->scriptTotal())
+        while (gui.scriptRunner()->done() < gui.scriptRunner()->total())
             QTest::qWait(5);
         const double seconds = static_cast<double>(runClock.nsecsElapsed()) / 1e9;
         return std::pair{seconds, probe.stop()};
@@ -287,9 +288,9 @@ int main(int argc, char** argv) {
     failingClock.start();
     probe.start();
     failing.runScript();
-    while (failing.commands()->scriptBusy())
+    while (failing.scriptRunner()->isBusy())
         QTest::qWait(5);
-    if (failing.commands()->scriptDone() < failing.commands()->scriptTotal())
+    if (failing.scriptRunner()->done() < failing.scriptRunner()->total())
         return 1; // refused part way: the figure would measure a shorter run
     const double failingSeconds = static_cast<double>(failingClock.nsecsElapsed()) / 1e9;
     const double failingStall = probe.stop();

@@ -35,6 +35,7 @@
 #include "workspacesession.h"
 
 #include "scriptpanel.h"
+#include "scriptrunner.h"
 
 #include <QAction>
 #include <QApplication>
@@ -318,18 +319,18 @@ void TestGuiApp::scriptOpenedThroughTheDialogRunsLikeTheCli() {
     actionNamed(app.window(), QStringLiteral("&Open Script…"))->trigger();
     QTRY_COMPARE(opened.count(), 1);
     QVERIFY(opened.at(0).at(0).toBool());
-    QCOMPARE(app.commands()->scriptTotal(), 10);
+    QCOMPARE(app.scriptRunner()->total(), 10);
     QCOMPARE(app.scriptPanel()->view()->currentLine(), 2);
 
     // Step twice (F10), then Run (F5) to the end.
     QAction* step = actionNamed(app.window(), QStringLiteral("&Step"));
     step->trigger();
-    QTRY_COMPARE(app.commands()->scriptDone(), 1);
+    QTRY_COMPARE(app.scriptRunner()->done(), 1);
     step->trigger();
-    QTRY_COMPARE(app.commands()->scriptDone(), 2);
+    QTRY_COMPARE(app.scriptRunner()->done(), 2);
     QCOMPARE(app.scriptPanel()->view()->currentLine(), 4);
     actionNamed(app.window(), QStringLiteral("&Run"))->trigger();
-    QTRY_COMPARE(app.commands()->scriptDone(), 10);
+    QTRY_COMPARE(app.scriptRunner()->done(), 10);
     QVERIFY(!step->isEnabled());
     QTRY_VERIFY(
         app.console()->toPlainText().contains(QStringLiteral("7, HIVE.GET(SID1034,CSE016) = C")));
@@ -369,14 +370,14 @@ void TestGuiApp::scriptOpenedThroughTheDialogRunsLikeTheCli() {
     QAction* reset = actionNamed(app.window(), QStringLiteral("R&eset"));
     QTRY_VERIFY(reset->isEnabled());
     reset->trigger();
-    QTRY_VERIFY_WITH_TIMEOUT(app.commands()->isReady() && app.commands()->canReset(), 20000);
-    QCOMPARE(app.commands()->scriptDone(), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(app.commands()->isReady() && app.scriptRunner()->canReset(), 20000);
+    QCOMPARE(app.scriptRunner()->done(), 0);
     QTRY_COMPARE(dumpOf(app), QStringLiteral("store,student_id,course_id,grade,ts\n\n"));
     QTRY_COMPARE(app.session()->oplog(0)->rowCount(), 0);
     QVERIFY(app.commandBar()->lineEdit()->isEnabled());
     // And it runs again to the same end.
     actionNamed(app.window(), QStringLiteral("&Run"))->trigger();
-    QTRY_COMPARE(app.commands()->scriptDone(), 10);
+    QTRY_COMPARE(app.scriptRunner()->done(), 10);
     QTRY_COMPARE(dumpOf(app), expected);
 }
 

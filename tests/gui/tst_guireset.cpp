@@ -11,6 +11,7 @@
 #include "mergedialog.h"
 #include "mergerunner.h"
 #include "scriptpanel.h"
+#include "scriptrunner.h"
 
 #include <QApplication>
 #include <QFile>
@@ -72,11 +73,11 @@ void TestGuiReset::resetAfterAMergeAsksAndIsAudited() {
     QVERIFY(file.open(QIODevice::WriteOnly));
     file.write("1, SQL.SET((S1,C1),A)\n2, HIVE.SET((S1,C1),B)\n3, SQL.SET((S2,C1),C)\n");
     file.close();
-    QSignalSpy pointReady(app.commands(), &CommandSession::resetPointReady);
+    QSignalSpy pointReady(app.scriptRunner(), &ScriptRunner::resetPointReady);
     app.openScript(script);
     QTRY_COMPARE(pointReady.count(), 1);
     app.runScript(2);
-    QTRY_COMPARE(app.commands()->scriptDone(), 2);
+    QTRY_COMPARE(app.scriptRunner()->done(), 2);
 
     MergeDialog* dialog = app.merges()->openMergeDialog();
     MergeRequest request;
@@ -103,11 +104,11 @@ void TestGuiReset::resetAfterAMergeAsksAndIsAudited() {
     answerNextQuestion(QMessageBox::Cancel, &asked);
     app.resetScript();
     QVERIFY(asked);
-    QCOMPARE(app.commands()->scriptDone(), 2);
+    QCOMPARE(app.scriptRunner()->done(), 2);
     QCOMPARE(lab::panelGrade(app, 0, "S1", "C1"), QStringLiteral("B"));
 
     // Reset: the stores go back to the script's start, and the chain records it.
-    QSignalSpy done(app.commands(), &CommandSession::resetDone);
+    QSignalSpy done(app.scriptRunner(), &ScriptRunner::resetDone);
     asked = false;
     answerNextQuestion(QMessageBox::Reset, &asked);
     app.resetScript();
@@ -156,7 +157,7 @@ void TestGuiReset::quitDuringARunAsksAndTheNextStartOffersToGoOn() {
         app.openScript(script);
         QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 10000);
         app.runScript();
-        QTRY_VERIFY(app.commands()->scriptDone() > 0);
+        QTRY_VERIFY(app.scriptRunner()->done() > 0);
         QVERIFY(app.isRunning());
         bool asked = false;
         answerNextQuestion(QMessageBox::Cancel, &asked);
@@ -168,8 +169,8 @@ void TestGuiReset::quitDuringARunAsksAndTheNextStartOffersToGoOn() {
         app.window()->close();
         QVERIFY(!app.window()->isVisible());
         QVERIFY(!app.isRunning());
-        QTRY_VERIFY(!app.commands()->scriptBusy());
-        stoppedAt = app.commands()->scriptDone();
+        QTRY_VERIFY(!app.scriptRunner()->isBusy());
+        stoppedAt = app.scriptRunner()->done();
         QVERIFY(stoppedAt > 0 && stoppedAt < total);
     }
     GuiApp again(stores, QStringLiteral("quit"));
@@ -180,13 +181,13 @@ void TestGuiReset::quitDuringARunAsksAndTheNextStartOffersToGoOn() {
     QTRY_VERIFY_WITH_TIMEOUT(again.commands()->isReady(), 10000);
     again.scriptPanel()->findChild<QPushButton*>(QStringLiteral("script-resume-open"))->click();
     QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 10000);
-    QTRY_VERIFY(again.commands()->scriptDone() > 0);
+    QTRY_VERIFY(again.scriptRunner()->done() > 0);
     // Where the run stopped, or a little before (the position is written as the window closes,
     // while the last stretch may still have been on its way).
     QVERIFY2(
-        again.commands()->scriptDone() <= stoppedAt &&
-            again.commands()->scriptDone() >= stoppedAt - 5000,
-        qPrintable(QStringLiteral("%1 vs %2").arg(again.commands()->scriptDone()).arg(stoppedAt)));
+        again.scriptRunner()->done() <= stoppedAt &&
+            again.scriptRunner()->done() >= stoppedAt - 5000,
+        qPrintable(QStringLiteral("%1 vs %2").arg(again.scriptRunner()->done()).arg(stoppedAt)));
 }
 
 QTEST_MAIN(TestGuiReset)

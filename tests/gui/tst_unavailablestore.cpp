@@ -10,6 +10,7 @@
 #include "guihost.h"
 #include "mainwindow.h"
 #include "scriptpanel.h"
+#include "scriptrunner.h"
 #include "storepanel.h"
 #include "workspaceactions.h"
 
@@ -81,12 +82,12 @@ void TestUnavailableStore::othersWorkAndRetryBringsItIn() {
     app.openScript(script);
     QTRY_COMPARE(opened.count(), 1);
     QSignalSpy failed(app.commands(), &CommandSession::failed);
-    app.commands()->runScriptTo(3);
+    app.scriptRunner()->runTo(3);
     QTRY_COMPARE(failed.count(), 1);
     QVERIFY2(failed.first().first().toString().startsWith(QStringLiteral("steps.in:2:1: BAD is")),
              qPrintable(failed.first().first().toString()));
-    QCOMPARE(app.commands()->scriptDone(), 1);
-    QTRY_VERIFY(!app.commands()->scriptBusy());
+    QCOMPARE(app.scriptRunner()->done(), 1);
+    QTRY_VERIFY(!app.scriptRunner()->isBusy());
 
     // Retry, once the store can be opened: it takes part again.
     QVERIFY(QDir().mkpath(later));
@@ -98,8 +99,8 @@ void TestUnavailableStore::othersWorkAndRetryBringsItIn() {
     QVERIFY2(app.commandBar()->errorText().isEmpty(), qPrintable(app.commandBar()->errorText()));
     QTRY_COMPARE(lab::panelGrade(app, 2, "SID1", "CSE1"), QStringLiteral("A"));
     // The script goes on from where it stopped.
-    app.commands()->runScriptTo(3);
-    QTRY_COMPARE(app.commands()->scriptDone(), 3);
+    app.scriptRunner()->runTo(3);
+    QTRY_COMPARE(app.scriptRunner()->done(), 3);
     QTRY_COMPARE(lab::panelGrade(app, 2, "SID2", "CSE1"), QStringLiteral("B"));
     QTRY_COMPARE(lab::panelGrade(app, 0, "SID2", "CSE1"), QStringLiteral("B"));
 }
@@ -129,7 +130,7 @@ void TestUnavailableStore::removingItKeepsTheSession() {
     app->openScript(script);
     QTRY_COMPARE(opened.count(), 1);
     app->stepScript();
-    QTRY_COMPARE(app->commands()->scriptDone(), 1);
+    QTRY_COMPARE(app->scriptRunner()->done(), 1);
     app->window()->resize(1000, 640);
     const QSize size = app->window()->size();
 
@@ -144,10 +145,10 @@ void TestUnavailableStore::removingItKeepsTheSession() {
              QStringList{QStringLiteral("5, SQL.SET((SID9,CSE9),C)")});
     QCOMPARE(app->window()->size(), size);
     // The script is open again, one command run, and goes on from there.
-    QTRY_COMPARE(app->commands()->scriptTotal(), 3);
-    QTRY_COMPARE(app->commands()->scriptDone(), 1);
+    QTRY_COMPARE(app->scriptRunner()->total(), 3);
+    QTRY_COMPARE(app->scriptRunner()->done(), 1);
     app->runScript();
-    QTRY_COMPARE(app->commands()->scriptDone(), 3);
+    QTRY_COMPARE(app->scriptRunner()->done(), 3);
     QTRY_COMPARE(lab::panelGrade(*app, 0, "SID8", "CSE8"), QStringLiteral("D"));
     QCOMPARE(lab::panelGrade(*app, 1, "SID8", "CSE8"), QStringLiteral("D"));
 }
