@@ -9,6 +9,7 @@
 #include "gradetablemodel.h"
 #include "guiapp.h"
 #include "mainwindow.h"
+#include "scriptactions.h"
 #include "scriptgen.h"
 #include "scriptrunner.h"
 #include "storefactory.h"
@@ -189,14 +190,14 @@ int main(int argc, char** argv) {
     }
     // Opens the script (from its first command) and runs it all: {seconds, longest stall}.
     const auto openAndRun = [&gui, &probe, &script]() -> std::optional<std::pair<double, double>> {
-        QSignalSpy opened(&gui, &GuiApp::scriptOpened);
-        gui.openScript(script);
+        QSignalSpy opened(gui.scripts(), &ScriptActions::opened);
+        gui.scripts()->open(script);
         if (!opened.wait(60000) || !opened.at(0).at(0).toBool())
             return std::nullopt;
         QElapsedTimer runClock;
         runClock.start();
         probe.start();
-        gui.runScript();
+        gui.scripts()->run();
         while (gui.scriptRunner()->done() < gui.scriptRunner()->total())
             QTest::qWait(5);
         const double seconds = static_cast<double>(runClock.nsecsElapsed()) / 1e9;
@@ -280,14 +281,14 @@ int main(int argc, char** argv) {
         const std::string text = bench::randomScript(100000, withoutSync, 5);
         f.write(text.data(), static_cast<qint64>(text.size()));
     }
-    QSignalSpy failingOpened(&failing, &GuiApp::scriptOpened);
-    failing.openScript(twoStoreScript);
+    QSignalSpy failingOpened(failing.scripts(), &ScriptActions::opened);
+    failing.scripts()->open(twoStoreScript);
     if (!failingOpened.wait(60000))
         return 1;
     QElapsedTimer failingClock;
     failingClock.start();
     probe.start();
-    failing.runScript();
+    failing.scripts()->run();
     while (failing.scriptRunner()->isBusy())
         QTest::qWait(5);
     if (failing.scriptRunner()->done() < failing.scriptRunner()->total())

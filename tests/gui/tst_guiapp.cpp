@@ -34,6 +34,7 @@
 #include "workspacefile.h"
 #include "workspacesession.h"
 
+#include "scriptactions.h"
 #include "scriptpanel.h"
 #include "scriptrunner.h"
 
@@ -315,7 +316,7 @@ void TestGuiApp::scriptOpenedThroughTheDialogRunsLikeTheCli() {
         }
     });
     driver->start(50);
-    QSignalSpy opened(&app, &GuiApp::scriptOpened);
+    QSignalSpy opened(app.scripts(), &ScriptActions::opened);
     actionNamed(app.window(), QStringLiteral("&Open Script…"))->trigger();
     QTRY_COMPARE(opened.count(), 1);
     QVERIFY(opened.at(0).at(0).toBool());
@@ -385,8 +386,8 @@ void TestGuiApp::scriptWithErrorsCannotRun() {
     QTemporaryDir dir;
     const QString script = writeFile(dir, QStringLiteral("bad.in"),
                                      "1, SQL.SET((a,b),A)\nSQL.SET((a b),A)\nREDIS.GET(a,b)\n");
-    QSignalSpy opened(app_.get(), &GuiApp::scriptOpened);
-    app_->openScript(script);
+    QSignalSpy opened(app_->scripts(), &ScriptActions::opened);
+    app_->scripts()->open(script);
     QTRY_COMPARE(opened.count(), 1);
     QVERIFY(!opened.at(0).at(0).toBool());
     const QList<ScriptView::Mark> marks = app_->scriptPanel()->view()->errors();
@@ -398,8 +399,8 @@ void TestGuiApp::scriptWithErrorsCannotRun() {
     QVERIFY(app_->scriptPanel()->statusText().contains(QStringLiteral("2 error(s)")));
     QVERIFY(!actionNamed(app_->window(), QStringLiteral("&Run"))->isEnabled());
     const int before = app_->session()->oplog(0)->rowCount();
-    app_->stepScript();
-    app_->runScript();
+    app_->scripts()->step();
+    app_->scripts()->run();
     QTest::qWait(100);
     QCOMPARE(app_->session()->oplog(0)->rowCount(), before);
     QVERIFY(app_->console()->toPlainText().contains(
@@ -412,7 +413,7 @@ void TestGuiApp::scriptWithErrorsCannotRun() {
     // A binary file is refused whole, and the script that was open stays.
     const QString binary = writeFile(dir, QStringLiteral("picture.in"),
                                      QByteArray("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16));
-    app_->openScript(binary);
+    app_->scripts()->open(binary);
     QTRY_COMPARE(opened.count(), 2);
     QVERIFY(!opened.at(1).at(0).toBool());
     QVERIFY(app_->console()->toPlainText().contains(QStringLiteral("not a text file")));
@@ -956,7 +957,7 @@ void TestGuiApp::helpTeachesTheLanguage() {
              qPrintable(keysText));
     QVERIFY2(keysText.contains(QStringLiteral("Reload stores")), qPrintable(keysText));
 
-    QSignalSpy opened(app_.get(), &GuiApp::scriptOpened);
+    QSignalSpy opened(app_->scripts(), &ScriptActions::opened);
     QSignalSpy imported(app_->data(), &DataActions::dataImported);
     QAction* lecture = action(QStringLiteral("Open Sample &Lecture"));
     QVERIFY(lecture);

@@ -10,6 +10,7 @@
 #include "mergeactions.h"
 #include "mergedialog.h"
 #include "mergerunner.h"
+#include "scriptactions.h"
 #include "scriptpanel.h"
 #include "scriptrunner.h"
 
@@ -74,9 +75,9 @@ void TestGuiReset::resetAfterAMergeAsksAndIsAudited() {
     file.write("1, SQL.SET((S1,C1),A)\n2, HIVE.SET((S1,C1),B)\n3, SQL.SET((S2,C1),C)\n");
     file.close();
     QSignalSpy pointReady(app.scriptRunner(), &ScriptRunner::resetPointReady);
-    app.openScript(script);
+    app.scripts()->open(script);
     QTRY_COMPARE(pointReady.count(), 1);
-    app.runScript(2);
+    app.scripts()->run(2);
     QTRY_COMPARE(app.scriptRunner()->done(), 2);
 
     MergeDialog* dialog = app.merges()->openMergeDialog();
@@ -102,7 +103,7 @@ void TestGuiReset::resetAfterAMergeAsksAndIsAudited() {
     // Cancel: nothing is reset.
     bool asked = false;
     answerNextQuestion(QMessageBox::Cancel, &asked);
-    app.resetScript();
+    app.scripts()->reset();
     QVERIFY(asked);
     QCOMPARE(app.scriptRunner()->done(), 2);
     QCOMPARE(lab::panelGrade(app, 0, "S1", "C1"), QStringLiteral("B"));
@@ -111,7 +112,7 @@ void TestGuiReset::resetAfterAMergeAsksAndIsAudited() {
     QSignalSpy done(app.scriptRunner(), &ScriptRunner::resetDone);
     asked = false;
     answerNextQuestion(QMessageBox::Reset, &asked);
-    app.resetScript();
+    app.scripts()->reset();
     QVERIFY(asked);
     QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 10000);
     QTRY_COMPARE(lab::panelGrade(app, 0, "S1", "C1"), QStringLiteral("<none>"));
@@ -153,28 +154,28 @@ void TestGuiReset::quitDuringARunAsksAndTheNextStartOffersToGoOn() {
         GuiApp app(stores, QStringLiteral("quit"));
         app.start();
         QTRY_VERIFY_WITH_TIMEOUT(app.commands()->isReady(), 10000);
-        QSignalSpy opened(&app, &GuiApp::scriptOpened);
-        app.openScript(script);
+        QSignalSpy opened(app.scripts(), &ScriptActions::opened);
+        app.scripts()->open(script);
         QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 10000);
-        app.runScript();
+        app.scripts()->run();
         QTRY_VERIFY(app.scriptRunner()->done() > 0);
-        QVERIFY(app.isRunning());
+        QVERIFY(app.scriptRunner()->isBusy());
         bool asked = false;
         answerNextQuestion(QMessageBox::Cancel, &asked);
         app.window()->close();
         QVERIFY(asked);
         QVERIFY(app.window()->isVisible());
-        QVERIFY(app.isRunning());
+        QVERIFY(app.scriptRunner()->isBusy());
         answerNextQuestion(QMessageBox::Yes, &asked);
         app.window()->close();
         QVERIFY(!app.window()->isVisible());
-        QVERIFY(!app.isRunning());
+        QVERIFY(!app.scriptRunner()->isBusy());
         QTRY_VERIFY(!app.scriptRunner()->isBusy());
         stoppedAt = app.scriptRunner()->done();
         QVERIFY(stoppedAt > 0 && stoppedAt < total);
     }
     GuiApp again(stores, QStringLiteral("quit"));
-    QSignalSpy opened(&again, &GuiApp::scriptOpened);
+    QSignalSpy opened(again.scripts(), &ScriptActions::opened);
     again.start();
     QVERIFY(again.console()->toPlainText().contains(QStringLiteral("was cut short")));
     QVERIFY(again.scriptPanel()->isOfferingResume());

@@ -9,6 +9,7 @@
 #include "guidriver.h"
 #include "guihost.h"
 #include "mainwindow.h"
+#include "scriptactions.h"
 #include "scriptpanel.h"
 #include "scriptrunner.h"
 #include "storepanel.h"
@@ -78,8 +79,8 @@ void TestUnavailableStore::othersWorkAndRetryBringsItIn() {
     QVERIFY(file.open(QIODevice::WriteOnly));
     file.write("20, HIVE.SET((SID2,CSE1),B)\nBAD.MERGE(HIVE)\nSQL.MERGE(HIVE)\n");
     file.close();
-    QSignalSpy opened(&app, &GuiApp::scriptOpened);
-    app.openScript(script);
+    QSignalSpy opened(app.scripts(), &ScriptActions::opened);
+    app.scripts()->open(script);
     QTRY_COMPARE(opened.count(), 1);
     QSignalSpy failed(app.commands(), &CommandSession::failed);
     app.scriptRunner()->runTo(3);
@@ -126,10 +127,10 @@ void TestUnavailableStore::removingItKeepsTheSession() {
     QVERIFY(file.open(QIODevice::WriteOnly));
     file.write("6, HIVE.SET((SID8,CSE8),D)\nHIVE.MERGE(SQL)\nSQL.MERGE(HIVE)\n");
     file.close();
-    QSignalSpy opened(app, &GuiApp::scriptOpened);
-    app->openScript(script);
+    QSignalSpy opened(app->scripts(), &ScriptActions::opened);
+    app->scripts()->open(script);
     QTRY_COMPARE(opened.count(), 1);
-    app->stepScript();
+    app->scripts()->step();
     QTRY_COMPARE(app->scriptRunner()->done(), 1);
     app->window()->resize(1000, 640);
     const QSize size = app->window()->size();
@@ -147,7 +148,7 @@ void TestUnavailableStore::removingItKeepsTheSession() {
     // The script is open again, one command run, and goes on from there.
     QTRY_COMPARE(app->scriptRunner()->total(), 3);
     QTRY_COMPARE(app->scriptRunner()->done(), 1);
-    app->runScript();
+    app->scripts()->run();
     QTRY_COMPARE(app->scriptRunner()->done(), 3);
     QTRY_COMPARE(lab::panelGrade(*app, 0, "SID8", "CSE8"), QStringLiteral("D"));
     QCOMPARE(lab::panelGrade(*app, 1, "SID8", "CSE8"), QStringLiteral("D"));
