@@ -123,13 +123,10 @@ Status HiveStore::openAndCheckSchema() {
             !s)
             return s;
     } else if (owners.front() != self) {
-        return StoreError{
-            options_.name,
-            heldByAnotherStore(QStringLiteral("database ") +
-                                   QString::fromStdString(options_.endpoint.database),
-                               QString::fromStdString(owners.front()), options_.name,
-                               QStringLiteral("give this store a database of its own")),
-            false};
+        return heldByAnotherStore(QStringLiteral("database ") +
+                                      QString::fromStdString(options_.endpoint.database),
+                                  QString::fromStdString(owners.front()), options_.name,
+                                  QStringLiteral("give this store a database of its own"));
     }
     return openGradeTable();
 }

@@ -127,13 +127,10 @@ Status MongoStore::connectAndClaim() {
             error))
         return failure(opening, error.message);
     if (holder != options_.name.toStdString())
-        return failure(QStringLiteral("wrong database"),
-                       heldByAnotherStore(QStringLiteral("database %1 on %2")
-                                              .arg(toQString(options_.database), options_.location),
-                                          toQString(holder), options_.name,
-                                          QStringLiteral("give this store its own database in the "
-                                                         "URI"))
-                           .toStdString());
+        return heldByAnotherStore(QStringLiteral("database %1 on %2")
+                                      .arg(toQString(options_.database), options_.location),
+                                  toQString(holder), options_.name,
+                                  QStringLiteral("give this store its own database in the URI"));
     // The index rollback's per-student reads use; _id serves everything else.
     Doc create, keys, made;
     bson_t list, index, key;

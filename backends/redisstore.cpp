@@ -230,11 +230,10 @@ Status RedisStore::connectAndClaim() {
                          toQString(reply.text()));
     const std::string_view holder = replies[1].text();
     if (holder != self_)
-        return error(QStringLiteral("wrong database"),
-                     heldByAnotherStore(QStringLiteral("prefix %1 on %2")
-                                            .arg(toQString(options_.prefix), options_.location),
-                                        toQString(holder), options_.name,
-                                        QStringLiteral("give this store its own with ?prefix=")));
+        return heldByAnotherStore(
+            QStringLiteral("prefix %1 on %2").arg(toQString(options_.prefix), options_.location),
+            toQString(holder), options_.name,
+            QStringLiteral("give this store its own with ?prefix="));
     if (replies[6].size() == 1) {
         LogRecord newest;
         if (!entryFrom(replies[6].element(0), newest, why))

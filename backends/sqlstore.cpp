@@ -212,8 +212,7 @@ Status SqlStore::checkOwner() {
         return error(QStringLiteral("cannot read the store name"), owner.lastError().text());
     const QString holder = owner.value(0).toString();
     if (holder != options_.name)
-        return error(QStringLiteral("wrong database"),
-                     heldByAnotherStore(options_.location, holder, options_.name));
+        return heldByAnotherStore(options_.location, holder, options_.name);
     return success();
 }
 

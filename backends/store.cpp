@@ -28,12 +28,13 @@ Status forEveryRow(Store& store, const BatchControl& control, Each each) {
 }
 } // namespace
 
-QString heldByAnotherStore(const QString& where, const QString& holder, const QString& store,
-                           const QString& remedy) {
-    QString why = QStringLiteral("%1 holds store %2, not %3").arg(where, holder, store);
+StoreError heldByAnotherStore(const QString& where, const QString& holder, const QString& store,
+                              const QString& remedy) {
+    QString why =
+        QStringLiteral("wrong database: %1 holds store %2, not %3").arg(where, holder, store);
     if (!remedy.isEmpty())
         why += QStringLiteral(" (%1)").arg(remedy);
-    return why;
+    return {store, why, false};
 }
 
 Result<RangeChecksums> Store::rangeChecksums(uint32_t ranges, const BatchControl& control) {

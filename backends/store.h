@@ -69,11 +69,12 @@ struct StoreCounts {
     int64_t lastPosition = 0; // position of the newest oplog entry (0: none)
 };
 
-// Why a store refuses a database (a file, a key prefix) another store already holds: one
-// database holds one store, so two stores' histories never mix. "<where> holds store <holder>,
-// not <store>", then `remedy` in parentheses when there is one. Worded once for every backend.
-QString heldByAnotherStore(const QString& where, const QString& holder, const QString& store,
-                           const QString& remedy = {});
+// Why store `store` refuses a database (a file, a key prefix) another store already holds:
+// one database holds one store, so two stores' histories never mix. "wrong database: <where>
+// holds store <holder>, not <store>", then `remedy` in parentheses when there is one. The
+// whole error is made here so that every backend words it the same.
+StoreError heldByAnotherStore(const QString& where, const QString& holder, const QString& store,
+                              const QString& remedy = {});
 
 // One store of a workspace, whatever engine holds it. A Store is used from one thread only
 // (its StoreWorker's), holds one connection, and reports failures as values.

@@ -288,7 +288,7 @@ void MainWindow::showStatus(const QString& message) {
 
 void MainWindow::createActions() {
     QMenu* file = fileMenu_ = menuBar()->addMenu(QStringLiteral("&File"));
-    QAction* refresh = file->addAction(QStringLiteral("&Reload stores"));
+    QAction* refresh = reload_ = file->addAction(QStringLiteral("&Reload stores"));
     // Ctrl+R, not QKeySequence::Refresh: that is F5 here, and F5 is Script > Run.
     refresh->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
     connect(refresh, &QAction::triggered, this, &MainWindow::refreshRequested);

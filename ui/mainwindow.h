@@ -37,6 +37,9 @@ public:
     // A dock tabbed with the console (the console stays in front), listed in View.
     QDockWidget* addConsoleTab(QWidget* widget, const QString& title, const QString& objectName);
     QMenu* fileMenu() const { return fileMenu_; }
+    // File > Reload stores, the first of the window's own File actions: what the program adds
+    // to File goes above them.
+    QAction* reloadAction() const { return reload_; }
     // An action listed at the top of the View menu (and so active in the whole window).
     void addViewAction(QAction* action);
     QDockWidget* consoleDock() const { return console_; }
@@ -88,6 +91,7 @@ private:
     ElidedLabel* status_ = nullptr;
     QMenu* viewMenu_ = nullptr;
     QMenu* fileMenu_ = nullptr;
+    QAction* reload_ = nullptr;
     QMenu* helpMenu_ = nullptr;
     QDockWidget* console_ = nullptr;
     QList<StorePanel*> panels_;

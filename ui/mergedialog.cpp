@@ -1,9 +1,8 @@
 #include "mergedialog.h"
 
-#include "identifiers.h"
-#include "manualdecisionmodel.h"
 #include "mergepreviewmodel.h"
 #include "progresstext.h"
+#include "roletint.h"
 #include "whenfinished.h"
 
 #include <QButtonGroup>
@@ -15,11 +14,8 @@
 #include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QIdentityProxyModel>
-#include <QItemSelectionModel>
 #include <QKeySequence>
 #include <QLabel>
-#include <QLineEdit>
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QProgressBar>
@@ -31,7 +27,6 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
-#include <QUndoCommand>
 #include <QUndoStack>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -41,33 +36,6 @@
 namespace syncscope {
 
 namespace {
-
-constexpr int kKeepTarget = -1;
-constexpr int kTypeValue = -2;
-constexpr int kDeleteKey = -3;
-constexpr int kClear = -4;
-
-// Tints the cells for which a boolean role holds (in one column, or any: -1). The preview
-// marks new writes amber in "After merge"; the decisions table marks keys still waiting red.
-class RoleTint : public QIdentityProxyModel {
-public:
-    RoleTint(int role, int column, QColor color, QObject* parent)
-        : QIdentityProxyModel(parent)
-        , role_(role)
-        , column_(column)
-        , color_(color) {}
-    QVariant data(const QModelIndex& index, int role) const override {
-        if (role == Qt::BackgroundRole && (column_ < 0 || index.column() == column_) &&
-            index.data(role_).toBool())
-            return color_;
-        return QIdentityProxyModel::data(index, role);
-    }
-
-private:
-    int role_;
-    int column_;
-    QColor color_;
-};
 
 QListWidget* storeList(const QStringList& names, bool reorderable) {
     auto* list = new QListWidget;
@@ -92,30 +60,10 @@ std::vector<size_t> checkedRows(const QListWidget* list) {
 
 } // namespace
 
-// One decision taken or cleared: undoable, and each undo/redo re-plans the preview.
-class SetPickCommand : public QUndoCommand {
-public:
-    SetPickCommand(MergeDialog* dialog, ManualPickKey key, std::optional<ManualPick> before,
-                   std::optional<ManualPick> after)
-        : dialog_(dialog)
-        , key_(std::move(key))
-        , before_(std::move(before))
-        , after_(std::move(after)) {
-        setText(QStringLiteral("Decide (%1,%2)").arg(key_.first, key_.second));
-    }
-    void redo() override { dialog_->setPick(key_, after_); }
-    void undo() override { dialog_->setPick(key_, before_); }
-
-private:
-    MergeDialog* dialog_;
-    ManualPickKey key_;
-    std::optional<ManualPick> before_, after_;
-};
-
 MergeDialog::MergeDialog(const QStringList& storeNames, QWidget* parent)
     : QDialog(parent)
     , storeNames_(storeNames)
-    , undo_(new QUndoStack(this))
+    , decisions_(new MergeDecisionsTab)
     , previewTimer_(new QTimer(this)) {
     setWindowTitle(QStringLiteral("Merge"));
     setObjectName(QStringLiteral("mergeDialog"));
@@ -128,22 +76,43 @@ MergeDialog::MergeDialog(const QStringList& storeNames, QWidget* parent)
         resize(1100, 720);
     }
 
-    // What to merge.
+    QWidget* setup = makeSetup();
+    QWidget* properties = makeProperties();
+    tabs_ = new QTabWidget;
+    tabs_->addTab(makePreview(), QStringLiteral("Preview"));
+    tabs_->addTab(decisions_, QStringLiteral("Decisions"));
+    QHBoxLayout* applyRow = makeApplyRow();
+
+    auto* top = new QHBoxLayout;
+    top->addWidget(setup, 3);
+    top->addWidget(properties, 2);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(tabs_, 1);
+    layout->addWidget(status_);
+    layout->addLayout(applyRow);
+    connectControls();
+    checkProperties();
+    updateControls();
+}
+
+// What to merge: MERGE or FULL_SYNC, the stores, the strategy and, for store priority, the order.
+QWidget* MergeDialog::makeSetup() {
     auto* mergeButton = new QRadioButton(QStringLiteral("&MERGE: targets take from sources"));
     auto* syncButton = new QRadioButton(QStringLiteral("&FULL_SYNC: every chosen store"));
     operation_ = new QButtonGroup(this);
     operation_->addButton(mergeButton, 0);
     operation_->addButton(syncButton, 1);
     mergeButton->setChecked(true);
-    targets_ = storeList(storeNames, false);
+    targets_ = storeList(storeNames_, false);
     targets_->setObjectName(QStringLiteral("mergeTargets"));
-    sources_ = storeList(storeNames, false);
+    sources_ = storeList(storeNames_, false);
     sources_->setObjectName(QStringLiteral("mergeSources"));
     strategy_ = new QComboBox;
     strategy_->setObjectName(QStringLiteral("mergeStrategy"));
     for (size_t s = 0; s < kMergeStrategies; ++s)
         strategy_->addItem(QString::fromUtf8(mergeStrategyTitle(static_cast<MergeStrategy>(s))));
-    priority_ = storeList(storeNames, true);
+    priority_ = storeList(storeNames_, true);
     priority_->setToolTip(QStringLiteral("Drag to order: the first store is trusted most"));
     priorityLabel_ = new QLabel(QStringLiteral("Priority (drag, most trusted first):"));
 
@@ -168,8 +137,11 @@ MergeDialog::MergeDialog(const QStringList& storeNames, QWidget* parent)
     lists->addLayout(priorityBox);
     form->addRow(lists);
     form->addRow(QStringLiteral("&Strategy:"), strategy_);
+    return setup;
+}
 
-    // What the strategy keeps of docs/script-language.md.
+// What the strategy keeps of docs/script-language.md.
+QWidget* MergeDialog::makeProperties() {
     properties_ = new QLabel;
     properties_->setObjectName(QStringLiteral("mergeProperties"));
     properties_->setTextFormat(Qt::RichText);
@@ -182,8 +154,11 @@ MergeDialog::MergeDialog(const QStringList& storeNames, QWidget* parent)
     auto* propertyLayout = new QVBoxLayout(propertyBox);
     propertyLayout->addWidget(properties_);
     propertyLayout->addWidget(counterExamples_);
+    return propertyBox;
+}
 
-    // The dry run.
+// The dry run, key by key.
+QWidget* MergeDialog::makePreview() {
     previewModel_ = new MergePreviewModel(this);
     auto* previewTint = new RoleTint(MergePreviewModel::DecisionRole, MergePreviewModel::After,
                                      QColor(255, 236, 179), this);
@@ -201,51 +176,11 @@ MergeDialog::MergeDialog(const QStringList& storeNames, QWidget* parent)
     auto* previewLayout = new QVBoxLayout(previewPage);
     previewLayout->addWidget(summary_);
     previewLayout->addWidget(previewTable_);
+    return previewPage;
+}
 
-    // Decisions by hand.
-    decisionModel_ = new ManualDecisionModel(this);
-    auto* decisionTint =
-        new RoleTint(ManualDecisionModel::NeedsDecisionRole, -1, QColor(255, 205, 210), this);
-    decisionTint->setSourceModel(decisionModel_);
-    decisionTable_ = new QTableView;
-    decisionTable_->setObjectName(QStringLiteral("mergeDecisions"));
-    decisionTable_->setModel(decisionTint);
-    decisionTable_->setSelectionBehavior(QAbstractItemView::SelectRows);
-    decisionTable_->horizontalHeader()->setStretchLastSection(true);
-    decisionAction_ = new QComboBox;
-    connect(decisionTable_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
-            &MergeDialog::fillDecisionActions);
-    decisionAction_->setObjectName(QStringLiteral("decisionAction"));
-    typedValue_ = new QLineEdit;
-    typedValue_->setPlaceholderText(QStringLiteral("grade"));
-    typedValue_->setObjectName(QStringLiteral("decisionValue"));
-    note_ = new QLineEdit;
-    note_->setPlaceholderText(QStringLiteral("why (kept in the audit log)"));
-    note_->setObjectName(QStringLiteral("decisionNote"));
-    decideButton_ = new QPushButton(QStringLiteral("&Decide"));
-    auto* undoButton = new QPushButton(QStringLiteral("&Undo"));
-    auto* redoButton = new QPushButton(QStringLiteral("&Redo"));
-    auto* decideRow = new QHBoxLayout;
-    decideRow->addWidget(decisionAction_);
-    decideRow->addWidget(typedValue_);
-    decideRow->addWidget(note_, 1);
-    decideRow->addWidget(decideButton_);
-    decideRow->addWidget(undoButton);
-    decideRow->addWidget(redoButton);
-    auto* decisionPage = new QWidget;
-    auto* decisionLayout = new QVBoxLayout(decisionPage);
-    decisionLayout->addWidget(new QLabel(
-        QStringLiteral("Concurrent keys: no store had seen the others' writes, so last-writer-"
-                       "wins would discard some unseen. Pick the value to keep; it is written "
-                       "as a new write that beats every write of the key.")));
-    decisionLayout->addWidget(decisionTable_);
-    decisionLayout->addLayout(decideRow);
-
-    tabs_ = new QTabWidget;
-    tabs_->addTab(previewPage, QStringLiteral("Preview"));
-    tabs_->addTab(decisionPage, QStringLiteral("Decisions"));
-
-    // Apply.
+// Apply, with its progress, Merge inside, Cancel and Close.
+QHBoxLayout* MergeDialog::makeApplyRow() {
     progress_ = new QProgressBar;
     progress_->setRange(0, 1);
     progress_->setValue(0);
@@ -268,22 +203,17 @@ MergeDialog::MergeDialog(const QStringList& storeNames, QWidget* parent)
     bottom->addWidget(apply_);
     bottom->addWidget(cancel_);
     bottom->addWidget(close);
+    connect(close, &QPushButton::clicked, this, &QDialog::reject);
+    return bottom;
+}
 
-    auto* top = new QHBoxLayout;
-    top->addWidget(setup, 3);
-    top->addWidget(propertyBox, 2);
-    auto* layout = new QVBoxLayout(this);
-    layout->addLayout(top);
-    layout->addWidget(tabs_, 1);
-    layout->addWidget(status_);
-    layout->addLayout(bottom);
-
+void MergeDialog::connectControls() {
     previewTimer_->setSingleShot(true);
     previewTimer_->setInterval(120);
     connect(previewTimer_, &QTimer::timeout, this, [this] {
         previewPending_ = true;
         updateControls();
-        Q_EMIT previewRequested(request(), picks_);
+        Q_EMIT previewRequested(request(), picks());
     });
     connect(operation_, &QButtonGroup::idClicked, this, &MergeDialog::requestChanged);
     for (QListWidget* list : {targets_, sources_})
@@ -293,19 +223,16 @@ MergeDialog::MergeDialog(const QStringList& storeNames, QWidget* parent)
         checkProperties();
         requestChanged();
     });
-    connect(decideButton_, &QPushButton::clicked, this, &MergeDialog::decideSelected);
-    connect(note_, &QLineEdit::returnPressed, this, &MergeDialog::decideSelected);
-    connect(typedValue_, &QLineEdit::returnPressed, this, &MergeDialog::decideSelected);
-    connect(undoButton, &QPushButton::clicked, undo_, &QUndoStack::undo);
-    connect(redoButton, &QPushButton::clicked, undo_, &QUndoStack::redo);
-    connect(undo_, &QUndoStack::canUndoChanged, undoButton, &QWidget::setEnabled);
-    connect(undo_, &QUndoStack::canRedoChanged, redoButton, &QWidget::setEnabled);
-    undoButton->setEnabled(false);
-    redoButton->setEnabled(false);
+    connect(decisions_, &MergeDecisionsTab::picksChanged, this, [this] {
+        previewTimer_->start();
+        updateControls();
+    });
+    connect(decisions_, &MergeDecisionsTab::refused, status_, &QLabel::setText);
+    // Undo and redo from anywhere in the dialog, not only on the Decisions tab.
     auto* undoKey = new QShortcut(QKeySequence::Undo, this);
-    connect(undoKey, &QShortcut::activated, undo_, &QUndoStack::undo);
+    connect(undoKey, &QShortcut::activated, undoStack(), &QUndoStack::undo);
     auto* redoKey = new QShortcut(QKeySequence::Redo, this);
-    connect(redoKey, &QShortcut::activated, undo_, &QUndoStack::redo);
+    connect(redoKey, &QShortcut::activated, undoStack(), &QUndoStack::redo);
     connect(apply_, &QPushButton::clicked, this, [this] {
         if (!apply_->isEnabled())
             return;
@@ -319,13 +246,6 @@ MergeDialog::MergeDialog(const QStringList& storeNames, QWidget* parent)
         status_->setText(QStringLiteral("Canceling after the current batch…"));
         Q_EMIT cancelRequested();
     });
-    connect(close, &QPushButton::clicked, this, &QDialog::reject);
-    connect(decisionAction_, &QComboBox::currentIndexChanged, this, [this] {
-        typedValue_->setEnabled(decisionAction_->currentData().toInt() == kTypeValue);
-    });
-
-    checkProperties();
-    updateControls();
 }
 
 MergeDialog::~MergeDialog() = default;
@@ -348,9 +268,7 @@ void MergeDialog::setRequest(const MergeRequest& r, const ManualPicks& picks) {
             priority_->addItem(storeNames_[static_cast<qsizetype>(s)]);
     }
     strategy_->setCurrentIndex(static_cast<int>(r.strategy));
-    picks_ = picks;
-    undo_->clear();
-    decisionModel_->setPicks(picks_);
+    decisions_->setPicks(picks);
     checkProperties();
     requestChanged();
 }
@@ -420,18 +338,9 @@ QString MergeDialog::propertiesText() const {
 void MergeDialog::showPreview(std::shared_ptr<const MergePreview> preview) {
     previewPending_ = false;
     preview_ = std::move(preview);
-    // Keep the selected decision key selected across re-planning.
-    const QModelIndex current = decisionTable_->currentIndex();
-    const std::optional<ManualPickKey> selected =
-        current.isValid() ? std::optional(decisionModel_->keyAt(current.row())) : std::nullopt;
     previewModel_->setPreview(preview_);
     previewTable_->resizeColumnsToContents(); // Qt measures the first 1,000 rows only
-    decisionModel_->setPreview(preview_);
-    decisionModel_->setPicks(picks_);
-    if (selected)
-        if (const int row = decisionModel_->rowOf(*selected); row >= 0)
-            decisionTable_->selectRow(row);
-    fillDecisionActions();
+    decisions_->showPreview(preview_);
     const MergePreview& p = *preview_;
     if (!p.problem().empty()) {
         summary_->setText(QString::fromStdString(p.problem()));
@@ -462,104 +371,16 @@ void MergeDialog::showPreview(std::shared_ptr<const MergePreview> preview) {
     updateControls();
 }
 
-void MergeDialog::fillDecisionActions() {
-    const int keep = decisionAction_->currentData().isValid()
-                         ? decisionAction_->currentData().toInt()
-                         : kKeepTarget;
-    const QSignalBlocker block(decisionAction_);
-    decisionAction_->clear();
-    decisionAction_->addItem(QStringLiteral("Keep the target's value"), kKeepTarget);
-    // A store is offered only when it holds a write of every selected key: taking a value from
-    // a store that has none would decide nothing (nothing selected: every participant).
-    if (preview_) {
-        const QModelIndexList rows = decisionTable_->selectionModel()->selectedRows();
-        const std::vector<size_t>& participants = preview_->participants();
-        for (size_t i = 0; i < participants.size(); ++i) {
-            const bool held = std::all_of(rows.begin(), rows.end(), [&](const QModelIndex& row) {
-                const auto& keys = preview_->decisionKeys();
-                const auto k = static_cast<size_t>(row.row());
-                return k < keys.size() && !keys[k].writes[i].isNone();
-            });
-            if (held)
-                decisionAction_->addItem(
-                    QStringLiteral("Take %1's value")
-                        .arg(QString::fromStdString(preview_->storeName(participants[i]))),
-                    static_cast<int>(participants[i]));
-        }
-    }
-    decisionAction_->addItem(QStringLiteral("Type a value"), kTypeValue);
-    decisionAction_->addItem(QStringLiteral("Delete the key"), kDeleteKey);
-    decisionAction_->addItem(QStringLiteral("Clear my decision"), kClear);
-    const int at = decisionAction_->findData(keep);
-    decisionAction_->setCurrentIndex(at >= 0 ? at : 0);
-    typedValue_->setEnabled(decisionAction_->currentData().toInt() == kTypeValue);
-}
-
-void MergeDialog::decideSelected() {
-    const QModelIndexList rows = decisionTable_->selectionModel()->selectedRows();
-    if (rows.isEmpty()) {
-        status_->setText(QStringLiteral("Select the key(s) to decide in the table first."));
-        return;
-    }
-    const int action = decisionAction_->currentData().toInt();
-    std::optional<ManualPick> pick;
-    if (action != kClear) {
-        ManualPick p;
-        p.note = note_->text().trimmed();
-        if (action == kKeepTarget) {
-            p.kind = ManualChoice::Kind::KeepTarget;
-        } else if (action == kTypeValue || action == kDeleteKey) {
-            p.kind = ManualChoice::Kind::TypeValue;
-            if (action == kTypeValue) {
-                const QString value = typedValue_->text().trimmed();
-                if (const char* problem = valueProblem(value.toStdString())) {
-                    status_->setText(QStringLiteral("The value %1 cannot be a grade: %2")
-                                         .arg(value, QString::fromUtf8(problem)));
-                    return;
-                }
-                p.value = value;
-            }
-        } else {
-            p.kind = ManualChoice::Kind::TakeStore;
-            p.store = static_cast<size_t>(action);
-        }
-        pick = p;
-    }
-    undo_->beginMacro(QStringLiteral("Decide %1 key(s)").arg(rows.size()));
-    for (const QModelIndex& row : rows)
-        decide(decisionModel_->keyAt(row.row()), pick);
-    undo_->endMacro();
-}
-
-void MergeDialog::decide(const ManualPickKey& key, std::optional<ManualPick> pick) {
-    const auto it = picks_.find(key);
-    std::optional<ManualPick> before =
-        it != picks_.end() ? std::optional(it->second) : std::nullopt;
-    if (before == pick)
-        return;
-    undo_->push(new SetPickCommand(this, key, std::move(before), std::move(pick)));
-}
-
-void MergeDialog::setPick(const ManualPickKey& key, const std::optional<ManualPick>& pick) {
-    if (pick)
-        picks_[key] = *pick;
-    else
-        picks_.erase(key);
-    decisionModel_->setPicks(picks_);
-    previewTimer_->start();
-    updateControls();
-}
-
 void MergeDialog::updateControls() {
     const bool ready = preview_ && !previewPending_ && !previewTimer_->isActive();
     apply_->setEnabled(!applying_ && ready && preview_->canApply() && preview_->totalWrites() > 0);
     cancel_->setEnabled(applying_);
-    for (QWidget* w :
-         std::initializer_list<QWidget*>{targets_, strategy_, priority_, decideButton_})
+    for (QWidget* w : std::initializer_list<QWidget*>{targets_, strategy_, priority_})
         w->setEnabled(!applying_);
+    decisions_->setDecidingEnabled(!applying_);
     sources_->setEnabled(!applying_ && operation_->checkedId() == 0);
     const QString problem =
-        insideCheck_ ? insideCheck_(request(), picks_) : QStringLiteral("no store offers it");
+        insideCheck_ ? insideCheck_(request(), picks()) : QStringLiteral("no store offers it");
     inside_->setEnabled(!applying_ && problem.isEmpty());
     if (!problem.isEmpty())
         inside_->setChecked(false);

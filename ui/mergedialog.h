@@ -1,6 +1,7 @@
 #pragma once
 
 #include "manualpick.h"
+#include "mergedecisionstab.h"
 #include "mergepreview.h"
 #include "mergeproperties.h"
 
@@ -13,8 +14,8 @@
 class QButtonGroup;
 class QCheckBox;
 class QComboBox;
+class QHBoxLayout;
 class QLabel;
-class QLineEdit;
 class QListWidget;
 class QPlainTextEdit;
 class QProgressBar;
@@ -33,7 +34,7 @@ class MergePreviewModel;
 // (MERGE: targets and sources; FULL_SYNC: the set), the strategy and, for store priority, the
 // order; which of docs/script-language.md's properties the strategy keeps, with a counter-example
 // when it does not; the dry run, key by key; and the keys to decide by hand, with notes and
-// undo/redo.
+// undo/redo (MergeDecisionsTab).
 //
 // It holds no engine: every change asks for a preview (previewRequested, coalesced), the
 // caller plans off the UI thread and calls showPreview; Apply asks for that same plan to be
@@ -46,8 +47,8 @@ public:
 
     void setRequest(const MergeRequest& request, const ManualPicks& picks);
     MergeRequest request() const;
-    const ManualPicks& picks() const { return picks_; }
-    QUndoStack* undoStack() const { return undo_; }
+    const ManualPicks& picks() const { return decisions_->picks(); }
+    QUndoStack* undoStack() const { return decisions_->undoStack(); }
 
     void showPreview(std::shared_ptr<const MergePreview> preview);
     void showProgress(qint64 done, qint64 total, double perSecond, double secondsLeft);
@@ -56,10 +57,12 @@ public:
     void showFailure(const QString& message);
 
     // Decides the key as the undoable command "Decide (sid,cid)"; nullopt clears the decision.
-    void decide(const ManualPickKey& key, std::optional<ManualPick> pick);
+    void decide(const ManualPickKey& key, std::optional<ManualPick> pick) {
+        decisions_->decide(key, std::move(pick));
+    }
 
     MergePreviewModel* previewModel() const { return previewModel_; }
-    ManualDecisionModel* decisionModel() const { return decisionModel_; }
+    ManualDecisionModel* decisionModel() const { return decisions_->model(); }
     QPushButton* applyButton() const { return apply_; }
     // Says why a request cannot be merged inside the target's own engine (empty: it can); the
     // "Merge inside" box is offered only where it returns empty.
@@ -76,17 +79,18 @@ Q_SIGNALS:
     void cancelRequested();
 
 private:
-    friend class SetPickCommand;
-    void setPick(const ManualPickKey& key, const std::optional<ManualPick>& pick);
+    // The constructor's parts: each makes its widgets (and their members) and returns them.
+    QWidget* makeSetup();
+    QWidget* makeProperties();
+    QWidget* makePreview();
+    QHBoxLayout* makeApplyRow();
+    void connectControls();
     void requestChanged();
     void checkProperties();
     void showProperties(MergeStrategy strategy, const std::vector<PropertyVerdict>& verdicts);
-    void decideSelected();
     void updateControls();
-    void fillDecisionActions();
 
     QStringList storeNames_;
-    ManualPicks picks_;
     std::shared_ptr<const MergePreview> preview_;
     bool applying_ = false;
     bool previewPending_ = false;
@@ -103,13 +107,7 @@ private:
     MergePreviewModel* previewModel_;
     QTableView* previewTable_;
     QLabel* summary_;
-    ManualDecisionModel* decisionModel_;
-    QTableView* decisionTable_;
-    QComboBox* decisionAction_;
-    QLineEdit* typedValue_;
-    QLineEdit* note_;
-    QPushButton* decideButton_;
-    QUndoStack* undo_;
+    MergeDecisionsTab* decisions_;
     QProgressBar* progress_;
     QLabel* status_;
     QPushButton* apply_;

@@ -6,7 +6,6 @@
 #include "enginemirror.h"
 #include "oplogreplay.h"
 #include "scriptbinding.h"
-#include "scriptfile.h"
 #include "storesnamed.h"
 #include "storeworker.h"
 #include "whenfinished.h"
@@ -58,7 +57,7 @@ CommandSession::~CommandSession() {
 template <class Fn>
 void CommandSession::onEngine(Fn fn, const char* label) {
     QMetaObject::invokeMethod(engineContext_, [this, label, fn = std::move(fn)]() mutable {
-        auto produced = std::make_shared<Produced>();
+        auto produced = std::make_shared<EngineOutput>();
         produced->records.resize(workers_.size());
         produced->states.resize(workers_.size());
         produced->tooMany.assign(workers_.size(), false);
@@ -85,7 +84,8 @@ void CommandSession::withEngineWrittenBy(size_t writtenBy,
 void CommandSession::runMerge(int writtenBy, std::function<void(Engine&, Catalog&)> fn,
                               std::function<void()> done) {
     onEngine(
-        [writtenBy, fn = std::move(fn), done = std::move(done)](Mirror& m, Produced& out) {
+        [writtenBy, fn = std::move(fn), done = std::move(done)](EngineMirror& m,
+                                                                EngineOutput& out) {
             fn(m.engine, m.catalog);
             for (size_t r = 0; r < m.engine.replicaCount(); ++r)
                 handOut(out, m, r);
@@ -175,7 +175,7 @@ void CommandSession::load() {
 
 void CommandSession::buildMirror(std::shared_ptr<std::vector<std::vector<LogRecord>>> logs) {
     whenFinished(QtConcurrent::run([logs, names = namesOf(stores_)]() {
-                     auto mirror = std::make_shared<Mirror>();
+                     auto mirror = std::make_shared<EngineMirror>();
                      for (const std::string& n : names)
                          mirror->engine.addReplica(n);
                      const OplogReplay replay = replayOplogs(mirror->engine, *logs);
@@ -189,7 +189,7 @@ void CommandSession::buildMirror(std::shared_ptr<std::vector<std::vector<LogReco
                      mirror->divergence.rebuild(mirror->engine, "stores loaded");
                      return mirror;
                  }),
-                 this, [this](std::shared_ptr<Mirror> built) {
+                 this, [this](std::shared_ptr<EngineMirror> built) {
                      if (!built->loadProblem.empty()) {
                          Q_EMIT failed(QString::fromStdString(built->loadProblem));
                          return;
@@ -242,7 +242,8 @@ void CommandSession::bringBack(int store) {
             auto records = std::make_shared<const std::vector<LogRecord>>(std::move(log.value()));
             loadedLogEnds_[s] = records->empty() ? 0 : records->back().position;
             // Its history enters the engine as at load (restoreStore says why nothing ships).
-            onEngine([records, s](Mirror& m, Produced& out) { restoreStore(out, m, s, *records); },
+            onEngine([records, s](EngineMirror& m,
+                                  EngineOutput& out) { restoreStore(out, m, s, *records); },
                      "store back");
         });
 }
@@ -287,7 +288,7 @@ std::optional<CommandSession::LineError> CommandSession::execute(const QString& 
         if (store < clockOffsets_.size())
             c.ts += clockOffsets_[store];
     }
-    onEngine([script, stores = std::move(binding.storeOfName)](Mirror& m, Produced& out) {
+    onEngine([script, stores = std::move(binding.storeOfName)](EngineMirror& m, EngineOutput& out) {
         out.wantEffects = true;
         CommandExecutor executor(m.engine, stores);
         for (const Command& c : script->commands)
@@ -296,7 +297,7 @@ std::optional<CommandSession::LineError> CommandSession::execute(const QString& 
     return std::nullopt;
 }
 
-void CommandSession::accept(Produced produced) {
+void CommandSession::accept(EngineOutput produced) {
     for (size_t s = 0; s < workers_.size(); ++s) {
         if (static_cast<int>(s) == produced.writtenBy)
             shipping_->handCommitted(s, produced.records[s].size(), produced.states[s],
@@ -326,10 +327,8 @@ void CommandSession::accept(Produced produced) {
             requestImportStretch();
         }
     }
-    if (!produced.scriptBlocked.isEmpty()) {
-        scriptTarget_ = produced.scriptDone; // the run stops before the line
+    if (!produced.scriptBlocked.isEmpty())
         Q_EMIT failed(produced.scriptBlocked);
-    }
     if (produced.broughtBack >= 0) {
         const auto s = static_cast<size_t>(produced.broughtBack);
         shipping_->markHeld(s, produced.broughtBackSeq);
@@ -339,15 +338,10 @@ void CommandSession::accept(Produced produced) {
         unavailableWhy_[s].clear();
         Q_EMIT storeAvailable(produced.broughtBack);
     }
-    if (produced.scriptDone >= 0) {
-        stretchOut_ = false;
-        scriptDone_ = produced.scriptDone;
-        Q_EMIT scriptProgress(scriptDone_);
-        if (scriptTarget_ > scriptDone_ && scriptDone_ < scriptTotal())
-            requestScriptStretch();
-        else
-            scriptTarget_ = scriptDone_;
-    }
+    // The script's position is taken before what waits for commits (an answer that can be shown
+    // at once comes after the step that asked for it).
+    if (produced.scriptRan)
+        produced.scriptRan(produced.scriptDone, !produced.scriptBlocked.isEmpty());
     if (!produced.effects.isEmpty())
         whenCommittedUpTo(handedOut(), [this, effects = std::move(produced.effects)] {
             Q_EMIT commandsDone(
@@ -361,15 +355,15 @@ void CommandSession::accept(Produced produced) {
         produced.afterwards();
 }
 
-void CommandSession::answerGetsWhenDurable(Produced& produced) {
-    const std::vector<Produced::Get>& gets = produced.gets;
+void CommandSession::answerGetsWhenDurable(EngineOutput& produced) {
+    const std::vector<EngineOutput::Get>& gets = produced.gets;
     // What is shown never runs ahead of durability (docs/crash-safety.md): a GET's answer waits
     // until every write handed to the stores so far, those it reflects among them, has committed.
     // The session goes on meanwhile; only the console line waits (an embedded store commits in
     // milliseconds). A store that refuses a batch settles the wait too, and the line says so.
     QStringList lines;
     lines.reserve(static_cast<qsizetype>(gets.size()));
-    for (const Produced::Get& g : gets)
+    for (const EngineOutput::Get& g : gets)
         lines << g.line;
     whenCommittedUpTo(handedOut(), [this, lines = std::move(lines), last = gets.back(),
                                     refusedBefore = shipping_->refusedBatches()]() mutable {
@@ -381,68 +375,37 @@ void CommandSession::answerGetsWhenDurable(Produced& produced) {
     });
 }
 
-// What reading and parsing a testcase file produced, off the UI thread.
-void CommandSession::openScriptFile(const QString& path) {
-    const quint64 generation = ++openGeneration_;
-    // A testcase file may be large: it is read, decoded and parsed (docs/script-language.md) on the
-    // thread pool, then adopted here.
-    whenFinished(QtConcurrent::run(
-                     [path, directory = directory_] { return readScriptFile(path, directory); }),
-                 this, [this, path, generation](std::shared_ptr<OpenedScript> opened) {
-                     if (generation != openGeneration_)
-                         return; // a later open took over
-                     if (!opened->readError.isEmpty()) {
-                         Q_EMIT scriptOpened(path, QString(), {}, opened->readError);
-                         return;
-                     }
-                     script_ = opened->script;
-                     scriptStores_ = std::move(opened->stores);
-                     scriptDone_ = scriptTarget_ = 0;
-                     // The engine starts the new script from its first command.
-                     QMetaObject::invokeMethod(engineContext_, [this] {
-                         if (mirror_) {
-                             mirror_->scriptExecutor.reset();
-                             mirror_->scriptNext = 0;
-                         }
-                     });
-                     Q_EMIT scriptOpened(path, opened->text, script_->errors, QString());
-                 });
-}
-
-void CommandSession::skipScriptTo(int done) {
-    if (!ready_ || !hasRunnableScript() || scriptBusy())
-        return;
-    done = std::clamp(done, 0, scriptTotal());
-    scriptDone_ = scriptTarget_ = done;
-    onEngine([done](Mirror& m, Produced& out) {
-        m.scriptNext = static_cast<size_t>(done);
-        out.scriptDone = done;
+void CommandSession::restartScript() {
+    QMetaObject::invokeMethod(engineContext_, [this] {
+        if (mirror_) {
+            mirror_->scriptExecutor.reset();
+            mirror_->scriptNext = 0;
+        }
     });
 }
 
-void CommandSession::runScriptTo(int done) {
-    if (!ready_ || !hasRunnableScript())
-        return;
-    scriptTarget_ = std::min(done, scriptTotal());
-    if (!stretchOut_ && scriptTarget_ > scriptDone_)
-        requestScriptStretch();
+void CommandSession::skipScript(int done, std::function<void(int done, bool blocked)> ran) {
+    onEngine([done, ran = std::move(ran)](EngineMirror& m, EngineOutput& out) mutable {
+        m.scriptNext = static_cast<size_t>(done);
+        out.scriptDone = done;
+        out.scriptRan = std::move(ran);
+    });
 }
 
-// One stretch of the script on the engine thread: up to 20 ms of commands, then the results
-// come back; the next stretch is asked for only then, so Pause takes effect promptly and the
-// UI thread gets the results in digestible pieces.
-void CommandSession::requestScriptStretch() {
-    stretchOut_ = true;
-    const int target = scriptTarget_;
+void CommandSession::runScriptStretch(std::shared_ptr<const Script> script,
+                                      std::vector<size_t> stores, int target,
+                                      std::function<void(int done, bool blocked)> ran) {
     // A step naming an unavailable store stops the run before it, with the line's place.
     std::vector<QString> refusals(unavailable_.size());
     for (size_t s = 0; s < unavailable_.size(); ++s)
         if (unavailable_[s])
             refusals[s] = unavailableMessage(static_cast<int>(s));
-    onEngine([script = script_, stores = scriptStores_, target, unavailable = unavailable_,
-              refusals = std::move(refusals)](Mirror& m, Produced& out) {
-        runScriptStretch(out, m, *script, stores, static_cast<size_t>(target), unavailable,
-                         refusals);
+    onEngine([script = std::move(script), stores = std::move(stores), target,
+              unavailable = unavailable_, refusals = std::move(refusals),
+              ran = std::move(ran)](EngineMirror& m, EngineOutput& out) mutable {
+        syncscope::runScriptStretch(out, m, *script, stores, static_cast<size_t>(target),
+                                    unavailable, refusals);
+        out.scriptRan = std::move(ran);
     });
 }
 
@@ -461,9 +424,10 @@ void CommandSession::importRows(std::shared_ptr<const std::vector<SeedRow>> rows
 // changes a store is logged and shipped with the row's extra columns as attributes, as
 // syncscope-cli --seed-csv does.
 void CommandSession::requestImportStretch() {
-    onEngine([rows = importRows_, stores = importStores_, from = importDone_](
-                 Mirror& m, Produced& out) { runImportStretch(out, m, *rows, stores, from); },
-             "CSV import");
+    onEngine(
+        [rows = importRows_, stores = importStores_, from = importDone_](
+            EngineMirror& m, EngineOutput& out) { runImportStretch(out, m, *rows, stores, from); },
+        "CSV import");
 }
 
 void CommandSession::ingestTail(int store, std::vector<LogRecord> records) {
@@ -480,24 +444,23 @@ void CommandSession::ingest(int store, std::shared_ptr<const std::vector<LogReco
                             bool outsideOnly, const char* label) {
     if (!ready_)
         return; // a load is under way and reads the whole log, these included
-    onEngine([store, records = std::move(records), outsideOnly](
-                 Mirror& m, Produced& out) { ingestRecords(out, m, store, *records, outsideOnly); },
-             label);
+    onEngine(
+        [store, records = std::move(records), outsideOnly](EngineMirror& m, EngineOutput& out) {
+            ingestRecords(out, m, store, *records, outsideOnly);
+        },
+        label);
 }
 
 void CommandSession::reloadAfterConflict(size_t store) {
     ready_ = false;
-    stopScript();
+    Q_EMIT engineDropping();
     // What other stores were handed still goes out (it matches their own logs); this store's
     // queue, built on a history it does not have, is dropped by StoreShipping.
     QMetaObject::invokeMethod(engineContext_, [this, store] {
         mirror_.reset();
         QMetaObject::invokeMethod(this, [this, store] {
             shipping_->flush();
-            // A script starts again from its first command, on the stores as they now are.
-            scriptDone_ = scriptTarget_ = 0;
-            stretchOut_ = false;
-            Q_EMIT scriptProgress(0);
+            Q_EMIT engineDropped();
             load(); // each worker reads its log after the writes queued before it
             // The views of the store hold neither the refused write nor, perhaps, the other
             // writer's: they load again once the engine is rebuilt.
@@ -507,22 +470,6 @@ void CommandSession::reloadAfterConflict(size_t store) {
                 Qt::SingleShotConnection);
         });
     });
-}
-
-int CommandSession::scriptNextLine() const {
-    if (!script_ || scriptDone_ >= scriptTotal())
-        return 0;
-    return static_cast<int>(script_->commands[static_cast<size_t>(scriptDone_)].line);
-}
-
-int CommandSession::commandsBeforeLine(int line) const {
-    if (!script_)
-        return 0;
-    const auto& commands = script_->commands;
-    auto it = std::lower_bound(commands.begin(), commands.end(), line, [](const Command& c, int l) {
-        return static_cast<int>(c.line) < l;
-    });
-    return static_cast<int>(it - commands.begin());
 }
 
 void CommandSession::whenWritten(std::function<void()> fn) {
@@ -535,66 +482,48 @@ void CommandSession::whenWritten(std::function<void()> fn) {
     });
 }
 
-void CommandSession::markResetPoint() {
-    resetPoints_.clear();
-    // Reset rolls every store back: not while one cannot be reached (Reset stays off).
-    if (std::any_of(unavailable_.begin(), unavailable_.end(), [](char down) { return down; }))
-        return;
-    whenWritten([this] {
-        auto points = std::make_shared<std::vector<int64_t>>(workers_.size(), 0);
+void CommandSession::readLogEnds(std::function<void(std::vector<int64_t>)> read) {
+    whenWritten([this, read = std::move(read)] {
+        auto ends = std::make_shared<std::vector<int64_t>>(workers_.size(), 0);
         auto pending = std::make_shared<size_t>(workers_.size());
         for (size_t s = 0; s < workers_.size(); ++s) {
             whenFinished(workers_[s]->counts(), this,
-                         [this, s, points, pending](const Result<StoreCounts>& c) {
+                         [this, s, ends, pending, read](const Result<StoreCounts>& c) {
                              if (!c) {
                                  Q_EMIT failed(c.error().toString());
                                  return;
                              }
-                             (*points)[s] = c.value().lastPosition;
-                             if (--*pending == 0) {
-                                 resetPoints_ = *points;
-                                 Q_EMIT resetPointReady();
-                             }
+                             (*ends)[s] = c.value().lastPosition;
+                             if (--*pending == 0)
+                                 read(*ends);
                          });
         }
     });
 }
 
-bool CommandSession::canReset() const {
-    return ready_ && script_ && resetPoints_.size() == workers_.size();
-}
-
-void CommandSession::reset() {
-    if (!canReset())
-        return;
+void CommandSession::rollBackTo(std::vector<int64_t> ends, std::function<void()> rolledBack) {
     ready_ = false;
-    stopScript();
-    const std::vector<int64_t> points = resetPoints_;
-    resetPoints_ = {};
     // Drop the engine on its thread, after whatever it was doing; what it produced until then
     // is flushed to the workers, whose rollbacks then run after those writes.
-    QMetaObject::invokeMethod(engineContext_, [this, points] {
-        mirror_.reset();
-        QMetaObject::invokeMethod(this, [this, points] {
-            shipping_->flush();
-            auto pending = std::make_shared<size_t>(workers_.size());
-            for (size_t s = 0; s < workers_.size(); ++s) {
-                whenFinished(workers_[s]->rollbackTo(points[s]), this,
-                             [this, pending](const Status& st) {
-                                 if (!st)
-                                     Q_EMIT failed(st.error().toString());
-                                 if (--*pending != 0)
-                                     return;
-                                 scriptDone_ = scriptTarget_ = 0;
-                                 stretchOut_ = false;
-                                 Q_EMIT resetDone();
-                                 load();
-                                 connect(this, &CommandSession::ready, this,
-                                         &CommandSession::markResetPoint, Qt::SingleShotConnection);
-                             });
-            }
+    QMetaObject::invokeMethod(
+        engineContext_, [this, ends = std::move(ends), rolledBack = std::move(rolledBack)] {
+            mirror_.reset();
+            QMetaObject::invokeMethod(this, [this, ends, rolledBack] {
+                shipping_->flush();
+                auto pending = std::make_shared<size_t>(workers_.size());
+                for (size_t s = 0; s < workers_.size(); ++s) {
+                    whenFinished(workers_[s]->rollbackTo(ends[s]), this,
+                                 [this, pending, rolledBack](const Status& st) {
+                                     if (!st)
+                                         Q_EMIT failed(st.error().toString());
+                                     if (--*pending != 0)
+                                         return;
+                                     rolledBack();
+                                     load();
+                                 });
+                }
+            });
         });
-    });
 }
 
 } // namespace syncscope

@@ -69,27 +69,12 @@ public:
     void bringBack(int store);
 
     QStringList storeNames() const;
+    int storeCount() const { return static_cast<int>(stores_.size()); }
+    // The workspace's stores as a script names them (a testcase file is bound against them).
+    const StoreDirectory& directory() const { return directory_; }
     // The store a script would mean by `spelled` (any case, canonical name or alias), or -1.
     int storeIndex(const QString& spelled) const;
 
-    // A testcase file, read and parsed whole (docs/script-language.md) on the thread pool with its
-    // own timestamp clock, then run command by command. scriptOpened() follows with its errors
-    // (file:line:col); a script with errors cannot run. A later open supersedes an earlier one.
-    void openScriptFile(const QString& path);
-    bool hasRunnableScript() const { return script_ && script_->ok(); }
-    // Runs commands until `done` of them have run (or the script ends). scriptProgress()
-    // reports each stretch as the engine finishes it.
-    void runScriptTo(int done);
-    bool scriptBusy() const { return scriptTarget_ > scriptDone_; }
-    // Takes the script to `done` commands without running any: those ran before (the stores
-    // hold their effects), in a session this one replaces. scriptProgress() follows.
-    void skipScriptTo(int done);
-    int scriptDone() const { return scriptDone_; }
-    int scriptTotal() const { return script_ ? static_cast<int>(script_->commands.size()) : 0; }
-    // The line of the command that runs next, or 0 at the end.
-    int scriptNextLine() const;
-    // How many commands come before the first one on or after `line`.
-    int commandsBeforeLine(int line) const;
     // Classifies every key across the given stores (docs/script-language.md) on the engine's
     // thread, as of everything handed to the engine so far, and takes what the history plots draw
     // (their oplogs as a timeline, the divergence of every pair so far); plotsCaptured() and then
@@ -123,11 +108,6 @@ public:
         shipping_->whenCommittedUpTo(std::move(marks), std::move(fn));
     }
 
-    // Stops a run after the stretch the engine is on.
-    void stopScript() { scriptTarget_ = scriptDone_; }
-    // One more command (steps queue up while the engine works).
-    void stepScript() { runScriptTo(std::max(scriptTarget_, scriptDone_) + 1); }
-
     // Calls fn once everything run so far is on its way to the stores: store calls made in fn
     // are served after those writes (a worker serves its calls in order).
     void whenWritten(std::function<void()> fn);
@@ -152,23 +132,36 @@ public:
     // did), so its table shows them while the follow runs; storeCommitted() follows.
     void ingestReplicated(int store, std::shared_ptr<const std::vector<LogRecord>> records);
 
-    // Remembers where every store's oplog ends now (after everything already typed is
-    // written): the point Reset returns to. resetPointReady() follows.
-    void markResetPoint();
-    bool canReset() const;
-    // Rolls every store back to the reset point, rebuilds the engine from the stores and
-    // rewinds the script to its start; resetDone() then ready() follow.
-    void reset();
+    // A script's work on the engine (ScriptRunner keeps the script and its position), in order
+    // with everything handed to the engine before it. A script just opened starts at its first
+    // command, with an executor bound the way it names the stores.
+    void restartScript();
+    // Runs `script`'s commands (its store names bound as `stores`) from the engine's position
+    // in it up to `target`, for about 20 ms; their writes ship as a typed line's do. A command
+    // naming an unavailable store stops the stretch before it, and failed() says why at the
+    // name. Then `ran` follows on this thread: how many commands have run, and whether such a
+    // refusal stopped them.
+    void runScriptStretch(std::shared_ptr<const Script> script, std::vector<size_t> stores,
+                          int target, std::function<void(int done, bool blocked)> ran);
+    // Puts the engine's position in the script at `done` without running anything (those
+    // commands ran before: the stores hold their effects); `ran` follows.
+    void skipScript(int done, std::function<void(int done, bool blocked)> ran);
+    // Once everything run so far is written, reads where every store's oplog ends; `read` gets
+    // them (when a store cannot say, failed() does instead).
+    void readLogEnds(std::function<void(std::vector<int64_t>)> read);
+    // Drops the engine (after whatever it was doing: what it produced still ships), rolls every
+    // store back to where its oplog ended at `ends`, and builds the engine again from the
+    // stores: `rolledBack` runs once every store has answered, then ready() follows.
+    void rollBackTo(std::vector<int64_t> ends, std::function<void()> rolledBack);
 
 Q_SIGNALS:
     void ready();
-    void resetPointReady();
-    void resetDone();
-    // The file openScriptFile() read: its text and errors, or why it could not be read (then
-    // the script that was open stays).
-    void scriptOpened(const QString& path, const QString& text,
-                      const std::vector<syncscope::ScriptError>& errors, const QString& readError);
-    void scriptProgress(int done);
+    // Another writer took an identity a batch needed (StoreError::conflict): the engine is
+    // dropped and built again from the stores, and ready() follows. engineDropping() comes at
+    // once (nothing more should be handed to the engine), engineDropped() once what the old
+    // engine produced has been taken (the next one starts a script from its first command).
+    void engineDropping();
+    void engineDropped();
     void importProgress(int done, int total);
     void importFinished(int imported, bool canceled);
     // The GET results of a stretch of commands, as syncscope-cli prints them, and where the last
@@ -194,17 +187,15 @@ Q_SIGNALS:
     void outsideWritesCaptured(int store, const QStringList& lines);
 
 private:
-    using Mirror = EngineMirror;
-    using Produced = EngineOutput;
     // Folds the stores' oplogs into a new engine in the background; ready() follows.
     void buildMirror(std::shared_ptr<std::vector<std::vector<LogRecord>>> logs);
     // Runs fn(mirror) on the engine thread; its result comes back to `done` on this thread.
     // `label` names the change in the divergence history when fn wrote anything.
     template <class Fn>
     void onEngine(Fn fn, const char* label = "changes");
-    void accept(Produced produced);
+    void accept(EngineOutput produced);
     // Shows produced.gets' answers in the console once the writes before them are durable.
-    void answerGetsWhenDurable(Produced& produced);
+    void answerGetsWhenDurable(EngineOutput& produced);
     // ingestTail (outsideOnly: only other clients' writes, each also described as a line) and
     // ingestReplicated.
     void ingest(int store, std::shared_ptr<const std::vector<LogRecord>> records, bool outsideOnly,
@@ -212,7 +203,6 @@ private:
     // withEngine's work; writtenBy: the store that made the change itself (-1: none).
     void runMerge(int writtenBy, std::function<void(Engine&, Catalog&)> fn,
                   std::function<void()> done);
-    void requestScriptStretch();
     void requestImportStretch();
     // Another writer took an identity a batch needed (StoreError::conflict): what the engine
     // built on is no longer the store's history, so it is read again.
@@ -226,19 +216,11 @@ private:
     bool ready_ = false;
 
     QThread engineThread_;
-    QObject* engineContext_ = nullptr; // lives on engineThread_
-    std::shared_ptr<Mirror> mirror_;   // touched only on engineThread_
-
-    std::shared_ptr<const Script> script_; // read-only once parsed: shared with the engine
-    quint64 openGeneration_ = 0;
-    std::vector<size_t> scriptStores_;
-    int scriptDone_ = 0;
-    int scriptTarget_ = 0;
-    bool stretchOut_ = false;
+    QObject* engineContext_ = nullptr;     // lives on engineThread_
+    std::shared_ptr<EngineMirror> mirror_; // touched only on engineThread_
 
     // What the engine handed the stores, on its way to them, and what waits for their commits.
     StoreShipping* shipping_;
-    std::vector<int64_t> resetPoints_; // per store; empty until markResetPoint() completes
     std::vector<int64_t> loadedLogEnds_;
     std::vector<char> unavailable_;       // per store: takes no part (setUnavailable)
     std::vector<QString> unavailableWhy_; // per store: why

@@ -74,6 +74,9 @@ struct EngineOutput {
     uint64_t broughtBackSeq = 0;
     std::optional<int64_t> heldTs;
     std::function<void()> afterwards; // runs on the UI thread once the rest is accepted
+    // A script stretch's (or skip's) continuation, on the UI thread: scriptDone, and whether
+    // scriptBlocked stopped the stretch.
+    std::function<void(int done, bool blocked)> scriptRan;
 };
 
 // Engine thread: the entries appended to the store's replica since the last hand-out, as

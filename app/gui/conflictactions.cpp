@@ -6,6 +6,7 @@
 #include "gradetablemodel.h"
 #include "historyplots.h"
 #include "mainwindow.h"
+#include "scriptrunner.h"
 #include "storepanel.h"
 #include "workspacesession.h"
 
@@ -16,7 +17,7 @@
 namespace syncscope {
 
 ConflictActions::ConflictActions(MainWindow* window, WorkspaceSession* session,
-                                 CommandSession* commands, QObject* parent)
+                                 CommandSession* commands, ScriptRunner* script, QObject* parent)
     : QObject(parent)
     , window_(window)
     , session_(session)
@@ -71,7 +72,7 @@ ConflictActions::ConflictActions(MainWindow* window, WorkspaceSession* session,
     connect(commands, &CommandSession::ready, this, &ConflictActions::changed);
     connect(commands, &CommandSession::storeCommitted, this, &ConflictActions::changed);
     connect(commands, &CommandSession::storeRewritten, this, &ConflictActions::changed);
-    connect(commands, &CommandSession::scriptProgress, this, &ConflictActions::changed);
+    connect(script, &ScriptRunner::progress, this, &ConflictActions::changed);
     connect(commands, &CommandSession::importFinished, this, &ConflictActions::changed);
     // A store whose server is down is left out of the comparison (it would count every key as
     // missing), until it is back.

@@ -11,6 +11,7 @@ class CommandSession;
 class ConflictView;
 class HistoryPlots;
 class MainWindow;
+class ScriptRunner;
 class WorkspaceSession;
 
 // The Conflicts and History docks and the Conflicts menu: asks the command session for a
@@ -23,7 +24,7 @@ class ConflictActions : public QObject {
     Q_OBJECT
 public:
     ConflictActions(MainWindow* window, WorkspaceSession* session, CommandSession* commands,
-                    QObject* parent = nullptr);
+                    ScriptRunner* script, QObject* parent = nullptr);
 
     ConflictView* view() const { return view_; }
     QDockWidget* dock() const { return dock_; }

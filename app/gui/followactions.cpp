@@ -7,6 +7,7 @@
 #include "followstatefile.h"
 #include "mainwindow.h"
 #include "replicator.h"
+#include "scriptrunner.h"
 #include "storeworker.h"
 #include "whenfinished.h"
 #include "workspacesession.h"
@@ -31,12 +32,13 @@ struct ReadState {
 } // namespace
 
 FollowActions::FollowActions(MainWindow* window, WorkspaceSession* session,
-                             CommandSession* commands, QMenu* dataMenu,
+                             CommandSession* commands, ScriptRunner* script, QMenu* dataMenu,
                              const QString& workspaceLabel, QObject* parent)
     : QObject(parent)
     , window_(window)
     , session_(session)
     , commands_(commands)
+    , script_(script)
     , workspaceLabel_(workspaceLabel)
     , panel_(new FollowPanel) {
     dataMenu->addSeparator();
@@ -283,7 +285,7 @@ void FollowActions::save() {
 // shows there (and a SET typed next is decided against it).
 void FollowActions::refreshViews() {
     session_->refresh();
-    if (commands_->isReady() && !commands_->scriptBusy())
+    if (commands_->isReady() && !script_->isBusy())
         commands_->load();
     Q_EMIT viewsRefreshed();
 }

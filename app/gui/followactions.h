@@ -20,6 +20,7 @@ class CommandSession;
 class FollowPanel;
 class MainWindow;
 class Replicator;
+class ScriptRunner;
 class WorkspaceSession;
 
 // Data > Follow… (Ctrl+Shift+F): the live replication in the window, through the
@@ -36,7 +37,8 @@ class FollowActions : public QObject {
     Q_OBJECT
 public:
     FollowActions(MainWindow* window, WorkspaceSession* session, CommandSession* commands,
-                  QMenu* dataMenu, const QString& workspaceLabel, QObject* parent = nullptr);
+                  ScriptRunner* script, QMenu* dataMenu, const QString& workspaceLabel,
+                  QObject* parent = nullptr);
     ~FollowActions() override;
 
     // Starts following `source` into `targets` (names; a follow under way stops first); the
@@ -67,6 +69,7 @@ private:
     MainWindow* window_;
     WorkspaceSession* session_;
     CommandSession* commands_;
+    ScriptRunner* script_;
     QString workspaceLabel_;
     FollowPanel* panel_;
     std::unique_ptr<Replicator> replicator_;

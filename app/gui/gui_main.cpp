@@ -7,6 +7,7 @@
 #include "labactions.h"
 #include "mergeactions.h"
 #include "propertylabdialog.h"
+#include "scriptactions.h"
 #include "workspacefile.h"
 #include "workspacesession.h"
 
@@ -111,13 +112,13 @@ int main(int argc, char** argv) {
                 return;
             if (stepCount > 0)
                 QObject::connect(
-                    gui, &syncscope::GuiApp::scriptOpened, gui,
+                    gui->scripts(), &syncscope::ScriptActions::opened, gui,
                     [gui, stepCount](bool runnable) {
                         if (runnable)
-                            gui->runScript(stepCount);
+                            gui->scripts()->run(stepCount);
                     },
                     Qt::SingleShotConnection);
-            gui->openScript(scriptFile);
+            gui->scripts()->open(scriptFile);
         },
         Qt::SingleShotConnection);
     if (parser.isSet(quitAfter))

@@ -11,9 +11,9 @@
 #include "labactions.h"
 #include "mainwindow.h"
 #include "mergeactions.h"
-#include "mergerunner.h"
 #include "outsidewritefollower.h"
-#include "runmarker.h"
+#include "scriptactions.h"
+#include "scriptrunner.h"
 #include "storeloader.h"
 #include "storepanel.h"
 #include "welcomeview.h"
@@ -26,12 +26,7 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QFile>
-#include <QFileDialog>
-#include <QFileInfo>
 #include <QLineEdit>
-#include <QMenu>
-#include <QMessageBox>
-#include <QSettings>
 #include <QStandardPaths>
 #include <QTableView>
 
@@ -52,6 +47,7 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
     loadResources();
     session_ = std::make_unique<WorkspaceSession>(stores);
     commands_ = std::make_unique<CommandSession>(stores, session_->workers());
+    script_ = std::make_unique<ScriptRunner>(commands_.get());
     follower_ = std::make_unique<OutsideWriteFollower>(commands_.get(), session_->workers());
     window_ = std::make_unique<MainWindow>(session_->summary(), workspaceLabel);
     for (int i = 0; i < session_->storeCount(); ++i)
@@ -119,91 +115,30 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
             });
     connect(commands_.get(), &CommandSession::storeCommitted, this,
             [this](int store, const std::vector<GradeRecord>& keys) {
-                window_->storePanels()[store]->showCommittedWrites(keys, !isRunning());
+                window_->storePanels()[store]->showCommittedWrites(keys, !script_->isBusy());
                 session_->loader(store)->refreshTail();
             });
     connect(commands_.get(), &CommandSession::storeRewritten, this,
             [this](int store) { session_->loader(store)->reload(); });
     connect(bar_, &CommandBar::submitted, this, [this](const QString& line) { run(line); });
 
-    // Testcase files.
+    // Testcase files: the panel beside the console; the menus are ScriptActions'.
     scriptPanel_ = new ScriptPanel;
     window_->setScriptPanel(scriptPanel_);
-    connect(commands_.get(), &CommandSession::scriptProgress, this, [this](int done) {
-        if (isRunning()) {
-            runMarker_.progressed(done);
-        } else if (!askingToQuit_) { // paused by the quit question: the run is not over
-            runMarker_.stopped();
-            if (done > 0)
-                for (StorePanel* panel : window_->storePanels())
-                    panel->revealNextOplogRows(); // where the run stopped
-        }
-        scriptPanel_->showPosition(commands_->scriptNextLine(), done, commands_->scriptTotal(),
-                                   isRunning());
-        updateScriptActions();
-    });
-    QMenu* file = window_->fileMenu();
-    QAction* first = file->actions().value(0);
-    auto* open = openAction_ = new QAction(QStringLiteral("&Open Script…"), window_.get());
-    open->setShortcut(QKeySequence::Open);
-    connect(open, &QAction::triggered, this, [this] {
-        QFileDialog dialog(window_.get(), QStringLiteral("Open a testcase script"));
-        dialog.setNameFilters({QStringLiteral("Testcase scripts (*.in *.txt *.script)"),
-                               QStringLiteral("All files (*)")});
-        dialog.setFileMode(QFileDialog::ExistingFile);
-        if (qEnvironmentVariableIsSet("SYNCSCOPE_NON_NATIVE_DIALOGS"))
-            dialog.setOption(QFileDialog::DontUseNativeDialog);
-        if (dialog.exec() == QDialog::Accepted)
-            openScript(dialog.selectedFiles().value(0));
-    });
-    file->insertAction(first, open);
-    recentMenu_ = new QMenu(QStringLiteral("Recent Scripts"), window_.get());
-    file->insertMenu(first, recentMenu_);
-    file->insertSeparator(first);
-    rebuildRecentMenu();
-    connect(w, &MainWindow::fileDropped, this, [this](const QString& path) { openScript(path); });
-    connect(commands_.get(), &CommandSession::scriptOpened, this, &GuiApp::showScript);
 
     data_ = new DataActions(w, session_.get(), commands_.get(), console_, this);
     verify_ = new VerifyActions(w, session_.get(), commands_.get(), data_->menu(), this);
-    follow_ =
-        new FollowActions(w, session_.get(), commands_.get(), data_->menu(), workspaceLabel, this);
+    follow_ = new FollowActions(w, session_.get(), commands_.get(), script_.get(), data_->menu(),
+                                workspaceLabel, this);
     workspace_ = new WorkspaceActions(w, stores, workspaceLabel, this); // the list's one owner
+    scripts_ = new ScriptActions(w, session_.get(), commands_.get(), script_.get(), scriptPanel_,
+                                 bar_, console_, this);
     connectUnavailableStores();
     addWelcome();
-
-    QMenu* scriptMenu = window_->addMenuBeforeHelp(QStringLiteral("&Script"));
-    stepAction_ = scriptMenu->addAction(QStringLiteral("&Step"), this, &GuiApp::stepScript);
-    stepAction_->setShortcut(Qt::Key_F10);
-    runAction_ = scriptMenu->addAction(QStringLiteral("&Run"), this, [this] { runScript(); });
-    runAction_->setShortcut(Qt::Key_F5);
-    runToCursorAction_ =
-        scriptMenu->addAction(QStringLiteral("Run to &Cursor"), this, &GuiApp::runToCursor);
-    runToCursorAction_->setShortcut(Qt::CTRL | Qt::Key_F10);
-    pauseAction_ = scriptMenu->addAction(QStringLiteral("&Pause"), this, &GuiApp::pauseScript);
-    pauseAction_->setShortcut(Qt::SHIFT | Qt::Key_F5);
-    scriptMenu->addSeparator();
-    resetAction_ = scriptMenu->addAction(QStringLiteral("R&eset"), this, &GuiApp::resetScript);
-    resetAction_->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_F5);
-    connect(commands_.get(), &CommandSession::ready, this, &GuiApp::updateScriptActions);
-    connect(commands_.get(), &CommandSession::resetPointReady, this, &GuiApp::updateScriptActions);
-    connect(commands_.get(), &CommandSession::resetDone, this, [this] {
-        merges_->runner()->recordReset(QFileInfo(scriptPath_).fileName(), resetUndoes_.first,
-                                       resetUndoes_.second);
-        mergesSinceResetPoint_ = 0;
-        session_->refresh();
-        console_->appendResult(
-            QStringLiteral("-- reset: the stores are back where the script began"));
-        scriptPanel_->showPosition(commands_->scriptNextLine(), 0, commands_->scriptTotal());
-        updateScriptActions();
-    });
-    updateScriptActions();
-    conflicts_ = new ConflictActions(w, session_.get(), commands_.get(), this);
+    conflicts_ = new ConflictActions(w, session_.get(), commands_.get(), script_.get(), this);
     merges_ = new MergeActions(w, session_.get(), commands_.get(), console_, workspaceLabel, this);
     merges_->addCopyStoreAction(data_->menu());
-    connect(merges_->runner(), &MergeRunner::finished, this, [this] { ++mergesSinceResetPoint_; });
-    connect(commands_.get(), &CommandSession::resetPointReady, this,
-            [this] { mergesSinceResetPoint_ = 0; });
+    scripts_->countMergesOf(merges_->runner());
     labs_ = new LabActions(w, merges_->mergeMenu(), commands_.get(), this);
 }
 
@@ -216,7 +151,7 @@ void GuiApp::addWelcome() {
     dock->hide();
     welcome_ = dock;
     connect(welcome, &WelcomeView::sampleLectureRequested, this, &GuiApp::openSampleLecture);
-    connect(welcome, &WelcomeView::openScriptRequested, openAction_, &QAction::trigger);
+    connect(welcome, &WelcomeView::openScriptRequested, scripts_->openAction(), &QAction::trigger);
     connect(welcome, &WelcomeView::addStoreRequested, workspace_,
             &WorkspaceActions::askForNewStore);
     connect(
@@ -225,7 +160,7 @@ void GuiApp::addWelcome() {
             const std::vector<int64_t> ends = commands_->loadedLogEnds();
             const bool empty =
                 std::all_of(ends.begin(), ends.end(), [](int64_t end) { return end == 0; });
-            if (empty && !commands_->hasRunnableScript() && !carried_) {
+            if (empty && !script_->hasRunnableScript() && !carried_) {
                 welcome_->show();
                 welcome_->raise();
             }
@@ -237,7 +172,7 @@ void GuiApp::addWelcome() {
             window_->consoleDock()->raise();
         }
     };
-    connect(this, &GuiApp::scriptOpened, this, stepAside);
+    connect(scripts_, &ScriptActions::opened, this, stepAside);
     connect(commands_.get(), &CommandSession::commandsDone, this, stepAside);
     connect(data_, &DataActions::dataImported, this, stepAside);
 }
@@ -299,182 +234,7 @@ void GuiApp::openSampleLecture() {
     // As `syncscope-cli run lecture.in --seed-csv grades.csv`: the grades in every store, then
     // the script, ready to step.
     data_->importCsv(copied[1], commands_->storeNames());
-    openScript(copied[0]);
-}
-
-void GuiApp::openScript(const QString& path) {
-    pauseScript();
-    commands_->openScriptFile(path); // read and parsed off the UI thread: showScript() follows
-}
-
-void GuiApp::showScript(const QString& path, const QString& text,
-                        const std::vector<ScriptError>& errors, const QString& readError) {
-    if (!readError.isEmpty()) {
-        window_->showStatus(QStringLiteral("Cannot open %1: %2").arg(path, readError));
-        console_->appendError(QStringLiteral("Cannot open %1: %2").arg(path, readError));
-        Q_EMIT scriptOpened(false);
-        return;
-    }
-    const QString name = QFileInfo(path).fileName();
-    QList<ScriptView::Mark> marks;
-    for (const ScriptError& e : errors) {
-        marks.push_back({static_cast<int>(e.line), static_cast<int>(e.column),
-                         QString::fromStdString(e.message)});
-        console_->appendError(QStringLiteral("%1:%2:%3: %4")
-                                  .arg(name)
-                                  .arg(e.line)
-                                  .arg(e.column)
-                                  .arg(QString::fromStdString(e.message)));
-    }
-    scriptPanel_->showScript(name, text, marks);
-    if (errors.empty()) {
-        scriptPanel_->showPosition(commands_->scriptNextLine(), 0, commands_->scriptTotal());
-        commands_->markResetPoint();
-    }
-    rememberRecent(QFileInfo(path).absoluteFilePath());
-    scriptPath_ = QFileInfo(path).absoluteFilePath();
-    updateScriptActions();
-    Q_EMIT scriptOpened(errors.empty());
-}
-
-void GuiApp::stepScript() {
-    commands_->stepScript();
-}
-
-void GuiApp::runScript(int untilDone) {
-    commands_->runScriptTo(untilDone < 0 ? commands_->scriptTotal() : untilDone);
-    if (isRunning())
-        runMarker_.started(scriptPath_, commands_->scriptDone(), commands_->scriptTotal());
-    updateScriptActions();
-}
-
-void GuiApp::runToCursor() {
-    runScript(commands_->commandsBeforeLine(scriptPanel_->view()->cursorLine()));
-}
-
-void GuiApp::pauseScript() {
-    commands_->stopScript();
-    runMarker_.stopped();
-    updateScriptActions();
-}
-
-// Quitting during a Run is a choice, not an accident: asked for, and remembered so the next
-// start can offer to go on.
-bool GuiApp::mayClose() {
-    if (!isRunning())
-        return true;
-    // Paused while the question is up, so what it says stays true.
-    commands_->stopScript();
-    askingToQuit_ = true;
-    const QString name = QFileInfo(scriptPath_).fileName();
-    const int target = commands_->scriptTotal();
-    if (QMessageBox::question(
-            window_.get(), QStringLiteral("Quit during a Run?"),
-            QStringLiteral("%1 is running: %2 of %3 commands have run, and the stores hold "
-                           "them.\n\nQuit anyway? The next start offers to reopen the script "
-                           "where it stopped.")
-                .arg(name)
-                .arg(commands_->scriptDone())
-                .arg(commands_->scriptTotal()),
-            QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Yes) {
-        askingToQuit_ = false;
-        commands_->runScriptTo(target); // goes on
-        return false;
-    }
-    askingToQuit_ = false;
-    runMarker_.closing(commands_->scriptDone());
-    return true;
-}
-
-// A Run the last program did not finish (quit during it, or killed): said in the console, and
-// the script offered again where it stopped.
-void GuiApp::offerCutShortRun() {
-    const auto cut = RunMarker::takeCutShort();
-    if (!cut)
-        return;
-    const QString name = QFileInfo(cut->scriptPath).fileName();
-    const QString where = QStringLiteral("%1%2 of %3 commands")
-                              .arg(cut->exact ? QString() : QStringLiteral("about "))
-                              .arg(cut->done)
-                              .arg(cut->total);
-    console_->appendError(
-        QStringLiteral("The last Run of %1 was cut short after %2; the stores hold what ran.")
-            .arg(name, where));
-    if (!QFileInfo::exists(cut->scriptPath))
-        return;
-    const QString offer = QStringLiteral("The last Run of %1 was cut short after %2. Reopen it "
-                                         "there? (Reset cannot go back past the restart.)")
-                              .arg(name, where);
-    scriptPanel_->offerResume(offer);
-    connect(scriptPanel_, &ScriptPanel::resumeRequested, this, [this, cut = *cut, offer] {
-        if (!commands_->isReady()) {
-            scriptPanel_->offerResume(offer); // still loading: the offer stands
-            return;
-        }
-        connect(
-            this, &GuiApp::scriptOpened, this,
-            [this, done = cut.done](bool runnable) {
-                if (runnable)
-                    commands_->skipScriptTo(done);
-            },
-            Qt::SingleShotConnection);
-        openScript(cut.scriptPath);
-    });
-}
-
-bool GuiApp::isRunning() const {
-    return commands_->scriptBusy();
-}
-
-void GuiApp::resetScript() {
-    pauseScript();
-    if (!commands_->canReset())
-        return;
-    // Merges applied through the Merge dialog are audited decisions: undoing them is asked
-    // for, and the audit chain records that they were undone.
-    if (mergesSinceResetPoint_ > 0 &&
-        QMessageBox::question(
-            window_.get(), QStringLiteral("Reset the script?"),
-            QStringLiteral("Reset rolls every store back to where the script began, undoing %1 "
-                           "applied through the Merge dialog since then.\n\nThe audit log keeps "
-                           "them and records the reset; their decisions can no longer be "
-                           "reverted.")
-                .arg(mergesSinceResetPoint_ == 1
-                         ? QStringLiteral("1 merge")
-                         : QStringLiteral("%1 merges").arg(mergesSinceResetPoint_)),
-            QMessageBox::Reset | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Reset)
-        return;
-    resetUndoes_ = {commands_->scriptDone(), mergesSinceResetPoint_};
-    bar_->setReady(false, QStringLiteral("Resetting the stores…"));
-    commands_->reset();
-    updateScriptActions();
-}
-
-void GuiApp::updateScriptActions() {
-    const bool runnable = commands_->isReady() && commands_->hasRunnableScript() &&
-                          commands_->scriptDone() < commands_->scriptTotal();
-    stepAction_->setEnabled(runnable);
-    runAction_->setEnabled(runnable && !isRunning());
-    runToCursorAction_->setEnabled(runnable && !isRunning());
-    pauseAction_->setEnabled(isRunning());
-    resetAction_->setEnabled(commands_->canReset() && !isRunning() && commands_->scriptDone() > 0);
-}
-
-void GuiApp::rememberRecent(const QString& path) {
-    QSettings settings;
-    QStringList recent = settings.value(QStringLiteral("recentScripts")).toStringList();
-    recent.removeAll(path);
-    recent.prepend(path);
-    settings.setValue(QStringLiteral("recentScripts"), recent.mid(0, 10));
-    rebuildRecentMenu();
-}
-
-void GuiApp::rebuildRecentMenu() {
-    recentMenu_->clear();
-    const QStringList recent = QSettings().value(QStringLiteral("recentScripts")).toStringList();
-    for (const QString& path : recent)
-        recentMenu_->addAction(path, this, [this, path] { openScript(path); });
-    recentMenu_->setEnabled(!recent.isEmpty());
+    scripts_->open(copied[0]);
 }
 
 GuiApp::~GuiApp() {
@@ -491,9 +251,9 @@ CarriedSession GuiApp::carry() const {
     c.commandHistory = bar_->history();
     c.geometry = window_->saveGeometry();
     c.dockState = window_->saveDockState();
-    if (commands_->hasRunnableScript()) {
-        c.scriptPath = scriptPath_;
-        c.scriptDone = commands_->scriptDone();
+    if (script_->hasRunnableScript()) {
+        c.scriptPath = scripts_->path();
+        c.scriptDone = script_->done();
     }
     return c;
 }
@@ -508,14 +268,7 @@ void GuiApp::takeOver(CarriedSession carried) {
         connect(
             commands_.get(), &CommandSession::ready, this,
             [this, path = carried.scriptPath, done = carried.scriptDone] {
-                connect(
-                    this, &GuiApp::scriptOpened, this,
-                    [this, done](bool runnable) {
-                        if (runnable)
-                            commands_->skipScriptTo(done);
-                    },
-                    Qt::SingleShotConnection);
-                openScript(path);
+                scripts_->reopenAt(path, done);
             },
             Qt::SingleShotConnection);
     }
@@ -523,12 +276,12 @@ void GuiApp::takeOver(CarriedSession carried) {
 }
 
 void GuiApp::start() {
-    window_->setCloseGuard([this] { return mayClose(); });
+    window_->setCloseGuard([this] { return scripts_->mayClose(); });
     if (carried_)
         window_->showWithLayout(carried_->geometry, carried_->dockState);
     else
         window_->showRestoredOrFitted();
-    offerCutShortRun();
+    scripts_->offerCutShortRun();
     session_->openAll();
 }
 

@@ -1,7 +1,5 @@
 #pragma once
 
-#include "runmarker.h"
-#include "script.h"
 #include "storedirectory.h"
 
 #include <QObject>
@@ -14,10 +12,7 @@
 #include <optional>
 #include <vector>
 
-class QAction;
 class QDockWidget;
-class QMenu;
-class QWidget;
 
 namespace syncscope {
 
@@ -30,9 +25,11 @@ class VerifyActions;
 class MergeActions;
 class WorkspaceActions;
 class CommandSession;
+class ScriptRunner;
 class OutsideWriteFollower;
 class ConsoleView;
 class MainWindow;
+class ScriptActions;
 class ScriptPanel;
 class WorkspaceSession;
 
@@ -67,19 +64,11 @@ public:
     // Runs lines as if typed in the command bar, in order, stopping at the first error.
     void runLines(const QStringList& lines);
 
-    // Testcase files: open (read and parsed whole off the UI thread, then shown with its
-    // errors marked; scriptOpened() follows), step, run (on the engine's thread, in stretches:
-    // the window stays responsive), run to the cursor's line, pause.
-    void openScript(const QString& path);
     // Help > Open Sample Lecture: resources/samples/lecture.in with grades.csv imported into
     // every store.
     void openSampleLecture();
-    void stepScript();
-    void runScript(int untilDone = -1);
-    void runToCursor();
-    void pauseScript();
-    // Returns every store to its state before the script began, and the script to its start.
-    void resetScript();
+    // Testcase files: File > Open Script… and the Script menu.
+    ScriptActions* scripts() const { return scripts_; }
     // File > Export Oplogs, Data > Import CSV / Generate Sample Data.
     DataActions* data() const { return data_; }
     // Data > Verify Stores.
@@ -94,52 +83,32 @@ public:
     // File > New / Open / Save Workspace, Store > Add / Edit / Remove.
     WorkspaceActions* workspace() const { return workspace_; }
 
-    bool isRunning() const;
     ScriptPanel* scriptPanel() const { return scriptPanel_; }
 
     MainWindow* window() const { return window_.get(); }
     WorkspaceSession* session() const { return session_.get(); }
     CommandSession* commands() const { return commands_.get(); }
+    // The open testcase file and how far it has run.
+    ScriptRunner* scriptRunner() const { return script_.get(); }
     CommandBar* commandBar() const { return bar_; }
     ConsoleView* console() const { return console_; }
-
-Q_SIGNALS:
-    // A script opened through openScript() is shown; `runnable` when it has no errors.
-    void scriptOpened(bool runnable);
 
 private:
     void connectUnavailableStores();
     void addWelcome();
-    bool mayClose();
-    void offerCutShortRun();
-    void showScript(const QString& path, const QString& text,
-                    const std::vector<syncscope::ScriptError>& errors, const QString& readError);
     bool run(const QString& line);
-    void updateScriptActions();
-    void rememberRecent(const QString& path);
-    void rebuildRecentMenu();
 
     std::unique_ptr<WorkspaceSession> session_;
     std::unique_ptr<CommandSession> commands_;
+    std::unique_ptr<ScriptRunner> script_;           // ends before the session it runs on
     std::unique_ptr<OutsideWriteFollower> follower_; // ends before the session it reads for
     std::unique_ptr<MainWindow> window_;
     CommandBar* bar_ = nullptr;
     ConsoleView* console_ = nullptr;
     ScriptPanel* scriptPanel_ = nullptr;
-    QAction* stepAction_ = nullptr;
-    QAction* runAction_ = nullptr;
-    QAction* runToCursorAction_ = nullptr;
-    QAction* pauseAction_ = nullptr;
-    QAction* resetAction_ = nullptr;
-    QMenu* recentMenu_ = nullptr;
-    QAction* openAction_ = nullptr;
     QDockWidget* welcome_ = nullptr;
     std::optional<CarriedSession> carried_;
-    RunMarker runMarker_;
-    bool askingToQuit_ = false;
-    QString scriptPath_;              // the open script's file
-    int mergesSinceResetPoint_ = 0;   // applied through the Merge dialog
-    std::pair<int, int> resetUndoes_; // commands, merges: what the Reset under way undoes
+    ScriptActions* scripts_ = nullptr;
     DataActions* data_ = nullptr;
     VerifyActions* verify_ = nullptr;
     FollowActions* follow_ = nullptr;

@@ -9,7 +9,9 @@
 #include "gradetablemodel.h"
 #include "guiapp.h"
 #include "mainwindow.h"
+#include "scriptactions.h"
 #include "scriptgen.h"
+#include "scriptrunner.h"
 #include "storefactory.h"
 #include "storepanel.h"
 #include "uiprobe.h"
@@ -188,15 +190,15 @@ int main(int argc, char** argv) {
     }
     // Opens the script (from its first command) and runs it all: {seconds, longest stall}.
     const auto openAndRun = [&gui, &probe, &script]() -> std::optional<std::pair<double, double>> {
-        QSignalSpy opened(&gui, &GuiApp::scriptOpened);
-        gui.openScript(script);
+        QSignalSpy opened(gui.scripts(), &ScriptActions::opened);
+        gui.scripts()->open(script);
         if (!opened.wait(60000) || !opened.at(0).at(0).toBool())
             return std::nullopt;
         QElapsedTimer runClock;
         runClock.start();
         probe.start();
-        gui.runScript();
-        while (gui.commands()->scriptDone() < gui.commands()->scriptTotal())
+        gui.scripts()->run();
+        while (gui.scriptRunner()->done() < gui.scriptRunner()->total())
             QTest::qWait(5);
         const double seconds = static_cast<double>(runClock.nsecsElapsed()) / 1e9;
         return std::pair{seconds, probe.stop()};
@@ -279,17 +281,17 @@ int main(int argc, char** argv) {
         const std::string text = bench::randomScript(100000, withoutSync, 5);
         f.write(text.data(), static_cast<qint64>(text.size()));
     }
-    QSignalSpy failingOpened(&failing, &GuiApp::scriptOpened);
-    failing.openScript(twoStoreScript);
+    QSignalSpy failingOpened(failing.scripts(), &ScriptActions::opened);
+    failing.scripts()->open(twoStoreScript);
     if (!failingOpened.wait(60000))
         return 1;
     QElapsedTimer failingClock;
     failingClock.start();
     probe.start();
-    failing.runScript();
-    while (failing.commands()->scriptBusy())
+    failing.scripts()->run();
+    while (failing.scriptRunner()->isBusy())
         QTest::qWait(5);
-    if (failing.commands()->scriptDone() < failing.commands()->scriptTotal())
+    if (failing.scriptRunner()->done() < failing.scriptRunner()->total())
         return 1; // refused part way: the figure would measure a shorter run
     const double failingSeconds = static_cast<double>(failingClock.nsecsElapsed()) / 1e9;
     const double failingStall = probe.stop();

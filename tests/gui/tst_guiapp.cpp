@@ -34,7 +34,9 @@
 #include "workspacefile.h"
 #include "workspacesession.h"
 
+#include "scriptactions.h"
 #include "scriptpanel.h"
+#include "scriptrunner.h"
 
 #include <QAction>
 #include <QApplication>
@@ -314,22 +316,22 @@ void TestGuiApp::scriptOpenedThroughTheDialogRunsLikeTheCli() {
         }
     });
     driver->start(50);
-    QSignalSpy opened(&app, &GuiApp::scriptOpened);
+    QSignalSpy opened(app.scripts(), &ScriptActions::opened);
     actionNamed(app.window(), QStringLiteral("&Open Script…"))->trigger();
     QTRY_COMPARE(opened.count(), 1);
     QVERIFY(opened.at(0).at(0).toBool());
-    QCOMPARE(app.commands()->scriptTotal(), 10);
+    QCOMPARE(app.scriptRunner()->total(), 10);
     QCOMPARE(app.scriptPanel()->view()->currentLine(), 2);
 
     // Step twice (F10), then Run (F5) to the end.
     QAction* step = actionNamed(app.window(), QStringLiteral("&Step"));
     step->trigger();
-    QTRY_COMPARE(app.commands()->scriptDone(), 1);
+    QTRY_COMPARE(app.scriptRunner()->done(), 1);
     step->trigger();
-    QTRY_COMPARE(app.commands()->scriptDone(), 2);
+    QTRY_COMPARE(app.scriptRunner()->done(), 2);
     QCOMPARE(app.scriptPanel()->view()->currentLine(), 4);
     actionNamed(app.window(), QStringLiteral("&Run"))->trigger();
-    QTRY_COMPARE(app.commands()->scriptDone(), 10);
+    QTRY_COMPARE(app.scriptRunner()->done(), 10);
     QVERIFY(!step->isEnabled());
     QTRY_VERIFY(
         app.console()->toPlainText().contains(QStringLiteral("7, HIVE.GET(SID1034,CSE016) = C")));
@@ -369,14 +371,14 @@ void TestGuiApp::scriptOpenedThroughTheDialogRunsLikeTheCli() {
     QAction* reset = actionNamed(app.window(), QStringLiteral("R&eset"));
     QTRY_VERIFY(reset->isEnabled());
     reset->trigger();
-    QTRY_VERIFY_WITH_TIMEOUT(app.commands()->isReady() && app.commands()->canReset(), 20000);
-    QCOMPARE(app.commands()->scriptDone(), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(app.commands()->isReady() && app.scriptRunner()->canReset(), 20000);
+    QCOMPARE(app.scriptRunner()->done(), 0);
     QTRY_COMPARE(dumpOf(app), QStringLiteral("store,student_id,course_id,grade,ts\n\n"));
     QTRY_COMPARE(app.session()->oplog(0)->rowCount(), 0);
     QVERIFY(app.commandBar()->lineEdit()->isEnabled());
     // And it runs again to the same end.
     actionNamed(app.window(), QStringLiteral("&Run"))->trigger();
-    QTRY_COMPARE(app.commands()->scriptDone(), 10);
+    QTRY_COMPARE(app.scriptRunner()->done(), 10);
     QTRY_COMPARE(dumpOf(app), expected);
 }
 
@@ -384,8 +386,8 @@ void TestGuiApp::scriptWithErrorsCannotRun() {
     QTemporaryDir dir;
     const QString script = writeFile(dir, QStringLiteral("bad.in"),
                                      "1, SQL.SET((a,b),A)\nSQL.SET((a b),A)\nREDIS.GET(a,b)\n");
-    QSignalSpy opened(app_.get(), &GuiApp::scriptOpened);
-    app_->openScript(script);
+    QSignalSpy opened(app_->scripts(), &ScriptActions::opened);
+    app_->scripts()->open(script);
     QTRY_COMPARE(opened.count(), 1);
     QVERIFY(!opened.at(0).at(0).toBool());
     const QList<ScriptView::Mark> marks = app_->scriptPanel()->view()->errors();
@@ -397,8 +399,8 @@ void TestGuiApp::scriptWithErrorsCannotRun() {
     QVERIFY(app_->scriptPanel()->statusText().contains(QStringLiteral("2 error(s)")));
     QVERIFY(!actionNamed(app_->window(), QStringLiteral("&Run"))->isEnabled());
     const int before = app_->session()->oplog(0)->rowCount();
-    app_->stepScript();
-    app_->runScript();
+    app_->scripts()->step();
+    app_->scripts()->run();
     QTest::qWait(100);
     QCOMPARE(app_->session()->oplog(0)->rowCount(), before);
     QVERIFY(app_->console()->toPlainText().contains(
@@ -411,7 +413,7 @@ void TestGuiApp::scriptWithErrorsCannotRun() {
     // A binary file is refused whole, and the script that was open stays.
     const QString binary = writeFile(dir, QStringLiteral("picture.in"),
                                      QByteArray("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16));
-    app_->openScript(binary);
+    app_->scripts()->open(binary);
     QTRY_COMPARE(opened.count(), 2);
     QVERIFY(!opened.at(1).at(0).toBool());
     QVERIFY(app_->console()->toPlainText().contains(QStringLiteral("not a text file")));
@@ -955,7 +957,7 @@ void TestGuiApp::helpTeachesTheLanguage() {
              qPrintable(keysText));
     QVERIFY2(keysText.contains(QStringLiteral("Reload stores")), qPrintable(keysText));
 
-    QSignalSpy opened(app_.get(), &GuiApp::scriptOpened);
+    QSignalSpy opened(app_->scripts(), &ScriptActions::opened);
     QSignalSpy imported(app_->data(), &DataActions::dataImported);
     QAction* lecture = action(QStringLiteral("Open Sample &Lecture"));
     QVERIFY(lecture);

@@ -10,7 +10,9 @@
 #include "mergeactions.h"
 #include "mergedialog.h"
 #include "mergerunner.h"
+#include "scriptactions.h"
 #include "scriptpanel.h"
+#include "scriptrunner.h"
 
 #include <QApplication>
 #include <QFile>
@@ -72,11 +74,11 @@ void TestGuiReset::resetAfterAMergeAsksAndIsAudited() {
     QVERIFY(file.open(QIODevice::WriteOnly));
     file.write("1, SQL.SET((S1,C1),A)\n2, HIVE.SET((S1,C1),B)\n3, SQL.SET((S2,C1),C)\n");
     file.close();
-    QSignalSpy pointReady(app.commands(), &CommandSession::resetPointReady);
-    app.openScript(script);
+    QSignalSpy pointReady(app.scriptRunner(), &ScriptRunner::resetPointReady);
+    app.scripts()->open(script);
     QTRY_COMPARE(pointReady.count(), 1);
-    app.runScript(2);
-    QTRY_COMPARE(app.commands()->scriptDone(), 2);
+    app.scripts()->run(2);
+    QTRY_COMPARE(app.scriptRunner()->done(), 2);
 
     MergeDialog* dialog = app.merges()->openMergeDialog();
     MergeRequest request;
@@ -101,16 +103,16 @@ void TestGuiReset::resetAfterAMergeAsksAndIsAudited() {
     // Cancel: nothing is reset.
     bool asked = false;
     answerNextQuestion(QMessageBox::Cancel, &asked);
-    app.resetScript();
+    app.scripts()->reset();
     QVERIFY(asked);
-    QCOMPARE(app.commands()->scriptDone(), 2);
+    QCOMPARE(app.scriptRunner()->done(), 2);
     QCOMPARE(lab::panelGrade(app, 0, "S1", "C1"), QStringLiteral("B"));
 
     // Reset: the stores go back to the script's start, and the chain records it.
-    QSignalSpy done(app.commands(), &CommandSession::resetDone);
+    QSignalSpy done(app.scriptRunner(), &ScriptRunner::resetDone);
     asked = false;
     answerNextQuestion(QMessageBox::Reset, &asked);
-    app.resetScript();
+    app.scripts()->reset();
     QVERIFY(asked);
     QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 10000);
     QTRY_COMPARE(lab::panelGrade(app, 0, "S1", "C1"), QStringLiteral("<none>"));
@@ -152,41 +154,41 @@ void TestGuiReset::quitDuringARunAsksAndTheNextStartOffersToGoOn() {
         GuiApp app(stores, QStringLiteral("quit"));
         app.start();
         QTRY_VERIFY_WITH_TIMEOUT(app.commands()->isReady(), 10000);
-        QSignalSpy opened(&app, &GuiApp::scriptOpened);
-        app.openScript(script);
+        QSignalSpy opened(app.scripts(), &ScriptActions::opened);
+        app.scripts()->open(script);
         QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 10000);
-        app.runScript();
-        QTRY_VERIFY(app.commands()->scriptDone() > 0);
-        QVERIFY(app.isRunning());
+        app.scripts()->run();
+        QTRY_VERIFY(app.scriptRunner()->done() > 0);
+        QVERIFY(app.scriptRunner()->isBusy());
         bool asked = false;
         answerNextQuestion(QMessageBox::Cancel, &asked);
         app.window()->close();
         QVERIFY(asked);
         QVERIFY(app.window()->isVisible());
-        QVERIFY(app.isRunning());
+        QVERIFY(app.scriptRunner()->isBusy());
         answerNextQuestion(QMessageBox::Yes, &asked);
         app.window()->close();
         QVERIFY(!app.window()->isVisible());
-        QVERIFY(!app.isRunning());
-        QTRY_VERIFY(!app.commands()->scriptBusy());
-        stoppedAt = app.commands()->scriptDone();
+        QVERIFY(!app.scriptRunner()->isBusy());
+        QTRY_VERIFY(!app.scriptRunner()->isBusy());
+        stoppedAt = app.scriptRunner()->done();
         QVERIFY(stoppedAt > 0 && stoppedAt < total);
     }
     GuiApp again(stores, QStringLiteral("quit"));
-    QSignalSpy opened(&again, &GuiApp::scriptOpened);
+    QSignalSpy opened(again.scripts(), &ScriptActions::opened);
     again.start();
     QVERIFY(again.console()->toPlainText().contains(QStringLiteral("was cut short")));
     QVERIFY(again.scriptPanel()->isOfferingResume());
     QTRY_VERIFY_WITH_TIMEOUT(again.commands()->isReady(), 10000);
     again.scriptPanel()->findChild<QPushButton*>(QStringLiteral("script-resume-open"))->click();
     QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 10000);
-    QTRY_VERIFY(again.commands()->scriptDone() > 0);
+    QTRY_VERIFY(again.scriptRunner()->done() > 0);
     // Where the run stopped, or a little before (the position is written as the window closes,
     // while the last stretch may still have been on its way).
     QVERIFY2(
-        again.commands()->scriptDone() <= stoppedAt &&
-            again.commands()->scriptDone() >= stoppedAt - 5000,
-        qPrintable(QStringLiteral("%1 vs %2").arg(again.commands()->scriptDone()).arg(stoppedAt)));
+        again.scriptRunner()->done() <= stoppedAt &&
+            again.scriptRunner()->done() >= stoppedAt - 5000,
+        qPrintable(QStringLiteral("%1 vs %2").arg(again.scriptRunner()->done()).arg(stoppedAt)));
 }
 
 QTEST_MAIN(TestGuiReset)

@@ -9,7 +9,9 @@
 #include "guidriver.h"
 #include "guihost.h"
 #include "mainwindow.h"
+#include "scriptactions.h"
 #include "scriptpanel.h"
+#include "scriptrunner.h"
 #include "storepanel.h"
 #include "workspaceactions.h"
 
@@ -77,16 +79,16 @@ void TestUnavailableStore::othersWorkAndRetryBringsItIn() {
     QVERIFY(file.open(QIODevice::WriteOnly));
     file.write("20, HIVE.SET((SID2,CSE1),B)\nBAD.MERGE(HIVE)\nSQL.MERGE(HIVE)\n");
     file.close();
-    QSignalSpy opened(&app, &GuiApp::scriptOpened);
-    app.openScript(script);
+    QSignalSpy opened(app.scripts(), &ScriptActions::opened);
+    app.scripts()->open(script);
     QTRY_COMPARE(opened.count(), 1);
     QSignalSpy failed(app.commands(), &CommandSession::failed);
-    app.commands()->runScriptTo(3);
+    app.scriptRunner()->runTo(3);
     QTRY_COMPARE(failed.count(), 1);
     QVERIFY2(failed.first().first().toString().startsWith(QStringLiteral("steps.in:2:1: BAD is")),
              qPrintable(failed.first().first().toString()));
-    QCOMPARE(app.commands()->scriptDone(), 1);
-    QTRY_VERIFY(!app.commands()->scriptBusy());
+    QCOMPARE(app.scriptRunner()->done(), 1);
+    QTRY_VERIFY(!app.scriptRunner()->isBusy());
 
     // Retry, once the store can be opened: it takes part again.
     QVERIFY(QDir().mkpath(later));
@@ -98,8 +100,8 @@ void TestUnavailableStore::othersWorkAndRetryBringsItIn() {
     QVERIFY2(app.commandBar()->errorText().isEmpty(), qPrintable(app.commandBar()->errorText()));
     QTRY_COMPARE(lab::panelGrade(app, 2, "SID1", "CSE1"), QStringLiteral("A"));
     // The script goes on from where it stopped.
-    app.commands()->runScriptTo(3);
-    QTRY_COMPARE(app.commands()->scriptDone(), 3);
+    app.scriptRunner()->runTo(3);
+    QTRY_COMPARE(app.scriptRunner()->done(), 3);
     QTRY_COMPARE(lab::panelGrade(app, 2, "SID2", "CSE1"), QStringLiteral("B"));
     QTRY_COMPARE(lab::panelGrade(app, 0, "SID2", "CSE1"), QStringLiteral("B"));
 }
@@ -125,11 +127,11 @@ void TestUnavailableStore::removingItKeepsTheSession() {
     QVERIFY(file.open(QIODevice::WriteOnly));
     file.write("6, HIVE.SET((SID8,CSE8),D)\nHIVE.MERGE(SQL)\nSQL.MERGE(HIVE)\n");
     file.close();
-    QSignalSpy opened(app, &GuiApp::scriptOpened);
-    app->openScript(script);
+    QSignalSpy opened(app->scripts(), &ScriptActions::opened);
+    app->scripts()->open(script);
     QTRY_COMPARE(opened.count(), 1);
-    app->stepScript();
-    QTRY_COMPARE(app->commands()->scriptDone(), 1);
+    app->scripts()->step();
+    QTRY_COMPARE(app->scriptRunner()->done(), 1);
     app->window()->resize(1000, 640);
     const QSize size = app->window()->size();
 
@@ -144,10 +146,10 @@ void TestUnavailableStore::removingItKeepsTheSession() {
              QStringList{QStringLiteral("5, SQL.SET((SID9,CSE9),C)")});
     QCOMPARE(app->window()->size(), size);
     // The script is open again, one command run, and goes on from there.
-    QTRY_COMPARE(app->commands()->scriptTotal(), 3);
-    QTRY_COMPARE(app->commands()->scriptDone(), 1);
-    app->runScript();
-    QTRY_COMPARE(app->commands()->scriptDone(), 3);
+    QTRY_COMPARE(app->scriptRunner()->total(), 3);
+    QTRY_COMPARE(app->scriptRunner()->done(), 1);
+    app->scripts()->run();
+    QTRY_COMPARE(app->scriptRunner()->done(), 3);
     QTRY_COMPARE(lab::panelGrade(*app, 0, "SID8", "CSE8"), QStringLiteral("D"));
     QCOMPARE(lab::panelGrade(*app, 1, "SID8", "CSE8"), QStringLiteral("D"));
 }

@@ -5,6 +5,7 @@
 #include "consoleview.h"
 #include "guiapp.h"
 #include "mainwindow.h"
+#include "scriptactions.h"
 #include "scriptpanel.h"
 #include "storepanel.h"
 #include "viewzoom.h"
@@ -122,8 +123,8 @@ void TestWindowFit::minimumSizeFitsTheProjector() {
     file.write(QByteArray(names[0]) + ".SET((SID1,CSE1),A)\n" + names[1] + ".MERGE(" + names[0] +
                ")\n");
     file.close();
-    QSignalSpy opened(&app, &GuiApp::scriptOpened);
-    app.openScript(script);
+    QSignalSpy opened(app.scripts(), &ScriptActions::opened);
+    app.scripts()->open(script);
     QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 10000);
     check("after opening a long-named script");
     QVERIFY(!welcome->isVisible()); // there is something to look at now

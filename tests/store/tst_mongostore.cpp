@@ -403,7 +403,8 @@ void TestMongoStore::databaseOfAnotherStoreIsRefused() {
     auto second = makeStore(QStringLiteral("OTHER"), uri);
     const Status s = second->open();
     QVERIFY(!s);
-    QVERIFY2(s.error().message.contains(QLatin1String("holds store MONGO, not OTHER")),
+    QVERIFY2(s.error().message.startsWith(QLatin1String("wrong database: database ")) &&
+                 s.error().message.contains(QLatin1String("holds store MONGO, not OTHER")),
              qPrintable(s.error().toString()));
 }
 

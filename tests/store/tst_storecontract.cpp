@@ -699,7 +699,8 @@ void TestStoreContract::otherStoresDatabaseIsRefused() {
         std::move(StoreFactory::create(QStringLiteral("HIVE"), uri).value()));
     const Status s = await(second->open());
     QVERIFY(!s.ok());
-    QVERIFY2(s.error().message.contains(QStringLiteral("holds store SQL")),
+    QVERIFY2(s.error().message.startsWith(QStringLiteral("wrong database: ")) &&
+                 s.error().message.contains(QStringLiteral("holds store SQL, not HIVE")),
              qPrintable(s.error().message));
 }
 
