@@ -22,6 +22,14 @@ ScriptRunner::ScriptRunner(CommandSession* session, QObject* parent)
         rewind();
         Q_EMIT progress(0);
     });
+    // Any other reload of the stores (after a follow pauses or stops, say) builds an engine at
+    // the script's start, while the commands done are in the stores already: the new engine is
+    // told where the script stands, so the next Step runs the next command, not the first ones
+    // again.
+    connect(session_, &CommandSession::ready, this, [this] {
+        if (done_ > 0 && hasRunnableScript() && !isBusy())
+            session_->skipScript(done_, [](int, bool) {});
+    });
 }
 
 void ScriptRunner::open(const QString& path) {

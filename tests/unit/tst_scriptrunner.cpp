@@ -85,6 +85,7 @@ private Q_SLOTS:
     void stepsRunsSkipsAndResets();
     void stopsBeforeAnUnavailableStore();
     void refusesScriptsWithErrorsOrUnread();
+    void aReloadKeepsThePlaceInTheScript();
 };
 
 void TestScriptRunner::stepsRunsSkipsAndResets() {
@@ -193,6 +194,31 @@ void TestScriptRunner::refusesScriptsWithErrorsOrUnread() {
     QVERIFY(!opened.front().at(3).toString().isEmpty());
     QVERIFY(runner.hasRunnableScript());
     QCOMPARE(runner.total(), 5);
+}
+
+// The stores read again mid-script (as after a follow): the next step runs the next command,
+// and the commands done are not run a second time (each SET would log a new write).
+void TestScriptRunner::aReloadKeepsThePlaceInTheScript() {
+    Workspace w;
+    QVERIFY(w.open());
+    ScriptRunner& runner = *w.runner;
+    QSignalSpy answers(w.session.get(), &CommandSession::getsAnswered);
+    QVERIFY(w.openScript("lecture.in", kScript));
+    runner.runTo(2);
+    QTRY_COMPARE_WITH_TIMEOUT(runner.done(), 2, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(w.sql->counts().result().value().oplogEntries, 1, 5000);
+
+    w.session->load();
+    QTRY_VERIFY_WITH_TIMEOUT(w.session->isReady(), 10000);
+    runner.step();
+    QTRY_COMPARE_WITH_TIMEOUT(runner.done(), 3, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(answers.count(), 1, 5000);
+    QCOMPARE(answers.takeFirst().at(0).toStringList(),
+             QStringList{QStringLiteral("3, SQL.GET(S1,C1) = A")});
+    QTest::qWait(200);
+    // SQL's SET and the GET: nothing logged twice.
+    QCOMPARE(w.sql->counts().result().value().oplogEntries, 2);
+    QCOMPARE(w.lite->counts().result().value().oplogEntries, 1);
 }
 
 QTEST_GUILESS_MAIN(TestScriptRunner)
