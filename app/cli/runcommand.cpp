@@ -4,6 +4,7 @@
 #include "commandexecutor.h"
 #include "compactscript.h"
 #include "conflictreport.h"
+#include "displayuri.h"
 #include "engine.h"
 #include "exportfiles.h"
 #include "identityclash.h"
@@ -14,7 +15,6 @@
 #include "recordconversion.h"
 #include "scriptbinding.h"
 #include "seedcsv.h"
-#include "storefactory.h"
 #include "storeworker.h"
 #include "textoutput.h"
 #include "workspacefile.h"
@@ -168,7 +168,7 @@ bool writeReport(const QString& path, const std::string& report, const char* wha
             static_cast<qint64>(report.size()))
         return true;
     say(err, QStringLiteral("syncscope-cli: cannot write the %1 %2: %3")
-                 .arg(QLatin1String(what), path, file.errorString()));
+                 .arg(QLatin1String(what), displayUri(path), file.errorString()));
     return false;
 }
 
@@ -196,8 +196,8 @@ int runScript(const RunOptions& options, std::FILE* out, std::FILE* err) {
     QString why;
     std::optional<std::string> text = readFile(options.script, why);
     if (!text) {
-        say(err,
-            QStringLiteral("syncscope-cli: cannot read script %1: %2").arg(options.script, why));
+        say(err, QStringLiteral("syncscope-cli: cannot read script %1: %2")
+                     .arg(displayUri(options.script), why));
         return ExitUsage;
     }
     std::optional<StoreDirectory> configured;
@@ -240,7 +240,7 @@ int runScript(const RunOptions& options, std::FILE* out, std::FILE* err) {
         std::optional<std::string> csv = readFile(options.seedCsv, why);
         if (!csv) {
             say(err, QStringLiteral("syncscope-cli: cannot read seed CSV %1: %2")
-                         .arg(options.seedCsv, why));
+                         .arg(displayUri(options.seedCsv), why));
             return ExitUsage;
         }
         seed = parseSeedCsv(options.seedCsv.toStdString(), *csv);
@@ -251,17 +251,13 @@ int runScript(const RunOptions& options, std::FILE* out, std::FILE* err) {
         }
     }
 
-    for (const StoreSpec& s : binding.stores) {
-        if (const QString problem = StoreFactory::checkUri(QString::fromStdString(s.uri));
-            !problem.isEmpty()) {
-            say(err, QStringLiteral("syncscope-cli: store %1: %2")
-                         .arg(QString::fromStdString(s.name), problem));
-            return ExitUsage;
-        }
+    if (const QString problem = firstUriProblem(binding.stores); !problem.isEmpty()) {
+        say(err, QStringLiteral("syncscope-cli: ") + problem);
+        return ExitUsage;
     }
     if (!options.oplogDir.isEmpty() && !QDir().mkpath(options.oplogDir)) {
         say(err, QStringLiteral("syncscope-cli: cannot create the oplog directory %1")
-                     .arg(options.oplogDir));
+                     .arg(displayUri(options.oplogDir)));
         return ExitUsage;
     }
 

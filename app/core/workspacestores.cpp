@@ -1,5 +1,6 @@
 #include "workspacestores.h"
 
+#include "displayuri.h"
 #include "storefactory.h"
 #include "storeworker.h"
 
@@ -22,7 +23,8 @@ std::optional<std::vector<StoreSpec>> pickStores(const std::vector<StoreSpec>& s
         wanted.push_back(n.trimmed().toUpper().toStdString());
         if (std::none_of(stores.begin(), stores.end(),
                          [&](const StoreSpec& s) { return answersTo(s, wanted.back()); })) {
-            problem = QStringLiteral("%1 is not a store of the workspace").arg(n.trimmed());
+            problem =
+                QStringLiteral("%1 is not a store of the workspace").arg(displayUri(n.trimmed()));
             return std::nullopt;
         }
     }
@@ -32,6 +34,14 @@ std::optional<std::vector<StoreSpec>> pickStores(const std::vector<StoreSpec>& s
                                           [&](const std::string& w) { return answersTo(s, w); }))
             picked.push_back(s);
     return picked;
+}
+
+QString firstUriProblem(const std::vector<StoreSpec>& stores) {
+    for (const StoreSpec& s : stores)
+        if (const QString problem = StoreFactory::checkUri(QString::fromStdString(s.uri));
+            !problem.isEmpty())
+            return QStringLiteral("store %1: %2").arg(QString::fromStdString(s.name), problem);
+    return {};
 }
 
 Result<std::vector<std::unique_ptr<StoreWorker>>>

@@ -22,6 +22,11 @@ class StoreWorker;
 std::optional<std::vector<StoreSpec>> pickStores(const std::vector<StoreSpec>& stores,
                                                  const QStringList& names, QString& problem);
 
+// "store NAME: why" for the first of `stores` whose URI this build cannot open (the URI shown
+// without a password); empty when each can be. The commands ask before touching any store: a
+// refused URI is a usage error (exit status 2), whichever command meets it.
+QString firstUriProblem(const std::vector<StoreSpec>& stores);
+
 // A worker per store, not yet open; the first store that cannot be made (a bad URI) otherwise.
 Result<std::vector<std::unique_ptr<StoreWorker>>>
 createWorkers(const std::vector<StoreSpec>& stores);
