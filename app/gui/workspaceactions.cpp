@@ -1,5 +1,6 @@
 #include "workspaceactions.h"
 
+#include "displayuri.h"
 #include "keychainpasswords.h"
 #include "mainwindow.h"
 #include "storedialog.h"
@@ -85,7 +86,7 @@ WorkspaceActions::WorkspaceActions(MainWindow* window, std::vector<StoreSpec> st
                 window_, QStringLiteral("Password for %1").arg(name),
                 QStringLiteral("The password for %1 at %2, kept in the system keychain.\n"
                                "Leave it empty to forget the saved one.")
-                    .arg(name, uri),
+                    .arg(name, displayUri(uri)),
                 QLineEdit::Password, QString(), &ok);
             if (ok)
                 setPassword(i, password);

@@ -9,17 +9,24 @@
 #include "guidriver.h"
 #include "guihost.h"
 #include "mainwindow.h"
+#include "plantedpasswords.h"
 #include "scriptpanel.h"
 #include "storepanel.h"
 #include "workspaceactions.h"
 
+#include <QAbstractButton>
+#include <QAbstractItemView>
 #include <QDir>
 #include <QFile>
+#include <QLabel>
 #include <QLayout>
+#include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextEdit>
 
 using namespace syncscope;
 
@@ -29,6 +36,7 @@ private Q_SLOTS:
     void initTestCase();
     void othersWorkAndRetryBringsItIn();
     void removingItKeepsTheSession();
+    void noWindowTextShowsAPlantedPassword();
 
 private:
     QTemporaryDir dir_;
@@ -150,6 +158,60 @@ void TestUnavailableStore::removingItKeepsTheSession() {
     QTRY_COMPARE(app->commands()->scriptDone(), 3);
     QTRY_COMPARE(lab::panelGrade(*app, 0, "SID8", "CSE8"), QStringLiteral("D"));
     QCOMPARE(lab::panelGrade(*app, 1, "SID8", "CSE8"), QStringLiteral("D"));
+}
+
+namespace {
+
+// Every text the window shows: labels, buttons, editors, titles, tool tips and each item view's
+// cells.
+QStringList windowTexts(QWidget* window) {
+    QStringList texts;
+    QList<QWidget*> widgets = window->findChildren<QWidget*>();
+    widgets << window;
+    for (QWidget* w : widgets) {
+        texts << w->windowTitle() << w->toolTip() << w->statusTip();
+        if (auto* label = qobject_cast<QLabel*>(w))
+            texts << label->text();
+        if (auto* button = qobject_cast<QAbstractButton*>(w))
+            texts << button->text();
+        if (auto* edit = qobject_cast<QLineEdit*>(w))
+            texts << edit->text();
+        if (auto* plain = qobject_cast<QPlainTextEdit*>(w))
+            texts << plain->toPlainText();
+        if (auto* rich = qobject_cast<QTextEdit*>(w))
+            texts << rich->toPlainText();
+        if (auto* view = qobject_cast<QAbstractItemView*>(w); view && view->model())
+            for (int r = 0; r < std::min(view->model()->rowCount(), 200); ++r)
+                for (int c = 0; c < view->model()->columnCount(); ++c)
+                    for (int role : {Qt::DisplayRole, Qt::ToolTipRole})
+                        texts << view->model()->index(r, c).data(role).toString();
+    }
+    return texts;
+}
+
+} // namespace
+
+// Stores whose URIs hold a planted password, in every shape (tests/support/plantedpasswords.h):
+// each panel says why its store is unavailable, and nothing the window shows holds a piece of
+// the password.
+void TestUnavailableStore::noWindowTextShowsAPlantedPassword() {
+    std::vector<StoreSpec> stores{
+        {"SQL", {}, "sqlite://" + dir_.filePath(QStringLiteral("p-sql.db")).toStdString()}};
+    const QStringList uris = lab::urisWithPlantedPassword();
+    for (qsizetype i = 0; i < uris.size(); ++i)
+        stores.push_back({"BAD" + std::to_string(i), {}, uris[i].toStdString()});
+    GuiApp app(stores, QStringLiteral("uri-shapes")); // a label free of the password
+    app.start();
+    QVERIFY(QTest::qWaitForWindowExposed(app.window()));
+    QTRY_VERIFY_WITH_TIMEOUT(app.commands()->isReady(), 20000);
+    for (qsizetype i = 1; i <= uris.size(); ++i)
+        QTRY_VERIFY(app.window()->storePanels()[i]->hasProblem());
+    const QStringList texts = windowTexts(app.window());
+    for (const QString& text : texts)
+        for (const QString& part : lab::kPlantedParts)
+            QVERIFY2(!text.contains(part), qPrintable(text));
+    qInfo("window texts | %lld URI shapes, %lld texts, none shows the password",
+          static_cast<long long>(uris.size()), static_cast<long long>(texts.size()));
 }
 
 QTEST_MAIN(TestUnavailableStore)
