@@ -2,6 +2,7 @@
 // exact line, column and message each must produce.
 #include "script.h"
 
+#include <QElapsedTimer>
 #include <QTest>
 
 using namespace syncscope;
@@ -23,6 +24,7 @@ private Q_SLOTS:
     void malformedLine_data();
     void malformedLine();
     void everyBadLineIsReported();
+    void manyStoreNamesParseQuickly();
     void textEndingMidCommand();
     void errorFormat();
 };
@@ -350,6 +352,22 @@ void TestParser::everyBadLineIsReported() {
     QCOMPARE(s.errors[2].line, 6u);
     QCOMPARE(s.errors[2].message,
              std::string("the implicit timestamp would exceed the 64-bit range"));
+}
+
+// Names are hashed, not searched: 60,000 different ones take well under a second (a search per
+// line took minutes), and each keeps its own index.
+void TestParser::manyStoreNamesParseQuickly() {
+    std::string text;
+    for (int i = 0; i < 60000; ++i)
+        text += "S" + std::to_string(i) + ".GET(a,b)\ns" + std::to_string(i) + ".GET(a,b)\n";
+    QElapsedTimer clock;
+    clock.start();
+    const Script s = parseScript("t.in", std::move(text));
+    QVERIFY2(clock.elapsed() < 2000, qPrintable(QString::number(clock.elapsed())));
+    QVERIFY(s.ok());
+    QCOMPARE(s.names.size(), size_t(60000));
+    QCOMPARE(s.commands[2 * 4321].store, s.commands[2 * 4321 + 1].store);
+    QCOMPARE(s.names[s.commands[2 * 4321].store], std::string("S4321"));
 }
 
 // The scanner relies on the '\0' std::string keeps after the text: a script cut anywhere must
