@@ -21,8 +21,8 @@ std::string storeList(const std::vector<StoreSpec>& stores) {
 
 } // namespace
 
-std::vector<ScriptError> bindStores(const Script& script, const StoreDirectory* configured,
-                                    StoreBinding& binding) {
+ErrorList bindStores(const Script& script, const StoreDirectory* configured,
+                     StoreBinding& binding) {
     binding = {};
     const size_t unbound = SIZE_MAX;
     binding.storeOfName.assign(script.names.size(), unbound);
@@ -30,12 +30,12 @@ std::vector<ScriptError> bindStores(const Script& script, const StoreDirectory* 
 
     if (configured) {
         binding.stores = configured->stores();
+        const std::string known = storeList(binding.stores);
         for (size_t i = 0; i < script.names.size(); ++i) {
             if (const std::optional<size_t> at = configured->resolve(script.names[i]))
                 binding.storeOfName[i] = *at;
             else
-                problem[i] = "unknown store '" + script.names[i] + "': the workspace has " +
-                             storeList(binding.stores);
+                problem[i] = "unknown store '" + script.names[i] + "': the workspace has " + known;
         }
     } else {
         for (size_t i = 0; i < script.names.size(); ++i) {
@@ -54,11 +54,11 @@ std::vector<ScriptError> bindStores(const Script& script, const StoreDirectory* 
         }
     }
 
-    std::vector<ScriptError> errors;
+    ErrorList errors;
     auto check = [&](const Command& c, uint16_t name, uint32_t offset) {
         if (problem[name].empty())
             return true;
-        errors.push_back({c.line, script.columnAt(c, offset), problem[name]});
+        errors.add({c.line, script.columnAt(c, offset), problem[name]});
         return false;
     };
     for (const Command& c : script.commands) {
@@ -81,6 +81,13 @@ std::vector<ScriptError> bindStores(const Script& script, const StoreDirectory* 
             break;
         }
     }
+    return errors;
+}
+
+ErrorList checkScript(const Script& script, const StoreDirectory* configured,
+                      StoreBinding& binding) {
+    ErrorList errors = bindStores(script, configured, binding);
+    errors.merge(script.errors, script.moreErrors);
     return errors;
 }
 

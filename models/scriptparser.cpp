@@ -3,6 +3,7 @@
 // script parses in a few tens of milliseconds (see tests/bench/bench_parse).
 #include "script.h"
 
+#include "errorlist.h"
 #include "identifiers.h"
 #include "utf8.h"
 
@@ -145,6 +146,10 @@ private:
     }
 
     SYNCSCOPE_COLD bool fail(const char* at, std::string message) {
+        if (!failed_ && s_.errors.size() >= kMaxErrorsShown) {
+            ++s_.moreErrors; // counted only: neither its column nor its text is needed
+            failed_ = true;
+        }
         if (!failed_) {
             const char* lineEnd = lineEndFrom(lineStart_);
             const std::string_view lineText(lineStart_, static_cast<size_t>(lineEnd - lineStart_));

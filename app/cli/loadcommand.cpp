@@ -117,8 +117,7 @@ int loadWorkspace(const LoadOptions& options, std::FILE* out, std::FILE* err) {
             parseSeedCsv(options.csv.toStdString(),
                          std::string_view(text.constData(), static_cast<size_t>(text.size())));
         if (!data.errors.empty()) {
-            for (const ScriptError& e : data.errors)
-                say(err, QString::fromStdString(data.formatError(e)));
+            sayErrors(err, data, data.errors, data.moreErrors);
             return ExitScriptError;
         }
         writes = seedWrites(data);

@@ -212,16 +212,9 @@ int runScript(const RunOptions& options, std::FILE* out, std::FILE* err) {
 
     Script script = parseScript(options.script.toStdString(), std::move(*text));
     StoreBinding binding;
-    std::vector<ScriptError> errors =
-        bindStores(script, configured ? &*configured : nullptr, binding);
-    errors.insert(errors.end(), script.errors.begin(), script.errors.end());
+    const ErrorList errors = checkScript(script, configured ? &*configured : nullptr, binding);
     if (!errors.empty()) {
-        std::stable_sort(errors.begin(), errors.end(),
-                         [](const ScriptError& a, const ScriptError& b) {
-                             return a.line != b.line ? a.line < b.line : a.column < b.column;
-                         });
-        for (const ScriptError& e : errors)
-            say(err, script.formatError(e));
+        sayErrors(err, script, errors.shown, errors.more);
         return ExitScriptError;
     }
 
@@ -245,8 +238,7 @@ int runScript(const RunOptions& options, std::FILE* out, std::FILE* err) {
         }
         seed = parseSeedCsv(options.seedCsv.toStdString(), *csv);
         if (!seed->errors.empty()) {
-            for (const ScriptError& e : seed->errors)
-                say(err, seed->formatError(e));
+            sayErrors(err, *seed, seed->errors, seed->moreErrors);
             return ExitScriptError;
         }
     }

@@ -256,11 +256,10 @@ std::optional<CommandSession::LineError> CommandSession::execute(const QString& 
     auto script =
         std::make_shared<Script>(parseScript(kTypedCommandName, line.toStdString(), &clock));
     StoreBinding binding;
-    std::vector<ScriptError> errors = bindStores(*script, &directory_, binding);
-    errors.insert(errors.begin(), script->errors.begin(), script->errors.end());
+    const ErrorList errors = checkScript(*script, &directory_, binding);
     if (!errors.empty())
-        return LineError{static_cast<int>(errors.front().column),
-                         QString::fromStdString(errors.front().message)};
+        return LineError{static_cast<int>(errors.shown.front().column),
+                         QString::fromStdString(errors.shown.front().message)};
     for (const Command& c : script->commands)
         if (const auto down =
                 firstUnavailableNamed(*script, c, binding.storeOfName, unavailable_)) {
@@ -392,7 +391,7 @@ void CommandSession::openScriptFile(const QString& path) {
                      if (generation != openGeneration_)
                          return; // a later open took over
                      if (!opened->readError.isEmpty()) {
-                         Q_EMIT scriptOpened(path, QString(), {}, opened->readError);
+                         Q_EMIT scriptOpened(path, QString(), {}, 0, opened->readError);
                          return;
                      }
                      script_ = opened->script;
@@ -405,7 +404,8 @@ void CommandSession::openScriptFile(const QString& path) {
                              mirror_->scriptNext = 0;
                          }
                      });
-                     Q_EMIT scriptOpened(path, opened->text, script_->errors, QString());
+                     Q_EMIT scriptOpened(path, opened->text, script_->errors,
+                                         static_cast<qsizetype>(script_->moreErrors), QString());
                  });
 }
 

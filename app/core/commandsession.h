@@ -164,10 +164,11 @@ Q_SIGNALS:
     void ready();
     void resetPointReady();
     void resetDone();
-    // The file openScriptFile() read: its text and errors, or why it could not be read (then
-    // the script that was open stays).
+    // The file openScriptFile() read: its text and errors (the first kMaxErrorsShown, and how
+    // many more), or why it could not be read (then the script that was open stays).
     void scriptOpened(const QString& path, const QString& text,
-                      const std::vector<syncscope::ScriptError>& errors, const QString& readError);
+                      const std::vector<syncscope::ScriptError>& errors, qsizetype moreErrors,
+                      const QString& readError);
     void scriptProgress(int done);
     void importProgress(int done, int total);
     void importFinished(int imported, bool canceled);

@@ -20,6 +20,7 @@
 #include "workspaceactions.h"
 #include "workspacesession.h"
 
+#include "errorlist.h"
 #include "scriptpanel.h"
 
 #include <QAction>
@@ -308,7 +309,8 @@ void GuiApp::openScript(const QString& path) {
 }
 
 void GuiApp::showScript(const QString& path, const QString& text,
-                        const std::vector<ScriptError>& errors, const QString& readError) {
+                        const std::vector<ScriptError>& errors, qsizetype moreErrors,
+                        const QString& readError) {
     if (!readError.isEmpty()) {
         window_->showStatus(QStringLiteral("Cannot open %1: %2").arg(path, readError));
         console_->appendError(QStringLiteral("Cannot open %1: %2").arg(path, readError));
@@ -326,6 +328,9 @@ void GuiApp::showScript(const QString& path, const QString& text,
                                   .arg(e.column)
                                   .arg(QString::fromStdString(e.message)));
     }
+    if (moreErrors > 0)
+        console_->appendError(
+            QString::fromStdString(moreErrorsLine(static_cast<size_t>(moreErrors))));
     scriptPanel_->showScript(name, text, marks);
     if (errors.empty()) {
         scriptPanel_->showPosition(commands_->scriptNextLine(), 0, commands_->scriptTotal());

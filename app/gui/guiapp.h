@@ -113,7 +113,8 @@ private:
     bool mayClose();
     void offerCutShortRun();
     void showScript(const QString& path, const QString& text,
-                    const std::vector<syncscope::ScriptError>& errors, const QString& readError);
+                    const std::vector<syncscope::ScriptError>& errors, qsizetype moreErrors,
+                    const QString& readError);
     bool run(const QString& line);
     void updateScriptActions();
     void rememberRecent(const QString& path);

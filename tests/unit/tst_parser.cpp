@@ -1,6 +1,7 @@
 // The script grammar of docs/script-language.md: every valid variant, and malformed lines with the
-// exact line, column and message each must produce.
+// exact line, column and message each must produce; and how many errors are kept.
 #include "script.h"
+#include "scriptbinding.h"
 
 #include <QElapsedTimer>
 #include <QTest>
@@ -24,7 +25,9 @@ private Q_SLOTS:
     void malformedLine_data();
     void malformedLine();
     void everyBadLineIsReported();
+    void errorsPastTheLimitAreCountedNotKept();
     void manyStoreNamesParseQuickly();
+    void parseAndBindingErrorsMergeInOrder();
     void textEndingMidCommand();
     void errorFormat();
 };
@@ -354,6 +357,21 @@ void TestParser::everyBadLineIsReported() {
              std::string("the implicit timestamp would exceed the 64-bit range"));
 }
 
+// A million bad lines keep kMaxErrorsShown errors (the first, in order) and count the rest.
+void TestParser::errorsPastTheLimitAreCountedNotKept() {
+    std::string text;
+    for (int i = 0; i < 1000000; ++i)
+        text += "bad line\n";
+    const Script s = parseScript("t.in", std::move(text));
+    QCOMPARE(s.errors.size(), kMaxErrorsShown);
+    QCOMPARE(s.errors.front().line, 1u);
+    QCOMPARE(s.errors.back().line, static_cast<uint32_t>(kMaxErrorsShown));
+    QCOMPARE(s.moreErrors, 1000000 - kMaxErrorsShown);
+    QCOMPARE(moreErrorsLine(s.moreErrors), std::string("\u2026 and 999980 more errors"));
+    QCOMPARE(moreErrorsLine(1), std::string("\u2026 and 1 more error"));
+    QVERIFY(moreErrorsLine(0).empty());
+}
+
 // Names are hashed, not searched: 60,000 different ones take well under a second (a search per
 // line took minutes), and each keeps its own index.
 void TestParser::manyStoreNamesParseQuickly() {
@@ -368,6 +386,21 @@ void TestParser::manyStoreNamesParseQuickly() {
     QCOMPARE(s.names.size(), size_t(60000));
     QCOMPARE(s.commands[2 * 4321].store, s.commands[2 * 4321 + 1].store);
     QCOMPARE(s.names[s.commands[2 * 4321].store], std::string("S4321"));
+}
+
+// A script's parse errors and its binding's come as one list in order of line and column,
+// capped as one.
+void TestParser::parseAndBindingErrorsMergeInOrder() {
+    std::string text;
+    for (int i = 0; i < 30; ++i)
+        text += i % 2 ? "CSV.GET(a,b)\n" : "bad\n";
+    const Script s = parseScript("t.in", std::move(text));
+    StoreBinding binding;
+    const ErrorList errors = checkScript(s, nullptr, binding);
+    QCOMPARE(errors.shown.size(), kMaxErrorsShown);
+    QCOMPARE(errors.more, size_t(30) - kMaxErrorsShown);
+    for (size_t i = 0; i < errors.shown.size(); ++i)
+        QCOMPARE(errors.shown[i].line, static_cast<uint32_t>(i + 1));
 }
 
 // The scanner relies on the '\0' std::string keeps after the text: a script cut anywhere must
