@@ -27,6 +27,8 @@ ErrorList bindStores(const Script& script, const StoreDirectory* configured,
     const size_t unbound = SIZE_MAX;
     binding.storeOfName.assign(script.names.size(), unbound);
     std::vector<std::string> problem(script.names.size());
+    // The name that would have been one store too many: said at its first mention only.
+    size_t overLimit = unbound;
 
     if (configured) {
         binding.stores = configured->stores();
@@ -47,6 +49,16 @@ ErrorList bindStores(const Script& script, const StoreDirectory* configured,
             auto it = std::find_if(binding.stores.begin(), binding.stores.end(),
                                    [&](const StoreSpec& s) { return s.name == canonical; });
             if (it == binding.stores.end()) {
+                if (binding.stores.size() == kMaxStores) {
+                    // Names come in order of first mention: the first over is the one to name.
+                    if (overLimit == unbound) {
+                        overLimit = i;
+                        problem[i] = "store " + canonical + " would be store " +
+                                     std::to_string(kMaxStores + 1) + ": a run has at most " +
+                                     std::to_string(kMaxStores) + " stores";
+                    }
+                    continue;
+                }
                 binding.stores.push_back({canonical, {}, {}});
                 it = binding.stores.end() - 1;
             }
@@ -59,6 +71,8 @@ ErrorList bindStores(const Script& script, const StoreDirectory* configured,
         if (problem[name].empty())
             return true;
         errors.add({c.line, script.columnAt(c, offset), problem[name]});
+        if (name == overLimit)
+            problem[name].clear();
         return false;
     };
     for (const Command& c : script.commands) {

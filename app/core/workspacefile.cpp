@@ -69,6 +69,12 @@ WorkspaceFile WorkspaceFile::fromJson(const QByteArray& json, const QString& ori
     WorkspaceFile w;
     QSet<QString> taken;
     const QJsonArray stores = storesValue.toArray();
+    if (static_cast<size_t>(stores.size()) > kMaxStores)
+        return failed(origin, QStringLiteral("store %1: a workspace holds at most %2 stores (this "
+                                             "one has %3; docs/cli.md#limits)")
+                                  .arg(kMaxStores + 1)
+                                  .arg(kMaxStores)
+                                  .arg(stores.size()));
     for (qsizetype i = 0; i < stores.size(); ++i) {
         const QJsonObject o = stores.at(i).toObject();
         const QString where = QStringLiteral("store %1").arg(i + 1);

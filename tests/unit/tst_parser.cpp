@@ -1,5 +1,6 @@
 // The script grammar of docs/script-language.md: every valid variant, and malformed lines with the
-// exact line, column and message each must produce; and how many errors are kept.
+// exact line, column and message each must produce; how many errors are kept, and how many
+// stores a run may name (docs/cli.md#limits).
 #include "script.h"
 #include "scriptbinding.h"
 
@@ -27,6 +28,7 @@ private Q_SLOTS:
     void everyBadLineIsReported();
     void errorsPastTheLimitAreCountedNotKept();
     void manyStoreNamesParseQuickly();
+    void aRunHasAtMostMaxStores();
     void parseAndBindingErrorsMergeInOrder();
     void textEndingMidCommand();
     void errorFormat();
@@ -386,6 +388,25 @@ void TestParser::manyStoreNamesParseQuickly() {
     QCOMPARE(s.names.size(), size_t(60000));
     QCOMPARE(s.commands[2 * 4321].store, s.commands[2 * 4321 + 1].store);
     QCOMPARE(s.names[s.commands[2 * 4321].store], std::string("S4321"));
+}
+
+// Without a workspace the run's stores are the names the script gives, at most kMaxStores: the
+// first mention of one more is the one error (its line and column), aliases of a store already
+// there still bind, and the run keeps kMaxStores stores.
+void TestParser::aRunHasAtMostMaxStores() {
+    std::string text;
+    for (size_t i = 0; i < kMaxStores + 5; ++i)
+        text += "  S" + std::to_string(i) + ".SET((a,b),A)\n";
+    text += "S64.GET(a,b)\nMYSQL.GET(a,b)\nSQL.MERGE(S0)\n";
+    const Script s = parseScript("t.in", std::move(text));
+    QVERIFY(s.ok());
+    StoreBinding binding;
+    const ErrorList errors = checkScript(s, nullptr, binding);
+    QCOMPARE(errors.shown.size(), size_t(1));
+    QCOMPARE(errors.more, size_t(0));
+    QCOMPARE(s.formatError(errors.shown[0]),
+             std::string("t.in:65:3: store S64 would be store 65: a run has at most 64 stores"));
+    QCOMPARE(binding.stores.size(), kMaxStores);
 }
 
 // A script's parse errors and its binding's come as one list in order of line and column,
