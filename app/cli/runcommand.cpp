@@ -38,18 +38,27 @@ namespace syncscope {
 
 namespace {
 
+// Read straight into the string the parser keeps: through a QByteArray, a 200 MB script was
+// held twice at its peak.
 std::optional<std::string> readFile(const QString& path, QString& why) {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) {
         why = f.errorString();
         return std::nullopt;
     }
-    const QByteArray bytes = f.readAll();
+    std::string text;
+    if (!f.isSequential()) {
+        text.resize(static_cast<size_t>(f.size()));
+        text.resize(static_cast<size_t>(std::max<qint64>(f.read(text.data(), f.size()), 0)));
+    }
+    // A pipe, or a file that grew: the rest as it comes.
+    for (QByteArray more; f.error() == QFileDevice::NoError && !(more = f.read(1 << 20)).isEmpty();)
+        text.append(more.constData(), static_cast<size_t>(more.size()));
     if (f.error() != QFileDevice::NoError) {
         why = f.errorString();
         return std::nullopt;
     }
-    return std::string(bytes.constData(), static_cast<size_t>(bytes.size()));
+    return text;
 }
 
 // Buffers stdout: a million GET lines must not cost a million writes. And holds each piece
