@@ -18,6 +18,7 @@ struct SqlDialect {
     QString driver;          // Qt Sql driver name
     QStringList openPragmas; // run after connecting: file pragmas, or marking the session as
                              // Syncscope's own so the capture triggers leave its writes alone
+    QStringList readPragmas; // instead, for a store only read: none that would write the file
     QStringList schema;      // idempotent CREATE statements
     // Columns added since the first release, for databases made before them: each probe
     // returns a count that is 0 while its upgrade statement has not run.

@@ -148,6 +148,7 @@ SqlDialect mariadbDialect() {
     };
     d.rowsPerStatement = 500;
     d.unlimited = std::numeric_limits<qint64>::max();
+    d.readPragmas = d.openPragmas; // they only mark the session
     return d;
 }
 
@@ -247,6 +248,7 @@ SqlDialect postgresDialect() {
     d.distinctKeysPerUpsert = true;
     d.rowsPerStatement = 500;
     d.unlimited = std::numeric_limits<qint64>::max();
+    d.readPragmas = d.openPragmas; // they only mark the session
     return d;
 }
 

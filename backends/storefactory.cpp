@@ -8,6 +8,7 @@
 #include "sqlstore.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QRegularExpression>
 #include <QSqlDatabase>
 #include <QUrl>
@@ -317,6 +318,13 @@ SqlStore::Options sqliteStoreOptions(const QString& name, const QString& uri, QS
     }
     o.databaseName = uri.mid(kSqliteFile.size());
     o.location = o.databaseName;
+    // SQLite would write its journal beside whatever is there: /dev/null-journal, a FIFO's.
+    if (const QFileInfo file(o.databaseName); file.exists() && !file.isFile())
+        problem = QStringLiteral("%1: %2, not a file: an SQLite store is a regular file (or a new "
+                                 "one)")
+                      .arg(displayUri(uri), file.isDir() ? QStringLiteral("a directory")
+                                                         : QStringLiteral("a device, a pipe or "
+                                                                          "a socket"));
     return o;
 }
 

@@ -84,7 +84,8 @@ int verifyWorkspace(const VerifyOptions& options, std::FILE* out, std::FILE* err
             return ExitUsage;
         }
     }
-    auto opened = openStores(*chosen);
+    // Verify only reads; --repair writes back into the origins.
+    auto opened = openStores(*chosen, options.repair ? Access::ReadWrite : Access::ReadOnly);
     if (!opened) {
         say(err, opened.error().toString());
         return ExitBackend;

@@ -45,20 +45,23 @@ QString firstUriProblem(const std::vector<StoreSpec>& stores) {
 }
 
 Result<std::vector<std::unique_ptr<StoreWorker>>>
-createWorkers(const std::vector<StoreSpec>& stores) {
+createWorkers(const std::vector<StoreSpec>& stores, Access access) {
     std::vector<std::unique_ptr<StoreWorker>> workers;
     for (const StoreSpec& s : stores) {
         auto store =
             StoreFactory::create(QString::fromStdString(s.name), QString::fromStdString(s.uri));
         if (!store)
             return store.error();
+        if (access == Access::ReadOnly)
+            store.value()->setReadOnly();
         workers.push_back(std::make_unique<StoreWorker>(std::move(store.value())));
     }
     return workers;
 }
 
-Result<std::vector<std::unique_ptr<StoreWorker>>> openStores(const std::vector<StoreSpec>& stores) {
-    auto made = createWorkers(stores);
+Result<std::vector<std::unique_ptr<StoreWorker>>> openStores(const std::vector<StoreSpec>& stores,
+                                                             Access access) {
+    auto made = createWorkers(stores, access);
     if (!made)
         return made.error();
     std::vector<std::unique_ptr<StoreWorker>>& workers = made.value();
