@@ -34,30 +34,48 @@ Status SqlStore::createSchema() {
     return made;
 }
 
+// Each column added since the first release that the database lacks is added; a store only
+// read is refused instead (adding it would be a write).
 Status SqlStore::upgradeSchema() {
     for (const SqlDialect::Upgrade& upgrade : dialect_.upgrades) {
         QSqlQuery probe(QSqlDatabase::database(connection_, false));
         if (!probe.exec(upgrade.probe) || !probe.next())
             return error(QStringLiteral("cannot inspect the schema"), probe.lastError().text());
-        if (probe.value(0).toLongLong() == 0)
-            if (Status s = exec(upgrade.statement); !s)
-                return s;
+        if (probe.value(0).toLongLong() != 0)
+            continue;
+        if (readOnly_)
+            return error(QStringLiteral("cannot read the store"),
+                         QStringLiteral("%1 was written by an older Syncscope; open it once to "
+                                        "write (a run of an empty script) so it is upgraded")
+                             .arg(options_.location));
+        if (Status s = exec(upgrade.statement); !s)
+            return s;
     }
     return success();
 }
 
 // One database holds one store: refuse to open another store's tables under this name, which
-// would mix two stores' histories.
+// would mix two stores' histories. A store only read claims no name: it must find its own.
 Status SqlStore::checkOwner() {
     QSqlDatabase db = QSqlDatabase::database(connection_, false);
-    QSqlQuery q(db);
-    q.prepare(dialect_.claimStoreName);
-    q.addBindValue(options_.name);
-    if (!q.exec())
-        return error(QStringLiteral("cannot record the store name"), q.lastError().text());
+    if (!readOnly_) {
+        QSqlQuery q(db);
+        q.prepare(dialect_.claimStoreName);
+        q.addBindValue(options_.name);
+        if (!q.exec())
+            return error(QStringLiteral("cannot record the store name"), q.lastError().text());
+    }
     QSqlQuery owner(db);
-    if (!owner.exec(dialect_.readStoreName) || !owner.next())
-        return error(QStringLiteral("cannot read the store name"), owner.lastError().text());
+    if (!owner.exec(dialect_.readStoreName) || !owner.next()) {
+        const QString why = owner.lastError().isValid() ? owner.lastError().text()
+                                                        : QStringLiteral("no store name");
+        if (readOnly_)
+            return error(QStringLiteral("cannot read the store"),
+                         QStringLiteral("%1 holds no Syncscope store (%2); a store only read is "
+                                        "not made")
+                             .arg(options_.location, why));
+        return error(QStringLiteral("cannot read the store name"), why);
+    }
     const QString holder = owner.value(0).toString();
     if (holder != options_.name)
         return error(QStringLiteral("wrong database"),
@@ -65,31 +83,12 @@ Status SqlStore::checkOwner() {
     return success();
 }
 
-// What a store only read needs and must not create: the owner's name, this store's, and every
-// column the reads expect (an older database's upgrade would be a write).
+// What a store only read needs and must not create: its own name recorded, and every column
+// the reads expect.
 Status SqlStore::checkSchemaToRead() {
-    QSqlQuery owner(QSqlDatabase::database(connection_, false));
-    if (!owner.exec(dialect_.readStoreName) || !owner.next())
-        return error(QStringLiteral("cannot read the store"),
-                     QStringLiteral("%1 holds no Syncscope store (%2); a store only read is not "
-                                    "made")
-                         .arg(options_.location, owner.lastError().isValid()
-                                                     ? owner.lastError().text()
-                                                     : QStringLiteral("no store name")));
-    if (const QString holder = owner.value(0).toString(); holder != options_.name)
-        return error(QStringLiteral("wrong database"),
-                     heldByAnotherStore(options_.location, holder, options_.name));
-    for (const SqlDialect::Upgrade& upgrade : dialect_.upgrades) {
-        QSqlQuery probe(QSqlDatabase::database(connection_, false));
-        if (!probe.exec(upgrade.probe) || !probe.next())
-            return error(QStringLiteral("cannot inspect the schema"), probe.lastError().text());
-        if (probe.value(0).toLongLong() == 0)
-            return error(QStringLiteral("cannot read the store"),
-                         QStringLiteral("%1 was written by an older Syncscope; open it once to "
-                                        "write (a run of an empty script) so it is upgraded")
-                             .arg(options_.location));
-    }
-    return success();
+    if (Status s = checkOwner(); !s)
+        return s;
+    return upgradeSchema();
 }
 
 } // namespace syncscope
