@@ -7,6 +7,7 @@
 #include "hostileinputs.h"
 #include "identifiers.h"
 #include "measuredcli.h"
+#include "textfiles.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -17,11 +18,6 @@
 #include <map>
 
 namespace {
-
-bool writeFile(const QString& path, const QByteArray& bytes) {
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
-}
 
 // No byte of `text` that a terminal would obey (C0 controls but newline, DEL).
 bool inert(const QByteArray& text) {
@@ -54,14 +50,15 @@ void TestCliHostile::initTestCase() {
     QVERIFY(dir_.isValid());
     workspace_ = dir_.filePath(QStringLiteral("ws.json"));
     const QByteArray uri = "sqlite://" + QFile::encodeName(dir_.filePath(QStringLiteral("sql.db")));
-    QVERIFY(writeFile(workspace_, "{\"stores\": [{\"name\": \"SQL\", \"uri\": \"" + uri + "\"}]}"));
+    QVERIFY(lab::writeFile(workspace_,
+                           "{\"stores\": [{\"name\": \"SQL\", \"uri\": \"" + uri + "\"}]}"));
     before_ = dumpAfter("SQL.SET((SID1,CSE1),A)\n");
     QVERIFY(before_.contains("SQL,SID1,CSE1,A,1"));
 }
 
 QByteArray TestCliHostile::dumpAfter(const QByteArray& script) {
     const QString path = dir_.filePath(QStringLiteral("dump.in"));
-    if (!writeFile(path, script))
+    if (!lab::writeFile(path, script))
         return {};
     const lab::CliOutcome o =
         lab::runCliMeasured(dir_, {QStringLiteral("run"), path, QStringLiteral("--workspace"),
@@ -111,7 +108,7 @@ void TestCliHostile::oneTenMegabyteLine() {
     for (const QByteArray& script :
          {"SQL.SET((SID1,CSE1),\"" + huge + "\")", "SQL.SET((" + huge + ",CSE1),A)",
           "SQL.SET((SID1,CSE1)," + huge + "\n", huge}) {
-        QVERIFY(writeFile(path, script));
+        QVERIFY(lab::writeFile(path, script));
         const lab::CliOutcome o = lab::runCliMeasured(
             dir_, {QStringLiteral("run"), path, QStringLiteral("--workspace"), workspace_});
         QCOMPARE(o.status, 1);
@@ -135,7 +132,7 @@ void TestCliHostile::rawBytesInQuotedValues() {
                               "SQL.SET((SID2,CSE3),\"\xff\xfe\")\n"
                               "SQL.SET((SID2,CSE4),\"\xc2\x85\")\n"
                               "SQL.SET((SID2,CSE5),A\rB)\n";
-    QVERIFY(writeFile(path, script));
+    QVERIFY(lab::writeFile(path, script));
     const lab::CliOutcome o = lab::runCliMeasured(
         dir_, {QStringLiteral("run"), path, QStringLiteral("--workspace"), workspace_});
     QCOMPARE(o.status, 1);

@@ -7,6 +7,7 @@
 #include "errorlist.h"
 #include "measuredcli.h"
 #include "storedirectory.h"
+#include "textfiles.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -42,8 +43,7 @@ void TestCliLimits::initTestCase() {
 
 QString TestCliLimits::write(const char* name, const QByteArray& bytes) {
     const QString path = dir_.filePath(QString::fromLatin1(name));
-    QFile f(path);
-    if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size())
+    if (!lab::writeFile(path, bytes))
         qFatal("cannot write %s", qPrintable(path));
     return path;
 }

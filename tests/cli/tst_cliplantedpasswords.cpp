@@ -8,6 +8,7 @@
 // refused before anything connects.
 #include "plantedpasswords.h"
 #include "secretsearch.h"
+#include "textfiles.h"
 
 #include <QDir>
 #include <QFile>
@@ -50,26 +51,17 @@ QByteArray workspaceJson(const QString& uri, const QString& lite) {
     return QJsonDocument(QJsonObject{{QStringLiteral("stores"), stores}}).toJson();
 }
 
-bool writeFile(const QString& path, const QByteArray& bytes) {
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
-}
-
-QByteArray readFile(const QString& path) {
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
 } // namespace
 
 void TestCliPlantedPasswords::initTestCase() {
     QVERIFY(inputs_.isValid() && work_.isValid());
-    QVERIFY(writeFile(in(QStringLiteral("t.in")), "1, SQL.SET((SID1,CSE1),A)\nLITE.MERGE(SQL)\n"));
-    QVERIFY(writeFile(in(QStringLiteral("seed.csv")),
-                      "student-ID,course-id,roll no,email ID,grade\nSID9,CSE9,9,x@y.z,A\n"));
+    QVERIFY(
+        lab::writeFile(in(QStringLiteral("t.in")), "1, SQL.SET((SID1,CSE1),A)\nLITE.MERGE(SQL)\n"));
+    QVERIFY(lab::writeFile(in(QStringLiteral("seed.csv")),
+                           "student-ID,course-id,roll no,email ID,grade\nSID9,CSE9,9,x@y.z,A\n"));
     const QString lite = work_.filePath(QStringLiteral("lite.db"));
-    QVERIFY(writeFile(in(QStringLiteral("good.json")),
-                      workspaceJson(QStringLiteral("sqlite::memory:"), lite)));
+    QVERIFY(lab::writeFile(in(QStringLiteral("good.json")),
+                           workspaceJson(QStringLiteral("sqlite::memory:"), lite)));
     // The SQLite store exists and holds a write: the refused runs must leave it as it is.
     QProcess p;
     p.start(QStringLiteral(SYNCSCOPE_CLI),
@@ -77,7 +69,7 @@ void TestCliPlantedPasswords::initTestCase() {
              in(QStringLiteral("good.json"))});
     QVERIFY(p.waitForFinished(60000));
     QCOMPARE(p.exitCode(), 0);
-    liteBefore_ = readFile(lite);
+    liteBefore_ = lab::readFile(lite);
     QVERIFY(!liteBefore_.isEmpty());
 }
 
@@ -105,7 +97,8 @@ void TestCliPlantedPasswords::workspaceUris() {
     const QStringList uris = lab::urisWithPlantedPassword();
     for (qsizetype i = 0; i < uris.size(); ++i) {
         const QString ws = in(QStringLiteral("ws%1.json").arg(i));
-        QVERIFY(writeFile(ws, workspaceJson(uris[i], work_.filePath(QStringLiteral("lite.db")))));
+        QVERIFY(
+            lab::writeFile(ws, workspaceJson(uris[i], work_.filePath(QStringLiteral("lite.db")))));
         written_ << ws;
         refused({QStringLiteral("run"), script, W, ws, QStringLiteral("--dump")});
         refused({QStringLiteral("verify"), W, ws});
@@ -156,7 +149,7 @@ void TestCliPlantedPasswords::noFileHoldsThePassword() {
     for (const QString& w : written_)
         inInputs.holding.removeAll(w);
     QVERIFY2(inInputs.holding.isEmpty(), qPrintable(inInputs.holding.join(QStringLiteral(", "))));
-    QCOMPARE(readFile(work_.filePath(QStringLiteral("lite.db"))), liteBefore_);
+    QCOMPARE(lab::readFile(work_.filePath(QStringLiteral("lite.db"))), liteBefore_);
     qInfo("planted passwords | %lld URI shapes, %d runs, %d files searched, none shown",
           static_cast<long long>(lab::urisWithPlantedPassword().size()), runs_,
           inWork.files + inInputs.files);

@@ -4,6 +4,7 @@
 // verified, left byte for byte and time for time as it was, and a missing or foreign file is
 // refused rather than made into a store.
 #include "clirun.h"
+#include "textfiles.h"
 
 #include <QDir>
 #include <QFile>
@@ -30,16 +31,6 @@ private:
 
 namespace {
 
-bool writeFile(const QString& path, const QByteArray& bytes) {
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
-}
-
-QByteArray readFile(const QString& path) {
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
 // What SQLite writes beside a database it opens to write.
 const QStringList kBeside = {QStringLiteral("-journal"), QStringLiteral("-wal"),
                              QStringLiteral("-shm")};
@@ -49,13 +40,13 @@ const QStringList kBeside = {QStringLiteral("-journal"), QStringLiteral("-wal"),
 void TestCliSqliteFiles::initTestCase() {
     QVERIFY(dir_.isValid());
     script_ = dir_.filePath(QStringLiteral("t.in"));
-    QVERIFY(writeFile(script_, "1, SQL.SET((SID1,CSE1),A)\n"));
+    QVERIFY(lab::writeFile(script_, "1, SQL.SET((SID1,CSE1),A)\n"));
 }
 
 QString TestCliSqliteFiles::workspaceFor(const QString& path, const char* name) {
     const QString ws = dir_.filePath(QString::fromLatin1(name));
-    writeFile(ws, "{\"stores\": [{\"name\": \"SQL\", \"uri\": \"sqlite://" +
-                      QFile::encodeName(path) + "\"}]}");
+    lab::writeFile(ws, "{\"stores\": [{\"name\": \"SQL\", \"uri\": \"sqlite://" +
+                           QFile::encodeName(path) + "\"}]}");
     return ws;
 }
 
@@ -103,13 +94,13 @@ void TestCliSqliteFiles::verifyOnlyReads() {
              0);
     QVERIFY(QFile::setPermissions(db, QFileDevice::ReadOwner | QFileDevice::ReadGroup |
                                           QFileDevice::ReadOther));
-    const QByteArray bytes = readFile(db);
+    const QByteArray bytes = lab::readFile(db);
     const QDateTime modified = QFileInfo(db).lastModified();
     const auto [status, out, err] =
         lab::runCli({QStringLiteral("verify"), QStringLiteral("--workspace"), ws});
     QVERIFY2(status == 0, qPrintable(err));
     QVERIFY2(out.contains(QStringLiteral("store SQL: 1 live keys")), qPrintable(out));
-    QCOMPARE(readFile(db), bytes);
+    QCOMPARE(lab::readFile(db), bytes);
     QCOMPARE(QFileInfo(db).lastModified(), modified);
     QVERIFY(!QFileInfo::exists(db + QStringLiteral("-journal")));
 }
@@ -124,7 +115,7 @@ void TestCliSqliteFiles::verifyMakesNoStore() {
     QVERIFY(!QFileInfo::exists(missing));
 
     const QString empty = dir_.filePath(QStringLiteral("empty.db"));
-    QVERIFY(writeFile(empty, {}));
+    QVERIFY(lab::writeFile(empty, {}));
     std::tie(status, out, err) = lab::runCli(
         {QStringLiteral("verify"), QStringLiteral("--workspace"), workspaceFor(empty, "e.json")});
     QCOMPARE(status, 3);
