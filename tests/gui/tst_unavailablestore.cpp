@@ -16,6 +16,7 @@
 
 #include <QAbstractButton>
 #include <QAbstractItemView>
+#include <QAction>
 #include <QDir>
 #include <QFile>
 #include <QLabel>
@@ -24,6 +25,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextEdit>
@@ -37,6 +39,7 @@ private Q_SLOTS:
     void othersWorkAndRetryBringsItIn();
     void removingItKeepsTheSession();
     void noWindowTextShowsAPlantedPassword();
+    void noStoreIsAddedPastTheLimit();
 
 private:
     QTemporaryDir dir_;
@@ -212,6 +215,32 @@ void TestUnavailableStore::noWindowTextShowsAPlantedPassword() {
             QVERIFY2(!text.contains(part), qPrintable(text));
     qInfo("window texts | %lld URI shapes, %lld texts, none shows the password",
           static_cast<long long>(uris.size()), static_cast<long long>(texts.size()));
+}
+
+// A workspace of kMaxStores stores: Store > Add is disabled and says why, and a store added
+// anyway (as the dialog would) is not, with the reason in the status bar.
+void TestUnavailableStore::noStoreIsAddedPastTheLimit() {
+    std::vector<StoreSpec> stores{{"SQL", {}, "sqlite::memory:"}};
+    while (stores.size() < kMaxStores)
+        stores.push_back({"S" + std::to_string(stores.size()), {}, "sqlite::memory:"});
+    GuiApp app(stores, QStringLiteral("full"));
+    app.start();
+    QVERIFY(QTest::qWaitForWindowExposed(app.window()));
+    QAction* add = nullptr;
+    for (QAction* a : app.window()->findChildren<QAction*>())
+        if (a->text() == QStringLiteral("&Add Store…"))
+            add = a;
+    QVERIFY(add);
+    QVERIFY(!add->isEnabled());
+    QVERIFY2(add->toolTip().contains(QStringLiteral("at most 64 stores")),
+             qPrintable(add->toolTip()));
+    QSignalSpy requested(app.workspace(), &WorkspaceActions::workspaceRequested);
+    app.workspace()->addStore({"MORE", {}, "sqlite::memory:"});
+    QTest::qWait(50);
+    QCOMPARE(requested.count(), 0);
+    QVERIFY2(
+        app.window()->statusBar()->currentMessage().contains(QStringLiteral("MORE is not added")),
+        qPrintable(app.window()->statusBar()->currentMessage()));
 }
 
 QTEST_MAIN(TestUnavailableStore)
