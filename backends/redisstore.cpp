@@ -158,7 +158,7 @@ Status RedisStore::open() {
     // Whatever other clients wrote while no Syncscope watched is logged now, before anything
     // reads the store, so a GET, a merge or a follow never misses it. One HSCAN of the hash: a
     // second or so for a million rows, nothing for a class-sized store.
-    if (Status captured = captureOutsideWrites(); !captured) {
+    if (Status captured = readOnly_ ? success() : captureOutsideWrites(); !captured) {
         close();
         return captured;
     }

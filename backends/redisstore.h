@@ -55,6 +55,7 @@ public:
     Result<std::optional<GradeRecord>> readKey(const std::string& studentId,
                                                const std::string& courseId) override;
     Result<StoreCounts> counts() override;
+    void setReadOnly() override { readOnly_ = true; }
     Result<std::vector<UnaccountedRow>> unaccountedRows(const BatchControl& control) override;
     Status rollbackTo(int64_t position) override;
     // Measured (bench_redis_apply, 1M writes): 2,000 and 5,000 apply alike, 10,000 is 4% and
@@ -126,6 +127,7 @@ private:
     Options options_;
     std::string self_; // the store's name as an origin
     std::string keys_[5];
+    bool readOnly_ = false; // verify: outside writes are named (unaccountedRows), not logged
     RedisConnection conn_;
     bool open_ = false;
     bool everOpened_ = false; // open() succeeded once: a broken connection is made again

@@ -113,6 +113,8 @@ SqlDialect sqliteDialect(bool inMemory) {
                          QStringLiteral("PRAGMA synchronous=NORMAL"),
                          QStringLiteral("PRAGMA busy_timeout=5000")};
     }
+    // A reader waits for a writer as a writer does; setting the journal mode would write.
+    d.readPragmas = {QStringLiteral("PRAGMA busy_timeout=5000")};
     d.schema = {
         QStringLiteral("CREATE TABLE IF NOT EXISTS syncscope_meta ("
                        "key TEXT PRIMARY KEY, value TEXT NOT NULL)"),

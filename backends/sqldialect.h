@@ -18,12 +18,16 @@ struct SqlDialect {
     QString driver;          // Qt Sql driver name
     QStringList openPragmas; // run after connecting: file pragmas, or marking the session as
                              // Syncscope's own so the capture triggers leave its writes alone
+    QStringList readPragmas; // instead, for a store only read: none that would write the file
     QStringList schema;      // idempotent CREATE statements
     // Columns added since the first release, for databases made before them: each probe
     // returns a count that is 0 while its upgrade statement has not run.
     struct Upgrade {
         QString probe;
         QString statement;
+        // A store only read (verify) must have it (a column its reads name); false for what
+        // only writers need (a trigger's newer body), which a reader leaves as it is.
+        bool neededToRead = true;
     };
     std::vector<Upgrade> upgrades;
     // Taken around the schema's creation on a server, where two clients opening a new database

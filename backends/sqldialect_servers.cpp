@@ -137,7 +137,7 @@ SqlDialect mariadbDialect() {
                             "TRIGGER_SCHEMA = DATABASE() AND TRIGGER_NAME = '%1' AND "
                             "ACTION_STATEMENT LIKE '%Syncscope data rules%'")
                  .arg(trigger.section(QLatin1Char(' '), 0, 0)),
-             QStringLiteral("CREATE OR REPLACE TRIGGER ") + trigger});
+             QStringLiteral("CREATE OR REPLACE TRIGGER ") + trigger, /*neededToRead=*/false});
     // A named lock of the server, named after the database (at most 64 characters).
     d.lockSchema =
         QStringLiteral("SELECT GET_LOCK(LEFT(CONCAT('syncscope schema ', DATABASE()), 64), 60)");
@@ -180,6 +180,7 @@ SqlDialect mariadbDialect() {
     };
     d.rowsPerStatement = 500;
     d.unlimited = std::numeric_limits<qint64>::max();
+    d.readPragmas = d.openPragmas; // they only mark the session
     return d;
 }
 
@@ -296,6 +297,7 @@ SqlDialect postgresDialect() {
     d.distinctKeysPerUpsert = true;
     d.rowsPerStatement = 500;
     d.unlimited = std::numeric_limits<qint64>::max();
+    d.readPragmas = d.openPragmas; // they only mark the session
     return d;
 }
 

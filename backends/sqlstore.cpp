@@ -10,6 +10,7 @@
 #include "utf8.h"
 
 #include <QDateTime>
+#include <QFileInfo>
 #include <QSqlDatabase>
 #include <QSqlDriver>
 #include <QSqlError>
@@ -91,8 +92,15 @@ Status SqlStore::open() {
         return success();
     if (dialect_.driver == QLatin1String("QSQLITE"))
         SqliteFastPath::configureProcess();
+    const bool file = options_.engine == SqlEngine::Sqlite && !options_.inMemory;
+    // Read-only, SQLite would fail to open a missing file only as "out of memory".
+    if (readOnly_ && file && !QFileInfo::exists(options_.databaseName))
+        return error(QStringLiteral("cannot open ") + options_.location,
+                     QStringLiteral("there is no such file, and a store only read is not made"));
     QSqlDatabase db = QSqlDatabase::addDatabase(dialect_.driver, connection_);
     db.setDatabaseName(options_.databaseName);
+    if (readOnly_ && file)
+        db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
     if (options_.engine != SqlEngine::Sqlite) {
         const Server& server = options_.server;
         db.setHostName(server.host);
@@ -107,7 +115,7 @@ Status SqlStore::open() {
         return error(QStringLiteral("cannot open ") + options_.location,
                      QStringLiteral("the Qt Sql driver %1 is not installed").arg(dialect_.driver));
     }
-    if (!db.open() && canCreateDatabase(db.lastError())) {
+    if (!db.open() && !readOnly_ && canCreateDatabase(db.lastError())) {
         if (Status made = createDatabase(); !made) {
             db = QSqlDatabase();
             QSqlDatabase::removeDatabase(connection_);
@@ -122,10 +130,10 @@ Status SqlStore::open() {
         return error(QStringLiteral("cannot open ") + options_.location, why);
     }
     open_ = true;
-    for (const QString& sql : dialect_.openPragmas)
+    for (const QString& sql : readOnly_ ? dialect_.readPragmas : dialect_.openPragmas)
         if (Status s = exec(sql); !s)
             return s;
-    if (Status s = createSchema(); !s)
+    if (Status s = readOnly_ ? checkSchemaToRead() : createSchema(); !s)
         return s;
     if (options_.engine == SqlEngine::Sqlite) {
         sqlite3* handle = SqliteFastPath::nativeHandle(db.driver()->handle());
@@ -145,7 +153,7 @@ Status SqlStore::open() {
                          QStringLiteral("the PostgreSQL driver gave no libpq connection"));
         bulk_ = std::make_unique<PostgresCopyPath>(conn);
     }
-    if (options_.nativeFastPath && options_.engine == SqlEngine::MariaDb) {
+    if (options_.nativeFastPath && options_.engine == SqlEngine::MariaDb && !readOnly_) {
         // Where the server takes no local files, batches go by multi-row upserts, as before.
         QString why;
         bulk_ = MariadbLoadPath::create(connection_, why);
@@ -158,61 +166,6 @@ Status SqlStore::open() {
                 [this](int rows) { return dialect_.upsertGrades(rows); }, why))
             return error(QStringLiteral("cannot prepare the write statements"), why);
     }
-    return success();
-}
-
-// The tables, triggers and upgrades, and the owner's name, under the schema lock where the
-// engine has one; the lock is given back whatever happens.
-Status SqlStore::createSchema() {
-    QSqlDatabase db = QSqlDatabase::database(connection_, false);
-    if (!dialect_.lockSchema.isEmpty()) {
-        QSqlQuery lock(db);
-        if (!lock.exec(dialect_.lockSchema) || !lock.next())
-            return error(QStringLiteral("cannot lock the schema"), lock.lastError().text());
-        if (lock.value(0).toInt() != 1)
-            return error(QStringLiteral("cannot lock the schema"),
-                         QStringLiteral("another client held it for 60 s"));
-    }
-    Status made = refuseForeignGrades();
-    for (const QString& sql : made ? dialect_.schema : QStringList())
-        if (made = exec(sql); !made)
-            break;
-    if (made)
-        made = upgradeSchema();
-    if (made)
-        made = checkOwner();
-    if (!dialect_.unlockSchema.isEmpty())
-        QSqlQuery(db).exec(dialect_.unlockSchema);
-    return made;
-}
-
-Status SqlStore::upgradeSchema() {
-    for (const SqlDialect::Upgrade& upgrade : dialect_.upgrades) {
-        QSqlQuery probe(QSqlDatabase::database(connection_, false));
-        if (!probe.exec(upgrade.probe) || !probe.next())
-            return error(QStringLiteral("cannot inspect the schema"), probe.lastError().text());
-        if (probe.value(0).toLongLong() == 0)
-            if (Status s = exec(upgrade.statement); !s)
-                return s;
-    }
-    return success();
-}
-
-// One database holds one store: refuse to open another store's tables under this name, which
-// would mix two stores' histories.
-Status SqlStore::checkOwner() {
-    QSqlDatabase db = QSqlDatabase::database(connection_, false);
-    QSqlQuery q(db);
-    q.prepare(dialect_.claimStoreName);
-    q.addBindValue(options_.name);
-    if (!q.exec())
-        return error(QStringLiteral("cannot record the store name"), q.lastError().text());
-    QSqlQuery owner(db);
-    if (!owner.exec(dialect_.readStoreName) || !owner.next())
-        return error(QStringLiteral("cannot read the store name"), owner.lastError().text());
-    const QString holder = owner.value(0).toString();
-    if (holder != options_.name)
-        return heldByAnotherStore(options_.location, holder, options_.name);
     return success();
 }
 

@@ -58,6 +58,10 @@ public:
                     options_.databaseName != QLatin1String(":memory:")};
     }
     void setPassword(const QString& password) override { options_.server.password = password; }
+    // An SQLite file is opened with QSQLITE_OPEN_READONLY; no store creates its schema, claims
+    // its name or upgrades, and one that would need to is refused (sqlstoreschema.cpp). A store
+    // in memory has nothing to keep: it opens as always.
+    void setReadOnly() override { readOnly_ = !options_.inMemory; }
     Status open() override;
     void close() override;
     Status append(std::span<const LogRecord> records, const BatchControl& control) override;
@@ -90,6 +94,7 @@ private:
     Status refuseForeignGrades();
     Status createSchema();
     Status upgradeSchema();
+    Status checkSchemaToRead();
     Status appendBatch(std::span<const LogRecord> batch);
     int upsertRows(const std::vector<const LogRecord*>& writes, size_t at);
     template <class Read>
@@ -113,6 +118,7 @@ private:
     SqlDialect dialect_;
     QString connection_;
     bool open_ = false;
+    bool readOnly_ = false;
     std::map<int, QSqlQuery> oplogInserts_;
     std::map<int, QSqlQuery> gradeUpserts_;
     std::set<std::pair<std::string_view, std::string_view>> statementKeys_; // upsertRows' scratch

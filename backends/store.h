@@ -99,6 +99,10 @@ public:
     // The password for a server login, given before open() (the GUI's keychain, else
     // SYNCSCOPE_PASSWORD_<STORE>). Stores without a login (SQLite) ignore it.
     virtual void setPassword(const QString& password) { (void)password; }
+    // Before open(): this store is only read (verify). The SQL stores then open their database
+    // read-only and create nothing in it; Redis logs no outside write it finds (verify names
+    // them instead); the others open as usual.
+    virtual void setReadOnly() {}
     // Connects and creates the schema on first use.
     virtual Status open() = 0;
     virtual void close() = 0;

@@ -1,5 +1,6 @@
 #include "storefactory.h"
 
+#include "displayuri.h"
 #include "hiveql.h"
 #include "hivestore.h"
 #include "mongostore.h"
@@ -7,6 +8,7 @@
 #include "sqlstore.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QRegularExpression>
 #include <QSqlDatabase>
 #include <QUrl>
@@ -38,7 +40,7 @@ bool setTimeout(Endpoint& e, const QString& uri, const QString& key, const QStri
                 QString& problem) {
     const int seconds = timeoutSeconds(key, value, problem);
     if (seconds == 0) {
-        problem = uri + QStringLiteral(": ") + problem;
+        problem = displayUri(uri) + QStringLiteral(": ") + problem;
         return false;
     }
     (key == QLatin1String("connect_timeout") ? e.connectTimeoutMs : e.readTimeoutMs) =
@@ -109,21 +111,23 @@ QString serverOptions(const QString& scheme, const QUrlQuery& query, QString& pr
     return out.join(QLatin1Char(';'));
 }
 
-// Passwords never come from a URI: a workspace file would keep them in the clear. `shown` is
-// the URI without its password.
-QString passwordInUri(const QString& name, const QString& shown) {
+// Passwords never come from a URI: a workspace file would keep them in the clear.
+QString passwordInUri(const QString& name, const QString& uri) {
     return QStringLiteral("%1: a password does not belong in a URI; give it to the keychain or "
                           "set SYNCSCOPE_PASSWORD_%2")
-        .arg(shown, name.isEmpty() ? QStringLiteral("<STORE>") : name.toUpper());
+        .arg(displayUri(uri), name.isEmpty() ? QStringLiteral("<STORE>") : name.toUpper());
 }
 
-// What is wrong with a server URI's host and credentials, or nothing.
+// What is wrong with a server URI's host and credentials, or nothing. A URI Qt cannot read may
+// still hold a password: it is refused as one, never repeated.
 QString hostProblem(const QString& name, const QString& uri, const QUrl& url,
                     const QString& example) {
-    if (!url.isValid() || url.host().isEmpty())
-        return QStringLiteral("%1: expected %2").arg(uri, example);
-    if (!url.password().isEmpty())
-        return passwordInUri(name, url.toString(QUrl::RemovePassword));
+    const bool unreadable = !url.isValid() || url.host().isEmpty();
+    if (uriMayHoldPassword(uri))
+        return passwordInUri(name, uri) +
+               (unreadable ? QStringLiteral(" (and expected %1)").arg(example) : QString());
+    if (unreadable)
+        return QStringLiteral("%1: expected %2").arg(displayUri(uri), example);
     return {};
 }
 
@@ -140,7 +144,7 @@ SqlStore::Options serverStoreOptions(const QString& name, const QString& uri, QS
     o.databaseName = url.path().mid(1);
     if (o.databaseName.isEmpty() || o.databaseName.contains(QLatin1Char('/'))) {
         problem = QStringLiteral("%1: expected one database name after the host, as in %2")
-                      .arg(uri, example);
+                      .arg(displayUri(uri), example);
         return o;
     }
     o.server.host = url.host();
@@ -151,7 +155,7 @@ SqlStore::Options serverStoreOptions(const QString& name, const QString& uri, QS
         problem.isEmpty() && !t.isEmpty())
         o.server.readTimeoutMs = t.toInt() * 1000;
     if (!problem.isEmpty())
-        problem = uri + QStringLiteral(": ") + problem;
+        problem = displayUri(uri) + QStringLiteral(": ") + problem;
     o.location = url.toString(QUrl::RemovePassword | QUrl::RemoveQuery);
     return o;
 }
@@ -174,7 +178,7 @@ RedisStore::Options redisStoreOptions(const QString& name, const QString& uri, Q
         e.database = path.toInt(&ok);
         if (!ok || e.database < 0 || e.database > 1000000) {
             problem = QStringLiteral("%1: '%2' is not a database number (as in %3)")
-                          .arg(uri, path, example);
+                          .arg(displayUri(uri), path, example);
             return o;
         }
     }
@@ -183,7 +187,7 @@ RedisStore::Options redisStoreOptions(const QString& name, const QString& uri, Q
             static const QRegularExpression allowed(QStringLiteral("^[A-Za-z0-9_.:-]{1,64}$"));
             if (!allowed.match(value).hasMatch()) {
                 problem = QStringLiteral("%1: prefix '%2': expected 1 to 64 of A-Z a-z 0-9 _ . : -")
-                              .arg(uri, value);
+                              .arg(displayUri(uri), value);
                 return o;
             }
             o.prefix = value.toStdString();
@@ -195,13 +199,13 @@ RedisStore::Options redisStoreOptions(const QString& name, const QString& uri, Q
                 problem = QStringLiteral("%1: tls=%2: the hiredis of this system (0.14, Debian "
                                          "bookworm) has no TLS; reach the server through a TLS "
                                          "tunnel such as stunnel, or use tls=disable")
-                              .arg(uri, value);
+                              .arg(displayUri(uri), value);
                 return o;
             }
         } else {
             problem = QStringLiteral("%1: unknown option '%2' (expected prefix, connect_timeout, "
                                      "read_timeout or tls)")
-                          .arg(uri, key);
+                          .arg(displayUri(uri), key);
             return o;
         }
     }
@@ -226,7 +230,7 @@ HiveStore::Options hiveStoreOptions(const QString& name, const QString& uri, QSt
         e.database = database.toStdString();
     if (!hiveIdentifier(e.database)) {
         problem = QStringLiteral("%1: '%2' is not a Hive database name (letters, digits and _)")
-                      .arg(uri, database);
+                      .arg(displayUri(uri), database);
         return o;
     }
     if (!url.userName().isEmpty())
@@ -241,12 +245,12 @@ HiveStore::Options hiveStoreOptions(const QString& name, const QString& uri, QSt
             else {
                 problem = QStringLiteral("%1: auth=%2: expected PLAIN (Hive's NONE, LDAP, CUSTOM "
                                          "and PAM) or NOSASL")
-                              .arg(uri, value);
+                              .arg(displayUri(uri), value);
                 return o;
             }
         } else if (key == QLatin1String("user")) {
             if (value.isEmpty()) {
-                problem = QStringLiteral("%1: user= is empty").arg(uri);
+                problem = QStringLiteral("%1: user= is empty").arg(displayUri(uri));
                 return o;
             }
             e.user = value.toStdString();
@@ -256,7 +260,7 @@ HiveStore::Options hiveStoreOptions(const QString& name, const QString& uri, QSt
         } else {
             problem = QStringLiteral("%1: unknown option '%2' (expected auth, user, "
                                      "connect_timeout or read_timeout)")
-                          .arg(uri, key);
+                          .arg(displayUri(uri), key);
             return o;
         }
     }
@@ -270,18 +274,17 @@ MongoStore::Options mongoStoreOptions(const QString& name, const QString& uri, Q
     MongoStore::Options o;
     o.name = name;
     o.uri = uri.toStdString();
-    o.location = uri;
+    o.location = displayUri(uri);
     const qsizetype hosts = uri.indexOf(QLatin1String("://")) + 3;
     const qsizetype path = uri.indexOf(QLatin1Char('/'), hosts);
-    const QString authority = uri.mid(hosts, path < 0 ? -1 : path - hosts);
-    if (const qsizetype at = authority.lastIndexOf(QLatin1Char('@'));
-        at >= 0 && authority.left(at).contains(QLatin1Char(':'))) {
-        problem = passwordInUri(name, uri.left(hosts) + authority.mid(at + 1));
+    // Before libmongoc reads it: its errors may quote the option they stumbled on.
+    if (uriMayHoldPassword(uri)) {
+        problem = passwordInUri(name, uri);
         return o;
     }
     if (const std::string why = MongoStore::uriProblem(o.uri); !why.empty()) {
         problem = QStringLiteral("%1: %2 (expected mongodb://host:port/database)")
-                      .arg(uri, QString::fromStdString(why));
+                      .arg(displayUri(uri), QString::fromStdString(why));
         return o;
     }
     QString database = path < 0 ? QString() : uri.mid(path + 1).section(QLatin1Char('?'), 0, 0);
@@ -291,7 +294,7 @@ MongoStore::Options mongoStoreOptions(const QString& name, const QString& uri, Q
     if (!allowed.match(database).hasMatch()) {
         problem = QStringLiteral("%1: '%2' is not a database name Syncscope uses (1 to 63 of A-Z "
                                  "a-z 0-9 _ -)")
-                      .arg(uri, database);
+                      .arg(displayUri(uri), database);
         return o;
     }
     o.database = database.toStdString();
@@ -309,12 +312,19 @@ SqlStore::Options sqliteStoreOptions(const QString& name, const QString& uri, QS
         return o;
     }
     if (!uri.startsWith(kSqliteFile) || !QDir::isAbsolutePath(uri.mid(kSqliteFile.size()))) {
-        problem =
-            QStringLiteral("%1: expected sqlite:///absolute/path.db or sqlite::memory:").arg(uri);
+        problem = QStringLiteral("%1: expected sqlite:///absolute/path.db or sqlite::memory:")
+                      .arg(displayUri(uri));
         return o;
     }
     o.databaseName = uri.mid(kSqliteFile.size());
     o.location = o.databaseName;
+    // SQLite would write its journal beside whatever is there: /dev/null-journal, a FIFO's.
+    if (const QFileInfo file(o.databaseName); file.exists() && !file.isFile())
+        problem = QStringLiteral("%1: %2, not a file: an SQLite store is a regular file (or a new "
+                                 "one)")
+                      .arg(displayUri(uri), file.isDir() ? QStringLiteral("a directory")
+                                                         : QStringLiteral("a device, a pipe or "
+                                                                          "a socket"));
     return o;
 }
 
@@ -369,10 +379,14 @@ const UriReading* readingOf(const QString& uri) {
     return nullptr;
 }
 
+// The scheme is named only when it is one (a password may sit before a stray ':').
 QString unknownScheme(const QString& uri) {
-    return QStringLiteral("%1: unknown scheme '%2' (expected sqlite, mysql, postgresql, mongodb, "
-                          "hive2 or redis)")
-        .arg(uri, schemeOf(uri));
+    static const QRegularExpression scheme(QStringLiteral("^[A-Za-z][A-Za-z0-9+.-]{0,31}$"));
+    const QString named = schemeOf(uri);
+    return QStringLiteral("%1: %2 (expected sqlite, mysql, postgresql, mongodb, hive2 or redis)")
+        .arg(displayUri(uri), scheme.match(named).hasMatch()
+                                  ? QStringLiteral("unknown scheme '%1'").arg(named)
+                                  : QStringLiteral("no scheme"));
 }
 } // namespace
 

@@ -12,8 +12,7 @@ std::vector<LabStep> labStepsOf(const QStringList& lines, const StoreBinding& ru
     Script lab = parseScript("--lab-merge", lines.join(QLatin1Char('\n')).toStdString());
     const StoreDirectory runStores(run.stores);
     StoreBinding bound;
-    std::vector<ScriptError> problems = bindStores(lab, &runStores, bound);
-    problems.insert(problems.end(), lab.errors.begin(), lab.errors.end());
+    std::vector<ScriptError> problems = checkScript(lab, &runStores, bound).shown;
     const auto runIndex = [&](uint16_t name) {
         const std::string& store = bound.stores[bound.storeOfName[name]].name;
         return static_cast<size_t>(

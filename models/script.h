@@ -51,8 +51,9 @@ public:
     std::string text;
     std::vector<Command, LargeBlockAllocator<Command>> commands;
     std::vector<SyncListEntry> syncList;
-    std::vector<std::string> names; // upper-cased store names as written
-    std::vector<ScriptError> errors;
+    std::vector<std::string> names;  // upper-cased store names as written
+    std::vector<ScriptError> errors; // the first kMaxErrorsShown (errorlist.h), by line
+    size_t moreErrors = 0;           // found past those: counted, not kept
 
     bool ok() const { return errors.empty(); }
     std::string_view view(Span s) const {
@@ -80,7 +81,8 @@ struct TimestampClock {
 };
 
 // Parses a whole script (docs/script-language.md). Never throws: problems land in Script::errors,
-// at most one per line, and the commands of a script with errors must not run. With a clock,
+// at most one per line (past kMaxErrorsShown only counted), and the commands of a script with
+// errors must not run. With a clock,
 // implicit timestamps continue from it, and it advances only when the script parses without error.
 Script parseScript(std::string fileName, std::string text, TimestampClock* clock = nullptr);
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "errorlist.h"
 #include "script.h"
 #include "storedirectory.h"
 
@@ -15,9 +16,14 @@ struct StoreBinding {
 
 // With a configured workspace, every name must resolve to one of its stores; each line that
 // names another is an error at that name. Without one, the run's stores are exactly the
-// stores the script names, under the default alias groups, in order of first mention.
-// Either way the seed origin "CSV" cannot name a store. Errors come sorted by line.
-std::vector<ScriptError> bindStores(const Script& script, const StoreDirectory* configured,
-                                    StoreBinding& binding);
+// stores the script names, under the default alias groups, in order of first mention, at most
+// kMaxStores: the first mention of one more is the error. Either way the seed origin "CSV"
+// cannot name a store. Errors come sorted by line (the first kMaxErrorsShown, the rest counted).
+ErrorList bindStores(const Script& script, const StoreDirectory* configured, StoreBinding& binding);
+
+// Everything wrong with a script bound to its stores: its parse errors and bindStores' in order
+// of line and column, the first kMaxErrorsShown of them and how many more.
+ErrorList checkScript(const Script& script, const StoreDirectory* configured,
+                      StoreBinding& binding);
 
 } // namespace syncscope

@@ -3,12 +3,14 @@
 // script parses in a few tens of milliseconds (see tests/bench/bench_parse).
 #include "script.h"
 
+#include "errorlist.h"
 #include "identifiers.h"
 #include "utf8.h"
 
 #include <array>
 #include <cstring>
 #include <limits>
+#include <unordered_map>
 
 namespace syncscope {
 
@@ -125,7 +127,8 @@ private:
     bool failed_ = false;
     bool haveMaxTs_ = false;
     int64_t maxTs_ = 0;
-    std::array<uint16_t, 256> nameSlots_{}; // name index + 1; 0 = empty
+    std::array<uint16_t, 256> nameSlots_{};                 // name index + 1; 0 = empty
+    std::unordered_map<std::string, uint16_t> nameIndexes_; // every name, upper case
 
     uint32_t offsetOf(const char* at) const { return static_cast<uint32_t>(at - s_.text.data()); }
     // std::string keeps a '\0' after its last byte, and no character class holds '\0', so the
@@ -143,6 +146,10 @@ private:
     }
 
     SYNCSCOPE_COLD bool fail(const char* at, std::string message) {
+        if (!failed_ && s_.errors.size() >= kMaxErrorsShown) {
+            ++s_.moreErrors; // counted only: neither its column nor its text is needed
+            failed_ = true;
+        }
         if (!failed_) {
             const char* lineEnd = lineEndFrom(lineStart_);
             const std::string_view lineText(lineStart_, static_cast<size_t>(lineEnd - lineStart_));
@@ -237,19 +244,22 @@ private:
         return findOrAddName(start, n, index);
     }
 
+    // Hashed, not searched: a script of 60,000 different names must not take minutes.
     bool findOrAddName(const char* start, size_t n, uint16_t& index) {
         if (n > kMaxIdentifierBytes)
             return fail(start, "store name is longer than 64 bytes");
-        size_t i = 0;
-        while (i < s_.names.size() && !equalsNoCase(start, n, s_.names[i]))
-            ++i;
-        if (i == s_.names.size()) {
+        std::string upper = upperAscii(std::string_view(start, n));
+        auto found = nameIndexes_.find(upper);
+        if (found == nameIndexes_.end()) {
             if (s_.names.size() >= UINT16_MAX - 1)
                 return fail(start, "too many different store names");
-            s_.names.push_back(upperAscii(std::string_view(start, n)));
+            s_.names.push_back(upper);
+            found =
+                nameIndexes_.emplace(std::move(upper), static_cast<uint16_t>(s_.names.size() - 1))
+                    .first;
         }
-        index = static_cast<uint16_t>(i);
-        nameSlots_[nameSlot(start, n)] = static_cast<uint16_t>(i + 1);
+        index = found->second;
+        nameSlots_[nameSlot(start, n)] = static_cast<uint16_t>(index + 1u);
         return true;
     }
 

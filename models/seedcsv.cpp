@@ -1,6 +1,7 @@
 #include "seedcsv.h"
 
 #include "displaytext.h"
+#include "errorlist.h"
 #include "identifiers.h"
 #include "utf8.h"
 
@@ -23,9 +24,9 @@ struct Field {
 // Splits RFC 4180 text into records of fields, remembering where each field starts.
 class CsvReader {
 public:
-    CsvReader(std::string_view text, std::vector<ScriptError>& errors)
+    CsvReader(std::string_view text, SeedData& data)
         : text_(text)
-        , errors_(errors) {}
+        , data_(data) {}
 
     bool next(std::vector<Field>& record) {
         record.clear();
@@ -64,7 +65,8 @@ private:
         ++pos_;
         for (;;) {
             if (pos_ >= text_.size()) {
-                errors_.push_back({f.line, f.column, "unterminated quoted field"});
+                keepError(data_.errors, data_.moreErrors,
+                          {f.line, f.column, "unterminated quoted field"});
                 return false;
             }
             const char c = text_[pos_++];
@@ -75,8 +77,9 @@ private:
                     continue;
                 }
                 if (pos_ < text_.size() && text_[pos_] != ',' && !atLineEnd()) {
-                    errors_.push_back({line_, column(),
-                                       "expected ',' or the end of the line after a quoted field"});
+                    keepError(data_.errors, data_.moreErrors,
+                              {line_, column(),
+                               "expected ',' or the end of the line after a quoted field"});
                     return false;
                 }
                 return true;
@@ -107,7 +110,7 @@ private:
     }
 
     std::string_view text_;
-    std::vector<ScriptError>& errors_;
+    SeedData& data_;
     size_t pos_ = 0;
     size_t lineStart_ = 0;
     uint32_t line_ = 1;
@@ -135,11 +138,11 @@ SeedData parseSeedCsv(std::string fileName, std::string_view text) {
     data.fileName = std::move(fileName);
     if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF")
         text.remove_prefix(3); // a UTF-8 byte-order mark from spreadsheet exports
-    CsvReader reader(text, data.errors);
+    CsvReader reader(text, data);
     std::vector<Field> header;
     if (!reader.next(header)) {
         if (data.errors.empty())
-            data.errors.push_back({1, 1, "empty file: expected a header line"});
+            keepError(data.errors, data.moreErrors, {1, 1, "empty file: expected a header line"});
         return data;
     }
     int sidAt = -1, cidAt = -1, gradeAt = -1;
@@ -153,9 +156,10 @@ SeedData parseSeedCsv(std::string fileName, std::string_view text) {
             gradeAt = static_cast<int>(i);
     }
     if (sidAt < 0 || cidAt < 0 || gradeAt < 0) {
-        data.errors.push_back({1, 1,
-                               "header must name the student id, course id and grade columns "
-                               "(student-ID,course-id,...,grade)"});
+        keepError(data.errors, data.moreErrors,
+                  {1, 1,
+                   "header must name the student id, course id and grade columns "
+                   "(student-ID,course-id,...,grade)"});
         return data;
     }
 
@@ -166,34 +170,36 @@ SeedData parseSeedCsv(std::string fileName, std::string_view text) {
             continue; // blank line
         const uint32_t line = record[0].line;
         if (record.size() != header.size()) {
-            data.errors.push_back({line, 1,
-                                   "row has " + std::to_string(record.size()) +
-                                       " fields, the header has " + std::to_string(header.size())});
+            keepError(data.errors, data.moreErrors,
+                      {line, 1,
+                       "row has " + std::to_string(record.size()) + " fields, the header has " +
+                           std::to_string(header.size())});
             continue;
         }
         const Field& sid = record[static_cast<size_t>(sidAt)];
         const Field& cid = record[static_cast<size_t>(cidAt)];
         const Field& grade = record[static_cast<size_t>(gradeAt)];
         if (!isValidIdentifier(sid.text)) {
-            data.errors.push_back(
-                {sid.line, sid.column, "invalid student id " + quotedForMessage(sid.text)});
+            keepError(data.errors, data.moreErrors,
+                      {sid.line, sid.column, "invalid student id " + quotedForMessage(sid.text)});
             continue;
         }
         if (!isValidIdentifier(cid.text)) {
-            data.errors.push_back(
-                {cid.line, cid.column, "invalid course id " + quotedForMessage(cid.text)});
+            keepError(data.errors, data.moreErrors,
+                      {cid.line, cid.column, "invalid course id " + quotedForMessage(cid.text)});
             continue;
         }
         if (const char* problem = valueProblem(grade.text)) {
-            data.errors.push_back({grade.line, grade.column, problem});
+            keepError(data.errors, data.moreErrors, {grade.line, grade.column, problem});
             continue;
         }
         const std::string packed = sid.text + '\0' + cid.text;
         auto [it, inserted] = firstLine.emplace(packed, line);
         if (!inserted) {
-            data.errors.push_back({line, sid.column,
-                                   "duplicate key (" + sid.text + "," + cid.text +
-                                       "), first on line " + std::to_string(it->second)});
+            keepError(data.errors, data.moreErrors,
+                      {line, sid.column,
+                       "duplicate key (" + sid.text + "," + cid.text + "), first on line " +
+                           std::to_string(it->second)});
             continue;
         }
         QJsonObject attributes;

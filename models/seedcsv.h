@@ -18,7 +18,8 @@ struct SeedRow {
 struct SeedData {
     std::string fileName;
     std::vector<SeedRow> rows;
-    std::vector<ScriptError> errors; // FILE:LINE:COL like script errors
+    std::vector<ScriptError> errors; // FILE:LINE:COL like script errors, the first ones
+    size_t moreErrors = 0;           // past kMaxErrorsShown (errorlist.h): counted only
     std::string formatError(const ScriptError& e) const;
 };
 

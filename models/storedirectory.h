@@ -7,6 +7,13 @@
 
 namespace syncscope {
 
+// The most stores one run or workspace has (docs/cli.md#limits). Each store costs a worker
+// thread and its event loop's wake-up descriptor, a connection (an SQLite file holds three
+// descriptors: the database, its WAL and its shared memory), a panel in the window and a
+// column of every comparison: 64 stay within the 1,024 descriptors most systems allow a
+// process by default, and past a few dozen the panels no longer fit a screen anyway.
+constexpr size_t kMaxStores = 64;
+
 // One store of a workspace: canonical name, aliases, backend URI (empty = embedded default).
 struct StoreSpec {
     std::string name;

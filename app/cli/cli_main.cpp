@@ -2,6 +2,7 @@
 #include "cliarguments.h"
 #include "followcommand.h"
 #include "loadcommand.h"
+#include "openfilelimit.h"
 #include "runcommand.h"
 #include "storefactory.h"
 #include "verifycommand.h"
@@ -13,6 +14,7 @@
 int main(int argc, char** argv) {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("syncscope-cli"));
+    syncscope::raiseOpenFileLimit();
     const syncscope::CliArguments args = syncscope::CliArguments::parse(app.arguments().mid(1));
     switch (args.action) {
     case syncscope::CliArguments::Action::Help:

@@ -1,5 +1,7 @@
 #include "cliarguments.h"
 
+#include "displayuri.h"
+
 #include <map>
 
 namespace syncscope {
@@ -126,7 +128,7 @@ CliArguments CliArguments::parse(const QStringList& args) {
     if (args.first() == QLatin1String("follow"))
         return parseFollow(args.mid(1));
     if (args.first() != QLatin1String("run"))
-        return invalid(QStringLiteral("unknown command '%1'").arg(args.first()));
+        return invalid(QStringLiteral("unknown command '%1'").arg(displayUri(args.first())));
 
     a.action = Action::Run;
     for (qsizetype i = 1; i < args.size(); ++i) {
@@ -162,12 +164,12 @@ CliArguments CliArguments::parse(const QStringList& args) {
             a.action = Action::Help;
             return a;
         } else if (arg.startsWith(QLatin1Char('-')) && arg != QLatin1String("-")) {
-            return invalid(QStringLiteral("unknown option '%1'").arg(arg));
+            return invalid(QStringLiteral("unknown option '%1'").arg(displayUri(arg)));
         } else if (a.run.script.isEmpty()) {
             a.run.script = arg;
         } else {
-            return invalid(
-                QStringLiteral("more than one script: '%1' and '%2'").arg(a.run.script, arg));
+            return invalid(QStringLiteral("more than one script: '%1' and '%2'")
+                               .arg(displayUri(a.run.script), displayUri(arg)));
         }
     }
     if (a.run.script.isEmpty())
@@ -210,7 +212,7 @@ Parsed parseNamedOptions(const QString& command, const QStringList& args,
                    flag != flags.end() && !option.hasInlineValue) {
             *flag->second = true;
         } else {
-            error = QStringLiteral("%1: unknown argument '%2'").arg(command, arg);
+            error = QStringLiteral("%1: unknown argument '%2'").arg(command, displayUri(arg));
             return Parsed::Invalid;
         }
     }
@@ -282,7 +284,8 @@ CliArguments CliArguments::parseFollow(const QStringList& args) {
         else if (a.follow.to.isEmpty())
             a.error = QStringLiteral("follow needs --to STORES");
         else if (!number || a.follow.seconds < 0)
-            a.error = QStringLiteral("--seconds needs a number of seconds, not '%1'").arg(seconds);
+            a.error = QStringLiteral("--seconds needs a number of seconds, not '%1'")
+                          .arg(displayUri(seconds));
     }
     a.action = parsed == Parsed::Help ? Action::Help
                : a.error.isEmpty()    ? Action::Follow

@@ -159,6 +159,11 @@ int followWorkspace(const FollowOptions& options, std::FILE* out, std::FILE* err
         say(err, QStringLiteral("syncscope-cli: --to: ") + problem);
         return ExitUsage;
     }
+    for (const auto* stores : {&*source, &*targets})
+        if (const QString bad = firstUriProblem(*stores); !bad.isEmpty()) {
+            say(err, QStringLiteral("syncscope-cli: ") + bad);
+            return ExitUsage;
+        }
     const QString sourceName = QString::fromStdString(source->front().name);
     for (const StoreSpec& t : *targets)
         if (t.name == source->front().name) {

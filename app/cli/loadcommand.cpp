@@ -1,6 +1,7 @@
 #include "loadcommand.h"
 
 #include "clilines.h"
+#include "displayuri.h"
 #include "identifiers.h"
 #include "runcommand.h"
 #include "seedcsv.h"
@@ -96,13 +97,19 @@ int loadWorkspace(const LoadOptions& options, std::FILE* out, std::FILE* err) {
             }
     }
 
+    for (const auto* stores : {&*targets, source ? &*source : &*targets})
+        if (const QString bad = firstUriProblem(*stores); !bad.isEmpty()) {
+            say(err, QStringLiteral("syncscope-cli: ") + bad);
+            return ExitUsage;
+        }
+
     // 1. The writes, all read and checked before any store is written.
     std::vector<LogRecord> writes;
     if (!options.csv.isEmpty()) {
         QFile file(options.csv);
         if (!file.open(QIODevice::ReadOnly)) {
             say(err, QStringLiteral("syncscope-cli: cannot read %1: %2")
-                         .arg(options.csv, file.errorString()));
+                         .arg(displayUri(options.csv), file.errorString()));
             return ExitUsage;
         }
         const QByteArray text = file.readAll();
@@ -110,8 +117,7 @@ int loadWorkspace(const LoadOptions& options, std::FILE* out, std::FILE* err) {
             parseSeedCsv(options.csv.toStdString(),
                          std::string_view(text.constData(), static_cast<size_t>(text.size())));
         if (!data.errors.empty()) {
-            for (const ScriptError& e : data.errors)
-                say(err, QString::fromStdString(data.formatError(e)));
+            sayErrors(err, data, data.errors, data.moreErrors);
             return ExitScriptError;
         }
         writes = seedWrites(data);

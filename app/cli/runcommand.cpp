@@ -4,6 +4,7 @@
 #include "commandexecutor.h"
 #include "compactscript.h"
 #include "conflictreport.h"
+#include "displayuri.h"
 #include "engine.h"
 #include "exportfiles.h"
 #include "identityclash.h"
@@ -14,7 +15,6 @@
 #include "recordconversion.h"
 #include "scriptbinding.h"
 #include "seedcsv.h"
-#include "storefactory.h"
 #include "storeworker.h"
 #include "textoutput.h"
 #include "workspacefile.h"
@@ -38,18 +38,27 @@ namespace syncscope {
 
 namespace {
 
+// Read straight into the string the parser keeps: through a QByteArray, a 200 MB script was
+// held twice at its peak.
 std::optional<std::string> readFile(const QString& path, QString& why) {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) {
         why = f.errorString();
         return std::nullopt;
     }
-    const QByteArray bytes = f.readAll();
+    std::string text;
+    if (!f.isSequential()) {
+        text.resize(static_cast<size_t>(f.size()));
+        text.resize(static_cast<size_t>(std::max<qint64>(f.read(text.data(), f.size()), 0)));
+    }
+    // A pipe, or a file that grew: the rest as it comes.
+    for (QByteArray more; f.error() == QFileDevice::NoError && !(more = f.read(1 << 20)).isEmpty();)
+        text.append(more.constData(), static_cast<size_t>(more.size()));
     if (f.error() != QFileDevice::NoError) {
         why = f.errorString();
         return std::nullopt;
     }
-    return std::string(bytes.constData(), static_cast<size_t>(bytes.size()));
+    return text;
 }
 
 // Buffers stdout: a million GET lines must not cost a million writes. And holds each piece
@@ -168,7 +177,7 @@ bool writeReport(const QString& path, const std::string& report, const char* wha
             static_cast<qint64>(report.size()))
         return true;
     say(err, QStringLiteral("syncscope-cli: cannot write the %1 %2: %3")
-                 .arg(QLatin1String(what), path, file.errorString()));
+                 .arg(QLatin1String(what), displayUri(path), file.errorString()));
     return false;
 }
 
@@ -196,8 +205,8 @@ int runScript(const RunOptions& options, std::FILE* out, std::FILE* err) {
     QString why;
     std::optional<std::string> text = readFile(options.script, why);
     if (!text) {
-        say(err,
-            QStringLiteral("syncscope-cli: cannot read script %1: %2").arg(options.script, why));
+        say(err, QStringLiteral("syncscope-cli: cannot read script %1: %2")
+                     .arg(displayUri(options.script), why));
         return ExitUsage;
     }
     std::optional<StoreDirectory> configured;
@@ -212,16 +221,9 @@ int runScript(const RunOptions& options, std::FILE* out, std::FILE* err) {
 
     Script script = parseScript(options.script.toStdString(), std::move(*text));
     StoreBinding binding;
-    std::vector<ScriptError> errors =
-        bindStores(script, configured ? &*configured : nullptr, binding);
-    errors.insert(errors.end(), script.errors.begin(), script.errors.end());
+    const ErrorList errors = checkScript(script, configured ? &*configured : nullptr, binding);
     if (!errors.empty()) {
-        std::stable_sort(errors.begin(), errors.end(),
-                         [](const ScriptError& a, const ScriptError& b) {
-                             return a.line != b.line ? a.line < b.line : a.column < b.column;
-                         });
-        for (const ScriptError& e : errors)
-            say(err, script.formatError(e));
+        sayErrors(err, script, errors.shown, errors.more);
         return ExitScriptError;
     }
 
@@ -240,28 +242,23 @@ int runScript(const RunOptions& options, std::FILE* out, std::FILE* err) {
         std::optional<std::string> csv = readFile(options.seedCsv, why);
         if (!csv) {
             say(err, QStringLiteral("syncscope-cli: cannot read seed CSV %1: %2")
-                         .arg(options.seedCsv, why));
+                         .arg(displayUri(options.seedCsv), why));
             return ExitUsage;
         }
         seed = parseSeedCsv(options.seedCsv.toStdString(), *csv);
         if (!seed->errors.empty()) {
-            for (const ScriptError& e : seed->errors)
-                say(err, seed->formatError(e));
+            sayErrors(err, *seed, seed->errors, seed->moreErrors);
             return ExitScriptError;
         }
     }
 
-    for (const StoreSpec& s : binding.stores) {
-        if (const QString problem = StoreFactory::checkUri(QString::fromStdString(s.uri));
-            !problem.isEmpty()) {
-            say(err, QStringLiteral("syncscope-cli: store %1: %2")
-                         .arg(QString::fromStdString(s.name), problem));
-            return ExitUsage;
-        }
+    if (const QString problem = firstUriProblem(binding.stores); !problem.isEmpty()) {
+        say(err, QStringLiteral("syncscope-cli: ") + problem);
+        return ExitUsage;
     }
     if (!options.oplogDir.isEmpty() && !QDir().mkpath(options.oplogDir)) {
         say(err, QStringLiteral("syncscope-cli: cannot create the oplog directory %1")
-                     .arg(options.oplogDir));
+                     .arg(displayUri(options.oplogDir)));
         return ExitUsage;
     }
 

@@ -1,6 +1,7 @@
 #include "verifycommand.h"
 
 #include "clilines.h"
+#include "displayuri.h"
 #include "runcommand.h"
 #include "storeworker.h"
 #include "verifystores.h"
@@ -60,12 +61,17 @@ int verifyWorkspace(const VerifyOptions& options, std::FILE* out, std::FILE* err
     const std::optional<std::vector<StoreSpec>> chosen =
         pickStores(ws.stores, options.stores, problem);
     if (!chosen) {
-        say(err,
-            QStringLiteral("syncscope-cli: --stores: %1 (%2)").arg(problem, options.workspace));
+        say(err, QStringLiteral("syncscope-cli: --stores: %1 (%2)")
+                     .arg(problem, displayUri(options.workspace)));
         return ExitUsage;
     }
     if (chosen->empty()) {
-        say(err, QStringLiteral("syncscope-cli: %1 has no stores").arg(options.workspace));
+        say(err,
+            QStringLiteral("syncscope-cli: %1 has no stores").arg(displayUri(options.workspace)));
+        return ExitUsage;
+    }
+    if (const QString bad = firstUriProblem(*chosen); !bad.isEmpty()) {
+        say(err, QStringLiteral("syncscope-cli: ") + bad);
         return ExitUsage;
     }
     // The report's file is checked before any store is read or repaired: a usage error must
@@ -74,11 +80,12 @@ int verifyWorkspace(const VerifyOptions& options, std::FILE* out, std::FILE* err
         QFile probe(options.json);
         if (!probe.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
             say(err, QStringLiteral("syncscope-cli: cannot write the verify report %1: %2")
-                         .arg(options.json, probe.errorString()));
+                         .arg(displayUri(options.json), probe.errorString()));
             return ExitUsage;
         }
     }
-    auto opened = openStores(*chosen);
+    // Verify only reads; --repair writes back into the origins.
+    auto opened = openStores(*chosen, options.repair ? Access::ReadWrite : Access::ReadOnly);
     if (!opened) {
         say(err, opened.error().toString());
         return ExitBackend;
@@ -121,7 +128,7 @@ int verifyWorkspace(const VerifyOptions& options, std::FILE* out, std::FILE* err
             file.write(json.data(), static_cast<qint64>(json.size())) !=
                 static_cast<qint64>(json.size())) {
             say(err, QStringLiteral("syncscope-cli: cannot write the verify report %1: %2")
-                         .arg(options.json, file.errorString()));
+                         .arg(displayUri(options.json), file.errorString()));
             return ExitUsage;
         }
     }

@@ -257,11 +257,10 @@ std::optional<CommandSession::LineError> CommandSession::execute(const QString& 
     auto script =
         std::make_shared<Script>(parseScript(kTypedCommandName, line.toStdString(), &clock));
     StoreBinding binding;
-    std::vector<ScriptError> errors = bindStores(*script, &directory_, binding);
-    errors.insert(errors.begin(), script->errors.begin(), script->errors.end());
+    const ErrorList errors = checkScript(*script, &directory_, binding);
     if (!errors.empty())
-        return LineError{static_cast<int>(errors.front().column),
-                         QString::fromStdString(errors.front().message)};
+        return LineError{static_cast<int>(errors.shown.front().column),
+                         QString::fromStdString(errors.shown.front().message)};
     for (const Command& c : script->commands)
         if (const auto down =
                 firstUnavailableNamed(*script, c, binding.storeOfName, unavailable_)) {

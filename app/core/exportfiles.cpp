@@ -1,5 +1,6 @@
 #include "exportfiles.h"
 
+#include "displayuri.h"
 #include "textoutput.h"
 
 #include <QDir>
@@ -8,7 +9,7 @@ namespace syncscope {
 
 void ExportFiles::fail(const QFile& file) {
     if (error_.isEmpty())
-        error_ = file.fileName() + QStringLiteral(": ") + file.errorString();
+        error_ = displayUri(file.fileName()) + QStringLiteral(": ") + file.errorString();
 }
 
 bool ExportFiles::open(const QString& dir, const Engine& engine) {

@@ -1,5 +1,7 @@
 #include "followstatefile.h"
 
+#include "displayuri.h"
+
 #include <QFile>
 #include <QFileInfo>
 #include <QSaveFile>
@@ -17,13 +19,13 @@ std::optional<FollowState> readFollowState(const QString& path, QString& error) 
     if (!file.exists())
         return FollowState{};
     if (!file.open(QIODevice::ReadOnly)) {
-        error = path + QStringLiteral(": ") + file.errorString();
+        error = displayUri(path) + QStringLiteral(": ") + file.errorString();
         return std::nullopt;
     }
     QString why;
     std::optional<FollowState> state = FollowState::fromJson(file.readAll(), why);
     if (!state)
-        error = path + QStringLiteral(": ") + why;
+        error = displayUri(path) + QStringLiteral(": ") + why;
     return state;
 }
 
@@ -31,7 +33,7 @@ bool writeFollowState(const QString& path, const FollowState& state, QString& er
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(state.toJson()) < 0 || !file.commit()) {
         error = QStringLiteral("cannot save the follow position to %1: %2")
-                    .arg(path, file.errorString());
+                    .arg(displayUri(path), file.errorString());
         return false;
     }
     return true;

@@ -6,8 +6,6 @@
 #include <QFileInfo>
 #include <QStringDecoder>
 
-#include <algorithm>
-
 namespace syncscope {
 
 std::shared_ptr<OpenedScript> readScriptFile(const QString& path, const StoreDirectory& directory) {
@@ -36,13 +34,9 @@ std::shared_ptr<OpenedScript> readScriptFile(const QString& path, const StoreDir
         parseScript(QFileInfo(path).fileName().toStdString(),
                     std::string(bytes.constData(), static_cast<size_t>(bytes.size()))));
     StoreBinding binding;
-    std::vector<ScriptError> errors = bindStores(*opened->script, &directory, binding);
-    const std::vector<ScriptError>& parsed = opened->script->errors;
-    errors.insert(errors.end(), parsed.begin(), parsed.end());
-    std::stable_sort(errors.begin(), errors.end(), [](const ScriptError& a, const ScriptError& b) {
-        return a.line != b.line ? a.line < b.line : a.column < b.column;
-    });
-    opened->script->errors = std::move(errors);
+    ErrorList errors = checkScript(*opened->script, &directory, binding);
+    opened->script->errors = std::move(errors.shown);
+    opened->script->moreErrors = errors.more;
     opened->stores = std::move(binding.storeOfName);
     return opened;
 }

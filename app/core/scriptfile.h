@@ -21,7 +21,8 @@ struct OpenedScript {
 
 // Blocking (a file may be large): CommandSession calls it on the thread pool. A binary or
 // non-UTF-8 file is refused whole rather than shown as garbage with an error on some line; the
-// script's errors (parse and binding) come sorted by line and column.
+// script's errors (parse and binding) come sorted by line and column, the first
+// kMaxErrorsShown of them (Script::moreErrors counts the rest).
 std::shared_ptr<OpenedScript> readScriptFile(const QString& path, const StoreDirectory& directory);
 
 } // namespace syncscope

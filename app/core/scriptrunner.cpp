@@ -43,14 +43,15 @@ void ScriptRunner::open(const QString& path) {
                      if (generation != openGeneration_)
                          return; // a later open took over
                      if (!read->readError.isEmpty()) {
-                         Q_EMIT opened(path, QString(), {}, read->readError);
+                         Q_EMIT opened(path, QString(), {}, 0, read->readError);
                          return;
                      }
                      script_ = read->script;
                      stores_ = std::move(read->stores);
                      done_ = target_ = 0;
                      session_->restartScript();
-                     Q_EMIT opened(path, read->text, script_->errors, QString());
+                     Q_EMIT opened(path, read->text, script_->errors,
+                                   static_cast<qsizetype>(script_->moreErrors), QString());
                  });
 }
 

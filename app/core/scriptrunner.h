@@ -63,10 +63,11 @@ public:
     void reset();
 
 Q_SIGNALS:
-    // The file open() read: its text and errors, or why it could not be read (then the script
-    // that was open stays).
+    // The file open() read: its text and errors (the first kMaxErrorsShown, and how many
+    // more), or why it could not be read (then the script that was open stays).
     void opened(const QString& path, const QString& text,
-                const std::vector<syncscope::ScriptError>& errors, const QString& readError);
+                const std::vector<syncscope::ScriptError>& errors, qsizetype moreErrors,
+                const QString& readError);
     void progress(int done);
     void resetPointReady();
     void resetDone();

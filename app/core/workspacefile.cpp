@@ -1,5 +1,6 @@
 #include "workspacefile.h"
 
+#include "displayuri.h"
 #include "identifiers.h"
 
 #include <QFile>
@@ -8,20 +9,14 @@
 #include <QJsonObject>
 #include <QSaveFile>
 #include <QSet>
-#include <QUrl>
 
 namespace syncscope {
 
 namespace {
 WorkspaceFile failed(const QString& origin, const QString& message) {
     WorkspaceFile w;
-    w.error = origin + QStringLiteral(": ") + message;
+    w.error = displayUri(origin) + QStringLiteral(": ") + message;
     return w;
-}
-
-bool uriHasPassword(const QString& uri) {
-    const QUrl url(uri);
-    return url.isValid() && !url.password().isEmpty();
 }
 } // namespace
 
@@ -48,7 +43,7 @@ QString WorkspaceFile::save(const QString& path, const std::vector<StoreSpec>& s
     QSaveFile file(path);
     const QByteArray json = toJson(stores);
     if (!file.open(QIODevice::WriteOnly) || file.write(json) != json.size() || !file.commit())
-        return path + QStringLiteral(": ") + file.errorString();
+        return displayUri(path) + QStringLiteral(": ") + file.errorString();
     return {};
 }
 
@@ -74,13 +69,20 @@ WorkspaceFile WorkspaceFile::fromJson(const QByteArray& json, const QString& ori
     WorkspaceFile w;
     QSet<QString> taken;
     const QJsonArray stores = storesValue.toArray();
+    if (static_cast<size_t>(stores.size()) > kMaxStores)
+        return failed(origin, QStringLiteral("store %1: a workspace holds at most %2 stores (this "
+                                             "one has %3; docs/cli.md#limits)")
+                                  .arg(kMaxStores + 1)
+                                  .arg(kMaxStores)
+                                  .arg(stores.size()));
     for (qsizetype i = 0; i < stores.size(); ++i) {
         const QJsonObject o = stores.at(i).toObject();
         const QString where = QStringLiteral("store %1").arg(i + 1);
         const QString name = o.value(QStringLiteral("name")).toString();
         if (!isCanonicalStoreName(name.toStdString()))
-            return failed(origin,
-                          where + QStringLiteral(": name '%1' is not [A-Z][A-Z0-9_]*").arg(name));
+            return failed(
+                origin,
+                where + QStringLiteral(": name '%1' is not [A-Z][A-Z0-9_]*").arg(displayUri(name)));
         if (name == QLatin1String(kSeedOrigin.data(), static_cast<qsizetype>(kSeedOrigin.size())))
             return failed(origin, where + QStringLiteral(": CSV is reserved for seed data"));
         StoreSpec spec;
@@ -89,9 +91,8 @@ WorkspaceFile WorkspaceFile::fromJson(const QByteArray& json, const QString& ori
         for (const QJsonValue& a : o.value(QStringLiteral("aliases")).toArray()) {
             const QString alias = a.toString().toUpper();
             if (!isCanonicalStoreName(alias.toStdString()))
-                return failed(
-                    origin,
-                    where + QStringLiteral(": alias '%1' is not a store name").arg(a.toString()));
+                return failed(origin, where + QStringLiteral(": alias '%1' is not a store name")
+                                                  .arg(displayUri(a.toString())));
             names << alias;
             spec.aliases.push_back(alias.toStdString());
         }
@@ -101,9 +102,12 @@ WorkspaceFile WorkspaceFile::fromJson(const QByteArray& json, const QString& ori
             taken.insert(n);
         }
         const QString uri = o.value(QStringLiteral("uri")).toString();
-        if (uriHasPassword(uri))
+        // Also a URI Qt cannot read: the password check must not skip what the later host
+        // check would refuse, nor any check print it (docs/backends.md#passwords).
+        if (uriMayHoldPassword(uri))
             return failed(origin, where + QStringLiteral(": passwords never live in the workspace "
-                                                         "file; remove it from the URI"));
+                                                         "file; remove it from the URI (%1)")
+                                              .arg(displayUri(uri)));
         spec.uri = uri.toStdString();
         w.stores.push_back(std::move(spec));
     }

@@ -1,5 +1,6 @@
 #include "workspacestores.h"
 
+#include "displayuri.h"
 #include "storefactory.h"
 #include "storeworker.h"
 
@@ -22,7 +23,8 @@ std::optional<std::vector<StoreSpec>> pickStores(const std::vector<StoreSpec>& s
         wanted.push_back(n.trimmed().toUpper().toStdString());
         if (std::none_of(stores.begin(), stores.end(),
                          [&](const StoreSpec& s) { return answersTo(s, wanted.back()); })) {
-            problem = QStringLiteral("%1 is not a store of the workspace").arg(n.trimmed());
+            problem =
+                QStringLiteral("%1 is not a store of the workspace").arg(displayUri(n.trimmed()));
             return std::nullopt;
         }
     }
@@ -34,21 +36,32 @@ std::optional<std::vector<StoreSpec>> pickStores(const std::vector<StoreSpec>& s
     return picked;
 }
 
+QString firstUriProblem(const std::vector<StoreSpec>& stores) {
+    for (const StoreSpec& s : stores)
+        if (const QString problem = StoreFactory::checkUri(QString::fromStdString(s.uri));
+            !problem.isEmpty())
+            return QStringLiteral("store %1: %2").arg(QString::fromStdString(s.name), problem);
+    return {};
+}
+
 Result<std::vector<std::unique_ptr<StoreWorker>>>
-createWorkers(const std::vector<StoreSpec>& stores) {
+createWorkers(const std::vector<StoreSpec>& stores, Access access) {
     std::vector<std::unique_ptr<StoreWorker>> workers;
     for (const StoreSpec& s : stores) {
         auto store =
             StoreFactory::create(QString::fromStdString(s.name), QString::fromStdString(s.uri));
         if (!store)
             return store.error();
+        if (access == Access::ReadOnly)
+            store.value()->setReadOnly();
         workers.push_back(std::make_unique<StoreWorker>(std::move(store.value())));
     }
     return workers;
 }
 
-Result<std::vector<std::unique_ptr<StoreWorker>>> openStores(const std::vector<StoreSpec>& stores) {
-    auto made = createWorkers(stores);
+Result<std::vector<std::unique_ptr<StoreWorker>>> openStores(const std::vector<StoreSpec>& stores,
+                                                             Access access) {
+    auto made = createWorkers(stores, access);
     if (!made)
         return made.error();
     std::vector<std::unique_ptr<StoreWorker>>& workers = made.value();

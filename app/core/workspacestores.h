@@ -22,11 +22,21 @@ class StoreWorker;
 std::optional<std::vector<StoreSpec>> pickStores(const std::vector<StoreSpec>& stores,
                                                  const QStringList& names, QString& problem);
 
+// "store NAME: why" for the first of `stores` whose URI this build cannot open (the URI shown
+// without a password); empty when each can be. The commands ask before touching any store: a
+// refused URI is a usage error (exit status 2), whichever command meets it.
+QString firstUriProblem(const std::vector<StoreSpec>& stores);
+
+// Whether a command writes to the stores or only reads them (verify): then each is asked to
+// change nothing (Store::setReadOnly).
+enum class Access { ReadWrite, ReadOnly };
+
 // A worker per store, not yet open; the first store that cannot be made (a bad URI) otherwise.
 Result<std::vector<std::unique_ptr<StoreWorker>>>
-createWorkers(const std::vector<StoreSpec>& stores);
+createWorkers(const std::vector<StoreSpec>& stores, Access access = Access::ReadWrite);
 
 // A worker per store, each store open; the first store's failure otherwise.
-Result<std::vector<std::unique_ptr<StoreWorker>>> openStores(const std::vector<StoreSpec>& stores);
+Result<std::vector<std::unique_ptr<StoreWorker>>> openStores(const std::vector<StoreSpec>& stores,
+                                                             Access access = Access::ReadWrite);
 
 } // namespace syncscope

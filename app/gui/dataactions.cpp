@@ -2,6 +2,7 @@
 
 #include "commandsession.h"
 #include "consoleview.h"
+#include "errorlist.h"
 #include "mainwindow.h"
 #include "progresstext.h"
 #include "sampledata.h"
@@ -200,6 +201,8 @@ void DataActions::importSeedData(std::shared_ptr<SeedData> data, const QStringLi
     if (!data->errors.empty()) {
         for (const ScriptError& e : data->errors)
             console_->appendError(QString::fromStdString(data->formatError(e)));
+        if (data->moreErrors > 0)
+            console_->appendError(QString::fromStdString(moreErrorsLine(data->moreErrors)));
         Q_EMIT dataImported(0, false,
                             QString::fromStdString(data->formatError(data->errors.front())));
         return;

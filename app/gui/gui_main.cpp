@@ -6,6 +6,7 @@
 #include "guihost.h"
 #include "labactions.h"
 #include "mergeactions.h"
+#include "openfilelimit.h"
 #include "propertylabdialog.h"
 #include "scriptactions.h"
 #include "workspacefile.h"
@@ -24,6 +25,7 @@ int main(int argc, char** argv) {
     QApplication::setApplicationName(QStringLiteral("Syncscope"));
     QApplication::setOrganizationName(QStringLiteral("Syncscope"));
     QApplication::setApplicationVersion(QStringLiteral(SYNCSCOPE_VERSION));
+    syncscope::raiseOpenFileLimit();
     syncscope::GuiApp::loadResources();
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/syncscope/icons/syncscope.svg")));
 

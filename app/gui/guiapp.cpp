@@ -20,6 +20,7 @@
 #include "workspaceactions.h"
 #include "workspacesession.h"
 
+#include "errorlist.h"
 #include "scriptpanel.h"
 
 #include <QAction>

@@ -3,6 +3,7 @@
 #include "commandbar.h"
 #include "commandsession.h"
 #include "consoleview.h"
+#include "errorlist.h"
 #include "mainwindow.h"
 #include "mergerunner.h"
 #include "scriptpanel.h"
@@ -99,7 +100,8 @@ void ScriptActions::reopenAt(const QString& path, int done) {
 }
 
 void ScriptActions::showScript(const QString& path, const QString& text,
-                               const std::vector<ScriptError>& errors, const QString& readError) {
+                               const std::vector<ScriptError>& errors, qsizetype moreErrors,
+                               const QString& readError) {
     if (!readError.isEmpty()) {
         window_->showStatus(QStringLiteral("Cannot open %1: %2").arg(path, readError));
         console_->appendError(QStringLiteral("Cannot open %1: %2").arg(path, readError));
@@ -117,6 +119,9 @@ void ScriptActions::showScript(const QString& path, const QString& text,
                                   .arg(e.column)
                                   .arg(QString::fromStdString(e.message)));
     }
+    if (moreErrors > 0)
+        console_->appendError(
+            QString::fromStdString(moreErrorsLine(static_cast<size_t>(moreErrors))));
     panel_->showScript(name, text, marks);
     if (errors.empty()) {
         panel_->showPosition(runner_->nextLine(), 0, runner_->total());

@@ -72,7 +72,8 @@ Q_SIGNALS:
 
 private:
     void showScript(const QString& path, const QString& text,
-                    const std::vector<syncscope::ScriptError>& errors, const QString& readError);
+                    const std::vector<syncscope::ScriptError>& errors, qsizetype moreErrors,
+                    const QString& readError);
     void showProgress(int done);
     void resetDone();
     void updateActions();

@@ -1,5 +1,6 @@
 #include "workspaceactions.h"
 
+#include "displayuri.h"
 #include "keychainpasswords.h"
 #include "mainwindow.h"
 #include "storedialog.h"
@@ -68,7 +69,12 @@ WorkspaceActions::WorkspaceActions(MainWindow* window, std::vector<StoreSpec> st
     file->insertSeparator(first);
 
     QMenu* storeMenu = window_->addMenuBeforeHelp(QStringLiteral("S&tore"));
-    storeMenu->addAction(QStringLiteral("&Add Store…"), this, &WorkspaceActions::askForNewStore);
+    QAction* add = storeMenu->addAction(QStringLiteral("&Add Store…"), this,
+                                        &WorkspaceActions::askForNewStore);
+    if (stores_.size() >= kMaxStores) {
+        add->setEnabled(false);
+        add->setToolTip(QStringLiteral("A workspace holds at most %1 stores").arg(kMaxStores));
+    }
     QMenu* edit = storeMenu->addMenu(QStringLiteral("&Edit Store"));
     QMenu* remove = storeMenu->addMenu(QStringLiteral("&Remove Store"));
     QMenu* passwords = storeMenu->addMenu(QStringLiteral("&Password"));
@@ -85,7 +91,7 @@ WorkspaceActions::WorkspaceActions(MainWindow* window, std::vector<StoreSpec> st
                 window_, QStringLiteral("Password for %1").arg(name),
                 QStringLiteral("The password for %1 at %2, kept in the system keychain.\n"
                                "Leave it empty to forget the saved one.")
-                    .arg(name, uri),
+                    .arg(name, displayUri(uri)),
                 QLineEdit::Password, QString(), &ok);
             if (ok)
                 setPassword(i, password);
@@ -132,6 +138,12 @@ QString WorkspaceActions::saveWorkspace(const QString& path) const {
 }
 
 void WorkspaceActions::addStore(const StoreSpec& spec, const QString& password) {
+    if (stores_.size() >= kMaxStores) {
+        window_->showStatus(QStringLiteral("%1 is not added: a workspace holds at most %2 stores")
+                                .arg(QString::fromStdString(spec.name))
+                                .arg(kMaxStores));
+        return;
+    }
     std::vector<StoreSpec> next = stores_;
     next.push_back(spec);
     keepPasswordThenRequest(spec, password, std::move(next));

@@ -1,8 +1,10 @@
 #include "workspacesession.h"
 
+#include "displayuri.h"
 #include "gradetablemodel.h"
 #include "keychainpasswords.h"
 #include "oplogmodel.h"
+#include "refusedstore.h"
 #include "storefactory.h"
 #include "storeloader.h"
 #include "storeworker.h"
@@ -17,11 +19,11 @@ namespace syncscope {
 struct WorkspaceSession::Slot {
     StoreDescription description;
     QString uri;
-    std::unique_ptr<StoreWorker> worker; // null when the store could not even be created
+    std::unique_ptr<StoreWorker> worker;
     std::unique_ptr<GradeTableModel> grades = std::make_unique<GradeTableModel>();
     std::unique_ptr<OplogModel> oplog = std::make_unique<OplogModel>();
     std::unique_ptr<StoreLoader> loader;
-    QString createError; // why there is no worker
+    QString createError; // why the URI was refused (the worker's store is a RefusedStore)
     bool open = false;
     bool opening = false; // an open is on its way (a retry waits for its answer)
 };
@@ -37,18 +39,20 @@ WorkspaceSession::WorkspaceSession(std::vector<StoreSpec> stores, QObject* paren
         StoreSummaryModel::Row row;
         row.name = name;
         if (!store) {
-            slot->description = {name, QStringLiteral("?"), QString::fromStdString(spec.uri),
-                                 false};
+            // Held as a store that cannot be opened: every part of the program gets a worker.
             row.state = store.error().message;
             slot->createError = store.error().message;
-        } else {
-            slot->description = store.value()->description();
-            slot->worker = std::make_unique<StoreWorker>(std::move(store.value()));
-            // A lost connection being retried, and the like: shown as it happens.
-            connect(slot->worker.get(), &StoreWorker::notice, this, &WorkspaceSession::storeFailed);
-            slot->loader = std::make_unique<StoreLoader>(slot->worker.get(), slot->grades.get(),
-                                                         slot->oplog.get());
+            store = std::unique_ptr<Store>(std::make_unique<RefusedStore>(
+                StoreDescription{name, QStringLiteral("?"),
+                                 displayUri(QString::fromStdString(spec.uri)), false},
+                store.error()));
         }
+        slot->description = store.value()->description();
+        slot->worker = std::make_unique<StoreWorker>(std::move(store.value()));
+        // A lost connection being retried, and the like: shown as it happens.
+        connect(slot->worker.get(), &StoreWorker::notice, this, &WorkspaceSession::storeFailed);
+        slot->loader = std::make_unique<StoreLoader>(slot->worker.get(), slot->grades.get(),
+                                                     slot->oplog.get());
         row.kind = slot->description.kind;
         row.location = slot->description.location;
         row.embedded = slot->description.embedded;
@@ -132,7 +136,7 @@ void WorkspaceSession::openAll() {
     for (size_t i = 0; i < stores_.size(); ++i) {
         Slot& slot = *stores_[i];
         const int index = static_cast<int>(i);
-        if (!slot.worker) {
+        if (!slot.createError.isEmpty()) {
             setState(index, QStringLiteral("unavailable"));
             Q_EMIT storeOpenFailed(index, slot.createError);
             answer(index);
@@ -235,7 +239,7 @@ bool WorkspaceSession::isOpen(int store) const {
 
 void WorkspaceSession::retry(int store) {
     Slot& slot = *stores_[static_cast<size_t>(store)];
-    if (!slot.worker || slot.open || slot.opening)
+    if (!slot.createError.isEmpty() || slot.open || slot.opening)
         return;
     openStore(store, [] {});
 }

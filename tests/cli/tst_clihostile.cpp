@@ -3,10 +3,11 @@
 // value of tests/support/hostileinputs.h written through the script language and read back.
 // Each bad file gets `FILE:LINE:COL: message` on stderr, exit status 1, nothing run and nothing
 // raw echoed; the big ones also keep the program's memory to what the file needs (peak RSS is
-// measured by the kernel, lab::runMeasured, and printed as a JSON line for the note).
+// measured by the kernel, lab::runCliMeasured, and printed as a JSON line for the note).
 #include "hostileinputs.h"
 #include "identifiers.h"
-#include "measuredrun.h"
+#include "measuredcli.h"
+#include "textfiles.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -17,35 +18,6 @@
 #include <map>
 
 namespace {
-
-struct Outcome {
-    int status = -1;
-    QByteArray out, err;
-    double peakRssMb = 0;
-};
-
-// syncscope-cli with `args`, its outputs and its peak resident memory (lab::runMeasured).
-Outcome runMeasured(const QTemporaryDir& dir, const QStringList& args) {
-    const QString outPath = dir.filePath(QStringLiteral("stdout")),
-                  errPath = dir.filePath(QStringLiteral("stderr"));
-    std::vector<std::string> argv{SYNCSCOPE_CLI};
-    for (const QString& a : args)
-        argv.push_back(a.toStdString());
-    const lab::MeasuredRun run = lab::runMeasured(argv, QFile::encodeName(outPath).toStdString(),
-                                                  QFile::encodeName(errPath).toStdString());
-    Outcome o{run.status, {}, {}, run.peakRssMb};
-    QFile out(outPath), err(errPath);
-    if (out.open(QIODevice::ReadOnly))
-        o.out = out.readAll();
-    if (err.open(QIODevice::ReadOnly))
-        o.err = err.readAll();
-    return o;
-}
-
-bool writeFile(const QString& path, const QByteArray& bytes) {
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
-}
 
 // No byte of `text` that a terminal would obey (C0 controls but newline, DEL).
 bool inert(const QByteArray& text) {
@@ -78,17 +50,19 @@ void TestCliHostile::initTestCase() {
     QVERIFY(dir_.isValid());
     workspace_ = dir_.filePath(QStringLiteral("ws.json"));
     const QByteArray uri = "sqlite://" + QFile::encodeName(dir_.filePath(QStringLiteral("sql.db")));
-    QVERIFY(writeFile(workspace_, "{\"stores\": [{\"name\": \"SQL\", \"uri\": \"" + uri + "\"}]}"));
+    QVERIFY(lab::writeFile(workspace_,
+                           "{\"stores\": [{\"name\": \"SQL\", \"uri\": \"" + uri + "\"}]}"));
     before_ = dumpAfter("SQL.SET((SID1,CSE1),A)\n");
     QVERIFY(before_.contains("SQL,SID1,CSE1,A,1"));
 }
 
 QByteArray TestCliHostile::dumpAfter(const QByteArray& script) {
     const QString path = dir_.filePath(QStringLiteral("dump.in"));
-    if (!writeFile(path, script))
+    if (!lab::writeFile(path, script))
         return {};
-    const Outcome o = runMeasured(dir_, {QStringLiteral("run"), path, QStringLiteral("--workspace"),
-                                         workspace_, QStringLiteral("--dump")});
+    const lab::CliOutcome o =
+        lab::runCliMeasured(dir_, {QStringLiteral("run"), path, QStringLiteral("--workspace"),
+                                   workspace_, QStringLiteral("--dump")});
     if (o.status != 0)
         qWarning("dump run failed (%d): %s", o.status, o.err.constData());
     return o.status == 0 ? o.out : QByteArray();
@@ -109,8 +83,8 @@ void TestCliHostile::hundredMegabyteScript() {
         QVERIFY(f.write("SQL.SET((SID1000,CSE001) B)\n") > 0);
     }
     const qint64 lineCount = lines / 10000 * 10000 + 1;
-    const Outcome o =
-        runMeasured(dir_, {QStringLiteral("run"), path, QStringLiteral("--workspace"), workspace_});
+    const lab::CliOutcome o = lab::runCliMeasured(
+        dir_, {QStringLiteral("run"), path, QStringLiteral("--workspace"), workspace_});
     QCOMPARE(o.status, 1);
     QVERIFY2(
         o.err.startsWith(QFile::encodeName(path) + ':' + QByteArray::number(lineCount) + ":26: "),
@@ -134,8 +108,8 @@ void TestCliHostile::oneTenMegabyteLine() {
     for (const QByteArray& script :
          {"SQL.SET((SID1,CSE1),\"" + huge + "\")", "SQL.SET((" + huge + ",CSE1),A)",
           "SQL.SET((SID1,CSE1)," + huge + "\n", huge}) {
-        QVERIFY(writeFile(path, script));
-        const Outcome o = runMeasured(
+        QVERIFY(lab::writeFile(path, script));
+        const lab::CliOutcome o = lab::runCliMeasured(
             dir_, {QStringLiteral("run"), path, QStringLiteral("--workspace"), workspace_});
         QCOMPARE(o.status, 1);
         QVERIFY2(o.err.startsWith(QFile::encodeName(path) + ":1:"), o.err.left(300).constData());
@@ -158,9 +132,9 @@ void TestCliHostile::rawBytesInQuotedValues() {
                               "SQL.SET((SID2,CSE3),\"\xff\xfe\")\n"
                               "SQL.SET((SID2,CSE4),\"\xc2\x85\")\n"
                               "SQL.SET((SID2,CSE5),A\rB)\n";
-    QVERIFY(writeFile(path, script));
-    const Outcome o =
-        runMeasured(dir_, {QStringLiteral("run"), path, QStringLiteral("--workspace"), workspace_});
+    QVERIFY(lab::writeFile(path, script));
+    const lab::CliOutcome o = lab::runCliMeasured(
+        dir_, {QStringLiteral("run"), path, QStringLiteral("--workspace"), workspace_});
     QCOMPARE(o.status, 1);
     QVERIFY2(inert(o.err), o.err.constData());
     for (int line = 1; line <= 5; ++line)

@@ -9,19 +9,28 @@
 #include "guidriver.h"
 #include "guihost.h"
 #include "mainwindow.h"
+#include "plantedpasswords.h"
 #include "scriptactions.h"
 #include "scriptpanel.h"
 #include "scriptrunner.h"
 #include "storepanel.h"
 #include "workspaceactions.h"
 
+#include <QAbstractButton>
+#include <QAbstractItemView>
+#include <QAction>
 #include <QDir>
 #include <QFile>
+#include <QLabel>
 #include <QLayout>
+#include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextEdit>
 
 using namespace syncscope;
 
@@ -31,6 +40,8 @@ private Q_SLOTS:
     void initTestCase();
     void othersWorkAndRetryBringsItIn();
     void removingItKeepsTheSession();
+    void noWindowTextShowsAPlantedPassword();
+    void noStoreIsAddedPastTheLimit();
 
 private:
     QTemporaryDir dir_;
@@ -152,6 +163,86 @@ void TestUnavailableStore::removingItKeepsTheSession() {
     QTRY_COMPARE(app->scriptRunner()->done(), 3);
     QTRY_COMPARE(lab::panelGrade(*app, 0, "SID8", "CSE8"), QStringLiteral("D"));
     QCOMPARE(lab::panelGrade(*app, 1, "SID8", "CSE8"), QStringLiteral("D"));
+}
+
+namespace {
+
+// Every text the window shows: labels, buttons, editors, titles, tool tips and each item view's
+// cells.
+QStringList windowTexts(QWidget* window) {
+    QStringList texts;
+    QList<QWidget*> widgets = window->findChildren<QWidget*>();
+    widgets << window;
+    for (QWidget* w : widgets) {
+        texts << w->windowTitle() << w->toolTip() << w->statusTip();
+        if (auto* label = qobject_cast<QLabel*>(w))
+            texts << label->text();
+        if (auto* button = qobject_cast<QAbstractButton*>(w))
+            texts << button->text();
+        if (auto* edit = qobject_cast<QLineEdit*>(w))
+            texts << edit->text();
+        if (auto* plain = qobject_cast<QPlainTextEdit*>(w))
+            texts << plain->toPlainText();
+        if (auto* rich = qobject_cast<QTextEdit*>(w))
+            texts << rich->toPlainText();
+        if (auto* view = qobject_cast<QAbstractItemView*>(w); view && view->model())
+            for (int r = 0; r < std::min(view->model()->rowCount(), 200); ++r)
+                for (int c = 0; c < view->model()->columnCount(); ++c)
+                    for (int role : {Qt::DisplayRole, Qt::ToolTipRole})
+                        texts << view->model()->index(r, c).data(role).toString();
+    }
+    return texts;
+}
+
+} // namespace
+
+// Stores whose URIs hold a planted password, in every shape (tests/support/plantedpasswords.h):
+// each panel says why its store is unavailable, and nothing the window shows holds a piece of
+// the password.
+void TestUnavailableStore::noWindowTextShowsAPlantedPassword() {
+    std::vector<StoreSpec> stores{
+        {"SQL", {}, "sqlite://" + dir_.filePath(QStringLiteral("p-sql.db")).toStdString()}};
+    const QStringList uris = lab::urisWithPlantedPassword();
+    for (qsizetype i = 0; i < uris.size(); ++i)
+        stores.push_back({"BAD" + std::to_string(i), {}, uris[i].toStdString()});
+    GuiApp app(stores, QStringLiteral("uri-shapes")); // a label free of the password
+    app.start();
+    QVERIFY(QTest::qWaitForWindowExposed(app.window()));
+    QTRY_VERIFY_WITH_TIMEOUT(app.commands()->isReady(), 20000);
+    for (qsizetype i = 1; i <= uris.size(); ++i)
+        QTRY_VERIFY(app.window()->storePanels()[i]->hasProblem());
+    const QStringList texts = windowTexts(app.window());
+    for (const QString& text : texts)
+        for (const QString& part : lab::kPlantedParts)
+            QVERIFY2(!text.contains(part), qPrintable(text));
+    qInfo("window texts | %lld URI shapes, %lld texts, none shows the password",
+          static_cast<long long>(uris.size()), static_cast<long long>(texts.size()));
+}
+
+// A workspace of kMaxStores stores: Store > Add is disabled and says why, and a store added
+// anyway (as the dialog would) is not, with the reason in the status bar.
+void TestUnavailableStore::noStoreIsAddedPastTheLimit() {
+    std::vector<StoreSpec> stores{{"SQL", {}, "sqlite::memory:"}};
+    while (stores.size() < kMaxStores)
+        stores.push_back({"S" + std::to_string(stores.size()), {}, "sqlite::memory:"});
+    GuiApp app(stores, QStringLiteral("full"));
+    app.start();
+    QVERIFY(QTest::qWaitForWindowExposed(app.window()));
+    QAction* add = nullptr;
+    for (QAction* a : app.window()->findChildren<QAction*>())
+        if (a->text() == QStringLiteral("&Add Store…"))
+            add = a;
+    QVERIFY(add);
+    QVERIFY(!add->isEnabled());
+    QVERIFY2(add->toolTip().contains(QStringLiteral("at most 64 stores")),
+             qPrintable(add->toolTip()));
+    QSignalSpy requested(app.workspace(), &WorkspaceActions::workspaceRequested);
+    app.workspace()->addStore({"MORE", {}, "sqlite::memory:"});
+    QTest::qWait(50);
+    QCOMPARE(requested.count(), 0);
+    QVERIFY2(
+        app.window()->statusBar()->currentMessage().contains(QStringLiteral("MORE is not added")),
+        qPrintable(app.window()->statusBar()->currentMessage()));
 }
 
 QTEST_MAIN(TestUnavailableStore)

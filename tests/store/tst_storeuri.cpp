@@ -1,6 +1,7 @@
 // Server URIs (MariaDB, PostgreSQL, Redis, Hive) as StoreFactory reads them: what is accepted, and
-// each refusal in words that say what to change (a password never in a URI; TLS never silently
-// off).
+// each refusal in words that say what to change (a password never in a URI, nor repeated from
+// one; TLS never silently off).
+#include "plantedpasswords.h"
 #include "storefactory.h"
 
 #include <QTest>
@@ -14,6 +15,7 @@ private Q_SLOTS:
     void refusals();
     void accepted_data();
     void accepted();
+    void noRefusalShowsAPlantedPassword();
 };
 
 void TestStoreUri::refusals_data() {
@@ -131,6 +133,21 @@ void TestStoreUri::accepted() {
     QCOMPARE(d.location, location);
     QVERIFY(!d.embedded);
     QCOMPARE(made.value()->capabilities().capturesOutsideWrites, captures);
+}
+
+// Every shape of URI a password can hide in, readable by Qt or not, is refused, and the
+// refusal shows no piece of it.
+void TestStoreUri::noRefusalShowsAPlantedPassword() {
+    for (const QString& uri : lab::urisWithPlantedPassword()) {
+        const QString checked = StoreFactory::checkUri(uri);
+        QVERIFY2(!checked.isEmpty(), qPrintable(uri));
+        const auto made = StoreFactory::create(QStringLiteral("SQL"), uri);
+        QVERIFY2(!made.ok(), qPrintable(uri));
+        for (const QString& part : lab::kPlantedParts) {
+            QVERIFY2(!checked.contains(part), qPrintable(checked));
+            QVERIFY2(!made.error().toString().contains(part), qPrintable(made.error().toString()));
+        }
+    }
 }
 
 QTEST_GUILESS_MAIN(TestStoreUri)

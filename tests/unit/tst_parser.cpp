@@ -1,7 +1,10 @@
 // The script grammar of docs/script-language.md: every valid variant, and malformed lines with the
-// exact line, column and message each must produce.
+// exact line, column and message each must produce; how many errors are kept, and how many
+// stores a run may name (docs/cli.md#limits).
 #include "script.h"
+#include "scriptbinding.h"
 
+#include <QElapsedTimer>
 #include <QTest>
 
 using namespace syncscope;
@@ -23,6 +26,10 @@ private Q_SLOTS:
     void malformedLine_data();
     void malformedLine();
     void everyBadLineIsReported();
+    void errorsPastTheLimitAreCountedNotKept();
+    void manyStoreNamesParseQuickly();
+    void aRunHasAtMostMaxStores();
+    void parseAndBindingErrorsMergeInOrder();
     void textEndingMidCommand();
     void errorFormat();
 };
@@ -350,6 +357,71 @@ void TestParser::everyBadLineIsReported() {
     QCOMPARE(s.errors[2].line, 6u);
     QCOMPARE(s.errors[2].message,
              std::string("the implicit timestamp would exceed the 64-bit range"));
+}
+
+// A million bad lines keep kMaxErrorsShown errors (the first, in order) and count the rest.
+void TestParser::errorsPastTheLimitAreCountedNotKept() {
+    std::string text;
+    for (int i = 0; i < 1000000; ++i)
+        text += "bad line\n";
+    const Script s = parseScript("t.in", std::move(text));
+    QCOMPARE(s.errors.size(), kMaxErrorsShown);
+    QCOMPARE(s.errors.front().line, 1u);
+    QCOMPARE(s.errors.back().line, static_cast<uint32_t>(kMaxErrorsShown));
+    QCOMPARE(s.moreErrors, 1000000 - kMaxErrorsShown);
+    QCOMPARE(moreErrorsLine(s.moreErrors), std::string("\u2026 and 999980 more errors"));
+    QCOMPARE(moreErrorsLine(1), std::string("\u2026 and 1 more error"));
+    QVERIFY(moreErrorsLine(0).empty());
+}
+
+// Names are hashed, not searched: 60,000 different ones take well under a second (a search per
+// line took minutes), and each keeps its own index.
+void TestParser::manyStoreNamesParseQuickly() {
+    std::string text;
+    for (int i = 0; i < 60000; ++i)
+        text += "S" + std::to_string(i) + ".GET(a,b)\ns" + std::to_string(i) + ".GET(a,b)\n";
+    QElapsedTimer clock;
+    clock.start();
+    const Script s = parseScript("t.in", std::move(text));
+    QVERIFY2(clock.elapsed() < 2000, qPrintable(QString::number(clock.elapsed())));
+    QVERIFY(s.ok());
+    QCOMPARE(s.names.size(), size_t(60000));
+    QCOMPARE(s.commands[2 * 4321].store, s.commands[2 * 4321 + 1].store);
+    QCOMPARE(s.names[s.commands[2 * 4321].store], std::string("S4321"));
+}
+
+// Without a workspace the run's stores are the names the script gives, at most kMaxStores: the
+// first mention of one more is the one error (its line and column), aliases of a store already
+// there still bind, and the run keeps kMaxStores stores.
+void TestParser::aRunHasAtMostMaxStores() {
+    std::string text;
+    for (size_t i = 0; i < kMaxStores + 5; ++i)
+        text += "  S" + std::to_string(i) + ".SET((a,b),A)\n";
+    text += "S64.GET(a,b)\nMYSQL.GET(a,b)\nSQL.MERGE(S0)\n";
+    const Script s = parseScript("t.in", std::move(text));
+    QVERIFY(s.ok());
+    StoreBinding binding;
+    const ErrorList errors = checkScript(s, nullptr, binding);
+    QCOMPARE(errors.shown.size(), size_t(1));
+    QCOMPARE(errors.more, size_t(0));
+    QCOMPARE(s.formatError(errors.shown[0]),
+             std::string("t.in:65:3: store S64 would be store 65: a run has at most 64 stores"));
+    QCOMPARE(binding.stores.size(), kMaxStores);
+}
+
+// A script's parse errors and its binding's come as one list in order of line and column,
+// capped as one.
+void TestParser::parseAndBindingErrorsMergeInOrder() {
+    std::string text;
+    for (int i = 0; i < 30; ++i)
+        text += i % 2 ? "CSV.GET(a,b)\n" : "bad\n";
+    const Script s = parseScript("t.in", std::move(text));
+    StoreBinding binding;
+    const ErrorList errors = checkScript(s, nullptr, binding);
+    QCOMPARE(errors.shown.size(), kMaxErrorsShown);
+    QCOMPARE(errors.more, size_t(30) - kMaxErrorsShown);
+    for (size_t i = 0; i < errors.shown.size(); ++i)
+        QCOMPARE(errors.shown[i].line, static_cast<uint32_t>(i + 1));
 }
 
 // The scanner relies on the '\0' std::string keeps after the text: a script cut anywhere must

@@ -58,7 +58,7 @@ struct Workspace {
     bool openScript(const char* name, const char* text) {
         QSignalSpy opened(runner.get(), &ScriptRunner::opened);
         runner->open(write(name, text));
-        return opened.wait(5000) && opened.front().at(3).toString().isEmpty();
+        return opened.wait(5000) && opened.front().at(4).toString().isEmpty();
     }
     QString write(const char* name, const char* text) {
         const QString path = dir.filePath(QString::fromLatin1(name));
@@ -191,7 +191,7 @@ void TestScriptRunner::refusesScriptsWithErrorsOrUnread() {
     opened.clear();
     runner.open(w.dir.filePath(QStringLiteral("missing.in")));
     QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 5000);
-    QVERIFY(!opened.front().at(3).toString().isEmpty());
+    QVERIFY(!opened.front().at(4).toString().isEmpty());
     QVERIFY(runner.hasRunnableScript());
     QCOMPARE(runner.total(), 5);
 }
