@@ -53,13 +53,7 @@ Status SqlStore::createDatabase() {
         QSqlDatabase db = QSqlDatabase::addDatabase(dialect_.driver, name);
         db.setDatabaseName(options_.engine == SqlEngine::Postgres ? QStringLiteral("postgres")
                                                                   : QString());
-        const Server& server = options_.server;
-        db.setHostName(server.host);
-        if (server.port > 0)
-            db.setPort(server.port);
-        db.setUserName(server.user);
-        db.setPassword(server.password);
-        db.setConnectOptions(server.connectOptions);
+        logInTo(db);
         if (!db.open()) {
             problem = db.lastError().text();
             refused = isRefusedPrivilege(db.lastError());

@@ -87,6 +87,16 @@ Status SqlStore::exec(const QString& sql) {
     return success();
 }
 
+void SqlStore::logInTo(QSqlDatabase& db) const {
+    const Server& server = options_.server;
+    db.setHostName(server.host);
+    if (server.port > 0)
+        db.setPort(server.port);
+    db.setUserName(server.user);
+    db.setPassword(server.password);
+    db.setConnectOptions(server.connectOptions);
+}
+
 Status SqlStore::open() {
     if (open_)
         return success();
@@ -101,15 +111,8 @@ Status SqlStore::open() {
     db.setDatabaseName(options_.databaseName);
     if (readOnly_ && file)
         db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
-    if (options_.engine != SqlEngine::Sqlite) {
-        const Server& server = options_.server;
-        db.setHostName(server.host);
-        if (server.port > 0)
-            db.setPort(server.port);
-        db.setUserName(server.user);
-        db.setPassword(server.password);
-        db.setConnectOptions(server.connectOptions);
-    }
+    if (options_.engine != SqlEngine::Sqlite)
+        logInTo(db);
     if (!db.isValid()) {
         QSqlDatabase::removeDatabase(connection_);
         return error(QStringLiteral("cannot open ") + options_.location,

@@ -8,14 +8,13 @@
 
 #include <QSqlQuery>
 
-class QSqlError;
-
 #include <map>
 #include <memory>
 #include <set>
 #include <string_view>
 
 class QSqlDatabase;
+class QSqlError;
 
 namespace syncscope {
 
@@ -89,6 +88,8 @@ private:
     StoreError error(const QString& what, const QString& detail) const;
     Status exec(const QString& sql);
     Status checkOwner();
+    // The server, account and connect options of the URI, on a connection about to open.
+    void logInTo(QSqlDatabase& db) const;
     bool canCreateDatabase(const QSqlError& openError) const;
     Status createDatabase();
     Status refuseForeignGrades();
