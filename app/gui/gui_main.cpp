@@ -10,6 +10,7 @@
 #include "propertylabdialog.h"
 #include "scriptactions.h"
 #include "workspacefile.h"
+#include "workspaceplace.h"
 #include "workspacesession.h"
 
 #include <QApplication>
@@ -81,9 +82,12 @@ int main(int argc, char** argv) {
         stores = std::move(file.stores);
         label = parser.value(workspace);
     } else {
-        const QString dataDir = syncscope::WorkspaceSession::defaultDataDir();
-        stores = syncscope::WorkspaceSession::defaultStores(dataDir);
-        label = QStringLiteral("default workspace (embedded SQLite in %1)").arg(dataDir);
+        syncscope::WorkspacePlace place =
+            syncscope::WorkspacePlace::openDefault(syncscope::WorkspaceSession::defaultDataDir());
+        if (!place.problem.isEmpty())
+            QMessageBox::warning(nullptr, QStringLiteral("Syncscope"), place.problem);
+        stores = std::move(place.stores);
+        label = place.label;
     }
 
     // The host replaces the program when the workspace changes (File > Open Workspace, Store >

@@ -277,7 +277,7 @@ void GuiApp::takeOver(CarriedSession carried) {
 }
 
 void GuiApp::start() {
-    window_->setCloseGuard([this] { return scripts_->mayClose(); });
+    window_->setCloseGuard([this] { return scripts_->mayClose() && workspace_->mayClose(); });
     if (carried_)
         window_->showWithLayout(carried_->geometry, carried_->dockState);
     else

@@ -7,13 +7,16 @@
 #include "storefactory.h"
 #include "whenfinished.h"
 #include "workspacefile.h"
+#include "workspaceplace.h"
 #include "workspacesession.h"
 
 #include <QAction>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QInputDialog>
 #include <QMenu>
 #include <QMessageBox>
+#include <QPushButton>
 
 namespace syncscope {
 
@@ -32,10 +35,13 @@ WorkspaceActions::WorkspaceActions(MainWindow* window, std::vector<StoreSpec> st
     auto* newWs = new QAction(QStringLiteral("&New Workspace"), window_);
     newWs->setShortcut(QKeySequence::New);
     connect(newWs, &QAction::triggered, this, [this] {
+        // The built-in stores again, kept as the default workspace from now on.
         const QString dir = WorkspaceSession::defaultDataDir();
-        Q_EMIT workspaceRequested(
-            WorkspaceSession::defaultStores(dir),
-            QStringLiteral("default workspace (embedded SQLite in %1)").arg(dir));
+        std::vector<StoreSpec> builtIn = WorkspaceSession::defaultStores(dir);
+        const QString error = WorkspaceFile::save(WorkspacePlace::defaultFile(dir), builtIn);
+        if (!error.isEmpty())
+            window_->showStatus(error);
+        Q_EMIT workspaceRequested(builtIn, WorkspacePlace::defaultLabel(dir));
     });
     auto* openWs = new QAction(QStringLiteral("Open &Workspace…"), window_);
     openWs->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_O);
@@ -155,6 +161,70 @@ void WorkspaceActions::replaceStore(int index, const StoreSpec& spec, const QStr
     keepPasswordThenRequest(spec, password, std::move(next));
 }
 
+QString WorkspaceActions::keptIn() const {
+    return WorkspacePlace::fileOf(label_, WorkspaceSession::defaultDataDir());
+}
+
+bool WorkspaceActions::keptAsShown() const {
+    const QString file = keptIn();
+    if (file.isEmpty())
+        return true;
+    std::vector<StoreSpec> kept;
+    if (QFileInfo::exists(file)) {
+        WorkspaceFile read = WorkspaceFile::load(file);
+        if (!read.error.isEmpty())
+            return false;
+        kept = std::move(read.stores);
+    } else {
+        // A default workspace never edited is the built-in list, kept nowhere.
+        kept = WorkspaceSession::defaultStores(WorkspaceSession::defaultDataDir());
+    }
+    return WorkspaceFile::toJson(kept) == WorkspaceFile::toJson(stores_);
+}
+
+bool WorkspaceActions::mayClose() {
+    if (keptAsShown())
+        return true;
+    QMessageBox box(QMessageBox::Warning, QStringLiteral("Store list not saved"),
+                    QStringLiteral("The store list shown here could not be kept in %1, so the "
+                                   "next start would open the list kept there instead.")
+                        .arg(keptIn()),
+                    QMessageBox::NoButton, window_);
+    QPushButton* saveAs =
+        box.addButton(QStringLiteral("Save Workspace &As…"), QMessageBox::AcceptRole);
+    box.addButton(QStringLiteral("&Quit Anyway"), QMessageBox::DestructiveRole);
+    QPushButton* cancel = box.addButton(QMessageBox::Cancel);
+    box.setDefaultButton(saveAs);
+    box.exec();
+    if (box.clickedButton() == cancel)
+        return false;
+    if (box.clickedButton() != saveAs)
+        return true;
+    const QString path = QFileDialog::getSaveFileName(window_, QStringLiteral("Save the workspace"),
+                                                      QStringLiteral("workspace.json"),
+                                                      QStringLiteral("Workspaces (*.json)"));
+    if (path.isEmpty())
+        return false;
+    const QString error = saveWorkspace(path);
+    if (!error.isEmpty()) {
+        QMessageBox::warning(window_, QStringLiteral("Save workspace"), error);
+        return false;
+    }
+    return true;
+}
+
+void WorkspaceActions::requestKept(std::vector<StoreSpec> next) {
+    const QString file = keptIn();
+    if (!file.isEmpty()) {
+        const QString error = WorkspaceFile::save(file, next);
+        // The change holds for this run either way; quitting asks while it is not kept.
+        window_->showStatus(error.isEmpty()
+                                ? QStringLiteral("Store list saved to %1").arg(file)
+                                : QStringLiteral("The store list is not saved: %1").arg(error));
+    }
+    Q_EMIT workspaceRequested(next, label_);
+}
+
 void WorkspaceActions::setPassword(int index, const QString& password) {
     const StoreSpec& spec = stores_[static_cast<size_t>(index)];
     const QString uri = QString::fromStdString(spec.uri);
@@ -177,7 +247,7 @@ void WorkspaceActions::setPassword(int index, const QString& password) {
 void WorkspaceActions::keepPasswordThenRequest(const StoreSpec& spec, const QString& password,
                                                std::vector<StoreSpec> next) {
     if (password.isEmpty()) {
-        Q_EMIT workspaceRequested(next, label_);
+        requestKept(std::move(next));
         return;
     }
     const QString name = QString::fromStdString(spec.name);
@@ -186,7 +256,7 @@ void WorkspaceActions::keepPasswordThenRequest(const StoreSpec& spec, const QStr
                      if (!problem.isEmpty())
                          window_->showStatus(keychainRefused(name, problem));
                      // The store change holds even when its password could not be kept.
-                     Q_EMIT workspaceRequested(next, label_);
+                     requestKept(next);
                  });
 }
 
@@ -199,7 +269,7 @@ QString WorkspaceActions::keychainRefused(const QString& store, const QString& w
 void WorkspaceActions::removeStore(int index) {
     std::vector<StoreSpec> next = stores_;
     next.erase(next.begin() + index);
-    Q_EMIT workspaceRequested(next, label_);
+    requestKept(std::move(next));
 }
 
 } // namespace syncscope

@@ -14,8 +14,9 @@ class MainWindow;
 
 // The workspace as the user edits it: File > New / Open / Save Workspace As (JSON,
 // docs/backends.md) and Store > Add / Edit / Remove (a StoreDialog) / Password (kept in the
-// system keychain). A change does not touch the running program: it asks, through
-// workspaceRequested(), for a new one on the new store list.
+// system keychain). A change does not touch the running program: it keeps the new store list
+// where the workspace lives (WorkspacePlace) and asks, through workspaceRequested(), for a new
+// program on it.
 class WorkspaceActions : public QObject {
     Q_OBJECT
 public:
@@ -38,11 +39,19 @@ public:
     void askForNewStore();
     void askToRemoveStore(int index);
 
+    // The file this workspace's store list is kept in, or empty when it is kept nowhere.
+    QString keptIn() const;
+    // Whether the next start would open the list shown here.
+    bool keptAsShown() const;
+    // Asked before the window closes: when the list is not kept, Save As / Quit / Cancel.
+    bool mayClose();
+
 Q_SIGNALS:
     void workspaceRequested(const std::vector<syncscope::StoreSpec>& stores, const QString& label);
 
 private:
     QStringList namesOfOthers(int except) const;
+    void requestKept(std::vector<StoreSpec> next);
     void keepPasswordThenRequest(const StoreSpec& spec, const QString& password,
                                  std::vector<StoreSpec> next);
     static QString keychainRefused(const QString& store, const QString& why);
