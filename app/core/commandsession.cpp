@@ -481,6 +481,12 @@ void CommandSession::whenWritten(std::function<void()> fn) {
     });
 }
 
+void CommandSession::whenAnswered(std::function<void()> fn) {
+    // After the round trip every answer waits in the shipping's queue, which runs in order.
+    whenWritten(
+        [this, fn = std::move(fn)]() mutable { whenCommittedUpTo(handedOut(), std::move(fn)); });
+}
+
 void CommandSession::readLogEnds(std::function<void(std::vector<int64_t>)> read) {
     whenWritten([this, read = std::move(read)] {
         auto ends = std::make_shared<std::vector<int64_t>>(workers_.size(), 0);

@@ -111,6 +111,9 @@ public:
     // Calls fn once everything run so far is on its way to the stores: store calls made in fn
     // are served after those writes (a worker serves its calls in order).
     void whenWritten(std::function<void()> fn);
+    // Calls fn once every line run so far has had its answer shown (commandsDone,
+    // getsAnswered): answers wait for durability, so the next line's echo comes after them.
+    void whenAnswered(std::function<void()> fn);
 
     // Seed rows (a CSV of docs/script-language.md's shape) entering the chosen stores as
     // timestamp-0 writes from origin CSV, in stretches on the engine thread; importProgress()

@@ -287,16 +287,20 @@ void GuiApp::start() {
 }
 
 void GuiApp::runLines(const QStringList& lines) {
-    for (qsizetype i = 0; i < lines.size(); ++i) {
-        bar_->lineEdit()->setText(lines[i]);
-        if (!run(lines[i])) {
-            if (i + 1 < lines.size())
-                console_->appendError(
-                    QStringLiteral("%1 more line(s) not run: they came after a refused one")
-                        .arg(lines.size() - i - 1));
-            return;
-        }
+    if (lines.isEmpty())
+        return;
+    bar_->lineEdit()->setText(lines.front());
+    if (!run(lines.front())) {
+        const qsizetype left = lines.size() - 1;
+        if (left == 1)
+            console_->appendError(QStringLiteral("the line after it is not run"));
+        else if (left > 1)
+            console_->appendError(QStringLiteral("the %1 lines after it are not run").arg(left));
+        return;
     }
+    // Each answer is shown under its own line, as when typed one at a time.
+    if (lines.size() > 1)
+        commands_->whenAnswered([this, rest = lines.mid(1)] { runLines(rest); });
 }
 
 bool GuiApp::run(const QString& line) {

@@ -61,7 +61,8 @@ public:
     // What a replacement should keep; taken over before its start().
     CarriedSession carry() const;
     void takeOver(CarriedSession carried);
-    // Runs lines as if typed in the command bar, in order, stopping at the first error.
+    // Runs lines as if typed in the command bar, in order, each after the one before has been
+    // answered, stopping at the first error.
     void runLines(const QStringList& lines);
 
     // Help > Open Sample Lecture: resources/samples/lecture.in with grades.csv imported into

@@ -72,6 +72,7 @@ private Q_SLOTS:
     void scriptOpenedThroughTheDialogRunsLikeTheCli();
     void scriptWithErrorsCannotRun();
     void csvImportsIntoTheChosenStores();
+    void linesRunTogetherAreAnsweredInOrder();
     void workspaceSavedOpenedAndEdited();
     void conflictsExplainAndFollowTheStores();
     void clockSkewShowsWhichWinnersFlip();
@@ -464,6 +465,35 @@ void TestGuiApp::csvImportsIntoTheChosenStores() {
     QCOMPARE(imported[2][0].toInt(), 6);
     QTRY_COMPARE(app_->session()->grades(2)->rowCount(), mongoRows + 6);
     QVERIFY(cell(2, "SID1002", "CSE002", GradeTableModel::Grade) != QStringLiteral("<none>"));
+}
+
+// `syncscope -e A -e B …` and any caller of runLines: each answer comes under its own line, as
+// when typed one at a time. Before, every echo came first and the answers after them all.
+void TestGuiApp::linesRunTogetherAreAnsweredInOrder() {
+    const QStringList lines{
+        QStringLiteral("SQL.SET((SIDORDER,CSE1),A)"), QStringLiteral("SQL.GET(SIDORDER,CSE1)"),
+        QStringLiteral("HIVE.MERGE(SQL)"), QStringLiteral("HIVE.GET(SIDORDER,CSE1)")};
+    const qsizetype before = app_->console()->toPlainText().size();
+    app_->runLines(lines);
+    QTRY_VERIFY(app_->console()->toPlainText().mid(before).contains(
+        QStringLiteral("HIVE.GET(SIDORDER,CSE1) = A")));
+    const QStringList shown =
+        app_->console()->toPlainText().mid(before).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    // Every echo is followed by that line's answer before the next echo.
+    qsizetype at = 0;
+    for (const QString& line : lines) {
+        const qsizetype echo = shown.indexOf(QStringLiteral("> ") + line, at);
+        QVERIFY2(echo >= at, qPrintable(shown.join(QLatin1Char('|'))));
+        QVERIFY2(echo + 1 < shown.size() && !shown[echo + 1].startsWith(QStringLiteral("> ")),
+                 qPrintable(shown.join(QLatin1Char('|'))));
+        at = echo + 1;
+    }
+
+    // A refused line stops the rest, and says how many were not run.
+    app_->runLines({QStringLiteral("FOO.GET(S,C)"), QStringLiteral("SQL.GET(S,C)"),
+                    QStringLiteral("SQL.GET(S,C)")});
+    QTRY_VERIFY(app_->console()->toPlainText().contains(
+        QStringLiteral("the 2 lines after it are not run")));
 }
 
 void TestGuiApp::workspaceSavedOpenedAndEdited() {
