@@ -147,11 +147,19 @@ void CommandBar::accept() {
     history_.removeAll(edit_->text());
     history_ << edit_->text();
     historyAt_ = static_cast<int>(history_.size());
-    edit_->clear();
+    edit_->setText(QString()); // not clear(): the line's own undo history goes with it
     error_->hide();
 }
 
 bool CommandBar::eventFilter(QObject* watched, QEvent* event) {
+    // Ctrl+Z / Ctrl+Shift+Z edit the line while it has something to undo or redo; otherwise
+    // they go to the window's Edit > Undo / Redo (the writes typed here).
+    if (watched == edit_ && event->type() == QEvent::ShortcutOverride) {
+        auto* key = static_cast<QKeyEvent*>(event);
+        if ((key->matches(QKeySequence::Undo) && !edit_->isUndoAvailable()) ||
+            (key->matches(QKeySequence::Redo) && !edit_->isRedoAvailable()))
+            return true; // not accepted: the window's shortcut runs
+    }
     if (watched == edit_ && event->type() == QEvent::KeyPress && !history_.isEmpty()) {
         const int key = static_cast<QKeyEvent*>(event)->key();
         if (key == Qt::Key_Up || key == Qt::Key_Down) {

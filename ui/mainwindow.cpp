@@ -297,6 +297,7 @@ void MainWindow::createActions() {
     quit->setShortcut(QKeySequence::Quit);
     connect(quit, &QAction::triggered, this, &QWidget::close);
 
+    editMenu_ = menuBar()->addMenu(QStringLiteral("&Edit"));
     viewMenu_ = menuBar()->addMenu(QStringLiteral("&View"));
     zoom_ = new ViewZoom(this);
     presentation_ = viewMenu_->addAction(QStringLiteral("&Presentation"));

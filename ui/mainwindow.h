@@ -37,6 +37,7 @@ public:
     // A dock tabbed with the console (the console stays in front), listed in View.
     QDockWidget* addConsoleTab(QWidget* widget, const QString& title, const QString& objectName);
     QMenu* fileMenu() const { return fileMenu_; }
+    QMenu* editMenu() const { return editMenu_; }
     // File > Reload stores, the first of the window's own File actions: what the program adds
     // to File goes above them.
     QAction* reloadAction() const { return reload_; }
@@ -91,6 +92,7 @@ private:
     ElidedLabel* status_ = nullptr;
     QMenu* viewMenu_ = nullptr;
     QMenu* fileMenu_ = nullptr;
+    QMenu* editMenu_ = nullptr;
     QAction* reload_ = nullptr;
     QMenu* helpMenu_ = nullptr;
     QDockWidget* console_ = nullptr;

@@ -248,7 +248,8 @@ void CommandSession::bringBack(int store) {
         });
 }
 
-std::optional<CommandSession::LineError> CommandSession::execute(const QString& line) {
+std::optional<CommandSession::LineError> CommandSession::execute(const QString& line,
+                                                                 bool undoable) {
     if (!ready_)
         return LineError{1, QStringLiteral("the stores are still loading")};
     // The clock moves only for a line that runs: a refused line uses no timestamp
@@ -287,11 +288,22 @@ std::optional<CommandSession::LineError> CommandSession::execute(const QString& 
         if (store < clockOffsets_.size())
             c.ts += clockOffsets_[store];
     }
-    onEngine([script, stores = std::move(binding.storeOfName)](EngineMirror& m, EngineOutput& out) {
+    onEngine([script, stores = std::move(binding.storeOfName), undoable](EngineMirror& m,
+                                                                         EngineOutput& out) {
         out.wantEffects = true;
         CommandExecutor executor(m.engine, stores);
-        for (const Command& c : script->commands)
+        for (const Command& c : script->commands) {
+            if (!undoable || (c.op != Op::Set && c.op != Op::Delete)) {
+                runOne(out, m, executor, *script, c);
+                continue;
+            }
+            const size_t store = stores[c.store];
+            const KeyId key =
+                m.catalog.internKey(script->view(c.studentId), script->view(c.courseId));
+            const Write before = m.engine.replica(store).state.at(key);
             runOne(out, m, executor, *script, c);
+            out.undoable = undoableOf(m, store, key, before);
+        }
     });
     return std::nullopt;
 }
@@ -348,6 +360,10 @@ void CommandSession::accept(EngineOutput produced) {
         });
     if (!produced.gets.empty())
         answerGetsWhenDurable(produced);
+    if (produced.undoable)
+        whenCommittedUpTo(handedOut(), [this, u = std::move(*produced.undoable)] {
+            Q_EMIT writeUndoable(u.undoLine, u.redoLine); // offered once durable, as answers
+        });
     if (produced.writtenBy >= 0)
         shipping_->runCommittedCallbacks();
     if (produced.afterwards)

@@ -54,8 +54,9 @@ public:
         QString message;
     };
     // Parses one script line and hands it to the engine. Returns the error (nothing ran) or
-    // nothing; the effects arrive asynchronously.
-    std::optional<LineError> execute(const QString& line);
+    // nothing; the effects arrive asynchronously. A SET or DELETE of an `undoable` line that
+    // changes its key is offered back through writeUndoable().
+    std::optional<LineError> execute(const QString& line, bool undoable = false);
 
     // A store whose server could not be opened, or whose oplog could not be read, takes no
     // part until it is back: the engine holds nothing for it, and a line or script step naming
@@ -182,6 +183,9 @@ Q_SIGNALS:
     // What typed lines and single steps did, one line each ("HIVE.MERGE(SQL): 1 write
     // applied"), once their writes are durable.
     void commandsDone(const QStringList& lines);
+    // A typed write changed its key and is durable: `undoLine` puts back what the key held,
+    // `redoLine` writes the change again (each a line to run as typed, with a new timestamp).
+    void writeUndoable(const QString& undoLine, const QString& redoLine);
     void conflictsCaptured(std::shared_ptr<const syncscope::ConflictSnapshot> snapshot);
     void plotsCaptured(std::shared_ptr<const syncscope::PlotCapture> plots);
     void skewWhatIfCaptured(std::shared_ptr<const syncscope::ClockSkewReport> report);

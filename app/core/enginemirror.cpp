@@ -1,6 +1,7 @@
 #include "enginemirror.h"
 
 #include "commandeffect.h"
+#include "identifiers.h"
 #include "recordconversion.h"
 #include "storeshipping.h"
 #include "storesnamed.h"
@@ -35,6 +36,25 @@ void handOut(EngineOutput& out, EngineMirror& mirror, size_t store) {
             out.tooMany[store] = true;
         }
     }
+}
+
+std::optional<EngineOutput::Undoable> undoableOf(const EngineMirror& mirror, size_t store,
+                                                 KeyId key, const Write& before) {
+    const Replica& replica = mirror.engine.replica(store);
+    const std::string_view sid = mirror.catalog.studentId(key);
+    const std::string_view cid = mirror.catalog.courseId(key);
+    const Write& after = replica.state.at(key);
+    if (after.sameWrite(before))
+        return std::nullopt; // it lost on arrival: nothing to undo
+    const auto line = [&](const Write& w) {
+        // A key that held nothing (or a tombstone) is put back by a DELETE.
+        if (w.isNone() || w.isTombstone())
+            return replica.name + ".DELETE(" + std::string(sid) + ',' + std::string(cid) + ')';
+        return replica.name + ".SET(" + spellKey(sid, cid) + ',' +
+               scriptLiteral(mirror.catalog.value(w.value)) + ')';
+    };
+    return EngineOutput::Undoable{QString::fromStdString(line(before)),
+                                  QString::fromStdString(line(after))};
 }
 
 void runOne(EngineOutput& out, EngineMirror& mirror, CommandExecutor& executor,

@@ -60,6 +60,12 @@ struct EngineOutput {
     // and single steps (a Run of many lines is not narrated line by line).
     bool wantEffects = false;
     QStringList effects;
+    // A typed SET or DELETE that changed its key: the lines that put back what the key held
+    // before (undo) and write it again (redo), each as typed, with a new timestamp.
+    struct Undoable {
+        QString undoLine, redoLine;
+    };
+    std::optional<Undoable> undoable;
     // Writes other clients made, read from a store's tail: that store, its keys' states after
     // them, each as a script line, and the greatest timestamp among them.
     int capturedStore = -1;
@@ -83,6 +89,10 @@ struct EngineOutput {
 // records, and the states of the keys they wrote (dropped past StoreShipping::kMaxListedKeys).
 void handOut(EngineOutput& out, EngineMirror& mirror, size_t store);
 // Engine thread: one command run, its GET answer, effect and divergence sample collected.
+// What undoes a typed SET or DELETE of `key` run just now at replica `store` over `before`
+// (the key's write before it), or nothing when it left the key as it was.
+std::optional<EngineOutput::Undoable> undoableOf(const EngineMirror& mirror, size_t store,
+                                                 KeyId key, const Write& before);
 void runOne(EngineOutput& out, EngineMirror& mirror, CommandExecutor& executor,
             const Script& script, const Command& command);
 

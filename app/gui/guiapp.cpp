@@ -16,6 +16,7 @@
 #include "scriptrunner.h"
 #include "storeloader.h"
 #include "storepanel.h"
+#include "undoactions.h"
 #include "welcomeview.h"
 #include "workspaceactions.h"
 #include "workspacesession.h"
@@ -122,6 +123,19 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
     connect(commands_.get(), &CommandSession::storeRewritten, this,
             [this](int store) { session_->loader(store)->reload(); });
     connect(bar_, &CommandBar::submitted, this, [this](const QString& line) { run(line); });
+    // Edit > Undo / Redo: each a line run as typed, echoed, and not offered back again.
+    undo_ = new UndoActions(
+        window_->editMenu(),
+        [this](const QString& line) {
+            console_->appendCommand(line);
+            const auto error = commands_->execute(line);
+            if (error)
+                console_->appendError(
+                    QStringLiteral("column %1: %2").arg(error->column).arg(error->message));
+            return !error;
+        },
+        this);
+    connect(commands_.get(), &CommandSession::writeUndoable, undo_, &UndoActions::offer);
 
     // Testcase files: the panel beside the console; the menus are ScriptActions'.
     scriptPanel_ = new ScriptPanel;
@@ -305,7 +319,7 @@ void GuiApp::runLines(const QStringList& lines) {
 
 bool GuiApp::run(const QString& line) {
     console_->appendCommand(line);
-    if (const auto error = commands_->execute(line)) {
+    if (const auto error = commands_->execute(line, true)) {
         console_->appendError(
             QStringLiteral("column %1: %2").arg(error->column).arg(error->message));
         bar_->showError(error->column, error->message);

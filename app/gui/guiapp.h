@@ -23,6 +23,7 @@ class DataActions;
 class FollowActions;
 class VerifyActions;
 class MergeActions;
+class UndoActions;
 class WorkspaceActions;
 class CommandSession;
 class ScriptRunner;
@@ -78,6 +79,7 @@ public:
     FollowActions* follower() const { return follow_; }
     // The Conflicts dock and menu (docs/script-language.md).
     ConflictActions* conflicts() const { return conflicts_; }
+    UndoActions* undo() const { return undo_; }
     // The Merge and Audit menus.
     MergeActions* merges() const { return merges_; }
     LabActions* labs() const { return labs_; }
@@ -114,6 +116,7 @@ private:
     VerifyActions* verify_ = nullptr;
     FollowActions* follow_ = nullptr;
     ConflictActions* conflicts_ = nullptr;
+    UndoActions* undo_ = nullptr;
     MergeActions* merges_ = nullptr;
     LabActions* labs_ = nullptr;
     WorkspaceActions* workspace_ = nullptr;

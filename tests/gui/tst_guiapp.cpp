@@ -30,6 +30,7 @@
 #include "storedialog.h"
 #include "storepanel.h"
 #include "timelineplot.h"
+#include "undoactions.h"
 #include "workspaceactions.h"
 #include "workspacefile.h"
 #include "workspacesession.h"
@@ -73,6 +74,7 @@ private Q_SLOTS:
     void scriptWithErrorsCannotRun();
     void csvImportsIntoTheChosenStores();
     void linesRunTogetherAreAnsweredInOrder();
+    void typedWritesAreUndoneAndRedoneAsNewWrites();
     void workspaceSavedOpenedAndEdited();
     void conflictsExplainAndFollowTheStores();
     void clockSkewShowsWhichWinnersFlip();
@@ -494,6 +496,42 @@ void TestGuiApp::linesRunTogetherAreAnsweredInOrder() {
                     QStringLiteral("SQL.GET(S,C)")});
     QTRY_VERIFY(app_->console()->toPlainText().contains(
         QStringLiteral("the 2 lines after it are not run")));
+}
+
+// Edit > Undo puts back what the key held before the last typed write, as a new write (the
+// oplog keeps both); Redo writes the change again; a write that lost on arrival is not offered.
+void TestGuiApp::typedWritesAreUndoneAndRedoneAsNewWrites() {
+    QAction* undo = app_->undo()->undoAction();
+    QAction* redo = app_->undo()->redoAction();
+    type(QStringLiteral("SQL.SET((SIDUNDO,CSE1),A)"));
+    QTRY_COMPARE(undo->text(), QStringLiteral("&Undo: SQL.DELETE(SIDUNDO,CSE1)"));
+    type(QStringLiteral("SQL.SET((SIDUNDO,CSE1),\"B & C\")"));
+    QTRY_COMPARE(undo->text(), QStringLiteral("&Undo: SQL.SET((SIDUNDO,CSE1),A)"));
+    QTRY_COMPARE(cell(0, "SIDUNDO", "CSE1", GradeTableModel::Grade), QStringLiteral("B & C"));
+    QVERIFY(!redo->isEnabled());
+    const int logged = app_->session()->oplog(0)->rowCount();
+
+    // Ctrl+Z in the emptied command bar reaches the window's Undo.
+    app_->window()->activateWindow();
+    app_->commandBar()->lineEdit()->setFocus();
+    QTest::keyClick(app_->commandBar()->lineEdit(), Qt::Key_Z, Qt::ControlModifier);
+    QTRY_COMPARE(cell(0, "SIDUNDO", "CSE1", GradeTableModel::Grade), QStringLiteral("A"));
+    QTRY_COMPARE(app_->session()->oplog(0)->rowCount(), logged + 1); // a new write, logged
+    QCOMPARE(redo->text(), QStringLiteral("&Redo: SQL.SET((SIDUNDO,CSE1),\"B && C\")"));
+    QCOMPARE(undo->text(), QStringLiteral("&Undo: SQL.DELETE(SIDUNDO,CSE1)"));
+
+    redo->trigger();
+    QTRY_COMPARE(cell(0, "SIDUNDO", "CSE1", GradeTableModel::Grade), QStringLiteral("B & C"));
+    QCOMPARE(undo->text(), QStringLiteral("&Undo: SQL.SET((SIDUNDO,CSE1),A)"));
+    QVERIFY(!redo->isEnabled());
+
+    // Older than what the store holds: it loses on arrival, so there is nothing to undo.
+    type(QStringLiteral("1, SQL.SET((SIDUNDO,CSE1),Z)"));
+    QTRY_VERIFY(app_->console()->toPlainText().contains(QStringLiteral("superseded on arrival")));
+    app_->commands()->whenAnswered([] {});
+    QTest::qWait(200);
+    QCOMPARE(undo->text(), QStringLiteral("&Undo: SQL.SET((SIDUNDO,CSE1),A)"));
+    QCOMPARE(cell(0, "SIDUNDO", "CSE1", GradeTableModel::Grade), QStringLiteral("B & C"));
 }
 
 void TestGuiApp::workspaceSavedOpenedAndEdited() {
