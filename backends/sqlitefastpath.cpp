@@ -278,10 +278,11 @@ bool SqliteFastPath::writeBatch(std::span<const LogRecord> batch, qint64 wallMs,
         return a->studentId == b->studentId && a->courseId == b->courseId;
     };
     std::sort(writes_.begin(), writes_.end(), [](const LogRecord* a, const LogRecord* b) {
-        if (a->studentId != b->studentId)
-            return a->studentId < b->studentId;
-        if (a->courseId != b->courseId)
-            return a->courseId < b->courseId;
+        // One comparison per id, not != then < (the sort was 2% of a 1M-line run).
+        if (const int c = a->studentId.compare(b->studentId); c != 0)
+            return c < 0;
+        if (const int c = a->courseId.compare(b->courseId); c != 0)
+            return c < 0;
         return writeLess(*b, *a); // the greatest write of a key first
     });
     grades_.clear();
