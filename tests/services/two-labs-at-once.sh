@@ -13,7 +13,7 @@ export TMPDIR=$work
 password=syncscope-lab
 cleanup() {
   local lab
-  for lab in a b; do
+  for lab in a b c; do
     [ -f "$work/$lab/env" ] && "$services" stop "$work/$lab" >/dev/null 2>&1
   done
   rm -rf "$work"
@@ -62,3 +62,18 @@ done
 [ "${ports[a]}" != "${ports[b]}" ] || fail "both labs report the ports ${ports[a]}"
 moved=$(cat "$work/a.err" "$work/b.err" | grep -c 'was taken before the server bound it' || true)
 echo "two-labs-at-once: both labs up (ports ${ports[a]}and ${ports[b]}); $moved server(s) moved to another port"
+
+# A lab keeps its ports while a server is down: a lab started meanwhile must not take the
+# killed server's port, or `revive` could not start it again where its clients look for it.
+"$services" kill redis "$work/a" >/dev/null || fail "lab a: kill redis"
+. "$work/a/env"
+a_redis=$(port_of "$SYNCSCOPE_REDIS_URI")
+"$services" start "$work/c" >"$work/c.out" 2>"$work/c.err" || fail "lab c did not start"
+c_ports=$(grep -o ':[0-9][0-9]*/' "$work/c/env" | tr -d ':/' | tr '\n' ' ')
+case " $c_ports " in
+*" $a_redis "*) fail "lab c took port $a_redis of lab a's killed Redis (c: $c_ports)" ;;
+esac
+"$services" revive "$work/a" >/dev/null || fail "lab a: revive"
+"$services" status "$work/a" >/dev/null || fail "lab a: a server is not running after revive"
+"$services" stop "$work/c" >/dev/null
+echo "two-labs-at-once: lab c (ports $c_ports) left lab a's killed Redis port $a_redis alone"
