@@ -143,6 +143,7 @@ private Q_SLOTS:
     void storeWorksOnAStrictHive();
     void resultsInBinaryColumnsAreRead();
     void anUnknownOperationStateFailsTheStatement();
+    void pagesGoOnPastOneStatementsLimit();
 
 private:
     std::unique_ptr<Store> openHive(const QString& name, QString& uri);
@@ -1065,6 +1066,32 @@ void TestHiveStore::anUnknownOperationStateFailsTheStatement() {
     QCOMPARE(s.error().store, QStringLiteral("HIVE"));
     QVERIFY2(s.error().message.contains(QStringLiteral("unknown state")),
              qPrintable(s.error().message));
+}
+
+// A page cursor's statement carries a LIMIT of 1,000 pages (a strict Hive refuses ORDER BY
+// without one); the page after them opens a statement of its own, so no key is lost or read
+// twice at that boundary.
+void TestHiveStore::pagesGoOnPastOneStatementsLimit() {
+    QString uri;
+    std::unique_ptr<Store> store = openHive(QStringLiteral("HIVE"), uri);
+    std::vector<LogRecord> rows;
+    for (int i = 0; i < 1003; ++i)
+        rows.push_back(setRecord("S" + std::to_string(10000 + i), "C", "A", i + 1, "HIVE",
+                                 static_cast<uint64_t>(i + 1)));
+    QVERIFY(store->append(rows, {}).ok());
+    std::vector<std::string> read;
+    GradeCursor after;
+    for (;;) {
+        const auto page = store->readGrades(after, 1, {});
+        QVERIFY2(page.ok(), qPrintable(page.ok() ? QString() : page.error().toString()));
+        if (page.value().empty())
+            break;
+        read.push_back(page.value().front().studentId);
+        after = GradeCursor{page.value().front().studentId, page.value().front().courseId};
+    }
+    QCOMPARE(read.size(), rows.size());
+    for (size_t i = 0; i < rows.size(); ++i)
+        QCOMPARE(read[i], rows[i].studentId);
 }
 
 QTEST_GUILESS_MAIN(TestHiveStore)
