@@ -217,11 +217,14 @@ async function main() {
   }
 }
 
-main().then(() => {
+(async () => {
+  try {
+    await main();
+  } catch (error) {
+    console.error('conformance_hive: ' + (error && error.stack ? error.stack : JSON.stringify(error)));
+    process.exit(1);
+  }
   console.log(failures === 0 ? 'conformance_hive: all checks hold'
                              : 'conformance_hive: ' + failures + ' check(s) failed');
   process.exit(failures === 0 ? 0 : 1);
-}, error => {
-  console.error('conformance_hive: ' + (error && error.stack ? error.stack : JSON.stringify(error)));
-  process.exit(1);
-});
+})();
