@@ -7,6 +7,7 @@
 #include <thrift/TApplicationException.h>
 #include <thrift/TOutput.h>
 #include <thrift/protocol/TBinaryProtocol.h>
+#include <thrift/protocol/TCompactProtocol.h>
 #include <thrift/transport/TBufferTransports.h>
 #include <thrift/transport/TSocket.h>
 #include <thrift/transport/TTransportException.h>
@@ -82,9 +83,42 @@ void spread(const Column& column, size_t c, HiveRows& out) {
     }
 }
 
+// The columns a server sends as one blob in binaryColumns (HiveServer2 with
+// hive.server2.thrift.resultset.serialize.in.tasks): columnCount TColumn structs, one after
+// the other, in Thrift's compact protocol, as Hive's own ColumnBasedSet reads them.
+bool decodeBinaryColumns(const hs2::TRowSet& set, std::vector<hs2::TColumn>& columns,
+                         std::string& problem) {
+    if (set.binaryColumns.empty())
+        return true; // no rows, no columns: the end of the results
+    if (!set.__isset.columnCount || set.columnCount < 0) {
+        problem = "FetchResults sent binaryColumns without a column count";
+        return false;
+    }
+    try {
+        std::string blob = set.binaryColumns;
+        auto buffer = std::make_shared<apache::thrift::transport::TMemoryBuffer>(
+            reinterpret_cast<uint8_t*>(blob.data()), static_cast<uint32_t>(blob.size()),
+            apache::thrift::transport::TMemoryBuffer::COPY);
+        apache::thrift::protocol::TCompactProtocol protocol(buffer);
+        columns.resize(static_cast<size_t>(set.columnCount));
+        for (hs2::TColumn& column : columns)
+            column.read(&protocol);
+    } catch (const TException& e) {
+        problem = std::string("FetchResults sent binaryColumns that are not Thrift compact "
+                              "columns: ") +
+                  e.what();
+        return false;
+    }
+    return true;
+}
+
 // A columnar batch, row-major; every column must have the same number of rows.
 bool toRows(const hs2::TRowSet& set, HiveRows& out, std::string& problem) {
-    const std::vector<hs2::TColumn>& columns = set.columns;
+    std::vector<hs2::TColumn> decoded;
+    const bool binary = set.__isset.binaryColumns && set.columns.empty();
+    if (binary && !decodeBinaryColumns(set, decoded, problem))
+        return false;
+    const std::vector<hs2::TColumn>& columns = binary ? decoded : set.columns;
     out.columns = columns.size();
     size_t rows = 0;
     for (size_t c = 0; c < columns.size(); ++c) {
@@ -257,20 +291,33 @@ HiveOutcome runToEnd(hs2::TCLIServiceClient& client, const hs2::TSessionHandle& 
         if (!succeeded(sresp.status))
             return failure(sresp.status, "GetOperationStatus");
         const auto state = sresp.operationState;
-        if (state == hs2::TOperationState::FINISHED_STATE) {
+        switch (state) {
+        case hs2::TOperationState::FINISHED_STATE:
             // With async compilation the handle's flag can be stale; the status is not.
             if (sresp.__isset.hasResultSet)
                 hasResultSet = sresp.hasResultSet;
             return {};
-        }
-        if (state == hs2::TOperationState::ERROR_STATE)
+        case hs2::TOperationState::ERROR_STATE:
             return {HiveOutcome::Kind::Failed, sresp.errorMessage, sresp.sqlState};
-        if (state == hs2::TOperationState::CANCELED_STATE ||
-            state == hs2::TOperationState::CLOSED_STATE ||
-            state == hs2::TOperationState::TIMEDOUT_STATE)
+        case hs2::TOperationState::CANCELED_STATE:
+        case hs2::TOperationState::CLOSED_STATE:
+        case hs2::TOperationState::TIMEDOUT_STATE:
             return {HiveOutcome::Kind::Failed,
                     "the server ended the statement (state " + std::to_string(state) + ")",
                     sresp.sqlState};
+        case hs2::TOperationState::INITIALIZED_STATE:
+        case hs2::TOperationState::RUNNING_STATE:
+        case hs2::TOperationState::PENDING_STATE:
+            break; // still on its way: poll again
+        default:
+            // UKNOWN_STATE (sic), or a state this client does not know: the statement's fate
+            // cannot be told, and polling would never end. Hive's JDBC driver fails the same
+            // way ("Unknown query").
+            return {HiveOutcome::Kind::Failed,
+                    "the server reports the statement in an unknown state (" +
+                        std::to_string(state) + "); its effect cannot be told",
+                    sresp.sqlState.empty() ? std::string("HY000") : sresp.sqlState};
+        }
         std::this_thread::sleep_for(pause);
         pause = std::min(pause * 2, std::chrono::microseconds(200000));
     }

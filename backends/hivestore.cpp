@@ -9,6 +9,9 @@
 #include <QDateTime>
 #include <QUrl>
 
+#include <algorithm>
+#include <cstdint>
+
 namespace syncscope {
 
 using namespace hive;
@@ -314,20 +317,30 @@ Status HiveStore::append(std::span<const LogRecord> records, const BatchControl&
         });
 }
 
+// Every statement carries a LIMIT with its ORDER BY, so a Hive that enforces
+// hive.strict.checks.orderby.no.limit takes it: reading the whole log (limit 0) goes page by
+// page, each page after the last position read.
 Result<std::vector<LogRecord>> HiveStore::readOplog(int64_t after, size_t limit,
                                                     const BatchControl& control) {
     std::vector<LogRecord> out;
-    const std::string sql = std::string("SELECT ") + kOplogColumns + " FROM oplog WHERE pos > " +
-                            std::to_string(after) + " ORDER BY pos" + limitClause(limit);
-    if (Status s = query(QStringLiteral("reading the oplog"), sql, control,
-                         [&](HiveRows&& rows) {
-                             for (size_t i = 0; i < rows.rows(); ++i)
-                                 out.push_back(toLogRecord(rows, i));
-                             control.progress(static_cast<qint64>(out.size()), -1);
-                         });
-        !s)
-        return s.error();
-    return out;
+    for (;;) {
+        const size_t page = limit == 0 ? kWholeReadPage : limit - out.size();
+        const int64_t from = out.empty() ? after : out.back().position;
+        const size_t before = out.size();
+        const std::string sql = std::string("SELECT ") + kOplogColumns +
+                                " FROM oplog WHERE pos > " + std::to_string(from) +
+                                " ORDER BY pos" + limitClause(page);
+        if (Status s = query(QStringLiteral("reading the oplog"), sql, control,
+                             [&](HiveRows&& rows) {
+                                 for (size_t i = 0; i < rows.rows(); ++i)
+                                     out.push_back(toLogRecord(rows, i));
+                                 control.progress(static_cast<qint64>(out.size()), -1);
+                             });
+            !s)
+            return s.error();
+        if (out.size() - before < page || (limit != 0 && out.size() >= limit))
+            return out;
+    }
 }
 
 Result<std::vector<GradeRecord>> HiveStore::latest(const std::string& where,
@@ -360,18 +373,37 @@ Result<std::vector<GradeRecord>> HiveStore::readGrades(const GradeCursor& after,
         cut = "(student_id > " + student + " OR (student_id = " + student + " AND course_id > " +
               hiveStringLiteral(after.courseId) + "))";
     }
-    if (limit == 0)
-        return latest(where, cut, 0, control);
+    if (limit == 0) {
+        // Everything, as pages of one statement (see below): no ORDER BY goes without a LIMIT.
+        std::vector<GradeRecord> all;
+        GradeCursor from = after;
+        for (;;) {
+            Result<std::vector<GradeRecord>> page = readGrades(from, kWholeReadPage, control);
+            if (!page)
+                return page.error();
+            const size_t n = page.value().size();
+            all.insert(all.end(), std::make_move_iterator(page.value().begin()),
+                       std::make_move_iterator(page.value().end()));
+            if (n < kWholeReadPage)
+                return all;
+            from = GradeCursor{all.back().studentId, all.back().courseId};
+        }
+    }
     const QString what = QStringLiteral("reading grades");
     if (!open_)
         return StoreError{options_.name, what + QStringLiteral(": the store is not open"), false};
-    const bool continues = conn_.cursorOpen() && pageEnd_ &&
-                           pageEnd_->studentId == after.studentId &&
+    // The statement's LIMIT holds kPagesPerStatement pages of this size; when they are all
+    // read, the next page starts a statement of its own from where they ended.
+    // Hive's LIMIT is a 32-bit int.
+    const size_t pages =
+        std::max<size_t>(1, std::min<size_t>(kPagesPerStatement, size_t(INT32_MAX) / limit));
+    const bool continues = conn_.cursorOpen() && pageEnd_ && pageLimit_ == limit &&
+                           pagesLeft_ > 0 && pageEnd_->studentId == after.studentId &&
                            pageEnd_->courseId == after.courseId;
     for (int attempt = 0;; ++attempt) {
         if (!continues || attempt > 0) {
-            const HiveOutcome opened =
-                conn_.openCursor(gradesQuery(where, cut, acid_), control.isCanceled);
+            const HiveOutcome opened = conn_.openCursor(
+                gradesQuery(where, cut, acid_) + limitClause(limit * pages), control.isCanceled);
             if (opened.kind == HiveOutcome::Kind::Lost && attempt == 0) {
                 if (Status s = reconnect(what, QString::fromStdString(opened.message), control); !s)
                     return s.error();
@@ -379,6 +411,8 @@ Result<std::vector<GradeRecord>> HiveStore::readGrades(const GradeCursor& after,
             }
             if (!opened.ok())
                 return error(what, opened);
+            pageLimit_ = limit;
+            pagesLeft_ = pages;
         }
         std::vector<GradeRecord> page;
         HiveOutcome fetched;
@@ -397,12 +431,12 @@ Result<std::vector<GradeRecord>> HiveStore::readGrades(const GradeCursor& after,
         }
         if (!fetched.ok())
             return error(what, fetched);
-        if (page.size() < limit) {
+        if (page.size() < limit || --pagesLeft_ == 0) {
             conn_.closeCursor();
             pageEnd_.reset();
-        } else {
-            pageEnd_ = GradeCursor{page.back().studentId, page.back().courseId};
         }
+        if (page.size() == limit)
+            pageEnd_ = GradeCursor{page.back().studentId, page.back().courseId};
         return page;
     }
 }
@@ -480,14 +514,18 @@ Result<std::optional<int64_t>> HiveStore::mergeInside(const StoreDescription& so
     if (!before)
         return before.error();
     const std::string wallMs = std::to_string(QDateTime::currentMSecsSinceEpoch());
+    // The positions follow the log's end just read (this store's positions are its own), as a
+    // number in the text: a CROSS JOIN with the end would be a Cartesian product, which a Hive
+    // enforcing hive.strict.checks.cartesian.product refuses.
     const std::string sql =
-        "INSERT INTO oplog SELECT base.m + ROW_NUMBER() OVER (ORDER BY s.ts, s.origin, s.seq), "
-        "s.op, s.student_id, s.course_id, s.grade, s.ts, s.origin, s.seq, " +
+        "INSERT INTO oplog SELECT " + std::to_string(before.value()) +
+        " + ROW_NUMBER() OVER (ORDER BY s.ts, s.origin, s.seq), s.op, s.student_id, s.course_id, "
+        "s.grade, s.ts, s.origin, s.seq, " +
         wallMs + ", s.attributes, s.context FROM (" + greatestEntries(*database + ".oplog") +
         ") s LEFT JOIN (" + greatestEntries("oplog") +
-        ") t ON s.student_id = t.student_id AND s.course_id = t.course_id CROSS JOIN (SELECT "
-        "COALESCE(MAX(pos), 0) AS m FROM oplog) base WHERE t.student_id IS NULL OR s.ts > t.ts "
-        "OR (s.ts = t.ts AND (s.origin > t.origin OR (s.origin = t.origin AND s.seq > t.seq)))";
+        ") t ON s.student_id = t.student_id AND s.course_id = t.course_id WHERE t.student_id IS "
+        "NULL OR s.ts > t.ts OR (s.ts = t.ts AND (s.origin > t.origin OR (s.origin = t.origin AND "
+        "s.seq > t.seq)))";
     const QString what = QStringLiteral("merging %1 inside Hive").arg(source.name);
     // Not retried after a lost connection. A cancel reaches the server; the statement then
     // landed whole or not at all, which the log's end tells.

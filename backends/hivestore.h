@@ -103,11 +103,18 @@ private:
     // A write makes the open page statement stale.
     void forgetPages();
 
+    // Rows per statement when everything is read (readOplog and readGrades with limit 0).
+    static constexpr size_t kWholeReadPage = 1000000;
+    // Pages one grade statement's LIMIT holds (Hive's strict checks refuse ORDER BY without one).
+    static constexpr size_t kPagesPerStatement = 1000;
+
     Options options_;
     HiveConnection conn_;
     bool open_ = false;
     bool acid_ = false;                  // the server has ACID tables: grades_acid is kept and read
     std::optional<GradeCursor> pageEnd_; // the last key the open page statement returned
+    size_t pageLimit_ = 0;               // the page size the open page statement was made for
+    size_t pagesLeft_ = 0;               // pages its LIMIT still holds
 };
 
 } // namespace syncscope

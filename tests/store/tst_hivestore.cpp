@@ -24,6 +24,7 @@
 #include <QElapsedTimer>
 #include <QTest>
 
+#include <algorithm>
 #include <random>
 
 using namespace syncscope;
@@ -47,6 +48,57 @@ std::vector<std::string> hostileStrings() {
 std::string bodyOf(const std::string& literal) {
     return literal.substr(1, literal.size() - 2);
 }
+
+// A TCLIService client of its own over NOSASL, for what HiveConnection never does (two
+// operations of one session at once, CloseOperation on a running statement, the metadata).
+struct RawHive {
+    std::shared_ptr<apache::thrift::transport::TTransport> transport;
+    std::unique_ptr<syncscope::hs2::TCLIServiceClient> client;
+    syncscope::hs2::TSessionHandle session;
+
+    explicit RawHive(int port) {
+        using namespace apache::thrift;
+        auto socket = std::make_shared<transport::TSocket>("127.0.0.1", port);
+        socket->setRecvTimeout(20000);
+        transport = std::make_shared<transport::TBufferedTransport>(socket);
+        client = std::make_unique<syncscope::hs2::TCLIServiceClient>(
+            std::make_shared<protocol::TBinaryProtocol>(transport));
+        transport->open();
+        syncscope::hs2::TOpenSessionReq open;
+        open.client_protocol = syncscope::hs2::TProtocolVersion::HIVE_CLI_SERVICE_PROTOCOL_V10;
+        syncscope::hs2::TOpenSessionResp opened;
+        client->OpenSession(opened, open);
+        session = opened.sessionHandle;
+    }
+
+    syncscope::hs2::TOperationHandle run(const std::string& statement, bool async) {
+        syncscope::hs2::TExecuteStatementReq req;
+        req.sessionHandle = session;
+        req.statement = statement;
+        req.__set_runAsync(async);
+        syncscope::hs2::TExecuteStatementResp resp;
+        client->ExecuteStatement(resp, req);
+        return resp.operationHandle;
+    }
+
+    syncscope::hs2::TGetOperationStatusResp status(const syncscope::hs2::TOperationHandle& op) {
+        syncscope::hs2::TGetOperationStatusReq req;
+        req.operationHandle = op;
+        syncscope::hs2::TGetOperationStatusResp resp;
+        client->GetOperationStatus(resp, req);
+        return resp;
+    }
+
+    // Polls until the statement has left RUNNING; its last status.
+    syncscope::hs2::TGetOperationStatusResp waitFor(const syncscope::hs2::TOperationHandle& op) {
+        for (;;) {
+            auto s = status(op);
+            if (s.operationState != syncscope::hs2::TOperationState::RUNNING_STATE &&
+                s.operationState != syncscope::hs2::TOperationState::INITIALIZED_STATE)
+                return s;
+        }
+    }
+};
 
 std::string bytes(std::initializer_list<int> values) {
     std::string out;
@@ -80,6 +132,18 @@ private Q_SLOTS:
     void peerAnswersAsHiveServer2Does();
     void mergeInsideHiveIsTheEnginesMerge();
     void mergeInsideAppliesOnlyBetweenHiveDatabasesOfOneServer();
+    void numberLikeStringsKeepTheirBytesAcrossOpens();
+    void metadataSaysTheDeclaredTypes();
+    void aLargeMergeIsRead();
+    void aStalledSaslClientHoldsOnlyItsOwnConnection();
+    void cancelingAFinishedOperationLeavesTheRunningOneAlone();
+    void closingARunningOperationReturnsAtOnce();
+    void peerRefusesWhatHiveRefuses();
+    void storeWorksOnAStrictHive_data();
+    void storeWorksOnAStrictHive();
+    void resultsInBinaryColumnsAreRead();
+    void anUnknownOperationStateFailsTheStatement();
+    void pagesGoOnPastOneStatementsLimit();
 
 private:
     std::unique_ptr<Store> openHive(const QString& name, QString& uri);
@@ -664,6 +728,370 @@ void TestHiveStore::mergeInsideAppliesOnlyBetweenHiveDatabasesOfOneServer() {
     elsewhere.location.replace(QStringLiteral("127.0.0.1"), QStringLiteral("10.1.2.3"));
     QVERIFY(!hive->mergeInside(elsewhere, {}).value().has_value());
     QVERIFY(!hive->mergeInside(hive->description(), {}).value().has_value()); // T.MERGE(T)
+}
+
+// Keys and values that look like numbers are strings to Hive: a STRING column keeps their
+// bytes and sorts them byte-wise. Written by one store object and read by another (two opens,
+// as two runs), they come back exactly, in byte order.
+void TestHiveStore::numberLikeStringsKeepTheirBytesAcrossOpens() {
+    QString uri;
+    const std::vector<std::pair<std::string, std::string>> keys{
+        {"007", "1.50"}, {"1e3", "9223372036854775808"},
+        {"010", "007"},  {"9", "0x10"},
+        {"10", "-0"},    {"1.50", "1E3"},
+        {"9", "09"}};
+    const std::vector<std::string> values{" 12 ", "1.50", "007", "1e3", "9223372036854775808",
+                                          "-0.0", "+1"};
+    {
+        std::unique_ptr<Store> store = openHive(QStringLiteral("HIVE"), uri);
+        std::vector<LogRecord> rows;
+        for (size_t i = 0; i < keys.size(); ++i)
+            rows.push_back(setRecord(keys[i].first, keys[i].second, values[i],
+                                     static_cast<int64_t>(i + 1), "HIVE", i + 1));
+        QVERIFY(store->append(rows, {}).ok());
+    }
+    auto made = StoreFactory::create(QStringLiteral("HIVE"), uri);
+    std::unique_ptr<Store> again = std::move(made.value());
+    QVERIFY(again->open().ok());
+    for (size_t i = 0; i < keys.size(); ++i) {
+        const auto row = again->readKey(keys[i].first, keys[i].second);
+        QVERIFY2(row.ok() && row.value().has_value(), keys[i].first.c_str());
+        QCOMPARE(row.value()->value, values[i]);
+    }
+    const std::vector<LogRecord> log = again->readOplog(0, 0, {}).value();
+    QCOMPARE(log.size(), keys.size());
+    for (size_t i = 0; i < keys.size(); ++i) {
+        QCOMPARE(log[i].studentId, keys[i].first);
+        QCOMPARE(log[i].courseId, keys[i].second);
+        QCOMPARE(log[i].value, values[i]);
+    }
+    // Byte order, the way Hive orders strings, both in one statement and page by page.
+    std::vector<std::pair<std::string, std::string>> sorted = keys;
+    std::sort(sorted.begin(), sorted.end());
+    for (const size_t pageSize : {size_t(0), size_t(2)}) {
+        std::vector<std::pair<std::string, std::string>> read;
+        GradeCursor after;
+        for (;;) {
+            const auto page = again->readGrades(after, pageSize, {}).value();
+            for (const GradeRecord& g : page)
+                read.emplace_back(g.studentId, g.courseId);
+            if (pageSize == 0 || page.size() < pageSize)
+                break;
+            after = GradeCursor{page.back().studentId, page.back().courseId};
+        }
+        QCOMPARE(read, sorted);
+    }
+}
+
+// GetResultSetMetadata names the types the table declares, whatever the values look like: a
+// STRING column of digits is STRING, a BIGINT column of NULLs is BIGINT; the values of a STRING
+// column come as strings.
+void TestHiveStore::metadataSaysTheDeclaredTypes() {
+    namespace hs2 = syncscope::hs2;
+    lab::HivePeer raw;
+    QString problem;
+    QVERIFY2(raw.start(QStringLiteral("NOSASL"), problem), qPrintable(problem));
+    RawHive hive(raw.port());
+    hive.run("CREATE TABLE n (s STRING, b BIGINT, i INT, d DOUBLE)", false);
+    hive.run("INSERT INTO n VALUES ('007', NULL, 7, 1.5), ('1e3', NULL, NULL, NULL)", false);
+    const hs2::TOperationHandle op = hive.run("SELECT s, b, i, d FROM n ORDER BY s", false);
+    hs2::TGetResultSetMetadataReq metaReq;
+    metaReq.operationHandle = op;
+    hs2::TGetResultSetMetadataResp meta;
+    hive.client->GetResultSetMetadata(meta, metaReq);
+    QCOMPARE(meta.schema.columns.size(), size_t(4));
+    const auto typeOf = [&](size_t c) {
+        return int(meta.schema.columns[c].typeDesc.types[0].primitiveEntry.type);
+    };
+    QCOMPARE(typeOf(0), int(hs2::TTypeId::STRING_TYPE));
+    QCOMPARE(typeOf(1), int(hs2::TTypeId::BIGINT_TYPE));
+    QCOMPARE(typeOf(2), int(hs2::TTypeId::INT_TYPE));
+    QCOMPARE(typeOf(3), int(hs2::TTypeId::DOUBLE_TYPE));
+    hs2::TFetchResultsReq fetch;
+    fetch.operationHandle = op;
+    fetch.maxRows = 10;
+    hs2::TFetchResultsResp batch;
+    hive.client->FetchResults(batch, fetch);
+    QCOMPARE(batch.results.columns[0].stringVal.values, (std::vector<std::string>{"007", "1e3"}));
+    QCOMPARE(batch.results.columns[1].i64Val.nulls, std::string(1, '\x03'));
+    QCOMPARE(batch.results.columns[2].i32Val.values, (std::vector<int32_t>{7, 0}));
+    QCOMPARE(batch.results.columns[2].i32Val.nulls, std::string(1, '\x02'));
+    QCOMPARE(batch.results.columns[3].doubleVal.values, (std::vector<double>{1.5, 0.0}));
+}
+
+// A MERGE of some 55 KB (what the store sends for a batch of that many keys' conditions) is
+// read by a scan, not a backtracking regex that ran out of stack and took the peer down.
+void TestHiveStore::aLargeMergeIsRead() {
+    lab::HivePeer acid;
+    QString problem;
+    QVERIFY2(acid.start(QStringLiteral("PLAIN"), problem, {QStringLiteral("--acid")}),
+             qPrintable(problem));
+    const QString uri = lab::hiveFreshDatabase(acid.uri(), problem);
+    QCOMPARE(lab::hiveRun(uri, "CREATE TABLE t (a STRING, b STRING) STORED AS ORC TBLPROPERTIES "
+                               "('transactional'='true')"),
+             QString());
+    QCOMPARE(lab::hiveRun(uri, "INSERT INTO t VALUES ('k1', 'old')"), QString());
+    std::string keys;
+    for (int i = 0; i < 6000; ++i)
+        keys += (i ? ", " : "") + hiveStringLiteral("key" + std::to_string(i));
+    const std::string merge =
+        "MERGE INTO t AS g USING (SELECT 'k1' AS a, 'new' AS b UNION ALL SELECT 'k2', 'two') AS "
+        "s ON g.a = s.a WHEN MATCHED AND s.a NOT IN (" +
+        keys + ") THEN UPDATE SET b = s.b WHEN NOT MATCHED THEN INSERT VALUES (s.a, s.b)";
+    QVERIFY(merge.size() > 55000);
+    QCOMPARE(lab::hiveRun(uri, merge), QString());
+    std::vector<std::string> rows;
+    QCOMPARE(lab::hiveRun(uri, "SELECT a, b FROM t ORDER BY a",
+                          [&](HiveRows&& r) {
+                              for (size_t i = 0; i < r.rows(); ++i)
+                                  rows.push_back(std::get<std::string>(r.at(i, 0)) + '=' +
+                                                 std::get<std::string>(r.at(i, 1)));
+                          }),
+             QString());
+    QCOMPARE(rows, (std::vector<std::string>{"k1=new", "k2=two"}));
+}
+
+// A client that sends 3 or 7 bytes of a SASL frame and then waits holds its own connection
+// only: others connect and run statements meanwhile.
+void TestHiveStore::aStalledSaslClientHoldsOnlyItsOwnConnection() {
+    lab::HivePeer plain;
+    QString problem;
+    QVERIFY2(plain.start(QStringLiteral("PLAIN"), problem), qPrintable(problem));
+    std::vector<std::unique_ptr<apache::thrift::transport::TSocket>> stalled;
+    for (const std::string& part :
+         {std::string("\x01\0\0", 3), std::string("\x01\0\0\0\x05PL", 7)}) {
+        stalled.push_back(
+            std::make_unique<apache::thrift::transport::TSocket>("127.0.0.1", plain.port()));
+        stalled.back()->open();
+        stalled.back()->write(reinterpret_cast<const uint8_t*>(part.data()),
+                              static_cast<uint32_t>(part.size()));
+        stalled.back()->flush();
+    }
+    QElapsedTimer timer;
+    timer.start();
+    HiveEndpoint endpoint = lab::hiveEndpoint(plain.uri());
+    endpoint.readTimeoutMs = 5000;
+    HiveConnection c;
+    const HiveOutcome out = c.connect(endpoint);
+    QVERIFY2(out.ok(), out.message.c_str());
+    QVERIFY(c.execute("SELECT 1", [] { return false; }).ok());
+    QVERIFY2(timer.elapsed() < 3000, "a stalled handshake must not hold the accept loop");
+}
+
+// Canceling an operation that has ended must not interrupt another operation of the session
+// that is running on the same connection.
+void TestHiveStore::cancelingAFinishedOperationLeavesTheRunningOneAlone() {
+    namespace hs2 = syncscope::hs2;
+    lab::HivePeer raw;
+    QString problem;
+    QVERIFY2(raw.start(QStringLiteral("NOSASL"), problem), qPrintable(problem));
+    RawHive hive(raw.port());
+    const hs2::TOperationHandle finished = hive.run("SELECT 1", false);
+    // Some seconds of work for SQLite itself, so sqlite3_interrupt would stop it.
+    const hs2::TOperationHandle running =
+        hive.run("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < "
+                 "20000000) SELECT COUNT(*) FROM c",
+                 true);
+    QTest::qWait(300);
+    QCOMPARE(int(hive.status(running).operationState), int(hs2::TOperationState::RUNNING_STATE));
+    hs2::TCancelOperationReq cancel;
+    cancel.operationHandle = finished;
+    hs2::TCancelOperationResp canceled;
+    hive.client->CancelOperation(canceled, cancel);
+    const hs2::TGetOperationStatusResp end = hive.waitFor(running);
+    QVERIFY2(end.operationState == hs2::TOperationState::FINISHED_STATE, end.errorMessage.c_str());
+}
+
+// CloseOperation on a running statement cancels it and returns, as Hive does, instead of
+// waiting for the statement to end.
+void TestHiveStore::closingARunningOperationReturnsAtOnce() {
+    namespace hs2 = syncscope::hs2;
+    lab::HivePeer slow;
+    QString problem;
+    QVERIFY2(slow.start(QStringLiteral("NOSASL"), problem,
+                        {QStringLiteral("--delay-ms"), QStringLiteral("5000"),
+                         QStringLiteral("--delay-only"), QStringLiteral("slow_one")}),
+             qPrintable(problem));
+    RawHive hive(slow.port());
+    const hs2::TOperationHandle op = hive.run("SELECT 1 AS slow_one", true);
+    QElapsedTimer timer;
+    timer.start();
+    hs2::TCloseOperationReq close;
+    close.operationHandle = op;
+    hs2::TCloseOperationResp closed;
+    hive.client->CloseOperation(closed, close);
+    QCOMPARE(int(closed.status.statusCode), int(hs2::TStatusCode::SUCCESS_STATUS));
+    QVERIFY2(timer.elapsed() < 1000, "closing a running statement must not wait for it");
+    QCOMPARE(int(hive.status(op).status.statusCode), int(hs2::TStatusCode::INVALID_HANDLE_STATUS));
+    // The session goes on.
+    const hs2::TOperationHandle next = hive.run("SELECT 2", false);
+    QCOMPARE(int(hive.status(next).operationState), int(hs2::TOperationState::FINISHED_STATE));
+}
+
+// HiveQL that Hive refuses is refused: a reserved word as a column name (unless in backticks),
+// MERGE into a table that is not transactional, and, where the strict checks are on, an ORDER
+// BY without LIMIT (a window's does not count) and a CROSS JOIN. LIMIT … OFFSET is Hive's own
+// (since Hive 2.0), so it passes.
+void TestHiveStore::peerRefusesWhatHiveRefuses() {
+    using hs2peer::translateHiveQl;
+    const auto refused = [](const std::string& sql, bool strict = false) {
+        return translateHiveQl(sql, true, strict).error;
+    };
+    QVERIFY(refused("CREATE TABLE t (id STRING, timestamp BIGINT)").find("ParseException") !=
+            std::string::npos);
+    QVERIFY(refused("CREATE TABLE t (date STRING)").find("'date'") != std::string::npos);
+    QCOMPARE(refused("CREATE TABLE t (id STRING, `timestamp` BIGINT, ts DECIMAL(10,2))"),
+             std::string());
+    QCOMPARE(refused("SELECT a FROM t ORDER BY a LIMIT 5 OFFSET 10"), std::string());
+    const std::string noLimit = "SELECT a FROM t WHERE a > 1 ORDER BY a";
+    QCOMPARE(refused(noLimit), std::string()); // Hive 3's default: not checked
+    QVERIFY(refused(noLimit, true).find("hive.strict.checks.orderby.no.limit") !=
+            std::string::npos);
+    QVERIFY(refused("SELECT * FROM (SELECT a FROM t ORDER BY a) s LIMIT 3", true)
+                .find("Order by-s without limit") != std::string::npos);
+    QCOMPARE(refused("SELECT a FROM t ORDER BY a LIMIT 10", true), std::string());
+    QCOMPARE(refused("SELECT ROW_NUMBER() OVER (PARTITION BY a ORDER BY b) FROM t", true),
+             std::string());
+    const std::string cross = "SELECT * FROM a CROSS JOIN (SELECT MAX(pos) AS m FROM b) c";
+    QCOMPARE(refused(cross), std::string());
+    QVERIFY(refused(cross, true).find("hive.strict.checks.cartesian.product") != std::string::npos);
+
+    lab::HivePeer acid;
+    QString problem;
+    QVERIFY2(acid.start(QStringLiteral("PLAIN"), problem, {QStringLiteral("--acid")}),
+             qPrintable(problem));
+    const QString uri = lab::hiveFreshDatabase(acid.uri(), problem);
+    QCOMPARE(lab::hiveRun(uri, "CREATE TABLE plain (a STRING) STORED AS ORC"), QString());
+    const QString merged = lab::hiveRun(
+        uri, "MERGE INTO plain AS g USING (SELECT 'x' AS a) AS s ON g.a = s.a WHEN MATCHED AND "
+             "1 = 1 THEN UPDATE SET a = s.a WHEN NOT MATCHED THEN INSERT VALUES (s.a)");
+    QVERIFY2(merged.contains(QStringLiteral("10297")) &&
+                 merged.contains(QStringLiteral("not transactional")),
+             qPrintable(merged));
+}
+
+// Everything the store sends is taken by a Hive whose strict checks are on: whole reads and
+// page cursors carry a LIMIT with their ORDER BY, the merge inside has no CROSS JOIN; with and
+// without ACID tables.
+void TestHiveStore::storeWorksOnAStrictHive_data() {
+    QTest::addColumn<QStringList>("flags");
+    QTest::newRow("strict") << QStringList{QStringLiteral("--strict-checks")};
+    QTest::newRow("strict, ACID") << QStringList{QStringLiteral("--strict-checks"),
+                                                 QStringLiteral("--acid")};
+}
+
+void TestHiveStore::storeWorksOnAStrictHive() {
+    QFETCH(QStringList, flags);
+    lab::HivePeer strict;
+    QString problem;
+    QVERIFY2(strict.start(QStringLiteral("PLAIN"), problem, flags), qPrintable(problem));
+    const auto openOn = [&](const char* name) {
+        auto made = StoreFactory::create(QString::fromLatin1(name),
+                                         lab::hiveFreshDatabase(strict.uri(), problem));
+        std::unique_ptr<Store> store = std::move(made.value());
+        const Status opened = store->open();
+        if (!opened)
+            qFatal("%s", qPrintable(opened.error().toString()));
+        return store;
+    };
+    std::unique_ptr<Store> target = openOn("T");
+    std::unique_ptr<Store> source = openOn("S");
+    std::vector<LogRecord> rows;
+    for (int i = 0; i < 25; ++i)
+        rows.push_back(setRecord("S" + std::to_string(10 + i), "C", "A", i + 1, "S",
+                                 static_cast<uint64_t>(i + 1)));
+    QVERIFY(source->append(rows, {}).ok());
+    QVERIFY(
+        target->append(std::vector<LogRecord>{setRecord("S10", "C", "T", 99, "T", 1)}, {}).ok());
+    const auto log = source->readOplog(0, 0, {});
+    QVERIFY2(log.ok(), qPrintable(log.ok() ? QString() : log.error().toString()));
+    QCOMPARE(log.value().size(), size_t(25));
+    const auto all = source->readGrades({}, 0, {});
+    QVERIFY2(all.ok(), qPrintable(all.ok() ? QString() : all.error().toString()));
+    QCOMPARE(all.value().size(), size_t(25));
+    const auto page = source->readGrades({"S12", "C"}, 5, {});
+    QVERIFY2(page.ok(), qPrintable(page.ok() ? QString() : page.error().toString()));
+    QCOMPARE(page.value().front().studentId, std::string("S13"));
+    const auto merged = target->mergeInside(source->description(), {});
+    QVERIFY2(merged.ok(), qPrintable(merged.ok() ? QString() : merged.error().toString()));
+    QCOMPARE(*merged.value(), int64_t(24)); // S10 is T's own, greater
+    QCOMPARE(target->counts().value().liveKeys, 25);
+    QCOMPARE(target->readKey("S10", "C").value()->value, std::string("T"));
+    QVERIFY(target->rollbackTo(1).ok());
+    QCOMPARE(target->counts().value().liveKeys, 1);
+}
+
+// A server that sends its results in TRowSet.binaryColumns (Thrift compact columns) is read:
+// the log's end (SELECT MAX(pos)) is not taken for 0, so no position is used twice.
+void TestHiveStore::resultsInBinaryColumnsAreRead() {
+    lab::HivePeer binary;
+    QString problem;
+    QVERIFY2(binary.start(QStringLiteral("PLAIN"), problem, {QStringLiteral("--binary-columns")}),
+             qPrintable(problem));
+    auto made =
+        StoreFactory::create(QStringLiteral("HIVE"), lab::hiveFreshDatabase(binary.uri(), problem));
+    std::unique_ptr<Store> store = std::move(made.value());
+    QVERIFY(store->open().ok());
+    QVERIFY(
+        store->append(std::vector<LogRecord>{setRecord("007", "1.50", " 12 ", 1, "HIVE", 1)}, {})
+            .ok());
+    QVERIFY(
+        store->append(std::vector<LogRecord>{setRecord("S2", "C", "B", 2, "HIVE", 2)}, {}).ok());
+    const std::vector<LogRecord> log = store->readOplog(0, 0, {}).value();
+    QCOMPARE(log.size(), size_t(2));
+    QCOMPARE(log[0].position, int64_t(1));
+    QCOMPARE(log[1].position, int64_t(2));
+    QCOMPARE(store->counts().value().lastPosition, int64_t(2));
+    QCOMPARE(store->readKey("007", "1.50").value()->value, std::string(" 12 "));
+}
+
+// An operation reported in UKNOWN_STATE fails the call with words that say so, at once,
+// instead of being polled for ever.
+void TestHiveStore::anUnknownOperationStateFailsTheStatement() {
+    lab::HivePeer unknown;
+    QString problem;
+    QVERIFY2(unknown.start(QStringLiteral("PLAIN"), problem,
+                           {QStringLiteral("--unknown-state"), QStringLiteral("MAX(pos)")}),
+             qPrintable(problem));
+    auto made = StoreFactory::create(QStringLiteral("HIVE"),
+                                     lab::hiveFreshDatabase(unknown.uri(), problem));
+    std::unique_ptr<Store> store = std::move(made.value());
+    QVERIFY(store->open().ok());
+    QElapsedTimer timer;
+    timer.start();
+    const Status s =
+        store->append(std::vector<LogRecord>{setRecord("S", "C", "A", 1, "HIVE", 1)}, {});
+    QVERIFY(!s.ok());
+    QVERIFY2(timer.elapsed() < 5000, "an unknown state must not be polled for ever");
+    QCOMPARE(s.error().store, QStringLiteral("HIVE"));
+    QVERIFY2(s.error().message.contains(QStringLiteral("unknown state")),
+             qPrintable(s.error().message));
+}
+
+// A page cursor's statement carries a LIMIT of 1,000 pages (a strict Hive refuses ORDER BY
+// without one); the page after them opens a statement of its own, so no key is lost or read
+// twice at that boundary.
+void TestHiveStore::pagesGoOnPastOneStatementsLimit() {
+    QString uri;
+    std::unique_ptr<Store> store = openHive(QStringLiteral("HIVE"), uri);
+    std::vector<LogRecord> rows;
+    for (int i = 0; i < 1003; ++i)
+        rows.push_back(setRecord("S" + std::to_string(10000 + i), "C", "A", i + 1, "HIVE",
+                                 static_cast<uint64_t>(i + 1)));
+    QVERIFY(store->append(rows, {}).ok());
+    std::vector<std::string> read;
+    GradeCursor after;
+    for (;;) {
+        const auto page = store->readGrades(after, 1, {});
+        QVERIFY2(page.ok(), qPrintable(page.ok() ? QString() : page.error().toString()));
+        if (page.value().empty())
+            break;
+        read.push_back(page.value().front().studentId);
+        after = GradeCursor{page.value().front().studentId, page.value().front().courseId};
+    }
+    QCOMPARE(read.size(), rows.size());
+    for (size_t i = 0; i < rows.size(); ++i)
+        QCOMPARE(read[i], rows[i].studentId);
 }
 
 QTEST_GUILESS_MAIN(TestHiveStore)

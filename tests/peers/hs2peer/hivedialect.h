@@ -5,7 +5,9 @@
 // MERGE, since the peer plays a Hive without ACID tables):
 //   USE db                                 CREATE DATABASE [IF NOT EXISTS] db
 //   CREATE TABLE [IF NOT EXISTS] t (…) [CLUSTERED BY … BUCKETS] [ROW FORMAT …]
-//                                          [STORED AS f] [TBLPROPERTIES (…)]  (clauses dropped)
+//                                          [STORED AS f] [TBLPROPERTIES (…)]  (clauses dropped;
+//                                          STRING columns declared TEXT, so they keep their
+//                                          bytes and sort byte-wise as Hive's strings do)
 //   CREATE VIEW [IF NOT EXISTS] v AS SELECT …
 //   DROP TABLE|VIEW [IF EXISTS] t
 //   INSERT INTO [TABLE] t [(cols)] VALUES (…), …
@@ -39,12 +41,13 @@ std::string substituteHiveVariables(const std::string& statement,
                                     const std::vector<std::pair<std::string, std::string>>& conf);
 
 struct Translation {
-    enum class Kind { Query, Statement, Use, CreateDatabase, Overwrite, Set, Merge };
+    enum class Kind { Query, Statement, Use, CreateDatabase, CreateTable, Overwrite, Set, Merge };
     Kind kind = Kind::Statement;
     std::string sql;                 // SQLite text; each ? takes the next parameter
     std::vector<std::string> params; // the literals, unescaped, in order
-    std::string name;                // Use/CreateDatabase: the database; Overwrite: the table;
-                                     // Set: the key
+    std::string name;                // Use/CreateDatabase: the database; CreateTable,
+                                     // Overwrite, Merge: the table; Set: the key
+    bool transactional = false;      // CreateTable: TBLPROPERTIES ('transactional'='true')
     std::vector<std::string> merge;  // Merge: the SQLite statements, in order (literals inline)
     // Statement: SQLite statements to run after `sql` (a bucketed table's index, which plays
     // the part of Hive's bucketing in joins on the bucket column).
@@ -54,7 +57,12 @@ struct Translation {
     std::string sqlState;
 };
 
-// `acid`: the peer plays a Hive with ACID tables (DbTxnManager), which takes MERGE.
-Translation translateHiveQl(const std::string& statement, bool acid = false);
+// `acid`: the peer plays a Hive with ACID tables (DbTxnManager), which takes MERGE (into a
+// transactional table only, which the caller checks). `strict`: Hive's
+// hive.strict.checks.orderby.no.limit and hive.strict.checks.cartesian.product are on (an ORDER
+// BY without LIMIT and a CROSS JOIN are refused); both are off by default in Hive 3 and 4.
+// A CREATE TABLE naming a column by a reserved word (`timestamp`, `date`, …) without backticks
+// is refused, as Hive's parser refuses it.
+Translation translateHiveQl(const std::string& statement, bool acid = false, bool strict = false);
 
 } // namespace hs2peer

@@ -1,9 +1,14 @@
 // hs2peer: a HiveServer2-compatible Thrift server over SQLite, for Syncscope's tests only.
 //   hs2peer --folder DIR [--port N] [--auth PLAIN|NOSASL] [--user U --password P]
-//           [--delay-ms N [--delay-only TEXT]] [--protocol V] [--acid] [--exit-with-stdin]
+//           [--delay-ms N [--delay-only TEXT]] [--protocol V] [--acid] [--strict-checks]
+//           [--binary-columns] [--unknown-state TEXT] [--exit-with-stdin]
 // Prints "PORT <n>" once it listens (port 0: any free one), then serves until SIGTERM, SIGINT
 // or, with --exit-with-stdin, the end of its standard input. --acid plays a Hive with ACID tables
 // (MERGE works); without it the peer is a Hive without them, as Hive's defaults are.
+// --strict-checks plays a Hive with hive.strict.checks.orderby.no.limit and
+// hive.strict.checks.cartesian.product set (Hive 3's defaults are false for both).
+// --binary-columns sends results in TRowSet.binaryColumns; --unknown-state TEXT reports the
+// statements containing TEXT in UKNOWN_STATE: for the client's handling of both.
 #include "peerservice.h"
 #include "saslserver.h"
 
@@ -49,7 +54,8 @@ int usage(const char* why) {
     std::fprintf(stderr,
                  "hs2peer: %s\nusage: hs2peer --folder DIR [--port N] [--auth PLAIN|NOSASL] "
                  "[--user U --password P] [--delay-ms N [--delay-only TEXT]] [--protocol V] "
-                 "[--acid] [--exit-with-stdin]\n",
+                 "[--acid] [--strict-checks] [--binary-columns] [--unknown-state TEXT] "
+                 "[--exit-with-stdin]\n",
                  why);
     return 2;
 }
@@ -68,6 +74,14 @@ int main(int argc, char** argv) {
         }
         if (arg == "--acid") {
             options.acid = true;
+            continue;
+        }
+        if (arg == "--strict-checks") {
+            options.strictChecks = true;
+            continue;
+        }
+        if (arg == "--binary-columns") {
+            options.binaryColumns = true;
             continue;
         }
         if (i + 1 >= argc)
@@ -89,6 +103,8 @@ int main(int argc, char** argv) {
             options.delayOnly = value;
         else if (arg == "--protocol")
             options.protocol = std::stoi(value);
+        else if (arg == "--unknown-state")
+            options.unknownState = value;
         else
             return usage(("unknown option " + arg).c_str());
     }

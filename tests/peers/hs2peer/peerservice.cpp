@@ -3,12 +3,17 @@
 #include "hivedialect.h"
 
 #include <sqlite3.h>
+#include <thrift/protocol/TCompactProtocol.h>
+#include <thrift/transport/TBufferTransports.h>
 
+#include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <random>
 #include <regex>
 #include <set>
@@ -21,9 +26,15 @@ namespace hs2peer {
 namespace hs2 = syncscope::hs2;
 using Cell = std::variant<std::monostate, int64_t, double, std::string>;
 
+struct Operation;
+
 struct Session {
     std::mutex mutex; // one statement at a time on the connection
     sqlite3* db = nullptr;
+    // The operation whose statement holds the connection now: sqlite3_interrupt stops whatever
+    // runs on it, so only this one's cancel may call it (under `runningMutex`).
+    std::mutex runningMutex;
+    const Operation* running = nullptr;
     std::string folder;
     std::string database;
     int protocol = 0;
@@ -67,6 +78,31 @@ struct Session {
 
     std::string pathOf(const std::string& name) const { return folder + '/' + name + ".db"; }
 
+    // Which tables were created transactional (TBLPROPERTIES ('transactional'='true')), in a
+    // table of the peer's own in each database: Hive takes MERGE into those only. (A table
+    // dropped and created again without the property stays marked: no test does that.)
+    void markTransactional(const std::string& table) {
+        sqlite3_exec(db, "CREATE TABLE IF NOT EXISTS hs2peer_transactional (name TEXT PRIMARY KEY)",
+                     nullptr, nullptr, nullptr);
+        sqlite3_stmt* stmt = nullptr;
+        sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO hs2peer_transactional (name) VALUES (?)", -1,
+                           &stmt, nullptr);
+        sqlite3_bind_text(stmt, 1, table.c_str(), -1, SQLITE_TRANSIENT);
+        sqlite3_step(stmt);
+        sqlite3_finalize(stmt);
+    }
+
+    bool isTransactional(const std::string& table) {
+        sqlite3_stmt* stmt = nullptr;
+        if (sqlite3_prepare_v2(db, "SELECT 1 FROM hs2peer_transactional WHERE name = ?", -1, &stmt,
+                               nullptr) != SQLITE_OK)
+            return false; // no table was ever created transactional here
+        sqlite3_bind_text(stmt, 1, table.c_str(), -1, SQLITE_TRANSIENT);
+        const bool found = sqlite3_step(stmt) == SQLITE_ROW;
+        sqlite3_finalize(stmt);
+        return found;
+    }
+
     // Makes `name` current; empty when it worked, else Hive's words.
     std::string use(const std::string& name) {
         if (!std::filesystem::exists(pathOf(name)))
@@ -101,10 +137,12 @@ struct Operation {
     std::string sqlState;
     bool hasResultSet = false;
     std::vector<std::string> names;
+    std::vector<std::string> declared; // each column's declared type, empty for an expression
     std::vector<std::vector<Cell>> rows;
     std::vector<hs2::TTypeId::type> types; // decided once, when the rows are all there
     size_t fetched = 0;
     std::atomic<bool> cancel{false};
+    std::atomic<bool> done{false}; // the worker has returned (joining it is instant)
     std::thread worker;
 
     void fail(std::string message, std::string code = "42000") {
@@ -152,14 +190,41 @@ hs2::TStatus invalidHandle(const char* which) {
     return s;
 }
 
+// Asks the statement to stop: interrupts the session's connection only while this operation
+// is the one on it (another operation of the session may be running there instead).
+void cancelOperation(Operation& op) {
+    op.cancel = true;
+    Session& s = *op.session;
+    std::lock_guard<std::mutex> lock(s.runningMutex);
+    if (s.running == &op && s.db)
+        sqlite3_interrupt(s.db);
+}
+
 // Asks a running statement to stop and waits for its thread.
 void stopOperation(Operation& op) {
-    op.cancel = true;
-    if (op.session->db)
-        sqlite3_interrupt(op.session->db);
+    cancelOperation(op);
     if (op.worker.joinable())
         op.worker.join();
 }
+
+// Marks `op` as the one on its session's connection for as long as it lives.
+class Running {
+public:
+    explicit Running(Operation& op)
+        : session_(*op.session) {
+        std::lock_guard<std::mutex> lock(session_.runningMutex);
+        session_.running = &op;
+    }
+    ~Running() {
+        std::lock_guard<std::mutex> lock(session_.runningMutex);
+        session_.running = nullptr;
+    }
+    Running(const Running&) = delete;
+    Running& operator=(const Running&) = delete;
+
+private:
+    Session& session_;
+};
 
 hs2::THandleIdentifier newHandle() {
     hs2::THandleIdentifier id;
@@ -216,8 +281,18 @@ void inTransaction(sqlite3* db, std::string& problem, const std::function<bool()
 // Runs one prepared statement to its end, keeping the rows when there are columns.
 bool runPrepared(sqlite3* db, sqlite3_stmt* stmt, Operation& op, std::string& problem) {
     const int columns = sqlite3_column_count(stmt);
-    for (int c = 0; c < columns; ++c)
-        op.names.emplace_back(sqlite3_column_name(stmt, c));
+    for (int c = 0; c < columns; ++c) {
+        // SQLite names an expression without an alias by its text; Hive names it _c<i>.
+        std::string name = sqlite3_column_name(stmt, c);
+        const bool identifier = !name.empty() &&
+                                !std::isdigit(static_cast<unsigned char>(name[0])) &&
+                                std::all_of(name.begin(), name.end(), [](char k) {
+                                    return std::isalnum(static_cast<unsigned char>(k)) || k == '_';
+                                });
+        op.names.push_back(identifier ? name : "_c" + std::to_string(c));
+        const char* declared = sqlite3_column_decltype(stmt, c);
+        op.declared.emplace_back(declared ? declared : "");
+    }
     int rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         std::vector<Cell> row(static_cast<size_t>(columns));
@@ -247,7 +322,38 @@ bool runPrepared(sqlite3* db, sqlite3_stmt* stmt, Operation& op, std::string& pr
     return true;
 }
 
-hs2::TTypeId::type typeOf(const std::vector<std::vector<Cell>>& rows, size_t c) {
+// A result column's Hive type: a table's column keeps the type it was declared with (STRING is
+// declared TEXT in SQLite, see hivedialect.h), as Hive's metadata says what the table says
+// whatever the values look like; only an expression's type is told from its values, as
+// Hive's type inference would make it (integers BIGINT, reals DOUBLE, anything else STRING).
+hs2::TTypeId::type typeOf(const std::string& declared, const std::vector<std::vector<Cell>>& rows,
+                          size_t c) {
+    std::string d;
+    for (const char k : declared)
+        d += static_cast<char>(std::toupper(static_cast<unsigned char>(k)));
+    d = d.substr(0, d.find('('));
+    if (d == "TEXT" || d == "STRING")
+        return hs2::TTypeId::STRING_TYPE;
+    if (d == "VARCHAR")
+        return hs2::TTypeId::VARCHAR_TYPE;
+    if (d == "CHAR")
+        return hs2::TTypeId::CHAR_TYPE;
+    if (d == "BIGINT")
+        return hs2::TTypeId::BIGINT_TYPE;
+    if (d == "INT" || d == "INTEGER")
+        return hs2::TTypeId::INT_TYPE;
+    if (d == "SMALLINT")
+        return hs2::TTypeId::SMALLINT_TYPE;
+    if (d == "TINYINT")
+        return hs2::TTypeId::TINYINT_TYPE;
+    if (d == "BOOLEAN")
+        return hs2::TTypeId::BOOLEAN_TYPE;
+    if (d == "DOUBLE")
+        return hs2::TTypeId::DOUBLE_TYPE;
+    if (d == "FLOAT")
+        return hs2::TTypeId::FLOAT_TYPE;
+    if (!d.empty())
+        return hs2::TTypeId::STRING_TYPE;
     bool sawInt = false, sawDouble = false, sawText = false;
     for (const auto& row : rows) {
         sawInt |= std::holds_alternative<int64_t>(row[c]);
@@ -261,9 +367,12 @@ hs2::TTypeId::type typeOf(const std::vector<std::vector<Cell>>& rows, size_t c) 
 
 // The session settings the peer has, as `SET key` shows them and ${hiveconf:key} reads them.
 std::vector<std::pair<std::string, std::string>> settingsOf(const PeerOptions& options) {
+    const char* strict = options.strictChecks ? "true" : "false";
     return {{"hive.txn.manager", std::string("org.apache.hadoop.hive.ql.lockmgr.") +
                                      (options.acid ? "DbTxnManager" : "DummyTxnManager")},
             {"hive.support.concurrency", options.acid ? "true" : "false"},
+            {"hive.strict.checks.orderby.no.limit", strict},
+            {"hive.strict.checks.cartesian.product", strict},
             {"hive.variable.substitute", "true"}};
 }
 
@@ -275,11 +384,14 @@ void execute(Operation& op, const PeerOptions& options) {
             return;
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
-    const Translation t = translateHiveQl(op.statement, options.acid);
+    const Translation t = translateHiveQl(op.statement, options.acid, options.strictChecks);
     if (!t.error.empty())
         return op.fail(t.error, t.sqlState);
     Session& s = *op.session;
     std::lock_guard<std::mutex> lock(s.mutex);
+    const Running running(op); // before the check: a cancel from now on interrupts it
+    if (op.cancel)             // canceled or closed while another statement of the session ran
+        return;
     s.attachNamedDatabases(t.sql);
     std::string problem;
     switch (t.kind) {
@@ -324,7 +436,21 @@ void execute(Operation& op, const PeerOptions& options) {
         op.rows = {{Cell{value}}};
         break;
     }
+    case Translation::Kind::CreateTable:
+        if (sqlite3_stmt* stmt = prepare(s.db, t.sql, t.params, problem))
+            runPrepared(s.db, stmt, op, problem);
+        for (size_t i = 0; i < t.after.size() && problem.empty(); ++i)
+            exec(s.db, t.after[i].c_str(), problem);
+        if (problem.empty() && t.transactional)
+            s.markTransactional(t.name);
+        break;
     case Translation::Kind::Merge:
+        if (!s.isTransactional(t.name)) {
+            problem = "Error while compiling statement: FAILED: SemanticException [Error 10297]: "
+                      "Attempt to do update or delete on table " +
+                      s.database + '.' + t.name + " that is not transactional";
+            break;
+        }
         // Hive's MERGE is one transaction on an ACID table; here its two halves are one too.
         inTransaction(s.db, problem, [&] {
             for (const std::string& sql : t.merge)
@@ -348,63 +474,100 @@ void execute(Operation& op, const PeerOptions& options) {
                        problem.rfind("Error while processing", 0) == 0 ? "08S01" : "42000");
     std::lock_guard<std::mutex> done(op.mutex);
     for (size_t c = 0; c < op.names.size(); ++c)
-        op.types.push_back(typeOf(op.rows, c));
+        op.types.push_back(
+            typeOf(c < op.declared.size() ? op.declared[c] : std::string(), op.rows, c));
     op.state = hs2::TOperationState::FINISHED_STATE;
     op.ended.notify_all();
 }
 
+// A value as a STRING column carries it. A real is written as its shortest round-trip form
+// ("1.5", not printf's "1.500000").
 std::string textOf(const Cell& cell) {
     if (const auto* s = std::get_if<std::string>(&cell))
         return *s;
     if (const auto* i = std::get_if<int64_t>(&cell))
         return std::to_string(*i);
-    if (const auto* d = std::get_if<double>(&cell))
-        return std::to_string(*d);
+    if (const auto* d = std::get_if<double>(&cell)) {
+        char buffer[32];
+        const auto end = std::to_chars(buffer, buffer + sizeof buffer, *d).ptr;
+        return std::string(buffer, end);
+    }
     return {};
 }
 
+// A value as a numeric column carries it; nullopt (sent as NULL) for what is no number, as
+// Hive reads a value its column's type cannot hold.
+std::optional<int64_t> integerOf(const Cell& cell) {
+    if (const auto* i = std::get_if<int64_t>(&cell))
+        return *i;
+    if (const auto* d = std::get_if<double>(&cell))
+        return static_cast<int64_t>(*d);
+    return std::nullopt;
+}
+
+std::optional<double> realOf(const Cell& cell) {
+    if (const auto* d = std::get_if<double>(&cell))
+        return *d;
+    if (const auto* i = std::get_if<int64_t>(&cell))
+        return static_cast<double>(*i);
+    return std::nullopt;
+}
+
 // Bit i of the null map says row i is null; Hive sends at least one byte.
-std::string nullMap(const std::vector<std::vector<Cell>>& rows, size_t c, size_t from, size_t n) {
-    std::string bits(1, '\0');
+void markNull(std::string& bits, size_t i) {
+    if (bits.size() <= i / 8)
+        bits.resize(i / 8 + 1, '\0');
+    bits[i / 8] = static_cast<char>(bits[i / 8] | (1 << (i % 8)));
+}
+
+// Rows from..from+n of column c in the union member Hive uses for `type`, each value converted
+// by `convert` (nullopt: NULL, a placeholder in the values).
+template <class Typed, class Convert>
+Typed typedColumn(const std::vector<std::vector<Cell>>& rows, size_t c, size_t from, size_t n,
+                  Convert convert) {
+    Typed col;
+    col.nulls = std::string(1, '\0');
     for (size_t i = 0; i < n; ++i) {
-        if (!std::holds_alternative<std::monostate>(rows[from + i][c]))
-            continue;
-        if (bits.size() <= i / 8)
-            bits.resize(i / 8 + 1, '\0');
-        bits[i / 8] = static_cast<char>(bits[i / 8] | (1 << (i % 8)));
+        const auto value = convert(rows[from + i][c]);
+        if (!value)
+            markNull(col.nulls, i);
+        using Value = typename decltype(col.values)::value_type;
+        col.values.push_back(value ? static_cast<Value>(*value) : Value{});
     }
-    return bits;
+    return col;
 }
 
 hs2::TColumn column(const std::vector<std::vector<Cell>>& rows, size_t c, size_t from, size_t n,
                     hs2::TTypeId::type type) {
     hs2::TColumn out;
-    const std::string nulls = nullMap(rows, c, from, n);
-    if (type == hs2::TTypeId::BIGINT_TYPE) {
-        hs2::TI64Column col;
-        for (size_t i = 0; i < n; ++i) {
-            const auto* v = std::get_if<int64_t>(&rows[from + i][c]);
-            col.values.push_back(v ? *v : 0);
-        }
-        col.nulls = nulls;
-        out.__set_i64Val(col);
-    } else if (type == hs2::TTypeId::DOUBLE_TYPE) {
-        hs2::TDoubleColumn col;
-        for (size_t i = 0; i < n; ++i) {
-            const Cell& v = rows[from + i][c];
-            col.values.push_back(std::holds_alternative<double>(v) ? std::get<double>(v)
-                                 : std::holds_alternative<int64_t>(v)
-                                     ? static_cast<double>(std::get<int64_t>(v))
-                                     : 0.0);
-        }
-        col.nulls = nulls;
-        out.__set_doubleVal(col);
-    } else {
-        hs2::TStringColumn col;
-        for (size_t i = 0; i < n; ++i)
-            col.values.push_back(textOf(rows[from + i][c]));
-        col.nulls = nulls;
-        out.__set_stringVal(col);
+    switch (type) {
+    case hs2::TTypeId::BIGINT_TYPE:
+        out.__set_i64Val(typedColumn<hs2::TI64Column>(rows, c, from, n, integerOf));
+        break;
+    case hs2::TTypeId::INT_TYPE:
+        out.__set_i32Val(typedColumn<hs2::TI32Column>(rows, c, from, n, integerOf));
+        break;
+    case hs2::TTypeId::SMALLINT_TYPE:
+        out.__set_i16Val(typedColumn<hs2::TI16Column>(rows, c, from, n, integerOf));
+        break;
+    case hs2::TTypeId::TINYINT_TYPE:
+        out.__set_byteVal(typedColumn<hs2::TByteColumn>(rows, c, from, n, integerOf));
+        break;
+    case hs2::TTypeId::BOOLEAN_TYPE:
+        out.__set_boolVal(typedColumn<hs2::TBoolColumn>(rows, c, from, n, [](const Cell& v) {
+            const std::optional<int64_t> i = integerOf(v);
+            return i ? std::optional<bool>(*i != 0) : std::nullopt;
+        }));
+        break;
+    case hs2::TTypeId::DOUBLE_TYPE:
+    case hs2::TTypeId::FLOAT_TYPE:
+        out.__set_doubleVal(typedColumn<hs2::TDoubleColumn>(rows, c, from, n, realOf));
+        break;
+    default:
+        out.__set_stringVal(typedColumn<hs2::TStringColumn>(rows, c, from, n, [](const Cell& v) {
+            return std::holds_alternative<std::monostate>(v) ? std::nullopt
+                                                             : std::optional(textOf(v));
+        }));
     }
     return out;
 }
@@ -419,6 +582,8 @@ PeerService::PeerService(PeerOptions options)
 
 PeerService::~PeerService() {
     for (auto& [id, op] : operations_)
+        stopOperation(*op);
+    for (auto& op : closing_)
         stopOperation(*op);
 }
 
@@ -496,7 +661,7 @@ void PeerService::ExecuteStatement(hs2::TExecuteStatementResp& out,
     op->session = s;
     // As HiveServer2 does before it parses: ${…} anywhere, inside string literals too.
     op->statement = substituteHiveVariables(req.statement, settingsOf(options_));
-    const Translation t = translateHiveQl(op->statement, options_.acid);
+    const Translation t = translateHiveQl(op->statement, options_.acid, options_.strictChecks);
     op->hasResultSet =
         t.error.empty() && (t.kind == Translation::Kind::Query || t.kind == Translation::Kind::Set);
     hs2::TOperationHandle handle;
@@ -509,7 +674,10 @@ void PeerService::ExecuteStatement(hs2::TExecuteStatementResp& out,
             std::lock_guard<std::mutex> lock(mutex_);
             operations_[handle.operationId.guid] = op;
         }
-        op->worker = std::thread([op, this] { execute(*op, options_); });
+        op->worker = std::thread([op, this] {
+            execute(*op, options_);
+            op->done = true;
+        });
     } else {
         // A blocking call: errors come back in the reply, as from Hive.
         execute(*op, options_);
@@ -538,6 +706,9 @@ void PeerService::GetOperationStatus(hs2::TGetOperationStatusResp& out,
                        [&] { return op->state != hs2::TOperationState::RUNNING_STATE; });
     out.status = ok();
     out.__set_operationState(op->state);
+    if (!options_.unknownState.empty() &&
+        op->statement.find(options_.unknownState) != std::string::npos)
+        out.__set_operationState(hs2::TOperationState::UKNOWN_STATE);
     out.__set_hasResultSet(op->hasResultSet);
     if (op->state == hs2::TOperationState::ERROR_STATE) {
         out.__set_errorMessage(op->error);
@@ -560,8 +731,7 @@ void PeerService::CancelOperation(hs2::TCancelOperationResp& out,
             op->state = hs2::TOperationState::CANCELED_STATE;
         op->ended.notify_all();
     }
-    op->cancel = true;
-    sqlite3_interrupt(op->session->db);
+    cancelOperation(*op);
     out.status = ok();
 }
 
@@ -580,9 +750,32 @@ void PeerService::CloseOperation(hs2::TCloseOperationResp& out,
         out.status = invalidHandle("OperationHandle");
         return;
     }
-    if (op->worker.joinable())
-        op->worker.join();
+    // As Hive: closing a running statement cancels it, and the call returns without waiting
+    // for it to wind down (its thread is joined later).
+    {
+        std::lock_guard<std::mutex> lock(op->mutex);
+        if (op->state == hs2::TOperationState::RUNNING_STATE ||
+            op->state == hs2::TOperationState::INITIALIZED_STATE)
+            op->state = hs2::TOperationState::CANCELED_STATE;
+        op->ended.notify_all();
+    }
+    cancelOperation(*op);
+    std::lock_guard<std::mutex> lock(mutex_);
+    closing_.push_back(op);
+    reapClosed();
     out.status = ok();
+}
+
+void PeerService::reapClosed() {
+    for (auto it = closing_.begin(); it != closing_.end();) {
+        if ((*it)->done) {
+            if ((*it)->worker.joinable())
+                (*it)->worker.join();
+            it = closing_.erase(it);
+        } else {
+            ++it;
+        }
+    }
 }
 
 void PeerService::GetResultSetMetadata(hs2::TGetResultSetMetadataResp& out,
@@ -628,10 +821,16 @@ void PeerService::FetchResults(hs2::TFetchResultsResp& out, const hs2::TFetchRes
         out.status = error("Expected state FINISHED, but found " + std::to_string(op->state));
         return;
     }
-    if (req.orientation != hs2::TFetchOrientation::FETCH_NEXT || req.maxRows <= 0) {
-        out.status = error("the test peer fetches FETCH_NEXT with maxRows > 0 only");
+    // FETCH_FIRST starts the results again, as Hive's SQLOperation does (hive-driver's first
+    // fetch is one); the other orientations Hive refuses too.
+    if ((req.orientation != hs2::TFetchOrientation::FETCH_NEXT &&
+         req.orientation != hs2::TFetchOrientation::FETCH_FIRST) ||
+        req.maxRows <= 0) {
+        out.status = error("the test peer fetches FETCH_NEXT or FETCH_FIRST with maxRows > 0 only");
         return;
     }
+    if (req.orientation == hs2::TFetchOrientation::FETCH_FIRST)
+        op->fetched = 0;
     const size_t from = op->fetched;
     const size_t n = std::min(op->rows.size() - from, static_cast<size_t>(req.maxRows));
     hs2::TRowSet set;
@@ -639,7 +838,18 @@ void PeerService::FetchResults(hs2::TFetchResultsResp& out, const hs2::TFetchRes
     std::vector<hs2::TColumn> columns;
     for (size_t c = 0; c < op->names.size(); ++c)
         columns.push_back(column(op->rows, c, from, n, op->types[c]));
-    set.__set_columns(columns);
+    if (options_.binaryColumns) {
+        // Hive's ThriftJDBCBinarySerDe: the columns written one after the other with the
+        // compact protocol; `columns` stays empty.
+        auto buffer = std::make_shared<apache::thrift::transport::TMemoryBuffer>();
+        apache::thrift::protocol::TCompactProtocol protocol(buffer);
+        for (const hs2::TColumn& column : columns)
+            column.write(&protocol);
+        set.__set_binaryColumns(buffer->getBufferAsString());
+        set.__set_columnCount(static_cast<int32_t>(columns.size()));
+    } else {
+        set.__set_columns(columns);
+    }
     op->fetched += n;
     out.status = ok();
     out.__set_hasMoreRows(false); // as Hive: clients read until an empty batch

@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace hs2peer {
 
@@ -19,6 +20,14 @@ struct PeerOptions {
     std::string delayOnly;    // non-empty: only statements containing it wait
     int protocol = 9;         // the newest TProtocolVersion served (V10)
     bool acid = false;        // plays a Hive with ACID tables (DbTxnManager): MERGE works
+    // Plays a Hive whose hive.strict.checks.orderby.no.limit and .cartesian.product are true
+    // (both false by default since Hive 3; cartesian.product was true in Hive 2).
+    bool strictChecks = false;
+    // Sends results in TRowSet.binaryColumns (Thrift compact columns), as HiveServer2 does with
+    // hive.server2.thrift.resultset.serialize.in.tasks.
+    bool binaryColumns = false;
+    // Non-empty: statements containing it are reported in UKNOWN_STATE, however they ended.
+    std::string unknownState;
     // GetOperationStatus waits this long for a running statement to end (Hive's default is
     // 5 s; shorter here, because the client checks for Cancel between polls).
     int longPollMs = 100;
@@ -55,11 +64,14 @@ public:
 private:
     std::shared_ptr<Session> session(const syncscope::hs2::TSessionHandle& handle);
     std::shared_ptr<Operation> operation(const syncscope::hs2::TOperationHandle& handle);
+    void reapClosed(); // joins the closed operations' threads that have returned (under mutex_)
 
     PeerOptions options_;
     std::mutex mutex_;
     std::map<std::string, std::shared_ptr<Session>> sessions_;
     std::map<std::string, std::shared_ptr<Operation>> operations_;
+    // Closed while running: canceled, their threads joined once they have returned.
+    std::vector<std::shared_ptr<Operation>> closing_;
     std::atomic<long long> statements_{0};
 };
 

@@ -4,7 +4,8 @@
 #include <thrift/transport/TSocket.h>
 #include <thrift/transport/TTransportException.h>
 
-#include <poll.h>
+#include <memory>
+#include <vector>
 
 namespace hs2peer {
 
@@ -19,18 +20,7 @@ struct Frame {
     std::string payload;
 };
 
-// The accept loop negotiates: a client that connects and says nothing must not hold it.
-void waitReadable(TTransport& client) {
-    auto* socket = dynamic_cast<apache::thrift::transport::TSocket*>(&client);
-    if (!socket)
-        return;
-    pollfd p{socket->getSocketFD(), POLLIN, 0};
-    if (poll(&p, 1, 10000) <= 0)
-        throw TTransportException(TTransportException::TIMED_OUT, "SASL negotiation timed out");
-}
-
 Frame readFrame(TTransport& client) {
-    waitReadable(client);
     uint8_t header[5];
     client.readAll(header, 5);
     const uint32_t n = (uint32_t(header[1]) << 24) | (uint32_t(header[2]) << 16) |
@@ -53,6 +43,109 @@ void writeFrame(TTransport& client, uint8_t status, const std::string& payload) 
                  static_cast<uint32_t>(bytes.size()));
     client.flush();
 }
+
+// Refuses the client with Hive's reason, or returns when its PLAIN credentials pass.
+void negotiate(TTransport& client, const std::string& user, const std::string& password) {
+    const Frame start = readFrame(client);
+    if (start.status != kStart || start.payload != "PLAIN") {
+        writeFrame(client, kBad, "Unsupported mechanism type " + start.payload);
+        throw TTransportException(TTransportException::END_OF_FILE, "bad mechanism");
+    }
+    const Frame response = readFrame(client);
+    // RFC 4616: [authzid] NUL authcid NUL passwd; Hive takes two or three tokens.
+    std::vector<std::string> tokens(1);
+    for (const char c : response.payload) {
+        if (c == '\0')
+            tokens.emplace_back();
+        else
+            tokens.back() += c;
+    }
+    if (tokens.size() == 2)
+        tokens.insert(tokens.begin(), std::string());
+    std::string refused;
+    if (response.status != kOk && response.status != kComplete)
+        refused = "Expected a response frame";
+    else if (tokens.size() != 3)
+        refused = "Invalid message format";
+    else if (tokens[1].empty())
+        refused = "No user name provided";
+    else if (tokens[2].empty())
+        refused = "No password provided";
+    else if (!password.empty() && (tokens[1] != user || tokens[2] != password))
+        refused = "Error validating the login";
+    if (!refused.empty()) {
+        writeFrame(client, kBad, refused);
+        throw TTransportException(TTransportException::END_OF_FILE, refused);
+    }
+    writeFrame(client, kComplete, {});
+}
+
+// The client as the connection's thread reads it: SASL is negotiated at the first read, on
+// that thread, so a client that sends part of a frame and waits holds only its own thread (and
+// for at most kNegotiationMs), never the accept loop; framed afterwards.
+class NegotiatingTransport : public TTransport {
+public:
+    static constexpr int kNegotiationMs = 10000;
+
+    NegotiatingTransport(std::shared_ptr<TTransport> client, std::string user, std::string password)
+        : client_(std::move(client))
+        , framed_(std::make_shared<apache::thrift::transport::TFramedTransport>(client_))
+        , user_(std::move(user))
+        , password_(std::move(password)) {}
+
+    bool isOpen() const override { return client_->isOpen(); }
+    bool peek() override {
+        negotiated();
+        return framed_->peek();
+    }
+    void open() override { client_->open(); }
+    void close() override { client_->close(); }
+    uint32_t read_virt(uint8_t* buf, uint32_t len) override {
+        negotiated();
+        return framed_->read(buf, len);
+    }
+    uint32_t readAll_virt(uint8_t* buf, uint32_t len) override {
+        negotiated();
+        return framed_->readAll(buf, len);
+    }
+    uint32_t readEnd() override { return framed_->readEnd(); }
+    void write_virt(const uint8_t* buf, uint32_t len) override { framed_->write(buf, len); }
+    uint32_t writeEnd() override { return framed_->writeEnd(); }
+    void flush() override { framed_->flush(); }
+    const uint8_t* borrow_virt(uint8_t* buf, uint32_t* len) override {
+        negotiated();
+        return framed_->borrow(buf, len);
+    }
+    void consume_virt(uint32_t len) override { framed_->consume(len); }
+    const std::string getOrigin() const override { return client_->getOrigin(); }
+
+private:
+    void negotiated() {
+        if (done_)
+            return;
+        auto* socket = dynamic_cast<apache::thrift::transport::TSocket*>(client_.get());
+        if (socket)
+            socket->setRecvTimeout(kNegotiationMs);
+        try {
+            negotiate(*client_, user_, password_);
+        } catch (const TTransportException& e) {
+            // END_OF_FILE and TIMED_OUT end the connection's thread without a log line.
+            client_->close();
+            throw TTransportException(e.getType() == TTransportException::TIMED_OUT
+                                          ? TTransportException::TIMED_OUT
+                                          : TTransportException::END_OF_FILE,
+                                      e.what());
+        }
+        if (socket)
+            socket->setRecvTimeout(0);
+        done_ = true;
+    }
+
+    std::shared_ptr<TTransport> client_;
+    std::shared_ptr<apache::thrift::transport::TFramedTransport> framed_;
+    std::string user_, password_;
+    bool done_ = false;
+};
 } // namespace
 
 SaslPlainServerFactory::SaslPlainServerFactory(std::string user, std::string password)
@@ -61,46 +154,8 @@ SaslPlainServerFactory::SaslPlainServerFactory(std::string user, std::string pas
 
 std::shared_ptr<TTransport>
 SaslPlainServerFactory::getTransport(std::shared_ptr<TTransport> client) {
-    // Thrift's accept loop stops the server on most transport errors; a client that fails
-    // here is only dropped (CLIENT_DISCONNECT).
-    try {
-        const Frame start = readFrame(*client);
-        if (start.status != kStart || start.payload != "PLAIN") {
-            writeFrame(*client, kBad, "Unsupported mechanism type " + start.payload);
-            throw TTransportException(TTransportException::CLIENT_DISCONNECT, "bad mechanism");
-        }
-        const Frame response = readFrame(*client);
-        // RFC 4616: [authzid] NUL authcid NUL passwd; Hive takes two or three tokens.
-        std::vector<std::string> tokens(1);
-        for (const char c : response.payload) {
-            if (c == '\0')
-                tokens.emplace_back();
-            else
-                tokens.back() += c;
-        }
-        if (tokens.size() == 2)
-            tokens.insert(tokens.begin(), std::string());
-        std::string refused;
-        if (response.status != kOk && response.status != kComplete)
-            refused = "Expected a response frame";
-        else if (tokens.size() != 3)
-            refused = "Invalid message format";
-        else if (tokens[1].empty())
-            refused = "No user name provided";
-        else if (tokens[2].empty())
-            refused = "No password provided";
-        else if (!password_.empty() && (tokens[1] != user_ || tokens[2] != password_))
-            refused = "Error validating the login";
-        if (!refused.empty()) {
-            writeFrame(*client, kBad, refused);
-            throw TTransportException(TTransportException::CLIENT_DISCONNECT, refused);
-        }
-        writeFrame(*client, kComplete, {});
-    } catch (const TTransportException& e) {
-        client->close();
-        throw TTransportException(TTransportException::CLIENT_DISCONNECT, e.what());
-    }
-    return std::make_shared<apache::thrift::transport::TFramedTransport>(client);
+    // Called by Thrift's accept loop: nothing is read here.
+    return std::make_shared<NegotiatingTransport>(std::move(client), user_, password_);
 }
 
 } // namespace hs2peer

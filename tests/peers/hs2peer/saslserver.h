@@ -1,7 +1,8 @@
 #pragma once
 // The server's half of HiveServer2's SASL PLAIN negotiation, as a Thrift transport factory:
-// each accepted socket is negotiated with, then framed (QOP "auth" adds nothing but the 4-byte
-// length). A failed negotiation answers BAD with Hive's reason and drops the client.
+// each accepted socket is negotiated with on its connection's thread (at its first read, with a
+// time limit), then framed (QOP "auth" adds nothing but the 4-byte length). A failed
+// negotiation answers BAD with Hive's reason and drops the client.
 #include <thrift/transport/TTransport.h>
 
 #include <string>
