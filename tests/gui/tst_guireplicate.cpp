@@ -4,6 +4,7 @@
 // lets the batch out land, then the targets' panels show the replicated rows; Stop saves the
 // positions next to the workspace, and a second follow resumes there without writing anything
 // twice.
+#include "awaitfuture.h"
 #include "commandsession.h"
 #include "consoleview.h"
 #include "followactions.h"
@@ -12,10 +13,14 @@
 #include "followstatefile.h"
 #include "guiapp.h"
 #include "guidriver.h"
+#include "logrecords.h"
 #include "mainwindow.h"
+#include "storefactory.h"
+#include "storeworker.h"
 
 #include <QAbstractItemModelTester>
 #include <QFile>
+#include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -28,6 +33,7 @@ class TestGuiReplicate : public QObject {
 private Q_SLOTS:
     void initTestCase();
     void followPauseStopResume();
+    void aWriteNoTargetTakesIsSetAsideInTheDock();
     void cleanupTestCase() { app_.reset(); }
 
 private:
@@ -148,6 +154,84 @@ void TestGuiReplicate::followPauseStopResume() {
              saved->targets[QStringLiteral("MONGO")].position);
     follow->stop();
     QVERIFY(stopped.size() == 2 || stopped.wait(10000));
+}
+
+// A write in the source's oplog that no target can take (a control character in its grade,
+// logged by an outside program before the data rules were checked) is set aside: the dock lists
+// it with its reason, the follow goes on to the valid write after it, the state file keeps it,
+// and Retry Set-Aside offers it again (still refused, still listed, nothing written twice).
+void TestGuiReplicate::aWriteNoTargetTakesIsSetAsideInTheDock() {
+    const QString src = dir_.filePath(QStringLiteral("src.db"));
+    {
+        auto made = StoreFactory::create(QStringLiteral("SRC"), QStringLiteral("sqlite://") + src);
+        QVERIFY(made);
+        StoreWorker worker(std::move(made.value()));
+        QVERIFY(await(worker.open()).ok());
+        QVERIFY(await(worker.append({setRecord("S1", "C1", "A", 1, "SRC", 1)})).ok());
+    }
+    // Planted by the sqlite3 client, as another program would have logged it.
+    QProcess plant;
+    plant.start(QStringLiteral("sqlite3"),
+                {src, QStringLiteral("INSERT INTO oplog(op, student_id, course_id, grade, ts, "
+                                     "origin, seq, wall_ms) VALUES ('SET', 'S2', 'C1', "
+                                     "'B' || char(1), 2, 'SRC', 2, 0)")});
+    QVERIFY(plant.waitForFinished(10000));
+    QCOMPARE(plant.exitCode(), 0);
+    {
+        auto made = StoreFactory::create(QStringLiteral("SRC"), QStringLiteral("sqlite://") + src);
+        StoreWorker worker(std::move(made.value()));
+        QVERIFY(await(worker.open()).ok());
+        QVERIFY(await(worker.append({setRecord("S3", "C1", "C", 3, "SRC", 3)})).ok());
+    }
+    const QString workspace = dir_.filePath(QStringLiteral("dead.json"));
+    QFile ws(workspace);
+    QVERIFY(ws.open(QIODevice::WriteOnly));
+    ws.write("{}");
+    ws.close();
+    GuiApp app({{"SRC", {}, "sqlite://" + src.toStdString()},
+                {"LITE", {}, "sqlite://" + dir_.filePath(QStringLiteral("lite.db")).toStdString()}},
+               workspace);
+    app.start();
+    QTRY_VERIFY_WITH_TIMEOUT(app.commands()->isReady(), 20000);
+    FollowActions* follow = app.follower();
+    FollowPanel* panel = follow->panel();
+    QAbstractItemModelTester tester(panel->deadLetters(),
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy started(follow, &FollowActions::followStarted);
+    follow->follow(QStringLiteral("SRC"), {QStringLiteral("LITE")});
+    QVERIFY(started.wait(10000));
+    QTRY_COMPARE_WITH_TIMEOUT(panel->deadLetters()->rowCount(), 1, 10000);
+    const auto letter = [&](int column) {
+        return panel->deadLetters()->index(0, column).data().toString();
+    };
+    QCOMPARE(letter(DeadLetterModel::Target), QStringLiteral("LITE"));
+    QVERIFY2(letter(DeadLetterModel::Write).contains(QStringLiteral("(S2,C1)")),
+             qPrintable(letter(DeadLetterModel::Write)));
+    QVERIFY2(letter(DeadLetterModel::Reason).contains(QStringLiteral("control character")),
+             qPrintable(letter(DeadLetterModel::Reason)));
+    QVERIFY(panel->retryButton()->isVisibleTo(panel));
+    // The follow went on: the valid write after it arrived.
+    QTRY_COMPARE_WITH_TIMEOUT(lab::panelGrade(app, 1, "S3", "C1"), QStringLiteral("C"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        panel->model()->data(panel->model()->index(0, FollowProgressModel::SetAside)).toInt(), 1,
+        10000);
+
+    // Retry: still refused, so still listed once; nothing else written.
+    panel->retryButton()->click();
+    QTest::qWait(1500);
+    QCOMPARE(panel->deadLetters()->rowCount(), 1);
+    QCOMPARE(lab::panelGrade(app, 1, "S2", "C1"), QStringLiteral("<none>"));
+
+    // Stop: the state file keeps the write set aside.
+    QSignalSpy stopped(follow, &FollowActions::followStopped);
+    follow->stop();
+    QVERIFY(!stopped.isEmpty() || stopped.wait(10000));
+    QString error;
+    std::optional<FollowState> saved;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (saved = readFollowState(follow->statePath(QStringLiteral("SRC")), error)) &&
+            saved->targets[QStringLiteral("LITE")].deadLetters.size() == 1,
+        5000);
 }
 
 QTEST_MAIN(TestGuiReplicate)
