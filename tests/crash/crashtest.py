@@ -13,8 +13,10 @@ the others. After the kill and again at the end, every store is read through its
     ahead of durability);
 and at the end every write made after the crash is in every target, with its content.
 Variants (--variant): `kill` SIGKILLs the run; `server` SIGKILLs the store's server in the middle
-of the run and starts it again (scripts/services kill / revive; not for SQLite); `two` runs two
-scripts on the workspace at once, unkilled.
+of the run and starts it again (scripts/services kill / revive; for Hive the protocol peer, on
+its folder and port; not for SQLite); `two` runs two scripts on the workspace at once, unkilled.
+Kinds: sqlite, mariadb, postgresql, redis (the lab servers), hive (tests/peers/hs2peer, started
+here, read back with hive-driver).
 Exits 1 on the first broken round (its workspace and script are kept), 0 otherwise, and prints
 one JSON line per kind with the kills made and the rounds passed.
 """
@@ -56,6 +58,45 @@ def random_script(rng, lines):
     return "\n".join(out) + "\n"
 
 
+class HivePeer:
+    """tests/peers/hs2peer on a folder of its own (NOSASL): kill() SIGKILLs it, revive() starts it
+    again on the same folder and port, as a HiveServer2 restarted on its warehouse."""
+
+    def __init__(self, binary):
+        self.binary = binary
+        self.folder = tempfile.mkdtemp(prefix="crashtest-hs2peer-")
+        self.port = 0
+        self.proc = None
+        self.start()
+
+    def start(self):
+        args = [self.binary, "--folder", self.folder, "--auth", "NOSASL"]
+        if self.port:
+            args += ["--port", str(self.port)]
+        deadline = time.monotonic() + 30
+        while True:
+            self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                         text=True)
+            line = self.proc.stdout.readline()
+            if line.startswith("PORT "):
+                self.port = int(line.split()[1])
+                return
+            self.proc.wait()
+            if time.monotonic() > deadline:  # the old port may linger a moment after a kill
+                raise RuntimeError(f"hs2peer did not start: {line!r}")
+            time.sleep(0.2)
+
+    def kill(self):
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait()
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
 class Lab:
     """Fresh databases (or Redis prefixes) on the lab servers of scripts/services."""
 
@@ -68,6 +109,7 @@ class Lab:
                     self.env[k] = v
         self.password = self.env.get("SYNCSCOPE_LAB_PASSWORD", "")
         self.counter = 0
+        self.hive = None  # a HivePeer while the hive kind runs
 
     def services(self, *what):
         """scripts/services on the lab the env file describes (kill KIND, revive)."""
@@ -80,6 +122,10 @@ class Lab:
         name = f"crash{os.getpid()}_{self.counter}"
         if kind == "sqlite":
             return f"sqlite://{tmp}/{name}.db"
+        if kind == "hive":
+            uri = f"hive2://127.0.0.1:{self.hive.port}/{name}?auth=NOSASL"
+            storereader.hive_client("create", uri)
+            return uri
         base = {"mariadb": "SYNCSCOPE_MARIADB_URI", "postgresql": "SYNCSCOPE_POSTGRES_URI",
                 "redis": "SYNCSCOPE_REDIS_URI"}[kind]
         if base not in self.env:
@@ -173,10 +219,16 @@ def one_round(args, kind, lab, rng, tmp, counts):
     elif args.variant == "server":
         time.sleep(rng.uniform(0.2, args.max_kill_s))
         if proc.poll() is None:
-            lab.services("kill", kind)
+            if kind == "hive":
+                lab.hive.kill()
+            else:
+                lab.services("kill", kind)
             counts["kills"] += 1
             time.sleep(rng.uniform(0.1, 2.0))
-            lab.services("revive")
+            if kind == "hive":
+                lab.hive.start()
+            else:
+                lab.services("revive")
         proc.wait()
         # Exit 3 with a message is right when the outage outlasted the retries; 0 when not.
         if proc.returncode not in (0, 3):
@@ -248,6 +300,8 @@ def main():
     p.add_argument("--max-lines", type=int, default=120000)
     p.add_argument("--max-kill-s", type=float, default=3.0)
     p.add_argument("--seed", type=int, default=int(time.time()))
+    p.add_argument("--hs2peer", default="",
+                   help="the HiveServer2 peer for the hive kind (default: beside the CLI's build)")
     p.add_argument("--variant", choices=["kill", "server", "two"], default="kill")
     p.add_argument("--own-lab", action="store_true",
                    help="start lab servers of its own (scripts/services) and stop them after: "
@@ -277,22 +331,35 @@ def run_all(args, rng):
         if args.variant == "server" and kind == "sqlite":
             continue  # no server to kill
         counts = {"kills": 0, "rounds": 0, "passed": 0}
-        for _ in range(args.rounds):
-            tmp = tempfile.mkdtemp(prefix=f"crashtest-{kind}-")
-            counts["rounds"] += 1
-            problems = one_round(args, kind, lab, rng, tmp, counts)
-            if problems:
-                print(f"crashtest: {kind} round {counts['rounds']} (seed {args.seed}) broke; "
-                      f"kept in {tmp}", file=sys.stderr)
-                for line in problems:
-                    print("  " + line, file=sys.stderr)
-                failed = True
-                break
-            counts["passed"] += 1
-            shutil.rmtree(tmp)
+        if kind == "hive":
+            build = os.path.dirname(os.path.dirname(os.path.abspath(args.cli)))
+            lab.hive = HivePeer(args.hs2peer or os.path.join(build, "tests", "peers", "hs2peer"))
+        try:
+            failed = run_rounds(args, kind, lab, rng, counts) or failed
+        finally:
+            if lab.hive:
+                lab.hive.stop()
+                lab.hive = None
         print(json.dumps({"crashtest": kind, "variant": args.variant, "seed": args.seed,
                           **counts}))
     return failed
+
+
+def run_rounds(args, kind, lab, rng, counts):
+    """Runs args.rounds rounds of one kind; True when one broke (its folder is kept)."""
+    for _ in range(args.rounds):
+        tmp = tempfile.mkdtemp(prefix=f"crashtest-{kind}-")
+        counts["rounds"] += 1
+        problems = one_round(args, kind, lab, rng, tmp, counts)
+        if problems:
+            print(f"crashtest: {kind} round {counts['rounds']} (seed {args.seed}) broke; "
+                  f"kept in {tmp}", file=sys.stderr)
+            for line in problems:
+                print("  " + line, file=sys.stderr)
+            return True
+        counts["passed"] += 1
+        shutil.rmtree(tmp)
+    return False
 
 
 if __name__ == "__main__":

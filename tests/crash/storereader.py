@@ -1,13 +1,14 @@
 """Reads a Syncscope store through its own database's client, never through Syncscope.
 
 The crash harness's checker trusts nothing Syncscope says about its stores: SQLite files are
-read with Python's sqlite3 module, MariaDB with the `mariadb` client, PostgreSQL with `psql`
-and Redis with `redis-cli`. Each reader returns the store's oplog writes as
+read with Python's sqlite3 module, MariaDB with the `mariadb` client, PostgreSQL with `psql`,
+Redis with `redis-cli` and Hive with hive-driver (npm, through hivereader.js). Each reader returns the store's oplog writes as
 (origin, seq, student, course, grade-or-None, ts) tuples in log order, its grade table as
 {(student, course): (grade-or-None, ts, origin, seq)} (Redis: None, its rows are packed), and
 the set of its logged GETs as (ts, student, course).
 """
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -125,7 +126,28 @@ def read_redis(uri, password):
     return log, None, gets
 
 
+def hive_client(what, uri):
+    """hivereader.js on the HiveServer2 of a hive2://127.0.0.1:PORT/DATABASE URI."""
+    u = urllib.parse.urlsplit(uri)
+    reader = os.path.join(os.path.dirname(os.path.abspath(__file__)), "hivereader.js")
+    out = subprocess.run(["node", reader, what, str(u.port), u.path.lstrip("/")],
+                         capture_output=True, text=True, timeout=300)
+    if out.returncode != 0:
+        raise RuntimeError(f"hivereader {what} {uri}: {out.stderr.strip()[:300]}")
+    return out.stdout
+
+
+def read_hive(uri):
+    read = json.loads(hive_client("read", uri))
+    log = [(o, int(q), s, c, g, int(t)) for o, q, s, c, g, t in read["log"]]
+    gets = {(int(t), s, c) for t, s, c in read["gets"]}
+    # Its grade table is a view over the oplog (the latest write per key): nothing to compare.
+    return log, None, gets
+
+
 def read_store(uri, password):
+    if uri.startswith("hive2://"):
+        return read_hive(uri)
     if uri.startswith("sqlite://"):
         return read_sqlite(uri[len("sqlite://"):])
     if uri.startswith("redis://"):
