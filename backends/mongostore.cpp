@@ -96,8 +96,11 @@ Status MongoStore::connectAndClaim() {
                             (bson_iter_init_find(&field, about.get(), "msg") &&
                              BSON_ITER_HOLDS_UTF8(&field) && stringAt(&field) == "isdbgrid");
     const bool sessions = bson_iter_init_find(&field, about.get(), "logicalSessionTimeoutMinutes");
+    // MongoDB 4.4 (wire version 9): a transaction may create the collections it writes, as the
+    // first batch's does. 4.2 (8) would refuse that; it gets the standalone path, whose oplog-first
+    // writes and replay on open keep it correct without transactions (4.2 is past its end of life).
     const bool recent = bson_iter_init_find(&field, about.get(), "maxWireVersion") &&
-                        bson_iter_as_int64(&field) >= 8; // MongoDB 4.2: transactions everywhere
+                        bson_iter_as_int64(&field) >= 9;
     transactions_ = replicated && sessions && recent;
     const char* db = options_.database.c_str();
     h->grades.reset(mongoc_client_get_collection(h->client.get(), db, "grades"));

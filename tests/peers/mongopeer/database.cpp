@@ -387,7 +387,7 @@ void Database::hello(const bson_t&, const Command& command, const std::string&, 
     bson_append_date_time(reply, "localTime", -1,
                           std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
     bson_append_int32(reply, "minWireVersion", -1, 0);
-    bson_append_int32(reply, "maxWireVersion", -1, 17);
+    bson_append_int32(reply, "maxWireVersion", -1, wireVersion_);
     bson_append_int32(reply, "connectionId", -1, command.connectionId);
     if (replicaSet_.empty())
         return;

@@ -44,6 +44,9 @@ class Database {
 public:
     // A replica set's name makes the peer its primary, with sessions and transactions (me:
     // this member's host:port, as hello names it); empty: a standalone server.
+    // The maxWireVersion hello announces (17: MongoDB 6.0; 8: 4.2, whose transactions cannot
+    // create collections).
+    void setWireVersion(int version) { wireVersion_ = version; }
     void playReplicaSet(const std::string& name, const std::string& me) {
         replicaSet_ = name;
         me_ = me;
@@ -154,6 +157,7 @@ private:
                    CommandError& error);
 
     std::string replicaSet_, me_;
+    int wireVersion_ = 17;
     std::map<std::string, Transaction> transactions_; // by lsid and txnNumber
     std::string currentKey_;                          // the transaction a command runs in
     Transaction* current_ = nullptr;

@@ -1,10 +1,12 @@
 // mongopeer: a MongoDB wire-protocol server keeping documents in memory, for Syncscope's tests
 // only (a standalone server of wire version 17, no authentication, no sessions).
-//   mongopeer [--port N] [--delay-ms N] [--replica-set NAME] [--exit-with-stdin]
+//   mongopeer [--port N] [--delay-ms N] [--replica-set NAME] [--wire-version N]
+//             [--exit-with-stdin]
 // Prints "PORT <n>" once it listens (port 0: any free one), then serves until SIGTERM, SIGINT
 // or, with --exit-with-stdin, the end of its standard input. --delay-ms holds every answer but
 // the handshake's, for the tests of timeouts and cancel. --replica-set plays the primary of a
-// one-member replica set: sessions and multi-document transactions.
+// one-member replica set: sessions and multi-document transactions. --wire-version sets the
+// maxWireVersion hello announces, to play an older server.
 #include "database.h"
 #include "wire.h"
 
@@ -24,14 +26,14 @@ namespace {
 int usage(const char* why) {
     std::fprintf(stderr,
                  "mongopeer: %s\nusage: mongopeer [--port N] [--delay-ms N] "
-                 "[--exit-with-stdin]\n",
+                 "[--replica-set NAME] [--wire-version N] [--exit-with-stdin]\n",
                  why);
     return 2;
 }
 } // namespace
 
 int main(int argc, char** argv) {
-    int port = 0;
+    int port = 0, wireVersion = 17;
     bool exitWithStdin = false;
     std::string replicaSet;
     mongopeer::ConnectionOptions options;
@@ -49,6 +51,8 @@ int main(int argc, char** argv) {
             replicaSet = text;
         else if (arg == "--port")
             port = value;
+        else if (arg == "--wire-version")
+            wireVersion = value;
         else if (arg == "--delay-ms")
             options.delayMs = value;
         else
@@ -79,6 +83,7 @@ int main(int argc, char** argv) {
         }).detach();
 
     static mongopeer::Database database;
+    database.setWireVersion(wireVersion);
     if (!replicaSet.empty())
         database.playReplicaSet(replicaSet, "127.0.0.1:" + std::to_string(ntohs(address.sin_port)));
     std::atomic<int> connections{0};
