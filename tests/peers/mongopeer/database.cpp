@@ -159,7 +159,12 @@ Database::Outcome Database::run(const Command& command, bson_t* reply) {
         {"commitTransaction", &Database::commitTransaction},
         {"abortTransaction", &Database::abortTransaction},
         {"configureFailPoint", &Database::configureFailPoint},
+        {"saslStart", &Database::saslStart},
+        {"saslContinue", &Database::saslContinue},
     };
+    // What mongod runs for a connection that has not logged in.
+    static const char* const open[] = {"hello",     "isMaster",     "ismaster",   "ping",
+                                       "saslStart", "saslContinue", "endSessions"};
     bson_iter_t first;
     std::string name;
     if (bson_iter_init(&first, &command.body) && bson_iter_next(&first))
@@ -177,7 +182,12 @@ Database::Outcome Database::run(const Command& command, bson_t* reply) {
     else {
         std::unique_lock<std::mutex> lock(mutex_);
         expireTransactions();
-        bool failing = failCommand_.times != 0 &&
+        const bool loggedOut = !users_.empty() && !authenticated_.count(command.connectionId) &&
+                               std::none_of(std::begin(open), std::end(open),
+                                            [&](const char* n) { return name == n; });
+        if (loggedOut)
+            error = {13, "Unauthorized", "command " + name + " requires authentication"};
+        bool failing = !loggedOut && failCommand_.times != 0 &&
                        std::find(failCommand_.commands.begin(), failCommand_.commands.end(),
                                  name) != failCommand_.commands.end();
         if (failing && failCommand_.skip > 0) {
@@ -190,7 +200,7 @@ Database::Outcome Database::run(const Command& command, bson_t* reply) {
             return Outcome::HangUp;
         if (failing && failCommand_.hasError)
             error = failCommand_.error;
-        else {
+        else if (!loggedOut) {
             execute(handler->handler, command, name, db, reply, error, lock);
             if (failing && failCommand_.dropReply)
                 outcome = Outcome::HangUp;
@@ -389,6 +399,17 @@ void Database::hello(const bson_t&, const Command& command, const std::string&, 
     bson_append_int32(reply, "minWireVersion", -1, 0);
     bson_append_int32(reply, "maxWireVersion", -1, wireVersion_);
     bson_append_int32(reply, "connectionId", -1, command.connectionId);
+    // {saslSupportedMechs: "db.user"}: the mechanisms that user may log in with.
+    const std::string asked = stringOf(&command.body, "saslSupportedMechs");
+    if (const size_t dot = asked.find('.'); dot != std::string::npos) {
+        if (findUser(asked.substr(dot + 1), asked.substr(0, dot))) {
+            bson_t mechs;
+            bson_append_array_begin(reply, "saslSupportedMechs", -1, &mechs);
+            bson_append_utf8(&mechs, "0", 1, "SCRAM-SHA-1", -1);
+            bson_append_utf8(&mechs, "1", 1, "SCRAM-SHA-256", -1);
+            bson_append_array_end(reply, &mechs);
+        }
+    }
     if (replicaSet_.empty())
         return;
     // The primary of a one-member replica set, with sessions (which transactions need).
@@ -591,6 +612,91 @@ void Database::configureFailPoint(const bson_t& body, const Command&, const std:
         if (BSON_ITER_HOLDS_UTF8(&it))
             point.error.labels.emplace_back(bson_iter_utf8(&it, nullptr));
     failCommand_ = std::move(point);
+}
+
+const User* Database::findUser(const std::string& name, const std::string& db) const {
+    for (const User& u : users_)
+        if (u.name == name && u.db == db)
+            return &u;
+    return nullptr;
+}
+
+namespace {
+std::string payloadOf(const bson_t* body) {
+    bson_iter_t it;
+    if (!bson_iter_init_find(&it, body, "payload"))
+        return {};
+    if (BSON_ITER_HOLDS_UTF8(&it))
+        return bson_iter_utf8(&it, nullptr);
+    if (!BSON_ITER_HOLDS_BINARY(&it))
+        return {};
+    bson_subtype_t subtype;
+    uint32_t n = 0;
+    const uint8_t* data = nullptr;
+    bson_iter_binary(&it, &subtype, &n, &data);
+    return std::string(reinterpret_cast<const char*>(data), n);
+}
+
+void appendPayload(bson_t* reply, int conversation, bool done, const std::string& payload) {
+    bson_append_int32(reply, "conversationId", -1, conversation);
+    bson_append_bool(reply, "done", -1, done);
+    bson_append_binary(reply, "payload", -1, BSON_SUBTYPE_BINARY,
+                       reinterpret_cast<const uint8_t*>(payload.data()),
+                       static_cast<uint32_t>(payload.size()));
+}
+
+const CommandError kAuthenticationFailed{18, "AuthenticationFailed", "Authentication failed."};
+} // namespace
+
+// SCRAM's first step, in the user's database (the URI's authSource).
+void Database::saslStart(const bson_t& body, const Command& command, const std::string& db,
+                         bson_t* reply, CommandError& error) {
+    const std::string mechanism = stringOf(&body, "mechanism");
+    if (mechanism != "SCRAM-SHA-1" && mechanism != "SCRAM-SHA-256") {
+        error = {2, "BadValue",
+                 "Received authentication for mechanism " + mechanism + " which is not enabled"};
+        return;
+    }
+    const std::string first = payloadOf(&body);
+    const User* user = findUser(ScramConversation::userOf(first), db);
+    const bson_t options = documentOf(&body, "options");
+    Conversation c{ScramConversation(mechanism, user),
+                   boolOf(&options, "skipEmptyExchange", false)};
+    const auto serverFirst = c.scram.start(first);
+    if (!serverFirst) {
+        error = kAuthenticationFailed;
+        return;
+    }
+    conversations_.insert_or_assign(command.connectionId, std::move(c));
+    appendPayload(reply, 1, false, *serverFirst);
+}
+
+void Database::saslContinue(const bson_t& body, const Command& command, const std::string&,
+                            bson_t* reply, CommandError& error) {
+    const auto it = conversations_.find(command.connectionId);
+    if (it == conversations_.end()) {
+        error = {17, "ProtocolError", "No SASL session state found"};
+        return;
+    }
+    const std::string payload = payloadOf(&body);
+    if (payload.empty()) { // the client's empty last step, when it did not skip it
+        conversations_.erase(it);
+        appendPayload(reply, 1, true, "");
+        return;
+    }
+    const auto serverFinal = it->second.scram.finish(payload);
+    if (!serverFinal) {
+        conversations_.erase(it);
+        error = kAuthenticationFailed;
+        return;
+    }
+    authenticated_.insert(command.connectionId);
+    // With saslStart's options {skipEmptyExchange: true} the conversation ends here;
+    // otherwise one empty step follows.
+    const bool skip = it->second.skipEmptyExchange;
+    if (skip)
+        conversations_.erase(it);
+    appendPayload(reply, 1, skip, *serverFinal);
 }
 
 void Database::ping(const bson_t&, const Command&, const std::string&, bson_t*, CommandError&) {}

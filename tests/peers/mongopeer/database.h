@@ -4,6 +4,7 @@
 #include "bsonorder.h"
 #include "duplicates.h"
 #include "query.h"
+#include "scram.h"
 
 #include <bson/bson.h>
 
@@ -47,6 +48,9 @@ public:
     // The maxWireVersion hello announces (17: MongoDB 6.0; 8: 4.2, whose transactions cannot
     // create collections).
     void setWireVersion(int version) { wireVersion_ = version; }
+    // A user turns authentication on: every command but the handshake, ping and SCRAM's then
+    // needs a connection that logged in (mongod's --auth).
+    void addUser(const User& user) { users_.push_back(user); }
     void playReplicaSet(const std::string& name, const std::string& me) {
         replicaSet_ = name;
         me_ = me;
@@ -118,6 +122,9 @@ private:
                           CommandError&);
     void configureFailPoint(const bson_t&, const Command&, const std::string&, bson_t*,
                             CommandError&);
+    void saslStart(const bson_t&, const Command&, const std::string&, bson_t*, CommandError&);
+    void saslContinue(const bson_t&, const Command&, const std::string&, bson_t*, CommandError&);
+    const User* findUser(const std::string& name, const std::string& db) const;
 
     // A command of a transaction (autocommit: false) finds or begins it; false with the
     // server's error when it cannot.
@@ -158,6 +165,13 @@ private:
 
     std::string replicaSet_, me_;
     int wireVersion_ = 17;
+    std::vector<User> users_;
+    std::set<int> authenticated_; // connection ids that logged in
+    struct Conversation {
+        ScramConversation scram;
+        bool skipEmptyExchange = false;
+    };
+    std::map<int, Conversation> conversations_;       // by connection id
     std::map<std::string, Transaction> transactions_; // by lsid and txnNumber
     std::string currentKey_;                          // the transaction a command runs in
     Transaction* current_ = nullptr;
