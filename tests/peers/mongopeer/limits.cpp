@@ -5,6 +5,11 @@
 namespace mongopeer {
 
 bool withinDepth(const bson_t* document, size_t limit, bool skipEmpty) {
+    // Each level around another takes at least 7 bytes (length, type, an empty key's NUL, the
+    // terminator), the innermost 5: a document shorter than that cannot be too deep, and most
+    // are, so they are not walked.
+    if (document->len < 5 + 7 * limit)
+        return true;
     std::vector<bson_iter_t> frames(1);
     if (!bson_iter_init(&frames.back(), document))
         return true; // unreadable: bson_validate says so afterwards
