@@ -46,6 +46,7 @@ private Q_SLOTS:
     void noUserInTheUriSaysToPutOneThere();
     void passwordFromTheKeychain();
     void unauthenticatedCommandsAreRefused();
+    void loginRidesOnTheHandshake();
 
 private:
     QString uri(const QString& user, const QString& database, const QString& options = {}) const {
@@ -173,6 +174,28 @@ void TestMongoAuth::unauthenticatedCommandsAreRefused() {
     QVERIFY2(hello.contains(QLatin1String("\"saslSupportedMechs\" : [ \"SCRAM-SHA-1\", "
                                           "\"SCRAM-SHA-256\" ]")),
              qPrintable(hello));
+}
+
+// libmongoc sends SCRAM's first step inside its handshake (speculative authentication, MongoDB
+// 4.4): with saslStart failing as a command, the store still logs in.
+void TestMongoAuth::loginRidesOnTheHandshake() {
+    const QString where =
+        uri(QStringLiteral("alice"), QStringLiteral("spec"), QStringLiteral("?authSource=admin"));
+    lab::RawDatabase admin(QStringLiteral("mongodb://alice:%1@127.0.0.1:%2/admin")
+                               .arg(QLatin1String(kAdminPassword))
+                               .arg(peer_.port()));
+    QString error;
+    admin.command(R"({"configureFailPoint": "failCommand", "mode": "alwaysOn",
+        "data": {"failCommands": ["saslStart"], "errorCode": 18}})",
+                  &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    qputenv("SYNCSCOPE_PASSWORD_MONGO", kAdminPassword);
+    auto made = StoreFactory::create(QStringLiteral("MONGO"), where);
+    QVERIFY_OK(made);
+    const Status opened = made.value()->open();
+    admin.command(R"({"configureFailPoint": "failCommand", "mode": "off"})", &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QVERIFY_OK(opened);
 }
 
 QTEST_GUILESS_MAIN(TestMongoAuth)

@@ -257,6 +257,21 @@ async function authentication(port) {
   check(nErr === null, 'logs in with the negotiated mechanism', nErr && nErr.message);
   await negotiated.close();
 
+  // Speculative authentication (mongod 4.4+): the driver's handshake carries the first SCRAM
+  // step, so with saslStart failing as a command the login still works.
+  const admin = new MongoClient(`mongodb://syncscope:${PASSWORD}@${base}&authSource=admin`, OPTIONS);
+  await admin.db('admin').command({
+    configureFailPoint: 'failCommand', mode: 'alwaysOn',
+    data: { failCommands: ['saslStart'], errorCode: 18 },
+  });
+  const speculative = new MongoClient(`mongodb://syncscope:${PASSWORD}@${base}&authSource=admin`,
+                                      OPTIONS);
+  const sErr = await errorOf(() => speculative.db('admin').command({ ping: 1 }));
+  check(sErr === null, 'logs in speculatively, in the handshake', sErr && sErr.message);
+  await speculative.close();
+  await admin.db('admin').command({ configureFailPoint: 'failCommand', mode: 'off' });
+  await admin.close();
+
   const wrong = new MongoClient(`mongodb://syncscope:wrong@${base}&authSource=admin`,
                                 OPTIONS);
   const wErr = await errorOf(() => wrong.connect());

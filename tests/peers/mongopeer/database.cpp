@@ -410,6 +410,18 @@ void Database::hello(const bson_t&, const Command& command, const std::string&, 
             bson_append_array_end(reply, &mechs);
         }
     }
+    // Speculative authentication (MongoDB 4.4): the handshake carries the login's first step,
+    // and its answer saves the client a round trip; without one it logs in as usual.
+    bool speculative = false;
+    const bson_t first = documentOf(&command.body, "speculativeAuthenticate", &speculative);
+    if (speculative && !users_.empty() && bson_has_field(&first, "saslStart")) {
+        bson_t step = BSON_INITIALIZER;
+        CommandError refused;
+        saslStart(first, command, stringOf(&first, "db"), &step, refused);
+        if (!refused.failed())
+            bson_append_document(reply, "speculativeAuthenticate", -1, &step);
+        bson_destroy(&step);
+    }
     if (replicaSet_.empty())
         return;
     // The primary of a one-member replica set, with sessions (which transactions need).
