@@ -62,6 +62,7 @@ private Q_SLOTS:
     void uniqueIndexRefusesASecondEntry();
     void retriedWriteRunsOnce();
     void uncommittedWritesAreInvisibleToOthers();
+    void transactionReadsItsSnapshot();
     void plainWriteWaitsForTheTransaction();
     void commitAnsweredAgainAfterCommit();
     void failCommandReadsTimesBeforeSkip();
@@ -247,6 +248,40 @@ void TestMongoPeer::uncommittedWritesAreInvisibleToOthers() {
                  !after.contains(QLatin1String("\"_id\" : 2")) &&
                  after.contains(QLatin1String("\"_id\" : 5")),
              qPrintable(after));
+}
+
+// A transaction reads what was committed when it began: later commits of others (an update,
+// an insert, a delete) are not in its reads, and writing a document committed since is a
+// write conflict.
+void TestMongoPeer::transactionReadsItsSnapshot() {
+    const QString uri = fresh(true);
+    lab::RawDatabase raw(uri), other(uri);
+    QString error;
+    raw.command(R"({"insert": "s", "documents": [{"_id": 1, "v": "old"}, {"_id": 2}]})", &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QString seen =
+        inTransaction(raw, QStringLiteral(R"({"find": "s", "filter": {})"), 5, true, &error);
+    QVERIFY2(error.isEmpty() && seen.contains(QLatin1String("\"old\"")), qPrintable(seen + error));
+    for (const char* change :
+         {R"({"update": "s", "updates": [{"q": {"_id": 1}, "u": {"$set": {"v": "new"}}}]})",
+          R"({"insert": "s", "documents": [{"_id": 3}]})",
+          R"({"delete": "s", "deletes": [{"q": {"_id": 2}, "limit": 1}]})"}) {
+        other.command(change, &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+    }
+    seen = inTransaction(raw, QStringLiteral(R"({"find": "s", "filter": {})"), 5, false, &error);
+    QVERIFY2(error.isEmpty() && seen.contains(QLatin1String("\"old\"")) &&
+                 seen.contains(QLatin1String("\"_id\" : 2")) &&
+                 !seen.contains(QLatin1String("\"_id\" : 3")),
+             qPrintable(seen + error));
+    const QString now = other.command(R"({"find": "s", "filter": {}})");
+    QVERIFY2(now.contains(QLatin1String("\"new\"")) && now.contains(QLatin1String("\"_id\" : 3")) &&
+                 !now.contains(QLatin1String("\"_id\" : 2")),
+             qPrintable(now));
+    inTransaction(raw, QStringLiteral(R"({"update": "s", "updates": [{"q": {"_id": 1},
+                  "u": {"$set": {"v": "mine"}}}])"),
+                  5, false, &error);
+    QVERIFY2(error.startsWith(QLatin1String("112: WriteConflict")), qPrintable(error));
 }
 
 // A plain write to a document a transaction wrote waits until the transaction ends, then

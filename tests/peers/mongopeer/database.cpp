@@ -271,7 +271,7 @@ void Database::execute(Handler handler, const Command& command, const std::strin
         if (current_ && (error.failed() || bson_has_field(reply, "writeErrors"))) {
             rollBack(*current_);
             transactions_.erase(currentKey_);
-            ended_.notify_all();
+            transactionEnded();
         }
         current_ = nullptr;
         return;
@@ -312,6 +312,26 @@ void Database::execute(Handler handler, const Command& command, const std::strin
     }
 }
 
+void Database::transactionEnded() {
+    // The images no open transaction can read any more: those of commits at or before the
+    // oldest snapshot.
+    if (transactions_.empty())
+        history_.clear();
+    else {
+        uint64_t oldest = UINT64_MAX;
+        for (const auto& [key, t] : transactions_)
+            oldest = std::min(oldest, t.start);
+        for (auto it = history_.begin(); it != history_.end();) {
+            auto& versions = it->second;
+            versions.erase(std::remove_if(versions.begin(), versions.end(),
+                                          [&](const Version& v) { return v.clock <= oldest; }),
+                           versions.end());
+            it = versions.empty() ? history_.erase(it) : std::next(it);
+        }
+    }
+    ended_.notify_all();
+}
+
 void Database::expireTransactions() {
     const auto now = std::chrono::steady_clock::now();
     bool ended = false;
@@ -325,7 +345,7 @@ void Database::expireTransactions() {
         ended = true;
     }
     if (ended)
-        ended_.notify_all();
+        transactionEnded();
 }
 
 Database::Documents& Database::readable(const std::string& ns, Documents& live,
@@ -347,6 +367,26 @@ Database::Documents& Database::readable(const std::string& ns, Documents& live,
         else
             scratch.erase(key);
     }
+    // A transaction reads what was committed when it began: a document committed since then
+    // reads as it was before that first later commit (whatever another transaction now holds).
+    if (current_ && !current_->statement)
+        for (auto it = history_.lower_bound(prefix);
+             it != history_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+            const auto after =
+                std::find_if(it->second.begin(), it->second.end(),
+                             [&](const Version& v) { return v.clock > current_->start; });
+            if (after == it->second.end())
+                continue;
+            if (!copied) {
+                scratch = live;
+                copied = true;
+            }
+            const std::string key = it->first.substr(prefix.size());
+            if (after->image)
+                scratch.insert_or_assign(key, *after->image);
+            else
+                scratch.erase(key);
+        }
     return copied ? scratch : live;
 }
 
@@ -531,8 +571,24 @@ void Database::remember(const std::string& ns, const std::string& key, const std
 }
 
 void Database::release(Transaction& t, bool committed) {
-    if (committed)
+    if (committed) {
         ++clock_;
+        // What the documents were before this commit, for the open transactions that began
+        // earlier and must go on reading them so (their snapshot).
+        const bool othersOpen = std::any_of(transactions_.begin(), transactions_.end(),
+                                            [&](const auto& e) { return &e.second != &t; });
+        if (othersOpen) {
+            std::map<std::string, std::optional<std::string>> before;
+            if (t.statement)
+                for (const Undo& u : t.undo) // the first change of each holds its image
+                    before.emplace(documentId(u.ns, u.key), u.before);
+            else
+                for (const std::string& id : t.locked)
+                    before.emplace(id, committedImage_[id]);
+            for (auto& [id, image] : before)
+                history_[id].push_back({clock_, std::move(image)});
+        }
+    }
     for (const std::string& id : t.locked) {
         if (!t.statement) {
             owners_.erase(id);
@@ -566,7 +622,7 @@ void Database::commitTransaction(const bson_t&, const Command&, const std::strin
     transactions_.erase(currentKey_); // its changes stay
     committed_.insert(currentKey_);
     current_ = nullptr;
-    ended_.notify_all();
+    transactionEnded();
 }
 
 void Database::abortTransaction(const bson_t&, const Command&, const std::string&, bson_t*,
@@ -578,7 +634,7 @@ void Database::abortTransaction(const bson_t&, const Command&, const std::string
     rollBack(*current_);
     transactions_.erase(currentKey_);
     current_ = nullptr;
-    ended_.notify_all();
+    transactionEnded();
 }
 
 // {configureFailPoint: "failCommand", mode: "alwaysOn" | "off" | {times: n} | {skip: n},

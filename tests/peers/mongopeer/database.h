@@ -137,6 +137,9 @@ private:
                  std::unique_lock<std::mutex>& lock);
     // Aborts the transactions older than mongod's transactionLifetimeLimitSeconds (60).
     void expireTransactions();
+    // After a transaction committed or aborted: drops the history no snapshot needs, wakes
+    // the plain writes waiting.
+    void transactionEnded();
     // The documents of `ns` as the running command may read them: another transaction's
     // uncommitted writes replaced by what they replaced (snapshot isolation). `scratch` holds
     // the copy when one is needed.
@@ -187,6 +190,13 @@ private:
     // The documents an open transaction wrote, as committed before it (none: absent).
     std::map<std::string, std::optional<std::string>> committedImage_;
     std::condition_variable ended_; // a transaction committed or aborted
+    // Documents committed while a transaction that began before was open: what each was before
+    // the commit at `clock`, oldest first, for that transaction's reads.
+    struct Version {
+        uint64_t clock = 0;
+        std::optional<std::string> image;
+    };
+    std::map<std::string, std::vector<Version>> history_;
     FailPoint failCommand_;
     uint64_t clock_ = 0;                        // counts commits (and plain writes)
     std::map<std::string, uint64_t> versions_;  // document -> the clock it last committed at
