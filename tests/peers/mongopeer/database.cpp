@@ -276,8 +276,12 @@ void Database::execute(Handler handler, const Command& command, const std::strin
         current_ = nullptr;
         return;
     }
-    if (!isWrite(name)) {
+    // With no transaction open nothing can make a plain write wait (none can begin while it
+    // runs), so it runs without keeping what it changed.
+    if (!isWrite(name) || transactions_.empty()) {
         (this->*handler)(command.body, command, db, reply, error);
+        if (retry && !error.failed())
+            keepReply(*retry, txnNumber, reply);
         return;
     }
     // A plain write that meets a document a transaction holds waits until that transaction
@@ -302,14 +306,17 @@ void Database::execute(Handler handler, const Command& command, const std::strin
             expireTransactions();
         }
     }
-    if (retry && !error.failed()) {
-        bson_t stored = BSON_INITIALIZER;
-        bson_concat(&stored, reply);
-        bson_append_double(&stored, "ok", -1, 1.0);
-        retry->txnNumber = txnNumber;
-        retry->reply = bytesOf(&stored);
-        bson_destroy(&stored);
-    }
+    if (retry && !error.failed())
+        keepReply(*retry, txnNumber, reply);
+}
+
+void Database::keepReply(Retry& retry, int64_t txnNumber, const bson_t* reply) {
+    bson_t stored = BSON_INITIALIZER;
+    bson_concat(&stored, reply);
+    bson_append_double(&stored, "ok", -1, 1.0);
+    retry.txnNumber = txnNumber;
+    retry.reply = bytesOf(&stored);
+    bson_destroy(&stored);
 }
 
 void Database::transactionEnded() {
@@ -352,20 +359,24 @@ Database::Documents& Database::readable(const std::string& ns, Documents& live,
                                         Documents& scratch) {
     const std::string prefix = ns + '\0';
     bool copied = false;
-    for (auto it = committedImage_.lower_bound(prefix);
-         it != committedImage_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
-        const auto owner = owners_.find(it->first);
-        if (owner != owners_.end() && owner->second == currentKey_ && current_)
-            continue; // its own write
-        if (!copied) {
-            scratch = live;
-            copied = true;
+    // Another open transaction's writes read as what they replaced: the first change of each
+    // document it holds keeps that (found here, by the reader, so that writing costs nothing).
+    for (const auto& [holder, t] : transactions_) {
+        if (current_ == &t || t.undo.empty())
+            continue; // its own writes
+        std::set<std::string> seen;
+        for (const Undo& u : t.undo) {
+            if (u.ns != ns || !seen.insert(u.key).second)
+                continue;
+            if (!copied) {
+                scratch = live;
+                copied = true;
+            }
+            if (u.before)
+                scratch.insert_or_assign(u.key, *u.before);
+            else
+                scratch.erase(u.key);
         }
-        const std::string key = it->first.substr(prefix.size());
-        if (it->second)
-            scratch.insert_or_assign(key, *it->second);
-        else
-            scratch.erase(key);
     }
     // A transaction reads what was committed when it began: a document committed since then
     // reads as it was before that first later commit (whatever another transaction now holds).
@@ -564,10 +575,8 @@ void Database::remember(const std::string& ns, const std::string& key, const std
     current_->undo.push_back({ns, key, image});
     if (current_->statement) // no other command runs before it ends: nobody to hide it from
         current_->locked.push_back(id);
-    else if (owners_.emplace(id, currentKey_).second) {
+    else if (owners_.emplace(id, currentKey_).second)
         current_->locked.push_back(id);
-        committedImage_[id] = image; // what the others read until it commits
-    }
 }
 
 void Database::release(Transaction& t, bool committed) {
@@ -579,21 +588,15 @@ void Database::release(Transaction& t, bool committed) {
                                             [&](const auto& e) { return &e.second != &t; });
         if (othersOpen) {
             std::map<std::string, std::optional<std::string>> before;
-            if (t.statement)
-                for (const Undo& u : t.undo) // the first change of each holds its image
-                    before.emplace(documentId(u.ns, u.key), u.before);
-            else
-                for (const std::string& id : t.locked)
-                    before.emplace(id, committedImage_[id]);
+            for (const Undo& u : t.undo) // the first change of each holds its image
+                before.emplace(documentId(u.ns, u.key), u.before);
             for (auto& [id, image] : before)
                 history_[id].push_back({clock_, std::move(image)});
         }
     }
     for (const std::string& id : t.locked) {
-        if (!t.statement) {
+        if (!t.statement)
             owners_.erase(id);
-            committedImage_.erase(id);
-        }
         if (committed)
             versions_[id] = clock_;
     }

@@ -187,8 +187,8 @@ private:
         std::string reply;
     };
     std::map<std::string, Retry> retries_;
-    // The documents an open transaction wrote, as committed before it (none: absent).
-    std::map<std::string, std::optional<std::string>> committedImage_;
+    // Keeps a retryable write's reply, which a retry of it answers.
+    void keepReply(Retry& retry, int64_t txnNumber, const bson_t* reply);
     std::condition_variable ended_; // a transaction committed or aborted
     // Documents committed while a transaction that began before was open: what each was before
     // the commit at `clock`, oldest first, for that transaction's reads.
