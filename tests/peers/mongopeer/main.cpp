@@ -1,14 +1,15 @@
 // mongopeer: a MongoDB wire-protocol server keeping documents in memory, for Syncscope's tests
-// only (a standalone server of wire version 17, no authentication, no sessions).
+// only (by default a standalone server of wire version 17, without users or sessions).
 //   mongopeer [--port N] [--delay-ms N] [--replica-set NAME] [--wire-version N]
 //             [--user NAME:PASSWORD[@DB]]... [--exit-with-stdin]
 // Prints "PORT <n>" once it listens (port 0: any free one), then serves until SIGTERM, SIGINT
 // or, with --exit-with-stdin, the end of its standard input. --delay-ms holds every answer but
 // the handshake's, for the tests of timeouts and cancel. --replica-set plays the primary of a
-// one-member replica set: sessions and multi-document transactions. --wire-version sets the
-// maxWireVersion hello announces, to play an older server. Each --user adds a user of DB
-// (admin when not given) who logs in with SCRAM-SHA-256 or SCRAM-SHA-1; with any, every command
-// but the handshake, ping and the login itself needs a logged-in connection (code 13).
+// one-member replica set: sessions, retryable writes and multi-document transactions.
+// --wire-version sets the maxWireVersion hello announces, to play an older server. Each --user
+// adds a user of DB (admin when not given) who logs in with SCRAM-SHA-256 or SCRAM-SHA-1; with
+// any, every command but the handshake, ping and the login itself needs a logged-in connection
+// (code 13).
 #include "database.h"
 #include "wire.h"
 
