@@ -66,6 +66,24 @@ void MongoStore::close() {
     h_.reset();     // collections first, then the client goes back to its pool
 }
 
+// A server that runs with authentication answers ping to anyone, and refuses the first
+// write with 13 (Unauthorized) when the URI names no user: the driver never logged in, and the
+// password was never used. Says what to do; empty for any other error.
+namespace {
+std::string loginHint(const bson_error_t& error, const MongoStore::Options& options) {
+    constexpr uint32_t kUnauthorized = 13;
+    if (error.domain != MONGOC_ERROR_SERVER || error.code != kUnauthorized)
+        return {};
+    mongo::Uri uri(mongoc_uri_new(options.uri.c_str()));
+    if (uri && mongoc_uri_get_username(uri.get()))
+        return " (the URI's user may not write to this database)";
+    const std::string variable = "SYNCSCOPE_PASSWORD_" + options.name.toUpper().toStdString();
+    return " (the server asks for a login: put a user in the URI, mongodb://USER@host/db, "
+           "and set " +
+           variable + " or keep the password in the keychain)";
+}
+} // namespace
+
 Status MongoStore::connectAndClaim() {
     auto h = std::make_unique<Handles>();
     std::string why;
@@ -96,8 +114,11 @@ Status MongoStore::connectAndClaim() {
                             (bson_iter_init_find(&field, about.get(), "msg") &&
                              BSON_ITER_HOLDS_UTF8(&field) && stringAt(&field) == "isdbgrid");
     const bool sessions = bson_iter_init_find(&field, about.get(), "logicalSessionTimeoutMinutes");
+    // MongoDB 4.4 (wire version 9): a transaction may create the collections it writes, as the
+    // first batch's does. 4.2 (8) would refuse that; it gets the standalone path, whose oplog-first
+    // writes and replay on open keep it correct without transactions (4.2 is past its end of life).
     const bool recent = bson_iter_init_find(&field, about.get(), "maxWireVersion") &&
-                        bson_iter_as_int64(&field) >= 8; // MongoDB 4.2: transactions everywhere
+                        bson_iter_as_int64(&field) >= 9;
     transactions_ = replicated && sessions && recent;
     const char* db = options_.database.c_str();
     h->grades.reset(mongoc_client_get_collection(h->client.get(), db, "grades"));
@@ -115,7 +136,7 @@ Status MongoStore::connectAndClaim() {
     bson_append_bool(opts.get(), "upsert", 6, true);
     if (!mongoc_collection_update_one(h->meta.get(), q.get(), claim.get(), opts.get(),
                                       claimed.get(), &error))
-        return failure(opening, error.message);
+        return failure(opening, error.message + loginHint(error, options_));
     std::string holder;
     Doc none;
     if (!forEach(

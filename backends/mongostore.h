@@ -9,6 +9,8 @@
 
 namespace syncscope {
 
+class LostConnectionWait;
+
 // A store in MongoDB through libmongoc (docs/script-language.md's mongodb:// URI), in one database:
 //   grades          {_id: {s, c}, grade (string, null for a tombstone), deleted, ts, origin,
 //                    seq, attributes (a seed's, absent otherwise)}: one document per key
@@ -82,6 +84,9 @@ private:
     Status writeBatch(std::span<const LogRecord> batch, const BatchControl& control);
     // On a replica set: the batch's seq claims, oplog entries and rows in one transaction.
     Status writeBatchInTransaction(std::span<const LogRecord> batch, const BatchControl& control);
+    enum class CommitOutcome { Committed, NotCommitted, Failed };
+    CommitOutcome commit(std::span<const LogRecord> batch, int64_t first, LostConnectionWait& lost,
+                         const BatchControl& control, StoreError& why);
     // Whether the server answers (after a call failed: lost connection, or its own refusal).
     bool reachable();
     // Standalone: the oplog entries, then the rows; `done` counts the records that landed.

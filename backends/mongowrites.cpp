@@ -321,10 +321,49 @@ bool MongoStore::reachable() {
                                         &error);
 }
 
+// Commits the open transaction. As the drivers' transactions spec has it, a commit whose answer
+// was lost (a network error, or UnknownTransactionCommitResult) is committed again, never run
+// again: it may have committed, and running the batch again would write it a second time at
+// the next positions. Only an answer that it did not commit (TransientTransactionError) lets
+// the caller run it again; after a lost answer, its positions are looked at first.
+MongoStore::CommitOutcome MongoStore::commit(std::span<const LogRecord> batch, int64_t first,
+                                             LostConnectionWait& lost, const BatchControl& control,
+                                             StoreError& why) {
+    bool answerLost = false;
+    for (;;) {
+        bson_error_t error;
+        Doc committed;
+        if (mongoc_client_session_commit_transaction(h_->session, committed.get(), &error))
+            return CommitOutcome::Committed;
+        if (mongoc_error_has_label(committed.get(), "TransientTransactionError")) {
+            if (!answerLost)
+                return CommitOutcome::NotCommitted;
+            Result<size_t> landed = landedPrefix(batch, first);
+            if (landed && landed.value() == batch.size())
+                return CommitOutcome::Committed;
+            return CommitOutcome::NotCommitted;
+        }
+        if (!isLost(error) &&
+            !mongoc_error_has_label(committed.get(), "UnknownTransactionCommitResult")) {
+            why = failure(QStringLiteral("cannot commit a batch"),
+                          std::string(error.message) + "; nothing of the batch was written");
+            return CommitOutcome::Failed;
+        }
+        answerLost = true;
+        if (Status w = lost.next(toQString(error.message), control,
+                                 QStringLiteral("; whether the batch being written then was "
+                                                "committed is not known, the ones before it were"));
+            !w) {
+            why = w.error();
+            return CommitOutcome::Failed;
+        }
+    }
+}
+
 // The claims, the oplog entries at the next positions and the rows in one transaction: all of
 // the batch lands or none of it. Another writer that took the positions makes the transaction
 // abort, and it runs again at the positions after theirs; a lost connection is waited out, and
-// a commit whose answer was lost is looked for by its positions.
+// a commit whose answer was lost is committed again (commit above).
 Status MongoStore::writeBatchInTransaction(std::span<const LogRecord> batch,
                                            const BatchControl& control) {
     const int64_t wallMs = QDateTime::currentMSecsSinceEpoch();
@@ -395,21 +434,15 @@ Status MongoStore::writeBatchInTransaction(std::span<const LogRecord> batch,
                 return w;
             continue;
         }
-        Doc committed;
-        if (mongoc_client_session_commit_transaction(h_->session, committed.get(), &error))
+        StoreError why;
+        switch (commit(batch, first, lost, control, why)) {
+        case CommitOutcome::Committed:
             return written(first);
-        if (mongoc_error_has_label(committed.get(), "TransientTransactionError"))
-            continue; // nothing committed: run it again
-        if (!isLost(error) &&
-            !mongoc_error_has_label(committed.get(), "UnknownTransactionCommitResult"))
-            return failure(QStringLiteral("cannot commit a batch"),
-                           std::string(error.message) + "; nothing of the batch was written");
-        // Whether it committed is not known: its positions tell.
-        if (Status w = lost.next(toQString(error.message), control, kBatchNotWritten); !w)
-            return w;
-        Result<size_t> landed = landedPrefix(batch, first);
-        if (landed && landed.value() == batch.size())
-            return written(first);
+        case CommitOutcome::NotCommitted:
+            continue; // nothing of it committed: run it again
+        case CommitOutcome::Failed:
+            return why;
+        }
     }
     return StoreError{options_.name,
                       QStringLiteral("another client kept appending to the oplog at the same "

@@ -3,12 +3,12 @@
 // upserts of the rows, per batch), the same count of the store's own writes (which also claim
 // their seqs), the same on a replica set's primary (a transaction per batch), and the
 // full read of them back (every grade row page by page, then the whole oplog), in documents per
-// second. The peer's own CPU time over each phase is read from /proc and reported beside it, so
-// the figure says what the store and the driver cost rather than what the test server costs.
-// The physical reference, measured in the same run: the same documents written with libmongoc
-// alone (an insert_many of the oplog and a bulk of plain upserts, no decisions), on the same
-// peer. Also rows/s per batch size (how MongoStore's batch size was chosen) and one SET's round
-// trip through the store's worker.
+// second, and the write-back again on a peer with authentication (SCRAM-SHA-256). The peer's own
+// CPU time over each phase is read from /proc and reported beside it, so the figure says what the
+// store and the driver cost rather than what the test server costs. The physical reference,
+// measured in the same run: the same documents written with libmongoc alone (an insert_many of the
+// oplog and a bulk of plain upserts, no decisions), on the same peer. Also rows/s per batch size
+// (how MongoStore's batch size was chosen) and one SET's round trip through the store's worker.
 #include "mongopeer.h"
 #include "mongostore.h"
 #include "storebench.h"
@@ -50,12 +50,14 @@ Phase measure(qint64 peer, const std::function<void()>& fn) {
     return p;
 }
 
-std::unique_ptr<MongoStore> mongoStore(const QString& uri, size_t batchRows) {
+std::unique_ptr<MongoStore> mongoStore(const QString& uri, size_t batchRows,
+                                       const std::string& password = {}) {
     MongoStore::Options o;
     o.name = QStringLiteral("MONGO");
     o.location = uri;
     o.uri = uri.toStdString();
-    o.database = uri.section(QLatin1Char('/'), -1).toStdString();
+    o.password = password;
+    o.database = uri.section(QLatin1Char('/'), -1).section(QLatin1Char('?'), 0, 0).toStdString();
     o.batchRows = batchRows;
     auto store = std::make_unique<MongoStore>(std::move(o));
     if (Status s = store->open(); !s)
@@ -202,6 +204,28 @@ int main(int argc, char** argv) {
         .num("writes_per_s", kWrites / inTransactions.wall)
         .num("peer_cpu_seconds", inTransactions.peerCpu)
         .num("over_standalone", apply / inTransactions.wall)
+        .print();
+    // The same write-back on a peer with authentication: the store logs in (SCRAM-SHA-256) once
+    // per pooled connection, and the peer checks every command's connection logged in.
+    lab::MongoPeer secured;
+    const std::string password = "bench-Passw0rd";
+    if (!secured.start(problem, {QStringLiteral("--user"),
+                                 QStringLiteral("bench:") + QString::fromStdString(password)}))
+        qFatal("bench_mongo_apply: %s", qPrintable(problem));
+    const QString securedUri =
+        lab::mongoFreshDatabase(secured.uri())
+            .replace(QLatin1String("mongodb://"), QLatin1String("mongodb://bench@")) +
+        QLatin1String("?authSource=admin");
+    auto authStore = mongoStore(securedUri, batch, password);
+    const Phase withAuth =
+        measure(secured.pid(), [&] { bench::timedApply(*authStore, rows, "auth apply"); });
+    bench::Json("mongo_apply_100k_peer_auth")
+        .num("writes", kWrites)
+        .num("seconds", withAuth.wall)
+        .num("writes_per_s", kWrites / withAuth.wall)
+        .num("peer_cpu_seconds", withAuth.peerCpu)
+        .num("over_standalone", apply / withAuth.wall)
+        .num("peer_cpu_over_standalone", withAuth.peerCpu / write.peerCpu)
         .print();
     auto ownStore = mongoStore(fresh(), batch);
     const double own = bench::timedApply(*ownStore, bench::storeRows("MONGO", kWrites), "own");

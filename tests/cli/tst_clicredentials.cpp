@@ -1,11 +1,13 @@
 // Passwords never leave the keychain or the environment: every syncscope-cli
-// command is run on MariaDB, PostgreSQL and Redis stores whose password comes from
+// command is run on MariaDB, PostgreSQL, Redis and MongoDB (the peer with a SCRAM user) stores
+// whose password comes from
 // SYNCSCOPE_PASSWORD_<STORE>, successful runs and failing ones (a wrong password, a server
 // that is not there, a refused batch), and every byte the program leaves behind is searched
 // for the password: stdout, stderr, the workspace, the follow positions, the verify and
 // conflicts reports, the oplog exports, the property-lab JSON, and any other file it wrote.
 #include "clirun.h"
 #include "labservers.h"
+#include "mongopeer.h"
 #include "secretsearch.h"
 
 #include <QFile>
@@ -25,6 +27,8 @@ private:
     QTemporaryDir dir_;
     std::optional<lab::Servers> servers_;
     QString uris_[3];
+    lab::MongoPeer mongo_; // with one user, whose password is the lab's
+    QString mongoUri_;
     int runs_ = 0;
 };
 
@@ -39,6 +43,12 @@ void TestCliCredentials::initTestCase() {
         uris_[i] = lab::freshDatabase(servers[i], servers_->password, problem);
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
     }
+    QVERIFY2(mongo_.start(problem, {QStringLiteral("--user"),
+                                    QStringLiteral("syncscope:") + servers_->password}),
+             qPrintable(problem));
+    mongoUri_ = lab::mongoFreshDatabase(mongo_.uri())
+                    .replace(QLatin1String("mongodb://"), QLatin1String("mongodb://syncscope@")) +
+                QLatin1String("?authSource=admin");
 }
 
 int TestCliCredentials::run(const QStringList& args, const QByteArray& secret) {
@@ -56,14 +66,16 @@ void TestCliCredentials::writeWorkspace(const QString& path, const QString& mari
     QVERIFY(f.open(QIODevice::WriteOnly));
     f.write(QStringLiteral("{\"stores\": [{\"name\": \"SQL\", \"uri\": \"%1\"}, {\"name\": \"PG\", "
                            "\"uri\": \"%2\"}, {\"name\": \"REDIS\", \"uri\": \"%3\"}, {\"name\": "
-                           "\"LITE\", \"uri\": \"sqlite://%4\"}]}")
-                .arg(mariadbUri, uris_[1], uris_[2], dir_.filePath(QStringLiteral("lite.db")))
+                           "\"LITE\", \"uri\": \"sqlite://%4\"}, {\"name\": \"MONGO\", "
+                           "\"uri\": \"%5\"}]}")
+                .arg(mariadbUri, uris_[1], uris_[2], dir_.filePath(QStringLiteral("lite.db")),
+                     mongoUri_)
                 .toUtf8());
 }
 
 void TestCliCredentials::noOutputHoldsThePassword() {
     const QByteArray secret = servers_->password.toUtf8();
-    for (const char* store : {"SQL", "PG", "REDIS"})
+    for (const char* store : {"SQL", "PG", "REDIS", "MONGO"})
         qputenv((QByteArray("SYNCSCOPE_PASSWORD_") + store).constData(), secret);
     const QString ws = dir_.filePath(QStringLiteral("ws.json"));
     writeWorkspace(ws, uris_[0]);
@@ -74,7 +86,8 @@ void TestCliCredentials::noOutputHoldsThePassword() {
         QFile s(script), c(csv);
         QVERIFY(s.open(QIODevice::WriteOnly) && c.open(QIODevice::WriteOnly));
         s.write("1, SQL.SET((SID1,CSE1),A)\n2, PG.SET((SID1,CSE1),B)\n3, REDIS.SET((SID2,CSE1),C)\n"
-                "4, LITE.SET((SID3,CSE1),D)\nSQL.GET(SID1,CSE1)\nPG.MERGE(SQL)\nFULL_SYNC\n");
+                "4, LITE.SET((SID3,CSE1),D)\n5, MONGO.SET((SID4,CSE1),E)\nSQL.GET(SID1,CSE1)\n"
+                "PG.MERGE(SQL)\nFULL_SYNC\n");
         c.write("student-ID,course-id,roll no,email ID,grade\nSID9,CSE9,9,x@y.z,A\n");
     }
     const auto in = [&](const char* name) { return dir_.filePath(QString::fromLatin1(name)); };
@@ -86,11 +99,11 @@ void TestCliCredentials::noOutputHoldsThePassword() {
                  secret),
              0);
     QCOMPARE(run({QStringLiteral("load"), W, ws, QStringLiteral("--csv"), csv,
-                  QStringLiteral("--into"), QStringLiteral("SQL,PG,REDIS,LITE")},
+                  QStringLiteral("--into"), QStringLiteral("SQL,PG,REDIS,LITE,MONGO")},
                  secret),
              0);
     QCOMPARE(run({QStringLiteral("follow"), W, ws, QStringLiteral("--from"), QStringLiteral("SQL"),
-                  QStringLiteral("--to"), QStringLiteral("PG,REDIS"),
+                  QStringLiteral("--to"), QStringLiteral("PG,REDIS,MONGO"),
                   QStringLiteral("--until-caught-up")},
                  secret),
              0);
@@ -105,6 +118,9 @@ void TestCliCredentials::noOutputHoldsThePassword() {
     QCOMPARE(run({QStringLiteral("run"), script, W, ws}, wrong), 3);
     QCOMPARE(run({QStringLiteral("verify"), W, ws}, wrong), 3);
     qputenv("SYNCSCOPE_PASSWORD_SQL", secret);
+    qputenv("SYNCSCOPE_PASSWORD_MONGO", wrong);
+    QCOMPARE(run({QStringLiteral("run"), script, W, ws}, wrong), 3);
+    qputenv("SYNCSCOPE_PASSWORD_MONGO", secret);
     {
         QFile bad(in("bad.in"));
         QVERIFY(bad.open(QIODevice::WriteOnly));

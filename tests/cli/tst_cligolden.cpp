@@ -135,7 +135,8 @@ QString TestCliGolden::serverWorkspace(const QString& caseDir, const QString& se
             {QStringLiteral("name"), name},
             {QStringLiteral("aliases"), QJsonArray::fromStringList(aliases.value(name))},
             {QStringLiteral("uri"), uri}});
-        env.insert(QStringLiteral("SYNCSCOPE_PASSWORD_") + name, servers_->password);
+        env.insert(QStringLiteral("SYNCSCOPE_PASSWORD_") + name,
+                   lab::ProtocolPeers::passwordFor(server, servers_->password));
     }
     writeAll(path, QJsonDocument(QJsonObject{{QStringLiteral("stores"), stores}}).toJson());
     return {};

@@ -1,5 +1,7 @@
-// What is particular to the MongoDB store, on the wire-protocol peer (or SYNCSCOPE_MONGO_URI's
-// server where a test says so): values that look like operators stay values, a crash between
+// What is particular to the MongoDB store, on the wire-protocol peer, or on SYNCSCOPE_MONGO_URI's
+// server when it is set (the tests that need the peer itself, its replica set mode, its delay
+// or its own fail point data, skip there; failCommand needs mongod's enableTestCommands):
+// values that look like operators stay values, a crash between
 // the oplog and the rows is repaired on open, an interrupted rollback finishes, two writers
 // share one log, a database is owned by one store, and unreachable or slow servers give errors
 // that name the store. The peer itself answers what it does not know with the server's errors.
@@ -47,6 +49,8 @@ private Q_SLOTS:
     void ownSeqTakenByAnotherWriterIsRefused();
     void outsideWritesAreLoggedOnce();
     void replicaSetBatchIsOneTransaction();
+    void commitWhoseAnswerIsLostIsWrittenOnce();
+    void transactionsNeedMongoDB44();
     void standaloneRowsFollowTheirLogAfterAFailure();
     void databaseOfAnotherStoreIsRefused();
     void unreachableServerNamesTheStore();
@@ -55,11 +59,21 @@ private Q_SLOTS:
 
 private:
     QString fresh() const { return lab::mongoFreshDatabase(server_); }
+    bool onRealServer() const { return !peer_.port(); }
     lab::MongoPeer peer_;
     QString server_;
 };
 
+#define SKIP_ON_REAL_SERVER(why)                                                                   \
+    do {                                                                                           \
+        if (onRealServer())                                                                        \
+            QSKIP("needs the peer: " why);                                                         \
+    } while (false)
+
 void TestMongoStore::initTestCase() {
+    server_ = qEnvironmentVariable("SYNCSCOPE_MONGO_URI");
+    if (!server_.isEmpty())
+        return;
     QString problem;
     QVERIFY2(peer_.start(problem), qPrintable(problem));
     server_ = peer_.uri();
@@ -265,12 +279,16 @@ void TestMongoStore::ownSeqTakenByAnotherWriterIsRefused() {
     QVERIFY(!live && live.error().conflict);
 
     // A batch whose oplog insert fails gives its claims back: another write may take the seq.
-    raw.command(R"({"configureFailPoint": "failCommand", "mode": {"skip": 1, "times": 1},
+    // (The claim's insert goes through, the oplog's fails; {skip: 1} means that on mongod and on
+    // the peer alike, and fails every insert after until turned off.)
+    raw.command(R"({"configureFailPoint": "failCommand", "mode": {"skip": 1},
         "data": {"failCommands": ["insert"], "errorCode": 8}})",
                 &error, "admin");
     QVERIFY2(error.isEmpty(), qPrintable(error));
     const Status failed =
         a->append(std::vector{setRecord("SID30", "CSE1", "x", 130, "MONGO", 30)}, {});
+    raw.command(R"({"configureFailPoint": "failCommand", "mode": "off"})", &error, "admin");
+    QVERIFY2(error.isEmpty(), qPrintable(error));
     QVERIFY2(!failed && failed.error().message.contains(QLatin1String("failCommand")),
              failed ? "" : qPrintable(failed.error().toString()));
     QVERIFY_OK(b->append(std::vector{setRecord("SID31", "CSE1", "y", 131, "MONGO", 30)}, {}));
@@ -342,6 +360,7 @@ const char* kFailNextUpdate = R"({"configureFailPoint": "failCommand", "mode": {
 // On a replica set a batch's claims, oplog entries and rows are one transaction: when writing
 // the rows fails, nothing of the batch stays, and the same batch goes in afterwards.
 void TestMongoStore::replicaSetBatchIsOneTransaction() {
+    SKIP_ON_REAL_SERVER("its replica set mode");
     lab::MongoPeer replicaSet;
     QString problem;
     QVERIFY2(replicaSet.start(problem, {QStringLiteral("--replica-set"), QStringLiteral("rs0")}),
@@ -376,12 +395,63 @@ void TestMongoStore::replicaSetBatchIsOneTransaction() {
              qPrintable(error));
 }
 
+// The commit reaches the server and commits, but its answer is lost, twice (the driver's own
+// retry too): the store commits again, as the transactions spec says, and never runs the batch
+// a second time, which would log it again at the next positions.
+void TestMongoStore::commitWhoseAnswerIsLostIsWrittenOnce() {
+    SKIP_ON_REAL_SERVER("its replica set mode and dropReply");
+    lab::MongoPeer replicaSet;
+    QString problem;
+    QVERIFY2(replicaSet.start(problem, {QStringLiteral("--replica-set"), QStringLiteral("rs0")}),
+             qPrintable(problem));
+    const QString uri = lab::mongoFreshDatabase(replicaSet.uri());
+    auto store = makeStore(QStringLiteral("MONGO"), uri);
+    QVERIFY_OK(store->open());
+    QVERIFY(store->capabilities().atomicBatches);
+    lab::RawDatabase raw(uri);
+    QString error;
+    raw.command(R"({"configureFailPoint": "failCommand", "mode": {"times": 2},
+        "data": {"failCommands": ["commitTransaction"], "dropReply": true}})",
+                &error, "admin");
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    const std::vector<LogRecord> batch = {setRecord("SID1", "CSE1", "A", 1, "MONGO", 1),
+                                          setRecord("SID2", "CSE1", "B", 2, "SQL", 9)};
+    QVERIFY_OK(store->append(batch, {}));
+    QCOMPARE(store->counts().value().oplogEntries, qint64(2));
+    const QString log = raw.command(R"({"count": "oplog", "query": {}})");
+    QVERIFY2(log.contains(QLatin1String("\"n\" : 2")), qPrintable(log));
+    QCOMPARE(store->readKey("SID2", "CSE1").value()->value, std::string("B"));
+    // The next batch goes on at the next positions.
+    QVERIFY_OK(store->append(std::vector{setRecord("SID3", "CSE1", "C", 3, "MONGO", 2)}, {}));
+    QCOMPARE(store->counts().value().oplogEntries, qint64(3));
+}
+
+// Transactions from MongoDB 4.4 (wire version 9) on: a 4.2 replica set's transactions cannot
+// create collections, so the store writes to it as to a standalone server.
+void TestMongoStore::transactionsNeedMongoDB44() {
+    SKIP_ON_REAL_SERVER("its --wire-version");
+    for (const int wire : {8, 9}) {
+        lab::MongoPeer older;
+        QString problem;
+        QVERIFY2(older.start(problem, {QStringLiteral("--replica-set"), QStringLiteral("rs0"),
+                                       QStringLiteral("--wire-version"), QString::number(wire)}),
+                 qPrintable(problem));
+        auto store = makeStore(QStringLiteral("MONGO"), lab::mongoFreshDatabase(older.uri()));
+        QVERIFY_OK(store->open());
+        QCOMPARE(store->capabilities().atomicBatches, wire >= 9);
+        QVERIFY_OK(store->append(std::vector{setRecord("SID1", "CSE1", "A", 1, "MONGO", 1)}, {}));
+        QCOMPARE(store->counts().value().oplogEntries, qint64(1));
+    }
+}
+
 // On a standalone server the oplog entries land first; when writing their rows fails, the rows
 // are written again until they follow (a notice says so), and nothing is lost.
 void TestMongoStore::standaloneRowsFollowTheirLogAfterAFailure() {
     const QString uri = fresh();
     auto store = makeStore(QStringLiteral("MONGO"), uri);
     QVERIFY_OK(store->open());
+    if (onRealServer() && store->capabilities().atomicBatches)
+        QSKIP("SYNCSCOPE_MONGO_URI names a replica set, not a standalone server");
     QVERIFY(!store->capabilities().atomicBatches);
     lab::RawDatabase raw(uri);
     QString error;
@@ -423,6 +493,7 @@ void TestMongoStore::unreachableServerNamesTheStore() {
 
 // socketTimeoutMS from the URI reaches the driver: a server slower than it fails the read.
 void TestMongoStore::slowServerTimesOutNamingTheStore() {
+    SKIP_ON_REAL_SERVER("its --delay-ms");
     lab::MongoPeer slow;
     QString problem;
     QVERIFY2(slow.start(problem, {QStringLiteral("--delay-ms"), QStringLiteral("600")}),
@@ -446,6 +517,7 @@ void TestMongoStore::slowServerTimesOutNamingTheStore() {
 // A command, an operator or an update form the peer does not know fails as the server would
 // fail it, so a driver call the peer cannot serve is never mistaken for an answer.
 void TestMongoStore::peerRefusesWhatItDoesNotKnow() {
+    SKIP_ON_REAL_SERVER("the peer's own refusals");
     lab::RawDatabase raw(fresh());
     QString error;
     raw.command(R"({"aggregate": "grades", "pipeline": [], "cursor": {}})", &error);

@@ -175,7 +175,7 @@ std::unique_ptr<StoreWorker> TestStoreContract::openWorker(const QString& name) 
             // Hive and MongoDB have no triggers to fail a statement half way with (and a Hive
             // statement is one batch): failedTransactionLeavesNothing skips them, and
             // tst_hivestore and tst_mongostore cover what can fail there.
-            current_ = {uri, true, {}, {}, {}, false};
+            current_ = {uri, true, {}, {}, lab::ProtocolPeers::passwordFor(kind, {}), false};
         } else if (kind == QLatin1String("redis")) {
             QString problem;
             const QString uri = lab::freshDatabase(servers_->redis, servers_->password, problem);

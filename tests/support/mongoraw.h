@@ -33,6 +33,13 @@ public:
         bson_t* cmd = bson_new_from_json(reinterpret_cast<const uint8_t*>(json), -1, &e);
         if (!cmd)
             qFatal("bad JSON in the test: %s", e.message);
+        const QString out = command(cmd, error, db);
+        bson_destroy(cmd);
+        return out;
+    }
+    // The same for a command built as BSON (one JSON cannot say: too deep, too large).
+    QString command(const bson_t* cmd, QString* error = nullptr, const char* db = nullptr) {
+        bson_error_t e;
         bson_t reply;
         const bool ok = mongoc_client_command_simple(client_, db ? db : database_.c_str(), cmd,
                                                      nullptr, &reply, &e);
@@ -40,7 +47,6 @@ public:
         const QString out = QString::fromUtf8(text);
         bson_free(text);
         bson_destroy(&reply);
-        bson_destroy(cmd);
         if (error)
             *error = ok ? QString()
                         : QStringLiteral("%1: %2").arg(e.code).arg(QString::fromUtf8(e.message));

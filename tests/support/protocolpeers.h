@@ -1,8 +1,9 @@
 #pragma once
 // The protocol peers the shared tests (store contract, CLI golden scripts) run every backend on:
-// HiveServer2 in SASL PLAIN, NOSASL and ACID modes, and MongoDB as a standalone server and as a
-// replica set; plus the real servers SYNCSCOPE_HIVE_URI and SYNCSCOPE_MONGO_URI name, when set.
-// Each kind has an id (what a test's data row carries) and a label (how its row is named).
+// HiveServer2 in SASL PLAIN, NOSASL and ACID modes, and MongoDB as a standalone server, as a
+// replica set and as a replica set with authentication (a user of admin, SCRAM); plus the real
+// servers SYNCSCOPE_HIVE_URI and SYNCSCOPE_MONGO_URI name, when set. Each kind has an id (what a
+// test's data row carries) and a label (how its row is named).
 #include "hivepeer.h"
 #include "mongopeer.h"
 
@@ -23,7 +24,16 @@ public:
                hiveAcid_.start(QStringLiteral("PLAIN"), problem, {QStringLiteral("--acid")}) &&
                mongo_.start(problem) &&
                mongoReplicaSet_.start(problem,
-                                      {QStringLiteral("--replica-set"), QStringLiteral("rs0")});
+                                      {QStringLiteral("--replica-set"), QStringLiteral("rs0")}) &&
+               mongoAuth_.start(problem, {QStringLiteral("--replica-set"), QStringLiteral("rs0"),
+                                          QStringLiteral("--user"),
+                                          QStringLiteral("syncscope:") + kMongoPassword});
+    }
+
+    // The password a store of kind `id` logs in with: the authenticated peer's, else
+    // `otherwise` (the lab's, which the other peers do not check).
+    static QString passwordFor(const QString& id, const QString& otherwise) {
+        return id == QLatin1String("mongo-auth") ? kMongoPassword : otherwise;
     }
 
     // The kinds this run has: every peer mode, and the real servers the environment names.
@@ -36,6 +46,8 @@ public:
             {QStringLiteral("mongo-peer"), QStringLiteral("mongo peer")},
             // A replica set's primary: every batch in one transaction.
             {QStringLiteral("mongo-rs"), QStringLiteral("mongo peer, replica set")},
+            // The same with users: the store logs in (SCRAM-SHA-256) as a user of admin.
+            {QStringLiteral("mongo-auth"), QStringLiteral("mongo peer, replica set, auth")},
         };
         if (qEnvironmentVariableIsSet("SYNCSCOPE_HIVE_URI"))
             out.push_back({QStringLiteral("hive-server"), QStringLiteral("hive server")});
@@ -51,6 +63,12 @@ public:
     // A database no other test uses, on the server of kind `id`, and the URI that reaches it;
     // `problem` says why there is none.
     QString freshDatabase(const QString& id, QString& problem) const {
+        if (id == QLatin1String("mongo-auth")) {
+            QString database = mongoFreshDatabase(mongoAuth_.uri());
+            return database.replace(QLatin1String("mongodb://"),
+                                    QLatin1String("mongodb://syncscope@")) +
+                   QLatin1String("?authSource=admin");
+        }
         if (id.startsWith(QLatin1String("mongo")))
             return mongoFreshDatabase(id == QLatin1String("mongo-peer") ? mongo_.uri()
                                       : id == QLatin1String("mongo-rs")
@@ -66,7 +84,8 @@ public:
 
 private:
     HivePeer hivePlain_, hiveNoSasl_, hiveAcid_;
-    MongoPeer mongo_, mongoReplicaSet_;
+    static inline const QString kMongoPassword = QStringLiteral("peer-Passw0rd");
+    MongoPeer mongo_, mongoReplicaSet_, mongoAuth_;
 };
 
 } // namespace lab

@@ -1,5 +1,7 @@
 #include "database.h"
 
+#include "limits.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cstring>
@@ -9,6 +11,8 @@ namespace mongopeer {
 
 namespace {
 constexpr size_t kBatchBytes = 16 * 1024 * 1024; // a reply stays far below maxMessageSizeBytes
+constexpr int kBlocked = -1; // a plain write met a document a transaction holds: it waits
+constexpr auto kTransactionLifetime = std::chrono::seconds(60); // transactionLifetimeLimitSeconds
 
 std::string stringOf(const bson_t* b, const char* key) {
     bson_iter_t it;
@@ -83,14 +87,43 @@ std::vector<DocumentView> listOf(const Command& command, const char* name) {
     return out;
 }
 
-void appendWriteError(bson_t* errors, int& count, int index, int code, const std::string& text) {
+void appendExtra(bson_t* to, const CommandError& error) {
+    if (error.extra.empty())
+        return;
+    const bson_t extra = view(error.extra);
+    bson_concat(to, &extra);
+}
+
+void appendWriteError(bson_t* errors, int& count, int index, const CommandError& error) {
     bson_t e;
     const std::string key = std::to_string(count++);
     bson_append_document_begin(errors, key.c_str(), -1, &e);
     bson_append_int32(&e, "index", -1, index);
-    bson_append_int32(&e, "code", -1, code);
-    bson_append_utf8(&e, "errmsg", -1, text.c_str(), -1);
+    bson_append_int32(&e, "code", -1, error.code);
+    appendExtra(&e, error);
+    bson_append_utf8(&e, "errmsg", -1, error.message.c_str(), -1);
     bson_append_document_end(errors, &e);
+}
+
+bool isWrite(const std::string& name) {
+    return name == "insert" || name == "update" || name == "delete";
+}
+
+// What mongod checks before it stores a document: its size and its depth.
+bool storable(const bson_t* document, CommandError& error) {
+    if (document->len > kMaxBsonObjectSize) {
+        error = {2, "BadValue",
+                 "object to insert too large. size in bytes: " + std::to_string(document->len) +
+                     ", max size: " + std::to_string(kMaxBsonObjectSize)};
+        return false;
+    }
+    if (!withinDepth(document, kMaxStoredDepth, true)) {
+        error = {15, "Overflow",
+                 "cannot insert document because it exceeds " + std::to_string(kMaxStoredDepth) +
+                     " levels of nesting"};
+        return false;
+    }
+    return true;
 }
 
 bool isOperatorCondition(const bson_iter_t* it) {
@@ -102,7 +135,7 @@ bool isOperatorCondition(const bson_iter_t* it) {
 }
 } // namespace
 
-void Database::run(const Command& command, bson_t* reply) {
+Database::Outcome Database::run(const Command& command, bson_t* reply) {
     struct Entry {
         const char* name;
         Handler handler;
@@ -126,7 +159,12 @@ void Database::run(const Command& command, bson_t* reply) {
         {"commitTransaction", &Database::commitTransaction},
         {"abortTransaction", &Database::abortTransaction},
         {"configureFailPoint", &Database::configureFailPoint},
+        {"saslStart", &Database::saslStart},
+        {"saslContinue", &Database::saslContinue},
     };
+    // What mongod runs for a connection that has not logged in.
+    static const char* const open[] = {"hello",     "isMaster",     "ismaster",   "ping",
+                                       "saslStart", "saslContinue", "endSessions"};
     bson_iter_t first;
     std::string name;
     if (bson_iter_init(&first, &command.body) && bson_iter_next(&first))
@@ -134,32 +172,38 @@ void Database::run(const Command& command, bson_t* reply) {
     std::string db = stringOf(&command.body, "$db");
     if (db.empty())
         db = command.db;
-    CommandError error;
+    CommandError error = command.parseError;
+    Outcome outcome = Outcome::Answer;
     const auto handler = std::find_if(std::begin(handlers), std::end(handlers),
                                       [&](const Entry& e) { return name == e.name; });
-    if (handler == std::end(handlers))
+    if (error.failed()) {
+    } else if (handler == std::end(handlers))
         error = {59, "CommandNotFound", "no such command: '" + name + "'"};
     else {
-        std::lock_guard<std::mutex> lock(mutex_);
-        bool failing = failCommand_.times != 0 &&
+        std::unique_lock<std::mutex> lock(mutex_);
+        expireTransactions();
+        const bool loggedOut = !users_.empty() && !authenticated_.count(command.connectionId) &&
+                               std::none_of(std::begin(open), std::end(open),
+                                            [&](const char* n) { return name == n; });
+        if (loggedOut)
+            error = {13, "Unauthorized", "command " + name + " requires authentication"};
+        bool failing = !loggedOut && failCommand_.times != 0 &&
                        std::find(failCommand_.commands.begin(), failCommand_.commands.end(),
                                  name) != failCommand_.commands.end();
         if (failing && failCommand_.skip > 0) {
             --failCommand_.skip;
             failing = false;
         }
-        if (failing) {
+        if (failing && failCommand_.times > 0)
+            --failCommand_.times;
+        if (failing && failCommand_.closeConnection)
+            return Outcome::HangUp;
+        if (failing && failCommand_.hasError)
             error = failCommand_.error;
-            if (failCommand_.times > 0)
-                --failCommand_.times;
-        } else if (enterTransaction(command, name, error)) {
-            (this->*handler->handler)(command.body, command, db, reply, error);
-            // A failed statement aborts its transaction, as on the server.
-            if (current_ && (error.failed() || bson_has_field(reply, "writeErrors"))) {
-                rollBack(*current_);
-                transactions_.erase(currentKey_);
-            }
-            current_ = nullptr;
+        else if (!loggedOut) {
+            execute(handler->handler, command, name, db, reply, error, lock);
+            if (failing && failCommand_.dropReply)
+                outcome = Outcome::HangUp;
         }
     }
     if (error.failed()) {
@@ -168,6 +212,7 @@ void Database::run(const Command& command, bson_t* reply) {
         bson_append_utf8(reply, "errmsg", -1, error.message.c_str(), -1);
         bson_append_int32(reply, "code", -1, error.code);
         bson_append_utf8(reply, "codeName", -1, error.codeName.c_str(), -1);
+        appendExtra(reply, error);
         if (!error.labels.empty()) {
             bson_t labels;
             bson_append_array_begin(reply, "errorLabels", -1, &labels);
@@ -176,9 +221,213 @@ void Database::run(const Command& command, bson_t* reply) {
                                  -1);
             bson_append_array_end(reply, &labels);
         }
+        return outcome;
+    }
+    if (!bson_has_field(reply, "ok"))
+        bson_append_double(reply, "ok", -1, 1.0);
+    return outcome;
+}
+
+void Database::execute(Handler handler, const Command& command, const std::string& name,
+                       const std::string& db, bson_t* reply, CommandError& error,
+                       std::unique_lock<std::mutex>& lock) {
+    bool hasLsid = false;
+    const bson_t lsid = documentOf(&command.body, "lsid", &hasLsid);
+    const int64_t txnNumber = numberOf(&command.body, "txnNumber", -1);
+    const bool retryable =
+        isWrite(name) && hasLsid && txnNumber >= 0 && !bson_has_field(&command.body, "autocommit");
+    Retry* retry = nullptr;
+    if (retryable) { // a retryable write: a retry answers the first run's reply, runs nothing
+        if (replicaSet_.empty()) {
+            error = {20, "IllegalOperation",
+                     "Transaction numbers are only allowed on a replica set member or mongos"};
+            return;
+        }
+        retry = &retries_[bytesOf(&lsid)];
+        if (txnNumber < retry->txnNumber) {
+            error = {225, "TransactionTooOld",
+                     "Retryable write with txnNumber " + std::to_string(txnNumber) +
+                         " is prohibited on session because a newer retryable write with "
+                         "txnNumber " +
+                         std::to_string(retry->txnNumber) +
+                         " has already started on this session."};
+            return;
+        }
+        if (txnNumber == retry->txnNumber && !retry->reply.empty()) {
+            const bson_t first = view(retry->reply);
+            bson_concat(reply, &first);
+            return;
+        }
+    }
+    if (!enterTransaction(command, name, error))
+        return;
+    if (repeatedCommit_) { // a commit retried after it committed: it committed
+        repeatedCommit_ = false;
         return;
     }
-    bson_append_double(reply, "ok", -1, 1.0);
+    if (current_) {
+        (this->*handler)(command.body, command, db, reply, error);
+        // A failed statement aborts its transaction, as on the server.
+        if (current_ && (error.failed() || bson_has_field(reply, "writeErrors"))) {
+            rollBack(*current_);
+            transactions_.erase(currentKey_);
+            transactionEnded();
+        }
+        current_ = nullptr;
+        return;
+    }
+    // With no transaction open nothing can make a plain write wait (none can begin while it
+    // runs), so it runs without keeping what it changed.
+    if (!isWrite(name) || transactions_.empty()) {
+        (this->*handler)(command.body, command, db, reply, error);
+        if (retry && !error.failed())
+            keepReply(*retry, txnNumber, reply);
+        return;
+    }
+    // A plain write that meets a document a transaction holds waits until that transaction
+    // ends, as mongod's does, and runs again from the start.
+    for (;;) {
+        Transaction statement;
+        statement.statement = true;
+        current_ = &statement;
+        currentKey_.clear();
+        (this->*handler)(command.body, command, db, reply, error);
+        current_ = nullptr;
+        if (error.code != kBlocked) {
+            release(statement, true);
+            break;
+        }
+        rollBack(statement);
+        bson_reinit(reply);
+        error = {};
+        const std::string holder = blockedBy_;
+        while (transactions_.count(holder)) {
+            ended_.wait_for(lock, std::chrono::milliseconds(200));
+            expireTransactions();
+        }
+    }
+    if (retry && !error.failed())
+        keepReply(*retry, txnNumber, reply);
+}
+
+void Database::keepReply(Retry& retry, int64_t txnNumber, const bson_t* reply) {
+    bson_t stored = BSON_INITIALIZER;
+    bson_concat(&stored, reply);
+    bson_append_double(&stored, "ok", -1, 1.0);
+    retry.txnNumber = txnNumber;
+    retry.reply = bytesOf(&stored);
+    bson_destroy(&stored);
+}
+
+void Database::transactionEnded() {
+    // The images no open transaction can read any more: those of commits at or before the
+    // oldest snapshot.
+    if (transactions_.empty())
+        history_.clear();
+    else {
+        uint64_t oldest = UINT64_MAX;
+        for (const auto& [key, t] : transactions_)
+            oldest = std::min(oldest, t.start);
+        for (auto it = history_.begin(); it != history_.end();) {
+            auto& versions = it->second;
+            versions.erase(std::remove_if(versions.begin(), versions.end(),
+                                          [&](const Version& v) { return v.clock <= oldest; }),
+                           versions.end());
+            it = versions.empty() ? history_.erase(it) : std::next(it);
+        }
+    }
+    ended_.notify_all();
+}
+
+void Database::expireTransactions() {
+    const auto now = std::chrono::steady_clock::now();
+    bool ended = false;
+    for (auto it = transactions_.begin(); it != transactions_.end();) {
+        if (now - it->second.began < kTransactionLifetime) {
+            ++it;
+            continue;
+        }
+        rollBack(it->second);
+        it = transactions_.erase(it);
+        ended = true;
+    }
+    if (ended)
+        transactionEnded();
+}
+
+Database::Documents& Database::readable(const std::string& ns, Documents& live,
+                                        Documents& scratch) {
+    const std::string prefix = ns + '\0';
+    bool copied = false;
+    // Another open transaction's writes read as what they replaced: the first change of each
+    // document it holds keeps that (found here, by the reader, so that writing costs nothing).
+    for (const auto& [holder, t] : transactions_) {
+        if (current_ == &t || t.undo.empty())
+            continue; // its own writes
+        std::set<std::string> seen;
+        for (const Undo& u : t.undo) {
+            if (u.ns != ns || !seen.insert(u.key).second)
+                continue;
+            if (!copied) {
+                scratch = live;
+                copied = true;
+            }
+            if (u.before)
+                scratch.insert_or_assign(u.key, *u.before);
+            else
+                scratch.erase(u.key);
+        }
+    }
+    // A transaction reads what was committed when it began: a document committed since then
+    // reads as it was before that first later commit (whatever another transaction now holds).
+    if (current_ && !current_->statement)
+        for (auto it = history_.lower_bound(prefix);
+             it != history_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+            const auto after =
+                std::find_if(it->second.begin(), it->second.end(),
+                             [&](const Version& v) { return v.clock > current_->start; });
+            if (after == it->second.end())
+                continue;
+            if (!copied) {
+                scratch = live;
+                copied = true;
+            }
+            const std::string key = it->first.substr(prefix.size());
+            if (after->image)
+                scratch.insert_or_assign(key, *after->image);
+            else
+                scratch.erase(key);
+        }
+    return copied ? scratch : live;
+}
+
+bool Database::uniqueHolds(Collection& c, const std::string& ns, const bson_t* document,
+                           const std::string* self, CommandError& error) {
+    for (const IndexSpec& index : c.indexes) {
+        if (!index.unique)
+            continue;
+        bson_t mine = BSON_INITIALIZER;
+        indexKey(index, document, &mine);
+        for (const auto& [key, bytes] : c.documents) {
+            if (self && key == *self)
+                continue;
+            const bson_t other = view(bytes);
+            bson_t theirs = BSON_INITIALIZER;
+            indexKey(index, &other, &theirs);
+            bson_iter_t a, b;
+            bool same = bson_iter_init(&a, &mine) && bson_iter_init(&b, &theirs);
+            while (same && bson_iter_next(&a))
+                same = bson_iter_next(&b) && compareValues(&a, &b) == 0;
+            bson_destroy(&theirs);
+            if (same) {
+                error = duplicateKey(ns, index, &mine);
+                bson_destroy(&mine);
+                return false;
+            }
+        }
+        bson_destroy(&mine);
+    }
+    return true;
 }
 
 // A standalone server: no setName, no topologyVersion (which would switch pooled clients to
@@ -199,8 +448,31 @@ void Database::hello(const bson_t&, const Command& command, const std::string&, 
     bson_append_date_time(reply, "localTime", -1,
                           std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
     bson_append_int32(reply, "minWireVersion", -1, 0);
-    bson_append_int32(reply, "maxWireVersion", -1, 17);
+    bson_append_int32(reply, "maxWireVersion", -1, wireVersion_);
     bson_append_int32(reply, "connectionId", -1, command.connectionId);
+    // {saslSupportedMechs: "db.user"}: the mechanisms that user may log in with.
+    const std::string asked = stringOf(&command.body, "saslSupportedMechs");
+    if (const size_t dot = asked.find('.'); dot != std::string::npos) {
+        if (findUser(asked.substr(dot + 1), asked.substr(0, dot))) {
+            bson_t mechs;
+            bson_append_array_begin(reply, "saslSupportedMechs", -1, &mechs);
+            bson_append_utf8(&mechs, "0", 1, "SCRAM-SHA-1", -1);
+            bson_append_utf8(&mechs, "1", 1, "SCRAM-SHA-256", -1);
+            bson_append_array_end(reply, &mechs);
+        }
+    }
+    // Speculative authentication (MongoDB 4.4): the handshake carries the login's first step,
+    // and its answer saves the client a round trip; without one it logs in as usual.
+    bool speculative = false;
+    const bson_t first = documentOf(&command.body, "speculativeAuthenticate", &speculative);
+    if (speculative && !users_.empty() && bson_has_field(&first, "saslStart")) {
+        bson_t step = BSON_INITIALIZER;
+        CommandError refused;
+        saslStart(first, command, stringOf(&first, "db"), &step, refused);
+        if (!refused.failed())
+            bson_append_document(reply, "speculativeAuthenticate", -1, &step);
+        bson_destroy(&step);
+    }
     if (replicaSet_.empty())
         return;
     // The primary of a one-member replica set, with sessions (which transactions need).
@@ -241,6 +513,15 @@ bool Database::enterTransaction(const Command& command, const std::string& name,
         transactions_[key].start = clock_;
     }
     const auto it = transactions_.find(key);
+    if (it == transactions_.end() && committed_.count(key)) {
+        if (name == "commitTransaction") { // committing again answers ok, as mongod does
+            repeatedCommit_ = true;
+            return true;
+        }
+        error = {256, "TransactionCommitted",
+                 "Transaction " + std::to_string(number) + " has been committed."};
+        return false;
+    }
     if (it == transactions_.end()) {
         error = {251,
                  "NoSuchTransaction",
@@ -248,7 +529,6 @@ bool Database::enterTransaction(const Command& command, const std::string& name,
                  {"TransientTransactionError"}};
         return false;
     }
-    (void)name;
     current_ = &it->second;
     currentKey_ = key;
     return true;
@@ -262,9 +542,16 @@ std::string documentId(const std::string& ns, const std::string& key) {
 
 bool Database::mayWrite(const std::string& ns, const std::string& key, CommandError& error) {
     if (!current_)
-        return true; // a plain write does not wait for transactions here
+        return true;
     const std::string id = documentId(ns, key);
     const auto owner = owners_.find(id);
+    if (current_->statement) { // a plain write waits for the transaction holding the document
+        if (owner == owners_.end())
+            return true;
+        blockedBy_ = owner->second;
+        error = {kBlocked, "Blocked", "waits for a transaction"};
+        return false;
+    }
     const auto version = versions_.find(id);
     if ((owner != owners_.end() && owner->second != currentKey_) ||
         (version != versions_.end() && version->second > current_->start)) {
@@ -284,17 +571,32 @@ void Database::remember(const std::string& ns, const std::string& key, const std
         versions_[id] = ++clock_;
         return;
     }
-    current_->undo.push_back(
-        {ns, key, before ? std::optional<std::string>(*before) : std::optional<std::string>()});
-    if (owners_.emplace(id, currentKey_).second)
+    const auto image = before ? std::optional<std::string>(*before) : std::optional<std::string>();
+    current_->undo.push_back({ns, key, image});
+    if (current_->statement) // no other command runs before it ends: nobody to hide it from
+        current_->locked.push_back(id);
+    else if (owners_.emplace(id, currentKey_).second)
         current_->locked.push_back(id);
 }
 
 void Database::release(Transaction& t, bool committed) {
-    if (committed)
+    if (committed) {
         ++clock_;
+        // What the documents were before this commit, for the open transactions that began
+        // earlier and must go on reading them so (their snapshot).
+        const bool othersOpen = std::any_of(transactions_.begin(), transactions_.end(),
+                                            [&](const auto& e) { return &e.second != &t; });
+        if (othersOpen) {
+            std::map<std::string, std::optional<std::string>> before;
+            for (const Undo& u : t.undo) // the first change of each holds its image
+                before.emplace(documentId(u.ns, u.key), u.before);
+            for (auto& [id, image] : before)
+                history_[id].push_back({clock_, std::move(image)});
+        }
+    }
     for (const std::string& id : t.locked) {
-        owners_.erase(id);
+        if (!t.statement)
+            owners_.erase(id);
         if (committed)
             versions_[id] = clock_;
     }
@@ -321,7 +623,9 @@ void Database::commitTransaction(const bson_t&, const Command&, const std::strin
     }
     release(*current_, true);
     transactions_.erase(currentKey_); // its changes stay
+    committed_.insert(currentKey_);
     current_ = nullptr;
+    transactionEnded();
 }
 
 void Database::abortTransaction(const bson_t&, const Command&, const std::string&, bson_t*,
@@ -333,10 +637,12 @@ void Database::abortTransaction(const bson_t&, const Command&, const std::string
     rollBack(*current_);
     transactions_.erase(currentKey_);
     current_ = nullptr;
+    transactionEnded();
 }
 
-// {configureFailPoint: "failCommand", mode: "alwaysOn" | "off" | {times: n, skip: m},
-//  data: {failCommands: [names], errorCode: n, errorLabels: [labels]}}
+// {configureFailPoint: "failCommand", mode: "alwaysOn" | "off" | {times: n} | {skip: n},
+//  data: {failCommands: [names], errorCode: n, errorLabels: [labels], closeConnection: bool,
+//         dropReply: bool (the peer's own)}}
 void Database::configureFailPoint(const bson_t& body, const Command&, const std::string&, bson_t*,
                                   CommandError& error) {
     if (target(&body) != "failCommand") {
@@ -349,8 +655,15 @@ void Database::configureFailPoint(const bson_t& body, const Command&, const std:
         point.times = stringOf(&body, "mode") == "alwaysOn" ? -1 : 0;
     else {
         const bson_t times = documentOf(&body, "mode");
-        point.times = static_cast<int>(numberOf(&times, "times", 0));
-        point.skip = static_cast<int>(numberOf(&times, "skip", 0));
+        if (bson_has_field(&times, "times"))
+            point.times = static_cast<int>(numberOf(&times, "times", 0));
+        else if (bson_has_field(&times, "skip")) {
+            point.skip = static_cast<int>(numberOf(&times, "skip", 0));
+            point.times = -1;
+        } else {
+            error = {2, "BadValue", "'mode' must be one of 'off', 'alwaysOn', 'times', 'skip'"};
+            return;
+        }
     }
     const bson_t data = documentOf(&body, "data");
     const bson_t names = documentOf(&data, "failCommands");
@@ -359,6 +672,9 @@ void Database::configureFailPoint(const bson_t& body, const Command&, const std:
     while (bson_iter_next(&it))
         if (BSON_ITER_HOLDS_UTF8(&it))
             point.commands.emplace_back(bson_iter_utf8(&it, nullptr));
+    point.hasError = bson_has_field(&data, "errorCode");
+    point.closeConnection = boolOf(&data, "closeConnection", false);
+    point.dropReply = boolOf(&data, "dropReply", false);
     point.error = {static_cast<int>(numberOf(&data, "errorCode", 8)), "FailPoint",
                    "Failing command via 'failCommand' failpoint"};
     const bson_t labels = documentOf(&data, "errorLabels");
@@ -369,15 +685,99 @@ void Database::configureFailPoint(const bson_t& body, const Command&, const std:
     failCommand_ = std::move(point);
 }
 
+const User* Database::findUser(const std::string& name, const std::string& db) const {
+    for (const User& u : users_)
+        if (u.name == name && u.db == db)
+            return &u;
+    return nullptr;
+}
+
+namespace {
+std::string payloadOf(const bson_t* body) {
+    bson_iter_t it;
+    if (!bson_iter_init_find(&it, body, "payload"))
+        return {};
+    if (BSON_ITER_HOLDS_UTF8(&it))
+        return bson_iter_utf8(&it, nullptr);
+    if (!BSON_ITER_HOLDS_BINARY(&it))
+        return {};
+    bson_subtype_t subtype;
+    uint32_t n = 0;
+    const uint8_t* data = nullptr;
+    bson_iter_binary(&it, &subtype, &n, &data);
+    return std::string(reinterpret_cast<const char*>(data), n);
+}
+
+void appendPayload(bson_t* reply, int conversation, bool done, const std::string& payload) {
+    bson_append_int32(reply, "conversationId", -1, conversation);
+    bson_append_bool(reply, "done", -1, done);
+    bson_append_binary(reply, "payload", -1, BSON_SUBTYPE_BINARY,
+                       reinterpret_cast<const uint8_t*>(payload.data()),
+                       static_cast<uint32_t>(payload.size()));
+}
+
+const CommandError kAuthenticationFailed{18, "AuthenticationFailed", "Authentication failed."};
+} // namespace
+
+// SCRAM's first step, in the user's database (the URI's authSource).
+void Database::saslStart(const bson_t& body, const Command& command, const std::string& db,
+                         bson_t* reply, CommandError& error) {
+    const std::string mechanism = stringOf(&body, "mechanism");
+    if (mechanism != "SCRAM-SHA-1" && mechanism != "SCRAM-SHA-256") {
+        error = {2, "BadValue",
+                 "Received authentication for mechanism " + mechanism + " which is not enabled"};
+        return;
+    }
+    const std::string first = payloadOf(&body);
+    const User* user = findUser(ScramConversation::userOf(first), db);
+    const bson_t options = documentOf(&body, "options");
+    Conversation c{ScramConversation(mechanism, user),
+                   boolOf(&options, "skipEmptyExchange", false)};
+    const auto serverFirst = c.scram.start(first);
+    if (!serverFirst) {
+        error = kAuthenticationFailed;
+        return;
+    }
+    conversations_.insert_or_assign(command.connectionId, std::move(c));
+    appendPayload(reply, 1, false, *serverFirst);
+}
+
+void Database::saslContinue(const bson_t& body, const Command& command, const std::string&,
+                            bson_t* reply, CommandError& error) {
+    const auto it = conversations_.find(command.connectionId);
+    if (it == conversations_.end()) {
+        error = {17, "ProtocolError", "No SASL session state found"};
+        return;
+    }
+    const std::string payload = payloadOf(&body);
+    if (payload.empty()) { // the client's empty last step, when it did not skip it
+        conversations_.erase(it);
+        appendPayload(reply, 1, true, "");
+        return;
+    }
+    const auto serverFinal = it->second.scram.finish(payload);
+    if (!serverFinal) {
+        conversations_.erase(it);
+        error = kAuthenticationFailed;
+        return;
+    }
+    authenticated_.insert(command.connectionId);
+    // With saslStart's options {skipEmptyExchange: true} the conversation ends here;
+    // otherwise one empty step follows.
+    const bool skip = it->second.skipEmptyExchange;
+    if (skip)
+        conversations_.erase(it);
+    appendPayload(reply, 1, skip, *serverFinal);
+}
+
 void Database::ping(const bson_t&, const Command&, const std::string&, bson_t*, CommandError&) {}
 
-std::vector<Database::Documents::iterator> Database::select(Collection& c, const bson_t* filter,
+std::vector<Database::Documents::iterator> Database::select(Documents& docs, const bson_t* filter,
                                                             bool descending, size_t stopAfter,
                                                             CommandError& error) {
     std::vector<Documents::iterator> out;
     if (!validFilter(filter, error))
         return out;
-    Documents& docs = c.documents;
     const auto consider = [&](Documents::iterator it) {
         const bson_t d = view(it->second);
         if (matches(&d, filter, error))
@@ -441,8 +841,11 @@ std::vector<Database::Documents::iterator> Database::select(Collection& c, const
                 break;
         return out;
     }
-    if (from != docs.end() && to != docs.end() && docs.key_comp()(to->first, from->first))
-        return out; // an empty range
+    // An empty range ($gt past the last document, or bounds the wrong way round): walking it
+    // would run past the map's end.
+    if (from == docs.end() || from == to ||
+        (to != docs.end() && docs.key_comp()(to->first, from->first)))
+        return out;
     walk(from, to);
     return out;
 }
@@ -498,7 +901,9 @@ void Database::find(const bson_t& body, const Command&, const std::string& db, b
         return;
     if (auto c = collections_.find(ns); c != collections_.end()) {
         const size_t stop = byId && limit > 0 ? static_cast<size_t>(skip + limit) : 0;
-        auto found = select(c->second, &filter, descending, stop, error);
+        Documents scratch;
+        auto found =
+            select(readable(ns, c->second.documents, scratch), &filter, descending, stop, error);
         if (error.failed())
             return;
         for (auto it : found)
@@ -585,7 +990,12 @@ bool Database::insertOne(Collection& c, const std::string& ns, const bson_t* doc
         bson_iter_init_find(&id, doc, "_id");
     }
     const std::string key = idKey(&id);
-    if (!mayWrite(ns, key, error)) {
+    // (The unique indexes are looked at only when there are some: a lookup in the _id index
+    // costs as much as the insert's own.)
+    const bool unique = std::any_of(c.indexes.begin(), c.indexes.end(),
+                                    [](const IndexSpec& i) { return i.unique; });
+    if (!storable(document, error) || !mayWrite(ns, key, error) ||
+        (unique && c.documents.count(key) == 0 && !uniqueHolds(c, ns, doc, nullptr, error))) {
         bson_destroy(&withId);
         return false;
     }
@@ -593,11 +1003,15 @@ bool Database::insertOne(Collection& c, const std::string& ns, const bson_t* doc
     if (added)
         remember(ns, key, nullptr);
     if (!added) {
-        bson_t idOnly = view(key);
-        char* dup = bson_as_relaxed_extended_json(&idOnly, nullptr);
-        error = {11000, "DuplicateKey",
-                 "E11000 duplicate key error collection: " + ns + " index: _id_ dup key: " + dup};
-        bson_free(dup);
+        static const IndexSpec idIndex = [] {
+            bson_t k = BSON_INITIALIZER;
+            bson_append_int32(&k, "_id", 3, 1);
+            IndexSpec spec{"_id_", bytesOf(&k), true};
+            bson_destroy(&k);
+            return spec;
+        }();
+        const bson_t idOnly = view(key);
+        error = duplicateKey(ns, idIndex, &idOnly);
     }
     bson_destroy(&withId);
     return added;
@@ -615,11 +1029,11 @@ void Database::insert(const bson_t& body, const Command& command, const std::str
         CommandError e;
         if (insertOne(c, ns, &d, e))
             ++n;
-        else if (e.code == 112) { // a write conflict fails the command, and its transaction
+        else if (e.code == 112 || e.code == kBlocked) { // a write conflict fails the command
             error = e;
             break;
         } else {
-            appendWriteError(&errors, failures, index, e.code, e.message);
+            appendWriteError(&errors, failures, index, e);
             if (ordered)
                 break;
         }
@@ -650,7 +1064,7 @@ void Database::update(const bson_t& body, const Command& command, const std::str
             e = {9, "FailedToParse", "the peer runs document updates only, not pipelines"};
         std::vector<Documents::iterator> found;
         if (!e.failed())
-            found = select(c, &q, false, boolOf(&u, "multi", false) ? 0 : 1, e);
+            found = select(c.documents, &q, false, boolOf(&u, "multi", false) ? 0 : 1, e);
         for (auto it : found) {
             if (e.failed())
                 break;
@@ -660,7 +1074,14 @@ void Database::update(const bson_t& body, const Command& command, const std::str
                 ++matched;
                 std::string bytes = bytesOf(&next);
                 if (bytes != it->second) {
-                    if (!mayWrite(ns, it->first, e)) {
+                    if (next.len > kMaxBsonObjectSize) {
+                        e = {17419, "BSONObjectTooLarge",
+                             "Resulting document after update is larger than " +
+                                 std::to_string(kMaxBsonObjectSize)};
+                        bson_destroy(&next);
+                        break;
+                    }
+                    if (!mayWrite(ns, it->first, e) || !uniqueHolds(c, ns, &next, &it->first, e)) {
                         bson_destroy(&next);
                         break;
                     }
@@ -699,12 +1120,12 @@ void Database::update(const bson_t& body, const Command& command, const std::str
             bson_destroy(&base);
             bson_destroy(&made);
         }
-        if (e.code == 112) { // a write conflict fails the command, and its transaction
+        if (e.code == 112 || e.code == kBlocked) { // a write conflict fails the command
             error = e;
             break;
         }
         if (e.failed()) {
-            appendWriteError(&errors, failures, index, e.code, e.message);
+            appendWriteError(&errors, failures, index, e);
             if (ordered)
                 break;
         }
@@ -733,9 +1154,10 @@ void Database::remove(const bson_t& body, const Command& command, const std::str
             continue;
         const bson_t q = documentOf(&d, "q");
         CommandError e;
-        auto found = select(c->second, &q, false, numberOf(&d, "limit", 0) == 1 ? 1 : 0, e);
+        auto found =
+            select(c->second.documents, &q, false, numberOf(&d, "limit", 0) == 1 ? 1 : 0, e);
         if (e.failed()) {
-            appendWriteError(&errors, failures, index, e.code, e.message);
+            appendWriteError(&errors, failures, index, e);
             if (ordered)
                 break;
             continue;
@@ -765,22 +1187,25 @@ void Database::count(const bson_t& body, const Command&, const std::string& db, 
     size_t n = 0;
     if (!validFilter(&query, error))
         return;
-    if (auto c = collections_.find(db + "." + target(&body)); c != collections_.end()) {
+    const std::string ns = db + "." + target(&body);
+    if (auto c = collections_.find(ns); c != collections_.end()) {
+        Documents scratch;
+        Documents& docs = readable(ns, c->second.documents, scratch);
         bson_iter_t first;
         if (bson_iter_init(&first, &query) && !bson_iter_next(&first))
-            n = c->second.documents.size();
+            n = docs.size();
         else
-            n = select(c->second, &query, false, 0, error).size();
+            n = select(docs, &query, false, 0, error).size();
     }
     bson_append_int32(reply, "n", -1, static_cast<int32_t>(n));
 }
 
 void Database::createIndexes(const bson_t& body, const Command&, const std::string& db,
-                             bson_t* reply, CommandError&) {
+                             bson_t* reply, CommandError& error) {
     const std::string ns = db + "." + target(&body);
     const bool existed = collections_.count(ns) > 0;
     Collection& c = collections_[ns];
-    const int before = static_cast<int>(c.indexes.size());
+    const int before = 1 + static_cast<int>(c.indexes.size());
     bson_t list = documentOf(&body, "indexes");
     bson_iter_t it;
     bson_iter_init(&it, &list);
@@ -792,13 +1217,28 @@ void Database::createIndexes(const bson_t& body, const Command&, const std::stri
         bson_iter_document(&it, &n, &data);
         bson_t spec;
         bson_init_static(&spec, data, n);
-        const std::string name = stringOf(&spec, "name");
-        if (std::find(c.indexes.begin(), c.indexes.end(), name) == c.indexes.end())
-            c.indexes.push_back(name);
+        const bson_t key = documentOf(&spec, "key");
+        IndexSpec index{stringOf(&spec, "name"), bytesOf(&key), boolOf(&spec, "unique", false)};
+        if (index.name == "_id_" ||
+            std::any_of(c.indexes.begin(), c.indexes.end(),
+                        [&](const IndexSpec& i) { return i.name == index.name; }))
+            continue;
+        // A unique index over documents that already repeat a key is refused, as mongod does.
+        if (index.unique) {
+            Collection probe;
+            probe.indexes.push_back(index);
+            for (const auto& [id, bytes] : c.documents) {
+                const bson_t d = view(bytes);
+                if (!uniqueHolds(probe, ns, &d, nullptr, error))
+                    return;
+                probe.documents.emplace(id, bytes);
+            }
+        }
+        c.indexes.push_back(std::move(index));
     }
     bson_append_bool(reply, "createdCollectionAutomatically", -1, !existed);
     bson_append_int32(reply, "numIndexesBefore", -1, before);
-    bson_append_int32(reply, "numIndexesAfter", -1, static_cast<int>(c.indexes.size()));
+    bson_append_int32(reply, "numIndexesAfter", -1, 1 + static_cast<int>(c.indexes.size()));
 }
 
 void Database::drop(const bson_t& body, const Command&, const std::string& db, bson_t* reply,

@@ -1,10 +1,15 @@
 // mongopeer: a MongoDB wire-protocol server keeping documents in memory, for Syncscope's tests
-// only (a standalone server of wire version 17, no authentication, no sessions).
-//   mongopeer [--port N] [--delay-ms N] [--replica-set NAME] [--exit-with-stdin]
+// only (by default a standalone server of wire version 17, without users or sessions).
+//   mongopeer [--port N] [--delay-ms N] [--replica-set NAME] [--wire-version N]
+//             [--user NAME:PASSWORD[@DB]]... [--exit-with-stdin]
 // Prints "PORT <n>" once it listens (port 0: any free one), then serves until SIGTERM, SIGINT
 // or, with --exit-with-stdin, the end of its standard input. --delay-ms holds every answer but
 // the handshake's, for the tests of timeouts and cancel. --replica-set plays the primary of a
-// one-member replica set: sessions and multi-document transactions.
+// one-member replica set: sessions, retryable writes and multi-document transactions.
+// --wire-version sets the maxWireVersion hello announces, to play an older server. Each --user
+// adds a user of DB (admin when not given) who logs in with SCRAM-SHA-256 or SCRAM-SHA-1; with
+// any, every command but the handshake, ping and the login itself needs a logged-in connection
+// (code 13).
 #include "database.h"
 #include "wire.h"
 
@@ -19,11 +24,13 @@
 #include <cstdlib>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace {
 int usage(const char* why) {
     std::fprintf(stderr,
                  "mongopeer: %s\nusage: mongopeer [--port N] [--delay-ms N] "
+                 "[--replica-set NAME] [--wire-version N] [--user NAME:PASSWORD[@DB]] "
                  "[--exit-with-stdin]\n",
                  why);
     return 2;
@@ -31,10 +38,11 @@ int usage(const char* why) {
 } // namespace
 
 int main(int argc, char** argv) {
-    int port = 0;
+    int port = 0, wireVersion = 17;
     bool exitWithStdin = false;
     std::string replicaSet;
     mongopeer::ConnectionOptions options;
+    std::vector<mongopeer::User> users;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--exit-with-stdin") {
@@ -49,6 +57,20 @@ int main(int argc, char** argv) {
             replicaSet = text;
         else if (arg == "--port")
             port = value;
+        else if (arg == "--user") {
+            const size_t colon = text.find(':');
+            const size_t at = text.rfind('@');
+            if (colon == std::string::npos || colon == 0)
+                return usage("--user takes NAME:PASSWORD[@DB]");
+            mongopeer::User user;
+            user.name = text.substr(0, colon);
+            const bool hasDb = at != std::string::npos && at > colon;
+            user.password = text.substr(colon + 1, (hasDb ? at : text.size()) - colon - 1);
+            if (hasDb)
+                user.db = text.substr(at + 1);
+            users.push_back(user);
+        } else if (arg == "--wire-version")
+            wireVersion = value;
         else if (arg == "--delay-ms")
             options.delayMs = value;
         else
@@ -79,6 +101,9 @@ int main(int argc, char** argv) {
         }).detach();
 
     static mongopeer::Database database;
+    database.setWireVersion(wireVersion);
+    for (const mongopeer::User& user : users)
+        database.addUser(user);
     if (!replicaSet.empty())
         database.playReplicaSet(replicaSet, "127.0.0.1:" + std::to_string(ntohs(address.sin_port)));
     std::atomic<int> connections{0};

@@ -21,6 +21,7 @@ struct CommandError {
     std::string codeName;
     std::string message;
     std::vector<std::string> labels; // errorLabels, as TransientTransactionError
+    std::string extra; // BSON bytes of further fields (keyPattern, keyValue), or empty
     bool failed() const { return code != 0; }
 };
 

@@ -1,5 +1,7 @@
 #include "wire.h"
 
+#include "limits.h"
+
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -52,15 +54,22 @@ bool writeAll(int fd, const std::vector<uint8_t>& bytes) {
 }
 
 // A BSON document starting at `p` with `left` bytes after it, as a view; false when it does not
-// fit or is not a document.
-bool documentAt(const uint8_t* p, size_t left, bson_t& out, size_t& size) {
+// fit or is not a document. One nested deeper than the server reads is a view still, and sets
+// the command's error, as mongod answers it instead of hanging up.
+bool documentAt(const uint8_t* p, size_t left, bson_t& out, size_t& size, Command& command) {
     if (left < 5)
         return false;
     const int32_t n = readInt32(p);
     if (n < 5 || static_cast<size_t>(n) > left)
         return false;
     size = static_cast<size_t>(n);
-    return bson_init_static(&out, p, size) && bson_validate(&out, BSON_VALIDATE_NONE, nullptr);
+    if (!bson_init_static(&out, p, size))
+        return false;
+    if (!withinDepth(&out, kMaxReadDepth, false)) {
+        command.parseError = {15, "Overflow", "BSONObj exceeds maximum nested object depth"};
+        return true;
+    }
+    return bson_validate(&out, BSON_VALIDATE_NONE, nullptr);
 }
 
 std::vector<uint8_t> header(int32_t requestId, int32_t responseTo, int32_t opCode) {
@@ -96,7 +105,7 @@ bool parseQuery(const uint8_t* p, size_t n, Command& command) {
     command.db = ns.substr(0, ns.find('.'));
     const size_t at = 4 + nameLength + 1 + 8;
     size_t size = 0;
-    if (at > n || !documentAt(p + at, n - at, command.body, size))
+    if (at > n || !documentAt(p + at, n - at, command.body, size, command))
         return false;
     // An old-style wrapped query: {$query: {...}, $readPreference: …}.
     bson_iter_t wrapped;
@@ -121,7 +130,7 @@ bool parseMessage(const uint8_t* p, size_t n, Command& command, uint32_t& flags)
         const uint8_t kind = p[at++];
         if (kind == 0) {
             size_t size = 0;
-            if (body || !documentAt(p + at, end - at, command.body, size))
+            if (body || !documentAt(p + at, end - at, command.body, size, command))
                 return false;
             body = true;
             at += size;
@@ -138,7 +147,7 @@ bool parseMessage(const uint8_t* p, size_t n, Command& command, uint32_t& flags)
             for (size_t d = at + 4 + idLength + 1; d < stop;) {
                 bson_t doc;
                 size_t docSize = 0;
-                if (!documentAt(p + d, stop - d, doc, docSize))
+                if (!documentAt(p + d, stop - d, doc, docSize, command))
                     return false;
                 docs.push_back({p + d, docSize});
                 d += docSize;
@@ -177,7 +186,10 @@ void serveConnection(int fd, Database& database, int connectionId,
         if (options.delayMs > 0 && !isHandshake(&command.body))
             std::this_thread::sleep_for(std::chrono::milliseconds(options.delayMs));
         bson_t reply = BSON_INITIALIZER;
-        database.run(command, &reply);
+        if (database.run(command, &reply) == Database::Outcome::HangUp) {
+            bson_destroy(&reply);
+            break; // no answer: the client sees a network error
+        }
         std::vector<uint8_t> out;
         if (opCode == kOpQuery) {
             out = header(requestId ^ 0x40000000, requestId, kOpReply);
