@@ -6,6 +6,7 @@
 #include "utf8.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QRandomGenerator>
 #include <QThread>
 
@@ -66,6 +67,11 @@ bool insertOplogEntries(const MongoStore::Handles& h, std::span<const LogRecord>
 } // namespace mongo
 
 namespace {
+
+// How long a conflicting transaction is run again (the drivers' withTransaction limit), and
+// after how long the wait is told.
+constexpr qint64 kTransientRetryMs = 120000;
+constexpr qint64 kTellWaitingMs = 3000;
 using namespace mongo;
 
 // The claims' digests join student and course with this (ownDigest).
@@ -381,7 +387,17 @@ Status MongoStore::writeBatchInTransaction(std::span<const LogRecord> batch,
                 QStringLiteral("%1: connected again; the batch was written").arg(options_.name));
         return success();
     };
-    for (int attempt = 0; attempt < 100; ++attempt) {
+    // A transaction that conflicts is run again for up to two minutes, as the drivers'
+    // withTransaction does: a client killed inside a transaction leaves it holding its documents
+    // until the server ends it (60 s by default on mongod), and the batch must outwait that.
+    QElapsedTimer conflicting;
+    bool toldWaiting = false;
+    for (int attempt = 0;
+         attempt < 100 || (conflicting.isValid() && conflicting.elapsed() < kTransientRetryMs);
+         ++attempt) {
+        if (control.isCanceled())
+            return StoreError{options_.name, QStringLiteral("canceled; the batch was not written"),
+                              true};
         bson_error_t error;
         if (!h_->session) {
             h_->session = mongoc_client_start_session(h_->client.get(), nullptr, &error);
@@ -413,6 +429,16 @@ Status MongoStore::writeBatchInTransaction(std::span<const LogRecord> batch,
             if (h_->transient) { // a write conflict with another transaction: run it again,
                 // after a pause that grows and differs between writers, so that they stop
                 // meeting
+                if (!conflicting.isValid())
+                    conflicting.start();
+                if (!toldWaiting && conflicting.elapsed() > kTellWaitingMs) {
+                    toldWaiting = true;
+                    control.notice(
+                        QStringLiteral("%1: another transaction holds the documents this batch "
+                                       "writes (a client that stopped inside one keeps them "
+                                       "until the server ends it, within 60 s); waiting")
+                            .arg(options_.name));
+                }
                 const int most = std::min(2 << std::min(attempt, 6), 100);
                 QThread::msleep(QRandomGenerator::global()->bounded(1, most + 1));
                 continue;

@@ -16,7 +16,8 @@ Variants (--variant): `kill` SIGKILLs the run; `server` SIGKILLs the store's ser
 of the run and starts it again (scripts/services kill / revive; for Hive the protocol peer, on
 its folder and port; not for SQLite); `two` runs two scripts on the workspace at once, unkilled.
 Kinds: sqlite, mariadb, postgresql, redis (the lab servers), hive (tests/peers/hs2peer, started
-here, read back with hive-driver).
+here, read back with hive-driver), mongo (tests/peers/mongopeer as a replica set, started here,
+read back with the MongoDB Node.js driver; it keeps its data in memory, so no `server` variant).
 Exits 1 on the first broken round (its workspace and script are kept), 0 otherwise, and prints
 one JSON line per kind with the kills made and the rounds passed.
 """
@@ -56,6 +57,23 @@ def random_script(rng, lines):
         else:
             out.append("FULL_SYNC")
     return "\n".join(out) + "\n"
+
+
+class MongoPeer:
+    """tests/peers/mongopeer playing a replica set's primary (the store's transaction path)."""
+
+    def __init__(self, binary):
+        self.proc = subprocess.Popen([binary, "--replica-set", "rs0"], stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL, text=True)
+        line = self.proc.stdout.readline()
+        if not line.startswith("PORT "):
+            raise RuntimeError(f"mongopeer did not start: {line!r}")
+        self.port = int(line.split()[1])
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait()
 
 
 class HivePeer:
@@ -110,6 +128,7 @@ class Lab:
         self.password = self.env.get("SYNCSCOPE_LAB_PASSWORD", "")
         self.counter = 0
         self.hive = None  # a HivePeer while the hive kind runs
+        self.mongo = None  # a MongoPeer while the mongo kind runs
 
     def services(self, *what):
         """scripts/services on the lab the env file describes (kill KIND, revive)."""
@@ -122,6 +141,8 @@ class Lab:
         name = f"crash{os.getpid()}_{self.counter}"
         if kind == "sqlite":
             return f"sqlite://{tmp}/{name}.db"
+        if kind == "mongo":
+            return f"mongodb://127.0.0.1:{self.mongo.port}/{name}?replicaSet=rs0"
         if kind == "hive":
             uri = f"hive2://127.0.0.1:{self.hive.port}/{name}?auth=NOSASL"
             storereader.hive_client("create", uri)
@@ -302,6 +323,8 @@ def main():
     p.add_argument("--seed", type=int, default=int(time.time()))
     p.add_argument("--hs2peer", default="",
                    help="the HiveServer2 peer for the hive kind (default: beside the CLI's build)")
+    p.add_argument("--mongopeer", default="",
+                   help="the MongoDB peer for the mongo kind (default: beside the CLI's build)")
     p.add_argument("--variant", choices=["kill", "server", "two"], default="kill")
     p.add_argument("--own-lab", action="store_true",
                    help="start lab servers of its own (scripts/services) and stop them after: "
@@ -328,18 +351,22 @@ def run_all(args, rng):
     lab = Lab(args.services_env)
     failed = False
     for kind in args.kinds.split(","):
-        if args.variant == "server" and kind == "sqlite":
-            continue  # no server to kill
+        if args.variant == "server" and kind in ("sqlite", "mongo"):
+            continue  # no server to kill, or one that keeps nothing across a kill
         counts = {"kills": 0, "rounds": 0, "passed": 0}
+        build = os.path.dirname(os.path.dirname(os.path.abspath(args.cli)))
         if kind == "hive":
-            build = os.path.dirname(os.path.dirname(os.path.abspath(args.cli)))
             lab.hive = HivePeer(args.hs2peer or os.path.join(build, "tests", "peers", "hs2peer"))
+        if kind == "mongo":
+            lab.mongo = MongoPeer(args.mongopeer or
+                                  os.path.join(build, "tests", "peers", "mongopeer"))
         try:
             failed = run_rounds(args, kind, lab, rng, counts) or failed
         finally:
-            if lab.hive:
-                lab.hive.stop()
-                lab.hive = None
+            for peer in (lab.hive, lab.mongo):
+                if peer:
+                    peer.stop()
+            lab.hive = lab.mongo = None
         print(json.dumps({"crashtest": kind, "variant": args.variant, "seed": args.seed,
                           **counts}))
     return failed

@@ -2,7 +2,8 @@
 
 The crash harness's checker trusts nothing Syncscope says about its stores: SQLite files are
 read with Python's sqlite3 module, MariaDB with the `mariadb` client, PostgreSQL with `psql`,
-Redis with `redis-cli` and Hive with hive-driver (npm, through hivereader.js). Each reader returns the store's oplog writes as
+Redis with `redis-cli`, Hive with hive-driver (npm, through hivereader.js) and MongoDB with the
+official Node.js driver (npm, through mongoreader.js). Each reader returns the store's oplog writes as
 (origin, seq, student, course, grade-or-None, ts) tuples in log order, its grade table as
 {(student, course): (grade-or-None, ts, origin, seq)} (Redis: None, its rows are packed), and
 the set of its logged GETs as (ts, student, course).
@@ -145,7 +146,21 @@ def read_hive(uri):
     return log, None, gets
 
 
+def read_mongo(uri):
+    reader = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mongoreader.js")
+    out = subprocess.run(["node", reader, uri], capture_output=True, text=True, timeout=300)
+    if out.returncode != 0:
+        raise RuntimeError(f"mongoreader {uri}: {out.stderr.strip()[:300]}")
+    read = json.loads(out.stdout)
+    log = [(o, int(q), s, c, g, int(t)) for o, q, s, c, g, t in read["log"]]
+    table = {(s, c): (g, int(t), o, int(q)) for s, c, g, t, o, q in read["table"]}
+    gets = {(int(t), s, c) for t, s, c in read["gets"]}
+    return log, table, gets
+
+
 def read_store(uri, password):
+    if uri.startswith("mongodb://"):
+        return read_mongo(uri)
     if uri.startswith("hive2://"):
         return read_hive(uri)
     if uri.startswith("sqlite://"):
