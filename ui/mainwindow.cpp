@@ -9,6 +9,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDataStream>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -183,13 +184,34 @@ bool MainWindow::restoreLayout() {
     if (const QScreen* screen = QGuiApplication::primaryScreen();
         screen && !screen->availableGeometry().contains(frameGeometry()))
         fitToScreen();
-    if (!restoreState(settings.value(QStringLiteral("window/state")).toByteArray(), kLayoutVersion))
-        return false;
-    // Saved with other stores (one added or removed since): the store panels are arranged
-    // afresh, the other docks keep their places.
-    if (settings.value(QStringLiteral("window/stores")).toStringList() != storeNames())
+    return restoreDocks(settings.value(QStringLiteral("window/state")).toByteArray(),
+                        settings.value(QStringLiteral("window/stores")).toStringList());
+}
+
+// restoreState keeps a placeholder for each dock it names that this window lacks: the panel of
+// a store of another workspace, or of one removed since. Arranging the store docks among such
+// placeholders crashed Qt 6.4's layout at show() (offscreen). Stand-ins by those names take
+// the placeholders' places and leave with them; then the store panels are arranged afresh
+// when the stores differ, and every other dock keeps its place.
+bool MainWindow::restoreDocks(const QByteArray& state, const QStringList& savedStores) {
+    const QStringList current = storeNames();
+    QList<QDockWidget*> standIns;
+    for (const QString& name : savedStores) {
+        if (current.contains(name))
+            continue;
+        auto* standIn = new QDockWidget(this);
+        standIn->setObjectName(QStringLiteral("dock-store-") + name);
+        addDockWidget(Qt::TopDockWidgetArea, standIn);
+        standIns << standIn;
+    }
+    const bool restored = restoreState(state, kLayoutVersion);
+    for (QDockWidget* standIn : standIns) {
+        removeDockWidget(standIn);
+        delete standIn;
+    }
+    if (savedStores != current)
         arrangeDocks();
-    return true;
+    return restored;
 }
 
 QStringList MainWindow::storeNames() const {
@@ -221,16 +243,23 @@ void MainWindow::showRestoredOrFitted() {
     sizeDocksForFirstStart();
 }
 
+// The docks' state with the stores it was saved with, for restoreDocks.
 QByteArray MainWindow::saveDockState() const {
-    return saveState(kLayoutVersion);
+    QByteArray saved;
+    QDataStream out(&saved, QIODevice::WriteOnly);
+    out << storeNames() << saveState(kLayoutVersion);
+    return saved;
 }
 
 void MainWindow::showWithLayout(const QByteArray& geometry, const QByteArray& dockState) {
     zoom_->setView(this);
     presentation_->setChecked(zoom_->isPresentation());
     restoreGeometry(geometry);
-    restoreState(dockState, kLayoutVersion);
-    arrangeDocks();
+    QDataStream in(dockState);
+    QStringList stores;
+    QByteArray state;
+    in >> stores >> state;
+    restoreDocks(state, stores);
     show();
 }
 

@@ -53,6 +53,7 @@ public:
     // replacement after a workspace change. The store panels are arranged afresh (the stores
     // may differ); every other dock keeps its place.
     void showWithLayout(const QByteArray& geometry, const QByteArray& dockState);
+    // The docks' places and the stores they were saved with.
     QByteArray saveDockState() const;
     // Asked before the window closes (File > Quit, the window's close button); false keeps it
     // open.
@@ -82,6 +83,7 @@ private:
     void arrangeDocks();
     void fitToScreen();
     bool restoreLayout();
+    bool restoreDocks(const QByteArray& state, const QStringList& savedStores);
     void sizeDocksForFirstStart();
     bool fitsScreen();
     void fitBackOnScreen();

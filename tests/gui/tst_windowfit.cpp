@@ -34,6 +34,8 @@ private Q_SLOTS:
     void minimumSizeFitsTheProjector_data();
     void minimumSizeFitsTheProjector();
     void presentationScalesEveryView();
+    void layoutOfOtherStoresIsRestored();
+    void layoutCarriedToOtherStores();
 
 private:
     QTemporaryDir dir_;
@@ -58,6 +60,33 @@ QString largest(QWidget* top, int (*extent)(const QSize&)) {
     for (int i = 0; i < found.size() && i < 12; ++i)
         lines << QStringLiteral("%1 %2").arg(found[i].first).arg(found[i].second);
     return lines.join(QStringLiteral("; "));
+}
+
+std::vector<StoreSpec> sqliteStores(const QTemporaryDir& dir, const QString& prefix,
+                                    const QStringList& names) {
+    std::vector<StoreSpec> specs;
+    for (const QString& name : names)
+        specs.push_back(
+            {name.toStdString(),
+             {},
+             "sqlite://" + dir.filePath(prefix + QLatin1Char('-') + name + QStringLiteral(".db"))
+                               .toStdString()});
+    return specs;
+}
+
+// Every store's panel is shown, side by side, and the window fits the projector.
+void checkStorePanelsShown(GuiApp& app, const QStringList& names) {
+    QVERIFY(QTest::qWaitForWindowExposed(app.window()));
+    QTRY_VERIFY_WITH_TIMEOUT(app.commands()->isReady(), 20000);
+    QCOMPARE(app.window()->storePanels().size(), names.size());
+    for (const QString& name : names) {
+        auto* dock = app.window()->findChild<QDockWidget*>(QStringLiteral("dock-store-") + name);
+        QVERIFY2(dock && dock->isVisible() && dock->width() > 100 && dock->height() > 100,
+                 qPrintable(name));
+    }
+    app.window()->layout()->activate();
+    const QSize min = app.window()->minimumSizeHint();
+    QVERIFY(min.width() <= kRoom.width() && min.height() <= kRoom.height());
 }
 
 } // namespace
@@ -213,6 +242,65 @@ void TestWindowFit::presentationScalesEveryView() {
     presentation->trigger(); // the last presentation scale again
     QCOMPARE(w->zoom()->percent(), zoomed);
     QSettings().remove(QStringLiteral("view"));
+}
+
+// A layout the window saved (under Xvfb, 800×800) on the default workspace's five stores,
+// restored on a workspace whose stores are named otherwise: Qt kept a placeholder for each
+// missing store dock, and arranging the new stores' docks among them crashed in
+// QLayout::activate at show() on the offscreen platform.
+void TestWindowFit::layoutOfOtherStoresIsRestored() {
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/layoutVersion"), 2);
+    settings.setValue(
+        QStringLiteral("window/geometry"),
+        QByteArray::fromBase64("AdnQywADAAAAAAAAAAAAAAAAAx8AAAMfAAAAAAAAABQAAAMPAAADAwAAAAACAAAAAy"
+                               "AAAAACAAAAAgAAAx0AAAMd"));
+    settings.setValue(
+        QStringLiteral("window/state"),
+        QByteArray::fromBase64(
+            "AAAA/wAAAAL9AAAAAgAAAAIAAAMcAAABpPwCAAAAAvwAAAA1AAAAzwAAAH0A/////AEAAAAD+wAAABwAZABv"
+            "AGMAawAtAHMAdABvAHIAZQAtAFMAUQBMAQAAAAAAAAEFAAAAtAD////7AAAAIABkAG8AYwBrAC0AcwB0AG8A"
+            "cgBlAC0ATQBPAE4ARwBPAQAAAQsAAAEGAAAAzgD////7AAAAHgBkAG8AYwBrAC0AcwB0AG8AcgBlAC0ASABJ"
+            "AFYARQEAAAIXAAABBQAAALkA/////AAAAQoAAADPAAAAfQD////8AQAAAAL7AAAAIABkAG8AYwBrAC0AcwB0"
+            "AG8AcgBlAC0AUgBFAEQASQBTAQAAAAAAAAGLAAAAwgD////7AAAAIgBkAG8AYwBrAC0AcwB0AG8AcgBlAC0A"
+            "UwBRAEwASQBUAEUBAAABkQAAAYsAAADJAP///wAAAAMAAAMcAAABJ/wBAAAAA/sAAAAcAGQAbwBjAGsALQB3"
+            "AG8AcgBrAHMAcABhAGMAZQAAAAAA/////wAAAEYA/////AAAAAAAAALLAAACJQD////6AAAABAEAAAAF+wAA"
+            "ABgAZABvAGMAawAtAGMAbwBuAHMAbwBsAGUBAAAAAP////8AAABGAP////sAAAAWAGQAbwBjAGsALQBmAG8A"
+            "bABsAG8AdwEAAAAA/////wAAAZEA////+wAAABwAZABvAGMAawAtAGMAbwBuAGYAbABpAGMAdABzAQAAAAD/"
+            "////AAACJQD////7AAAAJABkAG8AYwBrAC0AaABpAHMAdABvAHIAeQAtAHAAbABvAHQAcwEAAAAA/////wAA"
+            "Ad4A////+wAAABgAZABvAGMAawAtAHcAZQBsAGMAbwBtAGUBAAAAAP////8AAAGYAP////sAAAAWAGQAbwBj"
+            "AGsALQBzAGMAcgBpAHAAdAEAAALRAAAASwAAAEoA////AAADHAAAAAAAAAAEAAAABAAAAAgAAAAI/AAAAAEA"
+            "AAACAAAAAQAAAB4AdABvAG8AbABiAGEAcgAtAGMAbwBtAG0AYQBuAGQBAAAAAP////8AAAAAAAAAAA=="));
+    settings.setValue(QStringLiteral("window/stores"),
+                      QStringList{QStringLiteral("SQL"), QStringLiteral("MONGO"),
+                                  QStringLiteral("HIVE"), QStringLiteral("REDIS"),
+                                  QStringLiteral("SQLITE")});
+    settings.sync();
+    const QStringList names{QStringLiteral("A"), QStringLiteral("B")};
+    GuiApp app(sqliteStores(dir_, QStringLiteral("restored"), names), QStringLiteral("A and B"));
+    app.start();
+    checkStorePanelsShown(app, names);
+    app.window()->close(); // saves the layout of A and B
+    settings.remove(QStringLiteral("window"));
+}
+
+// A workspace change (stores added, removed or renamed) carries the docks to the new window;
+// the panels of stores no longer there leave no placeholder behind.
+void TestWindowFit::layoutCarriedToOtherStores() {
+    const QStringList before{QStringLiteral("SQL"), QStringLiteral("MONGO"), QStringLiteral("HIVE"),
+                             QStringLiteral("REDIS"), QStringLiteral("SQLITE")};
+    CarriedSession carried;
+    {
+        GuiApp first(sqliteStores(dir_, QStringLiteral("carried"), before), QStringLiteral("five"));
+        first.start();
+        checkStorePanelsShown(first, before);
+        carried = first.carry();
+    }
+    const QStringList after{QStringLiteral("SQL"), QStringLiteral("X")};
+    GuiApp second(sqliteStores(dir_, QStringLiteral("carried"), after), QStringLiteral("two"));
+    second.takeOver(carried);
+    second.start();
+    checkStorePanelsShown(second, after);
 }
 
 QTEST_MAIN(TestWindowFit)
