@@ -3,6 +3,7 @@
 #include "elidedlabel.h"
 #include "helptexts.h"
 #include "storepanel.h"
+#include "storeroom.h"
 #include "storesummarymodel.h"
 #include "viewzoom.h"
 
@@ -21,9 +22,11 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QScreen>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTimer>
 #include <QToolBar>
 
 namespace syncscope {
@@ -142,7 +145,15 @@ QDockWidget* MainWindow::addConsoleTab(QWidget* widget, const QString& title,
                                        const QString& objectName) {
     auto* dock = new QDockWidget(title, this);
     dock->setObjectName(objectName);
-    dock->setWidget(widget);
+    // Tabs behind the console share its height, and the tallest minimum of them all is the
+    // area's: a tab that needs more than it gets scrolls instead of taking the store panels'
+    // rows (presentation mode gives them the height first).
+    auto* scroll = new QScrollArea;
+    scroll->setObjectName(objectName + QStringLiteral("-scroll"));
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidget(widget);
+    dock->setWidget(scroll);
     addDockWidget(Qt::BottomDockWidgetArea, dock);
     if (console_) {
         tabifyDockWidget(console_, dock);
@@ -225,6 +236,12 @@ void MainWindow::showRestoredOrFitted() {
     // Every dock exists now: the remembered zoom applies to all of them.
     zoom_->setView(this);
     presentation_->setChecked(zoom_->isPresentation());
+    // A remembered presentation scale is held to the same rule as a new one, once a window
+    // manager has given the window its size.
+    QTimer::singleShot(2100, this, [this] {
+        if (zoom_->isPresentation() && !giveStoresRoom(this, docks_))
+            zoom_->zoomOut();
+    });
     if (restoreLayout()) {
         show();
         return;
@@ -290,6 +307,8 @@ void MainWindow::fitBackOnScreen() {
 void MainWindow::sizeDocksForFirstStart() {
     if (console_)
         resizeDocks({console_}, {height() * 3 / 10}, Qt::Vertical);
+    if (zoom_->isPresentation())
+        giveStoresRoom(this, docks_);
 }
 
 void MainWindow::resizeEvent(QResizeEvent* event) {
@@ -348,6 +367,15 @@ void MainWindow::createActions() {
         if (percent > 100 && !fitsScreen()) {
             zoom_->zoomOut();
             showStatus(QStringLiteral("Zoom %1 % would not fit this screen").arg(percent));
+            return;
+        }
+        // Nor one that leaves the store tables a row or two: the panels take the height they
+        // need from the console and the script first.
+        if (percent > 100 && isVisible() && !giveStoresRoom(this, docks_)) {
+            zoom_->zoomOut();
+            showStatus(QStringLiteral("Zoom %1 % would leave the store tables fewer than %2 rows")
+                           .arg(percent)
+                           .arg(kUsableTableRows));
             return;
         }
         showStatus(QStringLiteral("Zoom %1 %").arg(percent));
