@@ -5,6 +5,8 @@
 #include "consoleview.h"
 #include "guiapp.h"
 #include "mainwindow.h"
+#include "mergeactions.h"
+#include "mergedialog.h"
 #include "scriptactions.h"
 #include "scriptpanel.h"
 #include "storepanel.h"
@@ -19,12 +21,14 @@
 #include <QFile>
 #include <QHeaderView>
 #include <QLayout>
+#include <QMessageBox>
 #include <QScreen>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextBrowser>
 
 using namespace syncscope;
 
@@ -36,6 +40,7 @@ private Q_SLOTS:
     void minimumSizeFitsTheProjector();
     void presentationScalesEveryView();
     void presentationKeepsTableRows();
+    void presentationScalesDialogs();
     void layoutOfOtherStoresIsRestored();
     void layoutCarriedToOtherStores();
 
@@ -293,6 +298,52 @@ void TestWindowFit::presentationKeepsTableRows() {
         QTest::keyClick(w, Qt::Key_Equal, Qt::ControlModifier);
     w->layout()->activate();
     QVERIFY(fewestTableRows(storeDocks(w)) >= kUsableTableRows);
+    QSettings().remove(QStringLiteral("view"));
+}
+
+// The one scale reaches the dialogs: those opened while presenting (Help's pages, the Merge
+// dialog, a message box) and those open when it changes; their tables' rows follow. Dialogs
+// are windows of their own, which do not inherit the main window's font.
+void TestWindowFit::presentationScalesDialogs() {
+    QSettings().remove(QStringLiteral("view"));
+    const QStringList names{QStringLiteral("SQL"), QStringLiteral("MONGO")};
+    GuiApp app(sqliteStores(dir_, QStringLiteral("dialogs"), names), QStringLiteral("dialogs"));
+    app.start();
+    checkStorePanelsShown(app, names);
+    MainWindow* w = app.window();
+    w->resize(kProjector);
+    const double base = w->font().pointSizeF();
+    auto* box = new QMessageBox(QMessageBox::Information, QStringLiteral("Open before"),
+                                QStringLiteral("shown at 100 %"), QMessageBox::Ok, w);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->show();
+    QCOMPARE(box->font().pointSizeF(), base);
+    presentationAction(w)->trigger();
+    QCOMPARE(w->zoom()->percent(), 150);
+    QCOMPARE(box->font().pointSizeF(), base * 1.5);
+
+    for (QAction* a : w->findChildren<QAction*>())
+        if (a->text() == QStringLiteral("Script &Syntax"))
+            a->trigger();
+    auto* syntax = w->findChild<QDialog*>(QStringLiteral("scriptSyntax"));
+    QVERIFY(syntax && syntax->isVisible());
+    QCOMPARE(syntax->findChild<QTextBrowser*>()->font().pointSizeF(), base * 1.5);
+
+    MergeDialog* merge = app.merges()->openMergeDialog();
+    QTRY_VERIFY(merge->isVisible());
+    QCOMPARE(merge->font().pointSizeF(), base * 1.5);
+    for (QTableView* table : merge->findChildren<QTableView*>()) {
+        QCOMPARE(table->font().pointSizeF(), base * 1.5);
+        QVERIFY(table->verticalHeader()->defaultSectionSize() >= table->fontMetrics().height() + 6);
+    }
+
+    w->zoom()->actualSize(); // Ctrl+0 is the main window's; a dialog is in front
+    QCOMPARE(merge->font().pointSizeF(), base);
+    QCOMPARE(syntax->font().pointSizeF(), base);
+    QCOMPARE(box->font().pointSizeF(), base);
+    merge->close();
+    syntax->close();
+    box->close();
     QSettings().remove(QStringLiteral("view"));
 }
 
