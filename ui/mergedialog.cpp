@@ -32,6 +32,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
+#include <set>
 
 namespace syncscope {
 
@@ -56,6 +57,23 @@ std::vector<size_t> checkedRows(const QListWidget* list) {
         if (list->item(i)->checkState() == Qt::Checked && !list->item(i)->isHidden())
             rows.push_back(static_cast<size_t>(i));
     return rows;
+}
+
+// The concurrent keys this plan still decides something for: one that needs a decision, one
+// decided by hand, one the merge writes. A key the targets already hold as the merge would
+// leave it stays listed (it can be decided), but is not counted: the tab's title would
+// otherwise still say "(1)" once a merge applied, beside "Nothing to change".
+size_t keysDecidedByThisPlan(const MergePreview& p, const ManualPicks& picks) {
+    std::set<std::pair<std::string_view, std::string_view>> written;
+    for (size_t i = 0; i < p.rowCount(); ++i)
+        written.emplace(p.studentId(i), p.courseId(i));
+    size_t n = 0;
+    for (const MergePreview::DecisionKey& k : p.decisionKeys())
+        if (k.undecided || written.count({k.studentId, k.courseId}) != 0 ||
+            picks.count(
+                {QString::fromStdString(k.studentId), QString::fromStdString(k.courseId)}) != 0)
+            ++n;
+    return n;
 }
 
 } // namespace
@@ -367,7 +385,9 @@ void MergeDialog::showPreview(std::shared_ptr<const MergePreview> preview) {
                         .arg(p.undecided());
         summary_->setText(text);
     }
-    tabs_->setTabText(1, QStringLiteral("Decisions (%1)").arg(p.decisionKeys().size()));
+    const size_t deciding = keysDecidedByThisPlan(p, picks());
+    tabs_->setTabText(1, deciding == 0 ? QStringLiteral("Decisions")
+                                       : QStringLiteral("Decisions (%1)").arg(deciding));
     updateControls();
 }
 
