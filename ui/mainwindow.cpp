@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "elidedlabel.h"
+#include "focushalo.h"
 #include "helptexts.h"
 #include "storepanel.h"
 #include "storeroom.h"
@@ -68,6 +69,7 @@ MainWindow::MainWindow(StoreSummaryModel* stores, const QString& workspaceLabel,
     createActions();
     viewMenu_->addAction(workspace->toggleViewAction());
     fitToScreen();
+    FocusHalo::install();
 }
 
 // 1280×800 where there is room; on a projector or a laptop, the screen less the window
