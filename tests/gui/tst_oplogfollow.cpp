@@ -22,6 +22,7 @@ class TestOplogFollow : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void stepAndCtrlEndReachTheRealEnd();
+    void anImportLeavesOneOplogRowSelected();
 
 private:
     QTemporaryDir dir_;
@@ -69,6 +70,36 @@ void TestOplogFollow::stepAndCtrlEndReachTheRealEnd() {
     QTRY_COMPARE(view->currentIndex().row(), 200000);
     QCOMPARE(view->currentIndex().siblingAtColumn(OplogModel::Student).data().toString(),
              QStringLiteral("SIDLAST"));
+}
+
+// A step's few entries are selected in the oplog (what it wrote); an import's hundreds are not,
+// nor is a log read again after a Reset: the last entry is current, the rest plain. Every row
+// stayed highlighted after an import.
+void TestOplogFollow::anImportLeavesOneOplogRowSelected() {
+    QVERIFY(dir_.isValid());
+    QCoreApplication::setOrganizationName(QStringLiteral("SyncscopeOplogFollowTest"));
+    qputenv("SYNCSCOPE_AUDIT_DB", dir_.filePath(QStringLiteral("audit.db")).toUtf8());
+    std::vector<StoreSpec> stores{
+        {"SQL", {}, "sqlite://" + dir_.filePath(QStringLiteral("sel-sql.db")).toStdString()},
+        {"HIVE", {}, "sqlite://" + dir_.filePath(QStringLiteral("sel-hive.db")).toStdString()}};
+    GuiApp app(stores, QStringLiteral("selection"));
+    app.start();
+    QTRY_VERIFY_WITH_TIMEOUT(app.commands()->isReady(), 10000);
+    StorePanel* panel = app.window()->storePanels()[0];
+    QTableView* view = panel->oplogView();
+    OplogModel* oplog = app.session()->oplog(0);
+    lab::typeLine(app, QStringLiteral("SQL.SET((SID1,CSE001),A)"));
+    QTRY_COMPARE_WITH_TIMEOUT(oplog->rowCount(), 1, 10000);
+    QTRY_COMPARE(view->selectionModel()->selectedRows().size(), 1); // the step's entry
+
+    QSignalSpy imported(app.data(), &DataActions::dataImported);
+    app.data()->importSample(20, 10, {QStringLiteral("SQL")});
+    QTRY_COMPARE_WITH_TIMEOUT(imported.count(), 1, 60000);
+    QTRY_COMPARE_WITH_TIMEOUT(oplog->rowCount(), 201, 10000);
+    QTest::qWait(200);
+    QVERIFY2(view->selectionModel()->selectedRows().size() <= 1,
+             qPrintable(QStringLiteral("%1 oplog rows selected after the import")
+                            .arg(view->selectionModel()->selectedRows().size())));
 }
 
 QTEST_MAIN(TestOplogFollow)
