@@ -1,5 +1,6 @@
 #include "mergedialog.h"
 
+#include "counttext.h"
 #include "mergepreviewmodel.h"
 #include "progresstext.h"
 #include "roletint.h"
@@ -368,21 +369,25 @@ void MergeDialog::showPreview(std::shared_ptr<const MergePreview> preview) {
             perTarget << QStringLiteral("%1 in %2")
                              .arg(p.writesInto(t))
                              .arg(QString::fromStdString(p.storeName(p.request().targets[t])));
-        QString text = p.totalWrites() == 0
-                           ? QStringLiteral("Nothing to change: the targets already hold what "
-                                            "this merge would give them.")
-                           : QStringLiteral("%1 write(s): %2. %3 of them new writes (amber) "
-                                            "where the strategy or your decision overrides "
-                                            "last-writer-wins.")
-                                 .arg(p.totalWrites())
-                                 .arg(perTarget.join(QStringLiteral(", ")))
-                                 .arg(p.decisions());
+        QString text =
+            p.totalWrites() == 0
+                ? QStringLiteral("Nothing to change: the targets already hold what "
+                                 "this merge would give them.")
+                : QStringLiteral("%1: %2. %3 (amber) where the strategy or your "
+                                 "decision overrides last-writer-wins.")
+                      .arg(countOf(static_cast<qint64>(p.totalWrites()), "write"),
+                           perTarget.join(QStringLiteral(", ")),
+                           p.decisions() == 1
+                               ? QStringLiteral("1 of them is a new write")
+                               : QStringLiteral("%1 of them are new writes").arg(p.decisions()));
         if (p.rowCount() < p.totalWrites())
             text += QStringLiteral(" Listing the first %1.").arg(p.rowCount());
         if (p.undecided() > 0)
-            text += QStringLiteral(" %1 concurrent key(s) need your decision (Decisions tab) "
-                                   "before this can be applied.")
-                        .arg(p.undecided());
+            text += QStringLiteral(" %1 your decision (Decisions tab) before this can be "
+                                   "applied.")
+                        .arg(p.undecided() == 1
+                                 ? QStringLiteral("1 concurrent key needs")
+                                 : QStringLiteral("%1 concurrent keys need").arg(p.undecided()));
         summary_->setText(text);
     }
     const size_t deciding = keysDecidedByThisPlan(p, picks());

@@ -2,6 +2,7 @@
 
 #include "commandsession.h"
 #include "consoleview.h"
+#include "counttext.h"
 #include "errorlist.h"
 #include "mainwindow.h"
 #include "progresstext.h"
@@ -76,8 +77,9 @@ DataActions::DataActions(MainWindow* window, WorkspaceSession* session, CommandS
             [this](int rows, bool canceled, const QString& error) {
                 const QString message =
                     !error.isEmpty() ? error
-                    : canceled       ? QStringLiteral("Import canceled after %1 rows").arg(rows)
-                                     : QStringLiteral("Imported %1 rows").arg(rows);
+                    : canceled
+                        ? QStringLiteral("Import canceled after %1").arg(countOf(rows, "row"))
+                        : QStringLiteral("Imported %1").arg(countOf(rows, "row"));
                 window_->showStatus(message);
                 (error.isEmpty() ? console_->appendResult(QStringLiteral("-- ") + message)
                                  : console_->appendError(message));

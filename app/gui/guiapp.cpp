@@ -5,6 +5,7 @@
 #include "commandsession.h"
 #include "conflictactions.h"
 #include "consoleview.h"
+#include "counttext.h"
 #include "dataactions.h"
 #include "followactions.h"
 #include "gradetablemodel.h"
@@ -292,8 +293,8 @@ void GuiApp::runLines(const QStringList& lines) {
         if (!run(lines[i])) {
             if (i + 1 < lines.size())
                 console_->appendError(
-                    QStringLiteral("%1 more line(s) not run: they came after a refused one")
-                        .arg(lines.size() - i - 1));
+                    QStringLiteral("%1 not run: after a refused one")
+                        .arg(countOf(lines.size() - i - 1, "more line", "more lines")));
             return;
         }
     }
