@@ -158,7 +158,7 @@ void TimelinePlot::rebuild() {
     if (lanes == 0) {
         title_->setText(QStringLiteral("Oplogs over time: nothing captured yet"));
         yAxis->setTicker(ticker);
-        replot();
+        replotWhenShown(this);
         return;
     }
     size_t omitted = 0, mergedIn = 0;
@@ -219,7 +219,7 @@ void TimelinePlot::rebuild() {
                 link->setSelectable(false);
             }
     drawSelection();
-    replot();
+    replotWhenShown(this);
 }
 
 void TimelinePlot::setVectorMarks(bool vector) {
