@@ -72,6 +72,7 @@ private Q_SLOTS:
     void timelinePlacesEveryEntryAndRingsTheDiscardedWrite();
     void clickingAPointSelectsItsKey();
     void timelineLaneLabelsNeverOverlap();
+    void onlyTheVisiblePlotIsDrawnAtACapture();
     void zoomSurvivesNewSnapshotsUntilDoubleClick();
     void divergenceAndHeatMapDrawTheTrackersCounts();
     void emptyAndUntrackedCapturesSayWhy();
@@ -307,6 +308,26 @@ void TestHistoryPlots::timelineLaneLabelsNeverOverlap() {
                                     .arg(lineHeight)));
     }
     QCOMPARE(shownLabels(400).size(), 3);
+}
+
+// A Run captures the plots again and again: the plot in front is drawn at each capture, those on
+// the tabs behind it when they are next shown (with the newest capture).
+void TestHistoryPlots::onlyTheVisiblePlotIsDrawnAtACapture() {
+    Demo demo(true);
+    HistoryPlots plots;
+    plots.resize(900, 420);
+    plots.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&plots));
+    QCOMPARE(plots.currentPlot(), plots.timeline());
+    QSignalSpy timelineDrawn(plots.timeline(), &QCustomPlot::afterReplot);
+    QSignalSpy divergenceDrawn(plots.divergence(), &QCustomPlot::afterReplot);
+    plots.setCapture(demo.capture);
+    QVERIFY(timelineDrawn.count() >= 1);
+    QCOMPARE(divergenceDrawn.count(), 0);
+    QCOMPARE(plots.divergence()->capture(), demo.capture.get()); // its data is there, undrawn
+    plots.tabs()->setCurrentWidget(plots.divergence());
+    QTRY_VERIFY(divergenceDrawn.count() >= 1);
+    QCOMPARE(plots.divergence()->graphCount(), 3); // SQL-HIVE, SQL-MONGO, HIVE-MONGO
 }
 
 QTEST_MAIN(TestHistoryPlots)
