@@ -156,6 +156,7 @@ QDockWidget* MainWindow::addConsoleTab(QWidget* widget, const QString& title,
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setWidget(widget);
     dock->setWidget(scroll);
+    consoleTabs_ << dock;
     addDockWidget(Qt::BottomDockWidgetArea, dock);
     if (console_) {
         tabifyDockWidget(console_, dock);
@@ -306,9 +307,21 @@ void MainWindow::fitBackOnScreen() {
     }
 }
 
+// The console and the tabs behind it get a third of the height, and at least what the tallest
+// tab needs whole (the History plots, the Conflicts grid: they scroll only when presentation
+// mode gives their height to the store tables).
 void MainWindow::sizeDocksForFirstStart() {
-    if (console_)
-        resizeDocks({console_}, {height() * 3 / 10}, Qt::Vertical);
+    if (console_) {
+        int tallest = 0;
+        for (const QDockWidget* dock : std::as_const(consoleTabs_))
+            if (const auto* scroll = qobject_cast<const QScrollArea*>(dock->widget());
+                scroll && scroll->widget())
+                tallest = std::max(tallest, scroll->widget()->minimumSizeHint().height());
+        // Besides the tab itself: the dock's title bar, and the tabs' bar below it.
+        const int bars =
+            console_->height() - console_->widget()->height() + fontMetrics().height() + 12;
+        resizeDocks({console_}, {std::max(height() * 3 / 10, tallest + bars)}, Qt::Vertical);
+    }
     if (zoom_->isPresentation())
         giveStoresRoom(this, docks_);
 }

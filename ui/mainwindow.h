@@ -98,6 +98,7 @@ private:
     QDockWidget* console_ = nullptr;
     QList<StorePanel*> panels_;
     QList<QDockWidget*> docks_;
+    QList<QDockWidget*> consoleTabs_; // the docks tabbed with the console
     QDockWidget* workspace_ = nullptr;
     ViewZoom* zoom_ = nullptr;
     std::function<bool()> mayClose_;
