@@ -349,11 +349,12 @@ void PropertyLabDialog::showStrategy(int row) {
         return;
     }
     outcomeTitle_->setText(
-        QStringLiteral("%1 ends in %2 different state(s); each column group is one (hover its "
-                       "header for the orders that reach it). Amber: a value that differs from "
-                       "another store or from end state 1.")
-            .arg(title)
-            .arg(r.outcomes.size()));
+        QStringLiteral("%1 ends in %2; each column group is one (hover its header for the "
+                       "orders that reach it). Amber: a value that differs from another store or "
+                       "from end state 1.")
+            .arg(title, r.outcomes.size() == 1
+                            ? QStringLiteral("one state")
+                            : QStringLiteral("%1 different states").arg(r.outcomes.size())));
     QString why;
     for (size_t p = 0; p < kLabProperties; ++p) {
         const LabVerdict& v = r.verdicts[p];
