@@ -7,10 +7,13 @@
 #include "guidriver.h"
 #include "mainwindow.h"
 #include "oplogmodel.h"
+#include "scriptactions.h"
+#include "scriptrunner.h"
 #include "storeloader.h"
 #include "storepanel.h"
 #include "workspacesession.h"
 
+#include <QFile>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -23,6 +26,7 @@ class TestOplogFollow : public QObject {
 private Q_SLOTS:
     void stepAndCtrlEndReachTheRealEnd();
     void anImportLeavesOneOplogRowSelected();
+    void aResetLeavesAtMostOneOplogRowSelected();
 
 private:
     QTemporaryDir dir_;
@@ -99,6 +103,44 @@ void TestOplogFollow::anImportLeavesOneOplogRowSelected() {
     QTest::qWait(200);
     QVERIFY2(view->selectionModel()->selectedRows().size() <= 1,
              qPrintable(QStringLiteral("%1 oplog rows selected after the import")
+                            .arg(view->selectionModel()->selectedRows().size())));
+}
+
+// Script > Reset reads the stores again: the oplogs are not left highlighted whole.
+void TestOplogFollow::aResetLeavesAtMostOneOplogRowSelected() {
+    QVERIFY(dir_.isValid());
+    QCoreApplication::setOrganizationName(QStringLiteral("SyncscopeOplogFollowTest"));
+    qputenv("SYNCSCOPE_AUDIT_DB", dir_.filePath(QStringLiteral("audit.db")).toUtf8());
+    std::vector<StoreSpec> stores{
+        {"SQL", {}, "sqlite://" + dir_.filePath(QStringLiteral("reset-sql.db")).toStdString()},
+        {"HIVE", {}, "sqlite://" + dir_.filePath(QStringLiteral("reset-hive.db")).toStdString()}};
+    GuiApp app(stores, QStringLiteral("reset"));
+    app.start();
+    QTRY_VERIFY_WITH_TIMEOUT(app.commands()->isReady(), 10000);
+    QSignalSpy imported(app.data(), &DataActions::dataImported);
+    app.data()->importSample(5, 4, {QStringLiteral("SQL")});
+    QTRY_COMPARE_WITH_TIMEOUT(imported.count(), 1, 60000);
+    const QString script = dir_.filePath(QStringLiteral("reset.in"));
+    QFile file(script);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    for (int i = 0; i < 10; ++i)
+        file.write(QStringLiteral("SQL.SET((SIDR%1,C1),A)\n").arg(i).toUtf8());
+    file.close();
+    QSignalSpy pointReady(app.scriptRunner(), &ScriptRunner::resetPointReady);
+    app.scripts()->open(script);
+    QTRY_COMPARE_WITH_TIMEOUT(pointReady.count(), 1, 10000);
+    app.scripts()->run();
+    QTRY_COMPARE_WITH_TIMEOUT(app.scriptRunner()->done(), 10, 10000);
+    OplogModel* oplog = app.session()->oplog(0);
+    QTRY_COMPARE_WITH_TIMEOUT(oplog->rowCount(), 30, 10000);
+    QSignalSpy reset(app.scriptRunner(), &ScriptRunner::resetDone);
+    app.scripts()->reset();
+    QTRY_COMPARE_WITH_TIMEOUT(reset.count(), 1, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(oplog->rowCount(), 20, 10000);
+    QTest::qWait(300);
+    QTableView* view = app.window()->storePanels()[0]->oplogView();
+    QVERIFY2(view->selectionModel()->selectedRows().size() <= 1,
+             qPrintable(QStringLiteral("%1 oplog rows selected after Reset")
                             .arg(view->selectionModel()->selectedRows().size())));
 }
 
