@@ -50,8 +50,8 @@ public:
     // the first time fitted to the screen, maximised on a small one.
     void showRestoredOrFitted();
     // Shows the window as another one was (its saveGeometry() and saveDockState()): the
-    // replacement after a workspace change. The store panels are arranged afresh (the stores
-    // may differ); every other dock keeps its place.
+    // replacement after a workspace change. The store panels are arranged afresh when the
+    // stores differ; every other dock keeps its place.
     void showWithLayout(const QByteArray& geometry, const QByteArray& dockState);
     // The docks' places and the stores they were saved with.
     QByteArray saveDockState() const;
