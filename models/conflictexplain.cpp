@@ -132,9 +132,13 @@ QString explainConflict(const ConflictSnapshot& s, size_t r) {
                            .arg(loser, where, QString::fromUtf8(s.origin(win)));
             }
         }
-        if (c.absent)
-            out << QStringLiteral("%1 never received a write for this key and gets the winner.")
-                       .arg(joinNames(storesIn(s, c.absent)));
+        if (c.absent) {
+            const QStringList absent = storesIn(s, c.absent);
+            out << QStringLiteral("%1 never received a write for this key: the merge writes the "
+                                  "winner into %2.")
+                       .arg(joinNames(absent), absent.size() == 1 ? QStringLiteral("it")
+                                                                  : QStringLiteral("each of them"));
+        }
     }
     if (win.isTombstone())
         out << QStringLiteral("The winner is a DELETE: after the merge the key is absent "

@@ -1,4 +1,5 @@
 #include "clockskewpanel.h"
+#include "counttext.h"
 
 #include <QCheckBox>
 #include <QGridLayout>
@@ -96,13 +97,14 @@ void ClockSkewPanel::showState() {
     }
     summary_->setText(
         report_->flips == 0
-            ? QStringLiteral("No winner flips: over %1 writes, last-writer-wins keeps the same "
+            ? QStringLiteral("No winner flips: over %1, last-writer-wins keeps the same "
                              "write for every key with these clocks.")
-                  .arg(report_->writesCompared)
-            : QStringLiteral("%1 of the keys would end with a different winner (%2 writes "
-                             "compared; a FULL_SYNC keeps the greatest write of each key).")
-                  .arg(report_->flips)
-                  .arg(report_->writesCompared));
+                  .arg(countOf(static_cast<qint64>(report_->writesCompared), "write"))
+            : QStringLiteral("%1 would end with a different winner (%2 compared; a "
+                             "FULL_SYNC keeps the greatest write of each key).")
+                  .arg(report_->flips == 1 ? QStringLiteral("1 of the keys")
+                                           : QStringLiteral("%1 of the keys").arg(report_->flips))
+                  .arg(countOf(static_cast<qint64>(report_->writesCompared), "write")));
     for (const ClockSkewFlip& flip : report_->listed)
         flips_->addItem(QString::fromStdString(describeFlip(flip)));
 }

@@ -79,7 +79,7 @@ void DivergencePlot::setCapture(std::shared_ptr<const PlotCapture> capture) {
     clearGraphs();
     if (const QString why = emptyReason(capture_.get()); !why.isEmpty()) {
         title_->setText(QStringLiteral("Differing keys per pair of stores: %1").arg(why));
-        replot();
+        replotWhenShown(this);
         return;
     }
     title_->setText(QStringLiteral("Differing keys per pair of stores"));
@@ -107,7 +107,7 @@ void DivergencePlot::setCapture(std::shared_ptr<const PlotCapture> capture) {
         xAxis->setRange(-0.5, std::max(1.0, last) + 0.5);
         yAxis->setRange(0, top * 1.1);
     }
-    replot();
+    replotWhenShown(this);
 }
 
 QString DivergencePlot::describeNear(double tick) const {
@@ -200,7 +200,7 @@ void DisagreementPlot::setCapture(std::shared_ptr<const PlotCapture> capture) {
     const double span = static_cast<double>(std::max<size_t>(n, 1));
     xAxis->setRange(-0.5, span - 0.5);
     yAxis->setRange(-0.5, span - 0.5);
-    replot();
+    replotWhenShown(this);
 }
 
 double DisagreementPlot::cellValue(size_t a, size_t b) const {

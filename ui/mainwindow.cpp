@@ -1,14 +1,17 @@
 #include "mainwindow.h"
 
 #include "elidedlabel.h"
+#include "focushalo.h"
 #include "helptexts.h"
 #include "storepanel.h"
+#include "storeroom.h"
 #include "storesummarymodel.h"
 #include "viewzoom.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDataStream>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -20,9 +23,11 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QScreen>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTimer>
 #include <QToolBar>
 
 namespace syncscope {
@@ -64,6 +69,7 @@ MainWindow::MainWindow(StoreSummaryModel* stores, const QString& workspaceLabel,
     createActions();
     viewMenu_->addAction(workspace->toggleViewAction());
     fitToScreen();
+    FocusHalo::install();
 }
 
 // 1280×800 where there is room; on a projector or a laptop, the screen less the window
@@ -141,7 +147,16 @@ QDockWidget* MainWindow::addConsoleTab(QWidget* widget, const QString& title,
                                        const QString& objectName) {
     auto* dock = new QDockWidget(title, this);
     dock->setObjectName(objectName);
-    dock->setWidget(widget);
+    // Tabs behind the console share its height, and the tallest minimum of them all is the
+    // area's: a tab that needs more than it gets scrolls instead of taking the store panels'
+    // rows (presentation mode gives them the height first).
+    auto* scroll = new QScrollArea;
+    scroll->setObjectName(objectName + QStringLiteral("-scroll"));
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidget(widget);
+    dock->setWidget(scroll);
+    consoleTabs_ << dock;
     addDockWidget(Qt::BottomDockWidgetArea, dock);
     if (console_) {
         tabifyDockWidget(console_, dock);
@@ -183,13 +198,34 @@ bool MainWindow::restoreLayout() {
     if (const QScreen* screen = QGuiApplication::primaryScreen();
         screen && !screen->availableGeometry().contains(frameGeometry()))
         fitToScreen();
-    if (!restoreState(settings.value(QStringLiteral("window/state")).toByteArray(), kLayoutVersion))
-        return false;
-    // Saved with other stores (one added or removed since): the store panels are arranged
-    // afresh, the other docks keep their places.
-    if (settings.value(QStringLiteral("window/stores")).toStringList() != storeNames())
+    return restoreDocks(settings.value(QStringLiteral("window/state")).toByteArray(),
+                        settings.value(QStringLiteral("window/stores")).toStringList());
+}
+
+// restoreState keeps a placeholder for each dock it names that this window lacks: the panel of
+// a store of another workspace, or of one removed since. Arranging the store docks among such
+// placeholders crashed Qt 6.4's layout at show() (offscreen). Stand-ins by those names take
+// the placeholders' places and leave with them; then the store panels are arranged afresh
+// when the stores differ, and every other dock keeps its place.
+bool MainWindow::restoreDocks(const QByteArray& state, const QStringList& savedStores) {
+    const QStringList current = storeNames();
+    QList<QDockWidget*> standIns;
+    for (const QString& name : savedStores) {
+        if (current.contains(name))
+            continue;
+        auto* standIn = new QDockWidget(this);
+        standIn->setObjectName(QStringLiteral("dock-store-") + name);
+        addDockWidget(Qt::TopDockWidgetArea, standIn);
+        standIns << standIn;
+    }
+    const bool restored = restoreState(state, kLayoutVersion);
+    for (QDockWidget* standIn : standIns) {
+        removeDockWidget(standIn);
+        delete standIn;
+    }
+    if (savedStores != current)
         arrangeDocks();
-    return true;
+    return restored;
 }
 
 QStringList MainWindow::storeNames() const {
@@ -203,6 +239,12 @@ void MainWindow::showRestoredOrFitted() {
     // Every dock exists now: the remembered zoom applies to all of them.
     zoom_->setView(this);
     presentation_->setChecked(zoom_->isPresentation());
+    // A remembered presentation scale is held to the same rule as a new one, once a window
+    // manager has given the window its size.
+    QTimer::singleShot(2100, this, [this] {
+        if (zoom_->isPresentation() && !giveStoresRoom(this, docks_))
+            zoom_->zoomOut();
+    });
     if (restoreLayout()) {
         show();
         return;
@@ -221,16 +263,23 @@ void MainWindow::showRestoredOrFitted() {
     sizeDocksForFirstStart();
 }
 
+// The docks' state with the stores it was saved with, for restoreDocks.
 QByteArray MainWindow::saveDockState() const {
-    return saveState(kLayoutVersion);
+    QByteArray saved;
+    QDataStream out(&saved, QIODevice::WriteOnly);
+    out << storeNames() << saveState(kLayoutVersion);
+    return saved;
 }
 
 void MainWindow::showWithLayout(const QByteArray& geometry, const QByteArray& dockState) {
     zoom_->setView(this);
     presentation_->setChecked(zoom_->isPresentation());
     restoreGeometry(geometry);
-    restoreState(dockState, kLayoutVersion);
-    arrangeDocks();
+    QDataStream in(dockState);
+    QStringList stores;
+    QByteArray state;
+    in >> stores >> state;
+    restoreDocks(state, stores);
     show();
 }
 
@@ -258,9 +307,23 @@ void MainWindow::fitBackOnScreen() {
     }
 }
 
+// The console and the tabs behind it get a third of the height, and at least what the tallest
+// tab needs whole (the History plots, the Conflicts grid: they scroll only when presentation
+// mode gives their height to the store tables).
 void MainWindow::sizeDocksForFirstStart() {
-    if (console_)
-        resizeDocks({console_}, {height() * 3 / 10}, Qt::Vertical);
+    if (console_) {
+        int tallest = 0;
+        for (const QDockWidget* dock : std::as_const(consoleTabs_))
+            if (const auto* scroll = qobject_cast<const QScrollArea*>(dock->widget());
+                scroll && scroll->widget())
+                tallest = std::max(tallest, scroll->widget()->minimumSizeHint().height());
+        // Besides the tab itself: the dock's title bar, and the tabs' bar below it.
+        const int bars =
+            console_->height() - console_->widget()->height() + fontMetrics().height() + 12;
+        resizeDocks({console_}, {std::max(height() * 3 / 10, tallest + bars)}, Qt::Vertical);
+    }
+    if (zoom_->isPresentation())
+        giveStoresRoom(this, docks_);
 }
 
 void MainWindow::resizeEvent(QResizeEvent* event) {
@@ -320,6 +383,15 @@ void MainWindow::createActions() {
         if (percent > 100 && !fitsScreen()) {
             zoom_->zoomOut();
             showStatus(QStringLiteral("Zoom %1 % would not fit this screen").arg(percent));
+            return;
+        }
+        // Nor one that leaves the store tables a row or two: the panels take the height they
+        // need from the console and the script first.
+        if (percent > 100 && isVisible() && !giveStoresRoom(this, docks_)) {
+            zoom_->zoomOut();
+            showStatus(QStringLiteral("Zoom %1 % would leave the store tables fewer than %2 rows")
+                           .arg(percent)
+                           .arg(kUsableTableRows));
             return;
         }
         showStatus(QStringLiteral("Zoom %1 %").arg(percent));

@@ -51,9 +51,10 @@ public:
     // the first time fitted to the screen, maximised on a small one.
     void showRestoredOrFitted();
     // Shows the window as another one was (its saveGeometry() and saveDockState()): the
-    // replacement after a workspace change. The store panels are arranged afresh (the stores
-    // may differ); every other dock keeps its place.
+    // replacement after a workspace change. The store panels are arranged afresh when the
+    // stores differ; every other dock keeps its place.
     void showWithLayout(const QByteArray& geometry, const QByteArray& dockState);
+    // The docks' places and the stores they were saved with.
     QByteArray saveDockState() const;
     // Asked before the window closes (File > Quit, the window's close button); false keeps it
     // open.
@@ -83,6 +84,7 @@ private:
     void arrangeDocks();
     void fitToScreen();
     bool restoreLayout();
+    bool restoreDocks(const QByteArray& state, const QStringList& savedStores);
     void sizeDocksForFirstStart();
     bool fitsScreen();
     void fitBackOnScreen();
@@ -98,6 +100,7 @@ private:
     QDockWidget* console_ = nullptr;
     QList<StorePanel*> panels_;
     QList<QDockWidget*> docks_;
+    QList<QDockWidget*> consoleTabs_; // the docks tabbed with the console
     QDockWidget* workspace_ = nullptr;
     ViewZoom* zoom_ = nullptr;
     std::function<bool()> mayClose_;

@@ -1,5 +1,6 @@
 #include "mergedecisionstab.h"
 
+#include "counttext.h"
 #include "identifiers.h"
 #include "manualdecisionmodel.h"
 #include "roletint.h"
@@ -187,7 +188,7 @@ void MergeDecisionsTab::decideSelected() {
         }
         pick = p;
     }
-    undo_->beginMacro(QStringLiteral("Decide %1 key(s)").arg(rows.size()));
+    undo_->beginMacro(QStringLiteral("Decide %1").arg(countOf(rows.size(), "key")));
     for (const QModelIndex& row : rows)
         decide(model_->keyAt(row.row()), pick);
     undo_->endMacro();

@@ -1,5 +1,6 @@
 #include "mergedialog.h"
 
+#include "counttext.h"
 #include "mergepreviewmodel.h"
 #include "progresstext.h"
 #include "roletint.h"
@@ -32,6 +33,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
+#include <set>
 
 namespace syncscope {
 
@@ -56,6 +58,23 @@ std::vector<size_t> checkedRows(const QListWidget* list) {
         if (list->item(i)->checkState() == Qt::Checked && !list->item(i)->isHidden())
             rows.push_back(static_cast<size_t>(i));
     return rows;
+}
+
+// The concurrent keys this plan still decides something for: one that needs a decision, one
+// decided by hand, one the merge writes. A key the targets already hold as the merge would
+// leave it stays listed (it can be decided), but is not counted: the tab's title would
+// otherwise still say "(1)" once a merge applied, beside "Nothing to change".
+size_t keysDecidedByThisPlan(const MergePreview& p, const ManualPicks& picks) {
+    std::set<std::pair<std::string_view, std::string_view>> written;
+    for (size_t i = 0; i < p.rowCount(); ++i)
+        written.emplace(p.studentId(i), p.courseId(i));
+    size_t n = 0;
+    for (const MergePreview::DecisionKey& k : p.decisionKeys())
+        if (k.undecided || written.count({k.studentId, k.courseId}) != 0 ||
+            picks.count(
+                {QString::fromStdString(k.studentId), QString::fromStdString(k.courseId)}) != 0)
+            ++n;
+    return n;
 }
 
 } // namespace
@@ -350,24 +369,30 @@ void MergeDialog::showPreview(std::shared_ptr<const MergePreview> preview) {
             perTarget << QStringLiteral("%1 in %2")
                              .arg(p.writesInto(t))
                              .arg(QString::fromStdString(p.storeName(p.request().targets[t])));
-        QString text = p.totalWrites() == 0
-                           ? QStringLiteral("Nothing to change: the targets already hold what "
-                                            "this merge would give them.")
-                           : QStringLiteral("%1 write(s): %2. %3 of them new writes (amber) "
-                                            "where the strategy or your decision overrides "
-                                            "last-writer-wins.")
-                                 .arg(p.totalWrites())
-                                 .arg(perTarget.join(QStringLiteral(", ")))
-                                 .arg(p.decisions());
+        QString text =
+            p.totalWrites() == 0
+                ? QStringLiteral("Nothing to change: the targets already hold what "
+                                 "this merge would give them.")
+                : QStringLiteral("%1: %2. %3 (amber) where the strategy or your "
+                                 "decision overrides last-writer-wins.")
+                      .arg(countOf(static_cast<qint64>(p.totalWrites()), "write"),
+                           perTarget.join(QStringLiteral(", ")),
+                           p.decisions() == 1
+                               ? QStringLiteral("1 of them is a new write")
+                               : QStringLiteral("%1 of them are new writes").arg(p.decisions()));
         if (p.rowCount() < p.totalWrites())
             text += QStringLiteral(" Listing the first %1.").arg(p.rowCount());
         if (p.undecided() > 0)
-            text += QStringLiteral(" %1 concurrent key(s) need your decision (Decisions tab) "
-                                   "before this can be applied.")
-                        .arg(p.undecided());
+            text += QStringLiteral(" %1 your decision (Decisions tab) before this can be "
+                                   "applied.")
+                        .arg(p.undecided() == 1
+                                 ? QStringLiteral("1 concurrent key needs")
+                                 : QStringLiteral("%1 concurrent keys need").arg(p.undecided()));
         summary_->setText(text);
     }
-    tabs_->setTabText(1, QStringLiteral("Decisions (%1)").arg(p.decisionKeys().size()));
+    const size_t deciding = keysDecidedByThisPlan(p, picks());
+    tabs_->setTabText(1, deciding == 0 ? QStringLiteral("Decisions")
+                                       : QStringLiteral("Decisions (%1)").arg(deciding));
     updateControls();
 }
 

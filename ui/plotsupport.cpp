@@ -3,6 +3,7 @@
 #include <qcustomplot.h>
 
 #include <QDir>
+#include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QMessageBox>
@@ -134,6 +135,44 @@ void savePlotWithDialog(QWidget* parent, const QString& defaultName,
     QString error;
     if (!save(target, &error))
         QMessageBox::warning(parent, QStringLiteral("Export Plot"), error);
+}
+
+namespace {
+
+// Replots its plot when it is shown, if a replot was put off while it was hidden.
+class ReplotOnShow : public QObject {
+public:
+    explicit ReplotOnShow(QCustomPlot* plot)
+        : QObject(plot)
+        , plot_(plot) {
+        plot->installEventFilter(this);
+    }
+    bool pending = false;
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override {
+        if (watched == plot_ && event->type() == QEvent::Show && pending) {
+            pending = false;
+            plot_->replot(QCustomPlot::rpQueuedReplot);
+        }
+        return QObject::eventFilter(watched, event);
+    }
+
+private:
+    QCustomPlot* plot_;
+};
+
+} // namespace
+
+void replotWhenShown(QCustomPlot* plot) {
+    if (plot->isVisible() || !plot->window()->isVisible()) {
+        plot->replot();
+        return;
+    }
+    auto* hook = plot->findChild<ReplotOnShow*>(QString(), Qt::FindDirectChildrenOnly);
+    if (!hook)
+        hook = new ReplotOnShow(plot);
+    hook->pending = true;
 }
 
 } // namespace syncscope

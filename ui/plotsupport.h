@@ -38,6 +38,12 @@ void followUserRange(QCustomPlot* plot, bool* chosen, std::function<void()> refi
 // failure returns false with a reason naming the file.
 bool savePlot(QCustomPlot* plot, const QString& path, QString* error);
 
+// Replots now if the plot can be seen, else when it is next shown: a plot on a tab behind
+// another, or in a dock behind the console, is not drawn at every capture of a run (the
+// History dock's three plots were all drawn, two of them unseen, on the UI thread). A plot
+// not in a shown window (a test's, an export's) is drawn at once.
+void replotWhenShown(QCustomPlot* plot);
+
 // Export Plot…: asks for a PNG or PDF file (a name typed without a suffix takes the chosen
 // filter's), then saves through `save`; a failure is shown in a message box.
 void savePlotWithDialog(QWidget* parent, const QString& defaultName,

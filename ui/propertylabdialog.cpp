@@ -1,5 +1,6 @@
 #include "propertylabdialog.h"
 
+#include "counttext.h"
 #include "propertylabmodels.h"
 
 #include <QBrush>
@@ -292,9 +293,9 @@ void PropertyLabDialog::showSteps() {
         : steps_.empty()
             ? QStringLiteral("Add the merges to try: each order of them runs on a copy of the "
                              "stores' history, once per strategy.")
-            : QStringLiteral("%1 merge(s): up to %2 order(s) per strategy.")
-                  .arg(steps_.size())
-                  .arg(orders));
+            : QStringLiteral("%1: up to %2 per strategy.")
+                  .arg(countOf(static_cast<qint64>(steps_.size()), "merge"),
+                       countOf(static_cast<qint64>(orders), "order")));
 }
 
 void PropertyLabDialog::showRunning() {
@@ -316,17 +317,19 @@ void PropertyLabDialog::showReport(std::shared_ptr<const PropertyLabReport> repo
     }
     report_ = std::move(report);
     summary_->setReport(report_);
-    QString keys = QStringLiteral("%1 key(s) the stores disagree on").arg(report_->labKeys);
+    QString keys = QStringLiteral("%1 the stores disagree on")
+                       .arg(countOf(static_cast<qint64>(report_->labKeys), "key"));
     if (report_->differingKeys > report_->labKeys)
         keys = QStringLiteral("the first %1 of the %2 keys the stores disagree on")
                    .arg(report_->labKeys)
                    .arg(report_->differingKeys);
     const QString took = seconds < 1 ? QStringLiteral("%1 ms").arg(qRound(seconds * 1000))
                                      : QStringLiteral("%1 s").arg(seconds, 0, 'f', 1);
-    status_->setText(QStringLiteral("Ran %1 order(s) × %2 strategies over %3, in %4.")
-                         .arg(report_->orders)
-                         .arg(report_->strategies.size())
-                         .arg(keys, took));
+    status_->setText(
+        QStringLiteral("Ran %1 × %2 over %3, in %4.")
+            .arg(countOf(static_cast<qint64>(report_->orders), "order"),
+                 countOf(static_cast<qint64>(report_->strategies.size()), "strategy", "strategies"),
+                 keys, took));
     summaryView_->selectRow(0);
     showStrategy(report_->strategies.empty() ? -1 : 0);
 }
@@ -346,11 +349,12 @@ void PropertyLabDialog::showStrategy(int row) {
         return;
     }
     outcomeTitle_->setText(
-        QStringLiteral("%1 ends in %2 different state(s); each column group is one (hover its "
-                       "header for the orders that reach it). Amber: a value that differs from "
-                       "another store or from end state 1.")
-            .arg(title)
-            .arg(r.outcomes.size()));
+        QStringLiteral("%1 ends in %2; each column group is one (hover its header for the "
+                       "orders that reach it). Amber: a value that differs from another store or "
+                       "from end state 1.")
+            .arg(title, r.outcomes.size() == 1
+                            ? QStringLiteral("one state")
+                            : QStringLiteral("%1 different states").arg(r.outcomes.size())));
     QString why;
     for (size_t p = 0; p < kLabProperties; ++p) {
         const LabVerdict& v = r.verdicts[p];

@@ -1,5 +1,6 @@
 #include "scriptpanel.h"
 
+#include "counttext.h"
 #include "elidedlabel.h"
 
 #include <QFontDatabase>
@@ -245,11 +246,12 @@ void ScriptPanel::showScript(const QString& fileName, const QString& text,
     view_->setErrors(errors);
     view_->setCurrentLine(0);
     progress_->hide();
-    status_->setText(errors.isEmpty()
-                         ? QStringLiteral("%1 — ready: Step (F10), Run (F5)").arg(fileName)
-                         : QStringLiteral("%1 — %2 error(s): nothing can run until they are fixed")
-                               .arg(fileName)
-                               .arg(errors.size()));
+    status_->setText(
+        errors.isEmpty()
+            ? QStringLiteral("%1 — ready: Step (F10), Run (F5)").arg(fileName)
+            : QStringLiteral("%1 — %2: nothing can run until %3 fixed")
+                  .arg(fileName, countOf(errors.size(), "error"),
+                       errors.size() == 1 ? QStringLiteral("it is") : QStringLiteral("they are")));
 }
 
 void ScriptPanel::showPosition(int nextLine, int done, int total, bool running) {
@@ -270,8 +272,11 @@ void ScriptPanel::showPosition(int nextLine, int done, int total, bool running) 
     progress_->setVisible(total > 0);
     status_->setText(
         done >= total
-            ? QStringLiteral("%1 — finished (%2 commands)").arg(fileName_).arg(total)
-            : QStringLiteral("%1 — %2 of %3 commands run").arg(fileName_).arg(done).arg(total));
+            ? QStringLiteral("%1 — finished (%2)").arg(fileName_, countOf(total, "command"))
+            : QStringLiteral("%1 — %2 of %3 run")
+                  .arg(fileName_)
+                  .arg(done)
+                  .arg(countOf(total, "command")));
 }
 
 void ScriptPanel::offerResume(const QString& message) {

@@ -23,6 +23,12 @@
 namespace syncscope {
 
 namespace {
+// More changed rows than this are a batch (an import, a reload), not a step to follow: they are
+// neither flashed nor selected.
+constexpr int kFlashedRowsAtMost = 64;
+} // namespace
+
+namespace {
 
 // Rows still loading are drawn dimmed (the model only says which they are); rows a step just
 // changed are drawn highlighted for a moment.
@@ -159,6 +165,11 @@ StorePanel::StorePanel(const StoreDescription& store, GradeTableModel* grades, O
                 return;
             revealOplog_ = false;
             oplog_->scrollTo(oplog_->model()->index(last, 0));
+            // A step's few entries are selected; an import's or a reloaded log's hundreds would
+            // leave every row highlighted: the last one is current, alone.
+            if (last - first >= kFlashedRowsAtMost)
+                first = last;
+            oplog_->setCurrentIndex(oplog_->model()->index(last, 0));
             oplog_->selectionModel()->select(
                 QItemSelection(oplog_->model()->index(first, 0),
                                oplog_->model()->index(last, oplog_->model()->columnCount() - 1)),
@@ -328,7 +339,7 @@ void StorePanel::showCommittedWrites(const std::vector<GradeRecord>& keys, bool 
     if (lastRow >= 0 && following)
         showGradeRow(lastRow, false);
     // The step's changed rows flash (a few: a big batch is not a step to follow).
-    if (keys.size() <= 64) {
+    if (keys.size() <= kFlashedRowsAtMost) {
         std::vector<int> rows;
         for (const GradeRecord& g : keys)
             if (const int r = gradeModel_->rowOf(g.studentId, g.courseId); r >= 0)

@@ -92,7 +92,43 @@ TimelinePlot::TimelinePlot(QWidget* parent)
         QToolTip::showText(e->globalPosition().toPoint(),
                            QString::fromStdString(snapshot_->describe(hit->lane, p)), this);
     });
+    // The lanes' labels are thinned to the height the layout gave the axis; that height is
+    // known after the layout, the labels are made before it: a change waits for the next draw.
+    connect(this, &QCustomPlot::afterLayout, this, [this] {
+        if (laneLabelStep() != laneLabelStep_) {
+            labelLanes();
+            replot(rpQueuedReplot);
+        }
+    });
     rebuild();
+}
+
+// Every lane's name where the lanes are far enough apart; every second, third… one where they
+// are closer than a line of the labels' font, so no two labels overlap. A long name is cut
+// with "…" (the tooltip of a point says its store whole).
+int TimelinePlot::laneLabelStep() const {
+    const size_t lanes = snapshot_ ? snapshot_->laneCount() : 0;
+    if (lanes == 0)
+        return 1;
+    // The lanes' axis runs from -0.6 to lanes - 0.4 (rebuild).
+    const double perLane = axisRect()->height() / (static_cast<double>(lanes) + 0.2);
+    const int lineHeight = QFontMetrics(yAxis->tickLabelFont()).height();
+    return perLane <= 0 ? static_cast<int>(lanes)
+                        : std::max(1, static_cast<int>(std::ceil(lineHeight / perLane)));
+}
+
+void TimelinePlot::labelLanes() {
+    laneLabelStep_ = laneLabelStep();
+    auto ticker = QSharedPointer<QCPAxisTickerText>::create();
+    const QFontMetrics metrics(yAxis->tickLabelFont());
+    const size_t lanes = snapshot_ ? snapshot_->laneCount() : 0;
+    for (size_t lane = 0; lane < lanes; ++lane)
+        ticker->addTick(laneY(lane),
+                        lane % static_cast<size_t>(laneLabelStep_) == 0
+                            ? metrics.elidedText(QString::fromStdString(snapshot_->laneName(lane)),
+                                                 Qt::ElideRight, metrics.averageCharWidth() * 12)
+                            : QString());
+    yAxis->setTicker(ticker);
 }
 
 double TimelinePlot::laneY(size_t lane) const {
@@ -122,7 +158,7 @@ void TimelinePlot::rebuild() {
     if (lanes == 0) {
         title_->setText(QStringLiteral("Oplogs over time: nothing captured yet"));
         yAxis->setTicker(ticker);
-        replot();
+        replotWhenShown(this);
         return;
     }
     size_t omitted = 0, mergedIn = 0;
@@ -131,7 +167,6 @@ void TimelinePlot::rebuild() {
     std::map<std::tuple<size_t, Mark, size_t>, QCPGraph*> graphs;
     QVector<double> discardedTs, discardedY;
     for (size_t lane = 0; lane < lanes; ++lane) {
-        ticker->addTick(laneY(lane), QString::fromStdString(snapshot_->laneName(lane)));
         omitted += snapshot_->omitted(lane);
         const double y = laneY(lane);
         for (const TimelineSnapshot::Point& p : snapshot_->points(lane)) {
@@ -158,7 +193,7 @@ void TimelinePlot::rebuild() {
                                            Qt::NoBrush, 15));
     discarded->setName(QStringLiteral("discarded unseen"));
     discarded->setData(discardedTs, discardedY);
-    yAxis->setTicker(ticker);
+    labelLanes();
     yAxis->setRange(-0.6, static_cast<double>(lanes) - 0.4);
     if (minTs <= maxTs && !userRange_) {
         const double pad = std::max(1.0, static_cast<double>(maxTs - minTs) * 0.04);
@@ -184,7 +219,7 @@ void TimelinePlot::rebuild() {
                 link->setSelectable(false);
             }
     drawSelection();
-    replot();
+    replotWhenShown(this);
 }
 
 void TimelinePlot::setVectorMarks(bool vector) {

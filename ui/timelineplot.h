@@ -45,6 +45,8 @@ Q_SIGNALS:
 
 private:
     double laneY(size_t lane) const;
+    int laneLabelStep() const;
+    void labelLanes();
     void rebuild();
     void drawSelection();
     QCPScatterStyle markStyle(int mark, const QColor& colour);
@@ -55,6 +57,7 @@ private:
     QList<QCPAbstractItem*> selectionLinks_;
     QCPTextElement* title_ = nullptr;
     bool vectorMarks_ = false;
+    int laneLabelStep_ = 1;  // every how many lanes a name is shown
     bool userRange_ = false; // the user zoomed or panned: new snapshots keep the time range
     std::map<std::pair<int, QRgb>, QCPScatterStyle> pixmapMarks_; // by (mark, colour)
 };

@@ -1,4 +1,5 @@
 #include "verifyreportdialog.h"
+#include "counttext.h"
 
 #include <QDialogButtonBox>
 #include <QFileDialog>
@@ -24,9 +25,9 @@ VerifyReportDialog::VerifyReportDialog(VerifyReport report, QWidget* parent)
         report_.clean()
             ? (bySums ? QStringLiteral("The stores' checksums agree.")
                       : QStringLiteral("The stores agree with each other and with their oplogs."))
-            : QStringLiteral("%1 finding(s) in %2 store(s).")
-                  .arg(report_.findingCount)
-                  .arg(report_.stores.size()));
+            : QStringLiteral("%1 in %2.")
+                  .arg(countOf(static_cast<qint64>(report_.findingCount), "finding"),
+                       countOf(static_cast<qint64>(report_.stores.size()), "store")));
     auto* text = new QPlainTextEdit(this);
     text->setObjectName(QStringLiteral("verify-report"));
     text->setReadOnly(true);

@@ -1,5 +1,8 @@
 #include "viewzoom.h"
 
+#include <QApplication>
+#include <QDialog>
+#include <QEvent>
 #include <QHeaderView>
 #include <QSettings>
 #include <QTableView>
@@ -14,6 +17,7 @@ namespace {
 
 constexpr std::array kSteps{50, 67, 80, 90, 100, 110, 125, 150, 175, 200, 250, 300};
 const char* const kBaseFont = "syncscopeBaseFont";
+const char* const kAppliedFactor = "syncscopeZoomApplied";
 
 QString percentKey() {
     return QStringLiteral("view/zoomPercent");
@@ -52,6 +56,10 @@ ViewZoom::ViewZoom(QObject* parent)
 
 void ViewZoom::setView(QWidget* view) {
     view_ = view;
+    if (!filtering_) {
+        qApp->installEventFilter(this);
+        filtering_ = true;
+    }
     apply();
 }
 
@@ -91,20 +99,29 @@ void ViewZoom::setPresentation(bool on) {
 // The window's font first (what every widget without a font of its own inherits), then each
 // widget that set its own (the console's and the script's fixed-width font, bold headers).
 // Fixed-height table rows and column widths are sized by hand elsewhere, so they are scaled
-// here by the change in scale.
+// here by the change in scale. The dialogs open now follow too.
 void ViewZoom::apply() {
     if (!view_)
         return;
+    applyTo(view_);
+    for (QWidget* top : QApplication::topLevelWidgets())
+        if (qobject_cast<QDialog*>(top) && top->isVisible())
+            applyTo(top);
+}
+
+void ViewZoom::applyTo(QWidget* root) const {
     const double factor = percent_ / 100.0;
-    scaleFont(view_, factor);
+    scaleFont(root, factor);
     // A widget that sets a font sets it whole (a fixed-width face at the system's size), so it
     // is scaled from that; one that wants only bold says so in markup and inherits the size.
     // Table headers too: the platform may give them a font of their own class.
-    for (QWidget* w : view_->findChildren<QWidget*>())
+    for (QWidget* w : root->findChildren<QWidget*>())
         if ((w->testAttribute(Qt::WA_SetFont) || qobject_cast<QHeaderView*>(w)) && !w->isWindow())
             scaleFont(w, factor);
-    const double change = factor / appliedFactor_;
-    for (QTableView* table : view_->findChildren<QTableView*>()) {
+    // What this window's columns were last scaled to, kept on the window itself.
+    const QVariant applied = root->property(kAppliedFactor);
+    const double change = factor / (applied.isValid() ? applied.toDouble() : 1.0);
+    for (QTableView* table : root->findChildren<QTableView*>()) {
         table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 6);
         if (change != 1.0) {
             QHeaderView* columns = table->horizontalHeader();
@@ -113,7 +130,18 @@ void ViewZoom::apply() {
                     columns->resizeSection(c, static_cast<int>(columns->sectionSize(c) * change));
         }
     }
-    appliedFactor_ = factor;
+    root->setProperty(kAppliedFactor, factor);
+}
+
+// Every dialog (the Merge dialog, a store's, Help's pages, the Property Lab, a message box) at
+// the scale of the window as it is shown.
+bool ViewZoom::eventFilter(QObject* watched, QEvent* event) {
+    // Polished before its first show sizes it (so it opens large enough); shown again after a
+    // change of scale while hidden.
+    if ((event->type() == QEvent::Polish || event->type() == QEvent::Show) && view_)
+        if (auto* dialog = qobject_cast<QDialog*>(watched); dialog && dialog->isWindow())
+            applyTo(dialog);
+    return QObject::eventFilter(watched, event);
 }
 
 } // namespace syncscope

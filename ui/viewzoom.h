@@ -10,7 +10,8 @@ namespace syncscope {
 // One scale for everything a window shows (tables, oplogs, console, script, plots): the
 // window's font and every font set on a widget inside it, scaled from what each was at 100 %,
 // with table rows and columns following. Presentation mode is a remembered larger scale for
-// a projector; the current scale is remembered between runs (QSettings).
+// a projector; the current scale is remembered between runs (QSettings). Every dialog follows
+// the same scale as it is shown, and those open follow a change.
 class ViewZoom : public QObject {
     Q_OBJECT
 public:
@@ -35,13 +36,17 @@ public Q_SLOTS:
 Q_SIGNALS:
     void percentChanged(int percent);
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     void apply();
+    void applyTo(QWidget* root) const;
 
     QPointer<QWidget> view_;
     int percent_ = 100;
     int presentationPercent_ = 150;
-    double appliedFactor_ = 1.0; // what the table columns were last scaled to
+    bool filtering_ = false; // watching for dialogs shown
 };
 
 } // namespace syncscope

@@ -1,6 +1,7 @@
 #include "mergerunner.h"
 
 #include "commandsession.h"
+#include "counttext.h"
 #include "engine.h"
 #include "identifiers.h"
 #include "interner.h"
@@ -318,9 +319,9 @@ void MergeRunner::mirrorInsideMerge(size_t target, int64_t appended) {
         [this, batch, appended] {
             engineFinished_ = true;
             if (appended != static_cast<int64_t>(batch->total))
-                Q_EMIT failed(QStringLiteral("The store appended %1 entries where the plan has "
-                                             "%2: the verification will show which keys differ.")
-                                  .arg(appended)
+                Q_EMIT failed(QStringLiteral("The store appended %1 where the plan has %2: the "
+                                             "verification will show which keys differ.")
+                                  .arg(countOf(appended, "entry", "entries"))
                                   .arg(batch->total));
             batchCommitted(*batch);
         });
@@ -342,10 +343,10 @@ void MergeRunner::batchCommitted(Batch& batch) {
     if (engineFinished_) {
         finish(QStringLiteral("done"),
                batch.skipped == 0
-                   ? (inside_ ? QStringLiteral("Merged inside the target's engine: %1 writes "
+                   ? (inside_ ? QStringLiteral("Merged inside the target's engine: %1 "
                                                "applied, none sent through Syncscope.")
-                              : QStringLiteral("Merged: %1 writes applied."))
-                         .arg(batch.total)
+                              : QStringLiteral("Merged: %1 applied."))
+                         .arg(countOf(static_cast<qint64>(batch.total), "write"))
                    : QStringLiteral("Merged with %1 of %2 writes skipped: their keys changed "
                                     "after the preview. Merge again to settle them.")
                          .arg(batch.skipped)
@@ -433,8 +434,10 @@ void MergeRunner::verifyTargets(std::shared_ptr<const Expected> expected) {
                             tally->count == 0
                                 ? QStringLiteral(
                                       "Verified: every target holds what the plan wrote.")
-                                : QStringLiteral("%1 key(s) differ from the plan:\n%2")
-                                      .arg(tally->count)
+                                : QStringLiteral("%1 from the plan:\n%2")
+                                      .arg(tally->count == 1
+                                               ? QStringLiteral("1 key differs")
+                                               : QStringLiteral("%1 keys differ").arg(tally->count))
                                       .arg(tally->lines.join(QLatin1Char('\n')));
                         Q_EMIT verified(report, tally->count);
                     });

@@ -2,10 +2,12 @@
 
 #include "commandsession.h"
 #include "consoleview.h"
+#include "counttext.h"
 #include "errorlist.h"
 #include "mainwindow.h"
 #include "progresstext.h"
 #include "sampledata.h"
+#include "sampledatadialog.h"
 #include "storeworker.h"
 #include "textoutput.h"
 #include "whenfinished.h"
@@ -19,7 +21,6 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QInputDialog>
 #include <QListWidget>
 #include <QMenu>
 #include <QProgressDialog>
@@ -71,28 +72,14 @@ DataActions::DataActions(MainWindow* window, WorkspaceSession* session, CommandS
             importCsv(path, targets);
     });
     importAction->setShortcut(Qt::CTRL | Qt::Key_I);
-    dataMenu->addAction(QStringLiteral("&Generate Sample Data…"), this, [this] {
-        bool ok = false;
-        const int students =
-            QInputDialog::getInt(window_, QStringLiteral("Sample data"),
-                                 QStringLiteral("Students (SID1000…)"), 1000, 1, 1000000, 100, &ok);
-        if (!ok)
-            return;
-        const int courses = QInputDialog::getInt(window_, QStringLiteral("Sample data"),
-                                                 QStringLiteral("Courses per student (CSE001…)"),
-                                                 20, 1, 999, 1, &ok);
-        if (!ok)
-            return;
-        const QStringList targets = chooseStores(window_, commands_->storeNames());
-        if (!targets.isEmpty())
-            importSample(students, courses, targets);
-    });
+    dataMenu->addAction(QStringLiteral("&Generate Sample Data…"), this, &DataActions::askForSample);
     connect(this, &DataActions::dataImported, window_,
             [this](int rows, bool canceled, const QString& error) {
                 const QString message =
                     !error.isEmpty() ? error
-                    : canceled       ? QStringLiteral("Import canceled after %1 rows").arg(rows)
-                                     : QStringLiteral("Imported %1 rows").arg(rows);
+                    : canceled
+                        ? QStringLiteral("Import canceled after %1").arg(countOf(rows, "row"))
+                        : QStringLiteral("Imported %1").arg(countOf(rows, "row"));
                 window_->showStatus(message);
                 (error.isEmpty() ? console_->appendResult(QStringLiteral("-- ") + message)
                                  : console_->appendError(message));
@@ -153,6 +140,15 @@ void DataActions::exportOplogs(const QString& dir) {
                 });
         }
     });
+}
+
+void DataActions::askForSample() {
+    auto* dialog = new SampleDataDialog(commands_->storeNames(), window_);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        importSample(dialog->students(), dialog->courses(), dialog->stores());
+    });
+    dialog->open();
 }
 
 void DataActions::importSample(int students, int courses, const QStringList& stores) {

@@ -35,6 +35,8 @@ public:
     // Generated demo data (students x courses, docs/script-language.md's shape) into the named
     // stores.
     void importSample(int students, int courses, const QStringList& stores);
+    // Data > Generate Sample Data…: one dialog (SampleDataDialog) for the counts and the stores.
+    void askForSample();
     // The Data menu, for the actions that live beside these (Verify).
     QMenu* menu() const { return dataMenu_; }
 

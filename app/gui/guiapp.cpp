@@ -5,6 +5,7 @@
 #include "commandsession.h"
 #include "conflictactions.h"
 #include "consoleview.h"
+#include "counttext.h"
 #include "dataactions.h"
 #include "followactions.h"
 #include "gradetablemodel.h"

@@ -3,6 +3,7 @@
 #include "auditview.h"
 #include "commandsession.h"
 #include "consoleview.h"
+#include "counttext.h"
 #include "mainwindow.h"
 #include "mergedialog.h"
 #include "mergerequestjson.h"
@@ -208,10 +209,9 @@ void MergeActions::verifyAuditLog() {
             text = check.error().toString();
         } else if (check.value().ok()) {
             ok = true;
-            text =
-                QStringLiteral("Audit log verified: %1 entries, every hash and link intact (%2).")
-                    .arg(check.value().checked)
-                    .arg(runner_->auditPath());
+            text = QStringLiteral("Audit log verified: %1, every hash and link intact (%2).")
+                       .arg(countOf(static_cast<qint64>(check.value().checked), "entry", "entries"))
+                       .arg(runner_->auditPath());
         } else {
             text = QStringLiteral("Audit log broken at entry %1: %2")
                        .arg(check.value().brokenAt)

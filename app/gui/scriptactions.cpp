@@ -3,6 +3,7 @@
 #include "commandbar.h"
 #include "commandsession.h"
 #include "consoleview.h"
+#include "counttext.h"
 #include "errorlist.h"
 #include "mainwindow.h"
 #include "mergerunner.h"
@@ -198,10 +199,10 @@ void ScriptActions::offerCutShortRun() {
     if (!cut)
         return;
     const QString name = QFileInfo(cut->scriptPath).fileName();
-    const QString where = QStringLiteral("%1%2 of %3 commands")
+    const QString where = QStringLiteral("%1%2 of %3")
                               .arg(cut->exact ? QString() : QStringLiteral("about "))
                               .arg(cut->done)
-                              .arg(cut->total);
+                              .arg(countOf(cut->total, "command"));
     console_->appendError(
         QStringLiteral("The last Run of %1 was cut short after %2; the stores hold what ran.")
             .arg(name, where));

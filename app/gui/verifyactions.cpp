@@ -1,6 +1,7 @@
 #include "verifyactions.h"
 
 #include "commandsession.h"
+#include "counttext.h"
 #include "mainwindow.h"
 #include "storeworker.h"
 #include "verifyreportdialog.h"
@@ -34,9 +35,11 @@ VerifyActions::VerifyActions(MainWindow* window, WorkspaceSession* session,
                                       "in the servers, reading only the ranges that differ"));
 
     connect(this, &VerifyActions::verified, window_, [this](const VerifyReport& report) {
-        window_->showStatus(report.clean()
-                                ? QStringLiteral("Verify: no differences")
-                                : QStringLiteral("Verify: %1 finding(s)").arg(report.findingCount));
+        window_->showStatus(
+            report.clean()
+                ? QStringLiteral("Verify: no differences")
+                : QStringLiteral("Verify: %1")
+                      .arg(countOf(static_cast<qint64>(report.findingCount), "finding")));
         auto* dialog = new VerifyReportDialog(report, window_);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
         dialog->show(); // not modal: the stores stay in view beside it

@@ -71,6 +71,8 @@ class TestHistoryPlots : public QObject {
 private Q_SLOTS:
     void timelinePlacesEveryEntryAndRingsTheDiscardedWrite();
     void clickingAPointSelectsItsKey();
+    void timelineLaneLabelsNeverOverlap();
+    void onlyTheVisiblePlotIsDrawnAtACapture();
     void zoomSurvivesNewSnapshotsUntilDoubleClick();
     void divergenceAndHeatMapDrawTheTrackersCounts();
     void emptyAndUntrackedCapturesSayWhy();
@@ -265,6 +267,67 @@ void TestHistoryPlots::badExportTargetsAreRefusedWithTheReason() {
     const QString missing = dir.filePath(QStringLiteral("no/such/folder/plot.png"));
     QVERIFY(!plots.exportCurrent(missing, &error));
     QVERIFY(error.contains(missing));
+}
+
+// A small History dock (a projector's, at a large scale): the lanes come closer than a line of
+// the labels' font, and the names are thinned out instead of drawn over each other; with room,
+// every lane is named again.
+void TestHistoryPlots::timelineLaneLabelsNeverOverlap() {
+    Demo demo(false);
+    TimelinePlot plot;
+    plot.setSnapshot(
+        std::shared_ptr<const TimelineSnapshot>(demo.capture, &demo.capture->timeline));
+    QFont large = plot.yAxis->tickLabelFont();
+    large.setPointSizeF(large.pointSizeF() * 1.5);
+    plot.yAxis->setTickLabelFont(large);
+    const int lineHeight = QFontMetrics(large).height();
+    plot.show(); // a hidden widget is resized only when shown
+    QVERIFY(QTest::qWaitForWindowExposed(&plot));
+    const auto shownLabels = [&](int height) {
+        plot.resize(600, height);
+        plot.replot();
+        QCoreApplication::processEvents(); // the queued replot with the thinned labels
+        plot.replot();
+        QList<double> at;
+        const QVector<double> ticks = plot.yAxis->tickVector();
+        const QVector<QString> labels = plot.yAxis->tickVectorLabels();
+        for (qsizetype i = 0; i < ticks.size(); ++i)
+            if (!labels.value(i).isEmpty())
+                at << plot.yAxis->coordToPixel(ticks[i]);
+        std::sort(at.begin(), at.end());
+        return at;
+    };
+    for (int height : {90, 110, 140, 400}) {
+        const QList<double> at = shownLabels(height);
+        QVERIFY(!at.isEmpty());
+        for (qsizetype i = 1; i < at.size(); ++i)
+            QVERIFY2(at[i] - at[i - 1] >= lineHeight,
+                     qPrintable(QStringLiteral("%1 px high: labels %2 px apart, a line is %3")
+                                    .arg(height)
+                                    .arg(at[i] - at[i - 1])
+                                    .arg(lineHeight)));
+    }
+    QCOMPARE(shownLabels(400).size(), 3);
+}
+
+// A Run captures the plots again and again: the plot in front is drawn at each capture, those on
+// the tabs behind it when they are next shown (with the newest capture).
+void TestHistoryPlots::onlyTheVisiblePlotIsDrawnAtACapture() {
+    Demo demo(true);
+    HistoryPlots plots;
+    plots.resize(900, 420);
+    plots.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&plots));
+    QCOMPARE(plots.currentPlot(), plots.timeline());
+    QSignalSpy timelineDrawn(plots.timeline(), &QCustomPlot::afterReplot);
+    QSignalSpy divergenceDrawn(plots.divergence(), &QCustomPlot::afterReplot);
+    plots.setCapture(demo.capture);
+    QVERIFY(timelineDrawn.count() >= 1);
+    QCOMPARE(divergenceDrawn.count(), 0);
+    QCOMPARE(plots.divergence()->capture(), demo.capture.get()); // its data is there, undrawn
+    plots.tabs()->setCurrentWidget(plots.divergence());
+    QTRY_VERIFY(divergenceDrawn.count() >= 1);
+    QCOMPARE(plots.divergence()->graphCount(), 3); // SQL-HIVE, SQL-MONGO, HIVE-MONGO
 }
 
 QTEST_MAIN(TestHistoryPlots)

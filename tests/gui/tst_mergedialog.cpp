@@ -7,6 +7,7 @@
 #include "mergepreview.h"
 
 #include <QComboBox>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTest>
 
@@ -16,6 +17,7 @@ class TestMergeDialog : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void takeIsOfferedOnlyFromStoresHoldingTheKey();
+    void decisionsTabCountsWhatThePlanStillDecides();
 };
 
 void TestMergeDialog::takeIsOfferedOnlyFromStoresHoldingTheKey() {
@@ -69,6 +71,46 @@ void TestMergeDialog::takeIsOfferedOnlyFromStoresHoldingTheKey() {
     table->selectionModel()->select(decisions->index(first, 0),
                                     QItemSelectionModel::Select | QItemSelectionModel::Rows);
     QVERIFY2(!offered().contains(takeSql) && offered().contains(takeHive), qPrintable(offered()));
+}
+
+// The Decisions tab's title counts the keys this plan still decides: those that need a decision,
+// those decided by hand, and those last-writer-wins writes. Once the merge is applied, the
+// targets hold what it gives them: the preview says nothing changes, and the title no longer
+// says "Decisions (1)" (the key is listed still, concurrent as before, and can be decided).
+void TestMergeDialog::decisionsTabCountsWhatThePlanStillDecides() {
+    Catalog catalog;
+    Engine engine(catalog);
+    for (const char* s : {"SQL", "HIVE", "MONGO"})
+        engine.addReplica(s);
+    const KeyId s1 = catalog.internKey("S1", "C1");
+    engine.set(1, s1, catalog.internValue("A"), 1);
+    engine.set(2, s1, catalog.internValue("B"), 2);
+    MergeRequest request;
+    request.targets = {0};
+    request.sources = {1, 2};
+    MergeDialog dialog({QStringLiteral("SQL"), QStringLiteral("HIVE"), QStringLiteral("MONGO")});
+    dialog.setRequest(request, {});
+    auto* tabs = dialog.findChild<QTabWidget*>();
+    QVERIFY(tabs);
+    const auto preview = [&] {
+        const MergePlan plan = planMerge(engine, request);
+        dialog.showPreview(
+            std::make_shared<const MergePreview>(MergePreview::capture(engine, plan)));
+        return plan;
+    };
+    const MergePlan first = preview();
+    QCOMPARE(first.writes.size(), size_t(1));
+    QCOMPARE(tabs->tabText(1), QStringLiteral("Decisions (1)"));
+    QVERIFY(applyWholePlan(engine, first));
+    const MergePlan again = preview();
+    QVERIFY(again.writes.empty());
+    QCOMPARE(dialog.decisionModel()->rowCount(), 1);
+    QCOMPARE(tabs->tabText(1), QStringLiteral("Decisions"));
+    // Under Manual the key needs a decision again: counted.
+    request.strategy = MergeStrategy::Manual;
+    dialog.setRequest(request, {});
+    preview();
+    QCOMPARE(tabs->tabText(1), QStringLiteral("Decisions (1)"));
 }
 
 QTEST_MAIN(TestMergeDialog)

@@ -7,10 +7,13 @@
 #include "guidriver.h"
 #include "mainwindow.h"
 #include "oplogmodel.h"
+#include "scriptactions.h"
+#include "scriptrunner.h"
 #include "storeloader.h"
 #include "storepanel.h"
 #include "workspacesession.h"
 
+#include <QFile>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -22,6 +25,8 @@ class TestOplogFollow : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void stepAndCtrlEndReachTheRealEnd();
+    void anImportLeavesOneOplogRowSelected();
+    void aResetLeavesAtMostOneOplogRowSelected();
 
 private:
     QTemporaryDir dir_;
@@ -69,6 +74,74 @@ void TestOplogFollow::stepAndCtrlEndReachTheRealEnd() {
     QTRY_COMPARE(view->currentIndex().row(), 200000);
     QCOMPARE(view->currentIndex().siblingAtColumn(OplogModel::Student).data().toString(),
              QStringLiteral("SIDLAST"));
+}
+
+// A step's few entries are selected in the oplog (what it wrote); an import's hundreds are not,
+// nor is a log read again after a Reset: the last entry is current, the rest plain. Every row
+// stayed highlighted after an import.
+void TestOplogFollow::anImportLeavesOneOplogRowSelected() {
+    QVERIFY(dir_.isValid());
+    QCoreApplication::setOrganizationName(QStringLiteral("SyncscopeOplogFollowTest"));
+    qputenv("SYNCSCOPE_AUDIT_DB", dir_.filePath(QStringLiteral("audit.db")).toUtf8());
+    std::vector<StoreSpec> stores{
+        {"SQL", {}, "sqlite://" + dir_.filePath(QStringLiteral("sel-sql.db")).toStdString()},
+        {"HIVE", {}, "sqlite://" + dir_.filePath(QStringLiteral("sel-hive.db")).toStdString()}};
+    GuiApp app(stores, QStringLiteral("selection"));
+    app.start();
+    QTRY_VERIFY_WITH_TIMEOUT(app.commands()->isReady(), 10000);
+    StorePanel* panel = app.window()->storePanels()[0];
+    QTableView* view = panel->oplogView();
+    OplogModel* oplog = app.session()->oplog(0);
+    lab::typeLine(app, QStringLiteral("SQL.SET((SID1,CSE001),A)"));
+    QTRY_COMPARE_WITH_TIMEOUT(oplog->rowCount(), 1, 10000);
+    QTRY_COMPARE(view->selectionModel()->selectedRows().size(), 1); // the step's entry
+
+    QSignalSpy imported(app.data(), &DataActions::dataImported);
+    app.data()->importSample(20, 10, {QStringLiteral("SQL")});
+    QTRY_COMPARE_WITH_TIMEOUT(imported.count(), 1, 60000);
+    QTRY_COMPARE_WITH_TIMEOUT(oplog->rowCount(), 201, 10000);
+    QTest::qWait(200);
+    QVERIFY2(view->selectionModel()->selectedRows().size() <= 1,
+             qPrintable(QStringLiteral("%1 oplog rows selected after the import")
+                            .arg(view->selectionModel()->selectedRows().size())));
+}
+
+// Script > Reset reads the stores again: the oplogs are not left highlighted whole.
+void TestOplogFollow::aResetLeavesAtMostOneOplogRowSelected() {
+    QVERIFY(dir_.isValid());
+    QCoreApplication::setOrganizationName(QStringLiteral("SyncscopeOplogFollowTest"));
+    qputenv("SYNCSCOPE_AUDIT_DB", dir_.filePath(QStringLiteral("audit.db")).toUtf8());
+    std::vector<StoreSpec> stores{
+        {"SQL", {}, "sqlite://" + dir_.filePath(QStringLiteral("reset-sql.db")).toStdString()},
+        {"HIVE", {}, "sqlite://" + dir_.filePath(QStringLiteral("reset-hive.db")).toStdString()}};
+    GuiApp app(stores, QStringLiteral("reset"));
+    app.start();
+    QTRY_VERIFY_WITH_TIMEOUT(app.commands()->isReady(), 10000);
+    QSignalSpy imported(app.data(), &DataActions::dataImported);
+    app.data()->importSample(5, 4, {QStringLiteral("SQL")});
+    QTRY_COMPARE_WITH_TIMEOUT(imported.count(), 1, 60000);
+    const QString script = dir_.filePath(QStringLiteral("reset.in"));
+    QFile file(script);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    for (int i = 0; i < 10; ++i)
+        file.write(QStringLiteral("SQL.SET((SIDR%1,C1),A)\n").arg(i).toUtf8());
+    file.close();
+    QSignalSpy pointReady(app.scriptRunner(), &ScriptRunner::resetPointReady);
+    app.scripts()->open(script);
+    QTRY_COMPARE_WITH_TIMEOUT(pointReady.count(), 1, 10000);
+    app.scripts()->run();
+    QTRY_COMPARE_WITH_TIMEOUT(app.scriptRunner()->done(), 10, 10000);
+    OplogModel* oplog = app.session()->oplog(0);
+    QTRY_COMPARE_WITH_TIMEOUT(oplog->rowCount(), 30, 10000);
+    QSignalSpy reset(app.scriptRunner(), &ScriptRunner::resetDone);
+    app.scripts()->reset();
+    QTRY_COMPARE_WITH_TIMEOUT(reset.count(), 1, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(oplog->rowCount(), 20, 10000);
+    QTest::qWait(300);
+    QTableView* view = app.window()->storePanels()[0]->oplogView();
+    QVERIFY2(view->selectionModel()->selectedRows().size() <= 1,
+             qPrintable(QStringLiteral("%1 oplog rows selected after Reset")
+                            .arg(view->selectionModel()->selectedRows().size())));
 }
 
 QTEST_MAIN(TestOplogFollow)

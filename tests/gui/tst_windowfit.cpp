@@ -5,9 +5,12 @@
 #include "consoleview.h"
 #include "guiapp.h"
 #include "mainwindow.h"
+#include "mergeactions.h"
+#include "mergedialog.h"
 #include "scriptactions.h"
 #include "scriptpanel.h"
 #include "storepanel.h"
+#include "storeroom.h"
 #include "viewzoom.h"
 
 #include <qcustomplot.h>
@@ -18,12 +21,14 @@
 #include <QFile>
 #include <QHeaderView>
 #include <QLayout>
+#include <QMessageBox>
 #include <QScreen>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextBrowser>
 
 using namespace syncscope;
 
@@ -34,6 +39,10 @@ private Q_SLOTS:
     void minimumSizeFitsTheProjector_data();
     void minimumSizeFitsTheProjector();
     void presentationScalesEveryView();
+    void presentationKeepsTableRows();
+    void presentationScalesDialogs();
+    void layoutOfOtherStoresIsRestored();
+    void layoutCarriedToOtherStores();
 
 private:
     QTemporaryDir dir_;
@@ -44,6 +53,23 @@ namespace {
 // What the window may ask for: a maximised window on the projector, less a window manager's
 // title bar and frame.
 constexpr QSize kRoom(1270, 680);
+// A window maximised there: the screen less a title bar.
+constexpr QSize kProjector(1280, 690);
+
+QAction* presentationAction(MainWindow* w) {
+    for (QAction* a : w->findChildren<QAction*>())
+        if (a->text() == QStringLiteral("&Presentation"))
+            return a;
+    return nullptr;
+}
+
+QList<QDockWidget*> storeDocks(MainWindow* w) {
+    QList<QDockWidget*> docks;
+    for (QDockWidget* dock : w->findChildren<QDockWidget*>())
+        if (dock->objectName().startsWith(QStringLiteral("dock-store-")))
+            docks << dock;
+    return docks;
+}
 
 // The widgets asking for the most room, named, so a failure says what to fix.
 QString largest(QWidget* top, int (*extent)(const QSize&)) {
@@ -58,6 +84,33 @@ QString largest(QWidget* top, int (*extent)(const QSize&)) {
     for (int i = 0; i < found.size() && i < 12; ++i)
         lines << QStringLiteral("%1 %2").arg(found[i].first).arg(found[i].second);
     return lines.join(QStringLiteral("; "));
+}
+
+std::vector<StoreSpec> sqliteStores(const QTemporaryDir& dir, const QString& prefix,
+                                    const QStringList& names) {
+    std::vector<StoreSpec> specs;
+    for (const QString& name : names)
+        specs.push_back(
+            {name.toStdString(),
+             {},
+             "sqlite://" + dir.filePath(prefix + QLatin1Char('-') + name + QStringLiteral(".db"))
+                               .toStdString()});
+    return specs;
+}
+
+// Every store's panel is shown, side by side, and the window fits the projector.
+void checkStorePanelsShown(GuiApp& app, const QStringList& names) {
+    QVERIFY(QTest::qWaitForWindowExposed(app.window()));
+    QTRY_VERIFY_WITH_TIMEOUT(app.commands()->isReady(), 20000);
+    QCOMPARE(app.window()->storePanels().size(), names.size());
+    for (const QString& name : names) {
+        auto* dock = app.window()->findChild<QDockWidget*>(QStringLiteral("dock-store-") + name);
+        QVERIFY2(dock && dock->isVisible() && dock->width() > 100 && dock->height() > 100,
+                 qPrintable(name));
+    }
+    app.window()->layout()->activate();
+    const QSize min = app.window()->minimumSizeHint();
+    QVERIFY(min.width() <= kRoom.width() && min.height() <= kRoom.height());
 }
 
 } // namespace
@@ -136,7 +189,7 @@ void TestWindowFit::minimumSizeFitsTheProjector() {
 void TestWindowFit::presentationScalesEveryView() {
     QSettings().remove(QStringLiteral("view"));
     std::vector<StoreSpec> specs;
-    for (const char* name : {"SQL", "MONGO", "HIVE", "REDIS", "SQLITE"})
+    for (const char* name : {"SQL", "MONGO", "HIVE"})
         specs.push_back(
             {name,
              {},
@@ -148,6 +201,7 @@ void TestWindowFit::presentationScalesEveryView() {
     QVERIFY(QTest::qWaitForWindowExposed(app.window()));
     QTRY_VERIFY_WITH_TIMEOUT(app.commands()->isReady(), 20000);
     MainWindow* w = app.window();
+    w->resize(kProjector); // maximised on the projector
     QTableView* grades = w->storePanels()[0]->gradeView();
     QTableView* oplog = w->storePanels()[0]->oplogView();
     auto* plot = w->findChild<QCustomPlot*>();
@@ -166,10 +220,7 @@ void TestWindowFit::presentationScalesEveryView() {
                      grades->columnWidth(0)};
     };
     const Sizes before = measure();
-    QAction* presentation = nullptr;
-    for (QAction* a : w->findChildren<QAction*>())
-        if (a->text() == QStringLiteral("&Presentation"))
-            presentation = a;
+    QAction* presentation = presentationAction(w);
     QVERIFY(presentation);
     QVERIFY(!presentation->isChecked());
     presentation->trigger();
@@ -213,6 +264,146 @@ void TestWindowFit::presentationScalesEveryView() {
     presentation->trigger(); // the last presentation scale again
     QCOMPARE(w->zoom()->percent(), zoomed);
     QSettings().remove(QStringLiteral("view"));
+}
+
+// Five stores on the projector: presentation mode gives the store panels the height first
+// (the console, the script and the tabs behind them give it up), and takes back a scale at
+// which the tables would still show fewer than four rows. At 150 % they showed one or two.
+void TestWindowFit::presentationKeepsTableRows() {
+    QSettings().remove(QStringLiteral("view"));
+    const QStringList names{QStringLiteral("SQL"), QStringLiteral("MONGO"), QStringLiteral("HIVE"),
+                            QStringLiteral("REDIS"), QStringLiteral("SQLITE")};
+    GuiApp app(sqliteStores(dir_, QStringLiteral("rows"), names), QStringLiteral("rows"));
+    app.start();
+    checkStorePanelsShown(app, names);
+    MainWindow* w = app.window();
+    w->resize(kProjector);
+    QTRY_COMPARE(w->size(), kProjector);
+    presentationAction(w)->trigger();
+    QVERIFY(w->zoom()->percent() > 100);
+    QVERIFY(presentationAction(w)->isChecked());
+    w->layout()->activate();
+    for (QDockWidget* dock : storeDocks(w)) {
+        auto* panel = qobject_cast<StorePanel*>(dock->widget());
+        QTableView* table = panel->gradeView();
+        const int rows =
+            table->viewport()->height() / table->verticalHeader()->defaultSectionSize();
+        QVERIFY2(rows >= kUsableTableRows, qPrintable(QStringLiteral("%1 shows %2 rows at %3 %")
+                                                          .arg(panel->storeName())
+                                                          .arg(rows)
+                                                          .arg(w->zoom()->percent())));
+    }
+    // Zooming in further is refused the same way.
+    for (int i = 0; i < 4; ++i)
+        QTest::keyClick(w, Qt::Key_Equal, Qt::ControlModifier);
+    w->layout()->activate();
+    QVERIFY(fewestTableRows(storeDocks(w)) >= kUsableTableRows);
+    QSettings().remove(QStringLiteral("view"));
+}
+
+// The one scale reaches the dialogs: those opened while presenting (Help's pages, the Merge
+// dialog, a message box) and those open when it changes; their tables' rows follow. Dialogs
+// are windows of their own, which do not inherit the main window's font.
+void TestWindowFit::presentationScalesDialogs() {
+    QSettings().remove(QStringLiteral("view"));
+    const QStringList names{QStringLiteral("SQL"), QStringLiteral("MONGO")};
+    GuiApp app(sqliteStores(dir_, QStringLiteral("dialogs"), names), QStringLiteral("dialogs"));
+    app.start();
+    checkStorePanelsShown(app, names);
+    MainWindow* w = app.window();
+    w->resize(kProjector);
+    const double base = w->font().pointSizeF();
+    auto* box = new QMessageBox(QMessageBox::Information, QStringLiteral("Open before"),
+                                QStringLiteral("shown at 100 %"), QMessageBox::Ok, w);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->show();
+    QCOMPARE(box->font().pointSizeF(), base);
+    presentationAction(w)->trigger();
+    QCOMPARE(w->zoom()->percent(), 150);
+    QCOMPARE(box->font().pointSizeF(), base * 1.5);
+
+    for (QAction* a : w->findChildren<QAction*>())
+        if (a->text() == QStringLiteral("Script &Syntax"))
+            a->trigger();
+    auto* syntax = w->findChild<QDialog*>(QStringLiteral("scriptSyntax"));
+    QVERIFY(syntax && syntax->isVisible());
+    QCOMPARE(syntax->findChild<QTextBrowser*>()->font().pointSizeF(), base * 1.5);
+
+    MergeDialog* merge = app.merges()->openMergeDialog();
+    QTRY_VERIFY(merge->isVisible());
+    QCOMPARE(merge->font().pointSizeF(), base * 1.5);
+    for (QTableView* table : merge->findChildren<QTableView*>()) {
+        QCOMPARE(table->font().pointSizeF(), base * 1.5);
+        QVERIFY(table->verticalHeader()->defaultSectionSize() >= table->fontMetrics().height() + 6);
+    }
+
+    w->zoom()->actualSize(); // Ctrl+0 is the main window's; a dialog is in front
+    QCOMPARE(merge->font().pointSizeF(), base);
+    QCOMPARE(syntax->font().pointSizeF(), base);
+    QCOMPARE(box->font().pointSizeF(), base);
+    merge->close();
+    syntax->close();
+    box->close();
+    QSettings().remove(QStringLiteral("view"));
+}
+
+// A layout the window saved (under Xvfb, 800×800) on the default workspace's five stores,
+// restored on a workspace whose stores are named otherwise: Qt kept a placeholder for each
+// missing store dock, and arranging the new stores' docks among them crashed in
+// QLayout::activate at show() on the offscreen platform.
+void TestWindowFit::layoutOfOtherStoresIsRestored() {
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/layoutVersion"), 2);
+    settings.setValue(
+        QStringLiteral("window/geometry"),
+        QByteArray::fromBase64("AdnQywADAAAAAAAAAAAAAAAAAx8AAAMfAAAAAAAAABQAAAMPAAADAwAAAAACAAAAAy"
+                               "AAAAACAAAAAgAAAx0AAAMd"));
+    settings.setValue(
+        QStringLiteral("window/state"),
+        QByteArray::fromBase64(
+            "AAAA/wAAAAL9AAAAAgAAAAIAAAMcAAABpPwCAAAAAvwAAAA1AAAAzwAAAH0A/////AEAAAAD+wAAABwAZABv"
+            "AGMAawAtAHMAdABvAHIAZQAtAFMAUQBMAQAAAAAAAAEFAAAAtAD////7AAAAIABkAG8AYwBrAC0AcwB0AG8A"
+            "cgBlAC0ATQBPAE4ARwBPAQAAAQsAAAEGAAAAzgD////7AAAAHgBkAG8AYwBrAC0AcwB0AG8AcgBlAC0ASABJ"
+            "AFYARQEAAAIXAAABBQAAALkA/////AAAAQoAAADPAAAAfQD////8AQAAAAL7AAAAIABkAG8AYwBrAC0AcwB0"
+            "AG8AcgBlAC0AUgBFAEQASQBTAQAAAAAAAAGLAAAAwgD////7AAAAIgBkAG8AYwBrAC0AcwB0AG8AcgBlAC0A"
+            "UwBRAEwASQBUAEUBAAABkQAAAYsAAADJAP///wAAAAMAAAMcAAABJ/wBAAAAA/sAAAAcAGQAbwBjAGsALQB3"
+            "AG8AcgBrAHMAcABhAGMAZQAAAAAA/////wAAAEYA/////AAAAAAAAALLAAACJQD////6AAAABAEAAAAF+wAA"
+            "ABgAZABvAGMAawAtAGMAbwBuAHMAbwBsAGUBAAAAAP////8AAABGAP////sAAAAWAGQAbwBjAGsALQBmAG8A"
+            "bABsAG8AdwEAAAAA/////wAAAZEA////+wAAABwAZABvAGMAawAtAGMAbwBuAGYAbABpAGMAdABzAQAAAAD/"
+            "////AAACJQD////7AAAAJABkAG8AYwBrAC0AaABpAHMAdABvAHIAeQAtAHAAbABvAHQAcwEAAAAA/////wAA"
+            "Ad4A////+wAAABgAZABvAGMAawAtAHcAZQBsAGMAbwBtAGUBAAAAAP////8AAAGYAP////sAAAAWAGQAbwBj"
+            "AGsALQBzAGMAcgBpAHAAdAEAAALRAAAASwAAAEoA////AAADHAAAAAAAAAAEAAAABAAAAAgAAAAI/AAAAAEA"
+            "AAACAAAAAQAAAB4AdABvAG8AbABiAGEAcgAtAGMAbwBtAG0AYQBuAGQBAAAAAP////8AAAAAAAAAAA=="));
+    settings.setValue(QStringLiteral("window/stores"),
+                      QStringList{QStringLiteral("SQL"), QStringLiteral("MONGO"),
+                                  QStringLiteral("HIVE"), QStringLiteral("REDIS"),
+                                  QStringLiteral("SQLITE")});
+    settings.sync();
+    const QStringList names{QStringLiteral("A"), QStringLiteral("B")};
+    GuiApp app(sqliteStores(dir_, QStringLiteral("restored"), names), QStringLiteral("A and B"));
+    app.start();
+    checkStorePanelsShown(app, names);
+    app.window()->close(); // saves the layout of A and B
+    settings.remove(QStringLiteral("window"));
+}
+
+// A workspace change (stores added, removed or renamed) carries the docks to the new window;
+// the panels of stores no longer there leave no placeholder behind.
+void TestWindowFit::layoutCarriedToOtherStores() {
+    const QStringList before{QStringLiteral("SQL"), QStringLiteral("MONGO"), QStringLiteral("HIVE"),
+                             QStringLiteral("REDIS"), QStringLiteral("SQLITE")};
+    CarriedSession carried;
+    {
+        GuiApp first(sqliteStores(dir_, QStringLiteral("carried"), before), QStringLiteral("five"));
+        first.start();
+        checkStorePanelsShown(first, before);
+        carried = first.carry();
+    }
+    const QStringList after{QStringLiteral("SQL"), QStringLiteral("X")};
+    GuiApp second(sqliteStores(dir_, QStringLiteral("carried"), after), QStringLiteral("two"));
+    second.takeOver(carried);
+    second.start();
+    checkStorePanelsShown(second, after);
 }
 
 QTEST_MAIN(TestWindowFit)

@@ -459,8 +459,8 @@ void TestConflicts::explainsFastForwardMissingAndTies() {
                                          "received that write before writing, so SQL "
                                          "fast-forwards")),
              qPrintable(why));
-    QVERIFY2(why.contains(QStringLiteral("MONGO never received a write for this key and gets the "
-                                         "winner.")),
+    QVERIFY2(why.contains(QStringLiteral("MONGO never received a write for this key: the merge "
+                                         "writes the winner into it.")),
              qPrintable(why));
 
     History m{"SQL", "HIVE"};
