@@ -63,8 +63,11 @@ class MongoPeer:
     """tests/peers/mongopeer playing a replica set's primary (the store's transaction path)."""
 
     def __init__(self, binary):
-        self.proc = subprocess.Popen([binary, "--replica-set", "rs0"], stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, text=True)
+        # A transaction a killed run leaves open holds its documents until it expires: 15 s
+        # instead of mongod's 60 keeps rounds short, and still outlasts a quick give-up.
+        self.proc = subprocess.Popen([binary, "--replica-set", "rs0",
+                                      "--transaction-lifetime-s", "15"],
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         line = self.proc.stdout.readline()
         if not line.startswith("PORT "):
             raise RuntimeError(f"mongopeer did not start: {line!r}")

@@ -12,7 +12,6 @@ namespace mongopeer {
 namespace {
 constexpr size_t kBatchBytes = 16 * 1024 * 1024; // a reply stays far below maxMessageSizeBytes
 constexpr int kBlocked = -1; // a plain write met a document a transaction holds: it waits
-constexpr auto kTransactionLifetime = std::chrono::seconds(60); // transactionLifetimeLimitSeconds
 
 std::string stringOf(const bson_t* b, const char* key) {
     bson_iter_t it;
@@ -343,7 +342,7 @@ void Database::expireTransactions() {
     const auto now = std::chrono::steady_clock::now();
     bool ended = false;
     for (auto it = transactions_.begin(); it != transactions_.end();) {
-        if (now - it->second.began < kTransactionLifetime) {
+        if (now - it->second.began < transactionLifetime_) {
             ++it;
             continue;
         }

@@ -48,6 +48,9 @@ public:
     // The maxWireVersion hello announces (17: MongoDB 6.0; 8: 4.2, whose transactions cannot
     // create collections).
     void setWireVersion(int version) { wireVersion_ = version; }
+    // mongod's transactionLifetimeLimitSeconds (60 by default): a transaction older than this is
+    // aborted, as one a killed client left open is.
+    void setTransactionLifetime(std::chrono::seconds s) { transactionLifetime_ = s; }
     // A user turns authentication on: every command but the handshake, ping and SCRAM's then
     // needs a connection that logged in (mongod's --auth).
     void addUser(const User& user) { users_.push_back(user); }
@@ -168,6 +171,7 @@ private:
 
     std::string replicaSet_, me_;
     int wireVersion_ = 17;
+    std::chrono::seconds transactionLifetime_{60};
     std::vector<User> users_;
     std::set<int> authenticated_; // connection ids that logged in
     struct Conversation {

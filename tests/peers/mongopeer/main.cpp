@@ -1,12 +1,14 @@
 // mongopeer: a MongoDB wire-protocol server keeping documents in memory, for Syncscope's tests
 // only (by default a standalone server of wire version 17, without users or sessions).
 //   mongopeer [--port N] [--delay-ms N] [--replica-set NAME] [--wire-version N]
+//             [--transaction-lifetime-s N]
 //             [--user NAME:PASSWORD[@DB]]... [--exit-with-stdin]
 // Prints "PORT <n>" once it listens (port 0: any free one), then serves until SIGTERM, SIGINT
 // or, with --exit-with-stdin, the end of its standard input. --delay-ms holds every answer but
 // the handshake's, for the tests of timeouts and cancel. --replica-set plays the primary of a
 // one-member replica set: sessions, retryable writes and multi-document transactions.
-// --wire-version sets the maxWireVersion hello announces, to play an older server. Each --user
+// --wire-version sets the maxWireVersion hello announces, to play an older server.
+// --transaction-lifetime-s is mongod's transactionLifetimeLimitSeconds (default 60). Each --user
 // adds a user of DB (admin when not given) who logs in with SCRAM-SHA-256 or SCRAM-SHA-1; with
 // any, every command but the handshake, ping and the login itself needs a logged-in connection
 // (code 13).
@@ -30,7 +32,8 @@ namespace {
 int usage(const char* why) {
     std::fprintf(stderr,
                  "mongopeer: %s\nusage: mongopeer [--port N] [--delay-ms N] "
-                 "[--replica-set NAME] [--wire-version N] [--user NAME:PASSWORD[@DB]] "
+                 "[--replica-set NAME] [--wire-version N] [--transaction-lifetime-s N] "
+                 "[--user NAME:PASSWORD[@DB]] "
                  "[--exit-with-stdin]\n",
                  why);
     return 2;
@@ -38,7 +41,7 @@ int usage(const char* why) {
 } // namespace
 
 int main(int argc, char** argv) {
-    int port = 0, wireVersion = 17;
+    int port = 0, wireVersion = 17, transactionLifetimeS = 60;
     bool exitWithStdin = false;
     std::string replicaSet;
     mongopeer::ConnectionOptions options;
@@ -69,7 +72,9 @@ int main(int argc, char** argv) {
             if (hasDb)
                 user.db = text.substr(at + 1);
             users.push_back(user);
-        } else if (arg == "--wire-version")
+        } else if (arg == "--transaction-lifetime-s")
+            transactionLifetimeS = value;
+        else if (arg == "--wire-version")
             wireVersion = value;
         else if (arg == "--delay-ms")
             options.delayMs = value;
@@ -102,6 +107,7 @@ int main(int argc, char** argv) {
 
     static mongopeer::Database database;
     database.setWireVersion(wireVersion);
+    database.setTransactionLifetime(std::chrono::seconds(transactionLifetimeS));
     for (const mongopeer::User& user : users)
         database.addUser(user);
     if (!replicaSet.empty())
