@@ -228,7 +228,7 @@ void StorePanel::buildProblemBanner() {
     auto* retry = new QPushButton(QStringLiteral("&Retry"), problem_);
     retry->setObjectName(QStringLiteral("store-retry"));
     retry->setToolTip(QStringLiteral("Open the store again"));
-    auto* edit = new QPushButton(QStringLiteral("&Edit…"), problem_);
+    auto* edit = new QPushButton(QStringLiteral("E&dit…"), problem_); // Alt+E is the Edit menu
     edit->setObjectName(QStringLiteral("store-edit"));
     edit->setToolTip(QStringLiteral("Change its address or name (the session is kept)"));
     auto* remove = new QPushButton(QStringLiteral("Re&move"), problem_);

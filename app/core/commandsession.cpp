@@ -351,6 +351,11 @@ void CommandSession::accept(EngineOutput produced) {
     }
     // The script's position is taken before what waits for commits (an answer that can be shown
     // at once comes after the step that asked for it).
+    if (produced.scriptTs && (!clock_.used || clock_.greatest < *produced.scriptTs)) {
+        // A line typed after a step continues after the script's writes, never under them.
+        clock_.greatest = *produced.scriptTs;
+        clock_.used = true;
+    }
     if (produced.scriptRan)
         produced.scriptRan(produced.scriptDone, !produced.scriptBlocked.isEmpty());
     if (!produced.effects.isEmpty())

@@ -103,6 +103,8 @@ void runScriptStretch(EngineOutput& out, EngineMirror& m, const Script& script,
             break;
         }
         runOne(out, m, *m.scriptExecutor, script, c);
+        if (c.op == Op::Set || c.op == Op::Delete || c.op == Op::Get)
+            out.scriptTs = std::max(out.scriptTs.value_or(c.ts), c.ts);
         ++m.scriptNext;
     }
     out.scriptDone = static_cast<int>(m.scriptNext);

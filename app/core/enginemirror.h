@@ -72,8 +72,10 @@ struct EngineOutput {
     std::vector<GradeRecord> captured;
     QStringList capturedLines;
     int64_t capturedTs = 0;
-    int writtenBy = -1;    // withEngineWrittenBy's store: nothing to ship to it
-    int scriptDone = -1;   // for script stretches
+    int writtenBy = -1;  // withEngineWrittenBy's store: nothing to ship to it
+    int scriptDone = -1; // for script stretches
+    // The greatest timestamp a script stretch's commands used: typed lines continue after it.
+    std::optional<int64_t> scriptTs;
     int importDone = -1;   // for import stretches
     QString scriptBlocked; // a step named an unavailable store: file:line:col: why
     int broughtBack = -1;  // bringBack's store, its history now in the engine

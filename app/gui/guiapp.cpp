@@ -137,6 +137,9 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
         },
         this);
     connect(commands_.get(), &CommandSession::writeUndoable, undo_, &UndoActions::offer);
+    // The engine built again from the stores (a Reset, a reload): the steps are history.
+    connect(commands_.get(), &CommandSession::engineDropping, undo_, &UndoActions::clear);
+    connect(script_.get(), &ScriptRunner::resetDone, undo_, &UndoActions::clear);
 
     // Testcase files: the panel beside the console; the menus are ScriptActions'.
     scriptPanel_ = new ScriptPanel;

@@ -48,6 +48,12 @@ void UndoActions::redo() {
     updateActions();
 }
 
+void UndoActions::clear() {
+    done_.clear();
+    undone_.clear();
+    updateActions();
+}
+
 void UndoActions::updateActions() {
     undo_->setEnabled(!done_.empty());
     redo_->setEnabled(!undone_.empty());

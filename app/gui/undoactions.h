@@ -30,6 +30,9 @@ public Q_SLOTS:
     void offer(const QString& undoLine, const QString& redoLine);
     void undo();
     void redo();
+    // Forgets every step: after a Reset or a reload, the lines would write back values the
+    // stores no longer hold.
+    void clear();
 
 private:
     struct Step {

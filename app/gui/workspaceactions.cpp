@@ -11,6 +11,8 @@
 #include "workspacesession.h"
 
 #include <QAction>
+#include <QDateTime>
+#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QInputDialog>
@@ -216,7 +218,28 @@ bool WorkspaceActions::mayClose() {
 void WorkspaceActions::requestKept(std::vector<StoreSpec> next) {
     const QString file = keptIn();
     if (!file.isEmpty()) {
+        // A kept list that cannot be read is the user's work still: it is set aside under
+        // another name, never written over.
+        QString setAside;
+        if (QFileInfo::exists(file) && !WorkspaceFile::load(file).error.isEmpty()) {
+            setAside = file + QStringLiteral(".unreadable-") +
+                       QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
+            if (!QFile::rename(file, setAside)) {
+                window_->showStatus(QStringLiteral("The store list is not saved: %1 cannot be "
+                                                   "read, and could not be set aside")
+                                        .arg(file));
+                Q_EMIT workspaceRequested(next, label_);
+                return;
+            }
+        }
         const QString error = WorkspaceFile::save(file, next);
+        if (!setAside.isEmpty() && error.isEmpty()) {
+            window_->showStatus(QStringLiteral("Store list saved to %1; the unreadable one it "
+                                               "held is kept as %2")
+                                    .arg(file, setAside));
+            Q_EMIT workspaceRequested(next, label_);
+            return;
+        }
         // The change holds for this run either way; quitting asks while it is not kept.
         window_->showStatus(error.isEmpty()
                                 ? QStringLiteral("Store list saved to %1").arg(file)

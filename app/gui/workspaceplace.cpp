@@ -37,8 +37,10 @@ QString WorkspacePlace::defaultFile(const QString& dataDir) {
 QString WorkspacePlace::fileOf(const QString& label, const QString& dataDir) {
     if (label == defaultLabel(dataDir))
         return defaultFile(dataDir);
-    // File > Open Workspace and --workspace show the file's path as the label.
-    if (label.endsWith(QStringLiteral(".json"), Qt::CaseInsensitive) && QFileInfo(label).isFile())
+    // File > Open Workspace and --workspace show the file's path as the label. It stays the
+    // place even when the file or its folder is gone since: saving there then fails, and
+    // quitting asks.
+    if (label.endsWith(QStringLiteral(".json"), Qt::CaseInsensitive) && !QFileInfo(label).isDir())
         return QFileInfo(label).absoluteFilePath();
     return {};
 }

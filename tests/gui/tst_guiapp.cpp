@@ -75,6 +75,7 @@ private Q_SLOTS:
     void csvImportsIntoTheChosenStores();
     void linesRunTogetherAreAnsweredInOrder();
     void typedWritesAreUndoneAndRedoneAsNewWrites();
+    void aLineTypedAfterAStepContinuesAfterTheScriptsTimestamps();
     void workspaceSavedOpenedAndEdited();
     void conflictsExplainAndFollowTheStores();
     void clockSkewShowsWhichWinnersFlip();
@@ -532,6 +533,27 @@ void TestGuiApp::typedWritesAreUndoneAndRedoneAsNewWrites() {
     QTest::qWait(200);
     QCOMPARE(undo->text(), QStringLiteral("&Undo: SQL.SET((SIDUNDO,CSE1),A)"));
     QCOMPARE(cell(0, "SIDUNDO", "CSE1", GradeTableModel::Grade), QStringLiteral("B & C"));
+}
+
+// A script step wrote at ts 5000: a line typed next gets 5001 and wins, never a timestamp under
+// the script's (it was superseded on arrival before, and its Undo could never win).
+void TestGuiApp::aLineTypedAfterAStepContinuesAfterTheScriptsTimestamps() {
+    const QString script = dir_.filePath(QStringLiteral("late.in"));
+    QFile file(script);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("5000, SQL.SET((SIDLATE,CSE1),Z)\n");
+    file.close();
+    QSignalSpy opened(app_->scripts(), &ScriptActions::opened);
+    app_->scripts()->open(script);
+    QTRY_COMPARE(opened.count(), 1);
+    app_->scripts()->step();
+    QTRY_COMPARE(cell(0, "SIDLATE", "CSE1", GradeTableModel::Grade), QStringLiteral("Z"));
+    type(QStringLiteral("SQL.SET((SIDLATE,CSE1),B)"));
+    QTRY_VERIFY(app_->console()->toPlainText().contains(
+        QStringLiteral("SQL.SET((SIDLATE,CSE1),B): written at ts 5001")));
+    QTRY_COMPARE(cell(0, "SIDLATE", "CSE1", GradeTableModel::Grade), QStringLiteral("B"));
+    QTRY_COMPARE(app_->undo()->undoAction()->text(),
+                 QStringLiteral("&Undo: SQL.SET((SIDLATE,CSE1),Z)"));
 }
 
 void TestGuiApp::workspaceSavedOpenedAndEdited() {

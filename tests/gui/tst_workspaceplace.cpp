@@ -10,6 +10,7 @@
 #include "workspacesession.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -25,6 +26,8 @@ private Q_SLOTS:
     void theDefaultWorkspaceKeepsItsEditsForTheNextStart();
     void anUnreadableKeptListFallsBackToTheBuiltInStores();
     void aListChangedBehindTheWindowIsNotKeptAsShown();
+    void anUnreadableKeptListIsSetAsideNotWrittenOver();
+    void aWorkspaceWhoseFolderIsGoneIsNotKeptAsShown();
 
 private:
     static std::vector<std::string> namesIn(const QString& file);
@@ -123,6 +126,45 @@ void TestWorkspacePlace::aListChangedBehindTheWindowIsNotKeptAsShown() {
     GuiApp demo(stores, QStringLiteral("a demo"));
     QVERIFY(demo.workspace()->keptIn().isEmpty());
     QVERIFY(demo.workspace()->keptAsShown());
+}
+
+void TestWorkspacePlace::anUnreadableKeptListIsSetAsideNotWrittenOver() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("broken.json"));
+    QFile broken(path);
+    QVERIFY(broken.open(QIODevice::WriteOnly));
+    broken.write("{\"stores\": [{\"name\": \"MINE\", \"uri\": \"sqlite::memory:\"},]}");
+    broken.close();
+    std::vector<StoreSpec> stores{
+        {"SQL", {}, "sqlite://" + dir.filePath(QStringLiteral("u-sql.db")).toStdString()}};
+    GuiHost host;
+    host.open(stores, path);
+    QTRY_VERIFY_WITH_TIMEOUT(host.app()->commands()->isReady(), 10000);
+    QSignalSpy changed(&host, &GuiHost::appChanged);
+    host.app()->workspace()->addStore(
+        {"MORE", {}, "sqlite://" + dir.filePath(QStringLiteral("u-more.db")).toStdString()});
+    QTRY_COMPARE(changed.count(), 1);
+    QCOMPARE(namesIn(path), (std::vector<std::string>{"SQL", "MORE"}));
+    const QStringList aside =
+        QDir(dir.path()).entryList({QStringLiteral("broken.json.unreadable-*")});
+    QCOMPARE(aside.size(), 1);
+    QFile kept(dir.filePath(aside.front()));
+    QVERIFY(kept.open(QIODevice::ReadOnly));
+    QVERIFY(kept.readAll().contains("MINE"));
+}
+
+void TestWorkspacePlace::aWorkspaceWhoseFolderIsGoneIsNotKeptAsShown() {
+    QTemporaryDir dir;
+    QVERIFY(QDir(dir.path()).mkdir(QStringLiteral("sub")));
+    const QString path = dir.filePath(QStringLiteral("sub/lab.json"));
+    std::vector<StoreSpec> stores{{"SQL", {}, "sqlite::memory:"}};
+    QVERIFY(WorkspaceFile::save(path, stores).isEmpty());
+    GuiApp app(stores, path);
+    QVERIFY(app.workspace()->keptAsShown());
+    QVERIFY(QDir(dir.filePath(QStringLiteral("sub"))).removeRecursively());
+    // Still its place: an edit's save fails there, and quitting asks.
+    QCOMPARE(app.workspace()->keptIn(), path);
+    QVERIFY(!app.workspace()->keptAsShown());
 }
 
 QTEST_MAIN(TestWorkspacePlace)
