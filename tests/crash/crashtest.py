@@ -123,7 +123,8 @@ class Lab:
 
     def __init__(self, env_file):
         self.env = {}
-        if env_file:
+        # Only the server kinds need a lab: scripts/crashtest starts none for the peers alone.
+        if env_file and os.path.exists(env_file):
             for line in open(env_file):
                 if line.startswith("export "):
                     k, _, v = line[len("export "):].strip().partition("=")
