@@ -126,15 +126,7 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
     connect(bar_, &CommandBar::submitted, this, [this](const QString& line) { run(line); });
     // Edit > Undo / Redo: each a line run as typed, echoed, and not offered back again.
     undo_ = new UndoActions(
-        window_->editMenu(),
-        [this](const QString& line) {
-            console_->appendCommand(line);
-            const auto error = commands_->execute(line);
-            if (error)
-                console_->appendError(
-                    QStringLiteral("column %1: %2").arg(error->column).arg(error->message));
-            return !error;
-        },
+        window_->editMenu(), [this](const QString& line) { return echoAndExecute(line, false); },
         this);
     connect(commands_.get(), &CommandSession::writeUndoable, undo_, &UndoActions::offer);
     // The engine built again from the stores (a Reset, a reload): the steps are history.
@@ -322,15 +314,21 @@ void GuiApp::runLines(const QStringList& lines) {
 }
 
 bool GuiApp::run(const QString& line) {
-    console_->appendCommand(line);
-    if (const auto error = commands_->execute(line, true)) {
-        console_->appendError(
-            QStringLiteral("column %1: %2").arg(error->column).arg(error->message));
-        bar_->showError(error->column, error->message);
+    if (!echoAndExecute(line, true))
         return false;
-    }
     bar_->accept();
     return true;
+}
+
+bool GuiApp::echoAndExecute(const QString& line, bool undoable) {
+    console_->appendCommand(line);
+    const auto error = commands_->execute(line, undoable);
+    if (!error)
+        return true;
+    console_->appendError(QStringLiteral("column %1: %2").arg(error->column).arg(error->message));
+    if (undoable) // a line of the command bar: its error is shown there too
+        bar_->showError(error->column, error->message);
+    return false;
 }
 
 } // namespace syncscope

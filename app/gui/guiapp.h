@@ -100,6 +100,9 @@ private:
     void connectUnavailableStores();
     void addWelcome();
     bool run(const QString& line);
+    // Echoes a line in the console and runs it; a refusal is shown there (and, for a line of
+    // the command bar, `undoable`, in the bar). False when refused.
+    bool echoAndExecute(const QString& line, bool undoable);
 
     std::unique_ptr<WorkspaceSession> session_;
     std::unique_ptr<CommandSession> commands_;

@@ -22,6 +22,15 @@
 
 namespace syncscope {
 
+namespace {
+// Tests and screenshots ask for Qt's own file dialogs, which they can drive.
+QFileDialog::Options fileDialogOptions() {
+    return qEnvironmentVariableIsSet("SYNCSCOPE_NON_NATIVE_DIALOGS")
+               ? QFileDialog::Options(QFileDialog::DontUseNativeDialog)
+               : QFileDialog::Options();
+}
+} // namespace
+
 WorkspaceActions::WorkspaceActions(MainWindow* window, std::vector<StoreSpec> stores, QString label,
                                    QObject* parent)
     : QObject(parent)
@@ -30,9 +39,7 @@ WorkspaceActions::WorkspaceActions(MainWindow* window, std::vector<StoreSpec> st
     , label_(std::move(label)) {
     QMenu* file = window_->fileMenu();
     QAction* first = file->actions().value(0);
-    QFileDialog::Options options;
-    if (qEnvironmentVariableIsSet("SYNCSCOPE_NON_NATIVE_DIALOGS"))
-        options |= QFileDialog::DontUseNativeDialog;
+    const QFileDialog::Options options = fileDialogOptions();
 
     auto* newWs = new QAction(QStringLiteral("&New Workspace"), window_);
     newWs->setShortcut(QKeySequence::New);
@@ -62,15 +69,11 @@ WorkspaceActions::WorkspaceActions(MainWindow* window, std::vector<StoreSpec> st
     });
     auto* saveWs = new QAction(QStringLiteral("&Save Workspace As…"), window_);
     saveWs->setShortcut(QKeySequence::SaveAs);
-    connect(saveWs, &QAction::triggered, this, [this, options] {
-        const QString path = QFileDialog::getSaveFileName(
-            window_, QStringLiteral("Save the workspace"), QStringLiteral("workspace.json"),
-            QStringLiteral("Workspaces (*.json)"), nullptr, options);
-        if (path.isEmpty())
-            return;
-        const QString error = saveWorkspace(path);
-        window_->showStatus(error.isEmpty() ? QStringLiteral("Workspace saved to %1").arg(path)
-                                            : error);
+    connect(saveWs, &QAction::triggered, this, [this] {
+        if (const auto saved = askAndSaveAs())
+            window_->showStatus(saved->error.isEmpty()
+                                    ? QStringLiteral("Workspace saved to %1").arg(saved->path)
+                                    : saved->error);
     });
     for (QAction* a : {newWs, openWs, saveWs})
         file->insertAction(first, a);
@@ -202,17 +205,24 @@ bool WorkspaceActions::mayClose() {
         return false;
     if (box.clickedButton() != saveAs)
         return true;
-    const QString path = QFileDialog::getSaveFileName(window_, QStringLiteral("Save the workspace"),
-                                                      QStringLiteral("workspace.json"),
-                                                      QStringLiteral("Workspaces (*.json)"));
-    if (path.isEmpty())
+    const auto saved = askAndSaveAs();
+    if (!saved)
         return false;
-    const QString error = saveWorkspace(path);
-    if (!error.isEmpty()) {
-        QMessageBox::warning(window_, QStringLiteral("Save workspace"), error);
+    if (!saved->error.isEmpty()) {
+        QMessageBox::warning(window_, QStringLiteral("Save workspace"), saved->error);
         return false;
     }
     return true;
+}
+
+std::optional<WorkspaceActions::SavedAs> WorkspaceActions::askAndSaveAs() {
+    const QFileDialog::Options options = fileDialogOptions();
+    const QString path = QFileDialog::getSaveFileName(
+        window_, QStringLiteral("Save the workspace"), QStringLiteral("workspace.json"),
+        QStringLiteral("Workspaces (*.json)"), nullptr, options);
+    if (path.isEmpty())
+        return std::nullopt;
+    return SavedAs{path, saveWorkspace(path)};
 }
 
 void WorkspaceActions::requestKept(std::vector<StoreSpec> next) {

@@ -6,6 +6,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
 #include <vector>
 
 namespace syncscope {
@@ -52,6 +53,12 @@ Q_SIGNALS:
 private:
     QStringList namesOfOthers(int except) const;
     void requestKept(std::vector<StoreSpec> next);
+    // File > Save Workspace As…'s dialog, then the save: nothing when the user canceled.
+    struct SavedAs {
+        QString path;
+        QString error; // empty when saved
+    };
+    std::optional<SavedAs> askAndSaveAs();
     void keepPasswordThenRequest(const StoreSpec& spec, const QString& password,
                                  std::vector<StoreSpec> next);
     static QString keychainRefused(const QString& store, const QString& why);
