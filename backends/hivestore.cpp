@@ -21,10 +21,28 @@ const BatchControl& noControl() {
     static const BatchControl none;
     return none;
 }
+
+// Holds the writer lock for one call's scope: released however the call ends.
+class HeldWriterLock {
+public:
+    explicit HeldWriterLock(HiveWriterLock& lock)
+        : lock_(lock) {}
+    ~HeldWriterLock() { lock_.release(); }
+    HeldWriterLock(const HeldWriterLock&) = delete;
+    HeldWriterLock& operator=(const HeldWriterLock&) = delete;
+
+private:
+    HiveWriterLock& lock_;
+};
 } // namespace
 
 HiveStore::HiveStore(Options options)
-    : options_(std::move(options)) {}
+    : options_(std::move(options))
+    , writerLock_(options_.name,
+                  [this](const QString& what, const std::string& statement,
+                         const BatchControl& control, const std::function<void(HiveRows&&)>& take) {
+                      return query(what, statement, control, take);
+                  }) {}
 
 HiveStore::~HiveStore() {
     close();
@@ -179,6 +197,8 @@ void HiveStore::forgetPages() {
 }
 
 void HiveStore::close() {
+    writerLock_.release();
+    writerLock_.forgetTable();
     pageEnd_.reset();
     conn_.disconnect();
     open_ = false;
@@ -297,6 +317,9 @@ Status HiveStore::append(std::span<const LogRecord> records, const BatchControl&
     if (!open_)
         return StoreError{options_.name, QStringLiteral("append: the store is not open"), false};
     forgetPages();
+    if (Status s = writerLock_.acquire(control); !s)
+        return s;
+    HeldWriterLock held(writerLock_);
     Result<LogEnds> ends = logEnds(control);
     if (!ends)
         return ends.error();
@@ -305,6 +328,8 @@ Status HiveStore::append(std::span<const LogRecord> records, const BatchControl&
     const std::string self = options_.name.toStdString();
     return appendInBatches(
         options_.name, records, batchSize(), control, [&](std::span<const LogRecord> batch) {
+            if (Status s = writerLock_.renew(control); !s)
+                return s;
             if (Status s = checkOwnSeqs(batch, options_.name, claimed,
                                         [this](uint64_t seq) { return heldOwnWrite(seq); });
                 !s)
@@ -510,6 +535,9 @@ Result<std::optional<int64_t>> HiveStore::mergeInside(const StoreDescription& so
     const std::optional<std::string> database =
         hiveIdentifier(QUrl(source.location).path().mid(1).toStdString());
     forgetPages();
+    if (Status s = writerLock_.acquire(control); !s)
+        return s.error();
+    HeldWriterLock held(writerLock_);
     Result<int64_t> before = greatestPosition(control);
     if (!before)
         return before.error();
@@ -548,6 +576,9 @@ Result<std::optional<int64_t>> HiveStore::mergeInside(const StoreDescription& so
 Status HiveStore::rollbackTo(int64_t position) {
     forgetPages();
     const QString what = QStringLiteral("rolling back to oplog position %1").arg(position);
+    if (Status s = writerLock_.acquire(noControl()); !s)
+        return s;
+    HeldWriterLock held(writerLock_);
     if (Status s = query(what,
                          std::string("INSERT OVERWRITE TABLE oplog SELECT ") + kOplogColumns +
                              " FROM oplog WHERE pos <= " + std::to_string(position),

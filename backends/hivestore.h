@@ -1,6 +1,7 @@
 #pragma once
 
 #include "hiveconnection.h"
+#include "hivewriterlock.h"
 #include "store.h"
 
 #include <QString>
@@ -23,12 +24,11 @@ namespace syncscope {
 // view) is kept too: each batch is folded into it with MERGE after its INSERT, and reads use it.
 // A batch is one multi-row INSERT, so a batch lands whole or not at all. Applying is
 // idempotent by construction: the view takes the greatest write whatever else the log holds.
-// Seq claims (docs/crash-safety.md): Hive has no transaction to make a check and a write one, so an
-// append reads its own greatest seq with the oplog's end (one query it makes anyway) and refuses a
-// batch whose own writes take a seq the oplog holds for another write (checkOwnSeqs). A second
-// process writing as this store after another is refused with a message; two appends that start
-// within the same moment can still both write, and verify then names the identity
-// (identity-reused). Give each writer its own store, or run one writer at a time.
+// Seq claims (docs/crash-safety.md): Hive has no transaction to make a check and a write one, so
+// every append, inside merge and rollback holds the store's writer lock (hivewriterlock.h) while it
+// reads the oplog's end and its own greatest seq, refuses a batch whose own writes take a seq the
+// oplog holds for another write (checkOwnSeqs) and appends. A second process writing as this store
+// waits for the first, then is refused for the seqs the first took.
 // Every value reaches Hive through hiveStringLiteral (hiveql.h); Hive has no bind parameters.
 class HiveStore : public Store {
 public:
@@ -110,6 +110,7 @@ private:
 
     Options options_;
     HiveConnection conn_;
+    HiveWriterLock writerLock_;
     bool open_ = false;
     bool acid_ = false;                  // the server has ACID tables: grades_acid is kept and read
     std::optional<GradeCursor> pageEnd_; // the last key the open page statement returned

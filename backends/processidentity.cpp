@@ -1,0 +1,57 @@
+#include "processidentity.h"
+
+#include <QFile>
+#include <QSysInfo>
+
+#include <unistd.h>
+
+namespace syncscope {
+
+namespace {
+std::string bootId() {
+    QFile f(QStringLiteral("/proc/sys/kernel/random/boot_id"));
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return f.readAll().trimmed().toStdString();
+}
+} // namespace
+
+std::optional<int64_t> startTicksOf(int64_t pid) {
+    QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!f.open(QIODevice::ReadOnly))
+        return std::nullopt;
+    const QByteArray stat = f.readAll();
+    // The command name (field 2) is in parentheses and may hold spaces or ')': the fields
+    // after it start after its last ')'. Field 22 is the 20th after it.
+    const qsizetype close = stat.lastIndexOf(')');
+    if (close < 0)
+        return std::nullopt;
+    const QList<QByteArray> fields = stat.mid(close + 1).simplified().split(' ');
+    if (fields.size() < 20)
+        return std::nullopt;
+    bool ok = false;
+    const int64_t ticks = fields.at(19).toLongLong(&ok);
+    return ok ? std::optional<int64_t>(ticks) : std::nullopt;
+}
+
+ProcessIdentity thisProcess() {
+    ProcessIdentity self;
+    self.host = QSysInfo::machineHostName().toStdString();
+    self.bootId = bootId();
+    self.pid = static_cast<int64_t>(::getpid());
+    self.startTicks = startTicksOf(self.pid).value_or(0);
+    return self;
+}
+
+ProcessLiveness livenessOf(const ProcessIdentity& other) {
+    const ProcessIdentity self = thisProcess();
+    if (other.host != self.host || self.bootId.empty() || other.bootId.empty() ||
+        self.startTicks == 0)
+        return ProcessLiveness::Unknown;
+    if (other.bootId != self.bootId)
+        return ProcessLiveness::Ended; // this machine was started again since
+    const std::optional<int64_t> ticks = startTicksOf(other.pid);
+    return ticks && *ticks == other.startTicks ? ProcessLiveness::Running : ProcessLiveness::Ended;
+}
+
+} // namespace syncscope
