@@ -145,6 +145,8 @@ Database::Outcome Database::run(const Command& command, bson_t* reply) {
         {"ismaster", &Database::hello},
         {"ping", &Database::ping},
         {"endSessions", &Database::ping},
+        {"buildInfo", &Database::buildInfo},
+        {"buildinfo", &Database::buildInfo},
         {"find", &Database::find},
         {"getMore", &Database::getMore},
         {"killCursors", &Database::killCursors},
@@ -162,8 +164,9 @@ Database::Outcome Database::run(const Command& command, bson_t* reply) {
         {"saslContinue", &Database::saslContinue},
     };
     // What mongod runs for a connection that has not logged in.
-    static const char* const open[] = {"hello",     "isMaster",     "ismaster",   "ping",
-                                       "saslStart", "saslContinue", "endSessions"};
+    static const char* const open[] = {"hello",        "isMaster",    "ismaster",
+                                       "ping",         "saslStart",   "saslContinue",
+                                       "endSessions",  "buildInfo",   "buildinfo"};
     bson_iter_t first;
     std::string name;
     if (bson_iter_init(&first, &command.body) && bson_iter_next(&first))
@@ -472,9 +475,12 @@ void Database::hello(const bson_t&, const Command& command, const std::string&, 
             bson_append_document(reply, "speculativeAuthenticate", -1, &step);
         bson_destroy(&step);
     }
+    // mongod has sessions standalone too (3.6+); only a replica set or mongos takes
+    // transactions and retryable writes on them.
+    bson_append_int32(reply, "logicalSessionTimeoutMinutes", -1, 30);
     if (replicaSet_.empty())
         return;
-    // The primary of a one-member replica set, with sessions (which transactions need).
+    // The primary of a one-member replica set.
     bson_append_utf8(reply, "setName", -1, replicaSet_.c_str(), -1);
     bson_t hosts;
     bson_append_array_begin(reply, "hosts", -1, &hosts);
@@ -483,7 +489,6 @@ void Database::hello(const bson_t&, const Command& command, const std::string&, 
     bson_append_utf8(reply, "primary", -1, me_.c_str(), -1);
     bson_append_utf8(reply, "me", -1, me_.c_str(), -1);
     bson_append_bool(reply, "secondary", -1, false);
-    bson_append_int32(reply, "logicalSessionTimeoutMinutes", -1, 30);
 }
 
 bool Database::enterTransaction(const Command& command, const std::string& name,
@@ -770,6 +775,36 @@ void Database::saslContinue(const bson_t& body, const Command& command, const st
 }
 
 void Database::ping(const bson_t&, const Command&, const std::string&, bson_t*, CommandError&) {}
+
+// The release a wire version first came with (the peer claims the first of that line).
+void Database::buildInfo(const bson_t&, const Command&, const std::string&, bson_t* reply,
+                         CommandError&) {
+    struct Release {
+        int wire, major, minor;
+    };
+    static const Release releases[] = {{8, 4, 2}, {9, 4, 4}, {13, 5, 0},
+                                       {17, 6, 0}, {21, 7, 0}, {25, 8, 0}};
+    Release release = releases[0];
+    for (const Release& r : releases)
+        if (r.wire <= wireVersion_)
+            release = r;
+    const std::string version =
+        std::to_string(release.major) + "." + std::to_string(release.minor) + ".0";
+    bson_append_utf8(reply, "version", -1, version.c_str(), -1);
+    bson_append_utf8(reply, "gitVersion", -1, "mongopeer", -1);
+    bson_t array;
+    bson_append_array_begin(reply, "versionArray", -1, &array);
+    const int parts[] = {release.major, release.minor, 0, 0};
+    for (int i = 0; i < 4; ++i)
+        bson_append_int32(&array, std::to_string(i).c_str(), -1, parts[i]);
+    bson_append_array_end(reply, &array);
+    bson_append_int32(reply, "bits", -1, 64);
+    bson_append_bool(reply, "debug", -1, false);
+    bson_append_int32(reply, "maxBsonObjectSize", -1, 16 * 1024 * 1024);
+    bson_t modules;
+    bson_append_array_begin(reply, "modules", -1, &modules);
+    bson_append_array_end(reply, &modules);
+}
 
 std::vector<Database::Documents::iterator> Database::select(Documents& docs, const bson_t* filter,
                                                             bool descending, size_t stopAfter,

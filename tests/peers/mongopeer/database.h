@@ -109,6 +109,8 @@ private:
                                        const std::string& db, bson_t* reply, CommandError& error);
     void hello(const bson_t&, const Command&, const std::string&, bson_t*, CommandError&);
     void ping(const bson_t&, const Command&, const std::string&, bson_t*, CommandError&);
+    // The server's version, as mongosh's db.version() and its greeting ask it.
+    void buildInfo(const bson_t&, const Command&, const std::string&, bson_t*, CommandError&);
     void find(const bson_t&, const Command&, const std::string&, bson_t*, CommandError&);
     void getMore(const bson_t&, const Command&, const std::string&, bson_t*, CommandError&);
     void killCursors(const bson_t&, const Command&, const std::string&, bson_t*, CommandError&);
