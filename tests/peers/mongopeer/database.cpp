@@ -164,9 +164,9 @@ Database::Outcome Database::run(const Command& command, bson_t* reply) {
         {"saslContinue", &Database::saslContinue},
     };
     // What mongod runs for a connection that has not logged in.
-    static const char* const open[] = {"hello",        "isMaster",    "ismaster",
-                                       "ping",         "saslStart",   "saslContinue",
-                                       "endSessions",  "buildInfo",   "buildinfo"};
+    static const char* const open[] = {"hello",       "isMaster",  "ismaster",
+                                       "ping",        "saslStart", "saslContinue",
+                                       "endSessions", "buildInfo", "buildinfo"};
     bson_iter_t first;
     std::string name;
     if (bson_iter_init(&first, &command.body) && bson_iter_next(&first))
@@ -782,7 +782,7 @@ void Database::buildInfo(const bson_t&, const Command&, const std::string&, bson
     struct Release {
         int wire, major, minor;
     };
-    static const Release releases[] = {{8, 4, 2}, {9, 4, 4}, {13, 5, 0},
+    static const Release releases[] = {{8, 4, 2},  {9, 4, 4},  {13, 5, 0},
                                        {17, 6, 0}, {21, 7, 0}, {25, 8, 0}};
     Release release = releases[0];
     for (const Release& r : releases)
