@@ -177,15 +177,16 @@ void GuiApp::addWelcome() {
             }
         },
         Qt::SingleShotConnection);
-    const auto stepAside = [this] {
-        if (welcome_ && welcome_->isVisible()) {
-            welcome_->hide();
-            window_->consoleDock()->raise();
-        }
-    };
-    connect(scripts_, &ScriptActions::opened, this, stepAside);
-    connect(commands_.get(), &CommandSession::commandsDone, this, stepAside);
-    connect(data_, &DataActions::dataImported, this, stepAside);
+    connect(scripts_, &ScriptActions::opened, this, &GuiApp::welcomeStepsAside);
+    connect(commands_.get(), &CommandSession::commandsDone, this, &GuiApp::welcomeStepsAside);
+    connect(data_, &DataActions::dataImported, this, &GuiApp::welcomeStepsAside);
+}
+
+void GuiApp::welcomeStepsAside() {
+    if (welcome_ && welcome_->isVisible()) {
+        welcome_->hide();
+        window_->consoleDock()->raise();
+    }
 }
 
 // A store that cannot be opened is its panel's problem only: the banner says why and offers
@@ -299,6 +300,9 @@ void GuiApp::start() {
 void GuiApp::runLines(const QStringList& lines) {
     if (lines.isEmpty())
         return;
+    // Their echoes and answers are what the user asked to see: a GET answers with no
+    // commandsDone, and a refused line with nothing at all, so the console comes forward now.
+    welcomeStepsAside();
     bar_->lineEdit()->setText(lines.front());
     if (!run(lines.front())) {
         const qsizetype left = lines.size() - 1;

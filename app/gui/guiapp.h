@@ -99,6 +99,8 @@ public:
 private:
     void connectUnavailableStores();
     void addWelcome();
+    // The Welcome tab gives way to the console for good (something ran, or was opened).
+    void welcomeStepsAside();
     bool run(const QString& line);
     // Echoes a line in the console and runs it; a refusal is shown there (and, for a line of
     // the command bar, `undoable`, in the bar). False when refused.
