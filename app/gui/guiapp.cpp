@@ -126,7 +126,19 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
     connect(bar_, &CommandBar::submitted, this, [this](const QString& line) { run(line); });
     // Edit > Undo / Redo: each a line run as typed, echoed, and not offered back again.
     undo_ = new UndoActions(
-        window_->editMenu(), [this](const QString& line) { return echoAndExecute(line, false); },
+        window_->editMenu(), window_.get(),
+        [this](const QString& line) { return echoAndExecute(line, false); },
+        [this](const QString& store, const QString& sid,
+               const QString& cid) -> std::optional<QString> {
+            const int index = commands_->storeIndex(store);
+            if (index < 0)
+                return std::nullopt;
+            GradeTableModel* grades = session_->grades(index);
+            const int row = grades->rowOf(sid.toStdString(), cid.toStdString());
+            if (row < 0)
+                return std::nullopt;
+            return grades->index(row, GradeTableModel::Grade).data().toString();
+        },
         this);
     connect(commands_.get(), &CommandSession::writeUndoable, undo_, &UndoActions::offer);
     // The engine built again from the stores (a Reset, a reload): the steps are history.
@@ -263,6 +275,7 @@ CarriedSession GuiApp::carry() const {
     c.commandHistory = bar_->history();
     c.geometry = window_->saveGeometry();
     c.dockState = window_->saveDockState();
+    c.undo = undo_->history();
     if (script_->hasRunnableScript()) {
         c.scriptPath = scripts_->path();
         c.scriptDone = script_->done();
@@ -274,6 +287,7 @@ void GuiApp::takeOver(CarriedSession carried) {
     console_->setPlainText(carried.consoleText);
     console_->appendResult(QStringLiteral("-- the workspace changed: its stores are opened again"));
     bar_->setHistory(carried.commandHistory);
+    undo_->restore(carried.undo, commands_->storeNames());
     if (!carried.scriptPath.isEmpty()) {
         // The script comes back where it was once the stores are loaded; what ran before is in
         // them already.
