@@ -11,6 +11,7 @@
 #include <QLayout>
 #include <QPushButton>
 #include <QScreen>
+#include <QScrollArea>
 #include <QSettings>
 #include <QTabWidget>
 #include <QTableView>
@@ -139,6 +140,15 @@ void TestMergeDialog::fitsTheProjectorAtEveryPresentationScale() {
         // The strategy's verdicts, the widest line, are in.
         QTRY_VERIFY(dialog.propertiesText().contains(QStringLiteral("convergent")));
         dialog.layout()->activate();
+        // Nothing scrolls sideways where the projector has the room for it all.
+        auto* scroll = dialog.findChild<QScrollArea*>(QStringLiteral("mergeScroll"));
+        QVERIFY(scroll);
+        const int content = scroll->widget()->minimumSizeHint().width();
+        if (percent <= 125)
+            QVERIFY2(
+                content <= room.width() - 60,
+                qPrintable(
+                    QStringLiteral("%1 %: its content needs %2 pixels").arg(percent).arg(content)));
         const QSize min = dialog.minimumSizeHint().expandedTo(dialog.minimumSize());
         QVERIFY2(min.width() <= room.width() && min.height() <= room.height(),
                  qPrintable(QStringLiteral("%1 %: the dialog needs %2×%3")
