@@ -314,9 +314,6 @@ void GuiApp::start() {
 void GuiApp::runLines(const QStringList& lines) {
     if (lines.isEmpty())
         return;
-    // Their echoes and answers are what the user asked to see: a GET answers with no
-    // commandsDone, and a refused line with nothing at all, so the console comes forward now.
-    welcomeStepsAside();
     bar_->lineEdit()->setText(lines.front());
     if (!run(lines.front())) {
         const qsizetype left = lines.size() - 1;
@@ -339,6 +336,10 @@ bool GuiApp::run(const QString& line) {
 }
 
 bool GuiApp::echoAndExecute(const QString& line, bool undoable) {
+    // The echo and the answer are what the user asked to see: a GET answers with no
+    // commandsDone, and a refused line with an error only, so the console comes forward now
+    // (a line typed, given with -e, or an undo's).
+    welcomeStepsAside();
     console_->appendCommand(line);
     const auto error = commands_->execute(line, undoable);
     if (!error)
