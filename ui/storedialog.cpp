@@ -9,6 +9,7 @@
 #include <QGroupBox>
 #include <QIntValidator>
 #include <QLabel>
+#include <QLayout>
 #include <QLineEdit>
 #include <QRegularExpressionValidator>
 #include <QStandardItemModel>
@@ -255,6 +256,13 @@ void StoreDialog::accept() {
     const QString why = problem();
     if (!why.isEmpty()) {
         error_->setText(why);
+        // A reason of two or three wrapped lines: the dialog grows to show them all (it kept
+        // its height, and the last line was cut off).
+        layout()->activate();
+        const int needed = layout()->hasHeightForWidth() ? layout()->totalHeightForWidth(width())
+                                                         : sizeHint().height();
+        if (needed > height())
+            resize(width(), needed);
         return;
     }
     QDialog::accept();

@@ -111,14 +111,16 @@ void TestStoreDialog::urisWithoutFieldsShowNone() {
 // database, or the new name as an alias, is accepted.
 void TestStoreDialog::renamingOnTheSameDatabaseIsRefused() {
     StoreDialog d({"SQLITE", {}, "sqlite:///tmp/grades-sqlite.db"}, {});
+    d.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&d));
     type(text(d, "store-name"), QStringLiteral("LOCAL"));
     QVERIFY(d.problem().contains(QStringLiteral("holds store SQLITE")));
     QVERIFY(d.problem().contains(QStringLiteral("alias")));
     d.accept();
     QCOMPARE(d.result(), int(QDialog::Rejected)); // not accepted: still open, saying why
-    QVERIFY(d.findChild<QLabel*>(QStringLiteral("store-error"))
-                ->text()
-                .contains(QStringLiteral("would refuse to open as LOCAL")));
+    auto* error = d.findChild<QLabel*>(QStringLiteral("store-error"));
+    QVERIFY(error->text().contains(QStringLiteral("would refuse to open as LOCAL")));
+    QTRY_VERIFY(error->height() >= error->heightForWidth(error->width())); // no line cut off
     type(text(d, "store-uri"), QStringLiteral("sqlite:///tmp/grades-local.db"));
     QCOMPARE(d.problem(), QString());
     type(text(d, "store-uri"), QStringLiteral("sqlite:///tmp/grades-sqlite.db"));
