@@ -118,6 +118,7 @@ MergeDialog::MergeDialog(const QStringList& storeNames, QWidget* parent)
     scroll->setObjectName(QStringLiteral("mergeScroll"));
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setWidgetResizable(true);
+    scroll->setFocusPolicy(Qt::NoFocus); // the first control takes the focus, not the frame
     scroll->setWidget(content);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(scroll, 1);
