@@ -375,13 +375,16 @@ void CommandSession::accept(EngineOutput produced) {
     if (!produced.effects.isEmpty())
         whenCommittedUpTo(handedOut(), [this, refusedSince, effects = std::move(produced.effects),
                                         labels = std::move(produced.effectLabels)]() mutable {
-            if (const QStringList refused = refusedSince(); !refused.isEmpty())
+            const QStringList refused = refusedSince();
+            if (!refused.isEmpty())
                 for (qsizetype i = 0; i < effects.size() && i < labels.size(); ++i)
                     effects[i] = QStringLiteral("%1: NOT written: %2 refused it (the error "
                                                 "above says why); run it again once it is back")
                                      .arg(labels[i], refused.join(QStringLiteral(", ")));
             Q_EMIT commandsDone(
                 effects); // a summary waits for durability too (docs/crash-safety.md)
+            if (!refused.isEmpty())
+                Q_EMIT linesNotWritten(labels);
         });
     if (!produced.gets.empty())
         answerGetsWhenDurable(produced);

@@ -141,6 +141,7 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
         },
         this);
     connect(commands_.get(), &CommandSession::writeUndoable, undo_, &UndoActions::offer);
+    connect(commands_.get(), &CommandSession::linesNotWritten, undo_, &UndoActions::notWritten);
     // The engine built again from the stores (a Reset, a reload): the steps are history.
     connect(commands_.get(), &CommandSession::engineDropping, undo_, &UndoActions::clear);
     connect(script_.get(), &ScriptRunner::resetDone, undo_, &UndoActions::clear);

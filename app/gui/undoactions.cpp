@@ -120,6 +120,21 @@ void UndoActions::redo() {
     updateActions();
 }
 
+void UndoActions::notWritten(const QStringList& lines) {
+    std::vector<UndoStep>& done = history_.done;
+    std::vector<UndoStep>& undone = history_.undone;
+    if (!undone.empty() && lines.contains(undone.back().undoLine)) {
+        done.push_back(undone.back());
+        undone.pop_back();
+    } else if (!done.empty() && lines.contains(done.back().redoLine)) {
+        undone.push_back(done.back());
+        done.pop_back();
+    } else {
+        return;
+    }
+    updateActions();
+}
+
 void UndoActions::clear() {
     history_ = {};
     updateActions();

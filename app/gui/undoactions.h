@@ -54,6 +54,9 @@ public Q_SLOTS:
     void offer(const QString& undoLine, const QString& redoLine);
     void undo();
     void redo();
+    // A store refused the write of an undo (or redo) just run: the step goes back where it was,
+    // to be tried again.
+    void notWritten(const QStringList& lines);
     // Forgets every step: after a Reset or a reload, the lines would write back values the
     // stores no longer hold.
     void clear();

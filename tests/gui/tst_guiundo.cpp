@@ -172,7 +172,7 @@ void TestGuiUndo::ctrlZTakesBackARecalledLine() {
 }
 
 // The store's disk is full when the undo's write reaches it: the console says the store refused
-// it, and never "written at ts N" after the refusal.
+// it, and never "written at ts N" after the refusal; the step stays to be tried again.
 void TestGuiUndo::anUndoAStoreRefusesIsNotReportedWritten() {
     GuiApp app(stores(QStringLiteral("full"), {QStringLiteral("SQL"), QStringLiteral("HIVE")}),
                QStringLiteral("full"));
@@ -195,6 +195,9 @@ void TestGuiUndo::anUndoAStoreRefusesIsNotReportedWritten() {
     QVERIFY2(after.contains(QStringLiteral("> SQL.DELETE(S4,C1)")), qPrintable(after));
     QVERIFY2(!after.contains(QStringLiteral("written at ts")), qPrintable(after));
     QVERIFY2(after.contains(QStringLiteral("SQL refused it")), qPrintable(after));
+    // Not undone: the step is still there to try again, and nothing to redo.
+    QTRY_COMPARE(undoText(app), QStringLiteral("&Undo: SQL.DELETE(S4,C1)"));
+    QVERIFY(!app.undo()->redoAction()->isEnabled());
 }
 
 // A MERGE replaced the value the typed write left: Undo names the key and the value it would
