@@ -352,8 +352,9 @@ void MergeDialog::showProperties(MergeStrategy strategy,
     QString examples;
     for (const PropertyVerdict& v : verdicts) {
         const QString name = QString::fromUtf8(mergePropertyName(v.property));
-        parts << (v.held ? QStringLiteral("<span style='color:#2e7d32'>✓ %1</span>").arg(name)
-                         : QStringLiteral("<span style='color:#c62828'>✗ %1</span>").arg(name));
+        parts << (v.held
+                      ? QStringLiteral("<span style='color:#2e7d32'>✓&nbsp;%1</span>").arg(name)
+                      : QStringLiteral("<span style='color:#c62828'>✗&nbsp;%1</span>").arg(name));
         if (!v.held)
             examples += QStringLiteral("Not %1. %2\n\n")
                             .arg(name, QString::fromStdString(v.counterExample));
