@@ -16,6 +16,10 @@
 
 namespace syncscope {
 
+namespace {
+constexpr qsizetype kLineStates = 200;
+} // namespace
+
 CommandBar::CommandBar(QWidget* parent)
     : QWidget(parent) {
     setObjectName(QStringLiteral("command-bar"));
@@ -67,6 +71,28 @@ CommandBar::CommandBar(QWidget* parent)
             Q_EMIT submitted(line);
     });
     connect(edit_, &QLineEdit::textEdited, error_, &QWidget::hide);
+    connect(edit_, &QLineEdit::textChanged, this, [this](const QString& text) {
+        if (!steppingLine_) {
+            // A completion typed over goes back to what was typed, not to the completion.
+            if (!lineNowCompleted_)
+                lineBack_ << lineNow_;
+            if (lineBack_.size() > kLineStates)
+                lineBack_.removeFirst();
+            lineForth_.clear();
+        }
+        lineNowCompleted_ = !completion_.isEmpty() && isCompletion(text);
+        completion_.clear();
+        lineNow_ = text;
+    });
+    // The completion comes before or after the line edit's own slot puts it in the line.
+    connect(completer_, qOverload<const QString&>(&QCompleter::highlighted), this,
+            [this](const QString& completion) {
+                completion_ = completion;
+                if (isCompletion(lineNow_)) {
+                    lineNowCompleted_ = true;
+                    completion_.clear();
+                }
+            });
     // Keys complete in a popup once the line reaches a key: "SQL.GET(SID10" offers the store's
     // keys from SID10 on; the name completer above handles the start of the line.
     keyWords_ = new QStringListModel(this);
@@ -147,18 +173,46 @@ void CommandBar::accept() {
     history_.removeAll(edit_->text());
     history_ << edit_->text();
     historyAt_ = static_cast<int>(history_.size());
-    edit_->setText(QString()); // not clear(): the line's own undo history goes with it
+    steppingLine_ = true; // a line run is not undone in the bar: Ctrl+Z undoes its write
+    edit_->setText(QString());
+    steppingLine_ = false;
+    lineBack_.clear();
+    lineForth_.clear();
     error_->hide();
 }
 
+bool CommandBar::isCompletion(const QString& text) const {
+    return !completion_.isEmpty() && text.compare(completion_, Qt::CaseInsensitive) == 0;
+}
+
+bool CommandBar::stepLine(bool back) {
+    QStringList& from = back ? lineBack_ : lineForth_;
+    if (from.isEmpty())
+        return false;
+    (back ? lineForth_ : lineBack_) << lineNow_;
+    steppingLine_ = true;
+    edit_->setText(from.takeLast());
+    steppingLine_ = false;
+    return true;
+}
+
 bool CommandBar::eventFilter(QObject* watched, QEvent* event) {
-    // Ctrl+Z / Ctrl+Shift+Z edit the line while it has something to undo or redo; otherwise
-    // they go to the window's Edit > Undo / Redo (the writes typed here).
-    if (watched == edit_ && event->type() == QEvent::ShortcutOverride) {
+    // Ctrl+Z / Ctrl+Shift+Z step through the line's states while it has some (dismissing an
+    // inline completion first, then a recalled line, then each keystroke); otherwise they go to
+    // the window's Edit > Undo / Redo (the writes typed here).
+    if (watched == edit_ &&
+        (event->type() == QEvent::ShortcutOverride || event->type() == QEvent::KeyPress)) {
         auto* key = static_cast<QKeyEvent*>(event);
-        if ((key->matches(QKeySequence::Undo) && !edit_->isUndoAvailable()) ||
-            (key->matches(QKeySequence::Redo) && !edit_->isRedoAvailable()))
-            return true; // not accepted: the window's shortcut runs
+        const bool undo = key->matches(QKeySequence::Undo);
+        if (undo || key->matches(QKeySequence::Redo)) {
+            if ((undo ? lineBack_ : lineForth_).isEmpty())
+                return true; // not accepted: the window's shortcut runs
+            if (event->type() == QEvent::ShortcutOverride)
+                event->accept(); // the line's: the key press comes here
+            else
+                stepLine(undo);
+            return true;
+        }
     }
     if (watched == edit_ && event->type() == QEvent::KeyPress && !history_.isEmpty()) {
         const int key = static_cast<QKeyEvent*>(event)->key();

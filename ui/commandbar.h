@@ -69,7 +69,18 @@ private:
     QStringListModel* keyWords_ = nullptr;
     QCompleter* keyCompleter_ = nullptr;
     void completeKeys(const QString& text);
+    // Ctrl+Z / Ctrl+Shift+Z on the line itself; false when it has nothing to go back (forth) to.
+    bool stepLine(bool back);
     int historyAt_ = 0;
+    // The line's own states, every change of it: a keystroke, an inline completion, a recalled
+    // line. QLineEdit's undo forgets everything at each setText(), which completions and
+    // recalls use, so Ctrl+Z went to the stores' Undo with a recalled or completed line there.
+    QStringList lineBack_, lineForth_;
+    QString lineNow_;
+    bool lineNowCompleted_ = false; // an inline completion: no state of its own to go back to
+    QString completion_;            // the completer's, until the line shows it
+    bool isCompletion(const QString& text) const;
+    bool steppingLine_ = false;
 };
 
 } // namespace syncscope

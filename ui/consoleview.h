@@ -17,6 +17,18 @@ public Q_SLOTS:
     void appendCommand(const QString& line);
     void appendResult(const QString& line);
     void appendError(const QString& line);
+
+protected:
+    void showEvent(QShowEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+
+private:
+    void append(const QString& text);
+    void scrollToEnd();
+    // Whether the view keeps to the newest line: yes until the user scrolls away from it.
+    // QPlainTextEdit follows only while it is visible and at the bottom, so a console filled
+    // before the window shows (a workspace change carries it over) stayed on its first lines.
+    bool followsEnd_ = true;
 };
 
 } // namespace syncscope

@@ -21,13 +21,23 @@ void ElidedLabel::setText(const QString& text) {
     update();
 }
 
+// A message of several lines (a server's error) is drawn on the one line, its line breaks as
+// " ⏎ ": drawn as it was, the lines after the first were cut off by the label's height, and
+// it counted as fitting, so no tooltip offered the rest.
+QString ElidedLabel::oneLine() const {
+    QStringList lines = text_.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    for (QString& line : lines)
+        line = line.trimmed();
+    return lines.join(QStringLiteral(" \u23CE "));
+}
+
 QString ElidedLabel::shownText() const {
-    return fontMetrics().elidedText(text_, mode_, contentsRect().width());
+    return fontMetrics().elidedText(oneLine(), mode_, contentsRect().width());
 }
 
 QSize ElidedLabel::sizeHint() const {
     const QMargins m = contentsMargins();
-    return {fontMetrics().horizontalAdvance(text_) + m.left() + m.right(),
+    return {fontMetrics().horizontalAdvance(oneLine()) + m.left() + m.right(),
             fontMetrics().height() + m.top() + m.bottom()};
 }
 

@@ -6,7 +6,7 @@ namespace syncscope {
 
 // One line of text that gives way when space is short: drawn elided ("…") instead of asking for
 // its whole width, so a long path or message never makes the window wider than the screen.
-// The whole text is in the tooltip whenever it does not fit.
+// The whole text is in the tooltip whenever it does not fit, or spans several lines.
 class ElidedLabel : public QFrame {
     Q_OBJECT
 public:
@@ -26,6 +26,7 @@ protected:
     void resizeEvent(QResizeEvent* event) override;
 
 private:
+    QString oneLine() const;
     void updateToolTip();
 
     QString text_;

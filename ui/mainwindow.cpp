@@ -376,6 +376,7 @@ void MainWindow::createActions() {
     QAction* actual =
         viewMenu_->addAction(QStringLiteral("&Actual Size"), zoom_, &ViewZoom::actualSize);
     actual->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    zoom_->setKeysInDialogs({presentation_, zoomIn, zoomOut, actual});
     connect(zoom_, &ViewZoom::percentChanged, this, [this](int percent) {
         presentation_->setChecked(percent > 100);
         // A scale whose layout no longer fits the screen is taken back one step: the window

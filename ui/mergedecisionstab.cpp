@@ -80,10 +80,12 @@ MergeDecisionsTab::MergeDecisionsTab(QWidget* parent)
     decideRow->addWidget(undoButton);
     decideRow->addWidget(redoButton);
     auto* layout = new QVBoxLayout(this);
-    layout->addWidget(new QLabel(
+    auto* why = new QLabel(
         QStringLiteral("Concurrent keys: no store had seen the others' writes, so last-writer-"
                        "wins would discard some unseen. Pick the value to keep; it is written "
-                       "as a new write that beats every write of the key.")));
+                       "as a new write that beats every write of the key."));
+    why->setWordWrap(true); // on one line it made the Merge dialog wider than a projector
+    layout->addWidget(why);
     layout->addWidget(table_);
     layout->addLayout(decideRow);
 

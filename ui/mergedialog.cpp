@@ -23,6 +23,7 @@
 #include <QPushButton>
 #include <QRadioButton>
 #include <QScreen>
+#include <QScrollArea>
 #include <QShortcut>
 #include <QSplitter>
 #include <QTabWidget>
@@ -100,16 +101,29 @@ MergeDialog::MergeDialog(const QStringList& storeNames, QWidget* parent)
     tabs_ = new QTabWidget;
     tabs_->addTab(makePreview(), QStringLiteral("Preview"));
     tabs_->addTab(decisions_, QStringLiteral("Decisions"));
-    QHBoxLayout* applyRow = makeApplyRow();
+    QVBoxLayout* applyRows = makeApplyRows();
 
     auto* top = new QHBoxLayout;
     top->addWidget(setup, 3);
     top->addWidget(properties, 2);
+    // The setup and the tabs scroll rather than widen the dialog past the screen: at 125 % on a
+    // 1280×720 projector it asked for 1443 pixels and its right edge, Apply among it, was cut.
+    // Only the status and the buttons stay put, so Apply and Close are always on screen.
+    auto* content = new QWidget;
+    auto* contentLayout = new QVBoxLayout(content);
+    contentLayout->setContentsMargins(0, 0, 0, 0);
+    contentLayout->addLayout(top);
+    contentLayout->addWidget(tabs_, 1);
+    auto* scroll = new QScrollArea;
+    scroll->setObjectName(QStringLiteral("mergeScroll"));
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidgetResizable(true);
+    scroll->setFocusPolicy(Qt::NoFocus); // the first control takes the focus, not the frame
+    scroll->setWidget(content);
     auto* layout = new QVBoxLayout(this);
-    layout->addLayout(top);
-    layout->addWidget(tabs_, 1);
+    layout->addWidget(scroll, 1);
     layout->addWidget(status_);
-    layout->addLayout(applyRow);
+    layout->addLayout(applyRows);
     connectControls();
     checkProperties();
     updateControls();
@@ -164,6 +178,7 @@ QWidget* MergeDialog::makeProperties() {
     properties_ = new QLabel;
     properties_->setObjectName(QStringLiteral("mergeProperties"));
     properties_->setTextFormat(Qt::RichText);
+    properties_->setWordWrap(true); // the four verdicts on one line were the widest thing
     counterExamples_ = new QPlainTextEdit;
     counterExamples_->setReadOnly(true);
     counterExamples_->setMaximumHeight(110);
@@ -198,8 +213,9 @@ QWidget* MergeDialog::makePreview() {
     return previewPage;
 }
 
-// Apply, with its progress, Merge inside, Cancel and Close.
-QHBoxLayout* MergeDialog::makeApplyRow() {
+// Apply, with its progress, Merge inside, Cancel and Close: the progress on a line of its own,
+// so the buttons' line is short enough for a large scale.
+QVBoxLayout* MergeDialog::makeApplyRows() {
     progress_ = new QProgressBar;
     progress_->setRange(0, 1);
     progress_->setValue(0);
@@ -216,13 +232,16 @@ QHBoxLayout* MergeDialog::makeApplyRow() {
     cancel_ = new QPushButton(QStringLiteral("Cancel &merge"));
     cancel_->setEnabled(false);
     auto* close = new QPushButton(QStringLiteral("Close"));
-    auto* bottom = new QHBoxLayout;
-    bottom->addWidget(progress_, 1);
-    bottom->addWidget(inside_);
-    bottom->addWidget(apply_);
-    bottom->addWidget(cancel_);
-    bottom->addWidget(close);
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(inside_);
+    buttons->addStretch(1);
+    buttons->addWidget(apply_);
+    buttons->addWidget(cancel_);
+    buttons->addWidget(close);
     connect(close, &QPushButton::clicked, this, &QDialog::reject);
+    auto* bottom = new QVBoxLayout;
+    bottom->addWidget(progress_);
+    bottom->addLayout(buttons);
     return bottom;
 }
 
@@ -333,8 +352,9 @@ void MergeDialog::showProperties(MergeStrategy strategy,
     QString examples;
     for (const PropertyVerdict& v : verdicts) {
         const QString name = QString::fromUtf8(mergePropertyName(v.property));
-        parts << (v.held ? QStringLiteral("<span style='color:#2e7d32'>✓ %1</span>").arg(name)
-                         : QStringLiteral("<span style='color:#c62828'>✗ %1</span>").arg(name));
+        parts << (v.held
+                      ? QStringLiteral("<span style='color:#2e7d32'>✓&nbsp;%1</span>").arg(name)
+                      : QStringLiteral("<span style='color:#c62828'>✗&nbsp;%1</span>").arg(name));
         if (!v.held)
             examples += QStringLiteral("Not %1. %2\n\n")
                             .arg(name, QString::fromStdString(v.counterExample));

@@ -14,7 +14,7 @@
 class QButtonGroup;
 class QCheckBox;
 class QComboBox;
-class QHBoxLayout;
+class QVBoxLayout;
 class QLabel;
 class QListWidget;
 class QPlainTextEdit;
@@ -83,7 +83,7 @@ private:
     QWidget* makeSetup();
     QWidget* makeProperties();
     QWidget* makePreview();
-    QHBoxLayout* makeApplyRow();
+    QVBoxLayout* makeApplyRows();
     void connectControls();
     void requestChanged();
     void checkProperties();

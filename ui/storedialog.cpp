@@ -9,6 +9,7 @@
 #include <QGroupBox>
 #include <QIntValidator>
 #include <QLabel>
+#include <QLayout>
 #include <QLineEdit>
 #include <QRegularExpressionValidator>
 #include <QStandardItemModel>
@@ -19,7 +20,8 @@ namespace syncscope {
 
 StoreDialog::StoreDialog(const StoreSpec& initial, QStringList taken, QWidget* parent)
     : QDialog(parent)
-    , taken_(std::move(taken)) {
+    , taken_(std::move(taken))
+    , initial_(initial) {
     setWindowTitle(initial.name.empty() ? QStringLiteral("Add a store")
                                         : QStringLiteral("Edit a store"));
     name_ = new QLineEdit(QString::fromStdString(initial.name), this);
@@ -239,6 +241,14 @@ QString StoreDialog::problem() const {
     }
     if (s.uri.empty())
         return QStringLiteral("Give the store a URI, e.g. %1").arg(uri_->placeholderText());
+    // Every backend writes the store's name into its database and refuses to open one that
+    // holds another store's: renamed on the same database, the store could never open again,
+    // and the workspace would be saved that way.
+    if (!initial_.name.empty() && s.name != initial_.name && s.uri == initial_.uri)
+        return QStringLiteral("%1's database holds store %1 and would refuse to open as %2. "
+                              "Keep the name %1 and add %2 as an alias, or give %2 a new "
+                              "database (another URI).")
+            .arg(QString::fromStdString(initial_.name), QString::fromStdString(s.name));
     return StoreFactory::checkUri(QString::fromStdString(s.uri));
 }
 
@@ -246,6 +256,13 @@ void StoreDialog::accept() {
     const QString why = problem();
     if (!why.isEmpty()) {
         error_->setText(why);
+        // A reason of two or three wrapped lines: the dialog grows to show them all (it kept
+        // its height, and the last line was cut off).
+        layout()->activate();
+        const int needed = layout()->hasHeightForWidth() ? layout()->totalHeightForWidth(width())
+                                                         : sizeHint().height();
+        if (needed > height())
+            resize(width(), needed);
         return;
     }
     QDialog::accept();

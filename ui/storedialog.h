@@ -55,6 +55,7 @@ private:
     std::vector<Field> fields_;
     QLabel* error_ = nullptr;
     QStringList taken_;
+    StoreSpec initial_; // the store being edited (an empty name: one being added)
 };
 
 } // namespace syncscope

@@ -1,5 +1,6 @@
 #include "storepanel.h"
 
+#include "columnfit.h"
 #include "elidedlabel.h"
 #include "gradefiltermodel.h"
 #include "gradetablemodel.h"
@@ -112,11 +113,12 @@ StorePanel::StorePanel(const StoreDescription& store, GradeTableModel* grades, O
         grades_->viewport()->update();
     });
     grades_->setObjectName(QStringLiteral("grades"));
-    for (auto [column, width] : {std::pair{GradeTableModel::Student, 80},
-                                 {GradeTableModel::Course, 64},
-                                 {GradeTableModel::Grade, 46},
-                                 {GradeTableModel::Timestamp, 44},
-                                 {GradeTableModel::Origin, 56}})
+    // The key's ids give way before the grade: the column the panel is for stays in view.
+    new ColumnFit(grades_, {{GradeTableModel::Student, 80, true},
+                            {GradeTableModel::Course, 64, true},
+                            {GradeTableModel::Grade, 46, false}});
+    for (auto [column, width] :
+         {std::pair{GradeTableModel::Timestamp, 44}, {GradeTableModel::Origin, 56}})
         grades_->setColumnWidth(column, width);
     oplog_ = makeView(oplog, this);
     oplog_->setObjectName(QStringLiteral("oplog"));

@@ -139,8 +139,12 @@ bool ViewZoom::eventFilter(QObject* watched, QEvent* event) {
     // Polished before its first show sizes it (so it opens large enough); shown again after a
     // change of scale while hidden.
     if ((event->type() == QEvent::Polish || event->type() == QEvent::Show) && view_)
-        if (auto* dialog = qobject_cast<QDialog*>(watched); dialog && dialog->isWindow())
+        if (auto* dialog = qobject_cast<QDialog*>(watched); dialog && dialog->isWindow()) {
             applyTo(dialog);
+            // A window shortcut of the main window's menu is dead while a dialog is active;
+            // the action added to the dialog as well is live there (adding it again is a no-op).
+            dialog->addActions(keys_);
+        }
     return QObject::eventFilter(watched, event);
 }
 

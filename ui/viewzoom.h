@@ -1,8 +1,10 @@
 #pragma once
 
+#include <QList>
 #include <QObject>
 #include <QPointer>
 
+class QAction;
 class QWidget;
 
 namespace syncscope {
@@ -20,6 +22,10 @@ public:
     // The window whose contents follow the scale; applies the current one at once. Widgets
     // added to it later follow at the next change.
     void setView(QWidget* view);
+    // The View menu's zoom actions (Presentation, Zoom In/Out, Actual Size): their keys work in
+    // every dialog too (a Help page, the Property Lab), the same actions added to each, so no
+    // key has two actions to choose from.
+    void setKeysInDialogs(const QList<QAction*>& actions) { keys_ = actions; }
 
     int percent() const { return percent_; }
     bool isPresentation() const { return percent_ > 100; }
@@ -44,6 +50,7 @@ private:
     void applyTo(QWidget* root) const;
 
     QPointer<QWidget> view_;
+    QList<QAction*> keys_;
     int percent_ = 100;
     int presentationPercent_ = 150;
     bool filtering_ = false; // watching for dialogs shown

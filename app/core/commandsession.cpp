@@ -309,6 +309,20 @@ std::optional<CommandSession::LineError> CommandSession::execute(const QString& 
 }
 
 void CommandSession::accept(EngineOutput produced) {
+    // What a command says it did waits for its stores' commits; a store that refuses the
+    // batch instead must not be reported as written ("cannot write a batch", then "written at
+    // ts 3").
+    std::vector<std::pair<size_t, uint64_t>> abandonedBefore;
+    for (size_t s = 0; s < workers_.size(); ++s)
+        if (!produced.records[s].empty() && static_cast<int>(s) != produced.writtenBy)
+            abandonedBefore.emplace_back(s, shipping_->abandoned(s));
+    const auto refusedSince = [this, abandonedBefore] {
+        QStringList refused;
+        for (const auto& [s, before] : abandonedBefore)
+            if (shipping_->abandoned(s) != before)
+                refused << QString::fromStdString(stores_[s].name);
+        return refused;
+    };
     for (size_t s = 0; s < workers_.size(); ++s) {
         if (static_cast<int>(s) == produced.writtenBy)
             shipping_->handCommitted(s, produced.records[s].size(), produced.states[s],
@@ -359,14 +373,25 @@ void CommandSession::accept(EngineOutput produced) {
     if (produced.scriptRan)
         produced.scriptRan(produced.scriptDone, !produced.scriptBlocked.isEmpty());
     if (!produced.effects.isEmpty())
-        whenCommittedUpTo(handedOut(), [this, effects = std::move(produced.effects)] {
+        whenCommittedUpTo(handedOut(), [this, refusedSince, effects = std::move(produced.effects),
+                                        labels = std::move(produced.effectLabels)]() mutable {
+            const QStringList refused = refusedSince();
+            if (!refused.isEmpty())
+                for (qsizetype i = 0; i < effects.size() && i < labels.size(); ++i)
+                    effects[i] = QStringLiteral("%1: NOT written: %2 refused it (the error "
+                                                "above says why); run it again once it is back")
+                                     .arg(labels[i], refused.join(QStringLiteral(", ")));
             Q_EMIT commandsDone(
                 effects); // a summary waits for durability too (docs/crash-safety.md)
+            if (!refused.isEmpty())
+                Q_EMIT linesNotWritten(labels);
         });
     if (!produced.gets.empty())
         answerGetsWhenDurable(produced);
     if (produced.undoable)
-        whenCommittedUpTo(handedOut(), [this, u = std::move(*produced.undoable)] {
+        whenCommittedUpTo(handedOut(), [this, refusedSince, u = std::move(*produced.undoable)] {
+            if (!refusedSince().isEmpty())
+                return;                                   // never written: nothing to undo
             Q_EMIT writeUndoable(u.undoLine, u.redoLine); // offered once durable, as answers
         });
     if (produced.writtenBy >= 0)

@@ -186,6 +186,8 @@ Q_SIGNALS:
     // A typed write changed its key and is durable: `undoLine` puts back what the key held,
     // `redoLine` writes the change again (each a line to run as typed, with a new timestamp).
     void writeUndoable(const QString& undoLine, const QString& redoLine);
+    // Lines (typed, or an undo's) whose writes a store refused: never written.
+    void linesNotWritten(const QStringList& lines);
     void conflictsCaptured(std::shared_ptr<const syncscope::ConflictSnapshot> snapshot);
     void plotsCaptured(std::shared_ptr<const syncscope::PlotCapture> plots);
     void skewWhatIfCaptured(std::shared_ptr<const syncscope::ClockSkewReport> report);

@@ -65,8 +65,10 @@ void runOne(EngineOutput& out, EngineMirror& mirror, CommandExecutor& executor,
     if (script.fileName != kTypedCommandName)
         label = script.fileName + ':' + std::to_string(c.line) + ": " + label;
     if (out.wantEffects)
-        if (const std::string effect = commandEffect(c.op, done, mirror.engine); !effect.empty())
+        if (const std::string effect = commandEffect(c.op, done, mirror.engine); !effect.empty()) {
             out.effects << QString::fromStdString(label + ": " + effect);
+            out.effectLabels << QString::fromStdString(label);
+        }
     mirror.divergence.advance(mirror.engine, std::move(label), true);
     if (done.get) {
         std::string text;

@@ -60,6 +60,7 @@ struct EngineOutput {
     // and single steps (a Run of many lines is not narrated line by line).
     bool wantEffects = false;
     QStringList effects;
+    QStringList effectLabels; // each effect's line alone ("HIVE.MERGE(SQL)"), to say it failed
     // A typed SET or DELETE that changed its key: the lines that put back what the key held
     // before (undo) and write it again (redo), each as typed, with a new timestamp.
     struct Undoable {

@@ -54,6 +54,8 @@ public:
     const std::vector<uint64_t>& handedOut() const { return handedOut_; }
     // Batches a store refused, ever.
     uint64_t refusedBatches() const { return refusedBatches_; }
+    // Records handed to `store` that will never commit, ever.
+    uint64_t abandoned(size_t store) const { return abandoned_[store]; }
     // Calls fn once each store has committed (or refused for good) at least marks[s] records;
     // callbacks run in the order they were asked for.
     void whenCommittedUpTo(std::vector<uint64_t> marks, std::function<void()> fn);

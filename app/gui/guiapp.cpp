@@ -126,9 +126,22 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
     connect(bar_, &CommandBar::submitted, this, [this](const QString& line) { run(line); });
     // Edit > Undo / Redo: each a line run as typed, echoed, and not offered back again.
     undo_ = new UndoActions(
-        window_->editMenu(), [this](const QString& line) { return echoAndExecute(line, false); },
+        window_->editMenu(), window_.get(),
+        [this](const QString& line) { return echoAndExecute(line, false); },
+        [this](const QString& store, const QString& sid,
+               const QString& cid) -> std::optional<QString> {
+            const int index = commands_->storeIndex(store);
+            if (index < 0)
+                return std::nullopt;
+            GradeTableModel* grades = session_->grades(index);
+            const int row = grades->rowOf(sid.toStdString(), cid.toStdString());
+            if (row < 0)
+                return std::nullopt;
+            return grades->index(row, GradeTableModel::Grade).data().toString();
+        },
         this);
     connect(commands_.get(), &CommandSession::writeUndoable, undo_, &UndoActions::offer);
+    connect(commands_.get(), &CommandSession::linesNotWritten, undo_, &UndoActions::notWritten);
     // The engine built again from the stores (a Reset, a reload): the steps are history.
     connect(commands_.get(), &CommandSession::engineDropping, undo_, &UndoActions::clear);
     connect(script_.get(), &ScriptRunner::resetDone, undo_, &UndoActions::clear);
@@ -177,15 +190,16 @@ void GuiApp::addWelcome() {
             }
         },
         Qt::SingleShotConnection);
-    const auto stepAside = [this] {
-        if (welcome_ && welcome_->isVisible()) {
-            welcome_->hide();
-            window_->consoleDock()->raise();
-        }
-    };
-    connect(scripts_, &ScriptActions::opened, this, stepAside);
-    connect(commands_.get(), &CommandSession::commandsDone, this, stepAside);
-    connect(data_, &DataActions::dataImported, this, stepAside);
+    connect(scripts_, &ScriptActions::opened, this, &GuiApp::welcomeStepsAside);
+    connect(commands_.get(), &CommandSession::commandsDone, this, &GuiApp::welcomeStepsAside);
+    connect(data_, &DataActions::dataImported, this, &GuiApp::welcomeStepsAside);
+}
+
+void GuiApp::welcomeStepsAside() {
+    if (welcome_ && welcome_->isVisible()) {
+        welcome_->hide();
+        window_->consoleDock()->raise();
+    }
 }
 
 // A store that cannot be opened is its panel's problem only: the banner says why and offers
@@ -262,6 +276,7 @@ CarriedSession GuiApp::carry() const {
     c.commandHistory = bar_->history();
     c.geometry = window_->saveGeometry();
     c.dockState = window_->saveDockState();
+    c.undo = undo_->history();
     if (script_->hasRunnableScript()) {
         c.scriptPath = scripts_->path();
         c.scriptDone = script_->done();
@@ -273,6 +288,7 @@ void GuiApp::takeOver(CarriedSession carried) {
     console_->setPlainText(carried.consoleText);
     console_->appendResult(QStringLiteral("-- the workspace changed: its stores are opened again"));
     bar_->setHistory(carried.commandHistory);
+    undo_->restore(carried.undo, commands_->storeNames());
     if (!carried.scriptPath.isEmpty()) {
         // The script comes back where it was once the stores are loaded; what ran before is in
         // them already.
@@ -321,6 +337,10 @@ bool GuiApp::run(const QString& line) {
 }
 
 bool GuiApp::echoAndExecute(const QString& line, bool undoable) {
+    // The echo and the answer are what the user asked to see: a GET answers with no
+    // commandsDone, and a refused line with an error only, so the console comes forward now
+    // (a line typed, given with -e, or an undo's).
+    welcomeStepsAside();
     console_->appendCommand(line);
     const auto error = commands_->execute(line, undoable);
     if (!error)

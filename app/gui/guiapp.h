@@ -1,6 +1,7 @@
 #pragma once
 
 #include "storedirectory.h"
+#include "undoactions.h"
 
 #include <QObject>
 #include <QString>
@@ -23,7 +24,6 @@ class DataActions;
 class FollowActions;
 class VerifyActions;
 class MergeActions;
-class UndoActions;
 class WorkspaceActions;
 class CommandSession;
 class ScriptRunner;
@@ -35,11 +35,12 @@ class ScriptPanel;
 class WorkspaceSession;
 
 // What a workspace change (a store added, edited or removed; another workspace opened) keeps
-// from the program it replaces: the console, the command history, the window's size and docks,
-// and the open script at its position.
+// from the program it replaces: the console, the command history, Undo and Redo (less the steps
+// of stores no longer there), the window's size and docks, and the open script at its position.
 struct CarriedSession {
     QString consoleText;
     QStringList commandHistory;
+    UndoHistory undo;
     QByteArray geometry;
     QByteArray dockState;
     QString scriptPath; // empty: no script was open
@@ -99,6 +100,8 @@ public:
 private:
     void connectUnavailableStores();
     void addWelcome();
+    // The Welcome tab gives way to the console for good (something ran, or was opened).
+    void welcomeStepsAside();
     bool run(const QString& line);
     // Echoes a line in the console and runs it; a refusal is shown there (and, for a line of
     // the command bar, `undoable`, in the bar). False when refused.

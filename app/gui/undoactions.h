@@ -2,14 +2,29 @@
 
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 #include <functional>
+#include <optional>
 #include <vector>
 
 class QAction;
 class QMenu;
+class QWidget;
 
 namespace syncscope {
+
+// One typed write as Undo and Redo know it: the line that puts back what its key held before,
+// and the line that writes it again.
+struct UndoStep {
+    QString undoLine, redoLine;
+};
+
+// What Undo and Redo offer, carried across a workspace change (docs/gui.md).
+struct UndoHistory {
+    std::vector<UndoStep> done;   // what Undo puts back, newest last
+    std::vector<UndoStep> undone; // what Redo writes again, newest last
+};
 
 // Edit > Undo and Redo for the writes typed in the command bar. An oplog never forgets, so
 // undoing a SET or DELETE is a new write that puts back what the key held before it (a DELETE
@@ -20,31 +35,44 @@ class UndoActions : public QObject {
 public:
     // `run` runs a line as typed without offering it back for undo; false when it was refused.
     using RunLine = std::function<bool(const QString& line)>;
-    UndoActions(QMenu* edit, RunLine run, QObject* parent = nullptr);
+    // The grade a store's panel shows for a key now; nullopt when it lists no such key.
+    using GradeNow = std::function<std::optional<QString>(const QString& store, const QString& sid,
+                                                          const QString& cid)>;
+    UndoActions(QMenu* edit, QWidget* window, RunLine run, GradeNow gradeNow,
+                QObject* parent = nullptr);
 
     QAction* undoAction() const { return undo_; }
     QAction* redoAction() const { return redo_; }
+
+    const UndoHistory& history() const { return history_; }
+    // Takes over what a replaced window offered, less the steps whose store is not in
+    // `stores` (removed or renamed): their lines would be refused, or write to another store.
+    void restore(const UndoHistory& history, const QStringList& stores);
 
 public Q_SLOTS:
     // A typed write became durable: it can be undone, and what was undone cannot be redone.
     void offer(const QString& undoLine, const QString& redoLine);
     void undo();
     void redo();
+    // A store refused the write of an undo (or redo) just run: the step goes back where it was,
+    // to be tried again.
+    void notWritten(const QStringList& lines);
     // Forgets every step: after a Reset or a reload, the lines would write back values the
     // stores no longer hold.
     void clear();
 
 private:
-    struct Step {
-        QString undoLine, redoLine;
-    };
+    // False when the key no longer holds what the step's write left (a MERGE or a later write
+    // replaced it) and the user would rather keep it.
+    bool mayUndo(const UndoStep& step);
     void updateActions();
 
+    QWidget* window_;
     RunLine run_;
+    GradeNow gradeNow_;
     QAction* undo_;
     QAction* redo_;
-    std::vector<Step> undone_; // what Redo writes again, newest last
-    std::vector<Step> done_;   // what Undo puts back, newest last
+    UndoHistory history_;
 };
 
 } // namespace syncscope

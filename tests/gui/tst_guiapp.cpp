@@ -818,7 +818,7 @@ void TestGuiApp::mergeResolvedByHandIsAppliedAndAudited() {
     QVERIFY(!decisions->index(waiting, ManualDecisionModel::kKeyColumns + 3)
                  .data(ManualDecisionModel::NeedsDecisionRole)
                  .toBool());
-    QTRY_VERIFY(dialog->propertiesText().contains(QStringLiteral("✓ commutative")));
+    QTRY_VERIFY(dialog->propertiesText().contains(QStringLiteral("✓&nbsp;commutative")));
 
     ManualPick pick;
     pick.kind = ManualChoice::Kind::TypeValue;

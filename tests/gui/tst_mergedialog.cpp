@@ -5,8 +5,14 @@
 #include "mergedialog.h"
 #include "mergeplanner.h"
 #include "mergepreview.h"
+#include "viewzoom.h"
 
 #include <QComboBox>
+#include <QLayout>
+#include <QPushButton>
+#include <QScreen>
+#include <QScrollArea>
+#include <QSettings>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTest>
@@ -18,6 +24,7 @@ class TestMergeDialog : public QObject {
 private Q_SLOTS:
     void takeIsOfferedOnlyFromStoresHoldingTheKey();
     void decisionsTabCountsWhatThePlanStillDecides();
+    void fitsTheProjectorAtEveryPresentationScale();
 };
 
 void TestMergeDialog::takeIsOfferedOnlyFromStoresHoldingTheKey() {
@@ -111,6 +118,54 @@ void TestMergeDialog::decisionsTabCountsWhatThePlanStillDecides() {
     dialog.setRequest(request, {});
     preview();
     QCOMPARE(tabs->tabText(1), QStringLiteral("Decisions (1)"));
+}
+
+// On a 1280×720 projector (less a title bar) at every presentation scale the window may take:
+// at 125 % the dialog asked for 1443 pixels and was cut at the screen's right edge, Apply and
+// Close with it. What does not fit scrolls; the buttons stay in the dialog's own room.
+void TestMergeDialog::fitsTheProjectorAtEveryPresentationScale() {
+    QCoreApplication::setOrganizationName(QStringLiteral("SyncscopeMergeFitTest"));
+    QSettings().remove(QStringLiteral("view"));
+    const QSize room(1270, 680);
+    QWidget window;
+    ViewZoom zoom;
+    zoom.setView(&window);
+    const QStringList names{QStringLiteral("SQL"), QStringLiteral("MONGO"), QStringLiteral("HIVE"),
+                            QStringLiteral("REDIS"), QStringLiteral("SQLITE")};
+    for (int percent : {100, 110, 125, 150, 175, 200}) {
+        zoom.setPercent(percent);
+        MergeDialog dialog(names);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        // The strategy's verdicts, the widest line, are in.
+        QTRY_VERIFY(dialog.propertiesText().contains(QStringLiteral("convergent")));
+        dialog.layout()->activate();
+        // Nothing scrolls sideways where the projector has the room for it all.
+        auto* scroll = dialog.findChild<QScrollArea*>(QStringLiteral("mergeScroll"));
+        QVERIFY(scroll);
+        const int content = scroll->widget()->minimumSizeHint().width();
+        if (percent <= 125)
+            QVERIFY2(
+                content <= room.width() - 60,
+                qPrintable(
+                    QStringLiteral("%1 %: its content needs %2 pixels").arg(percent).arg(content)));
+        const QSize min = dialog.minimumSizeHint().expandedTo(dialog.minimumSize());
+        QVERIFY2(min.width() <= room.width() && min.height() <= room.height(),
+                 qPrintable(QStringLiteral("%1 %: the dialog needs %2×%3")
+                                .arg(percent)
+                                .arg(min.width())
+                                .arg(min.height())));
+        const QRect screen = dialog.screen()->availableGeometry();
+        QVERIFY2(dialog.width() <= screen.width() && dialog.height() <= screen.height(),
+                 qPrintable(QStringLiteral("%1 %: %2×%3 on a screen of %4×%5")
+                                .arg(percent)
+                                .arg(dialog.width())
+                                .arg(dialog.height())
+                                .arg(screen.width())
+                                .arg(screen.height())));
+        QVERIFY(dialog.applyButton()->isVisible());
+    }
+    QSettings().remove(QStringLiteral("view"));
 }
 
 QTEST_MAIN(TestMergeDialog)

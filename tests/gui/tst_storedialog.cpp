@@ -5,6 +5,7 @@
 
 #include <QComboBox>
 #include <QGroupBox>
+#include <QLabel>
 #include <QLineEdit>
 #include <QTest>
 #include <QUrlQuery>
@@ -18,6 +19,7 @@ private Q_SLOTS:
     void fieldsWriteTheirPartOfTheUri();
     void aTypedUriFillsTheFieldsAndPicksTheKind();
     void urisWithoutFieldsShowNone();
+    void renamingOnTheSameDatabaseIsRefused();
 
 private:
     static QLineEdit* text(StoreDialog& d, const char* name) {
@@ -102,6 +104,29 @@ void TestStoreDialog::urisWithoutFieldsShowNone() {
     QVERIFY(!d.findChild<QGroupBox*>()->isVisibleTo(&d));
     QCOMPARE(text(d, "store-uri")->text(),
              QStringLiteral("mongodb://a.lab:27017,b.lab:27017/db?replicaSet=rs0"));
+}
+
+// A store's database keeps its name: SQLITE renamed to LOCAL on the same file would refuse to
+// open ("holds store SQLITE"), and the workspace was saved so. OK says why and stays; a new
+// database, or the new name as an alias, is accepted.
+void TestStoreDialog::renamingOnTheSameDatabaseIsRefused() {
+    StoreDialog d({"SQLITE", {}, "sqlite:///tmp/grades-sqlite.db"}, {});
+    d.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&d));
+    type(text(d, "store-name"), QStringLiteral("LOCAL"));
+    QVERIFY(d.problem().contains(QStringLiteral("holds store SQLITE")));
+    QVERIFY(d.problem().contains(QStringLiteral("alias")));
+    d.accept();
+    QCOMPARE(d.result(), int(QDialog::Rejected)); // not accepted: still open, saying why
+    auto* error = d.findChild<QLabel*>(QStringLiteral("store-error"));
+    QVERIFY(error->text().contains(QStringLiteral("would refuse to open as LOCAL")));
+    QTRY_VERIFY(error->height() >= error->heightForWidth(error->width())); // no line cut off
+    type(text(d, "store-uri"), QStringLiteral("sqlite:///tmp/grades-local.db"));
+    QCOMPARE(d.problem(), QString());
+    type(text(d, "store-uri"), QStringLiteral("sqlite:///tmp/grades-sqlite.db"));
+    type(text(d, "store-name"), QStringLiteral("SQLITE"));
+    type(text(d, "store-aliases"), QStringLiteral("LOCAL"));
+    QCOMPARE(d.problem(), QString());
 }
 
 QTEST_MAIN(TestStoreDialog)

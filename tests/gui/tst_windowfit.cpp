@@ -3,6 +3,7 @@
 // and with the workspace label as long as a real data folder makes it.
 #include "commandsession.h"
 #include "consoleview.h"
+#include "gradetablemodel.h"
 #include "guiapp.h"
 #include "mainwindow.h"
 #include "mergeactions.h"
@@ -41,6 +42,8 @@ private Q_SLOTS:
     void presentationScalesEveryView();
     void presentationKeepsTableRows();
     void presentationScalesDialogs();
+    void gradeColumnStaysInView_data();
+    void gradeColumnStaysInView();
     void layoutOfOtherStoresIsRestored();
     void layoutCarriedToOtherStores();
 
@@ -344,6 +347,55 @@ void TestWindowFit::presentationScalesDialogs() {
     merge->close();
     syntax->close();
     box->close();
+    QSettings().remove(QStringLiteral("view"));
+}
+
+void TestWindowFit::gradeColumnStaysInView_data() {
+    QTest::addColumn<int>("stores");
+    QTest::addColumn<int>("percent");
+    for (int n : {5, 6})
+        for (int percent : {100, 125})
+            QTest::newRow(qPrintable(QStringLiteral("%1 stores at %2 %").arg(n).arg(percent)))
+                << n << percent;
+}
+
+// Five or six stores on the projector, presenting: every panel's grade table shows its Grade
+// column whole (at 125 % the ids took the room and the grades were cut off or out of sight);
+// the ids give way instead, elided.
+void TestWindowFit::gradeColumnStaysInView() {
+    QFETCH(int, stores);
+    QFETCH(int, percent);
+    QSettings().remove(QStringLiteral("view"));
+    const QStringList names =
+        QStringList{QStringLiteral("SQL"),   QStringLiteral("MONGO"),  QStringLiteral("HIVE"),
+                    QStringLiteral("REDIS"), QStringLiteral("SQLITE"), QStringLiteral("PG")}
+            .mid(0, stores);
+    GuiApp app(sqliteStores(dir_, QStringLiteral("grade%1").arg(stores), names),
+               QStringLiteral("grades"));
+    app.start();
+    checkStorePanelsShown(app, names);
+    MainWindow* w = app.window();
+    w->resize(kProjector);
+    QTRY_COMPARE(w->size(), kProjector);
+    w->zoom()->setPercent(percent);
+    const auto cut = [&] {
+        QStringList found;
+        for (StorePanel* panel : w->storePanels()) {
+            QTableView* table = panel->gradeView();
+            QHeaderView* header = table->horizontalHeader();
+            const int grade = GradeTableModel::Grade;
+            const int right = header->sectionViewportPosition(grade) + header->sectionSize(grade);
+            const int needs = header->fontMetrics().horizontalAdvance(QStringLiteral("Grade"));
+            if (right > table->viewport()->width() || header->sectionSize(grade) < needs)
+                found << QStringLiteral("%1 (Grade %2..%3 of %4)")
+                             .arg(panel->storeName())
+                             .arg(header->sectionViewportPosition(grade))
+                             .arg(right)
+                             .arg(table->viewport()->width());
+        }
+        return found.join(QStringLiteral(", "));
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(cut(), QString(), 3000);
     QSettings().remove(QStringLiteral("view"));
 }
 
