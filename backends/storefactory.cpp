@@ -213,8 +213,45 @@ RedisStore::Options redisStoreOptions(const QString& name, const QString& uri, Q
     return o;
 }
 
-// hive2://[user@]host[:port][/db][?auth=PLAIN|NOSASL&user=U&connect_timeout=S&read_timeout=S]
-// (the user may come as user@ or as user=, as in Hive's JDBC URLs).
+// hive2://[user@]host[:port][/db][?auth=PLAIN|NOSASL&user=U&connect_timeout=S&read_timeout=S
+//   &ssl=true|false&sslCaFile=PATH&transportMode=binary|http&httpPath=P]
+// (the user may come as user@ or as user=, the TLS and HTTP options spelled as in Hive's JDBC
+// URLs). In HTTP mode the port defaults to 10001, HiveServer2's hive.server2.thrift.http.port.
+// The transport options of a hive2:// URI (ssl, sslCaFile, transportMode, httpPath); false with
+// `problem` for another option or a value none of them takes.
+bool setHiveTransportOption(HiveEndpoint& e, const QString& key, const QString& value,
+                            QString& problem) {
+    if (key == QLatin1String("ssl")) {
+        if (value.compare(QLatin1String("true"), Qt::CaseInsensitive) == 0)
+            e.tls = true;
+        else if (value.compare(QLatin1String("false"), Qt::CaseInsensitive) == 0)
+            e.tls = false;
+        else
+            problem = QStringLiteral("ssl=%1: expected true or false").arg(value);
+    } else if (key == QLatin1String("sslCaFile")) {
+        if (value.isEmpty())
+            problem = QStringLiteral("sslCaFile= is empty");
+        e.tlsCaFile = value.toStdString();
+    } else if (key == QLatin1String("transportMode")) {
+        if (value.compare(QLatin1String("binary"), Qt::CaseInsensitive) == 0)
+            e.transport = HiveEndpoint::Transport::Binary;
+        else if (value.compare(QLatin1String("http"), Qt::CaseInsensitive) == 0)
+            e.transport = HiveEndpoint::Transport::Http;
+        else
+            problem = QStringLiteral("transportMode=%1: expected binary or http").arg(value);
+    } else if (key == QLatin1String("httpPath")) {
+        static const QRegularExpression path(QStringLiteral("^/?[A-Za-z0-9._~/-]+$"));
+        if (!path.match(value).hasMatch())
+            problem = QStringLiteral("httpPath=%1: expected a path such as cliservice").arg(value);
+        e.httpPath = value.toStdString();
+    } else {
+        problem = QStringLiteral("unknown option '%1' (expected auth, user, connect_timeout, "
+                                 "read_timeout, ssl, sslCaFile, transportMode or httpPath)")
+                      .arg(key);
+    }
+    return problem.isEmpty();
+}
+
 HiveStore::Options hiveStoreOptions(const QString& name, const QString& uri, QString& problem) {
     HiveStore::Options o;
     o.name = name;
@@ -257,13 +294,17 @@ HiveStore::Options hiveStoreOptions(const QString& name, const QString& uri, QSt
         } else if (isTimeoutOption(key)) {
             if (!setTimeout(e, uri, key, value, problem))
                 return o;
-        } else {
-            problem = QStringLiteral("%1: unknown option '%2' (expected auth, user, "
-                                     "connect_timeout or read_timeout)")
-                          .arg(displayUri(uri), key);
+        } else if (!setHiveTransportOption(e, key, value, problem)) {
+            problem = displayUri(uri) + QStringLiteral(": ") + problem;
             return o;
         }
     }
+    if (!e.tlsCaFile.empty() && !e.tls) {
+        problem = QStringLiteral("%1: sslCaFile is given but not ssl=true").arg(displayUri(uri));
+        return o;
+    }
+    if (e.transport == HiveEndpoint::Transport::Http && url.port() < 0)
+        e.port = 10001;
     o.location = url.toString(QUrl::RemovePassword);
     return o;
 }
