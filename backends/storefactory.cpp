@@ -465,7 +465,8 @@ QList<BackendOption> sqlServerOptions(const QString& defaultPort) {
                 QStringLiteral("ssl_ca"),
                 QStringLiteral("CA certificate"),
                 QStringLiteral("/path/ca.pem"),
-                {}}} +
+                {},
+                true}} +
            timeoutOptions();
 }
 
@@ -484,7 +485,8 @@ const QList<BackendDescription>& StoreFactory::backends() {
          QStringLiteral("postgresql://user@host:port/db?tls=require"),
          sqlServerOptions(QStringLiteral("5432"))},
         {QStringLiteral("hive2"), QStringLiteral("Apache Hive"),
-         QStringLiteral("hive2://host:port/db?auth=PLAIN&user=hive (or auth=NOSASL)"),
+         QStringLiteral("hive2://host:port/db?auth=PLAIN&user=hive (or auth=NOSASL; "
+                        "ssl=true&sslCaFile=/path/ca.pem; transportMode=http)"),
          QList<BackendOption>{
              {Part::Host, {}, QStringLiteral("Host"), QStringLiteral("127.0.0.1"), {}},
              {Part::Port, {}, QStringLiteral("Port"), QStringLiteral("10000"), {}},
@@ -494,7 +496,28 @@ const QList<BackendDescription>& StoreFactory::backends() {
               QStringLiteral("auth"),
               QStringLiteral("Authentication"),
               QStringLiteral("PLAIN"),
-              {QStringLiteral("PLAIN"), QStringLiteral("NOSASL")}}} +
+              {QStringLiteral("PLAIN"), QStringLiteral("NOSASL")}},
+             {Part::Query,
+              QStringLiteral("ssl"),
+              QStringLiteral("TLS"),
+              QStringLiteral("false"),
+              {QStringLiteral("true"), QStringLiteral("false")}},
+             {Part::Query,
+              QStringLiteral("sslCaFile"),
+              QStringLiteral("CA certificate"),
+              QStringLiteral("the system's CAs"),
+              {},
+              true},
+             {Part::Query,
+              QStringLiteral("transportMode"),
+              QStringLiteral("Transport"),
+              QStringLiteral("binary"),
+              {QStringLiteral("binary"), QStringLiteral("http")}},
+             {Part::Query,
+              QStringLiteral("httpPath"),
+              QStringLiteral("HTTP path"),
+              QStringLiteral("cliservice"),
+              {}}} +
              timeoutOptions()},
         {QStringLiteral("mongodb"),
          QStringLiteral("MongoDB"),
