@@ -206,11 +206,10 @@ HiveOutcome HiveConnection::connect(const HiveEndpoint& endpoint) {
         }
     } catch (const HiveRefusal& e) {
         return {HiveOutcome::Kind::Failed, e.what(), e.sqlState()};
-    } catch (const HiveClosedBeforeAnswer& e) {
-        // Not a server going away (that refuses the connection): one that does not take what
-        // was sent, and asking again will not change that.
-        return {HiveOutcome::Kind::Failed, e.what(), "08001"};
     } catch (const TTransportException& e) {
+        // Lost, and so retried when reconnecting, even for HiveClosedBeforeAnswer: a proxy in
+        // front of a server that is down closes connections so too. Opening a store does not
+        // retry, and says the hint it carries.
         return {HiveOutcome::Kind::Lost, e.what(), "08001"};
     } catch (const TException& e) {
         return {HiveOutcome::Kind::Failed, e.what(), {}};

@@ -28,9 +28,10 @@ private:
     std::string sqlState_;
 };
 
-// A new connection the server closed before sending a byte: it does not speak what was sent
-// (TLS to a plain port, plain to a TLS one, the wrong transportMode or auth). Still a lost
-// connection where one was working; connect() reports it as a failure with this hint.
+// A new connection the server closed before sending a byte: most often it does not speak
+// what was sent (TLS to a plain port, plain to a TLS one, the wrong transportMode or auth), so
+// the message says so; still a lost connection, since a proxy in front of a server that is
+// down does the same.
 class HiveClosedBeforeAnswer : public apache::thrift::transport::TTransportException {
 public:
     HiveClosedBeforeAnswer()
