@@ -1,8 +1,8 @@
 #pragma once
 // One HiveServer2 session over Thrift (TCLIService), with the transports Hive offers: binary
-// with SASL PLAIN (what Hive's NONE, LDAP, CUSTOM and PAM authentication use) or NOSASL, and
-// HTTP; each with or without TLS. Thrift types stay in the .cpp files: callers see
-// statements, rows and outcomes.
+// with SASL PLAIN (what Hive's NONE, LDAP, CUSTOM and PAM authentication use), Kerberos (SASL
+// GSSAPI) or NOSASL, and HTTP; each with or without TLS. Thrift types stay in the .cpp files:
+// callers see statements, rows and outcomes.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -13,7 +13,7 @@
 namespace syncscope {
 
 struct HiveEndpoint {
-    enum class Auth { Plain, NoSasl };
+    enum class Auth { Plain, NoSasl, Kerberos };
     // Binary: Thrift on the TCP connection (Hive's transportMode=binary); Http: each message
     // in an HTTP POST to httpPath (transportMode=http).
     enum class Transport { Binary, Http };
@@ -25,6 +25,8 @@ struct HiveEndpoint {
     // PLAIN needs a non-empty password even where Hive checks none (authentication NONE);
     // HiveStore passes "x" then, as PyHive does.
     std::string password;
+    // Kerberos: the server's principal, as in Hive's JDBC URLs (_HOST stands for `host`).
+    std::string principal = "hive/_HOST";
     Transport transport = Transport::Binary;
     std::string httpPath = "cliservice";
     bool tls = false;

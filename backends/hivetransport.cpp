@@ -1,6 +1,7 @@
 #include "hivetransport.h"
 
 #include "hivehttp.h"
+#include "hivekerberos.h"
 #include "hivesasl.h"
 #include "hivetls.h"
 
@@ -59,7 +60,9 @@ std::shared_ptr<TTransport> openHiveTransport(const HiveEndpoint& e) {
     std::string refused;
     tcp->setRecvTimeout(e.connectTimeoutMs);
     try {
-        refused = saslPlainHandshake(*stream, e.user, e.password);
+        refused = e.auth == HiveEndpoint::Auth::Kerberos
+                      ? saslGssapiHandshake(*stream, e.principal, e.host)
+                      : saslPlainHandshake(*stream, e.user, e.password);
     } catch (const apache::thrift::transport::TTransportException& x) {
         if (x.getType() != apache::thrift::transport::TTransportException::TIMED_OUT)
             throw;
@@ -70,8 +73,8 @@ std::shared_ptr<TTransport> openHiveTransport(const HiveEndpoint& e) {
     tcp->setRecvTimeout(e.readTimeoutMs);
     if (!refused.empty())
         throw HiveRefusal("authentication failed: " + refused, "28000");
-    // After PLAIN with QOP "auth" every message is a 4-byte length and its bytes, which is
-    // exactly Thrift's framed transport.
+    // After PLAIN or GSSAPI with QOP "auth" every message is a 4-byte length and its bytes, which
+    // is exactly Thrift's framed transport.
     return std::make_shared<apache::thrift::transport::TFramedTransport>(stream);
 }
 

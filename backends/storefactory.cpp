@@ -213,7 +213,8 @@ RedisStore::Options redisStoreOptions(const QString& name, const QString& uri, Q
     return o;
 }
 
-// hive2://[user@]host[:port][/db][?auth=PLAIN|NOSASL&user=U&connect_timeout=S&read_timeout=S
+// hive2://[user@]host[:port][/db][?auth=PLAIN|KERBEROS|NOSASL&user=U&principal=P
+//   &connect_timeout=S&read_timeout=S
 //   &ssl=true|false&sslCaFile=PATH&transportMode=binary|http&httpPath=P]
 // (the user may come as user@ or as user=, the TLS and HTTP options spelled as in Hive's JDBC
 // URLs). In HTTP mode the port defaults to 10001, HiveServer2's hive.server2.thrift.http.port.
@@ -245,8 +246,9 @@ bool setHiveTransportOption(HiveEndpoint& e, const QString& key, const QString& 
             problem = QStringLiteral("httpPath=%1: expected a path such as cliservice").arg(value);
         e.httpPath = value.toStdString();
     } else {
-        problem = QStringLiteral("unknown option '%1' (expected auth, user, connect_timeout, "
-                                 "read_timeout, ssl, sslCaFile, transportMode or httpPath)")
+        problem = QStringLiteral("unknown option '%1' (expected auth, user, principal, "
+                                 "connect_timeout, read_timeout, ssl, sslCaFile, transportMode "
+                                 "or httpPath)")
                       .arg(key);
     }
     return problem.isEmpty();
@@ -279,9 +281,11 @@ HiveStore::Options hiveStoreOptions(const QString& name, const QString& uri, QSt
                 e.auth = HiveEndpoint::Auth::Plain;
             else if (value.compare(QLatin1String("NOSASL"), Qt::CaseInsensitive) == 0)
                 e.auth = HiveEndpoint::Auth::NoSasl;
+            else if (value.compare(QLatin1String("KERBEROS"), Qt::CaseInsensitive) == 0)
+                e.auth = HiveEndpoint::Auth::Kerberos;
             else {
                 problem = QStringLiteral("%1: auth=%2: expected PLAIN (Hive's NONE, LDAP, CUSTOM "
-                                         "and PAM) or NOSASL")
+                                         "and PAM), KERBEROS or NOSASL")
                               .arg(displayUri(uri), value);
                 return o;
             }
@@ -291,6 +295,16 @@ HiveStore::Options hiveStoreOptions(const QString& name, const QString& uri, QSt
                 return o;
             }
             e.user = value.toStdString();
+        } else if (key == QLatin1String("principal")) {
+            // As in Hive's JDBC URLs, a principal means Kerberos.
+            if (!value.contains(QLatin1Char('/'))) {
+                problem = QStringLiteral("%1: principal=%2: expected the server's, such as "
+                                         "hive/_HOST@REALM")
+                              .arg(displayUri(uri), value);
+                return o;
+            }
+            e.principal = value.toStdString();
+            e.auth = HiveEndpoint::Auth::Kerberos;
         } else if (isTimeoutOption(key)) {
             if (!setTimeout(e, uri, key, value, problem))
                 return o;
@@ -298,6 +312,12 @@ HiveStore::Options hiveStoreOptions(const QString& name, const QString& uri, QSt
             problem = displayUri(uri) + QStringLiteral(": ") + problem;
             return o;
         }
+    }
+    if (e.auth == HiveEndpoint::Auth::Kerberos && e.transport == HiveEndpoint::Transport::Http) {
+        problem = QStringLiteral("%1: Kerberos over HTTP (SPNEGO) is not spoken; use the binary "
+                                 "transport")
+                      .arg(displayUri(uri));
+        return o;
     }
     if (!e.tlsCaFile.empty() && !e.tls) {
         problem = QStringLiteral("%1: sslCaFile is given but not ssl=true").arg(displayUri(uri));
@@ -496,7 +516,12 @@ const QList<BackendDescription>& StoreFactory::backends() {
               QStringLiteral("auth"),
               QStringLiteral("Authentication"),
               QStringLiteral("PLAIN"),
-              {QStringLiteral("PLAIN"), QStringLiteral("NOSASL")}},
+              {QStringLiteral("PLAIN"), QStringLiteral("KERBEROS"), QStringLiteral("NOSASL")}},
+             {Part::Query,
+              QStringLiteral("principal"),
+              QStringLiteral("Kerberos principal"),
+              QStringLiteral("hive/_HOST"),
+              {}},
              {Part::Query,
               QStringLiteral("ssl"),
               QStringLiteral("TLS"),

@@ -1,5 +1,6 @@
 // hs2peer: a HiveServer2-compatible Thrift server over SQLite, for Syncscope's tests only.
-//   hs2peer --folder DIR [--port N] [--auth PLAIN|NOSASL] [--user U --password P]
+//   hs2peer --folder DIR [--port N] [--auth PLAIN|NOSASL|KERBEROS] [--user U --password P]
+//           [--principal SERVICE/HOST]
 //           [--delay-ms N [--delay-only TEXT]] [--protocol V] [--acid] [--strict-checks]
 //           [--binary-columns] [--unknown-state TEXT] [--tls-cert FILE --tls-key FILE]
 //           [--http [--http-path P] [--http-cookie-required]] [--exit-with-stdin]
@@ -10,10 +11,11 @@
 // hive.strict.checks.cartesian.product set (Hive 3's defaults are false for both).
 // --binary-columns sends results in TRowSet.binaryColumns; --unknown-state TEXT reports the
 // statements containing TEXT in UKNOWN_STATE: for the client's handling of both.
-// --tls-cert and --tls-key (PEM) serve over TLS; --http serves Thrift in HTTP POSTs to the HTTP
-// path (default cliservice, as HiveServer2's hive.server2.thrift.http.path), over TLS when
-// both are given; --http-cookie-required refuses a request without the session cookie once
-// the connection was given one (httpserver.h).
+// --auth KERBEROS logs clients in with GSSAPI as --principal (default hive/localhost), its key
+// from the keytab KRB5_KTNAME names. --tls-cert and --tls-key (PEM) serve over TLS; --http serves
+// Thrift in HTTP POSTs to the HTTP path (default cliservice, as HiveServer2's
+// hive.server2.thrift.http.path), over TLS when both are given; --http-cookie-required refuses a
+// request without the session cookie once the connection was given one (httpserver.h).
 #include "httpserver.h"
 #include "peerservice.h"
 #include "saslserver.h"
@@ -59,13 +61,15 @@ private:
 server::TThreadedServer* running = nullptr;
 
 int usage(const char* why) {
-    std::fprintf(stderr,
-                 "hs2peer: %s\nusage: hs2peer --folder DIR [--port N] [--auth PLAIN|NOSASL] "
-                 "[--user U --password P] [--delay-ms N [--delay-only TEXT]] [--protocol V] "
-                 "[--acid] [--strict-checks] [--binary-columns] [--unknown-state TEXT] "
-                 "[--tls-cert FILE --tls-key FILE] [--http [--http-path P] "
-                 "[--http-cookie-required]] [--exit-with-stdin]\n",
-                 why);
+    std::fprintf(
+        stderr,
+        "hs2peer: %s\nusage: hs2peer --folder DIR [--port N] [--auth PLAIN|NOSASL|KERBEROS] "
+        "[--principal SERVICE/HOST] "
+        "[--user U --password P] [--delay-ms N [--delay-only TEXT]] [--protocol V] "
+        "[--acid] [--strict-checks] [--binary-columns] [--unknown-state TEXT] "
+        "[--tls-cert FILE --tls-key FILE] [--http [--http-path P] "
+        "[--http-cookie-required]] [--exit-with-stdin]\n",
+        why);
     return 2;
 }
 } // namespace
@@ -73,7 +77,7 @@ int usage(const char* why) {
 int main(int argc, char** argv) {
     hs2peer::PeerOptions options;
     int port = 0;
-    std::string auth = "PLAIN", user, password, tlsCert, tlsKey;
+    std::string auth = "PLAIN", user, password, tlsCert, tlsKey, principal = "hive/localhost";
     bool exitWithStdin = false, http = false;
     hs2peer::HttpSettings httpSettings;
     for (int i = 1; i < argc; ++i) {
@@ -123,6 +127,8 @@ int main(int argc, char** argv) {
             options.protocol = std::stoi(value);
         else if (arg == "--unknown-state")
             options.unknownState = value;
+        else if (arg == "--principal")
+            principal = value;
         else if (arg == "--tls-cert")
             tlsCert = value;
         else if (arg == "--tls-key")
@@ -134,9 +140,11 @@ int main(int argc, char** argv) {
     }
     if (options.folder.empty())
         return usage("--folder is required");
-    if (auth != "PLAIN" && auth != "NOSASL")
-        return usage("--auth takes PLAIN or NOSASL");
+    if (auth != "PLAIN" && auth != "NOSASL" && auth != "KERBEROS")
+        return usage("--auth takes PLAIN, NOSASL or KERBEROS");
 
+    if (http && auth == "KERBEROS")
+        return usage("Kerberos over HTTP (SPNEGO) is not served");
     if (tlsCert.empty() != tlsKey.empty())
         return usage("--tls-cert and --tls-key go together");
     // OpenSSL writes with write(), not send(MSG_NOSIGNAL): a client gone away must end its
@@ -171,8 +179,9 @@ int main(int argc, char** argv) {
         httpSettings.password = password;
         httpSettings.secure = !tlsCert.empty();
         input = output = std::make_shared<hs2peer::HttpServerFactory>(httpSettings);
-    } else if (auth == "PLAIN") {
-        input = std::make_shared<hs2peer::SaslPlainServerFactory>(user, password);
+    } else if (auth != "NOSASL") {
+        input = std::make_shared<hs2peer::SaslPlainServerFactory>(
+            user, password, auth == "KERBEROS" ? principal : std::string());
         output = std::make_shared<transport::TFramedTransportFactory>();
     } else {
         input = output = std::make_shared<transport::TBufferedTransportFactory>();
