@@ -48,8 +48,13 @@ void TestStoreUri::refusals_data() {
                                   << QStringLiteral("unknown option 'db'");
     QTest::newRow("hive password") << QStringLiteral("hive2://u:secret@h:10000/db")
                                    << QStringLiteral("set SYNCSCOPE_PASSWORD_SQL");
-    QTest::newRow("hive auth") << QStringLiteral("hive2://h:10000/db?auth=KERBEROS")
-                               << QStringLiteral("auth=KERBEROS: expected PLAIN");
+    QTest::newRow("hive auth") << QStringLiteral("hive2://h:10000/db?auth=LDAP")
+                               << QStringLiteral("auth=LDAP: expected PLAIN");
+    QTest::newRow("hive principal") << QStringLiteral("hive2://h:10000/db?principal=hive")
+                                    << QStringLiteral("expected the server's, such as");
+    QTest::newRow("hive kerberos over http")
+        << QStringLiteral("hive2://h/db?principal=hive/_HOST@LAB&transportMode=http")
+        << QStringLiteral("Kerberos over HTTP (SPNEGO) is not spoken");
     QTest::newRow("hive database") << QStringLiteral("hive2://h:10000/my-db")
                                    << QStringLiteral("'my-db' is not a Hive database name");
     QTest::newRow("hive timeout") << QStringLiteral("hive2://h/db?read_timeout=-1")

@@ -1,13 +1,15 @@
 #pragma once
 // The protocol peers the shared tests (store contract, CLI golden scripts) run every backend on:
 // HiveServer2 in SASL PLAIN, NOSASL and ACID modes, over TLS, over HTTP and over HTTPS (with a
-// throwaway CA made at start), and MongoDB as a standalone server, as a
+// throwaway CA made at start), with Kerberos (a throwaway KDC, where its packages are
+// installed), and MongoDB as a standalone server, as a
 // replica set and as a replica set with authentication (a user of admin, SCRAM); plus the real
 // servers SYNCSCOPE_HIVE_URI and SYNCSCOPE_MONGO_URI name, when set. Each kind has an id (what a
 // test's data row carries) and a label (how its row is named).
 #include "hivepeer.h"
 #include "mongopeer.h"
 #include "testcerts.h"
+#include "testkdc.h"
 
 #include <QList>
 
@@ -23,6 +25,13 @@ public:
     bool start(QString& problem) {
         if (!certs_.make(problem))
             return false;
+        if (TestKdc::missing().isEmpty()) {
+            if (!kdc_.start(problem) || !hiveKerberos_.start(QStringLiteral("KERBEROS"), problem))
+                return false;
+            hiveKerberos_.setUriOptions(QStringLiteral("principal=hive/_HOST@") +
+                                            QLatin1String(TestKdc::kRealm),
+                                        QStringLiteral("localhost"));
+        }
         const QString ca = QStringLiteral("sslCaFile=") + certs_.caFile();
         const QString localhost = QStringLiteral("localhost");
         hiveTls_.setUriOptions(QStringLiteral("ssl=true&") + ca, localhost);
@@ -73,6 +82,9 @@ public:
             // The same with users: the store logs in (SCRAM-SHA-256) as a user of admin.
             {QStringLiteral("mongo-auth"), QStringLiteral("mongo peer, replica set, auth")},
         };
+        // Kerberos (SASL GSSAPI) with a throwaway KDC, where this machine has one.
+        if (TestKdc::missing().isEmpty())
+            out.push_back({QStringLiteral("hive-kerberos"), QStringLiteral("hive peer, Kerberos")});
         if (qEnvironmentVariableIsSet("SYNCSCOPE_HIVE_URI"))
             out.push_back({QStringLiteral("hive-server"), QStringLiteral("hive server")});
         if (qEnvironmentVariableIsSet("SYNCSCOPE_MONGO_URI"))
@@ -103,15 +115,17 @@ public:
                                  : id == QLatin1String("hive-acid")   ? hiveAcid_.uri()
                                  : id == QLatin1String("hive-tls")    ? hiveTls_.uri()
                                  : id == QLatin1String("hive-http")   ? hiveHttp_.uri()
-                                 : id == QLatin1String("hive-https")
-                                     ? hiveHttps_.uri()
+                                 : id == QLatin1String("hive-https")  ? hiveHttps_.uri()
+                                 : id == QLatin1String("hive-kerberos")
+                                     ? hiveKerberos_.uri()
                                      : qEnvironmentVariable("SYNCSCOPE_HIVE_URI"),
                                  problem);
     }
 
 private:
     TestCerts certs_;
-    HivePeer hivePlain_, hiveNoSasl_, hiveAcid_, hiveTls_, hiveHttp_, hiveHttps_;
+    TestKdc kdc_; // before the peer that uses it, so it stops after
+    HivePeer hivePlain_, hiveNoSasl_, hiveAcid_, hiveTls_, hiveHttp_, hiveHttps_, hiveKerberos_;
     static inline const QString kMongoPassword = QStringLiteral("peer-Passw0rd");
     MongoPeer mongo_, mongoReplicaSet_, mongoAuth_;
 };
