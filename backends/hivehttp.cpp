@@ -93,14 +93,16 @@ uint32_t HiveHttpTransport::read(uint8_t* buf, uint32_t len) {
 void HiveHttpTransport::flush() {
     const bool hadCookie = !cookie_.empty();
     Reply reply = exchange(!hadCookie);
+    if (reply.close)
+        close(); // the next request, if any, opens a new connection
     if (reply.status == 401 && hadCookie && login_) {
         // The cookie expired or the server restarted: log in again with the password, once.
         cookie_.clear();
         reply = exchange(true);
+        if (reply.close)
+            close();
     }
     request_.clear();
-    if (reply.close)
-        close();
     if (reply.status == 200)
         return;
     std::string what =

@@ -37,6 +37,11 @@ openStream(const HiveEndpoint& e,
     return std::make_shared<HiveAnswerWatch>(std::make_shared<HiveTlsTransport>(
         socket, e.host, e.tlsCaFile, e.connectTimeoutMs, e.readTimeoutMs));
 }
+// The Host header's "host:port"; an IPv6 address goes in brackets (RFC 7230).
+std::string hostHeader(const HiveEndpoint& e) {
+    const bool v6 = e.host.find(':') != std::string::npos;
+    return (v6 ? "[" + e.host + "]" : e.host) + ":" + std::to_string(e.port);
+}
 } // namespace
 
 std::shared_ptr<TTransport> openHiveTransport(const HiveEndpoint& e) {
@@ -44,9 +49,8 @@ std::shared_ptr<TTransport> openHiveTransport(const HiveEndpoint& e) {
         std::optional<HiveHttpTransport::Login> login;
         if (e.auth == HiveEndpoint::Auth::Plain)
             login = HiveHttpTransport::Login{e.user, e.password};
-        auto http = std::make_shared<HiveHttpTransport>([e] { return openStream(e); },
-                                                        e.host + ":" + std::to_string(e.port),
-                                                        e.httpPath, std::move(login));
+        auto http = std::make_shared<HiveHttpTransport>(
+            [e] { return openStream(e); }, hostHeader(e), e.httpPath, std::move(login));
         return http;
     }
     std::shared_ptr<apache::thrift::transport::TSocket> tcp;
