@@ -2,14 +2,14 @@
 
 #include "TCLIService.h"
 #include "hiveql.h"
-#include "hivesasl.h"
+#include "hivetls.h"
+#include "hivetransport.h"
 
 #include <thrift/TApplicationException.h>
 #include <thrift/TOutput.h>
 #include <thrift/protocol/TBinaryProtocol.h>
 #include <thrift/protocol/TCompactProtocol.h>
 #include <thrift/transport/TBufferTransports.h>
-#include <thrift/transport/TSocket.h>
 #include <thrift/transport/TTransportException.h>
 
 #include <algorithm>
@@ -138,7 +138,6 @@ bool toRows(const hs2::TRowSet& set, HiveRows& out, std::string& problem) {
 } // namespace
 
 struct HiveConnection::Session {
-    std::shared_ptr<apache::thrift::transport::TSocket> socket;
     std::shared_ptr<apache::thrift::transport::TTransport> transport;
     std::unique_ptr<hs2::TCLIServiceClient> client;
     hs2::TSessionHandle handle;
@@ -179,25 +178,7 @@ HiveOutcome HiveConnection::connect(const HiveEndpoint& endpoint) {
     disconnect();
     auto s = std::make_unique<Session>();
     try {
-        s->socket =
-            std::make_shared<apache::thrift::transport::TSocket>(endpoint.host, endpoint.port);
-        s->socket->setConnTimeout(endpoint.connectTimeoutMs);
-        s->socket->setRecvTimeout(endpoint.readTimeoutMs);
-        s->socket->setSendTimeout(endpoint.readTimeoutMs);
-        s->socket->setNoDelay(true);
-        s->socket->open();
-        if (endpoint.auth == HiveEndpoint::Auth::Plain) {
-            const std::string refused =
-                saslPlainHandshake(*s->socket, endpoint.user, endpoint.password);
-            if (!refused.empty())
-                return {HiveOutcome::Kind::Failed, "authentication failed: " + refused, "28000"};
-            // After PLAIN with QOP "auth" every message is a 4-byte length and its bytes,
-            // which is exactly Thrift's framed transport.
-            s->transport = std::make_shared<apache::thrift::transport::TFramedTransport>(s->socket);
-        } else {
-            s->transport =
-                std::make_shared<apache::thrift::transport::TBufferedTransport>(s->socket);
-        }
+        s->transport = openHiveTransport(endpoint);
         s->client = std::make_unique<hs2::TCLIServiceClient>(
             std::make_shared<apache::thrift::protocol::TBinaryProtocol>(s->transport));
 
@@ -223,7 +204,12 @@ HiveOutcome HiveConnection::connect(const HiveEndpoint& endpoint) {
                         "; Syncscope needs V6 or later (Hive 0.13 or newer)",
                     {}};
         }
+    } catch (const HiveRefusal& e) {
+        return {HiveOutcome::Kind::Failed, e.what(), e.sqlState()};
     } catch (const TTransportException& e) {
+        // Lost, and so retried when reconnecting, even for HiveClosedBeforeAnswer: a proxy in
+        // front of a server that is down closes connections so too. Opening a store does not
+        // retry, and says the hint it carries.
         return {HiveOutcome::Kind::Lost, e.what(), "08001"};
     } catch (const TException& e) {
         return {HiveOutcome::Kind::Failed, e.what(), {}};
@@ -354,6 +340,11 @@ HiveOutcome HiveConnection::guarded(const std::function<HiveOutcome()>& call) {
         return {HiveOutcome::Kind::Lost, "not connected", "08003"};
     try {
         return call();
+    } catch (const HiveRefusal& e) {
+        // An HTTP status: the server is there but refused the request (a 401 after its cookie
+        // and the password both failed, a 5xx); the connection state is unknown all the same.
+        session_.reset();
+        return {HiveOutcome::Kind::Failed, e.what(), e.sqlState()};
     } catch (const TTransportException& e) {
         session_.reset(); // the socket is in an unknown state: the next call connects afresh
         return {HiveOutcome::Kind::Lost, e.what(), "08006"};

@@ -1,7 +1,8 @@
 #pragma once
-// One HiveServer2 session over Thrift (TCLIService), with the transports Hive offers: SASL
-// PLAIN (what Hive's NONE, LDAP, CUSTOM and PAM authentication use) and NOSASL. Thrift types
-// stay in the .cpp: callers see statements, rows and outcomes.
+// One HiveServer2 session over Thrift (TCLIService), with the transports Hive offers: binary
+// with SASL PLAIN (what Hive's NONE, LDAP, CUSTOM and PAM authentication use), Kerberos (SASL
+// GSSAPI) or NOSASL, and HTTP; each with or without TLS. Thrift types stay in the .cpp files:
+// callers see statements, rows and outcomes.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -12,7 +13,10 @@
 namespace syncscope {
 
 struct HiveEndpoint {
-    enum class Auth { Plain, NoSasl };
+    enum class Auth { Plain, NoSasl, Kerberos };
+    // Binary: Thrift on the TCP connection (Hive's transportMode=binary); Http: each message
+    // in an HTTP POST to httpPath (transportMode=http).
+    enum class Transport { Binary, Http };
     std::string host;
     int port = 10000;
     std::string database = "default";
@@ -21,6 +25,13 @@ struct HiveEndpoint {
     // PLAIN needs a non-empty password even where Hive checks none (authentication NONE);
     // HiveStore passes "x" then, as PyHive does.
     std::string password;
+    // Kerberos: the server's principal, as in Hive's JDBC URLs (_HOST stands for `host`).
+    std::string principal = "hive/_HOST";
+    Transport transport = Transport::Binary;
+    std::string httpPath = "cliservice";
+    bool tls = false;
+    std::string tlsCaFile; // the CA certificates (PEM) the server's must chain to; empty: the
+                           // system's
     int connectTimeoutMs = 10000;
     int readTimeoutMs = 60000;
 };

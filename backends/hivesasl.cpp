@@ -1,5 +1,7 @@
 #include "hivesasl.h"
 
+#include "hivetls.h"
+
 #include <thrift/transport/TTransport.h>
 
 #include <cstdint>
@@ -36,6 +38,11 @@ std::string saslPlainHandshake(apache::thrift::transport::TTransport& socket,
 
     uint8_t header[5];
     socket.readAll(header, 5);
+    // A TLS record (an alert, content type 21, version 3.x): the port wants TLS.
+    if (header[0] == 0x15 && header[1] == 0x03)
+        throw HiveRefusal("the server answered with TLS: it wants ssl=true");
+    if (std::string(reinterpret_cast<const char*>(header), 5) == "HTTP/")
+        throw HiveRefusal("the server answered in HTTP: it wants transportMode=http");
     const uint32_t length = (uint32_t(header[1]) << 24) | (uint32_t(header[2]) << 16) |
                             (uint32_t(header[3]) << 8) | uint32_t(header[4]);
     if (length > kLongestAnswer)

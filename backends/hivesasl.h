@@ -15,7 +15,8 @@ std::string saslFrame(unsigned char status, const std::string& payload);
 
 // Sends START "PLAIN", then OK with "\0user\0password" (RFC 4616, no authorization id), and
 // reads the server's answer. Empty when the server said COMPLETE; otherwise its reason (BAD or
-// ERROR carry one) or what was wrong with the answer. Transport errors propagate as Thrift
+// ERROR carry one) or what was wrong with the answer; a TLS alert for an answer throws
+// HiveRefusal (hivetls.h). Transport errors propagate as Thrift
 // exceptions, as from any other call on the socket.
 std::string saslPlainHandshake(apache::thrift::transport::TTransport& socket,
                                const std::string& user, const std::string& password);

@@ -213,8 +213,47 @@ RedisStore::Options redisStoreOptions(const QString& name, const QString& uri, Q
     return o;
 }
 
-// hive2://[user@]host[:port][/db][?auth=PLAIN|NOSASL&user=U&connect_timeout=S&read_timeout=S]
-// (the user may come as user@ or as user=, as in Hive's JDBC URLs).
+// hive2://[user@]host[:port][/db][?auth=PLAIN|KERBEROS|NOSASL&user=U&principal=P
+//   &connect_timeout=S&read_timeout=S
+//   &ssl=true|false&sslCaFile=PATH&transportMode=binary|http&httpPath=P]
+// (the user may come as user@ or as user=, the TLS and HTTP options spelled as in Hive's JDBC
+// URLs). In HTTP mode the port defaults to 10001, HiveServer2's hive.server2.thrift.http.port.
+// The transport options of a hive2:// URI (ssl, sslCaFile, transportMode, httpPath); false with
+// `problem` for another option or a value none of them takes.
+bool setHiveTransportOption(HiveEndpoint& e, const QString& key, const QString& value,
+                            QString& problem) {
+    if (key == QLatin1String("ssl")) {
+        if (value.compare(QLatin1String("true"), Qt::CaseInsensitive) == 0)
+            e.tls = true;
+        else if (value.compare(QLatin1String("false"), Qt::CaseInsensitive) == 0)
+            e.tls = false;
+        else
+            problem = QStringLiteral("ssl=%1: expected true or false").arg(value);
+    } else if (key == QLatin1String("sslCaFile")) {
+        if (value.isEmpty())
+            problem = QStringLiteral("sslCaFile= is empty");
+        e.tlsCaFile = value.toStdString();
+    } else if (key == QLatin1String("transportMode")) {
+        if (value.compare(QLatin1String("binary"), Qt::CaseInsensitive) == 0)
+            e.transport = HiveEndpoint::Transport::Binary;
+        else if (value.compare(QLatin1String("http"), Qt::CaseInsensitive) == 0)
+            e.transport = HiveEndpoint::Transport::Http;
+        else
+            problem = QStringLiteral("transportMode=%1: expected binary or http").arg(value);
+    } else if (key == QLatin1String("httpPath")) {
+        static const QRegularExpression path(QStringLiteral("^/?[A-Za-z0-9._~/-]+$"));
+        if (!path.match(value).hasMatch())
+            problem = QStringLiteral("httpPath=%1: expected a path such as cliservice").arg(value);
+        e.httpPath = value.toStdString();
+    } else {
+        problem = QStringLiteral("unknown option '%1' (expected auth, user, principal, "
+                                 "connect_timeout, read_timeout, ssl, sslCaFile, transportMode "
+                                 "or httpPath)")
+                      .arg(key);
+    }
+    return problem.isEmpty();
+}
+
 HiveStore::Options hiveStoreOptions(const QString& name, const QString& uri, QString& problem) {
     HiveStore::Options o;
     o.name = name;
@@ -242,9 +281,11 @@ HiveStore::Options hiveStoreOptions(const QString& name, const QString& uri, QSt
                 e.auth = HiveEndpoint::Auth::Plain;
             else if (value.compare(QLatin1String("NOSASL"), Qt::CaseInsensitive) == 0)
                 e.auth = HiveEndpoint::Auth::NoSasl;
+            else if (value.compare(QLatin1String("KERBEROS"), Qt::CaseInsensitive) == 0)
+                e.auth = HiveEndpoint::Auth::Kerberos;
             else {
                 problem = QStringLiteral("%1: auth=%2: expected PLAIN (Hive's NONE, LDAP, CUSTOM "
-                                         "and PAM) or NOSASL")
+                                         "and PAM), KERBEROS or NOSASL")
                               .arg(displayUri(uri), value);
                 return o;
             }
@@ -254,16 +295,36 @@ HiveStore::Options hiveStoreOptions(const QString& name, const QString& uri, QSt
                 return o;
             }
             e.user = value.toStdString();
+        } else if (key == QLatin1String("principal")) {
+            // As in Hive's JDBC URLs, a principal means Kerberos.
+            if (!value.contains(QLatin1Char('/'))) {
+                problem = QStringLiteral("%1: principal=%2: expected the server's, such as "
+                                         "hive/_HOST@REALM")
+                              .arg(displayUri(uri), value);
+                return o;
+            }
+            e.principal = value.toStdString();
+            e.auth = HiveEndpoint::Auth::Kerberos;
         } else if (isTimeoutOption(key)) {
             if (!setTimeout(e, uri, key, value, problem))
                 return o;
-        } else {
-            problem = QStringLiteral("%1: unknown option '%2' (expected auth, user, "
-                                     "connect_timeout or read_timeout)")
-                          .arg(displayUri(uri), key);
+        } else if (!setHiveTransportOption(e, key, value, problem)) {
+            problem = displayUri(uri) + QStringLiteral(": ") + problem;
             return o;
         }
     }
+    if (e.auth == HiveEndpoint::Auth::Kerberos && e.transport == HiveEndpoint::Transport::Http) {
+        problem = QStringLiteral("%1: Kerberos over HTTP (SPNEGO) is not spoken; use the binary "
+                                 "transport")
+                      .arg(displayUri(uri));
+        return o;
+    }
+    if (!e.tlsCaFile.empty() && !e.tls) {
+        problem = QStringLiteral("%1: sslCaFile is given but not ssl=true").arg(displayUri(uri));
+        return o;
+    }
+    if (e.transport == HiveEndpoint::Transport::Http && url.port() < 0)
+        e.port = 10001;
     o.location = url.toString(QUrl::RemovePassword);
     return o;
 }
@@ -424,7 +485,8 @@ QList<BackendOption> sqlServerOptions(const QString& defaultPort) {
                 QStringLiteral("ssl_ca"),
                 QStringLiteral("CA certificate"),
                 QStringLiteral("/path/ca.pem"),
-                {}}} +
+                {},
+                true}} +
            timeoutOptions();
 }
 
@@ -443,7 +505,8 @@ const QList<BackendDescription>& StoreFactory::backends() {
          QStringLiteral("postgresql://user@host:port/db?tls=require"),
          sqlServerOptions(QStringLiteral("5432"))},
         {QStringLiteral("hive2"), QStringLiteral("Apache Hive"),
-         QStringLiteral("hive2://host:port/db?auth=PLAIN&user=hive (or auth=NOSASL)"),
+         QStringLiteral("hive2://host:port/db?auth=PLAIN&user=hive (or auth=NOSASL; "
+                        "ssl=true&sslCaFile=/path/ca.pem; transportMode=http)"),
          QList<BackendOption>{
              {Part::Host, {}, QStringLiteral("Host"), QStringLiteral("127.0.0.1"), {}},
              {Part::Port, {}, QStringLiteral("Port"), QStringLiteral("10000"), {}},
@@ -453,7 +516,33 @@ const QList<BackendDescription>& StoreFactory::backends() {
               QStringLiteral("auth"),
               QStringLiteral("Authentication"),
               QStringLiteral("PLAIN"),
-              {QStringLiteral("PLAIN"), QStringLiteral("NOSASL")}}} +
+              {QStringLiteral("PLAIN"), QStringLiteral("KERBEROS"), QStringLiteral("NOSASL")}},
+             {Part::Query,
+              QStringLiteral("principal"),
+              QStringLiteral("Kerberos principal"),
+              QStringLiteral("hive/_HOST"),
+              {}},
+             {Part::Query,
+              QStringLiteral("ssl"),
+              QStringLiteral("TLS"),
+              QStringLiteral("false"),
+              {QStringLiteral("true"), QStringLiteral("false")}},
+             {Part::Query,
+              QStringLiteral("sslCaFile"),
+              QStringLiteral("CA certificate"),
+              QStringLiteral("the system's CAs"),
+              {},
+              true},
+             {Part::Query,
+              QStringLiteral("transportMode"),
+              QStringLiteral("Transport"),
+              QStringLiteral("binary"),
+              {QStringLiteral("binary"), QStringLiteral("http")}},
+             {Part::Query,
+              QStringLiteral("httpPath"),
+              QStringLiteral("HTTP path"),
+              QStringLiteral("cliservice"),
+              {}}} +
              timeoutOptions()},
         {QStringLiteral("mongodb"),
          QStringLiteral("MongoDB"),

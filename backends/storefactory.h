@@ -19,6 +19,7 @@ struct BackendOption {
     QString label;       // for the dialog
     QString placeholder; // what an empty field means (the default)
     QStringList choices; // a closed set of values; empty: free text
+    bool isFile = false; // a file's path: the dialog offers a file chooser beside the field
 };
 
 // One backend kind as the UI and the CLI see it: URI scheme, what it is, how a URI looks (a

@@ -5,12 +5,15 @@
 
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QFileDialog>
 #include <QFormLayout>
 #include <QGroupBox>
+#include <QHBoxLayout>
 #include <QIntValidator>
 #include <QLabel>
 #include <QLayout>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QRegularExpressionValidator>
 #include <QStandardItemModel>
 #include <QUrl>
@@ -115,6 +118,7 @@ void StoreDialog::showFieldsOfKind() {
                 QStringLiteral("store-option-") +
                 (o.key.isEmpty() ? o.label.toLower().replace(QLatin1Char(' '), QLatin1Char('-'))
                                  : o.key);
+            QWidget* row = nullptr;
             if (o.choices.isEmpty()) {
                 f.text = new QLineEdit(this);
                 f.text->setPlaceholderText(o.placeholder);
@@ -122,6 +126,8 @@ void StoreDialog::showFieldsOfKind() {
                     f.text->setValidator(new QIntValidator(1, 65535, f.text));
                 connect(f.text, &QLineEdit::textEdited, this, &StoreDialog::fieldsToUri);
                 widget = f.text;
+                if (o.isFile)
+                    row = withFileChooser(f.text, o);
             } else {
                 f.choice = new QComboBox(this);
                 f.choice->addItem(QStringLiteral("(default: %1)").arg(o.placeholder), QString());
@@ -131,12 +137,39 @@ void StoreDialog::showFieldsOfKind() {
                 widget = f.choice;
             }
             widget->setObjectName(name);
-            fieldForm_->addRow(o.label, widget);
+            fieldForm_->addRow(o.label, row ? row : widget);
             fields_.push_back(f);
         }
     }
     fieldForm_->parentWidget()->setVisible(!fields_.empty());
     uriToFields();
+}
+
+// The field in a row with a button that picks the file through a file dialog (Qt's own when
+// SYNCSCOPE_NON_NATIVE_DIALOGS is set, for tests), then writes it into the URI as typing would.
+QWidget* StoreDialog::withFileChooser(QLineEdit* field, const BackendOption& option) {
+    auto* row = new QWidget(this);
+    auto* layout = new QHBoxLayout(row);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto* choose = new QPushButton(QStringLiteral("Choose…"), row);
+    choose->setObjectName(QStringLiteral("store-choose-") + option.key);
+    choose->setToolTip(QStringLiteral("Pick the %1 file").arg(option.label));
+    layout->addWidget(field, 1);
+    layout->addWidget(choose);
+    connect(choose, &QPushButton::clicked, this, [this, field, option] {
+        const QFileDialog::Options options =
+            qEnvironmentVariableIsSet("SYNCSCOPE_NON_NATIVE_DIALOGS")
+                ? QFileDialog::Options(QFileDialog::DontUseNativeDialog)
+                : QFileDialog::Options();
+        const QString path = QFileDialog::getOpenFileName(
+            this, QStringLiteral("Choose the %1").arg(option.label), field->text(),
+            QStringLiteral("Certificates (*.pem *.crt *.cer);;All files (*)"), nullptr, options);
+        if (path.isEmpty())
+            return;
+        field->setText(path);
+        fieldsToUri();
+    });
+    return row;
 }
 
 QString StoreDialog::fieldValue(const Field& f) const {

@@ -45,6 +45,7 @@ private:
     void fieldsToUri();
     void uriToFields();
     QString fieldValue(const Field& f) const;
+    QWidget* withFileChooser(QLineEdit* field, const BackendOption& option);
 
     QLineEdit* name_ = nullptr;
     QLineEdit* aliases_ = nullptr;

@@ -3,11 +3,17 @@
 #include "storedialog.h"
 #include "storefactory.h"
 
+#include <QApplication>
 #include <QComboBox>
+#include <QFile>
+#include <QFileDialog>
 #include <QGroupBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
+#include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QUrlQuery>
 
 using namespace syncscope;
@@ -20,6 +26,7 @@ private Q_SLOTS:
     void aTypedUriFillsTheFieldsAndPicksTheKind();
     void urisWithoutFieldsShowNone();
     void renamingOnTheSameDatabaseIsRefused();
+    void hiveTlsAndHttpFieldsRoundTrip();
 
 private:
     static QLineEdit* text(StoreDialog& d, const char* name) {
@@ -127,6 +134,65 @@ void TestStoreDialog::renamingOnTheSameDatabaseIsRefused() {
     type(text(d, "store-name"), QStringLiteral("SQLITE"));
     type(text(d, "store-aliases"), QStringLiteral("LOCAL"));
     QCOMPARE(d.problem(), QString());
+}
+
+// A Hive store's TLS, CA file (picked through the file chooser), transport and HTTP path write
+// Hive's JDBC options into the URI, and a URI with them fills the fields again.
+void TestStoreDialog::hiveTlsAndHttpFieldsRoundTrip() {
+    QTemporaryDir dir;
+    const QString ca = dir.filePath(QStringLiteral("lab ca.pem"));
+    QFile file(ca);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.close();
+    StoreDialog d({"HIVE", {}, "hive2://hs2.lab/grades?auth=PLAIN&read_timeout=30"}, {});
+    QLineEdit* uri = text(d, "store-uri");
+    pick(choice(d, "store-option-ssl"), QStringLiteral("true"));
+    pick(choice(d, "store-option-transportMode"), QStringLiteral("http"));
+    type(text(d, "store-option-httpPath"), QStringLiteral("gateway/cliservice"));
+
+    // The chooser's (non-native) dialog runs its own event loop: a timer finds it and types
+    // the file's name, as a user would.
+    qputenv("SYNCSCOPE_NON_NATIVE_DIALOGS", "1");
+    auto* driver = new QTimer(this);
+    connect(driver, &QTimer::timeout, this, [ca, driver] {
+        for (QWidget* w : QApplication::topLevelWidgets()) {
+            auto* dialog = qobject_cast<QFileDialog*>(w);
+            if (dialog && dialog->isVisible()) {
+                driver->stop();
+                dialog->findChild<QLineEdit*>(QStringLiteral("fileNameEdit"))->setText(ca);
+                QMetaObject::invokeMethod(dialog, "accept");
+                return;
+            }
+        }
+    });
+    driver->start(50);
+    d.findChild<QPushButton*>(QStringLiteral("store-choose-sslCaFile"))->click();
+    QCOMPARE(text(d, "store-option-sslCaFile")->text(), ca);
+
+    const QUrlQuery query{QUrl(uri->text())};
+    QCOMPARE(query.queryItemValue(QStringLiteral("ssl")), QStringLiteral("true"));
+    QCOMPARE(query.queryItemValue(QStringLiteral("sslCaFile"), QUrl::FullyDecoded), ca);
+    QCOMPARE(query.queryItemValue(QStringLiteral("transportMode")), QStringLiteral("http"));
+    QCOMPARE(query.queryItemValue(QStringLiteral("httpPath"), QUrl::FullyDecoded),
+             QStringLiteral("gateway/cliservice"));
+    QCOMPARE(query.queryItemValue(QStringLiteral("read_timeout")), QStringLiteral("30"));
+    QVERIFY2(d.problem().isEmpty(), qPrintable(d.problem()));
+    QVERIFY2(StoreFactory::checkUri(uri->text()).isEmpty(),
+             qPrintable(StoreFactory::checkUri(uri->text())));
+
+    // And back: a dialog opened on that URI shows the same settings.
+    StoreDialog again({"HIVE", {}, uri->text().toStdString()}, {});
+    QCOMPARE(choice(again, "store-option-ssl")->currentData().toString(), QStringLiteral("true"));
+    QCOMPARE(text(again, "store-option-sslCaFile")->text(), ca);
+    QCOMPARE(choice(again, "store-option-transportMode")->currentData().toString(),
+             QStringLiteral("http"));
+    QCOMPARE(text(again, "store-option-httpPath")->text(), QStringLiteral("gateway/cliservice"));
+
+    // Turning TLS back to the default takes ssl out; the CA file then makes the URI invalid,
+    // and the dialog says so.
+    pick(choice(again, "store-option-ssl"), QString());
+    QVERIFY(!QUrlQuery(QUrl(text(again, "store-uri")->text())).hasQueryItem(QStringLiteral("ssl")));
+    QVERIFY2(again.problem().contains(QStringLiteral("sslCaFile")), qPrintable(again.problem()));
 }
 
 QTEST_MAIN(TestStoreDialog)

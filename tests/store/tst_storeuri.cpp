@@ -48,14 +48,27 @@ void TestStoreUri::refusals_data() {
                                   << QStringLiteral("unknown option 'db'");
     QTest::newRow("hive password") << QStringLiteral("hive2://u:secret@h:10000/db")
                                    << QStringLiteral("set SYNCSCOPE_PASSWORD_SQL");
-    QTest::newRow("hive auth") << QStringLiteral("hive2://h:10000/db?auth=KERBEROS")
-                               << QStringLiteral("auth=KERBEROS: expected PLAIN");
+    QTest::newRow("hive auth") << QStringLiteral("hive2://h:10000/db?auth=LDAP")
+                               << QStringLiteral("auth=LDAP: expected PLAIN");
+    QTest::newRow("hive principal") << QStringLiteral("hive2://h:10000/db?principal=hive")
+                                    << QStringLiteral("expected the server's, such as");
+    QTest::newRow("hive kerberos over http")
+        << QStringLiteral("hive2://h/db?principal=hive/_HOST@LAB&transportMode=http")
+        << QStringLiteral("Kerberos over HTTP (SPNEGO) is not spoken");
     QTest::newRow("hive database") << QStringLiteral("hive2://h:10000/my-db")
                                    << QStringLiteral("'my-db' is not a Hive database name");
     QTest::newRow("hive timeout") << QStringLiteral("hive2://h/db?read_timeout=-1")
                                   << QStringLiteral("expected seconds");
-    QTest::newRow("hive option") << QStringLiteral("hive2://h/db?transportMode=http")
-                                 << QStringLiteral("unknown option 'transportMode'");
+    QTest::newRow("hive option") << QStringLiteral("hive2://h/db?transport=http")
+                                 << QStringLiteral("unknown option 'transport'");
+    QTest::newRow("hive transport mode") << QStringLiteral("hive2://h/db?transportMode=grpc")
+                                         << QStringLiteral("expected binary or http");
+    QTest::newRow("hive ssl") << QStringLiteral("hive2://h/db?ssl=yes")
+                              << QStringLiteral("ssl=yes: expected true or false");
+    QTest::newRow("hive CA without ssl") << QStringLiteral("hive2://h/db?sslCaFile=/ca.pem")
+                                         << QStringLiteral("sslCaFile is given but not ssl=true");
+    QTest::newRow("hive http path") << QStringLiteral("hive2://h/db?httpPath=a%20b")
+                                    << QStringLiteral("httpPath=a b: expected a path");
     QTest::newRow("hive empty user")
         << QStringLiteral("hive2://h/db?user=") << QStringLiteral("user= is empty");
     QTest::newRow("mongo password") << QStringLiteral("mongodb://u:secret@h:27017/db")
@@ -109,6 +122,13 @@ void TestStoreUri::accepted_data() {
     QTest::newRow("hive nosasl, defaults")
         << QStringLiteral("hive2://h?auth=nosasl") << QStringLiteral("Hive")
         << QStringLiteral("hive2://h?auth=nosasl") << false;
+    QTest::newRow("hive https")
+        << QStringLiteral("hive2://h/db?ssl=true&sslCaFile=/etc/ca.pem&transportMode=http&"
+                          "httpPath=gateway/cliservice")
+        << QStringLiteral("Hive")
+        << QStringLiteral("hive2://h/db?ssl=true&sslCaFile=/etc/ca.pem&transportMode=http&"
+                          "httpPath=gateway/cliservice")
+        << false;
     // MongoDB: outside writes are found by comparing the rows with what Syncscope wrote.
     QTest::newRow("mongo") << QStringLiteral("mongodb://u@h:27017/grades?tls=true&authSource=admin")
                            << QStringLiteral("MongoDB")

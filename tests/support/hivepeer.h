@@ -33,19 +33,31 @@ public:
         return process_.start(QStringLiteral(SYNCSCOPE_HS2PEER), args + extra, problem);
     }
 
+    // The options every uri() carries after auth and user (the transport's: ssl, sslCaFile,
+    // transportMode, httpPath), and the host it names (a TLS peer's certificate names
+    // localhost, not 127.0.0.1).
+    void setUriOptions(const QString& options, const QString& host = QStringLiteral("127.0.0.1")) {
+        options_ = options;
+        host_ = host;
+    }
+
     void stop() { process_.stop(); }
 
     int port() const { return process_.port(); }
     QString uri(const QString& database = QStringLiteral("default")) const {
-        return QStringLiteral("hive2://127.0.0.1:%1/%2?auth=%3&user=hive")
-            .arg(process_.port())
-            .arg(database, auth_);
+        return QStringLiteral("hive2://%1:%2/%3?auth=%4&user=hive")
+                   .arg(host_)
+                   .arg(process_.port())
+                   .arg(database, auth_) +
+               (options_.isEmpty() ? QString() : QLatin1Char('&') + options_);
     }
 
 private:
     QTemporaryDir folder_;
     PeerProcess process_;
     QString auth_;
+    QString options_;
+    QString host_ = QStringLiteral("127.0.0.1");
 };
 
 // The endpoint a hive2:// URI names, for the tests' own statements: read by StoreFactory, as

@@ -2,7 +2,8 @@
 // The HiveServer2 test peer (tests/peers/hs2peer) checked by hive-driver, an npm client built
 // from Hive's own TCLIService IDL that nobody here wrote: the statements HiveStore sends
 // (backends/hivestore.cpp, hivestatements.cpp), in NOSASL and in SASL PLAIN with ACID tables,
-// and the reply shapes Hive documents: result metadata naming the declared column types, STRING
+// over TLS, over HTTP (with the session cookie the peer then insists on) and over HTTPS, with a
+// throwaway CA made by the openssl command; and the reply shapes Hive documents: result metadata naming the declared column types, STRING
 // values as strings (never numbers), BIGINT values as 64-bit integers, byte-order sorting,
 // errors with Hive's SQLSTATE.
 //   node conformance.js PATH/TO/hs2peer
@@ -10,7 +11,7 @@
 // installed (scripts/test-clients installs it).
 'use strict';
 
-const { spawn } = require('child_process');
+const { execFileSync, spawn } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -59,10 +60,30 @@ function startPeer(args) {
   });
 }
 
-async function connect(port, auth) {
+// A throwaway CA and a server certificate for localhost it signed; { ca, args } where args
+// are the peer's TLS options.
+function makeCertificates() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hs2peer-certs-'));
+  const file = name => path.join(dir, name);
+  const openssl = args => execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  fs.writeFileSync(file('ext.cnf'), 'subjectAltName=DNS:localhost\n');
+  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', file('ca.key'), '-out',
+           file('ca.pem'), '-days', '2', '-subj', '/CN=conformance CA']);
+  openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', file('server.key'), '-out',
+           file('server.csr'), '-subj', '/CN=localhost']);
+  openssl(['x509', '-req', '-in', file('server.csr'), '-CA', file('ca.pem'), '-CAkey',
+           file('ca.key'), '-CAcreateserial', '-out', file('server.pem'), '-days', '2',
+           '-extfile', file('ext.cnf')]);
+  return { ca: fs.readFileSync(file('ca.pem')),
+           args: ['--tls-cert', file('server.pem'), '--tls-key', file('server.key')] };
+}
+
+// `how`: { host, connection, options } for TLS or HTTP; binary TCP on 127.0.0.1 without.
+async function connect(port, auth, how = {}) {
   const client = new hive.HiveClient(TCLIService, T);
   client.on('error', e => { console.error('connection error: ' + e); failures++; });
-  await client.connect({ host: '127.0.0.1', port }, new hive.connections.TcpConnection(), auth);
+  await client.connect({ host: how.host || '127.0.0.1', port, options: how.options },
+                       how.connection || new hive.connections.TcpConnection(), auth);
   const session = await client.openSession({
     client_protocol: T.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V10,
   });
@@ -217,9 +238,47 @@ async function main() {
   }
 }
 
+// The transports: SASL PLAIN over TLS, then HTTP and HTTPS with Basic credentials, each
+// checked the same way. hive-driver checks the peer's certificate against the CA and the host
+// name (rejectUnauthorized, which it turns off by default).
+async function transports() {
+  const certs = makeCertificates();
+  const login = { username: 'hive', password: 's3cret' };
+  const credentials = ['--auth', 'PLAIN', '--user', 'hive', '--password', 's3cret'];
+  const verified = { ca: certs.ca, rejectUnauthorized: true, servername: 'localhost' };
+  const cases = [
+    { label: 'TLS', args: certs.args,
+      how: { host: 'localhost', options: { ssl: true, ...verified } },
+      auth: () => new hive.auth.PlainTcpAuthentication(login) },
+    // The peer refuses a request without its session cookie once it set one: hive-driver sends
+    // back what Set-Cookie said.
+    { label: 'HTTP', args: ['--http', '--http-cookie-required'],
+      how: { connection: new hive.connections.HttpConnection(),
+             options: { path: '/cliservice' } },
+      auth: () => new hive.auth.PlainHttpAuthentication(login) },
+    { label: 'HTTPS', args: ['--http', '--http-path', 'gateway', '--http-cookie-required',
+                             ...certs.args],
+      how: { host: 'localhost', connection: new hive.connections.HttpConnection(),
+             options: { path: '/gateway', https: true, nodeOptions: verified } },
+      auth: () => new hive.auth.PlainHttpAuthentication(login) },
+  ];
+  for (const c of cases) {
+    const peer = await startPeer([...credentials, ...c.args]);
+    try {
+      const { client, session } = await connect(peer.port, c.auth(), c.how);
+      await checkStore(session, c.label);
+      await session.close();
+      await client.close();
+    } finally {
+      peer.stop();
+    }
+  }
+}
+
 (async () => {
   try {
     await main();
+    await transports();
   } catch (error) {
     console.error('conformance_hive: ' + (error && error.stack ? error.stack : JSON.stringify(error)));
     process.exit(1);

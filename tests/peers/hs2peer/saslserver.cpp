@@ -4,7 +4,10 @@
 #include <thrift/transport/TSocket.h>
 #include <thrift/transport/TTransportException.h>
 
+#include <sasl/sasl.h>
+
 #include <memory>
+#include <mutex>
 #include <vector>
 
 namespace hs2peer {
@@ -44,9 +47,53 @@ void writeFrame(TTransport& client, uint8_t status, const std::string& payload) 
     client.flush();
 }
 
-// Refuses the client with Hive's reason, or returns when its PLAIN credentials pass.
-void negotiate(TTransport& client, const std::string& user, const std::string& password) {
+// Refuses the client, or returns once its Kerberos login (GSSAPI, started by `start`) passed.
+void negotiateGssapi(TTransport& client, const Frame& start, const std::string& principal) {
+    if (start.payload != "GSSAPI") {
+        writeFrame(client, kBad, "Unsupported mechanism type " + start.payload);
+        throw TTransportException(TTransportException::END_OF_FILE, "bad mechanism");
+    }
+    static const int ready = sasl_server_init(nullptr, "hs2peer");
+    const size_t slash = principal.find('/');
+    sasl_conn_t* conn = nullptr;
+    if (ready != SASL_OK ||
+        sasl_server_new(principal.substr(0, slash).c_str(), principal.substr(slash + 1).c_str(),
+                        nullptr, nullptr, nullptr, nullptr, 0, &conn) != SASL_OK) {
+        writeFrame(client, kBad, "the peer's Cyrus SASL did not start");
+        throw TTransportException(TTransportException::END_OF_FILE, "no SASL");
+    }
+    std::unique_ptr<sasl_conn_t, void (*)(sasl_conn_t*)> owned(
+        conn, [](sasl_conn_t* c) { sasl_dispose(&c); });
+    sasl_security_properties_t props{};
+    props.max_ssf = 0; // QOP "auth"
+    props.maxbufsize = 65536;
+    sasl_setprop(conn, SASL_SEC_PROPS, &props);
+    Frame response = readFrame(client);
+    const char* out = nullptr;
+    unsigned outLength = 0;
+    int step = sasl_server_start(conn, "GSSAPI", response.payload.data(),
+                                 static_cast<unsigned>(response.payload.size()), &out, &outLength);
+    while (step == SASL_CONTINUE) {
+        writeFrame(client, kOk, std::string(out ? out : "", outLength));
+        response = readFrame(client);
+        step = sasl_server_step(conn, response.payload.data(),
+                                static_cast<unsigned>(response.payload.size()), &out, &outLength);
+    }
+    if (step != SASL_OK) {
+        const std::string why = std::string("GSS initiate failed: ") + sasl_errdetail(conn);
+        writeFrame(client, kBad, why);
+        throw TTransportException(TTransportException::END_OF_FILE, why);
+    }
+    writeFrame(client, kComplete, std::string(out ? out : "", outLength));
+}
+
+// Refuses the client with Hive's reason, or returns when its PLAIN credentials pass (its
+// Kerberos login, with a principal).
+void negotiate(TTransport& client, const std::string& user, const std::string& password,
+               const std::string& principal) {
     const Frame start = readFrame(client);
+    if (start.status == kStart && !principal.empty())
+        return negotiateGssapi(client, start, principal);
     if (start.status != kStart || start.payload != "PLAIN") {
         writeFrame(client, kBad, "Unsupported mechanism type " + start.payload);
         throw TTransportException(TTransportException::END_OF_FILE, "bad mechanism");
@@ -87,11 +134,13 @@ class NegotiatingTransport : public TTransport {
 public:
     static constexpr int kNegotiationMs = 10000;
 
-    NegotiatingTransport(std::shared_ptr<TTransport> client, std::string user, std::string password)
+    NegotiatingTransport(std::shared_ptr<TTransport> client, std::string user, std::string password,
+                         std::string principal)
         : client_(std::move(client))
         , framed_(std::make_shared<apache::thrift::transport::TFramedTransport>(client_))
         , user_(std::move(user))
-        , password_(std::move(password)) {}
+        , password_(std::move(password))
+        , principal_(std::move(principal)) {}
 
     bool isOpen() const override { return client_->isOpen(); }
     bool peek() override {
@@ -127,7 +176,7 @@ private:
         if (socket)
             socket->setRecvTimeout(kNegotiationMs);
         try {
-            negotiate(*client_, user_, password_);
+            negotiate(*client_, user_, password_, principal_);
         } catch (const TTransportException& e) {
             // END_OF_FILE and TIMED_OUT end the connection's thread without a log line.
             client_->close();
@@ -143,19 +192,21 @@ private:
 
     std::shared_ptr<TTransport> client_;
     std::shared_ptr<apache::thrift::transport::TFramedTransport> framed_;
-    std::string user_, password_;
+    std::string user_, password_, principal_;
     bool done_ = false;
 };
 } // namespace
 
-SaslPlainServerFactory::SaslPlainServerFactory(std::string user, std::string password)
+SaslPlainServerFactory::SaslPlainServerFactory(std::string user, std::string password,
+                                               std::string principal)
     : user_(std::move(user))
-    , password_(std::move(password)) {}
+    , password_(std::move(password))
+    , principal_(std::move(principal)) {}
 
 std::shared_ptr<TTransport>
 SaslPlainServerFactory::getTransport(std::shared_ptr<TTransport> client) {
     // Called by Thrift's accept loop: nothing is read here.
-    return std::make_shared<NegotiatingTransport>(std::move(client), user_, password_);
+    return std::make_shared<NegotiatingTransport>(std::move(client), user_, password_, principal_);
 }
 
 } // namespace hs2peer
