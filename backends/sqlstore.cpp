@@ -253,8 +253,12 @@ Status SqlStore::appendBatch(std::span<const LogRecord> batch) {
             q.bindValue(p++, wallMs);
             q.bindValue(p++, rec.context.empty() ? null : QVariant(toQString(rec.context)));
         }
-        if (!q.exec())
-            return error(QStringLiteral("cannot append to the oplog"), q.lastError());
+        if (!q.exec()) {
+            const StoreError failed =
+                error(QStringLiteral("cannot append to the oplog"), q.lastError());
+            oplogInserts_.erase(rows); // prepared again next time, as below
+            return failed;
+        }
         at += static_cast<size_t>(rows);
     }
 
@@ -278,8 +282,14 @@ Status SqlStore::appendBatch(std::span<const LogRecord> batch) {
             q.bindValue(p++, static_cast<qint64>(rec.seq));
             q.bindValue(p++, rec.attributes.empty() ? null : QVariant(toQString(rec.attributes)));
         }
-        if (!q.exec())
-            return error(QStringLiteral("cannot write grades"), q.lastError());
+        if (!q.exec()) {
+            const StoreError failed = error(QStringLiteral("cannot write grades"), q.lastError());
+            // A statement whose PREPARE failed is never usable: PostgreSQL locks a table to
+            // prepare a statement on it, so a DBA's lock under a lock_timeout failed the PREPARE,
+            // and every later batch failed with a syntax error, for ever. Prepared again next time.
+            gradeUpserts_.erase(rows);
+            return failed;
+        }
         at += static_cast<size_t>(rows);
     }
     return success();

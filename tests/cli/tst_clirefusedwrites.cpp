@@ -4,6 +4,11 @@
 // sets that write aside with the server's own words and goes on: the valid writes reach the
 // target in order, exactly once (read back with `mariadb` / `psql`), exit 5, the state file
 // lists it. Once the DBA drops the CHECK, --retry-dead-letters delivers it, once.
+//
+// A failure that passes must not be set aside: a PostgreSQL target whose grades a DBA holds
+// locked for a few seconds, under a lock_timeout, refuses the follow's appends with "lock
+// timeout" (55P03) until the lock goes; the follow retries with back-off and delivers every
+// write, with nothing set aside.
 #include "clirun.h"
 #include "labstore.h"
 #include "logrecords.h"
@@ -26,6 +31,7 @@ private Q_SLOTS:
     void initTestCase();
     void refusedWriteSetAsideWithServerWords_data();
     void refusedWriteSetAsideWithServerWords();
+    void lockTimeoutIsRetriedNotSetAside();
 
 private:
     // A source SQLite file holding `writes`, the target in a fresh database on `serverUri`
@@ -212,6 +218,44 @@ void TestCliRefusedWrites::refusedWriteSetAsideWithServerWords() {
         follow(workspace) + QStringList{QStringLiteral("--retry-dead-letters")}, 120000);
     QVERIFY2(again == 0, qPrintable(QString::number(again) + out4 + err4));
     QCOMPARE(client(uri, oplog), QStringLiteral("S1=A\nS3=C\nS3=E\nS4=D\nS2=Z"));
+}
+
+void TestCliRefusedWrites::lockTimeoutIsRetriedNotSetAside() {
+    QString uri;
+    const QString workspace = prepare(
+        QStringLiteral("locked"), servers_->postgres,
+        {setRecord("S1", "C1", "A", 1, "SRC", 1), setRecord("S2", "C1", "B", 2, "SRC", 2)}, uri);
+    QVERIFY2(workspace.endsWith(QLatin1String(".json")), qPrintable(workspace));
+    const QString database = QUrl(uri).path().mid(1);
+    QCOMPARE(
+        client(uri, QStringLiteral("ALTER DATABASE %1 SET lock_timeout = '200ms'").arg(database)),
+        QString());
+    // The DBA holds the grades locked for a while; the follow's sessions give up on the lock
+    // after 200 ms each time. Whether the lock is held yet shows in pg_locks.
+    QProcess dba;
+    client(uri,
+           QStringLiteral("SET lock_timeout = 0; BEGIN; LOCK TABLE grades IN ACCESS EXCLUSIVE "
+                          "MODE; SELECT pg_sleep(4); COMMIT;"),
+           &dba);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        client(uri, QStringLiteral("SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = "
+                                   "l.relation WHERE c.relname = 'grades' AND l.mode = "
+                                   "'AccessExclusiveLock' AND l.granted")),
+        QStringLiteral("1"), 10000);
+
+    const auto [code, out, err] = lab::runCli(follow(workspace), 120000);
+    QVERIFY(dba.waitForFinished(30000));
+    QVERIFY2(code == 0, qPrintable(QString::number(code) + out + err));
+    QVERIFY2(err.contains(QLatin1String("lock timeout")) &&
+                 err.contains(QLatin1String("trying again")),
+             qPrintable(err));
+    QVERIFY2(!err.contains(QLatin1String("set aside")), qPrintable(err));
+    QVERIFY2(out.contains(QStringLiteral("follow TGT: 2 writes applied, 0 already there, "
+                                         "position 2")) &&
+                 !out.contains(QLatin1String("set aside")),
+             qPrintable(out));
+    QCOMPARE(client(uri, QStringLiteral("SELECT student_id, grade FROM oplog ORDER BY id")),
+             QStringLiteral("S1=A\nS2=B"));
 }
 
 QTEST_GUILESS_MAIN(TestCliRefusedWrites)
