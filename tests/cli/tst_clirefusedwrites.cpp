@@ -31,6 +31,8 @@ private Q_SLOTS:
     void initTestCase();
     void refusedWriteSetAsideWithServerWords_data();
     void refusedWriteSetAsideWithServerWords();
+    void refusedWriteInABulkBatch_data();
+    void refusedWriteInABulkBatch();
     void lockTimeoutIsRetriedNotSetAside();
 
 private:
@@ -218,6 +220,43 @@ void TestCliRefusedWrites::refusedWriteSetAsideWithServerWords() {
         follow(workspace) + QStringList{QStringLiteral("--retry-dead-letters")}, 120000);
     QVERIFY2(again == 0, qPrintable(QString::number(again) + out4 + err4));
     QCOMPARE(client(uri, oplog), QStringLiteral("S1=A\nS3=C\nS3=E\nS4=D\nS2=Z"));
+}
+
+void TestCliRefusedWrites::refusedWriteInABulkBatch_data() {
+    refusedWriteSetAsideWithServerWords_data();
+}
+
+// 400 writes in one batch go by the server's bulk loader (LOAD DATA, COPY), whose refusal is
+// told apart the same way; the halves that follow go by INSERTs.
+void TestCliRefusedWrites::refusedWriteInABulkBatch() {
+    QFETCH(QString, server);
+    QFETCH(QString, serverWords);
+    const QString serverUri =
+        server == QLatin1String("mariadb") ? servers_->mariadb : servers_->postgres;
+    std::vector<LogRecord> writes;
+    for (uint64_t seq = 1; seq <= 400; ++seq)
+        writes.push_back(setRecord("S" + std::to_string(seq), "C1", seq == 200 ? "Z" : "A",
+                                   static_cast<int64_t>(seq), "SRC", seq));
+    QString uri;
+    const QString workspace = prepare(server + QStringLiteral("-bulk"), serverUri, writes, uri);
+    QVERIFY2(workspace.endsWith(QLatin1String(".json")), qPrintable(workspace));
+    QCOMPARE(client(uri, QStringLiteral("ALTER TABLE grades ADD CONSTRAINT no_z CHECK (grade <> "
+                                        "'Z')")),
+             QString());
+    const auto [code, out, err] = lab::runCli(follow(workspace), 120000);
+    QVERIFY2(code == 5, qPrintable(QString::number(code) + out + err));
+    QVERIFY2(err.contains(QStringLiteral("follow TGT: set aside SRC:200 SET (S200,C1) = 'Z': "
+                                         "TGT: ")) &&
+                 err.contains(serverWords),
+             qPrintable(err));
+    QVERIFY2(out.contains(QStringLiteral("follow TGT: 399 writes applied, 0 already there, "
+                                         "position 400, 1 set aside")),
+             qPrintable(out));
+    QCOMPARE(client(uri, QStringLiteral("SELECT COUNT(*), COUNT(DISTINCT seq), MIN(seq), MAX(seq) "
+                                        "FROM oplog WHERE seq <> 200")),
+             QStringLiteral("399=399=1=400"));
+    QCOMPARE(client(uri, QStringLiteral("SELECT COUNT(*) FROM oplog WHERE seq = 200")),
+             QStringLiteral("0"));
 }
 
 void TestCliRefusedWrites::lockTimeoutIsRetriedNotSetAside() {
