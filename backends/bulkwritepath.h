@@ -30,8 +30,13 @@ public:
 
     // Writes the batch; false with `error` set (the caller rolls back).
     virtual bool writeBatch(std::span<const LogRecord> batch, qint64 wallMs, QString& error) = 0;
+    // The server's code for the last failure (SQLSTATE, or MariaDB's error number; empty when
+    // the server gave none), which says whether the rows were refused (sqlrefusal.h).
+    const QString& errorCode() const { return errorCode_; }
 
 protected:
+    QString errorCode_;
+
     // The tab-separated text both loaders read (COPY's text format; LOAD DATA's defaults):
     // \N for NULL, and backslash, tab, newline and carriage return inside a value escaped with
     // a backslash.

@@ -115,6 +115,8 @@ Status HiveStore::openAndCheckSchema() {
     if (!connected.ok())
         return error(QStringLiteral("connecting to %1").arg(options_.location), connected);
     open_ = true;
+    if (readOnly_)
+        return checkSchemaToRead();
     const QString what = QStringLiteral("creating the schema");
     const std::string self = options_.name.toStdString();
     for (const char* ddl :
@@ -152,11 +154,38 @@ Status HiveStore::openAndCheckSchema() {
     return openGradeTable();
 }
 
-// Where the server has ACID tables (its transaction manager is DbTxnManager), a transactional
-// grade table is kept beside the oplog, so reads need no window over the whole log. Opening
-// folds the whole oplog into it once: that heals a crash between a batch's INSERT into the
-// oplog (always first) and its MERGE into the table, since folding is idempotent.
-Status HiveStore::openGradeTable() {
+// A store only read finds its own name in its database, and creates, claims and folds
+// nothing. Where the server has ACID tables, its transactional grade table is read as it is: an
+// oplog entry a crash left unfolded shows as verify's finding until a writer's open folds it.
+Status HiveStore::checkSchemaToRead() {
+    const QString where =
+        QStringLiteral("database %1 on %2")
+            .arg(QString::fromStdString(options_.endpoint.database), options_.location);
+    std::vector<std::string> owners;
+    const HiveOutcome named = conn_.execute("SELECT v FROM syncscope_meta WHERE k = 'store'",
+                                            noControl().isCanceled, [&](HiveRows&& rows) {
+                                                for (size_t i = 0; i < rows.rows(); ++i)
+                                                    owners.push_back(asText(rows.at(i, 0)));
+                                            });
+    // Hive refusing the statement (no such table) says the database holds no store; a lost
+    // connection says nothing about it.
+    if (!named.ok() && named.kind != HiveOutcome::Kind::Failed)
+        return error(QStringLiteral("cannot read the store"), named);
+    if (!named.ok() || owners.empty())
+        return StoreError{options_.name,
+                          QStringLiteral("cannot read the store: %1 holds no Syncscope store "
+                                         "(%2); a store only read is not made")
+                              .arg(where, named.ok()
+                                              ? QStringLiteral("no store name")
+                                              : QString::fromStdString(named.message).simplified()),
+                          false};
+    if (owners.front() != options_.name.toStdString())
+        return heldByAnotherStore(where, QString::fromStdString(owners.front()), options_.name);
+    return learnAcid();
+}
+
+// Whether the server has ACID tables: its transaction manager is DbTxnManager.
+Status HiveStore::learnAcid() {
     std::string manager;
     if (Status s =
             query(QStringLiteral("asking for ACID tables"), "SET hive.txn.manager", noControl(),
@@ -167,6 +196,16 @@ Status HiveStore::openGradeTable() {
         !s)
         return s;
     acid_ = manager.find("DbTxnManager") != std::string::npos;
+    return success();
+}
+
+// Where the server has ACID tables (its transaction manager is DbTxnManager), a transactional
+// grade table is kept beside the oplog, so reads need no window over the whole log. Opening
+// folds the whole oplog into it once: that heals a crash between a batch's INSERT into the
+// oplog (always first) and its MERGE into the table, since folding is idempotent.
+Status HiveStore::openGradeTable() {
+    if (Status s = learnAcid(); !s)
+        return s;
     if (!acid_)
         return success();
     const QString what = QStringLiteral("creating the transactional grade table");

@@ -52,6 +52,10 @@ public:
     // clients are not captured.
     StoreCapabilities capabilities() const override { return {true, false}; }
     void setPassword(const QString& password) override;
+    // Only read (verify): the database's tables and view are not created, its name not
+    // claimed, the transactional grade table not created or folded; a database without a
+    // Syncscope store is refused, naming it.
+    void setReadOnly() override { readOnly_ = true; }
     Status open() override;
     void close() override;
     Status append(std::span<const LogRecord> records, const BatchControl& control) override;
@@ -75,6 +79,8 @@ public:
 private:
     StoreError error(const QString& what, const HiveOutcome& outcome) const;
     Status openAndCheckSchema();
+    Status checkSchemaToRead();
+    Status learnAcid();
     Status openGradeTable();
     Status foldIntoGradeTable(int64_t first, int64_t last, const BatchControl& control);
     // Runs a statement that can safely run twice (DDL with IF NOT EXISTS, reads): after a lost
@@ -112,6 +118,7 @@ private:
     HiveConnection conn_;
     HiveWriterLock writerLock_;
     bool open_ = false;
+    bool readOnly_ = false;              // verify: nothing is created, claimed or folded
     bool acid_ = false;                  // the server has ACID tables: grades_acid is kept and read
     std::optional<GradeCursor> pageEnd_; // the last key the open page statement returned
     size_t pageLimit_ = 0;               // the page size the open page statement was made for

@@ -57,6 +57,7 @@ bool MariadbLoadPath::exec(const QString& sql, QString& error) {
     if (q.exec(sql))
         return true;
     error = q.lastError().text();
+    errorCode_ = q.lastError().nativeErrorCode();
     return false;
 }
 
@@ -75,6 +76,7 @@ bool MariadbLoadPath::load(const char* file, const QString& statement, QString& 
 }
 
 bool MariadbLoadPath::writeBatch(std::span<const LogRecord> batch, qint64 wallMs, QString& error) {
+    errorCode_.clear();
     writeOplogRows(buffer_, batch, wallMs);
     if (!load("oplog.tsv",
               kLoad.arg(QStringLiteral("%1"), QStringLiteral("oplog"),

@@ -54,7 +54,9 @@ Status MongoStore::open() {
         h_.reset();
         return s;
     }
-    if (Status s = recover({}); !s) {
+    // A store only read finishes no crash's work: what it left shows as verify's findings until
+    // a writer's open finishes it.
+    if (Status s = readOnly_ ? success() : recover({}); !s) {
         h_.reset();
         return s;
     }
@@ -126,7 +128,8 @@ Status MongoStore::connectAndClaim() {
     h->meta.reset(mongoc_client_get_collection(h->client.get(), db, "syncscope_meta"));
     h->ownSeqs.reset(mongoc_client_get_collection(h->client.get(), db, "ownseqs"));
 
-    // Claim the database, or find whose it is.
+    // Claim the database, or find whose it is. A store only read claims nothing: it must find
+    // its own name.
     Doc q, claim, opts, claimed;
     bson_append_utf8(q.get(), "_id", 3, "store", 5);
     bson_t set;
@@ -134,8 +137,8 @@ Status MongoStore::connectAndClaim() {
     putString(&set, "name", options_.name.toStdString());
     bson_append_document_end(claim.get(), &set);
     bson_append_bool(opts.get(), "upsert", 6, true);
-    if (!mongoc_collection_update_one(h->meta.get(), q.get(), claim.get(), opts.get(),
-                                      claimed.get(), &error))
+    if (!readOnly_ && !mongoc_collection_update_one(h->meta.get(), q.get(), claim.get(), opts.get(),
+                                                    claimed.get(), &error))
         return failure(opening, error.message + loginHint(error, options_));
     std::string holder;
     Doc none;
@@ -147,11 +150,20 @@ Status MongoStore::connectAndClaim() {
             },
             error))
         return failure(opening, error.message);
+    const QString where =
+        QStringLiteral("database %1 on %2").arg(toQString(options_.database), options_.location);
+    if (readOnly_ && holder.empty())
+        return failure(QStringLiteral("cannot read the store"),
+                       (where + QStringLiteral(" holds no Syncscope store (no store name); a store "
+                                               "only read is not made"))
+                           .toStdString());
     if (holder != options_.name.toStdString())
-        return heldByAnotherStore(QStringLiteral("database %1 on %2")
-                                      .arg(toQString(options_.database), options_.location),
-                                  toQString(holder), options_.name,
+        return heldByAnotherStore(where, toQString(holder), options_.name,
                                   QStringLiteral("give this store its own database in the URI"));
+    if (readOnly_) { // its indexes are a writer's to make
+        h_ = std::move(h);
+        return success();
+    }
     // The index rollback's per-student reads use; _id serves everything else.
     Doc create, keys, made;
     bson_t list, index, key;

@@ -53,6 +53,9 @@ public:
     void setPassword(const QString& password) override {
         options_.password = password.toStdString();
     }
+    // Only read (verify): the database's name is not claimed, its indexes not made, no crash's
+    // work finished; a database without a Syncscope store is refused, naming it.
+    void setReadOnly() override { readOnly_ = true; }
     Status open() override;
     void close() override;
     Status append(std::span<const LogRecord> records, const BatchControl& control) override;
@@ -126,6 +129,7 @@ private:
     std::unique_ptr<Watch> watch_;
     int64_t next_ = 1;          // the position the next entry takes
     bool transactions_ = false; // the server is a replica set: known once open
+    bool readOnly_ = false;
 };
 
 } // namespace syncscope

@@ -24,11 +24,17 @@ QString PostgresCopyPath::lastError() const {
     return QString::fromUtf8(PQerrorMessage(conn_)).trimmed();
 }
 
+void PostgresCopyPath::fail(const pg_result* r, QString& error) {
+    error = QString::fromUtf8(PQresultErrorMessage(r)).trimmed();
+    const char* sqlstate = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    errorCode_ = sqlstate ? QString::fromLatin1(sqlstate) : QString();
+}
+
 bool PostgresCopyPath::exec(const char* sql, QString& error) {
     PGresult* r = PQexec(conn_, sql);
     const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     if (!ok)
-        error = QString::fromUtf8(PQresultErrorMessage(r)).trimmed();
+        fail(r, error);
     PQclear(r);
     return ok;
 }
@@ -37,7 +43,7 @@ bool PostgresCopyPath::copy(const char* sql, QString& error) {
     PGresult* start = PQexec(conn_, sql);
     const bool started = PQresultStatus(start) == PGRES_COPY_IN;
     if (!started)
-        error = QString::fromUtf8(PQresultErrorMessage(start)).trimmed();
+        fail(start, error);
     PQclear(start);
     if (!started)
         return false;
@@ -57,7 +63,7 @@ bool PostgresCopyPath::copy(const char* sql, QString& error) {
     bool ok = sent;
     while (PGresult* r = PQgetResult(conn_)) {
         if (PQresultStatus(r) != PGRES_COMMAND_OK && ok) {
-            error = QString::fromUtf8(PQresultErrorMessage(r)).trimmed();
+            fail(r, error);
             ok = false;
         }
         PQclear(r);
@@ -66,6 +72,7 @@ bool PostgresCopyPath::copy(const char* sql, QString& error) {
 }
 
 bool PostgresCopyPath::writeBatch(std::span<const LogRecord> batch, qint64 wallMs, QString& error) {
+    errorCode_.clear();
     writeOplogRows(buffer_, batch, wallMs);
     if (!copy("COPY oplog(op, student_id, course_id, grade, ts, origin, seq, wall_ms, context) "
               "FROM STDIN",

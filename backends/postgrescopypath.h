@@ -9,6 +9,7 @@
 #include <string>
 
 struct pg_conn;
+struct pg_result;
 
 namespace syncscope {
 
@@ -36,6 +37,8 @@ private:
     bool exec(const char* sql, QString& error);
     bool copy(const char* sql, QString& error); // sends buffer_
     QString lastError() const;
+    // A failed result's message in `error`, and its SQLSTATE in errorCode_.
+    void fail(const pg_result* r, QString& error);
 
     pg_conn* conn_;
     std::string buffer_; // one COPY's text, reused across batches

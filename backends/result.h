@@ -21,6 +21,13 @@ struct StoreError {
     // Not written because a batch it waited for (origin first, docs/crash-safety.md) failed: the
     // cause is that batch's error, which the caller has too.
     bool upstream = false;
+    // The store refused the batch by a rule of its own on what it holds (a CHECK or foreign
+    // key a DBA added, a trigger that raises, data the column will not take): nothing of it was
+    // written, and the same batch would be refused again however long one waits. Whatever is
+    // not this (a lost connection, a deadlock, a lock wait that timed out, a server shutting
+    // down or full of connections) may pass on a later attempt. A follow sets such a write
+    // aside instead of retrying it for ever (app/core/replicator.h).
+    bool refused = false;
 
     QString toString() const {
         return store.isEmpty() ? message : store + QStringLiteral(": ") + message;

@@ -225,10 +225,12 @@ bool SqliteFastPath::claimOwnSeqs(std::span<const LogRecord> batch, QString& err
 
 bool SqliteFastPath::writeBatch(std::span<const LogRecord> batch, qint64 wallMs, QString& error) {
     conflict_ = false;
+    failureCode_ = 0;
     if (!exec("BEGIN IMMEDIATE", error))
         return false;
     auto fail = [&] {
         error = lastError();
+        failureCode_ = sqlite3_extended_errcode(db_);
         QString ignored;
         exec("ROLLBACK", ignored);
         return false;

@@ -57,6 +57,9 @@ public:
     // Whether the last failed writeBatch was refused because another writer holds a seq the
     // batch gives to one of its own writes (StoreError::conflict).
     bool refusedAsConflict() const { return conflict_; }
+    // SQLite's extended result code for the last failed writeBatch (0 when it had none), which
+    // says whether its rows were refused by a rule of the file's own (sqlrefusal.h).
+    int failureCode() const { return failureCode_; }
     // Appends the oplog entries after position `after` to `out`, in order; checks for
     // cancellation every 64k rows (then returns false with `canceled` set).
     bool readOplog(int64_t after, size_t limit, std::vector<LogRecord>& out,
@@ -78,6 +81,7 @@ private:
     sqlite3* db_;
     std::string self_;
     bool conflict_ = false;
+    int failureCode_ = 0;
     sqlite3_stmt* readClaim_ = nullptr;
     sqlite3_stmt* writeClaim_ = nullptr;
     sqlite3_stmt* greatestOwn_ = nullptr;

@@ -6,6 +6,7 @@
 #include "ownseqs.h"
 #include "postgrescopypath.h"
 #include "socketdeadline.h"
+#include "sqlrefusal.h"
 #include "sqlstoreshared.h"
 #include "utf8.h"
 
@@ -78,6 +79,22 @@ StoreDescription SqlStore::description() const {
 
 StoreError SqlStore::error(const QString& what, const QString& detail) const {
     return {options_.name, what + QStringLiteral(": ") + detail, false};
+}
+
+StoreError SqlStore::error(const QString& what, const QSqlError& e) const {
+    return refusal(what, e.databaseText(), e.nativeErrorCode(), e.text());
+}
+
+// A refusal carries the server's own words (what a DBA's CHECK or trigger says), without the
+// driver's "Unable to execute statement" beside them; another error keeps the whole text.
+StoreError SqlStore::refusal(const QString& what, const QString& serverText, const QString& code,
+                             const QString& fullText) const {
+    StoreError e = error(what, fullText);
+    if (refusedByServer(options_.engine, code)) {
+        e = error(what, serverText.simplified());
+        e.refused = true;
+    }
+    return e;
 }
 
 Status SqlStore::exec(const QString& sql) {
@@ -236,8 +253,12 @@ Status SqlStore::appendBatch(std::span<const LogRecord> batch) {
             q.bindValue(p++, wallMs);
             q.bindValue(p++, rec.context.empty() ? null : QVariant(toQString(rec.context)));
         }
-        if (!q.exec())
-            return error(QStringLiteral("cannot append to the oplog"), q.lastError().text());
+        if (!q.exec()) {
+            const StoreError failed =
+                error(QStringLiteral("cannot append to the oplog"), q.lastError());
+            oplogInserts_.erase(rows); // prepared again next time, as below
+            return failed;
+        }
         at += static_cast<size_t>(rows);
     }
 
@@ -261,8 +282,14 @@ Status SqlStore::appendBatch(std::span<const LogRecord> batch) {
             q.bindValue(p++, static_cast<qint64>(rec.seq));
             q.bindValue(p++, rec.attributes.empty() ? null : QVariant(toQString(rec.attributes)));
         }
-        if (!q.exec())
-            return error(QStringLiteral("cannot write grades"), q.lastError().text());
+        if (!q.exec()) {
+            const StoreError failed = error(QStringLiteral("cannot write grades"), q.lastError());
+            // A statement whose PREPARE failed is never usable: PostgreSQL locks a table to
+            // prepare a statement on it, so a DBA's lock under a lock_timeout failed the PREPARE,
+            // and every later batch failed with a syntax error, for ever. Prepared again next time.
+            gradeUpserts_.erase(rows);
+            return failed;
+        }
         at += static_cast<size_t>(rows);
     }
     return success();
@@ -271,15 +298,15 @@ Status SqlStore::appendBatch(std::span<const LogRecord> batch) {
 Status SqlStore::append(std::span<const LogRecord> records, const BatchControl& control) {
     if (!open_)
         return error(QStringLiteral("append"), QStringLiteral("the store is not open"));
-    return appendInBatches(options_.name, records, batchSize(), control,
-                           [&](std::span<const LogRecord> batch) {
-                               Status s = appendInTransaction(batch);
-                               if (!s && deadline_ && deadline_->fired())
-                                   s = unanswered(s.error());
-                               if (!s && !s.error().conflict && connectionLost())
-                                   s = retryAfterReconnecting(batch, s.error(), control);
-                               return s;
-                           });
+    return appendInBatches(
+        options_.name, records, batchSize(), control, [&](std::span<const LogRecord> batch) {
+            Status s = appendInTransaction(batch);
+            if (!s && deadline_ && deadline_->fired())
+                s = unanswered(s.error());
+            if (!s && !s.error().conflict && !s.error().refused && connectionLost())
+                s = retryAfterReconnecting(batch, s.error(), control);
+            return s;
+        });
 }
 
 // One batch, data and oplog rows together, in one transaction, under the server deadline.
@@ -294,7 +321,8 @@ Status SqlStore::appendInTransaction(std::span<const LogRecord> batch) {
                 e.conflict = true;
                 return e;
             }
-            return error(QStringLiteral("cannot write a batch"), why);
+            return refusal(QStringLiteral("cannot write a batch"), why,
+                           QString::number(sqliteFast_->failureCode()), why);
         }
         return success();
     }
@@ -313,7 +341,7 @@ Status SqlStore::appendInTransaction(std::span<const LogRecord> batch) {
     if (s && bulk_ && BulkWritePath::suits(batch)) {
         QString why;
         if (!bulk_->writeBatch(batch, QDateTime::currentMSecsSinceEpoch(), why))
-            s = error(QStringLiteral("cannot write a batch"), why);
+            s = refusal(QStringLiteral("cannot write a batch"), why, bulk_->errorCode(), why);
     } else if (s) {
         s = appendBatch(batch);
     }
@@ -322,9 +350,10 @@ Status SqlStore::appendInTransaction(std::span<const LogRecord> batch) {
         return s;
     }
     if (!db.commit()) {
-        const QString why = db.lastError().text();
+        // A deferred constraint speaks at the commit.
+        const StoreError why = error(QStringLiteral("cannot commit"), db.lastError());
         db.rollback();
-        return error(QStringLiteral("cannot commit"), why);
+        return why;
     }
     return success();
 }

@@ -86,6 +86,10 @@ public:
 
 private:
     StoreError error(const QString& what, const QString& detail) const;
+    // As above, marked StoreError::refused when the server's error says so (sqlrefusal.h).
+    StoreError error(const QString& what, const QSqlError& e) const;
+    StoreError refusal(const QString& what, const QString& serverText, const QString& code,
+                       const QString& fullText) const;
     Status exec(const QString& sql);
     Status checkOwner();
     // The server, account and connect options of the URI, on a connection about to open.

@@ -100,8 +100,9 @@ public:
     // SYNCSCOPE_PASSWORD_<STORE>). Stores without a login (SQLite) ignore it.
     virtual void setPassword(const QString& password) { (void)password; }
     // Before open(): this store is only read (verify). The SQL stores then open their database
-    // read-only and create nothing in it; Redis logs no outside write it finds (verify names
-    // them instead); the others open as usual.
+    // read-only and create nothing in it; MongoDB and Hive create no collection, table or index
+    // and claim no name; each refuses a database that holds no store of its own, naming it.
+    // Redis logs no outside write it finds (verify names them instead).
     virtual void setReadOnly() {}
     // Connects and creates the schema on first use.
     virtual Status open() = 0;

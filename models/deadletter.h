@@ -10,13 +10,14 @@
 namespace syncscope {
 
 // A write a follow set aside instead of delivering: its target would refuse it for what it
-// holds (an id or a grade that breaks docs/script-language.md's data rules), so retrying it
-// as is can never succeed, and holding the follow for it would block every write after it.
+// holds (an id or a grade that breaks docs/script-language.md's data rules), or did refuse it
+// by a rule of its own (a CHECK, a trigger), so retrying it as is does not succeed, and
+// holding the follow for it would block every write after it.
 // The follow moves on; the write is kept, whole, in the follow's state file until
 // `follow --retry-dead-letters` (or the Follow dock's Retry) offers it again.
 struct DeadLetter {
     LogRecord write; // as the source's oplog holds it (position: its place there)
-    QString reason;  // why the target would refuse it, naming the key
+    QString reason;  // why the target refuses it: naming the key, or in the server's words
     qint64 atMs = 0; // when it was set aside (ms since the epoch)
 
     // The write as one line, for messages: "MARIA:17 SET (S2,C1) = 'B\x01'".

@@ -231,29 +231,39 @@ void Replicator::readSource(size_t t) {
 
 void Replicator::readTail(size_t t, std::shared_ptr<std::vector<LogRecord>> page, bool full,
                           Page kind) {
-    Target& tg = targets_[t];
-    whenFinished(tg.worker->readOplog(tg.targetSeen, kTailPage), this,
-                 [this, t, page = std::move(page), full,
-                  kind](QFuture<Result<std::vector<LogRecord>>> future) {
-                     Result<std::vector<LogRecord>> tail = future.takeResult();
-                     if (!tail) {
-                         if (kind == Page::Retry)
-                             targets_[t].retryPending = true;
-                         return failed(t, tail.error().toString(), Step::Read);
-                     }
-                     Target& read = targets_[t];
-                     for (const LogRecord& r : tail.value())
-                         read.held.insert(r);
-                     if (!tail.value().empty())
-                         read.targetSeen = tail.value().back().position;
-                     if (stopping_)
-                         return settle(t);
-                     if (tail.value().size() == kTailPage)
-                         return readTail(t, page, full,
-                                         kind); // more of it (a first read of a large log)
-                     append(t, page, full, kind);
-                 });
+    readTargetTail(t, kind,
+                   [this, t, page = std::move(page), full, kind] { append(t, page, full, kind); });
 }
+
+void Replicator::readTargetTail(size_t t, Page kind, std::function<void()> then) {
+    Target& tg = targets_[t];
+    whenFinished(
+        tg.worker->readOplog(tg.targetSeen, kTailPage), this,
+        [this, t, kind, then = std::move(then)](QFuture<Result<std::vector<LogRecord>>> future) {
+            Result<std::vector<LogRecord>> tail = future.takeResult();
+            if (!tail) {
+                if (kind == Page::Retry)
+                    targets_[t].retryPending = true;
+                return failed(t, tail.error().toString(), Step::Read);
+            }
+            Target& read = targets_[t];
+            for (const LogRecord& r : tail.value())
+                read.held.insert(r);
+            if (!tail.value().empty())
+                read.targetSeen = tail.value().back().position;
+            if (stopping_)
+                return settle(t);
+            if (tail.value().size() == kTailPage)
+                return readTargetTail(t, kind, then); // more (a first read of a large log)
+            then();
+        });
+}
+
+namespace {
+bool sameLetter(const LogRecord& a, const LogRecord& b) {
+    return a.position == b.position && a.seq == b.seq && a.origin == b.origin;
+}
+} // namespace
 
 void Replicator::append(size_t t, std::shared_ptr<std::vector<LogRecord>> page, bool full,
                         Page kind) {
@@ -263,6 +273,12 @@ void Replicator::append(size_t t, std::shared_ptr<std::vector<LogRecord>> page, 
     qint64 held = 0;
     for (const LogRecord& r : *page) {
         if (!r.isWrite())
+            continue;
+        // A page read again (after a failure, or a restart from a state saved while its batch was
+        // being cut down) leaves out what was set aside from it: it stays aside until retried.
+        if (kind == Page::Source && !tg.deadLetters.empty() &&
+            std::any_of(tg.deadLetters.begin(), tg.deadLetters.end(),
+                        [&](const DeadLetter& d) { return sameLetter(d.write, r); }))
             continue;
         switch (tg.held.find(r)) {
         case WriteIdentities::Held::Same:
@@ -284,45 +300,98 @@ void Replicator::append(size_t t, std::shared_ptr<std::vector<LogRecord>> page, 
     }
     // What the target would refuse whole, with the good writes beside it, is kept aside: the
     // rest of the batch goes on.
-    std::vector<DeadLetter> refused;
+    auto delivery = std::make_shared<Delivery>();
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     std::erase_if(share, [&](const LogRecord& r) {
         std::string problem = recordProblem(r);
         if (problem.empty())
             return false;
-        refused.push_back({r, QString::fromStdString(problem), now});
+        delivery->refused.push_back({r, QString::fromStdString(problem), now});
         return true;
     });
     if (kind == Page::Source)
-        for (DeadLetter& d : refused)
-            keepDeadLetter(t, std::move(d));
-    if (share.empty())
-        return advance(t, *page, held, full, kind, std::move(refused));
-    auto sent = std::make_shared<std::vector<LogRecord>>(share);
-    whenFinished(tg.worker->append(std::move(share)), this,
-                 [this, t, page, sent, held, full, kind,
-                  refused = std::move(refused)](const Status& appended) mutable {
-                     if (!appended) {
-                         if (kind == Page::Retry)
-                             targets_[t].retryPending = true; // the letters stay; try again
-                         return failed(t, appended.error().toString(), Step::Read);
-                     }
-                     const qint64 at = QDateTime::currentMSecsSinceEpoch();
-                     Target& done = targets_[t];
-                     std::vector<int64_t> lags;
-                     lags.reserve(sent->size());
-                     for (const LogRecord& r : *sent) {
-                         done.held.insert(r);
-                         lags.push_back(std::max<int64_t>(0, at - r.wallMs));
-                     }
-                     done.progress.applied += static_cast<qint64>(sent->size());
-                     done.failures = 0;
-                     done.progress.problem.clear();
-                     done.progress.state = FollowProgress::State::Following;
-                     Q_EMIT delivered(static_cast<int>(t), static_cast<qint64>(sent->size()), lags);
-                     Q_EMIT applied(static_cast<int>(t), sent);
-                     advance(t, *page, held, full, kind, std::move(refused));
-                 });
+        for (const DeadLetter& d : delivery->refused)
+            keepDeadLetter(t, d);
+    delivery->page = std::move(page);
+    delivery->held = held;
+    delivery->full = full;
+    delivery->kind = kind;
+    if (!share.empty())
+        delivery->chunks.push_back(std::move(share));
+    send(t, std::move(delivery));
+}
+
+void Replicator::send(size_t t, std::shared_ptr<Delivery> d) {
+    Target& tg = targets_[t];
+    // The half of a refused chunk may hold writes a store writing in several batches committed
+    // before the refusal (the tail read after it found them): they are not sent twice.
+    while (!d->chunks.empty()) {
+        std::vector<LogRecord>& front = d->chunks.front();
+        d->held += static_cast<qint64>(std::erase_if(front, [&](const LogRecord& r) {
+            return tg.held.find(r) != WriteIdentities::Held::No;
+        }));
+        if (!front.empty())
+            break;
+        d->chunks.pop_front();
+    }
+    if (d->chunks.empty()) {
+        if (d->kind == Page::Retry) // oldest first, as the list was
+            std::stable_sort(d->refused.begin(), d->refused.end(),
+                             [](const DeadLetter& a, const DeadLetter& b) {
+                                 return a.write.position < b.write.position;
+                             });
+        return advance(t, *d->page, d->held, d->full, d->kind, std::move(d->refused));
+    }
+    if (stopping_)
+        return settle(t); // the page is read again on the next run; nothing is lost
+    auto sent = std::make_shared<std::vector<LogRecord>>(d->chunks.front());
+    whenFinished(tg.worker->append(*sent), this, [this, t, d, sent](const Status& appended) {
+        if (!appended) {
+            if (appended.error().refused)
+                return refusedChunk(t, d, appended.error());
+            if (d->kind == Page::Retry)
+                targets_[t].retryPending = true; // the letters stay; try again
+            return failed(t, appended.error().toString(), Step::Read);
+        }
+        const qint64 at = QDateTime::currentMSecsSinceEpoch();
+        Target& done = targets_[t];
+        std::vector<int64_t> lags;
+        lags.reserve(sent->size());
+        for (const LogRecord& r : *sent) {
+            done.held.insert(r);
+            lags.push_back(std::max<int64_t>(0, at - r.wallMs));
+        }
+        done.progress.applied += static_cast<qint64>(sent->size());
+        done.failures = 0;
+        done.progress.problem.clear();
+        done.progress.state = FollowProgress::State::Following;
+        Q_EMIT delivered(static_cast<int>(t), static_cast<qint64>(sent->size()), lags);
+        Q_EMIT applied(static_cast<int>(t), sent);
+        d->chunks.pop_front();
+        send(t, d);
+    });
+}
+
+// The target refused a chunk by a rule of its own: a write alone is set aside with the server's
+// words; a longer chunk is cut in two and each half sent in turn, so the writes it does take
+// arrive in order and only the refused ones stay behind (a batch of n with one refused write
+// costs about 2 log2 n appends more).
+void Replicator::refusedChunk(size_t t, std::shared_ptr<Delivery> d, const StoreError& why) {
+    std::vector<LogRecord> chunk = std::move(d->chunks.front());
+    d->chunks.pop_front();
+    if (chunk.size() == 1) {
+        DeadLetter letter{chunk.front(), why.toString(), QDateTime::currentMSecsSinceEpoch()};
+        if (d->kind == Page::Source)
+            keepDeadLetter(t, letter);
+        d->refused.push_back(std::move(letter));
+    } else {
+        const auto half = chunk.begin() + static_cast<std::ptrdiff_t>(chunk.size() / 2);
+        d->chunks.emplace_front(std::make_move_iterator(half),
+                                std::make_move_iterator(chunk.end()));
+        d->chunks.emplace_front(std::make_move_iterator(chunk.begin()),
+                                std::make_move_iterator(half));
+    }
+    readTargetTail(t, d->kind, [this, t, d] { send(t, d); });
 }
 
 // A write set aside once stays listed once, however often its page is read again (a failed
@@ -331,8 +400,7 @@ void Replicator::keepDeadLetter(size_t t, DeadLetter letter) {
     Target& tg = targets_[t];
     const LogRecord& w = letter.write;
     for (const DeadLetter& kept : tg.deadLetters)
-        if (kept.write.position == w.position && kept.write.seq == w.seq &&
-            kept.write.origin == w.origin)
+        if (sameLetter(kept.write, w))
             return;
     tg.deadLetters.push_back(std::move(letter));
     tg.progress.setAside = static_cast<qint64>(tg.deadLetters.size());

@@ -3,12 +3,15 @@
 #include "deadletter.h"
 #include "followprogress.h"
 #include "logrecord.h"
+#include "result.h"
 #include "writeidentities.h"
 
 #include <QObject>
 #include <QString>
 #include <QTimer>
 
+#include <deque>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -33,7 +36,10 @@ class StoreWorker;
 //  - A write no target can take for what it holds (its id or grade breaks the data rules, as an
 //    outside client may have logged it before the source checked) never holds the follow: it is
 //    set aside (deadletter.h), listed per target, and the follow moves past it. Retrying it
-//    with back-off would block every write after it, for ever.
+//    with back-off would block every write after it, for ever. So is a write the target
+//    refuses by a rule of its own (a CHECK a DBA added, a trigger that raises: the store
+//    says StoreError::refused), with the server's words as the reason; only that write: the
+//    batch it came in is cut down until it stands alone.
 // Every call goes through the stores' workers; nothing here blocks.
 class Replicator : public QObject {
     Q_OBJECT
@@ -112,14 +118,31 @@ private:
     void next(size_t t);
     void openTarget(size_t t);
     void readSource(size_t t);
-    // Reads the target's oplog past targetSeen into `held`, then appends what of `page` it
-    // does not hold.
     // A page of the source's oplog moves the position past it; a page of set-aside writes being
     // retried (Page::Retry) leaves the position where it is.
     enum class Page { Source, Retry };
+    // Reads the target's oplog past targetSeen into `held`, then appends what of `page` it
+    // does not hold.
     void readTail(size_t t, std::shared_ptr<std::vector<LogRecord>> page, bool full,
                   Page kind = Page::Source);
+    // Reads the target's oplog past targetSeen into `held`, then `then`; a failure is retried
+    // with back-off (a retried page's letters are offered again).
+    void readTargetTail(size_t t, Page kind, std::function<void()> then);
+    // One page's writes on their way to a target, in order, a chunk per append. A chunk the
+    // target refuses by a rule of its own (StoreError::refused) is cut in two, again and again,
+    // until each refused write stands alone and is set aside: the others still arrive, in
+    // order, and the page's position moves past them all at once.
+    struct Delivery {
+        std::shared_ptr<std::vector<LogRecord>> page;
+        std::deque<std::vector<LogRecord>> chunks;
+        qint64 held = 0; // writes the target already held
+        bool full = false;
+        Page kind = Page::Source;
+        std::vector<DeadLetter> refused;
+    };
     void append(size_t t, std::shared_ptr<std::vector<LogRecord>> page, bool full, Page kind);
+    void send(size_t t, std::shared_ptr<Delivery> delivery);
+    void refusedChunk(size_t t, std::shared_ptr<Delivery> delivery, const StoreError& why);
     void offerDeadLetters(size_t t);
     void keepDeadLetter(size_t t, DeadLetter letter);
     // After a page: a source page moves the position past it; a retried one leaves as the

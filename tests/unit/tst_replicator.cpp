@@ -9,6 +9,7 @@
 #include "storefactory.h"
 #include "storeworker.h"
 
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -84,6 +85,14 @@ std::multiset<std::pair<std::string, uint64_t>> writesOf(StoreWorker& w) {
     return out;
 }
 
+// Runs `sql` on an SQLite file with the sqlite3 client, as its DBA would; its error output.
+QString sqlite3(const QString& path, const QString& sql) {
+    QProcess p;
+    p.start(QStringLiteral("sqlite3"), {path, sql});
+    p.waitForFinished(10000);
+    return QString::fromUtf8(p.readAllStandardError()).trimmed();
+}
+
 } // namespace
 
 class TestReplicator : public QObject {
@@ -91,6 +100,7 @@ class TestReplicator : public QObject {
 private Q_SLOTS:
     void flakyTargetGetsEveryWriteOnce();
     void invalidWritesAreSetAsideAndTheFollowGoesOn();
+    void writesTheTargetRefusesAreSetAsideAlone();
 };
 
 void TestReplicator::flakyTargetGetsEveryWriteOnce() {
@@ -205,6 +215,69 @@ void TestReplicator::invalidWritesAreSetAsideAndTheFollowGoesOn() {
     QCOMPARE(replicator.deadLetters(0)[0].write.seq, uint64_t(2));
     QCOMPARE(await(target.readKey("S5", "C1")).value()->value, std::string("E"));
     QCOMPARE(replicator.progress(0).position, int64_t(4)); // a retry does not move it
+
+    QSignalSpy stopped(&replicator, &Replicator::stopped);
+    replicator.stop();
+    QVERIFY(!stopped.isEmpty() || stopped.wait(10000));
+}
+
+// A target whose DBA added a trigger that refuses grade Z (SQLite's RAISE(ABORT)): the two Z
+// writes among 200 of one page are set aside alone, with the trigger's words; the 198 others
+// arrive in the source's order, once each, and the position moves past all 200. Once the
+// trigger is gone a retry delivers both, once.
+void TestReplicator::writesTheTargetRefusesAreSetAsideAlone() {
+    QTemporaryDir dir;
+    StoreWorker source(sqlite(QStringLiteral("SQL"), dir.filePath(QStringLiteral("sql.db"))));
+    const QString targetPath = dir.filePath(QStringLiteral("lite.db"));
+    StoreWorker target(sqlite(QStringLiteral("LITE"), targetPath));
+    QVERIFY(await(source.open()).ok());
+    QVERIFY(await(target.open()).ok());
+    QCOMPARE(sqlite3(targetPath, QStringLiteral("CREATE TRIGGER no_z BEFORE INSERT ON grades WHEN "
+                                                "NEW.grade = 'Z' BEGIN SELECT RAISE(ABORT, 'no Z "
+                                                "grades here'); END;")),
+             QString());
+    std::vector<LogRecord> writes;
+    for (uint64_t seq = 1; seq <= 200; ++seq)
+        writes.push_back(setRecord("S" + std::to_string(seq), "C1",
+                                   seq == 37 || seq == 150 ? "Z" : "A", static_cast<int64_t>(seq),
+                                   "SQL", seq));
+    QVERIFY(await(source.append(writes)).ok());
+
+    Replicator replicator(&source, {&target}, {0}, /*openTargets=*/false);
+    QSignalSpy notices(&replicator, &Replicator::notice);
+    replicator.start();
+    QTRY_VERIFY_WITH_TIMEOUT(replicator.allCaughtUp(), 20000);
+    QCOMPARE(replicator.progress(0).position, int64_t(200));
+    QCOMPARE(replicator.progress(0).applied, qint64(198));
+    QCOMPARE(notices.count(), 0); // refused is not retried with back-off
+    const std::vector<DeadLetter>& letters = replicator.deadLetters(0);
+    QCOMPARE(letters.size(), size_t(2));
+    QCOMPARE(letters[0].write.seq, uint64_t(37));
+    QCOMPARE(letters[1].write.seq, uint64_t(150));
+    QVERIFY2(letters[0].reason.startsWith(QStringLiteral("LITE: ")) &&
+                 letters[0].reason.contains(QStringLiteral("no Z grades here")),
+             qPrintable(letters[0].reason));
+    std::vector<uint64_t> arrived;
+    for (const LogRecord& r : await(target.readOplog()).value())
+        arrived.push_back(r.seq);
+    std::vector<uint64_t> expected;
+    for (uint64_t seq = 1; seq <= 200; ++seq)
+        if (seq != 37 && seq != 150)
+            expected.push_back(seq);
+    QCOMPARE(arrived, expected); // in order, once each
+
+    QCOMPARE(sqlite3(targetPath, QStringLiteral("DROP TRIGGER no_z")), QString());
+    QSignalSpy retried(&replicator, &Replicator::deadLettersRetried);
+    replicator.retryDeadLetters();
+    QTRY_COMPARE_WITH_TIMEOUT(retried.count(), 1, 10000);
+    QCOMPARE(retried.first().at(1).toLongLong(), 2LL);
+    QVERIFY(replicator.deadLetters(0).empty());
+    expected.push_back(37);
+    expected.push_back(150);
+    arrived.clear();
+    for (const LogRecord& r : await(target.readOplog()).value())
+        arrived.push_back(r.seq);
+    QCOMPARE(arrived, expected);
 
     QSignalSpy stopped(&replicator, &Replicator::stopped);
     replicator.stop();
