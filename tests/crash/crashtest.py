@@ -138,7 +138,10 @@ class Lab:
         """scripts/services on the lab the env file describes (kill KIND, revive)."""
         top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         cmd = [os.path.join(top, "scripts", "services"), *what, self.env["SYNCSCOPE_SERVICES"]]
-        subprocess.run(cmd, check=True, capture_output=True, timeout=120)
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        if done.returncode != 0:
+            raise RuntimeError(f"scripts/services {' '.join(what)} failed ({done.returncode}): "
+                               f"{done.stdout[-2000:]}{done.stderr[-2000:]}")
 
     def fresh(self, kind, tmp):
         self.counter += 1
