@@ -113,6 +113,12 @@ void HiveHttpTransport::flush() {
     if (!page.empty())
         what += ": " + page;
     body_.clear();
+    // A gateway's 5xx or a 408 says nothing of the statement behind it, which may have run: as a
+    // lost connection, the store then finds out whether its batch landed before writing again.
+    if (reply.status >= 500 || reply.status == 408) {
+        close();
+        throw TTransportException(TTransportException::UNKNOWN, what);
+    }
     throw HiveRefusal(what, reply.status == 401 || reply.status == 403 ? "28000" : "08001");
 }
 

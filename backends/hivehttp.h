@@ -5,7 +5,8 @@
 // closes it. PLAIN-style logins go as HTTP Basic; the session cookie HiveServer2 sets
 // (hive.server2.auth) is sent back instead on the requests that follow, so the server need not
 // check the password again, and the password goes again once if the server no longer takes
-// the cookie. A reply other than 200 throws HiveRefusal naming the status.
+// the cookie. A 5xx or 408 reply is a lost connection (the statement may have run); any other
+// reply but 200 throws HiveRefusal naming the status.
 #include <thrift/transport/TVirtualTransport.h>
 
 #include <functional>

@@ -105,8 +105,13 @@ std::string saslGssapiHandshake(apache::thrift::transport::TTransport& socket,
         if (f.status == kBad || f.status == kError)
             return f.payload.empty() ? std::string("the server refused the Kerberos login")
                                      : f.payload;
-        if (f.status == kComplete && (step == SASL_OK || f.payload.empty()))
+        // The server's COMPLETE counts only once GSSAPI has checked the server's own token
+        // (mutual authentication): an impostor answering COMPLETE at once is refused.
+        if (f.status == kComplete && step == SASL_OK)
             return {};
+        if (f.status == kComplete && f.payload.empty())
+            return "the server ended the Kerberos login before proving it is " + service + "/" +
+                   target;
         if (f.status != kOk && f.status != kComplete)
             return "unexpected SASL status " + std::to_string(f.status);
         step = sasl_client_step(conn.get(), f.payload.data(),
@@ -114,7 +119,9 @@ std::string saslGssapiHandshake(apache::thrift::transport::TTransport& socket,
         if (step != SASL_OK && step != SASL_CONTINUE)
             return std::string("Kerberos (GSSAPI) login failed: ") + sasl_errdetail(conn.get());
         if (f.status == kComplete)
-            return {};
+            return step == SASL_OK ? std::string()
+                                   : "the server ended the Kerberos login before proving it is " +
+                                         service + "/" + target;
         send(socket, kOk, std::string(out ? out : "", outLength));
     }
 }

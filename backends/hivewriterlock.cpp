@@ -65,15 +65,16 @@ HiveWriterLock::HiveWriterLock(QString store, Run run, Timing timing)
     , run_(std::move(run))
     , timing_(timing)
     , self_(thisProcess())
-    , token_(randomToken()) {}
+    , owner_(randomToken()) {}
 
 Status HiveWriterLock::ensureTable(const BatchControl& control) {
     if (tableReady_)
         return success();
     if (Status s = run_(QStringLiteral("creating the writer lock table"),
                         std::string("CREATE TABLE IF NOT EXISTS ") + kTable +
-                            " (token STRING, host STRING, boot_id STRING, pid BIGINT, "
-                            "process_start BIGINT, claimed_ms BIGINT)",
+                            " (token STRING, owner STRING, host STRING, machine STRING, "
+                            "boot_id STRING, pid BIGINT, process_start BIGINT, at_ms BIGINT, "
+                            "released BIGINT)",
                         control, {});
         !s)
         return s;
@@ -85,31 +86,56 @@ Status HiveWriterLock::insertClaim(const BatchControl& control) {
     const int64_t now = nowMs();
     Status s = run_(QStringLiteral("claiming the writer lock"),
                     std::string("INSERT INTO ") + kTable + " VALUES (" + hiveStringLiteral(token_) +
-                        ", " + hiveStringLiteral(self_.host) + ", " +
+                        ", " + hiveStringLiteral(owner_) + ", " + hiveStringLiteral(self_.host) +
+                        ", " + hiveStringLiteral(self_.machine) + ", " +
                         hiveStringLiteral(self_.bootId) + ", " + std::to_string(self_.pid) + ", " +
-                        std::to_string(self_.startTicks) + ", " + std::to_string(now) + ")",
+                        std::to_string(self_.startTicks) + ", " + std::to_string(now) + ", 0)",
                     control, {});
     if (s)
         lastClaimMs_ = now;
     return s;
 }
 
+// A release row carries only its token, its time and the flag: folded with the claim's row by
+// MAX, its empty texts and zeros give way to the claim's.
+Status HiveWriterLock::releaseClaims(std::vector<std::string> tokens, const BatchControl& control) {
+    tokens.insert(tokens.end(), owed_.begin(), owed_.end());
+    std::sort(tokens.begin(), tokens.end());
+    tokens.erase(std::unique(tokens.begin(), tokens.end()), tokens.end());
+    if (tokens.empty())
+        return success();
+    const std::string now = std::to_string(nowMs());
+    std::string values;
+    for (const std::string& t : tokens)
+        values += (values.empty() ? "" : ", ") + std::string("(") + hiveStringLiteral(t) +
+                  ", '', '', '', '', 0, 0, " + now + ", 1)";
+    Status s = run_(QStringLiteral("releasing the writer lock"),
+                    std::string("INSERT INTO ") + kTable + " VALUES " + values, control, {});
+    owed_ = s ? std::vector<std::string>{} : tokens;
+    return s;
+}
+
 Result<std::vector<HiveWriterClaim>> HiveWriterLock::readClaims(const BatchControl& control) {
     std::vector<HiveWriterClaim> claims;
+    const int64_t oldest = nowMs() - 2 * timing_.leaseMs;
     if (Status s = run_(QStringLiteral("reading the writer lock"),
-                        std::string("SELECT token, host, boot_id, pid, process_start, "
-                                    "MAX(claimed_ms) FROM ") +
-                            kTable + " GROUP BY token, host, boot_id, pid, process_start",
+                        std::string("SELECT token, MAX(owner), MAX(host), MAX(machine), "
+                                    "MAX(boot_id), MAX(pid), MAX(process_start), MAX(at_ms), "
+                                    "MAX(released) FROM ") +
+                            kTable + " WHERE at_ms > " + std::to_string(oldest) + " GROUP BY token",
                         control,
                         [&](HiveRows&& rows) {
                             for (size_t i = 0; i < rows.rows(); ++i) {
                                 HiveWriterClaim c;
                                 c.token = asText(rows.at(i, 0));
-                                c.process.host = asText(rows.at(i, 1));
-                                c.process.bootId = asText(rows.at(i, 2));
-                                c.process.pid = asInt(rows.at(i, 3));
-                                c.process.startTicks = asInt(rows.at(i, 4));
-                                c.claimedMs = asInt(rows.at(i, 5));
+                                c.owner = asText(rows.at(i, 1));
+                                c.process.host = asText(rows.at(i, 2));
+                                c.process.machine = asText(rows.at(i, 3));
+                                c.process.bootId = asText(rows.at(i, 4));
+                                c.process.pid = asInt(rows.at(i, 5));
+                                c.process.startTicks = asInt(rows.at(i, 6));
+                                c.claimedMs = asInt(rows.at(i, 7));
+                                c.released = asInt(rows.at(i, 8)) != 0;
                                 claims.push_back(std::move(c));
                             }
                         });
@@ -118,16 +144,13 @@ Result<std::vector<HiveWriterClaim>> HiveWriterLock::readClaims(const BatchContr
     return claims;
 }
 
-Status HiveWriterLock::removeClaims(const std::vector<std::string>& tokens,
-                                    const BatchControl& control) {
-    std::string list;
-    for (const std::string& t : tokens)
-        list += (list.empty() ? "" : ", ") + hiveStringLiteral(t);
-    return run_(QStringLiteral("releasing the writer lock"),
-                std::string("INSERT OVERWRITE TABLE ") + kTable +
-                    " SELECT token, host, boot_id, pid, process_start, claimed_ms FROM " + kTable +
-                    " WHERE token NOT IN (" + list + ")",
-                control, {});
+void HiveWriterLock::dropOldRows(const BatchControl& control) {
+    (void)run_(QStringLiteral("dropping old writer lock rows"),
+               std::string("INSERT OVERWRITE TABLE ") + kTable +
+                   " SELECT token, owner, host, machine, boot_id, pid, process_start, at_ms, "
+                   "released FROM " +
+                   kTable + " WHERE at_ms > " + std::to_string(nowMs() - 2 * timing_.leaseMs),
+               control, {});
 }
 
 Status HiveWriterLock::acquire(const BatchControl& control) {
@@ -139,34 +162,41 @@ Status HiveWriterLock::acquire(const BatchControl& control) {
     bool noticed = false;
     int64_t backOffMs = 20;
     for (;;) {
-        if (Status s = insertClaim(control); !s)
+        token_ = randomToken();
+        if (Status s = insertClaim(control); !s) {
+            owed_.push_back(token_); // it may have landed
             return s;
+        }
         Result<std::vector<HiveWriterClaim>> claims = readClaims(control);
-        if (!claims)
+        if (!claims) {
+            owed_.push_back(token_);
             return claims.error();
+        }
         bool mine = false;
-        std::vector<std::string> dead;
+        std::vector<std::string> ended; // dead claims, and this lock's own earlier ones
         const HiveWriterClaim* holder = nullptr;
         for (const HiveWriterClaim& c : claims.value()) {
+            if (c.released)
+                continue;
             if (c.token == token_)
                 mine = true;
-            else if (hiveClaimIsDead(c, livenessOf(c.process), nowMs(), timing_.leaseMs))
-                dead.push_back(c.token);
+            else if (c.owner == owner_ ||
+                     hiveClaimIsDead(c, livenessOf(c.process), nowMs(), timing_.leaseMs))
+                ended.push_back(c.token);
             else
                 holder = &c;
         }
         if (mine && !holder) {
-            if (!dead.empty()) // left by killed writers: cleared now, while this one holds
-                if (Status s = removeClaims(dead, control); !s)
-                    return s;
             held_ = true;
+            (void)releaseClaims(std::move(ended), control); // best effort: others judge too
+            if (QRandomGenerator::global()->bounded(64) == 0)
+                dropOldRows(control);
             return success();
         }
-        // Another live claim (or this one was lost to another writer's rewrite of the table):
-        // step back so that the other can go on.
+        // Another live claim, or this one was not read back: step back so the other goes on.
         const QString holderText = holder ? describe(*holder) : QStringLiteral("another writer");
-        dead.push_back(token_);
-        if (Status s = removeClaims(dead, control); !s)
+        ended.push_back(token_);
+        if (Status s = releaseClaims(std::move(ended), control); !s)
             return s;
         const int64_t waited = nowMs() - started;
         if (waited >= timing_.giveUpMs)
@@ -199,10 +229,12 @@ Status HiveWriterLock::renew(const BatchControl& control) {
 }
 
 void HiveWriterLock::release() {
-    if (!held_)
-        return;
-    held_ = false;
-    (void)removeClaims({token_}, BatchControl{});
+    if (held_) {
+        held_ = false;
+        owed_.push_back(token_);
+    }
+    if (!owed_.empty() && tableReady_)
+        (void)releaseClaims({}, BatchControl{});
 }
 
 } // namespace syncscope

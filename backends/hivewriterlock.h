@@ -3,19 +3,25 @@
 //
 // Hive has no transaction to make "read the oplog's end and the store's greatest own seq, check
 // the batch's seqs, append" one step, so two processes appending at once would number entries
-// and claim seqs alike. Each append therefore holds this lock, kept as rows of the table
-// syncscope_writer_lock, using only what every Hive has (INSERT, SELECT, INSERT OVERWRITE):
-//  1. insert a claim row (a random token, who the process is, the time);
+// and claim seqs alike. Each append therefore holds this lock, kept in the table
+// syncscope_writer_lock with INSERT and SELECT only (no row is ever changed or deleted by a
+// writer: an INSERT OVERWRITE reads then replaces, and would lose a row inserted meanwhile):
+//  1. insert a claim row under a fresh token (who the process is, the time);
 //  2. read every claim;
-//  3. the lock is held when the only live claim read is this one; otherwise take this claim
-//     back, wait a random moment and start again.
+//  3. the lock is held when the only live claim read is this one; otherwise insert a release
+//     row for it, wait a random moment and start again under a new token.
 // Two writers cannot both hold it: whichever reads second sees the other's claim, since each
-// inserted before reading. Both may step back at once; the random wait separates them.
-// A claim is dead, and is removed by whoever reads it, when its process is known to have ended
-// (same machine: pid gone, or another process now, or the machine restarted) or, for a process
-// on another machine, when it is older than the lease (a holder renews its claim while it
-// holds). A writer that cannot take the lock within the wait limit is refused and writes
-// nothing. docs/crash-safety.md has the whole argument.
+// inserted before reading and a claim only ends by a release row its owner writes. Both may step
+// back at once; the random wait separates them.
+// A claim is dead when its process is known to have ended (same machine and pid namespace: the
+// pid is gone or is another process now, or the machine restarted) or, seen from elsewhere,
+// when its newest row is older than the lease (a holder renews its claim between batches). The
+// one who can tell writes its release row. Rows older than twice the lease are ignored, and now
+// and then a holder drops them (the one INSERT OVERWRITE, of rows nobody reads any more; a
+// release row written at that moment by a writer stepping back can be lost, which leaves its
+// claim looking live until its owner tries again or it ages out). A writer that cannot take the
+// lock within the wait limit is refused and writes nothing. docs/crash-safety.md has the whole
+// argument.
 #include "hiveconnection.h"
 #include "processidentity.h"
 #include "store.h"
@@ -29,11 +35,13 @@
 
 namespace syncscope {
 
-// One claim as the lock table holds it (the newest row of its token).
+// One claim as the lock table holds it: its rows folded (the newest time, released or not).
 struct HiveWriterClaim {
     std::string token;
+    std::string owner; // the HiveWriterLock that made it
     ProcessIdentity process;
     int64_t claimedMs = 0;
+    bool released = false;
 };
 
 // Whether `claim` is dead: its process ended (as seen from this machine), or it is older than
@@ -50,9 +58,12 @@ public:
                                      const std::function<void(HiveRows&&)>& take)>;
 
     struct Timing {
-        int64_t leaseMs = 10 * 60 * 1000; // a claim from another machine lives this long
-        int64_t giveUpMs = 120 * 1000;    // a writer waits this long for the lock at most
-        int64_t noticeAfterMs = 3000;     // and says it waits after this long
+        // A claim seen from another machine lives this long after its newest row. Longer than
+        // any one statement should take: a merge inside Hive or a rollback is one statement and
+        // renews nothing while it runs.
+        int64_t leaseMs = 30 * 60 * 1000;
+        int64_t giveUpMs = 120 * 1000; // a writer waits this long for the lock at most
+        int64_t noticeAfterMs = 3000;  // and says it waits after this long
     };
 
     HiveWriterLock(QString store, Run run);
@@ -63,8 +74,9 @@ public:
     Status acquire(const BatchControl& control);
     // While held: renews the claim when a quarter of the lease has passed since the last one.
     Status renew(const BatchControl& control);
-    // Removes this writer's claim. Best effort: a claim that stays is a dead one once this
-    // process ends.
+    // Ends this writer's claim. Best effort: a release row that could not be written is written
+    // at the next acquire() or release(); a claim that stays is a dead one once this process
+    // ends.
     void release();
     bool held() const { return held_; }
     // A new connection (the store was opened again) may face a database without the table.
@@ -74,14 +86,19 @@ private:
     Status ensureTable(const BatchControl& control);
     Status insertClaim(const BatchControl& control);
     Result<std::vector<HiveWriterClaim>> readClaims(const BatchControl& control);
-    // Rewrites the table without the claims of `tokens`.
-    Status removeClaims(const std::vector<std::string>& tokens, const BatchControl& control);
+    // Writes a release row for each of `tokens` (and for those still owed), in one statement;
+    // on failure they stay owed.
+    Status releaseClaims(std::vector<std::string> tokens, const BatchControl& control);
+    // Drops rows nobody reads any more (older than twice the lease), while holding the lock.
+    void dropOldRows(const BatchControl& control);
 
     QString store_;
     Run run_;
     Timing timing_;
     ProcessIdentity self_;
-    std::string token_;
+    std::string owner_;             // this lock's own id, on each of its claims
+    std::string token_;             // the current claim's
+    std::vector<std::string> owed_; // claims of this lock whose release row is not written yet
     bool tableReady_ = false;
     bool held_ = false;
     int64_t lastClaimMs_ = 0;

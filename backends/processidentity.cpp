@@ -8,11 +8,20 @@
 namespace syncscope {
 
 namespace {
-std::string bootId() {
-    QFile f(QStringLiteral("/proc/sys/kernel/random/boot_id"));
+std::string firstLineOf(const QString& path) {
+    QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
         return {};
-    return f.readAll().trimmed().toStdString();
+    return f.readLine().trimmed().toStdString();
+}
+
+std::string machine() {
+    const std::string id = firstLineOf(QStringLiteral("/etc/machine-id"));
+    char ns[64] = {};
+    const ssize_t n = ::readlink("/proc/self/ns/pid", ns, sizeof ns - 1); // "pid:[N]"
+    if (id.empty() || n <= 0)
+        return {};
+    return id + "/" + std::string(ns, static_cast<size_t>(n));
 }
 } // namespace
 
@@ -37,7 +46,8 @@ std::optional<int64_t> startTicksOf(int64_t pid) {
 ProcessIdentity thisProcess() {
     ProcessIdentity self;
     self.host = QSysInfo::machineHostName().toStdString();
-    self.bootId = bootId();
+    self.machine = machine();
+    self.bootId = firstLineOf(QStringLiteral("/proc/sys/kernel/random/boot_id"));
     self.pid = static_cast<int64_t>(::getpid());
     self.startTicks = startTicksOf(self.pid).value_or(0);
     return self;
@@ -45,8 +55,8 @@ ProcessIdentity thisProcess() {
 
 ProcessLiveness livenessOf(const ProcessIdentity& other) {
     const ProcessIdentity self = thisProcess();
-    if (other.host != self.host || self.bootId.empty() || other.bootId.empty() ||
-        self.startTicks == 0)
+    if (self.machine.empty() || other.machine != self.machine || self.bootId.empty() ||
+        other.bootId.empty() || self.startTicks == 0)
         return ProcessLiveness::Unknown;
     if (other.bootId != self.bootId)
         return ProcessLiveness::Ended; // this machine was started again since

@@ -10,7 +10,11 @@
 namespace syncscope {
 
 struct ProcessIdentity {
-    std::string host;       // the machine's host name
+    std::string host; // the machine's host name, for people to read
+    // What tells machines and containers apart: /etc/machine-id and the pid namespace (a
+    // container sharing the host's name and kernel has pids of its own); empty if unknown. Host
+    // names are not unique enough (cloned machines, containers of one name).
+    std::string machine;
     std::string bootId;     // the kernel's boot id: a new one after each reboot; empty if unknown
     int64_t pid = 0;        // the process id
     int64_t startTicks = 0; // when the process started, in clock ticks after boot (0: unknown);
@@ -24,7 +28,7 @@ ProcessIdentity thisProcess();
 enum class ProcessLiveness {
     Running, // same machine and boot, and the pid still runs with the same start time
     Ended,   // same machine: the boot changed, or the pid is gone or is another process now
-    Unknown, // another machine, or this one cannot tell (no /proc): only a lease can tell
+    Unknown, // another machine or pid namespace, or no /proc here: only a lease can tell
 };
 ProcessLiveness livenessOf(const ProcessIdentity& other);
 

@@ -32,6 +32,7 @@ std::unique_ptr<HiveStore> hiveStore(const QString& uri) {
 struct LockOnItsOwnConnection {
     HiveConnection connection;
     std::unique_ptr<HiveWriterLock> lock;
+    bool failReleases = false; // a release row's INSERT fails, as on a lost connection
 
     LockOnItsOwnConnection(const QString& uri, HiveWriterLock::Timing timing) {
         if (!connection.connect(lab::hiveEndpoint(uri)).ok())
@@ -40,6 +41,9 @@ struct LockOnItsOwnConnection {
             QStringLiteral("HIVE"),
             [this](const QString& what, const std::string& statement, const BatchControl& control,
                    const std::function<void(HiveRows &&)>& take) -> Status {
+                if (failReleases && statement.find(", 1)") != std::string::npos)
+                    return StoreError{QStringLiteral("HIVE"), what + QStringLiteral(": lost"),
+                                      false};
                 const HiveOutcome out = connection.execute(statement, control.isCanceled, take);
                 if (out.ok())
                     return success();
@@ -61,20 +65,31 @@ HiveWriterLock::Timing quickTiming() {
 void plantClaim(const QString& uri, const std::string& token, const ProcessIdentity& p,
                 int64_t claimedMs) {
     const QString problem = lab::hiveRun(
-        uri, "INSERT INTO syncscope_writer_lock VALUES ('" + token + "', '" + p.host + "', '" +
-                 p.bootId + "', " + std::to_string(p.pid) + ", " + std::to_string(p.startTicks) +
-                 ", " + std::to_string(claimedMs) + ")");
+        uri, "INSERT INTO syncscope_writer_lock VALUES ('" + token + "', 'planted', '" + p.host +
+                 "', '" + p.machine + "', '" + p.bootId + "', " + std::to_string(p.pid) + ", " +
+                 std::to_string(p.startTicks) + ", " + std::to_string(claimedMs) + ", 0)");
     if (!problem.isEmpty())
         qFatal("%s", qPrintable(problem));
 }
 
-std::set<std::string> claimTokens(const QString& uri) {
+void plantRelease(const QString& uri, const std::string& token) {
+    const QString problem = lab::hiveRun(
+        uri, "INSERT INTO syncscope_writer_lock VALUES ('" + token + "', '', '', '', '', 0, 0, " +
+                 std::to_string(QDateTime::currentMSecsSinceEpoch()) + ", 1)");
+    if (!problem.isEmpty())
+        qFatal("%s", qPrintable(problem));
+}
+
+// The claims no release row ends, as any reader of the table sees them.
+std::set<std::string> liveClaims(const QString& uri) {
     std::set<std::string> tokens;
     const QString problem =
-        lab::hiveRun(uri, "SELECT token FROM syncscope_writer_lock", [&](HiveRows&& rows) {
-            for (size_t i = 0; i < rows.rows(); ++i)
-                tokens.insert(hive::asText(rows.at(i, 0)));
-        });
+        lab::hiveRun(uri, "SELECT token, MAX(released) FROM syncscope_writer_lock GROUP BY token",
+                     [&](HiveRows&& rows) {
+                         for (size_t i = 0; i < rows.rows(); ++i)
+                             if (hive::asInt(rows.at(i, 1)) == 0)
+                                 tokens.insert(hive::asText(rows.at(i, 0)));
+                     });
     if (!problem.isEmpty())
         qFatal("%s", qPrintable(problem));
     return tokens;
@@ -102,6 +117,7 @@ private Q_SLOTS:
     void aLiveWriterIsWaitedForThenRefusedByName();
     void aWaitingWriterGoesOnOnceTheHolderReleases();
     void anotherMachinesClaimIsTrustedUntilItsLeaseEnds();
+    void aReleaseThatFailedIsWrittenLaterAndNeverBlocksItsOwner();
 
 private:
     QString freshDatabase();
@@ -136,11 +152,17 @@ void TestHiveWriterLock::processesAreToldRunningOrEnded() {
     ProcessIdentity rebooted = self;
     rebooted.bootId = "another boot";
     QCOMPARE(livenessOf(rebooted), ProcessLiveness::Ended);
-    ProcessIdentity elsewhere = self;
-    elsewhere.host = "another-machine";
+    ProcessIdentity renamed = self; // a host name is a label: the machine id tells
+    renamed.host = "another-name";
+    QCOMPARE(livenessOf(renamed), ProcessLiveness::Running);
+    ProcessIdentity elsewhere = self; // same host name, another machine (a clone, a container)
+    elsewhere.machine = "another machine id/pid:[4026531836]";
     QCOMPARE(livenessOf(elsewhere), ProcessLiveness::Unknown);
+    ProcessIdentity otherPidNamespace = self;
+    otherPidNamespace.machine = self.machine.substr(0, self.machine.find('/')) + "/pid:[1]";
+    QCOMPARE(livenessOf(otherPidNamespace), ProcessLiveness::Unknown);
 
-    const HiveWriterClaim claim{"t", elsewhere, 1000000};
+    const HiveWriterClaim claim{"t", "o", elsewhere, 1000000, false};
     QVERIFY(!hiveClaimIsDead(claim, ProcessLiveness::Unknown, 1000000 + 600000, 600000));
     QVERIFY(hiveClaimIsDead(claim, ProcessLiveness::Unknown, 1000000 + 600001, 600000));
     QVERIFY(!hiveClaimIsDead(claim, ProcessLiveness::Running, 1000000 + 10000000, 600000));
@@ -201,7 +223,7 @@ void TestHiveWriterLock::twoStoresAppendingAtOnceNeverNumberTwoWritesAlike() {
         QVERIFY2(values.size() == 1,
                  qPrintable(QStringLiteral("HIVE:%1 names %2 writes").arg(seq).arg(values.size())));
     QCOMPARE(int(valuesOfSeq.size()), kWrites); // every seq was written by one of them
-    QVERIFY(claimTokens(uri).empty());          // both released
+    QVERIFY(liveClaims(uri).empty());           // both released
 }
 
 void TestHiveWriterLock::aClaimLeftByAKilledWriterIsCleared() {
@@ -222,7 +244,7 @@ void TestHiveWriterLock::aClaimLeftByAKilledWriterIsCleared() {
                          BatchControl{})
                 .ok());
     QVERIFY(clock.elapsed() < 2000);
-    QVERIFY(claimTokens(uri).empty());
+    QVERIFY(liveClaims(uri).empty());
 }
 
 void TestHiveWriterLock::aLiveWriterIsWaitedForThenRefusedByName() {
@@ -242,9 +264,9 @@ void TestHiveWriterLock::aLiveWriterIsWaitedForThenRefusedByName() {
     QCOMPARE(notices.size(), 1);
     QVERIFY(notices.front().contains(QStringLiteral("waiting for another Syncscope process")));
     QVERIFY(!other.lock->held());
-    QCOMPARE(claimTokens(uri).size(), size_t(1)); // the refused one took its claim back
+    QCOMPARE(liveClaims(uri).size(), size_t(1)); // the refused one took its claim back
     holder.lock->release();
-    QVERIFY(claimTokens(uri).empty());
+    QVERIFY(liveClaims(uri).empty());
 }
 
 void TestHiveWriterLock::aWaitingWriterGoesOnOnceTheHolderReleases() {
@@ -270,19 +292,38 @@ void TestHiveWriterLock::anotherMachinesClaimIsTrustedUntilItsLeaseEnds() {
     LockOnItsOwnConnection mine(uri, quickTiming());
     QVERIFY(mine.lock->acquire(BatchControl{}).ok()); // makes the table
     mine.lock->release();
-    ProcessIdentity remote{"another-machine", "its boot", 4242, 99};
+    ProcessIdentity remote{"another-machine", "its machine id/pid:[1]", "its boot", 4242, 99};
     const int64_t now = QDateTime::currentMSecsSinceEpoch();
     plantClaim(uri, "remote-writer", remote, now - 1000);
     const Status refused = mine.lock->acquire(BatchControl{});
     QVERIFY(!refused);
     QVERIFY2(refused.error().message.contains(QStringLiteral("another-machine")),
              qPrintable(refused.error().message));
+    plantRelease(uri, "remote-writer");
     plantClaim(uri, "old-remote-writer", remote, now - quickTiming().leaseMs - 1000);
-    lab::hiveRun(uri, "INSERT OVERWRITE TABLE syncscope_writer_lock SELECT * FROM "
-                      "syncscope_writer_lock WHERE token <> 'remote-writer'");
     QVERIFY(mine.lock->acquire(BatchControl{}).ok());
     mine.lock->release();
-    QVERIFY(claimTokens(uri).empty());
+    QVERIFY(liveClaims(uri).empty());
+}
+
+// A release row that could not be written leaves the claim live for others; its own lock is not
+// blocked by it and writes it at its next call.
+void TestHiveWriterLock::aReleaseThatFailedIsWrittenLaterAndNeverBlocksItsOwner() {
+    const QString uri = freshDatabase();
+    LockOnItsOwnConnection mine(uri, quickTiming());
+    QVERIFY(mine.lock->acquire(BatchControl{}).ok());
+    mine.failReleases = true;
+    mine.lock->release();
+    QCOMPARE(liveClaims(uri).size(), size_t(1)); // still there for everyone else
+    LockOnItsOwnConnection other(uri, quickTiming());
+    QVERIFY(!other.lock->acquire(BatchControl{}).ok()); // a live process's claim: refused
+    mine.failReleases = false;
+    QVERIFY(mine.lock->acquire(BatchControl{}).ok()); // its own old claim does not stop it
+    QCOMPARE(liveClaims(uri).size(), size_t(1));      // the old one released, the new one held
+    mine.lock->release();
+    QVERIFY(liveClaims(uri).empty());
+    QVERIFY(other.lock->acquire(BatchControl{}).ok());
+    other.lock->release();
 }
 
 QTEST_GUILESS_MAIN(TestHiveWriterLock)
