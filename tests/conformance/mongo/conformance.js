@@ -10,8 +10,9 @@
 // installed (scripts/test-clients installs it), which CTest counts as skipped.
 'use strict';
 
+const { startPeer: startPeerAt, Tally } = require('../mongopeerrun');
+
 const path = require('path');
-const { spawn } = require('child_process');
 
 let mongodb;
 try {
@@ -27,41 +28,14 @@ if (!peerPath) {
   console.error('usage: node conformance.js PATH/TO/mongopeer');
   process.exit(2);
 }
+const tally = new Tally();
+const check = tally.check.bind(tally);
+const startPeer = (args) => startPeerAt(peerPath, args);
 
 const PASSWORD = 'node-Passw0rd';
 // A peer that stops answering (as it once did, spinning on an empty range) fails the check
 // that met it instead of hanging the test.
 const OPTIONS = { serverSelectionTimeoutMS: 5000, socketTimeoutMS: 10000 };
-let failures = 0;
-let checks = 0;
-
-function check(condition, what, detail) {
-  ++checks;
-  if (condition) {
-    console.log('PASS  ' + what);
-  } else {
-    ++failures;
-    console.log('FAIL  ' + what + (detail === undefined ? '' : ': ' + detail));
-  }
-}
-
-// Starts a peer; resolves with its port once it prints "PORT n". It ends with our stdin.
-function startPeer(args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(peerPath, ['--port', '0', '--exit-with-stdin', ...args], {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = /PORT (\d+)/.exec(out);
-      if (m) resolve({ port: Number(m[1]), child });
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => reject(new Error('mongopeer exited with ' + code)));
-  });
-}
-
 // Runs `fn`; resolves with the error it threw, or null.
 async function errorOf(fn) {
   try {
@@ -306,16 +280,9 @@ async function main() {
     await transactions(`mongodb://syncscope:${PASSWORD}@127.0.0.1:${secured.port}/` +
                        '?directConnection=true&authSource=admin');
   } catch (e) {
-    ++failures;
-    console.log('FAIL  unexpected: ' + (e && e.stack ? e.stack : e));
+    check(false, 'unexpected', e && e.stack ? e.stack : e);
   }
-  for (const p of peers) {
-    p.child.removeAllListeners('exit');
-    p.child.kill('SIGTERM');
-  }
-  console.log(`${checks - failures} of ${checks} checks hold` +
-              (failures ? `, ${failures} failed` : ''));
-  process.exit(failures ? 1 : 0);
+  tally.finish(peers);
 }
 
 main();

@@ -6,9 +6,11 @@
 // Exits 0 when every check holds, 1 otherwise, 77 when mongosh is not installed.
 'use strict';
 
+const { startPeer: startPeerAt, Tally } = require('../mongopeerrun');
+
 const fs = require('fs');
 const path = require('path');
-const { spawn, spawnSync } = require('child_process');
+const { spawnSync } = require('child_process');
 
 const shell = path.join(__dirname, 'node_modules', '.bin', 'mongosh');
 if (!fs.existsSync(shell)) {
@@ -20,37 +22,10 @@ if (!peerPath) {
   console.error('usage: node conformance.js PATH/TO/mongopeer');
   process.exit(2);
 }
+const tally = new Tally();
+const check = tally.check.bind(tally);
+const startPeer = (args) => startPeerAt(peerPath, args);
 const PASSWORD = 'shell-Passw0rd';
-let failures = 0;
-let checks = 0;
-
-function check(condition, what, detail) {
-  ++checks;
-  if (condition) {
-    console.log('PASS  ' + what);
-  } else {
-    ++failures;
-    console.log('FAIL  ' + what + (detail === undefined ? '' : ': ' + detail));
-  }
-}
-
-// Starts a peer; resolves with its port once it prints "PORT n". It ends with our stdin.
-function startPeer(args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(peerPath, ['--port', '0', '--exit-with-stdin', ...args], {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = /PORT (\d+)/.exec(out);
-      if (m) resolve({ port: Number(m[1]), child });
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => reject(new Error('mongopeer exited with ' + code)));
-  });
-}
-
 // mongosh run to its end (60 s at most, so a peer that stops answering fails, never hangs).
 function mongosh(uri, args, env) {
   const run = spawnSync(shell, [uri, '--quiet', '--norc', ...args], {
@@ -109,16 +84,9 @@ async function main() {
           "db.auth() in the shell logs in, and the write goes through",
           `exit ${login.status}: ${login.out.slice(-500)}`);
   } catch (e) {
-    ++failures;
-    console.log('FAIL  unexpected: ' + (e && e.stack ? e.stack : e));
+    check(false, 'unexpected', e && e.stack ? e.stack : e);
   }
-  for (const p of peers) {
-    p.child.removeAllListeners('exit');
-    p.child.kill('SIGTERM');
-  }
-  console.log(`${checks - failures} of ${checks} checks hold` +
-              (failures ? `, ${failures} failed` : ''));
-  process.exit(failures ? 1 : 0);
+  tally.finish(peers);
 }
 
 main();
