@@ -97,7 +97,7 @@ void appendGetLine(std::string& out, std::string_view store, const OplogEntry& g
     out += '\n';
 }
 
-void appendDump(std::string& out, const Engine& engine) {
+void appendDump(std::string& out, const Engine& engine, const std::function<void()>& drain) {
     const Catalog& catalog = engine.catalog();
     std::vector<size_t> order(engine.replicaCount());
     for (size_t r = 0; r < order.size(); ++r)
@@ -125,6 +125,8 @@ void appendDump(std::string& out, const Engine& engine) {
             out += ',';
             appendInt(out, rep.state.at(k).ts);
             out += '\n';
+            if (drain && out.size() >= (1u << 20))
+                drain();
         }
     }
 }

@@ -5,6 +5,7 @@
 #include "logrecord.h"
 #include "oplog.h"
 
+#include <functional>
 #include <string>
 
 namespace syncscope {
@@ -25,8 +26,10 @@ void appendGetLine(std::string& out, std::string_view store, const OplogEntry& g
                    const Catalog& catalog);
 
 // docs/cli.md's --dump: "store,student_id,course_id,grade,ts" and one row per live key of every
-// replica, sorted by store, student_id, course_id (byte-wise).
-void appendDump(std::string& out, const Engine& engine);
+// replica, sorted by store, student_id, course_id (byte-wise). `drain`, when given, is called
+// whenever `out` holds a megabyte or more, to write it out and empty it: the dump of a large
+// run is then never whole in memory.
+void appendDump(std::string& out, const Engine& engine, const std::function<void()>& drain = {});
 
 // One CSV field, quoted as RFC 4180 asks when it holds a comma, quote, CR or LF.
 void appendCsvField(std::string& out, std::string_view field);

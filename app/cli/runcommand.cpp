@@ -392,7 +392,7 @@ int runAgainstStores(const RunOptions& options, const Prepared& p, std::FILE* ou
         return ExitUsage;
     }
     if (options.dump) {
-        appendDump(stdoutBuffer.text(), engine);
+        appendDump(stdoutBuffer.text(), engine, [&] { stdoutBuffer.flush(); });
         stdoutBuffer.flush();
     }
     std::vector<size_t> all(engine.replicaCount());

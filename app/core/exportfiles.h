@@ -25,8 +25,9 @@ public:
     bool open(const QString& dir, const Engine& engine);
     bool enabled() const { return !files_.empty(); }
     std::string& buffer(size_t r) { return buffers_[r]; }
+    // A quarter of a megabyte per store: enough to write in few calls, small beside the run.
     void maybeFlush(size_t r) {
-        if (buffers_[r].size() >= (1u << 20))
+        if (buffers_[r].size() >= (1u << 18))
             flush(r);
     }
     // Flushes, closes and renames every file to oplog.<store>.txt.
