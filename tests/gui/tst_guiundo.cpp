@@ -71,14 +71,7 @@ void TestGuiUndo::initTestCase() {
 }
 
 std::vector<StoreSpec> TestGuiUndo::stores(const QString& prefix, const QStringList& names) const {
-    std::vector<StoreSpec> specs;
-    for (const QString& name : names)
-        specs.push_back(
-            {name.toStdString(),
-             {},
-             "sqlite://" + dir_.filePath(prefix + QLatin1Char('-') + name + QStringLiteral(".db"))
-                               .toStdString()});
-    return specs;
+    return lab::sqliteStores(dir_, prefix, names);
 }
 
 // Adding or removing a store rebuilds the window; the steps go with it, less those of a store

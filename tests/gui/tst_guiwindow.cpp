@@ -6,6 +6,7 @@
 #include "consoleview.h"
 #include "elidedlabel.h"
 #include "guiapp.h"
+#include "guidriver.h"
 #include "guihost.h"
 #include "labactions.h"
 #include "mainwindow.h"
@@ -50,14 +51,7 @@ void TestGuiWindow::initTestCase() {
 
 std::vector<StoreSpec> TestGuiWindow::stores(const QString& prefix,
                                              const QStringList& names) const {
-    std::vector<StoreSpec> specs;
-    for (const QString& name : names)
-        specs.push_back(
-            {name.toStdString(),
-             {},
-             "sqlite://" + dir_.filePath(prefix + QLatin1Char('-') + name + QStringLiteral(".db"))
-                               .toStdString()});
-    return specs;
+    return lab::sqliteStores(dir_, prefix, names);
 }
 
 // A server's error spans lines: the bar showed the first one cut by its height, and since it

@@ -5,6 +5,7 @@
 #include "consoleview.h"
 #include "gradetablemodel.h"
 #include "guiapp.h"
+#include "guidriver.h"
 #include "mainwindow.h"
 #include "mergeactions.h"
 #include "mergedialog.h"
@@ -87,18 +88,6 @@ QString largest(QWidget* top, int (*extent)(const QSize&)) {
     for (int i = 0; i < found.size() && i < 12; ++i)
         lines << QStringLiteral("%1 %2").arg(found[i].first).arg(found[i].second);
     return lines.join(QStringLiteral("; "));
-}
-
-std::vector<StoreSpec> sqliteStores(const QTemporaryDir& dir, const QString& prefix,
-                                    const QStringList& names) {
-    std::vector<StoreSpec> specs;
-    for (const QString& name : names)
-        specs.push_back(
-            {name.toStdString(),
-             {},
-             "sqlite://" + dir.filePath(prefix + QLatin1Char('-') + name + QStringLiteral(".db"))
-                               .toStdString()});
-    return specs;
 }
 
 // Every store's panel is shown, side by side, and the window fits the projector.
@@ -276,7 +265,7 @@ void TestWindowFit::presentationKeepsTableRows() {
     QSettings().remove(QStringLiteral("view"));
     const QStringList names{QStringLiteral("SQL"), QStringLiteral("MONGO"), QStringLiteral("HIVE"),
                             QStringLiteral("REDIS"), QStringLiteral("SQLITE")};
-    GuiApp app(sqliteStores(dir_, QStringLiteral("rows"), names), QStringLiteral("rows"));
+    GuiApp app(lab::sqliteStores(dir_, QStringLiteral("rows"), names), QStringLiteral("rows"));
     app.start();
     checkStorePanelsShown(app, names);
     MainWindow* w = app.window();
@@ -310,7 +299,8 @@ void TestWindowFit::presentationKeepsTableRows() {
 void TestWindowFit::presentationScalesDialogs() {
     QSettings().remove(QStringLiteral("view"));
     const QStringList names{QStringLiteral("SQL"), QStringLiteral("MONGO")};
-    GuiApp app(sqliteStores(dir_, QStringLiteral("dialogs"), names), QStringLiteral("dialogs"));
+    GuiApp app(lab::sqliteStores(dir_, QStringLiteral("dialogs"), names),
+               QStringLiteral("dialogs"));
     app.start();
     checkStorePanelsShown(app, names);
     MainWindow* w = app.window();
@@ -370,7 +360,7 @@ void TestWindowFit::gradeColumnStaysInView() {
         QStringList{QStringLiteral("SQL"),   QStringLiteral("MONGO"),  QStringLiteral("HIVE"),
                     QStringLiteral("REDIS"), QStringLiteral("SQLITE"), QStringLiteral("PG")}
             .mid(0, stores);
-    GuiApp app(sqliteStores(dir_, QStringLiteral("grade%1").arg(stores), names),
+    GuiApp app(lab::sqliteStores(dir_, QStringLiteral("grade%1").arg(stores), names),
                QStringLiteral("grades"));
     app.start();
     checkStorePanelsShown(app, names);
@@ -432,7 +422,8 @@ void TestWindowFit::layoutOfOtherStoresIsRestored() {
                                   QStringLiteral("SQLITE")});
     settings.sync();
     const QStringList names{QStringLiteral("A"), QStringLiteral("B")};
-    GuiApp app(sqliteStores(dir_, QStringLiteral("restored"), names), QStringLiteral("A and B"));
+    GuiApp app(lab::sqliteStores(dir_, QStringLiteral("restored"), names),
+               QStringLiteral("A and B"));
     app.start();
     checkStorePanelsShown(app, names);
     app.window()->close(); // saves the layout of A and B
@@ -446,13 +437,14 @@ void TestWindowFit::layoutCarriedToOtherStores() {
                              QStringLiteral("REDIS"), QStringLiteral("SQLITE")};
     CarriedSession carried;
     {
-        GuiApp first(sqliteStores(dir_, QStringLiteral("carried"), before), QStringLiteral("five"));
+        GuiApp first(lab::sqliteStores(dir_, QStringLiteral("carried"), before),
+                     QStringLiteral("five"));
         first.start();
         checkStorePanelsShown(first, before);
         carried = first.carry();
     }
     const QStringList after{QStringLiteral("SQL"), QStringLiteral("X")};
-    GuiApp second(sqliteStores(dir_, QStringLiteral("carried"), after), QStringLiteral("two"));
+    GuiApp second(lab::sqliteStores(dir_, QStringLiteral("carried"), after), QStringLiteral("two"));
     second.takeOver(carried);
     second.start();
     checkStorePanelsShown(second, after);

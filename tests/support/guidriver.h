@@ -7,8 +7,13 @@
 #include "guiapp.h"
 #include "workspacesession.h"
 
+#include "storedirectory.h"
+
 #include <QLineEdit>
+#include <QTemporaryDir>
 #include <QTest>
+
+#include <vector>
 
 namespace lab {
 
@@ -25,6 +30,19 @@ inline QString panelGrade(syncscope::GuiApp& app, int store, const char* sid, co
     const int row = grades->rowOf(sid, cid);
     return row < 0 ? QStringLiteral("<none>")
                    : grades->index(row, syncscope::GradeTableModel::Grade).data().toString();
+}
+
+// Stores NAMES as SQLite files `PREFIX-NAME.db` in `dir`, for a window to open.
+inline std::vector<syncscope::StoreSpec>
+sqliteStores(const QTemporaryDir& dir, const QString& prefix, const QStringList& names) {
+    std::vector<syncscope::StoreSpec> specs;
+    for (const QString& name : names)
+        specs.push_back(
+            {name.toStdString(),
+             {},
+             "sqlite://" + dir.filePath(prefix + QLatin1Char('-') + name + QStringLiteral(".db"))
+                               .toStdString()});
+    return specs;
 }
 
 } // namespace lab
