@@ -9,6 +9,10 @@ namespace syncscope {
 
 enum class SqlEngine { Sqlite, MariaDb, Postgres };
 
+// Where a server store's outside writes are captured from: triggers on the grades table, or the
+// server's change log (MariaDB's binlog in ROW format, PostgreSQL's logical decoding).
+enum class SqlCapture { Triggers, Log };
+
 // Everything that differs between the SQL engines SqlStore serves, in one place: schema DDL
 // (with the triggers that capture outside writes on the servers), the conditional upsert that
 // applies a write only when it beats the row (ts, origin, seq), keyset paging, and how many rows

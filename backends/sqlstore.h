@@ -43,6 +43,10 @@ public:
         bool nativeFastPath = true;
         SqlEngine engine = SqlEngine::Sqlite;
         Server server; // MariaDB and PostgreSQL
+        // How outside writes reach the oplog on a server (the URI's capture=triggers|log):
+        // triggers on the grades table, or the server's own log read as a replica reads it
+        // (MariaDB's binlog, PostgreSQL's logical decoding), which puts nothing on the table.
+        SqlCapture capture = SqlCapture::Triggers;
     };
 
     explicit SqlStore(Options options);

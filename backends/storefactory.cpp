@@ -87,6 +87,11 @@ QString serverOptions(const QString& scheme, const QUrlQuery& query, QString& pr
                 return {};
             }
             out << (mysql ? QStringLiteral("SSL_CA=") : QStringLiteral("sslrootcert=")) + value;
+        } else if (key == QLatin1String("capture")) {
+            if (value != QLatin1String("triggers") && value != QLatin1String("log")) {
+                problem = QStringLiteral("capture=%1: expected triggers or log").arg(value);
+                return {};
+            }
         } else if (isTimeoutOption(key)) {
             if (timeoutSeconds(key, value, problem) == 0)
                 return {};
@@ -99,8 +104,8 @@ QString serverOptions(const QString& scheme, const QUrlQuery& query, QString& pr
             else
                 out << QStringLiteral("options='-c statement_timeout=%1s'").arg(value);
         } else {
-            problem = QStringLiteral("unknown option '%1' (expected tls, ssl_ca, connect_timeout "
-                                     "or read_timeout)")
+            problem = QStringLiteral("unknown option '%1' (expected tls, ssl_ca, capture, "
+                                     "connect_timeout or read_timeout)")
                           .arg(key);
             return {};
         }
@@ -154,6 +159,8 @@ SqlStore::Options serverStoreOptions(const QString& name, const QString& uri, QS
     if (const QString t = QUrlQuery(url).queryItemValue(QStringLiteral("read_timeout"));
         problem.isEmpty() && !t.isEmpty())
         o.server.readTimeoutMs = t.toInt() * 1000;
+    if (QUrlQuery(url).queryItemValue(QStringLiteral("capture")) == QLatin1String("log"))
+        o.capture = SqlCapture::Log;
     if (!problem.isEmpty())
         problem = displayUri(uri) + QStringLiteral(": ") + problem;
     o.location = url.toString(QUrl::RemovePassword | QUrl::RemoveQuery);

@@ -28,6 +28,8 @@ void TestStoreUri::refusals_data() {
     QTest::newRow("no host") << QStringLiteral("mysql:///db") << QStringLiteral("expected");
     QTest::newRow("unknown option") << QStringLiteral("postgresql://u@h/db?sslmode=require")
                                     << QStringLiteral("unknown option 'sslmode'");
+    QTest::newRow("unknown capture") << QStringLiteral("mysql://u@h/db?capture=binlog")
+                                     << QStringLiteral("capture=binlog: expected triggers or log");
     QTest::newRow("bad tls mode") << QStringLiteral("postgresql://u@h/db?tls=maybe")
                                   << QStringLiteral("tls=maybe: expected");
     QTest::newRow("mysql tls without a CA")
@@ -110,6 +112,12 @@ void TestStoreUri::accepted_data() {
     QTest::newRow("postgresql") << QStringLiteral("postgresql://u@h/db?tls=verify-full")
                                 << QStringLiteral("PostgreSQL")
                                 << QStringLiteral("postgresql://u@h/db") << true;
+    QTest::newRow("mariadb, log capture")
+        << QStringLiteral("mysql://u@h/db?capture=log") << QStringLiteral("MariaDB")
+        << QStringLiteral("mysql://u@h/db") << true;
+    QTest::newRow("postgresql, trigger capture")
+        << QStringLiteral("postgresql://u@h/db?capture=triggers") << QStringLiteral("PostgreSQL")
+        << QStringLiteral("postgresql://u@h/db") << true;
     QTest::newRow("redis") << QStringLiteral("redis://u@h:16379/2?prefix=lab:grades&read_timeout=5")
                            << QStringLiteral("Redis")
                            << QStringLiteral("redis://u@h:16379/2?prefix=lab:grades&read_timeout=5")
