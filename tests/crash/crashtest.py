@@ -17,7 +17,8 @@ of the run and starts it again (scripts/services kill / revive; for Hive the pro
 its folder and port; not for SQLite); `two` runs two scripts on the workspace at once, unkilled.
 Kinds: sqlite, mariadb, postgresql, redis (the lab servers), hive (tests/peers/hs2peer, started
 here, read back with hive-driver), mongo (tests/peers/mongopeer as a replica set, started here,
-read back with the MongoDB Node.js driver; it keeps its data in memory, so no `server` variant).
+read back with the MongoDB Node.js driver; it keeps its data in memory, so no `server` variant),
+mongo-standalone (the same peer as a lone server: no transactions, the store's write-ahead path).
 Exits 1 on the first broken round (its workspace and script are kept), 0 otherwise, and prints
 one JSON line per kind with the kills made and the rounds passed.
 """
@@ -60,14 +61,18 @@ def random_script(rng, lines):
 
 
 class MongoPeer:
-    """tests/peers/mongopeer playing a replica set's primary (the store's transaction path)."""
+    """tests/peers/mongopeer playing a replica set's primary (the store's transaction path), or,
+    standalone, a lone mongod: no transactions, so each batch's oplog entries are written before
+    its rows and replayed after a crash."""
 
-    def __init__(self, binary):
+    def __init__(self, binary, standalone=False):
         # A transaction a killed run leaves open holds its documents until it expires: 15 s
         # instead of mongod's 60 keeps rounds short, and still outlasts a quick give-up.
-        self.proc = subprocess.Popen([binary, "--replica-set", "rs0",
-                                      "--transaction-lifetime-s", "15"],
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        args = [binary] if standalone else [binary, "--replica-set", "rs0",
+                                            "--transaction-lifetime-s", "15"]
+        self.standalone = standalone
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                     text=True)
         line = self.proc.stdout.readline()
         if not line.startswith("PORT "):
             raise RuntimeError(f"mongopeer did not start: {line!r}")
@@ -148,8 +153,9 @@ class Lab:
         name = f"crash{os.getpid()}_{self.counter}"
         if kind == "sqlite":
             return f"sqlite://{tmp}/{name}.db"
-        if kind == "mongo":
-            return f"mongodb://127.0.0.1:{self.mongo.port}/{name}?replicaSet=rs0"
+        if kind in ("mongo", "mongo-standalone"):
+            rs = "" if self.mongo.standalone else "?replicaSet=rs0"
+            return f"mongodb://127.0.0.1:{self.mongo.port}/{name}{rs}"
         if kind == "hive":
             uri = f"hive2://127.0.0.1:{self.hive.port}/{name}?auth=NOSASL"
             storereader.hive_client("create", uri)
@@ -358,15 +364,16 @@ def run_all(args, rng):
     lab = Lab(args.services_env)
     failed = False
     for kind in args.kinds.split(","):
-        if args.variant == "server" and kind in ("sqlite", "mongo"):
+        if args.variant == "server" and kind in ("sqlite", "mongo", "mongo-standalone"):
             continue  # no server to kill, or one that keeps nothing across a kill
         counts = {"kills": 0, "rounds": 0, "passed": 0}
         build = os.path.dirname(os.path.dirname(os.path.abspath(args.cli)))
         if kind == "hive":
             lab.hive = HivePeer(args.hs2peer or os.path.join(build, "tests", "peers", "hs2peer"))
-        if kind == "mongo":
+        if kind in ("mongo", "mongo-standalone"):
             lab.mongo = MongoPeer(args.mongopeer or
-                                  os.path.join(build, "tests", "peers", "mongopeer"))
+                                  os.path.join(build, "tests", "peers", "mongopeer"),
+                                  standalone=kind == "mongo-standalone")
         try:
             failed = run_rounds(args, kind, lab, rng, counts) or failed
         finally:
