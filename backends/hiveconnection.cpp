@@ -246,9 +246,12 @@ namespace {
 // Submits `statement` asynchronously and polls its status with back-off until it ends; asks the
 // server to cancel it as soon as `isCanceled` says so. The handle, once there is one, is left in
 // `op` for the caller to fetch from and close. Transport errors propagate as exceptions.
+void closeOperation(hs2::TCLIServiceClient& client, const hs2::TOperationHandle& op);
+
 HiveOutcome runToEnd(hs2::TCLIServiceClient& client, const hs2::TSessionHandle& session,
                      const std::string& statement, const std::function<bool()>& isCanceled,
-                     std::optional<hs2::TOperationHandle>& op, bool& hasResultSet) {
+                     std::optional<hs2::TOperationHandle>& op, bool& hasResultSet,
+                     const HiveWhileRunning& whileRunning = {}) {
     hs2::TExecuteStatementReq req;
     req.sessionHandle = session;
     req.statement = statement;
@@ -304,6 +307,19 @@ HiveOutcome runToEnd(hs2::TCLIServiceClient& client, const hs2::TSessionHandle& 
                         std::to_string(state) + "); its effect cannot be told",
                     sresp.sqlState.empty() ? std::string("HY000") : sresp.sqlState};
         }
+        if (whileRunning) {
+            // A side statement's transport error propagates like the running one's: the
+            // caller's guard then drops the session once, for both.
+            whileRunning([&](const std::string& side) {
+                std::optional<hs2::TOperationHandle> sideOp;
+                bool sideRows = false;
+                const HiveOutcome out = runToEnd(
+                    client, session, side, [] { return false; }, sideOp, sideRows);
+                if (sideOp)
+                    closeOperation(client, *sideOp);
+                return out;
+            });
+        }
         std::this_thread::sleep_for(pause);
         pause = std::min(pause * 2, std::chrono::microseconds(200000));
     }
@@ -355,14 +371,14 @@ HiveOutcome HiveConnection::guarded(const std::function<HiveOutcome()>& call) {
 
 HiveOutcome HiveConnection::execute(const std::string& statement,
                                     const std::function<bool()>& isCanceled,
-                                    const std::function<void(HiveRows&&)>& take,
-                                    int64_t fetchRows) {
+                                    const std::function<void(HiveRows&&)>& take, int64_t fetchRows,
+                                    const HiveWhileRunning& whileRunning) {
     return guarded([&] {
         hs2::TCLIServiceClient& client = *session_->client;
         std::optional<hs2::TOperationHandle> op;
         bool hasResultSet = false;
-        HiveOutcome out =
-            runToEnd(client, session_->handle, statement, isCanceled, op, hasResultSet);
+        HiveOutcome out = runToEnd(client, session_->handle, statement, isCanceled, op,
+                                   hasResultSet, whileRunning);
         while (out.ok() && hasResultSet) {
             if (isCanceled()) {
                 out = {HiveOutcome::Kind::Canceled, "canceled", {}};

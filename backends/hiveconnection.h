@@ -55,6 +55,11 @@ struct HiveOutcome {
     bool ok() const { return kind == Kind::Done; }
 };
 
+// Runs a short statement beside one that is running; its outcome is returned, its rows dropped.
+using HiveSideRunner = std::function<HiveOutcome(const std::string& statement)>;
+// Called between the status polls of a running statement.
+using HiveWhileRunning = std::function<void(const HiveSideRunner&)>;
+
 class HiveConnection {
 public:
     HiveConnection();
@@ -75,9 +80,12 @@ public:
     // says so. A statement with a result set is fetched `fetchRows` at a time until an empty
     // batch, each batch handed to `take`. The operation is closed whatever happens. A broken
     // transport disconnects (Kind::Lost); the next connect() starts afresh.
+    // `whileRunning`, when given, is called between status polls with a runner of short
+    // statements on the same session (HiveServer2 runs a session's operations side by side): a
+    // statement that runs for long keeps the writer lock's lease alive that way.
     HiveOutcome execute(const std::string& statement, const std::function<bool()>& isCanceled,
-                        const std::function<void(HiveRows&&)>& take = {},
-                        int64_t fetchRows = 10000);
+                        const std::function<void(HiveRows&&)>& take = {}, int64_t fetchRows = 10000,
+                        const HiveWhileRunning& whileRunning = {});
 
     // A statement whose rows are fetched on demand, for reading a large result page by page
     // without running it again: one at a time per connection (opening another, or connect(),

@@ -80,11 +80,13 @@ Status HiveStore::reconnect(const QString& what, const QString& why, const Batch
 }
 
 Status HiveStore::query(const QString& what, const std::string& statement,
-                        const BatchControl& control, const std::function<void(HiveRows&&)>& take) {
+                        const BatchControl& control, const std::function<void(HiveRows&&)>& take,
+                        const HiveWhileRunning& whileRunning) {
     if (!open_)
         return StoreError{options_.name, what + QStringLiteral(": the store is not open"), false};
     for (int attempt = 0;; ++attempt) {
-        const HiveOutcome out = conn_.execute(statement, control.isCanceled, take);
+        const HiveOutcome out =
+            conn_.execute(statement, control.isCanceled, take, 10000, whileRunning);
         if (out.ok())
             return success();
         if (out.kind != HiveOutcome::Kind::Lost || attempt > 0)
@@ -596,7 +598,8 @@ Result<std::optional<int64_t>> HiveStore::mergeInside(const StoreDescription& so
     const QString what = QStringLiteral("merging %1 inside Hive").arg(source.name);
     // Not retried after a lost connection. A cancel reaches the server; the statement then
     // landed whole or not at all, which the log's end tells.
-    const HiveOutcome out = conn_.execute(sql, control.isCanceled);
+    const HiveOutcome out =
+        conn_.execute(sql, control.isCanceled, {}, 10000, writerLock_.keepAlive());
     if (!out.ok() && out.kind != HiveOutcome::Kind::Canceled)
         return error(what, out);
     Result<int64_t> after = greatestPosition(noControl());
@@ -621,11 +624,12 @@ Status HiveStore::rollbackTo(int64_t position) {
     if (Status s = query(what,
                          std::string("INSERT OVERWRITE TABLE oplog SELECT ") + kOplogColumns +
                              " FROM oplog WHERE pos <= " + std::to_string(position),
-                         noControl());
+                         noControl(), {}, writerLock_.keepAlive());
         !s || !acid_)
         return s;
     // The transactional table is rebuilt from what is left of the log.
-    return query(what, "INSERT OVERWRITE TABLE grades_acid " + latestWrites({}), noControl());
+    return query(what, "INSERT OVERWRITE TABLE grades_acid " + latestWrites({}), noControl(), {},
+                 writerLock_.keepAlive());
 }
 
 } // namespace syncscope

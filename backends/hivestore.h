@@ -86,7 +86,8 @@ private:
     // Runs a statement that can safely run twice (DDL with IF NOT EXISTS, reads): after a lost
     // connection it reconnects with back-off and runs it again.
     Status query(const QString& what, const std::string& statement, const BatchControl& control,
-                 const std::function<void(HiveRows&&)>& take = {});
+                 const std::function<void(HiveRows&&)>& take = {},
+                 const HiveWhileRunning& whileRunning = {});
     Status reconnect(const QString& what, const QString& why, const BatchControl& control);
     Status writeBatch(std::span<const LogRecord> batch, int64_t first, const BatchControl& control);
     // The oplog's greatest position, and the greatest seq of the store's own writes in it

@@ -82,15 +82,17 @@ Status HiveWriterLock::ensureTable(const BatchControl& control) {
     return success();
 }
 
+std::string HiveWriterLock::claimStatement(int64_t now) const {
+    return std::string("INSERT INTO ") + kTable + " VALUES (" + hiveStringLiteral(token_) + ", " +
+           hiveStringLiteral(owner_) + ", " + hiveStringLiteral(self_.host) + ", " +
+           hiveStringLiteral(self_.machine) + ", " + hiveStringLiteral(self_.bootId) + ", " +
+           std::to_string(self_.pid) + ", " + std::to_string(self_.startTicks) + ", " +
+           std::to_string(now) + ", 0)";
+}
+
 Status HiveWriterLock::insertClaim(const BatchControl& control) {
     const int64_t now = nowMs();
-    Status s = run_(QStringLiteral("claiming the writer lock"),
-                    std::string("INSERT INTO ") + kTable + " VALUES (" + hiveStringLiteral(token_) +
-                        ", " + hiveStringLiteral(owner_) + ", " + hiveStringLiteral(self_.host) +
-                        ", " + hiveStringLiteral(self_.machine) + ", " +
-                        hiveStringLiteral(self_.bootId) + ", " + std::to_string(self_.pid) + ", " +
-                        std::to_string(self_.startTicks) + ", " + std::to_string(now) + ", 0)",
-                    control, {});
+    Status s = run_(QStringLiteral("claiming the writer lock"), claimStatement(now), control, {});
     if (s)
         lastClaimMs_ = now;
     return s;
@@ -226,6 +228,20 @@ Status HiveWriterLock::renew(const BatchControl& control) {
     if (!held_ || nowMs() - lastClaimMs_ < timing_.leaseMs / 4)
         return success();
     return insertClaim(control);
+}
+
+HiveWhileRunning HiveWriterLock::keepAlive() {
+    return [this](const HiveSideRunner& side) {
+        const int64_t now = nowMs();
+        if (!held_ || now - lastClaimMs_ < timing_.leaseMs / 4 || now < nextSideTryMs_)
+            return;
+        // Best effort: a renewal that fails is tried again a little later, and the statement
+        // running meanwhile is not disturbed by it.
+        if (side(claimStatement(now)).ok())
+            lastClaimMs_ = now;
+        else
+            nextSideTryMs_ = now + std::min<int64_t>(timing_.leaseMs / 16, 10000);
+    };
 }
 
 void HiveWriterLock::release() {

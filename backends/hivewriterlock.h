@@ -58,9 +58,9 @@ public:
                                      const std::function<void(HiveRows&&)>& take)>;
 
     struct Timing {
-        // A claim seen from another machine lives this long after its newest row. Longer than
-        // any one statement should take: a merge inside Hive or a rollback is one statement and
-        // renews nothing while it runs.
+        // A claim seen from another machine lives this long after its newest row. A holder
+        // renews it between batches, and while one long statement runs (a merge inside Hive, a
+        // rollback) through keepAlive().
         int64_t leaseMs = 30 * 60 * 1000;
         int64_t giveUpMs = 120 * 1000; // a writer waits this long for the lock at most
         int64_t noticeAfterMs = 3000;  // and says it waits after this long
@@ -74,6 +74,9 @@ public:
     Status acquire(const BatchControl& control);
     // While held: renews the claim when a quarter of the lease has passed since the last one.
     Status renew(const BatchControl& control);
+    // For HiveConnection::execute of a long statement while held: renews the claim beside it
+    // (on the same session) when a quarter of the lease has passed.
+    HiveWhileRunning keepAlive();
     // Ends this writer's claim. Best effort: a release row that could not be written is written
     // at the next acquire() or release(); a claim that stays is a dead one once this process
     // ends.
@@ -85,6 +88,7 @@ public:
 private:
     Status ensureTable(const BatchControl& control);
     Status insertClaim(const BatchControl& control);
+    std::string claimStatement(int64_t now) const;
     Result<std::vector<HiveWriterClaim>> readClaims(const BatchControl& control);
     // Writes a release row for each of `tokens` (and for those still owed), in one statement;
     // on failure they stay owed.
@@ -102,6 +106,7 @@ private:
     bool tableReady_ = false;
     bool held_ = false;
     int64_t lastClaimMs_ = 0;
+    int64_t nextSideTryMs_ = 0; // after a renewal beside a running statement failed
 };
 
 } // namespace syncscope

@@ -118,6 +118,7 @@ private Q_SLOTS:
     void aWaitingWriterGoesOnOnceTheHolderReleases();
     void anotherMachinesClaimIsTrustedUntilItsLeaseEnds();
     void aReleaseThatFailedIsWrittenLaterAndNeverBlocksItsOwner();
+    void aLongStatementKeepsTheLeaseAlive();
 
 private:
     QString freshDatabase();
@@ -126,7 +127,11 @@ private:
 
 void TestHiveWriterLock::initTestCase() {
     QString problem;
-    QVERIFY2(peer_.start(QStringLiteral("PLAIN"), problem), qPrintable(problem));
+    // Statements that carry the marker run for 1.5 s on the peer, as a long merge inside Hive.
+    QVERIFY2(peer_.start(QStringLiteral("PLAIN"), problem,
+                         {QStringLiteral("--delay-ms"), QStringLiteral("1500"),
+                          QStringLiteral("--delay-only"), QStringLiteral("long_statement_marker")}),
+             qPrintable(problem));
 }
 
 QString TestHiveWriterLock::freshDatabase() {
@@ -324,6 +329,34 @@ void TestHiveWriterLock::aReleaseThatFailedIsWrittenLaterAndNeverBlocksItsOwner(
     QVERIFY(liveClaims(uri).empty());
     QVERIFY(other.lock->acquire(BatchControl{}).ok());
     other.lock->release();
+}
+
+// A claim seen from another machine lives for the lease after its newest row: a holder running
+// one statement longer than the lease (a merge inside Hive, a rollback) renews its claim beside
+// the statement, on the same session, so others never take it for dead meanwhile.
+void TestHiveWriterLock::aLongStatementKeepsTheLeaseAlive() {
+    const QString uri = freshDatabase();
+    HiveWriterLock::Timing timing = quickTiming();
+    timing.leaseMs = 400;
+    LockOnItsOwnConnection holder(uri, timing);
+    QVERIFY(holder.lock->acquire(BatchControl{}).ok());
+    const HiveOutcome out = holder.connection.execute(
+        "SELECT COUNT(*) FROM syncscope_writer_lock WHERE token = 'long_statement_marker'",
+        [] { return false; }, {}, 10000, holder.lock->keepAlive());
+    QVERIFY2(out.ok(), out.message.c_str());
+    const int64_t end = QDateTime::currentMSecsSinceEpoch();
+    int64_t newest = 0;
+    const QString problem =
+        lab::hiveRun(uri, "SELECT MAX(at_ms) FROM syncscope_writer_lock WHERE released = 0",
+                     [&](HiveRows&& rows) { newest = hive::asInt(rows.at(0, 0)); });
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QVERIFY2(end - newest < timing.leaseMs,
+             qPrintable(QStringLiteral("the claim's newest row is %1 ms old after a 1.5 s "
+                                       "statement; the lease is %2 ms")
+                            .arg(end - newest)
+                            .arg(timing.leaseMs)));
+    holder.lock->release();
+    QVERIFY(liveClaims(uri).empty());
 }
 
 QTEST_GUILESS_MAIN(TestHiveWriterLock)
