@@ -8,6 +8,7 @@
 #include "mergeactions.h"
 #include "openfilelimit.h"
 #include "propertylabdialog.h"
+#include "quitsignals.h"
 #include "scriptactions.h"
 #include "workspacefile.h"
 #include "workspaceplace.h"
@@ -95,6 +96,7 @@ int main(int argc, char** argv) {
     syncscope::GuiHost host;
     host.open(std::move(stores), label);
     syncscope::GuiApp* gui = host.app();
+    syncscope::quitOnSignals([&host] { host.app()->quitWithoutAsking(); });
     const QStringList lines = parser.values(execute);
     const QString scriptFile = parser.value(script);
     const int stepCount = parser.value(steps).toInt();

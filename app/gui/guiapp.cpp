@@ -26,6 +26,7 @@
 #include "scriptpanel.h"
 
 #include <QAction>
+#include <QCoreApplication>
 #include <QDir>
 #include <QDockWidget>
 #include <QFile>
@@ -310,6 +311,14 @@ void GuiApp::start() {
         window_->showRestoredOrFitted();
     scripts_->offerCutShortRun();
     session_->openAll();
+}
+
+void GuiApp::quitWithoutAsking() {
+    scripts_->stopForQuit();
+    window_->setCloseGuard({});
+    window_->close(); // keeps the layout, as any close does
+    // Other windows (Help, the Merge dialog) and a question being asked end too.
+    QCoreApplication::quit();
 }
 
 void GuiApp::runLines(const QStringList& lines) {

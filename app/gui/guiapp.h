@@ -66,6 +66,9 @@ public:
     // Runs lines as if typed in the command bar, in order, each after the one before has been
     // answered, stopping at the first error.
     void runLines(const QStringList& lines);
+    // Closes the window without asking (see quitsignals.h): a Run keeps its place for the next
+    // start, and a store list that could not be kept stays unkept.
+    void quitWithoutAsking();
 
     // Help > Open Sample Lecture: resources/samples/lecture.in with grades.csv imported into
     // every store.

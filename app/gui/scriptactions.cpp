@@ -194,6 +194,14 @@ bool ScriptActions::mayClose() {
     return true;
 }
 
+void ScriptActions::stopForQuit() {
+    if (!runner_->isBusy())
+        return;
+    askingToQuit_ = true; // the stop is the quit's, not a pause: the run is not over
+    runner_->stop();
+    runMarker_.closing(runner_->done());
+}
+
 void ScriptActions::offerCutShortRun() {
     const auto cut = RunMarker::takeCutShort();
     if (!cut)

@@ -62,6 +62,9 @@ public:
     void countMergesOf(MergeRunner* merges);
     // Asked before the window closes: quitting during a Run is a choice, not an accident.
     bool mayClose();
+    // Quitting with nobody to ask (a signal): a Run stops where it is and keeps its place for
+    // the next start, as if Quit had been answered Yes.
+    void stopForQuit();
     // A Run the last program did not finish (quit during it, or killed): said in the console,
     // and the script offered again where it stopped.
     void offerCutShortRun();

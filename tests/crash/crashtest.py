@@ -14,7 +14,9 @@ the others. After the kill and again at the end, every store is read through its
 and at the end every write made after the crash is in every target, with its content.
 Variants (--variant): `kill` SIGKILLs the run; `server` SIGKILLs the store's server in the middle
 of the run and starts it again (scripts/services kill / revive; for Hive the protocol peer, on
-its folder and port; not for SQLite); `two` runs two scripts on the workspace at once, unkilled.
+its folder and port; not for SQLite); `two` runs two scripts on the workspace at once, unkilled;
+`window` runs the script in the desktop program (offscreen), which is SIGKILLed or sent SIGTERM
+(it then quits as File > Quit does) mid-run; "cut" counts the rounds whose Run it cut short.
 Kinds: sqlite, mariadb, postgresql, redis (the lab servers), hive (tests/peers/hs2peer, started
 here, read back with hive-driver), mongo (tests/peers/mongopeer as a replica set, started here,
 read back with the MongoDB Node.js driver; it keeps its data in memory, so no `server` variant),
@@ -230,18 +232,59 @@ def one_round(args, kind, lab, rng, tmp, counts):
     for s in STORES:
         env[f"SYNCSCOPE_PASSWORD_{s}"] = lab.password
     scripts = []
+    # The window runs a script about as fast as the CLI but starts slower: a longer script keeps
+    # it busy until the kill.
+    scale = 4 if args.variant == "window" else 1
     for i in range(2 if args.variant == "two" else 1):
         scripts.append(os.path.join(tmp, f"run{i}.in"))
         with open(scripts[-1], "w") as f:
-            f.write(random_script(rng, rng.randrange(args.min_lines, args.max_lines)))
+            f.write(random_script(rng, scale * rng.randrange(args.min_lines, args.max_lines)))
     # Each run's stdout and stderr are kept beside its script: a broken round keeps them.
     outs = [open(sc + ".out", "w") for sc in scripts]
     errs = [open(sc + ".err", "w+") for sc in scripts]
-    procs = [subprocess.Popen([args.cli, "run", sc, "--workspace", ws], env=env,
-                              stdout=out, stderr=err)
-             for sc, out, err in zip(scripts, outs, errs)]
+    if args.variant == "window":
+        # The window (offscreen, settings in the round's folder) opens the workspace and steps
+        # through the whole script, as Script > Run does.
+        lines = sum(1 for _ in open(scripts[0]))
+        wenv = dict(env, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=os.path.join(tmp, "config"),
+                    XDG_DATA_HOME=os.path.join(tmp, "data"),
+                    XDG_CACHE_HOME=os.path.join(tmp, "cache"))
+        procs = [subprocess.Popen([args.gui, "--workspace", ws, "--script", scripts[0],
+                                   "--steps", str(lines)], env=wenv, stdout=outs[0],
+                                  stderr=errs[0])]
+    else:
+        procs = [subprocess.Popen([args.cli, "run", sc, "--workspace", ws], env=env,
+                                  stdout=out, stderr=err)
+                 for sc, out, err in zip(scripts, outs, errs)]
     proc = procs[0]
-    if args.variant == "kill":
+    if args.variant == "window":
+        # Killed at a random moment, or asked to quit (as closing the window does) mid-run.
+        time.sleep(rng.uniform(1.0, 1.0 + args.max_kill_s))
+        if proc.poll() is None:
+            if rng.random() < 0.5:
+                proc.send_signal(signal.SIGKILL)
+            else:
+                proc.send_signal(signal.SIGTERM)
+                try:
+                    proc.wait(timeout=120)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+                    return [f"the window did not quit within 120 s: {tail(errs[0])}"]
+                if proc.returncode != 0:  # quit as File > Quit does, not ended by the signal
+                    return [f"the window ended {proc.returncode} on SIGTERM: {tail(errs[0])}"]
+                conf = os.path.join(tmp, "config", "Syncscope", "Syncscope.conf")
+                if os.path.exists(conf) and "[lastRun]" in open(conf).read() and \
+                        "exact=true" not in open(conf).read():
+                    return ["the window quit on SIGTERM mid-run without keeping its place"]
+            counts["kills"] += 1
+        proc.wait()
+        # The window stays open after its Run: the run marker it keeps tells whether the Run was
+        # cut short (written about once a second while running, exactly at a quit).
+        conf = os.path.join(tmp, "config", "Syncscope", "Syncscope.conf")
+        if os.path.exists(conf) and "[lastRun]" in open(conf).read():
+            counts["cut"] = counts.get("cut", 0) + 1
+    elif args.variant == "kill":
         time.sleep(rng.uniform(0.05, args.max_kill_s))
         killed = proc.poll() is None
         if killed:
@@ -338,11 +381,15 @@ def main():
                    help="the HiveServer2 peer for the hive kind (default: beside the CLI's build)")
     p.add_argument("--mongopeer", default="",
                    help="the MongoDB peer for the mongo kind (default: beside the CLI's build)")
-    p.add_argument("--variant", choices=["kill", "server", "two"], default="kill")
+    p.add_argument("--variant", choices=["kill", "server", "two", "window"], default="kill")
+    p.add_argument("--gui", default="",
+                   help="the window for the window variant (default: beside the CLI)")
     p.add_argument("--own-lab", action="store_true",
                    help="start lab servers of its own (scripts/services) and stop them after: "
                         "the server variant kills them, which other tests must not see")
     args = p.parse_args()
+    if not args.gui:
+        args.gui = os.path.join(os.path.dirname(os.path.abspath(args.cli)), "syncscope")
     rng = random.Random(args.seed)
     own = None
     if args.own_lab:
