@@ -184,8 +184,11 @@ def cli(args, env, timeout=600):
     return subprocess.run(args, env=env, capture_output=True, text=True, timeout=timeout)
 
 
-def check(uris, password, where):
-    """The invariants of docs/crash-safety.md over every store; returns (problems, logs, tables)."""
+def check(uris, password, where, folded=True):
+    """The invariants of docs/crash-safety.md over every store; returns (problems, logs, tables).
+    folded=False leaves out "every table is the fold of its oplog": a store without atomic batches
+    (MongoDB standalone) writes a batch's oplog entries before its rows, and a kill between the
+    two leaves the rows to the replay at its next open, checked after recovery."""
     logs, tables, gets, problems = {}, {}, {}, []
     for name, uri in uris.items():
         logs[name], tables[name], gets[name] = storereader.read_store(uri, password)
@@ -208,7 +211,7 @@ def check(uris, password, where):
                                     "oplog lacks")
     for name, log in logs.items():
         table = tables[name]
-        if table is None:
+        if table is None or not folded:
             continue
         fold = {}
         for o, q, s, c, g, t in log:
@@ -317,7 +320,8 @@ def one_round(args, kind, lab, rng, tmp, counts):
                 return [f"a concurrent run ended {p.returncode}: {tail(err)}"]
     for out in outs:
         out.close()
-    problems, _, gets = check(uris, lab.password, f"after the {args.variant}")
+    problems, _, gets = check(uris, lab.password, f"after the {args.variant}",
+                              folded=kind != "mongo-standalone")
     for sc in scripts:
         for line in open(sc + ".out"):
             # "12, A.GET(SID1000,CSE001) = B"
