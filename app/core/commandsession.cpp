@@ -331,6 +331,7 @@ void CommandSession::accept(EngineOutput produced) {
             shipping_->hand(s, std::move(produced.records[s]), std::move(produced.states[s]),
                             produced.tooMany[s]);
     }
+    shipping_->shipIdle();
     if (produced.capturedStore >= 0) {
         // The command line's implicit timestamps continue after the captured writes, so the
         // next SET typed here is not beaten by the outside write it follows.

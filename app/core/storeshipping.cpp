@@ -31,8 +31,12 @@ void StoreShipping::hand(size_t store, std::vector<LogRecord> records,
         box.queuedTooMany = true;
         box.queuedStates = {};
     }
-    if (box.inFlight == 0 && outbox_.unsent(store) > 0)
-        ship(store);
+}
+
+void StoreShipping::shipIdle() {
+    for (size_t s = 0; s < views_.size(); ++s)
+        if (views_[s].inFlight == 0 && outbox_.unsent(s) > 0)
+            ship(s);
 }
 
 void StoreShipping::handCommitted(size_t store, size_t count,

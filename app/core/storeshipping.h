@@ -32,9 +32,14 @@ public:
                   QObject* parent = nullptr);
 
     // Records the engine produced for `store`, with the states of the keys they wrote
-    // (tooMany: too many to list); sent at once unless a batch of the store is in flight.
+    // (tooMany: too many to list). Kept until shipIdle(): a command's records for every store
+    // are handed first, so that a store's copies of another's writes are planned with those
+    // writes already in the outbox.
     void hand(size_t store, std::vector<LogRecord> records, std::vector<GradeRecord> states,
               bool tooMany);
+    // Sends what was handed, to each store with no batch in flight (the others send theirs
+    // when their batch is answered).
+    void shipIdle();
     // `count` records the store wrote itself (a merge run inside its own engine): committed as
     // they stand, and only its views hear of them.
     void handCommitted(size_t store, size_t count, const std::vector<GradeRecord>& states,
