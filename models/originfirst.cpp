@@ -86,12 +86,6 @@ void OriginFirst::take(size_t s, uint64_t needSeq, const UnsentRecords& unsent,
             }
             // An origin already waiting on this store cannot be waited for again; with the
             // engine's logs it never is (its cut came before the write copied here).
-            if (r.seq > sent_[o]) {
-                // The origin has not been given the write at all yet (its records are still on
-                // their way to the outbox): no batch holds it, so nothing could be waited for.
-                // The copy and what follows it stay unsent until the origin's records come.
-                break;
-            }
         }
         const auto w =
             std::find_if(waits.begin(), waits.end(),

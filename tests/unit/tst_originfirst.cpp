@@ -60,7 +60,6 @@ private Q_SLOTS:
     void randomHistoriesAreSentOriginFirst();
     void mutualMergesAreCutNotDeadlocked();
     void heldWritesWaitForNothing();
-    void copiesOfWritesNotYetGivenToTheirOriginWait();
     void storesEndingWithTheProcessAreNotOrdered();
 };
 
@@ -247,43 +246,6 @@ void TestOriginFirst::heldWritesWaitForNothing() {
     QCOMPARE(cuts.size(), size_t{1});
     QCOMPARE(cuts[0].count, size_t{5});
     QVERIFY(cuts[0].waitsFor.empty());
-}
-
-void TestOriginFirst::copiesOfWritesNotYetGivenToTheirOriginWait() {
-    // B is to be sent one own write, then copies of A's writes 1..3 that A has not been given
-    // yet (its records come a moment later, as the window hands a command's stores one by one).
-    // Nothing B could wait for holds them, so they stay unsent; once A's records come, A's go
-    // first and B's copies wait for them.
-    OriginFirst order({"A", "B"});
-    Queues queues(2);
-    const auto write = [](const std::string& origin, uint64_t seq) {
-        LogRecord r;
-        r.studentId = "S" + std::to_string(seq);
-        r.courseId = "C";
-        r.value = "A";
-        r.hasValue = true;
-        r.origin = origin;
-        r.seq = seq;
-        return r;
-    };
-    queues.push(1, write("B", 1));
-    for (uint64_t seq = 1; seq <= 3; ++seq)
-        queues.push(1, write("A", seq));
-    std::vector<OriginFirst::Cut> cuts = order.plan(1, queues);
-    QCOMPARE(cuts.size(), size_t{1});
-    QCOMPARE(cuts[0].store, size_t{1});
-    QCOMPARE(cuts[0].count, size_t{1}); // B's own write only
-    queues.take(1, 1);
-    for (uint64_t seq = 1; seq <= 3; ++seq)
-        queues.push(0, write("A", seq));
-    cuts = order.plan(1, queues);
-    QCOMPARE(cuts.size(), size_t{2});
-    QCOMPARE(cuts[0].store, size_t{0});
-    QCOMPARE(cuts[0].count, size_t{3});
-    QCOMPARE(cuts[1].store, size_t{1});
-    QCOMPARE(cuts[1].count, size_t{3});
-    QCOMPARE(cuts[1].waitsFor.size(), size_t{1});
-    QCOMPARE(cuts[1].waitsFor[0], (std::pair<size_t, uint64_t>{0, 3}));
 }
 
 void TestOriginFirst::storesEndingWithTheProcessAreNotOrdered() {
