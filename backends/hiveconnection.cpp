@@ -313,8 +313,8 @@ HiveOutcome runToEnd(hs2::TCLIServiceClient& client, const hs2::TSessionHandle& 
             whileRunning([&](const std::string& side) {
                 std::optional<hs2::TOperationHandle> sideOp;
                 bool sideRows = false;
-                const HiveOutcome out = runToEnd(
-                    client, session, side, [] { return false; }, sideOp, sideRows);
+                const HiveOutcome out =
+                    runToEnd(client, session, side, isCanceled, sideOp, sideRows);
                 if (sideOp)
                     closeOperation(client, *sideOp);
                 return out;

@@ -28,6 +28,15 @@ int main(int argc, char** argv) {
     QApplication::setOrganizationName(QStringLiteral("Syncscope"));
     QApplication::setApplicationVersion(QStringLiteral(SYNCSCOPE_VERSION));
     syncscope::raiseOpenFileLimit();
+    // From the start: a signal while the stores open is acted on once the event loop runs, by
+    // then with a window to close.
+    syncscope::GuiHost* host = nullptr;
+    syncscope::quitOnSignals([&host] {
+        if (host && host->app())
+            host->app()->quitWithoutAsking();
+        else
+            QCoreApplication::quit();
+    });
     syncscope::GuiApp::loadResources();
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/syncscope/icons/syncscope.svg")));
 
@@ -93,10 +102,10 @@ int main(int argc, char** argv) {
 
     // The host replaces the program when the workspace changes (File > Open Workspace, Store >
     // Add/Edit/Remove); the command-line lines and script apply to the first one.
-    syncscope::GuiHost host;
-    host.open(std::move(stores), label);
-    syncscope::GuiApp* gui = host.app();
-    syncscope::quitOnSignals([&host] { host.app()->quitWithoutAsking(); });
+    syncscope::GuiHost theHost;
+    host = &theHost;
+    theHost.open(std::move(stores), label);
+    syncscope::GuiApp* gui = theHost.app();
     const QStringList lines = parser.values(execute);
     const QString scriptFile = parser.value(script);
     const int stepCount = parser.value(steps).toInt();

@@ -31,8 +31,10 @@
 #include <QDockWidget>
 #include <QFile>
 #include <QLineEdit>
+#include <QPointer>
 #include <QStandardPaths>
 #include <QTableView>
+#include <QTimer>
 
 // The resources live in this static library: a linker keeps them only when something refers
 // to them, and Q_INIT_RESOURCE must be called outside any namespace.
@@ -304,7 +306,14 @@ void GuiApp::takeOver(CarriedSession carried) {
 }
 
 void GuiApp::start() {
-    window_->setCloseGuard([this] { return scripts_->mayClose() && workspace_->mayClose(); });
+    window_->setCloseGuard([this] {
+        if (closeWhenWritten_)
+            return closeNow_;
+        if (!scripts_->mayClose() || !workspace_->mayClose())
+            return false;
+        closeOnceWritten();
+        return closeNow_;
+    });
     if (carried_)
         window_->showWithLayout(carried_->geometry, carried_->dockState);
     else
@@ -315,10 +324,27 @@ void GuiApp::start() {
 
 void GuiApp::quitWithoutAsking() {
     scripts_->stopForQuit();
-    window_->setCloseGuard({});
-    window_->close(); // keeps the layout, as any close does
-    // Other windows (Help, the Merge dialog) and a question being asked end too.
-    QCoreApplication::quit();
+    quitAfterClose_ = true;
+    if (!closeWhenWritten_)
+        closeOnceWritten();
+}
+
+void GuiApp::closeOnceWritten() {
+    // What the stores were handed (a Run's last steps, a typed SET) is written before the
+    // program ends: a Run's kept place counts those commands as done. A store that does not
+    // answer within the limit (a server down) keeps the rest unwritten, as a kill would.
+    closeWhenWritten_ = true;
+    window_->showStatus(QStringLiteral("Writing what the stores were handed, then quitting…"));
+    const auto closeNow = [this, guard = QPointer<GuiApp>(this)] {
+        if (!guard || closeNow_)
+            return;
+        closeNow_ = true;
+        window_->close(); // keeps the layout, as any close does
+        if (quitAfterClose_)
+            QCoreApplication::quit(); // other windows (Help, the Merge dialog) end too
+    };
+    commands_->whenAnswered(closeNow);
+    QTimer::singleShot(kQuitWaitMs, this, closeNow);
 }
 
 void GuiApp::runLines(const QStringList& lines) {

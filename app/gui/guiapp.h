@@ -112,6 +112,13 @@ private:
 
     std::unique_ptr<WorkspaceSession> session_;
     std::unique_ptr<CommandSession> commands_;
+    // Closing waits for the stores to write what they were handed (closeOnceWritten), at most
+    // this long.
+    static constexpr int kQuitWaitMs = 10000;
+    void closeOnceWritten();
+    bool closeWhenWritten_ = false;                  // asked to close; waiting for the writes
+    bool closeNow_ = false;                          // the writes are in (or the wait ended): close
+    bool quitAfterClose_ = false;                    // a signal asked: every window ends
     std::unique_ptr<ScriptRunner> script_;           // ends before the session it runs on
     std::unique_ptr<OutsideWriteFollower> follower_; // ends before the session it reads for
     std::unique_ptr<MainWindow> window_;

@@ -3,6 +3,7 @@
 #include <QCoreApplication>
 #include <QSocketNotifier>
 
+#include <cerrno>
 #include <csignal>
 #include <fcntl.h>
 #include <unistd.h>
@@ -13,9 +14,11 @@ namespace {
 int wakePipe[2] = {-1, -1};
 
 void onSignal(int) {
+    const int saved = errno; // the code this interrupted may read errno next
     const char byte = 1;
     // Nothing can be done here if the pipe is full: a quit is on its way already.
     [[maybe_unused]] const ssize_t written = ::write(wakePipe[1], &byte, 1);
+    errno = saved;
 }
 } // namespace
 
@@ -34,8 +37,13 @@ void quitOnSignals(std::function<void()> quit) {
     action.sa_handler = onSignal;
     sigemptyset(&action.sa_mask);
     action.sa_flags = SA_RESTART;
-    for (int signal : {SIGTERM, SIGINT, SIGHUP})
+    for (int signal : {SIGTERM, SIGINT, SIGHUP}) {
+        // A signal the starter set to be ignored (`nohup syncscope`) stays ignored.
+        struct sigaction before = {};
+        if (sigaction(signal, nullptr, &before) == 0 && before.sa_handler == SIG_IGN)
+            continue;
         sigaction(signal, &action, nullptr);
+    }
 }
 
 } // namespace syncscope

@@ -184,7 +184,8 @@ bool ScriptActions::mayClose() {
                 .arg(name)
                 .arg(runner_->done())
                 .arg(runner_->total()),
-            QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Yes) {
+            QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Yes &&
+        !quitting_) {
         askingToQuit_ = false;
         runner_->runTo(target); // goes on
         return false;
@@ -195,6 +196,12 @@ bool ScriptActions::mayClose() {
 }
 
 void ScriptActions::stopForQuit() {
+    quitting_ = true; // a question being asked (mayClose) is answered Yes when it returns
+    if (askingToQuit_) {
+        // Already stopped by the question: its place is kept now, as a Yes would.
+        runMarker_.closing(runner_->done());
+        return;
+    }
     if (!runner_->isBusy())
         return;
     askingToQuit_ = true; // the stop is the quit's, not a pause: the run is not over

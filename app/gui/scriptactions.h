@@ -99,6 +99,7 @@ private:
     QAction* pauseAction_ = nullptr;
     QAction* resetAction_ = nullptr;
     RunMarker runMarker_;
+    bool quitting_ = false; // stopForQuit(): the program ends, whatever a question says
     bool askingToQuit_ = false;
     QString path_;
     int mergesSinceResetPoint_ = 0;   // applied through the Merge dialog

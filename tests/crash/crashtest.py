@@ -237,7 +237,7 @@ def one_round(args, kind, lab, rng, tmp, counts):
     scripts = []
     # The window runs a script about as fast as the CLI but starts slower: a longer script keeps
     # it busy until the kill.
-    scale = 4 if args.variant == "window" else 1
+    scale = 8 if args.variant == "window" else 1
     for i in range(2 if args.variant == "two" else 1):
         scripts.append(os.path.join(tmp, f"run{i}.in"))
         with open(scripts[-1], "w") as f:
@@ -263,24 +263,25 @@ def one_round(args, kind, lab, rng, tmp, counts):
     if args.variant == "window":
         # Killed at a random moment, or asked to quit (as closing the window does) mid-run.
         time.sleep(rng.uniform(1.0, 1.0 + args.max_kill_s))
-        if proc.poll() is None:
-            if rng.random() < 0.5:
-                proc.send_signal(signal.SIGKILL)
-            else:
-                proc.send_signal(signal.SIGTERM)
-                try:
-                    proc.wait(timeout=120)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
-                    return [f"the window did not quit within 120 s: {tail(errs[0])}"]
-                if proc.returncode != 0:  # quit as File > Quit does, not ended by the signal
-                    return [f"the window ended {proc.returncode} on SIGTERM: {tail(errs[0])}"]
-                conf = os.path.join(tmp, "config", "Syncscope", "Syncscope.conf")
-                if os.path.exists(conf) and "[lastRun]" in open(conf).read() and \
-                        "exact=true" not in open(conf).read():
-                    return ["the window quit on SIGTERM mid-run without keeping its place"]
-            counts["kills"] += 1
+        if proc.poll() is not None:  # it never ends by itself: it failed
+            return [f"the window ended {proc.returncode} before the signal: {tail(errs[0])}"]
+        if rng.random() < 0.5:
+            proc.send_signal(signal.SIGKILL)
+        else:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+                return [f"the window did not quit within 120 s: {tail(errs[0])}"]
+            if proc.returncode != 0:  # quit as File > Quit does, not ended by the signal
+                return [f"the window ended {proc.returncode} on SIGTERM: {tail(errs[0])}"]
+            conf = os.path.join(tmp, "config", "Syncscope", "Syncscope.conf")
+            if os.path.exists(conf) and "[lastRun]" in open(conf).read() and \
+                    "exact=true" not in open(conf).read():
+                return ["the window quit on SIGTERM mid-run without keeping its place"]
+        counts["kills"] += 1
         proc.wait()
         # The window stays open after its Run: the run marker it keeps tells whether the Run was
         # cut short (written about once a second while running, exactly at a quit).
@@ -321,7 +322,7 @@ def one_round(args, kind, lab, rng, tmp, counts):
     for out in outs:
         out.close()
     problems, _, gets = check(uris, lab.password, f"after the {args.variant}",
-                              folded=kind != "mongo-standalone")
+                              folded=kind != "mongo-standalone" or args.variant == "two")
     for sc in scripts:
         for line in open(sc + ".out"):
             # "12, A.GET(SID1000,CSE001) = B"

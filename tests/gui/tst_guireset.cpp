@@ -178,7 +178,8 @@ void TestGuiReset::quitDuringARunAsksAndTheNextStartOffersToGoOn() {
         QVERIFY(app.scriptRunner()->isBusy());
         answerNextQuestion(QMessageBox::Yes, &asked);
         app.window()->close();
-        QVERIFY(!app.window()->isVisible());
+        // The window closes once the stores have written what they were handed.
+        QTRY_VERIFY_WITH_TIMEOUT(!app.window()->isVisible(), 15000);
         QVERIFY(!app.scriptRunner()->isBusy());
         QTRY_VERIFY(!app.scriptRunner()->isBusy());
         stoppedAt = app.scriptRunner()->done();
