@@ -7,6 +7,7 @@
 #include <QCheckBox>
 #include <QColor>
 #include <QComboBox>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QIdentityProxyModel>
@@ -15,6 +16,8 @@
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScreen>
+#include <QScrollArea>
 #include <QShortcut>
 #include <QSplitter>
 #include <QTableView>
@@ -181,14 +184,36 @@ PropertyLabDialog::PropertyLabDialog(const QStringList& storeNames, QWidget* par
     results->addWidget(why_);
     results->setStretchFactor(1, 2);
 
+    // The controls scroll rather than grow the dialog past the screen: at 150 % on a 1280×720
+    // projector it reached the bottom of the screen. Run stays put; the results below shrink on
+    // their own (each table scrolls).
+    auto* controls = new QWidget;
+    auto* controlLayout = new QVBoxLayout(controls);
+    controlLayout->setContentsMargins(0, 0, 0, 0);
+    controlLayout->addLayout(stores);
+    controlLayout->addLayout(builder);
+    controlLayout->addWidget(stepList_);
+    controlLayout->addLayout(strategies);
+    auto* scroll = new QScrollArea;
+    scroll->setObjectName(QStringLiteral("labScroll"));
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidgetResizable(true);
+    scroll->setFocusPolicy(Qt::NoFocus); // the first control takes the focus, not the frame
+    scroll->setWidget(controls);
+    // As tall as the controls where there is room, and no taller: the results take the rest.
+    scroll->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
     auto* layout = new QVBoxLayout(this);
-    layout->addLayout(stores);
-    layout->addLayout(builder);
-    layout->addWidget(stepList_);
-    layout->addLayout(strategies);
-    layout->addLayout(runRow);
+    layout->addWidget(scroll);
+    layout->addLayout(runRow); // Run and what it says stay in view, as the Merge dialog's Apply
     layout->addWidget(results, 1);
-    resize(900, 700);
+    // 900×700 where there is room; on a projector's 1280×720, the screen less the window
+    // manager's title bar and a taskbar, as the Merge dialog.
+    if (const QScreen* screen = QGuiApplication::primaryScreen()) {
+        const QRect room = screen->availableGeometry();
+        resize(std::min(900, room.width() - 20), std::min(700, room.height() - 60));
+    } else {
+        resize(900, 700);
+    }
     storesChanged();
 }
 

@@ -31,6 +31,10 @@ StoreLoader::StoreLoader(StoreWorker* worker, GradeTableModel* grades, OplogMode
 }
 
 void StoreLoader::reload() {
+    // Reads start with the first reload, when the store is open: a view asking before then
+    // (a panel shown while its store connects) would be told "the store is not open". The
+    // reset drops such a request, and the view asks again.
+    loaded_ = true;
     oplog_->reset(); // the view asks for the first page itself (fetch-more)
     whenFinished(worker_->counts(), this, [this](const Result<StoreCounts>& counts) {
         if (!counts) {
@@ -73,6 +77,8 @@ void StoreLoader::requestGradePage(quint64 generation, GradeCursor after) {
 }
 
 void StoreLoader::fetchOplog(quint64 generation, qint64 after) {
+    if (!loaded_)
+        return; // before the store is open: reload() resets the model, and it asks again
     whenFinished(worker_->readOplog(after, OplogModel::kPageSize), this,
                  [this, generation](const Result<std::vector<LogRecord>>& page) {
                      if (!page) {

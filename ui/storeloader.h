@@ -22,7 +22,7 @@ public:
     StoreLoader(StoreWorker* worker, GradeTableModel* grades, OplogModel* oplog,
                 QObject* parent = nullptr);
 
-    // (Re)loads both views from the store.
+    // (Re)loads both views from the store, once it is open; nothing is read before the first.
     void reload();
     // The store committed new entries: the oplog view fetches them if it shows the log's end.
     void refreshTail();
@@ -41,6 +41,7 @@ private:
     StoreWorker* worker_;
     GradeTableModel* grades_;
     OplogModel* oplog_;
+    bool loaded_ = false; // reload() has run: the store is open, reads may start
 };
 
 } // namespace syncscope

@@ -15,6 +15,7 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QStyledItemDelegate>
 #include <QTableView>
@@ -143,9 +144,23 @@ StorePanel::StorePanel(const StoreDescription& store, GradeTableModel* grades, O
     splitter_->setSizes({300, 300});
 
     oplogModel_ = oplog;
-    // A reload (Reset, an import) is not a step: nothing of it is to be revealed.
-    connect(oplog, &QAbstractItemModel::modelReset, this,
-            [this] { revealOplog_ = oplogToEnd_ = false; });
+    // A reload (the store opened, a Reset, an import, a store added beside it) is not a step:
+    // nothing of it is to be revealed. But the view stays where it was: at the log's newest
+    // entries, as at first open, or where the user scrolled up to read.
+    connect(oplog, &QAbstractItemModel::modelAboutToBeReset, this, [this] {
+        const QScrollBar* bar = oplog_->verticalScrollBar();
+        const bool atEnd = oplogToEnd_ || oplogModel_->rowCount() == 0 ||
+                           (oplogModel_->reachedEnd() && bar->value() >= bar->maximum());
+        keptOplogRow_ = atEnd ? -1 : std::max(0, oplog_->rowAt(0));
+    });
+    connect(oplog, &QAbstractItemModel::modelReset, this, [this] {
+        revealOplog_ = false;
+        oplogToEnd_ = keptOplogRow_ < 0;
+        if (oplogToEnd_)
+            oplogModel_->fetchToEnd();
+        else
+            oplogModel_->fetchMore({});
+    });
     // After a step on a long log whose end is not loaded yet, the pages up to the end are
     // fetched and the view shows the last entry; Ctrl+End goes to the log's real end too.
     connect(oplog, &OplogModel::endReached, this, [this] {
@@ -163,6 +178,11 @@ StorePanel::StorePanel(const StoreDescription& store, GradeTableModel* grades, O
     connect(
         oplog, &QAbstractItemModel::rowsInserted, this,
         [this](const QModelIndex&, int first, int last) {
+            if (keptOplogRow_ >= 0) {
+                // The model takes its `more` after the rows are in: carry on from the loop.
+                QTimer::singleShot(0, this, &StorePanel::keepOplogPlace);
+                return;
+            }
             if (!revealOplog_ || !oplogModel_->reachedEnd())
                 return;
             revealOplog_ = false;
@@ -274,6 +294,22 @@ void StorePanel::revealNextOplogRows() {
     revealOplog_ = true;
     if (!oplogModel_->reachedEnd())
         oplogModel_->fetchToEnd();
+}
+
+void StorePanel::keepOplogPlace() {
+    if (keptOplogRow_ < 0)
+        return;
+    const int rows = oplogModel_->rowCount();
+    if (rows <= keptOplogRow_ && oplogModel_->canFetchMore({})) {
+        oplogModel_->fetchMore({});
+        return;
+    }
+    if (rows <= keptOplogRow_ && !oplogModel_->reachedEnd())
+        return; // a page is on its way
+    const int row = std::min(keptOplogRow_, rows - 1);
+    keptOplogRow_ = -1;
+    if (row >= 0)
+        oplog_->scrollTo(oplogModel_->index(row, 0), QAbstractItemView::PositionAtTop);
 }
 
 void StorePanel::showOplogEnd() {

@@ -88,6 +88,10 @@ private:
     qint64 keys_ = -1;
     bool revealOplog_ = false;
     bool oplogToEnd_ = false;
+    // The oplog's top row when a reload started with the user scrolled up from the end, kept
+    // in view once the reload has fetched it (-1: none; the view follows the end).
+    int keptOplogRow_ = -1;
+    void keepOplogPlace();
     OplogModel* oplogModel_ = nullptr;
     QLabel* nameLabel_ = nullptr;
     ElidedLabel* header_ = nullptr; // kind, connection state, key count

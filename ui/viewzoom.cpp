@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 
 namespace syncscope {
 
@@ -127,7 +128,8 @@ void ViewZoom::applyTo(QWidget* root) const {
             QHeaderView* columns = table->horizontalHeader();
             for (int c = 0; c < columns->count(); ++c)
                 if (columns->sectionResizeMode(c) == QHeaderView::Interactive)
-                    columns->resizeSection(c, static_cast<int>(columns->sectionSize(c) * change));
+                    columns->resizeSection(
+                        c, static_cast<int>(std::lround(columns->sectionSize(c) * change)));
         }
     }
     root->setProperty(kAppliedFactor, factor);

@@ -248,8 +248,8 @@ void CommandSession::bringBack(int store) {
         });
 }
 
-std::optional<CommandSession::LineError> CommandSession::execute(const QString& line,
-                                                                 bool undoable) {
+std::optional<CommandSession::LineError> CommandSession::execute(const QString& line, bool undoable,
+                                                                 quint64 stepId) {
     if (!ready_)
         return LineError{1, QStringLiteral("the stores are still loading")};
     // The clock moves only for a line that runs: a refused line uses no timestamp
@@ -288,9 +288,10 @@ std::optional<CommandSession::LineError> CommandSession::execute(const QString& 
         if (store < clockOffsets_.size())
             c.ts += clockOffsets_[store];
     }
-    onEngine([script, stores = std::move(binding.storeOfName), undoable](EngineMirror& m,
-                                                                         EngineOutput& out) {
+    onEngine([script, stores = std::move(binding.storeOfName), undoable,
+              stepId](EngineMirror& m, EngineOutput& out) {
         out.wantEffects = true;
+        out.stepId = stepId;
         CommandExecutor executor(m.engine, stores);
         for (const Command& c : script->commands) {
             if (!undoable || (c.op != Op::Set && c.op != Op::Delete)) {
@@ -303,6 +304,8 @@ std::optional<CommandSession::LineError> CommandSession::execute(const QString& 
             const Write before = m.engine.replica(store).state.at(key);
             runOne(out, m, executor, *script, c);
             out.undoable = undoableOf(m, store, key, before);
+            if (out.undoable)
+                out.undoable->spans = out.lastSpans;
         }
     });
     return std::nullopt;
@@ -310,17 +313,22 @@ std::optional<CommandSession::LineError> CommandSession::execute(const QString& 
 
 void CommandSession::accept(EngineOutput produced) {
     // What a command says it did waits for its stores' commits; a store that refuses the
-    // batch instead must not be reported as written ("cannot write a batch", then "written at
-    // ts 3").
-    std::vector<std::pair<size_t, uint64_t>> abandonedBefore;
+    // batch carrying the command's records instead must not be reported as written ("cannot
+    // write a batch", then "written at ts 3"). Each command is judged by its own records, by
+    // their numbers in the shipping: another batch of the store refused meanwhile is not this
+    // command's.
+    std::vector<uint64_t> numbered(workers_.size());
     for (size_t s = 0; s < workers_.size(); ++s)
-        if (!produced.records[s].empty() && static_cast<int>(s) != produced.writtenBy)
-            abandonedBefore.emplace_back(s, shipping_->abandoned(s));
-    const auto refusedSince = [this, abandonedBefore] {
+        numbered[s] = shipping_->queued(s);
+    const auto refusedOf = [this, numbered,
+                            writtenBy = produced.writtenBy](const EngineOutput::Spans& spans) {
         QStringList refused;
-        for (const auto& [s, before] : abandonedBefore)
-            if (shipping_->abandoned(s) != before)
-                refused << QString::fromStdString(stores_[s].name);
+        for (const EngineOutput::Span& span : spans)
+            if (static_cast<int>(span.store) != writtenBy &&
+                shipping_->refused(span.store, numbered[span.store] + span.from,
+                                   numbered[span.store] + span.to))
+                refused << QString::fromStdString(stores_[span.store].name);
+        refused.removeDuplicates();
         return refused;
     };
     for (size_t s = 0; s < workers_.size(); ++s) {
@@ -374,24 +382,32 @@ void CommandSession::accept(EngineOutput produced) {
     if (produced.scriptRan)
         produced.scriptRan(produced.scriptDone, !produced.scriptBlocked.isEmpty());
     if (!produced.effects.isEmpty())
-        whenCommittedUpTo(handedOut(), [this, refusedSince, effects = std::move(produced.effects),
-                                        labels = std::move(produced.effectLabels)]() mutable {
-            const QStringList refused = refusedSince();
-            if (!refused.isEmpty())
-                for (qsizetype i = 0; i < effects.size() && i < labels.size(); ++i)
-                    effects[i] = QStringLiteral("%1: NOT written: %2 refused it (the error "
-                                                "above says why); run it again once it is back")
-                                     .arg(labels[i], refused.join(QStringLiteral(", ")));
+        whenCommittedUpTo(handedOut(), [this, refusedOf, effects = std::move(produced.effects),
+                                        labels = std::move(produced.effectLabels),
+                                        spans = std::move(produced.effectSpans),
+                                        stepId = produced.stepId]() mutable {
+            bool notWritten = false;
+            for (qsizetype i = 0; i < effects.size() && i < labels.size(); ++i) {
+                const auto at = static_cast<size_t>(i);
+                const QStringList refused =
+                    at < spans.size() ? refusedOf(spans[at]) : QStringList();
+                if (refused.isEmpty())
+                    continue;
+                effects[i] = QStringLiteral("%1: NOT written: %2 refused it (the error "
+                                            "above says why); run it again once it is back")
+                                 .arg(labels[i], refused.join(QStringLiteral(", ")));
+                notWritten = true;
+            }
             Q_EMIT commandsDone(
                 effects); // a summary waits for durability too (docs/crash-safety.md)
-            if (!refused.isEmpty())
-                Q_EMIT linesNotWritten(labels);
+            if (notWritten && stepId != 0)
+                Q_EMIT stepNotWritten(stepId);
         });
     if (!produced.gets.empty())
         answerGetsWhenDurable(produced);
     if (produced.undoable)
-        whenCommittedUpTo(handedOut(), [this, refusedSince, u = std::move(*produced.undoable)] {
-            if (!refusedSince().isEmpty())
+        whenCommittedUpTo(handedOut(), [this, refusedOf, u = std::move(*produced.undoable)] {
+            if (!refusedOf(u.spans).isEmpty())
                 return;                                   // never written: nothing to undo
             Q_EMIT writeUndoable(u.undoLine, u.redoLine); // offered once durable, as answers
         });

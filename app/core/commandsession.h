@@ -56,7 +56,10 @@ public:
     // Parses one script line and hands it to the engine. Returns the error (nothing ran) or
     // nothing; the effects arrive asynchronously. A SET or DELETE of an `undoable` line that
     // changes its key is offered back through writeUndoable().
-    std::optional<LineError> execute(const QString& line, bool undoable = false);
+    // `stepId`: the Undo step an undo's (or redo's) line runs for, told back through
+    // stepNotWritten() when a store refuses its write (0: none).
+    std::optional<LineError> execute(const QString& line, bool undoable = false,
+                                     quint64 stepId = 0);
 
     // A store whose server could not be opened, or whose oplog could not be read, takes no
     // part until it is back: the engine holds nothing for it, and a line or script step naming
@@ -186,8 +189,8 @@ Q_SIGNALS:
     // A typed write changed its key and is durable: `undoLine` puts back what the key held,
     // `redoLine` writes the change again (each a line to run as typed, with a new timestamp).
     void writeUndoable(const QString& undoLine, const QString& redoLine);
-    // Lines (typed, or an undo's) whose writes a store refused: never written.
-    void linesNotWritten(const QStringList& lines);
+    // The line run for Undo step `stepId` (execute()) was refused by a store: never written.
+    void stepNotWritten(quint64 stepId);
     void conflictsCaptured(std::shared_ptr<const syncscope::ConflictSnapshot> snapshot);
     void plotsCaptured(std::shared_ptr<const syncscope::PlotCapture> plots);
     void skewWhatIfCaptured(std::shared_ptr<const syncscope::ClockSkewReport> report);

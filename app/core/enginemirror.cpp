@@ -53,8 +53,8 @@ std::optional<EngineOutput::Undoable> undoableOf(const EngineMirror& mirror, siz
         return replica.name + ".SET(" + spellKey(sid, cid) + ',' +
                scriptLiteral(mirror.catalog.value(w.value)) + ')';
     };
-    return EngineOutput::Undoable{QString::fromStdString(line(before)),
-                                  QString::fromStdString(line(after))};
+    return EngineOutput::Undoable{
+        QString::fromStdString(line(before)), QString::fromStdString(line(after)), {}};
 }
 
 void runOne(EngineOutput& out, EngineMirror& mirror, CommandExecutor& executor,
@@ -64,11 +64,14 @@ void runOne(EngineOutput& out, EngineMirror& mirror, CommandExecutor& executor,
     std::string label(script.lineText(c));
     if (script.fileName != kTypedCommandName)
         label = script.fileName + ':' + std::to_string(c.line) + ": " + label;
-    if (out.wantEffects)
-        if (const std::string effect = commandEffect(c.op, done, mirror.engine); !effect.empty()) {
+    const bool effectShown = out.wantEffects && [&] {
+        const std::string effect = commandEffect(c.op, done, mirror.engine);
+        if (!effect.empty()) {
             out.effects << QString::fromStdString(label + ": " + effect);
             out.effectLabels << QString::fromStdString(label);
         }
+        return !effect.empty();
+    }();
     mirror.divergence.advance(mirror.engine, std::move(label), true);
     if (done.get) {
         std::string text;
@@ -78,12 +81,21 @@ void runOne(EngineOutput& out, EngineMirror& mirror, CommandExecutor& executor,
                             QString::fromUtf8(mirror.catalog.studentId(k)),
                             QString::fromUtf8(mirror.catalog.courseId(k))});
     }
+    std::vector<size_t> before(out.records.size());
+    for (size_t r = 0; r < out.records.size(); ++r)
+        before[r] = out.records[r].size();
     if (done.touchesAll) {
         for (size_t r = 0; r < mirror.engine.replicaCount(); ++r)
             handOut(out, mirror, r);
     } else {
         handOut(out, mirror, done.store);
     }
+    out.lastSpans.clear();
+    for (size_t r = 0; r < out.records.size(); ++r)
+        if (out.records[r].size() > before[r])
+            out.lastSpans.push_back({r, before[r], out.records[r].size()});
+    if (effectShown)
+        out.effectSpans.push_back(out.lastSpans);
 }
 
 void runScriptStretch(EngineOutput& out, EngineMirror& m, const Script& script,

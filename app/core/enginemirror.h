@@ -61,12 +61,23 @@ struct EngineOutput {
     bool wantEffects = false;
     QStringList effects;
     QStringList effectLabels; // each effect's line alone ("HIVE.MERGE(SQL)"), to say it failed
+    // The records one command appended: records[store][from, to). Each effect's own, so that
+    // only the command whose write a store refused is said to be NOT written.
+    struct Span {
+        size_t store, from, to;
+    };
+    using Spans = std::vector<Span>;
+    std::vector<Spans> effectSpans; // per effect
+    Spans lastSpans;                // the last command run's
     // A typed SET or DELETE that changed its key: the lines that put back what the key held
     // before (undo) and write it again (redo), each as typed, with a new timestamp.
     struct Undoable {
         QString undoLine, redoLine;
+        Spans spans; // the typed write's records
     };
     std::optional<Undoable> undoable;
+    // The Undo step (or Redo) a line ran for (0: none), told back when a store refused it.
+    quint64 stepId = 0;
     // Writes other clients made, read from a store's tail: that store, its keys' states after
     // them, each as a script line, and the greatest timestamp among them.
     int capturedStore = -1;

@@ -16,12 +16,43 @@ StoreShipping::StoreShipping(std::vector<std::string> names, std::vector<StoreWo
     , views_(workers.size())
     , handedOut_(workers.size(), 0)
     , committed_(workers.size(), 0)
-    , abandoned_(workers.size(), 0) {}
+    , abandoned_(workers.size(), 0)
+    , abandonedRanges_(workers.size())
+    , queued_(workers.size(), 0)
+    , sent_(workers.size(), 0) {}
+
+bool StoreShipping::refused(size_t store, uint64_t from, uint64_t to) const {
+    const auto& ranges = abandonedRanges_[store];
+    // The first stretch ending after `from`: refused when it starts before `to`.
+    const auto it = std::upper_bound(
+        ranges.begin(), ranges.end(), from,
+        [](uint64_t at, const std::pair<uint64_t, uint64_t>& r) { return at < r.second; });
+    return from < to && it != ranges.end() && it->first < to;
+}
+
+void StoreShipping::noteAbandoned(size_t store, uint64_t from, uint64_t count) {
+    if (count == 0)
+        return;
+    auto& ranges = abandonedRanges_[store];
+    // Batches of a store are sent in order, but answered in any: kept sorted, joined.
+    const std::pair<uint64_t, uint64_t> stretch{from, from + count};
+    auto it = std::lower_bound(ranges.begin(), ranges.end(), stretch);
+    it = ranges.insert(it, stretch);
+    if (it != ranges.begin() && std::prev(it)->second >= it->first) {
+        std::prev(it)->second = std::max(std::prev(it)->second, it->second);
+        it = std::prev(ranges.erase(it));
+    }
+    while (std::next(it) != ranges.end() && it->second >= std::next(it)->first) {
+        it->second = std::max(it->second, std::next(it)->second);
+        ranges.erase(std::next(it));
+    }
+}
 
 void StoreShipping::hand(size_t store, std::vector<LogRecord> records,
                          std::vector<GradeRecord> states, bool tooMany) {
     ViewUpdates& box = views_[store];
     handedOut_[store] += records.size();
+    queued_[store] += records.size();
     // The vectors change hands whole: a FULL_SYNC's million records must not be moved one by
     // one on the UI thread.
     outbox_.add(store, std::move(records));
@@ -57,7 +88,10 @@ void StoreShipping::flush() {
 
 void StoreShipping::dropUnsent(size_t store) {
     ViewUpdates& box = views_[store];
-    abandoned_[store] += outbox_.unsent(store);
+    const uint64_t unsent = outbox_.unsent(store);
+    abandoned_[store] += unsent;
+    noteAbandoned(store, sent_[store], unsent);
+    sent_[store] += unsent;
     outbox_.dropUnsent(store);
     box.queuedStates.clear();
     box.queuedTooMany = false;
@@ -109,6 +143,9 @@ void StoreShipping::ship(size_t store) {
         ViewUpdates& box = views_[batch.store];
         ++box.inFlight;
         box.inFlightRecords += batch.count;
+        // Its records' numbers: a store's records leave in the order they were handed.
+        const uint64_t first = sent_[batch.store];
+        sent_[batch.store] += batch.count;
         // The views hear of a store's keys with the batch that leaves nothing of it unsent.
         const bool lastOfStore =
             outbox_.unsent(batch.store) == 0 &&
@@ -125,20 +162,21 @@ void StoreShipping::ship(size_t store) {
         }
         // Read, not taken: later batches that copy this one's writes wait on the same future.
         whenFinished(batch.done, this,
-                     [this, store = batch.store, count = batch.count, states,
+                     [this, store = batch.store, count = batch.count, first, states,
                       tooMany](QFuture<Status> done) {
-                         batchAnswered(store, count, done.result(), states, tooMany);
+                         batchAnswered(store, first, count, done.result(), states, tooMany);
                      });
     }
 }
 
-void StoreShipping::batchAnswered(size_t store, size_t count, const Status& s,
+void StoreShipping::batchAnswered(size_t store, uint64_t first, size_t count, const Status& s,
                                   std::shared_ptr<std::vector<GradeRecord>> states, bool tooMany) {
     ViewUpdates& box = views_[store];
     --box.inFlight;
     box.inFlightRecords -= count;
     if (!s) {
         abandoned_[store] += count;
+        noteAbandoned(store, first, count);
         ++refusedBatches_;
         // Told and carried on: later batches of this store no longer wait for this one (the
         // outbox writes nothing after a failed batch until then). A batch that only waited for

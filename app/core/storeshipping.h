@@ -61,6 +61,14 @@ public:
     uint64_t refusedBatches() const { return refusedBatches_; }
     // Records handed to `store` that will never commit, ever.
     uint64_t abandoned(size_t store) const { return abandoned_[store]; }
+    // Per store: records handed so far through hand() (not handCommitted()), numbering them: a
+    // caller notes the number before handing a command's records and after, and asks refused()
+    // about that stretch once it has settled.
+    uint64_t queued(size_t store) const { return queued_[store]; }
+    // Whether any of `store`'s records numbered [from, to) (queued()'s numbering) was refused or
+    // dropped: the one command whose write was not stored is told so, not every command of the
+    // store waiting meanwhile.
+    bool refused(size_t store, uint64_t from, uint64_t to) const;
     // Calls fn once each store has committed (or refused for good) at least marks[s] records;
     // callbacks run in the order they were asked for.
     void whenCommittedUpTo(std::vector<uint64_t> marks, std::function<void()> fn);
@@ -79,7 +87,10 @@ Q_SIGNALS:
 private:
     void ship(size_t store);
     // A sent batch answered: books, views, what waits for commits.
-    void batchAnswered(size_t store, size_t count, const Status& s,
+    // Records [from, from + count) of `store` (queued()'s numbers) will never commit.
+    void noteAbandoned(size_t store, uint64_t from, uint64_t count);
+    // `first`: the number (queued()'s) of its first record.
+    void batchAnswered(size_t store, uint64_t first, size_t count, const Status& s,
                        std::shared_ptr<std::vector<GradeRecord>> states, bool tooMany);
 
     // What the engine handed the stores, waiting in the pieces it came in (appending piece to
@@ -99,6 +110,12 @@ private:
     // Per store: records that will never commit (a refused batch, and what waited for it; a
     // queue dropped after a conflict). Marks count them as settled, so nothing waits forever.
     std::vector<uint64_t> abandoned_;
+    // Per store: the numbers (queued()'s) of the records that will never commit, as stretches
+    // [first, end) in order, adjacent ones joined (a store that is down refuses batch after
+    // batch: one stretch).
+    std::vector<std::vector<std::pair<uint64_t, uint64_t>>> abandonedRanges_;
+    std::vector<uint64_t> queued_; // per store: records handed through hand()
+    std::vector<uint64_t> sent_;   // per store: of those, sent or dropped (numbered in order)
     uint64_t refusedBatches_ = 0;
     std::deque<std::pair<std::vector<uint64_t>, std::function<void()>>> markCallbacks_;
     bool callbacksQueued_ = false; // the rest of a long run of callbacks is on its way

@@ -106,17 +106,19 @@ int main(int argc, char** argv) {
     host = &theHost;
     theHost.open(std::move(stores), label);
     syncscope::GuiApp* gui = theHost.app();
-    const QStringList lines = parser.values(execute);
-    const QString scriptFile = parser.value(script);
-    const int stepCount = parser.value(steps).toInt();
+    // The -e lines and the script run in command-line order (docs/gui.md), each answered
+    // before the next starts.
+    const syncscope::StartCommands start = syncscope::StartCommands::fromArguments(
+        QCoreApplication::arguments(), parser.values(execute), parser.value(script),
+        parser.value(steps).toInt());
     const bool showConflicts = parser.isSet(conflicts);
     const bool showMerge = parser.isSet(merge);
     const bool showPlots = parser.isSet(plots);
     const bool showLab = parser.isSet(lab);
     QObject::connect(
         gui->commands(), &syncscope::CommandSession::ready, gui,
-        [gui, lines, scriptFile, stepCount, showConflicts, showMerge, showPlots, showLab] {
-            gui->runLines(lines);
+        [gui, start, showConflicts, showMerge, showPlots, showLab] {
+            gui->runStartCommands(start);
             if (showConflicts)
                 gui->conflicts()->showConflicts();
             if (showPlots)
@@ -125,17 +127,6 @@ int main(int argc, char** argv) {
                 gui->merges()->openMergeDialog();
             if (showLab)
                 QTimer::singleShot(1500, gui, [gui] { gui->labs()->open()->runButton()->click(); });
-            if (scriptFile.isEmpty())
-                return;
-            if (stepCount > 0)
-                QObject::connect(
-                    gui->scripts(), &syncscope::ScriptActions::opened, gui,
-                    [gui, stepCount](bool runnable) {
-                        if (runnable)
-                            gui->scripts()->run(stepCount);
-                    },
-                    Qt::SingleShotConnection);
-            gui->scripts()->open(scriptFile);
         },
         Qt::SingleShotConnection);
     if (parser.isSet(quitAfter))

@@ -130,7 +130,7 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
     // Edit > Undo / Redo: each a line run as typed, echoed, and not offered back again.
     undo_ = new UndoActions(
         window_->editMenu(), window_.get(),
-        [this](const QString& line) { return echoAndExecute(line, false); },
+        [this](const QString& line, quint64 stepId) { return echoAndExecute(line, false, stepId); },
         [this](const QString& store, const QString& sid,
                const QString& cid) -> std::optional<QString> {
             const int index = commands_->storeIndex(store);
@@ -142,9 +142,15 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
                 return std::nullopt;
             return grades->index(row, GradeTableModel::Grade).data().toString();
         },
+        // A store is the database its URI names: a step of it is kept only while that holds.
+        [this, stores](const QString& store) {
+            const int index = commands_->storeIndex(store);
+            return index < 0 ? QString()
+                             : QString::fromStdString(stores[static_cast<size_t>(index)].uri);
+        },
         this);
     connect(commands_.get(), &CommandSession::writeUndoable, undo_, &UndoActions::offer);
-    connect(commands_.get(), &CommandSession::linesNotWritten, undo_, &UndoActions::notWritten);
+    connect(commands_.get(), &CommandSession::stepNotWritten, undo_, &UndoActions::notWritten);
     // The engine built again from the stores (a Reset, a reload): the steps are history.
     connect(commands_.get(), &CommandSession::engineDropping, undo_, &UndoActions::clear);
     connect(script_.get(), &ScriptRunner::resetDone, undo_, &UndoActions::clear);
@@ -291,7 +297,16 @@ void GuiApp::takeOver(CarriedSession carried) {
     console_->setPlainText(carried.consoleText);
     console_->appendResult(QStringLiteral("-- the workspace changed: its stores are opened again"));
     bar_->setHistory(carried.commandHistory);
-    undo_->restore(carried.undo, commands_->storeNames());
+    if (const QStringList dropped = undo_->restore(carried.undo); !dropped.isEmpty()) {
+        // Undo would write one database's old values into another: the steps are gone, and the
+        // user hears of it rather than finding the menu emptier.
+        const QString why =
+            QStringLiteral("Undo and Redo forget the typed writes of %1: the store is no longer "
+                           "the database they were written to (removed, renamed or edited)")
+                .arg(dropped.join(QStringLiteral(", ")));
+        console_->appendResult(QStringLiteral("-- ") + why);
+        window_->showStatus(why);
+    }
     if (!carried.scriptPath.isEmpty()) {
         // The script comes back where it was once the stores are loaded; what ran before is in
         // them already.
@@ -347,9 +362,12 @@ void GuiApp::closeOnceWritten() {
     QTimer::singleShot(kQuitWaitMs, this, closeNow);
 }
 
-void GuiApp::runLines(const QStringList& lines) {
-    if (lines.isEmpty())
+void GuiApp::runLines(const QStringList& lines, std::function<void()> then) {
+    if (lines.isEmpty()) {
+        if (then)
+            then();
         return;
+    }
     bar_->lineEdit()->setText(lines.front());
     if (!run(lines.front())) {
         const qsizetype left = lines.size() - 1;
@@ -357,11 +375,78 @@ void GuiApp::runLines(const QStringList& lines) {
             console_->appendError(QStringLiteral("the line after it is not run"));
         else if (left > 1)
             console_->appendError(QStringLiteral("the %1 lines after it are not run").arg(left));
+        if (then)
+            then();
         return;
     }
     // Each answer is shown under its own line, as when typed one at a time.
-    if (lines.size() > 1)
-        commands_->whenAnswered([this, rest = lines.mid(1)] { runLines(rest); });
+    commands_->whenAnswered([this, rest = lines.mid(1), then = std::move(then)]() mutable {
+        if (!rest.isEmpty())
+            runLines(rest, std::move(then));
+        else if (then)
+            then();
+    });
+}
+
+StartCommands StartCommands::fromArguments(const QStringList& arguments, const QStringList& lines,
+                                           const QString& script, int steps) {
+    // How many -e lines come before --script: QCommandLineParser keeps each option's values
+    // in order, but not their place among the others'.
+    qsizetype before = lines.size();
+    qsizetype seen = 0;
+    for (qsizetype i = 1; i < arguments.size(); ++i) {
+        const QString& a = arguments[i];
+        if (a == QStringLiteral("--"))
+            break;
+        if (a == QStringLiteral("-e") || a == QStringLiteral("--execute")) {
+            ++seen;
+            ++i; // its value, whatever it reads
+        } else if (a.startsWith(QStringLiteral("--execute=")) ||
+                   (a.startsWith(QStringLiteral("-e")) && !a.startsWith(QStringLiteral("--")))) {
+            ++seen;
+        } else if (!script.isEmpty() &&
+                   (a == QStringLiteral("--script") || a.startsWith(QStringLiteral("--script=")))) {
+            before = std::min(seen, lines.size());
+            break;
+        }
+    }
+    return {lines.mid(0, before), script, steps, lines.mid(before)};
+}
+
+void GuiApp::runStartCommands(const StartCommands& start) {
+    runLines(start.linesBefore, [this, start] {
+        const auto after = [this, rest = start.linesAfter] {
+            commands_->whenAnswered([this, rest] { runLines(rest); });
+        };
+        if (start.script.isEmpty()) {
+            after();
+            return;
+        }
+        connect(
+            scripts_, &ScriptActions::opened, this,
+            [this, steps = start.steps, after](bool runnable) {
+                if (!runnable || steps <= 0) {
+                    after();
+                    return;
+                }
+                scripts_->run(steps);
+                if (!script_->isBusy()) {
+                    after();
+                    return;
+                }
+                // The lines after the script wait for its run, and for its answers.
+                auto waiting = std::make_shared<QMetaObject::Connection>();
+                *waiting = connect(script_.get(), &ScriptRunner::progress, this,
+                                   [this, waiting, after](int) {
+                                       if (script_->isBusy())
+                                           return;
+                                       disconnect(*waiting);
+                                       after();
+                                   });
+            },
+            Qt::SingleShotConnection);
+        scripts_->open(start.script);
+    });
 }
 
 bool GuiApp::run(const QString& line) {
@@ -371,13 +456,13 @@ bool GuiApp::run(const QString& line) {
     return true;
 }
 
-bool GuiApp::echoAndExecute(const QString& line, bool undoable) {
+bool GuiApp::echoAndExecute(const QString& line, bool undoable, quint64 stepId) {
     // The echo and the answer are what the user asked to see: a GET answers with no
     // commandsDone, and a refused line with an error only, so the console comes forward now
     // (a line typed, given with -e, or an undo's).
     welcomeStepsAside();
     console_->appendCommand(line);
-    const auto error = commands_->execute(line, undoable);
+    const auto error = commands_->execute(line, undoable, stepId);
     if (!error)
         return true;
     console_->appendError(QStringLiteral("column %1: %2").arg(error->column).arg(error->message));

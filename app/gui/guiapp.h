@@ -9,6 +9,7 @@
 #include <QByteArray>
 #include <QStringList>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -37,6 +38,19 @@ class WorkspaceSession;
 // What a workspace change (a store added, edited or removed; another workspace opened) keeps
 // from the program it replaces: the console, the command history, Undo and Redo (less the steps
 // of stores no longer there), the window's size and docks, and the open script at its position.
+// What syncscope's command line asks of the window once its stores are loaded, in
+// command-line order (docs/gui.md): the -e lines given before --script, then the script's
+// first `steps` commands, then the -e lines given after it.
+struct StartCommands {
+    QStringList linesBefore;
+    QString script;
+    int steps = 0;
+    QStringList linesAfter;
+    // `lines` (the -e values, in order) split at --script's place among `arguments`.
+    static StartCommands fromArguments(const QStringList& arguments, const QStringList& lines,
+                                       const QString& script, int steps);
+};
+
 struct CarriedSession {
     QString consoleText;
     QStringList commandHistory;
@@ -64,8 +78,11 @@ public:
     CarriedSession carry() const;
     void takeOver(CarriedSession carried);
     // Runs lines as if typed in the command bar, in order, each after the one before has been
-    // answered, stopping at the first error.
-    void runLines(const QStringList& lines);
+    // answered, stopping at the first error; then `then` (also after an error).
+    void runLines(const QStringList& lines, std::function<void()> then = {});
+    // The command line's lines and script, each answered before the next starts (the script's
+    // answers before the lines given after it).
+    void runStartCommands(const StartCommands& start);
     // Closes the window without asking (see quitsignals.h): a Run keeps its place for the next
     // start, and a store list that could not be kept stays unkept.
     void quitWithoutAsking();
@@ -108,7 +125,8 @@ private:
     bool run(const QString& line);
     // Echoes a line in the console and runs it; a refusal is shown there (and, for a line of
     // the command bar, `undoable`, in the bar). False when refused.
-    bool echoAndExecute(const QString& line, bool undoable);
+    // stepId: the Undo step the line runs for (0: a typed line).
+    bool echoAndExecute(const QString& line, bool undoable, quint64 stepId = 0);
 
     std::unique_ptr<WorkspaceSession> session_;
     std::unique_ptr<CommandSession> commands_;

@@ -41,11 +41,12 @@ QString shown(const std::optional<QString>& grade) {
 } // namespace
 
 UndoActions::UndoActions(QMenu* edit, QWidget* window, RunLine run, GradeNow gradeNow,
-                         QObject* parent)
+                         TargetOf targetOf, QObject* parent)
     : QObject(parent)
     , window_(window)
     , run_(std::move(run))
     , gradeNow_(std::move(gradeNow))
+    , targetOf_(std::move(targetOf))
     , undo_(edit->addAction(QStringLiteral("&Undo"), this, &UndoActions::undo))
     , redo_(edit->addAction(QStringLiteral("&Redo"), this, &UndoActions::redo)) {
     undo_->setShortcut(QKeySequence::Undo);
@@ -53,19 +54,31 @@ UndoActions::UndoActions(QMenu* edit, QWidget* window, RunLine run, GradeNow gra
     updateActions();
 }
 
-void UndoActions::restore(const UndoHistory& history, const QStringList& stores) {
+QStringList UndoActions::restore(const UndoHistory& history) {
+    QStringList dropped;
     const auto gone = [&](const UndoStep& step) {
         const std::optional<StepWrite> w = writeOf(step.redoLine);
-        return !w || !stores.contains(w->store, Qt::CaseInsensitive);
+        const QString now = w ? targetOf_(w->store) : QString();
+        if (!now.isEmpty() && now == step.target)
+            return false;
+        if (w && !dropped.contains(w->store, Qt::CaseInsensitive))
+            dropped << w->store;
+        return true;
     };
     history_ = history;
     std::erase_if(history_.done, gone);
     std::erase_if(history_.undone, gone);
+    // Ids go on from the carried ones: a refusal still on its way finds its step.
+    for (const auto* steps : {&history_.done, &history_.undone})
+        for (const UndoStep& step : *steps)
+            nextId_ = std::max(nextId_, step.id + 1);
     updateActions();
+    return dropped;
 }
 
 void UndoActions::offer(const QString& undoLine, const QString& redoLine) {
-    history_.done.push_back({undoLine, redoLine});
+    const std::optional<StepWrite> w = writeOf(redoLine);
+    history_.done.push_back({undoLine, redoLine, nextId_++, w ? targetOf_(w->store) : QString()});
     if (history_.done.size() > kMaxSteps)
         history_.done.erase(history_.done.begin());
     history_.undone.clear();
@@ -103,7 +116,7 @@ void UndoActions::undo() {
     if (history_.done.empty() || !mayUndo(history_.done.back()))
         return;
     // A refused line (its store is down) stays on the list to be tried again.
-    if (!run_(history_.done.back().undoLine))
+    if (!run_(history_.done.back().undoLine, history_.done.back().id))
         return;
     history_.undone.push_back(history_.done.back());
     history_.done.pop_back();
@@ -113,22 +126,25 @@ void UndoActions::undo() {
 void UndoActions::redo() {
     if (history_.undone.empty())
         return;
-    if (!run_(history_.undone.back().redoLine))
+    if (!run_(history_.undone.back().redoLine, history_.undone.back().id))
         return;
     history_.done.push_back(history_.undone.back());
     history_.undone.pop_back();
     updateActions();
 }
 
-void UndoActions::notWritten(const QStringList& lines) {
+void UndoActions::notWritten(quint64 stepId) {
     std::vector<UndoStep>& done = history_.done;
     std::vector<UndoStep>& undone = history_.undone;
-    if (!undone.empty() && lines.contains(undone.back().undoLine)) {
-        done.push_back(undone.back());
-        undone.pop_back();
-    } else if (!done.empty() && lines.contains(done.back().redoLine)) {
-        undone.push_back(done.back());
-        done.pop_back();
+    const auto byId = [stepId](const UndoStep& step) { return step.id == stepId; };
+    // An undo refused: the step is on the Redo list, and goes back to Undo's; a redo refused
+    // the other way round.
+    if (auto it = std::find_if(undone.begin(), undone.end(), byId); it != undone.end()) {
+        done.push_back(*it);
+        undone.erase(it);
+    } else if (auto at = std::find_if(done.begin(), done.end(), byId); at != done.end()) {
+        undone.push_back(*at);
+        done.erase(at);
     } else {
         return;
     }

@@ -44,6 +44,7 @@
 #include <QComboBox>
 #include <QCompleter>
 #include <QDialog>
+#include <QFile>
 #include <QFileDialog>
 #include <QLineEdit>
 #include <QListWidget>
@@ -74,6 +75,7 @@ private Q_SLOTS:
     void scriptWithErrorsCannotRun();
     void csvImportsIntoTheChosenStores();
     void linesRunTogetherAreAnsweredInOrder();
+    void startLinesAndScriptRunInCommandLineOrder();
     void typedWritesAreUndoneAndRedoneAsNewWrites();
     void aLineTypedAfterAStepContinuesAfterTheScriptsTimestamps();
     void workspaceSavedOpenedAndEdited();
@@ -497,6 +499,48 @@ void TestGuiApp::linesRunTogetherAreAnsweredInOrder() {
                     QStringLiteral("SQL.GET(S,C)")});
     QTRY_VERIFY(app_->console()->toPlainText().contains(
         QStringLiteral("the 2 lines after it are not run")));
+}
+
+// `syncscope -e A -e B --script F --steps 2 -e C`: A, B, F's two steps and C, each answered
+// before the next starts. B's answer came after the script's GET: the script opened while the
+// lines were still running.
+void TestGuiApp::startLinesAndScriptRunInCommandLineOrder() {
+    const QString script = dir_.filePath(QStringLiteral("start.in"));
+    QFile file(script);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("SQL.SET((SIDSTART,CSE2),B)\nSQL.GET(SIDSTART,CSE2)\n");
+    file.close();
+    const QStringList lines{QStringLiteral("SQL.SET((SIDSTART,CSE1),A)"),
+                            QStringLiteral("SQL.GET(SIDSTART,CSE1)"),
+                            QStringLiteral("HIVE.MERGE(SQL)")};
+    const StartCommands start = StartCommands::fromArguments(
+        {QStringLiteral("syncscope"), QStringLiteral("-e"), lines[0],
+         QStringLiteral("--execute=") + lines[1], QStringLiteral("--script"), script,
+         QStringLiteral("--steps"), QStringLiteral("2"), QStringLiteral("-e"), lines[2]},
+        lines, script, 2);
+    QCOMPARE(start.linesBefore, lines.mid(0, 2));
+    QCOMPARE(start.linesAfter, lines.mid(2));
+    const qsizetype before = app_->console()->toPlainText().size();
+    app_->runStartCommands(start);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        app_->console()->toPlainText().mid(before).contains(QStringLiteral("HIVE.MERGE(SQL): ")),
+        10000);
+    const QString shown = app_->console()->toPlainText().mid(before);
+    const QStringList inOrder{QStringLiteral("> SQL.SET((SIDSTART,CSE1),A)"),
+                              QStringLiteral("SQL.GET(SIDSTART,CSE1) = A"),
+                              QStringLiteral("SQL.GET(SIDSTART,CSE2) = B"),
+                              QStringLiteral("> HIVE.MERGE(SQL)")};
+    qsizetype at = 0;
+    for (const QString& text : inOrder) {
+        const qsizetype found = shown.indexOf(text, at);
+        QVERIFY2(found >= at, qPrintable(text + QStringLiteral(" out of order in:\n") + shown));
+        at = found + text.size();
+    }
+    // Lines only, or a script only: all before it.
+    QCOMPARE(StartCommands::fromArguments({QStringLiteral("syncscope"), QStringLiteral("-eX")},
+                                          {QStringLiteral("X")}, QString(), 0)
+                 .linesBefore,
+             QStringList{QStringLiteral("X")});
 }
 
 // Edit > Undo puts back what the key held before the last typed write, as a new write (the

@@ -34,6 +34,8 @@ private Q_SLOTS:
     void firstCtrlZDismissesTheCompletion();
     void ctrlZTakesBackARecalledLine();
     void anUndoAStoreRefusesIsNotReportedWritten();
+    void aRepeatedLineRefusedLeavesTheStoredStep();
+    void stepsOfAStoreEditedToAnotherDatabaseAreDropped();
     void undoOverAMergedValueAsksFirst();
 
 private:
@@ -191,6 +193,69 @@ void TestGuiUndo::anUndoAStoreRefusesIsNotReportedWritten() {
     // Not undone: the step is still there to try again, and nothing to redo.
     QTRY_COMPARE(undoText(app), QStringLiteral("&Undo: SQL.DELETE(S4,C1)"));
     QVERIFY(!app.undo()->redoAction()->isEnabled());
+}
+
+// The same SET typed twice, the second refused (the disk is full): the first, stored, stays
+// Undo's step. The refusal was matched by the line's text and moved the stored step to Redo.
+void TestGuiUndo::aRepeatedLineRefusedLeavesTheStoredStep() {
+    GuiApp app(stores(QStringLiteral("twice"), {QStringLiteral("SQL"), QStringLiteral("HIVE")}),
+               QStringLiteral("twice"));
+    app.start();
+    QVERIFY(QTest::qWaitForWindowExposed(app.window()));
+    QTRY_VERIFY_WITH_TIMEOUT(app.commands()->isReady(), 20000);
+    lab::typeLine(app, QStringLiteral("SQL.SET((S6,C1),A)"));
+    QTRY_COMPARE(undoText(app), QStringLiteral("&Undo: SQL.DELETE(S6,C1)"));
+    QTRY_COMPARE(lab::panelGrade(app, 0, "S6", "C1"), QStringLiteral("A"));
+    const qsizetype before = app.console()->toPlainText().size();
+
+    lab::FullDisk::setBudget(0);
+    const std::unique_ptr<void, void (*)(void*)> roomAgain(
+        this, [](void*) { lab::FullDisk::setBudget(-1); });
+    lab::typeLine(app, QStringLiteral("SQL.SET((S6,C1),A)"));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        app.console()->toPlainText().mid(before).contains(QStringLiteral("NOT written")), 10000);
+    QTest::qWait(100);
+    QCOMPARE(undoText(app), QStringLiteral("&Undo: SQL.DELETE(S6,C1)"));
+    QVERIFY(!app.undo()->redoAction()->isEnabled());
+}
+
+// Store > Edit points HIVE at another database: its steps would write the old database's values
+// into the new one, so they go, and the console and status bar say so; SQL's stay.
+void TestGuiUndo::stepsOfAStoreEditedToAnotherDatabaseAreDropped() {
+    GuiHost host;
+    QSignalSpy changed(&host, &GuiHost::appChanged);
+    host.open(stores(QStringLiteral("edit"), {QStringLiteral("SQL"), QStringLiteral("HIVE")}),
+              QStringLiteral("edit"));
+    QTRY_VERIFY_WITH_TIMEOUT(host.app()->commands()->isReady(), 20000);
+    lab::typeLine(*host.app(), QStringLiteral("SQL.SET((S7,C1),A)"));
+    QTRY_COMPARE(undoText(*host.app()), QStringLiteral("&Undo: SQL.DELETE(S7,C1)"));
+    lab::typeLine(*host.app(), QStringLiteral("HIVE.SET((S7,C1),B)"));
+    QTRY_COMPARE(undoText(*host.app()), QStringLiteral("&Undo: HIVE.DELETE(S7,C1)"));
+
+    host.app()->workspace()->replaceStore(
+        1,
+        {"HIVE", {}, "sqlite://" + dir_.filePath(QStringLiteral("edit-other.db")).toStdString()});
+    QTRY_COMPARE(changed.size(), 2);
+    QTRY_VERIFY_WITH_TIMEOUT(host.app()->commands()->isReady(), 20000);
+    QCOMPARE(undoText(*host.app()), QStringLiteral("&Undo: SQL.DELETE(S7,C1)"));
+    const QString console = host.app()->console()->toPlainText();
+    QVERIFY2(console.contains(QStringLiteral("Undo and Redo forget the typed writes of HIVE")),
+             qPrintable(console));
+    host.app()->undo()->undoAction()->trigger();
+    QTRY_COMPARE(lab::panelGrade(*host.app(), 0, "S7", "C1"), QStringLiteral("<none>"));
+    QVERIFY(!host.app()->undo()->undoAction()->isEnabled());
+
+    // Edited back to where it was: nothing of HIVE comes back (the steps are gone), and an
+    // edit that keeps the database keeps the steps.
+    lab::typeLine(*host.app(), QStringLiteral("HIVE.SET((S8,C1),C)"));
+    QTRY_COMPARE(undoText(*host.app()), QStringLiteral("&Undo: HIVE.DELETE(S8,C1)"));
+    host.app()->workspace()->replaceStore(
+        1, {"HIVE",
+            {"HV"},
+            "sqlite://" + dir_.filePath(QStringLiteral("edit-other.db")).toStdString()});
+    QTRY_COMPARE(changed.size(), 3);
+    QTRY_VERIFY_WITH_TIMEOUT(host.app()->commands()->isReady(), 20000);
+    QCOMPARE(undoText(*host.app()), QStringLiteral("&Undo: HIVE.DELETE(S8,C1)"));
 }
 
 // A MERGE replaced the value the typed write left: Undo names the key and the value it would

@@ -1,10 +1,11 @@
 // The Merge dialog on a preview made here from an engine, with no stores or session: the
 // decisions tab offers "Take X's value" for the selected keys only when X holds a write of
-// each of them.
+// each of them. It and the Property Lab fit a 1280×720 projector at every presentation scale.
 #include "manualdecisionmodel.h"
 #include "mergedialog.h"
 #include "mergeplanner.h"
 #include "mergepreview.h"
+#include "propertylabdialog.h"
 #include "viewzoom.h"
 
 #include <QComboBox>
@@ -12,6 +13,7 @@
 #include <QPushButton>
 #include <QScreen>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QTabWidget>
 #include <QTableView>
@@ -25,6 +27,7 @@ private Q_SLOTS:
     void takeIsOfferedOnlyFromStoresHoldingTheKey();
     void decisionsTabCountsWhatThePlanStillDecides();
     void fitsTheProjectorAtEveryPresentationScale();
+    void propertyLabFitsTheProjectorAtEveryPresentationScale();
 };
 
 void TestMergeDialog::takeIsOfferedOnlyFromStoresHoldingTheKey() {
@@ -164,6 +167,56 @@ void TestMergeDialog::fitsTheProjectorAtEveryPresentationScale() {
                                 .arg(screen.width())
                                 .arg(screen.height())));
         QVERIFY(dialog.applyButton()->isVisible());
+    }
+    QSettings().remove(QStringLiteral("view"));
+}
+
+// The Property Lab opened at 900×700 whatever the screen: at 150 % on 1280×720 it reached the
+// bottom of the screen. It opens within the screen (here the offscreen platform's), and what it
+// needs at least fits the projector, its controls scrolling rather than growing it.
+void TestMergeDialog::propertyLabFitsTheProjectorAtEveryPresentationScale() {
+    QCoreApplication::setOrganizationName(QStringLiteral("SyncscopeLabFitTest"));
+    QSettings().remove(QStringLiteral("view"));
+    const QSize room(1270, 680);
+    QWidget window;
+    ViewZoom zoom;
+    zoom.setView(&window);
+    const QStringList names{QStringLiteral("SQL"), QStringLiteral("MONGO"), QStringLiteral("HIVE"),
+                            QStringLiteral("REDIS"), QStringLiteral("SQLITE")};
+    for (int percent : {100, 110, 125, 150, 175, 200}) {
+        zoom.setPercent(percent);
+        PropertyLabDialog dialog(names);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        dialog.layout()->activate();
+        auto* scroll = dialog.findChild<QScrollArea*>(QStringLiteral("labScroll"));
+        QVERIFY(scroll);
+        const int content = scroll->widget()->minimumSizeHint().width();
+        if (percent <= 125)
+            QVERIFY2(
+                content <= room.width() - 60,
+                qPrintable(
+                    QStringLiteral("%1 %: its content needs %2 pixels").arg(percent).arg(content)));
+        const QSize min = dialog.minimumSizeHint().expandedTo(dialog.minimumSize());
+        QVERIFY2(min.width() <= room.width() && min.height() <= room.height(),
+                 qPrintable(QStringLiteral("%1 %: the lab needs %2×%3")
+                                .arg(percent)
+                                .arg(min.width())
+                                .arg(min.height())));
+        const QRect screen = dialog.screen()->availableGeometry();
+        QVERIFY2(dialog.width() <= screen.width() - 20 && dialog.height() <= screen.height() - 60,
+                 qPrintable(QStringLiteral("%1 %: %2×%3 on a screen of %4×%5")
+                                .arg(percent)
+                                .arg(dialog.width())
+                                .arg(dialog.height())
+                                .arg(screen.width())
+                                .arg(screen.height())));
+        QVERIFY(dialog.runButton()->isVisible());
+        // At the scales a laptop uses, the controls show whole, with room for the results.
+        if (percent <= 110)
+            QVERIFY2(scroll->verticalScrollBar()->maximum() == 0 &&
+                         scroll->horizontalScrollBar()->maximum() == 0,
+                     qPrintable(QStringLiteral("%1 %: the controls scroll").arg(percent)));
     }
     QSettings().remove(QStringLiteral("view"));
 }

@@ -1,19 +1,24 @@
 // The oplog view on a long log (200,000 entries, far more than the first page the view loads):
 // after a step it fetches up to the log's real end and shows the step's entry there, and
-// Ctrl+End goes to the real end, not to the end of what happens to be loaded.
+// Ctrl+End goes to the real end, not to the end of what happens to be loaded. A reload (or a
+// window rebuilt for a workspace change) keeps the view at the newest entries, or where the user
+// scrolled up to.
 #include "commandsession.h"
 #include "dataactions.h"
 #include "guiapp.h"
 #include "guidriver.h"
+#include "guihost.h"
 #include "mainwindow.h"
 #include "oplogmodel.h"
 #include "scriptactions.h"
 #include "scriptrunner.h"
 #include "storeloader.h"
 #include "storepanel.h"
+#include "workspaceactions.h"
 #include "workspacesession.h"
 
 #include <QFile>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -27,6 +32,7 @@ private Q_SLOTS:
     void stepAndCtrlEndReachTheRealEnd();
     void anImportLeavesOneOplogRowSelected();
     void aResetLeavesAtMostOneOplogRowSelected();
+    void aReloadKeepsTheNewestEntriesInView();
 
 private:
     QTemporaryDir dir_;
@@ -47,13 +53,16 @@ void TestOplogFollow::stepAndCtrlEndReachTheRealEnd() {
     QTRY_COMPARE_WITH_TIMEOUT(imported.count(), 1, 120000);
     QCOMPARE(imported.first().first().toInt(), 200000);
 
-    // Loaded again from the store: only the first page is in the view.
+    // Loaded again from the store, the user having scrolled to the top: only the first page is
+    // in the view.
     OplogModel* oplog = app.session()->oplog(0);
+    StorePanel* panel = app.window()->storePanels()[0];
+    QTableView* view = panel->oplogView();
+    QTRY_VERIFY(oplog->rowCount() > 0);
+    view->scrollToTop();
     QSignalSpy loaded(app.session()->loader(0), &StoreLoader::gradesLoaded);
     app.session()->refresh();
     QTRY_VERIFY_WITH_TIMEOUT(loaded.count() >= 1, 60000);
-    StorePanel* panel = app.window()->storePanels()[0];
-    QTableView* view = panel->oplogView();
     QTRY_VERIFY(oplog->rowCount() > 0);
     QVERIFY(!oplog->reachedEnd());
     QVERIFY(oplog->rowCount() < 200000);
@@ -65,7 +74,8 @@ void TestOplogFollow::stepAndCtrlEndReachTheRealEnd() {
     QCOMPARE(oplog->index(oplog->rowCount() - 1, OplogModel::Student).data().toString(),
              QStringLiteral("SIDLAST"));
 
-    // Ctrl+End after a reload: the real end again.
+    // Ctrl+End after a reload (scrolled to the top again): the real end again.
+    view->scrollToTop();
     app.session()->refresh();
     QTRY_VERIFY(oplog->rowCount() > 0 && oplog->rowCount() < 200001);
     view->setFocus();
@@ -142,6 +152,63 @@ void TestOplogFollow::aResetLeavesAtMostOneOplogRowSelected() {
     QVERIFY2(view->selectionModel()->selectedRows().size() <= 1,
              qPrintable(QStringLiteral("%1 oplog rows selected after Reset")
                             .arg(view->selectionModel()->selectedRows().size())));
+}
+
+// An oplog of several pages, at its newest entries as at first open: a reload (View > Refresh, a
+// store's log rewritten) and a window rebuilt for another store showed its first entries
+// instead. Scrolled up by the user, a reload keeps their place.
+void TestOplogFollow::aReloadKeepsTheNewestEntriesInView() {
+    QVERIFY(dir_.isValid());
+    QCoreApplication::setOrganizationName(QStringLiteral("SyncscopeOplogFollowTest"));
+    qputenv("SYNCSCOPE_AUDIT_DB", dir_.filePath(QStringLiteral("audit.db")).toUtf8());
+    GuiHost host;
+    QSignalSpy changed(&host, &GuiHost::appChanged);
+    host.open(lab::sqliteStores(dir_, QStringLiteral("newest"),
+                                {QStringLiteral("SQL"), QStringLiteral("HIVE")}),
+              QStringLiteral("newest"));
+    QTRY_VERIFY_WITH_TIMEOUT(host.app()->commands()->isReady(), 10000);
+    host.app()->window()->resize(1000, 700);
+    QSignalSpy imported(host.app()->data(), &DataActions::dataImported);
+    host.app()->data()->importSample(500, 5, {QStringLiteral("SQL")});
+    QTRY_COMPARE_WITH_TIMEOUT(imported.count(), 1, 60000);
+    const auto atNewest = [&host] {
+        OplogModel* oplog = host.app()->session()->oplog(0);
+        QTableView* view = host.app()->window()->storePanels()[0]->oplogView();
+        const QScrollBar* bar = view->verticalScrollBar();
+        return oplog->rowCount() == 2500 && oplog->reachedEnd() && bar->maximum() > 0 &&
+               bar->value() == bar->maximum();
+    };
+    const auto where = [&host] {
+        QTableView* view = host.app()->window()->storePanels()[0]->oplogView();
+        return QStringLiteral("%1 rows, top row %2, scroll %3 of %4")
+            .arg(host.app()->session()->oplog(0)->rowCount())
+            .arg(view->rowAt(0))
+            .arg(view->verticalScrollBar()->value())
+            .arg(view->verticalScrollBar()->maximum());
+    };
+    host.app()->window()->storePanels()[0]->showOplogEnd();
+    QTRY_VERIFY2_WITH_TIMEOUT(atNewest(), qPrintable(where()), 20000);
+
+    host.app()->session()->refresh();
+    QTest::qWait(200);
+    QTRY_VERIFY2_WITH_TIMEOUT(atNewest(), qPrintable(where()), 20000);
+
+    // Scrolled up to read: a reload keeps the place.
+    QTableView* view = host.app()->window()->storePanels()[0]->oplogView();
+    view->scrollTo(view->model()->index(1200, 0), QAbstractItemView::PositionAtTop);
+    QCOMPARE(view->rowAt(0), 1200);
+    host.app()->session()->refresh();
+    QTest::qWait(200);
+    QTRY_VERIFY2_WITH_TIMEOUT(view->rowAt(0) == 1200, qPrintable(where()), 20000);
+
+    // A store added: the window is built again, its SQL oplog at the newest entries.
+    host.app()->workspace()->addStore(
+        {"REDIS",
+         {},
+         "sqlite://" + dir_.filePath(QStringLiteral("newest-REDIS.db")).toStdString()});
+    QTRY_COMPARE(changed.size(), 2);
+    QTRY_VERIFY_WITH_TIMEOUT(host.app()->commands()->isReady(), 20000);
+    QTRY_VERIFY2_WITH_TIMEOUT(atNewest(), qPrintable(where()), 20000);
 }
 
 QTEST_MAIN(TestOplogFollow)

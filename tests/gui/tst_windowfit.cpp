@@ -24,6 +24,7 @@
 #include <QHeaderView>
 #include <QLayout>
 #include <QMessageBox>
+#include <QMouseEvent>
 #include <QScreen>
 #include <QSettings>
 #include <QSignalSpy>
@@ -45,6 +46,7 @@ private Q_SLOTS:
     void presentationScalesDialogs();
     void gradeColumnStaysInView_data();
     void gradeColumnStaysInView();
+    void aDraggedColumnKeepsItsWidth();
     void layoutOfOtherStoresIsRestored();
     void layoutCarriedToOtherStores();
 
@@ -386,6 +388,59 @@ void TestWindowFit::gradeColumnStaysInView() {
         return found.join(QStringLiteral(", "));
     };
     QTRY_COMPARE_WITH_TIMEOUT(cut(), QString(), 3000);
+    QSettings().remove(QStringLiteral("view"));
+}
+
+// The user drags the Student column wider: a resize of the window keeps it (the fit set it back
+// to its own width), and the zoom scales it as the others.
+void TestWindowFit::aDraggedColumnKeepsItsWidth() {
+    QSettings().remove(QStringLiteral("view"));
+    const QStringList names{QStringLiteral("SQL"), QStringLiteral("MONGO")};
+    GuiApp app(lab::sqliteStores(dir_, QStringLiteral("drag"), names), QStringLiteral("drag"));
+    app.start();
+    checkStorePanelsShown(app, names);
+    MainWindow* w = app.window();
+    w->resize(kProjector);
+    QTRY_COMPARE(w->size(), kProjector);
+    QTableView* table = w->storePanels()[0]->gradeView();
+    QHeaderView* header = table->horizontalHeader();
+    const int student = GradeTableModel::Student;
+    QTest::qWait(50);
+    const int was = header->sectionSize(student);
+    // A drag of the section's right edge, 40 pixels to the right.
+    QWidget* grip = header->viewport();
+    const int edge = header->sectionViewportPosition(student) + was - 1;
+    const int y = header->height() / 2;
+    const auto send = [grip](QEvent::Type type, int x, int atY, Qt::MouseButtons buttons) {
+        const QPoint at(x, atY);
+        QMouseEvent event(type, at, grip->mapToGlobal(at),
+                          type == QEvent::MouseMove ? Qt::NoButton : Qt::LeftButton, buttons,
+                          Qt::NoModifier);
+        QApplication::sendEvent(grip, &event);
+    };
+    send(QEvent::MouseButtonPress, edge, y, Qt::LeftButton);
+    for (int dx = 10; dx <= 40; dx += 10)
+        send(QEvent::MouseMove, edge + dx, y, Qt::LeftButton);
+    send(QEvent::MouseButtonRelease, edge + 40, y, Qt::NoButton);
+    const int dragged = header->sectionSize(student);
+    QVERIFY2(qAbs(dragged - (was + 40)) <= 1,
+             qPrintable(QStringLiteral("%1 → %2").arg(was).arg(dragged)));
+
+    w->resize(kProjector - QSize(120, 0));
+    QTest::qWait(100);
+    QCOMPARE(header->sectionSize(student), dragged);
+    w->resize(kProjector);
+    QTest::qWait(100);
+    QCOMPARE(header->sectionSize(student), dragged);
+
+    w->zoom()->setPercent(150);
+    QTest::qWait(100);
+    QVERIFY2(qAbs(header->sectionSize(student) - dragged * 1.5) <= 1,
+             qPrintable(QStringLiteral("%1 at 150 %").arg(header->sectionSize(student))));
+    w->zoom()->setPercent(100);
+    QTest::qWait(100);
+    QVERIFY2(qAbs(header->sectionSize(student) - dragged) <= 1,
+             qPrintable(QStringLiteral("%1 at 100 % again").arg(header->sectionSize(student))));
     QSettings().remove(QStringLiteral("view"));
 }
 

@@ -3,7 +3,8 @@
 // knew the answer. A store that refuses the batch settles the wait too, and the answer says so,
 // rather than leaving every later answer waiting. A store whose batch was not written because it
 // copied writes of a refused batch (upstream) carries on too: its later writes are stored. And a
-// window opened again continues the timestamps after what its stores hold.
+// window opened again continues the timestamps after what its stores hold. A command is said to
+// be NOT written only when a store refused its own write, not another batch of the store.
 #include "commandsession.h"
 #include "forwardingstore.h"
 #include "storefactory.h"
@@ -26,11 +27,12 @@ public:
     GatedStore(std::unique_ptr<Store> inner, std::atomic<int>& mode)
         : ForwardingStore(std::move(inner))
         , mode_(mode) {}
-    enum { Hold, Pass, Refuse };
+    enum { Hold, Pass, Refuse, RefuseOnce };
     Status append(std::span<const LogRecord> records, const BatchControl& control) override {
         while (mode_.load() == Hold)
             QThread::msleep(5);
-        if (mode_.load() == Refuse)
+        int once = RefuseOnce;
+        if (mode_.compare_exchange_strong(once, Pass) || mode_.load() == Refuse)
             return StoreError{QStringLiteral("SQL"), QStringLiteral("refused by the test"), false};
         return ForwardingStore::append(records, control);
     }
@@ -45,6 +47,7 @@ class TestCommandSession : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void getIsAnsweredOnceItsWritesCommit();
+    void onlyTheRefusedCommandIsNotWritten();
 };
 
 void TestCommandSession::getIsAnsweredOnceItsWritesCommit() {
@@ -152,6 +155,47 @@ void TestCommandSession::getIsAnsweredOnceItsWritesCommit() {
              qPrintable(said[2]));
     QCOMPARE(said[3], QStringLiteral(
                           "SQL.MERGE(LITE): nothing to apply: the target already holds what wins"));
+}
+
+// SQL holds the batch of line 1 while line 2 waits behind it; the batch is refused, line 2's
+// goes out on its own and is stored. Line 1 is NOT written, line 2 is (it was reported NOT
+// written too: the verdict compared the store's count of refused records before and after).
+void TestCommandSession::onlyTheRefusedCommandIsNotWritten() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString sqlUri = QStringLiteral("sqlite://") + dir.filePath(QStringLiteral("sql.db"));
+    std::atomic<int> mode{GatedStore::Pass};
+    auto made = StoreFactory::create(QStringLiteral("SQL"), sqlUri);
+    QVERIFY(made.ok());
+    StoreWorker worker(std::make_unique<GatedStore>(std::move(made.value()), mode));
+    QVERIFY(worker.open().result().ok());
+    CommandSession session({{"SQL", {}, sqlUri.toStdString()}}, {&worker});
+    QSignalSpy done(&session, &CommandSession::commandsDone);
+    QSignalSpy undoable(&session, &CommandSession::writeUndoable);
+    QSignalSpy refusedSteps(&session, &CommandSession::stepNotWritten);
+    session.load();
+    QTRY_VERIFY_WITH_TIMEOUT(session.isReady(), 10000);
+
+    mode = GatedStore::Hold;
+    QVERIFY(!session.execute(QStringLiteral("1, SQL.SET((S1,C1),A)"), true, 7));
+    QVERIFY(!session.execute(QStringLiteral("2, SQL.SET((S2,C1),B)"), true));
+    QTest::qWait(300); // both lines are with the shipping: the first in flight, held
+    QCOMPARE(done.count(), 0);
+    mode = GatedStore::RefuseOnce;
+    QTRY_COMPARE_WITH_TIMEOUT(done.count(), 2, 5000);
+    const QString first = done.at(0).at(0).toStringList().join(QLatin1Char('\n'));
+    const QString second = done.at(1).at(0).toStringList().join(QLatin1Char('\n'));
+    QVERIFY2(first.startsWith(QStringLiteral("1, SQL.SET((S1,C1),A): NOT written: SQL refused it")),
+             qPrintable(first));
+    QCOMPARE(second, QStringLiteral("2, SQL.SET((S2,C1),B): written at ts 2"));
+    // Only the stored write is offered for Undo; only the refused one's step is told.
+    QTRY_COMPARE(undoable.count(), 1);
+    QCOMPARE(undoable.at(0).at(1).toString(), QStringLiteral("SQL.SET((S2,C1),B)"));
+    QCOMPARE(refusedSteps.count(), 1);
+    QCOMPARE(refusedSteps.at(0).at(0).toULongLong(), 7u);
+    const Result<std::optional<GradeRecord>> stored =
+        worker.readKey(std::string("S2"), std::string("C1")).result();
+    QVERIFY(stored.ok() && stored.value() && stored.value()->value == "B");
 }
 
 QTEST_GUILESS_MAIN(TestCommandSession)
