@@ -3,7 +3,8 @@
 // pieces of every size, with errors, comments, CRLF and no final line break, the same errors
 // (line, column, message, how many more), the same binding, and run line by line the same oplogs
 // and GETs, with and without a clock continued from the stores. A file changed between the
-// passes is refused before anything runs; one changed during pass 2 stops before the change.
+// passes is refused before anything runs; one changed during pass 2 stops before the change. A
+// pipe is held whole and read twice from memory.
 #include "commandexecutor.h"
 #include "scriptbinding.h"
 #include "scriptstream.h"
@@ -20,6 +21,7 @@
 #include <functional>
 #include <limits>
 #include <random>
+#include <thread>
 
 using namespace syncscope;
 
@@ -31,6 +33,7 @@ private Q_SLOTS:
     void overflowFromTheStoresClock();
     void refusesAFileChangedBetweenPasses();
     void stopsBeforeAChangeDuringTheRun();
+    void aPipeIsHeldWhole();
 
 private:
     QTemporaryDir dir_;
@@ -304,6 +307,39 @@ void TestScriptStream::stopsBeforeAChangeDuringTheRun() {
         stream.readError().contains(QStringLiteral("changed while it ran: stopped before line ") +
                                     QString::number(ran.back() + 1)),
         qPrintable(stream.readError()));
+}
+
+// A pipe cannot be read twice: its text is held, both passes read that, and a run that starts
+// over reads it again.
+void TestScriptStream::aPipeIsHeldWhole() {
+    const QString fifo = dir_.filePath(QStringLiteral("pipe.in"));
+    QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+    std::mt19937 rng(3);
+    const std::string text = randomScript(rng, 5000, 0);
+    std::thread writer([&] {
+        QFile f(fifo);
+        if (f.open(QIODevice::WriteOnly))
+            f.write(text.data(), static_cast<qint64>(text.size()));
+    });
+    ScriptStream stream(fifo, 100);
+    const bool checked = stream.check(nullptr);
+    writer.join();
+    QVERIFY2(checked, qPrintable(stream.readError()));
+    const Script whole = parseScript("t.in", text);
+    StoreBinding binding;
+    QVERIFY(bindStores(whole, nullptr, binding).empty());
+    Runner old(binding);
+    old.run(whole);
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        QVERIFY(stream.unchanged());
+        Runner streamed(stream.binding());
+        QVERIFY(stream.replay(std::nullopt, [&](const Script& piece) {
+            streamed.run(piece);
+            return true;
+        }));
+        QCOMPARE(streamed.result().logs, old.result().logs);
+        QCOMPARE(streamed.result().gets, old.result().gets);
+    }
 }
 
 QTEST_MAIN(TestScriptStream)
