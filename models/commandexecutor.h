@@ -28,7 +28,7 @@ public:
     Outcome run(const Script& script, const Command& command);
 
     // A command already resolved: its key and value interned in the engine's catalog, its
-    // stores replicas (CompactScript's steps, once their keys are interned).
+    // stores replicas.
     struct Resolved {
         Op op = Op::Set;
         size_t store = 0;  // SET/GET/DELETE/MERGE target

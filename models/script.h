@@ -3,6 +3,7 @@
 #include "largeblockallocator.h"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -85,5 +86,29 @@ struct TimestampClock {
 // errors must not run. With a clock,
 // implicit timestamps continue from it, and it advances only when the script parses without error.
 Script parseScript(std::string fileName, std::string text, TimestampClock* clock = nullptr);
+
+// Parses a script a piece at a time, as parseScript parses it whole, so a huge file need not be
+// held: the caller puts each piece, whole lines in file order (the last may lack its line
+// break), in script.text and calls parse(). Line numbers, store names, the timestamp clock and
+// the kept errors go on from piece to piece; script.commands, syncList and unescaped gain the
+// piece's commands, which the caller clears (with text) before the next piece when it is done
+// with them. Same rules and messages as parseScript, line for line.
+class ScriptPieceParser {
+public:
+    explicit ScriptPieceParser(Script& script, const TimestampClock* clock = nullptr);
+    ~ScriptPieceParser();
+    ScriptPieceParser(const ScriptPieceParser&) = delete;
+    ScriptPieceParser& operator=(const ScriptPieceParser&) = delete;
+
+    void parse();
+    // The clock after the pieces parsed so far.
+    TimestampClock clock() const;
+    // The line the next piece starts at.
+    uint32_t nextLine() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
 
 } // namespace syncscope

@@ -21,80 +21,92 @@ std::string storeList(const std::vector<StoreSpec>& stores) {
 
 } // namespace
 
-ErrorList bindStores(const Script& script, const StoreDirectory* configured,
-                     StoreBinding& binding) {
-    binding = {};
-    const size_t unbound = SIZE_MAX;
-    binding.storeOfName.assign(script.names.size(), unbound);
-    std::vector<std::string> problem(script.names.size());
-    // The name that would have been one store too many: said at its first mention only.
-    size_t overLimit = unbound;
+StoreBinder::StoreBinder(const StoreDirectory* configured)
+    : configured_(configured) {
+    if (configured_) {
+        binding_.stores = configured_->stores();
+        known_ = storeList(binding_.stores);
+    }
+}
 
-    if (configured) {
-        binding.stores = configured->stores();
-        const std::string known = storeList(binding.stores);
-        for (size_t i = 0; i < script.names.size(); ++i) {
-            if (const std::optional<size_t> at = configured->resolve(script.names[i]))
-                binding.storeOfName[i] = *at;
+void StoreBinder::bindNames(const std::vector<std::string>& names) {
+    const size_t unbound = SIZE_MAX;
+    for (size_t i = binding_.storeOfName.size(); i < names.size(); ++i) {
+        size_t& store = binding_.storeOfName.emplace_back(unbound);
+        std::string& problem = problem_.emplace_back();
+        if (configured_) {
+            if (const std::optional<size_t> at = configured_->resolve(names[i]))
+                store = *at;
             else
-                problem[i] = "unknown store '" + script.names[i] + "': the workspace has " + known;
+                problem = "unknown store '" + names[i] + "': the workspace has " + known_;
+            continue;
         }
-    } else {
-        for (size_t i = 0; i < script.names.size(); ++i) {
-            const std::string canonical = StoreDirectory::defaultCanonical(script.names[i]);
-            if (canonical == kSeedOrigin) {
-                problem[i] = "store name CSV is reserved for seed data";
+        const std::string canonical = StoreDirectory::defaultCanonical(names[i]);
+        if (canonical == kSeedOrigin) {
+            problem = "store name CSV is reserved for seed data";
+            continue;
+        }
+        std::vector<StoreSpec>& stores = binding_.stores;
+        auto it = std::find_if(stores.begin(), stores.end(),
+                               [&](const StoreSpec& s) { return s.name == canonical; });
+        if (it == stores.end()) {
+            if (stores.size() == kMaxStores) {
+                // Names come in order of first mention: the first over is the one to name.
+                if (overLimit_ == unbound) {
+                    overLimit_ = i;
+                    problem = "store " + canonical + " would be store " +
+                              std::to_string(kMaxStores + 1) + ": a run has at most " +
+                              std::to_string(kMaxStores) + " stores";
+                }
                 continue;
             }
-            auto it = std::find_if(binding.stores.begin(), binding.stores.end(),
-                                   [&](const StoreSpec& s) { return s.name == canonical; });
-            if (it == binding.stores.end()) {
-                if (binding.stores.size() == kMaxStores) {
-                    // Names come in order of first mention: the first over is the one to name.
-                    if (overLimit == unbound) {
-                        overLimit = i;
-                        problem[i] = "store " + canonical + " would be store " +
-                                     std::to_string(kMaxStores + 1) + ": a run has at most " +
-                                     std::to_string(kMaxStores) + " stores";
-                    }
-                    continue;
-                }
-                binding.stores.push_back({canonical, {}, {}});
-                it = binding.stores.end() - 1;
-            }
-            binding.storeOfName[i] = static_cast<size_t>(it - binding.stores.begin());
+            stores.push_back({canonical, {}, {}});
+            it = stores.end() - 1;
         }
+        store = static_cast<size_t>(it - stores.begin());
     }
+}
 
-    ErrorList errors;
-    auto check = [&](const Command& c, uint16_t name, uint32_t offset) {
-        if (problem[name].empty())
-            return true;
-        errors.add({c.line, script.columnAt(c, offset), problem[name]});
-        if (name == overLimit)
-            problem[name].clear();
-        return false;
-    };
+bool StoreBinder::checkName(const Script& script, const Command& c, uint16_t name, uint32_t offset,
+                            ErrorList& errors) {
+    if (problem_[name].empty())
+        return true;
+    errors.add({c.line, script.columnAt(c, offset), problem_[name]});
+    if (name == overLimit_) // said at its first mention only
+        problem_[name].clear();
+    return false;
+}
+
+void StoreBinder::check(const Script& script, ErrorList& errors) {
+    bindNames(script.names);
     for (const Command& c : script.commands) {
         switch (c.op) {
         case Op::Set:
         case Op::Get:
         case Op::Delete:
-            check(c, c.store, c.storeOffset);
+            checkName(script, c, c.store, c.storeOffset, errors);
             break;
         case Op::Merge:
-            if (check(c, c.store, c.storeOffset))
-                check(c, c.source, c.sourceOffset);
+            if (checkName(script, c, c.store, c.storeOffset, errors))
+                checkName(script, c, c.source, c.sourceOffset, errors);
             break;
         case Op::FullSync:
             for (uint16_t i = 0; i < c.syncCount; ++i) {
                 const SyncListEntry& e = script.syncList[c.sourceOffset + i];
-                if (!check(c, e.name, e.offset))
+                if (!checkName(script, c, e.name, e.offset, errors))
                     break;
             }
             break;
         }
     }
+}
+
+ErrorList bindStores(const Script& script, const StoreDirectory* configured,
+                     StoreBinding& binding) {
+    StoreBinder binder(configured);
+    ErrorList errors;
+    binder.check(script, errors);
+    binding = binder.takeBinding();
     return errors;
 }
 

@@ -10,6 +10,7 @@
 #include <array>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <unordered_map>
 
 namespace syncscope {
@@ -96,19 +97,23 @@ public:
         maxTs_ = clock.greatest;
     }
     TimestampClock clock() const { return {haveMaxTs_, maxTs_}; }
+    uint32_t nextLine() const { return nextLine_; }
 
+    // Parses s_.text as the script's next lines: the whole script, or a piece of whole lines
+    // (ScriptPieceParser). Line numbers go on from the previous piece.
     void run() {
         const char* const base = s_.text.data();
         const char* cur = base;
         const char* const textEnd = base + s_.text.size();
         if (s_.text.size() >= Script::kUnescapedBit) {
-            s_.errors.push_back({1, 1, "script is larger than 2 GiB"});
+            if (s_.errors.empty()) // the first piece that large says it; nothing after is read
+                s_.errors.push_back({nextLine_, 1, "script is larger than 2 GiB"});
             return;
         }
         // Lines are not split up front: every scan stops at '\n' (no character class holds it),
         // so a well-formed line is read once; only comments and errors search for its end.
         end_ = textEnd;
-        uint32_t line = 1;
+        uint32_t line = nextLine_;
         while (cur < textEnd) {
             parseLine(cur, line);
             if (p_ >= textEnd || *p_ != '\n')
@@ -116,6 +121,7 @@ public:
             cur = p_ + 1;
             ++line;
         }
+        nextLine_ = line;
     }
 
 private:
@@ -124,6 +130,7 @@ private:
     const char* end_ = nullptr; // end of the whole text; a line ends at '\n' or here
     const char* p_ = nullptr;
     uint32_t line_ = 0;
+    uint32_t nextLine_ = 1; // of the next piece's first line
     bool failed_ = false;
     bool haveMaxTs_ = false;
     int64_t maxTs_ = 0;
@@ -503,6 +510,32 @@ Script parseScript(std::string fileName, std::string text, TimestampClock* clock
     if (clock && script.ok())
         *clock = parser.clock();
     return script;
+}
+
+struct ScriptPieceParser::Impl {
+    explicit Impl(Script& script)
+        : parser(script) {}
+    Parser parser;
+};
+
+ScriptPieceParser::ScriptPieceParser(Script& script, const TimestampClock* clock)
+    : impl_(std::make_unique<Impl>(script)) {
+    if (clock)
+        impl_->parser.startClock(*clock);
+}
+
+ScriptPieceParser::~ScriptPieceParser() = default;
+
+void ScriptPieceParser::parse() {
+    impl_->parser.run();
+}
+
+TimestampClock ScriptPieceParser::clock() const {
+    return impl_->parser.clock();
+}
+
+uint32_t ScriptPieceParser::nextLine() const {
+    return impl_->parser.nextLine();
 }
 
 std::string Script::formatError(const ScriptError& e) const {

@@ -2,7 +2,6 @@
 
 #include "clilines.h"
 #include "commandexecutor.h"
-#include "compactscript.h"
 #include "conflictreport.h"
 #include "displayuri.h"
 #include "engine.h"
@@ -14,6 +13,7 @@
 #include "propertylabjson.h"
 #include "recordconversion.h"
 #include "scriptbinding.h"
+#include "scriptstream.h"
 #include "seedcsv.h"
 #include "storeworker.h"
 #include "textoutput.h"
@@ -38,8 +38,8 @@ namespace syncscope {
 
 namespace {
 
-// Read straight into the string the parser keeps: through a QByteArray, a 200 MB script was
-// held twice at its peak.
+// The seed CSV, whole (parsed whole: its rows enter every store). Read straight into the string
+// the parser keeps: through a QByteArray, it was held twice at its peak.
 std::optional<std::string> readFile(const QString& path, QString& why) {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) {
@@ -138,31 +138,35 @@ private:
     bool flushedAny_ = false;
 };
 
-// Runs the parsed commands in the engine, printing GET results and shipping every appended
-// entry; stops early when a store has failed.
-void executeCommands(const CompactScript& script, const StoreBinding& binding, Engine& engine,
-                     WriteBehind& writer, OutputBuffer& stdoutBuffer, bool keepLogs) {
+// Runs the script's commands in the engine as pass 2 reads them (ScriptStream::replay), a
+// piece at a time, printing GET results and shipping every appended entry; stops early when a
+// store has failed. False when the file changed (the stream says how).
+bool executeCommands(ScriptStream& stream, std::optional<int64_t> heldTs,
+                     const StoreBinding& binding, Engine& engine, WriteBehind& writer,
+                     OutputBuffer& stdoutBuffer, bool keepLogs) {
     CommandExecutor executor(engine, binding.storeOfName);
-    CompactScript::Resolver resolve(script, engine.catalog());
     size_t sinceTrim = 0;
-    for (const CompactScript::Step& step : script.steps()) {
-        if (++sinceTrim == 65536 && !keepLogs) {
-            writer.trimEngine();
-            sinceTrim = 0;
+    return stream.replay(heldTs, [&](const Script& piece) {
+        for (const Command& c : piece.commands) {
+            if (++sinceTrim == 65536 && !keepLogs) {
+                writer.trimEngine();
+                sinceTrim = 0;
+            }
+            const CommandExecutor::Outcome done = executor.run(piece, c);
+            if (done.get) {
+                appendGetLine(stdoutBuffer.text(), engine.replica(done.store).name, *done.get,
+                              engine.catalog());
+                stdoutBuffer.maybeFlush();
+            }
+            if (done.touchesAll)
+                writer.collectAll();
+            else
+                writer.collect(done.store);
+            if (writer.failed())
+                return false;
         }
-        const CommandExecutor::Outcome done = executor.run(resolve(step));
-        if (done.get) {
-            appendGetLine(stdoutBuffer.text(), engine.replica(done.store).name, *done.get,
-                          engine.catalog());
-            stdoutBuffer.maybeFlush();
-        }
-        if (done.touchesAll)
-            writer.collectAll();
-        else
-            writer.collect(done.store);
-        if (writer.failed())
-            return;
-    }
+        return true;
+    });
 }
 
 int backendFailure(std::FILE* err, const StoreError& e) {
@@ -183,7 +187,7 @@ bool writeReport(const QString& path, const std::string& report, const char* wha
 
 // What step 1 of runScript makes of the input, for each attempt at the rest.
 struct Prepared {
-    const CompactScript& script;
+    ScriptStream& script;
     const StoreBinding& binding;
     const std::optional<SeedData>& seed;
     const std::vector<LabStep>& labSteps;
@@ -203,12 +207,6 @@ int runAgainstStores(const RunOptions& options, const Prepared& p, std::FILE* ou
 int runScript(const RunOptions& options, std::FILE* out, std::FILE* err) {
     // 1. Everything that can be wrong with the input is found before any store is touched.
     QString why;
-    std::optional<std::string> text = readFile(options.script, why);
-    if (!text) {
-        say(err, QStringLiteral("syncscope-cli: cannot read script %1: %2")
-                     .arg(displayUri(options.script), why));
-        return ExitUsage;
-    }
     std::optional<StoreDirectory> configured;
     if (!options.workspace.isEmpty()) {
         WorkspaceFile ws = WorkspaceFile::load(options.workspace);
@@ -219,13 +217,18 @@ int runScript(const RunOptions& options, std::FILE* out, std::FILE* err) {
         configured.emplace(std::move(ws.stores));
     }
 
-    Script script = parseScript(options.script.toStdString(), std::move(*text));
-    StoreBinding binding;
-    const ErrorList errors = checkScript(script, configured ? &*configured : nullptr, binding);
-    if (!errors.empty()) {
-        sayErrors(err, script, errors.shown, errors.more);
+    // Pass 1 of the script: the whole file checked, nothing of it kept per command
+    // (docs/cli.md, Memory); pass 2 reads it again as it runs.
+    ScriptStream script(options.script);
+    if (!script.check(configured ? &*configured : nullptr)) {
+        if (!script.readError().isEmpty()) {
+            say(err, QStringLiteral("syncscope-cli: ") + script.readError());
+            return ExitUsage;
+        }
+        sayErrors(err, script.names(), script.errors().shown, script.errors().more);
         return ExitScriptError;
     }
+    const StoreBinding& binding = script.binding();
 
     std::vector<LabStep> labSteps;
     if (!options.lab.isEmpty()) {
@@ -262,16 +265,8 @@ int runScript(const RunOptions& options, std::FILE* out, std::FILE* err) {
         return ExitUsage;
     }
 
-    // The script as the run executes it; its text and parsed lines go (about 90 MB of a
-    // million-line script, more than the rest of the engine's own memory).
-    const CompactScript compact(script, binding.storeOfName);
-    {
-        // Freed here: a move-assign into `script` could keep the text's buffer.
-        const Script dropped = std::move(script);
-    }
-
     // 2–5, again when another writer took this run's seqs before any of it left the process.
-    const Prepared prepared{compact, binding, seed, labSteps};
+    const Prepared prepared{script, binding, seed, labSteps};
     for (int attempt = 1;; ++attempt) {
         std::optional<StoreError> refused;
         const int status = runAgainstStores(options, prepared, out, err, refused);
@@ -294,7 +289,7 @@ namespace {
 
 int runAgainstStores(const RunOptions& options, const Prepared& p, std::FILE* out, std::FILE* err,
                      std::optional<StoreError>& refused) {
-    const CompactScript& script = p.script;
+    ScriptStream& script = p.script;
     const StoreBinding& binding = p.binding;
     const std::optional<SeedData>& seed = p.seed;
     const std::vector<LabStep>& labSteps = p.labSteps;
@@ -342,10 +337,8 @@ int runAgainstStores(const RunOptions& options, const Prepared& p, std::FILE* ou
     writer.holdLoaded();
     // Implicit timestamps continue after what the stores hold (docs/script-language.md), so a line
     // typed without one is never silently superseded on arrival.
-    std::optional<CompactScript> continued;
     if (heldTs) {
-        continued.emplace(script);
-        if (const uint32_t line = continued->continueAfter(*heldTs)) {
+        if (const uint32_t line = script.overflowLine(*heldTs)) {
             say(err, QStringLiteral("%1:%2:1: the implicit timestamp would exceed the 64-bit "
                                     "range (the stores hold a write at ts %3)")
                          .arg(options.script)
@@ -354,7 +347,12 @@ int runAgainstStores(const RunOptions& options, const Prepared& p, std::FILE* ou
             return ExitScriptError;
         }
     }
-    const CompactScript& steps = continued ? *continued : script;
+    // The file checked in pass 1 is still the one pass 2 will read, before the first write
+    // (the seed's); pass 2 checks again as it reads.
+    if (!script.unchanged()) {
+        say(err, QStringLiteral("syncscope-cli: ") + script.readError());
+        return ExitUsage;
+    }
 
     // 3. Seed data enters every store of the run as ts 0 writes from origin CSV.
     if (seed) {
@@ -370,8 +368,20 @@ int runAgainstStores(const RunOptions& options, const Prepared& p, std::FILE* ou
 
     // 4. Run the commands.
     OutputBuffer stdoutBuffer(out, writer);
-    executeCommands(steps, binding, engine, writer, stdoutBuffer,
-                    !options.conflicts.isEmpty() || !options.lab.isEmpty());
+    if (!executeCommands(script, heldTs, binding, engine, writer, stdoutBuffer,
+                         !options.conflicts.isEmpty() || !options.lab.isEmpty())) {
+        // The file changed under the run: what ran before the change is committed and its
+        // output printed, the rest never runs.
+        const bool finished = writer.finish();
+        if (finished)
+            stdoutBuffer.flush();
+        else
+            stdoutBuffer.flushDurable();
+        say(err, QStringLiteral("syncscope-cli: ") + script.readError());
+        if (!finished)
+            return backendFailure(err, writer.failure());
+        return ExitUsage;
+    }
     // The GET lines wait for the stores' answer, so a run refused before anything of it landed
     // can start over without having printed them, and a failed run prints only what is durable.
     if (!writer.finish()) {

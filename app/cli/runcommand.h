@@ -25,10 +25,11 @@ struct RunOptions {
     QStringList labMerges;
 };
 
-// `syncscope-cli run`: parses the whole script, binds its store names, opens the stores, runs
-// the commands in the engine and writes every store's new oplog entries and grade changes
-// back through the stores' workers in batches, while the engine goes on. GET results and the
-// dump go to `out`; diagnostics go to `err`.
+// `syncscope-cli run`: checks the whole script and binds its store names (ScriptStream's pass
+// 1), opens the stores, runs the commands in the engine as pass 2 reads them again and writes
+// every store's new oplog entries and grade changes back through the stores' workers in
+// batches, while the engine goes on. GET results and the dump go to `out`; diagnostics go to
+// `err`.
 int runScript(const RunOptions& options, std::FILE* out, std::FILE* err);
 
 } // namespace syncscope
