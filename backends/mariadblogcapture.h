@@ -13,7 +13,9 @@
 
 namespace syncscope {
 
+struct LogRecord;
 struct SqlDialect;
+class BulkWritePath;
 
 // The MariaDB dialect without its capture triggers (nor their upgrades), for capture=log.
 void withoutCaptureTriggers(SqlDialect& dialect);
@@ -56,6 +58,9 @@ public:
     // they raised (rows set aside, statements on grades) are appended to `problems`.
     bool apply(std::vector<BinlogTransaction>& transactions, QStringList& problems, QString& why);
 
+    // Writes by the store's bulk loader (its LOAD DATA path), when it has one.
+    void useBulkPath(BulkWritePath* bulk) { bulk_ = bulk; }
+
     // Where the drain stopped reading: the follower goes on from there.
     BinlogPosition drainedTo() const { return drainedTo_; }
     BinlogPosition saved(QString& why);
@@ -65,11 +70,13 @@ public:
 private:
     bool exec(const QString& sql, QString& why);
     bool gradeColumns(size_t count, QString& why);
+    bool writeByStatements(const std::vector<LogRecord>& records, qint64 wallMs, QString& why);
 
     QString connection_;
     QString store_;
     std::string database_;
     BinlogReader::Login login_;
+    BulkWritePath* bulk_ = nullptr;
     BinlogPosition drainedTo_;
     // Indexes of student_id, course_id and grade among the columns of grades, in table order;
     // read again when a row event has another number of columns (an ALTER).

@@ -170,9 +170,6 @@ Status SqlStore::open() {
     sqlite3* native = options_.nativeFastPath && options_.engine == SqlEngine::Sqlite
                           ? SqliteFastPath::nativeHandle(db.driver()->handle())
                           : nullptr;
-    if (options_.engine == SqlEngine::MariaDb && options_.capture == SqlCapture::Log && !readOnly_)
-        if (Status s = startMariadbLogCapture(); !s)
-            return s;
     if (changed_ && options_.engine == SqlEngine::Postgres && !subscribe())
         return error(QStringLiteral("cannot listen for changes"), db.driver()->lastError().text());
     if (options_.nativeFastPath && options_.engine == SqlEngine::Postgres) {
@@ -195,6 +192,8 @@ Status SqlStore::open() {
                 [this](int rows) { return dialect_.upsertGrades(rows); }, why))
             return error(QStringLiteral("cannot prepare the write statements"), why);
     }
+    if (options_.engine == SqlEngine::MariaDb && options_.capture == SqlCapture::Log && !readOnly_)
+        return startMariadbLogCapture(); // last: it writes by the bulk path made above
     return success();
 }
 
@@ -204,6 +203,7 @@ void SqlStore::close() {
     if (!open_)
         return;
     sqliteFast_.reset();
+    logCapture_.reset(); // it writes through bulk_ and this connection
     bulk_.reset();
     oplogInserts_.clear();
     gradeUpserts_.clear();

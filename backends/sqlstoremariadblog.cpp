@@ -19,6 +19,7 @@ Status SqlStore::startMariadbLogCapture() {
         BinlogReader::Login{options_.server.host,
                             options_.server.port > 0 ? options_.server.port : 3306,
                             options_.server.user, options_.server.password});
+    logCapture_->useBulkPath(bulk_.get());
     QString why;
     if (!logCapture_->checkServer(why) || !logCapture_->prepare(why)) {
         logCapture_.reset();
