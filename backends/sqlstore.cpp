@@ -3,6 +3,7 @@
 #include "batchedappend.h"
 #include "lostconnection.h"
 #include "mariadbloadpath.h"
+#include "mariadblogcapture.h"
 #include "ownseqs.h"
 #include "postgrescopypath.h"
 #include "socketdeadline.h"
@@ -41,6 +42,11 @@ namespace {
 SqlDialect dialectFor(const SqlStore::Options& o) {
     switch (o.engine) {
     case SqlEngine::MariaDb:
+        if (o.capture == SqlCapture::Log) {
+            SqlDialect d = mariadbDialect();
+            withoutCaptureTriggers(d);
+            return d;
+        }
         return mariadbDialect();
     case SqlEngine::Postgres:
         return postgresDialect();
@@ -164,7 +170,7 @@ Status SqlStore::open() {
     sqlite3* native = options_.nativeFastPath && options_.engine == SqlEngine::Sqlite
                           ? SqliteFastPath::nativeHandle(db.driver()->handle())
                           : nullptr;
-    if (changed_ && !subscribe())
+    if (changed_ && options_.engine == SqlEngine::Postgres && !subscribe())
         return error(QStringLiteral("cannot listen for changes"), db.driver()->lastError().text());
     if (options_.nativeFastPath && options_.engine == SqlEngine::Postgres) {
         pg_conn* conn = PostgresCopyPath::nativeHandle(db.driver()->handle());
@@ -186,13 +192,18 @@ Status SqlStore::open() {
                 [this](int rows) { return dialect_.upsertGrades(rows); }, why))
             return error(QStringLiteral("cannot prepare the write statements"), why);
     }
+    if (options_.engine == SqlEngine::MariaDb && options_.capture == SqlCapture::Log && !readOnly_)
+        return startMariadbLogCapture(); // last: it writes by the bulk path made above
     return success();
 }
 
 void SqlStore::close() {
+    if (!reconnecting_)
+        stopWatching();
     if (!open_)
         return;
     sqliteFast_.reset();
+    logCapture_.reset(); // it writes through bulk_ and this connection
     bulk_.reset();
     oplogInserts_.clear();
     gradeUpserts_.clear();
@@ -391,7 +402,9 @@ StoreError SqlStore::unanswered(StoreError e) const {
 }
 
 Status SqlStore::reconnect() {
+    reconnecting_ = true;
     close();
+    reconnecting_ = false;
     return open();
 }
 
@@ -496,6 +509,11 @@ Result<bool> SqlStore::landedBeforeTheBreak(std::span<const LogRecord> batch) {
 
 Result<bool> SqlStore::watchChanges(std::function<void()> changed,
                                     std::function<void(const QString&)> problem) {
+    if (options_.engine == SqlEngine::MariaDb && options_.capture == SqlCapture::Log) {
+        changed_ = std::move(changed);
+        problem_ = std::move(problem);
+        return watchMariadbLog();
+    }
     (void)problem; // a lost connection is reported by the calls that meet it
     if (!open_ || options_.engine != SqlEngine::Postgres)
         return false; // MariaDB has no notifications; callers poll the oplog's tail

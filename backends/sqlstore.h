@@ -13,10 +13,14 @@
 #include <set>
 #include <string_view>
 
+class QObject;
 class QSqlDatabase;
 class QSqlError;
 
 namespace syncscope {
+
+class MariadbLogCapture;
+class MariadbLogFollower;
 
 // A store in an SQL database through Qt Sql (SQLite, MariaDB/MySQL, PostgreSQL): the grades
 // table keyed by (student_id, course_id) plus the oplog table (schema in sqldialect*.cpp). Every
@@ -122,6 +126,12 @@ private:
     Result<bool> landedBeforeTheBreak(std::span<const LogRecord> batch);
     Status appendInTransaction(std::span<const LogRecord> batch);
     QSqlQuery& prepared(std::map<int, QSqlQuery>& cache, int rows, bool oplog);
+    // capture=log on MariaDB (sqlstoremariadblog.cpp): checked, prepared and drained on open;
+    // streamed by a follower thread while watched, applied here on the store's thread.
+    Status startMariadbLogCapture();
+    Result<bool> watchMariadbLog();
+    void applyFollowed();
+    void stopWatching();
 
     Options options_;
     SqlDialect dialect_;
@@ -135,6 +145,12 @@ private:
     std::unique_ptr<BulkWritePath> bulk_;      // servers: batch writes by the server's bulk loader
     std::function<void()> changed_;            // watchChanges' callback, kept across reconnects
     std::unique_ptr<SocketDeadline> deadline_; // PostgreSQL: libpq has no read timeout
+    std::function<void(const QString&)> problem_; // watchChanges' problem callback
+    bool reconnecting_ = false; // close() inside reconnect() keeps the watch going
+    std::unique_ptr<MariadbLogCapture> logCapture_;
+    QStringList logProblems_;               // raised by the drain on open, before anyone watched
+    std::unique_ptr<QObject> watchContext_; // on the store's thread: the follower's work runs there
+    std::unique_ptr<MariadbLogFollower> follower_;
 };
 
 } // namespace syncscope

@@ -115,6 +115,8 @@ void TestStoreContract::backends() {
     // The servers' Qt Sql statements (batches with seed attributes, and servers that refuse a
     // bulk loader, take them) as well as LOAD DATA and COPY.
     QTest::newRow("mariadb, Qt Sql path") << QStringLiteral("mariadb-qtsql");
+    // Outside writes read from the binlog: no capture triggers on the table.
+    QTest::newRow("mariadb, capture=log") << QStringLiteral("mariadb-log");
     QTest::newRow("postgresql") << QStringLiteral("postgresql");
     QTest::newRow("postgresql, Qt Sql path") << QStringLiteral("postgresql-qtsql");
     QTest::newRow("redis") << QStringLiteral("redis");
@@ -186,8 +188,10 @@ std::unique_ptr<StoreWorker> TestStoreContract::openWorker(const QString& name) 
                    kind.startsWith(QLatin1String("postgresql"))) {
             const bool mariadb = kind.startsWith(QLatin1String("mariadb"));
             QString problem;
-            const QString uri = lab::freshDatabase(mariadb ? servers_->mariadb : servers_->postgres,
-                                                   servers_->password, problem);
+            QString uri = lab::freshDatabase(mariadb ? servers_->mariadb : servers_->postgres,
+                                             servers_->password, problem);
+            if (kind.endsWith(QLatin1String("-log")))
+                uri += QStringLiteral("?capture=log");
             if (!problem.isEmpty())
                 qFatal("%s", qPrintable(problem));
             current_ = {uri,
