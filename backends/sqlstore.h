@@ -15,8 +15,11 @@
 
 class QSqlDatabase;
 class QSqlError;
+class QTimer;
 
 namespace syncscope {
+
+class PostgresLogCapture;
 
 // A store in an SQL database through Qt Sql (SQLite, MariaDB/MySQL, PostgreSQL): the grades
 // table keyed by (student_id, course_id) plus the oplog table (schema in sqldialect*.cpp). Every
@@ -115,6 +118,10 @@ private:
     Status retryAfterReconnecting(std::span<const LogRecord> batch, const StoreError& lost,
                                   const BatchControl& control);
     bool subscribe();
+    // capture=log on PostgreSQL (postgreslogcapture.h): made, and the log read to its end, on
+    // every open that writes.
+    Status startLogCapture();
+    void startLogStreaming();
     Status checkOwnSeqsFree(std::span<const LogRecord> batch);
     // Whether a batch whose commit went unanswered (the connection broke) is in the oplog:
     // its last write is there with the same content. A batch commits whole, so then all of it
@@ -135,6 +142,9 @@ private:
     std::unique_ptr<BulkWritePath> bulk_;      // servers: batch writes by the server's bulk loader
     std::function<void()> changed_;            // watchChanges' callback, kept across reconnects
     std::unique_ptr<SocketDeadline> deadline_; // PostgreSQL: libpq has no read timeout
+    std::unique_ptr<PostgresLogCapture> logCapture_;
+    std::unique_ptr<QTimer> reconnectTimer_;      // log capture lost the store's connection
+    std::function<void(const QString&)> problem_; // watchChanges' problem callback
 };
 
 } // namespace syncscope

@@ -182,6 +182,13 @@ inline QString dropThrowaways() {
                 problem = t.name + QStringLiteral(": ") + deleted;
         } else {
             const bool postgres = t.serverUri.startsWith(QLatin1String("postgres"));
+            // A store with capture=log made a replication slot in its database, which PostgreSQL
+            // will not drop a database under (and which would keep the server's WAL for ever).
+            if (postgres)
+                run(t.serverUri, t.password,
+                    QStringLiteral("SELECT pg_drop_replication_slot(slot_name) FROM "
+                                   "pg_replication_slots WHERE database = '%1'")
+                        .arg(t.name));
             problem = run(t.serverUri, t.password,
                           QStringLiteral("DROP DATABASE IF EXISTS ") + t.name +
                               (postgres ? QStringLiteral(" WITH (FORCE)") : QString()));
