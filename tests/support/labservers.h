@@ -156,6 +156,16 @@ inline QString redisCli(const QString& redisUri, const QString& password, const 
     return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
 }
 
+// Drops the replication slots (capture=log stores) no process reads in the databases this
+// process made: each keeps the server's WAL from its last position on, which a run of many tests
+// on one lab would otherwise pile up. The stores are opened again without them (a new slot).
+inline QString dropIdleSlots(const QString& postgresUri, const QString& password) {
+    return run(postgresUri, password,
+               QStringLiteral("SELECT pg_drop_replication_slot(slot_name) FROM "
+                              "pg_replication_slots WHERE NOT active AND database LIKE 't%1\\_%'")
+                   .arg(QCoreApplication::applicationPid()));
+}
+
 // Drops every database and Redis prefix this process made with freshDatabase; the stores on
 // them must be closed. The first failure is returned (and the rest still tried).
 inline QString dropThrowaways() {
