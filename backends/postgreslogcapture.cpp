@@ -641,6 +641,31 @@ Status PostgresLogCapture::writeTransactions(std::vector<Transaction>& batch) {
     return success();
 }
 
+Result<std::vector<UnaccountedRow>> PostgresLogCapture::setAsideRows(pg_conn* conn,
+                                                                     const QString& store) {
+    PGresult* r = PQexec(conn, "SELECT student_id, course_id, grade, position, reason FROM "
+                               "syncscope_set_aside WHERE student_id IS NOT NULL ORDER BY id");
+    std::vector<UnaccountedRow> rows;
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        const bool missing = sqlState(r) == QLatin1String("42P01"); // no such table
+        const QString why = resultError(r, conn);
+        PQclear(r);
+        if (missing)
+            return rows;
+        return StoreError{store, QStringLiteral("cannot read syncscope_set_aside: ") + why, false};
+    }
+    for (int i = 0; i < PQntuples(r); ++i) {
+        std::string detail = "an outside write set aside at LSN " +
+                             std::string(PQgetvalue(r, i, 3)) +
+                             ", not logged: " + PQgetvalue(r, i, 4);
+        if (!PQgetisnull(r, i, 2))
+            detail += std::string(" (grade '") + PQgetvalue(r, i, 2) + "')";
+        rows.push_back({PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), std::move(detail)});
+    }
+    PQclear(r);
+    return rows;
+}
+
 void PostgresLogCapture::report(const QString& problem) {
     if (problem_)
         problem_(problem);
@@ -762,13 +787,14 @@ void PostgresLogCapture::tick() {
         if (!started) {
             // Another process reads the slot (its capture notifies this one's LISTEN), or the
             // server is away: tried again a second later.
-            if (!busy || !busyReported_)
+            // Said once, not each second.
+            if (started.error().message != lastFailure_)
                 report(started.error().toString());
-            busyReported_ = busy;
+            lastFailure_ = started.error().message;
             timer_->setInterval(1000);
             return;
         }
-        busyReported_ = false;
+        lastFailure_.clear();
         timer_->setInterval(100);
         notifier_ = std::make_unique<QSocketNotifier>(PQsocket(repl_), QSocketNotifier::Read);
         QObject::connect(notifier_.get(), &QSocketNotifier::activated, [this] { pump(); });

@@ -3,6 +3,7 @@
 #include "logrecord.h"
 #include "pgoutputdecoding.h"
 #include "result.h"
+#include "store.h"
 
 #include <QString>
 
@@ -84,6 +85,10 @@ public:
 
     // What the store's description shows: "log (slot NAME)".
     static QString describe(const QString& database);
+    // The rows set aside, for verify (Store::unaccountedRows): the key as it was written, and
+    // where and why. None when the table does not exist (the store never captured from the log).
+    static Result<std::vector<UnaccountedRow>> setAsideRows(pg_conn* conn, const QString& store);
+
     // What drain() set aside or met, for the first watcher to hear.
     std::vector<QString> takeProblems();
 
@@ -154,7 +159,7 @@ private:
     std::function<void()> storeLost_;
     std::unique_ptr<QSocketNotifier> notifier_;
     std::unique_ptr<QTimer> timer_;
-    bool busyReported_ = false;
+    QString lastFailure_; // what starting to read the slot last failed with
 };
 
 } // namespace syncscope

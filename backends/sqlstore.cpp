@@ -523,6 +523,17 @@ Result<bool> SqlStore::watchChanges(std::function<void()> changed,
     return subscribe();
 }
 
+Result<std::vector<UnaccountedRow>> SqlStore::unaccountedRows(const BatchControl& control) {
+    if (options_.engine != SqlEngine::Postgres || options_.capture != SqlCapture::Log || !open_)
+        return Store::unaccountedRows(control);
+    pg_conn* conn = PostgresCopyPath::nativeHandle(
+        QSqlDatabase::database(connection_, false).driver()->handle());
+    if (!conn)
+        return error(QStringLiteral("cannot read syncscope_set_aside"),
+                     QStringLiteral("the PostgreSQL driver gave no libpq connection"));
+    return PostgresLogCapture::setAsideRows(conn, options_.name);
+}
+
 Status SqlStore::startLogCapture() {
     QSqlDatabase db = QSqlDatabase::database(connection_, false);
     pg_conn* conn = PostgresCopyPath::nativeHandle(db.driver()->handle());
