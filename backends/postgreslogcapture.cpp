@@ -207,7 +207,8 @@ Status PostgresLogCapture::prepare() {
                                    "'pgoutput')",
                                    1, nullptr, p.values.data(), nullptr, nullptr, 0);
         const QString code = sqlState(r);
-        const bool made = PQresultStatus(r) == PGRES_TUPLES_OK || code == QLatin1String("42710");
+        const bool created = PQresultStatus(r) == PGRES_TUPLES_OK;
+        const bool made = created || code == QLatin1String("42710");
         QString why = resultError(r, storeConn_);
         PQclear(r);
         if (code == QLatin1String("53400"))
@@ -218,6 +219,11 @@ Status PostgresLogCapture::prepare() {
                                   "max_replication_slots in postgresql.conf and restart)");
         if (!made)
             return error(QStringLiteral("cannot create the replication slot ") + slot_, why);
+        // A new slot sends only what commits after it: an LSN saved from an earlier slot (one
+        // dropped, or a database restored on another server, whose LSNs differ) means nothing.
+        if (created)
+            if (Status s = exec("DELETE FROM syncscope_meta WHERE key = 'capture_lsn'"); !s)
+                return s;
     }
     // Triggers would capture every write a second time. They go only now that the slot exists.
     for (const char* drop : {"DROP TRIGGER IF EXISTS grades_capture ON grades",

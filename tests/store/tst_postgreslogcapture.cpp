@@ -2,7 +2,8 @@
 // made through the real `psql` client reach the oplog exactly once, in commit order, shaped as
 // the capture triggers shape them; Syncscope's own writes are not captured again; a rolled-back
 // transaction leaves nothing; a key renamed is a DELETE and a SET; a row breaking the data rules
-// is set aside and the next row captured; a TRUNCATE is reported. What is written while no
+// is set aside and the next row captured; a TRUNCATE and a change of grades' columns are
+// reported. What is written while no
 // Syncscope runs is captured at the next open, and a capturing process killed with SIGKILL, or
 // the server killed in the middle of the stream, loses and repeats nothing. Everything is
 // checked by reading the oplog through psql, not through Syncscope.
@@ -262,6 +263,19 @@ void TestPostgresLogCapture::rollbackRenameInvalidTruncate() {
                                          "LIKE '%TRUNCATE%'")),
              QStringLiteral("1"));
     QCOMPARE(oplog(uri).size(), 4);
+
+    // A column added to grades is reported; the rows still carry their key and grade.
+    QVERIFY2(psql(uri,
+                  QStringLiteral("ALTER TABLE grades ADD COLUMN note TEXT; INSERT INTO "
+                                 "grades(student_id, course_id, grade, note) VALUES ('S7', 'C1', "
+                                 "'A', 'n')"),
+                  out),
+             qPrintable(out));
+    QTRY_VERIFY_WITH_TIMEOUT(notices.count() >= 4, 5000);
+    QVERIFY2(notices.last().at(0).toString().contains(QStringLiteral("columns of grades changed")),
+             qPrintable(notices.last().at(0).toString()));
+    QTRY_COMPARE_WITH_TIMEOUT(oplog(uri).size(), 5, 5000);
+    QCOMPARE(oplog(uri).last(), QStringLiteral("SET|S7|C1|A|5|SQL|5|"));
 }
 
 void TestPostgresLogCapture::tenThousandRowsInOneTransaction() {
