@@ -493,13 +493,7 @@ QList<BackendOption> sqlServerOptions(const QString& defaultPort) {
                 QStringLiteral("CA certificate"),
                 QStringLiteral("/path/ca.pem"),
                 {},
-                true},
-               // Where writes of other clients are read from (docs/backends.md).
-               {Part::Query,
-                QStringLiteral("capture"),
-                QStringLiteral("Outside writes"),
-                QStringLiteral("triggers"),
-                {QStringLiteral("triggers"), QStringLiteral("log")}}} +
+                true}} +
            timeoutOptions();
 }
 

@@ -52,11 +52,6 @@ struct Backend {
 class TestStoreContract : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    // capture=log stores leave a replication slot each: dropped after each test.
-    void cleanup() {
-        if (servers_)
-            lab::dropIdleSlots(servers_->postgres, servers_->password);
-    }
     void initTestCase();
     void setGetDelete_data() { backends(); }
     void setGetDelete();
@@ -124,8 +119,6 @@ void TestStoreContract::backends() {
     QTest::newRow("mariadb, capture=log") << QStringLiteral("mariadb-log");
     QTest::newRow("postgresql") << QStringLiteral("postgresql");
     QTest::newRow("postgresql, Qt Sql path") << QStringLiteral("postgresql-qtsql");
-    // Outside writes read from a replication slot instead of triggers.
-    QTest::newRow("postgresql, capture=log") << QStringLiteral("postgresql-log");
     QTest::newRow("redis") << QStringLiteral("redis");
     for (const lab::ProtocolPeers::Kind& k : lab::ProtocolPeers::kinds())
         QTest::newRow(qPrintable(k.label)) << k.id;
@@ -207,8 +200,6 @@ std::unique_ptr<StoreWorker> TestStoreContract::openWorker(const QString& name) 
                         {},
                         servers_->password,
                         kind.endsWith(QLatin1String("qtsql"))};
-            if (kind.endsWith(QLatin1String("-log")))
-                current_.uri += QStringLiteral("?capture=log");
         } else if (kind == QLatin1String("sqlite-memory")) {
             current_ = {QStringLiteral("sqlite::memory:"), false, {}, {}, {}, false};
         } else {
