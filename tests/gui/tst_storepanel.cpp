@@ -92,10 +92,10 @@ void TestStorePanel::loadsARealStoreInPages() {
     QCOMPARE(
         panel.gradeView()->model()->index(rows - 1, GradeTableModel::Student).data().toString(),
         QStringLiteral("SID%1").arg(100000 + rows - 1));
-    // The oplog view asked for its first page by itself, and more when scrolled to the end.
-    QTRY_COMPARE(oplog.rowCount(), int(OplogModel::kPageSize));
+    // The oplog view follows the log's end by itself: it pages on to the newest entries.
+    QTRY_COMPARE_WITH_TIMEOUT(oplog.rowCount(), rows, 30000);
     panel.oplogView()->scrollToBottom();
-    QTRY_VERIFY(oplog.rowCount() > int(OplogModel::kPageSize));
+    QVERIFY(oplog.rowCount() > int(OplogModel::kPageSize));
     QVERIFY(
         !panel.gradeView()->model()->index(5, 0).data(GradeTableModel::PlaceholderRole).toBool());
 }
