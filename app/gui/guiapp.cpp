@@ -354,6 +354,7 @@ void GuiApp::closeOnceWritten() {
         if (!guard || closeNow_)
             return;
         closeNow_ = true;
+        scripts_->keepPlaceAtClose();
         window_->close(); // keeps the layout, as any close does
         if (quitAfterClose_)
             QCoreApplication::quit(); // other windows (Help, the Merge dialog) end too

@@ -137,7 +137,7 @@ void ScriptActions::showScript(const QString& path, const QString& text,
 void ScriptActions::showProgress(int done) {
     if (runner_->isBusy()) {
         runMarker_.progressed(done);
-    } else if (!askingToQuit_) { // paused by the quit question: the run is not over
+    } else if (!askingToQuit_ && !quitting_) { // stopped by a quit: the run is not over
         runMarker_.stopped();
         if (done > 0)
             for (StorePanel* panel : window_->storePanels())
@@ -191,8 +191,17 @@ bool ScriptActions::mayClose() {
         return false;
     }
     askingToQuit_ = false;
+    // The window now waits for the stores' writes before it closes: the runner's stop that
+    // arrives meanwhile is the quit's, and must not clear the kept place.
+    quitting_ = true;
     runMarker_.closing(runner_->done());
     return true;
+}
+
+void ScriptActions::keepPlaceAtClose() {
+    // Steps the stopped runner had in hand were still answered while the writes were awaited.
+    if (quitting_)
+        runMarker_.closing(runner_->done());
 }
 
 void ScriptActions::stopForQuit() {

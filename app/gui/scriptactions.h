@@ -65,6 +65,8 @@ public:
     // Quitting with nobody to ask (a signal): a Run stops where it is and keeps its place for
     // the next start, as if Quit had been answered Yes.
     void stopForQuit();
+    // The window closes for a quit at last: the kept place is where the run really stopped.
+    void keepPlaceAtClose();
     // A Run the last program did not finish (quit during it, or killed): said in the console,
     // and the script offered again where it stopped.
     void offerCutShortRun();
