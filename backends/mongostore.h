@@ -1,5 +1,6 @@
 #pragma once
 
+#include "processidentity.h"
 #include "store.h"
 
 #include <QString>
@@ -100,7 +101,7 @@ private:
     Status releaseOwnSeqs(std::span<const LogRecord> dropped);
     // Whether a claim on `seq` made at `claimedMs` was left behind by a writer that never
     // logged the write (a crash between claim and log): old, and no entry holds the seq.
-    Result<bool> staleClaim(uint64_t seq, int64_t claimedMs);
+    Result<bool> staleClaim(uint64_t seq, int64_t claimedMs, const ProcessIdentity& claimer);
     // How many of `records`, in order from position `first`, are in the oplog.
     Result<size_t> landedPrefix(std::span<const LogRecord> records, int64_t first);
     // Brings the grade rows up to `records` (entries already in the oplog): idempotent.

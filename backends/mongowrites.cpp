@@ -3,6 +3,7 @@
 #include "lostconnection.h"
 #include "mongodocuments.h"
 #include "ownseqs.h"
+#include "processidentity.h"
 #include "utf8.h"
 
 #include <QDateTime>
@@ -88,6 +89,18 @@ void seqList(bson_t* filter, const std::vector<uint64_t>& seqs) {
 }
 } // namespace
 
+namespace {
+// Who claims a seq, so that a later writer can tell a claim its killed claimer left (a standalone
+// server: the claim is made before the entry is logged) from one of a writer still at work.
+void putClaimer(bson_t* doc) {
+    static const ProcessIdentity self = thisProcess();
+    putString(doc, "m", self.machine);
+    putString(doc, "b", self.bootId);
+    bson_append_int64(doc, "p", 1, self.pid);
+    bson_append_int64(doc, "s", 1, self.startTicks);
+}
+} // namespace
+
 // docs/script-language.md: (origin, seq) names one write. Two Syncscope processes (or an outside
 // write captured meanwhile) can number different writes of this store with the same seq; the second
 // to claim it is refused before anything of its batch lands, as the other backends refuse it. The
@@ -110,6 +123,7 @@ Status MongoStore::claimOwnSeqs(std::span<const LogRecord> batch) {
     struct Claim {
         std::string digest;
         int64_t claimedMs = 0;
+        ProcessIdentity claimer; // empty fields: a claim made before they were kept
     };
     const auto heldNow = [&](const std::vector<uint64_t>& which,
                              std::map<uint64_t, Claim>& held) -> Status {
@@ -123,8 +137,13 @@ Status MongoStore::claimOwnSeqs(std::span<const LogRecord> batch) {
                     const std::optional<int64_t> id = numberField(d, "_id");
                     std::optional<std::string> digest = textField(d, "d");
                     if (id && digest)
-                        held[static_cast<uint64_t>(*id)] = {std::move(*digest),
-                                                            numberField(d, "t").value_or(0)};
+                        held[static_cast<uint64_t>(*id)] = {
+                            std::move(*digest), numberField(d, "t").value_or(0),
+                            ProcessIdentity{{},
+                                            textField(d, "m").value_or(std::string()),
+                                            textField(d, "b").value_or(std::string()),
+                                            numberField(d, "p").value_or(0),
+                                            numberField(d, "s").value_or(0)}};
                     return true;
                 },
                 error)) {
@@ -147,8 +166,9 @@ Status MongoStore::claimOwnSeqs(std::span<const LogRecord> batch) {
         if (it->second.digest == ownDigest(*r, kDigestKeySeparator))
             continue; // a replay of this very write
         // Outside a transaction a claim can outlive a writer that never logged its write.
-        Result<bool> stale =
-            h_->inTransaction ? Result<bool>(false) : staleClaim(r->seq, it->second.claimedMs);
+        Result<bool> stale = h_->inTransaction
+                                 ? Result<bool>(false)
+                                 : staleClaim(r->seq, it->second.claimedMs, it->second.claimer);
         if (!stale)
             return stale.error();
         if (!stale.value())
@@ -161,6 +181,7 @@ Status MongoStore::claimOwnSeqs(std::span<const LogRecord> batch) {
         bson_append_document_begin(update.get(), "$set", 4, &set);
         putString(&set, "d", ownDigest(*r, kDigestKeySeparator));
         bson_append_int64(&set, "t", 1, now);
+        putClaimer(&set);
         bson_append_document_end(update.get(), &set);
         bson_error_t error;
         if (!mongoc_collection_update_one(h_->ownSeqs.get(), q.get(), update.get(), nullptr,
@@ -177,6 +198,7 @@ Status MongoStore::claimOwnSeqs(std::span<const LogRecord> batch) {
         bson_append_int64(docs[i].get(), "_id", 3, static_cast<int64_t>(claim[i]->seq));
         putString(docs[i].get(), "d", ownDigest(*claim[i], kDigestKeySeparator));
         bson_append_int64(docs[i].get(), "t", 1, now);
+        putClaimer(docs[i].get());
         pointers[i] = docs[i].get();
     }
     Doc opts, reply;
@@ -214,9 +236,15 @@ Status MongoStore::claimOwnSeqs(std::span<const LogRecord> batch) {
     return refuse(*claim[clashed.empty() ? 0 : std::min(clashed.front(), claim.size() - 1)]);
 }
 
-Result<bool> MongoStore::staleClaim(uint64_t seq, int64_t claimedMs) {
+Result<bool> MongoStore::staleClaim(uint64_t seq, int64_t claimedMs,
+                                    const ProcessIdentity& claimer) {
     constexpr int64_t kStaleAfterMs = 60000; // far longer than a batch takes to be logged
-    if (QDateTime::currentMSecsSinceEpoch() - claimedMs < kStaleAfterMs)
+    // A claimer seen to have ended (same machine: the killed run before this one) never logs
+    // its write; one seen running may still; one that cannot be seen has the time limit.
+    const ProcessLiveness liveness = livenessOf(claimer);
+    if (liveness == ProcessLiveness::Running ||
+        (liveness == ProcessLiveness::Unknown &&
+         QDateTime::currentMSecsSinceEpoch() - claimedMs < kStaleAfterMs))
         return false;
     Doc filter, opts;
     putString(filter.get(), "o", options_.name.toStdString());
