@@ -8,6 +8,7 @@
 // The Redis server is the test's own (killed without touching the servers other tests share),
 // with an append-only file synced on every write, so what it acknowledged survives the kill.
 #include "clirun.h"
+#include "freeport.h"
 #include "labstore.h"
 #include "logrecords.h"
 
@@ -27,22 +28,7 @@
 
 using namespace syncscope;
 
-namespace {
-// A port nobody listens on, for the test's own Redis: the kernel's pick for port 0.
-int freePort() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t size = sizeof a;
-    int port = 0;
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&a), size) == 0 &&
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &size) == 0)
-        port = ntohs(a.sin_port);
-    ::close(fd);
-    return port;
-}
-} // namespace
+namespace {} // namespace
 
 class TestCliFollow : public QObject {
     Q_OBJECT
@@ -108,7 +94,7 @@ void TestCliFollow::initTestCase() {
     QString problem;
     servers_ = lab::servers(problem);
     QVERIFY2(servers_, qPrintable(problem));
-    redisPort_ = freePort();
+    redisPort_ = lab::freePort();
     QVERIFY(redisPort_ > 0);
     QVERIFY2(startRedis(problem), qPrintable(problem));
     source_ = lab::freshStore(QStringLiteral("SQL"), servers_->mariadb, servers_->password, sqlUri_,

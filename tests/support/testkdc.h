@@ -5,6 +5,7 @@
 // a credential cache of the folder. start() points this process's Kerberos at them
 // (KRB5_CONFIG, KRB5CCNAME, KRB5_KTNAME), which the peers and CLIs it starts inherit. Nothing
 // of it outlives the test: the KDC goes with this object, the folder with it.
+#include "freeport.h"
 #include <QDir>
 #include <QFile>
 #include <QProcess>
@@ -45,7 +46,7 @@ public:
             problem = QStringLiteral("no temporary folder for the KDC");
             return false;
         }
-        const int port = freePort();
+        const int port = lab::freePort();
         const QString realm = QLatin1String(kRealm);
         if (!write(QStringLiteral("krb5.conf"),
                    QStringLiteral("[libdefaults]\n default_realm = %1\n dns_lookup_kdc = false\n"
@@ -130,19 +131,6 @@ private:
             return false;
         }
         return true;
-    }
-
-    // A loopback port nothing listens on now (the KDC takes it a moment later).
-    static int freePort() {
-        const int fd = socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t length = sizeof a;
-        bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-        getsockname(fd, reinterpret_cast<sockaddr*>(&a), &length);
-        close(fd);
-        return ntohs(a.sin_port);
     }
 
     QTemporaryDir dir_;
