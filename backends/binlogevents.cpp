@@ -63,6 +63,15 @@ public:
         at_ += n;
         return true;
     }
+    // The same, narrowed into a field of the event's own width.
+    template <class T>
+    bool uint(size_t n, T& field) {
+        uint64_t v = 0;
+        if (!uint(n, v))
+            return false;
+        field = static_cast<T>(v);
+        return true;
+    }
     bool bytes(size_t n, std::string_view& out) {
         if (!has(n))
             return false;
@@ -238,25 +247,18 @@ bool readImage(Reader& in, const TableMap& map, std::string_view present, size_t
 std::optional<Header> readHeader(std::string_view event) {
     Reader in(event);
     Header h;
-    uint64_t v = 0;
-    if (!in.uint(4, v))
+    if (!in.uint(4, h.timestamp))
         return std::nullopt;
-    h.timestamp = static_cast<uint32_t>(v);
-    if (!in.uint(1, v))
+    if (!in.uint(1, h.type))
         return std::nullopt;
-    h.type = static_cast<uint8_t>(v);
-    if (!in.uint(4, v))
+    if (!in.uint(4, h.serverId))
         return std::nullopt;
-    h.serverId = static_cast<uint32_t>(v);
-    if (!in.uint(4, v))
+    if (!in.uint(4, h.size))
         return std::nullopt;
-    h.size = static_cast<uint32_t>(v);
-    if (!in.uint(4, v))
+    if (!in.uint(4, h.nextPos))
         return std::nullopt;
-    h.nextPos = static_cast<uint32_t>(v);
-    if (!in.uint(2, v))
+    if (!in.uint(2, h.flags))
         return std::nullopt;
-    h.flags = static_cast<uint16_t>(v);
     return h;
 }
 

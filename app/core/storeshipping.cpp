@@ -16,10 +16,16 @@ StoreShipping::StoreShipping(std::vector<std::string> names, std::vector<StoreWo
     , views_(workers.size())
     , handedOut_(workers.size(), 0)
     , committed_(workers.size(), 0)
-    , abandoned_(workers.size(), 0)
     , abandonedRanges_(workers.size())
     , queued_(workers.size(), 0)
     , sent_(workers.size(), 0) {}
+
+uint64_t StoreShipping::abandoned(size_t store) const {
+    uint64_t records = 0;
+    for (const auto& [first, end] : abandonedRanges_[store])
+        records += end - first;
+    return records;
+}
 
 bool StoreShipping::refused(size_t store, uint64_t from, uint64_t to) const {
     const auto& ranges = abandonedRanges_[store];
@@ -89,7 +95,6 @@ void StoreShipping::flush() {
 void StoreShipping::dropUnsent(size_t store) {
     ViewUpdates& box = views_[store];
     const uint64_t unsent = outbox_.unsent(store);
-    abandoned_[store] += unsent;
     noteAbandoned(store, sent_[store], unsent);
     sent_[store] += unsent;
     outbox_.dropUnsent(store);
@@ -108,7 +113,7 @@ void StoreShipping::runCommittedCallbacks() {
     // every record up to the marks committed, or refused for good.
     const auto reached = [this](const std::vector<uint64_t>& marks) {
         for (size_t s = 0; s < marks.size(); ++s)
-            if (committed_[s] + abandoned_[s] < marks[s])
+            if (committed_[s] + abandoned(s) < marks[s])
                 return false;
         return true;
     };
@@ -175,7 +180,6 @@ void StoreShipping::batchAnswered(size_t store, uint64_t first, size_t count, co
     --box.inFlight;
     box.inFlightRecords -= count;
     if (!s) {
-        abandoned_[store] += count;
         noteAbandoned(store, first, count);
         ++refusedBatches_;
         // Told and carried on: later batches of this store no longer wait for this one (the

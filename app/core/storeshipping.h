@@ -60,7 +60,7 @@ public:
     // Batches a store refused, ever.
     uint64_t refusedBatches() const { return refusedBatches_; }
     // Records handed to `store` that will never commit, ever.
-    uint64_t abandoned(size_t store) const { return abandoned_[store]; }
+    uint64_t abandoned(size_t store) const;
     // Per store: records handed so far through hand() (not handCommitted()), numbering them: a
     // caller notes the number before handing a command's records and after, and asks refused()
     // about that stretch once it has settled.
@@ -107,10 +107,9 @@ private:
     std::vector<ViewUpdates> views_;
     std::vector<uint64_t> handedOut_; // per store: records accepted from the engine
     std::vector<uint64_t> committed_; // per store: records its worker has committed
-    // Per store: records that will never commit (a refused batch, and what waited for it; a
-    // queue dropped after a conflict). Marks count them as settled, so nothing waits forever.
-    std::vector<uint64_t> abandoned_;
-    // Per store: the numbers (queued()'s) of the records that will never commit, as stretches
+    // Per store: the records that will never commit (a refused batch, and what waited for it; a
+    // queue dropped after a conflict), marks counting them as settled so nothing waits forever:
+    // their numbers (queued()'s), as stretches
     // [first, end) in order, adjacent ones joined (a store that is down refuses batch after
     // batch: one stretch).
     std::vector<std::vector<std::pair<uint64_t, uint64_t>>> abandonedRanges_;
