@@ -205,16 +205,11 @@ void ScriptActions::keepPlaceAtClose() {
 }
 
 void ScriptActions::stopForQuit() {
-    quitting_ = true; // a question being asked (mayClose) is answered Yes when it returns
-    if (askingToQuit_) {
-        // Already stopped by the question: its place is kept now, as a Yes would.
-        runMarker_.closing(runner_->done());
-        return;
-    }
-    if (!runner_->isBusy())
-        return;
-    askingToQuit_ = true; // the stop is the quit's, not a pause: the run is not over
-    runner_->stop();
+    // From now on a question being asked (mayClose) counts as Yes, and the runner's stop is the
+    // quit's, not a pause: the run is not over and its place is kept.
+    quitting_ = true;
+    if (runner_->isBusy())
+        runner_->stop();
     runMarker_.closing(runner_->done());
 }
 

@@ -94,8 +94,14 @@ void TestStorePanel::loadsARealStoreInPages() {
         QStringLiteral("SID%1").arg(100000 + rows - 1));
     // The oplog view follows the log's end by itself: it pages on to the newest entries.
     QTRY_COMPARE_WITH_TIMEOUT(oplog.rowCount(), rows, 30000);
+    // Scrolled up by the user, a reload loads the first page only, and more when scrolled to
+    // the end.
+    panel.oplogView()->scrollToTop();
+    loader.reload();
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.size(), 2, 30000);
+    QTRY_COMPARE(oplog.rowCount(), int(OplogModel::kPageSize));
     panel.oplogView()->scrollToBottom();
-    QVERIFY(oplog.rowCount() > int(OplogModel::kPageSize));
+    QTRY_VERIFY(oplog.rowCount() > int(OplogModel::kPageSize));
     QVERIFY(
         !panel.gradeView()->model()->index(5, 0).data(GradeTableModel::PlaceholderRole).toBool());
 }
