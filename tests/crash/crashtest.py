@@ -265,6 +265,12 @@ def one_round(args, kind, lab, rng, tmp, counts):
         time.sleep(rng.uniform(1.0, 1.0 + args.max_kill_s))
         if proc.poll() is not None:  # it never ends by itself: it failed
             return [f"the window ended {proc.returncode} before the signal: {tail(errs[0])}"]
+        # The Run marker (written about once a second while running) says whether the Run is
+        # under way as the signal is sent; its first write comes as the Run starts.
+        conf = os.path.join(tmp, "config", "Syncscope", "Syncscope.conf")
+        running = os.path.exists(conf) and "[lastRun]" in open(conf).read()
+        if running:
+            counts["cut"] = counts.get("cut", 0) + 1
         if rng.random() < 0.5:
             proc.send_signal(signal.SIGKILL)
         else:
@@ -277,17 +283,13 @@ def one_round(args, kind, lab, rng, tmp, counts):
                 return [f"the window did not quit within 120 s: {tail(errs[0])}"]
             if proc.returncode != 0:  # quit as File > Quit does, not ended by the signal
                 return [f"the window ended {proc.returncode} on SIGTERM: {tail(errs[0])}"]
-            conf = os.path.join(tmp, "config", "Syncscope", "Syncscope.conf")
-            if os.path.exists(conf) and "[lastRun]" in open(conf).read() and \
-                    "exact=true" not in open(conf).read():
-                return ["the window quit on SIGTERM mid-run without keeping its place"]
+            # A Run under way keeps its exact place. (One that ended meanwhile clears the
+            # marker, as any finished Run does; tst_guireset holds a quit to keeping it.)
+            after = open(conf).read() if os.path.exists(conf) else ""
+            if running and "[lastRun]" in after and "exact=true" not in after:
+                return ["the window quit on SIGTERM mid-run without keeping its exact place"]
         counts["kills"] += 1
         proc.wait()
-        # The window stays open after its Run: the run marker it keeps tells whether the Run was
-        # cut short (written about once a second while running, exactly at a quit).
-        conf = os.path.join(tmp, "config", "Syncscope", "Syncscope.conf")
-        if os.path.exists(conf) and "[lastRun]" in open(conf).read():
-            counts["cut"] = counts.get("cut", 0) + 1
     elif args.variant == "kill":
         time.sleep(rng.uniform(0.05, args.max_kill_s))
         killed = proc.poll() is None
