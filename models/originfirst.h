@@ -60,6 +60,7 @@ public:
     void markVolatile(size_t s);
     // The store whose name is `origin`, or npos for an origin outside the stores (CSV).
     size_t storeOf(const std::string& origin) const;
+    const std::string& nameOf(size_t s) const { return names_[s]; }
 
 private:
     // Hands out `store`'s unsent records from its cursor: all of them when `needSeq` is 0,

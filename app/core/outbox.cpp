@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <unordered_set>
 
 namespace syncscope {
 
@@ -49,7 +50,9 @@ Outbox::Outbox(std::vector<std::string> names, std::vector<StoreWorker*> workers
     , order_(std::move(names))
     , unsent_(workers_.size())
     , inFlight_(workers_.size())
-    , epoch_(workers_.size(), 0) {
+    , epoch_(workers_.size(), 0)
+    , taken_(workers_.size(), 0)
+    , orphans_(workers_.size()) {
     for (size_t s = 0; s < workers_.size(); ++s)
         if (!workers_[s]->capabilities().outlivesProcess)
             order_.markVolatile(s);
@@ -73,6 +76,27 @@ LogRecord& Outbox::addOne(size_t s, size_t expected) {
 }
 
 void Outbox::dropUnsent(size_t s) {
+    const std::string& origin = order_.nameOf(s);
+    std::unordered_set<uint64_t> dropped;
+    const View view(unsent_);
+    for (size_t i = 0; i < view.size(s); ++i) {
+        const LogRecord& r = view.at(s, i);
+        if (r.isWrite() && r.origin == origin)
+            dropped.insert(r.seq);
+    }
+    if (!dropped.empty())
+        for (size_t t = 0; t < unsent_.size(); ++t) {
+            if (t == s)
+                continue;
+            const View copies(unsent_);
+            for (size_t i = 0; i < copies.size(t); ++i) {
+                const LogRecord& r = copies.at(t, i);
+                if (r.isWrite() && r.origin == origin && dropped.count(r.seq))
+                    orphans_[t].push_back(taken_[t] + i);
+            }
+            std::sort(orphans_[t].begin(), orphans_[t].end());
+        }
+    taken_[s] += unsent_[s].count;
     unsent_[s] = {};
 }
 
@@ -84,6 +108,7 @@ std::vector<std::vector<LogRecord>> Outbox::takeFront(size_t s, size_t count) {
     Pieces& p = unsent_[s];
     std::vector<std::vector<LogRecord>> out;
     p.count -= count;
+    taken_[s] += count;
     while (count > 0) {
         std::vector<LogRecord>& first = p.pieces.front();
         const size_t left = first.size() - p.frontOffset;
@@ -143,8 +168,20 @@ std::vector<Outbox::Sent> Outbox::send(size_t s) {
         return sent;
     const std::vector<OriginFirst::Cut> cuts = order_.plan(s, View(unsent_));
     for (const OriginFirst::Cut& cut : cuts) {
+        std::vector<QFuture<Status>> after = prerequisites(cut);
+        // A copy of a write its origin dropped: the batch must not commit it.
+        std::deque<uint64_t>& orphans = orphans_[cut.store];
+        const uint64_t end = taken_[cut.store] + cut.count;
+        if (!orphans.empty() && orphans.front() < end) {
+            while (!orphans.empty() && orphans.front() < end)
+                orphans.pop_front();
+            StoreError dropped{QString(), QStringLiteral("a write it copies was dropped from its "
+                                                         "origin's queue after a conflict")};
+            dropped.conflict = true;
+            after.push_back(QtFuture::makeReadyFuture(Status(std::move(dropped))));
+        }
         std::vector<std::vector<LogRecord>> pieces = takeFront(cut.store, cut.count);
-        QFuture<Status> done = workers_[cut.store]->append(std::move(pieces), prerequisites(cut));
+        QFuture<Status> done = workers_[cut.store]->append(std::move(pieces), std::move(after));
         inFlight_[cut.store].push_back({cut.ownSeq, done, epoch_[cut.store]});
         sent.push_back({cut.store, cut.count, done});
     }

@@ -49,6 +49,9 @@ public:
     // stores they copy: the batches handed to the workers, in the order they were handed.
     std::vector<Sent> send(size_t s);
     // Forgets store s's unsent records (the window drops a queue built on a stale history).
+    // Other stores' unsent copies of the writes dropped will never have an origin: the batch
+    // carrying one fails, as if the origin's batch had failed (StoreError::upstream), instead
+    // of committing a copy ahead of, and without, its origin.
     void dropUnsent(size_t s);
     // A store's batches each wait for the one before, so after a failure nothing more is
     // written to it (and nothing that copies its writes). The window, which has told the user
@@ -78,6 +81,10 @@ private:
     std::vector<Pieces> unsent_;
     std::vector<std::deque<InFlight>> inFlight_; // per store, oldest first
     std::vector<uint64_t> epoch_;                // per store
+    std::vector<uint64_t> taken_; // per store: records ever taken off the front (sent or dropped)
+    // Per store, ascending: the numbers (taken_'s count) of unsent copies whose origin's write
+    // was dropped (dropUnsent).
+    std::vector<std::deque<uint64_t>> orphans_;
 };
 
 } // namespace syncscope

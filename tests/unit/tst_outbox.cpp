@@ -57,6 +57,7 @@ class TestOutbox : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void nothingCopiedAheadOfItsOrigin();
+    void copiesOfADroppedQueueAreNotWritten();
 };
 
 void TestOutbox::nothingCopiedAheadOfItsOrigin() {
@@ -138,6 +139,67 @@ void TestOutbox::nothingCopiedAheadOfItsOrigin() {
                                                  .arg(round)
                                                  .arg(seq)));
     }
+}
+
+// The window drops a store's unsent queue when another writer took its seqs. Copies of those
+// writes waiting in other stores' queues must not be written after that: their origin will
+// never hold them. The rest of the other stores' records still go out in later batches.
+void TestOutbox::copiesOfADroppedQueueAreNotWritten() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const std::vector<std::string> names{"A", "B"};
+    std::vector<std::unique_ptr<StoreWorker>> workers;
+    std::vector<StoreWorker*> plain;
+    for (const std::string& n : names) {
+        const QString name = QString::fromStdString(n);
+        auto made = StoreFactory::create(name, QStringLiteral("sqlite://") +
+                                                   dir.filePath(name + QStringLiteral(".db")));
+        QVERIFY(made);
+        workers.push_back(std::make_unique<StoreWorker>(std::move(made.value())));
+        QVERIFY(await(workers.back()->open()));
+        plain.push_back(workers.back().get());
+    }
+    Outbox outbox(names, plain);
+    Catalog catalog;
+    Engine engine(catalog);
+    for (const std::string& n : names)
+        engine.addReplica(n);
+    const KeyId k1 = catalog.internKey("SID1", "C1");
+    const KeyId k2 = catalog.internKey("SID2", "C1");
+    engine.set(0, k1, catalog.internValue("A"), 1); // A:1
+    engine.set(1, k2, catalog.internValue("B"), 2); // B:1
+    engine.merge(1, 0);                             // B copies A:1
+    std::vector<size_t> collected(names.size(), 0);
+    const auto collect = [&] {
+        for (size_t s = 0; s < names.size(); ++s) {
+            std::vector<LogRecord> piece;
+            for (; collected[s] < engine.replica(s).logEnd(); ++collected[s])
+                piece.push_back(toRecord(engine.replica(s).entryAt(collected[s]), catalog));
+            outbox.add(s, std::move(piece));
+        }
+    };
+    collect();
+    outbox.dropUnsent(0);
+    std::vector<Outbox::Sent> sent = outbox.send(1);
+    QVERIFY(!sent.empty());
+    for (Outbox::Sent& x : sent)
+        x.done.waitForFinished();
+    QVERIFY2(!sent.back().done.result(), "B's batch holding the orphaned copy was written");
+    QVERIFY(sent.back().done.result().error().upstream);
+
+    // B's later writes go out: only the batch with the orphan failed.
+    outbox.forgetFailures(1);
+    engine.set(1, k2, catalog.internValue("C"), 3);
+    collect();
+    for (Outbox::Sent& x : outbox.send(1)) {
+        x.done.waitForFinished();
+        QVERIFY(x.done.result());
+    }
+    const Result<std::vector<LogRecord>> log = await(workers[1]->readOplog());
+    QVERIFY(log);
+    for (const LogRecord& r : log.value())
+        QVERIFY2(r.origin != "A", "B holds a copy of A's dropped write");
+    QVERIFY(!log.value().empty());
 }
 
 } // namespace
