@@ -22,6 +22,9 @@ namespace {
 constexpr size_t kRowsPerDrainBatch = 20000; // as many as one append batch of the other engines
 constexpr int kRowsPerStatement = 500;
 constexpr size_t kRowsForBulkPath = 2000;
+// A follower that reads only transactions it does not capture still hands the store a place to
+// save after this many bytes of log.
+constexpr uint64_t kBytesBetweenMarks = 4u << 20;
 
 QString q(const std::string& s) {
     return toQString(s);
@@ -36,6 +39,7 @@ QString at(const BinlogTransaction& t) {
 struct Captured {
     LogRecord record;
     bool removesRow = false; // an outside DELETE: the row is gone, as the trigger leaves it
+    bool leavesRow = false;  // a later write changed the row: it stays as it is
 };
 
 struct SetAside {
@@ -46,6 +50,82 @@ struct SetAside {
 
 QVariant bytes(const binlog::Cell& c) {
     return c ? QVariant(QByteArray(c->data(), qsizetype(c->size()))) : QVariant();
+}
+
+// Stands for nothing but a place in the log (past transactions that were not captured):
+// apply() saves it as read.
+BinlogTransaction positionMark(const BinlogPosition& at) {
+    BinlogTransaction t;
+    t.end = at;
+    t.own = true;
+    return t;
+}
+
+// Settles the batch against the rows as they are now. A row the batch leaves in another state
+// than it holds was changed after these changes (the log is read in commit order, so
+// whatever changed it came later): by a later outside write, which a later capture stamps, or
+// by a logged write (Syncscope's, or a copy it received). Either way the row is not touched
+// (`leavesRow`). When a logged write holds it, the changes are also logged as older than that
+// write, their ts just below its: a capture that runs late (the store opened hours after an
+// outside write) must not stamp the old value as the newest write and bring it back over what
+// Syncscope wrote since.
+//
+// The rows are read locked (FOR UPDATE): a plain read sees the transaction's snapshot, and an
+// outside UPDATE committed since (a key renamed) would be missed, then overwritten.
+bool settleAgainstRows(QSqlDatabase& db, std::vector<Captured>& captured, QString& why) {
+    // The state each key is left in by the batch: its last change.
+    using Key = std::pair<std::string, std::string>;
+    std::map<Key, const LogRecord*> last;
+    for (const Captured& c : captured)
+        last[{c.record.studentId, c.record.courseId}] = &c.record;
+    struct Row {
+        bool present = false; // with a grade (a tombstone is no grade)
+        std::string grade;
+        int64_t ts = 0;
+        bool logged = false; // a logged write with this very state holds it
+    };
+    std::map<Key, Row> rows;
+    std::vector<Key> keys;
+    for (const auto& [key, record] : last)
+        keys.push_back(key);
+    for (size_t from = 0; from < keys.size(); from += kRowsPerStatement) {
+        const size_t n = std::min<size_t>(kRowsPerStatement, keys.size() - from);
+        QSqlQuery read(db);
+        read.prepare(QStringLiteral("SELECT g.student_id, g.course_id, g.grade, g.ts, EXISTS("
+                                    "SELECT 1 FROM oplog o WHERE o.origin = g.origin AND o.seq "
+                                    "= g.seq AND o.ts = g.ts AND o.op <> 'GET' AND o.grade <=> "
+                                    "g.grade AND o.student_id = g.student_id AND o.course_id = "
+                                    "g.course_id) FROM grades g WHERE (g.student_id, "
+                                    "g.course_id) IN (%1) FOR UPDATE")
+                         .arg(placeholders(static_cast<int>(n), 2)));
+        for (size_t i = from; i < from + n; ++i) {
+            read.addBindValue(q(keys[i].first));
+            read.addBindValue(q(keys[i].second));
+        }
+        if (!read.exec()) {
+            why = read.lastError().text();
+            return false;
+        }
+        while (read.next()) {
+            Row& row = rows[{read.value(0).toString().toStdString(),
+                             read.value(1).toString().toStdString()}];
+            row.present = !read.value(2).isNull();
+            row.grade = read.value(2).toString().toStdString();
+            row.ts = read.value(3).toLongLong();
+            row.logged = read.value(4).toInt() != 0;
+        }
+    }
+    for (Captured& c : captured) {
+        const Key key{c.record.studentId, c.record.courseId};
+        const LogRecord& end = *last[key];
+        const Row& row = rows[key]; // absent: no row
+        if (row.present == end.hasValue && (!row.present || row.grade == end.value))
+            continue;
+        c.leavesRow = true;
+        if (row.logged)
+            c.record.ts = std::min(c.record.ts, row.ts - 1);
+    }
+    return true;
 }
 
 } // namespace
@@ -203,6 +283,11 @@ bool MariadbLogCapture::drain(QStringList& problems, QString& why) {
             rows += txn.changes.size();
             batch.push_back(std::move(txn));
         }
+        // The end of the log is saved even when nothing there was captured (a store only
+        // Syncscope writes): the next open starts from it, not from a file the server may have
+        // purged meanwhile.
+        if (next == BinlogReader::Next::End)
+            batch.push_back(positionMark(reader.position()));
         if ((next == BinlogReader::Next::End || rows >= kRowsPerDrainBatch) && !batch.empty()) {
             if (!apply(batch, problems, why))
                 return false;
@@ -257,13 +342,15 @@ bool MariadbLogCapture::gradeColumns(size_t count, QString& why) {
 
 // The oplog entries and the grade rows by multi-row statements (where the server takes no
 // local files for LOAD DATA).
-bool MariadbLogCapture::writeByStatements(const std::vector<LogRecord>& records, qint64 wallMs,
+bool MariadbLogCapture::writeByStatements(const std::vector<LogRecord>& entries,
+                                          const std::vector<LogRecord>& rows, qint64 wallMs,
                                           QString& why) {
     QSqlDatabase db = QSqlDatabase::database(connection_, false);
     const SqlDialect dialect = mariadbDialect();
     const QVariant null;
     for (int pass = 0; pass < 2; ++pass) {
         const bool oplog = pass == 0;
+        const std::vector<LogRecord>& records = oplog ? entries : rows;
         for (size_t from = 0; from < records.size(); from += kRowsPerStatement) {
             const int n =
                 static_cast<int>(std::min<size_t>(kRowsPerStatement, records.size() - from));
@@ -321,7 +408,27 @@ bool MariadbLogCapture::apply(std::vector<BinlogTransaction>& transactions, QStr
     for (const BinlogTransaction& t : transactions)
         if (t.end.after(done) && t.concernsGrades())
             todo.push_back(&t);
+    // Where the next read starts: past everything read, captured or not (Syncscope's own
+    // transactions, and the position marks standing for them).
+    const BinlogPosition readTo = transactions.empty() ? done : transactions.back().end;
+    const auto savePosition = [&]() {
+        QSqlQuery position(db);
+        position.prepare(QStringLiteral("REPLACE INTO syncscope_meta(`key`, value) VALUES "
+                                        "('binlog_position', ?), ('binlog_gtid', ?)"));
+        position.addBindValue(q(readTo.text()));
+        position.addBindValue(q(readTo.gtid));
+        if (!position.exec())
+            return fail(position);
+        if (!db.commit()) {
+            why = db.lastError().text();
+            db.rollback();
+            return false;
+        }
+        return true;
+    };
     if (todo.empty()) {
+        if (readTo.after(done))
+            return savePosition();
         db.rollback();
         return true;
     }
@@ -453,23 +560,35 @@ bool MariadbLogCapture::apply(std::vector<BinlogTransaction>& transactions, QStr
     }
     for (Captured& c : captured)
         c.record.context = contexts[{c.record.studentId, c.record.courseId}];
+    if (!settleAgainstRows(db, captured, why)) {
+        db.rollback();
+        return false;
+    }
 
     // The entries, and the rows in commit order (a delete as a tombstone), by the store's bulk
     // loader when it has one and the batch is large (LOAD DATA: about twice the multi-row
     // statements' rate, after a fixed cost that a follower's small batches would wait for). A
     // captured write beats every write the store holds (its ts is the greatest), so it stamps
-    // its row with its (ts, origin, seq), as the trigger does.
+    // its row with its (ts, origin, seq), as the trigger does; but not a row a later write
+    // changed (settleAgainstRows).
     const qint64 wallMs = QDateTime::currentMSecsSinceEpoch();
-    std::vector<LogRecord> records;
+    std::vector<LogRecord> records, rowWrites;
     records.reserve(captured.size());
-    for (const Captured& c : captured)
+    bool allStampRows = true;
+    for (const Captured& c : captured) {
         records.push_back(c.record);
-    if (bulk_ && records.size() >= kRowsForBulkPath && BulkWritePath::suits(records)) {
+        if (c.leavesRow)
+            allStampRows = false;
+        else
+            rowWrites.push_back(c.record);
+    }
+    if (allStampRows && bulk_ && records.size() >= kRowsForBulkPath &&
+        BulkWritePath::suits(records)) {
         if (!records.empty() && !bulk_->writeBatch(records, wallMs, why)) {
             db.rollback();
             return false;
         }
-    } else if (!writeByStatements(records, wallMs, why)) {
+    } else if (!writeByStatements(records, rowWrites, wallMs, why)) {
         db.rollback();
         return false;
     }
@@ -477,7 +596,7 @@ bool MariadbLogCapture::apply(std::vector<BinlogTransaction>& transactions, QStr
     // later write of the batch replaced it.
     std::vector<const LogRecord*> removed;
     for (const Captured& c : captured)
-        if (c.removesRow)
+        if (c.removesRow && !c.leavesRow)
             removed.push_back(&c.record);
     for (size_t from = 0; from < removed.size(); from += kRowsPerStatement) {
         const size_t n = std::min<size_t>(kRowsPerStatement, removed.size() - from);
@@ -509,19 +628,8 @@ bool MariadbLogCapture::apply(std::vector<BinlogTransaction>& transactions, QStr
         if (!keep.exec())
             return fail(keep);
     }
-    const BinlogTransaction& last = *todo.back();
-    QSqlQuery position(db);
-    position.prepare(QStringLiteral("REPLACE INTO syncscope_meta(`key`, value) VALUES "
-                                    "('binlog_position', ?), ('binlog_gtid', ?)"));
-    position.addBindValue(q(last.end.text()));
-    position.addBindValue(q(last.end.gtid));
-    if (!position.exec())
-        return fail(position);
-    if (!db.commit()) {
-        why = db.lastError().text();
-        db.rollback();
+    if (!savePosition())
         return false;
-    }
     for (const SetAside& s : setAside) {
         const QString key =
             s.student || s.course
@@ -572,6 +680,7 @@ void MariadbLogFollower::giveBack(std::vector<BinlogTransaction> transactions) {
 void MariadbLogFollower::run(BinlogPosition from) {
     int pauseMs = 250;
     BinlogPosition position = from;
+    BinlogPosition handed = from; // the last place queued for the store to save
     for (;;) {
         QString why;
         if (reader_.start(position, false, why)) {
@@ -582,8 +691,16 @@ void MariadbLogFollower::run(BinlogPosition from) {
                 if (next != BinlogReader::Next::Transaction)
                     break;
                 position = reader_.position();
-                if (!txn.concernsGrades())
+                // Transactions not captured still move the saved position now and then, so
+                // the next open does not read (or miss, once purged) the log since the last
+                // outside write.
+                const bool farAlong = position.file != handed.file ||
+                                      position.offset >= handed.offset + kBytesBetweenMarks;
+                if (!txn.concernsGrades() && !farAlong)
                     continue;
+                if (!txn.concernsGrades())
+                    txn = positionMark(position);
+                handed = position;
                 bool first = false;
                 {
                     std::lock_guard<std::mutex> hold(mutex_);

@@ -70,7 +70,9 @@ public:
 private:
     bool exec(const QString& sql, QString& why);
     bool gradeColumns(size_t count, QString& why);
-    bool writeByStatements(const std::vector<LogRecord>& records, qint64 wallMs, QString& why);
+    // The oplog entries, then the grade rows of those that stamp their row.
+    bool writeByStatements(const std::vector<LogRecord>& entries,
+                           const std::vector<LogRecord>& rows, qint64 wallMs, QString& why);
 
     QString connection_;
     QString store_;

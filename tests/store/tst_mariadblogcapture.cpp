@@ -4,6 +4,7 @@
 // reconfigure, SIGKILL and start again; a capturing process of its own (this program started
 // with "capture URI") is SIGKILLed and resumed.
 #include "awaitfuture.h"
+#include "freeport.h"
 #include "storefactory.h"
 #include "storeworker.h"
 
@@ -29,21 +30,6 @@ namespace {
 
 const QString kPassword = QStringLiteral("lab-secret");
 
-// A port nobody listens on now (the kernel's pick for a socket bound to port 0).
-int freePort() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t size = sizeof a;
-    int port = 0;
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &size) == 0)
-        port = ntohs(a.sin_port);
-    ::close(fd);
-    return port;
-}
-
 // A MariaDB on a folder and port of its own, with the binlog capture=log reads.
 class OwnMariadb {
 public:
@@ -52,7 +38,7 @@ public:
             problem = QStringLiteral("no temporary folder");
             return false;
         }
-        port_ = freePort();
+        port_ = lab::freePort();
         QDir().mkpath(dir_.filePath(QStringLiteral("tmp")));
         QProcess install;
         QStringList args = {QStringLiteral("--no-defaults"),
@@ -201,6 +187,8 @@ private Q_SLOTS:
     void refusedWithoutRowFormat();
     void killedCapturerResumesExactlyOnce();
     void serverKilledMidStream();
+    void positionSavedPastOwnWrites();
+    void lateCaptureYieldsToALaterWrite();
 
 private:
     QString freshDatabase();
@@ -429,6 +417,110 @@ void TestMariadbLogCapture::triggersDroppedWhenSwitching() {
         oplog(db),
         (QStringList{QStringLiteral("SET S1 C1 A SQL 1 -"), QStringLiteral("SET S2 C1 B SQL 2 -")}),
         5000);
+}
+
+// A store only Syncscope writes: its saved position follows the log anyway (the follower marks
+// it every few MiB, each open saves the log's end), so a later open reads no more than that, and
+// logs the server purged meanwhile are not needed.
+void TestMariadbLogCapture::positionSavedPastOwnWrites() {
+    const QString db = freshDatabase();
+    QString problem, out;
+    const auto saved = [&] {
+        return one(db, QStringLiteral("SELECT value FROM syncscope_meta WHERE `key` = "
+                                      "'binlog_position'"));
+    };
+    const auto logEnd = [&] {
+        QString status;
+        if (!server_.root(QStringLiteral("SHOW MASTER STATUS"), status))
+            qFatal("%s", qPrintable(status));
+        const QStringList cells = status.trimmed().split(QLatin1Char('\t'));
+        return cells.value(0) + QLatin1Char(':') + cells.value(1);
+    };
+    auto store = openStore(server_.uri(db), problem);
+    QVERIFY2(store, qPrintable(problem));
+    const QString first = saved();
+    QVERIFY(await(store->watchChanges()).ok());
+    // Well over the follower's 4 MiB between marks, all of it Syncscope's own.
+    std::vector<LogRecord> batch;
+    uint64_t seq = 0;
+    for (int b = 0; b < 8; ++b) {
+        batch.clear();
+        for (int i = 0; i < 5000; ++i) {
+            ++seq;
+            batch.push_back({EntryKind::Set,
+                             "S" + std::to_string(seq),
+                             "C1",
+                             std::string(40, 'v'),
+                             true,
+                             static_cast<int64_t>(seq),
+                             "SQL",
+                             seq,
+                             0,
+                             {},
+                             {},
+                             0});
+        }
+        QVERIFY(await(store->append(batch)).ok());
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(saved() != first, 10000);
+    QCOMPARE(oplog(db).size(), 40000);
+    store.reset();
+
+    // Closed and opened again: the open saves the log's end, though it captured nothing.
+    // (The open writes to the log itself: the saved place is in the log begun before it, at or
+    // after where that log was when the open began.)
+    QVERIFY2(server_.root(QStringLiteral("FLUSH BINARY LOGS"), out), qPrintable(out));
+    const QString before = logEnd();
+    store = openStore(server_.uri(db), problem);
+    QVERIFY2(store, qPrintable(problem));
+    QCOMPARE(saved().section(QLatin1Char(':'), 0, 0), before.section(QLatin1Char(':'), 0, 0));
+    QVERIFY2(saved().section(QLatin1Char(':'), 1).toLongLong() >=
+                 before.section(QLatin1Char(':'), 1).toLongLong(),
+             qPrintable(saved() + QStringLiteral(" is before ") + before));
+    store.reset();
+    // Every log before the current one purged: the next open still starts where it should.
+    QVERIFY2(server_.root(QStringLiteral("FLUSH BINARY LOGS"), out), qPrintable(out));
+    const QString current = logEnd().section(QLatin1Char(':'), 0, 0);
+    QVERIFY2(server_.root(QStringLiteral("PURGE BINARY LOGS TO '%1'").arg(current), out),
+             qPrintable(out));
+    store = openStore(server_.uri(db), problem);
+    QVERIFY2(store, qPrintable(problem));
+    QCOMPARE(oplog(db).size(), 40000);
+}
+
+// An outside write captured only after Syncscope wrote the same key (the store was not
+// followed meanwhile): in the log it came first, so it is logged as older than Syncscope's
+// write, and the row stays Syncscope's. Logged as the newest, it would put the old value back.
+void TestMariadbLogCapture::lateCaptureYieldsToALaterWrite() {
+    const QString db = freshDatabase();
+    QString problem, out;
+    auto store = openStore(server_.uri(db), problem);
+    QVERIFY2(store, qPrintable(problem));
+    LogRecord first = {EntryKind::Set, "S1", "C1", "A", true, 10, "SQL", 1, 0, {}, {}, 0};
+    QVERIFY(await(store->append({first})).ok());
+    QVERIFY2(server_.client(db,
+                            QStringLiteral("UPDATE grades SET grade = 'OUT' WHERE student_id = "
+                                           "'S1'; INSERT INTO grades(student_id, course_id, "
+                                           "grade) VALUES ('S2', 'C1', 'ALONE');"),
+                            out),
+             qPrintable(out));
+    LogRecord later = {EntryKind::Set, "S1", "C1", "NEW", true, 20, "HIVE", 4, 0, {}, {}, 0};
+    QVERIFY(await(store->append({later})).ok());
+    store.reset();
+
+    store = openStore(server_.uri(db), problem);
+    QVERIFY2(store, qPrintable(problem));
+    QCOMPARE(oplog(db), (QStringList{QStringLiteral("SET S1 C1 A SQL 1 -"),
+                                     QStringLiteral("SET S1 C1 NEW HIVE 4 -"),
+                                     QStringLiteral("SET S1 C1 OUT SQL 2 HIVE:4"),
+                                     QStringLiteral("SET S2 C1 ALONE SQL 3 -")}));
+    // The outside UPDATE just below the write that followed it; the INSERT nobody overwrote is
+    // the newest write, as the triggers would stamp it.
+    QCOMPARE(one(db, QStringLiteral("SELECT GROUP_CONCAT(ts ORDER BY id) FROM oplog")),
+             QStringLiteral("10,20,19,22"));
+    QCOMPARE(one(db, QStringLiteral("SELECT GROUP_CONCAT(CONCAT(student_id, '=', grade, '@', "
+                                    "ts, origin, seq) ORDER BY student_id) FROM grades")),
+             QStringLiteral("S1=NEW@20HIVE4,S2=ALONE@22SQL3"));
 }
 
 void TestMariadbLogCapture::refusedWithoutRowFormat() {
