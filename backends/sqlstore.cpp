@@ -6,6 +6,7 @@
 #include "mariadblogcapture.h"
 #include "ownseqs.h"
 #include "postgrescopypath.h"
+#include "postgreslogcapture.h"
 #include "socketdeadline.h"
 #include "sqlrefusal.h"
 #include "sqlstoreshared.h"
@@ -17,6 +18,7 @@
 #include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QTimer>
 #include <QVariant>
 
 #include <algorithm>
@@ -72,15 +74,26 @@ QString kindName(SqlEngine engine) {
 SqlStore::SqlStore(Options options)
     : options_(std::move(options))
     , dialect_(dialectFor(options_))
-    , connection_(QStringLiteral("syncscope-%1-%2").arg(options_.name).arg(++connectionCounter)) {}
+    , connection_(QStringLiteral("syncscope-%1-%2").arg(options_.name).arg(++connectionCounter)) {
+    // Read from the log, outside writes must not be captured by triggers too.
+    if (options_.capture == SqlCapture::Log && options_.engine == SqlEngine::Postgres)
+        dialect_.schema.removeIf(
+            [](const QString& sql) { return sql.contains(QLatin1String(" TRIGGER ")); });
+}
 
 SqlStore::~SqlStore() {
     close();
 }
 
 StoreDescription SqlStore::description() const {
-    return {options_.name, kindName(options_.engine), options_.location,
-            options_.engine == SqlEngine::Sqlite};
+    StoreDescription d{options_.name, kindName(options_.engine), options_.location,
+                       options_.engine == SqlEngine::Sqlite};
+    if (options_.engine != SqlEngine::Sqlite)
+        d.capture = options_.capture == SqlCapture::Triggers ? QStringLiteral("triggers")
+                    : options_.engine == SqlEngine::Postgres
+                        ? PostgresLogCapture::describe(options_.databaseName)
+                        : QStringLiteral("log");
+    return d;
 }
 
 StoreError SqlStore::error(const QString& what, const QString& detail) const {
@@ -184,6 +197,9 @@ Status SqlStore::open() {
         QString why;
         bulk_ = MariadbLoadPath::create(connection_, why);
     }
+    if (options_.capture == SqlCapture::Log && options_.engine == SqlEngine::Postgres && !readOnly_)
+        if (Status s = startLogCapture(); !s)
+            return s;
     if (native) {
         sqliteFast_ = std::make_unique<SqliteFastPath>(native, options_.name.toStdString());
         QString why;
@@ -202,8 +218,9 @@ void SqlStore::close() {
         stopWatching();
     if (!open_)
         return;
+    logCapture_.reset();
     sqliteFast_.reset();
-    logCapture_.reset(); // it writes through bulk_ and this connection
+    binlogCapture_.reset(); // it writes through bulk_ and this connection
     bulk_.reset();
     oplogInserts_.clear();
     gradeUpserts_.clear();
@@ -514,11 +531,77 @@ Result<bool> SqlStore::watchChanges(std::function<void()> changed,
         problem_ = std::move(problem);
         return watchMariadbLog();
     }
-    (void)problem; // a lost connection is reported by the calls that meet it
     if (!open_ || options_.engine != SqlEngine::Postgres)
         return false; // MariaDB has no notifications; callers poll the oplog's tail
     changed_ = std::move(changed);
+    problem_ = std::move(problem); // else a lost connection is reported by the calls meeting it
+    if (logCapture_)
+        startLogStreaming();
+    // In log mode too: another process's capture notifies as the triggers do.
     return subscribe();
+}
+
+Result<std::vector<UnaccountedRow>> SqlStore::unaccountedRows(const BatchControl& control) {
+    if (options_.engine != SqlEngine::Postgres || options_.capture != SqlCapture::Log || !open_)
+        return Store::unaccountedRows(control);
+    pg_conn* conn = PostgresCopyPath::nativeHandle(
+        QSqlDatabase::database(connection_, false).driver()->handle());
+    if (!conn)
+        return error(QStringLiteral("cannot read syncscope_set_aside"),
+                     QStringLiteral("the PostgreSQL driver gave no libpq connection"));
+    return PostgresLogCapture::setAsideRows(conn, options_.name);
+}
+
+Status SqlStore::startLogCapture() {
+    QSqlDatabase db = QSqlDatabase::database(connection_, false);
+    pg_conn* conn = PostgresCopyPath::nativeHandle(db.driver()->handle());
+    if (!conn)
+        return error(QStringLiteral("cannot capture from the log"),
+                     QStringLiteral("the PostgreSQL driver gave no libpq connection"));
+    const Server& server = options_.server;
+    logCapture_ = std::make_unique<PostgresLogCapture>(
+        options_.name,
+        PostgresLogCapture::Server{server.host, server.port, server.user, server.password,
+                                   options_.databaseName, server.connectOptions},
+        conn, [this](std::span<const LogRecord> entries) -> Status {
+            if (bulk_ && BulkWritePath::suits(entries)) {
+                QString why;
+                if (!bulk_->writeBatch(entries, QDateTime::currentMSecsSinceEpoch(), why))
+                    return refusal(QStringLiteral("cannot log captured writes"), why,
+                                   bulk_->errorCode(), why);
+                return success();
+            }
+            return appendBatch(entries);
+        });
+    if (Status s = logCapture_->prepare(); !s)
+        return s;
+    if (Status s = logCapture_->drain(); !s)
+        return s;
+    if (changed_)
+        startLogStreaming();
+    return success();
+}
+
+// Streams while watched. When the server went away the store connects again, each second until
+// it can, which reads the log to its end and streams again.
+void SqlStore::startLogStreaming() {
+    logCapture_->startStreaming(changed_, problem_, [this] {
+        if (!reconnectTimer_) {
+            reconnectTimer_ = std::make_unique<QTimer>();
+            reconnectTimer_->setInterval(1000);
+            QObject::connect(reconnectTimer_.get(), &QTimer::timeout, [this] {
+                if (open_ && logCapture_ && !connectionLost()) {
+                    reconnectTimer_->stop(); // connected again meanwhile
+                    return;
+                }
+                if (Status s = reconnect(); s)
+                    reconnectTimer_->stop();
+                else if (problem_)
+                    problem_(s.error().toString());
+            });
+        }
+        reconnectTimer_->start();
+    });
 }
 
 // Again after every reconnect: a subscription lives as long as its connection.

@@ -16,11 +16,13 @@
 class QObject;
 class QSqlDatabase;
 class QSqlError;
+class QTimer;
 
 namespace syncscope {
 
 class MariadbLogCapture;
 class MariadbLogFollower;
+class PostgresLogCapture;
 
 // A store in an SQL database through Qt Sql (SQLite, MariaDB/MySQL, PostgreSQL): the grades
 // table keyed by (student_id, course_id) plus the oplog table (schema in sqldialect*.cpp). Every
@@ -83,6 +85,8 @@ public:
     Result<RangeRows> readRanges(uint32_t ranges, const std::vector<uint32_t>& which,
                                  const BatchControl& control) override;
     Status rollbackTo(int64_t position) override;
+    // capture=log on PostgreSQL: the outside writes set aside (postgreslogcapture.h).
+    Result<std::vector<UnaccountedRow>> unaccountedRows(const BatchControl& control) override;
     // By measurement: MariaDB's LOAD DATA batches pay about 70 ms each (the commit, the
     // append lock, the temporary table), so 50,000 rows apply 1M writes at 0.74 of a plain
     // LOAD DATA against 0.67 at 20,000; the other engines gain nothing past 20,000.
@@ -119,6 +123,10 @@ private:
     Status retryAfterReconnecting(std::span<const LogRecord> batch, const StoreError& lost,
                                   const BatchControl& control);
     bool subscribe();
+    // capture=log on PostgreSQL (postgreslogcapture.h): made, and the log read to its end, on
+    // every open that writes.
+    Status startLogCapture();
+    void startLogStreaming();
     Status checkOwnSeqsFree(std::span<const LogRecord> batch);
     // Whether a batch whose commit went unanswered (the connection broke) is in the oplog:
     // its last write is there with the same content. A batch commits whole, so then all of it
@@ -147,10 +155,12 @@ private:
     std::unique_ptr<SocketDeadline> deadline_; // PostgreSQL: libpq has no read timeout
     std::function<void(const QString&)> problem_; // watchChanges' problem callback
     bool reconnecting_ = false; // close() inside reconnect() keeps the watch going
-    std::unique_ptr<MariadbLogCapture> logCapture_;
+    std::unique_ptr<MariadbLogCapture> binlogCapture_;
     QStringList logProblems_;               // raised by the drain on open, before anyone watched
     std::unique_ptr<QObject> watchContext_; // on the store's thread: the follower's work runs there
     std::unique_ptr<MariadbLogFollower> follower_;
+    std::unique_ptr<PostgresLogCapture> logCapture_;
+    std::unique_ptr<QTimer> reconnectTimer_; // log capture lost the store's connection
 };
 
 } // namespace syncscope

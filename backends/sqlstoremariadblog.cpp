@@ -14,20 +14,20 @@ namespace syncscope {
 // position recorded and the triggers dropped, then everything committed up to the binlog's
 // current end is captured, so that reads after open see every outside write.
 Status SqlStore::startMariadbLogCapture() {
-    logCapture_ = std::make_unique<MariadbLogCapture>(
+    binlogCapture_ = std::make_unique<MariadbLogCapture>(
         connection_, options_.name, options_.databaseName.toStdString(),
         BinlogReader::Login{options_.server.host,
                             options_.server.port > 0 ? options_.server.port : 3306,
                             options_.server.user, options_.server.password});
-    logCapture_->useBulkPath(bulk_.get());
+    binlogCapture_->useBulkPath(bulk_.get());
     QString why;
-    if (!logCapture_->checkServer(why) || !logCapture_->prepare(why)) {
-        logCapture_.reset();
+    if (!binlogCapture_->checkServer(why) || !binlogCapture_->prepare(why)) {
+        binlogCapture_.reset();
         return error(QStringLiteral("cannot capture from the binlog (capture=log)"), why);
     }
     QStringList problems;
-    if (!logCapture_->drain(problems, why)) {
-        logCapture_.reset();
+    if (!binlogCapture_->drain(problems, why)) {
+        binlogCapture_.reset();
         return error(QStringLiteral("cannot capture from the binlog (capture=log)"), why);
     }
     if (problem_)
@@ -39,7 +39,7 @@ Status SqlStore::startMariadbLogCapture() {
 }
 
 Result<bool> SqlStore::watchMariadbLog() {
-    if (!open_ || !logCapture_)
+    if (!open_ || !binlogCapture_)
         return false; // a store only read captures nothing: the caller polls its oplog
     stopWatching();
     for (const QString& p : std::exchange(logProblems_, {}))
@@ -56,8 +56,9 @@ Result<bool> SqlStore::watchMariadbLog() {
         QMetaObject::invokeMethod(
             context, [this, named] { problem_(named); }, Qt::QueuedConnection);
     };
-    follower_ = std::make_unique<MariadbLogFollower>(logCapture_->login(), logCapture_->database(),
-                                                     logCapture_->drainedTo(), wake, problem);
+    follower_ =
+        std::make_unique<MariadbLogFollower>(binlogCapture_->login(), binlogCapture_->database(),
+                                             binlogCapture_->drainedTo(), wake, problem);
     return true;
 }
 
@@ -72,10 +73,10 @@ void SqlStore::applyFollowed() {
         return;
     QStringList problems;
     QString why;
-    bool applied = open_ && logCapture_ && logCapture_->apply(batch, problems, why);
+    bool applied = open_ && binlogCapture_ && binlogCapture_->apply(batch, problems, why);
     if (!applied && (!open_ || connectionLost())) {
         if (Status s = reconnect(); s)
-            applied = logCapture_ && logCapture_->apply(batch, problems, why);
+            applied = binlogCapture_ && binlogCapture_->apply(batch, problems, why);
         else
             why = s.error().message;
     }

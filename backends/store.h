@@ -28,6 +28,9 @@ struct StoreDescription {
     QString kind;     // "SQLite", "MariaDB", "PostgreSQL", "MongoDB", "Hive", "Redis"
     QString location; // URI without credentials, or "in memory"
     bool embedded = false;
+    // How outside writes reach the oplog on a server store: "triggers", or "log (…)" naming where
+    // the server's log is read from. Empty where the engine has no such choice.
+    QString capture = {};
 };
 
 // What a backend can promise; the UI and the merge workers adapt to it.

@@ -493,7 +493,13 @@ QList<BackendOption> sqlServerOptions(const QString& defaultPort) {
                 QStringLiteral("CA certificate"),
                 QStringLiteral("/path/ca.pem"),
                 {},
-                true}} +
+                true},
+               // Where writes of other clients are read from (docs/backends.md).
+               {Part::Query,
+                QStringLiteral("capture"),
+                QStringLiteral("Outside writes"),
+                QStringLiteral("triggers"),
+                {QStringLiteral("triggers"), QStringLiteral("log")}}} +
            timeoutOptions();
 }
 

@@ -27,6 +27,7 @@ private Q_SLOTS:
     void urisWithoutFieldsShowNone();
     void renamingOnTheSameDatabaseIsRefused();
     void hiveTlsAndHttpFieldsRoundTrip();
+    void captureFieldPicksTriggersOrLog();
 
 private:
     static QLineEdit* text(StoreDialog& d, const char* name) {
@@ -193,6 +194,20 @@ void TestStoreDialog::hiveTlsAndHttpFieldsRoundTrip() {
     pick(choice(again, "store-option-ssl"), QString());
     QVERIFY(!QUrlQuery(QUrl(text(again, "store-uri")->text())).hasQueryItem(QStringLiteral("ssl")));
     QVERIFY2(again.problem().contains(QStringLiteral("sslCaFile")), qPrintable(again.problem()));
+}
+
+// PostgreSQL's (and MariaDB's) capture=triggers|log is a field of its own, both ways.
+void TestStoreDialog::captureFieldPicksTriggersOrLog() {
+    StoreDialog d({"PG", {}, "postgresql://grader@db.lab/grades"}, {});
+    QLineEdit* uri = text(d, "store-uri");
+    QVERIFY(choice(d, "store-option-capture"));
+    pick(choice(d, "store-option-capture"), QStringLiteral("log"));
+    QCOMPARE(QUrlQuery(QUrl(uri->text())).queryItemValue(QStringLiteral("capture")),
+             QStringLiteral("log"));
+    QVERIFY2(d.problem().isEmpty(), qPrintable(d.problem()));
+    type(uri, QStringLiteral("postgresql://grader@db.lab/grades?capture=triggers"));
+    QCOMPARE(choice(d, "store-option-capture")->currentData().toString(),
+             QStringLiteral("triggers"));
 }
 
 QTEST_MAIN(TestStoreDialog)

@@ -156,6 +156,16 @@ inline QString redisCli(const QString& redisUri, const QString& password, const 
     return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
 }
 
+// Drops the replication slots (capture=log stores) no process reads in the databases this
+// process made: each keeps the server's WAL from its last position on, which a run of many tests
+// on one lab would otherwise pile up. The stores are opened again without them (a new slot).
+inline QString dropIdleSlots(const QString& postgresUri, const QString& password) {
+    return run(postgresUri, password,
+               QStringLiteral("SELECT pg_drop_replication_slot(slot_name) FROM "
+                              "pg_replication_slots WHERE NOT active AND database LIKE 't%1\\_%'")
+                   .arg(QCoreApplication::applicationPid()));
+}
+
 // Drops every database and Redis prefix this process made with freshDatabase; the stores on
 // them must be closed. The first failure is returned (and the rest still tried).
 inline QString dropThrowaways() {
@@ -182,6 +192,13 @@ inline QString dropThrowaways() {
                 problem = t.name + QStringLiteral(": ") + deleted;
         } else {
             const bool postgres = t.serverUri.startsWith(QLatin1String("postgres"));
+            // A store with capture=log made a replication slot in its database, which PostgreSQL
+            // will not drop a database under (and which would keep the server's WAL for ever).
+            if (postgres)
+                run(t.serverUri, t.password,
+                    QStringLiteral("SELECT pg_drop_replication_slot(slot_name) FROM "
+                                   "pg_replication_slots WHERE database = '%1'")
+                        .arg(t.name));
             problem = run(t.serverUri, t.password,
                           QStringLiteral("DROP DATABASE IF EXISTS ") + t.name +
                               (postgres ? QStringLiteral(" WITH (FORCE)") : QString()));
