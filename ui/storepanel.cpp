@@ -308,8 +308,12 @@ void StorePanel::keepOplogPlace() {
         return; // a page is on its way
     const int row = std::min(keptOplogRow_, rows - 1);
     keptOplogRow_ = -1;
-    if (row >= 0)
-        oplog_->scrollTo(oplogModel_->index(row, 0), QAbstractItemView::PositionAtTop);
+    if (row < 0)
+        return;
+    // The view lays out inserted rows later (a zero timer of its own): until then its scroll
+    // range is the one of the rows before, and the place would be clamped to it.
+    oplog_->doItemsLayout();
+    oplog_->scrollTo(oplogModel_->index(row, 0), QAbstractItemView::PositionAtTop);
 }
 
 void StorePanel::showOplogEnd() {
