@@ -421,7 +421,7 @@ void TestMariadbLogCapture::triggersDroppedWhenSwitching() {
 
 // A store only Syncscope writes: its saved position follows the log anyway (the follower marks
 // it every few MiB, each open saves the log's end), so a later open reads no more than that, and
-// logs the server purged meanwhile are not needed.
+// needs no log older than that.
 void TestMariadbLogCapture::positionSavedPastOwnWrites() {
     const QString db = freshDatabase();
     QString problem, out;
@@ -477,14 +477,8 @@ void TestMariadbLogCapture::positionSavedPastOwnWrites() {
     QVERIFY2(saved().section(QLatin1Char(':'), 1).toLongLong() >=
                  before.section(QLatin1Char(':'), 1).toLongLong(),
              qPrintable(saved() + QStringLiteral(" is before ") + before));
-    store.reset();
-    // Every log before the current one purged: the next open still starts where it should.
-    QVERIFY2(server_.root(QStringLiteral("FLUSH BINARY LOGS"), out), qPrintable(out));
-    const QString current = logEnd().section(QLatin1Char(':'), 0, 0);
-    QVERIFY2(server_.root(QStringLiteral("PURGE BINARY LOGS TO '%1'").arg(current), out),
-             qPrintable(out));
-    store = openStore(server_.uri(db), problem);
-    QVERIFY2(store, qPrintable(problem));
+    // (A purge of the log the saved place is in still loses it: what outside writes it held
+    // cannot be known. The place is at most one open, or 4 MiB of a watched log, behind.)
     QCOMPARE(oplog(db).size(), 40000);
 }
 
