@@ -52,6 +52,15 @@ QVariant bytes(const binlog::Cell& c) {
     return c ? QVariant(QByteArray(c->data(), qsizetype(c->size()))) : QVariant();
 }
 
+// Binds keys[from, from + n) as the (student_id, course_id) pairs of an IN list.
+void bindKeys(QSqlQuery& query, const std::vector<std::pair<std::string, std::string>>& keys,
+              size_t from, size_t n) {
+    for (size_t i = from; i < from + n; ++i) {
+        query.addBindValue(q(keys[i].first));
+        query.addBindValue(q(keys[i].second));
+    }
+}
+
 // Stands for nothing but a place in the log (past transactions that were not captured):
 // apply() saves it as read.
 BinlogTransaction positionMark(const BinlogPosition& at) {
@@ -98,10 +107,7 @@ bool settleAgainstRows(QSqlDatabase& db, std::vector<Captured>& captured, QStrin
                                     "g.course_id) FROM grades g WHERE (g.student_id, "
                                     "g.course_id) IN (%1) FOR UPDATE")
                          .arg(placeholders(static_cast<int>(n), 2)));
-        for (size_t i = from; i < from + n; ++i) {
-            read.addBindValue(q(keys[i].first));
-            read.addBindValue(q(keys[i].second));
-        }
+        bindKeys(read, keys, from, n);
         if (!read.exec()) {
             why = read.lastError().text();
             return false;
@@ -542,10 +548,7 @@ bool MariadbLogCapture::apply(std::vector<BinlogTransaction>& transactions, QStr
                                        "AND op <> 'GET' GROUP BY student_id, course_id, origin "
                                        "ORDER BY student_id, course_id, origin")
                             .arg(placeholders(static_cast<int>(n), 2)));
-        for (size_t i = from; i < from + n; ++i) {
-            context.addBindValue(q(keys[i].first));
-            context.addBindValue(q(keys[i].second));
-        }
+        bindKeys(context, keys, from, n);
         context.addBindValue(store_);
         if (!context.exec())
             return fail(context);

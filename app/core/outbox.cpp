@@ -84,18 +84,17 @@ void Outbox::dropUnsent(size_t s) {
         if (r.isWrite() && r.origin == origin)
             dropped.insert(r.seq);
     }
-    if (!dropped.empty())
-        for (size_t t = 0; t < unsent_.size(); ++t) {
-            if (t == s)
-                continue;
-            const View copies(unsent_);
-            for (size_t i = 0; i < copies.size(t); ++i) {
-                const LogRecord& r = copies.at(t, i);
-                if (r.isWrite() && r.origin == origin && dropped.count(r.seq))
-                    orphans_[t].push_back(taken_[t] + i);
-            }
-            std::sort(orphans_[t].begin(), orphans_[t].end());
+    for (size_t t = 0; t < unsent_.size() && !dropped.empty(); ++t) {
+        if (t == s)
+            continue;
+        for (size_t i = 0; i < view.size(t); ++i) {
+            const LogRecord& r = view.at(t, i);
+            if (r.isWrite() && r.origin == origin && dropped.count(r.seq))
+                orphans_[t].push_back(taken_[t] + i);
         }
+        // Those of an earlier drop may lie further on.
+        std::sort(orphans_[t].begin(), orphans_[t].end());
+    }
     taken_[s] += unsent_[s].count;
     unsent_[s] = {};
 }
