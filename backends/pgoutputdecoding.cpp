@@ -80,7 +80,7 @@ bool decodePgoutput(std::string_view data, PgMessage& out, QString& error) {
     case 'B':
         out.kind = PgMessage::Begin;
         out.finalLsn = in.uint(8);
-        in.uint(8); // commit time
+        out.commitTime = static_cast<int64_t>(in.uint(8));
         out.xid = static_cast<uint32_t>(in.uint(4));
         break;
     case 'C':
@@ -88,7 +88,7 @@ bool decodePgoutput(std::string_view data, PgMessage& out, QString& error) {
         in.byte(); // flags
         out.commitLsn = in.uint(8);
         out.endLsn = in.uint(8);
-        in.uint(8); // commit time
+        out.commitTime = static_cast<int64_t>(in.uint(8));
         break;
     case 'R': {
         out.kind = PgMessage::Relation;
@@ -152,8 +152,15 @@ bool decodePgoutput(std::string_view data, PgMessage& out, QString& error) {
             out.truncated.push_back(static_cast<uint32_t>(in.uint(4)));
         break;
     }
+    case 'M':
+        out.kind = PgMessage::Message;
+        out.transactional = (in.byte() & 1) != 0;
+        in.uint(8); // the message's LSN
+        out.prefix = in.cstring();
+        out.content = std::string(in.bytes(static_cast<size_t>(in.uint(4))));
+        break;
     default:
-        out.kind = PgMessage::Ignored; // Origin, Type, Message: nothing capture needs
+        out.kind = PgMessage::Ignored; // Origin, Type: nothing capture needs
         return true;
     }
     if (!error.isEmpty())

@@ -24,11 +24,22 @@ struct PgValue {
 using PgTuple = std::vector<PgValue>;
 
 struct PgMessage {
-    enum Kind { Begin, Commit, Relation, Insert, Update, Delete, Truncate, Ignored } kind = Ignored;
+    enum Kind {
+        Begin,
+        Commit,
+        Relation,
+        Insert,
+        Update,
+        Delete,
+        Truncate,
+        Message,
+        Ignored
+    } kind = Ignored;
     uint64_t finalLsn = 0;  // Begin: the commit's LSN
     uint64_t commitLsn = 0; // Commit
     uint64_t endLsn = 0;    // Commit: where the transaction ends (what a slot is confirmed to)
     uint32_t xid = 0;       // Begin
+    int64_t commitTime = 0; // Begin, Commit: microseconds since 2000-01-01 UTC
     uint32_t relation = 0;  // Relation, Insert, Update, Delete
     // Relation
     std::string nspace;
@@ -38,6 +49,11 @@ struct PgMessage {
     std::optional<PgTuple> oldRow;
     PgTuple newRow;
     std::vector<uint32_t> truncated; // Truncate: the relations
+    // Message (pg_logical_emit_message, sent with the `messages` option): whether it belongs to
+    // the transaction around it, its prefix and its content
+    bool transactional = false;
+    std::string prefix;
+    std::string content;
 };
 
 // Decodes one pgoutput message; false with `error` when it is cut short or unknown in shape.

@@ -23,6 +23,8 @@ namespace {
 // What a capture transaction may hold before it is written, so a huge outside transaction's
 // entries and a long drain do not wait in memory: about what one append batch holds.
 constexpr size_t kChangesPerCapture = 20000;
+// How long a watched capture reads on while changes keep coming, before it writes what committed.
+constexpr qint64 kReadBurstMs = 20;
 // How long a drain waits for a slot that sends nothing, or for another process's capture.
 constexpr qint64 kDrainPatienceMs = 60000;
 
@@ -154,7 +156,18 @@ Status PostgresLogCapture::exec(const char* sql, const std::vector<QString>& par
     return success();
 }
 
+const char* PostgresLogCapture::ownWriteLock() {
+    // The lock every Syncscope transaction of the store takes first (sqldialect_servers.cpp's
+    // lockForAppend), with the mark the capture reads: a transactional message belongs to the
+    // transaction and is decoded only if it commits.
+    return "SELECT value, pg_logical_emit_message(true, 'syncscope', value) FROM syncscope_meta "
+           "WHERE key = 'store' FOR UPDATE";
+}
+
 Status PostgresLogCapture::prepare() {
+    // pgoutput sends logical messages from PostgreSQL 14 on; before it, the oplog is published
+    // too, and a transaction that writes it is Syncscope's.
+    marksOwn_ = PQserverVersion(storeConn_) >= 140000;
     const Result<QString> level = queryValue("SELECT current_setting('wal_level')");
     if (!level)
         return level.error();
@@ -184,10 +197,12 @@ Status PostgresLogCapture::prepare() {
         queryValue("SELECT count(*)::text FROM pg_publication WHERE pubname = $1", {slot_});
     if (!published)
         return published.error();
+    // Names cannot be parameters; slotName() only makes [a-z0-9_].
     if (published.value() == QLatin1String("0")) {
-        // Names cannot be parameters; slotName() only makes [a-z0-9_].
         const QByteArray create =
-            QStringLiteral("CREATE PUBLICATION %1 FOR TABLE grades, oplog").arg(slot_).toUtf8();
+            QStringLiteral("CREATE PUBLICATION %1 FOR TABLE %2")
+                .arg(slot_, marksOwn_ ? QStringLiteral("grades") : QStringLiteral("grades, oplog"))
+                .toUtf8();
         PGresult* r = PQexec(storeConn_, create.constData());
         const bool made = PQresultStatus(r) == PGRES_COMMAND_OK ||
                           sqlState(r) == QLatin1String("42710"); // made by another client
@@ -195,6 +210,21 @@ Status PostgresLogCapture::prepare() {
         PQclear(r);
         if (!made)
             return error(QStringLiteral("cannot create the publication ") + slot_, why);
+    } else if (marksOwn_) {
+        // A publication made by an earlier version holds the oplog too: every entry Syncscope
+        // writes would come back through the slot only to be dropped.
+        const Result<QString> withOplog =
+            queryValue("SELECT count(*)::text FROM pg_publication_tables WHERE pubname = $1 AND "
+                       "tablename = 'oplog' AND schemaname = current_schema()",
+                       {slot_});
+        if (!withOplog)
+            return withOplog.error();
+        if (withOplog.value() != QLatin1String("0")) {
+            const QByteArray drop =
+                QStringLiteral("ALTER PUBLICATION %1 DROP TABLE oplog").arg(slot_).toUtf8();
+            if (Status s = exec(drop.constData()); !s)
+                return s;
+        }
     }
     const Result<QString> slots =
         queryValue("SELECT count(*)::text FROM pg_replication_slots WHERE slot_name = $1", {slot_});
@@ -291,8 +321,8 @@ Status PostgresLogCapture::startReplication(bool& slotBusy) {
         return s;
     const QByteArray start =
         QStringLiteral("START_REPLICATION SLOT %1 LOGICAL 0/0 (proto_version '1', "
-                       "publication_names '%1')")
-            .arg(slot_)
+                       "publication_names '%1'%2)")
+            .arg(slot_, marksOwn_ ? QStringLiteral(", messages 'true'") : QString())
             .toUtf8();
     PGresult* r = PQexec(repl_, start.constData());
     if (PQresultStatus(r) == PGRES_COPY_BOTH) {
@@ -321,10 +351,10 @@ Status PostgresLogCapture::confirm(uint64_t lsn, bool replyRequested) {
     return success();
 }
 
-Status PostgresLogCapture::readAvailable(bool wait) {
-    if (wait) {
+Status PostgresLogCapture::readAvailable(int waitMs) {
+    if (waitMs > 0) {
         pollfd fd{PQsocket(repl_), POLLIN, 0};
-        ::poll(&fd, 1, 100);
+        ::poll(&fd, 1, waitMs);
     }
     if (PQconsumeInput(repl_) != 1)
         return error(QStringLiteral("lost the replication connection"),
@@ -417,9 +447,8 @@ Status PostgresLogCapture::handleMessage(const PgMessage& m) {
             return error(QStringLiteral("cannot read the replication stream"),
                          QStringLiteral("a row change of an unannounced relation"));
         const Relation& rel = it->second;
-        if (rel.name == "oplog") {
-            open_->own = true; // Syncscope's own: its entries are logged already
-            open_->changes.clear();
+        if (rel.name == "oplog") { // published by an earlier version, or before PostgreSQL 14
+            markOwn();
             return success();
         }
         if (rel.name != "grades" || open_->own)
@@ -450,6 +479,7 @@ Status PostgresLogCapture::handleMessage(const PgMessage& m) {
     case PgMessage::Commit:
         if (open_) {
             open_->endLsn = m.endLsn;
+            open_->commitTime = m.commitTime;
             if (open_->own) {
                 open_->events.clear();
                 open_->changes.clear();
@@ -459,10 +489,20 @@ Status PostgresLogCapture::handleMessage(const PgMessage& m) {
             open_.reset();
         }
         return success();
+    case PgMessage::Message:
+        if (open_ && m.transactional && m.prefix == "syncscope")
+            markOwn();
+        return success();
     case PgMessage::Ignored:
         break;
     }
     return success();
+}
+
+// Syncscope's own transaction: its entries are logged already.
+void PostgresLogCapture::markOwn() {
+    open_->own = true;
+    open_->changes.clear();
 }
 
 void PostgresLogCapture::addChange(const Relation& rel, const PgTuple& row, Change::Kind kind) {
@@ -501,7 +541,20 @@ Result<bool> PostgresLogCapture::captureCommitted() {
     }
     if (Status s = confirm(last, false); !s)
         return s.error();
+    // The lag of the last transaction, from its commit to its entries' (and the slot's) being
+    // told: the protocol's clock is the server's, so a skewed client clock skews it.
+    progress_.position = QStringLiteral("LSN ") + lsnText(last);
+    progress_.capturedAtMs = QDateTime::currentMSecsSinceEpoch();
+    progress_.lagMs = std::max<qint64>(0, (protocolNow() - batch.back().commitTime) / 1000);
     return anything;
+}
+
+CaptureProgress PostgresLogCapture::progress() const {
+    CaptureProgress p = progress_;
+    p.waiting = lastFailure_;
+    if (p.position.isEmpty() && confirmed_ > 0)
+        p.position = QStringLiteral("LSN ") + lsnText(confirmed_);
+    return p;
 }
 
 // One transaction under the append lock: the entries, the set-aside rows, the saved LSN.
@@ -512,7 +565,7 @@ Status PostgresLogCapture::writeTransactions(std::vector<Transaction>& batch) {
     };
     if (Status s = exec("BEGIN"); !s)
         return s;
-    if (Status s = exec("SELECT value FROM syncscope_meta WHERE key = 'store' FOR UPDATE"); !s)
+    if (Status s = exec(ownWriteLock()); !s)
         return fail(s.error());
     const Result<QString> savedText =
         queryValue("SELECT value FROM syncscope_meta WHERE key = 'capture_lsn'");
@@ -712,7 +765,7 @@ Status PostgresLogCapture::drain() {
     for (;;) {
         const uint64_t framesBefore = frames_;
         const size_t before = committed_.size();
-        if (Status s = readAvailable(true); !s) {
+        if (Status s = readAvailable(100); !s) {
             disconnectReplication();
             return s;
         }
@@ -815,7 +868,18 @@ void PostgresLogCapture::tick() {
 void PostgresLogCapture::pump() {
     if (!repl_)
         return;
-    Status s = readAvailable(false);
+    QElapsedTimer burst;
+    burst.start();
+    const uint64_t first = frames_;
+    Status s = readAvailable(0);
+    // The server sends each change in a message of its own, and a busy stream wakes this
+    // thread for nearly every one: read on while more comes within a millisecond (for up to
+    // kReadBurstMs), so one wake-up and one capture transaction take a burst.
+    for (uint64_t before = first; s && frames_ != before && burst.elapsed() < kReadBurstMs &&
+                                  committedChanges_ < kChangesPerCapture;) {
+        before = frames_;
+        s = readAvailable(1);
+    }
     if (s) {
         const Result<bool> captured = captureCommitted();
         if (!captured)

@@ -24,9 +24,11 @@ namespace syncscope {
 // logical replication slot and the pgoutput plugin, instead of triggers on grades.
 //
 // - The slot and publication are made on the first open that writes (names: slotName,
-//   publicationName below); the publication holds grades and oplog. A transaction that writes
-//   the oplog is Syncscope's own (its entries are logged already): the oplog is published only
-//   to recognise those, whose rows are dropped.
+//   publicationName below); the publication holds grades. Every Syncscope transaction of the
+//   store begins with ownWriteLock(), which puts a logical message in it: a transaction that
+//   carries one is Syncscope's own (its entries are logged already) and its rows are dropped.
+//   Before PostgreSQL 14 (pgoutput sends no messages) the oplog is published too, and a
+//   transaction that writes it is Syncscope's own.
 // - Each committed outside transaction becomes oplog entries exactly as the capture trigger of
 //   sqldialect_servers.cpp makes them (origin = the store, seq = its greatest + 1, ts = the
 //   greatest ts + 1, context = per other origin the greatest seq held for the key; a DELETE as a
@@ -66,6 +68,10 @@ public:
     static QString slotName(const QString& database);
     static QString publicationName(const QString& database) { return slotName(database); }
 
+    // The append lock of a store captured from the log: the store's own lock, plus the message
+    // that marks the transaction as Syncscope's.
+    static const char* ownWriteLock();
+
     // Checks the server can (wal_level, the REPLICATION attribute), makes the publication, the
     // slot and the set-aside table when missing, then drops the capture triggers (after the slot
     // exists, so no write falls between the two).
@@ -89,6 +95,9 @@ public:
     // where and why. None when the table does not exist (the store never captured from the log).
     static Result<std::vector<UnaccountedRow>> setAsideRows(pg_conn* conn, const QString& store);
 
+    // Where it stands: the last transaction captured and its lag, or why it is not reading.
+    CaptureProgress progress() const;
+
     // What drain() set aside or met, for the first watcher to hear.
     std::vector<QString> takeProblems();
 
@@ -102,6 +111,7 @@ private:
     };
     struct Transaction {
         uint64_t endLsn = 0;
+        int64_t commitTime = 0; // microseconds since 2000-01-01 UTC
         bool own = false;
         std::vector<Change> changes;
         std::vector<QString> events; // TRUNCATE, schema changes: reported and kept
@@ -127,10 +137,11 @@ private:
     Status connectReplication();
     void disconnectReplication();
     Status startReplication(bool& slotBusy);
-    // Reads what the connection has; `wait` blocks until something comes (or 100 ms).
-    Status readAvailable(bool wait);
+    // Reads what the connection has, after waiting up to `waitMs` for something to come.
+    Status readAvailable(int waitMs);
     Status handleFrame(std::string_view frame);
     Status handleMessage(const PgMessage& m);
+    void markOwn();
     void addChange(const Relation& rel, const PgTuple& row, Change::Kind kind);
     // Writes the committed outside transactions read so far, then confirms them.
     Result<bool> captureCommitted();
@@ -145,6 +156,7 @@ private:
     pg_conn* storeConn_;
     WriteEntries write_;
     QString slot_;
+    bool marksOwn_ = false; // the server sends logical messages (14 and later)
     pg_conn* repl_ = nullptr;
     std::map<uint32_t, Relation> relations_;
     std::unique_ptr<Transaction> open_;  // between Begin and Commit
@@ -160,6 +172,7 @@ private:
     std::unique_ptr<QSocketNotifier> notifier_;
     std::unique_ptr<QTimer> timer_;
     QString lastFailure_; // what starting to read the slot last failed with
+    CaptureProgress progress_;
 };
 
 } // namespace syncscope

@@ -76,9 +76,12 @@ SqlStore::SqlStore(Options options)
     , dialect_(dialectFor(options_))
     , connection_(QStringLiteral("syncscope-%1-%2").arg(options_.name).arg(++connectionCounter)) {
     // Read from the log, outside writes must not be captured by triggers too.
-    if (options_.capture == SqlCapture::Log && options_.engine == SqlEngine::Postgres)
+    if (options_.capture == SqlCapture::Log && options_.engine == SqlEngine::Postgres) {
         dialect_.schema.removeIf(
             [](const QString& sql) { return sql.contains(QLatin1String(" TRIGGER ")); });
+        // The capture knows Syncscope's own transactions by the mark this lock leaves.
+        dialect_.lockForAppend = QString::fromLatin1(PostgresLogCapture::ownWriteLock());
+    }
 }
 
 SqlStore::~SqlStore() {
@@ -552,6 +555,14 @@ Result<std::vector<UnaccountedRow>> SqlStore::unaccountedRows(const BatchControl
     return PostgresLogCapture::setAsideRows(conn, options_.name);
 }
 
+std::optional<CaptureProgress> SqlStore::captureProgress() const {
+    if (logCapture_)
+        return logCapture_->progress();
+    if (binlogCapture_)
+        return mariadbCaptureProgress();
+    return std::nullopt;
+}
+
 Status SqlStore::startLogCapture() {
     QSqlDatabase db = QSqlDatabase::database(connection_, false);
     pg_conn* conn = PostgresCopyPath::nativeHandle(db.driver()->handle());
@@ -625,6 +636,13 @@ Status SqlStore::rollbackTo(int64_t position) {
         db.rollback();
         return error(QStringLiteral("cannot roll back"), why);
     };
+    // Under the append lock as any write of the oplog (and, captured from the log, marked as
+    // Syncscope's own: the grades it rewrites are no outside write).
+    if (!dialect_.lockForAppend.isEmpty()) {
+        QSqlQuery lock(db);
+        if (!lock.exec(dialect_.lockForAppend))
+            return fail(lock);
+    }
     for (const QString& sql : dialect_.rollbackStatements) {
         QSqlQuery q(db);
         // Only statements with a parameter are prepared: QPSQL cannot prepare DDL.

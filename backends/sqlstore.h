@@ -93,6 +93,7 @@ public:
     size_t batchSize() const override {
         return options_.engine == SqlEngine::MariaDb ? 50000 : 20000;
     }
+    std::optional<CaptureProgress> captureProgress() const override;
     Result<bool> watchChanges(std::function<void()> changed,
                               std::function<void(const QString&)> problem) override;
 
@@ -159,6 +160,8 @@ private:
     QStringList logProblems_;               // raised by the drain on open, before anyone watched
     std::unique_ptr<QObject> watchContext_; // on the store's thread: the follower's work runs there
     std::unique_ptr<MariadbLogFollower> follower_;
+    CaptureProgress binlogProgress_; // what the follower last logged
+    std::optional<CaptureProgress> mariadbCaptureProgress() const;
     std::unique_ptr<PostgresLogCapture> logCapture_;
     std::unique_ptr<QTimer> reconnectTimer_; // log capture lost the store's connection
 };

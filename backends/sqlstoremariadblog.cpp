@@ -4,6 +4,7 @@
 
 #include "mariadblogcapture.h"
 
+#include <QDateTime>
 #include <QObject>
 #include <QTimer>
 
@@ -86,12 +87,32 @@ void SqlStore::applyFollowed() {
         problem_(QStringLiteral("%1: cannot log the binlog's changes yet (%2); trying again in "
                                 "1 s")
                      .arg(options_.name, why.simplified()));
+        binlogProgress_.waiting = why.simplified();
         follower_->giveBack(std::move(batch));
         QTimer::singleShot(1000, watchContext_.get(), [this] { applyFollowed(); });
         return;
     }
+    const BinlogTransaction& last = batch.back();
+    binlogProgress_.position = QString::fromStdString(last.end.text());
+    if (!last.end.gtid.empty())
+        binlogProgress_.position +=
+            QStringLiteral(" (GTID %1)").arg(QString::fromStdString(last.end.gtid));
+    binlogProgress_.capturedAtMs = QDateTime::currentMSecsSinceEpoch();
+    // The binlog stamps a transaction in whole seconds: the lag is known to within one.
+    binlogProgress_.lagMs =
+        std::max<qint64>(0, binlogProgress_.capturedAtMs - qint64(last.timestamp) * 1000 - 999);
+    binlogProgress_.lagResolutionMs = 1000;
+    binlogProgress_.waiting.clear();
     if (changed_)
         changed_();
+}
+
+std::optional<CaptureProgress> SqlStore::mariadbCaptureProgress() const {
+    CaptureProgress p = binlogProgress_;
+    if (p.position.isEmpty())
+        p.position = QString::fromStdString(binlogCapture_->drainedTo().text());
+    p.lagResolutionMs = 1000;
+    return p;
 }
 
 void SqlStore::stopWatching() {

@@ -33,6 +33,15 @@ struct StoreDescription {
     QString capture = {};
 };
 
+// Where a capture from the server's log (capture=log) stands, for the window to show.
+struct CaptureProgress {
+    QString position;  // the last transaction captured: "LSN 0/1A2B3C", "mariadb-bin.000003:4242"
+    qint64 lagMs = -1; // from its commit to its entries committed in the oplog; -1: none yet
+    qint64 lagResolutionMs = 1; // the commit time's resolution (MariaDB's binlog: whole seconds)
+    qint64 capturedAtMs = 0;    // when (epoch ms)
+    QString waiting; // why the log is not being read now (the server away, another reader)
+};
+
 // What a backend can promise; the UI and the merge workers adapt to it.
 struct StoreCapabilities {
     // A batch's grade rows and oplog entries commit together (SQL transaction, MULTI/EXEC, a
@@ -171,6 +180,9 @@ public:
         (void)problem;
         return false;
     }
+
+    // Where the capture from the server's log stands; none where the store does not read one.
+    virtual std::optional<CaptureProgress> captureProgress() const { return std::nullopt; }
 
 private:
     // The live rows the default rangeChecksums read, for the readRanges after it.

@@ -179,4 +179,9 @@ QFuture<Result<bool>> StoreWorker::watchChanges() {
     });
 }
 
+QFuture<Result<std::optional<CaptureProgress>>> StoreWorker::captureProgress() {
+    return post<Result<std::optional<CaptureProgress>>>(
+        [](Store& s, const BatchControl&) { return s.captureProgress(); });
+}
+
 } // namespace syncscope

@@ -52,6 +52,8 @@ public:
     // Subscribes to the store's change notifications (Store::watchChanges); the future says
     // whether it has any. changesNoticed() then follows each notification.
     QFuture<Result<bool>> watchChanges();
+    // Store::captureProgress: where the capture from the server's log stands.
+    QFuture<Result<std::optional<CaptureProgress>>> captureProgress();
 
 Q_SIGNALS:
     // Another client's write may have reached the store's oplog: read its tail.

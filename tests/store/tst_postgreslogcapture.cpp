@@ -36,6 +36,7 @@ private Q_SLOTS:
     void rollbackRenameInvalidTruncate();
     void tenThousandRowsInOneTransaction();
     void capturedWhenOpenedAgain();
+    void ownWritesAreMarkedNotPublished();
     void missingReplicationAttributeIsNamed();
     void killedCapturerLosesAndRepeatsNothing();
     void serverKilledMidStream();
@@ -375,6 +376,60 @@ void TestPostgresLogCapture::capturedWhenOpenedAgain() {
     QCOMPARE(oplog(uri).size(), 4); // S1, S2, S1 again, S9: not S7
     QCOMPARE(oplog(uri, QStringLiteral("student_id = 'S7'")), QStringList());
     QCOMPARE(psqlOut(uri, slot), before);
+}
+
+// Syncscope's own transactions carry a logical message and the oplog is not published, so the
+// entries Syncscope writes do not come back through the slot. A publication made by an earlier
+// version (grades and oplog) is narrowed at the next open; own writes stay uncaptured either way.
+void TestPostgresLogCapture::ownWritesAreMarkedNotPublished() {
+    QString problem;
+    const QString uri = lab::freshDatabase(servers_->postgres, servers_->password, problem) +
+                        QStringLiteral("?capture=log");
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    const QString published =
+        QStringLiteral("SELECT string_agg(p.tablename, ',' ORDER BY p.tablename) FROM "
+                       "pg_publication_tables p JOIN pg_replication_slots s ON s.slot_name = "
+                       "p.pubname WHERE s.database = current_database()");
+    {
+        auto first = open(uri, problem);
+        QVERIFY2(first, qPrintable(problem));
+        QCOMPARE(psqlOut(uri, published), QStringLiteral("grades"));
+    }
+    QString out;
+    QVERIFY2(psql(uri,
+                  QStringLiteral("DO $$ BEGIN EXECUTE format('ALTER PUBLICATION %I ADD TABLE "
+                                 "oplog', (SELECT slot_name FROM pg_replication_slots WHERE "
+                                 "database = current_database())); END $$"),
+                  out),
+             qPrintable(out));
+    QCOMPARE(psqlOut(uri, published), QStringLiteral("grades,oplog"));
+    auto again = open(uri, problem);
+    QVERIFY2(again, qPrintable(problem));
+    QCOMPARE(psqlOut(uri, published), QStringLiteral("grades"));
+    const Result<bool> pushes = await(again->watchChanges());
+    QVERIFY(pushes.ok() && pushes.value());
+    QVERIFY(await(again->append({setRecord("S1", "C1", "A", 1, "HIVE", 1),
+                                 setRecord("S2", "C1", "B", 2, "SQL", 1)}))
+                .ok());
+    QVERIFY2(psql(uri,
+                  QStringLiteral("INSERT INTO grades(student_id, course_id, grade) VALUES "
+                                 "('S3', 'C1', 'C')"),
+                  out),
+             qPrintable(out));
+    QTRY_COMPARE_WITH_TIMEOUT(oplog(uri).size(), 3, 5000);
+    QTest::qWait(300);
+    QCOMPARE(oplog(uri), (QStringList{QStringLiteral("SET|S1|C1|A|1|HIVE|1|"),
+                                      QStringLiteral("SET|S2|C1|B|2|SQL|1|"),
+                                      QStringLiteral("SET|S3|C1|C|3|SQL|2|")}));
+    // The mark is the transaction's: an outside client's own messages mark nothing.
+    QVERIFY2(psql(uri,
+                  QStringLiteral("BEGIN; SELECT pg_logical_emit_message(true, 'other', 'x'); "
+                                 "INSERT INTO grades(student_id, course_id, grade) VALUES "
+                                 "('S4', 'C1', 'D'); COMMIT"),
+                  out),
+             qPrintable(out));
+    QTRY_COMPARE_WITH_TIMEOUT(oplog(uri).size(), 4, 5000);
+    QCOMPARE(oplog(uri).last(), QStringLiteral("SET|S4|C1|D|4|SQL|3|"));
 }
 
 // An account without the REPLICATION attribute is told the statement that gives it.
