@@ -81,8 +81,12 @@ void FollowPanel::showDeadLetters() {
 }
 
 void FollowPanel::started(const QString& source, const QStringList& targets) {
-    title_->setText(
-        QStringLiteral("Following %1 → %2").arg(source, targets.join(QStringLiteral(", "))));
+    if (source != source_)
+        sourceCapture_.clear();
+    source_ = source;
+    following_ =
+        QStringLiteral("Following %1 → %2").arg(source, targets.join(QStringLiteral(", ")));
+    showTitle();
     model_.setTargets(targets);
     deadLetters_.clear();
     plot_->setTargets(targets);
@@ -91,7 +95,23 @@ void FollowPanel::started(const QString& source, const QStringList& targets) {
     setPaused(false);
 }
 
+void FollowPanel::setSourceCapture(const QString& source, const QString& capture) {
+    if (source != source_)
+        return;
+    sourceCapture_ = capture;
+    if (!following_.isEmpty())
+        showTitle();
+}
+
+void FollowPanel::showTitle() {
+    title_->setText(
+        sourceCapture_.isEmpty()
+            ? following_
+            : QStringLiteral("%1  ·  %2's capture: %3").arg(following_, source_, sourceCapture_));
+}
+
 void FollowPanel::ended(const QString& why) {
+    following_.clear();
     title_->setText(why);
     pause_->setEnabled(false);
     stop_->setEnabled(false);

@@ -28,6 +28,9 @@ public:
     // It ended (stopped, or could not start: `why`).
     void ended(const QString& why);
     void setPaused(bool paused);
+    // Where the source's capture from its server's log stands (progresstext.h's captureText), shown
+    // after the title while a follow of `source` runs; ignored for any other store.
+    void setSourceCapture(const QString& source, const QString& capture);
 
     FollowProgressModel* model() { return &model_; }
     DeadLetterModel* deadLetters() { return &deadLetters_; }
@@ -44,10 +47,14 @@ Q_SIGNALS:
 
 private:
     void showDeadLetters();
+    void showTitle();
 
     FollowProgressModel model_;
     DeadLetterModel deadLetters_;
     ElidedLabel* title_;
+    QString source_;    // while following
+    QString following_; // "Following A → B, C"
+    QString sourceCapture_;
     QPushButton* pause_;
     QPushButton* stop_;
     QTableView* table_;

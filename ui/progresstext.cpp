@@ -20,4 +20,22 @@ QString progressText(qint64 done, qint64 total, const QString& what, double perS
         .arg(durationText(secondsLeft));
 }
 
+QString captureText(const CaptureProgress& p) {
+    if (!p.waiting.isEmpty())
+        return QStringLiteral("log, not reading: ") + p.waiting;
+    QString text = QStringLiteral("log");
+    if (!p.position.isEmpty())
+        text += QStringLiteral(" at ") + p.position;
+    if (p.lagMs < 0)
+        return text;
+    if (p.lagMs < p.lagResolutionMs)
+        return text + QStringLiteral(", lag < %1")
+                          .arg(p.lagResolutionMs >= 1000
+                                   ? durationText(double(p.lagResolutionMs) / 1000)
+                                   : QStringLiteral("%1 ms").arg(p.lagResolutionMs));
+    return text + QStringLiteral(", lag ") +
+           (p.lagMs < 1000 ? QStringLiteral("%1 ms").arg(p.lagMs)
+                           : durationText(double(p.lagMs) / 1000));
+}
+
 } // namespace syncscope

@@ -1,5 +1,7 @@
 #include "storepanel.h"
 
+#include "progresstext.h"
+
 #include "columnfit.h"
 #include "elidedlabel.h"
 #include "gradefiltermodel.h"
@@ -94,6 +96,7 @@ StorePanel::StorePanel(const StoreDescription& store, GradeTableModel* grades, O
     : QWidget(parent)
     , name_(store.name)
     , kind_(store.embedded ? QStringLiteral("embedded (%1)").arg(store.kind) : store.kind)
+    , capture_(store.capture.isEmpty() ? QString() : QStringLiteral("capture: ") + store.capture)
     , state_(QStringLiteral("connecting")) {
     setObjectName(QStringLiteral("store-panel-") + store.name);
     nameLabel_ = new QLabel(this);
@@ -431,12 +434,20 @@ void StorePanel::setCounts(const StoreCounts& counts) {
     updateHeader();
 }
 
+void StorePanel::setCaptureProgress(const CaptureProgress& progress) {
+    capture_ = QStringLiteral("capture: ") + captureText(progress);
+    updateHeader();
+}
+
 void StorePanel::updateHeader() {
     const QString keys = keys_ < 0 ? QStringLiteral("…") : QLocale().toString(keys_);
     // The count first: it is what changes, and what is left when the panel is narrow.
-    header_->setText(
+    QString text =
         QStringLiteral("%1 %2  ·  %3  ·  %4")
-            .arg(keys, keys_ == 1 ? QStringLiteral("key") : QStringLiteral("keys"), state_, kind_));
+            .arg(keys, keys_ == 1 ? QStringLiteral("key") : QStringLiteral("keys"), state_, kind_);
+    if (!capture_.isEmpty())
+        text += QStringLiteral("  ·  ") + capture_;
+    header_->setText(text);
 }
 
 } // namespace syncscope

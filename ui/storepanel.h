@@ -22,8 +22,9 @@ class GradeFilterModel;
 class GradeTableModel;
 class OplogModel;
 
-// One store on screen: a header (name, kind, "embedded", connection state, key count) over its
-// grade table and its oplog side by side in a splitter.
+// One store on screen: a header (name, kind, "embedded", connection state, key count, and on a
+// server store how outside writes are captured: triggers, or the log with its position and lag)
+// over its grade table and its oplog side by side in a splitter.
 class StorePanel : public QWidget {
     Q_OBJECT
 public:
@@ -38,6 +39,9 @@ public:
     bool hasProblem() const;
     QString problemText() const;
     void setCounts(const StoreCounts& counts);
+    // Where the store's capture from the server's log stands (capture=log): shown after its
+    // kind, in place of the mode alone.
+    void setCaptureProgress(const CaptureProgress& progress);
     // The next oplog rows to arrive were just written by the user: scroll to them and select
     // them, so each step's effect is in view.
     // (Fetching up to the log's end first when it is not loaded yet.)
@@ -84,6 +88,7 @@ private:
 
     QString name_;
     QString kind_;
+    QString capture_; // "capture: triggers", or where the log capture stands
     QString state_;
     qint64 keys_ = -1;
     bool revealOplog_ = false;

@@ -1,6 +1,7 @@
 #include "guiapp.h"
 #include "verifyactions.h"
 
+#include "capturewatch.h"
 #include "commandbar.h"
 #include "commandsession.h"
 #include "conflictactions.h"
@@ -8,11 +9,13 @@
 #include "counttext.h"
 #include "dataactions.h"
 #include "followactions.h"
+#include "followpanel.h"
 #include "gradetablemodel.h"
 #include "labactions.h"
 #include "mainwindow.h"
 #include "mergeactions.h"
 #include "outsidewritefollower.h"
+#include "progresstext.h"
 #include "scriptactions.h"
 #include "scriptrunner.h"
 #include "storeloader.h"
@@ -104,10 +107,14 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
     connect(commands_.get(), &CommandSession::outsideWritesCaptured, console_,
             [this](int store, const QStringList& lines) {
                 console_->appendResult(
-                    QStringLiteral("%1 written outside Syncscope (captured by %2's triggers):\n%3")
+                    QStringLiteral("%1 written outside Syncscope (captured by %2's %3):\n%4")
                         .arg(lines.size() == 1 ? QStringLiteral("1 change")
                                                : QStringLiteral("%1 changes").arg(lines.size()),
-                             commands_->storeNames().value(store), lines.join(QLatin1Char('\n'))));
+                             commands_->storeNames().value(store),
+                             session_->description(store).capture.startsWith(QLatin1String("log"))
+                                 ? QStringLiteral("log capture")
+                                 : QStringLiteral("triggers"),
+                             lines.join(QLatin1Char('\n'))));
             });
     connect(commands_.get(), &CommandSession::getsAnswered, this,
             [this](const QStringList& lines, int store, const QString& sid, const QString& cid) {
@@ -163,6 +170,14 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
     verify_ = new VerifyActions(w, session_.get(), commands_.get(), data_->menu(), this);
     follow_ = new FollowActions(w, session_.get(), commands_.get(), script_.get(), data_->menu(),
                                 workspaceLabel, this);
+    captureWatch_ = std::make_unique<CaptureWatch>([this] { return session_->workers(); });
+    connect(captureWatch_.get(), &CaptureWatch::progressed, w,
+            [this, w](int store, const CaptureProgress& progress) {
+                w->storePanels()[store]->setCaptureProgress(progress);
+                follow_->panel()->setSourceCapture(session_->description(store).name,
+                                                   captureText(progress));
+            });
+    captureWatch_->start();
     workspace_ = new WorkspaceActions(w, stores, workspaceLabel, this); // the list's one owner
     scripts_ = new ScriptActions(w, session_.get(), commands_.get(), script_.get(), scriptPanel_,
                                  bar_, console_, this);

@@ -22,6 +22,7 @@ class CommandBar;
 class ConflictActions;
 class LabActions;
 class DataActions;
+class CaptureWatch;
 class FollowActions;
 class VerifyActions;
 class MergeActions;
@@ -139,6 +140,7 @@ private:
     bool quitAfterClose_ = false;                    // a signal asked: every window ends
     std::unique_ptr<ScriptRunner> script_;           // ends before the session it runs on
     std::unique_ptr<OutsideWriteFollower> follower_; // ends before the session it reads for
+    std::unique_ptr<CaptureWatch> captureWatch_;     // ends before the session it asks
     std::unique_ptr<MainWindow> window_;
     CommandBar* bar_ = nullptr;
     ConsoleView* console_ = nullptr;

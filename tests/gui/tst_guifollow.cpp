@@ -8,6 +8,8 @@
 #include "commandbar.h"
 #include "commandsession.h"
 #include "consoleview.h"
+#include "followactions.h"
+#include "followpanel.h"
 #include "gradetablemodel.h"
 #include "guiapp.h"
 #include "guidriver.h"
@@ -19,6 +21,7 @@
 
 #include <QElapsedTimer>
 #include <QLineEdit>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -32,6 +35,7 @@ private Q_SLOTS:
     void outsideWritesShowWithinASecond_data();
     void outsideWritesShowWithinASecond();
     void twoSessionsWritingAtOnceLoseNothing();
+    void followDockShowsTheSourceCapture();
     void cleanupTestCase() { app_.reset(); }
 
 private:
@@ -42,7 +46,7 @@ private:
     void outsideDelete(int store);
     QTemporaryDir dir_;
     std::optional<lab::Servers> servers_;
-    QString uris_[3]; // PG, MARIA, REDIS
+    QString uris_[5]; // PG, MARIA, REDIS, PGLOG and MARIALOG (capture=log)
     std::vector<StoreSpec> stores_;
     std::unique_ptr<GuiApp> app_;
 };
@@ -57,14 +61,23 @@ void TestGuiFollow::initTestCase() {
     uris_[1] = lab::freshDatabase(servers_->mariadb, servers_->password, problem);
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
     uris_[2] = lab::freshDatabase(servers_->redis, servers_->password, problem);
-    qputenv("SYNCSCOPE_PASSWORD_PG", servers_->password.toUtf8());
-    qputenv("SYNCSCOPE_PASSWORD_MARIA", servers_->password.toUtf8());
-    qputenv("SYNCSCOPE_PASSWORD_REDIS", servers_->password.toUtf8());
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    uris_[3] = lab::freshDatabase(servers_->postgres, servers_->password, problem) +
+               QStringLiteral("?capture=log");
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    uris_[4] = lab::freshDatabase(servers_->mariadb, servers_->password, problem) +
+               QStringLiteral("?capture=log");
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    for (const char* name : {"PG", "MARIA", "REDIS", "PGLOG", "MARIALOG"})
+        qputenv((QByteArray("SYNCSCOPE_PASSWORD_") + name).constData(),
+                servers_->password.toUtf8());
     qputenv("SYNCSCOPE_AUDIT_DB", dir_.filePath(QStringLiteral("audit.db")).toUtf8());
     QCoreApplication::setOrganizationName(QStringLiteral("SyncscopeTest"));
     stores_ = {{"PG", {}, uris_[0].toStdString()},
                {"MARIA", {}, uris_[1].toStdString()},
-               {"REDIS", {}, uris_[2].toStdString()}};
+               {"REDIS", {}, uris_[2].toStdString()},
+               {"PGLOG", {}, uris_[3].toStdString()},
+               {"MARIALOG", {}, uris_[4].toStdString()}};
     app_ = std::make_unique<GuiApp>(stores_, QStringLiteral("follow"));
     app_->start();
     QTRY_VERIFY_WITH_TIMEOUT(app_->commands()->isReady(), 20000);
@@ -79,7 +92,7 @@ QString TestGuiFollow::grade(int store, const char* sid, const char* cid) {
 }
 
 void TestGuiFollow::outsideSet(int store, const QString& grade, bool insert) {
-    if (store < 2) {
+    if (store != 2) {
         QCOMPARE(lab::run(uris_[store], servers_->password,
                           insert ? QStringLiteral("INSERT INTO grades(student_id, course_id, "
                                                   "grade) VALUES ('SID1', 'CSE1', '%1')")
@@ -97,7 +110,7 @@ void TestGuiFollow::outsideSet(int store, const QString& grade, bool insert) {
 }
 
 void TestGuiFollow::outsideDelete(int store) {
-    if (store < 2) {
+    if (store != 2) {
         QCOMPARE(lab::run(uris_[store], servers_->password,
                           QStringLiteral("DELETE FROM grades WHERE student_id = 'SID1'")),
                  QString());
@@ -114,6 +127,8 @@ void TestGuiFollow::outsideWritesShowWithinASecond_data() {
     QTest::newRow("postgresql (notified)") << 0;
     QTest::newRow("mariadb (polled)") << 1;
     QTest::newRow("redis (keyspace notifications)") << 2;
+    QTest::newRow("postgresql (logical replication slot)") << 3;
+    QTest::newRow("mariadb (binlog)") << 4;
 }
 
 void TestGuiFollow::outsideWritesShowWithinASecond() {
@@ -152,6 +167,23 @@ void TestGuiFollow::outsideWritesShowWithinASecond() {
     type(name + QStringLiteral(".GET(SID1,CSE1)"));
     QTRY_VERIFY(
         app_->console()->toPlainText().contains(name + QStringLiteral(".GET(SID1,CSE1) = NULL")));
+
+    // The panel's header says how outside writes are captured, and where a log capture stands.
+    const QString header = lab::panelHeader(*app_, store);
+    qInfo("%s's header: %s", qPrintable(name), qPrintable(header));
+    if (store == 2)
+        QVERIFY2(!header.contains(QStringLiteral("capture")), qPrintable(header));
+    else if (store < 2)
+        QVERIFY2(header.endsWith(QStringLiteral("capture: triggers")), qPrintable(header));
+    else
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            lab::panelHeader(*app_, store)
+                .contains(QRegularExpression(store == 3 ? QStringLiteral("capture: log at LSN "
+                                                                         "[0-9A-F]+/[0-9A-F]+, "
+                                                                         "lag [0-9]+ ms")
+                                                        : QStringLiteral("capture: log at "
+                                                                         "[^ ]+:[0-9]+ .*, lag "))),
+            qPrintable(lab::panelHeader(*app_, store)), 3000);
 }
 
 void TestGuiFollow::twoSessionsWritingAtOnceLoseNothing() {
@@ -204,4 +236,20 @@ void TestGuiFollow::twoSessionsWritingAtOnceLoseNothing() {
 }
 
 QTEST_MAIN(TestGuiFollow)
+// Following a store captured from its server's log, the Follow dock's title says where that
+// capture stands, as the store's panel does.
+void TestGuiFollow::followDockShowsTheSourceCapture() {
+    FollowActions* follow = app_->follower();
+    QSignalSpy started(follow, &FollowActions::followStarted);
+    follow->follow(QStringLiteral("PGLOG"), {QStringLiteral("REDIS")});
+    QVERIFY(started.wait(10000));
+    outsideSet(3, QStringLiteral("D"), true);
+    QTRY_VERIFY2_WITH_TIMEOUT(follow->panel()->title().contains(QRegularExpression(QStringLiteral(
+                                  "^Following PGLOG → REDIS  ·  PGLOG's capture: log at LSN "
+                                  "[0-9A-F]+/[0-9A-F]+, lag [0-9]+ ms$"))),
+                              qPrintable(follow->panel()->title()), 5000);
+    follow->stop();
+    QTRY_VERIFY_WITH_TIMEOUT(follow->panel()->title().startsWith(QStringLiteral("Stopped")), 10000);
+}
+
 #include "tst_guifollow.moc"

@@ -3,8 +3,11 @@
 // and press Enter, and read a grade off a store's panel.
 #include "commandbar.h"
 #include "commandsession.h"
+#include "elidedlabel.h"
 #include "gradetablemodel.h"
 #include "guiapp.h"
+#include "mainwindow.h"
+#include "storepanel.h"
 #include "workspacesession.h"
 
 #include "storedirectory.h"
@@ -30,6 +33,13 @@ inline QString panelGrade(syncscope::GuiApp& app, int store, const char* sid, co
     const int row = grades->rowOf(sid, cid);
     return row < 0 ? QStringLiteral("<none>")
                    : grades->index(row, syncscope::GradeTableModel::Grade).data().toString();
+}
+
+// The whole text of a store panel's header line (kind, state, key count, capture).
+inline QString panelHeader(syncscope::GuiApp& app, int store) {
+    const auto* header = app.window()->storePanels()[store]->findChild<syncscope::ElidedLabel*>(
+        QStringLiteral("store-header"));
+    return header ? header->text() : QStringLiteral("<no header>");
 }
 
 // Stores NAMES as SQLite files `PREFIX-NAME.db` in `dir`, for a window to open.
