@@ -157,7 +157,7 @@ bool decodePgoutput(std::string_view data, PgMessage& out, QString& error) {
         out.transactional = (in.byte() & 1) != 0;
         in.uint(8); // the message's LSN
         out.prefix = in.cstring();
-        out.content = std::string(in.bytes(static_cast<size_t>(in.uint(4))));
+        in.bytes(static_cast<size_t>(in.uint(4))); // its content: the prefix is the mark
         break;
     default:
         out.kind = PgMessage::Ignored; // Origin, Type: nothing capture needs

@@ -50,10 +50,9 @@ struct PgMessage {
     PgTuple newRow;
     std::vector<uint32_t> truncated; // Truncate: the relations
     // Message (pg_logical_emit_message, sent with the `messages` option): whether it belongs to
-    // the transaction around it, its prefix and its content
+    // the transaction around it, and its prefix
     bool transactional = false;
     std::string prefix;
-    std::string content;
 };
 
 // Decodes one pgoutput message; false with `error` when it is cut short or unknown in shape.

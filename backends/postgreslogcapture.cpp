@@ -544,7 +544,6 @@ Result<bool> PostgresLogCapture::captureCommitted() {
     // The lag of the last transaction, from its commit to its entries' (and the slot's) being
     // told: the protocol's clock is the server's, so a skewed client clock skews it.
     progress_.position = QStringLiteral("LSN ") + lsnText(last);
-    progress_.capturedAtMs = QDateTime::currentMSecsSinceEpoch();
     progress_.lagMs = std::max<qint64>(0, (protocolNow() - batch.back().commitTime) / 1000);
     return anything;
 }

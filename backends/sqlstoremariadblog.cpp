@@ -97,11 +97,9 @@ void SqlStore::applyFollowed() {
     if (!last.end.gtid.empty())
         binlogProgress_.position +=
             QStringLiteral(" (GTID %1)").arg(QString::fromStdString(last.end.gtid));
-    binlogProgress_.capturedAtMs = QDateTime::currentMSecsSinceEpoch();
     // The binlog stamps a transaction in whole seconds: the lag is known to within one.
-    binlogProgress_.lagMs =
-        std::max<qint64>(0, binlogProgress_.capturedAtMs - qint64(last.timestamp) * 1000 - 999);
-    binlogProgress_.lagResolutionMs = 1000;
+    binlogProgress_.lagMs = std::max<qint64>(0, QDateTime::currentMSecsSinceEpoch() -
+                                                    qint64(last.timestamp) * 1000 - 999);
     binlogProgress_.waiting.clear();
     if (changed_)
         changed_();

@@ -31,6 +31,8 @@ struct StoreDescription {
     // How outside writes reach the oplog on a server store: "triggers", or "log (…)" naming where
     // the server's log is read from. Empty where the engine has no such choice.
     QString capture = {};
+
+    bool capturesFromLog() const { return capture.startsWith(QLatin1String("log")); }
 };
 
 // Where a capture from the server's log (capture=log) stands, for the window to show.
@@ -38,7 +40,6 @@ struct CaptureProgress {
     QString position;  // the last transaction captured: "LSN 0/1A2B3C", "mariadb-bin.000003:4242"
     qint64 lagMs = -1; // from its commit to its entries committed in the oplog; -1: none yet
     qint64 lagResolutionMs = 1; // the commit time's resolution (MariaDB's binlog: whole seconds)
-    qint64 capturedAtMs = 0;    // when (epoch ms)
     QString waiting; // why the log is not being read now (the server away, another reader)
 };
 

@@ -3,8 +3,6 @@
 #include "storeworker.h"
 #include "whenfinished.h"
 
-#include <QPointer>
-
 namespace syncscope {
 
 CaptureWatch::CaptureWatch(std::function<std::vector<StoreWorker*>()> workers, QObject* parent)
@@ -24,7 +22,7 @@ void CaptureWatch::ask() {
     asking_.resize(workers.size(), 0);
     for (size_t i = 0; i < workers.size(); ++i) {
         StoreWorker* w = workers[i];
-        if (!w || asking_[i] || !w->description().capture.startsWith(QLatin1String("log")))
+        if (!w || asking_[i] || !w->description().capturesFromLog())
             continue;
         asking_[i] = 1;
         const int store = static_cast<int>(i);

@@ -111,7 +111,7 @@ GuiApp::GuiApp(std::vector<StoreSpec> stores, const QString& workspaceLabel, QOb
                         .arg(lines.size() == 1 ? QStringLiteral("1 change")
                                                : QStringLiteral("%1 changes").arg(lines.size()),
                              commands_->storeNames().value(store),
-                             session_->description(store).capture.startsWith(QLatin1String("log"))
+                             session_->description(store).capturesFromLog()
                                  ? QStringLiteral("log capture")
                                  : QStringLiteral("triggers"),
                              lines.join(QLatin1Char('\n'))));

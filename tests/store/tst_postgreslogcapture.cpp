@@ -49,6 +49,8 @@ private:
     // The oplog as psql reads it, without wall_ms: "op|student|course|grade|ts|origin|seq|ctx".
     QStringList oplog(const QString& uri, const QString& where = QStringLiteral("TRUE"));
     std::unique_ptr<StoreWorker> open(const QString& uri, QString& problem);
+    // A fresh database on the lab's PostgreSQL, as a store URI with capture=log.
+    QString freshLogStore(QString& problem);
     bool services(const QStringList& args);
 
     std::optional<lab::Servers> servers_;
@@ -114,6 +116,11 @@ std::unique_ptr<StoreWorker> TestPostgresLogCapture::open(const QString& uri, QS
     return worker;
 }
 
+QString TestPostgresLogCapture::freshLogStore(QString& problem) {
+    return lab::freshDatabase(servers_->postgres, servers_->password, problem) +
+           QStringLiteral("?capture=log");
+}
+
 bool TestPostgresLogCapture::services(const QStringList& args) {
     QProcess p;
     p.start(QStringLiteral(SYNCSCOPE_SERVICES_SCRIPT), args);
@@ -131,8 +138,7 @@ void TestPostgresLogCapture::shapedAsTheTriggersShapeThem() {
     QString problem;
     const QString triggersUri = lab::freshDatabase(servers_->postgres, servers_->password, problem);
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
-    const QString logUri = lab::freshDatabase(servers_->postgres, servers_->password, problem) +
-                           QStringLiteral("?capture=log");
+    const QString logUri = freshLogStore(problem);
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
     auto triggers = open(triggersUri, problem);
     QVERIFY2(triggers, qPrintable(problem));
@@ -196,8 +202,7 @@ void TestPostgresLogCapture::shapedAsTheTriggersShapeThem() {
 
 void TestPostgresLogCapture::rollbackRenameInvalidTruncate() {
     QString problem;
-    const QString uri = lab::freshDatabase(servers_->postgres, servers_->password, problem) +
-                        QStringLiteral("?capture=log");
+    const QString uri = freshLogStore(problem);
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
     auto log = open(uri, problem);
     QVERIFY2(log, qPrintable(problem));
@@ -281,8 +286,7 @@ void TestPostgresLogCapture::rollbackRenameInvalidTruncate() {
 
 void TestPostgresLogCapture::tenThousandRowsInOneTransaction() {
     QString problem;
-    const QString uri = lab::freshDatabase(servers_->postgres, servers_->password, problem) +
-                        QStringLiteral("?capture=log");
+    const QString uri = freshLogStore(problem);
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
     auto log = open(uri, problem);
     QVERIFY2(log, qPrintable(problem));
@@ -307,8 +311,7 @@ void TestPostgresLogCapture::tenThousandRowsInOneTransaction() {
 
 void TestPostgresLogCapture::capturedWhenOpenedAgain() {
     QString problem;
-    const QString uri = lab::freshDatabase(servers_->postgres, servers_->password, problem) +
-                        QStringLiteral("?capture=log");
+    const QString uri = freshLogStore(problem);
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
     {
         auto first = open(uri, problem);
@@ -383,8 +386,7 @@ void TestPostgresLogCapture::capturedWhenOpenedAgain() {
 // version (grades and oplog) is narrowed at the next open; own writes stay uncaptured either way.
 void TestPostgresLogCapture::ownWritesAreMarkedNotPublished() {
     QString problem;
-    const QString uri = lab::freshDatabase(servers_->postgres, servers_->password, problem) +
-                        QStringLiteral("?capture=log");
+    const QString uri = freshLogStore(problem);
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
     const QString published =
         QStringLiteral("SELECT string_agg(p.tablename, ',' ORDER BY p.tablename) FROM "
@@ -473,8 +475,7 @@ void TestPostgresLogCapture::missingReplicationAttributeIsNamed() {
 // and in the end every committed row is in the oplog exactly once, in commit order.
 void TestPostgresLogCapture::killedCapturerLosesAndRepeatsNothing() {
     QString problem;
-    const QString uri = lab::freshDatabase(servers_->postgres, servers_->password, problem) +
-                        QStringLiteral("?capture=log");
+    const QString uri = freshLogStore(problem);
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
     {
         auto made = open(uri, problem); // the slot exists before the writes
