@@ -19,7 +19,8 @@ int main() {
     const size_t lines = 1000000;
     {
         std::ofstream out(script, std::ios::binary);
-        out << bench::randomScript(lines, bench::ScriptMix{}, 3);
+        bench::writeRandomScript(lines, bench::ScriptMix{}, 3,
+                                 [&](const std::string& piece) { out << piece; });
     }
 
     const std::string cli = SYNCSCOPE_CLI;
@@ -58,8 +59,9 @@ int main() {
     const std::string huge = dir.filePath(QStringLiteral("huge.in")).toStdString();
     {
         std::ofstream out(huge, std::ios::binary);
-        out << bench::randomScript(hugeLines, bench::ScriptMix{}, 4)
-            << "SQL.SET((SID1000,CSE001) B)\n";
+        bench::writeRandomScript(hugeLines, bench::ScriptMix{}, 4,
+                                 [&](const std::string& piece) { out << piece; });
+        out << "SQL.SET((SID1000,CSE001) B)\n";
     }
     lab::MeasuredRun run;
     const double wall = bench::seconds([&] {

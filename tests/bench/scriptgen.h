@@ -15,13 +15,17 @@ struct ScriptMix {
     int storeCount = 0;
 };
 
-inline std::string randomScript(size_t lines, const ScriptMix& mix, uint64_t seed) {
+// Hands `sink` the script's text a piece at a time (up to 64 KiB), so a script of any size can
+// go to a file without being held: a benchmark that measures a child's memory must not have
+// held hundreds of megabytes itself.
+template <typename Sink>
+void writeRandomScript(size_t lines, const ScriptMix& mix, uint64_t seed, Sink&& sink) {
     static const char* const defaultStores[] = {"SQL", "HIVE", "MONGO", "REDIS"};
     const char* const* stores = mix.stores ? mix.stores : defaultStores;
     const int storeCount = mix.stores ? mix.storeCount : 4;
     std::mt19937_64 rng(seed);
     std::string out;
-    out.reserve(lines * 36);
+    out.reserve(1 << 16);
     char buf[160];
     const int students = std::max(1, mix.keys / 20);
     for (size_t i = 0; i < lines; ++i) {
@@ -45,8 +49,20 @@ inline std::string randomScript(size_t lines, const ScriptMix& mix, uint64_t see
         else
             n = std::snprintf(buf, sizeof buf, "FULL_SYNC\n");
         out.append(buf, static_cast<size_t>(n));
+        if (out.size() > (1 << 16) - sizeof buf) {
+            sink(out);
+            out.clear();
+        }
     }
-    return out;
+    if (!out.empty())
+        sink(out);
+}
+
+inline std::string randomScript(size_t lines, const ScriptMix& mix, uint64_t seed) {
+    std::string all;
+    all.reserve(lines * 36);
+    writeRandomScript(lines, mix, seed, [&](const std::string& piece) { all += piece; });
+    return all;
 }
 
 } // namespace bench
