@@ -48,6 +48,19 @@ struct SetAside {
     QString reason;
 };
 
+// An UPDATE's after image with the columns it lacks taken from the before image: under
+// binlog_row_image=MINIMAL the after image holds only the columns the statement set, and a
+// column it lacks kept its value. Under FULL it holds every column and comes back as it was.
+binlog::RowImage completedAfterImage(const GradesChange& change) {
+    binlog::RowImage after = change.after;
+    for (size_t c = 0; c < after.cells.size() && c < change.before.cells.size(); ++c)
+        if (!after.present[c] && change.before.present[c]) {
+            after.cells[c] = change.before.cells[c];
+            after.present[c] = true;
+        }
+    return after;
+}
+
 QVariant bytes(const binlog::Cell& c) {
     return c ? QVariant(QByteArray(c->data(), qsizetype(c->size()))) : QVariant();
 }
@@ -309,15 +322,15 @@ bool MariadbLogCapture::drain(QStringList& problems, QString& why) {
 
 // The columns of grades in table order, as the row images list them (an ALTER may have added
 // some: the three a capture reads are found by name).
-bool MariadbLogCapture::gradeColumns(size_t count, QString& why) {
+MariadbLogCapture::Shape MariadbLogCapture::gradeColumns(size_t count, QString& why) {
     if (count == columnCount_)
-        return true;
+        return Shape::Known;
     QSqlQuery query(QSqlDatabase::database(connection_, false));
     if (!query.exec(QStringLiteral("SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE "
                                    "TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'grades' ORDER BY "
                                    "ORDINAL_POSITION"))) {
-        why = query.lastError().text();
-        return false;
+        why = QStringLiteral("cannot read the columns of grades: ") + query.lastError().text();
+        return Shape::Unreadable;
     }
     std::map<QString, size_t> index;
     size_t n = 0;
@@ -329,7 +342,7 @@ bool MariadbLogCapture::gradeColumns(size_t count, QString& why) {
         student_ = 0;
         course_ = 1;
         grade_ = 2;
-        return true;
+        return Shape::Known;
     }
     if (n != count || !index.count(QStringLiteral("student_id")) ||
         !index.count(QStringLiteral("course_id")) || !index.count(QStringLiteral("grade"))) {
@@ -337,13 +350,13 @@ bool MariadbLogCapture::gradeColumns(size_t count, QString& why) {
                              "has %2 (its shape changed since)")
                   .arg(count)
                   .arg(n);
-        return false;
+        return Shape::Changed;
     }
     student_ = index[QStringLiteral("student_id")];
     course_ = index[QStringLiteral("course_id")];
     grade_ = index[QStringLiteral("grade")];
     columnCount_ = count;
-    return true;
+    return Shape::Known;
 }
 
 // The oplog entries and the grade rows by multi-row statements (where the server takes no
@@ -453,11 +466,26 @@ bool MariadbLogCapture::apply(std::vector<BinlogTransaction>& transactions, QStr
     const std::string self = store_.toStdString();
     std::vector<Captured> captured;
     std::vector<SetAside> setAside;
-    auto capture = [&](const BinlogTransaction& t, const binlog::RowImage& image, bool deleted) {
-        if (!gradeColumns(image.cells.size(), why)) {
-            setAside.push_back({&t, {}, {}, {}, why});
-            return;
+    // A row image of grades, or why it cannot be read: a changed shape sets the row aside; a
+    // shape that could not be asked for stops the batch (`unreadable`), to be read again.
+    bool unreadable = false;
+    auto known = [&](const BinlogTransaction& t, size_t columns) {
+        QString problem;
+        switch (gradeColumns(columns, problem)) {
+        case Shape::Known:
+            return true;
+        case Shape::Changed:
+            setAside.push_back({&t, {}, {}, {}, problem});
+            return false;
+        case Shape::Unreadable:
+            if (!unreadable)
+                why = problem;
+            unreadable = true;
+            return false;
         }
+        return false;
+    };
+    auto capture = [&](const BinlogTransaction& t, const binlog::RowImage& image, bool deleted) {
         const binlog::Cell& sid = image.cells[student_];
         const binlog::Cell& cid = image.cells[course_];
         const binlog::Cell grade = deleted ? binlog::Cell() : image.cells[grade_];
@@ -504,23 +532,56 @@ bool MariadbLogCapture::apply(std::vector<BinlogTransaction>& transactions, QStr
         for (const GradesChange& change : t->changes) {
             switch (change.kind) {
             case binlog::RowsKind::Insert:
-                capture(*t, change.after, false);
+                if (known(*t, change.after.cells.size()))
+                    capture(*t, change.after, false);
                 break;
             case binlog::RowsKind::Delete:
-                capture(*t, change.before, true);
+                if (known(*t, change.before.cells.size()))
+                    capture(*t, change.before, true);
                 break;
             case binlog::RowsKind::Update: {
+                if (change.before.cells.size() != change.after.cells.size()) {
+                    setAside.push_back({t,
+                                        {},
+                                        {},
+                                        {},
+                                        QStringLiteral("an UPDATE's row images of grades differ "
+                                                       "in their number of columns")});
+                    break;
+                }
+                if (!known(*t, change.after.cells.size()))
+                    break;
+                // The row after the UPDATE. A session with binlog_row_image=MINIMAL logs only the
+                // key before and only the columns it set after: a column the after image lacks
+                // kept its value, and the key columns are in the before image.
+                const binlog::RowImage after = completedAfterImage(change);
+                const bool keyMoved = change.before.cells[student_] != after.cells[student_] ||
+                                      change.before.cells[course_] != after.cells[course_];
                 // An UPDATE that changes the key is a DELETE of the old key and a SET of the new.
-                const bool sameSize = change.before.cells.size() == change.after.cells.size() &&
-                                      gradeColumns(change.after.cells.size(), why);
-                if (sameSize && (change.before.cells[student_] != change.after.cells[student_] ||
-                                 change.before.cells[course_] != change.after.cells[course_]))
+                if (keyMoved)
                     capture(*t, change.before, true);
-                capture(*t, change.after, false);
+                if (after.present[grade_])
+                    capture(*t, after, false);
+                else if (keyMoved)
+                    setAside.push_back(
+                        {t,
+                         after.cells[student_],
+                         after.cells[course_],
+                         {},
+                         QStringLiteral("an UPDATE moved the row to this key, and the binlog's "
+                                        "row image left its grade out (binlog_row_image=MINIMAL "
+                                        "in the writing session): the old key's DELETE was "
+                                        "captured, the new key's grade is not known")});
+                // Else neither the key nor the grade changed: nothing the oplog holds did.
                 break;
             }
             }
         }
+    }
+
+    if (unreadable) {
+        db.rollback();
+        return false;
     }
 
     // Contexts: per other origin, the greatest seq the oplog holds for the key, read once per

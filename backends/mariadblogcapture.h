@@ -69,7 +69,11 @@ public:
 
 private:
     bool exec(const QString& sql, QString& why);
-    bool gradeColumns(size_t count, QString& why);
+    // Whether a row event's `count` columns are the table's, with student_id, course_id and
+    // grade found; Unreadable when the server could not be asked (the batch is tried again
+    // later, nothing of it set aside for good).
+    enum class Shape { Known, Changed, Unreadable };
+    Shape gradeColumns(size_t count, QString& why);
     // The oplog entries, then the grade rows of those that stamp their row.
     bool writeByStatements(const std::vector<LogRecord>& entries,
                            const std::vector<LogRecord>& rows, qint64 wallMs, QString& why);

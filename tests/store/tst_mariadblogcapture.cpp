@@ -183,6 +183,7 @@ private Q_SLOTS:
     void drainedOnOpen();
     void tenThousandRowTransaction();
     void setAsideAndReported();
+    void minimalRowImagesReadAsTheRowsTheyChange();
     void triggersDroppedWhenSwitching();
     void refusedWithoutRowFormat();
     void killedCapturerResumesExactlyOnce();
@@ -384,6 +385,49 @@ void TestMariadbLogCapture::setAsideAndReported() {
     QCOMPARE(one(db, QStringLiteral("SELECT COUNT(*), SUM(reason LIKE '%TRUNCATE%'), "
                                     "SUM(student_id = 'bad id!') FROM syncscope_set_aside")),
              QStringLiteral("3\t1\t1"));
+}
+
+// A session may log with binlog_row_image=MINIMAL whatever the server's default: an UPDATE's
+// before image then holds the key only and its after image only the columns it set. The
+// capture read such a grade change as a change of key (the after image's key columns are
+// missing): a DELETE of the key, and the new grade set aside.
+void TestMariadbLogCapture::minimalRowImagesReadAsTheRowsTheyChange() {
+    const QString db = freshDatabase();
+    QString problem, out;
+    auto store = openStore(server_.uri(db), problem);
+    QVERIFY2(store, qPrintable(problem));
+    QSignalSpy notices(store.get(), &StoreWorker::notice);
+    QVERIFY(await(store->watchChanges()).ok());
+    QVERIFY2(server_.client(
+                 db,
+                 QStringLiteral("SET SESSION binlog_row_image = 'MINIMAL'; "
+                                "INSERT INTO grades(student_id, course_id, grade) VALUES ('S1', "
+                                "'C1', 'A'), ('S2', 'C1', 'B'); "
+                                "UPDATE grades SET grade = 'C' WHERE student_id = 'S1'; "
+                                "UPDATE grades SET attributes = '{}' WHERE student_id = 'S1'; "
+                                "UPDATE grades SET course_id = 'C2' WHERE student_id = 'S2'; "
+                                "UPDATE grades SET student_id = 'S3', grade = 'D' WHERE "
+                                "student_id = 'S1'; "
+                                "DELETE FROM grades WHERE student_id = 'S3';"),
+                 out),
+             qPrintable(out));
+    // The grade change is a SET of its key; the UPDATE that changed neither key nor grade
+    // logs nothing; a key move that set the grade is a DELETE and a SET; the key move that
+    // did not say the grade is the old key's DELETE, and the new key is set aside.
+    QTRY_COMPARE_WITH_TIMEOUT(
+        oplog(db),
+        (QStringList{
+            QStringLiteral("SET S1 C1 A SQL 1 -"), QStringLiteral("SET S2 C1 B SQL 2 -"),
+            QStringLiteral("SET S1 C1 C SQL 3 -"), QStringLiteral("DELETE S2 C1 - SQL 4 -"),
+            QStringLiteral("DELETE S1 C1 - SQL 5 -"), QStringLiteral("SET S3 C1 D SQL 6 -"),
+            QStringLiteral("DELETE S3 C1 - SQL 7 -")}),
+        5000);
+    QCOMPARE(one(db, QStringLiteral("SELECT CONCAT(student_id, ' ', course_id, ' ', reason LIKE "
+                                    "'%MINIMAL%') FROM syncscope_set_aside")),
+             QStringLiteral("S2 C2 1"));
+    QTRY_VERIFY_WITH_TIMEOUT(notices.count() >= 1, 5000);
+    QVERIFY2(notices.first().at(0).toString().contains(QLatin1String("MINIMAL")),
+             qPrintable(notices.first().at(0).toString()));
 }
 
 void TestMariadbLogCapture::triggersDroppedWhenSwitching() {
