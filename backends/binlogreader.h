@@ -47,9 +47,13 @@ struct BinlogTransaction {
     std::vector<std::string> statements; // statements naming grades (TRUNCATE, ALTER, …)
     std::vector<std::string> unreadable; // row events of grades that could not be decoded
     uint32_t timestamp = 0;              // when the server wrote it (seconds)
+    // Set on the stand-in for a stretch of log the server purged unread (binloggap.h): what
+    // is not known of it, recorded and reported with the changes.
+    std::string gap;
 
     bool concernsGrades() const {
-        return !own && (!changes.empty() || !statements.empty() || !unreadable.empty());
+        return !own &&
+               (!changes.empty() || !statements.empty() || !unreadable.empty() || !gap.empty());
     }
 };
 

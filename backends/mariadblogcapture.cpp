@@ -1,5 +1,6 @@
 #include "mariadblogcapture.h"
 
+#include "binloggap.h"
 #include "bulkwritepath.h"
 #include "identifiers.h"
 #include "logrecord.h"
@@ -276,9 +277,29 @@ bool MariadbLogCapture::prepare(QString& why) {
 }
 
 bool MariadbLogCapture::drain(QStringList& problems, QString& why) {
-    const BinlogPosition from = saved(why);
+    BinlogPosition from = saved(why);
     if (!from.valid())
         return false;
+    // The server purged the saved position's file (expire_logs_days, PURGE BINARY LOGS) before
+    // the store read it: the table stands in for what was lost, and reading goes on from there.
+    bool held = true;
+    if (!binlogFileHeld(connection_, from.file, held, why)) {
+        why = QStringLiteral("cannot list the binlog files: ") + why;
+        return false;
+    }
+    if (!held) {
+        std::vector<BinlogTransaction> stretch(1);
+        if (!readPurged(from, stretch.front(), why)) {
+            why = QStringLiteral("the binlog from %1 was purged, and the table could not be "
+                                 "compared with the oplog instead: %2")
+                      .arg(q(from.text()), why);
+            return false;
+        }
+        const BinlogPosition resume = stretch.front().end;
+        if (!apply(stretch, problems, why))
+            return false;
+        from = resume;
+    }
     BinlogReader reader(login_, database_);
     if (!reader.start(from, true, why)) {
         if (why.contains(QLatin1String("REPLICATION SLAVE")))
@@ -357,6 +378,22 @@ MariadbLogCapture::Shape MariadbLogCapture::gradeColumns(size_t count, QString& 
     grade_ = index[QStringLiteral("grade")];
     columnCount_ = count;
     return Shape::Known;
+}
+
+bool MariadbLogCapture::readPurged(const BinlogPosition& lost, BinlogTransaction& stretch,
+                                   QString& why) {
+    QSqlQuery count(QSqlDatabase::database(connection_, false));
+    if (!count.exec(QStringLiteral("SELECT COUNT(*) FROM information_schema.COLUMNS WHERE "
+                                   "TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'grades'")) ||
+        !count.next()) {
+        why = count.lastError().text();
+        return false;
+    }
+    const size_t columns = count.value(0).toULongLong();
+    if (gradeColumns(columns, why) != Shape::Known)
+        return false;
+    return readPurgedStretch(connection_, GradesLayout{columns, student_, course_, grade_}, lost,
+                             stretch, why);
 }
 
 // The oplog entries and the grade rows by multi-row statements (where the server takes no
@@ -522,6 +559,8 @@ bool MariadbLogCapture::apply(std::vector<BinlogTransaction>& transactions, QStr
                                 QStringLiteral("a statement changed grades outside the log's "
                                                "rows, and nothing of it was captured: %1")
                                     .arg(q(statement).simplified().left(300))});
+        if (!t->gap.empty())
+            setAside.push_back({t, {}, {}, {}, q(t->gap)});
         for (const std::string& problem : t->unreadable)
             setAside.push_back(
                 {t,

@@ -74,6 +74,8 @@ private:
     // later, nothing of it set aside for good).
     enum class Shape { Known, Changed, Unreadable };
     Shape gradeColumns(size_t count, QString& why);
+    // The stand-in for the log from `lost` on, which the server purged unread (binloggap.h).
+    bool readPurged(const BinlogPosition& lost, BinlogTransaction& stretch, QString& why);
     // The oplog entries, then the grade rows of those that stamp their row.
     bool writeByStatements(const std::vector<LogRecord>& entries,
                            const std::vector<LogRecord>& rows, qint64 wallMs, QString& why);
