@@ -14,6 +14,8 @@
 #include <poll.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <map>
 #include <set>
 
 namespace syncscope {
@@ -629,7 +631,8 @@ Status PostgresLogCapture::writeTransactions(std::vector<Transaction>& batch) {
             students += r.studentId + '\x1f';
             courses += r.courseId + '\x1f';
         }
-        Params p({toQString(students), toQString(courses), store_});
+        const QString studentList = toQString(students), courseList = toQString(courses);
+        Params p({studentList, courseList, store_});
         PGresult* ctx = PQexecParams(
             storeConn_,
             "SELECT o.student_id, o.course_id, string_agg(o.origin || ':' || o.m, ',' ORDER BY "
@@ -655,6 +658,8 @@ Status PostgresLogCapture::writeTransactions(std::vector<Transaction>& batch) {
             if (it != contexts.end())
                 r.context = it->second;
         }
+        if (Status s = yieldToLaterWrites(records, studentList, courseList); !s)
+            return fail(s.error());
         if (Status s = write_(records); !s)
             return fail(s.error());
         // The row an outside DELETE removed stays removed: the upsert above wrote a tombstone.
@@ -696,6 +701,54 @@ Status PostgresLogCapture::writeTransactions(std::vector<Transaction>& batch) {
                     .arg(store_, toQString(a.student), toQString(a.course), a.position, a.reason));
     for (const QString& e : events)
         report(QStringLiteral("%1: %2").arg(store_, e));
+    return success();
+}
+
+// A row the batch leaves in another state than it holds was changed after these changes (the
+// slot sends transactions in commit order, so whatever changed it came later). When a logged
+// write holds it (Syncscope's, or a copy it received), the changes are logged as older than that
+// write, their ts just below its, and the upsert, which keeps the greater write, leaves the row
+// alone: a capture that runs late (the store opened hours after an outside write) must not
+// stamp the old value as the newest write and bring it back over what Syncscope wrote since.
+// A row a later outside write changed is stamped by that write's own capture, which follows.
+// The rows are read locked: a concurrent writer's change must not slip in between.
+Status PostgresLogCapture::yieldToLaterWrites(std::vector<LogRecord>& records,
+                                              const QString& students, const QString& courses) {
+    using Key = std::pair<std::string, std::string>;
+    std::map<Key, const LogRecord*> last; // the state the batch leaves each key in
+    for (const LogRecord& r : records)
+        last[{r.studentId, r.courseId}] = &r;
+    Params p({students, courses});
+    PGresult* rows = PQexecParams(
+        storeConn_,
+        "SELECT g.student_id, g.course_id, g.grade, g.ts FROM grades g WHERE (g.student_id, "
+        "g.course_id) IN (SELECT s COLLATE \"C\", c COLLATE \"C\" FROM "
+        "unnest(string_to_array($1, chr(31)), string_to_array($2, chr(31))) AS k(s, c)) AND "
+        "EXISTS (SELECT 1 FROM oplog o WHERE o.student_id = g.student_id AND o.course_id = "
+        "g.course_id AND o.origin = g.origin AND o.seq = g.seq AND o.ts = g.ts AND o.op <> 'GET' "
+        "AND o.grade IS NOT DISTINCT FROM g.grade) FOR UPDATE OF g",
+        2, nullptr, p.values.data(), nullptr, nullptr, 0);
+    if (PQresultStatus(rows) != PGRES_TUPLES_OK) {
+        const QString why = resultError(rows, storeConn_);
+        PQclear(rows);
+        return error(QStringLiteral("cannot read the captured rows"), why);
+    }
+    std::map<Key, int64_t> heldBelow; // keys a logged write holds in another state: its ts
+    for (int i = 0; i < PQntuples(rows); ++i) {
+        const Key key{PQgetvalue(rows, i, 0), PQgetvalue(rows, i, 1)};
+        const auto end = last.find(key);
+        if (end == last.end())
+            continue;
+        const bool present = !PQgetisnull(rows, i, 2);
+        if (present == end->second->hasValue &&
+            (!present || end->second->value == PQgetvalue(rows, i, 2)))
+            continue; // the row is as the batch leaves it
+        heldBelow[key] = std::strtoll(PQgetvalue(rows, i, 3), nullptr, 10);
+    }
+    PQclear(rows);
+    for (LogRecord& r : records)
+        if (const auto held = heldBelow.find({r.studentId, r.courseId}); held != heldBelow.end())
+            r.ts = std::min(r.ts, held->second - 1);
     return success();
 }
 

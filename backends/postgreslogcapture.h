@@ -146,6 +146,10 @@ private:
     // Writes the committed outside transactions read so far, then confirms them.
     Result<bool> captureCommitted();
     Status writeTransactions(std::vector<Transaction>& batch);
+    // Lowers the ts of captured entries whose row a logged write changed after them; the keys
+    // as the unit-separated lists the statements unnest.
+    Status yieldToLaterWrites(std::vector<LogRecord>& records, const QString& students,
+                              const QString& courses);
     Status confirm(uint64_t lsn, bool replyRequested);
     void report(const QString& problem);
     void pump();

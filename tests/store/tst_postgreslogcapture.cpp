@@ -36,6 +36,7 @@ private Q_SLOTS:
     void rollbackRenameInvalidTruncate();
     void tenThousandRowsInOneTransaction();
     void capturedWhenOpenedAgain();
+    void lateCaptureYieldsToALaterWrite();
     void ownWritesAreMarkedNotPublished();
     void missingReplicationAttributeIsNamed();
     void killedCapturerLosesAndRepeatsNothing();
@@ -384,6 +385,37 @@ void TestPostgresLogCapture::capturedWhenOpenedAgain() {
 // Syncscope's own transactions carry a logical message and the oplog is not published, so the
 // entries Syncscope writes do not come back through the slot. A publication made by an earlier
 // version (grades and oplog) is narrowed at the next open; own writes stay uncaptured either way.
+// An outside write captured only after Syncscope wrote the same key (no store was open
+// meanwhile): in the log it came first, so it is logged as older than Syncscope's write, and
+// the row stays Syncscope's. Logged as the newest (ts past every ts), it put the old value back.
+void TestPostgresLogCapture::lateCaptureYieldsToALaterWrite() {
+    QString problem, out;
+    const QString uri = freshLogStore(problem);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    {
+        auto store = open(uri, problem);
+        QVERIFY2(store, qPrintable(problem));
+        QVERIFY(await(store->append({setRecord("S1", "C1", "A", 10, "SQL", 1)})).ok());
+        QVERIFY2(psql(uri,
+                      QStringLiteral("UPDATE grades SET grade = 'OUT' WHERE student_id = 'S1'; "
+                                     "INSERT INTO grades(student_id, course_id, grade) VALUES "
+                                     "('S2', 'C1', 'ALONE')"),
+                      out),
+                 qPrintable(out));
+        QVERIFY(await(store->append({setRecord("S1", "C1", "NEW", 20, "HIVE", 4)})).ok());
+    }
+    auto store = open(uri, problem);
+    QVERIFY2(store, qPrintable(problem));
+    QCOMPARE(oplog(uri), (QStringList{QStringLiteral("SET|S1|C1|A|10|SQL|1|"),
+                                      QStringLiteral("SET|S1|C1|NEW|20|HIVE|4|"),
+                                      QStringLiteral("SET|S1|C1|OUT|19|SQL|2|HIVE:4"),
+                                      QStringLiteral("SET|S2|C1|ALONE|22|SQL|3|")}));
+    QCOMPARE(psqlOut(uri, QStringLiteral("SELECT string_agg(student_id || '=' || grade || '@' || "
+                                         "ts || origin || seq, ',' ORDER BY student_id) FROM "
+                                         "grades")),
+             QStringLiteral("S1=NEW@20HIVE4,S2=ALONE@22SQL3"));
+}
+
 void TestPostgresLogCapture::ownWritesAreMarkedNotPublished() {
     QString problem;
     const QString uri = freshLogStore(problem);
