@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <map>
 #include <set>
+#include <string>
 
 namespace syncscope {
 
@@ -35,6 +36,12 @@ const std::set<std::string>& syncscopeColumns() {
                                                   "origin",     "seq",       "attributes"};
     return columns;
 }
+
+// The keys of a batch of captured changes, as rows for an IN: $1 and $2 are their student and
+// course ids, each list joined by the unit separator (ids are validated: it cannot be in one).
+constexpr const char* kBatchKeys =
+    "(SELECT s COLLATE \"C\", c COLLATE \"C\" FROM unnest(string_to_array($1, chr(31)), "
+    "string_to_array($2, chr(31))) AS k(s, c))";
 
 // A parameter as libpq takes it: UTF-8 text, or NULL.
 struct Params {
@@ -635,12 +642,13 @@ Status PostgresLogCapture::writeTransactions(std::vector<Transaction>& batch) {
         Params p({studentList, courseList, store_});
         PGresult* ctx = PQexecParams(
             storeConn_,
-            "SELECT o.student_id, o.course_id, string_agg(o.origin || ':' || o.m, ',' ORDER BY "
-            "o.origin) FROM (SELECT student_id, course_id, origin, MAX(seq) AS m FROM oplog WHERE "
-            "(student_id, course_id) IN (SELECT s COLLATE \"C\", c COLLATE \"C\" FROM "
-            "unnest(string_to_array($1, chr(31)), string_to_array($2, chr(31))) AS k(s, c)) AND "
-            "origin <> $3 AND op <> 'GET' GROUP BY student_id, course_id, origin) AS o GROUP BY "
-            "o.student_id, o.course_id",
+            (std::string("SELECT o.student_id, o.course_id, string_agg(o.origin || ':' || o.m, "
+                         "',' ORDER BY o.origin) FROM (SELECT student_id, course_id, origin, "
+                         "MAX(seq) AS m FROM oplog WHERE (student_id, course_id) IN ") +
+             kBatchKeys +
+             " AND origin <> $3 AND op <> 'GET' GROUP BY student_id, course_id, origin) AS o "
+             "GROUP BY o.student_id, o.course_id")
+                .c_str(),
             3, nullptr, p.values.data(), nullptr, nullptr, 0);
         if (PQresultStatus(ctx) != PGRES_TUPLES_OK) {
             const QString why = resultError(ctx, storeConn_);
@@ -721,12 +729,13 @@ Status PostgresLogCapture::yieldToLaterWrites(std::vector<LogRecord>& records,
     Params p({students, courses});
     PGresult* rows = PQexecParams(
         storeConn_,
-        "SELECT g.student_id, g.course_id, g.grade, g.ts FROM grades g WHERE (g.student_id, "
-        "g.course_id) IN (SELECT s COLLATE \"C\", c COLLATE \"C\" FROM "
-        "unnest(string_to_array($1, chr(31)), string_to_array($2, chr(31))) AS k(s, c)) AND "
-        "EXISTS (SELECT 1 FROM oplog o WHERE o.student_id = g.student_id AND o.course_id = "
-        "g.course_id AND o.origin = g.origin AND o.seq = g.seq AND o.ts = g.ts AND o.op <> 'GET' "
-        "AND o.grade IS NOT DISTINCT FROM g.grade) FOR UPDATE OF g",
+        (std::string("SELECT g.student_id, g.course_id, g.grade, g.ts FROM grades g WHERE "
+                     "(g.student_id, g.course_id) IN ") +
+         kBatchKeys +
+         " AND EXISTS (SELECT 1 FROM oplog o WHERE o.student_id = g.student_id AND o.course_id "
+         "= g.course_id AND o.origin = g.origin AND o.seq = g.seq AND o.ts = g.ts AND o.op <> "
+         "'GET' AND o.grade IS NOT DISTINCT FROM g.grade) FOR UPDATE OF g")
+            .c_str(),
         2, nullptr, p.values.data(), nullptr, nullptr, 0);
     if (PQresultStatus(rows) != PGRES_TUPLES_OK) {
         const QString why = resultError(rows, storeConn_);
