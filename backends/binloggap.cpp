@@ -55,8 +55,12 @@ bool readPurgedStretch(const QString& connection, const GradesLayout& layout,
     QSqlDatabase db = QSqlDatabase::database(connection, false);
     QSqlQuery query(db);
     // The rows and the binlog position they stand at, as of one moment (MariaDB keeps the
-    // position of a consistent snapshot in Binlog_snapshot_file and _position).
-    if (!query.exec(QStringLiteral("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY")))
+    // position of a consistent snapshot in Binlog_snapshot_file and _position). Only REPEATABLE
+    // READ reads every statement from that snapshot: under READ COMMITTED (a server's default
+    // may be) each SELECT would see later commits, which the log read from the position
+    // captures again.
+    if (!query.exec(QStringLiteral("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")) ||
+        !query.exec(QStringLiteral("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY")))
         return failed(query, why);
     auto fail = [&](const QSqlQuery& q) {
         failed(q, why);
@@ -75,6 +79,19 @@ bool readPurgedStretch(const QString& connection, const GradesLayout& layout,
     }
     if (!t.end.valid()) {
         why = QStringLiteral("the server gave no binlog position for a consistent snapshot");
+        QSqlQuery(db).exec(QStringLiteral("ROLLBACK"));
+        return false;
+    }
+    // The files are numbered anew after RESET MASTER (or a renamed log_bin): a position that
+    // does not come after the lost one would make every later capture look captured already.
+    if (!t.end.after(lostFrom)) {
+        why =
+            QStringLiteral("the binlog is now at %1, not after %2 (RESET MASTER, or log_bin "
+                           "renamed?): to capture from the log's end on, delete the rows "
+                           "binlog_position and binlog_gtid of syncscope_meta (outside writes "
+                           "made since the reset are then not captured), or open the store "
+                           "with capture=triggers")
+                .arg(QString::fromStdString(t.end.text()), QString::fromStdString(lostFrom.text()));
         QSqlQuery(db).exec(QStringLiteral("ROLLBACK"));
         return false;
     }

@@ -390,6 +390,12 @@ bool MariadbLogCapture::readPurged(const BinlogPosition& lost, BinlogTransaction
         return false;
     }
     const size_t columns = count.value(0).toULongLong();
+    // None listed: a TRUNCATE or ALTER holds the table right now; the next open tries again.
+    if (columns < 3) {
+        why = QStringLiteral("the columns of grades are not listed (a TRUNCATE or ALTER holds "
+                             "the table?)");
+        return false;
+    }
     if (gradeColumns(columns, why) != Shape::Known)
         return false;
     return readPurgedStretch(connection_, GradesLayout{columns, student_, course_, grade_}, lost,

@@ -191,6 +191,8 @@ private Q_SLOTS:
     void positionSavedPastOwnWrites();
     void purgedLogStoodInForByTheTable();
     void lateCaptureYieldsToALaterWrite();
+    // Last: it resets the server's binlog under every store made before it.
+    void logResetUnderTheStoreIsRefused();
 
 private:
     QString freshDatabase();
@@ -763,6 +765,30 @@ void TestMariadbLogCapture::serverKilledMidStream() {
     QCOMPARE(log.size(), all);
     for (int i = 1; i <= all; ++i)
         QCOMPARE(log[i - 1], QStringLiteral("SET S%1 C1 g%1 SQL %1 -").arg(i));
+}
+
+// RESET MASTER numbers the binlog files from 1 again: the saved file is gone, and the log's
+// position now sorts before it. Read on from there, every later change would look captured
+// already and be dropped without a word; the open is refused instead, saying what to do.
+void TestMariadbLogCapture::logResetUnderTheStoreIsRefused() {
+    const QString db = freshDatabase();
+    QString problem, out;
+    QVERIFY2(server_.root(QStringLiteral("FLUSH BINARY LOGS; FLUSH BINARY LOGS"), out),
+             qPrintable(out));
+    {
+        auto store = openStore(server_.uri(db), problem);
+        QVERIFY2(store, qPrintable(problem));
+    }
+    QVERIFY2(server_.root(QStringLiteral("RESET MASTER"), out), qPrintable(out));
+    QVERIFY2(server_.client(db,
+                            QStringLiteral("INSERT INTO grades(student_id, course_id, grade) "
+                                           "VALUES ('S1', 'C1', 'A');"),
+                            out),
+             qPrintable(out));
+    auto store = openStore(server_.uri(db), problem);
+    QVERIFY(!store);
+    QVERIFY2(problem.contains(QLatin1String("RESET MASTER")), qPrintable(problem));
+    QCOMPARE(oplog(db), QStringList());
 }
 
 int main(int argc, char** argv) {
